@@ -1,0 +1,184 @@
+/* Shared CLI helpers (see cli.h). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "net.h"
+#include "numparse.h"
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "augur %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_USAGE;
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+	opterr = 0;
+	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (c != '?' && c != ':')
+		return c;
+	const char *bad = argv[optind - 1];
+	if (optopt && strchr(shortopts, optopt)) {
+		cli_usage_error(argv[0], "option '%s' needs a value", bad);
+		return '?';
+	}
+	for (const struct option *o = longopts; o->name; o++) {
+		size_t len = strlen(o->name);
+		if (!strncmp(bad, "--", 2) && !strncmp(bad + 2, o->name, len) &&
+		    (bad[2 + len] == '\0' || bad[2 + len] == '=') && o->has_arg) {
+			cli_usage_error(argv[0], "option '--%s' needs a value", o->name);
+			return '?';
+		}
+	}
+	const char *names[64];
+	size_t n = 0;
+	for (const struct option *o = longopts; o->name && n < 64; o++)
+		names[n++] = o->name;
+	const char *word = bad;
+	while (*word == '-')
+		word++;
+	char stem[64];
+	snprintf(stem, sizeof(stem), "%.*s", (int)strcspn(word, "="), word);
+	const char *near = augur_nearest(stem, names, n);
+	if (near)
+		cli_usage_error(argv[0], "unknown option '%s' (did you mean '--%s'?)", bad, near);
+	else
+		cli_usage_error(argv[0], "unknown option '%s' (see 'augur %s --help')", bad,
+		                argv[0]);
+	return '?';
+}
+
+int cli_report(const struct augur_diag *diag)
+{
+	char line[AUGUR_DIAG_PATH_MAX + AUGUR_DIAG_MSG_MAX + 64];
+	augur_diag_format(diag, line, sizeof(line));
+	fprintf(stderr, "%s\n", line);
+	return CLI_FAIL;
+}
+
+int cli_help(const char *cmd)
+{
+	const struct augur_command *c = augur_command_find(cmd);
+	if (!c)
+		return CLI_USAGE;
+	printf("usage: %s\n\n%s\n", c->usage, c->help);
+	if (c->details && *c->details)
+		printf("\n%s", c->details);
+	return CLI_OK;
+}
+
+int cli_parse_format(const char *cmd, const char *value, enum cli_format *out)
+{
+	static const char *const names[] = {"table", "json", "csv"};
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(value, names[i])) {
+			*out = (enum cli_format)i;
+			return 0;
+		}
+	const char *near = augur_nearest(value, names, 3);
+	if (near)
+		cli_usage_error(cmd,
+		                "unknown format '%s' (did you mean '%s'? expected table, "
+		                "json or csv)",
+		                value, near);
+	else
+		cli_usage_error(cmd, "unknown format '%s' (expected table, json or csv)", value);
+	return -1;
+}
+
+int cli_parse_uint(const char *cmd, const char *option, const char *value, uint64_t max,
+                   uint64_t *out)
+{
+	enum augur_num_error e = augur_parse_u64(value, 1, max, out);
+	if (e == AUGUR_NUM_OK)
+		return 0;
+	cli_usage_error(cmd, "%s expects an integer from 1 to %llu, got '%s'", option,
+	                (unsigned long long)max, value);
+	return -1;
+}
+
+static void scaled(char *buf, size_t size, double v, double base, const char *const *units)
+{
+	int u = 0;
+	while (v >= base * 0.9995 && units[u + 1]) {
+		v /= base;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, size, "%.0f%s", v, units[0]);
+	else if (v < 9.995)
+		snprintf(buf, size, "%.2f%s", v, units[u]);
+	else if (v < 99.95)
+		snprintf(buf, size, "%.1f%s", v, units[u]);
+	else
+		snprintf(buf, size, "%.0f%s", v, units[u]);
+}
+
+void cli_count(char *buf, size_t size, uint64_t v)
+{
+	static const char *const units[] = {"", "K", "M", "G", "T", "P", "E", NULL};
+	scaled(buf, size, (double)v, 1000.0, units);
+}
+
+void cli_bytes(char *buf, size_t size, uint64_t v)
+{
+	static const char *const units[] = {"B", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", NULL};
+	scaled(buf, size, (double)v, 1024.0, units);
+}
+
+double cli_mib(uint64_t bytes)
+{
+	return (double)bytes / (1024.0 * 1024.0);
+}
+
+void cli_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		default:
+			if (*p < 0x20)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+void cli_csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}

@@ -1,0 +1,49 @@
+/* Helpers every command shares: usage errors with "did you mean", printing a core
+ * diagnostic once, --help text from the command table, and number formatting for tables. */
+#ifndef AUGUR_CLI_H
+#define AUGUR_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "commands.h"
+#include "status.h"
+
+enum cli_exit { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+/* Prints "augur CMD: message" on stderr and returns CLI_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Runs getopt_long quietly; on an unknown option or a missing argument prints one line
+ * naming it (with the nearest long option) and returns '?'. */
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+
+/* Prints "path:line:col: error: message" on stderr and returns CLI_FAIL. */
+int cli_report(const struct augur_diag *diag);
+
+/* Prints the command's usage and details on stdout, returns CLI_OK. */
+int cli_help(const char *cmd);
+
+enum cli_format { CLI_TABLE, CLI_JSON, CLI_CSV };
+
+/* Parses --format's value; prints the error and returns -1 when unknown. */
+int cli_parse_format(const char *cmd, const char *value, enum cli_format *out);
+
+/* Parses a positive integer option value (e.g. --batch); -1 with a message on error. */
+int cli_parse_uint(const char *cmd, const char *option, const char *value, uint64_t max,
+                   uint64_t *out);
+
+/* "86.7M", "1.8K", "15.4G": a count for tables (decimal units). */
+void cli_count(char *buf, size_t size, uint64_t v);
+/* "12.3Mi", "588Ki": a byte size for tables (binary units). */
+void cli_bytes(char *buf, size_t size, uint64_t v);
+/* A byte size in MiB (2^20), the unit the paper's Table 4 uses. */
+double cli_mib(uint64_t bytes);
+
+/* Writes s as a JSON string literal (quotes and escapes included). */
+void cli_json_string(FILE *f, const char *s);
+/* Writes s as a CSV field, quoted when it holds a comma, quote or newline. */
+void cli_csv_field(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,331 @@
+/* augur inspect: the descriptor -> net -> analysis pipeline, printed per layer, per layer
+ * type and for the network, with the three memory views. Field names of the json and csv
+ * forms are a contract documented in docs/output.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "augur-config.h"
+#include "cli.h"
+#include "netfile.h"
+
+static void shape_text(char *buf, size_t size, const struct augur_shape *s)
+{
+	if (s->rank == 1)
+		snprintf(buf, size, "%llu", (unsigned long long)s->c);
+	else
+		snprintf(buf, size, "%llux%llux%llu", (unsigned long long)s->c,
+		         (unsigned long long)s->h, (unsigned long long)s->w);
+}
+
+static void gemm_text(char *buf, size_t size, const struct augur_gemm *g)
+{
+	if (!g->count)
+		snprintf(buf, size, "-");
+	else if (g->count == 1)
+		snprintf(buf, size, "%llux%llux%llu", (unsigned long long)g->n,
+		         (unsigned long long)g->k, (unsigned long long)g->m);
+	else
+		snprintf(buf, size, "%llux%llux%llu*%llu", (unsigned long long)g->n,
+		         (unsigned long long)g->k, (unsigned long long)g->m,
+		         (unsigned long long)g->count);
+}
+
+enum {
+	COL_NAME,
+	COL_TYPE,
+	COL_IN,
+	COL_OUT,
+	COL_PARAMS,
+	COL_MACS,
+	COL_GEMM,
+	COL_BYTES,
+	COL_WS,
+	COL_COUNT
+};
+
+static const char *const col_head[COL_COUNT] = {
+        "layer",  "type",     "input", "output", "params", "MACs", "GEMM n x k x m*calls",
+        "output", "workspace"};
+
+static void layer_cells(const struct augur_net *net, const struct augur_analysis *a, size_t i,
+                        char cells[COL_COUNT][64])
+{
+	const struct augur_layer_stats *s = &a->layers[i];
+	snprintf(cells[COL_NAME], 64, "%s", net->layers[i].name);
+	snprintf(cells[COL_TYPE], 64, "%s", augur_layer_type_name(net->layers[i].type));
+	shape_text(cells[COL_IN], 64, &s->in);
+	shape_text(cells[COL_OUT], 64, &s->out);
+	cli_count(cells[COL_PARAMS], 64, s->params);
+	cli_count(cells[COL_MACS], 64, s->macs);
+	gemm_text(cells[COL_GEMM], 64, &s->gemm);
+	cli_bytes(cells[COL_BYTES], 64, s->in_place ? 0 : s->out_bytes);
+	if (s->in_place)
+		snprintf(cells[COL_BYTES], 64, "in-place");
+	cli_bytes(cells[COL_WS], 64, s->workspace_bytes);
+	if (!s->workspace_bytes)
+		snprintf(cells[COL_WS], 64, "-");
+}
+
+static void print_table(const struct augur_net *net, const struct augur_analysis *a)
+{
+	/* columns sized to their content; names are cut with '~' so a row stays within 100
+	 * columns for every shipped network */
+	int width[COL_COUNT];
+	char cells[COL_COUNT][64];
+	for (int c = 0; c < COL_COUNT; c++)
+		width[c] = (int)strlen(col_head[c]);
+	width[COL_GEMM] = 4;
+	for (size_t i = 0; i < a->n_layers; i++) {
+		layer_cells(net, a, i, cells);
+		for (int c = 0; c < COL_COUNT; c++)
+			if ((int)strlen(cells[c]) > width[c])
+				width[c] = (int)strlen(cells[c]);
+	}
+	int others = 0;
+	for (int c = 1; c < COL_COUNT; c++)
+		others += width[c] + 1;
+	if (width[COL_NAME] + others > 100)
+		width[COL_NAME] = 100 - others > 8 ? 100 - others : 8;
+
+	char in[64];
+	shape_text(in, sizeof(in), &a->input);
+	printf("network %s: input %s, batch %u, %zu layers\n\n", net->name, in, a->batch,
+	       a->n_layers);
+	static const char *const head[COL_COUNT] = {"layer", "type", "input",  "output", "params",
+	                                            "MACs",  "GEMM", "output", "im2col"};
+	for (int c = 0; c < COL_COUNT; c++)
+		printf(c < 2 || c == COL_GEMM ? "%-*s%s" : "%*s%s", width[c], head[c],
+		       c + 1 < COL_COUNT ? " " : "\n");
+	for (size_t i = 0; i < a->n_layers; i++) {
+		layer_cells(net, a, i, cells);
+		if ((int)strlen(cells[COL_NAME]) > width[COL_NAME]) {
+			cells[COL_NAME][width[COL_NAME] - 1] = '~';
+			cells[COL_NAME][width[COL_NAME]] = '\0';
+		}
+		for (int c = 0; c < COL_COUNT; c++)
+			printf(c < 2 || c == COL_GEMM ? "%-*s%s" : "%*s%s", width[c], cells[c],
+			       c + 1 < COL_COUNT ? " " : "\n");
+	}
+	printf("\nGEMM: n x k x m (the paper's notation), *calls when run per image or group.\n");
+
+	printf("\n%-10s %6s %9s %9s %9s %8s %9s\n", "type", "layers", "params", "MACs", "FLOPs",
+	       "GEMMs", "output");
+	for (int t = 0; t <= AUGUR_LAYER_TYPE_COUNT; t++) {
+		const struct augur_totals *tt =
+		        t < AUGUR_LAYER_TYPE_COUNT ? &a->by_type[t] : &a->total;
+		if (!tt->layers)
+			continue;
+		char p[32], m[32], f[32], o[32];
+		cli_count(p, sizeof(p), tt->params);
+		cli_count(m, sizeof(m), tt->macs);
+		cli_count(f, sizeof(f), tt->flops);
+		cli_bytes(o, sizeof(o), tt->out_bytes);
+		printf("%-10s %6u %9s %9s %9s %8llu %9s\n",
+		       t < AUGUR_LAYER_TYPE_COUNT ? augur_layer_type_name(t) : "total", tt->layers,
+		       p, m, f, (unsigned long long)tt->gemm_calls, o);
+	}
+	printf("\nparameters %llu (learned), batchnorm statistics %llu; MACs %llu; FLOPs %llu "
+	       "(the paper's convention: conv/fc k+1 per output)\n",
+	       (unsigned long long)a->total.params, (unsigned long long)a->total.stats,
+	       (unsigned long long)a->total.macs, (unsigned long long)a->total.flops);
+
+	const struct augur_memory *m = &a->memory;
+	printf("\nmemory (float32, batch %u, MiB = 2^20 bytes)\n", a->batch);
+	printf("  paper view      weights %9.2f  data %9.2f  workspace %9.2f\n",
+	       cli_mib(m->paper_weights), cli_mib(m->paper_data), cli_mib(m->paper_workspace));
+	printf("  allocated view  weights %9.2f  data %9.2f  workspace %9.2f  total %9.2f\n",
+	       cli_mib(m->alloc_params + m->alloc_stats), cli_mib(m->alloc_data),
+	       cli_mib(m->alloc_workspace), cli_mib(m->alloc_total));
+	printf("  minimal view    weights %9.2f  data %9.2f  workspace %9.2f  total %9.2f  "
+	       "(peak at '%s')\n",
+	       cli_mib(m->min_weights), cli_mib(m->min_data_peak), cli_mib(m->min_workspace),
+	       cli_mib(m->min_total), a->n_layers ? net->layers[m->min_peak_layer].name : "-");
+}
+
+static void json_shape(const struct augur_shape *s)
+{
+	if (s->rank == 1)
+		printf("[%llu]", (unsigned long long)s->c);
+	else
+		printf("[%llu, %llu, %llu]", (unsigned long long)s->c, (unsigned long long)s->h,
+		       (unsigned long long)s->w);
+}
+
+static void json_totals(const struct augur_totals *t)
+{
+	printf("{\"layers\": %u, \"params\": %llu, \"stats\": %llu, \"macs\": %llu, "
+	       "\"flops\": %llu, \"gemm_calls\": %llu, \"output_bytes\": %llu}",
+	       t->layers, (unsigned long long)t->params, (unsigned long long)t->stats,
+	       (unsigned long long)t->macs, (unsigned long long)t->flops,
+	       (unsigned long long)t->gemm_calls, (unsigned long long)t->out_bytes);
+}
+
+static const char *input_name(const struct augur_net *net, int32_t idx)
+{
+	return idx == AUGUR_NET_INPUT ? "input" : net->layers[idx].name;
+}
+
+static void print_json(const struct augur_net *net, const struct augur_analysis *a)
+{
+	printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
+	cli_json_string(stdout, net->name);
+	printf(",\n  \"source\": ");
+	cli_json_string(stdout, net->path ? net->path : "");
+	printf(",\n  \"batch\": %u,\n  \"bytes_per_value\": %u,\n  \"input\": {\"shape\": ",
+	       a->batch, AUGUR_BYTES_PER_VALUE);
+	json_shape(&a->input);
+	printf(", \"bytes\": %llu, \"readers\": %u},\n  \"layers\": [\n",
+	       (unsigned long long)a->input_bytes, a->input_readers);
+	for (size_t i = 0; i < a->n_layers; i++) {
+		const struct augur_layer *l = &net->layers[i];
+		const struct augur_layer_stats *s = &a->layers[i];
+		printf("    {\"index\": %zu, \"name\": ", i);
+		cli_json_string(stdout, l->name);
+		printf(", \"type\": \"%s\", \"inputs\": [", augur_layer_type_name(l->type));
+		for (uint32_t j = 0; j < l->n_inputs; j++) {
+			cli_json_string(stdout, input_name(net, l->inputs[j]));
+			printf(j + 1 < l->n_inputs ? ", " : "");
+		}
+		printf("], \"input_shape\": ");
+		json_shape(&s->in);
+		printf(", \"output_shape\": ");
+		json_shape(&s->out);
+		printf(", \"params\": %llu, \"stats\": %llu, \"macs\": %llu, \"flops\": %llu, ",
+		       (unsigned long long)s->params, (unsigned long long)s->stats,
+		       (unsigned long long)s->macs, (unsigned long long)s->flops);
+		if (s->gemm.count)
+			printf("\"gemm\": {\"n\": %llu, \"k\": %llu, \"m\": %llu, \"count\": "
+			       "%llu}, ",
+			       (unsigned long long)s->gemm.n, (unsigned long long)s->gemm.k,
+			       (unsigned long long)s->gemm.m, (unsigned long long)s->gemm.count);
+		else
+			printf("\"gemm\": null, ");
+		printf("\"output_bytes\": %llu, \"workspace_bytes\": %llu, "
+		       "\"workspace_paper_bytes\": %llu, \"readers\": %u, \"in_place\": %s, "
+		       "\"live_bytes\": %llu}%s\n",
+		       (unsigned long long)s->out_bytes, (unsigned long long)s->workspace_bytes,
+		       (unsigned long long)s->workspace_paper_bytes, s->readers,
+		       s->in_place ? "true" : "false", (unsigned long long)s->live_bytes,
+		       i + 1 < a->n_layers ? "," : "");
+	}
+	printf("  ],\n  \"by_type\": {");
+	bool first = true;
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
+		if (!a->by_type[t].layers)
+			continue;
+		printf("%s\n    \"%s\": ", first ? "" : ",", augur_layer_type_name(t));
+		json_totals(&a->by_type[t]);
+		first = false;
+	}
+	printf("\n  },\n  \"totals\": ");
+	json_totals(&a->total);
+	const struct augur_memory *m = &a->memory;
+	printf(",\n  \"memory\": {\n"
+	       "    \"paper\": {\"weights_bytes\": %llu, \"data_bytes\": %llu, "
+	       "\"workspace_bytes\": %llu},\n"
+	       "    \"allocated\": {\"params_bytes\": %llu, \"stats_bytes\": %llu, "
+	       "\"data_bytes\": %llu, \"workspace_bytes\": %llu, \"total_bytes\": %llu},\n"
+	       "    \"minimal\": {\"weights_bytes\": %llu, \"workspace_bytes\": %llu, "
+	       "\"data_peak_bytes\": %llu, \"total_bytes\": %llu, \"peak_layer\": ",
+	       (unsigned long long)m->paper_weights, (unsigned long long)m->paper_data,
+	       (unsigned long long)m->paper_workspace, (unsigned long long)m->alloc_params,
+	       (unsigned long long)m->alloc_stats, (unsigned long long)m->alloc_data,
+	       (unsigned long long)m->alloc_workspace, (unsigned long long)m->alloc_total,
+	       (unsigned long long)m->min_weights, (unsigned long long)m->min_workspace,
+	       (unsigned long long)m->min_data_peak, (unsigned long long)m->min_total);
+	cli_json_string(stdout, a->n_layers ? net->layers[m->min_peak_layer].name : "");
+	printf("}\n  }\n}\n");
+}
+
+static void print_csv(const struct augur_net *net, const struct augur_analysis *a)
+{
+	printf("index,name,type,inputs,in_c,in_h,in_w,out_c,out_h,out_w,params,stats,macs,flops,"
+	       "gemm_n,gemm_k,gemm_m,gemm_count,output_bytes,workspace_bytes,"
+	       "workspace_paper_bytes,readers,in_place,live_bytes\n");
+	for (size_t i = 0; i < a->n_layers; i++) {
+		const struct augur_layer *l = &net->layers[i];
+		const struct augur_layer_stats *s = &a->layers[i];
+		printf("%zu,", i);
+		cli_csv_field(stdout, l->name);
+		printf(",%s,", augur_layer_type_name(l->type));
+		/* inputs joined by ';' in one field */
+		size_t len = 0;
+		for (uint32_t j = 0; j < l->n_inputs; j++)
+			len += strlen(input_name(net, l->inputs[j])) + 1;
+		char *joined = malloc(len + 1);
+		if (joined) {
+			joined[0] = '\0';
+			for (uint32_t j = 0; j < l->n_inputs; j++) {
+				if (j)
+					strcat(joined, ";");
+				strcat(joined, input_name(net, l->inputs[j]));
+			}
+			cli_csv_field(stdout, joined);
+			free(joined);
+		}
+		printf(",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,"
+		       "%llu,%llu,%llu,%u,%d,%llu\n",
+		       (unsigned long long)s->in.c, (unsigned long long)s->in.h,
+		       (unsigned long long)s->in.w, (unsigned long long)s->out.c,
+		       (unsigned long long)s->out.h, (unsigned long long)s->out.w,
+		       (unsigned long long)s->params, (unsigned long long)s->stats,
+		       (unsigned long long)s->macs, (unsigned long long)s->flops,
+		       (unsigned long long)s->gemm.n, (unsigned long long)s->gemm.k,
+		       (unsigned long long)s->gemm.m, (unsigned long long)s->gemm.count,
+		       (unsigned long long)s->out_bytes, (unsigned long long)s->workspace_bytes,
+		       (unsigned long long)s->workspace_paper_bytes, s->readers, s->in_place,
+		       (unsigned long long)s->live_bytes);
+	}
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"format", required_argument, NULL, 'f'},
+	        {"batch", required_argument, NULL, 'b'},
+	        {NULL, 0, NULL, 0},
+	};
+	enum cli_format format = CLI_TABLE;
+	uint64_t batch = 0;
+	int c;
+	while ((c = cli_getopt(argc, argv, "f:b:", opts)) != -1) {
+		switch (c) {
+		case 'f':
+			if (cli_parse_format("inspect", optarg, &format))
+				return CLI_USAGE;
+			break;
+		case 'b':
+			if (cli_parse_uint("inspect", "--batch", optarg, AUGUR_MAX_BATCH, &batch))
+				return CLI_USAGE;
+			break;
+		default:
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("inspect",
+		                       optind >= argc ? "expects a descriptor (usage: %s)"
+		                                      : "expects one descriptor (usage: %s)",
+		                       augur_command_find("inspect")->usage);
+	struct augur_diag diag = {0};
+	struct augur_net *net = NULL;
+	struct augur_analysis *a = NULL;
+	int rc = CLI_OK;
+	if (augur_net_load(argv[optind], &net, &diag) ||
+	    augur_analyze(net, (uint32_t)batch, &a, &diag)) {
+		rc = cli_report(&diag);
+		goto out;
+	}
+	if (format == CLI_JSON)
+		print_json(net, a);
+	else if (format == CLI_CSV)
+		print_csv(net, a);
+	else
+		print_table(net, a);
+out:
+	augur_analysis_free(a);
+	augur_net_free(net);
+	return rc;
+}

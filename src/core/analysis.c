@@ -1,0 +1,126 @@
+/* The analysis pipeline (see analysis.h): trace each layer's shape, count its work, then
+ * derive readers and the memory views. Buffers are reused across calls so a what-if sweep
+ * re-analyses without allocating. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "checked.h"
+#include "counts.h"
+#include "memory.h"
+#include "trace.h"
+
+/* No device holds a 16 TiB blob; refusing larger ones keeps every sum of blob sizes well
+ * inside 64 bits (AUGUR_MAX_LAYERS * 2^44 < 2^62). */
+#define AUGUR_MAX_BLOB_BYTES (1ull << 44)
+
+void augur_analysis_free(struct augur_analysis *a)
+{
+	if (!a)
+		return;
+	free(a->layers);
+	free(a->scratch);
+	free(a);
+}
+
+static int reserve(struct augur_analysis *a, size_t n)
+{
+	if (n <= a->cap_layers && a->layers)
+		return AUGUR_OK;
+	struct augur_layer_stats *layers = realloc(a->layers, (n ? n : 1) * sizeof(*layers));
+	if (!layers)
+		return AUGUR_E_NOMEM;
+	a->layers = layers;
+	int64_t *scratch = realloc(a->scratch, 3 * (n + 1) * sizeof(*scratch));
+	if (!scratch)
+		return AUGUR_E_NOMEM;
+	a->scratch = scratch;
+	a->cap_layers = n;
+	return AUGUR_OK;
+}
+
+static void add_totals(struct augur_totals *t, const struct augur_layer_stats *s)
+{
+	t->layers++;
+	t->params = augur_add_sat(t->params, s->params);
+	t->stats = augur_add_sat(t->stats, s->stats);
+	t->macs = augur_add_sat(t->macs, s->macs);
+	t->flops = augur_add_sat(t->flops, s->flops);
+	t->gemm_calls = augur_add_sat(t->gemm_calls, s->gemm.count);
+	t->out_bytes = augur_add_sat(t->out_bytes, s->out_bytes);
+}
+
+static int too_large(const struct augur_net *net, const struct augur_layer *l,
+                     struct augur_diag *diag)
+{
+	return augur_diag_set(diag, AUGUR_E_OVERFLOW, net->path, l->loc.line, l->loc.col,
+	                      "layer '%s' is too large: its counts or byte sizes pass what 64 "
+	                      "bits hold or any device has (the limit is 16 TiB a blob)",
+	                      l->name);
+}
+
+int augur_analyze_into(const struct augur_net *net, uint32_t batch, struct augur_analysis *a,
+                       struct augur_diag *diag)
+{
+	if (batch == 0)
+		batch = net->batch ? net->batch : 1;
+	if (batch > AUGUR_MAX_BATCH)
+		return augur_diag_set(diag, AUGUR_E_USAGE, net->path, 0, 0,
+		                      "batch %u is out of range (1 to %u)", batch, AUGUR_MAX_BATCH);
+	if (reserve(a, net->n_layers))
+		return augur_diag_set(diag, AUGUR_E_NOMEM, net->path, 0, 0, "out of memory");
+	a->batch = batch;
+	a->n_layers = net->n_layers;
+	a->input = net->input;
+	a->input_readers = 0;
+	memset(a->by_type, 0, sizeof(a->by_type));
+	memset(&a->total, 0, sizeof(a->total));
+	uint64_t elems;
+	if (!augur_shape_elems(&net->input, &elems) ||
+	    augur_mul3_overflow(elems, batch, AUGUR_BYTES_PER_VALUE, &a->input_bytes) ||
+	    a->input_bytes > AUGUR_MAX_BLOB_BYTES)
+		return augur_diag_set(diag, AUGUR_E_OVERFLOW, net->path, net->input_loc.line,
+		                      net->input_loc.col,
+		                      "input is too large (the limit is 16 TiB a blob)");
+
+	for (size_t i = 0; i < net->n_layers; i++) {
+		const struct augur_layer *l = &net->layers[i];
+		struct augur_layer_stats *s = &a->layers[i];
+		int rc = augur_trace_layer(net, i, a->layers, &s->in, &s->out, diag);
+		if (rc)
+			return rc;
+		if (!augur_count_layer(l, batch, s) || s->out_bytes > AUGUR_MAX_BLOB_BYTES)
+			return too_large(net, l, diag);
+		s->readers = 0;
+		s->last_reader = (uint32_t)i;
+		for (uint32_t j = 0; j < l->n_inputs; j++) {
+			int32_t src = l->inputs[j];
+			if (src == AUGUR_NET_INPUT) {
+				a->input_readers++;
+			} else {
+				a->layers[src].readers++;
+				a->layers[src].last_reader = (uint32_t)i;
+			}
+		}
+		add_totals(&a->by_type[l->type], s);
+		add_totals(&a->total, s);
+	}
+	augur_memory_compute(net, a);
+	return AUGUR_OK;
+}
+
+int augur_analyze(const struct augur_net *net, uint32_t batch, struct augur_analysis **out,
+                  struct augur_diag *diag)
+{
+	*out = NULL;
+	struct augur_analysis *a = calloc(1, sizeof(*a));
+	if (!a)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, net->path, 0, 0, "out of memory");
+	int rc = augur_analyze_into(net, batch, a, diag);
+	if (rc) {
+		augur_analysis_free(a);
+		return rc;
+	}
+	*out = a;
+	return AUGUR_OK;
+}

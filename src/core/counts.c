@@ -1,0 +1,82 @@
+/* Per-layer counts (see counts.h). GEMMs follow the paper's notation and an im2col
+ * framework's loop: a conv layer runs, for each image and each group, one
+ * [n = filters/groups x k = (C/groups)*Kh*Kw] . [k x m = Oh*Ow] product; an fc layer one
+ * [n = outputs x k = inputs] . [k x m = batch] product. */
+#include "checked.h"
+#include "counts.h"
+
+/* FLOPs per output element of the cheap layers, as the paper's Tables 2-6 count them. */
+static uint64_t flops_per_element(enum augur_layer_type t)
+{
+	switch (t) {
+	case AUGUR_LAYER_LRN:
+		return 4;
+	case AUGUR_LAYER_BATCHNORM:
+		return 3;
+	case AUGUR_LAYER_SCALE:
+	case AUGUR_LAYER_RELU:
+	case AUGUR_LAYER_SIGMOID:
+	case AUGUR_LAYER_TANH:
+	case AUGUR_LAYER_ELTWISE:
+		return 1;
+	default: /* concat, dropout, softmax, flatten: data movement only */
+		return 0;
+	}
+}
+
+bool augur_count_layer(const struct augur_layer *l, uint32_t batch, struct augur_layer_stats *st)
+{
+	uint64_t in_elems, out_elems, out_total;
+	st->params = st->stats = st->macs = st->flops = 0;
+	st->gemm = (struct augur_gemm){0, 0, 0, 0};
+	st->workspace_paper_bytes = st->workspace_bytes = 0;
+	if (!augur_shape_elems(&st->in, &in_elems) || !augur_shape_elems(&st->out, &out_elems) ||
+	    augur_mul_overflow(out_elems, batch, &out_total) ||
+	    augur_mul_overflow(out_total, AUGUR_BYTES_PER_VALUE, &st->out_bytes))
+		return false;
+
+	switch (l->type) {
+	case AUGUR_LAYER_CONV: {
+		uint64_t g = l->groups;
+		uint64_t n = l->filters / g, m = st->out.h * st->out.w, k, weights, col;
+		if (augur_mul3_overflow(st->in.c / g, l->kernel.h, l->kernel.w, &k) ||
+		    augur_mul_overflow(k, l->filters, &weights) ||
+		    augur_add_overflow(weights, l->bias ? l->filters : 0, &st->params) ||
+		    augur_mul3_overflow(out_total, k, 1, &st->macs) ||
+		    augur_mul_overflow(out_total, k + 1, &st->flops) ||
+		    augur_mul3_overflow(k, m, AUGUR_BYTES_PER_VALUE, &st->workspace_paper_bytes) ||
+		    augur_mul_overflow(st->workspace_paper_bytes, g, &col))
+			return false;
+		st->gemm = (struct augur_gemm){n, k, m, (uint64_t)batch * g};
+		/* a 1x1, stride-1, unpadded conv multiplies the input in place: no im2col */
+		bool direct = l->kernel.h == 1 && l->kernel.w == 1 && l->stride.h == 1 &&
+		              l->stride.w == 1 && l->pad.h == 0 && l->pad.w == 0;
+		st->workspace_bytes = direct ? 0 : col;
+		return true;
+	}
+	case AUGUR_LAYER_FC: {
+		uint64_t weights;
+		if (augur_mul_overflow(in_elems, l->outputs, &weights) ||
+		    augur_add_overflow(weights, l->bias ? l->outputs : 0, &st->params) ||
+		    augur_mul_overflow(out_total, in_elems, &st->macs) ||
+		    augur_mul_overflow(out_total, in_elems + 1, &st->flops))
+			return false;
+		st->gemm = (struct augur_gemm){l->outputs, in_elems, batch, 1};
+		return true;
+	}
+	case AUGUR_LAYER_POOL: {
+		uint64_t window =
+		        l->global ? st->in.h * st->in.w : (uint64_t)l->kernel.h * l->kernel.w;
+		return !augur_mul_overflow(out_total, window, &st->flops);
+	}
+	case AUGUR_LAYER_BATCHNORM:
+		st->stats = 2 * st->in.c;
+		break;
+	case AUGUR_LAYER_SCALE:
+		st->params = st->in.c * (l->bias ? 2 : 1);
+		break;
+	default:
+		break;
+	}
+	return !augur_mul_overflow(out_total, flops_per_element(l->type), &st->flops);
+}

@@ -1,0 +1,17 @@
+/* The three memory views of a traced network (docs/memory.md): the paper's Table 4
+ * accounting, what an im2col framework allocates, and the minimal peak over execution
+ * order with the live bytes of each layer. */
+#ifndef AUGUR_MEMORY_H
+#define AUGUR_MEMORY_H
+
+#include "analysis.h"
+#include "net.h"
+
+/* Fills a->memory and each layer's in_place and live_bytes from the counts, readers and
+ * last readers already in a. Totals saturate rather than wrap. */
+void augur_memory_compute(const struct augur_net *net, struct augur_analysis *a);
+
+/* Whether a layer of this type may write its output over its input. */
+bool augur_type_in_place(enum augur_layer_type type);
+
+#endif

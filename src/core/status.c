@@ -1,0 +1,64 @@
+/* Status names and diagnostic formatting: the only place that turns an error into text
+ * layout, so every command reports "path:line:col: error: message" the same way. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "status.h"
+
+const char *augur_strerror(int status)
+{
+	switch (status) {
+	case AUGUR_OK:
+		return "success";
+	case AUGUR_E_IO:
+		return "input/output error";
+	case AUGUR_E_SYNTAX:
+		return "syntax error";
+	case AUGUR_E_SCHEMA:
+		return "invalid content";
+	case AUGUR_E_SHAPE:
+		return "impossible shape";
+	case AUGUR_E_OVERFLOW:
+		return "size overflows 64 bits";
+	case AUGUR_E_LIMIT:
+		return "resource limit exceeded";
+	case AUGUR_E_NOMEM:
+		return "out of memory";
+	case AUGUR_E_USAGE:
+		return "bad usage";
+	case AUGUR_E_NUMERIC:
+		return "numeric error";
+	case AUGUR_E_INTERNAL:
+		return "internal error";
+	}
+	return "unknown error";
+}
+
+int augur_diag_set(struct augur_diag *diag, int code, const char *path, uint32_t line, uint32_t col,
+                   const char *fmt, ...)
+{
+	if (!diag)
+		return code;
+	diag->code = code;
+	diag->line = line;
+	diag->col = col;
+	snprintf(diag->path, sizeof(diag->path), "%s", path ? path : "");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(diag->message, sizeof(diag->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void augur_diag_format(const struct augur_diag *diag, char *buf, size_t size)
+{
+	const char *msg = diag->message[0] ? diag->message : augur_strerror(diag->code);
+	if (diag->path[0] && diag->line)
+		snprintf(buf, size, "%s:%u:%u: error: %s", diag->path, diag->line,
+		         diag->col ? diag->col : 1, msg);
+	else if (diag->path[0])
+		snprintf(buf, size, "%s: error: %s", diag->path, msg);
+	else
+		snprintf(buf, size, "error: %s", msg);
+}

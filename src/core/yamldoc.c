@@ -1,0 +1,312 @@
+/* libyaml event stream -> struct augur_ynode tree (see yamldoc.h). The only file that
+ * includes <yaml.h>. Aliases are shared, not copied, so the tree is a DAG whose nodes are
+ * all owned by the document's node list; each node's weight counts its expanded size, and
+ * the document is refused once that total passes AUGUR_YAML_MAX_NODES. */
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "checked.h"
+#include "yamldoc.h"
+
+struct anchor {
+	char *name;
+	struct augur_ynode *node;
+	bool closed; /* false while the anchored collection is still being read */
+};
+
+struct augur_ydoc {
+	struct augur_ynode *root;
+	struct augur_ynode **all; /* every node, for freeing */
+	size_t n_all, cap_all;
+};
+
+struct builder {
+	const char *path;
+	struct augur_ydoc *doc;
+	struct augur_ynode *stack[AUGUR_YAML_MAX_DEPTH + 1];
+	size_t stack_anchor[AUGUR_YAML_MAX_DEPTH + 1]; /* anchor index + 1, or 0 */
+	size_t cap_items[AUGUR_YAML_MAX_DEPTH + 1];
+	bool key_pending[AUGUR_YAML_MAX_DEPTH + 1]; /* mapping has read a key, awaits its value */
+	int depth;
+	struct anchor *anchors;
+	size_t n_anchors, cap_anchors;
+	uint64_t total;
+	int documents;
+	struct augur_diag *diag;
+};
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t ncap = *cap ? *cap * 2 : 8;
+	while (ncap < need)
+		ncap *= 2;
+	void *n = realloc(*arr, ncap * elem);
+	if (!n)
+		return -1;
+	*arr = n;
+	*cap = ncap;
+	return 0;
+}
+
+static struct augur_ynode *node_new(struct builder *b, enum augur_ynode_kind kind,
+                                    const yaml_mark_t *mark)
+{
+	struct augur_ydoc *doc = b->doc;
+	if (grow((void **)&doc->all, &doc->cap_all, doc->n_all + 1, sizeof(*doc->all)))
+		return NULL;
+	struct augur_ynode *n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->kind = kind;
+	n->line = (uint32_t)mark->line + 1;
+	n->col = (uint32_t)mark->column + 1;
+	n->weight = 1;
+	doc->all[doc->n_all++] = n;
+	return n;
+}
+
+static int fail(struct builder *b, int code, const yaml_mark_t *mark, const char *msg,
+                const char *arg)
+{
+	uint32_t line = mark ? (uint32_t)mark->line + 1 : 1;
+	uint32_t col = mark ? (uint32_t)mark->column + 1 : 1;
+	if (arg)
+		return augur_diag_set(b->diag, code, b->path, line, col, "%s '%s'", msg, arg);
+	return augur_diag_set(b->diag, code, b->path, line, col, "%s", msg);
+}
+
+/* Adds child to the open collection (or makes it the root), enforcing the bounds. */
+static int attach(struct builder *b, struct augur_ynode *child, const yaml_mark_t *mark)
+{
+	if (augur_add_overflow(b->total, child->weight, &b->total) ||
+	    b->total > AUGUR_YAML_MAX_NODES)
+		return fail(b, AUGUR_E_LIMIT, mark,
+		            "document expands to too many nodes through aliases (alias bomb?)",
+		            NULL);
+	if (b->depth == 0) {
+		b->doc->root = child;
+		return AUGUR_OK;
+	}
+	struct augur_ynode *parent = b->stack[b->depth - 1];
+	size_t *cap = &b->cap_items[b->depth - 1];
+	size_t count = parent->kind == AUGUR_YMAP ? 2 * parent->len : parent->len;
+	if (grow((void **)&parent->items, cap, count + 2, sizeof(*parent->items)))
+		return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
+	parent->weight += child->weight;
+	if (parent->kind == AUGUR_YSEQ) {
+		parent->items[parent->len++] = child;
+		return AUGUR_OK;
+	}
+	/* mapping: items hold key, value pairs; a pending key is items[2*len] */
+	bool *pending = &b->key_pending[b->depth - 1];
+	if (!*pending) {
+		if (child->kind != AUGUR_YSCALAR)
+			return fail(b, AUGUR_E_SCHEMA, mark,
+			            "mapping keys must be plain names, not collections", NULL);
+		for (size_t i = 0; i < parent->len; i++)
+			if (strcmp(parent->items[2 * i]->text, child->text) == 0)
+				return augur_diag_set(b->diag, AUGUR_E_SCHEMA, b->path, child->line,
+				                      child->col,
+				                      "duplicate key '%s' (first given at line %u)",
+				                      child->text, parent->items[2 * i]->line);
+		if (parent->len >= AUGUR_YAML_MAX_MAP_KEYS)
+			return fail(b, AUGUR_E_LIMIT, mark, "mapping has too many keys", NULL);
+		parent->items[2 * parent->len] = child;
+		*pending = true;
+	} else {
+		parent->items[2 * parent->len + 1] = child;
+		parent->len++;
+		*pending = false;
+	}
+	return AUGUR_OK;
+}
+
+static struct anchor *anchor_find(struct builder *b, const char *name)
+{
+	for (size_t i = b->n_anchors; i-- > 0;)
+		if (strcmp(b->anchors[i].name, name) == 0)
+			return &b->anchors[i];
+	return NULL;
+}
+
+static int anchor_add(struct builder *b, const char *name, struct augur_ynode *node, bool closed)
+{
+	if (grow((void **)&b->anchors, &b->cap_anchors, b->n_anchors + 1, sizeof(*b->anchors)))
+		return AUGUR_E_NOMEM;
+	char *copy = strdup(name);
+	if (!copy)
+		return AUGUR_E_NOMEM;
+	b->anchors[b->n_anchors++] = (struct anchor){copy, node, closed};
+	return AUGUR_OK;
+}
+
+static int on_event(struct builder *b, const yaml_event_t *ev)
+{
+	const yaml_mark_t *mark = &ev->start_mark;
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		if (++b->documents > 1)
+			return fail(b, AUGUR_E_SCHEMA, mark,
+			            "expected a single YAML document, found a second one", NULL);
+		return AUGUR_OK;
+	case YAML_SCALAR_EVENT: {
+		struct augur_ynode *n = node_new(b, AUGUR_YSCALAR, mark);
+		if (!n)
+			return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
+		n->text = malloc(ev->data.scalar.length + 1);
+		if (!n->text)
+			return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
+		memcpy(n->text, ev->data.scalar.value, ev->data.scalar.length);
+		n->text[ev->data.scalar.length] = '\0';
+		if (strlen(n->text) != ev->data.scalar.length)
+			return fail(b, AUGUR_E_SCHEMA, mark, "scalar contains a NUL character",
+			            NULL);
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		if (ev->data.scalar.anchor &&
+		    anchor_add(b, (const char *)ev->data.scalar.anchor, n, true))
+			return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
+		return attach(b, n, mark);
+	}
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT: {
+		if (b->depth >= AUGUR_YAML_MAX_DEPTH)
+			return fail(b, AUGUR_E_LIMIT, mark,
+			            "nesting is too deep (the limit is 64 levels)", NULL);
+		bool seq = ev->type == YAML_SEQUENCE_START_EVENT;
+		struct augur_ynode *n = node_new(b, seq ? AUGUR_YSEQ : AUGUR_YMAP, mark);
+		if (!n)
+			return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
+		const yaml_char_t *anchor =
+		        seq ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor;
+		if (anchor && anchor_add(b, (const char *)anchor, n, false))
+			return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
+		b->stack[b->depth] = n;
+		/* the anchor array may move as it grows: remember an index, not a pointer */
+		b->stack_anchor[b->depth] = anchor ? b->n_anchors : 0;
+		b->cap_items[b->depth] = 0;
+		b->key_pending[b->depth] = false;
+		b->depth++;
+		return AUGUR_OK;
+	}
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT: {
+		struct augur_ynode *n = b->stack[--b->depth];
+		if (b->stack_anchor[b->depth])
+			b->anchors[b->stack_anchor[b->depth] - 1].closed = true;
+		return attach(b, n, mark);
+	}
+	case YAML_ALIAS_EVENT: {
+		const char *name = (const char *)ev->data.alias.anchor;
+		struct anchor *a = anchor_find(b, name);
+		if (!a)
+			return fail(b, AUGUR_E_SYNTAX, mark, "unknown alias", name);
+		if (!a->closed)
+			return fail(b, AUGUR_E_SCHEMA, mark,
+			            "alias refers to a node that contains it (recursive)", name);
+		return attach(b, a->node, mark);
+	}
+	default:
+		return AUGUR_OK;
+	}
+}
+
+void augur_ydoc_free(struct augur_ydoc *doc)
+{
+	if (!doc)
+		return;
+	for (size_t i = 0; i < doc->n_all; i++) {
+		struct augur_ynode *n = doc->all[i];
+		if (n->kind == AUGUR_YSCALAR)
+			free(n->text);
+		free(n->items);
+		free(n);
+	}
+	free(doc->all);
+	free(doc);
+}
+
+int augur_ydoc_parse(const char *path, const char *buf, size_t len, struct augur_ydoc **out,
+                     struct augur_diag *diag)
+{
+	*out = NULL;
+	struct builder b = {.path = path, .diag = diag};
+	b.doc = calloc(1, sizeof(*b.doc));
+	if (!b.doc)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0, "out of memory");
+	yaml_parser_t parser;
+	if (!yaml_parser_initialize(&parser)) {
+		free(b.doc);
+		return augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0, "out of memory");
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	int rc = AUGUR_OK;
+	for (;;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev)) {
+			const char *problem = parser.problem ? parser.problem : "malformed YAML";
+			yaml_mark_t m = parser.problem_mark;
+			if (parser.context)
+				rc = augur_diag_set(diag, AUGUR_E_SYNTAX, path,
+				                    (uint32_t)m.line + 1, (uint32_t)m.column + 1,
+				                    "invalid YAML: %s %s", problem, parser.context);
+			else
+				rc = augur_diag_set(diag, AUGUR_E_SYNTAX, path,
+				                    (uint32_t)m.line + 1, (uint32_t)m.column + 1,
+				                    "invalid YAML: %s", problem);
+			break;
+		}
+		int done = ev.type == YAML_STREAM_END_EVENT;
+		rc = on_event(&b, &ev);
+		yaml_event_delete(&ev);
+		if (rc != AUGUR_OK || done)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	for (size_t i = 0; i < b.n_anchors; i++)
+		free(b.anchors[i].name);
+	free(b.anchors);
+	if (rc != AUGUR_OK) {
+		augur_ydoc_free(b.doc);
+		return rc;
+	}
+	*out = b.doc;
+	return AUGUR_OK;
+}
+
+const struct augur_ynode *augur_ydoc_root(const struct augur_ydoc *doc)
+{
+	return doc ? doc->root : NULL;
+}
+
+const struct augur_ynode *augur_ynode_get(const struct augur_ynode *map, const char *key)
+{
+	if (!map || map->kind != AUGUR_YMAP)
+		return NULL;
+	for (size_t i = 0; i < map->len; i++)
+		if (strcmp(map->items[2 * i]->text, key) == 0)
+			return map->items[2 * i + 1];
+	return NULL;
+}
+
+const char *augur_ynode_kind_name(enum augur_ynode_kind kind)
+{
+	switch (kind) {
+	case AUGUR_YSCALAR:
+		return "a scalar";
+	case AUGUR_YSEQ:
+		return "a sequence";
+	case AUGUR_YMAP:
+		return "a mapping";
+	}
+	return "a node";
+}
+
+bool augur_ynode_is_null(const struct augur_ynode *node)
+{
+	return node && node->kind == AUGUR_YSCALAR && node->plain &&
+	       (!node->text[0] || !strcmp(node->text, "~") || !strcmp(node->text, "null") ||
+	        !strcmp(node->text, "Null") || !strcmp(node->text, "NULL"));
+}
