@@ -78,10 +78,13 @@ static int fail(struct builder *b, int code, const yaml_mark_t *mark, const char
 	return augur_diag_set(b->diag, code, b->path, line, col, "%s", msg);
 }
 
-/* Adds child to the open collection (or makes it the root), enforcing the bounds. */
-static int attach(struct builder *b, struct augur_ynode *child, const yaml_mark_t *mark)
+/* Adds child to the open collection (or makes it the root), enforcing the bounds. added is
+ * what the document grows by: 1 for a new node (its children were counted as they came),
+ * the whole expanded subtree for an alias. */
+static int attach(struct builder *b, struct augur_ynode *child, const yaml_mark_t *mark,
+		  uint64_t added)
 {
-	if (augur_add_overflow(b->total, child->weight, &b->total) ||
+	if (augur_add_overflow(b->total, added, &b->total) ||
 	    b->total > AUGUR_YAML_MAX_NODES)
 		return fail(b, AUGUR_E_LIMIT, mark,
 		            "document expands to too many nodes through aliases (alias bomb?)",
@@ -168,7 +171,7 @@ static int on_event(struct builder *b, const yaml_event_t *ev)
 		if (ev->data.scalar.anchor &&
 		    anchor_add(b, (const char *)ev->data.scalar.anchor, n, true))
 			return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
-		return attach(b, n, mark);
+		return attach(b, n, mark, 1);
 	}
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT: {
@@ -196,7 +199,7 @@ static int on_event(struct builder *b, const yaml_event_t *ev)
 		struct augur_ynode *n = b->stack[--b->depth];
 		if (b->stack_anchor[b->depth])
 			b->anchors[b->stack_anchor[b->depth] - 1].closed = true;
-		return attach(b, n, mark);
+		return attach(b, n, mark, 1);
 	}
 	case YAML_ALIAS_EVENT: {
 		const char *name = (const char *)ev->data.alias.anchor;
@@ -206,7 +209,7 @@ static int on_event(struct builder *b, const yaml_event_t *ev)
 		if (!a->closed)
 			return fail(b, AUGUR_E_SCHEMA, mark,
 			            "alias refers to a node that contains it (recursive)", name);
-		return attach(b, a->node, mark);
+		return attach(b, a->node, mark, a->node->weight);
 	}
 	default:
 		return AUGUR_OK;
