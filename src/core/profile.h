@@ -1,0 +1,96 @@
+/* Device profiles: what augur knows about a board (docs/profiles.md). A profile names the
+ * device, records the machine and memory facts, and holds per processing unit (cpu, gpu)
+ * a GEMM time model, its fit quality and every raw sample it was fitted from, so a
+ * profile is self-describing and can be refitted (augur fit) without the board. */
+#ifndef AUGUR_PROFILE_H
+#define AUGUR_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+#include "timemodel.h"
+
+/* One timing sample. A single GEMM has n_gemms == 1; an aggregate row (e.g. a network's
+ * summed CONV time from a published table) lists every GEMM it sums. */
+struct augur_sample_gemm {
+	uint64_t n, k, m, count;
+};
+
+struct augur_sample {
+	double time_ms;   /* median over trials, for all gemms together */
+	double spread;    /* relative spread of the trials (e.g. (p90 - p10) / median) */
+	bool held_out;    /* validation only: never used for fitting */
+	char *label;      /* optional: "vgg16 conv" for aggregate rows; NULL otherwise */
+	size_t n_gemms;
+	struct augur_sample_gemm *gemms; /* n_gemms entries (owned) */
+};
+
+struct augur_fit_quality {
+	double train_median_rel_err;   /* |pred - t| / t over fitted samples */
+	double heldout_median_rel_err; /* over held-out samples; NAN when there are none */
+	double heldout_max_rel_err;
+	size_t n_train, n_heldout;
+};
+
+enum augur_unit_kind { AUGUR_UNIT_CPU, AUGUR_UNIT_GPU };
+
+struct augur_unit {
+	enum augur_unit_kind kind;
+	char *library;                    /* "OpenBLAS 0.3.21 (pthread)", "cuBLAS 13.0" */
+	char *processor;                  /* "Intel Xeon ...", "NVIDIA H100" */
+	uint32_t threads;                 /* BLAS threads used (cpu) */
+	uint64_t memory_bytes;            /* memory this unit can use (the board's RAM when
+					     shared; a discrete GPU's own memory) */
+	uint64_t framework_overhead_bytes; /* what the framework itself holds (Table 4 rows
+					      minus the model's own memory) */
+	bool weights_copied;              /* a GPU run on shared memory holds the weights
+					     twice (the paper's section 4.2) */
+	struct augur_timemodel gemm;
+	struct augur_fit_quality quality;
+	size_t n_samples;
+	struct augur_sample *samples; /* owned */
+};
+
+struct augur_profile {
+	char *name;        /* "tx1" */
+	char *description; /* one line */
+	char *created;     /* ISO 8601 date */
+	char *augur_version;
+	char *source;      /* "calibrated with augur calibrate" or "fitted to Lu et al. 2017" */
+	/* machine facts, free text where the board did not say (NULL = unknown) */
+	char *cpu_model;
+	uint32_t cpu_cores;
+	char *cpu_governor;
+	char *openblas_coretype; /* OPENBLAS_CORETYPE during calibration, NULL when unset */
+	uint64_t ram_bytes;
+	bool shared_memory; /* CPU and GPU share the RAM (TK1, TX1) */
+	uint32_t pointer_bits;
+	struct augur_unit *cpu; /* NULL when the profile has no such unit */
+	struct augur_unit *gpu;
+};
+
+/* Loads a profile. Any error (not YAML, missing or mistyped key, negative or NaN time,
+ * inconsistent regions) is a located diagnostic; *out is NULL then. Free with
+ * augur_profile_free. */
+int augur_profile_load(const char *path, struct augur_profile **out, struct augur_diag *diag);
+
+/* Writes a profile atomically (temporary file + rename). Loading what was saved gives an
+ * identical profile (doubles are written with 17 significant digits). */
+int augur_profile_save(const struct augur_profile *p, const char *path, struct augur_diag *diag);
+
+void augur_profile_free(struct augur_profile *p);
+
+/* The unit named "cpu" or "gpu", or NULL when the profile lacks it. */
+const struct augur_unit *augur_profile_unit(const struct augur_profile *p, const char *name);
+
+const char *augur_unit_kind_name(enum augur_unit_kind kind);
+
+/* Finds a profile by name or path: an existing file path is used as is; otherwise NAME is
+ * looked up as NAME.yaml in each directory of $AUGUR_PROFILE_PATH (colon-separated), then
+ * in the source tree's profiles/. On failure the diagnostic lists the profiles available. */
+int augur_profile_find(const char *name_or_path, char *path, size_t size,
+		       struct augur_diag *diag);
+
+#endif
