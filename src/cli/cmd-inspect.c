@@ -126,22 +126,25 @@ static void print_table(const struct augur_net *net, const struct augur_analysis
 		       t < AUGUR_LAYER_TYPE_COUNT ? augur_layer_type_name(t) : "total", tt->layers,
 		       p, m, f, (unsigned long long)tt->gemm_calls, o);
 	}
-	printf("\nparameters %llu (learned), batchnorm statistics %llu; MACs %llu; FLOPs %llu "
-	       "(the paper's convention: conv/fc k+1 per output)\n",
+	printf("\nparameters %llu (learned) + %llu batchnorm statistics; MACs %llu\n",
 	       (unsigned long long)a->total.params, (unsigned long long)a->total.stats,
-	       (unsigned long long)a->total.macs, (unsigned long long)a->total.flops);
+	       (unsigned long long)a->total.macs);
+	printf("FLOPs %llu (the paper's convention: conv and fc count k+1 per output)\n",
+	       (unsigned long long)a->total.flops);
 
 	const struct augur_memory *m = &a->memory;
-	printf("\nmemory (float32, batch %u, MiB = 2^20 bytes)\n", a->batch);
-	printf("  paper view      weights %9.2f  data %9.2f  workspace %9.2f\n",
+	printf("\nmemory: MiB = 2^20 bytes, float32, batch %u\n", a->batch);
+	printf("%-41s%9s %9s  %9s  %9s\n", "", "weights", "data", "workspace", "total");
+	printf("  paper view (the paper's Table 4)       %9.2f %9.2f  %9.2f\n",
 	       cli_mib(m->paper_weights), cli_mib(m->paper_data), cli_mib(m->paper_workspace));
-	printf("  allocated view  weights %9.2f  data %9.2f  workspace %9.2f  total %9.2f\n",
+	printf("  allocated view (an im2col framework)   %9.2f %9.2f  %9.2f  %9.2f\n",
 	       cli_mib(m->alloc_params + m->alloc_stats), cli_mib(m->alloc_data),
 	       cli_mib(m->alloc_workspace), cli_mib(m->alloc_total));
-	printf("  minimal view    weights %9.2f  data %9.2f  workspace %9.2f  total %9.2f  "
-	       "(peak at '%s')\n",
+	printf("  minimal view (peak over the layers)    %9.2f %9.2f  %9.2f  %9.2f\n",
 	       cli_mib(m->min_weights), cli_mib(m->min_data_peak), cli_mib(m->min_workspace),
-	       cli_mib(m->min_total), a->n_layers ? net->layers[m->min_peak_layer].name : "-");
+	       cli_mib(m->min_total));
+	printf("  the minimal view peaks while '%s' runs\n",
+	       a->n_layers ? net->layers[m->min_peak_layer].name : "-");
 }
 
 static void json_shape(const struct augur_shape *s)

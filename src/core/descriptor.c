@@ -231,6 +231,11 @@ static int lookup_key(const struct ctx *c, const struct augur_layer *l,
                       const struct augur_ynode *kn, enum augur_key *out)
 {
 	int key = augur_key_from_name(kn->text);
+	if (key >= 0 && augur_key_applies(key, l->type)) {
+		*out = key;
+		return AUGUR_OK;
+	}
+	/* the error path only: list what the type takes */
 	char keys[256];
 	keys_of_type(l->type, keys, sizeof(keys));
 	if (key < 0) {
@@ -372,9 +377,11 @@ static int parse_layer_head(const struct ctx *c, struct augur_net *net,
 	const struct augur_ynode *nn = augur_ynode_get(ln, "name");
 	char fallback[48];
 	const char *name = fallback;
-	snprintf(fallback, sizeof(fallback), "%s_%zu", augur_layer_type_name(type), index + 1);
 	if (nn && (rc = get_name(c, nn, "name", &name)))
 		return rc;
+	if (!nn)
+		snprintf(fallback, sizeof(fallback), "%s_%zu", augur_layer_type_name(type),
+		         index + 1);
 	if (!strcmp(name, "input"))
 		return err_at(c, nn, AUGUR_E_SCHEMA,
 		              "layer name 'input' is reserved for the network input");

@@ -2,6 +2,7 @@
  * includes <yaml.h>. Aliases are shared, not copied, so the tree is a DAG whose nodes are
  * all owned by the document's node list; each node's weight counts its expanded size, and
  * the document is refused once that total passes AUGUR_YAML_MAX_NODES. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -15,11 +16,37 @@ struct anchor {
 	bool closed; /* false while the anchored collection is still being read */
 };
 
+/* Nodes, scalar texts and item arrays come from one arena freed as a whole: a descriptor
+ * has thousands of small nodes, and malloc/free per node was a third of parse time. */
+struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
 struct augur_ydoc {
 	struct augur_ynode *root;
-	struct augur_ynode **all; /* every node, for freeing */
-	size_t n_all, cap_all;
+	struct arena_block *blocks;
 };
+
+static void *arena_alloc(struct augur_ydoc *doc, size_t size)
+{
+	size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	struct arena_block *b = doc->blocks;
+	if (!b || b->cap - b->used < size) {
+		size_t cap = size > 60000 ? size : 60000;
+		b = malloc(sizeof(*b) + cap);
+		if (!b)
+			return NULL;
+		b->cap = cap;
+		b->used = 0;
+		b->next = doc->blocks;
+		doc->blocks = b;
+	}
+	void *p = (char *)b->data + b->used;
+	b->used += size;
+	return p;
+}
 
 struct builder {
 	const char *path;
@@ -54,17 +81,14 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 static struct augur_ynode *node_new(struct builder *b, enum augur_ynode_kind kind,
                                     const yaml_mark_t *mark)
 {
-	struct augur_ydoc *doc = b->doc;
-	if (grow((void **)&doc->all, &doc->cap_all, doc->n_all + 1, sizeof(*doc->all)))
-		return NULL;
-	struct augur_ynode *n = calloc(1, sizeof(*n));
+	struct augur_ynode *n = arena_alloc(b->doc, sizeof(*n));
 	if (!n)
 		return NULL;
+	memset(n, 0, sizeof(*n));
 	n->kind = kind;
 	n->line = (uint32_t)mark->line + 1;
 	n->col = (uint32_t)mark->column + 1;
 	n->weight = 1;
-	doc->all[doc->n_all++] = n;
 	return n;
 }
 
@@ -82,10 +106,9 @@ static int fail(struct builder *b, int code, const yaml_mark_t *mark, const char
  * what the document grows by: 1 for a new node (its children were counted as they came),
  * the whole expanded subtree for an alias. */
 static int attach(struct builder *b, struct augur_ynode *child, const yaml_mark_t *mark,
-		  uint64_t added)
+                  uint64_t added)
 {
-	if (augur_add_overflow(b->total, added, &b->total) ||
-	    b->total > AUGUR_YAML_MAX_NODES)
+	if (augur_add_overflow(b->total, added, &b->total) || b->total > AUGUR_YAML_MAX_NODES)
 		return fail(b, AUGUR_E_LIMIT, mark,
 		            "document expands to too many nodes through aliases (alias bomb?)",
 		            NULL);
@@ -96,8 +119,18 @@ static int attach(struct builder *b, struct augur_ynode *child, const yaml_mark_
 	struct augur_ynode *parent = b->stack[b->depth - 1];
 	size_t *cap = &b->cap_items[b->depth - 1];
 	size_t count = parent->kind == AUGUR_YMAP ? 2 * parent->len : parent->len;
-	if (grow((void **)&parent->items, cap, count + 2, sizeof(*parent->items)))
-		return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
+	if (count + 2 > *cap) {
+		/* arena arrays cannot be resized in place: double into a new one (the old
+		 * stays in the arena, so the waste is bounded by the final size) */
+		size_t ncap = *cap ? *cap * 2 : 8;
+		struct augur_ynode **items = arena_alloc(b->doc, ncap * sizeof(*items));
+		if (!items)
+			return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
+		if (count)
+			memcpy(items, parent->items, count * sizeof(*items));
+		parent->items = items;
+		*cap = ncap;
+	}
 	parent->weight += child->weight;
 	if (parent->kind == AUGUR_YSEQ) {
 		parent->items[parent->len++] = child;
@@ -159,7 +192,7 @@ static int on_event(struct builder *b, const yaml_event_t *ev)
 		struct augur_ynode *n = node_new(b, AUGUR_YSCALAR, mark);
 		if (!n)
 			return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
-		n->text = malloc(ev->data.scalar.length + 1);
+		n->text = arena_alloc(b->doc, ev->data.scalar.length + 1);
 		if (!n->text)
 			return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
 		memcpy(n->text, ev->data.scalar.value, ev->data.scalar.length);
@@ -220,14 +253,11 @@ void augur_ydoc_free(struct augur_ydoc *doc)
 {
 	if (!doc)
 		return;
-	for (size_t i = 0; i < doc->n_all; i++) {
-		struct augur_ynode *n = doc->all[i];
-		if (n->kind == AUGUR_YSCALAR)
-			free(n->text);
-		free(n->items);
-		free(n);
+	while (doc->blocks) {
+		struct arena_block *next = doc->blocks->next;
+		free(doc->blocks);
+		doc->blocks = next;
 	}
-	free(doc->all);
 	free(doc);
 }
 

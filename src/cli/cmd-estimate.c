@@ -1,0 +1,384 @@
+/* augur estimate: the user's main command. descriptor -> analysis -> estimate per unit of a
+ * device profile -> report (table, json or csv). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "augur-config.h"
+#include "cli.h"
+#include "estimate.h"
+#include "netfile.h"
+#include "profile.h"
+
+struct run {
+	const struct augur_net *net;
+	const struct augur_analysis *a;
+	const struct augur_profile *p;
+	const char *profile_path;
+	size_t n_units;
+	struct augur_unit_estimate est[2];
+};
+
+static double throughput(const struct run *r, const struct augur_unit_estimate *e)
+{
+	return e->total_ms > 0 ? 1000.0 * r->a->batch / e->total_ms : 0.0;
+}
+
+static void uncosted_types(const struct augur_unit_estimate *e, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
+		if (!(e->types_uncosted & (1u << t)))
+			continue;
+		if (buf[0])
+			strncat(buf, ", ", size - strlen(buf) - 1);
+		strncat(buf, augur_layer_type_name(t), size - strlen(buf) - 1);
+	}
+}
+
+/* One row of the side-by-side unit table. */
+static void row(const struct run *r, const char *label, const char *fmt,
+		double (*value)(const struct run *, const struct augur_unit_estimate *))
+{
+	printf("  %-28s", label);
+	for (size_t u = 0; u < r->n_units; u++) {
+		char cell[32];
+		snprintf(cell, sizeof(cell), fmt, value(r, &r->est[u]));
+		printf(" %14s", cell);
+	}
+	printf("\n");
+}
+
+static double v_total(const struct run *r, const struct augur_unit_estimate *e)
+{
+	(void)r;
+	return e->total_ms;
+}
+static double v_gemm(const struct run *r, const struct augur_unit_estimate *e)
+{
+	(void)r;
+	return e->gemm_ms;
+}
+static double v_conv(const struct run *r, const struct augur_unit_estimate *e)
+{
+	(void)r;
+	return e->type_ms[AUGUR_LAYER_CONV];
+}
+static double v_fc(const struct run *r, const struct augur_unit_estimate *e)
+{
+	(void)r;
+	return e->type_ms[AUGUR_LAYER_FC];
+}
+static double v_rate(const struct run *r, const struct augur_unit_estimate *e)
+{
+	return throughput(r, e);
+}
+static double v_model(const struct run *r, const struct augur_unit_estimate *e)
+{
+	(void)r;
+	return cli_mib(e->model_bytes);
+}
+static double v_overhead(const struct run *r, const struct augur_unit_estimate *e)
+{
+	(void)r;
+	return cli_mib(e->overhead_bytes);
+}
+static double v_copy(const struct run *r, const struct augur_unit_estimate *e)
+{
+	(void)r;
+	return cli_mib(e->weights_copy_bytes);
+}
+static double v_mem(const struct run *r, const struct augur_unit_estimate *e)
+{
+	(void)r;
+	return cli_mib(e->memory_bytes);
+}
+static double v_cap(const struct run *r, const struct augur_unit_estimate *e)
+{
+	(void)r;
+	return cli_mib(e->capacity_bytes);
+}
+
+static void print_layers(const struct run *r)
+{
+	printf("\nper layer (ms; '*' GEMM outside the calibrated range, '-' not costed)\n");
+	printf("  %-24s %-9s", "layer", "type");
+	for (size_t u = 0; u < r->n_units; u++)
+		printf(" %10s %6s", augur_unit_kind_name(r->est[u].unit->kind), "share");
+	printf(" %10s\n", "live MiB");
+	for (size_t i = 0; i < r->a->n_layers; i++) {
+		const char *name = r->net->layers[i].name;
+		printf("  %-24.24s %-9s", name, augur_layer_type_name(r->net->layers[i].type));
+		for (size_t u = 0; u < r->n_units; u++) {
+			const struct augur_unit_estimate *e = &r->est[u];
+			const struct augur_layer_estimate *le = &e->layers[i];
+			char cell[32];
+			if (!le->costed)
+				snprintf(cell, sizeof(cell), "-");
+			else
+				snprintf(cell, sizeof(cell), "%.3f%s", le->time_ms,
+					 le->outside_range ? "*" : "");
+			double share = e->total_ms > 0 ? 100.0 * le->time_ms / e->total_ms : 0;
+			printf(" %10s %5.1f%%", cell, share);
+		}
+		printf(" %10.2f\n", cli_mib(r->a->layers[i].live_bytes));
+	}
+}
+
+static void print_table(const struct run *r, bool layers)
+{
+	printf("%s on %s: %s\n", r->net->name, r->p->name,
+	       r->p->description ? r->p->description : "");
+	if (r->p->source)
+		printf("profile: %s (%s)\n", r->profile_path, r->p->source);
+	char shape[64];
+	const struct augur_shape *in = &r->a->input;
+	if (in->rank == 1)
+		snprintf(shape, sizeof(shape), "%llu", (unsigned long long)in->c);
+	else
+		snprintf(shape, sizeof(shape), "%llux%llux%llu", (unsigned long long)in->c,
+			 (unsigned long long)in->h, (unsigned long long)in->w);
+	printf("input %s, batch %u, %zu layers\n\n", shape, r->a->batch, r->a->n_layers);
+	printf("  %-28s", "");
+	for (size_t u = 0; u < r->n_units; u++)
+		printf(" %14s", augur_unit_kind_name(r->est[u].unit->kind));
+	printf("\n");
+	row(r, "forward time (ms)", "%.1f", v_total);
+	row(r, "  GEMM time: conv + fc (ms)", "%.1f", v_gemm);
+	row(r, "    conv (ms)", "%.1f", v_conv);
+	row(r, "    fc (ms)", "%.1f", v_fc);
+	row(r, "throughput (inferences/s)", "%.2f", v_rate);
+	row(r, "memory needed (MiB)", "%.1f", v_mem);
+	row(r, "  network, allocated view", "%.1f", v_model);
+	row(r, "  framework overhead", "%.1f", v_overhead);
+	row(r, "  second copy of weights", "%.1f", v_copy);
+	row(r, "memory available (MiB)", "%.0f", v_cap);
+	printf("\n");
+	for (size_t u = 0; u < r->n_units; u++) {
+		const struct augur_unit_estimate *e = &r->est[u];
+		const char *unit = augur_unit_kind_name(e->unit->kind);
+		if (!e->capacity_bytes)
+			printf("%s: memory verdict unknown (the profile gives no capacity)\n", unit);
+		else if (e->fits)
+			printf("%s: fits in %.0f MiB, %.1f MiB to spare\n", unit,
+			       cli_mib(e->capacity_bytes),
+			       cli_mib(e->capacity_bytes - e->memory_bytes));
+		else
+			printf("%s: does NOT fit in %.0f MiB: %.1f MiB short\n", unit,
+			       cli_mib(e->capacity_bytes),
+			       cli_mib(e->memory_bytes - e->capacity_bytes));
+	}
+	const struct augur_unit_estimate *e0 = &r->est[0];
+	if (e0->layers_uncosted) {
+		char types[256];
+		uncosted_types(e0, types, sizeof(types));
+		printf("\ntime is the sum of predicted GEMM times (the paper's method); %u layers "
+		       "are not costed: %s\n",
+		       e0->layers_uncosted, types);
+	}
+	for (size_t u = 0; u < r->n_units; u++)
+		if (r->est[u].gemms_outside_range)
+			printf("%s: %u GEMMs lie outside the calibrated range: their times are "
+			       "extrapolated (see --layers)\n",
+			       augur_unit_kind_name(r->est[u].unit->kind),
+			       r->est[u].gemms_outside_range);
+	if (layers)
+		print_layers(r);
+}
+
+static void json_num(const char *key, double v, bool comma)
+{
+	/* NaN and infinity are not JSON; the estimator never produces them, but never print
+	 * them either */
+	if (isfinite(v))
+		printf("\"%s\": %.6g%s", key, v, comma ? ", " : "");
+	else
+		printf("\"%s\": null%s", key, comma ? ", " : "");
+}
+
+static void print_json(const struct run *r)
+{
+	printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
+	cli_json_string(stdout, r->net->name);
+	printf(",\n  \"source\": ");
+	cli_json_string(stdout, r->net->path ? r->net->path : "");
+	printf(",\n  \"batch\": %u,\n  \"device\": {\"name\": ", r->a->batch);
+	cli_json_string(stdout, r->p->name);
+	printf(", \"profile\": ");
+	cli_json_string(stdout, r->profile_path);
+	printf(", \"description\": ");
+	cli_json_string(stdout, r->p->description ? r->p->description : "");
+	printf(", \"source\": ");
+	cli_json_string(stdout, r->p->source ? r->p->source : "");
+	printf(", \"created\": ");
+	cli_json_string(stdout, r->p->created ? r->p->created : "");
+	printf(", \"ram_bytes\": %llu, \"shared_memory\": %s},\n  \"units\": [\n",
+	       (unsigned long long)r->p->ram_bytes, r->p->shared_memory ? "true" : "false");
+	for (size_t u = 0; u < r->n_units; u++) {
+		const struct augur_unit_estimate *e = &r->est[u];
+		printf("    {\"unit\": \"%s\", \"library\": ", augur_unit_kind_name(e->unit->kind));
+		cli_json_string(stdout, e->unit->library ? e->unit->library : "");
+		printf(", \"processor\": ");
+		cli_json_string(stdout, e->unit->processor ? e->unit->processor : "");
+		printf(",\n     \"time\": {");
+		json_num("total_ms", e->total_ms, true);
+		json_num("gemm_ms", e->gemm_ms, true);
+		json_num("other_ms", e->other_ms, true);
+		json_num("throughput_per_s", throughput(r, e), true);
+		printf("\"method\": \"gemm-sum\", \"by_type_ms\": {");
+		bool first = true;
+		for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
+			if (!r->a->by_type[t].layers)
+				continue;
+			printf("%s", first ? "" : ", ");
+			json_num(augur_layer_type_name(t), e->type_ms[t], false);
+			first = false;
+		}
+		char types[256];
+		uncosted_types(e, types, sizeof(types));
+		printf("}, \"layers_uncosted\": %u, \"uncosted_types\": ", e->layers_uncosted);
+		cli_json_string(stdout, types);
+		printf(", \"gemms_outside_range\": %u},\n", e->gemms_outside_range);
+		printf("     \"memory\": {\"model_bytes\": %llu, \"overhead_bytes\": %llu, "
+		       "\"weights_copy_bytes\": %llu, \"total_bytes\": %llu, \"capacity_bytes\": "
+		       "%llu, \"fits\": %s},\n     \"layers\": [\n",
+		       (unsigned long long)e->model_bytes, (unsigned long long)e->overhead_bytes,
+		       (unsigned long long)e->weights_copy_bytes,
+		       (unsigned long long)e->memory_bytes, (unsigned long long)e->capacity_bytes,
+		       e->fits ? "true" : "false");
+		for (size_t i = 0; i < e->n_layers; i++) {
+			const struct augur_layer_estimate *le = &e->layers[i];
+			printf("       {\"name\": ");
+			cli_json_string(stdout, r->net->layers[i].name);
+			printf(", \"type\": \"%s\", ",
+			       augur_layer_type_name(r->net->layers[i].type));
+			json_num("time_ms", le->time_ms, true);
+			printf("\"costed\": %s, \"outside_range\": %s, \"live_bytes\": %llu}%s\n",
+			       le->costed ? "true" : "false", le->outside_range ? "true" : "false",
+			       (unsigned long long)r->a->layers[i].live_bytes,
+			       i + 1 < e->n_layers ? "," : "");
+		}
+		printf("     ]}%s\n", u + 1 < r->n_units ? "," : "");
+	}
+	printf("  ]\n}\n");
+}
+
+static void print_csv(const struct run *r)
+{
+	printf("unit,index,name,type,time_ms,costed,outside_range,share,live_bytes\n");
+	for (size_t u = 0; u < r->n_units; u++) {
+		const struct augur_unit_estimate *e = &r->est[u];
+		for (size_t i = 0; i < e->n_layers; i++) {
+			const struct augur_layer_estimate *le = &e->layers[i];
+			printf("%s,%zu,", augur_unit_kind_name(e->unit->kind), i);
+			cli_csv_field(stdout, r->net->layers[i].name);
+			printf(",%s,%.6g,%d,%d,%.6g,%llu\n",
+			       augur_layer_type_name(r->net->layers[i].type), le->time_ms,
+			       le->costed, le->outside_range,
+			       e->total_ms > 0 ? le->time_ms / e->total_ms : 0.0,
+			       (unsigned long long)r->a->layers[i].live_bytes);
+		}
+	}
+}
+
+/* Picks the units asked for; an absent unit is an error naming the ones the profile has. */
+static int pick_units(const struct augur_profile *p, const char *unit, const char *path,
+		      const struct augur_unit **units, size_t *n, struct augur_diag *diag)
+{
+	*n = 0;
+	bool all = !strcmp(unit, "all");
+	if ((all || !strcmp(unit, "cpu")) && p->cpu)
+		units[(*n)++] = p->cpu;
+	if ((all || !strcmp(unit, "gpu")) && p->gpu)
+		units[(*n)++] = p->gpu;
+	if (*n)
+		return AUGUR_OK;
+	const char *has = p->cpu && p->gpu ? "cpu, gpu" : p->cpu ? "cpu" : p->gpu ? "gpu" : "none";
+	return augur_diag_set(diag, AUGUR_E_USAGE, path, 0, 0,
+			      "profile '%s' has no %s unit (it has: %s)", p->name,
+			      all ? "processing" : unit, has);
+}
+
+int cmd_estimate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"device", required_argument, NULL, 'd'}, {"unit", required_argument, NULL, 'u'},
+		{"layers", no_argument, NULL, 'l'},       {"batch", required_argument, NULL, 'b'},
+		{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0},
+	};
+	const char *device = NULL, *unit = "all";
+	bool layers = false;
+	uint64_t batch = 0;
+	enum cli_format format = CLI_TABLE;
+	int c;
+	while ((c = cli_getopt(argc, argv, "d:u:lb:f:", opts)) != -1) {
+		switch (c) {
+		case 'd':
+			device = optarg;
+			break;
+		case 'u':
+			if (strcmp(optarg, "cpu") && strcmp(optarg, "gpu") && strcmp(optarg, "all"))
+				return cli_usage_error("estimate",
+						       "unknown unit '%s' (expected cpu, gpu or all)",
+						       optarg);
+			unit = optarg;
+			break;
+		case 'l':
+			layers = true;
+			break;
+		case 'b':
+			if (cli_parse_uint("estimate", "--batch", optarg, AUGUR_MAX_BATCH, &batch))
+				return CLI_USAGE;
+			break;
+		case 'f':
+			if (cli_parse_format("estimate", optarg, &format))
+				return CLI_USAGE;
+			break;
+		default:
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("estimate", "expects one descriptor (usage: %s)",
+				       augur_command_find("estimate")->usage);
+	if (!device)
+		return cli_usage_error("estimate", "needs --device (a profile name or path; see "
+						   "'augur profile list')");
+	struct augur_diag diag = {0};
+	struct augur_net *net = NULL;
+	struct augur_analysis *a = NULL;
+	struct augur_profile *p = NULL;
+	struct run r = {0};
+	char path[4096];
+	int rc = CLI_OK;
+	const struct augur_unit *units[2];
+	if (augur_profile_find(device, path, sizeof(path), &diag) ||
+	    augur_profile_load(path, &p, &diag) ||
+	    pick_units(p, unit, path, units, &r.n_units, &diag) ||
+	    augur_net_load(argv[optind], &net, &diag) ||
+	    augur_analyze(net, (uint32_t)batch, &a, &diag)) {
+		rc = cli_report(&diag);
+		goto out;
+	}
+	r = (struct run){net, a, p, path, r.n_units, {{0}}};
+	for (size_t u = 0; u < r.n_units; u++)
+		if (augur_estimate_unit(net, a, p, units[u], &r.est[u], &diag)) {
+			rc = cli_report(&diag);
+			goto out;
+		}
+	if (format == CLI_JSON)
+		print_json(&r);
+	else if (format == CLI_CSV)
+		print_csv(&r);
+	else
+		print_table(&r, layers);
+out:
+	for (size_t u = 0; u < 2; u++)
+		augur_unit_estimate_clear(&r.est[u]);
+	augur_profile_free(p);
+	augur_analysis_free(a);
+	augur_net_free(net);
+	return rc;
+}

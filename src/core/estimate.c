@@ -1,0 +1,75 @@
+/* The estimator (see estimate.h): analysis + profile -> time and memory per unit. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checked.h"
+#include "estimate.h"
+
+void augur_unit_estimate_clear(struct augur_unit_estimate *e)
+{
+	if (!e)
+		return;
+	free(e->layers);
+	memset(e, 0, sizeof(*e));
+}
+
+static void estimate_memory(const struct augur_analysis *a, const struct augur_profile *p,
+			    const struct augur_unit *u, struct augur_unit_estimate *e)
+{
+	const struct augur_memory *m = &a->memory;
+	e->model_bytes = m->alloc_total;
+	e->overhead_bytes = u->framework_overhead_bytes;
+	/* Caffe on a unified-memory board copies the parameters "to the GPU", which is the
+	 * same RAM: GPU runs hold them twice (Table 4: TK1 AlexNet GPU 560 MB vs CPU 324). */
+	e->weights_copy_bytes = u->kind == AUGUR_UNIT_GPU && p->shared_memory && u->weights_copied
+					? augur_add_sat(m->alloc_params, m->alloc_stats)
+					: 0;
+	e->memory_bytes = augur_add_sat(augur_add_sat(e->model_bytes, e->overhead_bytes),
+					e->weights_copy_bytes);
+	e->capacity_bytes = u->memory_bytes ? u->memory_bytes : p->ram_bytes;
+	e->fits = !e->capacity_bytes || e->memory_bytes <= e->capacity_bytes;
+}
+
+int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis *a,
+			const struct augur_profile *p, const struct augur_unit *u,
+			struct augur_unit_estimate *out, struct augur_diag *diag)
+{
+	memset(out, 0, sizeof(*out));
+	out->unit = u;
+	out->n_layers = a->n_layers;
+	out->layers = calloc(a->n_layers ? a->n_layers : 1, sizeof(*out->layers));
+	if (!out->layers)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, net->path, 0, 0, "out of memory");
+	for (size_t i = 0; i < a->n_layers; i++) {
+		const struct augur_layer_stats *s = &a->layers[i];
+		struct augur_layer_estimate *le = &out->layers[i];
+		enum augur_layer_type t = net->layers[i].type;
+		if (!s->gemm.count) {
+			/* flatten is a view and dropout is the identity at inference: free by
+			 * construction, not by omission */
+			le->costed = t == AUGUR_LAYER_FLATTEN || t == AUGUR_LAYER_DROPOUT;
+			if (!le->costed) {
+				out->layers_uncosted++;
+				out->types_uncosted |= 1u << t;
+			}
+			continue;
+		}
+		le->time_ms = augur_gemm_time_ms(&u->gemm, &s->gemm, &le->outside_range);
+		if (!isfinite(le->time_ms) || le->time_ms < 0) {
+			augur_unit_estimate_clear(out);
+			return augur_diag_set(diag, AUGUR_E_NUMERIC, p->name, 0, 0,
+					      "the %s model of profile '%s' predicts a non-finite "
+					      "time for layer '%s'",
+					      augur_unit_kind_name(u->kind), p->name,
+					      net->layers[i].name);
+		}
+		le->costed = true;
+		out->gemms_outside_range += le->outside_range;
+		out->gemm_ms += le->time_ms;
+		out->type_ms[t] += le->time_ms;
+	}
+	out->total_ms = out->gemm_ms + out->other_ms;
+	estimate_memory(a, p, u, out);
+	return AUGUR_OK;
+}

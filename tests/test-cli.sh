@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# CLI tests: run the built augur on shipped descriptors and bad input, checking stdout,
+# stderr and exit codes. $AUGUR is the binary, $AUGUR_SOURCE_ROOT the source tree.
+set -u
+cd "$AUGUR_SOURCE_ROOT"
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect CODE CMD... : runs CMD, keeps stdout/stderr in $out/$err, checks the exit code
+expect() {
+	local want=$1; shift
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	local got=$?
+	out=$(cat "$tmp/out") err=$(cat "$tmp/err")
+	if [ "$got" -eq "$want" ]; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "FAIL: '$*' exited $got, expected $want"; echo "$err" | head -5
+	fi
+}
+# has TEXT PATTERN LABEL: TEXT contains the fixed string PATTERN
+has() {
+	if printf '%s' "$1" | grep -qF -- "$2"; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "FAIL: $3: no '$2' in:"; printf '%s\n' "$1" | head -5
+	fi
+}
+lines() { printf '%s' "$1" | grep -c '' ; }
+
+expect 0 "$AUGUR" --version
+has "$out" "augur 0." "--version"
+expect 0 "$AUGUR" help
+has "$out" "inspect" "help lists inspect"
+expect 0 "$AUGUR" inspect --help
+has "$out" "usage: augur inspect NET" "inspect --help"
+expect 2 "$AUGUR" inspct
+has "$err" "unknown command 'inspct' (did you mean 'inspect'?)" "unknown command"
+expect 2 "$AUGUR"
+expect 2 "$AUGUR" inspect --fromat json descriptors/alexnet.yaml
+has "$err" "unknown option '--fromat' (did you mean '--format'?)" "unknown option"
+expect 2 "$AUGUR" inspect --format xml descriptors/alexnet.yaml
+has "$err" "unknown format 'xml'" "bad format"
+expect 2 "$AUGUR" inspect --batch 0 descriptors/alexnet.yaml
+has "$err" "--batch expects an integer" "bad batch"
+expect 2 "$AUGUR" inspect
+expect 2 "$AUGUR" inspect descriptors/alexnet.yaml --format
+
+# inspect: the table, within 100 columns
+expect 0 "$AUGUR" inspect descriptors/alexnet.yaml
+has "$out" "parameters 60965224" "alexnet params"
+has "$out" "96x363x3025" "alexnet conv1 GEMM"
+has "$out" "128x1200x729*2" "alexnet conv2 GEMM, two groups"
+width=$(printf '%s\n' "$out" | awk 'length > 100' | wc -l)
+[ "$width" -eq 0 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: table wider than 100 columns"; }
+[ -z "$err" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: stderr not empty: $err"; }
+
+# json is valid and complete; batch doubles the data
+expect 0 "$AUGUR" inspect --format json descriptors/alexnet.yaml
+printf '%s' "$out" >"$tmp/a1.json"
+expect 0 "$AUGUR" inspect --format json --batch 2 descriptors/alexnet.yaml
+printf '%s' "$out" >"$tmp/a2.json"
+if command -v python3 >/dev/null; then
+	python3 - "$tmp/a1.json" "$tmp/a2.json" <<'PY' && pass=$((pass + 1)) || fail=$((fail + 1))
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+assert a["totals"]["params"] == 60965224, a["totals"]
+assert len(a["layers"]) == 23
+c1 = a["layers"][0]
+assert c1["gemm"] == {"n": 96, "k": 363, "m": 3025, "count": 1}, c1["gemm"]
+assert b["batch"] == 2 and b["totals"]["macs"] == 2 * a["totals"]["macs"]
+assert b["memory"]["paper"]["data_bytes"] == 2 * a["memory"]["paper"]["data_bytes"]
+assert b["memory"]["paper"]["weights_bytes"] == a["memory"]["paper"]["weights_bytes"]
+PY
+fi
+expect 0 "$AUGUR" inspect --format csv descriptors/alexnet.yaml
+has "$out" "index,name,type,inputs" "csv header"
+[ "$(lines "$out")" -eq 24 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: csv rows"; }
+
+# bad input: one located line on stderr, exit 1, nothing on stdout
+printf 'input: [3, 32, 32]\nlayers:\n  - {name: c1, type: conv3, filters: 8}\n' >"$tmp/bad.yaml"
+expect 1 "$AUGUR" inspect "$tmp/bad.yaml"
+has "$err" "bad.yaml:3:22: error: unknown layer type 'conv3' (did you mean 'conv'?" "located error"
+[ "$(lines "$err")" -eq 1 ] && [ -z "$out" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: error not one line: $err"; }
+expect 1 "$AUGUR" inspect "$tmp/missing.yaml"
+has "$err" "missing.yaml: error: cannot open" "missing file"
+expect 1 "$AUGUR" inspect "$tmp"
+has "$err" "is a directory" "directory"
+head -c 20000000 /dev/zero | tr '\0' 'a' >"$tmp/huge.yaml"
+expect 1 "$AUGUR" inspect "$tmp/huge.yaml"
+has "$err" "file is too large" "huge file"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
