@@ -1,0 +1,70 @@
+/* Layer-time files: forward times measured per layer type in a real framework on a few
+ * calibration networks (the paper's Tables 2-6, or bench/validate's measurements), and
+ * the memory the framework process used. They turn into aggregate samples for the GEMM
+ * fitter (a network's CONV time is the sum of its conv GEMMs) and into a framework
+ * overhead estimate, so a profile can be fitted without single-GEMM benchmarks.
+ * Format: docs/profiles.md, "Fitting from layer times". */
+#ifndef AUGUR_LAYERTIMES_H
+#define AUGUR_LAYERTIMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "net.h"
+#include "profile.h"
+#include "status.h"
+
+struct augur_layer_times_row {
+	char *network; /* as written: a descriptor name or path */
+	char *board;   /* the profile name the row belongs to */
+	enum augur_unit_kind unit;
+	uint32_t batch;
+	uint32_t line, col;
+	bool has[AUGUR_LAYER_TYPE_COUNT];
+	double type_ms[AUGUR_LAYER_TYPE_COUNT];
+	double forward_ms; /* a timed whole forward pass; 0 when not given */
+};
+
+struct augur_memory_row {
+	char *network, *board;
+	uint32_t line, col;
+	double mb[2]; /* measured process memory (MB = 2^20 bytes) on cpu and gpu; 0 = absent */
+};
+
+struct augur_layer_times {
+	char *path;
+	char *source;
+	size_t n_rows, n_memory;
+	struct augur_layer_times_row *rows;
+	struct augur_memory_row *memory;
+};
+
+/* Loads a layer-times file; located diagnostics on any error. Free with
+ * augur_layer_times_free. */
+int augur_layer_times_load(const char *path, struct augur_layer_times **out,
+			   struct augur_diag *diag);
+void augur_layer_times_free(struct augur_layer_times *lt);
+
+/* Loads the network a row names: NAME.yaml / a path relative to the layer-times file, else
+ * descriptors/NAME.yaml of the source tree. */
+int augur_layer_times_network(const struct augur_layer_times *lt, const char *network,
+			      uint32_t line, uint32_t col, struct augur_net **out,
+			      struct augur_diag *diag);
+
+/* Builds the aggregate GEMM samples of every row for (board, unit): one sample per row and
+ * per GEMM layer type (conv, fc) the row times, labelled "alexnet conv". *out is a new
+ * array of *n samples (free each with augur_sample_clear, then the array). */
+int augur_layer_times_samples(const struct augur_layer_times *lt, const char *board,
+			      enum augur_unit_kind unit, struct augur_sample **out, size_t *n,
+			      struct augur_diag *diag);
+
+/* Framework overhead for (board, unit): the median over memory rows of measured memory
+ * minus what augur predicts without overhead (allocated view, plus the second copy of the
+ * weights for a GPU on shared memory when weights_copied). Returns AUGUR_E_USAGE when no
+ * row has that unit; *rows_used tells how many rows it used. */
+int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *board,
+			       enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
+			       uint64_t *overhead_bytes, size_t *rows_used,
+			       struct augur_diag *diag);
+
+#endif
