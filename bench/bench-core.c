@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 		double t0 = now_ms();
 		if (augur_net_load(argv[1], &net, &diag) || augur_analyze(net, 0, &a, &diag)) {
 			fprintf(stderr, "%s:%u:%u: error: %s\n", diag.path, diag.line, diag.col,
-				diag.message);
+			        diag.message);
 			return 1;
 		}
 		t[i] = now_ms() - t0;

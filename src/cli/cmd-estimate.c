@@ -40,7 +40,7 @@ static void uncosted_types(const struct augur_unit_estimate *e, char *buf, size_
 
 /* One row of the side-by-side unit table. */
 static void row(const struct run *r, const char *label, const char *fmt,
-		double (*value)(const struct run *, const struct augur_unit_estimate *))
+                double (*value)(const struct run *, const struct augur_unit_estimate *))
 {
 	printf("  %-28s", label);
 	for (size_t u = 0; u < r->n_units; u++) {
@@ -119,7 +119,7 @@ static void print_layers(const struct run *r)
 				snprintf(cell, sizeof(cell), "-");
 			else
 				snprintf(cell, sizeof(cell), "%.3f%s", le->time_ms,
-					 le->outside_range ? "*" : "");
+				         le->outside_range ? "*" : "");
 			double share = e->total_ms > 0 ? 100.0 * le->time_ms / e->total_ms : 0;
 			printf(" %10s %5.1f%%", cell, share);
 		}
@@ -139,7 +139,7 @@ static void print_table(const struct run *r, bool layers)
 		snprintf(shape, sizeof(shape), "%llu", (unsigned long long)in->c);
 	else
 		snprintf(shape, sizeof(shape), "%llux%llux%llu", (unsigned long long)in->c,
-			 (unsigned long long)in->h, (unsigned long long)in->w);
+		         (unsigned long long)in->h, (unsigned long long)in->w);
 	printf("input %s, batch %u, %zu layers\n\n", shape, r->a->batch, r->a->n_layers);
 	printf("  %-28s", "");
 	for (size_t u = 0; u < r->n_units; u++)
@@ -160,7 +160,8 @@ static void print_table(const struct run *r, bool layers)
 		const struct augur_unit_estimate *e = &r->est[u];
 		const char *unit = augur_unit_kind_name(e->unit->kind);
 		if (!e->capacity_bytes)
-			printf("%s: memory verdict unknown (the profile gives no capacity)\n", unit);
+			printf("%s: memory verdict unknown (the profile gives no capacity)\n",
+			       unit);
 		else if (e->fits)
 			printf("%s: fits in %.0f MiB, %.1f MiB to spare\n", unit,
 			       cli_mib(e->capacity_bytes),
@@ -285,7 +286,7 @@ static void print_csv(const struct run *r)
 
 /* Picks the units asked for; an absent unit is an error naming the ones the profile has. */
 static int pick_units(const struct augur_profile *p, const char *unit, const char *path,
-		      const struct augur_unit **units, size_t *n, struct augur_diag *diag)
+                      const struct augur_unit **units, size_t *n, struct augur_diag *diag)
 {
 	*n = 0;
 	bool all = !strcmp(unit, "all");
@@ -297,16 +298,16 @@ static int pick_units(const struct augur_profile *p, const char *unit, const cha
 		return AUGUR_OK;
 	const char *has = p->cpu && p->gpu ? "cpu, gpu" : p->cpu ? "cpu" : p->gpu ? "gpu" : "none";
 	return augur_diag_set(diag, AUGUR_E_USAGE, path, 0, 0,
-			      "profile '%s' has no %s unit (it has: %s)", p->name,
-			      all ? "processing" : unit, has);
+	                      "profile '%s' has no %s unit (it has: %s)", p->name,
+	                      all ? "processing" : unit, has);
 }
 
 int cmd_estimate(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"device", required_argument, NULL, 'd'}, {"unit", required_argument, NULL, 'u'},
-		{"layers", no_argument, NULL, 'l'},       {"batch", required_argument, NULL, 'b'},
-		{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0},
+	        {"device", required_argument, NULL, 'd'}, {"unit", required_argument, NULL, 'u'},
+	        {"layers", no_argument, NULL, 'l'},       {"batch", required_argument, NULL, 'b'},
+	        {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0},
 	};
 	const char *device = NULL, *unit = "all";
 	bool layers = false;
@@ -320,9 +321,9 @@ int cmd_estimate(int argc, char **argv)
 			break;
 		case 'u':
 			if (strcmp(optarg, "cpu") && strcmp(optarg, "gpu") && strcmp(optarg, "all"))
-				return cli_usage_error("estimate",
-						       "unknown unit '%s' (expected cpu, gpu or all)",
-						       optarg);
+				return cli_usage_error(
+				        "estimate", "unknown unit '%s' (expected cpu, gpu or all)",
+				        optarg);
 			unit = optarg;
 			break;
 		case 'l':
@@ -342,10 +343,10 @@ int cmd_estimate(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage_error("estimate", "expects one descriptor (usage: %s)",
-				       augur_command_find("estimate")->usage);
+		                       augur_command_find("estimate")->usage);
 	if (!device)
 		return cli_usage_error("estimate", "needs --device (a profile name or path; see "
-						   "'augur profile list')");
+		                                   "'augur profile list')");
 	struct augur_diag diag = {0};
 	struct augur_net *net = NULL;
 	struct augur_analysis *a = NULL;

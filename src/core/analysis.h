@@ -36,7 +36,7 @@ struct augur_layer_stats {
 	uint64_t live_bytes;            /* minimal view: activation bytes live while it runs */
 };
 
-/* The three memory views of docs/memory.md, in bytes. */
+/* The three memory views of docs/descriptors.md ("Memory views"), in bytes. */
 struct augur_memory {
 	/* paper view: reproduces the paper's Table 4 */
 	uint64_t paper_weights;   /* conv and fc weights and biases */

@@ -15,7 +15,7 @@ void augur_unit_estimate_clear(struct augur_unit_estimate *e)
 }
 
 static void estimate_memory(const struct augur_analysis *a, const struct augur_profile *p,
-			    const struct augur_unit *u, struct augur_unit_estimate *e)
+                            const struct augur_unit *u, struct augur_unit_estimate *e)
 {
 	const struct augur_memory *m = &a->memory;
 	e->model_bytes = m->alloc_total;
@@ -23,17 +23,17 @@ static void estimate_memory(const struct augur_analysis *a, const struct augur_p
 	/* Caffe on a unified-memory board copies the parameters "to the GPU", which is the
 	 * same RAM: GPU runs hold them twice (Table 4: TK1 AlexNet GPU 560 MB vs CPU 324). */
 	e->weights_copy_bytes = u->kind == AUGUR_UNIT_GPU && p->shared_memory && u->weights_copied
-					? augur_add_sat(m->alloc_params, m->alloc_stats)
-					: 0;
+	                                ? augur_add_sat(m->alloc_params, m->alloc_stats)
+	                                : 0;
 	e->memory_bytes = augur_add_sat(augur_add_sat(e->model_bytes, e->overhead_bytes),
-					e->weights_copy_bytes);
+	                                e->weights_copy_bytes);
 	e->capacity_bytes = u->memory_bytes ? u->memory_bytes : p->ram_bytes;
 	e->fits = !e->capacity_bytes || e->memory_bytes <= e->capacity_bytes;
 }
 
 int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis *a,
-			const struct augur_profile *p, const struct augur_unit *u,
-			struct augur_unit_estimate *out, struct augur_diag *diag)
+                        const struct augur_profile *p, const struct augur_unit *u,
+                        struct augur_unit_estimate *out, struct augur_diag *diag)
 {
 	memset(out, 0, sizeof(*out));
 	out->unit = u;
@@ -59,10 +59,10 @@ int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis
 		if (!isfinite(le->time_ms) || le->time_ms < 0) {
 			augur_unit_estimate_clear(out);
 			return augur_diag_set(diag, AUGUR_E_NUMERIC, p->name, 0, 0,
-					      "the %s model of profile '%s' predicts a non-finite "
-					      "time for layer '%s'",
-					      augur_unit_kind_name(u->kind), p->name,
-					      net->layers[i].name);
+			                      "the %s model of profile '%s' predicts a non-finite "
+			                      "time for layer '%s'",
+			                      augur_unit_kind_name(u->kind), p->name,
+			                      net->layers[i].name);
 		}
 		le->costed = true;
 		out->gemms_outside_range += le->outside_range;

@@ -26,14 +26,14 @@ struct augur_unit_estimate {
 	double other_ms; /* every other costed layer */
 	double total_ms;
 	double type_ms[AUGUR_LAYER_TYPE_COUNT]; /* predicted time by layer type */
-	uint32_t layers_uncosted;      /* layers whose cost is not modelled */
-	uint32_t types_uncosted;       /* bit t set when a layer of type t is not costed */
-	uint32_t gemms_outside_range;  /* layers whose GEMM is outside the calibrated range */
-	uint64_t model_bytes;     /* allocated view: params, stats, data, workspace */
-	uint64_t overhead_bytes;  /* the framework's own memory (from the profile) */
-	uint64_t weights_copy_bytes; /* second copy of weights on a shared-memory GPU */
-	uint64_t memory_bytes;    /* what the process needs: the three above */
-	uint64_t capacity_bytes;  /* what the unit can use; 0 when the profile does not say */
+	uint32_t layers_uncosted;               /* layers whose cost is not modelled */
+	uint32_t types_uncosted;                /* bit t set when a layer of type t is not costed */
+	uint32_t gemms_outside_range; /* layers whose GEMM is outside the calibrated range */
+	uint64_t model_bytes;         /* allocated view: params, stats, data, workspace */
+	uint64_t overhead_bytes;      /* the framework's own memory (from the profile) */
+	uint64_t weights_copy_bytes;  /* second copy of weights on a shared-memory GPU */
+	uint64_t memory_bytes;        /* what the process needs: the three above */
+	uint64_t capacity_bytes;      /* what the unit can use; 0 when the profile does not say */
 	bool fits;
 	size_t n_layers;
 	struct augur_layer_estimate *layers; /* n_layers entries, owned */
@@ -43,8 +43,8 @@ struct augur_unit_estimate {
  * with augur_unit_estimate_clear. Fails with AUGUR_E_NOMEM or AUGUR_E_NUMERIC (a profile
  * whose model predicts a non-finite time). */
 int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis *a,
-			const struct augur_profile *p, const struct augur_unit *u,
-			struct augur_unit_estimate *out, struct augur_diag *diag);
+                        const struct augur_profile *p, const struct augur_unit *u,
+                        struct augur_unit_estimate *out, struct augur_diag *diag);
 
 void augur_unit_estimate_clear(struct augur_unit_estimate *e);
 

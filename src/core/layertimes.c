@@ -14,11 +14,11 @@
 #include "numparse.h"
 #include "yamldoc.h"
 
-static int err_at(const char *path, const struct augur_ynode *n, struct augur_diag *diag,
-		  int code, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int err_at(const char *path, const struct augur_ynode *n, struct augur_diag *diag, int code,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int err_at(const char *path, const struct augur_ynode *n, struct augur_diag *diag,
-		  int code, const char *fmt, ...)
+static int err_at(const char *path, const struct augur_ynode *n, struct augur_diag *diag, int code,
+                  const char *fmt, ...)
 {
 	char msg[AUGUR_DIAG_MSG_MAX];
 	va_list ap;
@@ -47,8 +47,8 @@ void augur_layer_times_free(struct augur_layer_times *lt)
 	free(lt);
 }
 
-static int get_text(const char *path, const struct augur_ynode *map, const char *key,
-		    char **out, struct augur_diag *diag)
+static int get_text(const char *path, const struct augur_ynode *map, const char *key, char **out,
+                    struct augur_diag *diag)
 {
 	const struct augur_ynode *v = augur_ynode_get(map, key);
 	if (!v)
@@ -61,22 +61,21 @@ static int get_text(const char *path, const struct augur_ynode *map, const char 
 }
 
 static int get_ms(const char *path, const struct augur_ynode *v, const char *key, double *out,
-		  struct augur_diag *diag)
+                  struct augur_diag *diag)
 {
-	if (v->kind != AUGUR_YSCALAR ||
-	    augur_parse_double(v->text, 0.0, 1e12, out) != AUGUR_NUM_OK)
+	if (v->kind != AUGUR_YSCALAR || augur_parse_double(v->text, 0.0, 1e12, out) != AUGUR_NUM_OK)
 		return err_at(path, v, diag, AUGUR_E_SCHEMA,
-			      "expected a time in ms (a number >= 0) for '%s', got %s", key,
-			      v->kind == AUGUR_YSCALAR ? v->text : augur_ynode_kind_name(v->kind));
+		              "expected a time in ms (a number >= 0) for '%s', got %s", key,
+		              v->kind == AUGUR_YSCALAR ? v->text : augur_ynode_kind_name(v->kind));
 	return AUGUR_OK;
 }
 
 static int parse_row(const char *path, const struct augur_ynode *n,
-		     struct augur_layer_times_row *row, struct augur_diag *diag)
+                     struct augur_layer_times_row *row, struct augur_diag *diag)
 {
 	if (n->kind != AUGUR_YMAP)
 		return err_at(path, n, diag, AUGUR_E_SCHEMA, "expected a row mapping, got %s",
-			      augur_ynode_kind_name(n->kind));
+		              augur_ynode_kind_name(n->kind));
 	row->line = n->line;
 	row->col = n->col;
 	row->batch = 1;
@@ -96,7 +95,7 @@ static int parse_row(const char *path, const struct augur_ynode *n,
 				row->unit = AUGUR_UNIT_GPU;
 			else
 				return err_at(path, v, diag, AUGUR_E_SCHEMA,
-					      "unknown unit (expected cpu or gpu)");
+				              "unknown unit (expected cpu or gpu)");
 			continue;
 		}
 		if (!strcmp(k->text, "batch")) {
@@ -104,7 +103,7 @@ static int parse_row(const char *path, const struct augur_ynode *n,
 			if (v->kind != AUGUR_YSCALAR ||
 			    augur_parse_u64(v->text, 1, AUGUR_MAX_BATCH, &b) != AUGUR_NUM_OK)
 				return err_at(path, v, diag, AUGUR_E_SCHEMA,
-					      "expected a batch from 1 to %u", AUGUR_MAX_BATCH);
+				              "expected a batch from 1 to %u", AUGUR_MAX_BATCH);
 			row->batch = (uint32_t)b;
 			continue;
 		}
@@ -116,9 +115,9 @@ static int parse_row(const char *path, const struct augur_ynode *n,
 		int t = augur_layer_type_from_name(k->text);
 		if (t < 0)
 			return err_at(path, k, diag, AUGUR_E_SCHEMA,
-				      "unknown column '%s' (expected network, board, unit, batch, "
-				      "total, forward or a layer type: %s)",
-				      k->text, augur_layer_type_list());
+			              "unknown column '%s' (expected network, board, unit, batch, "
+			              "total, forward or a layer type: %s)",
+			              k->text, augur_layer_type_list());
 		if ((rc = get_ms(path, v, k->text, &row->type_ms[t], diag)))
 			return rc;
 		row->has[t] = true;
@@ -128,12 +127,12 @@ static int parse_row(const char *path, const struct augur_ynode *n,
 	return AUGUR_OK;
 }
 
-static int parse_memory(const char *path, const struct augur_ynode *n,
-			struct augur_memory_row *row, struct augur_diag *diag)
+static int parse_memory(const char *path, const struct augur_ynode *n, struct augur_memory_row *row,
+                        struct augur_diag *diag)
 {
 	if (n->kind != AUGUR_YMAP)
 		return err_at(path, n, diag, AUGUR_E_SCHEMA, "expected a row mapping, got %s",
-			      augur_ynode_kind_name(n->kind));
+		              augur_ynode_kind_name(n->kind));
 	row->line = n->line;
 	row->col = n->col;
 	int rc;
@@ -150,7 +149,7 @@ static int parse_memory(const char *path, const struct augur_ynode *n,
 }
 
 int augur_layer_times_load(const char *path, struct augur_layer_times **out,
-			   struct augur_diag *diag)
+                           struct augur_diag *diag)
 {
 	*out = NULL;
 	char *buf = NULL;
@@ -163,7 +162,7 @@ int augur_layer_times_load(const char *path, struct augur_layer_times **out,
 	const struct augur_ynode *root = augur_ydoc_root(doc);
 	if (!root || root->kind != AUGUR_YMAP) {
 		rc = err_at(path, root, diag, AUGUR_E_SCHEMA,
-			    "expected a mapping with 'layer_times' and/or 'memory_mb'");
+		            "expected a mapping with 'layer_times' and/or 'memory_mb'");
 		goto out;
 	}
 	lt = calloc(1, sizeof(*lt));
@@ -180,8 +179,12 @@ int augur_layer_times_load(const char *path, struct augur_layer_times **out,
 	const struct augur_ynode *mem = augur_ynode_get(root, "memory_mb");
 	if ((rows && rows->kind != AUGUR_YSEQ) || (mem && mem->kind != AUGUR_YSEQ) ||
 	    (!rows && !mem)) {
-		rc = err_at(path, rows ? rows : mem ? mem : root, diag, AUGUR_E_SCHEMA,
-			    "expected 'layer_times' and/or 'memory_mb' as sequences of rows");
+		rc = err_at(path,
+		            rows  ? rows
+		            : mem ? mem
+		                  : root,
+		            diag, AUGUR_E_SCHEMA,
+		            "expected 'layer_times' and/or 'memory_mb' as sequences of rows");
 		goto out;
 	}
 	if (rows && rows->len) {
@@ -214,8 +217,8 @@ out:
 }
 
 int augur_layer_times_network(const struct augur_layer_times *lt, const char *network,
-			      uint32_t line, uint32_t col, struct augur_net **out,
-			      struct augur_diag *diag)
+                              uint32_t line, uint32_t col, struct augur_net **out,
+                              struct augur_diag *diag)
 {
 	char candidate[3][4096];
 	const char *slash = strrchr(lt->path, '/');
@@ -223,9 +226,9 @@ int augur_layer_times_network(const struct augur_layer_times *lt, const char *ne
 	const char *dir = slash ? lt->path : ".";
 	bool has_ext = strstr(network, ".yaml") || strstr(network, ".prototxt");
 	snprintf(candidate[0], sizeof(candidate[0]), "%.*s/%s%s", dirlen, dir, network,
-		 has_ext ? "" : ".yaml");
+	         has_ext ? "" : ".yaml");
 	snprintf(candidate[1], sizeof(candidate[1]), "%s/descriptors/%s%s", AUGUR_SOURCE_ROOT,
-		 network, has_ext ? "" : ".yaml");
+	         network, has_ext ? "" : ".yaml");
 	snprintf(candidate[2], sizeof(candidate[2]), "%s", network);
 	for (int i = 0; i < 3; i++) {
 		FILE *f = fopen(candidate[i], "r");
@@ -235,8 +238,8 @@ int augur_layer_times_network(const struct augur_layer_times *lt, const char *ne
 		return augur_net_load(candidate[i], out, diag);
 	}
 	return augur_diag_set(diag, AUGUR_E_USAGE, lt->path, line, col,
-			      "network '%s' not found (looked for %s and %s)", network,
-			      candidate[0], candidate[1]);
+	                      "network '%s' not found (looked for %s and %s)", network,
+	                      candidate[0], candidate[1]);
 }
 
 static bool row_matches(const char *row_board, const char *board)
@@ -245,8 +248,8 @@ static bool row_matches(const char *row_board, const char *board)
 }
 
 int augur_layer_times_samples(const struct augur_layer_times *lt, const char *board,
-			      enum augur_unit_kind unit, struct augur_sample **out, size_t *n,
-			      struct augur_diag *diag)
+                              enum augur_unit_kind unit, struct augur_sample **out, size_t *n,
+                              struct augur_diag *diag)
 {
 	static const enum augur_layer_type gemm_types[] = {AUGUR_LAYER_CONV, AUGUR_LAYER_FC};
 	*out = NULL;
@@ -263,7 +266,7 @@ int augur_layer_times_samples(const struct augur_layer_times *lt, const char *bo
 		struct augur_net *net = NULL;
 		struct augur_analysis *a = NULL;
 		if ((rc = augur_layer_times_network(lt, row->network, row->line, row->col, &net,
-						    diag)) ||
+		                                    diag)) ||
 		    (rc = augur_analyze(net, row->batch, &a, diag))) {
 			augur_net_free(net);
 			break;
@@ -278,11 +281,11 @@ int augur_layer_times_samples(const struct augur_layer_times *lt, const char *bo
 			s->gemms = calloc(a->by_type[type].layers, sizeof(*s->gemms));
 			char label[160];
 			snprintf(label, sizeof(label), "%s %s", row->network,
-				 augur_layer_type_name(type));
+			         augur_layer_type_name(type));
 			s->label = strdup(label);
 			if (!s->gemms || !s->label) {
 				rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0,
-						    "out of memory");
+				                    "out of memory");
 				break;
 			}
 			for (size_t i = 0; i < a->n_layers; i++) {
@@ -290,7 +293,7 @@ int augur_layer_times_samples(const struct augur_layer_times *lt, const char *bo
 				if (net->layers[i].type != type || !g->count)
 					continue;
 				s->gemms[s->n_gemms++] =
-					(struct augur_sample_gemm){g->n, g->k, g->m, g->count};
+				        (struct augur_sample_gemm){g->n, g->k, g->m, g->count};
 			}
 			count++;
 		}
@@ -315,9 +318,8 @@ static int cmp_double(const void *a, const void *b)
 }
 
 int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *board,
-			       enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
-			       uint64_t *overhead_bytes, size_t *rows_used,
-			       struct augur_diag *diag)
+                               enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
+                               uint64_t *overhead_bytes, size_t *rows_used, struct augur_diag *diag)
 {
 	double *over = calloc(lt->n_memory + 1, sizeof(*over));
 	if (!over)
@@ -331,7 +333,7 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
 		struct augur_net *net = NULL;
 		struct augur_analysis *a = NULL;
 		if (!(rc = augur_layer_times_network(lt, row->network, row->line, row->col, &net,
-						     diag)) &&
+		                                     diag)) &&
 		    !(rc = augur_analyze(net, 1, &a, diag))) {
 			double model = (double)a->memory.alloc_total;
 			if (unit == AUGUR_UNIT_GPU && shared_memory && weights_copied)
@@ -343,8 +345,8 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
 	}
 	if (!rc && !used)
 		rc = augur_diag_set(diag, AUGUR_E_USAGE, lt->path, 0, 0,
-				    "no memory row for board '%s' and unit %s", board,
-				    augur_unit_kind_name(unit));
+		                    "no memory row for board '%s' and unit %s", board,
+		                    augur_unit_kind_name(unit));
 	if (!rc) {
 		qsort(over, used, sizeof(*over), cmp_double);
 		double med = used % 2 ? over[used / 2] : (over[used / 2 - 1] + over[used / 2]) / 2;

@@ -42,29 +42,29 @@ struct augur_layer_times {
 /* Loads a layer-times file; located diagnostics on any error. Free with
  * augur_layer_times_free. */
 int augur_layer_times_load(const char *path, struct augur_layer_times **out,
-			   struct augur_diag *diag);
+                           struct augur_diag *diag);
 void augur_layer_times_free(struct augur_layer_times *lt);
 
 /* Loads the network a row names: NAME.yaml / a path relative to the layer-times file, else
  * descriptors/NAME.yaml of the source tree. */
 int augur_layer_times_network(const struct augur_layer_times *lt, const char *network,
-			      uint32_t line, uint32_t col, struct augur_net **out,
-			      struct augur_diag *diag);
+                              uint32_t line, uint32_t col, struct augur_net **out,
+                              struct augur_diag *diag);
 
 /* Builds the aggregate GEMM samples of every row for (board, unit): one sample per row and
  * per GEMM layer type (conv, fc) the row times, labelled "alexnet conv". *out is a new
  * array of *n samples (free each with augur_sample_clear, then the array). */
 int augur_layer_times_samples(const struct augur_layer_times *lt, const char *board,
-			      enum augur_unit_kind unit, struct augur_sample **out, size_t *n,
-			      struct augur_diag *diag);
+                              enum augur_unit_kind unit, struct augur_sample **out, size_t *n,
+                              struct augur_diag *diag);
 
 /* Framework overhead for (board, unit): the median over memory rows of measured memory
  * minus what augur predicts without overhead (allocated view, plus the second copy of the
  * weights for a GPU on shared memory when weights_copied). Returns AUGUR_E_USAGE when no
  * row has that unit; *rows_used tells how many rows it used. */
 int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *board,
-			       enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
-			       uint64_t *overhead_bytes, size_t *rows_used,
-			       struct augur_diag *diag);
+                               enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
+                               uint64_t *overhead_bytes, size_t *rows_used,
+                               struct augur_diag *diag);
 
 #endif

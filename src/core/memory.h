@@ -1,4 +1,4 @@
-/* The three memory views of a traced network (docs/memory.md): the paper's Table 4
+/* The three memory views of a traced network (docs/descriptors.md ("Memory views")): the paper's Table 4
  * accounting, what an im2col framework allocates, and the minimal peak over execution
  * order with the live bytes of each layer. */
 #ifndef AUGUR_MEMORY_H
