@@ -1,6 +1,6 @@
-/* The three memory views of a traced network (docs/descriptors.md ("Memory views")): the paper's Table 4
- * accounting, what an im2col framework allocates, and the minimal peak over execution
- * order with the live bytes of each layer. */
+/* The three memory views of a traced network (docs/descriptors.md ("Memory views")): the paper's
+ * Table 4 accounting, what an im2col framework allocates, and the minimal peak over execution order
+ * with the live bytes of each layer. */
 #ifndef AUGUR_MEMORY_H
 #define AUGUR_MEMORY_H
 
