@@ -19,12 +19,13 @@ struct augur_sample_gemm {
 };
 
 struct augur_sample {
-	double time_ms;   /* median over trials, for all gemms together */
-	double spread;    /* relative spread of the trials (e.g. (p90 - p10) / median) */
-	bool held_out;    /* validation only: never used for fitting */
-	char *label;      /* optional: "vgg16 conv" for aggregate rows; NULL otherwise */
+	double time_ms; /* median over trials, for all gemms together */
+	double spread;  /* relative spread of the trials (e.g. (p90 - p10) / median) */
+	bool held_out;  /* validation only: never used for fitting */
+	char *label;    /* optional: "vgg16 conv" for aggregate rows; NULL otherwise */
 	size_t n_gemms;
 	struct augur_sample_gemm *gemms; /* n_gemms entries (owned) */
+	bool fc_layout; /* measured as an fc layer (batch x inputs . weights^T); conv otherwise */
 };
 
 struct augur_fit_quality {
@@ -32,21 +33,22 @@ struct augur_fit_quality {
 	double heldout_median_rel_err; /* over held-out samples; NAN when there are none */
 	double heldout_max_rel_err;
 	size_t n_train, n_heldout;
+	size_t n_dropped; /* training samples left out of the fit as outliers */
 };
 
 enum augur_unit_kind { AUGUR_UNIT_CPU, AUGUR_UNIT_GPU };
 
 struct augur_unit {
 	enum augur_unit_kind kind;
-	char *library;                    /* "OpenBLAS 0.3.21 (pthread)", "cuBLAS 13.0" */
-	char *processor;                  /* "Intel Xeon ...", "NVIDIA H100" */
-	uint32_t threads;                 /* BLAS threads used (cpu) */
-	uint64_t memory_bytes;            /* memory this unit can use (the board's RAM when
-					     shared; a discrete GPU's own memory) */
+	char *library;                     /* "OpenBLAS 0.3.21 (pthread)", "cuBLAS 13.0" */
+	char *processor;                   /* "Intel Xeon ...", "NVIDIA H100" */
+	uint32_t threads;                  /* BLAS threads used (cpu) */
+	uint64_t memory_bytes;             /* memory this unit can use (the board's RAM when
+	                                      shared; a discrete GPU's own memory) */
 	uint64_t framework_overhead_bytes; /* what the framework itself holds (Table 4 rows
-					      minus the model's own memory) */
-	bool weights_copied;              /* a GPU run on shared memory holds the weights
-					     twice (the paper's section 4.2) */
+	                                      minus the model's own memory) */
+	bool weights_copied;               /* a GPU run on shared memory holds the weights
+	                                      twice (the paper's section 4.2) */
 	struct augur_timemodel gemm;
 	struct augur_fit_quality quality;
 	size_t n_samples;
@@ -58,7 +60,7 @@ struct augur_profile {
 	char *description; /* one line */
 	char *created;     /* ISO 8601 date */
 	char *augur_version;
-	char *source;      /* "calibrated with augur calibrate" or "fitted to Lu et al. 2017" */
+	char *source; /* "calibrated with augur calibrate" or "fitted to Lu et al. 2017" */
 	/* machine facts, free text where the board did not say (NULL = unknown) */
 	char *cpu_model;
 	uint32_t cpu_cores;
@@ -82,6 +84,19 @@ int augur_profile_save(const struct augur_profile *p, const char *path, struct a
 
 void augur_profile_free(struct augur_profile *p);
 
+/* A zeroed profile / unit (NULL when out of memory). Free with augur_profile_free /
+ * augur_unit_free; a unit attached to a profile is freed with it. */
+struct augur_profile *augur_profile_new(void);
+struct augur_unit *augur_unit_new(enum augur_unit_kind kind);
+void augur_unit_free(struct augur_unit *u);
+
+/* Frees what a sample owns (label, gemms) and zeroes it. */
+void augur_sample_clear(struct augur_sample *s);
+
+/* Appends a copy of s (label and gemms deep-copied) to u's samples. AUGUR_E_NOMEM on
+ * failure, u unchanged. */
+int augur_unit_add_sample(struct augur_unit *u, const struct augur_sample *s);
+
 /* The unit named "cpu" or "gpu", or NULL when the profile lacks it. */
 const struct augur_unit *augur_profile_unit(const struct augur_profile *p, const char *name);
 
@@ -90,7 +105,6 @@ const char *augur_unit_kind_name(enum augur_unit_kind kind);
 /* Finds a profile by name or path: an existing file path is used as is; otherwise NAME is
  * looked up as NAME.yaml in each directory of $AUGUR_PROFILE_PATH (colon-separated), then
  * in the source tree's profiles/. On failure the diagnostic lists the profiles available. */
-int augur_profile_find(const char *name_or_path, char *path, size_t size,
-		       struct augur_diag *diag);
+int augur_profile_find(const char *name_or_path, char *path, size_t size, struct augur_diag *diag);
 
 #endif
