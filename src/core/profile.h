@@ -25,6 +25,7 @@ struct augur_sample {
 	char *label;    /* optional: "vgg16 conv" for aggregate rows; NULL otherwise */
 	size_t n_gemms;
 	struct augur_sample_gemm *gemms; /* n_gemms entries (owned) */
+	bool fc_layout; /* measured as an fc layer (batch x inputs . weights^T); conv otherwise */
 };
 
 struct augur_fit_quality {
@@ -32,6 +33,7 @@ struct augur_fit_quality {
 	double heldout_median_rel_err; /* over held-out samples; NAN when there are none */
 	double heldout_max_rel_err;
 	size_t n_train, n_heldout;
+	size_t n_dropped; /* training samples left out of the fit as outliers */
 };
 
 enum augur_unit_kind { AUGUR_UNIT_CPU, AUGUR_UNIT_GPU };
@@ -81,6 +83,19 @@ int augur_profile_load(const char *path, struct augur_profile **out, struct augu
 int augur_profile_save(const struct augur_profile *p, const char *path, struct augur_diag *diag);
 
 void augur_profile_free(struct augur_profile *p);
+
+/* A zeroed profile / unit (NULL when out of memory). Free with augur_profile_free /
+ * augur_unit_free; a unit attached to a profile is freed with it. */
+struct augur_profile *augur_profile_new(void);
+struct augur_unit *augur_unit_new(enum augur_unit_kind kind);
+void augur_unit_free(struct augur_unit *u);
+
+/* Frees what a sample owns (label, gemms) and zeroes it. */
+void augur_sample_clear(struct augur_sample *s);
+
+/* Appends a copy of s (label and gemms deep-copied) to u's samples. AUGUR_E_NOMEM on
+ * failure, u unchanged. */
+int augur_unit_add_sample(struct augur_unit *u, const struct augur_sample *s);
 
 /* The unit named "cpu" or "gpu", or NULL when the profile lacks it. */
 const struct augur_unit *augur_profile_unit(const struct augur_profile *p, const char *name);

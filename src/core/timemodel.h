@@ -5,6 +5,7 @@
 #define AUGUR_TIMEMODEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "analysis.h"
@@ -55,5 +56,14 @@ bool augur_timemodel_in_range(const struct augur_timemodel *tm, uint64_t n, uint
  * is set when its shape is outside the calibrated range. */
 double augur_gemm_time_ms(const struct augur_timemodel *tm, const struct augur_gemm *g,
                           bool *outside);
+
+/* The index into tm->regions of the region holding (n, m). */
+size_t augur_timemodel_region(const struct augur_timemodel *tm, uint64_t n, uint64_t m);
+
+/* The value of each term for (n, k, m), in enum augur_term order. */
+void augur_term_values(uint64_t n, uint64_t k, uint64_t m, double v[AUGUR_TERM_COUNT]);
+
+/* "nkm", "nk", "km", "nm", "one": the names profiles use for terms. */
+const char *augur_term_name(enum augur_term t);
 
 #endif

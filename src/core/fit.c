@@ -1,0 +1,558 @@
+/* Segmented weighted least squares for GEMM time models (see fit.h): the one file that
+ * includes GSL. Each sample is a row; each GEMM of a row adds count times its term vector
+ * to the columns of the region it falls in, so single GEMMs and aggregate rows (a
+ * network's summed CONV time) share one design matrix. Breakpoints are searched greedily
+ * among the sample values, kept when they cut the cross-validated relative error. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multifit.h>
+
+#include "checked.h"
+#include "fit.h"
+
+#define FIT_PATH "fit"
+
+struct breaks {
+	uint32_t nn, nm;
+	uint64_t bn[AUGUR_MODEL_MAX_BREAKS], bm[AUGUR_MODEL_MAX_BREAKS];
+};
+
+struct fitctx {
+	const struct augur_sample *s;
+	const struct augur_fit_options *opt;
+	uint32_t mask;
+	int terms[AUGUR_TERM_COUNT]; /* used terms, in enum order */
+	size_t nt;
+	double min_ms;
+};
+
+void augur_fit_options_init(struct augur_fit_options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->term_mask = (1u << AUGUR_TERM_COUNT) - 1;
+	opt->max_breaks_n = 2;
+	opt->max_breaks_m = 2;
+	opt->folds = 5;
+	opt->min_gain = 0.03;
+	opt->nonneg = true;
+	opt->max_outliers = 1;
+	opt->outlier_rel_err = 0.15;
+}
+
+double augur_sample_predict(const struct augur_timemodel *tm, const struct augur_sample *s)
+{
+	double t = 0;
+	for (size_t i = 0; i < s->n_gemms; i++) {
+		const struct augur_sample_gemm *g = &s->gemms[i];
+		struct augur_gemm gg = {g->n, g->k, g->m, g->count};
+		t += augur_gemm_time_ms(tm, &gg, NULL);
+	}
+	return t;
+}
+
+static double rel_err(const struct augur_timemodel *tm, const struct augur_sample *s)
+{
+	return fabs(augur_sample_predict(tm, s) - s->time_ms) / s->time_ms;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Median of v[0..n) (reorders v); NAN when n == 0. */
+static double median(double *v, size_t n)
+{
+	if (!n)
+		return NAN;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+void augur_fit_evaluate(const struct augur_timemodel *tm, const struct augur_sample *s, size_t n,
+                        struct augur_fit_quality *q)
+{
+	double *tr = malloc((n ? n : 1) * sizeof(double));
+	double *ho = malloc((n ? n : 1) * sizeof(double));
+	size_t ntr = 0, nho = 0;
+	double mx = NAN;
+	if (tr && ho) {
+		for (size_t i = 0; i < n; i++) {
+			double e = rel_err(tm, &s[i]);
+			if (s[i].held_out) {
+				ho[nho++] = e;
+				mx = isnan(mx) || e > mx ? e : mx;
+			} else {
+				tr[ntr++] = e;
+			}
+		}
+	}
+	q->train_median_rel_err = median(tr, ntr);
+	q->heldout_median_rel_err = median(ho, nho);
+	q->heldout_max_rel_err = mx;
+	q->n_train = ntr;
+	q->n_heldout = nho;
+	free(tr);
+	free(ho);
+}
+
+static void model_init(const struct fitctx *c, const struct breaks *b, struct augur_timemodel *tm)
+{
+	memset(tm, 0, sizeof(*tm));
+	tm->term_mask = c->mask;
+	tm->n_breaks_n = b->nn;
+	tm->n_breaks_m = b->nm;
+	memcpy(tm->breaks_n, b->bn, sizeof(b->bn));
+	memcpy(tm->breaks_m, b->bm, sizeof(b->bm));
+	tm->min_ms = c->min_ms;
+}
+
+static size_t region_count(const struct breaks *b)
+{
+	return (size_t)(b->nn + 1) * (b->nm + 1);
+}
+
+static void design_row(const struct fitctx *c, const struct augur_timemodel *tm,
+                       const struct augur_sample *s, double *x, size_t cols)
+{
+	memset(x, 0, cols * sizeof(*x));
+	for (size_t i = 0; i < s->n_gemms; i++) {
+		const struct augur_sample_gemm *g = &s->gemms[i];
+		double v[AUGUR_TERM_COUNT];
+		augur_term_values(g->n, g->k, g->m, v);
+		size_t r = augur_timemodel_region(tm, g->n, g->m);
+		for (size_t j = 0; j < c->nt; j++)
+			x[r * c->nt + j] += (double)g->count * v[c->terms[j]];
+	}
+}
+
+/* Weighted least squares over the rows idx[0..nrows) with tm's breakpoints; fills
+ * tm->regions. Regions no row touches copy their nearest neighbour's coefficients.
+ * Returns 0, or -1 when the system is underdetermined or GSL fails. */
+static int solve(const struct fitctx *c, struct augur_timemodel *tm, const size_t *idx,
+                 size_t nrows)
+{
+	struct breaks b = {tm->n_breaks_n, tm->n_breaks_m, {0}, {0}};
+	size_t nr = region_count(&b), cols = nr * c->nt;
+	int rc = -1;
+	double *x = malloc(nrows * cols * sizeof(double));
+	double *scale = calloc(cols, sizeof(double));
+	double *coef = calloc(cols, sizeof(double));
+	bool *active = calloc(cols, sizeof(bool));
+	bool *support = calloc(nr, sizeof(bool));
+	gsl_matrix *X = NULL, *cov = NULL;
+	gsl_vector *w = NULL, *y = NULL, *beta = NULL;
+	gsl_multifit_linear_workspace *ws = NULL;
+	if (!x || !scale || !coef || !active || !support || !nrows)
+		goto out;
+	for (size_t i = 0; i < nrows; i++) {
+		design_row(c, tm, &c->s[idx[i]], x + i * cols, cols);
+		for (size_t j = 0; j < cols; j++)
+			if (fabs(x[i * cols + j]) > scale[j])
+				scale[j] = fabs(x[i * cols + j]);
+	}
+	for (size_t j = 0; j < cols; j++) {
+		active[j] = scale[j] > 0;
+		if (active[j])
+			support[j / c->nt] = true;
+	}
+	for (;;) {
+		size_t p = 0;
+		for (size_t j = 0; j < cols; j++)
+			p += active[j];
+		if (!p || nrows < p)
+			goto out;
+		X = gsl_matrix_alloc(nrows, p);
+		cov = gsl_matrix_alloc(p, p);
+		w = gsl_vector_alloc(nrows);
+		y = gsl_vector_alloc(nrows);
+		beta = gsl_vector_alloc(p);
+		ws = gsl_multifit_linear_alloc(nrows, p);
+		if (!X || !cov || !w || !y || !beta || !ws)
+			goto out;
+		for (size_t i = 0; i < nrows; i++) {
+			double t = c->s[idx[i]].time_ms;
+			gsl_vector_set(y, i, t);
+			gsl_vector_set(w, i, 1.0 / (t * t));
+			for (size_t j = 0, q = 0; j < cols; j++)
+				if (active[j])
+					gsl_matrix_set(X, i, q++, x[i * cols + j] / scale[j]);
+		}
+		double chisq;
+		if (gsl_multifit_wlinear(X, w, y, beta, cov, &chisq, ws) != GSL_SUCCESS)
+			goto out;
+		size_t worst = cols;
+		double worst_v = 0;
+		for (size_t j = 0, q = 0; j < cols; j++) {
+			coef[j] = 0;
+			if (!active[j])
+				continue;
+			double bq = gsl_vector_get(beta, q++);
+			if (!isfinite(bq))
+				goto out;
+			coef[j] = bq / scale[j];
+			if (bq < worst_v) { /* scaled: the coefficient's largest contribution */
+				worst_v = bq;
+				worst = j;
+			}
+		}
+		gsl_matrix_free(X);
+		gsl_matrix_free(cov);
+		gsl_vector_free(w);
+		gsl_vector_free(y);
+		gsl_vector_free(beta);
+		gsl_multifit_linear_free(ws);
+		X = cov = NULL;
+		w = y = beta = NULL;
+		ws = NULL;
+		if (!c->opt->nonneg || worst == cols)
+			break;
+		active[worst] = false;
+		coef[worst] = 0;
+	}
+	uint32_t mcols = tm->n_breaks_m + 1;
+	for (size_t r = 0; r < nr; r++) {
+		size_t from = r;
+		if (!support[r]) {
+			/* the nearest region with data, by steps along n and m */
+			long best = -1;
+			for (size_t o = 0; o < nr; o++) {
+				if (!support[o])
+					continue;
+				long d = labs((long)(o / mcols) - (long)(r / mcols)) +
+				         labs((long)(o % mcols) - (long)(r % mcols));
+				if (best < 0 || d < best) {
+					best = d;
+					from = o;
+				}
+			}
+		}
+		memset(&tm->regions[r], 0, sizeof(tm->regions[r]));
+		for (size_t j = 0; j < c->nt; j++)
+			tm->regions[r].coef[c->terms[j]] = coef[from * c->nt + j];
+	}
+	rc = 0;
+out:
+	gsl_matrix_free(X);
+	gsl_matrix_free(cov);
+	gsl_vector_free(w);
+	gsl_vector_free(y);
+	gsl_vector_free(beta);
+	gsl_multifit_linear_free(ws);
+	free(x);
+	free(scale);
+	free(coef);
+	free(active);
+	free(support);
+	return rc;
+}
+
+static uint64_t mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* Every region must hold enough rows to determine its coefficients. */
+static bool enough_support(const struct fitctx *c, const struct breaks *b, const size_t *idx,
+                           size_t nrows)
+{
+	struct augur_timemodel tm;
+	model_init(c, b, &tm);
+	size_t cnt[AUGUR_MODEL_MAX_REGIONS] = {0};
+	for (size_t i = 0; i < nrows; i++) {
+		const struct augur_sample *s = &c->s[idx[i]];
+		bool seen[AUGUR_MODEL_MAX_REGIONS] = {false};
+		for (size_t g = 0; g < s->n_gemms; g++) {
+			size_t r = augur_timemodel_region(&tm, s->gemms[g].n, s->gemms[g].m);
+			if (!seen[r])
+				cnt[r]++;
+			seen[r] = true;
+		}
+	}
+	for (size_t r = 0; r < region_count(b); r++)
+		if (cnt[r] < c->nt + 2)
+			return false;
+	return true;
+}
+
+/* Mean relative error of K-fold cross-validation with breakpoints b. */
+static double cv_error(const struct fitctx *c, const struct breaks *b, const size_t *idx,
+                       size_t nrows)
+{
+	uint32_t k = c->opt->folds;
+	size_t *tr = malloc(nrows * sizeof(size_t));
+	double sum = 0;
+	size_t cnt = 0;
+	if (!tr)
+		return INFINITY;
+	for (uint32_t f = 0; f < k; f++) {
+		size_t ntr = 0;
+		for (size_t i = 0; i < nrows; i++)
+			if (mix(idx[i]) % k != f)
+				tr[ntr++] = idx[i];
+		struct augur_timemodel tm;
+		model_init(c, b, &tm);
+		if (solve(c, &tm, tr, ntr)) {
+			free(tr);
+			return INFINITY;
+		}
+		for (size_t i = 0; i < nrows; i++)
+			if (mix(idx[i]) % k == f) {
+				sum += rel_err(&tm, &c->s[idx[i]]);
+				cnt++;
+			}
+	}
+	free(tr);
+	return cnt ? sum / (double)cnt : INFINITY;
+}
+
+/* Sorted distinct values of n (axis 0) or m (axis 1) over the rows' GEMMs, without the
+ * smallest (a breakpoint there would leave an empty region). */
+static size_t candidates(const struct fitctx *c, const size_t *idx, size_t nrows, int axis,
+                         uint64_t *out, size_t cap)
+{
+	size_t n = 0;
+	uint64_t lo = UINT64_MAX;
+	for (size_t i = 0; i < nrows; i++) {
+		const struct augur_sample *s = &c->s[idx[i]];
+		for (size_t g = 0; g < s->n_gemms; g++) {
+			uint64_t v = axis ? s->gemms[g].m : s->gemms[g].n;
+			lo = v < lo ? v : lo;
+			bool dup = false;
+			for (size_t j = 0; j < n && !dup; j++)
+				dup = out[j] == v;
+			if (!dup && n < cap)
+				out[n++] = v;
+		}
+	}
+	size_t w = 0;
+	for (size_t j = 0; j < n; j++)
+		if (out[j] != lo)
+			out[w++] = out[j];
+	return w;
+}
+
+static bool insert_break(uint64_t *arr, uint32_t *len, uint64_t v)
+{
+	for (uint32_t i = 0; i < *len; i++)
+		if (arr[i] == v)
+			return false;
+	uint32_t i = *len;
+	while (i > 0 && arr[i - 1] > v) {
+		arr[i] = arr[i - 1];
+		i--;
+	}
+	arr[i] = v;
+	(*len)++;
+	return true;
+}
+
+static void search_breaks(const struct fitctx *c, const size_t *idx, size_t nrows,
+                          struct breaks *best)
+{
+	memset(best, 0, sizeof(*best));
+	double best_err = cv_error(c, best, idx, nrows);
+	uint64_t cand[2][64];
+	size_t ncand[2] = {candidates(c, idx, nrows, 0, cand[0], 64),
+	                   candidates(c, idx, nrows, 1, cand[1], 64)};
+	uint32_t limit[2] = {c->opt->max_breaks_n, c->opt->max_breaks_m};
+	for (;;) {
+		struct breaks step_best = *best;
+		double step_err = INFINITY;
+		for (int axis = 0; axis < 2; axis++) {
+			if ((axis ? best->nm : best->nn) >= limit[axis])
+				continue;
+			for (size_t j = 0; j < ncand[axis]; j++) {
+				struct breaks b = *best;
+				if (!insert_break(axis ? b.bm : b.bn, axis ? &b.nm : &b.nn,
+				                  cand[axis][j]))
+					continue;
+				if (!enough_support(c, &b, idx, nrows))
+					continue;
+				double e = cv_error(c, &b, idx, nrows);
+				if (e < step_err) {
+					step_err = e;
+					step_best = b;
+				}
+			}
+		}
+		if (!(step_err < best_err * (1.0 - c->opt->min_gain)))
+			break;
+		*best = step_best;
+		best_err = step_err;
+	}
+}
+
+static int check_options(const struct augur_fit_options *o, struct augur_diag *diag)
+{
+	if (!(o->term_mask & ((1u << AUGUR_TERM_COUNT) - 1)) || (o->term_mask >> AUGUR_TERM_COUNT))
+		return augur_diag_set(diag, AUGUR_E_USAGE, FIT_PATH, 0, 0,
+		                      "fit options: no valid term selected (mask 0x%x)",
+		                      (unsigned)o->term_mask);
+	if (o->folds < 2)
+		return augur_diag_set(diag, AUGUR_E_USAGE, FIT_PATH, 0, 0,
+		                      "fit options: at least 2 folds needed, got %u", o->folds);
+	if (o->max_breaks_n > AUGUR_MODEL_MAX_BREAKS || o->max_breaks_m > AUGUR_MODEL_MAX_BREAKS ||
+	    o->n_breaks_n > AUGUR_MODEL_MAX_BREAKS || o->n_breaks_m > AUGUR_MODEL_MAX_BREAKS)
+		return augur_diag_set(diag, AUGUR_E_USAGE, FIT_PATH, 0, 0,
+		                      "fit options: at most %d breakpoints per axis",
+		                      AUGUR_MODEL_MAX_BREAKS);
+	if (o->fixed_breaks) {
+		for (uint32_t i = 0; i < o->n_breaks_n; i++)
+			if (!o->breaks_n[i] || (i && o->breaks_n[i] <= o->breaks_n[i - 1]))
+				return augur_diag_set(diag, AUGUR_E_USAGE, FIT_PATH, 0, 0,
+				                      "fit options: breakpoints along n must be "
+				                      "positive and increasing");
+		for (uint32_t i = 0; i < o->n_breaks_m; i++)
+			if (!o->breaks_m[i] || (i && o->breaks_m[i] <= o->breaks_m[i - 1]))
+				return augur_diag_set(diag, AUGUR_E_USAGE, FIT_PATH, 0, 0,
+				                      "fit options: breakpoints along m must be "
+				                      "positive and increasing");
+	}
+	return AUGUR_OK;
+}
+
+static int check_samples(const struct augur_sample *s, size_t n, struct augur_diag *diag)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(s[i].time_ms) || s[i].time_ms <= 0)
+			return augur_diag_set(diag, AUGUR_E_NUMERIC, FIT_PATH, 0, 0,
+			                      "sample %zu: time_ms must be positive and finite, "
+			                      "got %g",
+			                      i + 1, s[i].time_ms);
+		if (!s[i].n_gemms || !s[i].gemms)
+			return augur_diag_set(diag, AUGUR_E_NUMERIC, FIT_PATH, 0, 0,
+			                      "sample %zu: no GEMM", i + 1);
+		for (size_t g = 0; g < s[i].n_gemms; g++) {
+			const struct augur_sample_gemm *gg = &s[i].gemms[g];
+			if (!gg->n || !gg->k || !gg->m || !gg->count)
+				return augur_diag_set(diag, AUGUR_E_NUMERIC, FIT_PATH, 0, 0,
+				                      "sample %zu: GEMM dimensions and count must "
+				                      "be positive",
+				                      i + 1);
+		}
+	}
+	return AUGUR_OK;
+}
+
+int augur_fit_model(const struct augur_sample *s, size_t n, const struct augur_fit_options *opt,
+                    struct augur_timemodel *out, struct augur_fit_quality *q,
+                    struct augur_diag *diag)
+{
+	struct augur_fit_options defaults;
+	if (!opt) {
+		augur_fit_options_init(&defaults);
+		opt = &defaults;
+	}
+	int rc = check_options(opt, diag);
+	if (rc || (rc = check_samples(s, n, diag)))
+		return rc;
+	/* GSL's default handler aborts the process; the core reports errors instead */
+	gsl_set_error_handler_off();
+
+	struct fitctx c = {.s = s, .opt = opt, .mask = opt->term_mask, .min_ms = INFINITY};
+	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+		if (c.mask & (1u << t))
+			c.terms[c.nt++] = t;
+	size_t *idx = malloc((n ? n : 1) * sizeof(size_t));
+	if (!idx)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, FIT_PATH, 0, 0, "out of memory");
+	size_t nrows = 0;
+	struct augur_validity range = {UINT64_MAX, 0, UINT64_MAX, 0, UINT64_MAX, 0};
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].held_out)
+			continue;
+		idx[nrows++] = i;
+		uint64_t calls = 0;
+		for (size_t g = 0; g < s[i].n_gemms; g++) {
+			const struct augur_sample_gemm *gg = &s[i].gemms[g];
+			calls = augur_add_sat(calls, gg->count);
+			range.n_min = gg->n < range.n_min ? gg->n : range.n_min;
+			range.n_max = gg->n > range.n_max ? gg->n : range.n_max;
+			range.k_min = gg->k < range.k_min ? gg->k : range.k_min;
+			range.k_max = gg->k > range.k_max ? gg->k : range.k_max;
+			range.m_min = gg->m < range.m_min ? gg->m : range.m_min;
+			range.m_max = gg->m > range.m_max ? gg->m : range.m_max;
+		}
+		double per_call = s[i].time_ms / (double)calls;
+		c.min_ms = per_call < c.min_ms ? per_call : c.min_ms;
+	}
+	if (nrows < c.nt) {
+		rc = augur_diag_set(diag, AUGUR_E_NUMERIC, FIT_PATH, 0, 0,
+		                    "%zu training samples cannot determine %zu coefficients", nrows,
+		                    c.nt);
+		goto out;
+	}
+
+	struct breaks b = {0};
+	if (opt->fixed_breaks) {
+		b.nn = opt->n_breaks_n;
+		b.nm = opt->n_breaks_m;
+		memcpy(b.bn, opt->breaks_n, sizeof(b.bn));
+		memcpy(b.bm, opt->breaks_m, sizeof(b.bm));
+	} else if (nrows >= 2 * opt->folds) {
+		search_breaks(&c, idx, nrows, &b);
+	}
+
+	struct augur_timemodel tm;
+	model_init(&c, &b, &tm);
+	if (solve(&c, &tm, idx, nrows)) {
+		rc = augur_diag_set(diag, AUGUR_E_NUMERIC, FIT_PATH, 0, 0,
+		                    "the least-squares system is singular or underdetermined "
+		                    "(%zu samples for %zu regions of %zu terms)",
+		                    nrows, region_count(&b), c.nt);
+		goto out;
+	}
+	/* one bad sample (a burst of interference) should not bend the whole model */
+	size_t dropped = 0;
+	double *res = malloc(nrows * sizeof(double));
+	if (!res) {
+		rc = augur_diag_set(diag, AUGUR_E_NOMEM, FIT_PATH, 0, 0, "out of memory");
+		goto out;
+	}
+	while (dropped < opt->max_outliers && nrows > c.nt + 1) {
+		size_t worst = 0;
+		for (size_t i = 0; i < nrows; i++) {
+			res[i] = rel_err(&tm, &s[idx[i]]);
+			if (res[i] > res[worst])
+				worst = i;
+		}
+		double w = res[worst];
+		double med = median(res, nrows);
+		if (!(w > opt->outlier_rel_err && w > 5 * med))
+			break;
+		struct augur_timemodel t2 = tm;
+		size_t gone = idx[worst];
+		memmove(idx + worst, idx + worst + 1, (nrows - worst - 1) * sizeof(size_t));
+		if (solve(&c, &t2, idx, nrows - 1)) {
+			memmove(idx + worst + 1, idx + worst, (nrows - worst - 1) * sizeof(size_t));
+			idx[worst] = gone;
+			break;
+		}
+		nrows--;
+		tm = t2;
+		dropped++;
+	}
+	for (size_t i = 0; i < nrows; i++)
+		res[i] = rel_err(&tm, &s[idx[i]]);
+	tm.range = range;
+	*out = tm;
+	if (q) {
+		augur_fit_evaluate(&tm, s, n, q);
+		q->train_median_rel_err = median(res, nrows);
+		q->n_train = nrows;
+		q->n_dropped = dropped;
+	}
+	free(res);
+out:
+	free(idx);
+	return rc;
+}

@@ -1,0 +1,965 @@
+/* Device profiles (see profile.h and docs/profiles.md): ownership helpers, the YAML loader
+ * (walks the yamldoc tree; every error names its node), the writer (doubles with 17
+ * significant digits so a profile round-trips exactly, written atomically) and the
+ * search for a profile by name. */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "augur-config.h"
+#include "fileio.h"
+#include "fit.h"
+#include "net.h"
+#include "numparse.h"
+#include "profile.h"
+#include "yamldoc.h"
+
+#define PROFILE_FORMAT 1
+#define MAX_DIM        (1ull << 40)
+#define MAX_SAMPLES    100000u
+#define MAX_GEMMS      100000u
+
+/* ---- ownership ---- */
+
+struct augur_profile *augur_profile_new(void)
+{
+	return calloc(1, sizeof(struct augur_profile));
+}
+
+struct augur_unit *augur_unit_new(enum augur_unit_kind kind)
+{
+	struct augur_unit *u = calloc(1, sizeof(*u));
+	if (u)
+		u->kind = kind;
+	return u;
+}
+
+void augur_sample_clear(struct augur_sample *s)
+{
+	free(s->label);
+	free(s->gemms);
+	memset(s, 0, sizeof(*s));
+}
+
+void augur_unit_free(struct augur_unit *u)
+{
+	if (!u)
+		return;
+	for (size_t i = 0; i < u->n_samples; i++)
+		augur_sample_clear(&u->samples[i]);
+	free(u->samples);
+	free(u->library);
+	free(u->processor);
+	free(u);
+}
+
+void augur_profile_free(struct augur_profile *p)
+{
+	if (!p)
+		return;
+	free(p->name);
+	free(p->description);
+	free(p->created);
+	free(p->augur_version);
+	free(p->source);
+	free(p->cpu_model);
+	free(p->cpu_governor);
+	free(p->openblas_coretype);
+	augur_unit_free(p->cpu);
+	augur_unit_free(p->gpu);
+	free(p);
+}
+
+int augur_unit_add_sample(struct augur_unit *u, const struct augur_sample *s)
+{
+	struct augur_sample copy = *s;
+	copy.label = s->label ? strdup(s->label) : NULL;
+	copy.gemms = malloc((s->n_gemms ? s->n_gemms : 1) * sizeof(*s->gemms));
+	struct augur_sample *grown = realloc(u->samples, (u->n_samples + 1) * sizeof(*grown));
+	if (grown)
+		u->samples = grown;
+	if (!grown || !copy.gemms || (s->label && !copy.label)) {
+		free(copy.label);
+		free(copy.gemms);
+		return AUGUR_E_NOMEM;
+	}
+	if (s->n_gemms)
+		memcpy(copy.gemms, s->gemms, s->n_gemms * sizeof(*s->gemms));
+	u->samples[u->n_samples++] = copy;
+	return AUGUR_OK;
+}
+
+const struct augur_unit *augur_profile_unit(const struct augur_profile *p, const char *name)
+{
+	if (!p || !name)
+		return NULL;
+	if (!strcmp(name, "cpu"))
+		return p->cpu;
+	if (!strcmp(name, "gpu"))
+		return p->gpu;
+	return NULL;
+}
+
+const char *augur_unit_kind_name(enum augur_unit_kind kind)
+{
+	return kind == AUGUR_UNIT_GPU ? "gpu" : "cpu";
+}
+
+/* ---- loading ---- */
+
+struct ctx {
+	const char *path;
+	struct augur_diag *diag;
+};
+
+static int err_at(const struct ctx *c, const struct augur_ynode *n, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static int err_at(const struct ctx *c, const struct augur_ynode *n, const char *fmt, ...)
+{
+	char msg[AUGUR_DIAG_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return augur_diag_set(c->diag, AUGUR_E_SCHEMA, c->path, n ? n->line : 1, n ? n->col : 1,
+	                      "%s", msg);
+}
+
+static int nomem(const struct ctx *c)
+{
+	return augur_diag_set(c->diag, AUGUR_E_NOMEM, c->path, 0, 0, "out of memory");
+}
+
+/* Every key of map must be one of keys; what names the mapping in messages. */
+static int known_keys(const struct ctx *c, const struct augur_ynode *map, const char *what,
+                      const char *const *keys, size_t nkeys)
+{
+	for (size_t i = 0; i < map->len; i++) {
+		const struct augur_ynode *k = map->items[2 * i];
+		const char *text = k->text ? k->text : "";
+		bool known = false;
+		for (size_t j = 0; j < nkeys && !known; j++)
+			known = !strcmp(text, keys[j]);
+		if (known)
+			continue;
+		const char *near = augur_nearest(text, keys, nkeys);
+		if (near)
+			return err_at(c, k, "unknown key '%s' in %s (did you mean '%s'?)", text,
+			              what, near);
+		return err_at(c, k, "unknown key '%s' in %s", text, what);
+	}
+	return AUGUR_OK;
+}
+
+static int want_map(const struct ctx *c, const struct augur_ynode *n, const char *what)
+{
+	if (n->kind != AUGUR_YMAP)
+		return err_at(c, n, "expected a mapping for '%s', got %s", what,
+		              augur_ynode_kind_name(n->kind));
+	return AUGUR_OK;
+}
+
+static int want_seq(const struct ctx *c, const struct augur_ynode *n, const char *what)
+{
+	if (n->kind != AUGUR_YSEQ)
+		return err_at(c, n, "expected a sequence for '%s', got %s", what,
+		              augur_ynode_kind_name(n->kind));
+	return AUGUR_OK;
+}
+
+/* The value of a required key, or a diagnostic at the mapping. */
+static int need(const struct ctx *c, const struct augur_ynode *map, const char *key,
+                const char *what, const struct augur_ynode **out)
+{
+	*out = augur_ynode_get(map, key);
+	if (!*out)
+		return err_at(c, map, "missing key '%s' in %s", key, what);
+	return AUGUR_OK;
+}
+
+static int get_u64(const struct ctx *c, const struct augur_ynode *n, const char *what, uint64_t min,
+                   uint64_t max, uint64_t *out)
+{
+	if (n->kind != AUGUR_YSCALAR || !n->plain)
+		return err_at(c, n, "expected an integer for '%s', got %s", what,
+		              n->kind == AUGUR_YSCALAR ? n->text : augur_ynode_kind_name(n->kind));
+	enum augur_num_error e = augur_parse_u64(n->text, min, max, out);
+	if (e == AUGUR_NUM_NOT_NUMBER || e == AUGUR_NUM_FRACTIONAL)
+		return err_at(c, n, "expected an integer for '%s', got '%s'", what, n->text);
+	if (e != AUGUR_NUM_OK)
+		return err_at(c, n, "'%s' must be between %llu and %llu, got %s", what,
+		              (unsigned long long)min, (unsigned long long)max, n->text);
+	return AUGUR_OK;
+}
+
+static int get_u32(const struct ctx *c, const struct augur_ynode *n, const char *what, uint32_t min,
+                   uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+	int rc = get_u64(c, n, what, min, max, &v);
+	if (!rc)
+		*out = (uint32_t)v;
+	return rc;
+}
+
+static int get_double(const struct ctx *c, const struct augur_ynode *n, const char *what,
+                      double min, double max, double *out)
+{
+	if (n->kind != AUGUR_YSCALAR || !n->plain)
+		return err_at(c, n, "expected a number for '%s', got %s", what,
+		              n->kind == AUGUR_YSCALAR ? n->text : augur_ynode_kind_name(n->kind));
+	enum augur_num_error e = augur_parse_double(n->text, min, max, out);
+	if (e == AUGUR_NUM_NOT_NUMBER)
+		return err_at(c, n, "expected a number for '%s', got '%s'", what, n->text);
+	if (e != AUGUR_NUM_OK)
+		return err_at(c, n, "'%s' must be between %g and %g, got %s", what, min, max,
+		              n->text);
+	return AUGUR_OK;
+}
+
+/* A number, or null for "not known" (NAN). */
+static int get_double_or_null(const struct ctx *c, const struct augur_ynode *n, const char *what,
+                              double *out)
+{
+	if (augur_ynode_is_null(n)) {
+		*out = NAN;
+		return AUGUR_OK;
+	}
+	return get_double(c, n, what, 0, INFINITY, out);
+}
+
+static int get_bool(const struct ctx *c, const struct augur_ynode *n, const char *what, bool *out)
+{
+	if (n->kind == AUGUR_YSCALAR && n->plain) {
+		if (!strcmp(n->text, "true")) {
+			*out = true;
+			return AUGUR_OK;
+		}
+		if (!strcmp(n->text, "false")) {
+			*out = false;
+			return AUGUR_OK;
+		}
+	}
+	return err_at(c, n, "expected true or false for '%s', got %s", what,
+	              n->kind == AUGUR_YSCALAR ? n->text : augur_ynode_kind_name(n->kind));
+}
+
+/* A string copied to *out; null gives NULL when nullable, an error otherwise. */
+static int get_str(const struct ctx *c, const struct augur_ynode *n, const char *what,
+                   bool nullable, char **out)
+{
+	if (n->kind != AUGUR_YSCALAR)
+		return err_at(c, n, "expected a string for '%s', got %s", what,
+		              augur_ynode_kind_name(n->kind));
+	if (augur_ynode_is_null(n)) {
+		if (!nullable)
+			return err_at(c, n, "expected a string for '%s', got nothing", what);
+		*out = NULL;
+		return AUGUR_OK;
+	}
+	if (strlen(n->text) > 4096)
+		return err_at(c, n, "'%s' is longer than 4096 characters", what);
+	free(*out);
+	*out = strdup(n->text);
+	return *out ? AUGUR_OK : nomem(c);
+}
+
+static int parse_gemm(const struct ctx *c, const struct augur_ynode *n, struct augur_sample_gemm *g)
+{
+	if (n->kind != AUGUR_YSEQ || n->len != 4)
+		return err_at(c, n, "expected a GEMM as [n, k, m, count]");
+	int rc;
+	if ((rc = get_u64(c, n->items[0], "n", 1, MAX_DIM, &g->n)) ||
+	    (rc = get_u64(c, n->items[1], "k", 1, MAX_DIM, &g->k)) ||
+	    (rc = get_u64(c, n->items[2], "m", 1, MAX_DIM, &g->m)) ||
+	    (rc = get_u64(c, n->items[3], "count", 1, MAX_DIM, &g->count)))
+		return rc;
+	return AUGUR_OK;
+}
+
+static int parse_sample(const struct ctx *c, const struct augur_ynode *n, struct augur_sample *s)
+{
+	static const char *const keys[] = {"n",      "k",        "m",     "count",  "time_ms",
+	                                   "spread", "held_out", "label", "layout", "gemms"};
+	int rc;
+	if ((rc = want_map(c, n, "sample")) ||
+	    (rc = known_keys(c, n, "sample", keys, sizeof(keys) / sizeof(*keys))))
+		return rc;
+	const struct augur_ynode *v;
+	if ((rc = need(c, n, "time_ms", "sample", &v)) ||
+	    (rc = get_double(c, v, "time_ms", 0, INFINITY, &s->time_ms)))
+		return rc;
+	if (!(s->time_ms > 0))
+		return err_at(c, v, "'time_ms' must be positive, got %s", v->text);
+	if ((v = augur_ynode_get(n, "spread")) &&
+	    (rc = get_double(c, v, "spread", 0, INFINITY, &s->spread)))
+		return rc;
+	if ((v = augur_ynode_get(n, "held_out")) && (rc = get_bool(c, v, "held_out", &s->held_out)))
+		return rc;
+	if ((v = augur_ynode_get(n, "label")) && (rc = get_str(c, v, "label", true, &s->label)))
+		return rc;
+	if ((v = augur_ynode_get(n, "layout"))) {
+		if (v->kind == AUGUR_YSCALAR && !strcmp(v->text, "fc"))
+			s->fc_layout = true;
+		else if (!(v->kind == AUGUR_YSCALAR && !strcmp(v->text, "conv")))
+			return err_at(c, v, "unknown layout '%s' (expected conv or fc)",
+			              v->kind == AUGUR_YSCALAR ? v->text
+			                                       : augur_ynode_kind_name(v->kind));
+	}
+	const struct augur_ynode *gl = augur_ynode_get(n, "gemms");
+	if (gl) {
+		if (augur_ynode_get(n, "n") || augur_ynode_get(n, "k") || augur_ynode_get(n, "m") ||
+		    augur_ynode_get(n, "count"))
+			return err_at(c, n,
+			              "a sample has either 'gemms' or n, k, m, count, "
+			              "not both");
+		if ((rc = want_seq(c, gl, "gemms")))
+			return rc;
+		if (gl->len == 0 || gl->len > MAX_GEMMS)
+			return err_at(c, gl, "expected 1 to %u GEMMs in 'gemms', got %zu",
+			              MAX_GEMMS, gl->len);
+		s->gemms = calloc(gl->len, sizeof(*s->gemms));
+		if (!s->gemms)
+			return nomem(c);
+		s->n_gemms = gl->len;
+		for (size_t i = 0; i < gl->len; i++)
+			if ((rc = parse_gemm(c, gl->items[i], &s->gemms[i])))
+				return rc;
+		return AUGUR_OK;
+	}
+	s->gemms = calloc(1, sizeof(*s->gemms));
+	if (!s->gemms)
+		return nomem(c);
+	s->n_gemms = 1;
+	struct augur_sample_gemm *g = s->gemms;
+	g->count = 1;
+	if ((rc = need(c, n, "n", "sample", &v)) || (rc = get_u64(c, v, "n", 1, MAX_DIM, &g->n)) ||
+	    (rc = need(c, n, "k", "sample", &v)) || (rc = get_u64(c, v, "k", 1, MAX_DIM, &g->k)) ||
+	    (rc = need(c, n, "m", "sample", &v)) || (rc = get_u64(c, v, "m", 1, MAX_DIM, &g->m)))
+		return rc;
+	if ((v = augur_ynode_get(n, "count")) &&
+	    (rc = get_u64(c, v, "count", 1, MAX_DIM, &g->count)))
+		return rc;
+	return AUGUR_OK;
+}
+
+static int parse_breaks(const struct ctx *c, const struct augur_ynode *n, const char *what,
+                        uint64_t *breaks, uint32_t *count)
+{
+	int rc;
+	if ((rc = want_seq(c, n, what)))
+		return rc;
+	if (n->len > AUGUR_MODEL_MAX_BREAKS)
+		return err_at(c, n, "at most %d breakpoints in '%s', got %zu",
+		              AUGUR_MODEL_MAX_BREAKS, what, n->len);
+	for (size_t i = 0; i < n->len; i++) {
+		if ((rc = get_u64(c, n->items[i], what, 1, MAX_DIM, &breaks[i])))
+			return rc;
+		if (i && breaks[i] <= breaks[i - 1])
+			return err_at(c, n->items[i],
+			              "breakpoints in '%s' must increase: %llu follows %llu", what,
+			              (unsigned long long)breaks[i],
+			              (unsigned long long)breaks[i - 1]);
+	}
+	*count = (uint32_t)n->len;
+	return AUGUR_OK;
+}
+
+static int parse_range_axis(const struct ctx *c, const struct augur_ynode *map, const char *key,
+                            uint64_t *lo, uint64_t *hi)
+{
+	const struct augur_ynode *n;
+	int rc;
+	if ((rc = need(c, map, key, "range", &n)))
+		return rc;
+	if (n->kind != AUGUR_YSEQ || n->len != 2)
+		return err_at(c, n, "expected [min, max] for range '%s'", key);
+	if ((rc = get_u64(c, n->items[0], key, 1, MAX_DIM, lo)) ||
+	    (rc = get_u64(c, n->items[1], key, 1, MAX_DIM, hi)))
+		return rc;
+	if (*hi < *lo)
+		return err_at(c, n, "range '%s' has max %llu below min %llu", key,
+		              (unsigned long long)*hi, (unsigned long long)*lo);
+	return AUGUR_OK;
+}
+
+static int parse_model(const struct ctx *c, const struct augur_ynode *n, struct augur_timemodel *tm)
+{
+	static const char *const keys[] = {"terms",  "breaks_n", "breaks_m",
+	                                   "min_ms", "range",    "regions"};
+	int rc;
+	if ((rc = want_map(c, n, "model")) ||
+	    (rc = known_keys(c, n, "model", keys, sizeof(keys) / sizeof(*keys))))
+		return rc;
+	const struct augur_ynode *v;
+	int order[AUGUR_TERM_COUNT];
+	size_t nt = 0;
+	if ((rc = need(c, n, "terms", "model", &v)) || (rc = want_seq(c, v, "terms")))
+		return rc;
+	if (v->len == 0 || v->len > AUGUR_TERM_COUNT)
+		return err_at(c, v, "expected 1 to %d terms, got %zu", AUGUR_TERM_COUNT, v->len);
+	for (size_t i = 0; i < v->len; i++) {
+		const struct augur_ynode *t = v->items[i];
+		int found = -1;
+		for (int j = 0; j < AUGUR_TERM_COUNT && t->kind == AUGUR_YSCALAR; j++)
+			if (!strcmp(t->text, augur_term_name(j)))
+				found = j;
+		if (found < 0)
+			return err_at(c, t, "unknown term '%s' (expected nkm, nk, km, nm or one)",
+			              t->kind == AUGUR_YSCALAR ? t->text
+			                                       : augur_ynode_kind_name(t->kind));
+		if (tm->term_mask & (1u << found))
+			return err_at(c, t, "duplicate term '%s'", t->text);
+		tm->term_mask |= 1u << found;
+		order[nt++] = found;
+	}
+	if ((v = augur_ynode_get(n, "breaks_n")) &&
+	    (rc = parse_breaks(c, v, "breaks_n", tm->breaks_n, &tm->n_breaks_n)))
+		return rc;
+	if ((v = augur_ynode_get(n, "breaks_m")) &&
+	    (rc = parse_breaks(c, v, "breaks_m", tm->breaks_m, &tm->n_breaks_m)))
+		return rc;
+	if ((rc = need(c, n, "min_ms", "model", &v)) ||
+	    (rc = get_double(c, v, "min_ms", 0, INFINITY, &tm->min_ms)))
+		return rc;
+	if (!(tm->min_ms > 0))
+		return err_at(c, v, "'min_ms' must be positive, got %s", v->text);
+	const struct augur_ynode *r;
+	if ((rc = need(c, n, "range", "model", &r)) || (rc = want_map(c, r, "range")))
+		return rc;
+	static const char *const axes[] = {"n", "k", "m"};
+	if ((rc = known_keys(c, r, "range", axes, 3)) ||
+	    (rc = parse_range_axis(c, r, "n", &tm->range.n_min, &tm->range.n_max)) ||
+	    (rc = parse_range_axis(c, r, "k", &tm->range.k_min, &tm->range.k_max)) ||
+	    (rc = parse_range_axis(c, r, "m", &tm->range.m_min, &tm->range.m_max)))
+		return rc;
+	if ((rc = need(c, n, "regions", "model", &r)) || (rc = want_seq(c, r, "regions")))
+		return rc;
+	size_t want = (size_t)(tm->n_breaks_n + 1) * (tm->n_breaks_m + 1);
+	if (r->len != want)
+		return err_at(c, r,
+		              "expected %zu regions ((%u breaks_n + 1) x (%u breaks_m + 1)), got "
+		              "%zu",
+		              want, tm->n_breaks_n, tm->n_breaks_m, r->len);
+	for (size_t i = 0; i < r->len; i++) {
+		const struct augur_ynode *reg = r->items[i];
+		if (reg->kind != AUGUR_YSEQ || reg->len != nt)
+			return err_at(c, reg,
+			              "expected a region as %zu coefficients (one per term)", nt);
+		for (size_t j = 0; j < nt; j++)
+			if ((rc = get_double(c, reg->items[j], "coefficient", -INFINITY, INFINITY,
+			                     &tm->regions[i].coef[order[j]])))
+				return rc;
+	}
+	return AUGUR_OK;
+}
+
+static int parse_quality(const struct ctx *c, const struct augur_ynode *n,
+                         struct augur_fit_quality *q)
+{
+	static const char *const keys[] = {"train_median_rel_err",
+	                                   "heldout_median_rel_err",
+	                                   "heldout_max_rel_err",
+	                                   "n_train",
+	                                   "n_heldout",
+	                                   "n_dropped"};
+	int rc;
+	if ((rc = want_map(c, n, "quality")) ||
+	    (rc = known_keys(c, n, "quality", keys, sizeof(keys) / sizeof(*keys))))
+		return rc;
+	const struct augur_ynode *v;
+	uint64_t u;
+	double *dst[] = {&q->train_median_rel_err, &q->heldout_median_rel_err,
+	                 &q->heldout_max_rel_err};
+	size_t *cnt[] = {&q->n_train, &q->n_heldout, &q->n_dropped};
+	for (int i = 0; i < 3; i++) {
+		*dst[i] = NAN;
+		if ((v = augur_ynode_get(n, keys[i])) &&
+		    (rc = get_double_or_null(c, v, keys[i], dst[i])))
+			return rc;
+	}
+	for (int i = 0; i < 3; i++) {
+		*cnt[i] = 0;
+		if ((v = augur_ynode_get(n, keys[3 + i]))) {
+			if ((rc = get_u64(c, v, keys[3 + i], 0, MAX_SAMPLES, &u)))
+				return rc;
+			*cnt[i] = (size_t)u;
+		}
+	}
+	return AUGUR_OK;
+}
+
+static int parse_unit(const struct ctx *c, const struct augur_ynode *n, struct augur_unit *u)
+{
+	static const char *const keys[] = {"library",
+	                                   "processor",
+	                                   "threads",
+	                                   "memory_bytes",
+	                                   "framework_overhead_bytes",
+	                                   "weights_copied",
+	                                   "model",
+	                                   "quality",
+	                                   "samples"};
+	const char *what = augur_unit_kind_name(u->kind);
+	int rc;
+	if ((rc = want_map(c, n, what)) ||
+	    (rc = known_keys(c, n, "unit", keys, sizeof(keys) / sizeof(*keys))))
+		return rc;
+	const struct augur_ynode *v;
+	if ((rc = need(c, n, "library", "unit", &v)) ||
+	    (rc = get_str(c, v, "library", false, &u->library)) ||
+	    (rc = need(c, n, "processor", "unit", &v)) ||
+	    (rc = get_str(c, v, "processor", false, &u->processor)))
+		return rc;
+	if ((v = augur_ynode_get(n, "threads")) &&
+	    (rc = get_u32(c, v, "threads", 0, 4096, &u->threads)))
+		return rc;
+	if ((v = augur_ynode_get(n, "memory_bytes")) &&
+	    (rc = get_u64(c, v, "memory_bytes", 0, UINT64_MAX, &u->memory_bytes)))
+		return rc;
+	if ((v = augur_ynode_get(n, "framework_overhead_bytes")) &&
+	    (rc = get_u64(c, v, "framework_overhead_bytes", 0, UINT64_MAX,
+	                  &u->framework_overhead_bytes)))
+		return rc;
+	if ((v = augur_ynode_get(n, "weights_copied")) &&
+	    (rc = get_bool(c, v, "weights_copied", &u->weights_copied)))
+		return rc;
+	if ((rc = need(c, n, "model", "unit", &v)) || (rc = parse_model(c, v, &u->gemm)))
+		return rc;
+	const struct augur_ynode *sl;
+	if ((rc = need(c, n, "samples", "unit", &sl)) || (rc = want_seq(c, sl, "samples")))
+		return rc;
+	if (sl->len > MAX_SAMPLES)
+		return err_at(c, sl, "too many samples (%zu; the limit is %u)", sl->len,
+		              MAX_SAMPLES);
+	if (sl->len) {
+		u->samples = calloc(sl->len, sizeof(*u->samples));
+		if (!u->samples)
+			return nomem(c);
+	}
+	for (size_t i = 0; i < sl->len; i++) {
+		u->n_samples = i + 1; /* so a failure frees what was parsed */
+		if ((rc = parse_sample(c, sl->items[i], &u->samples[i])))
+			return rc;
+	}
+	if ((v = augur_ynode_get(n, "quality"))) {
+		if ((rc = parse_quality(c, v, &u->quality)))
+			return rc;
+	} else {
+		augur_fit_evaluate(&u->gemm, u->samples, u->n_samples, &u->quality);
+	}
+	return AUGUR_OK;
+}
+
+static int parse_root(const struct ctx *c, const struct augur_ynode *root, struct augur_profile *p)
+{
+	static const char *const keys[] = {"augur_profile", "name",          "description",
+	                                   "created",       "augur_version", "source",
+	                                   "machine",       "memory",        "units"};
+	int rc;
+	if (!root)
+		return augur_diag_set(c->diag, AUGUR_E_SCHEMA, c->path, 1, 1,
+		                      "empty profile (expected a mapping with 'name', 'memory' "
+		                      "and 'units')");
+	if (root->kind != AUGUR_YMAP)
+		return err_at(c, root, "expected a profile mapping, got %s",
+		              augur_ynode_kind_name(root->kind));
+	if ((rc = known_keys(c, root, "profile", keys, sizeof(keys) / sizeof(*keys))))
+		return rc;
+	const struct augur_ynode *v;
+	uint64_t fmt;
+	if ((rc = need(c, root, "augur_profile", "profile", &v)) ||
+	    (rc = get_u64(c, v, "augur_profile", 1, UINT64_MAX, &fmt)))
+		return rc;
+	if (fmt != PROFILE_FORMAT)
+		return err_at(c, v, "unsupported profile format %llu (this augur reads format %d)",
+		              (unsigned long long)fmt, PROFILE_FORMAT);
+	static const char *const strs[] = {"name", "description", "created", "augur_version",
+	                                   "source"};
+	char **dst[] = {&p->name, &p->description, &p->created, &p->augur_version, &p->source};
+	for (int i = 0; i < 5; i++)
+		if ((rc = need(c, root, strs[i], "profile", &v)) ||
+		    (rc = get_str(c, v, strs[i], false, dst[i])))
+			return rc;
+	if ((v = augur_ynode_get(root, "machine"))) {
+		static const char *const mk[] = {"cpu_model", "cpu_cores", "cpu_governor",
+		                                 "openblas_coretype"};
+		const struct augur_ynode *x;
+		if ((rc = want_map(c, v, "machine")) || (rc = known_keys(c, v, "machine", mk, 4)))
+			return rc;
+		if ((x = augur_ynode_get(v, "cpu_model")) &&
+		    (rc = get_str(c, x, "cpu_model", true, &p->cpu_model)))
+			return rc;
+		if ((x = augur_ynode_get(v, "cpu_cores")) && !augur_ynode_is_null(x) &&
+		    (rc = get_u32(c, x, "cpu_cores", 0, 1u << 20, &p->cpu_cores)))
+			return rc;
+		if ((x = augur_ynode_get(v, "cpu_governor")) &&
+		    (rc = get_str(c, x, "cpu_governor", true, &p->cpu_governor)))
+			return rc;
+		if ((x = augur_ynode_get(v, "openblas_coretype")) &&
+		    (rc = get_str(c, x, "openblas_coretype", true, &p->openblas_coretype)))
+			return rc;
+	}
+	const struct augur_ynode *mem;
+	static const char *const memk[] = {"ram_bytes", "shared_memory", "pointer_bits"};
+	if ((rc = need(c, root, "memory", "profile", &mem)) || (rc = want_map(c, mem, "memory")) ||
+	    (rc = known_keys(c, mem, "memory", memk, 3)) ||
+	    (rc = need(c, mem, "ram_bytes", "memory", &v)) ||
+	    (rc = get_u64(c, v, "ram_bytes", 0, UINT64_MAX, &p->ram_bytes)) ||
+	    (rc = need(c, mem, "shared_memory", "memory", &v)) ||
+	    (rc = get_bool(c, v, "shared_memory", &p->shared_memory)) ||
+	    (rc = need(c, mem, "pointer_bits", "memory", &v)) ||
+	    (rc = get_u32(c, v, "pointer_bits", 16, 128, &p->pointer_bits)))
+		return rc;
+	const struct augur_ynode *units;
+	static const char *const unitk[] = {"cpu", "gpu"};
+	if ((rc = need(c, root, "units", "profile", &units)) ||
+	    (rc = want_map(c, units, "units")) || (rc = known_keys(c, units, "units", unitk, 2)))
+		return rc;
+	if (units->len == 0)
+		return err_at(c, units, "a profile needs at least one unit (cpu or gpu)");
+	for (int i = 0; i < 2; i++) {
+		if (!(v = augur_ynode_get(units, unitk[i])))
+			continue;
+		struct augur_unit *u = augur_unit_new(i ? AUGUR_UNIT_GPU : AUGUR_UNIT_CPU);
+		if (!u)
+			return nomem(c);
+		*(i ? &p->gpu : &p->cpu) = u;
+		if ((rc = parse_unit(c, v, u)))
+			return rc;
+	}
+	return AUGUR_OK;
+}
+
+int augur_profile_load(const char *path, struct augur_profile **out, struct augur_diag *diag)
+{
+	*out = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	struct augur_ydoc *doc = NULL;
+	struct augur_profile *p = NULL;
+	struct ctx c = {path, diag};
+	int rc = augur_read_file(path, AUGUR_MAX_FILE_BYTES, &buf, &len, diag);
+	if (rc)
+		return rc;
+	if ((rc = augur_ydoc_parse(path, buf, len, &doc, diag)))
+		goto out;
+	if (!(p = augur_profile_new())) {
+		rc = nomem(&c);
+		goto out;
+	}
+	if ((rc = parse_root(&c, augur_ydoc_root(doc), p)))
+		goto out;
+	*out = p;
+	p = NULL;
+out:
+	augur_profile_free(p);
+	augur_ydoc_free(doc);
+	free(buf);
+	return rc;
+}
+
+/* ---- saving ---- */
+
+struct sbuf {
+	char *data;
+	size_t len, cap;
+	bool failed;
+};
+
+static void put(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct sbuf *b, const char *fmt, ...)
+{
+	if (b->failed)
+		return;
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		int n = vsnprintf(b->data ? b->data + b->len : NULL, b->data ? b->cap - b->len : 0,
+		                  fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->failed = true;
+			return;
+		}
+		if (b->data && b->len + (size_t)n < b->cap) {
+			b->len += (size_t)n;
+			return;
+		}
+		size_t cap = (b->cap ? b->cap * 2 : 4096) + (size_t)n;
+		char *d = realloc(b->data, cap);
+		if (!d) {
+			b->failed = true;
+			return;
+		}
+		b->data = d;
+		b->cap = cap;
+	}
+}
+
+/* A double-quoted YAML string, or null. */
+static void put_str(struct sbuf *b, const char *s)
+{
+	if (!s) {
+		put(b, "null");
+		return;
+	}
+	put(b, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			put(b, "\\%c", *p);
+		else if (*p == '\n')
+			put(b, "\\n");
+		else if (*p == '\t')
+			put(b, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			put(b, "\\x%02x", *p);
+		else
+			put(b, "%c", *p);
+	}
+	put(b, "\"");
+}
+
+/* Exact: 17 significant digits read back to the same double. */
+static void put_double(struct sbuf *b, double v)
+{
+	if (isnan(v))
+		put(b, "null");
+	else
+		put(b, "%.17g", v);
+}
+
+static void put_breaks(struct sbuf *b, const char *key, const uint64_t *v, uint32_t n)
+{
+	put(b, "      %s: [", key);
+	for (uint32_t i = 0; i < n; i++)
+		put(b, "%s%llu", i ? ", " : "", (unsigned long long)v[i]);
+	put(b, "]\n");
+}
+
+static void put_unit(struct sbuf *b, const struct augur_unit *u)
+{
+	const struct augur_timemodel *tm = &u->gemm;
+	put(b, "  %s:\n    library: ", augur_unit_kind_name(u->kind));
+	put_str(b, u->library ? u->library : "");
+	put(b, "\n    processor: ");
+	put_str(b, u->processor ? u->processor : "");
+	put(b,
+	    "\n    threads: %u\n    memory_bytes: %llu\n    framework_overhead_bytes: %llu\n"
+	    "    weights_copied: %s\n    model:\n      terms: [",
+	    u->threads, (unsigned long long)u->memory_bytes,
+	    (unsigned long long)u->framework_overhead_bytes, u->weights_copied ? "true" : "false");
+	bool first = true;
+	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+		if (tm->term_mask & (1u << t)) {
+			put(b, "%s%s", first ? "" : ", ", augur_term_name(t));
+			first = false;
+		}
+	put(b, "]\n");
+	put_breaks(b, "breaks_n", tm->breaks_n, tm->n_breaks_n);
+	put_breaks(b, "breaks_m", tm->breaks_m, tm->n_breaks_m);
+	put(b, "      min_ms: ");
+	put_double(b, tm->min_ms);
+	put(b, "\n      range: {n: [%llu, %llu], k: [%llu, %llu], m: [%llu, %llu]}\n",
+	    (unsigned long long)tm->range.n_min, (unsigned long long)tm->range.n_max,
+	    (unsigned long long)tm->range.k_min, (unsigned long long)tm->range.k_max,
+	    (unsigned long long)tm->range.m_min, (unsigned long long)tm->range.m_max);
+	put(b,
+	    "      # one row per region, n-major: region (i_n, i_m) is row i_n * %u + i_m;\n"
+	    "      # columns follow 'terms' (milliseconds per unit of each term)\n"
+	    "      regions:\n",
+	    tm->n_breaks_m + 1);
+	size_t nr = (size_t)(tm->n_breaks_n + 1) * (tm->n_breaks_m + 1);
+	for (size_t r = 0; r < nr && r < AUGUR_MODEL_MAX_REGIONS; r++) {
+		put(b, "        - [");
+		first = true;
+		for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+			if (tm->term_mask & (1u << t)) {
+				put(b, "%s", first ? "" : ", ");
+				put_double(b, tm->regions[r].coef[t]);
+				first = false;
+			}
+		put(b, "]\n");
+	}
+	const struct augur_fit_quality *q = &u->quality;
+	put(b, "    quality:\n      train_median_rel_err: ");
+	put_double(b, q->train_median_rel_err);
+	put(b, "\n      heldout_median_rel_err: ");
+	put_double(b, q->heldout_median_rel_err);
+	put(b, "\n      heldout_max_rel_err: ");
+	put_double(b, q->heldout_max_rel_err);
+	put(b, "\n      n_train: %zu\n      n_heldout: %zu\n      n_dropped: %zu\n", q->n_train,
+	    q->n_heldout, q->n_dropped);
+	put(b, "    samples:%s\n", u->n_samples ? "" : " []");
+	for (size_t i = 0; i < u->n_samples; i++) {
+		const struct augur_sample *s = &u->samples[i];
+		put(b, "      - {");
+		if (s->n_gemms == 1) {
+			const struct augur_sample_gemm *g = s->gemms;
+			put(b, "n: %llu, k: %llu, m: %llu, count: %llu, ", (unsigned long long)g->n,
+			    (unsigned long long)g->k, (unsigned long long)g->m,
+			    (unsigned long long)g->count);
+		}
+		put(b, "time_ms: ");
+		put_double(b, s->time_ms);
+		put(b, ", spread: ");
+		put_double(b, s->spread);
+		put(b, ", held_out: %s", s->held_out ? "true" : "false");
+		if (s->fc_layout)
+			put(b, ", layout: fc");
+		if (s->label) {
+			put(b, ", label: ");
+			put_str(b, s->label);
+		}
+		if (s->n_gemms != 1) {
+			put(b, ",\n         gemms: [");
+			for (size_t g = 0; g < s->n_gemms; g++) {
+				const struct augur_sample_gemm *gg = &s->gemms[g];
+				put(b, "%s[%llu, %llu, %llu, %llu]",
+				    g ? (g % 4 ? ", " : ",\n           ") : "",
+				    (unsigned long long)gg->n, (unsigned long long)gg->k,
+				    (unsigned long long)gg->m, (unsigned long long)gg->count);
+			}
+			put(b, "]");
+		}
+		put(b, "}\n");
+	}
+}
+
+int augur_profile_save(const struct augur_profile *p, const char *path, struct augur_diag *diag)
+{
+	struct sbuf b = {0};
+	put(&b,
+	    "# augur device profile (format described in docs/profiles.md)\n"
+	    "augur_profile: %d\nname: ",
+	    PROFILE_FORMAT);
+	put_str(&b, p->name ? p->name : "");
+	put(&b, "\ndescription: ");
+	put_str(&b, p->description ? p->description : "");
+	put(&b, "\ncreated: ");
+	put_str(&b, p->created ? p->created : "");
+	put(&b, "\naugur_version: ");
+	put_str(&b, p->augur_version ? p->augur_version : AUGUR_VERSION);
+	put(&b, "\nsource: ");
+	put_str(&b, p->source ? p->source : "");
+	put(&b, "\nmachine:\n  cpu_model: ");
+	put_str(&b, p->cpu_model);
+	put(&b, "\n  cpu_cores: %u\n  cpu_governor: ", p->cpu_cores);
+	put_str(&b, p->cpu_governor);
+	put(&b, "\n  openblas_coretype: ");
+	put_str(&b, p->openblas_coretype);
+	put(&b, "\nmemory:\n  ram_bytes: %llu\n  shared_memory: %s\n  pointer_bits: %u\nunits:\n",
+	    (unsigned long long)p->ram_bytes, p->shared_memory ? "true" : "false", p->pointer_bits);
+	if (p->cpu)
+		put_unit(&b, p->cpu);
+	if (p->gpu)
+		put_unit(&b, p->gpu);
+	int rc;
+	if (b.failed)
+		rc = augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0, "out of memory");
+	else if (!p->cpu && !p->gpu)
+		rc = augur_diag_set(diag, AUGUR_E_USAGE, path, 0, 0,
+		                    "a profile needs at least one unit (cpu or gpu)");
+	else
+		rc = augur_write_file_atomic(path, b.data, b.len, diag);
+	free(b.data);
+	return rc;
+}
+
+/* ---- finding ---- */
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Appends to list (comma separated) the NAME of every NAME.yaml in dir, skipping ones
+ * already listed; names[] collects them for the suggestion. */
+static void list_dir(const char *dir, char *list, size_t size, const char **names, char *store,
+                     size_t store_size, size_t *n, size_t *used)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) && *n < 64) {
+		size_t len = strlen(e->d_name);
+		if (len <= 5 || strcmp(e->d_name + len - 5, ".yaml") || e->d_name[0] == '.')
+			continue;
+		len -= 5;
+		bool dup = false;
+		for (size_t i = 0; i < *n && !dup; i++)
+			dup = strlen(names[i]) == len && !strncmp(names[i], e->d_name, len);
+		if (dup || *used + len + 1 > store_size)
+			continue;
+		memcpy(store + *used, e->d_name, len);
+		store[*used + len] = '\0';
+		names[(*n)++] = store + *used;
+		*used += len + 1;
+		size_t l = strlen(list);
+		snprintf(list + l, size - l, "%s%.*s", l ? ", " : "", (int)len, e->d_name);
+	}
+	closedir(d);
+}
+
+int augur_profile_find(const char *name_or_path, char *path, size_t size, struct augur_diag *diag)
+{
+	if (is_file(name_or_path)) {
+		if (strlen(name_or_path) >= size)
+			return augur_diag_set(diag, AUGUR_E_LIMIT, name_or_path, 0, 0,
+			                      "path too long");
+		snprintf(path, size, "%s", name_or_path);
+		return AUGUR_OK;
+	}
+	if (strchr(name_or_path, '/') || !*name_or_path)
+		return augur_diag_set(diag, AUGUR_E_IO, name_or_path, 0, 0, "no such profile file");
+	char dirs[4096];
+	const char *env = getenv("AUGUR_PROFILE_PATH");
+	snprintf(dirs, sizeof(dirs), "%s%s%s/profiles", env ? env : "", env && *env ? ":" : "",
+	         AUGUR_SOURCE_ROOT);
+	char list[1024] = "";
+	const char *names[64];
+	char store[4096];
+	size_t n = 0, used = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (char *dir = dirs; *dir;) {
+			size_t len = strcspn(dir, ":");
+			char one[2048];
+			snprintf(one, sizeof(one), "%.*s", (int)len, dir);
+			dir += len + (dir[len] == ':');
+			if (!*one)
+				continue;
+			if (pass == 1) {
+				list_dir(one, list, sizeof(list), names, store, sizeof(store), &n,
+				         &used);
+				continue;
+			}
+			char cand[4096];
+			snprintf(cand, sizeof(cand), "%s/%s.yaml", one, name_or_path);
+			if (is_file(cand)) {
+				if (strlen(cand) >= size)
+					return augur_diag_set(diag, AUGUR_E_LIMIT, cand, 0, 0,
+					                      "path too long");
+				snprintf(path, size, "%s", cand);
+				return AUGUR_OK;
+			}
+		}
+	}
+	const char *near = augur_nearest(name_or_path, names, n);
+	if (near)
+		return augur_diag_set(diag, AUGUR_E_IO, "", 0, 0,
+		                      "unknown profile '%s' (did you mean '%s'? available: %s)",
+		                      name_or_path, near, list);
+	return augur_diag_set(diag, AUGUR_E_IO, "", 0, 0,
+	                      "unknown profile '%s' (available: %s; searched $AUGUR_PROFILE_PATH "
+	                      "and %s/profiles)",
+	                      name_or_path, *list ? list : "none", AUGUR_SOURCE_ROOT);
+}

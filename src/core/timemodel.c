@@ -1,0 +1,72 @@
+/* GEMM time model evaluation (see timemodel.h): region lookup, the term vector and a
+ * prediction clamped to the model's floor, so an estimate never goes negative or to zero
+ * outside the calibrated range. Fitting lives in fit.c. */
+#include <math.h>
+
+#include "timemodel.h"
+
+const char *augur_term_name(enum augur_term t)
+{
+	static const char *const names[AUGUR_TERM_COUNT] = {"nkm", "nk", "km", "nm", "one"};
+	return (unsigned)t < AUGUR_TERM_COUNT ? names[t] : "?";
+}
+
+void augur_term_values(uint64_t n, uint64_t k, uint64_t m, double v[AUGUR_TERM_COUNT])
+{
+	/* doubles: n*k*m of real networks fits, but a hostile shape must not wrap */
+	double dn = (double)n, dk = (double)k, dm = (double)m;
+	v[AUGUR_TERM_NKM] = dn * dk * dm;
+	v[AUGUR_TERM_NK] = dn * dk;
+	v[AUGUR_TERM_KM] = dk * dm;
+	v[AUGUR_TERM_NM] = dn * dm;
+	v[AUGUR_TERM_ONE] = 1.0;
+}
+
+static uint32_t axis_index(const uint64_t *breaks, uint32_t n_breaks, uint64_t v)
+{
+	uint32_t i = 0;
+	while (i < n_breaks && i < AUGUR_MODEL_MAX_BREAKS && v >= breaks[i])
+		i++;
+	return i;
+}
+
+size_t augur_timemodel_region(const struct augur_timemodel *tm, uint64_t n, uint64_t m)
+{
+	uint32_t bm =
+	        tm->n_breaks_m < AUGUR_MODEL_MAX_BREAKS ? tm->n_breaks_m : AUGUR_MODEL_MAX_BREAKS;
+	uint32_t in = axis_index(tm->breaks_n, tm->n_breaks_n, n);
+	uint32_t im = axis_index(tm->breaks_m, bm, m);
+	return (size_t)in * (bm + 1) + im;
+}
+
+double augur_timemodel_predict(const struct augur_timemodel *tm, uint64_t n, uint64_t k, uint64_t m)
+{
+	double floor_ms = tm->min_ms > 0 && isfinite(tm->min_ms) ? tm->min_ms : 1e-6;
+	double v[AUGUR_TERM_COUNT];
+	augur_term_values(n, k, m, v);
+	const struct augur_region *r = &tm->regions[augur_timemodel_region(tm, n, m)];
+	double t = 0;
+	for (int i = 0; i < AUGUR_TERM_COUNT; i++)
+		if (tm->term_mask & (1u << i))
+			t += r->coef[i] * v[i];
+	if (!isfinite(t) || t < floor_ms)
+		return floor_ms;
+	return t;
+}
+
+bool augur_timemodel_in_range(const struct augur_timemodel *tm, uint64_t n, uint64_t k, uint64_t m)
+{
+	const struct augur_validity *r = &tm->range;
+	return n >= r->n_min && n <= r->n_max && k >= r->k_min && k <= r->k_max && m >= r->m_min &&
+	       m <= r->m_max;
+}
+
+double augur_gemm_time_ms(const struct augur_timemodel *tm, const struct augur_gemm *g,
+                          bool *outside)
+{
+	if (outside)
+		*outside = g->count && !augur_timemodel_in_range(tm, g->n, g->k, g->m);
+	if (!g->count)
+		return 0.0;
+	return (double)g->count * augur_timemodel_predict(tm, g->n, g->k, g->m);
+}
