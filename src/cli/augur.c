@@ -18,6 +18,25 @@ const struct augur_command augur_commands[] = {
          "  --format FMT   table (default, for people), json (everything, for scripts)\n"
          "                 or csv (one row per layer); field names in docs/output.md\n"
          "  --batch N      images per forward pass (default: the descriptor's batch, or 1)\n"},
+        {"estimate", cmd_estimate,
+         "predict forward time and memory of a network on a device, per CPU/GPU",
+         "augur estimate NET --device D [--unit cpu|gpu|all] [--layers] [--batch N] "
+         "[--format table|json|csv]",
+         "NET is a descriptor; D a profile name from profiles/ (or $AUGUR_PROFILE_PATH) or a\n"
+         "profile file (docs/profiles.md).\n"
+         "\n"
+         "options:\n"
+         "  --device D     the device profile (required)\n"
+         "  --unit U       cpu, gpu or all (default: every unit the profile has)\n"
+         "  --layers       add the per-layer table: time per unit, share, live memory\n"
+         "  --batch N      images per forward pass (default: the descriptor's, or 1)\n"
+         "  --format FMT   table, json (every figure) or csv (per layer); docs/output.md\n"
+         "\n"
+         "Time is the sum of predicted GEMM times of conv and fc layers (the paper's method);\n"
+         "layers whose cost the profile does not model are listed. Memory is what an im2col\n"
+         "framework allocates, plus the profile's framework overhead, plus a second copy of\n"
+         "the weights for a GPU that shares the RAM; the verdict compares it with the unit's\n"
+         "memory.\n"},
         {"help", cmd_help, "show the commands, or one command's options", "augur help [COMMAND]",
          NULL},
         {NULL, NULL, NULL, NULL, NULL},

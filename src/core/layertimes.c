@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "analysis.h"
 #include "augur-config.h"
 #include "checked.h"
 #include "fileio.h"
+#include "fit.h"
 #include "layertimes.h"
 #include "netfile.h"
 #include "numparse.h"
@@ -40,6 +42,14 @@ void augur_layer_times_free(struct augur_layer_times *lt)
 		free(lt->memory[i].network);
 		free(lt->memory[i].board);
 	}
+	for (size_t i = 0; i < lt->n_boards; i++) {
+		struct augur_board *b = &lt->boards[i];
+		free(b->name);
+		free(b->description);
+		free(b->cpu);
+		free(b->gpu);
+	}
+	free(lt->boards);
 	free(lt->rows);
 	free(lt->memory);
 	free(lt->path);
@@ -127,6 +137,68 @@ static int parse_row(const char *path, const struct augur_ynode *n,
 	return AUGUR_OK;
 }
 
+static int get_breaks(const char *path, const struct augur_ynode *v, uint32_t *n, uint64_t *breaks,
+                      struct augur_diag *diag)
+{
+	if (v->kind != AUGUR_YSEQ || v->len > AUGUR_MODEL_MAX_BREAKS)
+		return err_at(path, v, diag, AUGUR_E_SCHEMA,
+		              "expected a list of at most %d increasing breakpoints",
+		              AUGUR_MODEL_MAX_BREAKS);
+	for (size_t i = 0; i < v->len; i++) {
+		const struct augur_ynode *x = v->items[i];
+		if (x->kind != AUGUR_YSCALAR ||
+		    augur_parse_u64(x->text, 2, AUGUR_MAX_DIM, &breaks[i]) != AUGUR_NUM_OK ||
+		    (i && breaks[i] <= breaks[i - 1]))
+			return err_at(path, x, diag, AUGUR_E_SCHEMA,
+			              "expected increasing breakpoints from 2 to %u",
+			              AUGUR_MAX_DIM);
+	}
+	*n = (uint32_t)v->len;
+	return AUGUR_OK;
+}
+
+static int parse_board(const char *path, const struct augur_ynode *k, const struct augur_ynode *v,
+                       const struct augur_ynode *regions, struct augur_board *b,
+                       struct augur_diag *diag)
+{
+	if (v->kind != AUGUR_YMAP)
+		return err_at(path, v, diag, AUGUR_E_SCHEMA, "expected a mapping for board '%s'",
+		              k->text);
+	if (!(b->name = strdup(k->text)))
+		return err_at(path, v, diag, AUGUR_E_NOMEM, "out of memory");
+	int rc;
+	if ((rc = get_text(path, v, "description", &b->description, diag)) ||
+	    (rc = get_text(path, v, "cpu", &b->cpu, diag)) ||
+	    (rc = get_text(path, v, "gpu", &b->gpu, diag)))
+		return rc;
+	const struct augur_ynode *x = augur_ynode_get(v, "ram_mib");
+	uint64_t mib = 0, bits = 64;
+	if (!x || x->kind != AUGUR_YSCALAR ||
+	    augur_parse_u64(x->text, 1, 1u << 30, &mib) != AUGUR_NUM_OK)
+		return err_at(path, x ? x : v, diag, AUGUR_E_SCHEMA,
+		              "board '%s' needs 'ram_mib' (a positive integer)", b->name);
+	b->ram_bytes = mib << 20;
+	if ((x = augur_ynode_get(v, "pointer_bits")) &&
+	    (x->kind != AUGUR_YSCALAR || augur_parse_u64(x->text, 16, 128, &bits) != AUGUR_NUM_OK))
+		return err_at(path, x, diag, AUGUR_E_SCHEMA,
+		              "expected 32 or 64 for 'pointer_bits'");
+	b->pointer_bits = (uint32_t)bits;
+	uint64_t cores = 0;
+	if ((x = augur_ynode_get(v, "cores")) &&
+	    (x->kind != AUGUR_YSCALAR || augur_parse_u64(x->text, 1, 4096, &cores) != AUGUR_NUM_OK))
+		return err_at(path, x, diag, AUGUR_E_SCHEMA, "expected a core count for 'cores'");
+	b->cores = (uint32_t)cores;
+	const struct augur_ynode *r = augur_ynode_get(regions, b->name);
+	if (r) {
+		const struct augur_ynode *bn = augur_ynode_get(r, "n_breaks");
+		const struct augur_ynode *bm = augur_ynode_get(r, "m_breaks");
+		if ((bn && (rc = get_breaks(path, bn, &b->n_breaks_n, b->breaks_n, diag))) ||
+		    (bm && (rc = get_breaks(path, bm, &b->n_breaks_m, b->breaks_m, diag))))
+			return rc;
+	}
+	return AUGUR_OK;
+}
+
 static int parse_memory(const char *path, const struct augur_ynode *n, struct augur_memory_row *row,
                         struct augur_diag *diag)
 {
@@ -174,6 +246,25 @@ int augur_layer_times_load(const char *path, struct augur_layer_times **out,
 	if (src && src->kind == AUGUR_YSCALAR && !(lt->source = strdup(src->text))) {
 		rc = augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0, "out of memory");
 		goto out;
+	}
+	const struct augur_ynode *boards = augur_ynode_get(root, "boards");
+	if (boards && boards->kind != AUGUR_YMAP) {
+		rc = err_at(path, boards, diag, AUGUR_E_SCHEMA,
+		            "expected 'boards' as a mapping of board names");
+		goto out;
+	}
+	if (boards && boards->len) {
+		lt->boards = calloc(boards->len, sizeof(*lt->boards));
+		if (!lt->boards) {
+			rc = augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0, "out of memory");
+			goto out;
+		}
+		const struct augur_ynode *regions = augur_ynode_get(root, "gpu_regions");
+		for (size_t i = 0; i < boards->len && !rc; i++, lt->n_boards++)
+			rc = parse_board(path, boards->items[2 * i], boards->items[2 * i + 1],
+			                 regions, &lt->boards[i], diag);
+		if (rc)
+			goto out;
 	}
 	const struct augur_ynode *rows = augur_ynode_get(root, "layer_times");
 	const struct augur_ynode *mem = augur_ynode_get(root, "memory_mb");
@@ -355,4 +446,159 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
 	}
 	free(over);
 	return rc;
+}
+
+static const struct augur_board *find_board(const struct augur_layer_times *lt, const char *name)
+{
+	for (size_t i = 0; i < lt->n_boards; i++)
+		if (!strcmp(lt->boards[i].name, name))
+			return &lt->boards[i];
+	return NULL;
+}
+
+static bool has_rows(const struct augur_layer_times *lt, const char *board,
+                     enum augur_unit_kind unit)
+{
+	for (size_t i = 0; i < lt->n_rows; i++)
+		if (!strcmp(lt->rows[i].board, board) && lt->rows[i].unit == unit)
+			return true;
+	return false;
+}
+
+static int fit_unit(struct augur_profile *p, struct augur_unit *u,
+                    const struct augur_layer_times *lt, struct augur_diag *diag)
+{
+	struct augur_sample *samples = NULL;
+	size_t n = 0;
+	int rc = augur_layer_times_samples(lt, p->name, u->kind, &samples, &n, diag);
+	if (rc)
+		return rc;
+	struct augur_fit_options opt;
+	augur_fit_options_init(&opt);
+	/* A handful of aggregate rows identify few coefficients: the multiply-adds, the
+	 * weights read (what makes a batch-1 fc layer memory-bound) and a per-call cost. */
+	opt.term_mask = 1u << AUGUR_TERM_NKM | 1u << AUGUR_TERM_NK | 1u << AUGUR_TERM_ONE;
+	opt.fixed_breaks = true;
+	opt.max_outliers = 0;
+	const struct augur_board *b = find_board(lt, p->name);
+	if (u->kind == AUGUR_UNIT_GPU && b) {
+		/* section 5.2's split along n; its m regions need per-GEMM samples, which
+		 * eight aggregate rows cannot separate (docs/profiles.md) */
+		opt.n_breaks_n = b->n_breaks_n;
+		memcpy(opt.breaks_n, b->breaks_n, sizeof(opt.breaks_n));
+	} else {
+		/* on a CPU, fc layers at batch 1 are matrix-vector products bound by memory,
+		 * not compute: they get their own region, m below 2 */
+		opt.n_breaks_m = 1;
+		opt.breaks_m[0] = 2;
+	}
+	struct augur_timemodel tm;
+	struct augur_fit_quality q;
+	rc = augur_fit_model(samples, n, &opt, &tm, &q, diag);
+	if (rc == AUGUR_OK) {
+		for (size_t i = 0; i < u->n_samples; i++)
+			augur_sample_clear(&u->samples[i]);
+		free(u->samples);
+		u->samples = samples;
+		u->n_samples = n;
+		samples = NULL;
+		/* the fitter floors predictions at the fastest call it saw; an aggregate row
+		 * only tells the average call of a network, far above its smallest GEMM */
+		tm.min_ms = 1e-3;
+		u->gemm = tm;
+		u->quality = q;
+		uint64_t overhead;
+		size_t used;
+		struct augur_diag ignored;
+		if (augur_layer_times_overhead(lt, p->name, u->kind, p->shared_memory,
+		                               u->weights_copied, &overhead, &used,
+		                               &ignored) == AUGUR_OK)
+			u->framework_overhead_bytes = overhead;
+	} else {
+		snprintf(diag->message + strlen(diag->message),
+		         sizeof(diag->message) - strlen(diag->message), " (fitting %s %s)", p->name,
+		         augur_unit_kind_name(u->kind));
+	}
+	for (size_t i = 0; samples && i < n; i++)
+		augur_sample_clear(&samples[i]);
+	free(samples);
+	return rc;
+}
+
+int augur_profile_fit_layer_times(struct augur_profile *p, const struct augur_layer_times *lt,
+                                  struct augur_diag *diag)
+{
+	struct augur_unit *units[2] = {p->cpu, p->gpu};
+	int rc = AUGUR_OK;
+	for (int i = 0; i < 2 && !rc; i++)
+		if (units[i] && has_rows(lt, p->name, units[i]->kind))
+			rc = fit_unit(p, units[i], lt, diag);
+	return rc;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int augur_profile_from_layer_times(const struct augur_layer_times *lt, const char *board,
+                                   struct augur_profile **out, struct augur_diag *diag)
+{
+	*out = NULL;
+	const struct augur_board *b = find_board(lt, board);
+	if (!b)
+		return augur_diag_set(diag, AUGUR_E_USAGE, lt->path, 0, 0,
+		                      "no board '%s' under 'boards:'", board);
+	struct augur_profile *p = augur_profile_new();
+	if (!p)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+	char source[512];
+	snprintf(source, sizeof(source), "fitted by augur fit --layer-times %s (%s)", lt->path,
+	         lt->source ? lt->source : "layer times");
+	p->name = strdup(board);
+	p->description = strdup(b->description);
+	p->source = strdup(source);
+	p->augur_version = strdup(AUGUR_VERSION);
+	char date[32];
+	time_t now = time(NULL);
+	struct tm tmv;
+	strftime(date, sizeof(date), "%Y-%m-%d", gmtime_r(&now, &tmv));
+	p->created = strdup(date);
+	p->cpu_model = strdup(b->cpu);
+	p->ram_bytes = b->ram_bytes;
+	p->cpu_cores = b->cores;
+	p->pointer_bits = b->pointer_bits;
+	/* boards described by layer-time files are SoCs whose GPU shares the RAM */
+	p->shared_memory = true;
+	int rc = AUGUR_OK;
+	if (!p->name || !p->description || !p->source || !p->augur_version || !p->cpu_model ||
+	    !p->created)
+		rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+	for (int k = 0; k < 2 && !rc; k++) {
+		enum augur_unit_kind kind = k ? AUGUR_UNIT_GPU : AUGUR_UNIT_CPU;
+		if (!has_rows(lt, board, kind))
+			continue;
+		struct augur_unit *u = augur_unit_new(kind);
+		if (!u) {
+			rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+			break;
+		}
+		u->library = dup_or_null(kind ? "cuBLAS (as used by Caffe)"
+		                              : "OpenBLAS (as used by Caffe)");
+		u->processor = dup_or_null(kind ? b->gpu : b->cpu);
+		u->memory_bytes = b->ram_bytes;
+		u->weights_copied = kind == AUGUR_UNIT_GPU;
+		if (kind)
+			p->gpu = u;
+		else
+			p->cpu = u;
+	}
+	if (!rc)
+		rc = augur_profile_fit_layer_times(p, lt, diag);
+	if (rc) {
+		augur_profile_free(p);
+		return rc;
+	}
+	*out = p;
+	return AUGUR_OK;
 }

@@ -31,9 +31,20 @@ struct augur_memory_row {
 	double mb[2]; /* measured process memory (MB = 2^20 bytes) on cpu and gpu; 0 = absent */
 };
 
+/* What a file says about a board it has rows for (the paper's section 3 and 5.2). */
+struct augur_board {
+	char *name, *description, *cpu, *gpu;
+	uint64_t ram_bytes;
+	uint32_t pointer_bits, cores;
+	uint32_t n_breaks_n, n_breaks_m; /* the GPU model's structure, when given */
+	uint64_t breaks_n[AUGUR_MODEL_MAX_BREAKS], breaks_m[AUGUR_MODEL_MAX_BREAKS];
+};
+
 struct augur_layer_times {
 	char *path;
 	char *source;
+	size_t n_boards;
+	struct augur_board *boards;
 	size_t n_rows, n_memory;
 	struct augur_layer_times_row *rows;
 	struct augur_memory_row *memory;
@@ -66,5 +77,18 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
                                enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
                                uint64_t *overhead_bytes, size_t *rows_used,
                                struct augur_diag *diag);
+
+/* Creates a profile for a board the file describes under 'boards:' (facts, shared memory,
+ * a cpu and a gpu unit when rows exist for them), then fits it as
+ * augur_profile_fit_layer_times does. *out is freed with augur_profile_free. */
+int augur_profile_from_layer_times(const struct augur_layer_times *lt, const char *board,
+                                   struct augur_profile **out, struct augur_diag *diag);
+
+/* Refits every unit of p from the file's rows for board p->name: its GEMM model from the
+ * conv and fc aggregate samples (terms n*k*m, n*k and 1; a GPU model split at the n
+ * breakpoints the file gives for the board), and its framework overhead from the memory
+ * rows. The unit's samples are replaced by the aggregate rows. */
+int augur_profile_fit_layer_times(struct augur_profile *p, const struct augur_layer_times *lt,
+                                  struct augur_diag *diag);
 
 #endif
