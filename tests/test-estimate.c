@@ -1,0 +1,224 @@
+/* The estimator against the paper: the shipped TK1 and TX1 profiles (fitted to the paper's
+ * Tables 2-6 and 4, profiles/sources/lu2017.yaml) predict each network's CONV+FC time and
+ * Caffe's process memory. This is agreement with the data the profiles were fitted to,
+ * not validation; the table printed here is the one in the README. Also: the estimate is
+ * the sum of its layers, batch scales the GEMM work, and the shipped profiles are exactly
+ * what refitting the source data gives. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "estimate.h"
+#include "fit.h"
+#include "layertimes.h"
+#include "netfile.h"
+
+static const char *root(void)
+{
+	const char *r = getenv("AUGUR_SOURCE_ROOT");
+	return r ? r : ".";
+}
+
+static struct augur_profile *load_profile(const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/profiles/%s.yaml", root(), name);
+	struct augur_profile *p = NULL;
+	struct augur_diag d = {0};
+	if (augur_profile_load(path, &p, &d))
+		fprintf(stderr, "%s:%u:%u: %s\n", d.path, d.line, d.col, d.message);
+	return p;
+}
+
+static int estimate(const char *network, uint32_t batch, const struct augur_profile *p,
+                    const struct augur_unit *u, struct augur_unit_estimate *e,
+                    struct augur_analysis **out_a)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/descriptors/%s.yaml", root(), network);
+	struct augur_diag d = {0};
+	struct augur_net *net = NULL;
+	struct augur_analysis *a = NULL;
+	int rc = augur_net_load(path, &net, &d);
+	if (!rc)
+		rc = augur_analyze(net, batch, &a, &d);
+	if (!rc)
+		rc = augur_estimate_unit(net, a, p, u, e, &d);
+	if (rc)
+		fprintf(stderr, "%s: %s\n", network, d.message);
+	if (out_a)
+		*out_a = a;
+	else
+		augur_analysis_free(a);
+	augur_net_free(net);
+	return rc;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Per board and unit, the median |error| of CONV+FC time must stay under the bound: the
+ * fit's own residual on the paper's rows (tighter where the paper's data are consistent). */
+static void test_paper_agreement(const struct augur_layer_times *lt)
+{
+	static const struct {
+		const char *board;
+		enum augur_unit_kind unit;
+		double median_bound;
+	} cases[] = {
+	        {"tk1", AUGUR_UNIT_CPU, 0.05},
+	        {"tk1", AUGUR_UNIT_GPU, 0.15},
+	        {"tx1", AUGUR_UNIT_CPU, 0.30},
+	        {"tx1", AUGUR_UNIT_GPU, 0.15},
+	};
+	printf("| board | unit | network | measured CONV+FC ms | predicted ms | error |\n");
+	printf("|---|---|---|---:|---:|---:|\n");
+	for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
+		struct augur_profile *p = load_profile(cases[c].board);
+		CHECK(p != NULL);
+		if (!p)
+			continue;
+		const struct augur_unit *u = cases[c].unit == AUGUR_UNIT_CPU ? p->cpu : p->gpu;
+		double err[8];
+		size_t n = 0;
+		for (size_t r = 0; r < lt->n_rows; r++) {
+			const struct augur_layer_times_row *row = &lt->rows[r];
+			if (strcmp(row->board, cases[c].board) || row->unit != cases[c].unit)
+				continue;
+			struct augur_unit_estimate e;
+			if (estimate(row->network, 1, p, u, &e, NULL))
+				continue;
+			double measured =
+			        row->type_ms[AUGUR_LAYER_CONV] + row->type_ms[AUGUR_LAYER_FC];
+			double predicted = e.type_ms[AUGUR_LAYER_CONV] + e.type_ms[AUGUR_LAYER_FC];
+			CHECK_NEAR(predicted, e.gemm_ms, 1e-9 * e.gemm_ms);
+			err[n++] = fabs(predicted / measured - 1);
+			printf("| %s | %s | %s | %.1f | %.1f | %+.1f%% |\n", cases[c].board,
+			       augur_unit_kind_name(cases[c].unit), row->network, measured,
+			       predicted, 100 * (predicted / measured - 1));
+			augur_unit_estimate_clear(&e);
+		}
+		CHECK_EQ_U64(n, 4);
+		qsort(err, n, sizeof(*err), cmp);
+		double median = (err[1] + err[2]) / 2;
+		if (median > cases[c].median_bound)
+			fprintf(stderr, "%s %s: median error %.3f\n", cases[c].board,
+			        augur_unit_kind_name(cases[c].unit), median);
+		CHECK(median <= cases[c].median_bound);
+		augur_profile_free(p);
+	}
+}
+
+/* Table 4's measured rows against predicted process memory. */
+static void test_memory_agreement(const struct augur_layer_times *lt)
+{
+	printf("\n| board | unit | network | Table 4 MiB | predicted MiB | error |\n");
+	printf("|---|---|---|---:|---:|---:|\n");
+	for (size_t r = 0; r < lt->n_memory; r++) {
+		const struct augur_memory_row *row = &lt->memory[r];
+		struct augur_profile *p = load_profile(row->board);
+		if (!p)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			const struct augur_unit *u = k ? p->gpu : p->cpu;
+			struct augur_unit_estimate e;
+			if (!u || row->mb[k] <= 0 || estimate(row->network, 1, p, u, &e, NULL))
+				continue;
+			double predicted = e.memory_bytes / 1048576.0;
+			double error = predicted / row->mb[k] - 1;
+			printf("| %s | %s | %s | %.0f | %.1f | %+.1f%% |\n", row->board,
+			       augur_unit_kind_name(u->kind), row->network, row->mb[k], predicted,
+			       100 * error);
+			/* one overhead per unit for all networks: within 15% of each row */
+			CHECK(fabs(error) < 0.15);
+			/* a GPU run on shared memory holds the weights twice (section 4.2) */
+			if (k)
+				CHECK(e.weights_copy_bytes > 0);
+			augur_unit_estimate_clear(&e);
+		}
+		augur_profile_free(p);
+	}
+}
+
+/* The shipped profiles are what refitting profiles/sources/lu2017.yaml gives. */
+static void test_reproducible(const struct augur_layer_times *lt)
+{
+	static const char *const boards[] = {"tk1", "tx1"};
+	for (int b = 0; b < 2; b++) {
+		struct augur_profile *shipped = load_profile(boards[b]), *fresh = NULL;
+		struct augur_diag d = {0};
+		CHECK_EQ_INT(augur_profile_from_layer_times(lt, boards[b], &fresh, &d), AUGUR_OK);
+		if (!shipped || !fresh) {
+			augur_profile_free(shipped);
+			augur_profile_free(fresh);
+			continue;
+		}
+		const struct augur_unit *us[2][2] = {{shipped->cpu, fresh->cpu},
+		                                     {shipped->gpu, fresh->gpu}};
+		for (int k = 0; k < 2; k++) {
+			const struct augur_unit *s = us[k][0], *f = us[k][1];
+			CHECK(s && f);
+			if (!s || !f)
+				continue;
+			CHECK_EQ_U64(s->n_samples, f->n_samples);
+			CHECK_EQ_U64(s->framework_overhead_bytes, f->framework_overhead_bytes);
+			CHECK(!memcmp(s->gemm.regions, f->gemm.regions, sizeof(s->gemm.regions)));
+		}
+		augur_profile_free(shipped);
+		augur_profile_free(fresh);
+	}
+}
+
+/* The estimate is the sum of its layers; twice the batch is twice the GEMM calls of conv
+ * layers and twice fc's m. */
+static void test_sums_and_batch(void)
+{
+	struct augur_profile *p = load_profile("tx1");
+	if (!p)
+		return;
+	struct augur_unit_estimate e1, e2;
+	struct augur_analysis *a1 = NULL, *a2 = NULL;
+	if (!estimate("resnet50", 1, p, p->cpu, &e1, &a1) &&
+	    !estimate("resnet50", 2, p, p->cpu, &e2, &a2)) {
+		double sum = 0;
+		for (size_t i = 0; i < e1.n_layers; i++)
+			sum += e1.layers[i].time_ms;
+		CHECK_NEAR(sum, e1.total_ms, 1e-9 * e1.total_ms);
+		CHECK_EQ_U64(a2->total.macs, 2 * a1->total.macs);
+		/* conv GEMMs run once per image: exactly double; fc's m grows 1 -> 2 */
+		CHECK_NEAR(e2.type_ms[AUGUR_LAYER_CONV], 2 * e1.type_ms[AUGUR_LAYER_CONV],
+		           1e-9 * e1.type_ms[AUGUR_LAYER_CONV]);
+		CHECK(e2.total_ms > 1.9 * e1.total_ms && e2.total_ms < 2.1 * e1.total_ms);
+		CHECK(e2.memory_bytes > e1.memory_bytes);
+		augur_unit_estimate_clear(&e1);
+		augur_unit_estimate_clear(&e2);
+	}
+	augur_analysis_free(a1);
+	augur_analysis_free(a2);
+	augur_profile_free(p);
+}
+
+int main(void)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/profiles/sources/lu2017.yaml", root());
+	struct augur_layer_times *lt = NULL;
+	struct augur_diag d = {0};
+	CHECK_EQ_INT(augur_layer_times_load(path, &lt, &d), AUGUR_OK);
+	if (!lt) {
+		fprintf(stderr, "%s:%u:%u: %s\n", d.path, d.line, d.col, d.message);
+		return check_finish();
+	}
+	CHECK_EQ_U64(lt->n_rows, 16);
+	CHECK_EQ_U64(lt->n_memory, 6);
+	test_paper_agreement(lt);
+	test_memory_agreement(lt);
+	test_reproducible(lt);
+	test_sums_and_batch();
+	augur_layer_times_free(lt);
+	return check_finish();
+}
