@@ -37,6 +37,36 @@ const struct augur_command augur_commands[] = {
          "framework allocates, plus the profile's framework overhead, plus a second copy of\n"
          "the weights for a GPU that shares the RAM; the verdict compares it with the unit's\n"
          "memory.\n"},
+        {"calibrate", cmd_calibrate,
+         "time GEMMs on this machine and write its device profile",
+         "augur calibrate --device NAME [--unit cpu|gpu] [--threads N] [--quick] [--out FILE]",
+         "Runs on the board itself: times cblas_sgemm (cpu) or cublasSgemm (gpu) over the\n"
+         "paper's (n, k, m) grid, fc shapes and held-out GEMMs of real networks, fits the\n"
+         "unit's time model and writes profiles/NAME.yaml (docs/profiles.md) at the end.\n"
+         "An existing profile keeps its other unit. Ctrl-C leaves it untouched.\n"
+         "\n"
+         "options:\n"
+         "  --device NAME       the profile's name (letters, digits, '-', '_', '.')\n"
+         "  --unit cpu|gpu      the processing unit to calibrate (default cpu)\n"
+         "  --threads N         BLAS threads (default: OpenBLAS's own choice)\n"
+         "  --quick             a subset of the grid and shorter trials (~15 s)\n"
+         "  --out FILE          write FILE instead of profiles/NAME.yaml\n"
+         "  --budget SECONDS    measuring time budget (default 90, quick 14)\n"
+         "  --description TEXT  the profile's one-line description\n"},
+        {"fit", cmd_fit, "refit a profile's time models from its stored samples",
+         "augur fit PROFILE [--out FILE] [--unit cpu|gpu] [--terms LIST] [--breaks-n LIST] "
+         "[--breaks-m LIST]",
+         "PROFILE is a name (see 'augur profile show') or a path. Without --out the\n"
+         "profile is rewritten in place (atomically).\n"
+         "\n"
+         "options:\n"
+         "  --unit cpu|gpu    refit only this unit\n"
+         "  --terms LIST      terms to fit, e.g. nkm,one (default nkm,nk,km,nm,one)\n"
+         "  --breaks-n LIST   fixed breakpoints along n, e.g. 128, or none\n"
+         "  --breaks-m LIST   fixed breakpoints along m, e.g. 784,3136, or none\n"
+         "                    (without either, breakpoints are chosen by cross-validation)\n"},
+        {"profile", cmd_profile, "show a device profile: machine, model, fit quality, range",
+         "augur profile show NAME", "NAME is a profile name or a path.\n"},
         {"help", cmd_help, "show the commands, or one command's options", "augur help [COMMAND]",
          NULL},
         {NULL, NULL, NULL, NULL, NULL},

@@ -19,8 +19,11 @@ struct augur_command {
 };
 
 int cmd_estimate(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 
 /* The table, NULL-terminated; defined in augur.c. */
 extern const struct augur_command augur_commands[];

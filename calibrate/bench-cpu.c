@@ -1,0 +1,101 @@
+/* The OpenBLAS timing backend (see bench.h): cblas_sgemm in the im2col layouts Caffe uses,
+ * conv as W[n x k] . col[k x m] and fc as X[m x k] . W[n x k]^T, row-major, timed with
+ * CLOCK_MONOTONIC around back-to-back calls. The one file that includes cblas.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cblas.h>
+
+#include "bench.h"
+
+struct cpu_impl {
+	float *a, *b, *c;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+static int cpu_run(struct augur_bench *b, uint64_t n, uint64_t k, uint64_t m, bool fc,
+                   uint64_t reps, double *ms, struct augur_diag *diag)
+{
+	struct cpu_impl *im = b->impl;
+	if (n > 0x7fffffff || k > 0x7fffffff || m > 0x7fffffff)
+		return augur_diag_set(diag, AUGUR_E_USAGE, "calibrate", 0, 0,
+		                      "GEMM %llux%llux%llu too large for BLAS int",
+		                      (unsigned long long)n, (unsigned long long)k,
+		                      (unsigned long long)m);
+	int N = (int)n, K = (int)k, M = (int)m;
+	double t0 = now_ms();
+	for (uint64_t r = 0; r < reps; r++) {
+		if (fc)
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.0f, im->b,
+			            K, im->a, K, 0.0f, im->c, N);
+		else
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, M, K, 1.0f, im->a,
+			            K, im->b, M, 0.0f, im->c, M);
+	}
+	*ms = now_ms() - t0;
+	return AUGUR_OK;
+}
+
+static void cpu_close(struct augur_bench *b)
+{
+	if (!b)
+		return;
+	struct cpu_impl *im = b->impl;
+	if (im) {
+		free(im->a);
+		free(im->b);
+		free(im->c);
+		free(im);
+	}
+	free(b);
+}
+
+static float *filled(uint64_t count)
+{
+	float *p = malloc((count ? count : 1) * sizeof(float));
+	/* small values away from zero: no denormals, no overflow over k terms */
+	for (uint64_t i = 0; p && i < count; i++)
+		p[i] = 0.25f + (float)(i % 13) * 0.0625f;
+	return p;
+}
+
+int augur_bench_cpu_open(uint32_t threads, const struct augur_bench_sizes *sizes,
+                         struct augur_bench **out, struct augur_diag *diag)
+{
+	*out = NULL;
+	struct augur_bench *b = calloc(1, sizeof(*b));
+	struct cpu_impl *im = calloc(1, sizeof(*im));
+	if (!b || !im) {
+		free(b);
+		free(im);
+		return augur_diag_set(diag, AUGUR_E_NOMEM, "calibrate", 0, 0, "out of memory");
+	}
+	b->impl = im;
+	b->run = cpu_run;
+	b->close = cpu_close;
+	im->a = filled(sizes->a);
+	im->b = filled(sizes->b);
+	im->c = filled(sizes->c);
+	if (!im->a || !im->b || !im->c) {
+		cpu_close(b);
+		return augur_diag_set(diag, AUGUR_E_NOMEM, "calibrate", 0, 0,
+		                      "cannot allocate %.1f MiB of GEMM operands",
+		                      (double)(sizes->a + sizes->b + sizes->c) * 4 / 1048576.0);
+	}
+	if (threads)
+		openblas_set_num_threads((int)threads);
+	int t = openblas_get_num_threads();
+	b->threads = t > 0 ? (uint32_t)t : 1;
+	const char *cfg = openblas_get_config();
+	snprintf(b->library, sizeof(b->library), "%s", cfg ? cfg : "OpenBLAS (unknown version)");
+	*out = b;
+	return AUGUR_OK;
+}

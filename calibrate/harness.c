@@ -1,0 +1,400 @@
+/* The calibration harness (see harness.h): plan, budget, time, fit. Shapes are measured in
+ * a fixed shuffled order so a burst of interference from other processes spreads over the
+ * grid instead of bending one corner of it. Each shape: one untimed call, one call to size
+ * the repetitions, then trials of back-to-back calls lasting at least min_time; the
+ * median trial is kept with its spread, and a noisy shape is measured again. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench.h"
+#include "harness.h"
+
+#define HALL(n, k, m, label)                                                                       \
+	{                                                                                          \
+		n, k, m, false, true, label                                                        \
+	}
+#define HFC(n, k, m, label)                                                                        \
+	{                                                                                          \
+		n, k, m, true, true, label                                                         \
+	}
+
+/* Real networks' GEMMs off the grid: validation only. */
+static const struct augur_cal_shape heldout[] = {
+        HALL(96, 363, 3025, "alexnet conv1"),
+        HALL(128, 1200, 729, "alexnet conv2 (one group)"),
+        HALL(384, 2304, 169, "alexnet conv3"),
+        HALL(192, 1728, 169, "alexnet conv4 (one group)"),
+        HALL(64, 27, 50176, "vgg16 conv1_1"),
+        HALL(512, 4608, 196, "vgg16 conv5_2"),
+        HALL(64, 147, 12544, "resnet50 conv1"),
+        HALL(64, 256, 3136, "resnet50 res2 1x1"),
+        HALL(128, 512, 784, "resnet50 res3 1x1"),
+        HALL(192, 576, 3136, "googlenet conv2 3x3"),
+        HALL(64, 192, 784, "googlenet 3a 1x1"),
+        HALL(128, 864, 784, "googlenet 3a 3x3"),
+        HALL(48, 400, 196, "googlenet 4a 5x5"),
+        HALL(64, 144, 3025, "squeezenet fire2 3x3"),
+        HFC(4096, 9216, 8, "alexnet fc6, batch 8"),
+        HFC(4096, 4096, 2, "vgg16 fc7, batch 2"),
+        HFC(1000, 2048, 1, "resnet50 fc"),
+};
+
+#define MAX_PLAN 512
+static struct augur_cal_shape plan_full[MAX_PLAN], plan_quick[MAX_PLAN];
+static size_t n_full, n_quick;
+
+static size_t build(struct augur_cal_shape *out, const uint64_t *ns, size_t nn, const uint64_t *ks,
+                    size_t nk, const uint64_t *ms, size_t nm, bool fc)
+{
+	size_t c = 0;
+	for (size_t a = 0; a < nn; a++)
+		for (size_t b = 0; b < nk; b++)
+			for (size_t d = 0; d < nm; d++)
+				out[c++] = (struct augur_cal_shape){ns[a], ks[b], ms[d],
+				                                    fc,    false, NULL};
+	return c;
+}
+
+#define LEN(a) (sizeof(a) / sizeof(*(a)))
+
+const struct augur_cal_shape *augur_cal_plan(bool quick, size_t *n)
+{
+	if (!n_full) {
+		/* the paper's grid (section 5.2) */
+		static const uint64_t ns[] = {32, 64, 96, 128, 256, 512};
+		static const uint64_t ks[] = {64, 64 * 9, 128 * 9, 64 * 25, 256 * 9, 64 * 49};
+		static const uint64_t ms[] = {7 * 7, 14 * 14, 28 * 28, 56 * 56, 112 * 112};
+		/* fc: outputs x inputs x batch */
+		static const uint64_t fn[] = {1000, 4096}, fk[] = {1024, 4096, 9216, 25088};
+		static const uint64_t fm[] = {1, 4, 16};
+		n_full = build(plan_full, ns, LEN(ns), ks, LEN(ks), ms, LEN(ms), false);
+		n_full += build(plan_full + n_full, fn, LEN(fn), fk, LEN(fk), fm, LEN(fm), true);
+		memcpy(plan_full + n_full, heldout, sizeof(heldout));
+		n_full += LEN(heldout);
+
+		static const uint64_t qn[] = {32, 64, 128, 256, 512};
+		static const uint64_t qk[] = {64, 64 * 9, 64 * 25, 64 * 49};
+		static const uint64_t qm[] = {7 * 7, 14 * 14, 28 * 28, 56 * 56, 112 * 112};
+		static const uint64_t qfk[] = {4096, 25088}, qfm[] = {1, 16};
+		n_quick = build(plan_quick, qn, LEN(qn), qk, LEN(qk), qm, LEN(qm), false);
+		n_quick += build(plan_quick + n_quick, fn, LEN(fn), qfk, LEN(qfk), qfm, LEN(qfm),
+		                 true);
+		memcpy(plan_quick + n_quick, heldout, sizeof(heldout));
+		n_quick += LEN(heldout);
+	}
+	*n = quick ? n_quick : n_full;
+	return quick ? plan_quick : plan_full;
+}
+
+void augur_cal_options_init(struct augur_cal_options *opt, enum augur_unit_kind unit)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->unit = unit;
+	opt->max_remeasure = 2;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+struct plan_item {
+	const struct augur_cal_shape *shape;
+	double est_ms; /* estimated cost of measuring it */
+	bool skip;
+};
+
+struct cost_model {
+	double flops_per_ms, bytes_per_ms, min_time_ms;
+	uint32_t trials;
+};
+
+static double est_call_ms(const struct cost_model *cm, const struct augur_cal_shape *s)
+{
+	double flops = 2.0 * (double)s->n * (double)s->k * (double)s->m;
+	double bytes = 4.0 * ((double)s->n * s->k + (double)s->k * s->m + (double)s->n * s->m);
+	double a = flops / cm->flops_per_ms, b = bytes / cm->bytes_per_ms;
+	return (a > b ? a : b) + 0.002;
+}
+
+static double est_shape_ms(const struct cost_model *cm, const struct augur_cal_shape *s)
+{
+	double call = est_call_ms(cm, s);
+	double trial = call > cm->min_time_ms ? call : cm->min_time_ms + call;
+	return 2 * call + cm->trials * trial;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+struct measure {
+	double median_ms, spread, best_ms;
+};
+
+/* Times one shape: trials of reps back-to-back calls, each trial at least min_time. */
+static int measure(struct augur_bench *b, const struct augur_cal_options *opt,
+                   const struct augur_cal_shape *s, uint32_t trials, double min_time_ms,
+                   struct measure *out, struct augur_diag *diag)
+{
+	double t;
+	int rc;
+	if ((rc = b->run(b, s->n, s->k, s->m, s->fc, 1, &t, diag)) || /* untimed warm-up */
+	    (rc = b->run(b, s->n, s->k, s->m, s->fc, 1, &t, diag)))
+		return rc;
+	uint64_t reps = 1;
+	if (t < min_time_ms)
+		reps = (uint64_t)ceil(min_time_ms / (t > 1e-6 ? t : 1e-6));
+	double v[64];
+	uint32_t n = 0;
+	for (; n < trials && n < 64; n++) {
+		if (opt->stop && *opt->stop)
+			break;
+		if ((rc = b->run(b, s->n, s->k, s->m, s->fc, reps, &t, diag)))
+			return rc;
+		v[n] = t / (double)reps;
+	}
+	if (!n) {
+		out->median_ms = NAN;
+		return AUGUR_OK;
+	}
+	qsort(v, n, sizeof(double), cmp_double);
+	out->median_ms = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+	out->spread = (v[n - 1] - v[0]) / out->median_ms;
+	out->best_ms = v[0];
+	return AUGUR_OK;
+}
+
+static uint64_t mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static void note_skip(struct augur_cal_result *res, const struct augur_cal_shape *s)
+{
+	size_t len = strlen(res->skipped_what);
+	if (len + 40 < sizeof(res->skipped_what))
+		snprintf(res->skipped_what + len, sizeof(res->skipped_what) - len,
+		         "%s%llux%llux%llu%s", len ? ", " : "", (unsigned long long)s->n,
+		         (unsigned long long)s->k, (unsigned long long)s->m, s->fc ? " (fc)" : "");
+	else if (len + 5 < sizeof(res->skipped_what) && strcmp(res->skipped_what + len - 3, "..."))
+		snprintf(res->skipped_what + len, sizeof(res->skipped_what) - len, ", ...");
+	res->skipped++;
+}
+
+/* Drops the costliest training shapes until the estimate fits the budget. Held-out
+ * shapes are kept: they are what the calibration is judged on. */
+static void trim_to_budget(struct plan_item *items, size_t n, double budget_ms,
+                           struct augur_cal_result *res)
+{
+	double total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += items[i].est_ms;
+	while (total > budget_ms) {
+		size_t worst = n;
+		for (size_t i = 0; i < n; i++)
+			if (!items[i].skip && !items[i].shape->held_out &&
+			    (worst == n || items[i].est_ms > items[worst].est_ms))
+				worst = i;
+		if (worst == n)
+			break;
+		items[worst].skip = true;
+		total -= items[worst].est_ms;
+		note_skip(res, items[worst].shape);
+	}
+}
+
+static int probe_rate(struct augur_bench *b, struct cost_model *cm, struct augur_diag *diag)
+{
+	double t;
+	int rc;
+	/* a mid-sized conv GEMM for the compute rate, an fc one at batch 1 for bandwidth */
+	if ((rc = b->run(b, 128, 576, 784, false, 1, &t, diag)) ||
+	    (rc = b->run(b, 128, 576, 784, false, 3, &t, diag)))
+		return rc;
+	cm->flops_per_ms = 3 * 2.0 * 128 * 576 * 784 / (t > 1e-6 ? t : 1e-6);
+	if ((rc = b->run(b, 1000, 1024, 1, true, 1, &t, diag)) ||
+	    (rc = b->run(b, 1000, 1024, 1, true, 3, &t, diag)))
+		return rc;
+	cm->bytes_per_ms = 3 * 4.0 * 1000 * 1024 / (t > 1e-6 ? t : 1e-6);
+	/* the operand buffers dwarf caches later on: be pessimistic */
+	cm->bytes_per_ms *= 0.5;
+	return AUGUR_OK;
+}
+
+int augur_calibrate(const struct augur_cal_options *opt, struct augur_unit **unit,
+                    struct augur_cal_result *res, struct augur_diag *diag)
+{
+	*unit = NULL;
+	memset(res, 0, sizeof(*res));
+	size_t n = opt->n_shapes;
+	const struct augur_cal_shape *shapes = opt->shapes;
+	if (!shapes)
+		shapes = augur_cal_plan(opt->quick, &n);
+	if (!n)
+		return augur_diag_set(diag, AUGUR_E_USAGE, "calibrate", 0, 0,
+		                      "no shapes to measure");
+	double budget_ms = 1e3 * (opt->budget_s > 0 ? opt->budget_s : opt->quick ? 14 : 90);
+	struct cost_model cm = {
+	        .min_time_ms = opt->min_time_ms > 0 ? opt->min_time_ms
+	                       : opt->quick         ? 15
+	                                            : 40,
+	        .trials = opt->trials ? opt->trials : 5,
+	};
+	double noisy = opt->noisy_spread > 0 ? opt->noisy_spread : 0.10;
+
+	struct augur_bench_sizes sizes = {1024 * 1000, 1024, 1000 * 1024};
+	for (size_t i = 0; i < n; i++) {
+		const struct augur_cal_shape *s = &shapes[i];
+		uint64_t a = s->n * s->k, bb = s->k * s->m, c = s->n * s->m;
+		sizes.a = a > sizes.a ? a : sizes.a;
+		sizes.b = bb > sizes.b ? bb : sizes.b;
+		sizes.c = c > sizes.c ? c : sizes.c;
+	}
+	if (sizes.b < 128 * 784 || sizes.a < 128 * 576 || sizes.c < 128 * 784) {
+		sizes.a = sizes.a > 128 * 576 ? sizes.a : 128 * 576;
+		sizes.b = sizes.b > 576 * 784 ? sizes.b : 576 * 784;
+		sizes.c = sizes.c > 128 * 784 ? sizes.c : 128 * 784;
+	}
+	struct augur_bench *b = NULL;
+	struct augur_unit *u = NULL;
+	struct plan_item *items = NULL;
+	int rc = opt->unit == AUGUR_UNIT_GPU ? augur_bench_gpu_open(&sizes, &b, diag)
+	                                     : augur_bench_cpu_open(opt->threads, &sizes, &b, diag);
+	if (rc)
+		return rc;
+	u = augur_unit_new(opt->unit);
+	items = calloc(n, sizeof(*items));
+	if (!u || !items) {
+		rc = augur_diag_set(diag, AUGUR_E_NOMEM, "calibrate", 0, 0, "out of memory");
+		goto out;
+	}
+	u->library = strdup(b->library);
+	u->processor = strdup(b->processor);
+	u->threads = opt->unit == AUGUR_UNIT_CPU ? b->threads : 0;
+	u->memory_bytes = b->memory_bytes;
+	if (!u->library || !u->processor) {
+		rc = augur_diag_set(diag, AUGUR_E_NOMEM, "calibrate", 0, 0, "out of memory");
+		goto out;
+	}
+
+	double t0 = now_s();
+	if ((rc = probe_rate(b, &cm, diag)))
+		goto out;
+	/* a fixed shuffle: interference from other processes lands all over the grid */
+	for (size_t i = 0; i < n; i++)
+		items[i].shape = &shapes[i];
+	for (size_t i = n; i > 1; i--) {
+		size_t j = mix(i) % i;
+		struct plan_item tmp = items[i - 1];
+		items[i - 1] = items[j];
+		items[j] = tmp;
+	}
+	for (size_t i = 0; i < n; i++)
+		items[i].est_ms = est_shape_ms(&cm, items[i].shape);
+	trim_to_budget(items, n, budget_ms, res);
+	res->planned = n - res->skipped;
+
+	double est_left = 0, est_done = 0;
+	for (size_t i = 0; i < n; i++)
+		est_left += items[i].skip ? 0 : items[i].est_ms;
+	size_t done = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct plan_item *it = &items[i];
+		if (it->skip)
+			continue;
+		if (opt->stop && *opt->stop) {
+			res->interrupted = true;
+			break;
+		}
+		double elapsed_ms = (now_s() - t0) * 1e3;
+		/* the plan fitted the budget on estimates; if they were optimistic, stop adding
+		 * training shapes once well past it (held-out ones still run) */
+		if (elapsed_ms > 1.3 * budget_ms && !it->shape->held_out) {
+			note_skip(res, it->shape);
+			res->planned--;
+			est_left -= it->est_ms;
+			continue;
+		}
+		if (opt->progress) {
+			double ratio = est_done > 0 ? elapsed_ms / est_done : 1.0;
+			struct augur_cal_progress p = {done, res->planned, it->shape,
+			                               elapsed_ms / 1e3, est_left * ratio / 1e3};
+			opt->progress(&p, opt->progress_ctx);
+		}
+		struct measure m = {0}, again;
+		if ((rc = measure(b, opt, it->shape, cm.trials, cm.min_time_ms, &m, diag)))
+			goto out;
+		for (uint32_t r = 0;
+		     r < opt->max_remeasure && m.spread > noisy && !isnan(m.median_ms); r++) {
+			if (opt->stop && *opt->stop)
+				break;
+			if ((rc = measure(b, opt, it->shape, cm.trials, cm.min_time_ms, &again,
+			                  diag)))
+				goto out;
+			res->remeasured++;
+			if (!isnan(again.median_ms) && again.spread < m.spread)
+				m = again;
+		}
+		if (isnan(m.median_ms)) { /* stopped before its first trial */
+			res->interrupted = true;
+			break;
+		}
+		res->still_noisy += m.spread > noisy;
+		double gf =
+		        2.0 * (double)it->shape->n * it->shape->k * it->shape->m / m.best_ms / 1e6;
+		res->gflops_best = gf > res->gflops_best ? gf : res->gflops_best;
+		struct augur_sample_gemm g = {it->shape->n, it->shape->k, it->shape->m, 1};
+		struct augur_sample s = {.time_ms = m.median_ms,
+		                         .spread = m.spread,
+		                         .held_out = it->shape->held_out,
+		                         .label = (char *)it->shape->label,
+		                         .n_gemms = 1,
+		                         .gemms = &g,
+		                         .fc_layout = it->shape->fc};
+		if (augur_unit_add_sample(u, &s)) {
+			rc = augur_diag_set(diag, AUGUR_E_NOMEM, "calibrate", 0, 0,
+			                    "out of memory");
+			goto out;
+		}
+		res->measured++;
+		done++;
+		est_done += it->est_ms;
+		est_left -= it->est_ms;
+	}
+	res->measure_s = now_s() - t0;
+	if (!res->interrupted) {
+		double t1 = now_s();
+		if ((rc = augur_fit_model(u->samples, u->n_samples, opt->fit, &u->gemm, &u->quality,
+		                          diag)))
+			goto out;
+		res->fit_s = now_s() - t1;
+		for (size_t i = 0; i < u->n_samples; i++) {
+			const struct augur_sample *s = &u->samples[i];
+			if (!s->held_out)
+				continue;
+			res->heldout_measured_ms += s->time_ms;
+			res->heldout_predicted_ms += augur_sample_predict(&u->gemm, s);
+			res->heldout_outside += !augur_timemodel_in_range(&u->gemm, s->gemms->n,
+			                                                  s->gemms->k, s->gemms->m);
+		}
+	}
+	*unit = u;
+	u = NULL;
+out:
+	free(items);
+	augur_unit_free(u);
+	if (b)
+		b->close(b);
+	return rc;
+}

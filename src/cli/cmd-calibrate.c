@@ -1,0 +1,293 @@
+/* augur calibrate: runs the GEMM harness on this machine, fits the unit's time model and
+ * writes the device profile atomically at the end, so an interrupted run (Ctrl-C) leaves
+ * the existing profile untouched and prints what it had measured. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "augur-config.h"
+#include "cli.h"
+#include "harness.h"
+#include "machine.h"
+#include "profile.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void progress_line(const struct augur_cal_progress *p, void *ctx)
+{
+	(void)ctx;
+	const struct augur_cal_shape *s = p->shape;
+	fprintf(stderr, "\r\033[K[%3zu/%zu] %llux%llux%llu %s%s  elapsed %.0fs  ETA %.0fs",
+	        p->index + 1, p->total, (unsigned long long)s->n, (unsigned long long)s->k,
+	        (unsigned long long)s->m, s->fc ? "fc" : "conv", s->held_out ? " held-out" : "",
+	        p->elapsed_s, p->eta_s);
+	fflush(stderr);
+}
+
+static bool valid_name(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+static void print_samples(const struct augur_unit *u)
+{
+	printf("%-6s %6s %6s %6s %-5s %12s %8s\n", "#", "n", "k", "m", "kind", "time_ms", "spread");
+	for (size_t i = 0; i < u->n_samples; i++) {
+		const struct augur_sample *s = &u->samples[i];
+		printf("%-6zu %6llu %6llu %6llu %-5s %12.6f %7.1f%%%s\n", i + 1,
+		       (unsigned long long)s->gemms->n, (unsigned long long)s->gemms->k,
+		       (unsigned long long)s->gemms->m, s->fc_layout ? "fc" : "conv", s->time_ms,
+		       100 * s->spread, s->held_out ? "  held-out" : "");
+	}
+}
+
+static void print_breaks(const char *axis, const uint64_t *b, uint32_t n)
+{
+	printf(" %s [", axis);
+	for (uint32_t i = 0; i < n; i++)
+		printf("%s%llu", i ? ", " : "", (unsigned long long)b[i]);
+	printf("]");
+}
+
+/* Held-out total predicted by a previously saved model of the same unit: the run-to-run
+ * agreement check. */
+static double heldout_total(const struct augur_timemodel *tm, const struct augur_unit *u)
+{
+	double t = 0;
+	for (size_t i = 0; i < u->n_samples; i++)
+		if (u->samples[i].held_out)
+			t += augur_sample_predict(tm, &u->samples[i]);
+	return t;
+}
+
+static void summary(const char *device, const struct augur_unit *u,
+                    const struct augur_cal_result *r, const struct augur_unit *old)
+{
+	const struct augur_timemodel *tm = &u->gemm;
+	const struct augur_fit_quality *q = &u->quality;
+	printf("calibrated %s of '%s': %zu shapes in %.1f s (fit %.1f s), %zu re-measured, %zu "
+	       "still noisy; best %.0f GFLOPS\n",
+	       augur_unit_kind_name(u->kind), device, r->measured, r->measure_s, r->fit_s,
+	       r->remeasured, r->still_noisy, r->gflops_best);
+	if (r->skipped)
+		printf("skipped %zu shapes to stay within the time budget: %s\n", r->skipped,
+		       r->skipped_what);
+	printf("model: %u regions, breaks", (tm->n_breaks_n + 1) * (tm->n_breaks_m + 1));
+	print_breaks("n", tm->breaks_n, tm->n_breaks_n);
+	print_breaks("m", tm->breaks_m, tm->n_breaks_m);
+	printf("\nfit: train median error %.2f%% over %zu samples (%zu dropped as outliers)\n",
+	       100 * q->train_median_rel_err, q->n_train, q->n_dropped);
+	if (q->n_heldout) {
+		printf("held-out: median error %.2f%%, max %.2f%% over %zu shapes (%zu outside the "
+		       "calibrated range)\n",
+		       100 * q->heldout_median_rel_err, 100 * q->heldout_max_rel_err, q->n_heldout,
+		       r->heldout_outside);
+		printf("held-out total: measured %.3f ms, predicted %.3f ms (%+.2f%%)\n",
+		       r->heldout_measured_ms, r->heldout_predicted_ms,
+		       100 * (r->heldout_predicted_ms / r->heldout_measured_ms - 1));
+		if (old) {
+			double prev = heldout_total(&old->gemm, u);
+			printf("run-to-run: the previous profile predicts the held-out total %.3f ms, "
+			       "this one %.3f ms (%+.2f%%)\n",
+			       prev, r->heldout_predicted_ms,
+			       100 * (r->heldout_predicted_ms / prev - 1));
+		}
+	}
+}
+
+int cmd_calibrate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"device", required_argument, NULL, 'd'},
+	        {"unit", required_argument, NULL, 'u'},
+	        {"threads", required_argument, NULL, 't'},
+	        {"quick", no_argument, NULL, 'q'},
+	        {"out", required_argument, NULL, 'o'},
+	        {"budget", required_argument, NULL, 'b'},
+	        {"description", required_argument, NULL, 'D'},
+	        {NULL, 0, NULL, 0},
+	};
+	const char *device = NULL, *out = NULL, *description = NULL;
+	struct augur_cal_options opt;
+	augur_cal_options_init(&opt, AUGUR_UNIT_CPU);
+	uint64_t v;
+	int c;
+	while ((c = cli_getopt(argc, argv, "d:u:t:qo:b:D:", opts)) != -1) {
+		switch (c) {
+		case 'd':
+			device = optarg;
+			break;
+		case 'u':
+			if (!strcmp(optarg, "cpu"))
+				opt.unit = AUGUR_UNIT_CPU;
+			else if (!strcmp(optarg, "gpu"))
+				opt.unit = AUGUR_UNIT_GPU;
+			else
+				return cli_usage_error("calibrate",
+				                       "unknown unit '%s' (expected cpu or gpu)",
+				                       optarg);
+			break;
+		case 't':
+			if (cli_parse_uint("calibrate", "--threads", optarg, 1024, &v))
+				return CLI_USAGE;
+			opt.threads = (uint32_t)v;
+			break;
+		case 'q':
+			opt.quick = true;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'b':
+			if (cli_parse_uint("calibrate", "--budget", optarg, 86400, &v))
+				return CLI_USAGE;
+			opt.budget_s = (double)v;
+			break;
+		case 'D':
+			description = optarg;
+			break;
+		default:
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("calibrate", "unexpected argument '%s' (usage: %s)",
+		                       argv[optind], augur_command_find("calibrate")->usage);
+	if (!device)
+		return cli_usage_error("calibrate", "--device NAME is required (usage: %s)",
+		                       augur_command_find("calibrate")->usage);
+	if (!valid_name(device))
+		return cli_usage_error("calibrate",
+		                       "device name '%s' must be 1 to 64 letters, digits, '-', '_' "
+		                       "or '.'",
+		                       device);
+	char path[1024];
+	if (out) {
+		snprintf(path, sizeof(path), "%s", out);
+	} else {
+		if (mkdir("profiles", 0777) != 0 && errno != EEXIST) {
+			fprintf(stderr, "augur calibrate: cannot create profiles/: %s\n",
+			        strerror(errno));
+			return CLI_FAIL;
+		}
+		snprintf(path, sizeof(path), "profiles/%s.yaml", device);
+	}
+
+	/* an existing profile keeps its other unit and serves the run-to-run check */
+	struct augur_diag diag = {0};
+	struct augur_profile *old = NULL, *p = NULL;
+	struct augur_unit *u = NULL;
+	int rc = CLI_OK;
+	if (access(path, F_OK) == 0 && augur_profile_load(path, &old, &diag)) {
+		char line[AUGUR_DIAG_PATH_MAX + AUGUR_DIAG_MSG_MAX + 64];
+		augur_diag_format(&diag, line, sizeof(line));
+		fprintf(stderr,
+		        "augur calibrate: warning: the existing profile does not load (%s); "
+		        "it will be replaced\n",
+		        line);
+	}
+
+	struct sigaction sa = {0}, prev;
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &prev);
+	opt.stop = &interrupted;
+	bool tty = isatty(STDERR_FILENO);
+	if (tty)
+		opt.progress = progress_line;
+	struct augur_cal_result res;
+	int st = augur_calibrate(&opt, &u, &res, &diag);
+	sigaction(SIGINT, &prev, NULL);
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	if (st) {
+		rc = cli_report(&diag);
+		goto done;
+	}
+	if (res.interrupted) {
+		printf("interrupted after %zu of %zu shapes (%.1f s); measured so far:\n",
+		       res.measured, res.planned, res.measure_s);
+		print_samples(u);
+		fprintf(stderr, "augur calibrate: interrupted; %s left untouched\n", path);
+		rc = CLI_FAIL;
+		goto done;
+	}
+
+	p = augur_profile_new();
+	if (!p || augur_machine_probe(p)) {
+		fprintf(stderr, "augur calibrate: out of memory\n");
+		rc = CLI_FAIL;
+		goto done;
+	}
+	char created[32], desc[512];
+	time_t now = time(NULL);
+	struct tm tmv;
+	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tmv));
+	if (!description) {
+		snprintf(desc, sizeof(desc), "%s, %u cores, %s",
+		         p->cpu_model ? p->cpu_model : "unknown CPU", p->cpu_cores,
+		         opt.quick ? "quick calibration" : "full calibration");
+		description = desc;
+	}
+	p->name = strdup(device);
+	p->description = strdup(description);
+	p->created = strdup(created);
+	p->augur_version = strdup(AUGUR_VERSION);
+	p->source = strdup(opt.quick ? "calibrated with augur calibrate --quick"
+	                             : "calibrated with augur calibrate");
+	if (u->kind == AUGUR_UNIT_CPU && (!u->processor || !*u->processor)) {
+		free(u->processor);
+		u->processor = strdup(p->cpu_model ? p->cpu_model : "unknown CPU");
+	}
+	if (u->kind == AUGUR_UNIT_CPU)
+		u->memory_bytes = p->ram_bytes;
+	if (!p->name || !p->description || !p->created || !p->augur_version || !p->source ||
+	    !u->processor) {
+		fprintf(stderr, "augur calibrate: out of memory\n");
+		rc = CLI_FAIL;
+		goto done;
+	}
+	const struct augur_unit *old_same =
+	        old ? augur_profile_unit(old, augur_unit_kind_name(u->kind)) : NULL;
+	summary(device, u, &res, old_same);
+	/* keep the other unit of an existing profile */
+	if (old) {
+		if (u->kind == AUGUR_UNIT_CPU) {
+			p->gpu = old->gpu;
+			old->gpu = NULL;
+		} else {
+			p->cpu = old->cpu;
+			old->cpu = NULL;
+		}
+	}
+	*(u->kind == AUGUR_UNIT_CPU ? &p->cpu : &p->gpu) = u;
+	u = NULL;
+	if (augur_profile_save(p, path, &diag)) {
+		rc = cli_report(&diag);
+		goto done;
+	}
+	printf("wrote %s\n", path);
+done:
+	augur_unit_free(u);
+	augur_profile_free(p);
+	augur_profile_free(old);
+	return rc;
+}

@@ -1,0 +1,157 @@
+/* augur fit: refits a profile's time models from the samples stored in it, without the
+ * board, and writes the profile back atomically (or to --out). Options fix the terms and
+ * breakpoints, for profiles built from a few aggregate rows (published per-network times). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "fit.h"
+#include "numparse.h"
+#include "profile.h"
+
+/* "128,3136" or "none" into breaks; -1 with a message on error. */
+static int parse_breaks(const char *opt, const char *text, uint64_t *b, uint32_t *n)
+{
+	*n = 0;
+	if (!strcmp(text, "none"))
+		return 0;
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", text);
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint64_t v;
+		if (*n >= AUGUR_MODEL_MAX_BREAKS ||
+		    augur_parse_u64(tok, 1, UINT64_MAX / 2, &v) != AUGUR_NUM_OK ||
+		    (*n && v <= b[*n - 1])) {
+			cli_usage_error(
+			        "fit",
+			        "%s expects up to %d increasing positive integers separated "
+			        "by commas, or 'none'; got '%s'",
+			        opt, AUGUR_MODEL_MAX_BREAKS, text);
+			return -1;
+		}
+		b[(*n)++] = v;
+	}
+	return 0;
+}
+
+static int parse_terms(const char *text, uint32_t *mask)
+{
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", text);
+	*mask = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int found = -1;
+		for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+			if (!strcmp(tok, augur_term_name(t)))
+				found = t;
+		if (found < 0) {
+			cli_usage_error("fit", "unknown term '%s' (expected nkm, nk, km, nm, one)",
+			                tok);
+			return -1;
+		}
+		*mask |= 1u << found;
+	}
+	if (!*mask) {
+		cli_usage_error("fit", "--terms needs at least one term");
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_fit(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"out", required_argument, NULL, 'o'},
+	        {"unit", required_argument, NULL, 'u'},
+	        {"terms", required_argument, NULL, 't'},
+	        {"breaks-n", required_argument, NULL, 'n'},
+	        {"breaks-m", required_argument, NULL, 'm'},
+	        {NULL, 0, NULL, 0},
+	};
+	const char *out = NULL, *unit = NULL;
+	struct augur_fit_options fo;
+	augur_fit_options_init(&fo);
+	bool bn = false, bm = false;
+	int c;
+	while ((c = cli_getopt(argc, argv, "o:u:t:n:m:", opts)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'u':
+			if (strcmp(optarg, "cpu") && strcmp(optarg, "gpu"))
+				return cli_usage_error(
+				        "fit", "unknown unit '%s' (expected cpu or gpu)", optarg);
+			unit = optarg;
+			break;
+		case 't':
+			if (parse_terms(optarg, &fo.term_mask))
+				return CLI_USAGE;
+			break;
+		case 'n':
+			if (parse_breaks("--breaks-n", optarg, fo.breaks_n, &fo.n_breaks_n))
+				return CLI_USAGE;
+			bn = true;
+			break;
+		case 'm':
+			if (parse_breaks("--breaks-m", optarg, fo.breaks_m, &fo.n_breaks_m))
+				return CLI_USAGE;
+			bm = true;
+			break;
+		default:
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("fit", "expects one profile (usage: %s)",
+		                       augur_command_find("fit")->usage);
+	fo.fixed_breaks = bn || bm;
+	struct augur_diag diag = {0};
+	char path[AUGUR_DIAG_PATH_MAX];
+	struct augur_profile *p = NULL;
+	int rc = CLI_OK;
+	if (augur_profile_find(argv[optind], path, sizeof(path), &diag) ||
+	    augur_profile_load(path, &p, &diag))
+		return cli_report(&diag);
+	struct augur_unit *units[2] = {p->cpu, p->gpu};
+	size_t fitted = 0;
+	for (int i = 0; i < 2; i++) {
+		struct augur_unit *u = units[i];
+		if (!u || (unit && strcmp(unit, augur_unit_kind_name(u->kind))))
+			continue;
+		struct augur_timemodel tm;
+		struct augur_fit_quality q;
+		if (augur_fit_model(u->samples, u->n_samples, &fo, &tm, &q, &diag)) {
+			snprintf(diag.path, sizeof(diag.path), "%s", path);
+			rc = cli_report(&diag);
+			goto out;
+		}
+		u->gemm = tm;
+		u->quality = q;
+		fitted++;
+		printf("%s: %u regions, train median error %.2f%% over %zu samples (%zu dropped)",
+		       augur_unit_kind_name(u->kind), (tm.n_breaks_n + 1) * (tm.n_breaks_m + 1),
+		       100 * q.train_median_rel_err, q.n_train, q.n_dropped);
+		if (q.n_heldout)
+			printf(", held-out median %.2f%% max %.2f%% over %zu",
+			       100 * q.heldout_median_rel_err, 100 * q.heldout_max_rel_err,
+			       q.n_heldout);
+		printf("\n");
+	}
+	if (!fitted) {
+		fprintf(stderr, "augur fit: %s has no %s unit\n", path, unit ? unit : "cpu or gpu");
+		rc = CLI_FAIL;
+		goto out;
+	}
+	if (augur_profile_save(p, out ? out : path, &diag)) {
+		rc = cli_report(&diag);
+		goto out;
+	}
+	printf("wrote %s\n", out ? out : path);
+out:
+	augur_profile_free(p);
+	return rc;
+}

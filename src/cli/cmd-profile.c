@@ -1,0 +1,117 @@
+/* augur profile: looks at device profiles. "show NAME" prints a profile's machine, memory
+ * facts and per unit the model, its fit quality and validity range; "list" the profiles
+ * augur can find by name. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "profile.h"
+
+static const char *or_unknown(const char *s)
+{
+	return s && *s ? s : "unknown";
+}
+
+static void pct(const char *what, double v)
+{
+	if (isnan(v))
+		printf("%s -", what);
+	else
+		printf("%s %.2f%%", what, 100 * v);
+}
+
+static void show_unit(const struct augur_unit *u)
+{
+	const struct augur_timemodel *tm = &u->gemm;
+	char mem[32];
+	cli_bytes(mem, sizeof(mem), u->memory_bytes);
+	printf("\n%s unit\n  library    %s\n  processor  %s\n", augur_unit_kind_name(u->kind),
+	       or_unknown(u->library), or_unknown(u->processor));
+	if (u->threads)
+		printf("  threads    %u\n", u->threads);
+	char fw[32];
+	cli_bytes(fw, sizeof(fw), u->framework_overhead_bytes);
+	printf("  memory     %s, framework overhead %s, weights copied: %s\n", mem, fw,
+	       u->weights_copied ? "yes" : "no");
+	printf("  model      terms");
+	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+		if (tm->term_mask & (1u << t))
+			printf(" %s", augur_term_name(t));
+	printf("; breaks n [");
+	for (uint32_t i = 0; i < tm->n_breaks_n; i++)
+		printf("%s%llu", i ? ", " : "", (unsigned long long)tm->breaks_n[i]);
+	printf("] m [");
+	for (uint32_t i = 0; i < tm->n_breaks_m; i++)
+		printf("%s%llu", i ? ", " : "", (unsigned long long)tm->breaks_m[i]);
+	printf("]; floor %.4g ms\n", tm->min_ms);
+	printf("  valid for  n %llu..%llu, k %llu..%llu, m %llu..%llu\n",
+	       (unsigned long long)tm->range.n_min, (unsigned long long)tm->range.n_max,
+	       (unsigned long long)tm->range.k_min, (unsigned long long)tm->range.k_max,
+	       (unsigned long long)tm->range.m_min, (unsigned long long)tm->range.m_max);
+	uint32_t nr = (tm->n_breaks_n + 1) * (tm->n_breaks_m + 1);
+	for (uint32_t r = 0; r < nr; r++) {
+		uint32_t in = r / (tm->n_breaks_m + 1), im = r % (tm->n_breaks_m + 1);
+		printf("  region %-2u  n %s%llu, m %s%llu:", r,
+		       in ? ">= " : ">= ", (unsigned long long)(in ? tm->breaks_n[in - 1] : 0),
+		       im ? ">= " : ">= ", (unsigned long long)(im ? tm->breaks_m[im - 1] : 0));
+		for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+			if (tm->term_mask & (1u << t))
+				printf(" %s %.4g", augur_term_name(t), tm->regions[r].coef[t]);
+		double g = tm->regions[r].coef[AUGUR_TERM_NKM];
+		if ((tm->term_mask & 1u) && g > 0)
+			printf("  (%.1f GFLOPS asymptotic)", 2.0 / g / 1e6);
+		printf("\n");
+	}
+	const struct augur_fit_quality *q = &u->quality;
+	printf("  fit       ");
+	pct(" train median error", q->train_median_rel_err);
+	printf(" over %zu samples (%zu dropped);", q->n_train, q->n_dropped);
+	pct(" held-out median", q->heldout_median_rel_err);
+	pct(", max", q->heldout_max_rel_err);
+	printf(" over %zu\n", q->n_heldout);
+	size_t agg = 0;
+	for (size_t i = 0; i < u->n_samples; i++)
+		agg += u->samples[i].n_gemms != 1;
+	printf("  samples    %zu stored (%zu aggregate rows)\n", u->n_samples, agg);
+}
+
+static int show(const char *name)
+{
+	struct augur_diag diag = {0};
+	char path[1024];
+	struct augur_profile *p = NULL;
+	if (augur_profile_find(name, path, sizeof(path), &diag) ||
+	    augur_profile_load(path, &p, &diag))
+		return cli_report(&diag);
+	char ram[32];
+	cli_bytes(ram, sizeof(ram), p->ram_bytes);
+	printf("profile %s (%s)\n  %s\n  created %s by augur %s; %s\n", p->name, path,
+	       p->description, p->created, p->augur_version, p->source);
+	printf("machine\n  cpu        %s, %u cores, governor %s", or_unknown(p->cpu_model),
+	       p->cpu_cores, or_unknown(p->cpu_governor));
+	if (p->openblas_coretype)
+		printf(", OPENBLAS_CORETYPE=%s", p->openblas_coretype);
+	printf("\n  memory     %s RAM%s, %u-bit pointers\n", ram,
+	       p->shared_memory ? " shared by CPU and GPU" : "", p->pointer_bits);
+	if (p->cpu)
+		show_unit(p->cpu);
+	if (p->gpu)
+		show_unit(p->gpu);
+	augur_profile_free(p);
+	return CLI_OK;
+}
+
+int cmd_profile(int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage_error("profile", "expects 'show NAME' (usage: %s)",
+		                       augur_command_find("profile")->usage);
+	if (!strcmp(argv[1], "show")) {
+		if (argc != 3)
+			return cli_usage_error("profile", "show expects one profile name or path");
+		return show(argv[2]);
+	}
+	return cli_usage_error("profile", "unknown action '%s' (expected show)", argv[1]);
+}
