@@ -37,8 +37,7 @@ const struct augur_command augur_commands[] = {
          "framework allocates, plus the profile's framework overhead, plus a second copy of\n"
          "the weights for a GPU that shares the RAM; the verdict compares it with the unit's\n"
          "memory.\n"},
-        {"calibrate", cmd_calibrate,
-         "time GEMMs on this machine and write its device profile",
+        {"calibrate", cmd_calibrate, "time GEMMs on this machine and write its device profile",
          "augur calibrate --device NAME [--unit cpu|gpu] [--threads N] [--quick] [--out FILE]",
          "Runs on the board itself: times cblas_sgemm (cpu) or cublasSgemm (gpu) over the\n"
          "paper's (n, k, m) grid, fc shapes and held-out GEMMs of real networks, fits the\n"
@@ -55,7 +54,8 @@ const struct augur_command augur_commands[] = {
          "  --description TEXT  the profile's one-line description\n"},
         {"fit", cmd_fit, "refit a profile's time models from its stored samples",
          "augur fit PROFILE [--out FILE] [--unit cpu|gpu] [--terms LIST] [--breaks-n LIST] "
-         "[--breaks-m LIST]",
+         "[--breaks-m LIST]\n       augur fit [PROFILE] --layer-times FILE [--board NAME] "
+         "[--out FILE]",
          "PROFILE is a name (see 'augur profile show') or a path. Without --out the\n"
          "profile is rewritten in place (atomically).\n"
          "\n"
@@ -64,7 +64,12 @@ const struct augur_command augur_commands[] = {
          "  --terms LIST      terms to fit, e.g. nkm,one (default nkm,nk,km,nm,one)\n"
          "  --breaks-n LIST   fixed breakpoints along n, e.g. 128, or none\n"
          "  --breaks-m LIST   fixed breakpoints along m, e.g. 784,3136, or none\n"
-         "                    (without either, breakpoints are chosen by cross-validation)\n"},
+         "                    (without either, breakpoints are chosen by cross-validation)\n"
+         "  --layer-times F   fit from per-layer-type times measured in a framework (F, a\n"
+         "                    layer-times file: docs/profiles.md) instead of GEMM samples;\n"
+         "                    also fits the framework overhead from F's memory rows\n"
+         "  --board NAME      the board F's rows are for (default: the profile's name);\n"
+         "                    without PROFILE, a new profile for NAME (needs --out)\n"},
         {"profile", cmd_profile, "show a device profile: machine, model, fit quality, range",
          "augur profile show NAME", "NAME is a profile name or a path.\n"},
         {"help", cmd_help, "show the commands, or one command's options", "augur help [COMMAND]",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "layertimes.h"
 #include "fit.h"
 #include "numparse.h"
 #include "profile.h"
@@ -61,6 +62,80 @@ static int parse_terms(const char *text, uint32_t *mask)
 	return 0;
 }
 
+static void report_units(const struct augur_profile *p)
+{
+	const struct augur_unit *units[2] = {p->cpu, p->gpu};
+	for (int i = 0; i < 2; i++) {
+		const struct augur_unit *u = units[i];
+		if (!u)
+			continue;
+		printf("%s: %zu aggregate rows, train median error %.2f%%, framework overhead %.1f "
+		       "MiB\n",
+		       augur_unit_kind_name(u->kind), u->n_samples,
+		       100 * u->quality.train_median_rel_err,
+		       (double)u->framework_overhead_bytes / 1048576.0);
+	}
+}
+
+/* augur fit [PROFILE] --layer-times FILE [--board NAME]: fit GEMM models and framework
+ * overhead from per-layer-type times measured in a framework (docs/profiles.md). Without
+ * PROFILE, a new profile is made from the file's description of the board. */
+static int fit_layer_times(int argc, char **argv, const char *file, const char *board,
+                           const char *out)
+{
+	if (optind < argc - 1)
+		return cli_usage_error("fit", "expects at most one profile (usage: %s)",
+		                       augur_command_find("fit")->usage);
+	bool create = optind == argc;
+	if (create && (!board || !out))
+		return cli_usage_error("fit", "--layer-times without a PROFILE needs --board NAME "
+		                              "and --out FILE");
+	struct augur_diag diag = {0};
+	struct augur_layer_times *lt = NULL;
+	struct augur_profile *p = NULL;
+	char path[AUGUR_DIAG_PATH_MAX] = "";
+	int rc = CLI_OK;
+	if (augur_layer_times_load(file, &lt, &diag)) {
+		rc = cli_report(&diag);
+		goto out;
+	}
+	if (create) {
+		if (augur_profile_from_layer_times(lt, board, &p, &diag)) {
+			rc = cli_report(&diag);
+			goto out;
+		}
+	} else {
+		if (augur_profile_find(argv[optind], path, sizeof(path), &diag) ||
+		    augur_profile_load(path, &p, &diag)) {
+			rc = cli_report(&diag);
+			goto out;
+		}
+		if (board) {
+			char *copy = strdup(board);
+			if (!copy) {
+				rc = CLI_FAIL;
+				goto out;
+			}
+			free(p->name);
+			p->name = copy;
+		}
+		if (augur_profile_fit_layer_times(p, lt, &diag)) {
+			rc = cli_report(&diag);
+			goto out;
+		}
+	}
+	report_units(p);
+	if (augur_profile_save(p, out ? out : path, &diag)) {
+		rc = cli_report(&diag);
+		goto out;
+	}
+	printf("wrote %s\n", out ? out : path);
+out:
+	augur_profile_free(p);
+	augur_layer_times_free(lt);
+	return rc;
+}
+
 int cmd_fit(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -69,14 +144,16 @@ int cmd_fit(int argc, char **argv)
 	        {"terms", required_argument, NULL, 't'},
 	        {"breaks-n", required_argument, NULL, 'n'},
 	        {"breaks-m", required_argument, NULL, 'm'},
+	        {"layer-times", required_argument, NULL, 'L'},
+	        {"board", required_argument, NULL, 'B'},
 	        {NULL, 0, NULL, 0},
 	};
-	const char *out = NULL, *unit = NULL;
+	const char *out = NULL, *unit = NULL, *layer_times = NULL, *board = NULL;
 	struct augur_fit_options fo;
 	augur_fit_options_init(&fo);
 	bool bn = false, bm = false;
 	int c;
-	while ((c = cli_getopt(argc, argv, "o:u:t:n:m:", opts)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:u:t:n:m:L:B:", opts)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
@@ -101,10 +178,18 @@ int cmd_fit(int argc, char **argv)
 				return CLI_USAGE;
 			bm = true;
 			break;
+		case 'L':
+			layer_times = optarg;
+			break;
+		case 'B':
+			board = optarg;
+			break;
 		default:
 			return CLI_USAGE;
 		}
 	}
+	if (layer_times)
+		return fit_layer_times(argc, argv, layer_times, board, out);
 	if (optind != argc - 1)
 		return cli_usage_error("fit", "expects one profile (usage: %s)",
 		                       augur_command_find("fit")->usage);
