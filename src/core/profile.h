@@ -19,10 +19,10 @@ struct augur_sample_gemm {
 };
 
 struct augur_sample {
-	double time_ms;   /* median over trials, for all gemms together */
-	double spread;    /* relative spread of the trials (e.g. (p90 - p10) / median) */
-	bool held_out;    /* validation only: never used for fitting */
-	char *label;      /* optional: "vgg16 conv" for aggregate rows; NULL otherwise */
+	double time_ms; /* median over trials, for all gemms together */
+	double spread;  /* relative spread of the trials (e.g. (p90 - p10) / median) */
+	bool held_out;  /* validation only: never used for fitting */
+	char *label;    /* optional: "vgg16 conv" for aggregate rows; NULL otherwise */
 	size_t n_gemms;
 	struct augur_sample_gemm *gemms; /* n_gemms entries (owned) */
 };
@@ -38,15 +38,15 @@ enum augur_unit_kind { AUGUR_UNIT_CPU, AUGUR_UNIT_GPU };
 
 struct augur_unit {
 	enum augur_unit_kind kind;
-	char *library;                    /* "OpenBLAS 0.3.21 (pthread)", "cuBLAS 13.0" */
-	char *processor;                  /* "Intel Xeon ...", "NVIDIA H100" */
-	uint32_t threads;                 /* BLAS threads used (cpu) */
-	uint64_t memory_bytes;            /* memory this unit can use (the board's RAM when
-					     shared; a discrete GPU's own memory) */
+	char *library;                     /* "OpenBLAS 0.3.21 (pthread)", "cuBLAS 13.0" */
+	char *processor;                   /* "Intel Xeon ...", "NVIDIA H100" */
+	uint32_t threads;                  /* BLAS threads used (cpu) */
+	uint64_t memory_bytes;             /* memory this unit can use (the board's RAM when
+	                                      shared; a discrete GPU's own memory) */
 	uint64_t framework_overhead_bytes; /* what the framework itself holds (Table 4 rows
-					      minus the model's own memory) */
-	bool weights_copied;              /* a GPU run on shared memory holds the weights
-					     twice (the paper's section 4.2) */
+	                                      minus the model's own memory) */
+	bool weights_copied;               /* a GPU run on shared memory holds the weights
+	                                      twice (the paper's section 4.2) */
 	struct augur_timemodel gemm;
 	struct augur_fit_quality quality;
 	size_t n_samples;
@@ -58,7 +58,7 @@ struct augur_profile {
 	char *description; /* one line */
 	char *created;     /* ISO 8601 date */
 	char *augur_version;
-	char *source;      /* "calibrated with augur calibrate" or "fitted to Lu et al. 2017" */
+	char *source; /* "calibrated with augur calibrate" or "fitted to Lu et al. 2017" */
 	/* machine facts, free text where the board did not say (NULL = unknown) */
 	char *cpu_model;
 	uint32_t cpu_cores;
@@ -90,7 +90,6 @@ const char *augur_unit_kind_name(enum augur_unit_kind kind);
 /* Finds a profile by name or path: an existing file path is used as is; otherwise NAME is
  * looked up as NAME.yaml in each directory of $AUGUR_PROFILE_PATH (colon-separated), then
  * in the source tree's profiles/. On failure the diagnostic lists the profiles available. */
-int augur_profile_find(const char *name_or_path, char *path, size_t size,
-		       struct augur_diag *diag);
+int augur_profile_find(const char *name_or_path, char *path, size_t size, struct augur_diag *diag);
 
 #endif

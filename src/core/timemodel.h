@@ -19,7 +19,7 @@ enum augur_term {
 	AUGUR_TERM_COUNT
 };
 
-#define AUGUR_MODEL_MAX_BREAKS 3 /* breakpoints per axis: up to 4 regions along n and m */
+#define AUGUR_MODEL_MAX_BREAKS  3 /* breakpoints per axis: up to 4 regions along n and m */
 #define AUGUR_MODEL_MAX_REGIONS ((AUGUR_MODEL_MAX_BREAKS + 1) * (AUGUR_MODEL_MAX_BREAKS + 1))
 
 /* One region's coefficients, in milliseconds per unit of each term. */
@@ -35,7 +35,8 @@ struct augur_validity {
 struct augur_timemodel {
 	uint32_t term_mask; /* bit t set when term t is used */
 	uint32_t n_breaks_n, n_breaks_m;
-	uint64_t breaks_n[AUGUR_MODEL_MAX_BREAKS]; /* region i along n: breaks_n[i-1] <= n < breaks_n[i] */
+	uint64_t breaks_n[AUGUR_MODEL_MAX_BREAKS]; /* region i along n: breaks_n[i-1] <= n <
+	                                              breaks_n[i] */
 	uint64_t breaks_m[AUGUR_MODEL_MAX_BREAKS];
 	struct augur_region regions[AUGUR_MODEL_MAX_REGIONS]; /* [i_n * (n_breaks_m + 1) + i_m] */
 	struct augur_validity range;
@@ -45,15 +46,14 @@ struct augur_timemodel {
 /* Predicted milliseconds for one call of an [n x k] . [k x m] GEMM. Always finite and
  * positive (at least min_ms), also outside the calibrated range. */
 double augur_timemodel_predict(const struct augur_timemodel *tm, uint64_t n, uint64_t k,
-			       uint64_t m);
+                               uint64_t m);
 
 /* Whether (n, k, m) lies inside the calibrated range. */
-bool augur_timemodel_in_range(const struct augur_timemodel *tm, uint64_t n, uint64_t k,
-			      uint64_t m);
+bool augur_timemodel_in_range(const struct augur_timemodel *tm, uint64_t n, uint64_t k, uint64_t m);
 
 /* Predicted milliseconds for all g->count calls of a layer's GEMM; *outside (may be NULL)
  * is set when its shape is outside the calibrated range. */
 double augur_gemm_time_ms(const struct augur_timemodel *tm, const struct augur_gemm *g,
-			  bool *outside);
+                          bool *outside);
 
 #endif

@@ -82,10 +82,9 @@ static int fail(struct builder *b, int code, const yaml_mark_t *mark, const char
  * what the document grows by: 1 for a new node (its children were counted as they came),
  * the whole expanded subtree for an alias. */
 static int attach(struct builder *b, struct augur_ynode *child, const yaml_mark_t *mark,
-		  uint64_t added)
+                  uint64_t added)
 {
-	if (augur_add_overflow(b->total, added, &b->total) ||
-	    b->total > AUGUR_YAML_MAX_NODES)
+	if (augur_add_overflow(b->total, added, &b->total) || b->total > AUGUR_YAML_MAX_NODES)
 		return fail(b, AUGUR_E_LIMIT, mark,
 		            "document expands to too many nodes through aliases (alias bomb?)",
 		            NULL);
