@@ -18,6 +18,7 @@ struct augur_command {
 	const char *details; /* options and notes, for "augur CMD --help" */
 };
 
+int cmd_convert(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 
