@@ -142,7 +142,7 @@ static int get_uint(const struct ctx *c, const field *f, uint64_t min, uint64_t 
 /* A signed integer (Caffe's int32/int64 axes): "-1" or "3". */
 static int get_int(const struct ctx *c, const field *f, int64_t *out)
 {
-	uint64_t u;
+	uint64_t u = 0;
 	bool neg = f->kind == AUGUR_PB_NUMBER && f->text[0] == '-';
 	if (f->kind != AUGUR_PB_NUMBER ||
 	    augur_parse_u64(f->text + neg, 0, 1u << 30, &u) != AUGUR_NUM_OK)
@@ -351,7 +351,7 @@ static int rule_matches(const struct ctx *c, const field *rule, bool *out)
 	}
 	if ((rc = single(c, rule, "min_level", &f)))
 		return rc;
-	int64_t level;
+	int64_t level = 0;
 	if (f) {
 		if ((rc = get_int(c, f, &level)))
 			return rc;
@@ -428,7 +428,7 @@ static int get_spatial(const struct ctx *c, const field *p, const char *base, co
 	}
 	if ((rc = single(c, p, hname, &hf)) || (rc = single(c, p, wname, &wf)))
 		return rc;
-	uint64_t h, w;
+	uint64_t h = 0, w = 0;
 	if (n && (hf || wf))
 		return ERR_F(c, hf ? hf : wf, "give either '%s' or '%s' and '%s', not both", base,
 		             hname, wname);
@@ -460,7 +460,7 @@ static int want_axis(const struct ctx *c, const field *p, const char *name, int6
                      const char *why)
 {
 	const field *f;
-	int64_t v;
+	int64_t v = 0;
 	int rc = single(c, p, name, &f);
 	if (rc || !f)
 		return rc;
@@ -489,7 +489,7 @@ static int opt_uint(const struct ctx *c, const field *p, const char *name, uint6
                     uint64_t max, uint32_t *out, struct augur_loc *at)
 {
 	const field *f;
-	uint64_t v;
+	uint64_t v = 0;
 	int rc = single(c, p, name, &f);
 	if (rc || !f)
 		return rc;
@@ -728,7 +728,7 @@ static int set_input(struct ctx *c, const field *at, const field *const *dims, s
 		             "expected 4 dimensions (N, C, H, W) or 2 (N, C) for the network "
 		             "input, got %zu",
 		             n);
-	uint64_t v[4];
+	uint64_t v[4] = {0, 0, 0, 0};
 	for (size_t i = 0; i < n; i++) {
 		int rc = get_uint(c, dims[i], 1, i == 0 ? AUGUR_MAX_BATCH : AUGUR_MAX_DIM, &v[i]);
 		if (rc)
