@@ -12,7 +12,8 @@ const struct augur_command augur_commands[] = {
         {"inspect", cmd_inspect,
          "trace a network: shapes, parameters, MACs, FLOPs, GEMMs and memory per layer",
          "augur inspect NET [--format table|json|csv] [--batch N]",
-         "NET is a descriptor (docs/descriptors.md).\n"
+         "NET is a descriptor: augur YAML (docs/descriptors.md) or a Caffe deploy\n"
+         "prototxt (docs/prototxt.md), told apart by content.\n"
          "\n"
          "options:\n"
          "  --format FMT   table (default, for people), json (everything, for scripts)\n"
@@ -72,6 +73,16 @@ const struct augur_command augur_commands[] = {
          "                    without PROFILE, a new profile for NAME (needs --out)\n"},
         {"profile", cmd_profile, "show a device profile: machine, model, fit quality, range",
          "augur profile show NAME", "NAME is a profile name or a path.\n"},
+        {"convert", cmd_convert,
+         "write a network (e.g. a Caffe prototxt) as an augur YAML descriptor",
+         "augur convert NET [-o FILE]",
+         "NET is a Caffe deploy prototxt (docs/prototxt.md) or an augur YAML descriptor;\n"
+         "the output is the equivalent YAML descriptor, one line per layer, with only the\n"
+         "keys that differ from their defaults. The network is traced first: one that\n"
+         "cannot be analysed is reported, not written.\n"
+         "\n"
+         "options:\n"
+         "  -o, --output FILE   write FILE (atomically: all or nothing) instead of stdout\n"},
         {"help", cmd_help, "show the commands, or one command's options", "augur help [COMMAND]",
          NULL},
         {NULL, NULL, NULL, NULL, NULL},

@@ -1,0 +1,1150 @@
+/* Caffe prototxt reader (see prototxt.h, docs/prototxt.md). Walks the pbtext tree of a
+ * NetParameter: registers the network input, drops layers Caffe's TEST phase would drop,
+ * maps each kept layer's type and *_param onto an augur layer with Caffe's defaults, and
+ * resolves bottoms through a blob -> producing-layer map (the last writer of a blob wins,
+ * so in-place layers chain). Every error names the field it comes from. */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numparse.h"
+#include "pbtext.h"
+#include "prototxt.h"
+#include "strmap.h"
+
+#define NAME_MAX_LEN 256
+
+typedef struct augur_pbfield field;
+
+struct ctx {
+	const char *path;
+	struct augur_diag *diag;
+	struct augur_net *net;
+	struct augur_strmap blobs; /* blob name (borrowed from the tree) -> producer */
+	struct augur_strmap names; /* layer name (the layer's own copy) -> index */
+	const field *input_at;     /* where the network input was declared */
+};
+
+static int err_at(const struct ctx *c, uint32_t line, uint32_t col, int code, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
+
+static int err_at(const struct ctx *c, uint32_t line, uint32_t col, int code, const char *fmt, ...)
+{
+	char msg[AUGUR_DIAG_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return augur_diag_set(c->diag, code, c->path, line, col, "%s", msg);
+}
+
+/* Errors about a field's value point at the value; about the field itself, at its name. */
+#define ERR_V(c, f, ...) err_at((c), (f)->vline, (f)->vcol, AUGUR_E_SCHEMA, __VA_ARGS__)
+#define ERR_F(c, f, ...) err_at((c), (f)->line, (f)->col, AUGUR_E_SCHEMA, __VA_ARGS__)
+
+static struct augur_loc vloc(const field *f)
+{
+	return (struct augur_loc){f->vline, f->vcol};
+}
+
+/* ---- generic field access ---- */
+
+/* The one field called name in msg (NULL when absent); a second one is an error, as in
+ * protobuf for a non-repeated field. */
+static int single(const struct ctx *c, const field *msg, const char *name, const field **out)
+{
+	*out = NULL;
+	for (size_t i = 0; msg && i < msg->len; i++) {
+		const field *f = &msg->fields[i];
+		if (strcmp(f->name, name))
+			continue;
+		if (*out)
+			return ERR_F(c, f,
+			             "duplicate field '%s' (first given at line %u; it is not a "
+			             "repeated field)",
+			             name, (*out)->line);
+		*out = f;
+	}
+	return AUGUR_OK;
+}
+
+static size_t count_of(const field *msg, const char *name)
+{
+	size_t n = 0;
+	for (size_t i = 0; msg && i < msg->len; i++)
+		n += !strcmp(msg->fields[i].name, name);
+	return n;
+}
+
+/* Rejects fields of msg that are not in known (NULL-terminated), with a "did you mean";
+ * allow_params also lets any "*_param" through (the parameters of other layer types). */
+static int check_known(const struct ctx *c, const field *msg, const char *what,
+                       const char *const *known, bool allow_params)
+{
+	size_t n = 0;
+	while (known[n])
+		n++;
+	for (size_t i = 0; i < msg->len; i++) {
+		const field *f = &msg->fields[i];
+		bool ok = false;
+		for (size_t k = 0; k < n && !ok; k++)
+			ok = !strcmp(f->name, known[k]);
+		size_t len = strlen(f->name);
+		if (ok || (allow_params && len > 6 && !strcmp(f->name + len - 6, "_param")))
+			continue;
+		const char *near = augur_nearest(f->name, known, n);
+		if (near)
+			return ERR_F(c, f, "unknown field '%s' in %s (did you mean '%s'?)", f->name,
+			             what, near);
+		return ERR_F(c, f, "unknown field '%s' in %s", f->name, what);
+	}
+	return AUGUR_OK;
+}
+
+static int want_kind(const struct ctx *c, const field *f, enum augur_pb_kind kind, const char *what)
+{
+	if (f->kind == kind)
+		return AUGUR_OK;
+	return ERR_V(c, f, "expected %s for '%s', got %s", what, f->name,
+	             augur_pb_kind_name(f->kind));
+}
+
+static int get_string(const struct ctx *c, const field *f, const char **out)
+{
+	int rc = want_kind(c, f, AUGUR_PB_STRING, "a quoted string");
+	if (rc == AUGUR_OK)
+		*out = f->text;
+	return rc;
+}
+
+static int get_uint(const struct ctx *c, const field *f, uint64_t min, uint64_t max, uint64_t *out)
+{
+	if (f->kind != AUGUR_PB_NUMBER)
+		return ERR_V(c, f, "expected an integer for '%s', got %s%s%s%s", f->name,
+		             augur_pb_kind_name(f->kind), f->text ? " '" : "",
+		             f->text ? f->text : "", f->text ? "'" : "");
+	enum augur_num_error e = augur_parse_u64(f->text, min, max, out);
+	switch (e) {
+	case AUGUR_NUM_OK:
+		return AUGUR_OK;
+	case AUGUR_NUM_NOT_NUMBER:
+		return ERR_V(c, f, "expected an integer for '%s', got '%s'", f->name, f->text);
+	case AUGUR_NUM_FRACTIONAL:
+		return ERR_V(c, f, "'%s' must be a whole number, got %s", f->name, f->text);
+	default:
+		return ERR_V(c, f, "'%s' must be between %llu and %llu, got %s", f->name,
+		             (unsigned long long)min, (unsigned long long)max, f->text);
+	}
+}
+
+/* A signed integer (Caffe's int32/int64 axes): "-1" or "3". */
+static int get_int(const struct ctx *c, const field *f, int64_t *out)
+{
+	uint64_t u = 0;
+	bool neg = f->kind == AUGUR_PB_NUMBER && f->text[0] == '-';
+	if (f->kind != AUGUR_PB_NUMBER ||
+	    augur_parse_u64(f->text + neg, 0, 1u << 30, &u) != AUGUR_NUM_OK)
+		return ERR_V(c, f, "expected an integer for '%s', got %s%s%s%s", f->name,
+		             augur_pb_kind_name(f->kind), f->text ? " '" : "",
+		             f->text ? f->text : "", f->text ? "'" : "");
+	*out = neg ? -(int64_t)u : (int64_t)u;
+	return AUGUR_OK;
+}
+
+static int get_double(const struct ctx *c, const field *f, double min, double max, double *out)
+{
+	if (f->kind != AUGUR_PB_NUMBER)
+		return ERR_V(c, f, "expected a number for '%s', got %s", f->name,
+		             augur_pb_kind_name(f->kind));
+	/* protobuf allows a float suffix: 0.1f */
+	char buf[64];
+	size_t len = strlen(f->text);
+	snprintf(buf, sizeof(buf), "%s", f->text);
+	if (len && len < sizeof(buf) && (buf[len - 1] == 'f' || buf[len - 1] == 'F'))
+		buf[len - 1] = '\0';
+	enum augur_num_error e = augur_parse_double(buf, min, max, out);
+	if (e == AUGUR_NUM_OK)
+		return AUGUR_OK;
+	if (e == AUGUR_NUM_NOT_NUMBER)
+		return ERR_V(c, f, "expected a number for '%s', got '%s'", f->name, f->text);
+	return ERR_V(c, f, "'%s' must be between %g and %g, got %s", f->name, min, max, f->text);
+}
+
+static int get_bool(const struct ctx *c, const field *f, bool *out)
+{
+	if (f->kind == AUGUR_PB_IDENT || f->kind == AUGUR_PB_NUMBER) {
+		static const char *const yes[] = {"true", "True", "t", "1"};
+		static const char *const no[] = {"false", "False", "f", "0"};
+		for (int i = 0; i < 4; i++) {
+			if (!strcmp(f->text, yes[i])) {
+				*out = true;
+				return AUGUR_OK;
+			}
+			if (!strcmp(f->text, no[i])) {
+				*out = false;
+				return AUGUR_OK;
+			}
+		}
+	}
+	return ERR_V(c, f, "expected true or false for '%s', got %s%s%s%s", f->name,
+	             f->text ? "'" : "", f->text ? f->text : augur_pb_kind_name(f->kind),
+	             f->text ? "'" : "", "");
+}
+
+/* An enum value from names (NULL-terminated); *out is its index. */
+static int get_enum(const struct ctx *c, const field *f, const char *const *names, int *out)
+{
+	if (f->kind == AUGUR_PB_IDENT)
+		for (int i = 0; names[i]; i++)
+			if (!strcmp(f->text, names[i])) {
+				*out = i;
+				return AUGUR_OK;
+			}
+	char list[128] = "";
+	for (int i = 0; names[i]; i++) {
+		if (i)
+			strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+		strncat(list, names[i], sizeof(list) - strlen(list) - 1);
+	}
+	return ERR_V(c, f, "unknown value %s%s%s for '%s' (expected %s)", f->text ? "'" : "",
+	             f->text ? f->text : augur_pb_kind_name(f->kind), f->text ? "'" : "", f->name,
+	             list);
+}
+
+/* Names end up in YAML descriptors and terminals: printable UTF-8, 1 to 256 bytes. */
+static int check_name(const struct ctx *c, const field *f, const char *s)
+{
+	size_t len = strlen(s);
+	if (len == 0 || len > NAME_MAX_LEN)
+		return ERR_V(c, f, "'%s' must be 1 to %d characters long", f->name, NAME_MAX_LEN);
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		int extra = *p < 0x80             ? 0
+		            : (*p & 0xe0) == 0xc0 ? 1
+		            : (*p & 0xf0) == 0xe0 ? 2
+		            : (*p & 0xf8) == 0xf0 ? 3
+		                                  : -1;
+		bool bad = extra < 0 || *p < 0x20 || *p == 0x7f;
+		for (int i = 1; !bad && i <= extra; i++)
+			bad = (p[i] & 0xc0) != 0x80;
+		if (bad)
+			return ERR_V(c, f,
+			             "'%s' holds a control character or invalid UTF-8 (names must "
+			             "be printable text)",
+			             f->name);
+		p += 1 + extra;
+	}
+	return AUGUR_OK;
+}
+
+/* ---- layer types ---- */
+
+enum kind {
+	K_LAYER,    /* becomes an augur layer */
+	K_INPUT,    /* declares the network input */
+	K_SPLIT,    /* an alias: its tops are its bottom */
+	K_SILENCE,  /* consumes blobs, produces nothing */
+	K_TRAINING, /* data and loss layers: a train_val file */
+};
+
+struct type_info {
+	const char *name, *v1; /* modern name, legacy enum name (NULL: none) */
+	enum kind kind;
+	enum augur_layer_type type;
+	const char *param; /* its parameter message */
+};
+
+static const struct type_info types[] = {
+        {"Convolution", "CONVOLUTION", K_LAYER, AUGUR_LAYER_CONV, "convolution_param"},
+        {"Pooling", "POOLING", K_LAYER, AUGUR_LAYER_POOL, "pooling_param"},
+        {"InnerProduct", "INNER_PRODUCT", K_LAYER, AUGUR_LAYER_FC, "inner_product_param"},
+        {"ReLU", "RELU", K_LAYER, AUGUR_LAYER_RELU, "relu_param"},
+        {"PReLU", NULL, K_LAYER, AUGUR_LAYER_RELU, "prelu_param"},
+        {"Sigmoid", "SIGMOID", K_LAYER, AUGUR_LAYER_SIGMOID, "sigmoid_param"},
+        {"TanH", "TANH", K_LAYER, AUGUR_LAYER_TANH, "tanh_param"},
+        {"LRN", "LRN", K_LAYER, AUGUR_LAYER_LRN, "lrn_param"},
+        {"BatchNorm", NULL, K_LAYER, AUGUR_LAYER_BATCHNORM, "batch_norm_param"},
+        {"Scale", NULL, K_LAYER, AUGUR_LAYER_SCALE, "scale_param"},
+        {"Eltwise", "ELTWISE", K_LAYER, AUGUR_LAYER_ELTWISE, "eltwise_param"},
+        {"Concat", "CONCAT", K_LAYER, AUGUR_LAYER_CONCAT, "concat_param"},
+        {"Softmax", "SOFTMAX", K_LAYER, AUGUR_LAYER_SOFTMAX, "softmax_param"},
+        {"Dropout", "DROPOUT", K_LAYER, AUGUR_LAYER_DROPOUT, "dropout_param"},
+        {"Flatten", "FLATTEN", K_LAYER, AUGUR_LAYER_FLATTEN, "flatten_param"},
+        {"Input", NULL, K_INPUT, 0, "input_param"},
+        {"Split", "SPLIT", K_SPLIT, 0, NULL},
+        {"Silence", "SILENCE", K_SILENCE, 0, NULL},
+        {"Data", "DATA", K_TRAINING, 0, NULL},
+        {"ImageData", "IMAGE_DATA", K_TRAINING, 0, NULL},
+        {"HDF5Data", "HDF5_DATA", K_TRAINING, 0, NULL},
+        {"MemoryData", "MEMORY_DATA", K_TRAINING, 0, NULL},
+        {"WindowData", "WINDOW_DATA", K_TRAINING, 0, NULL},
+        {"DummyData", "DUMMY_DATA", K_TRAINING, 0, NULL},
+        {"SoftmaxWithLoss", "SOFTMAX_LOSS", K_TRAINING, 0, NULL},
+        {"EuclideanLoss", "EUCLIDEAN_LOSS", K_TRAINING, 0, NULL},
+        {"SigmoidCrossEntropyLoss", "SIGMOID_CROSS_ENTROPY_LOSS", K_TRAINING, 0, NULL},
+        {"HingeLoss", "HINGE_LOSS", K_TRAINING, 0, NULL},
+        {"InfogainLoss", "INFOGAIN_LOSS", K_TRAINING, 0, NULL},
+        {"MultinomialLogisticLoss", "MULTINOMIAL_LOGISTIC_LOSS", K_TRAINING, 0, NULL},
+        {"ContrastiveLoss", "CONTRASTIVE_LOSS", K_TRAINING, 0, NULL},
+        {"Accuracy", "ACCURACY", K_TRAINING, 0, NULL},
+        {"HDF5Output", "HDF5_OUTPUT", K_TRAINING, 0, NULL},
+};
+
+#define N_TYPES (sizeof(types) / sizeof(*types))
+
+const char *augur_prototxt_type_list(void)
+{
+	return "Convolution, Pooling, InnerProduct, ReLU, PReLU, Sigmoid, TanH, LRN, BatchNorm, "
+	       "Scale, Eltwise, Concat, Softmax, Dropout, Flatten, Input, Split, Silence";
+}
+
+static int lookup_type(const struct ctx *c, const field *tf, const char *layer,
+                       const struct type_info **out)
+{
+	if (tf->kind != AUGUR_PB_STRING && tf->kind != AUGUR_PB_IDENT)
+		return ERR_V(c, tf, "expected a layer type for 'type', got %s",
+		             augur_pb_kind_name(tf->kind));
+	for (size_t i = 0; i < N_TYPES; i++)
+		if (!strcmp(tf->text, types[i].name) ||
+		    (types[i].v1 && !strcmp(tf->text, types[i].v1))) {
+			*out = &types[i];
+			return AUGUR_OK;
+		}
+	const char *names[2 * N_TYPES];
+	for (size_t i = 0; i < N_TYPES; i++) {
+		names[2 * i] = types[i].kind == K_TRAINING ? NULL : types[i].name;
+		names[2 * i + 1] = types[i].kind == K_TRAINING ? NULL : types[i].v1;
+	}
+	const char *near = augur_nearest(tf->text, names, 2 * N_TYPES);
+	if (near)
+		return ERR_V(c, tf,
+		             "unsupported layer type '%s' of layer '%s' (did you mean '%s'? augur "
+		             "reads %s)",
+		             tf->text, layer, near, augur_prototxt_type_list());
+	return ERR_V(c, tf, "unsupported layer type '%s' of layer '%s' (augur reads %s)", tf->text,
+	             layer, augur_prototxt_type_list());
+}
+
+/* ---- phase rules ---- */
+
+/* Caffe's StateMeetsRule for the state a deploy net runs in: phase TEST, level 0, no
+ * stages. */
+static int rule_matches(const struct ctx *c, const field *rule, bool *out)
+{
+	static const char *const known[] = {"phase", "min_level", "max_level",
+	                                    "stage", "not_stage", NULL};
+	static const char *const phases[] = {"TRAIN", "TEST", NULL};
+	int rc = want_kind(c, rule, AUGUR_PB_MESSAGE, "a message");
+	if (rc || (rc = check_known(c, rule, "include/exclude rule", known, false)))
+		return rc;
+	const field *f;
+	*out = true;
+	if ((rc = single(c, rule, "phase", &f)))
+		return rc;
+	if (f) {
+		int phase;
+		if ((rc = get_enum(c, f, phases, &phase)))
+			return rc;
+		*out &= phase == 1;
+	}
+	if ((rc = single(c, rule, "min_level", &f)))
+		return rc;
+	int64_t level = 0;
+	if (f) {
+		if ((rc = get_int(c, f, &level)))
+			return rc;
+		*out &= level <= 0;
+	}
+	if ((rc = single(c, rule, "max_level", &f)))
+		return rc;
+	if (f) {
+		if ((rc = get_int(c, f, &level)))
+			return rc;
+		*out &= level >= 0;
+	}
+	/* the net has no stages: a rule that requires one never matches */
+	if (count_of(rule, "stage"))
+		*out = false;
+	return AUGUR_OK;
+}
+
+static int layer_included(const struct ctx *c, const field *lf, bool *out)
+{
+	size_t inc = count_of(lf, "include"), exc = count_of(lf, "exclude");
+	if (inc && exc) {
+		const field *f;
+		for (size_t i = 0; i < lf->len; i++)
+			if (!strcmp(lf->fields[i].name, "exclude")) {
+				f = &lf->fields[i];
+				return ERR_F(
+				        c, f,
+				        "a layer takes include rules or exclude rules, not both");
+			}
+	}
+	*out = !inc;
+	for (size_t i = 0; i < lf->len; i++) {
+		const field *f = &lf->fields[i];
+		if (strcmp(f->name, "include") && strcmp(f->name, "exclude"))
+			continue;
+		bool match;
+		int rc = rule_matches(c, f, &match);
+		if (rc)
+			return rc;
+		if (match)
+			*out = inc ? true : false;
+	}
+	return AUGUR_OK;
+}
+
+/* ---- layer parameters ---- */
+
+/* Caffe's spatial values: "base" (repeated in convolution_param, 1 or 2 values: both or
+ * h, w) or "base_h" and "base_w". *given says whether any was present. */
+static int get_spatial(const struct ctx *c, const field *p, const char *base, const char *hname,
+                       const char *wname, size_t max_base, uint64_t min, struct augur_hw *out,
+                       struct augur_loc *at, bool *given)
+{
+	const field *vals[3] = {NULL, NULL, NULL}, *hf, *wf;
+	size_t n = 0;
+	int rc;
+	*given = false;
+	for (size_t i = 0; p && i < p->len; i++) {
+		const field *f = &p->fields[i];
+		if (strcmp(f->name, base))
+			continue;
+		if (n == max_base)
+			return max_base == 1
+			               ? ERR_F(c, f,
+			                       "duplicate field '%s' (first given at line %u; "
+			                       "it is not a repeated field)",
+			                       base, vals[0]->line)
+			               : ERR_F(c, f,
+			                       "too many values for '%s' (augur handles 2-D "
+			                       "layers: 1 value, or 2 for height and width)",
+			                       base);
+		vals[n++] = f;
+	}
+	if ((rc = single(c, p, hname, &hf)) || (rc = single(c, p, wname, &wf)))
+		return rc;
+	uint64_t h = 0, w = 0;
+	if (n && (hf || wf))
+		return ERR_F(c, hf ? hf : wf, "give either '%s' or '%s' and '%s', not both", base,
+		             hname, wname);
+	if ((hf != NULL) != (wf != NULL))
+		return ERR_F(c, hf ? hf : wf, "'%s' needs '%s'", hf ? hname : wname,
+		             hf ? wname : hname);
+	if (hf) {
+		if ((rc = get_uint(c, hf, min, AUGUR_MAX_WINDOW, &h)) ||
+		    (rc = get_uint(c, wf, min, AUGUR_MAX_WINDOW, &w)))
+			return rc;
+		*at = vloc(hf);
+	} else if (n) {
+		if ((rc = get_uint(c, vals[0], min, AUGUR_MAX_WINDOW, &h)))
+			return rc;
+		w = h;
+		if (n == 2 && (rc = get_uint(c, vals[1], min, AUGUR_MAX_WINDOW, &w)))
+			return rc;
+		*at = vloc(vals[0]);
+	} else {
+		return AUGUR_OK;
+	}
+	*out = (struct augur_hw){(uint32_t)h, (uint32_t)w};
+	*given = true;
+	return AUGUR_OK;
+}
+
+/* An axis field that must hold its default (augur traces N x C x H x W along C). */
+static int want_axis(const struct ctx *c, const field *p, const char *name, int64_t expect,
+                     const char *why)
+{
+	const field *f;
+	int64_t v = 0;
+	int rc = single(c, p, name, &f);
+	if (rc || !f)
+		return rc;
+	if ((rc = get_int(c, f, &v)))
+		return rc;
+	if (v != expect)
+		return ERR_V(c, f, "'%s: %lld' is not supported (%s)", name, (long long)v, why);
+	return AUGUR_OK;
+}
+
+static int opt_bool(const struct ctx *c, const field *p, const char *name, bool *out,
+                    struct augur_loc *at)
+{
+	const field *f;
+	int rc = single(c, p, name, &f);
+	if (rc || !f)
+		return rc;
+	if ((rc = get_bool(c, f, out)))
+		return rc;
+	if (at)
+		*at = vloc(f);
+	return AUGUR_OK;
+}
+
+static int opt_uint(const struct ctx *c, const field *p, const char *name, uint64_t min,
+                    uint64_t max, uint32_t *out, struct augur_loc *at)
+{
+	const field *f;
+	uint64_t v = 0;
+	int rc = single(c, p, name, &f);
+	if (rc || !f)
+		return rc;
+	if ((rc = get_uint(c, f, min, max, &v)))
+		return rc;
+	*out = (uint32_t)v;
+	if (at)
+		*at = vloc(f);
+	return AUGUR_OK;
+}
+
+static int need(const struct ctx *c, const field *lf, const struct augur_layer *l, const char *type,
+                const char *key, const char *param, struct augur_loc at)
+{
+	if (at.line)
+		return AUGUR_OK;
+	return ERR_F(c, lf, "%s layer '%s' needs '%s' in %s", type, l->name, key, param);
+}
+
+static int conv_params(const struct ctx *c, const field *lf, const field *p, struct augur_layer *l)
+{
+	static const char *const known[] = {
+	        "num_output", "bias_term",       "pad",         "kernel_size",
+	        "stride",     "dilation",        "pad_h",       "pad_w",
+	        "kernel_h",   "kernel_w",        "stride_h",    "stride_w",
+	        "group",      "weight_filler",   "bias_filler", "engine",
+	        "axis",       "force_nd_im2col", NULL};
+	struct augur_loc *k = l->key_loc;
+	bool given;
+	int rc;
+	if ((rc = check_known(c, p, "convolution_param", known, false)) ||
+	    (rc = opt_uint(c, p, "num_output", 1, AUGUR_MAX_DIM, &l->filters,
+	                   &k[AUGUR_KEY_FILTERS])) ||
+	    (rc = opt_bool(c, p, "bias_term", &l->bias, &k[AUGUR_KEY_BIAS])) ||
+	    (rc = opt_uint(c, p, "group", 1, AUGUR_MAX_DIM, &l->groups, &k[AUGUR_KEY_GROUPS])) ||
+	    (rc = want_axis(c, p, "axis", 1, "augur convolves N x C x H x W blobs along C")) ||
+	    (rc = get_spatial(c, p, "kernel_size", "kernel_h", "kernel_w", 2, 1, &l->kernel,
+	                      &k[AUGUR_KEY_KERNEL], &given)) ||
+	    (rc = get_spatial(c, p, "stride", "stride_h", "stride_w", 2, 1, &l->stride,
+	                      &k[AUGUR_KEY_STRIDE], &given)) ||
+	    (rc = get_spatial(c, p, "pad", "pad_h", "pad_w", 2, 0, &l->pad, &k[AUGUR_KEY_PAD],
+	                      &given)) ||
+	    (rc = get_spatial(c, p, "dilation", "dilation_h", "dilation_w", 2, 1, &l->dilation,
+	                      &k[AUGUR_KEY_DILATION], &given)))
+		return rc;
+	if ((rc = need(c, lf, l, "Convolution", "num_output", "convolution_param",
+	               k[AUGUR_KEY_FILTERS])))
+		return rc;
+	return need(c, lf, l, "Convolution", "kernel_size", "convolution_param",
+	            k[AUGUR_KEY_KERNEL]);
+}
+
+static int pool_params(const struct ctx *c, const field *lf, const field *p, struct augur_layer *l)
+{
+	static const char *const known[] = {"pool",        "pad",      "pad_h",    "pad_w",
+	                                    "kernel_size", "kernel_h", "kernel_w", "stride",
+	                                    "stride_h",    "stride_w", "engine",   "global_pooling",
+	                                    "round_mode",  NULL};
+	static const char *const ops[] = {"MAX", "AVE", "STOCHASTIC", NULL};
+	static const char *const rounding[] = {"CEIL", "FLOOR", NULL};
+	struct augur_loc *k = l->key_loc;
+	const field *f;
+	bool given;
+	int rc;
+	l->ceil = true; /* Caffe's pooled size rounds up */
+	if ((rc = check_known(c, p, "pooling_param", known, false)) ||
+	    (rc = single(c, p, "pool", &f)))
+		return rc;
+	if (f) {
+		if ((rc = get_enum(c, f, ops, &l->op)))
+			return rc;
+		if (l->op == 2)
+			return ERR_V(c, f,
+			             "stochastic pooling is not supported (expected MAX or AVE)");
+		k[AUGUR_KEY_OP] = vloc(f);
+	}
+	if ((rc = single(c, p, "round_mode", &f)))
+		return rc;
+	if (f) {
+		int mode;
+		if ((rc = get_enum(c, f, rounding, &mode)))
+			return rc;
+		l->ceil = mode == 0;
+		k[AUGUR_KEY_CEIL] = vloc(f);
+	}
+	if ((rc = opt_bool(c, p, "global_pooling", &l->global, &k[AUGUR_KEY_GLOBAL])) ||
+	    (rc = get_spatial(c, p, "kernel_size", "kernel_h", "kernel_w", 1, 1, &l->kernel,
+	                      &k[AUGUR_KEY_KERNEL], &given)) ||
+	    (rc = get_spatial(c, p, "stride", "stride_h", "stride_w", 1, 1, &l->stride,
+	                      &k[AUGUR_KEY_STRIDE], &given)) ||
+	    (rc = get_spatial(c, p, "pad", "pad_h", "pad_w", 1, 0, &l->pad, &k[AUGUR_KEY_PAD],
+	                      &given)))
+		return rc;
+	if (l->global && k[AUGUR_KEY_KERNEL].line)
+		return err_at(c, k[AUGUR_KEY_KERNEL].line, k[AUGUR_KEY_KERNEL].col, AUGUR_E_SCHEMA,
+		              "pooling layer '%s' has global_pooling and a kernel size; give one "
+		              "of them",
+		              l->name);
+	if (l->global)
+		return AUGUR_OK;
+	return need(c, lf, l, "Pooling", "kernel_size", "pooling_param", k[AUGUR_KEY_KERNEL]);
+}
+
+static int fc_params(const struct ctx *c, const field *lf, const field *p, struct augur_layer *l)
+{
+	static const char *const known[] = {"num_output",  "bias_term", "weight_filler",
+	                                    "bias_filler", "axis",      "transpose",
+	                                    NULL};
+	struct augur_loc *k = l->key_loc;
+	int rc;
+	if ((rc = check_known(c, p, "inner_product_param", known, false)) ||
+	    (rc = opt_uint(c, p, "num_output", 1, AUGUR_MAX_DIM, &l->outputs,
+	                   &k[AUGUR_KEY_OUTPUTS])) ||
+	    (rc = opt_bool(c, p, "bias_term", &l->bias, &k[AUGUR_KEY_BIAS])) ||
+	    (rc = want_axis(c, p, "axis", 1, "augur's fc layers flatten C x H x W")))
+		return rc;
+	return need(c, lf, l, "InnerProduct", "num_output", "inner_product_param",
+	            k[AUGUR_KEY_OUTPUTS]);
+}
+
+/* Parameters of the simple types: which fields are known, and the few augur keeps. */
+static int other_params(const struct ctx *c, const struct type_info *t, const field *p,
+                        struct augur_layer *l)
+{
+	static const char *const relu[] = {"negative_slope", "engine", NULL};
+	static const char *const prelu[] = {"filler", "channel_shared", NULL};
+	static const char *const engine[] = {"engine", NULL};
+	static const char *const lrn[] = {"local_size", "alpha",  "beta", "norm_region",
+	                                  "k",          "engine", NULL};
+	static const char *const bn[] = {"use_global_stats", "moving_average_fraction", "eps",
+	                                 NULL};
+	static const char *const scale[] = {"axis",      "num_axes",    "filler",
+	                                    "bias_term", "bias_filler", NULL};
+	static const char *const eltwise[] = {"operation", "coeff", "stable_prod_grad", NULL};
+	static const char *const concat[] = {"axis", "concat_dim", NULL};
+	static const char *const softmax[] = {"engine", "axis", NULL};
+	static const char *const dropout[] = {"dropout_ratio", "scale_train", NULL};
+	static const char *const flatten[] = {"axis", "end_axis", NULL};
+	static const char *const eltwise_ops[] = {"PROD", "SUM", "MAX", NULL};
+	static const char *const regions[] = {"ACROSS_CHANNELS", "WITHIN_CHANNEL", NULL};
+	struct augur_loc *k = l->key_loc;
+	const field *f;
+	int rc = AUGUR_OK;
+	const char *const *known = engine;
+	switch (l->type) {
+	case AUGUR_LAYER_RELU:
+		known = strcmp(t->name, "PReLU") ? relu : prelu;
+		break;
+	case AUGUR_LAYER_LRN:
+		known = lrn;
+		break;
+	case AUGUR_LAYER_BATCHNORM:
+		known = bn;
+		break;
+	case AUGUR_LAYER_SCALE:
+		known = scale;
+		break;
+	case AUGUR_LAYER_ELTWISE:
+		known = eltwise;
+		break;
+	case AUGUR_LAYER_CONCAT:
+		known = concat;
+		break;
+	case AUGUR_LAYER_SOFTMAX:
+		known = softmax;
+		break;
+	case AUGUR_LAYER_DROPOUT:
+		known = dropout;
+		break;
+	case AUGUR_LAYER_FLATTEN:
+		known = flatten;
+		break;
+	default:
+		break;
+	}
+	if ((rc = check_known(c, p, t->param, known, false)))
+		return rc;
+	switch (l->type) {
+	case AUGUR_LAYER_RELU:
+		if ((rc = single(c, p, "negative_slope", &f)) || !f)
+			return rc;
+		if ((rc = get_double(c, f, -1e6, 1e6, &l->negative_slope)))
+			return rc;
+		k[AUGUR_KEY_NEGATIVE_SLOPE] = vloc(f);
+		return AUGUR_OK;
+	case AUGUR_LAYER_LRN:
+		if ((rc = single(c, p, "norm_region", &f)))
+			return rc;
+		int region;
+		if (f && (rc = get_enum(c, f, regions, &region)))
+			return rc;
+		return opt_uint(c, p, "local_size", 1, AUGUR_MAX_WINDOW, &l->size,
+		                &k[AUGUR_KEY_SIZE]);
+	case AUGUR_LAYER_SCALE:
+		l->bias = false; /* Caffe's ScaleParameter.bias_term defaults to false */
+		if ((rc = want_axis(c, p, "axis", 1, "augur scales per channel")) ||
+		    (rc = want_axis(c, p, "num_axes", 1, "augur scales per channel")))
+			return rc;
+		return opt_bool(c, p, "bias_term", &l->bias, &k[AUGUR_KEY_BIAS]);
+	case AUGUR_LAYER_ELTWISE: {
+		if ((rc = single(c, p, "operation", &f)) || !f)
+			return rc;
+		int op;
+		if ((rc = get_enum(c, f, eltwise_ops, &op)))
+			return rc;
+		l->op = op == 0   ? AUGUR_ELTWISE_PROD
+		        : op == 1 ? AUGUR_ELTWISE_SUM
+		                  : AUGUR_ELTWISE_MAX;
+		k[AUGUR_KEY_OP] = vloc(f);
+		return AUGUR_OK;
+	}
+	case AUGUR_LAYER_CONCAT: {
+		const char *why = "augur concatenates along channels only (axis 1)";
+		if ((rc = want_axis(c, p, "axis", 1, why)) ||
+		    (rc = want_axis(c, p, "concat_dim", 1, why)))
+			return rc;
+		return AUGUR_OK;
+	}
+	case AUGUR_LAYER_FLATTEN:
+		if ((rc = want_axis(c, p, "axis", 1, "augur flattens C x H x W")) ||
+		    (rc = want_axis(c, p, "end_axis", -1, "augur flattens C x H x W")))
+			return rc;
+		return AUGUR_OK;
+	default:
+		return AUGUR_OK;
+	}
+}
+
+/* ---- the network input ---- */
+
+/* Dims N x C x H x W (or N x C) -> batch and input shape. */
+static int set_input(struct ctx *c, const field *at, const field *const *dims, size_t n)
+{
+	if (n != 4 && n != 2)
+		return ERR_V(c, at,
+		             "expected 4 dimensions (N, C, H, W) or 2 (N, C) for the network "
+		             "input, got %zu",
+		             n);
+	uint64_t v[4] = {0, 0, 0, 0};
+	for (size_t i = 0; i < n; i++) {
+		int rc = get_uint(c, dims[i], 1, i == 0 ? AUGUR_MAX_BATCH : AUGUR_MAX_DIM, &v[i]);
+		if (rc)
+			return rc;
+	}
+	struct augur_net *net = c->net;
+	net->batch = (uint32_t)v[0];
+	net->batch_loc = vloc(dims[0]);
+	net->input = n == 4 ? (struct augur_shape){v[1], v[2], v[3], 3}
+	                    : (struct augur_shape){v[1], 1, 1, 1};
+	net->input_loc = vloc(dims[1]);
+	return AUGUR_OK;
+}
+
+/* dims of a BlobShape message { dim: ... } */
+static int shape_dims(const struct ctx *c, const field *shape, const field **dims, size_t *n)
+{
+	static const char *const known[] = {"dim", NULL};
+	int rc = want_kind(c, shape, AUGUR_PB_MESSAGE, "a message");
+	if (rc || (rc = check_known(c, shape, "shape", known, false)))
+		return rc;
+	*n = 0;
+	for (size_t i = 0; i < shape->len; i++) {
+		if (*n == 4)
+			return ERR_V(c, &shape->fields[i],
+			             "too many dimensions for the network input (expected N, C, H, "
+			             "W)");
+		dims[(*n)++] = &shape->fields[i];
+	}
+	return AUGUR_OK;
+}
+
+static int add_input_blob(struct ctx *c, const field *top)
+{
+	const char *name;
+	int rc = get_string(c, top, &name);
+	if (rc)
+		return rc;
+	if (c->input_at)
+		return ERR_V(c, top,
+		             "second network input '%s' (augur models one input; the first was "
+		             "declared at line %u)",
+		             name, c->input_at->line);
+	c->input_at = top;
+	if (augur_strmap_put(&c->blobs, name, AUGUR_NET_INPUT))
+		return err_at(c, top->line, top->col, AUGUR_E_NOMEM, "out of memory");
+	return AUGUR_OK;
+}
+
+/* "input:" with "input_dim" x4 or "input_shape". */
+static int top_level_input(struct ctx *c, const field *root)
+{
+	const field *input = NULL, *shape = NULL, *dims[4];
+	size_t n_dims = 0;
+	int rc;
+	for (size_t i = 0; i < root->len; i++) {
+		const field *f = &root->fields[i];
+		if (!strcmp(f->name, "input")) {
+			if ((rc = add_input_blob(c, f)))
+				return rc;
+			input = f;
+		} else if (!strcmp(f->name, "input_shape")) {
+			if (shape)
+				return ERR_F(
+				        c, f,
+				        "second 'input_shape' (augur models one network input)");
+			shape = f;
+		} else if (!strcmp(f->name, "input_dim")) {
+			if (n_dims == 4)
+				return ERR_V(
+				        c, f,
+				        "too many 'input_dim' values (augur models one network "
+				        "input: N, C, H, W)");
+			dims[n_dims++] = f;
+		}
+	}
+	if (!input) {
+		const field *f = shape ? shape : n_dims ? dims[0] : NULL;
+		return f ? ERR_F(c, f, "'%s' without an 'input' blob name", f->name) : AUGUR_OK;
+	}
+	if (shape && n_dims)
+		return ERR_F(c, shape, "give either 'input_dim' or 'input_shape', not both");
+	if (shape) {
+		const field *sd[4];
+		size_t n;
+		if ((rc = shape_dims(c, shape, sd, &n)))
+			return rc;
+		return set_input(c, shape, sd, n);
+	}
+	if (!n_dims)
+		return ERR_V(c, input,
+		             "network input '%s' has no shape (expected four 'input_dim' values or "
+		             "an 'input_shape')",
+		             input->text);
+	return set_input(c, dims[0], dims, n_dims);
+}
+
+static int input_layer(struct ctx *c, const field *lf, const field *p, const char *lname)
+{
+	static const char *const known[] = {"shape", NULL};
+	const field *top = NULL, *shape;
+	for (size_t i = 0; i < lf->len; i++) {
+		const field *f = &lf->fields[i];
+		if (!strcmp(f->name, "bottom"))
+			return ERR_F(c, f, "Input layer '%s' takes no bottom", lname);
+		if (!strcmp(f->name, "top")) {
+			if (top)
+				return ERR_V(c, f,
+				             "Input layer '%s' has a second top (augur models one "
+				             "network input)",
+				             lname);
+			top = f;
+		}
+	}
+	if (!top)
+		return ERR_F(c, lf, "Input layer '%s' has no top", lname);
+	if (!p)
+		return ERR_F(c, lf, "Input layer '%s' needs input_param { shape { dim: ... } }",
+		             lname);
+	int rc = check_known(c, p, "input_param", known, false);
+	if (rc || (rc = single(c, p, "shape", &shape)))
+		return rc;
+	if (!shape)
+		return ERR_F(c, p, "Input layer '%s' needs 'shape' in input_param", lname);
+	if ((rc = add_input_blob(c, top)))
+		return rc;
+	const field *dims[4];
+	size_t n;
+	if ((rc = shape_dims(c, shape, dims, &n)))
+		return rc;
+	return set_input(c, shape, dims, n);
+}
+
+/* ---- layers ---- */
+
+static int find_bottom(struct ctx *c, const field *b, const char *lname, int32_t *out)
+{
+	const char *name;
+	int64_t at;
+	int rc = get_string(c, b, &name);
+	if (rc)
+		return rc;
+	if (!augur_strmap_get(&c->blobs, name, &at))
+		return ERR_V(c, b,
+		             "unknown bottom '%s' of layer '%s' (no earlier layer has it as a "
+		             "top, and it is not the network input)",
+		             name, lname);
+	*out = (int32_t)at;
+	return AUGUR_OK;
+}
+
+static char *fallback_name(const struct augur_net *net, enum augur_layer_type type)
+{
+	char buf[48];
+	snprintf(buf, sizeof(buf), "%s_%zu", augur_layer_type_name(type), net->n_layers + 1);
+	return strdup(buf);
+}
+
+static int one_layer(struct ctx *c, const field *lf, bool legacy)
+{
+	static const char *const known[] = {"name",
+	                                    "type",
+	                                    "bottom",
+	                                    "top",
+	                                    "phase",
+	                                    "loss_weight",
+	                                    "param",
+	                                    "blobs",
+	                                    "propagate_down",
+	                                    "include",
+	                                    "exclude",
+	                                    "blobs_lr",
+	                                    "weight_decay",
+	                                    "blob_share_mode",
+	                                    NULL};
+	const field *nf, *tf;
+	const char *lname = "";
+	int rc = want_kind(c, lf, AUGUR_PB_MESSAGE, "a message");
+	if (rc)
+		return rc;
+	if (legacy)
+		for (size_t i = 0; i < lf->len; i++)
+			if (!strcmp(lf->fields[i].name, "layer"))
+				return ERR_F(
+				        c, &lf->fields[i],
+				        "this is a V0 prototxt ('layers { layer { ... } }'), which "
+				        "augur does not read; upgrade it with Caffe's "
+				        "upgrade_net_proto_text");
+	if ((rc = check_known(c, lf, legacy ? "layers" : "layer", known, true)) ||
+	    (rc = single(c, lf, "name", &nf)) || (rc = single(c, lf, "type", &tf)))
+		return rc;
+	if (nf && ((rc = get_string(c, nf, &lname)) || (rc = check_name(c, nf, lname))))
+		return rc;
+	bool keep = false;
+	if ((rc = layer_included(c, lf, &keep)) || !keep)
+		return rc;
+	if (!tf)
+		return ERR_F(c, lf, "layer '%s' has no 'type' (augur reads %s)", lname,
+		             augur_prototxt_type_list());
+	const struct type_info *t = NULL;
+	if ((rc = lookup_type(c, tf, lname, &t)))
+		return rc;
+	const field *p = NULL;
+	if (t->param) {
+		if ((rc = single(c, lf, t->param, &p)))
+			return rc;
+		if (p && (rc = want_kind(c, p, AUGUR_PB_MESSAGE, "a message")))
+			return rc;
+	}
+
+	size_t n_bottom = count_of(lf, "bottom"), n_top = count_of(lf, "top");
+	switch (t->kind) {
+	case K_TRAINING:
+		return ERR_V(
+		        c, tf,
+		        "layer '%s' of type '%s' belongs to a training net; augur reads deploy "
+		        "prototxts (give the input with 'input' and 'input_shape' or an Input "
+		        "layer, and drop data, loss and accuracy layers, or mark them "
+		        "include { phase: TRAIN })",
+		        lname, tf->text);
+	case K_INPUT:
+		return input_layer(c, lf, p, lname);
+	case K_SILENCE:
+	case K_SPLIT: {
+		int32_t src = AUGUR_NET_INPUT;
+		for (size_t i = 0; i < lf->len; i++)
+			if (!strcmp(lf->fields[i].name, "bottom") &&
+			    (rc = find_bottom(c, &lf->fields[i], lname, &src)))
+				return rc;
+		if (t->kind == K_SILENCE)
+			return AUGUR_OK;
+		if (n_bottom != 1)
+			return ERR_F(c, lf, "Split layer '%s' needs exactly one bottom, got %zu",
+			             lname, n_bottom);
+		for (size_t i = 0; i < lf->len; i++) {
+			const field *f = &lf->fields[i];
+			const char *top;
+			if (strcmp(f->name, "top"))
+				continue;
+			if ((rc = get_string(c, f, &top)))
+				return rc;
+			if (augur_strmap_put(&c->blobs, top, src))
+				return err_at(c, f->line, f->col, AUGUR_E_NOMEM, "out of memory");
+		}
+		return AUGUR_OK;
+	}
+	case K_LAYER:
+		break;
+	}
+
+	bool multi = t->type == AUGUR_LAYER_ELTWISE || t->type == AUGUR_LAYER_CONCAT;
+	if (n_top == 0)
+		return ERR_F(c, lf, "layer '%s' has no top", lname);
+	if (n_top > 1)
+		return ERR_F(c, lf,
+		             "layer '%s' has %zu tops; augur models one output per layer (Split "
+		             "excepted)",
+		             lname, n_top);
+	if (multi && n_bottom < 2)
+		return ERR_F(c, lf, "%s layer '%s' needs two or more bottoms, got %zu", t->name,
+		             lname, n_bottom);
+	if (!multi && n_bottom != 1)
+		return ERR_F(c, lf, "%s layer '%s' takes exactly one bottom, got %zu", t->name,
+		             lname, n_bottom);
+	if (n_bottom > AUGUR_MAX_INPUTS)
+		return err_at(c, lf->line, lf->col, AUGUR_E_LIMIT,
+		              "too many bottoms (the limit is %u)", AUGUR_MAX_INPUTS);
+
+	/* the name: given, or as the YAML loader would make it up */
+	char *own = nf ? strdup(lname) : fallback_name(c->net, t->type);
+	if (!own)
+		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+	int64_t prev;
+	if (!strcmp(own, "input"))
+		rc = ERR_V(c, nf,
+		           "layer name 'input' is reserved for the network input in augur "
+		           "descriptors; rename the layer");
+	else if (augur_strmap_get(&c->names, own, &prev))
+		rc = nf ? ERR_V(c, nf, "duplicate layer name '%s' (first defined at line %u)", own,
+		                c->net->layers[prev].loc.line)
+		        : ERR_F(c, lf, "layer name '%s' (made up for an unnamed layer) is taken",
+		                own);
+	if (rc) {
+		free(own);
+		return rc;
+	}
+	int32_t *inputs = malloc(n_bottom * sizeof(*inputs));
+	if (!inputs) {
+		free(own);
+		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+	}
+	const field *first_bottom = NULL, *top = NULL;
+	size_t j = 0;
+	for (size_t i = 0; i < lf->len && rc == AUGUR_OK; i++) {
+		const field *f = &lf->fields[i];
+		if (!strcmp(f->name, "bottom")) {
+			first_bottom = first_bottom ? first_bottom : f;
+			rc = find_bottom(c, f, own, &inputs[j++]);
+		} else if (!strcmp(f->name, "top")) {
+			const char *s;
+			top = f;
+			rc = get_string(c, f, &s);
+		}
+	}
+	struct augur_layer *l = NULL;
+	if (rc == AUGUR_OK && !(l = augur_net_append(c->net, own, t->type)))
+		rc = c->net->n_layers >= AUGUR_MAX_LAYERS
+		             ? err_at(c, lf->line, lf->col, AUGUR_E_LIMIT,
+		                      "too many layers (the limit is %u)", AUGUR_MAX_LAYERS)
+		             : err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+	if (rc == AUGUR_OK && augur_layer_set_inputs(l, inputs, (uint32_t)n_bottom))
+		rc = err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+	free(inputs);
+	free(own);
+	if (rc)
+		return rc;
+	size_t index = c->net->n_layers - 1;
+	l->loc = (struct augur_loc){lf->line, lf->col};
+	l->key_loc[AUGUR_KEY_TYPE] = vloc(tf);
+	if (nf)
+		l->key_loc[AUGUR_KEY_NAME] = vloc(nf);
+	l->key_loc[AUGUR_KEY_INPUTS] = vloc(first_bottom);
+	/* the top now names this layer's output: an in-place layer takes over its bottom */
+	if (augur_strmap_put(&c->names, l->name, (int64_t)index) ||
+	    augur_strmap_put(&c->blobs, top->text, (int64_t)index))
+		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+
+	static const field empty = {.name = "", .kind = AUGUR_PB_MESSAGE};
+	const field *params = p ? p : &empty;
+	switch (t->type) {
+	case AUGUR_LAYER_CONV:
+		return conv_params(c, lf, p ? p : &empty, l);
+	case AUGUR_LAYER_POOL:
+		return pool_params(c, lf, params, l);
+	case AUGUR_LAYER_FC:
+		return fc_params(c, lf, params, l);
+	default:
+		return other_params(c, t, params, l);
+	}
+}
+
+static const char *const top_known[] = {"name",   "input", "input_shape",    "input_dim",  "layer",
+                                        "layers", "state", "force_backward", "debug_info", NULL};
+
+static int parse_root(struct ctx *c, const field *root)
+{
+	const field *nf, *first_layer = NULL;
+	int rc;
+	if ((rc = check_known(c, root, "the network", top_known, false)) ||
+	    (rc = single(c, root, "name", &nf)))
+		return rc;
+	if (nf) {
+		const char *name;
+		if ((rc = get_string(c, nf, &name)) || (rc = check_name(c, nf, name)))
+			return rc;
+		if (augur_net_set_name(c->net, name))
+			return err_at(c, nf->line, nf->col, AUGUR_E_NOMEM, "out of memory");
+	}
+	if ((rc = top_level_input(c, root)))
+		return rc;
+	for (size_t i = 0; i < root->len; i++) {
+		const field *f = &root->fields[i];
+		bool legacy = !strcmp(f->name, "layers");
+		if (!legacy && strcmp(f->name, "layer"))
+			continue;
+		if (first_layer && strcmp(first_layer->name, f->name))
+			return ERR_F(
+			        c, f,
+			        "'%s' after '%s' at line %u: a prototxt uses either 'layer' or "
+			        "the legacy 'layers', not both",
+			        f->name, first_layer->name, first_layer->line);
+		first_layer = first_layer ? first_layer : f;
+		if ((rc = one_layer(c, f, legacy)))
+			return rc;
+	}
+	if (!c->input_at)
+		return err_at(c, 1, 1, AUGUR_E_SCHEMA,
+		              "prototxt has no network input (expected 'input' with 'input_shape' "
+		              "or four 'input_dim', or an Input layer)");
+	if (!c->net->n_layers)
+		return err_at(c, 1, 1, AUGUR_E_SCHEMA,
+		              "prototxt has no layers augur can trace (after dropping layers "
+		              "outside the TEST phase)");
+	return AUGUR_OK;
+}
+
+static char *default_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	return strndup(base, strcspn(base, "."));
+}
+
+int augur_prototxt_parse(const char *path, const char *buf, size_t len, struct augur_net **out,
+                         struct augur_diag *diag)
+{
+	*out = NULL;
+	struct augur_pbfield *root = NULL;
+	int rc = augur_pbtext_parse(path, buf, len, &root, diag);
+	if (rc)
+		return rc;
+	char *name = default_name(path);
+	struct ctx c = {.path = path, .diag = diag};
+	c.net = name ? augur_net_new(name, path) : NULL;
+	free(name);
+	if (!c.net)
+		rc = augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0, "out of memory");
+	else
+		rc = parse_root(&c, root);
+	augur_strmap_clear(&c.blobs);
+	augur_strmap_clear(&c.names);
+	augur_pbtext_free(root);
+	if (rc) {
+		augur_net_free(c.net);
+		return rc;
+	}
+	*out = c.net;
+	return AUGUR_OK;
+}

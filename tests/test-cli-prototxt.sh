@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# CLI tests of Caffe prototxt support: "augur inspect x.prototxt" (format told by content,
+# whatever the file is called), "augur convert" to stdout and atomically to a file, the
+# converted YAML giving the same json report, and located errors with exit codes.
+# Needs AUGUR (the binary) and AUGUR_SOURCE_ROOT, as tests/meson.build sets them.
+set -u
+: "${AUGUR:?set AUGUR to the augur binary}" "${AUGUR_SOURCE_ROOT:?set AUGUR_SOURCE_ROOT}"
+data="$AUGUR_SOURCE_ROOT/tests/data"
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); }
+fail() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
+
+# run NAME EXPECTED_RC CMD...: runs CMD, output in $tmp/out and $tmp/err
+run() {
+	local name=$1 want=$2; shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	if [ "$rc" -eq "$want" ]; then ok; else fail "$name: exit $rc, expected $want ($(head -c 300 "$tmp/err"))"; fi
+}
+has() { # NAME FILE TEXT
+	if grep -qF -- "$3" "$2"; then ok; else fail "$1: $(basename "$2") lacks '$3'"; fi
+}
+
+# inspect reads all three prototxts; the published parameter counts appear
+for pair in alexnet:60965224 googlenet:6998552 resnet50:25557096; do
+	net=${pair%%:*} params=${pair#*:}
+	run "inspect $net" 0 "$AUGUR" inspect "$data/$net.prototxt"
+	has "inspect $net" "$tmp/out" "parameters $params"
+	[ -s "$tmp/err" ] && fail "inspect $net wrote to stderr" || ok
+done
+
+# content decides, not the name: a prototxt called .yaml is still a prototxt
+cp "$data/alexnet.prototxt" "$tmp/alexnet-in-disguise.yaml"
+run "sniff" 0 "$AUGUR" inspect --format json "$tmp/alexnet-in-disguise.yaml"
+has "sniff" "$tmp/out" '"params": 60965224'
+
+# convert to stdout: header naming the source, one flow line per layer
+run "convert stdout" 0 "$AUGUR" convert "$data/googlenet.prototxt"
+has "convert stdout" "$tmp/out" "# Converted by augur"
+has "convert stdout" "$tmp/out" "from googlenet.prototxt (Caffe prototxt)."
+has "convert stdout" "$tmp/out" "  - {name: inception_3a/output, type: concat, inputs: [inception_3a/relu_1x1, inception_3a/relu_3x3, inception_3a/relu_5x5, inception_3a/relu_pool_proj]}"
+cp "$tmp/out" "$tmp/stdout.yaml"
+
+# convert -o: same bytes, and the YAML reports exactly what the prototxt does
+for net in alexnet googlenet resnet50; do
+	run "convert -o $net" 0 "$AUGUR" convert "$data/$net.prototxt" -o "$tmp/$net.yaml"
+	[ -s "$tmp/out" ] && fail "convert -o $net wrote to stdout" || ok
+	run "inspect proto $net" 0 "$AUGUR" inspect --format json "$data/$net.prototxt"
+	grep -v '"source"' "$tmp/out" >"$tmp/proto.json"
+	run "inspect yaml $net" 0 "$AUGUR" inspect --format json "$tmp/$net.yaml"
+	grep -v '"source"' "$tmp/out" >"$tmp/yaml.json"
+	if cmp -s "$tmp/proto.json" "$tmp/yaml.json"; then ok; else
+		fail "json of $net.prototxt and its conversion differ"
+		diff "$tmp/proto.json" "$tmp/yaml.json" | head -5 >&2
+	fi
+	run "csv $net" 0 "$AUGUR" inspect --format csv "$data/$net.prototxt"
+	cp "$tmp/out" "$tmp/proto.csv"
+	run "csv yaml $net" 0 "$AUGUR" inspect --format csv "$tmp/$net.yaml"
+	cmp -s "$tmp/out" "$tmp/proto.csv" && ok || fail "csv of $net.prototxt and its conversion differ"
+done
+cmp -s "$tmp/stdout.yaml" "$tmp/googlenet.yaml" && ok || fail "convert stdout and -o differ"
+
+# converting the conversion changes nothing but the header
+run "convert yaml" 0 "$AUGUR" convert "$tmp/resnet50.yaml" -o "$tmp/again.yaml"
+if diff <(grep -v '^#' "$tmp/resnet50.yaml") <(grep -v '^#' "$tmp/again.yaml") >/dev/null; then ok; else fail "YAML -> YAML is not stable"; fi
+
+# errors: located, on stderr, exit 1; nothing written
+printf 'input: "data"\ninput_dim: 1\ninput_dim: 3\ninput_dim: 8\ninput_dim: 8\nlayer {\n  name: "d"\n  type: "Deconvolution"\n  bottom: "data"\n  top: "d"\n}\n' >"$tmp/bad.prototxt"
+run "bad type" 1 "$AUGUR" inspect "$tmp/bad.prototxt"
+has "bad type" "$tmp/err" "$tmp/bad.prototxt:8:9: error: unsupported layer type 'Deconvolution' of layer 'd'"
+echo 'old' >"$tmp/keep.yaml"
+run "bad convert" 1 "$AUGUR" convert "$tmp/bad.prototxt" -o "$tmp/keep.yaml"
+has "bad convert" "$tmp/keep.yaml" "old"
+printf 'input: "data"\ninput_dim: 1\ninput_dim: 3\ninput_dim: 8\ninput_dim: 8\nlayer { name: "c" type: "Convolution" bottom: "data" top: "c"\n  convolution_param { num_output: 4 kernel_size: 11 } }\n' >"$tmp/shape.prototxt"
+run "shape error" 1 "$AUGUR" convert "$tmp/shape.prototxt"
+has "shape error" "$tmp/err" "shape.prototxt:7:50: error: kernel 11x11 of conv layer 'c'"
+printf 'layer {\n  name: "x"\n' >"$tmp/open.prototxt"
+run "unclosed" 1 "$AUGUR" inspect "$tmp/open.prototxt"
+has "unclosed" "$tmp/err" "open.prototxt:1:7: error: 'layer' opened here is never closed"
+
+# usage
+run "convert no args" 2 "$AUGUR" convert
+has "convert no args" "$tmp/err" "augur convert: expects a descriptor"
+run "convert bad option" 2 "$AUGUR" convert --ouput x "$data/alexnet.prototxt"
+has "convert bad option" "$tmp/err" "did you mean '--output'"
+run "convert help" 0 "$AUGUR" convert --help
+has "convert help" "$tmp/out" "usage: augur convert NET [-o FILE]"
+run "convert unwritable" 1 "$AUGUR" convert "$data/alexnet.prototxt" -o "$tmp/no/such/dir/x.yaml"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

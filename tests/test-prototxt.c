@@ -1,0 +1,529 @@
+/* Caffe prototxt reading (prototxt.c over pbtext.c). The hand-written AlexNet (legacy
+ * syntax), GoogLeNet and ResNet-50 deploy files must give the published parameter counts
+ * and, field by field, the same analysis as the shipped YAML descriptors (when present)
+ * and as their own YAML conversion. Bad input is a table {input, status, line, column,
+ * message fragment}; good snippets check Caffe's defaults and the blob -> layer mapping. */
+#include <unistd.h>
+
+#include "analysis.h"
+#include "check.h"
+#include "descriptor.h"
+#include "descwriter.h"
+#include "fileio.h"
+#include "netfile.h"
+#include "pbtext.h"
+#include "prototxt.h"
+
+/* ---- field-by-field comparison of two analyses ---- */
+
+static int compare_failures;
+
+#define SAME(what, x, y)                                                                           \
+	do {                                                                                       \
+		unsigned long long x_ = (unsigned long long)(x), y_ = (unsigned long long)(y);     \
+		if (x_ == y_) {                                                                    \
+			check_passed++;                                                            \
+		} else if (compare_failures++ < 20) {                                              \
+			CHECK_FAIL_("%s: %s differs: %llu vs %llu", label, what, x_, y_);          \
+		} else {                                                                           \
+			check_failed++;                                                            \
+		}                                                                                  \
+	} while (0)
+
+static void same_shape(const char *label, const char *what, const struct augur_shape *x,
+                       const struct augur_shape *y)
+{
+	SAME(what, x->c, y->c);
+	SAME(what, x->h, y->h);
+	SAME(what, x->w, y->w);
+	SAME(what, x->rank, y->rank);
+}
+
+static void same_totals(const char *label, const struct augur_totals *x,
+                        const struct augur_totals *y)
+{
+	SAME("totals.layers", x->layers, y->layers);
+	SAME("totals.params", x->params, y->params);
+	SAME("totals.stats", x->stats, y->stats);
+	SAME("totals.macs", x->macs, y->macs);
+	SAME("totals.flops", x->flops, y->flops);
+	SAME("totals.gemm_calls", x->gemm_calls, y->gemm_calls);
+	SAME("totals.out_bytes", x->out_bytes, y->out_bytes);
+}
+
+/* Everything augur_analyze computes, and each layer's type, must agree. */
+static void compare_analyses(const char *label, const struct augur_net *nx,
+                             const struct augur_analysis *x, const struct augur_net *ny,
+                             const struct augur_analysis *y)
+{
+	compare_failures = 0;
+	SAME("batch", x->batch, y->batch);
+	SAME("layer count", x->n_layers, y->n_layers);
+	same_shape(label, "input", &x->input, &y->input);
+	SAME("input_bytes", x->input_bytes, y->input_bytes);
+	SAME("input_readers", x->input_readers, y->input_readers);
+	size_t n = x->n_layers < y->n_layers ? x->n_layers : y->n_layers;
+	for (size_t i = 0; i < n; i++) {
+		const struct augur_layer_stats *a = &x->layers[i], *b = &y->layers[i];
+		char what[96];
+		snprintf(what, sizeof(what), "layer %zu (%s) type", i, nx->layers[i].name);
+		SAME(what, nx->layers[i].type, ny->layers[i].type);
+		snprintf(what, sizeof(what), "layer %zu (%s)", i, nx->layers[i].name);
+		same_shape(label, what, &a->in, &b->in);
+		same_shape(label, what, &a->out, &b->out);
+		SAME(what, a->params, b->params);
+		SAME(what, a->stats, b->stats);
+		SAME(what, a->macs, b->macs);
+		SAME(what, a->flops, b->flops);
+		SAME(what, a->gemm.n, b->gemm.n);
+		SAME(what, a->gemm.k, b->gemm.k);
+		SAME(what, a->gemm.m, b->gemm.m);
+		SAME(what, a->gemm.count, b->gemm.count);
+		SAME(what, a->out_bytes, b->out_bytes);
+		SAME(what, a->workspace_paper_bytes, b->workspace_paper_bytes);
+		SAME(what, a->workspace_bytes, b->workspace_bytes);
+		SAME(what, a->readers, b->readers);
+		SAME(what, a->last_reader, b->last_reader);
+		SAME(what, a->in_place, b->in_place);
+		SAME(what, a->live_bytes, b->live_bytes);
+	}
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
+		same_totals(label, &x->by_type[t], &y->by_type[t]);
+	same_totals(label, &x->total, &y->total);
+	const struct augur_memory *a = &x->memory, *b = &y->memory;
+	SAME("paper_weights", a->paper_weights, b->paper_weights);
+	SAME("paper_data", a->paper_data, b->paper_data);
+	SAME("paper_workspace", a->paper_workspace, b->paper_workspace);
+	SAME("alloc_params", a->alloc_params, b->alloc_params);
+	SAME("alloc_stats", a->alloc_stats, b->alloc_stats);
+	SAME("alloc_data", a->alloc_data, b->alloc_data);
+	SAME("alloc_workspace", a->alloc_workspace, b->alloc_workspace);
+	SAME("alloc_total", a->alloc_total, b->alloc_total);
+	SAME("min_weights", a->min_weights, b->min_weights);
+	SAME("min_workspace", a->min_workspace, b->min_workspace);
+	SAME("min_data_peak", a->min_data_peak, b->min_data_peak);
+	SAME("min_total", a->min_total, b->min_total);
+	SAME("min_peak_layer", a->min_peak_layer, b->min_peak_layer);
+}
+
+/* ---- loading helpers ---- */
+
+static const char *source_root(void)
+{
+	const char *root = getenv("AUGUR_SOURCE_ROOT");
+	return root && *root ? root : ".";
+}
+
+static struct augur_net *load_file(const char *rel, enum augur_net_format expect)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", source_root(), rel);
+	struct augur_diag diag = {0};
+	struct augur_net *net = NULL;
+	enum augur_net_format format = AUGUR_NET_YAML;
+	if (augur_net_load_format(path, &net, &format, &diag)) {
+		char line[1200];
+		augur_diag_format(&diag, line, sizeof(line));
+		CHECK_FAIL_("cannot load %s: %s", rel, line);
+		return NULL;
+	}
+	CHECK_EQ_INT(format, expect);
+	return net;
+}
+
+static struct augur_analysis *analyze(const struct augur_net *net, uint32_t batch)
+{
+	struct augur_diag diag = {0};
+	struct augur_analysis *a = NULL;
+	if (augur_analyze(net, batch, &a, &diag))
+		CHECK_FAIL_("cannot analyse %s: %u:%u: %s", net->name, diag.line, diag.col,
+		            diag.message);
+	return a;
+}
+
+/* prototxt -> YAML text -> network, through the same entry point files take. */
+static struct augur_net *round_trip(const struct augur_net *net)
+{
+	char *text = NULL;
+	size_t len = 0;
+	CHECK_EQ_INT(augur_descriptor_write(net, &text, &len, "round trip"), AUGUR_OK);
+	if (!text)
+		return NULL;
+	struct augur_diag diag = {0};
+	struct augur_net *back = NULL;
+	enum augur_net_format format = AUGUR_NET_PROTOTXT;
+	if (augur_net_parse("rt.yaml", text, len, &back, &format, &diag))
+		CHECK_FAIL_("converted YAML does not load: %u:%u: %s\n%s", diag.line, diag.col,
+		            diag.message, text);
+	CHECK_EQ_INT(format, AUGUR_NET_YAML);
+	free(text);
+	return back;
+}
+
+struct fixture {
+	const char *prototxt, *yaml;
+	uint64_t params; /* published learned parameters */
+	uint32_t batch;  /* what the file's input says */
+	size_t layers;   /* augur layers after Split/Input/in-place handling */
+	uint64_t out_c;  /* final output */
+};
+
+static const struct fixture fixtures[] = {
+        {"tests/data/alexnet.prototxt", "descriptors/alexnet.yaml", 60965224, 10, 23, 1000},
+        {"tests/data/googlenet.prototxt", "descriptors/googlenet.yaml", 6998552, 10, 142, 1000},
+        {"tests/data/resnet50.prototxt", "descriptors/resnet50.yaml", 25557096, 1, 228, 1000},
+};
+
+static void test_fixture(const struct fixture *f)
+{
+	struct augur_net *net = load_file(f->prototxt, AUGUR_NET_PROTOTXT);
+	if (!net)
+		return;
+	CHECK_EQ_U64(net->batch, f->batch);
+	CHECK_EQ_U64(net->n_layers, f->layers);
+	struct augur_analysis *a = analyze(net, 0), *a1 = analyze(net, 1);
+	if (a && a1) {
+		CHECK_EQ_U64(a->total.params, f->params);
+		CHECK_EQ_U64(a1->total.params, f->params);
+		CHECK_EQ_U64(a->layers[a->n_layers - 1].out.c, f->out_c);
+		CHECK_EQ_U64(a->batch, f->batch);
+	}
+
+	/* round trip: prototxt -> convert -> YAML -> analyse equals prototxt -> analyse */
+	struct augur_net *back = round_trip(net);
+	if (back && a) {
+		CHECK_EQ_U64(back->batch, net->batch);
+		struct augur_analysis *b = analyze(back, 0);
+		if (b)
+			compare_analyses(f->prototxt, net, a, back, b);
+		for (size_t i = 0; i < net->n_layers && i < back->n_layers; i++)
+			CHECK_STR_EQ(back->layers[i].name, net->layers[i].name);
+		augur_analysis_free(b);
+	}
+	augur_net_free(back);
+
+	/* the shipped descriptor, when this tree has it, at batch 1 and at the file's batch */
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", source_root(), f->yaml);
+	if (access(path, R_OK) != 0) {
+		printf("note: %s not present, compared with the published figures only\n", f->yaml);
+	} else {
+		struct augur_net *y = load_file(f->yaml, AUGUR_NET_YAML);
+		for (int pass = 0; y && pass < 2; pass++) {
+			uint32_t batch = pass ? f->batch : 1;
+			struct augur_analysis *pa = analyze(net, batch), *ya = analyze(y, batch);
+			if (pa && ya)
+				compare_analyses(f->yaml, net, pa, y, ya);
+			augur_analysis_free(pa);
+			augur_analysis_free(ya);
+		}
+		augur_net_free(y);
+	}
+	augur_analysis_free(a);
+	augur_analysis_free(a1);
+	augur_net_free(net);
+}
+
+/* ---- good snippets: defaults and blob mapping ---- */
+
+static struct augur_net *parse(const char *text)
+{
+	struct augur_diag diag = {0};
+	struct augur_net *net = NULL;
+	if (augur_prototxt_parse("good.prototxt", text, strlen(text), &net, &diag))
+		CHECK_FAIL_("unexpected error %u:%u: %s", diag.line, diag.col, diag.message);
+	return net;
+}
+
+#define IN8 "input: \"data\"\ninput_dim: 1\ninput_dim: 3\ninput_dim: 8\ninput_dim: 8\n"
+
+static void test_blobs(void)
+{
+	/* in-place ReLU: "c" now names the ReLU; Split tops alias their bottom; Silence and
+	 * TRAIN-only layers vanish; an unnamed layer is named as YAML would */
+	struct augur_net *net = parse(
+	        IN8 "layer { name: 'c' type: 'Convolution' bottom: 'data' top: 'c'\n"
+	            "  convolution_param { num_output: 4 kernel_size: 3 pad: 1 } }\n"
+	            "layer { name: 'r' type: 'ReLU' bottom: 'c' top: 'c' }\n"
+	            "layer { name: 's' type: 'Split' bottom: 'c' top: 's1' top: 's2' }\n"
+	            "layer { name: 'drop' type: 'Dropout' bottom: 's1' top: 's1'\n"
+	            "  include { phase: TRAIN } }\n"
+	            "layer { name: 'a' type: 'Pooling' bottom: 's1' top: 'a'\n"
+	            "  pooling_param { pool: AVE kernel_size: 2 stride: 2 } }\n"
+	            "layer { type: 'Pooling' bottom: 's2' top: 'b'\n"
+	            "  exclude { phase: TRAIN }\n"
+	            "  pooling_param { kernel_h: 2 kernel_w: 2 stride: 2 round_mode: FLOOR } }\n"
+	            "layer { name: 'sil' type: 'Silence' bottom: 'data' }\n"
+	            "layer { name: 'e' type: 'Eltwise' bottom: 'a' bottom: 'b'\n"
+	            "  eltwise_param { operation: PROD } top: 'e' }\n"
+	            "layer { name: 'x' type: 'Concat' bottom: 'e' bottom: 'data' top: 'x'\n"
+	            "  include { phase: TEST stage: 'deploy-only-with-stage' } }\n"
+	            "layer { name: 'sc' type: 'Scale' bottom: 'e' top: 'e' }\n"
+	            "layer { name: 'f' type: 'InnerProduct' bottom: 'e' top: 'f'\n"
+	            "  inner_product_param { num_output: 10 bias_term: false } }\n");
+	if (!net)
+		return;
+	CHECK_EQ_U64(net->n_layers, 7);
+	CHECK_EQ_U64(net->batch, 1);
+	CHECK_EQ_U64(net->input.c, 3);
+	CHECK_STR_EQ(net->name, "good");
+	const struct augur_layer *l = net->layers;
+	CHECK_STR_EQ(l[0].name, "c");
+	CHECK_EQ_INT(l[0].inputs[0], AUGUR_NET_INPUT);
+	CHECK(l[0].bias);
+	CHECK_EQ_U64(l[0].pad.h, 1);
+	CHECK_EQ_INT(l[1].inputs[0], 0);
+	CHECK_STR_EQ(l[2].name, "a");
+	CHECK_EQ_INT(l[2].inputs[0], 1); /* s1 -> c -> the ReLU */
+	CHECK_EQ_INT(l[2].op, AUGUR_POOL_AVG);
+	CHECK(l[2].ceil);
+	CHECK_STR_EQ(l[3].name, "pool_4");
+	CHECK_EQ_INT(l[3].inputs[0], 1);
+	CHECK(!l[3].ceil);
+	CHECK_EQ_U64(l[3].kernel.w, 2);
+	CHECK_EQ_U64(l[4].n_inputs, 2);
+	CHECK_EQ_INT(l[4].inputs[0], 2);
+	CHECK_EQ_INT(l[4].inputs[1], 3);
+	CHECK_EQ_INT(l[4].op, AUGUR_ELTWISE_PROD);
+	CHECK_EQ_INT(l[5].type, AUGUR_LAYER_SCALE);
+	CHECK(!l[5].bias); /* Caffe's Scale has no bias unless bias_term: true */
+	CHECK_EQ_INT(l[6].inputs[0], 5);
+	CHECK(!l[6].bias);
+	augur_net_free(net);
+}
+
+static void test_syntax_variants(void)
+{
+	/* comments, '<>' messages, lists, separators, escapes and joined strings, legacy
+	 * enum types, rank-1 input, PReLU read as relu, leaky ReLU slope */
+	struct augur_net *net = parse("# a comment\nname: \"n\\x41\" 'et'  # trailing\n"
+	                              "input: 'in'; input_shape < dim: [2, 16] >\n"
+	                              "layers { name: \"fc\\\"1\" type: INNER_PRODUCT, bottom: "
+	                              "'in' top: 'f' inner_product_param { num_output: 8 } }\n"
+	                              "layers { name: 'r' type: RELU bottom: 'f' top: 'f'\n"
+	                              "  relu_param { negative_slope: 0.1f } }\n");
+	if (net) {
+		CHECK_STR_EQ(net->name, "nAet");
+		CHECK_EQ_U64(net->input.rank, 1);
+		CHECK_EQ_U64(net->input.c, 16);
+		CHECK_EQ_U64(net->batch, 2);
+		CHECK_STR_EQ(net->layers[0].name, "fc\"1");
+		CHECK_NEAR(net->layers[1].negative_slope, 0.1, 1e-12);
+	}
+	augur_net_free(net);
+	net = parse("layer { name: 'in' type: 'Input' top: 'd'\n"
+	            "  input_param { shape: { dim: 4 dim: 1 dim: 5 dim: 7 } } }\n"
+	            "layer { name: 'p' type: 'PReLU' bottom: 'd' top: 'd' }\n"
+	            "layer { name: 'c' type: 'Convolution' bottom: 'd' top: 'c'\n"
+	            "  convolution_param { num_output: 2 kernel_size: 3 kernel_size: 1\n"
+	            "    pad_h: 1 pad_w: 0 stride: [1, 2] dilation: 1 group: 1 } }\n"
+	            "layer { name: 'g' type: 'Pooling' bottom: 'c' top: 'g'\n"
+	            "  pooling_param { global_pooling: true pool: AVE } }\n"
+	            "layer { name: 'fl' type: 'Flatten' bottom: 'g' top: 'fl' }\n"
+	            "layer { name: 'sm' type: 'Softmax' bottom: 'fl' top: 'sm' }\n");
+	if (net) {
+		CHECK_EQ_U64(net->batch, 4);
+		CHECK_EQ_U64(net->input.h, 5);
+		CHECK_EQ_INT(net->layers[0].type, AUGUR_LAYER_RELU);
+		const struct augur_layer *c = &net->layers[1];
+		CHECK_EQ_U64(c->kernel.h, 3);
+		CHECK_EQ_U64(c->kernel.w, 1);
+		CHECK_EQ_U64(c->pad.h, 1);
+		CHECK_EQ_U64(c->pad.w, 0);
+		CHECK_EQ_U64(c->stride.w, 2);
+		CHECK(net->layers[2].global);
+		struct augur_analysis *a = analyze(net, 0);
+		if (a) {
+			CHECK_EQ_U64(a->layers[1].out.h, 5);
+			CHECK_EQ_U64(a->layers[1].out.w, 4);
+			CHECK_EQ_U64(a->layers[2].out.h, 1);
+			CHECK_EQ_U64(a->layers[3].out.c, 2);
+		}
+		augur_analysis_free(a);
+	}
+	augur_net_free(net);
+}
+
+/* ---- bad input ---- */
+
+struct bad_case {
+	const char *text;
+	int status;
+	unsigned line, col;
+	const char *fragment;
+};
+
+#define L(body) "layer { " body " }\n"
+#define A10     "a { a { a { a { a { a { a { a { a { a { "
+#define CONV(extra)                                                                                \
+	L("name: 'c' type: 'Convolution' bottom: 'data' top: 'c' convolution_param { " extra " }")
+
+static const struct bad_case bad[] = {
+        /* syntax */
+        {IN8 "layer { name: \"oops }\n", AUGUR_E_SYNTAX, 6, 15, "unterminated string"},
+        {IN8 "layer { name: 'c'\n", AUGUR_E_SYNTAX, 6, 7,
+         "'layer' opened here is never closed (expected '}'"},
+        {IN8 "layer { name: 'a' } }\n", AUGUR_E_SYNTAX, 6, 21, "unexpected '}'"},
+        {IN8 "layer name: 'a'\n", AUGUR_E_SYNTAX, 6, 7,
+         "expected ':' or '{' after field 'layer', got 'name'"},
+        {IN8 "layer { name: }\n", AUGUR_E_SYNTAX, 6, 15, "expected a value for 'name', got '}'"},
+        {IN8 "layer { name: 'a\\q' }\n", AUGUR_E_SYNTAX, 6, 17, "unknown escape '\\q'"},
+        {IN8 "layer { name: 'a\\0' }\n", AUGUR_E_SYNTAX, 6, 17, "NUL byte"},
+        {IN8 "layer { @ }\n", AUGUR_E_SYNTAX, 6, 9, "unexpected character '@'"},
+        {IN8 "layer { [ext.x]: 1 }\n", AUGUR_E_SYNTAX, 6, 9, "extension fields"},
+        {"input_dim: [1, 2\n", AUGUR_E_SYNTAX, 1, 12, "'[' opened here is never closed"},
+        {A10 A10 A10 A10 A10 A10 A10 "\n", AUGUR_E_LIMIT, 1, 0,
+         "nesting is too deep (the limit is 64"},
+        /* the network */
+        {"name: 'x'\n", AUGUR_E_SCHEMA, 1, 1, "no network input"},
+        {IN8, AUGUR_E_SCHEMA, 1, 1, "no layers"},
+        {"input: 'data'\ninput_dim: 1\ninput_dim: 3\ninput_dim: 8\nlayer { }\n", AUGUR_E_SCHEMA, 2,
+         12, "expected 4 dimensions (N, C, H, W) or 2 (N, C)"},
+        {"input: 'data'\n" L("type: 'ReLU' bottom: 'data' top: 'r'"), AUGUR_E_SCHEMA, 1, 8,
+         "network input 'data' has no shape"},
+        {IN8 "input: 'label'\n", AUGUR_E_SCHEMA, 6, 8, "second network input 'label'"},
+        {"input: 'data'\ninput_dim: 1\ninput_dim: 3\ninput_dim: 0\ninput_dim: 8\n", AUGUR_E_SCHEMA,
+         4, 12, "'input_dim' must be between 1 and"},
+        {"input: 'data'\ninput_dim: 1\ninput_dim: 3\ninput_dim: 8x\ninput_dim: 8\n", AUGUR_E_SCHEMA,
+         4, 12, "expected an integer for 'input_dim', got '8x'"},
+        {"inputs: 'data'\n", AUGUR_E_SCHEMA, 1, 1,
+         "unknown field 'inputs' in the network (did you mean 'input'?)"},
+        {IN8 "layers { name: 'a' type: RELU bottom: 'data' top: 'a' }\n"
+             "layer { name: 'b' type: 'ReLU' bottom: 'a' top: 'b' }\n",
+         AUGUR_E_SCHEMA, 7, 1, "either 'layer' or the legacy 'layers', not both"},
+        {"layers { layer { name: 'a' } }\n", AUGUR_E_SCHEMA, 1, 10, "V0 prototxt"},
+        /* layer types */
+        {IN8 L("name: 'd' type: 'Deconvolution' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 25,
+         "unsupported layer type 'Deconvolution' of layer 'd' ("},
+        {IN8 L("name: 'd' type: 'Convolutoin' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 25,
+         "did you mean 'Convolution'?"},
+        {IN8 L("name: 'd' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 1,
+         "layer 'd' has no 'type'"},
+        {L("name: 'data' type: 'Data' top: 'data' top: 'label'"), AUGUR_E_SCHEMA, 1, 28,
+         "belongs to a training net; augur reads deploy prototxts"},
+        {IN8 L("name: 'loss' type: 'SoftmaxWithLoss' bottom: 'data' top: 'l'"), AUGUR_E_SCHEMA, 6,
+         28, "training net"},
+        /* blobs */
+        {IN8 L("name: 'r' type: 'ReLU' bottom: 'nope' top: 'r'"), AUGUR_E_SCHEMA, 6, 40,
+         "unknown bottom 'nope' of layer 'r'"},
+        {IN8 L("name: 'r' type: 'ReLU' bottom: 'd2' top: 'r' include { phase: TEST }")
+                 L("name: 'd2' type: 'ReLU' bottom: 'data' top: 'd2'"),
+         AUGUR_E_SCHEMA, 6, 40, "unknown bottom 'd2'"},
+        {IN8 L("name: 'r' type: 'ReLU' bottom: 'data' top: 'a' top: 'b'"), AUGUR_E_SCHEMA, 6, 1,
+         "has 2 tops"},
+        {IN8 L("name: 'r' type: 'ReLU' top: 'a'"), AUGUR_E_SCHEMA, 6, 1,
+         "takes exactly one bottom, got 0"},
+        {IN8 L("name: 'e' type: 'Eltwise' bottom: 'data' top: 'e'"), AUGUR_E_SCHEMA, 6, 1,
+         "needs two or more bottoms"},
+        {IN8 L("name: 'r' type: 'ReLU' bottom: data top: 'r'"), AUGUR_E_SCHEMA, 6, 40,
+         "expected a quoted string for 'bottom', got a name"},
+        {IN8 L("name: 'r' type: 'ReLU' bottom: 'data' top: 'r'")
+                 L("name: 'r' type: 'ReLU' bottom: 'r' top: 's'"),
+         AUGUR_E_SCHEMA, 7, 15, "duplicate layer name 'r' (first defined at line 6)"},
+        {IN8 L("name: 'input' type: 'ReLU' bottom: 'data' top: 'r'"), AUGUR_E_SCHEMA, 6, 15,
+         "reserved"},
+        /* parameters */
+        {IN8 CONV("num_output: 8 kernel_size: 3 kernel_size: 3 kernel_size: 3"), AUGUR_E_SCHEMA, 6,
+         127, "too many values for 'kernel_size'"},
+        {IN8 CONV("num_output: -8 kernel_size: 3"), AUGUR_E_SCHEMA, 6, 95,
+         "'num_output' must be between 1 and"},
+        {IN8 CONV("num_output: 2.5 kernel_size: 3"), AUGUR_E_SCHEMA, 6, 95, "whole number"},
+        {IN8 CONV("num_output: 8 kernal_size: 3"), AUGUR_E_SCHEMA, 6, 97,
+         "unknown field 'kernal_size' in convolution_param (did you mean 'kernel_size'?)"},
+        {IN8 CONV("kernel_size: 3"), AUGUR_E_SCHEMA, 6, 1,
+         "Convolution layer 'c' needs 'num_output' in convolution_param"},
+        {IN8 CONV("num_output: 8 num_output: 9 kernel_size: 3"), AUGUR_E_SCHEMA, 6, 97,
+         "duplicate field 'num_output'"},
+        {IN8 CONV("num_output: 8 kernel_size: 3 kernel_h: 3 kernel_w: 3"), AUGUR_E_SCHEMA, 6, 112,
+         "give either 'kernel_size' or 'kernel_h' and 'kernel_w', not both"},
+        {IN8 CONV("num_output: 8 kernel_h: 3"), AUGUR_E_SCHEMA, 6, 97,
+         "'kernel_h' needs 'kernel_w'"},
+        {IN8 CONV("num_output: 8 kernel_size: 3 bias_term: maybe"), AUGUR_E_SCHEMA, 6, 123,
+         "expected true or false for 'bias_term'"},
+        {IN8 CONV("num_output: 8 kernel_size: 3 axis: 2"), AUGUR_E_SCHEMA, 6, 118,
+         "'axis: 2' is not supported"},
+        {IN8 L("name: 'r' type: 'ReLU' bottom: 'data' top: 'r'")
+                 L("name: 'x' type: 'Concat' bottom: 'data' bottom: 'r' top: 'x'"
+                   " concat_param { axis: 2 }"),
+         AUGUR_E_SCHEMA, 7, 91, "'axis: 2' is not supported (augur concatenates along channels"},
+        {IN8 L("name: 'p' type: 'Pooling' bottom: 'data' top: 'p' pooling_param { pool: MEAN "
+               "kernel_size: 2 }"),
+         AUGUR_E_SCHEMA, 6, 81, "unknown value 'MEAN' for 'pool' (expected MAX, AVE"},
+        {IN8 L("name: 'p' type: 'Pooling' bottom: 'data' top: 'p' pooling_param { pool: MAX }"),
+         AUGUR_E_SCHEMA, 6, 1, "Pooling layer 'p' needs 'kernel_size'"},
+        {IN8 L("name: 'p' type: 'Pooling' bottom: 'data' top: 'p' pooling_param { "
+               "global_pooling: true kernel_size: 2 }"),
+         AUGUR_E_SCHEMA, 6, 109, "global_pooling and a kernel size"},
+        {IN8 L("name: 'r' type: 'ReLU' bottom: 'data' top: 'r' relu_param { negative_slope: "
+               "x1 } include { phase: TEST }"),
+         AUGUR_E_SCHEMA, 6, 85, "expected a number for 'negative_slope'"},
+        {IN8 L("name: 'r' type: 'ReLU' bottom: 'data' top: 'r' include { phase: DEPLOY }"),
+         AUGUR_E_SCHEMA, 6, 73, "unknown value 'DEPLOY' for 'phase' (expected TRAIN, TEST)"},
+        {IN8 L("name: 'r' type: 'ReLU' bottom: 'data' top: 'r' include { phase: TEST } exclude "
+               "{ phase: TRAIN }"),
+         AUGUR_E_SCHEMA, 6, 80, "include rules or exclude rules, not both"},
+        {IN8 L("name: 'r' type: 'ReLU' bottom: 'data' top: 'r' kernel_size: 3"), AUGUR_E_SCHEMA, 6,
+         56, "unknown field 'kernel_size' in layer"},
+        /* shapes are traced afterwards, pointing into the prototxt */
+        {IN8 CONV("num_output: 8 kernel_size: 30"), AUGUR_E_SHAPE, 6, 110,
+         "kernel 30x30 of conv layer 'c' is larger than its padded input"},
+        {IN8 CONV("num_output: 8 kernel_size: 3 group: 2"), AUGUR_E_SHAPE, 6, 119,
+         "groups 2 of conv layer 'c' must divide"},
+};
+
+static void test_bad_inputs(void)
+{
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		const struct bad_case *t = &bad[i];
+		struct augur_diag diag = {0};
+		struct augur_net *net = NULL;
+		struct augur_analysis *a = NULL;
+		int rc = augur_prototxt_parse("t.prototxt", t->text, strlen(t->text), &net, &diag);
+		if (rc == AUGUR_OK)
+			rc = augur_analyze(net, 0, &a, &diag);
+		if (rc != t->status || diag.line != t->line || (t->col && diag.col != t->col) ||
+		    !strstr(diag.message, t->fragment))
+			fprintf(stderr, "case %zu: got status %d at %u:%u: %s\n", i, rc, diag.line,
+			        diag.col, diag.message);
+		CHECK_EQ_INT(rc, t->status);
+		CHECK_EQ_U64(diag.line, t->line);
+		if (t->col)
+			CHECK_EQ_U64(diag.col, t->col);
+		CHECK_CONTAINS(diag.message, t->fragment);
+		CHECK_STR_EQ(diag.path, "t.prototxt");
+		CHECK(rc == AUGUR_E_SHAPE || net == NULL);
+		augur_analysis_free(a);
+		augur_net_free(net);
+	}
+}
+
+static void test_limits(void)
+{
+	/* a string past the bound, and many fields, stay bounded errors */
+	size_t n = AUGUR_PB_MAX_STRING + 1;
+	char *text = malloc(n + 32);
+	if (!text)
+		return;
+	memcpy(text, "name: '", 7);
+	memset(text + 7, 'a', n);
+	memcpy(text + 7 + n, "'\n", 3);
+	struct augur_diag diag = {0};
+	struct augur_net *net = NULL;
+	CHECK_EQ_INT(augur_prototxt_parse("t.prototxt", text, strlen(text), &net, &diag),
+	             AUGUR_E_LIMIT);
+	CHECK_CONTAINS(diag.message, "string is too long");
+	CHECK_EQ_U64(diag.line, 1);
+	CHECK_EQ_U64(diag.col, 7);
+	free(text);
+}
+
+int main(void)
+{
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(*fixtures); i++)
+		test_fixture(&fixtures[i]);
+	test_blobs();
+	test_syntax_variants();
+	test_bad_inputs();
+	test_limits();
+	return check_finish();
+}
