@@ -83,6 +83,26 @@ const struct augur_command augur_commands[] = {
          "\n"
          "options:\n"
          "  -o, --output FILE   write FILE (atomically: all or nothing) instead of stdout\n"},
+        {"whatif", cmd_whatif,
+         "change layers on paper and see time and memory move (before/after, or sweeps)",
+         "augur whatif NET --device D (--set LAYER.KEY=V ... | --sweep KEY=V1,V2,... [--sweep ...]) "
+         "[--unit U] [--batch N] [--format table|json|csv]",
+         "options:\n"
+         "  --set A=V      edit the descriptor: LAYER.KEY=VALUE (fc6.outputs=2048,\n"
+         "                 conv1.kernel=[5,5]), input=[C,H,W] or batch=N; repeatable\n"
+         "  --sweep K=V,.. one row per value (input=224,320 for square inputs); two sweeps\n"
+         "                 give the cross product; applied after every --set\n"
+         "  --device D, --unit U, --batch N, --format FMT: as for estimate\n"
+         "\n"
+         "Without --sweep, prints before / after / change of parameters, MACs, time and\n"
+         "memory per unit and the memory views, and the layers whose time moved most.\n"
+         "A change that makes the network invalid is reported naming the option.\n"},
+        {"check", cmd_check, "test a network against time and memory budgets (exit 0 = all hold)",
+         "augur check NET --device D --budget time=100ms [--budget memory=1GiB] [--unit U] "
+         "[--set A=V ...] [--batch N]",
+         "Budgets: time=VALUE in ms or s; memory=VALUE in MiB, GiB, MB, GB, KiB, KB or B.\n"
+         "Each budget is checked on each unit (--unit narrows), printed with its margin.\n"
+         "Exit status: 0 every budget holds, 1 one does not (or an error), 2 bad usage.\n"},
         {"help", cmd_help, "show the commands, or one command's options", "augur help [COMMAND]",
          NULL},
         {NULL, NULL, NULL, NULL, NULL},

@@ -9,6 +9,7 @@
 #include "augur-config.h"
 #include "cli.h"
 #include "estimate.h"
+#include "evaluate.h"
 #include "netfile.h"
 #include "profile.h"
 
@@ -284,24 +285,6 @@ static void print_csv(const struct run *r)
 	}
 }
 
-/* Picks the units asked for; an absent unit is an error naming the ones the profile has. */
-static int pick_units(const struct augur_profile *p, const char *unit, const char *path,
-                      const struct augur_unit **units, size_t *n, struct augur_diag *diag)
-{
-	*n = 0;
-	bool all = !strcmp(unit, "all");
-	if ((all || !strcmp(unit, "cpu")) && p->cpu)
-		units[(*n)++] = p->cpu;
-	if ((all || !strcmp(unit, "gpu")) && p->gpu)
-		units[(*n)++] = p->gpu;
-	if (*n)
-		return AUGUR_OK;
-	const char *has = p->cpu && p->gpu ? "cpu, gpu" : p->cpu ? "cpu" : p->gpu ? "gpu" : "none";
-	return augur_diag_set(diag, AUGUR_E_USAGE, path, 0, 0,
-	                      "profile '%s' has no %s unit (it has: %s)", p->name,
-	                      all ? "processing" : unit, has);
-}
-
 int cmd_estimate(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -345,8 +328,8 @@ int cmd_estimate(int argc, char **argv)
 		return cli_usage_error("estimate", "expects one descriptor (usage: %s)",
 		                       augur_command_find("estimate")->usage);
 	if (!device)
-		return cli_usage_error("estimate", "needs --device (a profile name or path; see "
-		                                   "'augur profile list')");
+		return cli_usage_error("estimate", "needs --device (a profile name from profiles/, "
+		                                   "e.g. tx1, or a path)");
 	struct augur_diag diag = {0};
 	struct augur_net *net = NULL;
 	struct augur_analysis *a = NULL;
@@ -357,7 +340,7 @@ int cmd_estimate(int argc, char **argv)
 	const struct augur_unit *units[2];
 	if (augur_profile_find(device, path, sizeof(path), &diag) ||
 	    augur_profile_load(path, &p, &diag) ||
-	    pick_units(p, unit, path, units, &r.n_units, &diag) ||
+	    eval_units(p, unit, path, units, &r.n_units, &diag) ||
 	    augur_net_load(argv[optind], &net, &diag) ||
 	    augur_analyze(net, (uint32_t)batch, &a, &diag)) {
 		rc = cli_report(&diag);

@@ -20,11 +20,13 @@ struct augur_command {
 
 int cmd_estimate(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_whatif(int argc, char **argv);
 
 /* The table, NULL-terminated; defined in augur.c. */
 extern const struct augur_command augur_commands[];

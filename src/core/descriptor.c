@@ -603,6 +603,10 @@ int augur_descriptor_set(struct augur_net *net, const char *assignment, struct a
 				                    augur_key_name(key));
 			if (rc == AUGUR_OK)
 				rc = apply_key(&c, l, key, v);
+			/* the value's position is in the argument, not the file: shape errors
+			 * found later point at the layer's entry instead */
+			if (rc == AUGUR_OK)
+				l->key_loc[key] = (struct augur_loc){0, 0};
 		}
 	}
 	if (rc && diag) /* drop the 1:1 position that parsing the value alone produced */

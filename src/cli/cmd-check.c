@@ -1,0 +1,124 @@
+/* augur check: does a network meet its time and memory budgets on a device? Exit 0 when
+ * every budget holds on every unit checked, 1 otherwise: for scripts and architecture
+ * search loops. */
+#include <stdio.h>
+#include <string.h>
+
+#include "budget.h"
+#include "cli.h"
+#include "descriptor.h"
+#include "evaluate.h"
+#include "netfile.h"
+
+#define MAX_BUDGETS 16
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"device", required_argument, NULL, 'd'}, {"unit", required_argument, NULL, 'u'},
+	        {"budget", required_argument, NULL, 'B'}, {"batch", required_argument, NULL, 'b'},
+	        {"set", required_argument, NULL, 's'},    {NULL, 0, NULL, 0},
+	};
+	const char *device = NULL, *unit = "all";
+	struct augur_budget budgets[MAX_BUDGETS];
+	const char *sets[64];
+	size_t n_budgets = 0, n_sets = 0;
+	uint64_t batch = 0;
+	struct augur_diag diag = {0};
+	int c;
+	while ((c = cli_getopt(argc, argv, "d:u:B:b:s:", opts)) != -1) {
+		switch (c) {
+		case 'd':
+			device = optarg;
+			break;
+		case 'u':
+			if (strcmp(optarg, "cpu") && strcmp(optarg, "gpu") && strcmp(optarg, "all"))
+				return cli_usage_error(
+				        "check", "unknown unit '%s' (expected cpu, gpu or all)",
+				        optarg);
+			unit = optarg;
+			break;
+		case 'B':
+			if (n_budgets == MAX_BUDGETS)
+				return cli_usage_error("check", "at most %d budgets", MAX_BUDGETS);
+			if (augur_budget_parse(optarg, &budgets[n_budgets], &diag)) {
+				fprintf(stderr, "augur check: %s: %s\n", diag.path, diag.message);
+				return CLI_USAGE;
+			}
+			n_budgets++;
+			break;
+		case 'b':
+			if (cli_parse_uint("check", "--batch", optarg, AUGUR_MAX_BATCH, &batch))
+				return CLI_USAGE;
+			break;
+		case 's':
+			if (n_sets == 64)
+				return cli_usage_error("check", "at most 64 --set");
+			sets[n_sets++] = optarg;
+			break;
+		default:
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("check", "expects one descriptor (usage: %s)",
+		                       augur_command_find("check")->usage);
+	if (!device)
+		return cli_usage_error("check", "needs --device (a profile name or path)");
+	if (!n_budgets)
+		return cli_usage_error("check", "needs at least one --budget, e.g. "
+		                                "--budget time=100ms --budget memory=1GiB");
+	char path[4096];
+	struct augur_profile *p = NULL;
+	struct augur_net *net = NULL;
+	struct evaluation ev = {0};
+	const struct augur_unit *units[2];
+	size_t n_units = 0;
+	int rc = CLI_OK;
+	if (eval_load_profile(device, path, sizeof(path), &p, &diag) ||
+	    eval_units(p, unit, path, units, &n_units, &diag) ||
+	    augur_net_load(argv[optind], &net, &diag)) {
+		rc = cli_report(&diag);
+		goto out;
+	}
+	for (size_t i = 0; i < n_sets; i++)
+		if (augur_descriptor_set(net, sets[i], &diag)) {
+			rc = cli_report(&diag);
+			goto out;
+		}
+	if (eval_run(net, (uint32_t)batch, p, units, n_units, &ev, &diag)) {
+		rc = cli_report(&diag);
+		goto out;
+	}
+	bool all_ok = true;
+	for (size_t u = 0; u < ev.n_units; u++) {
+		const struct augur_unit_estimate *e = &ev.est[u];
+		for (size_t b = 0; b < n_budgets; b++) {
+			const struct augur_budget *bg = &budgets[b];
+			bool time = bg->kind == AUGUR_BUDGET_TIME;
+			double value = time ? e->total_ms : (double)e->memory_bytes;
+			bool ok = value <= bg->limit;
+			all_ok &= ok;
+			double margin = bg->limit - value;
+			if (time)
+				printf("%-4s %s time %.1f ms, budget %s: %s by %.1f ms\n",
+				       ok ? "ok" : "FAIL", augur_unit_kind_name(e->unit->kind),
+				       value, bg->text, ok ? "under" : "over",
+				       ok ? margin : -margin);
+			else
+				printf("%-4s %s memory %.1f MiB, budget %s: %s by %.1f MiB\n",
+				       ok ? "ok" : "FAIL", augur_unit_kind_name(e->unit->kind),
+				       cli_mib((uint64_t)value), bg->text, ok ? "under" : "over",
+				       (ok ? margin : -margin) / 1048576.0);
+		}
+	}
+	if (ev.n_units && ev.est[0].layers_uncosted)
+		printf("note: times are GEMM sums; %u layers are not costed by this profile\n",
+		       ev.est[0].layers_uncosted);
+	rc = all_ok ? CLI_OK : CLI_FAIL;
+out:
+	eval_clear(&ev);
+	augur_net_free(net);
+	augur_profile_free(p);
+	return rc;
+}

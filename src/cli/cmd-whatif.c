@@ -1,0 +1,410 @@
+/* augur whatif: change a network on paper and see time and memory move. --set edits the
+ * descriptor (re-traced from the edit on, so fc6's k follows conv5_3's filters); --sweep
+ * evaluates one row per value (two sweeps: the cross product), like the very-deep-CNNs
+ * seed's Table 1 of fc sizes on a TK1. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "augur-config.h"
+#include "cli.h"
+#include "descriptor.h"
+#include "evaluate.h"
+#include "netfile.h"
+
+#define MAX_SETS   64
+#define MAX_VALUES 256
+
+struct sweep {
+	const char *spec; /* as given */
+	char target[256]; /* "fc6.outputs", "input", "batch" */
+	size_t n;
+	char *values[MAX_VALUES];
+};
+
+/* Splits "key=v1,v2,[3,5],v4" at top-level commas. */
+static int parse_sweep(const char *spec, struct sweep *s)
+{
+	s->spec = spec;
+	s->n = 0;
+	const char *eq = strchr(spec, '=');
+	if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof(s->target))
+		return cli_usage_error("whatif", "--sweep expects KEY=V1,V2,... (got '%s')", spec);
+	memcpy(s->target, spec, (size_t)(eq - spec));
+	s->target[eq - spec] = '\0';
+	const char *p = eq + 1;
+	while (*p) {
+		int depth = 0;
+		const char *q = p;
+		for (; *q && (depth || *q != ','); q++)
+			depth += (*q == '[') - (*q == ']');
+		if (q == p || s->n == MAX_VALUES)
+			return cli_usage_error("whatif",
+			                       "--sweep '%s': empty value or more than %d", spec,
+			                       MAX_VALUES);
+		s->values[s->n] = strndup(p, (size_t)(q - p));
+		if (!s->values[s->n])
+			return CLI_FAIL;
+		s->n++;
+		p = *q ? q + 1 : q;
+	}
+	if (!s->n)
+		return cli_usage_error("whatif", "--sweep '%s' has no values", spec);
+	return 0;
+}
+
+static void sweep_free(struct sweep *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->values[i]);
+	s->n = 0;
+}
+
+/* Applies one sweep value: "input=448" on a square input means [C, 448, 448]. */
+static int apply_value(struct augur_net *net, const struct sweep *s, size_t i,
+                       struct augur_diag *diag)
+{
+	char assignment[512];
+	const char *v = s->values[i];
+	if (!strcmp(s->target, "input") && v[0] != '[' && net->input.rank == 3)
+		snprintf(assignment, sizeof(assignment), "input=[%llu,%s,%s]",
+		         (unsigned long long)net->input.c, v, v);
+	else
+		snprintf(assignment, sizeof(assignment), "%s=%s", s->target, v);
+	int rc = augur_descriptor_set(net, assignment, diag);
+	if (rc)
+		snprintf(diag->path, sizeof(diag->path), "--sweep %s", s->spec);
+	return rc;
+}
+
+/* Evaluates a variant; a variant that no longer traces names the option that broke it. */
+static int evaluate_variant(const struct augur_net *net, uint32_t batch,
+                            const struct augur_profile *p, const struct augur_unit *const *units,
+                            size_t n_units, const char *what, struct evaluation *ev,
+                            struct augur_diag *diag)
+{
+	int rc = eval_run(net, batch, p, units, n_units, ev, diag);
+	if (rc && what) {
+		char msg[AUGUR_DIAG_MSG_MAX + AUGUR_DIAG_PATH_MAX + 32];
+		snprintf(msg, sizeof(msg), "%s (in %s:%u)", diag->message, diag->path, diag->line);
+		/* keep the message's start: the cause comes first */
+		msg[AUGUR_DIAG_MSG_MAX - 1] = '\0';
+		memcpy(diag->message, msg, sizeof(diag->message));
+		snprintf(diag->path, sizeof(diag->path), "%s", what);
+		diag->line = diag->col = 0;
+	}
+	return rc;
+}
+
+static double pct(double before, double after)
+{
+	return before ? 100.0 * (after - before) / before : 0.0;
+}
+
+static void compare_row(const char *label, double before, double after, const char *fmt)
+{
+	char b[32], a[32];
+	snprintf(b, sizeof(b), fmt, before);
+	snprintf(a, sizeof(a), fmt, after);
+	printf("  %-30s %14s %14s %+9.1f%%\n", label, b, a, pct(before, after));
+}
+
+static void print_before_after(const struct augur_net *net, const struct augur_profile *p,
+                               const struct evaluation *b, const struct evaluation *a)
+{
+	printf("%s on %s\n\n  %-30s %14s %14s %10s\n", net->name, p->name, "", "before", "after",
+	       "change");
+	compare_row("parameters", (double)b->a->total.params, (double)a->a->total.params, "%.0f");
+	compare_row("MACs", (double)b->a->total.macs, (double)a->a->total.macs, "%.0f");
+	for (size_t u = 0; u < b->n_units; u++) {
+		char label[64];
+		const char *un = augur_unit_kind_name(b->est[u].unit->kind);
+		snprintf(label, sizeof(label), "%s forward time (ms)", un);
+		compare_row(label, b->est[u].total_ms, a->est[u].total_ms, "%.2f");
+		snprintf(label, sizeof(label), "%s memory needed (MiB)", un);
+		compare_row(label, cli_mib(b->est[u].memory_bytes), cli_mib(a->est[u].memory_bytes),
+		            "%.1f");
+	}
+	const struct augur_memory *mb = &b->a->memory, *ma = &a->a->memory;
+	compare_row("paper view: weights (MiB)", cli_mib(mb->paper_weights),
+	            cli_mib(ma->paper_weights), "%.2f");
+	compare_row("paper view: data (MiB)", cli_mib(mb->paper_data), cli_mib(ma->paper_data),
+	            "%.2f");
+	compare_row("paper view: workspace (MiB)", cli_mib(mb->paper_workspace),
+	            cli_mib(ma->paper_workspace), "%.2f");
+	compare_row("allocated view: total (MiB)", cli_mib(mb->alloc_total),
+	            cli_mib(ma->alloc_total), "%.2f");
+	compare_row("minimal view: total (MiB)", cli_mib(mb->min_total), cli_mib(ma->min_total),
+	            "%.2f");
+	for (size_t u = 0; u < b->n_units; u++)
+		if (b->est[u].fits != a->est[u].fits)
+			printf("\n%s: the network %s fits in %.0f MiB\n",
+			       augur_unit_kind_name(b->est[u].unit->kind),
+			       a->est[u].fits ? "now" : "no longer",
+			       cli_mib(a->est[u].capacity_bytes));
+	/* the layers whose predicted time moved most, on the first unit */
+	const struct augur_unit_estimate *eb = &b->est[0], *ea = &a->est[0];
+	size_t order[5] = {0};
+	size_t n = 0;
+	for (size_t i = 0; i < eb->n_layers; i++) {
+		double d = ea->layers[i].time_ms - eb->layers[i].time_ms;
+		if (d == 0)
+			continue;
+		size_t at = n < 5 ? n++ : 5;
+		for (; at > 0; at--) {
+			size_t j = order[at - 1];
+			double dj = ea->layers[j].time_ms - eb->layers[j].time_ms;
+			if ((d < 0 ? -d : d) <= (dj < 0 ? -dj : dj))
+				break;
+			if (at < 5)
+				order[at] = j;
+		}
+		if (at < 5)
+			order[at] = i;
+	}
+	if (!n)
+		return;
+	printf("\nlayers whose %s time moved most:\n", augur_unit_kind_name(eb->unit->kind));
+	for (size_t k = 0; k < n; k++) {
+		size_t i = order[k];
+		printf("  %-24s %-8s %10.3f -> %10.3f ms (%+.3f)\n", net->layers[i].name,
+		       augur_layer_type_name(net->layers[i].type), eb->layers[i].time_ms,
+		       ea->layers[i].time_ms, ea->layers[i].time_ms - eb->layers[i].time_ms);
+	}
+}
+
+struct row_ctx {
+	enum cli_format format;
+	const struct sweep *sweeps;
+	size_t n_sweeps;
+	bool first;
+};
+
+static void print_row(struct row_ctx *rc, const size_t *idx, const struct evaluation *ev)
+{
+	if (rc->format == CLI_JSON) {
+		printf("%s    {", rc->first ? "" : ",\n");
+		for (size_t s = 0; s < rc->n_sweeps; s++) {
+			printf("\"%s\": ", rc->sweeps[s].target);
+			cli_json_string(stdout, rc->sweeps[s].values[idx[s]]);
+			printf(", ");
+		}
+		printf("\"params\": %llu, \"macs\": %llu, \"units\": [",
+		       (unsigned long long)ev->a->total.params,
+		       (unsigned long long)ev->a->total.macs);
+		for (size_t u = 0; u < ev->n_units; u++)
+			printf("%s{\"unit\": \"%s\", \"time_ms\": %.6g, \"memory_bytes\": %llu, "
+			       "\"fits\": %s}",
+			       u ? ", " : "", augur_unit_kind_name(ev->est[u].unit->kind),
+			       ev->est[u].total_ms, (unsigned long long)ev->est[u].memory_bytes,
+			       ev->est[u].fits ? "true" : "false");
+		printf("]}");
+	} else if (rc->format == CLI_CSV) {
+		for (size_t s = 0; s < rc->n_sweeps; s++) {
+			cli_csv_field(stdout, rc->sweeps[s].values[idx[s]]);
+			printf(",");
+		}
+		printf("%llu,%llu", (unsigned long long)ev->a->total.params,
+		       (unsigned long long)ev->a->total.macs);
+		for (size_t u = 0; u < ev->n_units; u++)
+			printf(",%.6g,%llu,%d", ev->est[u].total_ms,
+			       (unsigned long long)ev->est[u].memory_bytes, ev->est[u].fits);
+		printf("\n");
+	} else {
+		for (size_t s = 0; s < rc->n_sweeps; s++)
+			printf("%-16s ", rc->sweeps[s].values[idx[s]]);
+		char params[32], macs[32];
+		cli_count(params, sizeof(params), ev->a->total.params);
+		cli_count(macs, sizeof(macs), ev->a->total.macs);
+		printf("%9s %9s", params, macs);
+		for (size_t u = 0; u < ev->n_units; u++)
+			printf(" %12.1f %10.1f %-4s", ev->est[u].total_ms,
+			       cli_mib(ev->est[u].memory_bytes), ev->est[u].fits ? "yes" : "NO");
+		printf("\n");
+	}
+	rc->first = false;
+}
+
+static void print_header(const struct row_ctx *rc, const struct augur_net *net,
+                         const struct augur_profile *p, const struct evaluation *ev)
+{
+	if (rc->format == CLI_JSON) {
+		printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
+		cli_json_string(stdout, net->name);
+		printf(",\n  \"device\": ");
+		cli_json_string(stdout, p->name);
+		printf(",\n  \"rows\": [\n");
+		return;
+	}
+	if (rc->format == CLI_CSV) {
+		for (size_t s = 0; s < rc->n_sweeps; s++) {
+			cli_csv_field(stdout, rc->sweeps[s].target);
+			printf(",");
+		}
+		printf("params,macs");
+		for (size_t u = 0; u < ev->n_units; u++) {
+			const char *un = augur_unit_kind_name(ev->est[u].unit->kind);
+			printf(",%s_time_ms,%s_memory_bytes,%s_fits", un, un, un);
+		}
+		printf("\n");
+		return;
+	}
+	printf("%s on %s\n\n", net->name, p->name);
+	for (size_t s = 0; s < rc->n_sweeps; s++)
+		printf("%-16s ", rc->sweeps[s].target);
+	printf("%9s %9s", "params", "MACs");
+	for (size_t u = 0; u < ev->n_units; u++) {
+		const char *un = augur_unit_kind_name(ev->est[u].unit->kind);
+		char t[32], m[32];
+		snprintf(t, sizeof(t), "%s ms", un);
+		snprintf(m, sizeof(m), "%s MiB", un);
+		printf(" %12s %10s %-4s", t, m, "fits");
+	}
+	printf("\n");
+}
+
+int cmd_whatif(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"device", required_argument, NULL, 'd'},
+	        {"unit", required_argument, NULL, 'u'},
+	        {"set", required_argument, NULL, 's'},
+	        {"sweep", required_argument, NULL, 'S'},
+	        {"batch", required_argument, NULL, 'b'},
+	        {"format", required_argument, NULL, 'f'},
+	        {NULL, 0, NULL, 0},
+	};
+	const char *device = NULL, *unit = "all";
+	const char *sets[MAX_SETS];
+	size_t n_sets = 0, n_sweeps = 0;
+	struct sweep sweeps[2] = {{0}};
+	uint64_t batch = 0;
+	enum cli_format format = CLI_TABLE;
+	int rc = CLI_OK, c;
+	while ((c = cli_getopt(argc, argv, "d:u:s:S:b:f:", opts)) != -1) {
+		switch (c) {
+		case 'd':
+			device = optarg;
+			break;
+		case 'u':
+			if (strcmp(optarg, "cpu") && strcmp(optarg, "gpu") &&
+			    strcmp(optarg, "all")) {
+				rc = cli_usage_error("whatif",
+				                     "unknown unit '%s' (expected cpu, gpu or all)",
+				                     optarg);
+				goto out_sweeps;
+			}
+			unit = optarg;
+			break;
+		case 's':
+			if (n_sets == MAX_SETS) {
+				rc = cli_usage_error("whatif", "at most %d --set", MAX_SETS);
+				goto out_sweeps;
+			}
+			sets[n_sets++] = optarg;
+			break;
+		case 'S':
+			if (n_sweeps == 2) {
+				rc = cli_usage_error("whatif", "at most two --sweep");
+				goto out_sweeps;
+			}
+			if ((rc = parse_sweep(optarg, &sweeps[n_sweeps++])))
+				goto out_sweeps;
+			break;
+		case 'b':
+			if (cli_parse_uint("whatif", "--batch", optarg, AUGUR_MAX_BATCH, &batch)) {
+				rc = CLI_USAGE;
+				goto out_sweeps;
+			}
+			break;
+		case 'f':
+			if (cli_parse_format("whatif", optarg, &format)) {
+				rc = CLI_USAGE;
+				goto out_sweeps;
+			}
+			break;
+		default:
+			rc = CLI_USAGE;
+			goto out_sweeps;
+		}
+	}
+	if (optind != argc - 1 || !device || (!n_sets && !n_sweeps)) {
+		rc = cli_usage_error("whatif",
+		                     "expects one descriptor, --device and at least one "
+		                     "--set or --sweep (usage: %s)",
+		                     augur_command_find("whatif")->usage);
+		goto out_sweeps;
+	}
+	struct augur_diag diag = {0};
+	char path[4096];
+	struct augur_profile *p = NULL;
+	struct augur_net *base = NULL, *changed = NULL;
+	struct evaluation before = {0}, after = {0};
+	const struct augur_unit *units[2];
+	size_t n_units = 0;
+	if (eval_load_profile(device, path, sizeof(path), &p, &diag) ||
+	    eval_units(p, unit, path, units, &n_units, &diag) ||
+	    augur_net_load(argv[optind], &base, &diag) ||
+	    evaluate_variant(base, (uint32_t)batch, p, units, n_units, NULL, &before, &diag)) {
+		rc = cli_report(&diag);
+		goto out;
+	}
+	if (!(changed = augur_net_clone(base))) {
+		rc = CLI_FAIL;
+		goto out;
+	}
+	for (size_t i = 0; i < n_sets; i++)
+		if (augur_descriptor_set(changed, sets[i], &diag)) {
+			rc = cli_report(&diag);
+			goto out;
+		}
+	if (!n_sweeps) {
+		char what[AUGUR_DIAG_PATH_MAX];
+		snprintf(what, sizeof(what), "--set %s%s", sets[0], n_sets > 1 ? " ..." : "");
+		if (evaluate_variant(changed, (uint32_t)batch, p, units, n_units, what, &after,
+		                     &diag)) {
+			rc = cli_report(&diag);
+			goto out;
+		}
+		print_before_after(base, p, &before, &after);
+		goto out;
+	}
+	struct row_ctx ctx = {format, sweeps, n_sweeps, true};
+	print_header(&ctx, base, p, &before);
+	size_t n1 = sweeps[0].n, n2 = n_sweeps > 1 ? sweeps[1].n : 1;
+	for (size_t i = 0; i < n1 && rc == CLI_OK; i++) {
+		for (size_t j = 0; j < n2 && rc == CLI_OK; j++) {
+			size_t idx[2] = {i, j};
+			struct augur_net *v = augur_net_clone(changed);
+			struct evaluation ev = {0};
+			if (!v) {
+				rc = CLI_FAIL;
+				break;
+			}
+			bool bad = apply_value(v, &sweeps[0], i, &diag) ||
+			           (n_sweeps > 1 && apply_value(v, &sweeps[1], j, &diag));
+			char what[AUGUR_DIAG_PATH_MAX];
+			snprintf(what, sizeof(what), "--sweep %s (value %s)", sweeps[0].spec,
+			         sweeps[0].values[i]);
+			if (bad || evaluate_variant(v, (uint32_t)batch, p, units, n_units, what,
+			                            &ev, &diag))
+				rc = cli_report(&diag);
+			else
+				print_row(&ctx, idx, &ev);
+			eval_clear(&ev);
+			augur_net_free(v);
+		}
+	}
+	if (format == CLI_JSON)
+		printf("\n  ]\n}\n");
+out:
+	eval_clear(&before);
+	eval_clear(&after);
+	augur_net_free(base);
+	augur_net_free(changed);
+	augur_profile_free(p);
+out_sweeps:
+	for (size_t s = 0; s < 2; s++)
+		sweep_free(&sweeps[s]);
+	return rc;
+}

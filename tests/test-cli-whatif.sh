@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# CLI tests of estimate, whatif and check on shipped descriptors and profiles: known deltas
+# (halving VGG16's fc6), batch scaling, a sweep row equal to the estimate of an edited
+# descriptor, budget exit codes, and one clear error for each bad --set.
+set -u
+cd "$AUGUR_SOURCE_ROOT"
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+expect() {
+	local want=$1; shift
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	local got=$?
+	out=$(cat "$tmp/out") err=$(cat "$tmp/err")
+	if [ "$got" -eq "$want" ]; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "FAIL: '$*' exited $got, expected $want"; echo "$err" | head -5
+	fi
+}
+has() {
+	if printf '%s' "$1" | grep -qF -- "$2"; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "FAIL: $3: no '$2' in:"; printf '%s\n' "$1" | head -8
+	fi
+}
+py() { # assertion in python over JSON files; counts as one check
+	if /usr/bin/env python3 -c "$1" "${@:2}"; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "FAIL: python check: $1"
+	fi
+}
+
+# estimate: the README's main command
+expect 0 "$AUGUR" estimate descriptors/vgg19.yaml --device tx1
+has "$out" "vgg19 on tx1" "estimate header"
+has "$out" "cpu: fits in 4096 MiB" "cpu verdict"
+has "$out" "gpu: fits in 4096 MiB" "gpu verdict"
+expect 0 "$AUGUR" estimate descriptors/vgg19.yaml --device tx1 --format json
+printf '%s' "$out" >"$tmp/e.json"
+# VGG16 on TX1 measured 2.8 s (CPU) and 0.18 s (GPU); VGG19 has ~27% more conv work
+py 'import json,sys; d=json.load(open(sys.argv[1])); t={u["unit"]:u["time"]["total_ms"] for u in d["units"]}; assert 2000<t["cpu"]<4500 and 120<t["gpu"]<400, t' "$tmp/e.json"
+py 'import json,sys; d=json.load(open(sys.argv[1])); u=d["units"][0]; assert abs(sum(l["time_ms"] for l in u["layers"])-u["time"]["total_ms"])<1e-6*u["time"]["total_ms"]' "$tmp/e.json"
+expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device tk1 --layers --unit gpu
+has "$out" "per layer" "--layers table"
+expect 1 "$AUGUR" estimate descriptors/alexnet.yaml --device nosuchboard
+has "$err" "nosuchboard" "unknown device named"
+has "$err" "tx1" "unknown device lists the available ones"
+expect 2 "$AUGUR" estimate descriptors/alexnet.yaml
+has "$err" "needs --device" "estimate without --device"
+expect 2 "$AUGUR" estimate descriptors/alexnet.yaml --device tx1 --unit tpu
+printf 'input: [3, 8, 8]\nlayers:\n  - {name: c, type: conv, filters: 4, kernel: 9}\n' >"$tmp/bad.yaml"
+expect 1 "$AUGUR" estimate "$tmp/bad.yaml" --device tx1
+has "$err" "bad.yaml:3:47: error: kernel 9x9 of conv layer 'c' is larger" "descriptor error in estimate"
+
+# whatif: halving VGG16's fc6 removes exactly 2048*25088 + 2048 (fc6) + 2048*4096 (fc7's k)
+expect 0 "$AUGUR" whatif descriptors/vgg16.yaml --device tx1 --set fc6.outputs=2048
+has "$out" "138357544" "params before"
+has "$out" "$((138357544 - 2048 * 25088 - 2048 - 2048 * 4096))" "params after halving fc6"
+has "$out" "fc6" "fc6 moved most"
+# a sweep row equals the estimate of the edited descriptor
+expect 0 "$AUGUR" whatif descriptors/vgg16.yaml --device tx1 --sweep fc6.outputs=4096,1024 --format json
+printf '%s' "$out" >"$tmp/sweep.json"
+sed 's/{name: fc6, type: fc, outputs: 4096}/{name: fc6, type: fc, outputs: 1024}/' descriptors/vgg16.yaml >"$tmp/vgg16-fc6.yaml"
+expect 0 "$AUGUR" estimate "$tmp/vgg16-fc6.yaml" --device tx1 --format json
+printf '%s' "$out" >"$tmp/edited.json"
+py 'import json,sys; s=json.load(open(sys.argv[1]))["rows"][1]; e=json.load(open(sys.argv[2])); assert s["fc6.outputs"]=="1024"; assert [u["time_ms"] for u in s["units"]]==[round(u["time"]["total_ms"],9) or u["time"]["total_ms"] for u in e["units"]] or all(abs(a["time_ms"]-b["time"]["total_ms"])<=1e-5*b["time"]["total_ms"] for a,b in zip(s["units"],e["units"])); assert all(a["memory_bytes"]==b["memory"]["total_bytes"] for a,b in zip(s["units"],e["units"]))' "$tmp/sweep.json" "$tmp/edited.json"
+# two sweeps: the cross product; batch doubles the data memory
+expect 0 "$AUGUR" whatif descriptors/alexnet.yaml --device tk1 --sweep batch=1,2 --sweep input=227,259 --format csv
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 5 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: cross product rows"; }
+expect 0 "$AUGUR" inspect descriptors/alexnet.yaml --format json --batch 2
+printf '%s' "$out" >"$tmp/b2.json"
+expect 0 "$AUGUR" inspect descriptors/alexnet.yaml --format json
+printf '%s' "$out" >"$tmp/b1.json"
+py 'import json,sys; a,b=(json.load(open(p)) for p in sys.argv[1:]); assert b["memory"]["allocated"]["data_bytes"]==2*a["memory"]["allocated"]["data_bytes"]' "$tmp/b1.json" "$tmp/b2.json"
+# invalid --set: one clear error each, exit 1
+expect 1 "$AUGUR" whatif descriptors/vgg16.yaml --device tx1 --set fc9.outputs=10
+has "$err" "--set fc9.outputs=10: error: unknown layer 'fc9'" "unknown layer"
+expect 1 "$AUGUR" whatif descriptors/vgg16.yaml --device tx1 --set fc6.output=10
+has "$err" "did you mean 'outputs'" "unknown key"
+expect 1 "$AUGUR" whatif descriptors/vgg16.yaml --device tx1 --set fc6.outputs=ten
+has "$err" "expected an integer for 'outputs', got 'ten'" "bad value"
+expect 1 "$AUGUR" whatif descriptors/vgg16.yaml --device tx1 --set conv1_1.kernel=300
+has "$err" "--set conv1_1.kernel=300: error: kernel 300x300 of conv layer 'conv1_1'" "invalid variant"
+[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: not one line: $err"; }
+
+# check: budget exit codes and margins
+expect 0 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --unit gpu --budget time=100ms --budget memory=1GiB
+has "$out" "ok   gpu time" "time budget holds"
+expect 1 "$AUGUR" check descriptors/vgg16.yaml --device tx1 --budget time=100ms
+has "$out" "FAIL cpu time" "time budget fails"
+expect 1 "$AUGUR" check descriptors/vgg16.yaml --device tk1 --unit gpu --budget memory=1GB
+has "$out" "over by" "memory margin"
+expect 0 "$AUGUR" check descriptors/vgg16.yaml --device tk1 --unit cpu --budget memory=1GiB --budget time=8s
+expect 2 "$AUGUR" check descriptors/vgg16.yaml --device tx1 --budget time=100
+has "$err" "expected a number with a unit" "budget without unit"
+expect 2 "$AUGUR" check descriptors/vgg16.yaml --device tx1 --budget speed=1ms
+expect 2 "$AUGUR" check descriptors/vgg16.yaml --device tx1 --budget time=1GiB
+has "$err" "not a time unit" "wrong unit kind"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
