@@ -94,5 +94,11 @@ expect 2 "$AUGUR" check descriptors/vgg16.yaml --device tx1 --budget speed=1ms
 expect 2 "$AUGUR" check descriptors/vgg16.yaml --device tx1 --budget time=1GiB
 has "$err" "not a time unit" "wrong unit kind"
 
+# compare: side by side; VGG19M drops VGG's fc layers (the paper's reason for it)
+expect 0 "$AUGUR" compare descriptors/vgg16.yaml descriptors/vgg19m.yaml --device tx1
+has "$(printf '%s' "$out" | tr -s ' ')" "fc parameters 123642856 0 0.00x" "fc params compared"
+has "$(printf '%s' "$out" | tr -s ' ')" "conv layers 13 17 1.31x" "conv layers compared"
+expect 2 "$AUGUR" compare descriptors/vgg16.yaml --device tx1
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

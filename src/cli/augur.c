@@ -103,6 +103,10 @@ const struct augur_command augur_commands[] = {
          "Budgets: time=VALUE in ms or s; memory=VALUE in MiB, GiB, MB, GB, KiB, KB or B.\n"
          "Each budget is checked on each unit (--unit narrows), printed with its margin.\n"
          "Exit status: 0 every budget holds, 1 one does not (or an error), 2 bad usage.\n"},
+        {"compare", cmd_compare, "put two networks side by side on a device, by layer type",
+         "augur compare A B --device D [--unit U] [--batch N]",
+         "Per layer type: layers, parameters, MACs and predicted time per unit; then totals\n"
+         "and the memory each needs. The last column is B / A.\n"},
         {"help", cmd_help, "show the commands, or one command's options", "augur help [COMMAND]",
          NULL},
         {NULL, NULL, NULL, NULL, NULL},
