@@ -18,8 +18,7 @@ const struct augur_command augur_commands[] = {
          "  --format FMT   table (default, for people), json (everything, for scripts)\n"
          "                 or csv (one row per layer); field names in docs/output.md\n"
          "  --batch N      images per forward pass (default: the descriptor's batch, or 1)\n"},
-        {"calibrate", cmd_calibrate,
-         "time GEMMs on this machine and write its device profile",
+        {"calibrate", cmd_calibrate, "time GEMMs on this machine and write its device profile",
          "augur calibrate --device NAME [--unit cpu|gpu] [--threads N] [--quick] [--out FILE]",
          "Runs on the board itself: times cblas_sgemm (cpu) or cublasSgemm (gpu) over the\n"
          "paper's (n, k, m) grid, fc shapes and held-out GEMMs of real networks, fits the\n"

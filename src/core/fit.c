@@ -260,7 +260,7 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* Every region must hold enough rows to determine its coefficients. */
+/* Every region with rows must hold enough to determine its coefficients. */
 static bool enough_support(const struct fitctx *c, const struct breaks *b, const size_t *idx,
                            size_t nrows)
 {
@@ -277,8 +277,10 @@ static bool enough_support(const struct fitctx *c, const struct breaks *b, const
 			seen[r] = true;
 		}
 	}
+	/* an empty region borrows its neighbour's coefficients (an fc region along m has no
+	 * small-n shapes); a sparsely filled one would be fitted to noise */
 	for (size_t r = 0; r < region_count(b); r++)
-		if (cnt[r] < c->nt + 2)
+		if (cnt[r] && cnt[r] < c->nt + 2)
 			return false;
 	return true;
 }
