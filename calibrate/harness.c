@@ -355,7 +355,6 @@ int augur_calibrate(const struct augur_cal_options *opt, struct augur_unit **uni
 	double noisy = opt->noisy_spread > 0 ? opt->noisy_spread : 0.15;
 	struct augur_fit_options fo;
 	augur_fit_options_init(&fo);
-	fo.max_outliers = 4; /* a shared machine disturbs more than one sample */
 
 	struct augur_bench_sizes sizes = {1024 * 1000, 1024, 1000 * 1024};
 	for (size_t i = 0; i < n; i++) {
