@@ -76,7 +76,7 @@ const struct augur_cal_shape *augur_cal_plan(bool quick, size_t *n)
 		n_full += LEN(heldout);
 
 		static const uint64_t qn[] = {32, 64, 128, 256, 512};
-		static const uint64_t qk[] = {64, 64 * 9, 64 * 25, 64 * 49};
+		static const uint64_t qk[] = {64, 64 * 9, 64 * 49};
 		static const uint64_t qm[] = {7 * 7, 14 * 14, 28 * 28, 56 * 56, 112 * 112};
 		static const uint64_t qfk[] = {4096, 25088}, qfm[] = {1, 16};
 		n_quick = build(plan_quick, qn, LEN(qn), qk, LEN(qk), qm, LEN(qm), false);
@@ -107,6 +107,8 @@ struct plan_item {
 	const struct augur_cal_shape *shape;
 	double est_ms; /* estimated cost of measuring it */
 	bool skip;
+	bool suspect; /* noisy, or measured while the machine was busy */
+	long sample;  /* index of its sample in the unit, -1 before it is measured */
 };
 
 struct cost_model {
@@ -169,6 +171,105 @@ static int measure(struct augur_bench *b, const struct augur_cal_options *opt,
 	out->median_ms = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 	out->spread = (v[n - 1] - v[0]) / out->median_ms;
 	out->best_ms = v[0];
+	return AUGUR_OK;
+}
+
+struct run_state {
+	struct augur_bench *b;
+	const struct augur_cal_options *opt;
+	struct augur_unit *u;
+	struct augur_cal_result *res;
+	const struct cost_model *cm;
+	double noisy, t0, budget_ms;
+	double best_canary; /* fastest canary seen: the machine when nothing else runs */
+};
+
+/* A small fixed GEMM timed between shapes: when it runs slower than its best, something
+ * else is using the cores and what is measured now would be too slow. */
+static int canary(struct run_state *st, double *ms, struct augur_diag *diag)
+{
+	double t;
+	int rc = st->b->run(st->b, 128, 576, 196, false, 4, &t, diag);
+	if (rc)
+		return rc;
+	*ms = t / 4;
+	if (*ms < st->best_canary)
+		st->best_canary = *ms;
+	return AUGUR_OK;
+}
+
+#define BUSY_RATIO 1.2
+
+/* Waits (a bounded time) for the canary to run at its best again; *quiet says whether it
+ * did. */
+static int wait_quiet(struct run_state *st, bool *quiet, struct augur_diag *diag)
+{
+	double c;
+	int rc;
+	for (int tries = 0; tries < 6; tries++) {
+		if ((rc = canary(st, &c, diag)))
+			return rc;
+		if (c <= BUSY_RATIO * st->best_canary) {
+			*quiet = true;
+			return AUGUR_OK;
+		}
+		if ((st->opt->stop && *st->opt->stop) || (now_s() - st->t0) * 1e3 > st->budget_ms)
+			break;
+		struct timespec nap = {0, 20 * 1000 * 1000};
+		nanosleep(&nap, NULL);
+	}
+	*quiet = false;
+	return AUGUR_OK;
+}
+
+/* Measures one shape and stores it; a shape measured before keeps the faster median
+ * (interference only ever adds time). */
+static int measure_item(struct run_state *st, struct plan_item *it, struct augur_diag *diag)
+{
+	const struct augur_cal_shape *sh = it->shape;
+	bool quiet_before, quiet_after;
+	struct measure m = {0};
+	int rc;
+	if ((rc = wait_quiet(st, &quiet_before, diag)) ||
+	    (rc = measure(st->b, st->opt, sh, st->cm->trials, st->cm->min_time_ms, &m, diag)))
+		return rc;
+	if (isnan(m.median_ms)) { /* stopped before its first trial */
+		st->res->interrupted = true;
+		return AUGUR_OK;
+	}
+	double c;
+	if ((rc = canary(st, &c, diag)))
+		return rc;
+	quiet_after = c <= BUSY_RATIO * st->best_canary;
+	bool suspect = m.spread > st->noisy || !quiet_before || !quiet_after;
+	double gf = 2.0 * (double)sh->n * sh->k * sh->m / m.best_ms / 1e6;
+	st->res->gflops_best = gf > st->res->gflops_best ? gf : st->res->gflops_best;
+	if (it->sample >= 0) {
+		struct augur_sample *s = &st->u->samples[it->sample];
+		if (m.median_ms < s->time_ms) {
+			s->time_ms = m.median_ms;
+			s->spread = m.spread;
+			it->suspect = suspect;
+		}
+		if (st->opt->stop && *st->opt->stop)
+			st->res->interrupted = true;
+		return AUGUR_OK;
+	}
+	struct augur_sample_gemm g = {sh->n, sh->k, sh->m, 1};
+	struct augur_sample s = {.time_ms = m.median_ms,
+	                         .spread = m.spread,
+	                         .held_out = sh->held_out,
+	                         .label = (char *)sh->label,
+	                         .n_gemms = 1,
+	                         .gemms = &g,
+	                         .fc_layout = sh->fc};
+	if (augur_unit_add_sample(st->u, &s))
+		return augur_diag_set(diag, AUGUR_E_NOMEM, "calibrate", 0, 0, "out of memory");
+	it->sample = (long)st->u->n_samples - 1;
+	it->suspect = suspect;
+	st->res->measured++;
+	if (st->opt->stop && *st->opt->stop)
+		st->res->interrupted = true;
 	return AUGUR_OK;
 }
 
@@ -251,7 +352,9 @@ int augur_calibrate(const struct augur_cal_options *opt, struct augur_unit **uni
 	                                            : 40,
 	        .trials = opt->trials ? opt->trials : 5,
 	};
-	double noisy = opt->noisy_spread > 0 ? opt->noisy_spread : 0.10;
+	double noisy = opt->noisy_spread > 0 ? opt->noisy_spread : 0.15;
+	struct augur_fit_options fo;
+	augur_fit_options_init(&fo);
 
 	struct augur_bench_sizes sizes = {1024 * 1000, 1024, 1000 * 1024};
 	for (size_t i = 0; i < n; i++) {
@@ -302,25 +405,26 @@ int augur_calibrate(const struct augur_cal_options *opt, struct augur_unit **uni
 	}
 	for (size_t i = 0; i < n; i++)
 		items[i].est_ms = est_shape_ms(&cm, items[i].shape);
-	trim_to_budget(items, n, budget_ms, res);
+	/* a quarter of the budget stays for measuring disturbed shapes again */
+	trim_to_budget(items, n, 0.75 * budget_ms, res);
 	res->planned = n - res->skipped;
 
+	struct run_state st = {b, opt, u, res, &cm, noisy, t0, budget_ms, INFINITY};
 	double est_left = 0, est_done = 0;
-	for (size_t i = 0; i < n; i++)
-		est_left += items[i].skip ? 0 : items[i].est_ms;
-	size_t done = 0;
 	for (size_t i = 0; i < n; i++) {
+		items[i].sample = -1;
+		est_left += items[i].skip ? 0 : items[i].est_ms;
+	}
+	size_t done = 0;
+	/* pass 1: every shape once */
+	for (size_t i = 0; i < n && !res->interrupted; i++) {
 		struct plan_item *it = &items[i];
 		if (it->skip)
 			continue;
-		if (opt->stop && *opt->stop) {
-			res->interrupted = true;
-			break;
-		}
 		double elapsed_ms = (now_s() - t0) * 1e3;
 		/* the plan fitted the budget on estimates; if they were optimistic, stop adding
 		 * training shapes once well past it (held-out ones still run) */
-		if (elapsed_ms > 1.3 * budget_ms && !it->shape->held_out) {
+		if (elapsed_ms > budget_ms && !it->shape->held_out) {
 			note_skip(res, it->shape);
 			res->planned--;
 			est_left -= it->est_ms;
@@ -332,63 +436,63 @@ int augur_calibrate(const struct augur_cal_options *opt, struct augur_unit **uni
 			                               elapsed_ms / 1e3, est_left * ratio / 1e3};
 			opt->progress(&p, opt->progress_ctx);
 		}
-		struct measure m = {0}, again;
-		if ((rc = measure(b, opt, it->shape, cm.trials, cm.min_time_ms, &m, diag)))
+		if ((rc = measure_item(&st, it, diag)))
 			goto out;
-		for (uint32_t r = 0;
-		     r < opt->max_remeasure && m.spread > noisy && !isnan(m.median_ms); r++) {
-			if (opt->stop && *opt->stop)
-				break;
-			if ((rc = measure(b, opt, it->shape, cm.trials, cm.min_time_ms, &again,
-			                  diag)))
-				goto out;
-			res->remeasured++;
-			if (!isnan(again.median_ms) && again.spread < m.spread)
-				m = again;
-		}
-		if (isnan(m.median_ms)) { /* stopped before its first trial */
-			res->interrupted = true;
-			break;
-		}
-		res->still_noisy += m.spread > noisy;
-		double gf =
-		        2.0 * (double)it->shape->n * it->shape->k * it->shape->m / m.best_ms / 1e6;
-		res->gflops_best = gf > res->gflops_best ? gf : res->gflops_best;
-		struct augur_sample_gemm g = {it->shape->n, it->shape->k, it->shape->m, 1};
-		struct augur_sample s = {.time_ms = m.median_ms,
-		                         .spread = m.spread,
-		                         .held_out = it->shape->held_out,
-		                         .label = (char *)it->shape->label,
-		                         .n_gemms = 1,
-		                         .gemms = &g,
-		                         .fc_layout = it->shape->fc};
-		if (augur_unit_add_sample(u, &s)) {
-			rc = augur_diag_set(diag, AUGUR_E_NOMEM, "calibrate", 0, 0,
-			                    "out of memory");
-			goto out;
-		}
-		res->measured++;
 		done++;
 		est_done += it->est_ms;
 		est_left -= it->est_ms;
 	}
-	res->measure_s = now_s() - t0;
-	if (!res->interrupted) {
-		double t1 = now_s();
-		if ((rc = augur_fit_model(u->samples, u->n_samples, opt->fit, &u->gemm, &u->quality,
-		                          diag)))
-			goto out;
-		res->fit_s = now_s() - t1;
-		for (size_t i = 0; i < u->n_samples; i++) {
-			const struct augur_sample *s = &u->samples[i];
-			if (!s->held_out)
+	/* pass 2: shapes that were noisy or measured while the machine was busy, again */
+	for (uint32_t r = 0; r < opt->max_remeasure && !res->interrupted; r++)
+		for (size_t i = 0; i < n && !res->interrupted; i++) {
+			if (!items[i].suspect || items[i].sample < 0 ||
+			    (now_s() - t0) * 1e3 > budget_ms)
 				continue;
-			res->heldout_measured_ms += s->time_ms;
-			res->heldout_predicted_ms += augur_sample_predict(&u->gemm, s);
-			res->heldout_outside += !augur_timemodel_in_range(&u->gemm, s->gemms->n,
-			                                                  s->gemms->k, s->gemms->m);
+			if ((rc = measure_item(&st, &items[i], diag)))
+				goto out;
+			res->remeasured++;
 		}
+	res->measure_s = now_s() - t0;
+	if (res->interrupted)
+		goto finish;
+	double t1 = now_s();
+	if ((rc = augur_fit_model(u->samples, u->n_samples, opt->fit ? opt->fit : &fo, &u->gemm,
+	                          &u->quality, diag)))
+		goto out;
+	/* pass 3: training samples far off the fit are more likely disturbed than real:
+	 * measure the worst again (a bounded number, within the budget) and refit */
+	size_t redo = 0;
+	for (size_t i = 0; i < n && redo < u->n_samples / 10 + 1 && !res->interrupted; i++) {
+		struct plan_item *it = &items[i];
+		if (it->sample < 0 || it->shape->held_out || (now_s() - t0) * 1e3 > 1.1 * budget_ms)
+			continue;
+		const struct augur_sample *sm = &u->samples[it->sample];
+		double e = fabs(augur_sample_predict(&u->gemm, sm) / sm->time_ms - 1);
+		if (e < 0.15 || e < 4 * u->quality.train_median_rel_err)
+			continue;
+		if ((rc = measure_item(&st, it, diag)))
+			goto out;
+		res->remeasured++;
+		redo++;
 	}
+	if (redo && !res->interrupted &&
+	    (rc = augur_fit_model(u->samples, u->n_samples, opt->fit ? opt->fit : &fo, &u->gemm,
+	                          &u->quality, diag)))
+		goto out;
+	res->measure_s = now_s() - t0;
+	res->fit_s = now_s() - t1;
+	for (size_t i = 0; i < n; i++)
+		res->still_noisy += items[i].sample >= 0 && items[i].suspect;
+	for (size_t i = 0; i < u->n_samples; i++) {
+		const struct augur_sample *sm = &u->samples[i];
+		if (!sm->held_out)
+			continue;
+		res->heldout_measured_ms += sm->time_ms;
+		res->heldout_predicted_ms += augur_sample_predict(&u->gemm, sm);
+		res->heldout_outside += !augur_timemodel_in_range(&u->gemm, sm->gemms->n,
+		                                                  sm->gemms->k, sm->gemms->m);
+	}
+finish:
 	*unit = u;
 	u = NULL;
 out:

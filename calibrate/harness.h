@@ -36,7 +36,7 @@ struct augur_cal_options {
 	                           15) */
 	uint32_t trials;        /* trials per shape (median taken); 0: 5 */
 	double noisy_spread;    /* (max - min) / median above which a shape is re-measured; 0:
-	                           0.10 */
+	                           0.15 */
 	uint32_t max_remeasure; /* re-measurements of a noisy shape */
 	const struct augur_cal_shape *shapes; /* NULL: the built-in plan */
 	size_t n_shapes;

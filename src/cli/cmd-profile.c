@@ -22,6 +22,21 @@ static void pct(const char *what, double v)
 		printf("%s %.2f%%", what, 100 * v);
 }
 
+/* "n < 128", "128 <= n < 512", "n >= 512" or "any n" for region i along an axis. */
+static void axis_text(char *buf, size_t size, const char *axis, const uint64_t *b, uint32_t nb,
+                      uint32_t i)
+{
+	if (!nb)
+		snprintf(buf, size, "any %s", axis);
+	else if (i == 0)
+		snprintf(buf, size, "%s < %llu", axis, (unsigned long long)b[0]);
+	else if (i == nb)
+		snprintf(buf, size, "%s >= %llu", axis, (unsigned long long)b[nb - 1]);
+	else
+		snprintf(buf, size, "%llu <= %s < %llu", (unsigned long long)b[i - 1], axis,
+		         (unsigned long long)b[i]);
+}
+
 static void show_unit(const struct augur_unit *u)
 {
 	const struct augur_timemodel *tm = &u->gemm;
@@ -53,9 +68,10 @@ static void show_unit(const struct augur_unit *u)
 	uint32_t nr = (tm->n_breaks_n + 1) * (tm->n_breaks_m + 1);
 	for (uint32_t r = 0; r < nr; r++) {
 		uint32_t in = r / (tm->n_breaks_m + 1), im = r % (tm->n_breaks_m + 1);
-		printf("  region %-2u  n %s%llu, m %s%llu:", r,
-		       in ? ">= " : ">= ", (unsigned long long)(in ? tm->breaks_n[in - 1] : 0),
-		       im ? ">= " : ">= ", (unsigned long long)(im ? tm->breaks_m[im - 1] : 0));
+		char nr_txt[64], mr_txt[64];
+		axis_text(nr_txt, sizeof(nr_txt), "n", tm->breaks_n, tm->n_breaks_n, in);
+		axis_text(mr_txt, sizeof(mr_txt), "m", tm->breaks_m, tm->n_breaks_m, im);
+		printf("  region %-2u  %s, %s:", r, nr_txt, mr_txt);
 		for (int t = 0; t < AUGUR_TERM_COUNT; t++)
 			if (tm->term_mask & (1u << t))
 				printf(" %s %.4g", augur_term_name(t), tm->regions[r].coef[t]);

@@ -39,7 +39,7 @@ void augur_fit_options_init(struct augur_fit_options *opt)
 	opt->folds = 5;
 	opt->min_gain = 0.03;
 	opt->nonneg = true;
-	opt->max_outliers = 1;
+	opt->max_outliers = 4; /* a shared machine disturbs more than one sample */
 	opt->outlier_rel_err = 0.15;
 }
 
@@ -260,7 +260,7 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* Every region must hold enough rows to determine its coefficients. */
+/* Every region with rows must hold enough to determine its coefficients. */
 static bool enough_support(const struct fitctx *c, const struct breaks *b, const size_t *idx,
                            size_t nrows)
 {
@@ -277,8 +277,10 @@ static bool enough_support(const struct fitctx *c, const struct breaks *b, const
 			seen[r] = true;
 		}
 	}
+	/* an empty region borrows its neighbour's coefficients (an fc region along m has no
+	 * small-n shapes); a sparsely filled one would be fitted to noise */
 	for (size_t r = 0; r < region_count(b); r++)
-		if (cnt[r] < c->nt + 2)
+		if (cnt[r] && cnt[r] < c->nt + 2)
 			return false;
 	return true;
 }
@@ -466,6 +468,7 @@ int augur_fit_model(const struct augur_sample *s, size_t n, const struct augur_f
 	if (!idx)
 		return augur_diag_set(diag, AUGUR_E_NOMEM, FIT_PATH, 0, 0, "out of memory");
 	size_t nrows = 0;
+	double agg_floor = INFINITY;
 	struct augur_validity range = {UINT64_MAX, 0, UINT64_MAX, 0, UINT64_MAX, 0};
 	for (size_t i = 0; i < n; i++) {
 		if (s[i].held_out)
@@ -482,9 +485,16 @@ int augur_fit_model(const struct augur_sample *s, size_t n, const struct augur_f
 			range.m_min = gg->m < range.m_min ? gg->m : range.m_min;
 			range.m_max = gg->m > range.m_max ? gg->m : range.m_max;
 		}
+		/* the floor is the fastest single call measured; an aggregate row only bounds
+		 * its average call, so it gives a much lower floor (used when no row is single) */
 		double per_call = s[i].time_ms / (double)calls;
-		c.min_ms = per_call < c.min_ms ? per_call : c.min_ms;
+		if (s[i].n_gemms == 1)
+			c.min_ms = per_call < c.min_ms ? per_call : c.min_ms;
+		else
+			agg_floor = per_call * 1e-3 < agg_floor ? per_call * 1e-3 : agg_floor;
 	}
+	if (!isfinite(c.min_ms))
+		c.min_ms = agg_floor;
 	if (nrows < c.nt) {
 		rc = augur_diag_set(diag, AUGUR_E_NUMERIC, FIT_PATH, 0, 0,
 		                    "%zu training samples cannot determine %zu coefficients", nrows,

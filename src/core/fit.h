@@ -31,7 +31,7 @@ struct augur_fit_options {
 };
 
 /* Defaults: all terms, search up to 2 breaks per axis with 5 folds, min_gain 0.03,
- * nonneg, one outlier above 15%. */
+ * nonneg, up to 4 outliers above 15%. */
 void augur_fit_options_init(struct augur_fit_options *opt);
 
 /* Fits a model to the samples whose held_out is false and measures it on those whose

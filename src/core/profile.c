@@ -293,7 +293,7 @@ static int parse_sample(const struct ctx *c, const struct augur_ynode *n, struct
 		return rc;
 	const struct augur_ynode *v;
 	if ((rc = need(c, n, "time_ms", "sample", &v)) ||
-	    (rc = get_double(c, v, "time_ms", 0, INFINITY, &s->time_ms)))
+	    (rc = get_double(c, v, "time_ms", -INFINITY, INFINITY, &s->time_ms)))
 		return rc;
 	if (!(s->time_ms > 0))
 		return err_at(c, v, "'time_ms' must be positive, got %s", v->text);
@@ -426,7 +426,7 @@ static int parse_model(const struct ctx *c, const struct augur_ynode *n, struct 
 	    (rc = parse_breaks(c, v, "breaks_m", tm->breaks_m, &tm->n_breaks_m)))
 		return rc;
 	if ((rc = need(c, n, "min_ms", "model", &v)) ||
-	    (rc = get_double(c, v, "min_ms", 0, INFINITY, &tm->min_ms)))
+	    (rc = get_double(c, v, "min_ms", -INFINITY, INFINITY, &tm->min_ms)))
 		return rc;
 	if (!(tm->min_ms > 0))
 		return err_at(c, v, "'min_ms' must be positive, got %s", v->text);

@@ -1,0 +1,324 @@
+/* Profiles: a profile written and read back is identical field by field (doubles exactly)
+ * and writes the same bytes again; corrupt, truncated or hand-edited profiles fail with a
+ * located diagnostic (table: replacement, status, line, column, message fragment); the
+ * search by name lists what is available. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "fileio.h"
+#include "profile.h"
+
+static const char base[] =
+        "augur_profile: 1\n"                                                  /* 1 */
+        "name: \"t\"\n"                                                       /* 2 */
+        "description: \"d\"\n"                                                /* 3 */
+        "created: \"2026-01-01\"\n"                                           /* 4 */
+        "augur_version: \"0.1.0\"\n"                                          /* 5 */
+        "source: \"test\"\n"                                                  /* 6 */
+        "memory: {ram_bytes: 1000, shared_memory: false, pointer_bits: 64}\n" /* 7 */
+        "units:\n"                                                            /* 8 */
+        "  cpu:\n"                                                            /* 9 */
+        "    library: \"lib\"\n"                                              /* 10 */
+        "    processor: \"p\"\n"                                              /* 11 */
+        "    model:\n"                                                        /* 12 */
+        "      terms: [nkm, one]\n"                                           /* 13 */
+        "      breaks_n: [128]\n"                                             /* 14 */
+        "      breaks_m: []\n"                                                /* 15 */
+        "      min_ms: 0.01\n"                                                /* 16 */
+        "      range: {n: [32, 512], k: [64, 3136], m: [49, 12544]}\n"        /* 17 */
+        "      regions:\n"                                                    /* 18 */
+        "        - [1e-8, 0.01]\n"                                            /* 19 */
+        "        - [2e-8, 0.02]\n"                                            /* 20 */
+        "    samples:\n"                                                      /* 21 */
+        "      - {n: 32, k: 64, m: 49, time_ms: 0.5, spread: 0.01}\n"         /* 22 */
+        "      - {time_ms: 2.5, label: \"net\", gemms: [[32, 64, 49, 2], [256, 64, 49, 1]]}\n";
+
+struct bad_case {
+	const char *from, *to; /* base with the first 'from' replaced by 'to' */
+	int status;
+	unsigned line, col;
+	const char *fragment;
+};
+
+static const struct bad_case bad[] = {
+        {"      min_ms: 0.01\n", "", AUGUR_E_SCHEMA, 13, 7, "missing key 'min_ms' in model"},
+        {"time_ms: 0.5", "time_ms: fast", AUGUR_E_SCHEMA, 22, 40,
+         "expected a number for 'time_ms', got 'fast'"},
+        {"time_ms: 0.5", "time_ms: \"0.5\"", AUGUR_E_SCHEMA, 22, 40, "expected a number"},
+        {"time_ms: 0.5", "time_ms: -0.5", AUGUR_E_SCHEMA, 22, 40,
+         "'time_ms' must be positive, got -0.5"},
+        {"time_ms: 0.5", "time_ms: 0", AUGUR_E_SCHEMA, 22, 40, "must be positive"},
+        {"time_ms: 0.5", "time_ms: .nan", AUGUR_E_SCHEMA, 22, 40,
+         "expected a number for 'time_ms', got '.nan'"},
+        {"time_ms: 0.5", "time_ms: nan", AUGUR_E_SCHEMA, 22, 40, "expected a number"},
+        {"time_ms: 0.5", "time_ms: 1e999", AUGUR_E_SCHEMA, 22, 40, "must be between"},
+        {"breaks_n: [128]", "breaks_n: [128, 64]", AUGUR_E_SCHEMA, 14, 23,
+         "breakpoints in 'breaks_n' must increase: 64 follows 128"},
+        {"breaks_m: []", "breaks_m: [784]", AUGUR_E_SCHEMA, 19, 9,
+         "expected 4 regions ((1 breaks_n + 1) x (1 breaks_m + 1)), got 2"},
+        {"        - [2e-8, 0.02]\n", "", AUGUR_E_SCHEMA, 19, 9, "expected 2 regions"},
+        {"[2e-8, 0.02]", "[2e-8]", AUGUR_E_SCHEMA, 20, 11, "expected a region as 2 coefficients"},
+        {"spread: 0.01", "spred: 0.01", AUGUR_E_SCHEMA, 22, 45,
+         "unknown key 'spred' in sample (did you mean 'spread'?)"},
+        {"[256, 64, 49, 1]", "[256, 64, 49]", AUGUR_E_SCHEMA, 23, 63,
+         "expected a GEMM as [n, k, m, count]"},
+        {"[256, 64, 49, 1]", "[256, 64, 0, 1]", AUGUR_E_SCHEMA, 23, 73, "'m' must be between 1"},
+        {"shared_memory: false", "shared_memory: no", AUGUR_E_SCHEMA, 7, 42,
+         "expected true or false for 'shared_memory', got no"},
+        {"terms: [nkm, one]", "terms: [nkm, uno]", AUGUR_E_SCHEMA, 13, 20, "unknown term 'uno'"},
+        {"terms: [nkm, one]", "terms: [nkm, nkm]", AUGUR_E_SCHEMA, 13, 20, "duplicate term"},
+        {"augur_profile: 1", "augur_profile: 2", AUGUR_E_SCHEMA, 1, 16,
+         "unsupported profile format 2"},
+        {"name: \"t\"\n", "", AUGUR_E_SCHEMA, 1, 1, "missing key 'name' in profile"},
+        {"{time_ms: 2.5,", "{n: 3, time_ms: 2.5,", AUGUR_E_SCHEMA, 23, 9,
+         "either 'gemms' or n, k, m, count"},
+        {"{n: 32, k: 64,", "{n: 32,", AUGUR_E_SCHEMA, 22, 9, "missing key 'k' in sample"},
+        {"n: 32, k: 64, m: 49, t", "n: 32.5, k: 64, m: 49, t", AUGUR_E_SCHEMA, 22, 13,
+         "expected an integer for 'n', got '32.5'"},
+        {"  cpu:\n", "  cpu2:\n", AUGUR_E_SCHEMA, 9, 3,
+         "unknown key 'cpu2' in units (did you mean 'cpu'?)"},
+        {"min_ms: 0.01", "min_ms: -1", AUGUR_E_SCHEMA, 16, 15, "'min_ms' must be positive"},
+        {"m: [49, 12544]", "m: [12544, 49]", AUGUR_E_SCHEMA, 17, 47,
+         "range 'm' has max 49 below min 12544"},
+        {"      - {n: 32, k: 64, m: 49, time_ms: 0.5, spread: 0.01}\n      - {time_ms: 2.5, "
+         "label: \"net\", gemms: [[32, 64, 49, 2], [256, 64, 49, 1]]}\n",
+         "      3\n", AUGUR_E_SCHEMA, 22, 7, "expected a sequence for 'samples', got a scalar"},
+        /* not YAML, truncated, empty */
+        {"units:\n", "units: [\n", AUGUR_E_SYNTAX, 0, 0, ""},
+        {"augur_profile: 1\n", "- 1\n", AUGUR_E_SYNTAX, 0, 0, ""},
+};
+
+static char *replaced(const char *from, const char *to)
+{
+	const char *at = strstr(base, from);
+	if (!at)
+		return NULL;
+	size_t len = strlen(base) - strlen(from) + strlen(to);
+	char *s = malloc(len + 1);
+	size_t pre = (size_t)(at - base);
+	memcpy(s, base, pre);
+	strcpy(s + pre, to);
+	strcat(s, at + strlen(from));
+	return s;
+}
+
+static char tmpdir[] = "/tmp/augur-test-profile-XXXXXX";
+
+static int load_text(const char *text, struct augur_profile **p, struct augur_diag *diag)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/p.yaml", tmpdir);
+	struct augur_diag wd = {0};
+	if (augur_write_file_atomic(path, text, strlen(text), &wd))
+		return -100;
+	return augur_profile_load(path, p, diag);
+}
+
+static void test_bad(void)
+{
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		const struct bad_case *b = &bad[i];
+		char *text = replaced(b->from, b->to);
+		if (!text) {
+			fprintf(stderr, "case %zu: '%s' not in the base profile\n", i, b->from);
+			CHECK(text != NULL);
+			continue;
+		}
+		struct augur_profile *p = (struct augur_profile *)1;
+		struct augur_diag diag = {0};
+		int rc = load_text(text, &p, &diag);
+		if (rc != b->status || (b->line && (diag.line != b->line || diag.col != b->col)) ||
+		    !strstr(diag.message, b->fragment))
+			fprintf(stderr, "case %zu: got %d at %u:%u '%s'\n", i, rc, diag.line,
+			        diag.col, diag.message);
+		CHECK_EQ_INT(rc, b->status);
+		CHECK(p == NULL);
+		if (b->line) {
+			CHECK_EQ_U64(diag.line, b->line);
+			CHECK_EQ_U64(diag.col, b->col);
+		}
+		CHECK_CONTAINS(diag.message, b->fragment);
+		free(text);
+	}
+	/* truncations at every 7th byte: never a crash, an error or a valid profile */
+	size_t len = strlen(base);
+	for (size_t cut = 0; cut < len; cut += 7) {
+		char *text = strndup(base, cut);
+		struct augur_profile *p = NULL;
+		struct augur_diag diag = {0};
+		int rc = load_text(text, &p, &diag);
+		CHECK(rc == 0 || (rc < 0 && diag.message[0] && p == NULL));
+		augur_profile_free(p);
+		free(text);
+	}
+	/* the base itself loads */
+	struct augur_profile *p = NULL;
+	struct augur_diag diag = {0};
+	CHECK_EQ_INT(load_text(base, &p, &diag), 0);
+	if (p) {
+		CHECK(p->cpu && !p->gpu);
+		CHECK_EQ_U64(p->cpu->n_samples, 2);
+		CHECK_EQ_U64(p->cpu->samples[1].n_gemms, 2);
+		CHECK_EQ_U64(p->cpu->samples[0].gemms[0].count, 1);
+		CHECK_STR_EQ(p->cpu->samples[1].label, "net");
+		/* quality absent: computed on load */
+		CHECK_EQ_U64(p->cpu->quality.n_train, 2);
+		CHECK(isnan(p->cpu->quality.heldout_median_rel_err));
+	}
+	augur_profile_free(p);
+}
+
+static struct augur_unit *make_unit(enum augur_unit_kind kind)
+{
+	struct augur_unit *u = augur_unit_new(kind);
+	u->library = strdup("OpenBLAS 0.3.21 \"quoted\" \\ back");
+	u->processor = strdup("CPU: with colon, #hash and\ttab");
+	u->threads = 2;
+	u->memory_bytes = 8ull << 30;
+	u->framework_overhead_bytes = 123456789;
+	u->weights_copied = kind == AUGUR_UNIT_GPU;
+	struct augur_timemodel *tm = &u->gemm;
+	tm->term_mask = 0x1f;
+	tm->n_breaks_n = 1;
+	tm->breaks_n[0] = 128;
+	tm->n_breaks_m = 2;
+	tm->breaks_m[0] = 49;
+	tm->breaks_m[1] = 3136;
+	for (int r = 0; r < 6; r++)
+		for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+			tm->regions[r].coef[t] = (r + 1) * (t - 1.5) / 3.0 * 1e-7 + 1e-300 * t;
+	tm->range = (struct augur_validity){32, 4096, 64, 25088, 1, 12544};
+	tm->min_ms = 0.1 / 3.0;
+	u->quality = (struct augur_fit_quality){0.01 / 7, NAN, NAN, 3, 0, 1};
+	struct augur_sample_gemm g[3] = {{96, 363, 3025, 1}, {256, 2304, 169, 2}, {1, 1, 1, 9}};
+	struct augur_sample s = {.time_ms = 1.0 / 3, .spread = 0.1, .n_gemms = 1, .gemms = g};
+	augur_unit_add_sample(u, &s);
+	s.held_out = true;
+	s.label = "alexnet conv1";
+	s.fc_layout = true;
+	s.time_ms = 2e-5;
+	augur_unit_add_sample(u, &s);
+	s = (struct augur_sample){
+	        .time_ms = 123.456, .label = "vgg16 conv", .n_gemms = 3, .gemms = g};
+	augur_unit_add_sample(u, &s);
+	return u;
+}
+
+static void check_same_unit(const struct augur_unit *a, const struct augur_unit *b)
+{
+	CHECK_EQ_INT(a->kind, b->kind);
+	CHECK_STR_EQ(a->library, b->library);
+	CHECK_STR_EQ(a->processor, b->processor);
+	CHECK_EQ_U64(a->threads, b->threads);
+	CHECK_EQ_U64(a->memory_bytes, b->memory_bytes);
+	CHECK_EQ_U64(a->framework_overhead_bytes, b->framework_overhead_bytes);
+	CHECK_EQ_INT(a->weights_copied, b->weights_copied);
+	CHECK(!memcmp(&a->gemm, &b->gemm, sizeof(a->gemm)));
+	CHECK(a->quality.train_median_rel_err == b->quality.train_median_rel_err);
+	CHECK(isnan(b->quality.heldout_median_rel_err));
+	CHECK_EQ_U64(a->quality.n_dropped, b->quality.n_dropped);
+	CHECK_EQ_U64(a->n_samples, b->n_samples);
+	for (size_t i = 0; i < a->n_samples && i < b->n_samples; i++) {
+		const struct augur_sample *x = &a->samples[i], *y = &b->samples[i];
+		CHECK(x->time_ms == y->time_ms);
+		CHECK(x->spread == y->spread);
+		CHECK_EQ_INT(x->held_out, y->held_out);
+		CHECK_EQ_INT(x->fc_layout, y->fc_layout);
+		CHECK((!x->label && !y->label) ||
+		      (x->label && y->label && !strcmp(x->label, y->label)));
+		CHECK_EQ_U64(x->n_gemms, y->n_gemms);
+		CHECK(x->n_gemms == y->n_gemms &&
+		      !memcmp(x->gemms, y->gemms, x->n_gemms * sizeof(*x->gemms)));
+	}
+}
+
+static void test_round_trip(void)
+{
+	struct augur_profile *p = augur_profile_new();
+	p->name = strdup("tx1");
+	p->description = strdup("Jetson TX1: \"quoted\", unicode µs");
+	p->created = strdup("2026-11-21T00:00:00Z");
+	p->augur_version = strdup("0.1.0");
+	p->source = strdup("test");
+	p->cpu_model = strdup("ARMv8 Processor rev 1 (v8l)");
+	p->cpu_cores = 4;
+	p->ram_bytes = 4ull << 30;
+	p->shared_memory = true;
+	p->pointer_bits = 64;
+	p->cpu = make_unit(AUGUR_UNIT_CPU);
+	p->gpu = make_unit(AUGUR_UNIT_GPU);
+	char a[256], b[256];
+	snprintf(a, sizeof(a), "%s/a.yaml", tmpdir);
+	snprintf(b, sizeof(b), "%s/b.yaml", tmpdir);
+	struct augur_diag diag = {0};
+	CHECK_EQ_INT(augur_profile_save(p, a, &diag), 0);
+	struct augur_profile *q = NULL;
+	CHECK_EQ_INT(augur_profile_load(a, &q, &diag), 0);
+	if (diag.message[0])
+		fprintf(stderr, "%s:%u:%u: %s\n", diag.path, diag.line, diag.col, diag.message);
+	if (q) {
+		CHECK_STR_EQ(q->name, p->name);
+		CHECK_STR_EQ(q->description, p->description);
+		CHECK_STR_EQ(q->created, p->created);
+		CHECK_STR_EQ(q->cpu_model, p->cpu_model);
+		CHECK(q->cpu_governor == NULL && q->openblas_coretype == NULL);
+		CHECK_EQ_U64(q->cpu_cores, 4);
+		CHECK_EQ_U64(q->ram_bytes, p->ram_bytes);
+		CHECK_EQ_INT(q->shared_memory, 1);
+		check_same_unit(p->cpu, q->cpu);
+		check_same_unit(p->gpu, q->gpu);
+		CHECK(augur_profile_unit(q, "gpu") == q->gpu);
+		CHECK(augur_profile_unit(q, "npu") == NULL);
+		/* and the same bytes again */
+		CHECK_EQ_INT(augur_profile_save(q, b, &diag), 0);
+		char *x = NULL, *y = NULL;
+		size_t lx = 0, ly = 0;
+		augur_read_file(a, 1 << 20, &x, &lx, &diag);
+		augur_read_file(b, 1 << 20, &y, &ly, &diag);
+		CHECK(x && y && lx == ly && !memcmp(x, y, lx));
+		free(x);
+		free(y);
+	}
+	augur_profile_free(q);
+	augur_profile_free(p);
+}
+
+static void test_find(void)
+{
+	char path[512];
+	struct augur_diag diag = {0};
+	setenv("AUGUR_PROFILE_PATH", tmpdir, 1);
+	CHECK_EQ_INT(augur_profile_find("a", path, sizeof(path), &diag), 0);
+	CHECK_CONTAINS(path, "/a.yaml");
+	char direct[256];
+	snprintf(direct, sizeof(direct), "%s/b.yaml", tmpdir);
+	CHECK_EQ_INT(augur_profile_find(direct, path, sizeof(path), &diag), 0);
+	CHECK_STR_EQ(path, direct);
+	CHECK(augur_profile_find("zzzz-none", path, sizeof(path), &diag) < 0);
+	CHECK_CONTAINS(diag.message, "unknown profile 'zzzz-none'");
+	CHECK_CONTAINS(diag.message, "available:");
+	CHECK_CONTAINS(diag.message, "a, ");
+	CHECK(augur_profile_find("aa", path, sizeof(path), &diag) < 0);
+	CHECK_CONTAINS(diag.message, "did you mean");
+	CHECK(augur_profile_find("/no/such/file.yaml", path, sizeof(path), &diag) < 0);
+	unsetenv("AUGUR_PROFILE_PATH");
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_bad();
+	test_round_trip();
+	test_find();
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	return check_finish();
+}

@@ -1,0 +1,81 @@
+/* Time model evaluation: region lookup at and around breakpoints, predictions that stay
+ * positive (at least min_ms) outside the calibrated range even where a region's linear
+ * form goes negative, the in-range flag, and a layer's time as count times one call. */
+#include "check.h"
+#include "timemodel.h"
+
+static struct augur_timemodel model(void)
+{
+	struct augur_timemodel tm = {0};
+	tm.term_mask = (1u << AUGUR_TERM_NKM) | (1u << AUGUR_TERM_ONE) | (1u << AUGUR_TERM_NK);
+	tm.n_breaks_n = 1;
+	tm.breaks_n[0] = 128;
+	tm.n_breaks_m = 2;
+	tm.breaks_m[0] = 784;
+	tm.breaks_m[1] = 3136;
+	for (int r = 0; r < 6; r++) {
+		tm.regions[r].coef[AUGUR_TERM_NKM] = 1e-8 * (r + 1);
+		tm.regions[r].coef[AUGUR_TERM_ONE] = 0.01;
+		/* a region whose fit has a negative term: large n*k at small m goes below 0 */
+		tm.regions[r].coef[AUGUR_TERM_NK] = r == 0 ? -1e-6 : 0;
+	}
+	tm.range = (struct augur_validity){32, 512, 64, 3136, 49, 12544};
+	tm.min_ms = 0.005;
+	return tm;
+}
+
+int main(void)
+{
+	struct augur_timemodel tm = model();
+
+	/* regions: breaks_n[i-1] <= n < breaks_n[i] */
+	CHECK_EQ_U64(augur_timemodel_region(&tm, 32, 49), 0);
+	CHECK_EQ_U64(augur_timemodel_region(&tm, 127, 783), 0);
+	CHECK_EQ_U64(augur_timemodel_region(&tm, 127, 784), 1);
+	CHECK_EQ_U64(augur_timemodel_region(&tm, 127, 3136), 2);
+	CHECK_EQ_U64(augur_timemodel_region(&tm, 128, 49), 3);
+	CHECK_EQ_U64(augur_timemodel_region(&tm, 4096, 1u << 20), 5);
+
+	/* inside: the linear form */
+	double v = augur_timemodel_predict(&tm, 256, 576, 3136);
+	CHECK_NEAR(v, 6e-8 * 256 * 576 * 3136 + 0.01, 1e-9);
+	v = augur_timemodel_predict(&tm, 64, 64, 196);
+	CHECK_NEAR(v, 1e-8 * 64 * 64 * 196 - 1e-6 * 64 * 64 + 0.01, 1e-12);
+
+	/* outside, where region 0's form is negative: clamped to min_ms, finite, positive */
+	v = augur_timemodel_predict(&tm, 100, 100000, 1);
+	CHECK(v > 0);
+	CHECK_NEAR(v, 0.005, 0);
+	CHECK(!augur_timemodel_in_range(&tm, 100, 100000, 1));
+	/* huge shapes: finite */
+	v = augur_timemodel_predict(&tm, UINT64_MAX, UINT64_MAX, UINT64_MAX);
+	CHECK(isfinite(v) && v >= 0.005);
+	/* a zeroed model still predicts something positive */
+	struct augur_timemodel zero = {0};
+	CHECK(augur_timemodel_predict(&zero, 1, 1, 1) > 0);
+
+	/* in range: inclusive bounds */
+	CHECK(augur_timemodel_in_range(&tm, 32, 64, 49));
+	CHECK(augur_timemodel_in_range(&tm, 512, 3136, 12544));
+	CHECK(!augur_timemodel_in_range(&tm, 31, 64, 49));
+	CHECK(!augur_timemodel_in_range(&tm, 512, 3137, 49));
+	CHECK(!augur_timemodel_in_range(&tm, 64, 27, 50176));
+
+	/* a layer: count calls, outside flag */
+	struct augur_gemm g = {256, 576, 3136, 4};
+	bool outside = true;
+	CHECK_NEAR(augur_gemm_time_ms(&tm, &g, &outside),
+	           4 * augur_timemodel_predict(&tm, 256, 576, 3136), 1e-12);
+	CHECK(!outside);
+	g = (struct augur_gemm){64, 27, 50176, 1};
+	CHECK(augur_gemm_time_ms(&tm, &g, &outside) > 0);
+	CHECK(outside);
+	g.count = 0;
+	CHECK_NEAR(augur_gemm_time_ms(&tm, &g, &outside), 0, 0);
+	CHECK(!outside);
+	CHECK(augur_gemm_time_ms(&tm, &g, NULL) == 0);
+
+	CHECK_STR_EQ(augur_term_name(AUGUR_TERM_NKM), "nkm");
+	CHECK_STR_EQ(augur_term_name(AUGUR_TERM_ONE), "one");
+	return check_finish();
+}
