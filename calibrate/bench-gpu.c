@@ -1,7 +1,9 @@
 /* The cuBLAS timing backend (see bench.h): cublasSgemm on device 0, the same row-major
  * layouts as the CPU (expressed column-major), a handle and one warm-up call before any
  * timing, and each measurement as back-to-back launches between two CUDA events with a
- * single synchronisation. The one file that includes cublas_v2.h. */
+ * single synchronisation. The one file that includes cublas_v2.h. It is built as a module
+ * (augur-cublas.so) that bench-gpu-loader.c opens only when a GPU calibration asks for it:
+ * linking the CUDA libraries into augur itself cost every command ~80 ms of start-up. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,8 +101,12 @@ static int dev_buffer(float **p, uint64_t count, struct augur_diag *diag)
 	return e == cudaSuccess ? AUGUR_OK : cuda_fail(diag, "cudaMemset", e);
 }
 
-int augur_bench_gpu_open(const struct augur_bench_sizes *sizes, struct augur_bench **out,
-                         struct augur_diag *diag)
+/* The module's entry point, looked up by name with dlsym. */
+int augur_bench_cublas_open(const struct augur_bench_sizes *sizes, struct augur_bench **out,
+                            struct augur_diag *diag);
+
+int augur_bench_cublas_open(const struct augur_bench_sizes *sizes, struct augur_bench **out,
+                            struct augur_diag *diag)
 {
 	*out = NULL;
 	int count = 0, rc;
