@@ -93,6 +93,16 @@ int cli_parse_format(const char *cmd, const char *value, enum cli_format *out)
 	return -1;
 }
 
+int cli_parse_unit(const char *cmd, const char *value, const char **out)
+{
+	if (strcmp(value, "cpu") && strcmp(value, "gpu") && strcmp(value, "all")) {
+		cli_usage_error(cmd, "unknown unit '%s' (expected cpu, gpu or all)", value);
+		return -1;
+	}
+	*out = value;
+	return 0;
+}
+
 int cli_parse_uint(const char *cmd, const char *option, const char *value, uint64_t max,
                    uint64_t *out)
 {

@@ -30,6 +30,9 @@ enum cli_format { CLI_TABLE, CLI_JSON, CLI_CSV };
 /* Parses --format's value; prints the error and returns -1 when unknown. */
 int cli_parse_format(const char *cmd, const char *value, enum cli_format *out);
 
+/* Parses --unit's value (cpu, gpu or all); prints the error and returns -1 when unknown. */
+int cli_parse_unit(const char *cmd, const char *value, const char **out);
+
 /* Parses a positive integer option value (e.g. --batch); -1 with a message on error. */
 int cli_parse_uint(const char *cmd, const char *option, const char *value, uint64_t max,
                    uint64_t *out);

@@ -32,11 +32,8 @@ int cmd_check(int argc, char **argv)
 			device = optarg;
 			break;
 		case 'u':
-			if (strcmp(optarg, "cpu") && strcmp(optarg, "gpu") && strcmp(optarg, "all"))
-				return cli_usage_error(
-				        "check", "unknown unit '%s' (expected cpu, gpu or all)",
-				        optarg);
-			unit = optarg;
+			if (cli_parse_unit("check", optarg, &unit))
+				return CLI_USAGE;
 			break;
 		case 'B':
 			if (n_budgets == MAX_BUDGETS)

@@ -34,11 +34,8 @@ int cmd_compare(int argc, char **argv)
 			device = optarg;
 			break;
 		case 'u':
-			if (strcmp(optarg, "cpu") && strcmp(optarg, "gpu") && strcmp(optarg, "all"))
-				return cli_usage_error(
-				        "compare", "unknown unit '%s' (expected cpu, gpu or all)",
-				        optarg);
-			unit = optarg;
+			if (cli_parse_unit("compare", optarg, &unit))
+				return CLI_USAGE;
 			break;
 		case 'b':
 			if (cli_parse_uint("compare", "--batch", optarg, AUGUR_MAX_BATCH, &batch))

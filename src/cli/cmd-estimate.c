@@ -303,11 +303,8 @@ int cmd_estimate(int argc, char **argv)
 			device = optarg;
 			break;
 		case 'u':
-			if (strcmp(optarg, "cpu") && strcmp(optarg, "gpu") && strcmp(optarg, "all"))
-				return cli_usage_error(
-				        "estimate", "unknown unit '%s' (expected cpu, gpu or all)",
-				        optarg);
-			unit = optarg;
+			if (cli_parse_unit("estimate", optarg, &unit))
+				return CLI_USAGE;
 			break;
 		case 'l':
 			layers = true;

@@ -287,14 +287,10 @@ int cmd_whatif(int argc, char **argv)
 			device = optarg;
 			break;
 		case 'u':
-			if (strcmp(optarg, "cpu") && strcmp(optarg, "gpu") &&
-			    strcmp(optarg, "all")) {
-				rc = cli_usage_error("whatif",
-				                     "unknown unit '%s' (expected cpu, gpu or all)",
-				                     optarg);
+			if (cli_parse_unit("whatif", optarg, &unit)) {
+				rc = CLI_USAGE;
 				goto out_sweeps;
 			}
-			unit = optarg;
 			break;
 		case 's':
 			if (n_sets == MAX_SETS) {
