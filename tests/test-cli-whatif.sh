@@ -3,24 +3,7 @@
 # (halving VGG16's fc6), batch scaling, a sweep row equal to the estimate of an edited
 # descriptor, budget exit codes, and one clear error for each bad --set.
 set -u
-cd "$AUGUR_SOURCE_ROOT"
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-expect() {
-	local want=$1; shift
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	local got=$?
-	out=$(cat "$tmp/out") err=$(cat "$tmp/err")
-	if [ "$got" -eq "$want" ]; then pass=$((pass + 1)); else
-		fail=$((fail + 1)); echo "FAIL: '$*' exited $got, expected $want"; echo "$err" | head -5
-	fi
-}
-has() {
-	if printf '%s' "$1" | grep -qF -- "$2"; then pass=$((pass + 1)); else
-		fail=$((fail + 1)); echo "FAIL: $3: no '$2' in:"; printf '%s\n' "$1" | head -8
-	fi
-}
+. "$(dirname "$0")/cli-lib.sh"
 py() { # assertion in python over JSON files; counts as one check
 	if /usr/bin/env python3 -c "$1" "${@:2}"; then pass=$((pass + 1)); else
 		fail=$((fail + 1)); echo "FAIL: python check: $1"
@@ -100,5 +83,4 @@ has "$(printf '%s' "$out" | tr -s ' ')" "fc parameters 123642856 0 0.00x" "fc pa
 has "$(printf '%s' "$out" | tr -s ' ')" "conv layers 13 17 1.31x" "conv layers compared"
 expect 2 "$AUGUR" compare descriptors/vgg16.yaml --device tx1
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

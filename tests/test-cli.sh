@@ -2,28 +2,7 @@
 # CLI tests: run the built augur on shipped descriptors and bad input, checking stdout,
 # stderr and exit codes. $AUGUR is the binary, $AUGUR_SOURCE_ROOT the source tree.
 set -u
-cd "$AUGUR_SOURCE_ROOT"
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# expect CODE CMD... : runs CMD, keeps stdout/stderr in $out/$err, checks the exit code
-expect() {
-	local want=$1; shift
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	local got=$?
-	out=$(cat "$tmp/out") err=$(cat "$tmp/err")
-	if [ "$got" -eq "$want" ]; then pass=$((pass + 1)); else
-		fail=$((fail + 1)); echo "FAIL: '$*' exited $got, expected $want"; echo "$err" | head -5
-	fi
-}
-# has TEXT PATTERN LABEL: TEXT contains the fixed string PATTERN
-has() {
-	if printf '%s' "$1" | grep -qF -- "$2"; then pass=$((pass + 1)); else
-		fail=$((fail + 1)); echo "FAIL: $3: no '$2' in:"; printf '%s\n' "$1" | head -5
-	fi
-}
-lines() { printf '%s' "$1" | grep -c '' ; }
+. "$(dirname "$0")/cli-lib.sh"
 
 expect 0 "$AUGUR" --version
 has "$out" "augur 0." "--version"
@@ -87,5 +66,4 @@ head -c 20000000 /dev/zero | tr '\0' 'a' >"$tmp/huge.yaml"
 expect 1 "$AUGUR" inspect "$tmp/huge.yaml"
 has "$err" "file is too large" "huge file"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
