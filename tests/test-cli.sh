@@ -47,6 +47,38 @@ assert c1["gemm"] == {"n": 96, "k": 363, "m": 3025, "count": 1}, c1["gemm"]
 assert b["batch"] == 2 and b["totals"]["macs"] == 2 * a["totals"]["macs"]
 assert b["memory"]["paper"]["data_bytes"] == 2 * a["memory"]["paper"]["data_bytes"]
 assert b["memory"]["paper"]["weights_bytes"] == a["memory"]["paper"]["weights_bytes"]
+# attrs: what each layer needs to be rebuilt elsewhere (bench/validate)
+L = {l["name"]: l for l in a["layers"]}
+assert L["conv2"]["attrs"] == {"filters": 256, "kernel": [5, 5], "stride": [1, 1], "pad": [2, 2],
+                               "dilation": [1, 1], "groups": 2, "bias": True}, L["conv2"]["attrs"]
+assert L["pool1"]["attrs"] == {"op": "max", "kernel": [3, 3], "stride": [2, 2], "pad": [0, 0],
+                               "global": False, "ceil": False}, L["pool1"]["attrs"]
+assert L["relu1"]["attrs"] == {"negative_slope": 0, "max": None}, L["relu1"]["attrs"]
+assert L["norm1"]["attrs"] == {"size": 5}, L["norm1"]["attrs"]
+assert L["fc6"]["attrs"] == {"outputs": 4096, "bias": True}, L["fc6"]["attrs"]
+assert L["drop6"]["attrs"] == {} and L["prob"]["attrs"] == {}
+PY
+fi
+for net in mobilenetv2 yolo resnet50; do
+	expect 0 "$AUGUR" inspect --format json descriptors/$net.yaml
+	printf '%s' "$out" >"$tmp/$net.json"
+done
+if command -v python3 >/dev/null; then
+	python3 - "$tmp" <<'PY' && pass=$((pass + 1)) || fail=$((fail + 1))
+import json, sys
+L = {}
+for net in ("mobilenetv2", "yolo", "resnet50"):
+    L.update({net + ":" + l["name"]: l["attrs"] for l in json.load(open(f"{sys.argv[1]}/{net}.json"))["layers"]})
+assert L["mobilenetv2:features.0_relu6"] == {"negative_slope": 0, "max": 6}
+assert L["mobilenetv2:features.1.dw"]["groups"] == 32 and L["mobilenetv2:features.1.dw"]["bias"] is False
+assert L["mobilenetv2:features.0_scale"] == {"bias": True}
+assert L["yolo:leaky1"] == {"negative_slope": 0.1, "max": None}, L["yolo:leaky1"]
+assert L["resnet50:pool1"]["ceil"] is True
+assert L["resnet50:res2a"] == {"op": "sum"}
+assert L["resnet50:pool5"]["kernel"] == [7, 7] and L["resnet50:pool5"]["global"] is False
+# a global pool reports the window it uses: the whole 7x7 input, stride 1, no padding
+assert L["mobilenetv2:avgpool"] == {"op": "avg", "kernel": [7, 7], "stride": [1, 1],
+                                    "pad": [0, 0], "global": True, "ceil": False}, L["mobilenetv2:avgpool"]
 PY
 fi
 expect 0 "$AUGUR" inspect --format csv descriptors/alexnet.yaml

@@ -170,6 +170,94 @@ static const char *input_name(const struct augur_net *net, int32_t idx)
 	return idx == AUGUR_NET_INPUT ? "input" : net->layers[idx].name;
 }
 
+/* A double in the shortest form that reads back exactly (0.1, not 0.10000000000000001). */
+static void json_double(double v)
+{
+	char buf[32];
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	printf("%s", buf);
+}
+
+static void json_hw(const char *key, struct augur_hw hw)
+{
+	printf("\"%s\": [%u, %u]", key, hw.h, hw.w);
+}
+
+/* The parameters a layer's type uses, enough to rebuild it in another framework
+ * (bench/validate does). Defaults are filled in; a global pool reports the window it
+ * effectively uses: the whole input, stride 1, no padding. */
+static void json_attrs(const struct augur_layer *l, const struct augur_layer_stats *s)
+{
+	static const char *const pool_ops[] = {[AUGUR_POOL_MAX] = "max", [AUGUR_POOL_AVG] = "avg"};
+	static const char *const eltwise_ops[] = {[AUGUR_ELTWISE_SUM] = "sum",
+	                                          [AUGUR_ELTWISE_PROD] = "prod",
+	                                          [AUGUR_ELTWISE_MAX] = "max"};
+	printf("\"attrs\": {");
+	switch (l->type) {
+	case AUGUR_LAYER_CONV:
+		printf("\"filters\": %u, ", l->filters);
+		json_hw("kernel", l->kernel);
+		printf(", ");
+		json_hw("stride", l->stride);
+		printf(", ");
+		json_hw("pad", l->pad);
+		printf(", ");
+		json_hw("dilation", l->dilation);
+		printf(", \"groups\": %u, \"bias\": %s", l->groups, l->bias ? "true" : "false");
+		break;
+	case AUGUR_LAYER_FC:
+		printf("\"outputs\": %u, \"bias\": %s", l->outputs, l->bias ? "true" : "false");
+		break;
+	case AUGUR_LAYER_POOL: {
+		struct augur_hw kernel = l->kernel, stride = l->stride, pad = l->pad;
+		if (l->global) {
+			kernel = (struct augur_hw){(uint32_t)s->in.h, (uint32_t)s->in.w};
+			stride = (struct augur_hw){1, 1};
+			pad = (struct augur_hw){0, 0};
+		}
+		printf("\"op\": \"%s\", ", pool_ops[l->op == AUGUR_POOL_AVG]);
+		json_hw("kernel", kernel);
+		printf(", ");
+		json_hw("stride", stride);
+		printf(", ");
+		json_hw("pad", pad);
+		printf(", \"global\": %s, \"ceil\": %s", l->global ? "true" : "false",
+		       l->ceil ? "true" : "false");
+		break;
+	}
+	case AUGUR_LAYER_RELU:
+		printf("\"negative_slope\": ");
+		json_double(l->negative_slope);
+		printf(", \"max\": ");
+		if (l->max > 0)
+			json_double(l->max);
+		else
+			printf("null");
+		break;
+	case AUGUR_LAYER_LRN:
+		printf("\"size\": %u", l->size);
+		break;
+	case AUGUR_LAYER_ELTWISE:
+		printf("\"op\": \"%s\"",
+		       eltwise_ops[l->op >= 0 && l->op <= AUGUR_ELTWISE_MAX ? l->op
+		                                                            : AUGUR_ELTWISE_SUM]);
+		break;
+	case AUGUR_LAYER_CONCAT:
+		printf("\"axis\": \"channels\"");
+		break;
+	case AUGUR_LAYER_SCALE:
+		printf("\"bias\": %s", l->bias ? "true" : "false");
+		break;
+	default: /* sigmoid, tanh, softmax, dropout, flatten, batchnorm: no parameters */
+		break;
+	}
+	printf("}, ");
+}
+
 static void print_json(const struct augur_net *net, const struct augur_analysis *a)
 {
 	printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
@@ -195,7 +283,9 @@ static void print_json(const struct augur_net *net, const struct augur_analysis 
 		json_shape(&s->in);
 		printf(", \"output_shape\": ");
 		json_shape(&s->out);
-		printf(", \"params\": %llu, \"stats\": %llu, \"macs\": %llu, \"flops\": %llu, ",
+		printf(", ");
+		json_attrs(l, s);
+		printf("\"params\": %llu, \"stats\": %llu, \"macs\": %llu, \"flops\": %llu, ",
 		       (unsigned long long)s->params, (unsigned long long)s->stats,
 		       (unsigned long long)s->macs, (unsigned long long)s->flops);
 		if (s->gemm.count)
