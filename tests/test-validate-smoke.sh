@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# bench/validate end to end on one tiny network: measure with few repetitions, check the
+# layer-times file, report against a shipped profile. Skipped (77) when Debian's python3
+# cannot import torch (.ci/install-deps installs python3-torch).
+set -u
+if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+	echo "skip: /usr/bin/python3 cannot import torch (apt-get install python3-torch)"
+	exit 77
+fi
+. "$(dirname "$0")/cli-lib.sh"
+
+quick=(--reps 3 --warmup 1 --trials 2 --layer-ms 0.5 --augur "$AUGUR")
+expect 0 bench/validate measure tests/data/tiny.yaml --board smoke --out "$tmp/m.yaml" "${quick[@]}"
+has "$err" "[1/1] tiny: forward" "measure progress"
+python3 - "$tmp/m.yaml" <<'PY' && pass=$((pass + 1)) || { fail=$((fail + 1)); cat "$tmp/m.yaml"; }
+import re, sys
+text = open(sys.argv[1]).read()
+for key in ("# command: ", "# machine: ", "# torch: PyTorch ", "# blas: OpenBLAS ",
+            "# threads: OpenBLAS 1, ATen 1", "# mkldnn: off", "# OPENBLAS_CORETYPE: ",
+            'source: "bench/validate measure: PyTorch ', "boards:\n  smoke:\n", "layer_times:\n"):
+    assert key in text, key
+rows = re.findall(r"^  - \{(.*)\}$", text, re.M)
+assert len(rows) == 1, rows
+row = rows[0]
+assert re.match(r"network: \S*tests/data/tiny\.yaml, board: smoke, unit: cpu, batch: 1, "
+                r"forward: [0-9.]+, forward_spread: [0-9.]+, ", row), row
+for t in ("conv", "pool", "fc", "relu", "softmax", "batchnorm", "scale", "eltwise", "concat",
+          "total"):
+    assert re.search(rf"\b{t}: [0-9.]+[,}}]", row), t
+layers = re.search(r"layers: \{(.*)\}", row).group(1)
+names = [kv.split(":")[0] for kv in layers.split(", ")]
+assert names == ["conv1", "bn1", "scale1", "relu1", "pool1", "conv2", "add", "cat", "fc",
+                 "prob"], names
+assert all(float(kv.split(": ")[1]) > 0 for kv in layers.split(", "))
+PY
+
+# the file is read back by report: one held-out network, and the summary line
+expect 0 bench/validate report --profile epyc-2core "$tmp/m.yaml" --augur "$AUGUR"
+has "$out" "held-out networks within ±10%" "report summary"
+has "$out" "of 1 held-out networks" "one held-out network"
+has "$out" "per layer type" "report per type"
+expect 0 bench/validate report --profile epyc-2core "$tmp/m.yaml" --augur "$AUGUR" --fit-set tiny
+has "$out" "0 of 0 held-out networks" "fit set excludes tiny"
+expect 0 bench/validate report --profile epyc-2core "$tmp/m.yaml" --augur "$AUGUR" --format csv
+has "$out" "kind,name,fit,measured_ms" "csv header"
+has "$out" "network,tiny,0," "csv network row"
+
+# --resume keeps the row and measures nothing
+expect 0 bench/validate measure tests/data/tiny.yaml --board smoke --out "$tmp/m.yaml" --resume "${quick[@]}"
+has "$err" "already measured" "resume"
+# errors: one line, exit 1 (missing descriptor) or 2 (usage)
+expect 1 bench/validate measure "$tmp/none.yaml" --board smoke --out "$tmp/x.yaml" "${quick[@]}"
+has "$err" "none.yaml: no such descriptor" "missing descriptor"
+expect 2 bench/validate measure tests/data/tiny.yaml --out "$tmp/x.yaml"
+finish
