@@ -41,21 +41,34 @@ int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis
 	out->layers = calloc(a->n_layers ? a->n_layers : 1, sizeof(*out->layers));
 	if (!out->layers)
 		return augur_diag_set(diag, AUGUR_E_NOMEM, net->path, 0, 0, "out of memory");
+	out->whole_network = u->costs != NULL;
 	for (size_t i = 0; i < a->n_layers; i++) {
 		const struct augur_layer_stats *s = &a->layers[i];
 		struct augur_layer_estimate *le = &out->layers[i];
 		enum augur_layer_type t = net->layers[i].type;
-		if (!s->gemm.count) {
+		const struct augur_layer_cost *lc =
+		        u->costs && u->costs->type[t].feature_mask ? &u->costs->type[t] : NULL;
+		if (lc) {
+			double f[AUGUR_FEAT_COUNT];
+			augur_layer_features(net, a, i, &u->gemm, f, &le->outside_range);
+			le->time_ms = augur_layer_cost_predict(lc, f, le->split_ms,
+			                                       &le->outside_costs);
+			le->whole = true;
+		} else if (s->gemm.count) {
+			le->time_ms = augur_gemm_time_ms(&u->gemm, &s->gemm, &le->outside_range);
+			le->split_ms[AUGUR_COST_GEMM] = le->time_ms;
+			out->whole_network = false;
+		} else {
 			/* flatten is a view and dropout is the identity at inference: free by
 			 * construction, not by omission */
 			le->costed = t == AUGUR_LAYER_FLATTEN || t == AUGUR_LAYER_DROPOUT;
 			if (!le->costed) {
 				out->layers_uncosted++;
 				out->types_uncosted |= 1u << t;
+				out->whole_network = false;
 			}
 			continue;
 		}
-		le->time_ms = augur_gemm_time_ms(&u->gemm, &s->gemm, &le->outside_range);
 		if (!isfinite(le->time_ms) || le->time_ms < 0) {
 			augur_unit_estimate_clear(out);
 			return augur_diag_set(diag, AUGUR_E_NUMERIC, p->name, 0, 0,
@@ -66,10 +79,13 @@ int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis
 		}
 		le->costed = true;
 		out->gemms_outside_range += le->outside_range;
-		out->gemm_ms += le->time_ms;
+		out->layers_outside_costs += le->outside_costs;
+		out->gemm_ms += le->split_ms[AUGUR_COST_GEMM];
+		out->memory_ms += le->split_ms[AUGUR_COST_MEMORY];
+		out->other_ms += le->split_ms[AUGUR_COST_OTHER];
 		out->type_ms[t] += le->time_ms;
 	}
-	out->total_ms = out->gemm_ms + out->other_ms;
+	out->total_ms = out->gemm_ms + out->memory_ms + out->other_ms;
 	estimate_memory(a, p, u, out);
 	return AUGUR_OK;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "layercost.h"
 #include "status.h"
 #include "timemodel.h"
 
@@ -51,6 +52,7 @@ struct augur_unit {
 	                                      twice (the paper's section 4.2) */
 	struct augur_timemodel gemm;
 	struct augur_fit_quality quality;
+	struct augur_layer_costs *costs; /* every layer's cost (NULL: GEMM time only) */
 	size_t n_samples;
 	struct augur_sample *samples; /* owned */
 };
