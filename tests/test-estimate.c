@@ -167,6 +167,13 @@ static void test_reproducible(const struct augur_layer_times *lt)
 			CHECK_EQ_U64(s->n_samples, f->n_samples);
 			CHECK_EQ_U64(s->framework_overhead_bytes, f->framework_overhead_bytes);
 			CHECK(!memcmp(s->gemm.regions, f->gemm.regions, sizeof(s->gemm.regions)));
+			CHECK_EQ_INT(s->costs != NULL, f->costs != NULL);
+			for (int t = 0; s->costs && f->costs && t < AUGUR_LAYER_TYPE_COUNT; t++) {
+				const struct augur_layer_cost *a = &s->costs->type[t],
+				                              *c = &f->costs->type[t];
+				CHECK_EQ_U64(a->feature_mask, c->feature_mask);
+				CHECK(!memcmp(a->coef, c->coef, sizeof(a->coef)));
+			}
 		}
 		augur_profile_free(shipped);
 		augur_profile_free(fresh);

@@ -131,7 +131,8 @@ static void print_layers(const struct run *r)
 				snprintf(cell, sizeof(cell), "-");
 			else
 				snprintf(cell, sizeof(cell), "%.3f%s%s", le->time_ms,
-				         le->outside_range ? "*" : "", le->outside_costs ? "+" : "");
+				         le->outside_range ? "*" : "",
+				         le->outside_costs ? "+" : "");
 			double share = e->total_ms > 0 ? 100.0 * le->time_ms / e->total_ms : 0;
 			printf(" %10s %5.1f%%", cell, share);
 		}

@@ -51,8 +51,8 @@ int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis
 		if (lc) {
 			double f[AUGUR_FEAT_COUNT];
 			augur_layer_features(net, a, i, &u->gemm, f, &le->outside_range);
-			le->time_ms = augur_layer_cost_predict(lc, f, le->split_ms,
-			                                       &le->outside_costs);
+			le->time_ms =
+			        augur_layer_cost_predict(lc, f, le->split_ms, &le->outside_costs);
 			le->whole = true;
 		} else if (s->gemm.count) {
 			le->time_ms = augur_gemm_time_ms(&u->gemm, &s->gemm, &le->outside_range);

@@ -2,9 +2,9 @@
  * processing unit of a device profile. Time is the sum of per-layer predictions: a layer
  * type the profile has a cost model for (layercost.h) is costed whole; otherwise conv and
  * fc layers get the paper's method (their predicted GEMM time) and layers of any other
- * type are counted and named as not costed, never silently taken as free. Memory is the allocated view plus the
- * profile's framework overhead, plus a second copy of the weights for a GPU run on memory
- * shared with the CPU (the paper's section 4.2). */
+ * type are counted and named as not costed, never silently taken as free. Memory is the allocated
+ * view plus the profile's framework overhead, plus a second copy of the weights for a GPU run on
+ * memory shared with the CPU (the paper's section 4.2). */
 #ifndef AUGUR_ESTIMATE_H
 #define AUGUR_ESTIMATE_H
 
@@ -17,11 +17,11 @@
 #include "profile.h"
 
 struct augur_layer_estimate {
-	double time_ms;                       /* predicted time of this layer (0 when not costed) */
+	double time_ms;                      /* predicted time of this layer (0 when not costed) */
 	double split_ms[AUGUR_COST_CLASSES]; /* time_ms by cost class: GEMM, memory, other */
-	bool costed;                          /* the profile models this layer's cost */
-	bool whole;                           /* costed by a layer cost model, not GEMM only */
-	bool outside_range;                   /* its GEMM lies outside the calibrated shapes */
+	bool costed;                         /* the profile models this layer's cost */
+	bool whole;                          /* costed by a layer cost model, not GEMM only */
+	bool outside_range;                  /* its GEMM lies outside the calibrated shapes */
 	bool outside_costs; /* a feature lies outside the data its cost model was fitted on */
 };
 
@@ -34,14 +34,14 @@ struct augur_unit_estimate {
 	double type_ms[AUGUR_LAYER_TYPE_COUNT]; /* predicted time by layer type */
 	uint32_t layers_uncosted;               /* layers whose cost is not modelled */
 	uint32_t types_uncosted;                /* bit t set when a layer of type t is not costed */
-	uint32_t gemms_outside_range; /* layers whose GEMM is outside the calibrated range */
+	uint32_t gemms_outside_range;  /* layers whose GEMM is outside the calibrated range */
 	uint32_t layers_outside_costs; /* layers outside their cost model's fitted data */
 	bool whole_network;            /* every layer type is costed by a cost model */
-	uint64_t model_bytes;         /* allocated view: params, stats, data, workspace */
-	uint64_t overhead_bytes;      /* the framework's own memory (from the profile) */
-	uint64_t weights_copy_bytes;  /* second copy of weights on a shared-memory GPU */
-	uint64_t memory_bytes;        /* what the process needs: the three above */
-	uint64_t capacity_bytes;      /* what the unit can use; 0 when the profile does not say */
+	uint64_t model_bytes;          /* allocated view: params, stats, data, workspace */
+	uint64_t overhead_bytes;       /* the framework's own memory (from the profile) */
+	uint64_t weights_copy_bytes;   /* second copy of weights on a shared-memory GPU */
+	uint64_t memory_bytes;         /* what the process needs: the three above */
+	uint64_t capacity_bytes;       /* what the unit can use; 0 when the profile does not say */
 	bool fits;
 	size_t n_layers;
 	struct augur_layer_estimate *layers; /* n_layers entries, owned */

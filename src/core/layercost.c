@@ -8,14 +8,10 @@
 #include "layercost.h"
 
 static const char *const feature_names[AUGUR_FEAT_COUNT] = {
-        [AUGUR_FEAT_GEMM_MS] = "gemm_ms",
-        [AUGUR_FEAT_GEMM_CALLS] = "gemm_calls",
-        [AUGUR_FEAT_IM2COL_BYTES] = "im2col_bytes",
-        [AUGUR_FEAT_IN_BYTES] = "in_bytes",
-        [AUGUR_FEAT_OUT_BYTES] = "out_bytes",
-        [AUGUR_FEAT_WINDOW] = "window",
-        [AUGUR_FEAT_PARAM_BYTES] = "param_bytes",
-        [AUGUR_FEAT_ONE] = "one",
+        [AUGUR_FEAT_GEMM_MS] = "gemm_ms",           [AUGUR_FEAT_GEMM_CALLS] = "gemm_calls",
+        [AUGUR_FEAT_IM2COL_BYTES] = "im2col_bytes", [AUGUR_FEAT_IN_BYTES] = "in_bytes",
+        [AUGUR_FEAT_OUT_BYTES] = "out_bytes",       [AUGUR_FEAT_WINDOW] = "window",
+        [AUGUR_FEAT_PARAM_BYTES] = "param_bytes",   [AUGUR_FEAT_ONE] = "one",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -113,16 +109,16 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	f[AUGUR_FEAT_IM2COL_BYTES] = (double)s->workspace_bytes * a->batch;
 	for (uint32_t j = 0; j < l->n_inputs; j++) {
 		int32_t from = l->inputs[j];
-		f[AUGUR_FEAT_IN_BYTES] += (double)(from == AUGUR_NET_INPUT
-		                                           ? a->input_bytes
-		                                           : a->layers[from].out_bytes);
+		f[AUGUR_FEAT_IN_BYTES] +=
+		        (double)(from == AUGUR_NET_INPUT ? a->input_bytes
+		                                         : a->layers[from].out_bytes);
 	}
 	f[AUGUR_FEAT_OUT_BYTES] = (double)s->out_bytes;
 	if (l->type == AUGUR_LAYER_POOL)
 		f[AUGUR_FEAT_WINDOW] = (double)s->flops; /* outputs x window, whole batch */
 	else if (l->type == AUGUR_LAYER_LRN)
-		f[AUGUR_FEAT_WINDOW] =
-		        (double)s->out_bytes / AUGUR_BYTES_PER_VALUE * (double)(l->size ? l->size : 1);
+		f[AUGUR_FEAT_WINDOW] = (double)s->out_bytes / AUGUR_BYTES_PER_VALUE *
+		                       (double)(l->size ? l->size : 1);
 	f[AUGUR_FEAT_PARAM_BYTES] = (double)(s->params + s->stats) * AUGUR_BYTES_PER_VALUE;
 	f[AUGUR_FEAT_ONE] = 1;
 	if (gemm_outside)

@@ -34,13 +34,13 @@ enum augur_feature {
 enum augur_cost_class { AUGUR_COST_GEMM, AUGUR_COST_MEMORY, AUGUR_COST_OTHER, AUGUR_COST_CLASSES };
 
 struct augur_layer_cost {
-	uint32_t feature_mask;            /* 0: no model for this type */
-	double coef[AUGUR_FEAT_COUNT];    /* ms per unit of each feature, >= 0 */
-	double lo[AUGUR_FEAT_COUNT];      /* range of each feature over the fitted rows */
+	uint32_t feature_mask;         /* 0: no model for this type */
+	double coef[AUGUR_FEAT_COUNT]; /* ms per unit of each feature, >= 0 */
+	double lo[AUGUR_FEAT_COUNT];   /* range of each feature over the fitted rows */
 	double hi[AUGUR_FEAT_COUNT];
-	uint32_t n_rows;                  /* rows the fit used */
-	bool aggregate;                   /* fitted from per-type sums, not single layers */
-	double median_rel_err;            /* over those rows */
+	uint32_t n_rows;       /* rows the fit used */
+	bool aggregate;        /* fitted from per-type sums, not single layers */
+	double median_rel_err; /* over those rows */
 };
 
 struct augur_layer_costs {

@@ -517,9 +517,8 @@ static int parse_feature_values(const struct ctx *c, const struct augur_ynode *n
 static int parse_layer_cost(const struct ctx *c, const struct augur_ynode *n, const char *type,
                             struct augur_layer_cost *lc)
 {
-	static const char *const keys[] = {"terms", "coef",      "lo",
-	                                   "hi",    "aggregate", "rows",
-	                                   "median_rel_err"};
+	static const char *const keys[] = {"terms", "coef",          "lo", "hi", "aggregate",
+	                                   "rows",  "median_rel_err"};
 	int rc;
 	if ((rc = want_map(c, n, type)) ||
 	    (rc = known_keys(c, n, "layer cost", keys, sizeof(keys) / sizeof(*keys))))
@@ -535,11 +534,12 @@ static int parse_layer_cost(const struct ctx *c, const struct augur_ynode *n, co
 		const struct augur_ynode *t = v->items[i];
 		int f = t->kind == AUGUR_YSCALAR ? augur_feature_from_name(t->text) : -1;
 		if (f < 0)
-			return err_at(c, t,
-			              "unknown term '%s' (expected gemm_ms, gemm_calls, "
-			              "im2col_bytes, in_bytes, out_bytes, window, param_bytes or one)",
-			              t->kind == AUGUR_YSCALAR ? t->text
-			                                       : augur_ynode_kind_name(t->kind));
+			return err_at(
+			        c, t,
+			        "unknown term '%s' (expected gemm_ms, gemm_calls, "
+			        "im2col_bytes, in_bytes, out_bytes, window, param_bytes or one)",
+			        t->kind == AUGUR_YSCALAR ? t->text
+			                                 : augur_ynode_kind_name(t->kind));
 		if (lc->feature_mask & (1u << f))
 			return err_at(c, t, "duplicate term '%s'", t->text);
 		lc->feature_mask |= 1u << f;
@@ -575,19 +575,16 @@ static int parse_layer_costs(const struct ctx *c, const struct augur_ynode *n,
 {
 	static const char *const keys[] = {"source", "types"};
 	int rc;
-	if ((rc = want_map(c, n, "layer_costs")) ||
-	    (rc = known_keys(c, n, "layer_costs", keys, 2)))
+	if ((rc = want_map(c, n, "layer_costs")) || (rc = known_keys(c, n, "layer_costs", keys, 2)))
 		return rc;
 	struct augur_layer_costs *lc = calloc(1, sizeof(*lc));
 	if (!lc)
 		return nomem(c);
 	*out = lc;
 	const struct augur_ynode *v, *types;
-	if ((v = augur_ynode_get(n, "source")) &&
-	    (rc = get_str(c, v, "source", true, &lc->source)))
+	if ((v = augur_ynode_get(n, "source")) && (rc = get_str(c, v, "source", true, &lc->source)))
 		return rc;
-	if ((rc = need(c, n, "types", "layer_costs", &types)) ||
-	    (rc = want_map(c, types, "types")))
+	if ((rc = need(c, n, "types", "layer_costs", &types)) || (rc = want_map(c, types, "types")))
 		return rc;
 	for (size_t i = 0; i < types->len; i++) {
 		const struct augur_ynode *k = types->items[2 * i];
@@ -855,7 +852,6 @@ static void put_breaks(struct sbuf *b, const char *key, const uint64_t *v, uint3
 		put(b, "%s%llu", i ? ", " : "", (unsigned long long)v[i]);
 	put(b, "]\n");
 }
-
 
 static void put_feature_values(struct sbuf *b, const char *key, uint32_t mask, const double *v)
 {
