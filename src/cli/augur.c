@@ -59,7 +59,9 @@ const struct augur_command augur_commands[] = {
          "  --budget SECONDS    measuring time budget (default 90, quick 14, tiny 10)\n"
          "  --description TEXT  the profile's one-line description\n"
          "  --progress P        auto (a bar on a terminal, else nothing), bar, lines\n"
-         "                      (one line per shape, for logs) or none\n"},
+         "                      (one line per shape, for logs) or none\n"
+         "  --trial-ms MS       each of a shape's timing trials repeats the GEMM for at\n"
+         "                      least MS ms (default 40, quick 15, tiny 2)\n"},
         {"fit", cmd_fit, "refit a profile's time models from its stored samples",
          "augur fit PROFILE [--out FILE] [--unit cpu|gpu] [--terms LIST] [--breaks-n LIST] "
          "[--breaks-m LIST]\n       augur fit [PROFILE] --layer-times FILE [--board NAME] "

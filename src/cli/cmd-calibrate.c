@@ -179,18 +179,19 @@ int cmd_calibrate(int argc, char **argv)
 	        {"budget", required_argument, NULL, 'b'},
 	        {"description", required_argument, NULL, 'D'},
 	        {"progress", required_argument, NULL, 'p'},
+	        {"trial-ms", required_argument, NULL, 'T'},
 	        {NULL, 0, NULL, 0},
 	};
 	static const char *const grids[] = {"full", "quick", "tiny"};
 	static const char *const progress_modes[] = {"auto", "bar", "lines", "none"};
 	const char *device = NULL, *out = NULL, *description = NULL;
 	const char *grid = "full", *progress = "auto";
-	double budget_s = 0;
+	double budget_s = 0, trial_ms = 0;
 	struct augur_cal_options opt;
 	augur_cal_options_init(&opt, AUGUR_UNIT_CPU);
 	uint64_t v;
 	int c;
-	while ((c = cli_getopt(argc, argv, "d:u:t:qg:o:b:D:p:", opts)) != -1) {
+	while ((c = cli_getopt(argc, argv, "d:u:t:qg:o:b:D:p:T:", opts)) != -1) {
 		switch (c) {
 		case 'd':
 			device = optarg;
@@ -234,6 +235,11 @@ int cmd_calibrate(int argc, char **argv)
 		case 'D':
 			description = optarg;
 			break;
+		case 'T':
+			if (cli_parse_uint("calibrate", "--trial-ms", optarg, 10000, &v))
+				return CLI_USAGE;
+			trial_ms = (double)v;
+			break;
 		case 'p':
 			progress = NULL;
 			for (size_t i = 0; i < 4 && !progress; i++)
@@ -267,6 +273,8 @@ int cmd_calibrate(int argc, char **argv)
 		augur_cal_options_tiny(&opt);
 	if (budget_s > 0)
 		opt.budget_s = budget_s;
+	if (trial_ms > 0)
+		opt.min_time_ms = trial_ms;
 	char path[1024];
 	if (out) {
 		snprintf(path, sizeof(path), "%s", out);
