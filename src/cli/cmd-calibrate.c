@@ -303,7 +303,9 @@ int cmd_calibrate(int argc, char **argv)
 		        line);
 	}
 
-	/* Ctrl-C and SIGTERM stop the harness between trials; the profile is not written */
+	/* Ctrl-C and SIGTERM stop the harness between trials and the profile is not written.
+	 * The handler stays until the end: once measuring is over the signal is ignored, so
+	 * it cannot kill the process halfway through the (milliseconds-long) final write. */
 	struct sigaction sa = {0}, prev_int, prev_term;
 	sa.sa_handler = on_sigint;
 	sigemptyset(&sa.sa_mask);
@@ -317,8 +319,6 @@ int cmd_calibrate(int argc, char **argv)
 		opt.progress = progress_lines;
 	struct augur_cal_result res;
 	int st = augur_calibrate(&opt, &u, &res, &diag);
-	sigaction(SIGINT, &prev_int, NULL);
-	sigaction(SIGTERM, &prev_term, NULL);
 	if (bar)
 		fprintf(stderr, "\r\033[K");
 	if (st) {
@@ -396,6 +396,8 @@ int cmd_calibrate(int argc, char **argv)
 	}
 	printf("wrote %s\n", path);
 done:
+	sigaction(SIGINT, &prev_int, NULL);
+	sigaction(SIGTERM, &prev_term, NULL);
 	augur_unit_free(u);
 	augur_profile_free(p);
 	augur_profile_free(old);
