@@ -43,16 +43,25 @@ const struct augur_command augur_commands[] = {
          "Runs on the board itself: times cblas_sgemm (cpu) or cublasSgemm (gpu) over the\n"
          "paper's (n, k, m) grid, fc shapes and held-out GEMMs of real networks, fits the\n"
          "unit's time model and writes profiles/NAME.yaml (docs/profiles.md) at the end.\n"
-         "An existing profile keeps its other unit. Ctrl-C leaves it untouched.\n"
+         "An existing profile keeps its other unit. Ctrl-C (or SIGTERM) stops the run,\n"
+         "prints what was measured and leaves the profile untouched.\n"
          "\n"
          "options:\n"
          "  --device NAME       the profile's name (letters, digits, '-', '_', '.')\n"
          "  --unit cpu|gpu      the processing unit to calibrate (default cpu)\n"
-         "  --threads N         BLAS threads (default: OpenBLAS's own choice)\n"
+         "  --threads N         BLAS threads (default: OpenBLAS's own choice, which\n"
+         "                      follows $OPENBLAS_NUM_THREADS); the profile records it\n"
          "  --quick             a subset of the grid and shorter trials (~15 s)\n"
+         "  --grid G            full (default), quick (= --quick) or tiny: 18 small\n"
+         "                      shapes in about a second, for testing augur itself\n"
+         "                      (its model is valid for small GEMMs only)\n"
          "  --out FILE          write FILE instead of profiles/NAME.yaml\n"
-         "  --budget SECONDS    measuring time budget (default 90, quick 14)\n"
-         "  --description TEXT  the profile's one-line description\n"},
+         "  --budget SECONDS    measuring time budget (default 90, quick 14, tiny 10)\n"
+         "  --description TEXT  the profile's one-line description\n"
+         "  --progress P        auto (a bar on a terminal, else nothing), bar, lines\n"
+         "                      (one line per shape, for logs) or none\n"
+         "  --trial-ms MS       each of a shape's timing trials repeats the GEMM for at\n"
+         "                      least MS ms (default 40, quick 15, tiny 2)\n"},
         {"fit", cmd_fit, "refit a profile's time models from its stored samples",
          "augur fit PROFILE [--out FILE] [--unit cpu|gpu] [--terms LIST] [--breaks-n LIST] "
          "[--breaks-m LIST]\n       augur fit [PROFILE] --layer-times FILE [--board NAME] "
@@ -71,8 +80,14 @@ const struct augur_command augur_commands[] = {
          "                    also fits the framework overhead from F's memory rows\n"
          "  --board NAME      the board F's rows are for (default: the profile's name);\n"
          "                    without PROFILE, a new profile for NAME (needs --out)\n"},
-        {"profile", cmd_profile, "show a device profile: machine, model, fit quality, range",
-         "augur profile show NAME", "NAME is a profile name or a path.\n"},
+        {"profile", cmd_profile, "show or list device profiles: machine, model, fit quality, range",
+         "augur profile show NAME\n       augur profile list [--format table|json|csv]",
+         "show: NAME is a profile name or a path; prints the machine, and per unit the\n"
+         "library, threads, memory, model regions, validity range and fit quality.\n"
+         "list: every profile on the search path ($AUGUR_PROFILE_PATH, then the source\n"
+         "tree's profiles/), one line each: name, units, description, path. A name found\n"
+         "twice is marked shadowed: 'augur ... --device NAME' uses the first. A profile\n"
+         "that does not load is reported on stderr (exit 1).\n"},
         {"convert", cmd_convert,
          "write a network (e.g. a Caffe prototxt) as an augur YAML descriptor",
          "augur convert NET [-o FILE]",

@@ -1034,6 +1034,15 @@ static bool is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* The directories profiles are looked up in, colon-separated: $AUGUR_PROFILE_PATH, then
+ * the source tree's profiles/. */
+static void search_path(char *dirs, size_t size)
+{
+	const char *env = getenv("AUGUR_PROFILE_PATH");
+	snprintf(dirs, size, "%s%s%s/profiles", env ? env : "", env && *env ? ":" : "",
+	         AUGUR_SOURCE_ROOT);
+}
+
 /* Appends to list (comma separated) the NAME of every NAME.yaml in dir, skipping ones
  * already listed; names[] collects them for the suggestion. */
 static void list_dir(const char *dir, char *list, size_t size, const char **names, char *store,
@@ -1075,9 +1084,7 @@ int augur_profile_find(const char *name_or_path, char *path, size_t size, struct
 	if (strchr(name_or_path, '/') || !*name_or_path)
 		return augur_diag_set(diag, AUGUR_E_IO, name_or_path, 0, 0, "no such profile file");
 	char dirs[4096];
-	const char *env = getenv("AUGUR_PROFILE_PATH");
-	snprintf(dirs, sizeof(dirs), "%s%s%s/profiles", env ? env : "", env && *env ? ":" : "",
-	         AUGUR_SOURCE_ROOT);
+	search_path(dirs, sizeof(dirs));
 	char list[1024] = "";
 	const char *names[64];
 	char store[4096];
@@ -1115,4 +1122,85 @@ int augur_profile_find(const char *name_or_path, char *path, size_t size, struct
 	                      "unknown profile '%s' (available: %s; searched $AUGUR_PROFILE_PATH "
 	                      "and %s/profiles)",
 	                      name_or_path, *list ? list : "none", AUGUR_SOURCE_ROOT);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct augur_profile_file *)a)->name,
+	              ((const struct augur_profile_file *)b)->name);
+}
+
+void augur_profile_files_free(struct augur_profile_file *files, size_t n)
+{
+	for (size_t i = 0; files && i < n; i++) {
+		free(files[i].name);
+		free(files[i].path);
+	}
+	free(files);
+}
+
+int augur_profile_list(struct augur_profile_file **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	char dirs[4096];
+	search_path(dirs, sizeof(dirs));
+	struct augur_profile_file *files = NULL;
+	size_t n = 0, cap = 0;
+	int rc = AUGUR_OK;
+	for (char *dir = dirs; *dir;) {
+		size_t len = strcspn(dir, ":");
+		char one[2048];
+		snprintf(one, sizeof(one), "%.*s", (int)len, dir);
+		dir += len + (dir[len] == ':');
+		DIR *d = *one ? opendir(one) : NULL;
+		if (!d)
+			continue;
+		size_t first = n; /* this directory's entries start here */
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			size_t nl = strlen(e->d_name);
+			if (nl <= 5 || strcmp(e->d_name + nl - 5, ".yaml") || e->d_name[0] == '.')
+				continue;
+			char path[4096];
+			snprintf(path, sizeof(path), "%s/%s", one, e->d_name);
+			if (!is_file(path))
+				continue;
+			if (n == cap) {
+				size_t ncap = cap ? 2 * cap : 16;
+				struct augur_profile_file *nf =
+				        realloc(files, ncap * sizeof(*files));
+				if (!nf) {
+					rc = AUGUR_E_NOMEM;
+					break;
+				}
+				files = nf;
+				cap = ncap;
+			}
+			struct augur_profile_file *f = &files[n];
+			f->name = strndup(e->d_name, nl - 5);
+			f->path = strdup(path);
+			f->shadowed = false;
+			if (!f->name || !f->path) {
+				free(f->name);
+				free(f->path);
+				rc = AUGUR_E_NOMEM;
+				break;
+			}
+			for (size_t i = 0; i < first && !f->shadowed; i++)
+				f->shadowed = !strcmp(files[i].name, f->name);
+			n++;
+		}
+		closedir(d);
+		if (rc)
+			break;
+		qsort(files + first, n - first, sizeof(*files), cmp_name);
+	}
+	if (rc) {
+		augur_profile_files_free(files, n);
+		return rc;
+	}
+	*out = files;
+	*count = n;
+	return AUGUR_OK;
 }
