@@ -31,20 +31,15 @@ static void estimate_memory(const struct augur_analysis *a, const struct augur_p
 	e->fits = !e->capacity_bytes || e->memory_bytes <= e->capacity_bytes;
 }
 
-int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis *a,
-                        const struct augur_profile *p, const struct augur_unit *u,
-                        struct augur_unit_estimate *out, struct augur_diag *diag)
+int augur_estimate_range(const struct augur_net *net, const struct augur_analysis *a,
+                         const struct augur_profile *p, const struct augur_unit *u, size_t from,
+                         size_t to, struct augur_unit_estimate *out, struct augur_diag *diag)
 {
-	memset(out, 0, sizeof(*out));
-	out->unit = u;
-	out->n_layers = a->n_layers;
-	out->layers = calloc(a->n_layers ? a->n_layers : 1, sizeof(*out->layers));
-	if (!out->layers)
-		return augur_diag_set(diag, AUGUR_E_NOMEM, net->path, 0, 0, "out of memory");
-	for (size_t i = 0; i < a->n_layers; i++) {
+	for (size_t i = from; i < to; i++) {
 		const struct augur_layer_stats *s = &a->layers[i];
 		struct augur_layer_estimate *le = &out->layers[i];
 		enum augur_layer_type t = net->layers[i].type;
+		*le = (struct augur_layer_estimate){0};
 		if (!s->gemm.count) {
 			/* flatten is a view and dropout is the identity at inference: free by
 			 * construction, not by omission */
@@ -56,14 +51,12 @@ int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis
 			continue;
 		}
 		le->time_ms = augur_gemm_time_ms(&u->gemm, &s->gemm, &le->outside_range);
-		if (!isfinite(le->time_ms) || le->time_ms < 0) {
-			augur_unit_estimate_clear(out);
+		if (!isfinite(le->time_ms) || le->time_ms < 0)
 			return augur_diag_set(diag, AUGUR_E_NUMERIC, p->name, 0, 0,
 			                      "the %s model of profile '%s' predicts a non-finite "
 			                      "time for layer '%s'",
 			                      augur_unit_kind_name(u->kind), p->name,
 			                      net->layers[i].name);
-		}
 		le->costed = true;
 		out->gemms_outside_range += le->outside_range;
 		out->gemm_ms += le->time_ms;
@@ -72,4 +65,20 @@ int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis
 	out->total_ms = out->gemm_ms + out->other_ms;
 	estimate_memory(a, p, u, out);
 	return AUGUR_OK;
+}
+
+int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis *a,
+                        const struct augur_profile *p, const struct augur_unit *u,
+                        struct augur_unit_estimate *out, struct augur_diag *diag)
+{
+	memset(out, 0, sizeof(*out));
+	out->unit = u;
+	out->n_layers = a->n_layers;
+	out->layers = calloc(a->n_layers ? a->n_layers : 1, sizeof(*out->layers));
+	if (!out->layers)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, net->path, 0, 0, "out of memory");
+	int rc = augur_estimate_range(net, a, p, u, 0, a->n_layers, out, diag);
+	if (rc)
+		augur_unit_estimate_clear(out);
+	return rc;
 }

@@ -46,6 +46,16 @@ int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis
                         const struct augur_profile *p, const struct augur_unit *u,
                         struct augur_unit_estimate *out, struct augur_diag *diag);
 
+/* Estimates layers [from, to) into out->layers (which holds a->n_layers entries), adds their
+ * times and counts to out's totals, then sets total_ms and the memory figures. With out
+ * zeroed but for unit, n_layers and layers, the range [0, n) is augur_estimate_unit; a
+ * caller that kept a copy of out's totals after [0, from) (incremental re-analysis) gets
+ * the same bytes from that copy plus [from, n). Fails like augur_estimate_unit; out is
+ * then partly updated but still owned by the caller. */
+int augur_estimate_range(const struct augur_net *net, const struct augur_analysis *a,
+                         const struct augur_profile *p, const struct augur_unit *u, size_t from,
+                         size_t to, struct augur_unit_estimate *out, struct augur_diag *diag);
+
 void augur_unit_estimate_clear(struct augur_unit_estimate *e);
 
 #endif

@@ -66,14 +66,44 @@ static bool aliases_input(const struct augur_net *net, const struct augur_analys
 	return src == AUGUR_NET_INPUT ? readers == 1 : last == i;
 }
 
-static void allocated_view(const struct augur_net *net, struct augur_analysis *a)
+/* What depends only on the network's topology (types, inputs, readers): which layers write
+ * over their input (allocated view) and, for the minimal view, the buffer each layer's
+ * output lives in (owner) and the last step that buffer is read (end). Kept in a->scratch
+ * so augur_memory_update can re-sum sizes without recomputing it. */
+static void structure(const struct augur_net *net, struct augur_analysis *a)
+{
+	size_t n = a->n_layers;
+	int64_t *owner = a->scratch + n + 1; /* buffer each layer's output lives in, -1 = input */
+	int64_t *end = owner + n + 1;        /* last step of each buffer; [n] is the input's */
+	for (size_t i = 0; i <= n; i++)
+		end[i] = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct augur_layer_stats *s = &a->layers[i];
+		s->in_place = aliases_input(net, a, i, true);
+		int32_t src = net->layers[i].inputs[0];
+		if (aliases_input(net, a, i, false))
+			owner[i] = src == AUGUR_NET_INPUT ? -1 : owner[src];
+		else
+			owner[i] = (int64_t)i;
+		size_t slot = owner[i] < 0 ? n : (size_t)owner[i];
+		if ((int64_t)s->last_reader > end[slot])
+			end[slot] = s->last_reader;
+		if (owner[i] == (int64_t)i && (int64_t)i > end[slot])
+			end[slot] = (int64_t)i;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (uint32_t j = 0; j < net->layers[i].n_inputs; j++)
+			if (net->layers[i].inputs[j] == AUGUR_NET_INPUT && (int64_t)i > end[n])
+				end[n] = (int64_t)i;
+}
+
+static void allocated_view(struct augur_analysis *a)
 {
 	struct augur_memory *m = &a->memory;
 	m->alloc_params = m->alloc_stats = m->alloc_workspace = 0;
 	m->alloc_data = a->input_bytes;
 	for (size_t i = 0; i < a->n_layers; i++) {
-		struct augur_layer_stats *s = &a->layers[i];
-		s->in_place = aliases_input(net, a, i, true);
+		const struct augur_layer_stats *s = &a->layers[i];
 		m->alloc_params = augur_add_sat(m->alloc_params, weight_bytes(s->params));
 		m->alloc_stats = augur_add_sat(m->alloc_stats, weight_bytes(s->stats));
 		m->alloc_workspace = augur_add_sat(m->alloc_workspace, s->workspace_bytes);
@@ -86,39 +116,23 @@ static void allocated_view(const struct augur_net *net, struct augur_analysis *a
 
 /* Sweep over execution order: each buffer is live from the step that creates it to the
  * last reader of any layer aliasing it. Step 0 holds the input; layer i runs at step i. */
-static void minimal_view(const struct augur_net *net, struct augur_analysis *a)
+static void minimal_view(struct augur_analysis *a)
 {
 	struct augur_memory *m = &a->memory;
 	size_t n = a->n_layers;
-	int64_t *diff = a->scratch;          /* n + 1 entries: bytes born minus bytes freed */
-	int64_t *owner = a->scratch + n + 1; /* buffer each layer's output lives in, -1 = input */
-	int64_t *end = owner + n + 1;        /* last step of each buffer; [n] is the input's */
+	int64_t *diff = a->scratch; /* n + 1 entries: bytes born minus bytes freed */
+	const int64_t *owner = a->scratch + n + 1, *end = owner + n + 1;
 	for (size_t i = 0; i <= n; i++)
-		diff[i] = end[i] = 0;
-	end[n] = 0;
+		diff[i] = 0;
 	m->min_weights = m->min_workspace = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct augur_layer_stats *s = &a->layers[i];
-		int32_t src = net->layers[i].inputs[0];
-		if (aliases_input(net, a, i, false))
-			owner[i] = src == AUGUR_NET_INPUT ? -1 : owner[src];
-		else
-			owner[i] = (int64_t)i;
-		size_t slot = owner[i] < 0 ? n : (size_t)owner[i];
-		if ((int64_t)s->last_reader > end[slot])
-			end[slot] = s->last_reader;
-		if (owner[i] == (int64_t)i && (int64_t)i > end[slot])
-			end[slot] = (int64_t)i;
 		m->min_weights =
 		        augur_add_sat(m->min_weights, augur_add_sat(weight_bytes(s->params),
 		                                                    weight_bytes(s->stats)));
 		if (s->workspace_bytes > m->min_workspace)
 			m->min_workspace = s->workspace_bytes;
 	}
-	for (size_t i = 0; i < n; i++)
-		for (uint32_t j = 0; j < net->layers[i].n_inputs; j++)
-			if (net->layers[i].inputs[j] == AUGUR_NET_INPUT && (int64_t)i > end[n])
-				end[n] = (int64_t)i;
 	/* bytes fit in int64: every blob was checked against overflow and is far below 2^63
 	 * for any descriptor within AUGUR_MAX_DIM */
 	diff[0] += (int64_t)a->input_bytes;
@@ -144,9 +158,15 @@ static void minimal_view(const struct augur_net *net, struct augur_analysis *a)
 	        augur_add_sat(augur_add_sat(m->min_weights, m->min_workspace), m->min_data_peak);
 }
 
-void augur_memory_compute(const struct augur_net *net, struct augur_analysis *a)
+void augur_memory_update(const struct augur_net *net, struct augur_analysis *a)
 {
 	paper_view(net, a);
-	allocated_view(net, a);
-	minimal_view(net, a);
+	allocated_view(a);
+	minimal_view(a);
+}
+
+void augur_memory_compute(const struct augur_net *net, struct augur_analysis *a)
+{
+	structure(net, a);
+	augur_memory_update(net, a);
 }

@@ -11,6 +11,11 @@
  * last readers already in a. Totals saturate rather than wrap. */
 void augur_memory_compute(const struct augur_net *net, struct augur_analysis *a);
 
+/* As augur_memory_compute, for an analysis whose network kept its topology (layer types
+ * and inputs, hence readers) since the last augur_memory_compute on it: only re-sums the
+ * byte sizes, reusing the in-place and buffer-lifetime structure computed then. */
+void augur_memory_update(const struct augur_net *net, struct augur_analysis *a);
+
 /* Whether a layer of this type may write its output over its input. */
 bool augur_type_in_place(enum augur_layer_type type);
 
