@@ -1,13 +1,16 @@
 /* Incremental re-analysis (see incremental.h). An update walks the layers from the first
  * edited one: a layer is re-traced and re-counted when it was edited or one of its inputs
- * changed shape in this walk (or the batch changed), else its cached figures stand. Sums
- * that depend on layer order (doubles in the estimates) resume from a snapshot of the
- * totals after the layers before the walk, so they are added in the same order as a full
- * analysis adds them. Topology never changes (an edit cannot change inputs, names or
- * types), so readers and the memory views' structure stay as the first analysis found. */
+ * changed shape in this walk (or the batch changed), else its cached figures stand. The
+ * integer totals and memory views are saturating sums, exact while below UINT64_MAX, so a
+ * redone layer swaps its old terms for its new ones (a saturated total is re-summed). The
+ * estimates' sums are doubles, whose result depends on the order of the additions: they
+ * resume from a snapshot of the totals after the layers before the walk and add the rest
+ * in order, as a full estimate does. Topology never changes (an edit cannot change inputs,
+ * names or types), so readers and the memory views' structure stay as first found. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "checked.h"
 #include "descriptor.h"
 #include "incremental.h"
 #include "memory.h"
@@ -28,9 +31,8 @@ struct augur_incr {
 	const struct augur_unit *units[2];
 	struct augur_analysis *a;
 	struct augur_unit_estimate est[2];
-	/* totals of layers [0, snap_at): where an update resumes summing */
+	/* estimate totals of layers [0, snap_at): where an update resumes summing */
 	size_t snap_at;
-	struct augur_totals snap_by_type[AUGUR_LAYER_TYPE_COUNT], snap_total;
 	struct augur_unit_estimate snap_est[2]; /* totals only; layers is not used */
 	uint8_t *touched;                       /* per layer: edited since the last update */
 	uint8_t *changed;                /* per layer, during an update: its output shape changed */
@@ -275,8 +277,6 @@ static int update_full(struct augur_incr *inc, struct augur_diag *diag)
 	}
 	if (rc)
 		return rc;
-	memset(inc->snap_by_type, 0, sizeof(inc->snap_by_type));
-	memset(&inc->snap_total, 0, sizeof(inc->snap_total));
 	inc->snap_at = 0;
 	inc->last_retraced = net->n_layers;
 	inc->last_from = 0;
@@ -287,40 +287,56 @@ static int update_full(struct augur_incr *inc, struct augur_diag *diag)
 	return AUGUR_OK;
 }
 
-/* Moves the snapshot to layer f: back to the start when it lies beyond f, then forward over
- * the unchanged layers before f (their per-layer figures are current). */
+/* Moves the estimates' snapshot to layer f: back to the start when it lies beyond f, then
+ * forward over the unchanged layers before f (their per-layer figures are current). Leaves
+ * each estimate holding the totals of layers [0, f). */
 static int snapshot_at(struct augur_incr *inc, size_t f, struct augur_diag *diag)
 {
 	struct augur_net *net = inc->net;
-	struct augur_analysis *a = inc->a;
 	if (inc->snap_at > f) {
-		memset(inc->snap_by_type, 0, sizeof(inc->snap_by_type));
-		memset(&inc->snap_total, 0, sizeof(inc->snap_total));
 		for (size_t u = 0; u < inc->n_units; u++)
 			zero_estimate(&inc->snap_est[u], inc->units[u], net->n_layers);
 		inc->snap_at = 0;
 	}
-	memcpy(a->by_type, inc->snap_by_type, sizeof(a->by_type));
-	a->total = inc->snap_total;
-	for (size_t u = 0; u < inc->n_units; u++)
-		copy_totals(&inc->est[u], &inc->snap_est[u]);
-	if (inc->snap_at == f)
-		return AUGUR_OK;
-	for (size_t i = inc->snap_at; i < f; i++) {
-		augur_totals_add(&a->by_type[net->layers[i].type], &a->layers[i]);
-		augur_totals_add(&a->total, &a->layers[i]);
-	}
 	for (size_t u = 0; u < inc->n_units; u++) {
-		int rc = augur_estimate_range(net, a, inc->p, inc->units[u], inc->snap_at, f,
+		copy_totals(&inc->est[u], &inc->snap_est[u]);
+		if (inc->snap_at == f)
+			continue;
+		int rc = augur_estimate_range(net, inc->a, inc->p, inc->units[u], inc->snap_at, f,
 		                              &inc->est[u], diag);
 		if (rc)
 			return rc;
 		inc->snap_est[u] = inc->est[u];
 	}
-	memcpy(inc->snap_by_type, a->by_type, sizeof(a->by_type));
-	inc->snap_total = a->total;
 	inc->snap_at = f;
 	return AUGUR_OK;
+}
+
+/* Swaps a layer's old counts for its new ones in a totals record; false when a total
+ * saturated (the record must then be re-summed). */
+static bool swap_totals(struct augur_totals *t, const struct augur_layer_stats *old,
+                        const struct augur_layer_stats *s)
+{
+	uint64_t *f[] = {&t->params, &t->stats, &t->macs, &t->flops, &t->gemm_calls, &t->out_bytes};
+	const uint64_t o[] = {old->params, old->stats,      old->macs,
+	                      old->flops,  old->gemm.count, old->out_bytes};
+	const uint64_t v[] = {s->params, s->stats, s->macs, s->flops, s->gemm.count, s->out_bytes};
+	for (size_t k = 0; k < 6; k++)
+		if (*f[k] == UINT64_MAX)
+			return false;
+	for (size_t k = 0; k < 6; k++)
+		*f[k] = augur_add_sat(*f[k] - o[k], v[k]);
+	return true;
+}
+
+static void resum_totals(const struct augur_net *net, struct augur_analysis *a)
+{
+	memset(a->by_type, 0, sizeof(a->by_type));
+	memset(&a->total, 0, sizeof(a->total));
+	for (size_t i = 0; i < a->n_layers; i++) {
+		augur_totals_add(&a->by_type[net->layers[i].type], &a->layers[i]);
+		augur_totals_add(&a->total, &a->layers[i]);
+	}
 }
 
 static int update_incremental(struct augur_incr *inc, struct augur_diag *diag)
@@ -328,17 +344,20 @@ static int update_incremental(struct augur_incr *inc, struct augur_diag *diag)
 	struct augur_net *net = inc->net;
 	struct augur_analysis *a = inc->a;
 	size_t n = net->n_layers, f = inc->dirty_from;
-	bool all = false, input_changed = false;
+	bool all = false, input_changed = false, totals_ok = true, memory_ok = true;
 	int rc;
 	if (inc->globals) {
 		uint32_t batch = a->batch;
 		struct augur_shape input = a->input;
+		uint64_t input_bytes = a->input_bytes;
 		if ((rc = augur_analyze_input(net, inc->batch, a, diag)))
 			return rc;
 		all = a->batch != batch;
 		input_changed = !same_shape(&input, &a->input);
 		if (all || input_changed)
 			f = 0;
+		if (input_bytes != a->input_bytes)
+			memory_ok = augur_memory_replace_input(a, input_bytes);
 	}
 	inc->last_retraced = 0;
 	inc->last_from = n;
@@ -346,8 +365,6 @@ static int update_incremental(struct augur_incr *inc, struct augur_diag *diag)
 		inc->globals = false;
 		return AUGUR_OK;
 	}
-	if ((rc = snapshot_at(inc, f, diag)))
-		return rc;
 	for (size_t i = f; i < n; i++) {
 		const struct augur_layer *l = &net->layers[i];
 		struct augur_layer_stats *s = &a->layers[i];
@@ -358,18 +375,26 @@ static int update_incremental(struct augur_incr *inc, struct augur_diag *diag)
 			                              : (size_t)src >= f && inc->changed[src];
 		}
 		inc->changed[i] = 0;
-		if (redo) {
-			struct augur_shape out = s->out;
-			if ((rc = augur_analyze_layer(net, i, a->batch, a, diag)))
-				return rc;
-			inc->changed[i] = !same_shape(&out, &s->out);
-			inc->touched[i] = 0;
-			inc->last_retraced++;
-		}
-		augur_totals_add(&a->by_type[l->type], s);
-		augur_totals_add(&a->total, s);
+		if (!redo)
+			continue;
+		struct augur_layer_stats old = *s;
+		if ((rc = augur_analyze_layer(net, i, a->batch, a, diag)))
+			return rc;
+		inc->changed[i] = !same_shape(&old.out, &s->out);
+		inc->touched[i] = 0;
+		inc->last_retraced++;
+		totals_ok = totals_ok && swap_totals(&a->by_type[l->type], &old, s) &&
+		            swap_totals(&a->total, &old, s);
+		memory_ok = memory_ok && augur_memory_replace(net, a, i, &old);
 	}
-	augur_memory_update(net, a);
+	if (!totals_ok)
+		resum_totals(net, a);
+	if (memory_ok)
+		augur_memory_finish(a);
+	else
+		augur_memory_update(net, a);
+	if ((rc = snapshot_at(inc, f, diag)))
+		return rc;
 	for (size_t u = 0; u < inc->n_units; u++)
 		if ((rc = augur_estimate_range(net, a, inc->p, inc->units[u], f, n, &inc->est[u],
 		                               diag)))

@@ -165,6 +165,106 @@ void augur_memory_update(const struct augur_net *net, struct augur_analysis *a)
 	minimal_view(a);
 }
 
+static bool saturated(const struct augur_memory *m)
+{
+	return m->paper_weights == UINT64_MAX || m->paper_data == UINT64_MAX ||
+	       m->paper_workspace == UINT64_MAX || m->alloc_params == UINT64_MAX ||
+	       m->alloc_stats == UINT64_MAX || m->alloc_data == UINT64_MAX ||
+	       m->alloc_workspace == UINT64_MAX || m->min_weights == UINT64_MAX;
+}
+
+/* A sum that never saturated is the exact sum of its terms: one term can be swapped. */
+static uint64_t swap_term(uint64_t sum, uint64_t old, uint64_t now)
+{
+	return augur_add_sat(sum - old, now);
+}
+
+/* What a layer adds to the paper view's data: its blob and the split copies of it. */
+static uint64_t paper_data_term(const struct augur_layer_stats *s)
+{
+	uint64_t copies = 0;
+	if (s->readers > 1 && augur_mul_overflow(s->readers, s->out_bytes, &copies))
+		copies = UINT64_MAX;
+	return augur_add_sat(s->out_bytes, copies);
+}
+
+static uint64_t input_data_term(const struct augur_analysis *a, uint64_t input_bytes)
+{
+	return augur_add_sat(input_bytes,
+	                     a->input_readers > 1 ? a->input_readers * input_bytes : 0);
+}
+
+/* Adds delta to the live bytes of steps [from, to]. */
+static void shift_live(struct augur_analysis *a, size_t from, int64_t to, int64_t delta)
+{
+	for (int64_t k = (int64_t)from; k <= to; k++)
+		a->layers[k].live_bytes = (uint64_t)((int64_t)a->layers[k].live_bytes + delta);
+}
+
+bool augur_memory_replace(const struct augur_net *net, struct augur_analysis *a, size_t i,
+                          const struct augur_layer_stats *old)
+{
+	struct augur_memory *m = &a->memory;
+	if (saturated(m))
+		return false;
+	const struct augur_layer_stats *s = &a->layers[i];
+	enum augur_layer_type t = net->layers[i].type;
+	if (t == AUGUR_LAYER_CONV || t == AUGUR_LAYER_FC)
+		m->paper_weights = swap_term(m->paper_weights, weight_bytes(old->params),
+		                             weight_bytes(s->params));
+	m->paper_workspace =
+	        swap_term(m->paper_workspace, old->workspace_paper_bytes, s->workspace_paper_bytes);
+	m->paper_data = swap_term(m->paper_data, paper_data_term(old), paper_data_term(s));
+	m->alloc_params =
+	        swap_term(m->alloc_params, weight_bytes(old->params), weight_bytes(s->params));
+	m->alloc_stats =
+	        swap_term(m->alloc_stats, weight_bytes(old->stats), weight_bytes(s->stats));
+	m->alloc_workspace =
+	        swap_term(m->alloc_workspace, old->workspace_bytes, s->workspace_bytes);
+	if (!s->in_place)
+		m->alloc_data = swap_term(m->alloc_data, old->out_bytes, s->out_bytes);
+	m->min_weights = swap_term(
+	        m->min_weights, augur_add_sat(weight_bytes(old->params), weight_bytes(old->stats)),
+	        augur_add_sat(weight_bytes(s->params), weight_bytes(s->stats)));
+	const int64_t *owner = a->scratch + a->n_layers + 1, *end = owner + a->n_layers + 1;
+	if (owner[i] == (int64_t)i && old->out_bytes != s->out_bytes)
+		shift_live(a, i, end[i], (int64_t)s->out_bytes - (int64_t)old->out_bytes);
+	return true;
+}
+
+bool augur_memory_replace_input(struct augur_analysis *a, uint64_t old_input_bytes)
+{
+	struct augur_memory *m = &a->memory;
+	if (saturated(m))
+		return false;
+	m->paper_data = swap_term(m->paper_data, input_data_term(a, old_input_bytes),
+	                          input_data_term(a, a->input_bytes));
+	m->alloc_data = swap_term(m->alloc_data, old_input_bytes, a->input_bytes);
+	const int64_t *end = a->scratch + 2 * (a->n_layers + 1);
+	shift_live(a, 0, end[a->n_layers], (int64_t)a->input_bytes - (int64_t)old_input_bytes);
+	return true;
+}
+
+void augur_memory_finish(struct augur_analysis *a)
+{
+	struct augur_memory *m = &a->memory;
+	m->alloc_total = augur_add_sat(augur_add_sat(m->alloc_params, m->alloc_stats),
+	                               augur_add_sat(m->alloc_data, m->alloc_workspace));
+	m->min_workspace = m->min_data_peak = 0;
+	m->min_peak_layer = 0;
+	for (size_t i = 0; i < a->n_layers; i++) {
+		const struct augur_layer_stats *s = &a->layers[i];
+		if (s->workspace_bytes > m->min_workspace)
+			m->min_workspace = s->workspace_bytes;
+		if (s->live_bytes > m->min_data_peak) {
+			m->min_data_peak = s->live_bytes;
+			m->min_peak_layer = i;
+		}
+	}
+	m->min_total =
+	        augur_add_sat(augur_add_sat(m->min_weights, m->min_workspace), m->min_data_peak);
+}
+
 void augur_memory_compute(const struct augur_net *net, struct augur_analysis *a)
 {
 	structure(net, a);
