@@ -140,6 +140,18 @@ py 'import json,sys
 p=json.load(open(sys.argv[1]))
 assert p["remedies"] is None and p["recommended"]=="gpu", p["recommended"]' "$tmp/plan.json"
 
+# separate memories (the tiny board with shared_memory false): no split, and the output says why
+sed 's/shared_memory: true/shared_memory: false/; s/weights_copied: true/weights_copied: false/' \
+	"$tiny" >"$tmp/tiny-discrete.yaml"
+expect 0 "$AUGUR" plan descriptors/alexnet.yaml --device "$tmp/tiny-discrete.yaml"
+has "$out" "no split: CPU and GPU do not share memory" "why no split"
+[ "$(printf '%s' "$out" | grep -c 'per-layer split')" -eq 0 ] && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: split offered on separate memories"; }
+json plan "$AUGUR" plan descriptors/alexnet.yaml --device "$tmp/tiny-discrete.yaml" --format json
+py 'import json,sys
+p=json.load(open(sys.argv[1])); s=[o for o in p["plans"] if o["plan"]=="split"][0]
+assert not s["available"] and "do not share memory" in s["reason"] and not p["split"]["offered"]' "$tmp/plan.json"
+
 # a cpu-only profile: one clear single-unit answer
 expect 0 "$AUGUR" plan descriptors/resnet50.yaml --device epyc-2core
 has "$out" "the profile has only a cpu unit" "cpu-only stated"
