@@ -129,7 +129,7 @@ static void print_table(const struct report *r, bool layers)
 	printf("\n");
 	if (pl->best == AUGUR_PLAN_KIND_COUNT) {
 		const struct augur_plan_option *o = &pl->option[pl->single];
-		printf("nothing fits: the %s alone needs %.1f MiB of %.0f MiB\n",
+		printf("nothing fits: the fastest single unit, the %s, needs %.1f MiB of %.0f MiB\n",
 		       augur_plan_kind_name(pl->single), cli_mib(o->memory_bytes),
 		       cli_mib(o->capacity_bytes));
 	} else {
@@ -162,16 +162,23 @@ static void print_table(const struct report *r, bool layers)
 		       cli_mib(pl->gpu->capacity_bytes),
 		       cli_mib(pl->gpu->memory_bytes - pl->gpu->capacity_bytes));
 		const struct augur_plan_option *o = &pl->option[AUGUR_PLAN_FC_OFFLOAD];
-		if (o->available)
+		if (o->available) {
 			printf("  fc offload: gpu runs %s .. %s (%.1f ms) while the cpu runs %s .. "
-			       "%s of the frame before (%.1f ms): %.1f ms a frame, %.1f ms latency; "
-			       "%.1f MiB with the cpu's %.1f MiB of weights held once: %s\n",
+			       "%s of the frame before (%.1f ms): %.1f ms a frame, %.1f ms latency; ",
 			       r->net->layers[0].name, r->net->layers[pl->offload_from - 1].name,
 			       pl->offload_gpu_ms, r->net->layers[pl->offload_from].name,
 			       r->net->layers[pl->n_layers - 1].name, pl->offload_cpu_ms,
-			       o->time_ms, o->latency_ms, cli_mib(o->memory_bytes),
-			       cli_mib(pl->offload_cpu_bytes), o->fits ? "fits" : "does NOT fit");
-		else
+			       o->time_ms, o->latency_ms);
+			if (p->shared_memory)
+				printf("%.1f MiB in all, the cpu's %.1f MiB of weights held once: %s\n",
+				       cli_mib(o->memory_bytes), cli_mib(pl->offload_cpu_bytes),
+				       o->fits ? "fits" : "does NOT fit");
+			else
+				printf("the gpu holds %.1f MiB, the cpu %.1f MiB of weights: %s\n",
+				       cli_mib(pl->offload_gpu_bytes),
+				       cli_mib(pl->offload_cpu_bytes),
+				       o->fits ? "both fit" : "does NOT fit");
+		} else
 			printf("  fc offload: not possible: %s\n",
 			       augur_plan_reason_text(pl->reason[AUGUR_PLAN_FC_OFFLOAD]));
 		o = &pl->option[AUGUR_PLAN_SPLIT_FC];
