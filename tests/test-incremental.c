@@ -406,9 +406,49 @@ static void parse_and_scope(void)
 	unload(&fx);
 }
 
+/* Two convs of 33 * 2^58 MACs each over one input: the network's MAC total saturates at
+ * UINT64_MAX, so a swap of terms is impossible and the update must re-sum; halving one
+ * layer brings the total back under 2^64. */
+static void saturated_totals(void)
+{
+	static const char desc[] =
+	        "input: [1048576, 64, 64]\n"
+	        "batch: 64\n"
+	        "layers:\n"
+	        "  - {name: a, type: conv, filters: 1048576, kernel: 64, pad: [16, 0]}\n"
+	        "  - {name: b, type: conv, filters: 1048576, kernel: 64, pad: [16, 0], inputs: "
+	        "input}\n"
+	        "  - {name: ab, type: concat, inputs: [a, b]}\n";
+	struct fixture fx;
+	load(&fx, "alexnet", "tx1", 0);
+	augur_net_free(fx.net);
+	fx.net = NULL;
+	struct augur_diag diag = {0};
+	CHECK_EQ_INT(augur_descriptor_parse("big.yaml", desc, sizeof(desc) - 1, &fx.net, &diag), 0);
+	if (!fx.net || !fx.p)
+		return;
+	struct augur_incr *inc = NULL;
+	CHECK_EQ_INT(augur_incr_new(fx.net, 0, fx.p, fx.units, fx.n_units, &inc, &diag), 0);
+	CHECK_EQ_INT(augur_incr_update(inc, &diag), 0);
+	CHECK_EQ_U64(augur_incr_analysis(inc)->total.macs, UINT64_MAX);
+	struct augur_edit e;
+	CHECK_EQ_INT(augur_edit_parse(fx.net, "a.filters=524288", &e, &diag), 0);
+	CHECK_EQ_INT(augur_incr_apply(inc, &e), 0);
+	CHECK_EQ_INT(augur_incr_update(inc, &diag), 0);
+	CHECK_EQ_U64(augur_incr_analysis(inc)->total.macs, 99ull << 57);
+	compare_fresh(inc, &fx, 0, &diag, "halved a");
+	augur_incr_revert(inc);
+	CHECK_EQ_INT(augur_incr_update(inc, &diag), 0);
+	CHECK_EQ_U64(augur_incr_analysis(inc)->total.macs, UINT64_MAX);
+	compare_fresh(inc, &fx, 0, &diag, "a restored");
+	augur_incr_free(inc);
+	unload(&fx);
+}
+
 int main(void)
 {
 	parse_and_scope();
+	saturated_totals();
 	random_edits("resnet50", "tx1", 0, 1000);
 	random_edits("vgg16", "tk1", 0, 1000);
 	random_edits("googlenet", "epyc-2core", 2, 1000);
