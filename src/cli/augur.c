@@ -38,6 +38,24 @@ const struct augur_command augur_commands[] = {
          "framework allocates, plus the profile's framework overhead, plus a second copy of\n"
          "the weights for a GPU that shares the RAM; the verdict compares it with the unit's\n"
          "memory.\n"},
+        {"plan", cmd_plan, "advise where to run each layer on a board with a CPU and a GPU",
+         "augur plan NET --device D [--set LAYER.KEY=V ...] [--batch N] [--layers] "
+         "[--fc-parts P] [--format table|json|csv]",
+         "Per layer, the predicted time on each unit of the profile (as estimate); then the\n"
+         "fastest single-unit plan, a per-layer split (each layer on its faster unit) when\n"
+         "CPU and GPU share memory, and, when the network does not fit in the GPU's memory,\n"
+         "the remedies of Rallapalli et al. (very deep CNNs on a TK1): the fc layers on the\n"
+         "CPU pipelined with the next frame's conv layers on the GPU, and the largest fc\n"
+         "layer's GEMM split into parts. Each plan with time, memory and whether it fits;\n"
+         "formulas in docs/plan.md, output fields in docs/output.md.\n"
+         "\n"
+         "options:\n"
+         "  --device D     the device profile (required)\n"
+         "  --set A=V      edit the descriptor first, as whatif does (repeatable)\n"
+         "  --batch N      images per forward pass (default: the descriptor's, or 1)\n"
+         "  --layers       add the per-layer table: time per unit and the unit it runs on\n"
+         "  --fc-parts P   parts of the split-fc remedy (default: the fewest that fit)\n"
+         "  --format FMT   table, json (every figure) or csv (per layer)\n"},
         {"calibrate", cmd_calibrate, "time GEMMs on this machine and write its device profile",
          "augur calibrate --device NAME [--unit cpu|gpu] [--threads N] [--quick] [--out FILE]",
          "Runs on the board itself: times cblas_sgemm (cpu) or cublasSgemm (gpu) over the\n"

@@ -36,7 +36,10 @@ struct augur_unit_estimate {
 	uint32_t types_uncosted;                /* bit t set when a layer of type t is not costed */
 	uint32_t gemms_outside_range;  /* layers whose GEMM is outside the calibrated range */
 	uint32_t layers_outside_costs; /* layers outside their cost model's fitted data */
-	bool whole_network;            /* every layer type is costed by a cost model */
+	uint32_t layers_gemm_only;     /* conv/fc layers costed by their GEMMs alone (no
+	                                  cost model for their type) */
+	bool whole_network;            /* the profile has layer costs and every layer was
+	                                  costed by one */
 	uint64_t model_bytes;          /* allocated view: params, stats, data, workspace */
 	uint64_t overhead_bytes;       /* the framework's own memory (from the profile) */
 	uint64_t weights_copy_bytes;   /* second copy of weights on a shared-memory GPU */
@@ -53,6 +56,16 @@ struct augur_unit_estimate {
 int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis *a,
                         const struct augur_profile *p, const struct augur_unit *u,
                         struct augur_unit_estimate *out, struct augur_diag *diag);
+
+/* Estimates layers [from, to) into out->layers (which holds a->n_layers entries), adds their
+ * times and counts to out's totals, then sets total_ms and the memory figures. With out
+ * zeroed but for unit, n_layers and layers, the range [0, n) is augur_estimate_unit; a
+ * caller that kept a copy of out's totals after [0, from) (incremental re-analysis) gets
+ * the same bytes from that copy plus [from, n). Fails like augur_estimate_unit; out is
+ * then partly updated but still owned by the caller. */
+int augur_estimate_range(const struct augur_net *net, const struct augur_analysis *a,
+                         const struct augur_profile *p, const struct augur_unit *u, size_t from,
+                         size_t to, struct augur_unit_estimate *out, struct augur_diag *diag);
 
 void augur_unit_estimate_clear(struct augur_unit_estimate *e);
 
