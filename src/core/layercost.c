@@ -173,7 +173,7 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 		aggregate |= rows[idx[i]].aggregate;
 	/* a handful of network-level sums cannot separate a constant from a size term:
 	 * keep the feature that carries the cost */
-	if (aggregate || n < (size_t)popcount(mask) * 3)
+	if (aggregate || n < (size_t)popcount(mask) * 2)
 		mask = 1u << augur_layer_cost_main_feature(type);
 	size_t cols = AUGUR_FEAT_COUNT;
 	double *x = calloc(n * cols + 1, sizeof(double));
