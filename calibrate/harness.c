@@ -96,6 +96,39 @@ void augur_cal_options_init(struct augur_cal_options *opt, enum augur_unit_kind 
 	opt->max_remeasure = 2;
 }
 
+/* Small conv shapes around the canary's size: operands of kilobytes, calls of
+ * microseconds, so the whole plan runs in about a second; two held-out shapes in range. */
+static const struct augur_cal_shape plan_tiny[] = {
+        {32, 64, 49, false, false, NULL},
+        {32, 64, 196, false, false, NULL},
+        {32, 256, 49, false, false, NULL},
+        {32, 256, 196, false, false, NULL},
+        {64, 64, 49, false, false, NULL},
+        {64, 64, 196, false, false, NULL},
+        {64, 256, 49, false, false, NULL},
+        {64, 256, 196, false, false, NULL},
+        {128, 64, 49, false, false, NULL},
+        {128, 64, 196, false, false, NULL},
+        {128, 256, 49, false, false, NULL},
+        {128, 256, 196, false, false, NULL},
+        {96, 128, 100, false, false, NULL},
+        {48, 192, 150, false, false, NULL},
+        {128, 128, 128, false, false, NULL},
+        {32, 192, 100, false, false, NULL},
+        {96, 144, 121, false, true, "tiny held-out a"},
+        {48, 100, 169, false, true, "tiny held-out b"},
+};
+
+void augur_cal_options_tiny(struct augur_cal_options *opt)
+{
+	opt->quick = false;
+	opt->shapes = plan_tiny;
+	opt->n_shapes = LEN(plan_tiny);
+	opt->min_time_ms = 2;
+	opt->trials = 3;
+	opt->budget_s = 10;
+}
+
 static double now_s(void)
 {
 	struct timespec ts;

@@ -60,6 +60,12 @@ struct augur_cal_result {
 /* Sets opt to the defaults for unit (full plan; set quick for the quick one). */
 void augur_cal_options_init(struct augur_cal_options *opt, enum augur_unit_kind unit);
 
+/* The tiny plan (augur calibrate --grid tiny), for tests of the tool itself: 16 small
+ * conv shapes and 2 held-out ones, 3 trials of 2 ms each, a 10 s budget; about a second.
+ * Its model is valid only for n 32..128, k 64..256, m 49..196: not for real predictions.
+ * Sets opt's shapes, timing and budget; the caller may change them afterwards. */
+void augur_cal_options_tiny(struct augur_cal_options *opt);
+
 /* The built-in plan: *n shapes (static storage). quick selects the subset. */
 const struct augur_cal_shape *augur_cal_plan(bool quick, size_t *n);
 

@@ -1,56 +1,195 @@
 /* Machine facts for profiles (see machine.h). Everything is best effort: a file that
  * cannot be read leaves its fact unknown rather than failing the calibration. */
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "machine.h"
 
-static char *trimmed(const char *s)
+/* When the line [line, line + n) is "key : value" with a non-empty value, points *val and
+ * *len at the value, trimmed. */
+static bool line_value(const char *line, size_t n, const char *key, const char **val, size_t *len)
 {
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t len = strcspn(s, "\n");
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
-		len--;
-	char *out = malloc(len + 1);
-	if (out) {
-		memcpy(out, s, len);
-		out[len] = '\0';
-	}
-	return out;
+	const char *colon = memchr(line, ':', n);
+	if (!colon)
+		return false;
+	size_t kl = (size_t)(colon - line), klen = strlen(key);
+	while (kl && (line[kl - 1] == ' ' || line[kl - 1] == '\t'))
+		kl--;
+	if (kl != klen || strncmp(line, key, klen))
+		return false;
+	const char *v = colon + 1, *end = line + n;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		end--;
+	*val = v;
+	*len = (size_t)(end - v);
+	return end > v;
 }
 
-/* The value of the first "key : value" line of /proc/cpuinfo whose key is one of keys, in
- * the order given (x86 says "model name", ARM boards "Hardware" or "Processor"). */
-static char *cpuinfo_value(const char *const *keys, size_t nkeys)
+/* The value of the first "key : value" line of text with a non-empty value, as a pointer
+ * into text and a length. Lines may be of any length (x86's flags line runs to
+ * kilobytes). */
+static bool value_of(const char *text, const char *key, const char **val, size_t *len)
 {
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	if (!f)
-		return NULL;
-	char line[512];
-	char *found[4] = {NULL};
-	while (fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-		if (!colon)
-			continue;
-		size_t klen = (size_t)(colon - line);
-		while (klen && (line[klen - 1] == ' ' || line[klen - 1] == '\t'))
-			klen--;
-		for (size_t i = 0; i < nkeys && i < 4; i++)
-			if (!found[i] && strlen(keys[i]) == klen && !strncmp(line, keys[i], klen))
-				found[i] = trimmed(colon + 1);
+	for (const char *line = text; *line;) {
+		size_t n = strcspn(line, "\n");
+		if (line_value(line, n, key, val, len))
+			return true;
+		line += n + (line[n] == '\n');
 	}
-	fclose(f);
-	char *best = NULL;
-	for (size_t i = 0; i < nkeys && i < 4; i++) {
-		if (!best && found[i] && *found[i])
-			best = found[i];
+	return false;
+}
+
+static bool has_key(const char *text, const char *key)
+{
+	const char *v;
+	size_t len;
+	return value_of(text, key, &v, &len);
+}
+
+/* Appends printf-style text to buf (NUL-terminated, size bytes), truncating. */
+__attribute__((format(printf, 3, 4))) static void append(char *buf, size_t size, const char *fmt,
+                                                         ...)
+{
+	size_t used = strlen(buf);
+	if (used + 1 >= size)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, size - used, fmt, ap);
+	va_end(ap);
+}
+
+/* Appends the value of key (or nothing) to buf; true when there was one. */
+static bool append_value(char *buf, size_t size, const char *text, const char *key,
+                         const char *before, const char *after)
+{
+	const char *v;
+	size_t len;
+	if (!value_of(text, key, &v, &len))
+		return false;
+	append(buf, size, "%s%.*s%s", before, (int)len, v, after);
+	return true;
+}
+
+/* Whether the space-separated list value of key in text holds word. */
+static bool has_word(const char *text, const char *key, const char *word)
+{
+	const char *v;
+	size_t len, wl = strlen(word);
+	if (!value_of(text, key, &v, &len))
+		return false;
+	for (size_t i = 0; i + wl <= len; i++)
+		if ((i == 0 || v[i - 1] == ' ') && !strncmp(v + i, word, wl) &&
+		    (i + wl == len || v[i + wl] == ' '))
+			return true;
+	return false;
+}
+
+/* ARM cores by "CPU implementer" and "CPU part" (the boards augur is for: Jetsons, phones,
+ * Raspberry Pis, Arm servers). */
+static const struct {
+	unsigned impl, part;
+	const char *name;
+} arm_parts[] = {
+        {0x41, 0xc07, "ARM Cortex-A7"},   {0x41, 0xc09, "ARM Cortex-A9"},
+        {0x41, 0xc0f, "ARM Cortex-A15"},  {0x41, 0xd03, "ARM Cortex-A53"},
+        {0x41, 0xd04, "ARM Cortex-A35"},  {0x41, 0xd05, "ARM Cortex-A55"},
+        {0x41, 0xd07, "ARM Cortex-A57"},  {0x41, 0xd08, "ARM Cortex-A72"},
+        {0x41, 0xd09, "ARM Cortex-A73"},  {0x41, 0xd0a, "ARM Cortex-A75"},
+        {0x41, 0xd0b, "ARM Cortex-A76"},  {0x41, 0xd0c, "ARM Neoverse-N1"},
+        {0x41, 0xd0d, "ARM Cortex-A77"},  {0x41, 0xd40, "ARM Neoverse-V1"},
+        {0x41, 0xd41, "ARM Cortex-A78"},  {0x41, 0xd42, "ARM Cortex-A78AE"},
+        {0x41, 0xd44, "ARM Cortex-X1"},   {0x41, 0xd46, "ARM Cortex-A510"},
+        {0x41, 0xd47, "ARM Cortex-A710"}, {0x41, 0xd48, "ARM Cortex-X2"},
+        {0x41, 0xd49, "ARM Neoverse-N2"}, {0x41, 0xd4f, "ARM Neoverse-V2"},
+        {0x4e, 0x003, "NVIDIA Denver 2"}, {0x4e, 0x004, "NVIDIA Carmel"},
+};
+
+/* "ARM Cortex-A57", or with several kinds of core "NVIDIA Denver 2 x2 + ARM Cortex-A57 x4",
+ * from each processor's "CPU implementer" and "CPU part" lines; false when there are none. */
+static bool arm_cores(const char *text, char *buf, size_t size)
+{
+	struct core_kind {
+		unsigned long impl, part;
+		unsigned count;
+	} kinds[8];
+	size_t nk = 0;
+	unsigned long impl = 0;
+	for (const char *line = text; *line;) {
+		size_t n = strcspn(line, "\n");
+		const char *v;
+		size_t len;
+		/* each processor's part follows its implementer */
+		if (line_value(line, n, "CPU implementer", &v, &len)) {
+			impl = strtoul(v, NULL, 0);
+		} else if (line_value(line, n, "CPU part", &v, &len)) {
+			unsigned long part = strtoul(v, NULL, 0);
+			size_t i = 0;
+			while (i < nk && (kinds[i].impl != impl || kinds[i].part != part))
+				i++;
+			if (i == nk && nk < 8)
+				kinds[nk++] = (struct core_kind){impl, part, 0};
+			if (i < nk)
+				kinds[i].count++;
+		}
+		line += n + (line[n] == '\n');
+	}
+	if (!nk)
+		return false;
+	for (size_t i = 0; i < nk; i++) {
+		const char *name = NULL;
+		for (size_t j = 0; j < sizeof(arm_parts) / sizeof(*arm_parts); j++)
+			if (arm_parts[j].impl == kinds[i].impl &&
+			    arm_parts[j].part == kinds[i].part)
+				name = arm_parts[j].name;
+		if (i)
+			append(buf, size, " + ");
+		if (name)
+			append(buf, size, "%s", name);
 		else
-			free(found[i]);
+			append(buf, size, "ARM implementer 0x%02lx part 0x%03lx", kinds[i].impl,
+			       kinds[i].part);
+		if (nk > 1)
+			append(buf, size, " x%u", kinds[i].count);
 	}
-	return best;
+	return true;
+}
+
+char *augur_cpuinfo_model(const char *text)
+{
+	char buf[512] = "";
+	if (has_key(text, "vendor_id") || has_key(text, "cpu family")) {
+		/* x86: the brand string, which a hypervisor may cut short ("AMD EPYC"), so
+		 * also the family, model and stepping that identify the core */
+		if (!append_value(buf, sizeof(buf), text, "model name", "", ""))
+			append_value(buf, sizeof(buf), text, "vendor_id", "", "");
+		bool open = append_value(buf, sizeof(buf), text, "cpu family", " (family ", "");
+		if (open) {
+			append_value(buf, sizeof(buf), text, "model", ", model ", "");
+			append_value(buf, sizeof(buf), text, "stepping", ", stepping ", "");
+		}
+		if (has_word(text, "flags", "hypervisor"))
+			append(buf, sizeof(buf), "%svirtual machine", open ? "; " : " (");
+		if (open || has_word(text, "flags", "hypervisor"))
+			append(buf, sizeof(buf), ")");
+	} else if (arm_cores(text, buf, sizeof(buf))) {
+		/* ARM: the cores, and the board where the kernel names it */
+		if (!append_value(buf, sizeof(buf), text, "Hardware", " (", ")"))
+			append_value(buf, sizeof(buf), text, "Model", " (", ")");
+	} else {
+		static const char *const keys[] = {"model name", "Hardware", "Processor",
+		                                   "cpu model",  "cpu",      "uarch"};
+		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys) && !*buf; i++)
+			append_value(buf, sizeof(buf), text, keys[i], "", "");
+	}
+	return *buf ? strdup(buf) : NULL;
 }
 
 static char *first_line(const char *path)
@@ -59,18 +198,28 @@ static char *first_line(const char *path)
 	if (!f)
 		return NULL;
 	char line[256];
-	char *out = fgets(line, sizeof(line), f) ? trimmed(line) : NULL;
+	char *out = NULL;
+	if (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		out = strdup(line);
+	}
 	fclose(f);
 	return out;
 }
 
 int augur_machine_probe(struct augur_profile *p)
 {
-	static const char *const keys[] = {"model name", "Hardware", "Processor", "cpu model"};
 	free(p->cpu_model);
 	free(p->cpu_governor);
 	free(p->openblas_coretype);
-	p->cpu_model = cpuinfo_value(keys, 4);
+	p->cpu_model = NULL;
+	char *text = NULL;
+	size_t len;
+	struct augur_diag diag = {0};
+	if (augur_read_file("/proc/cpuinfo", AUGUR_MAX_FILE_BYTES, &text, &len, &diag) == 0) {
+		p->cpu_model = augur_cpuinfo_model(text);
+		free(text);
+	}
 	p->cpu_governor = first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
 	const char *ct = getenv("OPENBLAS_CORETYPE");
 	p->openblas_coretype = ct ? strdup(ct) : NULL;

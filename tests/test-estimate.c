@@ -113,6 +113,37 @@ static void test_paper_agreement(const struct augur_layer_times *lt)
 	}
 }
 
+/* The whole forward pass on the CPUs, where the paper's layer-wise times add up to its
+ * timed forward pass and the profiles therefore cost every layer type the tables list
+ * (softmax, which no table times, stays uncosted). Printed for the README; each network's
+ * prediction is the GEMM fit plus the per-type fits, so the error is again agreement
+ * with fitted data, bounded by the GEMM fit's own (AlexNet on the TX1: -33%). */
+static void test_paper_forward(const struct augur_layer_times *lt)
+{
+	printf("\n| board | network | measured forward ms | predicted ms | error | not costed |\n");
+	printf("|---|---|---:|---:|---:|---|\n");
+	for (size_t r = 0; r < lt->n_rows; r++) {
+		const struct augur_layer_times_row *row = &lt->rows[r];
+		if (row->unit != AUGUR_UNIT_CPU)
+			continue;
+		struct augur_profile *p = load_profile(row->board);
+		struct augur_unit_estimate e;
+		if (!p || estimate(row->network, 1, p, p->cpu, &e, NULL)) {
+			CHECK(!"estimate");
+			augur_profile_free(p);
+			continue;
+		}
+		double error = e.total_ms / row->forward_ms - 1;
+		/* only softmax is left out, and it is a few microseconds */
+		CHECK_EQ_U64(e.types_uncosted, 1u << AUGUR_LAYER_SOFTMAX);
+		CHECK(fabs(error) < 0.35);
+		printf("| %s | %s | %.1f | %.1f | %+.1f%% | softmax |\n", row->board, row->network,
+		       row->forward_ms, e.total_ms, 100 * error);
+		augur_unit_estimate_clear(&e);
+		augur_profile_free(p);
+	}
+}
+
 /* Table 4's measured rows against predicted process memory. */
 static void test_memory_agreement(const struct augur_layer_times *lt)
 {
@@ -167,6 +198,13 @@ static void test_reproducible(const struct augur_layer_times *lt)
 			CHECK_EQ_U64(s->n_samples, f->n_samples);
 			CHECK_EQ_U64(s->framework_overhead_bytes, f->framework_overhead_bytes);
 			CHECK(!memcmp(s->gemm.regions, f->gemm.regions, sizeof(s->gemm.regions)));
+			CHECK_EQ_INT(s->costs != NULL, f->costs != NULL);
+			for (int t = 0; s->costs && f->costs && t < AUGUR_LAYER_TYPE_COUNT; t++) {
+				const struct augur_layer_cost *a = &s->costs->type[t],
+				                              *c = &f->costs->type[t];
+				CHECK_EQ_U64(a->feature_mask, c->feature_mask);
+				CHECK(!memcmp(a->coef, c->coef, sizeof(a->coef)));
+			}
 		}
 		augur_profile_free(shipped);
 		augur_profile_free(fresh);
@@ -218,6 +256,7 @@ int main(void)
 	test_paper_agreement(lt);
 	test_memory_agreement(lt);
 	test_reproducible(lt);
+	test_paper_forward(lt);
 	test_sums_and_batch();
 	augur_layer_times_free(lt);
 	return check_finish();

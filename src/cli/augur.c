@@ -38,21 +38,48 @@ const struct augur_command augur_commands[] = {
          "framework allocates, plus the profile's framework overhead, plus a second copy of\n"
          "the weights for a GPU that shares the RAM; the verdict compares it with the unit's\n"
          "memory.\n"},
+        {"plan", cmd_plan, "advise where to run each layer on a board with a CPU and a GPU",
+         "augur plan NET --device D [--set LAYER.KEY=V ...] [--batch N] [--layers] "
+         "[--fc-parts P] [--format table|json|csv]",
+         "Per layer, the predicted time on each unit of the profile (as estimate); then the\n"
+         "fastest single-unit plan, a per-layer split (each layer on its faster unit) when\n"
+         "CPU and GPU share memory, and, when the network does not fit in the GPU's memory,\n"
+         "the remedies of Rallapalli et al. (very deep CNNs on a TK1): the fc layers on the\n"
+         "CPU pipelined with the next frame's conv layers on the GPU, and the largest fc\n"
+         "layer's GEMM split into parts. Each plan with time, memory and whether it fits;\n"
+         "formulas in docs/plan.md, output fields in docs/output.md.\n"
+         "\n"
+         "options:\n"
+         "  --device D     the device profile (required)\n"
+         "  --set A=V      edit the descriptor first, as whatif does (repeatable)\n"
+         "  --batch N      images per forward pass (default: the descriptor's, or 1)\n"
+         "  --layers       add the per-layer table: time per unit and the unit it runs on\n"
+         "  --fc-parts P   parts of the split-fc remedy (default: the fewest that fit)\n"
+         "  --format FMT   table, json (every figure) or csv (per layer)\n"},
         {"calibrate", cmd_calibrate, "time GEMMs on this machine and write its device profile",
          "augur calibrate --device NAME [--unit cpu|gpu] [--threads N] [--quick] [--out FILE]",
          "Runs on the board itself: times cblas_sgemm (cpu) or cublasSgemm (gpu) over the\n"
          "paper's (n, k, m) grid, fc shapes and held-out GEMMs of real networks, fits the\n"
          "unit's time model and writes profiles/NAME.yaml (docs/profiles.md) at the end.\n"
-         "An existing profile keeps its other unit. Ctrl-C leaves it untouched.\n"
+         "An existing profile keeps its other unit. Ctrl-C (or SIGTERM) stops the run,\n"
+         "prints what was measured and leaves the profile untouched.\n"
          "\n"
          "options:\n"
          "  --device NAME       the profile's name (letters, digits, '-', '_', '.')\n"
          "  --unit cpu|gpu      the processing unit to calibrate (default cpu)\n"
-         "  --threads N         BLAS threads (default: OpenBLAS's own choice)\n"
+         "  --threads N         BLAS threads (default: OpenBLAS's own choice, which\n"
+         "                      follows $OPENBLAS_NUM_THREADS); the profile records it\n"
          "  --quick             a subset of the grid and shorter trials (~15 s)\n"
+         "  --grid G            full (default), quick (= --quick) or tiny: 18 small\n"
+         "                      shapes in about a second, for testing augur itself\n"
+         "                      (its model is valid for small GEMMs only)\n"
          "  --out FILE          write FILE instead of profiles/NAME.yaml\n"
-         "  --budget SECONDS    measuring time budget (default 90, quick 14)\n"
-         "  --description TEXT  the profile's one-line description\n"},
+         "  --budget SECONDS    measuring time budget (default 90, quick 14, tiny 10)\n"
+         "  --description TEXT  the profile's one-line description\n"
+         "  --progress P        auto (a bar on a terminal, else nothing), bar, lines\n"
+         "                      (one line per shape, for logs) or none\n"
+         "  --trial-ms MS       each of a shape's timing trials repeats the GEMM for at\n"
+         "                      least MS ms (default 40, quick 15, tiny 2)\n"},
         {"fit", cmd_fit, "refit a profile's time models from its stored samples",
          "augur fit PROFILE [--out FILE] [--unit cpu|gpu] [--terms LIST] [--breaks-n LIST] "
          "[--breaks-m LIST]\n       augur fit [PROFILE] --layer-times FILE [--board NAME] "
@@ -71,8 +98,14 @@ const struct augur_command augur_commands[] = {
          "                    also fits the framework overhead from F's memory rows\n"
          "  --board NAME      the board F's rows are for (default: the profile's name);\n"
          "                    without PROFILE, a new profile for NAME (needs --out)\n"},
-        {"profile", cmd_profile, "show a device profile: machine, model, fit quality, range",
-         "augur profile show NAME", "NAME is a profile name or a path.\n"},
+        {"profile", cmd_profile, "show or list device profiles: machine, model, fit quality, range",
+         "augur profile show NAME\n       augur profile list [--format table|json|csv]",
+         "show: NAME is a profile name or a path; prints the machine, and per unit the\n"
+         "library, threads, memory, model regions, validity range and fit quality.\n"
+         "list: every profile on the search path ($AUGUR_PROFILE_PATH, then the source\n"
+         "tree's profiles/), one line each: name, units, description, path. A name found\n"
+         "twice is marked shadowed: 'augur ... --device NAME' uses the first. A profile\n"
+         "that does not load is reported on stderr (exit 1).\n"},
         {"convert", cmd_convert,
          "write a network (e.g. a Caffe prototxt) as an augur YAML descriptor",
          "augur convert NET [-o FILE]",

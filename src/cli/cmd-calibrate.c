@@ -1,7 +1,9 @@
 /* augur calibrate: runs the GEMM harness on this machine, fits the unit's time model and
- * writes the device profile atomically at the end, so an interrupted run (Ctrl-C) leaves
- * the existing profile untouched and prints what it had measured. */
+ * writes the device profile atomically at the end, so an interrupted run (Ctrl-C, SIGTERM)
+ * leaves the existing profile untouched and prints what it had measured. Progress is a
+ * bar on a terminal and nothing otherwise (--progress lines: one line per shape). */
 #include <errno.h>
+#include <libgen.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,15 +27,56 @@ static void on_sigint(int sig)
 	interrupted = 1;
 }
 
-static void progress_line(const struct augur_cal_progress *p, void *ctx)
+static void progress_text(char *buf, size_t size, const struct augur_cal_progress *p)
+{
+	const struct augur_cal_shape *s = p->shape;
+	snprintf(buf, size, "[%3zu/%zu] %llux%llux%llu %s%s  elapsed %.0fs  ETA %.0fs",
+	         p->index + 1, p->total, (unsigned long long)s->n, (unsigned long long)s->k,
+	         (unsigned long long)s->m, s->fc ? "fc" : "conv", s->held_out ? " held-out" : "",
+	         p->elapsed_s, p->eta_s);
+}
+
+/* --progress bar: one line redrawn in place, for a terminal */
+static void progress_bar(const struct augur_cal_progress *p, void *ctx)
 {
 	(void)ctx;
-	const struct augur_cal_shape *s = p->shape;
-	fprintf(stderr, "\r\033[K[%3zu/%zu] %llux%llux%llu %s%s  elapsed %.0fs  ETA %.0fs",
-	        p->index + 1, p->total, (unsigned long long)s->n, (unsigned long long)s->k,
-	        (unsigned long long)s->m, s->fc ? "fc" : "conv", s->held_out ? " held-out" : "",
-	        p->elapsed_s, p->eta_s);
+	char text[160];
+	progress_text(text, sizeof(text), p);
+	fprintf(stderr, "\r\033[K%s", text);
 	fflush(stderr);
+}
+
+/* --progress lines: one plain line per shape, for log files */
+static void progress_lines(const struct augur_cal_progress *p, void *ctx)
+{
+	(void)ctx;
+	char text[160];
+	progress_text(text, sizeof(text), p);
+	fprintf(stderr, "augur calibrate: %s\n", text);
+	fflush(stderr);
+}
+
+/* Fails before anything is measured when the profile could not be written at the end:
+ * path must not be a directory and its directory must exist and be writable (the file is
+ * written as a temporary beside it, then renamed). */
+static int check_writable(const char *path)
+{
+	struct augur_diag diag = {0};
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		augur_diag_set(&diag, AUGUR_E_IO, path, 0, 0, "is a directory, not a profile file");
+		return cli_report(&diag);
+	}
+	char copy[1024];
+	snprintf(copy, sizeof(copy), "%s", path);
+	const char *dir = dirname(copy);
+	if (access(dir, W_OK) != 0) {
+		augur_diag_set(&diag, AUGUR_E_IO, path, 0, 0,
+		               "cannot write the profile: directory '%s': %s", dir,
+		               strerror(errno));
+		return cli_report(&diag);
+	}
+	return CLI_OK;
 }
 
 static bool valid_name(const char *s)
@@ -113,6 +156,17 @@ static void summary(const char *device, const struct augur_unit *u,
 	}
 }
 
+/* "calibrated with augur calibrate --quick --threads 1": how the profile was made */
+static void source_text(char *buf, size_t size, const char *grid, uint32_t threads)
+{
+	int n = snprintf(buf, size, "calibrated with augur calibrate");
+	if (strcmp(grid, "full") && n > 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, " %s%s",
+		              strcmp(grid, "quick") ? "--grid " : "--", grid);
+	if (threads && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " --threads %u", threads);
+}
+
 int cmd_calibrate(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -120,17 +174,24 @@ int cmd_calibrate(int argc, char **argv)
 	        {"unit", required_argument, NULL, 'u'},
 	        {"threads", required_argument, NULL, 't'},
 	        {"quick", no_argument, NULL, 'q'},
+	        {"grid", required_argument, NULL, 'g'},
 	        {"out", required_argument, NULL, 'o'},
 	        {"budget", required_argument, NULL, 'b'},
 	        {"description", required_argument, NULL, 'D'},
+	        {"progress", required_argument, NULL, 'p'},
+	        {"trial-ms", required_argument, NULL, 'T'},
 	        {NULL, 0, NULL, 0},
 	};
+	static const char *const grids[] = {"full", "quick", "tiny"};
+	static const char *const progress_modes[] = {"auto", "bar", "lines", "none"};
 	const char *device = NULL, *out = NULL, *description = NULL;
+	const char *grid = "full", *progress = "auto";
+	double budget_s = 0, trial_ms = 0;
 	struct augur_cal_options opt;
 	augur_cal_options_init(&opt, AUGUR_UNIT_CPU);
 	uint64_t v;
 	int c;
-	while ((c = cli_getopt(argc, argv, "d:u:t:qo:b:D:", opts)) != -1) {
+	while ((c = cli_getopt(argc, argv, "d:u:t:qg:o:b:D:p:T:", opts)) != -1) {
 		switch (c) {
 		case 'd':
 			device = optarg;
@@ -151,7 +212,17 @@ int cmd_calibrate(int argc, char **argv)
 			opt.threads = (uint32_t)v;
 			break;
 		case 'q':
-			opt.quick = true;
+			grid = "quick";
+			break;
+		case 'g':
+			grid = NULL;
+			for (size_t i = 0; i < 3 && !grid; i++)
+				if (!strcmp(optarg, grids[i]))
+					grid = grids[i];
+			if (!grid)
+				return cli_usage_error(
+				        "calibrate",
+				        "unknown grid '%s' (expected full, quick or tiny)", optarg);
 			break;
 		case 'o':
 			out = optarg;
@@ -159,10 +230,27 @@ int cmd_calibrate(int argc, char **argv)
 		case 'b':
 			if (cli_parse_uint("calibrate", "--budget", optarg, 86400, &v))
 				return CLI_USAGE;
-			opt.budget_s = (double)v;
+			budget_s = (double)v;
 			break;
 		case 'D':
 			description = optarg;
+			break;
+		case 'T':
+			if (cli_parse_uint("calibrate", "--trial-ms", optarg, 10000, &v))
+				return CLI_USAGE;
+			trial_ms = (double)v;
+			break;
+		case 'p':
+			progress = NULL;
+			for (size_t i = 0; i < 4 && !progress; i++)
+				if (!strcmp(optarg, progress_modes[i]))
+					progress = progress_modes[i];
+			if (!progress)
+				return cli_usage_error(
+				        "calibrate",
+				        "unknown progress mode '%s' (expected auto, bar, "
+				        "lines or none)",
+				        optarg);
 			break;
 		default:
 			return CLI_USAGE;
@@ -179,6 +267,14 @@ int cmd_calibrate(int argc, char **argv)
 		                       "device name '%s' must be 1 to 64 letters, digits, '-', '_' "
 		                       "or '.'",
 		                       device);
+	if (!strcmp(grid, "quick"))
+		opt.quick = true;
+	else if (!strcmp(grid, "tiny"))
+		augur_cal_options_tiny(&opt);
+	if (budget_s > 0)
+		opt.budget_s = budget_s;
+	if (trial_ms > 0)
+		opt.min_time_ms = trial_ms;
 	char path[1024];
 	if (out) {
 		snprintf(path, sizeof(path), "%s", out);
@@ -190,6 +286,8 @@ int cmd_calibrate(int argc, char **argv)
 		}
 		snprintf(path, sizeof(path), "profiles/%s.yaml", device);
 	}
+	if (check_writable(path))
+		return CLI_FAIL;
 
 	/* an existing profile keeps its other unit and serves the run-to-run check */
 	struct augur_diag diag = {0};
@@ -205,23 +303,33 @@ int cmd_calibrate(int argc, char **argv)
 		        line);
 	}
 
-	struct sigaction sa = {0}, prev;
+	/* Ctrl-C and SIGTERM stop the harness between trials and the profile is not written.
+	 * The handler stays until the end: once measuring is over the signal is ignored, so
+	 * it cannot kill the process halfway through the (milliseconds-long) final write. */
+	struct sigaction sa = {0}, prev_int, prev_term;
 	sa.sa_handler = on_sigint;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &prev);
+	sigaction(SIGINT, &sa, &prev_int);
+	sigaction(SIGTERM, &sa, &prev_term);
 	opt.stop = &interrupted;
-	bool tty = isatty(STDERR_FILENO);
-	if (tty)
-		opt.progress = progress_line;
+	bool bar = !strcmp(progress, "bar") || (!strcmp(progress, "auto") && isatty(STDERR_FILENO));
+	if (bar)
+		opt.progress = progress_bar;
+	else if (!strcmp(progress, "lines"))
+		opt.progress = progress_lines;
 	struct augur_cal_result res;
 	int st = augur_calibrate(&opt, &u, &res, &diag);
-	sigaction(SIGINT, &prev, NULL);
-	if (tty)
+	if (bar)
 		fprintf(stderr, "\r\033[K");
 	if (st) {
 		rc = cli_report(&diag);
 		goto done;
 	}
+	if (opt.threads && u->threads != opt.threads)
+		fprintf(stderr,
+		        "augur calibrate: warning: OpenBLAS runs %u threads, not the %u asked "
+		        "for; the profile records %u\n",
+		        u->threads, opt.threads, u->threads);
 	if (res.interrupted) {
 		printf("interrupted after %zu of %zu shapes (%.1f s); measured so far:\n",
 		       res.measured, res.planned, res.measure_s);
@@ -237,22 +345,24 @@ int cmd_calibrate(int argc, char **argv)
 		rc = CLI_FAIL;
 		goto done;
 	}
-	char created[32], desc[512];
+	char created[32], desc[512], source[128], threads[32] = "";
 	time_t now = time(NULL);
 	struct tm tmv;
 	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tmv));
 	if (!description) {
-		snprintf(desc, sizeof(desc), "%s, %u cores, %s",
-		         p->cpu_model ? p->cpu_model : "unknown CPU", p->cpu_cores,
-		         opt.quick ? "quick calibration" : "full calibration");
+		if (u->kind == AUGUR_UNIT_CPU)
+			snprintf(threads, sizeof(threads), ", %u BLAS thread%s", u->threads,
+			         u->threads == 1 ? "" : "s");
+		snprintf(desc, sizeof(desc), "%s, %u cores%s, %s calibration",
+		         p->cpu_model ? p->cpu_model : "unknown CPU", p->cpu_cores, threads, grid);
 		description = desc;
 	}
+	source_text(source, sizeof(source), grid, opt.threads);
 	p->name = strdup(device);
 	p->description = strdup(description);
 	p->created = strdup(created);
 	p->augur_version = strdup(AUGUR_VERSION);
-	p->source = strdup(opt.quick ? "calibrated with augur calibrate --quick"
-	                             : "calibrated with augur calibrate");
+	p->source = strdup(source);
 	if (u->kind == AUGUR_UNIT_CPU && (!u->processor || !*u->processor)) {
 		free(u->processor);
 		u->processor = strdup(p->cpu_model ? p->cpu_model : "unknown CPU");
@@ -286,6 +396,8 @@ int cmd_calibrate(int argc, char **argv)
 	}
 	printf("wrote %s\n", path);
 done:
+	sigaction(SIGINT, &prev_int, NULL);
+	sigaction(SIGTERM, &prev_term, NULL);
 	augur_unit_free(u);
 	augur_profile_free(p);
 	augur_profile_free(old);

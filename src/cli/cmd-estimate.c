@@ -62,6 +62,16 @@ static double v_gemm(const struct run *r, const struct augur_unit_estimate *e)
 	(void)r;
 	return e->gemm_ms;
 }
+static double v_memory(const struct run *r, const struct augur_unit_estimate *e)
+{
+	(void)r;
+	return e->memory_ms;
+}
+static double v_other(const struct run *r, const struct augur_unit_estimate *e)
+{
+	(void)r;
+	return e->other_ms;
+}
 static double v_conv(const struct run *r, const struct augur_unit_estimate *e)
 {
 	(void)r;
@@ -104,7 +114,8 @@ static double v_cap(const struct run *r, const struct augur_unit_estimate *e)
 
 static void print_layers(const struct run *r)
 {
-	printf("\nper layer (ms; '*' GEMM outside the calibrated range, '-' not costed)\n");
+	printf("\nper layer (ms; '*' GEMM outside the calibrated range, '+' outside the cost "
+	       "model's data, '-' not costed)\n");
 	printf("  %-24s %-9s", "layer", "type");
 	for (size_t u = 0; u < r->n_units; u++)
 		printf(" %10s %6s", augur_unit_kind_name(r->est[u].unit->kind), "share");
@@ -119,8 +130,9 @@ static void print_layers(const struct run *r)
 			if (!le->costed)
 				snprintf(cell, sizeof(cell), "-");
 			else
-				snprintf(cell, sizeof(cell), "%.3f%s", le->time_ms,
-				         le->outside_range ? "*" : "");
+				snprintf(cell, sizeof(cell), "%.3f%s%s", le->time_ms,
+				         le->outside_range ? "*" : "",
+				         le->outside_costs ? "+" : "");
 			double share = e->total_ms > 0 ? 100.0 * le->time_ms / e->total_ms : 0;
 			printf(" %10s %5.1f%%", cell, share);
 		}
@@ -147,9 +159,11 @@ static void print_table(const struct run *r, bool layers)
 		printf(" %14s", augur_unit_kind_name(r->est[u].unit->kind));
 	printf("\n");
 	row(r, "forward time (ms)", "%.1f", v_total);
-	row(r, "  GEMM time: conv + fc (ms)", "%.1f", v_gemm);
-	row(r, "    conv (ms)", "%.1f", v_conv);
-	row(r, "    fc (ms)", "%.1f", v_fc);
+	row(r, "  GEMM (ms)", "%.1f", v_gemm);
+	row(r, "  memory-bound (ms)", "%.1f", v_memory);
+	row(r, "  other: per-call (ms)", "%.1f", v_other);
+	row(r, "  conv layers (ms)", "%.1f", v_conv);
+	row(r, "  fc layers (ms)", "%.1f", v_fc);
 	row(r, "throughput (inferences/s)", "%.2f", v_rate);
 	row(r, "memory needed (MiB)", "%.1f", v_mem);
 	row(r, "  network, allocated view", "%.1f", v_model);
@@ -172,13 +186,25 @@ static void print_table(const struct run *r, bool layers)
 			       cli_mib(e->capacity_bytes),
 			       cli_mib(e->memory_bytes - e->capacity_bytes));
 	}
-	const struct augur_unit_estimate *e0 = &r->est[0];
-	if (e0->layers_uncosted) {
-		char types[256];
-		uncosted_types(e0, types, sizeof(types));
-		printf("\ntime is the sum of predicted GEMM times (the paper's method); %u layers "
-		       "are not costed: %s\n",
-		       e0->layers_uncosted, types);
+	printf("\n");
+	for (size_t u = 0; u < r->n_units; u++) {
+		const struct augur_unit_estimate *e = &r->est[u];
+		const char *unit = augur_unit_kind_name(e->unit->kind);
+		if (e->whole_network) {
+			printf("%s: every layer costed (GEMM model + layer costs fitted from %s)\n",
+			       unit, e->unit->costs->source ? e->unit->costs->source : "?");
+		} else if (e->layers_uncosted) {
+			char types[256];
+			uncosted_types(e, types, sizeof(types));
+			printf("%s: time is the sum of %s; %u layers are not costed: %s\n", unit,
+			       e->unit->costs ? "the layer costs the profile has"
+			                      : "predicted GEMM times (the paper's method)",
+			       e->layers_uncosted, types);
+		}
+		if (e->layers_outside_costs)
+			printf("%s: %u layers lie outside the data their cost model was fitted on "
+			       "(marked '+' in --layers)\n",
+			       unit, e->layers_outside_costs);
 	}
 	for (size_t u = 0; u < r->n_units; u++)
 		if (r->est[u].gemms_outside_range)
@@ -227,9 +253,12 @@ static void print_json(const struct run *r)
 		printf(",\n     \"time\": {");
 		json_num("total_ms", e->total_ms, true);
 		json_num("gemm_ms", e->gemm_ms, true);
+		json_num("memory_ms", e->memory_ms, true);
 		json_num("other_ms", e->other_ms, true);
 		json_num("throughput_per_s", throughput(r, e), true);
-		printf("\"method\": \"gemm-sum\", \"by_type_ms\": {");
+		printf("\"method\": \"%s\", \"whole_network\": %s, \"by_type_ms\": {",
+		       e->unit->costs ? "layer-costs" : "gemm-sum",
+		       e->whole_network ? "true" : "false");
 		bool first = true;
 		for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
 			if (!r->a->by_type[t].layers)
@@ -242,7 +271,8 @@ static void print_json(const struct run *r)
 		uncosted_types(e, types, sizeof(types));
 		printf("}, \"layers_uncosted\": %u, \"uncosted_types\": ", e->layers_uncosted);
 		cli_json_string(stdout, types);
-		printf(", \"gemms_outside_range\": %u},\n", e->gemms_outside_range);
+		printf(", \"gemms_outside_range\": %u, \"layers_outside_costs\": %u},\n",
+		       e->gemms_outside_range, e->layers_outside_costs);
 		printf("     \"memory\": {\"model_bytes\": %llu, \"overhead_bytes\": %llu, "
 		       "\"weights_copy_bytes\": %llu, \"total_bytes\": %llu, \"capacity_bytes\": "
 		       "%llu, \"fits\": %s},\n     \"layers\": [\n",
@@ -257,8 +287,13 @@ static void print_json(const struct run *r)
 			printf(", \"type\": \"%s\", ",
 			       augur_layer_type_name(r->net->layers[i].type));
 			json_num("time_ms", le->time_ms, true);
-			printf("\"costed\": %s, \"outside_range\": %s, \"live_bytes\": %llu}%s\n",
+			json_num("gemm_ms", le->split_ms[AUGUR_COST_GEMM], true);
+			json_num("memory_ms", le->split_ms[AUGUR_COST_MEMORY], true);
+			json_num("other_ms", le->split_ms[AUGUR_COST_OTHER], true);
+			printf("\"costed\": %s, \"outside_range\": %s, \"outside_costs\": %s, "
+			       "\"live_bytes\": %llu}%s\n",
 			       le->costed ? "true" : "false", le->outside_range ? "true" : "false",
+			       le->outside_costs ? "true" : "false",
 			       (unsigned long long)r->a->layers[i].live_bytes,
 			       i + 1 < e->n_layers ? "," : "");
 		}
@@ -269,18 +304,21 @@ static void print_json(const struct run *r)
 
 static void print_csv(const struct run *r)
 {
-	printf("unit,index,name,type,time_ms,costed,outside_range,share,live_bytes\n");
+	printf("unit,index,name,type,time_ms,costed,outside_range,share,live_bytes,gemm_ms,"
+	       "memory_ms,other_ms,outside_costs\n");
 	for (size_t u = 0; u < r->n_units; u++) {
 		const struct augur_unit_estimate *e = &r->est[u];
 		for (size_t i = 0; i < e->n_layers; i++) {
 			const struct augur_layer_estimate *le = &e->layers[i];
 			printf("%s,%zu,", augur_unit_kind_name(e->unit->kind), i);
 			cli_csv_field(stdout, r->net->layers[i].name);
-			printf(",%s,%.6g,%d,%d,%.6g,%llu\n",
+			printf(",%s,%.6g,%d,%d,%.6g,%llu,%.6g,%.6g,%.6g,%d\n",
 			       augur_layer_type_name(r->net->layers[i].type), le->time_ms,
 			       le->costed, le->outside_range,
 			       e->total_ms > 0 ? le->time_ms / e->total_ms : 0.0,
-			       (unsigned long long)r->a->layers[i].live_bytes);
+			       (unsigned long long)r->a->layers[i].live_bytes,
+			       le->split_ms[AUGUR_COST_GEMM], le->split_ms[AUGUR_COST_MEMORY],
+			       le->split_ms[AUGUR_COST_OTHER], le->outside_costs);
 		}
 	}
 }

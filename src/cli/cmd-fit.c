@@ -69,11 +69,23 @@ static void report_units(const struct augur_profile *p)
 		const struct augur_unit *u = units[i];
 		if (!u)
 			continue;
-		printf("%s: %zu aggregate rows, train median error %.2f%%, framework overhead %.1f "
-		       "MiB\n",
+		printf("%s: GEMM model from %zu samples, train median error %.2f%%, framework "
+		       "overhead %.1f MiB\n",
 		       augur_unit_kind_name(u->kind), u->n_samples,
 		       100 * u->quality.train_median_rel_err,
 		       (double)u->framework_overhead_bytes / 1048576.0);
+		for (int t = 0; u->costs && t < AUGUR_LAYER_TYPE_COUNT; t++) {
+			const struct augur_layer_cost *c = &u->costs->type[t];
+			if (!c->feature_mask)
+				continue;
+			printf("  %-9s cost from %4u %s, median error %5.1f%%:",
+			       augur_layer_type_name(t), c->n_rows,
+			       c->aggregate ? "sums  " : "layers", 100 * c->median_rel_err);
+			for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
+				if (c->feature_mask & (1u << f))
+					printf(" %s %.3g", augur_feature_name(f), c->coef[f]);
+			printf("\n");
+		}
 	}
 }
 

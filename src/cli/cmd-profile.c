@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "net.h"
 #include "profile.h"
 
 static const char *or_unknown(const char *s)
@@ -119,15 +120,120 @@ static int show(const char *name)
 	return CLI_OK;
 }
 
+/* "cpu", "gpu", "cpu,gpu" */
+static const char *units_text(const struct augur_profile *p)
+{
+	return p->cpu && p->gpu ? "cpu,gpu" : p->cpu ? "cpu" : "gpu";
+}
+
+/* augur profile list [--format F]: every profile on the search path, with its description
+ * and units; a profile that does not load is reported on stderr and makes the exit 1. */
+static int list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"format", required_argument, NULL, 'f'},
+	        {NULL, 0, NULL, 0},
+	};
+	enum cli_format fmt = CLI_TABLE;
+	int c;
+	while ((c = cli_getopt(argc, argv, "f:", opts)) != -1) {
+		if (c != 'f' || cli_parse_format("profile", optarg, &fmt))
+			return CLI_USAGE;
+	}
+	if (optind != argc)
+		return cli_usage_error("profile", "list takes no argument, got '%s'", argv[optind]);
+	struct augur_profile_file *files = NULL;
+	size_t n = 0;
+	if (augur_profile_list(&files, &n)) {
+		fprintf(stderr, "augur profile: out of memory\n");
+		return CLI_FAIL;
+	}
+	struct augur_profile **loaded = calloc(n ? n : 1, sizeof(*loaded));
+	if (!loaded) {
+		augur_profile_files_free(files, n);
+		fprintf(stderr, "augur profile: out of memory\n");
+		return CLI_FAIL;
+	}
+	int rc = CLI_OK;
+	int wname = 4, wdesc = 11;
+	for (size_t i = 0; i < n; i++) {
+		struct augur_diag diag = {0};
+		if (augur_profile_load(files[i].path, &loaded[i], &diag)) {
+			rc = cli_report(&diag);
+			continue;
+		}
+		int ln = (int)strlen(files[i].name), ld = (int)strlen(loaded[i]->description);
+		wname = ln > wname ? ln : wname;
+		wdesc = ld > wdesc ? ld : wdesc;
+	}
+	if (fmt == CLI_JSON)
+		printf("{\n  \"profiles\": [");
+	else if (fmt == CLI_CSV)
+		printf("name,units,description,path,shadowed\n");
+	else
+		printf("%-*s  %-7s  %-*s  %s\n", wname, "NAME", "UNITS", wdesc, "DESCRIPTION",
+		       "PATH");
+	size_t shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct augur_profile *p = loaded[i];
+		if (!p)
+			continue;
+		const struct augur_profile_file *f = &files[i];
+		if (fmt == CLI_JSON) {
+			printf("%s\n    {\"name\": ", shown ? "," : "");
+			cli_json_string(stdout, f->name);
+			printf(", \"units\": [%s], \"description\": ", p->cpu && p->gpu
+			                                                       ? "\"cpu\", \"gpu\""
+			                                               : p->cpu ? "\"cpu\""
+			                                                        : "\"gpu\"");
+			cli_json_string(stdout, p->description);
+			printf(", \"path\": ");
+			cli_json_string(stdout, f->path);
+			printf(", \"shadowed\": %s}", f->shadowed ? "true" : "false");
+		} else if (fmt == CLI_CSV) {
+			cli_csv_field(stdout, f->name);
+			putchar(',');
+			cli_csv_field(stdout, units_text(p));
+			putchar(',');
+			cli_csv_field(stdout, p->description);
+			putchar(',');
+			cli_csv_field(stdout, f->path);
+			printf(",%s\n", f->shadowed ? "true" : "false");
+		} else {
+			printf("%-*s  %-7s  %-*s  %s%s\n", wname, f->name, units_text(p), wdesc,
+			       p->description, f->path, f->shadowed ? "  (shadowed)" : "");
+		}
+		shown++;
+	}
+	if (fmt == CLI_JSON)
+		printf("%s]\n}\n", shown ? "\n  " : "");
+	for (size_t i = 0; i < n; i++)
+		augur_profile_free(loaded[i]);
+	free(loaded);
+	augur_profile_files_free(files, n);
+	return rc;
+}
+
 int cmd_profile(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error("profile", "expects 'show NAME' (usage: %s)",
+		return cli_usage_error("profile", "expects 'show NAME' or 'list' (usage: %s)",
 		                       augur_command_find("profile")->usage);
 	if (!strcmp(argv[1], "show")) {
 		if (argc != 3)
 			return cli_usage_error("profile", "show expects one profile name or path");
 		return show(argv[2]);
 	}
-	return cli_usage_error("profile", "unknown action '%s' (expected show)", argv[1]);
+	if (!strcmp(argv[1], "list")) {
+		argv[1] = argv[0]; /* "profile", for option errors */
+		return list(argc - 1, argv + 1);
+	}
+	static const char *const actions[] = {"show", "list"};
+	const char *near = augur_nearest(argv[1], actions, 2);
+	if (near)
+		return cli_usage_error("profile",
+		                       "unknown action '%s' (did you mean '%s'? expected show or "
+		                       "list)",
+		                       argv[1], near);
+	return cli_usage_error("profile", "unknown action '%s' (expected show or list)", argv[1]);
 }

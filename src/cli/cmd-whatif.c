@@ -1,7 +1,7 @@
 /* augur whatif: change a network on paper and see time and memory move. --set edits the
  * descriptor (re-traced from the edit on, so fc6's k follows conv5_3's filters); --sweep
  * evaluates one row per value (two sweeps: the cross product), like the very-deep-CNNs
- * seed's Table 1 of fc sizes on a TK1. */
+ * seed's Table 1 of fc sizes on a TK1, re-analysing each variant incrementally. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "descriptor.h"
 #include "evaluate.h"
+#include "incremental.h"
 #include "netfile.h"
 
 #define MAX_SETS   64
@@ -20,6 +21,7 @@ struct sweep {
 	char target[256]; /* "fc6.outputs", "input", "batch" */
 	size_t n;
 	char *values[MAX_VALUES];
+	struct augur_edit *edits; /* one per value, parsed against the network */
 };
 
 /* Splits "key=v1,v2,[3,5],v4" at top-level commas. */
@@ -57,12 +59,15 @@ static void sweep_free(struct sweep *s)
 {
 	for (size_t i = 0; i < s->n; i++)
 		free(s->values[i]);
+	free(s->edits);
+	s->edits = NULL;
 	s->n = 0;
 }
 
-/* Applies one sweep value: "input=448" on a square input means [C, 448, 448]. */
-static int apply_value(struct augur_net *net, const struct sweep *s, size_t i,
-                       struct augur_diag *diag)
+/* Parses one sweep value into an edit of net: "input=448" on a square input means
+ * [C, 448, 448]. */
+static int parse_value(struct augur_net *net, const struct sweep *s, size_t i,
+                       struct augur_edit *edit, struct augur_diag *diag)
 {
 	char assignment[512];
 	const char *v = s->values[i];
@@ -71,10 +76,22 @@ static int apply_value(struct augur_net *net, const struct sweep *s, size_t i,
 		         (unsigned long long)net->input.c, v, v);
 	else
 		snprintf(assignment, sizeof(assignment), "%s=%s", s->target, v);
-	int rc = augur_descriptor_set(net, assignment, diag);
+	int rc = augur_edit_parse(net, assignment, edit, diag);
 	if (rc)
 		snprintf(diag->path, sizeof(diag->path), "--sweep %s", s->spec);
 	return rc;
+}
+
+/* Rewrites a diagnostic about a variant so it names the option that made it. */
+static void name_variant(struct augur_diag *diag, const char *what)
+{
+	char msg[AUGUR_DIAG_MSG_MAX + AUGUR_DIAG_PATH_MAX + 32];
+	snprintf(msg, sizeof(msg), "%s (in %s:%u)", diag->message, diag->path, diag->line);
+	/* keep the message's start: the cause comes first */
+	msg[AUGUR_DIAG_MSG_MAX - 1] = '\0';
+	memcpy(diag->message, msg, sizeof(diag->message));
+	snprintf(diag->path, sizeof(diag->path), "%s", what);
+	diag->line = diag->col = 0;
 }
 
 /* Evaluates a variant; a variant that no longer traces names the option that broke it. */
@@ -84,15 +101,8 @@ static int evaluate_variant(const struct augur_net *net, uint32_t batch,
                             struct augur_diag *diag)
 {
 	int rc = eval_run(net, batch, p, units, n_units, ev, diag);
-	if (rc && what) {
-		char msg[AUGUR_DIAG_MSG_MAX + AUGUR_DIAG_PATH_MAX + 32];
-		snprintf(msg, sizeof(msg), "%s (in %s:%u)", diag->message, diag->path, diag->line);
-		/* keep the message's start: the cause comes first */
-		msg[AUGUR_DIAG_MSG_MAX - 1] = '\0';
-		memcpy(diag->message, msg, sizeof(diag->message));
-		snprintf(diag->path, sizeof(diag->path), "%s", what);
-		diag->line = diag->col = 0;
-	}
+	if (rc && what)
+		name_variant(diag, what);
 	return rc;
 }
 
@@ -336,6 +346,7 @@ int cmd_whatif(int argc, char **argv)
 	struct augur_profile *p = NULL;
 	struct augur_net *base = NULL, *changed = NULL;
 	struct evaluation before = {0}, after = {0};
+	struct augur_incr *inc = NULL;
 	const struct augur_unit *units[2];
 	size_t n_units = 0;
 	if (eval_load_profile(device, path, sizeof(path), &p, &diag) ||
@@ -365,35 +376,60 @@ int cmd_whatif(int argc, char **argv)
 		print_before_after(base, p, &before, &after);
 		goto out;
 	}
+	/* every value parsed once, then each variant applied to the network in place and
+	 * re-analysed from the layers it changes (incremental.h) */
+	for (size_t s = 0; s < n_sweeps; s++) {
+		if (!(sweeps[s].edits = calloc(sweeps[s].n, sizeof(*sweeps[s].edits)))) {
+			rc = CLI_FAIL;
+			goto out;
+		}
+		for (size_t i = 0; i < sweeps[s].n; i++)
+			if (parse_value(changed, &sweeps[s], i, &sweeps[s].edits[i], &diag)) {
+				rc = cli_report(&diag);
+				goto out;
+			}
+	}
+	if (augur_incr_new(changed, (uint32_t)batch, p, units, n_units, &inc, &diag)) {
+		rc = cli_report(&diag);
+		goto out;
+	}
 	struct row_ctx ctx = {format, sweeps, n_sweeps, true};
 	print_header(&ctx, base, p, &before);
 	size_t n1 = sweeps[0].n, n2 = n_sweeps > 1 ? sweeps[1].n : 1;
 	for (size_t i = 0; i < n1 && rc == CLI_OK; i++) {
 		for (size_t j = 0; j < n2 && rc == CLI_OK; j++) {
 			size_t idx[2] = {i, j};
-			struct augur_net *v = augur_net_clone(changed);
-			struct evaluation ev = {0};
-			if (!v) {
+			if (augur_incr_apply(inc, &sweeps[0].edits[i]) ||
+			    (n_sweeps > 1 && augur_incr_apply(inc, &sweeps[1].edits[j]))) {
 				rc = CLI_FAIL;
 				break;
 			}
-			bool bad = apply_value(v, &sweeps[0], i, &diag) ||
-			           (n_sweeps > 1 && apply_value(v, &sweeps[1], j, &diag));
-			char what[AUGUR_DIAG_PATH_MAX];
-			snprintf(what, sizeof(what), "--sweep %s (value %s)", sweeps[0].spec,
-			         sweeps[0].values[i]);
-			if (bad || evaluate_variant(v, (uint32_t)batch, p, units, n_units, what,
-			                            &ev, &diag))
+			if (augur_incr_update(inc, &diag)) {
+				char what[AUGUR_DIAG_PATH_MAX];
+				int len = snprintf(what, sizeof(what), "--sweep %s (value %s)",
+				                   sweeps[0].spec, sweeps[0].values[i]);
+				if (n_sweeps > 1 && len > 0 && (size_t)len < sizeof(what))
+					snprintf(what + len, sizeof(what) - (size_t)len,
+					         ", --sweep %s (value %s)", sweeps[1].spec,
+					         sweeps[1].values[j]);
+				name_variant(&diag, what);
 				rc = cli_report(&diag);
-			else
+			} else {
+				/* a read-only view of the context's figures, for print_row */
+				struct evaluation ev = {0};
+				ev.a = (struct augur_analysis *)augur_incr_analysis(inc);
+				ev.n_units = n_units;
+				for (size_t u = 0; u < n_units; u++)
+					ev.est[u] = *augur_incr_estimate(inc, u);
 				print_row(&ctx, idx, &ev);
-			eval_clear(&ev);
-			augur_net_free(v);
+			}
+			augur_incr_revert(inc);
 		}
 	}
 	if (format == CLI_JSON)
 		printf("\n  ]\n}\n");
 out:
+	augur_incr_free(inc);
 	eval_clear(&before);
 	eval_clear(&after);
 	augur_net_free(base);

@@ -26,6 +26,7 @@ int cmd_fit(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_whatif(int argc, char **argv);
 

@@ -39,7 +39,7 @@ static int reserve(struct augur_analysis *a, size_t n)
 	return AUGUR_OK;
 }
 
-static void add_totals(struct augur_totals *t, const struct augur_layer_stats *s)
+void augur_totals_add(struct augur_totals *t, const struct augur_layer_stats *s)
 {
 	t->layers++;
 	t->params = augur_add_sat(t->params, s->params);
@@ -59,22 +59,29 @@ static int too_large(const struct augur_net *net, const struct augur_layer *l,
 	                      l->name);
 }
 
-int augur_analyze_into(const struct augur_net *net, uint32_t batch, struct augur_analysis *a,
-                       struct augur_diag *diag)
+int augur_analyze_layer(const struct augur_net *net, size_t i, uint32_t batch,
+                        struct augur_analysis *a, struct augur_diag *diag)
+{
+	const struct augur_layer *l = &net->layers[i];
+	struct augur_layer_stats *s = &a->layers[i];
+	int rc = augur_trace_layer(net, i, a->layers, &s->in, &s->out, diag);
+	if (rc)
+		return rc;
+	if (!augur_count_layer(l, batch, s) || s->out_bytes > AUGUR_MAX_BLOB_BYTES)
+		return too_large(net, l, diag);
+	return AUGUR_OK;
+}
+
+int augur_analyze_input(const struct augur_net *net, uint32_t batch, struct augur_analysis *a,
+                        struct augur_diag *diag)
 {
 	if (batch == 0)
 		batch = net->batch ? net->batch : 1;
 	if (batch > AUGUR_MAX_BATCH)
 		return augur_diag_set(diag, AUGUR_E_USAGE, net->path, 0, 0,
 		                      "batch %u is out of range (1 to %u)", batch, AUGUR_MAX_BATCH);
-	if (reserve(a, net->n_layers))
-		return augur_diag_set(diag, AUGUR_E_NOMEM, net->path, 0, 0, "out of memory");
 	a->batch = batch;
-	a->n_layers = net->n_layers;
 	a->input = net->input;
-	a->input_readers = 0;
-	memset(a->by_type, 0, sizeof(a->by_type));
-	memset(&a->total, 0, sizeof(a->total));
 	uint64_t elems;
 	if (!augur_shape_elems(&net->input, &elems) ||
 	    augur_mul3_overflow(elems, batch, AUGUR_BYTES_PER_VALUE, &a->input_bytes) ||
@@ -82,15 +89,28 @@ int augur_analyze_into(const struct augur_net *net, uint32_t batch, struct augur
 		return augur_diag_set(diag, AUGUR_E_OVERFLOW, net->path, net->input_loc.line,
 		                      net->input_loc.col,
 		                      "input is too large (the limit is 16 TiB a blob)");
+	return AUGUR_OK;
+}
+
+int augur_analyze_into(const struct augur_net *net, uint32_t batch, struct augur_analysis *a,
+                       struct augur_diag *diag)
+{
+	if (reserve(a, net->n_layers))
+		return augur_diag_set(diag, AUGUR_E_NOMEM, net->path, 0, 0, "out of memory");
+	a->n_layers = net->n_layers;
+	a->input_readers = 0;
+	memset(a->by_type, 0, sizeof(a->by_type));
+	memset(&a->total, 0, sizeof(a->total));
+	int rc = augur_analyze_input(net, batch, a, diag);
+	if (rc)
+		return rc;
+	batch = a->batch;
 
 	for (size_t i = 0; i < net->n_layers; i++) {
 		const struct augur_layer *l = &net->layers[i];
 		struct augur_layer_stats *s = &a->layers[i];
-		int rc = augur_trace_layer(net, i, a->layers, &s->in, &s->out, diag);
-		if (rc)
+		if ((rc = augur_analyze_layer(net, i, batch, a, diag)))
 			return rc;
-		if (!augur_count_layer(l, batch, s) || s->out_bytes > AUGUR_MAX_BLOB_BYTES)
-			return too_large(net, l, diag);
 		s->readers = 0;
 		s->last_reader = (uint32_t)i;
 		for (uint32_t j = 0; j < l->n_inputs; j++) {
@@ -102,8 +122,8 @@ int augur_analyze_into(const struct augur_net *net, uint32_t batch, struct augur
 				a->layers[src].last_reader = (uint32_t)i;
 			}
 		}
-		add_totals(&a->by_type[l->type], s);
-		add_totals(&a->total, s);
+		augur_totals_add(&a->by_type[l->type], s);
+		augur_totals_add(&a->total, s);
 	}
 	augur_memory_compute(net, a);
 	return AUGUR_OK;

@@ -81,6 +81,20 @@ int augur_analyze(const struct augur_net *net, uint32_t batch, struct augur_anal
 int augur_analyze_into(const struct augur_net *net, uint32_t batch, struct augur_analysis *a,
                        struct augur_diag *diag);
 
+/* The first step of augur_analyze_into: resolves batch (0 = the network's, or 1), checks it
+ * and the input blob's size, and sets a->batch, a->input and a->input_bytes. */
+int augur_analyze_input(const struct augur_net *net, uint32_t batch, struct augur_analysis *a,
+                        struct augur_diag *diag);
+
+/* One step of augur_analyze_into: traces and counts layer i of net into a->layers[i] from the
+ * output shapes of earlier layers there, at batch (already resolved, >= 1). Readers, totals
+ * and memory views are left alone. For incremental re-analysis (incremental.h). */
+int augur_analyze_layer(const struct augur_net *net, size_t i, uint32_t batch,
+                        struct augur_analysis *a, struct augur_diag *diag);
+
+/* Adds a layer's counts to a totals record (saturating). */
+void augur_totals_add(struct augur_totals *t, const struct augur_layer_stats *s);
+
 void augur_analysis_free(struct augur_analysis *a);
 
 /* Elements of a shape (c*h*w), with overflow reported as false. */

@@ -31,6 +31,57 @@ static void estimate_memory(const struct augur_analysis *a, const struct augur_p
 	e->fits = !e->capacity_bytes || e->memory_bytes <= e->capacity_bytes;
 }
 
+int augur_estimate_range(const struct augur_net *net, const struct augur_analysis *a,
+                         const struct augur_profile *p, const struct augur_unit *u, size_t from,
+                         size_t to, struct augur_unit_estimate *out, struct augur_diag *diag)
+{
+	for (size_t i = from; i < to; i++) {
+		const struct augur_layer_stats *s = &a->layers[i];
+		struct augur_layer_estimate *le = &out->layers[i];
+		enum augur_layer_type t = net->layers[i].type;
+		const struct augur_layer_cost *lc =
+		        u->costs && u->costs->type[t].feature_mask ? &u->costs->type[t] : NULL;
+		*le = (struct augur_layer_estimate){0};
+		if (lc) {
+			double f[AUGUR_FEAT_COUNT];
+			augur_layer_features(net, a, i, &u->gemm, f, &le->outside_range);
+			le->time_ms =
+			        augur_layer_cost_predict(lc, f, le->split_ms, &le->outside_costs);
+			le->whole = true;
+		} else if (s->gemm.count) {
+			le->time_ms = augur_gemm_time_ms(&u->gemm, &s->gemm, &le->outside_range);
+			le->split_ms[AUGUR_COST_GEMM] = le->time_ms;
+			out->layers_gemm_only++;
+		} else {
+			/* flatten is a view and dropout is the identity at inference: free by
+			 * construction, not by omission */
+			le->costed = t == AUGUR_LAYER_FLATTEN || t == AUGUR_LAYER_DROPOUT;
+			if (!le->costed) {
+				out->layers_uncosted++;
+				out->types_uncosted |= 1u << t;
+			}
+			continue;
+		}
+		if (!isfinite(le->time_ms) || le->time_ms < 0)
+			return augur_diag_set(diag, AUGUR_E_NUMERIC, p->name, 0, 0,
+			                      "the %s model of profile '%s' predicts a non-finite "
+			                      "time for layer '%s'",
+			                      augur_unit_kind_name(u->kind), p->name,
+			                      net->layers[i].name);
+		le->costed = true;
+		out->gemms_outside_range += le->outside_range;
+		out->layers_outside_costs += le->outside_costs;
+		out->gemm_ms += le->split_ms[AUGUR_COST_GEMM];
+		out->memory_ms += le->split_ms[AUGUR_COST_MEMORY];
+		out->other_ms += le->split_ms[AUGUR_COST_OTHER];
+		out->type_ms[t] += le->time_ms;
+	}
+	out->total_ms = out->gemm_ms + out->memory_ms + out->other_ms;
+	out->whole_network = u->costs && !out->layers_gemm_only && !out->layers_uncosted;
+	estimate_memory(a, p, u, out);
+	return AUGUR_OK;
+}
+
 int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis *a,
                         const struct augur_profile *p, const struct augur_unit *u,
                         struct augur_unit_estimate *out, struct augur_diag *diag)
@@ -41,35 +92,8 @@ int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis
 	out->layers = calloc(a->n_layers ? a->n_layers : 1, sizeof(*out->layers));
 	if (!out->layers)
 		return augur_diag_set(diag, AUGUR_E_NOMEM, net->path, 0, 0, "out of memory");
-	for (size_t i = 0; i < a->n_layers; i++) {
-		const struct augur_layer_stats *s = &a->layers[i];
-		struct augur_layer_estimate *le = &out->layers[i];
-		enum augur_layer_type t = net->layers[i].type;
-		if (!s->gemm.count) {
-			/* flatten is a view and dropout is the identity at inference: free by
-			 * construction, not by omission */
-			le->costed = t == AUGUR_LAYER_FLATTEN || t == AUGUR_LAYER_DROPOUT;
-			if (!le->costed) {
-				out->layers_uncosted++;
-				out->types_uncosted |= 1u << t;
-			}
-			continue;
-		}
-		le->time_ms = augur_gemm_time_ms(&u->gemm, &s->gemm, &le->outside_range);
-		if (!isfinite(le->time_ms) || le->time_ms < 0) {
-			augur_unit_estimate_clear(out);
-			return augur_diag_set(diag, AUGUR_E_NUMERIC, p->name, 0, 0,
-			                      "the %s model of profile '%s' predicts a non-finite "
-			                      "time for layer '%s'",
-			                      augur_unit_kind_name(u->kind), p->name,
-			                      net->layers[i].name);
-		}
-		le->costed = true;
-		out->gemms_outside_range += le->outside_range;
-		out->gemm_ms += le->time_ms;
-		out->type_ms[t] += le->time_ms;
-	}
-	out->total_ms = out->gemm_ms + out->other_ms;
-	estimate_memory(a, p, u, out);
-	return AUGUR_OK;
+	int rc = augur_estimate_range(net, a, p, u, 0, a->n_layers, out, diag);
+	if (rc)
+		augur_unit_estimate_clear(out);
+	return rc;
 }

@@ -131,35 +131,30 @@ static void design_row(const struct fitctx *c, const struct augur_timemodel *tm,
 	}
 }
 
-/* Weighted least squares over the rows idx[0..nrows) with tm's breakpoints; fills
- * tm->regions. Regions no row touches copy their nearest neighbour's coefficients.
- * Returns 0, or -1 when the system is underdetermined or GSL fails. */
-static int solve(const struct fitctx *c, struct augur_timemodel *tm, const size_t *idx,
-                 size_t nrows)
+int augur_fit_linear(const double *x, const double *t, size_t nrows, size_t cols, bool nonneg,
+                     double *coef)
 {
-	struct breaks b = {tm->n_breaks_n, tm->n_breaks_m, {0}, {0}};
-	size_t nr = region_count(&b), cols = nr * c->nt;
 	int rc = -1;
-	double *x = malloc(nrows * cols * sizeof(double));
-	double *scale = calloc(cols, sizeof(double));
-	double *coef = calloc(cols, sizeof(double));
-	bool *active = calloc(cols, sizeof(bool));
-	bool *support = calloc(nr, sizeof(bool));
+	double *scale = calloc(cols ? cols : 1, sizeof(double));
+	bool *active = calloc(cols ? cols : 1, sizeof(bool));
 	gsl_matrix *X = NULL, *cov = NULL;
 	gsl_vector *w = NULL, *y = NULL, *beta = NULL;
 	gsl_multifit_linear_workspace *ws = NULL;
-	if (!x || !scale || !coef || !active || !support || !nrows)
+	if (!scale || !active || !nrows)
 		goto out;
+	gsl_set_error_handler_off();
+	/* columns scaled to a largest value of 1, so terms of very different magnitudes
+	 * (bytes next to a per-call constant) stay well conditioned */
 	for (size_t i = 0; i < nrows; i++) {
-		design_row(c, tm, &c->s[idx[i]], x + i * cols, cols);
+		if (!(t[i] > 0) || !isfinite(t[i]))
+			goto out;
 		for (size_t j = 0; j < cols; j++)
 			if (fabs(x[i * cols + j]) > scale[j])
 				scale[j] = fabs(x[i * cols + j]);
 	}
 	for (size_t j = 0; j < cols; j++) {
-		active[j] = scale[j] > 0;
-		if (active[j])
-			support[j / c->nt] = true;
+		active[j] = scale[j] > 0 && isfinite(scale[j]);
+		coef[j] = 0;
 	}
 	for (;;) {
 		size_t p = 0;
@@ -176,9 +171,8 @@ static int solve(const struct fitctx *c, struct augur_timemodel *tm, const size_
 		if (!X || !cov || !w || !y || !beta || !ws)
 			goto out;
 		for (size_t i = 0; i < nrows; i++) {
-			double t = c->s[idx[i]].time_ms;
-			gsl_vector_set(y, i, t);
-			gsl_vector_set(w, i, 1.0 / (t * t));
+			gsl_vector_set(y, i, t[i]);
+			gsl_vector_set(w, i, 1.0 / (t[i] * t[i]));
 			for (size_t j = 0, q = 0; j < cols; j++)
 				if (active[j])
 					gsl_matrix_set(X, i, q++, x[i * cols + j] / scale[j]);
@@ -210,11 +204,48 @@ static int solve(const struct fitctx *c, struct augur_timemodel *tm, const size_
 		X = cov = NULL;
 		w = y = beta = NULL;
 		ws = NULL;
-		if (!c->opt->nonneg || worst == cols)
+		if (!nonneg || worst == cols)
 			break;
 		active[worst] = false;
 		coef[worst] = 0;
 	}
+	rc = 0;
+out:
+	gsl_matrix_free(X);
+	gsl_matrix_free(cov);
+	gsl_vector_free(w);
+	gsl_vector_free(y);
+	gsl_vector_free(beta);
+	gsl_multifit_linear_free(ws);
+	free(scale);
+	free(active);
+	return rc;
+}
+
+/* Weighted least squares over the rows idx[0..nrows) with tm's breakpoints; fills
+ * tm->regions. Regions no row touches copy their nearest neighbour's coefficients.
+ * Returns 0, or -1 when the system is underdetermined or GSL fails. */
+static int solve(const struct fitctx *c, struct augur_timemodel *tm, const size_t *idx,
+                 size_t nrows)
+{
+	struct breaks b = {tm->n_breaks_n, tm->n_breaks_m, {0}, {0}};
+	size_t nr = region_count(&b), cols = nr * c->nt;
+	int rc = -1;
+	double *x = malloc((nrows ? nrows : 1) * cols * sizeof(double));
+	double *t = malloc((nrows ? nrows : 1) * sizeof(double));
+	double *coef = calloc(cols, sizeof(double));
+	bool *support = calloc(nr, sizeof(bool));
+	if (!x || !t || !coef || !support || !nrows)
+		goto out;
+	for (size_t i = 0; i < nrows; i++) {
+		design_row(c, tm, &c->s[idx[i]], x + i * cols, cols);
+		t[i] = c->s[idx[i]].time_ms;
+		for (size_t j = 0; j < cols; j++)
+			if (x[i * cols + j] != 0)
+				support[j / c->nt] = true;
+	}
+	if (augur_fit_linear(x, t, nrows, cols, c->opt->nonneg, coef))
+		goto out;
 	uint32_t mcols = tm->n_breaks_m + 1;
 	for (size_t r = 0; r < nr; r++) {
 		size_t from = r;
@@ -238,16 +269,9 @@ static int solve(const struct fitctx *c, struct augur_timemodel *tm, const size_
 	}
 	rc = 0;
 out:
-	gsl_matrix_free(X);
-	gsl_matrix_free(cov);
-	gsl_vector_free(w);
-	gsl_vector_free(y);
-	gsl_vector_free(beta);
-	gsl_multifit_linear_free(ws);
 	free(x);
-	free(scale);
+	free(t);
 	free(coef);
-	free(active);
 	free(support);
 	return rc;
 }

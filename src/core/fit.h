@@ -51,4 +51,13 @@ double augur_sample_predict(const struct augur_timemodel *tm, const struct augur
 void augur_fit_evaluate(const struct augur_timemodel *tm, const struct augur_sample *s, size_t n,
                         struct augur_fit_quality *q);
 
+/* The weighted least-squares core every fit here shares: coef (cols entries) minimising
+ * sum_i ((t_i - x_i . coef) / t_i)^2 over the nrows x cols row-major design x, i.e. relative
+ * error. Columns that are zero everywhere get 0. With nonneg, a coefficient that would go
+ * negative is dropped (set to 0) and the rest refitted, most negative first. Returns 0, or
+ * -1 when a time is not positive and finite, the system is underdetermined or singular, or
+ * memory runs out. */
+int augur_fit_linear(const double *x, const double *t, size_t nrows, size_t cols, bool nonneg,
+                     double *coef);
+
 #endif

@@ -35,8 +35,14 @@ void augur_layer_times_free(struct augur_layer_times *lt)
 	if (!lt)
 		return;
 	for (size_t i = 0; i < lt->n_rows; i++) {
-		free(lt->rows[i].network);
-		free(lt->rows[i].board);
+		struct augur_layer_times_row *r = &lt->rows[i];
+		free(r->network);
+		free(r->board);
+		for (size_t j = 0; j < r->n_layers; j++)
+			free(r->layer_names[j]);
+		free(r->layer_names);
+		free(r->layer_ms);
+		free(r->layer_loc);
 	}
 	for (size_t i = 0; i < lt->n_memory; i++) {
 		free(lt->memory[i].network);
@@ -80,6 +86,32 @@ static int get_ms(const char *path, const struct augur_ynode *v, const char *key
 	return AUGUR_OK;
 }
 
+/* layers: {conv1: 1.23, relu1: 0.04, ...}: each layer's measured time. */
+static int parse_layers(const char *path, const struct augur_ynode *v,
+                        struct augur_layer_times_row *row, struct augur_diag *diag)
+{
+	if (v->kind != AUGUR_YMAP)
+		return err_at(path, v, diag, AUGUR_E_SCHEMA,
+		              "expected 'layers' as a mapping of layer name to time in ms");
+	size_t n = v->len ? v->len : 1;
+	row->layer_names = calloc(n, sizeof(*row->layer_names));
+	row->layer_ms = calloc(n, sizeof(*row->layer_ms));
+	row->layer_loc = calloc(n, sizeof(*row->layer_loc));
+	if (!row->layer_names || !row->layer_ms || !row->layer_loc)
+		return err_at(path, v, diag, AUGUR_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < v->len; i++) {
+		const struct augur_ynode *k = v->items[2 * i], *t = v->items[2 * i + 1];
+		int rc = get_ms(path, t, k->text, &row->layer_ms[i], diag);
+		if (rc)
+			return rc;
+		if (!(row->layer_names[i] = strdup(k->text)))
+			return err_at(path, v, diag, AUGUR_E_NOMEM, "out of memory");
+		row->layer_loc[i] = (struct augur_loc){k->line, k->col};
+		row->n_layers = i + 1;
+	}
+	return AUGUR_OK;
+}
+
 static int parse_row(const char *path, const struct augur_ynode *n,
                      struct augur_layer_times_row *row, struct augur_diag *diag)
 {
@@ -95,9 +127,27 @@ static int parse_row(const char *path, const struct augur_ynode *n,
 		return rc;
 	for (size_t i = 0; i < n->len; i++) {
 		const struct augur_ynode *k = n->items[2 * i], *v = n->items[2 * i + 1];
-		if (!strcmp(k->text, "network") || !strcmp(k->text, "board") ||
-		    !strcmp(k->text, "total"))
+		if (!strcmp(k->text, "network") || !strcmp(k->text, "board"))
 			continue;
+		if (!strcmp(k->text, "total")) {
+			if ((rc = get_ms(path, v, "total", &row->total_ms, diag)))
+				return rc;
+			continue;
+		}
+		if (!strcmp(k->text, "forward_spread")) {
+			if (v->kind != AUGUR_YSCALAR ||
+			    augur_parse_double(v->text, 0.0, 1e6, &row->forward_spread) !=
+			            AUGUR_NUM_OK)
+				return err_at(path, v, diag, AUGUR_E_SCHEMA,
+				              "expected a relative spread (a number >= 0) for "
+				              "'forward_spread'");
+			continue;
+		}
+		if (!strcmp(k->text, "layers")) {
+			if ((rc = parse_layers(path, v, row, diag)))
+				return rc;
+			continue;
+		}
 		if (!strcmp(k->text, "unit")) {
 			if (v->kind == AUGUR_YSCALAR && !strcmp(v->text, "cpu"))
 				row->unit = AUGUR_UNIT_CPU;
@@ -126,7 +176,7 @@ static int parse_row(const char *path, const struct augur_ynode *n,
 		if (t < 0)
 			return err_at(path, k, diag, AUGUR_E_SCHEMA,
 			              "unknown column '%s' (expected network, board, unit, batch, "
-			              "total, forward or a layer type: %s)",
+			              "total, forward, forward_spread, layers or a layer type: %s)",
 			              k->text, augur_layer_type_list());
 		if ((rc = get_ms(path, v, k->text, &row->type_ms[t], diag)))
 			return rc;
@@ -402,6 +452,100 @@ int augur_layer_times_samples(const struct augur_layer_times *lt, const char *bo
 	return AUGUR_OK;
 }
 
+/* Whether a row's layer-wise times add up to its timed forward pass (within 10%). */
+static bool sums_to_forward(const struct augur_layer_times_row *row)
+{
+	double total = row->total_ms;
+	if (!(total > 0))
+		for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
+			total += row->has[t] ? row->type_ms[t] : 0;
+	return row->forward_ms > 0 && fabs(total - row->forward_ms) <= 0.1 * row->forward_ms;
+}
+
+static int find_layer(const struct augur_net *net, const char *name)
+{
+	for (size_t i = 0; i < net->n_layers; i++)
+		if (!strcmp(net->layers[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *board,
+                                enum augur_unit_kind unit, const struct augur_timemodel *gemm,
+                                struct augur_cost_row **out, size_t *n, struct augur_diag *diag)
+{
+	*out = NULL;
+	*n = 0;
+	size_t cap = 0;
+	for (size_t r = 0; r < lt->n_rows; r++)
+		cap += lt->rows[r].n_layers + AUGUR_LAYER_TYPE_COUNT;
+	struct augur_cost_row *rows = calloc(cap + 1, sizeof(*rows));
+	if (!rows)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+	size_t count = 0;
+	int rc = AUGUR_OK;
+	for (size_t r = 0; r < lt->n_rows && !rc; r++) {
+		const struct augur_layer_times_row *row = &lt->rows[r];
+		if (!row_matches(row->board, board) || row->unit != unit)
+			continue;
+		if (!row->n_layers && !sums_to_forward(row))
+			continue;
+		struct augur_net *net = NULL;
+		struct augur_analysis *a = NULL;
+		if ((rc = augur_layer_times_network(lt, row->network, row->line, row->col, &net,
+		                                    diag)) ||
+		    (rc = augur_analyze(net, row->batch, &a, diag))) {
+			augur_net_free(net);
+			break;
+		}
+		double f[AUGUR_FEAT_COUNT];
+		if (row->n_layers) {
+			for (size_t j = 0; j < row->n_layers && !rc; j++) {
+				int i = find_layer(net, row->layer_names[j]);
+				if (i < 0) {
+					rc = augur_diag_set(diag, AUGUR_E_SCHEMA, lt->path,
+					                    row->layer_loc[j].line,
+					                    row->layer_loc[j].col,
+					                    "network '%s' has no layer '%s'",
+					                    row->network, row->layer_names[j]);
+					break;
+				}
+				struct augur_cost_row *cr = &rows[count++];
+				cr->type = net->layers[i].type;
+				cr->time_ms = row->layer_ms[j];
+				augur_layer_features(net, a, (size_t)i, gemm, cr->f, NULL);
+			}
+		} else {
+			/* per-type sums: the GEMM types feed the GEMM model instead */
+			for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
+				if (!row->has[t] || t == AUGUR_LAYER_CONV || t == AUGUR_LAYER_FC ||
+				    !a->by_type[t].layers)
+					continue;
+				struct augur_cost_row *cr = &rows[count++];
+				cr->type = t;
+				cr->aggregate = true;
+				cr->time_ms = row->type_ms[t];
+				for (size_t i = 0; i < a->n_layers; i++) {
+					if (net->layers[i].type != (enum augur_layer_type)t)
+						continue;
+					augur_layer_features(net, a, i, gemm, f, NULL);
+					for (int k = 0; k < AUGUR_FEAT_COUNT; k++)
+						cr->f[k] += f[k];
+				}
+			}
+		}
+		augur_analysis_free(a);
+		augur_net_free(net);
+	}
+	if (rc) {
+		free(rows);
+		return rc;
+	}
+	*out = rows;
+	*n = count;
+	return AUGUR_OK;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -465,7 +609,18 @@ static bool has_rows(const struct augur_layer_times *lt, const char *board,
 	return false;
 }
 
-static int fit_unit(struct augur_profile *p, struct augur_unit *u,
+static bool has_layer_rows(const struct augur_layer_times *lt, const char *board,
+                           enum augur_unit_kind unit)
+{
+	for (size_t i = 0; i < lt->n_rows; i++)
+		if (row_matches(lt->rows[i].board, board) && lt->rows[i].unit == unit &&
+		    lt->rows[i].n_layers)
+			return true;
+	return false;
+}
+
+/* The GEMM model of u from the per-type conv and fc sums (the paper's tables). */
+static int fit_gemm(struct augur_profile *p, struct augur_unit *u,
                     const struct augur_layer_times *lt, struct augur_diag *diag)
 {
 	struct augur_sample *samples = NULL;
@@ -507,22 +662,70 @@ static int fit_unit(struct augur_profile *p, struct augur_unit *u,
 		tm.min_ms = 1e-3;
 		u->gemm = tm;
 		u->quality = q;
-		uint64_t overhead;
-		size_t used;
-		struct augur_diag ignored;
-		if (augur_layer_times_overhead(lt, p->name, u->kind, p->shared_memory,
-		                               u->weights_copied, &overhead, &used,
-		                               &ignored) == AUGUR_OK)
-			u->framework_overhead_bytes = overhead;
-	} else {
-		snprintf(diag->message + strlen(diag->message),
-		         sizeof(diag->message) - strlen(diag->message), " (fitting %s %s)", p->name,
-		         augur_unit_kind_name(u->kind));
 	}
 	for (size_t i = 0; samples && i < n; i++)
 		augur_sample_clear(&samples[i]);
 	free(samples);
 	return rc;
+}
+
+/* Every layer type's cost model of u, on top of its GEMM model. */
+static int fit_costs(struct augur_unit *u, const struct augur_layer_times *lt, const char *board,
+                     struct augur_diag *diag)
+{
+	struct augur_cost_row *rows = NULL;
+	size_t n = 0;
+	int rc = augur_layer_times_cost_rows(lt, board, u->kind, &u->gemm, &rows, &n, diag);
+	if (rc)
+		return rc;
+	if (!n) {
+		free(rows);
+		return AUGUR_OK;
+	}
+	struct augur_layer_costs *costs = calloc(1, sizeof(*costs));
+	const char *src = lt->source ? lt->source : lt->path;
+	if (!costs || !(costs->source = strdup(src))) {
+		free(costs);
+		free(rows);
+		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+	}
+	rc = augur_layer_costs_fit(rows, n, costs, diag);
+	free(rows);
+	if (rc) {
+		augur_layer_costs_free(costs);
+		return rc;
+	}
+	augur_layer_costs_free(u->costs);
+	u->costs = costs;
+	return AUGUR_OK;
+}
+
+static int fit_unit(struct augur_profile *p, struct augur_unit *u,
+                    const struct augur_layer_times *lt, struct augur_diag *diag)
+{
+	int rc;
+	if (has_layer_rows(lt, p->name, u->kind)) {
+		if (!u->n_samples)
+			return augur_diag_set(
+			        diag, AUGUR_E_USAGE, lt->path, 0, 0,
+			        "per-layer times need a calibrated GEMM model: profile "
+			        "'%s' has no %s samples (run augur calibrate first)",
+			        p->name, augur_unit_kind_name(u->kind));
+	} else if ((rc = fit_gemm(p, u, lt, diag))) {
+		snprintf(diag->message + strlen(diag->message),
+		         sizeof(diag->message) - strlen(diag->message), " (fitting %s %s)", p->name,
+		         augur_unit_kind_name(u->kind));
+		return rc;
+	}
+	if ((rc = fit_costs(u, lt, p->name, diag)))
+		return rc;
+	uint64_t overhead;
+	size_t used;
+	struct augur_diag ignored;
+	if (augur_layer_times_overhead(lt, p->name, u->kind, p->shared_memory, u->weights_copied,
+	                               &overhead, &used, &ignored) == AUGUR_OK)
+		u->framework_overhead_bytes = overhead;
+	return AUGUR_OK;
 }
 
 int augur_profile_fit_layer_times(struct augur_profile *p, const struct augur_layer_times *lt,

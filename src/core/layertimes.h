@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "layercost.h"
 #include "net.h"
 #include "profile.h"
 #include "status.h"
@@ -22,7 +23,15 @@ struct augur_layer_times_row {
 	uint32_t line, col;
 	bool has[AUGUR_LAYER_TYPE_COUNT];
 	double type_ms[AUGUR_LAYER_TYPE_COUNT];
-	double forward_ms; /* a timed whole forward pass; 0 when not given */
+	double forward_ms;     /* a timed whole forward pass; 0 when not given */
+	double forward_spread; /* its relative run-to-run spread; 0 when not given */
+	double total_ms;       /* the sum of the layer-wise times; 0 when not given */
+	/* per-layer times (bench/validate measure), in file order; n_layers == 0 when the
+	 * row gives per-type sums only */
+	size_t n_layers;
+	char **layer_names;
+	double *layer_ms;
+	struct augur_loc *layer_loc;
 };
 
 struct augur_memory_row {
@@ -78,16 +87,29 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
                                uint64_t *overhead_bytes, size_t *rows_used,
                                struct augur_diag *diag);
 
+/* Builds the layer-cost rows for (board, unit) (layercost.h): one per layer of every row
+ * that has per-layer times, and one per non-GEMM layer type of every row that has only
+ * per-type sums whose layer-wise total agrees with its timed forward pass within 10% (on
+ * the paper's GPUs the layer-wise sums are inflated by per-layer synchronisation: 673 ms
+ * against a 149 ms forward pass for ResNet-50 on the TK1). gemm predicts the GEMM
+ * feature. *out is a new array of *n rows (free it). */
+int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *board,
+                                enum augur_unit_kind unit, const struct augur_timemodel *gemm,
+                                struct augur_cost_row **out, size_t *n, struct augur_diag *diag);
+
 /* Creates a profile for a board the file describes under 'boards:' (facts, shared memory,
  * a cpu and a gpu unit when rows exist for them), then fits it as
  * augur_profile_fit_layer_times does. *out is freed with augur_profile_free. */
 int augur_profile_from_layer_times(const struct augur_layer_times *lt, const char *board,
                                    struct augur_profile **out, struct augur_diag *diag);
 
-/* Refits every unit of p from the file's rows for board p->name: its GEMM model from the
- * conv and fc aggregate samples (terms n*k*m, n*k and 1; a GPU model split at the n
- * breakpoints the file gives for the board), and its framework overhead from the memory
- * rows. The unit's samples are replaced by the aggregate rows. */
+/* Refits every unit of p from the file's rows for board p->name. Rows with per-type sums
+ * only (the paper's tables): the GEMM model from the conv and fc aggregate samples (terms
+ * n*k*m, n*k and 1; a GPU model split at the n breakpoints the file gives for the board),
+ * replacing the unit's samples. Rows with per-layer times (a real framework measured on
+ * this board): the unit keeps its calibrated GEMM model, which must exist. Then in both
+ * cases the layer costs from augur_layer_times_cost_rows, and the framework overhead from
+ * the memory rows. */
 int augur_profile_fit_layer_times(struct augur_profile *p, const struct augur_layer_times *lt,
                                   struct augur_diag *diag);
 

@@ -66,14 +66,44 @@ static bool aliases_input(const struct augur_net *net, const struct augur_analys
 	return src == AUGUR_NET_INPUT ? readers == 1 : last == i;
 }
 
-static void allocated_view(const struct augur_net *net, struct augur_analysis *a)
+/* What depends only on the network's topology (types, inputs, readers): which layers write
+ * over their input (allocated view) and, for the minimal view, the buffer each layer's
+ * output lives in (owner) and the last step that buffer is read (end). Kept in a->scratch
+ * so augur_memory_update can re-sum sizes without recomputing it. */
+static void structure(const struct augur_net *net, struct augur_analysis *a)
+{
+	size_t n = a->n_layers;
+	int64_t *owner = a->scratch + n + 1; /* buffer each layer's output lives in, -1 = input */
+	int64_t *end = owner + n + 1;        /* last step of each buffer; [n] is the input's */
+	for (size_t i = 0; i <= n; i++)
+		end[i] = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct augur_layer_stats *s = &a->layers[i];
+		s->in_place = aliases_input(net, a, i, true);
+		int32_t src = net->layers[i].inputs[0];
+		if (aliases_input(net, a, i, false))
+			owner[i] = src == AUGUR_NET_INPUT ? -1 : owner[src];
+		else
+			owner[i] = (int64_t)i;
+		size_t slot = owner[i] < 0 ? n : (size_t)owner[i];
+		if ((int64_t)s->last_reader > end[slot])
+			end[slot] = s->last_reader;
+		if (owner[i] == (int64_t)i && (int64_t)i > end[slot])
+			end[slot] = (int64_t)i;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (uint32_t j = 0; j < net->layers[i].n_inputs; j++)
+			if (net->layers[i].inputs[j] == AUGUR_NET_INPUT && (int64_t)i > end[n])
+				end[n] = (int64_t)i;
+}
+
+static void allocated_view(struct augur_analysis *a)
 {
 	struct augur_memory *m = &a->memory;
 	m->alloc_params = m->alloc_stats = m->alloc_workspace = 0;
 	m->alloc_data = a->input_bytes;
 	for (size_t i = 0; i < a->n_layers; i++) {
-		struct augur_layer_stats *s = &a->layers[i];
-		s->in_place = aliases_input(net, a, i, true);
+		const struct augur_layer_stats *s = &a->layers[i];
 		m->alloc_params = augur_add_sat(m->alloc_params, weight_bytes(s->params));
 		m->alloc_stats = augur_add_sat(m->alloc_stats, weight_bytes(s->stats));
 		m->alloc_workspace = augur_add_sat(m->alloc_workspace, s->workspace_bytes);
@@ -86,39 +116,23 @@ static void allocated_view(const struct augur_net *net, struct augur_analysis *a
 
 /* Sweep over execution order: each buffer is live from the step that creates it to the
  * last reader of any layer aliasing it. Step 0 holds the input; layer i runs at step i. */
-static void minimal_view(const struct augur_net *net, struct augur_analysis *a)
+static void minimal_view(struct augur_analysis *a)
 {
 	struct augur_memory *m = &a->memory;
 	size_t n = a->n_layers;
-	int64_t *diff = a->scratch;          /* n + 1 entries: bytes born minus bytes freed */
-	int64_t *owner = a->scratch + n + 1; /* buffer each layer's output lives in, -1 = input */
-	int64_t *end = owner + n + 1;        /* last step of each buffer; [n] is the input's */
+	int64_t *diff = a->scratch; /* n + 1 entries: bytes born minus bytes freed */
+	const int64_t *owner = a->scratch + n + 1, *end = owner + n + 1;
 	for (size_t i = 0; i <= n; i++)
-		diff[i] = end[i] = 0;
-	end[n] = 0;
+		diff[i] = 0;
 	m->min_weights = m->min_workspace = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct augur_layer_stats *s = &a->layers[i];
-		int32_t src = net->layers[i].inputs[0];
-		if (aliases_input(net, a, i, false))
-			owner[i] = src == AUGUR_NET_INPUT ? -1 : owner[src];
-		else
-			owner[i] = (int64_t)i;
-		size_t slot = owner[i] < 0 ? n : (size_t)owner[i];
-		if ((int64_t)s->last_reader > end[slot])
-			end[slot] = s->last_reader;
-		if (owner[i] == (int64_t)i && (int64_t)i > end[slot])
-			end[slot] = (int64_t)i;
 		m->min_weights =
 		        augur_add_sat(m->min_weights, augur_add_sat(weight_bytes(s->params),
 		                                                    weight_bytes(s->stats)));
 		if (s->workspace_bytes > m->min_workspace)
 			m->min_workspace = s->workspace_bytes;
 	}
-	for (size_t i = 0; i < n; i++)
-		for (uint32_t j = 0; j < net->layers[i].n_inputs; j++)
-			if (net->layers[i].inputs[j] == AUGUR_NET_INPUT && (int64_t)i > end[n])
-				end[n] = (int64_t)i;
 	/* bytes fit in int64: every blob was checked against overflow and is far below 2^63
 	 * for any descriptor within AUGUR_MAX_DIM */
 	diff[0] += (int64_t)a->input_bytes;
@@ -144,9 +158,115 @@ static void minimal_view(const struct augur_net *net, struct augur_analysis *a)
 	        augur_add_sat(augur_add_sat(m->min_weights, m->min_workspace), m->min_data_peak);
 }
 
-void augur_memory_compute(const struct augur_net *net, struct augur_analysis *a)
+void augur_memory_update(const struct augur_net *net, struct augur_analysis *a)
 {
 	paper_view(net, a);
-	allocated_view(net, a);
-	minimal_view(net, a);
+	allocated_view(a);
+	minimal_view(a);
+}
+
+static bool saturated(const struct augur_memory *m)
+{
+	return m->paper_weights == UINT64_MAX || m->paper_data == UINT64_MAX ||
+	       m->paper_workspace == UINT64_MAX || m->alloc_params == UINT64_MAX ||
+	       m->alloc_stats == UINT64_MAX || m->alloc_data == UINT64_MAX ||
+	       m->alloc_workspace == UINT64_MAX || m->min_weights == UINT64_MAX;
+}
+
+/* A sum that never saturated is the exact sum of its terms: one term can be swapped. */
+static uint64_t swap_term(uint64_t sum, uint64_t old, uint64_t now)
+{
+	return augur_add_sat(sum - old, now);
+}
+
+/* What a layer adds to the paper view's data: its blob and the split copies of it. */
+static uint64_t paper_data_term(const struct augur_layer_stats *s)
+{
+	uint64_t copies = 0;
+	if (s->readers > 1 && augur_mul_overflow(s->readers, s->out_bytes, &copies))
+		copies = UINT64_MAX;
+	return augur_add_sat(s->out_bytes, copies);
+}
+
+static uint64_t input_data_term(const struct augur_analysis *a, uint64_t input_bytes)
+{
+	return augur_add_sat(input_bytes,
+	                     a->input_readers > 1 ? a->input_readers * input_bytes : 0);
+}
+
+/* Adds delta to the live bytes of steps [from, to]. */
+static void shift_live(struct augur_analysis *a, size_t from, int64_t to, int64_t delta)
+{
+	for (int64_t k = (int64_t)from; k <= to; k++)
+		a->layers[k].live_bytes = (uint64_t)((int64_t)a->layers[k].live_bytes + delta);
+}
+
+bool augur_memory_replace(const struct augur_net *net, struct augur_analysis *a, size_t i,
+                          const struct augur_layer_stats *old)
+{
+	struct augur_memory *m = &a->memory;
+	if (saturated(m))
+		return false;
+	const struct augur_layer_stats *s = &a->layers[i];
+	enum augur_layer_type t = net->layers[i].type;
+	if (t == AUGUR_LAYER_CONV || t == AUGUR_LAYER_FC)
+		m->paper_weights = swap_term(m->paper_weights, weight_bytes(old->params),
+		                             weight_bytes(s->params));
+	m->paper_workspace =
+	        swap_term(m->paper_workspace, old->workspace_paper_bytes, s->workspace_paper_bytes);
+	m->paper_data = swap_term(m->paper_data, paper_data_term(old), paper_data_term(s));
+	m->alloc_params =
+	        swap_term(m->alloc_params, weight_bytes(old->params), weight_bytes(s->params));
+	m->alloc_stats =
+	        swap_term(m->alloc_stats, weight_bytes(old->stats), weight_bytes(s->stats));
+	m->alloc_workspace =
+	        swap_term(m->alloc_workspace, old->workspace_bytes, s->workspace_bytes);
+	if (!s->in_place)
+		m->alloc_data = swap_term(m->alloc_data, old->out_bytes, s->out_bytes);
+	m->min_weights = swap_term(
+	        m->min_weights, augur_add_sat(weight_bytes(old->params), weight_bytes(old->stats)),
+	        augur_add_sat(weight_bytes(s->params), weight_bytes(s->stats)));
+	const int64_t *owner = a->scratch + a->n_layers + 1, *end = owner + a->n_layers + 1;
+	if (owner[i] == (int64_t)i && old->out_bytes != s->out_bytes)
+		shift_live(a, i, end[i], (int64_t)s->out_bytes - (int64_t)old->out_bytes);
+	return true;
+}
+
+bool augur_memory_replace_input(struct augur_analysis *a, uint64_t old_input_bytes)
+{
+	struct augur_memory *m = &a->memory;
+	if (saturated(m))
+		return false;
+	m->paper_data = swap_term(m->paper_data, input_data_term(a, old_input_bytes),
+	                          input_data_term(a, a->input_bytes));
+	m->alloc_data = swap_term(m->alloc_data, old_input_bytes, a->input_bytes);
+	const int64_t *end = a->scratch + 2 * (a->n_layers + 1);
+	shift_live(a, 0, end[a->n_layers], (int64_t)a->input_bytes - (int64_t)old_input_bytes);
+	return true;
+}
+
+void augur_memory_finish(struct augur_analysis *a)
+{
+	struct augur_memory *m = &a->memory;
+	m->alloc_total = augur_add_sat(augur_add_sat(m->alloc_params, m->alloc_stats),
+	                               augur_add_sat(m->alloc_data, m->alloc_workspace));
+	m->min_workspace = m->min_data_peak = 0;
+	m->min_peak_layer = 0;
+	for (size_t i = 0; i < a->n_layers; i++) {
+		const struct augur_layer_stats *s = &a->layers[i];
+		if (s->workspace_bytes > m->min_workspace)
+			m->min_workspace = s->workspace_bytes;
+		if (s->live_bytes > m->min_data_peak) {
+			m->min_data_peak = s->live_bytes;
+			m->min_peak_layer = i;
+		}
+	}
+	m->min_total =
+	        augur_add_sat(augur_add_sat(m->min_weights, m->min_workspace), m->min_data_peak);
+}
+
+void augur_memory_compute(const struct augur_net *net, struct augur_analysis *a)
+{
+	structure(net, a);
+	augur_memory_update(net, a);
 }

@@ -11,6 +11,22 @@
  * last readers already in a. Totals saturate rather than wrap. */
 void augur_memory_compute(const struct augur_net *net, struct augur_analysis *a);
 
+/* As augur_memory_compute, for an analysis whose network kept its topology (layer types
+ * and inputs, hence readers) since the last augur_memory_compute on it: only re-sums the
+ * byte sizes, reusing the in-place and buffer-lifetime structure computed then. */
+void augur_memory_update(const struct augur_net *net, struct augur_analysis *a);
+
+/* Incremental form of augur_memory_update, same preconditions: layer i's sizes changed from
+ * old to a->layers[i] (augur_memory_replace) or the input blob's from old_input_bytes
+ * (augur_memory_replace_input); the view totals and live bytes are adjusted by the
+ * difference. After the last change, augur_memory_finish recomputes the totals, maxima and
+ * peak that are not sums. Returns false, changing nothing, when a total saturated: the
+ * difference is then unknown and the caller runs augur_memory_update instead. */
+bool augur_memory_replace(const struct augur_net *net, struct augur_analysis *a, size_t i,
+                          const struct augur_layer_stats *old);
+bool augur_memory_replace_input(struct augur_analysis *a, uint64_t old_input_bytes);
+void augur_memory_finish(struct augur_analysis *a);
+
 /* Whether a layer of this type may write its output over its input. */
 bool augur_type_in_place(enum augur_layer_type type);
 

@@ -4,6 +4,7 @@
  * search for a profile by name. */
 #include <dirent.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "augur-config.h"
 #include "fileio.h"
 #include "fit.h"
+#include "layercost.h"
 #include "net.h"
 #include "numparse.h"
 #include "profile.h"
@@ -55,6 +57,7 @@ void augur_unit_free(struct augur_unit *u)
 	free(u->samples);
 	free(u->library);
 	free(u->processor);
+	augur_layer_costs_free(u->costs);
 	free(u);
 }
 
@@ -495,6 +498,108 @@ static int parse_quality(const struct ctx *c, const struct augur_ynode *n,
 	return AUGUR_OK;
 }
 
+/* A list of numbers, one per feature of mask, in feature order, into out[]. */
+static int parse_feature_values(const struct ctx *c, const struct augur_ynode *n, const char *what,
+                                const int *order, size_t nf, double min, double *out)
+{
+	int rc;
+	if ((rc = want_seq(c, n, what)))
+		return rc;
+	if (n->len != nf)
+		return err_at(c, n, "expected %zu values for '%s' (one per term), got %zu", nf,
+		              what, n->len);
+	for (size_t j = 0; j < nf; j++)
+		if ((rc = get_double(c, n->items[j], what, min, DBL_MAX, &out[order[j]])))
+			return rc;
+	return AUGUR_OK;
+}
+
+static int parse_layer_cost(const struct ctx *c, const struct augur_ynode *n, const char *type,
+                            struct augur_layer_cost *lc)
+{
+	static const char *const keys[] = {"terms", "coef",          "lo", "hi", "aggregate",
+	                                   "rows",  "median_rel_err"};
+	int rc;
+	if ((rc = want_map(c, n, type)) ||
+	    (rc = known_keys(c, n, "layer cost", keys, sizeof(keys) / sizeof(*keys))))
+		return rc;
+	const struct augur_ynode *v;
+	int order[AUGUR_FEAT_COUNT];
+	size_t nf = 0;
+	if ((rc = need(c, n, "terms", "layer cost", &v)) || (rc = want_seq(c, v, "terms")))
+		return rc;
+	if (v->len == 0 || v->len > AUGUR_FEAT_COUNT)
+		return err_at(c, v, "expected 1 to %d terms, got %zu", AUGUR_FEAT_COUNT, v->len);
+	for (size_t i = 0; i < v->len; i++) {
+		const struct augur_ynode *t = v->items[i];
+		int f = t->kind == AUGUR_YSCALAR ? augur_feature_from_name(t->text) : -1;
+		if (f < 0)
+			return err_at(
+			        c, t,
+			        "unknown term '%s' (expected gemm_ms, gemm_calls, "
+			        "im2col_bytes, in_bytes, out_bytes, window, param_bytes or one)",
+			        t->kind == AUGUR_YSCALAR ? t->text
+			                                 : augur_ynode_kind_name(t->kind));
+		if (lc->feature_mask & (1u << f))
+			return err_at(c, t, "duplicate term '%s'", t->text);
+		lc->feature_mask |= 1u << f;
+		order[nf++] = f;
+	}
+	/* coefficients are times per unit: a negative one would predict negative times */
+	if ((rc = need(c, n, "coef", "layer cost", &v)) ||
+	    (rc = parse_feature_values(c, v, "coef", order, nf, 0, lc->coef)) ||
+	    (rc = need(c, n, "lo", "layer cost", &v)) ||
+	    (rc = parse_feature_values(c, v, "lo", order, nf, 0, lc->lo)) ||
+	    (rc = need(c, n, "hi", "layer cost", &v)) ||
+	    (rc = parse_feature_values(c, v, "hi", order, nf, 0, lc->hi)))
+		return rc;
+	for (size_t j = 0; j < nf; j++)
+		if (lc->lo[order[j]] > lc->hi[order[j]])
+			return err_at(c, v, "'hi' of term '%s' is below its 'lo'",
+			              augur_feature_name(order[j]));
+	if ((v = augur_ynode_get(n, "aggregate")) &&
+	    (rc = get_bool(c, v, "aggregate", &lc->aggregate)))
+		return rc;
+	if ((v = augur_ynode_get(n, "rows")) &&
+	    (rc = get_u32(c, v, "rows", 0, UINT32_MAX, &lc->n_rows)))
+		return rc;
+	lc->median_rel_err = NAN;
+	if ((v = augur_ynode_get(n, "median_rel_err")) &&
+	    (rc = get_double_or_null(c, v, "median_rel_err", &lc->median_rel_err)))
+		return rc;
+	return AUGUR_OK;
+}
+
+static int parse_layer_costs(const struct ctx *c, const struct augur_ynode *n,
+                             struct augur_layer_costs **out)
+{
+	static const char *const keys[] = {"source", "types"};
+	int rc;
+	if ((rc = want_map(c, n, "layer_costs")) || (rc = known_keys(c, n, "layer_costs", keys, 2)))
+		return rc;
+	struct augur_layer_costs *lc = calloc(1, sizeof(*lc));
+	if (!lc)
+		return nomem(c);
+	*out = lc;
+	const struct augur_ynode *v, *types;
+	if ((v = augur_ynode_get(n, "source")) && (rc = get_str(c, v, "source", true, &lc->source)))
+		return rc;
+	if ((rc = need(c, n, "types", "layer_costs", &types)) || (rc = want_map(c, types, "types")))
+		return rc;
+	for (size_t i = 0; i < types->len; i++) {
+		const struct augur_ynode *k = types->items[2 * i];
+		int t = augur_layer_type_from_name(k->text ? k->text : "");
+		if (t < 0)
+			return err_at(c, k, "unknown layer type '%s' (expected one of: %s)",
+			              k->text ? k->text : "", augur_layer_type_list());
+		if (lc->type[t].feature_mask)
+			return err_at(c, k, "duplicate layer type '%s'", k->text);
+		if ((rc = parse_layer_cost(c, types->items[2 * i + 1], k->text, &lc->type[t])))
+			return rc;
+	}
+	return AUGUR_OK;
+}
+
 static int parse_unit(const struct ctx *c, const struct augur_ynode *n, struct augur_unit *u)
 {
 	static const char *const keys[] = {"library",
@@ -505,7 +610,8 @@ static int parse_unit(const struct ctx *c, const struct augur_ynode *n, struct a
 	                                   "weights_copied",
 	                                   "model",
 	                                   "quality",
-	                                   "samples"};
+	                                   "samples",
+	                                   "layer_costs"};
 	const char *what = augur_unit_kind_name(u->kind);
 	int rc;
 	if ((rc = want_map(c, n, what)) ||
@@ -548,6 +654,9 @@ static int parse_unit(const struct ctx *c, const struct augur_ynode *n, struct a
 		if ((rc = parse_sample(c, sl->items[i], &u->samples[i])))
 			return rc;
 	}
+	if ((v = augur_ynode_get(n, "layer_costs")) && !augur_ynode_is_null(v) &&
+	    (rc = parse_layer_costs(c, v, &u->costs)))
+		return rc;
 	if ((v = augur_ynode_get(n, "quality"))) {
 		if ((rc = parse_quality(c, v, &u->quality)))
 			return rc;
@@ -744,6 +853,48 @@ static void put_breaks(struct sbuf *b, const char *key, const uint64_t *v, uint3
 	put(b, "]\n");
 }
 
+static void put_feature_values(struct sbuf *b, const char *key, uint32_t mask, const double *v)
+{
+	put(b, "          %s: [", key);
+	bool first = true;
+	for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
+		if (mask & (1u << f)) {
+			put(b, "%s", first ? "" : ", ");
+			put_double(b, v[f]);
+			first = false;
+		}
+	put(b, "]\n");
+}
+
+static void put_layer_costs(struct sbuf *b, const struct augur_layer_costs *lc)
+{
+	put(b, "    layer_costs:\n      source: ");
+	put_str(b, lc->source);
+	put(b, "\n      # per layer type: time = sum of coef x term (ms per unit), fitted from\n"
+	       "      # measured layer times; lo/hi: the range of each term in that data\n"
+	       "      types:\n");
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
+		const struct augur_layer_cost *c = &lc->type[t];
+		if (!c->feature_mask)
+			continue;
+		put(b, "        %s:\n          terms: [", augur_layer_type_name(t));
+		bool first = true;
+		for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
+			if (c->feature_mask & (1u << f)) {
+				put(b, "%s%s", first ? "" : ", ", augur_feature_name(f));
+				first = false;
+			}
+		put(b, "]\n");
+		put_feature_values(b, "coef", c->feature_mask, c->coef);
+		put_feature_values(b, "lo", c->feature_mask, c->lo);
+		put_feature_values(b, "hi", c->feature_mask, c->hi);
+		put(b, "          aggregate: %s\n          rows: %u\n          median_rel_err: ",
+		    c->aggregate ? "true" : "false", c->n_rows);
+		put_double(b, c->median_rel_err);
+		put(b, "\n");
+	}
+}
+
 static void put_unit(struct sbuf *b, const struct augur_unit *u)
 {
 	const struct augur_timemodel *tm = &u->gemm;
@@ -797,6 +948,8 @@ static void put_unit(struct sbuf *b, const struct augur_unit *u)
 	put_double(b, q->heldout_max_rel_err);
 	put(b, "\n      n_train: %zu\n      n_heldout: %zu\n      n_dropped: %zu\n", q->n_train,
 	    q->n_heldout, q->n_dropped);
+	if (u->costs)
+		put_layer_costs(b, u->costs);
 	put(b, "    samples:%s\n", u->n_samples ? "" : " []");
 	for (size_t i = 0; i < u->n_samples; i++) {
 		const struct augur_sample *s = &u->samples[i];
@@ -881,6 +1034,15 @@ static bool is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* The directories profiles are looked up in, colon-separated: $AUGUR_PROFILE_PATH, then
+ * the source tree's profiles/. */
+static void search_path(char *dirs, size_t size)
+{
+	const char *env = getenv("AUGUR_PROFILE_PATH");
+	snprintf(dirs, size, "%s%s%s/profiles", env ? env : "", env && *env ? ":" : "",
+	         AUGUR_SOURCE_ROOT);
+}
+
 /* Appends to list (comma separated) the NAME of every NAME.yaml in dir, skipping ones
  * already listed; names[] collects them for the suggestion. */
 static void list_dir(const char *dir, char *list, size_t size, const char **names, char *store,
@@ -922,9 +1084,7 @@ int augur_profile_find(const char *name_or_path, char *path, size_t size, struct
 	if (strchr(name_or_path, '/') || !*name_or_path)
 		return augur_diag_set(diag, AUGUR_E_IO, name_or_path, 0, 0, "no such profile file");
 	char dirs[4096];
-	const char *env = getenv("AUGUR_PROFILE_PATH");
-	snprintf(dirs, sizeof(dirs), "%s%s%s/profiles", env ? env : "", env && *env ? ":" : "",
-	         AUGUR_SOURCE_ROOT);
+	search_path(dirs, sizeof(dirs));
 	char list[1024] = "";
 	const char *names[64];
 	char store[4096];
@@ -962,4 +1122,85 @@ int augur_profile_find(const char *name_or_path, char *path, size_t size, struct
 	                      "unknown profile '%s' (available: %s; searched $AUGUR_PROFILE_PATH "
 	                      "and %s/profiles)",
 	                      name_or_path, *list ? list : "none", AUGUR_SOURCE_ROOT);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct augur_profile_file *)a)->name,
+	              ((const struct augur_profile_file *)b)->name);
+}
+
+void augur_profile_files_free(struct augur_profile_file *files, size_t n)
+{
+	for (size_t i = 0; files && i < n; i++) {
+		free(files[i].name);
+		free(files[i].path);
+	}
+	free(files);
+}
+
+int augur_profile_list(struct augur_profile_file **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	char dirs[4096];
+	search_path(dirs, sizeof(dirs));
+	struct augur_profile_file *files = NULL;
+	size_t n = 0, cap = 0;
+	int rc = AUGUR_OK;
+	for (char *dir = dirs; *dir;) {
+		size_t len = strcspn(dir, ":");
+		char one[2048];
+		snprintf(one, sizeof(one), "%.*s", (int)len, dir);
+		dir += len + (dir[len] == ':');
+		DIR *d = *one ? opendir(one) : NULL;
+		if (!d)
+			continue;
+		size_t first = n; /* this directory's entries start here */
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			size_t nl = strlen(e->d_name);
+			if (nl <= 5 || strcmp(e->d_name + nl - 5, ".yaml") || e->d_name[0] == '.')
+				continue;
+			char path[4096];
+			snprintf(path, sizeof(path), "%s/%s", one, e->d_name);
+			if (!is_file(path))
+				continue;
+			if (n == cap) {
+				size_t ncap = cap ? 2 * cap : 16;
+				struct augur_profile_file *nf =
+				        realloc(files, ncap * sizeof(*files));
+				if (!nf) {
+					rc = AUGUR_E_NOMEM;
+					break;
+				}
+				files = nf;
+				cap = ncap;
+			}
+			struct augur_profile_file *f = &files[n];
+			f->name = strndup(e->d_name, nl - 5);
+			f->path = strdup(path);
+			f->shadowed = false;
+			if (!f->name || !f->path) {
+				free(f->name);
+				free(f->path);
+				rc = AUGUR_E_NOMEM;
+				break;
+			}
+			for (size_t i = 0; i < first && !f->shadowed; i++)
+				f->shadowed = !strcmp(files[i].name, f->name);
+			n++;
+		}
+		closedir(d);
+		if (rc)
+			break;
+		qsort(files + first, n - first, sizeof(*files), cmp_name);
+	}
+	if (rc) {
+		augur_profile_files_free(files, n);
+		return rc;
+	}
+	*out = files;
+	*count = n;
+	return AUGUR_OK;
 }

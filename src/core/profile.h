@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "layercost.h"
 #include "status.h"
 #include "timemodel.h"
 
@@ -51,6 +52,7 @@ struct augur_unit {
 	                                      twice (the paper's section 4.2) */
 	struct augur_timemodel gemm;
 	struct augur_fit_quality quality;
+	struct augur_layer_costs *costs; /* every layer's cost (NULL: GEMM time only) */
 	size_t n_samples;
 	struct augur_sample *samples; /* owned */
 };
@@ -106,5 +108,20 @@ const char *augur_unit_kind_name(enum augur_unit_kind kind);
  * looked up as NAME.yaml in each directory of $AUGUR_PROFILE_PATH (colon-separated), then
  * in the source tree's profiles/. On failure the diagnostic lists the profiles available. */
 int augur_profile_find(const char *name_or_path, char *path, size_t size, struct augur_diag *diag);
+
+/* One profile file on the search path (augur profile list). */
+struct augur_profile_file {
+	char *name;    /* what augur_profile_find takes: the file name without ".yaml" */
+	char *path;    /* directory/NAME.yaml */
+	bool shadowed; /* an earlier directory holds a profile of the same name, which
+	                  augur_profile_find returns instead */
+};
+
+/* Every NAME.yaml (a regular file, not hidden) in the directories augur_profile_find
+ * searches, in its order, sorted by name within a directory; missing directories are
+ * skipped. The files are not loaded. *out has *n entries; free it with
+ * augur_profile_files_free. Fails only with AUGUR_E_NOMEM. */
+int augur_profile_list(struct augur_profile_file **out, size_t *n);
+void augur_profile_files_free(struct augur_profile_file *files, size_t n);
 
 #endif

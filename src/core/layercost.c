@@ -1,0 +1,253 @@
+/* Per-layer cost models (see layercost.h): features, prediction and fitting. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fit.h"
+#include "layercost.h"
+
+static const char *const feature_names[AUGUR_FEAT_COUNT] = {
+        [AUGUR_FEAT_GEMM_MS] = "gemm_ms",           [AUGUR_FEAT_GEMM_CALLS] = "gemm_calls",
+        [AUGUR_FEAT_IM2COL_BYTES] = "im2col_bytes", [AUGUR_FEAT_IN_BYTES] = "in_bytes",
+        [AUGUR_FEAT_OUT_BYTES] = "out_bytes",       [AUGUR_FEAT_WINDOW] = "window",
+        [AUGUR_FEAT_PARAM_BYTES] = "param_bytes",   [AUGUR_FEAT_ONE] = "one",
+};
+
+const char *augur_feature_name(enum augur_feature f)
+{
+	return f < AUGUR_FEAT_COUNT ? feature_names[f] : "?";
+}
+
+int augur_feature_from_name(const char *name)
+{
+	for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
+		if (!strcmp(name, feature_names[f]))
+			return f;
+	return -1;
+}
+
+enum augur_cost_class augur_feature_class(enum augur_feature f)
+{
+	switch (f) {
+	case AUGUR_FEAT_GEMM_MS:
+		return AUGUR_COST_GEMM;
+	case AUGUR_FEAT_IM2COL_BYTES:
+	case AUGUR_FEAT_IN_BYTES:
+	case AUGUR_FEAT_OUT_BYTES:
+	case AUGUR_FEAT_WINDOW:
+	case AUGUR_FEAT_PARAM_BYTES:
+		return AUGUR_COST_MEMORY;
+	default:
+		return AUGUR_COST_OTHER;
+	}
+}
+
+const char *augur_cost_class_name(enum augur_cost_class c)
+{
+	static const char *const names[] = {"gemm", "memory", "other"};
+	return c < AUGUR_COST_CLASSES ? names[c] : "?";
+}
+
+#define F(x) (1u << AUGUR_FEAT_##x)
+
+uint32_t augur_layer_cost_features(enum augur_layer_type type)
+{
+	switch (type) {
+	case AUGUR_LAYER_CONV:
+		/* the GEMMs, the im2col copy, the bias broadcast into the output and, for
+		 * grouped convolutions, one framework call per group */
+		return F(GEMM_MS) | F(GEMM_CALLS) | F(IM2COL_BYTES) | F(OUT_BYTES) | F(ONE);
+	case AUGUR_LAYER_FC:
+		/* at small batch a matrix-vector product: bound by streaming the weights */
+		return F(GEMM_MS) | F(PARAM_BYTES) | F(ONE);
+	case AUGUR_LAYER_POOL:
+	case AUGUR_LAYER_LRN:
+		return F(WINDOW) | F(OUT_BYTES) | F(ONE);
+	case AUGUR_LAYER_ELTWISE:
+		return F(IN_BYTES) | F(ONE);
+	case AUGUR_LAYER_DROPOUT:
+	case AUGUR_LAYER_FLATTEN:
+		return F(ONE);
+	default:
+		return F(OUT_BYTES) | F(ONE);
+	}
+}
+
+enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type)
+{
+	switch (type) {
+	case AUGUR_LAYER_CONV:
+	case AUGUR_LAYER_FC:
+		return AUGUR_FEAT_GEMM_MS;
+	case AUGUR_LAYER_POOL:
+	case AUGUR_LAYER_LRN:
+		return AUGUR_FEAT_WINDOW;
+	case AUGUR_LAYER_ELTWISE:
+		return AUGUR_FEAT_IN_BYTES;
+	case AUGUR_LAYER_DROPOUT:
+	case AUGUR_LAYER_FLATTEN:
+		return AUGUR_FEAT_ONE;
+	default:
+		return AUGUR_FEAT_OUT_BYTES;
+	}
+}
+
+void augur_layer_features(const struct augur_net *net, const struct augur_analysis *a, size_t i,
+                          const struct augur_timemodel *gemm, double f[AUGUR_FEAT_COUNT],
+                          bool *gemm_outside)
+{
+	const struct augur_layer *l = &net->layers[i];
+	const struct augur_layer_stats *s = &a->layers[i];
+	bool outside = false;
+	memset(f, 0, AUGUR_FEAT_COUNT * sizeof(*f));
+	if (s->gemm.count) {
+		f[AUGUR_FEAT_GEMM_MS] = augur_gemm_time_ms(gemm, &s->gemm, &outside);
+		f[AUGUR_FEAT_GEMM_CALLS] = (double)s->gemm.count;
+	}
+	/* the im2col buffer holds one image; it is refilled for every image of the batch */
+	f[AUGUR_FEAT_IM2COL_BYTES] = (double)s->workspace_bytes * a->batch;
+	for (uint32_t j = 0; j < l->n_inputs; j++) {
+		int32_t from = l->inputs[j];
+		f[AUGUR_FEAT_IN_BYTES] +=
+		        (double)(from == AUGUR_NET_INPUT ? a->input_bytes
+		                                         : a->layers[from].out_bytes);
+	}
+	f[AUGUR_FEAT_OUT_BYTES] = (double)s->out_bytes;
+	if (l->type == AUGUR_LAYER_POOL)
+		f[AUGUR_FEAT_WINDOW] = (double)s->flops; /* outputs x window, whole batch */
+	else if (l->type == AUGUR_LAYER_LRN)
+		f[AUGUR_FEAT_WINDOW] = (double)s->out_bytes / AUGUR_BYTES_PER_VALUE *
+		                       (double)(l->size ? l->size : 1);
+	f[AUGUR_FEAT_PARAM_BYTES] = (double)(s->params + s->stats) * AUGUR_BYTES_PER_VALUE;
+	f[AUGUR_FEAT_ONE] = 1;
+	if (gemm_outside)
+		*gemm_outside = outside;
+}
+
+double augur_layer_cost_predict(const struct augur_layer_cost *c, const double f[AUGUR_FEAT_COUNT],
+                                double split[AUGUR_COST_CLASSES], bool *outside)
+{
+	double total = 0, parts[AUGUR_COST_CLASSES] = {0};
+	bool out = false;
+	for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
+		if (!(c->feature_mask & (1u << j)))
+			continue;
+		double t = c->coef[j] * f[j];
+		parts[augur_feature_class(j)] += t;
+		total += t;
+		/* a 1% margin: a layer exactly at the edge of what was measured is inside */
+		if (j != AUGUR_FEAT_ONE && !c->aggregate &&
+		    (f[j] > c->hi[j] * 1.01 || f[j] < c->lo[j] * 0.99))
+			out = true;
+	}
+	if (split)
+		memcpy(split, parts, sizeof(parts));
+	if (outside)
+		*outside = out;
+	return total;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static int popcount(uint32_t v)
+{
+	int n = 0;
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
+/* Fits one type's model from its rows (idx[0..n)); 0 or AUGUR_E_NUMERIC. */
+static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t n,
+                    enum augur_layer_type type, struct augur_layer_cost *out,
+                    struct augur_diag *diag)
+{
+	uint32_t mask = augur_layer_cost_features(type);
+	bool aggregate = false;
+	for (size_t i = 0; i < n; i++)
+		aggregate |= rows[idx[i]].aggregate;
+	/* a handful of network-level sums cannot separate a constant from a size term:
+	 * keep the feature that carries the cost */
+	if (aggregate || n < (size_t)popcount(mask) * 2)
+		mask = 1u << augur_layer_cost_main_feature(type);
+	size_t cols = AUGUR_FEAT_COUNT;
+	double *x = calloc(n * cols + 1, sizeof(double));
+	double *t = calloc(n + 1, sizeof(double));
+	double *err = calloc(n + 1, sizeof(double));
+	double coef[AUGUR_FEAT_COUNT] = {0};
+	int rc = AUGUR_OK;
+	if (!x || !t || !err) {
+		rc = augur_diag_set(diag, AUGUR_E_NOMEM, "fit", 0, 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct augur_cost_row *r = &rows[idx[i]];
+		for (size_t j = 0; j < cols; j++)
+			x[i * cols + j] = mask & (1u << j) ? r->f[j] : 0;
+		t[i] = r->time_ms;
+	}
+	if (augur_fit_linear(x, t, n, cols, true, coef)) {
+		rc = augur_diag_set(diag, AUGUR_E_NUMERIC, "fit", 0, 0,
+		                    "cannot fit the cost of %s layers from %zu rows (times must be "
+		                    "positive; features must vary)",
+		                    augur_layer_type_name(type), n);
+		goto out;
+	}
+	memset(out, 0, sizeof(*out));
+	out->feature_mask = mask;
+	out->aggregate = aggregate;
+	out->n_rows = (uint32_t)n;
+	memcpy(out->coef, coef, sizeof(coef));
+	for (size_t j = 0; j < cols; j++) {
+		out->lo[j] = INFINITY;
+		out->hi[j] = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct augur_cost_row *r = &rows[idx[i]];
+		for (size_t j = 0; j < cols; j++) {
+			out->lo[j] = fmin(out->lo[j], r->f[j]);
+			out->hi[j] = fmax(out->hi[j], r->f[j]);
+		}
+		double pred = augur_layer_cost_predict(out, r->f, NULL, NULL);
+		err[i] = fabs(pred - r->time_ms) / r->time_ms;
+	}
+	qsort(err, n, sizeof(*err), cmp_double);
+	out->median_rel_err = n % 2 ? err[n / 2] : (err[n / 2 - 1] + err[n / 2]) / 2;
+out:
+	free(x);
+	free(t);
+	free(err);
+	return rc;
+}
+
+int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n,
+                          struct augur_layer_costs *out, struct augur_diag *diag)
+{
+	size_t *idx = calloc(n + 1, sizeof(*idx));
+	if (!idx)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, "fit", 0, 0, "out of memory");
+	int rc = AUGUR_OK;
+	for (int type = 0; type < AUGUR_LAYER_TYPE_COUNT && !rc; type++) {
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (rows[i].type == (enum augur_layer_type)type && rows[i].time_ms > 0)
+				idx[m++] = i;
+		if (m)
+			rc = fit_type(rows, idx, m, type, &out->type[type], diag);
+	}
+	free(idx);
+	return rc;
+}
+
+void augur_layer_costs_free(struct augur_layer_costs *c)
+{
+	if (!c)
+		return;
+	free(c->source);
+	free(c);
+}

@@ -1,0 +1,91 @@
+/* Per-layer cost models: the time of every layer, not only its GEMM. A layer's predicted
+ * time is linear in a few features of the layer (its predicted GEMM time, the bytes its
+ * im2col copy writes, the bytes it reads and writes, its pooling-window reads, the weights
+ * it streams, and per-call and per-layer constants), with non-negative coefficients per
+ * layer type fitted from per-layer times measured in the target framework
+ * (docs/model.md). The GEMM model stays the paper's; these models add what it leaves out:
+ * im2col copies, memory-bound fc layers at small batch, pooling, normalisation,
+ * element-wise layers and the framework's per-call overhead. */
+#ifndef AUGUR_LAYERCOST_H
+#define AUGUR_LAYERCOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis.h"
+#include "net.h"
+#include "status.h"
+#include "timemodel.h"
+
+enum augur_feature {
+	AUGUR_FEAT_GEMM_MS,      /* the GEMM model's predicted time of the layer's GEMMs */
+	AUGUR_FEAT_GEMM_CALLS,   /* GEMM calls (groups x batch): per-call overhead */
+	AUGUR_FEAT_IM2COL_BYTES, /* bytes the im2col copy writes (0 for a direct 1x1 conv) */
+	AUGUR_FEAT_IN_BYTES,     /* bytes read from the layer's inputs */
+	AUGUR_FEAT_OUT_BYTES,    /* bytes written to its output */
+	AUGUR_FEAT_WINDOW,       /* window reads: outputs x window (pool), x size (lrn) */
+	AUGUR_FEAT_PARAM_BYTES,  /* weights and statistics read */
+	AUGUR_FEAT_ONE,          /* per layer: the framework's dispatch cost */
+	AUGUR_FEAT_COUNT
+};
+
+/* Where a feature's time goes in the estimate's split. */
+enum augur_cost_class { AUGUR_COST_GEMM, AUGUR_COST_MEMORY, AUGUR_COST_OTHER, AUGUR_COST_CLASSES };
+
+struct augur_layer_cost {
+	uint32_t feature_mask;         /* 0: no model for this type */
+	double coef[AUGUR_FEAT_COUNT]; /* ms per unit of each feature, >= 0 */
+	double lo[AUGUR_FEAT_COUNT];   /* range of each feature over the fitted rows */
+	double hi[AUGUR_FEAT_COUNT];
+	uint32_t n_rows;       /* rows the fit used */
+	bool aggregate;        /* fitted from per-type sums, not single layers */
+	double median_rel_err; /* over those rows */
+};
+
+struct augur_layer_costs {
+	char *source; /* what the models were fitted from (a layer-times file) */
+	struct augur_layer_cost type[AUGUR_LAYER_TYPE_COUNT];
+};
+
+/* "gemm_ms", "gemm_calls", ...: the names profiles use. */
+const char *augur_feature_name(enum augur_feature f);
+/* The feature for a name, or -1. */
+int augur_feature_from_name(const char *name);
+enum augur_cost_class augur_feature_class(enum augur_feature f);
+const char *augur_cost_class_name(enum augur_cost_class c);
+
+/* The features a layer type's model uses when there are enough single-layer rows, and the
+ * one it keeps when only a few aggregate rows exist. */
+uint32_t augur_layer_cost_features(enum augur_layer_type type);
+enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type);
+
+/* The feature values of layer i of net (analysed as a). gemm predicts the GEMM feature;
+ * *gemm_outside (may be NULL) tells whether that GEMM lies outside gemm's range. */
+void augur_layer_features(const struct augur_net *net, const struct augur_analysis *a, size_t i,
+                          const struct augur_timemodel *gemm, double f[AUGUR_FEAT_COUNT],
+                          bool *gemm_outside);
+
+/* Predicted milliseconds for feature values f; split (may be NULL) receives the time by
+ * cost class and *outside (may be NULL) whether a feature lies outside the fitted range. */
+double augur_layer_cost_predict(const struct augur_layer_cost *c, const double f[AUGUR_FEAT_COUNT],
+                                double split[AUGUR_COST_CLASSES], bool *outside);
+
+/* One measured row: a single layer, or the sum over a network's layers of one type. */
+struct augur_cost_row {
+	enum augur_layer_type type;
+	bool aggregate;
+	double f[AUGUR_FEAT_COUNT];
+	double time_ms;
+};
+
+/* Fits every type that has rows: weighted (1/t^2) non-negative least squares over the
+ * type's features, reduced to its main feature when the rows are too few to identify
+ * more. Types without rows keep whatever out already holds. Fails with AUGUR_E_NUMERIC
+ * when a fit is impossible (diag names the type). */
+int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n,
+                          struct augur_layer_costs *out, struct augur_diag *diag);
+
+void augur_layer_costs_free(struct augur_layer_costs *c);
+
+#endif

@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# CLI tests of calibrate, fit and profile through the binary: a tiny calibration (--grid
+# tiny, about a second) writes a profile that profile show prints and estimate uses, with
+# the figures checked against the file; fit refits it without measuring; profile list;
+# error cases; and calibrations stopped midway by SIGINT, SIGTERM and SIGKILL leave an
+# existing profile byte-identical. $AUGUR is the binary, $AUGUR_SOURCE_ROOT the source tree.
+set -u
+. "$(dirname "$0")/cli-lib.sh"
+
+# ok LABEL CMD...: CMD succeeds
+ok() {
+	local label=$1; shift
+	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $label"; fi
+}
+# eq LABEL GOT WANT
+eq() {
+	if [ "$2" = "$3" ]; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "FAIL: $1: got '$2', expected '$3'"
+	fi
+}
+# yval KEY FILE: the value of the first "KEY: value" line of a profile, quotes removed
+yval() { sed -n "s/^ *$1: *\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" "$2" | head -1; }
+now_ms() { date +%s%3N; }
+
+# ---- a tiny calibration, non-interactive: only the final summary ----
+P=$tmp/tiny-test.yaml
+expect 0 "$AUGUR" calibrate --device tiny-test --grid tiny --threads 1 --out "$P"
+has "$out" "calibrated cpu of 'tiny-test': " "calibrate summary"
+has "$out" "fit: train median error " "calibrate fit line"
+eq "last line names the file" "$(printf '%s\n' "$out" | tail -1)" "wrote $P"
+eq "stderr of a clean non-tty run" "$err" ""
+case "$out$err" in
+*$'\r'* | *$'\033'*) fail=$((fail + 1)); echo "FAIL: progress bar codes in non-tty output" ;;
+*) pass=$((pass + 1)) ;;
+esac
+ok "no progress lines without a tty" [ -z "$(printf '%s\n' "$out" | grep '^\[ *[0-9]*/')" ]
+ok "profile written at --out" [ -s "$P" ]
+eq "nothing else written beside it" "$(ls -A "$tmp" | tr '\n' ' ')" "err out tiny-test.yaml "
+ok "nothing written to profiles/" [ ! -e profiles/tiny-test.yaml ]
+
+# what the file records: threads asked for, how it was made, this machine
+eq "threads recorded" "$(yval threads "$P")" "1"
+eq "source" "$(yval source "$P")" "calibrated with augur calibrate --grid tiny --threads 1"
+has "$(yval description "$P")" "1 BLAS thread, tiny calibration" "description"
+model=$(yval cpu_model "$P")
+if grep -q '^vendor_id' /proc/cpuinfo 2>/dev/null; then
+	name=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -1)
+	has "$model" "$name (family " "cpu_model is /proc/cpuinfo's model name and family"
+fi
+eq "cores" "$(yval cpu_cores "$P")" "$(getconf _NPROCESSORS_ONLN)"
+[ -n "${OPENBLAS_CORETYPE:-}" ] && want=$OPENBLAS_CORETYPE || want=null
+eq "openblas_coretype" "$(yval openblas_coretype "$P")" "$want"
+
+# profile show prints the file's values
+expect 0 "$AUGUR" profile show "$P"
+has "$out" "profile tiny-test ($P)" "show header"
+has "$out" "cpu        $model, $(yval cpu_cores "$P") cores" "show machine"
+has "$out" "threads    1" "show threads"
+has "$out" "library    $(yval library "$P")" "show library"
+range=$(sed -n 's/^ *range: {n: \[\([0-9]*\), \([0-9]*\)\], k: \[\([0-9]*\), \([0-9]*\)\], m: \[\([0-9]*\), \([0-9]*\)\]}$/n \1..\2, k \3..\4, m \5..\6/p' "$P")
+ok "range in the file" [ -n "$range" ]
+has "$out" "valid for  $range" "show range of validity"
+floor=$(awk -v v="$(yval min_ms "$P")" 'BEGIN { printf "%.4g", v }')
+has "$out" "; floor $floor ms" "show floor"
+quality() { # the fit line as FMT prints it, from the file's quality block
+	awk -v fmt="$1" -v tr="$(yval train_median_rel_err "$2")" \
+		-v hm="$(yval heldout_median_rel_err "$2")" -v hx="$(yval heldout_max_rel_err "$2")" \
+		-v nt="$(yval n_train "$2")" -v nh="$(yval n_heldout "$2")" -v nd="$(yval n_dropped "$2")" \
+		'BEGIN { if (fmt == "show") printf "train median error %.2f%% over %d samples (%d dropped); held-out median %.2f%%, max %.2f%% over %d", 100 * tr, nt, nd, 100 * hm, 100 * hx, nh
+		         else printf "train median error %.2f%% over %d samples (%d dropped), held-out median %.2f%% max %.2f%% over %d", 100 * tr, nt, nd, 100 * hm, 100 * hx, nh }'
+}
+has "$out" "fit        $(quality show "$P")" "show fit quality"
+eq "held-out shapes of the tiny plan" "$(yval n_heldout "$P")" "2"
+nsamples=$(grep -c '^ *- {n: ' "$P")
+has "$out" "samples    $nsamples stored (0 aggregate rows)" "show samples"
+
+# profile show by name, through $AUGUR_PROFILE_PATH
+mkdir "$tmp/pp"
+cp "$P" "$tmp/pp/tiny-test.yaml"
+expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile show tiny-test
+has "$out" "profile tiny-test ($tmp/pp/tiny-test.yaml)" "show by name"
+
+# ---- fit: refits from the stored samples, without measuring ----
+t0=$(now_ms)
+expect 0 "$AUGUR" fit "$P" --out "$tmp/refit.yaml"
+t1=$(now_ms)
+ok "fit takes under 3 s ($((t1 - t0)) ms)" [ $((t1 - t0)) -lt 3000 ]
+bn=$(sed -n 's/^ *breaks_n: \[\(.*\)\]$/\1/p' "$P" | tr -cd ',0-9' | awk -F, '{ print $0 == "" ? 0 : NF }')
+bm=$(sed -n 's/^ *breaks_m: \[\(.*\)\]$/\1/p' "$P" | tr -cd ',0-9' | awk -F, '{ print $0 == "" ? 0 : NF }')
+has "$out" "cpu: $(((bn + 1) * (bm + 1))) regions, $(quality fit "$P")" "fit prints the file's model and quality"
+has "$out" "wrote $tmp/refit.yaml" "fit --out"
+# the same samples and options give the same model: the file comes back byte for byte
+ok "refit of an unchanged model is byte-identical" cmp -s "$P" "$tmp/refit.yaml"
+expect 0 "$AUGUR" profile show "$tmp/refit.yaml"
+# the shipped full calibration too (221 samples)
+cp profiles/epyc-2core.yaml "$tmp/epyc.yaml"
+t0=$(now_ms)
+expect 0 "$AUGUR" fit "$tmp/epyc.yaml"
+t1=$(now_ms)
+ok "fit of 221 samples takes under 5 s ($((t1 - t0)) ms)" [ $((t1 - t0)) -lt 5000 ]
+has "$out" "cpu: 4 regions, $(quality fit profiles/epyc-2core.yaml)" "fit of the shipped profile"
+ok "shipped profile refits to itself" cmp -s profiles/epyc-2core.yaml "$tmp/epyc.yaml"
+# other options give another model, and a loadable profile
+expect 0 "$AUGUR" fit "$P" --terms nkm,one --breaks-n none --breaks-m none --out "$tmp/two.yaml"
+has "$out" "cpu: 1 regions, " "fit with fixed terms"
+has "$(grep 'terms:' "$tmp/two.yaml")" "terms: [nkm, one]" "fit --terms written"
+ok "samples unchanged by fit" cmp -s <(sed -n '/samples:/,$p' "$P") <(sed -n '/samples:/,$p' "$tmp/two.yaml")
+expect 0 "$AUGUR" profile show "$tmp/two.yaml"
+
+# ---- estimate uses the calibrated profile: one GEMM, predicted by hand ----
+printf 'name: one\ninput: [16, 10, 10]\nlayers:\n  - {name: c1, type: conv, filters: 64, kernel: 3, pad: 1}\n' >"$tmp/one.yaml"
+expect 0 "$AUGUR" fit "$P" --breaks-n none --breaks-m none --out "$tmp/flat.yaml"
+expect 0 "$AUGUR" estimate "$tmp/one.yaml" --device "$tmp/flat.yaml" --format csv
+# c1 is the GEMM 64 x 144 x 100: t = c_nkm nkm + c_nk nk + c_km km + c_nm nm + c_one, at least min_ms
+want=$(sed -n '/regions:/{n;s/^ *- \[\(.*\)\]$/\1/p}' "$tmp/flat.yaml" | awk -F, -v f="$(yval min_ms "$tmp/flat.yaml")" \
+	'{ t = $1 * 64 * 144 * 100 + $2 * 64 * 144 + $3 * 144 * 100 + $4 * 64 * 100 + $5; printf "%.6g", (t > f ? t : f) }')
+eq "estimate predicts the model's time" "$(printf '%s\n' "$out" | awk -F, '$3 == "c1" { print $5 }')" "$want"
+expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device "$P"
+has "$out" "alexnet on tiny-test: " "estimate names the profile"
+has "$out" "profile: $P (calibrated with augur calibrate --grid tiny --threads 1)" "estimate profile line"
+has "$err$out" "GEMMs lie outside the calibrated range" "tiny range flagged"
+expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" estimate descriptors/alexnet.yaml --device tiny-test
+has "$out" "alexnet on tiny-test: " "estimate by name"
+
+# ---- profile list ----
+cp "$P" "$tmp/pp/tk1.yaml" # shadows the shipped tk1
+expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list
+eq "list: a header and five profiles" "$(lines "$out")" "6"
+eq "list order" "$(printf '%s\n' "$out" | awk 'NR > 1 { print $1 }' | tr '\n' ' ')" \
+	"tiny-test tk1 epyc-2core tk1 tx1 "
+has "$(printf '%s\n' "$out" | sed -n 2p)" "$tmp/pp/tiny-test.yaml" "list path"
+has "$(printf '%s\n' "$out" | sed -n 2p)" "$(yval description "$P")" "list description"
+has "$(printf '%s\n' "$out" | grep "profiles/tk1.yaml")" "cpu,gpu" "list units"
+has "$(printf '%s\n' "$out" | grep "profiles/tk1.yaml")" "(shadowed)" "list marks shadowed"
+eq "only the shadowed one is marked" "$(printf '%s\n' "$out" | grep -c shadowed)" "1"
+expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list --format json
+if command -v python3 >/dev/null; then
+	printf '%s' "$out" >"$tmp/list.json"
+	python3 - "$tmp/list.json" "$tmp" "$AUGUR_SOURCE_ROOT" <<'PY' && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: list json"; }
+import json, sys
+d = json.load(open(sys.argv[1]))["profiles"]
+assert [p["name"] for p in d] == ["tiny-test", "tk1", "epyc-2core", "tk1", "tx1"], d
+assert [p["shadowed"] for p in d] == [False, False, False, True, False], d
+assert d[0]["units"] == ["cpu"] and d[4]["units"] == ["cpu", "gpu"], d
+assert d[0]["path"] == sys.argv[2] + "/pp/tiny-test.yaml", d[0]
+assert d[2]["path"] == sys.argv[3] + "/profiles/epyc-2core.yaml", d[2]
+assert d[2]["description"] == "AMD EPYC, 2 cores, full calibration", d[2]
+PY
+fi
+expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list --format csv
+eq "csv header" "$(printf '%s\n' "$out" | head -1)" "name,units,description,path,shadowed"
+has "$out" 'tk1,"cpu,gpu",' "csv quotes a field with a comma"
+expect 0 env AUGUR_PROFILE_PATH="$tmp/empty-and-missing" "$AUGUR" profile list
+eq "list without the extra directory" "$(lines "$out")" "4"
+printf 'augur_profile: 1\nname: [broken\n' >"$tmp/pp/broken.yaml"
+expect 1 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list
+has "$err" "$tmp/pp/broken.yaml:" "list reports a broken profile"
+eq "and lists the others" "$(lines "$out")" "6"
+rm "$tmp/pp/broken.yaml" "$tmp/pp/tk1.yaml"
+expect 2 "$AUGUR" profile list --format xml
+expect 2 "$AUGUR" profile list extra
+expect 2 "$AUGUR" profile lsit
+has "$err" "unknown action 'lsit' (did you mean 'list'?" "profile action did-you-mean"
+expect 0 "$AUGUR" profile --help
+has "$out" "augur profile list [--format table|json|csv]" "profile --help"
+expect 0 "$AUGUR" help
+has "$out" "show or list device profiles" "help lists profile list"
+
+# ---- errors ----
+expect 2 "$AUGUR" calibrate --devcie x --grid tiny
+has "$err" "unknown option '--devcie' (did you mean '--device'?)" "calibrate unknown option"
+expect 2 "$AUGUR" calibrate --device x --grid tny
+has "$err" "unknown grid 'tny' (expected full, quick or tiny)" "bad grid"
+expect 2 "$AUGUR" calibrate --device x --progress sometimes
+has "$err" "unknown progress mode 'sometimes'" "bad progress"
+expect 2 "$AUGUR" calibrate --device x --trial-ms 0
+expect 2 "$AUGUR" calibrate --device 'a/b' --grid tiny
+has "$err" "device name 'a/b' must be" "bad device name"
+expect 2 "$AUGUR" fit "$P" --termz nkm
+has "$err" "unknown option '--termz' (did you mean '--terms'?)" "fit unknown option"
+# unwritable output: refused before anything is measured
+t0=$(now_ms)
+expect 1 "$AUGUR" calibrate --device x --grid tiny --out "$tmp/no-such-dir/p.yaml"
+t1=$(now_ms)
+has "$err" "$tmp/no-such-dir/p.yaml: error: cannot write the profile: directory '$tmp/no-such-dir': No such file or directory" "missing directory"
+eq "nothing measured" "$out" ""
+ok "refused at once ($((t1 - t0)) ms)" [ $((t1 - t0)) -lt 2000 ]
+expect 1 "$AUGUR" calibrate --device x --grid tiny --out "$tmp/pp"
+has "$err" "$tmp/pp: error: is a directory, not a profile file" "output is a directory"
+if [ "$(id -u)" -ne 0 ]; then # root writes anywhere
+	mkdir "$tmp/ro" && chmod 555 "$tmp/ro"
+	expect 1 "$AUGUR" calibrate --device x --grid tiny --out "$tmp/ro/p.yaml"
+	has "$err" "Permission denied" "read-only directory"
+	chmod 755 "$tmp/ro"
+fi
+# unknown device
+expect 1 "$AUGUR" profile show no-such-board
+has "$err" "error: unknown profile 'no-such-board' (available: " "show unknown device"
+for name in epyc-2core tk1 tx1; do has "$err" "$name" "unknown device: lists $name"; done
+expect 1 "$AUGUR" profile show epyc-2cor
+has "$err" "(did you mean 'epyc-2core'?" "show did-you-mean"
+expect 1 "$AUGUR" fit no-such-board
+has "$err" "unknown profile 'no-such-board'" "fit unknown device"
+expect 1 "$AUGUR" estimate descriptors/alexnet.yaml --device no-such-board
+has "$err" "unknown profile 'no-such-board'" "estimate unknown device"
+# corrupt profile: located error, exit 1, the file untouched by fit
+sed 's/^\( *n_train: \).*/\1many/' "$P" >"$tmp/corrupt.yaml"
+line=$(grep -n 'n_train: many' "$tmp/corrupt.yaml" | cut -d: -f1)
+col=$(($(grep 'n_train: many' "$tmp/corrupt.yaml" | awk '{ print index($0, "many") }')))
+cp "$tmp/corrupt.yaml" "$tmp/corrupt.orig"
+expect 1 "$AUGUR" fit "$tmp/corrupt.yaml"
+has "$err" "$tmp/corrupt.yaml:$line:$col: error: " "fit of a corrupt profile"
+eq "one line" "$(lines "$err")" "1"
+ok "corrupt profile untouched" cmp -s "$tmp/corrupt.yaml" "$tmp/corrupt.orig"
+expect 1 "$AUGUR" profile show "$tmp/corrupt.yaml"
+has "$err" "$tmp/corrupt.yaml:$line:$col: error: " "show of a corrupt profile"
+eq "nothing on stdout" "$out" ""
+printf 'augur_profile: 1\nname: "x"\n' >"$tmp/short.yaml"
+expect 1 "$AUGUR" profile show "$tmp/short.yaml"
+has "$err" "$tmp/short.yaml:1:1: error: " "show of a truncated profile"
+# a GPU calibration without a GPU: a clear error before anything is measured
+if [ -e /dev/nvidia0 ] || [ -e /dev/dxg ]; then
+	echo "skip: a GPU is present; --unit gpu without one not tested"
+else
+	expect 1 "$AUGUR" calibrate --device x --unit gpu --grid tiny --out "$tmp/gpu.yaml"
+	has "$err" "calibrate: error: " "gpu error"
+	has "$err" "CUDA" "gpu error names CUDA"
+	eq "gpu: one line" "$(lines "$err")" "1"
+	eq "gpu: nothing measured" "$out" ""
+	ok "gpu: no profile written" [ ! -e "$tmp/gpu.yaml" ]
+fi
+
+# ---- stopped midway: the existing profile stays byte-identical ----
+# A slow tiny run (50 ms trials, about 10 s) on a copy of the shipped profile; once the
+# third shape starts (two are measured: a sign that does not depend on the machine's
+# load), the signal. The writer only creates P.yaml.tmp.PID when it writes at the very
+# end, so a run stopped while measuring leaves no temporary file at all.
+for sig in INT TERM KILL; do
+	dir=$tmp/kill-$sig
+	mkdir "$dir"
+	cp profiles/epyc-2core.yaml "$dir/P.yaml"
+	# fresh files per signal: the poll must never see the previous run's progress
+	kout=$tmp/kill-$sig.out kerr=$tmp/kill-$sig.err
+	: >"$kout"
+	: >"$kerr"
+	"$AUGUR" calibrate --device epyc-2core --grid tiny --trial-ms 50 --threads 1 \
+		--progress lines --out "$dir/P.yaml" >"$kout" 2>"$kerr" &
+	pid=$!
+	started=0
+	for _ in $(seq 600); do # up to 60 s on a very busy machine
+		if grep -q '^augur calibrate: \[ *3/' "$kerr"; then started=1; break; fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	ok "$sig: calibration reached its third shape" [ "$started" -eq 1 ]
+	kill -"$sig" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rc=$?
+	out=$(cat "$kout") err=$(cat "$kerr")
+	ok "$sig: profile byte-identical" cmp -s profiles/epyc-2core.yaml "$dir/P.yaml"
+	eq "$sig: nothing else in its directory" "$(ls -A "$dir")" "P.yaml"
+	if [ "$sig" = KILL ]; then
+		eq "$sig: exit status" "$rc" "137"
+		continue
+	fi
+	eq "$sig: exit status" "$rc" "1"
+	n=$(printf '%s\n' "$out" | sed -n 's/^interrupted after \([0-9]*\) of 18 shapes.*/\1/p')
+	ok "$sig: interrupted after some shapes ('$n')" \
+		sh -c '[ -n "$1" ] && [ "$1" -ge 2 ] && [ "$1" -lt 18 ]' _ "$n"
+	has "$out" "measured so far:" "$sig: says what was measured"
+	eq "$sig: one row per measured shape" "$(printf '%s\n' "$out" | grep -c '^[0-9]')" "$n"
+	has "$err" "augur calibrate: interrupted; $dir/P.yaml left untouched" "$sig: message"
+done
+
+finish

@@ -1,0 +1,521 @@
+/* Layer cost models (src/core/layercost.c): the features of real layers against values
+ * computed by hand, the fit recovering known coefficients, estimates built on them, the
+ * profile round trip, corrupt cost sections and per-layer rows of layer-time files. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "estimate.h"
+#include "layercost.h"
+#include "layertimes.h"
+#include "netfile.h"
+
+static const char *root(void)
+{
+	const char *r = getenv("AUGUR_SOURCE_ROOT");
+	return r ? r : ".";
+}
+
+struct loaded {
+	struct augur_net *net;
+	struct augur_analysis *a;
+};
+
+static struct loaded load(const char *name, uint32_t batch)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/descriptors/%s.yaml", root(), name);
+	struct loaded l = {0};
+	struct augur_diag d = {0};
+	if (augur_net_load(path, &l.net, &d) || augur_analyze(l.net, batch, &l.a, &d))
+		fprintf(stderr, "%s: %s\n", name, d.message);
+	return l;
+}
+
+static void unload(struct loaded *l)
+{
+	augur_analysis_free(l->a);
+	augur_net_free(l->net);
+}
+
+static int layer_index(const struct augur_net *net, const char *name)
+{
+	for (size_t i = 0; i < net->n_layers; i++)
+		if (!strcmp(net->layers[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static struct augur_profile *load_profile(const char *path)
+{
+	struct augur_profile *p = NULL;
+	struct augur_diag d = {0};
+	if (augur_profile_load(path, &p, &d))
+		fprintf(stderr, "%s:%u:%u: %s\n", d.path, d.line, d.col, d.message);
+	return p;
+}
+
+/* A GEMM model that predicts exactly n*k*m * 1e-9 ms per call. */
+static void unit_gemm_model(struct augur_timemodel *tm)
+{
+	memset(tm, 0, sizeof(*tm));
+	tm->term_mask = 1u << AUGUR_TERM_NKM;
+	tm->regions[0].coef[AUGUR_TERM_NKM] = 1e-9;
+	tm->range = (struct augur_validity){1, UINT32_MAX, 1, UINT32_MAX, 1, UINT32_MAX};
+	tm->min_ms = 1e-12;
+}
+
+/* AlexNet's layers, by hand: conv1 is 96 filters 11x11x3 over 227x227 at stride 4 (k = 363,
+ * m = 55*55 = 3025); conv2 two groups of 128 filters 5x5x48 (k = 1200, m = 27*27 = 729). */
+static void test_features(void)
+{
+	struct augur_timemodel tm;
+	unit_gemm_model(&tm);
+	struct loaded l = load("alexnet", 1);
+	if (!l.a)
+		return;
+	double f[AUGUR_FEAT_COUNT];
+	bool outside = true;
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1"), &tm, f, &outside);
+	CHECK(!outside);
+	CHECK_NEAR(f[AUGUR_FEAT_GEMM_MS], 96.0 * 363 * 3025 * 1e-9, 1e-12);
+	CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_CALLS], 1);
+	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 363ull * 3025 * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_IN_BYTES], 3ull * 227 * 227 * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES], 96ull * 55 * 55 * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], 34944ull * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW], 0);
+	CHECK_EQ_U64(f[AUGUR_FEAT_ONE], 1);
+
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv2"), &tm, f, NULL);
+	CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_CALLS], 2);
+	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 2ull * 1200 * 729 * 4);
+	CHECK_NEAR(f[AUGUR_FEAT_GEMM_MS], 2 * 128.0 * 1200 * 729 * 1e-9, 1e-12);
+
+	/* LRN over 5 channels of 96x55x55; max pooling 3x3 down to 96x27x27 */
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "norm1"), &tm, f, NULL);
+	CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW], 96ull * 55 * 55 * 5);
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "pool1"), &tm, f, NULL);
+	CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW], 96ull * 27 * 27 * 9);
+	CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES], 96ull * 27 * 27 * 4);
+
+	/* fc6 streams 9216 x 4096 weights and 4096 biases at batch 1 */
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, f, NULL);
+	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], (9216ull * 4096 + 4096) * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 0);
+	unload(&l);
+
+	/* batch 2: im2col refilled per image, one GEMM call per image */
+	l = load("alexnet", 2);
+	if (l.a) {
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1"), &tm, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 2ull * 363 * 3025 * 4);
+		CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_CALLS], 2);
+		CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES], 2ull * 96 * 55 * 55 * 4);
+	}
+	unload(&l);
+
+	/* ResNet-50: a 1x1 stride-1 conv needs no im2col; a residual sum reads two blobs */
+	l = load("resnet50", 1);
+	if (l.a) {
+		int i = layer_index(l.net, "res2a_branch2a");
+		CHECK(i >= 0);
+		if (i >= 0) {
+			augur_layer_features(l.net, l.a, (size_t)i, &tm, f, NULL);
+			CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 0);
+			CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_CALLS], 1);
+		}
+		i = layer_index(l.net, "res2a");
+		CHECK(i >= 0);
+		if (i >= 0) {
+			augur_layer_features(l.net, l.a, (size_t)i, &tm, f, NULL);
+			CHECK_EQ_U64(f[AUGUR_FEAT_IN_BYTES], 2ull * 256 * 56 * 56 * 4);
+		}
+	}
+	unload(&l);
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static double noise(double amplitude) /* uniform in [-amplitude, amplitude] */
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return amplitude * (2.0 * (double)(rng >> 11) / 9007199254740992.0 - 1.0);
+}
+
+/* Rows made from every conv and pool layer of four networks with known coefficients: the
+ * fit gets them back exactly without noise, and predicts within the noise with it. */
+static void test_fit_recovers(void)
+{
+	static const char *const nets[] = {"alexnet", "vgg16", "googlenet", "resnet50",
+	                                   "mobilenetv2"};
+	const double conv_coef[AUGUR_FEAT_COUNT] = {
+	        [AUGUR_FEAT_GEMM_MS] = 1.1,       [AUGUR_FEAT_GEMM_CALLS] = 0.004,
+	        [AUGUR_FEAT_IM2COL_BYTES] = 2e-7, [AUGUR_FEAT_OUT_BYTES] = 5e-8,
+	        [AUGUR_FEAT_ONE] = 0.01,
+	};
+	const double pool_coef[AUGUR_FEAT_COUNT] = {
+	        [AUGUR_FEAT_WINDOW] = 1e-6,
+	        [AUGUR_FEAT_OUT_BYTES] = 2e-8,
+	        [AUGUR_FEAT_ONE] = 0.003,
+	};
+	struct augur_timemodel tm;
+	unit_gemm_model(&tm);
+	for (int noisy = 0; noisy < 2; noisy++) {
+		struct augur_cost_row *rows = calloc(2000, sizeof(*rows));
+		size_t n = 0;
+		for (size_t k = 0; k < sizeof(nets) / sizeof(*nets) && rows; k++) {
+			struct loaded l = load(nets[k], 1);
+			for (size_t i = 0; l.a && i < l.a->n_layers && n < 2000; i++) {
+				enum augur_layer_type t = l.net->layers[i].type;
+				if (t != AUGUR_LAYER_CONV && t != AUGUR_LAYER_POOL)
+					continue;
+				const double *c = t == AUGUR_LAYER_CONV ? conv_coef : pool_coef;
+				struct augur_cost_row *r = &rows[n++];
+				r->type = t;
+				augur_layer_features(l.net, l.a, i, &tm, r->f, NULL);
+				for (int j = 0; j < AUGUR_FEAT_COUNT; j++)
+					r->time_ms += c[j] * r->f[j];
+				if (noisy)
+					r->time_ms *= 1 + noise(0.05);
+			}
+			unload(&l);
+		}
+		struct augur_layer_costs costs = {0};
+		struct augur_diag d = {0};
+		CHECK(n > 200);
+		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, &costs, &d), AUGUR_OK);
+		const struct augur_layer_cost *cc = &costs.type[AUGUR_LAYER_CONV];
+		const struct augur_layer_cost *pc = &costs.type[AUGUR_LAYER_POOL];
+		CHECK_EQ_U64(cc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_CONV));
+		CHECK_EQ_U64(pc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_POOL));
+		CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask, 0); /* no rows */
+		if (!noisy) {
+			for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
+				CHECK_NEAR(cc->coef[j], conv_coef[j], 1e-6 * (conv_coef[j] + 1e-9));
+				CHECK_NEAR(pc->coef[j], pool_coef[j], 1e-6 * (pool_coef[j] + 1e-9));
+			}
+			CHECK(cc->median_rel_err < 1e-9);
+		} else {
+			/* 5% uniform noise: the median error of the fit stays below it */
+			CHECK(cc->median_rel_err < 0.035);
+			CHECK(pc->median_rel_err < 0.035);
+			CHECK_NEAR(cc->coef[AUGUR_FEAT_GEMM_MS], 1.1, 0.05);
+		}
+		/* the range of each feature is what the rows held: the largest im2col copy of
+		 * these networks is VGG16's conv1_2 (k = 64*9 = 576, m = 224*224) */
+		CHECK_EQ_U64(cc->hi[AUGUR_FEAT_IM2COL_BYTES], 576ull * 224 * 224 * 4);
+		free(rows);
+	}
+}
+
+/* Too few rows (or per-type sums) identify only the type's main feature. */
+static void test_fit_aggregate(void)
+{
+	struct augur_cost_row rows[3] = {
+	        {AUGUR_LAYER_RELU, true, {[AUGUR_FEAT_OUT_BYTES] = 1e6, [AUGUR_FEAT_ONE] = 5}, 1.0},
+	        {AUGUR_LAYER_RELU, true, {[AUGUR_FEAT_OUT_BYTES] = 3e6, [AUGUR_FEAT_ONE] = 9}, 3.0},
+	        {AUGUR_LAYER_POOL, false, {[AUGUR_FEAT_WINDOW] = 2e6, [AUGUR_FEAT_ONE] = 1}, 4.0},
+	};
+	struct augur_layer_costs costs = {0};
+	struct augur_diag d = {0};
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 3, &costs, &d), AUGUR_OK);
+	CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask, 1u << AUGUR_FEAT_OUT_BYTES);
+	CHECK_NEAR(costs.type[AUGUR_LAYER_RELU].coef[AUGUR_FEAT_OUT_BYTES], 1e-6, 1e-15);
+	CHECK(costs.type[AUGUR_LAYER_RELU].aggregate);
+	CHECK_EQ_U64(costs.type[AUGUR_LAYER_POOL].feature_mask, 1u << AUGUR_FEAT_WINDOW);
+	CHECK_NEAR(costs.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_WINDOW], 2e-6, 1e-15);
+	/* a row with a zero time is left out; a type whose only rows are unusable fails */
+	struct augur_cost_row bad[2] = {
+	        {AUGUR_LAYER_LRN, false, {[AUGUR_FEAT_WINDOW] = 0}, 1.0},
+	        {AUGUR_LAYER_LRN, false, {[AUGUR_FEAT_WINDOW] = 0}, 2.0},
+	};
+	CHECK_EQ_INT(augur_layer_costs_fit(bad, 2, &costs, &d), AUGUR_E_NUMERIC);
+	CHECK_CONTAINS(d.message, "lrn");
+}
+
+/* An estimate on a profile with layer costs: every layer costed, the total is the sum of
+ * the layers and of the split, and the split follows the features' classes. */
+static void test_estimate_with_costs(const char *tmpdir)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/profiles/tx1.yaml", root());
+	struct augur_profile *p = load_profile(path);
+	if (!p)
+		return;
+	struct augur_unit *u = p->cpu;
+	struct augur_layer_costs *c = calloc(1, sizeof(*c));
+	c->source = strdup("test");
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
+		c->type[t].feature_mask = augur_layer_cost_features(t);
+		for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
+			if (!(c->type[t].feature_mask & (1u << j)))
+				continue;
+			c->type[t].coef[j] = j == AUGUR_FEAT_GEMM_MS ? 1.0 : 1e-6;
+			c->type[t].lo[j] = 0;
+			c->type[t].hi[j] = 1e12;
+		}
+	}
+	augur_layer_costs_free(u->costs);
+	u->costs = c;
+	struct loaded l = load("googlenet", 1);
+	struct augur_unit_estimate e;
+	struct augur_diag d = {0};
+	if (l.a && augur_estimate_unit(l.net, l.a, p, u, &e, &d) == AUGUR_OK) {
+		CHECK(e.whole_network);
+		CHECK_EQ_U64(e.layers_uncosted, 0);
+		CHECK_EQ_U64(e.layers_outside_costs, 0);
+		double sum = 0, gemm = 0, mem = 0, other = 0, gemm_only = 0;
+		for (size_t i = 0; i < e.n_layers; i++) {
+			const struct augur_layer_estimate *le = &e.layers[i];
+			CHECK(le->costed && le->whole);
+			sum += le->time_ms;
+			gemm += le->split_ms[AUGUR_COST_GEMM];
+			mem += le->split_ms[AUGUR_COST_MEMORY];
+			other += le->split_ms[AUGUR_COST_OTHER];
+			if (l.a->layers[i].gemm.count)
+				gemm_only +=
+				        augur_gemm_time_ms(&u->gemm, &l.a->layers[i].gemm, NULL);
+		}
+		CHECK_NEAR(e.total_ms, sum, 1e-9 * sum);
+		CHECK_NEAR(e.gemm_ms, gemm_only, 1e-9 * gemm_only); /* coefficient 1 */
+		CHECK_NEAR(e.memory_ms, mem, 1e-9 * mem);
+		CHECK_NEAR(e.other_ms, other, 1e-12 + 1e-9 * other);
+		CHECK_NEAR(e.gemm_ms + e.memory_ms + e.other_ms, e.total_ms, 1e-9 * e.total_ms);
+		/* other = 1e-6 ms per layer and per GEMM call of a conv (an fc layer's cost
+		 * has no per-call term: one call per batch) */
+		double calls = 0;
+		for (size_t i = 0; i < e.n_layers; i++)
+			if (l.net->layers[i].type == AUGUR_LAYER_CONV)
+				calls += (double)l.a->layers[i].gemm.count;
+		CHECK_NEAR(e.other_ms, 1e-6 * ((double)e.n_layers + calls), 1e-12);
+		augur_unit_estimate_clear(&e);
+	} else {
+		CHECK(!"estimate failed");
+	}
+
+	/* a feature beyond the fitted range marks the layer */
+	c->type[AUGUR_LAYER_CONV].hi[AUGUR_FEAT_IM2COL_BYTES] = 1000;
+	if (l.a && augur_estimate_unit(l.net, l.a, p, u, &e, &d) == AUGUR_OK) {
+		CHECK(e.layers_outside_costs > 0);
+		augur_unit_estimate_clear(&e);
+	}
+	c->type[AUGUR_LAYER_CONV].hi[AUGUR_FEAT_IM2COL_BYTES] = 1e12;
+
+	/* without a model for concat: its layers are not costed, the rest still are */
+	c->type[AUGUR_LAYER_CONCAT].feature_mask = 0;
+	if (l.a && augur_estimate_unit(l.net, l.a, p, u, &e, &d) == AUGUR_OK) {
+		CHECK(!e.whole_network);
+		CHECK_EQ_U64(e.layers_uncosted, l.a->by_type[AUGUR_LAYER_CONCAT].layers);
+		CHECK_EQ_U64(e.types_uncosted, 1u << AUGUR_LAYER_CONCAT);
+		augur_unit_estimate_clear(&e);
+	}
+	c->type[AUGUR_LAYER_CONCAT].feature_mask = augur_layer_cost_features(AUGUR_LAYER_CONCAT);
+
+	/* save -> load keeps every coefficient exactly */
+	char out[4200];
+	snprintf(out, sizeof(out), "%s/costs.yaml", tmpdir);
+	CHECK_EQ_INT(augur_profile_save(p, out, &d), AUGUR_OK);
+	struct augur_profile *q = load_profile(out);
+	CHECK(q && q->cpu && q->cpu->costs);
+	if (q && q->cpu && q->cpu->costs) {
+		CHECK_STR_EQ(q->cpu->costs->source, "test");
+		for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
+			const struct augur_layer_cost *a = &c->type[t],
+			                              *b = &q->cpu->costs->type[t];
+			CHECK_EQ_U64(a->feature_mask, b->feature_mask);
+			CHECK(!memcmp(a->coef, b->coef, sizeof(a->coef)));
+			CHECK(!memcmp(a->hi, b->hi, sizeof(a->hi)));
+		}
+	}
+	augur_profile_free(q);
+	unload(&l);
+	augur_profile_free(p);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return;
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Corrupt cost sections fail at the right line. */
+static void test_bad_costs(const char *tmpdir)
+{
+	static const struct {
+		const char *costs; /* replaces the cost section */
+		unsigned line;
+		const char *message;
+	} cases[] = {
+	        {"        conv: {terms: [gemm_ms], coef: [-1], lo: [0], hi: [1]}\n", 23,
+	         "'coef' must be between 0"},
+	        {"        conv: {terms: [gemm_ms], coef: [.nan], lo: [0], hi: [1]}\n", 23, "coef"},
+	        {"        conv: {terms: [flops], coef: [1], lo: [0], hi: [1]}\n", 23,
+	         "unknown term 'flops'"},
+	        {"        conv: {terms: [gemm_ms], coef: [1, 2], lo: [0], hi: [1]}\n", 23,
+	         "expected 1 values for 'coef'"},
+	        {"        conv: {terms: [gemm_ms], coef: [1], lo: [2], hi: [1]}\n", 23,
+	         "below its 'lo'"},
+	        {"        convolution: {terms: [gemm_ms], coef: [1], lo: [0], hi: [1]}\n", 23,
+	         "unknown layer type 'convolution'"},
+	        {"        conv: {terms: [gemm_ms], coef: [1], lo: [0]}\n", 23, "missing key 'hi'"},
+	};
+	const char *head = "augur_profile: 1\n"
+	                   "name: t\n"
+	                   "description: t\n"
+	                   "created: 2026-11-21\n"
+	                   "augur_version: 0.1.0\n"
+	                   "source: test\n"
+	                   "memory: {ram_bytes: 0, shared_memory: false, pointer_bits: 64}\n"
+	                   "units:\n"
+	                   "  cpu:\n"
+	                   "    library: x\n"
+	                   "    processor: x\n"
+	                   "    model:\n"
+	                   "      terms: [nkm]\n"
+	                   "      min_ms: 0.001\n"
+	                   "      range: {n: [1, 10], k: [1, 10], m: [1, 10]}\n"
+	                   "      regions:\n"
+	                   "        - [1e-9]\n"
+	                   "    samples:\n"
+	                   "      - {n: 4, k: 4, m: 4, count: 1, time_ms: 0.01, spread: 0}\n"
+	                   "    layer_costs:\n"
+	                   "      source: test\n"
+	                   "      types:\n";
+	char path[4200], text[4096];
+	snprintf(path, sizeof(path), "%s/bad.yaml", tmpdir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		snprintf(text, sizeof(text), "%s%s", head, cases[i].costs);
+		write_file(path, text);
+		struct augur_profile *p = NULL;
+		struct augur_diag d = {0};
+		CHECK_EQ_INT(augur_profile_load(path, &p, &d), AUGUR_E_SCHEMA);
+		CHECK(p == NULL);
+		CHECK_EQ_U64(d.line, cases[i].line);
+		CHECK_CONTAINS(d.message, cases[i].message);
+	}
+	snprintf(text, sizeof(text), "%s%s", head,
+	         "        conv: {terms: [gemm_ms, one], coef: [1.5, 0.25], lo: [0, 1], hi: [1e9, "
+	         "1]}\n");
+	write_file(path, text);
+	struct augur_profile *p = load_profile(path);
+	CHECK(p && p->cpu && p->cpu->costs);
+	if (p && p->cpu && p->cpu->costs)
+		CHECK_NEAR(p->cpu->costs->type[AUGUR_LAYER_CONV].coef[AUGUR_FEAT_ONE], 0.25, 0);
+	augur_profile_free(p);
+}
+
+/* Per-layer rows of a layer-time file: a layer the network lacks is named at its line;
+ * a profile without a calibrated GEMM model is refused; a good file fits every type. */
+static void test_layer_rows(const char *tmpdir)
+{
+	char path[4200], text[4096];
+	snprintf(path, sizeof(path), "%s/lt.yaml", tmpdir);
+	snprintf(text, sizeof(text),
+	         "layer_times:\n"
+	         "  - {network: %s/descriptors/alexnet.yaml, board: t, unit: cpu, forward: 9,\n"
+	         "     layers: {conv1: 1.5,\n"
+	         "              conv9: 2}}\n",
+	         root());
+	write_file(path, text);
+	struct augur_layer_times *lt = NULL;
+	struct augur_diag d = {0};
+	CHECK_EQ_INT(augur_layer_times_load(path, &lt, &d), AUGUR_OK);
+	if (lt) {
+		CHECK_EQ_U64(lt->rows[0].n_layers, 2);
+		CHECK_NEAR(lt->rows[0].layer_ms[0], 1.5, 0);
+		struct augur_timemodel tm;
+		unit_gemm_model(&tm);
+		struct augur_cost_row *rows = NULL;
+		size_t n = 0;
+		CHECK_EQ_INT(
+		        augur_layer_times_cost_rows(lt, "t", AUGUR_UNIT_CPU, &tm, &rows, &n, &d),
+		        AUGUR_E_SCHEMA);
+		CHECK_EQ_U64(d.line, 4);
+		CHECK_CONTAINS(d.message, "no layer 'conv9'");
+		free(rows);
+		struct augur_profile *p = augur_profile_new();
+		p->name = strdup("t");
+		p->cpu = augur_unit_new(AUGUR_UNIT_CPU);
+		CHECK_EQ_INT(augur_profile_fit_layer_times(p, lt, &d), AUGUR_E_USAGE);
+		CHECK_CONTAINS(d.message, "run augur calibrate first");
+		augur_profile_free(p);
+	}
+	augur_layer_times_free(lt);
+
+	/* every layer of AlexNet, timed by a made-up but exact cost model */
+	struct loaded l = load("alexnet", 1);
+	if (!l.a)
+		return;
+	char profile_path[4096];
+	snprintf(profile_path, sizeof(profile_path), "%s/profiles/epyc-2core.yaml", root());
+	struct augur_profile *p = load_profile(profile_path);
+	if (!p) {
+		unload(&l);
+		return;
+	}
+	free(p->name);
+	p->name = strdup("t");
+	int len = snprintf(text, sizeof(text),
+	                   "layer_times:\n  - {network: %s/descriptors/alexnet.yaml, board: t, "
+	                   "unit: cpu, forward: 50, layers: {",
+	                   root());
+	for (size_t i = 0; i < l.net->n_layers && len < (int)sizeof(text) - 64; i++) {
+		double f[AUGUR_FEAT_COUNT];
+		augur_layer_features(l.net, l.a, i, &p->cpu->gemm, f, NULL);
+		double t = 2 * f[AUGUR_FEAT_GEMM_MS] + 1e-6 * f[AUGUR_FEAT_OUT_BYTES] + 0.01;
+		len += snprintf(text + len, sizeof(text) - (size_t)len, "%s%s: %.17g",
+		                i ? ", " : "", l.net->layers[i].name, t);
+	}
+	snprintf(text + len, sizeof(text) - (size_t)len, "}}\n");
+	write_file(path, text);
+	CHECK_EQ_INT(augur_layer_times_load(path, &lt, &d), AUGUR_OK);
+	if (lt) {
+		struct augur_timemodel before = p->cpu->gemm;
+		CHECK_EQ_INT(augur_profile_fit_layer_times(p, lt, &d), AUGUR_OK);
+		/* the calibrated GEMM model is kept; the costs now cover every type */
+		CHECK(!memcmp(&before, &p->cpu->gemm, sizeof(before)));
+		CHECK(p->cpu->costs != NULL);
+		struct augur_unit_estimate e;
+		if (p->cpu->costs &&
+		    augur_estimate_unit(l.net, l.a, p, p->cpu, &e, &d) == AUGUR_OK) {
+			CHECK(e.whole_network);
+			double want = 0;
+			for (size_t i = 0; i < l.net->n_layers; i++)
+				want += lt->rows[0].layer_ms[i];
+			/* types with few layers keep one feature: close, not exact */
+			CHECK_NEAR(e.total_ms, want, 0.05 * want);
+			augur_unit_estimate_clear(&e);
+		}
+	}
+	augur_layer_times_free(lt);
+	augur_profile_free(p);
+	unload(&l);
+}
+
+int main(void)
+{
+	char tmpdir[] = "/tmp/augur-test-layercost-XXXXXX";
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_features();
+	test_fit_recovers();
+	test_fit_aggregate();
+	test_estimate_with_costs(tmpdir);
+	test_bad_costs(tmpdir);
+	test_layer_rows(tmpdir);
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	return check_finish();
+}
