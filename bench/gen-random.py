@@ -129,6 +129,8 @@ class Net:
 
     def fc(self, outputs, prefix="fc"):
         n = self.elems(self.cur)
+        if n * outputs * 4 > 512 << 20:  # VGG-16's fc6 is 392 MiB
+            return None
         self.macs += n * outputs
         self.cost_ms += n * outputs / 1.5e6 + 0.005  # sgemm at batch 1 reads the weights slowly
         return self.add(self.fresh(prefix), "fc", (outputs,), outputs=outputs)
@@ -299,10 +301,10 @@ def draw(rng):
     # head
     c, hh, ww = net.shape[net.cur]
     style = rng.random()
-    if style < 0.55:
+    if style < 0.45:
         net.global_pool("avg" if rng.random() < 0.75 else "max")
         n_fc = rng.choice((0, 1, 1, 2, 2, 3))
-    elif style < 0.75:
+    elif style < 0.6:
         net.conv(rng.choice((10, 100, 1000)), 1, prefix="classifier")
         net.global_pool("avg")
         n_fc = 0
@@ -314,7 +316,11 @@ def draw(rng):
         n_fc = rng.choice((1, 2, 3))
     for i in range(n_fc):
         last = i == n_fc - 1
-        net.fc(rng.choice((10, 100, 1000)) if last else rng.choice((64, 128, 256, 512, 1024)))
+        # hidden widths up to AlexNet's and VGG's 4096: batch-1 fc layers whose weights
+        # do not fit in the caches behave differently from small ones
+        if not net.fc(rng.choice((10, 100, 1000)) if last else
+                      rng.choice((64, 128, 256, 512, 1024, 2048, 4096))):
+            return None
         if not last:
             net.simple("relu")
             if rng.random() < 0.5:
