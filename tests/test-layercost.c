@@ -118,6 +118,18 @@ static void test_features(void)
 	}
 	unload(&l);
 
+	/* VGG-16's conv1_2 builds 64*9 x 224*224 columns, 110 MiB: mapped afresh every call */
+	l = load("vgg16", 1);
+	if (l.a) {
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1_2"), &tm, f,
+		                     NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_FRESH_BYTES], 576ull * 50176 * 4);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv3_1"), &tm, f,
+		                     NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_FRESH_BYTES], 0); /* 1152 x 3136 x 4: 14 MiB */
+	}
+	unload(&l);
+
 	/* ResNet-50: a 1x1 stride-1 conv needs no im2col; a residual sum reads two blobs */
 	l = load("resnet50", 1);
 	if (l.a) {

@@ -8,10 +8,15 @@
 #include "layercost.h"
 
 static const char *const feature_names[AUGUR_FEAT_COUNT] = {
-        [AUGUR_FEAT_GEMM_MS] = "gemm_ms",           [AUGUR_FEAT_GEMM_CALLS] = "gemm_calls",
-        [AUGUR_FEAT_IM2COL_BYTES] = "im2col_bytes", [AUGUR_FEAT_IN_BYTES] = "in_bytes",
-        [AUGUR_FEAT_OUT_BYTES] = "out_bytes",       [AUGUR_FEAT_WINDOW] = "window",
-        [AUGUR_FEAT_PARAM_BYTES] = "param_bytes",   [AUGUR_FEAT_ONE] = "one",
+        [AUGUR_FEAT_GEMM_MS] = "gemm_ms",
+        [AUGUR_FEAT_GEMM_CALLS] = "gemm_calls",
+        [AUGUR_FEAT_IM2COL_BYTES] = "im2col_bytes",
+        [AUGUR_FEAT_IN_BYTES] = "in_bytes",
+        [AUGUR_FEAT_OUT_BYTES] = "out_bytes",
+        [AUGUR_FEAT_WINDOW] = "window",
+        [AUGUR_FEAT_PARAM_BYTES] = "param_bytes",
+        [AUGUR_FEAT_FRESH_BYTES] = "fresh_bytes",
+        [AUGUR_FEAT_ONE] = "one",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -37,6 +42,7 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 	case AUGUR_FEAT_OUT_BYTES:
 	case AUGUR_FEAT_WINDOW:
 	case AUGUR_FEAT_PARAM_BYTES:
+	case AUGUR_FEAT_FRESH_BYTES:
 		return AUGUR_COST_MEMORY;
 	default:
 		return AUGUR_COST_OTHER;
@@ -55,9 +61,11 @@ uint32_t augur_layer_cost_features(enum augur_layer_type type)
 {
 	switch (type) {
 	case AUGUR_LAYER_CONV:
-		/* the GEMMs, the im2col copy, the bias broadcast into the output and, for
-		 * grouped convolutions, one framework call per group */
-		return F(GEMM_MS) | F(GEMM_CALLS) | F(IM2COL_BYTES) | F(OUT_BYTES) | F(ONE);
+		/* the GEMMs, the im2col copy (and the page faults of a large column buffer
+		 * mapped afresh), the bias broadcast into the output and, for grouped
+		 * convolutions, one framework call per group */
+		return F(GEMM_MS) | F(GEMM_CALLS) | F(IM2COL_BYTES) | F(FRESH_BYTES) |
+		       F(OUT_BYTES) | F(ONE);
 	case AUGUR_LAYER_FC:
 		/* at small batch a matrix-vector product: bound by streaming the weights */
 		return F(GEMM_MS) | F(PARAM_BYTES) | F(ONE);
@@ -120,6 +128,11 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		f[AUGUR_FEAT_WINDOW] = (double)s->out_bytes / AUGUR_BYTES_PER_VALUE *
 		                       (double)(l->size ? l->size : 1);
 	f[AUGUR_FEAT_PARAM_BYTES] = (double)(s->params + s->stats) * AUGUR_BYTES_PER_VALUE;
+	/* one column buffer per call, and the output blob, when the allocator maps them */
+	if (s->workspace_bytes > AUGUR_FRESH_BUFFER_BYTES)
+		f[AUGUR_FEAT_FRESH_BYTES] += (double)s->workspace_bytes;
+	if (s->out_bytes > AUGUR_FRESH_BUFFER_BYTES)
+		f[AUGUR_FEAT_FRESH_BYTES] += (double)s->out_bytes;
 	f[AUGUR_FEAT_ONE] = 1;
 	if (gemm_outside)
 		*gemm_outside = outside;

@@ -26,9 +26,16 @@ enum augur_feature {
 	AUGUR_FEAT_OUT_BYTES,    /* bytes written to its output */
 	AUGUR_FEAT_WINDOW,       /* window reads: outputs x window (pool), x size (lrn) */
 	AUGUR_FEAT_PARAM_BYTES,  /* weights and statistics read */
+	AUGUR_FEAT_FRESH_BYTES,  /* buffers so large the allocator maps fresh pages on every
+	                            call (above 32 MiB, glibc's highest mmap threshold): one page
+	                            fault per 4 KiB touched */
 	AUGUR_FEAT_ONE,          /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
+
+/* A buffer above this is mmap'd afresh by glibc's malloc on every allocation (its dynamic
+ * mmap threshold stops rising at 32 MiB on 64-bit systems). */
+#define AUGUR_FRESH_BUFFER_BYTES (32ull << 20)
 
 /* Where a feature's time goes in the estimate's split. */
 enum augur_cost_class { AUGUR_COST_GEMM, AUGUR_COST_MEMORY, AUGUR_COST_OTHER, AUGUR_COST_CLASSES };
