@@ -67,10 +67,17 @@ const struct augur_cal_shape *augur_cal_plan(bool quick, size_t *n)
 		static const uint64_t ns[] = {32, 64, 96, 128, 256, 512};
 		static const uint64_t ks[] = {64, 64 * 9, 128 * 9, 64 * 25, 256 * 9, 64 * 49};
 		static const uint64_t ms[] = {7 * 7, 14 * 14, 28 * 28, 56 * 56, 112 * 112};
-		/* fc: outputs x inputs x batch */
-		static const uint64_t fn[] = {1000, 4096}, fk[] = {1024, 4096, 9216, 25088};
+		/* small GEMMs the paper's grid leaves out: a depthwise conv's per-group call (1
+		 * filter, k = 9), thin first layers (k = 27), narrow layers; without them the
+		 * model extrapolates its smallest calls from 32 x 64 x 49 */
+		static const uint64_t sn[] = {1, 8, 16}, sk[] = {9, 27, 144};
+		static const uint64_t sm[] = {7 * 7, 28 * 28, 56 * 56};
+		/* fc: outputs x inputs x batch, from a 10-way classifier to VGG's fc6 */
+		static const uint64_t fn[] = {10, 100, 1000, 4096};
+		static const uint64_t fk[] = {256, 1024, 4096, 9216, 25088};
 		static const uint64_t fm[] = {1, 4, 16};
 		n_full = build(plan_full, ns, LEN(ns), ks, LEN(ks), ms, LEN(ms), false);
+		n_full += build(plan_full + n_full, sn, LEN(sn), sk, LEN(sk), sm, LEN(sm), false);
 		n_full += build(plan_full + n_full, fn, LEN(fn), fk, LEN(fk), fm, LEN(fm), true);
 		memcpy(plan_full + n_full, heldout, sizeof(heldout));
 		n_full += LEN(heldout);
@@ -78,9 +85,13 @@ const struct augur_cal_shape *augur_cal_plan(bool quick, size_t *n)
 		static const uint64_t qn[] = {32, 64, 128, 256, 512};
 		static const uint64_t qk[] = {64, 64 * 9, 64 * 49};
 		static const uint64_t qm[] = {7 * 7, 14 * 14, 28 * 28, 56 * 56, 112 * 112};
-		static const uint64_t qfk[] = {4096, 25088}, qfm[] = {1, 16};
+		static const uint64_t qsn[] = {1, 16}, qsk[] = {9, 144}, qsm[] = {7 * 7, 56 * 56};
+		static const uint64_t qfn[] = {10, 1000, 4096}, qfk[] = {256, 4096, 25088};
+		static const uint64_t qfm[] = {1, 16};
 		n_quick = build(plan_quick, qn, LEN(qn), qk, LEN(qk), qm, LEN(qm), false);
-		n_quick += build(plan_quick + n_quick, fn, LEN(fn), qfk, LEN(qfk), qfm, LEN(qfm),
+		n_quick += build(plan_quick + n_quick, qsn, LEN(qsn), qsk, LEN(qsk), qsm, LEN(qsm),
+		                 false);
+		n_quick += build(plan_quick + n_quick, qfn, LEN(qfn), qfk, LEN(qfk), qfm, LEN(qfm),
 		                 true);
 		memcpy(plan_quick + n_quick, heldout, sizeof(heldout));
 		n_quick += LEN(heldout);

@@ -8,15 +8,11 @@
 #include "layercost.h"
 
 static const char *const feature_names[AUGUR_FEAT_COUNT] = {
-        [AUGUR_FEAT_GEMM_MS] = "gemm_ms",
-        [AUGUR_FEAT_GEMM_CALLS] = "gemm_calls",
-        [AUGUR_FEAT_IM2COL_BYTES] = "im2col_bytes",
-        [AUGUR_FEAT_IN_BYTES] = "in_bytes",
-        [AUGUR_FEAT_OUT_BYTES] = "out_bytes",
-        [AUGUR_FEAT_WINDOW] = "window",
-        [AUGUR_FEAT_PARAM_BYTES] = "param_bytes",
-        [AUGUR_FEAT_FRESH_BYTES] = "fresh_bytes",
-        [AUGUR_FEAT_ONE] = "one",
+        [AUGUR_FEAT_GEMM_MS] = "gemm_ms",           [AUGUR_FEAT_GEMM_CALLS] = "gemm_calls",
+        [AUGUR_FEAT_IM2COL_BYTES] = "im2col_bytes", [AUGUR_FEAT_IN_BYTES] = "in_bytes",
+        [AUGUR_FEAT_OUT_BYTES] = "out_bytes",       [AUGUR_FEAT_WINDOW] = "window",
+        [AUGUR_FEAT_WINDOW_AVG] = "window_avg",     [AUGUR_FEAT_PARAM_BYTES] = "param_bytes",
+        [AUGUR_FEAT_FRESH_BYTES] = "fresh_bytes",   [AUGUR_FEAT_ONE] = "one",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -41,6 +37,7 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 	case AUGUR_FEAT_IN_BYTES:
 	case AUGUR_FEAT_OUT_BYTES:
 	case AUGUR_FEAT_WINDOW:
+	case AUGUR_FEAT_WINDOW_AVG:
 	case AUGUR_FEAT_PARAM_BYTES:
 	case AUGUR_FEAT_FRESH_BYTES:
 		return AUGUR_COST_MEMORY;
@@ -70,6 +67,7 @@ uint32_t augur_layer_cost_features(enum augur_layer_type type)
 		/* at small batch a matrix-vector product: bound by streaming the weights */
 		return F(GEMM_MS) | F(PARAM_BYTES) | F(ONE);
 	case AUGUR_LAYER_POOL:
+		return F(WINDOW) | F(WINDOW_AVG) | F(IN_BYTES) | F(OUT_BYTES) | F(ONE);
 	case AUGUR_LAYER_LRN:
 		return F(WINDOW) | F(OUT_BYTES) | F(ONE);
 	case AUGUR_LAYER_ELTWISE:
@@ -122,8 +120,9 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		                                         : a->layers[from].out_bytes);
 	}
 	f[AUGUR_FEAT_OUT_BYTES] = (double)s->out_bytes;
-	if (l->type == AUGUR_LAYER_POOL)
-		f[AUGUR_FEAT_WINDOW] = (double)s->flops; /* outputs x window, whole batch */
+	if (l->type == AUGUR_LAYER_POOL && !l->global)
+		f[l->op == AUGUR_POOL_MAX ? AUGUR_FEAT_WINDOW : AUGUR_FEAT_WINDOW_AVG] =
+		        (double)s->flops; /* outputs x window, whole batch */
 	else if (l->type == AUGUR_LAYER_LRN)
 		f[AUGUR_FEAT_WINDOW] = (double)s->out_bytes / AUGUR_BYTES_PER_VALUE *
 		                       (double)(l->size ? l->size : 1);
@@ -191,7 +190,8 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 	size_t cols = AUGUR_FEAT_COUNT;
 	double *x = calloc(n * cols + 1, sizeof(double));
 	double *t = calloc(n + 1, sizeof(double));
-	double *err = calloc(n + 1, sizeof(double));
+	double *err = calloc(2 * n + 1, sizeof(double));
+	size_t n_dropped = 0, n_all = n;
 	double coef[AUGUR_FEAT_COUNT] = {0};
 	int rc = AUGUR_OK;
 	if (!x || !t || !err) {
@@ -211,6 +211,37 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 		                    augur_layer_type_name(type), n);
 		goto out;
 	}
+	/* Relative least squares is at the mercy of a few rows predicted many times their
+	 * measured time (a layer disturbed while timed, or a shape the features describe
+	 * badly): refit without the rows far beyond the typical residual, at most a tenth. */
+	for (int round = 0; round < 3 && n >= 20; round++) {
+		size_t kept = 0;
+		for (size_t i = 0; i < n; i++) {
+			double pred = 0;
+			for (size_t j = 0; j < cols; j++)
+				pred += coef[j] * x[i * cols + j];
+			err[i] = fabs(pred - t[i]) / t[i];
+		}
+		memcpy(err + n, err, n * sizeof(*err));
+		qsort(err + n, n, sizeof(*err), cmp_double);
+		double limit = fmax(0.5, 4 * err[n + n / 2]);
+		double cap = err[n + n - 1 - n / 10]; /* drop no more than a tenth */
+		limit = fmax(limit, cap);
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (err[i] > limit)
+				continue;
+			memmove(x + m * cols, x + i * cols, cols * sizeof(*x));
+			t[m++] = t[i];
+		}
+		kept = m;
+		if (kept == n || augur_fit_linear(x, t, kept, cols, true, coef))
+			break;
+		n_dropped += n - kept;
+		n = kept;
+	}
+	(void)n_dropped;
+	n = n_all; /* ranges and the reported error cover every row, dropped or not */
 	memset(out, 0, sizeof(*out));
 	out->feature_mask = mask;
 	out->aggregate = aggregate;

@@ -24,7 +24,10 @@ enum augur_feature {
 	AUGUR_FEAT_IM2COL_BYTES, /* bytes the im2col copy writes (0 for a direct 1x1 conv) */
 	AUGUR_FEAT_IN_BYTES,     /* bytes read from the layer's inputs */
 	AUGUR_FEAT_OUT_BYTES,    /* bytes written to its output */
-	AUGUR_FEAT_WINDOW,       /* window reads: outputs x window (pool), x size (lrn) */
+	AUGUR_FEAT_WINDOW,       /* window reads: outputs x window (max pool), x size (lrn) */
+	AUGUR_FEAT_WINDOW_AVG,   /* window reads of an average pool (a third of max's cost in
+	                            PyTorch, which also records max's indices); a global pool
+	                            reads its input once (in_bytes) */
 	AUGUR_FEAT_PARAM_BYTES,  /* weights and statistics read */
 	AUGUR_FEAT_FRESH_BYTES,  /* buffers so large the allocator maps fresh pages on every
 	                            call (above 32 MiB, glibc's highest mmap threshold): one page
