@@ -11,70 +11,20 @@
 #include "descriptor.h"
 #include "evaluate.h"
 #include "netfile.h"
+#include "sweep.h"
 
-#define MAX_SETS   64
-#define MAX_VALUES 256
+#define MAX_SETS 64
 
-struct sweep {
-	const char *spec; /* as given */
-	char target[256]; /* "fc6.outputs", "input", "batch" */
-	size_t n;
-	char *values[MAX_VALUES];
-};
-
-/* Splits "key=v1,v2,[3,5],v4" at top-level commas. */
-static int parse_sweep(const char *spec, struct sweep *s)
+/* --sweep errors are usage errors: "augur whatif: MESSAGE", exit 2 */
+static int parse_sweep(const char *spec, struct augur_sweep *s)
 {
-	s->spec = spec;
-	s->n = 0;
-	const char *eq = strchr(spec, '=');
-	if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof(s->target))
-		return cli_usage_error("whatif", "--sweep expects KEY=V1,V2,... (got '%s')", spec);
-	memcpy(s->target, spec, (size_t)(eq - spec));
-	s->target[eq - spec] = '\0';
-	const char *p = eq + 1;
-	while (*p) {
-		int depth = 0;
-		const char *q = p;
-		for (; *q && (depth || *q != ','); q++)
-			depth += (*q == '[') - (*q == ']');
-		if (q == p || s->n == MAX_VALUES)
-			return cli_usage_error("whatif",
-			                       "--sweep '%s': empty value or more than %d", spec,
-			                       MAX_VALUES);
-		s->values[s->n] = strndup(p, (size_t)(q - p));
-		if (!s->values[s->n])
-			return CLI_FAIL;
-		s->n++;
-		p = *q ? q + 1 : q;
-	}
-	if (!s->n)
-		return cli_usage_error("whatif", "--sweep '%s' has no values", spec);
-	return 0;
-}
-
-static void sweep_free(struct sweep *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->values[i]);
-	s->n = 0;
-}
-
-/* Applies one sweep value: "input=448" on a square input means [C, 448, 448]. */
-static int apply_value(struct augur_net *net, const struct sweep *s, size_t i,
-                       struct augur_diag *diag)
-{
-	char assignment[512];
-	const char *v = s->values[i];
-	if (!strcmp(s->target, "input") && v[0] != '[' && net->input.rank == 3)
-		snprintf(assignment, sizeof(assignment), "input=[%llu,%s,%s]",
-		         (unsigned long long)net->input.c, v, v);
-	else
-		snprintf(assignment, sizeof(assignment), "%s=%s", s->target, v);
-	int rc = augur_descriptor_set(net, assignment, diag);
+	struct augur_diag diag = {0};
+	int rc = augur_sweep_parse(spec, s, &diag);
+	if (rc == AUGUR_E_NOMEM)
+		return cli_report(&diag);
 	if (rc)
-		snprintf(diag->path, sizeof(diag->path), "--sweep %s", s->spec);
-	return rc;
+		return cli_usage_error("whatif", "%s", diag.message);
+	return CLI_OK;
 }
 
 /* Evaluates a variant; a variant that no longer traces names the option that broke it. */
@@ -90,7 +40,7 @@ static int evaluate_variant(const struct augur_net *net, uint32_t batch,
 		/* keep the message's start: the cause comes first */
 		msg[AUGUR_DIAG_MSG_MAX - 1] = '\0';
 		memcpy(diag->message, msg, sizeof(diag->message));
-		snprintf(diag->path, sizeof(diag->path), "%s", what);
+		snprintf(diag->path, sizeof(diag->path), "%.*s", (int)sizeof(diag->path) - 1, what);
 		diag->line = diag->col = 0;
 	}
 	return rc;
@@ -175,7 +125,7 @@ static void print_before_after(const struct augur_net *net, const struct augur_p
 
 struct row_ctx {
 	enum cli_format format;
-	const struct sweep *sweeps;
+	const struct augur_sweep *sweeps;
 	size_t n_sweeps;
 	bool first;
 };
@@ -277,7 +227,7 @@ int cmd_whatif(int argc, char **argv)
 	const char *device = NULL, *unit = "all";
 	const char *sets[MAX_SETS];
 	size_t n_sets = 0, n_sweeps = 0;
-	struct sweep sweeps[2] = {{0}};
+	struct augur_sweep sweeps[2] = {{.n = 0}, {.n = 0}};
 	uint64_t batch = 0;
 	enum cli_format format = CLI_TABLE;
 	int rc = CLI_OK, c;
@@ -377,11 +327,16 @@ int cmd_whatif(int argc, char **argv)
 				rc = CLI_FAIL;
 				break;
 			}
-			bool bad = apply_value(v, &sweeps[0], i, &diag) ||
-			           (n_sweeps > 1 && apply_value(v, &sweeps[1], j, &diag));
-			char what[AUGUR_DIAG_PATH_MAX];
-			snprintf(what, sizeof(what), "--sweep %s (value %s)", sweeps[0].spec,
-			         sweeps[0].values[i]);
+			bool bad = augur_sweep_apply(v, &sweeps[0], i, &diag) ||
+			           (n_sweeps > 1 && augur_sweep_apply(v, &sweeps[1], j, &diag));
+			char what[2 * AUGUR_SWEEP_TARGET_MAX + 64]; /* cut to a path later */
+			if (n_sweeps > 1)
+				snprintf(what, sizeof(what), "--sweep %s=%s --sweep %s=%s",
+				         sweeps[0].target, sweeps[0].values[i], sweeps[1].target,
+				         sweeps[1].values[j]);
+			else
+				snprintf(what, sizeof(what), "--sweep %s=%s", sweeps[0].target,
+				         sweeps[0].values[i]);
 			if (bad || evaluate_variant(v, (uint32_t)batch, p, units, n_units, what,
 			                            &ev, &diag))
 				rc = cli_report(&diag);
@@ -401,6 +356,6 @@ out:
 	augur_profile_free(p);
 out_sweeps:
 	for (size_t s = 0; s < 2; s++)
-		sweep_free(&sweeps[s]);
+		augur_sweep_clear(&sweeps[s]);
 	return rc;
 }

@@ -637,19 +637,16 @@ static int parse_root(const struct ctx *c, const struct augur_ynode *root, struc
 	return AUGUR_OK;
 }
 
-int augur_profile_load(const char *path, struct augur_profile **out, struct augur_diag *diag)
+int augur_profile_parse(const char *path, const char *buf, size_t len, struct augur_profile **out,
+                        struct augur_diag *diag)
 {
 	*out = NULL;
-	char *buf = NULL;
-	size_t len = 0;
 	struct augur_ydoc *doc = NULL;
 	struct augur_profile *p = NULL;
 	struct ctx c = {path, diag};
-	int rc = augur_read_file(path, AUGUR_MAX_FILE_BYTES, &buf, &len, diag);
+	int rc = augur_ydoc_parse(path, buf, len, &doc, diag);
 	if (rc)
 		return rc;
-	if ((rc = augur_ydoc_parse(path, buf, len, &doc, diag)))
-		goto out;
 	if (!(p = augur_profile_new())) {
 		rc = nomem(&c);
 		goto out;
@@ -661,6 +658,18 @@ int augur_profile_load(const char *path, struct augur_profile **out, struct augu
 out:
 	augur_profile_free(p);
 	augur_ydoc_free(doc);
+	return rc;
+}
+
+int augur_profile_load(const char *path, struct augur_profile **out, struct augur_diag *diag)
+{
+	*out = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = augur_read_file(path, AUGUR_MAX_FILE_BYTES, &buf, &len, diag);
+	if (rc)
+		return rc;
+	rc = augur_profile_parse(path, buf, len, out, diag);
 	free(buf);
 	return rc;
 }

@@ -78,6 +78,10 @@ struct augur_profile {
  * augur_profile_free. */
 int augur_profile_load(const char *path, struct augur_profile **out, struct augur_diag *diag);
 
+/* As augur_profile_load, from len bytes held in buf; path only names it in diagnostics. */
+int augur_profile_parse(const char *path, const char *buf, size_t len, struct augur_profile **out,
+                        struct augur_diag *diag);
+
 /* Writes a profile atomically (temporary file + rename). Loading what was saved gives an
  * identical profile (doubles are written with 17 significant digits). */
 int augur_profile_save(const struct augur_profile *p, const char *path, struct augur_diag *diag);

@@ -1,0 +1,68 @@
+/* --sweep parsing and application (see sweep.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "descriptor.h"
+#include "sweep.h"
+
+int augur_sweep_parse(const char *spec, struct augur_sweep *s, struct augur_diag *diag)
+{
+	char where[AUGUR_DIAG_PATH_MAX];
+	snprintf(where, sizeof(where), "--sweep %s", spec);
+	s->n = 0;
+	const char *eq = strchr(spec, '=');
+	if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof(s->target))
+		return augur_diag_set(diag, AUGUR_E_USAGE, where, 0, 0,
+		                      "--sweep expects KEY=V1,V2,... (got '%s')", spec);
+	memcpy(s->target, spec, (size_t)(eq - spec));
+	s->target[eq - spec] = '\0';
+	const char *p = eq + 1;
+	while (*p) {
+		int depth = 0;
+		const char *q = p;
+		for (; *q && (depth || *q != ','); q++)
+			depth += (*q == '[') - (*q == ']');
+		if (q == p || s->n == AUGUR_SWEEP_MAX_VALUES)
+			return augur_diag_set(diag, AUGUR_E_USAGE, where, 0, 0,
+			                      "--sweep '%s': empty value or more than %d", spec,
+			                      AUGUR_SWEEP_MAX_VALUES);
+		s->values[s->n] = strndup(p, (size_t)(q - p));
+		if (!s->values[s->n])
+			return augur_diag_set(diag, AUGUR_E_NOMEM, where, 0, 0, "out of memory");
+		s->n++;
+		p = *q ? q + 1 : q;
+	}
+	if (!s->n)
+		return augur_diag_set(diag, AUGUR_E_USAGE, where, 0, 0,
+		                      "--sweep '%s' has no values", spec);
+	return AUGUR_OK;
+}
+
+void augur_sweep_clear(struct augur_sweep *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->values[i]);
+	s->n = 0;
+}
+
+int augur_sweep_apply(struct augur_net *net, const struct augur_sweep *s, size_t i,
+                      struct augur_diag *diag)
+{
+	const char *v = s->values[i];
+	/* sized for the value, never truncated: a cut value would be a different value */
+	size_t size = strlen(s->target) + 2 * strlen(v) + 32;
+	char *assignment = malloc(size);
+	if (!assignment)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, s->target, 0, 0, "out of memory");
+	if (!strcmp(s->target, "input") && v[0] != '[' && net->input.rank == 3)
+		snprintf(assignment, size, "input=[%llu,%s,%s]", (unsigned long long)net->input.c,
+		         v, v);
+	else
+		snprintf(assignment, size, "%s=%s", s->target, v);
+	int rc = augur_descriptor_set(net, assignment, diag);
+	if (rc && diag)
+		snprintf(diag->path, sizeof(diag->path), "--sweep %s=%s", s->target, v);
+	free(assignment);
+	return rc;
+}
