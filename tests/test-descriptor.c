@@ -116,6 +116,9 @@ static const struct bad_case bad[] = {
          "*e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
          AUGUR_E_LIMIT, 7, 0, "alias bomb"},
         {"a: *nothing\n", AUGUR_E_SYNTAX, 1, 0, "alias"},
+        /* a diagnostic is one printable line, whatever the key holds (found by fuzzing) */
+        {HEAD "  - {type: relu, \"a\\nb\\e\": 1}\n", AUGUR_E_SCHEMA, 3, 18,
+         "unknown key 'a\\x0ab\\x1b' in relu layer"},
         {"input: [3, 32, 32]\n---\ninput: [3, 32, 32]\n", AUGUR_E_SCHEMA, 2, 1,
          "single YAML document"},
         {"a: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]"

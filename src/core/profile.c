@@ -842,8 +842,12 @@ static void put_unit(struct sbuf *b, const struct augur_unit *u)
 	}
 }
 
-int augur_profile_save(const struct augur_profile *p, const char *path, struct augur_diag *diag)
+int augur_profile_format(const struct augur_profile *p, char **out, size_t *len)
 {
+	*out = NULL;
+	*len = 0;
+	if (!p->cpu && !p->gpu)
+		return AUGUR_E_USAGE;
 	struct sbuf b = {0};
 	put(&b,
 	    "# augur device profile (format described in docs/profiles.md)\n"
@@ -870,15 +874,27 @@ int augur_profile_save(const struct augur_profile *p, const char *path, struct a
 		put_unit(&b, p->cpu);
 	if (p->gpu)
 		put_unit(&b, p->gpu);
-	int rc;
-	if (b.failed)
-		rc = augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0, "out of memory");
-	else if (!p->cpu && !p->gpu)
-		rc = augur_diag_set(diag, AUGUR_E_USAGE, path, 0, 0,
-		                    "a profile needs at least one unit (cpu or gpu)");
-	else
-		rc = augur_write_file_atomic(path, b.data, b.len, diag);
-	free(b.data);
+	if (b.failed) {
+		free(b.data);
+		return AUGUR_E_NOMEM;
+	}
+	*out = b.data;
+	*len = b.len;
+	return AUGUR_OK;
+}
+
+int augur_profile_save(const struct augur_profile *p, const char *path, struct augur_diag *diag)
+{
+	char *text;
+	size_t len;
+	int rc = augur_profile_format(p, &text, &len);
+	if (rc == AUGUR_E_NOMEM)
+		return augur_diag_set(diag, rc, path, 0, 0, "out of memory");
+	if (rc)
+		return augur_diag_set(diag, rc, path, 0, 0,
+		                      "a profile needs at least one unit (cpu or gpu)");
+	rc = augur_write_file_atomic(path, text, len, diag);
+	free(text);
 	return rc;
 }
 

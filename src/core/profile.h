@@ -86,6 +86,11 @@ int augur_profile_parse(const char *path, const char *buf, size_t len, struct au
  * identical profile (doubles are written with 17 significant digits). */
 int augur_profile_save(const struct augur_profile *p, const char *path, struct augur_diag *diag);
 
+/* The text augur_profile_save writes, in a new heap buffer *out of *len bytes
+ * (NUL-terminated; the caller frees it). AUGUR_E_USAGE for a profile without units,
+ * AUGUR_E_NOMEM; *out is NULL then. */
+int augur_profile_format(const struct augur_profile *p, char **out, size_t *len);
+
 void augur_profile_free(struct augur_profile *p);
 
 /* A zeroed profile / unit (NULL when out of memory). Free with augur_profile_free /

@@ -4,6 +4,7 @@
 #ifndef AUGUR_STATUS_H
 #define AUGUR_STATUS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum augur_status {
