@@ -116,6 +116,9 @@ static const struct bad_case bad[] = {
          "*e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
          AUGUR_E_LIMIT, 7, 0, "alias bomb"},
         {"a: *nothing\n", AUGUR_E_SYNTAX, 1, 0, "alias"},
+        /* past 16 keys a mapping finds duplicates through a hash map */
+        {"m: {k0: 1, k1: 1, k2: 1, k3: 1, k4: 1, k5: 1, k6: 1, k7: 1, k8: 1, k9: 1, k10: 1, k11: 1, k12: 1, k13: 1, k14: 1, k15: 1, k16: 1, k17: 1, k18: 1, k19: 1, k3: 2}\n",
+         AUGUR_E_SCHEMA, 1, 155, "duplicate key 'k3' (first given at line 1)"},
         /* a diagnostic is one printable line, whatever the key holds (found by fuzzing) */
         {HEAD "  - {type: relu, \"a\\nb\\e\": 1}\n", AUGUR_E_SCHEMA, 3, 18,
          "unknown key 'a\\x0ab\\x1b' in relu layer"},

@@ -50,7 +50,8 @@ int augur_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
 				                    max_bytes);
 				goto out;
 			}
-			size_t ncap = cap * 2;
+			/* never past max_bytes + 1: one byte more than allowed proves too much */
+			size_t ncap = cap > max_bytes / 2 ? max_bytes + 1 : cap * 2;
 			char *nbuf = realloc(buf, ncap + 1);
 			if (!nbuf) {
 				rc = augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0,

@@ -326,7 +326,8 @@ static int push(struct parser *ps, struct augur_pbfield *msg, size_t *cap,
 		return err_at(ps, AUGUR_E_LIMIT, f->line, f->col,
 		              "too many fields (the limit is %u)", AUGUR_PB_MAX_FIELDS);
 	if (msg->len == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
+		/* most messages (a layer, its *_param) hold a handful of fields */
+		size_t ncap = *cap ? *cap * 2 : 4;
 		struct augur_pbfield *n = realloc(msg->fields, ncap * sizeof(*n));
 		if (!n)
 			return err_at(ps, AUGUR_E_NOMEM, f->line, f->col, "out of memory");
