@@ -109,6 +109,21 @@ static const struct bad_case bad[] = {
         {"input: [1024, 4096, 4096]\nlayers:\n  - {name: big, type: conv, filters: 16777216, "
          "kernel: 1}\n",
          AUGUR_E_OVERFLOW, 3, 5, "layer 'big' is too large"},
+        /* each layer's MACs fit in 64 bits, their sum does not: an error, not a saturated
+         * total */
+        {"input: [1, 1, 1]\nbatch: 1048576\nlayers:\n"
+         "  - {name: c1, type: conv, filters: 1024, kernel: 65535, pad: 32767}\n"
+         "  - {name: c2, type: conv, filters: 1024, kernel: 65535, pad: 32767, inputs: input}\n"
+         "  - {name: c3, type: conv, filters: 1024, kernel: 65535, pad: 32767, inputs: input}\n"
+         "  - {name: c4, type: conv, filters: 1024, kernel: 65535, pad: 32767, inputs: input}\n"
+         "  - {name: c5, type: conv, filters: 1024, kernel: 65535, pad: 32767, inputs: input}\n",
+         AUGUR_E_OVERFLOW, 8, 5,
+         "network is too large: its total parameters, MACs or bytes "
+         "pass 64 bits at layer 'c5'"},
+        /* a layer whose weights alone pass 16 TiB */
+        {"input: [1, 1, 1]\nlayers:\n  - {name: w, type: conv, filters: 2048, kernel: 65535, "
+         "pad: 32767}\n",
+         AUGUR_E_OVERFLOW, 3, 5, "layer 'w' is too large"},
         /* hostile YAML */
         {"a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
          "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, "

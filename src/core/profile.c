@@ -23,6 +23,7 @@
 #define MAX_DIM        (1ull << 40)
 #define MAX_SAMPLES    100000u
 #define MAX_GEMMS      100000u
+#define MAX_SAMPLE_MS  1e9 /* eleven days: any measured time is far below */
 
 /* ---- ownership ---- */
 
@@ -293,12 +294,12 @@ static int parse_sample(const struct ctx *c, const struct augur_ynode *n, struct
 		return rc;
 	const struct augur_ynode *v;
 	if ((rc = need(c, n, "time_ms", "sample", &v)) ||
-	    (rc = get_double(c, v, "time_ms", -INFINITY, INFINITY, &s->time_ms)))
+	    (rc = get_double(c, v, "time_ms", -INFINITY, MAX_SAMPLE_MS, &s->time_ms)))
 		return rc;
 	if (!(s->time_ms > 0))
 		return err_at(c, v, "'time_ms' must be positive, got %s", v->text);
 	if ((v = augur_ynode_get(n, "spread")) &&
-	    (rc = get_double(c, v, "spread", 0, INFINITY, &s->spread)))
+	    (rc = get_double(c, v, "spread", 0, MAX_SAMPLE_MS, &s->spread)))
 		return rc;
 	if ((v = augur_ynode_get(n, "held_out")) && (rc = get_bool(c, v, "held_out", &s->held_out)))
 		return rc;
@@ -426,10 +427,13 @@ static int parse_model(const struct ctx *c, const struct augur_ynode *n, struct 
 	    (rc = parse_breaks(c, v, "breaks_m", tm->breaks_m, &tm->n_breaks_m)))
 		return rc;
 	if ((rc = need(c, n, "min_ms", "model", &v)) ||
-	    (rc = get_double(c, v, "min_ms", -INFINITY, INFINITY, &tm->min_ms)))
+	    (rc = get_double(c, v, "min_ms", -INFINITY, AUGUR_MODEL_MAX_FLOOR_MS, &tm->min_ms)))
 		return rc;
 	if (!(tm->min_ms > 0))
 		return err_at(c, v, "'min_ms' must be positive, got %s", v->text);
+	if (tm->min_ms < AUGUR_MODEL_MIN_FLOOR_MS)
+		return err_at(c, v, "'min_ms' must be between %g and %g, got %s",
+		              AUGUR_MODEL_MIN_FLOOR_MS, AUGUR_MODEL_MAX_FLOOR_MS, v->text);
 	const struct augur_ynode *r;
 	if ((rc = need(c, n, "range", "model", &r)) || (rc = want_map(c, r, "range")))
 		return rc;
@@ -453,8 +457,8 @@ static int parse_model(const struct ctx *c, const struct augur_ynode *n, struct 
 			return err_at(c, reg,
 			              "expected a region as %zu coefficients (one per term)", nt);
 		for (size_t j = 0; j < nt; j++)
-			if ((rc = get_double(c, reg->items[j], "coefficient", -INFINITY, INFINITY,
-			                     &tm->regions[i].coef[order[j]])))
+			if ((rc = get_double(c, reg->items[j], "coefficient", -AUGUR_MODEL_MAX_COEF,
+			                     AUGUR_MODEL_MAX_COEF, &tm->regions[i].coef[order[j]])))
 				return rc;
 	}
 	return AUGUR_OK;

@@ -26,15 +26,18 @@ static int err_key(const struct augur_net *net, const struct augur_layer *l, enu
 bool augur_window_out(uint64_t in, uint32_t kernel, uint32_t stride, uint32_t pad,
                       uint32_t dilation, bool ceil_mode, uint64_t *out)
 {
+	uint64_t padded, last;
+	if (kernel == 0 || stride == 0 || augur_add_overflow(in, 2ull * pad, &padded))
+		return false;
+	/* both factors are below 2^32, so the extent cannot wrap */
 	uint64_t extent = (uint64_t)dilation * (kernel - 1) + 1;
-	uint64_t padded = in + 2ull * pad;
-	if (padded < extent || stride == 0)
+	if (padded < extent)
 		return false;
 	uint64_t span = padded - extent;
-	uint64_t o = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
+	uint64_t o = (ceil_mode ? span / stride + (span % stride != 0) : span / stride) + 1;
 	/* Caffe: with padding, a last window that would start inside the right padding is
 	 * dropped, so every window overlaps the image. */
-	if (ceil_mode && pad > 0 && (o - 1) * stride >= in + pad)
+	if (ceil_mode && pad > 0 && !augur_mul_overflow(o - 1, stride, &last) && last >= in + pad)
 		o--;
 	*out = o;
 	return true;
