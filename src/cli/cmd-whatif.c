@@ -39,8 +39,8 @@ static int evaluate_variant(const struct augur_net *net, uint32_t batch,
 		snprintf(msg, sizeof(msg), "%s (in %s:%u)", diag->message, diag->path, diag->line);
 		/* keep the message's start: the cause comes first */
 		msg[AUGUR_DIAG_MSG_MAX - 1] = '\0';
-		/* augur_diag_set keeps what (a user's value) printable and cuts it to a path */
-		augur_diag_set(diag, rc, what, 0, 0, "%s", msg);
+		/* augur_diag_fill keeps what (a user's value) printable and cuts it to a path */
+		augur_diag_fill(diag, rc, what, 0, 0, "%s", msg);
 	}
 	return rc;
 }

@@ -139,6 +139,8 @@ static int solve(const struct fitctx *c, struct augur_timemodel *tm, const size_
 {
 	struct breaks b = {tm->n_breaks_n, tm->n_breaks_m, {0}, {0}};
 	size_t nr = region_count(&b), cols = nr * c->nt;
+	if (!nrows || !cols)
+		return -1; /* nothing to solve (and no zero-byte allocations) */
 	int rc = -1;
 	double *x = malloc(nrows * cols * sizeof(double));
 	double *scale = calloc(cols, sizeof(double));
@@ -148,7 +150,7 @@ static int solve(const struct fitctx *c, struct augur_timemodel *tm, const size_
 	gsl_matrix *X = NULL, *cov = NULL;
 	gsl_vector *w = NULL, *y = NULL, *beta = NULL;
 	gsl_multifit_linear_workspace *ws = NULL;
-	if (!x || !scale || !coef || !active || !support || !nrows)
+	if (!x || !scale || !coef || !active || !support)
 		goto out;
 	for (size_t i = 0; i < nrows; i++) {
 		design_row(c, tm, &c->s[idx[i]], x + i * cols, cols);

@@ -30,17 +30,20 @@ struct parser {
 	struct token cur;
 };
 
-static int err_at(struct parser *ps, int code, uint32_t line, uint32_t col, const char *fmt, ...)
+static void err_fill(struct parser *ps, int code, uint32_t line, uint32_t col, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
+/* err_at returns the error code: a macro over err_fill, so the static analyser (which does
+ * not follow variadic functions) sees a failure stay a failure. */
+#define err_at(ps, code, ...) (err_fill((ps), (code), __VA_ARGS__), (code))
 
-static int err_at(struct parser *ps, int code, uint32_t line, uint32_t col, const char *fmt, ...)
+static void err_fill(struct parser *ps, int code, uint32_t line, uint32_t col, const char *fmt, ...)
 {
 	char msg[AUGUR_DIAG_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return augur_diag_set(ps->diag, code, ps->path, line, col, "%s", msg);
+	augur_diag_fill(ps->diag, code, ps->path, line, col, "%s", msg);
 }
 
 const char *augur_pb_kind_name(enum augur_pb_kind kind)

@@ -118,18 +118,21 @@ struct ctx {
 	struct augur_diag *diag;
 };
 
-static int err_at(const struct ctx *c, const struct augur_ynode *n, const char *fmt, ...)
+static void err_fill(const struct ctx *c, const struct augur_ynode *n, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+/* err_at returns the error code: a macro over err_fill, so the static analyser (which does
+ * not follow variadic functions) sees a failure stay a failure. */
+#define err_at(c, ...) (err_fill((c), __VA_ARGS__), AUGUR_E_SCHEMA)
 
-static int err_at(const struct ctx *c, const struct augur_ynode *n, const char *fmt, ...)
+static void err_fill(const struct ctx *c, const struct augur_ynode *n, const char *fmt, ...)
 {
 	char msg[AUGUR_DIAG_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return augur_diag_set(c->diag, AUGUR_E_SCHEMA, c->path, n ? n->line : 1, n ? n->col : 1,
-	                      "%s", msg);
+	augur_diag_fill(c->diag, AUGUR_E_SCHEMA, c->path, n ? n->line : 1, n ? n->col : 1, "%s",
+	                msg);
 }
 
 static int nomem(const struct ctx *c)

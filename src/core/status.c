@@ -60,11 +60,11 @@ static void copy_printable(char *dst, size_t size, const char *src)
 	dst[o] = '\0';
 }
 
-int augur_diag_set(struct augur_diag *diag, int code, const char *path, uint32_t line, uint32_t col,
-                   const char *fmt, ...)
+void augur_diag_fill(struct augur_diag *diag, int code, const char *path, uint32_t line,
+                     uint32_t col, const char *fmt, ...)
 {
 	if (!diag)
-		return code;
+		return;
 	char msg[AUGUR_DIAG_MSG_MAX];
 	diag->code = code;
 	diag->line = line;
@@ -75,7 +75,6 @@ int augur_diag_set(struct augur_diag *diag, int code, const char *path, uint32_t
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	copy_printable(diag->message, sizeof(diag->message), msg);
-	return code;
 }
 
 void augur_diag_format(const struct augur_diag *diag, char *buf, size_t size)

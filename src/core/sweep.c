@@ -63,11 +63,11 @@ int augur_sweep_apply(struct augur_net *net, const struct augur_sweep *s, size_t
 	int rc = augur_descriptor_set(net, assignment, diag);
 	if (rc && diag) {
 		/* name the sweep value rather than the assignment made of it; through
-		 * augur_diag_set, which keeps the path printable */
+		 * augur_diag_fill, which keeps the path printable */
 		char where[AUGUR_DIAG_PATH_MAX], msg[AUGUR_DIAG_MSG_MAX];
 		snprintf(where, sizeof(where), "--sweep %s=%s", s->target, v);
 		memcpy(msg, diag->message, sizeof(msg));
-		augur_diag_set(diag, rc, where, 0, 0, "%s", msg);
+		augur_diag_fill(diag, rc, where, 0, 0, "%s", msg);
 	}
 	free(assignment);
 	return rc;

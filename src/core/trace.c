@@ -6,13 +6,18 @@
 #include "checked.h"
 #include "trace.h"
 
-static int err_key(const struct augur_net *net, const struct augur_layer *l, enum augur_key key,
-                   int code, struct augur_diag *diag, const char *fmt, ...)
-        __attribute__((format(printf, 6, 7)));
+static void err_key_fill(const struct augur_net *net, const struct augur_layer *l,
+                         enum augur_key key, int code, struct augur_diag *diag, const char *fmt,
+                         ...) __attribute__((format(printf, 6, 7)));
+/* err_key returns the error code: a macro over err_key_fill, so the static analyser (which does
+ * not follow variadic functions) sees a failure stay a failure. */
+#define err_key(net, l, key, code, ...)                                                            \
+	(err_key_fill((net), (l), (key), (code), __VA_ARGS__), (code))
 
 /* Points at the key's value if the descriptor gave it, else at the layer entry. */
-static int err_key(const struct augur_net *net, const struct augur_layer *l, enum augur_key key,
-                   int code, struct augur_diag *diag, const char *fmt, ...)
+static void err_key_fill(const struct augur_net *net, const struct augur_layer *l,
+                         enum augur_key key, int code, struct augur_diag *diag, const char *fmt,
+                         ...)
 {
 	char msg[AUGUR_DIAG_MSG_MAX];
 	va_list ap;
@@ -20,7 +25,7 @@ static int err_key(const struct augur_net *net, const struct augur_layer *l, enu
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	struct augur_loc at = l->key_loc[key].line ? l->key_loc[key] : l->loc;
-	return augur_diag_set(diag, code, net->path, at.line, at.col, "%s", msg);
+	augur_diag_fill(diag, code, net->path, at.line, at.col, "%s", msg);
 }
 
 bool augur_window_out(uint64_t in, uint32_t kernel, uint32_t stride, uint32_t pad,

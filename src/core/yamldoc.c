@@ -148,11 +148,12 @@ static int attach(struct builder *b, struct augur_ynode *child, const yaml_mark_
 		 * stays in the arena, so the waste is bounded by the final size); start
 		 * small, as most collections are a layer's one-line mapping */
 		size_t ncap = *cap ? *cap * 2 : 4;
-		struct augur_ynode **items = arena_alloc(b->doc, ncap * sizeof(*items));
+		struct augur_ynode **items =
+		        arena_alloc(b->doc, ncap * sizeof(struct augur_ynode *));
 		if (!items)
 			return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
 		if (count)
-			memcpy(items, parent->items, count * sizeof(*items));
+			memcpy(items, parent->items, count * sizeof(struct augur_ynode *));
 		parent->items = items;
 		*cap = ncap;
 	}
@@ -171,7 +172,10 @@ static int attach(struct builder *b, struct augur_ynode *child, const yaml_mark_
 			return fail(b, AUGUR_E_LIMIT, mark, "mapping has too many keys", NULL);
 		int64_t first = -1;
 		if (parent->len < KEYS_SCANNED) {
+			/* items holds 2 * len nodes; the analyser assumes len = 2^63, where 2 * len
+			 * wraps to 0, which the AUGUR_YAML_MAX_MAP_KEYS check above rules out */
 			for (size_t i = 0; i < parent->len && first < 0; i++)
+				// NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
 				if (strcmp(parent->items[2 * i]->text, child->text) == 0)
 					first = (int64_t)i;
 		} else {
