@@ -226,6 +226,11 @@ static void test_set(void)
 	CHECK_EQ_INT(augur_descriptor_set(net, "c.filter=16", &diag), AUGUR_E_SCHEMA);
 	CHECK_CONTAINS(diag.message, "did you mean 'filters'");
 	CHECK_EQ_INT(augur_descriptor_set(net, "c.filters=-1", &diag), AUGUR_E_SCHEMA);
+	/* a value that fails leaves the layer as it was (found by clang-tidy: an
+	 * uninitialised value used to be stored) */
+	CHECK_EQ_U64(net->layers[0].filters, 16);
+	CHECK_EQ_INT(augur_descriptor_set(net, "c.filters=[1,2]", &diag), AUGUR_E_SCHEMA);
+	CHECK_EQ_U64(net->layers[0].filters, 16);
 	CHECK_EQ_INT(augur_descriptor_set(net, "c.type=pool", &diag), AUGUR_E_USAGE);
 	CHECK_EQ_INT(augur_descriptor_set(net, "nothing", &diag), AUGUR_E_USAGE);
 	augur_net_free(net);
