@@ -152,10 +152,14 @@ int augur_bench_cublas_open(const struct augur_bench_sizes *sizes, struct augur_
 	cublasGetProperty(PATCH_LEVEL, &patch);
 	snprintf(b->library, sizeof(b->library), "cuBLAS %d.%d.%d", major, minor, patch);
 	/* the first call loads kernels and sets up the handle: never timed */
-	if (launch(im, 64, 64, 64, false) != CUBLAS_STATUS_SUCCESS ||
-	    (e = cudaDeviceSynchronize()) != cudaSuccess) {
+	if (launch(im, 64, 64, 64, false) != CUBLAS_STATUS_SUCCESS) {
 		rc = augur_diag_set(diag, AUGUR_E_IO, "calibrate", 0, 0,
 		                    "the warm-up cublasSgemm failed");
+		goto fail;
+	}
+	/* an asynchronous failure of the warm-up shows here: report CUDA's own error */
+	if ((e = cudaDeviceSynchronize()) != cudaSuccess) {
+		rc = cuda_fail(diag, "cudaDeviceSynchronize after the warm-up cublasSgemm", e);
 		goto fail;
 	}
 	*out = b;

@@ -5,9 +5,10 @@
 # Needs AUGUR (the binary) and AUGUR_SOURCE_ROOT, as tests/meson.build sets them.
 set -u
 : "${AUGUR:?set AUGUR to the augur binary}" "${AUGUR_SOURCE_ROOT:?set AUGUR_SOURCE_ROOT}"
+# cli-lib.sh: $tmp (removed on exit) and the valgrind wrapper; this script keeps its own
+# run/has helpers below
+. "$(dirname "$0")/cli-lib.sh"
 data="$AUGUR_SOURCE_ROOT/tests/data"
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
 
 ok() { passed=$((passed + 1)); }

@@ -109,6 +109,21 @@ static const struct bad_case bad[] = {
         {"input: [1024, 4096, 4096]\nlayers:\n  - {name: big, type: conv, filters: 16777216, "
          "kernel: 1}\n",
          AUGUR_E_OVERFLOW, 3, 5, "layer 'big' is too large"},
+        /* each layer's MACs fit in 64 bits, their sum does not: an error, not a saturated
+         * total */
+        {"input: [1, 1, 1]\nbatch: 1048576\nlayers:\n"
+         "  - {name: c1, type: conv, filters: 1024, kernel: 65535, pad: 32767}\n"
+         "  - {name: c2, type: conv, filters: 1024, kernel: 65535, pad: 32767, inputs: input}\n"
+         "  - {name: c3, type: conv, filters: 1024, kernel: 65535, pad: 32767, inputs: input}\n"
+         "  - {name: c4, type: conv, filters: 1024, kernel: 65535, pad: 32767, inputs: input}\n"
+         "  - {name: c5, type: conv, filters: 1024, kernel: 65535, pad: 32767, inputs: input}\n",
+         AUGUR_E_OVERFLOW, 8, 5,
+         "network is too large: its total parameters, MACs or bytes "
+         "pass 64 bits at layer 'c5'"},
+        /* a layer whose weights alone pass 16 TiB */
+        {"input: [1, 1, 1]\nlayers:\n  - {name: w, type: conv, filters: 2048, kernel: 65535, "
+         "pad: 32767}\n",
+         AUGUR_E_OVERFLOW, 3, 5, "layer 'w' is too large"},
         /* hostile YAML */
         {"a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
          "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, "
@@ -116,6 +131,12 @@ static const struct bad_case bad[] = {
          "*e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
          AUGUR_E_LIMIT, 7, 0, "alias bomb"},
         {"a: *nothing\n", AUGUR_E_SYNTAX, 1, 0, "alias"},
+        /* past 16 keys a mapping finds duplicates through a hash map */
+        {"m: {k0: 1, k1: 1, k2: 1, k3: 1, k4: 1, k5: 1, k6: 1, k7: 1, k8: 1, k9: 1, k10: 1, k11: 1, k12: 1, k13: 1, k14: 1, k15: 1, k16: 1, k17: 1, k18: 1, k19: 1, k3: 2}\n",
+         AUGUR_E_SCHEMA, 1, 155, "duplicate key 'k3' (first given at line 1)"},
+        /* a diagnostic is one printable line, whatever the key holds (found by fuzzing) */
+        {HEAD "  - {type: relu, \"a\\nb\\e\": 1}\n", AUGUR_E_SCHEMA, 3, 18,
+         "unknown key 'a\\x0ab\\x1b' in relu layer"},
         {"input: [3, 32, 32]\n---\ninput: [3, 32, 32]\n", AUGUR_E_SCHEMA, 2, 1,
          "single YAML document"},
         {"a: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]"
@@ -205,6 +226,11 @@ static void test_set(void)
 	CHECK_EQ_INT(augur_descriptor_set(net, "c.filter=16", &diag), AUGUR_E_SCHEMA);
 	CHECK_CONTAINS(diag.message, "did you mean 'filters'");
 	CHECK_EQ_INT(augur_descriptor_set(net, "c.filters=-1", &diag), AUGUR_E_SCHEMA);
+	/* a value that fails leaves the layer as it was (found by clang-tidy: an
+	 * uninitialised value used to be stored) */
+	CHECK_EQ_U64(net->layers[0].filters, 16);
+	CHECK_EQ_INT(augur_descriptor_set(net, "c.filters=[1,2]", &diag), AUGUR_E_SCHEMA);
+	CHECK_EQ_U64(net->layers[0].filters, 16);
 	CHECK_EQ_INT(augur_descriptor_set(net, "c.type=pool", &diag), AUGUR_E_USAGE);
 	CHECK_EQ_INT(augur_descriptor_set(net, "nothing", &diag), AUGUR_E_USAGE);
 	augur_net_free(net);

@@ -240,6 +240,27 @@ static void test_sums_and_batch(void)
 	augur_profile_free(p);
 }
 
+/* A model that overflows a double (only possible past the profile loader's bounds) is a
+ * numeric error naming the layer, never an infinite or floor-clamped time. */
+static void test_overflow_is_an_error(void)
+{
+	struct augur_profile *p = load_profile("tx1");
+	if (!p)
+		return;
+	struct augur_unit_estimate e;
+	for (size_t r = 0; r < AUGUR_MODEL_MAX_REGIONS; r++)
+		p->cpu->gemm.regions[r].coef[AUGUR_TERM_NKM] = 1e300;
+	CHECK_EQ_INT(estimate("vgg16", 1, p, p->cpu, &e, NULL), AUGUR_E_NUMERIC);
+	/* each layer finite, their sum not: the total is checked too */
+	for (size_t r = 0; r < AUGUR_MODEL_MAX_REGIONS; r++) {
+		p->cpu->gemm.regions[r].coef[AUGUR_TERM_NKM] = 0;
+		p->cpu->gemm.regions[r].coef[AUGUR_TERM_NK] = 0;
+		p->cpu->gemm.regions[r].coef[AUGUR_TERM_ONE] = 1e308;
+	}
+	CHECK_EQ_INT(estimate("vgg16", 1, p, p->cpu, &e, NULL), AUGUR_E_NUMERIC);
+	augur_profile_free(p);
+}
+
 int main(void)
 {
 	char path[4096];
@@ -258,6 +279,7 @@ int main(void)
 	test_reproducible(lt);
 	test_paper_forward(lt);
 	test_sums_and_batch();
+	test_overflow_is_an_error();
 	augur_layer_times_free(lt);
 	return check_finish();
 }

@@ -413,19 +413,20 @@ static void parse_and_scope(void)
 	unload(&fx);
 }
 
-/* Two convs of 33 * 2^58 MACs each over one input: the network's MAC total saturates at
- * UINT64_MAX, so a swap of terms is impossible and the update must re-sum; halving one
- * layer brings the total back under 2^64. */
-static void saturated_totals(void)
+/* Two convs of 2^63 MACs each over one input (2048 x 2079 x 1055 through 2^21 filters of
+ * 2048 x 32 x 32: k = 2^21, m = 2048 x 1024 = 2^21; weights, output and columns each
+ * exactly the 16 TiB a blob may hold): the network's MAC total passes 64 bits, an error
+ * for a fresh analysis and the incremental one alike; halving one layer brings it back
+ * under 2^64, and restoring it fails again. */
+static void overflowing_totals(void)
 {
 	static const char desc[] =
-	        "input: [1048576, 64, 64]\n"
-	        "batch: 64\n"
+	        "input: [2048, 2079, 1055]\n"
 	        "layers:\n"
-	        "  - {name: a, type: conv, filters: 1048576, kernel: 64, pad: [16, 0]}\n"
-	        "  - {name: b, type: conv, filters: 1048576, kernel: 64, pad: [16, 0], inputs: "
-	        "input}\n"
-	        "  - {name: ab, type: concat, inputs: [a, b]}\n";
+	        "  - {name: a, type: conv, filters: 2097152, kernel: 32, bias: false}\n"
+	        "  - {name: b, type: conv, filters: 2097152, kernel: 32, bias: false, inputs: "
+	        "input}\n";
+	const uint64_t macs_one = 1ull << 63; /* per conv at 2^21 filters */
 	struct fixture fx;
 	load(&fx, "alexnet", "tx1", 0);
 	augur_net_free(fx.net);
@@ -434,20 +435,21 @@ static void saturated_totals(void)
 	CHECK_EQ_INT(augur_descriptor_parse("big.yaml", desc, sizeof(desc) - 1, &fx.net, &diag), 0);
 	if (!fx.net || !fx.p)
 		return;
+	struct augur_analysis *fresh = NULL;
+	CHECK_EQ_INT(augur_analyze(fx.net, 0, &fresh, &diag), AUGUR_E_OVERFLOW);
+	CHECK_CONTAINS(diag.message, "network is too large");
 	struct augur_incr *inc = NULL;
 	CHECK_EQ_INT(augur_incr_new(fx.net, 0, fx.p, fx.units, fx.n_units, &inc, &diag), 0);
-	CHECK_EQ_INT(augur_incr_update(inc, &diag), 0);
-	CHECK_EQ_U64(augur_incr_analysis(inc)->total.macs, UINT64_MAX);
+	CHECK_EQ_INT(augur_incr_update(inc, &diag), AUGUR_E_OVERFLOW);
 	struct augur_edit e;
-	CHECK_EQ_INT(augur_edit_parse(fx.net, "a.filters=524288", &e, &diag), 0);
+	CHECK_EQ_INT(augur_edit_parse(fx.net, "a.filters=1048576", &e, &diag), 0);
 	CHECK_EQ_INT(augur_incr_apply(inc, &e), 0);
 	CHECK_EQ_INT(augur_incr_update(inc, &diag), 0);
-	CHECK_EQ_U64(augur_incr_analysis(inc)->total.macs, 99ull << 57);
+	CHECK_EQ_U64(augur_incr_analysis(inc)->total.macs, macs_one / 2 + macs_one);
 	compare_fresh(inc, &fx, 0, &diag, "halved a");
 	augur_incr_revert(inc);
-	CHECK_EQ_INT(augur_incr_update(inc, &diag), 0);
-	CHECK_EQ_U64(augur_incr_analysis(inc)->total.macs, UINT64_MAX);
-	compare_fresh(inc, &fx, 0, &diag, "a restored");
+	CHECK_EQ_INT(augur_incr_update(inc, &diag), AUGUR_E_OVERFLOW);
+	CHECK_CONTAINS(diag.message, "network is too large");
 	augur_incr_free(inc);
 	unload(&fx);
 }
@@ -455,7 +457,7 @@ static void saturated_totals(void)
 int main(void)
 {
 	parse_and_scope();
-	saturated_totals();
+	overflowing_totals();
 	random_edits("resnet50", "tx1", 0, 1000);
 	random_edits("vgg16", "tk1", 0, 1000);
 	random_edits("googlenet", "epyc-2core", 2, 1000);

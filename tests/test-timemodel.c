@@ -50,6 +50,20 @@ int main(void)
 	/* huge shapes: finite */
 	v = augur_timemodel_predict(&tm, UINT64_MAX, UINT64_MAX, UINT64_MAX);
 	CHECK(isfinite(v) && v >= 0.005);
+	/* a form that overflows a double is infinite, never the floor, so the estimator
+	 * reports it (the profile loader refuses coefficients this large); inf - inf too */
+	struct augur_timemodel huge = tm;
+	huge.regions[5].coef[AUGUR_TERM_NKM] = 1e300;
+	v = augur_timemodel_predict(&huge, 4096, 4096, 1u << 20);
+	CHECK(isinf(v) && v > 0);
+	huge.regions[5].coef[AUGUR_TERM_NK] = -1e300;
+	huge.regions[5].coef[AUGUR_TERM_NKM] = 1e300;
+	v = augur_timemodel_predict(&huge, UINT64_MAX, UINT64_MAX, UINT64_MAX);
+	CHECK(isinf(v) && v > 0);
+	/* a form that goes to minus infinity is below the floor: the floor */
+	huge.regions[5].coef[AUGUR_TERM_NKM] = -1e300;
+	huge.regions[5].coef[AUGUR_TERM_NK] = 0;
+	CHECK_NEAR(augur_timemodel_predict(&huge, UINT64_MAX, UINT64_MAX, UINT64_MAX), 0.005, 0);
 	/* a zeroed model still predicts something positive */
 	struct augur_timemodel zero = {0};
 	CHECK(augur_timemodel_predict(&zero, 1, 1, 1) > 0);

@@ -1,5 +1,6 @@
 /* augur's entry point: one table of commands, dispatch by name, help and version from the
  * table. Each command lives in src/cli/cmd-<name>.c (see commands.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -189,7 +190,7 @@ static int unknown_command(const char *name)
 	return CLI_USAGE;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	if (argc < 2) {
 		overview(stderr);
@@ -213,4 +214,18 @@ int main(int argc, char **argv)
 	}
 	argv[1] = (char *)c->name;
 	return c->run(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	int rc = run(argc, argv);
+	/* results go to stdout: a full disk or a closed file there is a failure, not a
+	 * silent success with a truncated report */
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	int e = errno;
+	fprintf(stderr, "augur: error: cannot write to standard output%s%s\n", e ? ": " : "",
+	        e ? strerror(e) : "");
+	return rc == CLI_OK ? CLI_FAIL : rc;
 }

@@ -64,16 +64,17 @@ static int check_writable(const char *path)
 	struct augur_diag diag = {0};
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		augur_diag_set(&diag, AUGUR_E_IO, path, 0, 0, "is a directory, not a profile file");
+		augur_diag_fill(&diag, AUGUR_E_IO, path, 0, 0,
+		                "is a directory, not a profile file");
 		return cli_report(&diag);
 	}
 	char copy[1024];
 	snprintf(copy, sizeof(copy), "%s", path);
 	const char *dir = dirname(copy);
 	if (access(dir, W_OK) != 0) {
-		augur_diag_set(&diag, AUGUR_E_IO, path, 0, 0,
-		               "cannot write the profile: directory '%s': %s", dir,
-		               strerror(errno));
+		augur_diag_fill(&diag, AUGUR_E_IO, path, 0, 0,
+		                "cannot write the profile: directory '%s': %s", dir,
+		                strerror(errno));
 		return cli_report(&diag);
 	}
 	return CLI_OK;

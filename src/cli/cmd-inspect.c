@@ -349,12 +349,16 @@ static void print_csv(const struct augur_net *net, const struct augur_analysis *
 			len += strlen(input_name(net, l->inputs[j])) + 1;
 		char *joined = malloc(len + 1);
 		if (joined) {
-			joined[0] = '\0';
+			size_t at = 0;
 			for (uint32_t j = 0; j < l->n_inputs; j++) {
+				const char *name = input_name(net, l->inputs[j]);
+				size_t n = strlen(name);
 				if (j)
-					strcat(joined, ";");
-				strcat(joined, input_name(net, l->inputs[j]));
+					joined[at++] = ';';
+				memcpy(joined + at, name, n);
+				at += n;
 			}
+			joined[at] = '\0';
 			cli_csv_field(stdout, joined);
 			free(joined);
 		}

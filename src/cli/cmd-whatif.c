@@ -12,74 +12,34 @@
 #include "evaluate.h"
 #include "incremental.h"
 #include "netfile.h"
+#include "sweep.h"
 
-#define MAX_SETS   64
-#define MAX_VALUES 256
+#define MAX_SETS 64
 
 struct sweep {
-	const char *spec; /* as given */
-	char target[256]; /* "fc6.outputs", "input", "batch" */
-	size_t n;
-	char *values[MAX_VALUES];
-	struct augur_edit *edits; /* one per value, parsed against the network */
+	const char *spec;          /* as given */
+	struct augur_sweep parsed; /* target and values (src/core/sweep.c) */
+	struct augur_edit *edits;  /* one per value, parsed against the network */
 };
 
-/* Splits "key=v1,v2,[3,5],v4" at top-level commas. */
+/* --sweep errors are usage errors: "augur whatif: MESSAGE", exit 2 */
 static int parse_sweep(const char *spec, struct sweep *s)
 {
+	struct augur_diag diag = {0};
 	s->spec = spec;
-	s->n = 0;
-	const char *eq = strchr(spec, '=');
-	if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof(s->target))
-		return cli_usage_error("whatif", "--sweep expects KEY=V1,V2,... (got '%s')", spec);
-	memcpy(s->target, spec, (size_t)(eq - spec));
-	s->target[eq - spec] = '\0';
-	const char *p = eq + 1;
-	while (*p) {
-		int depth = 0;
-		const char *q = p;
-		for (; *q && (depth || *q != ','); q++)
-			depth += (*q == '[') - (*q == ']');
-		if (q == p || s->n == MAX_VALUES)
-			return cli_usage_error("whatif",
-			                       "--sweep '%s': empty value or more than %d", spec,
-			                       MAX_VALUES);
-		s->values[s->n] = strndup(p, (size_t)(q - p));
-		if (!s->values[s->n])
-			return CLI_FAIL;
-		s->n++;
-		p = *q ? q + 1 : q;
-	}
-	if (!s->n)
-		return cli_usage_error("whatif", "--sweep '%s' has no values", spec);
-	return 0;
+	int rc = augur_sweep_parse(spec, &s->parsed, &diag);
+	if (rc == AUGUR_E_NOMEM)
+		return cli_report(&diag);
+	if (rc)
+		return cli_usage_error("whatif", "%s", diag.message);
+	return CLI_OK;
 }
 
 static void sweep_free(struct sweep *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		free(s->values[i]);
+	augur_sweep_clear(&s->parsed);
 	free(s->edits);
 	s->edits = NULL;
-	s->n = 0;
-}
-
-/* Parses one sweep value into an edit of net: "input=448" on a square input means
- * [C, 448, 448]. */
-static int parse_value(struct augur_net *net, const struct sweep *s, size_t i,
-                       struct augur_edit *edit, struct augur_diag *diag)
-{
-	char assignment[512];
-	const char *v = s->values[i];
-	if (!strcmp(s->target, "input") && v[0] != '[' && net->input.rank == 3)
-		snprintf(assignment, sizeof(assignment), "input=[%llu,%s,%s]",
-		         (unsigned long long)net->input.c, v, v);
-	else
-		snprintf(assignment, sizeof(assignment), "%s=%s", s->target, v);
-	int rc = augur_edit_parse(net, assignment, edit, diag);
-	if (rc)
-		snprintf(diag->path, sizeof(diag->path), "--sweep %s", s->spec);
-	return rc;
 }
 
 /* Rewrites a diagnostic about a variant so it names the option that made it. */
@@ -195,8 +155,8 @@ static void print_row(struct row_ctx *rc, const size_t *idx, const struct evalua
 	if (rc->format == CLI_JSON) {
 		printf("%s    {", rc->first ? "" : ",\n");
 		for (size_t s = 0; s < rc->n_sweeps; s++) {
-			printf("\"%s\": ", rc->sweeps[s].target);
-			cli_json_string(stdout, rc->sweeps[s].values[idx[s]]);
+			printf("\"%s\": ", rc->sweeps[s].parsed.target);
+			cli_json_string(stdout, rc->sweeps[s].parsed.values[idx[s]]);
 			printf(", ");
 		}
 		printf("\"params\": %llu, \"macs\": %llu, \"units\": [",
@@ -211,7 +171,7 @@ static void print_row(struct row_ctx *rc, const size_t *idx, const struct evalua
 		printf("]}");
 	} else if (rc->format == CLI_CSV) {
 		for (size_t s = 0; s < rc->n_sweeps; s++) {
-			cli_csv_field(stdout, rc->sweeps[s].values[idx[s]]);
+			cli_csv_field(stdout, rc->sweeps[s].parsed.values[idx[s]]);
 			printf(",");
 		}
 		printf("%llu,%llu", (unsigned long long)ev->a->total.params,
@@ -222,7 +182,7 @@ static void print_row(struct row_ctx *rc, const size_t *idx, const struct evalua
 		printf("\n");
 	} else {
 		for (size_t s = 0; s < rc->n_sweeps; s++)
-			printf("%-16s ", rc->sweeps[s].values[idx[s]]);
+			printf("%-16s ", rc->sweeps[s].parsed.values[idx[s]]);
 		char params[32], macs[32];
 		cli_count(params, sizeof(params), ev->a->total.params);
 		cli_count(macs, sizeof(macs), ev->a->total.macs);
@@ -248,7 +208,7 @@ static void print_header(const struct row_ctx *rc, const struct augur_net *net,
 	}
 	if (rc->format == CLI_CSV) {
 		for (size_t s = 0; s < rc->n_sweeps; s++) {
-			cli_csv_field(stdout, rc->sweeps[s].target);
+			cli_csv_field(stdout, rc->sweeps[s].parsed.target);
 			printf(",");
 		}
 		printf("params,macs");
@@ -261,7 +221,7 @@ static void print_header(const struct row_ctx *rc, const struct augur_net *net,
 	}
 	printf("%s on %s\n\n", net->name, p->name);
 	for (size_t s = 0; s < rc->n_sweeps; s++)
-		printf("%-16s ", rc->sweeps[s].target);
+		printf("%-16s ", rc->sweeps[s].parsed.target);
 	printf("%9s %9s", "params", "MACs");
 	for (size_t u = 0; u < ev->n_units; u++) {
 		const char *un = augur_unit_kind_name(ev->est[u].unit->kind);
@@ -379,12 +339,13 @@ int cmd_whatif(int argc, char **argv)
 	/* every value parsed once, then each variant applied to the network in place and
 	 * re-analysed from the layers it changes (incremental.h) */
 	for (size_t s = 0; s < n_sweeps; s++) {
-		if (!(sweeps[s].edits = calloc(sweeps[s].n, sizeof(*sweeps[s].edits)))) {
+		if (!(sweeps[s].edits = calloc(sweeps[s].parsed.n, sizeof(*sweeps[s].edits)))) {
 			rc = CLI_FAIL;
 			goto out;
 		}
-		for (size_t i = 0; i < sweeps[s].n; i++)
-			if (parse_value(changed, &sweeps[s], i, &sweeps[s].edits[i], &diag)) {
+		for (size_t i = 0; i < sweeps[s].parsed.n; i++)
+			if (augur_sweep_edit(changed, &sweeps[s].parsed, i, &sweeps[s].edits[i],
+			                     &diag)) {
 				rc = cli_report(&diag);
 				goto out;
 			}
@@ -395,7 +356,7 @@ int cmd_whatif(int argc, char **argv)
 	}
 	struct row_ctx ctx = {format, sweeps, n_sweeps, true};
 	print_header(&ctx, base, p, &before);
-	size_t n1 = sweeps[0].n, n2 = n_sweeps > 1 ? sweeps[1].n : 1;
+	size_t n1 = sweeps[0].parsed.n, n2 = n_sweeps > 1 ? sweeps[1].parsed.n : 1;
 	for (size_t i = 0; i < n1 && rc == CLI_OK; i++) {
 		for (size_t j = 0; j < n2 && rc == CLI_OK; j++) {
 			size_t idx[2] = {i, j};
@@ -407,11 +368,11 @@ int cmd_whatif(int argc, char **argv)
 			if (augur_incr_update(inc, &diag)) {
 				char what[AUGUR_DIAG_PATH_MAX];
 				int len = snprintf(what, sizeof(what), "--sweep %s (value %s)",
-				                   sweeps[0].spec, sweeps[0].values[i]);
+				                   sweeps[0].spec, sweeps[0].parsed.values[i]);
 				if (n_sweeps > 1 && len > 0 && (size_t)len < sizeof(what))
 					snprintf(what + len, sizeof(what) - (size_t)len,
 					         ", --sweep %s (value %s)", sweeps[1].spec,
-					         sweeps[1].values[j]);
+					         sweeps[1].parsed.values[j]);
 				name_variant(&diag, what);
 				rc = cli_report(&diag);
 			} else {

@@ -10,8 +10,9 @@
 #include "memory.h"
 #include "trace.h"
 
-/* No device holds a 16 TiB blob; refusing larger ones keeps every sum of blob sizes well
- * inside 64 bits (AUGUR_MAX_LAYERS * 2^44 < 2^62). */
+/* No device holds a 16 TiB blob, or 16 TiB of one layer's weights or workspace; refusing
+ * larger ones keeps every sum of byte sizes inside 64 bits (each of the four memory
+ * categories sums to at most AUGUR_MAX_LAYERS * 2^44 < 2^61). */
 #define AUGUR_MAX_BLOB_BYTES (1ull << 44)
 
 void augur_analysis_free(struct augur_analysis *a)
@@ -39,15 +40,29 @@ static int reserve(struct augur_analysis *a, size_t n)
 	return AUGUR_OK;
 }
 
-void augur_totals_add(struct augur_totals *t, const struct augur_layer_stats *s)
+/* Adds a layer to totals; true when a total would pass 64 bits (it is reported as an
+ * error: a saturated figure would be a wrong one). */
+bool augur_totals_add(struct augur_totals *t, const struct augur_layer_stats *s)
 {
 	t->layers++;
-	t->params = augur_add_sat(t->params, s->params);
-	t->stats = augur_add_sat(t->stats, s->stats);
-	t->macs = augur_add_sat(t->macs, s->macs);
-	t->flops = augur_add_sat(t->flops, s->flops);
-	t->gemm_calls = augur_add_sat(t->gemm_calls, s->gemm.count);
-	t->out_bytes = augur_add_sat(t->out_bytes, s->out_bytes);
+	return augur_add_overflow(t->params, s->params, &t->params) ||
+	       augur_add_overflow(t->stats, s->stats, &t->stats) ||
+	       augur_add_overflow(t->macs, s->macs, &t->macs) ||
+	       augur_add_overflow(t->flops, s->flops, &t->flops) ||
+	       augur_add_overflow(t->gemm_calls, s->gemm.count, &t->gemm_calls) ||
+	       augur_add_overflow(t->out_bytes, s->out_bytes, &t->out_bytes);
+}
+
+/* Every byte size of a layer within AUGUR_MAX_BLOB_BYTES, so no sum of them over
+ * AUGUR_MAX_LAYERS layers (the memory views) can saturate. */
+static bool sizes_fit(const struct augur_layer_stats *s)
+{
+	uint64_t weights, stats;
+	return !augur_mul_overflow(s->params, AUGUR_BYTES_PER_VALUE, &weights) &&
+	       !augur_mul_overflow(s->stats, AUGUR_BYTES_PER_VALUE, &stats) &&
+	       weights <= AUGUR_MAX_BLOB_BYTES && stats <= AUGUR_MAX_BLOB_BYTES &&
+	       s->out_bytes <= AUGUR_MAX_BLOB_BYTES && s->workspace_bytes <= AUGUR_MAX_BLOB_BYTES &&
+	       s->workspace_paper_bytes <= AUGUR_MAX_BLOB_BYTES;
 }
 
 static int too_large(const struct augur_net *net, const struct augur_layer *l,
@@ -67,7 +82,7 @@ int augur_analyze_layer(const struct augur_net *net, size_t i, uint32_t batch,
 	int rc = augur_trace_layer(net, i, a->layers, &s->in, &s->out, diag);
 	if (rc)
 		return rc;
-	if (!augur_count_layer(l, batch, s) || s->out_bytes > AUGUR_MAX_BLOB_BYTES)
+	if (!augur_count_layer(l, batch, s) || !sizes_fit(s))
 		return too_large(net, l, diag);
 	return AUGUR_OK;
 }
@@ -122,10 +137,24 @@ int augur_analyze_into(const struct augur_net *net, uint32_t batch, struct augur
 				a->layers[src].last_reader = (uint32_t)i;
 			}
 		}
+		/* by type never passes what the whole network holds */
+		if (augur_totals_add(&a->total, s))
+			return augur_diag_set(diag, AUGUR_E_OVERFLOW, net->path, l->loc.line,
+			                      l->loc.col,
+			                      "network is too large: its total parameters, MACs or "
+			                      "bytes pass 64 bits at layer '%s'",
+			                      l->name);
 		augur_totals_add(&a->by_type[l->type], s);
-		augur_totals_add(&a->total, s);
 	}
 	augur_memory_compute(net, a);
+	/* the views saturate rather than wrap; only the paper view's Split copies (a blob
+	 * times its readers) can get there, and a saturated figure is not a figure */
+	const struct augur_memory *m = &a->memory;
+	if (m->paper_data == UINT64_MAX || m->paper_weights == UINT64_MAX ||
+	    m->paper_workspace == UINT64_MAX || m->alloc_total == UINT64_MAX ||
+	    m->min_total == UINT64_MAX)
+		return augur_diag_set(diag, AUGUR_E_OVERFLOW, net->path, 0, 0,
+		                      "network is too large: its memory passes 64 bits");
 	return AUGUR_OK;
 }
 

@@ -92,8 +92,9 @@ int augur_analyze_input(const struct augur_net *net, uint32_t batch, struct augu
 int augur_analyze_layer(const struct augur_net *net, size_t i, uint32_t batch,
                         struct augur_analysis *a, struct augur_diag *diag);
 
-/* Adds a layer's counts to a totals record (saturating). */
-void augur_totals_add(struct augur_totals *t, const struct augur_layer_stats *s);
+/* Adds a layer's counts to a totals record; true when a total would pass 64 bits (an
+ * error: augur_analyze reports the network as too large). */
+bool augur_totals_add(struct augur_totals *t, const struct augur_layer_stats *s);
 
 void augur_analysis_free(struct augur_analysis *a);
 

@@ -38,8 +38,10 @@ bool augur_count_layer(const struct augur_layer *l, uint32_t batch, struct augur
 	switch (l->type) {
 	case AUGUR_LAYER_CONV: {
 		uint64_t g = l->groups;
-		uint64_t n = l->filters / g, m = st->out.h * st->out.w, k, weights, col;
-		if (augur_mul3_overflow(st->in.c / g, l->kernel.h, l->kernel.w, &k) ||
+		uint64_t n = l->filters / g, m, k, weights, col, calls;
+		if (augur_mul_overflow(st->out.h, st->out.w, &m) ||
+		    augur_mul_overflow(batch, g, &calls) ||
+		    augur_mul3_overflow(st->in.c / g, l->kernel.h, l->kernel.w, &k) ||
 		    augur_mul_overflow(k, l->filters, &weights) ||
 		    augur_add_overflow(weights, l->bias ? l->filters : 0, &st->params) ||
 		    augur_mul3_overflow(out_total, k, 1, &st->macs) ||
@@ -47,7 +49,7 @@ bool augur_count_layer(const struct augur_layer *l, uint32_t batch, struct augur
 		    augur_mul3_overflow(k, m, AUGUR_BYTES_PER_VALUE, &st->workspace_paper_bytes) ||
 		    augur_mul_overflow(st->workspace_paper_bytes, g, &col))
 			return false;
-		st->gemm = (struct augur_gemm){n, k, m, (uint64_t)batch * g};
+		st->gemm = (struct augur_gemm){n, k, m, calls};
 		/* a 1x1, stride-1, unpadded conv multiplies the input in place: no im2col */
 		bool direct = l->kernel.h == 1 && l->kernel.w == 1 && l->stride.h == 1 &&
 		              l->stride.w == 1 && l->pad.h == 0 && l->pad.w == 0;
@@ -65,15 +67,19 @@ bool augur_count_layer(const struct augur_layer *l, uint32_t batch, struct augur
 		return true;
 	}
 	case AUGUR_LAYER_POOL: {
-		uint64_t window =
-		        l->global ? st->in.h * st->in.w : (uint64_t)l->kernel.h * l->kernel.w;
+		uint64_t window;
+		if (augur_mul_overflow(l->global ? st->in.h : l->kernel.h,
+		                       l->global ? st->in.w : l->kernel.w, &window))
+			return false;
 		return !augur_mul_overflow(out_total, window, &st->flops);
 	}
 	case AUGUR_LAYER_BATCHNORM:
-		st->stats = 2 * st->in.c;
+		if (augur_mul_overflow(st->in.c, 2, &st->stats))
+			return false;
 		break;
 	case AUGUR_LAYER_SCALE:
-		st->params = st->in.c * (l->bias ? 2 : 1);
+		if (augur_mul_overflow(st->in.c, l->bias ? 2 : 1, &st->params))
+			return false;
 		break;
 	default:
 		break;

@@ -17,17 +17,21 @@ struct ctx {
 	struct augur_diag *diag;
 };
 
-static int err_at(const struct ctx *c, const struct augur_ynode *n, int code, const char *fmt, ...)
-        __attribute__((format(printf, 4, 5)));
+static void err_fill(const struct ctx *c, const struct augur_ynode *n, int code, const char *fmt,
+                     ...) __attribute__((format(printf, 4, 5)));
+/* err_at returns the error code: a macro over err_fill, so the static analyser (which does
+ * not follow variadic functions) sees a failure stay a failure. */
+#define err_at(c, n, code, ...) (err_fill((c), (n), (code), __VA_ARGS__), (code))
 
-static int err_at(const struct ctx *c, const struct augur_ynode *n, int code, const char *fmt, ...)
+static void err_fill(const struct ctx *c, const struct augur_ynode *n, int code, const char *fmt,
+                     ...)
 {
 	char msg[AUGUR_DIAG_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return augur_diag_set(c->diag, code, c->path, n ? n->line : 1, n ? n->col : 1, "%s", msg);
+	augur_diag_fill(c->diag, code, c->path, n ? n->line : 1, n ? n->col : 1, "%s", msg);
 }
 
 static struct augur_loc loc_of(const struct augur_ynode *n)
@@ -161,7 +165,8 @@ static void keys_of_type(enum augur_layer_type type, char *buf, size_t size)
 }
 
 /* Applies one key (other than name, type, inputs) to a layer. Shared by the loader and
- * augur_descriptor_set, so a --set value is checked exactly like a descriptor value. */
+ * augur_descriptor_set, so a --set value is checked exactly like a descriptor value. A
+ * value that fails leaves the layer as it was (it used to store an uninitialised one). */
 static int apply_key(const struct ctx *c, struct augur_layer *l, enum augur_key key,
                      const struct augur_ynode *v)
 {
@@ -170,20 +175,20 @@ static int apply_key(const struct ctx *c, struct augur_layer *l, enum augur_key 
 	int rc = AUGUR_OK;
 	switch (key) {
 	case AUGUR_KEY_FILTERS:
-		rc = get_uint(c, v, kn, 1, AUGUR_MAX_DIM, &u);
-		l->filters = (uint32_t)u;
+		if ((rc = get_uint(c, v, kn, 1, AUGUR_MAX_DIM, &u)) == AUGUR_OK)
+			l->filters = (uint32_t)u;
 		break;
 	case AUGUR_KEY_OUTPUTS:
-		rc = get_uint(c, v, kn, 1, AUGUR_MAX_DIM, &u);
-		l->outputs = (uint32_t)u;
+		if ((rc = get_uint(c, v, kn, 1, AUGUR_MAX_DIM, &u)) == AUGUR_OK)
+			l->outputs = (uint32_t)u;
 		break;
 	case AUGUR_KEY_GROUPS:
-		rc = get_uint(c, v, kn, 1, AUGUR_MAX_DIM, &u);
-		l->groups = (uint32_t)u;
+		if ((rc = get_uint(c, v, kn, 1, AUGUR_MAX_DIM, &u)) == AUGUR_OK)
+			l->groups = (uint32_t)u;
 		break;
 	case AUGUR_KEY_SIZE:
-		rc = get_uint(c, v, kn, 1, AUGUR_MAX_WINDOW, &u);
-		l->size = (uint32_t)u;
+		if ((rc = get_uint(c, v, kn, 1, AUGUR_MAX_WINDOW, &u)) == AUGUR_OK)
+			l->size = (uint32_t)u;
 		break;
 	case AUGUR_KEY_KERNEL:
 		rc = get_pair(c, v, kn, 1, AUGUR_MAX_WINDOW, &l->kernel);

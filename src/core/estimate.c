@@ -77,6 +77,12 @@ int augur_estimate_range(const struct augur_net *net, const struct augur_analysi
 		out->type_ms[t] += le->time_ms;
 	}
 	out->total_ms = out->gemm_ms + out->memory_ms + out->other_ms;
+	if (!isfinite(out->total_ms))
+		return augur_diag_set(
+		        diag, AUGUR_E_NUMERIC, p->name, 0, 0,
+		        "the %s model of profile '%s' predicts a total time too large "
+		        "for a double for network '%s'",
+		        augur_unit_kind_name(u->kind), p->name, net->name);
 	out->whole_network = u->costs && !out->layers_gemm_only && !out->layers_uncosted;
 	estimate_memory(a, p, u, out);
 	return AUGUR_OK;

@@ -17,7 +17,11 @@ int augur_read_file(const char *path, size_t max_bytes, char **out, size_t *len,
                     struct augur_diag *diag);
 
 /* Writes len bytes to path atomically: the old file, if any, stays byte-identical unless the
- * whole new content reached the disk. */
+ * whole new content reached the disk, and no temporary file is left behind. The new file
+ * keeps the old one's permissions; a symbolic link is kept and the file it names replaced.
+ * A device or FIFO (/dev/stdout) is written through, as renaming over it would replace it.
+ * Errors name path: AUGUR_E_IO (a directory, cannot create, write, sync or rename; a full
+ * disk), AUGUR_E_NOMEM. */
 int augur_write_file_atomic(const char *path, const char *data, size_t len,
                             struct augur_diag *diag);
 

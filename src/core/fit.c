@@ -134,9 +134,11 @@ static void design_row(const struct fitctx *c, const struct augur_timemodel *tm,
 int augur_fit_linear(const double *x, const double *t, size_t nrows, size_t cols, bool nonneg,
                      double *coef)
 {
+	if (!nrows || !cols)
+		return -1; /* nothing to solve (and no zero-byte allocations) */
 	int rc = -1;
-	double *scale = calloc(cols ? cols : 1, sizeof(double));
-	bool *active = calloc(cols ? cols : 1, sizeof(bool));
+	double *scale = calloc(cols, sizeof(double));
+	bool *active = calloc(cols, sizeof(bool));
 	gsl_matrix *X = NULL, *cov = NULL;
 	gsl_vector *w = NULL, *y = NULL, *beta = NULL;
 	gsl_multifit_linear_workspace *ws = NULL;
@@ -577,6 +579,23 @@ int augur_fit_model(const struct augur_sample *s, size_t n, const struct augur_f
 	}
 	for (size_t i = 0; i < nrows; i++)
 		res[i] = rel_err(&tm, &s[idx[i]]);
+	/* hold the fit to what a profile may store, so a saved profile loads again */
+	for (size_t r = 0; r < AUGUR_MODEL_MAX_REGIONS; r++)
+		for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+			if (!(fabs(tm.regions[r].coef[t]) <= AUGUR_MODEL_MAX_COEF)) {
+				rc = augur_diag_set(
+				        diag, AUGUR_E_NUMERIC, FIT_PATH, 0, 0,
+				        "the fitted model has a coefficient of %g ms per "
+				        "'%s' (the limit is %g): the samples are not GEMM "
+				        "times",
+				        tm.regions[r].coef[t], augur_term_name(t),
+				        AUGUR_MODEL_MAX_COEF);
+				free(res);
+				goto out;
+			}
+	tm.min_ms = tm.min_ms < AUGUR_MODEL_MIN_FLOOR_MS   ? AUGUR_MODEL_MIN_FLOOR_MS
+	            : tm.min_ms > AUGUR_MODEL_MAX_FLOOR_MS ? AUGUR_MODEL_MAX_FLOOR_MS
+	                                                   : tm.min_ms;
 	tm.range = range;
 	*out = tm;
 	if (q) {

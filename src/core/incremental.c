@@ -1,8 +1,9 @@
 /* Incremental re-analysis (see incremental.h). An update walks the layers from the first
  * edited one: a layer is re-traced and re-counted when it was edited or one of its inputs
  * changed shape in this walk (or the batch changed), else its cached figures stand. The
- * integer totals and memory views are saturating sums, exact while below UINT64_MAX, so a
- * redone layer swaps its old terms for its new ones (a saturated total is re-summed). The
+ * integer totals and memory views are exact sums (a network whose sums pass 64 bits is an
+ * error), so a redone layer swaps its old terms for its new ones (an overflowing swap
+ * falls back to the full analysis, which reports it). The
  * estimates' sums are doubles, whose result depends on the order of the additions: they
  * resume from a snapshot of the totals after the layers before the walk and add the rest
  * in order, as a full estimate does. Topology never changes (an edit cannot change inputs,
@@ -312,8 +313,8 @@ static int snapshot_at(struct augur_incr *inc, size_t f, struct augur_diag *diag
 	return AUGUR_OK;
 }
 
-/* Swaps a layer's old counts for its new ones in a totals record; false when a total
- * saturated (the record must then be re-summed). */
+/* Swaps a layer's old counts for its new ones in a totals record; false when a total would
+ * pass 64 bits (the full analysis then reports the network as too large). */
 static bool swap_totals(struct augur_totals *t, const struct augur_layer_stats *old,
                         const struct augur_layer_stats *s)
 {
@@ -322,21 +323,9 @@ static bool swap_totals(struct augur_totals *t, const struct augur_layer_stats *
 	                      old->flops,  old->gemm.count, old->out_bytes};
 	const uint64_t v[] = {s->params, s->stats, s->macs, s->flops, s->gemm.count, s->out_bytes};
 	for (size_t k = 0; k < 6; k++)
-		if (*f[k] == UINT64_MAX)
+		if (augur_add_overflow(*f[k] - o[k], v[k], f[k]))
 			return false;
-	for (size_t k = 0; k < 6; k++)
-		*f[k] = augur_add_sat(*f[k] - o[k], v[k]);
 	return true;
-}
-
-static void resum_totals(const struct augur_net *net, struct augur_analysis *a)
-{
-	memset(a->by_type, 0, sizeof(a->by_type));
-	memset(&a->total, 0, sizeof(a->total));
-	for (size_t i = 0; i < a->n_layers; i++) {
-		augur_totals_add(&a->by_type[net->layers[i].type], &a->layers[i]);
-		augur_totals_add(&a->total, &a->layers[i]);
-	}
 }
 
 static int update_incremental(struct augur_incr *inc, struct augur_diag *diag)
@@ -387,12 +376,14 @@ static int update_incremental(struct augur_incr *inc, struct augur_diag *diag)
 		            swap_totals(&a->total, &old, s);
 		memory_ok = memory_ok && augur_memory_replace(net, a, i, &old);
 	}
-	if (!totals_ok)
-		resum_totals(net, a);
-	if (memory_ok)
-		augur_memory_finish(a);
-	else
-		augur_memory_update(net, a);
+	/* a total or a memory view past 64 bits: the network is too large, and only the full
+	 * analysis says so exactly as a fresh one would (the layer where the sum overflows) */
+	if (!totals_ok || !memory_ok)
+		return update_full(inc, diag);
+	augur_memory_finish(a);
+	const struct augur_memory *m = &a->memory;
+	if (m->alloc_total == UINT64_MAX || m->min_total == UINT64_MAX)
+		return update_full(inc, diag);
 	if ((rc = snapshot_at(inc, f, diag)))
 		return rc;
 	for (size_t u = 0; u < inc->n_units; u++)

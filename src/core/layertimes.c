@@ -16,18 +16,22 @@
 #include "numparse.h"
 #include "yamldoc.h"
 
-static int err_at(const char *path, const struct augur_ynode *n, struct augur_diag *diag, int code,
-                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void err_fill(const char *path, const struct augur_ynode *n, struct augur_diag *diag,
+                     int code, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* err_at returns the error code: a macro over err_fill, so the static analyser (which does
+ * not follow variadic functions) sees a failure stay a failure. */
+#define err_at(path, n, diag, code, ...)                                                           \
+	(err_fill((path), (n), (diag), (code), __VA_ARGS__), (code))
 
-static int err_at(const char *path, const struct augur_ynode *n, struct augur_diag *diag, int code,
-                  const char *fmt, ...)
+static void err_fill(const char *path, const struct augur_ynode *n, struct augur_diag *diag,
+                     int code, const char *fmt, ...)
 {
 	char msg[AUGUR_DIAG_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return augur_diag_set(diag, code, path, n ? n->line : 1, n ? n->col : 1, "%s", msg);
+	augur_diag_fill(diag, code, path, n ? n->line : 1, n ? n->col : 1, "%s", msg);
 }
 
 void augur_layer_times_free(struct augur_layer_times *lt)

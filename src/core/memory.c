@@ -29,8 +29,12 @@ static void paper_view(const struct augur_net *net, struct augur_analysis *a)
 	m->paper_weights = m->paper_workspace = 0;
 	/* the input blob, plus the copies Caffe's Split layer makes when several layers read it */
 	m->paper_data = a->input_bytes;
-	if (a->input_readers > 1)
-		m->paper_data = augur_add_sat(m->paper_data, a->input_readers * a->input_bytes);
+	if (a->input_readers > 1) {
+		uint64_t copies;
+		if (augur_mul_overflow(a->input_readers, a->input_bytes, &copies))
+			copies = UINT64_MAX;
+		m->paper_data = augur_add_sat(m->paper_data, copies);
+	}
 	for (size_t i = 0; i < a->n_layers; i++) {
 		const struct augur_layer_stats *s = &a->layers[i];
 		enum augur_layer_type t = net->layers[i].type;

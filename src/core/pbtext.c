@@ -30,17 +30,20 @@ struct parser {
 	struct token cur;
 };
 
-static int err_at(struct parser *ps, int code, uint32_t line, uint32_t col, const char *fmt, ...)
+static void err_fill(struct parser *ps, int code, uint32_t line, uint32_t col, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
+/* err_at returns the error code: a macro over err_fill, so the static analyser (which does
+ * not follow variadic functions) sees a failure stay a failure. */
+#define err_at(ps, code, ...) (err_fill((ps), (code), __VA_ARGS__), (code))
 
-static int err_at(struct parser *ps, int code, uint32_t line, uint32_t col, const char *fmt, ...)
+static void err_fill(struct parser *ps, int code, uint32_t line, uint32_t col, const char *fmt, ...)
 {
 	char msg[AUGUR_DIAG_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return augur_diag_set(ps->diag, code, ps->path, line, col, "%s", msg);
+	augur_diag_fill(ps->diag, code, ps->path, line, col, "%s", msg);
 }
 
 const char *augur_pb_kind_name(enum augur_pb_kind kind)
@@ -326,7 +329,8 @@ static int push(struct parser *ps, struct augur_pbfield *msg, size_t *cap,
 		return err_at(ps, AUGUR_E_LIMIT, f->line, f->col,
 		              "too many fields (the limit is %u)", AUGUR_PB_MAX_FIELDS);
 	if (msg->len == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
+		/* most messages (a layer, its *_param) hold a handful of fields */
+		size_t ncap = *cap ? *cap * 2 : 4;
 		struct augur_pbfield *n = realloc(msg->fields, ncap * sizeof(*n));
 		if (!n)
 			return err_at(ps, AUGUR_E_NOMEM, f->line, f->col, "out of memory");

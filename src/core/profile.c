@@ -25,6 +25,7 @@
 #define MAX_DIM        (1ull << 40)
 #define MAX_SAMPLES    100000u
 #define MAX_GEMMS      100000u
+#define MAX_SAMPLE_MS  1e9 /* eleven days: any measured time is far below */
 
 /* ---- ownership ---- */
 
@@ -120,18 +121,21 @@ struct ctx {
 	struct augur_diag *diag;
 };
 
-static int err_at(const struct ctx *c, const struct augur_ynode *n, const char *fmt, ...)
+static void err_fill(const struct ctx *c, const struct augur_ynode *n, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+/* err_at returns the error code: a macro over err_fill, so the static analyser (which does
+ * not follow variadic functions) sees a failure stay a failure. */
+#define err_at(c, ...) (err_fill((c), __VA_ARGS__), AUGUR_E_SCHEMA)
 
-static int err_at(const struct ctx *c, const struct augur_ynode *n, const char *fmt, ...)
+static void err_fill(const struct ctx *c, const struct augur_ynode *n, const char *fmt, ...)
 {
 	char msg[AUGUR_DIAG_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return augur_diag_set(c->diag, AUGUR_E_SCHEMA, c->path, n ? n->line : 1, n ? n->col : 1,
-	                      "%s", msg);
+	augur_diag_fill(c->diag, AUGUR_E_SCHEMA, c->path, n ? n->line : 1, n ? n->col : 1, "%s",
+	                msg);
 }
 
 static int nomem(const struct ctx *c)
@@ -296,12 +300,12 @@ static int parse_sample(const struct ctx *c, const struct augur_ynode *n, struct
 		return rc;
 	const struct augur_ynode *v;
 	if ((rc = need(c, n, "time_ms", "sample", &v)) ||
-	    (rc = get_double(c, v, "time_ms", -INFINITY, INFINITY, &s->time_ms)))
+	    (rc = get_double(c, v, "time_ms", -INFINITY, MAX_SAMPLE_MS, &s->time_ms)))
 		return rc;
 	if (!(s->time_ms > 0))
 		return err_at(c, v, "'time_ms' must be positive, got %s", v->text);
 	if ((v = augur_ynode_get(n, "spread")) &&
-	    (rc = get_double(c, v, "spread", 0, INFINITY, &s->spread)))
+	    (rc = get_double(c, v, "spread", 0, MAX_SAMPLE_MS, &s->spread)))
 		return rc;
 	if ((v = augur_ynode_get(n, "held_out")) && (rc = get_bool(c, v, "held_out", &s->held_out)))
 		return rc;
@@ -429,10 +433,13 @@ static int parse_model(const struct ctx *c, const struct augur_ynode *n, struct 
 	    (rc = parse_breaks(c, v, "breaks_m", tm->breaks_m, &tm->n_breaks_m)))
 		return rc;
 	if ((rc = need(c, n, "min_ms", "model", &v)) ||
-	    (rc = get_double(c, v, "min_ms", -INFINITY, INFINITY, &tm->min_ms)))
+	    (rc = get_double(c, v, "min_ms", -INFINITY, AUGUR_MODEL_MAX_FLOOR_MS, &tm->min_ms)))
 		return rc;
 	if (!(tm->min_ms > 0))
 		return err_at(c, v, "'min_ms' must be positive, got %s", v->text);
+	if (tm->min_ms < AUGUR_MODEL_MIN_FLOOR_MS)
+		return err_at(c, v, "'min_ms' must be between %g and %g, got %s",
+		              AUGUR_MODEL_MIN_FLOOR_MS, AUGUR_MODEL_MAX_FLOOR_MS, v->text);
 	const struct augur_ynode *r;
 	if ((rc = need(c, n, "range", "model", &r)) || (rc = want_map(c, r, "range")))
 		return rc;
@@ -456,8 +463,8 @@ static int parse_model(const struct ctx *c, const struct augur_ynode *n, struct 
 			return err_at(c, reg,
 			              "expected a region as %zu coefficients (one per term)", nt);
 		for (size_t j = 0; j < nt; j++)
-			if ((rc = get_double(c, reg->items[j], "coefficient", -INFINITY, INFINITY,
-			                     &tm->regions[i].coef[order[j]])))
+			if ((rc = get_double(c, reg->items[j], "coefficient", -AUGUR_MODEL_MAX_COEF,
+			                     AUGUR_MODEL_MAX_COEF, &tm->regions[i].coef[order[j]])))
 				return rc;
 	}
 	return AUGUR_OK;
@@ -500,7 +507,7 @@ static int parse_quality(const struct ctx *c, const struct augur_ynode *n,
 
 /* A list of numbers, one per feature of mask, in feature order, into out[]. */
 static int parse_feature_values(const struct ctx *c, const struct augur_ynode *n, const char *what,
-                                const int *order, size_t nf, double min, double *out)
+                                const int *order, size_t nf, double min, double max, double *out)
 {
 	int rc;
 	if ((rc = want_seq(c, n, what)))
@@ -509,7 +516,7 @@ static int parse_feature_values(const struct ctx *c, const struct augur_ynode *n
 		return err_at(c, n, "expected %zu values for '%s' (one per term), got %zu", nf,
 		              what, n->len);
 	for (size_t j = 0; j < nf; j++)
-		if ((rc = get_double(c, n->items[j], what, min, DBL_MAX, &out[order[j]])))
+		if ((rc = get_double(c, n->items[j], what, min, max, &out[order[j]])))
 			return rc;
 	return AUGUR_OK;
 }
@@ -548,11 +555,11 @@ static int parse_layer_cost(const struct ctx *c, const struct augur_ynode *n, co
 	}
 	/* coefficients are times per unit: a negative one would predict negative times */
 	if ((rc = need(c, n, "coef", "layer cost", &v)) ||
-	    (rc = parse_feature_values(c, v, "coef", order, nf, 0, lc->coef)) ||
+	    (rc = parse_feature_values(c, v, "coef", order, nf, 0, 1e9, lc->coef)) ||
 	    (rc = need(c, n, "lo", "layer cost", &v)) ||
-	    (rc = parse_feature_values(c, v, "lo", order, nf, 0, lc->lo)) ||
+	    (rc = parse_feature_values(c, v, "lo", order, nf, 0, DBL_MAX, lc->lo)) ||
 	    (rc = need(c, n, "hi", "layer cost", &v)) ||
-	    (rc = parse_feature_values(c, v, "hi", order, nf, 0, lc->hi)))
+	    (rc = parse_feature_values(c, v, "hi", order, nf, 0, DBL_MAX, lc->hi)))
 		return rc;
 	for (size_t j = 0; j < nf; j++)
 		if (lc->lo[order[j]] > lc->hi[order[j]])
@@ -747,19 +754,16 @@ static int parse_root(const struct ctx *c, const struct augur_ynode *root, struc
 	return AUGUR_OK;
 }
 
-int augur_profile_load(const char *path, struct augur_profile **out, struct augur_diag *diag)
+int augur_profile_parse(const char *path, const char *buf, size_t len, struct augur_profile **out,
+                        struct augur_diag *diag)
 {
 	*out = NULL;
-	char *buf = NULL;
-	size_t len = 0;
 	struct augur_ydoc *doc = NULL;
 	struct augur_profile *p = NULL;
 	struct ctx c = {path, diag};
-	int rc = augur_read_file(path, AUGUR_MAX_FILE_BYTES, &buf, &len, diag);
+	int rc = augur_ydoc_parse(path, buf, len, &doc, diag);
 	if (rc)
 		return rc;
-	if ((rc = augur_ydoc_parse(path, buf, len, &doc, diag)))
-		goto out;
 	if (!(p = augur_profile_new())) {
 		rc = nomem(&c);
 		goto out;
@@ -771,6 +775,18 @@ int augur_profile_load(const char *path, struct augur_profile **out, struct augu
 out:
 	augur_profile_free(p);
 	augur_ydoc_free(doc);
+	return rc;
+}
+
+int augur_profile_load(const char *path, struct augur_profile **out, struct augur_diag *diag)
+{
+	*out = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = augur_read_file(path, AUGUR_MAX_FILE_BYTES, &buf, &len, diag);
+	if (rc)
+		return rc;
+	rc = augur_profile_parse(path, buf, len, out, diag);
 	free(buf);
 	return rc;
 }
@@ -987,8 +1003,12 @@ static void put_unit(struct sbuf *b, const struct augur_unit *u)
 	}
 }
 
-int augur_profile_save(const struct augur_profile *p, const char *path, struct augur_diag *diag)
+int augur_profile_format(const struct augur_profile *p, char **out, size_t *len)
 {
+	*out = NULL;
+	*len = 0;
+	if (!p->cpu && !p->gpu)
+		return AUGUR_E_USAGE;
 	struct sbuf b = {0};
 	put(&b,
 	    "# augur device profile (format described in docs/profiles.md)\n"
@@ -1015,15 +1035,27 @@ int augur_profile_save(const struct augur_profile *p, const char *path, struct a
 		put_unit(&b, p->cpu);
 	if (p->gpu)
 		put_unit(&b, p->gpu);
-	int rc;
-	if (b.failed)
-		rc = augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0, "out of memory");
-	else if (!p->cpu && !p->gpu)
-		rc = augur_diag_set(diag, AUGUR_E_USAGE, path, 0, 0,
-		                    "a profile needs at least one unit (cpu or gpu)");
-	else
-		rc = augur_write_file_atomic(path, b.data, b.len, diag);
-	free(b.data);
+	if (b.failed) {
+		free(b.data);
+		return AUGUR_E_NOMEM;
+	}
+	*out = b.data;
+	*len = b.len;
+	return AUGUR_OK;
+}
+
+int augur_profile_save(const struct augur_profile *p, const char *path, struct augur_diag *diag)
+{
+	char *text;
+	size_t len;
+	int rc = augur_profile_format(p, &text, &len);
+	if (rc == AUGUR_E_NOMEM)
+		return augur_diag_set(diag, rc, path, 0, 0, "out of memory");
+	if (rc)
+		return augur_diag_set(diag, rc, path, 0, 0,
+		                      "a profile needs at least one unit (cpu or gpu)");
+	rc = augur_write_file_atomic(path, text, len, diag);
+	free(text);
 	return rc;
 }
 

@@ -80,9 +80,18 @@ struct augur_profile {
  * augur_profile_free. */
 int augur_profile_load(const char *path, struct augur_profile **out, struct augur_diag *diag);
 
+/* As augur_profile_load, from len bytes held in buf; path only names it in diagnostics. */
+int augur_profile_parse(const char *path, const char *buf, size_t len, struct augur_profile **out,
+                        struct augur_diag *diag);
+
 /* Writes a profile atomically (temporary file + rename). Loading what was saved gives an
  * identical profile (doubles are written with 17 significant digits). */
 int augur_profile_save(const struct augur_profile *p, const char *path, struct augur_diag *diag);
+
+/* The text augur_profile_save writes, in a new heap buffer *out of *len bytes
+ * (NUL-terminated; the caller frees it). AUGUR_E_USAGE for a profile without units,
+ * AUGUR_E_NOMEM; *out is NULL then. */
+int augur_profile_format(const struct augur_profile *p, char **out, size_t *len);
 
 void augur_profile_free(struct augur_profile *p);
 

@@ -27,17 +27,21 @@ struct ctx {
 	const field *input_at;     /* where the network input was declared */
 };
 
-static int err_at(const struct ctx *c, uint32_t line, uint32_t col, int code, const char *fmt, ...)
-        __attribute__((format(printf, 5, 6)));
+static void err_fill(const struct ctx *c, uint32_t line, uint32_t col, int code, const char *fmt,
+                     ...) __attribute__((format(printf, 5, 6)));
+/* err_at returns the error code: a macro over err_fill, so the static analyser (which does
+ * not follow variadic functions) sees a failure stay a failure. */
+#define err_at(c, line, col, code, ...) (err_fill((c), (line), (col), (code), __VA_ARGS__), (code))
 
-static int err_at(const struct ctx *c, uint32_t line, uint32_t col, int code, const char *fmt, ...)
+static void err_fill(const struct ctx *c, uint32_t line, uint32_t col, int code, const char *fmt,
+                     ...)
 {
 	char msg[AUGUR_DIAG_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return augur_diag_set(c->diag, code, c->path, line, col, "%s", msg);
+	augur_diag_fill(c->diag, code, c->path, line, col, "%s", msg);
 }
 
 /* Errors about a field's value point at the value; about the field itself, at its name. */
@@ -1002,7 +1006,7 @@ static int one_layer(struct ctx *c, const field *lf, bool legacy)
 	if (!own)
 		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
 	int64_t prev;
-	if (!strcmp(own, "input"))
+	if (nf && !strcmp(own, "input")) /* a made-up name is "<type>_<n>", never "input" */
 		rc = ERR_V(c, nf,
 		           "layer name 'input' is reserved for the network input in augur "
 		           "descriptors; rename the layer");
@@ -1033,6 +1037,9 @@ static int one_layer(struct ctx *c, const field *lf, bool legacy)
 			rc = get_string(c, f, &s);
 		}
 	}
+	/* n_top == 1 and n_bottom >= 1 were checked above, so both were found */
+	if (rc == AUGUR_OK && (!top || !first_bottom))
+		rc = err_at(c, lf->line, lf->col, AUGUR_E_INTERNAL, "layer '%s' lost its top", own);
 	struct augur_layer *l = NULL;
 	if (rc == AUGUR_OK && !(l = augur_net_append(c->net, own, t->type)))
 		rc = c->net->n_layers >= AUGUR_MAX_LAYERS

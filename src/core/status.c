@@ -1,6 +1,7 @@
 /* Status names and diagnostic formatting: the only place that turns an error into text
  * layout, so every command reports "path:line:col: error: message" the same way. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,20 +36,45 @@ const char *augur_strerror(int status)
 	return "unknown error";
 }
 
-int augur_diag_set(struct augur_diag *diag, int code, const char *path, uint32_t line, uint32_t col,
-                   const char *fmt, ...)
+/* Copies src into dst (size bytes, NUL-terminated), writing control characters as \xNN:
+ * a diagnostic is printed as one line, and user text (a key, a --budget value) may hold
+ * a newline or an escape sequence. */
+static void copy_printable(char *dst, size_t size, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)src; *p; p++) {
+		bool ctrl = *p < 0x20 || *p == 0x7f;
+		size_t need = ctrl ? 4 : 1;
+		if (o + need >= size)
+			break;
+		if (ctrl) {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[*p >> 4];
+			dst[o++] = hex[*p & 15];
+		} else {
+			dst[o++] = (char)*p;
+		}
+	}
+	dst[o] = '\0';
+}
+
+void augur_diag_fill(struct augur_diag *diag, int code, const char *path, uint32_t line,
+                     uint32_t col, const char *fmt, ...)
 {
 	if (!diag)
-		return code;
+		return;
+	char msg[AUGUR_DIAG_MSG_MAX];
 	diag->code = code;
 	diag->line = line;
 	diag->col = col;
-	snprintf(diag->path, sizeof(diag->path), "%s", path ? path : "");
+	copy_printable(diag->path, sizeof(diag->path), path ? path : "");
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(diag->message, sizeof(diag->message), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return code;
+	copy_printable(diag->message, sizeof(diag->message), msg);
 }
 
 void augur_diag_format(const struct augur_diag *diag, char *buf, size_t size)

@@ -1,6 +1,7 @@
 /* GEMM time model evaluation (see timemodel.h): region lookup, the term vector and a
  * prediction clamped to the model's floor, so an estimate never goes negative or to zero
- * outside the calibrated range. Fitting lives in fit.c. */
+ * outside the calibrated range, and never silently below it on overflow. Fitting lives in
+ * fit.c. */
 #include <math.h>
 
 #include "timemodel.h"
@@ -49,7 +50,10 @@ double augur_timemodel_predict(const struct augur_timemodel *tm, uint64_t n, uin
 	for (int i = 0; i < AUGUR_TERM_COUNT; i++)
 		if (tm->term_mask & (1u << i))
 			t += r->coef[i] * v[i];
-	if (!isfinite(t) || t < floor_ms)
+	/* overflow is not a fast GEMM: report it as such (NaN comes from inf - inf) */
+	if (isnan(t) || t == INFINITY)
+		return INFINITY;
+	if (t < floor_ms)
 		return floor_ms;
 	return t;
 }

@@ -20,8 +20,16 @@ enum augur_term {
 	AUGUR_TERM_COUNT
 };
 
-#define AUGUR_MODEL_MAX_BREAKS  3 /* breakpoints per axis: up to 4 regions along n and m */
-#define AUGUR_MODEL_MAX_REGIONS ((AUGUR_MODEL_MAX_BREAKS + 1) * (AUGUR_MODEL_MAX_BREAKS + 1))
+#define AUGUR_MODEL_MAX_BREAKS 3 /* breakpoints per axis: up to 4 regions along n and m */
+
+/* What a profile may hold (the loader refuses more, a fit that gets more fails): a
+ * coefficient within +-AUGUR_MODEL_MAX_COEF ms per unit of its term and a floor in
+ * [AUGUR_MODEL_MIN_FLOOR_MS, AUGUR_MODEL_MAX_FLOOR_MS]. Real models are nine orders of
+ * magnitude inside; with these bounds every prediction of a traceable network is finite. */
+#define AUGUR_MODEL_MAX_COEF     1e9
+#define AUGUR_MODEL_MIN_FLOOR_MS 1e-12
+#define AUGUR_MODEL_MAX_FLOOR_MS 1e9
+#define AUGUR_MODEL_MAX_REGIONS  ((AUGUR_MODEL_MAX_BREAKS + 1) * (AUGUR_MODEL_MAX_BREAKS + 1))
 
 /* One region's coefficients, in milliseconds per unit of each term. */
 struct augur_region {
@@ -44,8 +52,10 @@ struct augur_timemodel {
 	double min_ms; /* floor: a prediction never goes below the fastest call measured */
 };
 
-/* Predicted milliseconds for one call of an [n x k] . [k x m] GEMM. Always finite and
- * positive (at least min_ms), also outside the calibrated range. */
+/* Predicted milliseconds for one call of an [n x k] . [k x m] GEMM: at least min_ms, also
+ * outside the calibrated range where a region's linear form goes negative. INFINITY when
+ * the form overflows a double (coefficients beyond the profile bounds), so a caller
+ * reports it instead of printing it; never NaN. */
 double augur_timemodel_predict(const struct augur_timemodel *tm, uint64_t n, uint64_t k,
                                uint64_t m);
 

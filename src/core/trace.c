@@ -6,13 +6,18 @@
 #include "checked.h"
 #include "trace.h"
 
-static int err_key(const struct augur_net *net, const struct augur_layer *l, enum augur_key key,
-                   int code, struct augur_diag *diag, const char *fmt, ...)
-        __attribute__((format(printf, 6, 7)));
+static void err_key_fill(const struct augur_net *net, const struct augur_layer *l,
+                         enum augur_key key, int code, struct augur_diag *diag, const char *fmt,
+                         ...) __attribute__((format(printf, 6, 7)));
+/* err_key returns the error code: a macro over err_key_fill, so the static analyser (which does
+ * not follow variadic functions) sees a failure stay a failure. */
+#define err_key(net, l, key, code, ...)                                                            \
+	(err_key_fill((net), (l), (key), (code), __VA_ARGS__), (code))
 
 /* Points at the key's value if the descriptor gave it, else at the layer entry. */
-static int err_key(const struct augur_net *net, const struct augur_layer *l, enum augur_key key,
-                   int code, struct augur_diag *diag, const char *fmt, ...)
+static void err_key_fill(const struct augur_net *net, const struct augur_layer *l,
+                         enum augur_key key, int code, struct augur_diag *diag, const char *fmt,
+                         ...)
 {
 	char msg[AUGUR_DIAG_MSG_MAX];
 	va_list ap;
@@ -20,21 +25,24 @@ static int err_key(const struct augur_net *net, const struct augur_layer *l, enu
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	struct augur_loc at = l->key_loc[key].line ? l->key_loc[key] : l->loc;
-	return augur_diag_set(diag, code, net->path, at.line, at.col, "%s", msg);
+	augur_diag_fill(diag, code, net->path, at.line, at.col, "%s", msg);
 }
 
 bool augur_window_out(uint64_t in, uint32_t kernel, uint32_t stride, uint32_t pad,
                       uint32_t dilation, bool ceil_mode, uint64_t *out)
 {
+	uint64_t padded, last;
+	if (kernel == 0 || stride == 0 || augur_add_overflow(in, 2ull * pad, &padded))
+		return false;
+	/* both factors are below 2^32, so the extent cannot wrap */
 	uint64_t extent = (uint64_t)dilation * (kernel - 1) + 1;
-	uint64_t padded = in + 2ull * pad;
-	if (padded < extent || stride == 0)
+	if (padded < extent)
 		return false;
 	uint64_t span = padded - extent;
-	uint64_t o = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
+	uint64_t o = (ceil_mode ? span / stride + (span % stride != 0) : span / stride) + 1;
 	/* Caffe: with padding, a last window that would start inside the right padding is
 	 * dropped, so every window overlaps the image. */
-	if (ceil_mode && pad > 0 && (o - 1) * stride >= in + pad)
+	if (ceil_mode && pad > 0 && !augur_mul_overflow(o - 1, stride, &last) && last >= in + pad)
 		o--;
 	*out = o;
 	return true;

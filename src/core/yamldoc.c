@@ -1,14 +1,21 @@
 /* libyaml event stream -> struct augur_ynode tree (see yamldoc.h). The only file that
  * includes <yaml.h>. Aliases are shared, not copied, so the tree is a DAG whose nodes are
  * all owned by the document's node list; each node's weight counts its expanded size, and
- * the document is refused once that total passes AUGUR_YAML_MAX_NODES. */
+ * the document is refused once that total passes AUGUR_YAML_MAX_NODES. Anchors, and the
+ * keys of any mapping past a few, are found through hash maps: a linear search made a
+ * 2 MB file of aliases take a minute, a file of large mappings ten seconds. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
 #include "checked.h"
+#include "strmap.h"
 #include "yamldoc.h"
+
+/* Mappings up to this many keys look for a duplicate by a linear scan; larger ones through
+ * a hash map of their keys. */
+#define KEYS_SCANNED 16
 
 struct anchor {
 	char *name;
@@ -17,7 +24,11 @@ struct anchor {
 };
 
 /* Nodes, scalar texts and item arrays come from one arena freed as a whole: a descriptor
- * has thousands of small nodes, and malloc/free per node was a third of parse time. */
+ * has thousands of small nodes, and malloc/free per node was a third of parse time.
+ * Allocations are rounded to 8 bytes, what nodes need, not to max_align_t (32 bytes here,
+ * for long double): that made a node and its text 96 bytes instead of 56. */
+#define ARENA_ALIGN 8
+_Static_assert(_Alignof(struct augur_ynode) <= ARENA_ALIGN, "arena alignment too small");
 struct arena_block {
 	struct arena_block *next;
 	size_t used, cap;
@@ -31,7 +42,7 @@ struct augur_ydoc {
 
 static void *arena_alloc(struct augur_ydoc *doc, size_t size)
 {
-	size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	size = (size + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
 	struct arena_block *b = doc->blocks;
 	if (!b || b->cap - b->used < size) {
 		size_t cap = size > 60000 ? size : 60000;
@@ -55,9 +66,11 @@ struct builder {
 	size_t stack_anchor[AUGUR_YAML_MAX_DEPTH + 1]; /* anchor index + 1, or 0 */
 	size_t cap_items[AUGUR_YAML_MAX_DEPTH + 1];
 	bool key_pending[AUGUR_YAML_MAX_DEPTH + 1]; /* mapping has read a key, awaits its value */
+	struct augur_strmap keys[AUGUR_YAML_MAX_DEPTH + 1]; /* a large mapping's keys -> index */
 	int depth;
 	struct anchor *anchors;
 	size_t n_anchors, cap_anchors;
+	struct augur_strmap anchor_index; /* name -> index in anchors, the latest definition */
 	uint64_t total;
 	int documents;
 	struct augur_diag *diag;
@@ -108,26 +121,39 @@ static int fail(struct builder *b, int code, const yaml_mark_t *mark, const char
 static int attach(struct builder *b, struct augur_ynode *child, const yaml_mark_t *mark,
                   uint64_t added)
 {
-	if (augur_add_overflow(b->total, added, &b->total) || b->total > AUGUR_YAML_MAX_NODES)
-		return fail(b, AUGUR_E_LIMIT, mark,
-		            "document expands to too many nodes through aliases (alias bomb?)",
-		            NULL);
+	if (augur_add_overflow(b->total, added, &b->total) || b->total > AUGUR_YAML_MAX_NODES) {
+		if (added > 1)
+			return fail(b, AUGUR_E_LIMIT, mark,
+			            "document expands to too many nodes through aliases (alias "
+			            "bomb?)",
+			            NULL);
+		return augur_diag_set(b->diag, AUGUR_E_LIMIT, b->path, child->line, child->col,
+		                      "document has too many nodes (the limit is %u)",
+		                      AUGUR_YAML_MAX_NODES);
+	}
 	if (b->depth == 0) {
 		b->doc->root = child;
 		return AUGUR_OK;
 	}
 	struct augur_ynode *parent = b->stack[b->depth - 1];
+	if (parent->kind == AUGUR_YSEQ && parent->len >= AUGUR_YAML_MAX_SEQ_ITEMS)
+		return augur_diag_set(b->diag, AUGUR_E_LIMIT, b->path, child->line, child->col,
+		                      "sequence has too many items (the limit is %u: the most "
+		                      "layers, samples or GEMMs a file may list)",
+		                      AUGUR_YAML_MAX_SEQ_ITEMS);
 	size_t *cap = &b->cap_items[b->depth - 1];
 	size_t count = parent->kind == AUGUR_YMAP ? 2 * parent->len : parent->len;
 	if (count + 2 > *cap) {
 		/* arena arrays cannot be resized in place: double into a new one (the old
-		 * stays in the arena, so the waste is bounded by the final size) */
-		size_t ncap = *cap ? *cap * 2 : 8;
-		struct augur_ynode **items = arena_alloc(b->doc, ncap * sizeof(*items));
+		 * stays in the arena, so the waste is bounded by the final size); start
+		 * small, as most collections are a layer's one-line mapping */
+		size_t ncap = *cap ? *cap * 2 : 4;
+		struct augur_ynode **items =
+		        arena_alloc(b->doc, ncap * sizeof(struct augur_ynode *));
 		if (!items)
 			return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
 		if (count)
-			memcpy(items, parent->items, count * sizeof(*items));
+			memcpy(items, parent->items, count * sizeof(struct augur_ynode *));
 		parent->items = items;
 		*cap = ncap;
 	}
@@ -142,14 +168,30 @@ static int attach(struct builder *b, struct augur_ynode *child, const yaml_mark_
 		if (child->kind != AUGUR_YSCALAR)
 			return fail(b, AUGUR_E_SCHEMA, mark,
 			            "mapping keys must be plain names, not collections", NULL);
-		for (size_t i = 0; i < parent->len; i++)
-			if (strcmp(parent->items[2 * i]->text, child->text) == 0)
-				return augur_diag_set(b->diag, AUGUR_E_SCHEMA, b->path, child->line,
-				                      child->col,
-				                      "duplicate key '%s' (first given at line %u)",
-				                      child->text, parent->items[2 * i]->line);
 		if (parent->len >= AUGUR_YAML_MAX_MAP_KEYS)
 			return fail(b, AUGUR_E_LIMIT, mark, "mapping has too many keys", NULL);
+		int64_t first = -1;
+		if (parent->len < KEYS_SCANNED) {
+			/* items holds 2 * len nodes; the analyser assumes len = 2^63, where 2 * len
+			 * wraps to 0, which the AUGUR_YAML_MAX_MAP_KEYS check above rules out */
+			for (size_t i = 0; i < parent->len && first < 0; i++)
+				// NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
+				if (strcmp(parent->items[2 * i]->text, child->text) == 0)
+					first = (int64_t)i;
+		} else {
+			struct augur_strmap *keys = &b->keys[b->depth - 1];
+			/* the mapping outgrew the scan: index the keys it has, then each new one */
+			for (size_t i = keys->len; i < parent->len; i++)
+				if (augur_strmap_put(keys, parent->items[2 * i]->text, (int64_t)i))
+					return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
+			if (!augur_strmap_get(keys, child->text, &first))
+				first = -1;
+		}
+		if (first >= 0)
+			return augur_diag_set(b->diag, AUGUR_E_SCHEMA, b->path, child->line,
+			                      child->col,
+			                      "duplicate key '%s' (first given at line %u)",
+			                      child->text, parent->items[2 * first]->line);
 		parent->items[2 * parent->len] = child;
 		*pending = true;
 	} else {
@@ -162,10 +204,8 @@ static int attach(struct builder *b, struct augur_ynode *child, const yaml_mark_
 
 static struct anchor *anchor_find(struct builder *b, const char *name)
 {
-	for (size_t i = b->n_anchors; i-- > 0;)
-		if (strcmp(b->anchors[i].name, name) == 0)
-			return &b->anchors[i];
-	return NULL;
+	int64_t i;
+	return augur_strmap_get(&b->anchor_index, name, &i) ? &b->anchors[i] : NULL;
 }
 
 static int anchor_add(struct builder *b, const char *name, struct augur_ynode *node, bool closed)
@@ -175,6 +215,11 @@ static int anchor_add(struct builder *b, const char *name, struct augur_ynode *n
 	char *copy = strdup(name);
 	if (!copy)
 		return AUGUR_E_NOMEM;
+	/* a redefined anchor name refers to its latest node from here on (YAML 1.2) */
+	if (augur_strmap_put(&b->anchor_index, copy, (int64_t)b->n_anchors)) {
+		free(copy);
+		return AUGUR_E_NOMEM;
+	}
 	b->anchors[b->n_anchors++] = (struct anchor){copy, node, closed};
 	return AUGUR_OK;
 }
@@ -230,6 +275,7 @@ static int on_event(struct builder *b, const yaml_event_t *ev)
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT: {
 		struct augur_ynode *n = b->stack[--b->depth];
+		augur_strmap_clear(&b->keys[b->depth]);
 		if (b->stack_anchor[b->depth])
 			b->anchors[b->stack_anchor[b->depth] - 1].closed = true;
 		return attach(b, n, mark, 1);
@@ -301,6 +347,9 @@ int augur_ydoc_parse(const char *path, const char *buf, size_t len, struct augur
 	for (size_t i = 0; i < b.n_anchors; i++)
 		free(b.anchors[i].name);
 	free(b.anchors);
+	augur_strmap_clear(&b.anchor_index);
+	for (int i = 0; i <= AUGUR_YAML_MAX_DEPTH; i++)
+		augur_strmap_clear(&b.keys[i]);
 	if (rc != AUGUR_OK) {
 		augur_ydoc_free(b.doc);
 		return rc;

@@ -1,7 +1,9 @@
 /* A read-only YAML document tree with source positions: the one wrapper around libyaml.
  * Descriptor, profile and --set parsers walk this tree; none of them sees libyaml.
  * Hostile input is bounded here: nesting depth, node count after alias expansion
- * (alias bombs), mapping size, duplicate keys and multi-document streams are errors. */
+ * (alias bombs), sequence length, mapping size, duplicate keys and multi-document streams
+ * are errors, and every lookup during parsing is hashed, so time stays linear in the
+ * input (docs/limits.md). */
 #ifndef AUGUR_YAMLDOC_H
 #define AUGUR_YAMLDOC_H
 
@@ -11,17 +13,19 @@
 
 #include "status.h"
 
-#define AUGUR_YAML_MAX_DEPTH    64
-#define AUGUR_YAML_MAX_NODES    2000000u /* after alias expansion */
-#define AUGUR_YAML_MAX_MAP_KEYS 4096
+#define AUGUR_YAML_MAX_DEPTH     64
+#define AUGUR_YAML_MAX_NODES     2000000u /* after alias expansion */
+#define AUGUR_YAML_MAX_MAP_KEYS  4096
+#define AUGUR_YAML_MAX_SEQ_ITEMS 100000u /* the most layers, samples or GEMMs a file holds */
 
 enum augur_ynode_kind { AUGUR_YSCALAR, AUGUR_YSEQ, AUGUR_YMAP };
 
+/* 48 bytes (fields ordered so): a 16 MiB document may hold two million of them. */
 struct augur_ynode {
 	enum augur_ynode_kind kind;
 	uint32_t line, col;         /* 1-based position of the node's first character */
-	char *text;                 /* scalar value, NUL-terminated; NULL for collections */
 	bool plain;                 /* unquoted scalar: a number, a bool or null may hide in it */
+	char *text;                 /* scalar value, NUL-terminated; NULL for collections */
 	size_t len;                 /* items in a sequence, or key/value pairs in a mapping */
 	struct augur_ynode **items; /* sequence: len items; mapping: key0, value0, key1, ... */
 	uint64_t weight;            /* nodes in this subtree with aliases expanded */
