@@ -60,4 +60,8 @@ void augur_fit_evaluate(const struct augur_timemodel *tm, const struct augur_sam
 int augur_fit_linear(const double *x, const double *t, size_t nrows, size_t cols, bool nonneg,
                      double *coef);
 
+/* As augur_fit_linear with the rows' weights given (weight[i] > 0); NULL means 1/t^2. */
+int augur_fit_linear_weighted(const double *x, const double *t, const double *weight, size_t nrows,
+                              size_t cols, bool nonneg, double *coef);
+
 #endif

@@ -190,11 +190,11 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 	size_t cols = AUGUR_FEAT_COUNT;
 	double *x = calloc(n * cols + 1, sizeof(double));
 	double *t = calloc(n + 1, sizeof(double));
-	double *err = calloc(2 * n + 1, sizeof(double));
-	size_t n_dropped = 0, n_all = n;
+	double *err = calloc(n + 1, sizeof(double));
+	double *w = calloc(n + 1, sizeof(double));
 	double coef[AUGUR_FEAT_COUNT] = {0};
 	int rc = AUGUR_OK;
-	if (!x || !t || !err) {
+	if (!x || !t || !err || !w) {
 		rc = augur_diag_set(diag, AUGUR_E_NOMEM, "fit", 0, 0, "out of memory");
 		goto out;
 	}
@@ -204,44 +204,19 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 			x[i * cols + j] = mask & (1u << j) ? r->f[j] : 0;
 		t[i] = r->time_ms;
 	}
-	if (augur_fit_linear(x, t, n, cols, true, coef)) {
+	/* Weights 1/t: squared relative error times the layer's time. Pure relative error
+	 * (1/t^2) lets the many microsecond layers outvote the few that hold a network's time
+	 * (a 100 ms convolution whose column buffer page-faults); absolute error (1) would
+	 * ignore the small ones, which are all a small network has. */
+	for (size_t i = 0; i < n; i++)
+		w[i] = 1.0 / t[i];
+	if (augur_fit_linear_weighted(x, t, w, n, cols, true, coef)) {
 		rc = augur_diag_set(diag, AUGUR_E_NUMERIC, "fit", 0, 0,
 		                    "cannot fit the cost of %s layers from %zu rows (times must be "
 		                    "positive; features must vary)",
 		                    augur_layer_type_name(type), n);
 		goto out;
 	}
-	/* Relative least squares is at the mercy of a few rows predicted many times their
-	 * measured time (a layer disturbed while timed, or a shape the features describe
-	 * badly): refit without the rows far beyond the typical residual, at most a tenth. */
-	for (int round = 0; round < 3 && n >= 20; round++) {
-		size_t kept = 0;
-		for (size_t i = 0; i < n; i++) {
-			double pred = 0;
-			for (size_t j = 0; j < cols; j++)
-				pred += coef[j] * x[i * cols + j];
-			err[i] = fabs(pred - t[i]) / t[i];
-		}
-		memcpy(err + n, err, n * sizeof(*err));
-		qsort(err + n, n, sizeof(*err), cmp_double);
-		double limit = fmax(0.5, 4 * err[n + n / 2]);
-		double cap = err[n + n - 1 - n / 10]; /* drop no more than a tenth */
-		limit = fmax(limit, cap);
-		size_t m = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (err[i] > limit)
-				continue;
-			memmove(x + m * cols, x + i * cols, cols * sizeof(*x));
-			t[m++] = t[i];
-		}
-		kept = m;
-		if (kept == n || augur_fit_linear(x, t, kept, cols, true, coef))
-			break;
-		n_dropped += n - kept;
-		n = kept;
-	}
-	(void)n_dropped;
-	n = n_all; /* ranges and the reported error cover every row, dropped or not */
 	memset(out, 0, sizeof(*out));
 	out->feature_mask = mask;
 	out->aggregate = aggregate;
@@ -266,6 +241,7 @@ out:
 	free(x);
 	free(t);
 	free(err);
+	free(w);
 	return rc;
 }
 
