@@ -512,6 +512,36 @@ static void test_layer_rows(const char *tmpdir)
 	unload(&l);
 }
 
+/* profiles/epyc-1t.yaml's layer costs are exactly what refitting its source gives:
+ * augur fit profiles/epyc-1t.yaml --layer-times profiles/sources/pytorch-epyc-1t.yaml */
+static void test_shipped_costs(void)
+{
+	char path[4096], src[4096];
+	snprintf(path, sizeof(path), "%s/profiles/epyc-1t.yaml", root());
+	snprintf(src, sizeof(src), "%s/profiles/sources/pytorch-epyc-1t.yaml", root());
+	struct augur_profile *shipped = load_profile(path), *fresh = load_profile(path);
+	struct augur_layer_times *lt = NULL;
+	struct augur_diag d = {0};
+	CHECK_EQ_INT(augur_layer_times_load(src, &lt, &d), AUGUR_OK);
+	CHECK(shipped && fresh && shipped->cpu && shipped->cpu->costs);
+	if (lt && fresh && shipped && shipped->cpu && shipped->cpu->costs) {
+		CHECK_EQ_INT(augur_profile_fit_layer_times(fresh, lt, &d), AUGUR_OK);
+		int types = 0;
+		for (int t = 0; fresh->cpu->costs && t < AUGUR_LAYER_TYPE_COUNT; t++) {
+			const struct augur_layer_cost *a = &shipped->cpu->costs->type[t],
+			                              *b = &fresh->cpu->costs->type[t];
+			CHECK_EQ_U64(a->feature_mask, b->feature_mask);
+			CHECK(!memcmp(a->coef, b->coef, sizeof(a->coef)));
+			types += a->feature_mask != 0;
+		}
+		/* every type the random networks hold: all but flatten */
+		CHECK(types >= 12);
+	}
+	augur_layer_times_free(lt);
+	augur_profile_free(shipped);
+	augur_profile_free(fresh);
+}
+
 int main(void)
 {
 	char tmpdir[] = "/tmp/augur-test-layercost-XXXXXX";
@@ -525,6 +555,7 @@ int main(void)
 	test_estimate_with_costs(tmpdir);
 	test_bad_costs(tmpdir);
 	test_layer_rows(tmpdir);
+	test_shipped_costs();
 	char cmd[4200];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)

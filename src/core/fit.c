@@ -134,12 +134,6 @@ static void design_row(const struct fitctx *c, const struct augur_timemodel *tm,
 int augur_fit_linear(const double *x, const double *t, size_t nrows, size_t cols, bool nonneg,
                      double *coef)
 {
-	return augur_fit_linear_weighted(x, t, NULL, nrows, cols, nonneg, coef);
-}
-
-int augur_fit_linear_weighted(const double *x, const double *t, const double *weight, size_t nrows,
-                              size_t cols, bool nonneg, double *coef)
-{
 	if (!nrows || !cols)
 		return -1; /* nothing to solve (and no zero-byte allocations) */
 	int rc = -1;
@@ -180,7 +174,7 @@ int augur_fit_linear_weighted(const double *x, const double *t, const double *we
 			goto out;
 		for (size_t i = 0; i < nrows; i++) {
 			gsl_vector_set(y, i, t[i]);
-			gsl_vector_set(w, i, weight ? weight[i] : 1.0 / (t[i] * t[i]));
+			gsl_vector_set(w, i, 1.0 / (t[i] * t[i]));
 			for (size_t j = 0, q = 0; j < cols; j++)
 				if (active[j])
 					gsl_matrix_set(X, i, q++, x[i * cols + j] / scale[j]);

@@ -191,10 +191,9 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 	double *x = calloc(n * cols + 1, sizeof(double));
 	double *t = calloc(n + 1, sizeof(double));
 	double *err = calloc(n + 1, sizeof(double));
-	double *w = calloc(n + 1, sizeof(double));
 	double coef[AUGUR_FEAT_COUNT] = {0};
 	int rc = AUGUR_OK;
-	if (!x || !t || !err || !w) {
+	if (!x || !t || !err) {
 		rc = augur_diag_set(diag, AUGUR_E_NOMEM, "fit", 0, 0, "out of memory");
 		goto out;
 	}
@@ -204,13 +203,10 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 			x[i * cols + j] = mask & (1u << j) ? r->f[j] : 0;
 		t[i] = r->time_ms;
 	}
-	/* Weights 1/t: squared relative error times the layer's time. Pure relative error
-	 * (1/t^2) lets the many microsecond layers outvote the few that hold a network's time
-	 * (a 100 ms convolution whose column buffer page-faults); absolute error (1) would
-	 * ignore the small ones, which are all a small network has. */
-	for (size_t i = 0; i < n; i++)
-		w[i] = 1.0 / t[i];
-	if (augur_fit_linear_weighted(x, t, w, n, cols, true, coef)) {
+	/* Weights 1/t^2 (relative error): tried against 1/t^1.5 and 1/t, which favour the
+	 * layers that hold most of a network's time, on the held-out networks of
+	 * bench/validate (docs/model.md); relative error predicted them best. */
+	if (augur_fit_linear(x, t, n, cols, true, coef)) {
 		rc = augur_diag_set(diag, AUGUR_E_NUMERIC, "fit", 0, 0,
 		                    "cannot fit the cost of %s layers from %zu rows (times must be "
 		                    "positive; features must vary)",
@@ -241,7 +237,6 @@ out:
 	free(x);
 	free(t);
 	free(err);
-	free(w);
 	return rc;
 }
 
