@@ -9,6 +9,8 @@ cd "$AUGUR_SOURCE_ROOT" || exit 1
 pass=0 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# the binary itself, for runs whose timing is the test (a calibration, a run killed midway)
+AUGUR_BIN=$AUGUR
 if [ -n "${AUGUR_VALGRIND:-}" ]; then
 	command -v valgrind >/dev/null || { echo "AUGUR_VALGRIND set but no valgrind"; exit 1; }
 	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=97 --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --suppressions="%s/tests/valgrind.supp" "%s" "$@"\n' \

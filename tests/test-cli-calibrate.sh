@@ -24,7 +24,7 @@ now_ms() { date +%s%3N; }
 
 # ---- a tiny calibration, non-interactive: only the final summary ----
 P=$tmp/tiny-test.yaml
-expect 0 "$AUGUR" calibrate --device tiny-test --grid tiny --threads 1 --out "$P"
+expect 0 "$AUGUR_BIN" calibrate --device tiny-test --grid tiny --threads 1 --out "$P"
 has "$out" "calibrated cpu of 'tiny-test': " "calibrate summary"
 has "$out" "fit: train median error " "calibrate fit line"
 eq "last line names the file" "$(printf '%s\n' "$out" | tail -1)" "wrote $P"
@@ -243,7 +243,7 @@ for sig in INT TERM KILL; do
 	kout=$tmp/kill-$sig.out kerr=$tmp/kill-$sig.err
 	: >"$kout"
 	: >"$kerr"
-	"$AUGUR" calibrate --device epyc-2core --grid tiny --trial-ms 50 --threads 1 \
+	"$AUGUR_BIN" calibrate --device epyc-2core --grid tiny --trial-ms 50 --threads 1 \
 		--progress lines --out "$dir/P.yaml" >"$kout" 2>"$kerr" &
 	pid=$!
 	started=0

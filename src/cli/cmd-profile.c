@@ -148,7 +148,9 @@ static int list(int argc, char **argv)
 		fprintf(stderr, "augur profile: out of memory\n");
 		return CLI_FAIL;
 	}
-	struct augur_profile **loaded = calloc(n ? n : 1, sizeof(*loaded));
+	/* an array of pointers, one per file */
+	struct augur_profile **loaded =
+	        calloc(n ? n : 1, sizeof(*loaded)); // NOLINT(bugprone-sizeof-expression)
 	if (!loaded) {
 		augur_profile_files_free(files, n);
 		fprintf(stderr, "augur profile: out of memory\n");

@@ -1227,7 +1227,8 @@ int augur_profile_list(struct augur_profile_file **out, size_t *count)
 		closedir(d);
 		if (rc)
 			break;
-		qsort(files + first, n - first, sizeof(*files), cmp_name);
+		if (n > first)
+			qsort(files + first, n - first, sizeof(*files), cmp_name);
 	}
 	if (rc) {
 		augur_profile_files_free(files, n);
