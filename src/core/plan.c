@@ -19,11 +19,10 @@ const char *augur_plan_reason_text(enum augur_plan_reason reason)
 	static const char *const texts[AUGUR_PLAN_REASON_COUNT] = {
 	        [AUGUR_PLAN_OK] = "",
 	        [AUGUR_PLAN_NO_UNIT] = "the profile lacks a unit it needs",
-	        [AUGUR_PLAN_NOT_SHARED] =
-	                /* one message split over two lines, not two elements */
-	        // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
-	        "CPU and GPU do not share memory: every switch would copy "
-	        "activations between them, which augur does not model",
+	        /* parenthesised: one message over two lines, not two elements */
+	        [AUGUR_PLAN_NOT_SHARED] = ("CPU and GPU do not share memory: every switch would "
+	                                   "copy activations between them, which augur does not "
+	                                   "model"),
 	        [AUGUR_PLAN_GPU_FITS] = "the network fits in the GPU's memory",
 	        [AUGUR_PLAN_NO_FC] = "the network has no fc layer",
 	        [AUGUR_PLAN_CONV_AFTER_FC] = "conv or pool layers follow its first fc layer",
