@@ -370,6 +370,16 @@ static const struct bad_case bad[] = {
         {IN8 "layer { name: 'a\\q' }\n", AUGUR_E_SYNTAX, 6, 17, "unknown escape '\\q'"},
         {IN8 "layer { name: 'a\\0' }\n", AUGUR_E_SYNTAX, 6, 17, "NUL byte"},
         {IN8 "layer { @ }\n", AUGUR_E_SYNTAX, 6, 9, "unexpected character '@'"},
+        /* names YAML cannot hold (found by fuzzing: convert wrote a descriptor that
+         * did not load): U+FFFF, a surrogate, a C1 control, an overlong '/' */
+        {IN8 "layer { name: 'a\xef\xbf\xbf' type: 'ReLU' bottom: 'data' top: 'data' }\n",
+         AUGUR_E_SCHEMA, 6, 15, "invalid UTF-8"},
+        {IN8 "layer { name: 'a\xed\xa0\x80' type: 'ReLU' bottom: 'data' top: 'data' }\n",
+         AUGUR_E_SCHEMA, 6, 15, "invalid UTF-8"},
+        {IN8 "layer { name: 'a\xc2\x81' type: 'ReLU' bottom: 'data' top: 'data' }\n",
+         AUGUR_E_SCHEMA, 6, 15, "invalid UTF-8"},
+        {IN8 "layer { name: 'a\xc0\xaf' type: 'ReLU' bottom: 'data' top: 'data' }\n",
+         AUGUR_E_SCHEMA, 6, 15, "invalid UTF-8"},
         {IN8 "layer { [ext.x]: 1 }\n", AUGUR_E_SYNTAX, 6, 9, "extension fields"},
         {"input_dim: [1, 2\n", AUGUR_E_SYNTAX, 1, 12, "'[' opened here is never closed"},
         {A10 A10 A10 A10 A10 A10 A10 "\n", AUGUR_E_LIMIT, 1, 0,

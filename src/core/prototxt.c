@@ -231,8 +231,19 @@ static int check_name(const struct ctx *c, const field *f, const char *s)
 		            : (*p & 0xf8) == 0xf0 ? 3
 		                                  : -1;
 		bool bad = extra < 0 || *p < 0x20 || *p == 0x7f;
-		for (int i = 1; !bad && i <= extra; i++)
+		uint32_t cp = extra > 0 ? *p & (0x3f >> extra) : *p;
+		for (int i = 1; !bad && i <= extra; i++) {
 			bad = (p[i] & 0xc0) != 0x80;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		/* what YAML calls printable (a descriptor written by convert must load): no
+		 * overlong forms, C1 controls but NEL, surrogates, U+FFFE/U+FFFF, or beyond
+		 * U+10FFFF */
+		static const uint32_t min_cp[] = {0, 0x80, 0x800, 0x10000};
+		if (!bad && extra > 0)
+			bad = cp < min_cp[extra] || (cp >= 0x80 && cp < 0xa0 && cp != 0x85) ||
+			      (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff ||
+			      cp > 0x10ffff;
 		if (bad)
 			return ERR_V(c, f,
 			             "'%s' holds a control character or invalid UTF-8 (names must "
