@@ -1,5 +1,7 @@
 /* Shared CLI helpers (see cli.h). */
+#include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,6 +148,14 @@ void cli_bytes(char *buf, size_t size, uint64_t v)
 double cli_mib(uint64_t bytes)
 {
 	return (double)bytes / (1024.0 * 1024.0);
+}
+
+void cli_json_num(const char *key, double v, bool comma)
+{
+	if (isfinite(v))
+		printf("\"%s\": %.6g%s", key, v, comma ? ", " : "");
+	else
+		printf("\"%s\": null%s", key, comma ? ", " : "");
 }
 
 void cli_json_string(FILE *f, const char *s)

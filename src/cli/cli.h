@@ -4,6 +4,7 @@
 #define AUGUR_CLI_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -44,6 +45,9 @@ void cli_bytes(char *buf, size_t size, uint64_t v);
 /* A byte size in MiB (2^20), the unit the paper's Table 4 uses. */
 double cli_mib(uint64_t bytes);
 
+/* Prints "key": v on stdout, followed by ", " when comma; null for NaN or infinity (not
+ * JSON; the estimator never produces them, but never print them either). */
+void cli_json_num(const char *key, double v, bool comma);
 /* Writes s as a JSON string literal (quotes and escapes included). */
 void cli_json_string(FILE *f, const char *s);
 /* Writes s as a CSV field, quoted when it holds a comma, quote or newline. */

@@ -216,16 +216,6 @@ static void print_table(const struct run *r, bool layers)
 		print_layers(r);
 }
 
-static void json_num(const char *key, double v, bool comma)
-{
-	/* NaN and infinity are not JSON; the estimator never produces them, but never print
-	 * them either */
-	if (isfinite(v))
-		printf("\"%s\": %.6g%s", key, v, comma ? ", " : "");
-	else
-		printf("\"%s\": null%s", key, comma ? ", " : "");
-}
-
 static void print_json(const struct run *r)
 {
 	printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
@@ -251,11 +241,11 @@ static void print_json(const struct run *r)
 		printf(", \"processor\": ");
 		cli_json_string(stdout, e->unit->processor ? e->unit->processor : "");
 		printf(",\n     \"time\": {");
-		json_num("total_ms", e->total_ms, true);
-		json_num("gemm_ms", e->gemm_ms, true);
-		json_num("memory_ms", e->memory_ms, true);
-		json_num("other_ms", e->other_ms, true);
-		json_num("throughput_per_s", throughput(r, e), true);
+		cli_json_num("total_ms", e->total_ms, true);
+		cli_json_num("gemm_ms", e->gemm_ms, true);
+		cli_json_num("memory_ms", e->memory_ms, true);
+		cli_json_num("other_ms", e->other_ms, true);
+		cli_json_num("throughput_per_s", throughput(r, e), true);
 		printf("\"method\": \"%s\", \"whole_network\": %s, \"by_type_ms\": {",
 		       e->unit->costs ? "layer-costs" : "gemm-sum",
 		       e->whole_network ? "true" : "false");
@@ -264,7 +254,7 @@ static void print_json(const struct run *r)
 			if (!r->a->by_type[t].layers)
 				continue;
 			printf("%s", first ? "" : ", ");
-			json_num(augur_layer_type_name(t), e->type_ms[t], false);
+			cli_json_num(augur_layer_type_name(t), e->type_ms[t], false);
 			first = false;
 		}
 		char types[256];
@@ -286,10 +276,10 @@ static void print_json(const struct run *r)
 			cli_json_string(stdout, r->net->layers[i].name);
 			printf(", \"type\": \"%s\", ",
 			       augur_layer_type_name(r->net->layers[i].type));
-			json_num("time_ms", le->time_ms, true);
-			json_num("gemm_ms", le->split_ms[AUGUR_COST_GEMM], true);
-			json_num("memory_ms", le->split_ms[AUGUR_COST_MEMORY], true);
-			json_num("other_ms", le->split_ms[AUGUR_COST_OTHER], true);
+			cli_json_num("time_ms", le->time_ms, true);
+			cli_json_num("gemm_ms", le->split_ms[AUGUR_COST_GEMM], true);
+			cli_json_num("memory_ms", le->split_ms[AUGUR_COST_MEMORY], true);
+			cli_json_num("other_ms", le->split_ms[AUGUR_COST_OTHER], true);
 			printf("\"costed\": %s, \"outside_range\": %s, \"outside_costs\": %s, "
 			       "\"live_bytes\": %llu}%s\n",
 			       le->costed ? "true" : "false", le->outside_range ? "true" : "false",

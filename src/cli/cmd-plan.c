@@ -211,18 +211,10 @@ static void print_table(const struct report *r, bool layers)
 		print_layers(r);
 }
 
-static void json_num(const char *key, double v, bool comma)
-{
-	if (isfinite(v))
-		printf("\"%s\": %.6g%s", key, v, comma ? ", " : "");
-	else
-		printf("\"%s\": null%s", key, comma ? ", " : "");
-}
-
 static void json_option(const struct augur_plan_option *o)
 {
-	json_num("time_ms", o->time_ms, true);
-	json_num("latency_ms", o->latency_ms, true);
+	cli_json_num("time_ms", o->time_ms, true);
+	cli_json_num("latency_ms", o->latency_ms, true);
 	printf("\"memory_bytes\": %llu, \"capacity_bytes\": %llu, \"fits\": %s",
 	       (unsigned long long)o->memory_bytes, (unsigned long long)o->capacity_bytes,
 	       o->fits ? "true" : "false");
@@ -254,7 +246,7 @@ static void print_json(const struct report *r)
 	for (size_t u = 0; u < pl->n_units; u++) {
 		const struct augur_unit_estimate *e = &pl->est[u];
 		printf("%s{\"unit\": \"%s\", ", u ? ", " : "", unit_name(e->unit->kind));
-		json_num("time_ms", e->total_ms, true);
+		cli_json_num("time_ms", e->total_ms, true);
 		printf("\"memory_bytes\": %llu, \"capacity_bytes\": %llu, \"fits\": %s}",
 		       (unsigned long long)e->memory_bytes, (unsigned long long)e->capacity_bytes,
 		       e->fits ? "true" : "false");
@@ -288,8 +280,8 @@ static void print_json(const struct report *r)
 			printf("{\"first_cpu_layer\": ");
 			cli_json_string(stdout, r->net->layers[pl->offload_from].name);
 			printf(", ");
-			json_num("gpu_ms", pl->offload_gpu_ms, true);
-			json_num("cpu_ms", pl->offload_cpu_ms, true);
+			cli_json_num("gpu_ms", pl->offload_gpu_ms, true);
+			cli_json_num("cpu_ms", pl->offload_cpu_ms, true);
 			printf("\"gpu_bytes\": %llu, \"cpu_bytes\": %llu, ",
 			       (unsigned long long)pl->offload_gpu_bytes,
 			       (unsigned long long)pl->offload_cpu_bytes);
@@ -306,8 +298,8 @@ static void print_json(const struct report *r)
 			printf(", \"parts\": %u, \"gemm\": {\"n\": %llu, \"k\": %llu, \"m\": %llu}, ",
 			       pl->split_fc_parts, (unsigned long long)g->n,
 			       (unsigned long long)g->k, (unsigned long long)g->m);
-			json_num("layer_ms", pl->gpu->layers[pl->split_fc_layer].time_ms, true);
-			json_num("split_ms", pl->split_fc_ms, true);
+			cli_json_num("layer_ms", pl->gpu->layers[pl->split_fc_layer].time_ms, true);
+			cli_json_num("split_ms", pl->split_fc_ms, true);
 			printf("\"weights_bytes\": %llu, \"part_bytes\": %llu, ",
 			       (unsigned long long)pl->split_fc_weights_bytes,
 			       (unsigned long long)pl->split_fc_part_bytes);
@@ -324,11 +316,11 @@ static void print_json(const struct report *r)
 		cli_json_string(stdout, r->net->layers[i].name);
 		printf(", \"type\": \"%s\", ", augur_layer_type_name(r->net->layers[i].type));
 		if (pl->cpu)
-			json_num("cpu_ms", pl->cpu->layers[i].time_ms, true);
+			cli_json_num("cpu_ms", pl->cpu->layers[i].time_ms, true);
 		else
 			printf("\"cpu_ms\": null, ");
 		if (pl->gpu)
-			json_num("gpu_ms", pl->gpu->layers[i].time_ms, true);
+			cli_json_num("gpu_ms", pl->gpu->layers[i].time_ms, true);
 		else
 			printf("\"gpu_ms\": null, ");
 		printf("\"unit\": \"%s\"}%s\n", unit_name(pl->placement[i]),

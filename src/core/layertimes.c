@@ -387,6 +387,21 @@ int augur_layer_times_network(const struct augur_layer_times *lt, const char *ne
 	                      candidate[0], candidate[1]);
 }
 
+/* The network a row names, analysed at batch; on failure nothing is left to free. */
+static int load_analysed(const struct augur_layer_times *lt, const char *network, uint32_t line,
+                         uint32_t col, uint32_t batch, struct augur_net **net,
+                         struct augur_analysis **a, struct augur_diag *diag)
+{
+	*net = NULL;
+	*a = NULL;
+	int rc = augur_layer_times_network(lt, network, line, col, net, diag);
+	if (!rc && (rc = augur_analyze(*net, batch, a, diag))) {
+		augur_net_free(*net);
+		*net = NULL;
+	}
+	return rc;
+}
+
 static bool row_matches(const char *row_board, const char *board)
 {
 	return !strcmp(row_board, board);
@@ -410,12 +425,9 @@ int augur_layer_times_samples(const struct augur_layer_times *lt, const char *bo
 			continue;
 		struct augur_net *net = NULL;
 		struct augur_analysis *a = NULL;
-		if ((rc = augur_layer_times_network(lt, row->network, row->line, row->col, &net,
-		                                    diag)) ||
-		    (rc = augur_analyze(net, row->batch, &a, diag))) {
-			augur_net_free(net);
+		if ((rc = load_analysed(lt, row->network, row->line, row->col, row->batch, &net, &a,
+		                        diag)))
 			break;
-		}
 		for (size_t t = 0; t < 2 && !rc; t++) {
 			enum augur_layer_type type = gemm_types[t];
 			if (!row->has[type] || !a->by_type[type].layers)
@@ -496,12 +508,9 @@ int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *
 			continue;
 		struct augur_net *net = NULL;
 		struct augur_analysis *a = NULL;
-		if ((rc = augur_layer_times_network(lt, row->network, row->line, row->col, &net,
-		                                    diag)) ||
-		    (rc = augur_analyze(net, row->batch, &a, diag))) {
-			augur_net_free(net);
+		if ((rc = load_analysed(lt, row->network, row->line, row->col, row->batch, &net, &a,
+		                        diag)))
 			break;
-		}
 		double f[AUGUR_FEAT_COUNT];
 		if (row->n_layers) {
 			for (size_t j = 0; j < row->n_layers && !rc; j++) {
@@ -571,9 +580,8 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
 			continue;
 		struct augur_net *net = NULL;
 		struct augur_analysis *a = NULL;
-		if (!(rc = augur_layer_times_network(lt, row->network, row->line, row->col, &net,
-		                                     diag)) &&
-		    !(rc = augur_analyze(net, 1, &a, diag))) {
+		if (!(rc = load_analysed(lt, row->network, row->line, row->col, 1, &net, &a,
+		                         diag))) {
 			double model = (double)a->memory.alloc_total;
 			if (unit == AUGUR_UNIT_GPU && shared_memory && weights_copied)
 				model += (double)(a->memory.alloc_params + a->memory.alloc_stats);
