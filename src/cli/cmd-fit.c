@@ -78,9 +78,12 @@ static void report_units(const struct augur_profile *p)
 			const struct augur_layer_cost *c = &u->costs->type[t];
 			if (!c->feature_mask)
 				continue;
-			printf("  %-9s cost from %4u %s, median error %5.1f%%:",
+			printf("  %-9s cost from %4u %s, median error %5.1f%%",
 			       augur_layer_type_name(t), c->n_rows,
 			       c->aggregate ? "sums  " : "layers", 100 * c->median_rel_err);
+			if (c->n_dropped)
+				printf(" (%u left out as disturbed)", c->n_dropped);
+			printf(":");
 			for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
 				if (c->feature_mask & (1u << f))
 					printf(" %s %.3g", augur_feature_name(f), c->coef[f]);

@@ -13,6 +13,7 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_OUT_BYTES] = "out_bytes",       [AUGUR_FEAT_WINDOW] = "window",
         [AUGUR_FEAT_WINDOW_AVG] = "window_avg",     [AUGUR_FEAT_PARAM_BYTES] = "param_bytes",
         [AUGUR_FEAT_FRESH_BYTES] = "fresh_bytes",   [AUGUR_FEAT_ONE] = "one",
+        [AUGUR_FEAT_IM2COL_STRIDED_BYTES] = "im2col_strided_bytes",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -40,6 +41,7 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 	case AUGUR_FEAT_WINDOW_AVG:
 	case AUGUR_FEAT_PARAM_BYTES:
 	case AUGUR_FEAT_FRESH_BYTES:
+	case AUGUR_FEAT_IM2COL_STRIDED_BYTES:
 		return AUGUR_COST_MEMORY;
 	default:
 		return AUGUR_COST_OTHER;
@@ -61,8 +63,8 @@ uint32_t augur_layer_cost_features(enum augur_layer_type type)
 		/* the GEMMs, the im2col copy (and the page faults of a large column buffer
 		 * mapped afresh), the bias broadcast into the output and, for grouped
 		 * convolutions, one framework call per group */
-		return F(GEMM_MS) | F(GEMM_CALLS) | F(IM2COL_BYTES) | F(FRESH_BYTES) |
-		       F(OUT_BYTES) | F(ONE);
+		return F(GEMM_MS) | F(GEMM_CALLS) | F(IM2COL_BYTES) | F(IM2COL_STRIDED_BYTES) |
+		       F(FRESH_BYTES) | F(OUT_BYTES) | F(ONE);
 	case AUGUR_LAYER_FC:
 		/* at small batch a matrix-vector product: bound by streaming the weights */
 		return F(GEMM_MS) | F(PARAM_BYTES) | F(ONE);
@@ -113,6 +115,9 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	}
 	/* the im2col buffer holds one image; it is refilled for every image of the batch */
 	f[AUGUR_FEAT_IM2COL_BYTES] = (double)s->workspace_bytes * a->batch;
+	if (l->type == AUGUR_LAYER_CONV &&
+	    (l->stride.w != 1 || l->dilation.h != 1 || l->dilation.w != 1))
+		f[AUGUR_FEAT_IM2COL_STRIDED_BYTES] = f[AUGUR_FEAT_IM2COL_BYTES];
 	for (uint32_t j = 0; j < l->n_inputs; j++) {
 		int32_t from = l->inputs[j];
 		f[AUGUR_FEAT_IN_BYTES] +=
@@ -127,9 +132,11 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		f[AUGUR_FEAT_WINDOW] = (double)s->out_bytes / AUGUR_BYTES_PER_VALUE *
 		                       (double)(l->size ? l->size : 1);
 	f[AUGUR_FEAT_PARAM_BYTES] = (double)(s->params + s->stats) * AUGUR_BYTES_PER_VALUE;
-	/* one column buffer per call, and the output blob, when the allocator maps them */
-	if (s->workspace_bytes > AUGUR_FRESH_BUFFER_BYTES)
-		f[AUGUR_FEAT_FRESH_BYTES] += (double)s->workspace_bytes;
+	/* the column buffers and the output blob, when the allocator maps them afresh: a
+	 * grouped conv fills one group's columns per call, so the size that decides is one
+	 * group's (workspace_paper_bytes), not the layer's total */
+	if (s->workspace_bytes && s->workspace_paper_bytes > AUGUR_FRESH_BUFFER_BYTES)
+		f[AUGUR_FEAT_FRESH_BYTES] += (double)s->workspace_bytes * a->batch;
 	if (s->out_bytes > AUGUR_FRESH_BUFFER_BYTES)
 		f[AUGUR_FEAT_FRESH_BYTES] += (double)s->out_bytes;
 	f[AUGUR_FEAT_ONE] = 1;
@@ -174,6 +181,10 @@ static int popcount(uint32_t v)
 	return n;
 }
 
+/* A row predicted this far off (and 5x further than the median row) is a disturbed
+ * measurement, not a layer the features fail to describe. */
+#define LAYER_OUTLIER_REL_ERR 0.5
+
 /* Fits one type's model from its rows (idx[0..n)); 0 or AUGUR_E_NUMERIC. */
 static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t n,
                     enum augur_layer_type type, struct augur_layer_cost *out,
@@ -213,10 +224,47 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 		                    augur_layer_type_name(type), n);
 		goto out;
 	}
+	/* A disturbed measurement (a layer timed while the kernel was slow to hand out
+	 * pages, another process on the core) must not bend a type's whole model: drop the
+	 * worst-predicted row while it is far off the rest, up to 1 row in 20, and refit.
+	 * With 1/t^2 weights one small disturbed layer otherwise outweighs many large ones. */
+	size_t kept = n, max_drop = n / 20;
+	while (n - kept < max_drop && kept > (size_t)popcount(mask) * 2) {
+		size_t worst = 0;
+		for (size_t i = 0; i < kept; i++) {
+			double pred = 0;
+			for (size_t j = 0; j < cols; j++)
+				pred += coef[j] * x[i * cols + j];
+			err[i] = fabs(pred - t[i]) / t[i];
+			if (err[i] > err[worst])
+				worst = i;
+		}
+		double worst_err = err[worst];
+		qsort(err, kept, sizeof(*err), cmp_double);
+		double med = kept % 2 ? err[kept / 2] : (err[kept / 2 - 1] + err[kept / 2]) / 2;
+		if (!(worst_err > LAYER_OUTLIER_REL_ERR && worst_err > 5 * med))
+			break;
+		double trial[AUGUR_FEAT_COUNT];
+		kept--; /* move the worst row past the end of the rows fitted */
+		for (size_t j = 0; j < cols; j++) {
+			double v = x[worst * cols + j];
+			x[worst * cols + j] = x[kept * cols + j];
+			x[kept * cols + j] = v;
+		}
+		double v = t[worst];
+		t[worst] = t[kept];
+		t[kept] = v;
+		if (augur_fit_linear(x, t, kept, cols, true, trial)) {
+			kept++;
+			break;
+		}
+		memcpy(coef, trial, sizeof(trial));
+	}
 	memset(out, 0, sizeof(*out));
 	out->feature_mask = mask;
 	out->aggregate = aggregate;
 	out->n_rows = (uint32_t)n;
+	out->n_dropped = (uint32_t)(n - kept);
 	memcpy(out->coef, coef, sizeof(coef));
 	for (size_t j = 0; j < cols; j++) {
 		out->lo[j] = INFINITY;

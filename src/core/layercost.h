@@ -32,6 +32,9 @@ enum augur_feature {
 	AUGUR_FEAT_FRESH_BYTES,  /* buffers so large the allocator maps fresh pages on every
 	                            call (above 32 MiB, glibc's highest mmap threshold): one page
 	                            fault per 4 KiB touched */
+	AUGUR_FEAT_IM2COL_STRIDED_BYTES, /* im2col bytes again when the window moves by more
+	                                    than one column or is dilated: PyTorch (and Caffe)
+	                                    then gather value by value instead of copying rows */
 	AUGUR_FEAT_ONE,          /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
@@ -48,7 +51,8 @@ struct augur_layer_cost {
 	double coef[AUGUR_FEAT_COUNT]; /* ms per unit of each feature, >= 0 */
 	double lo[AUGUR_FEAT_COUNT];   /* range of each feature over the fitted rows */
 	double hi[AUGUR_FEAT_COUNT];
-	uint32_t n_rows;       /* rows the fit used */
+	uint32_t n_rows;       /* rows the fit was given */
+	uint32_t n_dropped;    /* of those, left out as disturbed measurements */
 	bool aggregate;        /* fitted from per-type sums, not single layers */
 	double median_rel_err; /* over those rows */
 };

@@ -525,7 +525,7 @@ static int parse_layer_cost(const struct ctx *c, const struct augur_ynode *n, co
                             struct augur_layer_cost *lc)
 {
 	static const char *const keys[] = {"terms", "coef",          "lo", "hi", "aggregate",
-	                                   "rows",  "median_rel_err"};
+	                                   "rows",  "dropped",       "median_rel_err"};
 	int rc;
 	if ((rc = want_map(c, n, type)) ||
 	    (rc = known_keys(c, n, "layer cost", keys, sizeof(keys) / sizeof(*keys))))
@@ -544,8 +544,8 @@ static int parse_layer_cost(const struct ctx *c, const struct augur_ynode *n, co
 			return err_at(
 			        c, t,
 			        "unknown term '%s' (expected gemm_ms, gemm_calls, "
-			        "im2col_bytes, in_bytes, out_bytes, window, window_avg, param_bytes, fresh_bytes "
-			        "or one)",
+			        "im2col_bytes, im2col_strided_bytes, in_bytes, out_bytes, window, "
+			        "window_avg, param_bytes, fresh_bytes or one)",
 			        t->kind == AUGUR_YSCALAR ? t->text
 			                                 : augur_ynode_kind_name(t->kind));
 		if (lc->feature_mask & (1u << f))
@@ -570,6 +570,9 @@ static int parse_layer_cost(const struct ctx *c, const struct augur_ynode *n, co
 		return rc;
 	if ((v = augur_ynode_get(n, "rows")) &&
 	    (rc = get_u32(c, v, "rows", 0, UINT32_MAX, &lc->n_rows)))
+		return rc;
+	if ((v = augur_ynode_get(n, "dropped")) &&
+	    (rc = get_u32(c, v, "dropped", 0, lc->n_rows, &lc->n_dropped)))
 		return rc;
 	lc->median_rel_err = NAN;
 	if ((v = augur_ynode_get(n, "median_rel_err")) &&
@@ -905,8 +908,9 @@ static void put_layer_costs(struct sbuf *b, const struct augur_layer_costs *lc)
 		put_feature_values(b, "coef", c->feature_mask, c->coef);
 		put_feature_values(b, "lo", c->feature_mask, c->lo);
 		put_feature_values(b, "hi", c->feature_mask, c->hi);
-		put(b, "          aggregate: %s\n          rows: %u\n          median_rel_err: ",
-		    c->aggregate ? "true" : "false", c->n_rows);
+		put(b, "          aggregate: %s\n          rows: %u\n          dropped: %u\n"
+		       "          median_rel_err: ",
+		    c->aggregate ? "true" : "false", c->n_rows, c->n_dropped);
 		put_double(b, c->median_rel_err);
 		put(b, "\n");
 	}
