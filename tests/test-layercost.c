@@ -93,6 +93,7 @@ static void test_features(const char *tmpdir)
 	CHECK_EQ_U64(f[AUGUR_FEAT_ONE], 1);
 	/* stride 4: the columns are gathered value by value */
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 363ull * 3025 * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_DILATED_BYTES], 0);
 
 	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv2"), &tm, f, NULL);
 	CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_CALLS], 2);
@@ -163,7 +164,8 @@ static void test_features(const char *tmpdir)
 		CHECK_EQ_U64(f[AUGUR_FEAT_FRESH_BYTES], g == 0 ? 0 : groups * k * 65536 * 4);
 		CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 0);
 		augur_layer_features(l.net, l.a, 1, &tm, f, NULL);
-		CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 64ull * 9 * 65536 * 4);
+		CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_DILATED_BYTES], 64ull * 9 * 65536 * 4);
+		CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 0);
 		CHECK_EQ_U64(f[AUGUR_FEAT_FRESH_BYTES], 64ull * 9 * 65536 * 4);
 		unload(&l);
 	}

@@ -14,6 +14,7 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_WINDOW_AVG] = "window_avg",     [AUGUR_FEAT_PARAM_BYTES] = "param_bytes",
         [AUGUR_FEAT_FRESH_BYTES] = "fresh_bytes",   [AUGUR_FEAT_ONE] = "one",
         [AUGUR_FEAT_IM2COL_STRIDED_BYTES] = "im2col_strided_bytes",
+        [AUGUR_FEAT_IM2COL_DILATED_BYTES] = "im2col_dilated_bytes",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -42,6 +43,7 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 	case AUGUR_FEAT_PARAM_BYTES:
 	case AUGUR_FEAT_FRESH_BYTES:
 	case AUGUR_FEAT_IM2COL_STRIDED_BYTES:
+	case AUGUR_FEAT_IM2COL_DILATED_BYTES:
 		return AUGUR_COST_MEMORY;
 	default:
 		return AUGUR_COST_OTHER;
@@ -64,7 +66,7 @@ uint32_t augur_layer_cost_features(enum augur_layer_type type)
 		 * mapped afresh), the bias broadcast into the output and, for grouped
 		 * convolutions, one framework call per group */
 		return F(GEMM_MS) | F(GEMM_CALLS) | F(IM2COL_BYTES) | F(IM2COL_STRIDED_BYTES) |
-		       F(FRESH_BYTES) | F(OUT_BYTES) | F(ONE);
+		       F(IM2COL_DILATED_BYTES) | F(FRESH_BYTES) | F(OUT_BYTES) | F(ONE);
 	case AUGUR_LAYER_FC:
 		/* at small batch a matrix-vector product: bound by streaming the weights */
 		return F(GEMM_MS) | F(PARAM_BYTES) | F(ONE);
@@ -115,8 +117,9 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	}
 	/* the im2col buffer holds one image; it is refilled for every image of the batch */
 	f[AUGUR_FEAT_IM2COL_BYTES] = (double)s->workspace_bytes * a->batch;
-	if (l->type == AUGUR_LAYER_CONV &&
-	    (l->stride.w != 1 || l->dilation.h != 1 || l->dilation.w != 1))
+	if (l->type == AUGUR_LAYER_CONV && (l->dilation.h != 1 || l->dilation.w != 1))
+		f[AUGUR_FEAT_IM2COL_DILATED_BYTES] = f[AUGUR_FEAT_IM2COL_BYTES];
+	else if (l->type == AUGUR_LAYER_CONV && l->stride.w != 1)
 		f[AUGUR_FEAT_IM2COL_STRIDED_BYTES] = f[AUGUR_FEAT_IM2COL_BYTES];
 	for (uint32_t j = 0; j < l->n_inputs; j++) {
 		int32_t from = l->inputs[j];

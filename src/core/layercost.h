@@ -33,8 +33,10 @@ enum augur_feature {
 	                            call (above 32 MiB, glibc's highest mmap threshold): one page
 	                            fault per 4 KiB touched */
 	AUGUR_FEAT_IM2COL_STRIDED_BYTES, /* im2col bytes again when the window moves by more
-	                                    than one column or is dilated: PyTorch (and Caffe)
-	                                    then gather value by value instead of copying rows */
+	                                    than one column: PyTorch (and Caffe) then gather
+	                                    value by value instead of copying rows */
+	AUGUR_FEAT_IM2COL_DILATED_BYTES, /* im2col bytes again for a dilated window (PyTorch's
+	                                    separate dilated-conv im2col, value by value) */
 	AUGUR_FEAT_ONE,          /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };

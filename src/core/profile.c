@@ -544,7 +544,8 @@ static int parse_layer_cost(const struct ctx *c, const struct augur_ynode *n, co
 			return err_at(
 			        c, t,
 			        "unknown term '%s' (expected gemm_ms, gemm_calls, "
-			        "im2col_bytes, im2col_strided_bytes, in_bytes, out_bytes, window, "
+			        "im2col_bytes, im2col_strided_bytes, im2col_dilated_bytes, in_bytes, "
+			        "out_bytes, window, "
 			        "window_avg, param_bytes, fresh_bytes or one)",
 			        t->kind == AUGUR_YSCALAR ? t->text
 			                                 : augur_ynode_kind_name(t->kind));
