@@ -206,9 +206,12 @@ static void test_fit_recovers(void)
 	static const char *const nets[] = {"alexnet", "vgg16", "googlenet", "resnet50",
 	                                   "mobilenetv2"};
 	const double conv_coef[AUGUR_FEAT_COUNT] = {
-	        [AUGUR_FEAT_GEMM_MS] = 1.1,       [AUGUR_FEAT_GEMM_CALLS] = 0.004,
-	        [AUGUR_FEAT_IM2COL_BYTES] = 2e-7, [AUGUR_FEAT_OUT_BYTES] = 5e-8,
-	        [AUGUR_FEAT_IM2COL_STRIDED_BYTES] = 3e-7, [AUGUR_FEAT_FRESH_BYTES] = 5e-7,
+	        [AUGUR_FEAT_GEMM_MS] = 1.1,
+	        [AUGUR_FEAT_GEMM_CALLS] = 0.004,
+	        [AUGUR_FEAT_IM2COL_BYTES] = 2e-7,
+	        [AUGUR_FEAT_OUT_BYTES] = 5e-8,
+	        [AUGUR_FEAT_IM2COL_STRIDED_BYTES] = 3e-7,
+	        [AUGUR_FEAT_FRESH_BYTES] = 5e-7,
 	        [AUGUR_FEAT_ONE] = 0.01,
 	};
 	const double pool_coef[AUGUR_FEAT_COUNT] = {

@@ -8,11 +8,16 @@
 #include "layercost.h"
 
 static const char *const feature_names[AUGUR_FEAT_COUNT] = {
-        [AUGUR_FEAT_GEMM_MS] = "gemm_ms",           [AUGUR_FEAT_GEMM_CALLS] = "gemm_calls",
-        [AUGUR_FEAT_IM2COL_BYTES] = "im2col_bytes", [AUGUR_FEAT_IN_BYTES] = "in_bytes",
-        [AUGUR_FEAT_OUT_BYTES] = "out_bytes",       [AUGUR_FEAT_WINDOW] = "window",
-        [AUGUR_FEAT_WINDOW_AVG] = "window_avg",     [AUGUR_FEAT_PARAM_BYTES] = "param_bytes",
-        [AUGUR_FEAT_FRESH_BYTES] = "fresh_bytes",   [AUGUR_FEAT_ONE] = "one",
+        [AUGUR_FEAT_GEMM_MS] = "gemm_ms",
+        [AUGUR_FEAT_GEMM_CALLS] = "gemm_calls",
+        [AUGUR_FEAT_IM2COL_BYTES] = "im2col_bytes",
+        [AUGUR_FEAT_IN_BYTES] = "in_bytes",
+        [AUGUR_FEAT_OUT_BYTES] = "out_bytes",
+        [AUGUR_FEAT_WINDOW] = "window",
+        [AUGUR_FEAT_WINDOW_AVG] = "window_avg",
+        [AUGUR_FEAT_PARAM_BYTES] = "param_bytes",
+        [AUGUR_FEAT_FRESH_BYTES] = "fresh_bytes",
+        [AUGUR_FEAT_ONE] = "one",
         [AUGUR_FEAT_IM2COL_STRIDED_BYTES] = "im2col_strided_bytes",
         [AUGUR_FEAT_IM2COL_DILATED_BYTES] = "im2col_dilated_bytes",
 };

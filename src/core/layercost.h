@@ -37,7 +37,7 @@ enum augur_feature {
 	                                    value by value instead of copying rows */
 	AUGUR_FEAT_IM2COL_DILATED_BYTES, /* im2col bytes again for a dilated window (PyTorch's
 	                                    separate dilated-conv im2col, value by value) */
-	AUGUR_FEAT_ONE,          /* per layer: the framework's dispatch cost */
+	AUGUR_FEAT_ONE,                  /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
 

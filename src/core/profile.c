@@ -524,8 +524,8 @@ static int parse_feature_values(const struct ctx *c, const struct augur_ynode *n
 static int parse_layer_cost(const struct ctx *c, const struct augur_ynode *n, const char *type,
                             struct augur_layer_cost *lc)
 {
-	static const char *const keys[] = {"terms", "coef",          "lo", "hi", "aggregate",
-	                                   "rows",  "dropped",       "median_rel_err"};
+	static const char *const keys[] = {"terms",     "coef", "lo",      "hi",
+	                                   "aggregate", "rows", "dropped", "median_rel_err"};
 	int rc;
 	if ((rc = want_map(c, n, type)) ||
 	    (rc = known_keys(c, n, "layer cost", keys, sizeof(keys) / sizeof(*keys))))
@@ -909,8 +909,9 @@ static void put_layer_costs(struct sbuf *b, const struct augur_layer_costs *lc)
 		put_feature_values(b, "coef", c->feature_mask, c->coef);
 		put_feature_values(b, "lo", c->feature_mask, c->lo);
 		put_feature_values(b, "hi", c->feature_mask, c->hi);
-		put(b, "          aggregate: %s\n          rows: %u\n          dropped: %u\n"
-		       "          median_rel_err: ",
+		put(b,
+		    "          aggregate: %s\n          rows: %u\n          dropped: %u\n"
+		    "          median_rel_err: ",
 		    c->aggregate ? "true" : "false", c->n_rows, c->n_dropped);
 		put_double(b, c->median_rel_err);
 		put(b, "\n");
