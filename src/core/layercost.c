@@ -189,6 +189,13 @@ static int popcount(uint32_t v)
 	return n;
 }
 
+/* The median of n >= 1 values, sorting them in place. */
+static double median_in_place(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 /* A row predicted this far off (and 5x further than the median row) is a disturbed
  * measurement, not a layer the features fail to describe. */
 #define LAYER_OUTLIER_REL_ERR 0.5
@@ -248,8 +255,7 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 				worst = i;
 		}
 		double worst_err = err[worst];
-		qsort(err, kept, sizeof(*err), cmp_double);
-		double med = kept % 2 ? err[kept / 2] : (err[kept / 2 - 1] + err[kept / 2]) / 2;
+		double med = median_in_place(err, kept);
 		if (!(worst_err > LAYER_OUTLIER_REL_ERR && worst_err > 5 * med))
 			break;
 		double trial[AUGUR_FEAT_COUNT];
@@ -287,8 +293,7 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 		double pred = augur_layer_cost_predict(out, r->f, NULL, NULL);
 		err[i] = fabs(pred - r->time_ms) / r->time_ms;
 	}
-	qsort(err, n, sizeof(*err), cmp_double);
-	out->median_rel_err = n % 2 ? err[n / 2] : (err[n / 2 - 1] + err[n / 2]) / 2;
+	out->median_rel_err = median_in_place(err, n);
 out:
 	free(x);
 	free(t);
