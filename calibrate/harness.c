@@ -500,6 +500,7 @@ int augur_calibrate(const struct augur_cal_options *opt, struct augur_unit **uni
 	if (res->interrupted)
 		goto finish;
 	double t1 = now_s();
+	augur_direct_path_for_library(u->library, &fo.direct);
 	if ((rc = augur_fit_model(u->samples, u->n_samples, opt->fit ? opt->fit : &fo, &u->gemm,
 	                          &u->quality, diag)))
 		goto out;

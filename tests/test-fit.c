@@ -1,7 +1,10 @@
 /* Fitting: synthetic samples from a known piecewise model with 1% noise must give back its
- * breakpoints and coefficients; one gross outlier is dropped; aggregate rows (sums of
- * several GEMMs, as in published per-network times) recover their coefficients with fixed
- * breakpoints and few terms; bad samples and options are refused. */
+ * breakpoints and coefficients; one gross outlier is dropped; a library's direct path for
+ * small GEMMs and the 4 KiB-row term of fc weights are recovered from conv and fc samples
+ * (and missed without them); aggregate rows (sums of several GEMMs, as in published
+ * per-network times) recover their coefficients with fixed breakpoints and few terms; bad
+ * samples and options are refused. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -49,7 +52,7 @@ static size_t grid_samples(const struct augur_timemodel *tm, double rel_noise)
 		for (int b = 0; b < 6; b++)
 			for (int d = 0; d < 5; d++) {
 				gemms[c] = (struct augur_sample_gemm){ns[a], ks[b], ms[d], 1};
-				double t = augur_timemodel_predict(tm, ns[a], ks[b], ms[d]);
+				double t = augur_timemodel_predict(tm, ns[a], ks[b], ms[d], false);
 				samples[c] = (struct augur_sample){
 				        .time_ms = t * (1 + rel_noise * noise()),
 				        .n_gemms = 1,
@@ -104,13 +107,89 @@ static void test_outlier(void)
 	CHECK_EQ_INT(augur_fit_model(samples, n, &opt, &fit, &q, &diag), 0);
 	CHECK_EQ_U64(q.n_dropped, 1);
 	CHECK(q.train_median_rel_err < 0.005);
-	double want = augur_timemodel_predict(&tm, gemms[37].n, gemms[37].k, gemms[37].m);
-	double got = augur_timemodel_predict(&fit, gemms[37].n, gemms[37].k, gemms[37].m);
+	double want = augur_timemodel_predict(&tm, gemms[37].n, gemms[37].k, gemms[37].m, false);
+	double got = augur_timemodel_predict(&fit, gemms[37].n, gemms[37].k, gemms[37].m, false);
 	CHECK_NEAR(got / want, 1.0, 0.02);
 	/* without outlier removal the same sample bends the fit */
 	opt.max_outliers = 0;
 	CHECK_EQ_INT(augur_fit_model(samples, n, &opt, &fit, &q, &diag), 0);
 	CHECK_EQ_U64(q.n_dropped, 0);
+}
+
+/* The largest relative error of tm over samples[from..to). */
+static double worst_fc_error(const struct augur_timemodel *tm, size_t from, size_t to)
+{
+	double worst = 0;
+	for (size_t i = from; i < to; i++) {
+		double e = fabs(augur_sample_predict(tm, &samples[i]) / samples[i].time_ms - 1);
+		worst = e > worst ? e : worst;
+	}
+	return worst;
+}
+
+/* The conv grid plus the fc shapes a calibration times (batch 1, 4 and 16; rows of 256 to
+ * 25088 inputs), from a truth with OpenBLAS's direct path and slower 4 KiB-multiple rows. */
+static void test_direct_path(void)
+{
+	struct augur_timemodel tm = truth(), fit;
+	augur_direct_path_for_library("OpenBLAS 0.3.21 DYNAMIC_ARCH Cooperlake", &tm.direct);
+	tm.direct_region.coef[AUGUR_TERM_NKM] = 3e-8; /* unpacked: slower per multiply-add */
+	tm.direct_region.coef[AUGUR_TERM_ONE] = 0.0005;
+	for (int r = 0; r < 4; r++)
+		tm.regions[r].coef[AUGUR_TERM_NK_4K] = 2e-6; /* rows of 1024 inputs and more */
+	size_t n = grid_samples(&tm, 0.01);
+	static const uint64_t fn[] = {10, 100, 1000, 4096};
+	static const uint64_t fk[] = {256, 1024, 3744, 4096, 9216, 25088};
+	static const uint64_t fm[] = {1, 4, 16};
+	size_t first_fc = n;
+	for (int a = 0; a < 4; a++)
+		for (int b = 0; b < 6; b++)
+			for (int d = 0; d < 3; d++) {
+				gemms[n] = (struct augur_sample_gemm){fn[a], fk[b], fm[d], 1};
+				double t = augur_timemodel_predict(&tm, fn[a], fk[b], fm[d], true);
+				samples[n] =
+				        (struct augur_sample){.time_ms = t * (1 + 0.01 * noise()),
+				                              .n_gemms = 1,
+				                              .gemms = &gemms[n],
+				                              .fc_layout = true};
+				n++;
+			}
+	struct augur_fit_options opt;
+	augur_fit_options_init(&opt);
+	opt.direct = tm.direct;
+	struct augur_fit_quality q;
+	struct augur_diag diag = {0};
+	CHECK_EQ_INT(augur_fit_model(samples, n, &opt, &fit, &q, &diag), 0);
+	CHECK_EQ_U64(fit.direct.max_nkm, 1000000);
+	CHECK_NEAR(fit.direct_region.coef[AUGUR_TERM_NKM] / 3e-8, 1.0, 0.05);
+	CHECK(q.train_median_rel_err < 0.01);
+	/* an fc row of 100 x 9216 at batch 1 is direct; 1000 x 9216 packed, with 4 KiB rows;
+	 * 1000 x 3744 packed without */
+	static const uint64_t probe[][3] = {
+	        {100, 9216, 1}, {1000, 9216, 1}, {1000, 3744, 1}, {4096, 4096, 4}, {64, 27, 12544}};
+	for (size_t i = 0; i < sizeof(probe) / sizeof(*probe); i++) {
+		const uint64_t *p = probe[i];
+		bool fc = i < 4;
+		CHECK_NEAR(augur_timemodel_predict(&fit, p[0], p[1], p[2], fc) /
+		                   augur_timemodel_predict(&tm, p[0], p[1], p[2], fc),
+		           1.0, 0.03);
+	}
+	/* every region the search kept holds at least two values of m (one value cannot
+	 * tell n*k*m from n*k) */
+	for (uint32_t b = 0; b + 1 < fit.n_breaks_m; b++) {
+		size_t values = 0;
+		static const uint64_t ms[] = {49, 196, 784, 3136, 12544};
+		for (int j = 0; j < 5; j++)
+			values += ms[j] >= fit.breaks_m[b] && ms[j] < fit.breaks_m[b + 1];
+		CHECK(values >= 2);
+	}
+	CHECK(worst_fc_error(&fit, first_fc, n) < 0.05);
+	/* without the direct path and the 4 KiB term the same samples fit far worse */
+	opt.direct = (struct augur_direct_path){0};
+	opt.term_mask &= ~(1u << AUGUR_TERM_NK_4K);
+	CHECK_EQ_INT(augur_fit_model(samples, n, &opt, &fit, &q, &diag), 0);
+	CHECK(worst_fc_error(&fit, first_fc, n) > 0.25);
+	CHECK(first_fc < n);
 }
 
 /* Aggregate rows: each row sums 3 to 8 conv GEMMs of a made-up network. */
@@ -129,7 +208,8 @@ static size_t aggregate_samples(const struct augur_timemodel *tm, size_t rows)
 			g->k = ks[(size_t)((noise() + 1) * 3.49)];
 			g->m = ms[(size_t)((noise() + 1) * 3.99)];
 			g->count = 1 + (j % 2);
-			t += (double)g->count * augur_timemodel_predict(tm, g->n, g->k, g->m);
+			t += (double)g->count *
+			     augur_timemodel_predict(tm, g->n, g->k, g->m, false);
 		}
 		samples[r] = (struct augur_sample){.time_ms = t * (1 + 0.005 * noise()),
 		                                   .n_gemms = len,
@@ -210,6 +290,7 @@ int main(void)
 {
 	test_recovers_breaks();
 	test_outlier();
+	test_direct_path();
 	test_aggregate();
 	test_errors();
 	return check_finish();

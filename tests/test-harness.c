@@ -72,7 +72,7 @@ int main(void)
 		CHECK_CONTAINS(u->library, "OpenBLAS");
 		for (size_t i = 0; i < u->n_samples; i++)
 			CHECK(u->samples[i].time_ms > 0 && u->samples[i].spread >= 0);
-		CHECK(augur_timemodel_predict(&u->gemm, 64, 128, 100) > 0);
+		CHECK(augur_timemodel_predict(&u->gemm, 64, 128, 100, false) > 0);
 		CHECK(augur_timemodel_in_range(&u->gemm, 64, 128, 100));
 		CHECK(!augur_timemodel_in_range(&u->gemm, 4096, 128, 100));
 		printf("tiny calibration: %zu shapes in %.2f s, train median %.1f%%, held-out "

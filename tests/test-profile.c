@@ -103,6 +103,25 @@ static const struct bad_case bad[] = {
         {"      - {n: 32, k: 64, m: 49, time_ms: 0.5, spread: 0.01}\n      - {time_ms: 2.5, "
          "label: \"net\", gemms: [[32, 64, 49, 2], [256, 64, 49, 1]]}\n",
          "      3\n", AUGUR_E_SCHEMA, 22, 7, "expected a sequence for 'samples', got a scalar"},
+        /* the direct path comes with its region, and its region has one value per term */
+        {"      regions:\n",
+         "      direct: {max_nkm: 1000000, fc_max_nm: 1200, fc_min_k: 32}\n"
+         "      regions:\n",
+         AUGUR_E_SCHEMA, 18, 15, "'direct' and 'direct_region' must come together"},
+        {"      regions:\n", "      direct_region: [1e-8]\n      regions:\n", AUGUR_E_SCHEMA, 18,
+         22, "'direct' and 'direct_region' must come together"},
+        {"      regions:\n",
+         "      direct: {max_nkm: 0, fc_max_nm: 1200, fc_min_k: 32}\n"
+         "      direct_region: [1e-8, 0.01]\n      regions:\n",
+         AUGUR_E_SCHEMA, 18, 25, "'max_nkm' must be between 1"},
+        {"      regions:\n",
+         "      direct: {max_nkm: 1000000, fc_max_nm: 1200}\n"
+         "      direct_region: [1e-8, 0.01]\n      regions:\n",
+         AUGUR_E_SCHEMA, 18, 15, "missing key 'fc_min_k' in direct"},
+        {"      regions:\n",
+         "      direct: {max_nkm: 1000000, fc_max_nm: 1200, fc_min_k: 32}\n"
+         "      direct_region: [1e-8]\n      regions:\n",
+         AUGUR_E_SCHEMA, 19, 22, "expected a region as 2 coefficients"},
         /* not YAML, truncated, empty */
         {"units:\n", "units: [\n", AUGUR_E_SYNTAX, 0, 0, ""},
         {"augur_profile: 1\n", "- 1\n", AUGUR_E_SYNTAX, 0, 0, ""},
@@ -198,7 +217,7 @@ static struct augur_unit *make_unit(enum augur_unit_kind kind)
 	u->framework_overhead_bytes = 123456789;
 	u->weights_copied = kind == AUGUR_UNIT_GPU;
 	struct augur_timemodel *tm = &u->gemm;
-	tm->term_mask = 0x1f;
+	tm->term_mask = (1u << AUGUR_TERM_COUNT) - 1;
 	tm->n_breaks_n = 1;
 	tm->breaks_n[0] = 128;
 	tm->n_breaks_m = 2;
@@ -207,6 +226,11 @@ static struct augur_unit *make_unit(enum augur_unit_kind kind)
 	for (int r = 0; r < 6; r++)
 		for (int t = 0; t < AUGUR_TERM_COUNT; t++)
 			tm->regions[r].coef[t] = (r + 1) * (t - 1.5) / 3.0 * 1e-7 + 1e-300 * t;
+	if (kind == AUGUR_UNIT_CPU) {
+		augur_direct_path_for_library("OpenBLAS 0.3.21 Cooperlake", &tm->direct);
+		for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+			tm->direct_region.coef[t] = (t + 1) / 7.0 * 1e-8;
+	}
 	tm->range = (struct augur_validity){32, 4096, 64, 25088, 1, 12544};
 	tm->min_ms = 0.1 / 3.0;
 	u->quality = (struct augur_fit_quality){0.01 / 7, NAN, NAN, 3, 0, 1};

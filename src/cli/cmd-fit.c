@@ -224,6 +224,11 @@ int cmd_fit(int argc, char **argv)
 			continue;
 		struct augur_timemodel tm;
 		struct augur_fit_quality q;
+		/* a direct path the profile states (perhaps edited by hand) wins over the
+		 * one its library string implies */
+		fo.direct = u->gemm.direct;
+		if (!fo.direct.max_nkm)
+			augur_direct_path_for_library(u->library, &fo.direct);
 		if (augur_fit_model(u->samples, u->n_samples, &fo, &tm, &q, &diag)) {
 			snprintf(diag.path, sizeof(diag.path), "%s", path);
 			rc = cli_report(&diag);

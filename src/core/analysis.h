@@ -17,6 +17,7 @@
 /* One GEMM shape in the paper's notation, [n x k] . [k x m], performed count times. */
 struct augur_gemm {
 	uint64_t n, k, m, count;
+	bool fc_layout; /* batch x inputs . weights^T (an fc layer); conv's W . columns otherwise */
 };
 
 struct augur_layer_stats {

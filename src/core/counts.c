@@ -28,7 +28,7 @@ bool augur_count_layer(const struct augur_layer *l, uint32_t batch, struct augur
 {
 	uint64_t in_elems, out_elems, out_total;
 	st->params = st->stats = st->macs = st->flops = 0;
-	st->gemm = (struct augur_gemm){0, 0, 0, 0};
+	st->gemm = (struct augur_gemm){0, 0, 0, 0, false};
 	st->workspace_paper_bytes = st->workspace_bytes = 0;
 	if (!augur_shape_elems(&st->in, &in_elems) || !augur_shape_elems(&st->out, &out_elems) ||
 	    augur_mul_overflow(out_elems, batch, &out_total) ||
@@ -49,7 +49,7 @@ bool augur_count_layer(const struct augur_layer *l, uint32_t batch, struct augur
 		    augur_mul3_overflow(k, m, AUGUR_BYTES_PER_VALUE, &st->workspace_paper_bytes) ||
 		    augur_mul_overflow(st->workspace_paper_bytes, g, &col))
 			return false;
-		st->gemm = (struct augur_gemm){n, k, m, calls};
+		st->gemm = (struct augur_gemm){n, k, m, calls, false};
 		/* a 1x1, stride-1, unpadded conv multiplies the input in place: no im2col */
 		bool direct = l->kernel.h == 1 && l->kernel.w == 1 && l->stride.h == 1 &&
 		              l->stride.w == 1 && l->pad.h == 0 && l->pad.w == 0;
@@ -63,7 +63,7 @@ bool augur_count_layer(const struct augur_layer *l, uint32_t batch, struct augur
 		    augur_mul_overflow(out_total, in_elems, &st->macs) ||
 		    augur_mul_overflow(out_total, in_elems + 1, &st->flops))
 			return false;
-		st->gemm = (struct augur_gemm){l->outputs, in_elems, batch, 1};
+		st->gemm = (struct augur_gemm){l->outputs, in_elems, batch, 1, true};
 		return true;
 	}
 	case AUGUR_LAYER_POOL: {

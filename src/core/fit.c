@@ -48,7 +48,7 @@ double augur_sample_predict(const struct augur_timemodel *tm, const struct augur
 	double t = 0;
 	for (size_t i = 0; i < s->n_gemms; i++) {
 		const struct augur_sample_gemm *g = &s->gemms[i];
-		struct augur_gemm gg = {g->n, g->k, g->m, g->count};
+		struct augur_gemm gg = {g->n, g->k, g->m, g->count, s->fc_layout};
 		t += augur_gemm_time_ms(tm, &gg, NULL);
 	}
 	return t;
@@ -110,11 +110,21 @@ static void model_init(const struct fitctx *c, const struct breaks *b, struct au
 	memcpy(tm->breaks_n, b->bn, sizeof(b->bn));
 	memcpy(tm->breaks_m, b->bm, sizeof(b->bm));
 	tm->min_ms = c->min_ms;
+	tm->direct = c->opt->direct;
 }
 
 static size_t region_count(const struct breaks *b)
 {
 	return (size_t)(b->nn + 1) * (b->nm + 1);
+}
+
+/* The design's column block of a GEMM: its region, or region_count for the direct path. */
+static size_t column_block(const struct augur_timemodel *tm, const struct augur_sample *s,
+                           const struct augur_sample_gemm *g)
+{
+	if (augur_timemodel_direct(tm, g->n, g->k, g->m, s->fc_layout))
+		return (size_t)(tm->n_breaks_n + 1) * (tm->n_breaks_m + 1);
+	return augur_timemodel_region(tm, g->n, g->m);
 }
 
 static void design_row(const struct fitctx *c, const struct augur_timemodel *tm,
@@ -125,7 +135,7 @@ static void design_row(const struct fitctx *c, const struct augur_timemodel *tm,
 		const struct augur_sample_gemm *g = &s->gemms[i];
 		double v[AUGUR_TERM_COUNT];
 		augur_term_values(g->n, g->k, g->m, v);
-		size_t r = augur_timemodel_region(tm, g->n, g->m);
+		size_t r = column_block(tm, s, g);
 		for (size_t j = 0; j < c->nt; j++)
 			x[r * c->nt + j] += (double)g->count * v[c->terms[j]];
 	}
@@ -225,18 +235,19 @@ out:
 }
 
 /* Weighted least squares over the rows idx[0..nrows) with tm's breakpoints; fills
- * tm->regions. Regions no row touches copy their nearest neighbour's coefficients.
- * Returns 0, or -1 when the system is underdetermined or GSL fails. */
+ * tm->regions and tm->direct_region. Regions no row touches copy their nearest
+ * neighbour's coefficients; an empty direct region copies region 0's (the smallest
+ * shapes). Returns 0, or -1 when the system is underdetermined or GSL fails. */
 static int solve(const struct fitctx *c, struct augur_timemodel *tm, const size_t *idx,
                  size_t nrows)
 {
 	struct breaks b = {tm->n_breaks_n, tm->n_breaks_m, {0}, {0}};
-	size_t nr = region_count(&b), cols = nr * c->nt;
+	size_t nr = region_count(&b), cols = (nr + 1) * c->nt;
 	int rc = -1;
 	double *x = malloc((nrows ? nrows : 1) * cols * sizeof(double));
 	double *t = malloc((nrows ? nrows : 1) * sizeof(double));
 	double *coef = calloc(cols, sizeof(double));
-	bool *support = calloc(nr, sizeof(bool));
+	bool *support = calloc(nr + 1, sizeof(bool));
 	if (!x || !t || !coef || !support || !nrows)
 		goto out;
 	for (size_t i = 0; i < nrows; i++) {
@@ -269,6 +280,12 @@ static int solve(const struct fitctx *c, struct augur_timemodel *tm, const size_
 		for (size_t j = 0; j < c->nt; j++)
 			tm->regions[r].coef[c->terms[j]] = coef[from * c->nt + j];
 	}
+	memset(&tm->direct_region, 0, sizeof(tm->direct_region));
+	if (support[nr])
+		for (size_t j = 0; j < c->nt; j++)
+			tm->direct_region.coef[c->terms[j]] = coef[nr * c->nt + j];
+	else
+		tm->direct_region = tm->regions[0];
 	rc = 0;
 out:
 	free(x);
@@ -286,27 +303,38 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* Every region with rows must hold enough to determine its coefficients. */
+/* Every region with rows must hold enough to determine its coefficients: rows enough, and
+ * at least two values of n and of m (a region holding one m, say the grid's 56^2 alone,
+ * cannot tell n*k*m from n*k and extrapolates wildly to the m values it lacks). */
 static bool enough_support(const struct fitctx *c, const struct breaks *b, const size_t *idx,
                            size_t nrows)
 {
 	struct augur_timemodel tm;
 	model_init(c, b, &tm);
-	size_t cnt[AUGUR_MODEL_MAX_REGIONS] = {0};
+	enum { NB = AUGUR_MODEL_MAX_REGIONS + 1 };
+	size_t cnt[NB] = {0};
+	uint64_t n_lo[NB], n_hi[NB] = {0}, m_lo[NB], m_hi[NB] = {0};
+	for (size_t r = 0; r < NB; r++)
+		n_lo[r] = m_lo[r] = UINT64_MAX;
 	for (size_t i = 0; i < nrows; i++) {
 		const struct augur_sample *s = &c->s[idx[i]];
-		bool seen[AUGUR_MODEL_MAX_REGIONS] = {false};
+		bool seen[NB] = {false};
 		for (size_t g = 0; g < s->n_gemms; g++) {
-			size_t r = augur_timemodel_region(&tm, s->gemms[g].n, s->gemms[g].m);
+			const struct augur_sample_gemm *gg = &s->gemms[g];
+			size_t r = column_block(&tm, s, gg);
 			if (!seen[r])
 				cnt[r]++;
 			seen[r] = true;
+			n_lo[r] = gg->n < n_lo[r] ? gg->n : n_lo[r];
+			n_hi[r] = gg->n > n_hi[r] ? gg->n : n_hi[r];
+			m_lo[r] = gg->m < m_lo[r] ? gg->m : m_lo[r];
+			m_hi[r] = gg->m > m_hi[r] ? gg->m : m_hi[r];
 		}
 	}
 	/* an empty region borrows its neighbour's coefficients (an fc region along m has no
 	 * small-n shapes); a sparsely filled one would be fitted to noise */
-	for (size_t r = 0; r < region_count(b); r++)
-		if (cnt[r] && cnt[r] < c->nt + 2)
+	for (size_t r = 0; r <= region_count(b); r++)
+		if (cnt[r] && (cnt[r] < c->nt + 2 || n_lo[r] == n_hi[r] || m_lo[r] == m_hi[r]))
 			return false;
 	return true;
 }

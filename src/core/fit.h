@@ -28,10 +28,12 @@ struct augur_fit_options {
 	uint32_t max_outliers;  /* training samples that may be dropped as outliers */
 	double outlier_rel_err; /* ... when their relative residual exceeds this and 5 times
 	                           the median residual */
+	struct augur_direct_path direct; /* the library's direct path: its calls are fitted
+	                                    as a region of their own (zero: none) */
 };
 
 /* Defaults: all terms, search up to 2 breaks per axis with 5 folds, min_gain 0.03,
- * nonneg, up to 4 outliers above 15%. */
+ * nonneg, up to 4 outliers above 15%, no direct path. */
 void augur_fit_options_init(struct augur_fit_options *opt);
 
 /* Fits a model to the samples whose held_out is false and measures it on those whose

@@ -244,8 +244,9 @@ static int plan_split_fc(struct augur_plan *plan, const struct augur_net *net,
 	/* parts 0 .. rem-1 take one input more, as the rows of a matrix split evenly */
 	double split_ms = 0;
 	for (uint64_t j = 0; j < parts; j++)
-		split_ms += (double)gm->count *
-		            augur_timemodel_predict(&gpu_unit->gemm, gm->n, q + (j < rem), gm->m);
+		split_ms += (double)gm->count * augur_timemodel_predict(&gpu_unit->gemm, gm->n,
+		                                                        q + (j < rem), gm->m,
+		                                                        gm->fc_layout);
 	double time = 0;
 	for (size_t i = 0; i < n; i++)
 		time += i == L ? split_ms : g->layers[i].time_ms;

@@ -396,10 +396,47 @@ static int parse_range_axis(const struct ctx *c, const struct augur_ynode *map, 
 	return AUGUR_OK;
 }
 
+static int parse_region(const struct ctx *c, const struct augur_ynode *reg, const int *order,
+                        size_t nt, struct augur_region *out)
+{
+	int rc;
+	if (reg->kind != AUGUR_YSEQ || reg->len != nt)
+		return err_at(c, reg, "expected a region as %zu coefficients (one per term)", nt);
+	for (size_t j = 0; j < nt; j++)
+		if ((rc = get_double(c, reg->items[j], "coefficient", -AUGUR_MODEL_MAX_COEF,
+		                     AUGUR_MODEL_MAX_COEF, &out->coef[order[j]])))
+			return rc;
+	return AUGUR_OK;
+}
+
+/* 'direct' and 'direct_region' come together or not at all (no direct path). */
+static int parse_direct(const struct ctx *c, const struct augur_ynode *model, const int *order,
+                        size_t nt, struct augur_timemodel *tm)
+{
+	const struct augur_ynode *d = augur_ynode_get(model, "direct");
+	const struct augur_ynode *r = augur_ynode_get(model, "direct_region");
+	if (!d && !r)
+		return AUGUR_OK;
+	if (!d || !r)
+		return err_at(c, d ? d : r, "'direct' and 'direct_region' must come together");
+	static const char *const keys[] = {"max_nkm", "fc_max_nm", "fc_min_k"};
+	const struct augur_ynode *v;
+	int rc;
+	if ((rc = want_map(c, d, "direct")) || (rc = known_keys(c, d, "direct", keys, 3)) ||
+	    (rc = need(c, d, "max_nkm", "direct", &v)) ||
+	    (rc = get_u64(c, v, "max_nkm", 1, UINT64_MAX, &tm->direct.max_nkm)) ||
+	    (rc = need(c, d, "fc_max_nm", "direct", &v)) ||
+	    (rc = get_u64(c, v, "fc_max_nm", 0, UINT64_MAX, &tm->direct.fc_max_nm)) ||
+	    (rc = need(c, d, "fc_min_k", "direct", &v)) ||
+	    (rc = get_u64(c, v, "fc_min_k", 0, MAX_DIM, &tm->direct.fc_min_k)))
+		return rc;
+	return parse_region(c, r, order, nt, &tm->direct_region);
+}
+
 static int parse_model(const struct ctx *c, const struct augur_ynode *n, struct augur_timemodel *tm)
 {
-	static const char *const keys[] = {"terms",  "breaks_n", "breaks_m",
-	                                   "min_ms", "range",    "regions"};
+	static const char *const keys[] = {"terms", "breaks_n", "breaks_m", "min_ms",
+	                                   "range", "regions",  "direct",   "direct_region"};
 	int rc;
 	if ((rc = want_map(c, n, "model")) ||
 	    (rc = known_keys(c, n, "model", keys, sizeof(keys) / sizeof(*keys))))
@@ -418,7 +455,8 @@ static int parse_model(const struct ctx *c, const struct augur_ynode *n, struct 
 			if (!strcmp(t->text, augur_term_name(j)))
 				found = j;
 		if (found < 0)
-			return err_at(c, t, "unknown term '%s' (expected nkm, nk, km, nm or one)",
+			return err_at(c, t,
+			              "unknown term '%s' (expected nkm, nk, km, nm, one or nk_4k)",
 			              t->kind == AUGUR_YSCALAR ? t->text
 			                                       : augur_ynode_kind_name(t->kind));
 		if (tm->term_mask & (1u << found))
@@ -457,17 +495,10 @@ static int parse_model(const struct ctx *c, const struct augur_ynode *n, struct 
 		              "expected %zu regions ((%u breaks_n + 1) x (%u breaks_m + 1)), got "
 		              "%zu",
 		              want, tm->n_breaks_n, tm->n_breaks_m, r->len);
-	for (size_t i = 0; i < r->len; i++) {
-		const struct augur_ynode *reg = r->items[i];
-		if (reg->kind != AUGUR_YSEQ || reg->len != nt)
-			return err_at(c, reg,
-			              "expected a region as %zu coefficients (one per term)", nt);
-		for (size_t j = 0; j < nt; j++)
-			if ((rc = get_double(c, reg->items[j], "coefficient", -AUGUR_MODEL_MAX_COEF,
-			                     AUGUR_MODEL_MAX_COEF, &tm->regions[i].coef[order[j]])))
-				return rc;
-	}
-	return AUGUR_OK;
+	for (size_t i = 0; i < r->len; i++)
+		if ((rc = parse_region(c, r->items[i], order, nt, &tm->regions[i])))
+			return rc;
+	return parse_direct(c, n, order, nt, tm);
 }
 
 static int parse_quality(const struct ctx *c, const struct augur_ynode *n,
@@ -918,6 +949,20 @@ static void put_layer_costs(struct sbuf *b, const struct augur_layer_costs *lc)
 	}
 }
 
+static void put_region(struct sbuf *b, const struct augur_timemodel *tm,
+                       const struct augur_region *r)
+{
+	put(b, "[");
+	bool first = true;
+	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+		if (tm->term_mask & (1u << t)) {
+			put(b, "%s", first ? "" : ", ");
+			put_double(b, r->coef[t]);
+			first = false;
+		}
+	put(b, "]\n");
+}
+
 static void put_unit(struct sbuf *b, const struct augur_unit *u)
 {
 	const struct augur_timemodel *tm = &u->gemm;
@@ -952,15 +997,19 @@ static void put_unit(struct sbuf *b, const struct augur_unit *u)
 	    tm->n_breaks_m + 1);
 	size_t nr = (size_t)(tm->n_breaks_n + 1) * (tm->n_breaks_m + 1);
 	for (size_t r = 0; r < nr && r < AUGUR_MODEL_MAX_REGIONS; r++) {
-		put(b, "        - [");
-		first = true;
-		for (int t = 0; t < AUGUR_TERM_COUNT; t++)
-			if (tm->term_mask & (1u << t)) {
-				put(b, "%s", first ? "" : ", ");
-				put_double(b, tm->regions[r].coef[t]);
-				first = false;
-			}
-		put(b, "]\n");
+		put(b, "        - ");
+		put_region(b, tm, &tm->regions[r]);
+	}
+	if (tm->direct.max_nkm) {
+		put(b,
+		    "      # the library's direct path for small GEMMs (no packing): calls with\n"
+		    "      # n*k*m <= max_nkm (fc layout: also n*m <= fc_max_nm, k >= fc_min_k)\n"
+		    "      direct: {max_nkm: %llu, fc_max_nm: %llu, fc_min_k: %llu}\n"
+		    "      direct_region: ",
+		    (unsigned long long)tm->direct.max_nkm,
+		    (unsigned long long)tm->direct.fc_max_nm,
+		    (unsigned long long)tm->direct.fc_min_k);
+		put_region(b, tm, &tm->direct_region);
 	}
 	const struct augur_fit_quality *q = &u->quality;
 	put(b, "    quality:\n      train_median_rel_err: ");

@@ -3,12 +3,15 @@
  * outside the calibrated range, and never silently below it on overflow. Fitting lives in
  * fit.c. */
 #include <math.h>
+#include <string.h>
+#include <strings.h>
 
 #include "timemodel.h"
 
 const char *augur_term_name(enum augur_term t)
 {
-	static const char *const names[AUGUR_TERM_COUNT] = {"nkm", "nk", "km", "nm", "one"};
+	static const char *const names[AUGUR_TERM_COUNT] = {"nkm", "nk",  "km",
+	                                                    "nm",  "one", "nk_4k"};
 	return (unsigned)t < AUGUR_TERM_COUNT ? names[t] : "?";
 }
 
@@ -21,6 +24,7 @@ void augur_term_values(uint64_t n, uint64_t k, uint64_t m, double v[AUGUR_TERM_C
 	v[AUGUR_TERM_KM] = dk * dm;
 	v[AUGUR_TERM_NM] = dn * dm;
 	v[AUGUR_TERM_ONE] = 1.0;
+	v[AUGUR_TERM_NK_4K] = k % 1024 == 0 ? dn * dk : 0.0;
 }
 
 static uint32_t axis_index(const uint64_t *breaks, uint32_t n_breaks, uint64_t v)
@@ -40,12 +44,50 @@ size_t augur_timemodel_region(const struct augur_timemodel *tm, uint64_t n, uint
 	return (size_t)in * (bm + 1) + im;
 }
 
-double augur_timemodel_predict(const struct augur_timemodel *tm, uint64_t n, uint64_t k, uint64_t m)
+bool augur_timemodel_direct(const struct augur_timemodel *tm, uint64_t n, uint64_t k, uint64_t m,
+                            bool fc_layout)
+{
+	const struct augur_direct_path *d = &tm->direct;
+	if (!d->max_nkm)
+		return false;
+	/* doubles: a hostile shape must not wrap into the direct path */
+	if ((double)n * (double)k * (double)m > (double)d->max_nkm)
+		return false;
+	if (fc_layout &&
+	    ((d->fc_max_nm && (double)n * (double)m > (double)d->fc_max_nm) || k < d->fc_min_k))
+		return false;
+	return true;
+}
+
+void augur_direct_path_for_library(const char *library, struct augur_direct_path *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!library || strncmp(library, "OpenBLAS", 8))
+		return;
+	/* OpenBLAS names the kernel set it chose in its config string; the small-matrix
+	 * permit (kernel/x86_64/sgemm_small_kernel_permit_skylakex.c) serves these three */
+	static const char *const cores[] = {"SkylakeX", "Cooperlake", "SapphireRapids"};
+	for (size_t i = 0; i < sizeof(cores) / sizeof(*cores); i++) {
+		size_t len = strlen(cores[i]);
+		for (const char *p = library; *p; p++)
+			if (!strncasecmp(p, cores[i], len)) {
+				out->max_nkm = 1000000;
+				out->fc_max_nm = 1200;
+				out->fc_min_k = 32;
+				return;
+			}
+	}
+}
+
+double augur_timemodel_predict(const struct augur_timemodel *tm, uint64_t n, uint64_t k, uint64_t m,
+                               bool fc_layout)
 {
 	double floor_ms = tm->min_ms > 0 && isfinite(tm->min_ms) ? tm->min_ms : 1e-6;
 	double v[AUGUR_TERM_COUNT];
 	augur_term_values(n, k, m, v);
-	const struct augur_region *r = &tm->regions[augur_timemodel_region(tm, n, m)];
+	const struct augur_region *r = augur_timemodel_direct(tm, n, k, m, fc_layout)
+	                                       ? &tm->direct_region
+	                                       : &tm->regions[augur_timemodel_region(tm, n, m)];
 	double t = 0;
 	for (int i = 0; i < AUGUR_TERM_COUNT; i++)
 		if (tm->term_mask & (1u << i))
@@ -72,5 +114,5 @@ double augur_gemm_time_ms(const struct augur_timemodel *tm, const struct augur_g
 		*outside = g->count && !augur_timemodel_in_range(tm, g->n, g->k, g->m);
 	if (!g->count)
 		return 0.0;
-	return (double)g->count * augur_timemodel_predict(tm, g->n, g->k, g->m);
+	return (double)g->count * augur_timemodel_predict(tm, g->n, g->k, g->m, g->fc_layout);
 }

@@ -12,11 +12,15 @@
 
 /* The terms a model may use, each a function of (n, k, m). */
 enum augur_term {
-	AUGUR_TERM_NKM, /* n*k*m: the multiply-adds */
-	AUGUR_TERM_NK,  /* n*k: reading the weights */
-	AUGUR_TERM_KM,  /* k*m: reading the im2col matrix */
-	AUGUR_TERM_NM,  /* n*m: writing the output */
-	AUGUR_TERM_ONE, /* per-call overhead */
+	AUGUR_TERM_NKM,   /* n*k*m: the multiply-adds */
+	AUGUR_TERM_NK,    /* n*k: reading the weights */
+	AUGUR_TERM_KM,    /* k*m: reading the im2col matrix */
+	AUGUR_TERM_NM,    /* n*m: writing the output */
+	AUGUR_TERM_ONE,   /* per-call overhead */
+	AUGUR_TERM_NK_4K, /* n*k again when a weight row is a whole number of 4 KiB (k a multiple
+	                     of 1024): the rows the packing copy reads side by side then share
+	                     cache sets and evict each other (fc layers of 4096 or 9216 inputs
+	                     stream their weights at half the speed of 3744 or 25088) */
 	AUGUR_TERM_COUNT
 };
 
@@ -36,6 +40,19 @@ struct augur_region {
 	double coef[AUGUR_TERM_COUNT];
 };
 
+/* A BLAS's direct path for small GEMMs: OpenBLAS's "small matrix" kernels (SkylakeX-class
+ * cores, since 0.3.16) multiply the operands where they lie instead of first copying them
+ * into packed panels, when n*k*m is at most 10^6 and, with the weights transposed (the fc
+ * layout), n*m is at most 1200 and k at least 32. Calls on either side of that line run at
+ * very different speeds (an fc layer of 100 x 9216 weights: 0.05 ms direct; 400 x 9216:
+ * 6 ms packed), which no linear form spans, so direct calls get a region of their own.
+ * max_nkm == 0: the library has no such path. */
+struct augur_direct_path {
+	uint64_t max_nkm;   /* n*k*m at most this */
+	uint64_t fc_max_nm; /* fc layout: also n*m at most this (0: no such limit) */
+	uint64_t fc_min_k;  /* fc layout: also k at least this */
+};
+
 /* The shapes a model was calibrated on; predictions outside are flagged. */
 struct augur_validity {
 	uint64_t n_min, n_max, k_min, k_max, m_min, m_max;
@@ -48,16 +65,27 @@ struct augur_timemodel {
 	                                              breaks_n[i] */
 	uint64_t breaks_m[AUGUR_MODEL_MAX_BREAKS];
 	struct augur_region regions[AUGUR_MODEL_MAX_REGIONS]; /* [i_n * (n_breaks_m + 1) + i_m] */
+	struct augur_direct_path direct; /* calls on it use direct_region instead */
+	struct augur_region direct_region;
 	struct augur_validity range;
 	double min_ms; /* floor: a prediction never goes below the fastest call measured */
 };
 
-/* Predicted milliseconds for one call of an [n x k] . [k x m] GEMM: at least min_ms, also
- * outside the calibrated range where a region's linear form goes negative. INFINITY when
- * the form overflows a double (coefficients beyond the profile bounds), so a caller
- * reports it instead of printing it; never NaN. */
-double augur_timemodel_predict(const struct augur_timemodel *tm, uint64_t n, uint64_t k,
-                               uint64_t m);
+/* Predicted milliseconds for one call of an [n x k] . [k x m] GEMM (fc_layout: the batch
+ * times transposed weights, as an fc layer calls it): at least min_ms, also outside the
+ * calibrated range where a region's linear form goes negative. INFINITY when the form
+ * overflows a double (coefficients beyond the profile bounds), so a caller reports it
+ * instead of printing it; never NaN. */
+double augur_timemodel_predict(const struct augur_timemodel *tm, uint64_t n, uint64_t k, uint64_t m,
+                               bool fc_layout);
+
+/* Whether the call runs on the library's direct path (tm->direct). */
+bool augur_timemodel_direct(const struct augur_timemodel *tm, uint64_t n, uint64_t k, uint64_t m,
+                            bool fc_layout);
+
+/* The direct path of the BLAS a unit's library string names ("OpenBLAS 0.3.21 ...
+ * Cooperlake ..."); all zero when it has none or the string does not say. */
+void augur_direct_path_for_library(const char *library, struct augur_direct_path *out);
 
 /* Whether (n, k, m) lies inside the calibrated range. */
 bool augur_timemodel_in_range(const struct augur_timemodel *tm, uint64_t n, uint64_t k, uint64_t m);
@@ -67,13 +95,13 @@ bool augur_timemodel_in_range(const struct augur_timemodel *tm, uint64_t n, uint
 double augur_gemm_time_ms(const struct augur_timemodel *tm, const struct augur_gemm *g,
                           bool *outside);
 
-/* The index into tm->regions of the region holding (n, m). */
+/* The index into tm->regions of the region holding (n, m) off the direct path. */
 size_t augur_timemodel_region(const struct augur_timemodel *tm, uint64_t n, uint64_t m);
 
 /* The value of each term for (n, k, m), in enum augur_term order. */
 void augur_term_values(uint64_t n, uint64_t k, uint64_t m, double v[AUGUR_TERM_COUNT]);
 
-/* "nkm", "nk", "km", "nm", "one": the names profiles use for terms. */
+/* "nkm", "nk", "km", "nm", "one", "nk_4k": the names profiles use for terms. */
 const char *augur_term_name(enum augur_term t);
 
 #endif
