@@ -38,6 +38,18 @@ static void axis_text(char *buf, size_t size, const char *axis, const uint64_t *
 		         (unsigned long long)b[i]);
 }
 
+/* One region's coefficients and the speed its n*k*m term implies, ending the line. */
+static void show_region(const struct augur_timemodel *tm, const struct augur_region *r)
+{
+	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+		if (tm->term_mask & (1u << t))
+			printf(" %s %.4g", augur_term_name(t), r->coef[t]);
+	double g = r->coef[AUGUR_TERM_NKM];
+	if ((tm->term_mask & 1u) && g > 0)
+		printf("  (%.1f GFLOPS asymptotic)", 2.0 / g / 1e6);
+	printf("\n");
+}
+
 static void show_unit(const struct augur_unit *u)
 {
 	const struct augur_timemodel *tm = &u->gemm;
@@ -73,13 +85,14 @@ static void show_unit(const struct augur_unit *u)
 		axis_text(nr_txt, sizeof(nr_txt), "n", tm->breaks_n, tm->n_breaks_n, in);
 		axis_text(mr_txt, sizeof(mr_txt), "m", tm->breaks_m, tm->n_breaks_m, im);
 		printf("  region %-2u  %s, %s:", r, nr_txt, mr_txt);
-		for (int t = 0; t < AUGUR_TERM_COUNT; t++)
-			if (tm->term_mask & (1u << t))
-				printf(" %s %.4g", augur_term_name(t), tm->regions[r].coef[t]);
-		double g = tm->regions[r].coef[AUGUR_TERM_NKM];
-		if ((tm->term_mask & 1u) && g > 0)
-			printf("  (%.1f GFLOPS asymptotic)", 2.0 / g / 1e6);
-		printf("\n");
+		show_region(tm, &tm->regions[r]);
+	}
+	if (tm->direct.max_nkm) {
+		printf("  direct     n*k*m <= %llu (fc: also n*m <= %llu, k >= %llu):",
+		       (unsigned long long)tm->direct.max_nkm,
+		       (unsigned long long)tm->direct.fc_max_nm,
+		       (unsigned long long)tm->direct.fc_min_k);
+		show_region(tm, &tm->direct_region);
 	}
 	const struct augur_fit_quality *q = &u->quality;
 	printf("  fit       ");
