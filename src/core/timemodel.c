@@ -4,7 +4,6 @@
  * fit.c. */
 #include <math.h>
 #include <string.h>
-#include <strings.h>
 
 #include "timemodel.h"
 
@@ -67,16 +66,13 @@ void augur_direct_path_for_library(const char *library, struct augur_direct_path
 	/* OpenBLAS names the kernel set it chose in its config string; the small-matrix
 	 * permit (kernel/x86_64/sgemm_small_kernel_permit_skylakex.c) serves these three */
 	static const char *const cores[] = {"SkylakeX", "Cooperlake", "SapphireRapids"};
-	for (size_t i = 0; i < sizeof(cores) / sizeof(*cores); i++) {
-		size_t len = strlen(cores[i]);
-		for (const char *p = library; *p; p++)
-			if (!strncasecmp(p, cores[i], len)) {
-				out->max_nkm = 1000000;
-				out->fc_max_nm = 1200;
-				out->fc_min_k = 32;
-				return;
-			}
-	}
+	for (size_t i = 0; i < sizeof(cores) / sizeof(*cores); i++)
+		if (strstr(library, cores[i])) {
+			out->max_nkm = 1000000;
+			out->fc_max_nm = 1200;
+			out->fc_min_k = 32;
+			return;
+		}
 }
 
 double augur_timemodel_predict(const struct augur_timemodel *tm, uint64_t n, uint64_t k, uint64_t m,
