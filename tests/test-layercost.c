@@ -482,6 +482,37 @@ static void test_bad_costs(const char *tmpdir)
 	augur_profile_free(p);
 }
 
+/* The per-layer page fault counts bench/validate records are read as a diagnostic (not
+ * fitted); anything but a mapping there is named at its line. */
+static void test_fault_column(const char *tmpdir)
+{
+	char path[4200], text[4096];
+	snprintf(path, sizeof(path), "%s/faults.yaml", tmpdir);
+	snprintf(text, sizeof(text),
+	         "layer_times:\n"
+	         "  - {network: %s/descriptors/alexnet.yaml, board: t, unit: cpu, forward: 9,\n"
+	         "     layers: {conv1: 1.5}, faults: {conv1: 9184}}\n",
+	         root());
+	write_file(path, text);
+	struct augur_layer_times *lt = NULL;
+	struct augur_diag d = {0};
+	CHECK_EQ_INT(augur_layer_times_load(path, &lt, &d), AUGUR_OK);
+	if (lt)
+		CHECK_EQ_U64(lt->rows[0].n_layers, 1);
+	augur_layer_times_free(lt);
+	lt = NULL;
+	snprintf(text, sizeof(text),
+	         "layer_times:\n"
+	         "  - {network: %s/descriptors/alexnet.yaml, board: t, unit: cpu, forward: 9,\n"
+	         "     faults: 9184}\n",
+	         root());
+	write_file(path, text);
+	CHECK_EQ_INT(augur_layer_times_load(path, &lt, &d), AUGUR_E_SCHEMA);
+	CHECK_EQ_U64(d.line, 3);
+	CHECK_CONTAINS(d.message, "page fault counts for 'faults'");
+	augur_layer_times_free(lt);
+}
+
 /* Per-layer rows of a layer-time file: a layer the network lacks is named at its line;
  * a profile without a calibrated GEMM model is refused; a good file fits every type. */
 static void test_layer_rows(const char *tmpdir)
@@ -614,6 +645,7 @@ int main(void)
 	test_estimate_with_costs(tmpdir);
 	test_bad_costs(tmpdir);
 	test_layer_rows(tmpdir);
+	test_fault_column(tmpdir);
 	test_shipped_costs();
 	char cmd[4200];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);

@@ -27,11 +27,15 @@ assert re.match(r"network: \S*tests/data/tiny\.yaml, board: smoke, unit: cpu, ba
 for t in ("conv", "pool", "fc", "relu", "softmax", "batchnorm", "scale", "eltwise", "concat",
           "total"):
     assert re.search(rf"\b{t}: [0-9.]+[,}}]", row), t
-layers = re.search(r"layers: \{(.*)\}", row).group(1)
+layers = re.search(r"layers: \{(.*?)\}", row).group(1)
 names = [kv.split(":")[0] for kv in layers.split(", ")]
 assert names == ["conv1", "bn1", "scale1", "relu1", "pool1", "conv2", "add", "cat", "fc",
                  "prob"], names
 assert all(float(kv.split(": ")[1]) > 0 for kv in layers.split(", "))
+# each layer's median page fault count in the timed passes: whole numbers, same layers
+faults = re.search(r"faults: \{(.*?)\}", row).group(1)
+assert [kv.split(":")[0] for kv in faults.split(", ")] == names, faults
+assert all(re.fullmatch(r"\d+", kv.split(": ")[1]) for kv in faults.split(", ")), faults
 PY
 
 # the file is read back by report: one held-out network, and the summary line

@@ -281,10 +281,11 @@ static void print_json(const struct run *r)
 			cli_json_num("memory_ms", le->split_ms[AUGUR_COST_MEMORY], true);
 			cli_json_num("other_ms", le->split_ms[AUGUR_COST_OTHER], true);
 			printf("\"costed\": %s, \"outside_range\": %s, \"outside_costs\": %s, "
-			       "\"live_bytes\": %llu}%s\n",
+			       "\"live_bytes\": %llu, \"fresh_bytes\": %llu}%s\n",
 			       le->costed ? "true" : "false", le->outside_range ? "true" : "false",
 			       le->outside_costs ? "true" : "false",
 			       (unsigned long long)r->a->layers[i].live_bytes,
+			       (unsigned long long)augur_layer_fresh_bytes(r->a, i),
 			       i + 1 < e->n_layers ? "," : "");
 		}
 		printf("     ]}%s\n", u + 1 < r->n_units ? "," : "");

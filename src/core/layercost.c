@@ -108,6 +108,20 @@ enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type)
 	}
 }
 
+double augur_layer_fresh_bytes(const struct augur_analysis *a, size_t i)
+{
+	const struct augur_layer_stats *s = &a->layers[i];
+	double fresh = 0;
+	/* the column buffers and the output blob, when the allocator maps them afresh: a
+	 * grouped conv fills one group's columns per call, so the size that decides is one
+	 * group's (workspace_paper_bytes), not the layer's total */
+	if (s->workspace_bytes && s->workspace_paper_bytes > AUGUR_FRESH_BUFFER_BYTES)
+		fresh += (double)s->workspace_bytes * a->batch;
+	if (s->out_bytes > AUGUR_FRESH_BUFFER_BYTES)
+		fresh += (double)s->out_bytes;
+	return fresh;
+}
+
 void augur_layer_features(const struct augur_net *net, const struct augur_analysis *a, size_t i,
                           const struct augur_timemodel *gemm, double f[AUGUR_FEAT_COUNT],
                           bool *gemm_outside)
@@ -140,13 +154,7 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		f[AUGUR_FEAT_WINDOW] = (double)s->out_bytes / AUGUR_BYTES_PER_VALUE *
 		                       (double)(l->size ? l->size : 1);
 	f[AUGUR_FEAT_PARAM_BYTES] = (double)(s->params + s->stats) * AUGUR_BYTES_PER_VALUE;
-	/* the column buffers and the output blob, when the allocator maps them afresh: a
-	 * grouped conv fills one group's columns per call, so the size that decides is one
-	 * group's (workspace_paper_bytes), not the layer's total */
-	if (s->workspace_bytes && s->workspace_paper_bytes > AUGUR_FRESH_BUFFER_BYTES)
-		f[AUGUR_FEAT_FRESH_BYTES] += (double)s->workspace_bytes * a->batch;
-	if (s->out_bytes > AUGUR_FRESH_BUFFER_BYTES)
-		f[AUGUR_FEAT_FRESH_BYTES] += (double)s->out_bytes;
+	f[AUGUR_FEAT_FRESH_BYTES] = augur_layer_fresh_bytes(a, i);
 	f[AUGUR_FEAT_ONE] = 1;
 	if (gemm_outside)
 		*gemm_outside = outside;

@@ -152,6 +152,14 @@ static int parse_row(const char *path, const struct augur_ynode *n,
 				return rc;
 			continue;
 		}
+		if (!strcmp(k->text, "faults")) {
+			/* per-layer page fault counts: a diagnostic for fresh_bytes, not fitted */
+			if (v->kind != AUGUR_YMAP)
+				return err_at(path, v, diag, AUGUR_E_SCHEMA,
+				              "expected a mapping of layer names to page fault "
+				              "counts for 'faults'");
+			continue;
+		}
 		if (!strcmp(k->text, "unit")) {
 			if (v->kind == AUGUR_YSCALAR && !strcmp(v->text, "cpu"))
 				row->unit = AUGUR_UNIT_CPU;
@@ -178,10 +186,11 @@ static int parse_row(const char *path, const struct augur_ynode *n,
 		}
 		int t = augur_layer_type_from_name(k->text);
 		if (t < 0)
-			return err_at(path, k, diag, AUGUR_E_SCHEMA,
-			              "unknown column '%s' (expected network, board, unit, batch, "
-			              "total, forward, forward_spread, layers or a layer type: %s)",
-			              k->text, augur_layer_type_list());
+			return err_at(
+			        path, k, diag, AUGUR_E_SCHEMA,
+			        "unknown column '%s' (expected network, board, unit, batch, "
+			        "total, forward, forward_spread, layers, faults or a layer type: %s)",
+			        k->text, augur_layer_type_list());
 		if ((rc = get_ms(path, v, k->text, &row->type_ms[t], diag)))
 			return rc;
 		row->has[t] = true;
