@@ -108,10 +108,21 @@ static void test_features(const char *tmpdir)
 	CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW], 96ull * 27 * 27 * 9);
 	CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES], 96ull * 27 * 27 * 4);
 
-	/* fc6 streams 9216 x 4096 weights and 4096 biases at batch 1 */
+	/* fc6 streams 9216 x 4096 weights and 4096 biases at batch 1; its weight rows are
+	 * 9216 x 4 bytes, whole 4 KiB pages, so they count as param_bytes_4k */
 	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, f, NULL);
-	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], (9216ull * 4096 + 4096) * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], (9216ull * 4096 + 4096) * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], 0);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 0);
+	unload(&l);
+
+	/* VGG-16's fc6 reads 25088 = 7 x 7 x 512 inputs: rows of 98 KiB, not whole 4 KiB */
+	l = load("vgg16", 1);
+	if (l.a) {
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], (25088ull * 4096 + 4096) * 4);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], 0);
+	}
 	unload(&l);
 
 	/* batch 2: im2col refilled per image, one GEMM call per image */

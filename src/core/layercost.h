@@ -37,6 +37,10 @@ enum augur_feature {
 	                                    value by value instead of copying rows */
 	AUGUR_FEAT_IM2COL_DILATED_BYTES, /* im2col bytes again for a dilated window (PyTorch's
 	                                    separate dilated-conv im2col, value by value) */
+	AUGUR_FEAT_PARAM_BYTES_4K,       /* an fc layer's weights when its rows are whole 4 KiB
+	                                    (k a multiple of 1024): they stream at about half
+	                                    the speed (cache-set conflicts, as the GEMM model's
+	                                    nk_4k term) and apart from param_bytes */
 	AUGUR_FEAT_ONE,                  /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };

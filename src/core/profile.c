@@ -577,7 +577,7 @@ static int parse_layer_cost(const struct ctx *c, const struct augur_ynode *n, co
 			        "unknown term '%s' (expected gemm_ms, gemm_calls, "
 			        "im2col_bytes, im2col_strided_bytes, im2col_dilated_bytes, in_bytes, "
 			        "out_bytes, window, "
-			        "window_avg, param_bytes, fresh_bytes or one)",
+			        "window_avg, param_bytes, param_bytes_4k, fresh_bytes or one)",
 			        t->kind == AUGUR_YSCALAR ? t->text
 			                                 : augur_ynode_kind_name(t->kind));
 		if (lc->feature_mask & (1u << f))
