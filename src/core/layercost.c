@@ -160,7 +160,7 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	/* the weights of an fc layer with 4 KiB rows: held-out fc layers over 8 MiB stream at
 	 * 0.19 ms/MiB with them (AlexNet's fc6-fc8, k = 9216, 4096) and 0.10-0.12 without
 	 * (VGG-16's fc6, k = 25088); one param_bytes term for both was 20% high on the first */
-	if (l->type == AUGUR_LAYER_FC && s->gemm.count && s->gemm.k % 1024 == 0) {
+	if (l->type == AUGUR_LAYER_FC && s->gemm.count && augur_rows_4k(s->gemm.k)) {
 		f[AUGUR_FEAT_PARAM_BYTES_4K] = f[AUGUR_FEAT_PARAM_BYTES];
 		f[AUGUR_FEAT_PARAM_BYTES] = 0;
 	}

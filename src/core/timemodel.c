@@ -14,6 +14,11 @@ const char *augur_term_name(enum augur_term t)
 	return (unsigned)t < AUGUR_TERM_COUNT ? names[t] : "?";
 }
 
+bool augur_rows_4k(uint64_t k)
+{
+	return k % 1024 == 0;
+}
+
 void augur_term_values(uint64_t n, uint64_t k, uint64_t m, double v[AUGUR_TERM_COUNT])
 {
 	/* doubles: n*k*m of real networks fits, but a hostile shape must not wrap */
@@ -23,7 +28,7 @@ void augur_term_values(uint64_t n, uint64_t k, uint64_t m, double v[AUGUR_TERM_C
 	v[AUGUR_TERM_KM] = dk * dm;
 	v[AUGUR_TERM_NM] = dn * dm;
 	v[AUGUR_TERM_ONE] = 1.0;
-	v[AUGUR_TERM_NK_4K] = k % 1024 == 0 ? dn * dk : 0.0;
+	v[AUGUR_TERM_NK_4K] = augur_rows_4k(k) ? dn * dk : 0.0;
 }
 
 static uint32_t axis_index(const uint64_t *breaks, uint32_t n_breaks, uint64_t v)

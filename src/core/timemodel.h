@@ -101,6 +101,11 @@ size_t augur_timemodel_region(const struct augur_timemodel *tm, uint64_t n, uint
 /* The value of each term for (n, k, m), in enum augur_term order. */
 void augur_term_values(uint64_t n, uint64_t k, uint64_t m, double v[AUGUR_TERM_COUNT]);
 
+/* Whether a weight row of k float values is a whole number of 4 KiB (k a multiple of
+ * 1024): such rows map to the same cache sets and stream at about half the speed (the
+ * nk_4k term; an fc layer's param_bytes_4k cost). */
+bool augur_rows_4k(uint64_t k);
+
 /* "nkm", "nk", "km", "nm", "one", "nk_4k": the names profiles use for terms. */
 const char *augur_term_name(enum augur_term t);
 
