@@ -174,12 +174,48 @@ static void test_features(const char *tmpdir)
 		CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], groups * k * 65536 * 4);
 		CHECK_EQ_U64(f[AUGUR_FEAT_FRESH_BYTES], g == 0 ? 0 : groups * k * 65536 * 4);
 		CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 0);
+		/* narrow GEMMs: 8 filters per group over 18 MiB of columns (all streamed,
+		 * 1 - 8/64 of it exposed); 32 filters over 72 MiB (half exposed) */
+		CHECK_EQ_U64(f[AUGUR_FEAT_NARROW_GEMM_BYTES],
+		             g == 0 ? 8ull * 72 * 65536 * 4 * 7 / 8 : 2ull * 288 * 65536 * 4 / 2);
 		augur_layer_features(l.net, l.a, 1, &tm, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_NARROW_GEMM_BYTES], 576ull * 65536 * 4 * 7 / 8);
 		CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_DILATED_BYTES], 64ull * 9 * 65536 * 4);
 		CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 0);
 		CHECK_EQ_U64(f[AUGUR_FEAT_FRESH_BYTES], 64ull * 9 * 65536 * 4);
 		unload(&l);
 	}
+
+	/* 10 MiB of columns lie halfway between cached (4 MiB) and streamed (16 MiB); 16 of
+	 * 64 filters leave 3/4 of the reads exposed. Wide GEMMs and fc layers: none. */
+	struct augur_gemm narrow = {.n = 16, .k = 160, .m = 16384, .count = 1};
+	CHECK_EQ_U64(augur_narrow_gemm_bytes(&narrow), 10485760ull / 2 * 3 / 4);
+	narrow.count = 3;
+	CHECK_EQ_U64(augur_narrow_gemm_bytes(&narrow), 3 * 10485760ull / 2 * 3 / 4);
+	narrow.k = 16; /* 1 MiB: cached */
+	CHECK_EQ_U64(augur_narrow_gemm_bytes(&narrow), 0);
+	struct augur_gemm wide = {.n = 64, .k = 576, .m = 50176, .count = 1};
+	CHECK_EQ_U64(augur_narrow_gemm_bytes(&wide), 0);
+	struct augur_gemm fc = {.n = 10, .k = 31104, .m = 1, .count = 1, .fc_layout = true};
+	CHECK_EQ_U64(augur_narrow_gemm_bytes(&fc), 0);
+
+	/* GoogLeNet's inception pools move by one value (192 x 28 x 28 outputs, 3x3
+	 * windows); pool2 moves by two over the same input: its reads count twice */
+	l = load("googlenet", 1);
+	if (l.a) {
+		int i = layer_index(l.net, "inception_3a/pool");
+		CHECK(i >= 0);
+		if (i >= 0) {
+			augur_layer_features(l.net, l.a, (size_t)i, &tm, f, NULL);
+			CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW], 192ull * 28 * 28 * 9);
+			CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW_STRIDED], 0);
+		}
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "pool2/3x3_s2"), &tm, f,
+		                     NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW], 192ull * 28 * 28 * 9);
+		CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW_STRIDED], 192ull * 28 * 28 * 9);
+	}
+	unload(&l);
 
 	/* ResNet-50: a 1x1 stride-1 conv needs no im2col; a residual sum reads two blobs */
 	l = load("resnet50", 1);
@@ -227,6 +263,7 @@ static void test_fit_recovers(void)
 	};
 	const double pool_coef[AUGUR_FEAT_COUNT] = {
 	        [AUGUR_FEAT_WINDOW] = 1e-6,
+	        [AUGUR_FEAT_WINDOW_STRIDED] = 5e-7, /* all but GoogLeNet's inception pools */
 	        [AUGUR_FEAT_OUT_BYTES] = 2e-8,
 	        [AUGUR_FEAT_ONE] = 0.003,
 	};

@@ -21,6 +21,8 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_IM2COL_STRIDED_BYTES] = "im2col_strided_bytes",
         [AUGUR_FEAT_IM2COL_DILATED_BYTES] = "im2col_dilated_bytes",
         [AUGUR_FEAT_PARAM_BYTES_4K] = "param_bytes_4k",
+        [AUGUR_FEAT_WINDOW_STRIDED] = "window_strided",
+        [AUGUR_FEAT_NARROW_GEMM_BYTES] = "narrow_gemm_bytes",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -51,6 +53,8 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 	case AUGUR_FEAT_IM2COL_STRIDED_BYTES:
 	case AUGUR_FEAT_IM2COL_DILATED_BYTES:
 	case AUGUR_FEAT_PARAM_BYTES_4K:
+	case AUGUR_FEAT_WINDOW_STRIDED:
+	case AUGUR_FEAT_NARROW_GEMM_BYTES:
 		return AUGUR_COST_MEMORY;
 	default:
 		return AUGUR_COST_OTHER;
@@ -69,17 +73,20 @@ uint32_t augur_layer_cost_features(enum augur_layer_type type)
 {
 	switch (type) {
 	case AUGUR_LAYER_CONV:
-		/* the GEMMs, the im2col copy (and the page faults of a large column buffer
-		 * mapped afresh), the bias broadcast into the output and, for grouped
-		 * convolutions, one framework call per group */
+		/* the GEMMs (and the columns a narrow one streams from memory), the im2col
+		 * copy (and the page faults of a large column buffer mapped afresh), the bias
+		 * broadcast into the output and, for grouped convolutions, one framework call
+		 * per group */
 		return F(GEMM_MS) | F(GEMM_CALLS) | F(IM2COL_BYTES) | F(IM2COL_STRIDED_BYTES) |
-		       F(IM2COL_DILATED_BYTES) | F(FRESH_BYTES) | F(OUT_BYTES) | F(ONE);
+		       F(IM2COL_DILATED_BYTES) | F(FRESH_BYTES) | F(NARROW_GEMM_BYTES) |
+		       F(OUT_BYTES) | F(ONE);
 	case AUGUR_LAYER_FC:
 		/* at small batch a matrix-vector product: bound by streaming the weights,
 		 * slower when their rows are whole 4 KiB */
 		return F(GEMM_MS) | F(PARAM_BYTES) | F(PARAM_BYTES_4K) | F(ONE);
 	case AUGUR_LAYER_POOL:
-		return F(WINDOW) | F(WINDOW_AVG) | F(IN_BYTES) | F(OUT_BYTES) | F(ONE);
+		return F(WINDOW) | F(WINDOW_STRIDED) | F(WINDOW_AVG) | F(IN_BYTES) | F(OUT_BYTES) |
+		       F(ONE);
 	case AUGUR_LAYER_LRN:
 		return F(WINDOW) | F(OUT_BYTES) | F(ONE);
 	case AUGUR_LAYER_ELTWISE:
@@ -125,6 +132,19 @@ double augur_layer_fresh_bytes(const struct augur_analysis *a, size_t i)
 	return fresh;
 }
 
+double augur_narrow_gemm_bytes(const struct augur_gemm *g)
+{
+	if (!g->count || g->fc_layout || g->n >= AUGUR_NARROW_GEMM_N)
+		return 0;
+	double columns = (double)g->k * (double)g->m * AUGUR_BYTES_PER_VALUE;
+	double lo = (double)AUGUR_NARROW_GEMM_CACHED_BYTES;
+	double hi = (double)AUGUR_NARROW_GEMM_STREAMED_BYTES;
+	double streamed = columns <= lo ? 0 : columns >= hi ? 1 : (columns - lo) / (hi - lo);
+	/* the fewer filters, the less arithmetic covers each byte read */
+	double exposed = 1 - (double)g->n / AUGUR_NARROW_GEMM_N;
+	return (double)g->count * columns * streamed * exposed;
+}
+
 void augur_layer_features(const struct augur_net *net, const struct augur_analysis *a, size_t i,
                           const struct augur_timemodel *gemm, double f[AUGUR_FEAT_COUNT],
                           bool *gemm_outside)
@@ -150,10 +170,13 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		                                         : a->layers[from].out_bytes);
 	}
 	f[AUGUR_FEAT_OUT_BYTES] = (double)s->out_bytes;
-	if (l->type == AUGUR_LAYER_POOL && !l->global)
+	if (l->type == AUGUR_LAYER_POOL && !l->global) {
+		/* outputs x window, whole batch */
 		f[l->op == AUGUR_POOL_MAX ? AUGUR_FEAT_WINDOW : AUGUR_FEAT_WINDOW_AVG] =
-		        (double)s->flops; /* outputs x window, whole batch */
-	else if (l->type == AUGUR_LAYER_LRN)
+		        (double)s->flops;
+		if (l->op == AUGUR_POOL_MAX && (l->stride.h != 1 || l->stride.w != 1))
+			f[AUGUR_FEAT_WINDOW_STRIDED] = (double)s->flops;
+	} else if (l->type == AUGUR_LAYER_LRN)
 		f[AUGUR_FEAT_WINDOW] = (double)s->out_bytes / AUGUR_BYTES_PER_VALUE *
 		                       (double)(l->size ? l->size : 1);
 	f[AUGUR_FEAT_PARAM_BYTES] = (double)(s->params + s->stats) * AUGUR_BYTES_PER_VALUE;
@@ -165,6 +188,7 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		f[AUGUR_FEAT_PARAM_BYTES] = 0;
 	}
 	f[AUGUR_FEAT_FRESH_BYTES] = augur_layer_fresh_bytes(a, i);
+	f[AUGUR_FEAT_NARROW_GEMM_BYTES] = augur_narrow_gemm_bytes(&s->gemm);
 	f[AUGUR_FEAT_ONE] = 1;
 	if (gemm_outside)
 		*gemm_outside = outside;

@@ -41,6 +41,13 @@ enum augur_feature {
 	                                    (k a multiple of 1024): they stream at about half
 	                                    the speed (cache-set conflicts, as the GEMM model's
 	                                    nk_4k term) and apart from param_bytes */
+	AUGUR_FEAT_WINDOW_STRIDED,       /* a max pool's window reads again when the window
+	                                    moves by more than one value: neighbouring windows
+	                                    no longer share their rows in cache */
+	AUGUR_FEAT_NARROW_GEMM_BYTES,    /* a conv GEMM's column matrix when few filters read
+	                                    it (n < AUGUR_NARROW_GEMM_N) and it outgrows the
+	                                    caches: streamed from memory, not hidden behind
+	                                    the arithmetic (augur_narrow_gemm_bytes) */
 	AUGUR_FEAT_ONE,                  /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
@@ -48,6 +55,16 @@ enum augur_feature {
 /* A buffer above this is mmap'd afresh by glibc's malloc on every allocation (its dynamic
  * mmap threshold stops rising at 32 MiB on 64-bit systems). */
 #define AUGUR_FRESH_BUFFER_BYTES (32ull << 20)
+
+/* A GEMM with fewer filters than this does too little arithmetic per byte of its column
+ * matrix to hide reading it from memory; one with a column matrix (per call) below the
+ * first size finds it in cache, one above the second streams all of it, with a linear ramp
+ * between. Measured on the EPYC board (1 MiB L2 per core, 32 MiB L3 shared with other
+ * tenants): layers with 1-16 filters and 8-32 MiB columns ran 27-37% slower than the
+ * GEMM calibration (hot cache) predicted, 2-4 MiB ones as predicted. */
+#define AUGUR_NARROW_GEMM_N              64
+#define AUGUR_NARROW_GEMM_CACHED_BYTES   (4ull << 20)
+#define AUGUR_NARROW_GEMM_STREAMED_BYTES (16ull << 20)
 
 /* Where a feature's time goes in the estimate's split. */
 enum augur_cost_class { AUGUR_COST_GEMM, AUGUR_COST_MEMORY, AUGUR_COST_OTHER, AUGUR_COST_CLASSES };
@@ -67,6 +84,9 @@ struct augur_layer_costs {
 	char *source; /* what the models were fitted from (a layer-times file) */
 	struct augur_layer_cost type[AUGUR_LAYER_TYPE_COUNT];
 };
+
+/* The narrow_gemm_bytes feature of a layer's GEMMs (0 for fc layers and wide GEMMs). */
+double augur_narrow_gemm_bytes(const struct augur_gemm *g);
 
 /* "gemm_ms", "gemm_calls", ...: the names profiles use. */
 const char *augur_feature_name(enum augur_feature f);

@@ -571,15 +571,21 @@ static int parse_layer_cost(const struct ctx *c, const struct augur_ynode *n, co
 	for (size_t i = 0; i < v->len; i++) {
 		const struct augur_ynode *t = v->items[i];
 		int f = t->kind == AUGUR_YSCALAR ? augur_feature_from_name(t->text) : -1;
-		if (f < 0)
-			return err_at(
-			        c, t,
-			        "unknown term '%s' (expected gemm_ms, gemm_calls, "
-			        "im2col_bytes, im2col_strided_bytes, im2col_dilated_bytes, in_bytes, "
-			        "out_bytes, window, "
-			        "window_avg, param_bytes, param_bytes_4k, fresh_bytes or one)",
-			        t->kind == AUGUR_YSCALAR ? t->text
-			                                 : augur_ynode_kind_name(t->kind));
+		if (f < 0) {
+			/* the list comes from the feature table, so it names every term */
+			char known[AUGUR_FEAT_COUNT * 24] = "";
+			size_t used = 0;
+			for (int k = 0; k < AUGUR_FEAT_COUNT && used < sizeof(known); k++)
+				used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s",
+				                         k == 0                      ? ""
+				                         : k == AUGUR_FEAT_COUNT - 1 ? " or "
+				                                                     : ", ",
+				                         augur_feature_name(k));
+			return err_at(c, t, "unknown term '%s' (expected %s)",
+			              t->kind == AUGUR_YSCALAR ? t->text
+			                                       : augur_ynode_kind_name(t->kind),
+			              known);
+		}
 		if (lc->feature_mask & (1u << f))
 			return err_at(c, t, "duplicate term '%s'", t->text);
 		lc->feature_mask |= 1u << f;
