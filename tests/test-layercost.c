@@ -109,10 +109,17 @@ static void test_features(const char *tmpdir)
 	CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES], 96ull * 27 * 27 * 4);
 
 	/* fc6 streams 9216 x 4096 weights and 4096 biases at batch 1; its weight rows are
-	 * 9216 x 4 bytes, whole 4 KiB pages, so they count as param_bytes_4k */
+	 * 9216 x 4 bytes, whole 4 KiB pages, and all 144 MiB of them lie beyond the cache:
+	 * param_bytes_4k_streamed */
 	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, f, NULL);
-	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], (9216ull * 4096 + 4096) * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED], (9216ull * 4096 + 4096) * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], 0);
 	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], 0);
+	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_STREAMED], 0);
+	/* fc8's 4096 x 1000 weights (15.6 MiB) fit the cache */
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc8"), &tm, f, NULL);
+	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], (4096ull * 1000 + 1000) * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED], 0);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 0);
 	unload(&l);
 
@@ -120,8 +127,10 @@ static void test_features(const char *tmpdir)
 	l = load("vgg16", 1);
 	if (l.a) {
 		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, f, NULL);
-		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], (25088ull * 4096 + 4096) * 4);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_STREAMED], (25088ull * 4096 + 4096) * 4);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], 0);
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], 0);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED], 0);
 	}
 	unload(&l);
 

@@ -21,6 +21,8 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_IM2COL_STRIDED_BYTES] = "im2col_strided_bytes",
         [AUGUR_FEAT_IM2COL_DILATED_BYTES] = "im2col_dilated_bytes",
         [AUGUR_FEAT_PARAM_BYTES_4K] = "param_bytes_4k",
+        [AUGUR_FEAT_PARAM_BYTES_STREAMED] = "param_bytes_streamed",
+        [AUGUR_FEAT_PARAM_BYTES_4K_STREAMED] = "param_bytes_4k_streamed",
         [AUGUR_FEAT_WINDOW_STRIDED] = "window_strided",
         [AUGUR_FEAT_NARROW_GEMM_BYTES] = "narrow_gemm_bytes",
 };
@@ -82,8 +84,9 @@ uint32_t augur_layer_cost_features(enum augur_layer_type type)
 		       F(OUT_BYTES) | F(ONE);
 	case AUGUR_LAYER_FC:
 		/* at small batch a matrix-vector product: bound by streaming the weights,
-		 * slower when their rows are whole 4 KiB */
-		return F(GEMM_MS) | F(PARAM_BYTES) | F(PARAM_BYTES_4K) | F(ONE);
+		 * slower when their rows are whole 4 KiB, at another rate beyond the cache */
+		return F(GEMM_MS) | F(PARAM_BYTES) | F(PARAM_BYTES_4K) | F(PARAM_BYTES_STREAMED) |
+		       F(PARAM_BYTES_4K_STREAMED) | F(ONE);
 	case AUGUR_LAYER_POOL:
 		return F(WINDOW) | F(WINDOW_STRIDED) | F(WINDOW_AVG) | F(IN_BYTES) | F(OUT_BYTES) |
 		       F(ONE);
@@ -186,6 +189,12 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	if (l->type == AUGUR_LAYER_FC && s->gemm.count && augur_rows_4k(s->gemm.k)) {
 		f[AUGUR_FEAT_PARAM_BYTES_4K] = f[AUGUR_FEAT_PARAM_BYTES];
 		f[AUGUR_FEAT_PARAM_BYTES] = 0;
+	}
+	if (l->type == AUGUR_LAYER_FC &&
+	    (double)(s->params + s->stats) * AUGUR_BYTES_PER_VALUE > AUGUR_STREAMED_WEIGHT_BYTES) {
+		f[AUGUR_FEAT_PARAM_BYTES_STREAMED] = f[AUGUR_FEAT_PARAM_BYTES];
+		f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED] = f[AUGUR_FEAT_PARAM_BYTES_4K];
+		f[AUGUR_FEAT_PARAM_BYTES] = f[AUGUR_FEAT_PARAM_BYTES_4K] = 0;
 	}
 	f[AUGUR_FEAT_FRESH_BYTES] = augur_layer_fresh_bytes(a, i);
 	f[AUGUR_FEAT_NARROW_GEMM_BYTES] = augur_narrow_gemm_bytes(&s->gemm);

@@ -32,29 +32,39 @@ enum augur_feature {
 	AUGUR_FEAT_FRESH_BYTES,  /* buffers so large the allocator maps fresh pages on every
 	                            call (above 32 MiB, glibc's highest mmap threshold): one page
 	                            fault per 4 KiB touched */
-	AUGUR_FEAT_IM2COL_STRIDED_BYTES, /* im2col bytes again when the window moves by more
-	                                    than one column: PyTorch (and Caffe) then gather
-	                                    value by value instead of copying rows */
-	AUGUR_FEAT_IM2COL_DILATED_BYTES, /* im2col bytes again for a dilated window (PyTorch's
-	                                    separate dilated-conv im2col, value by value) */
-	AUGUR_FEAT_PARAM_BYTES_4K,       /* an fc layer's weights when its rows are whole 4 KiB
-	                                    (k a multiple of 1024): they stream at about half
-	                                    the speed (cache-set conflicts, as the GEMM model's
-	                                    nk_4k term) and apart from param_bytes */
-	AUGUR_FEAT_WINDOW_STRIDED,       /* a max pool's window reads again when the window
-	                                    moves by more than one value: neighbouring windows
-	                                    no longer share their rows in cache */
-	AUGUR_FEAT_NARROW_GEMM_BYTES,    /* a conv GEMM's column matrix when few filters read
-	                                    it (n < AUGUR_NARROW_GEMM_N) and it outgrows the
-	                                    caches: streamed from memory, not hidden behind
-	                                    the arithmetic (augur_narrow_gemm_bytes) */
-	AUGUR_FEAT_ONE,                  /* per layer: the framework's dispatch cost */
+	AUGUR_FEAT_IM2COL_STRIDED_BYTES,    /* im2col bytes again when the window moves by more
+	                                       than one column: PyTorch (and Caffe) then gather
+	                                       value by value instead of copying rows */
+	AUGUR_FEAT_IM2COL_DILATED_BYTES,    /* im2col bytes again for a dilated window (PyTorch's
+	                                       separate dilated-conv im2col, value by value) */
+	AUGUR_FEAT_PARAM_BYTES_4K,          /* an fc layer's weights when its rows are whole 4 KiB
+	                                       (k a multiple of 1024): they stream at about half
+	                                       the speed (cache-set conflicts, as the GEMM model's
+	                                       nk_4k term) and apart from param_bytes */
+	AUGUR_FEAT_PARAM_BYTES_STREAMED,    /* an fc layer's weights above
+	                                       AUGUR_STREAMED_WEIGHT_BYTES, rows not 4 KiB */
+	AUGUR_FEAT_PARAM_BYTES_4K_STREAMED, /* the same with rows of whole 4 KiB */
+	AUGUR_FEAT_WINDOW_STRIDED,          /* a max pool's window reads again when the window
+	                                       moves by more than one value: neighbouring windows
+	                                       no longer share their rows in cache */
+	AUGUR_FEAT_NARROW_GEMM_BYTES,       /* a conv GEMM's column matrix when few filters read
+	                                       it (n < AUGUR_NARROW_GEMM_N) and it outgrows the
+	                                       caches: streamed from memory, not hidden behind
+	                                       the arithmetic (augur_narrow_gemm_bytes) */
+	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
 
 /* A buffer above this is mmap'd afresh by glibc's malloc on every allocation (its dynamic
  * mmap threshold stops rising at 32 MiB on 64-bit systems). */
 #define AUGUR_FRESH_BUFFER_BYTES (32ull << 20)
+
+/* fc weights above this do not fit the last-level cache (32 MiB on the EPYC board), so the
+ * GEMM calibration, which runs them warm, already streamed them from memory: they pay no
+ * cold-weights penalty (param_bytes, param_bytes_4k) but their own streaming rate. With
+ * one term for all sizes, every held-out fc layer over 32 MiB without 4 KiB rows was
+ * predicted 11-28% high. */
+#define AUGUR_STREAMED_WEIGHT_BYTES (32ull << 20)
 
 /* A GEMM with fewer filters than this does too little arithmetic per byte of its column
  * matrix to hide reading it from memory; one with a column matrix (per call) below the
