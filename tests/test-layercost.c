@@ -74,6 +74,16 @@ static void write_file(const char *path, const char *text);
  * m = 55*55 = 3025); conv2 two groups of 128 filters 5x5x48 (k = 1200, m = 27*27 = 729). */
 static void test_features(const char *tmpdir)
 {
+	/* the estimate's split: every byte or window count is memory-bound time; only the
+	 * GEMMs, their calls and the per-layer constant are not */
+	for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
+		enum augur_cost_class want = j == AUGUR_FEAT_GEMM_MS ? AUGUR_COST_GEMM
+		                             : j == AUGUR_FEAT_GEMM_CALLS || j == AUGUR_FEAT_ONE
+		                                     ? AUGUR_COST_OTHER
+		                                     : AUGUR_COST_MEMORY;
+		CHECK_EQ_INT(augur_feature_class(j), want);
+	}
+
 	struct augur_timemodel tm;
 	unit_gemm_model(&tm);
 	struct loaded l = load("alexnet", 1);
