@@ -184,7 +184,8 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	} else if (l->type == AUGUR_LAYER_LRN)
 		f[AUGUR_FEAT_WINDOW] = (double)s->out_bytes / AUGUR_BYTES_PER_VALUE *
 		                       (double)(l->size ? l->size : 1);
-	f[AUGUR_FEAT_PARAM_BYTES] = (double)(s->params + s->stats) * AUGUR_BYTES_PER_VALUE;
+	double weight_bytes = (double)(s->params + s->stats) * AUGUR_BYTES_PER_VALUE;
+	f[AUGUR_FEAT_PARAM_BYTES] = weight_bytes;
 	/* the weights of an fc layer with 4 KiB rows: held-out fc layers over 8 MiB stream at
 	 * 0.19 ms/MiB with them (AlexNet's fc6-fc8, k = 9216, 4096) and 0.10-0.12 without
 	 * (VGG-16's fc6, k = 25088); one param_bytes term for both was 20% high on the first */
@@ -192,8 +193,7 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		f[AUGUR_FEAT_PARAM_BYTES_4K] = f[AUGUR_FEAT_PARAM_BYTES];
 		f[AUGUR_FEAT_PARAM_BYTES] = 0;
 	}
-	if (l->type == AUGUR_LAYER_FC &&
-	    (double)(s->params + s->stats) * AUGUR_BYTES_PER_VALUE > AUGUR_STREAMED_WEIGHT_BYTES) {
+	if (l->type == AUGUR_LAYER_FC && weight_bytes > AUGUR_STREAMED_WEIGHT_BYTES) {
 		f[AUGUR_FEAT_PARAM_BYTES_STREAMED] = f[AUGUR_FEAT_PARAM_BYTES];
 		f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED] = f[AUGUR_FEAT_PARAM_BYTES_4K];
 		f[AUGUR_FEAT_PARAM_BYTES] = f[AUGUR_FEAT_PARAM_BYTES_4K] = 0;
