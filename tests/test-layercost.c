@@ -78,7 +78,8 @@ static void test_features(const char *tmpdir)
 	 * GEMMs, their calls and the per-layer constant are not */
 	for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
 		enum augur_cost_class want = j == AUGUR_FEAT_GEMM_MS ? AUGUR_COST_GEMM
-		                             : j == AUGUR_FEAT_GEMM_CALLS || j == AUGUR_FEAT_ONE
+		                             : j == AUGUR_FEAT_GEMM_CALLS || j == AUGUR_FEAT_ONE ||
+		                                             j == AUGUR_FEAT_FIRST_FC
 		                                     ? AUGUR_COST_OTHER
 		                                     : AUGUR_COST_MEMORY;
 		CHECK_EQ_INT(augur_feature_class(j), want);
@@ -254,6 +255,41 @@ static void test_features(const char *tmpdir)
 		}
 	}
 	unload(&l);
+
+	/* first_fc: before fc1, a 3x3 conv writes 576 x 1024 columns and 64 x 32 x 32
+	 * outputs, the relu and the pool their outputs: that share of 32 MiB. fc2 is not
+	 * the first fc. Over 32 MiB of columns (a 256 x 256 input): 1. */
+	static const char *const sides[] = {"32", "256"};
+	for (int v = 0; v < 2; v++) {
+		char path[4096], text[512];
+		snprintf(path, sizeof(path), "%s/firstfc.yaml", tmpdir);
+		snprintf(text, sizeof(text),
+		         "name: firstfc\ninput: [64, %s, %s]\nlayers:\n"
+		         "  - {name: c, type: conv, filters: 64, kernel: 3, pad: 1}\n"
+		         "  - {name: r, type: relu}\n"
+		         "  - {name: p, type: pool, op: max, kernel: 2, stride: 2}\n"
+		         "  - {name: fc1, type: fc, outputs: 100}\n"
+		         "  - {name: fc2, type: fc, outputs: 10}\n",
+		         sides[v], sides[v]);
+		write_file(path, text);
+		struct augur_diag d = {0};
+		l = (struct loaded){0};
+		if (augur_net_load(path, &l.net, &d) || augur_analyze(l.net, 1, &l.a, &d)) {
+			fprintf(stderr, "%s: %s\n", path, d.message);
+			CHECK(0);
+			unload(&l);
+			continue;
+		}
+		augur_layer_features(l.net, l.a, 3, &tm, f, NULL);
+		double written = 576.0 * 1024 * 4 + 2 * 64.0 * 1024 * 4 + 64.0 * 256 * 4;
+		CHECK_NEAR(f[AUGUR_FEAT_FIRST_FC], v == 0 ? written / (32 << 20) : 1.0, 1e-12);
+		CHECK_NEAR(augur_first_fc(l.net, l.a, 3), f[AUGUR_FEAT_FIRST_FC], 0);
+		augur_layer_features(l.net, l.a, 4, &tm, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_FIRST_FC], 0);
+		augur_layer_features(l.net, l.a, 0, &tm, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_FIRST_FC], 0);
+		unload(&l);
+	}
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -421,12 +457,16 @@ static void test_estimate_with_costs(const char *tmpdir)
 		CHECK_NEAR(e.other_ms, other, 1e-12 + 1e-9 * other);
 		CHECK_NEAR(e.gemm_ms + e.memory_ms + e.other_ms, e.total_ms, 1e-9 * e.total_ms);
 		/* other = 1e-6 ms per layer and per GEMM call of a conv (an fc layer's cost
-		 * has no per-call term: one call per batch) */
-		double calls = 0;
-		for (size_t i = 0; i < e.n_layers; i++)
+		 * has no per-call term: one call per batch), and per unit of first_fc: 1 for
+		 * loss3/classifier, after far more than 32 MiB of writes */
+		double calls = 0, first_fc = 0;
+		for (size_t i = 0; i < e.n_layers; i++) {
 			if (l.net->layers[i].type == AUGUR_LAYER_CONV)
 				calls += (double)l.a->layers[i].gemm.count;
-		CHECK_NEAR(e.other_ms, 1e-6 * ((double)e.n_layers + calls), 1e-12);
+			first_fc += augur_first_fc(l.net, l.a, i);
+		}
+		CHECK_NEAR(first_fc, 1, 0);
+		CHECK_NEAR(e.other_ms, 1e-6 * ((double)e.n_layers + calls + first_fc), 1e-12);
 		augur_unit_estimate_clear(&e);
 	} else {
 		CHECK(!"estimate failed");

@@ -51,6 +51,9 @@ enum augur_feature {
 	                                       it (n < AUGUR_NARROW_GEMM_N) and it outgrows the
 	                                       caches: streamed from memory, not hidden behind
 	                                       the arithmetic (augur_narrow_gemm_bytes) */
+	AUGUR_FEAT_FIRST_FC,                /* 1 for a pass's first fc layer: the layers before
+	                                       it have pushed the framework's fc code path out
+	                                       of the caches (augur_first_fc) */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
@@ -76,6 +79,9 @@ enum augur_feature {
 #define AUGUR_NARROW_GEMM_CACHED_BYTES   (4ull << 20)
 #define AUGUR_NARROW_GEMM_STREAMED_BYTES (16ull << 20)
 
+/* Bytes written before a network's first fc layer from which its call path is cold. */
+#define AUGUR_FIRST_FC_COLD_BYTES (32ull << 20)
+
 /* Where a feature's time goes in the estimate's split. */
 enum augur_cost_class { AUGUR_COST_GEMM, AUGUR_COST_MEMORY, AUGUR_COST_OTHER, AUGUR_COST_CLASSES };
 
@@ -97,6 +103,11 @@ struct augur_layer_costs {
 
 /* The narrow_gemm_bytes feature of a layer's GEMMs (0 for fc layers and wide GEMMs). */
 double augur_narrow_gemm_bytes(const struct augur_gemm *g);
+
+/* The first_fc feature of layer i: for the first fc layer of net's forward pass, how much
+ * of the caches the layers before it have overwritten (the bytes they write, outputs and
+ * im2col columns, over AUGUR_FIRST_FC_COLD_BYTES, at most 1); 0 for other layers. */
+double augur_first_fc(const struct augur_net *net, const struct augur_analysis *a, size_t i);
 
 /* "gemm_ms", "gemm_calls", ...: the names profiles use. */
 const char *augur_feature_name(enum augur_feature f);
