@@ -256,6 +256,40 @@ static void test_features(const char *tmpdir)
 	}
 	unload(&l);
 
+	/* fresh pages beyond the columns: a 96 x 512 x 512 input (96 MiB) max-pooled to 24 MiB
+	 * gets 48 MiB of int64 indices (an average pool none); the in-place relu after a
+	 * 96 MiB conv output allocates nothing; the concat of two such outputs does (192 MiB);
+	 * dropout hands its input on */
+	{
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/fresh.yaml", tmpdir);
+		write_file(path,
+		           "name: fresh\ninput: [96, 512, 512]\nlayers:\n"
+		           "  - {name: mp, type: pool, op: max, kernel: 2, stride: 2}\n"
+		           "  - {name: ap, type: pool, op: avg, kernel: 2, stride: 2, "
+		           "inputs: [input]}\n"
+		           "  - {name: c, type: conv, filters: 96, kernel: 1, inputs: [input]}\n"
+		           "  - {name: r, type: relu}\n"
+		           "  - {name: cat, type: concat, inputs: [r, input]}\n"
+		           "  - {name: d, type: dropout}\n");
+		struct augur_diag d = {0};
+		l = (struct loaded){0};
+		if (augur_net_load(path, &l.net, &d) || augur_analyze(l.net, 1, &l.a, &d)) {
+			fprintf(stderr, "%s: %s\n", path, d.message);
+			CHECK(0);
+		} else {
+			uint64_t blob = 96ull * 512 * 512 * 4;
+			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 0), blob / 4 * 2);
+			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 1), 0);
+			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 2), blob); /* output */
+			CHECK(l.a->layers[3].in_place);
+			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 3), 0);
+			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 4), 2 * blob);
+			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 5), 0);
+		}
+		unload(&l);
+	}
+
 	/* first_fc: before fc1, a 3x3 conv writes 576 x 1024 columns and 64 x 32 x 32
 	 * outputs, the relu and the pool their outputs: that share of 32 MiB. fc2 is not
 	 * the first fc. Over 32 MiB of columns (a 256 x 256 input): 1. */
@@ -320,6 +354,7 @@ static void test_fit_recovers(void)
 	        [AUGUR_FEAT_WINDOW] = 1e-6,
 	        [AUGUR_FEAT_WINDOW_STRIDED] = 5e-7, /* all but GoogLeNet's inception pools */
 	        [AUGUR_FEAT_OUT_BYTES] = 2e-8,
+	        [AUGUR_FEAT_FRESH_BYTES] = 5e-7, /* page faults at conv's rate, not fitted */
 	        [AUGUR_FEAT_ONE] = 0.003,
 	};
 	struct augur_timemodel tm;
@@ -359,7 +394,8 @@ static void test_fit_recovers(void)
 		const struct augur_layer_cost *cc = &costs.type[AUGUR_LAYER_CONV];
 		const struct augur_layer_cost *pc = &costs.type[AUGUR_LAYER_POOL];
 		CHECK_EQ_U64(cc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_CONV));
-		CHECK_EQ_U64(pc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_POOL));
+		CHECK_EQ_U64(pc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_POOL) |
+		                                       1u << AUGUR_FEAT_FRESH_BYTES);
 		CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask, 0); /* no rows */
 		if (noisy != 1) {
 			CHECK_EQ_U64(disturbed, noisy == 2 ? 3 : 0);
@@ -733,6 +769,21 @@ static void test_shipped_costs(void)
 		}
 		/* every type the random networks hold: all but flatten */
 		CHECK(types >= 12);
+		/* a fresh page costs what conv's fit says in every type whose layers allocate
+		 * their output; dropout and flatten allocate nothing */
+		const struct augur_layer_costs *c = shipped->cpu->costs;
+		double fault = c->type[AUGUR_LAYER_CONV].coef[AUGUR_FEAT_FRESH_BYTES];
+		CHECK(fault > 0);
+		static const enum augur_layer_type sharing[] = {
+		        AUGUR_LAYER_POOL,    AUGUR_LAYER_FC,        AUGUR_LAYER_RELU,
+		        AUGUR_LAYER_CONCAT,  AUGUR_LAYER_BATCHNORM, AUGUR_LAYER_SCALE,
+		        AUGUR_LAYER_ELTWISE, AUGUR_LAYER_LRN,       AUGUR_LAYER_SOFTMAX};
+		for (size_t k = 0; k < sizeof(sharing) / sizeof(sharing[0]); k++) {
+			CHECK(c->type[sharing[k]].feature_mask & (1u << AUGUR_FEAT_FRESH_BYTES));
+			CHECK_NEAR(c->type[sharing[k]].coef[AUGUR_FEAT_FRESH_BYTES], fault, 0);
+		}
+		CHECK(!(c->type[AUGUR_LAYER_DROPOUT].feature_mask &
+		        (1u << AUGUR_FEAT_FRESH_BYTES)));
 	}
 	augur_layer_times_free(lt);
 	augur_profile_free(shipped);

@@ -52,6 +52,12 @@ has "$out" "network,tiny,0," "csv network row"
 # --resume keeps the row and measures nothing
 expect 0 bench/validate measure tests/data/tiny.yaml --board smoke --out "$tmp/m.yaml" --resume "${quick[@]}"
 has "$err" "already measured" "resume"
+# --keep measures again and keeps the first command's record in the header
+expect 0 bench/validate measure tests/data/tiny.yaml --board smoke --out "$tmp/m.yaml" --keep "${quick[@]}"
+has "$(cat "$tmp/m.yaml")" "# earlier command: bench/validate measure tests/data/tiny.yaml --board smoke --out $tmp/m.yaml --reps" "keep: earlier command kept"
+has "$(cat "$tmp/m.yaml")" "--keep" "keep: its own command"
+expect 2 bench/validate measure tests/data/tiny.yaml --board smoke --out "$tmp/x.yaml" --retries -1
+has "$err" "--retries must be at least 0" "negative retries"
 # errors: one line, exit 1 (missing descriptor) or 2 (usage)
 expect 1 bench/validate measure "$tmp/none.yaml" --board smoke --out "$tmp/x.yaml" "${quick[@]}"
 has "$err" "none.yaml: no such descriptor" "missing descriptor"

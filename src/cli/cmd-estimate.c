@@ -285,7 +285,7 @@ static void print_json(const struct run *r)
 			       le->costed ? "true" : "false", le->outside_range ? "true" : "false",
 			       le->outside_costs ? "true" : "false",
 			       (unsigned long long)r->a->layers[i].live_bytes,
-			       (unsigned long long)augur_layer_fresh_bytes(r->a, i),
+			       (unsigned long long)augur_layer_fresh_bytes(r->net, r->a, i),
 			       i + 1 < e->n_layers ? "," : "");
 		}
 		printf("     ]}%s\n", u + 1 < r->n_units ? "," : "");

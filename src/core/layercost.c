@@ -125,17 +125,34 @@ enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type)
 	}
 }
 
-double augur_layer_fresh_bytes(const struct augur_analysis *a, size_t i)
+/* Dropout (an identity at inference) and flatten (a view) hand on their input: no buffer
+ * of their own, so no page faults. */
+static bool allocates_output(enum augur_layer_type type)
 {
+	return type != AUGUR_LAYER_DROPOUT && type != AUGUR_LAYER_FLATTEN;
+}
+
+double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_analysis *a,
+                               size_t i)
+{
+	const struct augur_layer *l = &net->layers[i];
 	const struct augur_layer_stats *s = &a->layers[i];
 	double fresh = 0;
 	/* the column buffers and the output blob, when the allocator maps them afresh: a
 	 * grouped conv fills one group's columns per call, so the size that decides is one
-	 * group's (workspace_paper_bytes), not the layer's total */
+	 * group's (workspace_paper_bytes), not the layer's total. An in-place layer writes
+	 * into its input and allocates nothing. */
 	if (s->workspace_bytes && s->workspace_paper_bytes > AUGUR_FRESH_BUFFER_BYTES)
 		fresh += (double)s->workspace_bytes * a->batch;
-	if (s->out_bytes > AUGUR_FRESH_BUFFER_BYTES)
+	if (!s->in_place && allocates_output(l->type) && s->out_bytes > AUGUR_FRESH_BUFFER_BYTES)
 		fresh += (double)s->out_bytes;
+	/* PyTorch's max pooling also returns every output's position as an int64, a buffer
+	 * twice the output's bytes (measured: a pool with 20.5 MiB of output faulted 41 MiB
+	 * of pages per call) */
+	double indices = 2.0 * (double)s->out_bytes;
+	if (l->type == AUGUR_LAYER_POOL && l->op == AUGUR_POOL_MAX &&
+	    indices > (double)AUGUR_FRESH_BUFFER_BYTES)
+		fresh += indices;
 	return fresh;
 }
 
@@ -216,7 +233,7 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED] = f[AUGUR_FEAT_PARAM_BYTES_4K];
 		f[AUGUR_FEAT_PARAM_BYTES] = f[AUGUR_FEAT_PARAM_BYTES_4K] = 0;
 	}
-	f[AUGUR_FEAT_FRESH_BYTES] = augur_layer_fresh_bytes(a, i);
+	f[AUGUR_FEAT_FRESH_BYTES] = augur_layer_fresh_bytes(net, a, i);
 	f[AUGUR_FEAT_NARROW_GEMM_BYTES] = augur_narrow_gemm_bytes(&s->gemm);
 	/* a pass's conv and pooling layers stream megabytes through the caches, and with
 	 * them the code and data of the fc call path (Python, ATen's addmm, OpenBLAS's
@@ -278,9 +295,12 @@ static double median_in_place(double *v, size_t n)
 #define LAYER_OUTLIER_REL_ERR 0.5
 
 /* Fits one type's model from its rows (idx[0..n)); 0 or AUGUR_E_NUMERIC. */
+/* Fits one type's rows (rows[idx[0..n-1]]). fault_ms_per_byte, when above 0, is the cost
+ * of a fresh page fitted for conv layers: a type that does not fit fresh_bytes itself pays
+ * it at that rate, taken out of its rows' times before the fit. */
 static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t n,
-                    enum augur_layer_type type, struct augur_layer_cost *out,
-                    struct augur_diag *diag)
+                    enum augur_layer_type type, double fault_ms_per_byte,
+                    struct augur_layer_cost *out, struct augur_diag *diag)
 {
 	uint32_t mask = augur_layer_cost_features(type);
 	bool aggregate = false;
@@ -290,6 +310,8 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 	 * keep the feature that carries the cost */
 	if (aggregate || n < (size_t)popcount(mask) * 2)
 		mask = 1u << augur_layer_cost_main_feature(type);
+	bool shared_faults = fault_ms_per_byte > 0 && !aggregate && allocates_output(type) &&
+	                     !(mask & (1u << AUGUR_FEAT_FRESH_BYTES));
 	size_t cols = AUGUR_FEAT_COUNT;
 	double *x = calloc(n * cols + 1, sizeof(double));
 	double *t = calloc(n + 1, sizeof(double));
@@ -305,6 +327,11 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 		for (size_t j = 0; j < cols; j++)
 			x[i * cols + j] = mask & (1u << j) ? r->f[j] : 0;
 		t[i] = r->time_ms;
+		/* the page faults are paid at conv's rate; what is left is this type's own
+		 * work (a row left with nothing is a disturbed one: the outlier rule sees it) */
+		if (shared_faults)
+			t[i] = fmax(r->time_ms - fault_ms_per_byte * r->f[AUGUR_FEAT_FRESH_BYTES],
+			            0.01 * r->time_ms);
 	}
 	/* Weights 1/t^2 (relative error): tried against 1/t^1.5 and 1/t, which favour the
 	 * layers that hold most of a network's time, on the held-out networks of
@@ -367,6 +394,15 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 			out->lo[j] = fmin(out->lo[j], r->f[j]);
 			out->hi[j] = fmax(out->hi[j], r->f[j]);
 		}
+	}
+	if (shared_faults) {
+		/* valid as far as conv's fit saw page faults (the caller's range) */
+		out->feature_mask |= 1u << AUGUR_FEAT_FRESH_BYTES;
+		out->coef[AUGUR_FEAT_FRESH_BYTES] = fault_ms_per_byte;
+		out->lo[AUGUR_FEAT_FRESH_BYTES] = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct augur_cost_row *r = &rows[idx[i]];
 		double pred = augur_layer_cost_predict(out, r->f, NULL, NULL);
 		err[i] = fabs(pred - r->time_ms) / r->time_ms;
 	}
@@ -385,13 +421,26 @@ int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n,
 	if (!idx)
 		return augur_diag_set(diag, AUGUR_E_NOMEM, "fit", 0, 0, "out of memory");
 	int rc = AUGUR_OK;
+	/* conv first: the page faults of fresh buffers it fits are what every type's fresh
+	 * buffers cost (a page fault does not depend on the layer that touches the page),
+	 * and the other types rarely have rows with enough of them to fit their own */
+	double fault_ms_per_byte = 0, fault_hi = 0;
 	for (int type = 0; type < AUGUR_LAYER_TYPE_COUNT && !rc; type++) {
 		size_t m = 0;
 		for (size_t i = 0; i < n; i++)
 			if (rows[i].type == (enum augur_layer_type)type && rows[i].time_ms > 0)
 				idx[m++] = i;
-		if (m)
-			rc = fit_type(rows, idx, m, type, &out->type[type], diag);
+		if (!m)
+			continue;
+		struct augur_layer_cost *c = &out->type[type];
+		rc = fit_type(rows, idx, m, type, fault_ms_per_byte, c, diag);
+		if (!rc && type == AUGUR_LAYER_CONV && (c->feature_mask & F(FRESH_BYTES))) {
+			fault_ms_per_byte = c->coef[AUGUR_FEAT_FRESH_BYTES];
+			fault_hi = c->hi[AUGUR_FEAT_FRESH_BYTES];
+		} else if (!rc && type != AUGUR_LAYER_CONV && fault_ms_per_byte > 0 &&
+		           c->coef[AUGUR_FEAT_FRESH_BYTES] == fault_ms_per_byte)
+			c->hi[AUGUR_FEAT_FRESH_BYTES] =
+			        fmax(c->hi[AUGUR_FEAT_FRESH_BYTES], fault_hi);
 	}
 	free(idx);
 	return rc;

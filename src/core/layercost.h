@@ -121,11 +121,13 @@ const char *augur_cost_class_name(enum augur_cost_class c);
 uint32_t augur_layer_cost_features(enum augur_layer_type type);
 enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type);
 
-/* The bytes of buffers layer i (of analysis a) gets as fresh pages on every call: its
- * im2col columns and output when above AUGUR_FRESH_BUFFER_BYTES (the fresh_bytes feature).
+/* The bytes of buffers layer i (of net, analysed as a) gets as fresh pages on every call:
+ * its im2col columns, its output (unless in place) and a max pool's int64 indices, each
+ * when above AUGUR_FRESH_BUFFER_BYTES (the fresh_bytes feature).
  * Smaller buffers come from the heap and fault only when it grows, which depends on the
  * allocator's history (docs/model.md, "Known gaps"). */
-double augur_layer_fresh_bytes(const struct augur_analysis *a, size_t i);
+double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_analysis *a,
+                               size_t i);
 
 /* The feature values of layer i of net (analysed as a). gemm predicts the GEMM feature;
  * *gemm_outside (may be NULL) tells whether that GEMM lies outside gemm's range. */
