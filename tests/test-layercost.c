@@ -24,15 +24,32 @@ struct loaded {
 	struct augur_analysis *a;
 };
 
+/* A descriptor loaded and analysed at batch 1 or more; l.a is NULL when that failed. */
+static struct loaded load_path(const char *path, uint32_t batch)
+{
+	struct loaded l = {0};
+	struct augur_diag d = {0};
+	if (augur_net_load(path, &l.net, &d) || augur_analyze(l.net, batch, &l.a, &d))
+		fprintf(stderr, "%s: %s\n", path, d.message);
+	return l;
+}
+
 static struct loaded load(const char *name, uint32_t batch)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/descriptors/%s.yaml", root(), name);
-	struct loaded l = {0};
-	struct augur_diag d = {0};
-	if (augur_net_load(path, &l.net, &d) || augur_analyze(l.net, batch, &l.a, &d))
-		fprintf(stderr, "%s: %s\n", name, d.message);
-	return l;
+	return load_path(path, batch);
+}
+
+static void write_file(const char *path, const char *text);
+
+/* A descriptor written as file in tmpdir from text, loaded at batch 1. */
+static struct loaded load_text(const char *tmpdir, const char *file, const char *text)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, file);
+	write_file(path, text);
+	return load_path(path, 1);
 }
 
 static void unload(struct loaded *l)
@@ -67,8 +84,6 @@ static void unit_gemm_model(struct augur_timemodel *tm)
 	tm->range = (struct augur_validity){1, UINT32_MAX, 1, UINT32_MAX, 1, UINT32_MAX};
 	tm->min_ms = 1e-12;
 }
-
-static void write_file(const char *path, const char *text);
 
 /* AlexNet's layers, by hand: conv1 is 96 filters 11x11x3 over 227x227 at stride 4 (k = 363,
  * m = 55*55 = 3025); conv2 two groups of 128 filters 5x5x48 (k = 1200, m = 27*27 = 729). */
@@ -172,18 +187,14 @@ static void test_features(const char *tmpdir)
 	 * afresh; in 2 groups each buffer is 72 MiB. A dilated conv gathers its columns. */
 	static const char *const grouped[] = {"8", "2"};
 	for (int g = 0; g < 2; g++) {
-		char path[4096], text[512];
-		snprintf(path, sizeof(path), "%s/grouped.yaml", tmpdir);
+		char text[512];
 		snprintf(text, sizeof(text),
 		         "name: grouped\ninput: [64, 256, 256]\nlayers:\n"
 		         "  - {name: c, type: conv, filters: 64, kernel: 3, pad: 1, groups: %s}\n"
 		         "  - {name: d, type: conv, filters: 8, kernel: 3, pad: 2, dilation: 2}\n",
 		         grouped[g]);
-		write_file(path, text);
-		struct augur_diag d = {0};
-		l = (struct loaded){0};
-		if (augur_net_load(path, &l.net, &d) || augur_analyze(l.net, 1, &l.a, &d)) {
-			fprintf(stderr, "%s: %s\n", path, d.message);
+		l = load_text(tmpdir, "grouped.yaml", text);
+		if (!l.a) {
 			CHECK(0);
 			unload(&l);
 			continue;
@@ -261,21 +272,16 @@ static void test_features(const char *tmpdir)
 	 * 96 MiB conv output allocates nothing; the concat of two such outputs does (192 MiB);
 	 * dropout hands its input on */
 	{
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/fresh.yaml", tmpdir);
-		write_file(path,
-		           "name: fresh\ninput: [96, 512, 512]\nlayers:\n"
-		           "  - {name: mp, type: pool, op: max, kernel: 2, stride: 2}\n"
-		           "  - {name: ap, type: pool, op: avg, kernel: 2, stride: 2, "
-		           "inputs: [input]}\n"
-		           "  - {name: c, type: conv, filters: 96, kernel: 1, inputs: [input]}\n"
-		           "  - {name: r, type: relu}\n"
-		           "  - {name: cat, type: concat, inputs: [r, input]}\n"
-		           "  - {name: d, type: dropout}\n");
-		struct augur_diag d = {0};
-		l = (struct loaded){0};
-		if (augur_net_load(path, &l.net, &d) || augur_analyze(l.net, 1, &l.a, &d)) {
-			fprintf(stderr, "%s: %s\n", path, d.message);
+		l = load_text(tmpdir, "fresh.yaml",
+		              "name: fresh\ninput: [96, 512, 512]\nlayers:\n"
+		              "  - {name: mp, type: pool, op: max, kernel: 2, stride: 2}\n"
+		              "  - {name: ap, type: pool, op: avg, kernel: 2, stride: 2, "
+		              "inputs: [input]}\n"
+		              "  - {name: c, type: conv, filters: 96, kernel: 1, inputs: [input]}\n"
+		              "  - {name: r, type: relu}\n"
+		              "  - {name: cat, type: concat, inputs: [r, input]}\n"
+		              "  - {name: d, type: dropout}\n");
+		if (!l.a) {
 			CHECK(0);
 		} else {
 			uint64_t blob = 96ull * 512 * 512 * 4;
@@ -295,8 +301,7 @@ static void test_features(const char *tmpdir)
 	 * the first fc. Over 32 MiB of columns (a 256 x 256 input): 1. */
 	static const char *const sides[] = {"32", "256"};
 	for (int v = 0; v < 2; v++) {
-		char path[4096], text[512];
-		snprintf(path, sizeof(path), "%s/firstfc.yaml", tmpdir);
+		char text[512];
 		snprintf(text, sizeof(text),
 		         "name: firstfc\ninput: [64, %s, %s]\nlayers:\n"
 		         "  - {name: c, type: conv, filters: 64, kernel: 3, pad: 1}\n"
@@ -305,11 +310,8 @@ static void test_features(const char *tmpdir)
 		         "  - {name: fc1, type: fc, outputs: 100}\n"
 		         "  - {name: fc2, type: fc, outputs: 10}\n",
 		         sides[v], sides[v]);
-		write_file(path, text);
-		struct augur_diag d = {0};
-		l = (struct loaded){0};
-		if (augur_net_load(path, &l.net, &d) || augur_analyze(l.net, 1, &l.a, &d)) {
-			fprintf(stderr, "%s: %s\n", path, d.message);
+		l = load_text(tmpdir, "firstfc.yaml", text);
+		if (!l.a) {
 			CHECK(0);
 			unload(&l);
 			continue;
