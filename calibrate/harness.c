@@ -76,9 +76,27 @@ const struct augur_cal_shape *augur_cal_plan(bool quick, size_t *n)
 		static const uint64_t fn[] = {10, 100, 1000, 4096};
 		static const uint64_t fk[] = {256, 1024, 4096, 9216, 25088};
 		static const uint64_t fm[] = {1, 4, 16};
+		/* first layers of large images (a 3-channel 3x3, 5x5 or 7x7 conv, or a narrow
+		 * layer, over 160x160 to 224x224 outputs): the column matrix outgrows the
+		 * last-level cache and a narrow GEMM streams it from memory. Without them the
+		 * model extrapolated from m = 12544 and predicted such layers 7-50% low
+		 * (bench/validate, docs/model.md) */
+		static const uint64_t ln[] = {8, 16, 32, 64, 96}, lk[] = {27, 75, 147, 576};
+		static const uint64_t lm[] = {160 * 160, 224 * 224};
+		/* deep layers: 3x3 and 5x5 over 512 channels (k = 4608, 12800) */
+		static const uint64_t dn[] = {64, 256, 512}, dk[] = {512 * 9, 512 * 25};
+		static const uint64_t dm[] = {7 * 7, 14 * 14, 28 * 28};
+		/* fc heads of 256 and 512 outputs over a flattened feature map (k up to
+		 * 50176): weights of 4-100 MiB, where n = 100 and 1000 predicted them 25-50%
+		 * low */
+		static const uint64_t hn[] = {256, 512}, hk[] = {4096, 25088, 50176};
+		static const uint64_t hm[] = {1, 16};
 		n_full = build(plan_full, ns, LEN(ns), ks, LEN(ks), ms, LEN(ms), false);
 		n_full += build(plan_full + n_full, sn, LEN(sn), sk, LEN(sk), sm, LEN(sm), false);
 		n_full += build(plan_full + n_full, fn, LEN(fn), fk, LEN(fk), fm, LEN(fm), true);
+		n_full += build(plan_full + n_full, ln, LEN(ln), lk, LEN(lk), lm, LEN(lm), false);
+		n_full += build(plan_full + n_full, dn, LEN(dn), dk, LEN(dk), dm, LEN(dm), false);
+		n_full += build(plan_full + n_full, hn, LEN(hn), hk, LEN(hk), hm, LEN(hm), true);
 		memcpy(plan_full + n_full, heldout, sizeof(heldout));
 		n_full += LEN(heldout);
 

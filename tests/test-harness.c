@@ -1,6 +1,7 @@
 /* A real calibration, kept tiny: a dozen small GEMM shapes through OpenBLAS with
  * millisecond trials, fitted, predicting two held-out shapes; and a stop flag already set
- * gives an interrupted run with nothing measured and no model. */
+ * gives an interrupted run with nothing measured and no model. The full plan is checked
+ * for the shapes real networks need fitted rather than extrapolated. */
 #include <signal.h>
 
 #include "check.h"
@@ -41,8 +42,45 @@ static void progress(const struct augur_cal_progress *p, void *ctx)
 	progress_calls++;
 }
 
+/* The full plan trains on the GEMMs of VGG-16's conv1_1 at 224x224 (64 x 27 x 50176), a
+ * 7x7 first layer over 160x160 (96 x 147 x 25600), a 5x5 over 512 channels (k = 12800) and
+ * 256- and 512-output fc heads over a flattened 7x7x512 or 14x14x256 map (k = 25088,
+ * 50176); no training shape twice; held-out shapes all labelled. */
+static void test_full_plan(void)
+{
+	size_t n = 0;
+	const struct augur_cal_shape *plan = augur_cal_plan(false, &n);
+	CHECK(n > 0);
+	bool vgg_conv1 = false, first7x7 = false, deep5x5 = false, head256 = false, head512 = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct augur_cal_shape *s = &plan[i];
+		if (s->held_out) {
+			CHECK(s->label != NULL);
+			continue;
+		}
+		vgg_conv1 |= !s->fc && s->n == 64 && s->k == 27 && s->m == 224 * 224;
+		first7x7 |= !s->fc && s->n == 96 && s->k == 147 && s->m == 160 * 160;
+		deep5x5 |= !s->fc && s->k == 512 * 25;
+		head256 |= s->fc && s->n == 256 && s->k == 512 * 7 * 7 && s->m == 1;
+		head512 |= s->fc && s->n == 512 && s->k == 256 * 14 * 14 && s->m == 1;
+		for (size_t j = 0; j < i; j++)
+			if (!plan[j].held_out && plan[j].n == s->n && plan[j].k == s->k &&
+			    plan[j].m == s->m && plan[j].fc == s->fc)
+				CHECK_FAIL_("shape %llux%llux%llu planned twice",
+				            (unsigned long long)s->n, (unsigned long long)s->k,
+				            (unsigned long long)s->m);
+	}
+	CHECK(vgg_conv1);
+	CHECK(first7x7);
+	CHECK(deep5x5);
+	CHECK(head256);
+	CHECK(head512);
+}
+
 int main(void)
 {
+	test_full_plan();
+
 	struct augur_cal_options opt;
 	augur_cal_options_init(&opt, AUGUR_UNIT_CPU);
 	opt.shapes = shapes;
