@@ -94,7 +94,8 @@ static void test_features(const char *tmpdir)
 	for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
 		enum augur_cost_class want = j == AUGUR_FEAT_GEMM_MS ? AUGUR_COST_GEMM
 		                             : j == AUGUR_FEAT_GEMM_CALLS || j == AUGUR_FEAT_ONE ||
-		                                             j == AUGUR_FEAT_FIRST_FC
+		                                             j == AUGUR_FEAT_FIRST_FC ||
+		                                             j == AUGUR_FEAT_COLD_PASS
 		                                     ? AUGUR_COST_OTHER
 		                                     : AUGUR_COST_MEMORY;
 		CHECK_EQ_INT(augur_feature_class(j), want);
@@ -326,6 +327,34 @@ static void test_features(const char *tmpdir)
 		CHECK_EQ_U64(f[AUGUR_FEAT_FIRST_FC], 0);
 		unload(&l);
 	}
+
+	/* cold_pass: an in-place relu over an input of 1, 32 or 512 MiB allocates nothing,
+	 * so the pass touches just the input: at or under 4 MiB 0, at or over 64 MiB 1,
+	 * and 32 MiB lies 3/4 of the way up in log(bytes) (4 -> 64 MiB is 2^4) */
+	static const char *const depths[] = {"1", "32", "512"};
+	const double cold[] = {0, 0.75, 1};
+	for (int v = 0; v < 3; v++) {
+		char text[256];
+		snprintf(text, sizeof(text),
+		         "name: pass\ninput: [%s, 512, 512]\nlayers:\n"
+		         "  - {name: r, type: relu}\n",
+		         depths[v]);
+		l = load_text(tmpdir, "pass.yaml", text);
+		if (!l.a) {
+			CHECK(0);
+			unload(&l);
+			continue;
+		}
+		CHECK(l.a->layers[0].in_place);
+		CHECK_NEAR(augur_pass_cold(l.a), cold[v], 1e-12);
+		augur_layer_features(l.net, l.a, 0, &tm, f, NULL);
+		CHECK_NEAR(f[AUGUR_FEAT_COLD_PASS], cold[v], 1e-12);
+		unload(&l);
+	}
+	/* AlexNet's 61 M weights alone are 233 MiB: every pass evicts the caches */
+	l = load("alexnet", 1);
+	CHECK(l.a && augur_pass_cold(l.a) == 1);
+	unload(&l);
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -341,8 +370,10 @@ static double noise(double amplitude) /* uniform in [-amplitude, amplitude] */
  * fit gets them back exactly without noise, and predicts within the noise with it. */
 static void test_fit_recovers(void)
 {
-	static const char *const nets[] = {"alexnet", "vgg16", "googlenet", "resnet50",
-	                                   "mobilenetv2"};
+	/* squeezenet (a 29 MiB pass) and kws (under 1 MiB) keep cold_pass apart from the
+	 * constant: the others' passes all evict the caches (cold_pass 1) */
+	static const char *const nets[] = {"alexnet",     "vgg16",      "googlenet", "resnet50",
+	                                   "mobilenetv2", "squeezenet", "kws"};
 	const double conv_coef[AUGUR_FEAT_COUNT] = {
 	        [AUGUR_FEAT_GEMM_MS] = 1.1,
 	        [AUGUR_FEAT_GEMM_CALLS] = 0.004,
@@ -504,7 +535,10 @@ static void test_estimate_with_costs(const char *tmpdir)
 			first_fc += augur_first_fc(l.net, l.a, i);
 		}
 		CHECK_NEAR(first_fc, 1, 0);
-		CHECK_NEAR(e.other_ms, 1e-6 * ((double)e.n_layers + calls + first_fc), 1e-12);
+		/* and per unit of cold_pass on every layer: GoogLeNet's pass (84 MiB allocated)
+		 * is past AUGUR_PASS_EVICTED_BYTES */
+		CHECK_NEAR(augur_pass_cold(l.a), 1, 0);
+		CHECK_NEAR(e.other_ms, 1e-6 * (2.0 * (double)e.n_layers + calls + first_fc), 1e-12);
 		augur_unit_estimate_clear(&e);
 	} else {
 		CHECK(!"estimate failed");

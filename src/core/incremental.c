@@ -14,6 +14,7 @@
 #include "checked.h"
 #include "descriptor.h"
 #include "incremental.h"
+#include "layercost.h"
 #include "memory.h"
 
 struct undo {
@@ -35,6 +36,7 @@ struct augur_incr {
 	/* estimate totals of layers [0, snap_at): where an update resumes summing */
 	size_t snap_at;
 	struct augur_unit_estimate snap_est[2]; /* totals only; layers is not used */
+	double pass_cold;                       /* augur_pass_cold of the estimates */
 	uint8_t *touched;                       /* per layer: edited since the last update */
 	uint8_t *changed;                /* per layer, during an update: its output shape changed */
 	size_t dirty_from;               /* first touched layer, n_layers when none */
@@ -279,6 +281,7 @@ static int update_full(struct augur_incr *inc, struct augur_diag *diag)
 	if (rc)
 		return rc;
 	inc->snap_at = 0;
+	inc->pass_cold = augur_pass_cold(inc->a);
 	inc->last_retraced = net->n_layers;
 	inc->last_from = 0;
 	memset(inc->touched, 0, net->n_layers);
@@ -384,10 +387,18 @@ static int update_incremental(struct augur_incr *inc, struct augur_diag *diag)
 	const struct augur_memory *m = &a->memory;
 	if (m->alloc_total == UINT64_MAX || m->min_total == UINT64_MAX)
 		return update_full(inc, diag);
-	if ((rc = snapshot_at(inc, f, diag)))
+	/* every layer's cost depends on how far the whole pass outgrows the caches: when an
+	 * edit moves that, the layers before the walk are costed again too */
+	size_t from = f;
+	double cold = augur_pass_cold(a);
+	if (cold != inc->pass_cold) {
+		inc->pass_cold = cold;
+		from = 0;
+	}
+	if ((rc = snapshot_at(inc, from, diag)))
 		return rc;
 	for (size_t u = 0; u < inc->n_units; u++)
-		if ((rc = augur_estimate_range(net, a, inc->p, inc->units[u], f, n, &inc->est[u],
+		if ((rc = augur_estimate_range(net, a, inc->p, inc->units[u], from, n, &inc->est[u],
 		                               diag)))
 			return rc;
 	inc->dirty_from = n;

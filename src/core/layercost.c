@@ -26,6 +26,7 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_WINDOW_STRIDED] = "window_strided",
         [AUGUR_FEAT_NARROW_GEMM_BYTES] = "narrow_gemm_bytes",
         [AUGUR_FEAT_FIRST_FC] = "first_fc",
+        [AUGUR_FEAT_COLD_PASS] = "cold_pass",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -74,7 +75,8 @@ const char *augur_cost_class_name(enum augur_cost_class c)
 
 #define F(x) (1u << AUGUR_FEAT_##x)
 
-uint32_t augur_layer_cost_features(enum augur_layer_type type)
+/* What a layer of this type costs beyond the framework's per-layer dispatch. */
+static uint32_t own_features(enum augur_layer_type type)
 {
 	switch (type) {
 	case AUGUR_LAYER_CONV:
@@ -84,26 +86,31 @@ uint32_t augur_layer_cost_features(enum augur_layer_type type)
 		 * per group */
 		return F(GEMM_MS) | F(GEMM_CALLS) | F(IM2COL_BYTES) | F(IM2COL_STRIDED_BYTES) |
 		       F(IM2COL_DILATED_BYTES) | F(FRESH_BYTES) | F(NARROW_GEMM_BYTES) |
-		       F(OUT_BYTES) | F(ONE);
+		       F(OUT_BYTES);
 	case AUGUR_LAYER_FC:
 		/* at small batch a matrix-vector product: bound by streaming the weights,
 		 * slower when their rows are whole 4 KiB, at another rate beyond the cache;
 		 * the first fc call of a pass finds the framework's fc code path cold */
 		return F(GEMM_MS) | F(PARAM_BYTES) | F(PARAM_BYTES_4K) | F(PARAM_BYTES_STREAMED) |
-		       F(PARAM_BYTES_4K_STREAMED) | F(FIRST_FC) | F(ONE);
+		       F(PARAM_BYTES_4K_STREAMED) | F(FIRST_FC);
 	case AUGUR_LAYER_POOL:
-		return F(WINDOW) | F(WINDOW_STRIDED) | F(WINDOW_AVG) | F(IN_BYTES) | F(OUT_BYTES) |
-		       F(ONE);
+		return F(WINDOW) | F(WINDOW_STRIDED) | F(WINDOW_AVG) | F(IN_BYTES) | F(OUT_BYTES);
 	case AUGUR_LAYER_LRN:
-		return F(WINDOW) | F(OUT_BYTES) | F(ONE);
+		return F(WINDOW) | F(OUT_BYTES);
 	case AUGUR_LAYER_ELTWISE:
-		return F(IN_BYTES) | F(ONE);
+		return F(IN_BYTES);
 	case AUGUR_LAYER_DROPOUT:
 	case AUGUR_LAYER_FLATTEN:
-		return F(ONE);
+		return 0;
 	default:
-		return F(OUT_BYTES) | F(ONE);
+		return F(OUT_BYTES);
 	}
+}
+
+uint32_t augur_layer_cost_features(enum augur_layer_type type)
+{
+	/* every layer pays the dispatch, more of it when the pass has evicted the caches */
+	return own_features(type) | F(COLD_PASS) | F(ONE);
 }
 
 enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type)
@@ -170,6 +177,17 @@ double augur_first_fc(const struct augur_net *net, const struct augur_analysis *
 	return written >= (double)AUGUR_FIRST_FC_COLD_BYTES
 	               ? 1
 	               : written / (double)AUGUR_FIRST_FC_COLD_BYTES;
+}
+
+double augur_pass_cold(const struct augur_analysis *a)
+{
+	double touched = (double)a->memory.alloc_total;
+	double lo = (double)AUGUR_PASS_CACHED_BYTES, hi = (double)AUGUR_PASS_EVICTED_BYTES;
+	if (touched <= lo)
+		return 0;
+	if (touched >= hi)
+		return 1;
+	return log(touched / lo) / log(hi / lo);
 }
 
 double augur_narrow_gemm_bytes(const struct augur_gemm *g)
@@ -241,6 +259,7 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	 * the next one, same size, 7 us. Random networks' first fc layers under 1 MiB of
 	 * weights were predicted at half their time with one constant for every fc layer. */
 	f[AUGUR_FEAT_FIRST_FC] = augur_first_fc(net, a, i);
+	f[AUGUR_FEAT_COLD_PASS] = augur_pass_cold(a);
 	f[AUGUR_FEAT_ONE] = 1;
 	if (gemm_outside)
 		*gemm_outside = outside;

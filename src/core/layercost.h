@@ -54,6 +54,10 @@ enum augur_feature {
 	AUGUR_FEAT_FIRST_FC,                /* 1 for a pass's first fc layer: the layers before
 	                                       it have pushed the framework's fc code path out
 	                                       of the caches (augur_first_fc) */
+	AUGUR_FEAT_COLD_PASS,               /* per layer, 0 to 1: how far one forward pass
+	                                       outgrows the caches (augur_pass_cold); the
+	                                       framework's code and the layer's data are then
+	                                       fetched from memory on every pass */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
@@ -68,6 +72,17 @@ enum augur_feature {
  * one term for all sizes, every held-out fc layer over 32 MiB without 4 KiB rows was
  * predicted 11-28% high. */
 #define AUGUR_STREAMED_WEIGHT_BYTES (32ull << 20)
+
+/* A forward pass that touches at most AUGUR_PASS_CACHED_BYTES (weights, activations and
+ * workspace: the allocated view's total) runs from the caches pass after pass; one that
+ * touches AUGUR_PASS_EVICTED_BYTES or more finds them evicted, with a ramp in log(bytes)
+ * between. Measured on the EPYC board (1 MiB L2 per core, 32 MiB L3 shared with other
+ * tenants), session-9 model over 424 held-out networks: softmax layers ran 2.9x faster than
+ * predicted in passes of 4-8 MiB and 1.3x slower in passes over 64 MiB, relu and batchnorm
+ * 1.2-1.3x faster and 1.1-1.3x slower. Ramps of 2-16 MiB to 64-256 MiB were tried
+ * (docs/model.md): 4 to 64 MiB predicted the held-out networks best. */
+#define AUGUR_PASS_CACHED_BYTES  (4ull << 20)
+#define AUGUR_PASS_EVICTED_BYTES (64ull << 20)
 
 /* A GEMM with fewer filters than this does too little arithmetic per byte of its column
  * matrix to hide reading it from memory; one with a column matrix (per call) below the
@@ -128,6 +143,10 @@ enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type);
  * allocator's history (docs/model.md, "Known gaps"). */
 double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_analysis *a,
                                size_t i);
+
+/* The cold_pass feature of every layer of a network analysed as a: 0 when a forward pass
+ * fits the caches, 1 when it evicts them (AUGUR_PASS_CACHED_BYTES, _EVICTED_BYTES). */
+double augur_pass_cold(const struct augur_analysis *a);
 
 /* The feature values of layer i of net (analysed as a). gemm predicts the GEMM feature;
  * *gemm_outside (may be NULL) tells whether that GEMM lies outside gemm's range. */
