@@ -80,9 +80,12 @@ const struct augur_cal_shape *augur_cal_plan(bool quick, size_t *n)
 		 * layer, over 160x160 to 224x224 outputs): the column matrix outgrows the
 		 * last-level cache and a narrow GEMM streams it from memory. Without them the
 		 * model extrapolated from m = 12544 and predicted such layers 7-50% low
-		 * (bench/validate, docs/model.md) */
+		 * (bench/validate, docs/model.md). 160x160 and 224x224 have rows of whole 4 KiB,
+		 * which alias in the cache (the km_4k term): alone, they made every first layer
+		 * of a few filters 1.5-1.9x too slow, so most sizes here are off that grid */
 		static const uint64_t ln[] = {8, 16, 32, 64, 96}, lk[] = {27, 75, 147, 576};
-		static const uint64_t lm[] = {160 * 160, 224 * 224};
+		static const uint64_t lm[] = {160 * 160, 170 * 170, 200 * 200, 224 * 224,
+		                              230 * 230};
 		/* deep layers: 3x3 and 5x5 over 512 channels (k = 4608, 12800) */
 		static const uint64_t dn[] = {64, 256, 512}, dk[] = {512 * 9, 512 * 25};
 		static const uint64_t dm[] = {7 * 7, 14 * 14, 28 * 28};

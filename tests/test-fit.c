@@ -1,9 +1,9 @@
 /* Fitting: synthetic samples from a known piecewise model with 1% noise must give back its
  * breakpoints and coefficients; one gross outlier is dropped; a library's direct path for
- * small GEMMs and the 4 KiB-row term of fc weights are recovered from conv and fc samples
- * (and missed without them); aggregate rows (sums of several GEMMs, as in published
- * per-network times) recover their coefficients with fixed breakpoints and few terms; bad
- * samples and options are refused. */
+ * small GEMMs and the 4 KiB-row terms of fc weights and of im2col rows are recovered from
+ * conv and fc samples (and missed without them); aggregate rows (sums of several GEMMs, as
+ * in published per-network times) recover their coefficients with fixed breakpoints and few
+ * terms; bad samples and options are refused. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -192,6 +192,61 @@ static void test_direct_path(void)
 	CHECK(first_fc < n);
 }
 
+/* The calibration's first-layer grid (a few filters over 3 to 64 channels, outputs of
+ * 160x160 to 230x230) from a truth whose 4 KiB-multiple im2col rows (160x160, 224x224) pack
+ * at 2.5x the cost per element: the km_4k term recovers both kinds of image, and without
+ * it one rate is wrong for both. */
+static void test_im2col_rows_4k(void)
+{
+	struct augur_timemodel tm = truth(), fit;
+	for (int r = 0; r < 4; r++)
+		tm.regions[r].coef[AUGUR_TERM_KM_4K] = 3e-7;
+	size_t n = grid_samples(&tm, 0.01);
+	static const uint64_t ln[] = {8, 16, 32, 64, 96}, lk[] = {27, 75, 147, 576};
+	static const uint64_t lm[] = {160 * 160, 170 * 170, 200 * 200, 224 * 224, 230 * 230};
+	for (int a = 0; a < 5; a++)
+		for (int b = 0; b < 4; b++)
+			for (int d = 0; d < 5; d++) {
+				gemms[n] = (struct augur_sample_gemm){ln[a], lk[b], lm[d], 1};
+				double t = augur_timemodel_predict(&tm, ln[a], lk[b], lm[d], false);
+				samples[n] =
+				        (struct augur_sample){.time_ms = t * (1 + 0.01 * noise()),
+				                              .n_gemms = 1,
+				                              .gemms = &gemms[n]};
+				n++;
+			}
+	struct augur_fit_options opt;
+	augur_fit_options_init(&opt);
+	opt.fixed_breaks = true;
+	opt.n_breaks_n = 1;
+	opt.breaks_n[0] = 128;
+	opt.n_breaks_m = 1;
+	opt.breaks_m[0] = 784;
+	struct augur_fit_quality q;
+	struct augur_diag diag = {0};
+	/* 8 and 16 filters over 3 channels; VGG's conv1_1 at 224x224 and at 230x230 */
+	static const uint64_t probe[][3] = {{8, 27, 170 * 170},  {8, 27, 224 * 224},
+	                                    {16, 75, 250 * 250}, {16, 75, 256 * 256},
+	                                    {64, 27, 224 * 224}, {64, 27, 230 * 230}};
+	CHECK_EQ_INT(augur_fit_model(samples, n, &opt, &fit, &q, &diag), 0);
+	CHECK(fit.regions[1].coef[AUGUR_TERM_KM_4K] > 0);
+	for (size_t i = 0; i < sizeof(probe) / sizeof(*probe); i++) {
+		const uint64_t *p = probe[i];
+		CHECK_NEAR(augur_timemodel_predict(&fit, p[0], p[1], p[2], false) /
+		                   augur_timemodel_predict(&tm, p[0], p[1], p[2], false),
+		           1.0, 0.03);
+	}
+	opt.term_mask &= ~(1u << AUGUR_TERM_KM_4K);
+	CHECK_EQ_INT(augur_fit_model(samples, n, &opt, &fit, &q, &diag), 0);
+	/* one rate for both kinds of row: 224x224 43% low, 170x170 11% high */
+	CHECK(augur_timemodel_predict(&fit, 8, 27, 224 * 224, false) /
+	              augur_timemodel_predict(&tm, 8, 27, 224 * 224, false) <
+	      0.7);
+	CHECK(augur_timemodel_predict(&fit, 8, 27, 170 * 170, false) /
+	              augur_timemodel_predict(&tm, 8, 27, 170 * 170, false) >
+	      1.05);
+}
+
 /* Aggregate rows: each row sums 3 to 8 conv GEMMs of a made-up network. */
 static size_t aggregate_samples(const struct augur_timemodel *tm, size_t rows)
 {
@@ -291,6 +346,7 @@ int main(void)
 	test_recovers_breaks();
 	test_outlier();
 	test_direct_path();
+	test_im2col_rows_4k();
 	test_aggregate();
 	test_errors();
 	return check_finish();

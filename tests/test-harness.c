@@ -52,6 +52,9 @@ static void test_full_plan(void)
 	const struct augur_cal_shape *plan = augur_cal_plan(false, &n);
 	CHECK(n > 0);
 	bool vgg_conv1 = false, first7x7 = false, deep5x5 = false, head256 = false, head512 = false;
+	/* 8 filters over 3 channels at outputs past 160x160: rows of whole 4 KiB and not, so
+	 * a fit can tell km from km_4k */
+	int first_rows_4k = 0, first_rows_other = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct augur_cal_shape *s = &plan[i];
 		if (s->held_out) {
@@ -63,6 +66,12 @@ static void test_full_plan(void)
 		deep5x5 |= !s->fc && s->k == 512 * 25;
 		head256 |= s->fc && s->n == 256 && s->k == 512 * 7 * 7 && s->m == 1;
 		head512 |= s->fc && s->n == 512 && s->k == 256 * 14 * 14 && s->m == 1;
+		if (!s->fc && s->n == 8 && s->k == 27 && s->m >= 160 * 160) {
+			if (s->m % 1024 == 0)
+				first_rows_4k++;
+			else
+				first_rows_other++;
+		}
 		for (size_t j = 0; j < i; j++)
 			if (!plan[j].held_out && plan[j].n == s->n && plan[j].k == s->k &&
 			    plan[j].m == s->m && plan[j].fc == s->fc)
@@ -75,6 +84,8 @@ static void test_full_plan(void)
 	CHECK(deep5x5);
 	CHECK(head256);
 	CHECK(head512);
+	CHECK(first_rows_4k >= 1);
+	CHECK(first_rows_other >= 2);
 }
 
 int main(void)

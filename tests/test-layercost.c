@@ -351,9 +351,29 @@ static void test_features(const char *tmpdir)
 		CHECK_NEAR(f[AUGUR_FEAT_COLD_PASS], cold[v], 1e-12);
 		unload(&l);
 	}
-	/* AlexNet's 61 M weights alone are 233 MiB: every pass evicts the caches */
+	/* AlexNet's 61 M weights alone are 233 MiB: every pass evicts the caches. So fc8's
+	 * 4096 x 1000 weights and 1000 biases (16.4 MB, rows of 4 KiB) are cold weights too;
+	 * fc6's 151 MB are streamed, a rate of their own */
 	l = load("alexnet", 1);
 	CHECK(l.a && augur_pass_cold(l.a) == 1);
+	if (l.a) {
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc8"), &tm, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_COLD], (4096ull * 1000 + 1000) * 4);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], (4096ull * 1000 + 1000) * 4);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_COLD], 0);
+		CHECK(f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED] > 0);
+	}
+	unload(&l);
+	/* kws's pass (under 1 MiB) stays in the caches: its fc weights are warm */
+	l = load("kws", 1);
+	if (l.a) {
+		augur_layer_features(l.net, l.a, 0, &tm, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], (400ull * 128 + 128) * 4);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_COLD], 0);
+	} else {
+		CHECK(0);
+	}
 	unload(&l);
 }
 

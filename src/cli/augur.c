@@ -90,7 +90,7 @@ const struct augur_command augur_commands[] = {
          "\n"
          "options:\n"
          "  --unit cpu|gpu    refit only this unit\n"
-         "  --terms LIST      terms to fit, e.g. nkm,one (default nkm,nk,km,nm,one,nk_4k)\n"
+         "  --terms LIST      terms to fit, e.g. nkm,one (default nkm,nk,km,nm,one,nk_4k,km_4k)\n"
          "  --breaks-n LIST   fixed breakpoints along n, e.g. 128, or none\n"
          "  --breaks-m LIST   fixed breakpoints along m, e.g. 784,3136, or none\n"
          "                    (without either, breakpoints are chosen by cross-validation)\n"

@@ -303,8 +303,9 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* Every region with rows must hold enough to determine its coefficients: rows enough, and
- * at least two values of n and of m (a region holding one m, say the grid's 56^2 alone,
+/* Every region with rows must hold enough to determine its coefficients: rows enough for
+ * the terms that are not zero there (nk_4k and km_4k are zero for most shapes), and at
+ * least two values of n and of m (a region holding one m, say the grid's 56^2 alone,
  * cannot tell n*k*m from n*k and extrapolates wildly to the m values it lacks). */
 static bool enough_support(const struct fitctx *c, const struct breaks *b, const size_t *idx,
                            size_t nrows)
@@ -312,7 +313,8 @@ static bool enough_support(const struct fitctx *c, const struct breaks *b, const
 	struct augur_timemodel tm;
 	model_init(c, b, &tm);
 	enum { NB = AUGUR_MODEL_MAX_REGIONS + 1 };
-	size_t cnt[NB] = {0};
+	size_t cnt[NB] = {0}, used[NB] = {0};
+	uint32_t nonzero[NB] = {0};
 	uint64_t n_lo[NB], n_hi[NB] = {0}, m_lo[NB], m_hi[NB] = {0};
 	for (size_t r = 0; r < NB; r++)
 		n_lo[r] = m_lo[r] = UINT64_MAX;
@@ -325,6 +327,11 @@ static bool enough_support(const struct fitctx *c, const struct breaks *b, const
 			if (!seen[r])
 				cnt[r]++;
 			seen[r] = true;
+			double v[AUGUR_TERM_COUNT];
+			augur_term_values(gg->n, gg->k, gg->m, v);
+			for (size_t j = 0; j < c->nt; j++)
+				if (v[c->terms[j]] != 0)
+					nonzero[r] |= 1u << j;
 			n_lo[r] = gg->n < n_lo[r] ? gg->n : n_lo[r];
 			n_hi[r] = gg->n > n_hi[r] ? gg->n : n_hi[r];
 			m_lo[r] = gg->m < m_lo[r] ? gg->m : m_lo[r];
@@ -333,9 +340,12 @@ static bool enough_support(const struct fitctx *c, const struct breaks *b, const
 	}
 	/* an empty region borrows its neighbour's coefficients (an fc region along m has no
 	 * small-n shapes); a sparsely filled one would be fitted to noise */
-	for (size_t r = 0; r <= region_count(b); r++)
-		if (cnt[r] && (cnt[r] < c->nt + 2 || n_lo[r] == n_hi[r] || m_lo[r] == m_hi[r]))
+	for (size_t r = 0; r <= region_count(b); r++) {
+		for (uint32_t bits = nonzero[r]; bits; bits &= bits - 1)
+			used[r]++;
+		if (cnt[r] && (cnt[r] < used[r] + 2 || n_lo[r] == n_hi[r] || m_lo[r] == m_hi[r]))
 			return false;
+	}
 	return true;
 }
 

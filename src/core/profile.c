@@ -455,10 +455,11 @@ static int parse_model(const struct ctx *c, const struct augur_ynode *n, struct 
 			if (!strcmp(t->text, augur_term_name(j)))
 				found = j;
 		if (found < 0)
-			return err_at(c, t,
-			              "unknown term '%s' (expected nkm, nk, km, nm, one or nk_4k)",
-			              t->kind == AUGUR_YSCALAR ? t->text
-			                                       : augur_ynode_kind_name(t->kind));
+			return err_at(
+			        c, t,
+			        "unknown term '%s' (expected nkm, nk, km, nm, one, nk_4k or km_4k)",
+			        t->kind == AUGUR_YSCALAR ? t->text
+			                                 : augur_ynode_kind_name(t->kind));
 		if (tm->term_mask & (1u << found))
 			return err_at(c, t, "duplicate term '%s'", t->text);
 		tm->term_mask |= 1u << found;

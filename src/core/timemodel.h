@@ -21,6 +21,11 @@ enum augur_term {
 	                     of 1024): the rows the packing copy reads side by side then share
 	                     cache sets and evict each other (fc layers of 4096 or 9216 inputs
 	                     stream their weights at half the speed of 3744 or 25088) */
+	AUGUR_TERM_KM_4K, /* k*m again when an im2col row is a whole number of 4 KiB (m a multiple
+	                     of 1024, e.g. outputs of 160x160 or 224x224): the same cache-set
+	                     conflicts in the copy that packs the column matrix; 8 or 16 filters
+	                     over 3 channels take 1.5-1.9x as long per element as at 150x150 or
+	                     170x170 (docs/model.md) */
 	AUGUR_TERM_COUNT
 };
 
@@ -101,12 +106,13 @@ size_t augur_timemodel_region(const struct augur_timemodel *tm, uint64_t n, uint
 /* The value of each term for (n, k, m), in enum augur_term order. */
 void augur_term_values(uint64_t n, uint64_t k, uint64_t m, double v[AUGUR_TERM_COUNT]);
 
-/* Whether a weight row of k float values is a whole number of 4 KiB (k a multiple of
- * 1024): such rows map to the same cache sets and stream at about half the speed (the
- * nk_4k term; an fc layer's param_bytes_4k cost). */
-bool augur_rows_4k(uint64_t k);
+/* Whether a row of len float values is a whole number of 4 KiB (len a multiple of 1024):
+ * such rows map to the same cache sets and stream at about half the speed (a weight row
+ * of k values: the nk_4k term and an fc layer's param_bytes_4k cost; an im2col row of m
+ * values: the km_4k term). */
+bool augur_rows_4k(uint64_t len);
 
-/* "nkm", "nk", "km", "nm", "one", "nk_4k": the names profiles use for terms. */
+/* "nkm", "nk", "km", "nm", "one", "nk_4k", "km_4k": the names profiles use for terms. */
 const char *augur_term_name(enum augur_term t);
 
 #endif
