@@ -351,18 +351,32 @@ static void test_features(const char *tmpdir)
 		CHECK_NEAR(f[AUGUR_FEAT_COLD_PASS], cold[v], 1e-12);
 		unload(&l);
 	}
-	/* AlexNet's 61 M weights alone are 233 MiB: every pass evicts the caches. So fc8's
-	 * 4096 x 1000 weights and 1000 biases (16.4 MB, rows of 4 KiB) are cold weights too;
-	 * fc6's 151 MB are streamed, a rate of their own */
+	/* AlexNet's 61 M weights alone are 233 MiB: every pass evicts the caches. fc8's
+	 * 4096 x 1000 weights and 1000 biases (16.4 MB) have rows of whole 4 KiB, a rate of
+	 * their own with no cold share; fc6's 151 MB are streamed, another rate */
 	l = load("alexnet", 1);
 	CHECK(l.a && augur_pass_cold(l.a) == 1);
 	if (l.a) {
 		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc8"), &tm, f, NULL);
-		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_COLD], (4096ull * 1000 + 1000) * 4);
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], (4096ull * 1000 + 1000) * 4);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_COLD], 0);
 		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, f, NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_COLD], 0);
 		CHECK(f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED] > 0);
+	}
+	unload(&l);
+	/* MobileNetV2's classifier, 1280 x 1000 and 1000 biases (rows not 4 KiB): cold weights
+	 * in the share of a cache-evicting pass */
+	l = load("mobilenetv2", 1);
+	if (l.a) {
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "classifier"), &tm, f,
+		                     NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], (1280ull * 1000 + 1000) * 4);
+		CHECK(augur_pass_cold(l.a) > 0);
+		CHECK_NEAR(f[AUGUR_FEAT_PARAM_BYTES_COLD],
+		           f[AUGUR_FEAT_PARAM_BYTES] * augur_pass_cold(l.a), 1e-6);
+	} else {
+		CHECK(0);
 	}
 	unload(&l);
 	/* kws's pass (under 1 MiB) stays in the caches: its fc weights are warm */

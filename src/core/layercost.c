@@ -266,9 +266,7 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	/* weights the caches hold (not streamed) are still there from the last pass when the
 	 * whole pass fits the caches: a 100 x 21632 fc (8.3 MiB) took 0.57 ms in a 1.3 ms
 	 * network and was predicted 1.01 with one rate for every pass */
-	f[AUGUR_FEAT_PARAM_BYTES_COLD] =
-	        (f[AUGUR_FEAT_PARAM_BYTES] + f[AUGUR_FEAT_PARAM_BYTES_4K]) *
-	        f[AUGUR_FEAT_COLD_PASS];
+	f[AUGUR_FEAT_PARAM_BYTES_COLD] = f[AUGUR_FEAT_PARAM_BYTES] * f[AUGUR_FEAT_COLD_PASS];
 	f[AUGUR_FEAT_ONE] = 1;
 	if (gemm_outside)
 		*gemm_outside = outside;

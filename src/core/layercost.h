@@ -58,11 +58,12 @@ enum augur_feature {
 	                                       outgrows the caches (augur_pass_cold); the
 	                                       framework's code and the layer's data are then
 	                                       fetched from memory on every pass */
-	AUGUR_FEAT_PARAM_BYTES_COLD,        /* an fc layer's weights under
-	                                       AUGUR_STREAMED_WEIGHT_BYTES times cold_pass: in
-	                                       a pass that fits the caches they are still there
-	                                       from the pass before, and cost only the smaller
-	                                       param_bytes and param_bytes_4k rates */
+	AUGUR_FEAT_PARAM_BYTES_COLD,        /* param_bytes times cold_pass: in a pass that
+	                                       fits the caches an fc layer's weights are still
+	                                       there from the pass before and cost only the
+	                                       smaller param_bytes rate (rows of whole 4 KiB
+	                                       keep param_bytes_4k for both: sharing this rate
+	                                       put AlexNet's fc8 20% high) */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
