@@ -39,6 +39,17 @@ static struct augur_timemodel truth(void)
 	return tm;
 }
 
+/* Fit options with truth()'s breakpoints fixed. */
+static void truth_breaks_options(struct augur_fit_options *opt)
+{
+	augur_fit_options_init(opt);
+	opt->fixed_breaks = true;
+	opt->n_breaks_n = 1;
+	opt->breaks_n[0] = 128;
+	opt->n_breaks_m = 1;
+	opt->breaks_m[0] = 784;
+}
+
 static struct augur_sample_gemm gemms[1024];
 static struct augur_sample samples[1024];
 
@@ -96,12 +107,7 @@ static void test_outlier(void)
 	samples[37].time_ms *= 3; /* a burst of interference */
 	samples[37].held_out = false;
 	struct augur_fit_options opt;
-	augur_fit_options_init(&opt);
-	opt.fixed_breaks = true;
-	opt.n_breaks_n = 1;
-	opt.breaks_n[0] = 128;
-	opt.n_breaks_m = 1;
-	opt.breaks_m[0] = 784;
+	truth_breaks_options(&opt);
 	struct augur_fit_quality q;
 	struct augur_diag diag = {0};
 	CHECK_EQ_INT(augur_fit_model(samples, n, &opt, &fit, &q, &diag), 0);
@@ -216,12 +222,7 @@ static void test_im2col_rows_4k(void)
 				n++;
 			}
 	struct augur_fit_options opt;
-	augur_fit_options_init(&opt);
-	opt.fixed_breaks = true;
-	opt.n_breaks_n = 1;
-	opt.breaks_n[0] = 128;
-	opt.n_breaks_m = 1;
-	opt.breaks_m[0] = 784;
+	truth_breaks_options(&opt);
 	struct augur_fit_quality q;
 	struct augur_diag diag = {0};
 	/* 8 and 16 filters over 3 channels; VGG's conv1_1 at 224x224 and at 230x230 */
