@@ -56,6 +56,30 @@ has "$err" "already measured" "resume"
 expect 0 bench/validate measure tests/data/tiny.yaml --board smoke --out "$tmp/m.yaml" --keep "${quick[@]}"
 has "$(cat "$tmp/m.yaml")" "# earlier command: bench/validate measure tests/data/tiny.yaml --board smoke --out $tmp/m.yaml --reps" "keep: earlier command kept"
 has "$(cat "$tmp/m.yaml")" "--keep" "keep: its own command"
+# merge pools measurements of the same settings (days): both rows kept, each network path
+# rebased on the pooled file's folder, both commands in the header
+mkdir -p "$tmp/day2" "$tmp/pooled"
+sed 's#network: #network: ../#' "$tmp/m.yaml" > "$tmp/day2/m.yaml"
+expect 0 bench/validate merge "$tmp/m.yaml" "$tmp/day2/m.yaml" --out "$tmp/pooled/p.yaml"
+has "$err" "(2 rows from 2 files)" "merge: rows"
+python3 - "$tmp/pooled/p.yaml" "$tmp" <<'PY' && pass=$((pass + 1)) || { fail=$((fail + 1)); cat "$tmp/pooled/p.yaml"; }
+import os, re, sys
+text = open(sys.argv[1]).read()
+nets = re.findall(r"^  - \{network: ([^,]*),", text, re.M)
+assert len(nets) == 2, nets
+for n in nets:
+    assert os.path.samefile(os.path.join(sys.argv[2], "pooled", n), "tests/data/tiny.yaml"), n
+assert "# m.yaml: command: bench/validate measure tests/data/tiny.yaml" in text
+assert 'source: "bench/validate merge of 2 measurements: bench/validate measure: ' in text
+PY
+expect 0 bench/validate report --profile epyc-2core "$tmp/pooled/p.yaml" --augur "$AUGUR"
+has "$out" "of 2 held-out networks" "merge: report reads the pooled rows"
+sed 's#mkldnn off#mkldnn on#' "$tmp/m.yaml" > "$tmp/day2/on.yaml"
+expect 1 bench/validate merge "$tmp/m.yaml" "$tmp/day2/on.yaml" --out "$tmp/pooled/x.yaml"
+has "$err" "only measurements under the same settings can be pooled" "merge: settings differ"
+[ ! -e "$tmp/pooled/x.yaml" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: merge wrote a file it refused"; }
+expect 1 bench/validate merge "$tmp/m.yaml" --out "$tmp/pooled/x.yaml"
+has "$err" "merge needs at least two layer-times files" "merge: one file"
 expect 2 bench/validate measure tests/data/tiny.yaml --board smoke --out "$tmp/x.yaml" --retries -1
 has "$err" "--retries must be at least 0" "negative retries"
 # errors: one line, exit 1 (missing descriptor) or 2 (usage)
