@@ -74,6 +74,10 @@ assert 'source: "bench/validate merge of 2 measurements: bench/validate measure:
 PY
 expect 0 bench/validate report --profile epyc-2core "$tmp/pooled/p.yaml" --augur "$AUGUR"
 has "$out" "of 2 held-out networks" "merge: report reads the pooled rows"
+# a pooled file pools again with another day: its measurements keep their own settings
+expect 0 bench/validate merge "$tmp/pooled/p.yaml" "$tmp/m.yaml" --out "$tmp/pooled/p3.yaml"
+has "$err" "(3 rows from 2 files)" "merge: a pooled file pooled again"
+has "$(cat "$tmp/pooled/p3.yaml")" 'source: "bench/validate merge of 3 measurements: bench/validate measure: ' "merge: three measurements"
 sed 's#mkldnn off#mkldnn on#' "$tmp/m.yaml" > "$tmp/day2/on.yaml"
 expect 1 bench/validate merge "$tmp/m.yaml" "$tmp/day2/on.yaml" --out "$tmp/pooled/x.yaml"
 has "$err" "only measurements under the same settings can be pooled" "merge: settings differ"
