@@ -35,8 +35,45 @@ has() {
 		fail=$((fail + 1)); echo "FAIL: $3: no '$2' in:"; printf '%s\n' "$1" | head -8
 	fi
 }
+# not CMD...: succeeds when CMD fails, for helpers that run their arguments as a command
+# ("ok LABEL ! CMD" would run '!' as a command and always fail)
+not() { ! "$@"; }
 lines() { printf '%s' "$1" | grep -c ''; }
 finish() {
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
+}
+# same_numbers FILE1 FILE2 [REL]: the two files are the same text with every number equal
+# within REL relative (default 1e-9). A refit on another machine or OpenBLAS kernel set
+# rounds differently in the last bits (GSL, OpenBLAS), so refitted profiles are compared
+# this way, never with cmp. Prints the first difference on failure.
+same_numbers() {
+	awk -v rel="${3:-1e-9}" '
+	function split_nums(s, nums,   n, t) { # s with each number replaced by "#"; nums[1..n]
+		n = 0; t = ""
+		while (match(s, /-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/)) {
+			nums[++n] = substr(s, RSTART, RLENGTH)
+			t = t substr(s, 1, RSTART - 1) "#"
+			s = substr(s, RSTART + RLENGTH)
+		}
+		count = n
+		return t s
+	}
+	function abs(x) { return x < 0 ? -x : x }
+	NR == FNR { a[FNR] = $0; na = FNR; next }
+	{
+		nb = FNR
+		if (FNR > na) { print "extra line " FNR ": " $0; bad = 1; exit }
+		sa = split_nums(a[FNR], xa); ca = count
+		sb = split_nums($0, xb)
+		if (sa != sb || ca != count) { print "line " FNR " differs: " a[FNR] " | " $0; bad = 1; exit }
+		for (i = 1; i <= ca; i++) {
+			x = xa[i] + 0; y = xb[i] + 0; m = abs(x) > abs(y) ? abs(x) : abs(y)
+			if (abs(x - y) > rel * m) {
+				print "line " FNR ": " xa[i] " vs " xb[i]; bad = 1; exit
+			}
+		}
+	}
+	END { if (!bad && nb != na) { print "line count " na " vs " nb; bad = 1 } exit bad }
+	' "$1" "$2"
 }

@@ -20,7 +20,6 @@ eq() {
 }
 # yval KEY FILE: the value of the first "KEY: value" line of a profile, quotes removed
 yval() { sed -n "s/^ *$1: *\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" "$2" | head -1; }
-now_ms() { date +%s%3N; }
 
 # ---- a tiny calibration, non-interactive: only the final summary ----
 P=$tmp/tiny-test.yaml
@@ -81,25 +80,25 @@ expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile show tiny-test
 has "$out" "profile tiny-test ($tmp/pp/tiny-test.yaml)" "show by name"
 
 # ---- fit: refits from the stored samples, without measuring ----
-t0=$(now_ms)
 expect 0 "$AUGUR" fit "$P" --out "$tmp/refit.yaml"
-t1=$(now_ms)
-ok "fit takes under 3 s ($((t1 - t0)) ms)" [ $((t1 - t0)) -lt 3000 ]
 bn=$(sed -n 's/^ *breaks_n: \[\(.*\)\]$/\1/p' "$P" | tr -cd ',0-9' | awk -F, '{ print $0 == "" ? 0 : NF }')
 bm=$(sed -n 's/^ *breaks_m: \[\(.*\)\]$/\1/p' "$P" | tr -cd ',0-9' | awk -F, '{ print $0 == "" ? 0 : NF }')
 has "$out" "cpu: $(((bn + 1) * (bm + 1))) regions, $(quality fit "$P")" "fit prints the file's model and quality"
 has "$out" "wrote $tmp/refit.yaml" "fit --out"
-# the same samples and options give the same model: the file comes back byte for byte
-ok "refit of an unchanged model is byte-identical" cmp -s "$P" "$tmp/refit.yaml"
+# the same samples and options give the same model: the file comes back, every number
+# to rounding (a refit is exact only with the same CPU and OpenBLAS kernels)
+ok "refit of an unchanged model is the same model" same_numbers "$P" "$tmp/refit.yaml"
 expect 0 "$AUGUR" profile show "$tmp/refit.yaml"
 # the shipped full calibration too (221 samples)
 cp profiles/epyc-2core.yaml "$tmp/epyc.yaml"
-t0=$(now_ms)
 expect 0 "$AUGUR" fit "$tmp/epyc.yaml"
-t1=$(now_ms)
-ok "fit of 221 samples takes under 5 s ($((t1 - t0)) ms)" [ $((t1 - t0)) -lt 5000 ]
 has "$out" "cpu: 3 regions, $(quality fit profiles/epyc-2core.yaml)" "fit of the shipped profile"
-ok "shipped profile refits to itself" cmp -s profiles/epyc-2core.yaml "$tmp/epyc.yaml"
+ok "shipped profile refits to itself" same_numbers profiles/epyc-2core.yaml "$tmp/epyc.yaml"
+# and the comparison catches a real change: one coefficient moved by 3e-9 of itself
+c=$(sed -n '/regions:/{n;s/^ *- \[\([^,]*\),.*/\1/p}' "$tmp/epyc.yaml")
+awk -v c="$c" '!done && index($0, c) { sub(c, sprintf("%.17g", c * (1 + 3e-9))); done = 1 } 1' \
+	"$tmp/epyc.yaml" >"$tmp/epyc-moved.yaml"
+ok "a moved coefficient is a different model" not same_numbers "$tmp/epyc.yaml" "$tmp/epyc-moved.yaml"
 # other options give another model, and a loadable profile
 expect 0 "$AUGUR" fit "$P" --terms nkm,one --breaks-n none --breaks-m none --out "$tmp/two.yaml"
 has "$out" "cpu: 1 regions, " "fit with fixed terms"
@@ -127,7 +126,7 @@ if grep -q 'Cooperlake\|SkylakeX\|SapphireRapids' "$tmp/flat.yaml"; then
 	expect 0 "$AUGUR" profile show "$tmp/flat.yaml"
 	has "$out" "  direct     n*k*m <= 1000000 (fc: also n*m <= 1200, k >= 32): nkm " "profile show prints the direct path"
 else
-	ok "no direct path for this library" ! grep -q 'direct:' "$tmp/flat.yaml"
+	ok "no direct path for this library" not grep -q 'direct:' "$tmp/flat.yaml"
 fi
 expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device "$P"
 has "$out" "alexnet on tiny-test: " "estimate names the profile"
@@ -193,13 +192,10 @@ expect 2 "$AUGUR" calibrate --device 'a/b' --grid tiny
 has "$err" "device name 'a/b' must be" "bad device name"
 expect 2 "$AUGUR" fit "$P" --termz nkm
 has "$err" "unknown option '--termz' (did you mean '--terms'?)" "fit unknown option"
-# unwritable output: refused before anything is measured
-t0=$(now_ms)
+# unwritable output: refused before anything is measured (nothing on stdout: no shape ran)
 expect 1 "$AUGUR" calibrate --device x --grid tiny --out "$tmp/no-such-dir/p.yaml"
-t1=$(now_ms)
 has "$err" "$tmp/no-such-dir/p.yaml: error: cannot write the profile: directory '$tmp/no-such-dir': No such file or directory" "missing directory"
 eq "nothing measured" "$out" ""
-ok "refused at once ($((t1 - t0)) ms)" [ $((t1 - t0)) -lt 2000 ]
 expect 1 "$AUGUR" calibrate --device x --grid tiny --out "$tmp/pp"
 has "$err" "$tmp/pp: error: is a directory, not a profile file" "output is a directory"
 if [ "$(id -u)" -ne 0 ]; then # root writes anywhere

@@ -12,6 +12,7 @@
 #include "layercost.h"
 #include "layertimes.h"
 #include "netfile.h"
+#include "refit.h"
 
 static const char *root(void)
 {
@@ -814,8 +815,10 @@ static void test_layer_rows(const char *tmpdir)
 	unload(&l);
 }
 
-/* A shipped profile's layer costs are exactly what refitting its source gives, e.g.
- * augur fit profiles/epyc-1t.yaml --layer-times profiles/sources/pytorch-epyc-1t.yaml */
+/* A shipped profile's layer costs are what refitting its source gives, to rounding
+ * (tests/refit.h: coefficients and every shipped descriptor's estimate within 1e-9
+ * relative), e.g. augur fit profiles/epyc-1t.yaml --layer-times
+ * profiles/sources/pytorch-epyc-1t.yaml */
 static void test_shipped_costs(const char *profile, const char *source, bool im2col)
 {
 	char path[4096], src[4096];
@@ -828,15 +831,12 @@ static void test_shipped_costs(const char *profile, const char *source, bool im2
 	CHECK(shipped && fresh && shipped->cpu && shipped->cpu->costs);
 	if (lt && fresh && shipped && shipped->cpu && shipped->cpu->costs) {
 		CHECK_EQ_INT(augur_profile_fit_layer_times(fresh, lt, &d), AUGUR_OK);
+		/* n_dropped is written and read back, so it must agree too */
+		refit_check_costs(fresh->cpu->costs, shipped->cpu->costs);
+		refit_check_estimates(root(), shipped, shipped->cpu, fresh, fresh->cpu);
 		int types = 0;
-		for (int t = 0; fresh->cpu->costs && t < AUGUR_LAYER_TYPE_COUNT; t++) {
-			const struct augur_layer_cost *a = &shipped->cpu->costs->type[t],
-			                              *b = &fresh->cpu->costs->type[t];
-			CHECK_EQ_U64(a->feature_mask, b->feature_mask);
-			CHECK(!memcmp(a->coef, b->coef, sizeof(a->coef)));
-			CHECK_EQ_U64(a->n_dropped, b->n_dropped); /* written and read back */
-			types += a->feature_mask != 0;
-		}
+		for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
+			types += shipped->cpu->costs->type[t].feature_mask != 0;
 		/* every type the random networks hold: all but flatten */
 		CHECK(types >= 12);
 		/* a fresh page costs what conv's fit says in every type whose layers allocate
