@@ -138,9 +138,9 @@ has "$out" "alexnet on tiny-test: " "estimate by name"
 # ---- profile list ----
 cp "$P" "$tmp/pp/tk1.yaml" # shadows the shipped tk1
 expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list
-eq "list: a header and seven profiles" "$(lines "$out")" "8"
+eq "list: a header and eight profiles" "$(lines "$out")" "9"
 eq "list order" "$(printf '%s\n' "$out" | awk 'NR > 1 { print $1 }' | tr '\n' ' ')" \
-	"tiny-test tk1 epyc-1t epyc-1t-mkldnn epyc-2core tk1 tx1 "
+	"tiny-test tk1 epyc-1t epyc-1t-mkldnn epyc-2core h200 tk1 tx1 "
 has "$(printf '%s\n' "$out" | sed -n 2p)" "$tmp/pp/tiny-test.yaml" "list path"
 has "$(printf '%s\n' "$out" | sed -n 2p)" "$(yval description "$P")" "list description"
 has "$(printf '%s\n' "$out" | grep "profiles/tk1.yaml")" "cpu,gpu" "list units"
@@ -153,9 +153,9 @@ if command -v python3 >/dev/null; then
 import json, sys
 d = json.load(open(sys.argv[1]))["profiles"]
 assert [p["name"] for p in d] == ["tiny-test", "tk1", "epyc-1t", "epyc-1t-mkldnn", "epyc-2core",
-                                  "tk1", "tx1"], d
-assert [p["shadowed"] for p in d] == [False, False, False, False, False, True, False], d
-assert d[0]["units"] == ["cpu"] and d[6]["units"] == ["cpu", "gpu"], d
+                                  "h200", "tk1", "tx1"], d
+assert [p["shadowed"] for p in d] == [False, False, False, False, False, False, True, False], d
+assert d[0]["units"] == ["cpu"] and d[5]["units"] == ["gpu"] and d[7]["units"] == ["cpu", "gpu"], d
 assert d[0]["path"] == sys.argv[2] + "/pp/tiny-test.yaml", d[0]
 assert d[4]["path"] == sys.argv[3] + "/profiles/epyc-2core.yaml", d[4]
 assert d[4]["description"] == "AMD EPYC, 2 cores, full calibration", d[4]
@@ -165,11 +165,11 @@ expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list --format csv
 eq "csv header" "$(printf '%s\n' "$out" | head -1)" "name,units,description,path,shadowed"
 has "$out" 'tk1,"cpu,gpu",' "csv quotes a field with a comma"
 expect 0 env AUGUR_PROFILE_PATH="$tmp/empty-and-missing" "$AUGUR" profile list
-eq "list without the extra directory" "$(lines "$out")" "6"
+eq "list without the extra directory" "$(lines "$out")" "7"
 printf 'augur_profile: 1\nname: [broken\n' >"$tmp/pp/broken.yaml"
 expect 1 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list
 has "$err" "$tmp/pp/broken.yaml:" "list reports a broken profile"
-eq "and lists the others" "$(lines "$out")" "8"
+eq "and lists the others" "$(lines "$out")" "9"
 rm "$tmp/pp/broken.yaml" "$tmp/pp/tk1.yaml"
 expect 2 "$AUGUR" profile list --format xml
 expect 2 "$AUGUR" profile list extra
