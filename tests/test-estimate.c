@@ -11,7 +11,7 @@
 #include "check.h"
 #include "estimate.h"
 #include "fit.h"
-#include "layertimes.h"
+#include "profilefit.h"
 #include "netfile.h"
 #include "refit.h"
 

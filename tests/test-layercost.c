@@ -10,7 +10,7 @@
 #include "check.h"
 #include "estimate.h"
 #include "layercost.h"
-#include "layertimes.h"
+#include "profilefit.h"
 #include "netfile.h"
 #include "refit.h"
 

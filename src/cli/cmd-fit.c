@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "layertimes.h"
+#include "profilefit.h"
 #include "fit.h"
 #include "numparse.h"
 #include "profile.h"

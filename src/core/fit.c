@@ -13,6 +13,7 @@
 
 #include "checked.h"
 #include "fit.h"
+#include "stats.h"
 
 #define FIT_PATH "fit"
 
@@ -41,64 +42,6 @@ void augur_fit_options_init(struct augur_fit_options *opt)
 	opt->nonneg = true;
 	opt->max_outliers = 4; /* a shared machine disturbs more than one sample */
 	opt->outlier_rel_err = 0.15;
-}
-
-double augur_sample_predict(const struct augur_timemodel *tm, const struct augur_sample *s)
-{
-	double t = 0;
-	for (size_t i = 0; i < s->n_gemms; i++) {
-		const struct augur_sample_gemm *g = &s->gemms[i];
-		struct augur_gemm gg = {g->n, g->k, g->m, g->count, s->fc_layout};
-		t += augur_gemm_time_ms(tm, &gg, NULL);
-	}
-	return t;
-}
-
-static double rel_err(const struct augur_timemodel *tm, const struct augur_sample *s)
-{
-	return fabs(augur_sample_predict(tm, s) - s->time_ms) / s->time_ms;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Median of v[0..n) (reorders v); NAN when n == 0. */
-static double median(double *v, size_t n)
-{
-	if (!n)
-		return NAN;
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-void augur_fit_evaluate(const struct augur_timemodel *tm, const struct augur_sample *s, size_t n,
-                        struct augur_fit_quality *q)
-{
-	double *tr = malloc((n ? n : 1) * sizeof(double));
-	double *ho = malloc((n ? n : 1) * sizeof(double));
-	size_t ntr = 0, nho = 0;
-	double mx = NAN;
-	if (tr && ho) {
-		for (size_t i = 0; i < n; i++) {
-			double e = rel_err(tm, &s[i]);
-			if (s[i].held_out) {
-				ho[nho++] = e;
-				mx = isnan(mx) || e > mx ? e : mx;
-			} else {
-				tr[ntr++] = e;
-			}
-		}
-	}
-	q->train_median_rel_err = median(tr, ntr);
-	q->heldout_median_rel_err = median(ho, nho);
-	q->heldout_max_rel_err = mx;
-	q->n_train = ntr;
-	q->n_heldout = nho;
-	free(tr);
-	free(ho);
 }
 
 static void model_init(const struct fitctx *c, const struct breaks *b, struct augur_timemodel *tm)
@@ -372,7 +315,7 @@ static double cv_error(const struct fitctx *c, const struct breaks *b, const siz
 		}
 		for (size_t i = 0; i < nrows; i++)
 			if (mix(idx[i]) % k == f) {
-				sum += rel_err(&tm, &c->s[idx[i]]);
+				sum += augur_sample_rel_err(&tm, &c->s[idx[i]]);
 				cnt++;
 			}
 	}
@@ -595,12 +538,12 @@ int augur_fit_model(const struct augur_sample *s, size_t n, const struct augur_f
 	while (dropped < opt->max_outliers && nrows > c.nt + 1) {
 		size_t worst = 0;
 		for (size_t i = 0; i < nrows; i++) {
-			res[i] = rel_err(&tm, &s[idx[i]]);
+			res[i] = augur_sample_rel_err(&tm, &s[idx[i]]);
 			if (res[i] > res[worst])
 				worst = i;
 		}
 		double w = res[worst];
-		double med = median(res, nrows);
+		double med = augur_median_in_place(res, nrows);
 		if (!(w > opt->outlier_rel_err && w > 5 * med))
 			break;
 		struct augur_timemodel t2 = tm;
@@ -616,7 +559,7 @@ int augur_fit_model(const struct augur_sample *s, size_t n, const struct augur_f
 		dropped++;
 	}
 	for (size_t i = 0; i < nrows; i++)
-		res[i] = rel_err(&tm, &s[idx[i]]);
+		res[i] = augur_sample_rel_err(&tm, &s[idx[i]]);
 	/* hold the fit to what a profile may store, so a saved profile loads again */
 	for (size_t r = 0; r < AUGUR_MODEL_MAX_REGIONS; r++)
 		for (int t = 0; t < AUGUR_TERM_COUNT; t++)
@@ -638,7 +581,7 @@ int augur_fit_model(const struct augur_sample *s, size_t n, const struct augur_f
 	*out = tm;
 	if (q) {
 		augur_fit_evaluate(&tm, s, n, q);
-		q->train_median_rel_err = median(res, nrows);
+		q->train_median_rel_err = augur_median_in_place(res, nrows);
 		q->n_train = nrows;
 		q->n_dropped = dropped;
 	}

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "profile.h"
+#include "sample.h"
 #include "status.h"
 #include "timemodel.h"
 
@@ -46,13 +46,6 @@ int augur_fit_model(const struct augur_sample *s, size_t n, const struct augur_f
                     struct augur_timemodel *out, struct augur_fit_quality *q,
                     struct augur_diag *diag);
 
-/* Predicted time of a sample (sum over its GEMMs of count * prediction). */
-double augur_sample_predict(const struct augur_timemodel *tm, const struct augur_sample *s);
-
-/* Fills q's error fields by evaluating tm on the samples (held_out decides the set). */
-void augur_fit_evaluate(const struct augur_timemodel *tm, const struct augur_sample *s, size_t n,
-                        struct augur_fit_quality *q);
-
 /* The weighted least-squares core every fit here shares: coef (cols entries) minimising
  * sum_i ((t_i - x_i . coef) / t_i)^2 over the nrows x cols row-major design x, i.e. relative
  * error. Columns that are zero everywhere get 0. With nonneg, a coefficient that would go
@@ -61,9 +54,5 @@ void augur_fit_evaluate(const struct augur_timemodel *tm, const struct augur_sam
  * memory runs out. */
 int augur_fit_linear(const double *x, const double *t, size_t nrows, size_t cols, bool nonneg,
                      double *coef);
-
-/* As augur_fit_linear with the rows' weights given (weight[i] > 0); NULL means 1/t^2. */
-int augur_fit_linear_weighted(const double *x, const double *t, const double *weight, size_t nrows,
-                              size_t cols, bool nonneg, double *coef);
 
 #endif

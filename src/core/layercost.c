@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fit.h"
 #include "layercost.h"
 
 static const char *const feature_names[AUGUR_FEAT_COUNT] = {
@@ -137,7 +136,7 @@ enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type)
 
 /* Dropout (an identity at inference) and flatten (a view) hand on their input: no buffer
  * of their own, so no page faults. */
-static bool allocates_output(enum augur_layer_type type)
+bool augur_layer_allocates_output(enum augur_layer_type type)
 {
 	return type != AUGUR_LAYER_DROPOUT && type != AUGUR_LAYER_FLATTEN;
 }
@@ -154,7 +153,8 @@ double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_a
 	 * into its input and allocates nothing. */
 	if (s->workspace_bytes && s->workspace_paper_bytes > AUGUR_FRESH_BUFFER_BYTES)
 		fresh += (double)s->workspace_bytes * a->batch;
-	if (!s->in_place && allocates_output(l->type) && s->out_bytes > AUGUR_FRESH_BUFFER_BYTES)
+	if (!s->in_place && augur_layer_allocates_output(l->type) &&
+	    s->out_bytes > AUGUR_FRESH_BUFFER_BYTES)
 		fresh += (double)s->out_bytes;
 	/* PyTorch's max pooling also returns every output's position as an int64, a buffer
 	 * twice the output's bytes (measured: a pool with 20.5 MiB of output faulted 41 MiB
@@ -293,183 +293,6 @@ double augur_layer_cost_predict(const struct augur_layer_cost *c, const double f
 	if (outside)
 		*outside = out;
 	return total;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static int popcount(uint32_t v)
-{
-	int n = 0;
-	for (; v; v &= v - 1)
-		n++;
-	return n;
-}
-
-/* The median of n >= 1 values, sorting them in place. */
-static double median_in_place(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* A row predicted this far off (and 5x further than the median row) is a disturbed
- * measurement, not a layer the features fail to describe. */
-#define LAYER_OUTLIER_REL_ERR 0.5
-
-/* Fits one type's model from its rows (idx[0..n)); 0 or AUGUR_E_NUMERIC. */
-/* Fits one type's rows (rows[idx[0..n-1]]). fault_ms_per_byte, when above 0, is the cost
- * of a fresh page fitted for conv layers: a type that does not fit fresh_bytes itself pays
- * it at that rate, taken out of its rows' times before the fit. */
-static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t n,
-                    enum augur_layer_type type, double fault_ms_per_byte,
-                    struct augur_layer_cost *out, struct augur_diag *diag)
-{
-	uint32_t mask = augur_layer_cost_features(type);
-	bool aggregate = false;
-	for (size_t i = 0; i < n; i++)
-		aggregate |= rows[idx[i]].aggregate;
-	/* a handful of network-level sums cannot separate a constant from a size term:
-	 * keep the feature that carries the cost */
-	if (aggregate || n < (size_t)popcount(mask) * 2)
-		mask = 1u << augur_layer_cost_main_feature(type);
-	bool shared_faults = fault_ms_per_byte > 0 && !aggregate && allocates_output(type) &&
-	                     !(mask & (1u << AUGUR_FEAT_FRESH_BYTES));
-	size_t cols = AUGUR_FEAT_COUNT;
-	double *x = calloc(n * cols + 1, sizeof(double));
-	double *t = calloc(n + 1, sizeof(double));
-	double *err = calloc(n + 1, sizeof(double));
-	double coef[AUGUR_FEAT_COUNT] = {0};
-	int rc = AUGUR_OK;
-	if (!x || !t || !err) {
-		rc = augur_diag_set(diag, AUGUR_E_NOMEM, "fit", 0, 0, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const struct augur_cost_row *r = &rows[idx[i]];
-		for (size_t j = 0; j < cols; j++)
-			x[i * cols + j] = mask & (1u << j) ? r->f[j] : 0;
-		t[i] = r->time_ms;
-		/* the page faults are paid at conv's rate; what is left is this type's own
-		 * work (a row left with nothing is a disturbed one: the outlier rule sees it) */
-		if (shared_faults)
-			t[i] = fmax(r->time_ms - fault_ms_per_byte * r->f[AUGUR_FEAT_FRESH_BYTES],
-			            0.01 * r->time_ms);
-	}
-	/* Weights 1/t^2 (relative error): tried against 1/t^1.5 and 1/t, which favour the
-	 * layers that hold most of a network's time, on the held-out networks of
-	 * bench/validate (docs/model.md); relative error predicted them best. */
-	if (augur_fit_linear(x, t, n, cols, true, coef)) {
-		rc = augur_diag_set(diag, AUGUR_E_NUMERIC, "fit", 0, 0,
-		                    "cannot fit the cost of %s layers from %zu rows (times must be "
-		                    "positive; features must vary)",
-		                    augur_layer_type_name(type), n);
-		goto out;
-	}
-	/* A disturbed measurement (a layer timed while the kernel was slow to hand out
-	 * pages, another process on the core) must not bend a type's whole model: drop the
-	 * worst-predicted row while it is far off the rest, up to 1 row in 20, and refit.
-	 * With 1/t^2 weights one small disturbed layer otherwise outweighs many large ones. */
-	size_t kept = n, max_drop = n / 20;
-	while (n - kept < max_drop && kept > (size_t)popcount(mask) * 2) {
-		size_t worst = 0;
-		for (size_t i = 0; i < kept; i++) {
-			double pred = 0;
-			for (size_t j = 0; j < cols; j++)
-				pred += coef[j] * x[i * cols + j];
-			err[i] = fabs(pred - t[i]) / t[i];
-			if (err[i] > err[worst])
-				worst = i;
-		}
-		double worst_err = err[worst];
-		double med = median_in_place(err, kept);
-		if (!(worst_err > LAYER_OUTLIER_REL_ERR && worst_err > 5 * med))
-			break;
-		double trial[AUGUR_FEAT_COUNT];
-		kept--; /* move the worst row past the end of the rows fitted */
-		for (size_t j = 0; j < cols; j++) {
-			double v = x[worst * cols + j];
-			x[worst * cols + j] = x[kept * cols + j];
-			x[kept * cols + j] = v;
-		}
-		double v = t[worst];
-		t[worst] = t[kept];
-		t[kept] = v;
-		if (augur_fit_linear(x, t, kept, cols, true, trial)) {
-			kept++;
-			break;
-		}
-		memcpy(coef, trial, sizeof(trial));
-	}
-	memset(out, 0, sizeof(*out));
-	out->feature_mask = mask;
-	out->aggregate = aggregate;
-	out->n_rows = (uint32_t)n;
-	out->n_dropped = (uint32_t)(n - kept);
-	memcpy(out->coef, coef, sizeof(coef));
-	for (size_t j = 0; j < cols; j++) {
-		out->lo[j] = INFINITY;
-		out->hi[j] = 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const struct augur_cost_row *r = &rows[idx[i]];
-		for (size_t j = 0; j < cols; j++) {
-			out->lo[j] = fmin(out->lo[j], r->f[j]);
-			out->hi[j] = fmax(out->hi[j], r->f[j]);
-		}
-	}
-	if (shared_faults) {
-		/* valid as far as conv's fit saw page faults (the caller's range) */
-		out->feature_mask |= 1u << AUGUR_FEAT_FRESH_BYTES;
-		out->coef[AUGUR_FEAT_FRESH_BYTES] = fault_ms_per_byte;
-		out->lo[AUGUR_FEAT_FRESH_BYTES] = 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const struct augur_cost_row *r = &rows[idx[i]];
-		double pred = augur_layer_cost_predict(out, r->f, NULL, NULL);
-		err[i] = fabs(pred - r->time_ms) / r->time_ms;
-	}
-	out->median_rel_err = median_in_place(err, n);
-out:
-	free(x);
-	free(t);
-	free(err);
-	return rc;
-}
-
-int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n,
-                          struct augur_layer_costs *out, struct augur_diag *diag)
-{
-	size_t *idx = calloc(n + 1, sizeof(*idx));
-	if (!idx)
-		return augur_diag_set(diag, AUGUR_E_NOMEM, "fit", 0, 0, "out of memory");
-	int rc = AUGUR_OK;
-	/* conv first: the page faults of fresh buffers it fits are what every type's fresh
-	 * buffers cost (a page fault does not depend on the layer that touches the page),
-	 * and the other types rarely have rows with enough of them to fit their own */
-	double fault_ms_per_byte = 0, fault_hi = 0;
-	for (int type = 0; type < AUGUR_LAYER_TYPE_COUNT && !rc; type++) {
-		size_t m = 0;
-		for (size_t i = 0; i < n; i++)
-			if (rows[i].type == (enum augur_layer_type)type && rows[i].time_ms > 0)
-				idx[m++] = i;
-		if (!m)
-			continue;
-		struct augur_layer_cost *c = &out->type[type];
-		rc = fit_type(rows, idx, m, type, fault_ms_per_byte, c, diag);
-		if (!rc && type == AUGUR_LAYER_CONV && (c->feature_mask & F(FRESH_BYTES))) {
-			fault_ms_per_byte = c->coef[AUGUR_FEAT_FRESH_BYTES];
-			fault_hi = c->hi[AUGUR_FEAT_FRESH_BYTES];
-		} else if (!rc && type != AUGUR_LAYER_CONV && fault_ms_per_byte > 0 &&
-		           c->coef[AUGUR_FEAT_FRESH_BYTES] == fault_ms_per_byte)
-			c->hi[AUGUR_FEAT_FRESH_BYTES] =
-			        fmax(c->hi[AUGUR_FEAT_FRESH_BYTES], fault_hi);
-	}
-	free(idx);
-	return rc;
 }
 
 void augur_layer_costs_free(struct augur_layer_costs *c)

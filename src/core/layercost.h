@@ -142,6 +142,10 @@ const char *augur_cost_class_name(enum augur_cost_class c);
 uint32_t augur_layer_cost_features(enum augur_layer_type type);
 enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type);
 
+/* Whether a layer of this type writes a buffer of its own (dropout and flatten hand on
+ * their input). */
+bool augur_layer_allocates_output(enum augur_layer_type type);
+
 /* The bytes of buffers layer i (of net, analysed as a) gets as fresh pages on every call:
  * its im2col columns, its output (unless in place) and a max pool's int64 indices, each
  * when above AUGUR_FRESH_BUFFER_BYTES (the fresh_bytes feature).
@@ -164,21 +168,6 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
  * cost class and *outside (may be NULL) whether a feature lies outside the fitted range. */
 double augur_layer_cost_predict(const struct augur_layer_cost *c, const double f[AUGUR_FEAT_COUNT],
                                 double split[AUGUR_COST_CLASSES], bool *outside);
-
-/* One measured row: a single layer, or the sum over a network's layers of one type. */
-struct augur_cost_row {
-	enum augur_layer_type type;
-	bool aggregate;
-	double f[AUGUR_FEAT_COUNT];
-	double time_ms;
-};
-
-/* Fits every type that has rows: weighted (1/t^2) non-negative least squares over the
- * type's features, reduced to its main feature when the rows are too few to identify
- * more. Types without rows keep whatever out already holds. Fails with AUGUR_E_NUMERIC
- * when a fit is impossible (diag names the type). */
-int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n,
-                          struct augur_layer_costs *out, struct augur_diag *diag);
 
 void augur_layer_costs_free(struct augur_layer_costs *c);
 

@@ -14,7 +14,6 @@
 
 #include "augur-config.h"
 #include "fileio.h"
-#include "fit.h"
 #include "layercost.h"
 #include "net.h"
 #include "numparse.h"
@@ -40,13 +39,6 @@ struct augur_unit *augur_unit_new(enum augur_unit_kind kind)
 	if (u)
 		u->kind = kind;
 	return u;
-}
-
-void augur_sample_clear(struct augur_sample *s)
-{
-	free(s->label);
-	free(s->gemms);
-	memset(s, 0, sizeof(*s));
 }
 
 void augur_unit_free(struct augur_unit *u)

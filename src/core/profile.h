@@ -10,32 +10,9 @@
 #include <stdint.h>
 
 #include "layercost.h"
+#include "sample.h"
 #include "status.h"
 #include "timemodel.h"
-
-/* One timing sample. A single GEMM has n_gemms == 1; an aggregate row (e.g. a network's
- * summed CONV time from a published table) lists every GEMM it sums. */
-struct augur_sample_gemm {
-	uint64_t n, k, m, count;
-};
-
-struct augur_sample {
-	double time_ms; /* median over trials, for all gemms together */
-	double spread;  /* relative spread of the trials (e.g. (p90 - p10) / median) */
-	bool held_out;  /* validation only: never used for fitting */
-	char *label;    /* optional: "vgg16 conv" for aggregate rows; NULL otherwise */
-	size_t n_gemms;
-	struct augur_sample_gemm *gemms; /* n_gemms entries (owned) */
-	bool fc_layout; /* measured as an fc layer (batch x inputs . weights^T); conv otherwise */
-};
-
-struct augur_fit_quality {
-	double train_median_rel_err;   /* |pred - t| / t over fitted samples */
-	double heldout_median_rel_err; /* over held-out samples; NAN when there are none */
-	double heldout_max_rel_err;
-	size_t n_train, n_heldout;
-	size_t n_dropped; /* training samples left out of the fit as outliers */
-};
 
 enum augur_unit_kind { AUGUR_UNIT_CPU, AUGUR_UNIT_GPU };
 
@@ -100,9 +77,6 @@ void augur_profile_free(struct augur_profile *p);
 struct augur_profile *augur_profile_new(void);
 struct augur_unit *augur_unit_new(enum augur_unit_kind kind);
 void augur_unit_free(struct augur_unit *u);
-
-/* Frees what a sample owns (label, gemms) and zeroes it. */
-void augur_sample_clear(struct augur_sample *s);
 
 /* Appends a copy of s (label and gemms deep-copied) to u's samples. AUGUR_E_NOMEM on
  * failure, u unchanged. */

@@ -1,0 +1,467 @@
+/* Fitting a profile from a layer-times file (see profilefit.h): rows become GEMM samples
+ * and layer-cost rows of the networks they name, then the GEMM, layer-cost and memory
+ * overhead fits. The file itself is read by layertimes.c, which fits nothing. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analysis.h"
+#include "augur-config.h"
+#include "checked.h"
+#include "fit.h"
+#include "layercostfit.h"
+#include "netfile.h"
+#include "profilefit.h"
+#include "stats.h"
+
+int augur_layer_times_network(const struct augur_layer_times *lt, const char *network,
+                              uint32_t line, uint32_t col, struct augur_net **out,
+                              struct augur_diag *diag)
+{
+	char candidate[3][4096];
+	const char *slash = strrchr(lt->path, '/');
+	int dirlen = slash ? (int)(slash - lt->path) : 1;
+	const char *dir = slash ? lt->path : ".";
+	bool has_ext = strstr(network, ".yaml") || strstr(network, ".prototxt");
+	snprintf(candidate[0], sizeof(candidate[0]), "%.*s/%s%s", dirlen, dir, network,
+	         has_ext ? "" : ".yaml");
+	snprintf(candidate[1], sizeof(candidate[1]), "%s/descriptors/%s%s", AUGUR_SOURCE_ROOT,
+	         network, has_ext ? "" : ".yaml");
+	snprintf(candidate[2], sizeof(candidate[2]), "%s", network);
+	for (int i = 0; i < 3; i++) {
+		FILE *f = fopen(candidate[i], "r");
+		if (!f)
+			continue;
+		fclose(f);
+		return augur_net_load(candidate[i], out, diag);
+	}
+	return augur_diag_set(diag, AUGUR_E_USAGE, lt->path, line, col,
+	                      "network '%s' not found (looked for %s and %s)", network,
+	                      candidate[0], candidate[1]);
+}
+
+/* The network a row names, analysed at batch; on failure nothing is left to free. */
+static int load_analysed(const struct augur_layer_times *lt, const char *network, uint32_t line,
+                         uint32_t col, uint32_t batch, struct augur_net **net,
+                         struct augur_analysis **a, struct augur_diag *diag)
+{
+	*net = NULL;
+	*a = NULL;
+	int rc = augur_layer_times_network(lt, network, line, col, net, diag);
+	if (!rc && (rc = augur_analyze(*net, batch, a, diag))) {
+		augur_net_free(*net);
+		*net = NULL;
+	}
+	return rc;
+}
+
+static bool row_matches(const char *row_board, const char *board)
+{
+	return !strcmp(row_board, board);
+}
+
+int augur_layer_times_samples(const struct augur_layer_times *lt, const char *board,
+                              enum augur_unit_kind unit, struct augur_sample **out, size_t *n,
+                              struct augur_diag *diag)
+{
+	static const enum augur_layer_type gemm_types[] = {AUGUR_LAYER_CONV, AUGUR_LAYER_FC};
+	*out = NULL;
+	*n = 0;
+	struct augur_sample *samples = calloc(2 * lt->n_rows + 1, sizeof(*samples));
+	if (!samples)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+	size_t count = 0;
+	int rc = AUGUR_OK;
+	for (size_t r = 0; r < lt->n_rows && !rc; r++) {
+		const struct augur_layer_times_row *row = &lt->rows[r];
+		if (!row_matches(row->board, board) || row->unit != unit)
+			continue;
+		struct augur_net *net = NULL;
+		struct augur_analysis *a = NULL;
+		if ((rc = load_analysed(lt, row->network, row->line, row->col, row->batch, &net, &a,
+		                        diag)))
+			break;
+		for (size_t t = 0; t < 2 && !rc; t++) {
+			enum augur_layer_type type = gemm_types[t];
+			if (!row->has[type] || !a->by_type[type].layers)
+				continue;
+			struct augur_sample *s = &samples[count];
+			s->time_ms = row->type_ms[type];
+			s->fc_layout = type == AUGUR_LAYER_FC;
+			s->gemms = calloc(a->by_type[type].layers, sizeof(*s->gemms));
+			char label[160];
+			snprintf(label, sizeof(label), "%s %s", row->network,
+			         augur_layer_type_name(type));
+			s->label = strdup(label);
+			if (!s->gemms || !s->label) {
+				rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0,
+				                    "out of memory");
+				break;
+			}
+			for (size_t i = 0; i < a->n_layers; i++) {
+				const struct augur_gemm *g = &a->layers[i].gemm;
+				if (net->layers[i].type != type || !g->count)
+					continue;
+				s->gemms[s->n_gemms++] =
+				        (struct augur_sample_gemm){g->n, g->k, g->m, g->count};
+			}
+			count++;
+		}
+		augur_analysis_free(a);
+		augur_net_free(net);
+	}
+	if (rc) {
+		for (size_t i = 0; i <= count && i < 2 * lt->n_rows; i++)
+			augur_sample_clear(&samples[i]);
+		free(samples);
+		return rc;
+	}
+	*out = samples;
+	*n = count;
+	return AUGUR_OK;
+}
+
+/* Whether a row's layer-wise times add up to its timed forward pass (within 10%). */
+static bool sums_to_forward(const struct augur_layer_times_row *row)
+{
+	double total = row->total_ms;
+	if (!(total > 0))
+		for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
+			total += row->has[t] ? row->type_ms[t] : 0;
+	return row->forward_ms > 0 && fabs(total - row->forward_ms) <= 0.1 * row->forward_ms;
+}
+
+static int find_layer(const struct augur_net *net, const char *name)
+{
+	for (size_t i = 0; i < net->n_layers; i++)
+		if (!strcmp(net->layers[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *board,
+                                enum augur_unit_kind unit, const struct augur_timemodel *gemm,
+                                struct augur_cost_row **out, size_t *n, struct augur_diag *diag)
+{
+	*out = NULL;
+	*n = 0;
+	size_t cap = 0;
+	for (size_t r = 0; r < lt->n_rows; r++)
+		cap += lt->rows[r].n_layers + AUGUR_LAYER_TYPE_COUNT;
+	struct augur_cost_row *rows = calloc(cap + 1, sizeof(*rows));
+	if (!rows)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+	size_t count = 0;
+	int rc = AUGUR_OK;
+	for (size_t r = 0; r < lt->n_rows && !rc; r++) {
+		const struct augur_layer_times_row *row = &lt->rows[r];
+		if (!row_matches(row->board, board) || row->unit != unit)
+			continue;
+		if (!row->n_layers && !sums_to_forward(row))
+			continue;
+		struct augur_net *net = NULL;
+		struct augur_analysis *a = NULL;
+		if ((rc = load_analysed(lt, row->network, row->line, row->col, row->batch, &net, &a,
+		                        diag)))
+			break;
+		double f[AUGUR_FEAT_COUNT];
+		if (row->n_layers) {
+			for (size_t j = 0; j < row->n_layers && !rc; j++) {
+				int i = find_layer(net, row->layer_names[j]);
+				if (i < 0) {
+					rc = augur_diag_set(diag, AUGUR_E_SCHEMA, lt->path,
+					                    row->layer_loc[j].line,
+					                    row->layer_loc[j].col,
+					                    "network '%s' has no layer '%s'",
+					                    row->network, row->layer_names[j]);
+					break;
+				}
+				struct augur_cost_row *cr = &rows[count++];
+				cr->type = net->layers[i].type;
+				cr->time_ms = row->layer_ms[j];
+				augur_layer_features(net, a, (size_t)i, gemm, cr->f, NULL);
+			}
+		} else {
+			/* per-type sums: the GEMM types feed the GEMM model instead */
+			for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
+				if (!row->has[t] || t == AUGUR_LAYER_CONV || t == AUGUR_LAYER_FC ||
+				    !a->by_type[t].layers)
+					continue;
+				struct augur_cost_row *cr = &rows[count++];
+				cr->type = t;
+				cr->aggregate = true;
+				cr->time_ms = row->type_ms[t];
+				for (size_t i = 0; i < a->n_layers; i++) {
+					if (net->layers[i].type != (enum augur_layer_type)t)
+						continue;
+					augur_layer_features(net, a, i, gemm, f, NULL);
+					for (int k = 0; k < AUGUR_FEAT_COUNT; k++)
+						cr->f[k] += f[k];
+				}
+			}
+		}
+		augur_analysis_free(a);
+		augur_net_free(net);
+	}
+	if (rc) {
+		free(rows);
+		return rc;
+	}
+	*out = rows;
+	*n = count;
+	return AUGUR_OK;
+}
+
+int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *board,
+                               enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
+                               uint64_t *overhead_bytes, size_t *rows_used, struct augur_diag *diag)
+{
+	double *over = calloc(lt->n_memory + 1, sizeof(*over));
+	if (!over)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+	size_t used = 0;
+	int rc = AUGUR_OK;
+	for (size_t r = 0; r < lt->n_memory && !rc; r++) {
+		const struct augur_memory_row *row = &lt->memory[r];
+		if (!row_matches(row->board, board) || row->mb[unit] <= 0)
+			continue;
+		struct augur_net *net = NULL;
+		struct augur_analysis *a = NULL;
+		if (!(rc = load_analysed(lt, row->network, row->line, row->col, 1, &net, &a,
+		                         diag))) {
+			double model = (double)a->memory.alloc_total;
+			if (unit == AUGUR_UNIT_GPU && shared_memory && weights_copied)
+				model += (double)(a->memory.alloc_params + a->memory.alloc_stats);
+			over[used++] = row->mb[unit] * 1048576.0 - model;
+		}
+		augur_analysis_free(a);
+		augur_net_free(net);
+	}
+	if (!rc && !used)
+		rc = augur_diag_set(diag, AUGUR_E_USAGE, lt->path, 0, 0,
+		                    "no memory row for board '%s' and unit %s", board,
+		                    augur_unit_kind_name(unit));
+	if (!rc) {
+		double med = augur_median_in_place(over, used);
+		*overhead_bytes = med > 0 ? (uint64_t)med : 0;
+		*rows_used = used;
+	}
+	free(over);
+	return rc;
+}
+
+static const struct augur_board *find_board(const struct augur_layer_times *lt, const char *name)
+{
+	for (size_t i = 0; i < lt->n_boards; i++)
+		if (!strcmp(lt->boards[i].name, name))
+			return &lt->boards[i];
+	return NULL;
+}
+
+static bool has_rows(const struct augur_layer_times *lt, const char *board,
+                     enum augur_unit_kind unit)
+{
+	for (size_t i = 0; i < lt->n_rows; i++)
+		if (!strcmp(lt->rows[i].board, board) && lt->rows[i].unit == unit)
+			return true;
+	return false;
+}
+
+static bool has_layer_rows(const struct augur_layer_times *lt, const char *board,
+                           enum augur_unit_kind unit)
+{
+	for (size_t i = 0; i < lt->n_rows; i++)
+		if (row_matches(lt->rows[i].board, board) && lt->rows[i].unit == unit &&
+		    lt->rows[i].n_layers)
+			return true;
+	return false;
+}
+
+/* The GEMM model of u from the per-type conv and fc sums (the paper's tables). */
+static int fit_gemm(struct augur_profile *p, struct augur_unit *u,
+                    const struct augur_layer_times *lt, struct augur_diag *diag)
+{
+	struct augur_sample *samples = NULL;
+	size_t n = 0;
+	int rc = augur_layer_times_samples(lt, p->name, u->kind, &samples, &n, diag);
+	if (rc)
+		return rc;
+	struct augur_fit_options opt;
+	augur_fit_options_init(&opt);
+	/* A handful of aggregate rows identify few coefficients: the multiply-adds, the
+	 * weights read (what makes a batch-1 fc layer memory-bound) and a per-call cost. */
+	opt.term_mask = 1u << AUGUR_TERM_NKM | 1u << AUGUR_TERM_NK | 1u << AUGUR_TERM_ONE;
+	opt.fixed_breaks = true;
+	opt.max_outliers = 0;
+	const struct augur_board *b = find_board(lt, p->name);
+	if (u->kind == AUGUR_UNIT_GPU && b) {
+		/* section 5.2's split along n; its m regions need per-GEMM samples, which
+		 * eight aggregate rows cannot separate (docs/profiles.md) */
+		opt.n_breaks_n = b->n_breaks_n;
+		memcpy(opt.breaks_n, b->breaks_n, sizeof(opt.breaks_n));
+	} else {
+		/* on a CPU, fc layers at batch 1 are matrix-vector products bound by memory,
+		 * not compute: they get their own region, m below 2 */
+		opt.n_breaks_m = 1;
+		opt.breaks_m[0] = 2;
+	}
+	struct augur_timemodel tm;
+	struct augur_fit_quality q;
+	rc = augur_fit_model(samples, n, &opt, &tm, &q, diag);
+	if (rc == AUGUR_OK) {
+		for (size_t i = 0; i < u->n_samples; i++)
+			augur_sample_clear(&u->samples[i]);
+		free(u->samples);
+		u->samples = samples;
+		u->n_samples = n;
+		samples = NULL;
+		/* the fitter floors predictions at the fastest call it saw; an aggregate row
+		 * only tells the average call of a network, far above its smallest GEMM */
+		tm.min_ms = 1e-3;
+		u->gemm = tm;
+		u->quality = q;
+	}
+	for (size_t i = 0; samples && i < n; i++)
+		augur_sample_clear(&samples[i]);
+	free(samples);
+	return rc;
+}
+
+/* Every layer type's cost model of u, on top of its GEMM model. */
+static int fit_costs(struct augur_unit *u, const struct augur_layer_times *lt, const char *board,
+                     struct augur_diag *diag)
+{
+	struct augur_cost_row *rows = NULL;
+	size_t n = 0;
+	int rc = augur_layer_times_cost_rows(lt, board, u->kind, &u->gemm, &rows, &n, diag);
+	if (rc)
+		return rc;
+	if (!n) {
+		free(rows);
+		return AUGUR_OK;
+	}
+	struct augur_layer_costs *costs = calloc(1, sizeof(*costs));
+	const char *src = lt->source ? lt->source : lt->path;
+	if (!costs || !(costs->source = strdup(src))) {
+		free(costs);
+		free(rows);
+		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+	}
+	rc = augur_layer_costs_fit(rows, n, costs, diag);
+	free(rows);
+	if (rc) {
+		augur_layer_costs_free(costs);
+		return rc;
+	}
+	augur_layer_costs_free(u->costs);
+	u->costs = costs;
+	return AUGUR_OK;
+}
+
+static int fit_unit(struct augur_profile *p, struct augur_unit *u,
+                    const struct augur_layer_times *lt, struct augur_diag *diag)
+{
+	int rc;
+	if (has_layer_rows(lt, p->name, u->kind)) {
+		if (!u->n_samples)
+			return augur_diag_set(
+			        diag, AUGUR_E_USAGE, lt->path, 0, 0,
+			        "per-layer times need a calibrated GEMM model: profile "
+			        "'%s' has no %s samples (run augur calibrate first)",
+			        p->name, augur_unit_kind_name(u->kind));
+	} else if ((rc = fit_gemm(p, u, lt, diag))) {
+		snprintf(diag->message + strlen(diag->message),
+		         sizeof(diag->message) - strlen(diag->message), " (fitting %s %s)", p->name,
+		         augur_unit_kind_name(u->kind));
+		return rc;
+	}
+	if ((rc = fit_costs(u, lt, p->name, diag)))
+		return rc;
+	uint64_t overhead;
+	size_t used;
+	struct augur_diag ignored;
+	if (augur_layer_times_overhead(lt, p->name, u->kind, p->shared_memory, u->weights_copied,
+	                               &overhead, &used, &ignored) == AUGUR_OK)
+		u->framework_overhead_bytes = overhead;
+	return AUGUR_OK;
+}
+
+int augur_profile_fit_layer_times(struct augur_profile *p, const struct augur_layer_times *lt,
+                                  struct augur_diag *diag)
+{
+	struct augur_unit *units[2] = {p->cpu, p->gpu};
+	int rc = AUGUR_OK;
+	for (int i = 0; i < 2 && !rc; i++)
+		if (units[i] && has_rows(lt, p->name, units[i]->kind))
+			rc = fit_unit(p, units[i], lt, diag);
+	return rc;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int augur_profile_from_layer_times(const struct augur_layer_times *lt, const char *board,
+                                   struct augur_profile **out, struct augur_diag *diag)
+{
+	*out = NULL;
+	const struct augur_board *b = find_board(lt, board);
+	if (!b)
+		return augur_diag_set(diag, AUGUR_E_USAGE, lt->path, 0, 0,
+		                      "no board '%s' under 'boards:'", board);
+	struct augur_profile *p = augur_profile_new();
+	if (!p)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+	char source[512];
+	snprintf(source, sizeof(source), "fitted by augur fit --layer-times %s (%s)", lt->path,
+	         lt->source ? lt->source : "layer times");
+	p->name = strdup(board);
+	p->description = strdup(b->description);
+	p->source = strdup(source);
+	p->augur_version = strdup(AUGUR_VERSION);
+	char date[32];
+	time_t now = time(NULL);
+	struct tm tmv;
+	strftime(date, sizeof(date), "%Y-%m-%d", gmtime_r(&now, &tmv));
+	p->created = strdup(date);
+	p->cpu_model = strdup(b->cpu);
+	p->ram_bytes = b->ram_bytes;
+	p->cpu_cores = b->cores;
+	p->pointer_bits = b->pointer_bits;
+	/* boards described by layer-time files are SoCs whose GPU shares the RAM */
+	p->shared_memory = true;
+	int rc = AUGUR_OK;
+	if (!p->name || !p->description || !p->source || !p->augur_version || !p->cpu_model ||
+	    !p->created)
+		rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+	for (int k = 0; k < 2 && !rc; k++) {
+		enum augur_unit_kind kind = k ? AUGUR_UNIT_GPU : AUGUR_UNIT_CPU;
+		if (!has_rows(lt, board, kind))
+			continue;
+		struct augur_unit *u = augur_unit_new(kind);
+		if (!u) {
+			rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+			break;
+		}
+		u->library = dup_or_null(kind ? "cuBLAS (as used by Caffe)"
+		                              : "OpenBLAS (as used by Caffe)");
+		u->processor = dup_or_null(kind ? b->gpu : b->cpu);
+		u->memory_bytes = b->ram_bytes;
+		u->weights_copied = kind == AUGUR_UNIT_GPU;
+		if (kind)
+			p->gpu = u;
+		else
+			p->cpu = u;
+	}
+	if (!rc)
+		rc = augur_profile_fit_layer_times(p, lt, diag);
+	if (rc) {
+		augur_profile_free(p);
+		return rc;
+	}
+	*out = p;
+	return AUGUR_OK;
+}

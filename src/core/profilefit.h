@@ -1,0 +1,67 @@
+/* Fitting a profile from layer times: turning a layer-times file's rows (layertimes.h)
+ * into GEMM samples, layer-cost rows and a framework memory overhead, and fitting a
+ * profile's units to them (augur fit --layer-times). Part of the fitting wing: readers
+ * and predictors never include it. */
+#ifndef AUGUR_PROFILEFIT_H
+#define AUGUR_PROFILEFIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layercostfit.h"
+#include "layertimes.h"
+#include "net.h"
+#include "profile.h"
+#include "sample.h"
+#include "status.h"
+
+/* Loads the network a row names: NAME.yaml / a path relative to the layer-times file, else
+ * descriptors/NAME.yaml of the source tree. */
+int augur_layer_times_network(const struct augur_layer_times *lt, const char *network,
+                              uint32_t line, uint32_t col, struct augur_net **out,
+                              struct augur_diag *diag);
+
+/* Builds the aggregate GEMM samples of every row for (board, unit): one sample per row and
+ * per GEMM layer type (conv, fc) the row times, labelled "alexnet conv". *out is a new
+ * array of *n samples (free each with augur_sample_clear, then the array). */
+int augur_layer_times_samples(const struct augur_layer_times *lt, const char *board,
+                              enum augur_unit_kind unit, struct augur_sample **out, size_t *n,
+                              struct augur_diag *diag);
+
+/* Framework overhead for (board, unit): the median over memory rows of measured memory
+ * minus what augur predicts without overhead (allocated view, plus the second copy of the
+ * weights for a GPU on shared memory when weights_copied). Returns AUGUR_E_USAGE when no
+ * row has that unit; *rows_used tells how many rows it used. */
+int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *board,
+                               enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
+                               uint64_t *overhead_bytes, size_t *rows_used,
+                               struct augur_diag *diag);
+
+/* Builds the layer-cost rows for (board, unit) (layercost.h): one per layer of every row
+ * that has per-layer times, and one per non-GEMM layer type of every row that has only
+ * per-type sums whose layer-wise total agrees with its timed forward pass within 10% (on
+ * the paper's GPUs the layer-wise sums are inflated by per-layer synchronisation: 673 ms
+ * against a 149 ms forward pass for ResNet-50 on the TK1). gemm predicts the GEMM
+ * feature. *out is a new array of *n rows (free it). */
+int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *board,
+                                enum augur_unit_kind unit, const struct augur_timemodel *gemm,
+                                struct augur_cost_row **out, size_t *n, struct augur_diag *diag);
+
+/* Creates a profile for a board the file describes under 'boards:' (facts, shared memory,
+ * a cpu and a gpu unit when rows exist for them), then fits it as
+ * augur_profile_fit_layer_times does. *out is freed with augur_profile_free. */
+int augur_profile_from_layer_times(const struct augur_layer_times *lt, const char *board,
+                                   struct augur_profile **out, struct augur_diag *diag);
+
+/* Refits every unit of p from the file's rows for board p->name. Rows with per-type sums
+ * only (the paper's tables): the GEMM model from the conv and fc aggregate samples (terms
+ * n*k*m, n*k and 1; a GPU model split at the n breakpoints the file gives for the board),
+ * replacing the unit's samples. Rows with per-layer times (a real framework measured on
+ * this board): the unit keeps its calibrated GEMM model, which must exist. Then in both
+ * cases the layer costs from augur_layer_times_cost_rows, and the framework overhead from
+ * the memory rows. */
+int augur_profile_fit_layer_times(struct augur_profile *p, const struct augur_layer_times *lt,
+                                  struct augur_diag *diag);
+
+#endif

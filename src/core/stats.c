@@ -1,0 +1,19 @@
+/* Medians and ordering of doubles (see stats.h). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "stats.h"
+
+int augur_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double augur_median_in_place(double *v, size_t n)
+{
+	if (!n)
+		return NAN;
+	qsort(v, n, sizeof(*v), augur_cmp_double);
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}

@@ -1,0 +1,15 @@
+/* Small statistics every fit and report shares: ordering doubles for qsort and the median
+ * of a set. One definition, so every median in augur rounds the same way. */
+#ifndef AUGUR_STATS_H
+#define AUGUR_STATS_H
+
+#include <stddef.h>
+
+/* qsort comparator for doubles, ascending (no NaN: callers check times first). */
+int augur_cmp_double(const void *a, const void *b);
+
+/* The median of v[0..n), sorting v in place; the mean of the middle two for even n, NAN
+ * when n == 0. */
+double augur_median_in_place(double *v, size_t n);
+
+#endif
