@@ -13,9 +13,9 @@ import re
 import sys
 
 ROOMS = {
-    "base": ["status", "checked", "numparse", "strmap", "fileio", "stats"],
+    "base": ["status", "checked", "numparse", "strmap", "fileio", "stats", "strbuf", "suggest"],
     "model": ["net", "analysis", "trace", "counts", "memory"],
-    "readers": ["yamldoc", "descriptor", "pbtext", "prototxt", "netfile", "descwriter",
+    "readers": ["yamldoc", "schema", "descriptor", "pbtext", "prototxt", "netfile", "descwriter",
                 "budget"],
     "predictors": ["timemodel", "sample", "layercost", "estimate", "plan", "incremental",
                    "sweep"],

@@ -77,7 +77,9 @@ static const struct bad_case bad[] = {
          "either 'gemms' or n, k, m, count"},
         {"{n: 32, k: 64,", "{n: 32,", AUGUR_E_SCHEMA, 22, 9, "missing key 'k' in sample"},
         {"n: 32, k: 64, m: 49, t", "n: 32.5, k: 64, m: 49, t", AUGUR_E_SCHEMA, 22, 13,
-         "expected an integer for 'n', got '32.5'"},
+         "'n' must be a whole number, got 32.5"},
+        {"n: 32, k: 64, m: 49, t", "n: \"32\", k: 64, m: 49, t", AUGUR_E_SCHEMA, 22, 13,
+         "expected an integer for 'n', got '32'"},
         {"  cpu:\n", "  cpu2:\n", AUGUR_E_SCHEMA, 9, 3,
          "unknown key 'cpu2' in units (did you mean 'cpu'?)"},
         {"min_ms: 0.01", "min_ms: -1", AUGUR_E_SCHEMA, 16, 15, "'min_ms' must be positive"},
@@ -276,6 +278,28 @@ static void check_same_unit(const struct augur_unit *a, const struct augur_unit 
 	}
 }
 
+/* Booleans read the same in profiles as in descriptors (schema.c): True and False, as
+ * YAML 1.1 writers spell them, are true and false. */
+static void test_booleans(void)
+{
+	static const char *const spellings[][2] = {{"true", "1"}, {"True", "1"},
+	                                           {"false", "0"}, {"False", "0"}};
+	for (size_t i = 0; i < 4; i++) {
+		char to[64];
+		snprintf(to, sizeof(to), "shared_memory: %s", spellings[i][0]);
+		char *text = replaced("shared_memory: false", to);
+		struct augur_profile *p = NULL;
+		struct augur_diag diag = {0};
+		CHECK(text != NULL);
+		if (text)
+			CHECK_EQ_INT(load_text(text, &p, &diag), AUGUR_OK);
+		if (p)
+			CHECK_EQ_INT(p->shared_memory, spellings[i][1][0] == '1');
+		augur_profile_free(p);
+		free(text);
+	}
+}
+
 static void test_round_trip(void)
 {
 	struct augur_profile *p = augur_profile_new();
@@ -355,6 +379,7 @@ int main(void)
 		return 1;
 	}
 	test_bad();
+	test_booleans();
 	test_round_trip();
 	test_find();
 	char cmd[300];

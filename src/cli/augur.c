@@ -7,7 +7,7 @@
 #include "augur-config.h"
 #include "cli.h"
 #include "commands.h"
-#include "net.h"
+#include "suggest.h"
 
 const struct augur_command augur_commands[] = {
         {"inspect", cmd_inspect,

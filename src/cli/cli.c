@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "net.h"
 #include "numparse.h"
+#include "suggest.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {

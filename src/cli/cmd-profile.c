@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "net.h"
 #include "profile.h"
+#include "suggest.h"
 
 static const char *or_unknown(const char *s)
 {

@@ -9,72 +9,33 @@
 
 #include "descriptor.h"
 #include "numparse.h"
+#include "schema.h"
 #include "strmap.h"
+#include "suggest.h"
 #include "yamldoc.h"
-
-struct ctx {
-	const char *path;
-	struct augur_diag *diag;
-};
-
-static void err_fill(const struct ctx *c, const struct augur_ynode *n, int code, const char *fmt,
-                     ...) __attribute__((format(printf, 4, 5)));
-/* err_at returns the error code: a macro over err_fill, so the static analyser (which does
- * not follow variadic functions) sees a failure stay a failure. */
-#define err_at(c, n, code, ...) (err_fill((c), (n), (code), __VA_ARGS__), (code))
-
-static void err_fill(const struct ctx *c, const struct augur_ynode *n, int code, const char *fmt,
-                     ...)
-{
-	char msg[AUGUR_DIAG_MSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	augur_diag_fill(c->diag, code, c->path, n ? n->line : 1, n ? n->col : 1, "%s", msg);
-}
 
 static struct augur_loc loc_of(const struct augur_ynode *n)
 {
 	return (struct augur_loc){n->line, n->col};
 }
 
-/* A bounded unsigned integer from a scalar node; what says what it is for messages. */
-static int get_uint(const struct ctx *c, const struct augur_ynode *n, const char *what,
-                    uint64_t min, uint64_t max, uint64_t *out)
-{
-	if (n->kind != AUGUR_YSCALAR)
-		return err_at(c, n, AUGUR_E_SCHEMA, "expected an integer for '%s', got %s", what,
-		              augur_ynode_kind_name(n->kind));
-	enum augur_num_error e = augur_parse_u64(n->text, min, max, out);
-	if (e == AUGUR_NUM_OK && n->plain)
-		return AUGUR_OK;
-	if (e == AUGUR_NUM_OK || e == AUGUR_NUM_NOT_NUMBER)
-		return err_at(c, n, AUGUR_E_SCHEMA, "expected an integer for '%s', got '%s'", what,
-		              n->text);
-	if (e == AUGUR_NUM_OUT_OF_RANGE || (e == AUGUR_NUM_NEGATIVE && min > 0) ||
-	    e == AUGUR_NUM_NEGATIVE)
-		return err_at(c, n, AUGUR_E_SCHEMA, "'%s' must be between %llu and %llu, got %s",
-		              what, (unsigned long long)min, (unsigned long long)max, n->text);
-	return err_at(c, n, AUGUR_E_SCHEMA, "'%s' must be a whole number, got %s", what, n->text);
-}
-
 /* An integer or an [h, w] pair. */
-static int get_pair(const struct ctx *c, const struct augur_ynode *n, const char *what,
+static int get_pair(const struct augur_schema *c, const struct augur_ynode *n, const char *what,
                     uint64_t min, uint64_t max, struct augur_hw *out)
 {
 	uint64_t h, w;
 	int rc;
 	if (n->kind == AUGUR_YSEQ) {
 		if (n->len != 2)
-			return err_at(c, n, AUGUR_E_SCHEMA,
-			              "expected an integer or [h, w] for '%s', got %zu values",
-			              what, n->len);
-		if ((rc = get_uint(c, n->items[0], what, min, max, &h)) ||
-		    (rc = get_uint(c, n->items[1], what, min, max, &w)))
+			return augur_schema_err(
+			        c, n, AUGUR_E_SCHEMA,
+			        "expected an integer or [h, w] for '%s', got %zu values", what,
+			        n->len);
+		if ((rc = augur_schema_u64(c, n->items[0], what, min, max, &h)) ||
+		    (rc = augur_schema_u64(c, n->items[1], what, min, max, &w)))
 			return rc;
 	} else {
-		if ((rc = get_uint(c, n, what, min, max, &h)))
+		if ((rc = augur_schema_u64(c, n, what, min, max, &h)))
 			return rc;
 		w = h;
 	}
@@ -82,52 +43,21 @@ static int get_pair(const struct ctx *c, const struct augur_ynode *n, const char
 	return AUGUR_OK;
 }
 
-static int get_bool(const struct ctx *c, const struct augur_ynode *n, const char *what, bool *out)
-{
-	if (n->kind == AUGUR_YSCALAR && n->plain) {
-		if (!strcmp(n->text, "true") || !strcmp(n->text, "True")) {
-			*out = true;
-			return AUGUR_OK;
-		}
-		if (!strcmp(n->text, "false") || !strcmp(n->text, "False")) {
-			*out = false;
-			return AUGUR_OK;
-		}
-	}
-	return err_at(c, n, AUGUR_E_SCHEMA, "expected true or false for '%s', got %s", what,
-	              n->kind == AUGUR_YSCALAR ? n->text : augur_ynode_kind_name(n->kind));
-}
-
-static int get_double(const struct ctx *c, const struct augur_ynode *n, const char *what,
-                      double min, double max, double *out)
-{
-	if (n->kind != AUGUR_YSCALAR || !n->plain)
-		return err_at(c, n, AUGUR_E_SCHEMA, "expected a number for '%s', got %s", what,
-		              n->kind == AUGUR_YSCALAR ? n->text : augur_ynode_kind_name(n->kind));
-	enum augur_num_error e = augur_parse_double(n->text, min, max, out);
-	if (e == AUGUR_NUM_NOT_NUMBER)
-		return err_at(c, n, AUGUR_E_SCHEMA, "expected a number for '%s', got '%s'", what,
-		              n->text);
-	if (e != AUGUR_NUM_OK)
-		return err_at(c, n, AUGUR_E_SCHEMA, "'%s' must be between %g and %g, got %s", what,
-		              min, max, n->text);
-	return AUGUR_OK;
-}
-
-static int get_name(const struct ctx *c, const struct augur_ynode *n, const char *what,
+static int get_name(const struct augur_schema *c, const struct augur_ynode *n, const char *what,
                     const char **out)
 {
 	if (n->kind != AUGUR_YSCALAR || augur_ynode_is_null(n))
-		return err_at(c, n, AUGUR_E_SCHEMA, "expected a name for '%s', got %s", what,
-		              n->kind == AUGUR_YSCALAR ? "nothing"
-		                                       : augur_ynode_kind_name(n->kind));
+		return augur_schema_err(
+		        c, n, AUGUR_E_SCHEMA, "expected a name for '%s', got %s", what,
+		        n->kind == AUGUR_YSCALAR ? "nothing" : augur_ynode_kind_name(n->kind));
 	if (!n->text[0] || strlen(n->text) > 256)
-		return err_at(c, n, AUGUR_E_SCHEMA, "'%s' must be 1 to 256 characters long", what);
+		return augur_schema_err(c, n, AUGUR_E_SCHEMA,
+		                        "'%s' must be 1 to 256 characters long", what);
 	*out = n->text;
 	return AUGUR_OK;
 }
 
-static int get_enum(const struct ctx *c, const struct augur_ynode *n, const char *what,
+static int get_enum(const struct augur_schema *c, const struct augur_ynode *n, const char *what,
                     const char *const *names, size_t count, int *out)
 {
 	const char *text;
@@ -145,7 +75,8 @@ static int get_enum(const struct ctx *c, const struct augur_ynode *n, const char
 		if (i + 1 < count)
 			strncat(list, "|", sizeof(list) - strlen(list) - 1);
 	}
-	return err_at(c, n, AUGUR_E_SCHEMA, "unknown %s '%s' (expected %s)", what, text, list);
+	return augur_schema_err(c, n, AUGUR_E_SCHEMA, "unknown %s '%s' (expected %s)", what, text,
+	                        list);
 }
 
 static const char *const pool_ops[] = {"max", "avg"};
@@ -167,7 +98,7 @@ static void keys_of_type(enum augur_layer_type type, char *buf, size_t size)
 /* Applies one key (other than name, type, inputs) to a layer. Shared by the loader and
  * augur_descriptor_set, so a --set value is checked exactly like a descriptor value. A
  * value that fails leaves the layer as it was (it used to store an uninitialised one). */
-static int apply_key(const struct ctx *c, struct augur_layer *l, enum augur_key key,
+static int apply_key(const struct augur_schema *c, struct augur_layer *l, enum augur_key key,
                      const struct augur_ynode *v)
 {
 	const char *kn = augur_key_name(key);
@@ -175,19 +106,19 @@ static int apply_key(const struct ctx *c, struct augur_layer *l, enum augur_key 
 	int rc = AUGUR_OK;
 	switch (key) {
 	case AUGUR_KEY_FILTERS:
-		if ((rc = get_uint(c, v, kn, 1, AUGUR_MAX_DIM, &u)) == AUGUR_OK)
+		if ((rc = augur_schema_u64(c, v, kn, 1, AUGUR_MAX_DIM, &u)) == AUGUR_OK)
 			l->filters = (uint32_t)u;
 		break;
 	case AUGUR_KEY_OUTPUTS:
-		if ((rc = get_uint(c, v, kn, 1, AUGUR_MAX_DIM, &u)) == AUGUR_OK)
+		if ((rc = augur_schema_u64(c, v, kn, 1, AUGUR_MAX_DIM, &u)) == AUGUR_OK)
 			l->outputs = (uint32_t)u;
 		break;
 	case AUGUR_KEY_GROUPS:
-		if ((rc = get_uint(c, v, kn, 1, AUGUR_MAX_DIM, &u)) == AUGUR_OK)
+		if ((rc = augur_schema_u64(c, v, kn, 1, AUGUR_MAX_DIM, &u)) == AUGUR_OK)
 			l->groups = (uint32_t)u;
 		break;
 	case AUGUR_KEY_SIZE:
-		if ((rc = get_uint(c, v, kn, 1, AUGUR_MAX_WINDOW, &u)) == AUGUR_OK)
+		if ((rc = augur_schema_u64(c, v, kn, 1, AUGUR_MAX_WINDOW, &u)) == AUGUR_OK)
 			l->size = (uint32_t)u;
 		break;
 	case AUGUR_KEY_KERNEL:
@@ -203,13 +134,13 @@ static int apply_key(const struct ctx *c, struct augur_layer *l, enum augur_key 
 		rc = get_pair(c, v, kn, 1, AUGUR_MAX_WINDOW, &l->dilation);
 		break;
 	case AUGUR_KEY_BIAS:
-		rc = get_bool(c, v, kn, &l->bias);
+		rc = augur_schema_bool(c, v, kn, &l->bias);
 		break;
 	case AUGUR_KEY_GLOBAL:
-		rc = get_bool(c, v, kn, &l->global);
+		rc = augur_schema_bool(c, v, kn, &l->global);
 		break;
 	case AUGUR_KEY_CEIL:
-		rc = get_bool(c, v, kn, &l->ceil);
+		rc = augur_schema_bool(c, v, kn, &l->ceil);
 		break;
 	case AUGUR_KEY_OP:
 		if (l->type == AUGUR_LAYER_POOL)
@@ -218,13 +149,13 @@ static int apply_key(const struct ctx *c, struct augur_layer *l, enum augur_key 
 			rc = get_enum(c, v, "eltwise op", eltwise_ops, 3, &l->op);
 		break;
 	case AUGUR_KEY_NEGATIVE_SLOPE:
-		rc = get_double(c, v, kn, -1e6, 1e6, &l->negative_slope);
+		rc = augur_schema_double(c, v, kn, -1e6, 1e6, &l->negative_slope);
 		break;
 	case AUGUR_KEY_MAX:
-		rc = get_double(c, v, kn, 1e-30, 1e30, &l->max);
+		rc = augur_schema_double(c, v, kn, 1e-30, 1e30, &l->max);
 		break;
 	default:
-		return err_at(c, v, AUGUR_E_INTERNAL, "key '%s' cannot be set here", kn);
+		return augur_schema_err(c, v, AUGUR_E_INTERNAL, "key '%s' cannot be set here", kn);
 	}
 	if (rc == AUGUR_OK)
 		l->key_loc[key] = loc_of(v);
@@ -232,7 +163,7 @@ static int apply_key(const struct ctx *c, struct augur_layer *l, enum augur_key 
 }
 
 /* Looks a key name up for a layer, with a "did you mean" for typos. */
-static int lookup_key(const struct ctx *c, const struct augur_layer *l,
+static int lookup_key(const struct augur_schema *c, const struct augur_layer *l,
                       const struct augur_ynode *kn, enum augur_key *out)
 {
 	int key = augur_key_from_name(kn->text);
@@ -249,22 +180,25 @@ static int lookup_key(const struct ctx *c, const struct augur_layer *l,
 			names[k] = augur_key_applies(k, l->type) ? augur_key_name(k) : NULL;
 		const char *near = augur_nearest(kn->text, names, AUGUR_KEY_COUNT);
 		if (near)
-			return err_at(c, kn, AUGUR_E_SCHEMA,
-			              "unknown key '%s' in %s layer '%s' (did you mean '%s'?)",
-			              kn->text, augur_layer_type_name(l->type), l->name, near);
-		return err_at(c, kn, AUGUR_E_SCHEMA,
-		              "unknown key '%s' in %s layer '%s' (expected name, type, %s)",
-		              kn->text, augur_layer_type_name(l->type), l->name, keys);
+			return augur_schema_err(
+			        c, kn, AUGUR_E_SCHEMA,
+			        "unknown key '%s' in %s layer '%s' (did you mean '%s'?)", kn->text,
+			        augur_layer_type_name(l->type), l->name, near);
+		return augur_schema_err(
+		        c, kn, AUGUR_E_SCHEMA,
+		        "unknown key '%s' in %s layer '%s' (expected name, type, %s)", kn->text,
+		        augur_layer_type_name(l->type), l->name, keys);
 	}
 	if (!augur_key_applies(key, l->type))
-		return err_at(c, kn, AUGUR_E_SCHEMA,
-		              "key '%s' does not apply to %s layer '%s' (it takes %s)", kn->text,
-		              augur_layer_type_name(l->type), l->name, keys);
+		return augur_schema_err(c, kn, AUGUR_E_SCHEMA,
+		                        "key '%s' does not apply to %s layer '%s' (it takes %s)",
+		                        kn->text, augur_layer_type_name(l->type), l->name, keys);
 	*out = key;
 	return AUGUR_OK;
 }
 
-static int parse_type(const struct ctx *c, const struct augur_ynode *tn, enum augur_layer_type *out)
+static int parse_type(const struct augur_schema *c, const struct augur_ynode *tn,
+                      enum augur_layer_type *out)
 {
 	const char *text;
 	int rc = get_name(c, tn, "type", &text);
@@ -280,23 +214,24 @@ static int parse_type(const struct ctx *c, const struct augur_ynode *tn, enum au
 		names[i] = augur_layer_type_name(i);
 	const char *near = augur_nearest(text, names, AUGUR_LAYER_TYPE_COUNT);
 	if (near)
-		return err_at(c, tn, AUGUR_E_SCHEMA,
-		              "unknown layer type '%s' (did you mean '%s'? expected %s)", text,
-		              near, augur_layer_type_list());
-	return err_at(c, tn, AUGUR_E_SCHEMA, "unknown layer type '%s' (expected %s)", text,
-	              augur_layer_type_list());
+		return augur_schema_err(c, tn, AUGUR_E_SCHEMA,
+		                        "unknown layer type '%s' (did you mean '%s'? expected %s)",
+		                        text, near, augur_layer_type_list());
+	return augur_schema_err(c, tn, AUGUR_E_SCHEMA, "unknown layer type '%s' (expected %s)",
+	                        text, augur_layer_type_list());
 }
 
-static int parse_input_shape(const struct ctx *c, const struct augur_ynode *n,
+static int parse_input_shape(const struct augur_schema *c, const struct augur_ynode *n,
                              struct augur_shape *out)
 {
 	if (n->kind != AUGUR_YSEQ || (n->len != 1 && n->len != 3))
-		return err_at(c, n, AUGUR_E_SCHEMA, "expected 'input' as [C, H, W] or [N], got %s",
-		              n->kind == AUGUR_YSEQ ? "another number of values"
-		                                    : augur_ynode_kind_name(n->kind));
+		return augur_schema_err(c, n, AUGUR_E_SCHEMA,
+		                        "expected 'input' as [C, H, W] or [N], got %s",
+		                        n->kind == AUGUR_YSEQ ? "another number of values"
+		                                              : augur_ynode_kind_name(n->kind));
 	uint64_t v[3] = {1, 1, 1};
 	for (size_t i = 0; i < n->len; i++) {
-		int rc = get_uint(c, n->items[i], "input", 1, AUGUR_MAX_DIM, &v[i]);
+		int rc = augur_schema_u64(c, n->items[i], "input", 1, AUGUR_MAX_DIM, &v[i]);
 		if (rc)
 			return rc;
 	}
@@ -305,22 +240,23 @@ static int parse_input_shape(const struct ctx *c, const struct augur_ynode *n,
 }
 
 /* Resolves "inputs:" names into indices of earlier layers (or the network input). */
-static int resolve_inputs(const struct ctx *c, const struct augur_net *net,
+static int resolve_inputs(const struct augur_schema *c, const struct augur_net *net,
                           const struct augur_strmap *names, size_t self,
                           const struct augur_ynode *n)
 {
 	const struct augur_layer *l = &net->layers[self];
 	size_t count = n->kind == AUGUR_YSEQ ? n->len : 1;
 	if (n->kind == AUGUR_YMAP || count == 0)
-		return err_at(c, n, AUGUR_E_SCHEMA,
-		              "expected 'inputs' as a layer name or a list of names, got %s",
-		              count == 0 ? "an empty list" : "a mapping");
+		return augur_schema_err(
+		        c, n, AUGUR_E_SCHEMA,
+		        "expected 'inputs' as a layer name or a list of names, got %s",
+		        count == 0 ? "an empty list" : "a mapping");
 	if (count > AUGUR_MAX_INPUTS)
-		return err_at(c, n, AUGUR_E_LIMIT, "too many inputs (the limit is %u)",
-		              AUGUR_MAX_INPUTS);
+		return augur_schema_err(c, n, AUGUR_E_LIMIT, "too many inputs (the limit is %u)",
+		                        AUGUR_MAX_INPUTS);
 	int32_t *idx = malloc(count * sizeof(*idx));
 	if (!idx)
-		return err_at(c, n, AUGUR_E_NOMEM, "out of memory");
+		return augur_schema_err(c, n, AUGUR_E_NOMEM, "out of memory");
 	int rc = AUGUR_OK;
 	for (size_t i = 0; i < count && rc == AUGUR_OK; i++) {
 		const struct augur_ynode *item = n->kind == AUGUR_YSEQ ? n->items[i] : n;
@@ -333,27 +269,30 @@ static int resolve_inputs(const struct ctx *c, const struct augur_net *net,
 		} else if (!augur_strmap_get(names, name, &at)) {
 			const char *cand[2] = {"input", self ? net->layers[self - 1].name : NULL};
 			const char *near = augur_nearest(name, cand, 2);
-			rc = near ? err_at(c, item, AUGUR_E_SCHEMA,
-			                   "unknown input '%s' of layer '%s' (did you mean '%s'?)",
-			                   name, l->name, near)
-			          : err_at(c, item, AUGUR_E_SCHEMA,
-			                   "unknown input '%s' of layer '%s' (no layer has that name)",
-			                   name, l->name);
+			rc = near ? augur_schema_err(
+			                    c, item, AUGUR_E_SCHEMA,
+			                    "unknown input '%s' of layer '%s' (did you mean '%s'?)",
+			                    name, l->name, near)
+			          : augur_schema_err(
+			                    c, item, AUGUR_E_SCHEMA,
+			                    "unknown input '%s' of layer '%s' (no layer has that name)",
+			                    name, l->name);
 		} else if ((size_t)at == self) {
-			rc = err_at(c, item, AUGUR_E_SCHEMA,
-			            "layer '%s' reads its own output (a cycle)", l->name);
+			rc = augur_schema_err(c, item, AUGUR_E_SCHEMA,
+			                      "layer '%s' reads its own output (a cycle)", l->name);
 		} else if ((size_t)at > self) {
-			rc = err_at(c, item, AUGUR_E_SCHEMA,
-			            "input '%s' of layer '%s' is defined later, at line %u (layers "
-			            "run in the order listed, so this would be a cycle or a "
-			            "forward reference)",
-			            name, l->name, net->layers[at].loc.line);
+			rc = augur_schema_err(
+			        c, item, AUGUR_E_SCHEMA,
+			        "input '%s' of layer '%s' is defined later, at line %u (layers "
+			        "run in the order listed, so this would be a cycle or a "
+			        "forward reference)",
+			        name, l->name, net->layers[at].loc.line);
 		} else {
 			idx[i] = (int32_t)at;
 		}
 	}
 	if (rc == AUGUR_OK && augur_layer_set_inputs(&net->layers[self], idx, (uint32_t)count))
-		rc = err_at(c, n, AUGUR_E_NOMEM, "out of memory");
+		rc = augur_schema_err(c, n, AUGUR_E_NOMEM, "out of memory");
 	free(idx);
 	return rc;
 }
@@ -365,16 +304,17 @@ static bool multi_input(enum augur_layer_type t)
 
 /* First pass over one layer entry: name and type, so names are known before any
  * "inputs:" is resolved. */
-static int parse_layer_head(const struct ctx *c, struct augur_net *net,
+static int parse_layer_head(const struct augur_schema *c, struct augur_net *net,
                             const struct augur_ynode *ln, size_t index, struct augur_strmap *names)
 {
 	if (ln->kind != AUGUR_YMAP)
-		return err_at(c, ln, AUGUR_E_SCHEMA, "expected a layer mapping, got %s",
-		              augur_ynode_kind_name(ln->kind));
+		return augur_schema_err(c, ln, AUGUR_E_SCHEMA, "expected a layer mapping, got %s",
+		                        augur_ynode_kind_name(ln->kind));
 	const struct augur_ynode *tn = augur_ynode_get(ln, "type");
 	if (!tn)
-		return err_at(c, ln, AUGUR_E_SCHEMA, "layer has no 'type' (expected one of %s)",
-		              augur_layer_type_list());
+		return augur_schema_err(c, ln, AUGUR_E_SCHEMA,
+		                        "layer has no 'type' (expected one of %s)",
+		                        augur_layer_type_list());
 	enum augur_layer_type type = AUGUR_LAYER_CONV;
 	int rc = parse_type(c, tn, &type);
 	if (rc)
@@ -388,30 +328,31 @@ static int parse_layer_head(const struct ctx *c, struct augur_net *net,
 		snprintf(fallback, sizeof(fallback), "%s_%zu", augur_layer_type_name(type),
 		         index + 1);
 	if (!strcmp(name, "input"))
-		return err_at(c, nn, AUGUR_E_SCHEMA,
-		              "layer name 'input' is reserved for the network input");
+		return augur_schema_err(c, nn, AUGUR_E_SCHEMA,
+		                        "layer name 'input' is reserved for the network input");
 	int64_t prev;
 	if (augur_strmap_get(names, name, &prev))
-		return err_at(c, nn ? nn : ln, AUGUR_E_SCHEMA,
-		              "duplicate layer name '%s' (first defined at line %u)", name,
-		              net->layers[prev].loc.line);
+		return augur_schema_err(c, nn ? nn : ln, AUGUR_E_SCHEMA,
+		                        "duplicate layer name '%s' (first defined at line %u)",
+		                        name, net->layers[prev].loc.line);
 	struct augur_layer *l = augur_net_append(net, name, type);
 	if (!l)
 		return net->n_layers >= AUGUR_MAX_LAYERS
-		               ? err_at(c, ln, AUGUR_E_LIMIT, "too many layers (the limit is %u)",
-		                        AUGUR_MAX_LAYERS)
-		               : err_at(c, ln, AUGUR_E_NOMEM, "out of memory");
+		               ? augur_schema_err(c, ln, AUGUR_E_LIMIT,
+		                                  "too many layers (the limit is %u)",
+		                                  AUGUR_MAX_LAYERS)
+		               : augur_schema_err(c, ln, AUGUR_E_NOMEM, "out of memory");
 	l->loc = loc_of(ln);
 	l->key_loc[AUGUR_KEY_TYPE] = loc_of(tn);
 	if (nn)
 		l->key_loc[AUGUR_KEY_NAME] = loc_of(nn);
 	/* key on the layer's own heap copy: it stays put when the layer array grows */
 	if (augur_strmap_put(names, l->name, (int64_t)index))
-		return err_at(c, ln, AUGUR_E_NOMEM, "out of memory");
+		return augur_schema_err(c, ln, AUGUR_E_NOMEM, "out of memory");
 	return AUGUR_OK;
 }
 
-static int parse_layer_keys(const struct ctx *c, struct augur_net *net,
+static int parse_layer_keys(const struct augur_schema *c, struct augur_net *net,
                             const struct augur_ynode *ln, size_t index,
                             const struct augur_strmap *names)
 {
@@ -435,22 +376,24 @@ static int parse_layer_keys(const struct ctx *c, struct augur_net *net,
 	}
 	for (int k = 0; k < AUGUR_KEY_COUNT; k++)
 		if (augur_key_required(k, l) && !l->key_loc[k].line)
-			return err_at(c, ln, AUGUR_E_SCHEMA, "%s layer '%s' needs '%s'",
-			              augur_layer_type_name(l->type), l->name, augur_key_name(k));
+			return augur_schema_err(c, ln, AUGUR_E_SCHEMA, "%s layer '%s' needs '%s'",
+			                        augur_layer_type_name(l->type), l->name,
+			                        augur_key_name(k));
 	if (multi_input(l->type) && l->n_inputs < 2)
-		return err_at(c, augur_ynode_get(ln, "inputs"), AUGUR_E_SCHEMA,
-		              "%s layer '%s' needs two or more inputs, got %u",
-		              augur_layer_type_name(l->type), l->name, l->n_inputs);
+		return augur_schema_err(c, augur_ynode_get(ln, "inputs"), AUGUR_E_SCHEMA,
+		                        "%s layer '%s' needs two or more inputs, got %u",
+		                        augur_layer_type_name(l->type), l->name, l->n_inputs);
 	if (!multi_input(l->type) && l->n_inputs != 1)
-		return err_at(c, augur_ynode_get(ln, "inputs"), AUGUR_E_SCHEMA,
-		              "%s layer '%s' takes exactly one input, got %u",
-		              augur_layer_type_name(l->type), l->name, l->n_inputs);
+		return augur_schema_err(c, augur_ynode_get(ln, "inputs"), AUGUR_E_SCHEMA,
+		                        "%s layer '%s' takes exactly one input, got %u",
+		                        augur_layer_type_name(l->type), l->name, l->n_inputs);
 	return AUGUR_OK;
 }
 
 static const char *const top_keys[] = {"name", "input", "batch", "layers"};
 
-static int parse_root(const struct ctx *c, const struct augur_ynode *root, struct augur_net *net)
+static int parse_root(const struct augur_schema *c, const struct augur_ynode *root,
+                      struct augur_net *net)
 {
 	int rc;
 	if (!root)
@@ -458,9 +401,9 @@ static int parse_root(const struct ctx *c, const struct augur_ynode *root, struc
 		                      "empty descriptor (expected a mapping with 'input' and "
 		                      "'layers')");
 	if (root->kind != AUGUR_YMAP)
-		return err_at(c, root, AUGUR_E_SCHEMA,
-		              "expected a mapping with 'input' and 'layers', got %s",
-		              augur_ynode_kind_name(root->kind));
+		return augur_schema_err(c, root, AUGUR_E_SCHEMA,
+		                        "expected a mapping with 'input' and 'layers', got %s",
+		                        augur_ynode_kind_name(root->kind));
 	for (size_t i = 0; i < root->len; i++) {
 		const struct augur_ynode *k = root->items[2 * i];
 		bool known = false;
@@ -469,13 +412,14 @@ static int parse_root(const struct ctx *c, const struct augur_ynode *root, struc
 		if (known)
 			continue;
 		const char *near = augur_nearest(k->text, top_keys, 4);
-		return near ? err_at(c, k, AUGUR_E_SCHEMA,
-		                     "unknown top-level key '%s' (did you mean '%s'?)", k->text,
-		                     near)
-		            : err_at(c, k, AUGUR_E_SCHEMA,
-		                     "unknown top-level key '%s' (expected name, input, batch, "
-		                     "layers)",
-		                     k->text);
+		return near ? augur_schema_err(c, k, AUGUR_E_SCHEMA,
+		                               "unknown top-level key '%s' (did you mean '%s'?)",
+		                               k->text, near)
+		            : augur_schema_err(
+		                      c, k, AUGUR_E_SCHEMA,
+		                      "unknown top-level key '%s' (expected name, input, batch, "
+		                      "layers)",
+		                      k->text);
 	}
 	const struct augur_ynode *n;
 	if ((n = augur_ynode_get(root, "name"))) {
@@ -483,32 +427,34 @@ static int parse_root(const struct ctx *c, const struct augur_ynode *root, struc
 		if ((rc = get_name(c, n, "name", &name)))
 			return rc;
 		if (augur_net_set_name(net, name))
-			return err_at(c, n, AUGUR_E_NOMEM, "out of memory");
+			return augur_schema_err(c, n, AUGUR_E_NOMEM, "out of memory");
 	}
 	if (!(n = augur_ynode_get(root, "input")))
-		return err_at(c, root, AUGUR_E_SCHEMA,
-		              "descriptor has no 'input' (expected [C, H, W] or [N])");
+		return augur_schema_err(c, root, AUGUR_E_SCHEMA,
+		                        "descriptor has no 'input' (expected [C, H, W] or [N])");
 	if ((rc = parse_input_shape(c, n, &net->input)))
 		return rc;
 	net->input_loc = loc_of(n);
 	if ((n = augur_ynode_get(root, "batch"))) {
 		uint64_t b;
-		if ((rc = get_uint(c, n, "batch", 1, AUGUR_MAX_BATCH, &b)))
+		if ((rc = augur_schema_u64(c, n, "batch", 1, AUGUR_MAX_BATCH, &b)))
 			return rc;
 		net->batch = (uint32_t)b;
 		net->batch_loc = loc_of(n);
 	}
 	const struct augur_ynode *layers = augur_ynode_get(root, "layers");
 	if (!layers)
-		return err_at(c, root, AUGUR_E_SCHEMA, "descriptor has no 'layers'");
+		return augur_schema_err(c, root, AUGUR_E_SCHEMA, "descriptor has no 'layers'");
 	if (layers->kind != AUGUR_YSEQ || layers->len == 0)
-		return err_at(c, layers, AUGUR_E_SCHEMA,
-		              "expected 'layers' as a non-empty sequence, got %s",
-		              layers->kind == AUGUR_YSEQ ? "an empty one"
-		                                         : augur_ynode_kind_name(layers->kind));
+		return augur_schema_err(c, layers, AUGUR_E_SCHEMA,
+		                        "expected 'layers' as a non-empty sequence, got %s",
+		                        layers->kind == AUGUR_YSEQ
+		                                ? "an empty one"
+		                                : augur_ynode_kind_name(layers->kind));
 	if (layers->len > AUGUR_MAX_LAYERS)
-		return err_at(c, layers, AUGUR_E_LIMIT, "too many layers (%zu; the limit is %u)",
-		              layers->len, AUGUR_MAX_LAYERS);
+		return augur_schema_err(c, layers, AUGUR_E_LIMIT,
+		                        "too many layers (%zu; the limit is %u)", layers->len,
+		                        AUGUR_MAX_LAYERS);
 	struct augur_strmap names = {0};
 	rc = AUGUR_OK;
 	for (size_t i = 0; i < layers->len && rc == AUGUR_OK; i++)
@@ -536,7 +482,7 @@ int augur_descriptor_parse(const char *path, const char *buf, size_t len, struct
                            struct augur_diag *diag)
 {
 	*out = NULL;
-	struct ctx c = {path, diag};
+	struct augur_schema c = {path, diag};
 	struct augur_ydoc *doc = NULL;
 	int rc = augur_ydoc_parse(path, buf, len, &doc, diag);
 	if (rc)
@@ -562,7 +508,7 @@ int augur_descriptor_set(struct augur_net *net, const char *assignment, struct a
 {
 	char where[AUGUR_DIAG_PATH_MAX];
 	snprintf(where, sizeof(where), "--set %s", assignment);
-	struct ctx c = {where, diag};
+	struct augur_schema c = {where, diag};
 	const char *eq = strchr(assignment, '=');
 	if (!eq || eq == assignment)
 		return augur_diag_set(diag, AUGUR_E_USAGE, where, 0, 0,
@@ -584,7 +530,7 @@ int augur_descriptor_set(struct augur_net *net, const char *assignment, struct a
 		rc = parse_input_shape(&c, v, &net->input);
 	} else if (!strcmp(target, "batch")) {
 		uint64_t b;
-		rc = get_uint(&c, v, "batch", 1, AUGUR_MAX_BATCH, &b);
+		rc = augur_schema_u64(&c, v, "batch", 1, AUGUR_MAX_BATCH, &b);
 		if (rc == AUGUR_OK)
 			net->batch = (uint32_t)b;
 	} else {

@@ -1,52 +1,14 @@
 /* YAML descriptor writer (see descwriter.h). Keys come out in the order docs/descriptors.md
  * lists them; names are quoted only when YAML would read them as something else. */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "descwriter.h"
+#include "strbuf.h"
 
-struct buf {
-	char *data;
-	size_t len, cap;
-	bool failed;
-};
-
-static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct buf *b, const char *fmt, ...)
-{
-	if (b->failed)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->failed = true;
-			return;
-		}
-		if ((size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t ncap = (b->cap + (size_t)n + 1) * 2;
-		char *d = realloc(b->data, ncap);
-		if (!d) {
-			b->failed = true;
-			return;
-		}
-		b->data = d;
-		b->cap = ncap;
-	}
-}
-
-/* Plain YAML when the name is a simple word no YAML reader takes for a null, a boolean
- * or a number; double-quoted otherwise. */
-static void put_name(struct buf *b, const char *s)
+static void put_name(struct augur_strbuf *b, const char *s)
 {
 	static const char *const special[] = {
 	        "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE",
@@ -59,31 +21,31 @@ static void put_name(struct buf *b, const char *s)
 	for (size_t i = 0; plain && i < sizeof(special) / sizeof(*special); i++)
 		plain = strcmp(s, special[i]) != 0;
 	if (plain) {
-		put(b, "%s", s);
+		augur_strbuf_put(b, "%s", s);
 		return;
 	}
-	put(b, "\"");
+	augur_strbuf_put(b, "\"");
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '"' || *p == '\\')
-			put(b, "\\%c", *p);
+			augur_strbuf_put(b, "\\%c", *p);
 		else if (*p < 0x20 || *p == 0x7f)
-			put(b, "\\x%02x", *p);
+			augur_strbuf_put(b, "\\x%02x", *p);
 		else
-			put(b, "%c", *p);
+			augur_strbuf_put(b, "%c", *p);
 	}
-	put(b, "\"");
+	augur_strbuf_put(b, "\"");
 }
 
-static void put_pair(struct buf *b, const char *key, struct augur_hw v)
+static void put_pair(struct augur_strbuf *b, const char *key, struct augur_hw v)
 {
 	if (v.h == v.w)
-		put(b, ", %s: %u", key, v.h);
+		augur_strbuf_put(b, ", %s: %u", key, v.h);
 	else
-		put(b, ", %s: [%u, %u]", key, v.h, v.w);
+		augur_strbuf_put(b, ", %s: [%u, %u]", key, v.h, v.w);
 }
 
 /* The shortest text strtod reads back as exactly v. */
-static void put_double(struct buf *b, const char *key, double v)
+static void put_double(struct augur_strbuf *b, const char *key, double v)
 {
 	char text[40];
 	for (int prec = 1; prec <= 17; prec++) {
@@ -91,7 +53,7 @@ static void put_double(struct buf *b, const char *key, double v)
 		if (strtod(text, NULL) == v)
 			break;
 	}
-	put(b, ", %s: %s", key, text);
+	augur_strbuf_put(b, ", %s: %s", key, text);
 }
 
 static bool same_hw(struct augur_hw a, uint32_t v)
@@ -104,31 +66,31 @@ static const char *input_name(const struct augur_net *net, int32_t idx)
 	return idx == AUGUR_NET_INPUT ? "input" : net->layers[idx].name;
 }
 
-static void put_layer(struct buf *b, const struct augur_net *net, size_t i)
+static void put_layer(struct augur_strbuf *b, const struct augur_net *net, size_t i)
 {
 	static const char *const pool_ops[] = {"max", "avg"};
 	static const char *const eltwise_ops[] = {"sum", "prod", "max"};
 	const struct augur_layer *l = &net->layers[i];
 	enum augur_layer_type t = l->type;
-	put(b, "  - {name: ");
+	augur_strbuf_put(b, "  - {name: ");
 	put_name(b, l->name);
-	put(b, ", type: %s", augur_layer_type_name(t));
+	augur_strbuf_put(b, ", type: %s", augur_layer_type_name(t));
 	/* a layer reads the one before it unless it says otherwise */
 	int32_t prev = i ? (int32_t)i - 1 : AUGUR_NET_INPUT;
 	if (l->n_inputs != 1 || l->inputs[0] != prev) {
-		put(b, ", inputs: %s", l->n_inputs == 1 ? "" : "[");
+		augur_strbuf_put(b, ", inputs: %s", l->n_inputs == 1 ? "" : "[");
 		for (uint32_t j = 0; j < l->n_inputs; j++) {
 			if (j)
-				put(b, ", ");
+				augur_strbuf_put(b, ", ");
 			put_name(b, input_name(net, l->inputs[j]));
 		}
-		put(b, "%s", l->n_inputs == 1 ? "" : "]");
+		augur_strbuf_put(b, "%s", l->n_inputs == 1 ? "" : "]");
 	}
 #define APPLIES(k) augur_key_applies(AUGUR_KEY_##k, t)
 	if (APPLIES(FILTERS))
-		put(b, ", filters: %u", l->filters);
+		augur_strbuf_put(b, ", filters: %u", l->filters);
 	if (APPLIES(OUTPUTS))
-		put(b, ", outputs: %u", l->outputs);
+		augur_strbuf_put(b, ", outputs: %u", l->outputs);
 	if (APPLIES(KERNEL) && (t == AUGUR_LAYER_CONV || !l->global || l->kernel.h))
 		put_pair(b, "kernel", l->kernel);
 	if (APPLIES(STRIDE) && !same_hw(l->stride, 1))
@@ -138,24 +100,25 @@ static void put_layer(struct buf *b, const struct augur_net *net, size_t i)
 	if (APPLIES(DILATION) && !same_hw(l->dilation, 1))
 		put_pair(b, "dilation", l->dilation);
 	if (APPLIES(GROUPS) && l->groups != 1)
-		put(b, ", groups: %u", l->groups);
+		augur_strbuf_put(b, ", groups: %u", l->groups);
 	if (APPLIES(BIAS) && !l->bias)
-		put(b, ", bias: false");
+		augur_strbuf_put(b, ", bias: false");
 	if (APPLIES(OP) && l->op != 0)
-		put(b, ", op: %s",
-		    t == AUGUR_LAYER_POOL ? pool_ops[l->op & 1] : eltwise_ops[l->op % 3]);
+		augur_strbuf_put(b, ", op: %s",
+		                 t == AUGUR_LAYER_POOL ? pool_ops[l->op & 1]
+		                                       : eltwise_ops[l->op % 3]);
 	if (APPLIES(GLOBAL) && l->global)
-		put(b, ", global: true");
+		augur_strbuf_put(b, ", global: true");
 	if (APPLIES(CEIL) && l->ceil)
-		put(b, ", ceil: true");
+		augur_strbuf_put(b, ", ceil: true");
 	if (APPLIES(NEGATIVE_SLOPE) && l->negative_slope != 0)
 		put_double(b, "negative_slope", l->negative_slope);
 	if (APPLIES(MAX) && l->max != 0)
 		put_double(b, "max", l->max);
 	if (APPLIES(SIZE) && l->size != 5)
-		put(b, ", size: %u", l->size);
+		augur_strbuf_put(b, ", size: %u", l->size);
 #undef APPLIES
-	put(b, "}\n");
+	augur_strbuf_put(b, "}\n");
 }
 
 int augur_descriptor_write(const struct augur_net *net, char **out, size_t *len, const char *header)
@@ -168,38 +131,30 @@ int augur_descriptor_write(const struct augur_net *net, char **out, size_t *len,
 			if (in < AUGUR_NET_INPUT || (in >= 0 && (size_t)in >= i))
 				return AUGUR_E_USAGE;
 		}
-	struct buf b = {0};
-	b.data = malloc(4096);
-	b.cap = b.data ? 4096 : 0;
-	b.failed = !b.data;
+	struct augur_strbuf b = {0};
 	for (const char *h = header; h && *h;) {
 		size_t n = strcspn(h, "\n");
 		if (n)
-			put(&b, "# %.*s\n", (int)n, h);
+			augur_strbuf_put(&b, "# %.*s\n", (int)n, h);
 		else
-			put(&b, "#\n");
+			augur_strbuf_put(&b, "#\n");
 		h += n + (h[n] == '\n');
 	}
 	if (net->name && net->name[0]) {
-		put(&b, "name: ");
+		augur_strbuf_put(&b, "name: ");
 		put_name(&b, net->name);
-		put(&b, "\n");
+		augur_strbuf_put(&b, "\n");
 	}
 	if (net->input.rank == 1)
-		put(&b, "input: [%llu]\n", (unsigned long long)net->input.c);
+		augur_strbuf_put(&b, "input: [%llu]\n", (unsigned long long)net->input.c);
 	else
-		put(&b, "input: [%llu, %llu, %llu]\n", (unsigned long long)net->input.c,
-		    (unsigned long long)net->input.h, (unsigned long long)net->input.w);
+		augur_strbuf_put(&b, "input: [%llu, %llu, %llu]\n",
+		                 (unsigned long long)net->input.c, (unsigned long long)net->input.h,
+		                 (unsigned long long)net->input.w);
 	if (net->batch > 1)
-		put(&b, "batch: %u\n", net->batch);
-	put(&b, "layers:\n");
+		augur_strbuf_put(&b, "batch: %u\n", net->batch);
+	augur_strbuf_put(&b, "layers:\n");
 	for (size_t i = 0; i < net->n_layers; i++)
 		put_layer(&b, net, i);
-	if (b.failed) {
-		free(b.data);
-		return AUGUR_E_NOMEM;
-	}
-	*out = b.data;
-	*len = b.len;
-	return AUGUR_OK;
+	return augur_strbuf_take(&b, out, len) ? AUGUR_E_NOMEM : AUGUR_OK;
 }

@@ -1,6 +1,5 @@
 /* Layer-time files (see layertimes.h). */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,25 +9,12 @@
 #include "fileio.h"
 #include "layertimes.h"
 #include "numparse.h"
+#include "schema.h"
 #include "yamldoc.h"
 
-static void err_fill(const char *path, const struct augur_ynode *n, struct augur_diag *diag,
-                     int code, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* err_at returns the error code: a macro over err_fill, so the static analyser (which does
- * not follow variadic functions) sees a failure stay a failure. */
+/* err_at(path, n, diag, code, ...): the schema toolkit's located error for this file */
 #define err_at(path, n, diag, code, ...)                                                           \
-	(err_fill((path), (n), (diag), (code), __VA_ARGS__), (code))
-
-static void err_fill(const char *path, const struct augur_ynode *n, struct augur_diag *diag,
-                     int code, const char *fmt, ...)
-{
-	char msg[AUGUR_DIAG_MSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	augur_diag_fill(diag, code, path, n ? n->line : 1, n ? n->col : 1, "%s", msg);
-}
+	augur_schema_err((&(const struct augur_schema){(path), (diag)}), (n), (code), __VA_ARGS__)
 
 void augur_layer_times_free(struct augur_layer_times *lt)
 {

@@ -151,10 +151,4 @@ long augur_net_find(const struct augur_net *net, const char *name);
 /* Sets name (copied). */
 int augur_net_set_name(struct augur_net *net, const char *name);
 
-/* Levenshtein distance, for "did you mean" suggestions. */
-size_t augur_edit_distance(const char *a, const char *b);
-
-/* The candidate closest to word, or NULL if none is close enough to suggest. */
-const char *augur_nearest(const char *word, const char *const *candidates, size_t n);
-
 #endif

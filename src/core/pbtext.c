@@ -38,12 +38,10 @@ static void err_fill(struct parser *ps, int code, uint32_t line, uint32_t col, c
 
 static void err_fill(struct parser *ps, int code, uint32_t line, uint32_t col, const char *fmt, ...)
 {
-	char msg[AUGUR_DIAG_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	augur_diag_vfill(ps->diag, code, ps->path, line, col, fmt, ap);
 	va_end(ap);
-	augur_diag_fill(ps->diag, code, ps->path, line, col, "%s", msg);
 }
 
 const char *augur_pb_kind_name(enum augur_pb_kind kind)

@@ -18,6 +18,9 @@
 #include "net.h"
 #include "numparse.h"
 #include "profile.h"
+#include "schema.h"
+#include "strbuf.h"
+#include "suggest.h"
 #include "yamldoc.h"
 
 #define PROFILE_FORMAT 1
@@ -108,198 +111,86 @@ const char *augur_unit_kind_name(enum augur_unit_kind kind)
 
 /* ---- loading ---- */
 
-struct ctx {
-	const char *path;
-	struct augur_diag *diag;
-};
-
-static void err_fill(const struct ctx *c, const struct augur_ynode *n, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-/* err_at returns the error code: a macro over err_fill, so the static analyser (which does
- * not follow variadic functions) sees a failure stay a failure. */
-#define err_at(c, ...) (err_fill((c), __VA_ARGS__), AUGUR_E_SCHEMA)
-
-static void err_fill(const struct ctx *c, const struct augur_ynode *n, const char *fmt, ...)
-{
-	char msg[AUGUR_DIAG_MSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	augur_diag_fill(c->diag, AUGUR_E_SCHEMA, c->path, n ? n->line : 1, n ? n->col : 1, "%s",
-	                msg);
-}
-
-static int nomem(const struct ctx *c)
-{
-	return augur_diag_set(c->diag, AUGUR_E_NOMEM, c->path, 0, 0, "out of memory");
-}
-
-/* Every key of map must be one of keys; what names the mapping in messages. */
-static int known_keys(const struct ctx *c, const struct augur_ynode *map, const char *what,
-                      const char *const *keys, size_t nkeys)
-{
-	for (size_t i = 0; i < map->len; i++) {
-		const struct augur_ynode *k = map->items[2 * i];
-		const char *text = k->text ? k->text : "";
-		bool known = false;
-		for (size_t j = 0; j < nkeys && !known; j++)
-			known = !strcmp(text, keys[j]);
-		if (known)
-			continue;
-		const char *near = augur_nearest(text, keys, nkeys);
-		if (near)
-			return err_at(c, k, "unknown key '%s' in %s (did you mean '%s'?)", text,
-			              what, near);
-		return err_at(c, k, "unknown key '%s' in %s", text, what);
-	}
-	return AUGUR_OK;
-}
-
-static int want_map(const struct ctx *c, const struct augur_ynode *n, const char *what)
-{
-	if (n->kind != AUGUR_YMAP)
-		return err_at(c, n, "expected a mapping for '%s', got %s", what,
-		              augur_ynode_kind_name(n->kind));
-	return AUGUR_OK;
-}
-
-static int want_seq(const struct ctx *c, const struct augur_ynode *n, const char *what)
-{
-	if (n->kind != AUGUR_YSEQ)
-		return err_at(c, n, "expected a sequence for '%s', got %s", what,
-		              augur_ynode_kind_name(n->kind));
-	return AUGUR_OK;
-}
-
-/* The value of a required key, or a diagnostic at the mapping. */
-static int need(const struct ctx *c, const struct augur_ynode *map, const char *key,
-                const char *what, const struct augur_ynode **out)
-{
-	*out = augur_ynode_get(map, key);
-	if (!*out)
-		return err_at(c, map, "missing key '%s' in %s", key, what);
-	return AUGUR_OK;
-}
-
-static int get_u64(const struct ctx *c, const struct augur_ynode *n, const char *what, uint64_t min,
-                   uint64_t max, uint64_t *out)
-{
-	if (n->kind != AUGUR_YSCALAR || !n->plain)
-		return err_at(c, n, "expected an integer for '%s', got %s", what,
-		              n->kind == AUGUR_YSCALAR ? n->text : augur_ynode_kind_name(n->kind));
-	enum augur_num_error e = augur_parse_u64(n->text, min, max, out);
-	if (e == AUGUR_NUM_NOT_NUMBER || e == AUGUR_NUM_FRACTIONAL)
-		return err_at(c, n, "expected an integer for '%s', got '%s'", what, n->text);
-	if (e != AUGUR_NUM_OK)
-		return err_at(c, n, "'%s' must be between %llu and %llu, got %s", what,
-		              (unsigned long long)min, (unsigned long long)max, n->text);
-	return AUGUR_OK;
-}
-
-static int get_u32(const struct ctx *c, const struct augur_ynode *n, const char *what, uint32_t min,
-                   uint32_t max, uint32_t *out)
+/* A uint32_t in [min, max]. */
+static int get_u32(const struct augur_schema *c, const struct augur_ynode *n, const char *what,
+                   uint32_t min, uint32_t max, uint32_t *out)
 {
 	uint64_t v;
-	int rc = get_u64(c, n, what, min, max, &v);
+	int rc = augur_schema_u64(c, n, what, min, max, &v);
 	if (!rc)
 		*out = (uint32_t)v;
 	return rc;
 }
 
-static int get_double(const struct ctx *c, const struct augur_ynode *n, const char *what,
-                      double min, double max, double *out)
-{
-	if (n->kind != AUGUR_YSCALAR || !n->plain)
-		return err_at(c, n, "expected a number for '%s', got %s", what,
-		              n->kind == AUGUR_YSCALAR ? n->text : augur_ynode_kind_name(n->kind));
-	enum augur_num_error e = augur_parse_double(n->text, min, max, out);
-	if (e == AUGUR_NUM_NOT_NUMBER)
-		return err_at(c, n, "expected a number for '%s', got '%s'", what, n->text);
-	if (e != AUGUR_NUM_OK)
-		return err_at(c, n, "'%s' must be between %g and %g, got %s", what, min, max,
-		              n->text);
-	return AUGUR_OK;
-}
-
 /* A number, or null for "not known" (NAN). */
-static int get_double_or_null(const struct ctx *c, const struct augur_ynode *n, const char *what,
-                              double *out)
+static int get_double_or_null(const struct augur_schema *c, const struct augur_ynode *n,
+                              const char *what, double *out)
 {
 	if (augur_ynode_is_null(n)) {
 		*out = NAN;
 		return AUGUR_OK;
 	}
-	return get_double(c, n, what, 0, INFINITY, out);
-}
-
-static int get_bool(const struct ctx *c, const struct augur_ynode *n, const char *what, bool *out)
-{
-	if (n->kind == AUGUR_YSCALAR && n->plain) {
-		if (!strcmp(n->text, "true")) {
-			*out = true;
-			return AUGUR_OK;
-		}
-		if (!strcmp(n->text, "false")) {
-			*out = false;
-			return AUGUR_OK;
-		}
-	}
-	return err_at(c, n, "expected true or false for '%s', got %s", what,
-	              n->kind == AUGUR_YSCALAR ? n->text : augur_ynode_kind_name(n->kind));
+	return augur_schema_double(c, n, what, 0, INFINITY, out);
 }
 
 /* A string copied to *out; null gives NULL when nullable, an error otherwise. */
-static int get_str(const struct ctx *c, const struct augur_ynode *n, const char *what,
+static int get_str(const struct augur_schema *c, const struct augur_ynode *n, const char *what,
                    bool nullable, char **out)
 {
 	if (n->kind != AUGUR_YSCALAR)
-		return err_at(c, n, "expected a string for '%s', got %s", what,
-		              augur_ynode_kind_name(n->kind));
+		return augur_schema_err(c, n, AUGUR_E_SCHEMA, "expected a string for '%s', got %s",
+		                        what, augur_ynode_kind_name(n->kind));
 	if (augur_ynode_is_null(n)) {
 		if (!nullable)
-			return err_at(c, n, "expected a string for '%s', got nothing", what);
+			return augur_schema_err(c, n, AUGUR_E_SCHEMA,
+			                        "expected a string for '%s', got nothing", what);
 		*out = NULL;
 		return AUGUR_OK;
 	}
 	if (strlen(n->text) > 4096)
-		return err_at(c, n, "'%s' is longer than 4096 characters", what);
+		return augur_schema_err(c, n, AUGUR_E_SCHEMA, "'%s' is longer than 4096 characters",
+		                        what);
 	free(*out);
 	*out = strdup(n->text);
-	return *out ? AUGUR_OK : nomem(c);
+	return *out ? AUGUR_OK : augur_schema_nomem(c);
 }
 
-static int parse_gemm(const struct ctx *c, const struct augur_ynode *n, struct augur_sample_gemm *g)
+static int parse_gemm(const struct augur_schema *c, const struct augur_ynode *n,
+                      struct augur_sample_gemm *g)
 {
 	if (n->kind != AUGUR_YSEQ || n->len != 4)
-		return err_at(c, n, "expected a GEMM as [n, k, m, count]");
+		return augur_schema_err(c, n, AUGUR_E_SCHEMA,
+		                        "expected a GEMM as [n, k, m, count]");
 	int rc;
-	if ((rc = get_u64(c, n->items[0], "n", 1, MAX_DIM, &g->n)) ||
-	    (rc = get_u64(c, n->items[1], "k", 1, MAX_DIM, &g->k)) ||
-	    (rc = get_u64(c, n->items[2], "m", 1, MAX_DIM, &g->m)) ||
-	    (rc = get_u64(c, n->items[3], "count", 1, MAX_DIM, &g->count)))
+	if ((rc = augur_schema_u64(c, n->items[0], "n", 1, MAX_DIM, &g->n)) ||
+	    (rc = augur_schema_u64(c, n->items[1], "k", 1, MAX_DIM, &g->k)) ||
+	    (rc = augur_schema_u64(c, n->items[2], "m", 1, MAX_DIM, &g->m)) ||
+	    (rc = augur_schema_u64(c, n->items[3], "count", 1, MAX_DIM, &g->count)))
 		return rc;
 	return AUGUR_OK;
 }
 
-static int parse_sample(const struct ctx *c, const struct augur_ynode *n, struct augur_sample *s)
+static int parse_sample(const struct augur_schema *c, const struct augur_ynode *n,
+                        struct augur_sample *s)
 {
 	static const char *const keys[] = {"n",      "k",        "m",     "count",  "time_ms",
 	                                   "spread", "held_out", "label", "layout", "gemms"};
 	int rc;
-	if ((rc = want_map(c, n, "sample")) ||
-	    (rc = known_keys(c, n, "sample", keys, sizeof(keys) / sizeof(*keys))))
+	if ((rc = augur_schema_map(c, n, "sample")) ||
+	    (rc = augur_schema_known_keys(c, n, "sample", keys, sizeof(keys) / sizeof(*keys))))
 		return rc;
 	const struct augur_ynode *v;
-	if ((rc = need(c, n, "time_ms", "sample", &v)) ||
-	    (rc = get_double(c, v, "time_ms", -INFINITY, MAX_SAMPLE_MS, &s->time_ms)))
+	if ((rc = augur_schema_need(c, n, "time_ms", "sample", &v)) ||
+	    (rc = augur_schema_double(c, v, "time_ms", -INFINITY, MAX_SAMPLE_MS, &s->time_ms)))
 		return rc;
 	if (!(s->time_ms > 0))
-		return err_at(c, v, "'time_ms' must be positive, got %s", v->text);
+		return augur_schema_err(c, v, AUGUR_E_SCHEMA, "'time_ms' must be positive, got %s",
+		                        v->text);
 	if ((v = augur_ynode_get(n, "spread")) &&
-	    (rc = get_double(c, v, "spread", 0, MAX_SAMPLE_MS, &s->spread)))
+	    (rc = augur_schema_double(c, v, "spread", 0, MAX_SAMPLE_MS, &s->spread)))
 		return rc;
-	if ((v = augur_ynode_get(n, "held_out")) && (rc = get_bool(c, v, "held_out", &s->held_out)))
+	if ((v = augur_ynode_get(n, "held_out")) &&
+	    (rc = augur_schema_bool(c, v, "held_out", &s->held_out)))
 		return rc;
 	if ((v = augur_ynode_get(n, "label")) && (rc = get_str(c, v, "label", true, &s->label)))
 		return rc;
@@ -307,25 +198,27 @@ static int parse_sample(const struct ctx *c, const struct augur_ynode *n, struct
 		if (v->kind == AUGUR_YSCALAR && !strcmp(v->text, "fc"))
 			s->fc_layout = true;
 		else if (!(v->kind == AUGUR_YSCALAR && !strcmp(v->text, "conv")))
-			return err_at(c, v, "unknown layout '%s' (expected conv or fc)",
-			              v->kind == AUGUR_YSCALAR ? v->text
-			                                       : augur_ynode_kind_name(v->kind));
+			return augur_schema_err(
+			        c, v, AUGUR_E_SCHEMA, "unknown layout '%s' (expected conv or fc)",
+			        v->kind == AUGUR_YSCALAR ? v->text
+			                                 : augur_ynode_kind_name(v->kind));
 	}
 	const struct augur_ynode *gl = augur_ynode_get(n, "gemms");
 	if (gl) {
 		if (augur_ynode_get(n, "n") || augur_ynode_get(n, "k") || augur_ynode_get(n, "m") ||
 		    augur_ynode_get(n, "count"))
-			return err_at(c, n,
-			              "a sample has either 'gemms' or n, k, m, count, "
-			              "not both");
-		if ((rc = want_seq(c, gl, "gemms")))
+			return augur_schema_err(c, n, AUGUR_E_SCHEMA,
+			                        "a sample has either 'gemms' or n, k, m, count, "
+			                        "not both");
+		if ((rc = augur_schema_seq(c, gl, "gemms")))
 			return rc;
 		if (gl->len == 0 || gl->len > MAX_GEMMS)
-			return err_at(c, gl, "expected 1 to %u GEMMs in 'gemms', got %zu",
-			              MAX_GEMMS, gl->len);
+			return augur_schema_err(c, gl, AUGUR_E_SCHEMA,
+			                        "expected 1 to %u GEMMs in 'gemms', got %zu",
+			                        MAX_GEMMS, gl->len);
 		s->gemms = calloc(gl->len, sizeof(*s->gemms));
 		if (!s->gemms)
-			return nomem(c);
+			return augur_schema_nomem(c);
 		s->n_gemms = gl->len;
 		for (size_t i = 0; i < gl->len; i++)
 			if ((rc = parse_gemm(c, gl->items[i], &s->gemms[i])))
@@ -334,112 +227,125 @@ static int parse_sample(const struct ctx *c, const struct augur_ynode *n, struct
 	}
 	s->gemms = calloc(1, sizeof(*s->gemms));
 	if (!s->gemms)
-		return nomem(c);
+		return augur_schema_nomem(c);
 	s->n_gemms = 1;
 	struct augur_sample_gemm *g = s->gemms;
 	g->count = 1;
-	if ((rc = need(c, n, "n", "sample", &v)) || (rc = get_u64(c, v, "n", 1, MAX_DIM, &g->n)) ||
-	    (rc = need(c, n, "k", "sample", &v)) || (rc = get_u64(c, v, "k", 1, MAX_DIM, &g->k)) ||
-	    (rc = need(c, n, "m", "sample", &v)) || (rc = get_u64(c, v, "m", 1, MAX_DIM, &g->m)))
+	if ((rc = augur_schema_need(c, n, "n", "sample", &v)) ||
+	    (rc = augur_schema_u64(c, v, "n", 1, MAX_DIM, &g->n)) ||
+	    (rc = augur_schema_need(c, n, "k", "sample", &v)) ||
+	    (rc = augur_schema_u64(c, v, "k", 1, MAX_DIM, &g->k)) ||
+	    (rc = augur_schema_need(c, n, "m", "sample", &v)) ||
+	    (rc = augur_schema_u64(c, v, "m", 1, MAX_DIM, &g->m)))
 		return rc;
 	if ((v = augur_ynode_get(n, "count")) &&
-	    (rc = get_u64(c, v, "count", 1, MAX_DIM, &g->count)))
+	    (rc = augur_schema_u64(c, v, "count", 1, MAX_DIM, &g->count)))
 		return rc;
 	return AUGUR_OK;
 }
 
-static int parse_breaks(const struct ctx *c, const struct augur_ynode *n, const char *what,
+static int parse_breaks(const struct augur_schema *c, const struct augur_ynode *n, const char *what,
                         uint64_t *breaks, uint32_t *count)
 {
 	int rc;
-	if ((rc = want_seq(c, n, what)))
+	if ((rc = augur_schema_seq(c, n, what)))
 		return rc;
 	if (n->len > AUGUR_MODEL_MAX_BREAKS)
-		return err_at(c, n, "at most %d breakpoints in '%s', got %zu",
-		              AUGUR_MODEL_MAX_BREAKS, what, n->len);
+		return augur_schema_err(c, n, AUGUR_E_SCHEMA,
+		                        "at most %d breakpoints in '%s', got %zu",
+		                        AUGUR_MODEL_MAX_BREAKS, what, n->len);
 	for (size_t i = 0; i < n->len; i++) {
-		if ((rc = get_u64(c, n->items[i], what, 1, MAX_DIM, &breaks[i])))
+		if ((rc = augur_schema_u64(c, n->items[i], what, 1, MAX_DIM, &breaks[i])))
 			return rc;
 		if (i && breaks[i] <= breaks[i - 1])
-			return err_at(c, n->items[i],
-			              "breakpoints in '%s' must increase: %llu follows %llu", what,
-			              (unsigned long long)breaks[i],
-			              (unsigned long long)breaks[i - 1]);
+			return augur_schema_err(
+			        c, n->items[i], AUGUR_E_SCHEMA,
+			        "breakpoints in '%s' must increase: %llu follows %llu", what,
+			        (unsigned long long)breaks[i], (unsigned long long)breaks[i - 1]);
 	}
 	*count = (uint32_t)n->len;
 	return AUGUR_OK;
 }
 
-static int parse_range_axis(const struct ctx *c, const struct augur_ynode *map, const char *key,
-                            uint64_t *lo, uint64_t *hi)
+static int parse_range_axis(const struct augur_schema *c, const struct augur_ynode *map,
+                            const char *key, uint64_t *lo, uint64_t *hi)
 {
 	const struct augur_ynode *n;
 	int rc;
-	if ((rc = need(c, map, key, "range", &n)))
+	if ((rc = augur_schema_need(c, map, key, "range", &n)))
 		return rc;
 	if (n->kind != AUGUR_YSEQ || n->len != 2)
-		return err_at(c, n, "expected [min, max] for range '%s'", key);
-	if ((rc = get_u64(c, n->items[0], key, 1, MAX_DIM, lo)) ||
-	    (rc = get_u64(c, n->items[1], key, 1, MAX_DIM, hi)))
+		return augur_schema_err(c, n, AUGUR_E_SCHEMA, "expected [min, max] for range '%s'",
+		                        key);
+	if ((rc = augur_schema_u64(c, n->items[0], key, 1, MAX_DIM, lo)) ||
+	    (rc = augur_schema_u64(c, n->items[1], key, 1, MAX_DIM, hi)))
 		return rc;
 	if (*hi < *lo)
-		return err_at(c, n, "range '%s' has max %llu below min %llu", key,
-		              (unsigned long long)*hi, (unsigned long long)*lo);
+		return augur_schema_err(c, n, AUGUR_E_SCHEMA,
+		                        "range '%s' has max %llu below min %llu", key,
+		                        (unsigned long long)*hi, (unsigned long long)*lo);
 	return AUGUR_OK;
 }
 
-static int parse_region(const struct ctx *c, const struct augur_ynode *reg, const int *order,
-                        size_t nt, struct augur_region *out)
+static int parse_region(const struct augur_schema *c, const struct augur_ynode *reg,
+                        const int *order, size_t nt, struct augur_region *out)
 {
 	int rc;
 	if (reg->kind != AUGUR_YSEQ || reg->len != nt)
-		return err_at(c, reg, "expected a region as %zu coefficients (one per term)", nt);
+		return augur_schema_err(c, reg, AUGUR_E_SCHEMA,
+		                        "expected a region as %zu coefficients (one per term)", nt);
 	for (size_t j = 0; j < nt; j++)
-		if ((rc = get_double(c, reg->items[j], "coefficient", -AUGUR_MODEL_MAX_COEF,
-		                     AUGUR_MODEL_MAX_COEF, &out->coef[order[j]])))
+		if ((rc = augur_schema_double(c, reg->items[j], "coefficient",
+		                              -AUGUR_MODEL_MAX_COEF, AUGUR_MODEL_MAX_COEF,
+		                              &out->coef[order[j]])))
 			return rc;
 	return AUGUR_OK;
 }
 
 /* 'direct' and 'direct_region' come together or not at all (no direct path). */
-static int parse_direct(const struct ctx *c, const struct augur_ynode *model, const int *order,
-                        size_t nt, struct augur_timemodel *tm)
+static int parse_direct(const struct augur_schema *c, const struct augur_ynode *model,
+                        const int *order, size_t nt, struct augur_timemodel *tm)
 {
 	const struct augur_ynode *d = augur_ynode_get(model, "direct");
 	const struct augur_ynode *r = augur_ynode_get(model, "direct_region");
 	if (!d && !r)
 		return AUGUR_OK;
 	if (!d || !r)
-		return err_at(c, d ? d : r, "'direct' and 'direct_region' must come together");
+		return augur_schema_err(c, d ? d : r, AUGUR_E_SCHEMA,
+		                        "'direct' and 'direct_region' must come together");
 	static const char *const keys[] = {"max_nkm", "fc_max_nm", "fc_min_k"};
 	const struct augur_ynode *v;
 	int rc;
-	if ((rc = want_map(c, d, "direct")) || (rc = known_keys(c, d, "direct", keys, 3)) ||
-	    (rc = need(c, d, "max_nkm", "direct", &v)) ||
-	    (rc = get_u64(c, v, "max_nkm", 1, UINT64_MAX, &tm->direct.max_nkm)) ||
-	    (rc = need(c, d, "fc_max_nm", "direct", &v)) ||
-	    (rc = get_u64(c, v, "fc_max_nm", 0, UINT64_MAX, &tm->direct.fc_max_nm)) ||
-	    (rc = need(c, d, "fc_min_k", "direct", &v)) ||
-	    (rc = get_u64(c, v, "fc_min_k", 0, MAX_DIM, &tm->direct.fc_min_k)))
+	if ((rc = augur_schema_map(c, d, "direct")) ||
+	    (rc = augur_schema_known_keys(c, d, "direct", keys, 3)) ||
+	    (rc = augur_schema_need(c, d, "max_nkm", "direct", &v)) ||
+	    (rc = augur_schema_u64(c, v, "max_nkm", 1, UINT64_MAX, &tm->direct.max_nkm)) ||
+	    (rc = augur_schema_need(c, d, "fc_max_nm", "direct", &v)) ||
+	    (rc = augur_schema_u64(c, v, "fc_max_nm", 0, UINT64_MAX, &tm->direct.fc_max_nm)) ||
+	    (rc = augur_schema_need(c, d, "fc_min_k", "direct", &v)) ||
+	    (rc = augur_schema_u64(c, v, "fc_min_k", 0, MAX_DIM, &tm->direct.fc_min_k)))
 		return rc;
 	return parse_region(c, r, order, nt, &tm->direct_region);
 }
 
-static int parse_model(const struct ctx *c, const struct augur_ynode *n, struct augur_timemodel *tm)
+static int parse_model(const struct augur_schema *c, const struct augur_ynode *n,
+                       struct augur_timemodel *tm)
 {
 	static const char *const keys[] = {"terms", "breaks_n", "breaks_m", "min_ms",
 	                                   "range", "regions",  "direct",   "direct_region"};
 	int rc;
-	if ((rc = want_map(c, n, "model")) ||
-	    (rc = known_keys(c, n, "model", keys, sizeof(keys) / sizeof(*keys))))
+	if ((rc = augur_schema_map(c, n, "model")) ||
+	    (rc = augur_schema_known_keys(c, n, "model", keys, sizeof(keys) / sizeof(*keys))))
 		return rc;
 	const struct augur_ynode *v;
 	int order[AUGUR_TERM_COUNT];
 	size_t nt = 0;
-	if ((rc = need(c, n, "terms", "model", &v)) || (rc = want_seq(c, v, "terms")))
+	if ((rc = augur_schema_need(c, n, "terms", "model", &v)) ||
+	    (rc = augur_schema_seq(c, v, "terms")))
 		return rc;
 	if (v->len == 0 || v->len > AUGUR_TERM_COUNT)
-		return err_at(c, v, "expected 1 to %d terms, got %zu", AUGUR_TERM_COUNT, v->len);
+		return augur_schema_err(c, v, AUGUR_E_SCHEMA, "expected 1 to %d terms, got %zu",
+		                        AUGUR_TERM_COUNT, v->len);
 	for (size_t i = 0; i < v->len; i++) {
 		const struct augur_ynode *t = v->items[i];
 		int found = -1;
@@ -447,13 +353,14 @@ static int parse_model(const struct ctx *c, const struct augur_ynode *n, struct 
 			if (!strcmp(t->text, augur_term_name(j)))
 				found = j;
 		if (found < 0)
-			return err_at(
-			        c, t,
+			return augur_schema_err(
+			        c, t, AUGUR_E_SCHEMA,
 			        "unknown term '%s' (expected nkm, nk, km, nm, one, nk_4k or km_4k)",
 			        t->kind == AUGUR_YSCALAR ? t->text
 			                                 : augur_ynode_kind_name(t->kind));
 		if (tm->term_mask & (1u << found))
-			return err_at(c, t, "duplicate term '%s'", t->text);
+			return augur_schema_err(c, t, AUGUR_E_SCHEMA, "duplicate term '%s'",
+			                        t->text);
 		tm->term_mask |= 1u << found;
 		order[nt++] = found;
 	}
@@ -463,38 +370,44 @@ static int parse_model(const struct ctx *c, const struct augur_ynode *n, struct 
 	if ((v = augur_ynode_get(n, "breaks_m")) &&
 	    (rc = parse_breaks(c, v, "breaks_m", tm->breaks_m, &tm->n_breaks_m)))
 		return rc;
-	if ((rc = need(c, n, "min_ms", "model", &v)) ||
-	    (rc = get_double(c, v, "min_ms", -INFINITY, AUGUR_MODEL_MAX_FLOOR_MS, &tm->min_ms)))
+	if ((rc = augur_schema_need(c, n, "min_ms", "model", &v)) ||
+	    (rc = augur_schema_double(c, v, "min_ms", -INFINITY, AUGUR_MODEL_MAX_FLOOR_MS,
+	                              &tm->min_ms)))
 		return rc;
 	if (!(tm->min_ms > 0))
-		return err_at(c, v, "'min_ms' must be positive, got %s", v->text);
+		return augur_schema_err(c, v, AUGUR_E_SCHEMA, "'min_ms' must be positive, got %s",
+		                        v->text);
 	if (tm->min_ms < AUGUR_MODEL_MIN_FLOOR_MS)
-		return err_at(c, v, "'min_ms' must be between %g and %g, got %s",
-		              AUGUR_MODEL_MIN_FLOOR_MS, AUGUR_MODEL_MAX_FLOOR_MS, v->text);
+		return augur_schema_err(
+		        c, v, AUGUR_E_SCHEMA, "'min_ms' must be between %g and %g, got %s",
+		        AUGUR_MODEL_MIN_FLOOR_MS, AUGUR_MODEL_MAX_FLOOR_MS, v->text);
 	const struct augur_ynode *r;
-	if ((rc = need(c, n, "range", "model", &r)) || (rc = want_map(c, r, "range")))
+	if ((rc = augur_schema_need(c, n, "range", "model", &r)) ||
+	    (rc = augur_schema_map(c, r, "range")))
 		return rc;
 	static const char *const axes[] = {"n", "k", "m"};
-	if ((rc = known_keys(c, r, "range", axes, 3)) ||
+	if ((rc = augur_schema_known_keys(c, r, "range", axes, 3)) ||
 	    (rc = parse_range_axis(c, r, "n", &tm->range.n_min, &tm->range.n_max)) ||
 	    (rc = parse_range_axis(c, r, "k", &tm->range.k_min, &tm->range.k_max)) ||
 	    (rc = parse_range_axis(c, r, "m", &tm->range.m_min, &tm->range.m_max)))
 		return rc;
-	if ((rc = need(c, n, "regions", "model", &r)) || (rc = want_seq(c, r, "regions")))
+	if ((rc = augur_schema_need(c, n, "regions", "model", &r)) ||
+	    (rc = augur_schema_seq(c, r, "regions")))
 		return rc;
 	size_t want = (size_t)(tm->n_breaks_n + 1) * (tm->n_breaks_m + 1);
 	if (r->len != want)
-		return err_at(c, r,
-		              "expected %zu regions ((%u breaks_n + 1) x (%u breaks_m + 1)), got "
-		              "%zu",
-		              want, tm->n_breaks_n, tm->n_breaks_m, r->len);
+		return augur_schema_err(
+		        c, r, AUGUR_E_SCHEMA,
+		        "expected %zu regions ((%u breaks_n + 1) x (%u breaks_m + 1)), got "
+		        "%zu",
+		        want, tm->n_breaks_n, tm->n_breaks_m, r->len);
 	for (size_t i = 0; i < r->len; i++)
 		if ((rc = parse_region(c, r->items[i], order, nt, &tm->regions[i])))
 			return rc;
 	return parse_direct(c, n, order, nt, tm);
 }
 
-static int parse_quality(const struct ctx *c, const struct augur_ynode *n,
+static int parse_quality(const struct augur_schema *c, const struct augur_ynode *n,
                          struct augur_fit_quality *q)
 {
 	static const char *const keys[] = {"train_median_rel_err",
@@ -504,8 +417,8 @@ static int parse_quality(const struct ctx *c, const struct augur_ynode *n,
 	                                   "n_heldout",
 	                                   "n_dropped"};
 	int rc;
-	if ((rc = want_map(c, n, "quality")) ||
-	    (rc = known_keys(c, n, "quality", keys, sizeof(keys) / sizeof(*keys))))
+	if ((rc = augur_schema_map(c, n, "quality")) ||
+	    (rc = augur_schema_known_keys(c, n, "quality", keys, sizeof(keys) / sizeof(*keys))))
 		return rc;
 	const struct augur_ynode *v;
 	uint64_t u;
@@ -521,7 +434,7 @@ static int parse_quality(const struct ctx *c, const struct augur_ynode *n,
 	for (int i = 0; i < 3; i++) {
 		*cnt[i] = 0;
 		if ((v = augur_ynode_get(n, keys[3 + i]))) {
-			if ((rc = get_u64(c, v, keys[3 + i], 0, MAX_SAMPLES, &u)))
+			if ((rc = augur_schema_u64(c, v, keys[3 + i], 0, MAX_SAMPLES, &u)))
 				return rc;
 			*cnt[i] = (size_t)u;
 		}
@@ -530,37 +443,41 @@ static int parse_quality(const struct ctx *c, const struct augur_ynode *n,
 }
 
 /* A list of numbers, one per feature of mask, in feature order, into out[]. */
-static int parse_feature_values(const struct ctx *c, const struct augur_ynode *n, const char *what,
-                                const int *order, size_t nf, double min, double max, double *out)
+static int parse_feature_values(const struct augur_schema *c, const struct augur_ynode *n,
+                                const char *what, const int *order, size_t nf, double min,
+                                double max, double *out)
 {
 	int rc;
-	if ((rc = want_seq(c, n, what)))
+	if ((rc = augur_schema_seq(c, n, what)))
 		return rc;
 	if (n->len != nf)
-		return err_at(c, n, "expected %zu values for '%s' (one per term), got %zu", nf,
-		              what, n->len);
+		return augur_schema_err(c, n, AUGUR_E_SCHEMA,
+		                        "expected %zu values for '%s' (one per term), got %zu", nf,
+		                        what, n->len);
 	for (size_t j = 0; j < nf; j++)
-		if ((rc = get_double(c, n->items[j], what, min, max, &out[order[j]])))
+		if ((rc = augur_schema_double(c, n->items[j], what, min, max, &out[order[j]])))
 			return rc;
 	return AUGUR_OK;
 }
 
-static int parse_layer_cost(const struct ctx *c, const struct augur_ynode *n, const char *type,
-                            struct augur_layer_cost *lc)
+static int parse_layer_cost(const struct augur_schema *c, const struct augur_ynode *n,
+                            const char *type, struct augur_layer_cost *lc)
 {
 	static const char *const keys[] = {"terms",     "coef", "lo",      "hi",
 	                                   "aggregate", "rows", "dropped", "median_rel_err"};
 	int rc;
-	if ((rc = want_map(c, n, type)) ||
-	    (rc = known_keys(c, n, "layer cost", keys, sizeof(keys) / sizeof(*keys))))
+	if ((rc = augur_schema_map(c, n, type)) ||
+	    (rc = augur_schema_known_keys(c, n, "layer cost", keys, sizeof(keys) / sizeof(*keys))))
 		return rc;
 	const struct augur_ynode *v;
 	int order[AUGUR_FEAT_COUNT];
 	size_t nf = 0;
-	if ((rc = need(c, n, "terms", "layer cost", &v)) || (rc = want_seq(c, v, "terms")))
+	if ((rc = augur_schema_need(c, n, "terms", "layer cost", &v)) ||
+	    (rc = augur_schema_seq(c, v, "terms")))
 		return rc;
 	if (v->len == 0 || v->len > AUGUR_FEAT_COUNT)
-		return err_at(c, v, "expected 1 to %d terms, got %zu", AUGUR_FEAT_COUNT, v->len);
+		return augur_schema_err(c, v, AUGUR_E_SCHEMA, "expected 1 to %d terms, got %zu",
+		                        AUGUR_FEAT_COUNT, v->len);
 	for (size_t i = 0; i < v->len; i++) {
 		const struct augur_ynode *t = v->items[i];
 		int f = t->kind == AUGUR_YSCALAR ? augur_feature_from_name(t->text) : -1;
@@ -574,30 +491,32 @@ static int parse_layer_cost(const struct ctx *c, const struct augur_ynode *n, co
 				                         : k == AUGUR_FEAT_COUNT - 1 ? " or "
 				                                                     : ", ",
 				                         augur_feature_name(k));
-			return err_at(c, t, "unknown term '%s' (expected %s)",
-			              t->kind == AUGUR_YSCALAR ? t->text
-			                                       : augur_ynode_kind_name(t->kind),
-			              known);
+			return augur_schema_err(
+			        c, t, AUGUR_E_SCHEMA, "unknown term '%s' (expected %s)",
+			        t->kind == AUGUR_YSCALAR ? t->text : augur_ynode_kind_name(t->kind),
+			        known);
 		}
 		if (lc->feature_mask & (1u << f))
-			return err_at(c, t, "duplicate term '%s'", t->text);
+			return augur_schema_err(c, t, AUGUR_E_SCHEMA, "duplicate term '%s'",
+			                        t->text);
 		lc->feature_mask |= 1u << f;
 		order[nf++] = f;
 	}
 	/* coefficients are times per unit: a negative one would predict negative times */
-	if ((rc = need(c, n, "coef", "layer cost", &v)) ||
+	if ((rc = augur_schema_need(c, n, "coef", "layer cost", &v)) ||
 	    (rc = parse_feature_values(c, v, "coef", order, nf, 0, 1e9, lc->coef)) ||
-	    (rc = need(c, n, "lo", "layer cost", &v)) ||
+	    (rc = augur_schema_need(c, n, "lo", "layer cost", &v)) ||
 	    (rc = parse_feature_values(c, v, "lo", order, nf, 0, DBL_MAX, lc->lo)) ||
-	    (rc = need(c, n, "hi", "layer cost", &v)) ||
+	    (rc = augur_schema_need(c, n, "hi", "layer cost", &v)) ||
 	    (rc = parse_feature_values(c, v, "hi", order, nf, 0, DBL_MAX, lc->hi)))
 		return rc;
 	for (size_t j = 0; j < nf; j++)
 		if (lc->lo[order[j]] > lc->hi[order[j]])
-			return err_at(c, v, "'hi' of term '%s' is below its 'lo'",
-			              augur_feature_name(order[j]));
+			return augur_schema_err(c, v, AUGUR_E_SCHEMA,
+			                        "'hi' of term '%s' is below its 'lo'",
+			                        augur_feature_name(order[j]));
 	if ((v = augur_ynode_get(n, "aggregate")) &&
-	    (rc = get_bool(c, v, "aggregate", &lc->aggregate)))
+	    (rc = augur_schema_bool(c, v, "aggregate", &lc->aggregate)))
 		return rc;
 	if ((v = augur_ynode_get(n, "rows")) &&
 	    (rc = get_u32(c, v, "rows", 0, UINT32_MAX, &lc->n_rows)))
@@ -612,37 +531,42 @@ static int parse_layer_cost(const struct ctx *c, const struct augur_ynode *n, co
 	return AUGUR_OK;
 }
 
-static int parse_layer_costs(const struct ctx *c, const struct augur_ynode *n,
+static int parse_layer_costs(const struct augur_schema *c, const struct augur_ynode *n,
                              struct augur_layer_costs **out)
 {
 	static const char *const keys[] = {"source", "types"};
 	int rc;
-	if ((rc = want_map(c, n, "layer_costs")) || (rc = known_keys(c, n, "layer_costs", keys, 2)))
+	if ((rc = augur_schema_map(c, n, "layer_costs")) ||
+	    (rc = augur_schema_known_keys(c, n, "layer_costs", keys, 2)))
 		return rc;
 	struct augur_layer_costs *lc = calloc(1, sizeof(*lc));
 	if (!lc)
-		return nomem(c);
+		return augur_schema_nomem(c);
 	*out = lc;
 	const struct augur_ynode *v, *types;
 	if ((v = augur_ynode_get(n, "source")) && (rc = get_str(c, v, "source", true, &lc->source)))
 		return rc;
-	if ((rc = need(c, n, "types", "layer_costs", &types)) || (rc = want_map(c, types, "types")))
+	if ((rc = augur_schema_need(c, n, "types", "layer_costs", &types)) ||
+	    (rc = augur_schema_map(c, types, "types")))
 		return rc;
 	for (size_t i = 0; i < types->len; i++) {
 		const struct augur_ynode *k = types->items[2 * i];
 		int t = augur_layer_type_from_name(k->text ? k->text : "");
 		if (t < 0)
-			return err_at(c, k, "unknown layer type '%s' (expected one of: %s)",
-			              k->text ? k->text : "", augur_layer_type_list());
+			return augur_schema_err(c, k, AUGUR_E_SCHEMA,
+			                        "unknown layer type '%s' (expected one of: %s)",
+			                        k->text ? k->text : "", augur_layer_type_list());
 		if (lc->type[t].feature_mask)
-			return err_at(c, k, "duplicate layer type '%s'", k->text);
+			return augur_schema_err(c, k, AUGUR_E_SCHEMA, "duplicate layer type '%s'",
+			                        k->text);
 		if ((rc = parse_layer_cost(c, types->items[2 * i + 1], k->text, &lc->type[t])))
 			return rc;
 	}
 	return AUGUR_OK;
 }
 
-static int parse_unit(const struct ctx *c, const struct augur_ynode *n, struct augur_unit *u)
+static int parse_unit(const struct augur_schema *c, const struct augur_ynode *n,
+                      struct augur_unit *u)
 {
 	static const char *const keys[] = {"library",
 	                                   "processor",
@@ -656,40 +580,43 @@ static int parse_unit(const struct ctx *c, const struct augur_ynode *n, struct a
 	                                   "layer_costs"};
 	const char *what = augur_unit_kind_name(u->kind);
 	int rc;
-	if ((rc = want_map(c, n, what)) ||
-	    (rc = known_keys(c, n, "unit", keys, sizeof(keys) / sizeof(*keys))))
+	if ((rc = augur_schema_map(c, n, what)) ||
+	    (rc = augur_schema_known_keys(c, n, "unit", keys, sizeof(keys) / sizeof(*keys))))
 		return rc;
 	const struct augur_ynode *v;
-	if ((rc = need(c, n, "library", "unit", &v)) ||
+	if ((rc = augur_schema_need(c, n, "library", "unit", &v)) ||
 	    (rc = get_str(c, v, "library", false, &u->library)) ||
-	    (rc = need(c, n, "processor", "unit", &v)) ||
+	    (rc = augur_schema_need(c, n, "processor", "unit", &v)) ||
 	    (rc = get_str(c, v, "processor", false, &u->processor)))
 		return rc;
 	if ((v = augur_ynode_get(n, "threads")) &&
 	    (rc = get_u32(c, v, "threads", 0, 4096, &u->threads)))
 		return rc;
 	if ((v = augur_ynode_get(n, "memory_bytes")) &&
-	    (rc = get_u64(c, v, "memory_bytes", 0, UINT64_MAX, &u->memory_bytes)))
+	    (rc = augur_schema_u64(c, v, "memory_bytes", 0, UINT64_MAX, &u->memory_bytes)))
 		return rc;
 	if ((v = augur_ynode_get(n, "framework_overhead_bytes")) &&
-	    (rc = get_u64(c, v, "framework_overhead_bytes", 0, UINT64_MAX,
-	                  &u->framework_overhead_bytes)))
+	    (rc = augur_schema_u64(c, v, "framework_overhead_bytes", 0, UINT64_MAX,
+	                           &u->framework_overhead_bytes)))
 		return rc;
 	if ((v = augur_ynode_get(n, "weights_copied")) &&
-	    (rc = get_bool(c, v, "weights_copied", &u->weights_copied)))
+	    (rc = augur_schema_bool(c, v, "weights_copied", &u->weights_copied)))
 		return rc;
-	if ((rc = need(c, n, "model", "unit", &v)) || (rc = parse_model(c, v, &u->gemm)))
+	if ((rc = augur_schema_need(c, n, "model", "unit", &v)) ||
+	    (rc = parse_model(c, v, &u->gemm)))
 		return rc;
 	const struct augur_ynode *sl;
-	if ((rc = need(c, n, "samples", "unit", &sl)) || (rc = want_seq(c, sl, "samples")))
+	if ((rc = augur_schema_need(c, n, "samples", "unit", &sl)) ||
+	    (rc = augur_schema_seq(c, sl, "samples")))
 		return rc;
 	if (sl->len > MAX_SAMPLES)
-		return err_at(c, sl, "too many samples (%zu; the limit is %u)", sl->len,
-		              MAX_SAMPLES);
+		return augur_schema_err(c, sl, AUGUR_E_SCHEMA,
+		                        "too many samples (%zu; the limit is %u)", sl->len,
+		                        MAX_SAMPLES);
 	if (sl->len) {
 		u->samples = calloc(sl->len, sizeof(*u->samples));
 		if (!u->samples)
-			return nomem(c);
+			return augur_schema_nomem(c);
 	}
 	for (size_t i = 0; i < sl->len; i++) {
 		u->n_samples = i + 1; /* so a failure frees what was parsed */
@@ -708,7 +635,8 @@ static int parse_unit(const struct ctx *c, const struct augur_ynode *n, struct a
 	return AUGUR_OK;
 }
 
-static int parse_root(const struct ctx *c, const struct augur_ynode *root, struct augur_profile *p)
+static int parse_root(const struct augur_schema *c, const struct augur_ynode *root,
+                      struct augur_profile *p)
 {
 	static const char *const keys[] = {"augur_profile", "name",          "description",
 	                                   "created",       "augur_version", "source",
@@ -719,30 +647,34 @@ static int parse_root(const struct ctx *c, const struct augur_ynode *root, struc
 		                      "empty profile (expected a mapping with 'name', 'memory' "
 		                      "and 'units')");
 	if (root->kind != AUGUR_YMAP)
-		return err_at(c, root, "expected a profile mapping, got %s",
-		              augur_ynode_kind_name(root->kind));
-	if ((rc = known_keys(c, root, "profile", keys, sizeof(keys) / sizeof(*keys))))
+		return augur_schema_err(c, root, AUGUR_E_SCHEMA,
+		                        "expected a profile mapping, got %s",
+		                        augur_ynode_kind_name(root->kind));
+	if ((rc = augur_schema_known_keys(c, root, "profile", keys, sizeof(keys) / sizeof(*keys))))
 		return rc;
 	const struct augur_ynode *v;
 	uint64_t fmt;
-	if ((rc = need(c, root, "augur_profile", "profile", &v)) ||
-	    (rc = get_u64(c, v, "augur_profile", 1, UINT64_MAX, &fmt)))
+	if ((rc = augur_schema_need(c, root, "augur_profile", "profile", &v)) ||
+	    (rc = augur_schema_u64(c, v, "augur_profile", 1, UINT64_MAX, &fmt)))
 		return rc;
 	if (fmt != PROFILE_FORMAT)
-		return err_at(c, v, "unsupported profile format %llu (this augur reads format %d)",
-		              (unsigned long long)fmt, PROFILE_FORMAT);
+		return augur_schema_err(
+		        c, v, AUGUR_E_SCHEMA,
+		        "unsupported profile format %llu (this augur reads format %d)",
+		        (unsigned long long)fmt, PROFILE_FORMAT);
 	static const char *const strs[] = {"name", "description", "created", "augur_version",
 	                                   "source"};
 	char **dst[] = {&p->name, &p->description, &p->created, &p->augur_version, &p->source};
 	for (int i = 0; i < 5; i++)
-		if ((rc = need(c, root, strs[i], "profile", &v)) ||
+		if ((rc = augur_schema_need(c, root, strs[i], "profile", &v)) ||
 		    (rc = get_str(c, v, strs[i], false, dst[i])))
 			return rc;
 	if ((v = augur_ynode_get(root, "machine"))) {
 		static const char *const mk[] = {"cpu_model", "cpu_cores", "cpu_governor",
 		                                 "openblas_coretype"};
 		const struct augur_ynode *x;
-		if ((rc = want_map(c, v, "machine")) || (rc = known_keys(c, v, "machine", mk, 4)))
+		if ((rc = augur_schema_map(c, v, "machine")) ||
+		    (rc = augur_schema_known_keys(c, v, "machine", mk, 4)))
 			return rc;
 		if ((x = augur_ynode_get(v, "cpu_model")) &&
 		    (rc = get_str(c, x, "cpu_model", true, &p->cpu_model)))
@@ -759,28 +691,31 @@ static int parse_root(const struct ctx *c, const struct augur_ynode *root, struc
 	}
 	const struct augur_ynode *mem;
 	static const char *const memk[] = {"ram_bytes", "shared_memory", "pointer_bits"};
-	if ((rc = need(c, root, "memory", "profile", &mem)) || (rc = want_map(c, mem, "memory")) ||
-	    (rc = known_keys(c, mem, "memory", memk, 3)) ||
-	    (rc = need(c, mem, "ram_bytes", "memory", &v)) ||
-	    (rc = get_u64(c, v, "ram_bytes", 0, UINT64_MAX, &p->ram_bytes)) ||
-	    (rc = need(c, mem, "shared_memory", "memory", &v)) ||
-	    (rc = get_bool(c, v, "shared_memory", &p->shared_memory)) ||
-	    (rc = need(c, mem, "pointer_bits", "memory", &v)) ||
+	if ((rc = augur_schema_need(c, root, "memory", "profile", &mem)) ||
+	    (rc = augur_schema_map(c, mem, "memory")) ||
+	    (rc = augur_schema_known_keys(c, mem, "memory", memk, 3)) ||
+	    (rc = augur_schema_need(c, mem, "ram_bytes", "memory", &v)) ||
+	    (rc = augur_schema_u64(c, v, "ram_bytes", 0, UINT64_MAX, &p->ram_bytes)) ||
+	    (rc = augur_schema_need(c, mem, "shared_memory", "memory", &v)) ||
+	    (rc = augur_schema_bool(c, v, "shared_memory", &p->shared_memory)) ||
+	    (rc = augur_schema_need(c, mem, "pointer_bits", "memory", &v)) ||
 	    (rc = get_u32(c, v, "pointer_bits", 16, 128, &p->pointer_bits)))
 		return rc;
 	const struct augur_ynode *units;
 	static const char *const unitk[] = {"cpu", "gpu"};
-	if ((rc = need(c, root, "units", "profile", &units)) ||
-	    (rc = want_map(c, units, "units")) || (rc = known_keys(c, units, "units", unitk, 2)))
+	if ((rc = augur_schema_need(c, root, "units", "profile", &units)) ||
+	    (rc = augur_schema_map(c, units, "units")) ||
+	    (rc = augur_schema_known_keys(c, units, "units", unitk, 2)))
 		return rc;
 	if (units->len == 0)
-		return err_at(c, units, "a profile needs at least one unit (cpu or gpu)");
+		return augur_schema_err(c, units, AUGUR_E_SCHEMA,
+		                        "a profile needs at least one unit (cpu or gpu)");
 	for (int i = 0; i < 2; i++) {
 		if (!(v = augur_ynode_get(units, unitk[i])))
 			continue;
 		struct augur_unit *u = augur_unit_new(i ? AUGUR_UNIT_GPU : AUGUR_UNIT_CPU);
 		if (!u)
-			return nomem(c);
+			return augur_schema_nomem(c);
 		*(i ? &p->gpu : &p->cpu) = u;
 		if ((rc = parse_unit(c, v, u)))
 			return rc;
@@ -794,12 +729,12 @@ int augur_profile_parse(const char *path, const char *buf, size_t len, struct au
 	*out = NULL;
 	struct augur_ydoc *doc = NULL;
 	struct augur_profile *p = NULL;
-	struct ctx c = {path, diag};
+	struct augur_schema c = {path, diag};
 	int rc = augur_ydoc_parse(path, buf, len, &doc, diag);
 	if (rc)
 		return rc;
 	if (!(p = augur_profile_new())) {
-		rc = nomem(&c);
+		rc = augur_schema_nomem(&c);
 		goto out;
 	}
 	if ((rc = parse_root(&c, augur_ydoc_root(doc), p)))
@@ -827,233 +762,206 @@ int augur_profile_load(const char *path, struct augur_profile **out, struct augu
 
 /* ---- saving ---- */
 
-struct sbuf {
-	char *data;
-	size_t len, cap;
-	bool failed;
-};
-
-static void put(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct sbuf *b, const char *fmt, ...)
-{
-	if (b->failed)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		int n = vsnprintf(b->data ? b->data + b->len : NULL, b->data ? b->cap - b->len : 0,
-		                  fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->failed = true;
-			return;
-		}
-		if (b->data && b->len + (size_t)n < b->cap) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = (b->cap ? b->cap * 2 : 4096) + (size_t)n;
-		char *d = realloc(b->data, cap);
-		if (!d) {
-			b->failed = true;
-			return;
-		}
-		b->data = d;
-		b->cap = cap;
-	}
-}
-
 /* A double-quoted YAML string, or null. */
-static void put_str(struct sbuf *b, const char *s)
+static void put_str(struct augur_strbuf *b, const char *s)
 {
 	if (!s) {
-		put(b, "null");
+		augur_strbuf_put(b, "null");
 		return;
 	}
-	put(b, "\"");
+	augur_strbuf_put(b, "\"");
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '"' || *p == '\\')
-			put(b, "\\%c", *p);
+			augur_strbuf_put(b, "\\%c", *p);
 		else if (*p == '\n')
-			put(b, "\\n");
+			augur_strbuf_put(b, "\\n");
 		else if (*p == '\t')
-			put(b, "\\t");
+			augur_strbuf_put(b, "\\t");
 		else if (*p < 0x20 || *p == 0x7f)
-			put(b, "\\x%02x", *p);
+			augur_strbuf_put(b, "\\x%02x", *p);
 		else
-			put(b, "%c", *p);
+			augur_strbuf_put(b, "%c", *p);
 	}
-	put(b, "\"");
+	augur_strbuf_put(b, "\"");
 }
 
 /* Exact: 17 significant digits read back to the same double. */
-static void put_double(struct sbuf *b, double v)
+static void put_double(struct augur_strbuf *b, double v)
 {
 	if (isnan(v))
-		put(b, "null");
+		augur_strbuf_put(b, "null");
 	else
-		put(b, "%.17g", v);
+		augur_strbuf_put(b, "%.17g", v);
 }
 
-static void put_breaks(struct sbuf *b, const char *key, const uint64_t *v, uint32_t n)
+static void put_breaks(struct augur_strbuf *b, const char *key, const uint64_t *v, uint32_t n)
 {
-	put(b, "      %s: [", key);
+	augur_strbuf_put(b, "      %s: [", key);
 	for (uint32_t i = 0; i < n; i++)
-		put(b, "%s%llu", i ? ", " : "", (unsigned long long)v[i]);
-	put(b, "]\n");
+		augur_strbuf_put(b, "%s%llu", i ? ", " : "", (unsigned long long)v[i]);
+	augur_strbuf_put(b, "]\n");
 }
 
-static void put_feature_values(struct sbuf *b, const char *key, uint32_t mask, const double *v)
+static void put_feature_values(struct augur_strbuf *b, const char *key, uint32_t mask,
+                               const double *v)
 {
-	put(b, "          %s: [", key);
+	augur_strbuf_put(b, "          %s: [", key);
 	bool first = true;
 	for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
 		if (mask & (1u << f)) {
-			put(b, "%s", first ? "" : ", ");
+			augur_strbuf_put(b, "%s", first ? "" : ", ");
 			put_double(b, v[f]);
 			first = false;
 		}
-	put(b, "]\n");
+	augur_strbuf_put(b, "]\n");
 }
 
-static void put_layer_costs(struct sbuf *b, const struct augur_layer_costs *lc)
+static void put_layer_costs(struct augur_strbuf *b, const struct augur_layer_costs *lc)
 {
-	put(b, "    layer_costs:\n      source: ");
+	augur_strbuf_put(b, "    layer_costs:\n      source: ");
 	put_str(b, lc->source);
-	put(b, "\n      # per layer type: time = sum of coef x term (ms per unit), fitted from\n"
-	       "      # measured layer times; lo/hi: the range of each term in that data\n"
-	       "      types:\n");
+	augur_strbuf_put(
+	        b,
+	        "\n      # per layer type: time = sum of coef x term (ms per unit), fitted from\n"
+	        "      # measured layer times; lo/hi: the range of each term in that data\n"
+	        "      types:\n");
 	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
 		const struct augur_layer_cost *c = &lc->type[t];
 		if (!c->feature_mask)
 			continue;
-		put(b, "        %s:\n          terms: [", augur_layer_type_name(t));
+		augur_strbuf_put(b, "        %s:\n          terms: [", augur_layer_type_name(t));
 		bool first = true;
 		for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
 			if (c->feature_mask & (1u << f)) {
-				put(b, "%s%s", first ? "" : ", ", augur_feature_name(f));
+				augur_strbuf_put(b, "%s%s", first ? "" : ", ",
+				                 augur_feature_name(f));
 				first = false;
 			}
-		put(b, "]\n");
+		augur_strbuf_put(b, "]\n");
 		put_feature_values(b, "coef", c->feature_mask, c->coef);
 		put_feature_values(b, "lo", c->feature_mask, c->lo);
 		put_feature_values(b, "hi", c->feature_mask, c->hi);
-		put(b,
-		    "          aggregate: %s\n          rows: %u\n          dropped: %u\n"
-		    "          median_rel_err: ",
-		    c->aggregate ? "true" : "false", c->n_rows, c->n_dropped);
+		augur_strbuf_put(
+		        b,
+		        "          aggregate: %s\n          rows: %u\n          dropped: %u\n"
+		        "          median_rel_err: ",
+		        c->aggregate ? "true" : "false", c->n_rows, c->n_dropped);
 		put_double(b, c->median_rel_err);
-		put(b, "\n");
+		augur_strbuf_put(b, "\n");
 	}
 }
 
-static void put_region(struct sbuf *b, const struct augur_timemodel *tm,
+static void put_region(struct augur_strbuf *b, const struct augur_timemodel *tm,
                        const struct augur_region *r)
 {
-	put(b, "[");
+	augur_strbuf_put(b, "[");
 	bool first = true;
 	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
 		if (tm->term_mask & (1u << t)) {
-			put(b, "%s", first ? "" : ", ");
+			augur_strbuf_put(b, "%s", first ? "" : ", ");
 			put_double(b, r->coef[t]);
 			first = false;
 		}
-	put(b, "]\n");
+	augur_strbuf_put(b, "]\n");
 }
 
-static void put_unit(struct sbuf *b, const struct augur_unit *u)
+static void put_unit(struct augur_strbuf *b, const struct augur_unit *u)
 {
 	const struct augur_timemodel *tm = &u->gemm;
-	put(b, "  %s:\n    library: ", augur_unit_kind_name(u->kind));
+	augur_strbuf_put(b, "  %s:\n    library: ", augur_unit_kind_name(u->kind));
 	put_str(b, u->library ? u->library : "");
-	put(b, "\n    processor: ");
+	augur_strbuf_put(b, "\n    processor: ");
 	put_str(b, u->processor ? u->processor : "");
-	put(b,
-	    "\n    threads: %u\n    memory_bytes: %llu\n    framework_overhead_bytes: %llu\n"
-	    "    weights_copied: %s\n    model:\n      terms: [",
-	    u->threads, (unsigned long long)u->memory_bytes,
-	    (unsigned long long)u->framework_overhead_bytes, u->weights_copied ? "true" : "false");
+	augur_strbuf_put(
+	        b,
+	        "\n    threads: %u\n    memory_bytes: %llu\n    framework_overhead_bytes: %llu\n"
+	        "    weights_copied: %s\n    model:\n      terms: [",
+	        u->threads, (unsigned long long)u->memory_bytes,
+	        (unsigned long long)u->framework_overhead_bytes,
+	        u->weights_copied ? "true" : "false");
 	bool first = true;
 	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
 		if (tm->term_mask & (1u << t)) {
-			put(b, "%s%s", first ? "" : ", ", augur_term_name(t));
+			augur_strbuf_put(b, "%s%s", first ? "" : ", ", augur_term_name(t));
 			first = false;
 		}
-	put(b, "]\n");
+	augur_strbuf_put(b, "]\n");
 	put_breaks(b, "breaks_n", tm->breaks_n, tm->n_breaks_n);
 	put_breaks(b, "breaks_m", tm->breaks_m, tm->n_breaks_m);
-	put(b, "      min_ms: ");
+	augur_strbuf_put(b, "      min_ms: ");
 	put_double(b, tm->min_ms);
-	put(b, "\n      range: {n: [%llu, %llu], k: [%llu, %llu], m: [%llu, %llu]}\n",
-	    (unsigned long long)tm->range.n_min, (unsigned long long)tm->range.n_max,
-	    (unsigned long long)tm->range.k_min, (unsigned long long)tm->range.k_max,
-	    (unsigned long long)tm->range.m_min, (unsigned long long)tm->range.m_max);
-	put(b,
-	    "      # one row per region, n-major: region (i_n, i_m) is row i_n * %u + i_m;\n"
-	    "      # columns follow 'terms' (milliseconds per unit of each term)\n"
-	    "      regions:\n",
-	    tm->n_breaks_m + 1);
+	augur_strbuf_put(b, "\n      range: {n: [%llu, %llu], k: [%llu, %llu], m: [%llu, %llu]}\n",
+	                 (unsigned long long)tm->range.n_min, (unsigned long long)tm->range.n_max,
+	                 (unsigned long long)tm->range.k_min, (unsigned long long)tm->range.k_max,
+	                 (unsigned long long)tm->range.m_min, (unsigned long long)tm->range.m_max);
+	augur_strbuf_put(
+	        b,
+	        "      # one row per region, n-major: region (i_n, i_m) is row i_n * %u + i_m;\n"
+	        "      # columns follow 'terms' (milliseconds per unit of each term)\n"
+	        "      regions:\n",
+	        tm->n_breaks_m + 1);
 	size_t nr = (size_t)(tm->n_breaks_n + 1) * (tm->n_breaks_m + 1);
 	for (size_t r = 0; r < nr && r < AUGUR_MODEL_MAX_REGIONS; r++) {
-		put(b, "        - ");
+		augur_strbuf_put(b, "        - ");
 		put_region(b, tm, &tm->regions[r]);
 	}
 	if (tm->direct.max_nkm) {
-		put(b,
-		    "      # the library's direct path for small GEMMs (no packing): calls with\n"
-		    "      # n*k*m <= max_nkm (fc layout: also n*m <= fc_max_nm, k >= fc_min_k)\n"
-		    "      direct: {max_nkm: %llu, fc_max_nm: %llu, fc_min_k: %llu}\n"
-		    "      direct_region: ",
-		    (unsigned long long)tm->direct.max_nkm,
-		    (unsigned long long)tm->direct.fc_max_nm,
-		    (unsigned long long)tm->direct.fc_min_k);
+		augur_strbuf_put(
+		        b,
+		        "      # the library's direct path for small GEMMs (no packing): calls with\n"
+		        "      # n*k*m <= max_nkm (fc layout: also n*m <= fc_max_nm, k >= fc_min_k)\n"
+		        "      direct: {max_nkm: %llu, fc_max_nm: %llu, fc_min_k: %llu}\n"
+		        "      direct_region: ",
+		        (unsigned long long)tm->direct.max_nkm,
+		        (unsigned long long)tm->direct.fc_max_nm,
+		        (unsigned long long)tm->direct.fc_min_k);
 		put_region(b, tm, &tm->direct_region);
 	}
 	const struct augur_fit_quality *q = &u->quality;
-	put(b, "    quality:\n      train_median_rel_err: ");
+	augur_strbuf_put(b, "    quality:\n      train_median_rel_err: ");
 	put_double(b, q->train_median_rel_err);
-	put(b, "\n      heldout_median_rel_err: ");
+	augur_strbuf_put(b, "\n      heldout_median_rel_err: ");
 	put_double(b, q->heldout_median_rel_err);
-	put(b, "\n      heldout_max_rel_err: ");
+	augur_strbuf_put(b, "\n      heldout_max_rel_err: ");
 	put_double(b, q->heldout_max_rel_err);
-	put(b, "\n      n_train: %zu\n      n_heldout: %zu\n      n_dropped: %zu\n", q->n_train,
-	    q->n_heldout, q->n_dropped);
+	augur_strbuf_put(b, "\n      n_train: %zu\n      n_heldout: %zu\n      n_dropped: %zu\n",
+	                 q->n_train, q->n_heldout, q->n_dropped);
 	if (u->costs)
 		put_layer_costs(b, u->costs);
-	put(b, "    samples:%s\n", u->n_samples ? "" : " []");
+	augur_strbuf_put(b, "    samples:%s\n", u->n_samples ? "" : " []");
 	for (size_t i = 0; i < u->n_samples; i++) {
 		const struct augur_sample *s = &u->samples[i];
-		put(b, "      - {");
+		augur_strbuf_put(b, "      - {");
 		if (s->n_gemms == 1) {
 			const struct augur_sample_gemm *g = s->gemms;
-			put(b, "n: %llu, k: %llu, m: %llu, count: %llu, ", (unsigned long long)g->n,
-			    (unsigned long long)g->k, (unsigned long long)g->m,
-			    (unsigned long long)g->count);
+			augur_strbuf_put(b, "n: %llu, k: %llu, m: %llu, count: %llu, ",
+			                 (unsigned long long)g->n, (unsigned long long)g->k,
+			                 (unsigned long long)g->m, (unsigned long long)g->count);
 		}
-		put(b, "time_ms: ");
+		augur_strbuf_put(b, "time_ms: ");
 		put_double(b, s->time_ms);
-		put(b, ", spread: ");
+		augur_strbuf_put(b, ", spread: ");
 		put_double(b, s->spread);
-		put(b, ", held_out: %s", s->held_out ? "true" : "false");
+		augur_strbuf_put(b, ", held_out: %s", s->held_out ? "true" : "false");
 		if (s->fc_layout)
-			put(b, ", layout: fc");
+			augur_strbuf_put(b, ", layout: fc");
 		if (s->label) {
-			put(b, ", label: ");
+			augur_strbuf_put(b, ", label: ");
 			put_str(b, s->label);
 		}
 		if (s->n_gemms != 1) {
-			put(b, ",\n         gemms: [");
+			augur_strbuf_put(b, ",\n         gemms: [");
 			for (size_t g = 0; g < s->n_gemms; g++) {
 				const struct augur_sample_gemm *gg = &s->gemms[g];
-				put(b, "%s[%llu, %llu, %llu, %llu]",
-				    g ? (g % 4 ? ", " : ",\n           ") : "",
-				    (unsigned long long)gg->n, (unsigned long long)gg->k,
-				    (unsigned long long)gg->m, (unsigned long long)gg->count);
+				augur_strbuf_put(
+				        b, "%s[%llu, %llu, %llu, %llu]",
+				        g ? (g % 4 ? ", " : ",\n           ") : "",
+				        (unsigned long long)gg->n, (unsigned long long)gg->k,
+				        (unsigned long long)gg->m, (unsigned long long)gg->count);
 			}
-			put(b, "]");
+			augur_strbuf_put(b, "]");
 		}
-		put(b, "}\n");
+		augur_strbuf_put(b, "}\n");
 	}
 }
 
@@ -1063,39 +971,36 @@ int augur_profile_format(const struct augur_profile *p, char **out, size_t *len)
 	*len = 0;
 	if (!p->cpu && !p->gpu)
 		return AUGUR_E_USAGE;
-	struct sbuf b = {0};
-	put(&b,
-	    "# augur device profile (format described in docs/profiles.md)\n"
-	    "augur_profile: %d\nname: ",
-	    PROFILE_FORMAT);
+	struct augur_strbuf b = {0};
+	augur_strbuf_put(&b,
+	                 "# augur device profile (format described in docs/profiles.md)\n"
+	                 "augur_profile: %d\nname: ",
+	                 PROFILE_FORMAT);
 	put_str(&b, p->name ? p->name : "");
-	put(&b, "\ndescription: ");
+	augur_strbuf_put(&b, "\ndescription: ");
 	put_str(&b, p->description ? p->description : "");
-	put(&b, "\ncreated: ");
+	augur_strbuf_put(&b, "\ncreated: ");
 	put_str(&b, p->created ? p->created : "");
-	put(&b, "\naugur_version: ");
+	augur_strbuf_put(&b, "\naugur_version: ");
 	put_str(&b, p->augur_version ? p->augur_version : AUGUR_VERSION);
-	put(&b, "\nsource: ");
+	augur_strbuf_put(&b, "\nsource: ");
 	put_str(&b, p->source ? p->source : "");
-	put(&b, "\nmachine:\n  cpu_model: ");
+	augur_strbuf_put(&b, "\nmachine:\n  cpu_model: ");
 	put_str(&b, p->cpu_model);
-	put(&b, "\n  cpu_cores: %u\n  cpu_governor: ", p->cpu_cores);
+	augur_strbuf_put(&b, "\n  cpu_cores: %u\n  cpu_governor: ", p->cpu_cores);
 	put_str(&b, p->cpu_governor);
-	put(&b, "\n  openblas_coretype: ");
+	augur_strbuf_put(&b, "\n  openblas_coretype: ");
 	put_str(&b, p->openblas_coretype);
-	put(&b, "\nmemory:\n  ram_bytes: %llu\n  shared_memory: %s\n  pointer_bits: %u\nunits:\n",
-	    (unsigned long long)p->ram_bytes, p->shared_memory ? "true" : "false", p->pointer_bits);
+	augur_strbuf_put(
+	        &b,
+	        "\nmemory:\n  ram_bytes: %llu\n  shared_memory: %s\n  pointer_bits: %u\nunits:\n",
+	        (unsigned long long)p->ram_bytes, p->shared_memory ? "true" : "false",
+	        p->pointer_bits);
 	if (p->cpu)
 		put_unit(&b, p->cpu);
 	if (p->gpu)
 		put_unit(&b, p->gpu);
-	if (b.failed) {
-		free(b.data);
-		return AUGUR_E_NOMEM;
-	}
-	*out = b.data;
-	*len = b.len;
-	return AUGUR_OK;
+	return augur_strbuf_take(&b, out, len) ? AUGUR_E_NOMEM : AUGUR_OK;
 }
 
 int augur_profile_save(const struct augur_profile *p, const char *path, struct augur_diag *diag)

@@ -13,6 +13,7 @@
 #include "pbtext.h"
 #include "prototxt.h"
 #include "strmap.h"
+#include "suggest.h"
 
 #define NAME_MAX_LEN 256
 
@@ -36,12 +37,10 @@ static void err_fill(const struct ctx *c, uint32_t line, uint32_t col, int code,
 static void err_fill(const struct ctx *c, uint32_t line, uint32_t col, int code, const char *fmt,
                      ...)
 {
-	char msg[AUGUR_DIAG_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	augur_diag_vfill(c->diag, code, c->path, line, col, fmt, ap);
 	va_end(ap);
-	augur_diag_fill(c->diag, code, c->path, line, col, "%s", msg);
 }
 
 /* Errors about a field's value point at the value; about the field itself, at its name. */

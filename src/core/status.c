@@ -60,8 +60,8 @@ static void copy_printable(char *dst, size_t size, const char *src)
 	dst[o] = '\0';
 }
 
-void augur_diag_fill(struct augur_diag *diag, int code, const char *path, uint32_t line,
-                     uint32_t col, const char *fmt, ...)
+void augur_diag_vfill(struct augur_diag *diag, int code, const char *path, uint32_t line,
+                      uint32_t col, const char *fmt, va_list ap)
 {
 	if (!diag)
 		return;
@@ -70,11 +70,17 @@ void augur_diag_fill(struct augur_diag *diag, int code, const char *path, uint32
 	diag->line = line;
 	diag->col = col;
 	copy_printable(diag->path, sizeof(diag->path), path ? path : "");
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	copy_printable(diag->message, sizeof(diag->message), msg);
+}
+
+void augur_diag_fill(struct augur_diag *diag, int code, const char *path, uint32_t line,
+                     uint32_t col, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	augur_diag_vfill(diag, code, path, line, col, fmt, ap);
 	va_end(ap);
-	copy_printable(diag->message, sizeof(diag->message), msg);
 }
 
 void augur_diag_format(const struct augur_diag *diag, char *buf, size_t size)

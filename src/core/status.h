@@ -4,6 +4,7 @@
 #ifndef AUGUR_STATUS_H
 #define AUGUR_STATUS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,11 @@ struct augur_diag {
  * so a diagnostic prints as one line. */
 void augur_diag_fill(struct augur_diag *diag, int code, const char *path, uint32_t line,
                      uint32_t col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* As augur_diag_fill, with the arguments in a va_list (for located-error helpers). */
+void augur_diag_vfill(struct augur_diag *diag, int code, const char *path, uint32_t line,
+                      uint32_t col, const char *fmt, va_list ap)
+        __attribute__((format(printf, 6, 0)));
 
 /* Fill *diag (if not NULL) and return code, so callers can write
  * "return augur_diag_set(diag, AUGUR_E_SCHEMA, path, line, col, "...", ...);". A macro

@@ -19,13 +19,11 @@ static void err_key_fill(const struct augur_net *net, const struct augur_layer *
                          enum augur_key key, int code, struct augur_diag *diag, const char *fmt,
                          ...)
 {
-	char msg[AUGUR_DIAG_MSG_MAX];
+	struct augur_loc at = l->key_loc[key].line ? l->key_loc[key] : l->loc;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	augur_diag_vfill(diag, code, net->path, at.line, at.col, fmt, ap);
 	va_end(ap);
-	struct augur_loc at = l->key_loc[key].line ? l->key_loc[key] : l->loc;
-	augur_diag_fill(diag, code, net->path, at.line, at.col, "%s", msg);
 }
 
 bool augur_window_out(uint64_t in, uint32_t kernel, uint32_t stride, uint32_t pad,

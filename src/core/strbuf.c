@@ -1,0 +1,56 @@
+/* A growing text buffer (see strbuf.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+void augur_strbuf_put(struct augur_strbuf *b, const char *fmt, ...)
+{
+	if (b->failed)
+		return;
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		int n = vsnprintf(b->data ? b->data + b->len : NULL, b->data ? b->cap - b->len : 0,
+		                  fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->failed = true;
+			return;
+		}
+		if (b->data && b->len + (size_t)n < b->cap) {
+			b->len += (size_t)n;
+			return;
+		}
+		size_t cap = (b->cap ? b->cap * 2 : 4096) + (size_t)n;
+		char *d = realloc(b->data, cap);
+		if (!d) {
+			b->failed = true;
+			return;
+		}
+		b->data = d;
+		b->cap = cap;
+	}
+}
+
+int augur_strbuf_take(struct augur_strbuf *b, char **out, size_t *len)
+{
+	if (!b->failed && !b->data)
+		augur_strbuf_put(b, "%s", ""); /* nothing was put: the text is empty */
+	if (b->failed) {
+		augur_strbuf_clear(b);
+		return -1;
+	}
+	*out = b->data;
+	*len = b->len;
+	memset(b, 0, sizeof(*b));
+	return 0;
+}
+
+void augur_strbuf_clear(struct augur_strbuf *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof(*b));
+}
