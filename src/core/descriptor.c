@@ -504,8 +504,10 @@ int augur_descriptor_parse(const char *path, const char *buf, size_t len, struct
 	return AUGUR_OK;
 }
 
-int augur_descriptor_set(struct augur_net *net, const char *assignment, struct augur_diag *diag)
+int augur_edit_parse(const struct augur_net *net, const char *assignment, struct augur_edit *out,
+                     struct augur_diag *diag)
 {
+	memset(out, 0, sizeof(*out));
 	char where[AUGUR_DIAG_PATH_MAX];
 	snprintf(where, sizeof(where), "--set %s", assignment);
 	struct augur_schema c = {where, diag};
@@ -527,12 +529,15 @@ int augur_descriptor_set(struct augur_net *net, const char *assignment, struct a
 		goto out;
 	/* positions in a one-line value are meaningless for a command-line argument */
 	if (!strcmp(target, "input")) {
-		rc = parse_input_shape(&c, v, &net->input);
+		out->kind = AUGUR_EDIT_INPUT;
+		out->input = net->input;
+		rc = parse_input_shape(&c, v, &out->input);
 	} else if (!strcmp(target, "batch")) {
 		uint64_t b;
+		out->kind = AUGUR_EDIT_BATCH;
 		rc = augur_schema_u64(&c, v, "batch", 1, AUGUR_MAX_BATCH, &b);
 		if (rc == AUGUR_OK)
-			net->batch = (uint32_t)b;
+			out->batch = (uint32_t)b;
 	} else {
 		char *dot = strrchr(target, '.');
 		long li = dot ? (*dot = '\0', augur_net_find(net, target)) : -1;
@@ -543,21 +548,27 @@ int augur_descriptor_set(struct augur_net *net, const char *assignment, struct a
 			rc = augur_diag_set(diag, AUGUR_E_USAGE, where, 0, 0, "unknown layer '%s'",
 			                    target);
 		} else {
-			struct augur_layer *l = &net->layers[li];
+			/* the key is set on a copy of the layer: the network stays as it is */
+			struct augur_layer l = net->layers[li];
 			struct augur_ynode kn = {.kind = AUGUR_YSCALAR, .text = dot + 1};
 			enum augur_key key;
-			rc = lookup_key(&c, l, &kn, &key);
+			rc = lookup_key(&c, &l, &kn, &key);
 			if (rc == AUGUR_OK && (key == AUGUR_KEY_NAME || key == AUGUR_KEY_TYPE ||
 			                       key == AUGUR_KEY_INPUTS))
 				rc = augur_diag_set(diag, AUGUR_E_USAGE, where, 0, 0,
 				                    "'%s' cannot be changed with --set",
 				                    augur_key_name(key));
 			if (rc == AUGUR_OK)
-				rc = apply_key(&c, l, key, v);
+				rc = apply_key(&c, &l, key, v);
 			/* the value's position is in the argument, not the file: shape errors
 			 * found later point at the layer's entry instead */
-			if (rc == AUGUR_OK)
-				l->key_loc[key] = (struct augur_loc){0, 0};
+			if (rc == AUGUR_OK) {
+				l.key_loc[key] = (struct augur_loc){0, 0};
+				out->kind = AUGUR_EDIT_LAYER;
+				out->layer = (size_t)li;
+				out->key = key;
+				out->value = l;
+			}
 		}
 	}
 	if (rc && diag) /* drop the 1:1 position that parsing the value alone produced */
@@ -566,4 +577,11 @@ out:
 	augur_ydoc_free(doc);
 	free(target);
 	return rc;
+}
+
+int augur_descriptor_set(struct augur_net *net, const char *assignment, struct augur_diag *diag)
+{
+	struct augur_edit e, undo;
+	int rc = augur_edit_parse(net, assignment, &e, diag);
+	return rc ? rc : augur_edit_apply(net, &e, &undo);
 }

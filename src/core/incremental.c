@@ -12,18 +12,10 @@
 #include <string.h>
 
 #include "checked.h"
-#include "descriptor.h"
+#include "edit.h"
 #include "incremental.h"
 #include "layercost.h"
 #include "memory.h"
-
-struct undo {
-	enum augur_edit_kind kind;
-	size_t layer;
-	struct augur_layer before; /* AUGUR_EDIT_LAYER: the whole layer as it was */
-	struct augur_shape input;
-	uint32_t batch;
-};
 
 struct augur_incr {
 	struct augur_net *net; /* borrowed, edited in place */
@@ -44,105 +36,8 @@ struct augur_incr {
 	bool full;                       /* analyse everything on the next update */
 	size_t last_retraced, last_from; /* what the last update redid */
 	size_t n_undo;
-	struct undo undo[AUGUR_INCR_MAX_EDITS];
+	struct augur_edit undo[AUGUR_INCR_MAX_EDITS]; /* what reverts each applied edit */
 };
-
-int augur_edit_parse(struct augur_net *net, const char *assignment, struct augur_edit *out,
-                     struct augur_diag *diag)
-{
-	memset(out, 0, sizeof(*out));
-	/* find the layer and key the way augur_descriptor_set does, to save and restore the
-	 * layer around the call; the set itself does the parsing and checking */
-	char target[AUGUR_DIAG_PATH_MAX] = "";
-	const char *key = NULL;
-	long li = -1;
-	const char *eq = strchr(assignment, '=');
-	if (eq && (size_t)(eq - assignment) < sizeof(target)) {
-		memcpy(target, assignment, (size_t)(eq - assignment));
-		target[eq - assignment] = '\0';
-		char *dot = strrchr(target, '.');
-		if (dot && strcmp(target, "input") && strcmp(target, "batch")) {
-			*dot = '\0';
-			key = dot + 1;
-			li = augur_net_find(net, target);
-		}
-	}
-	struct augur_shape input = net->input;
-	uint32_t batch = net->batch;
-	struct augur_layer before = li >= 0 ? net->layers[li] : (struct augur_layer){0};
-	int rc = augur_descriptor_set(net, assignment, diag);
-	if (rc == AUGUR_OK) {
-		if (li >= 0) {
-			out->kind = AUGUR_EDIT_LAYER;
-			out->layer = (size_t)li;
-			out->key = (enum augur_key)augur_key_from_name(key);
-			out->value = net->layers[li];
-		} else if (!strcmp(target, "input")) {
-			out->kind = AUGUR_EDIT_INPUT;
-			out->input = net->input;
-		} else {
-			out->kind = AUGUR_EDIT_BATCH;
-			out->batch = net->batch;
-		}
-	}
-	net->input = input;
-	net->batch = batch;
-	if (li >= 0)
-		net->layers[li] = before;
-	return rc;
-}
-
-/* Copies what one key sets from src to dst (the fields augur_descriptor_set writes). */
-static void copy_key(struct augur_layer *dst, const struct augur_layer *src, enum augur_key key)
-{
-	switch (key) {
-	case AUGUR_KEY_FILTERS:
-		dst->filters = src->filters;
-		break;
-	case AUGUR_KEY_OUTPUTS:
-		dst->outputs = src->outputs;
-		break;
-	case AUGUR_KEY_KERNEL:
-		dst->kernel = src->kernel;
-		break;
-	case AUGUR_KEY_STRIDE:
-		dst->stride = src->stride;
-		break;
-	case AUGUR_KEY_PAD:
-		dst->pad = src->pad;
-		break;
-	case AUGUR_KEY_DILATION:
-		dst->dilation = src->dilation;
-		break;
-	case AUGUR_KEY_GROUPS:
-		dst->groups = src->groups;
-		break;
-	case AUGUR_KEY_BIAS:
-		dst->bias = src->bias;
-		break;
-	case AUGUR_KEY_OP:
-		dst->op = src->op;
-		break;
-	case AUGUR_KEY_GLOBAL:
-		dst->global = src->global;
-		break;
-	case AUGUR_KEY_CEIL:
-		dst->ceil = src->ceil;
-		break;
-	case AUGUR_KEY_NEGATIVE_SLOPE:
-		dst->negative_slope = src->negative_slope;
-		break;
-	case AUGUR_KEY_MAX:
-		dst->max = src->max;
-		break;
-	case AUGUR_KEY_SIZE:
-		dst->size = src->size;
-		break;
-	default: /* name, type and inputs cannot be set */
-		return;
-	}
-	dst->key_loc[key] = src->key_loc[key];
-}
 
 int augur_incr_new(struct augur_net *net, uint32_t batch, const struct augur_profile *p,
                    const struct augur_unit *const *units, size_t n_units, struct augur_incr **out,
@@ -196,54 +91,34 @@ static void touch(struct augur_incr *inc, size_t layer)
 		inc->dirty_from = layer;
 }
 
+/* Marks what an edit (applied or reverted) makes stale. */
+static void touch_edit(struct augur_incr *inc, const struct augur_edit *e)
+{
+	if (e->kind == AUGUR_EDIT_LAYER)
+		touch(inc, e->layer);
+	else
+		inc->globals = true;
+}
+
 int augur_incr_apply(struct augur_incr *inc, const struct augur_edit *e)
 {
-	struct augur_net *net = inc->net;
-	if (inc->n_undo == AUGUR_INCR_MAX_EDITS ||
-	    (e->kind == AUGUR_EDIT_LAYER && e->layer >= net->n_layers))
+	if (inc->n_undo == AUGUR_INCR_MAX_EDITS)
 		return AUGUR_E_USAGE;
-	struct undo *u = &inc->undo[inc->n_undo++];
-	u->kind = e->kind;
-	switch (e->kind) {
-	case AUGUR_EDIT_LAYER:
-		u->layer = e->layer;
-		u->before = net->layers[e->layer];
-		copy_key(&net->layers[e->layer], &e->value, e->key);
-		touch(inc, e->layer);
-		break;
-	case AUGUR_EDIT_INPUT:
-		u->input = net->input;
-		net->input = e->input;
-		inc->globals = true;
-		break;
-	case AUGUR_EDIT_BATCH:
-		u->batch = net->batch;
-		net->batch = e->batch;
-		inc->globals = true;
-		break;
-	}
+	int rc = augur_edit_apply(inc->net, e, &inc->undo[inc->n_undo]);
+	if (rc)
+		return rc;
+	inc->n_undo++;
+	touch_edit(inc, e);
 	return AUGUR_OK;
 }
 
 void augur_incr_revert(struct augur_incr *inc)
 {
-	struct augur_net *net = inc->net;
 	while (inc->n_undo) {
-		const struct undo *u = &inc->undo[--inc->n_undo];
-		switch (u->kind) {
-		case AUGUR_EDIT_LAYER:
-			net->layers[u->layer] = u->before;
-			touch(inc, u->layer);
-			break;
-		case AUGUR_EDIT_INPUT:
-			net->input = u->input;
-			inc->globals = true;
-			break;
-		case AUGUR_EDIT_BATCH:
-			net->batch = u->batch;
-			inc->globals = true;
-			break;
-		}
+		const struct augur_edit *u = &inc->undo[--inc->n_undo];
+		struct augur_edit redo;
+		augur_edit_apply(inc->net, u, &redo);
+		touch_edit(inc, u);
 	}
 }
 

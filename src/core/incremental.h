@@ -12,28 +12,10 @@
 #include <stdint.h>
 
 #include "analysis.h"
+#include "edit.h"
 #include "estimate.h"
 #include "net.h"
 #include "profile.h"
-
-enum augur_edit_kind { AUGUR_EDIT_LAYER, AUGUR_EDIT_INPUT, AUGUR_EDIT_BATCH };
-
-/* One assignment in augur_descriptor_set's syntax ("fc6.outputs=2048", "input=[3,448,448]",
- * "batch=4"), parsed and checked once so that applying it costs no parsing. */
-struct augur_edit {
-	enum augur_edit_kind kind;
-	size_t layer;             /* AUGUR_EDIT_LAYER: index of the layer */
-	enum augur_key key;       /* and the key it sets */
-	struct augur_layer value; /* the layer with the key set; only that key is applied */
-	struct augur_shape input; /* AUGUR_EDIT_INPUT */
-	uint32_t batch;           /* AUGUR_EDIT_BATCH */
-};
-
-/* Parses assignment against net, exactly as augur_descriptor_set would apply it, and leaves
- * net unchanged. The edit refers to net's layers by index: apply it to that network only.
- * Errors are augur_descriptor_set's. */
-int augur_edit_parse(struct augur_net *net, const char *assignment, struct augur_edit *out,
-                     struct augur_diag *diag);
 
 /* Edits applied at once (then reverted together). */
 #define AUGUR_INCR_MAX_EDITS 16
@@ -50,8 +32,9 @@ int augur_incr_new(struct augur_net *net, uint32_t batch, const struct augur_pro
 
 void augur_incr_free(struct augur_incr *inc);
 
-/* Applies an edit parsed against this context's network. AUGUR_E_USAGE when
- * AUGUR_INCR_MAX_EDITS edits are already applied or the edit names no layer of it. */
+/* Applies an edit (edit.h; parsed against this context's network with augur_edit_parse).
+ * AUGUR_E_USAGE when AUGUR_INCR_MAX_EDITS edits are already applied or the edit names no
+ * layer of it. */
 int augur_incr_apply(struct augur_incr *inc, const struct augur_edit *e);
 
 /* Undoes every applied edit, newest first: the network is as it was before them. */

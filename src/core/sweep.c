@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "descriptor.h"
-#include "incremental.h"
+#include "edit.h"
 #include "sweep.h"
 
 int augur_sweep_parse(const char *spec, struct augur_sweep *s, struct augur_diag *diag)
@@ -87,7 +87,7 @@ int augur_sweep_apply(struct augur_net *net, const struct augur_sweep *s, size_t
 	return rc;
 }
 
-int augur_sweep_edit(struct augur_net *net, const struct augur_sweep *s, size_t i,
+int augur_sweep_edit(const struct augur_net *net, const struct augur_sweep *s, size_t i,
                      struct augur_edit *out, struct augur_diag *diag)
 {
 	char *a = assignment_of(net, s, i);

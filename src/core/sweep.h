@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "edit.h"
 #include "net.h"
 #include "status.h"
 
@@ -33,10 +34,9 @@ void augur_sweep_clear(struct augur_sweep *s);
 int augur_sweep_apply(struct augur_net *net, const struct augur_sweep *s, size_t i,
                       struct augur_diag *diag);
 
-/* As augur_sweep_apply, but parses value i into an edit of net (incremental.h) and leaves
- * net unchanged: what augur whatif's incremental sweeps apply. */
-struct augur_edit;
-int augur_sweep_edit(struct augur_net *net, const struct augur_sweep *s, size_t i,
+/* As augur_sweep_apply, but parses value i into an edit of net (edit.h) and leaves net
+ * unchanged: what augur whatif's incremental sweeps apply. */
+int augur_sweep_edit(const struct augur_net *net, const struct augur_sweep *s, size_t i,
                      struct augur_edit *out, struct augur_diag *diag);
 
 #endif
