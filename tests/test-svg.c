@@ -125,7 +125,7 @@ static void test_xy(void)
 {
 	const double x[] = {1, 10, 100, -1}, y[] = {2, 20, 200, 5};
 	const char *titles[] = {"a", "b", "c", "d"};
-	struct augur_series s = {"pts", AUGUR_MARK_DOT, 0, 4, x, y, titles, NULL};
+	struct augur_series s = {"pts", AUGUR_MARK_DOT, 0, 4, x, y, titles, NULL, false};
 	struct augur_rule r = {false, 50, 0, "budget", 5, "data-budget=\"50\""};
 	struct augur_xy c = {.title = "xy",
 	                     .x_label = "x",
@@ -149,8 +149,8 @@ static void test_xy(void)
 	augur_text_free(&t);
 	const double cx[] = {0, 1, 2}, cy[] = {1, 2, 3}, cy2[] = {2, 4, 6};
 	const char *cats[] = {"a", "b", "c"};
-	struct augur_series areas[2] = {{"w", AUGUR_MARK_AREA, 0, 3, cx, cy, NULL, NULL},
-	                                {"d", AUGUR_MARK_AREA, 1, 3, cx, cy2, NULL, NULL}};
+	struct augur_series areas[2] = {{"w", AUGUR_MARK_AREA, 0, 3, cx, cy, NULL, NULL, false},
+	                                {"d", AUGUR_MARK_AREA, 1, 3, cx, cy2, NULL, NULL, false}};
 	struct augur_xy c2 = {.title = "area",
 	                      .x_label = "layer",
 	                      .y_label = "MiB",

@@ -216,9 +216,17 @@ size_t augur_nice_ticks(double *lo, double *hi, bool log, double *ticks, size_t 
 void augur_num_label(char *buf, size_t size, double v)
 {
 	double a = fabs(v);
-	if (a >= 1e15 || (a > 0 && a < 1e-3))
-		snprintf(buf, size, "%.2g", v);
-	else if (a >= 1e12)
+	if (a >= 1e15 || (a > 0 && a < 1e-3)) {
+		/* "1e-5", not C's "1e-05" */
+		char tmp[32];
+		snprintf(tmp, sizeof(tmp), "%.2g", v);
+		char *e = strchr(tmp, 'e');
+		if (e && (e[1] == '-' || e[1] == '+') && e[2] == '0')
+			memmove(e + 2, e + 3, strlen(e + 3) + 1);
+		if (e && e[1] == '+')
+			memmove(e + 1, e + 2, strlen(e + 2) + 1);
+		snprintf(buf, size, "%s", tmp);
+	} else if (a >= 1e12)
 		snprintf(buf, size, "%gT", v / 1e12);
 	else if (a >= 1e9)
 		snprintf(buf, size, "%.3gG", v / 1e9);
@@ -356,7 +364,7 @@ void augur_svg_hbars(struct augur_text *t, const struct augur_hbars *c)
 	for (size_t s = 0; s < nl; s++)
 		le[s] = (struct legend_entry){c->series[s], augur_palette(s), AUGUR_MARK_DOT};
 	double lh = nl > 1 ? legend(t, le, nl, lw, 4, width - lw, false) : 0;
-	double top = 4 + lh + (c->panels ? 16 : 0);
+	double top = 4 + lh + (c->panels ? 16 : 0) + (c->n_rows > 40 ? 14 : 0);
 	double plot_h = rh * (double)c->n_rows;
 	double height = top + plot_h + 40;
 	open_svg(t, c->title, width, height);
@@ -397,6 +405,9 @@ void augur_svg_hbars(struct augur_text *t, const struct augur_hbars *c)
 			augur_text_printf(t, "<path d=\"M%.1f %.1fV%.1f\" stroke=\"#ddd\"/>\n", x,
 			                  top, top + plot_h);
 			text_at(t, x, top + plot_h + 14, "middle", lab, NULL);
+			if (c->n_rows > 40)
+				text_at(t, x, top - (c->panels ? 18 : 4), "middle", lab,
+				        "fill=\"#666\"");
 		}
 		text_at(t, x0 + pw / 2, top + plot_h + 32, "middle", c->x_label, NULL);
 		augur_text_printf(t, "<path d=\"M%.1f %.1fV%.1f\" stroke=\"#333\"/>\n", x0, top,
@@ -499,7 +510,7 @@ static bool plottable(const struct augur_xy *c, double x, double y)
 static void point(struct augur_text *t, const struct augur_series *se, size_t i, double px,
                   double py)
 {
-	const char *col = augur_palette(se->colour);
+	const char *col = se->faint ? "#aaaaaa" : augur_palette(se->colour);
 	const char *attrs = se->attrs && se->attrs[i] ? se->attrs[i] : NULL;
 	if (se->mark == AUGUR_MARK_CROSS)
 		augur_text_printf(t,
@@ -549,7 +560,7 @@ void augur_svg_xy(struct augur_text *t, const struct augur_xy *c)
 		xhi = (double)c->n_categories - 0.5;
 	} else {
 		xy_domain(c, true, &xlo, &xhi);
-		nxt = augur_nice_ticks(&xlo, &xhi, c->x_log, xt, 9);
+		nxt = augur_nice_ticks(&xlo, &xhi, c->x_log, xt, c->x_log ? 14 : 9);
 	}
 	xy_domain(c, false, &ylo, &yhi);
 	if (c->diagonal) {
@@ -557,13 +568,13 @@ void augur_svg_xy(struct augur_text *t, const struct augur_xy *c)
 		double a = xlo < ylo ? xlo : ylo, b = xhi > yhi ? xhi : yhi;
 		xlo = ylo = a;
 		xhi = yhi = b;
-		nxt = augur_nice_ticks(&xlo, &xhi, c->x_log, xt, 9);
+		nxt = augur_nice_ticks(&xlo, &xhi, c->x_log, xt, c->x_log ? 11 : 9);
 	}
-	size_t nyt = augur_nice_ticks(&ylo, &yhi, c->y_log, yt, 8);
+	size_t nyt = augur_nice_ticks(&ylo, &yhi, c->y_log, yt, c->y_log ? 11 : 8);
 	if (c->diagonal) {
 		ylo = xlo;
 		yhi = xhi;
-		nyt = augur_nice_ticks(&ylo, &yhi, c->y_log, yt, 9);
+		nyt = augur_nice_ticks(&ylo, &yhi, c->y_log, yt, c->y_log ? 11 : 9);
 	}
 	struct scale sx = {xlo, xhi, left, plot_r, c->x_log};
 	struct scale sy = {ylo, yhi, plot_b, top, c->y_log};

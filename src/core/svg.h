@@ -76,6 +76,7 @@ struct augur_series {
 	const double *x, *y;
 	const char *const *titles; /* per point tooltip text (escaped here), NULL ok */
 	const char *const *attrs;  /* per point attributes (written as given), NULL ok */
+	bool faint;                /* grey, for context behind the points that matter */
 };
 
 /* A horizontal or vertical line across the plot (a budget, a capacity, a peak) or a
