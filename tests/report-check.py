@@ -4,7 +4,7 @@ tables: `report` against `estimate --format json` and `inspect --format json`, `
 plot` against the profile's samples, `whatif --plot` against `whatif --format json`.
 Standard library only. Prints one line per failed check; exits 1 when any failed.
 
-  report-check.py report REPORT.html ESTIMATE.json INSPECT.json
+  report-check.py report REPORT.html ESTIMATE.json INSPECT.json [REPORT ESTIMATE INSPECT...]
   report-check.py whatif PLOT.html WHATIF.json
   report-check.py profile PLOT.html SAMPLES   (SAMPLES: how many samples the profile has)
   report-check.py png FILE.png               (a screenshot that is not blank)
@@ -16,11 +16,12 @@ import zlib
 from html.parser import HTMLParser
 
 failures = []
+where = ""
 
 
 def fail(msg):
     failures.append(msg)
-    print("report-check: " + msg)
+    print("report-check: " + where + msg)
 
 
 def near(a, b, rel=2e-5, abs_tol=1e-9):
@@ -53,6 +54,8 @@ def collect(path):
 
 
 def check_report(html, est_path, insp_path):
+    global where
+    where = html + ": "
     items = collect(html)
     est = json.load(open(est_path))
     insp = json.load(open(insp_path))
@@ -254,8 +257,9 @@ def check_png(path):
 
 
 def main(argv):
-    if len(argv) >= 2 and argv[1] == "report" and len(argv) == 5:
-        check_report(argv[2], argv[3], argv[4])
+    if len(argv) >= 5 and argv[1] == "report" and (len(argv) - 2) % 3 == 0:
+        for i in range(2, len(argv), 3):
+            check_report(argv[i], argv[i + 1], argv[i + 2])
     elif len(argv) == 4 and argv[1] == "whatif":
         check_whatif(argv[2], argv[3])
     elif len(argv) == 4 and argv[1] == "profile":

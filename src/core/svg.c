@@ -46,9 +46,36 @@ void augur_text_printf(struct augur_text *t, const char *fmt, ...)
 	}
 }
 
+/* Appends n bytes of s (no formatting: most of a page is literal text). */
+static void append(struct augur_text *t, const char *s, size_t n)
+{
+	if (t->oom)
+		return;
+	if (t->cap - t->len <= n) {
+		size_t cap = t->cap ? t->cap : 4096;
+		while (cap - t->len <= n) {
+			if (cap > SIZE_MAX / 2) {
+				t->oom = true;
+				return;
+			}
+			cap *= 2;
+		}
+		char *d = realloc(t->data, cap);
+		if (!d) {
+			t->oom = true;
+			return;
+		}
+		t->data = d;
+		t->cap = cap;
+	}
+	memcpy(t->data + t->len, s, n);
+	t->len += n;
+	t->data[t->len] = '\0';
+}
+
 void augur_text_puts(struct augur_text *t, const char *s)
 {
-	augur_text_printf(t, "%s", s);
+	append(t, s, strlen(s));
 }
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 when it is not one. */
@@ -99,7 +126,7 @@ void augur_text_xml(struct augur_text *t, const char *s)
 			if (*p < 0x20 || *p == 0x7f)
 				augur_text_puts(t, "?");
 			else
-				augur_text_printf(t, "%.*s", (int)n, (const char *)p);
+				append(t, (const char *)p, n);
 		}
 		p += n;
 	}
