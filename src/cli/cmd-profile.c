@@ -338,8 +338,8 @@ static int plot_unit(struct augur_text *t, const struct augur_unit *u)
 	for (size_t g = 0; g < 2 * ngroups; g++) {
 		size_t n = start[g + 1] - start[g];
 		bool held = g % 2;
-		/* colours in order of the regions drawn, so eight stay distinct; held-out
-		 * points are black crosses over them */
+		/* colours in order of the regions drawn, so seven stay distinct (black is
+		 * the held-out points' crosses); the direct path as rings */
 		if (!held && n)
 			colour++;
 		if (!n)
@@ -348,8 +348,10 @@ static int plot_unit(struct augur_text *t, const struct augur_unit *u)
 		region_name(name, sizeof(name), tm, g / 2, nr);
 		names[nse] = held ? NULL : strdup(name);
 		series[nse] = (struct augur_series){names[nse],
-		                                    held ? AUGUR_MARK_CROSS : AUGUR_MARK_DOT,
-		                                    held ? 7 : colour - 1,
+		                                    held          ? AUGUR_MARK_CROSS
+		                                    : g / 2 == nr ? AUGUR_MARK_RING
+		                                                  : AUGUR_MARK_DOT,
+		                                    held ? 7 : (colour - 1) % 7,
 		                                    n,
 		                                    pred + start[g],
 		                                    meas + start[g],
@@ -376,7 +378,7 @@ static int plot_unit(struct augur_text *t, const struct augur_unit *u)
 	        .y_label = "measured time (ms)",
 	        .x_log = true,
 	        .y_log = true,
-	        .width = 720,
+	        .width = 660,
 	        .height = 620,
 	        .n_series = nse + 1,
 	        .series = series,
@@ -420,7 +422,7 @@ static int plot_unit(struct augur_text *t, const struct augur_unit *u)
 	        .x_label = "n*k*m (multiply-adds, all GEMMs of the sample)",
 	        .y_label = "predicted - measured (% of measured)",
 	        .x_log = true,
-	        .width = 620,
+	        .width = 600,
 	        .height = 400,
 	        .n_series = nse,
 	        .series = err_series,

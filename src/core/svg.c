@@ -383,8 +383,14 @@ void augur_svg_hbars(struct augur_text *t, const struct augur_hbars *c)
 	double rh = c->row_height > 0 ? c->row_height : 14;
 	double lw = c->label_width > 0 ? c->label_width : 150;
 	double pw = c->panel_width > 0 ? c->panel_width : 300;
-	double gap = 56; /* after each panel: notes */
 	size_t np = c->n_panels ? c->n_panels : 1;
+	double gap = 56; /* after each panel: room for the notes */
+	for (size_t i = 0; c->notes && i < np * c->n_rows; i++) {
+		double font = c->row_height > 0 && c->row_height - 3 < 11 ? c->row_height - 3 : 11;
+		double w = (font < 6 ? 6 : font) * 0.6 *
+		           (double)strlen(c->notes[i] ? c->notes[i] : "");
+		gap = w + 16 > gap ? w + 16 : gap;
+	}
 	double width = lw + (double)np * (pw + gap);
 	struct legend_entry le[AUGUR_PALETTE_SIZE];
 	size_t nl = c->n_series < AUGUR_PALETTE_SIZE ? c->n_series : AUGUR_PALETTE_SIZE;
