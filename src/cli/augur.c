@@ -114,7 +114,7 @@ const struct augur_command augur_commands[] = {
          "                    also fits the framework overhead from F's memory rows\n"
          "  --board NAME      the board F's rows are for (default: the profile's name);\n"
          "                    without PROFILE, a new profile for NAME (needs --out)\n"},
-        {"profile", cmd_profile, "show, list or plot device profiles: machine, model, fit quality",
+        {"profile", cmd_profile, "show or list device profiles: machine, model, fit quality, range",
          "augur profile show NAME\n       augur profile list [--format table|json|csv]\n"
          "       augur profile plot NAME [-o FILE]",
          "show: NAME is a profile name or a path; prints the machine, and per unit the\n"
