@@ -130,6 +130,9 @@ printf '%s' "$out" >"$tmp/w2.json"
 check whatif "$tmp/w2.html" "$tmp/w2.json"
 has "$(cat "$tmp/w2.html")" 'class="cell"' "two sweeps: heat map"
 wellformed "$tmp/w2.html"
+expect 0 "$AUGUR" whatif descriptors/vgg16.yaml --device tk1 --sweep batch=1,2 --plot -
+[ "$(printf '%s' "$out" | head -1)" = "<!DOCTYPE html>" ] && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: --plot - did not put the page alone on stdout"; }
 expect 2 "$AUGUR" whatif descriptors/vgg16.yaml --device tk1 --set fc6.outputs=2048 --plot "$tmp/x.html"
 has "$err" "--plot draws a --sweep" "--plot without --sweep"
 expect 2 "$AUGUR" whatif descriptors/vgg16.yaml --device tk1 --sweep batch=1,2 --budget time=1s

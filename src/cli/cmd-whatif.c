@@ -153,10 +153,13 @@ struct row_ctx {
 	const struct sweep *sweeps;
 	size_t n_sweeps;
 	bool first;
+	bool quiet; /* --plot -: stdout is the page's */
 };
 
 static void print_row(struct row_ctx *rc, const size_t *idx, const struct evaluation *ev)
 {
+	if (rc->quiet)
+		return;
 	if (rc->format == CLI_JSON) {
 		printf("%s    {", rc->first ? "" : ",\n");
 		for (size_t s = 0; s < rc->n_sweeps; s++) {
@@ -203,6 +206,8 @@ static void print_row(struct row_ctx *rc, const size_t *idx, const struct evalua
 static void print_header(const struct row_ctx *rc, const struct augur_net *net,
                          const struct augur_profile *p, const struct evaluation *ev)
 {
+	if (rc->quiet)
+		return;
 	if (rc->format == CLI_JSON) {
 		printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
 		cli_json_string(stdout, net->name);
@@ -619,7 +624,7 @@ int cmd_whatif(int argc, char **argv)
 		rc = cli_report(&diag);
 		goto out;
 	}
-	struct row_ctx ctx = {format, sweeps, n_sweeps, true};
+	struct row_ctx ctx = {format, sweeps, n_sweeps, true, plot.path && !strcmp(plot.path, "-")};
 	print_header(&ctx, base, p, &before);
 	size_t n1 = sweeps[0].parsed.n, n2 = n_sweeps > 1 ? sweeps[1].parsed.n : 1;
 	if (plot.path) {
@@ -674,7 +679,7 @@ int cmd_whatif(int argc, char **argv)
 			augur_incr_revert(inc);
 		}
 	}
-	if (format == CLI_JSON)
+	if (format == CLI_JSON && !ctx.quiet)
 		printf("\n  ]\n}\n");
 	if (rc == CLI_OK && plot.path)
 		rc = write_plot(&plot, sweeps, n_sweeps, base, p);
