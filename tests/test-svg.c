@@ -75,6 +75,12 @@ static void test_ticks(void)
 	CHECK_STR_EQ(b, "20k");
 	augur_num_label(b, sizeof(b), 0.25);
 	CHECK_STR_EQ(b, "0.25");
+	augur_num_label(b, sizeof(b), 1e-5);
+	CHECK_STR_EQ(b, "1e-5");
+	augur_num_label(b, sizeof(b), 2.5e-12);
+	CHECK_STR_EQ(b, "2.5e-12");
+	augur_num_label(b, sizeof(b), 3e15);
+	CHECK_STR_EQ(b, "3e15");
 	CHECK_STR_EQ(augur_palette(0), "#0072B2");
 	CHECK_STR_EQ(augur_palette(AUGUR_PALETTE_SIZE + 1), "#E69F00");
 	char col[8];

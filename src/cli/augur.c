@@ -58,7 +58,7 @@ const struct augur_command augur_commands[] = {
          "  --fc-parts P   parts of the split-fc remedy (default: the fewest that fit)\n"
          "  --format FMT   table, json (every figure) or csv (per layer)\n"},
         {"report", cmd_report,
-         "draw a network on a device: one HTML page of charts (time, memory, GEMM shapes)",
+         "draw a network on a device: one HTML page of time, memory and GEMM charts",
          "augur report NET --device D [--unit cpu|gpu|all] [--batch N] [-o FILE]",
          "One self-contained HTML file (inline SVG and CSS, no script, nothing fetched):\n"
          "the profile and its model, totals per unit, per-layer time stacked GEMM /\n"
