@@ -13,7 +13,7 @@ import re
 import sys
 
 ROOMS = {
-    "base": ["status", "checked", "numparse", "strmap", "fileio", "stats", "strbuf", "suggest"],
+    "base": ["status", "checked", "numparse", "strmap", "fileio", "stats", "strbuf", "suggest", "svg"],
     "model": ["net", "edit", "analysis", "trace", "counts", "memory"],
     "readers": ["yamldoc", "schema", "descriptor", "pbtext", "prototxt", "netfile", "descwriter",
                 "budget", "sweep"],
@@ -22,7 +22,7 @@ ROOMS = {
     "fitting": ["fit", "layercostfit", "profilefit"],
     "harness": ["bench", "bench-cpu", "bench-gpu", "bench-gpu-loader", "harness",
                 "machine"],
-    "cli": ["augur", "cli", "commands", "evaluate", "cmd-*"],
+    "cli": ["augur", "cli", "commands", "evaluate", "page", "cmd-*"],
 }
 
 # What each room may include (besides itself). Predictors and readers never reach the

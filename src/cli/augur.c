@@ -57,6 +57,21 @@ const struct augur_command augur_commands[] = {
          "  --layers       add the per-layer table: time per unit and the unit it runs on\n"
          "  --fc-parts P   parts of the split-fc remedy (default: the fewest that fit)\n"
          "  --format FMT   table, json (every figure) or csv (per layer)\n"},
+        {"report", cmd_report,
+         "draw a network on a device: one HTML page of time, memory and GEMM charts",
+         "augur report NET --device D [--unit cpu|gpu|all] [--batch N] [-o FILE]",
+         "One self-contained HTML file (inline SVG and CSS, no script, nothing fetched):\n"
+         "the profile and its model, totals per unit, per-layer time stacked GEMM /\n"
+         "memory-bound / other, time by layer type, the memory timeline and the three\n"
+         "memory views, the network's GEMM shapes on the calibrated range, and the top\n"
+         "layers. The numbers are estimate's and inspect's (docs/report.md).\n"
+         "\n"
+         "options:\n"
+         "  --device D         the device profile (required)\n"
+         "  --unit U           cpu, gpu or all (default: every unit the profile has)\n"
+         "  --batch N          images per forward pass (default: the descriptor's, or 1)\n"
+         "  -o, --output FILE  where to write (atomically; '-' for stdout); default\n"
+         "                     NAME-report.html for the network's NAME\n"},
         {"calibrate", cmd_calibrate, "time GEMMs on this machine and write its device profile",
          "augur calibrate --device NAME [--unit cpu|gpu] [--threads N] [--quick] [--out FILE]",
          "Runs on the board itself: times cblas_sgemm (cpu) or cublasSgemm (gpu) over the\n"
@@ -100,13 +115,18 @@ const struct augur_command augur_commands[] = {
          "  --board NAME      the board F's rows are for (default: the profile's name);\n"
          "                    without PROFILE, a new profile for NAME (needs --out)\n"},
         {"profile", cmd_profile, "show or list device profiles: machine, model, fit quality, range",
-         "augur profile show NAME\n       augur profile list [--format table|json|csv]",
+         "augur profile show NAME\n       augur profile list [--format table|json|csv]\n"
+         "       augur profile plot NAME [-o FILE]",
          "show: NAME is a profile name or a path; prints the machine, and per unit the\n"
          "library, threads, memory, model regions, validity range and fit quality.\n"
          "list: every profile on the search path ($AUGUR_PROFILE_PATH, then the source\n"
          "tree's profiles/), one line each: name, units, description, path. A name found\n"
          "twice is marked shadowed: 'augur ... --device NAME' uses the first. A profile\n"
-         "that does not load is reported on stderr (exit 1).\n"},
+         "that does not load is reported on stderr (exit 1).\n"
+         "plot: one HTML page of the calibration (docs/report.md): measured against\n"
+         "predicted time of every stored sample coloured by model region, held-out ones\n"
+         "marked; relative error by size; the regions; the layer-cost fit's error per\n"
+         "type. -o FILE writes FILE ('-': stdout; default NAME-profile.html).\n"},
         {"convert", cmd_convert,
          "write a network (e.g. a Caffe prototxt) as an augur YAML descriptor",
          "augur convert NET [-o FILE]",
@@ -120,13 +140,19 @@ const struct augur_command augur_commands[] = {
         {"whatif", cmd_whatif,
          "change layers on paper and see time and memory move (before/after, or sweeps)",
          "augur whatif NET --device D (--set LAYER.KEY=V ... | --sweep KEY=V1,V2,... [--sweep ...]) "
-         "[--unit U] [--batch N] [--format table|json|csv]",
+         "[--unit U] [--batch N] [--format table|json|csv] [--plot FILE [--budget B ...]]",
          "options:\n"
          "  --set A=V      edit the descriptor: LAYER.KEY=VALUE (fc6.outputs=2048,\n"
          "                 conv1.kernel=[5,5]), input=[C,H,W] or batch=N; repeatable\n"
          "  --sweep K=V,.. one row per value (input=224,320 for square inputs); two sweeps\n"
          "                 give the cross product; applied after every --set\n"
          "  --device D, --unit U, --batch N, --format FMT: as for estimate\n"
+         "  --plot FILE    also draw the sweep as an HTML page, written atomically: time\n"
+         "                 and memory against the value, or heat maps for two sweeps\n"
+         "                 (docs/report.md); '-' writes the page to stdout instead of\n"
+         "                 the table\n"
+         "  --budget B     a budget to draw on the plot (time=100ms, memory=1GiB, as\n"
+         "                 for check); repeatable\n"
          "\n"
          "Without --sweep, prints before / after / change of parameters, MACs, time and\n"
          "memory per unit and the memory views, and the layers whose time moved most.\n"

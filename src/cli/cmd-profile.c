@@ -1,12 +1,13 @@
 /* augur profile: looks at device profiles. "show NAME" prints a profile's machine, memory
  * facts and per unit the model, its fit quality and validity range; "list" the profiles
- * augur can find by name. */
+ * augur can find by name; "plot NAME" draws the calibration as an HTML page. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "page.h"
 #include "profile.h"
 #include "suggest.h"
 
@@ -229,10 +230,377 @@ static int list(int argc, char **argv)
 	return rc;
 }
 
+/* The region a sample is drawn in: the direct path (region count), an aggregate row
+ * (count + 1), or its region of the model. */
+static size_t sample_region(const struct augur_timemodel *tm, const struct augur_sample *s,
+                            size_t n_regions)
+{
+	if (s->n_gemms != 1)
+		return n_regions + 1;
+	const struct augur_sample_gemm *g = &s->gemms[0];
+	if (augur_timemodel_direct(tm, g->n, g->k, g->m, s->fc_layout))
+		return n_regions;
+	return augur_timemodel_region(tm, g->n, g->m);
+}
+
+static void region_name(char *buf, size_t size, const struct augur_timemodel *tm, size_t r,
+                        size_t n_regions)
+{
+	if (r == n_regions) {
+		snprintf(buf, size, "direct path (n*k*m <= %llu)",
+		         (unsigned long long)tm->direct.max_nkm);
+		return;
+	}
+	if (r == n_regions + 1) {
+		snprintf(buf, size, "aggregate rows (sums of GEMMs)");
+		return;
+	}
+	uint32_t in = (uint32_t)r / (tm->n_breaks_m + 1), im = (uint32_t)r % (tm->n_breaks_m + 1);
+	char a[64], b[64];
+	axis_text(a, sizeof(a), "n", tm->breaks_n, tm->n_breaks_n, in);
+	axis_text(b, sizeof(b), "m", tm->breaks_m, tm->n_breaks_m, im);
+	snprintf(buf, size, "region %zu: %s, %s", r, a, b);
+}
+
+/* One unit's charts: measured against predicted per sample, relative error against size,
+ * the samples on the (m, n) plane with the region breaks, and the layer-cost fit errors. */
+static int plot_unit(struct augur_text *t, const struct augur_unit *u)
+{
+	const struct augur_timemodel *tm = &u->gemm;
+	const char *un = augur_unit_kind_name(u->kind);
+	size_t ns = u->n_samples, nr = (tm->n_breaks_n + 1) * (tm->n_breaks_m + 1);
+	size_t ngroups = nr + 2; /* regions, direct path, aggregate rows */
+	int rc = CLI_FAIL;
+	/* per group and held-out flag: indices of its samples */
+	size_t *start = calloc(2 * ngroups + 1, sizeof(*start));
+	double *meas = calloc(ns + 1, sizeof(*meas)), *pred = calloc(ns + 1, sizeof(*pred));
+	double *nkm = calloc(ns + 1, sizeof(*nkm)), *err = calloc(ns + 1, sizeof(*err));
+	double *pm = calloc(ns + 1, sizeof(*pm)), *pn = calloc(ns + 1, sizeof(*pn));
+	char **attrs = calloc(ns + 1, sizeof(*attrs)), **titles = calloc(ns + 1, sizeof(*titles));
+	char **names = calloc(2 * ngroups + 1, sizeof(*names));
+	struct augur_series *series = calloc(2 * ngroups + 1, sizeof(*series));
+	struct augur_series *err_series = calloc(2 * ngroups + 1, sizeof(*err_series));
+	struct augur_series *nm_series = calloc(2 * ngroups + 1, sizeof(*nm_series));
+	if (!start || !meas || !pred || !nkm || !err || !pm || !pn || !attrs || !titles || !names ||
+	    !series || !err_series || !nm_series)
+		goto out;
+	size_t *group = calloc(ns + 1, sizeof(*group));
+	if (!group)
+		goto out;
+	size_t count[2 * AUGUR_MODEL_MAX_REGIONS + 5] = {0};
+	for (size_t i = 0; i < ns; i++) {
+		const struct augur_sample *s = &u->samples[i];
+		group[i] = 2 * sample_region(tm, s, nr) + (s->held_out ? 1 : 0);
+		count[group[i]]++;
+	}
+	for (size_t g = 1; g <= 2 * ngroups; g++)
+		start[g] = start[g - 1] + count[g - 1];
+	size_t fill[2 * AUGUR_MODEL_MAX_REGIONS + 5] = {0};
+	for (size_t i = 0; i < ns; i++) {
+		size_t at = start[group[i]] + fill[group[i]]++;
+		const struct augur_sample *s = &u->samples[i];
+		meas[at] = s->time_ms;
+		pred[at] = augur_sample_predict(tm, s);
+		err[at] = 100 * (pred[at] - meas[at]) / meas[at];
+		double size = 0;
+		for (size_t g = 0; g < s->n_gemms; g++)
+			size += (double)s->gemms[g].n * (double)s->gemms[g].k *
+			        (double)s->gemms[g].m * (double)s->gemms[g].count;
+		nkm[at] = size;
+		pm[at] = s->n_gemms == 1 ? (double)s->gemms[0].m : NAN;
+		pn[at] = s->n_gemms == 1 ? (double)s->gemms[0].n : NAN;
+		struct augur_text a = {0};
+		augur_text_printf(&a, "data-sample=\"%zu\" data-unit=\"%s\" data-region=\"%zu\"", i,
+		                  un, group[i] / 2);
+		page_num_attr(&a, "data-measured-ms", meas[at]);
+		page_num_attr(&a, "data-predicted-ms", pred[at]);
+		augur_text_printf(&a, " data-held-out=\"%s\"", s->held_out ? "true" : "false");
+		attrs[at] = a.data;
+		char title[256];
+		if (s->n_gemms == 1)
+			snprintf(title, sizeof(title),
+			         "%s n %llu, k %llu, m %llu: measured %.4g ms, predicted %.4g ms "
+			         "(%+.1f%%)%s",
+			         s->fc_layout ? "fc" : "conv", (unsigned long long)s->gemms[0].n,
+			         (unsigned long long)s->gemms[0].k,
+			         (unsigned long long)s->gemms[0].m, meas[at], pred[at], err[at],
+			         s->held_out ? ", held out" : "");
+		else
+			snprintf(title, sizeof(title),
+			         "%s (%zu GEMMs): measured %.4g ms, predicted %.4g ms (%+.1f%%)%s",
+			         s->label ? s->label : "aggregate", s->n_gemms, meas[at], pred[at],
+			         err[at], s->held_out ? ", held out" : "");
+		titles[at] = strdup(title);
+	}
+	free(group);
+	size_t nse = 0, colour = 0;
+	for (size_t g = 0; g < 2 * ngroups; g++) {
+		size_t n = start[g + 1] - start[g];
+		bool held = g % 2;
+		/* colours in order of the regions drawn, so seven stay distinct (black is
+		 * the held-out points' crosses); the direct path as rings */
+		if (!held && n)
+			colour++;
+		if (!n)
+			continue;
+		char name[160];
+		region_name(name, sizeof(name), tm, g / 2, nr);
+		names[nse] = held ? NULL : strdup(name);
+		series[nse] = (struct augur_series){names[nse],
+		                                    held          ? AUGUR_MARK_CROSS
+		                                    : g / 2 == nr ? AUGUR_MARK_RING
+		                                                  : AUGUR_MARK_DOT,
+		                                    held ? 7 : (colour - 1) % 7,
+		                                    n,
+		                                    pred + start[g],
+		                                    meas + start[g],
+		                                    (const char *const *)titles + start[g],
+		                                    (const char *const *)attrs + start[g],
+		                                    false};
+		err_series[nse] = series[nse];
+		err_series[nse].x = nkm + start[g];
+		err_series[nse].y = err + start[g];
+		err_series[nse].attrs = NULL;
+		nm_series[nse] = err_series[nse];
+		nm_series[nse].x = pm + start[g];
+		nm_series[nse].y = pn + start[g];
+		nse++;
+	}
+	/* the legend's entry for held-out points */
+	series[nse] = (struct augur_series){
+	        "held out (never fitted)", AUGUR_MARK_CROSS, 7, 0, NULL, NULL, NULL, NULL, false};
+	char title[96];
+	snprintf(title, sizeof(title), "%s: measured against predicted time of every sample", un);
+	struct augur_xy c = {
+	        .title = title,
+	        .x_label = "predicted time (ms)",
+	        .y_label = "measured time (ms)",
+	        .x_log = true,
+	        .y_log = true,
+	        .width = 660,
+	        .height = 620,
+	        .n_series = nse + 1,
+	        .series = series,
+	        .diagonal = true,
+	};
+	const struct augur_fit_quality *q = &u->quality;
+	augur_text_printf(t, "<h2>%s unit</h2>\n<table class=\"facts\">\n", un);
+	augur_text_puts(t, "<tr><th>library</th><td>");
+	augur_text_xml(t, u->library ? u->library : "unknown");
+	augur_text_printf(t, "</td></tr>\n<tr><th>model</th><td>%zu regions (breaks n [", nr);
+	for (uint32_t i = 0; i < tm->n_breaks_n; i++)
+		augur_text_printf(t, "%s%llu", i ? ", " : "", (unsigned long long)tm->breaks_n[i]);
+	augur_text_puts(t, "], m [");
+	for (uint32_t i = 0; i < tm->n_breaks_m; i++)
+		augur_text_printf(t, "%s%llu", i ? ", " : "", (unsigned long long)tm->breaks_m[i]);
+	augur_text_printf(t, "])%s; valid for n %llu..%llu, k %llu..%llu, m %llu..%llu</td></tr>\n",
+	                  tm->direct.max_nkm ? " and a direct path" : "",
+	                  (unsigned long long)tm->range.n_min, (unsigned long long)tm->range.n_max,
+	                  (unsigned long long)tm->range.k_min, (unsigned long long)tm->range.k_max,
+	                  (unsigned long long)tm->range.m_min, (unsigned long long)tm->range.m_max);
+	augur_text_printf(t,
+	                  "<tr><th>fit</th><td data-unit=\"%s\" data-samples=\"%zu\">median error "
+	                  "%.2f%% over %zu training samples (%zu dropped as outliers)",
+	                  un, ns, 100 * q->train_median_rel_err, q->n_train, q->n_dropped);
+	if (q->n_heldout && isfinite(q->heldout_median_rel_err))
+		augur_text_printf(t, "; held out: median %.2f%%, max %.2f%% over %zu",
+		                  100 * q->heldout_median_rel_err, 100 * q->heldout_max_rel_err,
+		                  q->n_heldout);
+	augur_text_puts(t, "</td></tr>\n</table>\n<div class=\"figs\">\n<figure>\n");
+	augur_svg_xy(t, &c);
+	augur_text_puts(t,
+	                "<figcaption>Each stored sample at the time the profile's GEMM model "
+	                "predicts for it (the sum over its GEMMs for an aggregate row) and the "
+	                "time measured; on the dashed line the two agree. Colour: the model "
+	                "region (or direct path) the sample falls in; crosses: held-out samples, "
+	                "never fitted.</figcaption>\n</figure>\n");
+	snprintf(title, sizeof(title), "%s: relative error against size", un);
+	struct augur_rule zero = {false, 0, 0, NULL, 7, NULL};
+	struct augur_xy ce = {
+	        .title = title,
+	        .x_label = "n*k*m (multiply-adds, all GEMMs of the sample)",
+	        .y_label = "predicted - measured (% of measured)",
+	        .x_log = true,
+	        .width = 600,
+	        .height = 400,
+	        .n_series = nse,
+	        .series = err_series,
+	        .n_rules = 1,
+	        .rules = &zero,
+	};
+	augur_text_puts(t, "<figure>\n");
+	augur_svg_xy(t, &ce);
+	augur_text_puts(t, "<figcaption>The same samples' relative error by size: a trend "
+	                   "along the axis shows what the model's terms miss.</figcaption>\n"
+	                   "</figure>\n");
+	/* the regions on the (m, n) plane: breaks as lines */
+	struct augur_rule breaks[2 * AUGUR_MODEL_MAX_BREAKS];
+	size_t nb = 0;
+	for (uint32_t i = 0; i < tm->n_breaks_m; i++)
+		breaks[nb++] = (struct augur_rule){
+		        true, (double)tm->breaks_m[i], 0, i ? NULL : "region breaks", 7, NULL};
+	for (uint32_t i = 0; i < tm->n_breaks_n; i++) {
+		const char *label = nb ? NULL : "region breaks";
+		breaks[nb++] =
+		        (struct augur_rule){false, (double)tm->breaks_n[i], 0, label, 7, NULL};
+	}
+	snprintf(title, sizeof(title), "%s: the model's regions", un);
+	struct augur_xy cr = {
+	        .title = title,
+	        .x_label = "m (output columns: output pixels)",
+	        .y_label = "n (output rows: filters)",
+	        .x_log = true,
+	        .y_log = true,
+	        .width = 620,
+	        .height = 400,
+	        .n_series = nse,
+	        .series = nm_series,
+	        .n_rules = nb,
+	        .rules = breaks,
+	};
+	augur_text_puts(t, "<figure>\n");
+	augur_svg_xy(t, &cr);
+	augur_text_puts(t, "<figcaption>The piecewise-linear model's regions: single-GEMM samples "
+	                   "by n and m, the breakpoints as dashed lines. Each region has its own "
+	                   "coefficients (<code>augur profile show</code>).</figcaption>\n"
+	                   "</figure>\n");
+	if (u->costs) {
+		const char *rows[AUGUR_LAYER_TYPE_COUNT];
+		double v[AUGUR_LAYER_TYPE_COUNT];
+		char notes_buf[AUGUR_LAYER_TYPE_COUNT][64], attr_buf[AUGUR_LAYER_TYPE_COUNT][96];
+		const char *notes[AUGUR_LAYER_TYPE_COUNT], *at[AUGUR_LAYER_TYPE_COUNT];
+		size_t n = 0;
+		for (int k = 0; k < AUGUR_LAYER_TYPE_COUNT; k++) {
+			const struct augur_layer_cost *lc = &u->costs->type[k];
+			if (!lc->feature_mask)
+				continue;
+			rows[n] = augur_layer_type_name(k);
+			v[n] = 100 * lc->median_rel_err;
+			snprintf(notes_buf[n], sizeof(notes_buf[n]), "%.1f%% over %u %s%s", v[n],
+			         lc->n_rows, lc->aggregate ? "sums" : "layers",
+			         lc->n_dropped ? " (some dropped)" : "");
+			snprintf(attr_buf[n], sizeof(attr_buf[n]),
+			         "data-type=\"%s\" data-median-rel-err=\"%.9g\"", rows[n],
+			         lc->median_rel_err);
+			notes[n] = notes_buf[n];
+			at[n] = attr_buf[n];
+			n++;
+		}
+		static const char *const series1[] = {"median relative error"};
+		struct augur_hbars cb = {
+		        .title = "layer-cost fit: median error per type",
+		        .x_label = "median |predicted - measured| / measured (%)",
+		        .n_rows = n,
+		        .n_series = 1,
+		        .n_panels = 1,
+		        .rows = rows,
+		        .series = series1,
+		        .v = v,
+		        .attrs = at,
+		        .notes = notes,
+		        .row_height = 20,
+		        .label_width = 90,
+		        .panel_width = 380,
+		};
+		augur_text_puts(t, "<figure>\n");
+		augur_svg_hbars(t, &cb);
+		augur_text_puts(t,
+		                "<figcaption>The layer-cost models' fit: per layer type, the "
+		                "median relative residual over the measured layers (or per-type "
+		                "sums) it was fitted on, as the profile records it. Fitted from ");
+		augur_text_xml(t, u->costs->source ? u->costs->source : "?");
+		augur_text_puts(t, ".</figcaption>\n</figure>\n");
+	}
+	augur_text_puts(t, "</div>\n");
+	rc = CLI_OK;
+out:
+	for (size_t i = 0; attrs && titles && i < ns; i++) {
+		free(attrs[i]);
+		free(titles[i]);
+	}
+	for (size_t g = 0; names && g < 2 * ngroups; g++)
+		free(names[g]);
+	free(start);
+	free(meas);
+	free(pred);
+	free(nkm);
+	free(err);
+	free(pm);
+	free(pn);
+	free(attrs);
+	free(titles);
+	free(names);
+	free(series);
+	free(err_series);
+	free(nm_series);
+	return rc;
+}
+
+/* augur profile plot NAME [-o FILE] */
+static int plot(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"output", required_argument, NULL, 'o'},
+	        {NULL, 0, NULL, 0},
+	};
+	const char *output = NULL;
+	int c;
+	while ((c = cli_getopt(argc, argv, "o:", opts)) != -1) {
+		if (c != 'o')
+			return CLI_USAGE;
+		output = optarg;
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("profile", "plot expects one profile name or path");
+	struct augur_diag diag = {0};
+	char path[1024], name[300];
+	struct augur_profile *p = NULL;
+	if (augur_profile_find(argv[optind], path, sizeof(path), &diag) ||
+	    augur_profile_load(path, &p, &diag))
+		return cli_report(&diag);
+	struct augur_text t = {0};
+	char title[256];
+	snprintf(title, sizeof(title), "profile %s: augur profile plot", p->name);
+	page_begin(&t, title);
+	augur_text_puts(&t, "<h1>profile ");
+	augur_text_xml(&t, p->name);
+	augur_text_puts(&t, "</h1>\n<table class=\"facts\">\n<tr><th>device</th><td>");
+	augur_text_xml(&t, p->description);
+	augur_text_puts(&t, "</td></tr>\n<tr><th>file</th><td>");
+	augur_text_xml(&t, path);
+	augur_text_puts(&t, "</td></tr>\n<tr><th>source</th><td>");
+	augur_text_xml(&t, p->source ? p->source : "unknown");
+	augur_text_puts(&t, "</td></tr>\n<tr><th>created</th><td>");
+	augur_text_xml(&t, p->created ? p->created : "unknown");
+	augur_text_puts(&t, "</td></tr>\n</table>\n");
+	int rc = CLI_OK;
+	if ((p->cpu && plot_unit(&t, p->cpu)) || (p->gpu && plot_unit(&t, p->gpu))) {
+		fprintf(stderr, "augur profile: out of memory\n");
+		rc = CLI_FAIL;
+		goto out;
+	}
+	char cmd[1100];
+	snprintf(cmd, sizeof(cmd), "augur profile plot %s", argv[optind]);
+	page_end(&t, cmd);
+	bool named = output != NULL;
+	if (!named) {
+		page_default_name(name, sizeof(name), p->name, "profile");
+		output = name;
+	}
+	rc = page_write("profile", output, &t);
+	if (rc == CLI_OK && !named)
+		fprintf(stderr, "augur profile: wrote %s\n", output);
+out:
+	augur_text_free(&t);
+	augur_profile_free(p);
+	return rc;
+}
+
 int cmd_profile(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error("profile", "expects 'show NAME' or 'list' (usage: %s)",
+		return cli_usage_error("profile",
+		                       "expects 'show NAME', 'list' or 'plot NAME' (usage: %s)",
 		                       augur_command_find("profile")->usage);
 	if (!strcmp(argv[1], "show")) {
 		if (argc != 3)
@@ -243,12 +611,18 @@ int cmd_profile(int argc, char **argv)
 		argv[1] = argv[0]; /* "profile", for option errors */
 		return list(argc - 1, argv + 1);
 	}
-	static const char *const actions[] = {"show", "list"};
-	const char *near = augur_nearest(argv[1], actions, 2);
+	if (!strcmp(argv[1], "plot")) {
+		argv[1] = argv[0];
+		return plot(argc - 1, argv + 1);
+	}
+	static const char *const actions[] = {"show", "list", "plot"};
+	const char *near = augur_nearest(argv[1], actions, 3);
 	if (near)
-		return cli_usage_error("profile",
-		                       "unknown action '%s' (did you mean '%s'? expected show or "
-		                       "list)",
-		                       argv[1], near);
-	return cli_usage_error("profile", "unknown action '%s' (expected show or list)", argv[1]);
+		return cli_usage_error(
+		        "profile",
+		        "unknown action '%s' (did you mean '%s'? expected show, list "
+		        "or plot)",
+		        argv[1], near);
+	return cli_usage_error("profile", "unknown action '%s' (expected show, list or plot)",
+	                       argv[1]);
 }

@@ -1,20 +1,25 @@
 /* augur whatif: change a network on paper and see time and memory move. --set edits the
  * descriptor (re-traced from the edit on, so fc6's k follows conv5_3's filters); --sweep
  * evaluates one row per value (two sweeps: the cross product), like the very-deep-CNNs
- * seed's Table 1 of fc sizes on a TK1, re-analysing each variant incrementally. */
+ * seed's Table 1 of fc sizes on a TK1, re-analysing each variant incrementally. --plot
+ * draws the sweep as an HTML page: lines against the value, or heat maps for two. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "augur-config.h"
+#include "budget.h"
 #include "cli.h"
 #include "descriptor.h"
 #include "evaluate.h"
 #include "incremental.h"
 #include "netfile.h"
+#include "page.h"
 #include "sweep.h"
 
-#define MAX_SETS 64
+#define MAX_SETS    64
+#define MAX_BUDGETS 4
 
 struct sweep {
 	const char *spec;          /* as given */
@@ -148,10 +153,13 @@ struct row_ctx {
 	const struct sweep *sweeps;
 	size_t n_sweeps;
 	bool first;
+	bool quiet; /* --plot -: stdout is the page's */
 };
 
 static void print_row(struct row_ctx *rc, const size_t *idx, const struct evaluation *ev)
 {
+	if (rc->quiet)
+		return;
 	if (rc->format == CLI_JSON) {
 		printf("%s    {", rc->first ? "" : ",\n");
 		for (size_t s = 0; s < rc->n_sweeps; s++) {
@@ -198,6 +206,8 @@ static void print_row(struct row_ctx *rc, const size_t *idx, const struct evalua
 static void print_header(const struct row_ctx *rc, const struct augur_net *net,
                          const struct augur_profile *p, const struct evaluation *ev)
 {
+	if (rc->quiet)
+		return;
 	if (rc->format == CLI_JSON) {
 		printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
 		cli_json_string(stdout, net->name);
@@ -233,6 +243,235 @@ static void print_header(const struct row_ctx *rc, const struct augur_net *net,
 	printf("\n");
 }
 
+/* A sweep's figures kept for --plot: per row (value, or pair of values, in output order)
+ * and unit, the time and memory the table printed. */
+struct sweep_plot {
+	const char *path;
+	const struct augur_budget *budgets;
+	size_t n_budgets;
+	size_t n_rows, n_units;
+	double *time_ms, *memory_mib; /* [row][unit] */
+	bool *fits;
+	const char *units[2];
+	uint64_t capacity[2];
+};
+
+/* Whether every value of a sweep is a plain number (then the x axis is numeric). */
+static bool numeric_values(const struct augur_sweep *s, double *out)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		char *end;
+		out[i] = strtod(s->values[i], &end);
+		if (end == s->values[i] || *end || !isfinite(out[i]))
+			return false;
+	}
+	return true;
+}
+
+static void row_attrs(struct augur_text *a, size_t row, const char *unit, const char *kind,
+                      double v)
+{
+	augur_text_printf(a, "data-row=\"%zu\" data-unit=\"%s\"", row, unit);
+	char name[32];
+	snprintf(name, sizeof(name), "data-%s", kind);
+	page_num_attr(a, name, v);
+}
+
+/* One sweep: time and memory against the value, a line per unit, budgets and (when in
+ * reach) the units' memory as dashed lines. */
+static int plot_lines(struct augur_text *t, const struct sweep_plot *sp, const struct sweep *sw)
+{
+	size_t n = sp->n_rows, nu = sp->n_units;
+	int rc = CLI_FAIL;
+	double *x = calloc(n + 1, sizeof(*x)), *yt = calloc(nu * n + 1, sizeof(*yt));
+	double *ym = calloc(nu * n + 1, sizeof(*ym));
+	char **at = calloc(2 * nu * n + 1, sizeof(*at));
+	if (!x || !yt || !ym || !at)
+		goto out;
+	bool numeric = numeric_values(&sw->parsed, x);
+	if (!numeric)
+		for (size_t i = 0; i < n; i++)
+			x[i] = (double)i;
+	for (size_t u = 0; u < nu; u++)
+		for (size_t i = 0; i < n; i++) {
+			yt[u * n + i] = sp->time_ms[i * nu + u];
+			ym[u * n + i] = sp->memory_mib[i * nu + u];
+			struct augur_text a = {0};
+			row_attrs(&a, i, sp->units[u], "time", yt[u * n + i]);
+			at[u * n + i] = a.data;
+			struct augur_text b = {0};
+			row_attrs(&b, i, sp->units[u], "memory", ym[u * n + i]);
+			at[nu * n + u * n + i] = b.data;
+		}
+	struct augur_series st[2], sm[2];
+	char names[2][48];
+	for (size_t u = 0; u < nu; u++) {
+		snprintf(names[u], sizeof(names[u]), "%s", sp->units[u]);
+		st[u] = (struct augur_series){
+		        names[u], AUGUR_MARK_LINE, u,    n,
+		        x,        yt + u * n,      NULL, (const char *const *)at + u * n,
+		        false};
+		sm[u] = st[u];
+		sm[u].y = ym + u * n;
+		sm[u].attrs = (const char *const *)at + nu * n + u * n;
+	}
+	struct augur_rule rt[MAX_BUDGETS], rm[MAX_BUDGETS + 2];
+	char labels[MAX_BUDGETS + 2][96];
+	size_t nrt = 0, nrm = 0, nl = 0;
+	double max_mem = 0;
+	for (size_t i = 0; i < nu * n; i++)
+		max_mem = ym[i] > max_mem ? ym[i] : max_mem;
+	for (size_t b = 0; b < sp->n_budgets; b++) {
+		const struct augur_budget *bg = &sp->budgets[b];
+		snprintf(labels[nl], sizeof(labels[nl]), "budget %s", bg->text);
+		if (bg->kind == AUGUR_BUDGET_TIME)
+			rt[nrt++] = (struct augur_rule){false, bg->limit, 0, labels[nl++], 5, NULL};
+		else
+			rm[nrm++] = (struct augur_rule){
+			        false, cli_mib((uint64_t)bg->limit), 0, labels[nl++], 5, NULL};
+	}
+	for (size_t u = 0; u < nu; u++) {
+		double cap = cli_mib(sp->capacity[u]);
+		if (!sp->capacity[u] || cap > 4 * max_mem)
+			continue;
+		if (u && sp->capacity[u] == sp->capacity[0]) /* shared memory: one line */
+			continue;
+		bool shared = nu > 1 && sp->capacity[1] == sp->capacity[0];
+		snprintf(labels[nl], sizeof(labels[nl]), "%s memory %.0f MiB",
+		         shared ? "device" : sp->units[u], cap);
+		rm[nrm++] = (struct augur_rule){false, cap, 0, labels[nl++], 7, NULL};
+	}
+	struct augur_xy ct = {.title = "predicted time against the swept value",
+	                      .x_label = sw->parsed.target,
+	                      .y_label = "forward time (ms)",
+	                      .width = 620,
+	                      .height = 380,
+	                      .n_series = nu,
+	                      .series = st,
+	                      .n_rules = nrt,
+	                      .rules = rt,
+	                      .n_categories = numeric ? 0 : n,
+	                      .categories = (const char *const *)sw->parsed.values,
+	                      .y_from_zero = true};
+	struct augur_xy cm = ct;
+	cm.title = "memory needed against the swept value";
+	cm.y_label = "memory needed (MiB)";
+	cm.series = sm;
+	cm.n_rules = nrm;
+	cm.rules = rm;
+	augur_text_puts(t, "<div class=\"figs\">\n<figure>\n");
+	augur_svg_xy(t, &ct);
+	augur_text_puts(t, "</figure>\n<figure>\n");
+	augur_svg_xy(t, &cm);
+	augur_text_puts(t, "</figure>\n</div>\n");
+	rc = CLI_OK;
+out:
+	for (size_t i = 0; at && i < 2 * nu * n; i++)
+		free(at[i]);
+	free(at);
+	free(x);
+	free(yt);
+	free(ym);
+	return rc;
+}
+
+/* Two sweeps: a heat map of time and one of memory per unit, cells over a budget (or,
+ * for memory, not fitting the unit) outlined. */
+static int plot_heat(struct augur_text *t, const struct sweep_plot *sp, const struct sweep *sw)
+{
+	size_t n1 = sw[0].parsed.n, n2 = sw[1].parsed.n, nu = sp->n_units;
+	int rc = CLI_FAIL;
+	double *v = calloc(n1 * n2 + 1, sizeof(*v));
+	bool *marked = calloc(n1 * n2 + 1, sizeof(*marked));
+	char **at = calloc(n1 * n2 + 1, sizeof(*at));
+	if (!v || !marked || !at)
+		goto out;
+	augur_text_puts(t, "<div class=\"figs\">\n");
+	for (size_t u = 0; u < nu; u++) {
+		for (int kind = 0; kind < 2; kind++) {
+			for (size_t i = 0; i < n1 * n2; i++) {
+				double tm = sp->time_ms[i * nu + u],
+				       mm = sp->memory_mib[i * nu + u];
+				v[i] = kind ? mm : tm;
+				marked[i] = kind && !sp->fits[i * nu + u];
+				for (size_t b = 0; b < sp->n_budgets; b++) {
+					const struct augur_budget *bg = &sp->budgets[b];
+					if (!kind && bg->kind == AUGUR_BUDGET_TIME &&
+					    tm > bg->limit)
+						marked[i] = true;
+					if (kind && bg->kind == AUGUR_BUDGET_MEMORY &&
+					    mm > cli_mib((uint64_t)bg->limit))
+						marked[i] = true;
+				}
+				free(at[i]);
+				struct augur_text a = {0};
+				row_attrs(&a, i, sp->units[u], kind ? "memory" : "time", v[i]);
+				at[i] = a.data;
+			}
+			char title[96], value[64];
+			snprintf(title, sizeof(title), "%s %s", sp->units[u],
+			         kind ? "memory needed" : "predicted time");
+			snprintf(value, sizeof(value), "%s: %s", sp->units[u],
+			         kind ? "memory needed (MiB)" : "forward time (ms)");
+			struct augur_heat h = {title,
+			                       sw[0].parsed.target,
+			                       sw[1].parsed.target,
+			                       value,
+			                       n1,
+			                       n2,
+			                       (const char *const *)sw[0].parsed.values,
+			                       (const char *const *)sw[1].parsed.values,
+			                       v,
+			                       (const char *const *)at,
+			                       marked};
+			augur_text_puts(t, "<figure>\n");
+			augur_svg_heat(t, &h);
+			augur_text_puts(t, "</figure>\n");
+		}
+	}
+	augur_text_puts(t, "</div>\n<p class=\"note\">Outlined cells: over a budget given with "
+	                   "--budget, or (memory) not fitting the unit's memory.</p>\n");
+	rc = CLI_OK;
+out:
+	for (size_t i = 0; at && i < n1 * n2; i++)
+		free(at[i]);
+	free(at);
+	free(v);
+	free(marked);
+	return rc;
+}
+
+static int write_plot(const struct sweep_plot *sp, const struct sweep *sw, size_t n_sweeps,
+                      const struct augur_net *net, const struct augur_profile *p)
+{
+	struct augur_text t = {0};
+	char title[256];
+	snprintf(title, sizeof(title), "%s on %s: augur whatif", net->name, p->name);
+	page_begin(&t, title);
+	augur_text_puts(&t, "<h1>");
+	augur_text_xml(&t, net->name);
+	augur_text_puts(&t, " on ");
+	augur_text_xml(&t, p->name);
+	augur_text_puts(&t, ": what if</h1>\n<p class=\"note\">");
+	for (size_t s = 0; s < n_sweeps; s++) {
+		augur_text_puts(&t, s ? "; " : "sweep ");
+		augur_text_xml(&t, sw[s].spec);
+	}
+	augur_text_puts(&t, n_sweeps > 1 ? " (the cross product)" : "");
+	augur_text_puts(&t, ". Each variant is estimated as <code>augur estimate</code> would "
+	                    "the edited descriptor; the numbers are the table's.</p>\n");
+	int rc = n_sweeps == 1 ? plot_lines(&t, sp, sw) : plot_heat(&t, sp, sw);
+	if (rc) {
+		augur_text_free(&t);
+		fprintf(stderr, "augur whatif: out of memory\n");
+		return rc;
+	}
+	page_end(&t, "augur whatif --plot");
+	rc = page_write("whatif", sp->path, &t);
+	augur_text_free(&t);
+	return rc;
+}
+
 int cmd_whatif(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -242,17 +481,38 @@ int cmd_whatif(int argc, char **argv)
 	        {"sweep", required_argument, NULL, 'S'},
 	        {"batch", required_argument, NULL, 'b'},
 	        {"format", required_argument, NULL, 'f'},
+	        {"plot", required_argument, NULL, 'P'},
+	        {"budget", required_argument, NULL, 'B'},
 	        {NULL, 0, NULL, 0},
 	};
 	const char *device = NULL, *unit = "all";
+	struct sweep_plot plot = {0};
+	struct augur_budget budgets[MAX_BUDGETS];
 	const char *sets[MAX_SETS];
 	size_t n_sets = 0, n_sweeps = 0;
 	struct sweep sweeps[2] = {{0}};
 	uint64_t batch = 0;
 	enum cli_format format = CLI_TABLE;
 	int rc = CLI_OK, c;
-	while ((c = cli_getopt(argc, argv, "d:u:s:S:b:f:", opts)) != -1) {
+	while ((c = cli_getopt(argc, argv, "d:u:s:S:b:f:P:B:", opts)) != -1) {
 		switch (c) {
+		case 'P':
+			plot.path = optarg;
+			break;
+		case 'B': {
+			struct augur_diag bd = {0};
+			if (plot.n_budgets == MAX_BUDGETS) {
+				rc = cli_usage_error("whatif", "at most %d --budget", MAX_BUDGETS);
+				goto out_sweeps;
+			}
+			if (augur_budget_parse(optarg, &budgets[plot.n_budgets], &bd)) {
+				fprintf(stderr, "augur whatif: %s: %s\n", bd.path, bd.message);
+				rc = CLI_USAGE;
+				goto out_sweeps;
+			}
+			plot.n_budgets++;
+			break;
+		}
 		case 'd':
 			device = optarg;
 			break;
@@ -301,6 +561,16 @@ int cmd_whatif(int argc, char **argv)
 		                     augur_command_find("whatif")->usage);
 		goto out_sweeps;
 	}
+	if (plot.path && !n_sweeps) {
+		rc = cli_usage_error("whatif", "--plot draws a --sweep; give one or two");
+		goto out_sweeps;
+	}
+	if (plot.n_budgets && !plot.path) {
+		rc = cli_usage_error("whatif", "--budget is drawn on --plot's charts (to test "
+		                               "budgets, use augur check)");
+		goto out_sweeps;
+	}
+	plot.budgets = budgets;
 	struct augur_diag diag = {0};
 	char path[4096];
 	struct augur_profile *p = NULL;
@@ -354,9 +624,25 @@ int cmd_whatif(int argc, char **argv)
 		rc = cli_report(&diag);
 		goto out;
 	}
-	struct row_ctx ctx = {format, sweeps, n_sweeps, true};
+	struct row_ctx ctx = {format, sweeps, n_sweeps, true, plot.path && !strcmp(plot.path, "-")};
 	print_header(&ctx, base, p, &before);
 	size_t n1 = sweeps[0].parsed.n, n2 = n_sweeps > 1 ? sweeps[1].parsed.n : 1;
+	if (plot.path) {
+		plot.n_rows = n1 * n2;
+		plot.n_units = n_units;
+		for (size_t u = 0; u < n_units; u++) {
+			plot.units[u] = augur_unit_kind_name(before.est[u].unit->kind);
+			plot.capacity[u] = before.est[u].capacity_bytes;
+		}
+		plot.time_ms = calloc(n1 * n2 * n_units + 1, sizeof(*plot.time_ms));
+		plot.memory_mib = calloc(n1 * n2 * n_units + 1, sizeof(*plot.memory_mib));
+		plot.fits = calloc(n1 * n2 * n_units + 1, sizeof(*plot.fits));
+		if (!plot.time_ms || !plot.memory_mib || !plot.fits) {
+			fprintf(stderr, "augur whatif: out of memory\n");
+			rc = CLI_FAIL;
+			goto out;
+		}
+	}
 	for (size_t i = 0; i < n1 && rc == CLI_OK; i++) {
 		for (size_t j = 0; j < n2 && rc == CLI_OK; j++) {
 			size_t idx[2] = {i, j};
@@ -383,13 +669,24 @@ int cmd_whatif(int argc, char **argv)
 				for (size_t u = 0; u < n_units; u++)
 					ev.est[u] = *augur_incr_estimate(inc, u);
 				print_row(&ctx, idx, &ev);
+				for (size_t u = 0; plot.time_ms && u < n_units; u++) {
+					size_t at = (i * n2 + j) * n_units + u;
+					plot.time_ms[at] = ev.est[u].total_ms;
+					plot.memory_mib[at] = cli_mib(ev.est[u].memory_bytes);
+					plot.fits[at] = ev.est[u].fits;
+				}
 			}
 			augur_incr_revert(inc);
 		}
 	}
-	if (format == CLI_JSON)
+	if (format == CLI_JSON && !ctx.quiet)
 		printf("\n  ]\n}\n");
+	if (rc == CLI_OK && plot.path)
+		rc = write_plot(&plot, sweeps, n_sweeps, base, p);
 out:
+	free(plot.time_ms);
+	free(plot.memory_mib);
+	free(plot.fits);
 	augur_incr_free(inc);
 	eval_clear(&before);
 	eval_clear(&after);

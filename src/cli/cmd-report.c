@@ -1,0 +1,829 @@
+/* augur report: one self-contained HTML page of pictures of a network on a device:
+ * totals, per-layer time, time by type, the memory timeline and views, the network's GEMM
+ * shapes on the profile's calibrated range, and the top layers. Every number comes from
+ * the evaluation estimate and inspect use (evaluate.h), drawn by src/core/svg.h. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "cli.h"
+#include "evaluate.h"
+#include "netfile.h"
+#include "page.h"
+#include "profile.h"
+
+#define TOP_LAYERS 15
+
+struct report {
+	const struct augur_net *net;
+	const struct augur_profile *p;
+	const char *profile_path;
+	const struct evaluation *ev;
+};
+
+/* Owned strings built with the text helpers; freed together. */
+struct strs {
+	size_t n;
+	char **s;
+};
+
+static char *take(struct augur_text *t)
+{
+	if (t->oom || !t->data) {
+		augur_text_free(t);
+		return NULL;
+	}
+	char *s = t->data;
+	memset(t, 0, sizeof(*t));
+	return s;
+}
+
+static bool strs_init(struct strs *s, size_t n)
+{
+	s->n = n;
+	s->s = calloc(n ? n : 1, sizeof(*s->s));
+	return s->s != NULL;
+}
+
+static void strs_free(struct strs *s)
+{
+	for (size_t i = 0; s->s && i < s->n; i++)
+		free(s->s[i]);
+	free(s->s);
+	s->s = NULL;
+	s->n = 0;
+}
+
+static const char *unit_name(const struct augur_unit_estimate *e)
+{
+	return augur_unit_kind_name(e->unit->kind);
+}
+
+static void shape_text(char *buf, size_t size, const struct augur_shape *s)
+{
+	if (s->rank == 1)
+		snprintf(buf, size, "%llu", (unsigned long long)s->c);
+	else
+		snprintf(buf, size, "%llux%llux%llu", (unsigned long long)s->c,
+		         (unsigned long long)s->h, (unsigned long long)s->w);
+}
+
+static void cell_num(struct augur_text *t, const char *fmt, double v)
+{
+	augur_text_puts(t, "<td class=\"num\">");
+	augur_text_printf(t, fmt, v);
+	augur_text_puts(t, "</td>");
+}
+
+static void kv(struct augur_text *t, const char *k, const char *v)
+{
+	augur_text_printf(t, "<tr><th>%s</th><td>", k);
+	augur_text_xml(t, v && *v ? v : "unknown");
+	augur_text_puts(t, "</td></tr>\n");
+}
+
+/* The model a unit's times come from, and how well it fitted. */
+static void model_kind(struct augur_text *t, const struct augur_unit_estimate *e)
+{
+	const struct augur_unit *u = e->unit;
+	augur_text_printf(t, "<tr><th>%s model</th><td>", unit_name(e));
+	if (u->costs) {
+		size_t types = 0;
+		double lo = INFINITY, hi = 0;
+		char names[256] = "";
+		for (int k = 0; k < AUGUR_LAYER_TYPE_COUNT; k++) {
+			const struct augur_layer_cost *c = &u->costs->type[k];
+			if (!c->feature_mask)
+				continue;
+			types++;
+			lo = c->median_rel_err < lo ? c->median_rel_err : lo;
+			hi = c->median_rel_err > hi ? c->median_rel_err : hi;
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			         names[0] ? ", " : "", augur_layer_type_name(k));
+		}
+		if (types == AUGUR_LAYER_TYPE_COUNT)
+			augur_text_printf(t,
+			                  "every layer type: the GEMM model plus layer costs for "
+			                  "all %d types",
+			                  AUGUR_LAYER_TYPE_COUNT);
+		else
+			augur_text_printf(t,
+			                  "the GEMM model plus layer costs for %zu of the %d layer "
+			                  "types (%s); layers of other types are costed by their "
+			                  "GEMMs (conv, fc) or not at all",
+			                  types, AUGUR_LAYER_TYPE_COUNT, names);
+		augur_text_printf(t, " (median fit error %.1f%% to %.1f%% per type), fitted from ",
+		                  100 * (types ? lo : 0), 100 * hi);
+		augur_text_xml(t, u->costs->source ? u->costs->source : "?");
+	} else {
+		augur_text_puts(t, "GEMM only (Lu et al.'s method): conv and fc layers by their "
+		                   "predicted GEMM times; other layers are not costed");
+	}
+	const struct augur_fit_quality *q = &u->quality;
+	augur_text_printf(t, "<br/>GEMM fit: median error %.1f%% over %zu samples",
+	                  100 * q->train_median_rel_err, q->n_train);
+	if (q->n_heldout && isfinite(q->heldout_median_rel_err))
+		augur_text_printf(t, "; held out: median %.1f%%, max %.1f%% over %zu",
+		                  100 * q->heldout_median_rel_err, 100 * q->heldout_max_rel_err,
+		                  q->n_heldout);
+	augur_text_puts(t, "</td></tr>\n");
+}
+
+static void header(struct augur_text *t, const struct report *r)
+{
+	const struct augur_analysis *a = r->ev->a;
+	augur_text_puts(t, "<h1>");
+	augur_text_xml(t, r->net->name);
+	augur_text_puts(t, " on ");
+	augur_text_xml(t, r->p->name);
+	augur_text_puts(t, "</h1>\n<table class=\"facts\">\n");
+	kv(t, "network", r->net->path ? r->net->path : r->net->name);
+	char shape[96], buf[4400], params[32], macs[32];
+	shape_text(shape, sizeof(shape), &a->input);
+	cli_count(params, sizeof(params), a->total.params);
+	cli_count(macs, sizeof(macs), a->total.macs);
+	snprintf(buf, sizeof(buf), "%s, batch %u, %zu layers, %s parameters, %s MACs", shape,
+	         a->batch, a->n_layers, params, macs);
+	augur_text_printf(t, "<tr><th>input</th><td data-batch=\"%u\" data-layers=\"%zu\">",
+	                  a->batch, a->n_layers);
+	augur_text_xml(t, buf);
+	augur_text_puts(t, "</td></tr>\n");
+	kv(t, "device", r->p->description);
+	snprintf(buf, sizeof(buf), "%s (created %s)", r->profile_path,
+	         r->p->created ? r->p->created : "?");
+	kv(t, "profile", buf);
+	kv(t, "profile source", r->p->source);
+	for (size_t u = 0; u < r->ev->n_units; u++)
+		model_kind(t, &r->ev->est[u]);
+	augur_text_puts(t, "</table>\n");
+}
+
+static void totals(struct augur_text *t, const struct report *r)
+{
+	const struct evaluation *ev = r->ev;
+	augur_text_puts(t, "<h2>Totals</h2>\n<table class=\"totals\"><tr><th></th>");
+	for (size_t u = 0; u < ev->n_units; u++)
+		augur_text_printf(t, "<th class=\"num\">%s</th>", unit_name(&ev->est[u]));
+	augur_text_puts(t, "</tr>\n");
+	static const char *const rows[] = {"forward time (ms)",
+	                                   "&#160;&#160;GEMM (ms)",
+	                                   "&#160;&#160;memory-bound (ms)",
+	                                   "&#160;&#160;other (ms)",
+	                                   "throughput (inferences/s)",
+	                                   "memory needed (MiB)",
+	                                   "memory available (MiB)"};
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		augur_text_printf(t, "<tr><th>%s</th>", rows[k]);
+		for (size_t u = 0; u < ev->n_units; u++) {
+			const struct augur_unit_estimate *e = &ev->est[u];
+			double v = k == 0   ? e->total_ms
+			           : k == 1 ? e->gemm_ms
+			           : k == 2 ? e->memory_ms
+			           : k == 3 ? e->other_ms
+			           : k == 4 ? (e->total_ms > 0 ? 1000.0 * ev->a->batch / e->total_ms
+			                                       : 0)
+			           : k == 5 ? cli_mib(e->memory_bytes)
+			                    : cli_mib(e->capacity_bytes);
+			cell_num(t, k == 4 ? "%.2f" : k == 6 ? "%.0f" : "%.1f", v);
+		}
+		augur_text_puts(t, "</tr>\n");
+	}
+	augur_text_puts(t, "<tr><th>verdict</th>");
+	for (size_t u = 0; u < ev->n_units; u++) {
+		const struct augur_unit_estimate *e = &ev->est[u];
+		augur_text_printf(t, "<td class=\"num\" data-unit=\"%s\"", unit_name(e));
+		page_num_attr(t, "data-total-ms", e->total_ms);
+		page_num_attr(t, "data-gemm-ms", e->gemm_ms);
+		page_num_attr(t, "data-memory-ms", e->memory_ms);
+		page_num_attr(t, "data-other-ms", e->other_ms);
+		page_num_attr(t, "data-memory-bytes", (double)e->memory_bytes);
+		augur_text_printf(t, " data-fits=\"%s\">", e->fits ? "true" : "false");
+		if (!e->capacity_bytes)
+			augur_text_puts(t, "unknown (no capacity)");
+		else if (e->fits)
+			augur_text_printf(t, "<span class=\"ok\">fits</span>, %.1f MiB to spare",
+			                  cli_mib(e->capacity_bytes - e->memory_bytes));
+		else
+			augur_text_printf(t,
+			                  "<span class=\"bad\">does not fit</span>: %.1f MiB short",
+			                  cli_mib(e->memory_bytes - e->capacity_bytes));
+		augur_text_puts(t, "</td>");
+	}
+	augur_text_puts(t, "</tr>\n<tr><th>not costed / GEMMs extrapolated</th>");
+	for (size_t u = 0; u < ev->n_units; u++) {
+		const struct augur_unit_estimate *e = &ev->est[u];
+		augur_text_printf(t,
+		                  "<td class=\"num\" data-unit=\"%s\" data-layers-uncosted=\"%u\" "
+		                  "data-gemms-outside-range=\"%u\">%u / %u</td>",
+		                  unit_name(e), e->layers_uncosted, e->gemms_outside_range,
+		                  e->layers_uncosted, e->gemms_outside_range);
+	}
+	augur_text_puts(t, "</tr>\n</table>\n");
+}
+
+/* Per-layer predicted time: stacked GEMM / memory-bound / other, one panel per unit. */
+static int layer_bars(struct augur_text *t, const struct report *r)
+{
+	const struct evaluation *ev = r->ev;
+	size_t n = ev->a->n_layers, np = ev->n_units;
+	int rc = CLI_FAIL;
+	double *v = calloc(np * n * AUGUR_COST_CLASSES + 1, sizeof(*v));
+	bool *marked = calloc(np * n + 1, sizeof(*marked));
+	const char **rows = calloc(n + 1, sizeof(*rows));
+	struct strs attrs = {0}, notes = {0};
+	if (!v || !marked || !rows || !strs_init(&attrs, np * n) || !strs_init(&notes, np * n))
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		rows[i] = r->net->layers[i].name;
+	const char *panels[2];
+	for (size_t u = 0; u < np; u++) {
+		const struct augur_unit_estimate *e = &ev->est[u];
+		panels[u] = unit_name(e);
+		for (size_t i = 0; i < n; i++) {
+			const struct augur_layer_estimate *le = &e->layers[i];
+			size_t pr = u * n + i;
+			for (int k = 0; k < AUGUR_COST_CLASSES; k++)
+				v[pr * AUGUR_COST_CLASSES + (size_t)k] = le->split_ms[k];
+			marked[pr] = le->outside_range;
+			struct augur_text a = {0};
+			augur_text_puts(&a, "data-layer=\"");
+			augur_text_xml(&a, rows[i]);
+			augur_text_printf(&a, "\" data-unit=\"%s\"", panels[u]);
+			page_num_attr(&a, "data-time-ms", le->time_ms);
+			page_num_attr(&a, "data-gemm-ms", le->split_ms[AUGUR_COST_GEMM]);
+			page_num_attr(&a, "data-memory-ms", le->split_ms[AUGUR_COST_MEMORY]);
+			page_num_attr(&a, "data-other-ms", le->split_ms[AUGUR_COST_OTHER]);
+			augur_text_printf(&a, " data-costed=\"%s\" data-outside-range=\"%s\"",
+			                  le->costed ? "true" : "false",
+			                  le->outside_range ? "true" : "false");
+			if (!(attrs.s[pr] = take(&a)))
+				goto out;
+			char note[48];
+			double share = e->total_ms > 0 ? 100.0 * le->time_ms / e->total_ms : 0;
+			if (!le->costed)
+				snprintf(note, sizeof(note), "not costed");
+			else
+				snprintf(note, sizeof(note), "%s%s", le->outside_range ? "*" : "",
+				         le->outside_costs ? "+" : "");
+			if (le->costed && share >= 1)
+				snprintf(note + strlen(note), sizeof(note) - strlen(note),
+				         " %.0f%%", share);
+			notes.s[pr] = strdup(note);
+		}
+	}
+	static const char *const series[] = {"GEMM", "memory-bound", "other (per call)"};
+	struct augur_hbars c = {
+	        .title = "predicted time per layer",
+	        .x_label = "predicted time (ms)",
+	        .n_rows = n,
+	        .n_series = AUGUR_COST_CLASSES,
+	        .n_panels = np,
+	        .rows = rows,
+	        .series = series,
+	        .panels = panels,
+	        .v = v,
+	        .attrs = (const char *const *)attrs.s,
+	        .notes = (const char *const *)notes.s,
+	        .marked = marked,
+	        .row_height = n > 120  ? 9
+	                      : n > 40 ? 11
+	                               : 14,
+	        .label_width = 170,
+	        .panel_width = np > 1 ? 420 : 700,
+	};
+	augur_text_puts(t, "<h2>Time per layer</h2>\n<figure>\n");
+	augur_svg_hbars(t, &c);
+	augur_text_puts(t, "<figcaption>Predicted time of each layer in execution order, split "
+	                   "into GEMM, memory-bound and per-call time as <code>augur estimate "
+	                   "--layers</code> reports it. <b>*</b> and a dashed outline: the "
+	                   "layer's GEMM lies outside the calibrated shapes (its time is "
+	                   "extrapolated); <b>+</b>: a feature lies outside the data its cost "
+	                   "model was fitted on; <i>not costed</i>: the profile has no model for "
+	                   "the layer's type. Percentages: share of the unit's total (1% and "
+	                   "up).</figcaption>\n</figure>\n");
+	rc = CLI_OK;
+out:
+	free(v);
+	free(marked);
+	free(rows);
+	strs_free(&attrs);
+	strs_free(&notes);
+	return rc;
+}
+
+/* Time by layer type, with each type's share of the unit's total. */
+static int type_bars(struct augur_text *t, const struct report *r)
+{
+	const struct evaluation *ev = r->ev;
+	const char *rows[AUGUR_LAYER_TYPE_COUNT];
+	int types[AUGUR_LAYER_TYPE_COUNT];
+	size_t n = 0, np = ev->n_units;
+	for (int k = 0; k < AUGUR_LAYER_TYPE_COUNT; k++)
+		if (ev->a->by_type[k].layers) {
+			types[n] = k;
+			rows[n++] = augur_layer_type_name(k);
+		}
+	double v[2 * AUGUR_LAYER_TYPE_COUNT];
+	struct strs attrs = {0}, notes = {0};
+	if (!strs_init(&attrs, np * n) || !strs_init(&notes, np * n)) {
+		strs_free(&attrs);
+		return CLI_FAIL;
+	}
+	const char *panels[2];
+	for (size_t u = 0; u < np; u++) {
+		const struct augur_unit_estimate *e = &ev->est[u];
+		panels[u] = unit_name(e);
+		for (size_t i = 0; i < n; i++) {
+			size_t pr = u * n + i;
+			double ms = e->type_ms[types[i]];
+			v[pr] = ms;
+			double share = e->total_ms > 0 ? 100.0 * ms / e->total_ms : 0;
+			char note[64];
+			if (e->types_uncosted & (1u << types[i]))
+				snprintf(note, sizeof(note), "%.1f%% (%u layers, some not costed)",
+				         share, ev->a->by_type[types[i]].layers);
+			else
+				snprintf(note, sizeof(note), "%.1f%% (%u layers)", share,
+				         ev->a->by_type[types[i]].layers);
+			notes.s[pr] = strdup(note);
+			struct augur_text a = {0};
+			augur_text_printf(&a, "data-type=\"%s\" data-unit=\"%s\"", rows[i],
+			                  panels[u]);
+			page_num_attr(&a, "data-time-ms", ms);
+			attrs.s[pr] = take(&a);
+		}
+	}
+	static const char *const series[] = {"predicted time"};
+	struct augur_hbars c = {
+	        .title = "predicted time by layer type",
+	        .x_label = "predicted time (ms)",
+	        .n_rows = n,
+	        .n_series = 1,
+	        .n_panels = np,
+	        .rows = rows,
+	        .series = series,
+	        .panels = panels,
+	        .v = v,
+	        .attrs = (const char *const *)attrs.s,
+	        .notes = (const char *const *)notes.s,
+	        .row_height = 20,
+	        .label_width = 90,
+	        .panel_width = np > 1 ? 330 : 500,
+	};
+	augur_text_puts(t, "<h2>Time by layer type</h2>\n<figure>\n");
+	augur_svg_hbars(t, &c);
+	augur_text_puts(t, "<figcaption>The estimate's time per layer type and its share of the "
+	                   "unit's forward time.</figcaption>\n</figure>\n");
+	strs_free(&attrs);
+	strs_free(&notes);
+	return CLI_OK;
+}
+
+/* The minimal view's live bytes per layer over execution order, weights and workspace
+ * below them, the peak marked, the device's memory as a line when it is in reach. */
+static int memory_section(struct augur_text *t, const struct report *r)
+{
+	const struct augur_analysis *a = r->ev->a;
+	const struct augur_memory *m = &a->memory;
+	size_t n = a->n_layers;
+	int rc = CLI_FAIL;
+	double *x = calloc(n + 1, sizeof(*x)), *yw = calloc(n + 1, sizeof(*yw));
+	double *yws = calloc(n + 1, sizeof(*yws)), *ya = calloc(n + 1, sizeof(*ya));
+	double *live = calloc(n + 1, sizeof(*live));
+	struct strs attrs = {0}, titles = {0};
+	if (!x || !yw || !yws || !ya || !live || !strs_init(&attrs, n) || !strs_init(&titles, n))
+		goto out;
+	double w = cli_mib(m->min_weights), ws = cli_mib(m->min_workspace);
+	for (size_t i = 0; i < n; i++) {
+		x[i] = (double)i;
+		yw[i] = w;
+		yws[i] = w + ws;
+		live[i] = cli_mib(a->layers[i].live_bytes);
+		ya[i] = w + ws + live[i];
+		struct augur_text at = {0};
+		augur_text_puts(&at, "data-layer=\"");
+		augur_text_xml(&at, r->net->layers[i].name);
+		augur_text_printf(&at, "\" data-live-bytes=\"%llu\"",
+		                  (unsigned long long)a->layers[i].live_bytes);
+		attrs.s[i] = take(&at);
+		char title[320];
+		snprintf(title, sizeof(title), "%s: %.2f MiB live activations (%.1f MiB in all)",
+		         r->net->layers[i].name, cli_mib(a->layers[i].live_bytes), ya[i]);
+		titles.s[i] = strdup(title);
+	}
+	struct augur_series series[3] = {
+	        {"weights and statistics", AUGUR_MARK_AREA, 0, n, x, yw, NULL, NULL, false},
+	        {"workspace (largest im2col)", AUGUR_MARK_AREA, 1, n, x, yws, NULL, NULL, false},
+	        {"live activations", AUGUR_MARK_AREA, 2, n, x, ya, (const char *const *)titles.s,
+	         (const char *const *)attrs.s, false},
+	};
+	char peak_label[320], cap_label[160], peak_attr[64];
+	size_t pk = m->min_peak_layer < n ? m->min_peak_layer : 0;
+	snprintf(peak_label, sizeof(peak_label), "peak %.1f MiB while %s runs",
+	         cli_mib(m->min_total), n ? r->net->layers[pk].name : "?");
+	snprintf(peak_attr, sizeof(peak_attr), "data-peak-layer-index=\"%zu\"", pk);
+	struct augur_rule rules[2] = {{true, (double)pk, 0, peak_label, 5, peak_attr}};
+	size_t nr = 1;
+	/* the unit with the least memory is the one that matters */
+	uint64_t cap = 0;
+	for (size_t u = 0; u < r->ev->n_units; u++) {
+		uint64_t c = r->ev->est[u].capacity_bytes;
+		if (c && (!cap || c < cap))
+			cap = c;
+	}
+	bool cap_drawn = cap && cli_mib(cap) <= 4 * cli_mib(m->min_total);
+	if (cap_drawn) {
+		snprintf(cap_label, sizeof(cap_label), "device memory %.0f MiB", cli_mib(cap));
+		rules[nr++] = (struct augur_rule){false, cli_mib(cap), 0, cap_label, 7, NULL};
+	}
+	struct augur_xy c = {
+	        .title = "memory timeline (minimal view)",
+	        .x_label = "layer (execution order)",
+	        .y_label = "MiB",
+	        .width = 900,
+	        .height = 380,
+	        .n_series = 3,
+	        .series = series,
+	        .n_rules = nr,
+	        .rules = rules,
+	        .y_from_zero = true,
+	};
+	augur_text_puts(t, "<h2>Memory</h2>\n<div class=\"figs\">\n<figure>\n");
+	augur_svg_xy(t, &c);
+	augur_text_printf(t,
+	                  "<figcaption>The minimal view over execution order (as <code>augur "
+	                  "inspect</code>): every layer's weights and statistics resident, one "
+	                  "workspace the size of the largest layer's im2col buffer, and the "
+	                  "activations live while each layer runs (blobs freed after their last "
+	                  "reader). Peak: %.1f MiB while <b>",
+	                  cli_mib(m->min_total));
+	augur_text_xml(t, n ? r->net->layers[pk].name : "?");
+	augur_text_puts(t, "</b> runs.");
+	if (cap && !cap_drawn)
+		augur_text_printf(t,
+		                  " The device's memory (%.0f MiB) is %.0f times the peak and is "
+		                  "left off the scale.",
+		                  cli_mib(cap), cli_mib(cap) / cli_mib(m->min_total));
+	augur_text_puts(t, "</figcaption>\n</figure>\n");
+	/* the activations alone, whose changes the weights dwarf above */
+	struct augur_series act = {"live activations",
+	                           AUGUR_MARK_AREA,
+	                           2,
+	                           n,
+	                           x,
+	                           live,
+	                           (const char *const *)titles.s,
+	                           NULL,
+	                           false};
+	char act_label[320];
+	snprintf(act_label, sizeof(act_label), "activation peak %.1f MiB (%s)",
+	         cli_mib(m->min_data_peak), n ? r->net->layers[pk].name : "?");
+	struct augur_rule act_peak = {true, (double)pk, 0, act_label, 5, NULL};
+	struct augur_xy ac = {
+	        .title = "live activations per layer (minimal view)",
+	        .x_label = "layer (execution order)",
+	        .y_label = "MiB",
+	        .width = 900,
+	        .height = 260,
+	        .n_series = 1,
+	        .series = &act,
+	        .n_rules = 1,
+	        .rules = &act_peak,
+	        .y_from_zero = true,
+	};
+	augur_text_puts(t, "<figure>\n");
+	augur_svg_xy(t, &ac);
+	augur_text_puts(t, "<figcaption>The activations alone, on their own scale.</figcaption>\n"
+	                   "</figure>\n");
+	/* the three views side by side */
+	static const char *const views[] = {"paper (Lu et al., Table 4)",
+	                                    "allocated (im2col framework)",
+	                                    "minimal (execution order)"};
+	static const char *const parts[] = {"weights", "data", "workspace"};
+	double v[9] = {cli_mib(m->paper_weights),   cli_mib(m->paper_data),
+	               cli_mib(m->paper_workspace), cli_mib(m->alloc_params + m->alloc_stats),
+	               cli_mib(m->alloc_data),      cli_mib(m->alloc_workspace),
+	               cli_mib(m->min_weights),     cli_mib(m->min_data_peak),
+	               cli_mib(m->min_workspace)};
+	static const char *const keys[] = {"paper", "allocated", "minimal"};
+	char vattr[3][96], vnote[3][32];
+	const char *va[3], *vn[3];
+	for (int k = 0; k < 3; k++) {
+		double total = v[3 * k] + v[3 * k + 1] + v[3 * k + 2];
+		uint64_t bytes = k == 0   ? m->paper_weights + m->paper_data + m->paper_workspace
+		                 : k == 1 ? m->alloc_total
+		                          : m->min_total;
+		snprintf(vattr[k], sizeof(vattr[k]), "data-view=\"%s\" data-total-bytes=\"%llu\"",
+		         keys[k], (unsigned long long)bytes);
+		snprintf(vnote[k], sizeof(vnote[k]), "%.1f MiB", total);
+		va[k] = vattr[k];
+		vn[k] = vnote[k];
+	}
+	struct augur_hbars views_chart = {
+	        .title = "the three memory views",
+	        .x_label = "MiB",
+	        .n_rows = 3,
+	        .n_series = 3,
+	        .n_panels = 1,
+	        .rows = views,
+	        .series = parts,
+	        .v = v,
+	        .attrs = va,
+	        .notes = vn,
+	        .row_height = 34,
+	        .label_width = 190,
+	        .panel_width = 330,
+	};
+	augur_text_puts(t, "<figure>\n");
+	augur_svg_hbars(t, &views_chart);
+	augur_text_puts(t, "<figcaption>Lu et al.'s Table 4 accounting, what an im2col framework "
+	                   "(Caffe) allocates, and the minimal peak (docs/descriptors.md, "
+	                   "\"Memory views\"). The estimate's memory needed is the allocated view "
+	                   "plus the profile's framework overhead (and a second copy of the "
+	                   "weights on a GPU sharing the RAM).</figcaption>\n</figure>\n</div>\n");
+	rc = CLI_OK;
+out:
+	free(x);
+	free(yw);
+	free(yws);
+	free(ya);
+	free(live);
+	strs_free(&attrs);
+	strs_free(&titles);
+	return rc;
+}
+
+/* The network's GEMMs at their predicted time per call, over the profile's calibration
+ * samples (measured), so extrapolated shapes show where they fall. One chart per unit. */
+static int gemm_section(struct augur_text *t, const struct report *r)
+{
+	const struct evaluation *ev = r->ev;
+	size_t n = ev->a->n_layers;
+	augur_text_puts(t, "<h2>GEMM shapes against the calibration</h2>\n<div class=\"figs\">\n");
+	for (size_t u = 0; u < ev->n_units; u++) {
+		const struct augur_unit_estimate *e = &ev->est[u];
+		const struct augur_unit *un = e->unit;
+		int rc = CLI_FAIL;
+		size_t ns = un->n_samples;
+		double *sx = calloc(ns + 1, sizeof(*sx)), *sy = calloc(ns + 1, sizeof(*sy));
+		double *ix = calloc(n + 1, sizeof(*ix)), *iy = calloc(n + 1, sizeof(*iy));
+		double *ox = calloc(n + 1, sizeof(*ox)), *oy = calloc(n + 1, sizeof(*oy));
+		struct strs in_attrs = {0}, out_attrs = {0}, in_t = {0}, out_t = {0};
+		if (!sx || !sy || !ix || !iy || !ox || !oy || !strs_init(&in_attrs, n) ||
+		    !strs_init(&out_attrs, n) || !strs_init(&in_t, n) || !strs_init(&out_t, n))
+			goto next;
+		size_t k = 0;
+		for (size_t i = 0; i < ns; i++) {
+			const struct augur_sample *s = &un->samples[i];
+			if (s->n_gemms != 1 || !s->gemms[0].count)
+				continue;
+			const struct augur_sample_gemm *g = &s->gemms[0];
+			sx[k] = (double)g->n * (double)g->k * (double)g->m;
+			sy[k] = s->time_ms / (double)g->count;
+			k++;
+		}
+		size_t ni = 0, no = 0;
+		for (size_t i = 0; i < n; i++) {
+			const struct augur_gemm *g = &ev->a->layers[i].gemm;
+			if (!g->count)
+				continue;
+			bool outside = false;
+			double ms = augur_gemm_time_ms(&un->gemm, g, &outside) / (double)g->count;
+			double nkm = (double)g->n * (double)g->k * (double)g->m;
+			struct augur_text at = {0};
+			augur_text_puts(&at, "data-layer=\"");
+			augur_text_xml(&at, r->net->layers[i].name);
+			augur_text_printf(&at,
+			                  "\" data-unit=\"%s\" data-n=\"%llu\" data-k=\"%llu\" "
+			                  "data-m=\"%llu\" data-outside-range=\"%s\"",
+			                  unit_name(e), (unsigned long long)g->n,
+			                  (unsigned long long)g->k, (unsigned long long)g->m,
+			                  outside ? "true" : "false");
+			char title[320];
+			snprintf(title, sizeof(title),
+			         "%s: n %llu, k %llu, m %llu (x%llu): %.4g ms a call%s",
+			         r->net->layers[i].name, (unsigned long long)g->n,
+			         (unsigned long long)g->k, (unsigned long long)g->m,
+			         (unsigned long long)g->count, ms,
+			         outside ? ", outside the calibrated range" : "");
+			if (outside) {
+				ox[no] = nkm;
+				oy[no] = ms;
+				out_attrs.s[no] = take(&at);
+				out_t.s[no++] = strdup(title);
+			} else {
+				ix[ni] = nkm;
+				iy[ni] = ms;
+				in_attrs.s[ni] = take(&at);
+				in_t.s[ni++] = strdup(title);
+			}
+		}
+		struct augur_series series[3] = {
+		        {"calibration samples (measured)", AUGUR_MARK_RING, 7, k, sx, sy, NULL,
+		         NULL, true},
+		        {"network GEMMs in range", AUGUR_MARK_DOT, 0, ni, ix, iy,
+		         (const char *const *)in_t.s, (const char *const *)in_attrs.s, false},
+		        {"network GEMMs extrapolated", AUGUR_MARK_CROSS, 5, no, ox, oy,
+		         (const char *const *)out_t.s, (const char *const *)out_attrs.s, false},
+		};
+		/* the calibrated box's smallest and largest corners */
+		const struct augur_validity *v = &un->gemm.range;
+		struct augur_rule band = {true,
+		                          (double)v->n_min * (double)v->k_min * (double)v->m_min,
+		                          (double)v->n_max * (double)v->k_max * (double)v->m_max,
+		                          "calibrated range, n*k*m from its corners",
+		                          2,
+		                          NULL};
+		char title[64];
+		snprintf(title, sizeof(title), "GEMM shapes on the %s calibration", unit_name(e));
+		struct augur_xy c = {
+		        .title = title,
+		        .x_label = "n*k*m (multiply-adds per call)",
+		        .y_label = "time per call (ms)",
+		        .x_log = true,
+		        .y_log = true,
+		        .width = ev->n_units > 1 ? 660 : 900,
+		        .height = 420,
+		        .n_series = 3,
+		        .series = series,
+		        .n_rules = band.to > band.at ? 1 : 0,
+		        .rules = &band,
+		};
+		augur_text_printf(t,
+		                  "<figure data-unit=\"%s\" data-gemms-in-range=\"%zu\" "
+		                  "data-gemms-outside-range=\"%zu\">\n",
+		                  unit_name(e), ni, no);
+		augur_svg_xy(t, &c);
+		augur_text_printf(
+		        t,
+		        "<figcaption>%s: the network's GEMMs at their predicted time per "
+		        "call (the model estimate uses) over the single-GEMM samples the "
+		        "profile was calibrated on. Calibrated range: n %llu..%llu, k "
+		        "%llu..%llu, m %llu..%llu; a GEMM outside it in any dimension is "
+		        "extrapolated (%zu of %zu here). Samples that sum several GEMMs (a network's published time) are not drawn.</figcaption>\n</figure>\n",
+		        unit_name(e), (unsigned long long)v->n_min, (unsigned long long)v->n_max,
+		        (unsigned long long)v->k_min, (unsigned long long)v->k_max,
+		        (unsigned long long)v->m_min, (unsigned long long)v->m_max, no, ni + no);
+		rc = CLI_OK;
+	next:
+		free(sx);
+		free(sy);
+		free(ix);
+		free(iy);
+		free(ox);
+		free(oy);
+		strs_free(&in_attrs);
+		strs_free(&out_attrs);
+		strs_free(&in_t);
+		strs_free(&out_t);
+		if (rc)
+			return rc;
+	}
+	augur_text_puts(t, "</div>\n");
+	return CLI_OK;
+}
+
+/* The layers that take longest on the first unit, with their shapes. */
+static int top_layers(struct augur_text *t, const struct report *r)
+{
+	const struct evaluation *ev = r->ev;
+	const struct augur_unit_estimate *e0 = &ev->est[0];
+	size_t n = ev->a->n_layers, top[TOP_LAYERS], nt = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t at = nt < TOP_LAYERS ? nt++ : TOP_LAYERS;
+		while (at > 0 && e0->layers[top[at - 1]].time_ms < e0->layers[i].time_ms) {
+			if (at < TOP_LAYERS)
+				top[at] = top[at - 1];
+			at--;
+		}
+		if (at < TOP_LAYERS)
+			top[at] = i;
+	}
+	augur_text_printf(t,
+	                  "<h2>Top layers by %s time</h2>\n<table class=\"top\"><tr><th>#</th>"
+	                  "<th>layer</th><th>type</th><th>input</th><th>output</th>"
+	                  "<th>GEMM n x k x m (calls)</th>",
+	                  unit_name(e0));
+	for (size_t u = 0; u < ev->n_units; u++)
+		augur_text_printf(t, "<th class=\"num\">%s ms</th><th class=\"num\">share</th>",
+		                  unit_name(&ev->est[u]));
+	augur_text_puts(t, "</tr>\n");
+	for (size_t k = 0; k < nt; k++) {
+		size_t i = top[k];
+		const struct augur_layer_stats *s = &ev->a->layers[i];
+		char in[96], out[96];
+		shape_text(in, sizeof(in), &s->in);
+		shape_text(out, sizeof(out), &s->out);
+		augur_text_printf(t, "<tr data-rank=\"%zu\" data-layer=\"", k + 1);
+		augur_text_xml(t, r->net->layers[i].name);
+		augur_text_printf(t, "\"><td class=\"num\">%zu</td><td>", k + 1);
+		augur_text_xml(t, r->net->layers[i].name);
+		augur_text_printf(t, "</td><td>%s</td><td>%s</td><td>%s</td><td>",
+		                  augur_layer_type_name(r->net->layers[i].type), in, out);
+		if (s->gemm.count)
+			augur_text_printf(
+			        t, "%llu x %llu x %llu (%llu)", (unsigned long long)s->gemm.n,
+			        (unsigned long long)s->gemm.k, (unsigned long long)s->gemm.m,
+			        (unsigned long long)s->gemm.count);
+		augur_text_puts(t, "</td>");
+		for (size_t u = 0; u < ev->n_units; u++) {
+			const struct augur_unit_estimate *e = &ev->est[u];
+			const struct augur_layer_estimate *le = &e->layers[i];
+			augur_text_printf(t, "<td class=\"num\">%.3f%s%s</td>", le->time_ms,
+			                  le->outside_range ? "*" : "",
+			                  !le->costed ? " (not costed)" : "");
+			cell_num(t, "%.1f%%",
+			         e->total_ms > 0 ? 100 * le->time_ms / e->total_ms : 0);
+		}
+		augur_text_puts(t, "</tr>\n");
+	}
+	augur_text_puts(t, "</table>\n");
+	return CLI_OK;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"device", required_argument, NULL, 'd'},
+	        {"unit", required_argument, NULL, 'u'},
+	        {"batch", required_argument, NULL, 'b'},
+	        {"output", required_argument, NULL, 'o'},
+	        {NULL, 0, NULL, 0},
+	};
+	const char *device = NULL, *unit = "all", *output = NULL;
+	uint64_t batch = 0;
+	int c;
+	while ((c = cli_getopt(argc, argv, "d:u:b:o:", opts)) != -1) {
+		switch (c) {
+		case 'd':
+			device = optarg;
+			break;
+		case 'u':
+			if (cli_parse_unit("report", optarg, &unit))
+				return CLI_USAGE;
+			break;
+		case 'b':
+			if (cli_parse_uint("report", "--batch", optarg, AUGUR_MAX_BATCH, &batch))
+				return CLI_USAGE;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		default:
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("report", "expects one descriptor (usage: %s)",
+		                       augur_command_find("report")->usage);
+	if (!device)
+		return cli_usage_error("report", "needs --device (a profile name from profiles/, "
+		                                 "e.g. tx1, or a path)");
+	struct augur_diag diag = {0};
+	struct augur_net *net = NULL;
+	struct augur_profile *p = NULL;
+	struct evaluation ev = {0};
+	struct augur_text t = {0};
+	char path[4096];
+	const struct augur_unit *units[2];
+	size_t n_units = 0;
+	int rc = CLI_OK;
+	if (eval_load_profile(device, path, sizeof(path), &p, &diag) ||
+	    eval_units(p, unit, path, units, &n_units, &diag) ||
+	    augur_net_load(argv[optind], &net, &diag) ||
+	    eval_run(net, (uint32_t)batch, p, units, n_units, &ev, &diag)) {
+		rc = cli_report(&diag);
+		goto out;
+	}
+	struct report r = {net, p, path, &ev};
+	char title[256], name[300];
+	snprintf(title, sizeof(title), "%s on %s: augur report", net->name, p->name);
+	page_begin(&t, title);
+	header(&t, &r);
+	totals(&t, &r);
+	if (layer_bars(&t, &r) || type_bars(&t, &r) || memory_section(&t, &r) ||
+	    gemm_section(&t, &r) || top_layers(&t, &r)) {
+		fprintf(stderr, "augur report: out of memory\n");
+		rc = CLI_FAIL;
+		goto out;
+	}
+	char cmdline[256];
+	snprintf(cmdline, sizeof(cmdline), "augur report %s --device %s", argv[optind], device);
+	page_end(&t, cmdline);
+	bool named = output != NULL;
+	if (!named) {
+		page_default_name(name, sizeof(name), net->name, "report");
+		output = name;
+	}
+	rc = page_write("report", output, &t);
+	if (rc == CLI_OK && !named)
+		fprintf(stderr, "augur report: wrote %s\n", output);
+out:
+	augur_text_free(&t);
+	eval_clear(&ev);
+	augur_profile_free(p);
+	augur_net_free(net);
+	return rc;
+}
