@@ -282,8 +282,8 @@ static void check_same_unit(const struct augur_unit *a, const struct augur_unit 
  * YAML 1.1 writers spell them, are true and false. */
 static void test_booleans(void)
 {
-	static const char *const spellings[][2] = {{"true", "1"}, {"True", "1"},
-	                                           {"false", "0"}, {"False", "0"}};
+	static const char *const spellings[][2] = {
+	        {"true", "1"}, {"True", "1"}, {"false", "0"}, {"False", "0"}};
 	for (size_t i = 0; i < 4; i++) {
 		char to[64];
 		snprintf(to, sizeof(to), "shared_memory: %s", spellings[i][0]);

@@ -17,22 +17,22 @@ static size_t count(const char *hay, const char *needle)
 
 static void test_escape(void)
 {
-	struct augur_text t = {0};
-	augur_text_xml(&t, "a<b>&\"c'\x01\xff\xc3\xa9");
+	struct augur_strbuf t = {0};
+	augur_svg_xml(&t, "a<b>&\"c'\x01\xff\xc3\xa9");
 	/* é (c3 a9) is kept, the control byte and the stray 0xff become '?' */
 	CHECK_STR_EQ(t.data, "a&lt;b&gt;&amp;&quot;c&#39;??\xc3\xa9");
-	augur_text_free(&t);
+	augur_strbuf_clear(&t);
 	/* a surrogate (ed a0 80) and an overlong form (e0 80 80) are not UTF-8 */
-	augur_text_xml(&t, "\xed\xa0\x80|\xe0\x80\x80");
+	augur_svg_xml(&t, "\xed\xa0\x80|\xe0\x80\x80");
 	CHECK_STR_EQ(t.data, "???|???");
-	augur_text_free(&t);
+	augur_strbuf_clear(&t);
 	/* growth across many appends keeps every byte */
 	for (int i = 0; i < 10000; i++)
-		augur_text_printf(&t, "%d,", i % 10);
+		augur_strbuf_put(&t, "%d,", i % 10);
 	CHECK_EQ_U64(t.len, 20000);
-	CHECK(!t.oom);
+	CHECK(!t.failed);
 	CHECK(t.data[19998] == '9');
-	augur_text_free(&t);
+	augur_strbuf_clear(&t);
 }
 
 static void test_ticks(void)
@@ -110,9 +110,9 @@ static void test_hbars(void)
 	                        .row_height = 10,
 	                        .label_width = 100,
 	                        .panel_width = 200};
-	struct augur_text t = {0};
+	struct augur_strbuf t = {0};
 	augur_svg_hbars(&t, &c);
-	CHECK(!t.oom);
+	CHECK(!t.failed);
 	CHECK_CONTAINS(t.data, "aria-label=\"t&amp;t\"");
 	CHECK_CONTAINS(t.data, "fc&lt;6&gt;");
 	CHECK_EQ_U64(count(t.data, "<g class=\"bar\""), 2);
@@ -124,7 +124,7 @@ static void test_hbars(void)
 	/* fc<6> is marked: a dashed outline 100 px wide (20 ms) */
 	CHECK_CONTAINS(t.data, "width=\"100.00\" height=\"8.0\" fill=\"none\"");
 	CHECK_EQ_U64(count(t.data, "<svg"), count(t.data, "</svg>"));
-	augur_text_free(&t);
+	augur_strbuf_clear(&t);
 }
 
 static void test_xy(void)
@@ -144,15 +144,15 @@ static void test_xy(void)
 	                     .series = &s,
 	                     .n_rules = 1,
 	                     .rules = &r};
-	struct augur_text t = {0};
+	struct augur_strbuf t = {0};
 	augur_svg_xy(&t, &c);
-	CHECK(!t.oom);
+	CHECK(!t.failed);
 	/* the point at x = -1 cannot be drawn on a log axis */
 	CHECK_EQ_U64(count(t.data, "<circle"), 3);
 	CHECK_CONTAINS(t.data, "data-budget=\"50\"");
 	/* x: decades 1..100 over [70, 380]: x = 10 at 225 */
 	CHECK_CONTAINS(t.data, "<circle cx=\"225.0\"");
-	augur_text_free(&t);
+	augur_strbuf_clear(&t);
 	const double cx[] = {0, 1, 2}, cy[] = {1, 2, 3}, cy2[] = {2, 4, 6};
 	const char *cats[] = {"a", "b", "c"};
 	struct augur_series areas[2] = {{"w", AUGUR_MARK_AREA, 0, 3, cx, cy, NULL, NULL, false},
@@ -167,7 +167,7 @@ static void test_xy(void)
 	                      .y_from_zero = true};
 	augur_svg_xy(&t, &c2);
 	CHECK_EQ_U64(count(t.data, "fill-opacity=\"0.85\""), 2);
-	augur_text_free(&t);
+	augur_strbuf_clear(&t);
 }
 
 static void test_heat(void)
@@ -176,13 +176,13 @@ static void test_heat(void)
 	const double v[] = {1, 2, 3, 4, 5, 6};
 	const bool marked[] = {false, false, false, false, false, true};
 	struct augur_heat h = {"heat", "rows", "cols", "ms", 2, 3, rows, cols, v, NULL, marked};
-	struct augur_text t = {0};
+	struct augur_strbuf t = {0};
 	augur_svg_heat(&t, &h);
 	CHECK_EQ_U64(count(t.data, "<g class=\"cell\""), 6);
 	/* the lowest cell is viridis' first colour, the highest its last */
 	CHECK_CONTAINS(t.data, "fill=\"#440154\" stroke=\"none\"");
 	CHECK_CONTAINS(t.data, "fill=\"#fde725\" stroke=\"#D55E00\"");
-	augur_text_free(&t);
+	augur_strbuf_clear(&t);
 }
 
 int main(void)

@@ -264,7 +264,7 @@ static void region_name(char *buf, size_t size, const struct augur_timemodel *tm
 
 /* One unit's charts: measured against predicted per sample, relative error against size,
  * the samples on the (m, n) plane with the region breaks, and the layer-cost fit errors. */
-static int plot_unit(struct augur_text *t, const struct augur_unit *u)
+static int plot_unit(struct augur_strbuf *t, const struct augur_unit *u)
 {
 	const struct augur_timemodel *tm = &u->gemm;
 	const char *un = augur_unit_kind_name(u->kind);
@@ -309,12 +309,12 @@ static int plot_unit(struct augur_text *t, const struct augur_unit *u)
 		nkm[at] = size;
 		pm[at] = s->n_gemms == 1 ? (double)s->gemms[0].m : NAN;
 		pn[at] = s->n_gemms == 1 ? (double)s->gemms[0].n : NAN;
-		struct augur_text a = {0};
-		augur_text_printf(&a, "data-sample=\"%zu\" data-unit=\"%s\" data-region=\"%zu\"", i,
-		                  un, group[i] / 2);
+		struct augur_strbuf a = {0};
+		augur_strbuf_put(&a, "data-sample=\"%zu\" data-unit=\"%s\" data-region=\"%zu\"", i,
+		                 un, group[i] / 2);
 		page_num_attr(&a, "data-measured-ms", meas[at]);
 		page_num_attr(&a, "data-predicted-ms", pred[at]);
-		augur_text_printf(&a, " data-held-out=\"%s\"", s->held_out ? "true" : "false");
+		augur_strbuf_put(&a, " data-held-out=\"%s\"", s->held_out ? "true" : "false");
 		attrs[at] = a.data;
 		char title[256];
 		if (s->n_gemms == 1)
@@ -384,36 +384,36 @@ static int plot_unit(struct augur_text *t, const struct augur_unit *u)
 	        .diagonal = true,
 	};
 	const struct augur_fit_quality *q = &u->quality;
-	augur_text_printf(t, "<h2>%s unit</h2>\n<table class=\"facts\">\n", un);
-	augur_text_puts(t, "<tr><th>library</th><td>");
-	augur_text_xml(t, u->library ? u->library : "unknown");
-	augur_text_printf(t, "</td></tr>\n<tr><th>model</th><td>%zu regions (breaks n [", nr);
+	augur_strbuf_put(t, "<h2>%s unit</h2>\n<table class=\"facts\">\n", un);
+	augur_strbuf_puts(t, "<tr><th>library</th><td>");
+	augur_svg_xml(t, u->library ? u->library : "unknown");
+	augur_strbuf_put(t, "</td></tr>\n<tr><th>model</th><td>%zu regions (breaks n [", nr);
 	for (uint32_t i = 0; i < tm->n_breaks_n; i++)
-		augur_text_printf(t, "%s%llu", i ? ", " : "", (unsigned long long)tm->breaks_n[i]);
-	augur_text_puts(t, "], m [");
+		augur_strbuf_put(t, "%s%llu", i ? ", " : "", (unsigned long long)tm->breaks_n[i]);
+	augur_strbuf_puts(t, "], m [");
 	for (uint32_t i = 0; i < tm->n_breaks_m; i++)
-		augur_text_printf(t, "%s%llu", i ? ", " : "", (unsigned long long)tm->breaks_m[i]);
-	augur_text_printf(t, "])%s; valid for n %llu..%llu, k %llu..%llu, m %llu..%llu</td></tr>\n",
-	                  tm->direct.max_nkm ? " and a direct path" : "",
-	                  (unsigned long long)tm->range.n_min, (unsigned long long)tm->range.n_max,
-	                  (unsigned long long)tm->range.k_min, (unsigned long long)tm->range.k_max,
-	                  (unsigned long long)tm->range.m_min, (unsigned long long)tm->range.m_max);
-	augur_text_printf(t,
-	                  "<tr><th>fit</th><td data-unit=\"%s\" data-samples=\"%zu\">median error "
-	                  "%.2f%% over %zu training samples (%zu dropped as outliers)",
-	                  un, ns, 100 * q->train_median_rel_err, q->n_train, q->n_dropped);
+		augur_strbuf_put(t, "%s%llu", i ? ", " : "", (unsigned long long)tm->breaks_m[i]);
+	augur_strbuf_put(t, "])%s; valid for n %llu..%llu, k %llu..%llu, m %llu..%llu</td></tr>\n",
+	                 tm->direct.max_nkm ? " and a direct path" : "",
+	                 (unsigned long long)tm->range.n_min, (unsigned long long)tm->range.n_max,
+	                 (unsigned long long)tm->range.k_min, (unsigned long long)tm->range.k_max,
+	                 (unsigned long long)tm->range.m_min, (unsigned long long)tm->range.m_max);
+	augur_strbuf_put(t,
+	                 "<tr><th>fit</th><td data-unit=\"%s\" data-samples=\"%zu\">median error "
+	                 "%.2f%% over %zu training samples (%zu dropped as outliers)",
+	                 un, ns, 100 * q->train_median_rel_err, q->n_train, q->n_dropped);
 	if (q->n_heldout && isfinite(q->heldout_median_rel_err))
-		augur_text_printf(t, "; held out: median %.2f%%, max %.2f%% over %zu",
-		                  100 * q->heldout_median_rel_err, 100 * q->heldout_max_rel_err,
-		                  q->n_heldout);
-	augur_text_puts(t, "</td></tr>\n</table>\n<div class=\"figs\">\n<figure>\n");
+		augur_strbuf_put(t, "; held out: median %.2f%%, max %.2f%% over %zu",
+		                 100 * q->heldout_median_rel_err, 100 * q->heldout_max_rel_err,
+		                 q->n_heldout);
+	augur_strbuf_puts(t, "</td></tr>\n</table>\n<div class=\"figs\">\n<figure>\n");
 	augur_svg_xy(t, &c);
-	augur_text_puts(t,
-	                "<figcaption>Each stored sample at the time the profile's GEMM model "
-	                "predicts for it (the sum over its GEMMs for an aggregate row) and the "
-	                "time measured; on the dashed line the two agree. Colour: the model "
-	                "region (or direct path) the sample falls in; crosses: held-out samples, "
-	                "never fitted.</figcaption>\n</figure>\n");
+	augur_strbuf_puts(t,
+	                  "<figcaption>Each stored sample at the time the profile's GEMM model "
+	                  "predicts for it (the sum over its GEMMs for an aggregate row) and the "
+	                  "time measured; on the dashed line the two agree. Colour: the model "
+	                  "region (or direct path) the sample falls in; crosses: held-out samples, "
+	                  "never fitted.</figcaption>\n</figure>\n");
 	snprintf(title, sizeof(title), "%s: relative error against size", un);
 	struct augur_rule zero = {false, 0, 0, NULL, 7, NULL};
 	struct augur_xy ce = {
@@ -428,11 +428,11 @@ static int plot_unit(struct augur_text *t, const struct augur_unit *u)
 	        .n_rules = 1,
 	        .rules = &zero,
 	};
-	augur_text_puts(t, "<figure>\n");
+	augur_strbuf_puts(t, "<figure>\n");
 	augur_svg_xy(t, &ce);
-	augur_text_puts(t, "<figcaption>The same samples' relative error by size: a trend "
-	                   "along the axis shows what the model's terms miss.</figcaption>\n"
-	                   "</figure>\n");
+	augur_strbuf_puts(t, "<figcaption>The same samples' relative error by size: a trend "
+	                     "along the axis shows what the model's terms miss.</figcaption>\n"
+	                     "</figure>\n");
 	/* the regions on the (m, n) plane: breaks as lines */
 	struct augur_rule breaks[2 * AUGUR_MODEL_MAX_BREAKS];
 	size_t nb = 0;
@@ -458,12 +458,13 @@ static int plot_unit(struct augur_text *t, const struct augur_unit *u)
 	        .n_rules = nb,
 	        .rules = breaks,
 	};
-	augur_text_puts(t, "<figure>\n");
+	augur_strbuf_puts(t, "<figure>\n");
 	augur_svg_xy(t, &cr);
-	augur_text_puts(t, "<figcaption>The piecewise-linear model's regions: single-GEMM samples "
-	                   "by n and m, the breakpoints as dashed lines. Each region has its own "
-	                   "coefficients (<code>augur profile show</code>).</figcaption>\n"
-	                   "</figure>\n");
+	augur_strbuf_puts(t,
+	                  "<figcaption>The piecewise-linear model's regions: single-GEMM samples "
+	                  "by n and m, the breakpoints as dashed lines. Each region has its own "
+	                  "coefficients (<code>augur profile show</code>).</figcaption>\n"
+	                  "</figure>\n");
 	if (u->costs) {
 		const char *rows[AUGUR_LAYER_TYPE_COUNT];
 		double v[AUGUR_LAYER_TYPE_COUNT];
@@ -502,16 +503,16 @@ static int plot_unit(struct augur_text *t, const struct augur_unit *u)
 		        .label_width = 90,
 		        .panel_width = 380,
 		};
-		augur_text_puts(t, "<figure>\n");
+		augur_strbuf_puts(t, "<figure>\n");
 		augur_svg_hbars(t, &cb);
-		augur_text_puts(t,
-		                "<figcaption>The layer-cost models' fit: per layer type, the "
-		                "median relative residual over the measured layers (or per-type "
-		                "sums) it was fitted on, as the profile records it. Fitted from ");
-		augur_text_xml(t, u->costs->source ? u->costs->source : "?");
-		augur_text_puts(t, ".</figcaption>\n</figure>\n");
+		augur_strbuf_puts(
+		        t, "<figcaption>The layer-cost models' fit: per layer type, the "
+		           "median relative residual over the measured layers (or per-type "
+		           "sums) it was fitted on, as the profile records it. Fitted from ");
+		augur_svg_xml(t, u->costs->source ? u->costs->source : "?");
+		augur_strbuf_puts(t, ".</figcaption>\n</figure>\n");
 	}
-	augur_text_puts(t, "</div>\n");
+	augur_strbuf_puts(t, "</div>\n");
 	rc = CLI_OK;
 out:
 	for (size_t i = 0; attrs && titles && i < ns; i++) {
@@ -558,21 +559,21 @@ static int plot(int argc, char **argv)
 	if (augur_profile_find(argv[optind], path, sizeof(path), &diag) ||
 	    augur_profile_load(path, &p, &diag))
 		return cli_report(&diag);
-	struct augur_text t = {0};
+	struct augur_strbuf t = {0};
 	char title[256];
 	snprintf(title, sizeof(title), "profile %s: augur profile plot", p->name);
 	page_begin(&t, title);
-	augur_text_puts(&t, "<h1>profile ");
-	augur_text_xml(&t, p->name);
-	augur_text_puts(&t, "</h1>\n<table class=\"facts\">\n<tr><th>device</th><td>");
-	augur_text_xml(&t, p->description);
-	augur_text_puts(&t, "</td></tr>\n<tr><th>file</th><td>");
-	augur_text_xml(&t, path);
-	augur_text_puts(&t, "</td></tr>\n<tr><th>source</th><td>");
-	augur_text_xml(&t, p->source ? p->source : "unknown");
-	augur_text_puts(&t, "</td></tr>\n<tr><th>created</th><td>");
-	augur_text_xml(&t, p->created ? p->created : "unknown");
-	augur_text_puts(&t, "</td></tr>\n</table>\n");
+	augur_strbuf_puts(&t, "<h1>profile ");
+	augur_svg_xml(&t, p->name);
+	augur_strbuf_puts(&t, "</h1>\n<table class=\"facts\">\n<tr><th>device</th><td>");
+	augur_svg_xml(&t, p->description);
+	augur_strbuf_puts(&t, "</td></tr>\n<tr><th>file</th><td>");
+	augur_svg_xml(&t, path);
+	augur_strbuf_puts(&t, "</td></tr>\n<tr><th>source</th><td>");
+	augur_svg_xml(&t, p->source ? p->source : "unknown");
+	augur_strbuf_puts(&t, "</td></tr>\n<tr><th>created</th><td>");
+	augur_svg_xml(&t, p->created ? p->created : "unknown");
+	augur_strbuf_puts(&t, "</td></tr>\n</table>\n");
 	int rc = CLI_OK;
 	if ((p->cpu && plot_unit(&t, p->cpu)) || (p->gpu && plot_unit(&t, p->gpu))) {
 		fprintf(stderr, "augur profile: out of memory\n");
@@ -591,7 +592,7 @@ static int plot(int argc, char **argv)
 	if (rc == CLI_OK && !named)
 		fprintf(stderr, "augur profile: wrote %s\n", output);
 out:
-	augur_text_free(&t);
+	augur_strbuf_clear(&t);
 	augur_profile_free(p);
 	return rc;
 }

@@ -29,10 +29,10 @@ struct strs {
 	char **s;
 };
 
-static char *take(struct augur_text *t)
+static char *take(struct augur_strbuf *t)
 {
-	if (t->oom || !t->data) {
-		augur_text_free(t);
+	if (t->failed || !t->data) {
+		augur_strbuf_clear(t);
 		return NULL;
 	}
 	char *s = t->data;
@@ -70,25 +70,25 @@ static void shape_text(char *buf, size_t size, const struct augur_shape *s)
 		         (unsigned long long)s->h, (unsigned long long)s->w);
 }
 
-static void cell_num(struct augur_text *t, const char *fmt, double v)
+static void cell_num(struct augur_strbuf *t, const char *fmt, double v)
 {
-	augur_text_puts(t, "<td class=\"num\">");
-	augur_text_printf(t, fmt, v);
-	augur_text_puts(t, "</td>");
+	augur_strbuf_puts(t, "<td class=\"num\">");
+	augur_strbuf_put(t, fmt, v);
+	augur_strbuf_puts(t, "</td>");
 }
 
-static void kv(struct augur_text *t, const char *k, const char *v)
+static void kv(struct augur_strbuf *t, const char *k, const char *v)
 {
-	augur_text_printf(t, "<tr><th>%s</th><td>", k);
-	augur_text_xml(t, v && *v ? v : "unknown");
-	augur_text_puts(t, "</td></tr>\n");
+	augur_strbuf_put(t, "<tr><th>%s</th><td>", k);
+	augur_svg_xml(t, v && *v ? v : "unknown");
+	augur_strbuf_puts(t, "</td></tr>\n");
 }
 
 /* The model a unit's times come from, and how well it fitted. */
-static void model_kind(struct augur_text *t, const struct augur_unit_estimate *e)
+static void model_kind(struct augur_strbuf *t, const struct augur_unit_estimate *e)
 {
 	const struct augur_unit *u = e->unit;
-	augur_text_printf(t, "<tr><th>%s model</th><td>", unit_name(e));
+	augur_strbuf_put(t, "<tr><th>%s model</th><td>", unit_name(e));
 	if (u->costs) {
 		size_t types = 0;
 		double lo = INFINITY, hi = 0;
@@ -104,41 +104,41 @@ static void model_kind(struct augur_text *t, const struct augur_unit_estimate *e
 			         names[0] ? ", " : "", augur_layer_type_name(k));
 		}
 		if (types == AUGUR_LAYER_TYPE_COUNT)
-			augur_text_printf(t,
-			                  "every layer type: the GEMM model plus layer costs for "
-			                  "all %d types",
-			                  AUGUR_LAYER_TYPE_COUNT);
+			augur_strbuf_put(t,
+			                 "every layer type: the GEMM model plus layer costs for "
+			                 "all %d types",
+			                 AUGUR_LAYER_TYPE_COUNT);
 		else
-			augur_text_printf(t,
-			                  "the GEMM model plus layer costs for %zu of the %d layer "
-			                  "types (%s); layers of other types are costed by their "
-			                  "GEMMs (conv, fc) or not at all",
-			                  types, AUGUR_LAYER_TYPE_COUNT, names);
-		augur_text_printf(t, " (median fit error %.1f%% to %.1f%% per type), fitted from ",
-		                  100 * (types ? lo : 0), 100 * hi);
-		augur_text_xml(t, u->costs->source ? u->costs->source : "?");
+			augur_strbuf_put(t,
+			                 "the GEMM model plus layer costs for %zu of the %d layer "
+			                 "types (%s); layers of other types are costed by their "
+			                 "GEMMs (conv, fc) or not at all",
+			                 types, AUGUR_LAYER_TYPE_COUNT, names);
+		augur_strbuf_put(t, " (median fit error %.1f%% to %.1f%% per type), fitted from ",
+		                 100 * (types ? lo : 0), 100 * hi);
+		augur_svg_xml(t, u->costs->source ? u->costs->source : "?");
 	} else {
-		augur_text_puts(t, "GEMM only (Lu et al.'s method): conv and fc layers by their "
-		                   "predicted GEMM times; other layers are not costed");
+		augur_strbuf_puts(t, "GEMM only (Lu et al.'s method): conv and fc layers by their "
+		                     "predicted GEMM times; other layers are not costed");
 	}
 	const struct augur_fit_quality *q = &u->quality;
-	augur_text_printf(t, "<br/>GEMM fit: median error %.1f%% over %zu samples",
-	                  100 * q->train_median_rel_err, q->n_train);
+	augur_strbuf_put(t, "<br/>GEMM fit: median error %.1f%% over %zu samples",
+	                 100 * q->train_median_rel_err, q->n_train);
 	if (q->n_heldout && isfinite(q->heldout_median_rel_err))
-		augur_text_printf(t, "; held out: median %.1f%%, max %.1f%% over %zu",
-		                  100 * q->heldout_median_rel_err, 100 * q->heldout_max_rel_err,
-		                  q->n_heldout);
-	augur_text_puts(t, "</td></tr>\n");
+		augur_strbuf_put(t, "; held out: median %.1f%%, max %.1f%% over %zu",
+		                 100 * q->heldout_median_rel_err, 100 * q->heldout_max_rel_err,
+		                 q->n_heldout);
+	augur_strbuf_puts(t, "</td></tr>\n");
 }
 
-static void header(struct augur_text *t, const struct report *r)
+static void header(struct augur_strbuf *t, const struct report *r)
 {
 	const struct augur_analysis *a = r->ev->a;
-	augur_text_puts(t, "<h1>");
-	augur_text_xml(t, r->net->name);
-	augur_text_puts(t, " on ");
-	augur_text_xml(t, r->p->name);
-	augur_text_puts(t, "</h1>\n<table class=\"facts\">\n");
+	augur_strbuf_puts(t, "<h1>");
+	augur_svg_xml(t, r->net->name);
+	augur_strbuf_puts(t, " on ");
+	augur_svg_xml(t, r->p->name);
+	augur_strbuf_puts(t, "</h1>\n<table class=\"facts\">\n");
 	kv(t, "network", r->net->path ? r->net->path : r->net->name);
 	char shape[96], buf[4400], params[32], macs[32];
 	shape_text(shape, sizeof(shape), &a->input);
@@ -146,10 +146,10 @@ static void header(struct augur_text *t, const struct report *r)
 	cli_count(macs, sizeof(macs), a->total.macs);
 	snprintf(buf, sizeof(buf), "%s, batch %u, %zu layers, %s parameters, %s MACs", shape,
 	         a->batch, a->n_layers, params, macs);
-	augur_text_printf(t, "<tr><th>input</th><td data-batch=\"%u\" data-layers=\"%zu\">",
-	                  a->batch, a->n_layers);
-	augur_text_xml(t, buf);
-	augur_text_puts(t, "</td></tr>\n");
+	augur_strbuf_put(t, "<tr><th>input</th><td data-batch=\"%u\" data-layers=\"%zu\">",
+	                 a->batch, a->n_layers);
+	augur_svg_xml(t, buf);
+	augur_strbuf_puts(t, "</td></tr>\n");
 	kv(t, "device", r->p->description);
 	snprintf(buf, sizeof(buf), "%s (created %s)", r->profile_path,
 	         r->p->created ? r->p->created : "?");
@@ -157,16 +157,16 @@ static void header(struct augur_text *t, const struct report *r)
 	kv(t, "profile source", r->p->source);
 	for (size_t u = 0; u < r->ev->n_units; u++)
 		model_kind(t, &r->ev->est[u]);
-	augur_text_puts(t, "</table>\n");
+	augur_strbuf_puts(t, "</table>\n");
 }
 
-static void totals(struct augur_text *t, const struct report *r)
+static void totals(struct augur_strbuf *t, const struct report *r)
 {
 	const struct evaluation *ev = r->ev;
-	augur_text_puts(t, "<h2>Totals</h2>\n<table class=\"totals\"><tr><th></th>");
+	augur_strbuf_puts(t, "<h2>Totals</h2>\n<table class=\"totals\"><tr><th></th>");
 	for (size_t u = 0; u < ev->n_units; u++)
-		augur_text_printf(t, "<th class=\"num\">%s</th>", unit_name(&ev->est[u]));
-	augur_text_puts(t, "</tr>\n");
+		augur_strbuf_put(t, "<th class=\"num\">%s</th>", unit_name(&ev->est[u]));
+	augur_strbuf_puts(t, "</tr>\n");
 	static const char *const rows[] = {"forward time (ms)",
 	                                   "&#160;&#160;GEMM (ms)",
 	                                   "&#160;&#160;memory-bound (ms)",
@@ -175,7 +175,7 @@ static void totals(struct augur_text *t, const struct report *r)
 	                                   "memory needed (MiB)",
 	                                   "memory available (MiB)"};
 	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
-		augur_text_printf(t, "<tr><th>%s</th>", rows[k]);
+		augur_strbuf_put(t, "<tr><th>%s</th>", rows[k]);
 		for (size_t u = 0; u < ev->n_units; u++) {
 			const struct augur_unit_estimate *e = &ev->est[u];
 			double v = k == 0   ? e->total_ms
@@ -188,43 +188,43 @@ static void totals(struct augur_text *t, const struct report *r)
 			                    : cli_mib(e->capacity_bytes);
 			cell_num(t, k == 4 ? "%.2f" : k == 6 ? "%.0f" : "%.1f", v);
 		}
-		augur_text_puts(t, "</tr>\n");
+		augur_strbuf_puts(t, "</tr>\n");
 	}
-	augur_text_puts(t, "<tr><th>verdict</th>");
+	augur_strbuf_puts(t, "<tr><th>verdict</th>");
 	for (size_t u = 0; u < ev->n_units; u++) {
 		const struct augur_unit_estimate *e = &ev->est[u];
-		augur_text_printf(t, "<td class=\"num\" data-unit=\"%s\"", unit_name(e));
+		augur_strbuf_put(t, "<td class=\"num\" data-unit=\"%s\"", unit_name(e));
 		page_num_attr(t, "data-total-ms", e->total_ms);
 		page_num_attr(t, "data-gemm-ms", e->gemm_ms);
 		page_num_attr(t, "data-memory-ms", e->memory_ms);
 		page_num_attr(t, "data-other-ms", e->other_ms);
 		page_num_attr(t, "data-memory-bytes", (double)e->memory_bytes);
-		augur_text_printf(t, " data-fits=\"%s\">", e->fits ? "true" : "false");
+		augur_strbuf_put(t, " data-fits=\"%s\">", e->fits ? "true" : "false");
 		if (!e->capacity_bytes)
-			augur_text_puts(t, "unknown (no capacity)");
+			augur_strbuf_puts(t, "unknown (no capacity)");
 		else if (e->fits)
-			augur_text_printf(t, "<span class=\"ok\">fits</span>, %.1f MiB to spare",
-			                  cli_mib(e->capacity_bytes - e->memory_bytes));
+			augur_strbuf_put(t, "<span class=\"ok\">fits</span>, %.1f MiB to spare",
+			                 cli_mib(e->capacity_bytes - e->memory_bytes));
 		else
-			augur_text_printf(t,
-			                  "<span class=\"bad\">does not fit</span>: %.1f MiB short",
-			                  cli_mib(e->memory_bytes - e->capacity_bytes));
-		augur_text_puts(t, "</td>");
+			augur_strbuf_put(t,
+			                 "<span class=\"bad\">does not fit</span>: %.1f MiB short",
+			                 cli_mib(e->memory_bytes - e->capacity_bytes));
+		augur_strbuf_puts(t, "</td>");
 	}
-	augur_text_puts(t, "</tr>\n<tr><th>not costed / GEMMs extrapolated</th>");
+	augur_strbuf_puts(t, "</tr>\n<tr><th>not costed / GEMMs extrapolated</th>");
 	for (size_t u = 0; u < ev->n_units; u++) {
 		const struct augur_unit_estimate *e = &ev->est[u];
-		augur_text_printf(t,
-		                  "<td class=\"num\" data-unit=\"%s\" data-layers-uncosted=\"%u\" "
-		                  "data-gemms-outside-range=\"%u\">%u / %u</td>",
-		                  unit_name(e), e->layers_uncosted, e->gemms_outside_range,
-		                  e->layers_uncosted, e->gemms_outside_range);
+		augur_strbuf_put(t,
+		                 "<td class=\"num\" data-unit=\"%s\" data-layers-uncosted=\"%u\" "
+		                 "data-gemms-outside-range=\"%u\">%u / %u</td>",
+		                 unit_name(e), e->layers_uncosted, e->gemms_outside_range,
+		                 e->layers_uncosted, e->gemms_outside_range);
 	}
-	augur_text_puts(t, "</tr>\n</table>\n");
+	augur_strbuf_puts(t, "</tr>\n</table>\n");
 }
 
 /* Per-layer predicted time: stacked GEMM / memory-bound / other, one panel per unit. */
-static int layer_bars(struct augur_text *t, const struct report *r)
+static int layer_bars(struct augur_strbuf *t, const struct report *r)
 {
 	const struct evaluation *ev = r->ev;
 	size_t n = ev->a->n_layers, np = ev->n_units;
@@ -247,17 +247,17 @@ static int layer_bars(struct augur_text *t, const struct report *r)
 			for (int k = 0; k < AUGUR_COST_CLASSES; k++)
 				v[pr * AUGUR_COST_CLASSES + (size_t)k] = le->split_ms[k];
 			marked[pr] = le->outside_range;
-			struct augur_text a = {0};
-			augur_text_puts(&a, "data-layer=\"");
-			augur_text_xml(&a, rows[i]);
-			augur_text_printf(&a, "\" data-unit=\"%s\"", panels[u]);
+			struct augur_strbuf a = {0};
+			augur_strbuf_puts(&a, "data-layer=\"");
+			augur_svg_xml(&a, rows[i]);
+			augur_strbuf_put(&a, "\" data-unit=\"%s\"", panels[u]);
 			page_num_attr(&a, "data-time-ms", le->time_ms);
 			page_num_attr(&a, "data-gemm-ms", le->split_ms[AUGUR_COST_GEMM]);
 			page_num_attr(&a, "data-memory-ms", le->split_ms[AUGUR_COST_MEMORY]);
 			page_num_attr(&a, "data-other-ms", le->split_ms[AUGUR_COST_OTHER]);
-			augur_text_printf(&a, " data-costed=\"%s\" data-outside-range=\"%s\"",
-			                  le->costed ? "true" : "false",
-			                  le->outside_range ? "true" : "false");
+			augur_strbuf_put(&a, " data-costed=\"%s\" data-outside-range=\"%s\"",
+			                 le->costed ? "true" : "false",
+			                 le->outside_range ? "true" : "false");
 			if (!(attrs.s[pr] = take(&a)))
 				goto out;
 			char note[48];
@@ -293,16 +293,16 @@ static int layer_bars(struct augur_text *t, const struct report *r)
 	        .label_width = 170,
 	        .panel_width = np > 1 ? 420 : 700,
 	};
-	augur_text_puts(t, "<h2>Time per layer</h2>\n<figure>\n");
+	augur_strbuf_puts(t, "<h2>Time per layer</h2>\n<figure>\n");
 	augur_svg_hbars(t, &c);
-	augur_text_puts(t, "<figcaption>Predicted time of each layer in execution order, split "
-	                   "into GEMM, memory-bound and per-call time as <code>augur estimate "
-	                   "--layers</code> reports it. <b>*</b> and a dashed outline: the "
-	                   "layer's GEMM lies outside the calibrated shapes (its time is "
-	                   "extrapolated); <b>+</b>: a feature lies outside the data its cost "
-	                   "model was fitted on; <i>not costed</i>: the profile has no model for "
-	                   "the layer's type. Percentages: share of the unit's total (1% and "
-	                   "up).</figcaption>\n</figure>\n");
+	augur_strbuf_puts(t, "<figcaption>Predicted time of each layer in execution order, split "
+	                     "into GEMM, memory-bound and per-call time as <code>augur estimate "
+	                     "--layers</code> reports it. <b>*</b> and a dashed outline: the "
+	                     "layer's GEMM lies outside the calibrated shapes (its time is "
+	                     "extrapolated); <b>+</b>: a feature lies outside the data its cost "
+	                     "model was fitted on; <i>not costed</i>: the profile has no model for "
+	                     "the layer's type. Percentages: share of the unit's total (1% and "
+	                     "up).</figcaption>\n</figure>\n");
 	rc = CLI_OK;
 out:
 	free(v);
@@ -314,7 +314,7 @@ out:
 }
 
 /* Time by layer type, with each type's share of the unit's total. */
-static int type_bars(struct augur_text *t, const struct report *r)
+static int type_bars(struct augur_strbuf *t, const struct report *r)
 {
 	const struct evaluation *ev = r->ev;
 	const char *rows[AUGUR_LAYER_TYPE_COUNT];
@@ -348,9 +348,9 @@ static int type_bars(struct augur_text *t, const struct report *r)
 				snprintf(note, sizeof(note), "%.1f%% (%u layers)", share,
 				         ev->a->by_type[types[i]].layers);
 			notes.s[pr] = strdup(note);
-			struct augur_text a = {0};
-			augur_text_printf(&a, "data-type=\"%s\" data-unit=\"%s\"", rows[i],
-			                  panels[u]);
+			struct augur_strbuf a = {0};
+			augur_strbuf_put(&a, "data-type=\"%s\" data-unit=\"%s\"", rows[i],
+			                 panels[u]);
 			page_num_attr(&a, "data-time-ms", ms);
 			attrs.s[pr] = take(&a);
 		}
@@ -372,10 +372,10 @@ static int type_bars(struct augur_text *t, const struct report *r)
 	        .label_width = 90,
 	        .panel_width = np > 1 ? 330 : 500,
 	};
-	augur_text_puts(t, "<h2>Time by layer type</h2>\n<figure>\n");
+	augur_strbuf_puts(t, "<h2>Time by layer type</h2>\n<figure>\n");
 	augur_svg_hbars(t, &c);
-	augur_text_puts(t, "<figcaption>The estimate's time per layer type and its share of the "
-	                   "unit's forward time.</figcaption>\n</figure>\n");
+	augur_strbuf_puts(t, "<figcaption>The estimate's time per layer type and its share of the "
+	                     "unit's forward time.</figcaption>\n</figure>\n");
 	strs_free(&attrs);
 	strs_free(&notes);
 	return CLI_OK;
@@ -383,7 +383,7 @@ static int type_bars(struct augur_text *t, const struct report *r)
 
 /* The minimal view's live bytes per layer over execution order, weights and workspace
  * below them, the peak marked, the device's memory as a line when it is in reach. */
-static int memory_section(struct augur_text *t, const struct report *r)
+static int memory_section(struct augur_strbuf *t, const struct report *r)
 {
 	const struct augur_analysis *a = r->ev->a;
 	const struct augur_memory *m = &a->memory;
@@ -402,11 +402,11 @@ static int memory_section(struct augur_text *t, const struct report *r)
 		yws[i] = w + ws;
 		live[i] = cli_mib(a->layers[i].live_bytes);
 		ya[i] = w + ws + live[i];
-		struct augur_text at = {0};
-		augur_text_puts(&at, "data-layer=\"");
-		augur_text_xml(&at, r->net->layers[i].name);
-		augur_text_printf(&at, "\" data-live-bytes=\"%llu\"",
-		                  (unsigned long long)a->layers[i].live_bytes);
+		struct augur_strbuf at = {0};
+		augur_strbuf_puts(&at, "data-layer=\"");
+		augur_svg_xml(&at, r->net->layers[i].name);
+		augur_strbuf_put(&at, "\" data-live-bytes=\"%llu\"",
+		                 (unsigned long long)a->layers[i].live_bytes);
 		attrs.s[i] = take(&at);
 		char title[320];
 		snprintf(title, sizeof(title), "%s: %.2f MiB live activations (%.1f MiB in all)",
@@ -450,23 +450,23 @@ static int memory_section(struct augur_text *t, const struct report *r)
 	        .rules = rules,
 	        .y_from_zero = true,
 	};
-	augur_text_puts(t, "<h2>Memory</h2>\n<div class=\"figs\">\n<figure>\n");
+	augur_strbuf_puts(t, "<h2>Memory</h2>\n<div class=\"figs\">\n<figure>\n");
 	augur_svg_xy(t, &c);
-	augur_text_printf(t,
-	                  "<figcaption>The minimal view over execution order (as <code>augur "
-	                  "inspect</code>): every layer's weights and statistics resident, one "
-	                  "workspace the size of the largest layer's im2col buffer, and the "
-	                  "activations live while each layer runs (blobs freed after their last "
-	                  "reader). Peak: %.1f MiB while <b>",
-	                  cli_mib(m->min_total));
-	augur_text_xml(t, n ? r->net->layers[pk].name : "?");
-	augur_text_puts(t, "</b> runs.");
+	augur_strbuf_put(t,
+	                 "<figcaption>The minimal view over execution order (as <code>augur "
+	                 "inspect</code>): every layer's weights and statistics resident, one "
+	                 "workspace the size of the largest layer's im2col buffer, and the "
+	                 "activations live while each layer runs (blobs freed after their last "
+	                 "reader). Peak: %.1f MiB while <b>",
+	                 cli_mib(m->min_total));
+	augur_svg_xml(t, n ? r->net->layers[pk].name : "?");
+	augur_strbuf_puts(t, "</b> runs.");
 	if (cap && !cap_drawn)
-		augur_text_printf(t,
-		                  " The device's memory (%.0f MiB) is %.0f times the peak and is "
-		                  "left off the scale.",
-		                  cli_mib(cap), cli_mib(cap) / cli_mib(m->min_total));
-	augur_text_puts(t, "</figcaption>\n</figure>\n");
+		augur_strbuf_put(t,
+		                 " The device's memory (%.0f MiB) is %.0f times the peak and is "
+		                 "left off the scale.",
+		                 cli_mib(cap), cli_mib(cap) / cli_mib(m->min_total));
+	augur_strbuf_puts(t, "</figcaption>\n</figure>\n");
 	/* the activations alone, whose changes the weights dwarf above */
 	struct augur_series act = {"live activations",
 	                           AUGUR_MARK_AREA,
@@ -493,10 +493,10 @@ static int memory_section(struct augur_text *t, const struct report *r)
 	        .rules = &act_peak,
 	        .y_from_zero = true,
 	};
-	augur_text_puts(t, "<figure>\n");
+	augur_strbuf_puts(t, "<figure>\n");
 	augur_svg_xy(t, &ac);
-	augur_text_puts(t, "<figcaption>The activations alone, on their own scale.</figcaption>\n"
-	                   "</figure>\n");
+	augur_strbuf_puts(t, "<figcaption>The activations alone, on their own scale.</figcaption>\n"
+	                     "</figure>\n");
 	/* the three views side by side */
 	static const char *const views[] = {"paper (Lu et al., Table 4)",
 	                                    "allocated (im2col framework)",
@@ -536,13 +536,14 @@ static int memory_section(struct augur_text *t, const struct report *r)
 	        .label_width = 190,
 	        .panel_width = 330,
 	};
-	augur_text_puts(t, "<figure>\n");
+	augur_strbuf_puts(t, "<figure>\n");
 	augur_svg_hbars(t, &views_chart);
-	augur_text_puts(t, "<figcaption>Lu et al.'s Table 4 accounting, what an im2col framework "
-	                   "(Caffe) allocates, and the minimal peak (docs/descriptors.md, "
-	                   "\"Memory views\"). The estimate's memory needed is the allocated view "
-	                   "plus the profile's framework overhead (and a second copy of the "
-	                   "weights on a GPU sharing the RAM).</figcaption>\n</figure>\n</div>\n");
+	augur_strbuf_puts(t,
+	                  "<figcaption>Lu et al.'s Table 4 accounting, what an im2col framework "
+	                  "(Caffe) allocates, and the minimal peak (docs/descriptors.md, "
+	                  "\"Memory views\"). The estimate's memory needed is the allocated view "
+	                  "plus the profile's framework overhead (and a second copy of the "
+	                  "weights on a GPU sharing the RAM).</figcaption>\n</figure>\n</div>\n");
 	rc = CLI_OK;
 out:
 	free(x);
@@ -557,11 +558,12 @@ out:
 
 /* The network's GEMMs at their predicted time per call, over the profile's calibration
  * samples (measured), so extrapolated shapes show where they fall. One chart per unit. */
-static int gemm_section(struct augur_text *t, const struct report *r)
+static int gemm_section(struct augur_strbuf *t, const struct report *r)
 {
 	const struct evaluation *ev = r->ev;
 	size_t n = ev->a->n_layers;
-	augur_text_puts(t, "<h2>GEMM shapes against the calibration</h2>\n<div class=\"figs\">\n");
+	augur_strbuf_puts(t,
+	                  "<h2>GEMM shapes against the calibration</h2>\n<div class=\"figs\">\n");
 	for (size_t u = 0; u < ev->n_units; u++) {
 		const struct augur_unit_estimate *e = &ev->est[u];
 		const struct augur_unit *un = e->unit;
@@ -592,15 +594,15 @@ static int gemm_section(struct augur_text *t, const struct report *r)
 			bool outside = false;
 			double ms = augur_gemm_time_ms(&un->gemm, g, &outside) / (double)g->count;
 			double nkm = (double)g->n * (double)g->k * (double)g->m;
-			struct augur_text at = {0};
-			augur_text_puts(&at, "data-layer=\"");
-			augur_text_xml(&at, r->net->layers[i].name);
-			augur_text_printf(&at,
-			                  "\" data-unit=\"%s\" data-n=\"%llu\" data-k=\"%llu\" "
-			                  "data-m=\"%llu\" data-outside-range=\"%s\"",
-			                  unit_name(e), (unsigned long long)g->n,
-			                  (unsigned long long)g->k, (unsigned long long)g->m,
-			                  outside ? "true" : "false");
+			struct augur_strbuf at = {0};
+			augur_strbuf_puts(&at, "data-layer=\"");
+			augur_svg_xml(&at, r->net->layers[i].name);
+			augur_strbuf_put(&at,
+			                 "\" data-unit=\"%s\" data-n=\"%llu\" data-k=\"%llu\" "
+			                 "data-m=\"%llu\" data-outside-range=\"%s\"",
+			                 unit_name(e), (unsigned long long)g->n,
+			                 (unsigned long long)g->k, (unsigned long long)g->m,
+			                 outside ? "true" : "false");
 			char title[320];
 			snprintf(title, sizeof(title),
 			         "%s: n %llu, k %llu, m %llu (x%llu): %.4g ms a call%s",
@@ -651,12 +653,12 @@ static int gemm_section(struct augur_text *t, const struct report *r)
 		        .n_rules = band.to > band.at ? 1 : 0,
 		        .rules = &band,
 		};
-		augur_text_printf(t,
-		                  "<figure data-unit=\"%s\" data-gemms-in-range=\"%zu\" "
-		                  "data-gemms-outside-range=\"%zu\">\n",
-		                  unit_name(e), ni, no);
+		augur_strbuf_put(t,
+		                 "<figure data-unit=\"%s\" data-gemms-in-range=\"%zu\" "
+		                 "data-gemms-outside-range=\"%zu\">\n",
+		                 unit_name(e), ni, no);
 		augur_svg_xy(t, &c);
-		augur_text_printf(
+		augur_strbuf_put(
 		        t,
 		        "<figcaption>%s: the network's GEMMs at their predicted time per "
 		        "call (the model estimate uses) over the single-GEMM samples the "
@@ -681,12 +683,12 @@ static int gemm_section(struct augur_text *t, const struct report *r)
 		if (rc)
 			return rc;
 	}
-	augur_text_puts(t, "</div>\n");
+	augur_strbuf_puts(t, "</div>\n");
 	return CLI_OK;
 }
 
 /* The layers that take longest on the first unit, with their shapes. */
-static int top_layers(struct augur_text *t, const struct report *r)
+static int top_layers(struct augur_strbuf *t, const struct report *r)
 {
 	const struct evaluation *ev = r->ev;
 	const struct augur_unit_estimate *e0 = &ev->est[0];
@@ -701,45 +703,45 @@ static int top_layers(struct augur_text *t, const struct report *r)
 		if (at < TOP_LAYERS)
 			top[at] = i;
 	}
-	augur_text_printf(t,
-	                  "<h2>Top layers by %s time</h2>\n<table class=\"top\"><tr><th>#</th>"
-	                  "<th>layer</th><th>type</th><th>input</th><th>output</th>"
-	                  "<th>GEMM n x k x m (calls)</th>",
-	                  unit_name(e0));
+	augur_strbuf_put(t,
+	                 "<h2>Top layers by %s time</h2>\n<table class=\"top\"><tr><th>#</th>"
+	                 "<th>layer</th><th>type</th><th>input</th><th>output</th>"
+	                 "<th>GEMM n x k x m (calls)</th>",
+	                 unit_name(e0));
 	for (size_t u = 0; u < ev->n_units; u++)
-		augur_text_printf(t, "<th class=\"num\">%s ms</th><th class=\"num\">share</th>",
-		                  unit_name(&ev->est[u]));
-	augur_text_puts(t, "</tr>\n");
+		augur_strbuf_put(t, "<th class=\"num\">%s ms</th><th class=\"num\">share</th>",
+		                 unit_name(&ev->est[u]));
+	augur_strbuf_puts(t, "</tr>\n");
 	for (size_t k = 0; k < nt; k++) {
 		size_t i = top[k];
 		const struct augur_layer_stats *s = &ev->a->layers[i];
 		char in[96], out[96];
 		shape_text(in, sizeof(in), &s->in);
 		shape_text(out, sizeof(out), &s->out);
-		augur_text_printf(t, "<tr data-rank=\"%zu\" data-layer=\"", k + 1);
-		augur_text_xml(t, r->net->layers[i].name);
-		augur_text_printf(t, "\"><td class=\"num\">%zu</td><td>", k + 1);
-		augur_text_xml(t, r->net->layers[i].name);
-		augur_text_printf(t, "</td><td>%s</td><td>%s</td><td>%s</td><td>",
-		                  augur_layer_type_name(r->net->layers[i].type), in, out);
+		augur_strbuf_put(t, "<tr data-rank=\"%zu\" data-layer=\"", k + 1);
+		augur_svg_xml(t, r->net->layers[i].name);
+		augur_strbuf_put(t, "\"><td class=\"num\">%zu</td><td>", k + 1);
+		augur_svg_xml(t, r->net->layers[i].name);
+		augur_strbuf_put(t, "</td><td>%s</td><td>%s</td><td>%s</td><td>",
+		                 augur_layer_type_name(r->net->layers[i].type), in, out);
 		if (s->gemm.count)
-			augur_text_printf(
+			augur_strbuf_put(
 			        t, "%llu x %llu x %llu (%llu)", (unsigned long long)s->gemm.n,
 			        (unsigned long long)s->gemm.k, (unsigned long long)s->gemm.m,
 			        (unsigned long long)s->gemm.count);
-		augur_text_puts(t, "</td>");
+		augur_strbuf_puts(t, "</td>");
 		for (size_t u = 0; u < ev->n_units; u++) {
 			const struct augur_unit_estimate *e = &ev->est[u];
 			const struct augur_layer_estimate *le = &e->layers[i];
-			augur_text_printf(t, "<td class=\"num\">%.3f%s%s</td>", le->time_ms,
-			                  le->outside_range ? "*" : "",
-			                  !le->costed ? " (not costed)" : "");
+			augur_strbuf_put(t, "<td class=\"num\">%.3f%s%s</td>", le->time_ms,
+			                 le->outside_range ? "*" : "",
+			                 !le->costed ? " (not costed)" : "");
 			cell_num(t, "%.1f%%",
 			         e->total_ms > 0 ? 100 * le->time_ms / e->total_ms : 0);
 		}
-		augur_text_puts(t, "</tr>\n");
+		augur_strbuf_puts(t, "</tr>\n");
 	}
-	augur_text_puts(t, "</table>\n");
+	augur_strbuf_puts(t, "</table>\n");
 	return CLI_OK;
 }
 
@@ -785,7 +787,7 @@ int cmd_report(int argc, char **argv)
 	struct augur_net *net = NULL;
 	struct augur_profile *p = NULL;
 	struct evaluation ev = {0};
-	struct augur_text t = {0};
+	struct augur_strbuf t = {0};
 	char path[4096];
 	const struct augur_unit *units[2];
 	size_t n_units = 0;
@@ -821,7 +823,7 @@ int cmd_report(int argc, char **argv)
 	if (rc == CLI_OK && !named)
 		fprintf(stderr, "augur report: wrote %s\n", output);
 out:
-	augur_text_free(&t);
+	augur_strbuf_clear(&t);
 	eval_clear(&ev);
 	augur_profile_free(p);
 	augur_net_free(net);

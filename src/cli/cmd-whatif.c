@@ -268,10 +268,10 @@ static bool numeric_values(const struct augur_sweep *s, double *out)
 	return true;
 }
 
-static void row_attrs(struct augur_text *a, size_t row, const char *unit, const char *kind,
+static void row_attrs(struct augur_strbuf *a, size_t row, const char *unit, const char *kind,
                       double v)
 {
-	augur_text_printf(a, "data-row=\"%zu\" data-unit=\"%s\"", row, unit);
+	augur_strbuf_put(a, "data-row=\"%zu\" data-unit=\"%s\"", row, unit);
 	char name[32];
 	snprintf(name, sizeof(name), "data-%s", kind);
 	page_num_attr(a, name, v);
@@ -279,7 +279,7 @@ static void row_attrs(struct augur_text *a, size_t row, const char *unit, const 
 
 /* One sweep: time and memory against the value, a line per unit, budgets and (when in
  * reach) the units' memory as dashed lines. */
-static int plot_lines(struct augur_text *t, const struct sweep_plot *sp, const struct sweep *sw)
+static int plot_lines(struct augur_strbuf *t, const struct sweep_plot *sp, const struct sweep *sw)
 {
 	size_t n = sp->n_rows, nu = sp->n_units;
 	int rc = CLI_FAIL;
@@ -296,10 +296,10 @@ static int plot_lines(struct augur_text *t, const struct sweep_plot *sp, const s
 		for (size_t i = 0; i < n; i++) {
 			yt[u * n + i] = sp->time_ms[i * nu + u];
 			ym[u * n + i] = sp->memory_mib[i * nu + u];
-			struct augur_text a = {0};
+			struct augur_strbuf a = {0};
 			row_attrs(&a, i, sp->units[u], "time", yt[u * n + i]);
 			at[u * n + i] = a.data;
-			struct augur_text b = {0};
+			struct augur_strbuf b = {0};
 			row_attrs(&b, i, sp->units[u], "memory", ym[u * n + i]);
 			at[nu * n + u * n + i] = b.data;
 		}
@@ -359,11 +359,11 @@ static int plot_lines(struct augur_text *t, const struct sweep_plot *sp, const s
 	cm.series = sm;
 	cm.n_rules = nrm;
 	cm.rules = rm;
-	augur_text_puts(t, "<div class=\"figs\">\n<figure>\n");
+	augur_strbuf_puts(t, "<div class=\"figs\">\n<figure>\n");
 	augur_svg_xy(t, &ct);
-	augur_text_puts(t, "</figure>\n<figure>\n");
+	augur_strbuf_puts(t, "</figure>\n<figure>\n");
 	augur_svg_xy(t, &cm);
-	augur_text_puts(t, "</figure>\n</div>\n");
+	augur_strbuf_puts(t, "</figure>\n</div>\n");
 	rc = CLI_OK;
 out:
 	for (size_t i = 0; at && i < 2 * nu * n; i++)
@@ -377,7 +377,7 @@ out:
 
 /* Two sweeps: a heat map of time and one of memory per unit, cells over a budget (or,
  * for memory, not fitting the unit) outlined. */
-static int plot_heat(struct augur_text *t, const struct sweep_plot *sp, const struct sweep *sw)
+static int plot_heat(struct augur_strbuf *t, const struct sweep_plot *sp, const struct sweep *sw)
 {
 	size_t n1 = sw[0].parsed.n, n2 = sw[1].parsed.n, nu = sp->n_units;
 	int rc = CLI_FAIL;
@@ -386,7 +386,7 @@ static int plot_heat(struct augur_text *t, const struct sweep_plot *sp, const st
 	char **at = calloc(n1 * n2 + 1, sizeof(*at));
 	if (!v || !marked || !at)
 		goto out;
-	augur_text_puts(t, "<div class=\"figs\">\n");
+	augur_strbuf_puts(t, "<div class=\"figs\">\n");
 	for (size_t u = 0; u < nu; u++) {
 		for (int kind = 0; kind < 2; kind++) {
 			for (size_t i = 0; i < n1 * n2; i++) {
@@ -404,7 +404,7 @@ static int plot_heat(struct augur_text *t, const struct sweep_plot *sp, const st
 						marked[i] = true;
 				}
 				free(at[i]);
-				struct augur_text a = {0};
+				struct augur_strbuf a = {0};
 				row_attrs(&a, i, sp->units[u], kind ? "memory" : "time", v[i]);
 				at[i] = a.data;
 			}
@@ -424,13 +424,13 @@ static int plot_heat(struct augur_text *t, const struct sweep_plot *sp, const st
 			                       v,
 			                       (const char *const *)at,
 			                       marked};
-			augur_text_puts(t, "<figure>\n");
+			augur_strbuf_puts(t, "<figure>\n");
 			augur_svg_heat(t, &h);
-			augur_text_puts(t, "</figure>\n");
+			augur_strbuf_puts(t, "</figure>\n");
 		}
 	}
-	augur_text_puts(t, "</div>\n<p class=\"note\">Outlined cells: over a budget given with "
-	                   "--budget, or (memory) not fitting the unit's memory.</p>\n");
+	augur_strbuf_puts(t, "</div>\n<p class=\"note\">Outlined cells: over a budget given with "
+	                     "--budget, or (memory) not fitting the unit's memory.</p>\n");
 	rc = CLI_OK;
 out:
 	for (size_t i = 0; at && i < n1 * n2; i++)
@@ -444,31 +444,31 @@ out:
 static int write_plot(const struct sweep_plot *sp, const struct sweep *sw, size_t n_sweeps,
                       const struct augur_net *net, const struct augur_profile *p)
 {
-	struct augur_text t = {0};
+	struct augur_strbuf t = {0};
 	char title[256];
 	snprintf(title, sizeof(title), "%s on %s: augur whatif", net->name, p->name);
 	page_begin(&t, title);
-	augur_text_puts(&t, "<h1>");
-	augur_text_xml(&t, net->name);
-	augur_text_puts(&t, " on ");
-	augur_text_xml(&t, p->name);
-	augur_text_puts(&t, ": what if</h1>\n<p class=\"note\">");
+	augur_strbuf_puts(&t, "<h1>");
+	augur_svg_xml(&t, net->name);
+	augur_strbuf_puts(&t, " on ");
+	augur_svg_xml(&t, p->name);
+	augur_strbuf_puts(&t, ": what if</h1>\n<p class=\"note\">");
 	for (size_t s = 0; s < n_sweeps; s++) {
-		augur_text_puts(&t, s ? "; " : "sweep ");
-		augur_text_xml(&t, sw[s].spec);
+		augur_strbuf_puts(&t, s ? "; " : "sweep ");
+		augur_svg_xml(&t, sw[s].spec);
 	}
-	augur_text_puts(&t, n_sweeps > 1 ? " (the cross product)" : "");
-	augur_text_puts(&t, ". Each variant is estimated as <code>augur estimate</code> would "
-	                    "the edited descriptor; the numbers are the table's.</p>\n");
+	augur_strbuf_puts(&t, n_sweeps > 1 ? " (the cross product)" : "");
+	augur_strbuf_puts(&t, ". Each variant is estimated as <code>augur estimate</code> would "
+	                      "the edited descriptor; the numbers are the table's.</p>\n");
 	int rc = n_sweeps == 1 ? plot_lines(&t, sp, sw) : plot_heat(&t, sp, sw);
 	if (rc) {
-		augur_text_free(&t);
+		augur_strbuf_clear(&t);
 		fprintf(stderr, "augur whatif: out of memory\n");
 		return rc;
 	}
 	page_end(&t, "augur whatif --plot");
 	rc = page_write("whatif", sp->path, &t);
-	augur_text_free(&t);
+	augur_strbuf_clear(&t);
 	return rc;
 }
 

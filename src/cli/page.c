@@ -26,26 +26,26 @@ static const char style[] =
         "@media print{body{max-width:none;margin:0}h2{break-after:avoid}"
         "figure{break-inside:avoid}}\n";
 
-void page_begin(struct augur_text *t, const char *title)
+void page_begin(struct augur_strbuf *t, const char *title)
 {
-	augur_text_puts(t,
-	                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-	                "<meta name=\"viewport\" content=\"width=device-width\"/>\n<title>");
-	augur_text_xml(t, title);
-	augur_text_printf(t, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
+	augur_strbuf_puts(t,
+	                  "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+	                  "<meta name=\"viewport\" content=\"width=device-width\"/>\n<title>");
+	augur_svg_xml(t, title);
+	augur_strbuf_put(t, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
 }
 
-void page_end(struct augur_text *t, const char *command)
+void page_end(struct augur_strbuf *t, const char *command)
 {
-	augur_text_printf(t, "<footer>made by augur %s (", AUGUR_VERSION);
-	augur_text_xml(t, command);
-	augur_text_puts(t, "); a single file: inline SVG and CSS, no script.</footer>\n"
-	                   "</body>\n</html>\n");
+	augur_strbuf_put(t, "<footer>made by augur %s (", AUGUR_VERSION);
+	augur_svg_xml(t, command);
+	augur_strbuf_puts(t, "); a single file: inline SVG and CSS, no script.</footer>\n"
+	                     "</body>\n</html>\n");
 }
 
-int page_write(const char *cmd, const char *path, const struct augur_text *t)
+int page_write(const char *cmd, const char *path, const struct augur_strbuf *t)
 {
-	if (t->oom || !t->data) {
+	if (t->failed || !t->data) {
 		fprintf(stderr, "augur %s: out of memory\n", cmd);
 		return CLI_FAIL;
 	}
@@ -76,8 +76,8 @@ void page_default_name(char *buf, size_t size, const char *name, const char *suf
 	snprintf(buf, size, "%s-%s.html", clean, suffix);
 }
 
-void page_num_attr(struct augur_text *t, const char *name, double v)
+void page_num_attr(struct augur_strbuf *t, const char *name, double v)
 {
 	if (isfinite(v))
-		augur_text_printf(t, " %s=\"%.9g\"", name, v);
+		augur_strbuf_put(t, " %s=\"%.9g\"", name, v);
 }

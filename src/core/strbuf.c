@@ -1,5 +1,6 @@
 /* A growing text buffer (see strbuf.h). */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,37 @@ void augur_strbuf_put(struct augur_strbuf *b, const char *fmt, ...)
 		b->data = d;
 		b->cap = cap;
 	}
+}
+
+void augur_strbuf_append(struct augur_strbuf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->cap - b->len <= n) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap - b->len <= n) {
+			if (cap > SIZE_MAX / 2) {
+				b->failed = true;
+				return;
+			}
+			cap *= 2;
+		}
+		char *d = realloc(b->data, cap);
+		if (!d) {
+			b->failed = true;
+			return;
+		}
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void augur_strbuf_puts(struct augur_strbuf *b, const char *s)
+{
+	augur_strbuf_append(b, s, strlen(s));
 }
 
 int augur_strbuf_take(struct augur_strbuf *b, char **out, size_t *len)

@@ -1,6 +1,6 @@
 /* A growing text buffer for writers that build a whole file in memory before writing it
- * atomically (descriptors, profiles). A failed allocation is remembered, so writers put
- * everything and check once at the end. */
+ * atomically (descriptors, profiles, HTML pages of SVG charts). A failed allocation is remembered,
+ * so writers put everything and check once at the end. */
 #ifndef AUGUR_STRBUF_H
 #define AUGUR_STRBUF_H
 
@@ -16,6 +16,11 @@ struct augur_strbuf {
 /* Appends printf-formatted text; does nothing once the buffer has failed. */
 void augur_strbuf_put(struct augur_strbuf *b, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
+
+/* Appends n bytes of s / the string s, unformatted (most of a page is literal text, and
+ * printf costs twice as much per byte). */
+void augur_strbuf_append(struct augur_strbuf *b, const char *s, size_t n);
+void augur_strbuf_puts(struct augur_strbuf *b, const char *s);
 
 /* Hands the text to the caller: 0 with *out (free it) and *len, or -1 (nothing to free)
  * when the buffer failed. The buffer is empty afterwards. */

@@ -10,74 +10,6 @@
 
 #include "svg.h"
 
-void augur_text_printf(struct augur_text *t, const char *fmt, ...)
-{
-	if (t->oom)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		size_t room = t->cap - t->len;
-		int n = vsnprintf(t->data ? t->data + t->len : NULL, t->data ? room : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			t->oom = true;
-			return;
-		}
-		if (t->data && (size_t)n < room) {
-			t->len += (size_t)n;
-			return;
-		}
-		size_t cap = t->cap ? t->cap : 4096;
-		while (cap - t->len <= (size_t)n) {
-			if (cap > SIZE_MAX / 2) {
-				t->oom = true;
-				return;
-			}
-			cap *= 2;
-		}
-		char *d = realloc(t->data, cap);
-		if (!d) {
-			t->oom = true;
-			return;
-		}
-		t->data = d;
-		t->cap = cap;
-	}
-}
-
-/* Appends n bytes of s (no formatting: most of a page is literal text). */
-static void append(struct augur_text *t, const char *s, size_t n)
-{
-	if (t->oom)
-		return;
-	if (t->cap - t->len <= n) {
-		size_t cap = t->cap ? t->cap : 4096;
-		while (cap - t->len <= n) {
-			if (cap > SIZE_MAX / 2) {
-				t->oom = true;
-				return;
-			}
-			cap *= 2;
-		}
-		char *d = realloc(t->data, cap);
-		if (!d) {
-			t->oom = true;
-			return;
-		}
-		t->data = d;
-		t->cap = cap;
-	}
-	memcpy(t->data + t->len, s, n);
-	t->len += n;
-	t->data[t->len] = '\0';
-}
-
-void augur_text_puts(struct augur_text *t, const char *s)
-{
-	append(t, s, strlen(s));
-}
-
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 when it is not one. */
 static size_t utf8_len(const unsigned char *s)
 {
@@ -96,46 +28,40 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-void augur_text_xml(struct augur_text *t, const char *s)
+void augur_svg_xml(struct augur_strbuf *t, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	while (*p) {
 		size_t n = utf8_len(p);
 		if (!n) {
-			augur_text_puts(t, "?");
+			augur_strbuf_puts(t, "?");
 			p++;
 			continue;
 		}
 		switch (*p) {
 		case '&':
-			augur_text_puts(t, "&amp;");
+			augur_strbuf_puts(t, "&amp;");
 			break;
 		case '<':
-			augur_text_puts(t, "&lt;");
+			augur_strbuf_puts(t, "&lt;");
 			break;
 		case '>':
-			augur_text_puts(t, "&gt;");
+			augur_strbuf_puts(t, "&gt;");
 			break;
 		case '"':
-			augur_text_puts(t, "&quot;");
+			augur_strbuf_puts(t, "&quot;");
 			break;
 		case '\'':
-			augur_text_puts(t, "&#39;");
+			augur_strbuf_puts(t, "&#39;");
 			break;
 		default:
 			if (*p < 0x20 || *p == 0x7f)
-				augur_text_puts(t, "?");
+				augur_strbuf_puts(t, "?");
 			else
-				append(t, (const char *)p, n);
+				augur_strbuf_append(t, (const char *)p, n);
 		}
 		p += n;
 	}
-}
-
-void augur_text_free(struct augur_text *t)
-{
-	free(t->data);
-	memset(t, 0, sizeof(*t));
 }
 
 const char *augur_palette(size_t i)
@@ -282,27 +208,26 @@ static double map(const struct scale *s, double v)
 	return s->r0 + (v - a) / (b - a) * (s->r1 - s->r0);
 }
 
-static void open_svg(struct augur_text *t, const char *title, double w, double h)
+static void open_svg(struct augur_strbuf *t, const char *title, double w, double h)
 {
-	augur_text_printf(
-	        t,
-	        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%.0f\" "
-	        "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
-	        "font-family=\"sans-serif\" font-size=\"11\" aria-label=\"",
-	        w, h, w, h);
-	augur_text_xml(t, title);
-	augur_text_puts(t, "\"><title>");
-	augur_text_xml(t, title);
-	augur_text_puts(t, "</title>\n");
+	augur_strbuf_put(t,
+	                 "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%.0f\" "
+	                 "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+	                 "font-family=\"sans-serif\" font-size=\"11\" aria-label=\"",
+	                 w, h, w, h);
+	augur_svg_xml(t, title);
+	augur_strbuf_puts(t, "\"><title>");
+	augur_svg_xml(t, title);
+	augur_strbuf_puts(t, "</title>\n");
 }
 
-static void text_at(struct augur_text *t, double x, double y, const char *anchor, const char *s,
+static void text_at(struct augur_strbuf *t, double x, double y, const char *anchor, const char *s,
                     const char *extra)
 {
-	augur_text_printf(t, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s%s>", x, y, anchor,
-	                  extra ? " " : "", extra ? extra : "");
-	augur_text_xml(t, s);
-	augur_text_puts(t, "</text>\n");
+	augur_strbuf_put(t, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s%s>", x, y, anchor,
+	                 extra ? " " : "", extra ? extra : "");
+	augur_svg_xml(t, s);
+	augur_strbuf_puts(t, "</text>\n");
 }
 
 /* Width in pixels a label of s takes at font size 11 (a rough average glyph width). */
@@ -319,7 +244,7 @@ struct legend_entry {
 
 /* Lays out entries left to right from x0, wrapping at width; draws them when draw is set.
  * Returns the height used. */
-static double legend(struct augur_text *t, const struct legend_entry *e, size_t n, double x0,
+static double legend(struct augur_strbuf *t, const struct legend_entry *e, size_t n, double x0,
                      double y0, double width, bool draw)
 {
 	double x = x0, y = y0;
@@ -334,24 +259,24 @@ static double legend(struct augur_text *t, const struct legend_entry *e, size_t 
 		}
 		if (draw) {
 			if (e[i].mark == AUGUR_MARK_CROSS)
-				augur_text_printf(
+				augur_strbuf_put(
 				        t,
 				        "<path d=\"M%.1f %.1fl8 8m0 -8l-8 8\" stroke=\"%s\" "
 				        "stroke-width=\"2\"/>\n",
 				        x + 2, y + 2, e[i].colour);
 			else if (e[i].mark == AUGUR_MARK_RING)
-				augur_text_printf(
+				augur_strbuf_put(
 				        t,
 				        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"none\" "
 				        "stroke=\"%s\" stroke-width=\"1.5\"/>\n",
 				        x + 6, y + 6, e[i].colour);
 			else if (e[i].mark == AUGUR_MARK_LINE)
-				augur_text_printf(t,
-				                  "<path d=\"M%.1f %.1fh14\" stroke=\"%s\" "
-				                  "stroke-width=\"2\"/>\n",
-				                  x, y + 6, e[i].colour);
+				augur_strbuf_put(t,
+				                 "<path d=\"M%.1f %.1fh14\" stroke=\"%s\" "
+				                 "stroke-width=\"2\"/>\n",
+				                 x, y + 6, e[i].colour);
 			else
-				augur_text_printf(
+				augur_strbuf_put(
 				        t,
 				        "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" "
 				        "fill=\"%s\"/>\n",
@@ -378,7 +303,7 @@ static void fit_label(char *buf, size_t size, const char *s, size_t max_chars)
 	snprintf(buf, size, "%.*s...", (int)cut, s);
 }
 
-void augur_svg_hbars(struct augur_text *t, const struct augur_hbars *c)
+void augur_svg_hbars(struct augur_strbuf *t, const struct augur_hbars *c)
 {
 	double rh = c->row_height > 0 ? c->row_height : 14;
 	double lw = c->label_width > 0 ? c->label_width : 150;
@@ -408,13 +333,13 @@ void augur_svg_hbars(struct augur_text *t, const struct augur_hbars *c)
 		font = 6;
 	size_t max_chars = (size_t)(lw / (font * 0.58));
 	/* row labels, shared by the panels */
-	augur_text_printf(t, "<g font-size=\"%.1f\">\n", font);
+	augur_strbuf_put(t, "<g font-size=\"%.1f\">\n", font);
 	for (size_t r = 0; r < c->n_rows; r++) {
 		char label[256];
 		fit_label(label, sizeof(label), c->rows[r], max_chars);
 		text_at(t, lw - 6, top + rh * (double)r + rh / 2 + font * 0.35, "end", label, NULL);
 	}
-	augur_text_puts(t, "</g>\n");
+	augur_strbuf_puts(t, "</g>\n");
 	for (size_t p = 0; p < np; p++) {
 		const double *v = c->v + p * c->n_rows * c->n_series;
 		double max = 0;
@@ -435,67 +360,67 @@ void augur_svg_hbars(struct augur_text *t, const struct augur_hbars *c)
 			double x = map(&sx, ticks[k]);
 			char lab[32];
 			augur_num_label(lab, sizeof(lab), ticks[k]);
-			augur_text_printf(t, "<path d=\"M%.1f %.1fV%.1f\" stroke=\"#ddd\"/>\n", x,
-			                  top, top + plot_h);
+			augur_strbuf_put(t, "<path d=\"M%.1f %.1fV%.1f\" stroke=\"#ddd\"/>\n", x,
+			                 top, top + plot_h);
 			text_at(t, x, top + plot_h + 14, "middle", lab, NULL);
 			if (c->n_rows > 40)
 				text_at(t, x, top - (c->panels ? 18 : 4), "middle", lab,
 				        "fill=\"#666\"");
 		}
 		text_at(t, x0 + pw / 2, top + plot_h + 32, "middle", c->x_label, NULL);
-		augur_text_printf(t, "<path d=\"M%.1f %.1fV%.1f\" stroke=\"#333\"/>\n", x0, top,
-		                  top + plot_h);
-		augur_text_printf(t, "<g font-size=\"%.1f\">\n", font);
+		augur_strbuf_put(t, "<path d=\"M%.1f %.1fV%.1f\" stroke=\"#333\"/>\n", x0, top,
+		                 top + plot_h);
+		augur_strbuf_put(t, "<g font-size=\"%.1f\">\n", font);
 		for (size_t r = 0; r < c->n_rows; r++) {
 			size_t pr = p * c->n_rows + r;
 			double y = top + rh * (double)r + 1, h = rh - 2 > 1 ? rh - 2 : 1;
-			augur_text_puts(t, "<g class=\"bar\"");
+			augur_strbuf_puts(t, "<g class=\"bar\"");
 			if (c->attrs && c->attrs[pr])
-				augur_text_printf(t, " %s", c->attrs[pr]);
-			augur_text_puts(t, "><title>");
-			augur_text_xml(t, c->rows[r]);
+				augur_strbuf_put(t, " %s", c->attrs[pr]);
+			augur_strbuf_puts(t, "><title>");
+			augur_svg_xml(t, c->rows[r]);
 			if (c->panels && c->panels[p]) {
-				augur_text_puts(t, " (");
-				augur_text_xml(t, c->panels[p]);
-				augur_text_puts(t, ")");
+				augur_strbuf_puts(t, " (");
+				augur_svg_xml(t, c->panels[p]);
+				augur_strbuf_puts(t, ")");
 			}
 			double sum = 0;
 			for (size_t s = 0; s < c->n_series; s++) {
 				double val = v[r * c->n_series + s];
-				augur_text_puts(t, s ? ", " : ": ");
-				augur_text_xml(t, c->series[s]);
-				augur_text_printf(t, " %.4g", val);
+				augur_strbuf_puts(t, s ? ", " : ": ");
+				augur_svg_xml(t, c->series[s]);
+				augur_strbuf_put(t, " %.4g", val);
 			}
-			augur_text_puts(t, "</title>");
+			augur_strbuf_puts(t, "</title>");
 			for (size_t s = 0; s < c->n_series; s++) {
 				double val = v[r * c->n_series + s];
 				if (!(val > 0))
 					continue;
 				double xa = map(&sx, sum), xb = map(&sx, sum + val);
 				sum += val;
-				augur_text_printf(t,
-				                  "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
-				                  "height=\"%.1f\" fill=\"%s\"/>",
-				                  xa, y, xb - xa, h, augur_palette(s));
+				augur_strbuf_put(t,
+				                 "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
+				                 "height=\"%.1f\" fill=\"%s\"/>",
+				                 xa, y, xb - xa, h, augur_palette(s));
 			}
 			double xe = map(&sx, sum);
 			if (c->marked && c->marked[pr])
-				augur_text_printf(t,
-				                  "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
-				                  "height=\"%.1f\" fill=\"none\" stroke=\"#000\" "
-				                  "stroke-dasharray=\"2 1\"/>",
-				                  x0, y, xe - x0 > 2 ? xe - x0 : 2, h);
+				augur_strbuf_put(t,
+				                 "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
+				                 "height=\"%.1f\" fill=\"none\" stroke=\"#000\" "
+				                 "stroke-dasharray=\"2 1\"/>",
+				                 x0, y, xe - x0 > 2 ? xe - x0 : 2, h);
 			if (c->notes && c->notes[pr] && c->notes[pr][0]) {
-				augur_text_printf(t, "<text x=\"%.1f\" y=\"%.1f\">", xe + 3,
-				                  y + h / 2 + font * 0.35);
-				augur_text_xml(t, c->notes[pr]);
-				augur_text_puts(t, "</text>");
+				augur_strbuf_put(t, "<text x=\"%.1f\" y=\"%.1f\">", xe + 3,
+				                 y + h / 2 + font * 0.35);
+				augur_svg_xml(t, c->notes[pr]);
+				augur_strbuf_puts(t, "</text>");
 			}
-			augur_text_puts(t, "</g>\n");
+			augur_strbuf_puts(t, "</g>\n");
 		}
-		augur_text_puts(t, "</g>\n");
+		augur_strbuf_puts(t, "</g>\n");
 	}
-	augur_text_puts(t, "</svg>\n");
+	augur_strbuf_puts(t, "</svg>\n");
 }
 
 /* The domain of one axis over the series (and rules along it); log drops v <= 0. */
@@ -540,36 +465,36 @@ static bool plottable(const struct augur_xy *c, double x, double y)
 	return isfinite(x) && isfinite(y) && (!c->x_log || x > 0) && (!c->y_log || y > 0);
 }
 
-static void point(struct augur_text *t, const struct augur_series *se, size_t i, double px,
+static void point(struct augur_strbuf *t, const struct augur_series *se, size_t i, double px,
                   double py)
 {
 	const char *col = se->faint ? "#aaaaaa" : augur_palette(se->colour);
 	const char *attrs = se->attrs && se->attrs[i] ? se->attrs[i] : NULL;
 	if (se->mark == AUGUR_MARK_CROSS)
-		augur_text_printf(t,
-		                  "<path d=\"M%.1f %.1fl7 7m0 -7l-7 7\" stroke=\"%s\" "
-		                  "stroke-width=\"1.8\"%s%s>",
-		                  px - 3.5, py - 3.5, col, attrs ? " " : "", attrs ? attrs : "");
+		augur_strbuf_put(t,
+		                 "<path d=\"M%.1f %.1fl7 7m0 -7l-7 7\" stroke=\"%s\" "
+		                 "stroke-width=\"1.8\"%s%s>",
+		                 px - 3.5, py - 3.5, col, attrs ? " " : "", attrs ? attrs : "");
 	else if (se->mark == AUGUR_MARK_RING)
-		augur_text_printf(t,
-		                  "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"none\" "
-		                  "stroke=\"%s\" stroke-width=\"1.3\"%s%s>",
-		                  px, py, col, attrs ? " " : "", attrs ? attrs : "");
+		augur_strbuf_put(t,
+		                 "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"none\" "
+		                 "stroke=\"%s\" stroke-width=\"1.3\"%s%s>",
+		                 px, py, col, attrs ? " " : "", attrs ? attrs : "");
 	else
-		augur_text_printf(t,
-		                  "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\" "
-		                  "fill-opacity=\"0.75\"%s%s>",
-		                  px, py, se->mark == AUGUR_MARK_DOT ? "3" : "2.5", col,
-		                  attrs ? " " : "", attrs ? attrs : "");
+		augur_strbuf_put(t,
+		                 "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\" "
+		                 "fill-opacity=\"0.75\"%s%s>",
+		                 px, py, se->mark == AUGUR_MARK_DOT ? "3" : "2.5", col,
+		                 attrs ? " " : "", attrs ? attrs : "");
 	if (se->titles && se->titles[i]) {
-		augur_text_puts(t, "<title>");
-		augur_text_xml(t, se->titles[i]);
-		augur_text_puts(t, "</title>");
+		augur_strbuf_puts(t, "<title>");
+		augur_svg_xml(t, se->titles[i]);
+		augur_strbuf_puts(t, "</title>");
 	}
-	augur_text_puts(t, se->mark == AUGUR_MARK_CROSS ? "</path>\n" : "</circle>\n");
+	augur_strbuf_puts(t, se->mark == AUGUR_MARK_CROSS ? "</path>\n" : "</circle>\n");
 }
 
-void augur_svg_xy(struct augur_text *t, const struct augur_xy *c)
+void augur_svg_xy(struct augur_strbuf *t, const struct augur_xy *c)
 {
 	double width = c->width > 0 ? c->width : 640, height = c->height > 0 ? c->height : 400;
 	double left = 70, right = 20, bottom = 46;
@@ -616,8 +541,8 @@ void augur_svg_xy(struct augur_text *t, const struct augur_xy *c)
 		double y = map(&sy, yt[k]);
 		char lab[32];
 		augur_num_label(lab, sizeof(lab), yt[k]);
-		augur_text_printf(t, "<path d=\"M%.1f %.1fH%.1f\" stroke=\"#e4e4e4\"/>\n", left, y,
-		                  plot_r);
+		augur_strbuf_put(t, "<path d=\"M%.1f %.1fH%.1f\" stroke=\"#e4e4e4\"/>\n", left, y,
+		                 plot_r);
 		text_at(t, left - 5, y + 4, "end", lab, NULL);
 	}
 	if (c->n_categories) {
@@ -638,20 +563,20 @@ void augur_svg_xy(struct augur_text *t, const struct augur_xy *c)
 			double x = map(&sx, xt[k]);
 			char lab[32];
 			augur_num_label(lab, sizeof(lab), xt[k]);
-			augur_text_printf(t, "<path d=\"M%.1f %.1fV%.1f\" stroke=\"#e4e4e4\"/>\n",
-			                  x, top, plot_b);
+			augur_strbuf_put(t, "<path d=\"M%.1f %.1fV%.1f\" stroke=\"#e4e4e4\"/>\n", x,
+			                 top, plot_b);
 			text_at(t, x, plot_b + 15, "middle", lab, NULL);
 		}
 	}
-	augur_text_printf(t, "<path d=\"M%.1f %.1fV%.1fH%.1f\" fill=\"none\" stroke=\"#333\"/>\n",
-	                  left, top, plot_b, plot_r);
+	augur_strbuf_put(t, "<path d=\"M%.1f %.1fV%.1fH%.1f\" fill=\"none\" stroke=\"#333\"/>\n",
+	                 left, top, plot_b, plot_r);
 	text_at(t, (left + plot_r) / 2, height - 8, "middle", c->x_label, NULL);
-	augur_text_printf(t,
-	                  "<text transform=\"translate(14 %.1f) rotate(-90)\" "
-	                  "text-anchor=\"middle\">",
-	                  (top + plot_b) / 2);
-	augur_text_xml(t, c->y_label);
-	augur_text_puts(t, "</text>\n");
+	augur_strbuf_put(t,
+	                 "<text transform=\"translate(14 %.1f) rotate(-90)\" "
+	                 "text-anchor=\"middle\">",
+	                 (top + plot_b) / 2);
+	augur_svg_xml(t, c->y_label);
+	augur_strbuf_puts(t, "</text>\n");
 	/* bands under everything */
 	for (size_t r = 0; r < c->n_rules; r++) {
 		const struct augur_rule *ru = &c->rules[r];
@@ -663,7 +588,7 @@ void augur_svg_xy(struct augur_text *t, const struct augur_xy *c)
 		a = a < lo_px ? lo_px : a > hi_px ? hi_px : a;
 		b = b < lo_px ? lo_px : b > hi_px ? hi_px : b;
 		if (ru->vertical)
-			augur_text_printf(
+			augur_strbuf_put(
 			        t,
 			        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 			        "fill=\"%s\" fill-opacity=\"0.12\"%s%s/>\n",
@@ -671,7 +596,7 @@ void augur_svg_xy(struct augur_text *t, const struct augur_xy *c)
 			        augur_palette(ru->colour), ru->attrs ? " " : "",
 			        ru->attrs ? ru->attrs : "");
 		else
-			augur_text_printf(
+			augur_strbuf_put(
 			        t,
 			        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 			        "fill=\"%s\" fill-opacity=\"0.12\"%s%s/>\n",
@@ -685,42 +610,41 @@ void augur_svg_xy(struct augur_text *t, const struct augur_xy *c)
 		const struct augur_series *se = &c->series[s];
 		if (se->mark != AUGUR_MARK_AREA || !se->n)
 			continue;
-		augur_text_puts(t, "<path d=\"");
+		augur_strbuf_puts(t, "<path d=\"");
 		for (size_t i = 0; i < se->n; i++)
-			augur_text_printf(t, "%s%.1f %.1f", i ? "L" : "M", map(&sx, se->x[i]),
-			                  map(&sy, se->y[i]));
+			augur_strbuf_put(t, "%s%.1f %.1f", i ? "L" : "M", map(&sx, se->x[i]),
+			                 map(&sy, se->y[i]));
 		for (size_t i = se->n; i-- > 0;) {
 			double yb = below && below->n == se->n ? below->y[i] : ylo;
-			augur_text_printf(t, "L%.1f %.1f", map(&sx, se->x[i]), map(&sy, yb));
+			augur_strbuf_put(t, "L%.1f %.1f", map(&sx, se->x[i]), map(&sy, yb));
 		}
-		augur_text_printf(t, "Z\" fill=\"%s\" fill-opacity=\"0.85\" stroke=\"none\"/>\n",
-		                  augur_palette(se->colour));
+		augur_strbuf_put(t, "Z\" fill=\"%s\" fill-opacity=\"0.85\" stroke=\"none\"/>\n",
+		                 augur_palette(se->colour));
 		below = se;
 	}
 	if (c->diagonal) {
 		double a = map(&sx, xlo), b = map(&sx, xhi);
-		augur_text_printf(t,
-		                  "<path d=\"M%.1f %.1fL%.1f %.1f\" stroke=\"#888\" "
-		                  "stroke-dasharray=\"4 3\"/>\n",
-		                  a, map(&sy, ylo), b, map(&sy, yhi));
+		augur_strbuf_put(t,
+		                 "<path d=\"M%.1f %.1fL%.1f %.1f\" stroke=\"#888\" "
+		                 "stroke-dasharray=\"4 3\"/>\n",
+		                 a, map(&sy, ylo), b, map(&sy, yhi));
 	}
 	for (size_t s = 0; s < c->n_series; s++) {
 		const struct augur_series *se = &c->series[s];
 		if (se->mark == AUGUR_MARK_LINE) {
-			augur_text_puts(t, "<path d=\"");
+			augur_strbuf_puts(t, "<path d=\"");
 			bool pen = false;
 			for (size_t i = 0; i < se->n; i++) {
 				if (!plottable(c, se->x[i], se->y[i])) {
 					pen = false;
 					continue;
 				}
-				augur_text_printf(t, "%s%.1f %.1f", pen ? "L" : "M",
-				                  map(&sx, se->x[i]), map(&sy, se->y[i]));
+				augur_strbuf_put(t, "%s%.1f %.1f", pen ? "L" : "M",
+				                 map(&sx, se->x[i]), map(&sy, se->y[i]));
 				pen = true;
 			}
-			augur_text_printf(t,
-			                  "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>\n",
-			                  augur_palette(se->colour));
+			augur_strbuf_put(t, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>\n",
+			                 augur_palette(se->colour));
 		}
 		if (se->mark == AUGUR_MARK_AREA) {
 			/* invisible hover targets carry the values */
@@ -731,18 +655,18 @@ void augur_svg_xy(struct augur_text *t, const struct augur_xy *c)
 			if (!plottable(c, se->x[i], se->y[i]))
 				continue;
 			if (se->mark == AUGUR_MARK_AREA) {
-				augur_text_printf(t,
-				                  "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" "
-				                  "fill-opacity=\"0\"%s%s>",
-				                  map(&sx, se->x[i]), map(&sy, se->y[i]),
-				                  se->attrs && se->attrs[i] ? " " : "",
-				                  se->attrs && se->attrs[i] ? se->attrs[i] : "");
+				augur_strbuf_put(t,
+				                 "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" "
+				                 "fill-opacity=\"0\"%s%s>",
+				                 map(&sx, se->x[i]), map(&sy, se->y[i]),
+				                 se->attrs && se->attrs[i] ? " " : "",
+				                 se->attrs && se->attrs[i] ? se->attrs[i] : "");
 				if (se->titles && se->titles[i]) {
-					augur_text_puts(t, "<title>");
-					augur_text_xml(t, se->titles[i]);
-					augur_text_puts(t, "</title>");
+					augur_strbuf_puts(t, "<title>");
+					augur_svg_xml(t, se->titles[i]);
+					augur_strbuf_puts(t, "</title>");
 				}
-				augur_text_puts(t, "</circle>\n");
+				augur_strbuf_puts(t, "</circle>\n");
 				continue;
 			}
 			point(t, se, i, map(&sx, se->x[i]), map(&sy, se->y[i]));
@@ -755,7 +679,7 @@ void augur_svg_xy(struct augur_text *t, const struct augur_xy *c)
 		const char *col = augur_palette(ru->colour);
 		if (ru->vertical) {
 			double x = map(&sx, ru->at);
-			augur_text_printf(
+			augur_strbuf_put(
 			        t,
 			        "<path d=\"M%.1f %.1fV%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
 			        "stroke-dasharray=\"5 3\"%s%s/>\n",
@@ -763,7 +687,7 @@ void augur_svg_xy(struct augur_text *t, const struct augur_xy *c)
 			        ru->attrs ? ru->attrs : "");
 		} else {
 			double y = map(&sy, ru->at);
-			augur_text_printf(
+			augur_strbuf_put(
 			        t,
 			        "<path d=\"M%.1f %.1fH%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
 			        "stroke-dasharray=\"5 3\"%s%s/>\n",
@@ -771,10 +695,10 @@ void augur_svg_xy(struct augur_text *t, const struct augur_xy *c)
 			        ru->attrs ? ru->attrs : "");
 		}
 	}
-	augur_text_puts(t, "</svg>\n");
+	augur_strbuf_puts(t, "</svg>\n");
 }
 
-void augur_svg_heat(struct augur_text *t, const struct augur_heat *c)
+void augur_svg_heat(struct augur_strbuf *t, const struct augur_heat *c)
 {
 	double lw = 20, cw = 64, ch = 26;
 	for (size_t r = 0; r < c->n_rows; r++) {
@@ -802,22 +726,22 @@ void augur_svg_heat(struct augur_text *t, const struct augur_heat *c)
 	text_at(t, lw, 14, "start", c->value_label, NULL);
 	for (int k = 0; k < 10; k++) {
 		augur_sequential(k / 9.0, col);
-		augur_text_printf(t,
-		                  "<rect x=\"%.1f\" y=\"20\" width=\"14\" height=\"10\" "
-		                  "fill=\"%s\"/>\n",
-		                  lw + 14.0 * k, col);
+		augur_strbuf_put(t,
+		                 "<rect x=\"%.1f\" y=\"20\" width=\"14\" height=\"10\" "
+		                 "fill=\"%s\"/>\n",
+		                 lw + 14.0 * k, col);
 	}
 	augur_num_label(lab, sizeof(lab), isfinite(lo) ? lo : 0);
 	text_at(t, lw - 4, 29, "end", lab, NULL);
 	augur_num_label(lab, sizeof(lab), isfinite(hi) ? hi : 0);
 	text_at(t, lw + 144, 29, "start", lab, NULL);
 	text_at(t, lw + 200, 29, "start", c->col_label, "font-style=\"italic\"");
-	augur_text_printf(t,
-	                  "<text transform=\"translate(12 %.1f) rotate(-90)\" "
-	                  "text-anchor=\"middle\" font-style=\"italic\">",
-	                  top + ch * (double)c->n_rows / 2);
-	augur_text_xml(t, c->row_label);
-	augur_text_puts(t, "</text>\n");
+	augur_strbuf_put(t,
+	                 "<text transform=\"translate(12 %.1f) rotate(-90)\" "
+	                 "text-anchor=\"middle\" font-style=\"italic\">",
+	                 top + ch * (double)c->n_rows / 2);
+	augur_svg_xml(t, c->row_label);
+	augur_strbuf_puts(t, "</text>\n");
 	for (size_t k = 0; k < c->n_cols; k++)
 		text_at(t, lw + cw * ((double)k + 0.5), top - 6, "middle", c->cols[k], NULL);
 	for (size_t r = 0; r < c->n_rows; r++) {
@@ -829,28 +753,28 @@ void augur_svg_heat(struct augur_text *t, const struct augur_heat *c)
 			double f = hi > lo ? (v - lo) / (hi - lo) : 0.5;
 			augur_sequential(f, col);
 			bool mark = c->marked && c->marked[i];
-			augur_text_printf(t, "<g class=\"cell\"%s%s>",
-			                  c->attrs && c->attrs[i] ? " " : "",
-			                  c->attrs && c->attrs[i] ? c->attrs[i] : "");
-			augur_text_puts(t, "<title>");
-			augur_text_xml(t, c->rows[r]);
-			augur_text_puts(t, ", ");
-			augur_text_xml(t, c->cols[k]);
+			augur_strbuf_put(t, "<g class=\"cell\"%s%s>",
+			                 c->attrs && c->attrs[i] ? " " : "",
+			                 c->attrs && c->attrs[i] ? c->attrs[i] : "");
+			augur_strbuf_puts(t, "<title>");
+			augur_svg_xml(t, c->rows[r]);
+			augur_strbuf_puts(t, ", ");
+			augur_svg_xml(t, c->cols[k]);
 			augur_num_label(lab, sizeof(lab), v);
-			augur_text_printf(t, ": %s", lab);
-			augur_text_puts(t, "</title>");
-			augur_text_printf(
+			augur_strbuf_put(t, ": %s", lab);
+			augur_strbuf_puts(t, "</title>");
+			augur_strbuf_put(
 			        t,
 			        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 			        "fill=\"%s\" stroke=\"%s\" stroke-width=\"%s\"/>",
 			        lw + cw * (double)k + 1, y + 1, cw - 2, ch - 2, col,
 			        mark ? "#D55E00" : "none", mark ? "3" : "0");
-			augur_text_printf(t,
-			                  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-			                  "fill=\"%s\">%s</text></g>\n",
-			                  lw + cw * ((double)k + 0.5), y + ch / 2 + 4,
-			                  f < 0.6 ? "#fff" : "#000", lab);
+			augur_strbuf_put(t,
+			                 "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+			                 "fill=\"%s\">%s</text></g>\n",
+			                 lw + cw * ((double)k + 0.5), y + ch / 2 + 4,
+			                 f < 0.6 ? "#fff" : "#000", lab);
 		}
 	}
-	augur_text_puts(t, "</svg>\n");
+	augur_strbuf_puts(t, "</svg>\n");
 }

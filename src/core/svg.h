@@ -1,7 +1,7 @@
-/* A small SVG chart writer: growable text, XML escaping, nice ticks on linear and log
+/* A small SVG chart writer: XML escaping, nice ticks on linear and log
  * scales, and four chart kinds (horizontal stacked bars, x-y points and lines, stacked
  * areas, heat maps) with legends in the Okabe-Ito colour-blind-safe palette. It does no
- * I/O: charts are appended to a struct augur_text that the caller writes (the CLI's
+ * I/O: charts are appended to a struct augur_strbuf that the caller writes (the CLI's
  * report, profile plot and whatif --plot pages). It knows nothing of networks. */
 #ifndef AUGUR_SVG_H
 #define AUGUR_SVG_H
@@ -9,23 +9,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Growable NUL-terminated text. A zeroed struct is empty; after a failed allocation every
- * later append is ignored and oom stays set, so callers check once at the end. */
-struct augur_text {
-	char *data;
-	size_t len, cap;
-	bool oom;
-};
+#include "strbuf.h"
 
-void augur_text_printf(struct augur_text *t, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
-void augur_text_puts(struct augur_text *t, const char *s);
 /* Appends s escaped for XML text and attribute values (& < > " '); control characters
  * and bytes that are not valid UTF-8 become '?', so any name makes well-formed output. */
-void augur_text_xml(struct augur_text *t, const char *s);
-/* Frees the buffer and zeroes t. */
-void augur_text_free(struct augur_text *t);
-
+void augur_svg_xml(struct augur_strbuf *t, const char *s);
 /* The Okabe-Ito palette (Okabe and Ito 2008), black last; index modulo its size. */
 #define AUGUR_PALETTE_SIZE 8
 const char *augur_palette(size_t i);
@@ -58,7 +46,7 @@ struct augur_hbars {
 	double label_width;        /* pixels for row labels (0: 150) */
 	double panel_width;        /* pixels per panel's plot area (0: 300) */
 };
-void augur_svg_hbars(struct augur_text *t, const struct augur_hbars *c);
+void augur_svg_hbars(struct augur_strbuf *t, const struct augur_hbars *c);
 
 enum augur_mark {
 	AUGUR_MARK_DOT,   /* filled circles */
@@ -103,7 +91,7 @@ struct augur_xy {
 	const char *const *categories;
 	bool y_from_zero; /* a linear y axis starts at 0 */
 };
-void augur_svg_xy(struct augur_text *t, const struct augur_xy *c);
+void augur_svg_xy(struct augur_strbuf *t, const struct augur_xy *c);
 
 /* A heat map: rows x cols cells coloured by value on the viridis scale, each with its
  * value printed and a tooltip. */
@@ -115,6 +103,6 @@ struct augur_heat {
 	const char *const *attrs; /* [row][col] attributes, NULL ok */
 	const bool *marked;       /* [row][col]: outlined (e.g. over a budget), NULL ok */
 };
-void augur_svg_heat(struct augur_text *t, const struct augur_heat *c);
+void augur_svg_heat(struct augur_strbuf *t, const struct augur_heat *c);
 
 #endif
