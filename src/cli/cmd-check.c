@@ -65,28 +65,20 @@ int cmd_check(int argc, char **argv)
 	if (!n_budgets)
 		return cli_usage_error("check", "needs at least one --budget, e.g. "
 		                                "--budget time=100ms --budget memory=1GiB");
-	char path[4096];
-	struct augur_profile *p = NULL;
-	struct augur_net *net = NULL;
-	struct evaluation ev = {0};
-	const struct augur_unit *units[2];
-	size_t n_units = 0;
+	struct eval_request req = {.net_path = argv[optind],
+	                           .device = device,
+	                           .unit = unit,
+	                           .batch = (uint32_t)batch,
+	                           .sets = sets,
+	                           .n_sets = n_sets,
+	                           .estimate = true};
+	struct evaluated evd = {0};
 	int rc = CLI_OK;
-	if (eval_load_profile(device, path, sizeof(path), &p, &diag) ||
-	    eval_units(p, unit, path, units, &n_units, &diag) ||
-	    augur_net_load(argv[optind], &net, &diag)) {
+	if (eval_open(&req, &evd, &diag)) {
 		rc = cli_report(&diag);
 		goto out;
 	}
-	for (size_t i = 0; i < n_sets; i++)
-		if (augur_descriptor_set(net, sets[i], &diag)) {
-			rc = cli_report(&diag);
-			goto out;
-		}
-	if (eval_run(net, (uint32_t)batch, p, units, n_units, &ev, &diag)) {
-		rc = cli_report(&diag);
-		goto out;
-	}
+	const struct evaluation ev = evd.ev;
 	bool all_ok = true;
 	for (size_t u = 0; u < ev.n_units; u++) {
 		const struct augur_unit_estimate *e = &ev.est[u];
@@ -114,8 +106,6 @@ int cmd_check(int argc, char **argv)
 		       ev.est[0].layers_uncosted);
 	rc = all_ok ? CLI_OK : CLI_FAIL;
 out:
-	eval_clear(&ev);
-	augur_net_free(net);
-	augur_profile_free(p);
+	eval_close(&evd);
 	return rc;
 }

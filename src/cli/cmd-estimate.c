@@ -19,7 +19,7 @@ struct run {
 	const struct augur_profile *p;
 	const char *profile_path;
 	size_t n_units;
-	struct augur_unit_estimate est[2];
+	const struct augur_unit_estimate *est; /* n_units entries */
 };
 
 static double throughput(const struct run *r, const struct augur_unit_estimate *e)
@@ -357,27 +357,18 @@ int cmd_estimate(int argc, char **argv)
 		return cli_usage_error("estimate", "needs --device (a profile name from profiles/, "
 		                                   "e.g. tx1, or a path)");
 	struct augur_diag diag = {0};
-	struct augur_net *net = NULL;
-	struct augur_analysis *a = NULL;
-	struct augur_profile *p = NULL;
-	struct run r = {0};
-	char path[4096];
+	struct eval_request req = {.net_path = argv[optind],
+	                           .device = device,
+	                           .unit = unit,
+	                           .batch = (uint32_t)batch,
+	                           .estimate = true};
+	struct evaluated ev = {0};
 	int rc = CLI_OK;
-	const struct augur_unit *units[2];
-	if (augur_profile_find(device, path, sizeof(path), &diag) ||
-	    augur_profile_load(path, &p, &diag) ||
-	    eval_units(p, unit, path, units, &r.n_units, &diag) ||
-	    augur_net_load(argv[optind], &net, &diag) ||
-	    augur_analyze(net, (uint32_t)batch, &a, &diag)) {
+	if (eval_open(&req, &ev, &diag)) {
 		rc = cli_report(&diag);
 		goto out;
 	}
-	r = (struct run){net, a, p, path, r.n_units, {{0}}};
-	for (size_t u = 0; u < r.n_units; u++)
-		if (augur_estimate_unit(net, a, p, units[u], &r.est[u], &diag)) {
-			rc = cli_report(&diag);
-			goto out;
-		}
+	struct run r = {ev.net, ev.ev.a, ev.p, ev.profile_path, ev.n_units, ev.ev.est};
 	if (format == CLI_JSON)
 		print_json(&r);
 	else if (format == CLI_CSV)
@@ -385,10 +376,6 @@ int cmd_estimate(int argc, char **argv)
 	else
 		print_table(&r, layers);
 out:
-	for (size_t u = 0; u < 2; u++)
-		augur_unit_estimate_clear(&r.est[u]);
-	augur_profile_free(p);
-	augur_analysis_free(a);
-	augur_net_free(net);
+	eval_close(&ev);
 	return rc;
 }

@@ -406,28 +406,22 @@ int cmd_plan(int argc, char **argv)
 		                       "needs --device (a profile name from profiles/, e.g. "
 		                       "tx1, or a path)");
 	struct augur_diag diag = {0};
-	struct augur_net *net = NULL;
-	struct augur_analysis *a = NULL;
-	struct augur_profile *p = NULL;
+	struct eval_request req = {.net_path = argv[optind],
+	                           .device = device,
+	                           .unit = "all",
+	                           .batch = (uint32_t)batch,
+	                           .sets = sets,
+	                           .n_sets = n_sets,
+	                           .analyse = true};
+	struct evaluated ev = {0};
 	struct augur_plan plan = {0};
-	char path[4096];
 	int rc = CLI_OK;
-	if (eval_load_profile(device, path, sizeof(path), &p, &diag) ||
-	    augur_net_load(argv[optind], &net, &diag)) {
+	if (eval_open(&req, &ev, &diag) ||
+	    augur_plan_make(ev.net, ev.ev.a, ev.p, (uint32_t)parts, &plan, &diag)) {
 		rc = cli_report(&diag);
 		goto out;
 	}
-	for (size_t i = 0; i < n_sets; i++)
-		if (augur_descriptor_set(net, sets[i], &diag)) {
-			rc = cli_report(&diag);
-			goto out;
-		}
-	if (augur_analyze(net, (uint32_t)batch, &a, &diag) ||
-	    augur_plan_make(net, a, p, (uint32_t)parts, &plan, &diag)) {
-		rc = cli_report(&diag);
-		goto out;
-	}
-	struct report r = {net, a, p, path, &plan};
+	struct report r = {ev.net, ev.ev.a, ev.p, ev.profile_path, &plan};
 	if (format == CLI_JSON)
 		print_json(&r);
 	else if (format == CLI_CSV)
@@ -436,8 +430,6 @@ int cmd_plan(int argc, char **argv)
 		print_table(&r, layers);
 out:
 	augur_plan_clear(&plan);
-	augur_profile_free(p);
-	augur_analysis_free(a);
-	augur_net_free(net);
+	eval_close(&ev);
 	return rc;
 }

@@ -784,23 +784,23 @@ int cmd_report(int argc, char **argv)
 		return cli_usage_error("report", "needs --device (a profile name from profiles/, "
 		                                 "e.g. tx1, or a path)");
 	struct augur_diag diag = {0};
-	struct augur_net *net = NULL;
-	struct augur_profile *p = NULL;
-	struct evaluation ev = {0};
+	struct eval_request req = {.net_path = argv[optind],
+	                           .device = device,
+	                           .unit = unit,
+	                           .batch = (uint32_t)batch,
+	                           .estimate = true};
+	struct evaluated ev = {0};
 	struct augur_strbuf t = {0};
-	char path[4096];
-	const struct augur_unit *units[2];
-	size_t n_units = 0;
+	char name[300];
 	int rc = CLI_OK;
-	if (eval_load_profile(device, path, sizeof(path), &p, &diag) ||
-	    eval_units(p, unit, path, units, &n_units, &diag) ||
-	    augur_net_load(argv[optind], &net, &diag) ||
-	    eval_run(net, (uint32_t)batch, p, units, n_units, &ev, &diag)) {
+	if (eval_open(&req, &ev, &diag)) {
 		rc = cli_report(&diag);
 		goto out;
 	}
-	struct report r = {net, p, path, &ev};
-	char title[256], name[300];
+	const struct augur_net *net = ev.net;
+	const struct augur_profile *p = ev.p;
+	struct report r = {net, p, ev.profile_path, &ev.ev};
+	char title[256];
 	snprintf(title, sizeof(title), "%s on %s: augur report", net->name, p->name);
 	page_begin(&t, title);
 	header(&t, &r);
@@ -824,8 +824,6 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "augur report: wrote %s\n", output);
 out:
 	augur_strbuf_clear(&t);
-	eval_clear(&ev);
-	augur_profile_free(p);
-	augur_net_free(net);
+	eval_close(&ev);
 	return rc;
 }

@@ -1,7 +1,9 @@
 /* Shared evaluation of a network on a device (see evaluate.h). */
 #include <string.h>
 
+#include "descriptor.h"
 #include "evaluate.h"
+#include "netfile.h"
 
 int eval_units(const struct augur_profile *p, const char *unit, const char *path,
                const struct augur_unit **units, size_t *n, struct augur_diag *diag)
@@ -46,4 +48,31 @@ int eval_load_profile(const char *name, char *path, size_t size, struct augur_pr
 {
 	int rc = augur_profile_find(name, path, size, diag);
 	return rc ? rc : augur_profile_load(path, p, diag);
+}
+
+int eval_open(const struct eval_request *req, struct evaluated *out, struct augur_diag *diag)
+{
+	int rc = eval_load_profile(req->device, out->profile_path, sizeof(out->profile_path),
+	                           &out->p, diag);
+	if (!rc)
+		rc = eval_units(out->p, req->unit, out->profile_path, out->units, &out->n_units,
+		                diag);
+	if (!rc)
+		rc = augur_net_load(req->net_path, &out->net, diag);
+	for (size_t i = 0; i < req->n_sets && !rc; i++)
+		rc = augur_descriptor_set(out->net, req->sets[i], diag);
+	if (!rc && req->estimate)
+		rc = eval_run(out->net, req->batch, out->p, out->units, out->n_units, &out->ev,
+		              diag);
+	else if (!rc && req->analyse)
+		rc = augur_analyze(out->net, req->batch, &out->ev.a, diag);
+	return rc;
+}
+
+void eval_close(struct evaluated *e)
+{
+	eval_clear(&e->ev);
+	augur_net_free(e->net);
+	augur_profile_free(e->p);
+	memset(e, 0, sizeof(*e));
 }
