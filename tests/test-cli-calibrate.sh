@@ -170,7 +170,15 @@ printf 'augur_profile: 1\nname: [broken\n' >"$tmp/pp/broken.yaml"
 expect 1 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list
 has "$err" "$tmp/pp/broken.yaml:" "list reports a broken profile"
 eq "and lists the others" "$(lines "$out")" "9"
-rm "$tmp/pp/broken.yaml" "$tmp/pp/tk1.yaml"
+rm "$tmp/pp/broken.yaml"
+# YAML files that are not profiles (no augur_profile key) are passed over in one line
+printf 'name: x\ninput: [3, 8, 8]\nlayers:\n  - {type: relu}\n' >"$tmp/pp/a-net.yaml"
+printf 'just: data\n' >"$tmp/pp/b-notes.yaml"
+expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list
+eq "non-profiles: one line" "$(lines "$err")" "1"
+has "$err" "skipped 2 YAML files that are not profiles (no 'augur_profile:' line), e.g. $tmp/pp/a-net.yaml" "non-profiles named"
+eq "and every profile listed" "$(lines "$out")" "9"
+rm "$tmp/pp/a-net.yaml" "$tmp/pp/b-notes.yaml" "$tmp/pp/tk1.yaml"
 expect 2 "$AUGUR" profile list --format xml
 expect 2 "$AUGUR" profile list extra
 expect 2 "$AUGUR" profile lsit
@@ -185,6 +193,10 @@ expect 2 "$AUGUR" calibrate --devcie x --grid tiny
 has "$err" "unknown option '--devcie' (did you mean '--device'?)" "calibrate unknown option"
 expect 2 "$AUGUR" calibrate --device x --grid tny
 has "$err" "unknown grid 'tny' (expected full, quick or tiny)" "bad grid"
+expect 2 "$AUGUR" calibrate --device x --quick --grid tiny
+has "$err" "--quick and --grid tiny contradict each other" "quick and tiny"
+expect 2 "$AUGUR" calibrate --device x --grid full --quick
+has "$err" "--quick and --grid full contradict each other" "full and quick"
 expect 2 "$AUGUR" calibrate --device x --progress sometimes
 has "$err" "unknown progress mode 'sometimes'" "bad progress"
 expect 2 "$AUGUR" calibrate --device x --trial-ms 0

@@ -34,7 +34,7 @@ nan_profile '34s/\[1.4208799478815496e-06,/[1e999,/' big
 expect 1 "$AUGUR" profile show "$tmp/big.yaml"
 has "$err" "big.yaml:34:12: error: 'coefficient' must be between -1e+09 and 1e+09, got 1e999" "overflowing coefficient"
 nan_profile '29s/0.001/-.inf/' floor
-expect 1 "$AUGUR" check descriptors/alexnet.yaml --device "$tmp/floor.yaml" --budget time=1s
+expect 2 "$AUGUR" check descriptors/alexnet.yaml --device "$tmp/floor.yaml" --budget time=1s
 has "$err" "floor.yaml:29:15: error: expected a number for 'min_ms', got '-.inf'" "infinite floor"
 
 # huge but valid shapes: a 3 x 10^6 x 10^6 input, 16M filters, 100,000 outputs, on a

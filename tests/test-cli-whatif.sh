@@ -71,6 +71,15 @@ has "$out" "FAIL cpu time" "time budget fails"
 expect 1 "$AUGUR" check descriptors/vgg16.yaml --device tk1 --unit gpu --budget memory=1GB
 has "$out" "over by" "memory margin"
 expect 0 "$AUGUR" check descriptors/vgg16.yaml --device tk1 --unit cpu --budget memory=1GiB --budget time=8s
+# trouble is 2, as grep and diff have it: a broken candidate is not a slow one
+expect 2 "$AUGUR" check no-such-net.yaml --device tx1 --budget time=100ms
+has "$err" "no-such-net.yaml: error: " "check: missing descriptor"
+expect 2 "$AUGUR" check descriptors/vgg16.yaml --device no-such-board --budget time=100ms
+has "$err" "unknown profile 'no-such-board'" "check: unknown device"
+expect 2 "$AUGUR" check descriptors/vgg16.yaml --device h200 --unit cpu --budget time=100ms
+has "$err" "has no cpu unit" "check: absent unit"
+expect 2 "$AUGUR" check descriptors/vgg16.yaml --device tx1 --budget time=100ms --set fc9.outputs=1
+has "$err" "unknown layer 'fc9'" "check: bad --set"
 expect 2 "$AUGUR" check descriptors/vgg16.yaml --device tx1 --budget time=100
 has "$err" "expected a number with a unit" "budget without unit"
 expect 2 "$AUGUR" check descriptors/vgg16.yaml --device tx1 --budget speed=1ms

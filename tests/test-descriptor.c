@@ -17,6 +17,11 @@ struct bad_case {
 static const struct bad_case bad[] = {
         /* not YAML, empty, wrong kinds */
         {"input: [3, 32\nlayers: x\n", AUGUR_E_SYNTAX, 2, 7, "invalid YAML"},
+        /* the reader's errors (encoding, control characters) are located too, not at 1:1 */
+        {HEAD "  - {type: relu, name: \"a\xff\"}\n", AUGUR_E_SYNTAX, 3, 26,
+         "invalid leading UTF-8 octet (byte 0xff)"},
+        {HEAD "  - {type: relu}\n  - {type: relu, name: a\x01}\n", AUGUR_E_SYNTAX, 4, 25,
+         "control characters are not allowed (byte 0x01)"},
         {"", AUGUR_E_SCHEMA, 1, 1, "empty descriptor"},
         {"# only a comment\n", AUGUR_E_SCHEMA, 1, 1, "empty descriptor"},
         {"- 1\n- 2\n", AUGUR_E_SCHEMA, 1, 1, "expected a mapping"},

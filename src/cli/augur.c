@@ -162,7 +162,9 @@ const struct augur_command augur_commands[] = {
          "[--set A=V ...] [--batch N]",
          "Budgets: time=VALUE in ms or s; memory=VALUE in MiB, GiB, MB, GB, KiB, KB or B.\n"
          "Each budget is checked on each unit (--unit narrows), printed with its margin.\n"
-         "Exit status: 0 every budget holds, 1 one does not (or an error), 2 bad usage.\n"},
+         "Exit status (as grep and diff): 0 every budget holds, 1 one does not, 2 trouble:\n"
+         "bad usage, an unreadable or invalid descriptor or profile, an unknown device or\n"
+         "unit.\n"},
         {"compare", cmd_compare, "put two networks side by side on a device, by layer type",
          "augur compare A B --device D [--unit U] [--batch N]",
          "Per layer type: layers, parameters, MACs and predicted time per unit; then totals\n"

@@ -65,6 +65,12 @@ int cli_report(const struct augur_diag *diag)
 	return CLI_FAIL;
 }
 
+int cli_trouble(const struct augur_diag *diag)
+{
+	cli_report(diag);
+	return CLI_USAGE;
+}
+
 int cli_help(const char *cmd)
 {
 	const struct augur_command *c = augur_command_find(cmd);

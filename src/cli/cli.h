@@ -23,6 +23,11 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
 /* Prints "path:line:col: error: message" on stderr and returns CLI_FAIL. */
 int cli_report(const struct augur_diag *diag);
 
+/* As cli_report, for predicate commands (check), whose 1 means "no": returns 2, the
+ * status of trouble (unreadable or invalid input, unknown device or unit), as grep and
+ * diff do, so a script can tell a broken candidate from a slow one. */
+int cli_trouble(const struct augur_diag *diag);
+
 /* Prints the command's usage and details on stdout, returns CLI_OK. */
 int cli_help(const char *cmd);
 

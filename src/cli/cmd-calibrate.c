@@ -187,6 +187,7 @@ int cmd_calibrate(int argc, char **argv)
 	static const char *const progress_modes[] = {"auto", "bar", "lines", "none"};
 	const char *device = NULL, *out = NULL, *description = NULL;
 	const char *grid = "full", *progress = "auto";
+	bool grid_given = false;
 	double budget_s = 0, trial_ms = 0;
 	struct augur_cal_options opt;
 	augur_cal_options_init(&opt, AUGUR_UNIT_CPU);
@@ -213,18 +214,26 @@ int cmd_calibrate(int argc, char **argv)
 			opt.threads = (uint32_t)v;
 			break;
 		case 'q':
-			grid = "quick";
-			break;
-		case 'g':
-			grid = NULL;
-			for (size_t i = 0; i < 3 && !grid; i++)
+		case 'g': {
+			const char *g = c == 'q' ? "quick" : NULL;
+			for (size_t i = 0; i < 3 && !g; i++)
 				if (!strcmp(optarg, grids[i]))
-					grid = grids[i];
-			if (!grid)
+					g = grids[i];
+			if (!g)
 				return cli_usage_error(
 				        "calibrate",
 				        "unknown grid '%s' (expected full, quick or tiny)", optarg);
+			/* --quick is --grid quick: two different grids contradict each other */
+			if (grid_given && strcmp(grid, g))
+				return cli_usage_error(
+				        "calibrate",
+				        "--quick and --grid %s contradict each other "
+				        "(--quick is --grid quick)",
+				        c == 'q' ? grid : g);
+			grid = g;
+			grid_given = true;
 			break;
+		}
 		case 'o':
 			out = optarg;
 			break;

@@ -75,7 +75,7 @@ int cmd_check(int argc, char **argv)
 	struct evaluated evd = {0};
 	int rc = CLI_OK;
 	if (eval_open(&req, &evd, &diag)) {
-		rc = cli_report(&diag);
+		rc = cli_trouble(&diag);
 		goto out;
 	}
 	const struct evaluation ev = evd.ev;

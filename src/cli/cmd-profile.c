@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fileio.h"
 #include "page.h"
 #include "profile.h"
 #include "suggest.h"
@@ -172,9 +173,24 @@ static int list(int argc, char **argv)
 	}
 	int rc = CLI_OK;
 	int wname = 4, wdesc = 11;
+	size_t not_profiles = 0;
+	const char *first_other = NULL;
 	for (size_t i = 0; i < n; i++) {
 		struct augur_diag diag = {0};
-		if (augur_profile_load(files[i].path, &loaded[i], &diag)) {
+		char *buf = NULL;
+		size_t len = 0;
+		int lrc = augur_read_file(files[i].path, AUGUR_MAX_FILE_BYTES, &buf, &len, &diag);
+		if (!lrc && !augur_profile_claims(buf, len)) {
+			/* another YAML file kept beside the profiles: not an error */
+			if (!not_profiles++)
+				first_other = files[i].path;
+			free(buf);
+			continue;
+		}
+		if (!lrc)
+			lrc = augur_profile_parse(files[i].path, buf, len, &loaded[i], &diag);
+		free(buf);
+		if (lrc) {
 			rc = cli_report(&diag);
 			continue;
 		}
@@ -223,6 +239,15 @@ static int list(int argc, char **argv)
 	}
 	if (fmt == CLI_JSON)
 		printf("%s]\n}\n", shown ? "\n  " : "");
+	if (not_profiles == 1)
+		fprintf(stderr,
+		        "augur profile: skipped %s: not a profile (no 'augur_profile:' line)\n",
+		        first_other);
+	else if (not_profiles)
+		fprintf(stderr,
+		        "augur profile: skipped %zu YAML files that are not profiles (no "
+		        "'augur_profile:' line), e.g. %s\n",
+		        not_profiles, first_other);
 	for (size_t i = 0; i < n; i++)
 		augur_profile_free(loaded[i]);
 	free(loaded);

@@ -747,6 +747,20 @@ out:
 	return rc;
 }
 
+bool augur_profile_claims(const char *buf, size_t len)
+{
+	static const char key[] = "augur_profile:";
+	for (size_t i = 0; i + sizeof(key) - 1 <= len;) {
+		if (!memcmp(buf + i, key, sizeof(key) - 1))
+			return true;
+		const char *nl = memchr(buf + i, '\n', len - i);
+		if (!nl)
+			break;
+		i = (size_t)(nl - buf) + 1;
+	}
+	return false;
+}
+
 int augur_profile_load(const char *path, struct augur_profile **out, struct augur_diag *diag)
 {
 	*out = NULL;

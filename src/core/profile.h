@@ -57,6 +57,12 @@ struct augur_profile {
  * augur_profile_free. */
 int augur_profile_load(const char *path, struct augur_profile **out, struct augur_diag *diag);
 
+/* Whether the text in buf (len bytes) says it is a profile: a line that starts with
+ * "augur_profile:", as every profile's first key does. A cheap test, for passing over other
+ * YAML files kept in a profile directory; a file that claims to be a profile and is not a
+ * valid one is still an error of augur_profile_parse. */
+bool augur_profile_claims(const char *buf, size_t len);
+
 /* As augur_profile_load, from len bytes held in buf; path only names it in diagnostics. */
 int augur_profile_parse(const char *path, const char *buf, size_t len, struct augur_profile **out,
                         struct augur_diag *diag);

@@ -307,6 +307,26 @@ void augur_ydoc_free(struct augur_ydoc *doc)
 	free(doc);
 }
 
+/* A reader error at byte offset of buf: its 1-based line and column (in bytes), and the
+ * offending byte. */
+static int reader_error(const char *path, const char *buf, size_t len, size_t offset,
+                        const char *problem, int value, struct augur_diag *diag)
+{
+	uint32_t line = 1, col = 1;
+	for (size_t i = 0; i < offset && i < len; i++) {
+		if (buf[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	if (value >= 0 && value <= 0xff)
+		return augur_diag_set(diag, AUGUR_E_SYNTAX, path, line, col,
+		                      "invalid YAML: %s (byte 0x%02x)", problem, (unsigned)value);
+	return augur_diag_set(diag, AUGUR_E_SYNTAX, path, line, col, "invalid YAML: %s", problem);
+}
+
 int augur_ydoc_parse(const char *path, const char *buf, size_t len, struct augur_ydoc **out,
                      struct augur_diag *diag)
 {
@@ -327,6 +347,13 @@ int augur_ydoc_parse(const char *path, const char *buf, size_t len, struct augur
 		if (!yaml_parser_parse(&parser, &ev)) {
 			const char *problem = parser.problem ? parser.problem : "malformed YAML";
 			yaml_mark_t m = parser.problem_mark;
+			if (parser.error == YAML_READER_ERROR) {
+				/* the reader (encoding, control characters) gives a byte offset,
+				 * not a mark: find its line and column */
+				rc = reader_error(path, buf, len, parser.problem_offset, problem,
+				                  parser.problem_value, diag);
+				break;
+			}
 			if (parser.context)
 				rc = augur_diag_set(diag, AUGUR_E_SYNTAX, path,
 				                    (uint32_t)m.line + 1, (uint32_t)m.column + 1,
