@@ -71,6 +71,19 @@ has "$out" "FAIL cpu time" "time budget fails"
 expect 1 "$AUGUR" check descriptors/vgg16.yaml --device tk1 --unit gpu --budget memory=1GB
 has "$out" "over by" "memory margin"
 expect 0 "$AUGUR" check descriptors/vgg16.yaml --device tk1 --unit cpu --budget memory=1GiB --budget time=8s
+# small times keep their significant digits (the KWS net runs in about 0.02 ms here)
+expect 1 "$AUGUR" check descriptors/kws.yaml --device epyc-1t --budget time=0.01ms
+ok_line=$(printf '%s\n' "$out" | grep '^FAIL cpu time')
+case "$ok_line" in
+*" time 0.0 ms"* | *"by 0.0 ms"*) fail=$((fail + 1)); echo "FAIL: a small time reads as 0.0: $ok_line" ;;
+*" time 0.0"[1-9]*" ms, budget 0.01ms: over by 0.0"[0-9]*) pass=$((pass + 1)) ;;
+*) fail=$((fail + 1)); echo "FAIL: check of a small time: $ok_line" ;;
+esac
+expect 0 "$AUGUR" estimate descriptors/kws.yaml --device epyc-1t
+has "$out" "forward time (ms)                    0.0" "kws forward time"
+not_zero=$(printf '%s\n' "$out" | awk '/forward time \(ms\)/ { print ($NF + 0 > 0) }')
+eq_ok=$([ "$not_zero" = 1 ] && echo yes)
+has "$eq_ok" "yes" "kws forward time is not printed as zero"
 # trouble is 2, as grep and diff have it: a broken candidate is not a slow one
 expect 2 "$AUGUR" check no-such-net.yaml --device tx1 --budget time=100ms
 has "$err" "no-such-net.yaml: error: " "check: missing descriptor"

@@ -208,3 +208,13 @@ void cli_csv_field(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+void cli_ms(char *buf, size_t size, double ms)
+{
+	if (ms == 0)
+		snprintf(buf, size, "0");
+	else if (fabs(ms) >= 9.995) /* from here %#.3g would print one decimal or none */
+		snprintf(buf, size, "%.1f", ms);
+	else
+		snprintf(buf, size, "%#.3g", ms);
+}

@@ -47,6 +47,10 @@ int cli_parse_uint(const char *cmd, const char *option, const char *value, uint6
 void cli_count(char *buf, size_t size, uint64_t v);
 /* "12.3Mi", "588Ki": a byte size for tables (binary units). */
 void cli_bytes(char *buf, size_t size, uint64_t v);
+/* A time in milliseconds for tables: one decimal from 10 ms up ("475.4"), three
+ * significant digits below ("2.69", "0.0213"), "0" for zero: a small time never reads as
+ * 0.0. */
+void cli_ms(char *buf, size_t size, double ms);
 /* A byte size in MiB (2^20), the unit the paper's Table 4 uses. */
 double cli_mib(uint64_t bytes);
 

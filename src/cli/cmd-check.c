@@ -89,12 +89,14 @@ int cmd_check(int argc, char **argv)
 			bool ok = value <= bg->limit;
 			all_ok &= ok;
 			double margin = bg->limit - value;
-			if (time)
-				printf("%-4s %s time %.1f ms, budget %s: %s by %.1f ms\n",
-				       ok ? "ok" : "FAIL", augur_unit_kind_name(e->unit->kind),
-				       value, bg->text, ok ? "under" : "over",
-				       ok ? margin : -margin);
-			else
+			if (time) {
+				char v[32], m[32];
+				cli_ms(v, sizeof(v), value);
+				cli_ms(m, sizeof(m), ok ? margin : -margin);
+				printf("%-4s %s time %s ms, budget %s: %s by %s ms\n",
+				       ok ? "ok" : "FAIL", augur_unit_kind_name(e->unit->kind), v,
+				       bg->text, ok ? "under" : "over", m);
+			} else
 				printf("%-4s %s memory %.1f MiB, budget %s: %s by %.1f MiB\n",
 				       ok ? "ok" : "FAIL", augur_unit_kind_name(e->unit->kind),
 				       cli_mib((uint64_t)value), bg->text, ok ? "under" : "over",

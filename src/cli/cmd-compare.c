@@ -10,8 +10,13 @@
 static void line(const char *label, double a, double b, const char *fmt)
 {
 	char x[32], y[32], ratio[32] = "-";
-	snprintf(x, sizeof(x), fmt, a);
-	snprintf(y, sizeof(y), fmt, b);
+	if (fmt) {
+		snprintf(x, sizeof(x), fmt, a);
+		snprintf(y, sizeof(y), fmt, b);
+	} else { /* a time */
+		cli_ms(x, sizeof(x), a);
+		cli_ms(y, sizeof(y), b);
+	}
 	if (a > 0)
 		snprintf(ratio, sizeof(ratio), "%.2fx", b / a);
 	printf("  %-30s %14s %14s %9s\n", label, x, y, ratio);
@@ -91,7 +96,7 @@ int cmd_compare(int argc, char **argv)
 				continue;
 			snprintf(label, sizeof(label), "  %s %s time (ms)",
 			         augur_layer_type_name(t), augur_unit_kind_name(units[u]->kind));
-			line(label, ta, tb, "%.2f");
+			line(label, ta, tb, NULL);
 		}
 	}
 	printf("\n");
@@ -101,7 +106,7 @@ int cmd_compare(int argc, char **argv)
 		char label[64];
 		const char *un = augur_unit_kind_name(units[u]->kind);
 		snprintf(label, sizeof(label), "%s forward time (ms)", un);
-		line(label, ev[0].est[u].total_ms, ev[1].est[u].total_ms, "%.2f");
+		line(label, ev[0].est[u].total_ms, ev[1].est[u].total_ms, NULL);
 		snprintf(label, sizeof(label), "%s memory needed (MiB)", un);
 		line(label, cli_mib(ev[0].est[u].memory_bytes), cli_mib(ev[1].est[u].memory_bytes),
 		     "%.1f");

@@ -46,7 +46,10 @@ static void row(const struct run *r, const char *label, const char *fmt,
 	printf("  %-28s", label);
 	for (size_t u = 0; u < r->n_units; u++) {
 		char cell[32];
-		snprintf(cell, sizeof(cell), fmt, value(r, &r->est[u]));
+		if (fmt)
+			snprintf(cell, sizeof(cell), fmt, value(r, &r->est[u]));
+		else
+			cli_ms(cell, sizeof(cell), value(r, &r->est[u]));
 		printf(" %14s", cell);
 	}
 	printf("\n");
@@ -158,12 +161,12 @@ static void print_table(const struct run *r, bool layers)
 	for (size_t u = 0; u < r->n_units; u++)
 		printf(" %14s", augur_unit_kind_name(r->est[u].unit->kind));
 	printf("\n");
-	row(r, "forward time (ms)", "%.1f", v_total);
-	row(r, "  GEMM (ms)", "%.1f", v_gemm);
-	row(r, "  memory-bound (ms)", "%.1f", v_memory);
-	row(r, "  other: per-call (ms)", "%.1f", v_other);
-	row(r, "  conv layers (ms)", "%.1f", v_conv);
-	row(r, "  fc layers (ms)", "%.1f", v_fc);
+	row(r, "forward time (ms)", NULL, v_total);
+	row(r, "  GEMM (ms)", NULL, v_gemm);
+	row(r, "  memory-bound (ms)", NULL, v_memory);
+	row(r, "  other: per-call (ms)", NULL, v_other);
+	row(r, "  conv layers (ms)", NULL, v_conv);
+	row(r, "  fc layers (ms)", NULL, v_fc);
 	row(r, "throughput (inferences/s)", "%.2f", v_rate);
 	row(r, "memory needed (MiB)", "%.1f", v_mem);
 	row(r, "  network, allocated view", "%.1f", v_model);

@@ -1,6 +1,6 @@
 /* augur plan: where to run each layer on a board with a CPU and a GPU. descriptor ->
  * analysis -> plan (src/core/plan.c: single unit, per-layer split, the very-deep-CNNs
- * seed's remedies when the GPU lacks memory) -> report (table, json or csv). */
+ * Rallapalli et al.'s remedies when the GPU lacks memory) -> report (table, json or csv). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -157,8 +157,8 @@ static void print_table(const struct report *r, bool layers)
 
 	/* the remedies, exactly when the GPU does not fit */
 	if (pl->gpu && !pl->gpu->fits) {
-		printf("\ngpu: does NOT fit in %.0f MiB (%.1f MiB short); the very-deep-CNNs seed's "
-		       "remedies:\n",
+		printf("\ngpu: does NOT fit in %.0f MiB (%.1f MiB short); the remedies Rallapalli et "
+		       "al. measured:\n",
 		       cli_mib(pl->gpu->capacity_bytes),
 		       cli_mib(pl->gpu->memory_bytes - pl->gpu->capacity_bytes));
 		const struct augur_plan_option *o = &pl->option[AUGUR_PLAN_FC_OFFLOAD];
@@ -195,7 +195,7 @@ static void print_table(const struct report *r, bool layers)
 			       cli_mib(pl->split_fc_part_bytes),
 			       cli_mib(pl->split_fc_weights_bytes), o->time_ms,
 			       cli_mib(o->memory_bytes), o->fits ? "fits" : "does NOT fit");
-			printf("    (compute only: the seed reads each part from storage every frame, "
+			printf("    (compute only: Rallapalli et al. read each part from storage every frame, "
 			       "10.2 s a frame for YOLO on a TK1 against 0.42 s pipelined)\n");
 		} else {
 			printf("  split fc: not possible: %s\n",

@@ -1,7 +1,7 @@
 /* augur whatif: change a network on paper and see time and memory move. --set edits the
  * descriptor (re-traced from the edit on, so fc6's k follows conv5_3's filters); --sweep
  * evaluates one row per value (two sweeps: the cross product), like the very-deep-CNNs
- * seed's Table 1 of fc sizes on a TK1, re-analysing each variant incrementally. --plot
+ * Rallapalli et al.'s Table 1 of fc sizes on a TK1, re-analysing each variant incrementally. --plot
  * draws the sweep as an HTML page: lines against the value, or heat maps for two. */
 #include <math.h>
 #include <stdio.h>
@@ -79,8 +79,13 @@ static double pct(double before, double after)
 static void compare_row(const char *label, double before, double after, const char *fmt)
 {
 	char b[32], a[32];
-	snprintf(b, sizeof(b), fmt, before);
-	snprintf(a, sizeof(a), fmt, after);
+	if (fmt) {
+		snprintf(b, sizeof(b), fmt, before);
+		snprintf(a, sizeof(a), fmt, after);
+	} else { /* a time */
+		cli_ms(b, sizeof(b), before);
+		cli_ms(a, sizeof(a), after);
+	}
 	printf("  %-30s %14s %14s %+9.1f%%\n", label, b, a, pct(before, after));
 }
 
@@ -95,7 +100,7 @@ static void print_before_after(const struct augur_net *net, const struct augur_p
 		char label[64];
 		const char *un = augur_unit_kind_name(b->est[u].unit->kind);
 		snprintf(label, sizeof(label), "%s forward time (ms)", un);
-		compare_row(label, b->est[u].total_ms, a->est[u].total_ms, "%.2f");
+		compare_row(label, b->est[u].total_ms, a->est[u].total_ms, NULL);
 		snprintf(label, sizeof(label), "%s memory needed (MiB)", un);
 		compare_row(label, cli_mib(b->est[u].memory_bytes), cli_mib(a->est[u].memory_bytes),
 		            "%.1f");

@@ -1,6 +1,6 @@
-/* Planning CPU/GPU placement (see plan.h; formulas and the seed's numbers in docs/plan.md).
- * Every time comes from the units' estimates (per layer) or, for the split fc GEMM, from the
- * GPU's time model; nothing here re-implements a cost. */
+/* Planning CPU/GPU placement (see plan.h; formulas and Rallapalli et al.'s numbers in
+ * docs/plan.md). Every time comes from the units' estimates (per layer) or, for the split fc GEMM,
+ * from the GPU's time model; nothing here re-implements a cost. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,7 +231,7 @@ static int plan_split_fc(struct augur_plan *plan, const struct augur_net *net,
 	uint64_t capacity = g->capacity_bytes, part_bytes = 0;
 	uint64_t parts = fc_parts;
 	if (!parts) {
-		/* the fewest parts that fit; the seed's 4 when none does */
+		/* the fewest parts that fit; Rallapalli et al.'s 4 when none does */
 		for (parts = 2; parts <= gm->k; parts++)
 			if (fits(split_fc_memory(plan, s, (gm->k + parts - 1) / parts, &part_bytes),
 			         capacity))
@@ -315,8 +315,8 @@ int augur_plan_make(const struct augur_net *net, const struct augur_analysis *a,
 			goto fail;
 	}
 	/* the split-fc time leaves out reading each part from storage every frame, which the
-	 * seed found to dominate (10.2 s a frame against 0.42 pipelined): recommended only
-	 * when nothing else fits */
+	 * Rallapalli et al. found to dominate (10.2 s a frame against 0.42 pipelined): recommended
+	 * only when nothing else fits */
 	out->best = fastest(out, 0, AUGUR_PLAN_SPLIT_FC, true);
 	if (out->best == AUGUR_PLAN_KIND_COUNT)
 		out->best = fastest(out, AUGUR_PLAN_SPLIT_FC, AUGUR_PLAN_KIND_COUNT, true);

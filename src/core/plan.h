@@ -1,7 +1,7 @@
 /* Where to run each layer on a board with a CPU and a GPU (augur plan). From each unit's
  * estimate (augur_estimate_unit): the fastest single-unit plan; a per-layer split, each
  * layer on its faster unit, when the units share memory (a switch then moves no data); and,
- * when the network does not fit in the GPU's memory, the remedies the very-deep-CNNs seed
+ * when the network does not fit in the GPU's memory, the remedies Rallapalli et al.
  * measured on a TK1: the fc layers offloaded to the CPU and pipelined with the next frame's
  * conv layers on the GPU, and the largest fc layer's GEMM split into parts whose weights
  * are resident one at a time. Every formula is in docs/plan.md. */
@@ -81,7 +81,7 @@ struct augur_plan {
 };
 
 /* Plans net (analysed as a) on profile p. fc_parts is the number of parts of the split-fc
- * remedy: 0 picks the fewest from 2 up that fit (the seed's 4 when none does). Fills *out
+ * remedy: 0 picks the fewest from 2 up that fit (Rallapalli et al.'s 4 when none does). Fills *out
  * (free with augur_plan_clear). Fails like augur_estimate_unit, or with AUGUR_E_USAGE when
  * fc_parts is 1 or exceeds the inputs of the fc layer it splits. */
 int augur_plan_make(const struct augur_net *net, const struct augur_analysis *a,
