@@ -218,3 +218,28 @@ void cli_ms(char *buf, size_t size, double ms)
 	else
 		snprintf(buf, size, "%#.3g", ms);
 }
+
+void cli_uncosted_types(const struct augur_unit_estimate *e, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
+		if (!(e->types_uncosted & (1u << t)))
+			continue;
+		if (buf[0])
+			strncat(buf, ", ", size - strlen(buf) - 1);
+		strncat(buf, augur_layer_type_name(t), size - strlen(buf) - 1);
+	}
+}
+
+void cli_print_uncosted(FILE *f, const char *prefix, const struct augur_unit_estimate *e)
+{
+	if (!e->layers_uncosted)
+		return;
+	char types[256];
+	cli_uncosted_types(e, types, sizeof(types));
+	fprintf(f, "%s%s: %s; %u layer%s not costed: %s\n", prefix,
+	        augur_unit_kind_name(e->unit->kind),
+	        e->unit->costs ? "time is the sum of the layer costs the profile has"
+	                       : "GEMM time of conv and fc only (the paper's method)",
+	        e->layers_uncosted, e->layers_uncosted == 1 ? " is" : "s are", types);
+}

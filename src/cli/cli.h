@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "commands.h"
+#include "estimate.h"
 #include "status.h"
 
 enum cli_exit { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
@@ -42,6 +43,15 @@ int cli_parse_unit(const char *cmd, const char *value, const char **out);
 /* Parses a positive integer option value (e.g. --batch); -1 with a message on error. */
 int cli_parse_uint(const char *cmd, const char *option, const char *value, uint64_t max,
                    uint64_t *out);
+
+/* One line on f saying how much of a unit's time is backed by its profile, when not every
+ * layer is: "gpu: GEMM time of conv and fc only (the paper's method); 41 layers are not
+ * costed: batchnorm, scale" or "cpu: time is the sum of the layer costs the profile has;
+ * ...". prefix starts the line ("" or "note: "). Nothing when every layer is costed. */
+void cli_print_uncosted(FILE *f, const char *prefix, const struct augur_unit_estimate *e);
+
+/* The names of the layer types e leaves uncosted, comma-separated, into buf. */
+void cli_uncosted_types(const struct augur_unit_estimate *e, char *buf, size_t size);
 
 /* "86.7M", "1.8K", "15.4G": a count for tables (decimal units). */
 void cli_count(char *buf, size_t size, uint64_t v);

@@ -103,9 +103,8 @@ int cmd_check(int argc, char **argv)
 				       (ok ? margin : -margin) / 1048576.0);
 		}
 	}
-	if (ev.n_units && ev.est[0].layers_uncosted)
-		printf("note: times are GEMM sums; %u layers are not costed by this profile\n",
-		       ev.est[0].layers_uncosted);
+	for (size_t u = 0; u < ev.n_units; u++)
+		cli_print_uncosted(stdout, "note: ", &ev.est[u]);
 	rc = all_ok ? CLI_OK : CLI_FAIL;
 out:
 	eval_close(&evd);

@@ -27,18 +27,6 @@ static double throughput(const struct run *r, const struct augur_unit_estimate *
 	return e->total_ms > 0 ? 1000.0 * r->a->batch / e->total_ms : 0.0;
 }
 
-static void uncosted_types(const struct augur_unit_estimate *e, char *buf, size_t size)
-{
-	buf[0] = '\0';
-	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
-		if (!(e->types_uncosted & (1u << t)))
-			continue;
-		if (buf[0])
-			strncat(buf, ", ", size - strlen(buf) - 1);
-		strncat(buf, augur_layer_type_name(t), size - strlen(buf) - 1);
-	}
-}
-
 /* One row of the side-by-side unit table. */
 static void row(const struct run *r, const char *label, const char *fmt,
                 double (*value)(const struct run *, const struct augur_unit_estimate *))
@@ -156,7 +144,11 @@ static void print_table(const struct run *r, bool layers)
 	else
 		snprintf(shape, sizeof(shape), "%llux%llux%llu", (unsigned long long)in->c,
 		         (unsigned long long)in->h, (unsigned long long)in->w);
-	printf("input %s, batch %u, %zu layers\n\n", shape, r->a->batch, r->a->n_layers);
+	printf("input %s, batch %u, %zu layers\n", shape, r->a->batch, r->a->n_layers);
+	/* a partial model is said before its numbers, not after them */
+	for (size_t u = 0; u < r->n_units; u++)
+		cli_print_uncosted(stdout, "", &r->est[u]);
+	printf("\n");
 	printf("  %-28s", "");
 	for (size_t u = 0; u < r->n_units; u++)
 		printf(" %14s", augur_unit_kind_name(r->est[u].unit->kind));
@@ -196,13 +188,6 @@ static void print_table(const struct run *r, bool layers)
 		if (e->whole_network) {
 			printf("%s: every layer costed (GEMM model + layer costs fitted from %s)\n",
 			       unit, e->unit->costs->source ? e->unit->costs->source : "?");
-		} else if (e->layers_uncosted) {
-			char types[256];
-			uncosted_types(e, types, sizeof(types));
-			printf("%s: time is the sum of %s; %u layers are not costed: %s\n", unit,
-			       e->unit->costs ? "the layer costs the profile has"
-			                      : "predicted GEMM times (the paper's method)",
-			       e->layers_uncosted, types);
 		}
 		if (e->layers_outside_costs)
 			printf("%s: %u layers lie outside the data their cost model was fitted on "
@@ -261,7 +246,7 @@ static void print_json(const struct run *r)
 			first = false;
 		}
 		char types[256];
-		uncosted_types(e, types, sizeof(types));
+		cli_uncosted_types(e, types, sizeof(types));
 		printf("}, \"layers_uncosted\": %u, \"uncosted_types\": ", e->layers_uncosted);
 		cli_json_string(stdout, types);
 		printf(", \"gemms_outside_range\": %u, \"layers_outside_costs\": %u},\n",

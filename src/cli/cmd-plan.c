@@ -202,11 +202,17 @@ static void print_table(const struct report *r, bool layers)
 			       augur_plan_reason_text(pl->reason[AUGUR_PLAN_SPLIT_FC]));
 		}
 	}
-	const struct augur_unit_estimate *e0 = &pl->est[0];
-	if (e0->layers_uncosted)
-		printf("\ntime is the sum of predicted GEMM times (the paper's method); %u layers are "
-		       "not costed\n",
-		       e0->layers_uncosted);
+	bool noted = false;
+	for (size_t u = 0; u < pl->n_units; u++) {
+		if (pl->est[u].layers_uncosted && !noted) {
+			printf("\n");
+			noted = true;
+		}
+		cli_print_uncosted(stdout, "", &pl->est[u]);
+	}
+	if (noted && pl->cpu && pl->gpu && pl->reason[AUGUR_PLAN_SPLIT] == AUGUR_PLAN_OK)
+		printf("the per-layer split puts a layer only on a unit that costs it; a unit's "
+		       "single-unit time leaves its uncosted layers out\n");
 	if (layers)
 		print_layers(r);
 }

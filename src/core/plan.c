@@ -101,13 +101,19 @@ static void plan_split(struct augur_plan *plan, const struct augur_analysis *a,
 		plan->split_layers[prev] = (uint32_t)plan->n_layers;
 		return;
 	}
-	/* each layer on its faster unit; a tie (layers not costed take 0 on both) stays on the
-	 * unit of the layer before, so it adds no switch */
+	/* each layer on its faster unit, but never on a unit that does not cost it (its 0 ms
+	 * there is "not known", not free); a tie (a layer costed on neither takes 0 on both)
+	 * stays on the unit of the layer before, so it adds no switch */
 	double time = 0;
 	uint64_t copy = 0;
 	for (size_t i = 0; i < plan->n_layers; i++) {
 		double tc = c->layers[i].time_ms, tg = g->layers[i].time_ms;
-		enum augur_unit_kind k = tc < tg ? AUGUR_UNIT_CPU : tg < tc ? AUGUR_UNIT_GPU : prev;
+		bool on_c = c->layers[i].costed, on_g = g->layers[i].costed;
+		enum augur_unit_kind k = on_c && !on_g   ? AUGUR_UNIT_CPU
+		                         : on_g && !on_c ? AUGUR_UNIT_GPU
+		                         : tc < tg       ? AUGUR_UNIT_CPU
+		                         : tg < tc       ? AUGUR_UNIT_GPU
+		                                         : prev;
 		if (i > 0 && k != prev)
 			plan->split_switches++;
 		plan->placement[i] = k;
