@@ -84,6 +84,21 @@ has "$out" "forward time (ms)                    0.0" "kws forward time"
 not_zero=$(printf '%s\n' "$out" | awk '/forward time \(ms\)/ { print ($NF + 0 > 0) }')
 eq_ok=$([ "$not_zero" = 1 ] && echo yes)
 has "$eq_ok" "yes" "kws forward time is not printed as zero"
+# budgets on the network itself: AlexNet's published 60,965,224 parameters hold a budget
+# of exactly that and fail one of a single parameter fewer
+expect 0 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --budget params=60965224
+has "$out" "ok   params 61.0M, budget 60965224: under by 0" "params budget at the published count"
+expect 1 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --budget params=60965223
+has "$out" "FAIL params 61.0M, budget 60965223: over by 1" "params budget one below"
+macs=$("$AUGUR" inspect descriptors/alexnet.yaml --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["macs"])')
+expect 0 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --budget "macs=$macs"
+expect 1 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --budget "macs=$((macs - 1))"
+# throughput is a minimum, per unit: the TX1 GPU runs AlexNet at about 26/s, its CPU at 1.5/s
+expect 1 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --budget throughput=10/s
+has "$out" "FAIL cpu throughput" "cpu under the throughput"
+has "$out" "ok   gpu throughput" "gpu over the throughput"
+expect 0 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --unit gpu --budget throughput=10/s
+expect 2 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --budget throughput=10
 # trouble is 2, as grep and diff have it: a broken candidate is not a slow one
 expect 2 "$AUGUR" check no-such-net.yaml --device tx1 --budget time=100ms
 has "$err" "no-such-net.yaml: error: " "check: missing descriptor"

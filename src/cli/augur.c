@@ -160,8 +160,10 @@ const struct augur_command augur_commands[] = {
         {"check", cmd_check, "test a network against time and memory budgets (exit 0 = all hold)",
          "augur check NET --device D --budget time=100ms [--budget memory=1GiB] [--unit U] "
          "[--set A=V ...] [--batch N]",
-         "Budgets: time=VALUE in ms or s; memory=VALUE in MiB, GiB, MB, GB, KiB, KB or B.\n"
-         "Each budget is checked on each unit (--unit narrows), printed with its margin.\n"
+         "Budgets: time=VALUE in ms or s; memory=VALUE in MiB, GiB, MB, GB, KiB, KB or B;\n"
+         "params=N and macs=N (plain, or with K, M, G) for the network; throughput=N/s, a\n"
+         "minimum. Time, memory and throughput are checked on each unit (--unit narrows),\n"
+         "each printed with its margin.\n"
          "Exit status (as grep and diff): 0 every budget holds, 1 one does not, 2 trouble:\n"
          "bad usage, an unreadable or invalid descriptor or profile, an unknown device or\n"
          "unit.\n"},

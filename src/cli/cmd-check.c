@@ -80,27 +80,61 @@ int cmd_check(int argc, char **argv)
 	}
 	const struct evaluation ev = evd.ev;
 	bool all_ok = true;
+	/* the network's own budgets once, then each unit's */
+	for (size_t b = 0; b < n_budgets; b++) {
+		const struct augur_budget *bg = &budgets[b];
+		if (bg->kind != AUGUR_BUDGET_PARAMS && bg->kind != AUGUR_BUDGET_MACS)
+			continue;
+		double value = (double)(bg->kind == AUGUR_BUDGET_PARAMS ? ev.a->total.params
+		                                                        : ev.a->total.macs);
+		bool ok = augur_budget_holds(bg, value);
+		all_ok &= ok;
+		char v[32], m[32];
+		cli_count(v, sizeof(v), (uint64_t)value);
+		cli_count(m, sizeof(m), (uint64_t)(ok ? bg->limit - value : value - bg->limit));
+		printf("%-4s %s %s, budget %s: %s by %s\n", ok ? "ok" : "FAIL",
+		       augur_budget_kind_name(bg->kind), v, bg->text, ok ? "under" : "over", m);
+	}
 	for (size_t u = 0; u < ev.n_units; u++) {
 		const struct augur_unit_estimate *e = &ev.est[u];
+		const char *un = augur_unit_kind_name(e->unit->kind);
 		for (size_t b = 0; b < n_budgets; b++) {
 			const struct augur_budget *bg = &budgets[b];
-			bool time = bg->kind == AUGUR_BUDGET_TIME;
-			double value = time ? e->total_ms : (double)e->memory_bytes;
-			bool ok = value <= bg->limit;
+			double value;
+			switch (bg->kind) {
+			case AUGUR_BUDGET_TIME:
+				value = e->total_ms;
+				break;
+			case AUGUR_BUDGET_MEMORY:
+				value = (double)e->memory_bytes;
+				break;
+			case AUGUR_BUDGET_THROUGHPUT:
+				value = e->total_ms > 0 ? 1000.0 * ev.a->batch / e->total_ms : 0.0;
+				break;
+			default: /* the network's own, above */
+				continue;
+			}
+			bool ok = augur_budget_holds(bg, value);
 			all_ok &= ok;
-			double margin = bg->limit - value;
-			if (time) {
+			double margin = ok ? bg->limit - value : value - bg->limit;
+			if (bg->kind == AUGUR_BUDGET_THROUGHPUT)
+				margin = -margin; /* a minimum: "over" means more than asked */
+			const char *side =
+			        (bg->kind == AUGUR_BUDGET_THROUGHPUT) == ok ? "over" : "under";
+			if (bg->kind == AUGUR_BUDGET_TIME) {
 				char v[32], m[32];
 				cli_ms(v, sizeof(v), value);
-				cli_ms(m, sizeof(m), ok ? margin : -margin);
+				cli_ms(m, sizeof(m), margin);
 				printf("%-4s %s time %s ms, budget %s: %s by %s ms\n",
-				       ok ? "ok" : "FAIL", augur_unit_kind_name(e->unit->kind), v,
-				       bg->text, ok ? "under" : "over", m);
-			} else
+				       ok ? "ok" : "FAIL", un, v, bg->text, side, m);
+			} else if (bg->kind == AUGUR_BUDGET_MEMORY) {
 				printf("%-4s %s memory %.1f MiB, budget %s: %s by %.1f MiB\n",
-				       ok ? "ok" : "FAIL", augur_unit_kind_name(e->unit->kind),
-				       cli_mib((uint64_t)value), bg->text, ok ? "under" : "over",
-				       (ok ? margin : -margin) / 1048576.0);
+				       ok ? "ok" : "FAIL", un, cli_mib((uint64_t)value), bg->text,
+				       side, margin / 1048576.0);
+			} else {
+				printf("%-4s %s throughput %.4g/s, budget %s: %s by %.4g/s\n",
+				       ok ? "ok" : "FAIL", un, value, bg->text, side, margin);
+			}
 		}
 	}
 	for (size_t u = 0; u < ev.n_units; u++)
