@@ -22,7 +22,7 @@ ROOMS = {
     "fitting": ["fit", "layercostfit", "profilefit"],
     "harness": ["bench", "bench-cpu", "bench-gpu", "bench-gpu-loader", "harness",
                 "machine"],
-    "cli": ["augur", "cli", "commands", "evaluate", "page", "cmd-*"],
+    "cli": ["augur", "cli", "commands", "evaluate", "jsonw", "page", "cmd-*"],
 }
 
 # What each room may include (besides itself). Predictors and readers never reach the

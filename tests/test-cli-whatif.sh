@@ -99,6 +99,30 @@ has "$out" "FAIL cpu throughput" "cpu under the throughput"
 has "$out" "ok   gpu throughput" "gpu over the throughput"
 expect 0 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --unit gpu --budget throughput=10/s
 expect 2 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --budget throughput=10
+# check in JSON and CSV: the same verdicts, values from estimate's own JSON
+expect 1 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --budget time=100ms --budget memory=500MiB --budget params=100M --format json
+printf '%s' "$out" >"$tmp/check.json"
+expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device tx1 --format json
+printf '%s' "$out" >"$tmp/est.json"
+py 'import json,sys
+c=json.load(open(sys.argv[1])); e=json.load(open(sys.argv[2]))
+assert c["device"]["name"]=="tx1" and c["device"]["profile"]==e["device"]["profile"], c["device"]
+assert c["all_hold"] is False
+b={(x["budget"], x["unit"]): x for x in c["budgets"]}
+assert b[("params", None)]["value"]==60965224 and b[("params", None)]["holds"]
+for u in e["units"]:
+    t=b[("time", u["unit"])]; m=b[("memory", u["unit"])]
+    assert abs(t["value"]-u["time"]["total_ms"])<=1e-5*u["time"]["total_ms"], (t, u["time"])
+    assert t["holds"]==(u["time"]["total_ms"]<=100), t
+    assert m["value"]==u["memory"]["total_bytes"] and m["holds"]==(m["value"]<=500*2**20), m
+assert [x["unit"] for x in c["coverage"]]==["cpu","gpu"] and c["coverage"][1]["uncosted_types"]==["softmax","lrn"], c["coverage"]' "$tmp/check.json" "$tmp/est.json"
+expect 1 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --budget time=100ms --budget params=100M --format csv
+eq_csv=$(printf '%s\n' "$out" | head -1)
+has "$eq_csv" "budget,limit,unit,value,limit_value,holds,margin" "check csv header"
+has "$out" "params,100M,,60965224,100000000,true,39034776" "check csv params row"
+eq_rows=$(lines "$out")
+has "$eq_rows" "4" "check csv: a header and three rows"
+expect 2 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --budget time=1s --format xml
 # trouble is 2, as grep and diff have it: a broken candidate is not a slow one
 expect 2 "$AUGUR" check no-such-net.yaml --device tx1 --budget time=100ms
 has "$err" "no-such-net.yaml: error: " "check: missing descriptor"

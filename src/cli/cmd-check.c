@@ -1,32 +1,195 @@
-/* augur check: does a network meet its time and memory budgets on a device? Exit 0 when
- * every budget holds on every unit checked, 1 otherwise: for scripts and architecture
- * search loops. */
+/* augur check: does a network meet its budgets on a device? Exit 0 when every budget
+ * holds on every unit checked, 1 when one does not, 2 on trouble (as grep and diff): for
+ * scripts and architecture-search loops. Every budget is evaluated first, then printed as
+ * a table, JSON or CSV. */
 #include <stdio.h>
 #include <string.h>
 
+#include "augur-config.h"
 #include "budget.h"
 #include "cli.h"
 #include "descriptor.h"
 #include "evaluate.h"
+#include "jsonw.h"
 #include "netfile.h"
 
 #define MAX_BUDGETS 16
 
+/* One budget on one unit (unit NULL: a budget on the network itself). */
+struct verdict {
+	const struct augur_budget *budget;
+	const struct augur_unit_estimate *unit;
+	double value;
+	bool holds;
+	double margin; /* how far inside (holds) or outside the budget, >= 0 */
+};
+
+/* The budgets on the network first (params, macs), then each unit's. */
+static size_t judge(const struct evaluation *ev, const struct augur_budget *budgets,
+                    size_t n_budgets, struct verdict *out)
+{
+	size_t n = 0;
+	for (size_t b = 0; b < n_budgets; b++) {
+		const struct augur_budget *bg = &budgets[b];
+		if (bg->kind != AUGUR_BUDGET_PARAMS && bg->kind != AUGUR_BUDGET_MACS)
+			continue;
+		double v = (double)(bg->kind == AUGUR_BUDGET_PARAMS ? ev->a->total.params
+		                                                    : ev->a->total.macs);
+		out[n++] = (struct verdict){bg, NULL, v, augur_budget_holds(bg, v), 0};
+	}
+	for (size_t u = 0; u < ev->n_units; u++) {
+		const struct augur_unit_estimate *e = &ev->est[u];
+		for (size_t b = 0; b < n_budgets; b++) {
+			const struct augur_budget *bg = &budgets[b];
+			double v;
+			if (bg->kind == AUGUR_BUDGET_TIME)
+				v = e->total_ms;
+			else if (bg->kind == AUGUR_BUDGET_MEMORY)
+				v = (double)e->memory_bytes;
+			else if (bg->kind == AUGUR_BUDGET_THROUGHPUT)
+				v = e->total_ms > 0 ? 1000.0 * ev->a->batch / e->total_ms : 0.0;
+			else
+				continue;
+			out[n++] = (struct verdict){bg, e, v, augur_budget_holds(bg, v), 0};
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i].margin = out[i].value > out[i].budget->limit
+		                        ? out[i].value - out[i].budget->limit
+		                        : out[i].budget->limit - out[i].value;
+	return n;
+}
+
+static void print_table(const struct verdict *v, size_t n, const struct evaluation *ev)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct augur_budget *bg = v[i].budget;
+		const char *mark = v[i].holds ? "ok  " : "FAIL";
+		/* "under" / "over" the limit: a throughput holds over it */
+		const char *side = v[i].value > bg->limit ? "over" : "under";
+		const char *un = v[i].unit ? augur_unit_kind_name(v[i].unit->unit->kind) : "";
+		char a[32], m[32];
+		switch (bg->kind) {
+		case AUGUR_BUDGET_TIME:
+			cli_ms(a, sizeof(a), v[i].value);
+			cli_ms(m, sizeof(m), v[i].margin);
+			printf("%s %s time %s ms, budget %s: %s by %s ms\n", mark, un, a, bg->text,
+			       side, m);
+			break;
+		case AUGUR_BUDGET_MEMORY:
+			printf("%s %s memory %.1f MiB, budget %s: %s by %.1f MiB\n", mark, un,
+			       cli_mib((uint64_t)v[i].value), bg->text, side,
+			       v[i].margin / 1048576.0);
+			break;
+		case AUGUR_BUDGET_THROUGHPUT:
+			printf("%s %s throughput %.4g/s, budget %s: %s by %.4g/s\n", mark, un,
+			       v[i].value, bg->text, side, v[i].margin);
+			break;
+		default:
+			cli_count(a, sizeof(a), (uint64_t)v[i].value);
+			cli_count(m, sizeof(m), (uint64_t)v[i].margin);
+			printf("%s %s %s, budget %s: %s by %s\n", mark,
+			       augur_budget_kind_name(bg->kind), a, bg->text, side, m);
+		}
+	}
+	for (size_t u = 0; u < ev->n_units; u++)
+		cli_print_uncosted(stdout, "note: ", &ev->est[u]);
+}
+
+/* The unit's coverage: how many layers its time leaves out, and their types. */
+static void json_uncosted(struct jsonw *w, const struct augur_unit_estimate *e)
+{
+	jw_object(w, NULL, true);
+	jw_string(w, "unit", augur_unit_kind_name(e->unit->kind));
+	jw_string(w, "method", e->unit->costs ? "layer-costs" : "gemm-sum");
+	jw_uint(w, "layers_uncosted", e->layers_uncosted);
+	jw_array(w, "uncosted_types", true);
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
+		if (e->types_uncosted & (1u << t))
+			jw_string(w, NULL, augur_layer_type_name(t));
+	jw_end(w);
+	jw_end(w);
+}
+
+static void print_json(const struct verdict *v, size_t n, const struct evaluated *evd,
+                       bool all_hold)
+{
+	struct jsonw w;
+	jw_init(&w, stdout);
+	jw_object(&w, NULL, false);
+	jw_string(&w, "augur_version", AUGUR_VERSION);
+	jw_string(&w, "network", evd->net->name);
+	jw_uint(&w, "batch", evd->ev.a->batch);
+	jw_device(&w, evd->p, evd->profile_path);
+	jw_bool(&w, "all_hold", all_hold);
+	jw_array(&w, "budgets", false);
+	for (size_t i = 0; i < n; i++) {
+		jw_object(&w, NULL, true);
+		jw_string(&w, "budget", augur_budget_kind_name(v[i].budget->kind));
+		jw_string(&w, "limit", v[i].budget->text);
+		if (v[i].unit)
+			jw_string(&w, "unit", augur_unit_kind_name(v[i].unit->unit->kind));
+		else
+			jw_null(&w, "unit");
+		bool exact = !v[i].unit || v[i].budget->kind == AUGUR_BUDGET_MEMORY;
+		if (exact) { /* counts and bytes: whole numbers, exactly */
+			jw_uint(&w, "value", (uint64_t)v[i].value);
+			jw_uint(&w, "limit_value", (uint64_t)v[i].budget->limit);
+		} else {
+			jw_double(&w, "value", v[i].value);
+			jw_double(&w, "limit_value", v[i].budget->limit);
+		}
+		jw_bool(&w, "holds", v[i].holds);
+		if (exact)
+			jw_uint(&w, "margin", (uint64_t)v[i].margin);
+		else
+			jw_double(&w, "margin", v[i].margin);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_array(&w, "coverage", false);
+	for (size_t u = 0; u < evd->ev.n_units; u++)
+		json_uncosted(&w, &evd->ev.est[u]);
+	jw_end(&w);
+	jw_end(&w);
+}
+
+static void print_csv(const struct verdict *v, size_t n)
+{
+	printf("budget,limit,unit,value,limit_value,holds,margin\n");
+	for (size_t i = 0; i < n; i++) {
+		printf("%s,", augur_budget_kind_name(v[i].budget->kind));
+		cli_csv_field(stdout, v[i].budget->text);
+		if (v[i].unit)
+			printf(",%s,%.6g,%.6g,%s,%.6g\n",
+			       augur_unit_kind_name(v[i].unit->unit->kind), v[i].value,
+			       v[i].budget->limit, v[i].holds ? "true" : "false", v[i].margin);
+		else /* counts: exact */
+			printf(",,%.0f,%.0f,%s,%.0f\n", v[i].value, v[i].budget->limit,
+			       v[i].holds ? "true" : "false", v[i].margin);
+	}
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	        {"device", required_argument, NULL, 'd'}, {"unit", required_argument, NULL, 'u'},
-	        {"budget", required_argument, NULL, 'B'}, {"batch", required_argument, NULL, 'b'},
-	        {"set", required_argument, NULL, 's'},    {NULL, 0, NULL, 0},
+	        {"device", required_argument, NULL, 'd'},
+	        {"unit", required_argument, NULL, 'u'},
+	        {"budget", required_argument, NULL, 'B'},
+	        {"batch", required_argument, NULL, 'b'},
+	        {"set", required_argument, NULL, 's'},
+	        {"format", required_argument, NULL, 'f'},
+	        {NULL, 0, NULL, 0},
 	};
 	const char *device = NULL, *unit = "all";
 	struct augur_budget budgets[MAX_BUDGETS];
 	const char *sets[64];
 	size_t n_budgets = 0, n_sets = 0;
 	uint64_t batch = 0;
+	enum cli_format format = CLI_TABLE;
 	struct augur_diag diag = {0};
 	int c;
-	while ((c = cli_getopt(argc, argv, "d:u:B:b:s:", opts)) != -1) {
+	while ((c = cli_getopt(argc, argv, "d:u:B:b:s:f:", opts)) != -1) {
 		switch (c) {
 		case 'd':
 			device = optarg;
@@ -46,6 +209,10 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'b':
 			if (cli_parse_uint("check", "--batch", optarg, AUGUR_MAX_BATCH, &batch))
+				return CLI_USAGE;
+			break;
+		case 'f':
+			if (cli_parse_format("check", optarg, &format))
 				return CLI_USAGE;
 			break;
 		case 's':
@@ -78,67 +245,17 @@ int cmd_check(int argc, char **argv)
 		rc = cli_trouble(&diag);
 		goto out;
 	}
-	const struct evaluation ev = evd.ev;
+	struct verdict verdicts[MAX_BUDGETS * 2];
+	size_t n = judge(&evd.ev, budgets, n_budgets, verdicts);
 	bool all_ok = true;
-	/* the network's own budgets once, then each unit's */
-	for (size_t b = 0; b < n_budgets; b++) {
-		const struct augur_budget *bg = &budgets[b];
-		if (bg->kind != AUGUR_BUDGET_PARAMS && bg->kind != AUGUR_BUDGET_MACS)
-			continue;
-		double value = (double)(bg->kind == AUGUR_BUDGET_PARAMS ? ev.a->total.params
-		                                                        : ev.a->total.macs);
-		bool ok = augur_budget_holds(bg, value);
-		all_ok &= ok;
-		char v[32], m[32];
-		cli_count(v, sizeof(v), (uint64_t)value);
-		cli_count(m, sizeof(m), (uint64_t)(ok ? bg->limit - value : value - bg->limit));
-		printf("%-4s %s %s, budget %s: %s by %s\n", ok ? "ok" : "FAIL",
-		       augur_budget_kind_name(bg->kind), v, bg->text, ok ? "under" : "over", m);
-	}
-	for (size_t u = 0; u < ev.n_units; u++) {
-		const struct augur_unit_estimate *e = &ev.est[u];
-		const char *un = augur_unit_kind_name(e->unit->kind);
-		for (size_t b = 0; b < n_budgets; b++) {
-			const struct augur_budget *bg = &budgets[b];
-			double value;
-			switch (bg->kind) {
-			case AUGUR_BUDGET_TIME:
-				value = e->total_ms;
-				break;
-			case AUGUR_BUDGET_MEMORY:
-				value = (double)e->memory_bytes;
-				break;
-			case AUGUR_BUDGET_THROUGHPUT:
-				value = e->total_ms > 0 ? 1000.0 * ev.a->batch / e->total_ms : 0.0;
-				break;
-			default: /* the network's own, above */
-				continue;
-			}
-			bool ok = augur_budget_holds(bg, value);
-			all_ok &= ok;
-			double margin = ok ? bg->limit - value : value - bg->limit;
-			if (bg->kind == AUGUR_BUDGET_THROUGHPUT)
-				margin = -margin; /* a minimum: "over" means more than asked */
-			const char *side =
-			        (bg->kind == AUGUR_BUDGET_THROUGHPUT) == ok ? "over" : "under";
-			if (bg->kind == AUGUR_BUDGET_TIME) {
-				char v[32], m[32];
-				cli_ms(v, sizeof(v), value);
-				cli_ms(m, sizeof(m), margin);
-				printf("%-4s %s time %s ms, budget %s: %s by %s ms\n",
-				       ok ? "ok" : "FAIL", un, v, bg->text, side, m);
-			} else if (bg->kind == AUGUR_BUDGET_MEMORY) {
-				printf("%-4s %s memory %.1f MiB, budget %s: %s by %.1f MiB\n",
-				       ok ? "ok" : "FAIL", un, cli_mib((uint64_t)value), bg->text,
-				       side, margin / 1048576.0);
-			} else {
-				printf("%-4s %s throughput %.4g/s, budget %s: %s by %.4g/s\n",
-				       ok ? "ok" : "FAIL", un, value, bg->text, side, margin);
-			}
-		}
-	}
-	for (size_t u = 0; u < ev.n_units; u++)
-		cli_print_uncosted(stdout, "note: ", &ev.est[u]);
+	for (size_t i = 0; i < n; i++)
+		all_ok &= verdicts[i].holds;
+	if (format == CLI_JSON)
+		print_json(verdicts, n, &evd, all_ok);
+	else if (format == CLI_CSV)
+		print_csv(verdicts, n);
+	else
+		print_table(verdicts, n, &evd.ev);
 	rc = all_ok ? CLI_OK : CLI_FAIL;
 out:
 	eval_close(&evd);

@@ -1,0 +1,43 @@
+/* A small JSON writer: objects and arrays nest, members and items get their commas and
+ * indentation from the writer, numbers that are not finite come out as null, strings are
+ * escaped by cli_json_string. New JSON output is written through it, so no command places
+ * commas by hand; the device object every command reports is written here once. */
+#ifndef AUGUR_JSONW_H
+#define AUGUR_JSONW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "profile.h"
+
+#define JSONW_MAX_DEPTH 16
+
+struct jsonw {
+	FILE *f;
+	int depth;
+	bool has_items[JSONW_MAX_DEPTH];   /* whether the open container has a member yet */
+	bool inline_from[JSONW_MAX_DEPTH]; /* containers opened inline: no new lines inside */
+	char closing[JSONW_MAX_DEPTH];     /* '}' or ']' of each open container */
+	int inline_depth;                  /* depth from which items stay on one line; 0 none */
+};
+
+/* Starts a document on f (the root object is opened by the caller with jw_object). */
+void jw_init(struct jsonw *w, FILE *f);
+
+/* key is the member's name inside an object, NULL for an array item or the root. An
+ * inline container keeps its members on one line (a row of a table). */
+void jw_object(struct jsonw *w, const char *key, bool inline_members);
+void jw_array(struct jsonw *w, const char *key, bool inline_items);
+void jw_end(struct jsonw *w); /* closes the innermost object or array; the root adds \n */
+
+void jw_string(struct jsonw *w, const char *key, const char *s); /* NULL: null */
+void jw_double(struct jsonw *w, const char *key, double v);      /* %.6g; null if not finite */
+void jw_uint(struct jsonw *w, const char *key, uint64_t v);
+void jw_bool(struct jsonw *w, const char *key, bool v);
+void jw_null(struct jsonw *w, const char *key);
+
+/* "device": {"name", "profile", "description"}: the same object in every command. */
+void jw_device(struct jsonw *w, const struct augur_profile *p, const char *profile_path);
+
+#endif
