@@ -123,6 +123,33 @@ has "$out" "params,100M,,60965224,100000000,true,39034776" "check csv params row
 eq_rows=$(lines "$out")
 has "$eq_rows" "4" "check csv: a header and three rows"
 expect 2 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --budget time=1s --format xml
+# whatif --set and compare honour --format: the same figures as estimate and inspect
+expect 0 "$AUGUR" whatif descriptors/vgg16.yaml --device tx1 --set fc6.outputs=2048 --format json
+printf '%s' "$out" >"$tmp/w.json"
+expect 0 "$AUGUR" estimate descriptors/vgg16.yaml --device tx1 --format json
+printf '%s' "$out" >"$tmp/e16.json"
+py 'import json,sys
+w=json.load(open(sys.argv[1])); e=json.load(open(sys.argv[2]))
+assert w["set"]==["fc6.outputs=2048"] and w["device"]["name"]=="tx1"
+assert w["before"]["params"]==138357544, w["before"]["params"]
+# fc6 of 25088 inputs: 2048 fewer outputs, and fc7 2048 x 4096 fewer weights
+assert w["before"]["params"]-w["after"]["params"]==2048*25088+2048+2048*4096, w["after"]["params"]
+for b, u in zip(w["before"]["units"], e["units"]):
+    assert b["unit"]==u["unit"] and abs(b["time_ms"]-u["time"]["total_ms"])<=1e-5*u["time"]["total_ms"]
+    assert b["memory_bytes"]==u["memory"]["total_bytes"]
+assert w["moved_most"][0]["layer"]=="fc6", w["moved_most"]' "$tmp/w.json" "$tmp/e16.json"
+expect 0 "$AUGUR" whatif descriptors/vgg16.yaml --device tx1 --set fc6.outputs=2048 --format csv
+# 138,357,544 - (2048 x 25088 + 2048) fc6 - 2048 x 4096 fc7 = 78,586,664
+has "$(printf '%s\n' "$out" | sed -n 1p)" "quantity,before,after" "whatif csv header"
+has "$(printf '%s\n' "$out" | sed -n 2p)" "params,138357544,78586664" "whatif csv params"
+expect 0 "$AUGUR" compare descriptors/resnet18.yaml descriptors/resnet50.yaml --device tx1 --format json
+py 'import json,sys
+d=json.load(sys.stdin)
+assert [n["params"] for n in d["networks"]]==[11689512, 25557096], d["networks"]
+for n in d["networks"]:
+    assert sum(t["params"] for t in n["by_type"])==n["params"]' <<<"$out"
+expect 0 "$AUGUR" compare descriptors/resnet18.yaml descriptors/resnet50.yaml --device tx1 --format csv
+has "$out" "resnet50,total," "compare csv total row"
 # trouble is 2, as grep and diff have it: a broken candidate is not a slow one
 expect 2 "$AUGUR" check no-such-net.yaml --device tx1 --budget time=100ms
 has "$err" "no-such-net.yaml: error: " "check: missing descriptor"

@@ -159,7 +159,7 @@ const struct augur_command augur_commands[] = {
          "A change that makes the network invalid is reported naming the option.\n"},
         {"check", cmd_check, "test a network against time and memory budgets (exit 0 = all hold)",
          "augur check NET --device D --budget time=100ms [--budget memory=1GiB] [--unit U] "
-         "[--set A=V ...] [--batch N]",
+         "[--set A=V ...] [--batch N] [--format table|json|csv]",
          "Budgets: time=VALUE in ms or s; memory=VALUE in MiB, GiB, MB, GB, KiB, KB or B;\n"
          "params=N and macs=N (plain, or with K, M, G) for the network; throughput=N/s, a\n"
          "minimum. Time, memory and throughput are checked on each unit (--unit narrows),\n"
@@ -168,7 +168,7 @@ const struct augur_command augur_commands[] = {
          "bad usage, an unreadable or invalid descriptor or profile, an unknown device or\n"
          "unit.\n"},
         {"compare", cmd_compare, "put two networks side by side on a device, by layer type",
-         "augur compare A B --device D [--unit U] [--batch N]",
+         "augur compare A B --device D [--unit U] [--batch N] [--format table|json|csv]",
          "Per layer type: layers, parameters, MACs and predicted time per unit; then totals\n"
          "and the memory each needs. The last column is B / A.\n"},
         {"help", cmd_help, "show the commands, or one command's options", "augur help [COMMAND]",

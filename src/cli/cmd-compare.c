@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "augur-config.h"
 #include "cli.h"
 #include "evaluate.h"
+#include "jsonw.h"
 #include "netfile.h"
 
 static void line(const char *label, double a, double b, const char *fmt)
@@ -22,18 +24,112 @@ static void line(const char *label, double a, double b, const char *fmt)
 	printf("  %-30s %14s %14s %9s\n", label, x, y, ratio);
 }
 
+/* One network's figures: totals, per unit, per layer type. */
+static void json_network(struct jsonw *w, const struct augur_net *net, const char *source,
+                         const struct evaluation *ev, size_t n_units)
+{
+	jw_object(w, NULL, false);
+	jw_string(w, "network", net->name);
+	jw_string(w, "source", source);
+	jw_uint(w, "params", ev->a->total.params);
+	jw_uint(w, "macs", ev->a->total.macs);
+	jw_array(w, "units", false);
+	for (size_t u = 0; u < n_units; u++) {
+		jw_object(w, NULL, true);
+		jw_string(w, "unit", augur_unit_kind_name(ev->est[u].unit->kind));
+		jw_double(w, "time_ms", ev->est[u].total_ms);
+		jw_uint(w, "memory_bytes", ev->est[u].memory_bytes);
+		jw_uint(w, "layers_uncosted", ev->est[u].layers_uncosted);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_array(w, "by_type", false);
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
+		const struct augur_totals *x = &ev->a->by_type[t];
+		if (!x->layers)
+			continue;
+		jw_object(w, NULL, true);
+		jw_string(w, "type", augur_layer_type_name(t));
+		jw_uint(w, "layers", x->layers);
+		jw_uint(w, "params", x->params);
+		jw_uint(w, "macs", x->macs);
+		for (size_t u = 0; u < n_units; u++) {
+			char key[32];
+			snprintf(key, sizeof(key), "%s_time_ms",
+			         augur_unit_kind_name(ev->est[u].unit->kind));
+			jw_double(w, key, ev->est[u].type_ms[t]);
+		}
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_end(w);
+}
+
+static void print_json(struct augur_net *const *net, char *const *sources,
+                       const struct evaluation *ev, size_t n_units, const struct augur_profile *p,
+                       const char *profile_path)
+{
+	struct jsonw w;
+	jw_init(&w, stdout);
+	jw_object(&w, NULL, false);
+	jw_string(&w, "augur_version", AUGUR_VERSION);
+	jw_device(&w, p, profile_path);
+	jw_array(&w, "networks", false);
+	for (int i = 0; i < 2; i++)
+		json_network(&w, net[i], sources[i], &ev[i], n_units);
+	jw_end(&w);
+	jw_end(&w);
+}
+
+/* network,type,layers,params,macs,<unit>_time_ms...: one row per layer type present and a
+ * 'total' row (with each unit's memory) per network. */
+static void print_csv(struct augur_net *const *net, const struct evaluation *ev, size_t n_units)
+{
+	printf("network,type,layers,params,macs");
+	for (size_t u = 0; u < n_units; u++)
+		printf(",%s_time_ms", augur_unit_kind_name(ev[0].est[u].unit->kind));
+	for (size_t u = 0; u < n_units; u++)
+		printf(",%s_memory_bytes", augur_unit_kind_name(ev[0].est[u].unit->kind));
+	printf("\n");
+	for (int i = 0; i < 2; i++) {
+		for (int t = 0; t <= AUGUR_LAYER_TYPE_COUNT; t++) {
+			bool total = t == AUGUR_LAYER_TYPE_COUNT;
+			const struct augur_totals *x =
+			        total ? &ev[i].a->total : &ev[i].a->by_type[t];
+			if (!total && !x->layers)
+				continue;
+			cli_csv_field(stdout, net[i]->name);
+			printf(",%s,%llu,%llu,%llu", total ? "total" : augur_layer_type_name(t),
+			       (unsigned long long)x->layers, (unsigned long long)x->params,
+			       (unsigned long long)x->macs);
+			for (size_t u = 0; u < n_units; u++)
+				printf(",%.6g",
+				       total ? ev[i].est[u].total_ms : ev[i].est[u].type_ms[t]);
+			for (size_t u = 0; u < n_units; u++)
+				if (total)
+					printf(",%llu",
+					       (unsigned long long)ev[i].est[u].memory_bytes);
+				else
+					printf(",");
+			printf("\n");
+		}
+	}
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	        {"device", required_argument, NULL, 'd'},
 	        {"unit", required_argument, NULL, 'u'},
 	        {"batch", required_argument, NULL, 'b'},
+	        {"format", required_argument, NULL, 'f'},
 	        {NULL, 0, NULL, 0},
 	};
 	const char *device = NULL, *unit = "all";
 	uint64_t batch = 0;
+	enum cli_format format = CLI_TABLE;
 	int c;
-	while ((c = cli_getopt(argc, argv, "d:u:b:", opts)) != -1) {
+	while ((c = cli_getopt(argc, argv, "d:u:b:f:", opts)) != -1) {
 		switch (c) {
 		case 'd':
 			device = optarg;
@@ -44,6 +140,10 @@ int cmd_compare(int argc, char **argv)
 			break;
 		case 'b':
 			if (cli_parse_uint("compare", "--batch", optarg, AUGUR_MAX_BATCH, &batch))
+				return CLI_USAGE;
+			break;
+		case 'f':
+			if (cli_parse_format("compare", optarg, &format))
 				return CLI_USAGE;
 			break;
 		default:
@@ -73,6 +173,14 @@ int cmd_compare(int argc, char **argv)
 			rc = cli_report(&diag);
 			goto out;
 		}
+	if (format == CLI_JSON) {
+		print_json(net, argv + optind, ev, n_units, p, path);
+		goto out;
+	}
+	if (format == CLI_CSV) {
+		print_csv(net, ev, n_units);
+		goto out;
+	}
 	printf("on %s\n\n  %-30s %14s %14s %9s\n", p->name, "", net[0]->name, net[1]->name,
 	       "B / A");
 	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {

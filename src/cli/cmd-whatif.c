@@ -14,6 +14,7 @@
 #include "descriptor.h"
 #include "evaluate.h"
 #include "incremental.h"
+#include "jsonw.h"
 #include "netfile.h"
 #include "page.h"
 #include "sweep.h"
@@ -89,6 +90,121 @@ static void compare_row(const char *label, double before, double after, const ch
 	printf("  %-30s %14s %14s %+9.1f%%\n", label, b, a, pct(before, after));
 }
 
+/* Up to five layers whose predicted time moved most between eb and ea, largest move
+ * first, into order; returns how many moved at all. */
+static size_t moved_most(const struct augur_unit_estimate *eb, const struct augur_unit_estimate *ea,
+                         size_t order[5])
+{
+	size_t n = 0;
+	for (size_t i = 0; i < eb->n_layers; i++) {
+		double d = ea->layers[i].time_ms - eb->layers[i].time_ms;
+		if (d == 0)
+			continue;
+		size_t at = n < 5 ? n++ : 5;
+		for (; at > 0; at--) {
+			size_t j = order[at - 1];
+			double dj = ea->layers[j].time_ms - eb->layers[j].time_ms;
+			if ((d < 0 ? -d : d) <= (dj < 0 ? -dj : dj))
+				break;
+			if (at < 5)
+				order[at] = j;
+		}
+		if (at < 5)
+			order[at] = i;
+	}
+	return n;
+}
+
+/* One side (before or after) of a --set comparison. */
+static void json_side(struct jsonw *w, const char *key, const struct evaluation *e)
+{
+	jw_object(w, key, false);
+	jw_uint(w, "params", e->a->total.params);
+	jw_uint(w, "macs", e->a->total.macs);
+	jw_array(w, "units", false);
+	for (size_t u = 0; u < e->n_units; u++) {
+		jw_object(w, NULL, true);
+		jw_string(w, "unit", augur_unit_kind_name(e->est[u].unit->kind));
+		jw_double(w, "time_ms", e->est[u].total_ms);
+		jw_uint(w, "memory_bytes", e->est[u].memory_bytes);
+		jw_bool(w, "fits", e->est[u].fits);
+		jw_uint(w, "layers_uncosted", e->est[u].layers_uncosted);
+		jw_end(w);
+	}
+	jw_end(w);
+	const struct augur_memory *m = &e->a->memory;
+	jw_object(w, "memory_views", true);
+	jw_uint(w, "paper_weights_bytes", m->paper_weights);
+	jw_uint(w, "paper_data_bytes", m->paper_data);
+	jw_uint(w, "paper_workspace_bytes", m->paper_workspace);
+	jw_uint(w, "allocated_bytes", m->alloc_total);
+	jw_uint(w, "minimal_bytes", m->min_total);
+	jw_end(w);
+	jw_end(w);
+}
+
+static void print_before_after_json(const struct augur_net *net, const struct augur_profile *p,
+                                    const char *profile_path, const struct evaluation *b,
+                                    const struct evaluation *a, const char *const *sets,
+                                    size_t n_sets)
+{
+	struct jsonw w;
+	jw_init(&w, stdout);
+	jw_object(&w, NULL, false);
+	jw_string(&w, "augur_version", AUGUR_VERSION);
+	jw_string(&w, "network", net->name);
+	jw_device(&w, p, profile_path);
+	jw_array(&w, "set", true);
+	for (size_t i = 0; i < n_sets; i++)
+		jw_string(&w, NULL, sets[i]);
+	jw_end(&w);
+	json_side(&w, "before", b);
+	json_side(&w, "after", a);
+	size_t order[5];
+	size_t n = moved_most(&b->est[0], &a->est[0], order);
+	jw_array(&w, "moved_most", false);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = order[k];
+		jw_object(&w, NULL, true);
+		jw_string(&w, "layer", net->layers[i].name);
+		jw_string(&w, "type", augur_layer_type_name(net->layers[i].type));
+		jw_string(&w, "unit", augur_unit_kind_name(b->est[0].unit->kind));
+		jw_double(&w, "before_ms", b->est[0].layers[i].time_ms);
+		jw_double(&w, "after_ms", a->est[0].layers[i].time_ms);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_end(&w);
+}
+
+/* quantity,before,after: the table's rows, in their base units. */
+static void print_before_after_csv(const struct evaluation *b, const struct evaluation *a)
+{
+	printf("quantity,before,after\n");
+	printf("params,%llu,%llu\n", (unsigned long long)b->a->total.params,
+	       (unsigned long long)a->a->total.params);
+	printf("macs,%llu,%llu\n", (unsigned long long)b->a->total.macs,
+	       (unsigned long long)a->a->total.macs);
+	for (size_t u = 0; u < b->n_units; u++) {
+		const char *un = augur_unit_kind_name(b->est[u].unit->kind);
+		printf("%s_time_ms,%.6g,%.6g\n", un, b->est[u].total_ms, a->est[u].total_ms);
+		printf("%s_memory_bytes,%llu,%llu\n", un,
+		       (unsigned long long)b->est[u].memory_bytes,
+		       (unsigned long long)a->est[u].memory_bytes);
+	}
+	const struct augur_memory *mb = &b->a->memory, *ma = &a->a->memory;
+	printf("paper_weights_bytes,%llu,%llu\n", (unsigned long long)mb->paper_weights,
+	       (unsigned long long)ma->paper_weights);
+	printf("paper_data_bytes,%llu,%llu\n", (unsigned long long)mb->paper_data,
+	       (unsigned long long)ma->paper_data);
+	printf("paper_workspace_bytes,%llu,%llu\n", (unsigned long long)mb->paper_workspace,
+	       (unsigned long long)ma->paper_workspace);
+	printf("allocated_bytes,%llu,%llu\n", (unsigned long long)mb->alloc_total,
+	       (unsigned long long)ma->alloc_total);
+	printf("minimal_bytes,%llu,%llu\n", (unsigned long long)mb->min_total,
+	       (unsigned long long)ma->min_total);
+}
+
 static void print_before_after(const struct augur_net *net, const struct augur_profile *p,
                                const struct evaluation *b, const struct evaluation *a)
 {
@@ -124,24 +240,8 @@ static void print_before_after(const struct augur_net *net, const struct augur_p
 			       cli_mib(a->est[u].capacity_bytes));
 	/* the layers whose predicted time moved most, on the first unit */
 	const struct augur_unit_estimate *eb = &b->est[0], *ea = &a->est[0];
-	size_t order[5] = {0};
-	size_t n = 0;
-	for (size_t i = 0; i < eb->n_layers; i++) {
-		double d = ea->layers[i].time_ms - eb->layers[i].time_ms;
-		if (d == 0)
-			continue;
-		size_t at = n < 5 ? n++ : 5;
-		for (; at > 0; at--) {
-			size_t j = order[at - 1];
-			double dj = ea->layers[j].time_ms - eb->layers[j].time_ms;
-			if ((d < 0 ? -d : d) <= (dj < 0 ? -dj : dj))
-				break;
-			if (at < 5)
-				order[at] = j;
-		}
-		if (at < 5)
-			order[at] = i;
-	}
+	size_t order[5];
+	size_t n = moved_most(eb, ea, order);
 	if (!n)
 		return;
 	printf("\nlayers whose %s time moved most:\n", augur_unit_kind_name(eb->unit->kind));
@@ -159,6 +259,7 @@ struct row_ctx {
 	size_t n_sweeps;
 	bool first;
 	bool quiet; /* --plot -: stdout is the page's */
+	const char *profile_path;
 };
 
 static void print_row(struct row_ctx *rc, const size_t *idx, const struct evaluation *ev)
@@ -216,9 +317,13 @@ static void print_header(const struct row_ctx *rc, const struct augur_net *net,
 	if (rc->format == CLI_JSON) {
 		printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
 		cli_json_string(stdout, net->name);
-		printf(",\n  \"device\": ");
+		printf(",\n  \"device\": {\"name\": ");
 		cli_json_string(stdout, p->name);
-		printf(",\n  \"rows\": [\n");
+		printf(", \"profile\": ");
+		cli_json_string(stdout, rc->profile_path);
+		printf(", \"description\": ");
+		cli_json_string(stdout, p->description ? p->description : "");
+		printf("},\n  \"rows\": [\n");
 		return;
 	}
 	if (rc->format == CLI_CSV) {
@@ -608,7 +713,12 @@ int cmd_whatif(int argc, char **argv)
 			rc = cli_report(&diag);
 			goto out;
 		}
-		print_before_after(base, p, &before, &after);
+		if (format == CLI_JSON)
+			print_before_after_json(base, p, path, &before, &after, sets, n_sets);
+		else if (format == CLI_CSV)
+			print_before_after_csv(&before, &after);
+		else
+			print_before_after(base, p, &before, &after);
 		goto out;
 	}
 	/* every value parsed once, then each variant applied to the network in place and
@@ -629,7 +739,8 @@ int cmd_whatif(int argc, char **argv)
 		rc = cli_report(&diag);
 		goto out;
 	}
-	struct row_ctx ctx = {format, sweeps, n_sweeps, true, plot.path && !strcmp(plot.path, "-")};
+	struct row_ctx ctx = {format, sweeps, n_sweeps, true, plot.path && !strcmp(plot.path, "-"),
+	                      path};
 	print_header(&ctx, base, p, &before);
 	size_t n1 = sweeps[0].parsed.n, n2 = n_sweeps > 1 ? sweeps[1].parsed.n : 1;
 	if (plot.path) {
