@@ -123,6 +123,25 @@ has "$out" "params,100M,,60965224,100000000,true,39034776" "check csv params row
 eq_rows=$(lines "$out")
 has "$eq_rows" "4" "check csv: a header and three rows"
 expect 2 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --budget time=1s --format xml
+# a sweep with an invalid variant: every variant gets its row, the invalid one with its
+# reason; the others still run, the error is also on stderr, and the exit status is 1
+expect 1 "$AUGUR" whatif descriptors/vgg16.yaml --device tx1 --sweep conv1_1.kernel=3,300,5
+eq_rows=$(printf '%s\n' "$out" | grep -c '^[35] ')
+has "$eq_rows" "2" "valid variants keep their rows"
+has "$out" "300              invalid: kernel 300x300 of conv layer 'conv1_1'" "invalid variant row"
+has "$err" "--sweep conv1_1.kernel=3,300,5 (value 300): error: kernel 300x300" "invalid variant on stderr"
+expect 1 "$AUGUR" whatif descriptors/vgg16.yaml --device tx1 --sweep conv1_1.kernel=3,300 --format csv
+py 'import csv,sys
+rows=list(csv.reader(sys.stdin))
+assert rows[0][-1]=="error" and all(len(r)==len(rows[0]) for r in rows), rows
+assert rows[1][-1]=="" and rows[1][1]=="138357544", rows[1]
+assert rows[2][0]=="300" and rows[2][1]=="" and "kernel 300x300" in rows[2][-1], rows[2]' <<<"$out"
+expect 1 "$AUGUR" whatif descriptors/vgg16.yaml --device tx1 --sweep conv1_1.kernel=3,300 --format json
+py 'import json,sys
+r=json.load(sys.stdin)["rows"]
+assert r[0]["error"] is None and r[0]["params"]==138357544, r[0]
+assert r[1]["params"] is None and r[1]["units"]==[] and "kernel 300x300" in r[1]["error"], r[1]' <<<"$out"
+
 # whatif --set and compare honour --format: the same figures as estimate and inspect
 expect 0 "$AUGUR" whatif descriptors/vgg16.yaml --device tx1 --set fc6.outputs=2048 --format json
 printf '%s' "$out" >"$tmp/w.json"

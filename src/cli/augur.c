@@ -156,7 +156,9 @@ const struct augur_command augur_commands[] = {
          "\n"
          "Without --sweep, prints before / after / change of parameters, MACs, time and\n"
          "memory per unit and the memory views, and the layers whose time moved most.\n"
-         "A change that makes the network invalid is reported naming the option.\n"},
+         "A change that makes the network invalid is reported naming the option. In a\n"
+         "sweep, such a variant still gets its row, with the reason (an error column in\n"
+         "CSV and JSON), the others run, and the exit status is 1.\n"},
         {"check", cmd_check, "test a network against time and memory budgets (exit 0 = all hold)",
          "augur check NET --device D --budget time=100ms [--budget memory=1GiB] [--unit U] "
          "[--set A=V ...] [--batch N] [--format table|json|csv]",

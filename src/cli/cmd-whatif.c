@@ -262,6 +262,41 @@ struct row_ctx {
 	const char *profile_path;
 };
 
+/* The row of a variant that does not trace: its values and the reason, every figure
+ * left empty (null in JSON), so a sweep keeps one row per variant. */
+static void print_invalid_row(struct row_ctx *rc, const size_t *idx, size_t n_units,
+                              const char *error)
+{
+	if (rc->quiet)
+		return;
+	if (rc->format == CLI_JSON) {
+		printf("%s    {", rc->first ? "" : ",\n");
+		for (size_t s = 0; s < rc->n_sweeps; s++) {
+			printf("\"%s\": ", rc->sweeps[s].parsed.target);
+			cli_json_string(stdout, rc->sweeps[s].parsed.values[idx[s]]);
+			printf(", ");
+		}
+		printf("\"params\": null, \"macs\": null, \"units\": [], \"error\": ");
+		cli_json_string(stdout, error);
+		printf("}");
+	} else if (rc->format == CLI_CSV) {
+		for (size_t s = 0; s < rc->n_sweeps; s++) {
+			cli_csv_field(stdout, rc->sweeps[s].parsed.values[idx[s]]);
+			printf(",");
+		}
+		printf(",,"); /* params, macs */
+		for (size_t u = 0; u < n_units; u++)
+			printf(",,,");
+		cli_csv_field(stdout, error);
+		printf("\n");
+	} else {
+		for (size_t s = 0; s < rc->n_sweeps; s++)
+			printf("%-16s ", rc->sweeps[s].parsed.values[idx[s]]);
+		printf("invalid: %s\n", error);
+	}
+	rc->first = false;
+}
+
 static void print_row(struct row_ctx *rc, const size_t *idx, const struct evaluation *ev)
 {
 	if (rc->quiet)
@@ -282,7 +317,7 @@ static void print_row(struct row_ctx *rc, const size_t *idx, const struct evalua
 			       u ? ", " : "", augur_unit_kind_name(ev->est[u].unit->kind),
 			       ev->est[u].total_ms, (unsigned long long)ev->est[u].memory_bytes,
 			       ev->est[u].fits ? "true" : "false");
-		printf("]}");
+		printf("], \"error\": null}");
 	} else if (rc->format == CLI_CSV) {
 		for (size_t s = 0; s < rc->n_sweeps; s++) {
 			cli_csv_field(stdout, rc->sweeps[s].parsed.values[idx[s]]);
@@ -293,7 +328,7 @@ static void print_row(struct row_ctx *rc, const size_t *idx, const struct evalua
 		for (size_t u = 0; u < ev->n_units; u++)
 			printf(",%.6g,%llu,%d", ev->est[u].total_ms,
 			       (unsigned long long)ev->est[u].memory_bytes, ev->est[u].fits);
-		printf("\n");
+		printf(",\n"); /* no error */
 	} else {
 		for (size_t s = 0; s < rc->n_sweeps; s++)
 			printf("%-16s ", rc->sweeps[s].parsed.values[idx[s]]);
@@ -336,7 +371,7 @@ static void print_header(const struct row_ctx *rc, const struct augur_net *net,
 			const char *un = augur_unit_kind_name(ev->est[u].unit->kind);
 			printf(",%s_time_ms,%s_memory_bytes,%s_fits", un, un, un);
 		}
-		printf("\n");
+		printf(",error\n");
 		return;
 	}
 	printf("%s on %s\n\n", net->name, p->name);
@@ -743,6 +778,7 @@ int cmd_whatif(int argc, char **argv)
 	                      path};
 	print_header(&ctx, base, p, &before);
 	size_t n1 = sweeps[0].parsed.n, n2 = n_sweeps > 1 ? sweeps[1].parsed.n : 1;
+	size_t invalid = 0;
 	if (plot.path) {
 		plot.n_rows = n1 * n2;
 		plot.n_units = n_units;
@@ -776,7 +812,16 @@ int cmd_whatif(int argc, char **argv)
 					         ", --sweep %s (value %s)", sweeps[1].spec,
 					         sweeps[1].parsed.values[j]);
 				name_variant(&diag, what);
-				rc = cli_report(&diag);
+				/* the variant gets its row, with the reason; the rest still run,
+				 * and the exit status is 1 */
+				print_invalid_row(&ctx, idx, n_units, diag.message);
+				cli_report(&diag);
+				invalid++;
+				for (size_t u = 0; plot.time_ms && u < n_units; u++) {
+					size_t at = (i * n2 + j) * n_units + u;
+					plot.time_ms[at] = NAN;
+					plot.memory_mib[at] = NAN;
+				}
 			} else {
 				/* a read-only view of the context's figures, for print_row */
 				struct evaluation ev = {0};
@@ -797,6 +842,8 @@ int cmd_whatif(int argc, char **argv)
 	}
 	if (format == CLI_JSON && !ctx.quiet)
 		printf("\n  ]\n}\n");
+	if (rc == CLI_OK && invalid)
+		rc = CLI_FAIL;
 	if (rc == CLI_OK && plot.path)
 		rc = write_plot(&plot, sweeps, n_sweeps, base, p);
 out:
