@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/validate end to end on one tiny network: measure with few repetitions, check the
 # layer-times file, report against a shipped profile. Skipped (77) when Debian's python3
-# cannot import torch (.ci/install-deps installs python3-torch).
+# cannot import torch (.ci/install-deps --dev installs python3-torch).
 set -u
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 	echo "skip: /usr/bin/python3 cannot import torch (apt-get install python3-torch)"
