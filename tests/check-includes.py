@@ -13,7 +13,7 @@ import re
 import sys
 
 ROOMS = {
-    "base": ["status", "checked", "numparse", "strmap", "fileio", "stats", "strbuf", "suggest", "svg"],
+    "base": ["status", "datadir", "checked", "numparse", "strmap", "fileio", "stats", "strbuf", "suggest", "svg"],
     "model": ["net", "edit", "analysis", "trace", "counts", "memory"],
     "readers": ["yamldoc", "schema", "descriptor", "pbtext", "prototxt", "netfile", "descwriter",
                 "budget", "sweep"],

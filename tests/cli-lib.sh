@@ -9,6 +9,8 @@ cd "$AUGUR_SOURCE_ROOT" || exit 1
 pass=0 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# the user's profile directory of these runs: never the real one
+export XDG_DATA_HOME=$tmp/xdg
 # the binary itself, for runs whose timing is the test (a calibration, a run killed midway)
 AUGUR_BIN=$AUGUR
 if [ -n "${AUGUR_VALGRIND:-}" ]; then

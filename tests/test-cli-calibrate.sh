@@ -188,6 +188,31 @@ has "$out" "augur profile list [--format table|json|csv]" "profile --help"
 expect 0 "$AUGUR" help
 has "$out" "show or list device profiles" "help lists profile list"
 
+# ---- where profiles live ----
+# calibrate without --out writes to the user's profile directory ($XDG_DATA_HOME, set to
+# a temporary one by cli-lib.sh), where estimate --device NAME finds it
+expect 0 "$AUGUR_BIN" calibrate --device mine --grid tiny --threads 1
+eq "default output" "$(printf '%s\n' "$out" | tail -1)" "wrote $XDG_DATA_HOME/augur/profiles/mine.yaml"
+ok "nothing written to the current directory" [ ! -e profiles/mine.yaml ]
+expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device mine
+has "$out" "profile: $XDG_DATA_HOME/augur/profiles/mine.yaml" "estimate finds the user's profile"
+expect 0 "$AUGUR" profile list
+has "$(printf '%s\n' "$out" | sed -n 2p)" "mine " "the user's profiles come before the shipped ones"
+rm -r "$XDG_DATA_HOME"
+# an installed (or moved) augur finds the profiles and descriptors installed beside it,
+# PREFIX/share/augur, not the tree it was built in
+mkdir -p "$tmp/prefix/bin" "$tmp/prefix/share/augur"
+cp "$AUGUR_BIN" "$tmp/prefix/bin/augur"
+cp -r profiles descriptors "$tmp/prefix/share/augur/"
+rm "$tmp/prefix/share/augur/profiles/tk1.yaml"
+expect 0 sh -c "cd /tmp && exec '$tmp/prefix/bin/augur' profile list --format csv"
+has "$out" "tx1,\"cpu,gpu\"," "installed: shipped profiles listed"
+has "$out" "$(cd "$tmp/prefix/share/augur/profiles" && pwd -P)/tx1.yaml" "installed: from the prefix"
+eq "installed: only the prefix's profiles" "$(printf '%s\n' "$out" | grep -c "$AUGUR_SOURCE_ROOT")" "0"
+expect 1 sh -c "cd /tmp && exec '$tmp/prefix/bin/augur' estimate '$tmp/prefix/share/augur/descriptors/alexnet.yaml' --device tk1"
+has "$err" "unknown profile 'tk1'" "installed: the source tree is not searched"
+expect 0 sh -c "cd /tmp && exec '$tmp/prefix/bin/augur' estimate '$tmp/prefix/share/augur/descriptors/alexnet.yaml' --device tx1"
+
 # ---- errors ----
 expect 2 "$AUGUR" calibrate --devcie x --grid tiny
 has "$err" "unknown option '--devcie' (did you mean '--device'?)" "calibrate unknown option"

@@ -76,7 +76,8 @@ const struct augur_command augur_commands[] = {
          "augur calibrate --device NAME [--unit cpu|gpu] [--threads N] [--quick] [--out FILE]",
          "Runs on the board itself: times cblas_sgemm (cpu) or cublasSgemm (gpu) over the\n"
          "paper's (n, k, m) grid, fc shapes and held-out GEMMs of real networks, fits the\n"
-         "unit's time model and writes profiles/NAME.yaml (docs/profiles.md) at the end.\n"
+         "unit's time model and writes NAME.yaml in the user's profile directory\n"
+         "($XDG_DATA_HOME/augur/profiles, else ~/.local/share/augur/profiles) at the end.\n"
          "An existing profile keeps its other unit. Ctrl-C (or SIGTERM) stops the run,\n"
          "prints what was measured and leaves the profile untouched.\n"
          "\n"
@@ -89,7 +90,7 @@ const struct augur_command augur_commands[] = {
          "  --grid G            full (default), quick (= --quick) or tiny: 18 small\n"
          "                      shapes in about a second, for testing augur itself\n"
          "                      (its model is valid for small GEMMs only)\n"
-         "  --out FILE          write FILE instead of profiles/NAME.yaml\n"
+         "  --out FILE          write FILE instead (estimate takes a path as --device)\n"
          "  --budget SECONDS    measuring time budget (default 90, quick 14, tiny 10)\n"
          "  --description TEXT  the profile's one-line description\n"
          "  --progress P        auto (a bar on a terminal, else nothing), bar, lines\n"

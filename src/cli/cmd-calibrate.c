@@ -15,6 +15,7 @@
 
 #include "augur-config.h"
 #include "cli.h"
+#include "datadir.h"
 #include "harness.h"
 #include "machine.h"
 #include "profile.h"
@@ -68,7 +69,7 @@ static int check_writable(const char *path)
 		                "is a directory, not a profile file");
 		return cli_report(&diag);
 	}
-	char copy[1024];
+	char copy[2300];
 	snprintf(copy, sizeof(copy), "%s", path);
 	const char *dir = dirname(copy);
 	if (access(dir, W_OK) != 0) {
@@ -166,6 +167,24 @@ static void source_text(char *buf, size_t size, const char *grid, uint32_t threa
 		              strcmp(grid, "quick") ? "--grid " : "--", grid);
 	if (threads && n > 0 && (size_t)n < size)
 		snprintf(buf + n, size - (size_t)n, " --threads %u", threads);
+}
+
+/* mkdir -p: every missing directory of path (0777 before the umask); 0 or -1 (errno). */
+static int make_dirs(const char *path)
+{
+	char p[2048];
+	snprintf(p, sizeof(p), "%s", path);
+	for (char *s = p + 1;; s++) {
+		if (*s == '/' || !*s) {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0777) != 0 && errno != EEXIST)
+				return -1;
+			*s = c;
+			if (!c)
+				return 0;
+		}
+	}
 }
 
 int cmd_calibrate(int argc, char **argv)
@@ -285,16 +304,22 @@ int cmd_calibrate(int argc, char **argv)
 		opt.budget_s = budget_s;
 	if (trial_ms > 0)
 		opt.min_time_ms = trial_ms;
-	char path[1024];
+	char path[2300];
 	if (out) {
 		snprintf(path, sizeof(path), "%s", out);
 	} else {
-		if (mkdir("profiles", 0777) != 0 && errno != EEXIST) {
-			fprintf(stderr, "augur calibrate: cannot create profiles/: %s\n",
-			        strerror(errno));
+		/* the user's profile directory, where estimate --device NAME finds it; never
+		 * the source tree or the current directory */
+		char dir[2048];
+		if (augur_user_profile_dir(dir, sizeof(dir)) || make_dirs(dir)) {
+			fprintf(stderr,
+			        "augur calibrate: cannot create the profile directory '%s': %s (give "
+			        "--out FILE)\n",
+			        dir,
+			        dir[0] ? strerror(errno) : "neither XDG_DATA_HOME nor HOME is set");
 			return CLI_FAIL;
 		}
-		snprintf(path, sizeof(path), "profiles/%s.yaml", device);
+		snprintf(path, sizeof(path), "%s/%s.yaml", dir, device);
 	}
 	if (check_writable(path))
 		return CLI_FAIL;

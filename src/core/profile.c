@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "augur-config.h"
+#include "datadir.h"
 #include "fileio.h"
 #include "layercost.h"
 #include "net.h"
@@ -1040,13 +1041,17 @@ static bool is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The directories profiles are looked up in, colon-separated: $AUGUR_PROFILE_PATH, then
- * the source tree's profiles/. */
+/* The directories profiles are looked up in, colon-separated: $AUGUR_PROFILE_PATH, the
+ * user's profile directory, then the profiles shipped with this augur (datadir.h). */
 static void search_path(char *dirs, size_t size)
 {
 	const char *env = getenv("AUGUR_PROFILE_PATH");
-	snprintf(dirs, size, "%s%s%s/profiles", env ? env : "", env && *env ? ":" : "",
-	         AUGUR_SOURCE_ROOT);
+	char user[2048] = "", shipped[2048] = "";
+	augur_user_profile_dir(user, sizeof(user));
+	if (!augur_shipped_data_dir(AUGUR_DATADIR, shipped, sizeof(shipped)))
+		strncat(shipped, "/profiles", sizeof(shipped) - strlen(shipped) - 1);
+	snprintf(dirs, size, "%s%s%s%s%s", env ? env : "", env && *env ? ":" : "", user,
+	         *user ? ":" : "", shipped);
 }
 
 /* Appends to list (comma separated) the NAME of every NAME.yaml in dir, skipping ones
@@ -1125,9 +1130,8 @@ int augur_profile_find(const char *name_or_path, char *path, size_t size, struct
 		                      "unknown profile '%s' (did you mean '%s'? available: %s)",
 		                      name_or_path, near, list);
 	return augur_diag_set(diag, AUGUR_E_IO, "", 0, 0,
-	                      "unknown profile '%s' (available: %s; searched $AUGUR_PROFILE_PATH "
-	                      "and %s/profiles)",
-	                      name_or_path, *list ? list : "none", AUGUR_SOURCE_ROOT);
+	                      "unknown profile '%s' (available: %s; searched %s)", name_or_path,
+	                      *list ? list : "none", *dirs ? dirs : "no directory");
 }
 
 static int cmp_name(const void *a, const void *b)

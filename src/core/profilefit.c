@@ -10,6 +10,7 @@
 #include "analysis.h"
 #include "augur-config.h"
 #include "checked.h"
+#include "datadir.h"
 #include "fit.h"
 #include "layercostfit.h"
 #include "netfile.h"
@@ -27,8 +28,10 @@ int augur_layer_times_network(const struct augur_layer_times *lt, const char *ne
 	bool has_ext = strstr(network, ".yaml") || strstr(network, ".prototxt");
 	snprintf(candidate[0], sizeof(candidate[0]), "%.*s/%s%s", dirlen, dir, network,
 	         has_ext ? "" : ".yaml");
-	snprintf(candidate[1], sizeof(candidate[1]), "%s/descriptors/%s%s", AUGUR_SOURCE_ROOT,
-	         network, has_ext ? "" : ".yaml");
+	char shipped[2048] = ".";
+	augur_shipped_data_dir(AUGUR_DATADIR, shipped, sizeof(shipped));
+	snprintf(candidate[1], sizeof(candidate[1]), "%s/descriptors/%s%s", shipped, network,
+	         has_ext ? "" : ".yaml");
 	snprintf(candidate[2], sizeof(candidate[2]), "%s", network);
 	for (int i = 0; i < 3; i++) {
 		FILE *f = fopen(candidate[i], "r");
