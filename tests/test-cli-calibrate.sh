@@ -130,8 +130,11 @@ else
 fi
 expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device "$P"
 has "$out" "alexnet on tiny-test: " "estimate names the profile"
-has "$out" "profile: $P (calibrated with augur calibrate --grid tiny --threads 1)" "estimate profile line"
+has "$out" "profile: $P" "estimate profile line"
+has "$(printf '%s\n' "$out" | sed -n 1p)" "alexnet on tiny-test: " "estimate header"
 has "$err$out" "GEMMs lie outside the calibrated range" "tiny range flagged"
+expect 0 env COLUMNS=40 "$AUGUR" estimate descriptors/alexnet.yaml --device tx1
+eq "header cut to the terminal" "$(printf '%s\n' "$out" | sed -n 1p)" "alexnet on tx1: NVIDIA Jetson TX1: 4x A…"
 expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" estimate descriptors/alexnet.yaml --device tiny-test
 has "$out" "alexnet on tiny-test: " "estimate by name"
 

@@ -243,3 +243,32 @@ void cli_print_uncosted(FILE *f, const char *prefix, const struct augur_unit_est
 	                       : "GEMM time of conv and fc only (the paper's method)",
 	        e->layers_uncosted, e->layers_uncosted == 1 ? " is" : "s are", types);
 }
+
+int cli_width(void)
+{
+	const char *c = getenv("COLUMNS");
+	long w = c ? strtol(c, NULL, 10) : 0;
+	return w >= 40 && w <= 1000 ? (int)w : 80;
+}
+
+void cli_cut(char *buf, size_t size, const char *text, int width)
+{
+	size_t o = 0;
+	int chars = 0;
+	const unsigned char *p = (const unsigned char *)text;
+	/* the characters of text, counting a UTF-8 sequence as one */
+	int total = 0;
+	for (const unsigned char *q = p; *q; q++)
+		total += (*q & 0xc0) != 0x80;
+	int keep = total <= width ? total : width - 1;
+	while (*p && o + 4 < size) {
+		if ((*p & 0xc0) != 0x80 && chars++ == keep)
+			break;
+		buf[o++] = (char)*p++;
+	}
+	if (total > width && o + 4 <= size) {
+		memcpy(buf + o, "\xe2\x80\xa6", 3); /* … */
+		o += 3;
+	}
+	buf[o] = '\0';
+}

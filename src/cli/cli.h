@@ -53,6 +53,12 @@ void cli_print_uncosted(FILE *f, const char *prefix, const struct augur_unit_est
 /* The names of the layer types e leaves uncosted, comma-separated, into buf. */
 void cli_uncosted_types(const struct augur_unit_estimate *e, char *buf, size_t size);
 
+/* The terminal's width for tables: $COLUMNS when set and sensible, else 80. */
+int cli_width(void);
+
+/* text cut to at most width characters (UTF-8 aware), ending in "…" when cut, into buf. */
+void cli_cut(char *buf, size_t size, const char *text, int width);
+
 /* "86.7M", "1.8K", "15.4G": a count for tables (decimal units). */
 void cli_count(char *buf, size_t size, uint64_t v);
 /* "12.3Mi", "588Ki": a byte size for tables (binary units). */

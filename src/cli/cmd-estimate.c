@@ -133,10 +133,12 @@ static void print_layers(const struct run *r)
 
 static void print_table(const struct run *r, bool layers)
 {
-	printf("%s on %s: %s\n", r->net->name, r->p->name,
-	       r->p->description ? r->p->description : "");
-	if (r->p->source)
-		printf("profile: %s (%s)\n", r->profile_path, r->p->source);
+	/* one line of the terminal's width: the profile's provenance is profile show's */
+	char head[1024], line[1100];
+	snprintf(head, sizeof(head), "%s on %s: %s", r->net->name, r->p->name,
+	         r->p->description ? r->p->description : "");
+	cli_cut(line, sizeof(line), head, cli_width());
+	printf("%s\nprofile: %s\n", line, r->profile_path);
 	char shape[64];
 	const struct augur_shape *in = &r->a->input;
 	if (in->rank == 1)
