@@ -271,10 +271,21 @@ int augur_layer_times_load(const char *path, struct augur_layer_times **out,
 	*out = NULL;
 	char *buf = NULL;
 	size_t len = 0;
+	int rc = augur_read_file(path, AUGUR_MAX_FILE_BYTES, &buf, &len, diag);
+	if (!rc)
+		rc = augur_layer_times_parse(path, buf, len, out, diag);
+	free(buf);
+	return rc;
+}
+
+int augur_layer_times_parse(const char *path, const char *buf, size_t len,
+                            struct augur_layer_times **out, struct augur_diag *diag)
+{
+	*out = NULL;
 	struct augur_ydoc *doc = NULL;
 	struct augur_layer_times *lt = NULL;
-	int rc = augur_read_file(path, AUGUR_MAX_FILE_BYTES, &buf, &len, diag);
-	if (rc || (rc = augur_ydoc_parse(path, buf, len, &doc, diag)))
+	int rc = augur_ydoc_parse(path, buf, len, &doc, diag);
+	if (rc)
 		goto out;
 	const struct augur_ynode *root = augur_ydoc_root(doc);
 	if (!root || root->kind != AUGUR_YMAP) {
@@ -343,7 +354,6 @@ int augur_layer_times_load(const char *path, struct augur_layer_times **out,
 	}
 out:
 	augur_ydoc_free(doc);
-	free(buf);
 	if (rc) {
 		augur_layer_times_free(lt);
 		return rc;

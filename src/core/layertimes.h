@@ -62,6 +62,10 @@ struct augur_layer_times {
  * augur_layer_times_free. */
 int augur_layer_times_load(const char *path, struct augur_layer_times **out,
                            struct augur_diag *diag);
+/* As augur_layer_times_load, from len bytes held in buf (NUL-terminated at buf[len]);
+ * path names the file in diagnostics and resolves the networks rows name. */
+int augur_layer_times_parse(const char *path, const char *buf, size_t len,
+                            struct augur_layer_times **out, struct augur_diag *diag);
 void augur_layer_times_free(struct augur_layer_times *lt);
 
 #endif
