@@ -27,6 +27,8 @@ expect 0 "$AUGUR_BIN" calibrate --device tiny-test --grid tiny --threads 1 --out
 has "$out" "calibrated cpu of 'tiny-test': " "calibrate summary"
 has "$out" "fit: train median error " "calibrate fit line"
 eq "last line names the file" "$(printf '%s\n' "$out" | tail -1)" "wrote $P"
+has "$out" "verdict: a tiny test grid; its model is valid for small GEMMs only" "calibrate verdict"
+eq "next step before it" "$(printf '%s\n' "$out" | tail -2 | head -1)" "next: augur estimate NET --device $P"
 eq "stderr of a clean non-tty run" "$err" ""
 case "$out$err" in
 *$'\r'* | *$'\033'*) fail=$((fail + 1)); echo "FAIL: progress bar codes in non-tty output" ;;

@@ -96,7 +96,12 @@ const struct augur_command augur_commands[] = {
          "  --progress P        auto (a bar on a terminal, else nothing), bar, lines\n"
          "                      (one line per shape, for logs) or none\n"
          "  --trial-ms MS       each of a shape's timing trials repeats the GEMM for at\n"
-         "                      least MS ms (default 40, quick 15, tiny 2)\n"},
+         "                      least MS ms (default 40, quick 15, tiny 2)\n"
+         "  --verbose           list the shapes the time budget made it skip\n"
+         "\n"
+         "Ends with a verdict against the calibration's goal (held-out median error at\n"
+         "most 5% for the full grid, 10% for --quick), a warning when the machine looked\n"
+         "busy, and the command to use the profile.\n"},
         {"fit", cmd_fit, "refit a profile's time models from its stored samples",
          "augur fit PROFILE [--out FILE] [--unit cpu|gpu] [--terms LIST] [--breaks-n LIST] "
          "[--breaks-m LIST]\n       augur fit [PROFILE] --layer-times FILE [--board NAME] "

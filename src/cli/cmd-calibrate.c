@@ -123,8 +123,36 @@ static double heldout_total(const struct augur_timemodel *tm, const struct augur
 	return t;
 }
 
+/* How good the calibration is against its goals (held-out median at most 5% for the full
+ * grid, 10% for the quick one; the tiny grid is for testing augur), and whether the
+ * machine looked busy (over a quarter of the shapes still noisy after re-measuring). */
+static void verdict(const char *grid, const struct augur_unit *u, const struct augur_cal_result *r)
+{
+	const struct augur_fit_quality *q = &u->quality;
+	if (!strcmp(grid, "tiny")) {
+		printf("verdict: a tiny test grid; its model is valid for small GEMMs only\n");
+		return;
+	}
+	double goal = !strcmp(grid, "quick") ? 0.10 : 0.05;
+	if (!q->n_heldout) {
+		printf("verdict: no held-out shape was measured (raise --budget): accuracy unknown\n");
+	} else if (q->heldout_median_rel_err <= goal) {
+		printf("verdict: held-out median error %.1f%% meets the goal (at most %.0f%% for the "
+		       "%s grid)\n",
+		       100 * q->heldout_median_rel_err, 100 * goal, grid);
+	} else {
+		printf("verdict: held-out median error %.1f%% misses the goal (at most %.0f%% for the "
+		       "%s grid)\n",
+		       100 * q->heldout_median_rel_err, 100 * goal, grid);
+	}
+	if (r->measured && 4 * r->still_noisy > r->measured)
+		printf("machine busy? %zu of %zu shapes stayed noisy after re-measuring: run again "
+		       "when the machine is quiet\n",
+		       r->still_noisy, r->measured);
+}
+
 static void summary(const char *device, const struct augur_unit *u,
-                    const struct augur_cal_result *r, const struct augur_unit *old)
+                    const struct augur_cal_result *r, const struct augur_unit *old, bool verbose)
 {
 	const struct augur_timemodel *tm = &u->gemm;
 	const struct augur_fit_quality *q = &u->quality;
@@ -132,9 +160,13 @@ static void summary(const char *device, const struct augur_unit *u,
 	       "still noisy; best %.0f GFLOPS\n",
 	       augur_unit_kind_name(u->kind), device, r->measured, r->measure_s, r->fit_s,
 	       r->remeasured, r->still_noisy, r->gflops_best);
-	if (r->skipped)
+	if (r->skipped && verbose)
 		printf("skipped %zu shapes to stay within the time budget: %s\n", r->skipped,
 		       r->skipped_what);
+	else if (r->skipped)
+		printf("skipped %zu of %zu shapes to stay within the time budget (--budget raises "
+		       "it; --verbose lists them)\n",
+		       r->skipped, r->planned);
 	printf("model: %u regions, breaks", (tm->n_breaks_n + 1) * (tm->n_breaks_m + 1));
 	print_breaks("n", tm->breaks_n, tm->n_breaks_n);
 	print_breaks("m", tm->breaks_m, tm->n_breaks_m);
@@ -199,6 +231,7 @@ int cmd_calibrate(int argc, char **argv)
 	        {"budget", required_argument, NULL, 'b'},
 	        {"description", required_argument, NULL, 'D'},
 	        {"progress", required_argument, NULL, 'p'},
+	        {"verbose", no_argument, NULL, 'v'},
 	        {"trial-ms", required_argument, NULL, 'T'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -212,7 +245,8 @@ int cmd_calibrate(int argc, char **argv)
 	augur_cal_options_init(&opt, AUGUR_UNIT_CPU);
 	uint64_t v;
 	int c;
-	while ((c = cli_getopt(argc, argv, "d:u:t:qg:o:b:D:p:T:", opts)) != -1) {
+	bool verbose = false;
+	while ((c = cli_getopt(argc, argv, "d:u:t:qg:o:b:D:p:T:v", opts)) != -1) {
 		switch (c) {
 		case 'd':
 			device = optarg;
@@ -268,6 +302,9 @@ int cmd_calibrate(int argc, char **argv)
 			if (cli_parse_uint("calibrate", "--trial-ms", optarg, 10000, &v))
 				return CLI_USAGE;
 			trial_ms = (double)v;
+			break;
+		case 'v':
+			verbose = true;
 			break;
 		case 'p':
 			progress = NULL;
@@ -412,7 +449,8 @@ int cmd_calibrate(int argc, char **argv)
 	}
 	const struct augur_unit *old_same =
 	        old ? augur_profile_unit(old, augur_unit_kind_name(u->kind)) : NULL;
-	summary(device, u, &res, old_same);
+	summary(device, u, &res, old_same, verbose);
+	verdict(grid, u, &res);
 	/* keep the other unit of an existing profile */
 	if (old) {
 		if (u->kind == AUGUR_UNIT_CPU) {
@@ -429,6 +467,7 @@ int cmd_calibrate(int argc, char **argv)
 		rc = cli_report(&diag);
 		goto done;
 	}
+	printf("next: augur estimate NET --device %s\n", out ? path : device);
 	printf("wrote %s\n", path);
 done:
 	sigaction(SIGINT, &prev_int, NULL);
