@@ -57,6 +57,7 @@ expect 0 "$AUGUR" profile show "$P"
 has "$out" "profile tiny-test ($P)" "show header"
 has "$out" "cpu        $model, $(yval cpu_cores "$P") cores" "show machine"
 has "$out" "threads    1" "show threads"
+has "$out" "costs      GEMM time of conv and fc only (the paper's method)" "show: a GEMM-only unit"
 has "$out" "library    $(yval library "$P")" "show library"
 range=$(sed -n 's/^ *range: {n: \[\([0-9]*\), \([0-9]*\)\], k: \[\([0-9]*\), \([0-9]*\)\], m: \[\([0-9]*\), \([0-9]*\)\]}$/n \1..\2, k \3..\4, m \5..\6/p' "$P")
 ok "range in the file" [ -n "$range" ]
@@ -164,10 +165,13 @@ assert d[0]["units"] == ["cpu"] and d[5]["units"] == ["gpu"] and d[7]["units"] =
 assert d[0]["path"] == sys.argv[2] + "/pp/tiny-test.yaml", d[0]
 assert d[4]["path"] == sys.argv[3] + "/profiles/epyc-2core.yaml", d[4]
 assert d[4]["description"] == "AMD EPYC, 2 cores, full calibration", d[4]
+assert d[0]["models"] == {"cpu": "gemm-only"} and d[2]["models"] == {"cpu": "layer-costs"}, d
 PY
 fi
 expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list --format csv
-eq "csv header" "$(printf '%s\n' "$out" | head -1)" "name,units,description,path,shadowed"
+eq "csv header" "$(printf '%s\n' "$out" | head -1)" "name,units,description,path,shadowed,models"
+has "$out" ",cpu:layer-costs gpu:layer-costs" "csv: the Jetson profiles' model kinds"
+has "$out" ",false,gpu:gemm-only" "csv: h200 is GEMM only"
 has "$out" 'tk1,"cpu,gpu",' "csv quotes a field with a comma"
 expect 0 env AUGUR_PROFILE_PATH="$tmp/empty-and-missing" "$AUGUR" profile list
 eq "list without the extra directory" "$(lines "$out")" "7"

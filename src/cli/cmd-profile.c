@@ -52,6 +52,27 @@ static void show_region(const struct augur_timemodel *tm, const struct augur_reg
 	printf("\n");
 }
 
+/* "gemm-only" or "layer-costs": the unit's model kind, as estimate's JSON calls it. */
+static const char *model_kind(const struct augur_unit *u)
+{
+	return u->costs ? "layer-costs" : "gemm-only";
+}
+
+/* What a unit's time covers, for profile show. */
+static const char *model_kind_text(const struct augur_unit *u)
+{
+	if (!u->costs)
+		return "GEMM time of conv and fc only (the paper's method); other layers are not "
+		       "costed";
+	int types = 0;
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
+		types += u->costs->type[t].feature_mask != 0;
+	static char buf[160];
+	snprintf(buf, sizeof(buf), "GEMM model plus layer costs for %d of %d layer types", types,
+	         AUGUR_LAYER_TYPE_COUNT);
+	return buf;
+}
+
 static void show_unit(const struct augur_unit *u)
 {
 	const struct augur_timemodel *tm = &u->gemm;
@@ -61,6 +82,7 @@ static void show_unit(const struct augur_unit *u)
 	       or_unknown(u->library), or_unknown(u->processor));
 	if (u->threads)
 		printf("  threads    %u\n", u->threads);
+	printf("  costs      %s\n", model_kind_text(u));
 	char fw[32];
 	cli_bytes(fw, sizeof(fw), u->framework_overhead_bytes);
 	printf("  memory     %s, framework overhead %s, weights copied: %s\n", mem, fw,
@@ -201,7 +223,7 @@ static int list(int argc, char **argv)
 	if (fmt == CLI_JSON)
 		printf("{\n  \"profiles\": [");
 	else if (fmt == CLI_CSV)
-		printf("name,units,description,path,shadowed\n");
+		printf("name,units,description,path,shadowed,models\n");
 	else
 		printf("%-*s  %-7s  %-*s  %s\n", wname, "NAME", "UNITS", wdesc, "DESCRIPTION",
 		       "PATH");
@@ -221,7 +243,12 @@ static int list(int argc, char **argv)
 			cli_json_string(stdout, p->description);
 			printf(", \"path\": ");
 			cli_json_string(stdout, f->path);
-			printf(", \"shadowed\": %s}", f->shadowed ? "true" : "false");
+			printf(", \"shadowed\": %s, \"models\": {", f->shadowed ? "true" : "false");
+			if (p->cpu)
+				printf("\"cpu\": \"%s\"%s", model_kind(p->cpu), p->gpu ? ", " : "");
+			if (p->gpu)
+				printf("\"gpu\": \"%s\"", model_kind(p->gpu));
+			printf("}}");
 		} else if (fmt == CLI_CSV) {
 			cli_csv_field(stdout, f->name);
 			putchar(',');
@@ -230,7 +257,13 @@ static int list(int argc, char **argv)
 			cli_csv_field(stdout, p->description);
 			putchar(',');
 			cli_csv_field(stdout, f->path);
-			printf(",%s\n", f->shadowed ? "true" : "false");
+			printf(",%s,", f->shadowed ? "true" : "false");
+			char models[64];
+			snprintf(models, sizeof(models), "%s%s%s%s%s", p->cpu ? "cpu:" : "",
+			         p->cpu ? model_kind(p->cpu) : "", p->cpu && p->gpu ? " " : "",
+			         p->gpu ? "gpu:" : "", p->gpu ? model_kind(p->gpu) : "");
+			cli_csv_field(stdout, models);
+			printf("\n");
 		} else {
 			printf("%-*s  %-7s  %-*s  %s%s\n", wname, f->name, units_text(p), wdesc,
 			       p->description, f->path, f->shadowed ? "  (shadowed)" : "");
