@@ -69,6 +69,19 @@ done
 expect 0 "$AUGUR" plan descriptors/mobilenetv2.yaml --device tx1
 has "$out" "gpu: time is the sum of the layer costs the profile has; 115 layers are not costed" "plan names the gpu's uncosted layers"
 has "$out" "the per-layer split puts a layer only on a unit that costs it" "plan says how the split treats them"
+# MobileNetV2's 17 depthwise layers (one per bottleneck block, up to 6 x 160 = 960
+# channels, one GEMM call each) make far more calls than any layer of the Jetson profiles'
+# fitted rows (AlexNet's two groups): flagged as extrapolated in the headline, per unit
+expect 0 "$AUGUR" estimate descriptors/mobilenetv2.yaml --device tx1
+has "$(printf '%s\n' "$out" | sed -n 4,9p)" "gpu: EXTRAPOLATED: 17 layers make up to 960 GEMM calls, 480x the most a layer of the fitted data made (2)" "extrapolated calls in the headline"
+expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device tx1
+case "$out" in *EXTRAPOLATED*) fail=$((fail + 1)); echo "FAIL: alexnet's two groups flagged" ;; *) pass=$((pass + 1)) ;; esac
+expect 0 "$AUGUR" check descriptors/mobilenetv2.yaml --device tx1 --budget time=10s --format json
+py 'import json,sys
+c={x["unit"]: x for x in json.load(sys.stdin)["coverage"]}
+assert c["gpu"]["layers_outside_calls"]==17 and c["cpu"]["layers_outside_calls"]==17, c' <<<"$out"
+expect 0 "$AUGUR" estimate descriptors/mobilenetv2.yaml --device epyc-1t
+case "$out" in *EXTRAPOLATED*) fail=$((fail + 1)); echo "FAIL: single-GEMM calibration flagged" ;; *) pass=$((pass + 1)) ;; esac
 # NiN on a TX1: its small GEMMs run faster on the CPU (the GPU model's per-call cost)
 expect 0 "$AUGUR" plan descriptors/nin.yaml --device tx1
 has "$out" "recommended: per-layer split" "split recommended for nin on tx1"

@@ -272,3 +272,30 @@ void cli_cut(char *buf, size_t size, const char *text, int width)
 	}
 	buf[o] = '\0';
 }
+
+void cli_print_extrapolated(FILE *f, const char *prefix, const struct augur_unit_estimate *e)
+{
+	const char *unit = augur_unit_kind_name(e->unit->kind);
+	if (e->gemms_outside_range)
+		fprintf(f,
+		        "%s%s: %u layer%s GEMMs lie outside the calibrated range: their times are "
+		        "extrapolated (see --layers)\n",
+		        prefix, unit, e->gemms_outside_range,
+		        e->gemms_outside_range == 1 ? "'s" : "s'");
+	if (e->layers_outside_costs)
+		fprintf(f,
+		        "%s%s: %u layer%s outside the data their cost model was fitted on "
+		        "(marked '+' in --layers)\n",
+		        prefix, unit, e->layers_outside_costs,
+		        e->layers_outside_costs == 1 ? " lies" : "s lie");
+	if (e->layers_outside_calls)
+		fprintf(f,
+		        "%s%s: EXTRAPOLATED: %u layer%s up to %llu GEMM calls, %.0fx the most a "
+		        "layer of the fitted data made (%llu); the model charges its per-call "
+		        "constant to each\n",
+		        prefix, unit, e->layers_outside_calls,
+		        e->layers_outside_calls == 1 ? " makes" : "s make",
+		        (unsigned long long)e->calls_max,
+		        (double)e->calls_max / (double)e->unit->calls_fitted_max,
+		        (unsigned long long)e->unit->calls_fitted_max);
+}

@@ -50,6 +50,12 @@ int cli_parse_uint(const char *cmd, const char *option, const char *value, uint6
  * ...". prefix starts the line ("" or "note: "). Nothing when every layer is costed. */
 void cli_print_uncosted(FILE *f, const char *prefix, const struct augur_unit_estimate *e);
 
+/* One line on f per way a unit's time is extrapolated beyond the data its profile was
+ * fitted on, each saying how far: GEMMs outside the calibrated shapes, layers outside
+ * their cost model's data, layers making more GEMM calls than any fitted layer did. prefix
+ * starts each line. Nothing when the estimate stays within its data. */
+void cli_print_extrapolated(FILE *f, const char *prefix, const struct augur_unit_estimate *e);
+
 /* The names of the layer types e leaves uncosted, comma-separated, into buf. */
 void cli_uncosted_types(const struct augur_unit_estimate *e, char *buf, size_t size);
 

@@ -92,8 +92,10 @@ static void print_table(const struct verdict *v, size_t n, const struct evaluati
 			       augur_budget_kind_name(bg->kind), a, bg->text, side, m);
 		}
 	}
-	for (size_t u = 0; u < ev->n_units; u++)
+	for (size_t u = 0; u < ev->n_units; u++) {
 		cli_print_uncosted(stdout, "note: ", &ev->est[u]);
+		cli_print_extrapolated(stdout, "note: ", &ev->est[u]);
+	}
 }
 
 /* The unit's coverage: how many layers its time leaves out, and their types. */
@@ -103,6 +105,8 @@ static void json_uncosted(struct jsonw *w, const struct augur_unit_estimate *e)
 	jw_string(w, "unit", augur_unit_kind_name(e->unit->kind));
 	jw_string(w, "method", e->unit->costs ? "layer-costs" : "gemm-sum");
 	jw_uint(w, "layers_uncosted", e->layers_uncosted);
+	jw_uint(w, "layers_outside_calls", e->layers_outside_calls);
+	jw_uint(w, "gemms_outside_range", e->gemms_outside_range);
 	jw_array(w, "uncosted_types", true);
 	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
 		if (e->types_uncosted & (1u << t))

@@ -181,6 +181,12 @@ int cmd_compare(int argc, char **argv)
 		print_csv(net, ev, n_units);
 		goto out;
 	}
+	for (int i = 0; i < 2; i++)
+		for (size_t u = 0; u < n_units; u++) {
+			char pre[300];
+			snprintf(pre, sizeof(pre), "%s: ", net[i]->name);
+			cli_print_extrapolated(stdout, pre, &ev[i].est[u]);
+		}
 	printf("on %s\n\n  %-30s %14s %14s %9s\n", p->name, "", net[0]->name, net[1]->name,
 	       "B / A");
 	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {

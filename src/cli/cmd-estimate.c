@@ -148,8 +148,10 @@ static void print_table(const struct run *r, bool layers)
 		         (unsigned long long)in->h, (unsigned long long)in->w);
 	printf("input %s, batch %u, %zu layers\n", shape, r->a->batch, r->a->n_layers);
 	/* a partial model is said before its numbers, not after them */
-	for (size_t u = 0; u < r->n_units; u++)
+	for (size_t u = 0; u < r->n_units; u++) {
 		cli_print_uncosted(stdout, "", &r->est[u]);
+		cli_print_extrapolated(stdout, "", &r->est[u]);
+	}
 	printf("\n");
 	printf("  %-28s", "");
 	for (size_t u = 0; u < r->n_units; u++)
@@ -191,17 +193,7 @@ static void print_table(const struct run *r, bool layers)
 			printf("%s: every layer costed (GEMM model + layer costs fitted from %s)\n",
 			       unit, e->unit->costs->source ? e->unit->costs->source : "?");
 		}
-		if (e->layers_outside_costs)
-			printf("%s: %u layers lie outside the data their cost model was fitted on "
-			       "(marked '+' in --layers)\n",
-			       unit, e->layers_outside_costs);
 	}
-	for (size_t u = 0; u < r->n_units; u++)
-		if (r->est[u].gemms_outside_range)
-			printf("%s: %u GEMMs lie outside the calibrated range: their times are "
-			       "extrapolated (see --layers)\n",
-			       augur_unit_kind_name(r->est[u].unit->kind),
-			       r->est[u].gemms_outside_range);
 	if (layers)
 		print_layers(r);
 }
@@ -251,8 +243,11 @@ static void print_json(const struct run *r)
 		cli_uncosted_types(e, types, sizeof(types));
 		printf("}, \"layers_uncosted\": %u, \"uncosted_types\": ", e->layers_uncosted);
 		cli_json_string(stdout, types);
-		printf(", \"gemms_outside_range\": %u, \"layers_outside_costs\": %u},\n",
-		       e->gemms_outside_range, e->layers_outside_costs);
+		printf(", \"gemms_outside_range\": %u, \"layers_outside_costs\": %u, "
+		       "\"layers_outside_calls\": %u, \"calls_max\": %llu, \"calls_fitted_max\": %llu},\n",
+		       e->gemms_outside_range, e->layers_outside_costs, e->layers_outside_calls,
+		       (unsigned long long)e->calls_max,
+		       (unsigned long long)e->unit->calls_fitted_max);
 		printf("     \"memory\": {\"model_bytes\": %llu, \"overhead_bytes\": %llu, "
 		       "\"weights_copy_bytes\": %llu, \"total_bytes\": %llu, \"capacity_bytes\": "
 		       "%llu, \"fits\": %s},\n     \"layers\": [\n",

@@ -209,6 +209,7 @@ static void print_table(const struct report *r, bool layers)
 			noted = true;
 		}
 		cli_print_uncosted(stdout, "", &pl->est[u]);
+		cli_print_extrapolated(stdout, "", &pl->est[u]);
 	}
 	if (noted && pl->cpu && pl->gpu && pl->reason[AUGUR_PLAN_SPLIT] == AUGUR_PLAN_OK)
 		printf("the per-layer split puts a layer only on a unit that costs it; a unit's "

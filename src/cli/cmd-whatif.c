@@ -232,6 +232,10 @@ static void print_before_after(const struct augur_net *net, const struct augur_p
 	            cli_mib(ma->alloc_total), "%.2f");
 	compare_row("minimal view: total (MiB)", cli_mib(mb->min_total), cli_mib(ma->min_total),
 	            "%.2f");
+	for (size_t u = 0; u < a->n_units; u++) {
+		cli_print_uncosted(stdout, "after: ", &a->est[u]);
+		cli_print_extrapolated(stdout, "after: ", &a->est[u]);
+	}
 	for (size_t u = 0; u < b->n_units; u++)
 		if (b->est[u].fits != a->est[u].fits)
 			printf("\n%s: the network %s fits in %.0f MiB\n",
@@ -271,7 +275,7 @@ static void print_invalid_row(struct row_ctx *rc, const size_t *idx, size_t n_un
 		return;
 	if (rc->format == CLI_JSON) {
 		printf("%s    {", rc->first ? "" : ",\n");
-		for (size_t s = 0; s < rc->n_sweeps; s++) {
+		for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */ {
 			printf("\"%s\": ", rc->sweeps[s].parsed.target);
 			cli_json_string(stdout, rc->sweeps[s].parsed.values[idx[s]]);
 			printf(", ");
@@ -280,7 +284,7 @@ static void print_invalid_row(struct row_ctx *rc, const size_t *idx, size_t n_un
 		cli_json_string(stdout, error);
 		printf("}");
 	} else if (rc->format == CLI_CSV) {
-		for (size_t s = 0; s < rc->n_sweeps; s++) {
+		for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */ {
 			cli_csv_field(stdout, rc->sweeps[s].parsed.values[idx[s]]);
 			printf(",");
 		}
@@ -290,7 +294,7 @@ static void print_invalid_row(struct row_ctx *rc, const size_t *idx, size_t n_un
 		cli_csv_field(stdout, error);
 		printf("\n");
 	} else {
-		for (size_t s = 0; s < rc->n_sweeps; s++)
+		for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */
 			printf("%-16s ", rc->sweeps[s].parsed.values[idx[s]]);
 		printf("invalid: %s\n", error);
 	}

@@ -68,6 +68,14 @@ int augur_estimate_range(const struct augur_net *net, const struct augur_analysi
 			                      "time for layer '%s'",
 			                      augur_unit_kind_name(u->kind), p->name,
 			                      net->layers[i].name);
+		/* a model fitted from per-layer sums cannot tell its per-call constant from a
+		 * per-layer one: more calls than any fitted layer made is an extrapolation */
+		le->outside_calls = u->calls_fitted_max && s->gemm.count > u->calls_fitted_max;
+		if (le->outside_calls) {
+			out->layers_outside_calls++;
+			if (s->gemm.count > out->calls_max)
+				out->calls_max = s->gemm.count;
+		}
 		le->costed = true;
 		out->gemms_outside_range += le->outside_range;
 		out->layers_outside_costs += le->outside_costs;

@@ -23,6 +23,7 @@ struct augur_layer_estimate {
 	bool whole;                          /* costed by a layer cost model, not GEMM only */
 	bool outside_range;                  /* its GEMM lies outside the calibrated shapes */
 	bool outside_costs; /* a feature lies outside the data its cost model was fitted on */
+	bool outside_calls; /* more GEMM calls than any layer the GEMM model was fitted on */
 };
 
 struct augur_unit_estimate {
@@ -36,6 +37,9 @@ struct augur_unit_estimate {
 	uint32_t types_uncosted;                /* bit t set when a layer of type t is not costed */
 	uint32_t gemms_outside_range;  /* layers whose GEMM is outside the calibrated range */
 	uint32_t layers_outside_costs; /* layers outside their cost model's fitted data */
+	uint32_t layers_outside_calls; /* layers making more GEMM calls than the model's
+	                                  per-layer rows held (augur_unit.calls_fitted_max) */
+	uint64_t calls_max;            /* the most GEMM calls of such a layer */
 	uint32_t layers_gemm_only;     /* conv/fc layers costed by their GEMMs alone (no
 	                                  cost model for their type) */
 	bool whole_network;            /* the profile has layer costs and every layer was

@@ -75,6 +75,11 @@ void augur_profile_free(struct augur_profile *p)
 	free(p);
 }
 
+void augur_unit_derive(struct augur_unit *u)
+{
+	u->calls_fitted_max = augur_samples_max_aggregate_calls(u->samples, u->n_samples);
+}
+
 int augur_unit_add_sample(struct augur_unit *u, const struct augur_sample *s)
 {
 	struct augur_sample copy = *s;
@@ -633,6 +638,7 @@ static int parse_unit(const struct augur_schema *c, const struct augur_ynode *n,
 	} else {
 		augur_fit_evaluate(&u->gemm, u->samples, u->n_samples, &u->quality);
 	}
+	augur_unit_derive(u);
 	return AUGUR_OK;
 }
 

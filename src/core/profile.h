@@ -32,6 +32,9 @@ struct augur_unit {
 	struct augur_layer_costs *costs; /* every layer's cost (NULL: GEMM time only) */
 	size_t n_samples;
 	struct augur_sample *samples; /* owned */
+	uint64_t calls_fitted_max;    /* derived, not stored: the most GEMM calls one layer of
+	                                 an aggregate sample made (0: no aggregate samples,
+	                                 every call was timed on its own) */
 };
 
 struct augur_profile {
@@ -83,6 +86,10 @@ void augur_profile_free(struct augur_profile *p);
 struct augur_profile *augur_profile_new(void);
 struct augur_unit *augur_unit_new(enum augur_unit_kind kind);
 void augur_unit_free(struct augur_unit *u);
+
+/* Sets u->calls_fitted_max from u's samples; loaders and fitters call it whenever the
+ * samples change. */
+void augur_unit_derive(struct augur_unit *u);
 
 /* Appends a copy of s (label and gemms deep-copied) to u's samples. AUGUR_E_NOMEM on
  * failure, u unchanged. */

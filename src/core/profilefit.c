@@ -320,6 +320,7 @@ static int fit_gemm(struct augur_profile *p, struct augur_unit *u,
 		u->samples = samples;
 		u->n_samples = n;
 		samples = NULL;
+		augur_unit_derive(u);
 		/* the fitter floors predictions at the fastest call it saw; an aggregate row
 		 * only tells the average call of a network, far above its smallest GEMM */
 		tm.min_ms = 1e-3;

@@ -55,3 +55,13 @@ void augur_fit_evaluate(const struct augur_timemodel *tm, const struct augur_sam
 	free(tr);
 	free(ho);
 }
+
+uint64_t augur_samples_max_aggregate_calls(const struct augur_sample *s, size_t n)
+{
+	uint64_t most = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; s[i].n_gemms > 1 && j < s[i].n_gemms; j++)
+			if (s[i].gemms[j].count > most)
+				most = s[i].gemms[j].count;
+	return most;
+}

@@ -44,6 +44,10 @@ double augur_sample_predict(const struct augur_timemodel *tm, const struct augur
 /* |predicted - measured| / measured for one sample. */
 double augur_sample_rel_err(const struct augur_timemodel *tm, const struct augur_sample *s);
 
+/* The most GEMM calls one layer (gemm entry) of an aggregate sample (n_gemms > 1) makes;
+ * 0 when no sample is an aggregate. */
+uint64_t augur_samples_max_aggregate_calls(const struct augur_sample *s, size_t n);
+
 /* Fills q's error fields by evaluating tm on the samples (held_out decides the set);
  * n_dropped is left as it is. */
 void augur_fit_evaluate(const struct augur_timemodel *tm, const struct augur_sample *s, size_t n,
