@@ -63,7 +63,8 @@ static bool get_varint(struct wire *w, uint64_t *out)
 	return false;
 }
 
-/* 1: a field was read into *f; 0: end of the message; -1: malformed. */
+/* 1: a field was read into *f; 0: end of the message; -1: malformed; -2: the field
+ * runs past the end of the message (f->start says where it began). */
 static int next_field(struct wire *w, struct wfield *f)
 {
 	if (w->p >= w->end)
@@ -80,20 +81,22 @@ static int next_field(struct wire *w, struct wfield *f)
 	size_t left = (size_t)(w->end - w->p);
 	switch (f->type) {
 	case 0:
-		return get_varint(w, &f->v) ? 1 : -1;
+		return get_varint(w, &f->v) ? 1 : -2;
 	case 1:
 		if (left < 8)
-			return -1;
+			return -2;
 		w->p += 8;
 		return 1;
 	case 5:
 		if (left < 4)
-			return -1;
+			return -2;
 		w->p += 4;
 		return 1;
 	case 2:
-		if (!get_varint(w, &n) || n > (uint64_t)(w->end - w->p))
-			return -1;
+		if (!get_varint(w, &n))
+			return -2;
+		if (n > (uint64_t)(w->end - w->p))
+			return -2;
 		f->data = w->p;
 		f->len = (size_t)n;
 		w->p += n;
@@ -136,6 +139,8 @@ struct value {
 	int32_t layer;            /* producer, or AUGUR_NET_INPUT */
 	struct augur_shape shape; /* per image */
 	int32_t fc_nobias;        /* made by MatMul: that fc layer (a bias Add folds in), or -1 */
+	uint32_t pad[4];          /* a Pad's zeros, begin h, w, end h, w: the next conv or pool
+	                           * takes them over */
 	/* tensor */
 	uint32_t ndims;
 	int64_t dims[MAX_RANK];
@@ -156,7 +161,7 @@ struct ctx {
 	struct augur_layer_stats *st; /* traced shapes, one per layer */
 	size_t cap_st;
 	bool have_input;
-	int64_t opset;
+	bool pad_ok; /* the op being mapped takes over a Pad (conv, pool) */
 	/* the node being mapped */
 	size_t node_index;
 	const Onnx__NodeProto *node;
@@ -243,8 +248,8 @@ static uint32_t feature_dims(const struct ctx *c, const struct value *v, int64_t
 	dims[1] = (int64_t)v->shape.c;
 	if (v->shape.rank == 1)
 		return 2;
-	dims[2] = (int64_t)v->shape.h;
-	dims[3] = (int64_t)v->shape.w;
+	dims[2] = (int64_t)v->shape.h + v->pad[0] + v->pad[2];
+	dims[3] = (int64_t)v->shape.w + v->pad[1] + v->pad[3];
 	return 4;
 }
 
@@ -710,6 +715,8 @@ static int window(struct ctx *c, const struct value *x, struct augur_layer *l, b
 		return rc;
 	if (pool && (dil[0] != 1 || dil[1] != 1))
 		return ERR_NODE(c, "dilated pooling is not expressible in augur");
+	for (int a = 0; a < 4; a++)
+		pads[a] += x->pad[a];
 	const Onnx__AttributeProto *ap = attr(c, "auto_pad");
 	uint32_t k[2] = {l->kernel.h, l->kernel.w}, s[2] = {l->stride.h, l->stride.w};
 	uint32_t d[2] = {l->dilation.h, l->dilation.w};
@@ -725,7 +732,7 @@ static int window(struct ctx *c, const struct value *x, struct augur_layer *l, b
 			int64_t o = ((int64_t)in[a] + s[a] - 1) / s[a];
 			int64_t ext = (int64_t)d[a] * (k[a] - 1) + 1;
 			int64_t t = (o - 1) * s[a] + ext - (int64_t)in[a];
-			total[a] = same && t > 0 ? t : 0;
+			total[a] = (same && t > 0 ? t : 0) + x->pad[a] + x->pad[a + 2];
 		}
 	} else {
 		for (int a = 0; a < 2; a++) {
@@ -759,8 +766,10 @@ static int op_conv(struct ctx *c)
 {
 	const struct value *x, *w, *b = NULL;
 	int rc;
-	if ((rc = feature_in(c, 0, &x)) || (rc = map_rank4(c, x)) ||
-	    (rc = tensor_in(c, 1, "weight", &w)))
+	c->pad_ok = true;
+	rc = feature_in(c, 0, &x);
+	c->pad_ok = false;
+	if (rc || (rc = map_rank4(c, x)) || (rc = tensor_in(c, 1, "weight", &w)))
 		return rc;
 	if (has_in(c, 2) && (rc = tensor_in(c, 2, "bias", &b)))
 		return rc;
@@ -810,7 +819,10 @@ static int op_pool(struct ctx *c, int op)
 {
 	const struct value *x;
 	int rc;
-	if ((rc = feature_in(c, 0, &x)) || (rc = map_rank4(c, x)))
+	c->pad_ok = true;
+	rc = feature_in(c, 0, &x);
+	c->pad_ok = false;
+	if (rc || (rc = map_rank4(c, x)))
 		return rc;
 	if (c->node->n_output > 1 && c->node->output[1] && *c->node->output[1])
 		return ERR_NODE(c, "MaxPool's indices output is not expressible in augur");
@@ -1328,6 +1340,58 @@ static int op_concat(struct ctx *c)
 	return finish_layer(c, -1);
 }
 
+/* Pad of a map with zeros on H and W: nothing, or padding the next conv or pool takes
+ * over. */
+static int op_pad(struct ctx *c)
+{
+	const struct value *x, *p;
+	int64_t pads[8] = {0};
+	int rc;
+	if ((rc = feature_in(c, 0, &x)) || (rc = map_rank4(c, x)))
+		return rc;
+	const Onnx__AttributeProto *mode = attr(c, "mode");
+	if (mode && !attr_is(mode, "constant"))
+		return ERR_NODE(c, "Pad in a mode other than 'constant' needs a pad layer, which "
+		                   "augur does not have yet");
+	const Onnx__AttributeProto *a = attr(c, "pads");
+	if (a) { /* before opset 11 */
+		if (a->n_ints != 8)
+			return ERR_NODE(c, "attribute 'pads' has %zu values (expected 8)",
+			                a->n_ints);
+		memcpy(pads, a->ints, sizeof(pads));
+	} else {
+		if ((rc = const_in(c, 1, "pads", &p)))
+			return rc;
+		if (p->n != 8)
+			return ERR_NODE(c, "pads '%.128s' has %zu values (expected 8)", p->name,
+			                p->n);
+		for (int i = 0; i < 8; i++)
+			pads[i] = (int64_t)p->data[i];
+	}
+	double value = 0;
+	if ((rc = attr_float(c, "value", 0, &value)))
+		return rc;
+	if (has_in(c, 2)) {
+		if ((rc = const_in(c, 2, "constant_value", &p)))
+			return rc;
+		value = p->n == 1 ? p->data[0] : NAN;
+	}
+	if (pads[0] || pads[1] || pads[4] || pads[5] || value != 0)
+		return ERR_NODE(c,
+		                "Pad of batch or channels, or with a value other than 0, needs a "
+		                "pad layer, which augur does not have yet");
+	struct value v = *x;
+	v.name = NULL;
+	v.data = NULL;
+	int64_t add[4] = {pads[2], pads[3], pads[6], pads[7]};
+	for (int i = 0; i < 4; i++) {
+		if (add[i] < 0 || add[i] + x->pad[i] > (int64_t)AUGUR_MAX_WINDOW)
+			return ERR_NODE(c, "pad %lld is out of range", (long long)add[i]);
+		v.pad[i] = x->pad[i] + (uint32_t)add[i];
+	}
+	return define(c, out_name(c), &v);
+}
+
 /* ---- shape-only ops ---- */
 
 static int op_shape(struct ctx *c)
@@ -1475,6 +1539,7 @@ static const struct op ops[] = {
         {"Reshape", op_reshape},
         {"Dropout", op_dropout},
         {"Identity", op_identity},
+        {"Pad", op_pad},
         {"LRN", op_lrn},
         {"Shape", op_shape},
         {"Gather", op_gather},
@@ -1506,8 +1571,8 @@ const char *augur_onnx_op_list(void)
 {
 	return "Conv, Gemm, MatMul, Relu, LeakyRelu, Clip, Sigmoid, Tanh, Softmax, MaxPool, "
 	       "AveragePool, GlobalAveragePool, GlobalMaxPool, ReduceMean, BatchNormalization, "
-	       "Add, Sum, Mul, Max, Sub, Div, Concat, Flatten, Reshape, Dropout, Identity, LRN, "
-	       "Shape, Gather, Unsqueeze, Squeeze, Cast, Constant";
+	       "Add, Sum, Mul, Max, Sub, Div, Concat, Flatten, Reshape, Dropout, Identity, Pad, "
+	       "LRN, Shape, Gather, Unsqueeze, Squeeze, Cast, Constant";
 }
 
 static int map_node(struct ctx *c)
@@ -1534,12 +1599,19 @@ static int map_node(struct ctx *c)
 
 /* ---- the model ---- */
 
-static int syntax(const struct ctx *c, const char *what, const uint8_t *at, const uint8_t *buf)
+static int syntax(const struct ctx *c, const char *what, int r, const struct wfield *f,
+                  const uint8_t *buf)
 {
+	size_t at = (size_t)(f->start - buf);
+	if (r == -2)
+		return ERR(c, AUGUR_E_SYNTAX,
+		           "not a well-formed ONNX model: a field of %s at byte %zu runs past its "
+		           "end (a truncated file?)",
+		           what, at);
 	return ERR(c, AUGUR_E_SYNTAX,
-	           "not a well-formed ONNX model: %s breaks off at byte %zu (truncated or not a "
-	           "model)",
-	           what, (size_t)(at - buf));
+	           "not an ONNX model: byte %zu of %s does not start a protobuf field (expected "
+	           "a binary ModelProto as torch.onnx.export writes it)",
+	           at, what);
 }
 
 static int parse_graph(struct ctx *c, const uint8_t *buf, const uint8_t *g, size_t glen)
@@ -1553,7 +1625,7 @@ static int parse_graph(struct ctx *c, const uint8_t *buf, const uint8_t *g, size
 		    (rc = add_initializer(c, f.data, f.len, (size_t)(f.data - buf))))
 			return rc;
 	if (r < 0)
-		return syntax(c, "the graph", w.p, buf);
+		return syntax(c, "the graph", r, &f, buf);
 	w = (struct wire){g, g + glen};
 	while (next_field(&w, &f) == 1)
 		if (f.num == 11 && f.type == 2 &&
@@ -1627,7 +1699,7 @@ int augur_onnx_parse(const char *path, const unsigned char *buf, size_t len, str
 		}
 	}
 	if (r < 0) {
-		rc = syntax(&c, "the model", w.p, buf);
+		rc = syntax(&c, "the model", r, &f, buf);
 		goto out;
 	}
 	if (!ir || !graph) {
