@@ -111,8 +111,8 @@ static void test_tiny_cnn(void)
 	        {"fc", "fc", 10, 0, 0, 10 * 8 + 10, 80},
 	        {"prob", "softmax", 10, 0, 0, 0, 0},
 	};
-	check_model("tiny-cnn.onnx", 1, want, sizeof(want) / sizeof(*want), 224 + 288 + 16 + 64 + 90,
-	            16, 221184 + 18432 + 4096 + 80);
+	check_model("tiny-cnn.onnx", 1, want, sizeof(want) / sizeof(*want),
+	            224 + 288 + 16 + 64 + 90, 16, 221184 + 18432 + 4096 + 80);
 }
 
 /* tiny-shapes: 3x15x15 input, a symbolic batch. */

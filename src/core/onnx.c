@@ -604,7 +604,8 @@ static int const_out(struct ctx *c, const int64_t *dims, uint32_t ndims, double 
 {
 	struct value v = {.layer = AUGUR_NET_INPUT, .fc_nobias = -1, .has_data = true};
 	v.ndims = ndims;
-	memcpy(v.dims, dims, ndims * sizeof(*dims));
+	if (ndims)
+		memcpy(v.dims, dims, ndims * sizeof(*dims));
 	v.data = data;
 	v.n = n;
 	return define(c, out_name(c), &v);
@@ -1127,7 +1128,9 @@ static int op_reshape(struct ctx *c)
 		                MAX_RANK);
 	uint64_t total = 1, known = 1;
 	for (uint32_t i = 0; i < rank; i++)
-		total *= (uint64_t)in[i];
+		if (augur_mul_overflow(total, (uint64_t)in[i], &total))
+			return ERR(c, AUGUR_E_OVERFLOW, "input '%.128s' is too large to reshape",
+			           x->name);
 	int infer = -1;
 	for (size_t i = 0; i < s->n; i++) {
 		double v = s->data[i];
