@@ -10,7 +10,8 @@ and compares augur's reading of each file with torch's own figures:
 
     tests/onnx/torchvision-check.py --augur build/augur [--opset N] [--keep DIR] MODEL...
 
-Prints one line per model: read and equal, read and different (a failure), or refused with
+Each model that reads is also converted to augur YAML, which must give the identical json
+report. Prints one line per model: read and equal, read and different (a failure), or refused with
 augur's message (expected for models that need layer types augur does not have yet:
 name them with --refused). Exit 0 when every model not in --refused reads with equal
 figures and every --refused model is refused."""
@@ -77,12 +78,30 @@ def torch_figures(model, x):
     return params, macs
 
 
-def augur_figures(augur, path):
+def inspect(augur, path):
     r = subprocess.run([augur, "inspect", path, "--format", "json"], capture_output=True,
                        text=True)
     if r.returncode:
         return None, r.stderr.strip()
     d = json.loads(r.stdout)
+    for k in ("source", "network"):
+        d.pop(k)
+    return d, None
+
+
+def augur_figures(augur, path):
+    """(parameters, conv+fc MACs), or an error; the model converted to YAML must give the
+    identical json report."""
+    d, err = inspect(augur, path)
+    if err:
+        return None, err
+    yaml = path + ".yaml"
+    r = subprocess.run([augur, "convert", path, "-o", yaml], capture_output=True, text=True)
+    y, err = (None, r.stderr.strip()) if r.returncode else inspect(augur, yaml)
+    if os.path.exists(yaml):
+        os.unlink(yaml)
+    if err or y != d:
+        return None, "the converted YAML reports differently: %s" % (err or "")
     by = d["by_type"]
     macs = sum(by.get(t, {}).get("macs", 0) for t in ("conv", "fc"))
     return (d["totals"]["params"], macs), None
@@ -119,7 +138,7 @@ def main():
                 os.unlink(path)
             if err:
                 msg = err.split("error: ", 1)[-1]
-                ok = name in refused
+                ok = name in refused and "converted YAML" not in err
                 print("%-20s refused: %s" % (name, msg))
             else:
                 ok = got == want and name not in refused
