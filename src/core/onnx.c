@@ -28,7 +28,9 @@
 #define SMALL_TENSOR_BYTES (64u << 10)
 /* Nodes hold attributes, not weights (a Constant may hold a small tensor). */
 #define MAX_NODE_BYTES (16u << 20)
-#define NAME_MAX_LEN   256
+/* Nodes and tensor names: the largest torchvision model has a few thousand. */
+#define MAX_VALUES   500000u
+#define NAME_MAX_LEN 256
 
 /* ONNX TensorProto.DataType values read as numbers */
 enum { DT_FLOAT = 1, DT_INT32 = 6, DT_INT64 = 7, DT_DOUBLE = 11 };
@@ -202,6 +204,10 @@ static void value_clear(struct value *v)
 /* Defines name as *v (taking its data); a second definition replaces the first. */
 static int define(struct ctx *c, const char *name, struct value *v)
 {
+	if (c->n_values >= MAX_VALUES) {
+		free(v->data);
+		return ERR(c, AUGUR_E_LIMIT, "too many tensors (the limit is %u)", MAX_VALUES);
+	}
 	if (c->n_values == c->cap_values) {
 		size_t ncap = c->cap_values ? c->cap_values * 2 : 64;
 		struct value *nv = realloc(c->values, ncap * sizeof(*nv));
@@ -1643,6 +1649,9 @@ static int parse_graph(struct ctx *c, const uint8_t *buf, const uint8_t *g, size
 	while (next_field(&w, &f) == 1) {
 		if (f.num != 1 || f.type != 2)
 			continue;
+		if (c->node_index >= MAX_VALUES)
+			return ERR(c, AUGUR_E_LIMIT, "too many nodes (the limit is %u)",
+			           MAX_VALUES);
 		if (f.len > MAX_NODE_BYTES)
 			return ERR(c, AUGUR_E_LIMIT, "node %zu is %zu bytes (the limit is %u)",
 			           c->node_index, f.len, MAX_NODE_BYTES);
