@@ -104,6 +104,7 @@ static void test_tiny_cnn(void)
 	        {"conv2", "conv", 8, 8, 8, 8 * 4 * 9, 8 * 8 * 8 * 36},
 	        {"bn2", "batchnorm", 8, 8, 8, 0, 0},
 	        {"bn2_scale", "scale", 8, 8, 8, 16, 0},
+	        /* its weight is stored outside the file: only the shape is read */
 	        {"conv3", "conv", 8, 8, 8, 64, 8 * 8 * 8 * 8},
 	        {"sum", "eltwise", 8, 8, 8, 0, 0},
 	        {"gap", "pool", 8, 1, 1, 0, 0},

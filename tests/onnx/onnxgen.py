@@ -122,7 +122,10 @@ def tiny_cnn():
         tensor("w1", [8, 3, 3, 3]), tensor("b1", [8]),
         tensor("w2", [8, 4, 3, 3]),
         tensor("g", [8]), tensor("beta", [8]), tensor("mean", [8]), tensor("var", [8]),
-        tensor("w3", [8, 8, 1, 1]),
+        # stored outside the file (data_location EXTERNAL, external_data location): only
+        # its shape is needed
+        tensor("w3", [8, 8, 1, 1], raw_zeros=False) + f_int(14, 1) +
+        f_len(13, f_str(1, "location") + f_str(2, "tiny-cnn.weights")),
         tensor("fcw", [10, 8]), tensor("fcb", [10]),
     ]
     nodes = [
