@@ -989,7 +989,11 @@ static int op_leakyrelu(struct ctx *c)
 	double alpha;
 	struct augur_layer *l;
 	int rc = attr_float(c, "alpha", 0.01, &alpha);
-	if (rc || (rc = simple_layer(c, AUGUR_LAYER_RELU, &l)))
+	if (rc)
+		return rc;
+	if (!(alpha >= -1e6 && alpha <= 1e6)) /* the descriptors' bound; NaN fails too */
+		return ERR_NODE(c, "alpha %g is out of range (-1e6 to 1e6)", alpha);
+	if ((rc = simple_layer(c, AUGUR_LAYER_RELU, &l)))
 		return rc;
 	l->negative_slope = alpha;
 	return finish_layer(c, -1);
@@ -1015,7 +1019,7 @@ static int op_clip(struct ctx *c)
 			return rc;
 		hi = v->n == 1 ? v->data[0] : NAN;
 	}
-	if (lo != 0 || !(hi > 0))
+	if (lo != 0 || !(hi >= 1e-30) || (hi > 1e30 && !isinf(hi)))
 		return ERR_NODE(c,
 		                "Clip to [%g, %g] is not expressible in augur (a relu clips at 0 "
 		                "and, optionally, at a positive maximum)",
