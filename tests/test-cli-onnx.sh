@@ -7,6 +7,16 @@ set -u
 . "$(dirname "$0")/cli-lib.sh"
 data=tests/data/onnx
 
+# the committed models are what tests/onnx/onnxgen.py writes
+if command -v python3 >/dev/null; then
+	python3 tests/onnx/onnxgen.py "$tmp/gen"
+	for f in "$tmp"/gen/*.onnx; do
+		if cmp -s "$f" "$data/$(basename "$f")"; then pass=$((pass + 1)); else
+			fail=$((fail + 1)); echo "FAIL: $data/$(basename "$f") differs from onnxgen.py's"
+		fi
+	done
+fi
+
 # 682 parameters and 243,792 MACs, worked out by hand in tests/test-onnx.c
 expect 0 "$AUGUR" inspect "$data/tiny-cnn.onnx"
 has "$out" "parameters 682" "inspect tiny-cnn"
