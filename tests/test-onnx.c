@@ -151,6 +151,20 @@ static void test_tiny_shapes(void)
 	augur_net_free(net);
 }
 
+/* An end-only pad on a pool (ceil_mode before opset 10) reads as a ceil pool. */
+static void test_ceil_pads(void)
+{
+	static const struct want_layer want[] = {{"pool", "pool", 4, 6, 6, 0, 0}};
+	check_model("ceil-pads.onnx", 1, want, 1, 0, 0, 0);
+	struct augur_net *net = NULL;
+	struct augur_diag diag;
+	if (!load("ceil-pads.onnx", &net, &diag)) {
+		CHECK(net->layers[0].ceil);
+		CHECK_EQ_U64(net->layers[0].pad.h, 0);
+	}
+	augur_net_free(net);
+}
+
 struct bad {
 	const char *file;
 	int code;
@@ -173,6 +187,7 @@ static void test_bad_inputs(void)
 	         "node 1 'hs' (op HardSwish): op 'HardSwish' needs a layer type"},
 	        {"broadcast-mul.onnx", AUGUR_E_SCHEMA, "node 2 'se_scale' (op Mul): inputs"},
 	        {"odd-pads.onnx", AUGUR_E_SCHEMA, "padding of 1 in total along the height"},
+	        {"odd-pool-pads.onnx", AUGUR_E_SCHEMA, "node 0 'pool' (op MaxPool): padding of 1"},
 	        {"no-input.onnx", AUGUR_E_SCHEMA, "the graph has no input"},
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(*table); i++) {
@@ -231,6 +246,7 @@ int main(void)
 {
 	test_tiny_cnn();
 	test_tiny_shapes();
+	test_ceil_pads();
 	test_bad_inputs();
 	test_prefixes();
 	test_sniff();

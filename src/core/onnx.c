@@ -704,7 +704,8 @@ static int window_value(const struct ctx *c, const char *what, int64_t v, int64_
 }
 
 /* Strides, dilations, pads and auto_pad onto l (kernel already set). Pads augur expresses
- * as one value per axis: begin + end even gives the same output size and work. */
+ * as one value per axis: begin + end even gives the same output size and work; a pool
+ * padded at the end only may be a ceil_mode pool. */
 static int window(struct ctx *c, const struct value *x, struct augur_layer *l, bool pool,
                   bool ceil_mode)
 {
@@ -752,6 +753,21 @@ static int window(struct ctx *c, const struct value *x, struct augur_layer *l, b
 				                "ceil_mode are not expressible in augur",
 				                (long long)pads[0], (long long)pads[1],
 				                (long long)pads[2], (long long)pads[3]);
+		}
+	}
+	/* before opset 10, MaxPool had no ceil_mode: exporters pad the end instead. No
+	 * leading pad and the output ceil_mode would give: a ceil pool. */
+	bool odd = total[0] % 2 || total[1] % 2;
+	if (odd && pool && !ceil_mode && (!ap || attr_is(ap, "NOTSET")) && !pads[0] && !pads[1]) {
+		bool same_out = true;
+		for (int a = 0; a < 2; a++) {
+			int64_t span = (int64_t)in[a] - k[a];
+			same_out &= span >= 0 && span + pads[a + 2] >= 0 &&
+			            (span + pads[a + 2]) / s[a] == (span + s[a] - 1) / s[a];
+		}
+		if (same_out) {
+			l->ceil = true;
+			total[0] = total[1] = 0;
 		}
 	}
 	for (int a = 0; a < 2; a++)

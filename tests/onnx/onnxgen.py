@@ -188,6 +188,14 @@ def tiny_shapes():
     return model(g, opset=11)
 
 
+def ceil_pads():
+    """MaxPool 3x3/2 on 13x13 padded at the end only, as exporters wrote ceil_mode before
+    opset 10: (13 + 1 - 3) / 2 + 1 = 6 = ceil((13 - 3) / 2) + 1."""
+    nodes = [node("MaxPool", ["x"], ["y"], "pool", kernel_shape=[3, 3], strides=[2, 2],
+                  pads=[0, 0, 1, 1])]
+    return model(graph(nodes, [], [value_info("x", [1, 4, 13, 13])], []), opset=9)
+
+
 def bad_models():
     """name -> bytes, for the bad-input table of test-onnx.c."""
     good = tiny_cnn()
@@ -210,6 +218,10 @@ def bad_models():
              node("Mul", ["y", "s"], ["z"], "se_scale")], w, x, [])),
         "odd-pads.onnx": model(graph([node("Conv", ["x", "w"], ["y"], "conv",
                                            pads=[0, 0, 1, 1])], w, x, [])),
+        # stride 1: (8 + 1 - 3) + 1 = 7, but ceil_mode would give 6
+        "odd-pool-pads.onnx": model(graph([node("MaxPool", ["x"], ["y"], "pool",
+                                                kernel_shape=[3, 3], pads=[0, 0, 1, 1])],
+                                          [], x, [])),
         "no-input.onnx": model(graph([conv], w, [], [])),
     }
     return out
@@ -217,7 +229,8 @@ def bad_models():
 
 def write_all(d):
     os.makedirs(d, exist_ok=True)
-    files = {"tiny-cnn.onnx": tiny_cnn(), "tiny-shapes.onnx": tiny_shapes()}
+    files = {"tiny-cnn.onnx": tiny_cnn(), "tiny-shapes.onnx": tiny_shapes(),
+             "ceil-pads.onnx": ceil_pads()}
     files.update(bad_models())
     for name, data in files.items():
         with open(os.path.join(d, name), "wb") as f:
