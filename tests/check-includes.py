@@ -15,8 +15,8 @@ import sys
 ROOMS = {
     "base": ["status", "datadir", "checked", "numparse", "strmap", "fileio", "stats", "strbuf", "suggest", "svg"],
     "model": ["net", "edit", "analysis", "trace", "counts", "memory"],
-    "readers": ["yamldoc", "schema", "descriptor", "pbtext", "prototxt", "netfile", "descwriter",
-                "budget", "sweep"],
+    "readers": ["yamldoc", "schema", "descriptor", "pbtext", "prototxt", "onnx", "netfile",
+                "descwriter", "budget", "sweep"],
     "predictors": ["timemodel", "sample", "layercost", "estimate", "plan", "incremental"],
     "profiles": ["profile", "layertimes"],
     "fitting": ["fit", "layercostfit", "profilefit"],
@@ -44,6 +44,7 @@ EXCEPTIONS = set()
 
 THIRD_PARTY = {  # header prefix -> the only modules that may include it
     "yaml.h": {"yamldoc"},
+    "protobuf-c/": {"onnx"},
     "gsl/": {"fit"},
     "cblas.h": {"bench-cpu"},
     "cublas": {"bench-gpu"},
@@ -73,6 +74,8 @@ def main():
             path = os.path.join(d, name)
             with open(os.path.join(root, path), encoding="utf-8") as f:
                 text = f.read()
+            if '#include "onnx.pb-c.h"' in text and module != "onnx":
+                problems.append(f"{path}: includes onnx.pb-c.h, which only onnx may include")
             for inc in re.findall(r'^#include "([^"]+)\.h"', text, re.M):
                 if inc != module and inc != "augur-config":
                     edges.setdefault(module, {}).setdefault(inc, path)

@@ -1,12 +1,22 @@
-/* Descriptor files (see netfile.h): bounded read, format sniffing, dispatch. */
+/* Descriptor files (see netfile.h): bounded read, format sniffing, dispatch; ONNX models
+ * are mapped read-only instead of read. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "descriptor.h"
 #include "fileio.h"
 #include "netfile.h"
+#include "onnx.h"
 #include "prototxt.h"
+
+/* Bytes looked at to recognise an ONNX model. */
+#define ONNX_HEAD 512
 
 /* Meaningful lines looked at before falling back on the file name. */
 #define SNIFF_LINES 64
@@ -62,6 +72,8 @@ static bool has_suffix(const char *path, const char *suffix)
 enum augur_net_format augur_net_sniff(const char *path, const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
+	if (augur_onnx_sniff(path, (const unsigned char *)buf, len))
+		return AUGUR_NET_ONNX;
 	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
 		p += 3;
 	for (int lines = 0; p < end && lines < SNIFF_LINES;) {
@@ -85,7 +97,9 @@ enum augur_net_format augur_net_sniff(const char *path, const char *buf, size_t 
 
 const char *augur_net_format_name(enum augur_net_format format)
 {
-	return format == AUGUR_NET_PROTOTXT ? "Caffe prototxt" : "augur YAML descriptor";
+	return format == AUGUR_NET_ONNX       ? "ONNX model"
+	       : format == AUGUR_NET_PROTOTXT ? "Caffe prototxt"
+	                                      : "augur YAML descriptor";
 }
 
 int augur_net_parse(const char *path, const char *buf, size_t len, struct augur_net **out,
@@ -94,9 +108,45 @@ int augur_net_parse(const char *path, const char *buf, size_t len, struct augur_
 	enum augur_net_format f = augur_net_sniff(path, buf, len);
 	if (format)
 		*format = f;
+	if (f == AUGUR_NET_ONNX)
+		return augur_onnx_parse(path, (const unsigned char *)buf, len, out, diag);
 	if (f == AUGUR_NET_PROTOTXT)
 		return augur_prototxt_parse(path, buf, len, out, diag);
 	return augur_descriptor_parse(path, buf, len, out, diag);
+}
+
+/* An ONNX model in a regular file: mapped read-only and parsed. Returns 1 (and does
+ * nothing) when path is not one, so the caller reads it as text. */
+static int load_onnx(const char *path, struct augur_net **out, struct augur_diag *diag)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1; /* augur_read_file reports it */
+	struct stat st;
+	unsigned char head[ONNX_HEAD];
+	ssize_t n = 0;
+	int rc = 1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		goto out;
+	do
+		n = pread(fd, head, sizeof(head), 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0 || !augur_onnx_sniff(path, head, (size_t)n))
+		goto out;
+	size_t len = (size_t)st.st_size;
+	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		rc = augur_diag_set(diag, AUGUR_E_IO, path, 0, 0, "cannot map: %s",
+		                    strerror(errno));
+		goto out;
+	}
+	/* nodes and shapes are read front to back; the weights between them are skipped */
+	(void)madvise(map, len, MADV_RANDOM);
+	rc = augur_onnx_parse(path, map, len, out, diag);
+	munmap(map, len);
+out:
+	close(fd);
+	return rc;
 }
 
 int augur_net_load_format(const char *path, struct augur_net **out, enum augur_net_format *format,
@@ -105,7 +155,13 @@ int augur_net_load_format(const char *path, struct augur_net **out, enum augur_n
 	char *buf = NULL;
 	size_t len = 0;
 	*out = NULL;
-	int rc = augur_read_file(path, AUGUR_MAX_FILE_BYTES, &buf, &len, diag);
+	int rc = load_onnx(path, out, diag);
+	if (rc != 1) {
+		if (format)
+			*format = AUGUR_NET_ONNX;
+		return rc;
+	}
+	rc = augur_read_file(path, AUGUR_MAX_FILE_BYTES, &buf, &len, diag);
 	if (rc)
 		return rc;
 	rc = augur_net_parse(path, buf, len, out, format, diag);

@@ -8,7 +8,9 @@
  * 'input: "data"' with a quoted blob name. YAML: "- item", "---", a line opening with '['
  * or '{', a key with no value on its line ("layers:"), "input: [...]" or "batch:". Lines
  * both could start ('name: "alexnet"') decide nothing. When no line decides, a name ending
- * in .prototxt or .pbtxt means prototxt; anything else is read as YAML. */
+ * in .prototxt or .pbtxt means prototxt; anything else is read as YAML. Before all
+ * that, a binary ONNX model is recognised by its first bytes (augur_onnx_sniff); it is
+ * mapped, not read, so its weights never enter memory. */
 #ifndef AUGUR_NETFILE_H
 #define AUGUR_NETFILE_H
 
@@ -17,15 +19,15 @@
 #include "net.h"
 #include "status.h"
 
-enum augur_net_format { AUGUR_NET_YAML, AUGUR_NET_PROTOTXT };
+enum augur_net_format { AUGUR_NET_YAML, AUGUR_NET_PROTOTXT, AUGUR_NET_ONNX };
 
 /* The format of a descriptor held in buf (see the rule above); path only breaks ties. */
 enum augur_net_format augur_net_sniff(const char *path, const char *buf, size_t len);
 
-/* "augur YAML descriptor", "Caffe prototxt". */
+/* "augur YAML descriptor", "Caffe prototxt", "ONNX model". */
 const char *augur_net_format_name(enum augur_net_format format);
 
-/* Parses a descriptor of either format held in buf (len bytes, NUL-terminated at buf[len]).
+/* Parses a descriptor of any format held in buf (len bytes, NUL-terminated at buf[len]).
  * On success *out is a new network (free with augur_net_free); on failure diag says where
  * and why. *format, when not NULL, receives the format it was read as. */
 int augur_net_parse(const char *path, const char *buf, size_t len, struct augur_net **out,
