@@ -278,6 +278,18 @@ done:
 	return rc;
 }
 
+/* The valid outputs of one kernel column: lo <= o < hi where 0 <= x0 + o * stride < n. */
+static void valid_range(int64_t x0, int64_t stride, int64_t n, int64_t outs, int64_t *lo,
+                        int64_t *hi)
+{
+	*lo = x0 >= 0 ? 0 : (-x0 + stride - 1) / stride;
+	*hi = x0 >= n ? 0 : (n - 1 - x0) / stride + 1;
+	if (*hi > outs)
+		*hi = outs;
+	if (*lo > *hi)
+		*lo = *hi;
+}
+
 /* ---- conv ---------------------------------------------------------------------------- */
 
 /* Caffe's im2col_cpu with dilation: col[(c * Kh + ki) * Kw + kj][oy * Ow + ox] is the
@@ -295,14 +307,8 @@ static void im2col(const float *x, uint64_t C, uint64_t H, uint64_t W, const str
 				        col + ((c * (uint64_t)kh + (uint64_t)ki) * (uint64_t)kw +
 				               (uint64_t)kj) *
 				                      OH * OW;
-				int64_t x0 = kj * dw - pw; /* input column of ox = 0 */
-				/* valid ox: 0 <= x0 + ox * sw < W */
-				int64_t lo = x0 >= 0 ? 0 : (-x0 + sw - 1) / sw;
-				int64_t hi = x0 >= (int64_t)W ? 0 : ((int64_t)W - 1 - x0) / sw + 1;
-				if (hi > (int64_t)OW)
-					hi = (int64_t)OW;
-				if (lo > hi)
-					lo = hi;
+				int64_t x0 = kj * dw - pw, lo, hi; /* input column of ox = 0 */
+				valid_range(x0, sw, (int64_t)W, (int64_t)OW, &lo, &hi);
 				for (uint64_t oy = 0; oy < OH; oy++, dst += OW) {
 					int64_t iy = (int64_t)oy * sh - ph + ki * dh;
 					if (iy < 0 || iy >= (int64_t)H) {
@@ -377,6 +383,47 @@ static void fc(struct augur_runtime *rt, size_t i)
 
 /* ---- pooling ------------------------------------------------------------------------- */
 
+/* Row by row: each input row of the window and each kernel column update the whole
+ * output row (max or sum), a loop the compiler vectorises; Caffe's windows, clipped to
+ * the image for max and to the padded map for the average's divisor. */
+static void pool_rows(const float *x, float *y, int64_t H, int64_t W, int64_t OH, int64_t OW,
+                      const struct augur_layer *l, bool max)
+{
+	int64_t kh = l->kernel.h, kw = l->kernel.w, sh = l->stride.h, sw = l->stride.w;
+	int64_t ph = l->pad.h, pw = l->pad.w;
+	for (int64_t oy = 0; oy < OH; oy++) {
+		float *out = y + oy * OW;
+		int64_t y0 = oy * sh - ph, y1 = y0 + kh;
+		int64_t ya = y0 < 0 ? 0 : y0, yb = y1 < H ? y1 : H;
+		for (int64_t ox = 0; ox < OW; ox++)
+			out[ox] = max ? -FLT_MAX : 0.0f;
+		for (int64_t yy = ya; yy < yb; yy++) {
+			const float *row = x + yy * W;
+			for (int64_t kx = 0; kx < kw; kx++) {
+				int64_t x0 = kx - pw, lo, hi;
+				valid_range(x0, sw, W, OW, &lo, &hi);
+				if (max)
+					for (int64_t ox = lo; ox < hi; ox++) {
+						float v = row[x0 + ox * sw];
+						out[ox] = v > out[ox] ? v : out[ox];
+					}
+				else
+					for (int64_t ox = lo; ox < hi; ox++)
+						out[ox] += row[x0 + ox * sw];
+			}
+		}
+		if (max)
+			continue;
+		int64_t rows = (y1 < H + ph ? y1 : H + ph) - y0;
+		for (int64_t ox = 0; ox < OW; ox++) {
+			int64_t x0 = ox * sw - pw, x1 = x0 + kw;
+			int64_t area = rows * ((x1 < W + pw ? x1 : W + pw) - x0);
+			/* a ceil-rounded window past an unpadded edge holds nothing */
+			out[ox] = area > 0 ? out[ox] / (float)area : 0.0f;
+		}
+	}
+}
+
 static void pool(struct augur_runtime *rt, size_t i)
 {
 	const struct augur_layer *l = &rt->net->layers[i];
@@ -384,40 +431,22 @@ static void pool(struct augur_runtime *rt, size_t i)
 	struct layer_rt *L = &rt->layers[i];
 	int64_t H = (int64_t)s->in.h, W = (int64_t)s->in.w;
 	int64_t OH = (int64_t)s->out.h, OW = (int64_t)s->out.w;
-	uint64_t planes = s->in.c * rt->a->batch;
+	uint64_t planes = s->in.c * rt->a->batch, hw = (uint64_t)(H * W);
 	bool max = l->op == AUGUR_POOL_MAX;
-	int64_t kh = l->global ? H : l->kernel.h, kw = l->global ? W : l->kernel.w;
-	int64_t sh = l->global ? 1 : l->stride.h, sw = l->global ? 1 : l->stride.w;
-	int64_t ph = l->global ? 0 : l->pad.h, pw = l->global ? 0 : l->pad.w;
 	for (uint64_t p = 0; p < planes; p++) {
-		const float *x = L->in[0] + p * (uint64_t)(H * W);
-		float *y = L->out + p * (uint64_t)(OH * OW);
-		for (int64_t oy = 0; oy < OH; oy++) {
-			int64_t y0 = oy * sh - ph, y1 = y0 + kh;
-			for (int64_t ox = 0; ox < OW; ox++) {
-				int64_t x0 = ox * sw - pw, x1 = x0 + kw;
-				/* Caffe's average divides by the window clipped to the padded map,
-				 * padding counted; max looks at the image only */
-				int64_t area = ((y1 < H + ph ? y1 : H + ph) - y0) *
-				               ((x1 < W + pw ? x1 : W + pw) - x0);
-				int64_t ya = y0 < 0 ? 0 : y0, yb = y1 < H ? y1 : H;
-				int64_t xa = x0 < 0 ? 0 : x0, xb = x1 < W ? x1 : W;
-				float acc = max ? -FLT_MAX : 0.0f;
-				for (int64_t yy = ya; yy < yb; yy++) {
-					const float *row = x + yy * W;
-					if (max)
-						for (int64_t xx = xa; xx < xb; xx++)
-							acc = row[xx] > acc ? row[xx] : acc;
-					else
-						for (int64_t xx = xa; xx < xb; xx++)
-							acc += row[xx];
-				}
-				/* a ceil-rounded window past an unpadded edge holds nothing */
-				if (!max)
-					acc = area > 0 ? acc / (float)area : 0.0f;
-				y[oy * OW + ox] = acc;
-			}
+		const float *x = L->in[0] + p * hw;
+		if (!l->global) {
+			pool_rows(x, L->out + p * (uint64_t)(OH * OW), H, W, OH, OW, l, max);
+			continue;
 		}
+		float acc = max ? -FLT_MAX : 0.0f;
+		if (max)
+			for (uint64_t j = 0; j < hw; j++)
+				acc = x[j] > acc ? x[j] : acc;
+		else
+			for (uint64_t j = 0; j < hw; j++)
+				acc += x[j];
+		L->out[p] = max ? acc : acc / (float)hw;
 	}
 }
 
@@ -531,9 +560,14 @@ static uint64_t out_count(const struct augur_runtime *rt, size_t i)
 			name##_copy(y, x, n, slope, top);                                          \
 	}
 
-ELEMENTWISE(relu_plain, v > 0.0f ? v : 0.0f)
-ELEMENTWISE(relu_leaky, v > 0.0f ? v : v * slope)
-ELEMENTWISE(relu_clipped, (v > 0.0f ? v : v * slope) < top ? (v > 0.0f ? v : v * slope) : top)
+/* leaky: max(v, 0) + slope min(v, 0), exact, and without the branch GCC keeps around a
+ * conditional product (it would not vectorise) */
+#define POS(v)   ((v) > 0.0f ? (v) : 0.0f)
+#define NEG(v)   ((v) < 0.0f ? (v) : 0.0f)
+#define LEAKY(v) (POS(v) + slope * NEG(v))
+ELEMENTWISE(relu_plain, POS(v))
+ELEMENTWISE(relu_leaky, LEAKY(v))
+ELEMENTWISE(relu_clipped, LEAKY(v) < top ? LEAKY(v) : top)
 ELEMENTWISE(sigmoid_fn, 1.0f / (1.0f + expf(-v)))
 ELEMENTWISE(tanh_fn, tanhf(v))
 
@@ -751,4 +785,10 @@ const char *augur_runtime_blas(uint32_t *threads)
 	*threads = t > 0 ? (uint32_t)t : 1;
 	const char *cfg = openblas_get_config();
 	return cfg ? cfg : "OpenBLAS (unknown version)";
+}
+
+const char *augur_runtime_blas_core(void)
+{
+	const char *core = openblas_get_corename();
+	return core ? core : "unknown";
 }

@@ -72,7 +72,9 @@ const char *augur_runtime_param_name(enum augur_layer_type type, unsigned j);
 /* The bytes the executor holds. */
 void augur_runtime_memory(const struct augur_runtime *rt, struct augur_runtime_memory *m);
 
-/* OpenBLAS's configuration string and its thread count. */
+/* OpenBLAS's configuration string ("OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ...") and its
+ * thread count; the kernels it chose for this CPU ("SkylakeX", "Zen"). */
 const char *augur_runtime_blas(uint32_t *threads);
+const char *augur_runtime_blas_core(void);
 
 #endif

@@ -8,7 +8,7 @@ quick=(--reps 2 --warmup 0)
 
 expect 0 "$AUGUR" run descriptors/kws.yaml "${quick[@]}"
 has "$out" "network kws (descriptors/kws.yaml): batch 1, 2 passes after 0 warm-up" "table head"
-has "$out" "OpenBLAS" "BLAS named"
+has "$out" "OpenBLAS 0." "BLAS named"
 has "$out" "1 thread" "one thread by default"
 has "$out" "ms median" "forward median"
 has "$out" "MiB held" "memory held"
@@ -80,6 +80,12 @@ sizes() { stat -c %s "$tmp/dump/$1" 2>/dev/null || echo missing; }
 [ "$(sizes 0.weight.f32)" = $((8 * 3 * 3 * 3 * 4)) ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: conv1 weights"; }
 [ "$(sizes 0.bias.f32)" = 32 ] && [ "$(sizes 1.mean.f32)" = 32 ] && [ "$(sizes 2.gamma.f32)" = 32 ] &&
 	[ "$(sizes 9.out.f32)" = 40 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: dump sizes"; ls -l "$tmp/dump"; }
+
+# --retries: accepted, the file records it
+expect 0 "$AUGUR" run descriptors/kws.yaml "${quick[@]}" --retries 2 --layer-times-out "$tmp/lt2.yaml"
+has "$(cat "$tmp/lt2.yaml")" "is measured again, up to 2 times" "retries recorded"
+expect 2 "$AUGUR" run descriptors/kws.yaml --retries x
+has "$err" "--retries expects an integer" "bad retries"
 
 # errors
 expect 2 "$AUGUR" run

@@ -143,7 +143,8 @@ const struct augur_command augur_commands[] = {
          "and the memory each needs. The last column is B / A.\n"},
         {"run", cmd_run, "measure networks in augur's own Caffe-style runtime on this machine",
          "augur run NET... [--batch N] [--layers] [--reps N] [--warmup N] [--threads N] "
-         "[--format table|json|csv] [--layer-times-out FILE [--board NAME]] [--dump DIR]",
+         "[--format table|json|csv] [--layer-times-out FILE [--board NAME]] [--retries N] "
+         "[--dump DIR]",
          "Runs each descriptor with random weights and input in augur's reference executor\n"
          "(docs/run.md): Caffe's semantics, conv as im2col + one OpenBLAS sgemm per group,\n"
          "fc as sgemm/sgemv, plain C loops for the other layers, buffers as the allocated\n"
@@ -162,6 +163,9 @@ const struct augur_command augur_commands[] = {
          "  --layer-times-out FILE  write the measurements as a layer-times file, one row\n"
          "                 per network, for 'augur fit PROFILE --layer-times FILE'\n"
          "  --board NAME   the board its rows are for (default augur)\n"
+         "  --retries N    measure a network again, up to N times, when its passes spread\n"
+         "                 over 10% or its layers do not add up to its pass within 10%\n"
+         "                 (another program ran); the calmest is kept (default 0)\n"
          "  --dump DIR     before timing, run one pass writing the input, every layer's\n"
          "                 parameters and output as raw float32 files to DIR (one NET)\n"},
         {"help", cmd_help, "show the commands, or one command's options", "augur help [COMMAND]",
