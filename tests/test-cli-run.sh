@@ -81,6 +81,13 @@ sizes() { stat -c %s "$tmp/dump/$1" 2>/dev/null || echo missing; }
 [ "$(sizes 0.bias.f32)" = 32 ] && [ "$(sizes 1.mean.f32)" = 32 ] && [ "$(sizes 2.gamma.f32)" = 32 ] &&
 	[ "$(sizes 9.out.f32)" = 40 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: dump sizes"; ls -l "$tmp/dump"; }
 
+# a Caffe prototxt: the memory held is its allocated view
+expect 0 "$AUGUR" run tests/data/googlenet.prototxt --batch 1 --reps 1 --warmup 0 --format json
+held_proto=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["runs"][0]["memory"]["held_bytes"])')
+expect 0 "$AUGUR" inspect tests/data/googlenet.prototxt --batch 1 --format json
+held_view=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["memory"]["allocated"]["total_bytes"])')
+[ "$held_proto" = "$held_view" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: prototxt held $held_proto, view $held_view"; }
+
 # --retries: accepted, the file records it
 expect 0 "$AUGUR" run descriptors/kws.yaml "${quick[@]}" --retries 2 --layer-times-out "$tmp/lt2.yaml"
 has "$(cat "$tmp/lt2.yaml")" "is measured again, up to 2 times" "retries recorded"
