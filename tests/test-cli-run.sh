@@ -61,8 +61,12 @@ text = open(sys.argv[1]).read()
 for key in ("# command: augur run ", "# date: ", "# machine: ", "# blas: ",
             'source: "augur run: augur ', "layer_times:\n"):
     assert key in text, key
-rows = re.findall(r"^  - \{(.*)\}$", text, re.M)
+body, _, memory = text.partition("memory_mb:\n")
+rows = re.findall(r"^  - \{(.*)\}$", body, re.M)
 assert len(rows) == 2, rows
+# peak RSS per network, when the kernel lets augur reset its mark
+mem = re.findall(r'^  - \{network: "(/\S*)", board: "here", cpu: ([0-9.]+)\}$', memory, re.M)
+assert not memory or [m[0].split("/")[-1] for m in mem] == ["tiny.yaml", "kws.yaml"], memory
 assert re.match(r'network: "/\S*tests/data/tiny\.yaml", board: "here", unit: cpu, batch: 1, '
                 r"forward: [0-9.]+, forward_spread: [0-9.]+, ", rows[0]), rows[0]
 names = re.findall(r'"([^"]+)": [0-9.]+', re.search(r"layers: \{(.*?)\}", rows[0]).group(1))

@@ -490,6 +490,23 @@ static int write_layer_times(const struct result *rs, size_t n, const struct set
 		}
 		put(&b, "}}\n");
 	}
+	/* the peak RSS of each network's run (above the process before it was built), for
+	 * augur fit's framework overhead: what the runtime holds beyond the allocated view */
+	bool any = false;
+	for (size_t k = 0; k < n; k++)
+		any = any || rs[k].have_rss;
+	if (any)
+		put(&b, "memory_mb:\n");
+	for (size_t k = 0; k < n; k++) {
+		char abs[PATH_MAX];
+		if (!rs[k].have_rss)
+			continue;
+		put(&b, "  - {network: ");
+		put_quoted(&b, realpath(rs[k].path, abs) ? abs : rs[k].path);
+		put(&b, ", board: ");
+		put_quoted(&b, s->board);
+		put(&b, ", cpu: %.4f}\n", (double)rs[k].peak_rss / 1048576.0);
+	}
 	free(cpu);
 	int rc;
 	if (b.failed)
