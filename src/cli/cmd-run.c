@@ -229,13 +229,13 @@ static void print_table(const struct result *r, const struct settings *s, const 
 	const struct augur_runtime_memory *m = &r->mem;
 	printf("network %s (%s): batch %u, %llu passes after %llu warm-up\n", r->net->name, r->path,
 	       r->a->batch, (unsigned long long)s->reps, (unsigned long long)s->warmup);
-	printf("runtime: augur's own (im2col + sgemm per group), %s, %u thread%s\n", blas, threads,
+	printf("runtime: augur's, im2col + sgemm per group; %s, %u thread%s\n", blas, threads,
 	       threads == 1 ? "" : "s");
 	printf("forward   %10.3f ms median (p10 %.3f, p90 %.3f; spread %.1f%%)\n",
 	       r->forward.median, r->forward.p10, r->forward.p90, 100 * r->forward.spread);
 	printf("in BLAS   %10.3f ms (%.1f%% of the pass: sgemm and sgemv calls)\n", r->gemm_ms,
 	       r->forward.median > 0 ? 100 * r->gemm_ms / r->forward.median : 0);
-	printf("memory    %10.2f MiB held: params %.2f, stats %.2f, data %.2f, im2col %.2f\n",
+	printf("memory    %10.2f MiB held: params %.1f, stats %.1f, data %.1f, im2col %.1f\n",
 	       cli_mib(m->held), cli_mib(m->params), cli_mib(m->stats), cli_mib(m->data),
 	       cli_mib(m->workspace));
 	if (m->extra)
