@@ -11,6 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "analysis.h"
 #include "augur-config.h"
@@ -183,6 +186,11 @@ out:
 	augur_runtime_free(rt);
 	free(ms);
 	free(tmp);
+#ifdef __GLIBC__
+	/* glibc keeps freed heap pages resident: the next network would reuse them and its
+	 * peak would not rise above its baseline */
+	malloc_trim(0);
+#endif
 	return rc;
 }
 
