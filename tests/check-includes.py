@@ -21,7 +21,7 @@ ROOMS = {
     "profiles": ["profile", "layertimes"],
     "fitting": ["fit", "layercostfit", "profilefit"],
     "harness": ["bench", "bench-cpu", "bench-gpu", "bench-gpu-loader", "harness",
-                "machine"],
+                "machine", "runtime"],
     "cli": ["augur", "cli", "commands", "evaluate", "jsonw", "page", "cmd-*"],
 }
 
@@ -46,7 +46,7 @@ THIRD_PARTY = {  # header prefix -> the only modules that may include it
     "yaml.h": {"yamldoc"},
     "protobuf-c/": {"onnx"},
     "gsl/": {"fit"},
-    "cblas.h": {"bench-cpu"},
+    "cblas.h": {"bench-cpu", "runtime"},
     "cublas": {"bench-gpu"},
     "cuda_runtime": {"bench-gpu"},
 }

@@ -179,6 +179,33 @@ const struct augur_command augur_commands[] = {
          "augur compare A B --device D [--unit U] [--batch N] [--format table|json|csv]",
          "Per layer type: layers, parameters, MACs and predicted time per unit; then totals\n"
          "and the memory each needs. The last column is B / A.\n"},
+        {"run", cmd_run, "measure networks in augur's own Caffe-style runtime on this machine",
+         "augur run NET... [--batch N] [--layers] [--reps N] [--warmup N] [--threads N] "
+         "[--format table|json|csv] [--layer-times-out FILE [--board NAME]] [--retries N] "
+         "[--dump DIR]",
+         "Runs each descriptor with random weights and input in augur's reference executor\n"
+         "(docs/run.md): Caffe's semantics, conv as im2col + one OpenBLAS sgemm per group,\n"
+         "fc as sgemm/sgemv, plain C loops for the other layers, buffers as the allocated\n"
+         "memory view counts them. Prints the forward time (median and spread over the\n"
+         "passes), the time inside BLAS, the memory held and the peak RSS.\n"
+         "\n"
+         "options:\n"
+         "  --batch N      images per forward pass (default: the descriptor's, or 1)\n"
+         "  --layers       add each layer's median time inside the passes, and per type\n"
+         "  --reps N       timed forward passes (default 10)\n"
+         "  --warmup N     untimed passes first (default 2)\n"
+         "  --threads N    OpenBLAS threads (default 1, as the epyc-1t profile)\n"
+         "  --seed N       random weights and input (default 1)\n"
+         "  --format FMT   table, json (every figure) or csv (per network, or per layer\n"
+         "                 with --layers)\n"
+         "  --layer-times-out FILE  write the measurements as a layer-times file, one row\n"
+         "                 per network, for 'augur fit PROFILE --layer-times FILE'\n"
+         "  --board NAME   the board its rows are for (default augur)\n"
+         "  --retries N    measure a network again, up to N times, when its passes spread\n"
+         "                 over 10% or its layers do not add up to its pass within 10%\n"
+         "                 (another program ran); the calmest is kept (default 0)\n"
+         "  --dump DIR     before timing, run one pass writing the input, every layer's\n"
+         "                 parameters and output as raw float32 files to DIR (one NET)\n"},
         {"help", cmd_help, "show the commands, or one command's options", "augur help [COMMAND]",
          NULL},
         {NULL, NULL, NULL, NULL, NULL},

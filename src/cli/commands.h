@@ -29,6 +29,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_whatif(int argc, char **argv);
 
 /* The table, NULL-terminated; defined in augur.c. */

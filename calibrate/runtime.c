@@ -1,0 +1,794 @@
+/* The reference executor (see runtime.h). Every layer follows Caffe's CPU code: conv as
+ * im2col per image and one sgemm per group, fc as one sgemm (sgemv for one image), pooling
+ * windows clipped as Caffe clips them, LRN across channels with a running window sum.
+ * With bench-cpu.c, the files that include cblas.h. */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cblas.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
+
+#include "runtime.h"
+
+struct layer_rt {
+	float *out;       /* output buffer (may be the input's, in place) */
+	float *params[2]; /* weights/bias, mean/var, gamma/beta */
+	uint64_t n_params[2];
+	float *col;       /* conv's im2col buffer; NULL when direct */
+	const float **in; /* each input's buffer */
+};
+
+struct augur_runtime {
+	const struct augur_net *net;
+	const struct augur_analysis *a;
+	float *input;
+	struct layer_rt *layers;
+	void **owned; /* every buffer allocated, freed at the end */
+	size_t n_owned;
+	struct augur_runtime_memory mem;
+	double gemm_ms; /* BLAS time of the current pass */
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+/* Denormal operands make x86 arithmetic up to a hundred times slower; leaky ReLUs and
+ * long products reach them. PyTorch's set_flush_denormal does the same. */
+static void flush_denormals(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	_mm_setcsr(_mm_getcsr() | 0x8040); /* FTZ and DAZ */
+#elif defined(__aarch64__)
+	uint64_t fpcr;
+	__asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+	__asm__ volatile("msr fpcr, %0" : : "r"(fpcr | (1ull << 24)));
+#endif
+}
+
+/* xorshift64*: fast, and the same stream on every machine. */
+static uint64_t next_random(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ull;
+}
+
+/* count values uniform in [center - half, center + half). */
+static void fill_uniform(float *p, uint64_t count, float center, float half, uint64_t *s)
+{
+	for (uint64_t i = 0; i < count; i++) {
+		float u = (float)(next_random(s) >> 40) * (1.0f / 16777216.0f); /* [0, 1) */
+		p[i] = center + half * (2.0f * u - 1.0f);
+	}
+}
+
+static float *own(struct augur_runtime *rt, uint64_t bytes)
+{
+	void *p = NULL;
+	if (posix_memalign(&p, 64, bytes ? (size_t)bytes : 64))
+		return NULL;
+	rt->owned[rt->n_owned++] = p;
+	return p;
+}
+
+static uint64_t elems(const struct augur_shape *s)
+{
+	return s->c * s->h * s->w; /* checked by the analysis */
+}
+
+/* An element-wise layer marked in place by the allocated view writes over its input's
+ * buffer; that buffer may also be a flatten's, which any number of layers read. */
+static bool safe_in_place(const struct augur_net *net, const struct augur_analysis *a, size_t i)
+{
+	int32_t src = net->layers[i].inputs[0];
+	while (src != AUGUR_NET_INPUT && net->layers[src].type == AUGUR_LAYER_FLATTEN) {
+		if (a->layers[src].readers != 1)
+			return false;
+		src = net->layers[src].inputs[0];
+	}
+	return (src == AUGUR_NET_INPUT ? a->input_readers : a->layers[src].readers) == 1;
+}
+
+static uint32_t param_blobs(const struct augur_layer *l, uint64_t c,
+                            const struct augur_layer_stats *s, uint64_t n[2])
+{
+	n[0] = n[1] = 0;
+	switch (l->type) {
+	case AUGUR_LAYER_CONV:
+	case AUGUR_LAYER_FC: {
+		uint64_t b = l->bias ? (l->type == AUGUR_LAYER_CONV ? l->filters : l->outputs) : 0;
+		n[0] = s->params - b;
+		n[1] = b;
+		return 2;
+	}
+	case AUGUR_LAYER_BATCHNORM:
+		n[0] = n[1] = c;
+		return 2;
+	case AUGUR_LAYER_SCALE:
+		n[0] = c;
+		n[1] = l->bias ? c : 0;
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+static void fill_params(struct augur_runtime *rt, size_t i, uint64_t *seed)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	switch (l->type) {
+	case AUGUR_LAYER_CONV: {
+		/* He initialisation, uniform: variance 2 / fan-in */
+		uint64_t per_group = s->in.c / l->groups; /* exact: groups divide C */
+		double fan_in = (double)per_group * l->kernel.h * l->kernel.w;
+		fill_uniform(L->params[0], L->n_params[0], 0, (float)sqrt(6.0 / fan_in), seed);
+		fill_uniform(L->params[1], L->n_params[1], 0, 0.01f, seed);
+		break;
+	}
+	case AUGUR_LAYER_FC: {
+		double fan_in = (double)elems(&s->in);
+		fill_uniform(L->params[0], L->n_params[0], 0, (float)sqrt(3.0 / fan_in), seed);
+		fill_uniform(L->params[1], L->n_params[1], 0, 0.01f, seed);
+		break;
+	}
+	case AUGUR_LAYER_BATCHNORM:
+		fill_uniform(L->params[0], L->n_params[0], 0, 0.1f, seed);
+		fill_uniform(L->params[1], L->n_params[1], 1.0f, 0.5f, seed);
+		break;
+	case AUGUR_LAYER_SCALE:
+		fill_uniform(L->params[0], L->n_params[0], 1.0f, 0.1f, seed);
+		fill_uniform(L->params[1], L->n_params[1], 0, 0.1f, seed);
+		break;
+	default:
+		break;
+	}
+}
+
+static int check_blas_dims(const struct augur_net *net, size_t i, const struct augur_gemm *g,
+                           struct augur_diag *diag)
+{
+	if (g->n <= INT32_MAX && g->k <= INT32_MAX && g->m <= INT32_MAX)
+		return AUGUR_OK;
+	const struct augur_layer *l = &net->layers[i];
+	return augur_diag_set(
+	        diag, AUGUR_E_LIMIT, net->path ? net->path : "run", l->loc.line, l->loc.col,
+	        "layer '%s': GEMM %llux%llux%llu is past BLAS's 32-bit dimensions", l->name,
+	        (unsigned long long)g->n, (unsigned long long)g->k, (unsigned long long)g->m);
+}
+
+void augur_runtime_free(struct augur_runtime *rt)
+{
+	if (!rt)
+		return;
+	for (size_t i = 0; rt->owned && i < rt->n_owned; i++)
+		free(rt->owned[i]);
+	free(rt->owned);
+	if (rt->layers)
+		for (size_t i = 0; i < rt->a->n_layers; i++)
+			free(rt->layers[i].in);
+	free(rt->layers);
+	free(rt);
+}
+
+int augur_runtime_new(const struct augur_net *net, const struct augur_analysis *a,
+                      const struct augur_runtime_options *opt, struct augur_runtime **out,
+                      struct augur_diag *diag)
+{
+	const char *path = net->path ? net->path : "run";
+	*out = NULL;
+	struct augur_runtime *rt = calloc(1, sizeof(*rt));
+	if (!rt)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0, "out of memory");
+	rt->net = net;
+	rt->a = a;
+	size_t n = a->n_layers;
+	rt->layers = calloc(n ? n : 1, sizeof(*rt->layers));
+	rt->owned = calloc(4 * n + 1, sizeof(*rt->owned));
+	int rc = AUGUR_OK;
+	if (!rt->layers || !rt->owned) {
+		rc = augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0, "out of memory");
+		goto done;
+	}
+	uint64_t seed = opt->seed * 0x9e3779b97f4a7c15ull + 0x2545f4914f6cdd1dull;
+	uint64_t bytes = 0;
+	rt->input = own(rt, a->input_bytes);
+	rt->mem.data = a->input_bytes;
+	if (!rt->input) {
+		bytes = a->input_bytes;
+		goto nomem;
+	}
+	if (opt->fill)
+		fill_uniform(rt->input, a->input_bytes / AUGUR_BYTES_PER_VALUE, 0, 1.0f, &seed);
+	for (size_t i = 0; i < n; i++) {
+		const struct augur_layer *l = &net->layers[i];
+		const struct augur_layer_stats *s = &a->layers[i];
+		struct layer_rt *L = &rt->layers[i];
+		if (s->gemm.count && (rc = check_blas_dims(net, i, &s->gemm, diag)))
+			goto done;
+		L->in = calloc(l->n_inputs, sizeof(*L->in));
+		if (!L->in) {
+			rc = augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0, "out of memory");
+			goto done;
+		}
+		for (uint32_t j = 0; j < l->n_inputs; j++)
+			L->in[j] = l->inputs[j] == AUGUR_NET_INPUT ? rt->input
+			                                           : rt->layers[l->inputs[j]].out;
+		uint64_t np[2];
+		uint32_t blobs = param_blobs(l, s->in.c, s, np);
+		if (blobs) {
+			uint64_t total = np[0] + np[1];
+			bytes = total * AUGUR_BYTES_PER_VALUE;
+			float *p = own(rt, bytes);
+			if (!p)
+				goto nomem;
+			L->params[0] = p;
+			L->params[1] = np[1] ? p + np[0] : NULL;
+			L->n_params[0] = np[0];
+			L->n_params[1] = np[1];
+			if (l->type == AUGUR_LAYER_BATCHNORM)
+				rt->mem.stats += bytes;
+			else
+				rt->mem.params += bytes;
+		}
+		if (s->workspace_bytes) {
+			bytes = s->workspace_bytes;
+			if (!(L->col = own(rt, bytes)))
+				goto nomem;
+			rt->mem.workspace += bytes;
+		}
+		if (l->type == AUGUR_LAYER_FLATTEN || (s->in_place && safe_in_place(net, a, i))) {
+			L->out = (float *)L->in[0];
+		} else {
+			bytes = s->out_bytes;
+			if (!(L->out = own(rt, bytes)))
+				goto nomem;
+			if (s->in_place)
+				rt->mem.extra += bytes;
+			else
+				rt->mem.data += bytes;
+		}
+		if (opt->fill)
+			fill_params(rt, i, &seed);
+	}
+	rt->mem.held = rt->mem.params + rt->mem.stats + rt->mem.data + rt->mem.workspace;
+	if (opt->threads)
+		openblas_set_num_threads((int)opt->threads);
+	flush_denormals();
+	*out = rt;
+	return AUGUR_OK;
+nomem:
+	rc = augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0,
+	                    "out of memory: cannot allocate a buffer of %.1f MiB",
+	                    (double)bytes / 1048576.0);
+done:
+	augur_runtime_free(rt);
+	return rc;
+}
+
+/* The valid outputs of one kernel column: lo <= o < hi where 0 <= x0 + o * stride < n. */
+static void valid_range(int64_t x0, int64_t stride, int64_t n, int64_t outs, int64_t *lo,
+                        int64_t *hi)
+{
+	*lo = x0 >= 0 ? 0 : (-x0 + stride - 1) / stride;
+	*hi = x0 >= n ? 0 : (n - 1 - x0) / stride + 1;
+	if (*hi > outs)
+		*hi = outs;
+	if (*lo > *hi)
+		*lo = *hi;
+}
+
+/* ---- conv ---------------------------------------------------------------------------- */
+
+/* Caffe's im2col_cpu with dilation: col[(c * Kh + ki) * Kw + kj][oy * Ow + ox] is the
+ * input value under kernel tap (ki, kj) of output position (oy, ox), 0 in the padding. */
+static void im2col(const float *x, uint64_t C, uint64_t H, uint64_t W, const struct augur_layer *l,
+                   uint64_t OH, uint64_t OW, float *col)
+{
+	int64_t kh = l->kernel.h, kw = l->kernel.w, sh = l->stride.h, sw = l->stride.w;
+	int64_t ph = l->pad.h, pw = l->pad.w, dh = l->dilation.h, dw = l->dilation.w;
+	for (uint64_t c = 0; c < C; c++) {
+		const float *xc = x + c * H * W;
+		for (int64_t ki = 0; ki < kh; ki++)
+			for (int64_t kj = 0; kj < kw; kj++) {
+				float *dst =
+				        col + ((c * (uint64_t)kh + (uint64_t)ki) * (uint64_t)kw +
+				               (uint64_t)kj) *
+				                      OH * OW;
+				int64_t x0 = kj * dw - pw, lo, hi; /* input column of ox = 0 */
+				valid_range(x0, sw, (int64_t)W, (int64_t)OW, &lo, &hi);
+				for (uint64_t oy = 0; oy < OH; oy++, dst += OW) {
+					int64_t iy = (int64_t)oy * sh - ph + ki * dh;
+					if (iy < 0 || iy >= (int64_t)H) {
+						memset(dst, 0, OW * sizeof(float));
+						continue;
+					}
+					const float *row = xc + (uint64_t)iy * W;
+					for (int64_t ox = 0; ox < lo; ox++)
+						dst[ox] = 0;
+					if (sw == 1 && hi > lo)
+						memcpy(dst + lo, row + x0 + lo,
+						       (size_t)(hi - lo) * sizeof(float));
+					else
+						for (int64_t ox = lo; ox < hi; ox++)
+							dst[ox] = row[x0 + ox * sw];
+					for (int64_t ox = hi; ox < (int64_t)OW; ox++)
+						dst[ox] = 0;
+				}
+			}
+	}
+}
+
+static void conv(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t C = s->in.c, H = s->in.h, W = s->in.w, OH = s->out.h, OW = s->out.w;
+	uint64_t g = l->groups, n = s->gemm.n, k = s->gemm.k, m = s->gemm.m;
+	const float *wt = L->params[0], *bias = L->params[1];
+	for (uint32_t b = 0; b < rt->a->batch; b++) {
+		const float *x = L->in[0] + b * C * H * W;
+		float *y = L->out + b * l->filters * m;
+		const float *col = x;
+		if (L->col) {
+			im2col(x, C, H, W, l, OH, OW, L->col);
+			col = L->col;
+		}
+		if (bias)
+			for (uint64_t f = 0; f < l->filters; f++)
+				for (uint64_t j = 0; j < m; j++)
+					y[f * m + j] = bias[f];
+		double t0 = now_ms();
+		for (uint64_t gi = 0; gi < g; gi++)
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)m,
+			            (int)k, 1.0f, wt + gi * n * k, (int)k, col + gi * k * m, (int)m,
+			            bias ? 1.0f : 0.0f, y + gi * n * m, (int)m);
+		rt->gemm_ms += now_ms() - t0;
+	}
+}
+
+static void fc(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t N = l->outputs, K = s->gemm.k, B = rt->a->batch;
+	const float *bias = L->params[1];
+	for (uint64_t b = 0; b < B; b++)
+		for (uint64_t j = 0; j < N; j++)
+			L->out[b * N + j] = bias ? bias[j] : 0.0f;
+	float beta = bias ? 1.0f : 0.0f;
+	double t0 = now_ms();
+	if (B == 1)
+		cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)N, (int)K, 1.0f, L->params[0], (int)K,
+		            L->in[0], 1, beta, L->out, 1);
+	else
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, (int)N, (int)K, 1.0f,
+		            L->in[0], (int)K, L->params[0], (int)K, beta, L->out, (int)N);
+	rt->gemm_ms += now_ms() - t0;
+}
+
+/* ---- pooling ------------------------------------------------------------------------- */
+
+/* Row by row: each input row of the window and each kernel column update the whole
+ * output row (max or sum), a loop the compiler vectorises; Caffe's windows, clipped to
+ * the image for max and to the padded map for the average's divisor. */
+static void pool_rows(const float *x, float *y, int64_t H, int64_t W, int64_t OH, int64_t OW,
+                      const struct augur_layer *l, bool max)
+{
+	int64_t kh = l->kernel.h, kw = l->kernel.w, sh = l->stride.h, sw = l->stride.w;
+	int64_t ph = l->pad.h, pw = l->pad.w;
+	for (int64_t oy = 0; oy < OH; oy++) {
+		float *out = y + oy * OW;
+		int64_t y0 = oy * sh - ph, y1 = y0 + kh;
+		int64_t ya = y0 < 0 ? 0 : y0, yb = y1 < H ? y1 : H;
+		for (int64_t ox = 0; ox < OW; ox++)
+			out[ox] = max ? -FLT_MAX : 0.0f;
+		for (int64_t yy = ya; yy < yb; yy++) {
+			const float *row = x + yy * W;
+			for (int64_t kx = 0; kx < kw; kx++) {
+				int64_t x0 = kx - pw, lo, hi;
+				valid_range(x0, sw, W, OW, &lo, &hi);
+				if (max)
+					for (int64_t ox = lo; ox < hi; ox++) {
+						float v = row[x0 + ox * sw];
+						out[ox] = v > out[ox] ? v : out[ox];
+					}
+				else
+					for (int64_t ox = lo; ox < hi; ox++)
+						out[ox] += row[x0 + ox * sw];
+			}
+		}
+		if (max)
+			continue;
+		int64_t rows = (y1 < H + ph ? y1 : H + ph) - y0;
+		for (int64_t ox = 0; ox < OW; ox++) {
+			int64_t x0 = ox * sw - pw, x1 = x0 + kw;
+			int64_t area = rows * ((x1 < W + pw ? x1 : W + pw) - x0);
+			/* a ceil-rounded window past an unpadded edge holds nothing */
+			out[ox] = area > 0 ? out[ox] / (float)area : 0.0f;
+		}
+	}
+}
+
+static void pool(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	int64_t H = (int64_t)s->in.h, W = (int64_t)s->in.w;
+	int64_t OH = (int64_t)s->out.h, OW = (int64_t)s->out.w;
+	uint64_t planes = s->in.c * rt->a->batch, hw = (uint64_t)(H * W);
+	bool max = l->op == AUGUR_POOL_MAX;
+	for (uint64_t p = 0; p < planes; p++) {
+		const float *x = L->in[0] + p * hw;
+		if (!l->global) {
+			pool_rows(x, L->out + p * (uint64_t)(OH * OW), H, W, OH, OW, l, max);
+			continue;
+		}
+		float acc = max ? -FLT_MAX : 0.0f;
+		if (max)
+			for (uint64_t j = 0; j < hw; j++)
+				acc = x[j] > acc ? x[j] : acc;
+		else
+			for (uint64_t j = 0; j < hw; j++)
+				acc += x[j];
+		L->out[p] = max ? acc : acc / (float)hw;
+	}
+}
+
+/* ---- normalisation ------------------------------------------------------------------- */
+
+/* Across channels: y = x * (k + alpha / size * sum of x^2 over the size channels around
+ * it)^-beta, the window from c - (size - 1) / 2 to c + size / 2 (Caffe's pre-pad). The
+ * sums run through the output buffer, one plane at a time. */
+static void lrn(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	int64_t C = (int64_t)s->in.c, size = l->size;
+	uint64_t hw = s->in.h * s->in.w;
+	int64_t pre = (size - 1) / 2, post = size - 1 - pre;
+	float a = AUGUR_RUNTIME_LRN_ALPHA / (float)size;
+	for (uint32_t b = 0; b < rt->a->batch; b++) {
+		const float *x = L->in[0] + (uint64_t)b * (uint64_t)C * hw;
+		float *y = L->out + (uint64_t)b * (uint64_t)C * hw;
+		/* y[0] = sum over channels 0..post; y[c] = y[c-1] + x[c+post]^2 - x[c-pre-1]^2 */
+		for (uint64_t j = 0; j < hw; j++)
+			y[j] = 0;
+		for (int64_t c = 0; c <= post && c < C; c++)
+			for (uint64_t j = 0; j < hw; j++)
+				y[j] += x[(uint64_t)c * hw + j] * x[(uint64_t)c * hw + j];
+		for (int64_t c = 1; c < C; c++) {
+			float *yc = y + (uint64_t)c * hw;
+			const float *prev = yc - hw;
+			for (uint64_t j = 0; j < hw; j++)
+				yc[j] = prev[j];
+			if (c + post < C) {
+				const float *add = x + (uint64_t)(c + post) * hw;
+				for (uint64_t j = 0; j < hw; j++)
+					yc[j] += add[j] * add[j];
+			}
+			if (c - pre - 1 >= 0) {
+				const float *sub = x + (uint64_t)(c - pre - 1) * hw;
+				for (uint64_t j = 0; j < hw; j++)
+					yc[j] -= sub[j] * sub[j];
+			}
+		}
+		/* beta = 0.75: s^-0.75 = 1 / sqrt(s * sqrt(s)) */
+		for (uint64_t j = 0; j < (uint64_t)C * hw; j++) {
+			float sc = AUGUR_RUNTIME_LRN_K + a * y[j];
+			y[j] = x[j] / sqrtf(sc * sqrtf(sc));
+		}
+	}
+}
+
+/* Per channel: y = x * mul[c] + add[c] (batchnorm and scale). */
+static void channel_affine(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t C = s->in.c, hw = s->in.h * s->in.w;
+	bool bn = l->type == AUGUR_LAYER_BATCHNORM;
+	for (uint32_t b = 0; b < rt->a->batch; b++)
+		for (uint64_t c = 0; c < C; c++) {
+			float mul, add;
+			if (bn) {
+				mul = 1.0f / sqrtf(L->params[1][c] + AUGUR_RUNTIME_BN_EPS);
+				add = -L->params[0][c] * mul;
+			} else {
+				mul = L->params[0][c];
+				add = L->params[1] ? L->params[1][c] : 0.0f;
+			}
+			const float *x = L->in[0] + (b * C + c) * hw;
+			float *y = L->out + (b * C + c) * hw;
+			for (uint64_t j = 0; j < hw; j++)
+				y[j] = x[j] * mul + add;
+		}
+}
+
+/* ---- element-wise -------------------------------------------------------------------- */
+
+static uint64_t out_count(const struct augur_runtime *rt, size_t i)
+{
+	return rt->a->layers[i].out_bytes / AUGUR_BYTES_PER_VALUE;
+}
+
+/* Each element-wise loop is written twice, in place (one pointer) and out of place
+ * (restrict pointers), so that the compiler vectorises both without alias checks that
+ * would send an in-place layer down the scalar path. */
+#define ELEMENTWISE(name, expr)                                                                    \
+	static void name##_inplace(float *y, uint64_t n, float slope, float top)                   \
+	{                                                                                          \
+		(void)slope;                                                                       \
+		(void)top;                                                                         \
+		for (uint64_t j = 0; j < n; j++) {                                                 \
+			float v = y[j];                                                            \
+			y[j] = (expr);                                                             \
+		}                                                                                  \
+	}                                                                                          \
+	static void name##_copy(float *restrict y, const float *restrict x, uint64_t n,            \
+	                        float slope, float top)                                            \
+	{                                                                                          \
+		(void)slope;                                                                       \
+		(void)top;                                                                         \
+		for (uint64_t j = 0; j < n; j++) {                                                 \
+			float v = x[j];                                                            \
+			y[j] = (expr);                                                             \
+		}                                                                                  \
+	}                                                                                          \
+	static void name(float *y, const float *x, uint64_t n, float slope, float top)             \
+	{                                                                                          \
+		if (y == x)                                                                        \
+			name##_inplace(y, n, slope, top);                                          \
+		else                                                                               \
+			name##_copy(y, x, n, slope, top);                                          \
+	}
+
+/* leaky: max(v, 0) + slope min(v, 0), exact, and without the branch GCC keeps around a
+ * conditional product (it would not vectorise) */
+#define POS(v)   ((v) > 0.0f ? (v) : 0.0f)
+#define NEG(v)   ((v) < 0.0f ? (v) : 0.0f)
+#define LEAKY(v) (POS(v) + slope * NEG(v))
+ELEMENTWISE(relu_plain, POS(v))
+ELEMENTWISE(relu_leaky, LEAKY(v))
+ELEMENTWISE(relu_clipped, LEAKY(v) < top ? LEAKY(v) : top)
+ELEMENTWISE(sigmoid_fn, 1.0f / (1.0f + expf(-v)))
+ELEMENTWISE(tanh_fn, tanhf(v))
+
+static void relu(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t count = out_count(rt, i);
+	float slope = (float)l->negative_slope, top = (float)l->max;
+	if (top > 0.0f)
+		relu_clipped(L->out, L->in[0], count, slope, top);
+	else if (slope != 0.0f)
+		relu_leaky(L->out, L->in[0], count, slope, top);
+	else
+		relu_plain(L->out, L->in[0], count, slope, top);
+}
+
+static void unary(struct augur_runtime *rt, size_t i)
+{
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t count = out_count(rt, i);
+	switch (rt->net->layers[i].type) {
+	case AUGUR_LAYER_SIGMOID:
+		sigmoid_fn(L->out, L->in[0], count, 0, 0);
+		break;
+	case AUGUR_LAYER_TANH:
+		tanh_fn(L->out, L->in[0], count, 0, 0);
+		break;
+	default: /* dropout (identity at inference), flatten: a copy unless in place */
+		if (L->out != L->in[0])
+			memcpy(L->out, L->in[0], count * sizeof(float));
+		break;
+	}
+}
+
+/* Over the channels of each position (Caffe's axis 1). */
+static void softmax(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t C = s->in.c, hw = s->in.h * s->in.w;
+	for (uint32_t b = 0; b < rt->a->batch; b++)
+		for (uint64_t j = 0; j < hw; j++) {
+			const float *x = L->in[0] + b * C * hw + j;
+			float *y = L->out + b * C * hw + j;
+			float top = -FLT_MAX, sum = 0.0f;
+			for (uint64_t c = 0; c < C; c++)
+				top = x[c * hw] > top ? x[c * hw] : top;
+			for (uint64_t c = 0; c < C; c++) {
+				y[c * hw] = expf(x[c * hw] - top);
+				sum += y[c * hw];
+			}
+			float inv = 1.0f / sum;
+			for (uint64_t c = 0; c < C; c++)
+				y[c * hw] *= inv;
+		}
+}
+
+static void eltwise(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t count = out_count(rt, i);
+	float *y = L->out;
+	const float *a = L->in[0], *b = L->in[1];
+	switch (l->op) {
+	case AUGUR_ELTWISE_SUM:
+		for (uint64_t j = 0; j < count; j++)
+			y[j] = a[j] + b[j];
+		break;
+	case AUGUR_ELTWISE_PROD:
+		for (uint64_t j = 0; j < count; j++)
+			y[j] = a[j] * b[j];
+		break;
+	default:
+		for (uint64_t j = 0; j < count; j++)
+			y[j] = a[j] > b[j] ? a[j] : b[j];
+		break;
+	}
+	for (uint32_t k = 2; k < l->n_inputs; k++) {
+		const float *x = L->in[k];
+		switch (l->op) {
+		case AUGUR_ELTWISE_SUM:
+			for (uint64_t j = 0; j < count; j++)
+				y[j] += x[j];
+			break;
+		case AUGUR_ELTWISE_PROD:
+			for (uint64_t j = 0; j < count; j++)
+				y[j] *= x[j];
+			break;
+		default:
+			for (uint64_t j = 0; j < count; j++)
+				y[j] = x[j] > y[j] ? x[j] : y[j];
+			break;
+		}
+	}
+}
+
+static void concat(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t per_image = out_count(rt, i) / rt->a->batch;
+	for (uint32_t b = 0; b < rt->a->batch; b++) {
+		float *y = L->out + b * per_image;
+		for (uint32_t k = 0; k < l->n_inputs; k++) {
+			int32_t src = l->inputs[k];
+			uint64_t n = elems(src == AUGUR_NET_INPUT ? &rt->a->input
+			                                          : &rt->a->layers[src].out);
+			memcpy(y, L->in[k] + b * n, n * sizeof(float));
+			y += n;
+		}
+	}
+}
+
+void augur_runtime_step(struct augur_runtime *rt, size_t i)
+{
+	switch (rt->net->layers[i].type) {
+	case AUGUR_LAYER_CONV:
+		conv(rt, i);
+		break;
+	case AUGUR_LAYER_FC:
+		fc(rt, i);
+		break;
+	case AUGUR_LAYER_POOL:
+		pool(rt, i);
+		break;
+	case AUGUR_LAYER_RELU:
+		relu(rt, i);
+		break;
+	case AUGUR_LAYER_LRN:
+		lrn(rt, i);
+		break;
+	case AUGUR_LAYER_BATCHNORM:
+	case AUGUR_LAYER_SCALE:
+		channel_affine(rt, i);
+		break;
+	case AUGUR_LAYER_SOFTMAX:
+		softmax(rt, i);
+		break;
+	case AUGUR_LAYER_ELTWISE:
+		eltwise(rt, i);
+		break;
+	case AUGUR_LAYER_CONCAT:
+		concat(rt, i);
+		break;
+	default:
+		unary(rt, i);
+		break;
+	}
+}
+
+double augur_runtime_forward(struct augur_runtime *rt, double *layer_ms, double *gemm_ms)
+{
+	rt->gemm_ms = 0;
+	double start = now_ms(), t = start;
+	for (size_t i = 0; i < rt->a->n_layers; i++) {
+		augur_runtime_step(rt, i);
+		if (layer_ms) {
+			double t1 = now_ms();
+			layer_ms[i] = t1 - t;
+			t = t1;
+		}
+	}
+	double total = now_ms() - start;
+	if (gemm_ms)
+		*gemm_ms = rt->gemm_ms;
+	return total;
+}
+
+float *augur_runtime_blob(struct augur_runtime *rt, long i, uint64_t *count)
+{
+	if (i < 0) {
+		*count = rt->a->input_bytes / AUGUR_BYTES_PER_VALUE;
+		return rt->input;
+	}
+	*count = out_count(rt, (size_t)i);
+	return rt->layers[i].out;
+}
+
+float *augur_runtime_param(struct augur_runtime *rt, size_t i, unsigned j, uint64_t *count)
+{
+	*count = 0;
+	if (j > 1 || !rt->layers[i].params[j])
+		return NULL;
+	*count = rt->layers[i].n_params[j];
+	return rt->layers[i].params[j];
+}
+
+const char *augur_runtime_param_name(enum augur_layer_type type, unsigned j)
+{
+	if (j > 1)
+		return NULL;
+	switch (type) {
+	case AUGUR_LAYER_CONV:
+	case AUGUR_LAYER_FC:
+		return j ? "bias" : "weight";
+	case AUGUR_LAYER_BATCHNORM:
+		return j ? "var" : "mean";
+	case AUGUR_LAYER_SCALE:
+		return j ? "beta" : "gamma";
+	default:
+		return NULL;
+	}
+}
+
+void augur_runtime_memory(const struct augur_runtime *rt, struct augur_runtime_memory *m)
+{
+	*m = rt->mem;
+}
+
+const char *augur_runtime_blas(uint32_t *threads)
+{
+	int t = openblas_get_num_threads();
+	*threads = t > 0 ? (uint32_t)t : 1;
+	const char *cfg = openblas_get_config();
+	return cfg ? cfg : "OpenBLAS (unknown version)";
+}
+
+const char *augur_runtime_blas_core(void)
+{
+	const char *core = openblas_get_corename();
+	return core ? core : "unknown";
+}

@@ -1,0 +1,421 @@
+/* The reference executor (calibrate/runtime.h) on small networks whose outputs were worked
+ * out by hand: a padded 3x3 conv on a 4x4 input, grouped convs (im2col and direct), a
+ * dilated conv, max and average pooling windows at the padded edge with ceil rounding,
+ * global pools, LRN across channels, softmax, the relu family, eltwise, concat, batchnorm
+ * with scale and fc (sgemv and sgemm). Then the buffers it holds against the allocated
+ * memory view for every shipped descriptor. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "check.h"
+#include "descriptor.h"
+#include "netfile.h"
+#include "runtime.h"
+
+struct case_net {
+	struct augur_net *net;
+	struct augur_analysis *a;
+	struct augur_runtime *rt;
+};
+
+static bool build(struct case_net *c, const char *yaml)
+{
+	struct augur_diag diag = {0};
+	memset(c, 0, sizeof(*c));
+	struct augur_runtime_options opt = {1, 1, false};
+	if (augur_descriptor_parse("case.yaml", yaml, strlen(yaml), &c->net, &diag) ||
+	    augur_analyze(c->net, 0, &c->a, &diag) ||
+	    augur_runtime_new(c->net, c->a, &opt, &c->rt, &diag)) {
+		fprintf(stderr, "%s:%u:%u: %s\n", diag.path, diag.line, diag.col, diag.message);
+		CHECK(!"network builds");
+		return false;
+	}
+	return true;
+}
+
+static void clear(struct case_net *c)
+{
+	augur_runtime_free(c->rt);
+	augur_analysis_free(c->a);
+	augur_net_free(c->net);
+}
+
+static void set(struct case_net *c, long layer, int param, const float *v, uint64_t n)
+{
+	uint64_t count;
+	float *p = param < 0 ? augur_runtime_blob(c->rt, layer, &count)
+	                     : augur_runtime_param(c->rt, (size_t)layer, (unsigned)param, &count);
+	CHECK_EQ_U64(count, n);
+	if (p && count == n)
+		memcpy(p, v, n * sizeof(float));
+}
+
+static void input(struct case_net *c, const float *v, uint64_t n)
+{
+	set(c, -1, -1, v, n);
+}
+
+static void run(struct case_net *c)
+{
+	augur_runtime_forward(c->rt, NULL, NULL);
+}
+
+/* The output of the layer named name against expected values, relative tolerance 1e-5. */
+static void expect(struct case_net *c, const char *name, const float *want, uint64_t n)
+{
+	long i = augur_net_find(c->net, name);
+	CHECK(i >= 0);
+	if (i < 0)
+		return;
+	uint64_t count;
+	const float *got = augur_runtime_blob(c->rt, i, &count);
+	CHECK_EQ_U64(count, n);
+	for (uint64_t j = 0; j < n && j < count; j++)
+		CHECK_NEAR(got[j], want[j], 1e-5 * (fabs(want[j]) + 1));
+}
+
+static void test_conv_padded(void)
+{
+	struct case_net c;
+	if (!build(&c, "input: [1, 4, 4]\nlayers:\n"
+	               "  - {name: c, type: conv, filters: 1, kernel: 3, pad: 1}\n"))
+		return;
+	float x[16], w[9] = {1, 0, 0, 0, 0, 0, 0, 0, 2}, b = 0.5f;
+	for (int i = 0; i < 16; i++)
+		x[i] = (float)(i + 1);
+	input(&c, x, 16);
+	set(&c, 0, 0, w, 9);
+	set(&c, 0, 1, &b, 1);
+	run(&c);
+	/* out(i, j) = x(i-1, j-1) + 2 x(i+1, j+1) + 0.5, zero outside the image */
+	static const float want[16] = {12.5f, 14.5f, 16.5f, 0.5f, 20.5f, 23.5f, 26.5f, 3.5f,
+	                               28.5f, 35.5f, 38.5f, 7.5f, 0.5f,  9.5f,  10.5f, 11.5f};
+	expect(&c, "c", want, 16);
+	clear(&c);
+}
+
+static void test_conv_strided(void)
+{
+	/* 3x3 of ones, stride 2, pad 1 on 1..16: windows centred on (0,0), (0,2), (2,0), (2,2) */
+	struct case_net c;
+	if (!build(&c, "input: [1, 4, 4]\nlayers:\n"
+	               "  - {name: c, type: conv, filters: 1, kernel: 3, pad: 1, stride: 2, "
+	               "bias: false}\n"))
+		return;
+	float x[16], w[9];
+	for (int i = 0; i < 16; i++)
+		x[i] = (float)(i + 1);
+	for (int i = 0; i < 9; i++)
+		w[i] = 1;
+	input(&c, x, 16);
+	set(&c, 0, 0, w, 9);
+	run(&c);
+	static const float want[4] = {14, 30, 57, 99};
+	expect(&c, "c", want, 4);
+	clear(&c);
+}
+
+static void test_conv_grouped(void)
+{
+	struct case_net c;
+	/* im2col path: two groups of one channel, 2x2 kernel on a 2x2 map */
+	if (build(&c,
+	          "input: [2, 2, 2]\nlayers:\n"
+	          "  - {name: g, type: conv, filters: 2, kernel: 2, groups: 2, bias: false}\n")) {
+		static const float x[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+		static const float w[8] = {1, 1, 1, 1, 1, 0, 0, -1};
+		input(&c, x, 8);
+		set(&c, 0, 0, w, 8);
+		run(&c);
+		static const float want[2] = {10, -3};
+		expect(&c, "g", want, 2);
+		clear(&c);
+	}
+	/* direct path (1x1, stride 1, no padding): groups of two channels, with bias */
+	if (build(&c, "input: [4, 1, 2]\nlayers:\n"
+	              "  - {name: g, type: conv, filters: 2, kernel: 1, groups: 2}\n")) {
+		static const float x[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+		static const float w[4] = {1, 10, 2, -1}, b[2] = {0, 100};
+		input(&c, x, 8);
+		set(&c, 0, 0, w, 4);
+		set(&c, 0, 1, b, 2);
+		run(&c);
+		static const float want[4] = {31, 42, 103, 104};
+		expect(&c, "g", want, 4);
+		clear(&c);
+	}
+}
+
+static void test_conv_dilated(void)
+{
+	struct case_net c;
+	if (!build(&c, "input: [1, 5, 5]\nlayers:\n"
+	               "  - {name: d, type: conv, filters: 1, kernel: 2, dilation: 2, bias: "
+	               "false}\n"))
+		return;
+	float x[25];
+	for (int i = 0; i < 25; i++)
+		x[i] = (float)i;
+	static const float w[4] = {1, 2, 3, 4};
+	input(&c, x, 25);
+	set(&c, 0, 0, w, 4);
+	run(&c);
+	/* x(i,j) + 2 x(i,j+2) + 3 x(i+2,j) + 4 x(i+2,j+2) = 10 (5i + j) + 82 */
+	static const float want[9] = {82, 92, 102, 132, 142, 152, 182, 192, 202};
+	expect(&c, "d", want, 9);
+	clear(&c);
+}
+
+static void test_pool_edges(void)
+{
+	struct case_net c;
+	/* 3x3/2, pad 1, ceil on 4x4: 3x3 outputs, the last windows half in the padding */
+	if (!build(&c,
+	           "input: [1, 4, 4]\nlayers:\n"
+	           "  - {name: mx, type: pool, op: max, kernel: 3, stride: 2, pad: 1, ceil: true}\n"
+	           "  - {name: av, type: pool, op: avg, kernel: 3, stride: 2, pad: 1, ceil: true,"
+	           " inputs: input}\n"))
+		return;
+	float x[16];
+	for (int i = 0; i < 16; i++)
+		x[i] = (float)(i + 1);
+	input(&c, x, 16);
+	run(&c);
+	static const float want_max[9] = {6, 8, 8, 14, 16, 16, 14, 16, 16};
+	expect(&c, "mx", want_max, 9);
+	/* Caffe divides by the window clipped to the padded map (pad counted): 9, 9, 6 per
+	 * side; e.g. the corner window holds 11, 12, 15, 16 out of 2 x 2 */
+	static const float want_avg[9] = {14.0f / 9, 30.0f / 9, 12.0f / 6, 57.0f / 9, 99.0f / 9,
+	                                  36.0f / 6, 27.0f / 6, 45.0f / 6, 16.0f / 4};
+	expect(&c, "av", want_avg, 9);
+	clear(&c);
+
+	if (!build(&c, "input: [2, 2, 2]\nlayers:\n"
+	               "  - {name: gm, type: pool, op: max, global: true}\n"
+	               "  - {name: ga, type: pool, op: avg, global: true, inputs: input}\n"))
+		return;
+	static const float y[8] = {1, -2, 3, 4, -5, -6, -7, -1};
+	input(&c, y, 8);
+	run(&c);
+	static const float want_gm[2] = {4, -1}, want_ga[2] = {1.5f, -4.75f};
+	expect(&c, "gm", want_gm, 2);
+	expect(&c, "ga", want_ga, 2);
+	clear(&c);
+}
+
+static void test_lrn(void)
+{
+	struct case_net c;
+	if (!build(&c, "input: [4, 1, 1]\nlayers:\n  - {name: n, type: lrn, size: 3}\n"))
+		return;
+	static const float x[4] = {100, 200, 300, 400};
+	input(&c, x, 4);
+	run(&c);
+	/* y = x (1 + 1e-4 / 3 * sum of squares of channels c-1..c+1)^-0.75: the sums are
+	 * 5e4, 14e4, 29e4 and 25e4 */
+	static const float want[4] = {47.92073f, 54.45456f, 50.82761f, 74.90873f};
+	expect(&c, "n", want, 4);
+	clear(&c);
+}
+
+static void test_softmax(void)
+{
+	struct case_net c;
+	if (build(&c, "input: [3]\nlayers:\n  - {name: s, type: softmax}\n")) {
+		static const float x[3] = {1, 2, 3};
+		input(&c, x, 3);
+		run(&c);
+		static const float want[3] = {0.09003057f, 0.2447285f, 0.665241f};
+		expect(&c, "s", want, 3);
+		clear(&c);
+	}
+	/* over the channels of each position: (0, 1) and (1, 1) */
+	if (build(&c, "input: [2, 1, 2]\nlayers:\n  - {name: s, type: softmax}\n")) {
+		static const float x[4] = {0, 1, 1, 1};
+		input(&c, x, 4);
+		run(&c);
+		static const float want[4] = {0.2689414f, 0.5f, 0.7310586f, 0.5f};
+		expect(&c, "s", want, 4);
+		clear(&c);
+	}
+}
+
+static void test_elementwise(void)
+{
+	struct case_net c;
+	if (!build(&c, "input: [4]\nlayers:\n"
+	               "  - {name: leaky, type: relu, negative_slope: 0.1, inputs: input}\n"
+	               "  - {name: six, type: relu, max: 6, inputs: input}\n"
+	               "  - {name: sum, type: eltwise, op: sum, inputs: [input, leaky, six]}\n"
+	               "  - {name: prod, type: eltwise, op: prod, inputs: [input, six]}\n"
+	               "  - {name: mx, type: eltwise, op: max, inputs: [leaky, six]}\n"
+	               "  - {name: cat, type: concat, inputs: [six, leaky]}\n"
+	               "  - {name: t, type: tanh, inputs: input}\n"
+	               "  - {name: sg, type: sigmoid, inputs: input}\n"))
+		return;
+	static const float x[4] = {-10, 5, 7, 0};
+	input(&c, x, 4);
+	run(&c);
+	static const float leaky[4] = {-1, 5, 7, 0}, six[4] = {0, 5, 6, 0};
+	static const float sum[4] = {-11, 15, 20, 0}, prod[4] = {0, 25, 42, 0};
+	static const float mx[4] = {0, 5, 7, 0}, cat[8] = {0, 5, 6, 0, -1, 5, 7, 0};
+	static const float t[4] = {-1.0f, 0.9999092f, 0.9999983f, 0};
+	static const float sg[4] = {4.539787e-05f, 0.9933071f, 0.9990889f, 0.5f};
+	expect(&c, "leaky", leaky, 4);
+	expect(&c, "six", six, 4);
+	expect(&c, "sum", sum, 4);
+	expect(&c, "prod", prod, 4);
+	expect(&c, "mx", mx, 4);
+	expect(&c, "cat", cat, 8);
+	expect(&c, "t", t, 4);
+	expect(&c, "sg", sg, 4);
+	clear(&c);
+
+	/* concat of maps: per image, the first input's channels then the second's */
+	if (!build(&c, "input: [1, 1, 2]\nbatch: 2\nlayers:\n"
+	               "  - {name: r, type: relu, inputs: input}\n"
+	               "  - {name: cat, type: concat, inputs: [input, r]}\n"))
+		return;
+	static const float y[4] = {-1, 2, 3, -4};
+	input(&c, y, 4);
+	run(&c);
+	static const float cat2[8] = {-1, 2, 0, 2, 3, -4, 3, 0};
+	expect(&c, "cat", cat2, 8);
+	clear(&c);
+}
+
+static void test_batchnorm_scale(void)
+{
+	struct case_net c;
+	if (!build(&c, "input: [2, 1, 2]\nlayers:\n"
+	               "  - {name: bn, type: batchnorm}\n  - {name: sc, type: scale}\n"))
+		return;
+	static const float x[4] = {1, 2, 3, 4};
+	static const float mean[2] = {1, 2}, var[2] = {4 - 1e-5f, 0.25f - 1e-5f};
+	static const float gamma[2] = {2, -1}, beta[2] = {1, 0};
+	input(&c, x, 4);
+	set(&c, 0, 0, mean, 2);
+	set(&c, 0, 1, var, 2);
+	set(&c, 1, 0, gamma, 2);
+	set(&c, 1, 1, beta, 2);
+	run(&c);
+	/* (x - mean) / sqrt(var + eps): [0, 0.5], [2, 4]; then * gamma + beta; both in place */
+	static const float want[4] = {1, 2, -2, -4};
+	expect(&c, "sc", want, 4);
+	clear(&c);
+}
+
+static void test_fc(void)
+{
+	static const float w[6] = {1, 0, -1, 2, 1, 0}, b[2] = {0.5f, -1};
+	struct case_net c;
+	if (build(&c, "input: [3]\nlayers:\n  - {name: f, type: fc, outputs: 2}\n")) {
+		static const float x[3] = {1, 2, 3};
+		input(&c, x, 3);
+		set(&c, 0, 0, w, 6);
+		set(&c, 0, 1, b, 2);
+		run(&c);
+		static const float want[2] = {-1.5f, 3};
+		expect(&c, "f", want, 2);
+		clear(&c);
+	}
+	/* batch 2 (sgemm), reading a 3x1x1 map */
+	if (build(&c,
+	          "input: [3, 1, 1]\nbatch: 2\nlayers:\n  - {name: f, type: fc, outputs: 2}\n")) {
+		static const float x[6] = {1, 2, 3, 0, 1, 0};
+		input(&c, x, 6);
+		set(&c, 0, 0, w, 6);
+		set(&c, 0, 1, b, 2);
+		run(&c);
+		static const float want[4] = {-1.5f, 3, 0.5f, 0};
+		expect(&c, "f", want, 4);
+		clear(&c);
+	}
+}
+
+/* An in-place relu after a flatten whose input another layer also reads must not write
+ * over that input. */
+static void test_flatten_alias(void)
+{
+	struct case_net c;
+	if (!build(&c, "input: [2, 1, 1]\nlayers:\n"
+	               "  - {name: id, type: pool, op: max, kernel: 1}\n"
+	               "  - {name: fl, type: flatten}\n  - {name: r, type: relu}\n"
+	               "  - {name: cat, type: concat, inputs: [r, id]}\n"))
+		return;
+	static const float x[2] = {-1, 2};
+	input(&c, x, 2);
+	run(&c);
+	static const float want[4] = {0, 2, -1, 2};
+	expect(&c, "cat", want, 4);
+	struct augur_runtime_memory m;
+	augur_runtime_memory(c.rt, &m);
+	CHECK_EQ_U64(m.extra, 8);
+	clear(&c);
+}
+
+/* What the executor holds is the allocated view, for every shipped descriptor. */
+static void test_shipped_memory(void)
+{
+	const char *root = getenv("AUGUR_SOURCE_ROOT");
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/descriptors", root ? root : ".");
+	DIR *d = opendir(dir);
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	int seen = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len < 6 || strcmp(e->d_name + len - 5, ".yaml"))
+			continue;
+		char path[8192];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		struct augur_diag diag = {0};
+		struct augur_net *net = NULL;
+		struct augur_analysis *a = NULL;
+		struct augur_runtime *rt = NULL;
+		struct augur_runtime_options opt = {1, 1, false};
+		if (augur_net_load(path, &net, &diag) || augur_analyze(net, 0, &a, &diag) ||
+		    augur_runtime_new(net, a, &opt, &rt, &diag)) {
+			fprintf(stderr, "%s: %s\n", path, diag.message);
+			CHECK(!"shipped descriptor runs");
+		} else {
+			struct augur_runtime_memory m;
+			augur_runtime_memory(rt, &m);
+			CHECK_EQ_U64(m.held, a->memory.alloc_total);
+			CHECK_EQ_U64(m.params, a->memory.alloc_params);
+			CHECK_EQ_U64(m.stats, a->memory.alloc_stats);
+			CHECK_EQ_U64(m.data, a->memory.alloc_data);
+			CHECK_EQ_U64(m.workspace, a->memory.alloc_workspace);
+			CHECK_EQ_U64(m.extra, 0);
+			seen++;
+		}
+		augur_runtime_free(rt);
+		augur_analysis_free(a);
+		augur_net_free(net);
+	}
+	closedir(d);
+	CHECK(seen >= 12);
+}
+
+int main(void)
+{
+	test_conv_padded();
+	test_conv_strided();
+	test_conv_grouped();
+	test_conv_dilated();
+	test_pool_edges();
+	test_lrn();
+	test_softmax();
+	test_elementwise();
+	test_batchnorm_scale();
+	test_fc();
+	test_flatten_alias();
+	test_shipped_memory();
+	return check_finish();
+}
