@@ -144,14 +144,16 @@ has "$out" "alexnet on tiny-test: " "estimate by name"
 # ---- profile list ----
 cp "$P" "$tmp/pp/tk1.yaml" # shadows the shipped tk1
 expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list
-eq "list: a header and eight profiles" "$(lines "$out")" "9"
-eq "list order" "$(printf '%s\n' "$out" | awk 'NR > 1 { print $1 }' | tr '\n' ' ')" \
+# a header, then per directory its path and its profiles: 1 + 2 + 8 lines
+eq "list: a header, two directories and eight profiles" "$(lines "$out")" "11"
+eq "list order" "$(printf '%s\n' "$out" | awk 'NR > 1 && /^  / { print $1 }' | tr '\n' ' ')" \
 	"tiny-test tk1 epyc-1t epyc-1t-mkldnn epyc-2core h200 tk1 tx1 "
-has "$(printf '%s\n' "$out" | sed -n 2p)" "$tmp/pp/tiny-test.yaml" "list path"
-has "$(printf '%s\n' "$out" | sed -n 2p)" "$(yval description "$P")" "list description"
-has "$(printf '%s\n' "$out" | grep "profiles/tk1.yaml")" "cpu,gpu" "list units"
-has "$(printf '%s\n' "$out" | grep "profiles/tk1.yaml")" "(shadowed)" "list marks shadowed"
+eq "list: the extra directory first" "$(printf '%s\n' "$out" | sed -n 2p)" "$tmp/pp/"
+has "$(printf '%s\n' "$out" | sed -n 3p)" "  tiny-test " "list: its profile under it"
+has "$(printf '%s\n' "$out" | sed -n 3p)" "$(yval description "$P" | cut -c1-30)" "list description"
+has "$(printf '%s\n' "$out" | grep '^  tk1 .*shadowed')" "cpu,gpu" "list units"
 eq "only the shadowed one is marked" "$(printf '%s\n' "$out" | grep -c shadowed)" "1"
+eq "every line within 80 columns" "$(printf '%s\n' "$out" | awk '{ gsub(/\xe2\x80\xa6/, "."); if (length($0) > 80) n++ } END { print n + 0 }')" "0"
 expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list --format json
 if command -v python3 >/dev/null; then
 	printf '%s' "$out" >"$tmp/list.json"
@@ -174,11 +176,11 @@ has "$out" ",cpu:layer-costs gpu:layer-costs" "csv: the Jetson profiles' model k
 has "$out" ",false,gpu:gemm-only" "csv: h200 is GEMM only"
 has "$out" 'tk1,"cpu,gpu",' "csv quotes a field with a comma"
 expect 0 env AUGUR_PROFILE_PATH="$tmp/empty-and-missing" "$AUGUR" profile list
-eq "list without the extra directory" "$(lines "$out")" "7"
+eq "list without the extra directory" "$(lines "$out")" "8"
 printf 'augur_profile: 1\nname: [broken\n' >"$tmp/pp/broken.yaml"
 expect 1 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list
 has "$err" "$tmp/pp/broken.yaml:" "list reports a broken profile"
-eq "and lists the others" "$(lines "$out")" "9"
+eq "and lists the others" "$(lines "$out")" "11"
 rm "$tmp/pp/broken.yaml"
 # YAML files that are not profiles (no augur_profile key) are passed over in one line
 printf 'name: x\ninput: [3, 8, 8]\nlayers:\n  - {type: relu}\n' >"$tmp/pp/a-net.yaml"
@@ -186,7 +188,7 @@ printf 'just: data\n' >"$tmp/pp/b-notes.yaml"
 expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list
 eq "non-profiles: one line" "$(lines "$err")" "1"
 has "$err" "skipped 2 YAML files that are not profiles (no 'augur_profile:' line), e.g. $tmp/pp/a-net.yaml" "non-profiles named"
-eq "and every profile listed" "$(lines "$out")" "9"
+eq "and every profile listed" "$(lines "$out")" "11"
 rm "$tmp/pp/a-net.yaml" "$tmp/pp/b-notes.yaml" "$tmp/pp/tk1.yaml"
 expect 2 "$AUGUR" profile list --format xml
 expect 2 "$AUGUR" profile list extra
@@ -206,7 +208,8 @@ ok "nothing written to the current directory" [ ! -e profiles/mine.yaml ]
 expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device mine
 has "$out" "profile: $XDG_DATA_HOME/augur/profiles/mine.yaml" "estimate finds the user's profile"
 expect 0 "$AUGUR" profile list
-has "$(printf '%s\n' "$out" | sed -n 2p)" "mine " "the user's profiles come before the shipped ones"
+eq "the user's directory comes first" "$(printf '%s\n' "$out" | sed -n 2p)" "$XDG_DATA_HOME/augur/profiles/"
+has "$(printf '%s\n' "$out" | sed -n 3p)" "  mine " "the user's profiles come before the shipped ones"
 rm -r "$XDG_DATA_HOME"
 # an installed (or moved) augur finds the profiles and descriptors installed beside it,
 # PREFIX/share/augur, not the tree it was built in

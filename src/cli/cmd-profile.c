@@ -194,7 +194,7 @@ static int list(int argc, char **argv)
 		return CLI_FAIL;
 	}
 	int rc = CLI_OK;
-	int wname = 4, wdesc = 11;
+	int wname = 4;
 	size_t not_profiles = 0;
 	const char *first_other = NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -216,18 +216,17 @@ static int list(int argc, char **argv)
 			rc = cli_report(&diag);
 			continue;
 		}
-		int ln = (int)strlen(files[i].name), ld = (int)strlen(loaded[i]->description);
+		int ln = (int)strlen(files[i].name);
 		wname = ln > wname ? ln : wname;
-		wdesc = ld > wdesc ? ld : wdesc;
 	}
 	if (fmt == CLI_JSON)
 		printf("{\n  \"profiles\": [");
 	else if (fmt == CLI_CSV)
 		printf("name,units,description,path,shadowed,models\n");
 	else
-		printf("%-*s  %-7s  %-*s  %s\n", wname, "NAME", "UNITS", wdesc, "DESCRIPTION",
-		       "PATH");
+		printf("  %-*s  %-7s  %s\n", wname, "NAME", "UNITS", "DESCRIPTION");
 	size_t shown = 0;
+	char dir[4096] = "";
 	for (size_t i = 0; i < n; i++) {
 		const struct augur_profile *p = loaded[i];
 		if (!p)
@@ -265,8 +264,19 @@ static int list(int argc, char **argv)
 			cli_csv_field(stdout, models);
 			printf("\n");
 		} else {
-			printf("%-*s  %-7s  %-*s  %s%s\n", wname, f->name, units_text(p), wdesc,
-			       p->description, f->path, f->shadowed ? "  (shadowed)" : "");
+			/* one heading per directory, so each line fits the terminal */
+			const char *slash = strrchr(f->path, '/');
+			size_t dl = slash ? (size_t)(slash - f->path) : 0;
+			if (dl < sizeof(dir) && (strlen(dir) != dl || strncmp(dir, f->path, dl))) {
+				memcpy(dir, f->path, dl);
+				dir[dl] = '\0';
+				printf("%s/\n", dir);
+			}
+			const char *mark = f->shadowed ? " (shadowed)" : "";
+			int room = cli_width() - (2 + wname + 2 + 7 + 2) - (int)strlen(mark);
+			char desc[1024];
+			cli_cut(desc, sizeof(desc), p->description, room > 10 ? room : 10);
+			printf("  %-*s  %-7s  %s%s\n", wname, f->name, units_text(p), desc, mark);
 		}
 		shown++;
 	}
