@@ -473,7 +473,10 @@ int augur_fit_model(const struct augur_sample *s, size_t n, const struct augur_f
 	/* GSL's default handler aborts the process; the core reports errors instead */
 	gsl_set_error_handler_off();
 
-	struct fitctx c = {.s = s, .opt = opt, .mask = opt->term_mask, .min_ms = INFINITY,
+	struct fitctx c = {.s = s,
+	                   .opt = opt,
+	                   .mask = opt->term_mask,
+	                   .min_ms = INFINITY,
 	                   .one_per_layer = augur_samples_max_aggregate_calls(s, n) > 0};
 	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
 		if (c.mask & (1u << t))
