@@ -247,6 +247,8 @@ static struct augur_unit *make_unit(enum augur_unit_kind kind)
 	s = (struct augur_sample){
 	        .time_ms = 123.456, .label = "vgg16 conv", .n_gemms = 3, .gemms = g};
 	augur_unit_add_sample(u, &s);
+	augur_unit_derive(u); /* as a loader or fitter does when the samples change */
+	CHECK(u->gemm.one_per_layer && u->calls_fitted_max > 0); /* an aggregate sample */
 	return u;
 }
 

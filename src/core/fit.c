@@ -29,6 +29,7 @@ struct fitctx {
 	int terms[AUGUR_TERM_COUNT]; /* used terms, in enum order */
 	size_t nt;
 	double min_ms;
+	bool one_per_layer; /* fitted from per-layer sums (timemodel.h) */
 };
 
 void augur_fit_options_init(struct augur_fit_options *opt)
@@ -54,6 +55,7 @@ static void model_init(const struct fitctx *c, const struct breaks *b, struct au
 	memcpy(tm->breaks_m, b->bm, sizeof(b->bm));
 	tm->min_ms = c->min_ms;
 	tm->direct = c->opt->direct;
+	tm->one_per_layer = c->one_per_layer;
 }
 
 static size_t region_count(const struct breaks *b)
@@ -79,8 +81,12 @@ static void design_row(const struct fitctx *c, const struct augur_timemodel *tm,
 		double v[AUGUR_TERM_COUNT];
 		augur_term_values(g->n, g->k, g->m, v);
 		size_t r = column_block(tm, s, g);
-		for (size_t j = 0; j < c->nt; j++)
-			x[r * c->nt + j] += (double)g->count * v[c->terms[j]];
+		for (size_t j = 0; j < c->nt; j++) {
+			/* a model fitted from per-layer sums has a per-layer constant: one per
+			 * GEMM entry (a layer), however many calls (groups) it makes */
+			bool per_layer = tm->one_per_layer && c->terms[j] == AUGUR_TERM_ONE;
+			x[r * c->nt + j] += (per_layer ? 1.0 : (double)g->count) * v[c->terms[j]];
+		}
 	}
 }
 
@@ -467,7 +473,11 @@ int augur_fit_model(const struct augur_sample *s, size_t n, const struct augur_f
 	/* GSL's default handler aborts the process; the core reports errors instead */
 	gsl_set_error_handler_off();
 
-	struct fitctx c = {.s = s, .opt = opt, .mask = opt->term_mask, .min_ms = INFINITY};
+	struct fitctx c = {.s = s,
+	                   .opt = opt,
+	                   .mask = opt->term_mask,
+	                   .min_ms = INFINITY,
+	                   .one_per_layer = augur_samples_max_aggregate_calls(s, n) > 0};
 	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
 		if (c.mask & (1u << t))
 			c.terms[c.nt++] = t;

@@ -271,7 +271,10 @@ static enum augur_plan_kind fastest(const struct augur_plan *plan, int from, int
 		const struct augur_plan_option *o = &plan->option[k];
 		if (!o->available || (must_fit && !o->fits))
 			continue;
-		if (best == AUGUR_PLAN_KIND_COUNT || o->time_ms < plan->option[best].time_ms)
+		/* plans come simplest first: a later one must be faster by more than the
+		 * rounding of its own sum (a split with every layer on one unit is that unit) */
+		if (best == AUGUR_PLAN_KIND_COUNT ||
+		    o->time_ms < plan->option[best].time_ms * (1 - 1e-9))
 			best = (enum augur_plan_kind)k;
 	}
 	return best;

@@ -78,6 +78,7 @@ void augur_profile_free(struct augur_profile *p)
 void augur_unit_derive(struct augur_unit *u)
 {
 	u->calls_fitted_max = augur_samples_max_aggregate_calls(u->samples, u->n_samples);
+	u->gemm.one_per_layer = u->calls_fitted_max > 0;
 }
 
 int augur_unit_add_sample(struct augur_unit *u, const struct augur_sample *s)

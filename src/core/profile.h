@@ -87,8 +87,8 @@ struct augur_profile *augur_profile_new(void);
 struct augur_unit *augur_unit_new(enum augur_unit_kind kind);
 void augur_unit_free(struct augur_unit *u);
 
-/* Sets u->calls_fitted_max from u's samples; loaders and fitters call it whenever the
- * samples change. */
+/* Sets what u's samples imply: calls_fitted_max and gemm.one_per_layer (a model fitted
+ * from per-layer sums); loaders and fitters call it whenever the samples change. */
 void augur_unit_derive(struct augur_unit *u);
 
 /* Appends a copy of s (label and gemms deep-copied) to u's samples. AUGUR_E_NOMEM on

@@ -116,5 +116,15 @@ double augur_gemm_time_ms(const struct augur_timemodel *tm, const struct augur_g
 		*outside = g->count && !augur_timemodel_in_range(tm, g->n, g->k, g->m);
 	if (!g->count)
 		return 0.0;
-	return (double)g->count * augur_timemodel_predict(tm, g->n, g->k, g->m, g->fc_layout);
+	double call = augur_timemodel_predict(tm, g->n, g->k, g->m, g->fc_layout);
+	if (!tm->one_per_layer || g->count == 1 || !(tm->term_mask & (1u << AUGUR_TERM_ONE)))
+		return (double)g->count * call;
+	/* the constant once for the layer, the rest per call */
+	const struct augur_region *r =
+	        augur_timemodel_direct(tm, g->n, g->k, g->m, g->fc_layout)
+	                ? &tm->direct_region
+	                : &tm->regions[augur_timemodel_region(tm, g->n, g->m)];
+	double one = r->coef[AUGUR_TERM_ONE] > 0 ? r->coef[AUGUR_TERM_ONE] : 0;
+	double rest = call > one ? call - one : 0;
+	return (double)g->count * rest + (call > one ? one : call);
 }

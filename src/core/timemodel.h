@@ -73,7 +73,10 @@ struct augur_timemodel {
 	struct augur_direct_path direct; /* calls on it use direct_region instead */
 	struct augur_region direct_region;
 	struct augur_validity range;
-	double min_ms; /* floor: a prediction never goes below the fastest call measured */
+	double min_ms;      /* floor: a prediction never goes below the fastest call measured */
+	bool one_per_layer; /* derived, not stored: the model was fitted from per-layer sums
+	                       (aggregate samples), whose constant term cannot be told from a
+	                       per-layer cost; a layer of many calls (groups) pays it once */
 };
 
 /* Predicted milliseconds for one call of an [n x k] . [k x m] GEMM (fc_layout: the batch
