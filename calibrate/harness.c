@@ -522,8 +522,21 @@ int augur_calibrate(const struct augur_cal_options *opt, struct augur_unit **uni
 		goto finish;
 	double t1 = now_s();
 	augur_direct_path_for_library(u->library, &fo.direct);
-	if ((rc = augur_fit_model(u->samples, u->n_samples, opt->fit ? opt->fit : &fo, &u->gemm,
-	                          &u->quality, diag)))
+	/* too few shapes for the model's terms: say what to change, not the fitter's algebra */
+	const struct augur_fit_options *fit_opt = opt->fit ? opt->fit : &fo;
+	size_t n_train = 0, n_terms = 0;
+	for (size_t i = 0; i < u->n_samples; i++)
+		n_train += !u->samples[i].held_out;
+	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+		n_terms += !fit_opt->term_mask || (fit_opt->term_mask & (1u << t));
+	if (n_train < n_terms) {
+		rc = augur_diag_set(diag, AUGUR_E_USAGE, "calibrate", 0, 0,
+		                    "the time budget (%.0f s) left %zu shapes to fit (of %zu "
+		                    "planned), too few for the model's %zu terms: raise --budget",
+		                    budget_ms / 1e3, n_train, res->planned, n_terms);
+		goto out;
+	}
+	if ((rc = augur_fit_model(u->samples, u->n_samples, fit_opt, &u->gemm, &u->quality, diag)))
 		goto out;
 	/* pass 3: training samples far off the fit are more likely disturbed than real:
 	 * measure the worst again (a bounded number, within the budget) and refit */

@@ -33,6 +33,9 @@ expect() {
 }
 # has TEXT PATTERN LABEL: TEXT contains the fixed string PATTERN
 has() {
+	case $2 in # grep -F takes each line as a pattern of its own: any one would match
+	*$'\n'*) fail=$((fail + 1)); echo "FAIL: $3: the pattern holds a newline (check line by line)"; return ;;
+	esac
 	if printf '%s' "$1" | grep -qF -- "$2"; then pass=$((pass + 1)); else
 		fail=$((fail + 1)); echo "FAIL: $3: no '$2' in:"; printf '%s\n' "$1" | head -8
 	fi

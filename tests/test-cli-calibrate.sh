@@ -241,6 +241,10 @@ expect 2 "$AUGUR" calibrate --device 'a/b' --grid tiny
 has "$err" "device name 'a/b' must be" "bad device name"
 expect 2 "$AUGUR" fit "$P" --termz nkm
 has "$err" "unknown option '--termz' (did you mean '--terms'?)" "fit unknown option"
+# a budget too small to fit anything: a message that says what to change, nothing written
+expect 1 "$AUGUR_BIN" calibrate --device x --grid tiny --trial-ms 2000 --budget 1 --out "$tmp/small.yaml"
+has "$err" "too few for the model's 7 terms: raise --budget" "budget too small"
+ok "budget too small: no profile" [ ! -e "$tmp/small.yaml" ]
 # unwritable output: refused before anything is measured (nothing on stdout: no shape ran)
 expect 1 "$AUGUR" calibrate --device x --grid tiny --out "$tmp/no-such-dir/p.yaml"
 has "$err" "$tmp/no-such-dir/p.yaml: error: cannot write the profile: directory '$tmp/no-such-dir': No such file or directory" "missing directory"
