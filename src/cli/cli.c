@@ -299,3 +299,11 @@ void cli_print_extrapolated(FILE *f, const char *prefix, const struct augur_unit
 		        (double)e->calls_max / (double)e->unit->calls_fitted_max,
 		        (unsigned long long)e->unit->calls_fitted_max);
 }
+
+void cli_cell(char *buf, size_t size, const char *fmt, double v)
+{
+	if (fmt)
+		snprintf(buf, size, fmt, v);
+	else
+		cli_ms(buf, size, v);
+}

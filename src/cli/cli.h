@@ -73,6 +73,8 @@ void cli_bytes(char *buf, size_t size, uint64_t v);
  * significant digits below ("2.69", "0.0213"), "0" for zero: a small time never reads as
  * 0.0. */
 void cli_ms(char *buf, size_t size, double ms);
+/* A table cell: v printed with fmt, or as a time (cli_ms) when fmt is NULL. */
+void cli_cell(char *buf, size_t size, const char *fmt, double v);
 /* A byte size in MiB (2^20), the unit the paper's Table 4 uses. */
 double cli_mib(uint64_t bytes);
 

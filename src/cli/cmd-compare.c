@@ -12,13 +12,8 @@
 static void line(const char *label, double a, double b, const char *fmt)
 {
 	char x[32], y[32], ratio[32] = "-";
-	if (fmt) {
-		snprintf(x, sizeof(x), fmt, a);
-		snprintf(y, sizeof(y), fmt, b);
-	} else { /* a time */
-		cli_ms(x, sizeof(x), a);
-		cli_ms(y, sizeof(y), b);
-	}
+	cli_cell(x, sizeof(x), fmt, a);
+	cli_cell(y, sizeof(y), fmt, b);
 	if (a > 0)
 		snprintf(ratio, sizeof(ratio), "%.2fx", b / a);
 	printf("  %-30s %14s %14s %9s\n", label, x, y, ratio);

@@ -34,10 +34,7 @@ static void row(const struct run *r, const char *label, const char *fmt,
 	printf("  %-28s", label);
 	for (size_t u = 0; u < r->n_units; u++) {
 		char cell[32];
-		if (fmt)
-			snprintf(cell, sizeof(cell), fmt, value(r, &r->est[u]));
-		else
-			cli_ms(cell, sizeof(cell), value(r, &r->est[u]));
+		cli_cell(cell, sizeof(cell), fmt, value(r, &r->est[u]));
 		printf(" %14s", cell);
 	}
 	printf("\n");

@@ -58,19 +58,20 @@ static const char *model_kind(const struct augur_unit *u)
 	return u->costs ? "layer-costs" : "gemm-only";
 }
 
-/* What a unit's time covers, for profile show. */
-static const char *model_kind_text(const struct augur_unit *u)
+/* What a unit's time covers, for profile show, into buf. */
+static void model_kind_text(const struct augur_unit *u, char *buf, size_t size)
 {
-	if (!u->costs)
-		return "GEMM time of conv and fc only (the paper's method); other layers are not "
-		       "costed";
+	if (!u->costs) {
+		snprintf(buf, size,
+		         "GEMM time of conv and fc only (the paper's method); other "
+		         "layers are not costed");
+		return;
+	}
 	int types = 0;
 	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
 		types += u->costs->type[t].feature_mask != 0;
-	static char buf[160];
-	snprintf(buf, sizeof(buf), "GEMM model plus layer costs for %d of %d layer types", types,
+	snprintf(buf, size, "GEMM model plus layer costs for %d of %d layer types", types,
 	         AUGUR_LAYER_TYPE_COUNT);
-	return buf;
 }
 
 static void show_unit(const struct augur_unit *u)
@@ -82,7 +83,9 @@ static void show_unit(const struct augur_unit *u)
 	       or_unknown(u->library), or_unknown(u->processor));
 	if (u->threads)
 		printf("  threads    %u\n", u->threads);
-	printf("  costs      %s\n", model_kind_text(u));
+	char kind[160];
+	model_kind_text(u, kind, sizeof(kind));
+	printf("  costs      %s\n", kind);
 	char fw[32];
 	cli_bytes(fw, sizeof(fw), u->framework_overhead_bytes);
 	printf("  memory     %s, framework overhead %s, weights copied: %s\n", mem, fw,

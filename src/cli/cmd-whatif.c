@@ -80,13 +80,8 @@ static double pct(double before, double after)
 static void compare_row(const char *label, double before, double after, const char *fmt)
 {
 	char b[32], a[32];
-	if (fmt) {
-		snprintf(b, sizeof(b), fmt, before);
-		snprintf(a, sizeof(a), fmt, after);
-	} else { /* a time */
-		cli_ms(b, sizeof(b), before);
-		cli_ms(a, sizeof(a), after);
-	}
+	cli_cell(b, sizeof(b), fmt, before);
+	cli_cell(a, sizeof(a), fmt, after);
 	printf("  %-30s %14s %14s %+9.1f%%\n", label, b, a, pct(before, after));
 }
 

@@ -81,15 +81,22 @@ void augur_direct_path_for_library(const char *library, struct augur_direct_path
 		}
 }
 
+/* The region whose coefficients predict a call: the direct path's, or the (n, m) one. */
+static const struct augur_region *region_of(const struct augur_timemodel *tm, uint64_t n,
+                                            uint64_t k, uint64_t m, bool fc_layout)
+{
+	return augur_timemodel_direct(tm, n, k, m, fc_layout)
+	               ? &tm->direct_region
+	               : &tm->regions[augur_timemodel_region(tm, n, m)];
+}
+
 double augur_timemodel_predict(const struct augur_timemodel *tm, uint64_t n, uint64_t k, uint64_t m,
                                bool fc_layout)
 {
 	double floor_ms = tm->min_ms > 0 && isfinite(tm->min_ms) ? tm->min_ms : 1e-6;
 	double v[AUGUR_TERM_COUNT];
 	augur_term_values(n, k, m, v);
-	const struct augur_region *r = augur_timemodel_direct(tm, n, k, m, fc_layout)
-	                                       ? &tm->direct_region
-	                                       : &tm->regions[augur_timemodel_region(tm, n, m)];
+	const struct augur_region *r = region_of(tm, n, k, m, fc_layout);
 	double t = 0;
 	for (int i = 0; i < AUGUR_TERM_COUNT; i++)
 		if (tm->term_mask & (1u << i))
@@ -120,10 +127,7 @@ double augur_gemm_time_ms(const struct augur_timemodel *tm, const struct augur_g
 	if (!tm->one_per_layer || g->count == 1 || !(tm->term_mask & (1u << AUGUR_TERM_ONE)))
 		return (double)g->count * call;
 	/* the constant once for the layer, the rest per call */
-	const struct augur_region *r =
-	        augur_timemodel_direct(tm, g->n, g->k, g->m, g->fc_layout)
-	                ? &tm->direct_region
-	                : &tm->regions[augur_timemodel_region(tm, g->n, g->m)];
+	const struct augur_region *r = region_of(tm, g->n, g->k, g->m, g->fc_layout);
 	double one = r->coef[AUGUR_TERM_ONE] > 0 ? r->coef[AUGUR_TERM_ONE] : 0;
 	double rest = call > one ? call - one : 0;
 	return (double)g->count * rest + (call > one ? one : call);
