@@ -20,9 +20,9 @@ ROOMS = {
     "predictors": ["timemodel", "sample", "layercost", "estimate", "plan", "incremental"],
     "profiles": ["profile", "layertimes"],
     "fitting": ["fit", "layercostfit", "profilefit"],
-    "harness": ["bench", "bench-cpu", "bench-gpu", "bench-gpu-loader", "harness",
+    "harness": ["bench", "bench-cpu", "bench-gpu", "bench-gpu-loader", "calprofile", "harness",
                 "machine", "runtime"],
-    "cli": ["augur", "cli", "commands", "evaluate", "jsonw", "page", "cmd-*"],
+    "cli": ["augur", "cli", "commands", "evaluate", "jsonw", "options", "page", "cmd-*"],
 }
 
 # What each room may include (besides itself). Predictors and readers never reach the

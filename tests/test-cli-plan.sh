@@ -207,10 +207,10 @@ one_error() { # CODE PATTERN CMD...
 		{ fail=$((fail + 1)); echo "FAIL: not one error line for: $*"; echo "$err"; }
 }
 one_error 2 "needs --device" "$AUGUR" plan descriptors/alexnet.yaml
-one_error 2 "expects one descriptor" "$AUGUR" plan --device tx1
+one_error 2 "expects a descriptor" "$AUGUR" plan --device tx1
 one_error 1 "nosuchboard" "$AUGUR" plan descriptors/alexnet.yaml --device nosuchboard
 one_error 1 "nosuch.yaml" "$AUGUR" plan nosuch.yaml --device tx1
-one_error 2 "--fc-parts expects at least 2 parts" "$AUGUR" plan descriptors/alexnet.yaml --device tx1 --fc-parts 1
+one_error 2 "--fc-parts expects an integer from 2 to" "$AUGUR" plan descriptors/alexnet.yaml --device tx1 --fc-parts 1
 one_error 1 "cannot split fc layer 'fc6' into 10000 parts (expected 2 to its 9216 inputs)" \
 	"$AUGUR" plan descriptors/alexnet.yaml --device "$tiny" --fc-parts 10000
 one_error 2 "unknown format 'xml'" "$AUGUR" plan descriptors/alexnet.yaml --device tx1 --format xml

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "numparse.h"
+#include "options.h"
 #include "suggest.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -79,7 +80,29 @@ int cli_help(const char *cmd)
 	printf("usage: %s\n\n%s\n", c->usage, c->help);
 	if (c->details && *c->details)
 		printf("\n%s", c->details);
+	if (c->spec) {
+		printf("\n");
+		cli_print_options(c->spec);
+	}
+	if (c->notes && *c->notes)
+		printf("\n%s", c->notes);
 	return CLI_OK;
+}
+
+int cli_budget_add(const char *cmd, const char *option, const char *value, void *budgets)
+{
+	struct cli_budgets *bs = budgets;
+	struct augur_diag diag = {0};
+	if (bs->n == CLI_MAX_BUDGETS) {
+		cli_usage_error(cmd, "at most %d --%s", CLI_MAX_BUDGETS, option);
+		return -1;
+	}
+	if (augur_budget_parse(value, &bs->b[bs->n], &diag)) {
+		cli_usage_error(cmd, "%s: %s", diag.path, diag.message);
+		return -1;
+	}
+	bs->n++;
+	return 0;
 }
 
 int cli_parse_format(const char *cmd, const char *value, enum cli_format *out)
@@ -111,14 +134,14 @@ int cli_parse_unit(const char *cmd, const char *value, const char **out)
 	return 0;
 }
 
-int cli_parse_uint(const char *cmd, const char *option, const char *value, uint64_t max,
-                   uint64_t *out)
+int cli_parse_uint(const char *cmd, const char *option, const char *value, uint64_t min,
+                   uint64_t max, uint64_t *out)
 {
-	enum augur_num_error e = augur_parse_u64(value, 1, max, out);
+	enum augur_num_error e = augur_parse_u64(value, min, max, out);
 	if (e == AUGUR_NUM_OK)
 		return 0;
-	cli_usage_error(cmd, "%s expects an integer from 1 to %llu, got '%s'", option,
-	                (unsigned long long)max, value);
+	cli_usage_error(cmd, "%s expects an integer from %llu to %llu, got '%s'", option,
+	                (unsigned long long)min, (unsigned long long)max, value);
 	return -1;
 }
 

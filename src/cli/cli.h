@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "budget.h"
 #include "commands.h"
 #include "estimate.h"
 #include "status.h"
@@ -29,6 +30,17 @@ int cli_report(const struct augur_diag *diag);
  * diff do, so a script can tell a broken candidate from a slow one. */
 int cli_trouble(const struct augur_diag *diag);
 
+/* --budget values, as check and whatif take them. */
+#define CLI_MAX_BUDGETS 16
+struct cli_budgets {
+	struct augur_budget b[CLI_MAX_BUDGETS];
+	size_t n;
+};
+
+/* Adds one --budget value to a struct cli_budgets; prints the error and returns -1 when
+ * it does not parse or there are too many (an options.h reader). */
+int cli_budget_add(const char *cmd, const char *option, const char *value, void *budgets);
+
 /* Prints the command's usage and details on stdout, returns CLI_OK. */
 int cli_help(const char *cmd);
 
@@ -40,9 +52,10 @@ int cli_parse_format(const char *cmd, const char *value, enum cli_format *out);
 /* Parses --unit's value (cpu, gpu or all); prints the error and returns -1 when unknown. */
 int cli_parse_unit(const char *cmd, const char *value, const char **out);
 
-/* Parses a positive integer option value (e.g. --batch); -1 with a message on error. */
-int cli_parse_uint(const char *cmd, const char *option, const char *value, uint64_t max,
-                   uint64_t *out);
+/* Parses an integer option value from min to max (e.g. --batch); -1 with a message on
+ * error. */
+int cli_parse_uint(const char *cmd, const char *option, const char *value, uint64_t min,
+                   uint64_t max, uint64_t *out);
 
 /* One line on f saying how much of a unit's time is backed by its profile, when not every
  * layer is: "gpu: GEMM time of conv and fc only (the paper's method); 41 layers are not

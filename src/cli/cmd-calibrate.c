@@ -15,9 +15,10 @@
 
 #include "augur-config.h"
 #include "cli.h"
+#include "options.h"
 #include "datadir.h"
+#include "calprofile.h"
 #include "harness.h"
-#include "machine.h"
 #include "profile.h"
 
 static volatile sig_atomic_t interrupted;
@@ -190,17 +191,6 @@ static void summary(const char *device, const struct augur_unit *u,
 	}
 }
 
-/* "calibrated with augur calibrate --quick --threads 1": how the profile was made */
-static void source_text(char *buf, size_t size, const char *grid, uint32_t threads)
-{
-	int n = snprintf(buf, size, "calibrated with augur calibrate");
-	if (strcmp(grid, "full") && n > 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, " %s%s",
-		              strcmp(grid, "quick") ? "--grid " : "--", grid);
-	if (threads && n > 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, " --threads %u", threads);
-}
-
 /* mkdir -p: every missing directory of path (0777 before the umask); 0 or -1 (errno). */
 static int make_dirs(const char *path)
 {
@@ -219,181 +209,168 @@ static int make_dirs(const char *path)
 	}
 }
 
-int cmd_calibrate(int argc, char **argv)
+struct calibrate_args {
+	const char *device, *unit, *grid, *out, *description, *progress;
+	uint64_t threads, budget_s, trial_ms;
+	bool quick, verbose;
+};
+
+static const char *const cal_units[] = {"cpu", "gpu", NULL};
+static const char *const grids[] = {"full", "quick", "tiny", NULL};
+static const char *const progress_modes[] = {"auto", "bar", "lines", "none", NULL};
+
+static const struct cli_opt calibrate_opts[] = {
+        {.name = "device",
+         .type = CLI_OPT_STRING,
+         .field = offsetof(struct calibrate_args, device),
+         .arg = "NAME",
+         .help = "the profile's name (letters, digits, '-', '_', '.')",
+         .required = "the new profile's name"},
+        CLI_CHOICE("unit", struct calibrate_args, unit, cal_units, "cpu|gpu",
+                   "the processing unit to calibrate (default cpu)"),
+        CLI_UINT("threads", struct calibrate_args, threads, 1, 1024, "N",
+                 "BLAS threads (default: OpenBLAS's own choice, which\n"
+                 "follows $OPENBLAS_NUM_THREADS); the profile records it"),
+        CLI_FLAG("quick", struct calibrate_args, quick,
+                 "a subset of the grid and shorter trials (~15 s)"),
+        CLI_CHOICE("grid", struct calibrate_args, grid, grids, "G",
+                   "full (default), quick (= --quick) or tiny: 18 small\n"
+                   "shapes in about a second, for testing augur itself\n"
+                   "(its model is valid for small GEMMs only)"),
+        CLI_STRING("out", struct calibrate_args, out, "FILE",
+                   "write FILE instead (estimate takes a path as --device)"),
+        CLI_UINT("budget", struct calibrate_args, budget_s, 1, 86400, "SECONDS",
+                 "measuring time budget (default 90, quick 14, tiny 10)"),
+        CLI_STRING("description", struct calibrate_args, description, "TEXT",
+                   "the profile's one-line description"),
+        {.name = "progress",
+         .type = CLI_OPT_CHOICE,
+         .field = offsetof(struct calibrate_args, progress),
+         .choices = progress_modes,
+         .noun = "progress mode",
+         .arg = "P",
+         .help = "auto (a bar on a terminal, else nothing), bar, lines\n"
+                 "(one line per shape, for logs) or none"},
+        CLI_UINT("trial-ms", struct calibrate_args, trial_ms, 1, 10000, "MS",
+                 "each of a shape's timing trials repeats the GEMM for at\n"
+                 "least MS ms (default 40, quick 15, tiny 2)"),
+        CLI_FLAG("verbose", struct calibrate_args, verbose,
+                 "list the shapes the time budget made it skip"),
+        CLI_END,
+};
+
+const struct cli_spec cmd_calibrate_spec = {"calibrate", calibrate_opts, 0, 0, "no argument"};
+
+/* The options into the harness's; the usage rules the table cannot say. */
+static int options(struct calibrate_args *o, struct augur_cal_options *opt)
 {
-	static const struct option opts[] = {
-	        {"device", required_argument, NULL, 'd'},
-	        {"unit", required_argument, NULL, 'u'},
-	        {"threads", required_argument, NULL, 't'},
-	        {"quick", no_argument, NULL, 'q'},
-	        {"grid", required_argument, NULL, 'g'},
-	        {"out", required_argument, NULL, 'o'},
-	        {"budget", required_argument, NULL, 'b'},
-	        {"description", required_argument, NULL, 'D'},
-	        {"progress", required_argument, NULL, 'p'},
-	        {"verbose", no_argument, NULL, 'v'},
-	        {"trial-ms", required_argument, NULL, 'T'},
-	        {NULL, 0, NULL, 0},
-	};
-	static const char *const grids[] = {"full", "quick", "tiny"};
-	static const char *const progress_modes[] = {"auto", "bar", "lines", "none"};
-	const char *device = NULL, *out = NULL, *description = NULL;
-	const char *grid = "full", *progress = "auto";
-	bool grid_given = false;
-	double budget_s = 0, trial_ms = 0;
-	struct augur_cal_options opt;
-	augur_cal_options_init(&opt, AUGUR_UNIT_CPU);
-	uint64_t v;
-	int c;
-	bool verbose = false;
-	while ((c = cli_getopt(argc, argv, "d:u:t:qg:o:b:D:p:T:v", opts)) != -1) {
-		switch (c) {
-		case 'd':
-			device = optarg;
-			break;
-		case 'u':
-			if (!strcmp(optarg, "cpu"))
-				opt.unit = AUGUR_UNIT_CPU;
-			else if (!strcmp(optarg, "gpu"))
-				opt.unit = AUGUR_UNIT_GPU;
-			else
-				return cli_usage_error("calibrate",
-				                       "unknown unit '%s' (expected cpu or gpu)",
-				                       optarg);
-			break;
-		case 't':
-			if (cli_parse_uint("calibrate", "--threads", optarg, 1024, &v))
-				return CLI_USAGE;
-			opt.threads = (uint32_t)v;
-			break;
-		case 'q':
-		case 'g': {
-			const char *g = c == 'q' ? "quick" : NULL;
-			for (size_t i = 0; i < 3 && !g; i++)
-				if (!strcmp(optarg, grids[i]))
-					g = grids[i];
-			if (!g)
-				return cli_usage_error(
-				        "calibrate",
-				        "unknown grid '%s' (expected full, quick or tiny)", optarg);
-			/* --quick is --grid quick: two different grids contradict each other */
-			if (grid_given && strcmp(grid, g))
-				return cli_usage_error(
-				        "calibrate",
-				        "--quick and --grid %s contradict each other "
-				        "(--quick is --grid quick)",
-				        c == 'q' ? grid : g);
-			grid = g;
-			grid_given = true;
-			break;
-		}
-		case 'o':
-			out = optarg;
-			break;
-		case 'b':
-			if (cli_parse_uint("calibrate", "--budget", optarg, 86400, &v))
-				return CLI_USAGE;
-			budget_s = (double)v;
-			break;
-		case 'D':
-			description = optarg;
-			break;
-		case 'T':
-			if (cli_parse_uint("calibrate", "--trial-ms", optarg, 10000, &v))
-				return CLI_USAGE;
-			trial_ms = (double)v;
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case 'p':
-			progress = NULL;
-			for (size_t i = 0; i < 4 && !progress; i++)
-				if (!strcmp(optarg, progress_modes[i]))
-					progress = progress_modes[i];
-			if (!progress)
-				return cli_usage_error(
-				        "calibrate",
-				        "unknown progress mode '%s' (expected auto, bar, "
-				        "lines or none)",
-				        optarg);
-			break;
-		default:
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error("calibrate", "unexpected argument '%s' (usage: %s)",
-		                       argv[optind], augur_command_find("calibrate")->usage);
-	if (!device)
-		return cli_usage_error("calibrate", "--device NAME is required (usage: %s)",
-		                       augur_command_find("calibrate")->usage);
-	if (!valid_name(device))
+	if (!valid_name(o->device))
 		return cli_usage_error("calibrate",
-		                       "device name '%s' must be 1 to 64 letters, digits, '-', '_' "
-		                       "or '.'",
-		                       device);
-	if (!strcmp(grid, "quick"))
-		opt.quick = true;
-	else if (!strcmp(grid, "tiny"))
-		augur_cal_options_tiny(&opt);
-	if (budget_s > 0)
-		opt.budget_s = budget_s;
-	if (trial_ms > 0)
-		opt.min_time_ms = trial_ms;
-	char path[2300];
-	if (out) {
-		snprintf(path, sizeof(path), "%s", out);
-	} else {
-		/* the user's profile directory, where estimate --device NAME finds it; never
-		 * the source tree or the current directory */
-		char dir[2048];
-		if (augur_user_profile_dir(dir, sizeof(dir)) || make_dirs(dir)) {
-			fprintf(stderr,
-			        "augur calibrate: cannot create the profile directory '%s': %s (give "
-			        "--out FILE)\n",
-			        dir,
-			        dir[0] ? strerror(errno) : "neither XDG_DATA_HOME nor HOME is set");
-			return CLI_FAIL;
-		}
-		snprintf(path, sizeof(path), "%s/%s.yaml", dir, device);
-	}
-	if (check_writable(path))
-		return CLI_FAIL;
+		                       "device name '%s' must be 1 to 64 letters, digits, '-', "
+		                       "'_' or '.'",
+		                       o->device);
+	/* --quick is --grid quick: two different grids contradict each other */
+	if (o->quick && o->grid && strcmp(o->grid, "quick"))
+		return cli_usage_error("calibrate",
+		                       "--quick and --grid %s contradict each other (--quick is "
+		                       "--grid quick)",
+		                       o->grid);
+	if (!o->grid)
+		o->grid = o->quick ? "quick" : "full";
+	augur_cal_options_init(opt, o->unit && !strcmp(o->unit, "gpu") ? AUGUR_UNIT_GPU
+	                                                               : AUGUR_UNIT_CPU);
+	opt->threads = (uint32_t)o->threads;
+	if (!strcmp(o->grid, "quick"))
+		opt->quick = true;
+	else if (!strcmp(o->grid, "tiny"))
+		augur_cal_options_tiny(opt);
+	if (o->budget_s)
+		opt->budget_s = (double)o->budget_s;
+	if (o->trial_ms)
+		opt->min_time_ms = (double)o->trial_ms;
+	bool bar = !strcmp(o->progress, "bar") ||
+	           (!strcmp(o->progress, "auto") && isatty(STDERR_FILENO));
+	if (bar)
+		opt->progress = progress_bar;
+	else if (!strcmp(o->progress, "lines"))
+		opt->progress = progress_lines;
+	return CLI_OK;
+}
 
-	/* an existing profile keeps its other unit and serves the run-to-run check */
-	struct augur_diag diag = {0};
-	struct augur_profile *old = NULL, *p = NULL;
-	struct augur_unit *u = NULL;
-	int rc = CLI_OK;
-	if (access(path, F_OK) == 0 && augur_profile_load(path, &old, &diag)) {
-		char line[AUGUR_DIAG_PATH_MAX + AUGUR_DIAG_MSG_MAX + 64];
-		augur_diag_format(&diag, line, sizeof(line));
+/* Where the profile goes: --out, or NAME.yaml in the user's profile directory, where
+ * estimate --device NAME finds it (never the source tree or the current directory). */
+static int output_path(const struct calibrate_args *o, char *path, size_t size)
+{
+	if (o->out) {
+		snprintf(path, size, "%s", o->out);
+		return check_writable(path);
+	}
+	char dir[2048];
+	if (augur_user_profile_dir(dir, sizeof(dir)) || make_dirs(dir)) {
 		fprintf(stderr,
-		        "augur calibrate: warning: the existing profile does not load (%s); "
-		        "it will be replaced\n",
-		        line);
+		        "augur calibrate: cannot create the profile directory '%s': %s (give "
+		        "--out FILE)\n",
+		        dir, dir[0] ? strerror(errno) : "neither XDG_DATA_HOME nor HOME is set");
+		return CLI_FAIL;
 	}
+	snprintf(path, size, "%s/%s.yaml", dir, o->device);
+	return check_writable(path);
+}
 
-	/* Ctrl-C and SIGTERM stop the harness between trials and the profile is not written.
-	 * The handler stays until the end: once measuring is over the signal is ignored, so
-	 * it cannot kill the process halfway through the (milliseconds-long) final write. */
-	struct sigaction sa = {0}, prev_int, prev_term;
+/* An existing profile keeps its other unit and serves the run-to-run check; one that does
+ * not load is replaced, with a warning. */
+static struct augur_profile *existing(const char *path)
+{
+	struct augur_diag diag = {0};
+	struct augur_profile *old = NULL;
+	if (access(path, F_OK) != 0 || !augur_profile_load(path, &old, &diag))
+		return old;
+	char line[AUGUR_DIAG_PATH_MAX + AUGUR_DIAG_MSG_MAX + 64];
+	augur_diag_format(&diag, line, sizeof(line));
+	fprintf(stderr,
+	        "augur calibrate: warning: the existing profile does not load (%s); it will be "
+	        "replaced\n",
+	        line);
+	return NULL;
+}
+
+/* Runs the harness with Ctrl-C and SIGTERM stopping it between trials (the profile is then
+ * not written). The handler stays until the caller restores prev: once measuring is over
+ * the signal is ignored, so it cannot kill the process halfway through the final write. */
+static int measure(struct augur_cal_options *opt, struct augur_unit **u,
+                   struct augur_cal_result *res, struct sigaction prev[2], struct augur_diag *diag)
+{
+	struct sigaction sa = {0};
 	sa.sa_handler = on_sigint;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &prev_int);
-	sigaction(SIGTERM, &sa, &prev_term);
-	opt.stop = &interrupted;
-	bool bar = !strcmp(progress, "bar") || (!strcmp(progress, "auto") && isatty(STDERR_FILENO));
-	if (bar)
-		opt.progress = progress_bar;
-	else if (!strcmp(progress, "lines"))
-		opt.progress = progress_lines;
-	struct augur_cal_result res;
-	int st = augur_calibrate(&opt, &u, &res, &diag);
-	if (bar)
+	sigaction(SIGINT, &sa, &prev[0]);
+	sigaction(SIGTERM, &sa, &prev[1]);
+	opt->stop = &interrupted;
+	int st = augur_calibrate(opt, u, res, diag);
+	if (opt->progress == progress_bar)
 		fprintf(stderr, "\r\033[K");
-	if (st) {
+	return st;
+}
+
+int cmd_calibrate(int argc, char **argv)
+{
+	struct calibrate_args o = {.progress = "auto"};
+	struct augur_cal_options opt;
+	char **args;
+	int n_args, rc;
+	if (cli_parse(&cmd_calibrate_spec, argc, argv, &o, &args, &n_args))
+		return CLI_USAGE;
+	if ((rc = options(&o, &opt)))
+		return rc;
+	char path[2300];
+	if ((rc = output_path(&o, path, sizeof(path))))
+		return rc;
+	struct augur_diag diag = {0};
+	struct augur_profile *old = existing(path), *p = NULL;
+	struct augur_unit *u = NULL;
+	struct augur_cal_result res;
+	struct sigaction prev[2];
+	if (measure(&opt, &u, &res, prev, &diag)) {
 		rc = cli_report(&diag);
 		goto done;
 	}
@@ -410,68 +387,25 @@ int cmd_calibrate(int argc, char **argv)
 		rc = CLI_FAIL;
 		goto done;
 	}
-
-	p = augur_profile_new();
-	if (!p || augur_machine_probe(p)) {
-		fprintf(stderr, "augur calibrate: out of memory\n");
-		rc = CLI_FAIL;
+	const struct augur_cal_identity id = {o.device, o.description, o.grid, opt.threads};
+	enum augur_unit_kind kind = u->kind;
+	if (augur_cal_profile(&id, &u, old, &p, &diag)) {
+		rc = cli_report(&diag);
 		goto done;
 	}
-	char created[32], desc[512], source[128], threads[32] = "";
-	time_t now = time(NULL);
-	struct tm tmv;
-	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tmv));
-	if (!description) {
-		if (u->kind == AUGUR_UNIT_CPU)
-			snprintf(threads, sizeof(threads), ", %u BLAS thread%s", u->threads,
-			         u->threads == 1 ? "" : "s");
-		snprintf(desc, sizeof(desc), "%s, %u cores%s, %s calibration",
-		         p->cpu_model ? p->cpu_model : "unknown CPU", p->cpu_cores, threads, grid);
-		description = desc;
-	}
-	source_text(source, sizeof(source), grid, opt.threads);
-	p->name = strdup(device);
-	p->description = strdup(description);
-	p->created = strdup(created);
-	p->augur_version = strdup(AUGUR_VERSION);
-	p->source = strdup(source);
-	if (u->kind == AUGUR_UNIT_CPU && (!u->processor || !*u->processor)) {
-		free(u->processor);
-		u->processor = strdup(p->cpu_model ? p->cpu_model : "unknown CPU");
-	}
-	if (u->kind == AUGUR_UNIT_CPU)
-		u->memory_bytes = p->ram_bytes;
-	if (!p->name || !p->description || !p->created || !p->augur_version || !p->source ||
-	    !u->processor) {
-		fprintf(stderr, "augur calibrate: out of memory\n");
-		rc = CLI_FAIL;
-		goto done;
-	}
-	const struct augur_unit *old_same =
-	        old ? augur_profile_unit(old, augur_unit_kind_name(u->kind)) : NULL;
-	summary(device, u, &res, old_same, verbose);
-	verdict(grid, u, &res);
-	/* keep the other unit of an existing profile */
-	if (old) {
-		if (u->kind == AUGUR_UNIT_CPU) {
-			p->gpu = old->gpu;
-			old->gpu = NULL;
-		} else {
-			p->cpu = old->cpu;
-			old->cpu = NULL;
-		}
-	}
-	*(u->kind == AUGUR_UNIT_CPU ? &p->cpu : &p->gpu) = u;
-	u = NULL;
+	const struct augur_unit *now = augur_profile_unit(p, augur_unit_kind_name(kind));
+	summary(o.device, now, &res,
+	        old ? augur_profile_unit(old, augur_unit_kind_name(kind)) : NULL, o.verbose);
+	verdict(o.grid, now, &res);
 	if (augur_profile_save(p, path, &diag)) {
 		rc = cli_report(&diag);
 		goto done;
 	}
-	printf("next: augur estimate NET --device %s\n", out ? path : device);
+	printf("next: augur estimate NET --device %s\n", o.out ? path : o.device);
 	printf("wrote %s\n", path);
 done:
-	sigaction(SIGINT, &prev_int, NULL);
-	sigaction(SIGTERM, &prev_term, NULL);
+	sigaction(SIGINT, &prev[0], NULL);
+	sigaction(SIGTERM, &prev[1], NULL);
 	augur_unit_free(u);
 	augur_profile_free(p);
 	augur_profile_free(old);

@@ -8,12 +8,13 @@
 #include "augur-config.h"
 #include "budget.h"
 #include "cli.h"
+#include "options.h"
 #include "descriptor.h"
 #include "evaluate.h"
 #include "jsonw.h"
 #include "netfile.h"
 
-#define MAX_BUDGETS 16
+#define MAX_BUDGETS CLI_MAX_BUDGETS
 
 /* One budget on one unit (unit NULL: a budget on the network itself). */
 struct verdict {
@@ -174,74 +175,48 @@ static void print_csv(const struct verdict *v, size_t n)
 	}
 }
 
+struct check_args {
+	const char *device, *unit;
+	struct cli_budgets budgets;
+	const char *sets[64];
+	size_t n_sets;
+	uint64_t batch;
+	enum cli_format format;
+};
+
+static const struct cli_opt check_opts[] = {
+        CLI_DEVICE(struct check_args, device),
+        CLI_BUDGETS(struct check_args, budgets,
+                    "a budget: time=100ms, memory=1GiB, params=N, macs=N or\n"
+                    "throughput=N/s (see below); at least one, repeatable"),
+        CLI_UNITS(struct check_args, unit),
+        CLI_SET(struct check_args, sets, n_sets,
+                "edit the descriptor first, as whatif does (repeatable)"),
+        CLI_BATCH(struct check_args, batch),
+        CLI_FORMAT(struct check_args, format,
+                   "table, json (every verdict) or csv (one row per verdict)"),
+        CLI_END,
+};
+
+const struct cli_spec cmd_check_spec = {"check", check_opts, 1, 1, "a descriptor"};
+
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"device", required_argument, NULL, 'd'},
-	        {"unit", required_argument, NULL, 'u'},
-	        {"budget", required_argument, NULL, 'B'},
-	        {"batch", required_argument, NULL, 'b'},
-	        {"set", required_argument, NULL, 's'},
-	        {"format", required_argument, NULL, 'f'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char *device = NULL, *unit = "all";
-	struct augur_budget budgets[MAX_BUDGETS];
-	const char *sets[64];
-	size_t n_budgets = 0, n_sets = 0;
-	uint64_t batch = 0;
-	enum cli_format format = CLI_TABLE;
+	struct check_args o = {.unit = "all", .format = CLI_TABLE};
 	struct augur_diag diag = {0};
-	int c;
-	while ((c = cli_getopt(argc, argv, "d:u:B:b:s:f:", opts)) != -1) {
-		switch (c) {
-		case 'd':
-			device = optarg;
-			break;
-		case 'u':
-			if (cli_parse_unit("check", optarg, &unit))
-				return CLI_USAGE;
-			break;
-		case 'B':
-			if (n_budgets == MAX_BUDGETS)
-				return cli_usage_error("check", "at most %d budgets", MAX_BUDGETS);
-			if (augur_budget_parse(optarg, &budgets[n_budgets], &diag)) {
-				fprintf(stderr, "augur check: %s: %s\n", diag.path, diag.message);
-				return CLI_USAGE;
-			}
-			n_budgets++;
-			break;
-		case 'b':
-			if (cli_parse_uint("check", "--batch", optarg, AUGUR_MAX_BATCH, &batch))
-				return CLI_USAGE;
-			break;
-		case 'f':
-			if (cli_parse_format("check", optarg, &format))
-				return CLI_USAGE;
-			break;
-		case 's':
-			if (n_sets == 64)
-				return cli_usage_error("check", "at most 64 --set");
-			sets[n_sets++] = optarg;
-			break;
-		default:
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("check", "expects one descriptor (usage: %s)",
-		                       augur_command_find("check")->usage);
-	if (!device)
-		return cli_usage_error("check", "needs --device (a profile name or path)");
-	if (!n_budgets)
+	char **args;
+	int n_args;
+	if (cli_parse(&cmd_check_spec, argc, argv, &o, &args, &n_args))
+		return CLI_USAGE;
+	if (!o.budgets.n)
 		return cli_usage_error("check", "needs at least one --budget, e.g. "
 		                                "--budget time=100ms --budget memory=1GiB");
-	struct eval_request req = {.net_path = argv[optind],
-	                           .device = device,
-	                           .unit = unit,
-	                           .batch = (uint32_t)batch,
-	                           .sets = sets,
-	                           .n_sets = n_sets,
+	struct eval_request req = {.net_path = args[0],
+	                           .device = o.device,
+	                           .unit = o.unit,
+	                           .batch = (uint32_t)o.batch,
+	                           .sets = o.sets,
+	                           .n_sets = o.n_sets,
 	                           .estimate = true};
 	struct evaluated evd = {0};
 	int rc = CLI_OK;
@@ -250,13 +225,13 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	struct verdict verdicts[MAX_BUDGETS * 2];
-	size_t n = judge(&evd.ev, budgets, n_budgets, verdicts);
+	size_t n = judge(&evd.ev, o.budgets.b, o.budgets.n, verdicts);
 	bool all_ok = true;
 	for (size_t i = 0; i < n; i++)
 		all_ok &= verdicts[i].holds;
-	if (format == CLI_JSON)
+	if (o.format == CLI_JSON)
 		print_json(verdicts, n, &evd, all_ok);
-	else if (format == CLI_CSV)
+	else if (o.format == CLI_CSV)
 		print_csv(verdicts, n);
 	else
 		print_table(verdicts, n, &evd.ev);

@@ -5,6 +5,7 @@
 
 #include "augur-config.h"
 #include "cli.h"
+#include "options.h"
 #include "evaluate.h"
 #include "jsonw.h"
 #include "netfile.h"
@@ -111,44 +112,33 @@ static void print_csv(struct augur_net *const *net, const struct evaluation *ev,
 	}
 }
 
+struct compare_args {
+	const char *device, *unit;
+	uint64_t batch;
+	enum cli_format format;
+};
+
+static const struct cli_opt compare_opts[] = {
+        CLI_DEVICE(struct compare_args, device),
+        CLI_UNITS(struct compare_args, unit),
+        CLI_BATCH(struct compare_args, batch),
+        CLI_FORMAT(struct compare_args, format,
+                   "table, json (every figure) or csv (per layer type)"),
+        CLI_END,
+};
+
+const struct cli_spec cmd_compare_spec = {"compare", compare_opts, 2, 2, "two descriptors"};
+
 int cmd_compare(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"device", required_argument, NULL, 'd'},
-	        {"unit", required_argument, NULL, 'u'},
-	        {"batch", required_argument, NULL, 'b'},
-	        {"format", required_argument, NULL, 'f'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char *device = NULL, *unit = "all";
-	uint64_t batch = 0;
-	enum cli_format format = CLI_TABLE;
-	int c;
-	while ((c = cli_getopt(argc, argv, "d:u:b:f:", opts)) != -1) {
-		switch (c) {
-		case 'd':
-			device = optarg;
-			break;
-		case 'u':
-			if (cli_parse_unit("compare", optarg, &unit))
-				return CLI_USAGE;
-			break;
-		case 'b':
-			if (cli_parse_uint("compare", "--batch", optarg, AUGUR_MAX_BATCH, &batch))
-				return CLI_USAGE;
-			break;
-		case 'f':
-			if (cli_parse_format("compare", optarg, &format))
-				return CLI_USAGE;
-			break;
-		default:
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc - 2 || !device)
-		return cli_usage_error("compare",
-		                       "expects two descriptors and --device (usage: %s)",
-		                       augur_command_find("compare")->usage);
+	struct compare_args o = {.unit = "all", .format = CLI_TABLE};
+	char **args;
+	int n_args;
+	if (cli_parse(&cmd_compare_spec, argc, argv, &o, &args, &n_args))
+		return CLI_USAGE;
+	const char *device = o.device, *unit = o.unit;
+	uint64_t batch = o.batch;
+	enum cli_format format = o.format;
 	struct augur_diag diag = {0};
 	char path[4096];
 	struct augur_profile *p = NULL;
@@ -163,13 +153,13 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	}
 	for (int i = 0; i < 2; i++)
-		if (augur_net_load(argv[optind + i], &net[i], &diag) ||
+		if (augur_net_load(args[i], &net[i], &diag) ||
 		    eval_run(net[i], (uint32_t)batch, p, units, n_units, &ev[i], &diag)) {
 			rc = cli_report(&diag);
 			goto out;
 		}
 	if (format == CLI_JSON) {
-		print_json(net, argv + optind, ev, n_units, p, path);
+		print_json(net, args, ev, n_units, p, path);
 		goto out;
 	}
 	if (format == CLI_CSV) {

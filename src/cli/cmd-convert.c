@@ -8,33 +8,31 @@
 #include "analysis.h"
 #include "augur-config.h"
 #include "cli.h"
+#include "options.h"
 #include "descwriter.h"
 #include "fileio.h"
 #include "netfile.h"
 
+struct convert_args {
+	const char *output;
+};
+
+static const struct cli_opt convert_opts[] = {
+        CLI_OUTPUT(struct convert_args, output,
+                   "write FILE (atomically: all or nothing) instead of stdout"),
+        CLI_END,
+};
+
+const struct cli_spec cmd_convert_spec = {"convert", convert_opts, 1, 1, "a descriptor"};
+
 int cmd_convert(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"output", required_argument, NULL, 'o'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char *output = NULL;
-	int c;
-	while ((c = cli_getopt(argc, argv, "o:", opts)) != -1) {
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		default:
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("convert",
-		                       optind >= argc ? "expects a descriptor (usage: %s)"
-		                                      : "expects one descriptor (usage: %s)",
-		                       augur_command_find("convert")->usage);
-	const char *input = argv[optind];
+	struct convert_args o = {0};
+	char **args;
+	int n_args;
+	if (cli_parse(&cmd_convert_spec, argc, argv, &o, &args, &n_args))
+		return CLI_USAGE;
+	const char *input = args[0], *output = o.output;
 	struct augur_diag diag = {0};
 	struct augur_net *net = NULL;
 	struct augur_analysis *a = NULL;

@@ -8,6 +8,7 @@
 #include "analysis.h"
 #include "augur-config.h"
 #include "cli.h"
+#include "options.h"
 #include "estimate.h"
 #include "evaluate.h"
 #include "netfile.h"
@@ -296,53 +297,38 @@ static void print_csv(const struct run *r)
 	}
 }
 
+struct estimate_args {
+	const char *device, *unit;
+	bool layers;
+	uint64_t batch;
+	enum cli_format format;
+};
+
+static const struct cli_opt estimate_opts[] = {
+        CLI_DEVICE(struct estimate_args, device),
+        CLI_UNITS(struct estimate_args, unit),
+        CLI_FLAG("layers", struct estimate_args, layers,
+                 "add the per-layer table: time per unit, share, live memory"),
+        CLI_BATCH(struct estimate_args, batch),
+        CLI_FORMAT(struct estimate_args, format,
+                   "table, json (every figure) or csv (per layer); docs/output.md"),
+        CLI_END,
+};
+
+const struct cli_spec cmd_estimate_spec = {"estimate", estimate_opts, 1, 1, "a descriptor"};
+
 int cmd_estimate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"device", required_argument, NULL, 'd'}, {"unit", required_argument, NULL, 'u'},
-	        {"layers", no_argument, NULL, 'l'},       {"batch", required_argument, NULL, 'b'},
-	        {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0},
-	};
-	const char *device = NULL, *unit = "all";
-	bool layers = false;
-	uint64_t batch = 0;
-	enum cli_format format = CLI_TABLE;
-	int c;
-	while ((c = cli_getopt(argc, argv, "d:u:lb:f:", opts)) != -1) {
-		switch (c) {
-		case 'd':
-			device = optarg;
-			break;
-		case 'u':
-			if (cli_parse_unit("estimate", optarg, &unit))
-				return CLI_USAGE;
-			break;
-		case 'l':
-			layers = true;
-			break;
-		case 'b':
-			if (cli_parse_uint("estimate", "--batch", optarg, AUGUR_MAX_BATCH, &batch))
-				return CLI_USAGE;
-			break;
-		case 'f':
-			if (cli_parse_format("estimate", optarg, &format))
-				return CLI_USAGE;
-			break;
-		default:
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("estimate", "expects one descriptor (usage: %s)",
-		                       augur_command_find("estimate")->usage);
-	if (!device)
-		return cli_usage_error("estimate", "needs --device (a profile name from profiles/, "
-		                                   "e.g. tx1, or a path)");
+	struct estimate_args a = {.unit = "all", .format = CLI_TABLE};
+	char **args;
+	int n_args;
+	if (cli_parse(&cmd_estimate_spec, argc, argv, &a, &args, &n_args))
+		return CLI_USAGE;
 	struct augur_diag diag = {0};
-	struct eval_request req = {.net_path = argv[optind],
-	                           .device = device,
-	                           .unit = unit,
-	                           .batch = (uint32_t)batch,
+	struct eval_request req = {.net_path = args[0],
+	                           .device = a.device,
+	                           .unit = a.unit,
+	                           .batch = (uint32_t)a.batch,
 	                           .estimate = true};
 	struct evaluated ev = {0};
 	int rc = CLI_OK;
@@ -351,12 +337,12 @@ int cmd_estimate(int argc, char **argv)
 		goto out;
 	}
 	struct run r = {ev.net, ev.ev.a, ev.p, ev.profile_path, ev.n_units, ev.ev.est};
-	if (format == CLI_JSON)
+	if (a.format == CLI_JSON)
 		print_json(&r);
-	else if (format == CLI_CSV)
+	else if (a.format == CLI_CSV)
 		print_csv(&r);
 	else
-		print_table(&r, layers);
+		print_table(&r, a.layers);
 out:
 	eval_close(&ev);
 	return rc;

@@ -6,15 +6,25 @@
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 #include "profilefit.h"
 #include "fit.h"
 #include "numparse.h"
 #include "profile.h"
 
-/* "128,3136" or "none" into breaks; -1 with a message on error. */
-static int parse_breaks(const char *opt, const char *text, uint64_t *b, uint32_t *n)
+/* --breaks-n or --breaks-m */
+struct breaks {
+	uint64_t at[AUGUR_MODEL_MAX_BREAKS];
+	uint32_t n;
+	bool given;
+};
+
+/* "128,3136" or "none" into a struct breaks (an options.h reader). */
+static int parse_breaks(const char *cmd, const char *option, const char *text, void *field)
 {
-	*n = 0;
+	struct breaks *b = field;
+	b->n = 0;
+	b->given = true;
 	if (!strcmp(text, "none"))
 		return 0;
 	char buf[256];
@@ -22,23 +32,24 @@ static int parse_breaks(const char *opt, const char *text, uint64_t *b, uint32_t
 	char *save = NULL;
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		uint64_t v;
-		if (*n >= AUGUR_MODEL_MAX_BREAKS ||
+		if (b->n >= AUGUR_MODEL_MAX_BREAKS ||
 		    augur_parse_u64(tok, 1, UINT64_MAX / 2, &v) != AUGUR_NUM_OK ||
-		    (*n && v <= b[*n - 1])) {
-			cli_usage_error(
-			        "fit",
-			        "%s expects up to %d increasing positive integers separated "
-			        "by commas, or 'none'; got '%s'",
-			        opt, AUGUR_MODEL_MAX_BREAKS, text);
+		    (b->n && v <= b->at[b->n - 1])) {
+			cli_usage_error(cmd,
+			                "--%s expects up to %d increasing positive integers "
+			                "separated by commas, or 'none'; got '%s'",
+			                option, AUGUR_MODEL_MAX_BREAKS, text);
 			return -1;
 		}
-		b[(*n)++] = v;
+		b->at[b->n++] = v;
 	}
 	return 0;
 }
 
-static int parse_terms(const char *text, uint32_t *mask)
+/* "nkm,one" into a mask of terms (an options.h reader). */
+static int parse_terms(const char *cmd, const char *option, const char *text, void *field)
 {
+	uint32_t *mask = field;
 	char buf[256];
 	snprintf(buf, sizeof(buf), "%s", text);
 	*mask = 0;
@@ -49,14 +60,14 @@ static int parse_terms(const char *text, uint32_t *mask)
 			if (!strcmp(tok, augur_term_name(t)))
 				found = t;
 		if (found < 0) {
-			cli_usage_error("fit", "unknown term '%s' (expected nkm, nk, km, nm, one)",
+			cli_usage_error(cmd, "unknown term '%s' (expected nkm, nk, km, nm, one)",
 			                tok);
 			return -1;
 		}
 		*mask |= 1u << found;
 	}
 	if (!*mask) {
-		cli_usage_error("fit", "--terms needs at least one term");
+		cli_usage_error(cmd, "--%s needs at least one term", option);
 		return -1;
 	}
 	return 0;
@@ -92,16 +103,44 @@ static void report_units(const struct augur_profile *p)
 	}
 }
 
+struct fit_args {
+	const char *out, *unit, *layer_times, *board;
+	uint32_t terms;
+	struct breaks breaks_n, breaks_m;
+};
+
+static const char *const fit_units[] = {"cpu", "gpu", NULL};
+
+static const struct cli_opt fit_opts[] = {
+        CLI_STRING("out", struct fit_args, out, "FILE",
+                   "write FILE (atomically) instead of rewriting the profile"),
+        CLI_CHOICE("unit", struct fit_args, unit, fit_units, "cpu|gpu", "refit only this unit"),
+        CLI_CALL("terms", struct fit_args, terms, parse_terms, "LIST",
+                 "terms to fit, e.g. nkm,one (default nkm,nk,km,nm,one,nk_4k,km_4k)"),
+        CLI_CALL("breaks-n", struct fit_args, breaks_n, parse_breaks, "LIST",
+                 "fixed breakpoints along n, e.g. 128, or none"),
+        CLI_CALL("breaks-m", struct fit_args, breaks_m, parse_breaks, "LIST",
+                 "fixed breakpoints along m, e.g. 784,3136, or none\n"
+                 "(without either, breakpoints are chosen by cross-validation)"),
+        CLI_STRING("layer-times", struct fit_args, layer_times, "F",
+                   "fit from per-layer-type times measured in a framework (F, a\n"
+                   "layer-times file: docs/profiles.md) instead of GEMM samples;\n"
+                   "also fits the framework overhead from F's memory rows"),
+        CLI_STRING("board", struct fit_args, board, "NAME",
+                   "the board F's rows are for (default: the profile's name);\n"
+                   "without PROFILE, a new profile for NAME (needs --out)"),
+        CLI_END,
+};
+
+const struct cli_spec cmd_fit_spec = {"fit", fit_opts, 0, 1, "a profile"};
+
 /* augur fit [PROFILE] --layer-times FILE [--board NAME]: fit GEMM models and framework
  * overhead from per-layer-type times measured in a framework (docs/profiles.md). Without
  * PROFILE, a new profile is made from the file's description of the board. */
-static int fit_layer_times(int argc, char **argv, const char *file, const char *board,
-                           const char *out)
+static int fit_layer_times(const struct fit_args *o, const char *profile)
 {
-	if (optind < argc - 1)
-		return cli_usage_error("fit", "expects at most one profile (usage: %s)",
-		                       augur_command_find("fit")->usage);
-	bool create = optind == argc;
+	const char *file = o->layer_times, *board = o->board, *out = o->out;
+	bool create = profile == NULL;
 	if (create && (!board || !out))
 		return cli_usage_error("fit", "--layer-times without a PROFILE needs --board NAME "
 		                              "and --out FILE");
@@ -120,7 +159,7 @@ static int fit_layer_times(int argc, char **argv, const char *file, const char *
 			goto out;
 		}
 	} else {
-		if (augur_profile_find(argv[optind], path, sizeof(path), &diag) ||
+		if (augur_profile_find(profile, path, sizeof(path), &diag) ||
 		    augur_profile_load(path, &p, &diag)) {
 			rc = cli_report(&diag);
 			goto out;
@@ -153,67 +192,31 @@ out:
 
 int cmd_fit(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"out", required_argument, NULL, 'o'},
-	        {"unit", required_argument, NULL, 'u'},
-	        {"terms", required_argument, NULL, 't'},
-	        {"breaks-n", required_argument, NULL, 'n'},
-	        {"breaks-m", required_argument, NULL, 'm'},
-	        {"layer-times", required_argument, NULL, 'L'},
-	        {"board", required_argument, NULL, 'B'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char *out = NULL, *unit = NULL, *layer_times = NULL, *board = NULL;
+	struct fit_args o = {0};
 	struct augur_fit_options fo;
 	augur_fit_options_init(&fo);
-	bool bn = false, bm = false;
-	int c;
-	while ((c = cli_getopt(argc, argv, "o:u:t:n:m:L:B:", opts)) != -1) {
-		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'u':
-			if (strcmp(optarg, "cpu") && strcmp(optarg, "gpu"))
-				return cli_usage_error(
-				        "fit", "unknown unit '%s' (expected cpu or gpu)", optarg);
-			unit = optarg;
-			break;
-		case 't':
-			if (parse_terms(optarg, &fo.term_mask))
-				return CLI_USAGE;
-			break;
-		case 'n':
-			if (parse_breaks("--breaks-n", optarg, fo.breaks_n, &fo.n_breaks_n))
-				return CLI_USAGE;
-			bn = true;
-			break;
-		case 'm':
-			if (parse_breaks("--breaks-m", optarg, fo.breaks_m, &fo.n_breaks_m))
-				return CLI_USAGE;
-			bm = true;
-			break;
-		case 'L':
-			layer_times = optarg;
-			break;
-		case 'B':
-			board = optarg;
-			break;
-		default:
-			return CLI_USAGE;
-		}
-	}
-	if (layer_times)
-		return fit_layer_times(argc, argv, layer_times, board, out);
-	if (optind != argc - 1)
+	o.terms = fo.term_mask;
+	char **args;
+	int n_args;
+	if (cli_parse(&cmd_fit_spec, argc, argv, &o, &args, &n_args))
+		return CLI_USAGE;
+	if (o.layer_times)
+		return fit_layer_times(&o, n_args ? args[0] : NULL);
+	if (n_args != 1)
 		return cli_usage_error("fit", "expects one profile (usage: %s)",
 		                       augur_command_find("fit")->usage);
-	fo.fixed_breaks = bn || bm;
+	const char *out = o.out, *unit = o.unit;
+	fo.term_mask = o.terms;
+	memcpy(fo.breaks_n, o.breaks_n.at, sizeof(o.breaks_n.at));
+	fo.n_breaks_n = o.breaks_n.n;
+	memcpy(fo.breaks_m, o.breaks_m.at, sizeof(o.breaks_m.at));
+	fo.n_breaks_m = o.breaks_m.n;
+	fo.fixed_breaks = o.breaks_n.given || o.breaks_m.given;
 	struct augur_diag diag = {0};
 	char path[AUGUR_DIAG_PATH_MAX];
 	struct augur_profile *p = NULL;
 	int rc = CLI_OK;
-	if (augur_profile_find(argv[optind], path, sizeof(path), &diag) ||
+	if (augur_profile_find(args[0], path, sizeof(path), &diag) ||
 	    augur_profile_load(path, &p, &diag))
 		return cli_report(&diag);
 	struct augur_unit *units[2] = {p->cpu, p->gpu};

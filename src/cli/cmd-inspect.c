@@ -8,6 +8,7 @@
 #include "analysis.h"
 #include "augur-config.h"
 #include "cli.h"
+#include "options.h"
 #include "netfile.h"
 
 static void shape_text(char *buf, size_t size, const struct augur_shape *s)
@@ -377,47 +378,41 @@ static void print_csv(const struct augur_net *net, const struct augur_analysis *
 	}
 }
 
+struct inspect_args {
+	enum cli_format format;
+	uint64_t batch;
+};
+
+static const struct cli_opt inspect_opts[] = {
+        CLI_FORMAT(struct inspect_args, format,
+                   "table (default, for people), json (everything, for scripts)\n"
+                   "or csv (one row per layer); field names in docs/output.md"),
+        CLI_UINT("batch", struct inspect_args, batch, 1, AUGUR_MAX_BATCH, "N",
+                 "images per forward pass (default: the descriptor's batch, or 1)"),
+        CLI_END,
+};
+
+const struct cli_spec cmd_inspect_spec = {"inspect", inspect_opts, 1, 1, "a descriptor"};
+
 int cmd_inspect(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"format", required_argument, NULL, 'f'},
-	        {"batch", required_argument, NULL, 'b'},
-	        {NULL, 0, NULL, 0},
-	};
-	enum cli_format format = CLI_TABLE;
-	uint64_t batch = 0;
-	int c;
-	while ((c = cli_getopt(argc, argv, "f:b:", opts)) != -1) {
-		switch (c) {
-		case 'f':
-			if (cli_parse_format("inspect", optarg, &format))
-				return CLI_USAGE;
-			break;
-		case 'b':
-			if (cli_parse_uint("inspect", "--batch", optarg, AUGUR_MAX_BATCH, &batch))
-				return CLI_USAGE;
-			break;
-		default:
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("inspect",
-		                       optind >= argc ? "expects a descriptor (usage: %s)"
-		                                      : "expects one descriptor (usage: %s)",
-		                       augur_command_find("inspect")->usage);
+	struct inspect_args o = {.format = CLI_TABLE};
+	char **args;
+	int n_args;
+	if (cli_parse(&cmd_inspect_spec, argc, argv, &o, &args, &n_args))
+		return CLI_USAGE;
 	struct augur_diag diag = {0};
 	struct augur_net *net = NULL;
 	struct augur_analysis *a = NULL;
 	int rc = CLI_OK;
-	if (augur_net_load(argv[optind], &net, &diag) ||
-	    augur_analyze(net, (uint32_t)batch, &a, &diag)) {
+	if (augur_net_load(args[0], &net, &diag) ||
+	    augur_analyze(net, (uint32_t)o.batch, &a, &diag)) {
 		rc = cli_report(&diag);
 		goto out;
 	}
-	if (format == CLI_JSON)
+	if (o.format == CLI_JSON)
 		print_json(net, a);
-	else if (format == CLI_CSV)
+	else if (o.format == CLI_CSV)
 		print_csv(net, a);
 	else
 		print_table(net, a);

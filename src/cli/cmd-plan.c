@@ -8,6 +8,7 @@
 #include "analysis.h"
 #include "augur-config.h"
 #include "cli.h"
+#include "options.h"
 #include "descriptor.h"
 #include "evaluate.h"
 #include "netfile.h"
@@ -353,88 +354,60 @@ static void print_csv(const struct report *r)
 	}
 }
 
+struct plan_args {
+	const char *sets[64];
+	size_t n_sets;
+	const char *device;
+	uint64_t batch, parts;
+	bool layers;
+	enum cli_format format;
+};
+
+static const struct cli_opt plan_opts[] = {
+        CLI_DEVICE(struct plan_args, device),
+        CLI_SET(struct plan_args, sets, n_sets,
+                "edit the descriptor first, as whatif does (repeatable)"),
+        CLI_BATCH(struct plan_args, batch),
+        CLI_FLAG("layers", struct plan_args, layers,
+                 "add the per-layer table: time per unit and the unit it runs on"),
+        CLI_UINT("fc-parts", struct plan_args, parts, 2, AUGUR_MAX_DIM, "P",
+                 "parts of the split-fc remedy (default: the fewest that fit)"),
+        CLI_FORMAT(struct plan_args, format, "table, json (every figure) or csv (per layer)"),
+        CLI_END,
+};
+
+const struct cli_spec cmd_plan_spec = {"plan", plan_opts, 1, 1, "a descriptor"};
+
 int cmd_plan(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"device", required_argument, NULL, 'd'},
-	        {"batch", required_argument, NULL, 'b'},
-	        {"format", required_argument, NULL, 'f'},
-	        {"layers", no_argument, NULL, 'l'},
-	        {"fc-parts", required_argument, NULL, 'P'},
-	        {"set", required_argument, NULL, 's'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char *sets[64];
-	size_t n_sets = 0;
-	const char *device = NULL;
-	uint64_t batch = 0, parts = 0;
-	bool layers = false;
-	enum cli_format format = CLI_TABLE;
-	int c;
-	while ((c = cli_getopt(argc, argv, "d:b:f:lP:s:", opts)) != -1) {
-		switch (c) {
-		case 's':
-			if (n_sets == 64)
-				return cli_usage_error("plan", "at most 64 --set");
-			sets[n_sets++] = optarg;
-			break;
-		case 'd':
-			device = optarg;
-			break;
-		case 'b':
-			if (cli_parse_uint("plan", "--batch", optarg, AUGUR_MAX_BATCH, &batch))
-				return CLI_USAGE;
-			break;
-		case 'f':
-			if (cli_parse_format("plan", optarg, &format))
-				return CLI_USAGE;
-			break;
-		case 'l':
-			layers = true;
-			break;
-		case 'P':
-			if (cli_parse_uint("plan", "--fc-parts", optarg, AUGUR_MAX_DIM, &parts))
-				return CLI_USAGE;
-			if (parts < 2)
-				return cli_usage_error("plan",
-				                       "--fc-parts expects at least 2 parts, "
-				                       "got '%s'",
-				                       optarg);
-			break;
-		default:
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("plan", "expects one descriptor (usage: %s)",
-		                       augur_command_find("plan")->usage);
-	if (!device)
-		return cli_usage_error("plan",
-		                       "needs --device (a profile name from profiles/, e.g. "
-		                       "tx1, or a path)");
+	struct plan_args o = {.format = CLI_TABLE};
+	char **args;
+	int n_args;
+	if (cli_parse(&cmd_plan_spec, argc, argv, &o, &args, &n_args))
+		return CLI_USAGE;
 	struct augur_diag diag = {0};
-	struct eval_request req = {.net_path = argv[optind],
-	                           .device = device,
+	struct eval_request req = {.net_path = args[0],
+	                           .device = o.device,
 	                           .unit = "all",
-	                           .batch = (uint32_t)batch,
-	                           .sets = sets,
-	                           .n_sets = n_sets,
+	                           .batch = (uint32_t)o.batch,
+	                           .sets = o.sets,
+	                           .n_sets = o.n_sets,
 	                           .analyse = true};
 	struct evaluated ev = {0};
 	struct augur_plan plan = {0};
 	int rc = CLI_OK;
 	if (eval_open(&req, &ev, &diag) ||
-	    augur_plan_make(ev.net, ev.ev.a, ev.p, (uint32_t)parts, &plan, &diag)) {
+	    augur_plan_make(ev.net, ev.ev.a, ev.p, (uint32_t)o.parts, &plan, &diag)) {
 		rc = cli_report(&diag);
 		goto out;
 	}
 	struct report r = {ev.net, ev.ev.a, ev.p, ev.profile_path, &plan};
-	if (format == CLI_JSON)
+	if (o.format == CLI_JSON)
 		print_json(&r);
-	else if (format == CLI_CSV)
+	else if (o.format == CLI_CSV)
 		print_csv(&r);
 	else
-		print_table(&r, layers);
+		print_table(&r, o.layers);
 out:
 	augur_plan_clear(&plan);
 	eval_close(&ev);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 #include "fileio.h"
 #include "page.h"
 #include "profile.h"
@@ -168,20 +169,8 @@ static const char *units_text(const struct augur_profile *p)
 
 /* augur profile list [--format F]: every profile on the search path, with its description
  * and units; a profile that does not load is reported on stderr and makes the exit 1. */
-static int list(int argc, char **argv)
+static int list(enum cli_format fmt)
 {
-	static const struct option opts[] = {
-	        {"format", required_argument, NULL, 'f'},
-	        {NULL, 0, NULL, 0},
-	};
-	enum cli_format fmt = CLI_TABLE;
-	int c;
-	while ((c = cli_getopt(argc, argv, "f:", opts)) != -1) {
-		if (c != 'f' || cli_parse_format("profile", optarg, &fmt))
-			return CLI_USAGE;
-	}
-	if (optind != argc)
-		return cli_usage_error("profile", "list takes no argument, got '%s'", argv[optind]);
 	struct augur_profile_file *files = NULL;
 	size_t n = 0;
 	if (augur_profile_list(&files, &n)) {
@@ -609,25 +598,12 @@ out:
 }
 
 /* augur profile plot NAME [-o FILE] */
-static int plot(int argc, char **argv)
+static int plot(const char *profile, const char *output)
 {
-	static const struct option opts[] = {
-	        {"output", required_argument, NULL, 'o'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char *output = NULL;
-	int c;
-	while ((c = cli_getopt(argc, argv, "o:", opts)) != -1) {
-		if (c != 'o')
-			return CLI_USAGE;
-		output = optarg;
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("profile", "plot expects one profile name or path");
 	struct augur_diag diag = {0};
 	char path[1024], name[300];
 	struct augur_profile *p = NULL;
-	if (augur_profile_find(argv[optind], path, sizeof(path), &diag) ||
+	if (augur_profile_find(profile, path, sizeof(path), &diag) ||
 	    augur_profile_load(path, &p, &diag))
 		return cli_report(&diag);
 	struct augur_strbuf t = {0};
@@ -652,7 +628,7 @@ static int plot(int argc, char **argv)
 		goto out;
 	}
 	char cmd[1100];
-	snprintf(cmd, sizeof(cmd), "augur profile plot %s", argv[optind]);
+	snprintf(cmd, sizeof(cmd), "augur profile plot %s", profile);
 	page_end(&t, cmd);
 	bool named = output != NULL;
 	if (!named) {
@@ -668,33 +644,84 @@ out:
 	return rc;
 }
 
+struct profile_args {
+	int format; /* enum cli_format, or -1 when not given */
+	const char *output;
+};
+
+static int parse_format(const char *cmd, const char *option, const char *value, void *field)
+{
+	(void)option;
+	enum cli_format f;
+	if (cli_parse_format(cmd, value, &f))
+		return -1;
+	*(int *)field = (int)f;
+	return 0;
+}
+
+static const struct cli_opt profile_opts[] = {
+        CLI_CALL("format", struct profile_args, format, parse_format, "FMT",
+                 "list: table, json or csv (docs/output.md)"),
+        CLI_OUTPUT(struct profile_args, output,
+                   "plot: where to write ('-': stdout; default NAME-profile.html)"),
+        CLI_END,
+};
+
+const struct cli_spec cmd_profile_spec = {"profile", profile_opts, 1, 2,
+                                          "'show NAME', 'list' or 'plot NAME'"};
+
+/* The actions, each with whether it takes a profile NAME and which option it takes. */
+enum profile_action { SHOW, LIST, PLOT };
+static const struct {
+	const char *name;
+	bool takes_name;
+} actions[] = {[SHOW] = {"show", true}, [LIST] = {"list", false}, [PLOT] = {"plot", true}};
+#define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
+
+static int unknown_action(const char *word)
+{
+	const char *names[N_ACTIONS];
+	for (size_t i = 0; i < N_ACTIONS; i++)
+		names[i] = actions[i].name;
+	const char *near = augur_nearest(word, names, N_ACTIONS);
+	if (near)
+		return cli_usage_error("profile",
+		                       "unknown action '%s' (did you mean '%s'? expected show, "
+		                       "list or plot)",
+		                       word, near);
+	return cli_usage_error("profile", "unknown action '%s' (expected show, list or plot)",
+	                       word);
+}
+
 int cmd_profile(int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage_error("profile",
-		                       "expects 'show NAME', 'list' or 'plot NAME' (usage: %s)",
-		                       augur_command_find("profile")->usage);
-	if (!strcmp(argv[1], "show")) {
-		if (argc != 3)
-			return cli_usage_error("profile", "show expects one profile name or path");
-		return show(argv[2]);
+	struct profile_args o = {.format = -1};
+	char **args;
+	int n_args;
+	if (cli_parse(&cmd_profile_spec, argc, argv, &o, &args, &n_args))
+		return CLI_USAGE;
+	size_t a = 0;
+	while (a < N_ACTIONS && strcmp(args[0], actions[a].name))
+		a++;
+	if (a == N_ACTIONS)
+		return unknown_action(args[0]);
+	if (actions[a].takes_name && n_args != 2)
+		return cli_usage_error("profile", "%s expects one profile name or path",
+		                       actions[a].name);
+	if (!actions[a].takes_name && n_args != 1)
+		return cli_usage_error("profile", "%s takes no argument, got '%s'", actions[a].name,
+		                       args[1]);
+	if (o.format >= 0 && a != LIST)
+		return cli_usage_error("profile", "--format is an option of 'profile list'");
+	if (o.output && a != PLOT)
+		return cli_usage_error("profile", "--output is an option of 'profile plot'");
+	switch ((enum profile_action)a) {
+	case SHOW:
+		return show(args[1]);
+	case LIST:
+		return list(o.format >= 0 ? (enum cli_format)o.format : CLI_TABLE);
+	case PLOT:
+		return plot(args[1], o.output);
 	}
-	if (!strcmp(argv[1], "list")) {
-		argv[1] = argv[0]; /* "profile", for option errors */
-		return list(argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[1], "plot")) {
-		argv[1] = argv[0];
-		return plot(argc - 1, argv + 1);
-	}
-	static const char *const actions[] = {"show", "list", "plot"};
-	const char *near = augur_nearest(argv[1], actions, 3);
-	if (near)
-		return cli_usage_error(
-		        "profile",
-		        "unknown action '%s' (did you mean '%s'? expected show, list "
-		        "or plot)",
-		        argv[1], near);
-	return cli_usage_error("profile", "unknown action '%s' (expected show, list or plot)",
-	                       argv[1]);
+	return CLI_USAGE;
 }

@@ -9,6 +9,7 @@
 
 #include "analysis.h"
 #include "cli.h"
+#include "options.h"
 #include "evaluate.h"
 #include "netfile.h"
 #include "page.h"
@@ -745,49 +746,36 @@ static int top_layers(struct augur_strbuf *t, const struct report *r)
 	return CLI_OK;
 }
 
+struct report_args {
+	const char *device, *unit, *output;
+	uint64_t batch;
+};
+
+static const struct cli_opt report_opts[] = {
+        CLI_DEVICE(struct report_args, device),
+        CLI_UNITS(struct report_args, unit),
+        CLI_BATCH(struct report_args, batch),
+        CLI_OUTPUT(struct report_args, output,
+                   "where to write (atomically; '-' for stdout); default\n"
+                   "NAME-report.html for the network's NAME"),
+        CLI_END,
+};
+
+const struct cli_spec cmd_report_spec = {"report", report_opts, 1, 1, "a descriptor"};
+
 int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"device", required_argument, NULL, 'd'},
-	        {"unit", required_argument, NULL, 'u'},
-	        {"batch", required_argument, NULL, 'b'},
-	        {"output", required_argument, NULL, 'o'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char *device = NULL, *unit = "all", *output = NULL;
-	uint64_t batch = 0;
-	int c;
-	while ((c = cli_getopt(argc, argv, "d:u:b:o:", opts)) != -1) {
-		switch (c) {
-		case 'd':
-			device = optarg;
-			break;
-		case 'u':
-			if (cli_parse_unit("report", optarg, &unit))
-				return CLI_USAGE;
-			break;
-		case 'b':
-			if (cli_parse_uint("report", "--batch", optarg, AUGUR_MAX_BATCH, &batch))
-				return CLI_USAGE;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		default:
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("report", "expects one descriptor (usage: %s)",
-		                       augur_command_find("report")->usage);
-	if (!device)
-		return cli_usage_error("report", "needs --device (a profile name from profiles/, "
-		                                 "e.g. tx1, or a path)");
+	struct report_args o = {.unit = "all"};
+	char **args;
+	int n_args;
+	if (cli_parse(&cmd_report_spec, argc, argv, &o, &args, &n_args))
+		return CLI_USAGE;
+	const char *device = o.device, *output = o.output;
 	struct augur_diag diag = {0};
-	struct eval_request req = {.net_path = argv[optind],
+	struct eval_request req = {.net_path = args[0],
 	                           .device = device,
-	                           .unit = unit,
-	                           .batch = (uint32_t)batch,
+	                           .unit = o.unit,
+	                           .batch = (uint32_t)o.batch,
 	                           .estimate = true};
 	struct evaluated ev = {0};
 	struct augur_strbuf t = {0};
@@ -812,7 +800,7 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	char cmdline[256];
-	snprintf(cmdline, sizeof(cmdline), "augur report %s --device %s", argv[optind], device);
+	snprintf(cmdline, sizeof(cmdline), "augur report %s --device %s", args[0], device);
 	page_end(&t, cmdline);
 	bool named = output != NULL;
 	if (!named) {

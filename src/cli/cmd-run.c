@@ -18,6 +18,7 @@
 #include "analysis.h"
 #include "augur-config.h"
 #include "cli.h"
+#include "options.h"
 #include "fileio.h"
 #include "machine.h"
 #include "netfile.h"
@@ -525,76 +526,46 @@ static int write_layer_times(const struct result *rs, size_t n, const struct set
 	return rc;
 }
 
+static const struct cli_opt run_opts[] = {
+        CLI_BATCH(struct settings, batch),
+        CLI_FLAG("layers", struct settings, layers,
+                 "add each layer's median time inside the passes, and per type"),
+        CLI_UINT("reps", struct settings, reps, 1, 100000, "N",
+                 "timed forward passes (default 10)"),
+        CLI_UINT("warmup", struct settings, warmup, 0, 100000, "N",
+                 "untimed passes first (default 2)"),
+        CLI_UINT("threads", struct settings, threads, 1, 1024, "N",
+                 "OpenBLAS threads (default 1, as the epyc-1t profile)"),
+        CLI_UINT("seed", struct settings, seed, 1, UINT32_MAX, "N",
+                 "random weights and input (default 1)"),
+        CLI_FORMAT(struct settings, format,
+                   "table, json (every figure) or csv (per network, or per layer\n"
+                   "with --layers)"),
+        CLI_STRING("layer-times-out", struct settings, times_out, "FILE",
+                   "write the measurements as a layer-times file, one row\n"
+                   "per network, for 'augur fit PROFILE --layer-times FILE'"),
+        CLI_STRING("board", struct settings, board, "NAME",
+                   "the board its rows are for (default augur)"),
+        CLI_UINT("retries", struct settings, retries, 0, 100, "N",
+                 "measure a network again, up to N times, when its passes spread\n"
+                 "over 10% or its layers do not add up to its pass within 10%\n"
+                 "(another program ran); the calmest is kept (default 0)"),
+        CLI_STRING("dump", struct settings, dump, "DIR",
+                   "before timing, run one pass writing the input, every layer's\n"
+                   "parameters and output as raw float32 files to DIR (one NET)"),
+        CLI_END,
+};
+
+const struct cli_spec cmd_run_spec = {"run", run_opts, 1, -1, "a descriptor"};
+
 int cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"batch", required_argument, NULL, 'b'},
-	        {"layers", no_argument, NULL, 'l'},
-	        {"reps", required_argument, NULL, 'r'},
-	        {"warmup", required_argument, NULL, 'w'},
-	        {"threads", required_argument, NULL, 't'},
-	        {"seed", required_argument, NULL, 's'},
-	        {"format", required_argument, NULL, 'f'},
-	        {"dump", required_argument, NULL, 'D'},
-	        {"layer-times-out", required_argument, NULL, 'o'},
-	        {"board", required_argument, NULL, 'B'},
-	        {"retries", required_argument, NULL, 'R'},
-	        {NULL, 0, NULL, 0},
-	};
 	struct settings s = {0, 10, 2, 1, 1, 0, false, CLI_TABLE, NULL, NULL, "augur"};
-	int c;
-	while ((c = cli_getopt(argc, argv, "b:lr:w:t:s:f:D:o:B:R:", opts)) != -1) {
-		int bad = 0;
-		switch (c) {
-		case 'b':
-			bad = cli_parse_uint("run", "--batch", optarg, AUGUR_MAX_BATCH, &s.batch);
-			break;
-		case 'l':
-			s.layers = true;
-			break;
-		case 'r':
-			bad = cli_parse_uint("run", "--reps", optarg, 100000, &s.reps);
-			break;
-		case 'w':
-			if (!strcmp(optarg, "0"))
-				s.warmup = 0;
-			else
-				bad = cli_parse_uint("run", "--warmup", optarg, 100000, &s.warmup);
-			break;
-		case 't':
-			bad = cli_parse_uint("run", "--threads", optarg, 1024, &s.threads);
-			break;
-		case 's':
-			bad = cli_parse_uint("run", "--seed", optarg, UINT32_MAX, &s.seed);
-			break;
-		case 'f':
-			bad = cli_parse_format("run", optarg, &s.format);
-			break;
-		case 'D':
-			s.dump = optarg;
-			break;
-		case 'o':
-			s.times_out = optarg;
-			break;
-		case 'B':
-			s.board = optarg;
-			break;
-		case 'R':
-			if (!strcmp(optarg, "0"))
-				s.retries = 0;
-			else
-				bad = cli_parse_uint("run", "--retries", optarg, 100, &s.retries);
-			break;
-		default:
-			return CLI_USAGE;
-		}
-		if (bad)
-			return CLI_USAGE;
-	}
-	size_t n = (size_t)(argc - optind);
-	if (n < 1)
-		return cli_usage_error("run", "expects a descriptor (usage: %s)",
-		                       augur_command_find("run")->usage);
+	char **args;
+	int n_args;
+	if (cli_parse(&cmd_run_spec, argc, argv, &s, &args, &n_args))
+		return CLI_USAGE;
+	size_t n = (size_t)n_args;
 	if (s.dump && n != 1)
 		return cli_usage_error("run", "--dump takes one network, not %zu", n);
 	if (!s.board || !*s.board)
@@ -608,7 +579,7 @@ int cmd_run(int argc, char **argv)
 	int rc = CLI_OK;
 	size_t done = 0;
 	for (; done < n; done++) {
-		rs[done].path = argv[optind + done];
+		rs[done].path = args[done];
 		if (measure(&rs[done], &s, &diag)) {
 			rc = cli_report(&diag);
 			done++;

@@ -11,6 +11,7 @@
 #include "augur-config.h"
 #include "budget.h"
 #include "cli.h"
+#include "options.h"
 #include "descriptor.h"
 #include "evaluate.h"
 #include "incremental.h"
@@ -616,246 +617,259 @@ static int write_plot(const struct sweep_plot *sp, const struct sweep *sw, size_
 	return rc;
 }
 
-int cmd_whatif(int argc, char **argv)
-{
-	static const struct option opts[] = {
-	        {"device", required_argument, NULL, 'd'},
-	        {"unit", required_argument, NULL, 'u'},
-	        {"set", required_argument, NULL, 's'},
-	        {"sweep", required_argument, NULL, 'S'},
-	        {"batch", required_argument, NULL, 'b'},
-	        {"format", required_argument, NULL, 'f'},
-	        {"plot", required_argument, NULL, 'P'},
-	        {"budget", required_argument, NULL, 'B'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char *device = NULL, *unit = "all";
-	struct sweep_plot plot = {0};
-	struct augur_budget budgets[MAX_BUDGETS];
+struct whatif_args {
+	const char *device, *unit, *plot;
 	const char *sets[MAX_SETS];
-	size_t n_sets = 0, n_sweeps = 0;
-	struct sweep sweeps[2] = {{0}};
-	uint64_t batch = 0;
-	enum cli_format format = CLI_TABLE;
-	int rc = CLI_OK, c;
-	while ((c = cli_getopt(argc, argv, "d:u:s:S:b:f:P:B:", opts)) != -1) {
-		switch (c) {
-		case 'P':
-			plot.path = optarg;
-			break;
-		case 'B': {
-			struct augur_diag bd = {0};
-			if (plot.n_budgets == MAX_BUDGETS) {
-				rc = cli_usage_error("whatif", "at most %d --budget", MAX_BUDGETS);
-				goto out_sweeps;
-			}
-			if (augur_budget_parse(optarg, &budgets[plot.n_budgets], &bd)) {
-				fprintf(stderr, "augur whatif: %s: %s\n", bd.path, bd.message);
-				rc = CLI_USAGE;
-				goto out_sweeps;
-			}
-			plot.n_budgets++;
-			break;
-		}
-		case 'd':
-			device = optarg;
-			break;
-		case 'u':
-			if (cli_parse_unit("whatif", optarg, &unit)) {
-				rc = CLI_USAGE;
-				goto out_sweeps;
-			}
-			break;
-		case 's':
-			if (n_sets == MAX_SETS) {
-				rc = cli_usage_error("whatif", "at most %d --set", MAX_SETS);
-				goto out_sweeps;
-			}
-			sets[n_sets++] = optarg;
-			break;
-		case 'S':
-			if (n_sweeps == 2) {
-				rc = cli_usage_error("whatif", "at most two --sweep");
-				goto out_sweeps;
-			}
-			if ((rc = parse_sweep(optarg, &sweeps[n_sweeps++])))
-				goto out_sweeps;
-			break;
-		case 'b':
-			if (cli_parse_uint("whatif", "--batch", optarg, AUGUR_MAX_BATCH, &batch)) {
-				rc = CLI_USAGE;
-				goto out_sweeps;
-			}
-			break;
-		case 'f':
-			if (cli_parse_format("whatif", optarg, &format)) {
-				rc = CLI_USAGE;
-				goto out_sweeps;
-			}
-			break;
-		default:
-			rc = CLI_USAGE;
-			goto out_sweeps;
-		}
-	}
-	if (optind != argc - 1 || !device || (!n_sets && !n_sweeps)) {
-		rc = cli_usage_error("whatif",
-		                     "expects one descriptor, --device and at least one "
-		                     "--set or --sweep (usage: %s)",
-		                     augur_command_find("whatif")->usage);
-		goto out_sweeps;
-	}
-	if (plot.path && !n_sweeps) {
-		rc = cli_usage_error("whatif", "--plot draws a --sweep; give one or two");
-		goto out_sweeps;
-	}
-	if (plot.n_budgets && !plot.path) {
-		rc = cli_usage_error("whatif", "--budget is drawn on --plot's charts (to test "
-		                               "budgets, use augur check)");
-		goto out_sweeps;
-	}
-	plot.budgets = budgets;
-	struct augur_diag diag = {0};
+	size_t n_sets;
+	const char *sweeps[2];
+	size_t n_sweeps;
+	struct cli_budgets budgets;
+	uint64_t batch;
+	enum cli_format format;
+};
+
+static const struct cli_opt whatif_opts[] = {
+        CLI_SET(struct whatif_args, sets, n_sets,
+                "edit the descriptor: LAYER.KEY=VALUE (fc6.outputs=2048,\n"
+                "conv1.kernel=[5,5]), input=[C,H,W] or batch=N; repeatable"),
+        CLI_LIST("sweep", struct whatif_args, sweeps, n_sweeps, "K=V,..",
+                 "one row per value (input=224,320 for square inputs); two sweeps\n"
+                 "give the cross product; applied after every --set"),
+        CLI_DEVICE(struct whatif_args, device),
+        CLI_UNITS(struct whatif_args, unit),
+        CLI_BATCH(struct whatif_args, batch),
+        CLI_FORMAT(struct whatif_args, format,
+                   "table, json (every figure) or csv (one row per variant)"),
+        CLI_STRING("plot", struct whatif_args, plot, "FILE",
+                   "also draw the sweep as an HTML page, written atomically: time\n"
+                   "and memory against the value, or heat maps for two sweeps\n"
+                   "(docs/report.md); '-' writes the page to stdout instead of\n"
+                   "the table"),
+        CLI_BUDGETS(struct whatif_args, budgets,
+                    "a budget to draw on the plot (time=100ms, memory=1GiB, as\n"
+                    "for check); repeatable"),
+        CLI_END,
+};
+
+const struct cli_spec cmd_whatif_spec = {"whatif", whatif_opts, 1, 1, "a descriptor"};
+
+/* One run: the options, the profile and the network before any edit. */
+struct whatif {
+	const struct whatif_args *o;
+	struct augur_profile *p;
 	char path[4096];
-	struct augur_profile *p = NULL;
-	struct augur_net *base = NULL, *changed = NULL;
-	struct evaluation before = {0}, after = {0};
-	struct augur_incr *inc = NULL;
 	const struct augur_unit *units[2];
-	size_t n_units = 0;
-	if (eval_load_profile(device, path, sizeof(path), &p, &diag) ||
-	    eval_units(p, unit, path, units, &n_units, &diag) ||
-	    augur_net_load(argv[optind], &base, &diag) ||
-	    evaluate_variant(base, (uint32_t)batch, p, units, n_units, NULL, &before, &diag)) {
-		rc = cli_report(&diag);
-		goto out;
+	size_t n_units;
+	struct augur_net *base, *changed; /* changed: base with every --set applied */
+	struct evaluation before;
+};
+
+/* Without --sweep: before / after / change of the --set edits. */
+static int before_after(struct whatif *w, struct augur_diag *diag)
+{
+	const struct whatif_args *o = w->o;
+	struct evaluation after = {0};
+	char what[AUGUR_DIAG_PATH_MAX];
+	snprintf(what, sizeof(what), "--set %s%s", o->sets[0], o->n_sets > 1 ? " ..." : "");
+	if (evaluate_variant(w->changed, (uint32_t)o->batch, w->p, w->units, w->n_units, what,
+	                     &after, diag)) {
+		eval_clear(&after);
+		return cli_report(diag);
 	}
-	if (!(changed = augur_net_clone(base))) {
-		rc = CLI_FAIL;
-		goto out;
+	if (o->format == CLI_JSON)
+		print_before_after_json(w->base, w->p, w->path, &w->before, &after, o->sets,
+		                        o->n_sets);
+	else if (o->format == CLI_CSV)
+		print_before_after_csv(&w->before, &after);
+	else
+		print_before_after(w->base, w->p, &w->before, &after);
+	eval_clear(&after);
+	return CLI_OK;
+}
+
+/* The plot's figures of variant row (NaN for an invalid one, ev NULL). */
+static void plot_record(struct sweep_plot *plot, size_t row, const struct evaluation *ev)
+{
+	for (size_t u = 0; plot->time_ms && u < plot->n_units; u++) {
+		size_t at = row * plot->n_units + u;
+		plot->time_ms[at] = ev ? ev->est[u].total_ms : NAN;
+		plot->memory_mib[at] = ev ? cli_mib(ev->est[u].memory_bytes) : NAN;
+		plot->fits[at] = ev && ev->est[u].fits;
 	}
-	for (size_t i = 0; i < n_sets; i++)
-		if (augur_descriptor_set(changed, sets[i], &diag)) {
-			rc = cli_report(&diag);
-			goto out;
-		}
-	if (!n_sweeps) {
+}
+
+static int plot_alloc(struct sweep_plot *plot, size_t rows, const struct evaluation *before)
+{
+	plot->n_rows = rows;
+	plot->n_units = before->n_units;
+	for (size_t u = 0; u < before->n_units; u++) {
+		plot->units[u] = augur_unit_kind_name(before->est[u].unit->kind);
+		plot->capacity[u] = before->est[u].capacity_bytes;
+	}
+	size_t n = rows * before->n_units + 1;
+	plot->time_ms = calloc(n, sizeof(*plot->time_ms));
+	plot->memory_mib = calloc(n, sizeof(*plot->memory_mib));
+	plot->fits = calloc(n, sizeof(*plot->fits));
+	if (plot->time_ms && plot->memory_mib && plot->fits)
+		return CLI_OK;
+	fprintf(stderr, "augur whatif: out of memory\n");
+	return CLI_FAIL;
+}
+
+/* Variant (i, j) of the sweeps: applied to the incremental engine, re-analysed, printed
+ * (an invalid one gets its row with the reason) and recorded for the plot, then reverted.
+ * Returns CLI_FAIL for an invalid variant, which does not stop the sweep. */
+static int one_variant(struct augur_incr *inc, struct row_ctx *ctx, const struct sweep *sw,
+                       size_t n_sweeps, size_t i, size_t j, struct sweep_plot *plot)
+{
+	struct augur_diag diag = {0};
+	size_t idx[2] = {i, j};
+	size_t n2 = n_sweeps > 1 ? sw[1].parsed.n : 1;
+	if (augur_incr_apply(inc, &sw[0].edits[i]) ||
+	    (n_sweeps > 1 && augur_incr_apply(inc, &sw[1].edits[j])))
+		return -1;
+	size_t n_units = plot->n_units;
+	int rc = CLI_OK;
+	if (augur_incr_update(inc, &diag)) {
 		char what[AUGUR_DIAG_PATH_MAX];
-		snprintf(what, sizeof(what), "--set %s%s", sets[0], n_sets > 1 ? " ..." : "");
-		if (evaluate_variant(changed, (uint32_t)batch, p, units, n_units, what, &after,
-		                     &diag)) {
-			rc = cli_report(&diag);
-			goto out;
-		}
-		if (format == CLI_JSON)
-			print_before_after_json(base, p, path, &before, &after, sets, n_sets);
-		else if (format == CLI_CSV)
-			print_before_after_csv(&before, &after);
-		else
-			print_before_after(base, p, &before, &after);
-		goto out;
+		int len = snprintf(what, sizeof(what), "--sweep %s (value %s)", sw[0].spec,
+		                   sw[0].parsed.values[i]);
+		if (n_sweeps > 1 && len > 0 && (size_t)len < sizeof(what))
+			snprintf(what + len, sizeof(what) - (size_t)len, ", --sweep %s (value %s)",
+			         sw[1].spec, sw[1].parsed.values[j]);
+		name_variant(&diag, what);
+		/* the variant gets its row, with the reason; the rest still run, and the exit
+		 * status is 1 */
+		print_invalid_row(ctx, idx, n_units, diag.message);
+		cli_report(&diag);
+		plot_record(plot, i * n2 + j, NULL);
+		rc = CLI_FAIL;
+	} else {
+		/* a read-only view of the context's figures, for print_row */
+		struct evaluation ev = {0};
+		ev.a = (struct augur_analysis *)augur_incr_analysis(inc);
+		ev.n_units = n_units;
+		for (size_t u = 0; u < n_units; u++)
+			ev.est[u] = *augur_incr_estimate(inc, u);
+		print_row(ctx, idx, &ev);
+		plot_record(plot, i * n2 + j, &ev);
 	}
-	/* every value parsed once, then each variant applied to the network in place and
-	 * re-analysed from the layers it changes (incremental.h) */
+	augur_incr_revert(inc);
+	return rc;
+}
+
+/* With --sweep: one row per variant; every value parsed once, then each variant applied
+ * to the network in place and re-analysed from the layers it changes (incremental.h). */
+static int sweep_variants(struct whatif *w, struct sweep *sw, size_t n_sweeps,
+                          struct augur_diag *diag)
+{
+	const struct whatif_args *o = w->o;
+	struct augur_incr *inc = NULL;
+	struct sweep_plot plot = {.path = o->plot,
+	                          .budgets = o->budgets.b,
+	                          .n_budgets = o->budgets.n,
+	                          .n_units = w->n_units};
+	int rc = CLI_OK;
 	for (size_t s = 0; s < n_sweeps; s++) {
-		if (!(sweeps[s].edits = calloc(sweeps[s].parsed.n, sizeof(*sweeps[s].edits)))) {
+		if (!(sw[s].edits = calloc(sw[s].parsed.n, sizeof(*sw[s].edits)))) {
 			rc = CLI_FAIL;
 			goto out;
 		}
-		for (size_t i = 0; i < sweeps[s].parsed.n; i++)
-			if (augur_sweep_edit(changed, &sweeps[s].parsed, i, &sweeps[s].edits[i],
-			                     &diag)) {
-				rc = cli_report(&diag);
+		for (size_t i = 0; i < sw[s].parsed.n; i++)
+			if (augur_sweep_edit(w->changed, &sw[s].parsed, i, &sw[s].edits[i], diag)) {
+				rc = cli_report(diag);
 				goto out;
 			}
 	}
-	if (augur_incr_new(changed, (uint32_t)batch, p, units, n_units, &inc, &diag)) {
-		rc = cli_report(&diag);
+	if (augur_incr_new(w->changed, (uint32_t)o->batch, w->p, w->units, w->n_units, &inc,
+	                   diag)) {
+		rc = cli_report(diag);
 		goto out;
 	}
-	struct row_ctx ctx = {format, sweeps, n_sweeps, true, plot.path && !strcmp(plot.path, "-"),
-	                      path};
-	print_header(&ctx, base, p, &before);
-	size_t n1 = sweeps[0].parsed.n, n2 = n_sweeps > 1 ? sweeps[1].parsed.n : 1;
+	struct row_ctx ctx = {o->format, sw, n_sweeps, true, o->plot && !strcmp(o->plot, "-"),
+	                      w->path};
+	print_header(&ctx, w->base, w->p, &w->before);
+	size_t n1 = sw[0].parsed.n, n2 = n_sweeps > 1 ? sw[1].parsed.n : 1;
+	if (o->plot && (rc = plot_alloc(&plot, n1 * n2, &w->before)))
+		goto out;
 	size_t invalid = 0;
-	if (plot.path) {
-		plot.n_rows = n1 * n2;
-		plot.n_units = n_units;
-		for (size_t u = 0; u < n_units; u++) {
-			plot.units[u] = augur_unit_kind_name(before.est[u].unit->kind);
-			plot.capacity[u] = before.est[u].capacity_bytes;
-		}
-		plot.time_ms = calloc(n1 * n2 * n_units + 1, sizeof(*plot.time_ms));
-		plot.memory_mib = calloc(n1 * n2 * n_units + 1, sizeof(*plot.memory_mib));
-		plot.fits = calloc(n1 * n2 * n_units + 1, sizeof(*plot.fits));
-		if (!plot.time_ms || !plot.memory_mib || !plot.fits) {
-			fprintf(stderr, "augur whatif: out of memory\n");
-			rc = CLI_FAIL;
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < n1 && rc == CLI_OK; i++) {
+	for (size_t i = 0; i < n1 && rc == CLI_OK; i++)
 		for (size_t j = 0; j < n2 && rc == CLI_OK; j++) {
-			size_t idx[2] = {i, j};
-			if (augur_incr_apply(inc, &sweeps[0].edits[i]) ||
-			    (n_sweeps > 1 && augur_incr_apply(inc, &sweeps[1].edits[j]))) {
+			int vrc = one_variant(inc, &ctx, sw, n_sweeps, i, j, &plot);
+			if (vrc < 0)
 				rc = CLI_FAIL;
-				break;
-			}
-			if (augur_incr_update(inc, &diag)) {
-				char what[AUGUR_DIAG_PATH_MAX];
-				int len = snprintf(what, sizeof(what), "--sweep %s (value %s)",
-				                   sweeps[0].spec, sweeps[0].parsed.values[i]);
-				if (n_sweeps > 1 && len > 0 && (size_t)len < sizeof(what))
-					snprintf(what + len, sizeof(what) - (size_t)len,
-					         ", --sweep %s (value %s)", sweeps[1].spec,
-					         sweeps[1].parsed.values[j]);
-				name_variant(&diag, what);
-				/* the variant gets its row, with the reason; the rest still run,
-				 * and the exit status is 1 */
-				print_invalid_row(&ctx, idx, n_units, diag.message);
-				cli_report(&diag);
-				invalid++;
-				for (size_t u = 0; plot.time_ms && u < n_units; u++) {
-					size_t at = (i * n2 + j) * n_units + u;
-					plot.time_ms[at] = NAN;
-					plot.memory_mib[at] = NAN;
-				}
-			} else {
-				/* a read-only view of the context's figures, for print_row */
-				struct evaluation ev = {0};
-				ev.a = (struct augur_analysis *)augur_incr_analysis(inc);
-				ev.n_units = n_units;
-				for (size_t u = 0; u < n_units; u++)
-					ev.est[u] = *augur_incr_estimate(inc, u);
-				print_row(&ctx, idx, &ev);
-				for (size_t u = 0; plot.time_ms && u < n_units; u++) {
-					size_t at = (i * n2 + j) * n_units + u;
-					plot.time_ms[at] = ev.est[u].total_ms;
-					plot.memory_mib[at] = cli_mib(ev.est[u].memory_bytes);
-					plot.fits[at] = ev.est[u].fits;
-				}
-			}
-			augur_incr_revert(inc);
+			invalid += vrc == CLI_FAIL;
 		}
-	}
-	if (format == CLI_JSON && !ctx.quiet)
+	if (o->format == CLI_JSON && !ctx.quiet)
 		printf("\n  ]\n}\n");
 	if (rc == CLI_OK && invalid)
 		rc = CLI_FAIL;
-	if (rc == CLI_OK && plot.path)
-		rc = write_plot(&plot, sweeps, n_sweeps, base, p);
+	if (rc == CLI_OK && o->plot)
+		rc = write_plot(&plot, sw, n_sweeps, w->base, w->p);
 out:
 	free(plot.time_ms);
 	free(plot.memory_mib);
 	free(plot.fits);
 	augur_incr_free(inc);
-	eval_clear(&before);
-	eval_clear(&after);
-	augur_net_free(base);
-	augur_net_free(changed);
-	augur_profile_free(p);
-out_sweeps:
+	return rc;
+}
+
+/* The usage rules the option table cannot say. */
+static int check_usage(const struct whatif_args *o)
+{
+	if (!o->n_sets && !o->n_sweeps)
+		return cli_usage_error("whatif",
+		                       "expects at least one --set or --sweep (usage: %s)",
+		                       augur_command_find("whatif")->usage);
+	if (o->plot && !o->n_sweeps)
+		return cli_usage_error("whatif", "--plot draws a --sweep; give one or two");
+	if (o->budgets.n && !o->plot)
+		return cli_usage_error("whatif", "--budget is drawn on --plot's charts (to test "
+		                                 "budgets, use augur check)");
+	if (o->budgets.n > MAX_BUDGETS)
+		return cli_usage_error("whatif", "at most %d --budget", MAX_BUDGETS);
+	return CLI_OK;
+}
+
+int cmd_whatif(int argc, char **argv)
+{
+	struct whatif_args o = {.unit = "all", .format = CLI_TABLE};
+	char **args;
+	int n_args;
+	if (cli_parse(&cmd_whatif_spec, argc, argv, &o, &args, &n_args))
+		return CLI_USAGE;
+	int rc = check_usage(&o);
+	if (rc)
+		return rc;
+	struct sweep sweeps[2] = {{0}};
+	struct whatif w = {.o = &o};
+	struct augur_diag diag = {0};
+	for (size_t s = 0; s < o.n_sweeps; s++)
+		if ((rc = parse_sweep(o.sweeps[s], &sweeps[s])))
+			goto out;
+	if (eval_load_profile(o.device, w.path, sizeof(w.path), &w.p, &diag) ||
+	    eval_units(w.p, o.unit, w.path, w.units, &w.n_units, &diag) ||
+	    augur_net_load(args[0], &w.base, &diag) ||
+	    evaluate_variant(w.base, (uint32_t)o.batch, w.p, w.units, w.n_units, NULL, &w.before,
+	                     &diag)) {
+		rc = cli_report(&diag);
+		goto out;
+	}
+	if (!(w.changed = augur_net_clone(w.base))) {
+		rc = CLI_FAIL;
+		goto out;
+	}
+	for (size_t i = 0; i < o.n_sets; i++)
+		if (augur_descriptor_set(w.changed, o.sets[i], &diag)) {
+			rc = cli_report(&diag);
+			goto out;
+		}
+	rc = o.n_sweeps ? sweep_variants(&w, sweeps, o.n_sweeps, &diag) : before_after(&w, &diag);
+out:
+	eval_clear(&w.before);
+	augur_net_free(w.base);
+	augur_net_free(w.changed);
+	augur_profile_free(w.p);
 	for (size_t s = 0; s < 2; s++)
 		sweep_free(&sweeps[s]);
 	return rc;
