@@ -1,7 +1,8 @@
 # Helpers the CLI test scripts source: run a command and check its exit code (expect),
 # check its output (has), count passes and failures, and print "N passed, N failed".
 # Needs $AUGUR (the binary) and $AUGUR_SOURCE_ROOT (the source tree) from meson.
-# With AUGUR_VALGRIND=1 every run of augur goes through valgrind (memcheck, full leak
+# With AUGUR_VALGRIND=1 every run of augur (and of augur-lab, which it execs for
+# calibrate, fit and run) goes through valgrind (memcheck, full leak
 # check, tests/valgrind.supp): any error or leak makes augur exit 97, which no expected
 # exit code matches, so the check fails and shows valgrind's report (tests/run-all
 # --valgrind, or its valgrind pass).
@@ -15,7 +16,7 @@ export XDG_DATA_HOME=$tmp/xdg
 AUGUR_BIN=$AUGUR
 if [ -n "${AUGUR_VALGRIND:-}" ]; then
 	command -v valgrind >/dev/null || { echo "AUGUR_VALGRIND set but no valgrind"; exit 1; }
-	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=97 --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --suppressions="%s/tests/valgrind.supp" "%s" "$@"\n' \
+	printf '#!/bin/sh\nexec valgrind -q --trace-children=yes --error-exitcode=97 --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --suppressions="%s/tests/valgrind.supp" "%s" "$@"\n' \
 		"$AUGUR_SOURCE_ROOT" "$AUGUR" >"$tmp/augur-valgrind"
 	chmod +x "$tmp/augur-valgrind"
 	AUGUR=$tmp/augur-valgrind

@@ -98,4 +98,22 @@ head -c 20000000 /dev/zero | tr '\0' 'a' >"$tmp/huge.yaml"
 expect 1 "$AUGUR" inspect "$tmp/huge.yaml"
 has "$err" "file is too large" "huge file"
 
+# start-up: augur itself never loads OpenBLAS, libgfortran or GSL; augur-lab, which it
+# execs for calibrate, fit and run, does (docs/architecture.md)
+if command -v readelf >/dev/null; then
+	needed=$(readelf -d "$AUGUR_BIN" | grep NEEDED)
+	for lib in openblas gfortran gsl; do
+		if printf '%s' "$needed" | grep -q "$lib"; then
+			fail=$((fail + 1)); echo "FAIL: augur needs lib$lib: $needed"
+		else pass=$((pass + 1)); fi
+	done
+	has "$(readelf -d "$(dirname "$AUGUR_BIN")/augur-lab" | grep NEEDED)" openblas "augur-lab links OpenBLAS"
+fi
+expect 0 "$AUGUR" help calibrate
+has "$out" "--grid G" "augur help calibrate: the options come from augur-lab"
+expect 0 "$AUGUR" fit --help
+has "$out" "--breaks-n LIST" "augur fit --help: from augur-lab"
+expect 2 "$AUGUR" run
+has "$err" "augur run: expects a descriptor" "augur run's usage error, from augur-lab"
+
 finish

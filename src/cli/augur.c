@@ -1,14 +1,30 @@
 /* augur's entry point: one table of commands, dispatch by name, help and version from the
  * table. Each command lives in src/cli/cmd-<name>.c (see commands.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "augur-config.h"
 #include "cli.h"
 #include "commands.h"
+#include "datadir.h"
 #include "options.h"
 #include "suggest.h"
+
+#ifdef AUGUR_LIGHT
+/* calibrate, fit and run measure and fit: they link OpenBLAS and GSL, which take longer to
+ * load than estimate takes to run. This executable runs them in augur-lab (the same
+ * commands, built with those libraries), so every other command starts without them. */
+static int lab_exec(int argc, char **argv);
+#define LAB_RUN(fn)    lab_exec
+#define LAB_SPEC(spec) NULL
+#else
+#define LAB_RUN(fn)    fn
+#define LAB_SPEC(spec) &spec
+#endif
 
 const struct augur_command augur_commands[] = {
         {"inspect", cmd_inspect,
@@ -51,7 +67,8 @@ const struct augur_command augur_commands[] = {
          "memory views, the network's GEMM shapes on the calibrated range, and the top\n"
          "layers. The numbers are estimate's and inspect's (docs/report.md).\n",
          &cmd_report_spec, NULL},
-        {"calibrate", cmd_calibrate, "time GEMMs on this machine and write its device profile",
+        {"calibrate", LAB_RUN(cmd_calibrate),
+         "time GEMMs on this machine and write its device profile",
          "augur calibrate --device NAME [--unit cpu|gpu] [--threads N] [--quick] [--out FILE]",
          "Runs on the board itself: times cblas_sgemm (cpu) or cublasSgemm (gpu) over the\n"
          "paper's (n, k, m) grid, fc shapes and held-out GEMMs of real networks, fits the\n"
@@ -59,17 +76,17 @@ const struct augur_command augur_commands[] = {
          "($XDG_DATA_HOME/augur/profiles, else ~/.local/share/augur/profiles) at the end.\n"
          "An existing profile keeps its other unit. Ctrl-C (or SIGTERM) stops the run,\n"
          "prints what was measured and leaves the profile untouched.\n",
-         &cmd_calibrate_spec,
+         LAB_SPEC(cmd_calibrate_spec),
          "Ends with a verdict against the calibration's goal (held-out median error at\n"
          "most 5% for the full grid, 10% for --quick), a warning when the machine looked\n"
          "busy, and the command to use the profile.\n"},
-        {"fit", cmd_fit, "refit a profile's time models from its stored samples",
+        {"fit", LAB_RUN(cmd_fit), "refit a profile's time models from its stored samples",
          "augur fit PROFILE [--out FILE] [--unit cpu|gpu] [--terms LIST] [--breaks-n LIST] "
          "[--breaks-m LIST]\n       augur fit [PROFILE] --layer-times FILE [--board NAME] "
          "[--out FILE]",
          "PROFILE is a name (see 'augur profile show') or a path. Without --out the\n"
          "profile is rewritten in place (atomically).\n",
-         &cmd_fit_spec, NULL},
+         LAB_SPEC(cmd_fit_spec), NULL},
         {"profile", cmd_profile, "show or list device profiles: machine, model, fit quality, range",
          "augur profile show NAME\n       augur profile list [--format table|json|csv]\n"
          "       augur profile plot NAME [-o FILE]",
@@ -118,7 +135,8 @@ const struct augur_command augur_commands[] = {
          "Per layer type: layers, parameters, MACs and predicted time per unit; then totals\n"
          "and the memory each needs. The last column is B / A.\n",
          &cmd_compare_spec, NULL},
-        {"run", cmd_run, "measure networks in augur's own Caffe-style runtime on this machine",
+        {"run", LAB_RUN(cmd_run),
+         "measure networks in augur's own Caffe-style runtime on this machine",
          "augur run NET... [--batch N] [--layers] [--reps N] [--warmup N] [--threads N] "
          "[--format table|json|csv] [--layer-times-out FILE [--board NAME]] [--retries N] "
          "[--dump DIR]",
@@ -127,7 +145,7 @@ const struct augur_command augur_commands[] = {
          "fc as sgemm/sgemv, plain C loops for the other layers, buffers as the allocated\n"
          "memory view counts them. Prints the forward time (median and spread over the\n"
          "passes), the time inside BLAS, the memory held and the peak RSS.\n",
-         &cmd_run_spec, NULL},
+         LAB_SPEC(cmd_run_spec), NULL},
         {"help", cmd_help, "show the commands, or one command's options", "augur help [COMMAND]",
          NULL, NULL, NULL},
         {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
@@ -152,14 +170,56 @@ static void overview(FILE *f)
 	           "version.\n");
 }
 
+#ifdef AUGUR_LIGHT
+/* augur-lab beside this executable (the build tree, or both installed in bindir); execs it
+ * with argv (the command and its arguments); returns only when it cannot. */
+static int lab_exec(int argc, char **argv)
+{
+	char dir[4096], path[4200];
+	if (augur_exe_dir(dir, sizeof(dir))) {
+		fprintf(stderr, "augur: error: cannot find augur's own directory for augur-lab\n");
+		return CLI_FAIL;
+	}
+	snprintf(path, sizeof(path), "%s/augur-lab", dir);
+	char **args = calloc((size_t)argc + 2, sizeof(*args));
+	if (!args) {
+		fprintf(stderr, "augur: error: out of memory\n");
+		return CLI_FAIL;
+	}
+	args[0] = path;
+	memcpy(args + 1, argv, (size_t)argc * sizeof(*args));
+	fflush(stdout);
+	execv(path, args);
+	int e = errno;
+	free(args);
+	fprintf(stderr, "augur: error: '%s' runs in %s, which cannot be started: %s\n", argv[0],
+	        path, strerror(e));
+	return CLI_FAIL;
+}
+
+static bool is_lab(const struct augur_command *c)
+{
+	return c->run == lab_exec;
+}
+#else
+static bool is_lab(const struct augur_command *c)
+{
+	(void)c;
+	return false;
+}
+#endif
+
 int cmd_help(int argc, char **argv)
 {
 	if (argc < 2) {
 		overview(stdout);
 		return CLI_OK;
 	}
-	if (!augur_command_find(argv[1]))
+	const struct augur_command *c = augur_command_find(argv[1]);
+	if (!c)
 		return cli_usage_error("help", "unknown command '%s'", argv[1]);
+	if (is_lab(c)) /* its options are known where it runs */
+		return c->run(2, argv);
 	return cli_help(argv[1]);
 }
 
@@ -193,7 +253,7 @@ static int run(int argc, char **argv)
 	const struct augur_command *c = augur_command_find(name);
 	if (!c)
 		return unknown_command(name);
-	for (int i = 2; i < argc; i++) {
+	for (int i = 2; i < argc && !is_lab(c); i++) {
 		if (!strcmp(argv[i], "--"))
 			break;
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
