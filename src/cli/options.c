@@ -74,13 +74,24 @@ static int set_value(const struct cli_spec *spec, const struct cli_opt *o, const
 	return -1;
 }
 
+/* The table's entry for what getopt_long returned: a long option's index or a letter. */
+static const struct cli_opt *option_for(const struct cli_opt *opts, size_t n, int c)
+{
+	if (c >= LONG_VAL(0) && c < LONG_VAL((int)n))
+		return &opts[c - LONG_VAL(0)];
+	for (size_t i = 0; i < n; i++)
+		if (opts[i].letter == c)
+			return &opts[i];
+	return NULL;
+}
+
 int cli_parse(const struct cli_spec *spec, int argc, char **argv, void *args, char ***rest,
               int *n_rest)
 {
 	struct option longopts[MAX_OPTS + 1];
 	char shortopts[2 * MAX_OPTS + 1];
 	size_t n = 0, s = 0;
-	for (const struct cli_opt *o = spec->opts; o && o->name && n < MAX_OPTS; o++, n++) {
+	for (const struct cli_opt *o = spec->opts; o->name && n < MAX_OPTS; o++, n++) {
 		longopts[n] = (struct option){o->name, o->arg ? required_argument : no_argument,
 		                              NULL, LONG_VAL(n)};
 		if (o->letter) {
@@ -95,12 +106,7 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, void *args, ch
 	optind = 1;
 	int c;
 	while ((c = cli_getopt(argc, argv, shortopts, longopts)) != -1) {
-		const struct cli_opt *o = NULL;
-		if (c >= LONG_VAL(0) && c < LONG_VAL((int)n))
-			o = &spec->opts[c - LONG_VAL(0)];
-		for (size_t i = 0; i < n && !o; i++)
-			if (spec->opts[i].letter == c)
-				o = &spec->opts[i];
+		const struct cli_opt *o = option_for(spec->opts, n, c);
 		if (!o || set_value(spec, o, optarg, args))
 			return -1;
 		given[o - spec->opts] = true;

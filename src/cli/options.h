@@ -54,7 +54,10 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, void *args, ch
 /* Prints the "options:" section of --help for spec on stdout (nothing without options). */
 void cli_print_options(const struct cli_spec *spec);
 
-/* Table entries. T is the command's argument struct, F its field. */
+/* Table entries. T is the command's argument struct, F its field: a type and a member
+ * name, which offsetof takes bare, so the check for unparenthesised macro arguments is
+ * off for these definitions. */
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define CLI_FLAG(NAME, T, F, HELP)                                                                 \
 	{                                                                                          \
 		.name = NAME, .type = CLI_OPT_FLAG, .field = offsetof(T, F), .help = HELP          \
@@ -119,5 +122,6 @@ void cli_print_options(const struct cli_spec *spec);
 #define CLI_UNITS(T, F)            CLI_UNIT(T, F, "cpu, gpu or all (default: every unit the profile has)")
 #define CLI_SET(T, F, COUNT, HELP) CLI_LIST("set", T, F, COUNT, "A=V", HELP)
 #define CLI_BUDGETS(T, F, HELP)    CLI_CALL("budget", T, F, cli_budget_add, "B", HELP)
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif
