@@ -12,6 +12,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # the user's profile directory of these runs: never the real one
 export XDG_DATA_HOME=$tmp/xdg
+# tables and prose as wide as they come, so a check can find a phrase on one line; the
+# 80-column layout is checked where it is the test (test-cli.sh, COLUMNS=80)
+export COLUMNS=1000
 # the binary itself, for runs whose timing is the test (a calibration, a run killed midway)
 AUGUR_BIN=$AUGUR
 if [ -n "${AUGUR_VALGRIND:-}" ]; then
@@ -39,6 +42,12 @@ has() {
 	esac
 	if printf '%s' "$1" | grep -qF -- "$2"; then pass=$((pass + 1)); else
 		fail=$((fail + 1)); echo "FAIL: $3: no '$2' in:"; printf '%s\n' "$1" | head -8
+	fi
+}
+# eq LABEL GOT WANT: GOT is exactly WANT
+eq() {
+	if [ "$2" = "$3" ]; then pass=$((pass + 1)); else
+		fail=$((fail + 1)); echo "FAIL: $1: got '$2', expected '$3'"
 	fi
 }
 # not CMD...: succeeds when CMD fails, for helpers that run their arguments as a command

@@ -13,11 +13,6 @@ ok() {
 	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $label"; fi
 }
 # eq LABEL GOT WANT
-eq() {
-	if [ "$2" = "$3" ]; then pass=$((pass + 1)); else
-		fail=$((fail + 1)); echo "FAIL: $1: got '$2', expected '$3'"
-	fi
-}
 # yval KEY FILE: the value of the first "KEY: value" line of a profile, quotes removed
 yval() { sed -n "s/^ *$1: *\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" "$2" | head -1; }
 
@@ -54,7 +49,8 @@ eq "openblas_coretype" "$(yval openblas_coretype "$P")" "$want"
 
 # profile show prints the file's values
 expect 0 "$AUGUR" profile show "$P"
-has "$out" "profile tiny-test ($P)" "show header"
+has "$out" "profile tiny-test" "show header"
+has "$out" "  file       $P" "show header: the file"
 has "$out" "cpu        $model, $(yval cpu_cores "$P") cores" "show machine"
 has "$out" "threads    1" "show threads"
 has "$out" "costs      GEMM time of conv and fc only (the paper's method)" "show: a GEMM-only unit"
@@ -80,7 +76,7 @@ has "$out" "samples    $nsamples stored (0 aggregate rows)" "show samples"
 mkdir "$tmp/pp"
 cp "$P" "$tmp/pp/tiny-test.yaml"
 expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile show tiny-test
-has "$out" "profile tiny-test ($tmp/pp/tiny-test.yaml)" "show by name"
+has "$out" "  file       $tmp/pp/tiny-test.yaml" "show by name"
 
 # ---- fit: refits from the stored samples, without measuring ----
 expect 0 "$AUGUR" fit "$P" --out "$tmp/refit.yaml"
@@ -143,7 +139,7 @@ has "$out" "alexnet on tiny-test: " "estimate by name"
 
 # ---- profile list ----
 cp "$P" "$tmp/pp/tk1.yaml" # shadows the shipped tk1
-expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" "$AUGUR" profile list
+expect 0 env AUGUR_PROFILE_PATH="$tmp/pp" COLUMNS=80 "$AUGUR" profile list
 # a header, then per directory its path and its profiles: 1 + 2 + 8 lines
 eq "list: a header, two directories and eight profiles" "$(lines "$out")" "11"
 eq "list order" "$(printf '%s\n' "$out" | awk 'NR > 1 && /^  / { print $1 }' | tr '\n' ' ')" \
@@ -333,7 +329,7 @@ for sig in INT TERM KILL; do
 		sh -c '[ -n "$1" ] && [ "$1" -ge 2 ] && [ "$1" -lt 18 ]' _ "$n"
 	has "$out" "measured so far:" "$sig: says what was measured"
 	eq "$sig: one row per measured shape" "$(printf '%s\n' "$out" | grep -c '^[0-9]')" "$n"
-	has "$err" "augur calibrate: interrupted; $dir/P.yaml left untouched" "$sig: message"
+	has "$err" "augur calibrate: error: interrupted; $dir/P.yaml left untouched" "$sig: message"
 done
 
 finish

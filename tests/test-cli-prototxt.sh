@@ -26,7 +26,7 @@ has() { # NAME FILE TEXT
 }
 
 # inspect reads all three prototxts; the published parameter counts appear
-for pair in alexnet:60965224 googlenet:6998552 resnet50:25557096; do
+for pair in alexnet:60,965,224 googlenet:6,998,552 resnet50:25,557,096; do
 	net=${pair%%:*} params=${pair#*:}
 	run "inspect $net" 0 "$AUGUR" inspect "$data/$net.prototxt"
 	has "inspect $net" "$tmp/out" "parameters $params"
@@ -84,7 +84,7 @@ has "unclosed" "$tmp/err" "open.prototxt:1:7: error: 'layer' opened here is neve
 
 # usage
 run "convert no args" 2 "$AUGUR" convert
-has "convert no args" "$tmp/err" "augur convert: expects a descriptor"
+has "convert no args" "$tmp/err" "augur convert: error: expects a descriptor"
 run "convert bad option" 2 "$AUGUR" convert --ouput x "$data/alexnet.prototxt"
 has "convert bad option" "$tmp/err" "did you mean '--output'"
 run "convert help" 0 "$AUGUR" convert --help

@@ -128,7 +128,7 @@ expect 2 "$AUGUR" check descriptors/alexnet.yaml --device tx1 --budget time=1s -
 expect 1 "$AUGUR" whatif descriptors/vgg16.yaml --device tx1 --sweep conv1_1.kernel=3,300,5
 eq_rows=$(printf '%s\n' "$out" | grep -c '^[35] ')
 has "$eq_rows" "2" "valid variants keep their rows"
-has "$out" "300              invalid: kernel 300x300 of conv layer 'conv1_1'" "invalid variant row"
+has "$out" "300            invalid: kernel 300x300 of conv layer 'conv1_1'" "invalid variant row"
 has "$err" "--sweep conv1_1.kernel=3,300,5 (value 300): error: kernel 300x300" "invalid variant on stderr"
 expect 1 "$AUGUR" whatif descriptors/vgg16.yaml --device tx1 --sweep conv1_1.kernel=3,300 --format csv
 py 'import csv,sys

@@ -24,7 +24,7 @@ expect 2 "$AUGUR" inspect descriptors/alexnet.yaml --format
 
 # inspect: the table, within 100 columns
 expect 0 "$AUGUR" inspect descriptors/alexnet.yaml
-has "$out" "parameters 60965224" "alexnet params"
+has "$out" "parameters 60,965,224" "alexnet params"
 has "$out" "96x363x3025" "alexnet conv1 GEMM"
 has "$out" "128x1200x729*2" "alexnet conv2 GEMM, two groups"
 width=$(printf '%s\n' "$out" | awk 'length > 100' | wc -l)
@@ -114,6 +114,35 @@ has "$out" "--grid G" "augur help calibrate: the options come from augur-lab"
 expect 0 "$AUGUR" fit --help
 has "$out" "--breaks-n LIST" "augur fit --help: from augur-lab"
 expect 2 "$AUGUR" run
-has "$err" "augur run: expects a descriptor" "augur run's usage error, from augur-lab"
+has "$err" "augur run: error: expects a descriptor" "augur run's usage error, from augur-lab"
+
+# every table and line of prose fits 80 columns (issue #27), on every shipped descriptor;
+# characters, not bytes, are counted (an ellipsis or a µ is one)
+width_over() { # COLUMNS, command...: how many lines of stdout are wider than COLUMNS
+	local cols=$1; shift
+	COLUMNS=$cols "$@" 2>&1 | python3 -c 'import sys
+w = int(sys.argv[1]); print(sum(len(l.rstrip("\n")) > w for l in sys.stdin))' "$cols"
+}
+if command -v python3 >/dev/null; then
+	for d in descriptors/*.yaml; do
+		n=$(basename "$d" .yaml)
+		for cmd in "inspect $d" "estimate $d --device tx1 --layers" \
+			"estimate $d --device epyc-1t --layers" "plan $d --device tk1 --layers" \
+			"check $d --device tx1 --budget time=1ms --budget memory=1MiB" \
+			"whatif $d --device tx1 --set batch=4"; do
+			# shellcheck disable=SC2086
+			eq "80 columns: ${cmd%% *} $n" "$(width_over 80 "$AUGUR" $cmd)" "0"
+		done
+	done
+	for p in profiles/*.yaml; do
+		eq "80 columns: profile show $p" "$(width_over 80 "$AUGUR" profile show "$p")" "0"
+	done
+	eq "80 columns: a two-way sweep" "$(width_over 80 "$AUGUR" whatif descriptors/alexnet.yaml \
+		--device tx1 --sweep fc6.outputs=1024,2048 --sweep conv1.filters=64,96)" "0"
+	eq "80 columns: compare" "$(width_over 80 "$AUGUR" compare descriptors/alexnet.yaml \
+		descriptors/vgg16.yaml --device tx1)" "0"
+	eq "80 columns: plan's remedies" "$(width_over 80 "$AUGUR" plan descriptors/vgg19.yaml \
+		--device tk1 --batch 16)" "0"
+fi
 
 finish

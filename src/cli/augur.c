@@ -231,9 +231,10 @@ static int unknown_command(const char *name)
 		names[n++] = c->name;
 	const char *near = augur_nearest(name, names, n);
 	if (near)
-		fprintf(stderr, "augur: unknown command '%s' (did you mean '%s'?)\n", name, near);
+		fprintf(stderr, "augur: error: unknown command '%s' (did you mean '%s'?)\n", name,
+		        near);
 	else
-		fprintf(stderr, "augur: unknown command '%s' (see 'augur help')\n", name);
+		fprintf(stderr, "augur: error: unknown command '%s' (see 'augur help')\n", name);
 	return CLI_USAGE;
 }
 

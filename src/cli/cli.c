@@ -10,15 +10,37 @@
 #include "options.h"
 #include "suggest.h"
 
+static void say(const char *cmd, const char *kind, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "augur %s: %s: ", cmd, kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "augur %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(cmd, "error", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return CLI_USAGE;
+}
+
+int cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	say(cmd, "error", fmt, ap);
+	va_end(ap);
+	return CLI_FAIL;
+}
+
+void cli_warning(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	say(cmd, "warning", fmt, ap);
+	va_end(ap);
 }
 
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
@@ -170,8 +192,65 @@ void cli_count(char *buf, size_t size, uint64_t v)
 
 void cli_bytes(char *buf, size_t size, uint64_t v)
 {
-	static const char *const units[] = {"B", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", NULL};
+	static const char *const units[] = {" B",   " KiB", " MiB", " GiB",
+	                                    " TiB", " PiB", " EiB", NULL};
 	scaled(buf, size, (double)v, 1024.0, units);
+}
+
+void cli_thousands(char *buf, size_t size, uint64_t v)
+{
+	char digits[32];
+	int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v);
+	size_t o = 0;
+	for (int i = 0; i < n && o + 2 < size; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+}
+
+int cli_chars(const char *text)
+{
+	int n = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		n += (*p & 0xc0) != 0x80;
+	return n;
+}
+
+void cli_wrapf(FILE *f, int indent, const char *fmt, ...)
+{
+	char text[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	cli_wrap(f, indent, text);
+}
+
+void cli_wrap(FILE *f, int indent, const char *text)
+{
+	int width = cli_width(), col = 0;
+	const char *p = text;
+	while (*p) {
+		/* a run of spaces, then a word: the spaces are kept unless the word wraps */
+		size_t spaces = strspn(p, " ");
+		size_t word = strcspn(p + spaces, " ");
+		char piece[512];
+		snprintf(piece, sizeof(piece), "%.*s", (int)word, p + spaces);
+		int len = cli_chars(piece);
+		if (col > indent && col + (int)spaces + len > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else {
+			fprintf(f, "%*s", (int)spaces, "");
+			col += (int)spaces;
+		}
+		fputs(piece, f);
+		col += len;
+		p += spaces + word;
+	}
+	fputc('\n', f);
 }
 
 double cli_mib(uint64_t bytes)
@@ -242,15 +321,24 @@ void cli_ms(char *buf, size_t size, double ms)
 		snprintf(buf, size, "%#.3g", ms);
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 void cli_uncosted_types(const struct augur_unit_estimate *e, char *buf, size_t size)
 {
+	const char *names[AUGUR_LAYER_TYPE_COUNT];
+	size_t n = 0;
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
+		if (e->types_uncosted & (1u << t))
+			names[n++] = augur_layer_type_name(t);
+	qsort(names, n, sizeof(names[0]), by_name);
 	buf[0] = '\0';
-	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
-		if (!(e->types_uncosted & (1u << t)))
-			continue;
+	for (size_t i = 0; i < n; i++) {
 		if (buf[0])
 			strncat(buf, ", ", size - strlen(buf) - 1);
-		strncat(buf, augur_layer_type_name(t), size - strlen(buf) - 1);
+		strncat(buf, names[i], size - strlen(buf) - 1);
 	}
 }
 
@@ -258,13 +346,14 @@ void cli_print_uncosted(FILE *f, const char *prefix, const struct augur_unit_est
 {
 	if (!e->layers_uncosted)
 		return;
-	char types[256];
+	char types[256], line[512];
 	cli_uncosted_types(e, types, sizeof(types));
-	fprintf(f, "%s%s: %s; %u layer%s not costed: %s\n", prefix,
-	        augur_unit_kind_name(e->unit->kind),
-	        e->unit->costs ? "time is the sum of the layer costs the profile has"
-	                       : "GEMM time of conv and fc only (the paper's method)",
-	        e->layers_uncosted, e->layers_uncosted == 1 ? " is" : "s are", types);
+	snprintf(line, sizeof(line), "%s%s: %s; %u layer%s not costed: %s", prefix,
+	         augur_unit_kind_name(e->unit->kind),
+	         e->unit->costs ? "time is the sum of the layer costs the profile has"
+	                        : "GEMM time of conv and fc only (the paper's method)",
+	         e->layers_uncosted, e->layers_uncosted == 1 ? " is" : "s are", types);
+	cli_wrap(f, (int)strlen(prefix) + 2, line);
 }
 
 int cli_width(void)
@@ -299,28 +388,38 @@ void cli_cut(char *buf, size_t size, const char *text, int width)
 void cli_print_extrapolated(FILE *f, const char *prefix, const struct augur_unit_estimate *e)
 {
 	const char *unit = augur_unit_kind_name(e->unit->kind);
-	if (e->gemms_outside_range)
-		fprintf(f,
-		        "%s%s: %u layer%s GEMMs lie outside the calibrated range: their times are "
-		        "extrapolated (see --layers)\n",
-		        prefix, unit, e->gemms_outside_range,
-		        e->gemms_outside_range == 1 ? "'s" : "s'");
-	if (e->layers_outside_costs)
-		fprintf(f,
-		        "%s%s: %u layer%s outside the data their cost model was fitted on "
-		        "(marked '+' in --layers)\n",
-		        prefix, unit, e->layers_outside_costs,
-		        e->layers_outside_costs == 1 ? " lies" : "s lie");
-	if (e->layers_outside_calls)
-		fprintf(f,
-		        "%s%s: EXTRAPOLATED: %u layer%s up to %llu GEMM calls, %.0fx the most a "
-		        "layer of the fitted data made (%llu); the model charges its per-call "
-		        "constant to each\n",
-		        prefix, unit, e->layers_outside_calls,
-		        e->layers_outside_calls == 1 ? " makes" : "s make",
-		        (unsigned long long)e->calls_max,
-		        (double)e->calls_max / (double)e->unit->calls_fitted_max,
-		        (unsigned long long)e->unit->calls_fitted_max);
+	int indent = (int)strlen(prefix) + 2;
+	char line[512];
+	if (e->gemms_outside_range) {
+		snprintf(line, sizeof(line),
+		         "%s%s: %u layer%s GEMMs lie outside the calibrated range: their times are "
+		         "extrapolated (see --layers)",
+		         prefix, unit, e->gemms_outside_range,
+		         e->gemms_outside_range == 1 ? "'s" : "s'");
+		cli_wrap(f, indent, line);
+	}
+	if (e->layers_outside_costs) {
+		snprintf(line, sizeof(line),
+		         "%s%s: %u layer%s outside the data their cost model was fitted on "
+		         "(marked '+' in --layers)",
+		         prefix, unit, e->layers_outside_costs,
+		         e->layers_outside_costs == 1 ? " lies" : "s lie");
+		cli_wrap(f, indent, line);
+	}
+	if (e->layers_outside_calls) {
+		snprintf(line, sizeof(line),
+		         "%s%s: EXTRAPOLATED: %u layer%s up to %llu GEMM calls, %.0fx the most a "
+		         "layer of the fitted data made (%llu); the model charges %s",
+		         prefix, unit, e->layers_outside_calls,
+		         e->layers_outside_calls == 1 ? " makes" : "s make",
+		         (unsigned long long)e->calls_max,
+		         (double)e->calls_max / (double)e->unit->calls_fitted_max,
+		         (unsigned long long)e->unit->calls_fitted_max,
+		         e->unit->gemm.one_per_layer
+		                 ? "its constant once per layer and its size terms per call"
+		                 : "its per-call constant to each");
+		cli_wrap(f, indent, line);
+	}
 }
 
 void cli_cell(char *buf, size_t size, const char *fmt, double v)

@@ -15,8 +15,15 @@
 
 enum cli_exit { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
-/* Prints "augur CMD: message" on stderr and returns CLI_USAGE. */
+/* Prints "augur CMD: error: message" on stderr and returns CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "augur CMD: error: message" on stderr and returns CLI_FAIL: a failure that is not
+ * about one input's place (those go through cli_report). */
+int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "augur CMD: warning: message" on stderr. */
+void cli_warning(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Runs getopt_long quietly; on an unknown option or a missing argument prints one line
  * naming it (with the nearest long option) and returns '?'. */
@@ -80,8 +87,21 @@ void cli_cut(char *buf, size_t size, const char *text, int width);
 
 /* "86.7M", "1.8K", "15.4G": a count for tables (decimal units). */
 void cli_count(char *buf, size_t size, uint64_t v);
-/* "12.3Mi", "588Ki": a byte size for tables (binary units). */
+/* "12.3 MiB", "588 KiB": a byte size for tables (binary units). */
 void cli_bytes(char *buf, size_t size, uint64_t v);
+/* "60,965,224": an exact count with thousands separators. */
+void cli_thousands(char *buf, size_t size, uint64_t v);
+
+/* The characters of UTF-8 text (a multi-byte sequence counts once): its width on a
+ * terminal, for the text augur prints. */
+int cli_chars(const char *text);
+
+/* Prints text on f wrapped at the table width (cli_width), continuation lines indented by
+ * indent spaces, then a newline. */
+void cli_wrap(FILE *f, int indent, const char *text);
+/* As cli_wrap, for the text fmt makes (at most 4 KiB). */
+void cli_wrapf(FILE *f, int indent, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* A time in milliseconds for tables: one decimal from 10 ms up ("475.4"), three
  * significant digits below ("2.69", "0.0213"), "0" for zero: a small time never reads as
  * 0.0. */

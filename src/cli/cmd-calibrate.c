@@ -307,10 +307,10 @@ static int output_path(const struct calibrate_args *o, char *path, size_t size)
 	}
 	char dir[2048];
 	if (augur_user_profile_dir(dir, sizeof(dir)) || make_dirs(dir)) {
-		fprintf(stderr,
-		        "augur calibrate: cannot create the profile directory '%s': %s (give "
-		        "--out FILE)\n",
-		        dir, dir[0] ? strerror(errno) : "neither XDG_DATA_HOME nor HOME is set");
+		cli_error("calibrate",
+		          "cannot create the profile directory '%s': %s (give "
+		          "--out FILE)",
+		          dir, dir[0] ? strerror(errno) : "neither XDG_DATA_HOME nor HOME is set");
 		return CLI_FAIL;
 	}
 	snprintf(path, size, "%s/%s.yaml", dir, o->device);
@@ -327,10 +327,10 @@ static struct augur_profile *existing(const char *path)
 		return old;
 	char line[AUGUR_DIAG_PATH_MAX + AUGUR_DIAG_MSG_MAX + 64];
 	augur_diag_format(&diag, line, sizeof(line));
-	fprintf(stderr,
-	        "augur calibrate: warning: the existing profile does not load (%s); it will be "
-	        "replaced\n",
-	        line);
+	cli_warning("calibrate",
+	            "the existing profile does not load (%s); it will be "
+	            "replaced",
+	            line);
 	return NULL;
 }
 
@@ -383,7 +383,7 @@ int cmd_calibrate(int argc, char **argv)
 		printf("interrupted after %zu of %zu shapes (%.1f s); measured so far:\n",
 		       res.measured, res.planned, res.measure_s);
 		print_samples(u);
-		fprintf(stderr, "augur calibrate: interrupted; %s left untouched\n", path);
+		cli_error("calibrate", "interrupted; %s left untouched", path);
 		rc = CLI_FAIL;
 		goto done;
 	}

@@ -50,7 +50,7 @@ int cmd_convert(int argc, char **argv)
 	         base ? base + 1 : input, augur_net_format_name(format));
 	int wrc = augur_descriptor_write(net, &text, &len, header);
 	if (wrc) {
-		fprintf(stderr, "augur convert: %s\n", augur_strerror(wrc));
+		cli_error("convert", "%s", augur_strerror(wrc));
 		rc = CLI_FAIL;
 		goto out;
 	}
@@ -58,7 +58,7 @@ int cmd_convert(int argc, char **argv)
 		if (augur_write_file_atomic(output, text, len, &diag))
 			rc = cli_report(&diag);
 	} else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
-		fprintf(stderr, "augur convert: cannot write to standard output\n");
+		cli_error("convert", "cannot write to standard output");
 		rc = CLI_FAIL;
 	}
 out:

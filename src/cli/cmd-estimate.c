@@ -103,15 +103,21 @@ static double v_cap(const struct run *r, const struct augur_unit_estimate *e)
 
 static void print_layers(const struct run *r)
 {
-	printf("\nper layer (ms; '*' GEMM outside the calibrated range, '+' outside the cost "
-	       "model's data, '-' not costed)\n");
-	printf("  %-24s %-9s", "layer", "type");
+	cli_wrap(stdout, 0,
+	         "per layer (ms; '*' GEMM outside the calibrated range, '+' outside the cost "
+	         "model's data, '-' not costed)");
+	/* the name column takes what the units leave of the terminal's width */
+	int name = cli_width() - 2 - 10 - (int)r->n_units * 17 - 9;
+	name = name < 12 ? 12 : name > 28 ? 28 : name;
+	printf("  %-*s %-9s", name, "layer", "type");
 	for (size_t u = 0; u < r->n_units; u++)
-		printf(" %10s %6s", augur_unit_kind_name(r->est[u].unit->kind), "share");
-	printf(" %10s\n", "live MiB");
+		printf(" %9s %6s", augur_unit_kind_name(r->est[u].unit->kind), "share");
+	printf(" %8s\n", "live MiB");
 	for (size_t i = 0; i < r->a->n_layers; i++) {
-		const char *name = r->net->layers[i].name;
-		printf("  %-24.24s %-9s", name, augur_layer_type_name(r->net->layers[i].type));
+		char cut[128];
+		cli_cut(cut, sizeof(cut), r->net->layers[i].name, name);
+		printf("  %s%*s %-9s", cut, name - cli_chars(cut), "",
+		       augur_layer_type_name(r->net->layers[i].type));
 		for (size_t u = 0; u < r->n_units; u++) {
 			const struct augur_unit_estimate *e = &r->est[u];
 			const struct augur_layer_estimate *le = &e->layers[i];
@@ -123,9 +129,9 @@ static void print_layers(const struct run *r)
 				         le->outside_range ? "*" : "",
 				         le->outside_costs ? "+" : "");
 			double share = e->total_ms > 0 ? 100.0 * le->time_ms / e->total_ms : 0;
-			printf(" %10s %5.1f%%", cell, share);
+			printf(" %9s %5.1f%%", cell, share);
 		}
-		printf(" %10.2f\n", cli_mib(r->a->layers[i].live_bytes));
+		printf(" %8.2f\n", cli_mib(r->a->layers[i].live_bytes));
 	}
 }
 
@@ -188,8 +194,12 @@ static void print_table(const struct run *r, bool layers)
 		const struct augur_unit_estimate *e = &r->est[u];
 		const char *unit = augur_unit_kind_name(e->unit->kind);
 		if (e->whole_network) {
-			printf("%s: every layer costed (GEMM model + layer costs fitted from %s)\n",
-			       unit, e->unit->costs->source ? e->unit->costs->source : "?");
+			char line[256];
+			snprintf(line, sizeof(line),
+			         "%s: every layer costed (GEMM model + layer costs; what they were "
+			         "fitted from: augur profile show %s)",
+			         unit, r->p->name);
+			cli_wrap(stdout, 2, line);
 		}
 	}
 	if (layers)

@@ -80,25 +80,33 @@ static void report_units(const struct augur_profile *p)
 		const struct augur_unit *u = units[i];
 		if (!u)
 			continue;
-		printf("%s: GEMM model from %zu samples, train median error %.2f%%, framework "
-		       "overhead %.1f MiB\n",
-		       augur_unit_kind_name(u->kind), u->n_samples,
-		       100 * u->quality.train_median_rel_err,
-		       (double)u->framework_overhead_bytes / 1048576.0);
+		cli_wrapf(stdout, 2,
+		          "%s: GEMM model from %zu samples, train median error %.2f%%, framework "
+		          "overhead %.1f MiB",
+		          augur_unit_kind_name(u->kind), u->n_samples,
+		          100 * u->quality.train_median_rel_err,
+		          (double)u->framework_overhead_bytes / 1048576.0);
 		for (int t = 0; u->costs && t < AUGUR_LAYER_TYPE_COUNT; t++) {
 			const struct augur_layer_cost *c = &u->costs->type[t];
 			if (!c->feature_mask)
 				continue;
-			printf("  %-9s cost from %4u %s, median error %5.1f%%",
-			       augur_layer_type_name(t), c->n_rows,
-			       c->aggregate ? "sums  " : "layers", 100 * c->median_rel_err);
-			if (c->n_dropped)
-				printf(" (%u left out as disturbed)", c->n_dropped);
-			printf(":");
+			char line[1024];
+			int len = snprintf(
+			        line, sizeof(line), "  %-9s cost from %u %s%s, median error %.1f%%",
+			        augur_layer_type_name(t), c->n_rows, c->aggregate ? "sum" : "layer",
+			        c->n_rows == 1 ? "" : "s", 100 * c->median_rel_err);
+			if (c->n_dropped && len > 0 && (size_t)len < sizeof(line))
+				len += snprintf(line + len, sizeof(line) - (size_t)len,
+				                " (%u left out as disturbed)", c->n_dropped);
+			if (len > 0 && (size_t)len < sizeof(line))
+				len += snprintf(line + len, sizeof(line) - (size_t)len, ":");
 			for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
-				if (c->feature_mask & (1u << f))
-					printf(" %s %.3g", augur_feature_name(f), c->coef[f]);
-			printf("\n");
+				if (c->feature_mask & (1u << f) && len > 0 &&
+				    (size_t)len < sizeof(line))
+					len += snprintf(line + len, sizeof(line) - (size_t)len,
+					                " %s %.3g", augur_feature_name(f),
+					                c->coef[f]);
+			cli_wrap(stdout, 4, line);
 		}
 	}
 }
@@ -250,7 +258,7 @@ int cmd_fit(int argc, char **argv)
 		printf("\n");
 	}
 	if (!fitted) {
-		fprintf(stderr, "augur fit: %s has no %s unit\n", path, unit ? unit : "cpu or gpu");
+		cli_error("fit", "%s has no %s unit", path, unit ? unit : "cpu or gpu");
 		rc = CLI_FAIL;
 		goto out;
 	}

@@ -1,6 +1,7 @@
 /* augur inspect: the descriptor -> net -> analysis pipeline, printed per layer, per layer
  * type and for the network, with the three memory views. Field names of the json and csv
  * forms are a contract documented in docs/output.md. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,10 +47,6 @@ enum {
 	COL_COUNT
 };
 
-static const char *const col_head[COL_COUNT] = {
-        "layer",  "type",     "input", "output", "params", "MACs", "GEMM n x k x m*calls",
-        "output", "workspace"};
-
 static void layer_cells(const struct augur_net *net, const struct augur_analysis *a, size_t i,
                         char cells[COL_COUNT][64])
 {
@@ -69,46 +66,90 @@ static void layer_cells(const struct augur_net *net, const struct augur_analysis
 		snprintf(cells[COL_WS], 64, "-");
 }
 
-static void print_table(const struct augur_net *net, const struct augur_analysis *a)
+/* Prints one cell padded to width (UTF-8 aware), left- or right-aligned, then sep. */
+static void cell(const char *text, int width, bool left, const char *sep)
 {
-	/* columns sized to their content; names are cut with '~' so a row stays within 100
-	 * columns for every shipped network */
-	int width[COL_COUNT];
-	char cells[COL_COUNT][64];
-	for (int c = 0; c < COL_COUNT; c++)
-		width[c] = (int)strlen(col_head[c]);
-	width[COL_GEMM] = 4;
-	for (size_t i = 0; i < a->n_layers; i++) {
-		layer_cells(net, a, i, cells);
-		for (int c = 0; c < COL_COUNT; c++)
-			if ((int)strlen(cells[c]) > width[c])
-				width[c] = (int)strlen(cells[c]);
-	}
-	int others = 0;
-	for (int c = 1; c < COL_COUNT; c++)
-		others += width[c] + 1;
-	if (width[COL_NAME] + others > 100)
-		width[COL_NAME] = 100 - others > 8 ? 100 - others : 8;
+	int pad = width - cli_chars(text);
+	if (pad < 0)
+		pad = 0;
+	if (left)
+		printf("%s%*s%s", text, pad, "", sep);
+	else
+		printf("%*s%s%s", pad, "", text, sep);
+}
 
-	char in[64];
-	shape_text(in, sizeof(in), &a->input);
-	printf("network %s: input %s, batch %u, %zu layers\n\n", net->name, in, a->batch,
-	       a->n_layers);
+static bool left_aligned(int c)
+{
+	return c == COL_NAME || c == COL_TYPE || c == COL_GEMM;
+}
+
+/* The per-layer table within the terminal's width (cli_width): columns sized to their
+ * content; when that is too wide, the input shape goes first (it is the previous layer's
+ * output), then the im2col column (both are in --format csv), then names are cut with
+ * an ellipsis down to 12 characters. */
+static void print_layers(const struct augur_net *net, const struct augur_analysis *a)
+{
+	int width[COL_COUNT];
+	bool shown[COL_COUNT];
+	char cells[COL_COUNT][64];
 	static const char *const head[COL_COUNT] = {"layer", "type", "input",  "output", "params",
 	                                            "MACs",  "GEMM", "output", "im2col"};
-	for (int c = 0; c < COL_COUNT; c++)
-		printf(c < 2 || c == COL_GEMM ? "%-*s%s" : "%*s%s", width[c], head[c],
-		       c + 1 < COL_COUNT ? " " : "\n");
+	for (int c = 0; c < COL_COUNT; c++) {
+		width[c] = (int)strlen(head[c]);
+		shown[c] = true;
+	}
 	for (size_t i = 0; i < a->n_layers; i++) {
 		layer_cells(net, a, i, cells);
-		if ((int)strlen(cells[COL_NAME]) > width[COL_NAME]) {
-			cells[COL_NAME][width[COL_NAME] - 1] = '~';
-			cells[COL_NAME][width[COL_NAME]] = '\0';
-		}
 		for (int c = 0; c < COL_COUNT; c++)
-			printf(c < 2 || c == COL_GEMM ? "%-*s%s" : "%*s%s", width[c], cells[c],
-			       c + 1 < COL_COUNT ? " " : "\n");
+			if (cli_chars(cells[c]) > width[c])
+				width[c] = cli_chars(cells[c]);
 	}
+	static const int drop_order[] = {COL_IN, COL_WS};
+	int limit = cli_width(), total = 0;
+	for (int c = 0; c < COL_COUNT; c++)
+		total += width[c] + (c ? 1 : 0);
+	for (size_t d = 0; d < 2 && total > limit; d++) {
+		shown[drop_order[d]] = false;
+		total -= width[drop_order[d]] + 1;
+	}
+	if (total > limit) {
+		int name = width[COL_NAME] - (total - limit);
+		width[COL_NAME] = name > 12 ? name : 12;
+	}
+	int last = COL_COUNT - 1;
+	while (!shown[last])
+		last--;
+	for (int c = 0; c < COL_COUNT; c++)
+		if (shown[c])
+			cell(head[c], width[c], left_aligned(c), c == last ? "\n" : " ");
+	for (size_t i = 0; i < a->n_layers; i++) {
+		layer_cells(net, a, i, cells);
+		char cut[64];
+		cli_cut(cut, sizeof(cut), cells[COL_NAME], width[COL_NAME]);
+		memcpy(cells[COL_NAME], cut, sizeof(cut));
+		for (int c = 0; c < COL_COUNT; c++)
+			if (shown[c])
+				cell(cells[c], width[c], left_aligned(c), c == last ? "\n" : " ");
+	}
+	if (!shown[COL_IN] || !shown[COL_WS]) {
+		char note[256];
+		snprintf(note, sizeof(note),
+		         "(%s left out to fit %d columns: $COLUMNS widens the table; --format csv "
+		         "has every field)",
+		         !shown[COL_WS] ? "the input and im2col columns are"
+		                        : "the input column is",
+		         limit);
+		cli_wrap(stdout, 1, note);
+	}
+}
+
+static void print_table(const struct augur_net *net, const struct augur_analysis *a)
+{
+	char in[64];
+	shape_text(in, sizeof(in), &a->input);
+	printf("network %s: input %s, batch %u, %zu layer%s\n\n", net->name, in, a->batch,
+	       a->n_layers, a->n_layers == 1 ? "" : "s");
+	print_layers(net, a);
 	printf("\nGEMM: n x k x m (the paper's notation), *calls when run per image or group.\n");
 
 	printf("\n%-10s %6s %9s %9s %9s %8s %9s\n", "type", "layers", "params", "MACs", "FLOPs",
@@ -127,21 +168,26 @@ static void print_table(const struct augur_net *net, const struct augur_analysis
 		       t < AUGUR_LAYER_TYPE_COUNT ? augur_layer_type_name(t) : "total", tt->layers,
 		       p, m, f, (unsigned long long)tt->gemm_calls, o);
 	}
-	printf("\nparameters %llu (learned) + %llu batchnorm statistics; MACs %llu\n",
-	       (unsigned long long)a->total.params, (unsigned long long)a->total.stats,
-	       (unsigned long long)a->total.macs);
-	printf("FLOPs %llu (the paper's convention: conv and fc count k+1 per output)\n",
-	       (unsigned long long)a->total.flops);
+	char params[32], stats[32], macs[32], flops[32];
+	cli_thousands(params, sizeof(params), a->total.params);
+	cli_thousands(stats, sizeof(stats), a->total.stats);
+	cli_thousands(macs, sizeof(macs), a->total.macs);
+	cli_thousands(flops, sizeof(flops), a->total.flops);
+	printf("\n");
+	cli_wrapf(stdout, 2, "parameters %s (learned) + %s batchnorm statistics; MACs %s", params,
+	          stats, macs);
+	cli_wrapf(stdout, 2, "FLOPs %s (the paper's convention: conv and fc count k+1 per output)",
+	          flops);
 
 	const struct augur_memory *m = &a->memory;
 	printf("\nmemory: MiB = 2^20 bytes, float32, batch %u\n", a->batch);
-	printf("%-41s%9s %9s  %9s  %9s\n", "", "weights", "data", "workspace", "total");
-	printf("  paper view (the paper's Table 4)       %9.2f %9.2f  %9.2f\n",
+	printf("%-39s%9s %9s  %9s  %9s\n", "", "weights", "data", "workspace", "total");
+	printf("%-39s%9.2f %9.2f  %9.2f\n", "  paper view (the paper's Table 4)",
 	       cli_mib(m->paper_weights), cli_mib(m->paper_data), cli_mib(m->paper_workspace));
-	printf("  allocated view (an im2col framework)   %9.2f %9.2f  %9.2f  %9.2f\n",
+	printf("%-39s%9.2f %9.2f  %9.2f  %9.2f\n", "  allocated view (an im2col framework)",
 	       cli_mib(m->alloc_params + m->alloc_stats), cli_mib(m->alloc_data),
 	       cli_mib(m->alloc_workspace), cli_mib(m->alloc_total));
-	printf("  minimal view (peak over the layers)    %9.2f %9.2f  %9.2f  %9.2f\n",
+	printf("%-39s%9.2f %9.2f  %9.2f  %9.2f\n", "  minimal view (peak over the layers)",
 	       cli_mib(m->min_weights), cli_mib(m->min_data_peak), cli_mib(m->min_workspace),
 	       cli_mib(m->min_total));
 	printf("  the minimal view peaks while '%s' runs\n",

@@ -70,8 +70,8 @@ static void print_runs(const struct report *r)
 		if (runs < 12) {
 			char s[160];
 			span(r->net, start, i - 1, s, sizeof(s));
-			printf("  %-3s %s (%zu layers)\n", unit_name(pl->placement[start]), s,
-			       i - start);
+			printf("  %-3s %s (%zu layer%s)\n", unit_name(pl->placement[start]), s,
+			       i - start, i - start == 1 ? "" : "s");
 		}
 		runs++;
 		start = i;
@@ -97,34 +97,101 @@ static void print_layers(const struct report *r)
 				snprintf(cells[u], sizeof(cells[u]), "%.3f",
 				         e[u]->layers[i].time_ms);
 		}
-		printf("  %-24.24s %-9s %10s %10s  %s\n", r->net->layers[i].name,
+		char name[128];
+		cli_cut(name, sizeof(name), r->net->layers[i].name, 24);
+		printf("  %s%*s %-9s %10s %10s  %s\n", name, 24 - cli_chars(name), "",
 		       augur_layer_type_name(r->net->layers[i].type), cells[0], cells[1],
 		       unit_name(pl->placement[i]));
 	}
+}
+
+/* The remedies of Rallapalli et al. when the network does not fit in the GPU's memory. */
+static void print_remedies(const struct report *r)
+{
+	const struct augur_plan *pl = r->plan;
+	const struct augur_profile *p = r->p;
+	char fit[256];
+	cli_wrapf(
+	        stdout, 2,
+	        "\ngpu: does NOT fit in %.0f MiB (%.1f MiB short); the remedies Rallapalli et al. "
+	        "measured:",
+	        cli_mib(pl->gpu->capacity_bytes),
+	        cli_mib(pl->gpu->memory_bytes - pl->gpu->capacity_bytes));
+	const struct augur_plan_option *o = &pl->option[AUGUR_PLAN_FC_OFFLOAD];
+	if (o->available) {
+		if (p->shared_memory)
+			snprintf(fit, sizeof(fit),
+			         "%.1f MiB in all, the cpu's %.1f MiB of weights held once: %s",
+			         cli_mib(o->memory_bytes), cli_mib(pl->offload_cpu_bytes),
+			         o->fits ? "fits" : "does NOT fit");
+		else
+			snprintf(fit, sizeof(fit),
+			         "the gpu holds %.1f MiB, the cpu %.1f MiB of weights: %s",
+			         cli_mib(pl->offload_gpu_bytes), cli_mib(pl->offload_cpu_bytes),
+			         o->fits ? "both fit" : "does NOT fit");
+		cli_wrapf(
+		        stdout, 4,
+		        "  fc offload: gpu runs %s .. %s (%.1f ms) while the cpu runs %s .. %s of the "
+		        "frame before (%.1f ms): %.1f ms a frame, %.1f ms latency; %s",
+		        r->net->layers[0].name, r->net->layers[pl->offload_from - 1].name,
+		        pl->offload_gpu_ms, r->net->layers[pl->offload_from].name,
+		        r->net->layers[pl->n_layers - 1].name, pl->offload_cpu_ms, o->time_ms,
+		        o->latency_ms, fit);
+	} else {
+		cli_wrapf(stdout, 4, "  fc offload: not possible: %s",
+		          augur_plan_reason_text(pl->reason[AUGUR_PLAN_FC_OFFLOAD]));
+	}
+	o = &pl->option[AUGUR_PLAN_SPLIT_FC];
+	if (!o->available) {
+		cli_wrapf(stdout, 4, "  split fc: not possible: %s",
+		          augur_plan_reason_text(pl->reason[AUGUR_PLAN_SPLIT_FC]));
+		return;
+	}
+	const struct augur_layer_stats *s = &r->a->layers[pl->split_fc_layer];
+	cli_wrapf(
+	        stdout, 4,
+	        "  split fc: %s's [%llu x %llu] . [%llu x %llu] GEMM as %u parts, %.1f ms instead "
+	        "of %.1f; resident weights %.1f MiB instead of %.1f: %.1f ms a frame, %.1f MiB: "
+	        "%s",
+	        r->net->layers[pl->split_fc_layer].name, (unsigned long long)s->gemm.n,
+	        (unsigned long long)s->gemm.k, (unsigned long long)s->gemm.k,
+	        (unsigned long long)s->gemm.m, pl->split_fc_parts, pl->split_fc_ms,
+	        pl->gpu->layers[pl->split_fc_layer].time_ms, cli_mib(pl->split_fc_part_bytes),
+	        cli_mib(pl->split_fc_weights_bytes), o->time_ms, cli_mib(o->memory_bytes),
+	        o->fits ? "fits" : "does NOT fit");
+	cli_wrap(stdout, 4,
+	         "    (compute only: Rallapalli et al. read each part from storage every frame, "
+	         "10.2 s a frame for YOLO on a TK1 against 0.42 s pipelined)");
 }
 
 static void print_table(const struct report *r, bool layers)
 {
 	const struct augur_plan *pl = r->plan;
 	const struct augur_profile *p = r->p;
-	printf("%s on %s: %s\n", r->net->name, p->name, p->description ? p->description : "");
-	printf("batch %u, %zu layers; ", r->a->batch, r->a->n_layers);
+	char head[1024], line[1100];
+	snprintf(head, sizeof(head), "%s on %s: %s", r->net->name, p->name,
+	         p->description ? p->description : "");
+	cli_cut(line, sizeof(line), head, cli_width());
+	printf("%s\nbatch %u, %zu layer%s; ", line, r->a->batch, r->a->n_layers,
+	       r->a->n_layers == 1 ? "" : "s");
 	if (pl->cpu && pl->gpu)
 		printf("%s\n\n", p->shared_memory ? "CPU and GPU share the RAM"
 		                                  : "CPU and GPU have separate memories");
 	else
 		printf("the profile has only a %s unit\n\n", pl->cpu ? "cpu" : "gpu");
-	printf("  %-36s %10s %10s %10s %10s  %s\n", "plan", "ms/frame", "frames/s", "latency ms",
-	       "memory MiB", "fits");
+	/* 80 columns: the label takes 32 */
+	printf("  %-32s %9s %9s %9s %9s  %s\n", "plan", "ms/frame", "frames/s", "latency", "MiB",
+	       "fits");
 	for (int k = 0; k < AUGUR_PLAN_KIND_COUNT; k++) {
 		const struct augur_plan_option *o = &pl->option[k];
 		if (!o->available)
 			continue;
-		char buf[160];
-		printf("  %-36s %10.1f %10.2f %10.1f %10.1f  %s%s\n",
-		       option_label(r, (enum augur_plan_kind)k, buf, sizeof(buf)), o->time_ms,
-		       o->time_ms > 0 ? 1000.0 * r->a->batch / o->time_ms : 0.0, o->latency_ms,
-		       cli_mib(o->memory_bytes), o->fits ? "yes" : "NO",
+		char buf[160], label[160];
+		cli_cut(label, sizeof(label),
+		        option_label(r, (enum augur_plan_kind)k, buf, sizeof(buf)), 32);
+		printf("  %s%*s %9.1f %9.2f %9.1f %9.1f  %s%s\n", label, 32 - cli_chars(label), "",
+		       o->time_ms, o->time_ms > 0 ? 1000.0 * r->a->batch / o->time_ms : 0.0,
+		       o->latency_ms, cli_mib(o->memory_bytes), o->fits ? "yes" : "NO",
 		       o->capacity_bytes ? "" : " (capacity unknown)");
 	}
 	printf("\n");
@@ -135,15 +202,14 @@ static void print_table(const struct report *r, bool layers)
 		       cli_mib(o->capacity_bytes));
 	} else {
 		const struct augur_plan_option *o = &pl->option[pl->best];
-		char buf[160];
-		printf("recommended: %s: %.1f ms a frame",
-		       option_label(r, pl->best, buf, sizeof(buf)), o->time_ms);
+		char buf[160], latency[64] = "", memory[64] = "";
 		if (o->latency_ms != o->time_ms)
-			printf(" (%.1f ms latency)", o->latency_ms);
+			snprintf(latency, sizeof(latency), " (%.1f ms latency)", o->latency_ms);
 		if (o->capacity_bytes)
-			printf(", %.1f of %.0f MiB", cli_mib(o->memory_bytes),
-			       cli_mib(o->capacity_bytes));
-		printf("\n");
+			snprintf(memory, sizeof(memory), ", %.1f of %.0f MiB",
+			         cli_mib(o->memory_bytes), cli_mib(o->capacity_bytes));
+		cli_wrapf(stdout, 2, "recommended: %s: %.1f ms a frame%s%s",
+		          option_label(r, pl->best, buf, sizeof(buf)), o->time_ms, latency, memory);
 	}
 
 	/* the split, or why there is none */
@@ -157,52 +223,8 @@ static void print_table(const struct report *r, bool layers)
 	}
 
 	/* the remedies, exactly when the GPU does not fit */
-	if (pl->gpu && !pl->gpu->fits) {
-		printf("\ngpu: does NOT fit in %.0f MiB (%.1f MiB short); the remedies Rallapalli et "
-		       "al. measured:\n",
-		       cli_mib(pl->gpu->capacity_bytes),
-		       cli_mib(pl->gpu->memory_bytes - pl->gpu->capacity_bytes));
-		const struct augur_plan_option *o = &pl->option[AUGUR_PLAN_FC_OFFLOAD];
-		if (o->available) {
-			printf("  fc offload: gpu runs %s .. %s (%.1f ms) while the cpu runs %s .. "
-			       "%s of the frame before (%.1f ms): %.1f ms a frame, %.1f ms latency; ",
-			       r->net->layers[0].name, r->net->layers[pl->offload_from - 1].name,
-			       pl->offload_gpu_ms, r->net->layers[pl->offload_from].name,
-			       r->net->layers[pl->n_layers - 1].name, pl->offload_cpu_ms,
-			       o->time_ms, o->latency_ms);
-			if (p->shared_memory)
-				printf("%.1f MiB in all, the cpu's %.1f MiB of weights held once: %s\n",
-				       cli_mib(o->memory_bytes), cli_mib(pl->offload_cpu_bytes),
-				       o->fits ? "fits" : "does NOT fit");
-			else
-				printf("the gpu holds %.1f MiB, the cpu %.1f MiB of weights: %s\n",
-				       cli_mib(pl->offload_gpu_bytes),
-				       cli_mib(pl->offload_cpu_bytes),
-				       o->fits ? "both fit" : "does NOT fit");
-		} else
-			printf("  fc offload: not possible: %s\n",
-			       augur_plan_reason_text(pl->reason[AUGUR_PLAN_FC_OFFLOAD]));
-		o = &pl->option[AUGUR_PLAN_SPLIT_FC];
-		if (o->available) {
-			const struct augur_layer_stats *s = &r->a->layers[pl->split_fc_layer];
-			printf("  split fc: %s's [%llu x %llu] . [%llu x %llu] GEMM as %u parts, "
-			       "%.1f ms instead of %.1f; resident weights %.1f MiB instead of "
-			       "%.1f: %.1f ms a frame, %.1f MiB: %s\n",
-			       r->net->layers[pl->split_fc_layer].name,
-			       (unsigned long long)s->gemm.n, (unsigned long long)s->gemm.k,
-			       (unsigned long long)s->gemm.k, (unsigned long long)s->gemm.m,
-			       pl->split_fc_parts, pl->split_fc_ms,
-			       pl->gpu->layers[pl->split_fc_layer].time_ms,
-			       cli_mib(pl->split_fc_part_bytes),
-			       cli_mib(pl->split_fc_weights_bytes), o->time_ms,
-			       cli_mib(o->memory_bytes), o->fits ? "fits" : "does NOT fit");
-			printf("    (compute only: Rallapalli et al. read each part from storage every frame, "
-			       "10.2 s a frame for YOLO on a TK1 against 0.42 s pipelined)\n");
-		} else {
-			printf("  split fc: not possible: %s\n",
-			       augur_plan_reason_text(pl->reason[AUGUR_PLAN_SPLIT_FC]));
-		}
-	}
+	if (pl->gpu && !pl->gpu->fits)
+		print_remedies(r);
 	bool noted = false;
 	for (size_t u = 0; u < pl->n_units; u++) {
 		if (pl->est[u].layers_uncosted && !noted) {
@@ -213,8 +235,9 @@ static void print_table(const struct report *r, bool layers)
 		cli_print_extrapolated(stdout, "", &pl->est[u]);
 	}
 	if (noted && pl->cpu && pl->gpu && pl->reason[AUGUR_PLAN_SPLIT] == AUGUR_PLAN_OK)
-		printf("the per-layer split puts a layer only on a unit that costs it; a unit's "
-		       "single-unit time leaves its uncosted layers out\n");
+		cli_wrap(stdout, 0,
+		         "the per-layer split puts a layer only on a unit that costs it; a unit's "
+		         "single-unit time leaves its uncosted layers out");
 	if (layers)
 		print_layers(r);
 }

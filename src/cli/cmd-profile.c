@@ -2,6 +2,7 @@
  * facts and per unit the model, its fit quality and validity range; "list" the profiles
  * augur can find by name; "plot NAME" draws the calibration as an HTML page. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +17,6 @@
 static const char *or_unknown(const char *s)
 {
 	return s && *s ? s : "unknown";
-}
-
-static void pct(const char *what, double v)
-{
-	if (isnan(v))
-		printf("%s -", what);
-	else
-		printf("%s %.2f%%", what, 100 * v);
 }
 
 /* "n < 128", "128 <= n < 512", "n >= 512" or "any n" for region i along an axis. */
@@ -41,16 +34,45 @@ static void axis_text(char *buf, size_t size, const char *axis, const uint64_t *
 		         (unsigned long long)b[i]);
 }
 
-/* One region's coefficients and the speed its n*k*m term implies, ending the line. */
-static void show_region(const struct augur_timemodel *tm, const struct augur_region *r)
+/* One line of profile show: "  label      text", text wrapped at the terminal's width
+ * under itself. */
+static void show_line(const char *label, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+static void show_line(const char *label, const char *fmt, ...)
+{
+	char text[2048], line[2100];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	snprintf(line, sizeof(line), "  %-10s %s", label, text);
+	cli_wrap(stdout, 13, line);
+}
+
+/* Appends to buf (of size) what fmt makes. */
+static void append(char *buf, size_t size, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	if (len + 1 >= size)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+/* One region's coefficients and the speed its n*k*m term implies, after text in buf. */
+static void region_text(char *buf, size_t size, const struct augur_timemodel *tm,
+                        const struct augur_region *r)
 {
 	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
 		if (tm->term_mask & (1u << t))
-			printf(" %s %.4g", augur_term_name(t), r->coef[t]);
+			append(buf, size, " %s %.4g", augur_term_name(t), r->coef[t]);
 	double g = r->coef[AUGUR_TERM_NKM];
 	if ((tm->term_mask & 1u) && g > 0)
-		printf("  (%.1f GFLOPS asymptotic)", 2.0 / g / 1e6);
-	printf("\n");
+		append(buf, size, " (%.1f GFLOPS asymptotic)", 2.0 / g / 1e6);
 }
 
 /* "gemm-only" or "layer-costs": the unit's model kind, as estimate's JSON calls it. */
@@ -75,64 +97,81 @@ static void model_kind_text(const struct augur_unit *u, char *buf, size_t size)
 	         AUGUR_LAYER_TYPE_COUNT);
 }
 
-static void show_unit(const struct augur_unit *u)
+static void show_model(const struct augur_timemodel *tm)
 {
-	const struct augur_timemodel *tm = &u->gemm;
-	char mem[32];
-	cli_bytes(mem, sizeof(mem), u->memory_bytes);
-	printf("\n%s unit\n  library    %s\n  processor  %s\n", augur_unit_kind_name(u->kind),
-	       or_unknown(u->library), or_unknown(u->processor));
-	if (u->threads)
-		printf("  threads    %u\n", u->threads);
-	char kind[160];
-	model_kind_text(u, kind, sizeof(kind));
-	printf("  costs      %s\n", kind);
-	char fw[32];
-	cli_bytes(fw, sizeof(fw), u->framework_overhead_bytes);
-	printf("  memory     %s, framework overhead %s, weights copied: %s\n", mem, fw,
-	       u->weights_copied ? "yes" : "no");
-	printf("  model      terms");
+	char text[1024] = "terms";
 	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
 		if (tm->term_mask & (1u << t))
-			printf(" %s", augur_term_name(t));
-	printf("; breaks n [");
+			append(text, sizeof(text), " %s", augur_term_name(t));
+	append(text, sizeof(text), "; breaks n [");
 	for (uint32_t i = 0; i < tm->n_breaks_n; i++)
-		printf("%s%llu", i ? ", " : "", (unsigned long long)tm->breaks_n[i]);
-	printf("] m [");
+		append(text, sizeof(text), "%s%llu", i ? ", " : "",
+		       (unsigned long long)tm->breaks_n[i]);
+	append(text, sizeof(text), "] m [");
 	for (uint32_t i = 0; i < tm->n_breaks_m; i++)
-		printf("%s%llu", i ? ", " : "", (unsigned long long)tm->breaks_m[i]);
-	printf("]; floor %.4g ms\n", tm->min_ms);
-	printf("  valid for  n %llu..%llu, k %llu..%llu, m %llu..%llu\n",
-	       (unsigned long long)tm->range.n_min, (unsigned long long)tm->range.n_max,
-	       (unsigned long long)tm->range.k_min, (unsigned long long)tm->range.k_max,
-	       (unsigned long long)tm->range.m_min, (unsigned long long)tm->range.m_max);
+		append(text, sizeof(text), "%s%llu", i ? ", " : "",
+		       (unsigned long long)tm->breaks_m[i]);
+	append(text, sizeof(text), "]; floor %.4g ms", tm->min_ms);
+	show_line("model", "%s", text);
+	show_line("valid for", "n %llu..%llu, k %llu..%llu, m %llu..%llu",
+	          (unsigned long long)tm->range.n_min, (unsigned long long)tm->range.n_max,
+	          (unsigned long long)tm->range.k_min, (unsigned long long)tm->range.k_max,
+	          (unsigned long long)tm->range.m_min, (unsigned long long)tm->range.m_max);
 	uint32_t nr = (tm->n_breaks_n + 1) * (tm->n_breaks_m + 1);
 	for (uint32_t r = 0; r < nr; r++) {
 		uint32_t in = r / (tm->n_breaks_m + 1), im = r % (tm->n_breaks_m + 1);
-		char nr_txt[64], mr_txt[64];
+		char nr_txt[64], mr_txt[64], label[16];
 		axis_text(nr_txt, sizeof(nr_txt), "n", tm->breaks_n, tm->n_breaks_n, in);
 		axis_text(mr_txt, sizeof(mr_txt), "m", tm->breaks_m, tm->n_breaks_m, im);
-		printf("  region %-2u  %s, %s:", r, nr_txt, mr_txt);
-		show_region(tm, &tm->regions[r]);
+		snprintf(text, sizeof(text), "%s, %s:", nr_txt, mr_txt);
+		region_text(text, sizeof(text), tm, &tm->regions[r]);
+		snprintf(label, sizeof(label), "region %u", r);
+		show_line(label, "%s", text);
 	}
 	if (tm->direct.max_nkm) {
-		printf("  direct     n*k*m <= %llu (fc: also n*m <= %llu, k >= %llu):",
-		       (unsigned long long)tm->direct.max_nkm,
-		       (unsigned long long)tm->direct.fc_max_nm,
-		       (unsigned long long)tm->direct.fc_min_k);
-		show_region(tm, &tm->direct_region);
+		snprintf(text, sizeof(text), "n*k*m <= %llu (fc: also n*m <= %llu, k >= %llu):",
+		         (unsigned long long)tm->direct.max_nkm,
+		         (unsigned long long)tm->direct.fc_max_nm,
+		         (unsigned long long)tm->direct.fc_min_k);
+		region_text(text, sizeof(text), tm, &tm->direct_region);
+		show_line("direct", "%s", text);
 	}
+}
+
+static void show_unit(const struct augur_unit *u)
+{
+	char mem[32], fw[32], kind[160];
+	cli_bytes(mem, sizeof(mem), u->memory_bytes);
+	printf("\n%s unit\n", augur_unit_kind_name(u->kind));
+	show_line("library", "%s", or_unknown(u->library));
+	show_line("processor", "%s", or_unknown(u->processor));
+	if (u->threads)
+		show_line("threads", "%u", u->threads);
+	model_kind_text(u, kind, sizeof(kind));
+	show_line("costs", "%s", kind);
+	if (u->costs && u->costs->source)
+		show_line("", "fitted from %s", u->costs->source);
+	cli_bytes(fw, sizeof(fw), u->framework_overhead_bytes);
+	show_line("memory", "%s, framework overhead %s, weights copied: %s", mem, fw,
+	          u->weights_copied ? "yes" : "no");
+	show_model(&u->gemm);
 	const struct augur_fit_quality *q = &u->quality;
-	printf("  fit       ");
-	pct(" train median error", q->train_median_rel_err);
-	printf(" over %zu samples (%zu dropped);", q->n_train, q->n_dropped);
-	pct(" held-out median", q->heldout_median_rel_err);
-	pct(", max", q->heldout_max_rel_err);
-	printf(" over %zu\n", q->n_heldout);
+	char train[32] = "-", med[32] = "-", max[32] = "-";
+	if (!isnan(q->train_median_rel_err))
+		snprintf(train, sizeof(train), "%.2f%%", 100 * q->train_median_rel_err);
+	if (!isnan(q->heldout_median_rel_err))
+		snprintf(med, sizeof(med), "%.2f%%", 100 * q->heldout_median_rel_err);
+	if (!isnan(q->heldout_max_rel_err))
+		snprintf(max, sizeof(max), "%.2f%%", 100 * q->heldout_max_rel_err);
+	show_line("fit",
+	          "train median error %s over %zu samples (%zu dropped); held-out median "
+	          "%s, max %s over %zu",
+	          train, q->n_train, q->n_dropped, med, max, q->n_heldout);
 	size_t agg = 0;
 	for (size_t i = 0; i < u->n_samples; i++)
 		agg += u->samples[i].n_gemms != 1;
-	printf("  samples    %zu stored (%zu aggregate rows)\n", u->n_samples, agg);
+	show_line("samples", "%zu stored (%zu aggregate row%s)", u->n_samples, agg,
+	          agg == 1 ? "" : "s");
 }
 
 static int show(const char *name)
@@ -145,14 +184,16 @@ static int show(const char *name)
 		return cli_report(&diag);
 	char ram[32];
 	cli_bytes(ram, sizeof(ram), p->ram_bytes);
-	printf("profile %s (%s)\n  %s\n  created %s by augur %s; %s\n", p->name, path,
-	       p->description, p->created, p->augur_version, p->source);
-	printf("machine\n  cpu        %s, %u cores, governor %s", or_unknown(p->cpu_model),
-	       p->cpu_cores, or_unknown(p->cpu_governor));
-	if (p->openblas_coretype)
-		printf(", OPENBLAS_CORETYPE=%s", p->openblas_coretype);
-	printf("\n  memory     %s RAM%s, %u-bit pointers\n", ram,
-	       p->shared_memory ? " shared by CPU and GPU" : "", p->pointer_bits);
+	printf("profile %s\n", p->name);
+	show_line("file", "%s", path);
+	show_line("device", "%s", p->description);
+	show_line("created", "%s by augur %s; %s", p->created, p->augur_version, p->source);
+	printf("machine\n");
+	show_line("cpu", "%s, %u cores, governor %s%s%s", or_unknown(p->cpu_model), p->cpu_cores,
+	          or_unknown(p->cpu_governor), p->openblas_coretype ? ", OPENBLAS_CORETYPE=" : "",
+	          p->openblas_coretype ? p->openblas_coretype : "");
+	show_line("memory", "%s RAM%s, %u-bit pointers", ram,
+	          p->shared_memory ? " shared by CPU and GPU" : "", p->pointer_bits);
 	if (p->cpu)
 		show_unit(p->cpu);
 	if (p->gpu)
@@ -174,7 +215,7 @@ static int list(enum cli_format fmt)
 	struct augur_profile_file *files = NULL;
 	size_t n = 0;
 	if (augur_profile_list(&files, &n)) {
-		fprintf(stderr, "augur profile: out of memory\n");
+		cli_error("profile", "out of memory");
 		return CLI_FAIL;
 	}
 	/* an array of pointers, one per file */
@@ -182,7 +223,7 @@ static int list(enum cli_format fmt)
 	        calloc(n ? n : 1, sizeof(*loaded)); // NOLINT(bugprone-sizeof-expression)
 	if (!loaded) {
 		augur_profile_files_free(files, n);
-		fprintf(stderr, "augur profile: out of memory\n");
+		cli_error("profile", "out of memory");
 		return CLI_FAIL;
 	}
 	int rc = CLI_OK;
@@ -275,14 +316,13 @@ static int list(enum cli_format fmt)
 	if (fmt == CLI_JSON)
 		printf("%s]\n}\n", shown ? "\n  " : "");
 	if (not_profiles == 1)
-		fprintf(stderr,
-		        "augur profile: skipped %s: not a profile (no 'augur_profile:' line)\n",
-		        first_other);
+		cli_warning("profile", "skipped %s: not a profile (no 'augur_profile:' line)",
+		            first_other);
 	else if (not_profiles)
-		fprintf(stderr,
-		        "augur profile: skipped %zu YAML files that are not profiles (no "
-		        "'augur_profile:' line), e.g. %s\n",
-		        not_profiles, first_other);
+		cli_warning("profile",
+		            "skipped %zu YAML files that are not profiles (no "
+		            "'augur_profile:' line), e.g. %s",
+		            not_profiles, first_other);
 	for (size_t i = 0; i < n; i++)
 		augur_profile_free(loaded[i]);
 	free(loaded);
@@ -623,7 +663,7 @@ static int plot(const char *profile, const char *output)
 	augur_strbuf_puts(&t, "</td></tr>\n</table>\n");
 	int rc = CLI_OK;
 	if ((p->cpu && plot_unit(&t, p->cpu)) || (p->gpu && plot_unit(&t, p->gpu))) {
-		fprintf(stderr, "augur profile: out of memory\n");
+		cli_error("profile", "out of memory");
 		rc = CLI_FAIL;
 		goto out;
 	}

@@ -795,7 +795,7 @@ int cmd_report(int argc, char **argv)
 	totals(&t, &r);
 	if (layer_bars(&t, &r) || type_bars(&t, &r) || memory_section(&t, &r) ||
 	    gemm_section(&t, &r) || top_layers(&t, &r)) {
-		fprintf(stderr, "augur report: out of memory\n");
+		cli_error("report", "out of memory");
 		rc = CLI_FAIL;
 		goto out;
 	}

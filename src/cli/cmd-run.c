@@ -572,7 +572,7 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error("run", "--board needs a name");
 	struct result *rs = calloc(n, sizeof(*rs));
 	if (!rs) {
-		fprintf(stderr, "augur run: out of memory\n");
+		cli_error("run", "out of memory");
 		return CLI_FAIL;
 	}
 	struct augur_diag diag = {0};
@@ -587,12 +587,12 @@ int cmd_run(int argc, char **argv)
 		}
 		/* another program ran during the passes: measure again, keep the calmest */
 		for (uint64_t k = 0; k < s.retries && disturbance(&rs[done]) > NOISY; k++) {
-			fprintf(stderr,
-			        "augur run: %s: disturbed (spread %.1f%%, layers sum %.2fx the "
-			        "pass), measuring again (%llu of %llu)\n",
-			        rs[done].net->name, 100 * rs[done].forward.spread,
-			        layers_ratio(&rs[done]), (unsigned long long)k + 1,
-			        (unsigned long long)s.retries);
+			cli_warning("run",
+			            "%s: disturbed (spread %.1f%%, layers sum %.2fx the "
+			            "pass), measuring again (%llu of %llu)",
+			            rs[done].net->name, 100 * rs[done].forward.spread,
+			            layers_ratio(&rs[done]), (unsigned long long)k + 1,
+			            (unsigned long long)s.retries);
 			struct result again = {.path = rs[done].path};
 			if (measure(&again, &s, &diag)) {
 				result_clear(&again);

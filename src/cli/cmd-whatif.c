@@ -260,6 +260,10 @@ struct row_ctx {
 	bool first;
 	bool quiet; /* --plot -: stdout is the page's */
 	const char *profile_path;
+	/* the table's layout (print_header): each sweep's value column, and whether params
+	 * and MACs fit in the terminal's width beside the units' columns */
+	int value_width[2];
+	bool show_params, show_macs;
 };
 
 /* The row of a variant that does not trace: its values and the reason, every figure
@@ -290,9 +294,13 @@ static void print_invalid_row(struct row_ctx *rc, const size_t *idx, size_t n_un
 		cli_csv_field(stdout, error);
 		printf("\n");
 	} else {
-		for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */
-			printf("%-16s ", rc->sweeps[s].parsed.values[idx[s]]);
-		printf("invalid: %s\n", error);
+		char values[80] = "";
+		for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */ {
+			size_t len = strlen(values);
+			snprintf(values + len, sizeof(values) - len, "%-*s ", rc->value_width[s],
+			         rc->sweeps[s].parsed.values[idx[s]]);
+		}
+		cli_wrapf(stdout, 2, "%sinvalid: %s", values, error);
 	}
 	rc->first = false;
 }
@@ -331,20 +339,43 @@ static void print_row(struct row_ctx *rc, const size_t *idx, const struct evalua
 		printf(",\n"); /* no error */
 	} else {
 		for (size_t s = 0; s < rc->n_sweeps; s++)
-			printf("%-16s ", rc->sweeps[s].parsed.values[idx[s]]);
+			printf("%s%-*s", s ? " " : "", rc->value_width[s],
+			       rc->sweeps[s].parsed.values[idx[s]]);
 		char params[32], macs[32];
 		cli_count(params, sizeof(params), ev->a->total.params);
 		cli_count(macs, sizeof(macs), ev->a->total.macs);
-		printf("%9s %9s", params, macs);
+		if (rc->show_params)
+			printf(" %7s", params);
+		if (rc->show_macs)
+			printf(" %7s", macs);
 		for (size_t u = 0; u < ev->n_units; u++)
-			printf(" %12.1f %10.1f %-4s", ev->est[u].total_ms,
+			printf(" %9.1f %8.1f %s", ev->est[u].total_ms,
 			       cli_mib(ev->est[u].memory_bytes), ev->est[u].fits ? "yes" : "NO");
 		printf("\n");
 	}
 	rc->first = false;
 }
 
-static void print_header(const struct row_ctx *rc, const struct augur_net *net,
+/* The table's columns within the terminal's width: each sweep's values as wide as the
+ * widest (at most 16), then params and MACs while they fit beside the units' columns. */
+static void table_layout(struct row_ctx *rc, size_t n_units)
+{
+	int total = 0;
+	for (size_t s = 0; s < rc->n_sweeps; s++) {
+		const struct augur_sweep *sw = &rc->sweeps[s].parsed;
+		int w = cli_chars(sw->target);
+		for (size_t i = 0; i < sw->n; i++)
+			if (cli_chars(sw->values[i]) > w)
+				w = cli_chars(sw->values[i]);
+		rc->value_width[s] = w > 16 ? 16 : w;
+		total += rc->value_width[s] + (s ? 1 : 0);
+	}
+	total += (int)n_units * 24; /* " time mem fits" */
+	rc->show_params = total + 8 <= cli_width();
+	rc->show_macs = total + 16 <= cli_width();
+}
+
+static void print_header(struct row_ctx *rc, const struct augur_net *net,
                          const struct augur_profile *p, const struct evaluation *ev)
 {
 	if (rc->quiet)
@@ -375,15 +406,22 @@ static void print_header(const struct row_ctx *rc, const struct augur_net *net,
 		return;
 	}
 	printf("%s on %s\n\n", net->name, p->name);
-	for (size_t s = 0; s < rc->n_sweeps; s++)
-		printf("%-16s ", rc->sweeps[s].parsed.target);
-	printf("%9s %9s", "params", "MACs");
+	table_layout(rc, ev->n_units);
+	for (size_t s = 0; s < rc->n_sweeps; s++) {
+		char cut[64];
+		cli_cut(cut, sizeof(cut), rc->sweeps[s].parsed.target, rc->value_width[s]);
+		printf("%s%s%*s", s ? " " : "", cut, rc->value_width[s] - cli_chars(cut), "");
+	}
+	if (rc->show_params)
+		printf(" %7s", "params");
+	if (rc->show_macs)
+		printf(" %7s", "MACs");
 	for (size_t u = 0; u < ev->n_units; u++) {
 		const char *un = augur_unit_kind_name(ev->est[u].unit->kind);
 		char t[32], m[32];
 		snprintf(t, sizeof(t), "%s ms", un);
 		snprintf(m, sizeof(m), "%s MiB", un);
-		printf(" %12s %10s %-4s", t, m, "fits");
+		printf(" %9s %8s %s", t, m, "fits");
 	}
 	printf("\n");
 }
@@ -608,7 +646,7 @@ static int write_plot(const struct sweep_plot *sp, const struct sweep *sw, size_
 	int rc = n_sweeps == 1 ? plot_lines(&t, sp, sw) : plot_heat(&t, sp, sw);
 	if (rc) {
 		augur_strbuf_clear(&t);
-		fprintf(stderr, "augur whatif: out of memory\n");
+		cli_error("whatif", "out of memory");
 		return rc;
 	}
 	page_end(&t, "augur whatif --plot");
@@ -712,7 +750,7 @@ static int plot_alloc(struct sweep_plot *plot, size_t rows, const struct evaluat
 	plot->fits = calloc(n, sizeof(*plot->fits));
 	if (plot->time_ms && plot->memory_mib && plot->fits)
 		return CLI_OK;
-	fprintf(stderr, "augur whatif: out of memory\n");
+	cli_error("whatif", "out of memory");
 	return CLI_FAIL;
 }
 
@@ -786,8 +824,12 @@ static int sweep_variants(struct whatif *w, struct sweep *sw, size_t n_sweeps,
 		rc = cli_report(diag);
 		goto out;
 	}
-	struct row_ctx ctx = {o->format, sw, n_sweeps, true, o->plot && !strcmp(o->plot, "-"),
-	                      w->path};
+	struct row_ctx ctx = {.format = o->format,
+	                      .sweeps = sw,
+	                      .n_sweeps = n_sweeps,
+	                      .first = true,
+	                      .quiet = o->plot && !strcmp(o->plot, "-"),
+	                      .profile_path = w->path};
 	print_header(&ctx, w->base, w->p, &w->before);
 	size_t n1 = sw[0].parsed.n, n2 = n_sweeps > 1 ? sw[1].parsed.n : 1;
 	if (o->plot && (rc = plot_alloc(&plot, n1 * n2, &w->before)))
