@@ -11,6 +11,7 @@
 
 #include "bench.h"
 #include "harness.h"
+#include "stats.h"
 
 #define HALL(n, k, m, label)                                                                       \
 	{                                                                                          \
@@ -196,12 +197,6 @@ static double est_shape_ms(const struct cost_model *cm, const struct augur_cal_s
 	return 2 * call + cm->trials * trial;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 struct measure {
 	double median_ms, spread, best_ms;
 };
@@ -232,8 +227,7 @@ static int measure(struct augur_bench *b, const struct augur_cal_options *opt,
 		out->median_ms = NAN;
 		return AUGUR_OK;
 	}
-	qsort(v, n, sizeof(double), cmp_double);
-	out->median_ms = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+	out->median_ms = augur_median_in_place(v, n); /* sorts v */
 	out->spread = (v[n - 1] - v[0]) / out->median_ms;
 	out->best_ms = v[0];
 	return AUGUR_OK;
