@@ -174,6 +174,15 @@ void cli_bytes(char *buf, size_t size, uint64_t v)
 	scaled(buf, size, (double)v, 1024.0, units);
 }
 
+void cli_shape(char *buf, size_t size, const struct augur_shape *s)
+{
+	if (s->rank == 1)
+		snprintf(buf, size, "%llu", (unsigned long long)s->c);
+	else
+		snprintf(buf, size, "%llux%llux%llu", (unsigned long long)s->c,
+		         (unsigned long long)s->h, (unsigned long long)s->w);
+}
+
 double cli_mib(uint64_t bytes)
 {
 	return (double)bytes / (1024.0 * 1024.0);

@@ -88,6 +88,8 @@ void cli_bytes(char *buf, size_t size, uint64_t v);
 void cli_ms(char *buf, size_t size, double ms);
 /* A table cell: v printed with fmt, or as a time (cli_ms) when fmt is NULL. */
 void cli_cell(char *buf, size_t size, const char *fmt, double v);
+/* "3x224x224" (channels x height x width), or "1000" for a rank-1 shape. */
+void cli_shape(char *buf, size_t size, const struct augur_shape *s);
 /* A byte size in MiB (2^20), the unit the paper's Table 4 uses. */
 double cli_mib(uint64_t bytes);
 

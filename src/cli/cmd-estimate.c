@@ -138,12 +138,7 @@ static void print_table(const struct run *r, bool layers)
 	cli_cut(line, sizeof(line), head, cli_width());
 	printf("%s\nprofile: %s\n", line, r->profile_path);
 	char shape[64];
-	const struct augur_shape *in = &r->a->input;
-	if (in->rank == 1)
-		snprintf(shape, sizeof(shape), "%llu", (unsigned long long)in->c);
-	else
-		snprintf(shape, sizeof(shape), "%llux%llux%llu", (unsigned long long)in->c,
-		         (unsigned long long)in->h, (unsigned long long)in->w);
+	cli_shape(shape, sizeof(shape), &r->a->input);
 	printf("input %s, batch %u, %zu layers\n", shape, r->a->batch, r->a->n_layers);
 	/* a partial model is said before its numbers, not after them */
 	for (size_t u = 0; u < r->n_units; u++) {

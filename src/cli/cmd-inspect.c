@@ -11,15 +11,6 @@
 #include "options.h"
 #include "netfile.h"
 
-static void shape_text(char *buf, size_t size, const struct augur_shape *s)
-{
-	if (s->rank == 1)
-		snprintf(buf, size, "%llu", (unsigned long long)s->c);
-	else
-		snprintf(buf, size, "%llux%llux%llu", (unsigned long long)s->c,
-		         (unsigned long long)s->h, (unsigned long long)s->w);
-}
-
 static void gemm_text(char *buf, size_t size, const struct augur_gemm *g)
 {
 	if (!g->count)
@@ -56,8 +47,8 @@ static void layer_cells(const struct augur_net *net, const struct augur_analysis
 	const struct augur_layer_stats *s = &a->layers[i];
 	snprintf(cells[COL_NAME], 64, "%s", net->layers[i].name);
 	snprintf(cells[COL_TYPE], 64, "%s", augur_layer_type_name(net->layers[i].type));
-	shape_text(cells[COL_IN], 64, &s->in);
-	shape_text(cells[COL_OUT], 64, &s->out);
+	cli_shape(cells[COL_IN], 64, &s->in);
+	cli_shape(cells[COL_OUT], 64, &s->out);
 	cli_count(cells[COL_PARAMS], 64, s->params);
 	cli_count(cells[COL_MACS], 64, s->macs);
 	gemm_text(cells[COL_GEMM], 64, &s->gemm);
@@ -91,7 +82,7 @@ static void print_table(const struct augur_net *net, const struct augur_analysis
 		width[COL_NAME] = 100 - others > 8 ? 100 - others : 8;
 
 	char in[64];
-	shape_text(in, sizeof(in), &a->input);
+	cli_shape(in, sizeof(in), &a->input);
 	printf("network %s: input %s, batch %u, %zu layers\n\n", net->name, in, a->batch,
 	       a->n_layers);
 	static const char *const head[COL_COUNT] = {"layer", "type", "input",  "output", "params",

@@ -62,15 +62,6 @@ static const char *unit_name(const struct augur_unit_estimate *e)
 	return augur_unit_kind_name(e->unit->kind);
 }
 
-static void shape_text(char *buf, size_t size, const struct augur_shape *s)
-{
-	if (s->rank == 1)
-		snprintf(buf, size, "%llu", (unsigned long long)s->c);
-	else
-		snprintf(buf, size, "%llux%llux%llu", (unsigned long long)s->c,
-		         (unsigned long long)s->h, (unsigned long long)s->w);
-}
-
 static void cell_num(struct augur_strbuf *t, const char *fmt, double v)
 {
 	augur_strbuf_puts(t, "<td class=\"num\">");
@@ -142,7 +133,7 @@ static void header(struct augur_strbuf *t, const struct report *r)
 	augur_strbuf_puts(t, "</h1>\n<table class=\"facts\">\n");
 	kv(t, "network", r->net->path ? r->net->path : r->net->name);
 	char shape[96], buf[4400], params[32], macs[32];
-	shape_text(shape, sizeof(shape), &a->input);
+	cli_shape(shape, sizeof(shape), &a->input);
 	cli_count(params, sizeof(params), a->total.params);
 	cli_count(macs, sizeof(macs), a->total.macs);
 	snprintf(buf, sizeof(buf), "%s, batch %u, %zu layers, %s parameters, %s MACs", shape,
@@ -803,8 +794,8 @@ static int top_layers(struct augur_strbuf *t, const struct report *r)
 		size_t i = top[k];
 		const struct augur_layer_stats *s = &ev->a->layers[i];
 		char in[96], out[96];
-		shape_text(in, sizeof(in), &s->in);
-		shape_text(out, sizeof(out), &s->out);
+		cli_shape(in, sizeof(in), &s->in);
+		cli_shape(out, sizeof(out), &s->out);
 		augur_strbuf_put(t, "<tr data-rank=\"%zu\" data-layer=\"", k + 1);
 		augur_svg_xml(t, r->net->layers[i].name);
 		augur_strbuf_put(t, "\"><td class=\"num\">%zu</td><td>", k + 1);
