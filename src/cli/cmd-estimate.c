@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "augur-config.h"
 #include "cli.h"
 #include "options.h"
 #include "estimate.h"
@@ -193,14 +192,8 @@ static void print_table(const struct run *r, bool layers)
 
 static void print_json(const struct run *r)
 {
-	printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
-	cli_json_string(stdout, r->net->name);
-	printf(",\n  \"source\": ");
-	cli_json_string(stdout, r->net->path ? r->net->path : "");
-	printf(",\n  \"batch\": %u,\n  \"device\": {\"name\": ", r->a->batch);
-	cli_json_string(stdout, r->p->name);
-	printf(", \"profile\": ");
-	cli_json_string(stdout, r->profile_path);
+	cli_json_open(r->net);
+	cli_json_device(r->a->batch, r->p, r->profile_path);
 	printf(", \"description\": ");
 	cli_json_string(stdout, r->p->description ? r->p->description : "");
 	printf(", \"source\": ");

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "augur-config.h"
 #include "cli.h"
 #include "options.h"
 #include "netfile.h"
@@ -252,10 +251,7 @@ static void json_attrs(const struct augur_layer *l, const struct augur_layer_sta
 
 static void print_json(const struct augur_net *net, const struct augur_analysis *a)
 {
-	printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
-	cli_json_string(stdout, net->name);
-	printf(",\n  \"source\": ");
-	cli_json_string(stdout, net->path ? net->path : "");
+	cli_json_open(net);
 	printf(",\n  \"batch\": %u,\n  \"bytes_per_value\": %u,\n  \"input\": {\"shape\": ",
 	       a->batch, AUGUR_BYTES_PER_VALUE);
 	json_shape(&a->input);
