@@ -285,16 +285,16 @@ static int layer_bars(struct augur_strbuf *t, const struct report *r)
 	        .label_width = 170,
 	        .panel_width = np > 1 ? 420 : 700,
 	};
-	augur_strbuf_puts(t, "<h2>Time per layer</h2>\n<figure>\n");
-	augur_svg_hbars(t, &c);
-	augur_strbuf_puts(t, "<figcaption>Predicted time of each layer in execution order, split "
-	                     "into GEMM, memory-bound and per-call time as <code>augur estimate "
-	                     "--layers</code> reports it. <b>*</b> and a dashed outline: the "
-	                     "layer's GEMM lies outside the calibrated shapes (its time is "
-	                     "extrapolated); <b>+</b>: a feature lies outside the data its cost "
-	                     "model was fitted on; <i>not costed</i>: the profile has no model for "
-	                     "the layer's type. Percentages: share of the unit's total (1% and "
-	                     "up).</figcaption>\n</figure>\n");
+	augur_strbuf_puts(t, "<h2>Time per layer</h2>\n");
+	page_hbars_figure(t, &c,
+	                  "Predicted time of each layer in execution order, split "
+	                  "into GEMM, memory-bound and per-call time as <code>augur estimate "
+	                  "--layers</code> reports it. <b>*</b> and a dashed outline: the "
+	                  "layer's GEMM lies outside the calibrated shapes (its time is "
+	                  "extrapolated); <b>+</b>: a feature lies outside the data its cost "
+	                  "model was fitted on; <i>not costed</i>: the profile has no model for "
+	                  "the layer's type. Percentages: share of the unit's total (1% and "
+	                  "up).");
 	rc = CLI_OK;
 out:
 	free(v);
@@ -364,10 +364,10 @@ static int type_bars(struct augur_strbuf *t, const struct report *r)
 	        .label_width = 90,
 	        .panel_width = np > 1 ? 330 : 500,
 	};
-	augur_strbuf_puts(t, "<h2>Time by layer type</h2>\n<figure>\n");
-	augur_svg_hbars(t, &c);
-	augur_strbuf_puts(t, "<figcaption>The estimate's time per layer type and its share of the "
-	                     "unit's forward time.</figcaption>\n</figure>\n");
+	augur_strbuf_puts(t, "<h2>Time by layer type</h2>\n");
+	page_hbars_figure(t, &c,
+	                  "The estimate's time per layer type and its share of the "
+	                  "unit's forward time.");
 	strs_free(&attrs);
 	strs_free(&notes);
 	return CLI_OK;
@@ -447,6 +447,25 @@ static uint64_t least_capacity(const struct evaluation *ev)
 	return cap;
 }
 
+/* A chart of MiB over the layers in execution order, as wide as the page. */
+static struct augur_xy layer_mib_chart(const char *title, double height,
+                                       const struct augur_series *series, size_t n_series,
+                                       const struct augur_rule *rules, size_t n_rules)
+{
+	return (struct augur_xy){
+	        .title = title,
+	        .x_label = "layer (execution order)",
+	        .y_label = "MiB",
+	        .width = 900,
+	        .height = height,
+	        .n_series = n_series,
+	        .series = series,
+	        .n_rules = n_rules,
+	        .rules = rules,
+	        .y_from_zero = true,
+	};
+}
+
 /* Weights, workspace and live activations stacked over execution order, the peak marked,
  * the device's memory as a line when it is in reach. */
 static void memory_timeline(struct augur_strbuf *t, const struct report *r,
@@ -474,18 +493,8 @@ static void memory_timeline(struct augur_strbuf *t, const struct report *r,
 		snprintf(cap_label, sizeof(cap_label), "device memory %.0f MiB", cli_mib(cap));
 		rules[nr++] = (struct augur_rule){false, cli_mib(cap), 0, cap_label, 7, NULL};
 	}
-	struct augur_xy c = {
-	        .title = "memory timeline (minimal view)",
-	        .x_label = "layer (execution order)",
-	        .y_label = "MiB",
-	        .width = 900,
-	        .height = 380,
-	        .n_series = 3,
-	        .series = series,
-	        .n_rules = nr,
-	        .rules = rules,
-	        .y_from_zero = true,
-	};
+	struct augur_xy c =
+	        layer_mib_chart("memory timeline (minimal view)", 380, series, 3, rules, nr);
 	augur_strbuf_puts(t, "<figure>\n");
 	augur_svg_xy(t, &c);
 	augur_strbuf_put(t,
@@ -524,18 +533,8 @@ static void activation_chart(struct augur_strbuf *t, const struct report *r,
 	snprintf(act_label, sizeof(act_label), "activation peak %.1f MiB (%s)",
 	         cli_mib(r->ev->a->memory.min_data_peak), peak);
 	struct augur_rule act_peak = {true, (double)pk, 0, act_label, 5, NULL};
-	struct augur_xy ac = {
-	        .title = "live activations per layer (minimal view)",
-	        .x_label = "layer (execution order)",
-	        .y_label = "MiB",
-	        .width = 900,
-	        .height = 260,
-	        .n_series = 1,
-	        .series = &act,
-	        .n_rules = 1,
-	        .rules = &act_peak,
-	        .y_from_zero = true,
-	};
+	struct augur_xy ac = layer_mib_chart("live activations per layer (minimal view)", 260, &act,
+	                                     1, &act_peak, 1);
 	page_xy_figure(t, &ac, "The activations alone, on their own scale.");
 }
 
