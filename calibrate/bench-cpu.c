@@ -42,18 +42,17 @@ static int cpu_run(struct augur_bench *b, uint64_t n, uint64_t k, uint64_t m, bo
 	return AUGUR_OK;
 }
 
+static void cpu_release(void *impl)
+{
+	struct cpu_impl *im = impl;
+	free(im->a);
+	free(im->b);
+	free(im->c);
+}
+
 static void cpu_close(struct augur_bench *b)
 {
-	if (!b)
-		return;
-	struct cpu_impl *im = b->impl;
-	if (im) {
-		free(im->a);
-		free(im->b);
-		free(im->c);
-		free(im);
-	}
-	free(b);
+	augur_bench_free(b, cpu_release);
 }
 
 static float *filled(uint64_t count)

@@ -64,24 +64,23 @@ static int gpu_run(struct augur_bench *b, uint64_t n, uint64_t k, uint64_t m, bo
 	return AUGUR_OK;
 }
 
+static void gpu_release(void *impl)
+{
+	struct gpu_impl *im = impl;
+	if (im->handle)
+		cublasDestroy(im->handle);
+	if (im->start)
+		cudaEventDestroy(im->start);
+	if (im->stop)
+		cudaEventDestroy(im->stop);
+	cudaFree(im->a);
+	cudaFree(im->b);
+	cudaFree(im->c);
+}
+
 static void gpu_close(struct augur_bench *b)
 {
-	if (!b)
-		return;
-	struct gpu_impl *im = b->impl;
-	if (im) {
-		if (im->handle)
-			cublasDestroy(im->handle);
-		if (im->start)
-			cudaEventDestroy(im->start);
-		if (im->stop)
-			cudaEventDestroy(im->stop);
-		cudaFree(im->a);
-		cudaFree(im->b);
-		cudaFree(im->c);
-		free(im);
-	}
-	free(b);
+	augur_bench_free(b, gpu_release);
 }
 
 static int dev_buffer(float **p, uint64_t count, struct augur_diag *diag)

@@ -51,6 +51,19 @@ static inline int augur_bench_alloc(size_t impl_size,
 	return AUGUR_OK;
 }
 
+/* For the backends' close: releases what the state in b->impl holds, then frees the
+ * state and b; NULL does nothing. */
+static inline void augur_bench_free(struct augur_bench *b, void (*release)(void *impl))
+{
+	if (!b)
+		return;
+	if (b->impl) {
+		release(b->impl);
+		free(b->impl);
+	}
+	free(b);
+}
+
 /* For the backends: AUGUR_OK when n, k and m fit the BLAS's int, else AUGUR_E_USAGE
  * naming the BLAS. */
 static inline int augur_bench_check_dims(uint64_t n, uint64_t k, uint64_t m, const char *blas,
