@@ -25,11 +25,9 @@ static int cpu_run(struct augur_bench *b, uint64_t n, uint64_t k, uint64_t m, bo
                    uint64_t reps, double *ms, struct augur_diag *diag)
 {
 	struct cpu_impl *im = b->impl;
-	if (n > 0x7fffffff || k > 0x7fffffff || m > 0x7fffffff)
-		return augur_diag_set(diag, AUGUR_E_USAGE, "calibrate", 0, 0,
-		                      "GEMM %llux%llux%llu too large for BLAS int",
-		                      (unsigned long long)n, (unsigned long long)k,
-		                      (unsigned long long)m);
+	int rc = augur_bench_check_dims(n, k, m, "BLAS", diag);
+	if (rc)
+		return rc;
 	int N = (int)n, K = (int)k, M = (int)m;
 	double t0 = now_ms();
 	for (uint64_t r = 0; r < reps; r++) {
@@ -44,18 +42,17 @@ static int cpu_run(struct augur_bench *b, uint64_t n, uint64_t k, uint64_t m, bo
 	return AUGUR_OK;
 }
 
+static void cpu_release(void *impl)
+{
+	struct cpu_impl *im = impl;
+	free(im->a);
+	free(im->b);
+	free(im->c);
+}
+
 static void cpu_close(struct augur_bench *b)
 {
-	if (!b)
-		return;
-	struct cpu_impl *im = b->impl;
-	if (im) {
-		free(im->a);
-		free(im->b);
-		free(im->c);
-		free(im);
-	}
-	free(b);
+	augur_bench_free(b, cpu_release);
 }
 
 static float *filled(uint64_t count)
@@ -71,16 +68,11 @@ int augur_bench_cpu_open(uint32_t threads, const struct augur_bench_sizes *sizes
                          struct augur_bench **out, struct augur_diag *diag)
 {
 	*out = NULL;
-	struct augur_bench *b = calloc(1, sizeof(*b));
-	struct cpu_impl *im = calloc(1, sizeof(*im));
-	if (!b || !im) {
-		free(b);
-		free(im);
-		return augur_diag_set(diag, AUGUR_E_NOMEM, "calibrate", 0, 0, "out of memory");
-	}
-	b->impl = im;
-	b->run = cpu_run;
-	b->close = cpu_close;
+	struct augur_bench *b;
+	int rc = augur_bench_alloc(sizeof(struct cpu_impl), cpu_run, cpu_close, &b, diag);
+	if (rc)
+		return rc;
+	struct cpu_impl *im = b->impl;
 	im->a = filled(sizes->a);
 	im->b = filled(sizes->b);
 	im->c = filled(sizes->c);

@@ -41,11 +41,9 @@ static int gpu_run(struct augur_bench *b, uint64_t n, uint64_t k, uint64_t m, bo
                    uint64_t reps, double *ms, struct augur_diag *diag)
 {
 	struct gpu_impl *im = b->impl;
-	if (n > 0x7fffffff || k > 0x7fffffff || m > 0x7fffffff)
-		return augur_diag_set(diag, AUGUR_E_USAGE, "calibrate", 0, 0,
-		                      "GEMM %llux%llux%llu too large for cuBLAS int",
-		                      (unsigned long long)n, (unsigned long long)k,
-		                      (unsigned long long)m);
+	int rc = augur_bench_check_dims(n, k, m, "cuBLAS", diag);
+	if (rc)
+		return rc;
 	cudaError_t e;
 	if ((e = cudaEventRecord(im->start, 0)) != cudaSuccess)
 		return cuda_fail(diag, "cudaEventRecord", e);
@@ -66,24 +64,23 @@ static int gpu_run(struct augur_bench *b, uint64_t n, uint64_t k, uint64_t m, bo
 	return AUGUR_OK;
 }
 
+static void gpu_release(void *impl)
+{
+	struct gpu_impl *im = impl;
+	if (im->handle)
+		cublasDestroy(im->handle);
+	if (im->start)
+		cudaEventDestroy(im->start);
+	if (im->stop)
+		cudaEventDestroy(im->stop);
+	cudaFree(im->a);
+	cudaFree(im->b);
+	cudaFree(im->c);
+}
+
 static void gpu_close(struct augur_bench *b)
 {
-	if (!b)
-		return;
-	struct gpu_impl *im = b->impl;
-	if (im) {
-		if (im->handle)
-			cublasDestroy(im->handle);
-		if (im->start)
-			cudaEventDestroy(im->start);
-		if (im->stop)
-			cudaEventDestroy(im->stop);
-		cudaFree(im->a);
-		cudaFree(im->b);
-		cudaFree(im->c);
-		free(im);
-	}
-	free(b);
+	augur_bench_free(b, gpu_release);
 }
 
 static int dev_buffer(float **p, uint64_t count, struct augur_diag *diag)
@@ -115,16 +112,10 @@ int augur_bench_cublas_open(const struct augur_bench_sizes *sizes, struct augur_
 		return augur_diag_set(diag, AUGUR_E_USAGE, "calibrate", 0, 0,
 		                      "no CUDA device found (%s)",
 		                      e != cudaSuccess ? cudaGetErrorString(e) : "none present");
-	struct augur_bench *b = calloc(1, sizeof(*b));
-	struct gpu_impl *im = calloc(1, sizeof(*im));
-	if (!b || !im) {
-		free(b);
-		free(im);
-		return augur_diag_set(diag, AUGUR_E_NOMEM, "calibrate", 0, 0, "out of memory");
-	}
-	b->impl = im;
-	b->run = gpu_run;
-	b->close = gpu_close;
+	struct augur_bench *b;
+	if ((rc = augur_bench_alloc(sizeof(struct gpu_impl), gpu_run, gpu_close, &b, diag)))
+		return rc;
+	struct gpu_impl *im = b->impl;
 	struct cudaDeviceProp prop;
 	if ((e = cudaSetDevice(0)) != cudaSuccess ||
 	    (e = cudaGetDeviceProperties(&prop, 0)) != cudaSuccess) {

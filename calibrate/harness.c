@@ -11,6 +11,7 @@
 
 #include "bench.h"
 #include "harness.h"
+#include "stats.h"
 
 #define HALL(n, k, m, label)                                                                       \
 	{                                                                                          \
@@ -196,12 +197,6 @@ static double est_shape_ms(const struct cost_model *cm, const struct augur_cal_s
 	return 2 * call + cm->trials * trial;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 struct measure {
 	double median_ms, spread, best_ms;
 };
@@ -232,8 +227,7 @@ static int measure(struct augur_bench *b, const struct augur_cal_options *opt,
 		out->median_ms = NAN;
 		return AUGUR_OK;
 	}
-	qsort(v, n, sizeof(double), cmp_double);
-	out->median_ms = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+	out->median_ms = augur_median_in_place(v, n); /* sorts v */
 	out->spread = (v[n - 1] - v[0]) / out->median_ms;
 	out->best_ms = v[0];
 	return AUGUR_OK;
@@ -398,6 +392,188 @@ static int probe_rate(struct augur_bench *b, struct cost_model *cm, struct augur
 	return AUGUR_OK;
 }
 
+/* The largest operands of the shapes, at least those of a mid-sized conv, so the bench
+ * allocates its buffers once. */
+static void bench_sizes(const struct augur_cal_shape *shapes, size_t n,
+                        struct augur_bench_sizes *sizes)
+{
+	*sizes = (struct augur_bench_sizes){1024 * 1000, 1024, 1000 * 1024};
+	for (size_t i = 0; i < n; i++) {
+		const struct augur_cal_shape *s = &shapes[i];
+		uint64_t a = s->n * s->k, bb = s->k * s->m, c = s->n * s->m;
+		sizes->a = a > sizes->a ? a : sizes->a;
+		sizes->b = bb > sizes->b ? bb : sizes->b;
+		sizes->c = c > sizes->c ? c : sizes->c;
+	}
+	if (sizes->b < 128 * 784 || sizes->a < 128 * 576 || sizes->c < 128 * 784) {
+		sizes->a = sizes->a > 128 * 576 ? sizes->a : 128 * 576;
+		sizes->b = sizes->b > 576 * 784 ? sizes->b : 576 * 784;
+		sizes->c = sizes->c > 128 * 784 ? sizes->c : 128 * 784;
+	}
+}
+
+/* A new unit describing the bench's library and machine, or NULL when out of memory. */
+static struct augur_unit *bench_unit(const struct augur_cal_options *opt,
+                                     const struct augur_bench *b)
+{
+	struct augur_unit *u = augur_unit_new(opt->unit);
+	if (!u)
+		return NULL;
+	u->library = strdup(b->library);
+	u->processor = strdup(b->processor);
+	u->threads = opt->unit == AUGUR_UNIT_CPU ? b->threads : 0;
+	u->memory_bytes = b->memory_bytes;
+	if (!u->library || !u->processor) {
+		augur_unit_free(u);
+		return NULL;
+	}
+	return u;
+}
+
+/* The plan: the shapes in a fixed shuffle (interference from other processes lands all
+ * over the grid), each with its estimated time, trimmed to three quarters of the budget
+ * (a quarter stays for measuring disturbed shapes again). */
+static void plan_items(struct plan_item *items, const struct augur_cal_shape *shapes, size_t n,
+                       const struct cost_model *cm, double budget_ms, struct augur_cal_result *res)
+{
+	for (size_t i = 0; i < n; i++)
+		items[i].shape = &shapes[i];
+	for (size_t i = n; i > 1; i--) {
+		size_t j = mix(i) % i;
+		struct plan_item tmp = items[i - 1];
+		items[i - 1] = items[j];
+		items[j] = tmp;
+	}
+	for (size_t i = 0; i < n; i++)
+		items[i].est_ms = est_shape_ms(cm, items[i].shape);
+	trim_to_budget(items, n, 0.75 * budget_ms, res);
+	res->planned = n - res->skipped;
+	for (size_t i = 0; i < n; i++)
+		items[i].sample = -1;
+}
+
+/* Pass 1: every planned shape once, reporting progress. */
+static int measure_all(struct run_state *st, struct plan_item *items, size_t n,
+                       struct augur_diag *diag)
+{
+	const struct augur_cal_options *opt = st->opt;
+	struct augur_cal_result *res = st->res;
+	double est_left = 0, est_done = 0;
+	for (size_t i = 0; i < n; i++)
+		est_left += items[i].skip ? 0 : items[i].est_ms;
+	size_t done = 0;
+	for (size_t i = 0; i < n && !res->interrupted; i++) {
+		struct plan_item *it = &items[i];
+		if (it->skip)
+			continue;
+		double elapsed_ms = (now_s() - st->t0) * 1e3;
+		/* the plan fitted the budget on estimates; if they were optimistic, stop adding
+		 * training shapes once well past it (held-out ones still run) */
+		if (elapsed_ms > st->budget_ms && !it->shape->held_out) {
+			note_skip(res, it->shape);
+			res->planned--;
+			est_left -= it->est_ms;
+			continue;
+		}
+		if (opt->progress) {
+			double ratio = est_done > 0 ? elapsed_ms / est_done : 1.0;
+			struct augur_cal_progress p = {done, res->planned, it->shape,
+			                               elapsed_ms / 1e3, est_left * ratio / 1e3};
+			opt->progress(&p, opt->progress_ctx);
+		}
+		int rc = measure_item(st, it, diag);
+		if (rc)
+			return rc;
+		done++;
+		est_done += it->est_ms;
+		est_left -= it->est_ms;
+	}
+	return AUGUR_OK;
+}
+
+/* Pass 2: shapes that were noisy or measured while the machine was busy, again. */
+static int measure_suspects(struct run_state *st, struct plan_item *items, size_t n,
+                            struct augur_diag *diag)
+{
+	struct augur_cal_result *res = st->res;
+	for (uint32_t r = 0; r < st->opt->max_remeasure && !res->interrupted; r++)
+		for (size_t i = 0; i < n && !res->interrupted; i++) {
+			if (!items[i].suspect || items[i].sample < 0 ||
+			    (now_s() - st->t0) * 1e3 > st->budget_ms)
+				continue;
+			int rc = measure_item(st, &items[i], diag);
+			if (rc)
+				return rc;
+			res->remeasured++;
+		}
+	return AUGUR_OK;
+}
+
+/* Fits the unit's model; when too few shapes are left for the model's terms it says
+ * what to change, not the fitter's algebra. */
+static int fit_unit(const struct run_state *st, const struct augur_fit_options *fit_opt,
+                    struct augur_diag *diag)
+{
+	struct augur_unit *u = st->u;
+	size_t n_train = 0, n_terms = 0;
+	for (size_t i = 0; i < u->n_samples; i++)
+		n_train += !u->samples[i].held_out;
+	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+		n_terms += !fit_opt->term_mask || (fit_opt->term_mask & (1u << t));
+	if (n_train < n_terms)
+		return augur_diag_set(diag, AUGUR_E_USAGE, "calibrate", 0, 0,
+		                      "the time budget (%.0f s) left %zu shapes to fit (of %zu "
+		                      "planned), too few for the model's %zu terms: raise --budget",
+		                      st->budget_ms / 1e3, n_train, st->res->planned, n_terms);
+	return augur_fit_model(u->samples, u->n_samples, fit_opt, &u->gemm, &u->quality, diag);
+}
+
+/* Pass 3: training samples far off the fit are more likely disturbed than real: measures
+ * the worst again (a bounded number, within the budget) and refits. */
+static int remeasure_worst(struct run_state *st, struct plan_item *items, size_t n,
+                           const struct augur_fit_options *fit_opt, struct augur_diag *diag)
+{
+	struct augur_unit *u = st->u;
+	struct augur_cal_result *res = st->res;
+	size_t redo = 0;
+	int rc;
+	for (size_t i = 0; i < n && redo < u->n_samples / 10 + 1 && !res->interrupted; i++) {
+		struct plan_item *it = &items[i];
+		if (it->sample < 0 || it->shape->held_out ||
+		    (now_s() - st->t0) * 1e3 > 1.1 * st->budget_ms)
+			continue;
+		const struct augur_sample *sm = &u->samples[it->sample];
+		double e = fabs(augur_sample_predict(&u->gemm, sm) / sm->time_ms - 1);
+		if (e < 0.15 || e < 4 * u->quality.train_median_rel_err)
+			continue;
+		if ((rc = measure_item(st, it, diag)))
+			return rc;
+		res->remeasured++;
+		redo++;
+	}
+	if (redo && !res->interrupted)
+		return augur_fit_model(u->samples, u->n_samples, fit_opt, &u->gemm, &u->quality,
+		                       diag);
+	return AUGUR_OK;
+}
+
+/* The result's counts of noisy shapes and the held-out samples' totals. */
+static void summarize(const struct augur_unit *u, const struct plan_item *items, size_t n,
+                      struct augur_cal_result *res)
+{
+	for (size_t i = 0; i < n; i++)
+		res->still_noisy += items[i].sample >= 0 && items[i].suspect;
+	for (size_t i = 0; i < u->n_samples; i++) {
+		const struct augur_sample *sm = &u->samples[i];
+		if (!sm->held_out)
+			continue;
+		res->heldout_measured_ms += sm->time_ms;
+		res->heldout_predicted_ms += augur_sample_predict(&u->gemm, sm);
+		res->heldout_outside += !augur_timemodel_in_range(&u->gemm, sm->gemms->n,
+		                                                  sm->gemms->k, sm->gemms->m);
+	}
+}
+
 int augur_calibrate(const struct augur_cal_options *opt, struct augur_unit **unit,
                     struct augur_cal_result *res, struct augur_diag *diag)
 {
@@ -421,19 +597,8 @@ int augur_calibrate(const struct augur_cal_options *opt, struct augur_unit **uni
 	struct augur_fit_options fo;
 	augur_fit_options_init(&fo);
 
-	struct augur_bench_sizes sizes = {1024 * 1000, 1024, 1000 * 1024};
-	for (size_t i = 0; i < n; i++) {
-		const struct augur_cal_shape *s = &shapes[i];
-		uint64_t a = s->n * s->k, bb = s->k * s->m, c = s->n * s->m;
-		sizes.a = a > sizes.a ? a : sizes.a;
-		sizes.b = bb > sizes.b ? bb : sizes.b;
-		sizes.c = c > sizes.c ? c : sizes.c;
-	}
-	if (sizes.b < 128 * 784 || sizes.a < 128 * 576 || sizes.c < 128 * 784) {
-		sizes.a = sizes.a > 128 * 576 ? sizes.a : 128 * 576;
-		sizes.b = sizes.b > 576 * 784 ? sizes.b : 576 * 784;
-		sizes.c = sizes.c > 128 * 784 ? sizes.c : 128 * 784;
-	}
+	struct augur_bench_sizes sizes;
+	bench_sizes(shapes, n, &sizes);
 	struct augur_bench *b = NULL;
 	struct augur_unit *u = NULL;
 	struct plan_item *items = NULL;
@@ -441,17 +606,9 @@ int augur_calibrate(const struct augur_cal_options *opt, struct augur_unit **uni
 	                                     : augur_bench_cpu_open(opt->threads, &sizes, &b, diag);
 	if (rc)
 		return rc;
-	u = augur_unit_new(opt->unit);
+	u = bench_unit(opt, b);
 	items = calloc(n, sizeof(*items));
 	if (!u || !items) {
-		rc = augur_diag_set(diag, AUGUR_E_NOMEM, "calibrate", 0, 0, "out of memory");
-		goto out;
-	}
-	u->library = strdup(b->library);
-	u->processor = strdup(b->processor);
-	u->threads = opt->unit == AUGUR_UNIT_CPU ? b->threads : 0;
-	u->memory_bytes = b->memory_bytes;
-	if (!u->library || !u->processor) {
 		rc = augur_diag_set(diag, AUGUR_E_NOMEM, "calibrate", 0, 0, "out of memory");
 		goto out;
 	}
@@ -459,118 +616,22 @@ int augur_calibrate(const struct augur_cal_options *opt, struct augur_unit **uni
 	double t0 = now_s();
 	if ((rc = probe_rate(b, &cm, diag)))
 		goto out;
-	/* a fixed shuffle: interference from other processes lands all over the grid */
-	for (size_t i = 0; i < n; i++)
-		items[i].shape = &shapes[i];
-	for (size_t i = n; i > 1; i--) {
-		size_t j = mix(i) % i;
-		struct plan_item tmp = items[i - 1];
-		items[i - 1] = items[j];
-		items[j] = tmp;
-	}
-	for (size_t i = 0; i < n; i++)
-		items[i].est_ms = est_shape_ms(&cm, items[i].shape);
-	/* a quarter of the budget stays for measuring disturbed shapes again */
-	trim_to_budget(items, n, 0.75 * budget_ms, res);
-	res->planned = n - res->skipped;
-
+	plan_items(items, shapes, n, &cm, budget_ms, res);
 	struct run_state st = {b, opt, u, res, &cm, noisy, t0, budget_ms, INFINITY};
-	double est_left = 0, est_done = 0;
-	for (size_t i = 0; i < n; i++) {
-		items[i].sample = -1;
-		est_left += items[i].skip ? 0 : items[i].est_ms;
-	}
-	size_t done = 0;
-	/* pass 1: every shape once */
-	for (size_t i = 0; i < n && !res->interrupted; i++) {
-		struct plan_item *it = &items[i];
-		if (it->skip)
-			continue;
-		double elapsed_ms = (now_s() - t0) * 1e3;
-		/* the plan fitted the budget on estimates; if they were optimistic, stop adding
-		 * training shapes once well past it (held-out ones still run) */
-		if (elapsed_ms > budget_ms && !it->shape->held_out) {
-			note_skip(res, it->shape);
-			res->planned--;
-			est_left -= it->est_ms;
-			continue;
-		}
-		if (opt->progress) {
-			double ratio = est_done > 0 ? elapsed_ms / est_done : 1.0;
-			struct augur_cal_progress p = {done, res->planned, it->shape,
-			                               elapsed_ms / 1e3, est_left * ratio / 1e3};
-			opt->progress(&p, opt->progress_ctx);
-		}
-		if ((rc = measure_item(&st, it, diag)))
-			goto out;
-		done++;
-		est_done += it->est_ms;
-		est_left -= it->est_ms;
-	}
-	/* pass 2: shapes that were noisy or measured while the machine was busy, again */
-	for (uint32_t r = 0; r < opt->max_remeasure && !res->interrupted; r++)
-		for (size_t i = 0; i < n && !res->interrupted; i++) {
-			if (!items[i].suspect || items[i].sample < 0 ||
-			    (now_s() - t0) * 1e3 > budget_ms)
-				continue;
-			if ((rc = measure_item(&st, &items[i], diag)))
-				goto out;
-			res->remeasured++;
-		}
+	if ((rc = measure_all(&st, items, n, diag)) || (rc = measure_suspects(&st, items, n, diag)))
+		goto out;
 	res->measure_s = now_s() - t0;
 	if (res->interrupted)
 		goto finish;
 	double t1 = now_s();
 	augur_direct_path_for_library(u->library, &fo.direct);
-	/* too few shapes for the model's terms: say what to change, not the fitter's algebra */
 	const struct augur_fit_options *fit_opt = opt->fit ? opt->fit : &fo;
-	size_t n_train = 0, n_terms = 0;
-	for (size_t i = 0; i < u->n_samples; i++)
-		n_train += !u->samples[i].held_out;
-	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
-		n_terms += !fit_opt->term_mask || (fit_opt->term_mask & (1u << t));
-	if (n_train < n_terms) {
-		rc = augur_diag_set(diag, AUGUR_E_USAGE, "calibrate", 0, 0,
-		                    "the time budget (%.0f s) left %zu shapes to fit (of %zu "
-		                    "planned), too few for the model's %zu terms: raise --budget",
-		                    budget_ms / 1e3, n_train, res->planned, n_terms);
-		goto out;
-	}
-	if ((rc = augur_fit_model(u->samples, u->n_samples, fit_opt, &u->gemm, &u->quality, diag)))
-		goto out;
-	/* pass 3: training samples far off the fit are more likely disturbed than real:
-	 * measure the worst again (a bounded number, within the budget) and refit */
-	size_t redo = 0;
-	for (size_t i = 0; i < n && redo < u->n_samples / 10 + 1 && !res->interrupted; i++) {
-		struct plan_item *it = &items[i];
-		if (it->sample < 0 || it->shape->held_out || (now_s() - t0) * 1e3 > 1.1 * budget_ms)
-			continue;
-		const struct augur_sample *sm = &u->samples[it->sample];
-		double e = fabs(augur_sample_predict(&u->gemm, sm) / sm->time_ms - 1);
-		if (e < 0.15 || e < 4 * u->quality.train_median_rel_err)
-			continue;
-		if ((rc = measure_item(&st, it, diag)))
-			goto out;
-		res->remeasured++;
-		redo++;
-	}
-	if (redo && !res->interrupted &&
-	    (rc = augur_fit_model(u->samples, u->n_samples, opt->fit ? opt->fit : &fo, &u->gemm,
-	                          &u->quality, diag)))
+	if ((rc = fit_unit(&st, fit_opt, diag)) ||
+	    (rc = remeasure_worst(&st, items, n, fit_opt, diag)))
 		goto out;
 	res->measure_s = now_s() - t0;
 	res->fit_s = now_s() - t1;
-	for (size_t i = 0; i < n; i++)
-		res->still_noisy += items[i].sample >= 0 && items[i].suspect;
-	for (size_t i = 0; i < u->n_samples; i++) {
-		const struct augur_sample *sm = &u->samples[i];
-		if (!sm->held_out)
-			continue;
-		res->heldout_measured_ms += sm->time_ms;
-		res->heldout_predicted_ms += augur_sample_predict(&u->gemm, sm);
-		res->heldout_outside += !augur_timemodel_in_range(&u->gemm, sm->gemms->n,
-		                                                  sm->gemms->k, sm->gemms->m);
-	}
+	summarize(u, items, n, res);
 finish:
 	*unit = u;
 	u = NULL;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "augur-config.h"
 #include "cli.h"
 #include "numparse.h"
 #include "options.h"
@@ -253,6 +254,15 @@ void cli_wrap(FILE *f, int indent, const char *text)
 	fputc('\n', f);
 }
 
+void cli_shape(char *buf, size_t size, const struct augur_shape *s)
+{
+	if (s->rank == 1)
+		snprintf(buf, size, "%llu", (unsigned long long)s->c);
+	else
+		snprintf(buf, size, "%llux%llux%llu", (unsigned long long)s->c,
+		         (unsigned long long)s->h, (unsigned long long)s->w);
+}
+
 double cli_mib(uint64_t bytes)
 {
 	return (double)bytes / (1024.0 * 1024.0);
@@ -294,6 +304,22 @@ void cli_json_string(FILE *f, const char *s)
 		}
 	}
 	fputc('"', f);
+}
+
+void cli_json_open(const struct augur_net *net)
+{
+	printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
+	cli_json_string(stdout, net->name);
+	printf(",\n  \"source\": ");
+	cli_json_string(stdout, net->path ? net->path : "");
+}
+
+void cli_json_device(uint32_t batch, const struct augur_profile *p, const char *profile_path)
+{
+	printf(",\n  \"batch\": %u,\n  \"device\": {\"name\": ", batch);
+	cli_json_string(stdout, p->name);
+	printf(", \"profile\": ");
+	cli_json_string(stdout, profile_path);
 }
 
 void cli_csv_field(FILE *f, const char *s)

@@ -108,6 +108,8 @@ void cli_wrapf(FILE *f, int indent, const char *fmt, ...) __attribute__((format(
 void cli_ms(char *buf, size_t size, double ms);
 /* A table cell: v printed with fmt, or as a time (cli_ms) when fmt is NULL. */
 void cli_cell(char *buf, size_t size, const char *fmt, double v);
+/* "3x224x224" (channels x height x width), or "1000" for a rank-1 shape. */
+void cli_shape(char *buf, size_t size, const struct augur_shape *s);
 /* A byte size in MiB (2^20), the unit the paper's Table 4 uses. */
 double cli_mib(uint64_t bytes);
 
@@ -116,6 +118,12 @@ double cli_mib(uint64_t bytes);
 void cli_json_num(const char *key, double v, bool comma);
 /* Writes s as a JSON string literal (quotes and escapes included). */
 void cli_json_string(FILE *f, const char *s);
+/* Opens a JSON result about net on stdout: "{", augur_version, network and source; the
+ * caller goes on with ",\n  ..." and closes it. */
+void cli_json_open(const struct augur_net *net);
+/* Goes on with batch and a "device" object holding the profile's name and path, left
+ * open for the caller's fields. */
+void cli_json_device(uint32_t batch, const struct augur_profile *p, const char *profile_path);
 /* Writes s as a CSV field, quoted when it holds a comma, quote or newline. */
 void cli_csv_field(FILE *f, const char *s);
 

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "augur-config.h"
 #include "cli.h"
 #include "options.h"
 #include "estimate.h"
@@ -144,12 +143,7 @@ static void print_table(const struct run *r, bool layers)
 	cli_cut(line, sizeof(line), head, cli_width());
 	printf("%s\nprofile: %s\n", line, r->profile_path);
 	char shape[64];
-	const struct augur_shape *in = &r->a->input;
-	if (in->rank == 1)
-		snprintf(shape, sizeof(shape), "%llu", (unsigned long long)in->c);
-	else
-		snprintf(shape, sizeof(shape), "%llux%llux%llu", (unsigned long long)in->c,
-		         (unsigned long long)in->h, (unsigned long long)in->w);
+	cli_shape(shape, sizeof(shape), &r->a->input);
 	printf("input %s, batch %u, %zu layers\n", shape, r->a->batch, r->a->n_layers);
 	/* a partial model is said before its numbers, not after them */
 	for (size_t u = 0; u < r->n_units; u++) {
@@ -208,14 +202,8 @@ static void print_table(const struct run *r, bool layers)
 
 static void print_json(const struct run *r)
 {
-	printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
-	cli_json_string(stdout, r->net->name);
-	printf(",\n  \"source\": ");
-	cli_json_string(stdout, r->net->path ? r->net->path : "");
-	printf(",\n  \"batch\": %u,\n  \"device\": {\"name\": ", r->a->batch);
-	cli_json_string(stdout, r->p->name);
-	printf(", \"profile\": ");
-	cli_json_string(stdout, r->profile_path);
+	cli_json_open(r->net);
+	cli_json_device(r->a->batch, r->p, r->profile_path);
 	printf(", \"description\": ");
 	cli_json_string(stdout, r->p->description ? r->p->description : "");
 	printf(", \"source\": ");

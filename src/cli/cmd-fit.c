@@ -142,6 +142,16 @@ static const struct cli_opt fit_opts[] = {
 
 const struct cli_spec cmd_fit_spec = {"fit", fit_opts, 0, 1, "a profile"};
 
+/* Writes p to path (atomically) and says so: CLI_OK, or the error reported. */
+static int save_profile(const struct augur_profile *p, const char *path)
+{
+	struct augur_diag diag = {0};
+	if (augur_profile_save(p, path, &diag))
+		return cli_report(&diag);
+	printf("wrote %s\n", path);
+	return CLI_OK;
+}
+
 /* augur fit [PROFILE] --layer-times FILE [--board NAME]: fit GEMM models and framework
  * overhead from per-layer-type times measured in a framework (docs/profiles.md). Without
  * PROFILE, a new profile is made from the file's description of the board. */
@@ -187,11 +197,7 @@ static int fit_layer_times(const struct fit_args *o, const char *profile)
 		}
 	}
 	report_units(p);
-	if (augur_profile_save(p, out ? out : path, &diag)) {
-		rc = cli_report(&diag);
-		goto out;
-	}
-	printf("wrote %s\n", out ? out : path);
+	rc = save_profile(p, out ? out : path);
 out:
 	augur_profile_free(p);
 	augur_layer_times_free(lt);
@@ -262,11 +268,7 @@ int cmd_fit(int argc, char **argv)
 		rc = CLI_FAIL;
 		goto out;
 	}
-	if (augur_profile_save(p, out ? out : path, &diag)) {
-		rc = cli_report(&diag);
-		goto out;
-	}
-	printf("wrote %s\n", out ? out : path);
+	rc = save_profile(p, out ? out : path);
 out:
 	augur_profile_free(p);
 	return rc;

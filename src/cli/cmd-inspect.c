@@ -7,19 +7,9 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "augur-config.h"
 #include "cli.h"
 #include "options.h"
 #include "netfile.h"
-
-static void shape_text(char *buf, size_t size, const struct augur_shape *s)
-{
-	if (s->rank == 1)
-		snprintf(buf, size, "%llu", (unsigned long long)s->c);
-	else
-		snprintf(buf, size, "%llux%llux%llu", (unsigned long long)s->c,
-		         (unsigned long long)s->h, (unsigned long long)s->w);
-}
 
 static void gemm_text(char *buf, size_t size, const struct augur_gemm *g)
 {
@@ -53,8 +43,8 @@ static void layer_cells(const struct augur_net *net, const struct augur_analysis
 	const struct augur_layer_stats *s = &a->layers[i];
 	snprintf(cells[COL_NAME], 64, "%s", net->layers[i].name);
 	snprintf(cells[COL_TYPE], 64, "%s", augur_layer_type_name(net->layers[i].type));
-	shape_text(cells[COL_IN], 64, &s->in);
-	shape_text(cells[COL_OUT], 64, &s->out);
+	cli_shape(cells[COL_IN], 64, &s->in);
+	cli_shape(cells[COL_OUT], 64, &s->out);
 	cli_count(cells[COL_PARAMS], 64, s->params);
 	cli_count(cells[COL_MACS], 64, s->macs);
 	gemm_text(cells[COL_GEMM], 64, &s->gemm);
@@ -146,7 +136,7 @@ static void print_layers(const struct augur_net *net, const struct augur_analysi
 static void print_table(const struct augur_net *net, const struct augur_analysis *a)
 {
 	char in[64];
-	shape_text(in, sizeof(in), &a->input);
+	cli_shape(in, sizeof(in), &a->input);
 	printf("network %s: input %s, batch %u, %zu layer%s\n\n", net->name, in, a->batch,
 	       a->n_layers, a->n_layers == 1 ? "" : "s");
 	print_layers(net, a);
@@ -307,10 +297,7 @@ static void json_attrs(const struct augur_layer *l, const struct augur_layer_sta
 
 static void print_json(const struct augur_net *net, const struct augur_analysis *a)
 {
-	printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
-	cli_json_string(stdout, net->name);
-	printf(",\n  \"source\": ");
-	cli_json_string(stdout, net->path ? net->path : "");
+	cli_json_open(net);
 	printf(",\n  \"batch\": %u,\n  \"bytes_per_value\": %u,\n  \"input\": {\"shape\": ",
 	       a->batch, AUGUR_BYTES_PER_VALUE);
 	json_shape(&a->input);

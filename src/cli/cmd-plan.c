@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "augur-config.h"
 #include "cli.h"
 #include "options.h"
 #include "descriptor.h"
@@ -264,14 +263,8 @@ static void json_kind(const char *key, enum augur_plan_kind k, bool comma)
 static void print_json(const struct report *r)
 {
 	const struct augur_plan *pl = r->plan;
-	printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
-	cli_json_string(stdout, r->net->name);
-	printf(",\n  \"source\": ");
-	cli_json_string(stdout, r->net->path ? r->net->path : "");
-	printf(",\n  \"batch\": %u,\n  \"device\": {\"name\": ", r->a->batch);
-	cli_json_string(stdout, r->p->name);
-	printf(", \"profile\": ");
-	cli_json_string(stdout, r->profile_path);
+	cli_json_open(r->net);
+	cli_json_device(r->a->batch, r->p, r->profile_path);
 	printf(", \"ram_bytes\": %llu, \"shared_memory\": %s},\n  \"units\": [",
 	       (unsigned long long)r->p->ram_bytes, r->p->shared_memory ? "true" : "false");
 	for (size_t u = 0; u < pl->n_units; u++) {

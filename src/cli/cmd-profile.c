@@ -362,79 +362,143 @@ static void region_name(char *buf, size_t size, const struct augur_timemodel *tm
 	snprintf(buf, size, "region %zu: %s, %s", r, a, b);
 }
 
-/* One unit's charts: measured against predicted per sample, relative error against size,
- * the samples on the (m, n) plane with the region breaks, and the layer-cost fit errors. */
-static int plot_unit(struct augur_strbuf *t, const struct augur_unit *u)
+/* One unit's samples for the charts, grouped by region (regions, direct path, aggregate
+ * rows), each group split by the held-out flag: group g's samples are start[g] to
+ * start[g + 1] in the per-sample arrays, and each non-empty group is a series. */
+struct unit_plot {
+	size_t ns, nr, ngroups, nse;
+	size_t *start;
+	double *meas, *pred, *nkm, *err, *pm, *pn;
+	char **attrs, **titles, **names;
+	struct augur_series *series, *err_series, *nm_series;
+};
+
+static void unit_plot_free(struct unit_plot *d)
+{
+	for (size_t i = 0; d->attrs && d->titles && i < d->ns; i++) {
+		free(d->attrs[i]);
+		free(d->titles[i]);
+	}
+	for (size_t g = 0; d->names && g < 2 * d->ngroups; g++)
+		free(d->names[g]);
+	free(d->start);
+	free(d->meas);
+	free(d->pred);
+	free(d->nkm);
+	free(d->err);
+	free(d->pm);
+	free(d->pn);
+	free(d->attrs);
+	free(d->titles);
+	free(d->names);
+	free(d->series);
+	free(d->err_series);
+	free(d->nm_series);
+}
+
+/* 0, or -1 when out of memory (free d either way). */
+static int unit_plot_alloc(struct unit_plot *d, const struct augur_unit *u)
 {
 	const struct augur_timemodel *tm = &u->gemm;
+	size_t ns = u->n_samples;
+	d->ns = ns;
+	d->nr = (tm->n_breaks_n + 1) * (tm->n_breaks_m + 1);
+	d->ngroups = d->nr + 2; /* regions, direct path, aggregate rows */
+	size_t ng = 2 * d->ngroups + 1;
+	d->start = calloc(ng, sizeof(*d->start));
+	d->meas = calloc(ns + 1, sizeof(*d->meas));
+	d->pred = calloc(ns + 1, sizeof(*d->pred));
+	d->nkm = calloc(ns + 1, sizeof(*d->nkm));
+	d->err = calloc(ns + 1, sizeof(*d->err));
+	d->pm = calloc(ns + 1, sizeof(*d->pm));
+	d->pn = calloc(ns + 1, sizeof(*d->pn));
+	d->attrs = calloc(ns + 1, sizeof(*d->attrs));
+	d->titles = calloc(ns + 1, sizeof(*d->titles));
+	d->names = calloc(ng, sizeof(*d->names));
+	d->series = calloc(ng, sizeof(*d->series));
+	d->err_series = calloc(ng, sizeof(*d->err_series));
+	d->nm_series = calloc(ng, sizeof(*d->nm_series));
+	if (!d->start || !d->meas || !d->pred || !d->nkm || !d->err || !d->pm || !d->pn ||
+	    !d->attrs || !d->titles || !d->names || !d->series || !d->err_series || !d->nm_series)
+		return -1;
+	return 0;
+}
+
+/* Sample s's tooltip: its shape (or GEMM count), the two times and the error. */
+static char *sample_title(const struct augur_sample *s, double meas, double pred, double err)
+{
+	char title[256];
+	if (s->n_gemms == 1)
+		snprintf(title, sizeof(title),
+		         "%s n %llu, k %llu, m %llu: measured %.4g ms, predicted %.4g ms "
+		         "(%+.1f%%)%s",
+		         s->fc_layout ? "fc" : "conv", (unsigned long long)s->gemms[0].n,
+		         (unsigned long long)s->gemms[0].k, (unsigned long long)s->gemms[0].m, meas,
+		         pred, err, s->held_out ? ", held out" : "");
+	else
+		snprintf(title, sizeof(title),
+		         "%s (%zu GEMMs): measured %.4g ms, predicted %.4g ms (%+.1f%%)%s",
+		         s->label ? s->label : "aggregate", s->n_gemms, meas, pred, err,
+		         s->held_out ? ", held out" : "");
+	return strdup(title);
+}
+
+/* Puts sample i, of group g, at index at of the per-sample arrays. */
+static void place_sample(struct unit_plot *d, const struct augur_unit *u, size_t i, size_t g,
+                         size_t at)
+{
+	const struct augur_sample *s = &u->samples[i];
 	const char *un = augur_unit_kind_name(u->kind);
-	size_t ns = u->n_samples, nr = (tm->n_breaks_n + 1) * (tm->n_breaks_m + 1);
-	size_t ngroups = nr + 2; /* regions, direct path, aggregate rows */
-	int rc = CLI_FAIL;
-	/* per group and held-out flag: indices of its samples */
-	size_t *start = calloc(2 * ngroups + 1, sizeof(*start));
-	double *meas = calloc(ns + 1, sizeof(*meas)), *pred = calloc(ns + 1, sizeof(*pred));
-	double *nkm = calloc(ns + 1, sizeof(*nkm)), *err = calloc(ns + 1, sizeof(*err));
-	double *pm = calloc(ns + 1, sizeof(*pm)), *pn = calloc(ns + 1, sizeof(*pn));
-	char **attrs = calloc(ns + 1, sizeof(*attrs)), **titles = calloc(ns + 1, sizeof(*titles));
-	char **names = calloc(2 * ngroups + 1, sizeof(*names));
-	struct augur_series *series = calloc(2 * ngroups + 1, sizeof(*series));
-	struct augur_series *err_series = calloc(2 * ngroups + 1, sizeof(*err_series));
-	struct augur_series *nm_series = calloc(2 * ngroups + 1, sizeof(*nm_series));
-	if (!start || !meas || !pred || !nkm || !err || !pm || !pn || !attrs || !titles || !names ||
-	    !series || !err_series || !nm_series)
-		goto out;
+	d->meas[at] = s->time_ms;
+	d->pred[at] = augur_sample_predict(&u->gemm, s);
+	d->err[at] = 100 * (d->pred[at] - d->meas[at]) / d->meas[at];
+	double size = 0;
+	for (size_t k = 0; k < s->n_gemms; k++)
+		size += (double)s->gemms[k].n * (double)s->gemms[k].k * (double)s->gemms[k].m *
+		        (double)s->gemms[k].count;
+	d->nkm[at] = size;
+	d->pm[at] = s->n_gemms == 1 ? (double)s->gemms[0].m : NAN;
+	d->pn[at] = s->n_gemms == 1 ? (double)s->gemms[0].n : NAN;
+	struct augur_strbuf a = {0};
+	augur_strbuf_put(&a, "data-sample=\"%zu\" data-unit=\"%s\" data-region=\"%zu\"", i, un,
+	                 g / 2);
+	page_num_attr(&a, "data-measured-ms", d->meas[at]);
+	page_num_attr(&a, "data-predicted-ms", d->pred[at]);
+	augur_strbuf_put(&a, " data-held-out=\"%s\"", s->held_out ? "true" : "false");
+	d->attrs[at] = a.data;
+	d->titles[at] = sample_title(s, d->meas[at], d->pred[at], d->err[at]);
+}
+
+/* Sorts the samples into their groups (a counting sort, stable). 0, or -1 when out of
+ * memory. */
+static int group_samples(struct unit_plot *d, const struct augur_unit *u)
+{
+	size_t ns = d->ns;
 	size_t *group = calloc(ns + 1, sizeof(*group));
 	if (!group)
-		goto out;
+		return -1;
 	size_t count[2 * AUGUR_MODEL_MAX_REGIONS + 5] = {0};
 	for (size_t i = 0; i < ns; i++) {
 		const struct augur_sample *s = &u->samples[i];
-		group[i] = 2 * sample_region(tm, s, nr) + (s->held_out ? 1 : 0);
+		group[i] = 2 * sample_region(&u->gemm, s, d->nr) + (s->held_out ? 1 : 0);
 		count[group[i]]++;
 	}
-	for (size_t g = 1; g <= 2 * ngroups; g++)
-		start[g] = start[g - 1] + count[g - 1];
+	for (size_t g = 1; g <= 2 * d->ngroups; g++)
+		d->start[g] = d->start[g - 1] + count[g - 1];
 	size_t fill[2 * AUGUR_MODEL_MAX_REGIONS + 5] = {0};
-	for (size_t i = 0; i < ns; i++) {
-		size_t at = start[group[i]] + fill[group[i]]++;
-		const struct augur_sample *s = &u->samples[i];
-		meas[at] = s->time_ms;
-		pred[at] = augur_sample_predict(tm, s);
-		err[at] = 100 * (pred[at] - meas[at]) / meas[at];
-		double size = 0;
-		for (size_t g = 0; g < s->n_gemms; g++)
-			size += (double)s->gemms[g].n * (double)s->gemms[g].k *
-			        (double)s->gemms[g].m * (double)s->gemms[g].count;
-		nkm[at] = size;
-		pm[at] = s->n_gemms == 1 ? (double)s->gemms[0].m : NAN;
-		pn[at] = s->n_gemms == 1 ? (double)s->gemms[0].n : NAN;
-		struct augur_strbuf a = {0};
-		augur_strbuf_put(&a, "data-sample=\"%zu\" data-unit=\"%s\" data-region=\"%zu\"", i,
-		                 un, group[i] / 2);
-		page_num_attr(&a, "data-measured-ms", meas[at]);
-		page_num_attr(&a, "data-predicted-ms", pred[at]);
-		augur_strbuf_put(&a, " data-held-out=\"%s\"", s->held_out ? "true" : "false");
-		attrs[at] = a.data;
-		char title[256];
-		if (s->n_gemms == 1)
-			snprintf(title, sizeof(title),
-			         "%s n %llu, k %llu, m %llu: measured %.4g ms, predicted %.4g ms "
-			         "(%+.1f%%)%s",
-			         s->fc_layout ? "fc" : "conv", (unsigned long long)s->gemms[0].n,
-			         (unsigned long long)s->gemms[0].k,
-			         (unsigned long long)s->gemms[0].m, meas[at], pred[at], err[at],
-			         s->held_out ? ", held out" : "");
-		else
-			snprintf(title, sizeof(title),
-			         "%s (%zu GEMMs): measured %.4g ms, predicted %.4g ms (%+.1f%%)%s",
-			         s->label ? s->label : "aggregate", s->n_gemms, meas[at], pred[at],
-			         err[at], s->held_out ? ", held out" : "");
-		titles[at] = strdup(title);
-	}
+	for (size_t i = 0; i < ns; i++)
+		place_sample(d, u, i, group[i], d->start[group[i]] + fill[group[i]]++);
 	free(group);
-	size_t nse = 0, colour = 0;
-	for (size_t g = 0; g < 2 * ngroups; g++) {
+	return 0;
+}
+
+/* One series per non-empty group for each of the three sample charts, and after the
+ * first chart's a legend entry for the held-out points. */
+static void build_series(struct unit_plot *d, const struct augur_timemodel *tm)
+{
+	size_t nse = 0, colour = 0, nr = d->nr;
+	const size_t *start = d->start;
+	for (size_t g = 0; g < 2 * d->ngroups; g++) {
 		size_t n = start[g + 1] - start[g];
 		bool held = g % 2;
 		/* colours in order of the regions drawn, so seven stay distinct (black is
@@ -445,44 +509,38 @@ static int plot_unit(struct augur_strbuf *t, const struct augur_unit *u)
 			continue;
 		char name[160];
 		region_name(name, sizeof(name), tm, g / 2, nr);
-		names[nse] = held ? NULL : strdup(name);
-		series[nse] = (struct augur_series){names[nse],
-		                                    held          ? AUGUR_MARK_CROSS
-		                                    : g / 2 == nr ? AUGUR_MARK_RING
-		                                                  : AUGUR_MARK_DOT,
-		                                    held ? 7 : (colour - 1) % 7,
-		                                    n,
-		                                    pred + start[g],
-		                                    meas + start[g],
-		                                    (const char *const *)titles + start[g],
-		                                    (const char *const *)attrs + start[g],
-		                                    false};
-		err_series[nse] = series[nse];
-		err_series[nse].x = nkm + start[g];
-		err_series[nse].y = err + start[g];
-		err_series[nse].attrs = NULL;
-		nm_series[nse] = err_series[nse];
-		nm_series[nse].x = pm + start[g];
-		nm_series[nse].y = pn + start[g];
+		d->names[nse] = held ? NULL : strdup(name);
+		d->series[nse] = (struct augur_series){d->names[nse],
+		                                       held          ? AUGUR_MARK_CROSS
+		                                       : g / 2 == nr ? AUGUR_MARK_RING
+		                                                     : AUGUR_MARK_DOT,
+		                                       held ? 7 : (colour - 1) % 7,
+		                                       n,
+		                                       d->pred + start[g],
+		                                       d->meas + start[g],
+		                                       (const char *const *)d->titles + start[g],
+		                                       (const char *const *)d->attrs + start[g],
+		                                       false};
+		d->err_series[nse] = d->series[nse];
+		d->err_series[nse].x = d->nkm + start[g];
+		d->err_series[nse].y = d->err + start[g];
+		d->err_series[nse].attrs = NULL;
+		d->nm_series[nse] = d->err_series[nse];
+		d->nm_series[nse].x = d->pm + start[g];
+		d->nm_series[nse].y = d->pn + start[g];
 		nse++;
 	}
 	/* the legend's entry for held-out points */
-	series[nse] = (struct augur_series){
+	d->series[nse] = (struct augur_series){
 	        "held out (never fitted)", AUGUR_MARK_CROSS, 7, 0, NULL, NULL, NULL, NULL, false};
-	char title[96];
-	snprintf(title, sizeof(title), "%s: measured against predicted time of every sample", un);
-	struct augur_xy c = {
-	        .title = title,
-	        .x_label = "predicted time (ms)",
-	        .y_label = "measured time (ms)",
-	        .x_log = true,
-	        .y_log = true,
-	        .width = 660,
-	        .height = 620,
-	        .n_series = nse + 1,
-	        .series = series,
-	        .diagonal = true,
-	};
+	d->nse = nse;
+}
+
+/* The unit's facts: library, model regions and validity, fit quality. */
+static void unit_facts(struct augur_strbuf *t, const struct augur_unit *u, size_t nr)
+{
+	const struct augur_timemodel *tm = &u->gemm;
+	const char *un = augur_unit_kind_name(u->kind);
 	const struct augur_fit_quality *q = &u->quality;
 	augur_strbuf_put(t, "<h2>%s unit</h2>\n<table class=\"facts\">\n", un);
 	augur_strbuf_puts(t, "<tr><th>library</th><td>");
@@ -501,19 +559,41 @@ static int plot_unit(struct augur_strbuf *t, const struct augur_unit *u)
 	augur_strbuf_put(t,
 	                 "<tr><th>fit</th><td data-unit=\"%s\" data-samples=\"%zu\">median error "
 	                 "%.2f%% over %zu training samples (%zu dropped as outliers)",
-	                 un, ns, 100 * q->train_median_rel_err, q->n_train, q->n_dropped);
+	                 un, u->n_samples, 100 * q->train_median_rel_err, q->n_train, q->n_dropped);
 	if (q->n_heldout && isfinite(q->heldout_median_rel_err))
 		augur_strbuf_put(t, "; held out: median %.2f%%, max %.2f%% over %zu",
 		                 100 * q->heldout_median_rel_err, 100 * q->heldout_max_rel_err,
 		                 q->n_heldout);
-	augur_strbuf_puts(t, "</td></tr>\n</table>\n<div class=\"figs\">\n<figure>\n");
-	augur_svg_xy(t, &c);
-	augur_strbuf_puts(t,
-	                  "<figcaption>Each stored sample at the time the profile's GEMM model "
-	                  "predicts for it (the sum over its GEMMs for an aggregate row) and the "
-	                  "time measured; on the dashed line the two agree. Colour: the model "
-	                  "region (or direct path) the sample falls in; crosses: held-out samples, "
-	                  "never fitted.</figcaption>\n</figure>\n");
+	augur_strbuf_puts(t, "</td></tr>\n</table>\n");
+}
+
+/* The three charts of the samples: measured against predicted, relative error against
+ * size, and the (m, n) plane with the model's region breaks. */
+static void sample_charts(struct augur_strbuf *t, const struct unit_plot *d,
+                          const struct augur_unit *u)
+{
+	const struct augur_timemodel *tm = &u->gemm;
+	const char *un = augur_unit_kind_name(u->kind);
+	char title[96];
+	snprintf(title, sizeof(title), "%s: measured against predicted time of every sample", un);
+	struct augur_xy c = {
+	        .title = title,
+	        .x_label = "predicted time (ms)",
+	        .y_label = "measured time (ms)",
+	        .x_log = true,
+	        .y_log = true,
+	        .width = 660,
+	        .height = 620,
+	        .n_series = d->nse + 1,
+	        .series = d->series,
+	        .diagonal = true,
+	};
+	page_xy_figure(t, &c,
+	               "Each stored sample at the time the profile's GEMM model "
+	               "predicts for it (the sum over its GEMMs for an aggregate row) and the "
+	               "time measured; on the dashed line the two agree. Colour: the model "
+	               "region (or direct path) the sample falls in; crosses: held-out samples, "
+	               "never fitted.");
 	snprintf(title, sizeof(title), "%s: relative error against size", un);
 	struct augur_rule zero = {false, 0, 0, NULL, 7, NULL};
 	struct augur_xy ce = {
@@ -523,16 +603,14 @@ static int plot_unit(struct augur_strbuf *t, const struct augur_unit *u)
 	        .x_log = true,
 	        .width = 600,
 	        .height = 400,
-	        .n_series = nse,
-	        .series = err_series,
+	        .n_series = d->nse,
+	        .series = d->err_series,
 	        .n_rules = 1,
 	        .rules = &zero,
 	};
-	augur_strbuf_puts(t, "<figure>\n");
-	augur_svg_xy(t, &ce);
-	augur_strbuf_puts(t, "<figcaption>The same samples' relative error by size: a trend "
-	                     "along the axis shows what the model's terms miss.</figcaption>\n"
-	                     "</figure>\n");
+	page_xy_figure(t, &ce,
+	               "The same samples' relative error by size: a trend "
+	               "along the axis shows what the model's terms miss.");
 	/* the regions on the (m, n) plane: breaks as lines */
 	struct augur_rule breaks[2 * AUGUR_MODEL_MAX_BREAKS];
 	size_t nb = 0;
@@ -553,87 +631,85 @@ static int plot_unit(struct augur_strbuf *t, const struct augur_unit *u)
 	        .y_log = true,
 	        .width = 620,
 	        .height = 400,
-	        .n_series = nse,
-	        .series = nm_series,
+	        .n_series = d->nse,
+	        .series = d->nm_series,
 	        .n_rules = nb,
 	        .rules = breaks,
 	};
-	augur_strbuf_puts(t, "<figure>\n");
-	augur_svg_xy(t, &cr);
-	augur_strbuf_puts(t,
-	                  "<figcaption>The piecewise-linear model's regions: single-GEMM samples "
-	                  "by n and m, the breakpoints as dashed lines. Each region has its own "
-	                  "coefficients (<code>augur profile show</code>).</figcaption>\n"
-	                  "</figure>\n");
-	if (u->costs) {
-		const char *rows[AUGUR_LAYER_TYPE_COUNT];
-		double v[AUGUR_LAYER_TYPE_COUNT];
-		char notes_buf[AUGUR_LAYER_TYPE_COUNT][64], attr_buf[AUGUR_LAYER_TYPE_COUNT][96];
-		const char *notes[AUGUR_LAYER_TYPE_COUNT], *at[AUGUR_LAYER_TYPE_COUNT];
-		size_t n = 0;
-		for (int k = 0; k < AUGUR_LAYER_TYPE_COUNT; k++) {
-			const struct augur_layer_cost *lc = &u->costs->type[k];
-			if (!lc->feature_mask)
-				continue;
-			rows[n] = augur_layer_type_name(k);
-			v[n] = 100 * lc->median_rel_err;
-			snprintf(notes_buf[n], sizeof(notes_buf[n]), "%.1f%% over %u %s%s", v[n],
-			         lc->n_rows, lc->aggregate ? "sums" : "layers",
-			         lc->n_dropped ? " (some dropped)" : "");
-			snprintf(attr_buf[n], sizeof(attr_buf[n]),
-			         "data-type=\"%s\" data-median-rel-err=\"%.9g\"", rows[n],
-			         lc->median_rel_err);
-			notes[n] = notes_buf[n];
-			at[n] = attr_buf[n];
-			n++;
-		}
-		static const char *const series1[] = {"median relative error"};
-		struct augur_hbars cb = {
-		        .title = "layer-cost fit: median error per type",
-		        .x_label = "median |predicted - measured| / measured (%)",
-		        .n_rows = n,
-		        .n_series = 1,
-		        .n_panels = 1,
-		        .rows = rows,
-		        .series = series1,
-		        .v = v,
-		        .attrs = at,
-		        .notes = notes,
-		        .row_height = 20,
-		        .label_width = 90,
-		        .panel_width = 380,
-		};
-		augur_strbuf_puts(t, "<figure>\n");
-		augur_svg_hbars(t, &cb);
-		augur_strbuf_puts(
-		        t, "<figcaption>The layer-cost models' fit: per layer type, the "
-		           "median relative residual over the measured layers (or per-type "
-		           "sums) it was fitted on, as the profile records it. Fitted from ");
-		augur_svg_xml(t, u->costs->source ? u->costs->source : "?");
-		augur_strbuf_puts(t, ".</figcaption>\n</figure>\n");
+	page_xy_figure(t, &cr,
+	               "The piecewise-linear model's regions: single-GEMM samples "
+	               "by n and m, the breakpoints as dashed lines. Each region has its own "
+	               "coefficients (<code>augur profile show</code>).");
+}
+
+/* The layer-cost models' median fit error per type, when the unit has them. */
+static void cost_bars(struct augur_strbuf *t, const struct augur_unit *u)
+{
+	if (!u->costs)
+		return;
+	const char *rows[AUGUR_LAYER_TYPE_COUNT];
+	double v[AUGUR_LAYER_TYPE_COUNT];
+	char notes_buf[AUGUR_LAYER_TYPE_COUNT][64], attr_buf[AUGUR_LAYER_TYPE_COUNT][96];
+	const char *notes[AUGUR_LAYER_TYPE_COUNT], *at[AUGUR_LAYER_TYPE_COUNT];
+	size_t n = 0;
+	for (int k = 0; k < AUGUR_LAYER_TYPE_COUNT; k++) {
+		const struct augur_layer_cost *lc = &u->costs->type[k];
+		if (!lc->feature_mask)
+			continue;
+		rows[n] = augur_layer_type_name(k);
+		v[n] = 100 * lc->median_rel_err;
+		snprintf(notes_buf[n], sizeof(notes_buf[n]), "%.1f%% over %u %s%s", v[n],
+		         lc->n_rows, lc->aggregate ? "sums" : "layers",
+		         lc->n_dropped ? " (some dropped)" : "");
+		snprintf(attr_buf[n], sizeof(attr_buf[n]),
+		         "data-type=\"%s\" data-median-rel-err=\"%.9g\"", rows[n],
+		         lc->median_rel_err);
+		notes[n] = notes_buf[n];
+		at[n] = attr_buf[n];
+		n++;
 	}
+	static const char *const series1[] = {"median relative error"};
+	struct augur_hbars cb = {
+	        .title = "layer-cost fit: median error per type",
+	        .x_label = "median |predicted - measured| / measured (%)",
+	        .n_rows = n,
+	        .n_series = 1,
+	        .n_panels = 1,
+	        .rows = rows,
+	        .series = series1,
+	        .v = v,
+	        .attrs = at,
+	        .notes = notes,
+	        .row_height = 20,
+	        .label_width = 90,
+	        .panel_width = 380,
+	};
+	augur_strbuf_puts(t, "<figure>\n");
+	augur_svg_hbars(t, &cb);
+	augur_strbuf_puts(t, "<figcaption>The layer-cost models' fit: per layer type, the "
+	                     "median relative residual over the measured layers (or per-type "
+	                     "sums) it was fitted on, as the profile records it. Fitted from ");
+	augur_svg_xml(t, u->costs->source ? u->costs->source : "?");
+	augur_strbuf_puts(t, ".</figcaption>\n</figure>\n");
+}
+
+/* One unit's charts: measured against predicted per sample, relative error against size,
+ * the samples on the (m, n) plane with the region breaks, and the layer-cost fit errors. */
+static int plot_unit(struct augur_strbuf *t, const struct augur_unit *u)
+{
+	struct unit_plot d = {0};
+	int rc = CLI_FAIL;
+	if (unit_plot_alloc(&d, u) || group_samples(&d, u))
+		goto out;
+	build_series(&d, &u->gemm);
+	unit_facts(t, u, d.nr);
+	augur_strbuf_puts(t, "<div class=\"figs\">\n");
+	sample_charts(t, &d, u);
+	cost_bars(t, u);
 	augur_strbuf_puts(t, "</div>\n");
 	rc = CLI_OK;
 out:
-	for (size_t i = 0; attrs && titles && i < ns; i++) {
-		free(attrs[i]);
-		free(titles[i]);
-	}
-	for (size_t g = 0; names && g < 2 * ngroups; g++)
-		free(names[g]);
-	free(start);
-	free(meas);
-	free(pred);
-	free(nkm);
-	free(err);
-	free(pm);
-	free(pn);
-	free(attrs);
-	free(titles);
-	free(names);
-	free(series);
-	free(err_series);
-	free(nm_series);
+	unit_plot_free(&d);
 	return rc;
 }
 

@@ -62,15 +62,6 @@ static const char *unit_name(const struct augur_unit_estimate *e)
 	return augur_unit_kind_name(e->unit->kind);
 }
 
-static void shape_text(char *buf, size_t size, const struct augur_shape *s)
-{
-	if (s->rank == 1)
-		snprintf(buf, size, "%llu", (unsigned long long)s->c);
-	else
-		snprintf(buf, size, "%llux%llux%llu", (unsigned long long)s->c,
-		         (unsigned long long)s->h, (unsigned long long)s->w);
-}
-
 static void cell_num(struct augur_strbuf *t, const char *fmt, double v)
 {
 	augur_strbuf_puts(t, "<td class=\"num\">");
@@ -142,7 +133,7 @@ static void header(struct augur_strbuf *t, const struct report *r)
 	augur_strbuf_puts(t, "</h1>\n<table class=\"facts\">\n");
 	kv(t, "network", r->net->path ? r->net->path : r->net->name);
 	char shape[96], buf[4400], params[32], macs[32];
-	shape_text(shape, sizeof(shape), &a->input);
+	cli_shape(shape, sizeof(shape), &a->input);
 	cli_count(params, sizeof(params), a->total.params);
 	cli_count(macs, sizeof(macs), a->total.macs);
 	snprintf(buf, sizeof(buf), "%s, batch %u, %zu layers, %s parameters, %s MACs", shape,
@@ -294,16 +285,16 @@ static int layer_bars(struct augur_strbuf *t, const struct report *r)
 	        .label_width = 170,
 	        .panel_width = np > 1 ? 420 : 700,
 	};
-	augur_strbuf_puts(t, "<h2>Time per layer</h2>\n<figure>\n");
-	augur_svg_hbars(t, &c);
-	augur_strbuf_puts(t, "<figcaption>Predicted time of each layer in execution order, split "
-	                     "into GEMM, memory-bound and per-call time as <code>augur estimate "
-	                     "--layers</code> reports it. <b>*</b> and a dashed outline: the "
-	                     "layer's GEMM lies outside the calibrated shapes (its time is "
-	                     "extrapolated); <b>+</b>: a feature lies outside the data its cost "
-	                     "model was fitted on; <i>not costed</i>: the profile has no model for "
-	                     "the layer's type. Percentages: share of the unit's total (1% and "
-	                     "up).</figcaption>\n</figure>\n");
+	augur_strbuf_puts(t, "<h2>Time per layer</h2>\n");
+	page_hbars_figure(t, &c,
+	                  "Predicted time of each layer in execution order, split "
+	                  "into GEMM, memory-bound and per-call time as <code>augur estimate "
+	                  "--layers</code> reports it. <b>*</b> and a dashed outline: the "
+	                  "layer's GEMM lies outside the calibrated shapes (its time is "
+	                  "extrapolated); <b>+</b>: a feature lies outside the data its cost "
+	                  "model was fitted on; <i>not costed</i>: the profile has no model for "
+	                  "the layer's type. Percentages: share of the unit's total (1% and "
+	                  "up).");
 	rc = CLI_OK;
 out:
 	free(v);
@@ -373,85 +364,138 @@ static int type_bars(struct augur_strbuf *t, const struct report *r)
 	        .label_width = 90,
 	        .panel_width = np > 1 ? 330 : 500,
 	};
-	augur_strbuf_puts(t, "<h2>Time by layer type</h2>\n<figure>\n");
-	augur_svg_hbars(t, &c);
-	augur_strbuf_puts(t, "<figcaption>The estimate's time per layer type and its share of the "
-	                     "unit's forward time.</figcaption>\n</figure>\n");
+	augur_strbuf_puts(t, "<h2>Time by layer type</h2>\n");
+	page_hbars_figure(t, &c,
+	                  "The estimate's time per layer type and its share of the "
+	                  "unit's forward time.");
 	strs_free(&attrs);
 	strs_free(&notes);
 	return CLI_OK;
 }
 
-/* The minimal view's live bytes per layer over execution order, weights and workspace
- * below them, the peak marked, the device's memory as a line when it is in reach. */
-static int memory_section(struct augur_strbuf *t, const struct report *r)
+/* The minimal view per layer in execution order, for the memory charts: the tops of the
+ * stacked weights, workspace and live activations, and the activations alone. */
+struct mem_stack {
+	double *x, *yw, *yws, *ya, *live;
+	struct strs attrs, titles;
+};
+
+static void mem_stack_free(struct mem_stack *s)
+{
+	free(s->x);
+	free(s->yw);
+	free(s->yws);
+	free(s->ya);
+	free(s->live);
+	strs_free(&s->attrs);
+	strs_free(&s->titles);
+}
+
+/* 0, or -1 when out of memory (free s either way). */
+static int mem_stack_fill(struct mem_stack *s, const struct report *r)
 {
 	const struct augur_analysis *a = r->ev->a;
 	const struct augur_memory *m = &a->memory;
 	size_t n = a->n_layers;
-	int rc = CLI_FAIL;
-	double *x = calloc(n + 1, sizeof(*x)), *yw = calloc(n + 1, sizeof(*yw));
-	double *yws = calloc(n + 1, sizeof(*yws)), *ya = calloc(n + 1, sizeof(*ya));
-	double *live = calloc(n + 1, sizeof(*live));
-	struct strs attrs = {0}, titles = {0};
-	if (!x || !yw || !yws || !ya || !live || !strs_init(&attrs, n) || !strs_init(&titles, n))
-		goto out;
+	s->x = calloc(n + 1, sizeof(*s->x));
+	s->yw = calloc(n + 1, sizeof(*s->yw));
+	s->yws = calloc(n + 1, sizeof(*s->yws));
+	s->ya = calloc(n + 1, sizeof(*s->ya));
+	s->live = calloc(n + 1, sizeof(*s->live));
+	if (!s->x || !s->yw || !s->yws || !s->ya || !s->live || !strs_init(&s->attrs, n) ||
+	    !strs_init(&s->titles, n))
+		return -1;
 	double w = cli_mib(m->min_weights), ws = cli_mib(m->min_workspace);
 	for (size_t i = 0; i < n; i++) {
-		x[i] = (double)i;
-		yw[i] = w;
-		yws[i] = w + ws;
-		live[i] = cli_mib(a->layers[i].live_bytes);
-		ya[i] = w + ws + live[i];
+		s->x[i] = (double)i;
+		s->yw[i] = w;
+		s->yws[i] = w + ws;
+		s->live[i] = cli_mib(a->layers[i].live_bytes);
+		s->ya[i] = w + ws + s->live[i];
 		struct augur_strbuf at = {0};
 		augur_strbuf_puts(&at, "data-layer=\"");
 		augur_svg_xml(&at, r->net->layers[i].name);
 		augur_strbuf_put(&at, "\" data-live-bytes=\"%llu\"",
 		                 (unsigned long long)a->layers[i].live_bytes);
-		attrs.s[i] = take(&at);
+		s->attrs.s[i] = take(&at);
 		char title[320];
 		snprintf(title, sizeof(title), "%s: %.2f MiB live activations (%.1f MiB in all)",
-		         r->net->layers[i].name, cli_mib(a->layers[i].live_bytes), ya[i]);
-		titles.s[i] = strdup(title);
+		         r->net->layers[i].name, cli_mib(a->layers[i].live_bytes), s->ya[i]);
+		s->titles.s[i] = strdup(title);
 	}
-	struct augur_series series[3] = {
-	        {"weights and statistics", AUGUR_MARK_AREA, 0, n, x, yw, NULL, NULL, false},
-	        {"workspace (largest im2col)", AUGUR_MARK_AREA, 1, n, x, yws, NULL, NULL, false},
-	        {"live activations", AUGUR_MARK_AREA, 2, n, x, ya, (const char *const *)titles.s,
-	         (const char *const *)attrs.s, false},
-	};
-	char peak_label[320], cap_label[160], peak_attr[64];
-	size_t pk = m->min_peak_layer < n ? m->min_peak_layer : 0;
-	snprintf(peak_label, sizeof(peak_label), "peak %.1f MiB while %s runs",
-	         cli_mib(m->min_total), n ? r->net->layers[pk].name : "?");
-	snprintf(peak_attr, sizeof(peak_attr), "data-peak-layer-index=\"%zu\"", pk);
-	struct augur_rule rules[2] = {{true, (double)pk, 0, peak_label, 5, peak_attr}};
-	size_t nr = 1;
-	/* the unit with the least memory is the one that matters */
+	return 0;
+}
+
+/* The layer at the minimal view's peak: its index into *index and its name ("?" for a
+ * network without layers). */
+static const char *peak_layer(const struct report *r, size_t *index)
+{
+	size_t n = r->ev->a->n_layers, pk = r->ev->a->memory.min_peak_layer;
+	*index = pk < n ? pk : 0;
+	return n ? r->net->layers[*index].name : "?";
+}
+
+/* The least memory of the units (0 when none is known): the one that matters. */
+static uint64_t least_capacity(const struct evaluation *ev)
+{
 	uint64_t cap = 0;
-	for (size_t u = 0; u < r->ev->n_units; u++) {
-		uint64_t c = r->ev->est[u].capacity_bytes;
+	for (size_t u = 0; u < ev->n_units; u++) {
+		uint64_t c = ev->est[u].capacity_bytes;
 		if (c && (!cap || c < cap))
 			cap = c;
 	}
+	return cap;
+}
+
+/* A chart of MiB over the layers in execution order, as wide as the page. */
+static struct augur_xy layer_mib_chart(const char *title, double height,
+                                       const struct augur_series *series, size_t n_series,
+                                       const struct augur_rule *rules, size_t n_rules)
+{
+	return (struct augur_xy){
+	        .title = title,
+	        .x_label = "layer (execution order)",
+	        .y_label = "MiB",
+	        .width = 900,
+	        .height = height,
+	        .n_series = n_series,
+	        .series = series,
+	        .n_rules = n_rules,
+	        .rules = rules,
+	        .y_from_zero = true,
+	};
+}
+
+/* Weights, workspace and live activations stacked over execution order, the peak marked,
+ * the device's memory as a line when it is in reach. */
+static void memory_timeline(struct augur_strbuf *t, const struct report *r,
+                            const struct mem_stack *s)
+{
+	const struct augur_memory *m = &r->ev->a->memory;
+	size_t n = r->ev->a->n_layers, pk;
+	const char *peak = peak_layer(r, &pk);
+	struct augur_series series[3] = {
+	        {"weights and statistics", AUGUR_MARK_AREA, 0, n, s->x, s->yw, NULL, NULL, false},
+	        {"workspace (largest im2col)", AUGUR_MARK_AREA, 1, n, s->x, s->yws, NULL, NULL,
+	         false},
+	        {"live activations", AUGUR_MARK_AREA, 2, n, s->x, s->ya,
+	         (const char *const *)s->titles.s, (const char *const *)s->attrs.s, false},
+	};
+	char peak_label[320], cap_label[160], peak_attr[64];
+	snprintf(peak_label, sizeof(peak_label), "peak %.1f MiB while %s runs",
+	         cli_mib(m->min_total), peak);
+	snprintf(peak_attr, sizeof(peak_attr), "data-peak-layer-index=\"%zu\"", pk);
+	struct augur_rule rules[2] = {{true, (double)pk, 0, peak_label, 5, peak_attr}};
+	size_t nr = 1;
+	uint64_t cap = least_capacity(r->ev);
 	bool cap_drawn = cap && cli_mib(cap) <= 4 * cli_mib(m->min_total);
 	if (cap_drawn) {
 		snprintf(cap_label, sizeof(cap_label), "device memory %.0f MiB", cli_mib(cap));
 		rules[nr++] = (struct augur_rule){false, cli_mib(cap), 0, cap_label, 7, NULL};
 	}
-	struct augur_xy c = {
-	        .title = "memory timeline (minimal view)",
-	        .x_label = "layer (execution order)",
-	        .y_label = "MiB",
-	        .width = 900,
-	        .height = 380,
-	        .n_series = 3,
-	        .series = series,
-	        .n_rules = nr,
-	        .rules = rules,
-	        .y_from_zero = true,
-	};
-	augur_strbuf_puts(t, "<h2>Memory</h2>\n<div class=\"figs\">\n<figure>\n");
+	struct augur_xy c =
+	        layer_mib_chart("memory timeline (minimal view)", 380, series, 3, rules, nr);
+	augur_strbuf_puts(t, "<figure>\n");
 	augur_svg_xy(t, &c);
 	augur_strbuf_put(t,
 	                 "<figcaption>The minimal view over execution order (as <code>augur "
@@ -460,7 +504,7 @@ static int memory_section(struct augur_strbuf *t, const struct report *r)
 	                 "activations live while each layer runs (blobs freed after their last "
 	                 "reader). Peak: %.1f MiB while <b>",
 	                 cli_mib(m->min_total));
-	augur_svg_xml(t, n ? r->net->layers[pk].name : "?");
+	augur_svg_xml(t, peak);
 	augur_strbuf_puts(t, "</b> runs.");
 	if (cap && !cap_drawn)
 		augur_strbuf_put(t,
@@ -468,37 +512,35 @@ static int memory_section(struct augur_strbuf *t, const struct report *r)
 		                 "left off the scale.",
 		                 cli_mib(cap), cli_mib(cap) / cli_mib(m->min_total));
 	augur_strbuf_puts(t, "</figcaption>\n</figure>\n");
-	/* the activations alone, whose changes the weights dwarf above */
+}
+
+/* The activations alone, whose changes the weights dwarf in the timeline. */
+static void activation_chart(struct augur_strbuf *t, const struct report *r,
+                             const struct mem_stack *s)
+{
+	size_t pk;
+	const char *peak = peak_layer(r, &pk);
 	struct augur_series act = {"live activations",
 	                           AUGUR_MARK_AREA,
 	                           2,
-	                           n,
-	                           x,
-	                           live,
-	                           (const char *const *)titles.s,
+	                           r->ev->a->n_layers,
+	                           s->x,
+	                           s->live,
+	                           (const char *const *)s->titles.s,
 	                           NULL,
 	                           false};
 	char act_label[320];
 	snprintf(act_label, sizeof(act_label), "activation peak %.1f MiB (%s)",
-	         cli_mib(m->min_data_peak), n ? r->net->layers[pk].name : "?");
+	         cli_mib(r->ev->a->memory.min_data_peak), peak);
 	struct augur_rule act_peak = {true, (double)pk, 0, act_label, 5, NULL};
-	struct augur_xy ac = {
-	        .title = "live activations per layer (minimal view)",
-	        .x_label = "layer (execution order)",
-	        .y_label = "MiB",
-	        .width = 900,
-	        .height = 260,
-	        .n_series = 1,
-	        .series = &act,
-	        .n_rules = 1,
-	        .rules = &act_peak,
-	        .y_from_zero = true,
-	};
-	augur_strbuf_puts(t, "<figure>\n");
-	augur_svg_xy(t, &ac);
-	augur_strbuf_puts(t, "<figcaption>The activations alone, on their own scale.</figcaption>\n"
-	                     "</figure>\n");
-	/* the three views side by side */
+	struct augur_xy ac = layer_mib_chart("live activations per layer (minimal view)", 260, &act,
+	                                     1, &act_peak, 1);
+	page_xy_figure(t, &ac, "The activations alone, on their own scale.");
+}
+
+/* The three memory views side by side. */
+static void memory_views(struct augur_strbuf *t, const struct augur_memory *m)
+{
 	static const char *const views[] = {"paper (Lu et al., Table 4)",
 	                                    "allocated (im2col framework)",
 	                                    "minimal (execution order)"};
@@ -537,23 +579,175 @@ static int memory_section(struct augur_strbuf *t, const struct report *r)
 	        .label_width = 190,
 	        .panel_width = 330,
 	};
-	augur_strbuf_puts(t, "<figure>\n");
-	augur_svg_hbars(t, &views_chart);
-	augur_strbuf_puts(t,
-	                  "<figcaption>Lu et al.'s Table 4 accounting, what an im2col framework "
+	page_hbars_figure(t, &views_chart,
+	                  "Lu et al.'s Table 4 accounting, what an im2col framework "
 	                  "(Caffe) allocates, and the minimal peak (docs/descriptors.md, "
 	                  "\"Memory views\"). The estimate's memory needed is the allocated view "
 	                  "plus the profile's framework overhead (and a second copy of the "
-	                  "weights on a GPU sharing the RAM).</figcaption>\n</figure>\n</div>\n");
+	                  "weights on a GPU sharing the RAM).");
+}
+
+/* The memory section: the minimal view's timeline and activations, and the three views. */
+static int memory_section(struct augur_strbuf *t, const struct report *r)
+{
+	struct mem_stack s = {0};
+	int rc = CLI_FAIL;
+	if (mem_stack_fill(&s, r))
+		goto out;
+	augur_strbuf_puts(t, "<h2>Memory</h2>\n<div class=\"figs\">\n");
+	memory_timeline(t, r, &s);
+	activation_chart(t, r, &s);
+	memory_views(t, &r->ev->a->memory);
+	augur_strbuf_puts(t, "</div>\n");
 	rc = CLI_OK;
 out:
-	free(x);
-	free(yw);
-	free(yws);
-	free(ya);
-	free(live);
-	strs_free(&attrs);
-	strs_free(&titles);
+	mem_stack_free(&s);
+	return rc;
+}
+
+/* Points of one chart series with their tooltips and attributes; owned. */
+struct points {
+	size_t n;
+	double *x, *y;
+	struct strs attrs, titles;
+};
+
+static void points_free(struct points *p)
+{
+	free(p->x);
+	free(p->y);
+	strs_free(&p->attrs);
+	strs_free(&p->titles);
+}
+
+/* Room for cap points: 0, or -1 when out of memory (free p either way). */
+static int points_init(struct points *p, size_t cap)
+{
+	p->x = calloc(cap + 1, sizeof(*p->x));
+	p->y = calloc(cap + 1, sizeof(*p->y));
+	if (!p->x || !p->y || !strs_init(&p->attrs, cap) || !strs_init(&p->titles, cap))
+		return -1;
+	return 0;
+}
+
+/* The unit's single-GEMM calibration samples: n*k*m and measured time per call. */
+static void calibration_points(struct points *p, const struct augur_unit *un)
+{
+	for (size_t i = 0; i < un->n_samples; i++) {
+		const struct augur_sample *s = &un->samples[i];
+		if (s->n_gemms != 1 || !s->gemms[0].count)
+			continue;
+		const struct augur_sample_gemm *g = &s->gemms[0];
+		p->x[p->n] = (double)g->n * (double)g->k * (double)g->m;
+		p->y[p->n] = s->time_ms / (double)g->count;
+		p->n++;
+	}
+}
+
+/* The network's GEMMs at their predicted time per call, in the calibrated range or
+ * outside it. */
+static void network_points(struct points *in, struct points *out, const struct report *r,
+                           const struct augur_unit_estimate *e)
+{
+	const struct augur_unit *un = e->unit;
+	for (size_t i = 0; i < r->ev->a->n_layers; i++) {
+		const struct augur_gemm *g = &r->ev->a->layers[i].gemm;
+		if (!g->count)
+			continue;
+		bool outside = false;
+		double ms = augur_gemm_time_ms(&un->gemm, g, &outside) / (double)g->count;
+		struct augur_strbuf at = {0};
+		augur_strbuf_puts(&at, "data-layer=\"");
+		augur_svg_xml(&at, r->net->layers[i].name);
+		augur_strbuf_put(&at,
+		                 "\" data-unit=\"%s\" data-n=\"%llu\" data-k=\"%llu\" "
+		                 "data-m=\"%llu\" data-outside-range=\"%s\"",
+		                 unit_name(e), (unsigned long long)g->n, (unsigned long long)g->k,
+		                 (unsigned long long)g->m, outside ? "true" : "false");
+		char title[320];
+		snprintf(title, sizeof(title),
+		         "%s: n %llu, k %llu, m %llu (x%llu): %.4g ms a call%s",
+		         r->net->layers[i].name, (unsigned long long)g->n, (unsigned long long)g->k,
+		         (unsigned long long)g->m, (unsigned long long)g->count, ms,
+		         outside ? ", outside the calibrated range" : "");
+		struct points *p = outside ? out : in;
+		p->x[p->n] = (double)g->n * (double)g->k * (double)g->m;
+		p->y[p->n] = ms;
+		p->attrs.s[p->n] = take(&at);
+		p->titles.s[p->n++] = strdup(title);
+	}
+}
+
+/* One unit's chart of the network's GEMMs over its calibration samples. */
+static void gemm_chart(struct augur_strbuf *t, const struct report *r,
+                       const struct augur_unit_estimate *e, const struct points *cal,
+                       const struct points *in, const struct points *out)
+{
+	struct augur_series series[3] = {
+	        {"calibration samples (measured)", AUGUR_MARK_RING, 7, cal->n, cal->x, cal->y, NULL,
+	         NULL, true},
+	        {"network GEMMs in range", AUGUR_MARK_DOT, 0, in->n, in->x, in->y,
+	         (const char *const *)in->titles.s, (const char *const *)in->attrs.s, false},
+	        {"network GEMMs extrapolated", AUGUR_MARK_CROSS, 5, out->n, out->x, out->y,
+	         (const char *const *)out->titles.s, (const char *const *)out->attrs.s, false},
+	};
+	/* the calibrated box's smallest and largest corners */
+	const struct augur_validity *v = &e->unit->gemm.range;
+	struct augur_rule band = {true,
+	                          (double)v->n_min * (double)v->k_min * (double)v->m_min,
+	                          (double)v->n_max * (double)v->k_max * (double)v->m_max,
+	                          "calibrated range, n*k*m from its corners",
+	                          2,
+	                          NULL};
+	char title[64];
+	snprintf(title, sizeof(title), "GEMM shapes on the %s calibration", unit_name(e));
+	struct augur_xy c = {
+	        .title = title,
+	        .x_label = "n*k*m (multiply-adds per call)",
+	        .y_label = "time per call (ms)",
+	        .x_log = true,
+	        .y_log = true,
+	        .width = r->ev->n_units > 1 ? 660 : 900,
+	        .height = 420,
+	        .n_series = 3,
+	        .series = series,
+	        .n_rules = band.to > band.at ? 1 : 0,
+	        .rules = &band,
+	};
+	augur_strbuf_put(t,
+	                 "<figure data-unit=\"%s\" data-gemms-in-range=\"%zu\" "
+	                 "data-gemms-outside-range=\"%zu\">\n",
+	                 unit_name(e), in->n, out->n);
+	augur_svg_xy(t, &c);
+	augur_strbuf_put(
+	        t,
+	        "<figcaption>%s: the network's GEMMs at their predicted time per "
+	        "call (the model estimate uses) over the single-GEMM samples the "
+	        "profile was calibrated on. Calibrated range: n %llu..%llu, k "
+	        "%llu..%llu, m %llu..%llu; a GEMM outside it in any dimension is "
+	        "extrapolated (%zu of %zu here). Samples that sum several GEMMs (a network's published time) are not drawn.</figcaption>\n</figure>\n",
+	        unit_name(e), (unsigned long long)v->n_min, (unsigned long long)v->n_max,
+	        (unsigned long long)v->k_min, (unsigned long long)v->k_max,
+	        (unsigned long long)v->m_min, (unsigned long long)v->m_max, out->n, in->n + out->n);
+}
+
+/* One unit's GEMM chart: CLI_OK, or CLI_FAIL when out of memory. */
+static int gemm_unit(struct augur_strbuf *t, const struct report *r,
+                     const struct augur_unit_estimate *e)
+{
+	size_t n = r->ev->a->n_layers;
+	struct points cal = {0}, in = {0}, out = {0};
+	int rc = CLI_FAIL;
+	if (points_init(&cal, e->unit->n_samples) || points_init(&in, n) || points_init(&out, n))
+		goto out;
+	calibration_points(&cal, e->unit);
+	network_points(&in, &out, r, e);
+	gemm_chart(t, r, e, &cal, &in, &out);
+	rc = CLI_OK;
+out:
+	points_free(&cal);
+	points_free(&in);
+	points_free(&out);
 	return rc;
 }
 
@@ -561,129 +755,11 @@ out:
  * samples (measured), so extrapolated shapes show where they fall. One chart per unit. */
 static int gemm_section(struct augur_strbuf *t, const struct report *r)
 {
-	const struct evaluation *ev = r->ev;
-	size_t n = ev->a->n_layers;
 	augur_strbuf_puts(t,
 	                  "<h2>GEMM shapes against the calibration</h2>\n<div class=\"figs\">\n");
-	for (size_t u = 0; u < ev->n_units; u++) {
-		const struct augur_unit_estimate *e = &ev->est[u];
-		const struct augur_unit *un = e->unit;
-		int rc = CLI_FAIL;
-		size_t ns = un->n_samples;
-		double *sx = calloc(ns + 1, sizeof(*sx)), *sy = calloc(ns + 1, sizeof(*sy));
-		double *ix = calloc(n + 1, sizeof(*ix)), *iy = calloc(n + 1, sizeof(*iy));
-		double *ox = calloc(n + 1, sizeof(*ox)), *oy = calloc(n + 1, sizeof(*oy));
-		struct strs in_attrs = {0}, out_attrs = {0}, in_t = {0}, out_t = {0};
-		if (!sx || !sy || !ix || !iy || !ox || !oy || !strs_init(&in_attrs, n) ||
-		    !strs_init(&out_attrs, n) || !strs_init(&in_t, n) || !strs_init(&out_t, n))
-			goto next;
-		size_t k = 0;
-		for (size_t i = 0; i < ns; i++) {
-			const struct augur_sample *s = &un->samples[i];
-			if (s->n_gemms != 1 || !s->gemms[0].count)
-				continue;
-			const struct augur_sample_gemm *g = &s->gemms[0];
-			sx[k] = (double)g->n * (double)g->k * (double)g->m;
-			sy[k] = s->time_ms / (double)g->count;
-			k++;
-		}
-		size_t ni = 0, no = 0;
-		for (size_t i = 0; i < n; i++) {
-			const struct augur_gemm *g = &ev->a->layers[i].gemm;
-			if (!g->count)
-				continue;
-			bool outside = false;
-			double ms = augur_gemm_time_ms(&un->gemm, g, &outside) / (double)g->count;
-			double nkm = (double)g->n * (double)g->k * (double)g->m;
-			struct augur_strbuf at = {0};
-			augur_strbuf_puts(&at, "data-layer=\"");
-			augur_svg_xml(&at, r->net->layers[i].name);
-			augur_strbuf_put(&at,
-			                 "\" data-unit=\"%s\" data-n=\"%llu\" data-k=\"%llu\" "
-			                 "data-m=\"%llu\" data-outside-range=\"%s\"",
-			                 unit_name(e), (unsigned long long)g->n,
-			                 (unsigned long long)g->k, (unsigned long long)g->m,
-			                 outside ? "true" : "false");
-			char title[320];
-			snprintf(title, sizeof(title),
-			         "%s: n %llu, k %llu, m %llu (x%llu): %.4g ms a call%s",
-			         r->net->layers[i].name, (unsigned long long)g->n,
-			         (unsigned long long)g->k, (unsigned long long)g->m,
-			         (unsigned long long)g->count, ms,
-			         outside ? ", outside the calibrated range" : "");
-			if (outside) {
-				ox[no] = nkm;
-				oy[no] = ms;
-				out_attrs.s[no] = take(&at);
-				out_t.s[no++] = strdup(title);
-			} else {
-				ix[ni] = nkm;
-				iy[ni] = ms;
-				in_attrs.s[ni] = take(&at);
-				in_t.s[ni++] = strdup(title);
-			}
-		}
-		struct augur_series series[3] = {
-		        {"calibration samples (measured)", AUGUR_MARK_RING, 7, k, sx, sy, NULL,
-		         NULL, true},
-		        {"network GEMMs in range", AUGUR_MARK_DOT, 0, ni, ix, iy,
-		         (const char *const *)in_t.s, (const char *const *)in_attrs.s, false},
-		        {"network GEMMs extrapolated", AUGUR_MARK_CROSS, 5, no, ox, oy,
-		         (const char *const *)out_t.s, (const char *const *)out_attrs.s, false},
-		};
-		/* the calibrated box's smallest and largest corners */
-		const struct augur_validity *v = &un->gemm.range;
-		struct augur_rule band = {true,
-		                          (double)v->n_min * (double)v->k_min * (double)v->m_min,
-		                          (double)v->n_max * (double)v->k_max * (double)v->m_max,
-		                          "calibrated range, n*k*m from its corners",
-		                          2,
-		                          NULL};
-		char title[64];
-		snprintf(title, sizeof(title), "GEMM shapes on the %s calibration", unit_name(e));
-		struct augur_xy c = {
-		        .title = title,
-		        .x_label = "n*k*m (multiply-adds per call)",
-		        .y_label = "time per call (ms)",
-		        .x_log = true,
-		        .y_log = true,
-		        .width = ev->n_units > 1 ? 660 : 900,
-		        .height = 420,
-		        .n_series = 3,
-		        .series = series,
-		        .n_rules = band.to > band.at ? 1 : 0,
-		        .rules = &band,
-		};
-		augur_strbuf_put(t,
-		                 "<figure data-unit=\"%s\" data-gemms-in-range=\"%zu\" "
-		                 "data-gemms-outside-range=\"%zu\">\n",
-		                 unit_name(e), ni, no);
-		augur_svg_xy(t, &c);
-		augur_strbuf_put(
-		        t,
-		        "<figcaption>%s: the network's GEMMs at their predicted time per "
-		        "call (the model estimate uses) over the single-GEMM samples the "
-		        "profile was calibrated on. Calibrated range: n %llu..%llu, k "
-		        "%llu..%llu, m %llu..%llu; a GEMM outside it in any dimension is "
-		        "extrapolated (%zu of %zu here). Samples that sum several GEMMs (a network's published time) are not drawn.</figcaption>\n</figure>\n",
-		        unit_name(e), (unsigned long long)v->n_min, (unsigned long long)v->n_max,
-		        (unsigned long long)v->k_min, (unsigned long long)v->k_max,
-		        (unsigned long long)v->m_min, (unsigned long long)v->m_max, no, ni + no);
-		rc = CLI_OK;
-	next:
-		free(sx);
-		free(sy);
-		free(ix);
-		free(iy);
-		free(ox);
-		free(oy);
-		strs_free(&in_attrs);
-		strs_free(&out_attrs);
-		strs_free(&in_t);
-		strs_free(&out_t);
-		if (rc)
-			return rc;
-	}
+	for (size_t u = 0; u < r->ev->n_units; u++)
+		if (gemm_unit(t, r, &r->ev->est[u]))
+			return CLI_FAIL;
 	augur_strbuf_puts(t, "</div>\n");
 	return CLI_OK;
 }
@@ -717,8 +793,8 @@ static int top_layers(struct augur_strbuf *t, const struct report *r)
 		size_t i = top[k];
 		const struct augur_layer_stats *s = &ev->a->layers[i];
 		char in[96], out[96];
-		shape_text(in, sizeof(in), &s->in);
-		shape_text(out, sizeof(out), &s->out);
+		cli_shape(in, sizeof(in), &s->in);
+		cli_shape(out, sizeof(out), &s->out);
 		augur_strbuf_put(t, "<tr data-rank=\"%zu\" data-layer=\"", k + 1);
 		augur_svg_xml(t, r->net->layers[i].name);
 		augur_strbuf_put(t, "\"><td class=\"num\">%zu</td><td>", k + 1);

@@ -5,7 +5,6 @@
  * and the weights, input and outputs of one pass as raw float32 files. docs/run.md. */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,8 @@
 #include "machine.h"
 #include "netfile.h"
 #include "runtime.h"
+#include "stats.h"
+#include "strbuf.h"
 
 struct stat3 {
 	double median, p10, p90, spread;
@@ -47,32 +48,17 @@ struct settings {
 	const char *dump, *times_out, *board;
 };
 
-static int cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-	return a < b ? -1 : a > b;
-}
-
-/* Linear interpolation between order statistics (numpy's default, as bench/validate). */
-static double quantile(const double *sorted, size_t n, double q)
-{
-	if (n == 1)
-		return sorted[0];
-	double pos = q * (double)(n - 1);
-	size_t lo = (size_t)pos, hi = lo + 1 < n ? lo + 1 : n - 1;
-	return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - (double)lo);
-}
-
 /* Statistics of v[0], v[stride], ... (n values); sorts a copy in tmp. */
 static struct stat3 summarise(const double *v, size_t n, size_t stride, double *tmp)
 {
 	for (size_t i = 0; i < n; i++)
 		tmp[i] = v[i * stride];
-	qsort(tmp, n, sizeof(double), cmp_double);
+	qsort(tmp, n, sizeof(double), augur_cmp_double);
+	/* numpy's quantiles, as bench/validate, so the median too is interpolated */
 	struct stat3 s;
-	s.median = quantile(tmp, n, 0.5);
-	s.p10 = quantile(tmp, n, 0.1);
-	s.p90 = quantile(tmp, n, 0.9);
+	s.median = augur_quantile_sorted(tmp, n, 0.5);
+	s.p10 = augur_quantile_sorted(tmp, n, 0.1);
+	s.p90 = augur_quantile_sorted(tmp, n, 0.9);
 	s.spread = s.median > 0 ? (s.p90 - s.p10) / s.median : 0;
 	return s;
 }
@@ -382,53 +368,20 @@ static void print_csv(const struct result *rs, size_t n, const struct settings *
 
 /* ---- layer-times file ------------------------------------------------------------------ */
 
-struct buf {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct buf *b, const char *fmt, ...)
-{
-	for (int attempt = 0; attempt < 2 && !b->failed; attempt++) {
-		va_list ap;
-		va_start(ap, fmt);
-		int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->failed = true;
-			return;
-		}
-		if (b->p && b->len + (size_t)n < b->cap) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = (b->cap + (size_t)n + 1) * 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-}
-
 /* A YAML double-quoted scalar (JSON's escapes are YAML's). */
-static void put_quoted(struct buf *b, const char *s)
+static void put_quoted(struct augur_strbuf *b, const char *s)
 {
-	put(b, "\"");
+	augur_strbuf_put(b, "\"");
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\')
-			put(b, "\\%c", c);
+			augur_strbuf_put(b, "\\%c", c);
 		else if (c < 0x20)
-			put(b, "\\x%02x", c);
+			augur_strbuf_put(b, "\\x%02x", c);
 		else
-			put(b, "%c", c);
+			augur_strbuf_put(b, "%c", c);
 	}
-	put(b, "\"");
+	augur_strbuf_put(b, "\"");
 }
 
 static int write_layer_times(const struct result *rs, size_t n, const struct settings *s, int argc,
@@ -447,57 +400,59 @@ static int write_layer_times(const struct result *rs, size_t n, const struct set
 		cpu = augur_cpuinfo_model(cpuinfo);
 	free(cpuinfo);
 	const char *coretype = getenv("OPENBLAS_CORETYPE");
-	struct buf b = {0};
-	put(&b,
-	    "# Layer times measured in augur's own runtime by augur run (docs/run.md); one row "
-	    "per network.\n"
-	    "# forward: median of the timed forward passes, ms; forward_spread: (p90 - p10) / "
-	    "median;\n"
-	    "# layers: each layer's median time inside those passes (timestamps between "
-	    "layers), ms;\n"
-	    "# a layer type's column is the sum of its layers; total: the sum of all layers.\n");
-	put(&b, "# command: augur");
+	struct augur_strbuf b = {0};
+	augur_strbuf_put(
+	        &b,
+	        "# Layer times measured in augur's own runtime by augur run (docs/run.md); one row "
+	        "per network.\n"
+	        "# forward: median of the timed forward passes, ms; forward_spread: (p90 - p10) / "
+	        "median;\n"
+	        "# layers: each layer's median time inside those passes (timestamps between "
+	        "layers), ms;\n"
+	        "# a layer type's column is the sum of its layers; total: the sum of all layers.\n");
+	augur_strbuf_put(&b, "# command: augur");
 	for (int i = 0; i < argc; i++)
-		put(&b, " %s", argv[i]);
-	put(&b, "\n# date: %s\n# machine: %s\n# blas: %s, %u thread%s (%s)\n", date,
-	    cpu ? cpu : "unknown CPU", blas, threads, threads == 1 ? "" : "s", config);
-	put(&b, "# OPENBLAS_CORETYPE: %s\n", coretype ? coretype : "unset");
-	put(&b,
-	    "# reps: %llu forward passes after %llu warm-up; random weights (seed %llu); a "
-	    "network whose spread, or whose layers' sum against its pass, is over %.0f%% is "
-	    "measured again, up to %llu times, the calmest kept\n",
-	    (unsigned long long)s->reps, (unsigned long long)s->warmup, (unsigned long long)s->seed,
-	    100 * NOISY, (unsigned long long)s->retries);
-	put(&b, "source: ");
+		augur_strbuf_put(&b, " %s", argv[i]);
+	augur_strbuf_put(&b, "\n# date: %s\n# machine: %s\n# blas: %s, %u thread%s (%s)\n", date,
+	                 cpu ? cpu : "unknown CPU", blas, threads, threads == 1 ? "" : "s", config);
+	augur_strbuf_put(&b, "# OPENBLAS_CORETYPE: %s\n", coretype ? coretype : "unset");
+	augur_strbuf_put(
+	        &b,
+	        "# reps: %llu forward passes after %llu warm-up; random weights (seed %llu); a "
+	        "network whose spread, or whose layers' sum against its pass, is over %.0f%% is "
+	        "measured again, up to %llu times, the calmest kept\n",
+	        (unsigned long long)s->reps, (unsigned long long)s->warmup,
+	        (unsigned long long)s->seed, 100 * NOISY, (unsigned long long)s->retries);
+	augur_strbuf_put(&b, "source: ");
 	char source[512];
 	snprintf(source, sizeof(source),
 	         "augur run: augur %s runtime, %s, %u thread%s, layers timed in context, %s",
 	         AUGUR_VERSION, blas, threads, threads == 1 ? "" : "s", date);
 	put_quoted(&b, source);
-	put(&b, "\nlayer_times:\n");
+	augur_strbuf_put(&b, "\nlayer_times:\n");
 	for (size_t k = 0; k < n; k++) {
 		const struct result *r = &rs[k];
 		char abs[PATH_MAX];
-		put(&b, "  - {network: ");
+		augur_strbuf_put(&b, "  - {network: ");
 		put_quoted(&b, realpath(r->path, abs) ? abs : r->path);
-		put(&b, ", board: ");
+		augur_strbuf_put(&b, ", board: ");
 		put_quoted(&b, s->board);
-		put(&b, ", unit: cpu, batch: %u, forward: %.6f, forward_spread: %.4f", r->a->batch,
-		    r->forward.median, r->forward.spread);
+		augur_strbuf_put(&b, ", unit: cpu, batch: %u, forward: %.6f, forward_spread: %.4f",
+		                 r->a->batch, r->forward.median, r->forward.spread);
 		double total = 0;
 		for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
 			if (r->a->by_type[t].layers)
-				put(&b, ", %s: %.6f", augur_layer_type_name(t),
-				    type_ms(r, (enum augur_layer_type)t));
+				augur_strbuf_put(&b, ", %s: %.6f", augur_layer_type_name(t),
+				                 type_ms(r, (enum augur_layer_type)t));
 		for (size_t i = 0; i < r->a->n_layers; i++)
 			total += r->layer[i].median;
-		put(&b, ", total: %.6f, layers: {", total);
+		augur_strbuf_put(&b, ", total: %.6f, layers: {", total);
 		for (size_t i = 0; i < r->a->n_layers; i++) {
-			put(&b, "%s", i ? ", " : "");
+			augur_strbuf_put(&b, "%s", i ? ", " : "");
 			put_quoted(&b, r->net->layers[i].name);
-			put(&b, ": %.6f", r->layer[i].median);
+			augur_strbuf_put(&b, ": %.6f", r->layer[i].median);
 		}
-		put(&b, "}}\n");
+		augur_strbuf_put(&b, "}}\n");
 	}
 	/* the peak RSS of each network's run (above the process before it was built), for
 	 * augur fit's framework overhead: what the runtime holds beyond the allocated view */
@@ -505,24 +460,24 @@ static int write_layer_times(const struct result *rs, size_t n, const struct set
 	for (size_t k = 0; k < n; k++)
 		any = any || rs[k].have_rss;
 	if (any)
-		put(&b, "memory_mb:\n");
+		augur_strbuf_put(&b, "memory_mb:\n");
 	for (size_t k = 0; k < n; k++) {
 		char abs[PATH_MAX];
 		if (!rs[k].have_rss)
 			continue;
-		put(&b, "  - {network: ");
+		augur_strbuf_put(&b, "  - {network: ");
 		put_quoted(&b, realpath(rs[k].path, abs) ? abs : rs[k].path);
-		put(&b, ", board: ");
+		augur_strbuf_put(&b, ", board: ");
 		put_quoted(&b, s->board);
-		put(&b, ", cpu: %.4f}\n", (double)rs[k].peak_rss / 1048576.0);
+		augur_strbuf_put(&b, ", cpu: %.4f}\n", (double)rs[k].peak_rss / 1048576.0);
 	}
 	free(cpu);
 	int rc;
 	if (b.failed)
 		rc = augur_diag_set(diag, AUGUR_E_NOMEM, s->times_out, 0, 0, "out of memory");
 	else
-		rc = augur_write_file_atomic(s->times_out, b.p, b.len, diag);
-	free(b.p);
+		rc = augur_write_file_atomic(s->times_out, b.data, b.len, diag);
+	augur_strbuf_clear(&b);
 	return rc;
 }
 

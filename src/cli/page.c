@@ -81,3 +81,17 @@ void page_num_attr(struct augur_strbuf *t, const char *name, double v)
 	if (isfinite(v))
 		augur_strbuf_put(t, " %s=\"%.9g\"", name, v);
 }
+
+void page_xy_figure(struct augur_strbuf *t, const struct augur_xy *c, const char *caption)
+{
+	augur_strbuf_puts(t, "<figure>\n");
+	augur_svg_xy(t, c);
+	augur_strbuf_put(t, "<figcaption>%s</figcaption>\n</figure>\n", caption);
+}
+
+void page_hbars_figure(struct augur_strbuf *t, const struct augur_hbars *c, const char *caption)
+{
+	augur_strbuf_puts(t, "<figure>\n");
+	augur_svg_hbars(t, c);
+	augur_strbuf_put(t, "<figcaption>%s</figcaption>\n</figure>\n", caption);
+}

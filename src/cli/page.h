@@ -20,5 +20,8 @@ int page_write(const char *cmd, const char *path, const struct augur_strbuf *t);
 void page_default_name(char *buf, size_t size, const char *name, const char *suffix);
 /* Appends " name=\"%.9g\"": a data- attribute for the tests that read numbers back. */
 void page_num_attr(struct augur_strbuf *t, const char *name, double v);
+/* Appends a <figure> of the chart with its caption (HTML, written as given). */
+void page_xy_figure(struct augur_strbuf *t, const struct augur_xy *c, const char *caption);
+void page_hbars_figure(struct augur_strbuf *t, const struct augur_hbars *c, const char *caption);
 
 #endif

@@ -90,6 +90,37 @@ static void design_row(const struct fitctx *c, const struct augur_timemodel *tm,
 	}
 }
 
+/* GSL's weighted least-squares system of nrows rows and p columns, and its solver. */
+struct lsq {
+	gsl_matrix *X, *cov;
+	gsl_vector *w, *y, *beta;
+	gsl_multifit_linear_workspace *ws;
+};
+
+/* 0, or -1 when out of memory (free l either way). */
+static int lsq_alloc(struct lsq *l, size_t nrows, size_t p)
+{
+	l->X = gsl_matrix_alloc(nrows, p);
+	l->cov = gsl_matrix_alloc(p, p);
+	l->w = gsl_vector_alloc(nrows);
+	l->y = gsl_vector_alloc(nrows);
+	l->beta = gsl_vector_alloc(p);
+	l->ws = gsl_multifit_linear_alloc(nrows, p);
+	return l->X && l->cov && l->w && l->y && l->beta && l->ws ? 0 : -1;
+}
+
+/* Frees what l holds and empties it (GSL's free functions take NULL). */
+static void lsq_free(struct lsq *l)
+{
+	gsl_matrix_free(l->X);
+	gsl_matrix_free(l->cov);
+	gsl_vector_free(l->w);
+	gsl_vector_free(l->y);
+	gsl_vector_free(l->beta);
+	gsl_multifit_linear_free(l->ws);
+	memset(l, 0, sizeof(*l));
+}
+
 int augur_fit_linear(const double *x, const double *t, size_t nrows, size_t cols, bool nonneg,
                      double *coef)
 {
@@ -98,9 +129,7 @@ int augur_fit_linear(const double *x, const double *t, size_t nrows, size_t cols
 	int rc = -1;
 	double *scale = calloc(cols, sizeof(double));
 	bool *active = calloc(cols, sizeof(bool));
-	gsl_matrix *X = NULL, *cov = NULL;
-	gsl_vector *w = NULL, *y = NULL, *beta = NULL;
-	gsl_multifit_linear_workspace *ws = NULL;
+	struct lsq l = {0};
 	if (!scale || !active || !nrows)
 		goto out;
 	gsl_set_error_handler_off();
@@ -123,23 +152,17 @@ int augur_fit_linear(const double *x, const double *t, size_t nrows, size_t cols
 			p += active[j];
 		if (!p || nrows < p)
 			goto out;
-		X = gsl_matrix_alloc(nrows, p);
-		cov = gsl_matrix_alloc(p, p);
-		w = gsl_vector_alloc(nrows);
-		y = gsl_vector_alloc(nrows);
-		beta = gsl_vector_alloc(p);
-		ws = gsl_multifit_linear_alloc(nrows, p);
-		if (!X || !cov || !w || !y || !beta || !ws)
+		if (lsq_alloc(&l, nrows, p))
 			goto out;
 		for (size_t i = 0; i < nrows; i++) {
-			gsl_vector_set(y, i, t[i]);
-			gsl_vector_set(w, i, 1.0 / (t[i] * t[i]));
+			gsl_vector_set(l.y, i, t[i]);
+			gsl_vector_set(l.w, i, 1.0 / (t[i] * t[i]));
 			for (size_t j = 0, q = 0; j < cols; j++)
 				if (active[j])
-					gsl_matrix_set(X, i, q++, x[i * cols + j] / scale[j]);
+					gsl_matrix_set(l.X, i, q++, x[i * cols + j] / scale[j]);
 		}
 		double chisq;
-		if (gsl_multifit_wlinear(X, w, y, beta, cov, &chisq, ws) != GSL_SUCCESS)
+		if (gsl_multifit_wlinear(l.X, l.w, l.y, l.beta, l.cov, &chisq, l.ws) != GSL_SUCCESS)
 			goto out;
 		size_t worst = cols;
 		double worst_v = 0;
@@ -147,7 +170,7 @@ int augur_fit_linear(const double *x, const double *t, size_t nrows, size_t cols
 			coef[j] = 0;
 			if (!active[j])
 				continue;
-			double bq = gsl_vector_get(beta, q++);
+			double bq = gsl_vector_get(l.beta, q++);
 			if (!isfinite(bq))
 				goto out;
 			coef[j] = bq / scale[j];
@@ -156,15 +179,7 @@ int augur_fit_linear(const double *x, const double *t, size_t nrows, size_t cols
 				worst = j;
 			}
 		}
-		gsl_matrix_free(X);
-		gsl_matrix_free(cov);
-		gsl_vector_free(w);
-		gsl_vector_free(y);
-		gsl_vector_free(beta);
-		gsl_multifit_linear_free(ws);
-		X = cov = NULL;
-		w = y = beta = NULL;
-		ws = NULL;
+		lsq_free(&l);
 		if (!nonneg || worst == cols)
 			break;
 		active[worst] = false;
@@ -172,12 +187,7 @@ int augur_fit_linear(const double *x, const double *t, size_t nrows, size_t cols
 	}
 	rc = 0;
 out:
-	gsl_matrix_free(X);
-	gsl_matrix_free(cov);
-	gsl_vector_free(w);
-	gsl_vector_free(y);
-	gsl_vector_free(beta);
-	gsl_multifit_linear_free(ws);
+	lsq_free(&l);
 	free(scale);
 	free(active);
 	return rc;
@@ -458,6 +468,93 @@ static int check_samples(const struct augur_sample *s, size_t n, struct augur_di
 	return AUGUR_OK;
 }
 
+/* The training rows (samples not held out) into idx; returns their count. Sets c's
+ * floor (the fastest single call measured) and the shapes' range. */
+static size_t training_rows(struct fitctx *c, const struct augur_sample *s, size_t n, size_t *idx,
+                            struct augur_validity *range)
+{
+	size_t nrows = 0;
+	double agg_floor = INFINITY;
+	*range = (struct augur_validity){UINT64_MAX, 0, UINT64_MAX, 0, UINT64_MAX, 0};
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].held_out)
+			continue;
+		idx[nrows++] = i;
+		uint64_t calls = 0;
+		for (size_t g = 0; g < s[i].n_gemms; g++) {
+			const struct augur_sample_gemm *gg = &s[i].gemms[g];
+			calls = augur_add_sat(calls, gg->count);
+			range->n_min = gg->n < range->n_min ? gg->n : range->n_min;
+			range->n_max = gg->n > range->n_max ? gg->n : range->n_max;
+			range->k_min = gg->k < range->k_min ? gg->k : range->k_min;
+			range->k_max = gg->k > range->k_max ? gg->k : range->k_max;
+			range->m_min = gg->m < range->m_min ? gg->m : range->m_min;
+			range->m_max = gg->m > range->m_max ? gg->m : range->m_max;
+		}
+		/* the floor is the fastest single call measured; an aggregate row only bounds
+		 * its average call, so it gives a much lower floor (used when no row is single) */
+		double per_call = s[i].time_ms / (double)calls;
+		if (s[i].n_gemms == 1)
+			c->min_ms = per_call < c->min_ms ? per_call : c->min_ms;
+		else
+			agg_floor = per_call * 1e-3 < agg_floor ? per_call * 1e-3 : agg_floor;
+	}
+	if (!isfinite(c->min_ms))
+		c->min_ms = agg_floor;
+	return nrows;
+}
+
+/* Drops up to opt->max_outliers rows, worst first, while one is far off the fit (one bad
+ * sample, a burst of interference, should not bend the whole model), refitting tm each
+ * time. res is scratch of *nrows values. Returns how many were dropped. */
+static size_t drop_outliers(const struct fitctx *c, struct augur_timemodel *tm, size_t *idx,
+                            size_t *nrows, double *res)
+{
+	const struct augur_fit_options *opt = c->opt;
+	size_t dropped = 0;
+	while (dropped<opt->max_outliers && * nrows> c->nt + 1) {
+		size_t worst = 0, nr = *nrows;
+		for (size_t i = 0; i < nr; i++) {
+			res[i] = augur_sample_rel_err(tm, &c->s[idx[i]]);
+			if (res[i] > res[worst])
+				worst = i;
+		}
+		double w = res[worst];
+		double med = augur_median_in_place(res, nr);
+		if (!(w > opt->outlier_rel_err && w > 5 * med))
+			break;
+		struct augur_timemodel t2 = *tm;
+		size_t gone = idx[worst];
+		memmove(idx + worst, idx + worst + 1, (nr - worst - 1) * sizeof(size_t));
+		if (solve(c, &t2, idx, nr - 1)) {
+			memmove(idx + worst + 1, idx + worst, (nr - worst - 1) * sizeof(size_t));
+			idx[worst] = gone;
+			break;
+		}
+		(*nrows)--;
+		*tm = t2;
+		dropped++;
+	}
+	return dropped;
+}
+
+/* Holds the fit to what a profile may store, so a saved profile loads again: AUGUR_OK, or
+ * AUGUR_E_NUMERIC for a coefficient past the limit. */
+static int check_coefs(const struct augur_timemodel *tm, struct augur_diag *diag)
+{
+	for (size_t r = 0; r < AUGUR_MODEL_MAX_REGIONS; r++)
+		for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+			if (!(fabs(tm->regions[r].coef[t]) <= AUGUR_MODEL_MAX_COEF))
+				return augur_diag_set(
+				        diag, AUGUR_E_NUMERIC, FIT_PATH, 0, 0,
+				        "the fitted model has a coefficient of %g ms per "
+				        "'%s' (the limit is %g): the samples are not GEMM "
+				        "times",
+				        tm->regions[r].coef[t], augur_term_name(t),
+				        AUGUR_MODEL_MAX_COEF);
+	return AUGUR_OK;
+}
+
 int augur_fit_model(const struct augur_sample *s, size_t n, const struct augur_fit_options *opt,
                     struct augur_timemodel *out, struct augur_fit_quality *q,
                     struct augur_diag *diag)
@@ -484,34 +581,9 @@ int augur_fit_model(const struct augur_sample *s, size_t n, const struct augur_f
 	size_t *idx = malloc((n ? n : 1) * sizeof(size_t));
 	if (!idx)
 		return augur_diag_set(diag, AUGUR_E_NOMEM, FIT_PATH, 0, 0, "out of memory");
-	size_t nrows = 0;
-	double agg_floor = INFINITY;
-	struct augur_validity range = {UINT64_MAX, 0, UINT64_MAX, 0, UINT64_MAX, 0};
-	for (size_t i = 0; i < n; i++) {
-		if (s[i].held_out)
-			continue;
-		idx[nrows++] = i;
-		uint64_t calls = 0;
-		for (size_t g = 0; g < s[i].n_gemms; g++) {
-			const struct augur_sample_gemm *gg = &s[i].gemms[g];
-			calls = augur_add_sat(calls, gg->count);
-			range.n_min = gg->n < range.n_min ? gg->n : range.n_min;
-			range.n_max = gg->n > range.n_max ? gg->n : range.n_max;
-			range.k_min = gg->k < range.k_min ? gg->k : range.k_min;
-			range.k_max = gg->k > range.k_max ? gg->k : range.k_max;
-			range.m_min = gg->m < range.m_min ? gg->m : range.m_min;
-			range.m_max = gg->m > range.m_max ? gg->m : range.m_max;
-		}
-		/* the floor is the fastest single call measured; an aggregate row only bounds
-		 * its average call, so it gives a much lower floor (used when no row is single) */
-		double per_call = s[i].time_ms / (double)calls;
-		if (s[i].n_gemms == 1)
-			c.min_ms = per_call < c.min_ms ? per_call : c.min_ms;
-		else
-			agg_floor = per_call * 1e-3 < agg_floor ? per_call * 1e-3 : agg_floor;
-	}
-	if (!isfinite(c.min_ms))
-		c.min_ms = agg_floor;
+	double *res = NULL;
+	struct augur_validity range;
+	size_t nrows = training_rows(&c, s, n, idx, &range);
 	if (nrows < c.nt) {
 		rc = augur_diag_set(diag, AUGUR_E_NUMERIC, FIT_PATH, 0, 0,
 		                    "%zu training samples cannot determine %zu coefficients", nrows,
@@ -538,52 +610,15 @@ int augur_fit_model(const struct augur_sample *s, size_t n, const struct augur_f
 		                    nrows, region_count(&b), c.nt);
 		goto out;
 	}
-	/* one bad sample (a burst of interference) should not bend the whole model */
-	size_t dropped = 0;
-	double *res = malloc(nrows * sizeof(double));
-	if (!res) {
+	if (!(res = malloc(nrows * sizeof(double)))) {
 		rc = augur_diag_set(diag, AUGUR_E_NOMEM, FIT_PATH, 0, 0, "out of memory");
 		goto out;
 	}
-	while (dropped < opt->max_outliers && nrows > c.nt + 1) {
-		size_t worst = 0;
-		for (size_t i = 0; i < nrows; i++) {
-			res[i] = augur_sample_rel_err(&tm, &s[idx[i]]);
-			if (res[i] > res[worst])
-				worst = i;
-		}
-		double w = res[worst];
-		double med = augur_median_in_place(res, nrows);
-		if (!(w > opt->outlier_rel_err && w > 5 * med))
-			break;
-		struct augur_timemodel t2 = tm;
-		size_t gone = idx[worst];
-		memmove(idx + worst, idx + worst + 1, (nrows - worst - 1) * sizeof(size_t));
-		if (solve(&c, &t2, idx, nrows - 1)) {
-			memmove(idx + worst + 1, idx + worst, (nrows - worst - 1) * sizeof(size_t));
-			idx[worst] = gone;
-			break;
-		}
-		nrows--;
-		tm = t2;
-		dropped++;
-	}
+	size_t dropped = drop_outliers(&c, &tm, idx, &nrows, res);
 	for (size_t i = 0; i < nrows; i++)
 		res[i] = augur_sample_rel_err(&tm, &s[idx[i]]);
-	/* hold the fit to what a profile may store, so a saved profile loads again */
-	for (size_t r = 0; r < AUGUR_MODEL_MAX_REGIONS; r++)
-		for (int t = 0; t < AUGUR_TERM_COUNT; t++)
-			if (!(fabs(tm.regions[r].coef[t]) <= AUGUR_MODEL_MAX_COEF)) {
-				rc = augur_diag_set(
-				        diag, AUGUR_E_NUMERIC, FIT_PATH, 0, 0,
-				        "the fitted model has a coefficient of %g ms per "
-				        "'%s' (the limit is %g): the samples are not GEMM "
-				        "times",
-				        tm.regions[r].coef[t], augur_term_name(t),
-				        AUGUR_MODEL_MAX_COEF);
-				free(res);
-				goto out;
-			}
+	if ((rc = check_coefs(&tm, diag)))
+		goto out;
 	tm.min_ms = tm.min_ms < AUGUR_MODEL_MIN_FLOOR_MS   ? AUGUR_MODEL_MIN_FLOOR_MS
 	            : tm.min_ms > AUGUR_MODEL_MAX_FLOOR_MS ? AUGUR_MODEL_MAX_FLOOR_MS
 	                                                   : tm.min_ms;
@@ -595,8 +630,8 @@ int augur_fit_model(const struct augur_sample *s, size_t n, const struct augur_f
 		q->n_train = nrows;
 		q->n_dropped = dropped;
 	}
-	free(res);
 out:
+	free(res);
 	free(idx);
 	return rc;
 }

@@ -115,6 +115,71 @@ static int hex_value(char c)
 	return -1;
 }
 
+/* Decodes the escape at ps->p (the backslash) of a string on line into *c; ec is the
+ * escape's column. */
+static int scan_escape(struct parser *ps, uint32_t line, uint32_t ec, char *c)
+{
+	char e = ps->p + 1 < ps->end ? ps->p[1] : '\0';
+	advance(ps, 2);
+	switch (e) {
+	case 'n':
+		*c = '\n';
+		break;
+	case 't':
+		*c = '\t';
+		break;
+	case 'r':
+		*c = '\r';
+		break;
+	case 'a':
+		*c = '\a';
+		break;
+	case 'b':
+		*c = '\b';
+		break;
+	case 'f':
+		*c = '\f';
+		break;
+	case 'v':
+		*c = '\v';
+		break;
+	case '\\':
+	case '\'':
+	case '"':
+	case '?':
+		*c = e;
+		break;
+	case 'x':
+	case 'X': {
+		int v = 0, digits = 0, h;
+		while (digits < 2 && ps->p < ps->end && (h = hex_value(*ps->p)) >= 0) {
+			v = v * 16 + h;
+			digits++;
+			advance(ps, 1);
+		}
+		if (!digits)
+			return err_at(ps, AUGUR_E_SYNTAX, line, ec,
+			              "bad escape '\\x' in string (expected hex digits)");
+		*c = (char)v;
+		break;
+	}
+	default:
+		if (e >= '0' && e <= '7') {
+			int v = e - '0', digits = 1;
+			while (digits < 3 && ps->p < ps->end && *ps->p >= '0' && *ps->p <= '7') {
+				v = v * 8 + (*ps->p - '0');
+				digits++;
+				advance(ps, 1);
+			}
+			*c = (char)(v & 0xff);
+			break;
+		}
+		return err_at(ps, AUGUR_E_SYNTAX, line, ec, "unknown escape '\\%c' in string",
+		              e ? e : ' ');
+	}
+	return AUGUR_OK;
+}
+
 /* Decodes one quoted string starting at ps->p (the quote) into t->str. */
 static int scan_string(struct parser *ps, struct token *t)
 {
@@ -141,70 +206,8 @@ static int scan_string(struct parser *ps, struct token *t)
 			break;
 		}
 		if (c == '\\') {
-			char e = ps->p + 1 < ps->end ? ps->p[1] : '\0';
-			advance(ps, 2);
-			switch (e) {
-			case 'n':
-				c = '\n';
-				break;
-			case 't':
-				c = '\t';
-				break;
-			case 'r':
-				c = '\r';
-				break;
-			case 'a':
-				c = '\a';
-				break;
-			case 'b':
-				c = '\b';
-				break;
-			case 'f':
-				c = '\f';
-				break;
-			case 'v':
-				c = '\v';
-				break;
-			case '\\':
-			case '\'':
-			case '"':
-			case '?':
-				c = e;
-				break;
-			case 'x':
-			case 'X': {
-				int v = 0, digits = 0, h;
-				while (digits < 2 && ps->p < ps->end &&
-				       (h = hex_value(*ps->p)) >= 0) {
-					v = v * 16 + h;
-					digits++;
-					advance(ps, 1);
-				}
-				if (!digits) {
-					rc = err_at(
-					        ps, AUGUR_E_SYNTAX, line, ec,
-					        "bad escape '\\x' in string (expected hex digits)");
-					goto fail;
-				}
-				c = (char)v;
-				break;
-			}
-			default:
-				if (e >= '0' && e <= '7') {
-					int v = e - '0', digits = 1;
-					while (digits < 3 && ps->p < ps->end && *ps->p >= '0' &&
-					       *ps->p <= '7') {
-						v = v * 8 + (*ps->p - '0');
-						digits++;
-						advance(ps, 1);
-					}
-					c = (char)(v & 0xff);
-					break;
-				}
-				rc = err_at(ps, AUGUR_E_SYNTAX, line, ec,
-				            "unknown escape '\\%c' in string", e ? e : ' ');
+			if ((rc = scan_escape(ps, line, ec, &c)))
 				goto fail;
-			}
 		} else {
 			advance(ps, 1);
 		}

@@ -65,64 +65,89 @@ static bool row_matches(const char *row_board, const char *board)
 	return !strcmp(row_board, board);
 }
 
-int augur_layer_times_samples(const struct augur_layer_times *lt, const char *board,
-                              enum augur_unit_kind unit, struct augur_sample **out, size_t *n,
-                              struct augur_diag *diag)
+/* A visitor of a layer-times row with its network analysed at the row's batch. */
+typedef int row_visit(const struct augur_layer_times_row *row, const struct augur_net *net,
+                      const struct augur_analysis *a, void *ctx, struct augur_diag *diag);
+
+/* Visits each row of board and unit that keep accepts (NULL: every one), in file order;
+ * stops at the first error and returns it. */
+static int each_row(const struct augur_layer_times *lt, const char *board,
+                    enum augur_unit_kind unit, bool (*keep)(const struct augur_layer_times_row *),
+                    row_visit *visit, void *ctx, struct augur_diag *diag)
 {
-	static const enum augur_layer_type gemm_types[] = {AUGUR_LAYER_CONV, AUGUR_LAYER_FC};
-	*out = NULL;
-	*n = 0;
-	struct augur_sample *samples = calloc(2 * lt->n_rows + 1, sizeof(*samples));
-	if (!samples)
-		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
-	size_t count = 0;
 	int rc = AUGUR_OK;
 	for (size_t r = 0; r < lt->n_rows && !rc; r++) {
 		const struct augur_layer_times_row *row = &lt->rows[r];
-		if (!row_matches(row->board, board) || row->unit != unit)
+		if (!row_matches(row->board, board) || row->unit != unit || (keep && !keep(row)))
 			continue;
 		struct augur_net *net = NULL;
 		struct augur_analysis *a = NULL;
 		if ((rc = load_analysed(lt, row->network, row->line, row->col, row->batch, &net, &a,
 		                        diag)))
 			break;
-		for (size_t t = 0; t < 2 && !rc; t++) {
-			enum augur_layer_type type = gemm_types[t];
-			if (!row->has[type] || !a->by_type[type].layers)
-				continue;
-			struct augur_sample *s = &samples[count];
-			s->time_ms = row->type_ms[type];
-			s->fc_layout = type == AUGUR_LAYER_FC;
-			s->gemms = calloc(a->by_type[type].layers, sizeof(*s->gemms));
-			char label[160];
-			snprintf(label, sizeof(label), "%s %s", row->network,
-			         augur_layer_type_name(type));
-			s->label = strdup(label);
-			if (!s->gemms || !s->label) {
-				rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0,
-				                    "out of memory");
-				break;
-			}
-			for (size_t i = 0; i < a->n_layers; i++) {
-				const struct augur_gemm *g = &a->layers[i].gemm;
-				if (net->layers[i].type != type || !g->count)
-					continue;
-				s->gemms[s->n_gemms++] =
-				        (struct augur_sample_gemm){g->n, g->k, g->m, g->count};
-			}
-			count++;
-		}
+		rc = visit(row, net, a, ctx, diag);
 		augur_analysis_free(a);
 		augur_net_free(net);
 	}
+	return rc;
+}
+
+struct sample_ctx {
+	const char *path;
+	struct augur_sample *samples;
+	size_t count;
+};
+
+/* A row's conv and fc sums, each a sample of all the network's GEMMs of its type. */
+static int row_samples(const struct augur_layer_times_row *row, const struct augur_net *net,
+                       const struct augur_analysis *a, void *ctx, struct augur_diag *diag)
+{
+	static const enum augur_layer_type gemm_types[] = {AUGUR_LAYER_CONV, AUGUR_LAYER_FC};
+	struct sample_ctx *c = ctx;
+	for (size_t t = 0; t < 2; t++) {
+		enum augur_layer_type type = gemm_types[t];
+		if (!row->has[type] || !a->by_type[type].layers)
+			continue;
+		struct augur_sample *s = &c->samples[c->count];
+		s->time_ms = row->type_ms[type];
+		s->fc_layout = type == AUGUR_LAYER_FC;
+		s->gemms = calloc(a->by_type[type].layers, sizeof(*s->gemms));
+		char label[160];
+		snprintf(label, sizeof(label), "%s %s", row->network, augur_layer_type_name(type));
+		s->label = strdup(label);
+		if (!s->gemms || !s->label)
+			return augur_diag_set(diag, AUGUR_E_NOMEM, c->path, 0, 0, "out of memory");
+		for (size_t i = 0; i < a->n_layers; i++) {
+			const struct augur_gemm *g = &a->layers[i].gemm;
+			if (net->layers[i].type != type || !g->count)
+				continue;
+			s->gemms[s->n_gemms++] =
+			        (struct augur_sample_gemm){g->n, g->k, g->m, g->count};
+		}
+		c->count++;
+	}
+	return AUGUR_OK;
+}
+
+int augur_layer_times_samples(const struct augur_layer_times *lt, const char *board,
+                              enum augur_unit_kind unit, struct augur_sample **out, size_t *n,
+                              struct augur_diag *diag)
+{
+	*out = NULL;
+	*n = 0;
+	struct sample_ctx c = {lt->path, NULL, 0};
+	c.samples = calloc(2 * lt->n_rows + 1, sizeof(*c.samples));
+	if (!c.samples)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+	int rc = each_row(lt, board, unit, NULL, row_samples, &c, diag);
 	if (rc) {
-		for (size_t i = 0; i <= count && i < 2 * lt->n_rows; i++)
-			augur_sample_clear(&samples[i]);
-		free(samples);
+		for (size_t i = 0; i <= c.count && i < 2 * lt->n_rows; i++)
+			augur_sample_clear(&c.samples[i]);
+		free(c.samples);
 		return rc;
 	}
-	*out = samples;
-	*n = count;
+	*out = c.samples;
+	*n = c.count;
 	return AUGUR_OK;
 }
 
@@ -136,12 +161,65 @@ static bool sums_to_forward(const struct augur_layer_times_row *row)
 	return row->forward_ms > 0 && fabs(total - row->forward_ms) <= 0.1 * row->forward_ms;
 }
 
+/* A row worth costing: its layers' times, or per-type sums that add up to its pass. */
+static bool costable(const struct augur_layer_times_row *row)
+{
+	return row->n_layers || sums_to_forward(row);
+}
+
 static int find_layer(const struct augur_net *net, const char *name)
 {
 	for (size_t i = 0; i < net->n_layers; i++)
 		if (!strcmp(net->layers[i].name, name))
 			return (int)i;
 	return -1;
+}
+
+struct cost_ctx {
+	const char *path;
+	const struct augur_timemodel *gemm;
+	struct augur_cost_row *rows;
+	size_t count;
+};
+
+/* A row's cost rows: one per timed layer, or one per type sum (the GEMM types feed the
+ * GEMM model instead). */
+static int row_costs(const struct augur_layer_times_row *row, const struct augur_net *net,
+                     const struct augur_analysis *a, void *ctx, struct augur_diag *diag)
+{
+	struct cost_ctx *c = ctx;
+	for (size_t j = 0; j < row->n_layers; j++) {
+		int i = find_layer(net, row->layer_names[j]);
+		if (i < 0)
+			return augur_diag_set(diag, AUGUR_E_SCHEMA, c->path, row->layer_loc[j].line,
+			                      row->layer_loc[j].col,
+			                      "network '%s' has no layer '%s'", row->network,
+			                      row->layer_names[j]);
+		struct augur_cost_row *cr = &c->rows[c->count++];
+		cr->type = net->layers[i].type;
+		cr->time_ms = row->layer_ms[j];
+		augur_layer_features(net, a, (size_t)i, c->gemm, cr->f, NULL);
+	}
+	if (row->n_layers)
+		return AUGUR_OK;
+	double f[AUGUR_FEAT_COUNT];
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
+		if (!row->has[t] || t == AUGUR_LAYER_CONV || t == AUGUR_LAYER_FC ||
+		    !a->by_type[t].layers)
+			continue;
+		struct augur_cost_row *cr = &c->rows[c->count++];
+		cr->type = t;
+		cr->aggregate = true;
+		cr->time_ms = row->type_ms[t];
+		for (size_t i = 0; i < a->n_layers; i++) {
+			if (net->layers[i].type != (enum augur_layer_type)t)
+				continue;
+			augur_layer_features(net, a, i, c->gemm, f, NULL);
+			for (int k = 0; k < AUGUR_FEAT_COUNT; k++)
+				cr->f[k] += f[k];
+		}
+	}
+	return AUGUR_OK;
 }
 
 int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *board,
@@ -153,67 +231,17 @@ int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *
 	size_t cap = 0;
 	for (size_t r = 0; r < lt->n_rows; r++)
 		cap += lt->rows[r].n_layers + AUGUR_LAYER_TYPE_COUNT;
-	struct augur_cost_row *rows = calloc(cap + 1, sizeof(*rows));
-	if (!rows)
+	struct cost_ctx c = {lt->path, gemm, NULL, 0};
+	c.rows = calloc(cap + 1, sizeof(*c.rows));
+	if (!c.rows)
 		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
-	size_t count = 0;
-	int rc = AUGUR_OK;
-	for (size_t r = 0; r < lt->n_rows && !rc; r++) {
-		const struct augur_layer_times_row *row = &lt->rows[r];
-		if (!row_matches(row->board, board) || row->unit != unit)
-			continue;
-		if (!row->n_layers && !sums_to_forward(row))
-			continue;
-		struct augur_net *net = NULL;
-		struct augur_analysis *a = NULL;
-		if ((rc = load_analysed(lt, row->network, row->line, row->col, row->batch, &net, &a,
-		                        diag)))
-			break;
-		double f[AUGUR_FEAT_COUNT];
-		if (row->n_layers) {
-			for (size_t j = 0; j < row->n_layers && !rc; j++) {
-				int i = find_layer(net, row->layer_names[j]);
-				if (i < 0) {
-					rc = augur_diag_set(diag, AUGUR_E_SCHEMA, lt->path,
-					                    row->layer_loc[j].line,
-					                    row->layer_loc[j].col,
-					                    "network '%s' has no layer '%s'",
-					                    row->network, row->layer_names[j]);
-					break;
-				}
-				struct augur_cost_row *cr = &rows[count++];
-				cr->type = net->layers[i].type;
-				cr->time_ms = row->layer_ms[j];
-				augur_layer_features(net, a, (size_t)i, gemm, cr->f, NULL);
-			}
-		} else {
-			/* per-type sums: the GEMM types feed the GEMM model instead */
-			for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
-				if (!row->has[t] || t == AUGUR_LAYER_CONV || t == AUGUR_LAYER_FC ||
-				    !a->by_type[t].layers)
-					continue;
-				struct augur_cost_row *cr = &rows[count++];
-				cr->type = t;
-				cr->aggregate = true;
-				cr->time_ms = row->type_ms[t];
-				for (size_t i = 0; i < a->n_layers; i++) {
-					if (net->layers[i].type != (enum augur_layer_type)t)
-						continue;
-					augur_layer_features(net, a, i, gemm, f, NULL);
-					for (int k = 0; k < AUGUR_FEAT_COUNT; k++)
-						cr->f[k] += f[k];
-				}
-			}
-		}
-		augur_analysis_free(a);
-		augur_net_free(net);
-	}
+	int rc = each_row(lt, board, unit, costable, row_costs, &c, diag);
 	if (rc) {
-		free(rows);
+		free(c.rows);
 		return rc;
 	}
-	*out = rows;
-	*n = count;
+	*out = c.rows;
+	*n = c.count;
 	return AUGUR_OK;
 }
 

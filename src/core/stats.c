@@ -1,4 +1,4 @@
-/* Medians and ordering of doubles (see stats.h). */
+/* Medians, quantiles and ordering of doubles (see stats.h). */
 #include <math.h>
 #include <stdlib.h>
 
@@ -16,4 +16,13 @@ double augur_median_in_place(double *v, size_t n)
 		return NAN;
 	qsort(v, n, sizeof(*v), augur_cmp_double);
 	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double augur_quantile_sorted(const double *sorted, size_t n, double q)
+{
+	if (n == 1)
+		return sorted[0];
+	double pos = q * (double)(n - 1);
+	size_t lo = (size_t)pos, hi = lo + 1 < n ? lo + 1 : n - 1;
+	return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - (double)lo);
 }

@@ -7,6 +7,19 @@
 
 #include "strbuf.h"
 
+/* Reallocates the text to cap bytes; false (the buffer failed) when out of memory. */
+static bool resize(struct augur_strbuf *b, size_t cap)
+{
+	char *d = realloc(b->data, cap);
+	if (!d) {
+		b->failed = true;
+		return false;
+	}
+	b->data = d;
+	b->cap = cap;
+	return true;
+}
+
 void augur_strbuf_put(struct augur_strbuf *b, const char *fmt, ...)
 {
 	if (b->failed)
@@ -25,14 +38,8 @@ void augur_strbuf_put(struct augur_strbuf *b, const char *fmt, ...)
 			b->len += (size_t)n;
 			return;
 		}
-		size_t cap = (b->cap ? b->cap * 2 : 4096) + (size_t)n;
-		char *d = realloc(b->data, cap);
-		if (!d) {
-			b->failed = true;
+		if (!resize(b, (b->cap ? b->cap * 2 : 4096) + (size_t)n))
 			return;
-		}
-		b->data = d;
-		b->cap = cap;
 	}
 }
 
@@ -49,13 +56,8 @@ void augur_strbuf_append(struct augur_strbuf *b, const char *s, size_t n)
 			}
 			cap *= 2;
 		}
-		char *d = realloc(b->data, cap);
-		if (!d) {
-			b->failed = true;
+		if (!resize(b, cap))
 			return;
-		}
-		b->data = d;
-		b->cap = cap;
 	}
 	memcpy(b->data + b->len, s, n);
 	b->len += n;

@@ -303,123 +303,143 @@ static void fit_label(char *buf, size_t size, const char *s, size_t max_chars)
 	snprintf(buf, size, "%.*s...", (int)cut, s);
 }
 
+/* A bar chart's geometry: row height, label, panel and gap widths, the plot's top and
+ * height, and the font size of the rows. */
+struct hbars_layout {
+	double rh, lw, pw, gap, top, plot_h, font;
+};
+
+/* Row r of panel p: its tooltip, the stacked bars from x0 on scale sx, the outline of a
+ * marked row and the note after the bar. */
+static void hbar_row(struct augur_strbuf *t, const struct augur_hbars *c,
+                     const struct hbars_layout *l, size_t p, size_t r, const struct scale *sx)
+{
+	const double *v = c->v + p * c->n_rows * c->n_series;
+	size_t pr = p * c->n_rows + r;
+	double y = l->top + l->rh * (double)r + 1, h = l->rh - 2 > 1 ? l->rh - 2 : 1;
+	augur_strbuf_puts(t, "<g class=\"bar\"");
+	if (c->attrs && c->attrs[pr])
+		augur_strbuf_put(t, " %s", c->attrs[pr]);
+	augur_strbuf_puts(t, "><title>");
+	augur_svg_xml(t, c->rows[r]);
+	if (c->panels && c->panels[p]) {
+		augur_strbuf_puts(t, " (");
+		augur_svg_xml(t, c->panels[p]);
+		augur_strbuf_puts(t, ")");
+	}
+	double sum = 0;
+	for (size_t s = 0; s < c->n_series; s++) {
+		double val = v[r * c->n_series + s];
+		augur_strbuf_puts(t, s ? ", " : ": ");
+		augur_svg_xml(t, c->series[s]);
+		augur_strbuf_put(t, " %.4g", val);
+	}
+	augur_strbuf_puts(t, "</title>");
+	for (size_t s = 0; s < c->n_series; s++) {
+		double val = v[r * c->n_series + s];
+		if (!(val > 0))
+			continue;
+		double xa = map(sx, sum), xb = map(sx, sum + val);
+		sum += val;
+		augur_strbuf_put(t,
+		                 "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
+		                 "height=\"%.1f\" fill=\"%s\"/>",
+		                 xa, y, xb - xa, h, augur_palette(s));
+	}
+	double x0 = sx->r0, xe = map(sx, sum);
+	if (c->marked && c->marked[pr])
+		augur_strbuf_put(t,
+		                 "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
+		                 "height=\"%.1f\" fill=\"none\" stroke=\"#000\" "
+		                 "stroke-dasharray=\"2 1\"/>",
+		                 x0, y, xe - x0 > 2 ? xe - x0 : 2, h);
+	if (c->notes && c->notes[pr] && c->notes[pr][0]) {
+		augur_strbuf_put(t, "<text x=\"%.1f\" y=\"%.1f\">", xe + 3,
+		                 y + h / 2 + l->font * 0.35);
+		augur_svg_xml(t, c->notes[pr]);
+		augur_strbuf_puts(t, "</text>");
+	}
+	augur_strbuf_puts(t, "</g>\n");
+}
+
+/* Panel p: its title, axis from 0 to its longest bar, and its rows. */
+static void hbar_panel(struct augur_strbuf *t, const struct augur_hbars *c,
+                       const struct hbars_layout *l, size_t p)
+{
+	const double *v = c->v + p * c->n_rows * c->n_series;
+	double max = 0;
+	for (size_t r = 0; r < c->n_rows; r++) {
+		double sum = 0;
+		for (size_t s = 0; s < c->n_series; s++)
+			sum += v[r * c->n_series + s] > 0 ? v[r * c->n_series + s] : 0;
+		max = sum > max ? sum : max;
+	}
+	double lo = 0, hi = max, ticks[8];
+	size_t nt = augur_nice_ticks(&lo, &hi, false, ticks, 6);
+	double x0 = l->lw + (double)p * (l->pw + l->gap), top = l->top, plot_h = l->plot_h;
+	struct scale sx = {lo, hi, x0, x0 + l->pw, false};
+	if (c->panels && c->panels[p])
+		text_at(t, x0 + l->pw / 2, top - 4, "middle", c->panels[p], "font-weight=\"bold\"");
+	for (size_t k = 0; k < nt; k++) {
+		double x = map(&sx, ticks[k]);
+		char lab[32];
+		augur_num_label(lab, sizeof(lab), ticks[k]);
+		augur_strbuf_put(t, "<path d=\"M%.1f %.1fV%.1f\" stroke=\"#ddd\"/>\n", x, top,
+		                 top + plot_h);
+		text_at(t, x, top + plot_h + 14, "middle", lab, NULL);
+		if (c->n_rows > 40)
+			text_at(t, x, top - (c->panels ? 18 : 4), "middle", lab, "fill=\"#666\"");
+	}
+	text_at(t, x0 + l->pw / 2, top + plot_h + 32, "middle", c->x_label, NULL);
+	augur_strbuf_put(t, "<path d=\"M%.1f %.1fV%.1f\" stroke=\"#333\"/>\n", x0, top,
+	                 top + plot_h);
+	augur_strbuf_put(t, "<g font-size=\"%.1f\">\n", l->font);
+	for (size_t r = 0; r < c->n_rows; r++)
+		hbar_row(t, c, l, p, r, &sx);
+	augur_strbuf_puts(t, "</g>\n");
+}
+
 void augur_svg_hbars(struct augur_strbuf *t, const struct augur_hbars *c)
 {
-	double rh = c->row_height > 0 ? c->row_height : 14;
-	double lw = c->label_width > 0 ? c->label_width : 150;
-	double pw = c->panel_width > 0 ? c->panel_width : 300;
+	struct hbars_layout l = {
+	        .rh = c->row_height > 0 ? c->row_height : 14,
+	        .lw = c->label_width > 0 ? c->label_width : 150,
+	        .pw = c->panel_width > 0 ? c->panel_width : 300,
+	        .gap = 56, /* after each panel: room for the notes */
+	};
 	size_t np = c->n_panels ? c->n_panels : 1;
-	double gap = 56; /* after each panel: room for the notes */
 	for (size_t i = 0; c->notes && i < np * c->n_rows; i++) {
 		double font = c->row_height > 0 && c->row_height - 3 < 11 ? c->row_height - 3 : 11;
 		double w = (font < 6 ? 6 : font) * 0.6 *
 		           (double)strlen(c->notes[i] ? c->notes[i] : "");
-		gap = w + 16 > gap ? w + 16 : gap;
+		l.gap = w + 16 > l.gap ? w + 16 : l.gap;
 	}
-	double width = lw + (double)np * (pw + gap);
+	double width = l.lw + (double)np * (l.pw + l.gap);
 	struct legend_entry le[AUGUR_PALETTE_SIZE];
 	size_t nl = c->n_series < AUGUR_PALETTE_SIZE ? c->n_series : AUGUR_PALETTE_SIZE;
 	for (size_t s = 0; s < nl; s++)
 		le[s] = (struct legend_entry){c->series[s], augur_palette(s), AUGUR_MARK_DOT};
-	double lh = nl > 1 ? legend(t, le, nl, lw, 4, width - lw, false) : 0;
-	double top = 4 + lh + (c->panels ? 16 : 0) + (c->n_rows > 40 ? 14 : 0);
-	double plot_h = rh * (double)c->n_rows;
-	double height = top + plot_h + 40;
-	open_svg(t, c->title, width, height);
+	double lh = nl > 1 ? legend(t, le, nl, l.lw, 4, width - l.lw, false) : 0;
+	l.top = 4 + lh + (c->panels ? 16 : 0) + (c->n_rows > 40 ? 14 : 0);
+	l.plot_h = l.rh * (double)c->n_rows;
+	open_svg(t, c->title, width, l.top + l.plot_h + 40);
 	if (nl > 1)
-		legend(t, le, nl, lw, 4, width - lw, true);
-	double font = rh - 3 < 11 ? rh - 3 : 11;
-	if (font < 6)
-		font = 6;
-	size_t max_chars = (size_t)(lw / (font * 0.58));
+		legend(t, le, nl, l.lw, 4, width - l.lw, true);
+	l.font = l.rh - 3 < 11 ? l.rh - 3 : 11;
+	if (l.font < 6)
+		l.font = 6;
+	size_t max_chars = (size_t)(l.lw / (l.font * 0.58));
 	/* row labels, shared by the panels */
-	augur_strbuf_put(t, "<g font-size=\"%.1f\">\n", font);
+	augur_strbuf_put(t, "<g font-size=\"%.1f\">\n", l.font);
 	for (size_t r = 0; r < c->n_rows; r++) {
 		char label[256];
 		fit_label(label, sizeof(label), c->rows[r], max_chars);
-		text_at(t, lw - 6, top + rh * (double)r + rh / 2 + font * 0.35, "end", label, NULL);
+		text_at(t, l.lw - 6, l.top + l.rh * (double)r + l.rh / 2 + l.font * 0.35, "end",
+		        label, NULL);
 	}
 	augur_strbuf_puts(t, "</g>\n");
-	for (size_t p = 0; p < np; p++) {
-		const double *v = c->v + p * c->n_rows * c->n_series;
-		double max = 0;
-		for (size_t r = 0; r < c->n_rows; r++) {
-			double sum = 0;
-			for (size_t s = 0; s < c->n_series; s++)
-				sum += v[r * c->n_series + s] > 0 ? v[r * c->n_series + s] : 0;
-			max = sum > max ? sum : max;
-		}
-		double lo = 0, hi = max, ticks[8];
-		size_t nt = augur_nice_ticks(&lo, &hi, false, ticks, 6);
-		double x0 = lw + (double)p * (pw + gap);
-		struct scale sx = {lo, hi, x0, x0 + pw, false};
-		if (c->panels && c->panels[p])
-			text_at(t, x0 + pw / 2, top - 4, "middle", c->panels[p],
-			        "font-weight=\"bold\"");
-		for (size_t k = 0; k < nt; k++) {
-			double x = map(&sx, ticks[k]);
-			char lab[32];
-			augur_num_label(lab, sizeof(lab), ticks[k]);
-			augur_strbuf_put(t, "<path d=\"M%.1f %.1fV%.1f\" stroke=\"#ddd\"/>\n", x,
-			                 top, top + plot_h);
-			text_at(t, x, top + plot_h + 14, "middle", lab, NULL);
-			if (c->n_rows > 40)
-				text_at(t, x, top - (c->panels ? 18 : 4), "middle", lab,
-				        "fill=\"#666\"");
-		}
-		text_at(t, x0 + pw / 2, top + plot_h + 32, "middle", c->x_label, NULL);
-		augur_strbuf_put(t, "<path d=\"M%.1f %.1fV%.1f\" stroke=\"#333\"/>\n", x0, top,
-		                 top + plot_h);
-		augur_strbuf_put(t, "<g font-size=\"%.1f\">\n", font);
-		for (size_t r = 0; r < c->n_rows; r++) {
-			size_t pr = p * c->n_rows + r;
-			double y = top + rh * (double)r + 1, h = rh - 2 > 1 ? rh - 2 : 1;
-			augur_strbuf_puts(t, "<g class=\"bar\"");
-			if (c->attrs && c->attrs[pr])
-				augur_strbuf_put(t, " %s", c->attrs[pr]);
-			augur_strbuf_puts(t, "><title>");
-			augur_svg_xml(t, c->rows[r]);
-			if (c->panels && c->panels[p]) {
-				augur_strbuf_puts(t, " (");
-				augur_svg_xml(t, c->panels[p]);
-				augur_strbuf_puts(t, ")");
-			}
-			double sum = 0;
-			for (size_t s = 0; s < c->n_series; s++) {
-				double val = v[r * c->n_series + s];
-				augur_strbuf_puts(t, s ? ", " : ": ");
-				augur_svg_xml(t, c->series[s]);
-				augur_strbuf_put(t, " %.4g", val);
-			}
-			augur_strbuf_puts(t, "</title>");
-			for (size_t s = 0; s < c->n_series; s++) {
-				double val = v[r * c->n_series + s];
-				if (!(val > 0))
-					continue;
-				double xa = map(&sx, sum), xb = map(&sx, sum + val);
-				sum += val;
-				augur_strbuf_put(t,
-				                 "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
-				                 "height=\"%.1f\" fill=\"%s\"/>",
-				                 xa, y, xb - xa, h, augur_palette(s));
-			}
-			double xe = map(&sx, sum);
-			if (c->marked && c->marked[pr])
-				augur_strbuf_put(t,
-				                 "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
-				                 "height=\"%.1f\" fill=\"none\" stroke=\"#000\" "
-				                 "stroke-dasharray=\"2 1\"/>",
-				                 x0, y, xe - x0 > 2 ? xe - x0 : 2, h);
-			if (c->notes && c->notes[pr] && c->notes[pr][0]) {
-				augur_strbuf_put(t, "<text x=\"%.1f\" y=\"%.1f\">", xe + 3,
-				                 y + h / 2 + font * 0.35);
-				augur_svg_xml(t, c->notes[pr]);
-				augur_strbuf_puts(t, "</text>");
-			}
-			augur_strbuf_puts(t, "</g>\n");
-		}
-		augur_strbuf_puts(t, "</g>\n");
-	}
+	for (size_t p = 0; p < np; p++)
+		hbar_panel(t, c, &l, p);
 	augur_strbuf_puts(t, "</svg>\n");
 }
 
@@ -465,6 +485,16 @@ static bool plottable(const struct augur_xy *c, double x, double y)
 	return isfinite(x) && isfinite(y) && (!c->x_log || x > 0) && (!c->y_log || y > 0);
 }
 
+/* Point i's tooltip, when it has one. */
+static void point_title(struct augur_strbuf *t, const struct augur_series *se, size_t i)
+{
+	if (se->titles && se->titles[i]) {
+		augur_strbuf_puts(t, "<title>");
+		augur_svg_xml(t, se->titles[i]);
+		augur_strbuf_puts(t, "</title>");
+	}
+}
+
 static void point(struct augur_strbuf *t, const struct augur_series *se, size_t i, double px,
                   double py)
 {
@@ -486,18 +516,15 @@ static void point(struct augur_strbuf *t, const struct augur_series *se, size_t 
 		                 "fill-opacity=\"0.75\"%s%s>",
 		                 px, py, se->mark == AUGUR_MARK_DOT ? "3" : "2.5", col,
 		                 attrs ? " " : "", attrs ? attrs : "");
-	if (se->titles && se->titles[i]) {
-		augur_strbuf_puts(t, "<title>");
-		augur_svg_xml(t, se->titles[i]);
-		augur_strbuf_puts(t, "</title>");
-	}
+	point_title(t, se, i);
 	augur_strbuf_puts(t, se->mark == AUGUR_MARK_CROSS ? "</path>\n" : "</circle>\n");
 }
 
-void augur_svg_xy(struct augur_strbuf *t, const struct augur_xy *c)
+/* Opens an x-y chart with the legend of its series and rules above the plot; returns the
+ * plot's top. */
+static double xy_open(struct augur_strbuf *t, const struct augur_xy *c, double width, double height,
+                      double left, double right)
 {
-	double width = c->width > 0 ? c->width : 640, height = c->height > 0 ? c->height : 400;
-	double left = 70, right = 20, bottom = 46;
 	struct legend_entry le[32];
 	size_t nl = 0;
 	for (size_t s = 0; s < c->n_series && nl < 32; s++)
@@ -510,101 +537,125 @@ void augur_svg_xy(struct augur_strbuf *t, const struct augur_xy *c)
 	double top = 8 + legend(t, le, nl, left, 6, width - left - right, false);
 	open_svg(t, c->title, width, height);
 	legend(t, le, nl, left, 6, width - left - right, true);
-	double plot_b = height - bottom, plot_r = width - right;
+	return top;
+}
+
+/* An x-y chart's axis ranges and ticks (no x ticks on a categorical axis). */
+struct xy_ticks {
 	double xlo, xhi, ylo, yhi, xt[16], yt[16];
-	size_t nxt = 0;
+	size_t nxt, nyt;
+};
+
+static void xy_ticks(const struct augur_xy *c, struct xy_ticks *k)
+{
+	k->nxt = 0;
 	if (c->n_categories) {
-		xlo = -0.5;
-		xhi = (double)c->n_categories - 0.5;
+		k->xlo = -0.5;
+		k->xhi = (double)c->n_categories - 0.5;
 	} else {
-		xy_domain(c, true, &xlo, &xhi);
-		nxt = augur_nice_ticks(&xlo, &xhi, c->x_log, xt, c->x_log ? 14 : 9);
+		xy_domain(c, true, &k->xlo, &k->xhi);
+		k->nxt = augur_nice_ticks(&k->xlo, &k->xhi, c->x_log, k->xt, c->x_log ? 14 : 9);
 	}
-	xy_domain(c, false, &ylo, &yhi);
+	xy_domain(c, false, &k->ylo, &k->yhi);
 	if (c->diagonal) {
 		/* the same range on both axes, so y = x is the diagonal */
-		double a = xlo < ylo ? xlo : ylo, b = xhi > yhi ? xhi : yhi;
-		xlo = ylo = a;
-		xhi = yhi = b;
-		nxt = augur_nice_ticks(&xlo, &xhi, c->x_log, xt, c->x_log ? 11 : 9);
+		double a = k->xlo < k->ylo ? k->xlo : k->ylo, b = k->xhi > k->yhi ? k->xhi : k->yhi;
+		k->xlo = k->ylo = a;
+		k->xhi = k->yhi = b;
+		k->nxt = augur_nice_ticks(&k->xlo, &k->xhi, c->x_log, k->xt, c->x_log ? 11 : 9);
 	}
-	size_t nyt = augur_nice_ticks(&ylo, &yhi, c->y_log, yt, c->y_log ? 11 : 8);
+	k->nyt = augur_nice_ticks(&k->ylo, &k->yhi, c->y_log, k->yt, c->y_log ? 11 : 8);
 	if (c->diagonal) {
-		ylo = xlo;
-		yhi = xhi;
-		nyt = augur_nice_ticks(&ylo, &yhi, c->y_log, yt, c->y_log ? 11 : 9);
+		k->ylo = k->xlo;
+		k->yhi = k->xhi;
+		k->nyt = augur_nice_ticks(&k->ylo, &k->yhi, c->y_log, k->yt, c->y_log ? 11 : 9);
 	}
-	struct scale sx = {xlo, xhi, left, plot_r, c->x_log};
-	struct scale sy = {ylo, yhi, plot_b, top, c->y_log};
-	/* grid and ticks */
-	for (size_t k = 0; k < nyt; k++) {
-		double y = map(&sy, yt[k]);
-		char lab[32];
-		augur_num_label(lab, sizeof(lab), yt[k]);
-		augur_strbuf_put(t, "<path d=\"M%.1f %.1fH%.1f\" stroke=\"#e4e4e4\"/>\n", left, y,
-		                 plot_r);
-		text_at(t, left - 5, y + 4, "end", lab, NULL);
+}
+
+/* An x-y chart's plot area in pixels and its two scales (whose domains are the axes'
+ * ranges). */
+struct xy_frame {
+	double left, top, plot_r, plot_b, height;
+	struct scale sx, sy;
+};
+
+/* The labels of a categorical x axis, every one that fits. */
+static void category_labels(struct augur_strbuf *t, const struct augur_xy *c,
+                            const struct xy_frame *f)
+{
+	size_t every = 1;
+	double maxw = 0;
+	for (size_t k = 0; k < c->n_categories; k++) {
+		double w = text_width(c->categories[k]);
+		maxw = w > maxw ? w : maxw;
 	}
-	if (c->n_categories) {
-		size_t every = 1;
-		double maxw = 0;
-		for (size_t k = 0; k < c->n_categories; k++) {
-			double w = text_width(c->categories[k]);
-			maxw = w > maxw ? w : maxw;
-		}
-		double slot = (plot_r - left) / (double)c->n_categories;
-		while (maxw + 6 > slot * (double)every && every < c->n_categories)
-			every++;
-		for (size_t k = 0; k < c->n_categories; k += every)
-			text_at(t, map(&sx, (double)k), plot_b + 15, "middle", c->categories[k],
-			        NULL);
-	} else {
-		for (size_t k = 0; k < nxt; k++) {
-			double x = map(&sx, xt[k]);
-			char lab[32];
-			augur_num_label(lab, sizeof(lab), xt[k]);
-			augur_strbuf_put(t, "<path d=\"M%.1f %.1fV%.1f\" stroke=\"#e4e4e4\"/>\n", x,
-			                 top, plot_b);
-			text_at(t, x, plot_b + 15, "middle", lab, NULL);
-		}
+	double slot = (f->plot_r - f->left) / (double)c->n_categories;
+	while (maxw + 6 > slot * (double)every && every < c->n_categories)
+		every++;
+	for (size_t k = 0; k < c->n_categories; k += every)
+		text_at(t, map(&f->sx, (double)k), f->plot_b + 15, "middle", c->categories[k],
+		        NULL);
+}
+
+/* Grid lines, tick labels, the axes and their labels. */
+static void xy_grid(struct augur_strbuf *t, const struct augur_xy *c, const struct xy_frame *f,
+                    const struct xy_ticks *k)
+{
+	char lab[32];
+	for (size_t i = 0; i < k->nyt; i++) {
+		double y = map(&f->sy, k->yt[i]);
+		augur_num_label(lab, sizeof(lab), k->yt[i]);
+		augur_strbuf_put(t, "<path d=\"M%.1f %.1fH%.1f\" stroke=\"#e4e4e4\"/>\n", f->left,
+		                 y, f->plot_r);
+		text_at(t, f->left - 5, y + 4, "end", lab, NULL);
+	}
+	if (c->n_categories)
+		category_labels(t, c, f);
+	for (size_t i = 0; !c->n_categories && i < k->nxt; i++) {
+		double x = map(&f->sx, k->xt[i]);
+		augur_num_label(lab, sizeof(lab), k->xt[i]);
+		augur_strbuf_put(t, "<path d=\"M%.1f %.1fV%.1f\" stroke=\"#e4e4e4\"/>\n", x, f->top,
+		                 f->plot_b);
+		text_at(t, x, f->plot_b + 15, "middle", lab, NULL);
 	}
 	augur_strbuf_put(t, "<path d=\"M%.1f %.1fV%.1fH%.1f\" fill=\"none\" stroke=\"#333\"/>\n",
-	                 left, top, plot_b, plot_r);
-	text_at(t, (left + plot_r) / 2, height - 8, "middle", c->x_label, NULL);
+	                 f->left, f->top, f->plot_b, f->plot_r);
+	text_at(t, (f->left + f->plot_r) / 2, f->height - 8, "middle", c->x_label, NULL);
 	augur_strbuf_put(t,
 	                 "<text transform=\"translate(14 %.1f) rotate(-90)\" "
 	                 "text-anchor=\"middle\">",
-	                 (top + plot_b) / 2);
+	                 (f->top + f->plot_b) / 2);
 	augur_svg_xml(t, c->y_label);
 	augur_strbuf_puts(t, "</text>\n");
-	/* bands under everything */
+}
+
+/* The rules that are bands, shaded under everything else. */
+static void xy_bands(struct augur_strbuf *t, const struct augur_xy *c, const struct xy_frame *f)
+{
 	for (size_t r = 0; r < c->n_rules; r++) {
 		const struct augur_rule *ru = &c->rules[r];
 		if (!(ru->to > ru->at))
 			continue;
-		const struct scale *s = ru->vertical ? &sx : &sy;
+		const struct scale *s = ru->vertical ? &f->sx : &f->sy;
 		double a = map(s, ru->at), b = map(s, ru->to);
-		double lo_px = ru->vertical ? left : top, hi_px = ru->vertical ? plot_r : plot_b;
+		double lo_px = ru->vertical ? f->left : f->top;
+		double hi_px = ru->vertical ? f->plot_r : f->plot_b;
 		a = a < lo_px ? lo_px : a > hi_px ? hi_px : a;
 		b = b < lo_px ? lo_px : b > hi_px ? hi_px : b;
-		if (ru->vertical)
-			augur_strbuf_put(
-			        t,
-			        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-			        "fill=\"%s\" fill-opacity=\"0.12\"%s%s/>\n",
-			        a < b ? a : b, top, fabs(b - a), plot_b - top,
-			        augur_palette(ru->colour), ru->attrs ? " " : "",
-			        ru->attrs ? ru->attrs : "");
-		else
-			augur_strbuf_put(
-			        t,
-			        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-			        "fill=\"%s\" fill-opacity=\"0.12\"%s%s/>\n",
-			        left, a < b ? a : b, plot_r - left, fabs(b - a),
-			        augur_palette(ru->colour), ru->attrs ? " " : "",
-			        ru->attrs ? ru->attrs : "");
+		double lo = a < b ? a : b, len = fabs(b - a);
+		augur_strbuf_put(t,
+		                 "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		                 "fill=\"%s\" fill-opacity=\"0.12\"%s%s/>\n",
+		                 ru->vertical ? lo : f->left, ru->vertical ? f->top : lo,
+		                 ru->vertical ? len : f->plot_r - f->left,
+		                 ru->vertical ? f->plot_b - f->top : len, augur_palette(ru->colour),
+		                 ru->attrs ? " " : "", ru->attrs ? ru->attrs : "");
 	}
-	/* stacked areas, each down to the previous one */
+}
+
+/* The stacked areas, each filled down to the previous one (the first to the axis). */
+static void xy_areas(struct augur_strbuf *t, const struct augur_xy *c, const struct xy_frame *f)
+{
 	const struct augur_series *below = NULL;
 	for (size_t s = 0; s < c->n_series; s++) {
 		const struct augur_series *se = &c->series[s];
@@ -612,89 +663,113 @@ void augur_svg_xy(struct augur_strbuf *t, const struct augur_xy *c)
 			continue;
 		augur_strbuf_puts(t, "<path d=\"");
 		for (size_t i = 0; i < se->n; i++)
-			augur_strbuf_put(t, "%s%.1f %.1f", i ? "L" : "M", map(&sx, se->x[i]),
-			                 map(&sy, se->y[i]));
+			augur_strbuf_put(t, "%s%.1f %.1f", i ? "L" : "M", map(&f->sx, se->x[i]),
+			                 map(&f->sy, se->y[i]));
 		for (size_t i = se->n; i-- > 0;) {
-			double yb = below && below->n == se->n ? below->y[i] : ylo;
-			augur_strbuf_put(t, "L%.1f %.1f", map(&sx, se->x[i]), map(&sy, yb));
+			double yb = below && below->n == se->n ? below->y[i] : f->sy.d0;
+			augur_strbuf_put(t, "L%.1f %.1f", map(&f->sx, se->x[i]), map(&f->sy, yb));
 		}
 		augur_strbuf_put(t, "Z\" fill=\"%s\" fill-opacity=\"0.85\" stroke=\"none\"/>\n",
 		                 augur_palette(se->colour));
 		below = se;
 	}
-	if (c->diagonal) {
-		double a = map(&sx, xlo), b = map(&sx, xhi);
-		augur_strbuf_put(t,
-		                 "<path d=\"M%.1f %.1fL%.1f %.1f\" stroke=\"#888\" "
-		                 "stroke-dasharray=\"4 3\"/>\n",
-		                 a, map(&sy, ylo), b, map(&sy, yhi));
+}
+
+/* A LINE series' polyline, broken where a point cannot be drawn. */
+static void polyline(struct augur_strbuf *t, const struct augur_xy *c, const struct xy_frame *f,
+                     const struct augur_series *se)
+{
+	augur_strbuf_puts(t, "<path d=\"");
+	bool pen = false;
+	for (size_t i = 0; i < se->n; i++) {
+		if (!plottable(c, se->x[i], se->y[i])) {
+			pen = false;
+			continue;
+		}
+		augur_strbuf_put(t, "%s%.1f %.1f", pen ? "L" : "M", map(&f->sx, se->x[i]),
+		                 map(&f->sy, se->y[i]));
+		pen = true;
 	}
+	augur_strbuf_put(t, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>\n",
+	                 augur_palette(se->colour));
+}
+
+/* An AREA series' point i as an invisible hover target that carries its values. */
+static void hover_target(struct augur_strbuf *t, const struct augur_series *se, size_t i, double px,
+                         double py)
+{
+	augur_strbuf_put(t, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill-opacity=\"0\"%s%s>", px,
+	                 py, se->attrs && se->attrs[i] ? " " : "",
+	                 se->attrs && se->attrs[i] ? se->attrs[i] : "");
+	point_title(t, se, i);
+	augur_strbuf_puts(t, "</circle>\n");
+}
+
+/* Every series' lines and points (an AREA series' points only when they carry values). */
+static void xy_marks(struct augur_strbuf *t, const struct augur_xy *c, const struct xy_frame *f)
+{
 	for (size_t s = 0; s < c->n_series; s++) {
 		const struct augur_series *se = &c->series[s];
-		if (se->mark == AUGUR_MARK_LINE) {
-			augur_strbuf_puts(t, "<path d=\"");
-			bool pen = false;
-			for (size_t i = 0; i < se->n; i++) {
-				if (!plottable(c, se->x[i], se->y[i])) {
-					pen = false;
-					continue;
-				}
-				augur_strbuf_put(t, "%s%.1f %.1f", pen ? "L" : "M",
-				                 map(&sx, se->x[i]), map(&sy, se->y[i]));
-				pen = true;
-			}
-			augur_strbuf_put(t, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>\n",
-			                 augur_palette(se->colour));
-		}
-		if (se->mark == AUGUR_MARK_AREA) {
-			/* invisible hover targets carry the values */
-			if (!se->attrs && !se->titles)
-				continue;
-		}
+		if (se->mark == AUGUR_MARK_LINE)
+			polyline(t, c, f, se);
+		if (se->mark == AUGUR_MARK_AREA && !se->attrs && !se->titles)
+			continue;
 		for (size_t i = 0; i < se->n; i++) {
 			if (!plottable(c, se->x[i], se->y[i]))
 				continue;
-			if (se->mark == AUGUR_MARK_AREA) {
-				augur_strbuf_put(t,
-				                 "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" "
-				                 "fill-opacity=\"0\"%s%s>",
-				                 map(&sx, se->x[i]), map(&sy, se->y[i]),
-				                 se->attrs && se->attrs[i] ? " " : "",
-				                 se->attrs && se->attrs[i] ? se->attrs[i] : "");
-				if (se->titles && se->titles[i]) {
-					augur_strbuf_puts(t, "<title>");
-					augur_svg_xml(t, se->titles[i]);
-					augur_strbuf_puts(t, "</title>");
-				}
-				augur_strbuf_puts(t, "</circle>\n");
-				continue;
-			}
-			point(t, se, i, map(&sx, se->x[i]), map(&sy, se->y[i]));
+			double px = map(&f->sx, se->x[i]), py = map(&f->sy, se->y[i]);
+			if (se->mark == AUGUR_MARK_AREA)
+				hover_target(t, se, i, px, py);
+			else
+				point(t, se, i, px, py);
 		}
 	}
+}
+
+/* The rules that are lines, dashed, over everything else. */
+static void xy_rules(struct augur_strbuf *t, const struct augur_xy *c, const struct xy_frame *f)
+{
 	for (size_t r = 0; r < c->n_rules; r++) {
 		const struct augur_rule *ru = &c->rules[r];
 		if (ru->to > ru->at || !isfinite(ru->at))
 			continue;
-		const char *col = augur_palette(ru->colour);
-		if (ru->vertical) {
-			double x = map(&sx, ru->at);
-			augur_strbuf_put(
-			        t,
-			        "<path d=\"M%.1f %.1fV%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
-			        "stroke-dasharray=\"5 3\"%s%s/>\n",
-			        x, top, plot_b, col, ru->attrs ? " " : "",
-			        ru->attrs ? ru->attrs : "");
-		} else {
-			double y = map(&sy, ru->at);
-			augur_strbuf_put(
-			        t,
-			        "<path d=\"M%.1f %.1fH%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
-			        "stroke-dasharray=\"5 3\"%s%s/>\n",
-			        left, y, plot_r, col, ru->attrs ? " " : "",
-			        ru->attrs ? ru->attrs : "");
-		}
+		double at = map(ru->vertical ? &f->sx : &f->sy, ru->at);
+		augur_strbuf_put(t,
+		                 "<path d=\"M%.1f %.1f%c%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
+		                 "stroke-dasharray=\"5 3\"%s%s/>\n",
+		                 ru->vertical ? at : f->left, ru->vertical ? f->top : at,
+		                 ru->vertical ? 'V' : 'H', ru->vertical ? f->plot_b : f->plot_r,
+		                 augur_palette(ru->colour), ru->attrs ? " " : "",
+		                 ru->attrs ? ru->attrs : "");
 	}
+}
+
+void augur_svg_xy(struct augur_strbuf *t, const struct augur_xy *c)
+{
+	double width = c->width > 0 ? c->width : 640, height = c->height > 0 ? c->height : 400;
+	double left = 70, right = 20, bottom = 46;
+	double top = xy_open(t, c, width, height, left, right);
+	struct xy_ticks k;
+	xy_ticks(c, &k);
+	double plot_b = height - bottom, plot_r = width - right;
+	struct xy_frame f = {left,
+	                     top,
+	                     plot_r,
+	                     plot_b,
+	                     height,
+	                     {k.xlo, k.xhi, left, plot_r, c->x_log},
+	                     {k.ylo, k.yhi, plot_b, top, c->y_log}};
+	xy_grid(t, c, &f, &k);
+	xy_bands(t, c, &f);
+	xy_areas(t, c, &f);
+	if (c->diagonal)
+		augur_strbuf_put(t,
+		                 "<path d=\"M%.1f %.1fL%.1f %.1f\" stroke=\"#888\" "
+		                 "stroke-dasharray=\"4 3\"/>\n",
+		                 map(&f.sx, k.xlo), map(&f.sy, k.ylo), map(&f.sx, k.xhi),
+		                 map(&f.sy, k.yhi));
+	xy_marks(t, c, &f);
+	xy_rules(t, c, &f);
 	augur_strbuf_puts(t, "</svg>\n");
 }
 
