@@ -20,7 +20,7 @@ ROOMS = {
     "predictors": ["timemodel", "sample", "layercost", "estimate", "plan", "incremental"],
     "profiles": ["profile", "layertimes"],
     "fitting": ["fit", "layercostfit", "profilefit"],
-    "harness": ["bench", "bench-cpu", "bench-gpu", "bench-gpu-loader", "calprofile", "harness",
+    "harness": ["bench", "bench-cpu", "bench-gpu", "bench-gpu-loader", "calprofile", "harness", "netbench",
                 "machine", "runtime"],
     "cli": ["augur", "cli", "commands", "evaluate", "jsonw", "options", "page", "cmd-*"],
 }
@@ -34,7 +34,7 @@ ALLOWED = {
     "predictors": ["base", "model", "profiles"],
     "profiles": ["base", "model", "readers", "predictors"],
     "fitting": ["base", "model", "readers", "predictors", "profiles"],
-    "harness": ["base", "model", "predictors", "profiles", "fitting"],
+    "harness": ["base", "model", "readers", "predictors", "profiles", "fitting"],
     "cli": ["base", "model", "readers", "predictors", "profiles", "fitting", "harness"],
 }
 

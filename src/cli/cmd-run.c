@@ -21,209 +21,24 @@
 #include "fileio.h"
 #include "machine.h"
 #include "netfile.h"
+#include "netbench.h"
 #include "runtime.h"
 #include "stats.h"
 #include "strbuf.h"
 
-struct stat3 {
-	double median, p10, p90, spread;
-};
-
-struct result {
-	const char *path;
-	struct augur_net *net;
-	struct augur_analysis *a;
-	struct stat3 forward;
-	double gemm_ms;      /* median over passes of BLAS time */
-	struct stat3 *layer; /* per layer */
-	struct augur_runtime_memory mem;
-	uint64_t peak_rss; /* above the process's RSS before the runtime was built */
-	bool have_rss;
-};
-
 struct settings {
-	uint64_t batch, reps, warmup, threads, seed, retries;
+	struct augur_netbench_options nb;
 	bool layers;
 	enum cli_format format;
-	const char *dump, *times_out, *board;
+	const char *times_out, *board;
 };
 
-/* Statistics of v[0], v[stride], ... (n values); sorts a copy in tmp. */
-static struct stat3 summarise(const double *v, size_t n, size_t stride, double *tmp)
-{
-	for (size_t i = 0; i < n; i++)
-		tmp[i] = v[i * stride];
-	qsort(tmp, n, sizeof(double), augur_cmp_double);
-	/* numpy's quantiles, as bench/validate, so the median too is interpolated */
-	struct stat3 s;
-	s.median = augur_quantile_sorted(tmp, n, 0.5);
-	s.p10 = augur_quantile_sorted(tmp, n, 0.1);
-	s.p90 = augur_quantile_sorted(tmp, n, 0.9);
-	s.spread = s.median > 0 ? (s.p90 - s.p10) / s.median : 0;
-	return s;
-}
-
-/* A field of /proc/self/status in bytes ("VmHWM", "VmRSS"), or 0. */
-static uint64_t proc_status_bytes(const char *field)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	if (!f)
-		return 0;
-	char line[256];
-	size_t len = strlen(field);
-	uint64_t v = 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, len) && line[len] == ':') {
-			v = strtoull(line + len + 1, NULL, 10) * 1024;
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
-/* Resets the kernel's peak-RSS mark to the current RSS (Linux 4.0 on); false when it
- * cannot, and the peak is then not reported. */
-static bool reset_peak_rss(void)
-{
-	FILE *f = fopen("/proc/self/clear_refs", "w");
-	if (!f)
-		return false;
-	bool ok = fputs("5", f) >= 0;
-	return fclose(f) == 0 && ok;
-}
-
-static int write_floats(const char *dir, const char *name, const float *v, uint64_t count,
-                        struct augur_diag *diag)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return augur_write_file_atomic(path, (const char *)v, count * sizeof(float), diag);
-}
-
-/* One pass layer by layer, writing input.f32 before it, then for layer i its parameter
- * blobs (i.weight.f32, i.bias.f32, i.mean.f32, i.var.f32, i.gamma.f32, i.beta.f32) and its
- * output i.out.f32 as soon as it has run (layers written in place overwrite their input). */
-static int dump_pass(struct augur_runtime *rt, const struct result *r, const char *dir,
-                     struct augur_diag *diag)
-{
-	if (mkdir(dir, 0777) && errno != EEXIST)
-		return augur_diag_set(diag, AUGUR_E_IO, dir, 0, 0, "cannot create directory: %s",
-		                      strerror(errno));
-	uint64_t count;
-	const float *v = augur_runtime_blob(rt, -1, &count);
-	int rc = write_floats(dir, "input.f32", v, count, diag);
-	for (size_t i = 0; i < r->a->n_layers && !rc; i++) {
-		char name[64];
-		for (unsigned j = 0; j < 2 && !rc; j++) {
-			const float *p = augur_runtime_param(rt, i, j, &count);
-			if (!p)
-				continue;
-			snprintf(name, sizeof(name), "%zu.%s.f32", i,
-			         augur_runtime_param_name(r->net->layers[i].type, j));
-			rc = write_floats(dir, name, p, count, diag);
-		}
-		augur_runtime_step(rt, i);
-		snprintf(name, sizeof(name), "%zu.out.f32", i);
-		v = augur_runtime_blob(rt, (long)i, &count);
-		if (!rc)
-			rc = write_floats(dir, name, v, count, diag);
-	}
-	return rc;
-}
-
-static int measure(struct result *r, const struct settings *s, struct augur_diag *diag)
-{
-	int rc = augur_net_load(r->path, &r->net, diag);
-	if (!rc)
-		rc = augur_analyze(r->net, (uint32_t)s->batch, &r->a, diag);
-	if (rc)
-		return rc;
-	size_t n = r->a->n_layers, reps = (size_t)s->reps;
-	r->layer = calloc(n ? n : 1, sizeof(*r->layer));
-	double *ms = calloc((n + 2) * reps, sizeof(double));
-	double *tmp = calloc(reps, sizeof(double));
-	struct augur_runtime *rt = NULL;
-	if (!r->layer || !ms || !tmp) {
-		rc = augur_diag_set(diag, AUGUR_E_NOMEM, r->path, 0, 0, "out of memory");
-		goto out;
-	}
-	r->have_rss = reset_peak_rss();
-	uint64_t base = proc_status_bytes("VmRSS");
-	struct augur_runtime_options opt = {(uint32_t)s->threads, s->seed, true};
-	if ((rc = augur_runtime_new(r->net, r->a, &opt, &rt, diag)))
-		goto out;
-	augur_runtime_memory(rt, &r->mem);
-	if (s->dump && (rc = dump_pass(rt, r, s->dump, diag)))
-		goto out;
-	for (uint64_t w = 0; w < s->warmup; w++)
-		augur_runtime_forward(rt, NULL, NULL);
-	/* row p of ms: n layer times, then the pass's time and its BLAS time */
-	for (size_t p = 0; p < reps; p++) {
-		double *row = ms + p * (n + 2);
-		row[n] = augur_runtime_forward(rt, row, &row[n + 1]);
-	}
-	r->forward = summarise(ms + n, reps, n + 2, tmp);
-	r->gemm_ms = summarise(ms + n + 1, reps, n + 2, tmp).median;
-	for (size_t i = 0; i < n; i++)
-		r->layer[i] = summarise(ms + i, reps, n + 2, tmp);
-	uint64_t hwm = proc_status_bytes("VmHWM");
-	r->have_rss = r->have_rss && base && hwm;
-	r->peak_rss = hwm > base ? hwm - base : 0;
-out:
-	augur_runtime_free(rt);
-	free(ms);
-	free(tmp);
-#ifdef __GLIBC__
-	/* glibc keeps freed heap pages resident: the next network would reuse them and its
-	 * peak would not rise above its baseline */
-	malloc_trim(0);
-#endif
-	return rc;
-}
-
-static void result_clear(struct result *r)
-{
-	free(r->layer);
-	augur_analysis_free(r->a);
-	augur_net_free(r->net);
-}
-
-static double type_ms(const struct result *r, enum augur_layer_type t)
-{
-	double sum = 0;
-	for (size_t i = 0; i < r->a->n_layers; i++)
-		if (r->net->layers[i].type == t)
-			sum += r->layer[i].median;
-	return sum;
-}
-
-/* The layers' medians added up, against the pass's median. */
-static double layers_ratio(const struct result *r)
-{
-	double total = 0;
-	for (size_t i = 0; i < r->a->n_layers; i++)
-		total += r->layer[i].median;
-	return r->forward.median > 0 ? total / r->forward.median : 1;
-}
-
-/* How far a measurement is from a quiet one (bench/validate's rule): the passes' spread,
- * or how far the layers' medians add up from the pass's median. */
-static double disturbance(const struct result *r)
-{
-	double off = layers_ratio(r) - 1;
-	off = off < 0 ? -off : off;
-	return r->forward.spread > off ? r->forward.spread : off;
-}
-
-/* A measurement over this disturbance is taken again with --retries. */
-#define NOISY 0.10
-
-static void print_table(const struct result *r, const struct settings *s, const char *blas,
+static void print_table(const struct augur_net_run *r, const struct settings *s, const char *blas,
                         uint32_t threads)
 {
 	const struct augur_runtime_memory *m = &r->mem;
 	printf("network %s (%s): batch %u, %llu passes after %llu warm-up\n", r->net->name, r->path,
-	       r->a->batch, (unsigned long long)s->reps, (unsigned long long)s->warmup);
+	       r->a->batch, (unsigned long long)s->nb.reps, (unsigned long long)s->nb.warmup);
 	printf("runtime: augur's, im2col + sgemm per group; %s, %u thread%s\n", blas, threads,
 	       threads == 1 ? "" : "s");
 	printf("forward   %10.3f ms median (p10 %.3f, p90 %.3f; spread %.1f%%)\n",
@@ -249,7 +64,7 @@ static void print_table(const struct result *r, const struct settings *s, const 
 		printf("\n%-*s %-9s %10s %10s %10s %6s\n", w, "layer", "type", "median ms", "p10",
 		       "p90", "share");
 		for (size_t i = 0; i < r->a->n_layers; i++) {
-			const struct stat3 *l = &r->layer[i];
+			const struct augur_times *l = &r->layer[i];
 			printf("%-*.*s %-9s %10.4f %10.4f %10.4f %5.1f%%\n", w, w,
 			       r->net->layers[i].name,
 			       augur_layer_type_name(r->net->layers[i].type), l->median, l->p10,
@@ -260,7 +75,7 @@ static void print_table(const struct result *r, const struct settings *s, const 
 		for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
 			if (!r->a->by_type[t].layers)
 				continue;
-			double v = type_ms(r, (enum augur_layer_type)t);
+			double v = augur_net_run_type_ms(r, (enum augur_layer_type)t);
 			printf("%-10s %6u %12.4f %5.1f%%\n", augur_layer_type_name(t),
 			       r->a->by_type[t].layers, v,
 			       r->forward.median > 0 ? 100 * v / r->forward.median : 0);
@@ -268,7 +83,7 @@ static void print_table(const struct result *r, const struct settings *s, const 
 	}
 }
 
-static void json_stat(const char *key, const struct stat3 *st, bool comma)
+static void json_stat(const char *key, const struct augur_times *st, bool comma)
 {
 	printf("\"%s\": {", key);
 	cli_json_num("median", st->median, true);
@@ -278,7 +93,7 @@ static void json_stat(const char *key, const struct stat3 *st, bool comma)
 	printf("}%s", comma ? ", " : "");
 }
 
-static void print_json(const struct result *rs, size_t n, const struct settings *s,
+static void print_json(const struct augur_net_run *rs, size_t n, const struct settings *s,
                        const char *blas, const char *config, uint32_t threads)
 {
 	printf("{\"runtime\": \"augur\", \"blas\": ");
@@ -286,10 +101,10 @@ static void print_json(const struct result *rs, size_t n, const struct settings 
 	printf(", \"blas_config\": ");
 	cli_json_string(stdout, config);
 	printf(", \"threads\": %u, \"reps\": %llu, \"warmup\": %llu, \"seed\": %llu, \"runs\": [",
-	       threads, (unsigned long long)s->reps, (unsigned long long)s->warmup,
-	       (unsigned long long)s->seed);
+	       threads, (unsigned long long)s->nb.reps, (unsigned long long)s->nb.warmup,
+	       (unsigned long long)s->nb.seed);
 	for (size_t k = 0; k < n; k++) {
-		const struct result *r = &rs[k];
+		const struct augur_net_run *r = &rs[k];
 		const struct augur_runtime_memory *m = &r->mem;
 		printf("%s\n {\"network\": ", k ? "," : "");
 		cli_json_string(stdout, r->net->name);
@@ -319,8 +134,8 @@ static void print_json(const struct result *rs, size_t n, const struct settings 
 			if (!first)
 				printf(", ");
 			first = false;
-			cli_json_num(augur_layer_type_name(t), type_ms(r, (enum augur_layer_type)t),
-			             false);
+			cli_json_num(augur_layer_type_name(t),
+			             augur_net_run_type_ms(r, (enum augur_layer_type)t), false);
 		}
 		printf("}, \"layers\": [");
 		for (size_t i = 0; i < r->a->n_layers; i++) {
@@ -336,7 +151,7 @@ static void print_json(const struct result *rs, size_t n, const struct settings 
 	printf("]}\n");
 }
 
-static void print_csv(const struct result *rs, size_t n, const struct settings *s)
+static void print_csv(const struct augur_net_run *rs, size_t n, const struct settings *s)
 {
 	if (s->layers)
 		printf("network,layer,type,median_ms,p10_ms,p90_ms\n");
@@ -344,7 +159,7 @@ static void print_csv(const struct result *rs, size_t n, const struct settings *
 		printf("network,batch,forward_ms,p10_ms,p90_ms,spread,gemm_ms,held_bytes,"
 		       "peak_rss_bytes\n");
 	for (size_t k = 0; k < n; k++) {
-		const struct result *r = &rs[k];
+		const struct augur_net_run *r = &rs[k];
 		if (!s->layers) {
 			cli_csv_field(stdout, r->net->name);
 			printf(",%u,%.6f,%.6f,%.6f,%.4f,%.6f,%llu,", r->a->batch, r->forward.median,
@@ -368,130 +183,17 @@ static void print_csv(const struct result *rs, size_t n, const struct settings *
 
 /* ---- layer-times file ------------------------------------------------------------------ */
 
-/* A YAML double-quoted scalar (JSON's escapes are YAML's). */
-static void put_quoted(struct augur_strbuf *b, const char *s)
-{
-	augur_strbuf_put(b, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			augur_strbuf_put(b, "\\%c", c);
-		else if (c < 0x20)
-			augur_strbuf_put(b, "\\x%02x", c);
-		else
-			augur_strbuf_put(b, "%c", c);
-	}
-	augur_strbuf_put(b, "\"");
-}
-
-static int write_layer_times(const struct result *rs, size_t n, const struct settings *s, int argc,
-                             char **argv, const char *blas, const char *config, uint32_t threads,
-                             struct augur_diag *diag)
-{
-	char date[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	char *cpuinfo = NULL, *cpu = NULL;
-	size_t len;
-	struct augur_diag ignored;
-	if (!augur_read_file("/proc/cpuinfo", AUGUR_MAX_FILE_BYTES, &cpuinfo, &len, &ignored))
-		cpu = augur_cpuinfo_model(cpuinfo);
-	free(cpuinfo);
-	const char *coretype = getenv("OPENBLAS_CORETYPE");
-	struct augur_strbuf b = {0};
-	augur_strbuf_put(
-	        &b,
-	        "# Layer times measured in augur's own runtime by augur run (docs/run.md); one row "
-	        "per network.\n"
-	        "# forward: median of the timed forward passes, ms; forward_spread: (p90 - p10) / "
-	        "median;\n"
-	        "# layers: each layer's median time inside those passes (timestamps between "
-	        "layers), ms;\n"
-	        "# a layer type's column is the sum of its layers; total: the sum of all layers.\n");
-	augur_strbuf_put(&b, "# command: augur");
-	for (int i = 0; i < argc; i++)
-		augur_strbuf_put(&b, " %s", argv[i]);
-	augur_strbuf_put(&b, "\n# date: %s\n# machine: %s\n# blas: %s, %u thread%s (%s)\n", date,
-	                 cpu ? cpu : "unknown CPU", blas, threads, threads == 1 ? "" : "s", config);
-	augur_strbuf_put(&b, "# OPENBLAS_CORETYPE: %s\n", coretype ? coretype : "unset");
-	augur_strbuf_put(
-	        &b,
-	        "# reps: %llu forward passes after %llu warm-up; random weights (seed %llu); a "
-	        "network whose spread, or whose layers' sum against its pass, is over %.0f%% is "
-	        "measured again, up to %llu times, the calmest kept\n",
-	        (unsigned long long)s->reps, (unsigned long long)s->warmup,
-	        (unsigned long long)s->seed, 100 * NOISY, (unsigned long long)s->retries);
-	augur_strbuf_put(&b, "source: ");
-	char source[512];
-	snprintf(source, sizeof(source),
-	         "augur run: augur %s runtime, %s, %u thread%s, layers timed in context, %s",
-	         AUGUR_VERSION, blas, threads, threads == 1 ? "" : "s", date);
-	put_quoted(&b, source);
-	augur_strbuf_put(&b, "\nlayer_times:\n");
-	for (size_t k = 0; k < n; k++) {
-		const struct result *r = &rs[k];
-		char abs[PATH_MAX];
-		augur_strbuf_put(&b, "  - {network: ");
-		put_quoted(&b, realpath(r->path, abs) ? abs : r->path);
-		augur_strbuf_put(&b, ", board: ");
-		put_quoted(&b, s->board);
-		augur_strbuf_put(&b, ", unit: cpu, batch: %u, forward: %.6f, forward_spread: %.4f",
-		                 r->a->batch, r->forward.median, r->forward.spread);
-		double total = 0;
-		for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
-			if (r->a->by_type[t].layers)
-				augur_strbuf_put(&b, ", %s: %.6f", augur_layer_type_name(t),
-				                 type_ms(r, (enum augur_layer_type)t));
-		for (size_t i = 0; i < r->a->n_layers; i++)
-			total += r->layer[i].median;
-		augur_strbuf_put(&b, ", total: %.6f, layers: {", total);
-		for (size_t i = 0; i < r->a->n_layers; i++) {
-			augur_strbuf_put(&b, "%s", i ? ", " : "");
-			put_quoted(&b, r->net->layers[i].name);
-			augur_strbuf_put(&b, ": %.6f", r->layer[i].median);
-		}
-		augur_strbuf_put(&b, "}}\n");
-	}
-	/* the peak RSS of each network's run (above the process before it was built), for
-	 * augur fit's framework overhead: what the runtime holds beyond the allocated view */
-	bool any = false;
-	for (size_t k = 0; k < n; k++)
-		any = any || rs[k].have_rss;
-	if (any)
-		augur_strbuf_put(&b, "memory_mb:\n");
-	for (size_t k = 0; k < n; k++) {
-		char abs[PATH_MAX];
-		if (!rs[k].have_rss)
-			continue;
-		augur_strbuf_put(&b, "  - {network: ");
-		put_quoted(&b, realpath(rs[k].path, abs) ? abs : rs[k].path);
-		augur_strbuf_put(&b, ", board: ");
-		put_quoted(&b, s->board);
-		augur_strbuf_put(&b, ", cpu: %.4f}\n", (double)rs[k].peak_rss / 1048576.0);
-	}
-	free(cpu);
-	int rc;
-	if (b.failed)
-		rc = augur_diag_set(diag, AUGUR_E_NOMEM, s->times_out, 0, 0, "out of memory");
-	else
-		rc = augur_write_file_atomic(s->times_out, b.data, b.len, diag);
-	augur_strbuf_clear(&b);
-	return rc;
-}
-
 static const struct cli_opt run_opts[] = {
-        CLI_BATCH(struct settings, batch),
+        CLI_BATCH(struct settings, nb.batch),
         CLI_FLAG("layers", struct settings, layers,
                  "add each layer's median time inside the passes, and per type"),
-        CLI_UINT("reps", struct settings, reps, 1, 100000, "N",
+        CLI_UINT("reps", struct settings, nb.reps, 1, 100000, "N",
                  "timed forward passes (default 10)"),
-        CLI_UINT("warmup", struct settings, warmup, 0, 100000, "N",
+        CLI_UINT("warmup", struct settings, nb.warmup, 0, 100000, "N",
                  "untimed passes first (default 2)"),
-        CLI_UINT("threads", struct settings, threads, 1, 1024, "N",
+        CLI_UINT("threads", struct settings, nb.threads, 1, 1024, "N",
                  "OpenBLAS threads (default 1, as the epyc-1t profile)"),
-        CLI_UINT("seed", struct settings, seed, 1, UINT32_MAX, "N",
+        CLI_UINT("seed", struct settings, nb.seed, 1, UINT32_MAX, "N",
                  "random weights and input (default 1)"),
         CLI_FORMAT(struct settings, format,
                    "table, json (every figure) or csv (per network, or per layer\n"
@@ -501,11 +203,11 @@ static const struct cli_opt run_opts[] = {
                    "per network, for 'augur fit PROFILE --layer-times FILE'"),
         CLI_STRING("board", struct settings, board, "NAME",
                    "the board its rows are for (default augur)"),
-        CLI_UINT("retries", struct settings, retries, 0, 100, "N",
+        CLI_UINT("retries", struct settings, nb.retries, 0, 100, "N",
                  "measure a network again, up to N times, when its passes spread\n"
                  "over 10% or its layers do not add up to its pass within 10%\n"
                  "(another program ran); the calmest is kept (default 0)"),
-        CLI_STRING("dump", struct settings, dump, "DIR",
+        CLI_STRING("dump", struct settings, nb.dump, "DIR",
                    "before timing, run one pass writing the input, every layer's\n"
                    "parameters and output as raw float32 files to DIR (one NET)"),
         CLI_END,
@@ -513,52 +215,63 @@ static const struct cli_opt run_opts[] = {
 
 const struct cli_spec cmd_run_spec = {"run", run_opts, 1, -1, "a descriptor"};
 
+static void retrying(const struct augur_net_run *r, uint64_t k, void *ctx)
+{
+	const struct settings *s = ctx;
+	cli_warning("run",
+	            "%s: disturbed (spread %.1f%%, layers sum %.2fx the pass), measuring "
+	            "again (%llu of %llu)",
+	            r->net->name, 100 * r->forward.spread, augur_net_run_layers_ratio(r),
+	            (unsigned long long)k + 1, (unsigned long long)s->nb.retries);
+}
+
+/* The measurements as a layer-times file, written atomically. */
+static int write_layer_times(const struct augur_net_run *rs, size_t n, const struct settings *s,
+                             int argc, char **argv, struct augur_diag *diag)
+{
+	struct augur_strbuf command = {0}, b = {0};
+	augur_strbuf_puts(&command, "augur");
+	for (int i = 0; i < argc; i++)
+		augur_strbuf_put(&command, " %s", argv[i]);
+	augur_netbench_layer_times(rs, n, &s->nb, s->board, command.data ? command.data : "augur",
+	                           &b);
+	int rc;
+	if (b.failed || command.failed)
+		rc = augur_diag_set(diag, AUGUR_E_NOMEM, s->times_out, 0, 0, "out of memory");
+	else
+		rc = augur_write_file_atomic(s->times_out, b.data, b.len, diag);
+	augur_strbuf_clear(&b);
+	augur_strbuf_clear(&command);
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
-	struct settings s = {0, 10, 2, 1, 1, 0, false, CLI_TABLE, NULL, NULL, "augur"};
+	struct settings s = {.nb = {.reps = 10, .warmup = 2, .threads = 1, .seed = 1},
+	                     .format = CLI_TABLE,
+	                     .board = "augur"};
 	char **args;
 	int n_args;
 	if (cli_parse(&cmd_run_spec, argc, argv, &s, &args, &n_args))
 		return CLI_USAGE;
+	s.nb.retrying = retrying;
+	s.nb.ctx = &s;
 	size_t n = (size_t)n_args;
-	if (s.dump && n != 1)
+	if (s.nb.dump && n != 1)
 		return cli_usage_error("run", "--dump takes one network, not %zu", n);
 	if (!s.board || !*s.board)
 		return cli_usage_error("run", "--board needs a name");
-	struct result *rs = calloc(n, sizeof(*rs));
-	if (!rs) {
-		cli_error("run", "out of memory");
-		return CLI_FAIL;
-	}
+	struct augur_net_run *rs = calloc(n, sizeof(*rs));
+	if (!rs)
+		return cli_error("run", "out of memory");
 	struct augur_diag diag = {0};
 	int rc = CLI_OK;
 	size_t done = 0;
 	for (; done < n; done++) {
-		rs[done].path = args[done];
-		if (measure(&rs[done], &s, &diag)) {
+		if (augur_netbench_measure(args[done], &s.nb, &rs[done], &diag)) {
 			rc = cli_report(&diag);
 			done++;
 			goto out;
-		}
-		/* another program ran during the passes: measure again, keep the calmest */
-		for (uint64_t k = 0; k < s.retries && disturbance(&rs[done]) > NOISY; k++) {
-			cli_warning("run",
-			            "%s: disturbed (spread %.1f%%, layers sum %.2fx the "
-			            "pass), measuring again (%llu of %llu)",
-			            rs[done].net->name, 100 * rs[done].forward.spread,
-			            layers_ratio(&rs[done]), (unsigned long long)k + 1,
-			            (unsigned long long)s.retries);
-			struct result again = {.path = rs[done].path};
-			if (measure(&again, &s, &diag)) {
-				result_clear(&again);
-				rc = cli_report(&diag);
-				done++;
-				goto out;
-			}
-			bool calmer = disturbance(&again) < disturbance(&rs[done]);
-			result_clear(calmer ? &rs[done] : &again);
-			if (calmer)
-				rs[done] = again;
 		}
 		if (n > 1 && s.times_out)
 			fprintf(stderr, "[%zu/%zu] %s: forward %.3f ms (spread %.1f%%)\n", done + 1,
@@ -566,13 +279,10 @@ int cmd_run(int argc, char **argv)
 			        100 * rs[done].forward.spread);
 	}
 	uint32_t threads;
-	const char *config = augur_runtime_blas(&threads);
-	char blas[128]; /* "OpenBLAS 0.3.21 (SkylakeX)": the config's first two words */
-	int words = (int)strcspn(config, " ");
-	if (config[words] == ' ')
-		words += 1 + (int)strcspn(config + words + 1, " ");
-	snprintf(blas, sizeof(blas), "%.*s (%s)", words, config, augur_runtime_blas_core());
-	if (s.times_out && write_layer_times(rs, n, &s, argc, argv, blas, config, threads, &diag)) {
+	const char *config;
+	char blas[128];
+	augur_netbench_blas(blas, sizeof(blas), &config, &threads);
+	if (s.times_out && write_layer_times(rs, n, &s, argc, argv, &diag)) {
 		rc = cli_report(&diag);
 		goto out;
 	}
@@ -588,7 +298,7 @@ int cmd_run(int argc, char **argv)
 		}
 out:
 	for (size_t k = 0; k < done; k++)
-		result_clear(&rs[k]);
+		augur_net_run_clear(&rs[k]);
 	free(rs);
 	return rc;
 }

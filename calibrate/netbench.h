@@ -1,0 +1,82 @@
+/* Measuring networks in augur's own runtime (runtime.h) on this machine: forward time
+ * (median and spread over passes), each layer's time inside those passes, the time in
+ * BLAS, the memory held and the peak RSS; a disturbed measurement is taken again. Behind
+ * `augur run` and the layer-cost campaign of `augur calibrate`, which turns the
+ * measurements into a layer-times file (docs/profiles.md) and fits a profile to it. */
+#ifndef AUGUR_NETBENCH_H
+#define AUGUR_NETBENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis.h"
+#include "net.h"
+#include "runtime.h"
+#include "status.h"
+#include "strbuf.h"
+
+/* numpy's quantiles of a set of times (ms), as bench/validate takes them */
+struct augur_times {
+	double median, p10, p90, spread; /* spread: (p90 - p10) / median */
+};
+
+struct augur_net_run {
+	const char *path; /* the descriptor, as given (not owned) */
+	struct augur_net *net;
+	struct augur_analysis *a;
+	struct augur_times forward;
+	double gemm_ms;            /* median over passes of the time in BLAS */
+	struct augur_times *layer; /* per layer */
+	struct augur_runtime_memory mem;
+	uint64_t peak_rss; /* above the process's RSS before the runtime was built */
+	bool have_rss;
+};
+
+struct augur_netbench_options {
+	uint64_t batch;   /* 0: the descriptor's */
+	uint64_t reps;    /* timed passes */
+	uint64_t warmup;  /* untimed passes first */
+	uint64_t threads; /* BLAS threads */
+	uint64_t seed;    /* random weights and input */
+	uint64_t retries; /* measurements again of a disturbed network, the calmest kept */
+	const char *dump; /* NULL, or a directory for one pass's raw float32 blobs */
+	/* called before each measurement again (k counts from 0), with the disturbed one */
+	void (*retrying)(const struct augur_net_run *r, uint64_t k, void *ctx);
+	void *ctx;
+};
+
+/* A measurement over this disturbance (augur_net_run_disturbance) is taken again. */
+#define AUGUR_NETBENCH_NOISY 0.10
+
+/* Measures the network at path into *r (cleared first; free with augur_net_run_clear,
+ * also after a failure). Fails with the reader's, tracer's or runtime's located errors,
+ * AUGUR_E_IO when the dump cannot be written, AUGUR_E_NOMEM. */
+int augur_netbench_measure(const char *path, const struct augur_netbench_options *o,
+                           struct augur_net_run *r, struct augur_diag *diag);
+
+void augur_net_run_clear(struct augur_net_run *r);
+
+/* The sum of the medians of the layers of type t. */
+double augur_net_run_type_ms(const struct augur_net_run *r, enum augur_layer_type t);
+
+/* The layers' medians added up, against the pass's median. */
+double augur_net_run_layers_ratio(const struct augur_net_run *r);
+
+/* How far a measurement is from a quiet one (bench/validate's rule): the passes' spread,
+ * or how far the layers' medians add up from the pass's median. */
+double augur_net_run_disturbance(const struct augur_net_run *r);
+
+/* "OpenBLAS 0.3.21 (SkylakeX)" into buf; *config the library's whole configuration string
+ * and *threads its threads. */
+void augur_netbench_blas(char *buf, size_t size, const char **config, uint32_t *threads);
+
+/* The measurements as a layer-times file (docs/profiles.md, docs/run.md) for board,
+ * appended to out: a header (command, date, CPU, BLAS, OPENBLAS_CORETYPE, repetitions),
+ * the framework (augur's runtime), one row per network with its per-type sums and
+ * per-layer medians, and each network's peak RSS. command is the line that made them. */
+void augur_netbench_layer_times(const struct augur_net_run *rs, size_t n,
+                                const struct augur_netbench_options *o, const char *board,
+                                const char *command, struct augur_strbuf *out);
+
+#endif
