@@ -20,7 +20,7 @@ ROOMS = {
     "predictors": ["timemodel", "sample", "layercost", "estimate", "plan", "incremental"],
     "profiles": ["profile", "layertimes"],
     "fitting": ["fit", "layercostfit", "profilefit"],
-    "harness": ["bench", "bench-cpu", "bench-gpu", "bench-gpu-loader", "calprofile", "harness", "netbench",
+    "harness": ["bench", "bench-cpu", "bench-gpu", "bench-gpu-loader", "calprofile", "campaign", "harness", "netbench",
                 "machine", "runtime"],
     "cli": ["augur", "cli", "commands", "evaluate", "jsonw", "options", "page", "cmd-*"],
 }

@@ -2,6 +2,7 @@
  * writes the device profile atomically at the end, so an interrupted run (Ctrl-C, SIGTERM)
  * leaves the existing profile untouched and prints what it had measured. Progress is a
  * bar on a terminal and nothing otherwise (--progress lines: one line per shape). */
+#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <math.h>
@@ -18,8 +19,10 @@
 #include "options.h"
 #include "datadir.h"
 #include "calprofile.h"
+#include "campaign.h"
 #include "harness.h"
 #include "profile.h"
+#include "strbuf.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -210,12 +213,13 @@ static int make_dirs(const char *path)
 }
 
 struct calibrate_args {
-	const char *device, *unit, *grid, *out, *description, *progress;
+	const char *device, *unit, *grid, *out, *description, *progress, *framework;
 	uint64_t threads, budget_s, trial_ms;
 	bool quick, verbose;
 };
 
 static const char *const cal_units[] = {"cpu", "gpu", NULL};
+static const char *const frameworks[] = {"augur", "blas", NULL};
 static const char *const grids[] = {"full", "quick", "tiny", NULL};
 static const char *const progress_modes[] = {"auto", "bar", "lines", "none", NULL};
 
@@ -231,6 +235,13 @@ static const struct cli_opt calibrate_opts[] = {
         CLI_UINT("threads", struct calibrate_args, threads, 1, 1024, "N",
                  "BLAS threads (default: OpenBLAS's own choice, which\n"
                  "follows $OPENBLAS_NUM_THREADS); the profile records it"),
+        CLI_CHOICE("framework", struct calibrate_args, framework, frameworks, "F",
+                   "what the profile's times are for: augur (the default for\n"
+                   "the cpu), augur's own runtime: the GEMM model, then every\n"
+                   "layer type's cost fitted to the shipped fit networks run in\n"
+                   "it (augur run), checked on shipped networks it did not fit;\n"
+                   "or blas (the gpu's only one): GEMM calls alone, the paper's\n"
+                   "method, a profile that costs conv and fc layers only"),
         CLI_FLAG("quick", struct calibrate_args, quick,
                  "a subset of the grid and shorter trials (~15 s)"),
         CLI_CHOICE("grid", struct calibrate_args, grid, grids, "G",
@@ -277,6 +288,12 @@ static int options(struct calibrate_args *o, struct augur_cal_options *opt)
 		                       o->grid);
 	if (!o->grid)
 		o->grid = o->quick ? "quick" : "full";
+	bool gpu = o->unit && !strcmp(o->unit, "gpu");
+	if (gpu && o->framework && !strcmp(o->framework, "augur"))
+		return cli_usage_error("calibrate", "augur's runtime runs on the cpu: --unit gpu "
+		                                    "calibrates GEMM calls alone (--framework blas)");
+	if (!o->framework)
+		o->framework = gpu ? "blas" : "augur";
 	augur_cal_options_init(opt, o->unit && !strcmp(o->unit, "gpu") ? AUGUR_UNIT_GPU
 	                                                               : AUGUR_UNIT_CPU);
 	opt->threads = (uint32_t)o->threads;
@@ -352,6 +369,177 @@ static int measure(struct augur_cal_options *opt, struct augur_unit **u,
 	return st;
 }
 
+/* ---- the layer-cost campaign (--framework augur) ------------------------------------ */
+
+/* What a grid measures of the campaign: how many of the fit networks (every n-th), the
+ * passes, and the shipped networks that check the fit. */
+struct campaign_plan {
+	size_t every;
+	size_t most;
+	uint64_t reps, retries;
+	const char *const *checks;
+};
+
+static const char *const checks_full[] = {"alexnet", "googlenet",   "resnet18", "resnet50",
+                                          "nin",     "mobilenetv2", "squeezenet", "kws", NULL};
+static const char *const checks_quick[] = {"alexnet", "squeezenet", "nin", "kws", NULL};
+static const char *const checks_tiny[] = {"kws", NULL};
+
+static struct campaign_plan campaign_plan(const char *grid)
+{
+	if (!strcmp(grid, "tiny"))
+		return (struct campaign_plan){16, 6, 2, 0, checks_tiny};
+	if (!strcmp(grid, "quick"))
+		return (struct campaign_plan){3, 100, 3, 1, checks_quick};
+	return (struct campaign_plan){1, 1000, 5, 2, checks_full};
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The fit networks of the plan: DATA/bench/nets/fit/ in a source tree, DATA/nets/fit/ when
+ * installed, sorted by name. *paths (each string and the array) is freed by the caller. */
+static int fit_networks(const char *data, const struct campaign_plan *plan, char ***paths,
+                        size_t *n)
+{
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/bench/nets/fit", data);
+	DIR *d = opendir(dir);
+	if (!d) {
+		snprintf(dir, sizeof(dir), "%s/nets/fit", data);
+		d = opendir(dir);
+	}
+	if (!d)
+		return cli_error("calibrate", "cannot find the fit networks under %s (bench/nets/fit)",
+		                 data);
+	size_t cap = 0, all = 0;
+	*paths = NULL;
+	*n = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t len = strlen(e->d_name);
+		if (len < 6 || strcmp(e->d_name + len - 5, ".yaml"))
+			continue;
+		if (all == cap) {
+			cap = cap ? 2 * cap : 128;
+			char **grown = realloc(*paths, cap * sizeof(**paths));
+			if (!grown)
+				break;
+			*paths = grown;
+		}
+		size_t size = strlen(dir) + len + 2;
+		if (!((*paths)[all] = malloc(size)))
+			break;
+		snprintf((*paths)[all++], size, "%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	qsort(*paths, all, sizeof(**paths), by_path);
+	/* every n-th, at most plan->most */
+	for (size_t i = 0; i < all; i++) {
+		if (i % plan->every == 0 && *n < plan->most)
+			(*paths)[(*n)++] = (*paths)[i];
+		else
+			free((*paths)[i]);
+	}
+	if (!*n)
+		return cli_error("calibrate", "no fit network (*.yaml) in %s", dir);
+	return CLI_OK;
+}
+
+static void campaign_progress(size_t i, size_t total, const char *path, double elapsed,
+                              double eta, void *ctx)
+{
+	bool bar = *(const bool *)ctx;
+	const char *base = strrchr(path, '/');
+	char text[200];
+	snprintf(text, sizeof(text), "[%3zu/%zu] %s  elapsed %.0fs  ETA %.0fs", i + 1, total,
+	         base ? base + 1 : path, elapsed, eta);
+	if (bar)
+		fprintf(stderr, "\r\033[K%s", text);
+	else
+		fprintf(stderr, "augur calibrate: %s\n", text);
+	fflush(stderr);
+}
+
+static void campaign_report(const struct augur_campaign_result *r, const struct augur_unit *u)
+{
+	int types = 0;
+	for (int t = 0; u->costs && t < AUGUR_LAYER_TYPE_COUNT; t++)
+		types += u->costs->type[t].feature_mask != 0;
+	cli_wrapf(stdout, 2,
+	          "layer costs: %zu fit networks measured in augur's runtime in %.0f s; %d of %d "
+	          "layer types costed",
+	          r->measured, r->seconds, types, AUGUR_LAYER_TYPE_COUNT);
+	for (size_t i = 0; i < r->n_checks; i++) {
+		const struct augur_campaign_check *c = &r->checks[i];
+		printf("  check %-14s measured %9.3f ms, predicted %9.3f ms (%+.1f%%)\n", c->name,
+		       c->measured_ms, c->predicted_ms, 100 * (c->predicted_ms / c->measured_ms - 1));
+	}
+	if (r->n_checks)
+		printf("verdict: %zu of %zu networks it did not fit on predicted within 10%% (median "
+		       "error %.1f%%)\n",
+		       r->within_10, r->n_checks, 100 * r->median_error);
+}
+
+/* --framework augur: fits p's cpu unit to the fit networks run in augur's runtime and
+ * checks it on shipped networks. */
+static int campaign(const struct calibrate_args *o, const struct augur_cal_options *opt,
+                    struct augur_profile *p, int argc, char **argv)
+{
+	char data[4096];
+	if (augur_shipped_data_dir(AUGUR_DATADIR, data, sizeof(data)))
+		return cli_error("calibrate", "cannot find augur's shipped data (the fit networks)");
+	struct campaign_plan plan = campaign_plan(o->grid);
+	char **nets = NULL, *checks[16];
+	size_t n_nets = 0, n_checks = 0;
+	int rc = fit_networks(data, &plan, &nets, &n_nets);
+	for (size_t i = 0; plan.checks[i] && n_checks < 16; i++) {
+		char path[4300];
+		snprintf(path, sizeof(path), "%s/descriptors/%s.yaml", data, plan.checks[i]);
+		if (!(checks[n_checks] = strdup(path)))
+			break;
+		n_checks++;
+	}
+	struct augur_strbuf command = {0}, times = {0};
+	augur_strbuf_puts(&command, "augur");
+	for (int i = 0; i < argc; i++)
+		augur_strbuf_put(&command, " %s", argv[i]);
+	bool bar = opt->progress == progress_bar;
+	struct augur_campaign_options co = {
+	        .networks = (const char *const *)nets,
+	        .n_networks = n_nets,
+	        .checks = (const char *const *)checks,
+	        .n_checks = n_checks,
+	        .reps = plan.reps,
+	        .warmup = 1,
+	        .retries = plan.retries,
+	        .threads = p->cpu->threads ? p->cpu->threads : 1,
+	        .command = command.data ? command.data : "augur calibrate",
+	        .stop = &interrupted,
+	        .progress = opt->progress ? campaign_progress : NULL,
+	        .ctx = &bar};
+	struct augur_campaign_result res = {0};
+	struct augur_diag diag = {0};
+	if (!rc && augur_campaign_run(&co, p, &times, &res, &diag))
+		rc = cli_report(&diag);
+	if (bar)
+		fprintf(stderr, "\r\033[K");
+	if (!rc && res.interrupted)
+		rc = cli_error("calibrate", "interrupted after %zu fit networks", res.measured);
+	if (!rc)
+		campaign_report(&res, p->cpu);
+	free(res.checks);
+	augur_strbuf_clear(&times);
+	augur_strbuf_clear(&command);
+	for (size_t i = 0; i < n_nets; i++)
+		free(nets[i]);
+	free(nets);
+	for (size_t i = 0; i < n_checks; i++)
+		free(checks[i]);
+	return rc;
+}
+
 int cmd_calibrate(int argc, char **argv)
 {
 	struct calibrate_args o = {.progress = "auto"};
@@ -397,6 +585,10 @@ int cmd_calibrate(int argc, char **argv)
 	summary(o.device, now, &res,
 	        old ? augur_profile_unit(old, augur_unit_kind_name(kind)) : NULL, o.verbose);
 	verdict(o.grid, now, &res);
+	if (!strcmp(o.framework, "augur") && (rc = campaign(&o, &opt, p, argc, argv))) {
+		cli_error("calibrate", "%s left untouched", path);
+		goto done;
+	}
 	if (augur_profile_save(p, path, &diag)) {
 		rc = cli_report(&diag);
 		goto done;
