@@ -120,7 +120,7 @@ static void show_model(const struct augur_timemodel *tm)
 	uint32_t nr = (tm->n_breaks_n + 1) * (tm->n_breaks_m + 1);
 	for (uint32_t r = 0; r < nr; r++) {
 		uint32_t in = r / (tm->n_breaks_m + 1), im = r % (tm->n_breaks_m + 1);
-		char nr_txt[64], mr_txt[64], label[16];
+		char nr_txt[64], mr_txt[64], label[32];
 		axis_text(nr_txt, sizeof(nr_txt), "n", tm->breaks_n, tm->n_breaks_n, in);
 		axis_text(mr_txt, sizeof(mr_txt), "m", tm->breaks_m, tm->n_breaks_m, im);
 		snprintf(text, sizeof(text), "%s, %s:", nr_txt, mr_txt);
