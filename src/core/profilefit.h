@@ -38,7 +38,8 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
                                uint64_t *overhead_bytes, size_t *rows_used,
                                struct augur_diag *diag);
 
-/* Builds the layer-cost rows for (board, unit) (layercost.h): one per layer of every row
+/* Builds the layer-cost rows for (board, unit) (layercost.h), features computed with the
+ * board's thresholds th (augur_profile_thresholds): one per layer of every row
  * that has per-layer times, and one per non-GEMM layer type of every row that has only
  * per-type sums whose layer-wise total agrees with its timed forward pass within 10% (on
  * the paper's GPUs the layer-wise sums are inflated by per-layer synchronisation: 673 ms
@@ -46,7 +47,8 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
  * feature. *out is a new array of *n rows (free it). */
 int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *board,
                                 enum augur_unit_kind unit, const struct augur_timemodel *gemm,
-                                struct augur_cost_row **out, size_t *n, struct augur_diag *diag);
+                                const struct augur_thresholds *th, struct augur_cost_row **out,
+                                size_t *n, struct augur_diag *diag);
 
 /* Creates a profile for a board the file describes under 'boards:' (facts, shared memory,
  * a cpu and a gpu unit when rows exist for them), then fits it as
