@@ -461,6 +461,22 @@ int cmd_calibrate(int argc, char **argv)
 			old->cpu = NULL;
 		}
 	}
+	/* the times are of GEMM calls alone: the framework is the BLAS library itself,
+	 * unless the unit kept from the old profile has layer costs of a framework */
+	const struct augur_unit *kept = u->kind == AUGUR_UNIT_CPU ? p->gpu : p->cpu;
+	if (old && kept && kept->costs && old->framework.name) {
+		p->framework = old->framework;
+		memset(&old->framework, 0, sizeof(old->framework));
+	} else {
+		p->framework.name = strdup("blas");
+		p->framework.library = u->library ? strdup(u->library) : NULL;
+		p->framework.threads = u->kind == AUGUR_UNIT_CPU ? u->threads : 0;
+		if (!p->framework.name) {
+			fprintf(stderr, "augur calibrate: out of memory\n");
+			rc = CLI_FAIL;
+			goto done;
+		}
+	}
 	*(u->kind == AUGUR_UNIT_CPU ? &p->cpu : &p->gpu) = u;
 	u = NULL;
 	if (augur_profile_save(p, path, &diag)) {
