@@ -136,9 +136,12 @@ static void print_table(const struct run *r, bool layers)
 	         r->p->description ? r->p->description : "");
 	cli_cut(line, sizeof(line), head, cli_width());
 	printf("%s\nprofile: %s\n", line, r->profile_path);
-	char fw[512];
-	if (augur_framework_describe(&r->p->framework, fw, sizeof(fw)))
-		printf("times for: %s\n", fw);
+	char fw[512], fwline[600];
+	if (augur_framework_describe(&r->p->framework, fw, sizeof(fw))) {
+		snprintf(head, sizeof(head), "times for: %s", fw);
+		cli_cut(fwline, sizeof(fwline), head, cli_width());
+		printf("%s\n", fwline);
+	}
 	char shape[64];
 	const struct augur_shape *in = &r->a->input;
 	if (in->rank == 1)

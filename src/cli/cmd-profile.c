@@ -134,6 +134,78 @@ static void show_unit(const struct augur_unit *u)
 	printf("  samples    %zu stored (%zu aggregate rows)\n", u->n_samples, agg);
 }
 
+/* A size for profile show ("32Mi"), or "?" when not known (0). */
+static const char *size_or_unknown(char *buf, size_t size, uint64_t v)
+{
+	if (!v)
+		return "?";
+	cli_bytes(buf, size, v);
+	return buf;
+}
+
+/* The machine's caches and rates, the framework, and the layer-cost thresholds derived
+ * from them (a fact the profile does not state takes the reference board's). */
+static void show_facts(const struct augur_profile *p)
+{
+	const struct augur_machine_facts *m = &p->machine;
+	char a[32], b[32], c[32], d[32];
+	if (m->llc_bytes || m->l2_bytes || m->l1d_bytes || m->page_bytes)
+		printf("  caches     L1d %s, L2 %s, last level %s; pages %s\n",
+		       size_or_unknown(a, sizeof(a), m->l1d_bytes),
+		       size_or_unknown(b, sizeof(b), m->l2_bytes),
+		       size_or_unknown(c, sizeof(c), m->llc_bytes),
+		       size_or_unknown(d, sizeof(d), m->page_bytes));
+	else
+		printf("  caches     not recorded\n");
+	if (!isnan(m->stream_gib_per_s) || !isnan(m->fault_ms_per_mib)) {
+		printf("  rates     ");
+		if (!isnan(m->stream_gib_per_s))
+			printf(" streaming %.3g GiB/s", m->stream_gib_per_s);
+		if (!isnan(m->fault_ms_per_mib))
+			printf("%s page faults %.3g ms/MiB", isnan(m->stream_gib_per_s) ? "" : ",",
+			       m->fault_ms_per_mib);
+		printf("\n");
+	}
+	const struct augur_framework *fw = &p->framework;
+	char text[512];
+	if (augur_framework_describe(fw, text, sizeof(text))) {
+		printf("framework\n  times for  %s\n", text);
+		if (fw->fresh_buffer_bytes || fw->pool_index_bytes >= 0) {
+			printf("  buffers    ");
+			if (fw->fresh_buffer_bytes)
+				printf("mapped afresh above %s%s",
+				       size_or_unknown(a, sizeof(a), fw->fresh_buffer_bytes),
+				       fw->pool_index_bytes >= 0 ? "; " : "");
+			if (fw->pool_index_bytes > 0)
+				printf("max pooling writes %lld-byte indices",
+				       (long long)fw->pool_index_bytes);
+			else if (fw->pool_index_bytes == 0)
+				printf("max pooling writes no indices");
+			printf("\n");
+		}
+	} else {
+		printf("framework\n  times for  not recorded\n");
+	}
+	struct augur_thresholds th;
+	augur_profile_thresholds(p, &th);
+	bool all = m->llc_bytes && fw->fresh_buffer_bytes && fw->pool_index_bytes >= 0;
+	printf("thresholds%s\n", all ? "" : " (facts not stated: the reference EPYC board's)");
+	printf("  weights    streamed above %s; first fc cold after %s written\n",
+	       size_or_unknown(a, sizeof(a), th.streamed_weight_bytes),
+	       size_or_unknown(b, sizeof(b), th.first_fc_cold_bytes));
+	printf("  pass       cached under %s, evicted over %s\n",
+	       size_or_unknown(a, sizeof(a), th.pass_cached_bytes),
+	       size_or_unknown(b, sizeof(b), th.pass_evicted_bytes));
+	printf("  narrow     n < %llu: GEMM columns cached under %s, streamed over "
+	       "%s\n",
+	       (unsigned long long)th.narrow_gemm_n,
+	       size_or_unknown(a, sizeof(a), th.narrow_cached_bytes),
+	       size_or_unknown(b, sizeof(b), th.narrow_streamed_bytes));
+	printf("  buffers    fresh pages above %s; %llu bytes of pool index per output\n",
+	       size_or_unknown(a, sizeof(a), th.fresh_buffer_bytes),
+	       (unsigned long long)th.pool_index_bytes);
+}
+
 static int show(const char *name)
 {
 	struct augur_diag diag = {0};
@@ -152,6 +224,7 @@ static int show(const char *name)
 		printf(", OPENBLAS_CORETYPE=%s", p->openblas_coretype);
 	printf("\n  memory     %s RAM%s, %u-bit pointers\n", ram,
 	       p->shared_memory ? " shared by CPU and GPU" : "", p->pointer_bits);
+	show_facts(p);
 	if (p->cpu)
 		show_unit(p->cpu);
 	if (p->gpu)

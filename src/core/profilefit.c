@@ -438,11 +438,13 @@ int augur_profile_from_layer_times(const struct augur_layer_times *lt, const cha
 	p->ram_bytes = b->ram_bytes;
 	p->cpu_cores = b->cores;
 	p->pointer_bits = b->pointer_bits;
-	/* boards described by layer-time files are SoCs whose GPU shares the RAM */
+	/* boards described by layer-time files are SoCs whose GPU shares the RAM, timed in
+	 * Caffe (the paper's framework, whose libraries the units name below) */
 	p->shared_memory = true;
+	p->framework.name = strdup("caffe");
 	int rc = AUGUR_OK;
 	if (!p->name || !p->description || !p->source || !p->augur_version || !p->cpu_model ||
-	    !p->created)
+	    !p->created || !p->framework.name)
 		rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
 	for (int k = 0; k < 2 && !rc; k++) {
 		enum augur_unit_kind kind = k ? AUGUR_UNIT_GPU : AUGUR_UNIT_CPU;

@@ -51,7 +51,7 @@ int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *
                                 size_t *n, struct augur_diag *diag);
 
 /* Creates a profile for a board the file describes under 'boards:' (facts, shared memory,
- * a cpu and a gpu unit when rows exist for them), then fits it as
+ * framework caffe, a cpu and a gpu unit when rows exist for them), then fits it as
  * augur_profile_fit_layer_times does. *out is freed with augur_profile_free. */
 int augur_profile_from_layer_times(const struct augur_layer_times *lt, const char *board,
                                    struct augur_profile **out, struct augur_diag *diag);
