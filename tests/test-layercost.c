@@ -873,6 +873,61 @@ static void test_shipped_costs(const char *profile, const char *source, bool im2
 	augur_profile_free(fresh);
 }
 
+/* A layer-times file names the framework its times were measured in ('framework:', as in
+ * a profile, checked the same way); fitting a profile to it makes that the profile's
+ * framework, whose facts then set the thresholds. A file that names none leaves the
+ * profile's. */
+static void test_layer_times_framework(const char *tmpdir)
+{
+	char path[4200], text[4096], profile_path[4096];
+	snprintf(path, sizeof(path), "%s/ltfw.yaml", tmpdir);
+	snprintf(profile_path, sizeof(profile_path), "%s/profiles/epyc-2core.yaml", root());
+	static const char *const frameworks[] = {
+	        "framework:\n  name: pytorch\n  version: \"1.13.1\"\n  mkldnn: false\n"
+	        "  threads: 1\n  fresh_buffer_bytes: 67108864\n  pool_index_bytes: 0\n",
+	        ""};
+	for (int v = 0; v < 2; v++) {
+		snprintf(text, sizeof(text),
+		         "%slayer_times:\n"
+		         "  - {network: %s/descriptors/alexnet.yaml, board: t, unit: cpu, "
+		         "forward: 9, layers: {conv1: 1.5, relu1: 0.1, pool1: 0.4}}\n",
+		         frameworks[v], root());
+		write_file(path, text);
+		struct augur_layer_times *lt = NULL;
+		struct augur_diag d = {0};
+		CHECK_EQ_INT(augur_layer_times_load(path, &lt, &d), AUGUR_OK);
+		struct augur_profile *p = load_profile(profile_path);
+		if (lt && p) {
+			CHECK_EQ_INT(lt->framework.name != NULL, v == 0);
+			free(p->name);
+			p->name = strdup("t");
+			CHECK_EQ_INT(augur_profile_fit_layer_times(p, lt, &d), AUGUR_OK);
+			struct augur_thresholds th;
+			augur_profile_thresholds(p, &th);
+			CHECK_STR_EQ(p->framework.name, v == 0 ? "pytorch" : "blas");
+			CHECK_EQ_U64(th.fresh_buffer_bytes, v == 0 ? 67108864 : 33554432);
+			CHECK_EQ_U64(th.pool_index_bytes, v == 0 ? 0 : 8);
+			if (v == 0) {
+				CHECK_STR_EQ(p->framework.version, "1.13.1");
+				CHECK_EQ_INT(p->framework.mkldnn, 0);
+				CHECK(p->framework.library == NULL); /* blas's, replaced whole */
+			}
+		}
+		augur_profile_free(p);
+		augur_layer_times_free(lt);
+	}
+	/* a bad fact is located in the layer-times file */
+	write_file(path,
+	           "source: \"x\"\nframework: {name: pytorch, threads: -1}\nlayer_times: []\n");
+	struct augur_layer_times *lt = NULL;
+	struct augur_diag d = {0};
+	CHECK_EQ_INT(augur_layer_times_load(path, &lt, &d), AUGUR_E_SCHEMA);
+	CHECK(lt == NULL);
+	CHECK_EQ_U64(d.line, 2);
+	CHECK_EQ_U64(d.col, 37);
+	CHECK_CONTAINS(d.message, "'threads' must be between 1 and 4096");
+}
+
 /* The thresholds come from the profile's facts: with none stated, the reference EPYC
  * board's (32 MiB L3, glibc, PyTorch); the EPYC's own facts give exactly those; a TX1-like
  * board (2 MiB L2, no L3) moves every cache threshold with its last-level cache (values
@@ -975,6 +1030,7 @@ int main(void)
 	augur_thresholds_derive(0, 0, -1, &th1);
 	test_features(tmpdir);
 	test_thresholds(tmpdir);
+	test_layer_times_framework(tmpdir);
 	test_fit_recovers();
 	test_fit_aggregate();
 	test_estimate_with_costs(tmpdir);

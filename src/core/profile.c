@@ -79,9 +79,7 @@ void augur_profile_free(struct augur_profile *p)
 	free(p->cpu_model);
 	free(p->cpu_governor);
 	free(p->openblas_coretype);
-	free(p->framework.name);
-	free(p->framework.version);
-	free(p->framework.library);
+	augur_framework_clear(&p->framework);
 	augur_unit_free(p->cpu);
 	augur_unit_free(p->gpu);
 	free(p);
@@ -126,6 +124,30 @@ const struct augur_unit *augur_profile_unit(const struct augur_profile *p, const
 const char *augur_unit_kind_name(enum augur_unit_kind kind)
 {
 	return kind == AUGUR_UNIT_GPU ? "gpu" : "cpu";
+}
+
+void augur_framework_clear(struct augur_framework *fw)
+{
+	free(fw->name);
+	free(fw->version);
+	free(fw->library);
+	*fw = (struct augur_framework){.mkldnn = -1, .pool_index_bytes = -1};
+}
+
+int augur_framework_copy(struct augur_framework *dst, const struct augur_framework *src)
+{
+	augur_framework_clear(dst);
+	struct augur_framework c = *src;
+	c.name = src->name ? strdup(src->name) : NULL;
+	c.version = src->version ? strdup(src->version) : NULL;
+	c.library = src->library ? strdup(src->library) : NULL;
+	*dst = c;
+	if ((src->name && !c.name) || (src->version && !c.version) ||
+	    (src->library && !c.library)) {
+		augur_framework_clear(dst);
+		return AUGUR_E_NOMEM;
+	}
+	return AUGUR_OK;
 }
 
 void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresholds *out)
@@ -763,8 +785,8 @@ static int parse_machine_facts(const struct augur_schema *c, const struct augur_
 	return AUGUR_OK;
 }
 
-static int parse_framework(const struct augur_schema *c, const struct augur_ynode *v,
-                           struct augur_framework *fw)
+int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode *v,
+                          struct augur_framework *fw)
 {
 	static const char *const keys[] = {"name",
 	                                   "version",
@@ -872,7 +894,7 @@ static int parse_root(const struct augur_schema *c, const struct augur_ynode *ro
 			return rc;
 	}
 	if ((v = augur_ynode_get(root, "framework")) && !augur_ynode_is_null(v) &&
-	    (rc = parse_framework(c, v, &p->framework)))
+	    (rc = augur_framework_parse(c, v, &p->framework)))
 		return rc;
 	const struct augur_ynode *mem;
 	static const char *const memk[] = {"ram_bytes", "shared_memory", "pointer_bits"};

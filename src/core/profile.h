@@ -82,6 +82,21 @@ struct augur_profile {
 	struct augur_unit *gpu;
 };
 
+struct augur_schema;
+struct augur_ynode;
+
+/* Reads a 'framework:' mapping (docs/profiles.md) into fw, whose strings must be NULL;
+ * a located AUGUR_E_SCHEMA on a bad key or value (what is read stays in fw: free it with
+ * augur_framework_clear). Profiles and layer-times files share it. */
+int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode *n,
+                          struct augur_framework *fw);
+
+/* Frees fw's strings and marks every fact unknown (as augur_profile_new leaves it). */
+void augur_framework_clear(struct augur_framework *fw);
+
+/* Replaces dst by a deep copy of src. AUGUR_E_NOMEM leaves dst cleared. */
+int augur_framework_copy(struct augur_framework *dst, const struct augur_framework *src);
+
 /* The layer-cost thresholds of p's machine and framework (augur_thresholds_derive): a
  * fact p does not state (every fact of a format-1 profile) takes the reference board's. */
 void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresholds *out);

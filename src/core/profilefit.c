@@ -400,6 +400,10 @@ int augur_profile_fit_layer_times(struct augur_profile *p, const struct augur_la
 {
 	struct augur_unit *units[2] = {p->cpu, p->gpu};
 	int rc = AUGUR_OK;
+	/* the layer costs describe the framework the times were measured in, and their
+	 * features use its facts (fresh buffers, pool indices) */
+	if (lt->framework.name && augur_framework_copy(&p->framework, &lt->framework))
+		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
 	for (int i = 0; i < 2 && !rc; i++)
 		if (units[i] && has_rows(lt, p->name, units[i]->kind))
 			rc = fit_unit(p, units[i], lt, diag);

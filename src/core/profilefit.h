@@ -56,7 +56,8 @@ int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *
 int augur_profile_from_layer_times(const struct augur_layer_times *lt, const char *board,
                                    struct augur_profile **out, struct augur_diag *diag);
 
-/* Refits every unit of p from the file's rows for board p->name. Rows with per-type sums
+/* Refits every unit of p from the file's rows for board p->name, after taking the file's
+ * framework (when it names one) as p's. Rows with per-type sums
  * only (the paper's tables): the GEMM model from the conv and fc aggregate samples (terms
  * n*k*m, n*k and 1; a GPU model split at the n breakpoints the file gives for the board),
  * replacing the unit's samples. Rows with per-layer times (a real framework measured on
