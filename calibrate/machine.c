@@ -1,12 +1,15 @@
 /* Machine facts for profiles (see machine.h). Everything is best effort: a file that
  * cannot be read leaves its fact unknown rather than failing the calibration. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -277,6 +280,77 @@ static void sane_facts(struct augur_machine_facts *m)
 	if (m->page_bytes < 512 || m->page_bytes > (1ull << 30) ||
 	    (m->page_bytes & (m->page_bytes - 1)))
 		m->page_bytes = 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Keeps the compiler from dropping writes to p that nothing reads. */
+static void touched(void *p)
+{
+	__asm__ volatile("" : : "r"(p) : "memory");
+}
+
+/* Best of three reads of n bytes at p, in seconds. */
+static double read_s(const uint64_t *p, size_t n)
+{
+	double best = INFINITY;
+	for (int rep = 0; rep < 3; rep++) {
+		double t0 = now_s();
+		uint64_t sum = 0;
+		for (size_t i = 0; i < n / sizeof(*p); i++)
+			sum += p[i];
+		volatile uint64_t sink = sum;
+		(void)sink;
+		double t = now_s() - t0;
+		best = t < best ? t : best;
+	}
+	return best;
+}
+
+void augur_machine_measure_rates(struct augur_machine_facts *m)
+{
+	m->stream_gib_per_s = m->fault_ms_per_mib = NAN;
+	/* streaming: a buffer well beyond the last-level cache, faulted in first */
+	uint64_t size = m->llc_bytes ? 4 * m->llc_bytes : (256ull << 20);
+	size = size < (64ull << 20) ? (64ull << 20) : size > (512ull << 20) ? (512ull << 20) : size;
+	uint64_t *buf = malloc(size);
+	if (buf) {
+		memset(buf, 1, size);
+		touched(buf);
+		double s = read_s(buf, size);
+		double gib_s = (double)size / (1ull << 30) / s;
+		if (s > 0 && gib_s >= 1e-3 && gib_s <= 1e5)
+			m->stream_gib_per_s = gib_s;
+		free(buf);
+	}
+	/* page faults: write 64 MiB of fresh anonymous pages (what an allocator's fresh
+	 * buffer gets), then the same pages again; the difference is the faults' cost */
+	const size_t fsize = 64u << 20;
+	double fresh = INFINITY, warm = INFINITY;
+	for (int rep = 0; rep < 3; rep++) {
+		double t0 = now_s();
+		void *p = mmap(NULL, fsize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		               0);
+		if (p == MAP_FAILED)
+			return;
+		memset(p, 1, fsize);
+		touched(p);
+		double t1 = now_s();
+		memset(p, 2, fsize);
+		touched(p);
+		double t2 = now_s();
+		munmap(p, fsize);
+		fresh = t1 - t0 < fresh ? t1 - t0 : fresh;
+		warm = t2 - t1 < warm ? t2 - t1 : warm;
+	}
+	double ms_per_mib = (fresh - warm) * 1e3 / (double)(fsize >> 20);
+	if (ms_per_mib >= 1e-6 && ms_per_mib <= 1e3)
+		m->fault_ms_per_mib = ms_per_mib;
 }
 
 int augur_machine_probe(struct augur_profile *p)

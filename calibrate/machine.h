@@ -27,6 +27,12 @@ uint64_t augur_sysfs_cache_bytes(const char *text);
  * without one). A cache sysfs does not list stays 0. */
 void augur_cache_probe(const char *dir, struct augur_machine_facts *m);
 
+/* Measures this machine's streaming read bandwidth (GiB/s, over a buffer of four times its
+ * last-level cache, 64 to 512 MiB) and the cost of page faults (ms per MiB: writing freshly
+ * mapped memory minus writing it again) into m; a rate that cannot be measured (no memory,
+ * a result outside what a profile accepts) stays NAN. About half a second. */
+void augur_machine_measure_rates(struct augur_machine_facts *m);
+
 /* Fills p's machine and memory facts (cpu_model, cpu_cores, cpu_governor,
  * openblas_coretype, the caches and page size, ram_bytes, pointer_bits; shared_memory
  * false), replacing what was there. Unknown facts stay NULL/0. Returns AUGUR_E_NOMEM or

@@ -177,6 +177,11 @@ int main(void)
 		CHECK_EQ_U64(p->machine.page_bytes, (uint64_t)sysconf(_SC_PAGESIZE));
 		/* whatever this machine lists, it is something a profile can hold */
 		CHECK(!p->machine.llc_bytes || p->machine.llc_bytes >= p->machine.l2_bytes);
+		/* the rates are measured or unknown, and a profile accepts what is measured */
+		augur_machine_measure_rates(&p->machine);
+		double bw = p->machine.stream_gib_per_s, fault = p->machine.fault_ms_per_mib;
+		CHECK(isnan(bw) || (bw >= 1e-3 && bw <= 1e5));
+		CHECK(isnan(fault) || (fault >= 1e-6 && fault <= 1e3));
 		char *text = NULL;
 		size_t len;
 		struct augur_diag diag = {0};

@@ -417,6 +417,7 @@ int cmd_calibrate(int argc, char **argv)
 		rc = CLI_FAIL;
 		goto done;
 	}
+	augur_machine_measure_rates(&p->machine);
 	char created[32], desc[512], source[128], threads[32] = "";
 	time_t now = time(NULL);
 	struct tm tmv;
