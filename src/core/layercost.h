@@ -71,8 +71,8 @@ enum augur_feature {
 /* The sizes at which the layer-cost features change regime. They are facts of the machine
  * (its last-level cache) and of the framework (its allocator, its max pooling), derived by
  * augur_thresholds_derive from a profile's 'machine:' and 'framework:' sections
- * (docs/model.md, "Thresholds"). A profile is read with its own thresholds; none of them is
- * a constant of the code. */
+ * (docs/model.md, "Thresholds"). A profile is read with its own thresholds; of them only
+ * narrow_gemm_n, a property of the GEMM kernels rather than of a board, is a constant. */
 struct augur_thresholds {
 	/* a buffer above this is mapped afresh by the allocator on every allocation (glibc's
 	 * dynamic mmap threshold stops rising at 32 MiB on 64-bit systems) */

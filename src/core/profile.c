@@ -136,17 +136,19 @@ void augur_framework_clear(struct augur_framework *fw)
 
 int augur_framework_copy(struct augur_framework *dst, const struct augur_framework *src)
 {
-	augur_framework_clear(dst);
+	/* copied before dst is cleared: dst may be src */
 	struct augur_framework c = *src;
 	c.name = src->name ? strdup(src->name) : NULL;
 	c.version = src->version ? strdup(src->version) : NULL;
 	c.library = src->library ? strdup(src->library) : NULL;
-	*dst = c;
-	if ((src->name && !c.name) || (src->version && !c.version) ||
-	    (src->library && !c.library)) {
-		augur_framework_clear(dst);
+	bool nomem = (src->name && !c.name) || (src->version && !c.version) ||
+	             (src->library && !c.library);
+	augur_framework_clear(dst);
+	if (nomem) {
+		augur_framework_clear(&c);
 		return AUGUR_E_NOMEM;
 	}
+	*dst = c;
 	return AUGUR_OK;
 }
 

@@ -94,7 +94,7 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 /* Frees fw's strings and marks every fact unknown (as augur_profile_new leaves it). */
 void augur_framework_clear(struct augur_framework *fw);
 
-/* Replaces dst by a deep copy of src. AUGUR_E_NOMEM leaves dst cleared. */
+/* Replaces dst by a deep copy of src (dst may be src). AUGUR_E_NOMEM leaves dst cleared. */
 int augur_framework_copy(struct augur_framework *dst, const struct augur_framework *src);
 
 /* The layer-cost thresholds of p's machine and framework (augur_thresholds_derive): a
