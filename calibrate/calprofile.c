@@ -53,6 +53,7 @@ int augur_cal_profile(const struct augur_cal_identity *id, struct augur_unit **u
 	struct augur_profile *p = augur_profile_new();
 	if (!p || augur_machine_probe(p) || identify(p, id, u))
 		goto nomem;
+	augur_machine_measure_rates(&p->machine);
 	if (u->kind == AUGUR_UNIT_CPU && (!u->processor || !*u->processor)) {
 		free(u->processor);
 		if (!(u->processor = strdup(p->cpu_model ? p->cpu_model : "unknown CPU")))
@@ -66,6 +67,18 @@ int augur_cal_profile(const struct augur_cal_identity *id, struct augur_unit **u
 	if (old) {
 		*other = u->kind == AUGUR_UNIT_CPU ? old->gpu : old->cpu;
 		*(u->kind == AUGUR_UNIT_CPU ? &old->gpu : &old->cpu) = NULL;
+	}
+	/* the times are of GEMM calls alone: the framework is the BLAS library itself, unless
+	 * the unit kept from the old profile has layer costs of a framework */
+	if (old && *other && (*other)->costs && old->framework.name) {
+		p->framework = old->framework;
+		memset(&old->framework, 0, sizeof(old->framework));
+	} else {
+		p->framework.name = strdup("blas");
+		p->framework.library = u->library ? strdup(u->library) : NULL;
+		p->framework.threads = u->kind == AUGUR_UNIT_CPU ? u->threads : 0;
+		if (!p->framework.name)
+			goto nomem;
 	}
 	*same = u;
 	*unit = NULL;

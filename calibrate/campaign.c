@@ -20,8 +20,8 @@ static double now_s(void)
 }
 
 /* Progress before network i of total, with an ETA from the pace so far. */
-static void tick(const struct augur_campaign_options *o, size_t i, size_t total,
-                 const char *path, double t0)
+static void tick(const struct augur_campaign_options *o, size_t i, size_t total, const char *path,
+                 double t0)
 {
 	if (!o->progress)
 		return;

@@ -22,7 +22,7 @@ struct augur_campaign_options {
 	size_t n_checks;
 	uint64_t reps, warmup, retries, threads; /* as augur run's options */
 	const char *command;                     /* the command line, for the file's header */
-	volatile sig_atomic_t *stop; /* set (e.g. by SIGINT) to stop between networks */
+	volatile sig_atomic_t *stop;             /* set (e.g. by SIGINT) to stop between networks */
 	/* before each network: index among networks then checks, their total, its path */
 	void (*progress)(size_t index, size_t total, const char *path, double elapsed_s,
 	                 double eta_s, void *ctx);
@@ -37,9 +37,9 @@ struct augur_campaign_check {
 };
 
 struct augur_campaign_result {
-	size_t measured;     /* networks measured for the fit */
-	double seconds;      /* the whole campaign */
-	bool interrupted;    /* stopped by o->stop: p is unchanged */
+	size_t measured;                     /* networks measured for the fit */
+	double seconds;                      /* the whole campaign */
+	bool interrupted;                    /* stopped by o->stop: p is unchanged */
 	struct augur_campaign_check *checks; /* n_checks of them, when not interrupted */
 	size_t n_checks;
 	size_t within_10;    /* checks predicted within 10% */

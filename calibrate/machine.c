@@ -1,10 +1,15 @@
 /* Machine facts for profiles (see machine.h). Everything is best effort: a file that
  * cannot be read leaves its fact unknown rather than failing the calibration. */
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -207,6 +212,147 @@ static char *first_line(const char *path)
 	return out;
 }
 
+uint64_t augur_sysfs_cache_bytes(const char *text)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (end == text || errno || *text == '-')
+		return 0;
+	unsigned shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+	end += shift != 0;
+	while (*end == '\n' || *end == ' ')
+		end++;
+	if (*end || v > (UINT64_MAX >> shift))
+		return 0;
+	return (uint64_t)v << shift;
+}
+
+void augur_cache_probe(const char *dir, struct augur_machine_facts *m)
+{
+	m->llc_bytes = m->l2_bytes = m->l1d_bytes = 0;
+	unsigned llc_level = 0;
+	for (int i = 0; i < 16; i++) {
+		char path[4200];
+		snprintf(path, sizeof(path), "%s/index%d/level", dir, i);
+		char *level = first_line(path);
+		snprintf(path, sizeof(path), "%s/index%d/type", dir, i);
+		char *type = first_line(path);
+		snprintf(path, sizeof(path), "%s/index%d/size", dir, i);
+		char *size = first_line(path);
+		unsigned lv = level ? (unsigned)strtoul(level, NULL, 10) : 0;
+		uint64_t bytes = size ? augur_sysfs_cache_bytes(size) : 0;
+		/* instruction caches hold no data */
+		bool data = type && (!strcmp(type, "Data") || !strcmp(type, "Unified"));
+		if (data && bytes && lv) {
+			if (lv == 1)
+				m->l1d_bytes = bytes;
+			if (lv == 2)
+				m->l2_bytes = bytes;
+			if (lv > llc_level) {
+				llc_level = lv;
+				m->llc_bytes = bytes;
+			}
+		}
+		free(level);
+		free(type);
+		free(size);
+	}
+	/* a single-level cache is not a last-level cache of the kind the model means */
+	if (llc_level < 2)
+		m->llc_bytes = 0;
+}
+
+/* Leaves unknown what a profile would refuse to load (docs/profiles.md: caches of 1 KiB to
+ * 4 GiB, each level at least the one below it; pages a power of two of 512 bytes to
+ * 1 GiB): a kernel's odd answer must not make the calibration's profile unreadable. */
+static void sane_facts(struct augur_machine_facts *m)
+{
+	uint64_t *sizes[] = {&m->llc_bytes, &m->l2_bytes, &m->l1d_bytes};
+	for (int i = 0; i < 3; i++)
+		if (*sizes[i] < 1024 || *sizes[i] > (4ull << 30))
+			*sizes[i] = 0;
+	if (m->llc_bytes && m->l2_bytes > m->llc_bytes)
+		m->l2_bytes = 0;
+	uint64_t below = m->l2_bytes ? m->l2_bytes : m->llc_bytes;
+	if (below && m->l1d_bytes > below)
+		m->l1d_bytes = 0;
+	if (m->page_bytes < 512 || m->page_bytes > (1ull << 30) ||
+	    (m->page_bytes & (m->page_bytes - 1)))
+		m->page_bytes = 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Keeps the compiler from dropping writes to p that nothing reads. */
+static void touched(void *p)
+{
+	__asm__ volatile("" : : "r"(p) : "memory");
+}
+
+/* Best of three reads of n bytes at p, in seconds. */
+static double read_s(const uint64_t *p, size_t n)
+{
+	double best = INFINITY;
+	for (int rep = 0; rep < 3; rep++) {
+		double t0 = now_s();
+		uint64_t sum = 0;
+		for (size_t i = 0; i < n / sizeof(*p); i++)
+			sum += p[i];
+		volatile uint64_t sink = sum;
+		(void)sink;
+		double t = now_s() - t0;
+		best = t < best ? t : best;
+	}
+	return best;
+}
+
+void augur_machine_measure_rates(struct augur_machine_facts *m)
+{
+	m->stream_gib_per_s = m->fault_ms_per_mib = NAN;
+	/* streaming: a buffer well beyond the last-level cache, faulted in first */
+	uint64_t size = m->llc_bytes ? 4 * m->llc_bytes : (256ull << 20);
+	size = size < (64ull << 20) ? (64ull << 20) : size > (512ull << 20) ? (512ull << 20) : size;
+	uint64_t *buf = malloc(size);
+	if (buf) {
+		memset(buf, 1, size);
+		touched(buf);
+		double s = read_s(buf, size);
+		double gib_s = (double)size / (1ull << 30) / s;
+		if (s > 0 && gib_s >= 1e-3 && gib_s <= 1e5)
+			m->stream_gib_per_s = gib_s;
+		free(buf);
+	}
+	/* page faults: write 64 MiB of fresh anonymous pages (what an allocator's fresh
+	 * buffer gets), then the same pages again; the difference is the faults' cost */
+	const size_t fsize = 64u << 20;
+	double fresh = INFINITY, warm = INFINITY;
+	for (int rep = 0; rep < 3; rep++) {
+		double t0 = now_s();
+		void *p = mmap(NULL, fsize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		               0);
+		if (p == MAP_FAILED)
+			return;
+		memset(p, 1, fsize);
+		touched(p);
+		double t1 = now_s();
+		memset(p, 2, fsize);
+		touched(p);
+		double t2 = now_s();
+		munmap(p, fsize);
+		fresh = t1 - t0 < fresh ? t1 - t0 : fresh;
+		warm = t2 - t1 < warm ? t2 - t1 : warm;
+	}
+	double ms_per_mib = (fresh - warm) * 1e3 / (double)(fsize >> 20);
+	if (ms_per_mib >= 1e-6 && ms_per_mib <= 1e3)
+		m->fault_ms_per_mib = ms_per_mib;
+}
+
 int augur_machine_probe(struct augur_profile *p)
 {
 	free(p->cpu_model);
@@ -231,5 +377,17 @@ int augur_machine_probe(struct augur_profile *p)
 	p->ram_bytes = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
 	p->pointer_bits = (uint32_t)(sizeof(void *) * 8);
 	p->shared_memory = false;
+	augur_cache_probe("/sys/devices/system/cpu/cpu0/cache", &p->machine);
+#ifdef _SC_LEVEL3_CACHE_SIZE
+	/* glibc's cpuid view where sysfs lists no caches (some containers and VMs) */
+	if (!p->machine.llc_bytes) {
+		long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE), l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+		p->machine.llc_bytes = l3 > 0 ? (uint64_t)l3 : l2 > 0 ? (uint64_t)l2 : 0;
+		if (!p->machine.l2_bytes && l2 > 0)
+			p->machine.l2_bytes = (uint64_t)l2;
+	}
+#endif
+	p->machine.page_bytes = page > 0 ? (uint64_t)page : 0;
+	sane_facts(&p->machine);
 	return AUGUR_OK;
 }

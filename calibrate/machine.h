@@ -1,6 +1,8 @@
 /* Facts about the machine a calibration runs on: CPU model and cores from /proc/cpuinfo
  * and sysconf, the cpufreq governor where readable, OPENBLAS_CORETYPE, RAM and pointer
- * width. They go into the profile so a reader knows what the numbers were measured on. */
+ * width, cache sizes from sysfs and the page size. They go into the profile so a reader
+ * knows what the numbers were measured on, and the cache sizes set the layer-cost model's
+ * thresholds (layercost.h). */
 #ifndef AUGUR_MACHINE_H
 #define AUGUR_MACHINE_H
 
@@ -16,9 +18,25 @@
  * NULL when the text names none (or out of memory); the caller frees the result. */
 char *augur_cpuinfo_model(const char *text);
 
+/* The bytes of a sysfs cache size ("48K", "2048K", "32M", "512"); 0 when text is not one. */
+uint64_t augur_sysfs_cache_bytes(const char *text);
+
+/* Reads the caches of one CPU from dir (laid out as /sys/devices/system/cpu/cpu0/cache:
+ * index*\/level, type and size) into m: l1d_bytes (level 1, Data), l2_bytes (level 2,
+ * Data or Unified) and llc_bytes (the highest level that holds data: L3, or L2 on a board
+ * without one). A cache sysfs does not list stays 0. */
+void augur_cache_probe(const char *dir, struct augur_machine_facts *m);
+
+/* Measures this machine's streaming read bandwidth (GiB/s, over a buffer of four times its
+ * last-level cache, 64 to 512 MiB) and the cost of page faults (ms per MiB: writing freshly
+ * mapped memory minus writing it again) into m; a rate that cannot be measured (no memory,
+ * a result outside what a profile accepts) stays NAN. About half a second. */
+void augur_machine_measure_rates(struct augur_machine_facts *m);
+
 /* Fills p's machine and memory facts (cpu_model, cpu_cores, cpu_governor,
- * openblas_coretype, ram_bytes, pointer_bits; shared_memory false), replacing what was
- * there. Unknown facts stay NULL/0. Returns AUGUR_E_NOMEM or AUGUR_OK. */
+ * openblas_coretype, the caches and page size, ram_bytes, pointer_bits; shared_memory
+ * false), replacing what was there. Unknown facts stay NULL/0. Returns AUGUR_E_NOMEM or
+ * AUGUR_OK. */
 int augur_machine_probe(struct augur_profile *p);
 
 #endif

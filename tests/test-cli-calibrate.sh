@@ -18,7 +18,7 @@ yval() { sed -n "s/^ *$1: *\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" "$2" | head -1; 
 
 # ---- a tiny calibration, non-interactive: only the final summary ----
 P=$tmp/tiny-test.yaml
-expect 0 "$AUGUR_BIN" calibrate --device tiny-test --grid tiny --threads 1 --out "$P"
+expect 0 "$AUGUR_BIN" calibrate --device tiny-test --grid tiny --framework blas --threads 1 --out "$P"
 has "$out" "calibrated cpu of 'tiny-test': " "calibrate summary"
 has "$out" "fit: train median error " "calibrate fit line"
 eq "last line names the file" "$(printf '%s\n' "$out" | tail -1)" "wrote $P"
@@ -71,6 +71,41 @@ has "$out" "fit        $(quality show "$P")" "show fit quality"
 eq "held-out shapes of the tiny plan" "$(yval n_heldout "$P")" "2"
 nsamples=$(grep -c '^ *- {n: ' "$P")
 has "$out" "samples    $nsamples stored (0 aggregate rows)" "show samples"
+
+# format 2: the caches and page size as this kernel lists them, and the framework of a
+# GEMM-only calibration, the BLAS library itself; profile show and estimate name it
+eq "profile format" "$(yval augur_profile "$P")" "2"
+eq "page size" "$(yval page_bytes "$P")" "$(getconf PAGESIZE)"
+llc=0 llc_level=0
+for d in /sys/devices/system/cpu/cpu0/cache/index*; do
+	[ -r "$d/size" ] || continue
+	case $(cat "$d/type") in Data | Unified) ;; *) continue ;; esac
+	lv=$(cat "$d/level") s=$(cat "$d/size")
+	case $s in *K) s=$((${s%K} * 1024)) ;; *M) s=$((${s%M} * 1048576)) ;; esac
+	[ "$lv" -gt "$llc_level" ] && llc_level=$lv llc=$s
+done
+[ "$llc_level" -ge 2 ] && eq "last-level cache from sysfs" "$(yval llc_bytes "$P")" "$llc"
+eq "framework of a GEMM calibration" \
+	"$(sed -n '/^framework:/,/^memory:/s/^  name: "\(.*\)"$/\1/p' "$P")" "blas"
+has "$out" "times for  blas ($(yval library "$P")), 1 thread" "show names the framework"
+has "$out" "page" "show prints the caches"
+expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device "$P"
+has "$out" "times for: blas (" "estimate names the framework"
+expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device "$P" --format json
+has "$out" '"framework": {"name": "blas", "version": null, "library": ' "estimate json framework"
+# the shipped profiles state theirs: epyc-1t's layer costs are PyTorch's on the EPYC's
+# caches; tx1's are Caffe's with no caches stated (the reference board's thresholds)
+expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device epyc-1t
+has "$out" "times for: pytorch 1.13.1 (OpenBLAS 0.3.21), mkldnn off, 1 thread" "epyc-1t framework"
+expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device epyc-1t --format json
+has "$out" '"framework": {"name": "pytorch", "version": "1.13.1", "library": "OpenBLAS 0.3.21", "mkldnn": false, "threads": 1, ' "epyc-1t framework json"
+expect 0 "$AUGUR" profile show epyc-1t
+has "$out" "caches     L1d 32.0 KiB, L2 1.00 MiB, last level 32.0 MiB; pages 4.00 KiB" "epyc-1t caches"
+has "$out" "buffers    mapped afresh above 32.0 MiB; max pooling writes 8-byte indices" "epyc-1t buffers"
+has "$out" "pass       cached under 4.00 MiB, evicted over 64.0 MiB" "epyc-1t pass ramp"
+expect 0 "$AUGUR" profile show tx1
+has "$out" "times for  caffe" "tx1 framework"
+has "$out" "thresholds (facts not stated: the reference EPYC board's)" "tx1 thresholds"
 
 # profile show by name, through $AUGUR_PROFILE_PATH
 mkdir "$tmp/pp"
@@ -198,8 +233,21 @@ has "$out" "show or list device profiles" "help lists profile list"
 # ---- where profiles live ----
 # calibrate without --out writes to the user's profile directory ($XDG_DATA_HOME, set to
 # a temporary one by cli-lib.sh), where estimate --device NAME finds it
+# (and, without --framework, the cpu's profile is augur's runtime's: the layer-cost
+# campaign runs the fit networks in it: every sixteenth, six at most, for the tiny grid)
 expect 0 "$AUGUR_BIN" calibrate --device mine --grid tiny --threads 1
 eq "default output" "$(printf '%s\n' "$out" | tail -1)" "wrote $XDG_DATA_HOME/augur/profiles/mine.yaml"
+nfit=$(ls bench/nets/fit/*.yaml | awk 'NR % 16 == 1' | head -6 | wc -l)
+has "$out" "layer costs: $nfit fit networks measured in augur's runtime" "campaign: the tiny plan's networks"
+has "$out" "check kws " "campaign: checked on a network it did not fit"
+has "$out" "networks it did not fit on predicted within 10%" "campaign: its verdict"
+expect 0 "$AUGUR" profile show mine
+has "$out" "times for  augur 0.1.0 (OpenBLAS" "the profile's times are augur's runtime's"
+has "$out" "costs      GEMM model plus layer costs for" "layer costs fitted"
+expect 0 "$AUGUR" estimate descriptors/kws.yaml --device mine
+has "$out" "times for: augur 0.1.0" "estimate names augur's runtime"
+expect 2 "$AUGUR" calibrate --device x --unit gpu --framework augur
+has "$err" "augur's runtime runs on the cpu" "no augur framework on the gpu"
 ok "nothing written to the current directory" [ ! -e profiles/mine.yaml ]
 expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device mine
 has "$out" "profile: $XDG_DATA_HOME/augur/profiles/mine.yaml" "estimate finds the user's profile"

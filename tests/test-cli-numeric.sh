@@ -24,18 +24,18 @@ json.load(sys.stdin, parse_constant=bad)'; then pass=$((pass + 1)); else
 nan_profile() { # LINE_PATTERN REPLACEMENT NAME: tk1.yaml with one number replaced
 	sed "$1" profiles/tk1.yaml >"$tmp/$2.yaml"
 }
-nan_profile '34s/\[[-+.0-9e]*,/[.nan,/' nan
+nan_profile '48s/\[[-+.0-9e]*,/[.nan,/' nan
 expect 1 "$AUGUR" estimate descriptors/alexnet.yaml --device "$tmp/nan.yaml"
-has "$err" "nan.yaml:34:12: error: expected a number for 'coefficient', got '.nan'" "NaN coefficient"
-nan_profile '34s/, 0\]$/, .inf]/' inf
+has "$err" "nan.yaml:48:12: error: expected a number for 'coefficient', got '.nan'" "NaN coefficient"
+nan_profile '48s/, 0\]$/, .inf]/' inf
 expect 1 "$AUGUR" estimate descriptors/alexnet.yaml --device "$tmp/inf.yaml"
-has "$err" "inf.yaml:34:60: error: expected a number for 'coefficient', got '.inf'" "infinite coefficient"
-nan_profile '34s/\[[-+.0-9e]*,/[1e999,/' big
+has "$err" "inf.yaml:48:60: error: expected a number for 'coefficient', got '.inf'" "infinite coefficient"
+nan_profile '48s/\[[-+.0-9e]*,/[1e999,/' big
 expect 1 "$AUGUR" profile show "$tmp/big.yaml"
-has "$err" "big.yaml:34:12: error: 'coefficient' must be between -1e+09 and 1e+09, got 1e999" "overflowing coefficient"
-nan_profile '29s/0.001/-.inf/' floor
+has "$err" "big.yaml:48:12: error: 'coefficient' must be between -1e+09 and 1e+09, got 1e999" "overflowing coefficient"
+nan_profile '43s/0.001/-.inf/' floor
 expect 2 "$AUGUR" check descriptors/alexnet.yaml --device "$tmp/floor.yaml" --budget time=1s
-has "$err" "floor.yaml:29:15: error: expected a number for 'min_ms', got '-.inf'" "infinite floor"
+has "$err" "floor.yaml:43:15: error: expected a number for 'min_ms', got '-.inf'" "infinite floor"
 
 # huge but valid shapes: a 3 x 10^6 x 10^6 input, 16M filters, 100,000 outputs, on a
 # profile holding the largest coefficients and floor the loader accepts

@@ -74,7 +74,7 @@ assert names == ["conv1", "bn1", "scale1", "relu1", "pool1", "conv2", "add", "ca
                  "prob"], names
 PY
 # a timed calibration: the binary itself, also in the valgrind pass (cli-lib.sh)
-"$AUGUR_BIN" calibrate --device here --grid tiny --threads 1 --out "$tmp/here.yaml" --progress none >/dev/null 2>&1
+"$AUGUR_BIN" calibrate --device here --grid tiny --framework blas --threads 1 --out "$tmp/here.yaml" --progress none >/dev/null 2>&1
 expect 0 "$AUGUR" fit "$tmp/here.yaml" --layer-times "$tmp/lt.yaml" --out "$tmp/fitted.yaml"
 has "$(cat "$tmp/fitted.yaml")" "augur run: augur " "fitted from augur run's times"
 

@@ -14,6 +14,10 @@
 #include "netfile.h"
 #include "refit.h"
 
+/* The thresholds of a profile that states no machine or framework facts (the reference
+ * EPYC board's): the hand-computed values below assume them. Set in main. */
+static struct augur_thresholds th1;
+
 static const char *root(void)
 {
 	const char *r = getenv("AUGUR_SOURCE_ROOT");
@@ -109,7 +113,8 @@ static void test_features(const char *tmpdir)
 		return;
 	double f[AUGUR_FEAT_COUNT];
 	bool outside = true;
-	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1"), &tm, f, &outside);
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1"), &tm, &th1, f,
+	                     &outside);
 	CHECK(!outside);
 	CHECK_NEAR(f[AUGUR_FEAT_GEMM_MS], 96.0 * 363 * 3025 * 1e-9, 1e-12);
 	CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_CALLS], 1);
@@ -123,29 +128,29 @@ static void test_features(const char *tmpdir)
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 363ull * 3025 * 4);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_DILATED_BYTES], 0);
 
-	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv2"), &tm, f, NULL);
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv2"), &tm, &th1, f, NULL);
 	CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_CALLS], 2);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 2ull * 1200 * 729 * 4);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 0); /* stride 1: copied row by row */
 	CHECK_NEAR(f[AUGUR_FEAT_GEMM_MS], 2 * 128.0 * 1200 * 729 * 1e-9, 1e-12);
 
 	/* LRN over 5 channels of 96x55x55; max pooling 3x3 down to 96x27x27 */
-	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "norm1"), &tm, f, NULL);
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "norm1"), &tm, &th1, f, NULL);
 	CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW], 96ull * 55 * 55 * 5);
-	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "pool1"), &tm, f, NULL);
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "pool1"), &tm, &th1, f, NULL);
 	CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW], 96ull * 27 * 27 * 9);
 	CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES], 96ull * 27 * 27 * 4);
 
 	/* fc6 streams 9216 x 4096 weights and 4096 biases at batch 1; its weight rows are
 	 * 9216 x 4 bytes, whole 4 KiB pages, and all 144 MiB of them lie beyond the cache:
 	 * param_bytes_4k_streamed */
-	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, f, NULL);
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, &th1, f, NULL);
 	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED], (9216ull * 4096 + 4096) * 4);
 	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], 0);
 	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], 0);
 	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_STREAMED], 0);
 	/* fc8's 4096 x 1000 weights (15.6 MiB) fit the cache */
-	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc8"), &tm, f, NULL);
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc8"), &tm, &th1, f, NULL);
 	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], (4096ull * 1000 + 1000) * 4);
 	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED], 0);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 0);
@@ -154,7 +159,8 @@ static void test_features(const char *tmpdir)
 	/* VGG-16's fc6 reads 25088 = 7 x 7 x 512 inputs: rows of 98 KiB, not whole 4 KiB */
 	l = load("vgg16", 1);
 	if (l.a) {
-		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, f, NULL);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, &th1, f,
+		                     NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_STREAMED], (25088ull * 4096 + 4096) * 4);
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], 0);
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], 0);
@@ -165,7 +171,8 @@ static void test_features(const char *tmpdir)
 	/* batch 2: im2col refilled per image, one GEMM call per image */
 	l = load("alexnet", 2);
 	if (l.a) {
-		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1"), &tm, f, NULL);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1"), &tm, &th1, f,
+		                     NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 2ull * 363 * 3025 * 4);
 		CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_CALLS], 2);
 		CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES], 2ull * 96 * 55 * 55 * 4);
@@ -175,11 +182,11 @@ static void test_features(const char *tmpdir)
 	/* VGG-16's conv1_2 builds 64*9 x 224*224 columns, 110 MiB: mapped afresh every call */
 	l = load("vgg16", 1);
 	if (l.a) {
-		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1_2"), &tm, f,
-		                     NULL);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1_2"), &tm, &th1,
+		                     f, NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_FRESH_BYTES], 576ull * 50176 * 4);
-		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv3_1"), &tm, f,
-		                     NULL);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv3_1"), &tm, &th1,
+		                     f, NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_FRESH_BYTES], 0); /* 1152 x 3136 x 4: 14 MiB */
 	}
 	unload(&l);
@@ -202,7 +209,7 @@ static void test_features(const char *tmpdir)
 			continue;
 		}
 		uint64_t groups = g == 0 ? 8 : 2, k = 64 / groups * 9;
-		augur_layer_features(l.net, l.a, 0, &tm, f, NULL);
+		augur_layer_features(l.net, l.a, 0, &tm, &th1, f, NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_CALLS], groups);
 		CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], groups * k * 65536 * 4);
 		CHECK_EQ_U64(f[AUGUR_FEAT_FRESH_BYTES], g == 0 ? 0 : groups * k * 65536 * 4);
@@ -211,7 +218,7 @@ static void test_features(const char *tmpdir)
 		 * 1 - 8/64 of it exposed); 32 filters over 72 MiB (half exposed) */
 		CHECK_EQ_U64(f[AUGUR_FEAT_NARROW_GEMM_BYTES],
 		             g == 0 ? 8ull * 72 * 65536 * 4 * 7 / 8 : 2ull * 288 * 65536 * 4 / 2);
-		augur_layer_features(l.net, l.a, 1, &tm, f, NULL);
+		augur_layer_features(l.net, l.a, 1, &tm, &th1, f, NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_NARROW_GEMM_BYTES], 576ull * 65536 * 4 * 7 / 8);
 		CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_DILATED_BYTES], 64ull * 9 * 65536 * 4);
 		CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 0);
@@ -222,15 +229,15 @@ static void test_features(const char *tmpdir)
 	/* 10 MiB of columns lie halfway between cached (4 MiB) and streamed (16 MiB); 16 of
 	 * 64 filters leave 3/4 of the reads exposed. Wide GEMMs and fc layers: none. */
 	struct augur_gemm narrow = {.n = 16, .k = 160, .m = 16384, .count = 1};
-	CHECK_EQ_U64(augur_narrow_gemm_bytes(&narrow), 10485760ull / 2 * 3 / 4);
+	CHECK_EQ_U64(augur_narrow_gemm_bytes(&narrow, &th1), 10485760ull / 2 * 3 / 4);
 	narrow.count = 3;
-	CHECK_EQ_U64(augur_narrow_gemm_bytes(&narrow), 3 * 10485760ull / 2 * 3 / 4);
+	CHECK_EQ_U64(augur_narrow_gemm_bytes(&narrow, &th1), 3 * 10485760ull / 2 * 3 / 4);
 	narrow.k = 16; /* 1 MiB: cached */
-	CHECK_EQ_U64(augur_narrow_gemm_bytes(&narrow), 0);
+	CHECK_EQ_U64(augur_narrow_gemm_bytes(&narrow, &th1), 0);
 	struct augur_gemm wide = {.n = 64, .k = 576, .m = 50176, .count = 1};
-	CHECK_EQ_U64(augur_narrow_gemm_bytes(&wide), 0);
+	CHECK_EQ_U64(augur_narrow_gemm_bytes(&wide, &th1), 0);
 	struct augur_gemm fc = {.n = 10, .k = 31104, .m = 1, .count = 1, .fc_layout = true};
-	CHECK_EQ_U64(augur_narrow_gemm_bytes(&fc), 0);
+	CHECK_EQ_U64(augur_narrow_gemm_bytes(&fc, &th1), 0);
 
 	/* GoogLeNet's inception pools move by one value (192 x 28 x 28 outputs, 3x3
 	 * windows); pool2 moves by two over the same input: its reads count twice */
@@ -239,12 +246,12 @@ static void test_features(const char *tmpdir)
 		int i = layer_index(l.net, "inception_3a/pool");
 		CHECK(i >= 0);
 		if (i >= 0) {
-			augur_layer_features(l.net, l.a, (size_t)i, &tm, f, NULL);
+			augur_layer_features(l.net, l.a, (size_t)i, &tm, &th1, f, NULL);
 			CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW], 192ull * 28 * 28 * 9);
 			CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW_STRIDED], 0);
 		}
-		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "pool2/3x3_s2"), &tm, f,
-		                     NULL);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "pool2/3x3_s2"), &tm,
+		                     &th1, f, NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW], 192ull * 28 * 28 * 9);
 		CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW_STRIDED], 192ull * 28 * 28 * 9);
 	}
@@ -256,14 +263,14 @@ static void test_features(const char *tmpdir)
 		int i = layer_index(l.net, "res2a_branch2a");
 		CHECK(i >= 0);
 		if (i >= 0) {
-			augur_layer_features(l.net, l.a, (size_t)i, &tm, f, NULL);
+			augur_layer_features(l.net, l.a, (size_t)i, &tm, &th1, f, NULL);
 			CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 0);
 			CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_CALLS], 1);
 		}
 		i = layer_index(l.net, "res2a");
 		CHECK(i >= 0);
 		if (i >= 0) {
-			augur_layer_features(l.net, l.a, (size_t)i, &tm, f, NULL);
+			augur_layer_features(l.net, l.a, (size_t)i, &tm, &th1, f, NULL);
 			CHECK_EQ_U64(f[AUGUR_FEAT_IN_BYTES], 2ull * 256 * 56 * 56 * 4);
 		}
 	}
@@ -287,13 +294,14 @@ static void test_features(const char *tmpdir)
 			CHECK(0);
 		} else {
 			uint64_t blob = 96ull * 512 * 512 * 4;
-			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 0), blob / 4 * 2);
-			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 1), 0);
-			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 2), blob); /* output */
+			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 0, &th1), blob / 4 * 2);
+			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 1, &th1), 0);
+			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 2, &th1),
+			             blob); /* output */
 			CHECK(l.a->layers[3].in_place);
-			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 3), 0);
-			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 4), 2 * blob);
-			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 5), 0);
+			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 3, &th1), 0);
+			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 4, &th1), 2 * blob);
+			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 5, &th1), 0);
 		}
 		unload(&l);
 	}
@@ -318,13 +326,13 @@ static void test_features(const char *tmpdir)
 			unload(&l);
 			continue;
 		}
-		augur_layer_features(l.net, l.a, 3, &tm, f, NULL);
+		augur_layer_features(l.net, l.a, 3, &tm, &th1, f, NULL);
 		double written = 576.0 * 1024 * 4 + 2 * 64.0 * 1024 * 4 + 64.0 * 256 * 4;
 		CHECK_NEAR(f[AUGUR_FEAT_FIRST_FC], v == 0 ? written / (32 << 20) : 1.0, 1e-12);
-		CHECK_NEAR(augur_first_fc(l.net, l.a, 3), f[AUGUR_FEAT_FIRST_FC], 0);
-		augur_layer_features(l.net, l.a, 4, &tm, f, NULL);
+		CHECK_NEAR(augur_first_fc(l.net, l.a, 3, &th1), f[AUGUR_FEAT_FIRST_FC], 0);
+		augur_layer_features(l.net, l.a, 4, &tm, &th1, f, NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_FIRST_FC], 0);
-		augur_layer_features(l.net, l.a, 0, &tm, f, NULL);
+		augur_layer_features(l.net, l.a, 0, &tm, &th1, f, NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_FIRST_FC], 0);
 		unload(&l);
 	}
@@ -347,8 +355,8 @@ static void test_features(const char *tmpdir)
 			continue;
 		}
 		CHECK(l.a->layers[0].in_place);
-		CHECK_NEAR(augur_pass_cold(l.a), cold[v], 1e-12);
-		augur_layer_features(l.net, l.a, 0, &tm, f, NULL);
+		CHECK_NEAR(augur_pass_cold(l.a, &th1), cold[v], 1e-12);
+		augur_layer_features(l.net, l.a, 0, &tm, &th1, f, NULL);
 		CHECK_NEAR(f[AUGUR_FEAT_COLD_PASS], cold[v], 1e-12);
 		unload(&l);
 	}
@@ -356,12 +364,14 @@ static void test_features(const char *tmpdir)
 	 * 4096 x 1000 weights and 1000 biases (16.4 MB) have rows of whole 4 KiB, a rate of
 	 * their own with no cold share; fc6's 151 MB are streamed, another rate */
 	l = load("alexnet", 1);
-	CHECK(l.a && augur_pass_cold(l.a) == 1);
+	CHECK(l.a && augur_pass_cold(l.a, &th1) == 1);
 	if (l.a) {
-		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc8"), &tm, f, NULL);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc8"), &tm, &th1, f,
+		                     NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], (4096ull * 1000 + 1000) * 4);
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_COLD], 0);
-		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, f, NULL);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, &th1, f,
+		                     NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_COLD], 0);
 		CHECK(f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED] > 0);
 	}
@@ -370,12 +380,12 @@ static void test_features(const char *tmpdir)
 	 * in the share of a cache-evicting pass */
 	l = load("mobilenetv2", 1);
 	if (l.a) {
-		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "classifier"), &tm, f,
-		                     NULL);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "classifier"), &tm,
+		                     &th1, f, NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], (1280ull * 1000 + 1000) * 4);
-		CHECK(augur_pass_cold(l.a) > 0);
+		CHECK(augur_pass_cold(l.a, &th1) > 0);
 		CHECK_NEAR(f[AUGUR_FEAT_PARAM_BYTES_COLD],
-		           f[AUGUR_FEAT_PARAM_BYTES] * augur_pass_cold(l.a), 1e-6);
+		           f[AUGUR_FEAT_PARAM_BYTES] * augur_pass_cold(l.a, &th1), 1e-6);
 	} else {
 		CHECK(0);
 	}
@@ -383,7 +393,7 @@ static void test_features(const char *tmpdir)
 	/* kws's pass (under 1 MiB) stays in the caches: its fc weights are warm */
 	l = load("kws", 1);
 	if (l.a) {
-		augur_layer_features(l.net, l.a, 0, &tm, f, NULL);
+		augur_layer_features(l.net, l.a, 0, &tm, &th1, f, NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], (400ull * 128 + 128) * 4);
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_COLD], 0);
 	} else {
@@ -442,7 +452,7 @@ static void test_fit_recovers(void)
 				const double *c = t == AUGUR_LAYER_CONV ? conv_coef : pool_coef;
 				struct augur_cost_row *r = &rows[n++];
 				r->type = t;
-				augur_layer_features(l.net, l.a, i, &tm, r->f, NULL);
+				augur_layer_features(l.net, l.a, i, &tm, &th1, r->f, NULL);
 				for (int j = 0; j < AUGUR_FEAT_COUNT; j++)
 					r->time_ms += c[j] * r->f[j];
 				if (noisy == 1)
@@ -567,12 +577,12 @@ static void test_estimate_with_costs(const char *tmpdir)
 		for (size_t i = 0; i < e.n_layers; i++) {
 			if (l.net->layers[i].type == AUGUR_LAYER_CONV)
 				calls += (double)l.a->layers[i].gemm.count;
-			first_fc += augur_first_fc(l.net, l.a, i);
+			first_fc += augur_first_fc(l.net, l.a, i, &th1);
 		}
 		CHECK_NEAR(first_fc, 1, 0);
 		/* and per unit of cold_pass on every layer: GoogLeNet's pass (84 MiB allocated)
 		 * is past AUGUR_PASS_EVICTED_BYTES */
-		CHECK_NEAR(augur_pass_cold(l.a), 1, 0);
+		CHECK_NEAR(augur_pass_cold(l.a, &th1), 1, 0);
 		CHECK_NEAR(e.other_ms, 1e-6 * (2.0 * (double)e.n_layers + calls + first_fc), 1e-12);
 		augur_unit_estimate_clear(&e);
 	} else {
@@ -750,9 +760,9 @@ static void test_layer_rows(const char *tmpdir)
 		unit_gemm_model(&tm);
 		struct augur_cost_row *rows = NULL;
 		size_t n = 0;
-		CHECK_EQ_INT(
-		        augur_layer_times_cost_rows(lt, "t", AUGUR_UNIT_CPU, &tm, &rows, &n, &d),
-		        AUGUR_E_SCHEMA);
+		CHECK_EQ_INT(augur_layer_times_cost_rows(lt, "t", AUGUR_UNIT_CPU, &tm, &th1, &rows,
+		                                         &n, &d),
+		             AUGUR_E_SCHEMA);
 		CHECK_EQ_U64(d.line, 4);
 		CHECK_CONTAINS(d.message, "no layer 'conv9'");
 		free(rows);
@@ -784,7 +794,7 @@ static void test_layer_rows(const char *tmpdir)
 	                   root());
 	for (size_t i = 0; i < l.net->n_layers && len < (int)sizeof(text) - 64; i++) {
 		double f[AUGUR_FEAT_COUNT];
-		augur_layer_features(l.net, l.a, i, &p->cpu->gemm, f, NULL);
+		augur_layer_features(l.net, l.a, i, &p->cpu->gemm, &th1, f, NULL);
 		double t = 2 * f[AUGUR_FEAT_GEMM_MS] + 1e-6 * f[AUGUR_FEAT_OUT_BYTES] + 0.01;
 		len += snprintf(text + len, sizeof(text) - (size_t)len, "%s%s: %.17g",
 		                i ? ", " : "", l.net->layers[i].name, t);
@@ -863,6 +873,153 @@ static void test_shipped_costs(const char *profile, const char *source, bool im2
 	augur_profile_free(fresh);
 }
 
+/* A layer-times file names the framework its times were measured in ('framework:', as in
+ * a profile, checked the same way); fitting a profile to it makes that the profile's
+ * framework, whose facts then set the thresholds. A file that names none leaves the
+ * profile's. */
+static void test_layer_times_framework(const char *tmpdir)
+{
+	char path[4200], text[4096], profile_path[4096];
+	snprintf(path, sizeof(path), "%s/ltfw.yaml", tmpdir);
+	snprintf(profile_path, sizeof(profile_path), "%s/profiles/epyc-2core.yaml", root());
+	static const char *const frameworks[] = {
+	        "framework:\n  name: pytorch\n  version: \"1.13.1\"\n  mkldnn: false\n"
+	        "  threads: 1\n  fresh_buffer_bytes: 67108864\n  pool_index_bytes: 0\n",
+	        ""};
+	for (int v = 0; v < 2; v++) {
+		snprintf(text, sizeof(text),
+		         "%slayer_times:\n"
+		         "  - {network: %s/descriptors/alexnet.yaml, board: t, unit: cpu, "
+		         "forward: 9, layers: {conv1: 1.5, relu1: 0.1, pool1: 0.4}}\n",
+		         frameworks[v], root());
+		write_file(path, text);
+		struct augur_layer_times *lt = NULL;
+		struct augur_diag d = {0};
+		CHECK_EQ_INT(augur_layer_times_load(path, &lt, &d), AUGUR_OK);
+		struct augur_profile *p = load_profile(profile_path);
+		if (lt && p) {
+			CHECK_EQ_INT(lt->framework.name != NULL, v == 0);
+			free(p->name);
+			p->name = strdup("t");
+			CHECK_EQ_INT(augur_profile_fit_layer_times(p, lt, &d), AUGUR_OK);
+			struct augur_thresholds th;
+			augur_profile_thresholds(p, &th);
+			CHECK_STR_EQ(p->framework.name, v == 0 ? "pytorch" : "blas");
+			CHECK_EQ_U64(th.fresh_buffer_bytes, v == 0 ? 67108864 : 33554432);
+			CHECK_EQ_U64(th.pool_index_bytes, v == 0 ? 0 : 8);
+			if (v == 0) {
+				CHECK_STR_EQ(p->framework.version, "1.13.1");
+				CHECK_EQ_INT(p->framework.mkldnn, 0);
+				CHECK(p->framework.library == NULL); /* blas's, replaced whole */
+			}
+		}
+		augur_profile_free(p);
+		augur_layer_times_free(lt);
+	}
+	/* a bad fact is located in the layer-times file */
+	write_file(path,
+	           "source: \"x\"\nframework: {name: pytorch, threads: -1}\nlayer_times: []\n");
+	struct augur_layer_times *lt = NULL;
+	struct augur_diag d = {0};
+	CHECK_EQ_INT(augur_layer_times_load(path, &lt, &d), AUGUR_E_SCHEMA);
+	CHECK(lt == NULL);
+	CHECK_EQ_U64(d.line, 2);
+	CHECK_EQ_U64(d.col, 37);
+	CHECK_CONTAINS(d.message, "'threads' must be between 1 and 4096");
+}
+
+/* The thresholds come from the profile's facts: with none stated, the reference EPYC
+ * board's (32 MiB L3, glibc, PyTorch); the EPYC's own facts give exactly those; a TX1-like
+ * board (2 MiB L2, no L3) moves every cache threshold with its last-level cache (values
+ * computed by hand from the rules in layercost.h), and a framework that writes no pool
+ * indices pays no fresh pages for them. */
+static void test_thresholds(const char *tmpdir)
+{
+	struct augur_thresholds ref, epyc, tx1, noidx;
+	augur_thresholds_derive(0, 0, -1, &ref);
+	CHECK_EQ_U64(ref.fresh_buffer_bytes, 33554432);
+	CHECK_EQ_U64(ref.pool_index_bytes, 8);
+	CHECK_EQ_U64(ref.streamed_weight_bytes, 33554432);
+	CHECK_EQ_U64(ref.pass_cached_bytes, 4194304);
+	CHECK_EQ_U64(ref.pass_evicted_bytes, 67108864);
+	CHECK_EQ_U64(ref.narrow_gemm_n, 64);
+	CHECK_EQ_U64(ref.narrow_cached_bytes, 4194304);
+	CHECK_EQ_U64(ref.narrow_streamed_bytes, 16777216);
+	CHECK_EQ_U64(ref.first_fc_cold_bytes, 33554432);
+	augur_thresholds_derive(32ull << 20, 32ull << 20, 8, &epyc);
+	CHECK(!memcmp(&epyc, &ref, sizeof(ref)));
+	augur_thresholds_derive(2ull << 20, 0, -1, &tx1);
+	CHECK_EQ_U64(tx1.streamed_weight_bytes, 2097152);
+	CHECK_EQ_U64(tx1.pass_cached_bytes, 262144);
+	CHECK_EQ_U64(tx1.pass_evicted_bytes, 4194304);
+	CHECK_EQ_U64(tx1.narrow_cached_bytes, 262144);
+	CHECK_EQ_U64(tx1.narrow_streamed_bytes, 1048576);
+	CHECK_EQ_U64(tx1.first_fc_cold_bytes, 2097152);
+	CHECK_EQ_U64(tx1.fresh_buffer_bytes, 33554432); /* the allocator's, not the cache's */
+	CHECK_EQ_U64(tx1.pool_index_bytes, 8);
+	augur_thresholds_derive(0, 64ull << 20, 0, &noidx);
+	CHECK_EQ_U64(noidx.fresh_buffer_bytes, 67108864);
+	CHECK_EQ_U64(noidx.pool_index_bytes, 0);
+	CHECK_EQ_U64(noidx.streamed_weight_bytes, 33554432);
+
+	struct augur_timemodel tm;
+	unit_gemm_model(&tm);
+	double f[AUGUR_FEAT_COUNT];
+	/* a pass over a 1 MiB input: cached on the EPYC; on the TX1 log(1 MiB / 256 KiB) /
+	 * log(4 MiB / 256 KiB) = log 4 / log 16 = 1/2 of the way to evicted */
+	struct loaded l = load_text(tmpdir, "pass1.yaml",
+	                            "name: pass\ninput: [1, 512, 512]\nlayers:\n"
+	                            "  - {name: r, type: relu}\n");
+	CHECK(l.a != NULL);
+	if (l.a) {
+		CHECK_NEAR(augur_pass_cold(l.a, &ref), 0, 0);
+		CHECK_NEAR(augur_pass_cold(l.a, &tx1), 0.5, 1e-12);
+		augur_layer_features(l.net, l.a, 0, &tm, &tx1, f, NULL);
+		CHECK_NEAR(f[AUGUR_FEAT_COLD_PASS], 0.5, 1e-12);
+	}
+	unload(&l);
+	/* AlexNet's fc8 (4096 x 1000 weights and 1000 biases, 16,388,000 bytes, rows of whole
+	 * 4 KiB) fits the EPYC's 32 MiB L3 but not the TX1's 2 MiB L2: streamed there */
+	l = load("alexnet", 1);
+	CHECK(l.a != NULL);
+	if (l.a) {
+		size_t fc8 = (size_t)layer_index(l.net, "fc8");
+		augur_layer_features(l.net, l.a, fc8, &tm, &ref, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], 16388000);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED], 0);
+		augur_layer_features(l.net, l.a, fc8, &tm, &tx1, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], 0);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED], 16388000);
+		/* conv1 writes 96 x 55 x 55 outputs and 363 x 3025 columns (4 bytes each) and
+		 * so on: far past 2 MiB before fc6, so fc6's call path is cold on both */
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, &tx1, f,
+		                     NULL);
+		CHECK_NEAR(f[AUGUR_FEAT_FIRST_FC], 1, 0);
+	}
+	unload(&l);
+	/* 10 MiB of columns with 16 of 64 filters: halfway up the EPYC's 4-16 MiB ramp, past
+	 * the TX1's 256 KiB-1 MiB one (all streamed); 1 MiB of columns: cached on the EPYC,
+	 * at the top of the TX1's ramp */
+	struct augur_gemm narrow = {.n = 16, .k = 160, .m = 16384, .count = 1};
+	CHECK_EQ_U64(augur_narrow_gemm_bytes(&narrow, &ref), 10485760ull / 2 * 3 / 4);
+	CHECK_EQ_U64(augur_narrow_gemm_bytes(&narrow, &tx1), 10485760ull * 3 / 4);
+	narrow.k = 16;
+	CHECK_EQ_U64(augur_narrow_gemm_bytes(&narrow, &ref), 0);
+	CHECK_EQ_U64(augur_narrow_gemm_bytes(&narrow, &tx1), 1048576ull * 3 / 4);
+	/* a 96 x 512 x 512 input max-pooled to 24 MiB: 48 MiB of int64 indices are fresh
+	 * pages in PyTorch; a framework that writes none, with a 64 MiB allocator threshold,
+	 * maps nothing afresh */
+	l = load_text(tmpdir, "mp.yaml",
+	              "name: mp\ninput: [96, 512, 512]\nlayers:\n"
+	              "  - {name: mp, type: pool, op: max, kernel: 2, stride: 2}\n");
+	CHECK(l.a != NULL);
+	if (l.a) {
+		CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 0, &ref), 48ull << 20);
+		CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 0, &noidx), 0);
+	}
+	unload(&l);
+}
+
 int main(void)
 {
 	char tmpdir[] = "/tmp/augur-test-layercost-XXXXXX";
@@ -870,7 +1027,10 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
+	augur_thresholds_derive(0, 0, -1, &th1);
 	test_features(tmpdir);
+	test_thresholds(tmpdir);
+	test_layer_times_framework(tmpdir);
 	test_fit_recovers();
 	test_fit_aggregate();
 	test_estimate_with_costs(tmpdir);

@@ -1,8 +1,12 @@
 /* The machine probe: the CPU model parsed from sample /proc/cpuinfo texts (tests/data/
  * cpuinfo-*.txt: this KVM guest, a bare-metal Xeon, Jetson TK1, TX1 and TX2, a Raspberry
- * Pi 4, a RISC-V board), edge cases of the "key : value" lines, and the probe of this
- * machine recording the model, cores and OPENBLAS_CORETYPE. */
+ * Pi 4, a RISC-V board), edge cases of the "key : value" lines, the caches read from
+ * sysfs-like trees (the EPYC guest's and a Jetson TX1's, as their kernels list them), and
+ * the probe of this machine recording the model, cores, page size and OPENBLAS_CORETYPE. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "fileio.h"
@@ -44,8 +48,84 @@ static void model_of_text(const char *text, const char *expected)
 	free(model);
 }
 
+/* Writes dir/indexI/{level,type,size} for each cache of caches ("1 Data 32K", ...). */
+static void fake_caches(const char *dir, const char *const *caches, size_t n)
+{
+	mkdir(dir, 0700);
+	for (size_t i = 0; i < n; i++) {
+		char sub[512], path[600], level[16], type[32], size[32];
+		if (sscanf(caches[i], "%15s %31s %31s", level, type, size) != 3)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/index%zu", dir, i);
+		mkdir(sub, 0700);
+		const char *names[] = {"level", "type", "size"};
+		const char *values[] = {level, type, size};
+		for (int k = 0; k < 3; k++) {
+			snprintf(path, sizeof(path), "%s/%s", sub, names[k]);
+			FILE *f = fopen(path, "w");
+			if (f) {
+				fprintf(f, "%s\n", values[k]);
+				fclose(f);
+			}
+		}
+	}
+}
+
+static void test_caches(void)
+{
+	CHECK_EQ_U64(augur_sysfs_cache_bytes("48K"), 49152);
+	CHECK_EQ_U64(augur_sysfs_cache_bytes("32768K\n"), 33554432);
+	CHECK_EQ_U64(augur_sysfs_cache_bytes("2M"), 2097152);
+	CHECK_EQ_U64(augur_sysfs_cache_bytes("512"), 512);
+	CHECK_EQ_U64(augur_sysfs_cache_bytes("K"), 0);
+	CHECK_EQ_U64(augur_sysfs_cache_bytes("-1K"), 0);
+	CHECK_EQ_U64(augur_sysfs_cache_bytes("12X"), 0);
+	CHECK_EQ_U64(augur_sysfs_cache_bytes("99999999999999999999K"), 0);
+
+	char tmp[] = "/tmp/augur-test-machine-XXXXXX";
+	if (!mkdtemp(tmp)) {
+		CHECK(0);
+		return;
+	}
+	char dir[256];
+	/* the EPYC guest (family 25 model 17): 32 KiB L1d and L1i, 1 MiB L2, 32 MiB L3 */
+	static const char *const epyc[] = {"1 Data 32K", "1 Instruction 32K", "2 Unified 1024K",
+	                                   "3 Unified 32768K"};
+	snprintf(dir, sizeof(dir), "%s/epyc", tmp);
+	fake_caches(dir, epyc, 4);
+	struct augur_machine_facts m = {0};
+	augur_cache_probe(dir, &m);
+	CHECK_EQ_U64(m.l1d_bytes, 32768);
+	CHECK_EQ_U64(m.l2_bytes, 1048576);
+	CHECK_EQ_U64(m.llc_bytes, 33554432);
+	/* a Jetson TX1 (Cortex-A57): 32 KiB L1d, 48 KiB L1i, 2 MiB L2 and no L3: the L2 is
+	 * the last level */
+	static const char *const tx1[] = {"1 Data 32K", "1 Instruction 48K", "2 Unified 2048K"};
+	snprintf(dir, sizeof(dir), "%s/tx1", tmp);
+	fake_caches(dir, tx1, 3);
+	augur_cache_probe(dir, &m);
+	CHECK_EQ_U64(m.l1d_bytes, 32768);
+	CHECK_EQ_U64(m.l2_bytes, 2097152);
+	CHECK_EQ_U64(m.llc_bytes, 2097152);
+	/* only L1 listed: no last-level cache the model can use; nothing listed: unknown */
+	static const char *const l1[] = {"1 Data 16K", "1 Instruction 16K"};
+	snprintf(dir, sizeof(dir), "%s/l1", tmp);
+	fake_caches(dir, l1, 2);
+	augur_cache_probe(dir, &m);
+	CHECK_EQ_U64(m.l1d_bytes, 16384);
+	CHECK_EQ_U64(m.llc_bytes, 0);
+	snprintf(dir, sizeof(dir), "%s/none", tmp);
+	augur_cache_probe(dir, &m);
+	CHECK(m.llc_bytes == 0 && m.l2_bytes == 0 && m.l1d_bytes == 0);
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp);
+}
+
 int main(void)
 {
+	test_caches();
 	/* the kernel's brand string under KVM is just "AMD EPYC": family 25 model 17 says
 	 * which EPYC (Zen 4), the hypervisor flag that it is a virtual machine */
 	model_of_file("cpuinfo-epyc-kvm.txt",
@@ -94,6 +174,14 @@ int main(void)
 		CHECK(p->cpu_cores >= 1);
 		CHECK(p->ram_bytes > 0);
 		CHECK_EQ_U64(p->pointer_bits, sizeof(void *) * 8);
+		CHECK_EQ_U64(p->machine.page_bytes, (uint64_t)sysconf(_SC_PAGESIZE));
+		/* whatever this machine lists, it is something a profile can hold */
+		CHECK(!p->machine.llc_bytes || p->machine.llc_bytes >= p->machine.l2_bytes);
+		/* the rates are measured or unknown, and a profile accepts what is measured */
+		augur_machine_measure_rates(&p->machine);
+		double bw = p->machine.stream_gib_per_s, fault = p->machine.fault_ms_per_mib;
+		CHECK(isnan(bw) || (bw >= 1e-3 && bw <= 1e5));
+		CHECK(isnan(fault) || (fault >= 1e-6 && fault <= 1e3));
 		char *text = NULL;
 		size_t len;
 		struct augur_diag diag = {0};

@@ -70,8 +70,56 @@ static const struct bad_case bad[] = {
          "expected true or false for 'shared_memory', got no"},
         {"terms: [nkm, one]", "terms: [nkm, uno]", AUGUR_E_SCHEMA, 13, 20, "unknown term 'uno'"},
         {"terms: [nkm, one]", "terms: [nkm, nkm]", AUGUR_E_SCHEMA, 13, 20, "duplicate term"},
-        {"augur_profile: 1", "augur_profile: 2", AUGUR_E_SCHEMA, 1, 16,
-         "unsupported profile format 2"},
+        {"augur_profile: 1", "augur_profile: 3", AUGUR_E_SCHEMA, 1, 16,
+         "unsupported profile format 3 (this augur reads formats 1 to 2)"},
+        /* format 2: the machine's caches and the framework; sizes are bytes, so a size
+         * in KiB or MiB, a negative one or a terabyte of cache is refused */
+        {"augur_profile: 1\n", "augur_profile: 2\nmachine: {llc_bytes: -1}\n", AUGUR_E_SCHEMA, 2,
+         22, "'llc_bytes' must be between 1024 and 4294967296, got -1"},
+        {"augur_profile: 1\n", "augur_profile: 2\nmachine: {llc_bytes: 32}\n", AUGUR_E_SCHEMA, 2,
+         22, "'llc_bytes' must be between 1024"},
+        {"augur_profile: 1\n", "augur_profile: 2\nmachine: {llc_bytes: 1099511627776}\n",
+         AUGUR_E_SCHEMA, 2, 22, "'llc_bytes' must be between"},
+        {"augur_profile: 1\n", "augur_profile: 2\nmachine: {llc_bytes: \"32M\"}\n", AUGUR_E_SCHEMA,
+         2, 22, "expected an integer for 'llc_bytes', got '32M'"},
+        {"augur_profile: 1\n", "augur_profile: 2\nmachine: {llc_bytes: 32.5}\n", AUGUR_E_SCHEMA, 2,
+         22, "'llc_bytes' must be a whole number"},
+        {"augur_profile: 1\n", "augur_profile: 2\nmachine: {l2_bytes: [1048576]}\n", AUGUR_E_SCHEMA,
+         2, 21, "expected an integer for 'l2_bytes', got a sequence"},
+        {"augur_profile: 1\n",
+         "augur_profile: 2\nmachine: {llc_bytes: 2097152, l2_bytes: 4194304}\n", AUGUR_E_SCHEMA, 2,
+         22, "'llc_bytes' (2097152) is smaller than 'l2_bytes' (4194304)"},
+        {"augur_profile: 1\n", "augur_profile: 2\nmachine: {page_bytes: 5000}\n", AUGUR_E_SCHEMA, 2,
+         23, "'page_bytes' must be a power of two, got 5000"},
+        {"augur_profile: 1\n", "augur_profile: 2\nmachine: {stream_gib_per_s: -3}\n",
+         AUGUR_E_SCHEMA, 2, 29, "'stream_gib_per_s' must be between"},
+        {"augur_profile: 1\n", "augur_profile: 2\nmachine: {page_fault_ms_per_mib: fast}\n",
+         AUGUR_E_SCHEMA, 2, 34, "expected a number for 'page_fault_ms_per_mib', got 'fast'"},
+        {"augur_profile: 1\n", "augur_profile: 2\nmachine: {llc: 1048576}\n", AUGUR_E_SCHEMA, 2, 11,
+         "unknown key 'llc' in machine"},
+        {"augur_profile: 1\n", "augur_profile: 2\nframework: pytorch\n", AUGUR_E_SCHEMA, 2, 12,
+         "expected a mapping for 'framework', got a scalar"},
+        {"augur_profile: 1\n", "augur_profile: 2\nframework: {version: \"1.13\"}\n", AUGUR_E_SCHEMA,
+         2, 12, "missing key 'name' in framework"},
+        {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: \"\"}\n", AUGUR_E_SCHEMA, 2, 19,
+         "expected a framework name"},
+        {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, mkldnn: maybe}\n",
+         AUGUR_E_SCHEMA, 2, 36, "expected true or false for 'mkldnn', got maybe"},
+        {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, threads: 0}\n",
+         AUGUR_E_SCHEMA, 2, 37, "'threads' must be between 1 and 4096"},
+        {"augur_profile: 1\n",
+         "augur_profile: 2\nframework: {name: pytorch, fresh_buffer_bytes: -1}\n", AUGUR_E_SCHEMA,
+         2, 48, "'fresh_buffer_bytes' must be between 4096"},
+        {"augur_profile: 1\n",
+         "augur_profile: 2\nframework: {name: pytorch, pool_index_bytes: 64}\n", AUGUR_E_SCHEMA, 2,
+         46, "'pool_index_bytes' must be between 0 and 16, got 64"},
+        {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, mkldn: true}\n",
+         AUGUR_E_SCHEMA, 2, 28, "unknown key 'mkldn' in framework (did you mean 'mkldnn'?)"},
+        /* a format-1 profile has neither */
+        {"memory: {", "framework: {name: pytorch}\nmemory: {", AUGUR_E_SCHEMA, 7, 1,
+         "'framework' needs profile format 2 (augur_profile: 2)"},
+        {"memory: {", "machine: {llc_bytes: 1048576}\nmemory: {", AUGUR_E_SCHEMA, 7, 11,
+         "'llc_bytes' needs profile format 2"},
         {"name: \"t\"\n", "", AUGUR_E_SCHEMA, 1, 1, "missing key 'name' in profile"},
         {"{time_ms: 2.5,", "{n: 3, time_ms: 2.5,", AUGUR_E_SCHEMA, 23, 9,
          "either 'gemms' or n, k, m, count"},
@@ -353,6 +401,90 @@ static void test_round_trip(void)
 	augur_profile_free(p);
 }
 
+/* A profile that states its machine's caches and its framework is written as format 2 and
+ * reads back fact by fact; one that states none is written as format 1, as before. */
+static void test_round_trip_format2(void)
+{
+	struct augur_profile *p = augur_profile_new();
+	p->name = strdup("epyc");
+	p->description = strdup("d");
+	p->created = strdup("2026-12-04T00:00:00Z");
+	p->augur_version = strdup("0.1.0");
+	p->source = strdup("test");
+	p->pointer_bits = 64;
+	p->cpu = make_unit(AUGUR_UNIT_CPU);
+	char *text = NULL;
+	size_t len = 0;
+	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
+	CHECK_CONTAINS(text, "augur_profile: 1\n");
+	CHECK(text && !strstr(text, "framework:") && !strstr(text, "llc_bytes"));
+	free(text);
+	p->machine = (struct augur_machine_facts){32ull << 20, 1ull << 20, 32768, 4096, 12.5, NAN};
+	p->framework.name = strdup("pytorch");
+	p->framework.version = strdup("1.13.1");
+	p->framework.mkldnn = 0;
+	p->framework.threads = 1;
+	p->framework.fresh_buffer_bytes = 32ull << 20;
+	p->framework.pool_index_bytes = 8;
+	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
+	CHECK_CONTAINS(text, "augur_profile: 2\n");
+	struct augur_profile *q = NULL;
+	struct augur_diag diag = {0};
+	CHECK_EQ_INT(augur_profile_parse("mem.yaml", text, len, &q, &diag), 0);
+	if (diag.message[0])
+		fprintf(stderr, "%s:%u:%u: %s\n", diag.path, diag.line, diag.col, diag.message);
+	if (q) {
+		CHECK_EQ_U64(q->machine.llc_bytes, 32ull << 20);
+		CHECK_EQ_U64(q->machine.l2_bytes, 1ull << 20);
+		CHECK_EQ_U64(q->machine.l1d_bytes, 32768);
+		CHECK_EQ_U64(q->machine.page_bytes, 4096);
+		CHECK(q->machine.stream_gib_per_s == 12.5);
+		CHECK(isnan(q->machine.fault_ms_per_mib));
+		CHECK_STR_EQ(q->framework.name, "pytorch");
+		CHECK_STR_EQ(q->framework.version, "1.13.1");
+		CHECK(q->framework.library == NULL);
+		CHECK_EQ_INT(q->framework.mkldnn, 0);
+		CHECK_EQ_U64(q->framework.threads, 1);
+		CHECK_EQ_U64(q->framework.fresh_buffer_bytes, 32ull << 20);
+		CHECK_EQ_INT((int)q->framework.pool_index_bytes, 8);
+		char line[256];
+		CHECK(augur_framework_describe(&q->framework, line, sizeof(line)));
+		CHECK_STR_EQ(line, "pytorch 1.13.1, mkldnn off, 1 thread");
+		char *again = NULL;
+		size_t alen = 0;
+		CHECK_EQ_INT(augur_profile_format(q, &again, &alen), 0);
+		CHECK(again && alen == len && !memcmp(again, text, len));
+		free(again);
+	}
+	augur_profile_free(q);
+	free(text);
+	/* a machine fact alone (no framework) is format 2 too; unknown facts stay unknown */
+	free(p->framework.name);
+	p->framework.name = NULL;
+	p->machine = (struct augur_machine_facts){2ull << 20, 0, 0, 0, NAN, NAN};
+	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
+	CHECK_CONTAINS(text, "framework: null\n");
+	q = NULL;
+	CHECK_EQ_INT(augur_profile_parse("mem.yaml", text, len, &q, &diag), 0);
+	if (q) {
+		CHECK_EQ_U64(q->machine.llc_bytes, 2ull << 20);
+		CHECK_EQ_U64(q->machine.l2_bytes, 0);
+		CHECK(q->framework.name == NULL && q->framework.pool_index_bytes == -1 &&
+		      q->framework.mkldnn == -1);
+		char line[64];
+		CHECK(!augur_framework_describe(&q->framework, line, sizeof(line)));
+		/* the model reads the stated cache; the unstated allocator keeps glibc's */
+		struct augur_thresholds th;
+		augur_profile_thresholds(q, &th);
+		CHECK_EQ_U64(th.streamed_weight_bytes, 2097152);
+		CHECK_EQ_U64(th.pass_cached_bytes, 262144);
+		CHECK_EQ_U64(th.fresh_buffer_bytes, 33554432);
+	}
+	augur_profile_free(q);
+	free(text);
+	augur_profile_free(p);
+}
+
 static void test_find(void)
 {
 	char path[512];
@@ -383,6 +515,7 @@ int main(void)
 	test_bad();
 	test_booleans();
 	test_round_trip();
+	test_round_trip_format2();
 	test_find();
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);

@@ -17,7 +17,9 @@ import re, sys
 text = open(sys.argv[1]).read()
 for key in ("# command: ", "# machine: ", "# torch: PyTorch ", "# blas: OpenBLAS ",
             "# threads: OpenBLAS 1, ATen 1", "# mkldnn: off", "# OPENBLAS_CORETYPE: ",
-            'source: "bench/validate measure: PyTorch ', "boards:\n  smoke:\n", "layer_times:\n"):
+            'source: "bench/validate measure: PyTorch ', "boards:\n  smoke:\n", "layer_times:\n",
+            'framework:\n  name: "pytorch"\n', "  mkldnn: false\n  threads: 1\n",
+            "  pool_index_bytes: 8\n"):
     assert key in text, key
 rows = re.findall(r"^  - \{(.*)\}$", text, re.M)
 assert len(rows) == 1, rows
@@ -71,6 +73,7 @@ for n in nets:
     assert os.path.samefile(os.path.join(sys.argv[2], "pooled", n), "tests/data/tiny.yaml"), n
 assert "# m.yaml: command: bench/validate measure tests/data/tiny.yaml" in text
 assert 'source: "bench/validate merge of 2 measurements: bench/validate measure: ' in text
+assert 'framework:\n  name: "pytorch"\n' in text
 PY
 expect 0 bench/validate report --profile epyc-2core "$tmp/pooled/p.yaml" --augur "$AUGUR"
 has "$out" "of 2 held-out networks" "merge: report reads the pooled rows"

@@ -290,8 +290,9 @@ static int options(struct calibrate_args *o, struct augur_cal_options *opt)
 		o->grid = o->quick ? "quick" : "full";
 	bool gpu = o->unit && !strcmp(o->unit, "gpu");
 	if (gpu && o->framework && !strcmp(o->framework, "augur"))
-		return cli_usage_error("calibrate", "augur's runtime runs on the cpu: --unit gpu "
-		                                    "calibrates GEMM calls alone (--framework blas)");
+		return cli_usage_error("calibrate",
+		                       "augur's runtime runs on the cpu: --unit gpu "
+		                       "calibrates GEMM calls alone (--framework blas)");
 	if (!o->framework)
 		o->framework = gpu ? "blas" : "augur";
 	augur_cal_options_init(opt, o->unit && !strcmp(o->unit, "gpu") ? AUGUR_UNIT_GPU
@@ -380,8 +381,9 @@ struct campaign_plan {
 	const char *const *checks;
 };
 
-static const char *const checks_full[] = {"alexnet", "googlenet",   "resnet18", "resnet50",
-                                          "nin",     "mobilenetv2", "squeezenet", "kws", NULL};
+static const char *const checks_full[] = {"alexnet",    "googlenet", "resnet18",
+                                          "resnet50",   "nin",       "mobilenetv2",
+                                          "squeezenet", "kws",       NULL};
 static const char *const checks_quick[] = {"alexnet", "squeezenet", "nin", "kws", NULL};
 static const char *const checks_tiny[] = {"kws", NULL};
 
@@ -412,8 +414,8 @@ static int fit_networks(const char *data, const struct campaign_plan *plan, char
 		d = opendir(dir);
 	}
 	if (!d)
-		return cli_error("calibrate", "cannot find the fit networks under %s (bench/nets/fit)",
-		                 data);
+		return cli_error("calibrate",
+		                 "cannot find the fit networks under %s (bench/nets/fit)", data);
 	size_t cap = 0, all = 0;
 	*paths = NULL;
 	*n = 0;
@@ -447,8 +449,8 @@ static int fit_networks(const char *data, const struct campaign_plan *plan, char
 	return CLI_OK;
 }
 
-static void campaign_progress(size_t i, size_t total, const char *path, double elapsed,
-                              double eta, void *ctx)
+static void campaign_progress(size_t i, size_t total, const char *path, double elapsed, double eta,
+                              void *ctx)
 {
 	bool bar = *(const bool *)ctx;
 	const char *base = strrchr(path, '/');
@@ -474,7 +476,8 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 	for (size_t i = 0; i < r->n_checks; i++) {
 		const struct augur_campaign_check *c = &r->checks[i];
 		printf("  check %-14s measured %9.3f ms, predicted %9.3f ms (%+.1f%%)\n", c->name,
-		       c->measured_ms, c->predicted_ms, 100 * (c->predicted_ms / c->measured_ms - 1));
+		       c->measured_ms, c->predicted_ms,
+		       100 * (c->predicted_ms / c->measured_ms - 1));
 	}
 	if (r->n_checks)
 		printf("verdict: %zu of %zu networks it did not fit on predicted within 10%% (median "
@@ -489,7 +492,8 @@ static int campaign(const struct calibrate_args *o, const struct augur_cal_optio
 {
 	char data[4096];
 	if (augur_shipped_data_dir(AUGUR_DATADIR, data, sizeof(data)))
-		return cli_error("calibrate", "cannot find augur's shipped data (the fit networks)");
+		return cli_error("calibrate",
+		                 "cannot find augur's shipped data (the fit networks)");
 	struct campaign_plan plan = campaign_plan(o->grid);
 	char **nets = NULL, *checks[16];
 	size_t n_nets = 0, n_checks = 0;
@@ -506,19 +510,19 @@ static int campaign(const struct calibrate_args *o, const struct augur_cal_optio
 	for (int i = 0; i < argc; i++)
 		augur_strbuf_put(&command, " %s", argv[i]);
 	bool bar = opt->progress == progress_bar;
-	struct augur_campaign_options co = {
-	        .networks = (const char *const *)nets,
-	        .n_networks = n_nets,
-	        .checks = (const char *const *)checks,
-	        .n_checks = n_checks,
-	        .reps = plan.reps,
-	        .warmup = 1,
-	        .retries = plan.retries,
-	        .threads = p->cpu->threads ? p->cpu->threads : 1,
-	        .command = command.data ? command.data : "augur calibrate",
-	        .stop = &interrupted,
-	        .progress = opt->progress ? campaign_progress : NULL,
-	        .ctx = &bar};
+	struct augur_campaign_options co = {.networks = (const char *const *)nets,
+	                                    .n_networks = n_nets,
+	                                    .checks = (const char *const *)checks,
+	                                    .n_checks = n_checks,
+	                                    .reps = plan.reps,
+	                                    .warmup = 1,
+	                                    .retries = plan.retries,
+	                                    .threads = p->cpu->threads ? p->cpu->threads : 1,
+	                                    .command =
+	                                            command.data ? command.data : "augur calibrate",
+	                                    .stop = &interrupted,
+	                                    .progress = opt->progress ? campaign_progress : NULL,
+	                                    .ctx = &bar};
 	struct augur_campaign_result res = {0};
 	struct augur_diag diag = {0};
 	if (!rc && augur_campaign_run(&co, p, &times, &res, &diag))
@@ -589,6 +593,10 @@ int cmd_calibrate(int argc, char **argv)
 		cli_error("calibrate", "%s left untouched", path);
 		goto done;
 	}
+	if (!strcmp(o.framework, "blas"))
+		cli_wrap(stdout, 2,
+		         "note: a GEMM-only profile (--framework blas): estimate costs conv and fc "
+		         "layers with it and lists every other layer as not costed");
 	if (augur_profile_save(p, path, &diag)) {
 		rc = cli_report(&diag);
 		goto done;

@@ -142,6 +142,12 @@ static void print_table(const struct run *r, bool layers)
 	         r->p->description ? r->p->description : "");
 	cli_cut(line, sizeof(line), head, cli_width());
 	printf("%s\nprofile: %s\n", line, r->profile_path);
+	char fw[512], fwline[600];
+	if (augur_framework_describe(&r->p->framework, fw, sizeof(fw))) {
+		snprintf(head, sizeof(head), "times for: %s", fw);
+		cli_cut(fwline, sizeof(fwline), head, cli_width());
+		printf("%s\n", fwline);
+	}
 	char shape[64];
 	cli_shape(shape, sizeof(shape), &r->a->input);
 	printf("input %s, batch %u, %zu layers\n", shape, r->a->batch, r->a->n_layers);
@@ -200,8 +206,42 @@ static void print_table(const struct run *r, bool layers)
 		print_layers(r);
 }
 
+/* The framework the times are for, or null when the profile does not say. */
+static void print_framework_json(const struct augur_framework *fw)
+{
+	char text[512];
+	if (!augur_framework_describe(fw, text, sizeof(text))) {
+		printf("null");
+		return;
+	}
+	printf("{\"name\": ");
+	cli_json_string(stdout, fw->name);
+	printf(", \"version\": ");
+	if (fw->version)
+		cli_json_string(stdout, fw->version);
+	else
+		printf("null");
+	printf(", \"library\": ");
+	if (fw->library)
+		cli_json_string(stdout, fw->library);
+	else
+		printf("null");
+	printf(", \"mkldnn\": %s, \"threads\": ", fw->mkldnn < 0 ? "null"
+	                                          : fw->mkldnn   ? "true"
+	                                                         : "false");
+	if (fw->threads)
+		printf("%u", fw->threads);
+	else
+		printf("null");
+	printf(", \"text\": ");
+	cli_json_string(stdout, text);
+	printf("}");
+}
+
 static void print_json(const struct run *r)
 {
+	struct augur_thresholds th;
+	augur_profile_thresholds(r->p, &th);
 	cli_json_open(r->net);
 	cli_json_device(r->a->batch, r->p, r->profile_path);
 	printf(", \"description\": ");
@@ -210,8 +250,10 @@ static void print_json(const struct run *r)
 	cli_json_string(stdout, r->p->source ? r->p->source : "");
 	printf(", \"created\": ");
 	cli_json_string(stdout, r->p->created ? r->p->created : "");
-	printf(", \"ram_bytes\": %llu, \"shared_memory\": %s},\n  \"units\": [\n",
+	printf(", \"ram_bytes\": %llu, \"shared_memory\": %s, \"framework\": ",
 	       (unsigned long long)r->p->ram_bytes, r->p->shared_memory ? "true" : "false");
+	print_framework_json(&r->p->framework);
+	printf("},\n  \"units\": [\n");
 	for (size_t u = 0; u < r->n_units; u++) {
 		const struct augur_unit_estimate *e = &r->est[u];
 		printf("    {\"unit\": \"%s\", \"library\": ", augur_unit_kind_name(e->unit->kind));
@@ -266,7 +308,7 @@ static void print_json(const struct run *r)
 			       le->costed ? "true" : "false", le->outside_range ? "true" : "false",
 			       le->outside_costs ? "true" : "false",
 			       (unsigned long long)r->a->layers[i].live_bytes,
-			       (unsigned long long)augur_layer_fresh_bytes(r->net, r->a, i),
+			       (unsigned long long)augur_layer_fresh_bytes(r->net, r->a, i, &th),
 			       i + 1 < e->n_layers ? "," : "");
 		}
 		printf("     ]}%s\n", u + 1 < r->n_units ? "," : "");

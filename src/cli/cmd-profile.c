@@ -120,7 +120,7 @@ static void show_model(const struct augur_timemodel *tm)
 	uint32_t nr = (tm->n_breaks_n + 1) * (tm->n_breaks_m + 1);
 	for (uint32_t r = 0; r < nr; r++) {
 		uint32_t in = r / (tm->n_breaks_m + 1), im = r % (tm->n_breaks_m + 1);
-		char nr_txt[64], mr_txt[64], label[16];
+		char nr_txt[64], mr_txt[64], label[32];
 		axis_text(nr_txt, sizeof(nr_txt), "n", tm->breaks_n, tm->n_breaks_n, in);
 		axis_text(mr_txt, sizeof(mr_txt), "m", tm->breaks_m, tm->n_breaks_m, im);
 		snprintf(text, sizeof(text), "%s, %s:", nr_txt, mr_txt);
@@ -174,6 +174,79 @@ static void show_unit(const struct augur_unit *u)
 	          agg == 1 ? "" : "s");
 }
 
+/* A size for profile show ("32Mi"), or "?" when not known (0). */
+static const char *size_or_unknown(char *buf, size_t size, uint64_t v)
+{
+	if (!v)
+		return "?";
+	cli_bytes(buf, size, v);
+	return buf;
+}
+
+/* The machine's caches and rates, the framework, and the layer-cost thresholds derived
+ * from them (a fact the profile does not state takes the reference board's). */
+static void show_facts(const struct augur_profile *p)
+{
+	const struct augur_machine_facts *m = &p->machine;
+	char a[32], b[32], c[32], d[32];
+	if (m->llc_bytes || m->l2_bytes || m->l1d_bytes || m->page_bytes)
+		show_line("caches", "L1d %s, L2 %s, last level %s; pages %s",
+		          size_or_unknown(a, sizeof(a), m->l1d_bytes),
+		          size_or_unknown(b, sizeof(b), m->l2_bytes),
+		          size_or_unknown(c, sizeof(c), m->llc_bytes),
+		          size_or_unknown(d, sizeof(d), m->page_bytes));
+	else
+		show_line("caches", "not recorded");
+	if (!isnan(m->stream_gib_per_s) || !isnan(m->fault_ms_per_mib)) {
+		char rates[128] = "";
+		if (!isnan(m->stream_gib_per_s))
+			append(rates, sizeof(rates), "streaming %.3g GiB/s", m->stream_gib_per_s);
+		if (!isnan(m->fault_ms_per_mib))
+			append(rates, sizeof(rates), "%spage faults %.3g ms/MiB",
+			       isnan(m->stream_gib_per_s) ? "" : ", ", m->fault_ms_per_mib);
+		show_line("rates", "%s", rates);
+	}
+	const struct augur_framework *fw = &p->framework;
+	char text[512];
+	printf("framework\n");
+	if (augur_framework_describe(fw, text, sizeof(text))) {
+		show_line("times for", "%s", text);
+		if (fw->fresh_buffer_bytes || fw->pool_index_bytes >= 0) {
+			char buffers[256] = "";
+			if (fw->fresh_buffer_bytes)
+				append(buffers, sizeof(buffers), "mapped afresh above %s%s",
+				       size_or_unknown(a, sizeof(a), fw->fresh_buffer_bytes),
+				       fw->pool_index_bytes >= 0 ? "; " : "");
+			if (fw->pool_index_bytes > 0)
+				append(buffers, sizeof(buffers),
+				       "max pooling writes %lld-byte indices",
+				       (long long)fw->pool_index_bytes);
+			else if (fw->pool_index_bytes == 0)
+				append(buffers, sizeof(buffers), "max pooling writes no indices");
+			show_line("buffers", "%s", buffers);
+		}
+	} else {
+		show_line("times for", "not recorded");
+	}
+	struct augur_thresholds th;
+	augur_profile_thresholds(p, &th);
+	bool all = m->llc_bytes && fw->fresh_buffer_bytes && fw->pool_index_bytes >= 0;
+	printf("thresholds%s\n", all ? "" : " (facts not stated: the reference EPYC board's)");
+	show_line("weights", "streamed above %s; first fc cold after %s written",
+	          size_or_unknown(a, sizeof(a), th.streamed_weight_bytes),
+	          size_or_unknown(b, sizeof(b), th.first_fc_cold_bytes));
+	show_line("pass", "cached under %s, evicted over %s",
+	          size_or_unknown(a, sizeof(a), th.pass_cached_bytes),
+	          size_or_unknown(b, sizeof(b), th.pass_evicted_bytes));
+	show_line("narrow", "n < %llu: GEMM columns cached under %s, streamed over %s",
+	          (unsigned long long)th.narrow_gemm_n,
+	          size_or_unknown(a, sizeof(a), th.narrow_cached_bytes),
+	          size_or_unknown(b, sizeof(b), th.narrow_streamed_bytes));
+	show_line("buffers", "fresh pages above %s; %llu bytes of pool index per output",
+	          size_or_unknown(a, sizeof(a), th.fresh_buffer_bytes),
+	          (unsigned long long)th.pool_index_bytes);
+}
+
 static int show(const char *name)
 {
 	struct augur_diag diag = {0};
@@ -194,6 +267,7 @@ static int show(const char *name)
 	          p->openblas_coretype ? p->openblas_coretype : "");
 	show_line("memory", "%s RAM%s, %u-bit pointers", ram,
 	          p->shared_memory ? " shared by CPU and GPU" : "", p->pointer_bits);
+	show_facts(p);
 	if (p->cpu)
 		show_unit(p->cpu);
 	if (p->gpu)

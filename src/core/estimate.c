@@ -35,6 +35,8 @@ int augur_estimate_range(const struct augur_net *net, const struct augur_analysi
                          const struct augur_profile *p, const struct augur_unit *u, size_t from,
                          size_t to, struct augur_unit_estimate *out, struct augur_diag *diag)
 {
+	struct augur_thresholds th;
+	augur_profile_thresholds(p, &th);
 	for (size_t i = from; i < to; i++) {
 		const struct augur_layer_stats *s = &a->layers[i];
 		struct augur_layer_estimate *le = &out->layers[i];
@@ -44,7 +46,7 @@ int augur_estimate_range(const struct augur_net *net, const struct augur_analysi
 		*le = (struct augur_layer_estimate){0};
 		if (lc) {
 			double f[AUGUR_FEAT_COUNT];
-			augur_layer_features(net, a, i, &u->gemm, f, &le->outside_range);
+			augur_layer_features(net, a, i, &u->gemm, &th, f, &le->outside_range);
 			le->time_ms =
 			        augur_layer_cost_predict(lc, f, le->split_ms, &le->outside_costs);
 			le->whole = true;

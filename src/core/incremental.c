@@ -122,6 +122,14 @@ void augur_incr_revert(struct augur_incr *inc)
 	}
 }
 
+/* augur_pass_cold of analysis a on the context's profile. */
+static double pass_cold(const struct augur_incr *inc, const struct augur_analysis *a)
+{
+	struct augur_thresholds th;
+	augur_profile_thresholds(inc->p, &th);
+	return augur_pass_cold(a, &th);
+}
+
 /* An estimate's totals as augur_estimate_unit starts them. */
 static void zero_estimate(struct augur_unit_estimate *e, const struct augur_unit *u, size_t n)
 {
@@ -156,7 +164,7 @@ static int update_full(struct augur_incr *inc, struct augur_diag *diag)
 	if (rc)
 		return rc;
 	inc->snap_at = 0;
-	inc->pass_cold = augur_pass_cold(inc->a);
+	inc->pass_cold = pass_cold(inc, inc->a);
 	inc->last_retraced = net->n_layers;
 	inc->last_from = 0;
 	memset(inc->touched, 0, net->n_layers);
@@ -265,7 +273,7 @@ static int update_incremental(struct augur_incr *inc, struct augur_diag *diag)
 	/* every layer's cost depends on how far the whole pass outgrows the caches: when an
 	 * edit moves that, the layers before the walk are costed again too */
 	size_t from = f;
-	double cold = augur_pass_cold(a);
+	double cold = pass_cold(inc, a);
 	if (cold != inc->pass_cold) {
 		inc->pass_cold = cold;
 		from = 0;

@@ -74,6 +74,26 @@ const char *augur_cost_class_name(enum augur_cost_class c)
 	return c < AUGUR_COST_CLASSES ? names[c] : "?";
 }
 
+void augur_thresholds_derive(uint64_t llc_bytes, uint64_t fresh_buffer_bytes,
+                             int64_t pool_index_bytes, struct augur_thresholds *out)
+{
+	uint64_t llc = llc_bytes ? llc_bytes : AUGUR_REFERENCE_LLC_BYTES;
+	*out = (struct augur_thresholds){
+	        .fresh_buffer_bytes = fresh_buffer_bytes ? fresh_buffer_bytes
+	                                                 : AUGUR_REFERENCE_FRESH_BUFFER_BYTES,
+	        .pool_index_bytes = pool_index_bytes >= 0 ? (uint64_t)pool_index_bytes
+	                                                  : AUGUR_REFERENCE_POOL_INDEX_BYTES,
+	        .streamed_weight_bytes = llc,
+	        .pass_cached_bytes = llc / 8,
+	        .pass_evicted_bytes = llc * 2,
+	        /* a property of the GEMM kernels' arithmetic per byte, not of the caches */
+	        .narrow_gemm_n = 64,
+	        .narrow_cached_bytes = llc / 8,
+	        .narrow_streamed_bytes = llc / 2,
+	        .first_fc_cold_bytes = llc,
+	};
+}
+
 #define F(x) (1u << AUGUR_FEAT_##x)
 
 /* What a layer of this type costs beyond the framework's per-layer dispatch. */
@@ -142,7 +162,7 @@ bool augur_layer_allocates_output(enum augur_layer_type type)
 }
 
 double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_analysis *a,
-                               size_t i)
+                               size_t i, const struct augur_thresholds *th)
 {
 	const struct augur_layer *l = &net->layers[i];
 	const struct augur_layer_stats *s = &a->layers[i];
@@ -151,22 +171,24 @@ double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_a
 	 * grouped conv fills one group's columns per call, so the size that decides is one
 	 * group's (workspace_paper_bytes), not the layer's total. An in-place layer writes
 	 * into its input and allocates nothing. */
-	if (s->workspace_bytes && s->workspace_paper_bytes > AUGUR_FRESH_BUFFER_BYTES)
+	if (s->workspace_bytes && s->workspace_paper_bytes > th->fresh_buffer_bytes)
 		fresh += (double)s->workspace_bytes * a->batch;
 	if (!s->in_place && augur_layer_allocates_output(l->type) &&
-	    s->out_bytes > AUGUR_FRESH_BUFFER_BYTES)
+	    s->out_bytes > th->fresh_buffer_bytes)
 		fresh += (double)s->out_bytes;
-	/* PyTorch's max pooling also returns every output's position as an int64, a buffer
-	 * twice the output's bytes (measured: a pool with 20.5 MiB of output faulted 41 MiB
-	 * of pages per call) */
-	double indices = 2.0 * (double)s->out_bytes;
+	/* a framework's max pooling may also return every output's position: PyTorch's an
+	 * int64, a buffer twice the output's bytes (measured: a pool with 20.5 MiB of output
+	 * faulted 41 MiB of pages per call) */
+	double indices =
+	        (double)th->pool_index_bytes / AUGUR_BYTES_PER_VALUE * (double)s->out_bytes;
 	if (l->type == AUGUR_LAYER_POOL && l->op == AUGUR_POOL_MAX &&
-	    indices > (double)AUGUR_FRESH_BUFFER_BYTES)
+	    indices > (double)th->fresh_buffer_bytes)
 		fresh += indices;
 	return fresh;
 }
 
-double augur_first_fc(const struct augur_net *net, const struct augur_analysis *a, size_t i)
+double augur_first_fc(const struct augur_net *net, const struct augur_analysis *a, size_t i,
+                      const struct augur_thresholds *th)
 {
 	if (net->layers[i].type != AUGUR_LAYER_FC)
 		return 0;
@@ -177,15 +199,15 @@ double augur_first_fc(const struct augur_net *net, const struct augur_analysis *
 		written += (double)a->layers[j].out_bytes +
 		           (double)a->layers[j].workspace_bytes * a->batch;
 	}
-	return written >= (double)AUGUR_FIRST_FC_COLD_BYTES
+	return written >= (double)th->first_fc_cold_bytes
 	               ? 1
-	               : written / (double)AUGUR_FIRST_FC_COLD_BYTES;
+	               : written / (double)th->first_fc_cold_bytes;
 }
 
-double augur_pass_cold(const struct augur_analysis *a)
+double augur_pass_cold(const struct augur_analysis *a, const struct augur_thresholds *th)
 {
 	double touched = (double)a->memory.alloc_total;
-	double lo = (double)AUGUR_PASS_CACHED_BYTES, hi = (double)AUGUR_PASS_EVICTED_BYTES;
+	double lo = (double)th->pass_cached_bytes, hi = (double)th->pass_evicted_bytes;
 	if (touched <= lo)
 		return 0;
 	if (touched >= hi)
@@ -193,22 +215,22 @@ double augur_pass_cold(const struct augur_analysis *a)
 	return log(touched / lo) / log(hi / lo);
 }
 
-double augur_narrow_gemm_bytes(const struct augur_gemm *g)
+double augur_narrow_gemm_bytes(const struct augur_gemm *g, const struct augur_thresholds *th)
 {
-	if (!g->count || g->fc_layout || g->n >= AUGUR_NARROW_GEMM_N)
+	if (!g->count || g->fc_layout || g->n >= th->narrow_gemm_n)
 		return 0;
 	double columns = (double)g->k * (double)g->m * AUGUR_BYTES_PER_VALUE;
-	double lo = (double)AUGUR_NARROW_GEMM_CACHED_BYTES;
-	double hi = (double)AUGUR_NARROW_GEMM_STREAMED_BYTES;
+	double lo = (double)th->narrow_cached_bytes;
+	double hi = (double)th->narrow_streamed_bytes;
 	double streamed = columns <= lo ? 0 : columns >= hi ? 1 : (columns - lo) / (hi - lo);
 	/* the fewer filters, the less arithmetic covers each byte read */
-	double exposed = 1 - (double)g->n / AUGUR_NARROW_GEMM_N;
+	double exposed = 1 - (double)g->n / (double)th->narrow_gemm_n;
 	return (double)g->count * columns * streamed * exposed;
 }
 
 void augur_layer_features(const struct augur_net *net, const struct augur_analysis *a, size_t i,
-                          const struct augur_timemodel *gemm, double f[AUGUR_FEAT_COUNT],
-                          bool *gemm_outside)
+                          const struct augur_timemodel *gemm, const struct augur_thresholds *th,
+                          double f[AUGUR_FEAT_COUNT], bool *gemm_outside)
 {
 	const struct augur_layer *l = &net->layers[i];
 	const struct augur_layer_stats *s = &a->layers[i];
@@ -249,20 +271,20 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		f[AUGUR_FEAT_PARAM_BYTES_4K] = f[AUGUR_FEAT_PARAM_BYTES];
 		f[AUGUR_FEAT_PARAM_BYTES] = 0;
 	}
-	if (l->type == AUGUR_LAYER_FC && weight_bytes > AUGUR_STREAMED_WEIGHT_BYTES) {
+	if (l->type == AUGUR_LAYER_FC && weight_bytes > (double)th->streamed_weight_bytes) {
 		f[AUGUR_FEAT_PARAM_BYTES_STREAMED] = f[AUGUR_FEAT_PARAM_BYTES];
 		f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED] = f[AUGUR_FEAT_PARAM_BYTES_4K];
 		f[AUGUR_FEAT_PARAM_BYTES] = f[AUGUR_FEAT_PARAM_BYTES_4K] = 0;
 	}
-	f[AUGUR_FEAT_FRESH_BYTES] = augur_layer_fresh_bytes(net, a, i);
-	f[AUGUR_FEAT_NARROW_GEMM_BYTES] = augur_narrow_gemm_bytes(&s->gemm);
+	f[AUGUR_FEAT_FRESH_BYTES] = augur_layer_fresh_bytes(net, a, i, th);
+	f[AUGUR_FEAT_NARROW_GEMM_BYTES] = augur_narrow_gemm_bytes(&s->gemm, th);
 	/* a pass's conv and pooling layers stream megabytes through the caches, and with
 	 * them the code and data of the fc call path (Python, ATen's addmm, OpenBLAS's
 	 * driver): measured here, a network's first fc call took 45 us after a 7 ms conv and
 	 * the next one, same size, 7 us. Random networks' first fc layers under 1 MiB of
 	 * weights were predicted at half their time with one constant for every fc layer. */
-	f[AUGUR_FEAT_FIRST_FC] = augur_first_fc(net, a, i);
-	f[AUGUR_FEAT_COLD_PASS] = augur_pass_cold(a);
+	f[AUGUR_FEAT_FIRST_FC] = augur_first_fc(net, a, i, th);
+	f[AUGUR_FEAT_COLD_PASS] = augur_pass_cold(a, th);
 	/* weights the caches hold (not streamed) are still there from the last pass when the
 	 * whole pass fits the caches: a 100 x 21632 fc (8.3 MiB) took 0.57 ms in a 1.3 ms
 	 * network and was predicted 1.01 with one rate for every pass */

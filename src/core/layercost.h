@@ -30,8 +30,8 @@ enum augur_feature {
 	                            reads its input once (in_bytes) */
 	AUGUR_FEAT_PARAM_BYTES,  /* weights and statistics read */
 	AUGUR_FEAT_FRESH_BYTES,  /* buffers so large the allocator maps fresh pages on every
-	                            call (above 32 MiB, glibc's highest mmap threshold): one page
-	                            fault per 4 KiB touched */
+	                            call (above fresh_buffer_bytes: glibc's highest mmap
+	                            threshold, 32 MiB): one page fault per page touched */
 	AUGUR_FEAT_IM2COL_STRIDED_BYTES,    /* im2col bytes again when the window moves by more
 	                                       than one column: PyTorch (and Caffe) then gather
 	                                       value by value instead of copying rows */
@@ -42,13 +42,13 @@ enum augur_feature {
 	                                       the speed (cache-set conflicts, as the GEMM model's
 	                                       nk_4k term) and apart from param_bytes */
 	AUGUR_FEAT_PARAM_BYTES_STREAMED,    /* an fc layer's weights above
-	                                       AUGUR_STREAMED_WEIGHT_BYTES, rows not 4 KiB */
+	                                       streamed_weight_bytes, rows not 4 KiB */
 	AUGUR_FEAT_PARAM_BYTES_4K_STREAMED, /* the same with rows of whole 4 KiB */
 	AUGUR_FEAT_WINDOW_STRIDED,          /* a max pool's window reads again when the window
 	                                       moves by more than one value: neighbouring windows
 	                                       no longer share their rows in cache */
 	AUGUR_FEAT_NARROW_GEMM_BYTES,       /* a conv GEMM's column matrix when few filters read
-	                                       it (n < AUGUR_NARROW_GEMM_N) and it outgrows the
+	                                       it (n < narrow_gemm_n) and it outgrows the
 	                                       caches: streamed from memory, not hidden behind
 	                                       the arithmetic (augur_narrow_gemm_bytes) */
 	AUGUR_FEAT_FIRST_FC,                /* 1 for a pass's first fc layer: the layers before
@@ -68,40 +68,62 @@ enum augur_feature {
 	AUGUR_FEAT_COUNT
 };
 
-/* A buffer above this is mmap'd afresh by glibc's malloc on every allocation (its dynamic
- * mmap threshold stops rising at 32 MiB on 64-bit systems). */
-#define AUGUR_FRESH_BUFFER_BYTES (32ull << 20)
+/* The sizes at which the layer-cost features change regime. They are facts of the machine
+ * (its last-level cache) and of the framework (its allocator, its max pooling), derived by
+ * augur_thresholds_derive from a profile's 'machine:' and 'framework:' sections
+ * (docs/model.md, "Thresholds"). A profile is read with its own thresholds; of them only
+ * narrow_gemm_n, a property of the GEMM kernels rather than of a board, is a constant. */
+struct augur_thresholds {
+	/* a buffer above this is mapped afresh by the allocator on every allocation (glibc's
+	 * dynamic mmap threshold stops rising at 32 MiB on 64-bit systems) */
+	uint64_t fresh_buffer_bytes;
+	/* bytes of index a max pool writes per output value (PyTorch: an int64; 0: none) */
+	uint64_t pool_index_bytes;
+	/* fc weights above this do not fit the last-level cache, so the GEMM calibration,
+	 * which runs them warm, already streamed them from memory: they pay no cold-weights
+	 * penalty (param_bytes, param_bytes_4k) but their own streaming rate. With one term for
+	 * all sizes, every held-out fc layer over the EPYC board's 32 MiB L3 without 4 KiB rows
+	 * was predicted 11-28% high. */
+	uint64_t streamed_weight_bytes;
+	/* a forward pass that touches at most pass_cached_bytes (weights, activations and
+	 * workspace: the allocated view's total) runs from the caches pass after pass; one
+	 * that touches pass_evicted_bytes or more finds them evicted, with a ramp in
+	 * log(bytes) between. Measured on the EPYC board (1 MiB L2 per core, 32 MiB L3 shared
+	 * with other tenants), session-9 model over 424 held-out networks: softmax layers ran
+	 * 2.9x faster than predicted in passes of 4-8 MiB and 1.3x slower in passes over
+	 * 64 MiB, relu and batchnorm 1.2-1.3x faster and 1.1-1.3x slower. Ramps of 2-16 MiB to
+	 * 64-256 MiB were tried (docs/model.md): 4 to 64 MiB (an eighth of the L3 to twice it)
+	 * predicted the held-out networks best. */
+	uint64_t pass_cached_bytes;
+	uint64_t pass_evicted_bytes;
+	/* a GEMM with fewer filters than narrow_gemm_n does too little arithmetic per byte of
+	 * its column matrix to hide reading it from memory; one with a column matrix (per
+	 * call) below narrow_cached_bytes finds it in cache, one above narrow_streamed_bytes
+	 * streams all of it, with a linear ramp between. Measured on the EPYC board: layers
+	 * with 1-16 filters and 8-32 MiB columns ran 27-37% slower than the GEMM calibration
+	 * (hot cache) predicted, 2-4 MiB ones as predicted. */
+	uint64_t narrow_gemm_n;
+	uint64_t narrow_cached_bytes;
+	uint64_t narrow_streamed_bytes;
+	/* bytes written before a network's first fc layer from which its call path is cold */
+	uint64_t first_fc_cold_bytes;
+};
 
-/* fc weights above this do not fit the last-level cache (32 MiB on the EPYC board), so the
- * GEMM calibration, which runs them warm, already streamed them from memory: they pay no
- * cold-weights penalty (param_bytes, param_bytes_4k) but their own streaming rate. With
- * one term for all sizes, every held-out fc layer over 32 MiB without 4 KiB rows was
- * predicted 11-28% high. */
-#define AUGUR_STREAMED_WEIGHT_BYTES (32ull << 20)
+/* What a profile that does not state a fact is taken to have: the facts of the machine and
+ * framework the model was built on (an AMD EPYC family 25 model 17 VM with a 32 MiB L3;
+ * glibc; PyTorch 1.13), so a format-1 profile keeps the thresholds it was fitted with. */
+#define AUGUR_REFERENCE_LLC_BYTES          (32ull << 20)
+#define AUGUR_REFERENCE_FRESH_BUFFER_BYTES (32ull << 20)
+#define AUGUR_REFERENCE_POOL_INDEX_BYTES   8
 
-/* A forward pass that touches at most AUGUR_PASS_CACHED_BYTES (weights, activations and
- * workspace: the allocated view's total) runs from the caches pass after pass; one that
- * touches AUGUR_PASS_EVICTED_BYTES or more finds them evicted, with a ramp in log(bytes)
- * between. Measured on the EPYC board (1 MiB L2 per core, 32 MiB L3 shared with other
- * tenants), session-9 model over 424 held-out networks: softmax layers ran 2.9x faster than
- * predicted in passes of 4-8 MiB and 1.3x slower in passes over 64 MiB, relu and batchnorm
- * 1.2-1.3x faster and 1.1-1.3x slower. Ramps of 2-16 MiB to 64-256 MiB were tried
- * (docs/model.md): 4 to 64 MiB predicted the held-out networks best. */
-#define AUGUR_PASS_CACHED_BYTES  (4ull << 20)
-#define AUGUR_PASS_EVICTED_BYTES (64ull << 20)
-
-/* A GEMM with fewer filters than this does too little arithmetic per byte of its column
- * matrix to hide reading it from memory; one with a column matrix (per call) below the
- * first size finds it in cache, one above the second streams all of it, with a linear ramp
- * between. Measured on the EPYC board (1 MiB L2 per core, 32 MiB L3 shared with other
- * tenants): layers with 1-16 filters and 8-32 MiB columns ran 27-37% slower than the
- * GEMM calibration (hot cache) predicted, 2-4 MiB ones as predicted. */
-#define AUGUR_NARROW_GEMM_N              64
-#define AUGUR_NARROW_GEMM_CACHED_BYTES   (4ull << 20)
-#define AUGUR_NARROW_GEMM_STREAMED_BYTES (16ull << 20)
-
-/* Bytes written before a network's first fc layer from which its call path is cold. */
-#define AUGUR_FIRST_FC_COLD_BYTES (32ull << 20)
+/* The thresholds of a machine whose last-level cache holds llc_bytes, under a framework
+ * whose allocator maps buffers above fresh_buffer_bytes afresh and whose max pooling writes
+ * pool_index_bytes per output value. An unknown fact (llc_bytes or fresh_buffer_bytes 0,
+ * pool_index_bytes negative) takes the reference value above. The cache sizes scale with
+ * the last-level cache: streamed weights and a cold first fc above it, the pass ramp from
+ * an eighth of it to twice it, the narrow-GEMM ramp from an eighth to a half of it. */
+void augur_thresholds_derive(uint64_t llc_bytes, uint64_t fresh_buffer_bytes,
+                             int64_t pool_index_bytes, struct augur_thresholds *out);
 
 /* Where a feature's time goes in the estimate's split. */
 enum augur_cost_class { AUGUR_COST_GEMM, AUGUR_COST_MEMORY, AUGUR_COST_OTHER, AUGUR_COST_CLASSES };
@@ -123,12 +145,13 @@ struct augur_layer_costs {
 };
 
 /* The narrow_gemm_bytes feature of a layer's GEMMs (0 for fc layers and wide GEMMs). */
-double augur_narrow_gemm_bytes(const struct augur_gemm *g);
+double augur_narrow_gemm_bytes(const struct augur_gemm *g, const struct augur_thresholds *th);
 
 /* The first_fc feature of layer i: for the first fc layer of net's forward pass, how much
  * of the caches the layers before it have overwritten (the bytes they write, outputs and
- * im2col columns, over AUGUR_FIRST_FC_COLD_BYTES, at most 1); 0 for other layers. */
-double augur_first_fc(const struct augur_net *net, const struct augur_analysis *a, size_t i);
+ * im2col columns, over th->first_fc_cold_bytes, at most 1); 0 for other layers. */
+double augur_first_fc(const struct augur_net *net, const struct augur_analysis *a, size_t i,
+                      const struct augur_thresholds *th);
 
 /* "gemm_ms", "gemm_calls", ...: the names profiles use. */
 const char *augur_feature_name(enum augur_feature f);
@@ -147,22 +170,23 @@ enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type);
 bool augur_layer_allocates_output(enum augur_layer_type type);
 
 /* The bytes of buffers layer i (of net, analysed as a) gets as fresh pages on every call:
- * its im2col columns, its output (unless in place) and a max pool's int64 indices, each
- * when above AUGUR_FRESH_BUFFER_BYTES (the fresh_bytes feature).
+ * its im2col columns, its output (unless in place) and a max pool's indices, each when
+ * above th->fresh_buffer_bytes (the fresh_bytes feature).
  * Smaller buffers come from the heap and fault only when it grows, which depends on the
  * allocator's history (docs/model.md, "Known gaps"). */
 double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_analysis *a,
-                               size_t i);
+                               size_t i, const struct augur_thresholds *th);
 
 /* The cold_pass feature of every layer of a network analysed as a: 0 when a forward pass
- * fits the caches, 1 when it evicts them (AUGUR_PASS_CACHED_BYTES, _EVICTED_BYTES). */
-double augur_pass_cold(const struct augur_analysis *a);
+ * fits the caches, 1 when it evicts them (th->pass_cached_bytes, pass_evicted_bytes). */
+double augur_pass_cold(const struct augur_analysis *a, const struct augur_thresholds *th);
 
-/* The feature values of layer i of net (analysed as a). gemm predicts the GEMM feature;
+/* The feature values of layer i of net (analysed as a) on a board with thresholds th
+ * (the profile's: augur_profile_thresholds). gemm predicts the GEMM feature;
  * *gemm_outside (may be NULL) tells whether that GEMM lies outside gemm's range. */
 void augur_layer_features(const struct augur_net *net, const struct augur_analysis *a, size_t i,
-                          const struct augur_timemodel *gemm, double f[AUGUR_FEAT_COUNT],
-                          bool *gemm_outside);
+                          const struct augur_timemodel *gemm, const struct augur_thresholds *th,
+                          double f[AUGUR_FEAT_COUNT], bool *gemm_outside);
 
 /* Predicted milliseconds for feature values f; split (may be NULL) receives the time by
  * cost class and *outside (may be NULL) whether a feature lies outside the fitted range. */

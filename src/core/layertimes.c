@@ -34,6 +34,7 @@ void augur_layer_times_free(struct augur_layer_times *lt)
 		free(lt->memory[i].network);
 		free(lt->memory[i].board);
 	}
+	augur_framework_clear(&lt->framework);
 	for (size_t i = 0; i < lt->n_boards; i++) {
 		struct augur_board *b = &lt->boards[i];
 		free(b->name);
@@ -302,6 +303,13 @@ int augur_layer_times_parse(const char *path, const char *buf, size_t len,
 	if (src && src->kind == AUGUR_YSCALAR && !(lt->source = strdup(src->text))) {
 		rc = augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0, "out of memory");
 		goto out;
+	}
+	lt->framework = (struct augur_framework){.mkldnn = -1, .pool_index_bytes = -1};
+	const struct augur_ynode *fw = augur_ynode_get(root, "framework");
+	if (fw && !augur_ynode_is_null(fw)) {
+		struct augur_schema sc = {path, diag};
+		if ((rc = augur_framework_parse(&sc, fw, &lt->framework)))
+			goto out;
 	}
 	const struct augur_ynode *boards = augur_ynode_get(root, "boards");
 	if (boards && boards->kind != AUGUR_YMAP) {

@@ -51,6 +51,8 @@ struct augur_board {
 struct augur_layer_times {
 	char *path;
 	char *source;
+	struct augur_framework framework; /* what the times were measured in ('framework:',
+	                                     as in a profile); name NULL: the file does not say */
 	size_t n_boards;
 	struct augur_board *boards;
 	size_t n_rows, n_memory;

@@ -24,7 +24,9 @@
 #include "suggest.h"
 #include "yamldoc.h"
 
-#define PROFILE_FORMAT 1
+/* Format 1 has no machine caches and no framework; augur writes it for a profile that
+ * states none of them, format 2 otherwise (docs/profiles.md). */
+#define PROFILE_FORMAT 2
 #define MAX_DIM        (1ull << 40)
 #define MAX_SAMPLES    100000u
 #define MAX_GEMMS      100000u
@@ -34,7 +36,14 @@
 
 struct augur_profile *augur_profile_new(void)
 {
-	return calloc(1, sizeof(struct augur_profile));
+	struct augur_profile *p = calloc(1, sizeof(struct augur_profile));
+	if (p) {
+		p->machine.stream_gib_per_s = NAN;
+		p->machine.fault_ms_per_mib = NAN;
+		p->framework.mkldnn = -1;
+		p->framework.pool_index_bytes = -1;
+	}
+	return p;
 }
 
 struct augur_unit *augur_unit_new(enum augur_unit_kind kind)
@@ -70,6 +79,7 @@ void augur_profile_free(struct augur_profile *p)
 	free(p->cpu_model);
 	free(p->cpu_governor);
 	free(p->openblas_coretype);
+	augur_framework_clear(&p->framework);
 	augur_unit_free(p->cpu);
 	augur_unit_free(p->gpu);
 	free(p);
@@ -116,6 +126,63 @@ const char *augur_unit_kind_name(enum augur_unit_kind kind)
 	return kind == AUGUR_UNIT_GPU ? "gpu" : "cpu";
 }
 
+void augur_framework_clear(struct augur_framework *fw)
+{
+	free(fw->name);
+	free(fw->version);
+	free(fw->library);
+	*fw = (struct augur_framework){.mkldnn = -1, .pool_index_bytes = -1};
+}
+
+int augur_framework_copy(struct augur_framework *dst, const struct augur_framework *src)
+{
+	/* copied before dst is cleared: dst may be src */
+	struct augur_framework c = *src;
+	c.name = src->name ? strdup(src->name) : NULL;
+	c.version = src->version ? strdup(src->version) : NULL;
+	c.library = src->library ? strdup(src->library) : NULL;
+	bool nomem = (src->name && !c.name) || (src->version && !c.version) ||
+	             (src->library && !c.library);
+	augur_framework_clear(dst);
+	if (nomem) {
+		augur_framework_clear(&c);
+		return AUGUR_E_NOMEM;
+	}
+	*dst = c;
+	return AUGUR_OK;
+}
+
+void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresholds *out)
+{
+	augur_thresholds_derive(p->machine.llc_bytes, p->framework.fresh_buffer_bytes,
+	                        p->framework.pool_index_bytes, out);
+}
+
+bool augur_framework_describe(const struct augur_framework *fw, char *buf, size_t size)
+{
+	if (size)
+		*buf = '\0';
+	if (!fw->name || !size)
+		return false;
+	size_t used = 0;
+#define PUT(...)                                                                                   \
+	do {                                                                                       \
+		if (used < size)                                                                   \
+			used += (size_t)snprintf(buf + used, size - used, __VA_ARGS__);            \
+	} while (0)
+	PUT("%s", fw->name);
+	if (fw->version)
+		PUT(" %s", fw->version);
+	if (fw->library)
+		PUT(" (%s)", fw->library);
+	if (fw->mkldnn >= 0)
+		PUT(", mkldnn %s", fw->mkldnn ? "on" : "off");
+	if (fw->threads)
+		PUT(", %u thread%s", fw->threads, fw->threads == 1 ? "" : "s");
+#undef PUT
+	return true;
+}
+
 /* ---- loading ---- */
 
 /* A uint32_t in [min, max]. */
@@ -138,6 +205,17 @@ static int get_double_or_null(const struct augur_schema *c, const struct augur_y
 		return AUGUR_OK;
 	}
 	return augur_schema_double(c, n, what, 0, INFINITY, out);
+}
+
+/* An integer in [min, max], or null for "not known" (0). */
+static int get_u64_or_null(const struct augur_schema *c, const struct augur_ynode *n,
+                           const char *what, uint64_t min, uint64_t max, uint64_t *out)
+{
+	if (augur_ynode_is_null(n)) {
+		*out = 0;
+		return AUGUR_OK;
+	}
+	return augur_schema_u64(c, n, what, min, max, out);
 }
 
 /* A string copied to *out; null gives NULL when nullable, an error otherwise. */
@@ -643,12 +721,129 @@ static int parse_unit(const struct augur_schema *c, const struct augur_ynode *n,
 	return AUGUR_OK;
 }
 
+static const char *const machine_keys[] = {
+        "cpu_model", "cpu_cores", "cpu_governor", "openblas_coretype", "llc_bytes",
+        "l2_bytes",  "l1d_bytes", "page_bytes",   "stream_gib_per_s",  "page_fault_ms_per_mib"};
+static const char *const *const machine2_keys = machine_keys + 4;
+#define N_MACHINE2_KEYS 6
+
+/* A format-1 profile has none of keys (the ones format 2 added). */
+static int format2_keys(const struct augur_schema *c, const struct augur_ynode *map, uint64_t fmt,
+                        const char *const *keys, size_t n)
+{
+	if (fmt >= 2)
+		return AUGUR_OK;
+	for (size_t i = 0; i < map->len; i++) {
+		const struct augur_ynode *k = map->items[2 * i];
+		for (size_t j = 0; j < n; j++)
+			if (k->text && !strcmp(k->text, keys[j]))
+				return augur_schema_err(
+				        c, k, AUGUR_E_SCHEMA,
+				        "'%s' needs profile format 2 (augur_profile: 2)", k->text);
+	}
+	return AUGUR_OK;
+}
+
+/* Cache sizes from 1 KiB to 4 GiB, pages from 512 bytes to 1 GiB: anything else is a typo
+ * (a size in KiB or MiB instead of bytes), not a machine. */
+#define MIN_CACHE_BYTES 1024ull
+#define MAX_CACHE_BYTES (4ull << 30)
+
+static int parse_machine_facts(const struct augur_schema *c, const struct augur_ynode *v,
+                               struct augur_machine_facts *m)
+{
+	static const char *const sizes[] = {"llc_bytes", "l2_bytes", "l1d_bytes"};
+	uint64_t *dst[] = {&m->llc_bytes, &m->l2_bytes, &m->l1d_bytes};
+	const struct augur_ynode *x, *at[3] = {NULL, NULL, NULL};
+	int rc;
+	for (int i = 0; i < 3; i++)
+		if ((x = at[i] = augur_ynode_get(v, sizes[i])) &&
+		    (rc = get_u64_or_null(c, x, sizes[i], MIN_CACHE_BYTES, MAX_CACHE_BYTES,
+		                          dst[i])))
+			return rc;
+	/* each level holds at least the one below it */
+	for (int i = 0; i < 2; i++)
+		if (*dst[i] && *dst[i + 1] && *dst[i] < *dst[i + 1])
+			return augur_schema_err(c, at[i], AUGUR_E_SCHEMA,
+			                        "'%s' (%llu) is smaller than '%s' (%llu)", sizes[i],
+			                        (unsigned long long)*dst[i], sizes[i + 1],
+			                        (unsigned long long)*dst[i + 1]);
+	if ((x = augur_ynode_get(v, "page_bytes"))) {
+		if ((rc = get_u64_or_null(c, x, "page_bytes", 512, 1ull << 30, &m->page_bytes)))
+			return rc;
+		if (m->page_bytes & (m->page_bytes - 1))
+			return augur_schema_err(c, x, AUGUR_E_SCHEMA,
+			                        "'page_bytes' must be a power of two, got %s",
+			                        x->text);
+	}
+	m->stream_gib_per_s = m->fault_ms_per_mib = NAN;
+	if ((x = augur_ynode_get(v, "stream_gib_per_s")) && !augur_ynode_is_null(x) &&
+	    (rc = augur_schema_double(c, x, "stream_gib_per_s", 1e-3, 1e5, &m->stream_gib_per_s)))
+		return rc;
+	if ((x = augur_ynode_get(v, "page_fault_ms_per_mib")) && !augur_ynode_is_null(x) &&
+	    (rc = augur_schema_double(c, x, "page_fault_ms_per_mib", 1e-6, 1e3,
+	                              &m->fault_ms_per_mib)))
+		return rc;
+	return AUGUR_OK;
+}
+
+int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode *v,
+                          struct augur_framework *fw)
+{
+	static const char *const keys[] = {"name",
+	                                   "version",
+	                                   "library",
+	                                   "mkldnn",
+	                                   "threads",
+	                                   "fresh_buffer_bytes",
+	                                   "pool_index_bytes"};
+	const struct augur_ynode *x;
+	int rc;
+	if ((rc = augur_schema_map(c, v, "framework")) ||
+	    (rc = augur_schema_known_keys(c, v, "framework", keys, sizeof(keys) / sizeof(*keys))) ||
+	    (rc = augur_schema_need(c, v, "name", "framework", &x)) ||
+	    (rc = get_str(c, x, "name", false, &fw->name)))
+		return rc;
+	if (!*fw->name)
+		return augur_schema_err(c, x, AUGUR_E_SCHEMA,
+		                        "expected a framework name for 'name' (pytorch, caffe, "
+		                        "blas, ...), got nothing");
+	if ((x = augur_ynode_get(v, "version")) &&
+	    (rc = get_str(c, x, "version", true, &fw->version)))
+		return rc;
+	if ((x = augur_ynode_get(v, "library")) &&
+	    (rc = get_str(c, x, "library", true, &fw->library)))
+		return rc;
+	if ((x = augur_ynode_get(v, "mkldnn")) && !augur_ynode_is_null(x)) {
+		bool on;
+		if ((rc = augur_schema_bool(c, x, "mkldnn", &on)))
+			return rc;
+		fw->mkldnn = on;
+	}
+	if ((x = augur_ynode_get(v, "threads")) && !augur_ynode_is_null(x) &&
+	    (rc = get_u32(c, x, "threads", 1, 4096, &fw->threads)))
+		return rc;
+	/* from a page to a terabyte: 0 would make every buffer fresh, which no allocator does */
+	if ((x = augur_ynode_get(v, "fresh_buffer_bytes")) &&
+	    (rc = get_u64_or_null(c, x, "fresh_buffer_bytes", 4096, 1ull << 40,
+	                          &fw->fresh_buffer_bytes)))
+		return rc;
+	if ((x = augur_ynode_get(v, "pool_index_bytes")) && !augur_ynode_is_null(x)) {
+		uint64_t b;
+		if ((rc = augur_schema_u64(c, x, "pool_index_bytes", 0, 16, &b)))
+			return rc;
+		fw->pool_index_bytes = (int64_t)b;
+	}
+	return AUGUR_OK;
+}
+
 static int parse_root(const struct augur_schema *c, const struct augur_ynode *root,
                       struct augur_profile *p)
 {
-	static const char *const keys[] = {"augur_profile", "name",          "description",
-	                                   "created",       "augur_version", "source",
-	                                   "machine",       "memory",        "units"};
+	static const char *const keys[] = {"augur_profile", "name",     "description", "created",
+	                                   "augur_version", "source",   "machine",     "memory",
+	                                   "units",         "framework"};
+	static const char *const root2_keys[] = {"framework"};
 	int rc;
 	if (!root)
 		return augur_diag_set(c->diag, AUGUR_E_SCHEMA, c->path, 1, 1,
@@ -665,11 +860,13 @@ static int parse_root(const struct augur_schema *c, const struct augur_ynode *ro
 	if ((rc = augur_schema_need(c, root, "augur_profile", "profile", &v)) ||
 	    (rc = augur_schema_u64(c, v, "augur_profile", 1, UINT64_MAX, &fmt)))
 		return rc;
-	if (fmt != PROFILE_FORMAT)
+	if (fmt > PROFILE_FORMAT)
 		return augur_schema_err(
 		        c, v, AUGUR_E_SCHEMA,
-		        "unsupported profile format %llu (this augur reads format %d)",
+		        "unsupported profile format %llu (this augur reads formats 1 to %d)",
 		        (unsigned long long)fmt, PROFILE_FORMAT);
+	if ((rc = format2_keys(c, root, fmt, root2_keys, 1)))
+		return rc;
 	static const char *const strs[] = {"name", "description", "created", "augur_version",
 	                                   "source"};
 	char **dst[] = {&p->name, &p->description, &p->created, &p->augur_version, &p->source};
@@ -678,11 +875,12 @@ static int parse_root(const struct augur_schema *c, const struct augur_ynode *ro
 		    (rc = get_str(c, v, strs[i], false, dst[i])))
 			return rc;
 	if ((v = augur_ynode_get(root, "machine"))) {
-		static const char *const mk[] = {"cpu_model", "cpu_cores", "cpu_governor",
-		                                 "openblas_coretype"};
 		const struct augur_ynode *x;
 		if ((rc = augur_schema_map(c, v, "machine")) ||
-		    (rc = augur_schema_known_keys(c, v, "machine", mk, 4)))
+		    (rc = format2_keys(c, v, fmt, machine2_keys, N_MACHINE2_KEYS)) ||
+		    (rc = augur_schema_known_keys(c, v, "machine", machine_keys,
+		                                  sizeof(machine_keys) / sizeof(*machine_keys))) ||
+		    (rc = parse_machine_facts(c, v, &p->machine)))
 			return rc;
 		if ((x = augur_ynode_get(v, "cpu_model")) &&
 		    (rc = get_str(c, x, "cpu_model", true, &p->cpu_model)))
@@ -697,6 +895,9 @@ static int parse_root(const struct augur_schema *c, const struct augur_ynode *ro
 		    (rc = get_str(c, x, "openblas_coretype", true, &p->openblas_coretype)))
 			return rc;
 	}
+	if ((v = augur_ynode_get(root, "framework")) && !augur_ynode_is_null(v) &&
+	    (rc = augur_framework_parse(c, v, &p->framework)))
+		return rc;
 	const struct augur_ynode *mem;
 	static const char *const memk[] = {"ram_bytes", "shared_memory", "pointer_bits"};
 	if ((rc = augur_schema_need(c, root, "memory", "profile", &mem)) ||
@@ -987,6 +1188,60 @@ static void put_unit(struct augur_strbuf *b, const struct augur_unit *u)
 	}
 }
 
+/* Whether p states a fact only format 2 can hold. */
+static bool needs_format2(const struct augur_profile *p)
+{
+	const struct augur_machine_facts *m = &p->machine;
+	return p->framework.name || m->llc_bytes || m->l2_bytes || m->l1d_bytes || m->page_bytes ||
+	       !isnan(m->stream_gib_per_s) || !isnan(m->fault_ms_per_mib);
+}
+
+static void put_u64_or_null(struct augur_strbuf *b, const char *key, uint64_t v)
+{
+	if (v)
+		augur_strbuf_put(b, "\n  %s: %llu", key, (unsigned long long)v);
+	else
+		augur_strbuf_put(b, "\n  %s: null", key);
+}
+
+/* The facts format 2 adds: the rest of 'machine:', then 'framework:'. */
+static void put_format2(struct augur_strbuf *b, const struct augur_profile *p)
+{
+	const struct augur_machine_facts *m = &p->machine;
+	put_u64_or_null(b, "llc_bytes", m->llc_bytes);
+	put_u64_or_null(b, "l2_bytes", m->l2_bytes);
+	put_u64_or_null(b, "l1d_bytes", m->l1d_bytes);
+	put_u64_or_null(b, "page_bytes", m->page_bytes);
+	augur_strbuf_put(b, "\n  stream_gib_per_s: ");
+	put_double(b, m->stream_gib_per_s);
+	augur_strbuf_put(b, "\n  page_fault_ms_per_mib: ");
+	put_double(b, m->fault_ms_per_mib);
+	const struct augur_framework *fw = &p->framework;
+	if (!fw->name) {
+		augur_strbuf_put(b, "\nframework: null");
+		return;
+	}
+	augur_strbuf_put(b, "\nframework:\n  name: ");
+	put_str(b, fw->name);
+	augur_strbuf_put(b, "\n  version: ");
+	put_str(b, fw->version);
+	augur_strbuf_put(b, "\n  library: ");
+	put_str(b, fw->library);
+	augur_strbuf_put(b, "\n  mkldnn: %s",
+	                 fw->mkldnn < 0 ? "null"
+	                 : fw->mkldnn   ? "true"
+	                                : "false");
+	if (fw->threads)
+		augur_strbuf_put(b, "\n  threads: %u", fw->threads);
+	else
+		augur_strbuf_put(b, "\n  threads: null");
+	put_u64_or_null(b, "fresh_buffer_bytes", fw->fresh_buffer_bytes);
+	if (fw->pool_index_bytes >= 0)
+		augur_strbuf_put(b, "\n  pool_index_bytes: %lld", (long long)fw->pool_index_bytes);
+	else
+		augur_strbuf_put(b, "\n  pool_index_bytes: null");
+}
+
 int augur_profile_format(const struct augur_profile *p, char **out, size_t *len)
 {
 	*out = NULL;
@@ -994,10 +1249,11 @@ int augur_profile_format(const struct augur_profile *p, char **out, size_t *len)
 	if (!p->cpu && !p->gpu)
 		return AUGUR_E_USAGE;
 	struct augur_strbuf b = {0};
+	bool v2 = needs_format2(p);
 	augur_strbuf_put(&b,
 	                 "# augur device profile (format described in docs/profiles.md)\n"
 	                 "augur_profile: %d\nname: ",
-	                 PROFILE_FORMAT);
+	                 v2 ? PROFILE_FORMAT : 1);
 	put_str(&b, p->name ? p->name : "");
 	augur_strbuf_put(&b, "\ndescription: ");
 	put_str(&b, p->description ? p->description : "");
@@ -1013,6 +1269,8 @@ int augur_profile_format(const struct augur_profile *p, char **out, size_t *len)
 	put_str(&b, p->cpu_governor);
 	augur_strbuf_put(&b, "\n  openblas_coretype: ");
 	put_str(&b, p->openblas_coretype);
+	if (v2)
+		put_format2(&b, p);
 	augur_strbuf_put(
 	        &b,
 	        "\nmemory:\n  ram_bytes: %llu\n  shared_memory: %s\n  pointer_bits: %u\nunits:\n",

@@ -37,6 +37,31 @@ struct augur_unit {
 	                                 every call was timed on its own) */
 };
 
+/* What a profile records of the machine beyond its CPU (format 2, 'machine:'): the facts
+ * the layer-cost model derives its thresholds from (layercost.h). 0 or NAN: not known. */
+struct augur_machine_facts {
+	uint64_t llc_bytes;      /* last-level cache (L3; on a board without one, its L2) */
+	uint64_t l2_bytes;       /* L2 cache of one core (shared by several on some boards) */
+	uint64_t l1d_bytes;      /* L1 data cache of one core */
+	uint64_t page_bytes;     /* the kernel's page size */
+	double stream_gib_per_s; /* measured streaming bandwidth, GiB/s (NAN: not measured) */
+	double fault_ms_per_mib; /* measured cost of page faults per MiB touched (NAN) */
+};
+
+/* The framework whose layer times a profile's costs describe (format 2, 'framework:'):
+ * what estimate's times are for. name NULL: the profile does not say (format 1). */
+struct augur_framework {
+	char *name;                  /* "pytorch", "caffe"; "blas" for GEMM calls alone */
+	char *version;               /* "1.13.1"; NULL when not known */
+	char *library;               /* the GEMM library it calls ("OpenBLAS 0.3.21 ...") */
+	int mkldnn;                  /* 1 on, 0 off, -1 not stated */
+	uint32_t threads;            /* 0: not stated */
+	uint64_t fresh_buffer_bytes; /* its allocator maps buffers above this afresh on every
+	                                allocation (glibc malloc: 32 MiB); 0: not known */
+	int64_t pool_index_bytes;    /* bytes of index its max pooling writes per output
+	                                value (PyTorch: 8; 0: none); -1: not known */
+};
+
 struct augur_profile {
 	char *name;        /* "tx1" */
 	char *description; /* one line */
@@ -51,9 +76,34 @@ struct augur_profile {
 	uint64_t ram_bytes;
 	bool shared_memory; /* CPU and GPU share the RAM (TK1, TX1) */
 	uint32_t pointer_bits;
-	struct augur_unit *cpu; /* NULL when the profile has no such unit */
+	struct augur_machine_facts machine; /* format 2 */
+	struct augur_framework framework;   /* format 2 */
+	struct augur_unit *cpu;             /* NULL when the profile has no such unit */
 	struct augur_unit *gpu;
 };
+
+struct augur_schema;
+struct augur_ynode;
+
+/* Reads a 'framework:' mapping (docs/profiles.md) into fw, whose strings must be NULL;
+ * a located AUGUR_E_SCHEMA on a bad key or value (what is read stays in fw: free it with
+ * augur_framework_clear). Profiles and layer-times files share it. */
+int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode *n,
+                          struct augur_framework *fw);
+
+/* Frees fw's strings and marks every fact unknown (as augur_profile_new leaves it). */
+void augur_framework_clear(struct augur_framework *fw);
+
+/* Replaces dst by a deep copy of src (dst may be src). AUGUR_E_NOMEM leaves dst cleared. */
+int augur_framework_copy(struct augur_framework *dst, const struct augur_framework *src);
+
+/* The layer-cost thresholds of p's machine and framework (augur_thresholds_derive): a
+ * fact p does not state (every fact of a format-1 profile) takes the reference board's. */
+void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresholds *out);
+
+/* One line naming p's framework, "pytorch 1.13.1, mkldnn off, 1 thread" or
+ * "blas (OpenBLAS 0.3.21), 2 threads", into buf; false (buf empty) when p names none. */
+bool augur_framework_describe(const struct augur_framework *fw, char *buf, size_t size);
 
 /* Loads a profile. Any error (not YAML, missing or mistyped key, negative or NaN time,
  * inconsistent regions) is a located diagnostic; *out is NULL then. Free with
@@ -81,8 +131,9 @@ int augur_profile_format(const struct augur_profile *p, char **out, size_t *len)
 
 void augur_profile_free(struct augur_profile *p);
 
-/* A zeroed profile / unit (NULL when out of memory). Free with augur_profile_free /
- * augur_unit_free; a unit attached to a profile is freed with it. */
+/* A zeroed profile / unit (NULL when out of memory); a new profile's machine and
+ * framework facts are all unknown (NAN rates, mkldnn and pool_index_bytes -1). Free with
+ * augur_profile_free / augur_unit_free; a unit attached to a profile is freed with it. */
 struct augur_profile *augur_profile_new(void);
 struct augur_unit *augur_unit_new(enum augur_unit_kind kind);
 void augur_unit_free(struct augur_unit *u);

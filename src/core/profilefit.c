@@ -178,6 +178,7 @@ static int find_layer(const struct augur_net *net, const char *name)
 struct cost_ctx {
 	const char *path;
 	const struct augur_timemodel *gemm;
+	const struct augur_thresholds *th;
 	struct augur_cost_row *rows;
 	size_t count;
 };
@@ -198,7 +199,7 @@ static int row_costs(const struct augur_layer_times_row *row, const struct augur
 		struct augur_cost_row *cr = &c->rows[c->count++];
 		cr->type = net->layers[i].type;
 		cr->time_ms = row->layer_ms[j];
-		augur_layer_features(net, a, (size_t)i, c->gemm, cr->f, NULL);
+		augur_layer_features(net, a, (size_t)i, c->gemm, c->th, cr->f, NULL);
 	}
 	if (row->n_layers)
 		return AUGUR_OK;
@@ -214,7 +215,7 @@ static int row_costs(const struct augur_layer_times_row *row, const struct augur
 		for (size_t i = 0; i < a->n_layers; i++) {
 			if (net->layers[i].type != (enum augur_layer_type)t)
 				continue;
-			augur_layer_features(net, a, i, c->gemm, f, NULL);
+			augur_layer_features(net, a, i, c->gemm, c->th, f, NULL);
 			for (int k = 0; k < AUGUR_FEAT_COUNT; k++)
 				cr->f[k] += f[k];
 		}
@@ -224,14 +225,15 @@ static int row_costs(const struct augur_layer_times_row *row, const struct augur
 
 int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *board,
                                 enum augur_unit_kind unit, const struct augur_timemodel *gemm,
-                                struct augur_cost_row **out, size_t *n, struct augur_diag *diag)
+                                const struct augur_thresholds *th, struct augur_cost_row **out,
+                                size_t *n, struct augur_diag *diag)
 {
 	*out = NULL;
 	*n = 0;
 	size_t cap = 0;
 	for (size_t r = 0; r < lt->n_rows; r++)
 		cap += lt->rows[r].n_layers + AUGUR_LAYER_TYPE_COUNT;
-	struct cost_ctx c = {lt->path, gemm, NULL, 0};
+	struct cost_ctx c = {lt->path, gemm, th, NULL, 0};
 	c.rows = calloc(cap + 1, sizeof(*c.rows));
 	if (!c.rows)
 		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
@@ -362,12 +364,14 @@ static int fit_gemm(struct augur_profile *p, struct augur_unit *u,
 }
 
 /* Every layer type's cost model of u, on top of its GEMM model. */
-static int fit_costs(struct augur_unit *u, const struct augur_layer_times *lt, const char *board,
-                     struct augur_diag *diag)
+static int fit_costs(const struct augur_profile *p, struct augur_unit *u,
+                     const struct augur_layer_times *lt, struct augur_diag *diag)
 {
 	struct augur_cost_row *rows = NULL;
 	size_t n = 0;
-	int rc = augur_layer_times_cost_rows(lt, board, u->kind, &u->gemm, &rows, &n, diag);
+	struct augur_thresholds th;
+	augur_profile_thresholds(p, &th);
+	int rc = augur_layer_times_cost_rows(lt, p->name, u->kind, &u->gemm, &th, &rows, &n, diag);
 	if (rc)
 		return rc;
 	if (!n) {
@@ -409,7 +413,7 @@ static int fit_unit(struct augur_profile *p, struct augur_unit *u,
 		         augur_unit_kind_name(u->kind));
 		return rc;
 	}
-	if ((rc = fit_costs(u, lt, p->name, diag)))
+	if ((rc = fit_costs(p, u, lt, diag)))
 		return rc;
 	uint64_t overhead;
 	size_t used;
@@ -425,6 +429,10 @@ int augur_profile_fit_layer_times(struct augur_profile *p, const struct augur_la
 {
 	struct augur_unit *units[2] = {p->cpu, p->gpu};
 	int rc = AUGUR_OK;
+	/* the layer costs describe the framework the times were measured in, and their
+	 * features use its facts (fresh buffers, pool indices) */
+	if (lt->framework.name && augur_framework_copy(&p->framework, &lt->framework))
+		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
 	for (int i = 0; i < 2 && !rc; i++)
 		if (units[i] && has_rows(lt, p->name, units[i]->kind))
 			rc = fit_unit(p, units[i], lt, diag);
@@ -463,11 +471,13 @@ int augur_profile_from_layer_times(const struct augur_layer_times *lt, const cha
 	p->ram_bytes = b->ram_bytes;
 	p->cpu_cores = b->cores;
 	p->pointer_bits = b->pointer_bits;
-	/* boards described by layer-time files are SoCs whose GPU shares the RAM */
+	/* boards described by layer-time files are SoCs whose GPU shares the RAM, timed in
+	 * Caffe (the paper's framework, whose libraries the units name below) */
 	p->shared_memory = true;
+	p->framework.name = strdup("caffe");
 	int rc = AUGUR_OK;
 	if (!p->name || !p->description || !p->source || !p->augur_version || !p->cpu_model ||
-	    !p->created)
+	    !p->created || !p->framework.name)
 		rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
 	for (int k = 0; k < 2 && !rc; k++) {
 		enum augur_unit_kind kind = k ? AUGUR_UNIT_GPU : AUGUR_UNIT_CPU;

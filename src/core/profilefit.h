@@ -38,7 +38,8 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
                                uint64_t *overhead_bytes, size_t *rows_used,
                                struct augur_diag *diag);
 
-/* Builds the layer-cost rows for (board, unit) (layercost.h): one per layer of every row
+/* Builds the layer-cost rows for (board, unit) (layercost.h), features computed with the
+ * board's thresholds th (augur_profile_thresholds): one per layer of every row
  * that has per-layer times, and one per non-GEMM layer type of every row that has only
  * per-type sums whose layer-wise total agrees with its timed forward pass within 10% (on
  * the paper's GPUs the layer-wise sums are inflated by per-layer synchronisation: 673 ms
@@ -46,15 +47,17 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
  * feature. *out is a new array of *n rows (free it). */
 int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *board,
                                 enum augur_unit_kind unit, const struct augur_timemodel *gemm,
-                                struct augur_cost_row **out, size_t *n, struct augur_diag *diag);
+                                const struct augur_thresholds *th, struct augur_cost_row **out,
+                                size_t *n, struct augur_diag *diag);
 
 /* Creates a profile for a board the file describes under 'boards:' (facts, shared memory,
- * a cpu and a gpu unit when rows exist for them), then fits it as
+ * framework caffe, a cpu and a gpu unit when rows exist for them), then fits it as
  * augur_profile_fit_layer_times does. *out is freed with augur_profile_free. */
 int augur_profile_from_layer_times(const struct augur_layer_times *lt, const char *board,
                                    struct augur_profile **out, struct augur_diag *diag);
 
-/* Refits every unit of p from the file's rows for board p->name. Rows with per-type sums
+/* Refits every unit of p from the file's rows for board p->name, after taking the file's
+ * framework (when it names one) as p's. Rows with per-type sums
  * only (the paper's tables): the GEMM model from the conv and fc aggregate samples (terms
  * n*k*m, n*k and 1; a GPU model split at the n breakpoints the file gives for the board),
  * replacing the unit's samples. Rows with per-layer times (a real framework measured on

@@ -1,6 +1,6 @@
 /* Fuzz target: device profiles (profile.c through yamldoc.c). A profile that loads must
  * estimate a small network to finite, non-negative times, and the text augur_profile_save
- * would write for it must load back to the same model. */
+ * would write for it must load back to the same model, facts and thresholds. */
 #include "fuzz.h"
 
 static int same_model(const struct augur_unit *a, const struct augur_unit *b)
@@ -34,6 +34,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		        diag.line, diag.col, diag.message, text);
 	FUZZ_ASSERT(rc == AUGUR_OK);
 	FUZZ_ASSERT(same_model(p->cpu, again->cpu) && same_model(p->gpu, again->gpu));
+	/* and the same machine and framework facts, so the same layer-cost thresholds */
+	struct augur_thresholds t1, t2;
+	augur_profile_thresholds(p, &t1);
+	augur_profile_thresholds(again, &t2);
+	FUZZ_ASSERT(!memcmp(&t1, &t2, sizeof(t1)));
+	FUZZ_ASSERT((!p->framework.name && !again->framework.name) ||
+	            (p->framework.name && again->framework.name &&
+	             !strcmp(p->framework.name, again->framework.name)));
 out:
 	augur_profile_free(p);
 	augur_profile_free(again);
