@@ -170,7 +170,7 @@ static void summary(const char *device, const struct augur_unit *u,
 	else if (r->skipped)
 		printf("skipped %zu of %zu shapes to stay within the time budget (--budget raises "
 		       "it; --verbose lists them)\n",
-		       r->skipped, r->planned);
+		       r->skipped, r->planned + r->skipped);
 	printf("model: %u regions, breaks", (tm->n_breaks_n + 1) * (tm->n_breaks_m + 1));
 	print_breaks("n", tm->breaks_n, tm->n_breaks_n);
 	print_breaks("m", tm->breaks_m, tm->n_breaks_m);
