@@ -292,6 +292,65 @@ static void test_blobs(void)
 	augur_net_free(net);
 }
 
+/* Fork types and fields, several network inputs. */
+static void test_forks(void)
+{
+	/* ceil_mode: 3x3/2 pad 1 over 112 gives 56 rounding down, 57 up (hand-computed);
+	 * a depthwise conv over 16 channels has 16 groups: 16 x 1 x 3 x 3 weights; the fork's BN
+	 * is a batchnorm (2C stats) and a scale with shift (2C params); the second input is
+	 * listed, not modelled */
+	struct augur_net *net = parse(
+	        "input: 'data' input_shape { dim: 1 dim: 16 dim: 112 dim: 112 }\n"
+	        "input: 'im_info' input_shape { dim: 1 dim: 3 }\n"
+	        "layer { name: 'p1' type: 'Pooling' bottom: 'data' top: 'p1'\n"
+	        "  pooling_param { kernel_size: 3 stride: 2 pad: 1 ceil_mode: false } }\n"
+	        "layer { name: 'p2' type: 'Pooling' bottom: 'data' top: 'p2'\n"
+	        "  pooling_param { kernel_size: 3 stride: 2 pad: 1 ceil_mode: true } }\n"
+	        "layer { name: 'dw' type: 'ConvolutionDepthwise' bottom: 'p1' top: 'dw'\n"
+	        "  convolution_param { num_output: 16 kernel_size: 3 pad: 1 bias_term: false } }\n"
+	        "layer { name: 'dw2' type: 'DepthwiseConvolution' bottom: 'dw' top: 'dw2'\n"
+	        "  convolution_param { num_output: 32 kernel_size: 3 group: 1 } }\n"
+	        "layer { name: 'bn' type: 'BN' bottom: 'dw2' top: 'dw2'\n"
+	        "  bn_param { frozen: true } }\n"
+	        "layer { name: 'r' type: 'ReLU' bottom: 'dw2' top: 'dw2' }\n");
+	if (!net)
+		return;
+	CHECK_EQ_U64(net->n_layers, 7);
+	CHECK_STR_EQ(net->other_inputs, "im_info");
+	const struct augur_layer *l = net->layers;
+	CHECK(!l[0].ceil);
+	CHECK(l[1].ceil);
+	CHECK_EQ_U64(l[2].groups, 16);
+	CHECK_EQ_U64(l[3].groups, 16); /* a multiplier of 2: 32 filters over 16 channels */
+	CHECK_EQ_INT(l[4].type, AUGUR_LAYER_BATCHNORM);
+	CHECK_EQ_INT(l[5].type, AUGUR_LAYER_SCALE);
+	CHECK_STR_EQ(l[5].name, "bn_scale");
+	CHECK(l[5].bias);
+	CHECK_EQ_INT(l[6].inputs[0], 5);
+	struct augur_analysis *a = analyze(net, 1);
+	if (a) {
+		CHECK_EQ_U64(a->layers[0].out.h, 56);
+		CHECK_EQ_U64(a->layers[1].out.h, 57);
+		CHECK_EQ_U64(a->layers[2].params, 16 * 9);
+		CHECK_EQ_U64(a->layers[3].params, 32 * 9 + 32);
+		CHECK_EQ_U64(a->layers[4].stats, 64);
+		CHECK_EQ_U64(a->layers[5].params, 64);
+	}
+	augur_analysis_free(a);
+	augur_net_free(net);
+
+	/* an Input layer with two tops and a shape each */
+	net = parse("layer { name: 'in' type: 'Input' top: 'data' top: 'info'\n"
+	            "  input_param { shape { dim: 1 dim: 3 dim: 8 dim: 8 } shape { dim: 1 dim: 3 }"
+	            " } }\n"
+	            "layer { name: 'r' type: 'ReLU' bottom: 'data' top: 'r' }\n");
+	if (net) {
+		CHECK_EQ_U64(net->input.h, 8);
+		CHECK_STR_EQ(net->other_inputs, "info");
+	}
+	augur_net_free(net);
+}
+
 static void test_syntax_variants(void)
 {
 	/* comments, '<>' messages, lists, separators, escapes and joined strings, legacy
@@ -391,7 +450,18 @@ static const struct bad_case bad[] = {
          12, "expected 4 dimensions (N, C, H, W) or 2 (N, C)"},
         {"input: 'data'\n" L("type: 'ReLU' bottom: 'data' top: 'r'"), AUGUR_E_SCHEMA, 1, 8,
          "network input 'data' has no shape"},
-        {IN8 "input: 'label'\n", AUGUR_E_SCHEMA, 6, 8, "second network input 'label'"},
+        {IN8 "input: 'label'\n", AUGUR_E_SCHEMA, 2, 1,
+         "2 'input' blobs but 4 'input_dim' (four per input)"},
+        {IN8 "input: 'label'\ninput_dim: 1\ninput_dim: 1\ninput_dim: 1\ninput_dim: 1\n" L(
+                 "name: 'c' type: 'Concat' bottom: 'data' bottom: 'label' top: 'c'"),
+         AUGUR_E_SCHEMA, 11, 57, "layer 'c' reads 'label', a second network input"},
+        {IN8 L("name: 'p' type: 'Pooling' bottom: 'data' top: 'p' pooling_param { "
+               "kernel_size: 2 round_mode: CEIL ceil_mode: true }"),
+         AUGUR_E_SCHEMA, 6, 107, "give either 'round_mode' or 'ceil_mode', not both"},
+        {IN8 L("name: 'f' type: 'Flatten' bottom: 'data' top: 'f'")
+                 L("name: 'd' type: 'DepthwiseConvolution' bottom: 'f' top: 'd' "
+                   "convolution_param { num_output: 4 kernel_size: 1 }"),
+         AUGUR_E_SCHEMA, 7, 1, "cannot tell the input channels of depthwise layer 'd'"},
         {"input: 'data'\ninput_dim: 1\ninput_dim: 3\ninput_dim: 0\ninput_dim: 8\n", AUGUR_E_SCHEMA,
          4, 12, "'input_dim' must be between 1 and"},
         {"input: 'data'\ninput_dim: 1\ninput_dim: 3\ninput_dim: 8x\ninput_dim: 8\n", AUGUR_E_SCHEMA,
@@ -532,6 +602,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof(fixtures) / sizeof(*fixtures); i++)
 		test_fixture(&fixtures[i]);
 	test_blobs();
+	test_forks();
 	test_syntax_variants();
 	test_bad_inputs();
 	test_limits();

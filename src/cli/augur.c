@@ -227,7 +227,8 @@ static void overview(FILE *f)
 	for (const struct augur_command *c = augur_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->help);
 	fprintf(f, "\n'augur COMMAND --help' shows a command's options; 'augur --version' the "
-	           "version.\n");
+	           "version.\nEvery command that reads a network takes --input C,H,W: that input "
+	           "size instead of the file's.\n");
 }
 
 int cmd_help(int argc, char **argv)
@@ -278,7 +279,15 @@ static int run(int argc, char **argv)
 			return cli_help(c->name);
 	}
 	argv[1] = (char *)c->name;
-	return c->run(argc - 1, argv + 1);
+	/* the commands that read a network take --input, parsed here once for all */
+	static const char *const takes_net[] = {"inspect", "estimate", "plan",
+	                                        "report",  "whatif",   "check",
+	                                        "compare", "convert",  "run"};
+	int n = argc - 1;
+	for (size_t i = 0; i < sizeof(takes_net) / sizeof(*takes_net); i++)
+		if (!strcmp(c->name, takes_net[i]) && cli_take_input(c->name, &n, argv + 1))
+			return CLI_USAGE;
+	return c->run(n, argv + 1);
 }
 
 int main(int argc, char **argv)

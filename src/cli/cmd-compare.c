@@ -163,7 +163,7 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	}
 	for (int i = 0; i < 2; i++)
-		if (augur_net_load(argv[optind + i], &net[i], &diag) ||
+		if (cli_net_load(argv[optind + i], &net[i], NULL, &diag) ||
 		    eval_run(net[i], (uint32_t)batch, p, units, n_units, &ev[i], &diag)) {
 			rc = cli_report(&diag);
 			goto out;

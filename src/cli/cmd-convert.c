@@ -42,8 +42,7 @@ int cmd_convert(int argc, char **argv)
 	char *text = NULL, header[AUGUR_DIAG_PATH_MAX + 128];
 	size_t len = 0;
 	int rc = CLI_OK;
-	if (augur_net_load_format(input, &net, &format, &diag) ||
-	    augur_analyze(net, 0, &a, &diag)) {
+	if (cli_net_load(input, &net, &format, &diag) || augur_analyze(net, 0, &a, &diag)) {
 		rc = cli_report(&diag);
 		goto out;
 	}

@@ -91,8 +91,11 @@ static void print_table(const struct augur_net *net, const struct augur_analysis
 
 	char in[64];
 	shape_text(in, sizeof(in), &a->input);
-	printf("network %s: input %s, batch %u, %zu layers\n\n", net->name, in, a->batch,
+	printf("network %s: input %s, batch %u, %zu layers\n", net->name, in, a->batch,
 	       a->n_layers);
+	if (net->other_inputs)
+		printf("other inputs (not modelled): %s\n", net->other_inputs);
+	printf("\n");
 	static const char *const head[COL_COUNT] = {"layer", "type", "input",  "output", "params",
 	                                            "MACs",  "GEMM", "output", "im2col"};
 	for (int c = 0; c < COL_COUNT; c++)
@@ -267,8 +270,14 @@ static void print_json(const struct augur_net *net, const struct augur_analysis 
 	printf(",\n  \"batch\": %u,\n  \"bytes_per_value\": %u,\n  \"input\": {\"shape\": ",
 	       a->batch, AUGUR_BYTES_PER_VALUE);
 	json_shape(&a->input);
-	printf(", \"bytes\": %llu, \"readers\": %u},\n  \"layers\": [\n",
-	       (unsigned long long)a->input_bytes, a->input_readers);
+	printf(", \"bytes\": %llu, \"readers\": %u},\n", (unsigned long long)a->input_bytes,
+	       a->input_readers);
+	if (net->other_inputs) {
+		printf("  \"other_inputs\": ");
+		cli_json_string(stdout, net->other_inputs);
+		printf(",\n");
+	}
+	printf("  \"layers\": [\n");
 	for (size_t i = 0; i < a->n_layers; i++) {
 		const struct augur_layer *l = &net->layers[i];
 		const struct augur_layer_stats *s = &a->layers[i];
@@ -410,7 +419,7 @@ int cmd_inspect(int argc, char **argv)
 	struct augur_net *net = NULL;
 	struct augur_analysis *a = NULL;
 	int rc = CLI_OK;
-	if (augur_net_load(argv[optind], &net, &diag) ||
+	if (cli_net_load(argv[optind], &net, NULL, &diag) ||
 	    augur_analyze(net, (uint32_t)batch, &a, &diag)) {
 		rc = cli_report(&diag);
 		goto out;

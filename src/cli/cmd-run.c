@@ -146,7 +146,7 @@ static int dump_pass(struct augur_runtime *rt, const struct result *r, const cha
 
 static int measure(struct result *r, const struct settings *s, struct augur_diag *diag)
 {
-	int rc = augur_net_load(r->path, &r->net, diag);
+	int rc = cli_net_load(r->path, &r->net, NULL, diag);
 	if (!rc)
 		rc = augur_analyze(r->net, (uint32_t)s->batch, &r->a, diag);
 	if (rc)

@@ -725,7 +725,7 @@ int cmd_whatif(int argc, char **argv)
 	size_t n_units = 0;
 	if (eval_load_profile(device, path, sizeof(path), &p, &diag) ||
 	    eval_units(p, unit, path, units, &n_units, &diag) ||
-	    augur_net_load(argv[optind], &base, &diag) ||
+	    cli_net_load(argv[optind], &base, NULL, &diag) ||
 	    evaluate_variant(base, (uint32_t)batch, p, units, n_units, NULL, &before, &diag)) {
 		rc = cli_report(&diag);
 		goto out;

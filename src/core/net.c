@@ -138,6 +138,7 @@ void augur_net_free(struct augur_net *net)
 		free(net->layers[i].inputs);
 	}
 	free(net->layers);
+	free(net->other_inputs);
 	free(net->name);
 	free(net->path);
 	free(net);
@@ -152,6 +153,8 @@ struct augur_net *augur_net_clone(const struct augur_net *src)
 	net->input_loc = src->input_loc;
 	net->batch = src->batch;
 	net->batch_loc = src->batch_loc;
+	if (src->other_inputs && !(net->other_inputs = strdup(src->other_inputs)))
+		goto fail;
 	net->layers = calloc(src->n_layers ? src->n_layers : 1, sizeof(*net->layers));
 	if (!net->layers)
 		goto fail;
@@ -219,6 +222,18 @@ long augur_net_find(const struct augur_net *net, const char *name)
 		if (strcmp(net->layers[i].name, name) == 0)
 			return (long)i;
 	return -1;
+}
+
+int augur_net_add_other_input(struct augur_net *net, const char *name)
+{
+	size_t old = net->other_inputs ? strlen(net->other_inputs) : 0;
+	char *s = realloc(net->other_inputs, old + strlen(name) + 3);
+	if (!s)
+		return AUGUR_E_NOMEM;
+	strcpy(s + old, old ? ", " : "");
+	strcat(s, name);
+	net->other_inputs = s;
+	return AUGUR_OK;
 }
 
 int augur_net_set_name(struct augur_net *net, const char *name)

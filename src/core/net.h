@@ -109,6 +109,9 @@ struct augur_net {
 	struct augur_loc batch_loc;
 	size_t n_layers, cap_layers;
 	struct augur_layer *layers;
+	/* inputs beyond the first that a file declares (Faster R-CNN's im_info), by name,
+	 * comma-separated, or NULL: accepted and reported, not modelled */
+	char *other_inputs;
 };
 
 /* Type names as descriptors spell them ("conv", "pool"...). */
@@ -147,6 +150,9 @@ int augur_layer_set_inputs(struct augur_layer *layer, const int32_t *inputs, uin
 /* Index of the layer named name, or -1. Linear; callers that look up many names keep
  * their own index. */
 long augur_net_find(const struct augur_net *net, const char *name);
+
+/* Appends name to net->other_inputs. Returns AUGUR_E_NOMEM on failure. */
+int augur_net_add_other_input(struct augur_net *net, const char *name);
 
 /* Sets name (copied). */
 int augur_net_set_name(struct augur_net *net, const char *name);

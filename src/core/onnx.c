@@ -163,7 +163,8 @@ struct ctx {
 	struct augur_layer_stats *st; /* traced shapes, one per layer */
 	size_t cap_st;
 	bool have_input;
-	bool pad_ok; /* the op being mapped takes over a Pad (conv, pool) */
+	const struct augur_shape *input; /* --input: the graph input's C x H x W, or NULL */
+	bool pad_ok;                     /* the op being mapped takes over a Pad (conv, pool) */
 	/* the node being mapped */
 	size_t node_index;
 	const Onnx__NodeProto *node;
@@ -420,7 +421,18 @@ static int graph_input(struct ctx *c, const uint8_t *data, size_t len, size_t at
 		goto out;
 	}
 	uint64_t d[4] = {1, 1, 1, 1};
-	for (size_t i = 0; i < sh->n_dim; i++) {
+	if (c->input && sh->n_dim != 4) {
+		rc = ERR(c, AUGUR_E_SCHEMA,
+		         "graph input '%.128s' is N x C; --input gives C x H x W (an image)", name);
+		goto out;
+	}
+	if (c->input) {
+		d[1] = c->input->c;
+		d[2] = c->input->h;
+		d[3] = c->input->w;
+	}
+	/* with --input only the batch comes from the file */
+	for (size_t i = 0; i < (c->input ? 1 : sh->n_dim); i++) {
 		const Onnx__TensorShapeProto__Dimension *dim = sh->dim[i];
 		bool fixed =
 		        dim->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
@@ -437,7 +449,8 @@ static int graph_input(struct ctx *c, const uint8_t *data, size_t len, size_t at
 			rc = ERR(
 			        c, AUGUR_E_SCHEMA,
 			        "graph input '%.128s' has a dynamic size: its %s is '%.64s', not a "
-			        "number (export the model with a fixed input size)",
+			        "number (export the model with a fixed input size, or give one with --input "
+			        "C,H,W)",
 			        name, w, param);
 			goto out;
 		}
@@ -1705,8 +1718,15 @@ static char *default_name(const char *path)
 int augur_onnx_parse(const char *path, const unsigned char *buf, size_t len, struct augur_net **out,
                      struct augur_diag *diag)
 {
+	return augur_onnx_parse_input(path, buf, len, NULL, out, diag);
+}
+
+int augur_onnx_parse_input(const char *path, const unsigned char *buf, size_t len,
+                           const struct augur_shape *input, struct augur_net **out,
+                           struct augur_diag *diag)
+{
 	*out = NULL;
-	struct ctx c = {.path = path, .diag = diag};
+	struct ctx c = {.path = path, .diag = diag, .input = input};
 	char *name = default_name(path);
 	c.net = name ? augur_net_new(name, path) : NULL;
 	free(name);

@@ -17,6 +17,9 @@
 
 #define NAME_MAX_LEN 256
 
+/* The blob map's index for a network input other than the first (never a layer's). */
+#define OTHER_INPUT (-2)
+
 typedef struct augur_pbfield field;
 
 struct ctx {
@@ -71,6 +74,15 @@ static int single(const struct ctx *c, const field *msg, const char *name, const
 		*out = f;
 	}
 	return AUGUR_OK;
+}
+
+/* The k-th field called name in msg (counting from 0), or NULL. */
+static const field *nth_field(const field *msg, const char *name, size_t k)
+{
+	for (size_t i = 0; msg && i < msg->len; i++)
+		if (!strcmp(msg->fields[i].name, name) && k-- == 0)
+			return &msg->fields[i];
+	return NULL;
 }
 
 static size_t count_of(const field *msg, const char *name)
@@ -263,55 +275,70 @@ enum kind {
 	K_TRAINING, /* data and loss layers: a train_val file */
 };
 
+/* Fork types that become more than a plain layer of their augur type. */
+enum fork {
+	FORK_NONE,
+	FORK_DEPTHWISE, /* a conv with one group per input channel */
+	FORK_BN_SCALE,  /* batchnorm and its scale and shift in one layer */
+};
+
 struct type_info {
 	const char *name, *v1; /* modern name, legacy enum name (NULL: none) */
 	enum kind kind;
 	enum augur_layer_type type;
 	const char *param; /* its parameter message */
+	enum fork fork;
 };
 
 static const struct type_info types[] = {
-        {"Convolution", "CONVOLUTION", K_LAYER, AUGUR_LAYER_CONV, "convolution_param"},
-        {"Pooling", "POOLING", K_LAYER, AUGUR_LAYER_POOL, "pooling_param"},
-        {"InnerProduct", "INNER_PRODUCT", K_LAYER, AUGUR_LAYER_FC, "inner_product_param"},
-        {"ReLU", "RELU", K_LAYER, AUGUR_LAYER_RELU, "relu_param"},
-        {"PReLU", NULL, K_LAYER, AUGUR_LAYER_RELU, "prelu_param"},
-        {"Sigmoid", "SIGMOID", K_LAYER, AUGUR_LAYER_SIGMOID, "sigmoid_param"},
-        {"TanH", "TANH", K_LAYER, AUGUR_LAYER_TANH, "tanh_param"},
-        {"LRN", "LRN", K_LAYER, AUGUR_LAYER_LRN, "lrn_param"},
-        {"BatchNorm", NULL, K_LAYER, AUGUR_LAYER_BATCHNORM, "batch_norm_param"},
-        {"Scale", NULL, K_LAYER, AUGUR_LAYER_SCALE, "scale_param"},
-        {"Eltwise", "ELTWISE", K_LAYER, AUGUR_LAYER_ELTWISE, "eltwise_param"},
-        {"Concat", "CONCAT", K_LAYER, AUGUR_LAYER_CONCAT, "concat_param"},
-        {"Softmax", "SOFTMAX", K_LAYER, AUGUR_LAYER_SOFTMAX, "softmax_param"},
-        {"Dropout", "DROPOUT", K_LAYER, AUGUR_LAYER_DROPOUT, "dropout_param"},
-        {"Flatten", "FLATTEN", K_LAYER, AUGUR_LAYER_FLATTEN, "flatten_param"},
-        {"Input", NULL, K_INPUT, 0, "input_param"},
-        {"Split", "SPLIT", K_SPLIT, 0, NULL},
-        {"Silence", "SILENCE", K_SILENCE, 0, NULL},
-        {"Data", "DATA", K_TRAINING, 0, NULL},
-        {"ImageData", "IMAGE_DATA", K_TRAINING, 0, NULL},
-        {"HDF5Data", "HDF5_DATA", K_TRAINING, 0, NULL},
-        {"MemoryData", "MEMORY_DATA", K_TRAINING, 0, NULL},
-        {"WindowData", "WINDOW_DATA", K_TRAINING, 0, NULL},
-        {"DummyData", "DUMMY_DATA", K_TRAINING, 0, NULL},
-        {"SoftmaxWithLoss", "SOFTMAX_LOSS", K_TRAINING, 0, NULL},
-        {"EuclideanLoss", "EUCLIDEAN_LOSS", K_TRAINING, 0, NULL},
-        {"SigmoidCrossEntropyLoss", "SIGMOID_CROSS_ENTROPY_LOSS", K_TRAINING, 0, NULL},
-        {"HingeLoss", "HINGE_LOSS", K_TRAINING, 0, NULL},
-        {"InfogainLoss", "INFOGAIN_LOSS", K_TRAINING, 0, NULL},
-        {"MultinomialLogisticLoss", "MULTINOMIAL_LOGISTIC_LOSS", K_TRAINING, 0, NULL},
-        {"ContrastiveLoss", "CONTRASTIVE_LOSS", K_TRAINING, 0, NULL},
-        {"Accuracy", "ACCURACY", K_TRAINING, 0, NULL},
-        {"HDF5Output", "HDF5_OUTPUT", K_TRAINING, 0, NULL},
+        {"Convolution", "CONVOLUTION", K_LAYER, AUGUR_LAYER_CONV, "convolution_param", FORK_NONE},
+        {"ConvolutionDepthwise", NULL, K_LAYER, AUGUR_LAYER_CONV, "convolution_param",
+         FORK_DEPTHWISE},
+        {"DepthwiseConvolution", NULL, K_LAYER, AUGUR_LAYER_CONV, "convolution_param",
+         FORK_DEPTHWISE},
+        {"BN", NULL, K_LAYER, AUGUR_LAYER_BATCHNORM, "bn_param", FORK_BN_SCALE},
+        {"Pooling", "POOLING", K_LAYER, AUGUR_LAYER_POOL, "pooling_param", FORK_NONE},
+        {"InnerProduct", "INNER_PRODUCT", K_LAYER, AUGUR_LAYER_FC, "inner_product_param",
+         FORK_NONE},
+        {"ReLU", "RELU", K_LAYER, AUGUR_LAYER_RELU, "relu_param", FORK_NONE},
+        {"PReLU", NULL, K_LAYER, AUGUR_LAYER_RELU, "prelu_param", FORK_NONE},
+        {"Sigmoid", "SIGMOID", K_LAYER, AUGUR_LAYER_SIGMOID, "sigmoid_param", FORK_NONE},
+        {"TanH", "TANH", K_LAYER, AUGUR_LAYER_TANH, "tanh_param", FORK_NONE},
+        {"LRN", "LRN", K_LAYER, AUGUR_LAYER_LRN, "lrn_param", FORK_NONE},
+        {"BatchNorm", NULL, K_LAYER, AUGUR_LAYER_BATCHNORM, "batch_norm_param", FORK_NONE},
+        {"Scale", NULL, K_LAYER, AUGUR_LAYER_SCALE, "scale_param", FORK_NONE},
+        {"Eltwise", "ELTWISE", K_LAYER, AUGUR_LAYER_ELTWISE, "eltwise_param", FORK_NONE},
+        {"Concat", "CONCAT", K_LAYER, AUGUR_LAYER_CONCAT, "concat_param", FORK_NONE},
+        {"Softmax", "SOFTMAX", K_LAYER, AUGUR_LAYER_SOFTMAX, "softmax_param", FORK_NONE},
+        {"Dropout", "DROPOUT", K_LAYER, AUGUR_LAYER_DROPOUT, "dropout_param", FORK_NONE},
+        {"Flatten", "FLATTEN", K_LAYER, AUGUR_LAYER_FLATTEN, "flatten_param", FORK_NONE},
+        {"Input", NULL, K_INPUT, 0, "input_param", FORK_NONE},
+        {"Split", "SPLIT", K_SPLIT, 0, NULL, FORK_NONE},
+        {"Silence", "SILENCE", K_SILENCE, 0, NULL, FORK_NONE},
+        {"Data", "DATA", K_TRAINING, 0, NULL, FORK_NONE},
+        {"ImageData", "IMAGE_DATA", K_TRAINING, 0, NULL, FORK_NONE},
+        {"HDF5Data", "HDF5_DATA", K_TRAINING, 0, NULL, FORK_NONE},
+        {"MemoryData", "MEMORY_DATA", K_TRAINING, 0, NULL, FORK_NONE},
+        {"WindowData", "WINDOW_DATA", K_TRAINING, 0, NULL, FORK_NONE},
+        {"DummyData", "DUMMY_DATA", K_TRAINING, 0, NULL, FORK_NONE},
+        {"SoftmaxWithLoss", "SOFTMAX_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
+        {"EuclideanLoss", "EUCLIDEAN_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
+        {"SigmoidCrossEntropyLoss", "SIGMOID_CROSS_ENTROPY_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
+        {"HingeLoss", "HINGE_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
+        {"InfogainLoss", "INFOGAIN_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
+        {"MultinomialLogisticLoss", "MULTINOMIAL_LOGISTIC_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
+        {"ContrastiveLoss", "CONTRASTIVE_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
+        {"Accuracy", "ACCURACY", K_TRAINING, 0, NULL, FORK_NONE},
+        {"HDF5Output", "HDF5_OUTPUT", K_TRAINING, 0, NULL, FORK_NONE},
 };
 
 #define N_TYPES (sizeof(types) / sizeof(*types))
 
 const char *augur_prototxt_type_list(void)
 {
-	return "Convolution, Pooling, InnerProduct, ReLU, PReLU, Sigmoid, TanH, LRN, BatchNorm, "
-	       "Scale, Eltwise, Concat, Softmax, Dropout, Flatten, Input, Split, Silence";
+	return "Convolution, ConvolutionDepthwise, DepthwiseConvolution, Pooling, InnerProduct, "
+	       "ReLU, PReLU, Sigmoid, TanH, LRN, BatchNorm, BN, Scale, Eltwise, Concat, Softmax, "
+	       "Dropout, Flatten, Input, Split, Silence";
 }
 
 static int lookup_type(const struct ctx *c, const field *tf, const char *layer,
@@ -558,10 +585,10 @@ static int conv_params(const struct ctx *c, const field *lf, const field *p, str
 
 static int pool_params(const struct ctx *c, const field *lf, const field *p, struct augur_layer *l)
 {
-	static const char *const known[] = {"pool",        "pad",      "pad_h",    "pad_w",
-	                                    "kernel_size", "kernel_h", "kernel_w", "stride",
-	                                    "stride_h",    "stride_w", "engine",   "global_pooling",
-	                                    "round_mode",  NULL};
+	static const char *const known[] = {
+	        "pool",       "pad",       "pad_h",    "pad_w",    "kernel_size", "kernel_h",
+	        "kernel_w",   "stride",    "stride_h", "stride_w", "engine",      "global_pooling",
+	        "round_mode", "ceil_mode", NULL};
 	static const char *const ops[] = {"MAX", "AVE", "STOCHASTIC", NULL};
 	static const char *const rounding[] = {"CEIL", "FLOOR", NULL};
 	struct augur_loc *k = l->key_loc;
@@ -589,6 +616,13 @@ static int pool_params(const struct ctx *c, const field *lf, const field *p, str
 		l->ceil = mode == 0;
 		k[AUGUR_KEY_CEIL] = vloc(f);
 	}
+	/* a fork's field (DenseNet, ResNeXt deploy files): the same rounding as a bool */
+	if ((rc = single(c, p, "ceil_mode", &f)))
+		return rc;
+	if (f && k[AUGUR_KEY_CEIL].line)
+		return ERR_F(c, f, "give either 'round_mode' or 'ceil_mode', not both");
+	if ((rc = opt_bool(c, p, "ceil_mode", &l->ceil, &k[AUGUR_KEY_CEIL])))
+		return rc;
 	if ((rc = opt_bool(c, p, "global_pooling", &l->global, &k[AUGUR_KEY_GLOBAL])) ||
 	    (rc = get_spatial(c, p, "kernel_size", "kernel_h", "kernel_w", 1, 1, &l->kernel,
 	                      &k[AUGUR_KEY_KERNEL], &given)) ||
@@ -635,6 +669,8 @@ static int other_params(const struct ctx *c, const struct type_info *t, const fi
 	                                  "k",          "engine", NULL};
 	static const char *const bn[] = {"use_global_stats", "moving_average_fraction", "eps",
 	                                 NULL};
+	static const char *const bn_fork[] = {"slope_filler", "bias_filler", "momentum", "eps",
+	                                      "frozen",       "engine",      NULL};
 	static const char *const scale[] = {"axis",      "num_axes",    "filler",
 	                                    "bias_term", "bias_filler", NULL};
 	static const char *const eltwise[] = {"operation", "coeff", "stable_prod_grad", NULL};
@@ -656,7 +692,7 @@ static int other_params(const struct ctx *c, const struct type_info *t, const fi
 		known = lrn;
 		break;
 	case AUGUR_LAYER_BATCHNORM:
-		known = bn;
+		known = t->fork == FORK_BN_SCALE ? bn_fork : bn;
 		break;
 	case AUGUR_LAYER_SCALE:
 		known = scale;
@@ -775,105 +811,135 @@ static int shape_dims(const struct ctx *c, const field *shape, const field **dim
 	return AUGUR_OK;
 }
 
-static int add_input_blob(struct ctx *c, const field *top)
+/* Registers a network input blob. The first is the image; later ones (Faster R-CNN's
+ * im_info) are accepted and listed in net->other_inputs, and a layer that reads one is
+ * refused. *first says which this was. */
+static int add_input_blob(struct ctx *c, const field *top, bool *first)
 {
 	const char *name;
 	int rc = get_string(c, top, &name);
 	if (rc)
 		return rc;
-	if (c->input_at)
-		return ERR_V(c, top,
-		             "second network input '%s' (augur models one input; the first was "
-		             "declared at line %u)",
-		             name, c->input_at->line);
-	c->input_at = top;
-	if (augur_strmap_put(&c->blobs, name, AUGUR_NET_INPUT))
+	*first = !c->input_at;
+	if (*first)
+		c->input_at = top;
+	else if ((rc = augur_net_add_other_input(c->net, name)))
+		return err_at(c, top->line, top->col, rc, "out of memory");
+	if (augur_strmap_put(&c->blobs, name, *first ? AUGUR_NET_INPUT : OTHER_INPUT))
 		return err_at(c, top->line, top->col, AUGUR_E_NOMEM, "out of memory");
 	return AUGUR_OK;
 }
 
-/* "input:" with "input_dim" x4 or "input_shape". */
+/* One input's shape: the image's sets the network input; another's is only checked. */
+static int input_shape_of(struct ctx *c, bool first, const field *at, const field *const *dims,
+                          size_t n)
+{
+	if (first)
+		return set_input(c, at, dims, n);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v;
+		int rc = get_uint(c, dims[i], 0, UINT32_MAX, &v);
+		if (rc)
+			return rc;
+	}
+	return AUGUR_OK;
+}
+
+/* "input:" with "input_dim" (four per input) or one "input_shape" per input. */
 static int top_level_input(struct ctx *c, const field *root)
 {
-	const field *input = NULL, *shape = NULL, *dims[4];
-	size_t n_dims = 0;
+	const field *inputs[AUGUR_MAX_INPUTS], *shapes[AUGUR_MAX_INPUTS], *dims[4 * 16];
+	size_t n_in = 0, n_shapes = 0, n_dims = 0;
 	int rc;
 	for (size_t i = 0; i < root->len; i++) {
 		const field *f = &root->fields[i];
-		if (!strcmp(f->name, "input")) {
-			if ((rc = add_input_blob(c, f)))
-				return rc;
-			input = f;
-		} else if (!strcmp(f->name, "input_shape")) {
-			if (shape)
-				return ERR_F(
-				        c, f,
-				        "second 'input_shape' (augur models one network input)");
-			shape = f;
-		} else if (!strcmp(f->name, "input_dim")) {
-			if (n_dims == 4)
-				return ERR_V(
-				        c, f,
-				        "too many 'input_dim' values (augur models one network "
-				        "input: N, C, H, W)");
+		bool in = !strcmp(f->name, "input"), sh = !strcmp(f->name, "input_shape");
+		bool dim = !strcmp(f->name, "input_dim");
+		if ((in && n_in == AUGUR_MAX_INPUTS) || (sh && n_shapes == AUGUR_MAX_INPUTS) ||
+		    (dim && n_dims == 4 * 16))
+			return err_at(c, f->line, f->col, AUGUR_E_LIMIT,
+			              "too many network inputs or input dimensions");
+		if (in)
+			inputs[n_in++] = f;
+		else if (sh)
+			shapes[n_shapes++] = f;
+		else if (dim)
 			dims[n_dims++] = f;
-		}
 	}
-	if (!input) {
-		const field *f = shape ? shape : n_dims ? dims[0] : NULL;
+	if (!n_in) {
+		const field *f = n_shapes ? shapes[0] : n_dims ? dims[0] : NULL;
 		return f ? ERR_F(c, f, "'%s' without an 'input' blob name", f->name) : AUGUR_OK;
 	}
-	if (shape && n_dims)
-		return ERR_F(c, shape, "give either 'input_dim' or 'input_shape', not both");
-	if (shape) {
-		const field *sd[4];
-		size_t n;
-		if ((rc = shape_dims(c, shape, sd, &n)))
-			return rc;
-		return set_input(c, shape, sd, n);
-	}
-	if (!n_dims)
-		return ERR_V(c, input,
+	if (n_shapes && n_dims)
+		return ERR_F(c, shapes[0], "give either 'input_dim' or 'input_shape', not both");
+	if (!n_shapes && !n_dims)
+		return ERR_V(c, inputs[0],
 		             "network input '%s' has no shape (expected four 'input_dim' values or "
 		             "an 'input_shape')",
-		             input->text);
-	return set_input(c, dims[0], dims, n_dims);
+		             inputs[0]->text);
+	if (n_shapes && n_shapes != n_in)
+		return ERR_F(c, shapes[n_shapes < n_in ? 0 : n_in],
+		             "%zu 'input' blobs but %zu 'input_shape' (one per input)", n_in,
+		             n_shapes);
+	/* one input may give 2 or 4 dims; several give 4 each, as Caffe requires */
+	if (n_dims && n_in > 1 && n_dims != 4 * n_in)
+		return ERR_F(c, dims[0], "%zu 'input' blobs but %zu 'input_dim' (four per input)",
+		             n_in, n_dims);
+	for (size_t k = 0; k < n_in; k++) {
+		bool first;
+		const field *sd[4];
+		size_t n = n_dims;
+		if ((rc = add_input_blob(c, inputs[k], &first)))
+			return rc;
+		if (n_shapes)
+			rc = shape_dims(c, shapes[k], sd, &n);
+		else if (n_in > 1)
+			n = 4;
+		if (rc || (rc = input_shape_of(c, first, n_shapes ? shapes[k] : dims[4 * k],
+		                               n_shapes ? sd : dims + 4 * k, n)))
+			return rc;
+	}
+	return AUGUR_OK;
 }
 
+/* An Input layer: one top per input, with one shape for all or one per top. */
 static int input_layer(struct ctx *c, const field *lf, const field *p, const char *lname)
 {
 	static const char *const known[] = {"shape", NULL};
-	const field *top = NULL, *shape;
-	for (size_t i = 0; i < lf->len; i++) {
-		const field *f = &lf->fields[i];
-		if (!strcmp(f->name, "bottom"))
-			return ERR_F(c, f, "Input layer '%s' takes no bottom", lname);
-		if (!strcmp(f->name, "top")) {
-			if (top)
-				return ERR_V(c, f,
-				             "Input layer '%s' has a second top (augur models one "
-				             "network input)",
-				             lname);
-			top = f;
-		}
-	}
-	if (!top)
+	size_t n_top = count_of(lf, "top"), n_shape = count_of(p, "shape");
+	for (size_t i = 0; i < lf->len; i++)
+		if (!strcmp(lf->fields[i].name, "bottom"))
+			return ERR_F(c, &lf->fields[i], "Input layer '%s' takes no bottom", lname);
+	if (!n_top)
 		return ERR_F(c, lf, "Input layer '%s' has no top", lname);
 	if (!p)
 		return ERR_F(c, lf, "Input layer '%s' needs input_param { shape { dim: ... } }",
 		             lname);
 	int rc = check_known(c, p, "input_param", known, false);
-	if (rc || (rc = single(c, p, "shape", &shape)))
+	if (rc)
 		return rc;
-	if (!shape)
+	if (!n_shape)
 		return ERR_F(c, p, "Input layer '%s' needs 'shape' in input_param", lname);
-	if ((rc = add_input_blob(c, top)))
-		return rc;
-	const field *dims[4];
-	size_t n;
-	if ((rc = shape_dims(c, shape, dims, &n)))
-		return rc;
-	return set_input(c, shape, dims, n);
+	if (n_shape != 1 && n_shape != n_top)
+		return ERR_F(c, p,
+		             "Input layer '%s' has %zu tops and %zu shapes (give one shape, or "
+		             "one per top)",
+		             lname, n_top, n_shape);
+	size_t k = 0;
+	for (size_t i = 0; i < lf->len; i++) {
+		const field *f = &lf->fields[i];
+		if (strcmp(f->name, "top"))
+			continue;
+		/* the k-th top takes the k-th shape, or the only one */
+		const field *shape = nth_field(p, "shape", n_shape == 1 ? 0 : k++);
+		bool first;
+		const field *dims[4];
+		size_t n;
+		if ((rc = add_input_blob(c, f, &first)) || (rc = shape_dims(c, shape, dims, &n)) ||
+		    (rc = input_shape_of(c, first, shape, dims, n)))
+			return rc;
+	}
+	return AUGUR_OK;
 }
 
 /* ---- layers ---- */
@@ -890,6 +956,11 @@ static int find_bottom(struct ctx *c, const field *b, const char *lname, int32_t
 		             "unknown bottom '%s' of layer '%s' (no earlier layer has it as a "
 		             "top, and it is not the network input)",
 		             name, lname);
+	if (at == OTHER_INPUT)
+		return ERR_V(c, b,
+		             "layer '%s' reads '%s', a second network input; augur models one "
+		             "input (the first, the image)",
+		             lname, name);
 	*out = (int32_t)at;
 	return AUGUR_OK;
 }
@@ -899,6 +970,187 @@ static char *fallback_name(const struct augur_net *net, enum augur_layer_type ty
 	char buf[48];
 	snprintf(buf, sizeof(buf), "%s_%zu", augur_layer_type_name(type), net->n_layers + 1);
 	return strdup(buf);
+}
+
+/* Split (its tops alias its bottom) and Silence (it only consumes). */
+static int alias_layer(struct ctx *c, const field *lf, const struct type_info *t, const char *lname,
+                       size_t n_bottom)
+{
+	int32_t src = AUGUR_NET_INPUT;
+	int rc;
+	for (size_t i = 0; i < lf->len; i++)
+		if (!strcmp(lf->fields[i].name, "bottom") &&
+		    (rc = find_bottom(c, &lf->fields[i], lname, &src)))
+			return rc;
+	if (t->kind == K_SILENCE)
+		return AUGUR_OK;
+	if (n_bottom != 1)
+		return ERR_F(c, lf, "Split layer '%s' needs exactly one bottom, got %zu", lname,
+		             n_bottom);
+	for (size_t i = 0; i < lf->len; i++) {
+		const field *f = &lf->fields[i];
+		const char *top;
+		if (strcmp(f->name, "top"))
+			continue;
+		if ((rc = get_string(c, f, &top)))
+			return rc;
+		if (augur_strmap_put(&c->blobs, top, src))
+			return err_at(c, f->line, f->col, AUGUR_E_NOMEM, "out of memory");
+	}
+	return AUGUR_OK;
+}
+
+static int check_arity(const struct ctx *c, const field *lf, const struct type_info *t,
+                       const char *lname, size_t n_bottom, size_t n_top)
+{
+	bool multi = t->type == AUGUR_LAYER_ELTWISE || t->type == AUGUR_LAYER_CONCAT;
+	if (n_top == 0)
+		return ERR_F(c, lf, "layer '%s' has no top", lname);
+	if (n_top > 1)
+		return ERR_F(c, lf,
+		             "layer '%s' has %zu tops; augur models one output per layer (Split "
+		             "excepted)",
+		             lname, n_top);
+	if (multi && n_bottom < 2)
+		return ERR_F(c, lf, "%s layer '%s' needs two or more bottoms, got %zu", t->name,
+		             lname, n_bottom);
+	if (!multi && n_bottom != 1)
+		return ERR_F(c, lf, "%s layer '%s' takes exactly one bottom, got %zu", t->name,
+		             lname, n_bottom);
+	if (n_bottom > AUGUR_MAX_INPUTS)
+		return err_at(c, lf->line, lf->col, AUGUR_E_LIMIT,
+		              "too many bottoms (the limit is %u)", AUGUR_MAX_INPUTS);
+	return AUGUR_OK;
+}
+
+/* A layer's own name: unique, and never "input". */
+static int check_own_name(struct ctx *c, const field *lf, const field *nf, const char *own)
+{
+	int64_t prev;
+	if (nf && !strcmp(own, "input")) /* a made-up name is "<type>_<n>", never "input" */
+		return ERR_V(c, nf,
+		             "layer name 'input' is reserved for the network input in augur "
+		             "descriptors; rename the layer");
+	if (augur_strmap_get(&c->names, own, &prev))
+		return nf ? ERR_V(c, nf, "duplicate layer name '%s' (first defined at line %u)",
+		                  own, c->net->layers[prev].loc.line)
+		          : ERR_F(c, lf, "layer name '%s' (made up for an unnamed layer) is taken",
+		                  own);
+	return AUGUR_OK;
+}
+
+/* Appends the layer named own reading inputs; registers its name. */
+static int append_layer(struct ctx *c, const field *lf, const char *own, enum augur_layer_type type,
+                        const int32_t *inputs, size_t n, struct augur_layer **out)
+{
+	struct augur_layer *l = augur_net_append(c->net, own, type);
+	if (!l)
+		return c->net->n_layers >= AUGUR_MAX_LAYERS
+		               ? err_at(c, lf->line, lf->col, AUGUR_E_LIMIT,
+		                        "too many layers (the limit is %u)", AUGUR_MAX_LAYERS)
+		               : err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+	if (augur_layer_set_inputs(l, inputs, (uint32_t)n) ||
+	    augur_strmap_put(&c->names, l->name, (int64_t)c->net->n_layers - 1))
+		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+	l->loc = (struct augur_loc){lf->line, lf->col};
+	*out = l;
+	return AUGUR_OK;
+}
+
+/* Reads the bottoms (into inputs) and finds the one top. */
+static int bottoms_and_top(struct ctx *c, const field *lf, const char *own, int32_t *inputs,
+                           const field **first_bottom, const field **top)
+{
+	size_t j = 0;
+	int rc = AUGUR_OK;
+	*first_bottom = *top = NULL;
+	for (size_t i = 0; i < lf->len && rc == AUGUR_OK; i++) {
+		const field *f = &lf->fields[i];
+		if (!strcmp(f->name, "bottom")) {
+			*first_bottom = *first_bottom ? *first_bottom : f;
+			rc = find_bottom(c, f, own, &inputs[j++]);
+		} else if (!strcmp(f->name, "top")) {
+			const char *s;
+			*top = f;
+			rc = get_string(c, f, &s);
+		}
+	}
+	/* n_top == 1 and n_bottom >= 1 were checked before, so both were found */
+	if (rc == AUGUR_OK && (!*top || !*first_bottom))
+		rc = err_at(c, lf->line, lf->col, AUGUR_E_INTERNAL, "layer '%s' lost its top", own);
+	return rc;
+}
+
+/* The fork's BN: a batchnorm followed by its learned scale and shift, "<name>_scale". */
+static int bn_scale(struct ctx *c, const field *lf, const field *tf, struct augur_layer *bn,
+                    const field *top)
+{
+	char name[NAME_MAX_LEN + 16];
+	snprintf(name, sizeof(name), "%s_scale", bn->name);
+	int32_t from = (int32_t)c->net->n_layers - 1;
+	int rc = check_own_name(c, lf, NULL, name);
+	struct augur_layer *l;
+	if (rc || (rc = append_layer(c, lf, name, AUGUR_LAYER_SCALE, &from, 1, &l)))
+		return rc;
+	l->bias = true;
+	l->key_loc[AUGUR_KEY_TYPE] = vloc(tf);
+	if (augur_strmap_put(&c->blobs, top->text, from + 1))
+		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+	return AUGUR_OK;
+}
+
+/* A layer that becomes an augur layer (K_LAYER). */
+static int mapped_layer(struct ctx *c, const field *lf, const field *nf, const field *tf,
+                        const struct type_info *t, const field *p, const char *lname)
+{
+	size_t n_bottom = count_of(lf, "bottom"), n_top = count_of(lf, "top");
+	int rc = check_arity(c, lf, t, lname, n_bottom, n_top);
+	if (rc)
+		return rc;
+	/* the name: given, or as the YAML loader would make it up */
+	char *own = nf ? strdup(lname) : fallback_name(c->net, t->type);
+	int32_t *inputs = malloc(n_bottom * sizeof(*inputs));
+	const field *first_bottom = NULL, *top = NULL;
+	struct augur_layer *l = NULL;
+	if (!own || !inputs)
+		rc = err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+	if (!rc)
+		rc = check_own_name(c, lf, nf, own);
+	if (!rc)
+		rc = bottoms_and_top(c, lf, own, inputs, &first_bottom, &top);
+	if (!rc)
+		rc = append_layer(c, lf, own, t->type, inputs, n_bottom, &l);
+	free(inputs);
+	free(own);
+	if (rc)
+		return rc;
+	size_t index = c->net->n_layers - 1;
+	l->key_loc[AUGUR_KEY_TYPE] = vloc(tf);
+	if (nf)
+		l->key_loc[AUGUR_KEY_NAME] = vloc(nf);
+	l->key_loc[AUGUR_KEY_INPUTS] = vloc(first_bottom);
+	/* the top now names this layer's output: an in-place layer takes over its bottom */
+	if (augur_strmap_put(&c->blobs, top->text, (int64_t)index))
+		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+
+	static const field empty = {.name = "", .kind = AUGUR_PB_MESSAGE};
+	const field *params = p ? p : &empty;
+	switch (t->type) {
+	case AUGUR_LAYER_CONV:
+		rc = conv_params(c, lf, params, l);
+		if (t->fork == FORK_DEPTHWISE)
+			l->groups = 0; /* one per input channel: resolved once the net is read */
+		return rc;
+	case AUGUR_LAYER_POOL:
+		return pool_params(c, lf, params, l);
+	case AUGUR_LAYER_FC:
+		return fc_params(c, lf, params, l);
+	default:
+		rc = other_params(c, t, params, l);
+		if (rc == AUGUR_OK && t->fork == FORK_BN_SCALE)
+			rc = bn_scale(c, lf, tf, l, top);
+		return rc;
+	}
 }
 
 static int one_layer(struct ctx *c, const field *lf, bool legacy)
@@ -952,8 +1204,6 @@ static int one_layer(struct ctx *c, const field *lf, bool legacy)
 		if (p && (rc = want_kind(c, p, AUGUR_PB_MESSAGE, "a message")))
 			return rc;
 	}
-
-	size_t n_bottom = count_of(lf, "bottom"), n_top = count_of(lf, "top");
 	switch (t->kind) {
 	case K_TRAINING:
 		return ERR_V(
@@ -966,125 +1216,61 @@ static int one_layer(struct ctx *c, const field *lf, bool legacy)
 	case K_INPUT:
 		return input_layer(c, lf, p, lname);
 	case K_SILENCE:
-	case K_SPLIT: {
-		int32_t src = AUGUR_NET_INPUT;
-		for (size_t i = 0; i < lf->len; i++)
-			if (!strcmp(lf->fields[i].name, "bottom") &&
-			    (rc = find_bottom(c, &lf->fields[i], lname, &src)))
-				return rc;
-		if (t->kind == K_SILENCE)
-			return AUGUR_OK;
-		if (n_bottom != 1)
-			return ERR_F(c, lf, "Split layer '%s' needs exactly one bottom, got %zu",
-			             lname, n_bottom);
-		for (size_t i = 0; i < lf->len; i++) {
-			const field *f = &lf->fields[i];
-			const char *top;
-			if (strcmp(f->name, "top"))
-				continue;
-			if ((rc = get_string(c, f, &top)))
-				return rc;
-			if (augur_strmap_put(&c->blobs, top, src))
-				return err_at(c, f->line, f->col, AUGUR_E_NOMEM, "out of memory");
-		}
-		return AUGUR_OK;
-	}
+	case K_SPLIT:
+		return alias_layer(c, lf, t, lname, count_of(lf, "bottom"));
 	case K_LAYER:
-		break;
+	default:
+		return mapped_layer(c, lf, nf, tf, t, p, lname);
 	}
+}
 
-	bool multi = t->type == AUGUR_LAYER_ELTWISE || t->type == AUGUR_LAYER_CONCAT;
-	if (n_top == 0)
-		return ERR_F(c, lf, "layer '%s' has no top", lname);
-	if (n_top > 1)
-		return ERR_F(c, lf,
-		             "layer '%s' has %zu tops; augur models one output per layer (Split "
-		             "excepted)",
-		             lname, n_top);
-	if (multi && n_bottom < 2)
-		return ERR_F(c, lf, "%s layer '%s' needs two or more bottoms, got %zu", t->name,
-		             lname, n_bottom);
-	if (!multi && n_bottom != 1)
-		return ERR_F(c, lf, "%s layer '%s' takes exactly one bottom, got %zu", t->name,
-		             lname, n_bottom);
-	if (n_bottom > AUGUR_MAX_INPUTS)
-		return err_at(c, lf->line, lf->col, AUGUR_E_LIMIT,
-		              "too many bottoms (the limit is %u)", AUGUR_MAX_INPUTS);
-
-	/* the name: given, or as the YAML loader would make it up */
-	char *own = nf ? strdup(lname) : fallback_name(c->net, t->type);
-	if (!own)
-		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
-	int64_t prev;
-	if (nf && !strcmp(own, "input")) /* a made-up name is "<type>_<n>", never "input" */
-		rc = ERR_V(c, nf,
-		           "layer name 'input' is reserved for the network input in augur "
-		           "descriptors; rename the layer");
-	else if (augur_strmap_get(&c->names, own, &prev))
-		rc = nf ? ERR_V(c, nf, "duplicate layer name '%s' (first defined at line %u)", own,
-		                c->net->layers[prev].loc.line)
-		        : ERR_F(c, lf, "layer name '%s' (made up for an unnamed layer) is taken",
-		                own);
-	if (rc) {
-		free(own);
-		return rc;
-	}
-	int32_t *inputs = malloc(n_bottom * sizeof(*inputs));
-	if (!inputs) {
-		free(own);
-		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
-	}
-	const field *first_bottom = NULL, *top = NULL;
-	size_t j = 0;
-	for (size_t i = 0; i < lf->len && rc == AUGUR_OK; i++) {
-		const field *f = &lf->fields[i];
-		if (!strcmp(f->name, "bottom")) {
-			first_bottom = first_bottom ? first_bottom : f;
-			rc = find_bottom(c, f, own, &inputs[j++]);
-		} else if (!strcmp(f->name, "top")) {
-			const char *s;
-			top = f;
-			rc = get_string(c, f, &s);
+/* Output channels of each layer, as far as the reader can tell without tracing (0: it
+ * cannot, after a flatten); fills the groups of depthwise layers (0 until now) with their
+ * input's channels. */
+static int resolve_depthwise(struct ctx *c)
+{
+	struct augur_net *net = c->net;
+	uint64_t *ch = calloc(net->n_layers ? net->n_layers : 1, sizeof(*ch));
+	if (!ch)
+		return err_at(c, 1, 1, AUGUR_E_NOMEM, "out of memory");
+	int rc = AUGUR_OK;
+	for (size_t i = 0; i < net->n_layers && rc == AUGUR_OK; i++) {
+		struct augur_layer *l = &net->layers[i];
+		int32_t from = l->inputs[0];
+		uint64_t in = from == AUGUR_NET_INPUT ? net->input.c : ch[from];
+		switch (l->type) {
+		case AUGUR_LAYER_CONV:
+			if (l->groups == 0 && (in == 0 || in > AUGUR_MAX_DIM))
+				rc = err_at(
+				        c, l->loc.line, l->loc.col, AUGUR_E_SCHEMA,
+				        "cannot tell the input channels of depthwise layer '%s'",
+				        l->name);
+			else if (l->groups == 0)
+				l->groups = (uint32_t)in;
+			ch[i] = l->filters;
+			break;
+		case AUGUR_LAYER_FC:
+			ch[i] = l->outputs;
+			break;
+		case AUGUR_LAYER_FLATTEN:
+			ch[i] = 0;
+			break;
+		case AUGUR_LAYER_CONCAT:
+			for (uint32_t j = 0; j < l->n_inputs; j++) {
+				int32_t f = l->inputs[j];
+				uint64_t cj = f == AUGUR_NET_INPUT ? net->input.c : ch[f];
+				ch[i] = cj && ch[i] + cj <= AUGUR_MAX_DIM && (j == 0 || ch[i])
+				                ? ch[i] + cj
+				                : 0;
+			}
+			break;
+		default:
+			ch[i] = in;
+			break;
 		}
 	}
-	/* n_top == 1 and n_bottom >= 1 were checked above, so both were found */
-	if (rc == AUGUR_OK && (!top || !first_bottom))
-		rc = err_at(c, lf->line, lf->col, AUGUR_E_INTERNAL, "layer '%s' lost its top", own);
-	struct augur_layer *l = NULL;
-	if (rc == AUGUR_OK && !(l = augur_net_append(c->net, own, t->type)))
-		rc = c->net->n_layers >= AUGUR_MAX_LAYERS
-		             ? err_at(c, lf->line, lf->col, AUGUR_E_LIMIT,
-		                      "too many layers (the limit is %u)", AUGUR_MAX_LAYERS)
-		             : err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
-	if (rc == AUGUR_OK && augur_layer_set_inputs(l, inputs, (uint32_t)n_bottom))
-		rc = err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
-	free(inputs);
-	free(own);
-	if (rc)
-		return rc;
-	size_t index = c->net->n_layers - 1;
-	l->loc = (struct augur_loc){lf->line, lf->col};
-	l->key_loc[AUGUR_KEY_TYPE] = vloc(tf);
-	if (nf)
-		l->key_loc[AUGUR_KEY_NAME] = vloc(nf);
-	l->key_loc[AUGUR_KEY_INPUTS] = vloc(first_bottom);
-	/* the top now names this layer's output: an in-place layer takes over its bottom */
-	if (augur_strmap_put(&c->names, l->name, (int64_t)index) ||
-	    augur_strmap_put(&c->blobs, top->text, (int64_t)index))
-		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
-
-	static const field empty = {.name = "", .kind = AUGUR_PB_MESSAGE};
-	const field *params = p ? p : &empty;
-	switch (t->type) {
-	case AUGUR_LAYER_CONV:
-		return conv_params(c, lf, p ? p : &empty, l);
-	case AUGUR_LAYER_POOL:
-		return pool_params(c, lf, params, l);
-	case AUGUR_LAYER_FC:
-		return fc_params(c, lf, params, l);
-	default:
-		return other_params(c, t, params, l);
-	}
+	free(ch);
+	return rc;
 }
 
 static const char *const top_known[] = {"name",   "input", "input_shape",    "input_dim",  "layer",
@@ -1129,7 +1315,7 @@ static int parse_root(struct ctx *c, const field *root)
 		return err_at(c, 1, 1, AUGUR_E_SCHEMA,
 		              "prototxt has no layers augur can trace (after dropping layers "
 		              "outside the TEST phase)");
-	return AUGUR_OK;
+	return resolve_depthwise(c);
 }
 
 static char *default_name(const char *path)
