@@ -69,10 +69,10 @@ run "convert yaml" 0 "$AUGUR" convert "$tmp/resnet50.yaml" -o "$tmp/again.yaml"
 if diff <(grep -v '^#' "$tmp/resnet50.yaml") <(grep -v '^#' "$tmp/again.yaml") >/dev/null; then ok; else fail "YAML -> YAML is not stable"; fi
 
 # errors: located, on stderr, exit 1; nothing written
-printf 'input: "data"\ninput_dim: 1\ninput_dim: 3\ninput_dim: 8\ninput_dim: 8\nlayer {\n  name: "d"\n  type: "Deconvolution"\n  bottom: "data"\n  top: "d"\n}\n' >"$tmp/bad.prototxt"
+printf 'input: "data"\ninput_dim: 1\ninput_dim: 3\ninput_dim: 8\ninput_dim: 8\nlayer {\n  name: "d"\n  type: "SpatialConvolution"\n  bottom: "data"\n  top: "d"\n}\n' >"$tmp/bad.prototxt"
 run "bad type" 1 "$AUGUR" inspect "$tmp/bad.prototxt"
-has "bad type" "$tmp/err" "$tmp/bad.prototxt:8:9: error: unsupported layer type 'Deconvolution' of layer 'd'"
-grep -q "did you mean" "$tmp/err" && fail "Deconvolution is not a typo of Convolution" || ok
+has "bad type" "$tmp/err" "$tmp/bad.prototxt:8:9: error: unsupported layer type 'SpatialConvolution' of layer 'd'"
+grep -q "did you mean" "$tmp/err" && fail "SpatialConvolution is not a typo of Convolution" || ok
 echo 'old' >"$tmp/keep.yaml"
 run "bad convert" 1 "$AUGUR" convert "$tmp/bad.prototxt" -o "$tmp/keep.yaml"
 has "bad convert" "$tmp/keep.yaml" "old"

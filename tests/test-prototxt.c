@@ -354,7 +354,7 @@ static void test_forks(void)
 static void test_syntax_variants(void)
 {
 	/* comments, '<>' messages, lists, separators, escapes and joined strings, legacy
-	 * enum types, rank-1 input, PReLU read as relu, leaky ReLU slope */
+	 * enum types, rank-1 input, PReLU read as prelu, leaky ReLU slope */
 	struct augur_net *net = parse("# a comment\nname: \"n\\x41\" 'et'  # trailing\n"
 	                              "input: 'in'; input_shape < dim: [2, 16] >\n"
 	                              "layers { name: \"fc\\\"1\" type: INNER_PRODUCT, bottom: "
@@ -383,7 +383,7 @@ static void test_syntax_variants(void)
 	if (net) {
 		CHECK_EQ_U64(net->batch, 4);
 		CHECK_EQ_U64(net->input.h, 5);
-		CHECK_EQ_INT(net->layers[0].type, AUGUR_LAYER_RELU);
+		CHECK_EQ_INT(net->layers[0].type, AUGUR_LAYER_PRELU);
 		const struct augur_layer *c = &net->layers[1];
 		CHECK_EQ_U64(c->kernel.h, 3);
 		CHECK_EQ_U64(c->kernel.w, 1);
@@ -473,8 +473,8 @@ static const struct bad_case bad[] = {
          AUGUR_E_SCHEMA, 7, 1, "either 'layer' or the legacy 'layers', not both"},
         {"layers { layer { name: 'a' } }\n", AUGUR_E_SCHEMA, 1, 10, "V0 prototxt"},
         /* layer types */
-        {IN8 L("name: 'd' type: 'Deconvolution' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 25,
-         "unsupported layer type 'Deconvolution' of layer 'd' ("},
+        {IN8 L("name: 'd' type: 'SpatialConvolution' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6,
+         25, "unsupported layer type 'SpatialConvolution' of layer 'd' (augur reads"},
         {IN8 L("name: 'd' type: 'Convolutoin' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 25,
          "did you mean 'Convolution'?"},
         {IN8 L("name: 'd' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 1,

@@ -280,6 +280,7 @@ enum fork {
 	FORK_NONE,
 	FORK_DEPTHWISE, /* a conv with one group per input channel */
 	FORK_BN_SCALE,  /* batchnorm and its scale and shift in one layer */
+	FORK_AXPY,      /* a x + y with a per-channel a: two eltwise layers */
 };
 
 struct type_info {
@@ -301,7 +302,18 @@ static const struct type_info types[] = {
         {"InnerProduct", "INNER_PRODUCT", K_LAYER, AUGUR_LAYER_FC, "inner_product_param",
          FORK_NONE},
         {"ReLU", "RELU", K_LAYER, AUGUR_LAYER_RELU, "relu_param", FORK_NONE},
-        {"PReLU", NULL, K_LAYER, AUGUR_LAYER_RELU, "prelu_param", FORK_NONE},
+        {"PReLU", NULL, K_LAYER, AUGUR_LAYER_PRELU, "prelu_param", FORK_NONE},
+        {"ELU", NULL, K_LAYER, AUGUR_LAYER_ELU, "elu_param", FORK_NONE},
+        {"Deconvolution", "DECONVOLUTION", K_LAYER, AUGUR_LAYER_DECONV, "convolution_param",
+         FORK_NONE},
+        {"ShuffleChannel", NULL, K_LAYER, AUGUR_LAYER_SHUFFLE, "shuffle_channel_param", FORK_NONE},
+        {"Interp", NULL, K_LAYER, AUGUR_LAYER_UPSAMPLE, "interp_param", FORK_NONE},
+        {"Upsample", NULL, K_LAYER, AUGUR_LAYER_UPSAMPLE, "upsample_param", FORK_NONE},
+        {"Axpy", NULL, K_LAYER, AUGUR_LAYER_ELTWISE, NULL, FORK_AXPY},
+        {"Crop", NULL, K_LAYER, AUGUR_LAYER_CROP, "crop_param", FORK_NONE},
+        {"Slice", "SLICE", K_LAYER, AUGUR_LAYER_SLICE, "slice_param", FORK_NONE},
+        {"Permute", NULL, K_LAYER, AUGUR_LAYER_PERMUTE, "permute_param", FORK_NONE},
+        {"Reshape", NULL, K_LAYER, AUGUR_LAYER_RESHAPE, "reshape_param", FORK_NONE},
         {"Sigmoid", "SIGMOID", K_LAYER, AUGUR_LAYER_SIGMOID, "sigmoid_param", FORK_NONE},
         {"TanH", "TANH", K_LAYER, AUGUR_LAYER_TANH, "tanh_param", FORK_NONE},
         {"LRN", "LRN", K_LAYER, AUGUR_LAYER_LRN, "lrn_param", FORK_NONE},
@@ -336,9 +348,10 @@ static const struct type_info types[] = {
 
 const char *augur_prototxt_type_list(void)
 {
-	return "Convolution, ConvolutionDepthwise, DepthwiseConvolution, Pooling, InnerProduct, "
-	       "ReLU, PReLU, Sigmoid, TanH, LRN, BatchNorm, BN, Scale, Eltwise, Concat, Softmax, "
-	       "Dropout, Flatten, Input, Split, Silence";
+	return "Convolution, ConvolutionDepthwise, DepthwiseConvolution, Deconvolution, Pooling, "
+	       "InnerProduct, ReLU, PReLU, ELU, Sigmoid, TanH, LRN, BatchNorm, BN, Scale, Eltwise, "
+	       "Axpy, Concat, Slice, Softmax, Dropout, Flatten, Reshape, Permute, Crop, "
+	       "ShuffleChannel, Interp, Upsample, Input, Split, Silence";
 }
 
 static int lookup_type(const struct ctx *c, const field *tf, const char *layer,
@@ -656,6 +669,170 @@ static int fc_params(const struct ctx *c, const field *lf, const field *p, struc
 		return rc;
 	return need(c, lf, l, "InnerProduct", "num_output", "inner_product_param",
 	            k[AUGUR_KEY_OUTPUTS]);
+}
+
+static int shape_dims(const struct ctx *c, const field *shape, const field **dims, size_t *n);
+
+/* Interp (height and width) and the forks' Upsample (scale, or upsample_h and _w). */
+static int upsample_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                           const field *p, struct augur_layer *l, bool interp)
+{
+	struct augur_loc *k = l->key_loc;
+	struct augur_loc at = {0, 0};
+	const field *f;
+	int rc;
+	if (interp) {
+		l->op = AUGUR_UPSAMPLE_BILINEAR;
+		if ((rc = single(c, p, "zoom_factor", &f)) ||
+		    (!f && (rc = single(c, p, "shrink_factor", &f))))
+			return rc;
+		if (f)
+			return ERR_F(c, f,
+			             "Interp layer '%s': '%s' is not supported (augur needs the "
+			             "output's 'height' and 'width')",
+			             l->name, f->name);
+		if ((rc = opt_uint(c, p, "height", 1, AUGUR_MAX_DIM, &l->out_size.h,
+		                   &k[AUGUR_KEY_OUTPUT_SIZE])) ||
+		    (rc = opt_uint(c, p, "width", 1, AUGUR_MAX_DIM, &l->out_size.w, &at)))
+			return rc;
+		if (!l->out_size.h || !l->out_size.w)
+			return ERR_F(c, lf, "Interp layer '%s' needs 'height' and 'width' in %s",
+			             l->name, t->param);
+		return AUGUR_OK;
+	}
+	uint32_t s = 0;
+	if ((rc = opt_uint(c, p, "scale", 1, AUGUR_MAX_WINDOW, &s, &k[AUGUR_KEY_SCALE])) ||
+	    (rc = opt_uint(c, p, "scale_h", 1, AUGUR_MAX_WINDOW, &l->scale.h, &at)) ||
+	    (rc = opt_uint(c, p, "scale_w", 1, AUGUR_MAX_WINDOW, &l->scale.w, &at)) ||
+	    (rc = opt_uint(c, p, "upsample_h", 1, AUGUR_MAX_DIM, &l->out_size.h,
+	                   &k[AUGUR_KEY_OUTPUT_SIZE])) ||
+	    (rc = opt_uint(c, p, "upsample_w", 1, AUGUR_MAX_DIM, &l->out_size.w, &at)))
+		return rc;
+	if (s)
+		l->scale = (struct augur_hw){s, s};
+	if (!l->scale.h != !l->scale.w || !l->out_size.h != !l->out_size.w)
+		return ERR_F(c, lf, "Upsample layer '%s' needs both of its height and width values",
+		             l->name);
+	if (!l->scale.h && !l->out_size.h)
+		l->scale = (struct augur_hw){2, 2}; /* the fork's default scale */
+	return AUGUR_OK;
+}
+
+/* Permute (SSD): order over N, C, H, W with N first. */
+static int permute_params(const struct ctx *c, const field *lf, const field *p,
+                          struct augur_layer *l)
+{
+	int64_t order[4];
+	size_t n = 0;
+	for (size_t i = 0; i < p->len; i++) {
+		if (n == 4)
+			return ERR_V(c, &p->fields[i],
+			             "Permute takes 4 'order' values (N, C, H, W)");
+		int rc = get_int(c, &p->fields[i], &order[n++]);
+		if (rc)
+			return rc;
+	}
+	if (n == 0) /* Caffe's default: unchanged */
+		return AUGUR_OK;
+	bool seen[4] = {false, false, false, false};
+	for (size_t i = 0; i < n; i++) {
+		if (order[i] < 0 || order[i] > 3 || seen[order[i]] || (i == 0 && order[i] != 0))
+			return ERR_F(c, lf,
+			             "Permute layer '%s': 'order' must keep N first and permute C, "
+			             "H, W",
+			             l->name);
+		seen[order[i]] = true;
+		if (i)
+			l->order[i - 1] = (uint8_t)(order[i] - 1);
+	}
+	if (n < 4) /* Caffe fills the axes not named in order */
+		for (size_t i = n, a = 1; i < 4; i++) {
+			while (seen[a])
+				a++;
+			seen[a] = true;
+			l->order[i - 1] = (uint8_t)(a - 1);
+		}
+	l->key_loc[AUGUR_KEY_ORDER] = vloc(p);
+	return AUGUR_OK;
+}
+
+/* Reshape with explicit dims: [0 or N, C, H, W] (0 and -1 elsewhere need the input's
+ * shape, which the reader does not trace). */
+static int reshape_params(const struct ctx *c, const field *lf, const field *p,
+                          struct augur_layer *l)
+{
+	static const char *const known[] = {"shape", "axis", "num_axes", NULL};
+	const field *shape, *dims[4];
+	size_t n = 0;
+	int rc = check_known(c, p, "reshape_param", known, false);
+	if (rc || (rc = want_axis(c, p, "axis", 0, "augur reshapes whole blobs")) ||
+	    (rc = want_axis(c, p, "num_axes", -1, "augur reshapes whole blobs")) ||
+	    (rc = single(c, p, "shape", &shape)))
+		return rc;
+	if (!shape)
+		return ERR_F(c, lf, "Reshape layer '%s' needs 'shape' in reshape_param", l->name);
+	if ((rc = shape_dims(c, shape, dims, &n)))
+		return rc;
+	int64_t v[4];
+	for (size_t i = 0; i < n; i++)
+		if ((rc = get_int(c, dims[i], &v[i])))
+			return rc;
+	if (n != 4 || v[0] < 0 || v[0] > 1 || v[1] < 1 || v[2] < 1 || v[3] < 1)
+		return ERR_F(c, shape,
+		             "Reshape layer '%s': augur reads a shape of four dims, 0 or 1 then C, "
+		             "H, W given as numbers",
+		             l->name);
+	l->shape_rank = 3;
+	for (int i = 0; i < 3; i++)
+		l->shape[i] = (uint64_t)v[i + 1];
+	l->key_loc[AUGUR_KEY_SHAPE] = vloc(shape);
+	return AUGUR_OK;
+}
+
+/* Parameters of the types beyond the paper's (and the forks'). */
+static int more_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                       const field *p, struct augur_layer *l)
+{
+	static const char *const prelu[] = {"filler", "channel_shared", NULL};
+	static const char *const elu[] = {"alpha", "engine", NULL};
+	static const char *const shuffle[] = {"group", NULL};
+	static const char *const interp[] = {"height",  "width",   "zoom_factor", "shrink_factor",
+	                                     "pad_beg", "pad_end", NULL};
+	static const char *const upsample[] = {"scale",      "scale_h",   "scale_w",   "upsample_h",
+	                                       "upsample_w", "pad_out_h", "pad_out_w", NULL};
+	static const char *const crop[] = {"axis", "offset", NULL};
+	static const char *const permute[] = {"order", NULL};
+	static const char *const none[] = {NULL};
+	struct augur_loc *k = l->key_loc;
+	bool is_interp = !strcmp(t->name, "Interp");
+	const char *const *known = l->type == AUGUR_LAYER_PRELU     ? prelu
+	                           : l->type == AUGUR_LAYER_ELU     ? elu
+	                           : l->type == AUGUR_LAYER_SHUFFLE ? shuffle
+	                           : l->type == AUGUR_LAYER_UPSAMPLE
+	                                   ? (is_interp ? interp : upsample)
+	                           : l->type == AUGUR_LAYER_CROP    ? crop
+	                           : l->type == AUGUR_LAYER_PERMUTE ? permute
+	                                                            : none;
+	int rc = check_known(c, p, t->param, known, false);
+	if (rc)
+		return rc;
+	switch (l->type) {
+	case AUGUR_LAYER_PRELU:
+		return opt_bool(c, p, "channel_shared", &l->shared, &k[AUGUR_KEY_SHARED]);
+	case AUGUR_LAYER_SHUFFLE:
+		if ((rc = opt_uint(c, p, "group", 1, AUGUR_MAX_DIM, &l->groups,
+		                   &k[AUGUR_KEY_GROUPS])))
+			return rc;
+		return need(c, lf, l, t->name, "group", t->param, k[AUGUR_KEY_GROUPS]);
+	case AUGUR_LAYER_UPSAMPLE:
+		return upsample_params(c, lf, t, p, l, is_interp);
+	case AUGUR_LAYER_CROP:
+		return want_axis(c, p, "axis", 2, "augur crops H and W");
+	case AUGUR_LAYER_PERMUTE:
+		return permute_params(c, lf, p, l);
+	default:
+		return AUGUR_OK;
+	}
 }
 
 /* Parameters of the simple types: which fields are known, and the few augur keeps. */
@@ -1004,8 +1181,14 @@ static int check_arity(const struct ctx *c, const field *lf, const struct type_i
                        const char *lname, size_t n_bottom, size_t n_top)
 {
 	bool multi = t->type == AUGUR_LAYER_ELTWISE || t->type == AUGUR_LAYER_CONCAT;
+	/* crop reads a second bottom for its size; SegNet's Upsample a pooling mask */
+	bool two = t->type == AUGUR_LAYER_CROP || t->type == AUGUR_LAYER_UPSAMPLE;
 	if (n_top == 0)
 		return ERR_F(c, lf, "layer '%s' has no top", lname);
+	if (n_top == 2 && t->type == AUGUR_LAYER_POOL)
+		return AUGUR_OK; /* the second is the max positions' mask */
+	if (two && n_bottom == 2)
+		return AUGUR_OK;
 	if (n_top > 1)
 		return ERR_F(c, lf,
 		             "layer '%s' has %zu tops; augur models one output per layer (Split "
@@ -1071,7 +1254,7 @@ static int bottoms_and_top(struct ctx *c, const field *lf, const char *own, int3
 			rc = find_bottom(c, f, own, &inputs[j++]);
 		} else if (!strcmp(f->name, "top")) {
 			const char *s;
-			*top = f;
+			*top = *top ? *top : f;
 			rc = get_string(c, f, &s);
 		}
 	}
@@ -1099,10 +1282,106 @@ static int bn_scale(struct ctx *c, const field *lf, const field *tf, struct augu
 	return AUGUR_OK;
 }
 
+/* Caffe's Slice: one slice layer per top, named "<name>", "<name>_2", ... (a layer of
+ * augur has one output); slice_point gives the channel boundaries. */
+static int slice_layer(struct ctx *c, const field *lf, const field *nf, const field *tf,
+                       const field *p, const char *lname)
+{
+	static const char *const known[] = {"axis", "slice_dim", "slice_point", NULL};
+	static const field empty = {.name = "", .kind = AUGUR_PB_MESSAGE};
+	size_t n_top = count_of(lf, "top");
+	const field *bottom = nth_field(lf, "bottom", 0);
+	int32_t from;
+	int rc;
+	p = p ? p : &empty;
+	if (count_of(lf, "bottom") != 1 || !n_top)
+		return ERR_F(c, lf, "Slice layer '%s' takes one bottom and one or more tops",
+		             lname);
+	if ((rc = check_known(c, p, "slice_param", known, false)) ||
+	    (rc = want_axis(c, p, "axis", 1, "augur slices channels")) ||
+	    (rc = want_axis(c, p, "slice_dim", 1, "augur slices channels")) ||
+	    (rc = find_bottom(c, bottom, lname, &from)))
+		return rc;
+	if (count_of(p, "slice_point") != n_top - 1)
+		return ERR_F(c, lf,
+		             "Slice layer '%s' needs %zu 'slice_point' values for its %zu tops "
+		             "(an even split needs the channel count, which the reader does not "
+		             "trace)",
+		             lname, n_top - 1, n_top);
+	char *base = nf ? strdup(lname) : fallback_name(c->net, AUGUR_LAYER_SLICE);
+	if (!base)
+		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+	uint64_t begin = 0;
+	for (size_t k = 0; k < n_top && rc == AUGUR_OK; k++) {
+		const field *top = nth_field(lf, "top", k), *sp = nth_field(p, "slice_point", k);
+		uint64_t end = UINT32_MAX;
+		const char *blob;
+		char name[NAME_MAX_LEN + 16];
+		snprintf(name, sizeof(name), k ? "%s_%zu" : "%s", base, k + 1);
+		struct augur_layer *l;
+		if ((rc = get_string(c, top, &blob)) ||
+		    (sp && (rc = get_uint(c, sp, begin + 1, AUGUR_MAX_DIM, &end))) ||
+		    (rc = check_own_name(c, lf, k ? NULL : nf, name)) ||
+		    (rc = append_layer(c, lf, name, AUGUR_LAYER_SLICE, &from, 1, &l)))
+			break;
+		/* the last top runs to the end: 0 until the channels are known */
+		l->range[0] = (uint32_t)begin;
+		l->range[1] = sp ? (uint32_t)end : 0;
+		l->key_loc[AUGUR_KEY_TYPE] = vloc(tf);
+		l->key_loc[AUGUR_KEY_INPUTS] = vloc(bottom);
+		if (augur_strmap_put(&c->blobs, blob, (int64_t)c->net->n_layers - 1))
+			rc = err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+		begin = end;
+	}
+	free(base);
+	return rc;
+}
+
+/* The fork's Axpy (SENet files): a (N x C x 1 x 1) times x plus y, as an eltwise prod
+ * "<name>_ax" that broadcasts a, then an eltwise sum "<name>". */
+static int axpy_layer(struct ctx *c, const field *lf, const field *nf, const field *tf,
+                      const char *lname)
+{
+	int32_t in[3];
+	const field *top = nth_field(lf, "top", 0);
+	int rc;
+	if (count_of(lf, "bottom") != 3 || count_of(lf, "top") != 1)
+		return ERR_F(c, lf, "Axpy layer '%s' takes three bottoms (a, x, y) and one top",
+		             lname);
+	for (size_t i = 0; i < 3; i++)
+		if ((rc = find_bottom(c, nth_field(lf, "bottom", i), lname, &in[i])))
+			return rc;
+	char *own = nf ? strdup(lname) : fallback_name(c->net, AUGUR_LAYER_ELTWISE);
+	char ax[NAME_MAX_LEN + 16];
+	if (!own)
+		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+	snprintf(ax, sizeof(ax), "%s_ax", own);
+	struct augur_layer *l;
+	const char *blob;
+	if (!(rc = get_string(c, top, &blob)) && !(rc = check_own_name(c, lf, NULL, ax)) &&
+	    !(rc = append_layer(c, lf, ax, AUGUR_LAYER_ELTWISE, in, 2, &l))) {
+		l->op = AUGUR_ELTWISE_PROD;
+		l->key_loc[AUGUR_KEY_TYPE] = vloc(tf);
+		int32_t sum[2] = {(int32_t)c->net->n_layers - 1, in[2]};
+		if (!(rc = check_own_name(c, lf, nf, own)) &&
+		    !(rc = append_layer(c, lf, own, AUGUR_LAYER_ELTWISE, sum, 2, &l))) {
+			l->key_loc[AUGUR_KEY_TYPE] = vloc(tf);
+			if (augur_strmap_put(&c->blobs, blob, (int64_t)c->net->n_layers - 1))
+				rc = err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+		}
+	}
+	free(own);
+	return rc;
+}
+
 /* A layer that becomes an augur layer (K_LAYER). */
 static int mapped_layer(struct ctx *c, const field *lf, const field *nf, const field *tf,
                         const struct type_info *t, const field *p, const char *lname)
 {
+	if (t->type == AUGUR_LAYER_SLICE)
+		return slice_layer(c, lf, nf, tf, p, lname);
+	if (t->fork == FORK_AXPY)
+		return axpy_layer(c, lf, nf, tf, lname);
 	size_t n_bottom = count_of(lf, "bottom"), n_top = count_of(lf, "top");
 	int rc = check_arity(c, lf, t, lname, n_bottom, n_top);
 	if (rc)
@@ -1135,8 +1414,16 @@ static int mapped_layer(struct ctx *c, const field *lf, const field *nf, const f
 
 	static const field empty = {.name = "", .kind = AUGUR_PB_MESSAGE};
 	const field *params = p ? p : &empty;
+	/* SegNet's max pooling also tops its argmax mask, which the Upsample that reads it
+	 * as its second bottom only uses for placement: the mask names the pooling layer */
+	const field *mask = nth_field(lf, "top", 1);
+	if (mask && augur_strmap_put(&c->blobs, mask->text, (int64_t)index))
+		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
+	if (n_bottom == 2 && t->type == AUGUR_LAYER_UPSAMPLE)
+		l->n_inputs = 1;
 	switch (t->type) {
 	case AUGUR_LAYER_CONV:
+	case AUGUR_LAYER_DECONV:
 		rc = conv_params(c, lf, params, l);
 		if (t->fork == FORK_DEPTHWISE)
 			l->groups = 0; /* one per input channel: resolved once the net is read */
@@ -1145,6 +1432,15 @@ static int mapped_layer(struct ctx *c, const field *lf, const field *nf, const f
 		return pool_params(c, lf, params, l);
 	case AUGUR_LAYER_FC:
 		return fc_params(c, lf, params, l);
+	case AUGUR_LAYER_RESHAPE:
+		return reshape_params(c, lf, params, l);
+	case AUGUR_LAYER_PRELU:
+	case AUGUR_LAYER_ELU:
+	case AUGUR_LAYER_SHUFFLE:
+	case AUGUR_LAYER_UPSAMPLE:
+	case AUGUR_LAYER_CROP:
+	case AUGUR_LAYER_PERMUTE:
+		return more_params(c, lf, t, params, l);
 	default:
 		rc = other_params(c, t, params, l);
 		if (rc == AUGUR_OK && t->fork == FORK_BN_SCALE)
@@ -1226,7 +1522,7 @@ static int one_layer(struct ctx *c, const field *lf, bool legacy)
 
 /* Output channels of each layer, as far as the reader can tell without tracing (0: it
  * cannot, after a flatten); fills the groups of depthwise layers (0 until now) with their
- * input's channels. */
+ * input's channels, and the end of a Slice's last top. */
 static int resolve_depthwise(struct ctx *c)
 {
 	struct augur_net *net = c->net;
@@ -1252,8 +1548,25 @@ static int resolve_depthwise(struct ctx *c)
 		case AUGUR_LAYER_FC:
 			ch[i] = l->outputs;
 			break;
+		case AUGUR_LAYER_DECONV:
+			ch[i] = l->filters;
+			break;
 		case AUGUR_LAYER_FLATTEN:
+		case AUGUR_LAYER_PERMUTE:
 			ch[i] = 0;
+			break;
+		case AUGUR_LAYER_RESHAPE:
+			ch[i] = l->shape[0];
+			break;
+		case AUGUR_LAYER_SLICE:
+			if (l->range[1] == 0 && (in == 0 || in > AUGUR_MAX_DIM))
+				rc = err_at(c, l->loc.line, l->loc.col, AUGUR_E_SCHEMA,
+				            "cannot tell the channels the last top of slice layer "
+				            "'%s' ends at",
+				            l->name);
+			else if (l->range[1] == 0)
+				l->range[1] = (uint32_t)in;
+			ch[i] = l->range[1] > l->range[0] ? l->range[1] - l->range[0] : 0;
 			break;
 		case AUGUR_LAYER_CONCAT:
 			for (uint32_t j = 0; j < l->n_inputs; j++) {

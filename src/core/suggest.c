@@ -48,8 +48,13 @@ const char *augur_nearest(const char *word, const char *const *candidates, size_
 {
 	const char *best = NULL;
 	size_t best_d = (size_t)-1;
+	/* a known name with a qualifier ("Deconvolution", "SpatialConvolution") is another
+	 * thing, not a typo of any known name */
+	for (size_t i = 0; i < n; i++)
+		if (candidates[i] && compound_of(word, candidates[i]))
+			return NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (!candidates[i] || compound_of(word, candidates[i]))
+		if (!candidates[i])
 			continue;
 		size_t d = augur_edit_distance(word, candidates[i]);
 		if (d < best_d) {
