@@ -351,6 +351,72 @@ static void test_forks(void)
 	augur_net_free(net);
 }
 
+/* The Caffe and fork types beyond the paper's, with hand-traced shapes. */
+static void test_more_types(void)
+{
+	struct augur_net *net = parse(
+	        "input: 'data' input_shape { dim: 1 dim: 8 dim: 8 dim: 8 }\n"
+	        "layer { name: 'p' type: 'Pooling' bottom: 'data' top: 'p' top: 'mask'\n"
+	        "  pooling_param { pool: MAX kernel_size: 2 stride: 2 } }\n"
+	        "layer { name: 'u' type: 'Upsample' bottom: 'p' bottom: 'mask' top: 'u'\n"
+	        "  upsample_param { scale: 2 } }\n"
+	        "layer { name: 'sh' type: 'ShuffleChannel' bottom: 'u' top: 'sh'\n"
+	        "  shuffle_channel_param { group: 4 } }\n"
+	        "layer { name: 'sl' type: 'Slice' bottom: 'sh' top: 'a' top: 'b'\n"
+	        "  slice_param { axis: 1 slice_point: 3 } }\n"
+	        "layer { name: 'dc' type: 'Deconvolution' bottom: 'b' top: 'dc'\n"
+	        "  convolution_param { num_output: 4 kernel_size: 4 stride: 2 pad: 1 } }\n"
+	        "layer { name: 'cr' type: 'Crop' bottom: 'dc' bottom: 'data' top: 'cr'\n"
+	        "  crop_param { axis: 2 offset: 4 } }\n"
+	        "layer { name: 'pr' type: 'PReLU' bottom: 'cr' top: 'cr' }\n"
+	        "layer { name: 'el' type: 'ELU' bottom: 'cr' top: 'cr' }\n"
+	        "layer { name: 'ip' type: 'Interp' bottom: 'cr' top: 'ip'\n"
+	        "  interp_param { height: 5 width: 6 } }\n"
+	        "layer { name: 'pm' type: 'Permute' bottom: 'ip' top: 'pm'\n"
+	        "  permute_param { order: 0 order: 2 order: 3 order: 1 } }\n"
+	        "layer { name: 'rs' type: 'Reshape' bottom: 'pm' top: 'rs'\n"
+	        "  reshape_param { shape { dim: 0 dim: 4 dim: 5 dim: 6 } } }\n"
+	        "layer { name: 'g' type: 'Pooling' bottom: 'a' top: 'g'\n"
+	        "  pooling_param { pool: AVE global_pooling: true } }\n"
+	        "layer { name: 'ax' type: 'Axpy' bottom: 'g' bottom: 'a' bottom: 'a' top: 'ax' }\n");
+	if (!net)
+		return;
+	static const struct {
+		const char *name, *type;
+		uint64_t c, h, w, params;
+	} want[] = {
+	        {"p", "pool", 8, 4, 4, 0},     {"u", "upsample", 8, 8, 8, 0},
+	        {"sh", "shuffle", 8, 8, 8, 0}, {"sl", "slice", 3, 8, 8, 0},
+	        {"sl_2", "slice", 5, 8, 8, 0}, {"dc", "deconv", 4, 16, 16, 5 * 4 * 16 + 4},
+	        {"cr", "crop", 4, 8, 8, 0},    {"pr", "prelu", 4, 8, 8, 4},
+	        {"el", "elu", 4, 8, 8, 0},     {"ip", "upsample", 4, 5, 6, 0},
+	        {"pm", "permute", 5, 6, 4, 0}, {"rs", "reshape", 4, 5, 6, 0},
+	        {"g", "pool", 3, 1, 1, 0},     {"ax_ax", "eltwise", 3, 8, 8, 0},
+	        {"ax", "eltwise", 3, 8, 8, 0},
+	};
+	size_t n = sizeof(want) / sizeof(*want);
+	CHECK_EQ_U64(net->n_layers, n);
+	struct augur_analysis *a = analyze(net, 1);
+	for (size_t i = 0; a && i < n && i < net->n_layers; i++) {
+		CHECK_STR_EQ(net->layers[i].name, want[i].name);
+		CHECK_STR_EQ(augur_layer_type_name(net->layers[i].type), want[i].type);
+		CHECK_EQ_U64(a->layers[i].out.c, want[i].c);
+		CHECK_EQ_U64(a->layers[i].out.h, want[i].h);
+		CHECK_EQ_U64(a->layers[i].out.w, want[i].w);
+		CHECK_EQ_U64(a->layers[i].params, want[i].params);
+	}
+	const struct augur_layer *l = net->layers;
+	CHECK_EQ_U64(l[1].n_inputs, 1); /* the pooling mask only places values */
+	CHECK_EQ_U64(l[4].range[0], 3);
+	CHECK_EQ_U64(l[4].range[1], 8);
+	CHECK_EQ_INT(l[9].op, AUGUR_UPSAMPLE_BILINEAR);
+	CHECK_EQ_INT(l[13].op, AUGUR_ELTWISE_PROD);
+	CHECK_EQ_INT(l[14].op, AUGUR_ELTWISE_SUM);
+	CHECK_EQ_INT(l[14].inputs[0], 13);
+	augur_analysis_free(a);
+	augur_net_free(net);
+}
+
 static void test_syntax_variants(void)
 {
 	/* comments, '<>' messages, lists, separators, escapes and joined strings, legacy
@@ -473,6 +539,17 @@ static const struct bad_case bad[] = {
          AUGUR_E_SCHEMA, 7, 1, "either 'layer' or the legacy 'layers', not both"},
         {"layers { layer { name: 'a' } }\n", AUGUR_E_SCHEMA, 1, 10, "V0 prototxt"},
         /* layer types */
+        {IN8 L("name: 'i' type: 'Interp' bottom: 'data' top: 'i' interp_param { zoom_factor: 2 }"),
+         AUGUR_E_SCHEMA, 6, 73, "Interp layer 'i': 'zoom_factor' is not supported"},
+        {IN8 L("name: 's' type: 'Slice' bottom: 'data' top: 'a' top: 'b'"), AUGUR_E_SCHEMA, 6, 1,
+         "Slice layer 's' needs 1 'slice_point' values for its 2 tops"},
+        {IN8 L("name: 'r' type: 'Reshape' bottom: 'data' top: 'r' reshape_param { shape { dim: 0 "
+               "dim: -1 dim: 4 dim: 4 } }"),
+         AUGUR_E_SCHEMA, 6, 75, "augur reads a shape of four dims"},
+        {IN8 L("name: 'p' type: 'Permute' bottom: 'data' top: 'p' permute_param { order: 1 }"),
+         AUGUR_E_SCHEMA, 6, 1, "'order' must keep N first"},
+        {IN8 L("name: 'x' type: 'Axpy' bottom: 'data' bottom: 'data' top: 'x'"), AUGUR_E_SCHEMA, 6,
+         1, "Axpy layer 'x' takes three bottoms"},
         {IN8 L("name: 'd' type: 'SpatialConvolution' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6,
          25, "unsupported layer type 'SpatialConvolution' of layer 'd' (augur reads"},
         {IN8 L("name: 'd' type: 'Convolutoin' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 25,
@@ -603,6 +680,7 @@ int main(void)
 		test_fixture(&fixtures[i]);
 	test_blobs();
 	test_forks();
+	test_more_types();
 	test_syntax_variants();
 	test_bad_inputs();
 	test_limits();

@@ -573,6 +573,12 @@ static int view_in(const struct ctx *c, size_t i, const struct value **out)
 static int feature_in(const struct ctx *c, size_t i, const struct value **out)
 {
 	int rc = view_in(c, i, out);
+	const uint32_t *pad = rc ? NULL : (*out)->pad;
+	if (pad && (pad[0] || pad[1] || pad[2] || pad[3]) && !c->pad_ok)
+		return ERR_NODE(c,
+		                "input '%.128s' is a Pad's output, which augur folds into a "
+		                "Conv or pool that reads it; this op is neither",
+		                (*out)->name);
 	if (!rc && (*out)->shuffle)
 		return ERR_NODE(c,
 		                "input '%.128s' is a 5-D view of a map, which augur expresses only "
