@@ -417,6 +417,52 @@ static void test_more_types(void)
 	augur_net_free(net);
 }
 
+/* The V0 syntax, read as Caffe's upgrade_net_proto_text upgrades it: AlexNet's first
+ * layers, a padding layer folded into the conv that reads it. */
+static void test_v0(void)
+{
+	struct augur_net *net = parse(
+	        "name: 'CaffeNet' input: 'data' input_dim: 10 input_dim: 3 input_dim: 227\n"
+	        "input_dim: 227\n"
+	        "layers { layer { name: 'conv1' type: 'conv' num_output: 96 kernelsize: 11\n"
+	        "  stride: 4 weight_filler { type: 'gaussian' std: 0.01 } blobs_lr: 1. }\n"
+	        "  bottom: 'data' top: 'conv1' }\n"
+	        "layers { layer { name: 'relu1' type: 'relu' } bottom: 'conv1' top: 'conv1' }\n"
+	        "layers { layer { name: 'pool1' type: 'pool' pool: MAX kernelsize: 3 stride: 2 }\n"
+	        "  bottom: 'conv1' top: 'pool1' }\n"
+	        "layers { layer { name: 'norm1' type: 'lrn' local_size: 5 alpha: 0.0001 }\n"
+	        "  bottom: 'pool1' top: 'norm1' }\n"
+	        "layers { layer { name: 'pad2' type: 'padding' pad: 2 } bottom: 'norm1' top: 'pad2' }\n"
+	        "layers { layer { name: 'conv2' type: 'conv' num_output: 256 group: 2 kernelsize: 5\n"
+	        "  biasterm: false } bottom: 'pad2' top: 'conv2' }\n"
+	        "layers { layer { name: 'fc' type: 'innerproduct' num_output: 10 }\n"
+	        "  bottom: 'conv2' top: 'fc' }\n");
+	if (!net)
+		return;
+	CHECK_EQ_U64(net->n_layers, 6);
+	CHECK_EQ_U64(net->batch, 10);
+	const struct augur_layer *l = net->layers;
+	CHECK_STR_EQ(l[4].name, "conv2");
+	CHECK_EQ_INT(l[4].inputs[0], 3); /* the padding layer is gone: norm1 */
+	CHECK_EQ_U64(l[4].pad.h, 2);
+	CHECK(!l[4].bias);
+	CHECK(l[2].ceil);
+	struct augur_analysis *a = analyze(net, 1);
+	if (a) {
+		/* AlexNet's GEMMs (the paper's Table 2): conv1 96 x 363 x 3025, conv2
+		 * 128 x 1200 x 729 per group */
+		CHECK_EQ_U64(a->layers[0].gemm.n, 96);
+		CHECK_EQ_U64(a->layers[0].gemm.k, 363);
+		CHECK_EQ_U64(a->layers[0].gemm.m, 3025);
+		CHECK_EQ_U64(a->layers[4].gemm.n, 128);
+		CHECK_EQ_U64(a->layers[4].gemm.k, 1200);
+		CHECK_EQ_U64(a->layers[4].gemm.m, 729);
+		CHECK_EQ_U64(a->layers[4].params, 256 * 48 * 25);
+	}
+	augur_analysis_free(a);
+	augur_net_free(net);
+}
+
 static void test_syntax_variants(void)
 {
 	/* comments, '<>' messages, lists, separators, escapes and joined strings, legacy
@@ -537,7 +583,14 @@ static const struct bad_case bad[] = {
         {IN8 "layers { name: 'a' type: RELU bottom: 'data' top: 'a' }\n"
              "layer { name: 'b' type: 'ReLU' bottom: 'a' top: 'b' }\n",
          AUGUR_E_SCHEMA, 7, 1, "either 'layer' or the legacy 'layers', not both"},
-        {"layers { layer { name: 'a' } }\n", AUGUR_E_SCHEMA, 1, 10, "V0 prototxt"},
+        {"layers { layer { name: 'a' } }\n", AUGUR_E_SCHEMA, 1, 10, "V0 layer 'a' has no 'type'"},
+        {IN8 "layers { layer { name: 'a' type: 'bnll' } bottom: 'data' top: 'a' }\n",
+         AUGUR_E_SCHEMA, 6, 34, "unsupported V0 layer type 'bnll' of layer 'a'"},
+        {IN8 "layers { layer { name: 'a' type: 'conv' kernel_size: 3 } }\n", AUGUR_E_SCHEMA, 6, 41,
+         "unknown field 'kernel_size' in a V0 layer"},
+        {IN8 "layers { layer { name: 'p' type: 'padding' pad: 1 } bottom: 'data' top: 'p' }\n"
+             "layers { layer { name: 'r' type: 'relu' } bottom: 'p' top: 'r' }\n",
+         AUGUR_E_SCHEMA, 7, 51, "reads a padding layer's output"},
         /* layer types */
         {IN8 L("name: 'i' type: 'Interp' bottom: 'data' top: 'i' interp_param { zoom_factor: 2 }"),
          AUGUR_E_SCHEMA, 6, 73, "Interp layer 'i': 'zoom_factor' is not supported"},
@@ -681,6 +734,7 @@ int main(void)
 	test_blobs();
 	test_forks();
 	test_more_types();
+	test_v0();
 	test_syntax_variants();
 	test_bad_inputs();
 	test_limits();

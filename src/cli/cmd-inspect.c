@@ -113,7 +113,12 @@ static void print_table(const struct augur_net *net, const struct augur_analysis
 	}
 	printf("\nGEMM: n x k x m (the paper's notation), *calls when run per image or group.\n");
 
-	printf("\n%-10s %6s %9s %9s %9s %8s %9s\n", "type", "layers", "params", "MACs", "FLOPs",
+	/* the type column fits its longest name present ("hardsigmoid"), 10 at least */
+	int tw = 10;
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
+		if (a->by_type[t].layers && (int)strlen(augur_layer_type_name(t)) > tw)
+			tw = (int)strlen(augur_layer_type_name(t));
+	printf("\n%-*s %6s %9s %9s %9s %8s %9s\n", tw, "type", "layers", "params", "MACs", "FLOPs",
 	       "GEMMs", "output");
 	for (int t = 0; t <= AUGUR_LAYER_TYPE_COUNT; t++) {
 		const struct augur_totals *tt =
@@ -125,7 +130,7 @@ static void print_table(const struct augur_net *net, const struct augur_analysis
 		cli_count(m, sizeof(m), tt->macs);
 		cli_count(f, sizeof(f), tt->flops);
 		cli_bytes(o, sizeof(o), tt->out_bytes);
-		printf("%-10s %6u %9s %9s %9s %8llu %9s\n",
+		printf("%-*s %6u %9s %9s %9s %8llu %9s\n", tw,
 		       t < AUGUR_LAYER_TYPE_COUNT ? augur_layer_type_name(t) : "total", tt->layers,
 		       p, m, f, (unsigned long long)tt->gemm_calls, o);
 	}

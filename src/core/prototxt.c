@@ -26,9 +26,10 @@ struct ctx {
 	const char *path;
 	struct augur_diag *diag;
 	struct augur_net *net;
-	struct augur_strmap blobs; /* blob name (borrowed from the tree) -> producer */
-	struct augur_strmap names; /* layer name (the layer's own copy) -> index */
-	const field *input_at;     /* where the network input was declared */
+	struct augur_strmap blobs;  /* blob name (borrowed from the tree) -> producer */
+	struct augur_strmap names;  /* layer name (the layer's own copy) -> index */
+	const field *input_at;      /* where the network input was declared */
+	struct augur_strmap padded; /* V0: a padding layer's top -> its pad */
 };
 
 static void err_fill(const struct ctx *c, uint32_t line, uint32_t col, int code, const char *fmt,
@@ -1449,6 +1450,8 @@ static int mapped_layer(struct ctx *c, const field *lf, const field *nf, const f
 	}
 }
 
+static int v0_layer(struct ctx *c, const field *conn);
+
 static int one_layer(struct ctx *c, const field *lf, bool legacy)
 {
 	static const char *const known[] = {"name",
@@ -1471,14 +1474,8 @@ static int one_layer(struct ctx *c, const field *lf, bool legacy)
 	int rc = want_kind(c, lf, AUGUR_PB_MESSAGE, "a message");
 	if (rc)
 		return rc;
-	if (legacy)
-		for (size_t i = 0; i < lf->len; i++)
-			if (!strcmp(lf->fields[i].name, "layer"))
-				return ERR_F(
-				        c, &lf->fields[i],
-				        "this is a V0 prototxt ('layers { layer { ... } }'), which "
-				        "augur does not read; upgrade it with Caffe's "
-				        "upgrade_net_proto_text");
+	if (legacy && nth_field(lf, "layer", 0))
+		return v0_layer(c, lf);
 	if ((rc = check_known(c, lf, legacy ? "layers" : "layer", known, true)) ||
 	    (rc = single(c, lf, "name", &nf)) || (rc = single(c, lf, "type", &tf)))
 		return rc;
@@ -1586,6 +1583,204 @@ static int resolve_depthwise(struct ctx *c)
 	return rc;
 }
 
+/* ---- the V0 syntax (before 2014): layers { layer { ... } bottom: top: } ---- */
+
+/* How Caffe's upgrade_net_proto_text maps a V0 layer: its type, the parameter message its
+ * fields move into, and the fields renamed on the way. */
+struct v0_type {
+	const char *v0, *type, *param;
+};
+
+static const struct v0_type v0_types[] = {
+        {"conv", "Convolution", "convolution_param"},
+        {"pool", "Pooling", "pooling_param"},
+        {"innerproduct", "InnerProduct", "inner_product_param"},
+        {"relu", "ReLU", NULL},
+        {"sigmoid", "Sigmoid", NULL},
+        {"tanh", "TanH", NULL},
+        {"softmax", "Softmax", NULL},
+        {"flatten", "Flatten", NULL},
+        {"split", "Split", NULL},
+        {"concat", "Concat", "concat_param"},
+        {"lrn", "LRN", "lrn_param"},
+        {"dropout", "Dropout", "dropout_param"},
+        {"data", "Data", NULL},
+        {"images", "ImageData", NULL},
+        {"hdf5_data", "HDF5Data", NULL},
+        {"window_data", "WindowData", NULL},
+        {"softmax_loss", "SoftmaxWithLoss", NULL},
+        {"euclidean_loss", "EuclideanLoss", NULL},
+        {"infogain_loss", "InfogainLoss", NULL},
+        {"multinomial_logistic_loss", "MultinomialLogisticLoss", NULL},
+        {"accuracy", "Accuracy", NULL},
+        {"hdf5_output", "HDF5Output", NULL},
+};
+
+/* V0 field -> its name in the V1 parameter message ("" = dropped, as the upgrade does
+ * with fillers and learning rates). */
+static const char *v0_field(const char *name)
+{
+	static const char *const map[][2] = {
+	        {"num_output", "num_output"},
+	        {"biasterm", "bias_term"},
+	        {"pad", "pad"},
+	        {"kernelsize", "kernel_size"},
+	        {"group", "group"},
+	        {"stride", "stride"},
+	        {"pool", "pool"},
+	        {"dropout_ratio", "dropout_ratio"},
+	        {"local_size", "local_size"},
+	        {"alpha", "alpha"},
+	        {"beta", "beta"},
+	        {"k", "k"},
+	        {"concat_dim", "concat_dim"},
+	        {"name", ""},
+	        {"type", ""},
+	        {"weight_filler", ""},
+	        {"bias_filler", ""},
+	        {"blobs", ""},
+	        {"blobs_lr", ""},
+	        {"weight_decay", ""},
+	        {"source", ""},
+	        {"scale", ""},
+	        {"meanfile", ""},
+	        {"batchsize", ""},
+	        {"cropsize", ""},
+	        {"mirror", ""},
+	        {"rand_skip", ""},
+	        {"shuffle_images", ""},
+	        {"new_height", ""},
+	        {"new_width", ""},
+	        {"new_num", ""},
+	        {"new_channels", ""},
+	        {"hdf5_output_param", ""},
+	        {"det_fg_threshold", ""},
+	        {"det_bg_threshold", ""},
+	        {"det_fg_fraction", ""},
+	        {"det_context_pad", ""},
+	        {"det_crop_mode", ""},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
+		if (!strcmp(name, map[i][0]))
+			return map[i][1];
+	return NULL;
+}
+
+/* A V0 "padding" layer: its top aliases its bottom, and the conv or pool that reads it
+ * takes its pad (UpgradeV0PaddingLayers). */
+static int v0_padding(struct ctx *c, const field *conn, const field *lp, const char *lname)
+{
+	const field *pf, *b = nth_field(conn, "bottom", 0), *t = nth_field(conn, "top", 0);
+	uint64_t pad = 0;
+	int32_t src;
+	const char *top;
+	int rc = single(c, lp, "pad", &pf);
+	if (rc || (pf && (rc = get_uint(c, pf, 0, AUGUR_MAX_WINDOW, &pad))))
+		return rc;
+	if (!b || !t || count_of(conn, "bottom") != 1 || count_of(conn, "top") != 1)
+		return ERR_F(c, conn, "padding layer '%s' takes one bottom and one top", lname);
+	if ((rc = find_bottom(c, b, lname, &src)) || (rc = get_string(c, t, &top)))
+		return rc;
+	if (augur_strmap_put(&c->blobs, top, src) ||
+	    augur_strmap_put(&c->padded, top, (int64_t)pad))
+		return err_at(c, t->line, t->col, AUGUR_E_NOMEM, "out of memory");
+	return AUGUR_OK;
+}
+
+/* Builds the V1 layer a V0 one upgrades to (fields borrowed from the tree, renamed) and
+ * reads it. */
+static int v0_layer(struct ctx *c, const field *conn)
+{
+	static const char *const conn_known[] = {"layer", "bottom", "top", NULL};
+	const field *lp, *tf, *nf;
+	const char *lname = "", *tname;
+	int rc = check_known(c, conn, "layers (V0)", conn_known, false);
+	if (rc || (rc = single(c, conn, "layer", &lp)))
+		return rc;
+	if (!lp)
+		return ERR_F(c, conn, "V0 'layers' entry without its 'layer' message");
+	if ((rc = want_kind(c, lp, AUGUR_PB_MESSAGE, "a message")) ||
+	    (rc = single(c, lp, "name", &nf)) || (rc = single(c, lp, "type", &tf)) ||
+	    (nf && (rc = get_string(c, nf, &lname))))
+		return rc;
+	if (!tf)
+		return ERR_F(c, lp, "V0 layer '%s' has no 'type'", lname);
+	if ((rc = get_string(c, tf, &tname)))
+		return rc;
+	for (size_t i = 0; i < lp->len; i++)
+		if (!v0_field(lp->fields[i].name))
+			return ERR_F(c, &lp->fields[i], "unknown field '%s' in a V0 layer",
+			             lp->fields[i].name);
+	if (!strcmp(tname, "padding"))
+		return v0_padding(c, conn, lp, lname);
+	const struct v0_type *t = NULL;
+	for (size_t i = 0; i < sizeof(v0_types) / sizeof(*v0_types) && !t; i++)
+		t = strcmp(tname, v0_types[i].v0) ? NULL : &v0_types[i];
+	if (!t)
+		return ERR_V(c, tf, "unsupported V0 layer type '%s' of layer '%s'", tname, lname);
+
+	/* the V1 layer: name, type, bottoms, tops, and one parameter message */
+	field *f = calloc(conn->len + 3, sizeof(*f)), *pf = calloc(lp->len + 1, sizeof(*pf));
+	if (!f || !pf) {
+		free(f);
+		free(pf);
+		return err_at(c, conn->line, conn->col, AUGUR_E_NOMEM, "out of memory");
+	}
+	size_t n = 0, np = 0;
+	char padtext[24] = "";
+	if (nf)
+		f[n++] = *nf;
+	f[n] = *tf;
+	f[n++].text = (char *)t->type;
+	for (size_t i = 0; i < conn->len; i++)
+		if (strcmp(conn->fields[i].name, "layer"))
+			f[n++] = conn->fields[i];
+	for (size_t i = 0; i < lp->len; i++) {
+		const char *to = v0_field(lp->fields[i].name);
+		if (!*to || !t->param)
+			continue;
+		pf[np] = lp->fields[i];
+		pf[np++].name = (char *)to;
+	}
+	/* a conv or pool reading a padding layer's top takes its pad */
+	const field *b0 = nth_field(conn, "bottom", 0);
+	int64_t pad = 0;
+	if (rc == AUGUR_OK && b0 && b0->text && augur_strmap_get(&c->padded, b0->text, &pad)) {
+		if (strcmp(tname, "conv") && strcmp(tname, "pool"))
+			rc = ERR_V(
+			        c, b0,
+			        "V0 layer '%s' of type '%s' reads a padding layer's output (only "
+			        "conv and pool can take its pad)",
+			        lname, tname);
+		else if (nth_field(lp, "pad", 0))
+			rc = ERR_F(c, nth_field(lp, "pad", 0),
+			           "V0 layer '%s' has a pad and reads a padding layer", lname);
+		snprintf(padtext, sizeof(padtext), "%lld", (long long)pad);
+		pf[np] = (field){.name = "pad", .kind = AUGUR_PB_NUMBER, .text = padtext};
+		pf[np].line = pf[np].vline = b0->line;
+		pf[np].col = pf[np].vcol = b0->col;
+		np++;
+	}
+	if (t->param && np)
+		f[n++] = (field){.name = (char *)t->param,
+		                 .kind = AUGUR_PB_MESSAGE,
+		                 .line = lp->line,
+		                 .col = lp->col,
+		                 .vline = lp->vline,
+		                 .vcol = lp->vcol,
+		                 .len = np,
+		                 .fields = pf};
+	field layer = *conn;
+	layer.name = "layer";
+	layer.fields = f;
+	layer.len = n;
+	if (rc == AUGUR_OK)
+		rc = one_layer(c, &layer, false);
+	free(f);
+	free(pf);
+	return rc;
+}
+
 static const char *const top_known[] = {"name",   "input", "input_shape",    "input_dim",  "layer",
                                         "layers", "state", "force_backward", "debug_info", NULL};
 
@@ -1656,6 +1851,7 @@ int augur_prototxt_parse(const char *path, const char *buf, size_t len, struct a
 		rc = parse_root(&c, root);
 	augur_strmap_clear(&c.blobs);
 	augur_strmap_clear(&c.names);
+	augur_strmap_clear(&c.padded);
 	augur_pbtext_free(root);
 	if (rc) {
 		augur_net_free(c.net);
