@@ -115,6 +115,7 @@ static uint32_t param_blobs(const struct augur_layer *l, uint64_t c,
 		return 2;
 	}
 	case AUGUR_LAYER_PRELU:
+	case AUGUR_LAYER_NORMALIZE:
 		n[0] = s->params;
 		return 1;
 	case AUGUR_LAYER_BATCHNORM:
@@ -160,6 +161,9 @@ static void fill_params(struct augur_runtime *rt, size_t i, uint64_t *seed)
 		break;
 	case AUGUR_LAYER_PRELU:
 		fill_uniform(L->params[0], L->n_params[0], 0.25f, 0.05f, seed);
+		break;
+	case AUGUR_LAYER_NORMALIZE:
+		fill_uniform(L->params[0], L->n_params[0], 20.0f, 1.0f, seed); /* SSD's 20 */
 		break;
 	default:
 		break;
@@ -227,6 +231,16 @@ int augur_runtime_new(const struct augur_net *net, const struct augur_analysis *
 		struct layer_rt *L = &rt->layers[i];
 		if (s->gemm.count && (rc = check_blas_dims(net, i, &s->gemm, diag)))
 			goto done;
+		if (l->type == AUGUR_LAYER_PRIORBOX || l->type == AUGUR_LAYER_DETECTION) {
+			/* SSD's heads: box geometry and non-maximum suppression, not kernels */
+			rc = augur_diag_set(
+			        diag, AUGUR_E_SCHEMA, path, l->loc.line, l->loc.col,
+			        "augur run has no reference kernel for layer '%s' of "
+			        "type %s (SSD's detection head: box geometry and suppression, "
+			        "which augur does not run)",
+			        l->name, augur_layer_type_name(l->type));
+			goto done;
+		}
 		L->in = calloc(l->n_inputs, sizeof(*L->in));
 		if (!L->in) {
 			rc = augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0, "out of memory");
@@ -916,6 +930,27 @@ static void deconv(struct augur_runtime *rt, size_t i)
 	}
 }
 
+/* SSD's Normalize: each position's channel vector divided by its L2 norm, times a
+ * learned scale per channel (or one). */
+static void normalize(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t C = s->in.c, hw = s->in.h * s->in.w;
+	const float *scale = L->params[0];
+	for (uint32_t b = 0; b < rt->a->batch; b++)
+		for (uint64_t j = 0; j < hw; j++) {
+			const float *x = L->in[0] + b * C * hw + j;
+			float *y = L->out + b * C * hw + j;
+			double sum = 1e-10; /* Caffe's eps */
+			for (uint64_t c = 0; c < C; c++)
+				sum += (double)x[c * hw] * x[c * hw];
+			float inv = (float)(1.0 / sqrt(sum));
+			for (uint64_t c = 0; c < C; c++)
+				y[c * hw] = x[c * hw] * inv * scale[L->n_params[0] == 1 ? 0 : c];
+		}
+}
+
 /* The newer types' dispatch; false for a type this executor does not run. */
 static bool step_more(struct augur_runtime *rt, size_t i)
 {
@@ -954,6 +989,9 @@ static bool step_more(struct augur_runtime *rt, size_t i)
 		return true;
 	case AUGUR_LAYER_DECONV:
 		deconv(rt, i);
+		return true;
+	case AUGUR_LAYER_NORMALIZE:
+		normalize(rt, i);
 		return true;
 	default:
 		return false;
@@ -1048,6 +1086,7 @@ const char *augur_runtime_param_name(enum augur_layer_type type, unsigned j)
 	case AUGUR_LAYER_FC:
 		return j ? "bias" : "weight";
 	case AUGUR_LAYER_PRELU:
+	case AUGUR_LAYER_NORMALIZE:
 		return j ? NULL : "weight";
 	case AUGUR_LAYER_BATCHNORM:
 		return j ? "var" : "mean";

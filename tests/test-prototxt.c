@@ -463,6 +463,42 @@ static void test_v0(void)
 	augur_net_free(net);
 }
 
+/* An SSD head (the fuzz seed ssd-head.prototxt), counted by hand: priorbox 1 has
+ * aspect ratios 1, 2, 1/2 (flip) for one min_size, plus one max_size: 4 boxes a position;
+ * priorbox 2 has 1, 2, 1/2, 3, 1/3: 5. 16 x 16 x 4 + 8 x 8 x 5 = 1344 boxes: 5376
+ * locations, 28224 confidences (21 classes), 10752 prior values (4 coordinates and 4
+ * variances); keep_top_k 100 gives 700 values. */
+static void test_ssd(void)
+{
+	struct augur_net *net =
+	        load_file("tests/fuzz/corpus/prototxt/ssd-head.prototxt", AUGUR_NET_PROTOTXT);
+	struct augur_analysis *a = net ? analyze(net, 1) : NULL;
+	if (!a) {
+		augur_net_free(net);
+		return;
+	}
+	static const struct {
+		const char *name;
+		uint64_t c, params;
+	} want[] = {
+	        {"conv1_norm", 16, 16},     {"prior1", 8192, 0},       {"prior2", 2560, 0},
+	        {"mbox_loc", 5376, 0},      {"mbox_conf", 28224, 0},   {"mbox_priorbox", 10752, 0},
+	        {"conf_reshape", 28224, 0}, {"detection_out", 700, 0},
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+		long at = augur_net_find(net, want[i].name);
+		CHECK(at >= 0);
+		if (at < 0)
+			continue;
+		CHECK_EQ_U64(a->layers[at].out.c, want[i].c);
+		CHECK_EQ_U64(a->layers[at].params, want[i].params);
+	}
+	CHECK_EQ_U64(net->layers[augur_net_find(net, "prior1")].priors, 4);
+	CHECK_EQ_U64(net->layers[augur_net_find(net, "prior2")].priors, 5);
+	augur_analysis_free(a);
+	augur_net_free(net);
+}
+
 static void test_syntax_variants(void)
 {
 	/* comments, '<>' messages, lists, separators, escapes and joined strings, legacy
@@ -596,8 +632,8 @@ static const struct bad_case bad[] = {
          AUGUR_E_SCHEMA, 6, 73, "Interp layer 'i': 'zoom_factor' is not supported"},
         {IN8 L("name: 's' type: 'Slice' bottom: 'data' top: 'a' top: 'b'"), AUGUR_E_SCHEMA, 6, 1,
          "Slice layer 's' needs 1 'slice_point' values for its 2 tops"},
-        {IN8 L("name: 'r' type: 'Reshape' bottom: 'data' top: 'r' reshape_param { shape { dim: 0 "
-               "dim: -1 dim: 4 dim: 4 } }"),
+        {IN8 L("name: 'r' type: 'Reshape' bottom: 'data' top: 'r' reshape_param { shape { dim: 2 "
+               "dim: 24 dim: 4 dim: 4 } }"),
          AUGUR_E_SCHEMA, 6, 75, "augur reads a shape of four dims"},
         {IN8 L("name: 'p' type: 'Permute' bottom: 'data' top: 'p' permute_param { order: 1 }"),
          AUGUR_E_SCHEMA, 6, 1, "'order' must keep N first"},
@@ -735,6 +771,7 @@ int main(void)
 	test_forks();
 	test_more_types();
 	test_v0();
+	test_ssd();
 	test_syntax_variants();
 	test_bad_inputs();
 	test_limits();

@@ -364,6 +364,40 @@ static void test_data_movement(void)
 	clear(&c);
 }
 
+/* SSD's normalize: (3, 4) / 5 and (0, 2) / 2, times scales 2 and 10; its prior boxes and
+ * detection output are refused with a located message. */
+static void test_ssd_layers(void)
+{
+	struct case_net c;
+	if (!build(&c, "input: [2, 1, 2]\nlayers:\n  - {name: n, type: normalize}\n"))
+		return;
+	static const float x[4] = {3, 0, 4, 2}, scale[2] = {2, 10};
+	static const float want[4] = {1.2f, 0, 8, 10};
+	input(&c, x, 4);
+	set(&c, 0, 0, scale, 2);
+	run(&c);
+	expect(&c, "n", want, 4);
+	clear(&c);
+
+	struct augur_net *net = NULL;
+	struct augur_analysis *a = NULL;
+	struct augur_runtime *rt = NULL;
+	struct augur_diag diag = {0};
+	struct augur_runtime_options opt = {1, 1, false};
+	static const char yaml[] = "input: [2, 4, 4]\nlayers:\n"
+	                           "  - {name: pb, type: priorbox, priors: 3}\n";
+	CHECK(!augur_descriptor_parse("ssd.yaml", yaml, strlen(yaml), &net, &diag));
+	CHECK(net && !augur_analyze(net, 0, &a, &diag));
+	if (a) {
+		CHECK_EQ_INT(augur_runtime_new(net, a, &opt, &rt, &diag), AUGUR_E_SCHEMA);
+		CHECK(rt == NULL);
+		CHECK_EQ_U64(diag.line, 3);
+		CHECK_CONTAINS(diag.message, "no reference kernel for layer 'pb' of type priorbox");
+	}
+	augur_analysis_free(a);
+	augur_net_free(net);
+}
+
 /* Transposed convolutions: each input value stamps the kernel into the output. */
 static void test_deconv(void)
 {
@@ -515,6 +549,7 @@ int main(void)
 	test_new_activations();
 	test_data_movement();
 	test_deconv();
+	test_ssd_layers();
 	test_conv_padded();
 	test_conv_strided();
 	test_conv_grouped();

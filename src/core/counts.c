@@ -108,6 +108,9 @@ bool augur_count_layer(const struct augur_layer *l, uint32_t batch, struct augur
 	case AUGUR_LAYER_PRELU:
 		st->params = l->shared ? 1 : st->in.c;
 		break;
+	case AUGUR_LAYER_NORMALIZE: /* SSD's L2 norm across channels, then a learned scale */
+		st->params = l->shared ? 1 : st->in.c;
+		return !augur_mul_overflow(out_total, 3, &st->flops);
 	case AUGUR_LAYER_REDUCE: /* one add per input value */
 		return !augur_mul_overflow(in_elems, batch, &st->flops);
 	case AUGUR_LAYER_UPSAMPLE: /* bilinear: four weighted taps per output value */

@@ -225,6 +225,14 @@ static int apply_key(const struct augur_schema *c, struct augur_layer *l, enum a
 	case AUGUR_KEY_ORDER:
 		rc = get_order(c, v, l);
 		break;
+	case AUGUR_KEY_PRIORS:
+		if ((rc = augur_schema_u64(c, v, kn, 1, AUGUR_MAX_WINDOW, &u)) == AUGUR_OK)
+			l->priors = (uint32_t)u;
+		break;
+	case AUGUR_KEY_KEEP:
+		if ((rc = augur_schema_u64(c, v, kn, 1, AUGUR_MAX_DIM, &u)) == AUGUR_OK)
+			l->keep = (uint32_t)u;
+		break;
 	case AUGUR_KEY_NEGATIVE_SLOPE:
 		rc = augur_schema_double(c, v, kn, -1e6, 1e6, &l->negative_slope);
 		break;
@@ -379,10 +387,11 @@ static bool multi_input(enum augur_layer_type t)
 	return t == AUGUR_LAYER_ELTWISE || t == AUGUR_LAYER_CONCAT;
 }
 
-/* crop takes one input (cut to output_size) or two (cut to the second's size) */
+/* crop takes one input (cut to output_size) or two (cut to the second's size); priorbox
+ * a feature map and, optionally, the image */
 static bool one_or_two(enum augur_layer_type t)
 {
-	return t == AUGUR_LAYER_CROP;
+	return t == AUGUR_LAYER_CROP || t == AUGUR_LAYER_PRIORBOX;
 }
 
 /* First pass over one layer entry: name and type, so names are known before any
@@ -470,7 +479,13 @@ static int parse_layer_keys(const struct augur_schema *c, struct augur_net *net,
 		return augur_schema_err(c, augur_ynode_get(ln, "inputs"), AUGUR_E_SCHEMA,
 		                        "%s layer '%s' takes one or two inputs, got %u",
 		                        augur_layer_type_name(l->type), l->name, l->n_inputs);
-	if (!multi_input(l->type) && !one_or_two(l->type) && l->n_inputs != 1)
+	if (l->type == AUGUR_LAYER_DETECTION && l->n_inputs != 3)
+		return augur_schema_err(c, augur_ynode_get(ln, "inputs"), AUGUR_E_SCHEMA,
+		                        "detection layer '%s' takes three inputs (locations, "
+		                        "confidences, priors), got %u",
+		                        l->name, l->n_inputs);
+	if (!multi_input(l->type) && !one_or_two(l->type) && l->type != AUGUR_LAYER_DETECTION &&
+	    l->n_inputs != 1)
 		return augur_schema_err(c, augur_ynode_get(ln, "inputs"), AUGUR_E_SCHEMA,
 		                        "%s layer '%s' takes exactly one input, got %u",
 		                        augur_layer_type_name(l->type), l->name, l->n_inputs);

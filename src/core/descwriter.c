@@ -132,6 +132,10 @@ static void put_layer(struct augur_strbuf *b, const struct augur_net *net, size_
 	else if (APPLIES(SHAPE))
 		augur_strbuf_put(b, ", shape: [%llu, %llu, %llu]", (unsigned long long)l->shape[0],
 		                 (unsigned long long)l->shape[1], (unsigned long long)l->shape[2]);
+	if (APPLIES(PRIORS))
+		augur_strbuf_put(b, ", priors: %u", l->priors);
+	if (APPLIES(KEEP))
+		augur_strbuf_put(b, ", keep: %u", l->keep);
 	if (APPLIES(ORDER))
 		augur_strbuf_put(b, ", order: [%u, %u, %u]", l->order[0], l->order[1], l->order[2]);
 #undef APPLIES

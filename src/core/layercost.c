@@ -101,6 +101,7 @@ static uint32_t own_features(enum augur_layer_type type)
 		return F(WINDOW) | F(OUT_BYTES);
 	case AUGUR_LAYER_ELTWISE:
 	case AUGUR_LAYER_REDUCE:
+	case AUGUR_LAYER_DETECTION: /* decodes and sorts what it reads */
 		return F(IN_BYTES);
 	case AUGUR_LAYER_DECONV:
 		/* the GEMMs into the column buffer, col2im adding it into the output (its
@@ -141,6 +142,7 @@ enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type)
 		return AUGUR_FEAT_WINDOW;
 	case AUGUR_LAYER_ELTWISE:
 	case AUGUR_LAYER_REDUCE:
+	case AUGUR_LAYER_DETECTION:
 		return AUGUR_FEAT_IN_BYTES;
 	case AUGUR_LAYER_DROPOUT:
 	case AUGUR_LAYER_FLATTEN:

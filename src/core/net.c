@@ -34,6 +34,9 @@ static const char *const type_names[AUGUR_LAYER_TYPE_COUNT] = {
         [AUGUR_LAYER_SLICE] = "slice",
         [AUGUR_LAYER_RESHAPE] = "reshape",
         [AUGUR_LAYER_PERMUTE] = "permute",
+        [AUGUR_LAYER_NORMALIZE] = "normalize",
+        [AUGUR_LAYER_PRIORBOX] = "priorbox",
+        [AUGUR_LAYER_DETECTION] = "detection",
 };
 
 #define T(x)      (1u << AUGUR_LAYER_##x)
@@ -60,12 +63,14 @@ static const struct {
         [AUGUR_KEY_NEGATIVE_SLOPE] = {"negative_slope", T(RELU)},
         [AUGUR_KEY_MAX] = {"max", T(RELU)},
         [AUGUR_KEY_SIZE] = {"size", T(LRN)},
-        [AUGUR_KEY_SHARED] = {"shared", T(PRELU)},
+        [AUGUR_KEY_SHARED] = {"shared", T(PRELU) | T(NORMALIZE)},
         [AUGUR_KEY_SCALE] = {"scale", T(UPSAMPLE)},
         [AUGUR_KEY_OUTPUT_SIZE] = {"output_size", T(UPSAMPLE) | T(CROP)},
         [AUGUR_KEY_RANGE] = {"range", T(SLICE)},
         [AUGUR_KEY_SHAPE] = {"shape", T(RESHAPE)},
         [AUGUR_KEY_ORDER] = {"order", T(PERMUTE)},
+        [AUGUR_KEY_PRIORS] = {"priors", T(PRIORBOX)},
+        [AUGUR_KEY_KEEP] = {"keep", T(DETECTION)},
 };
 
 const char *augur_layer_type_name(enum augur_layer_type type)
@@ -87,7 +92,8 @@ const char *augur_layer_type_list(void)
 {
 	return "conv, pool, fc, relu, sigmoid, tanh, softmax, dropout, flatten, lrn, "
 	       "batchnorm, scale, eltwise, concat, hardswish, hardsigmoid, swish (silu), prelu, elu, "
-	       "reduce, shuffle, upsample, deconv, pad, crop, slice, reshape, permute";
+	       "reduce, shuffle, upsample, deconv, pad, crop, slice, reshape, permute, normalize, "
+	       "priorbox, detection";
 }
 
 const char *augur_key_name(enum augur_key key)
@@ -124,6 +130,10 @@ bool augur_key_required(enum augur_key key, const struct augur_layer *layer)
 		return key == AUGUR_KEY_ORDER;
 	case AUGUR_LAYER_PAD:
 		return key == AUGUR_KEY_PAD;
+	case AUGUR_LAYER_PRIORBOX:
+		return key == AUGUR_KEY_PRIORS;
+	case AUGUR_LAYER_DETECTION:
+		return key == AUGUR_KEY_KEEP || key == AUGUR_KEY_INPUTS;
 	case AUGUR_LAYER_FC:
 		return key == AUGUR_KEY_OUTPUTS;
 	case AUGUR_LAYER_POOL:

@@ -39,7 +39,10 @@ enum augur_layer_type {
 	AUGUR_LAYER_SLICE,
 	AUGUR_LAYER_RESHAPE,
 	AUGUR_LAYER_PERMUTE,
-	AUGUR_LAYER_TYPE_COUNT
+	AUGUR_LAYER_NORMALIZE,
+	AUGUR_LAYER_PRIORBOX,
+	AUGUR_LAYER_DETECTION,
+	AUGUR_LAYER_TYPE_COUNT /* at most 32: type sets are uint32_t masks */
 };
 
 enum augur_pool_op { AUGUR_POOL_MAX, AUGUR_POOL_AVG };
@@ -71,6 +74,8 @@ enum augur_key {
 	AUGUR_KEY_RANGE,
 	AUGUR_KEY_SHAPE,
 	AUGUR_KEY_ORDER,
+	AUGUR_KEY_PRIORS,
+	AUGUR_KEY_KEEP,
 	AUGUR_KEY_COUNT
 };
 
@@ -120,6 +125,8 @@ struct augur_layer {
 	uint64_t shape[3];        /* reshape: C, H, W (shape_rank 3) or C (1) */
 	uint8_t shape_rank;
 	uint8_t order[3]; /* permute: output axis i is input axis order[i] (0 C, 1 H, 2 W) */
+	uint32_t priors;  /* priorbox: boxes per position */
+	uint32_t keep;    /* detection: boxes kept (keep_top_k) */
 };
 
 /* A feature map: C x H x W, or a vector of C values (rank 1). Batch is kept apart. */

@@ -3,6 +3,7 @@
  * maps each kept layer's type and *_param onto an augur layer with Caffe's defaults, and
  * resolves bottoms through a blob -> producing-layer map (the last writer of a blob wins,
  * so in-place layers chain). Every error names the field it comes from. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -315,6 +316,10 @@ static const struct type_info types[] = {
         {"Slice", "SLICE", K_LAYER, AUGUR_LAYER_SLICE, "slice_param", FORK_NONE},
         {"Permute", NULL, K_LAYER, AUGUR_LAYER_PERMUTE, "permute_param", FORK_NONE},
         {"Reshape", NULL, K_LAYER, AUGUR_LAYER_RESHAPE, "reshape_param", FORK_NONE},
+        {"Normalize", NULL, K_LAYER, AUGUR_LAYER_NORMALIZE, "norm_param", FORK_NONE},
+        {"PriorBox", NULL, K_LAYER, AUGUR_LAYER_PRIORBOX, "prior_box_param", FORK_NONE},
+        {"DetectionOutput", NULL, K_LAYER, AUGUR_LAYER_DETECTION, "detection_output_param",
+         FORK_NONE},
         {"Sigmoid", "SIGMOID", K_LAYER, AUGUR_LAYER_SIGMOID, "sigmoid_param", FORK_NONE},
         {"TanH", "TANH", K_LAYER, AUGUR_LAYER_TANH, "tanh_param", FORK_NONE},
         {"LRN", "LRN", K_LAYER, AUGUR_LAYER_LRN, "lrn_param", FORK_NONE},
@@ -352,7 +357,8 @@ const char *augur_prototxt_type_list(void)
 	return "Convolution, ConvolutionDepthwise, DepthwiseConvolution, Deconvolution, Pooling, "
 	       "InnerProduct, ReLU, PReLU, ELU, Sigmoid, TanH, LRN, BatchNorm, BN, Scale, Eltwise, "
 	       "Axpy, Concat, Slice, Softmax, Dropout, Flatten, Reshape, Permute, Crop, "
-	       "ShuffleChannel, Interp, Upsample, Input, Split, Silence";
+	       "ShuffleChannel, Interp, Upsample, Normalize, PriorBox, DetectionOutput, Input, "
+	       "Split, Silence";
 }
 
 static int lookup_type(const struct ctx *c, const field *tf, const char *layer,
@@ -775,9 +781,18 @@ static int reshape_params(const struct ctx *c, const field *lf, const field *p,
 	if ((rc = shape_dims(c, shape, dims, &n)))
 		return rc;
 	int64_t v[4];
-	for (size_t i = 0; i < n; i++)
+	bool keep_count = false;
+	for (size_t i = 0; i < n; i++) {
 		if ((rc = get_int(c, dims[i], &v[i])))
 			return rc;
+		keep_count |= (i > 0 && v[i] == 0) || v[i] == -1;
+	}
+	/* 0 and -1 entries (SSD's 0, -1, 21) resolve against the input's shape, which the
+	 * reader does not trace: the same values in the batch's order, a view, as a flatten */
+	if (n >= 2 && keep_count && v[0] == 0) {
+		l->type = AUGUR_LAYER_FLATTEN;
+		return AUGUR_OK;
+	}
 	if (n != 4 || v[0] < 0 || v[0] > 1 || v[1] < 1 || v[2] < 1 || v[3] < 1)
 		return ERR_F(c, shape,
 		             "Reshape layer '%s': augur reads a shape of four dims, 0 or 1 then C, "
@@ -834,6 +849,85 @@ static int more_params(const struct ctx *c, const field *lf, const struct type_i
 	default:
 		return AUGUR_OK;
 	}
+}
+
+/* SSD's heads: Normalize (a learned scale per channel, or one), PriorBox (boxes per
+ * position from min_size, max_size, aspect_ratio and flip, as Caffe's PriorBoxLayer
+ * counts them) and DetectionOutput (keep_top_k boxes). */
+static int ssd_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                      const field *p, struct augur_layer *l)
+{
+	static const char *const norm[] = {"across_spatial", "scale_filler", "channel_shared",
+	                                   "eps", NULL};
+	static const char *const prior[] = {"min_size", "max_size", "aspect_ratio", "flip",  "clip",
+	                                    "variance", "img_size", "img_h",        "img_w", "step",
+	                                    "step_h",   "step_w",   "offset",       NULL};
+	static const char *const det[] = {"num_classes",
+	                                  "share_location",
+	                                  "background_label_id",
+	                                  "nms_param",
+	                                  "save_output_param",
+	                                  "code_type",
+	                                  "variance_encoded_in_target",
+	                                  "keep_top_k",
+	                                  "confidence_threshold",
+	                                  "eta",
+	                                  "visualize",
+	                                  "visualize_threshold",
+	                                  "save_file",
+	                                  NULL};
+	const char *const *known = l->type == AUGUR_LAYER_NORMALIZE  ? norm
+	                           : l->type == AUGUR_LAYER_PRIORBOX ? prior
+	                                                             : det;
+	int rc = check_known(c, p, t->param, known, false);
+	if (rc)
+		return rc;
+	if (l->type == AUGUR_LAYER_NORMALIZE)
+		return opt_bool(c, p, "channel_shared", &l->shared, &l->key_loc[AUGUR_KEY_SHARED]);
+	if (l->type == AUGUR_LAYER_DETECTION) {
+		const field *f;
+		int64_t keep = -1;
+		if ((rc = single(c, p, "keep_top_k", &f)) || (f && (rc = get_int(c, f, &keep))))
+			return rc;
+		if (keep < 1 || keep > AUGUR_MAX_DIM)
+			return ERR_F(
+			        c, f ? f : lf,
+			        "DetectionOutput layer '%s' needs 'keep_top_k' from 1 to %u (the "
+			        "boxes it keeps)",
+			        l->name, AUGUR_MAX_DIM);
+		l->keep = (uint32_t)keep;
+		l->key_loc[AUGUR_KEY_KEEP] = vloc(f);
+		return AUGUR_OK;
+	}
+	double ars[64] = {1.0};
+	size_t n_ar = 1;
+	bool flip = true;
+	if ((rc = opt_bool(c, p, "flip", &flip, NULL)))
+		return rc;
+	for (size_t i = 0; i < p->len; i++) {
+		const field *f = &p->fields[i];
+		double ar;
+		if (strcmp(f->name, "aspect_ratio"))
+			continue;
+		if ((rc = get_double(c, f, 1e-6, 1e6, &ar)))
+			return rc;
+		bool seen = false;
+		for (size_t k = 0; k < n_ar; k++)
+			seen |= fabs(ar - ars[k]) < 1e-6;
+		if (seen)
+			continue;
+		if (n_ar + 2 > sizeof(ars) / sizeof(*ars))
+			return ERR_F(c, f, "too many aspect ratios");
+		ars[n_ar++] = ar;
+		if (flip)
+			ars[n_ar++] = 1.0 / ar;
+	}
+	size_t n_min = count_of(p, "min_size"), n_max = count_of(p, "max_size");
+	if (!n_min || n_min > 64 || n_max > 64)
+		return ERR_F(c, lf, "PriorBox layer '%s' needs 1 to 64 'min_size' values", l->name);
+	l->priors = (uint32_t)(n_ar * n_min + n_max);
+	l->key_loc[AUGUR_KEY_PRIORS] = vloc(nth_field(p, "min_size", 0));
+	return AUGUR_OK;
 }
 
 /* Parameters of the simple types: which fields are known, and the few augur keeps. */
@@ -931,6 +1025,15 @@ static int other_params(const struct ctx *c, const struct type_info *t, const fi
 	}
 	case AUGUR_LAYER_CONCAT: {
 		const char *why = "augur concatenates along channels only (axis 1)";
+		/* SSD's priors, 1 x 2 x n each, join along axis 2: as vectors, the same values */
+		bool priors = true;
+		for (uint32_t j = 0; j < l->n_inputs; j++)
+			priors &= l->inputs[j] >= 0 &&
+			          c->net->layers[l->inputs[j]].type == AUGUR_LAYER_PRIORBOX;
+		if (priors && (rc = want_axis(c, p, "axis", 2, why)))
+			return rc;
+		if (priors)
+			return AUGUR_OK;
 		if ((rc = want_axis(c, p, "axis", 1, why)) ||
 		    (rc = want_axis(c, p, "concat_dim", 1, why)))
 			return rc;
@@ -1183,7 +1286,15 @@ static int check_arity(const struct ctx *c, const field *lf, const struct type_i
 {
 	bool multi = t->type == AUGUR_LAYER_ELTWISE || t->type == AUGUR_LAYER_CONCAT;
 	/* crop reads a second bottom for its size; SegNet's Upsample a pooling mask */
-	bool two = t->type == AUGUR_LAYER_CROP || t->type == AUGUR_LAYER_UPSAMPLE;
+	bool two = t->type == AUGUR_LAYER_CROP || t->type == AUGUR_LAYER_UPSAMPLE ||
+	           t->type == AUGUR_LAYER_PRIORBOX;
+	if (t->type == AUGUR_LAYER_DETECTION && (n_bottom != 3 || n_top != 1))
+		return ERR_F(c, lf,
+		             "DetectionOutput layer '%s' takes three bottoms (locations, "
+		             "confidences, priors) and one top",
+		             lname);
+	if (t->type == AUGUR_LAYER_DETECTION)
+		return AUGUR_OK;
 	if (n_top == 0)
 		return ERR_F(c, lf, "layer '%s' has no top", lname);
 	if (n_top == 2 && t->type == AUGUR_LAYER_POOL)
@@ -1442,6 +1553,10 @@ static int mapped_layer(struct ctx *c, const field *lf, const field *nf, const f
 	case AUGUR_LAYER_CROP:
 	case AUGUR_LAYER_PERMUTE:
 		return more_params(c, lf, t, params, l);
+	case AUGUR_LAYER_NORMALIZE:
+	case AUGUR_LAYER_PRIORBOX:
+	case AUGUR_LAYER_DETECTION:
+		return ssd_params(c, lf, t, params, l);
 	default:
 		rc = other_params(c, t, params, l);
 		if (rc == AUGUR_OK && t->fork == FORK_BN_SCALE)
@@ -1550,6 +1665,8 @@ static int resolve_depthwise(struct ctx *c)
 			break;
 		case AUGUR_LAYER_FLATTEN:
 		case AUGUR_LAYER_PERMUTE:
+		case AUGUR_LAYER_PRIORBOX:
+		case AUGUR_LAYER_DETECTION:
 			ch[i] = 0;
 			break;
 		case AUGUR_LAYER_RESHAPE:

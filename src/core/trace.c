@@ -280,6 +280,16 @@ static int trace_more(const struct augur_net *net, const struct augur_layer *l,
 		break;
 	case AUGUR_LAYER_RESHAPE:
 		return trace_reshape(net, l, in, elems, out, diag);
+	case AUGUR_LAYER_PRIORBOX: {
+		/* SSD's priors: 4 coordinates and 4 variances per box, priors boxes per
+		 * position, one set for the batch (a vector here) */
+		uint64_t n;
+		if (augur_mul3_overflow(in->h * in->w, l->priors, 8, &n))
+			return err_key(net, l, AUGUR_KEY_PRIORS, AUGUR_E_OVERFLOW, diag,
+			               "output of priorbox layer '%s' is too large", l->name);
+		*out = (struct augur_shape){n, 1, 1, 1};
+		break;
+	}
 	default:
 		*out = *in;
 		map = true;
@@ -342,7 +352,11 @@ int augur_trace_layer(const struct augur_net *net, size_t i, const struct augur_
 	case AUGUR_LAYER_SLICE:
 	case AUGUR_LAYER_PAD:
 	case AUGUR_LAYER_RESHAPE:
+	case AUGUR_LAYER_PRIORBOX:
 		rc = trace_more(net, l, in, elems, out, diag);
+		break;
+	case AUGUR_LAYER_DETECTION: /* keep boxes of 7 values (image, label, score, box) */
+		*out = (struct augur_shape){(uint64_t)l->keep * 7, 1, 1, 1};
 		break;
 	default: /* element-wise and normalisation layers keep their input's shape */
 		*out = *in;
