@@ -1,5 +1,6 @@
 /* Network model: layer types, the key table shared by every descriptor format, and
  * construction/copy of struct augur_net (see net.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,11 +275,11 @@ long augur_net_find(const struct augur_net *net, const char *name)
 int augur_net_add_other_input(struct augur_net *net, const char *name)
 {
 	size_t old = net->other_inputs ? strlen(net->other_inputs) : 0;
-	char *s = realloc(net->other_inputs, old + strlen(name) + 3);
+	size_t size = old + strlen(name) + 3;
+	char *s = realloc(net->other_inputs, size);
 	if (!s)
 		return AUGUR_E_NOMEM;
-	strcpy(s + old, old ? ", " : "");
-	strcat(s, name);
+	snprintf(s + old, size - old, "%s%s", old ? ", " : "", name);
 	net->other_inputs = s;
 	return AUGUR_OK;
 }

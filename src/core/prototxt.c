@@ -1168,7 +1168,7 @@ static int top_level_input(struct ctx *c, const field *root)
 		             n_in, n_dims);
 	for (size_t k = 0; k < n_in; k++) {
 		bool first;
-		const field *sd[4];
+		const field *sd[4] = {NULL, NULL, NULL, NULL};
 		size_t n = n_dims;
 		if ((rc = add_input_blob(c, inputs[k], &first)))
 			return rc;
