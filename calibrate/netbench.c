@@ -104,7 +104,7 @@ static int dump_pass(struct augur_runtime *rt, const struct augur_net_run *r, co
 static int measure_once(struct augur_net_run *r, const struct augur_netbench_options *s,
                         struct augur_diag *diag)
 {
-	int rc = augur_net_load(r->path, &r->net, diag);
+	int rc = (s->load ? s->load : augur_net_load)(r->path, &r->net, diag);
 	if (!rc)
 		rc = augur_analyze(r->net, (uint32_t)s->batch, &r->a, diag);
 	if (rc)

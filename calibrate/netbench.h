@@ -41,6 +41,8 @@ struct augur_netbench_options {
 	uint64_t seed;    /* random weights and input */
 	uint64_t retries; /* measurements again of a disturbed network, the calmest kept */
 	const char *dump; /* NULL, or a directory for one pass's raw float32 blobs */
+	/* loads a network (NULL: augur_net_load); augur run's gives it the --input size */
+	int (*load)(const char *path, struct augur_net **out, struct augur_diag *diag);
 	/* called before each measurement again (k counts from 0), with the disturbed one */
 	void (*retrying)(const struct augur_net_run *r, uint64_t k, void *ctx);
 	void *ctx;

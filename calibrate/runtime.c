@@ -92,7 +92,8 @@ static uint64_t elems(const struct augur_shape *s)
 static bool safe_in_place(const struct augur_net *net, const struct augur_analysis *a, size_t i)
 {
 	int32_t src = net->layers[i].inputs[0];
-	while (src != AUGUR_NET_INPUT && net->layers[src].type == AUGUR_LAYER_FLATTEN) {
+	while (src != AUGUR_NET_INPUT && (net->layers[src].type == AUGUR_LAYER_FLATTEN ||
+	                                  net->layers[src].type == AUGUR_LAYER_RESHAPE)) {
 		if (a->layers[src].readers != 1)
 			return false;
 		src = net->layers[src].inputs[0];
@@ -106,12 +107,17 @@ static uint32_t param_blobs(const struct augur_layer *l, uint64_t c,
 	n[0] = n[1] = 0;
 	switch (l->type) {
 	case AUGUR_LAYER_CONV:
+	case AUGUR_LAYER_DECONV:
 	case AUGUR_LAYER_FC: {
-		uint64_t b = l->bias ? (l->type == AUGUR_LAYER_CONV ? l->filters : l->outputs) : 0;
+		uint64_t b = l->bias ? (l->type == AUGUR_LAYER_FC ? l->outputs : l->filters) : 0;
 		n[0] = s->params - b;
 		n[1] = b;
 		return 2;
 	}
+	case AUGUR_LAYER_PRELU:
+	case AUGUR_LAYER_NORMALIZE:
+		n[0] = s->params;
+		return 1;
 	case AUGUR_LAYER_BATCHNORM:
 		n[0] = n[1] = c;
 		return 2;
@@ -130,7 +136,8 @@ static void fill_params(struct augur_runtime *rt, size_t i, uint64_t *seed)
 	const struct augur_layer_stats *s = &rt->a->layers[i];
 	struct layer_rt *L = &rt->layers[i];
 	switch (l->type) {
-	case AUGUR_LAYER_CONV: {
+	case AUGUR_LAYER_CONV:
+	case AUGUR_LAYER_DECONV: {
 		/* He initialisation, uniform: variance 2 / fan-in */
 		uint64_t per_group = s->in.c / l->groups; /* exact: groups divide C */
 		double fan_in = (double)per_group * l->kernel.h * l->kernel.w;
@@ -151,6 +158,12 @@ static void fill_params(struct augur_runtime *rt, size_t i, uint64_t *seed)
 	case AUGUR_LAYER_SCALE:
 		fill_uniform(L->params[0], L->n_params[0], 1.0f, 0.1f, seed);
 		fill_uniform(L->params[1], L->n_params[1], 0, 0.1f, seed);
+		break;
+	case AUGUR_LAYER_PRELU:
+		fill_uniform(L->params[0], L->n_params[0], 0.25f, 0.05f, seed);
+		break;
+	case AUGUR_LAYER_NORMALIZE:
+		fill_uniform(L->params[0], L->n_params[0], 20.0f, 1.0f, seed); /* SSD's 20 */
 		break;
 	default:
 		break;
@@ -218,6 +231,16 @@ int augur_runtime_new(const struct augur_net *net, const struct augur_analysis *
 		struct layer_rt *L = &rt->layers[i];
 		if (s->gemm.count && (rc = check_blas_dims(net, i, &s->gemm, diag)))
 			goto done;
+		if (l->type == AUGUR_LAYER_PRIORBOX || l->type == AUGUR_LAYER_DETECTION) {
+			/* SSD's heads: box geometry and non-maximum suppression, not kernels */
+			rc = augur_diag_set(
+			        diag, AUGUR_E_SCHEMA, path, l->loc.line, l->loc.col,
+			        "augur run has no reference kernel for layer '%s' of "
+			        "type %s (SSD's detection head: box geometry and suppression, "
+			        "which augur does not run)",
+			        l->name, augur_layer_type_name(l->type));
+			goto done;
+		}
 		L->in = calloc(l->n_inputs, sizeof(*L->in));
 		if (!L->in) {
 			rc = augur_diag_set(diag, AUGUR_E_NOMEM, path, 0, 0, "out of memory");
@@ -249,7 +272,8 @@ int augur_runtime_new(const struct augur_net *net, const struct augur_analysis *
 				goto nomem;
 			rt->mem.workspace += bytes;
 		}
-		if (l->type == AUGUR_LAYER_FLATTEN || (s->in_place && safe_in_place(net, a, i))) {
+		if (l->type == AUGUR_LAYER_FLATTEN || l->type == AUGUR_LAYER_RESHAPE ||
+		    (s->in_place && safe_in_place(net, a, i))) {
 			L->out = (float *)L->in[0];
 		} else {
 			bytes = s->out_bytes;
@@ -626,6 +650,19 @@ static void softmax(struct augur_runtime *rt, size_t i)
 		}
 }
 
+/* Whether an eltwise layer's inputs differ in shape (and so broadcast). */
+static bool broadcasts(const struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	uint64_t n = elems(&rt->a->layers[i].out);
+	for (uint32_t k = 0; k < l->n_inputs; k++) {
+		int32_t src = l->inputs[k];
+		if (elems(src == AUGUR_NET_INPUT ? &rt->a->input : &rt->a->layers[src].out) != n)
+			return true;
+	}
+	return false;
+}
+
 static void eltwise(struct augur_runtime *rt, size_t i)
 {
 	const struct augur_layer *l = &rt->net->layers[i];
@@ -683,6 +720,284 @@ static void concat(struct augur_runtime *rt, size_t i)
 	}
 }
 
+/* ---- the layer types beyond the paper's ------------------------------------------------ */
+
+/* PyTorch's: hardsigmoid relu6(v + 3) / 6, hardswish v times it; ELU with alpha 1 */
+#define HSIG(v) ((v) <= -3.0f ? 0.0f : (v) >= 3.0f ? 1.0f : (v) / 6.0f + 0.5f)
+ELEMENTWISE(hardsigmoid_fn, HSIG(v))
+ELEMENTWISE(hardswish_fn, v *HSIG(v))
+ELEMENTWISE(swish_fn, v / (1.0f + expf(-v)))
+ELEMENTWISE(elu_fn, v > 0.0f ? v : expm1f(v))
+
+/* PReLU: one slope per channel (or one for all). */
+static void prelu(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t C = s->in.c, hw = s->in.h * s->in.w;
+	const float *slope = L->params[0];
+	for (uint32_t b = 0; b < rt->a->batch; b++)
+		for (uint64_t c = 0; c < C; c++) {
+			const float *x = L->in[0] + (b * C + c) * hw;
+			float *y = L->out + (b * C + c) * hw;
+			float a = slope[L->n_params[0] == 1 ? 0 : c];
+			for (uint64_t j = 0; j < hw; j++)
+				y[j] = x[j] > 0.0f ? x[j] : a * x[j];
+		}
+}
+
+/* Eltwise whose inputs broadcast (a C x 1 x 1 vector over a C x H x W map): each output
+ * value reads every input at its position, a dimension of size 1 repeating. */
+static void eltwise_broadcast(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t C = s->out.c, H = s->out.h, W = s->out.w;
+	for (uint32_t b = 0; b < rt->a->batch; b++)
+		for (uint64_t c = 0; c < C; c++)
+			for (uint64_t h = 0; h < H; h++)
+				for (uint64_t w = 0; w < W; w++) {
+					float acc = 0.0f;
+					for (uint32_t k = 0; k < l->n_inputs; k++) {
+						int32_t src = l->inputs[k];
+						const struct augur_shape *d =
+						        src == AUGUR_NET_INPUT
+						                ? &rt->a->input
+						                : &rt->a->layers[src].out;
+						uint64_t at =
+						        ((b * d->c + (d->c == 1 ? 0 : c)) * d->h +
+						         (d->h == 1 ? 0 : h)) *
+						                d->w +
+						        (d->w == 1 ? 0 : w);
+						float v = L->in[k][at];
+						acc = k == 0                        ? v
+						      : l->op == AUGUR_ELTWISE_SUM  ? acc + v
+						      : l->op == AUGUR_ELTWISE_PROD ? acc * v
+						      : v > acc                     ? v
+						                                    : acc;
+					}
+					L->out[((b * C + c) * H + h) * W + w] = acc;
+				}
+}
+
+/* reduce: the mean over H x W of each channel. */
+static void reduce(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t C = s->in.c, hw = s->in.h * s->in.w;
+	for (uint64_t bc = 0; bc < rt->a->batch * C; bc++) {
+		double sum = 0;
+		for (uint64_t j = 0; j < hw; j++)
+			sum += L->in[0][bc * hw + j];
+		L->out[bc] = (float)(sum / (double)hw);
+	}
+}
+
+/* Channel copies: shuffle (channel gi * C/g + j goes to j * g + gi, as ShuffleNet's
+ * reshape-transpose-reshape does), slice (channels [begin, end)), crop (the top-left
+ * H x W), pad (zeros around). */
+static void channel_copy(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t C = s->in.c, H = s->in.h, W = s->in.w, OC = s->out.c, OH = s->out.h, OW = s->out.w;
+	uint64_t ph = l->type == AUGUR_LAYER_PAD ? l->pad.h : 0;
+	uint64_t pw = l->type == AUGUR_LAYER_PAD ? l->pad.w : 0;
+	if (l->type == AUGUR_LAYER_PAD)
+		memset(L->out, 0, out_count(rt, i) * sizeof(float));
+	for (uint32_t b = 0; b < rt->a->batch; b++)
+		for (uint64_t oc = 0; oc < OC; oc++) {
+			uint64_t c = oc;
+			if (l->type == AUGUR_LAYER_SHUFFLE)
+				c = (oc % l->groups) * (C / l->groups) + oc / l->groups;
+			else if (l->type == AUGUR_LAYER_SLICE)
+				c = oc + l->range[0];
+			const float *x = L->in[0] + (b * C + c) * H * W;
+			float *y = L->out + (b * OC + oc) * OH * OW;
+			uint64_t rows = H < OH ? H : OH, cols = W < OW ? W : OW;
+			for (uint64_t h = 0; h < rows; h++)
+				memcpy(y + (h + ph) * OW + pw, x + h * W, cols * sizeof(float));
+		}
+}
+
+/* permute: output axis a is input axis order[a]. */
+static void permute(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	const uint64_t d[3] = {s->in.c, s->in.h, s->in.w};
+	uint64_t stride[3] = {d[1] * d[2], d[2], 1}, n = elems(&s->in), o[3];
+	for (uint32_t b = 0; b < rt->a->batch; b++)
+		for (o[0] = 0; o[0] < d[l->order[0]]; o[0]++)
+			for (o[1] = 0; o[1] < d[l->order[1]]; o[1]++)
+				for (o[2] = 0; o[2] < d[l->order[2]]; o[2]++) {
+					uint64_t from = o[0] * stride[l->order[0]] +
+					                o[1] * stride[l->order[1]] +
+					                o[2] * stride[l->order[2]];
+					uint64_t to =
+					        (o[0] * d[l->order[1]] + o[1]) * d[l->order[2]] +
+					        o[2];
+					L->out[b * n + to] = L->in[0][b * n + from];
+				}
+}
+
+/* upsample: nearest (the source pixel floor(o * in / out)) or bilinear with half-pixel
+ * centres (PyTorch's align_corners=False). */
+static void upsample(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t H = s->in.h, W = s->in.w, OH = s->out.h, OW = s->out.w;
+	double sh = (double)H / (double)OH, sw = (double)W / (double)OW;
+	for (uint64_t bc = 0; bc < rt->a->batch * s->in.c; bc++) {
+		const float *x = L->in[0] + bc * H * W;
+		float *y = L->out + bc * OH * OW;
+		for (uint64_t oh = 0; oh < OH; oh++)
+			for (uint64_t ow = 0; ow < OW; ow++) {
+				if (l->op != AUGUR_UPSAMPLE_BILINEAR) {
+					uint64_t h = (uint64_t)((double)oh * sh),
+					         w = (uint64_t)((double)ow * sw);
+					y[oh * OW + ow] =
+					        x[(h < H ? h : H - 1) * W + (w < W ? w : W - 1)];
+					continue;
+				}
+				double fh = ((double)oh + 0.5) * sh - 0.5,
+				       fw = ((double)ow + 0.5) * sw - 0.5;
+				fh = fh < 0 ? 0 : fh;
+				fw = fw < 0 ? 0 : fw;
+				uint64_t h0 = (uint64_t)fh, w0 = (uint64_t)fw;
+				uint64_t h1 = h0 + 1 < H ? h0 + 1 : h0,
+				         w1 = w0 + 1 < W ? w0 + 1 : w0;
+				double dh = fh - (double)h0, dw = fw - (double)w0;
+				y[oh * OW + ow] = (float)((1 - dh) * ((1 - dw) * x[h0 * W + w0] +
+				                                      dw * x[h0 * W + w1]) +
+				                          dh * ((1 - dw) * x[h1 * W + w0] +
+				                                dw * x[h1 * W + w1]));
+			}
+	}
+}
+
+/* deconv as Caffe runs it: per image and group the weights (C x filters/g x Kh x Kw)
+ * transposed times the input into columns, col2im adding them into the output. */
+static void deconv(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer *l = &rt->net->layers[i];
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t C = s->in.c, H = s->in.h, W = s->in.w, OH = s->out.h, OW = s->out.w;
+	uint64_t g = l->groups, n = s->gemm.n, k = s->gemm.k, m = s->gemm.m;
+	uint64_t F = l->filters, fg = F / g, kh = l->kernel.h, kw = l->kernel.w;
+	const float *wt = L->params[0], *bias = L->params[1];
+	for (uint32_t b = 0; b < rt->a->batch; b++) {
+		const float *x = L->in[0] + b * C * H * W;
+		float *y = L->out + b * F * OH * OW;
+		for (uint64_t j = 0; j < F * OH * OW; j++)
+			y[j] = bias ? bias[j / (OH * OW)] : 0.0f;
+		for (uint64_t gi = 0; gi < g; gi++) {
+			/* a 1x1, stride-1, unpadded deconv writes its columns straight out */
+			float *col = L->col ? L->col : y + gi * fg * OH * OW;
+			double t0 = now_ms();
+			cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)n, (int)m, (int)k,
+			            1.0f, wt + gi * k * n, (int)n, x + gi * k * m, (int)m,
+			            L->col ? 0.0f : 1.0f, col, (int)m);
+			rt->gemm_ms += now_ms() - t0;
+			if (!L->col)
+				continue;
+			for (uint64_t r = 0; r < n; r++) {
+				uint64_t f = gi * fg + r / (kh * kw), ki = r / kw % kh, kj = r % kw;
+				for (uint64_t ih = 0; ih < H; ih++) {
+					int64_t oh =
+					        (int64_t)(ih * l->stride.h + ki * l->dilation.h) -
+					        (int64_t)l->pad.h;
+					if (oh < 0 || oh >= (int64_t)OH)
+						continue;
+					for (uint64_t iw = 0; iw < W; iw++) {
+						int64_t ow = (int64_t)(iw * l->stride.w +
+						                       kj * l->dilation.w) -
+						             (int64_t)l->pad.w;
+						if (ow >= 0 && ow < (int64_t)OW)
+							y[(f * OH + (uint64_t)oh) * OW +
+							  (uint64_t)ow] += col[r * m + ih * W + iw];
+					}
+				}
+			}
+		}
+	}
+}
+
+/* SSD's Normalize: each position's channel vector divided by its L2 norm, times a
+ * learned scale per channel (or one). */
+static void normalize(struct augur_runtime *rt, size_t i)
+{
+	const struct augur_layer_stats *s = &rt->a->layers[i];
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t C = s->in.c, hw = s->in.h * s->in.w;
+	const float *scale = L->params[0];
+	for (uint32_t b = 0; b < rt->a->batch; b++)
+		for (uint64_t j = 0; j < hw; j++) {
+			const float *x = L->in[0] + b * C * hw + j;
+			float *y = L->out + b * C * hw + j;
+			double sum = 1e-10; /* Caffe's eps */
+			for (uint64_t c = 0; c < C; c++)
+				sum += (double)x[c * hw] * x[c * hw];
+			float inv = (float)(1.0 / sqrt(sum));
+			for (uint64_t c = 0; c < C; c++)
+				y[c * hw] = x[c * hw] * inv * scale[L->n_params[0] == 1 ? 0 : c];
+		}
+}
+
+/* The newer types' dispatch; false for a type this executor does not run. */
+static bool step_more(struct augur_runtime *rt, size_t i)
+{
+	struct layer_rt *L = &rt->layers[i];
+	uint64_t count = out_count(rt, i);
+	switch (rt->net->layers[i].type) {
+	case AUGUR_LAYER_HARDSIGMOID:
+		hardsigmoid_fn(L->out, L->in[0], count, 0, 0);
+		return true;
+	case AUGUR_LAYER_HARDSWISH:
+		hardswish_fn(L->out, L->in[0], count, 0, 0);
+		return true;
+	case AUGUR_LAYER_SWISH:
+		swish_fn(L->out, L->in[0], count, 0, 0);
+		return true;
+	case AUGUR_LAYER_ELU:
+		elu_fn(L->out, L->in[0], count, 0, 0);
+		return true;
+	case AUGUR_LAYER_PRELU:
+		prelu(rt, i);
+		return true;
+	case AUGUR_LAYER_REDUCE:
+		reduce(rt, i);
+		return true;
+	case AUGUR_LAYER_SHUFFLE:
+	case AUGUR_LAYER_SLICE:
+	case AUGUR_LAYER_CROP:
+	case AUGUR_LAYER_PAD:
+		channel_copy(rt, i);
+		return true;
+	case AUGUR_LAYER_PERMUTE:
+		permute(rt, i);
+		return true;
+	case AUGUR_LAYER_UPSAMPLE:
+		upsample(rt, i);
+		return true;
+	case AUGUR_LAYER_DECONV:
+		deconv(rt, i);
+		return true;
+	case AUGUR_LAYER_NORMALIZE:
+		normalize(rt, i);
+		return true;
+	default:
+		return false;
+	}
+}
+
 void augur_runtime_step(struct augur_runtime *rt, size_t i)
 {
 	switch (rt->net->layers[i].type) {
@@ -709,13 +1024,17 @@ void augur_runtime_step(struct augur_runtime *rt, size_t i)
 		softmax(rt, i);
 		break;
 	case AUGUR_LAYER_ELTWISE:
-		eltwise(rt, i);
+		if (broadcasts(rt, i))
+			eltwise_broadcast(rt, i);
+		else
+			eltwise(rt, i);
 		break;
 	case AUGUR_LAYER_CONCAT:
 		concat(rt, i);
 		break;
 	default:
-		unary(rt, i);
+		if (!step_more(rt, i))
+			unary(rt, i); /* dropout, flatten, reshape */
 		break;
 	}
 }
@@ -763,8 +1082,12 @@ const char *augur_runtime_param_name(enum augur_layer_type type, unsigned j)
 		return NULL;
 	switch (type) {
 	case AUGUR_LAYER_CONV:
+	case AUGUR_LAYER_DECONV:
 	case AUGUR_LAYER_FC:
 		return j ? "bias" : "weight";
+	case AUGUR_LAYER_PRELU:
+	case AUGUR_LAYER_NORMALIZE:
+		return j ? NULL : "weight";
 	case AUGUR_LAYER_BATCHNORM:
 		return j ? "var" : "mean";
 	case AUGUR_LAYER_SCALE:

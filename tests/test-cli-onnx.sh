@@ -46,4 +46,8 @@ has "$err" "truncated" "truncated"
 [ ! -e "$tmp/t.yaml" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: convert wrote a file"; }
 expect 1 "$AUGUR" estimate "$data/dynamic.onnx" --device epyc-1t
 has "$err" "dynamic size" "dynamic input"
+has "$err" "give one with --input C,H,W" "dynamic input names --input"
+# --input gives it: 4 filters of 3x3x3 over 3x16x16 -> 4x14x14, 108 parameters
+expect 0 "$AUGUR" inspect "$data/dynamic.onnx" --input 3,16,16 --format csv
+has "$out" "0,conv,conv,input,3,16,16,4,14,14,108," "dynamic input with --input"
 finish

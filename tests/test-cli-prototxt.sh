@@ -69,9 +69,10 @@ run "convert yaml" 0 "$AUGUR" convert "$tmp/resnet50.yaml" -o "$tmp/again.yaml"
 if diff <(grep -v '^#' "$tmp/resnet50.yaml") <(grep -v '^#' "$tmp/again.yaml") >/dev/null; then ok; else fail "YAML -> YAML is not stable"; fi
 
 # errors: located, on stderr, exit 1; nothing written
-printf 'input: "data"\ninput_dim: 1\ninput_dim: 3\ninput_dim: 8\ninput_dim: 8\nlayer {\n  name: "d"\n  type: "Deconvolution"\n  bottom: "data"\n  top: "d"\n}\n' >"$tmp/bad.prototxt"
+printf 'input: "data"\ninput_dim: 1\ninput_dim: 3\ninput_dim: 8\ninput_dim: 8\nlayer {\n  name: "d"\n  type: "SpatialConvolution"\n  bottom: "data"\n  top: "d"\n}\n' >"$tmp/bad.prototxt"
 run "bad type" 1 "$AUGUR" inspect "$tmp/bad.prototxt"
-has "bad type" "$tmp/err" "$tmp/bad.prototxt:8:9: error: unsupported layer type 'Deconvolution' of layer 'd'"
+has "bad type" "$tmp/err" "$tmp/bad.prototxt:8:9: error: unsupported layer type 'SpatialConvolution' of layer 'd'"
+grep -q "did you mean" "$tmp/err" && fail "SpatialConvolution is not a typo of Convolution" || ok
 echo 'old' >"$tmp/keep.yaml"
 run "bad convert" 1 "$AUGUR" convert "$tmp/bad.prototxt" -o "$tmp/keep.yaml"
 has "bad convert" "$tmp/keep.yaml" "old"
@@ -81,6 +82,25 @@ has "shape error" "$tmp/err" "shape.prototxt:7:50: error: kernel 11x11 of conv l
 printf 'layer {\n  name: "x"\n' >"$tmp/open.prototxt"
 run "unclosed" 1 "$AUGUR" inspect "$tmp/open.prototxt"
 has "unclosed" "$tmp/err" "open.prototxt:1:7: error: 'layer' opened here is never closed"
+
+# --input replaces a placeholder 1x1 input (OpenPose ships one): 3x3/2 over 9x9 is 4x4
+printf 'input: "data"\ninput_dim: 1\ninput_dim: 3\ninput_dim: 1\ninput_dim: 1\nlayer { name: "c" type: "Convolution" bottom: "data" top: "c"\n  convolution_param { num_output: 8 kernel_size: 3 stride: 2 } }\n' >"$tmp/placeholder.prototxt"
+run "placeholder" 1 "$AUGUR" inspect "$tmp/placeholder.prototxt"
+for cmd in inspect convert; do
+	run "--input $cmd" 0 "$AUGUR" $cmd "$tmp/placeholder.prototxt" --input 3,9,9
+done
+has "--input convert" "$tmp/out" "input: [3, 9, 9]"
+run "--input= inspect" 0 "$AUGUR" inspect --format csv --input=3,9,9 "$tmp/placeholder.prototxt"
+has "--input= inspect" "$tmp/out" "0,c,conv,input,3,9,9,8,4,4,224"
+run "--input bad" 2 "$AUGUR" inspect "$tmp/placeholder.prototxt" --input 3,9
+has "--input bad" "$tmp/err" "augur inspect: error: --input expects C,H,W"
+run "--input no value" 2 "$AUGUR" inspect "$tmp/placeholder.prototxt" --input
+run "--input not here" 2 "$AUGUR" profile list --input 3,9,9
+
+# a second network input (Faster R-CNN's im_info) is accepted and reported
+printf 'input: "data" input_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\ninput: "im_info" input_shape { dim: 1 dim: 3 }\nlayer { name: "r" type: "ReLU" bottom: "data" top: "r" }\n' >"$tmp/two.prototxt"
+run "two inputs" 0 "$AUGUR" inspect "$tmp/two.prototxt"
+has "two inputs" "$tmp/out" "other inputs (not modelled): im_info"
 
 # usage
 run "convert no args" 2 "$AUGUR" convert

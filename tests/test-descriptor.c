@@ -101,8 +101,8 @@ static const struct bad_case bad[] = {
               "  - {name: b, type: conv, filters: 4, kernel: 1, inputs: input}\n"
               "  - {name: s, type: eltwise, inputs: [a, b]}\n",
          AUGUR_E_SHAPE, 5, 38,
-         "inputs of eltwise layer 's' differ in shape: 'a' is 8x32x32, 'b' "
-         "is 4x32x32"},
+         "inputs of eltwise layer 's' differ in shape and do not broadcast: 'a' is "
+         "8x32x32, 'b' is 4x32x32"},
         {HEAD "  - {name: a, type: conv, filters: 8, kernel: 1}\n"
               "  - {name: b, type: conv, filters: 4, kernel: 3, inputs: input}\n"
               "  - {name: s, type: concat, inputs: [a, b]}\n",

@@ -43,6 +43,13 @@ static void same_net(const struct augur_net *x, const struct augur_net *y)
 		CHECK(b->negative_slope == a->negative_slope);
 		CHECK(b->max == a->max);
 		CHECK_EQ_U64(b->size, a->size);
+		CHECK_EQ_INT(b->shared, a->shared);
+		CHECK(!memcmp(&b->scale, &a->scale, sizeof(a->scale)));
+		CHECK(!memcmp(&b->out_size, &a->out_size, sizeof(a->out_size)));
+		CHECK(!memcmp(b->range, a->range, sizeof(a->range)));
+		CHECK(!memcmp(b->shape, a->shape, sizeof(a->shape)));
+		CHECK_EQ_U64(b->shape_rank, a->shape_rank);
+		CHECK(!memcmp(b->order, a->order, sizeof(a->order)));
 	}
 }
 
@@ -95,6 +102,32 @@ static void test_round_trips(void)
 		CHECK_CONTAINS(text, "{name: \"n\", type: lrn, size: 3}");
 		CHECK_CONTAINS(text, "kernel: [3, 1], stride: [2, 1], pad: [1, 0], dilation: 2, "
 		                     "bias: false}");
+	}
+	free(text);
+	/* the newer types' keys */
+	text = check_round_trip(
+	        "input: [8, 6, 6]\nlayers:\n"
+	        "  - {name: d, type: deconv, filters: 8, kernel: 3, stride: 2, pad: 1, groups: 2}\n"
+	        "  - {name: p, type: prelu, shared: true}\n"
+	        "  - {name: sw, type: silu}\n"
+	        "  - {name: m, type: reduce}\n"
+	        "  - {name: se, type: eltwise, op: prod, inputs: [sw, m]}\n"
+	        "  - {name: u, type: upsample, op: bilinear, scale: [2, 1]}\n"
+	        "  - {name: v, type: upsample, output_size: 7, inputs: se}\n"
+	        "  - {name: a, type: slice, range: [0, 2], inputs: u}\n"
+	        "  - {name: sh, type: shuffle, groups: 2}\n"
+	        "  - {name: pd, type: pad, pad: [1, 0]}\n"
+	        "  - {name: cr, type: crop, inputs: [pd, v]}\n"
+	        "  - {name: pm, type: permute, order: [0, 2, 1]}\n"
+	        "  - {name: r, type: reshape, shape: [2, 7, 7]}\n"
+	        "  - {name: f, type: reshape, shape: [98]}\n");
+	if (text) {
+		CHECK_CONTAINS(text, "{name: sw, type: swish}");
+		CHECK_CONTAINS(text, "{name: p, type: prelu, shared: true}");
+		CHECK_CONTAINS(text, "{name: u, type: upsample, op: bilinear, scale: [2, 1]}");
+		CHECK_CONTAINS(text, "{name: a, type: slice, inputs: u, range: [0, 2]}");
+		CHECK_CONTAINS(text, "{name: sh, type: shuffle, groups: 2}");
+		CHECK_CONTAINS(text, "{name: f, type: reshape, shape: [98]}");
 	}
 	free(text);
 	/* defaults are left out; a rank-1 input is [N] */

@@ -165,6 +165,56 @@ static void test_ceil_pads(void)
 	augur_net_free(net);
 }
 
+/* The newer layer types, worked out by hand. */
+static void test_new_types(void)
+{
+	/* conv 4 x 3x3x3 on 3x8x8: 4x6x6, 108 weights, 144 x 27 MACs; hardswish keeps it */
+	static const struct want_layer hs[] = {{"conv", "conv", 4, 6, 6, 108, 3888},
+	                                       {"hs", "hardswish", 4, 6, 6, 0, 0}};
+	check_model("hardswish.onnx", 1, hs, 2, 108, 0, 3888);
+	/* a squeeze-and-excitation scale: the 4x1x1 mean times the 4x6x6 map */
+	static const struct want_layer se[] = {{"conv", "conv", 4, 6, 6, 108, 3888},
+	                                       {"se_pool", "pool", 4, 1, 1, 0, 0},
+	                                       {"se_scale", "eltwise", 4, 6, 6, 0, 0}};
+	check_model("broadcast-mul.onnx", 1, se, 3, 108, 0, 3888);
+	/* 8x6x6 in. ConvTranspose 3x3/2 pad 1, group 2, 8 -> 8: (6 - 1) * 2 + 3 - 2 = 11;
+	 * weights 8 x 4 x 3 x 3 = 288 + 8 biases; MACs 8 x 36 inputs x 4 x 9 = 10368. PRelu:
+	 * 8 slopes. Resize x2: 22. Split [2, 6]; the shuffle keeps 6x22x22; Transpose of H and
+	 * W; Slice [0, 1) of the 2; Concat 1 + 6 = 7; Reshape to 7x11x44. */
+	static const struct want_layer nt[] = {
+	        {"deconv", "deconv", 8, 11, 11, 296, 10368},
+	        {"prelu", "prelu", 8, 11, 11, 8, 0},
+	        {"hsig", "hardsigmoid", 8, 11, 11, 0, 0},
+	        {"elu", "elu", 8, 11, 11, 0, 0},
+	        {"up", "upsample", 8, 22, 22, 0, 0},
+	        {"split", "slice", 2, 22, 22, 0, 0},
+	        {"split_2", "slice", 6, 22, 22, 0, 0},
+	        {"shuffle", "shuffle", 6, 22, 22, 0, 0},
+	        {"hw", "permute", 6, 22, 22, 0, 0},
+	        {"first", "slice", 1, 22, 22, 0, 0},
+	        {"cat", "concat", 7, 22, 22, 0, 0},
+	        {"reshape", "reshape", 7, 11, 44, 0, 0},
+	};
+	check_model("new-types.onnx", 1, nt, 12, 304, 0, 10368);
+	struct augur_net *net = NULL;
+	struct augur_diag diag;
+	if (!load("new-types.onnx", &net, &diag)) {
+		const struct augur_layer *l = net->layers;
+		CHECK_EQ_U64(l[0].groups, 2);
+		CHECK_EQ_U64(l[0].stride.h, 2);
+		CHECK_EQ_U64(l[0].pad.w, 1);
+		CHECK(!l[1].shared);
+		CHECK_EQ_U64(l[4].scale.h, 2);
+		CHECK_EQ_U64(l[6].range[0], 2);
+		CHECK_EQ_U64(l[6].range[1], 8);
+		CHECK_EQ_U64(l[7].groups, 2);
+		CHECK_EQ_INT(l[7].inputs[0], 6);
+		CHECK_EQ_U64(l[8].order[1], 2);
+		CHECK_EQ_U64(l[9].range[1], 1);
+	}
+	augur_net_free(net);
+}
+
 struct bad {
 	const char *file;
 	int code;
@@ -183,9 +233,6 @@ static void test_bad_inputs(void)
 	         "initializer or an earlier node's output"},
 	        {"dynamic.onnx", AUGUR_E_SCHEMA,
 	         "graph input 'x' has a dynamic size: its height is 'height'"},
-	        {"hardswish.onnx", AUGUR_E_SCHEMA,
-	         "node 1 'hs' (op HardSwish): op 'HardSwish' needs a layer type"},
-	        {"broadcast-mul.onnx", AUGUR_E_SCHEMA, "node 2 'se_scale' (op Mul): inputs"},
 	        {"odd-pads.onnx", AUGUR_E_SCHEMA, "padding of 1 in total along the height"},
 	        {"odd-pool-pads.onnx", AUGUR_E_SCHEMA, "node 0 'pool' (op MaxPool): padding of 1"},
 	        {"no-input.onnx", AUGUR_E_SCHEMA, "the graph has no input"},
@@ -247,6 +294,7 @@ int main(void)
 	test_tiny_cnn();
 	test_tiny_shapes();
 	test_ceil_pads();
+	test_new_types();
 	test_bad_inputs();
 	test_prefixes();
 	test_sniff();

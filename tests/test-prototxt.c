@@ -292,10 +292,217 @@ static void test_blobs(void)
 	augur_net_free(net);
 }
 
+/* Fork types and fields, several network inputs. */
+static void test_forks(void)
+{
+	/* ceil_mode: 3x3/2 pad 1 over 112 gives 56 rounding down, 57 up (hand-computed);
+	 * a depthwise conv over 16 channels has 16 groups: 16 x 1 x 3 x 3 weights; the fork's BN
+	 * is a batchnorm (2C stats) and a scale with shift (2C params); the second input is
+	 * listed, not modelled */
+	struct augur_net *net = parse(
+	        "input: 'data' input_shape { dim: 1 dim: 16 dim: 112 dim: 112 }\n"
+	        "input: 'im_info' input_shape { dim: 1 dim: 3 }\n"
+	        "layer { name: 'p1' type: 'Pooling' bottom: 'data' top: 'p1'\n"
+	        "  pooling_param { kernel_size: 3 stride: 2 pad: 1 ceil_mode: false } }\n"
+	        "layer { name: 'p2' type: 'Pooling' bottom: 'data' top: 'p2'\n"
+	        "  pooling_param { kernel_size: 3 stride: 2 pad: 1 ceil_mode: true } }\n"
+	        "layer { name: 'dw' type: 'ConvolutionDepthwise' bottom: 'p1' top: 'dw'\n"
+	        "  convolution_param { num_output: 16 kernel_size: 3 pad: 1 bias_term: false } }\n"
+	        "layer { name: 'dw2' type: 'DepthwiseConvolution' bottom: 'dw' top: 'dw2'\n"
+	        "  convolution_param { num_output: 32 kernel_size: 3 group: 1 } }\n"
+	        "layer { name: 'bn' type: 'BN' bottom: 'dw2' top: 'dw2'\n"
+	        "  bn_param { frozen: true } }\n"
+	        "layer { name: 'r' type: 'ReLU' bottom: 'dw2' top: 'dw2' }\n");
+	if (!net)
+		return;
+	CHECK_EQ_U64(net->n_layers, 7);
+	CHECK_STR_EQ(net->other_inputs, "im_info");
+	const struct augur_layer *l = net->layers;
+	CHECK(!l[0].ceil);
+	CHECK(l[1].ceil);
+	CHECK_EQ_U64(l[2].groups, 16);
+	CHECK_EQ_U64(l[3].groups, 16); /* a multiplier of 2: 32 filters over 16 channels */
+	CHECK_EQ_INT(l[4].type, AUGUR_LAYER_BATCHNORM);
+	CHECK_EQ_INT(l[5].type, AUGUR_LAYER_SCALE);
+	CHECK_STR_EQ(l[5].name, "bn_scale");
+	CHECK(l[5].bias);
+	CHECK_EQ_INT(l[6].inputs[0], 5);
+	struct augur_analysis *a = analyze(net, 1);
+	if (a) {
+		CHECK_EQ_U64(a->layers[0].out.h, 56);
+		CHECK_EQ_U64(a->layers[1].out.h, 57);
+		CHECK_EQ_U64(a->layers[2].params, 16 * 9);
+		CHECK_EQ_U64(a->layers[3].params, 32 * 9 + 32);
+		CHECK_EQ_U64(a->layers[4].stats, 64);
+		CHECK_EQ_U64(a->layers[5].params, 64);
+	}
+	augur_analysis_free(a);
+	augur_net_free(net);
+
+	/* an Input layer with two tops and a shape each */
+	net = parse("layer { name: 'in' type: 'Input' top: 'data' top: 'info'\n"
+	            "  input_param { shape { dim: 1 dim: 3 dim: 8 dim: 8 } shape { dim: 1 dim: 3 }"
+	            " } }\n"
+	            "layer { name: 'r' type: 'ReLU' bottom: 'data' top: 'r' }\n");
+	if (net) {
+		CHECK_EQ_U64(net->input.h, 8);
+		CHECK_STR_EQ(net->other_inputs, "info");
+	}
+	augur_net_free(net);
+}
+
+/* The Caffe and fork types beyond the paper's, with hand-traced shapes. */
+static void test_more_types(void)
+{
+	struct augur_net *net = parse(
+	        "input: 'data' input_shape { dim: 1 dim: 8 dim: 8 dim: 8 }\n"
+	        "layer { name: 'p' type: 'Pooling' bottom: 'data' top: 'p' top: 'mask'\n"
+	        "  pooling_param { pool: MAX kernel_size: 2 stride: 2 } }\n"
+	        "layer { name: 'u' type: 'Upsample' bottom: 'p' bottom: 'mask' top: 'u'\n"
+	        "  upsample_param { scale: 2 } }\n"
+	        "layer { name: 'sh' type: 'ShuffleChannel' bottom: 'u' top: 'sh'\n"
+	        "  shuffle_channel_param { group: 4 } }\n"
+	        "layer { name: 'sl' type: 'Slice' bottom: 'sh' top: 'a' top: 'b'\n"
+	        "  slice_param { axis: 1 slice_point: 3 } }\n"
+	        "layer { name: 'dc' type: 'Deconvolution' bottom: 'b' top: 'dc'\n"
+	        "  convolution_param { num_output: 4 kernel_size: 4 stride: 2 pad: 1 } }\n"
+	        "layer { name: 'cr' type: 'Crop' bottom: 'dc' bottom: 'data' top: 'cr'\n"
+	        "  crop_param { axis: 2 offset: 4 } }\n"
+	        "layer { name: 'pr' type: 'PReLU' bottom: 'cr' top: 'cr' }\n"
+	        "layer { name: 'el' type: 'ELU' bottom: 'cr' top: 'cr' }\n"
+	        "layer { name: 'ip' type: 'Interp' bottom: 'cr' top: 'ip'\n"
+	        "  interp_param { height: 5 width: 6 } }\n"
+	        "layer { name: 'pm' type: 'Permute' bottom: 'ip' top: 'pm'\n"
+	        "  permute_param { order: 0 order: 2 order: 3 order: 1 } }\n"
+	        "layer { name: 'rs' type: 'Reshape' bottom: 'pm' top: 'rs'\n"
+	        "  reshape_param { shape { dim: 0 dim: 4 dim: 5 dim: 6 } } }\n"
+	        "layer { name: 'g' type: 'Pooling' bottom: 'a' top: 'g'\n"
+	        "  pooling_param { pool: AVE global_pooling: true } }\n"
+	        "layer { name: 'ax' type: 'Axpy' bottom: 'g' bottom: 'a' bottom: 'a' top: 'ax' }\n");
+	if (!net)
+		return;
+	static const struct {
+		const char *name, *type;
+		uint64_t c, h, w, params;
+	} want[] = {
+	        {"p", "pool", 8, 4, 4, 0},     {"u", "upsample", 8, 8, 8, 0},
+	        {"sh", "shuffle", 8, 8, 8, 0}, {"sl", "slice", 3, 8, 8, 0},
+	        {"sl_2", "slice", 5, 8, 8, 0}, {"dc", "deconv", 4, 16, 16, 5 * 4 * 16 + 4},
+	        {"cr", "crop", 4, 8, 8, 0},    {"pr", "prelu", 4, 8, 8, 4},
+	        {"el", "elu", 4, 8, 8, 0},     {"ip", "upsample", 4, 5, 6, 0},
+	        {"pm", "permute", 5, 6, 4, 0}, {"rs", "reshape", 4, 5, 6, 0},
+	        {"g", "pool", 3, 1, 1, 0},     {"ax_ax", "eltwise", 3, 8, 8, 0},
+	        {"ax", "eltwise", 3, 8, 8, 0},
+	};
+	size_t n = sizeof(want) / sizeof(*want);
+	CHECK_EQ_U64(net->n_layers, n);
+	struct augur_analysis *a = analyze(net, 1);
+	for (size_t i = 0; a && i < n && i < net->n_layers; i++) {
+		CHECK_STR_EQ(net->layers[i].name, want[i].name);
+		CHECK_STR_EQ(augur_layer_type_name(net->layers[i].type), want[i].type);
+		CHECK_EQ_U64(a->layers[i].out.c, want[i].c);
+		CHECK_EQ_U64(a->layers[i].out.h, want[i].h);
+		CHECK_EQ_U64(a->layers[i].out.w, want[i].w);
+		CHECK_EQ_U64(a->layers[i].params, want[i].params);
+	}
+	const struct augur_layer *l = net->layers;
+	CHECK_EQ_U64(l[1].n_inputs, 1); /* the pooling mask only places values */
+	CHECK_EQ_U64(l[4].range[0], 3);
+	CHECK_EQ_U64(l[4].range[1], 8);
+	CHECK_EQ_INT(l[9].op, AUGUR_UPSAMPLE_BILINEAR);
+	CHECK_EQ_INT(l[13].op, AUGUR_ELTWISE_PROD);
+	CHECK_EQ_INT(l[14].op, AUGUR_ELTWISE_SUM);
+	CHECK_EQ_INT(l[14].inputs[0], 13);
+	augur_analysis_free(a);
+	augur_net_free(net);
+}
+
+/* The V0 syntax, read as Caffe's upgrade_net_proto_text upgrades it: AlexNet's first
+ * layers, a padding layer folded into the conv that reads it. */
+static void test_v0(void)
+{
+	struct augur_net *net = parse(
+	        "name: 'CaffeNet' input: 'data' input_dim: 10 input_dim: 3 input_dim: 227\n"
+	        "input_dim: 227\n"
+	        "layers { layer { name: 'conv1' type: 'conv' num_output: 96 kernelsize: 11\n"
+	        "  stride: 4 weight_filler { type: 'gaussian' std: 0.01 } blobs_lr: 1. }\n"
+	        "  bottom: 'data' top: 'conv1' }\n"
+	        "layers { layer { name: 'relu1' type: 'relu' } bottom: 'conv1' top: 'conv1' }\n"
+	        "layers { layer { name: 'pool1' type: 'pool' pool: MAX kernelsize: 3 stride: 2 }\n"
+	        "  bottom: 'conv1' top: 'pool1' }\n"
+	        "layers { layer { name: 'norm1' type: 'lrn' local_size: 5 alpha: 0.0001 }\n"
+	        "  bottom: 'pool1' top: 'norm1' }\n"
+	        "layers { layer { name: 'pad2' type: 'padding' pad: 2 } bottom: 'norm1' top: 'pad2' }\n"
+	        "layers { layer { name: 'conv2' type: 'conv' num_output: 256 group: 2 kernelsize: 5\n"
+	        "  biasterm: false } bottom: 'pad2' top: 'conv2' }\n"
+	        "layers { layer { name: 'fc' type: 'innerproduct' num_output: 10 }\n"
+	        "  bottom: 'conv2' top: 'fc' }\n");
+	if (!net)
+		return;
+	CHECK_EQ_U64(net->n_layers, 6);
+	CHECK_EQ_U64(net->batch, 10);
+	const struct augur_layer *l = net->layers;
+	CHECK_STR_EQ(l[4].name, "conv2");
+	CHECK_EQ_INT(l[4].inputs[0], 3); /* the padding layer is gone: norm1 */
+	CHECK_EQ_U64(l[4].pad.h, 2);
+	CHECK(!l[4].bias);
+	CHECK(l[2].ceil);
+	struct augur_analysis *a = analyze(net, 1);
+	if (a) {
+		/* AlexNet's GEMMs (the paper's Table 2): conv1 96 x 363 x 3025, conv2
+		 * 128 x 1200 x 729 per group */
+		CHECK_EQ_U64(a->layers[0].gemm.n, 96);
+		CHECK_EQ_U64(a->layers[0].gemm.k, 363);
+		CHECK_EQ_U64(a->layers[0].gemm.m, 3025);
+		CHECK_EQ_U64(a->layers[4].gemm.n, 128);
+		CHECK_EQ_U64(a->layers[4].gemm.k, 1200);
+		CHECK_EQ_U64(a->layers[4].gemm.m, 729);
+		CHECK_EQ_U64(a->layers[4].params, 256 * 48 * 25);
+	}
+	augur_analysis_free(a);
+	augur_net_free(net);
+}
+
+/* An SSD head (the fuzz seed ssd-head.prototxt), counted by hand: priorbox 1 has
+ * aspect ratios 1, 2, 1/2 (flip) for one min_size, plus one max_size: 4 boxes a position;
+ * priorbox 2 has 1, 2, 1/2, 3, 1/3: 5. 16 x 16 x 4 + 8 x 8 x 5 = 1344 boxes: 5376
+ * locations, 28224 confidences (21 classes), 10752 prior values (4 coordinates and 4
+ * variances); keep_top_k 100 gives 700 values. */
+static void test_ssd(void)
+{
+	struct augur_net *net =
+	        load_file("tests/fuzz/corpus/prototxt/ssd-head.prototxt", AUGUR_NET_PROTOTXT);
+	struct augur_analysis *a = net ? analyze(net, 1) : NULL;
+	if (!a) {
+		augur_net_free(net);
+		return;
+	}
+	static const struct {
+		const char *name;
+		uint64_t c, params;
+	} want[] = {
+	        {"conv1_norm", 16, 16},     {"prior1", 8192, 0},       {"prior2", 2560, 0},
+	        {"mbox_loc", 5376, 0},      {"mbox_conf", 28224, 0},   {"mbox_priorbox", 10752, 0},
+	        {"conf_reshape", 28224, 0}, {"detection_out", 700, 0},
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+		long at = augur_net_find(net, want[i].name);
+		CHECK(at >= 0);
+		if (at < 0)
+			continue;
+		CHECK_EQ_U64(a->layers[at].out.c, want[i].c);
+		CHECK_EQ_U64(a->layers[at].params, want[i].params);
+	}
+	CHECK_EQ_U64(net->layers[augur_net_find(net, "prior1")].priors, 4);
+	CHECK_EQ_U64(net->layers[augur_net_find(net, "prior2")].priors, 5);
+	augur_analysis_free(a);
+	augur_net_free(net);
+}
+
 static void test_syntax_variants(void)
 {
 	/* comments, '<>' messages, lists, separators, escapes and joined strings, legacy
-	 * enum types, rank-1 input, PReLU read as relu, leaky ReLU slope */
+	 * enum types, rank-1 input, PReLU read as prelu, leaky ReLU slope */
 	struct augur_net *net = parse("# a comment\nname: \"n\\x41\" 'et'  # trailing\n"
 	                              "input: 'in'; input_shape < dim: [2, 16] >\n"
 	                              "layers { name: \"fc\\\"1\" type: INNER_PRODUCT, bottom: "
@@ -324,7 +531,7 @@ static void test_syntax_variants(void)
 	if (net) {
 		CHECK_EQ_U64(net->batch, 4);
 		CHECK_EQ_U64(net->input.h, 5);
-		CHECK_EQ_INT(net->layers[0].type, AUGUR_LAYER_RELU);
+		CHECK_EQ_INT(net->layers[0].type, AUGUR_LAYER_PRELU);
 		const struct augur_layer *c = &net->layers[1];
 		CHECK_EQ_U64(c->kernel.h, 3);
 		CHECK_EQ_U64(c->kernel.w, 1);
@@ -391,7 +598,18 @@ static const struct bad_case bad[] = {
          12, "expected 4 dimensions (N, C, H, W) or 2 (N, C)"},
         {"input: 'data'\n" L("type: 'ReLU' bottom: 'data' top: 'r'"), AUGUR_E_SCHEMA, 1, 8,
          "network input 'data' has no shape"},
-        {IN8 "input: 'label'\n", AUGUR_E_SCHEMA, 6, 8, "second network input 'label'"},
+        {IN8 "input: 'label'\n", AUGUR_E_SCHEMA, 2, 1,
+         "2 'input' blobs but 4 'input_dim' (four per input)"},
+        {IN8 "input: 'label'\ninput_dim: 1\ninput_dim: 1\ninput_dim: 1\ninput_dim: 1\n" L(
+                 "name: 'c' type: 'Concat' bottom: 'data' bottom: 'label' top: 'c'"),
+         AUGUR_E_SCHEMA, 11, 57, "layer 'c' reads 'label', a second network input"},
+        {IN8 L("name: 'p' type: 'Pooling' bottom: 'data' top: 'p' pooling_param { "
+               "kernel_size: 2 round_mode: CEIL ceil_mode: true }"),
+         AUGUR_E_SCHEMA, 6, 107, "give either 'round_mode' or 'ceil_mode', not both"},
+        {IN8 L("name: 'f' type: 'Flatten' bottom: 'data' top: 'f'")
+                 L("name: 'd' type: 'DepthwiseConvolution' bottom: 'f' top: 'd' "
+                   "convolution_param { num_output: 4 kernel_size: 1 }"),
+         AUGUR_E_SCHEMA, 7, 1, "cannot tell the input channels of depthwise layer 'd'"},
         {"input: 'data'\ninput_dim: 1\ninput_dim: 3\ninput_dim: 0\ninput_dim: 8\n", AUGUR_E_SCHEMA,
          4, 12, "'input_dim' must be between 1 and"},
         {"input: 'data'\ninput_dim: 1\ninput_dim: 3\ninput_dim: 8x\ninput_dim: 8\n", AUGUR_E_SCHEMA,
@@ -401,10 +619,28 @@ static const struct bad_case bad[] = {
         {IN8 "layers { name: 'a' type: RELU bottom: 'data' top: 'a' }\n"
              "layer { name: 'b' type: 'ReLU' bottom: 'a' top: 'b' }\n",
          AUGUR_E_SCHEMA, 7, 1, "either 'layer' or the legacy 'layers', not both"},
-        {"layers { layer { name: 'a' } }\n", AUGUR_E_SCHEMA, 1, 10, "V0 prototxt"},
+        {"layers { layer { name: 'a' } }\n", AUGUR_E_SCHEMA, 1, 10, "V0 layer 'a' has no 'type'"},
+        {IN8 "layers { layer { name: 'a' type: 'bnll' } bottom: 'data' top: 'a' }\n",
+         AUGUR_E_SCHEMA, 6, 34, "unsupported V0 layer type 'bnll' of layer 'a'"},
+        {IN8 "layers { layer { name: 'a' type: 'conv' kernel_size: 3 } }\n", AUGUR_E_SCHEMA, 6, 41,
+         "unknown field 'kernel_size' in a V0 layer"},
+        {IN8 "layers { layer { name: 'p' type: 'padding' pad: 1 } bottom: 'data' top: 'p' }\n"
+             "layers { layer { name: 'r' type: 'relu' } bottom: 'p' top: 'r' }\n",
+         AUGUR_E_SCHEMA, 7, 51, "reads a padding layer's output"},
         /* layer types */
-        {IN8 L("name: 'd' type: 'Deconvolution' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 25,
-         "unsupported layer type 'Deconvolution' of layer 'd' ("},
+        {IN8 L("name: 'i' type: 'Interp' bottom: 'data' top: 'i' interp_param { zoom_factor: 2 }"),
+         AUGUR_E_SCHEMA, 6, 73, "Interp layer 'i': 'zoom_factor' is not supported"},
+        {IN8 L("name: 's' type: 'Slice' bottom: 'data' top: 'a' top: 'b'"), AUGUR_E_SCHEMA, 6, 1,
+         "Slice layer 's' needs 1 'slice_point' values for its 2 tops"},
+        {IN8 L("name: 'r' type: 'Reshape' bottom: 'data' top: 'r' reshape_param { shape { dim: 2 "
+               "dim: 24 dim: 4 dim: 4 } }"),
+         AUGUR_E_SCHEMA, 6, 75, "augur reads a shape of four dims"},
+        {IN8 L("name: 'p' type: 'Permute' bottom: 'data' top: 'p' permute_param { order: 1 }"),
+         AUGUR_E_SCHEMA, 6, 1, "'order' must keep N first"},
+        {IN8 L("name: 'x' type: 'Axpy' bottom: 'data' bottom: 'data' top: 'x'"), AUGUR_E_SCHEMA, 6,
+         1, "Axpy layer 'x' takes three bottoms"},
+        {IN8 L("name: 'd' type: 'SpatialConvolution' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6,
+         25, "unsupported layer type 'SpatialConvolution' of layer 'd' (augur reads"},
         {IN8 L("name: 'd' type: 'Convolutoin' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 25,
          "did you mean 'Convolution'?"},
         {IN8 L("name: 'd' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 1,
@@ -532,6 +768,10 @@ int main(void)
 	for (size_t i = 0; i < sizeof(fixtures) / sizeof(*fixtures); i++)
 		test_fixture(&fixtures[i]);
 	test_blobs();
+	test_forks();
+	test_more_types();
+	test_v0();
+	test_ssd();
 	test_syntax_variants();
 	test_bad_inputs();
 	test_limits();

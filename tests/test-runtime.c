@@ -287,6 +287,147 @@ static void test_elementwise(void)
 	clear(&c);
 }
 
+/* The activations beyond the paper's, on a vector (PyTorch's definitions). */
+static void test_new_activations(void)
+{
+	struct case_net c;
+	if (!build(&c, "input: [4]\nlayers:\n"
+	               "  - {name: hsig, type: hardsigmoid, inputs: input}\n"
+	               "  - {name: hswish, type: hardswish, inputs: input}\n"
+	               "  - {name: swish, type: silu, inputs: input}\n"
+	               "  - {name: elu, type: elu, inputs: input}\n"
+	               "  - {name: prelu, type: prelu, inputs: input}\n"))
+		return;
+	static const float x[4] = {-4, -1, 0, 2}, slopes[4] = {0.5f, 0.25f, 1, 2};
+	input(&c, x, 4);
+	set(&c, 4, 0, slopes, 4);
+	run(&c);
+	/* relu6(v + 3) / 6; v times that; v / (1 + e^-v); e^v - 1 below 0 */
+	static const float hsig[4] = {0, 1.0f / 3, 0.5f, 5.0f / 6};
+	static const float hswish[4] = {0, -1.0f / 3, 0, 5.0f / 3};
+	static const float swish[4] = {-0.07194484f, -0.26894142f, 0, 1.76159416f};
+	static const float elu[4] = {-0.98168436f, -0.63212056f, 0, 2};
+	static const float prelu[4] = {-2, -0.25f, 0, 2};
+	expect(&c, "hsig", hsig, 4);
+	expect(&c, "hswish", hswish, 4);
+	expect(&c, "swish", swish, 4);
+	expect(&c, "elu", elu, 4);
+	expect(&c, "prelu", prelu, 4);
+	clear(&c);
+}
+
+/* Data movement and the squeeze-and-excitation scale on a 4x1x2 map: channel c holds
+ * [2c + 1, 2c + 2]. */
+static void test_data_movement(void)
+{
+	struct case_net c;
+	if (!build(&c, "input: [4, 1, 2]\nlayers:\n"
+	               "  - {name: mean, type: reduce, inputs: input}\n"
+	               "  - {name: se, type: eltwise, op: prod, inputs: [input, mean]}\n"
+	               "  - {name: shuf, type: shuffle, groups: 2, inputs: input}\n"
+	               "  - {name: sl, type: slice, range: [1, 3], inputs: input}\n"
+	               "  - {name: pd, type: pad, pad: [0, 1], inputs: input}\n"
+	               "  - {name: pm, type: permute, order: [2, 1, 0], inputs: input}\n"
+	               "  - {name: rs, type: reshape, shape: [2, 2, 2], inputs: input}\n"
+	               "  - {name: cr, type: crop, output_size: [1, 1], inputs: input}\n"
+	               "  - {name: up, type: upsample, scale: 2, inputs: input}\n"
+	               "  - {name: bl, type: upsample, op: bilinear, output_size: [1, 4], "
+	               "inputs: input}\n"))
+		return;
+	static const float x[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	input(&c, x, 8);
+	run(&c);
+	static const float mean[4] = {1.5f, 3.5f, 5.5f, 7.5f};
+	static const float se[8] = {1.5f, 3, 10.5f, 14, 27.5f, 33, 52.5f, 60};
+	/* channels c0 c2 c1 c3, as view(2, 2).transpose(0, 1) orders them */
+	static const float shuf[8] = {1, 2, 5, 6, 3, 4, 7, 8};
+	static const float sl[4] = {3, 4, 5, 6};
+	static const float pd[16] = {0, 1, 2, 0, 0, 3, 4, 0, 0, 5, 6, 0, 0, 7, 8, 0};
+	/* W x H x C: out[w][0][c] = in[c][0][w] */
+	static const float pm[8] = {1, 3, 5, 7, 2, 4, 6, 8};
+	static const float cr[4] = {1, 3, 5, 7};
+	static const float up[32] = {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4,
+	                             5, 5, 6, 6, 5, 5, 6, 6, 7, 7, 8, 8, 7, 7, 8, 8};
+	/* half-pixel centres: x at 0, 0.25, 0.75, 1 (clamped) */
+	static const float bl[16] = {1, 1.25f, 1.75f, 2, 3, 3.25f, 3.75f, 4,
+	                             5, 5.25f, 5.75f, 6, 7, 7.25f, 7.75f, 8};
+	expect(&c, "mean", mean, 4);
+	expect(&c, "se", se, 8);
+	expect(&c, "shuf", shuf, 8);
+	expect(&c, "sl", sl, 4);
+	expect(&c, "pd", pd, 16);
+	expect(&c, "pm", pm, 8);
+	expect(&c, "rs", x, 8);
+	expect(&c, "cr", cr, 4);
+	expect(&c, "up", up, 32);
+	expect(&c, "bl", bl, 16);
+	clear(&c);
+}
+
+/* SSD's normalize: (3, 4) / 5 and (0, 2) / 2, times scales 2 and 10; its prior boxes and
+ * detection output are refused with a located message. */
+static void test_ssd_layers(void)
+{
+	struct case_net c;
+	if (!build(&c, "input: [2, 1, 2]\nlayers:\n  - {name: n, type: normalize}\n"))
+		return;
+	static const float x[4] = {3, 0, 4, 2}, scale[2] = {2, 10};
+	static const float want[4] = {1.2f, 0, 8, 10};
+	input(&c, x, 4);
+	set(&c, 0, 0, scale, 2);
+	run(&c);
+	expect(&c, "n", want, 4);
+	clear(&c);
+
+	struct augur_net *net = NULL;
+	struct augur_analysis *a = NULL;
+	struct augur_runtime *rt = NULL;
+	struct augur_diag diag = {0};
+	struct augur_runtime_options opt = {1, 1, false};
+	static const char yaml[] = "input: [2, 4, 4]\nlayers:\n"
+	                           "  - {name: pb, type: priorbox, priors: 3}\n";
+	CHECK(!augur_descriptor_parse("ssd.yaml", yaml, strlen(yaml), &net, &diag));
+	CHECK(net && !augur_analyze(net, 0, &a, &diag));
+	if (a) {
+		CHECK_EQ_INT(augur_runtime_new(net, a, &opt, &rt, &diag), AUGUR_E_SCHEMA);
+		CHECK(rt == NULL);
+		CHECK_EQ_U64(diag.line, 3);
+		CHECK_CONTAINS(diag.message, "no reference kernel for layer 'pb' of type priorbox");
+	}
+	augur_analysis_free(a);
+	augur_net_free(net);
+}
+
+/* Transposed convolutions: each input value stamps the kernel into the output. */
+static void test_deconv(void)
+{
+	struct case_net c;
+	if (!build(&c,
+	           "input: [1, 2, 2]\nlayers:\n"
+	           "  - {name: up, type: deconv, filters: 1, kernel: 2, stride: 2, bias: false}\n"
+	           "  - {name: box, type: deconv, filters: 1, kernel: 3, pad: 1, inputs: input}\n"
+	           "  - {name: pw, type: deconv, filters: 2, kernel: 1, inputs: input}\n"))
+		return;
+	static const float x[4] = {1, 2, 3, 4}, w[4] = {1, 2, 3, 4};
+	static const float ones[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1}, half = 0.5f;
+	static const float pw[2] = {2, -1}, pwb[2] = {0.5f, 0};
+	input(&c, x, 4);
+	set(&c, 0, 0, w, 4);
+	set(&c, 1, 0, ones, 9);
+	set(&c, 1, 1, &half, 1);
+	set(&c, 2, 0, pw, 2);
+	set(&c, 2, 1, pwb, 2);
+	run(&c);
+	static const float up[16] = {1, 2, 2, 4, 3, 4, 6, 8, 3, 6, 4, 8, 9, 12, 12, 16};
+	/* 3x3 of ones, pad 1, on 2x2: every output sums all four inputs */
+	static const float box[4] = {10.5f, 10.5f, 10.5f, 10.5f};
+	static const float pwo[8] = {2.5f, 4.5f, 6.5f, 8.5f, -1, -2, -3, -4};
+	expect(&c, "up", up, 16);
+	expect(&c, "box", box, 4);
+	expect(&c, "pw", pwo, 8);
+	clear(&c);
+}
+
 static void test_batchnorm_scale(void)
 {
 	struct case_net c;
@@ -405,6 +546,10 @@ static void test_shipped_memory(void)
 
 int main(void)
 {
+	test_new_activations();
+	test_data_movement();
+	test_deconv();
+	test_ssd_layers();
 	test_conv_padded();
 	test_conv_strided();
 	test_conv_grouped();

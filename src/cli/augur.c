@@ -167,7 +167,8 @@ static void overview(FILE *f)
 	for (const struct augur_command *c = augur_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->help);
 	fprintf(f, "\n'augur COMMAND --help' shows a command's options; 'augur --version' the "
-	           "version.\n");
+	           "version.\nEvery command that reads a network takes --input C,H,W: that input "
+	           "size instead of the file's.\n");
 }
 
 #ifdef AUGUR_LIGHT
@@ -261,7 +262,12 @@ static int run(int argc, char **argv)
 			return cli_help(c->name);
 	}
 	argv[1] = (char *)c->name;
-	return c->run(argc - 1, argv + 1);
+	/* the commands that read a network take --input, parsed here once for all (a lab
+	 * command's is parsed where it runs) */
+	int n = argc - 1;
+	if (!is_lab(c) && c->spec && c->spec->takes_input && cli_take_input(c->name, &n, argv + 1))
+		return CLI_USAGE;
+	return c->run(n, argv + 1);
 }
 
 int main(int argc, char **argv)

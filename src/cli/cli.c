@@ -168,6 +168,66 @@ int cli_parse_uint(const char *cmd, const char *option, const char *value, uint6
 	return -1;
 }
 
+/* --input, taken out of argv before the command parses its options */
+static struct augur_shape input_size;
+static bool input_given;
+
+static int parse_input(const char *cmd, const char *value)
+{
+	uint64_t v[3];
+	const char *p = value;
+	for (int i = 0; i < 3; i++) {
+		char part[32];
+		size_t n = strcspn(p, ",");
+		if (n >= sizeof(part) || (i < 2 && p[n] != ',') || (i == 2 && p[n]))
+			goto bad;
+		memcpy(part, p, n);
+		part[n] = '\0';
+		if (augur_parse_u64(part, 1, AUGUR_MAX_DIM, &v[i]) != AUGUR_NUM_OK)
+			goto bad;
+		p += n + (i < 2);
+	}
+	input_size = (struct augur_shape){v[0], v[1], v[2], 3};
+	input_given = true;
+	return 0;
+bad:
+	return cli_usage_error(cmd, "--input expects C,H,W (three integers from 1 to %u), got '%s'",
+	                       AUGUR_MAX_DIM, value);
+}
+
+int cli_take_input(const char *cmd, int *argc, char **argv)
+{
+	int out = 1;
+	for (int i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		const char *value = NULL;
+		if (!strcmp(argv[i], "--input")) {
+			if (i + 1 >= *argc)
+				return cli_usage_error(cmd, "option '--input' needs a value");
+			value = argv[++i];
+		} else if (!strncmp(argv[i], "--input=", 8)) {
+			value = argv[i] + 8;
+		}
+		if (!value)
+			argv[out++] = argv[i];
+		else if (parse_input(cmd, value))
+			return CLI_USAGE;
+	}
+	argv[out] = NULL;
+	*argc = out;
+	return 0;
+}
+
+int cli_net_load(const char *path, struct augur_net **out, enum augur_net_format *format,
+                 struct augur_diag *diag)
+{
+	return augur_net_load_input(path, input_given ? &input_size : NULL, out, format, diag);
+}
+
 static void scaled(char *buf, size_t size, double v, double base, const char *const *units)
 {
 	int u = 0;

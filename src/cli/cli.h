@@ -11,6 +11,7 @@
 #include "budget.h"
 #include "commands.h"
 #include "estimate.h"
+#include "netfile.h"
 #include "status.h"
 
 enum cli_exit { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
@@ -78,6 +79,15 @@ void cli_print_extrapolated(FILE *f, const char *prefix, const struct augur_unit
 
 /* The names of the layer types e leaves uncosted, comma-separated, into buf. */
 void cli_uncosted_types(const struct augur_unit_estimate *e, char *buf, size_t size);
+
+/* Takes every "--input C,H,W" (or "--input=C,H,W") out of argv (up to a "--"), for the
+ * commands that read a network; cli_net_load then gives the network that input size.
+ * Returns 0, or CLI_USAGE after printing the error. */
+int cli_take_input(const char *cmd, int *argc, char **argv);
+
+/* Loads the network at path (any format), with the --input size when one was given. */
+int cli_net_load(const char *path, struct augur_net **out, enum augur_net_format *format,
+                 struct augur_diag *diag);
 
 /* The terminal's width for tables: $COLUMNS when set and sensible, else 80. */
 int cli_width(void);

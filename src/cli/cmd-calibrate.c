@@ -270,7 +270,8 @@ static const struct cli_opt calibrate_opts[] = {
         CLI_END,
 };
 
-const struct cli_spec cmd_calibrate_spec = {"calibrate", calibrate_opts, 0, 0, "no argument"};
+const struct cli_spec cmd_calibrate_spec = {"calibrate", calibrate_opts, 0,
+                                            0,           "no argument",  false};
 
 /* The options into the harness's; the usage rules the table cannot say. */
 static int options(struct calibrate_args *o, struct augur_cal_options *opt)

@@ -198,7 +198,7 @@ static const struct cli_opt check_opts[] = {
         CLI_END,
 };
 
-const struct cli_spec cmd_check_spec = {"check", check_opts, 1, 1, "a descriptor"};
+const struct cli_spec cmd_check_spec = {"check", check_opts, 1, 1, "a descriptor", true};
 
 int cmd_check(int argc, char **argv)
 {

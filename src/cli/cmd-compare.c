@@ -127,7 +127,7 @@ static const struct cli_opt compare_opts[] = {
         CLI_END,
 };
 
-const struct cli_spec cmd_compare_spec = {"compare", compare_opts, 2, 2, "two descriptors"};
+const struct cli_spec cmd_compare_spec = {"compare", compare_opts, 2, 2, "two descriptors", true};
 
 int cmd_compare(int argc, char **argv)
 {
@@ -153,7 +153,7 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	}
 	for (int i = 0; i < 2; i++)
-		if (augur_net_load(args[i], &net[i], &diag) ||
+		if (cli_net_load(args[i], &net[i], NULL, &diag) ||
 		    eval_run(net[i], (uint32_t)batch, p, units, n_units, &ev[i], &diag)) {
 			rc = cli_report(&diag);
 			goto out;

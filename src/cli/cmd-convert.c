@@ -23,7 +23,7 @@ static const struct cli_opt convert_opts[] = {
         CLI_END,
 };
 
-const struct cli_spec cmd_convert_spec = {"convert", convert_opts, 1, 1, "a descriptor"};
+const struct cli_spec cmd_convert_spec = {"convert", convert_opts, 1, 1, "a descriptor", true};
 
 int cmd_convert(int argc, char **argv)
 {
@@ -40,8 +40,7 @@ int cmd_convert(int argc, char **argv)
 	char *text = NULL, header[AUGUR_DIAG_PATH_MAX + 128];
 	size_t len = 0;
 	int rc = CLI_OK;
-	if (augur_net_load_format(input, &net, &format, &diag) ||
-	    augur_analyze(net, 0, &a, &diag)) {
+	if (cli_net_load(input, &net, &format, &diag) || augur_analyze(net, 0, &a, &diag)) {
 		rc = cli_report(&diag);
 		goto out;
 	}

@@ -355,7 +355,7 @@ static const struct cli_opt estimate_opts[] = {
         CLI_END,
 };
 
-const struct cli_spec cmd_estimate_spec = {"estimate", estimate_opts, 1, 1, "a descriptor"};
+const struct cli_spec cmd_estimate_spec = {"estimate", estimate_opts, 1, 1, "a descriptor", true};
 
 int cmd_estimate(int argc, char **argv)
 {

@@ -140,7 +140,7 @@ static const struct cli_opt fit_opts[] = {
         CLI_END,
 };
 
-const struct cli_spec cmd_fit_spec = {"fit", fit_opts, 0, 1, "a profile"};
+const struct cli_spec cmd_fit_spec = {"fit", fit_opts, 0, 1, "a profile", false};
 
 /* Writes p to path (atomically) and says so: CLI_OK, or the error reported. */
 static int save_profile(const struct augur_profile *p, const char *path)

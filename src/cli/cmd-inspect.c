@@ -137,12 +137,20 @@ static void print_table(const struct augur_net *net, const struct augur_analysis
 {
 	char in[64];
 	cli_shape(in, sizeof(in), &a->input);
-	printf("network %s: input %s, batch %u, %zu layer%s\n\n", net->name, in, a->batch,
+	printf("network %s: input %s, batch %u, %zu layer%s\n", net->name, in, a->batch,
 	       a->n_layers, a->n_layers == 1 ? "" : "s");
+	if (net->other_inputs)
+		cli_wrapf(stdout, 2, "other inputs (not modelled): %s", net->other_inputs);
+	printf("\n");
 	print_layers(net, a);
 	printf("\nGEMM: n x k x m (the paper's notation), *calls when run per image or group.\n");
 
-	printf("\n%-10s %6s %9s %9s %9s %8s %9s\n", "type", "layers", "params", "MACs", "FLOPs",
+	/* the type column fits its longest name present ("hardsigmoid"), 10 at least */
+	int tw = 10;
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
+		if (a->by_type[t].layers && (int)strlen(augur_layer_type_name(t)) > tw)
+			tw = (int)strlen(augur_layer_type_name(t));
+	printf("\n%-*s %6s %9s %9s %9s %8s %9s\n", tw, "type", "layers", "params", "MACs", "FLOPs",
 	       "GEMMs", "output");
 	for (int t = 0; t <= AUGUR_LAYER_TYPE_COUNT; t++) {
 		const struct augur_totals *tt =
@@ -154,7 +162,7 @@ static void print_table(const struct augur_net *net, const struct augur_analysis
 		cli_count(m, sizeof(m), tt->macs);
 		cli_count(f, sizeof(f), tt->flops);
 		cli_bytes(o, sizeof(o), tt->out_bytes);
-		printf("%-10s %6u %9s %9s %9s %8llu %9s\n",
+		printf("%-*s %6u %9s %9s %9s %8llu %9s\n", tw,
 		       t < AUGUR_LAYER_TYPE_COUNT ? augur_layer_type_name(t) : "total", tt->layers,
 		       p, m, f, (unsigned long long)tt->gemm_calls, o);
 	}
@@ -301,8 +309,14 @@ static void print_json(const struct augur_net *net, const struct augur_analysis 
 	printf(",\n  \"batch\": %u,\n  \"bytes_per_value\": %u,\n  \"input\": {\"shape\": ",
 	       a->batch, AUGUR_BYTES_PER_VALUE);
 	json_shape(&a->input);
-	printf(", \"bytes\": %llu, \"readers\": %u},\n  \"layers\": [\n",
-	       (unsigned long long)a->input_bytes, a->input_readers);
+	printf(", \"bytes\": %llu, \"readers\": %u},\n", (unsigned long long)a->input_bytes,
+	       a->input_readers);
+	if (net->other_inputs) {
+		printf("  \"other_inputs\": ");
+		cli_json_string(stdout, net->other_inputs);
+		printf(",\n");
+	}
+	printf("  \"layers\": [\n");
 	for (size_t i = 0; i < a->n_layers; i++) {
 		const struct augur_layer *l = &net->layers[i];
 		const struct augur_layer_stats *s = &a->layers[i];
@@ -425,7 +439,7 @@ static const struct cli_opt inspect_opts[] = {
         CLI_END,
 };
 
-const struct cli_spec cmd_inspect_spec = {"inspect", inspect_opts, 1, 1, "a descriptor"};
+const struct cli_spec cmd_inspect_spec = {"inspect", inspect_opts, 1, 1, "a descriptor", true};
 
 int cmd_inspect(int argc, char **argv)
 {
@@ -438,7 +452,7 @@ int cmd_inspect(int argc, char **argv)
 	struct augur_net *net = NULL;
 	struct augur_analysis *a = NULL;
 	int rc = CLI_OK;
-	if (augur_net_load(args[0], &net, &diag) ||
+	if (cli_net_load(args[0], &net, NULL, &diag) ||
 	    augur_analyze(net, (uint32_t)o.batch, &a, &diag)) {
 		rc = cli_report(&diag);
 		goto out;

@@ -392,7 +392,7 @@ static const struct cli_opt plan_opts[] = {
         CLI_END,
 };
 
-const struct cli_spec cmd_plan_spec = {"plan", plan_opts, 1, 1, "a descriptor"};
+const struct cli_spec cmd_plan_spec = {"plan", plan_opts, 1, 1, "a descriptor", true};
 
 int cmd_plan(int argc, char **argv)
 {

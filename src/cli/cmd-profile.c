@@ -857,8 +857,8 @@ static const struct cli_opt profile_opts[] = {
         CLI_END,
 };
 
-const struct cli_spec cmd_profile_spec = {"profile", profile_opts, 1, 2,
-                                          "'show NAME', 'list' or 'plot NAME'"};
+const struct cli_spec cmd_profile_spec = {
+        "profile", profile_opts, 1, 2, "'show NAME', 'list' or 'plot NAME'", false};
 
 /* The actions, each with whether it takes a profile NAME and which option it takes. */
 enum profile_action { SHOW, LIST, PLOT };

@@ -837,7 +837,7 @@ static const struct cli_opt report_opts[] = {
         CLI_END,
 };
 
-const struct cli_spec cmd_report_spec = {"report", report_opts, 1, 1, "a descriptor"};
+const struct cli_spec cmd_report_spec = {"report", report_opts, 1, 1, "a descriptor", true};
 
 int cmd_report(int argc, char **argv)
 {

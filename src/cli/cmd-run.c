@@ -213,7 +213,7 @@ static const struct cli_opt run_opts[] = {
         CLI_END,
 };
 
-const struct cli_spec cmd_run_spec = {"run", run_opts, 1, -1, "a descriptor"};
+const struct cli_spec cmd_run_spec = {"run", run_opts, 1, -1, "a descriptor", true};
 
 static void retrying(const struct augur_net_run *r, uint64_t k, void *ctx)
 {
@@ -245,6 +245,12 @@ static int write_layer_times(const struct augur_net_run *rs, size_t n, const str
 	return rc;
 }
 
+/* A network with the --input size, when one was given. */
+static int load(const char *path, struct augur_net **out, struct augur_diag *diag)
+{
+	return cli_net_load(path, out, NULL, diag);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct settings s = {.nb = {.reps = 10, .warmup = 2, .threads = 1, .seed = 1},
@@ -255,6 +261,7 @@ int cmd_run(int argc, char **argv)
 	if (cli_parse(&cmd_run_spec, argc, argv, &s, &args, &n_args))
 		return CLI_USAGE;
 	s.nb.retrying = retrying;
+	s.nb.load = load;
 	s.nb.ctx = &s;
 	size_t n = (size_t)n_args;
 	if (s.nb.dump && n != 1)

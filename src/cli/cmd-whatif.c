@@ -689,7 +689,7 @@ static const struct cli_opt whatif_opts[] = {
         CLI_END,
 };
 
-const struct cli_spec cmd_whatif_spec = {"whatif", whatif_opts, 1, 1, "a descriptor"};
+const struct cli_spec cmd_whatif_spec = {"whatif", whatif_opts, 1, 1, "a descriptor", true};
 
 /* One run: the options, the profile and the network before any edit. */
 struct whatif {
@@ -891,7 +891,7 @@ int cmd_whatif(int argc, char **argv)
 			goto out;
 	if (eval_load_profile(o.device, w.path, sizeof(w.path), &w.p, &diag) ||
 	    eval_units(w.p, o.unit, w.path, w.units, &w.n_units, &diag) ||
-	    augur_net_load(args[0], &w.base, &diag) ||
+	    cli_net_load(args[0], &w.base, NULL, &diag) ||
 	    evaluate_variant(w.base, (uint32_t)o.batch, w.p, w.units, w.n_units, NULL, &w.before,
 	                     &diag)) {
 		rc = cli_report(&diag);

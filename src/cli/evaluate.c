@@ -1,6 +1,7 @@
 /* Shared evaluation of a network on a device (see evaluate.h). */
 #include <string.h>
 
+#include "cli.h"
 #include "descriptor.h"
 #include "evaluate.h"
 #include "netfile.h"
@@ -58,7 +59,7 @@ int eval_open(const struct eval_request *req, struct evaluated *out, struct augu
 		rc = eval_units(out->p, req->unit, out->profile_path, out->units, &out->n_units,
 		                diag);
 	if (!rc)
-		rc = augur_net_load(req->net_path, &out->net, diag);
+		rc = cli_net_load(req->net_path, &out->net, NULL, diag);
 	for (size_t i = 0; i < req->n_sets && !rc; i++)
 		rc = augur_descriptor_set(out->net, req->sets[i], diag);
 	if (!rc && req->estimate)

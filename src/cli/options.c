@@ -156,8 +156,14 @@ void cli_print_options(const struct cli_spec *spec)
 		if (len <= 18 && len > column)
 			column = len;
 	}
-	column += 4; /* two before the label, two after */
+	if (spec->takes_input && column < 13)
+		column = 13; /* "--input C,H,W" */
+	column += 4;         /* two before the label, two after */
 	printf("options:\n");
+	if (spec->takes_input)
+		printf("  --input C,H,W%*sthe network's input size, in place of the descriptor's\n"
+		       "%*s(a placeholder such as 1x1 in a deploy file)\n",
+		       column - 15, "", column, "");
 	for (const struct cli_opt *o = spec->opts; o->name; o++) {
 		int len = option_label(label, sizeof(label), o);
 		int pad = column - 2 - len;

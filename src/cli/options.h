@@ -4,6 +4,7 @@
 #ifndef AUGUR_OPTIONS_H
 #define AUGUR_OPTIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,7 @@ struct cli_spec {
 	const struct cli_opt *opts; /* ends with an entry whose name is NULL */
 	int min_args, max_args;     /* positional arguments; max_args -1: no limit */
 	const char *args_name;      /* what is missing when too few: "a descriptor" */
+	bool takes_input; /* reads networks: takes --input C,H,W (cli_take_input, before parsing) */
 };
 
 /* Parses argv[1..] (argv[0] is the command) into args by spec. On success returns 0 and

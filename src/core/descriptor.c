@@ -81,6 +81,58 @@ static int get_enum(const struct augur_schema *c, const struct augur_ynode *n, c
 
 static const char *const pool_ops[] = {"max", "avg"};
 static const char *const eltwise_ops[] = {"sum", "prod", "max"};
+static const char *const upsample_ops[] = {"nearest", "bilinear"};
+
+/* A list of 1 to max integers in [min, limit]; *n receives the count. */
+static int get_list(const struct augur_schema *c, const struct augur_ynode *n, const char *what,
+                    size_t max, uint64_t min, uint64_t limit, uint64_t *out, size_t *count)
+{
+	if (n->kind != AUGUR_YSEQ || n->len < 1 || n->len > max)
+		return augur_schema_err(c, n, AUGUR_E_SCHEMA,
+		                        "expected a list of %s%zu integers for '%s'",
+		                        max > 1 ? "1 to " : "", max, what);
+	for (size_t i = 0; i < n->len; i++) {
+		int rc = augur_schema_u64(c, n->items[i], what, min, limit, &out[i]);
+		if (rc)
+			return rc;
+	}
+	*count = n->len;
+	return AUGUR_OK;
+}
+
+/* reshape's shape: [C, H, W] or [C]. */
+static int get_shape(const struct augur_schema *c, const struct augur_ynode *n,
+                     struct augur_layer *l)
+{
+	uint64_t v[3];
+	size_t len = 0;
+	int rc = get_list(c, n, "shape", 3, 1, 1ull << 40, v, &len);
+	if (rc)
+		return rc;
+	if (len == 2)
+		return augur_schema_err(c, n, AUGUR_E_SCHEMA,
+		                        "expected [C, H, W] or [C] for 'shape', got 2 values");
+	memcpy(l->shape, v, sizeof(l->shape));
+	l->shape_rank = (uint8_t)len;
+	return AUGUR_OK;
+}
+
+/* permute's order: a permutation of [0, 1, 2] (C, H, W). */
+static int get_order(const struct augur_schema *c, const struct augur_ynode *n,
+                     struct augur_layer *l)
+{
+	uint64_t v[3];
+	size_t len = 0;
+	int rc = get_list(c, n, "order", 3, 0, 2, v, &len);
+	if (rc)
+		return rc;
+	if (len != 3 || v[0] == v[1] || v[0] == v[2] || v[1] == v[2])
+		return augur_schema_err(c, n, AUGUR_E_SCHEMA,
+		                        "expected 'order' as a permutation of [0, 1, 2] (C, H, W)");
+	for (int i = 0; i < 3; i++)
+		l->order[i] = (uint8_t)v[i];
+	return AUGUR_OK;
+}
 
 /* The keys a layer type takes, for "expected ..." messages. */
 static void keys_of_type(enum augur_layer_type type, char *buf, size_t size)
@@ -145,8 +197,41 @@ static int apply_key(const struct augur_schema *c, struct augur_layer *l, enum a
 	case AUGUR_KEY_OP:
 		if (l->type == AUGUR_LAYER_POOL)
 			rc = get_enum(c, v, "pooling op", pool_ops, 2, &l->op);
+		else if (l->type == AUGUR_LAYER_UPSAMPLE)
+			rc = get_enum(c, v, "upsampling op", upsample_ops, 2, &l->op);
 		else
 			rc = get_enum(c, v, "eltwise op", eltwise_ops, 3, &l->op);
+		break;
+	case AUGUR_KEY_SHARED:
+		rc = augur_schema_bool(c, v, kn, &l->shared);
+		break;
+	case AUGUR_KEY_SCALE:
+		rc = get_pair(c, v, kn, 1, AUGUR_MAX_WINDOW, &l->scale);
+		break;
+	case AUGUR_KEY_OUTPUT_SIZE:
+		rc = get_pair(c, v, kn, 1, AUGUR_MAX_DIM, &l->out_size);
+		break;
+	case AUGUR_KEY_RANGE: {
+		struct augur_hw r;
+		if ((rc = get_pair(c, v, kn, 0, AUGUR_MAX_DIM, &r)) == AUGUR_OK) {
+			l->range[0] = r.h;
+			l->range[1] = r.w;
+		}
+		break;
+	}
+	case AUGUR_KEY_SHAPE:
+		rc = get_shape(c, v, l);
+		break;
+	case AUGUR_KEY_ORDER:
+		rc = get_order(c, v, l);
+		break;
+	case AUGUR_KEY_PRIORS:
+		if ((rc = augur_schema_u64(c, v, kn, 1, AUGUR_MAX_WINDOW, &u)) == AUGUR_OK)
+			l->priors = (uint32_t)u;
+		break;
+	case AUGUR_KEY_KEEP:
+		if ((rc = augur_schema_u64(c, v, kn, 1, AUGUR_MAX_DIM, &u)) == AUGUR_OK)
+			l->keep = (uint32_t)u;
 		break;
 	case AUGUR_KEY_NEGATIVE_SLOPE:
 		rc = augur_schema_double(c, v, kn, -1e6, 1e6, &l->negative_slope);
@@ -302,6 +387,13 @@ static bool multi_input(enum augur_layer_type t)
 	return t == AUGUR_LAYER_ELTWISE || t == AUGUR_LAYER_CONCAT;
 }
 
+/* crop takes one input (cut to output_size) or two (cut to the second's size); priorbox
+ * a feature map and, optionally, the image */
+static bool one_or_two(enum augur_layer_type t)
+{
+	return t == AUGUR_LAYER_CROP || t == AUGUR_LAYER_PRIORBOX;
+}
+
 /* First pass over one layer entry: name and type, so names are known before any
  * "inputs:" is resolved. */
 static int parse_layer_head(const struct augur_schema *c, struct augur_net *net,
@@ -383,7 +475,17 @@ static int parse_layer_keys(const struct augur_schema *c, struct augur_net *net,
 		return augur_schema_err(c, augur_ynode_get(ln, "inputs"), AUGUR_E_SCHEMA,
 		                        "%s layer '%s' needs two or more inputs, got %u",
 		                        augur_layer_type_name(l->type), l->name, l->n_inputs);
-	if (!multi_input(l->type) && l->n_inputs != 1)
+	if (one_or_two(l->type) && l->n_inputs > 2)
+		return augur_schema_err(c, augur_ynode_get(ln, "inputs"), AUGUR_E_SCHEMA,
+		                        "%s layer '%s' takes one or two inputs, got %u",
+		                        augur_layer_type_name(l->type), l->name, l->n_inputs);
+	if (l->type == AUGUR_LAYER_DETECTION && l->n_inputs != 3)
+		return augur_schema_err(c, augur_ynode_get(ln, "inputs"), AUGUR_E_SCHEMA,
+		                        "detection layer '%s' takes three inputs (locations, "
+		                        "confidences, priors), got %u",
+		                        l->name, l->n_inputs);
+	if (!multi_input(l->type) && !one_or_two(l->type) && l->type != AUGUR_LAYER_DETECTION &&
+	    l->n_inputs != 1)
 		return augur_schema_err(c, augur_ynode_get(ln, "inputs"), AUGUR_E_SCHEMA,
 		                        "%s layer '%s' takes exactly one input, got %u",
 		                        augur_layer_type_name(l->type), l->name, l->n_inputs);

@@ -70,6 +70,7 @@ static void put_layer(struct augur_strbuf *b, const struct augur_net *net, size_
 {
 	static const char *const pool_ops[] = {"max", "avg"};
 	static const char *const eltwise_ops[] = {"sum", "prod", "max"};
+	static const char *const upsample_ops[] = {"nearest", "bilinear"};
 	const struct augur_layer *l = &net->layers[i];
 	enum augur_layer_type t = l->type;
 	augur_strbuf_put(b, "  - {name: ");
@@ -99,14 +100,15 @@ static void put_layer(struct augur_strbuf *b, const struct augur_net *net, size_
 		put_pair(b, "pad", l->pad);
 	if (APPLIES(DILATION) && !same_hw(l->dilation, 1))
 		put_pair(b, "dilation", l->dilation);
-	if (APPLIES(GROUPS) && l->groups != 1)
+	if (APPLIES(GROUPS) && (l->groups != 1 || t == AUGUR_LAYER_SHUFFLE))
 		augur_strbuf_put(b, ", groups: %u", l->groups);
 	if (APPLIES(BIAS) && !l->bias)
 		augur_strbuf_put(b, ", bias: false");
 	if (APPLIES(OP) && l->op != 0)
 		augur_strbuf_put(b, ", op: %s",
-		                 t == AUGUR_LAYER_POOL ? pool_ops[l->op & 1]
-		                                       : eltwise_ops[l->op % 3]);
+		                 t == AUGUR_LAYER_POOL       ? pool_ops[l->op & 1]
+		                 : t == AUGUR_LAYER_UPSAMPLE ? upsample_ops[l->op & 1]
+		                                             : eltwise_ops[l->op % 3]);
 	if (APPLIES(GLOBAL) && l->global)
 		augur_strbuf_put(b, ", global: true");
 	if (APPLIES(CEIL) && l->ceil)
@@ -117,6 +119,25 @@ static void put_layer(struct augur_strbuf *b, const struct augur_net *net, size_
 		put_double(b, "max", l->max);
 	if (APPLIES(SIZE) && l->size != 5)
 		augur_strbuf_put(b, ", size: %u", l->size);
+	if (APPLIES(SHARED) && l->shared)
+		augur_strbuf_put(b, ", shared: true");
+	if (APPLIES(SCALE) && l->scale.h)
+		put_pair(b, "scale", l->scale);
+	if (APPLIES(OUTPUT_SIZE) && l->out_size.h)
+		put_pair(b, "output_size", l->out_size);
+	if (APPLIES(RANGE))
+		augur_strbuf_put(b, ", range: [%u, %u]", l->range[0], l->range[1]);
+	if (APPLIES(SHAPE) && l->shape_rank == 1)
+		augur_strbuf_put(b, ", shape: [%llu]", (unsigned long long)l->shape[0]);
+	else if (APPLIES(SHAPE))
+		augur_strbuf_put(b, ", shape: [%llu, %llu, %llu]", (unsigned long long)l->shape[0],
+		                 (unsigned long long)l->shape[1], (unsigned long long)l->shape[2]);
+	if (APPLIES(PRIORS))
+		augur_strbuf_put(b, ", priors: %u", l->priors);
+	if (APPLIES(KEEP))
+		augur_strbuf_put(b, ", keep: %u", l->keep);
+	if (APPLIES(ORDER))
+		augur_strbuf_put(b, ", order: [%u, %u, %u]", l->order[0], l->order[1], l->order[2]);
 #undef APPLIES
 	augur_strbuf_put(b, "}\n");
 }

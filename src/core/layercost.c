@@ -120,10 +120,25 @@ static uint32_t own_features(enum augur_layer_type type)
 	case AUGUR_LAYER_LRN:
 		return F(WINDOW) | F(OUT_BYTES);
 	case AUGUR_LAYER_ELTWISE:
+	case AUGUR_LAYER_REDUCE:
+	case AUGUR_LAYER_DETECTION: /* decodes and sorts what it reads */
 		return F(IN_BYTES);
+	case AUGUR_LAYER_DECONV:
+		/* the GEMMs into the column buffer, col2im adding it into the output (its
+		 * bytes), the buffer's page faults, one call per group */
+		return F(GEMM_MS) | F(GEMM_CALLS) | F(IM2COL_BYTES) | F(FRESH_BYTES) | F(OUT_BYTES);
 	case AUGUR_LAYER_DROPOUT:
 	case AUGUR_LAYER_FLATTEN:
+	case AUGUR_LAYER_RESHAPE:
 		return 0;
+	case AUGUR_LAYER_SHUFFLE:
+	case AUGUR_LAYER_PERMUTE:
+	case AUGUR_LAYER_SLICE:
+	case AUGUR_LAYER_CROP:
+	case AUGUR_LAYER_PAD:
+	case AUGUR_LAYER_UPSAMPLE:
+		/* copies: what they read and what they write */
+		return F(IN_BYTES) | F(OUT_BYTES);
 	default:
 		return F(OUT_BYTES);
 	}
@@ -140,25 +155,30 @@ enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type)
 	switch (type) {
 	case AUGUR_LAYER_CONV:
 	case AUGUR_LAYER_FC:
+	case AUGUR_LAYER_DECONV:
 		return AUGUR_FEAT_GEMM_MS;
 	case AUGUR_LAYER_POOL:
 	case AUGUR_LAYER_LRN:
 		return AUGUR_FEAT_WINDOW;
 	case AUGUR_LAYER_ELTWISE:
+	case AUGUR_LAYER_REDUCE:
+	case AUGUR_LAYER_DETECTION:
 		return AUGUR_FEAT_IN_BYTES;
 	case AUGUR_LAYER_DROPOUT:
 	case AUGUR_LAYER_FLATTEN:
+	case AUGUR_LAYER_RESHAPE:
 		return AUGUR_FEAT_ONE;
 	default:
 		return AUGUR_FEAT_OUT_BYTES;
 	}
 }
 
-/* Dropout (an identity at inference) and flatten (a view) hand on their input: no buffer
- * of their own, so no page faults. */
+/* Dropout (an identity at inference), flatten and reshape (views) hand on their input: no
+ * buffer of their own, so no page faults. */
 bool augur_layer_allocates_output(enum augur_layer_type type)
 {
-	return type != AUGUR_LAYER_DROPOUT && type != AUGUR_LAYER_FLATTEN;
+	return type != AUGUR_LAYER_DROPOUT && type != AUGUR_LAYER_FLATTEN &&
+	       type != AUGUR_LAYER_RESHAPE;
 }
 
 double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_analysis *a,

@@ -11,6 +11,11 @@ bool augur_type_in_place(enum augur_layer_type type)
 	case AUGUR_LAYER_DROPOUT:
 	case AUGUR_LAYER_BATCHNORM:
 	case AUGUR_LAYER_SCALE:
+	case AUGUR_LAYER_HARDSWISH:
+	case AUGUR_LAYER_HARDSIGMOID:
+	case AUGUR_LAYER_SWISH:
+	case AUGUR_LAYER_PRELU:
+	case AUGUR_LAYER_ELU:
 		return true;
 	default:
 		return false;
@@ -38,7 +43,7 @@ static void paper_view(const struct augur_net *net, struct augur_analysis *a)
 	for (size_t i = 0; i < a->n_layers; i++) {
 		const struct augur_layer_stats *s = &a->layers[i];
 		enum augur_layer_type t = net->layers[i].type;
-		if (t == AUGUR_LAYER_CONV || t == AUGUR_LAYER_FC)
+		if (t == AUGUR_LAYER_CONV || t == AUGUR_LAYER_FC || t == AUGUR_LAYER_DECONV)
 			m->paper_weights = augur_add_sat(m->paper_weights, weight_bytes(s->params));
 		m->paper_workspace = augur_add_sat(m->paper_workspace, s->workspace_paper_bytes);
 		m->paper_data = augur_add_sat(m->paper_data, s->out_bytes);
@@ -52,12 +57,12 @@ static void paper_view(const struct augur_net *net, struct augur_analysis *a)
 }
 
 /* An element-wise layer writes over its input when nobody else reads that input; a
- * flatten is a reshaped view of its input. */
+ * flatten or a reshape is a view of its input. */
 static bool aliases_input(const struct augur_net *net, const struct augur_analysis *a, size_t i,
                           bool sole_reader_only)
 {
 	const struct augur_layer *l = &net->layers[i];
-	if (l->type == AUGUR_LAYER_FLATTEN)
+	if (l->type == AUGUR_LAYER_FLATTEN || l->type == AUGUR_LAYER_RESHAPE)
 		return true;
 	if (!augur_type_in_place(l->type))
 		return false;
@@ -213,7 +218,7 @@ bool augur_memory_replace(const struct augur_net *net, struct augur_analysis *a,
 		return false;
 	const struct augur_layer_stats *s = &a->layers[i];
 	enum augur_layer_type t = net->layers[i].type;
-	if (t == AUGUR_LAYER_CONV || t == AUGUR_LAYER_FC)
+	if (t == AUGUR_LAYER_CONV || t == AUGUR_LAYER_FC || t == AUGUR_LAYER_DECONV)
 		m->paper_weights = swap_term(m->paper_weights, weight_bytes(old->params),
 		                             weight_bytes(s->params));
 	m->paper_workspace =

@@ -25,11 +25,29 @@ enum augur_layer_type {
 	AUGUR_LAYER_SCALE,
 	AUGUR_LAYER_ELTWISE,
 	AUGUR_LAYER_CONCAT,
-	AUGUR_LAYER_TYPE_COUNT
+	AUGUR_LAYER_HARDSWISH,
+	AUGUR_LAYER_HARDSIGMOID,
+	AUGUR_LAYER_SWISH,
+	AUGUR_LAYER_PRELU,
+	AUGUR_LAYER_ELU,
+	AUGUR_LAYER_REDUCE,
+	AUGUR_LAYER_SHUFFLE,
+	AUGUR_LAYER_UPSAMPLE,
+	AUGUR_LAYER_DECONV,
+	AUGUR_LAYER_PAD,
+	AUGUR_LAYER_CROP,
+	AUGUR_LAYER_SLICE,
+	AUGUR_LAYER_RESHAPE,
+	AUGUR_LAYER_PERMUTE,
+	AUGUR_LAYER_NORMALIZE,
+	AUGUR_LAYER_PRIORBOX,
+	AUGUR_LAYER_DETECTION,
+	AUGUR_LAYER_TYPE_COUNT /* at most 32: type sets are uint32_t masks */
 };
 
 enum augur_pool_op { AUGUR_POOL_MAX, AUGUR_POOL_AVG };
 enum augur_eltwise_op { AUGUR_ELTWISE_SUM, AUGUR_ELTWISE_PROD, AUGUR_ELTWISE_MAX };
+enum augur_upsample_op { AUGUR_UPSAMPLE_NEAREST, AUGUR_UPSAMPLE_BILINEAR };
 
 /* The keys a layer may carry, in the order descriptors document them. */
 enum augur_key {
@@ -50,6 +68,14 @@ enum augur_key {
 	AUGUR_KEY_NEGATIVE_SLOPE,
 	AUGUR_KEY_MAX,
 	AUGUR_KEY_SIZE,
+	AUGUR_KEY_SHARED,
+	AUGUR_KEY_SCALE,
+	AUGUR_KEY_OUTPUT_SIZE,
+	AUGUR_KEY_RANGE,
+	AUGUR_KEY_SHAPE,
+	AUGUR_KEY_ORDER,
+	AUGUR_KEY_PRIORS,
+	AUGUR_KEY_KEEP,
 	AUGUR_KEY_COUNT
 };
 
@@ -85,13 +111,22 @@ struct augur_layer {
 	uint32_t outputs; /* fc */
 	struct augur_hw kernel, stride, pad, dilation;
 	uint32_t groups;
-	bool bias;             /* conv, fc, scale */
-	int op;                /* enum augur_pool_op (pool) or augur_eltwise_op (eltwise) */
-	bool global;           /* pool over the whole map */
-	bool ceil;             /* pool output size rounds up (Caffe) */
-	double negative_slope; /* relu: leaky slope */
-	double max;            /* relu: clip value (6 = ReLU6); 0 = none */
-	uint32_t size;         /* lrn: local size */
+	bool bias;                /* conv, fc, scale */
+	int op;                   /* enum augur_pool_op (pool) or augur_eltwise_op (eltwise) */
+	bool global;              /* pool over the whole map */
+	bool ceil;                /* pool output size rounds up (Caffe) */
+	double negative_slope;    /* relu: leaky slope */
+	double max;               /* relu: clip value (6 = ReLU6); 0 = none */
+	uint32_t size;            /* lrn: local size */
+	bool shared;              /* prelu: one slope for every channel */
+	struct augur_hw scale;    /* upsample: integer factors (0 = from output_size) */
+	struct augur_hw out_size; /* upsample, crop: output height and width (0 = none) */
+	uint32_t range[2];        /* slice: channels [begin, end) */
+	uint64_t shape[3];        /* reshape: C, H, W (shape_rank 3) or C (1) */
+	uint8_t shape_rank;
+	uint8_t order[3]; /* permute: output axis i is input axis order[i] (0 C, 1 H, 2 W) */
+	uint32_t priors;  /* priorbox: boxes per position */
+	uint32_t keep;    /* detection: boxes kept (keep_top_k) */
 };
 
 /* A feature map: C x H x W, or a vector of C values (rank 1). Batch is kept apart. */
@@ -109,6 +144,9 @@ struct augur_net {
 	struct augur_loc batch_loc;
 	size_t n_layers, cap_layers;
 	struct augur_layer *layers;
+	/* inputs beyond the first that a file declares (Faster R-CNN's im_info), by name,
+	 * comma-separated, or NULL: accepted and reported, not modelled */
+	char *other_inputs;
 };
 
 /* Type names as descriptors spell them ("conv", "pool"...). */
@@ -147,6 +185,9 @@ int augur_layer_set_inputs(struct augur_layer *layer, const int32_t *inputs, uin
 /* Index of the layer named name, or -1. Linear; callers that look up many names keep
  * their own index. */
 long augur_net_find(const struct augur_net *net, const char *name);
+
+/* Appends name to net->other_inputs. Returns AUGUR_E_NOMEM on failure. */
+int augur_net_add_other_input(struct augur_net *net, const char *name);
 
 /* Sets name (copied). */
 int augur_net_set_name(struct augur_net *net, const char *name);

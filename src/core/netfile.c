@@ -117,7 +117,8 @@ int augur_net_parse(const char *path, const char *buf, size_t len, struct augur_
 
 /* An ONNX model in a regular file: mapped read-only and parsed. Returns 1 (and does
  * nothing) when path is not one, so the caller reads it as text. */
-static int load_onnx(const char *path, struct augur_net **out, struct augur_diag *diag)
+static int load_onnx(const char *path, const struct augur_shape *input, struct augur_net **out,
+                     struct augur_diag *diag)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -142,7 +143,7 @@ static int load_onnx(const char *path, struct augur_net **out, struct augur_diag
 	}
 	/* nodes and shapes are read front to back; the weights between them are skipped */
 	(void)madvise(map, len, MADV_RANDOM);
-	rc = augur_onnx_parse(path, map, len, out, diag);
+	rc = augur_onnx_parse_input(path, map, len, input, out, diag);
 	munmap(map, len);
 out:
 	close(fd);
@@ -152,10 +153,16 @@ out:
 int augur_net_load_format(const char *path, struct augur_net **out, enum augur_net_format *format,
                           struct augur_diag *diag)
 {
+	return augur_net_load_input(path, NULL, out, format, diag);
+}
+
+int augur_net_load_input(const char *path, const struct augur_shape *input, struct augur_net **out,
+                         enum augur_net_format *format, struct augur_diag *diag)
+{
 	char *buf = NULL;
 	size_t len = 0;
 	*out = NULL;
-	int rc = load_onnx(path, out, diag);
+	int rc = load_onnx(path, input, out, diag);
 	if (rc != 1) {
 		if (format)
 			*format = AUGUR_NET_ONNX;
@@ -166,6 +173,10 @@ int augur_net_load_format(const char *path, struct augur_net **out, enum augur_n
 		return rc;
 	rc = augur_net_parse(path, buf, len, out, format, diag);
 	free(buf);
+	if (rc == AUGUR_OK && input) {
+		(*out)->input = *input;
+		(*out)->input_loc = (struct augur_loc){0, 0};
+	}
 	return rc;
 }
 

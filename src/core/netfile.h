@@ -41,4 +41,10 @@ int augur_net_load(const char *path, struct augur_net **out, struct augur_diag *
 int augur_net_load_format(const char *path, struct augur_net **out, enum augur_net_format *format,
                           struct augur_diag *diag);
 
+/* As augur_net_load_format, with the network input's C x H x W replaced by input (--input;
+ * NULL keeps the file's): real deploy files ship a placeholder (a 1 x 1 image, a dynamic
+ * ONNX size) that the framework reshapes at run time. */
+int augur_net_load_input(const char *path, const struct augur_shape *input, struct augur_net **out,
+                         enum augur_net_format *format, struct augur_diag *diag);
+
 #endif

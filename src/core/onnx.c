@@ -143,6 +143,8 @@ struct value {
 	int32_t fc_nobias;        /* made by MatMul: that fc layer (a bias Add folds in), or -1 */
 	uint32_t pad[4];          /* a Pad's zeros, begin h, w, end h, w: the next conv or pool
 	                           * takes them over */
+	uint8_t shuffle; /* a channel shuffle under way: 1 the map viewed as N x g x C/g x H x W
+	                  * (in dims), 2 that view transposed to N x C/g x g x H x W */
 	/* tensor */
 	uint32_t ndims;
 	int64_t dims[MAX_RANK];
@@ -163,7 +165,8 @@ struct ctx {
 	struct augur_layer_stats *st; /* traced shapes, one per layer */
 	size_t cap_st;
 	bool have_input;
-	bool pad_ok; /* the op being mapped takes over a Pad (conv, pool) */
+	const struct augur_shape *input; /* --input: the graph input's C x H x W, or NULL */
+	bool pad_ok;                     /* the op being mapped takes over a Pad (conv, pool) */
 	/* the node being mapped */
 	size_t node_index;
 	const Onnx__NodeProto *node;
@@ -420,7 +423,18 @@ static int graph_input(struct ctx *c, const uint8_t *data, size_t len, size_t at
 		goto out;
 	}
 	uint64_t d[4] = {1, 1, 1, 1};
-	for (size_t i = 0; i < sh->n_dim; i++) {
+	if (c->input && sh->n_dim != 4) {
+		rc = ERR(c, AUGUR_E_SCHEMA,
+		         "graph input '%.128s' is N x C; --input gives C x H x W (an image)", name);
+		goto out;
+	}
+	if (c->input) {
+		d[1] = c->input->c;
+		d[2] = c->input->h;
+		d[3] = c->input->w;
+	}
+	/* with --input only the batch comes from the file */
+	for (size_t i = 0; i < (c->input ? 1 : sh->n_dim); i++) {
 		const Onnx__TensorShapeProto__Dimension *dim = sh->dim[i];
 		bool fixed =
 		        dim->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
@@ -437,7 +451,8 @@ static int graph_input(struct ctx *c, const uint8_t *data, size_t len, size_t at
 			rc = ERR(
 			        c, AUGUR_E_SCHEMA,
 			        "graph input '%.128s' has a dynamic size: its %s is '%.64s', not a "
-			        "number (export the model with a fixed input size)",
+			        "number (export the model with a fixed input size, or give one with --input "
+			        "C,H,W)",
 			        name, w, param);
 			goto out;
 		}
@@ -542,7 +557,8 @@ static int input(const struct ctx *c, size_t i, const struct value **out)
 	return AUGUR_OK;
 }
 
-static int feature_in(const struct ctx *c, size_t i, const struct value **out)
+/* A feature map, or a 5-D view of one on its way to a channel shuffle. */
+static int view_in(const struct ctx *c, size_t i, const struct value **out)
 {
 	int rc = input(c, i, out);
 	if (!rc && !(*out)->feature)
@@ -551,6 +567,24 @@ static int feature_in(const struct ctx *c, size_t i, const struct value **out)
 		        "input '%.128s' is a constant tensor, not a feature map (augur maps "
 		        "ops on the network's data)",
 		        (*out)->name);
+	return rc;
+}
+
+static int feature_in(const struct ctx *c, size_t i, const struct value **out)
+{
+	int rc = view_in(c, i, out);
+	const uint32_t *pad = rc ? NULL : (*out)->pad;
+	if (pad && (pad[0] || pad[1] || pad[2] || pad[3]) && !c->pad_ok)
+		return ERR_NODE(c,
+		                "input '%.128s' is a Pad's output, which augur folds into a "
+		                "Conv or pool that reads it; this op is neither",
+		                (*out)->name);
+	if (!rc && (*out)->shuffle)
+		return ERR_NODE(c,
+		                "input '%.128s' is a 5-D view of a map, which augur expresses only "
+		                "as a channel shuffle (Reshape to N x g x C/g x H x W, Transpose "
+		                "[0, 2, 1, 3, 4], Reshape back)",
+		                (*out)->name);
 	return rc;
 }
 
@@ -658,8 +692,16 @@ static int add_layer(struct ctx *c, enum augur_layer_type type, const char *suff
 	return AUGUR_OK;
 }
 
+static int finish_layer_as(struct ctx *c, int32_t fc_nobias, const char *name);
+
 /* Traces the last layer and defines the node's first output as its feature map. */
 static int finish_layer(struct ctx *c, int32_t fc_nobias)
+{
+	return finish_layer_as(c, fc_nobias, out_name(c));
+}
+
+/* Traces the last layer and defines name as its feature map. */
+static int finish_layer_as(struct ctx *c, int32_t fc_nobias, const char *name)
 {
 	size_t i = c->net->n_layers - 1;
 	if (c->net->n_layers > c->cap_st) {
@@ -677,7 +719,7 @@ static int finish_layer(struct ctx *c, int32_t fc_nobias)
 		return ERR(c, rc, "%s", d.message);
 	struct value v = {.feature = true, .layer = (int32_t)i, .fc_nobias = fc_nobias};
 	v.shape = c->st[i].out;
-	return define(c, out_name(c), &v);
+	return define(c, name, &v);
 }
 
 /* A layer of one input (the node's first) that keeps or sets its own shape. */
@@ -1139,16 +1181,22 @@ static int op_identity(struct ctx *c)
 	return rc ? rc : alias(c, x);
 }
 
-/* Reshape of a feature map: to N x (everything) it is a flatten, to its own shape
- * nothing; other targets need a reshape layer augur does not have. */
+static int reshape_to(struct ctx *c, const struct value *x, const int64_t *in, uint32_t rank,
+                      const int64_t *outd, size_t n);
+
+/* Reshape of a feature map: to its own shape nothing, to N x (everything) a flatten, to
+ * another N x C x H x W a reshape layer; to N x g x C/g x H x W the first step of a
+ * channel shuffle, whose transposed view reshaped back to the map's shape is the shuffle. */
 static int op_reshape(struct ctx *c)
 {
 	const struct value *x, *s;
 	int rc;
-	if ((rc = feature_in(c, 0, &x)) || (rc = const_in(c, 1, "shape", &s)))
+	if ((rc = view_in(c, 0, &x)) || (rc = const_in(c, 1, "shape", &s)))
 		return rc;
-	int64_t in[4], outd[MAX_RANK];
-	uint32_t rank = feature_dims(c, x, in);
+	int64_t in[MAX_RANK], outd[MAX_RANK];
+	uint32_t rank = x->shuffle ? x->ndims : feature_dims(c, x, in);
+	if (x->shuffle)
+		memcpy(in, x->dims, rank * sizeof(*in));
 	if (s->n > MAX_RANK)
 		return ERR_NODE(c, "shape '%.128s' has %zu dimensions (at most %d)", s->name, s->n,
 		                MAX_RANK);
@@ -1177,21 +1225,68 @@ static int op_reshape(struct ctx *c)
 	if (got != total)
 		return ERR_NODE(c, "cannot reshape %llu values per batch to shape '%.128s'",
 		                (unsigned long long)total, s->name);
-	if (s->n == rank && !memcmp(in, outd, rank * sizeof(*in)))
+	return reshape_to(c, x, in, rank, outd, s->n);
+}
+
+/* What a Reshape of x (dims in, rank) to outd (n dims) becomes. */
+static int reshape_to(struct ctx *c, const struct value *x, const int64_t *in, uint32_t rank,
+                      const int64_t *outd, size_t n)
+{
+	struct augur_layer *l;
+	int32_t src = x->layer;
+	int rc;
+	int64_t map[4];
+	uint32_t map_rank = feature_dims(c, x, map);
+	bool back = n == map_rank && !memcmp(outd, map, n * sizeof(*outd));
+	if (x->shuffle && back && x->shuffle == 1) { /* viewed and back: nothing */
+		struct value v = *x;
+		v.shuffle = 0;
+		v.ndims = 0;
+		return alias(c, &v);
+	}
+	if (x->shuffle && back) {
+		if ((rc = add_layer(c, AUGUR_LAYER_SHUFFLE, "", &src, 1, &l)))
+			return rc;
+		l->groups = (uint32_t)x->dims[2];
+		return finish_layer(c, -1);
+	}
+	if (x->shuffle)
+		return ERR_NODE(c, "a 5-D view of a map is expressible only as a channel shuffle "
+		                   "(Reshape to N x g x C/g x H x W, Transpose [0, 2, 1, 3, 4], "
+		                   "Reshape back)");
+	if (n == rank && !memcmp(in, outd, rank * sizeof(*in)))
 		return alias(c, x);
-	if (s->n == 2 && outd[0] == in[0]) {
-		struct augur_layer *l;
+	if (n == 5 && rank == 4 && outd[0] == in[0] && outd[3] == in[2] && outd[4] == in[3] &&
+	    outd[1] <= (int64_t)AUGUR_MAX_DIM && !x->pad[0] && !x->pad[1] && !x->pad[2] &&
+	    !x->pad[3]) {
+		struct value v = *x;
+		v.shuffle = 1;
+		v.ndims = 5;
+		memcpy(v.dims, outd, 5 * sizeof(*outd));
+		return alias(c, &v);
+	}
+	if (n == 2 && outd[0] == in[0]) {
 		if ((rc = simple_layer(c, AUGUR_LAYER_FLATTEN, &l)))
 			return rc;
 		return finish_layer(c, -1);
 	}
+	if (n == 4 && outd[0] == in[0] && outd[1] <= (int64_t)AUGUR_MAX_DIM &&
+	    outd[2] <= (int64_t)AUGUR_MAX_DIM && outd[3] <= (int64_t)AUGUR_MAX_DIM) {
+		if ((rc = simple_layer(c, AUGUR_LAYER_RESHAPE, &l)))
+			return rc;
+		l->shape_rank = 3;
+		for (int i = 0; i < 3; i++)
+			l->shape[i] = (uint64_t)outd[i + 1];
+		return finish_layer(c, -1);
+	}
 	char buf[128] = "";
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < n; i++)
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%lld", i ? ", " : "",
 		         (long long)outd[i]);
 	return ERR_NODE(c,
-	                "Reshape to [%s] is not expressible in augur (a reshape to N x "
-	                "everything is a flatten; others need a reshape layer)",
+	                "Reshape to [%s] is not expressible in augur (a reshape keeps the batch "
+	                "and gives N x C x H x W, N x everything, or a channel shuffle's "
+	                "N x g x C/g x H x W)",
 	                buf);
 }
 
@@ -1252,14 +1347,8 @@ static int eltwise(struct ctx *c, int op, char cop)
 		const struct value *x;
 		if ((rc = feature_in(c, i, &x)))
 			return rc;
-		if (x->shape.c != a->shape.c || x->shape.h != a->shape.h ||
-		    x->shape.w != a->shape.w)
-			return ERR_NODE(
-			        c,
-			        "inputs '%.128s' and '%.128s' differ in shape; broadcasting "
-			        "(as in a squeeze-and-excitation block) is not expressible in "
-			        "augur",
-			        a->name, x->name);
+		/* shapes that differ must broadcast (a squeeze-and-excitation block's C x 1 x
+		 * 1 scale): the trace checks */
 		ins[i] = x->layer;
 	}
 	struct augur_layer *l;
@@ -1534,6 +1623,272 @@ static int op_constant(struct ctx *c)
 	                   "value_float(s))");
 }
 
+/* ---- the layer types beyond the paper's ---- */
+
+static int unary_layer(struct ctx *c, enum augur_layer_type type)
+{
+	struct augur_layer *l;
+	int rc = simple_layer(c, type, &l);
+	return rc ? rc : finish_layer(c, -1);
+}
+
+static int op_hardsigmoid(struct ctx *c)
+{
+	return unary_layer(c, AUGUR_LAYER_HARDSIGMOID);
+}
+
+static int op_hardswish(struct ctx *c)
+{
+	return unary_layer(c, AUGUR_LAYER_HARDSWISH);
+}
+
+static int op_elu(struct ctx *c)
+{
+	return unary_layer(c, AUGUR_LAYER_ELU);
+}
+
+/* PRelu: one learned slope per channel, or one for all. */
+static int op_prelu(struct ctx *c)
+{
+	const struct value *x, *s;
+	int rc;
+	if ((rc = feature_in(c, 0, &x)) || (rc = tensor_in(c, 1, "slope", &s)))
+		return rc;
+	uint64_t n = numel(s);
+	if (n != 1 && n != x->shape.c)
+		return ERR_NODE(c,
+		                "slope '%.128s' has %llu values; augur's prelu takes one per "
+		                "channel (%llu) or one",
+		                s->name, (unsigned long long)n, (unsigned long long)x->shape.c);
+	struct augur_layer *l;
+	int32_t in = x->layer;
+	if ((rc = add_layer(c, AUGUR_LAYER_PRELU, "", &in, 1, &l)))
+		return rc;
+	l->shared = n == 1;
+	return finish_layer(c, -1);
+}
+
+/* ConvTranspose: a deconv layer; weight C x M/group x kH x kW. */
+static int op_convtranspose(struct ctx *c)
+{
+	const struct value *x, *w, *b = NULL;
+	int64_t group, pads[4] = {0, 0, 0, 0}, st[2] = {1, 1}, dil[2] = {1, 1}, op[2] = {0, 0};
+	bool given;
+	int rc;
+	if ((rc = feature_in(c, 0, &x)) || (rc = map_rank4(c, x)) ||
+	    (rc = tensor_in(c, 1, "weight", &w)) || (rc = attr_int(c, "group", 1, &group)) ||
+	    (rc = attr_ints(c, "pads", 4, pads, &given)) ||
+	    (rc = attr_ints(c, "strides", 2, st, &given)) ||
+	    (rc = attr_ints(c, "dilations", 2, dil, &given)) ||
+	    (rc = attr_ints(c, "output_padding", 2, op, &given)))
+		return rc;
+	if (has_in(c, 2) && (rc = tensor_in(c, 2, "bias", &b)))
+		return rc;
+	const Onnx__AttributeProto *ap = attr(c, "auto_pad");
+	if (attr(c, "output_shape") || (ap && !attr_is(ap, "NOTSET")) || op[0] || op[1])
+		return ERR_NODE(c, "ConvTranspose with output_shape, auto_pad or output_padding is "
+		                   "not expressible in augur (pads are)");
+	if (w->ndims != 4 || group < 1 || group > (int64_t)AUGUR_MAX_DIM ||
+	    (uint64_t)w->dims[0] != x->shape.c || w->dims[1] < 1 ||
+	    (uint64_t)w->dims[1] * (uint64_t)group > AUGUR_MAX_DIM)
+		return ERR_NODE(c,
+		                "weight '%.128s' does not fit input '%.128s' (expected C x "
+		                "M/group x kH x kW with C = %llu)",
+		                w->name, x->name, (unsigned long long)x->shape.c);
+	if (pads[0] != pads[2] || pads[1] != pads[3])
+		return ERR_NODE(c, "asymmetric pads of ConvTranspose are not expressible in augur");
+	struct augur_layer *l;
+	int32_t in = x->layer;
+	if ((rc = add_layer(c, AUGUR_LAYER_DECONV, "", &in, 1, &l)))
+		return rc;
+	l->filters = (uint32_t)(w->dims[1] * group);
+	l->groups = (uint32_t)group;
+	l->bias = b != NULL;
+	if ((rc = window_value(c, "kernel", w->dims[2], 1, &l->kernel.h)) ||
+	    (rc = window_value(c, "kernel", w->dims[3], 1, &l->kernel.w)) ||
+	    (rc = window_value(c, "stride", st[0], 1, &l->stride.h)) ||
+	    (rc = window_value(c, "stride", st[1], 1, &l->stride.w)) ||
+	    (rc = window_value(c, "dilation", dil[0], 1, &l->dilation.h)) ||
+	    (rc = window_value(c, "dilation", dil[1], 1, &l->dilation.w)) ||
+	    (rc = window_value(c, "pad", pads[0], 0, &l->pad.h)) ||
+	    (rc = window_value(c, "pad", pads[1], 0, &l->pad.w)))
+		return rc;
+	return finish_layer(c, -1);
+}
+
+/* Resize (opset 11+: X, roi, scales, sizes) and Upsample (X, scales): an upsample layer,
+ * by integer factors or to a size. */
+static int op_resize(struct ctx *c)
+{
+	const struct value *x, *sc = NULL, *sz = NULL;
+	int rc;
+	if ((rc = feature_in(c, 0, &x)) || (rc = map_rank4(c, x)))
+		return rc;
+	bool upsample = !strcmp(c->node->op_type, "Upsample");
+	size_t si = upsample ? 1 : 2;
+	if (has_in(c, si) && (rc = const_in(c, si, "scales", &sc)))
+		return rc;
+	if (!upsample && has_in(c, 3) && (rc = const_in(c, 3, "sizes", &sz)))
+		return rc;
+	sc = sc && sc->n ? sc : NULL;
+	const struct value *v = sz ? sz : sc;
+	if (!v || v->n != 4 || v->data[0] != (sz ? (double)c->net->batch : 1.0) ||
+	    v->data[1] != (sz ? (double)x->shape.c : 1.0))
+		return ERR_NODE(c, "Resize needs scales [1, 1, h, w] or sizes [N, C, H, W]");
+	const Onnx__AttributeProto *mode = attr(c, "mode");
+	bool linear = mode && (attr_is(mode, "linear") || attr_is(mode, "bilinear"));
+	if (mode && !linear && !attr_is(mode, "nearest"))
+		return ERR_NODE(c, "Resize mode other than nearest or linear");
+	double h = sz ? v->data[2] : floor((double)x->shape.h * v->data[2]);
+	double w = sz ? v->data[3] : floor((double)x->shape.w * v->data[3]);
+	if (!(h >= 1 && w >= 1 && h <= AUGUR_MAX_DIM && w <= AUGUR_MAX_DIM))
+		return ERR_NODE(c, "Resize to %gx%g is out of range", h, w);
+	struct augur_layer *l;
+	int32_t in = x->layer;
+	if ((rc = add_layer(c, AUGUR_LAYER_UPSAMPLE, "", &in, 1, &l)))
+		return rc;
+	l->op = linear ? AUGUR_UPSAMPLE_BILINEAR : AUGUR_UPSAMPLE_NEAREST;
+	bool whole = !sz && v->data[2] == floor(v->data[2]) && v->data[3] == floor(v->data[3]) &&
+	             v->data[2] <= AUGUR_MAX_WINDOW && v->data[3] <= AUGUR_MAX_WINDOW;
+	if (whole)
+		l->scale = (struct augur_hw){(uint32_t)v->data[2], (uint32_t)v->data[3]};
+	else
+		l->out_size = (struct augur_hw){(uint32_t)h, (uint32_t)w};
+	return finish_layer(c, -1);
+}
+
+/* Slice along channels, step 1: a slice layer. */
+static int op_slice(struct ctx *c)
+{
+	const struct value *x, *v[4] = {NULL, NULL, NULL, NULL};
+	int rc;
+	if ((rc = feature_in(c, 0, &x)))
+		return rc;
+	int64_t starts = 0, ends = 0, axis = 0, step = 1;
+	const Onnx__AttributeProto *as = attr(c, "starts");
+	if (as) { /* before opset 10: attributes */
+		const Onnx__AttributeProto *ae = attr(c, "ends"), *ax = attr(c, "axes");
+		if (as->n_ints != 1 || !ae || ae->n_ints != 1 || (ax && ax->n_ints != 1))
+			return ERR_NODE(c, "Slice of more than one axis");
+		starts = as->ints[0];
+		ends = ae->ints[0];
+		axis = ax ? ax->ints[0] : 0;
+	} else {
+		for (size_t i = 0; i < 4; i++)
+			if (has_in(c, i + 1) && (rc = const_in(c, i + 1, "slice bound", &v[i])))
+				return rc;
+		if (!v[0] || !v[1] || v[0]->n != 1 || v[1]->n != 1 || (v[2] && v[2]->n != 1) ||
+		    (v[3] && v[3]->n != 1))
+			return ERR_NODE(c, "Slice of more than one axis");
+		starts = v[0]->data[0] < -1e15 ? INT64_MIN / 2 : (int64_t)fmin(v[0]->data[0], 1e15);
+		ends = v[1]->data[0] > 1e15 ? INT64_MAX / 2 : (int64_t)fmax(v[1]->data[0], -1e15);
+		axis = v[2] ? (int64_t)v[2]->data[0] : 0;
+		step = v[3] ? (int64_t)v[3]->data[0] : 1;
+	}
+	int64_t C = (int64_t)x->shape.c;
+	if ((axis != 1 && axis != (x->shape.rank == 1 ? -1 : -3)) || step != 1)
+		return ERR_NODE(c, "Slice other than of channels with step 1 is not expressible in "
+		                   "augur");
+	starts = starts < 0 ? starts + C : starts;
+	ends = ends < 0 ? ends + C : ends;
+	starts = starts < 0 ? 0 : starts > C ? C : starts;
+	ends = ends < 0 ? 0 : ends > C ? C : ends;
+	struct augur_layer *l;
+	int32_t in = x->layer;
+	if ((rc = add_layer(c, AUGUR_LAYER_SLICE, "", &in, 1, &l)))
+		return rc;
+	l->range[0] = (uint32_t)starts;
+	l->range[1] = (uint32_t)ends;
+	return finish_layer(c, -1);
+}
+
+/* Split along channels: one slice layer per output ("<node>", "<node>_2", ...). */
+static int op_split(struct ctx *c)
+{
+	const struct value *x, *s = NULL;
+	int64_t axis, parts[64];
+	size_t n = c->node->n_output;
+	int rc;
+	if ((rc = feature_in(c, 0, &x)) || (rc = attr_int(c, "axis", 0, &axis)))
+		return rc;
+	if ((axis != 1 && axis != (x->shape.rank == 1 ? -1 : -3)) || n < 1 || n > 64)
+		return ERR_NODE(c, "Split other than of channels into 1 to 64 parts is not "
+		                   "expressible in augur");
+	const Onnx__AttributeProto *a = attr(c, "split");
+	if (has_in(c, 1) && (rc = const_in(c, 1, "split", &s)))
+		return rc;
+	uint64_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		parts[i] = a && a->n_ints == n ? a->ints[i]
+		           : s && s->n == n    ? (int64_t)s->data[i]
+		           : (a || s)          ? -1
+		                               : (int64_t)(x->shape.c / n);
+		if (parts[i] < 0 || (uint64_t)parts[i] > x->shape.c - at)
+			return ERR_NODE(c, "Split sizes do not fit the %llu channels",
+			                (unsigned long long)x->shape.c);
+		at += (uint64_t)parts[i];
+	}
+	if (at != x->shape.c)
+		return ERR_NODE(c, "Split sizes do not add up to the %llu channels",
+		                (unsigned long long)x->shape.c);
+	at = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct augur_layer *l;
+		int32_t in = x->layer;
+		if ((rc = add_layer(c, AUGUR_LAYER_SLICE, "", &in, 1, &l)))
+			return rc;
+		l->range[0] = (uint32_t)at;
+		l->range[1] = (uint32_t)(at + (uint64_t)parts[i]);
+		at += (uint64_t)parts[i];
+		const char *name = c->node->output[i] ? c->node->output[i] : "";
+		if ((rc = finish_layer_as(c, -1, name)))
+			return rc;
+	}
+	return AUGUR_OK;
+}
+
+/* Transpose: of a map, a permute layer; of a channel shuffle's 5-D view (N, g, C/g, H, W)
+ * with perm [0, 2, 1, 3, 4], the shuffle's second step. */
+static int op_transpose(struct ctx *c)
+{
+	const struct value *x;
+	int rc = view_in(c, 0, &x);
+	if (rc)
+		return rc;
+	const Onnx__AttributeProto *p = attr(c, "perm");
+	if (x->shuffle == 1) {
+		static const int64_t swap[5] = {0, 2, 1, 3, 4};
+		if (!p || p->n_ints != 5 || memcmp(p->ints, swap, sizeof(swap)))
+			return ERR_NODE(c, "a 5-D view of a map is expressible only as a channel "
+			                   "shuffle (Reshape to N x g x C/g x H x W, Transpose "
+			                   "[0, 2, 1, 3, 4], Reshape back)");
+		struct value v = *x;
+		v.name = NULL;
+		v.data = NULL;
+		v.shuffle = 2;
+		v.dims[1] = x->dims[2];
+		v.dims[2] = x->dims[1];
+		return define(c, out_name(c), &v);
+	}
+	if ((rc = map_rank4(c, x)))
+		return rc;
+	if (!p || p->n_ints != 4 || p->ints[0] != 0)
+		return ERR_NODE(c,
+		                "Transpose other than of C, H and W is not expressible in augur");
+	struct augur_layer *l;
+	int32_t in = x->layer;
+	if ((rc = add_layer(c, AUGUR_LAYER_PERMUTE, "", &in, 1, &l)))
+		return rc;
+	for (int i = 0; i < 3; i++) {
+		if (p->ints[i + 1] < 1 || p->ints[i + 1] > 3)
+			return ERR_NODE(c, "perm is not a permutation of the axes");
+		l->order[i] = (uint8_t)(p->ints[i + 1] - 1);
+	}
+	if (l->order[0] == l->order[1] || l->order[0] == l->order[2] || l->order[1] == l->order[2])
+		return ERR_NODE(c, "perm is not a permutation of the axes");
+	return finish_layer(c, -1);
+}
+
 /* ---- the op table ---- */
 
 struct op {
@@ -1576,24 +1931,25 @@ static const struct op ops[] = {
         {"Squeeze", op_keep_values},
         {"Cast", op_keep_values},
         {"Constant", op_constant},
+        {"HardSigmoid", op_hardsigmoid},
+        {"HardSwish", op_hardswish},
+        {"Elu", op_elu},
+        {"PRelu", op_prelu},
+        {"ConvTranspose", op_convtranspose},
+        {"Resize", op_resize},
+        {"Upsample", op_resize},
+        {"Slice", op_slice},
+        {"Split", op_split},
+        {"Transpose", op_transpose},
 };
 
 /* Ops of real networks that need a layer type augur does not have yet. */
 static const struct {
 	const char *op, *needs;
 } missing[] = {
-        {"ConvTranspose", "deconv"},
-        {"PRelu", "prelu"},
-        {"HardSigmoid", "hardsigmoid"},
-        {"HardSwish", "hardswish"},
-        {"Resize", "upsample"},
-        {"Upsample", "upsample"},
-        {"Transpose", "permute"},
-        {"Pad", "pad"},
-        {"Slice", "slice"},
-        {"Split", "split"},
-        {"Elu", "elu"},
         {"InstanceNormalization", "instance norm"},
+        {"LayerNormalization", "layer norm"},
+        {"Erf", "GELU"},
 };
 
 const char *augur_onnx_op_list(void)
@@ -1601,7 +1957,8 @@ const char *augur_onnx_op_list(void)
 	return "Conv, Gemm, MatMul, Relu, LeakyRelu, Clip, Sigmoid, Tanh, Softmax, MaxPool, "
 	       "AveragePool, GlobalAveragePool, GlobalMaxPool, ReduceMean, BatchNormalization, "
 	       "Add, Sum, Mul, Max, Sub, Div, Concat, Flatten, Reshape, Dropout, Identity, Pad, "
-	       "LRN, Shape, Gather, Unsqueeze, Squeeze, Cast, Constant";
+	       "LRN, Shape, Gather, Unsqueeze, Squeeze, Cast, Constant, HardSigmoid, HardSwish, "
+	       "Elu, PRelu, ConvTranspose, Resize, Upsample, Slice, Split, Transpose";
 }
 
 static int map_node(struct ctx *c)
@@ -1705,8 +2062,15 @@ static char *default_name(const char *path)
 int augur_onnx_parse(const char *path, const unsigned char *buf, size_t len, struct augur_net **out,
                      struct augur_diag *diag)
 {
+	return augur_onnx_parse_input(path, buf, len, NULL, out, diag);
+}
+
+int augur_onnx_parse_input(const char *path, const unsigned char *buf, size_t len,
+                           const struct augur_shape *input, struct augur_net **out,
+                           struct augur_diag *diag)
+{
 	*out = NULL;
-	struct ctx c = {.path = path, .diag = diag};
+	struct ctx c = {.path = path, .diag = diag, .input = input};
 	char *name = default_name(path);
 	c.net = name ? augur_net_new(name, path) : NULL;
 	free(name);

@@ -27,6 +27,12 @@ bool augur_onnx_sniff(const char *path, const unsigned char *buf, size_t len);
 int augur_onnx_parse(const char *path, const unsigned char *buf, size_t len, struct augur_net **out,
                      struct augur_diag *diag);
 
+/* As augur_onnx_parse, with the graph input's C x H x W given by input (--input) instead
+ * of the file: a dynamic size is then no error. input may be NULL. */
+int augur_onnx_parse_input(const char *path, const unsigned char *buf, size_t len,
+                           const struct augur_shape *input, struct augur_net **out,
+                           struct augur_diag *diag);
+
 /* "Conv, Gemm, MatMul, ...": the ops augur reads, for messages and docs. */
 const char *augur_onnx_op_list(void);
 

@@ -1,5 +1,7 @@
 /* "Did you mean" suggestions (see suggest.h). */
+#include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "suggest.h"
 
@@ -28,10 +30,29 @@ size_t augur_edit_distance(const char *a, const char *b)
 	return row[lb];
 }
 
+/* Whether cand appears inside word (ignoring case) with two or more characters around it:
+ * a different, compound name ("Deconvolution", "ConvolutionDepthwise"), not a typo of cand.
+ * Suggesting cand there would point at a type with other semantics. */
+static bool compound_of(const char *word, const char *cand)
+{
+	size_t lw = strlen(word), lc = strlen(cand);
+	if (!lc || lw < lc + 2)
+		return false;
+	for (size_t i = 0; i + lc <= lw; i++)
+		if (!strncasecmp(word + i, cand, lc))
+			return true;
+	return false;
+}
+
 const char *augur_nearest(const char *word, const char *const *candidates, size_t n)
 {
 	const char *best = NULL;
 	size_t best_d = (size_t)-1;
+	/* a known name with a qualifier ("Deconvolution", "SpatialConvolution") is another
+	 * thing, not a typo of any known name */
+	for (size_t i = 0; i < n; i++)
+		if (candidates[i] && compound_of(word, candidates[i]))
+			return NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (!candidates[i])
 			continue;

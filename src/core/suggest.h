@@ -9,7 +9,9 @@
 size_t augur_edit_distance(const char *a, const char *b);
 
 /* The candidate closest to word (NULL candidates are skipped), or NULL if none is close
- * enough to suggest (at most a third of word's length different). */
+ * enough to suggest (at most a third of word's length different). A word that contains a
+ * candidate with two or more characters more ("Convolution" in "Deconvolution") gets no
+ * suggestion: it is a known name with a qualifier, another thing, not a typo. */
 const char *augur_nearest(const char *word, const char *const *candidates, size_t n);
 
 #endif

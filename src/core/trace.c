@@ -104,6 +104,24 @@ static int trace_window(const struct augur_net *net, const struct augur_layer *l
 	return AUGUR_OK;
 }
 
+/* Eltwise broadcasting: each of C, H, W equal, or 1 in one of the two (a C x 1 x 1
+ * per-channel vector times a C x H x W map is a squeeze-and-excitation block's scale). */
+static bool broadcast(const struct augur_shape *a, const struct augur_shape *b,
+                      struct augur_shape *out)
+{
+	if (a->rank != b->rank)
+		return false;
+	const uint64_t x[3] = {a->c, a->h, a->w}, y[3] = {b->c, b->h, b->w};
+	uint64_t z[3];
+	for (int i = 0; i < 3; i++) {
+		if (x[i] != y[i] && x[i] != 1 && y[i] != 1)
+			return false;
+		z[i] = x[i] > y[i] ? x[i] : y[i];
+	}
+	*out = (struct augur_shape){z[0], z[1], z[2], a->rank};
+	return true;
+}
+
 static int trace_multi(const struct augur_net *net, const struct augur_layer *l,
                        const struct augur_layer_stats *shapes, struct augur_shape *out,
                        struct augur_diag *diag)
@@ -114,7 +132,7 @@ static int trace_multi(const struct augur_net *net, const struct augur_layer *l,
 	for (uint32_t j = 1; j < l->n_inputs; j++) {
 		const struct augur_shape *s = input_shape(net, shapes, l->inputs[j]);
 		bool same_map = s->h == first->h && s->w == first->w;
-		if ((concat && !same_map) || (!concat && (!same_map || s->c != first->c))) {
+		if ((concat && !same_map) || (!concat && !broadcast(out, s, out))) {
 			char a[64], b[64];
 			shape_str(first, a, sizeof(a));
 			shape_str(s, b, sizeof(b));
@@ -122,8 +140,8 @@ static int trace_multi(const struct augur_net *net, const struct augur_layer *l,
 			        net, l, AUGUR_KEY_INPUTS, AUGUR_E_SHAPE, diag,
 			        concat ? "inputs of concat layer '%s' differ in spatial size: "
 			                 "'%s' is %s, '%s' is %s"
-			               : "inputs of eltwise layer '%s' differ in shape: '%s' "
-			                 "is %s, '%s' is %s",
+			               : "inputs of eltwise layer '%s' differ in shape and do "
+			                 "not broadcast: '%s' is %s, '%s' is %s",
 			        l->name, input_name(net, l->inputs[0]), a,
 			        input_name(net, l->inputs[j]), b);
 		}
@@ -132,6 +150,155 @@ static int trace_multi(const struct augur_net *net, const struct augur_layer *l,
 			               "output of concat layer '%s' has too many channels",
 			               l->name);
 	}
+	return AUGUR_OK;
+}
+
+/* deconv: the output a convolution of the same window would take as input. */
+static int trace_deconv(const struct augur_net *net, const struct augur_layer *l,
+                        const struct augur_shape *in, struct augur_shape *out,
+                        struct augur_diag *diag)
+{
+	uint64_t o[2];
+	const uint64_t x[2] = {in->h, in->w};
+	const uint32_t k[2] = {l->kernel.h, l->kernel.w}, s[2] = {l->stride.h, l->stride.w},
+	               p[2] = {l->pad.h, l->pad.w}, d[2] = {l->dilation.h, l->dilation.w};
+	if (in->c % l->groups || l->filters % l->groups)
+		return err_key(net, l, AUGUR_KEY_GROUPS, AUGUR_E_SHAPE, diag,
+		               "groups %u of deconv layer '%s' must divide both its input "
+		               "channels (%llu) and its filters (%u)",
+		               l->groups, l->name, (unsigned long long)in->c, l->filters);
+	for (int i = 0; i < 2; i++) {
+		/* (in - 1) * stride + dilation * (kernel - 1) + 1 - 2 * pad; every factor is
+		 * below 2^32, so nothing wraps */
+		uint64_t full = (x[i] - 1) * s[i] + (uint64_t)d[i] * (k[i] - 1) + 1;
+		if (full <= 2ull * p[i])
+			return err_key(net, l, AUGUR_KEY_PAD, AUGUR_E_SHAPE, diag,
+			               "padding %ux%u of deconv layer '%s' leaves no output",
+			               l->pad.h, l->pad.w, l->name);
+		o[i] = full - 2ull * p[i];
+	}
+	*out = (struct augur_shape){l->filters, o[0], o[1], 3};
+	return AUGUR_OK;
+}
+
+/* crop: to a second input's H x W, or to output_size. */
+static int trace_crop(const struct augur_net *net, const struct augur_layer *l,
+                      const struct augur_layer_stats *shapes, const struct augur_shape *in,
+                      struct augur_shape *out, struct augur_diag *diag)
+{
+	const struct augur_shape *ref =
+	        l->n_inputs > 1 ? input_shape(net, shapes, l->inputs[1]) : NULL;
+	uint64_t h = ref ? ref->h : l->out_size.h, w = ref ? ref->w : l->out_size.w;
+	if (!h)
+		return err_key(net, l, AUGUR_KEY_TYPE, AUGUR_E_SHAPE, diag,
+		               "crop layer '%s' needs a second input or 'output_size'", l->name);
+	if (h > in->h || w > in->w)
+		return err_key(net, l, ref ? AUGUR_KEY_INPUTS : AUGUR_KEY_OUTPUT_SIZE,
+		               AUGUR_E_SHAPE, diag,
+		               "crop layer '%s' cuts %llux%llu out of a smaller %llux%llu map",
+		               l->name, (unsigned long long)h, (unsigned long long)w,
+		               (unsigned long long)in->h, (unsigned long long)in->w);
+	*out = (struct augur_shape){in->c, h, w, 3};
+	return AUGUR_OK;
+}
+
+/* upsample: by integer factors, or to output_size. */
+static int trace_upsample(const struct augur_net *net, const struct augur_layer *l,
+                          const struct augur_shape *in, struct augur_shape *out,
+                          struct augur_diag *diag)
+{
+	if (l->out_size.h) {
+		*out = (struct augur_shape){in->c, l->out_size.h, l->out_size.w, 3};
+		return AUGUR_OK;
+	}
+	if (!l->scale.h)
+		return err_key(net, l, AUGUR_KEY_TYPE, AUGUR_E_SHAPE, diag,
+		               "upsample layer '%s' needs 'scale' or 'output_size'", l->name);
+	*out = (struct augur_shape){in->c, 0, 0, 3};
+	if (augur_mul_overflow(in->h, l->scale.h, &out->h) ||
+	    augur_mul_overflow(in->w, l->scale.w, &out->w))
+		return err_key(net, l, AUGUR_KEY_SCALE, AUGUR_E_OVERFLOW, diag,
+		               "output of upsample layer '%s' is too large", l->name);
+	return AUGUR_OK;
+}
+
+/* reshape and permute: the same values in another shape. */
+static int trace_reshape(const struct augur_net *net, const struct augur_layer *l,
+                         const struct augur_shape *in, uint64_t elems, struct augur_shape *out,
+                         struct augur_diag *diag)
+{
+	if (l->type == AUGUR_LAYER_PERMUTE) {
+		const uint64_t d[3] = {in->c, in->h, in->w};
+		*out = (struct augur_shape){d[l->order[0] % 3], d[l->order[1] % 3],
+		                            d[l->order[2] % 3], 3};
+		return AUGUR_OK;
+	}
+	uint64_t n = 0;
+	bool three = l->shape_rank == 3;
+	if (augur_mul3_overflow(l->shape[0], three ? l->shape[1] : 1, three ? l->shape[2] : 1,
+	                        &n) ||
+	    n != elems)
+		return err_key(
+		        net, l, AUGUR_KEY_SHAPE, AUGUR_E_SHAPE, diag,
+		        "reshape layer '%s' cannot hold its input's %llu values in its shape",
+		        l->name, (unsigned long long)elems);
+	*out = three ? (struct augur_shape){l->shape[0], l->shape[1], l->shape[2], 3}
+	             : (struct augur_shape){l->shape[0], 1, 1, 1};
+	return AUGUR_OK;
+}
+
+/* The layer types beyond the paper's: data movement and the newer activations. */
+static int trace_more(const struct augur_net *net, const struct augur_layer *l,
+                      const struct augur_shape *in, uint64_t elems, struct augur_shape *out,
+                      struct augur_diag *diag)
+{
+	bool map = in->rank == 3;
+	switch (l->type) {
+	case AUGUR_LAYER_REDUCE:
+		*out = (struct augur_shape){in->c, 1, 1, 3};
+		break;
+	case AUGUR_LAYER_SHUFFLE:
+		if (l->groups == 0 || in->c % l->groups)
+			return err_key(net, l, AUGUR_KEY_GROUPS, AUGUR_E_SHAPE, diag,
+			               "groups %u of shuffle layer '%s' must divide its input "
+			               "channels (%llu)",
+			               l->groups, l->name, (unsigned long long)in->c);
+		*out = *in;
+		break;
+	case AUGUR_LAYER_SLICE:
+		if (l->range[0] >= l->range[1] || l->range[1] > in->c)
+			return err_key(
+			        net, l, AUGUR_KEY_RANGE, AUGUR_E_SHAPE, diag,
+			        "range [%u, %u] of slice layer '%s' is not within its input's "
+			        "%llu channels",
+			        l->range[0], l->range[1], l->name, (unsigned long long)in->c);
+		*out = (struct augur_shape){l->range[1] - l->range[0], in->h, in->w, in->rank};
+		break;
+	case AUGUR_LAYER_PAD:
+		*out = (struct augur_shape){in->c, in->h + 2ull * l->pad.h, in->w + 2ull * l->pad.w,
+		                            3};
+		break;
+	case AUGUR_LAYER_RESHAPE:
+		return trace_reshape(net, l, in, elems, out, diag);
+	case AUGUR_LAYER_PRIORBOX: {
+		/* SSD's priors: 4 coordinates and 4 variances per box, priors boxes per
+		 * position, one set for the batch (a vector here) */
+		uint64_t n;
+		if (augur_mul3_overflow(in->h * in->w, l->priors, 8, &n))
+			return err_key(net, l, AUGUR_KEY_PRIORS, AUGUR_E_OVERFLOW, diag,
+			               "output of priorbox layer '%s' is too large", l->name);
+		*out = (struct augur_shape){n, 1, 1, 1};
+		break;
+	}
+	default:
+		*out = *in;
+		map = true;
+		break;
+	}
+	if (!map)
+		return err_key(net, l, AUGUR_KEY_TYPE, AUGUR_E_SHAPE, diag,
+		               "%s layer '%s' needs a C x H x W input, not a vector",
+		               augur_layer_type_name(l->type), l->name);
 	return AUGUR_OK;
 }
 
@@ -167,6 +334,29 @@ int augur_trace_layer(const struct augur_net *net, size_t i, const struct augur_
 	case AUGUR_LAYER_ELTWISE:
 	case AUGUR_LAYER_CONCAT:
 		rc = trace_multi(net, l, shapes, out, diag);
+		break;
+	case AUGUR_LAYER_DECONV:
+	case AUGUR_LAYER_CROP:
+	case AUGUR_LAYER_UPSAMPLE:
+	case AUGUR_LAYER_PERMUTE:
+		rc = in->rank != 3 ? err_key(net, l, AUGUR_KEY_TYPE, AUGUR_E_SHAPE, diag,
+		                             "%s layer '%s' needs a C x H x W input, not a vector",
+		                             augur_layer_type_name(l->type), l->name)
+		     : l->type == AUGUR_LAYER_DECONV  ? trace_deconv(net, l, in, out, diag)
+		     : l->type == AUGUR_LAYER_CROP    ? trace_crop(net, l, shapes, in, out, diag)
+		     : l->type == AUGUR_LAYER_PERMUTE ? trace_reshape(net, l, in, elems, out, diag)
+		                                      : trace_upsample(net, l, in, out, diag);
+		break;
+	case AUGUR_LAYER_REDUCE:
+	case AUGUR_LAYER_SHUFFLE:
+	case AUGUR_LAYER_SLICE:
+	case AUGUR_LAYER_PAD:
+	case AUGUR_LAYER_RESHAPE:
+	case AUGUR_LAYER_PRIORBOX:
+		rc = trace_more(net, l, in, elems, out, diag);
+		break;
+	case AUGUR_LAYER_DETECTION: /* keep boxes of 7 values (image, label, score, box) */
+		*out = (struct augur_shape){(uint64_t)l->keep * 7, 1, 1, 1};
 		break;
 	default: /* element-wise and normalisation layers keep their input's shape */
 		*out = *in;

@@ -196,6 +196,39 @@ def ceil_pads():
     return model(graph(nodes, [], [value_info("x", [1, 4, 13, 13])], []), opset=9)
 
 
+def new_types():
+    """The layer types beyond the paper's, on a 8x6x6 input (figures in test-onnx.c):
+    ConvTranspose, PRelu, HardSigmoid, Elu, Resize, Split, a channel shuffle
+    (Reshape-Transpose-Reshape), Transpose of H and W, Slice, Concat, Reshape."""
+    inits = [
+        tensor("wt", [8, 4, 3, 3]), tensor("bt", [8]), tensor("slope", [8, 1, 1]),
+        tensor("scales", [4], values=[1.0, 1.0, 2.0, 2.0]),
+        tensor("parts", [2], INT64, values=[2, 6]),
+        tensor("view", [5], INT64, values=[1, 2, 3, 22, 22]),
+        tensor("back", [4], INT64, values=[1, -1, 22, 22]),
+        tensor("s0", [1], INT64, values=[0]), tensor("s1", [1], INT64, values=[1]),
+        tensor("ax1", [1], INT64, values=[1]),
+        tensor("flat", [4], INT64, values=[1, 7, 11, 44]),
+    ]
+    nodes = [
+        node("ConvTranspose", ["x", "wt", "bt"], ["d"], "deconv", group=2, strides=[2, 2],
+             pads=[1, 1, 1, 1]),
+        node("PRelu", ["d", "slope"], ["p"], "prelu"),
+        node("HardSigmoid", ["p"], ["hs"], "hsig", alpha=1.0 / 6, beta=0.5),
+        node("Elu", ["hs"], ["e"], "elu"),
+        node("Resize", ["e", "", "scales"], ["u"], "up", mode="nearest"),
+        node("Split", ["u", "parts"], ["a", "b"], "split", axis=1),
+        node("Reshape", ["b", "view"], ["b5"], "view"),
+        node("Transpose", ["b5"], ["t5"], "swap", perm=[0, 2, 1, 3, 4]),
+        node("Reshape", ["t5", "back"], ["sh"], "shuffle"),
+        node("Transpose", ["sh"], ["pm"], "hw", perm=[0, 1, 3, 2]),
+        node("Slice", ["a", "s0", "s1", "ax1"], ["a1"], "first"),
+        node("Concat", ["a1", "pm"], ["cat"], "cat", axis=1),
+        node("Reshape", ["cat", "flat"], ["r"], "reshape"),
+    ]
+    return model(graph(nodes, inits, [value_info("x", [1, 8, 6, 6])], []), opset=13)
+
+
 def bad_models():
     """name -> bytes, for the bad-input table of test-onnx.c."""
     good = tiny_cnn()
@@ -230,7 +263,7 @@ def bad_models():
 def write_all(d):
     os.makedirs(d, exist_ok=True)
     files = {"tiny-cnn.onnx": tiny_cnn(), "tiny-shapes.onnx": tiny_shapes(),
-             "ceil-pads.onnx": ceil_pads()}
+             "ceil-pads.onnx": ceil_pads(), "new-types.onnx": new_types()}
     files.update(bad_models())
     for name, data in files.items():
         with open(os.path.join(d, name), "wb") as f:
