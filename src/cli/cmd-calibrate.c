@@ -437,7 +437,8 @@ static int fit_networks(const char *data, const struct campaign_plan *plan, char
 		snprintf((*paths)[all++], size, "%s/%s", dir, e->d_name);
 	}
 	closedir(d);
-	qsort(*paths, all, sizeof(**paths), by_path);
+	if (all)
+		qsort(*paths, all, sizeof(**paths), by_path);
 	/* every n-th, at most plan->most */
 	for (size_t i = 0; i < all; i++) {
 		if (i % plan->every == 0 && *n < plan->most)

@@ -311,7 +311,7 @@ static void print_row(struct row_ctx *rc, const size_t *idx, const struct evalua
 		return;
 	if (rc->format == CLI_JSON) {
 		printf("%s    {", rc->first ? "" : ",\n");
-		for (size_t s = 0; s < rc->n_sweeps; s++) {
+		for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */ {
 			printf("\"%s\": ", rc->sweeps[s].parsed.target);
 			cli_json_string(stdout, rc->sweeps[s].parsed.values[idx[s]]);
 			printf(", ");
@@ -327,7 +327,7 @@ static void print_row(struct row_ctx *rc, const size_t *idx, const struct evalua
 			       ev->est[u].fits ? "true" : "false");
 		printf("], \"error\": null}");
 	} else if (rc->format == CLI_CSV) {
-		for (size_t s = 0; s < rc->n_sweeps; s++) {
+		for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */ {
 			cli_csv_field(stdout, rc->sweeps[s].parsed.values[idx[s]]);
 			printf(",");
 		}
@@ -338,7 +338,7 @@ static void print_row(struct row_ctx *rc, const size_t *idx, const struct evalua
 			       (unsigned long long)ev->est[u].memory_bytes, ev->est[u].fits);
 		printf(",\n"); /* no error */
 	} else {
-		for (size_t s = 0; s < rc->n_sweeps; s++)
+		for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */
 			printf("%s%-*s", s ? " " : "", rc->value_width[s],
 			       rc->sweeps[s].parsed.values[idx[s]]);
 		char params[32], macs[32];
@@ -809,7 +809,9 @@ static int sweep_variants(struct whatif *w, struct sweep *sw, size_t n_sweeps,
 	                          .n_units = w->n_units};
 	int rc = CLI_OK;
 	for (size_t s = 0; s < n_sweeps; s++) {
-		if (!(sw[s].edits = calloc(sw[s].parsed.n, sizeof(*sw[s].edits)))) {
+		/* a sweep has at least one value (augur_sweep_parse) */
+		if (!(sw[s].edits =
+		              calloc(sw[s].parsed.n ? sw[s].parsed.n : 1, sizeof(*sw[s].edits)))) {
 			rc = CLI_FAIL;
 			goto out;
 		}
