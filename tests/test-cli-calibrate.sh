@@ -235,7 +235,7 @@ has "$out" "show or list device profiles" "help lists profile list"
 # a temporary one by cli-lib.sh), where estimate --device NAME finds it
 # (and, without --framework, the cpu's profile is augur's runtime's: the layer-cost
 # campaign runs the fit networks in it: every sixteenth, six at most, for the tiny grid)
-expect 0 "$AUGUR_BIN" calibrate --device mine --grid tiny --threads 1
+expect 0 "$AUGUR_BIN" calibrate --device mine --grid tiny --threads 1 --layer-times-out "$tmp/mine-times.yaml"
 eq "default output" "$(printf '%s\n' "$out" | tail -1)" "wrote $XDG_DATA_HOME/augur/profiles/mine.yaml"
 nfit=$(ls bench/nets/fit/*.yaml | awk 'NR % 16 == 1' | head -6 | wc -l)
 has "$out" "layer costs: $nfit fit networks measured in augur's runtime" "campaign: the tiny plan's networks"
@@ -246,6 +246,13 @@ has "$out" "times for  augur 0.1.0 (OpenBLAS" "the profile's times are augur's r
 has "$out" "costs      GEMM model plus layer costs for" "layer costs fitted"
 expect 0 "$AUGUR" estimate descriptors/kws.yaml --device mine
 has "$out" "times for: augur 0.1.0" "estimate names augur's runtime"
+# the campaign's measurements, kept: augur fit refits the costs from them, the same fit
+expect 0 "$AUGUR" fit "$XDG_DATA_HOME/augur/profiles/mine.yaml" --layer-times "$tmp/mine-times.yaml" --out "$tmp/mine-refit.yaml"
+sed -n '/^ *layer_costs:/,$p' "$tmp/mine-refit.yaml" | grep -v '^ *source:' >"$tmp/costs-refit"
+sed -n '/^ *layer_costs:/,$p' "$XDG_DATA_HOME/augur/profiles/mine.yaml" | grep -v '^ *source:' >"$tmp/costs-made"
+ok "the profile has layer costs" [ "$(grep -c 'coef:' "$tmp/costs-made")" -gt 0 ]
+ok "refit from the kept layer times: the same costs" same_numbers "$tmp/costs-made" "$tmp/costs-refit"
+expect 2 "$AUGUR" calibrate --device x --framework blas --layer-times-out "$tmp/x.yaml"
 expect 2 "$AUGUR" calibrate --device x --unit gpu --framework augur
 has "$err" "augur's runtime runs on the cpu" "no augur framework on the gpu"
 ok "nothing written to the current directory" [ ! -e profiles/mine.yaml ]

@@ -20,6 +20,7 @@
 #include "datadir.h"
 #include "calprofile.h"
 #include "campaign.h"
+#include "fileio.h"
 #include "harness.h"
 #include "profile.h"
 #include "strbuf.h"
@@ -213,7 +214,7 @@ static int make_dirs(const char *path)
 }
 
 struct calibrate_args {
-	const char *device, *unit, *grid, *out, *description, *progress, *framework;
+	const char *device, *unit, *grid, *out, *description, *progress, *framework, *times_out;
 	uint64_t threads, budget_s, trial_ms;
 	bool quick, verbose;
 };
@@ -252,6 +253,9 @@ static const struct cli_opt calibrate_opts[] = {
                    "write FILE instead (estimate takes a path as --device)"),
         CLI_UINT("budget", struct calibrate_args, budget_s, 1, 86400, "SECONDS",
                  "measuring time budget (default 90, quick 14, tiny 10)"),
+        CLI_STRING("layer-times-out", struct calibrate_args, times_out, "FILE",
+                   "also write the fit networks' measurements (--framework\n"
+                   "augur) as a layer-times file, for 'augur fit --layer-times'"),
         CLI_STRING("description", struct calibrate_args, description, "TEXT",
                    "the profile's one-line description"),
         {.name = "progress",
@@ -290,6 +294,9 @@ static int options(struct calibrate_args *o, struct augur_cal_options *opt)
 	if (!o->grid)
 		o->grid = o->quick ? "quick" : "full";
 	bool gpu = o->unit && !strcmp(o->unit, "gpu");
+	if (o->times_out && o->framework && strcmp(o->framework, "augur"))
+		return cli_usage_error("calibrate", "--layer-times-out writes the measurements of "
+		                                    "--framework augur's campaign");
 	if (gpu && o->framework && !strcmp(o->framework, "augur"))
 		return cli_usage_error("calibrate",
 		                       "augur's runtime runs on the cpu: --unit gpu "
@@ -533,6 +540,9 @@ static int campaign(const struct calibrate_args *o, const struct augur_cal_optio
 		fprintf(stderr, "\r\033[K");
 	if (!rc && res.interrupted)
 		rc = cli_error("calibrate", "interrupted after %zu fit networks", res.measured);
+	if (!rc && o->times_out &&
+	    augur_write_file_atomic(o->times_out, times.data, times.len, &diag))
+		rc = cli_report(&diag);
 	if (!rc)
 		campaign_report(&res, p->cpu);
 	free(res.checks);
