@@ -107,6 +107,20 @@ expect 0 "$AUGUR" profile show tx1
 has "$out" "times for  caffe" "tx1 framework"
 has "$out" "thresholds (facts not stated: the reference EPYC board's)" "tx1 thresholds"
 
+# profile show --format json: the file's values, as a script reads them
+expect 0 "$AUGUR" profile show "$P" --format json
+eq "show json" "$(printf '%s' "$out" | python3 -c 'import json, sys
+d = json.load(sys.stdin); u = d["units"][0]
+print(d["device"]["name"], u["unit"], u["samples"], u["model"], u["quality"]["heldout"], u["threads"])')" \
+	"tiny-test cpu $nsamples gemm-only $(yval n_heldout "$P") $(yval threads "$P")"
+expect 0 "$AUGUR" profile show epyc-1t --format json
+eq "show json: facts and layer costs" "$(printf '%s' "$out" | python3 -c 'import json, sys
+d = json.load(sys.stdin); u = d["units"][0]
+print(d["machine"]["llc_bytes"], d["framework"]["name"], u["model"], len(u["layer_costs"]) > 0)')" \
+	"$(yval llc_bytes profiles/epyc-1t.yaml) pytorch layer-costs True"
+expect 2 "$AUGUR" profile show epyc-1t --format csv
+has "$err" "profile show has no rows for csv" "show: no csv"
+
 # profile show by name, through $AUGUR_PROFILE_PATH
 mkdir "$tmp/pp"
 cp "$P" "$tmp/pp/tiny-test.yaml"

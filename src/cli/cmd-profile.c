@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "augur-config.h"
 #include "cli.h"
 #include "options.h"
 #include "fileio.h"
+#include "jsonw.h"
 #include "page.h"
 #include "profile.h"
 #include "suggest.h"
@@ -248,7 +250,135 @@ static void show_facts(const struct augur_profile *p)
 	          (unsigned long long)th.pool_index_bytes);
 }
 
-static int show(const char *name)
+/* ---- profile show --format json ------------------------------------------------------ */
+
+/* A size fact, null when not known (0). */
+static void json_size(struct jsonw *w, const char *key, uint64_t v)
+{
+	if (v)
+		jw_uint(w, key, v);
+	else
+		jw_null(w, key);
+}
+
+static void json_machine(struct jsonw *w, const struct augur_profile *p)
+{
+	const struct augur_machine_facts *m = &p->machine;
+	jw_object(w, "machine", false);
+	jw_string(w, "cpu", p->cpu_model);
+	jw_uint(w, "cores", p->cpu_cores);
+	jw_uint(w, "ram_bytes", p->ram_bytes);
+	jw_bool(w, "shared_memory", p->shared_memory);
+	json_size(w, "l1d_bytes", m->l1d_bytes);
+	json_size(w, "l2_bytes", m->l2_bytes);
+	json_size(w, "llc_bytes", m->llc_bytes);
+	json_size(w, "page_bytes", m->page_bytes);
+	jw_double(w, "stream_gib_per_s", m->stream_gib_per_s);
+	jw_double(w, "page_fault_ms_per_mib", m->fault_ms_per_mib);
+	jw_end(w);
+	const struct augur_framework *fw = &p->framework;
+	if (!fw->name) {
+		jw_null(w, "framework");
+		return;
+	}
+	jw_object(w, "framework", true);
+	jw_string(w, "name", fw->name);
+	jw_string(w, "version", fw->version);
+	jw_string(w, "library", fw->library);
+	if (fw->threads)
+		jw_uint(w, "threads", fw->threads);
+	else
+		jw_null(w, "threads");
+	jw_end(w);
+}
+
+static void json_gemm(struct jsonw *w, const struct augur_timemodel *tm)
+{
+	jw_object(w, "gemm_model", false);
+	jw_array(w, "terms", true);
+	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
+		if (tm->term_mask & (1u << t))
+			jw_string(w, NULL, augur_term_name(t));
+	jw_end(w);
+	jw_array(w, "breaks_n", true);
+	for (uint32_t i = 0; i < tm->n_breaks_n; i++)
+		jw_uint(w, NULL, tm->breaks_n[i]);
+	jw_end(w);
+	jw_array(w, "breaks_m", true);
+	for (uint32_t i = 0; i < tm->n_breaks_m; i++)
+		jw_uint(w, NULL, tm->breaks_m[i]);
+	jw_end(w);
+	jw_object(w, "valid_for", true);
+	jw_uint(w, "n_min", tm->range.n_min);
+	jw_uint(w, "n_max", tm->range.n_max);
+	jw_uint(w, "k_min", tm->range.k_min);
+	jw_uint(w, "k_max", tm->range.k_max);
+	jw_uint(w, "m_min", tm->range.m_min);
+	jw_uint(w, "m_max", tm->range.m_max);
+	jw_end(w);
+	jw_end(w);
+}
+
+static void json_unit(struct jsonw *w, const struct augur_unit *u)
+{
+	jw_object(w, NULL, false);
+	jw_string(w, "unit", augur_unit_kind_name(u->kind));
+	jw_string(w, "library", u->library);
+	jw_string(w, "processor", u->processor);
+	jw_uint(w, "threads", u->threads);
+	jw_uint(w, "memory_bytes", u->memory_bytes);
+	jw_uint(w, "framework_overhead_bytes", u->framework_overhead_bytes);
+	jw_string(w, "model", model_kind(u));
+	jw_uint(w, "samples", u->n_samples);
+	const struct augur_fit_quality *q = &u->quality;
+	jw_object(w, "quality", true);
+	jw_double(w, "train_median_rel_err", q->train_median_rel_err);
+	jw_double(w, "heldout_median_rel_err", q->heldout_median_rel_err);
+	jw_double(w, "heldout_max_rel_err", q->heldout_max_rel_err);
+	jw_uint(w, "heldout", q->n_heldout);
+	jw_end(w);
+	json_gemm(w, &u->gemm);
+	jw_array(w, "layer_costs", false);
+	for (int t = 0; u->costs && t < AUGUR_LAYER_TYPE_COUNT; t++) {
+		const struct augur_layer_cost *c = &u->costs->type[t];
+		if (!c->feature_mask)
+			continue;
+		jw_object(w, NULL, true);
+		jw_string(w, "type", augur_layer_type_name(t));
+		jw_uint(w, "rows", c->n_rows);
+		jw_bool(w, "aggregate", c->aggregate);
+		jw_double(w, "median_rel_err", c->median_rel_err);
+		jw_object(w, "coef", true);
+		for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
+			if (c->feature_mask & (1u << f))
+				jw_double(w, augur_feature_name(f), c->coef[f]);
+		jw_end(w);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_end(w);
+}
+
+static void show_json(const struct augur_profile *p, const char *path)
+{
+	struct jsonw w;
+	jw_init(&w, stdout);
+	jw_object(&w, NULL, false);
+	jw_string(&w, "augur_version", AUGUR_VERSION);
+	jw_device(&w, p, path);
+	jw_string(&w, "created", p->created);
+	jw_string(&w, "source", p->source);
+	json_machine(&w, p);
+	jw_array(&w, "units", false);
+	if (p->cpu)
+		json_unit(&w, p->cpu);
+	if (p->gpu)
+		json_unit(&w, p->gpu);
+	jw_end(&w);
+	jw_end(&w);
+}
+
+static int show(const char *name, enum cli_format format)
 {
 	struct augur_diag diag = {0};
 	char path[1024];
@@ -256,6 +386,11 @@ static int show(const char *name)
 	if (augur_profile_find(name, path, sizeof(path), &diag) ||
 	    augur_profile_load(path, &p, &diag))
 		return cli_report(&diag);
+	if (format == CLI_JSON) {
+		show_json(p, path);
+		augur_profile_free(p);
+		return CLI_OK;
+	}
 	char ram[32];
 	cli_bytes(ram, sizeof(ram), p->ram_bytes);
 	printf("profile %s\n", p->name);
@@ -852,7 +987,7 @@ static int parse_format(const char *cmd, const char *option, const char *value, 
 
 static const struct cli_opt profile_opts[] = {
         CLI_CALL("format", struct profile_args, format, parse_format, "FMT",
-                 "list: table, json or csv (docs/output.md)"),
+                 "list: table, json or csv; show: table or json\n(docs/output.md)"),
         CLI_OUTPUT(struct profile_args, output,
                    "plot: where to write ('-': stdout; default NAME-profile.html)"),
         CLI_END,
@@ -902,13 +1037,18 @@ int cmd_profile(int argc, char **argv)
 	if (!actions[a].takes_name && n_args != 1)
 		return cli_usage_error("profile", "%s takes no argument, got '%s'", actions[a].name,
 		                       args[1]);
-	if (o.format >= 0 && a != LIST)
-		return cli_usage_error("profile", "--format is an option of 'profile list'");
+	if (o.format >= 0 && a == PLOT)
+		return cli_usage_error("profile", "--format is an option of 'profile list' and "
+		                                  "'profile show'");
+	if (o.format == CLI_CSV && a == SHOW)
+		return cli_usage_error("profile",
+		                       "profile show has no rows for csv: --format table "
+		                       "or json");
 	if (o.output && a != PLOT)
 		return cli_usage_error("profile", "--output is an option of 'profile plot'");
 	switch ((enum profile_action)a) {
 	case SHOW:
-		return show(args[1]);
+		return show(args[1], o.format >= 0 ? (enum cli_format)o.format : CLI_TABLE);
 	case LIST:
 		return list(o.format >= 0 ? (enum cli_format)o.format : CLI_TABLE);
 	case PLOT:
