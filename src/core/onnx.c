@@ -1089,32 +1089,32 @@ static int op_clip(struct ctx *c)
 	return finish_layer(c, -1);
 }
 
-static int op_sigmoid(struct ctx *c)
+/* An op that maps to a layer of type with no attribute augur reads. */
+static int unary_layer(struct ctx *c, enum augur_layer_type type)
 {
 	struct augur_layer *l;
-	int rc = simple_layer(c, AUGUR_LAYER_SIGMOID, &l);
+	int rc = simple_layer(c, type, &l);
 	return rc ? rc : finish_layer(c, -1);
+}
+
+static int op_sigmoid(struct ctx *c)
+{
+	return unary_layer(c, AUGUR_LAYER_SIGMOID);
 }
 
 static int op_tanh(struct ctx *c)
 {
-	struct augur_layer *l;
-	int rc = simple_layer(c, AUGUR_LAYER_TANH, &l);
-	return rc ? rc : finish_layer(c, -1);
+	return unary_layer(c, AUGUR_LAYER_TANH);
 }
 
 static int op_softmax(struct ctx *c)
 {
-	struct augur_layer *l;
-	int rc = simple_layer(c, AUGUR_LAYER_SOFTMAX, &l);
-	return rc ? rc : finish_layer(c, -1);
+	return unary_layer(c, AUGUR_LAYER_SOFTMAX);
 }
 
 static int op_dropout(struct ctx *c)
 {
-	struct augur_layer *l;
-	int rc = simple_layer(c, AUGUR_LAYER_DROPOUT, &l);
-	return rc ? rc : finish_layer(c, -1);
+	return unary_layer(c, AUGUR_LAYER_DROPOUT);
 }
 
 static int op_lrn(struct ctx *c)
@@ -1624,13 +1624,6 @@ static int op_constant(struct ctx *c)
 }
 
 /* ---- the layer types beyond the paper's ---- */
-
-static int unary_layer(struct ctx *c, enum augur_layer_type type)
-{
-	struct augur_layer *l;
-	int rc = simple_layer(c, type, &l);
-	return rc ? rc : finish_layer(c, -1);
-}
 
 static int op_hardsigmoid(struct ctx *c)
 {
