@@ -54,6 +54,7 @@ int augur_cal_profile(const struct augur_cal_identity *id, struct augur_unit **u
 	if (!p || augur_machine_probe(p) || identify(p, id, u))
 		goto nomem;
 	augur_machine_measure_rates(&p->machine);
+	augur_machine_measure_llc(&p->machine);
 	if (u->kind == AUGUR_UNIT_CPU && (!u->processor || !*u->processor)) {
 		free(u->processor);
 		if (!(u->processor = strdup(p->cpu_model ? p->cpu_model : "unknown CPU")))

@@ -353,6 +353,62 @@ void augur_machine_measure_rates(struct augur_machine_facts *m)
 		m->fault_ms_per_mib = ms_per_mib;
 }
 
+uint64_t augur_cache_knee(const uint64_t *sizes, const double *bw, size_t n)
+{
+	if (n < 3)
+		return 0;
+	double fast = 0, far = bw[n - 1];
+	for (size_t i = 0; i < n; i++)
+		fast = bw[i] > fast ? bw[i] : fast;
+	if (!(far > 0) || fast < 1.5 * far)
+		return 0;
+	double cut = sqrt(fast * far);
+	uint64_t knee = 0;
+	for (size_t i = 0; i < n && bw[i] >= cut; i++)
+		knee = sizes[i];
+	return knee;
+}
+
+void augur_machine_measure_llc(struct augur_machine_facts *m)
+{
+	m->llc_effective_bytes = 0;
+	uint64_t top = 512ull << 20;
+	if (m->llc_bytes && 2 * m->llc_bytes < top)
+		top = 2 * m->llc_bytes;
+	if (top < (8ull << 20))
+		top = 8ull << 20;
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	if (pages > 0 && page > 0 && top > (uint64_t)pages * (uint64_t)page / 8)
+		return; /* no room to measure past the cache without pressing on memory */
+	uint64_t *buf = malloc(top);
+	if (!buf)
+		return;
+	memset(buf, 1, top);
+	touched(buf);
+	/* steps of 1, 1.5, 2, 3, 4, 6 ... MiB: the knee to within a third */
+	uint64_t sizes[64];
+	double bw[64];
+	size_t n = 0;
+	for (uint64_t s = 1ull << 20; s <= top && n < 64; s *= 2) {
+		sizes[n++] = s;
+		if (s + s / 2 <= top && n < 64)
+			sizes[n++] = s + s / 2;
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* a small size often enough to see its best, a large one three times */
+		uint64_t reps = (256ull << 20) / sizes[i];
+		reps = reps < 1 ? 1 : reps > 64 ? 64 : reps;
+		double best = INFINITY;
+		for (uint64_t r = 0; r < reps; r++) {
+			double s = read_s(buf, sizes[i]);
+			best = s < best ? s : best;
+		}
+		bw[i] = best > 0 ? (double)sizes[i] / best * 1e-9 : 0;
+	}
+	free(buf);
+	m->llc_effective_bytes = augur_cache_knee(sizes, bw, n);
+}
+
 int augur_machine_probe(struct augur_profile *p)
 {
 	free(p->cpu_model);

@@ -33,6 +33,18 @@ void augur_cache_probe(const char *dir, struct augur_machine_facts *m);
  * a result outside what a profile accepts) stays NAN. About half a second. */
 void augur_machine_measure_rates(struct augur_machine_facts *m);
 
+/* The cache size a read-bandwidth curve shows: bw[i] GB/s reading sizes[i] bytes again and
+ * again, sizes ascending. The largest size still read at cache speed (at least the
+ * geometric mean of the fastest rate and the rate at the largest size) when the curve
+ * falls by at least a third from the fastest to the largest size; 0 when it shows no such
+ * fall (every size fits, or none does, or the readings are noise). */
+uint64_t augur_cache_knee(const uint64_t *sizes, const double *bw, size_t n);
+
+/* Measures the size up to which this machine reads at cache speed (augur_cache_knee over
+ * sizes from 1 MiB up to 512 MiB, or up to twice m->llc_bytes when smaller) into
+ * m->llc_effective_bytes; 0 when the curve shows no clear fall. About a second. */
+void augur_machine_measure_llc(struct augur_machine_facts *m);
+
 /* Fills p's machine and memory facts (cpu_model, cpu_cores, cpu_governor,
  * openblas_coretype, the caches and page size, ram_bytes, pointer_bits; shared_memory
  * false), replacing what was there. Unknown facts stay NULL/0. Returns AUGUR_E_NOMEM or

@@ -400,6 +400,42 @@ static void test_features(const char *tmpdir)
 		CHECK(0);
 	}
 	unload(&l);
+	/* cold data: MobileNetV2's first depthwise conv (32 channels, 112 x 112, 3 x 3) fills
+	 * a 32 x 9 x 12544-value column buffer and reads and writes 32 x 112 x 112 maps; in a
+	 * pass that evicts the caches (about 121 MiB, cold 1 with the reference thresholds)
+	 * all of it is cold */
+	l = load("mobilenetv2", 1);
+	if (l.a) {
+		double c = augur_pass_cold(l.a, &th1);
+		CHECK_NEAR(c, 1, 1e-12);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "features.1.dw"), &tm,
+		                     &th1, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 32ull * 9 * 12544 * 4);
+		CHECK_NEAR(f[AUGUR_FEAT_IM2COL_BYTES_COLD], 32.0 * 9 * 12544 * 4 * c, 1e-6);
+		CHECK_NEAR(f[AUGUR_FEAT_DATA_BYTES_COLD], 2.0 * 32 * 12544 * 4 * c, 1e-6);
+	} else {
+		CHECK(0);
+	}
+	unload(&l);
+	/* kws's pass stays in the caches: nothing of it is cold */
+	l = load("kws", 1);
+	if (l.a) {
+		augur_layer_features(l.net, l.a, 0, &tm, &th1, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_DATA_BYTES_COLD], 0);
+	}
+	unload(&l);
+	/* the cold-data features are offered to a framework that holds every blob of the pass
+	 * (augur's runtime, Caffe), not to PyTorch's caching allocator */
+	CHECK(augur_framework_holds_blobs("augur") && augur_framework_holds_blobs("caffe"));
+	CHECK(!augur_framework_holds_blobs("pytorch") && !augur_framework_holds_blobs(NULL));
+	uint32_t cold_data =
+	        (1u << AUGUR_FEAT_IM2COL_BYTES_COLD) | (1u << AUGUR_FEAT_DATA_BYTES_COLD);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, true) & cold_data, cold_data);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, false) & cold_data, 0);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true) & cold_data,
+	             1u << AUGUR_FEAT_DATA_BYTES_COLD);
+	/* dropout moves nothing: no data to find cold */
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_DROPOUT, true) & cold_data, 0);
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -468,11 +504,11 @@ static void test_fit_recovers(void)
 		struct augur_layer_costs costs = {0};
 		struct augur_diag d = {0};
 		CHECK(n > 200);
-		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, &costs, &d), AUGUR_OK);
+		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, false, &costs, &d), AUGUR_OK);
 		const struct augur_layer_cost *cc = &costs.type[AUGUR_LAYER_CONV];
 		const struct augur_layer_cost *pc = &costs.type[AUGUR_LAYER_POOL];
-		CHECK_EQ_U64(cc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_CONV));
-		CHECK_EQ_U64(pc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_POOL) |
+		CHECK_EQ_U64(cc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_CONV, false));
+		CHECK_EQ_U64(pc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_POOL, false) |
 		                                       1u << AUGUR_FEAT_FRESH_BYTES);
 		CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask, 0); /* no rows */
 		if (noisy != 1) {
@@ -507,7 +543,7 @@ static void test_fit_aggregate(void)
 	};
 	struct augur_layer_costs costs = {0};
 	struct augur_diag d = {0};
-	CHECK_EQ_INT(augur_layer_costs_fit(rows, 3, &costs, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 3, false, &costs, &d), AUGUR_OK);
 	CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask, 1u << AUGUR_FEAT_OUT_BYTES);
 	CHECK_NEAR(costs.type[AUGUR_LAYER_RELU].coef[AUGUR_FEAT_OUT_BYTES], 1e-6, 1e-15);
 	CHECK(costs.type[AUGUR_LAYER_RELU].aggregate);
@@ -518,8 +554,17 @@ static void test_fit_aggregate(void)
 	        {AUGUR_LAYER_LRN, false, {[AUGUR_FEAT_WINDOW] = 0}, 1.0},
 	        {AUGUR_LAYER_LRN, false, {[AUGUR_FEAT_WINDOW] = 0}, 2.0},
 	};
-	CHECK_EQ_INT(augur_layer_costs_fit(bad, 2, &costs, &d), AUGUR_E_NUMERIC);
+	CHECK_EQ_INT(augur_layer_costs_fit(bad, 2, false, &costs, &d), AUGUR_E_NUMERIC);
 	CHECK_CONTAINS(d.message, "lrn");
+	/* a few pools, all global, have no window reads: they are fitted by what they read */
+	struct augur_cost_row global[2] = {
+	        {AUGUR_LAYER_POOL, false, {[AUGUR_FEAT_IN_BYTES] = 1e6, [AUGUR_FEAT_ONE] = 1}, 0.5},
+	        {AUGUR_LAYER_POOL, false, {[AUGUR_FEAT_IN_BYTES] = 4e6, [AUGUR_FEAT_ONE] = 1}, 2.0},
+	};
+	memset(&costs, 0, sizeof(costs));
+	CHECK_EQ_INT(augur_layer_costs_fit(global, 2, true, &costs, &d), AUGUR_OK);
+	CHECK_EQ_U64(costs.type[AUGUR_LAYER_POOL].feature_mask, 1u << AUGUR_FEAT_IN_BYTES);
+	CHECK_NEAR(costs.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_IN_BYTES], 5e-7, 1e-15);
 }
 
 /* An estimate on a profile with layer costs: every layer costed, the total is the sum of
@@ -535,7 +580,7 @@ static void test_estimate_with_costs(const char *tmpdir)
 	struct augur_layer_costs *c = calloc(1, sizeof(*c));
 	c->source = strdup("test");
 	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
-		c->type[t].feature_mask = augur_layer_cost_features(t);
+		c->type[t].feature_mask = augur_layer_cost_features(t, false);
 		for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
 			if (!(c->type[t].feature_mask & (1u << j)))
 				continue;
@@ -605,7 +650,7 @@ static void test_estimate_with_costs(const char *tmpdir)
 		CHECK_EQ_U64(e.types_uncosted, 1u << AUGUR_LAYER_CONCAT);
 		augur_unit_estimate_clear(&e);
 	}
-	c->type[AUGUR_LAYER_CONCAT].feature_mask = augur_layer_cost_features(AUGUR_LAYER_CONCAT);
+	c->type[AUGUR_LAYER_CONCAT].feature_mask = augur_layer_cost_features(AUGUR_LAYER_CONCAT, false);
 
 	/* save -> load keeps every coefficient exactly */
 	char out[4200];

@@ -123,9 +123,34 @@ static void test_caches(void)
 		fprintf(stderr, "could not remove %s\n", tmp);
 }
 
+/* The knee of a read-bandwidth curve: figures read on the Xeon guest (family 6 model 167)
+ * whose sysfs reports a 480 MiB L3: 20-29 GB/s up to 32 MiB, 7-8 GB/s from 64 MiB on. */
+static void test_cache_knee(void)
+{
+	const uint64_t mib = 1ull << 20;
+	const uint64_t sizes[] = {1 * mib,  2 * mib,  4 * mib,   8 * mib,   16 * mib, 32 * mib,
+	                          64 * mib, 128 * mib, 256 * mib, 512 * mib};
+	const double xeon[] = {28.7, 23.9, 20.5, 20.2, 20.5, 21.1, 8.2, 7.5, 7.1, 6.7};
+	CHECK_EQ_U64(augur_cache_knee(sizes, xeon, 10), 32 * mib);
+	/* a slow fall through the L2 is not the knee: the cut is the geometric mean of the
+	 * fastest and the last rate, sqrt(40 * 8) = 17.9 GB/s */
+	const double ramp[] = {40, 30, 25, 22, 20, 19, 12, 9, 8, 8};
+	CHECK_EQ_U64(augur_cache_knee(sizes, ramp, 10), 32 * mib);
+	/* flat: everything fits (or nothing does): no knee; noise under a third: none */
+	const double flat[] = {9, 8.8, 9.1, 8.9, 9, 9.2, 8.7, 9, 8.9, 9};
+	CHECK_EQ_U64(augur_cache_knee(sizes, flat, 10), 0);
+	const double noise[] = {9, 12, 9, 11, 9, 10, 9, 12, 10, 9};
+	CHECK_EQ_U64(augur_cache_knee(sizes, noise, 10), 0);
+	/* too few sizes to tell, or a zero rate */
+	CHECK_EQ_U64(augur_cache_knee(sizes, xeon, 2), 0);
+	const double dead[] = {20, 20, 0};
+	CHECK_EQ_U64(augur_cache_knee(sizes, dead, 3), 0);
+}
+
 int main(void)
 {
 	test_caches();
+	test_cache_knee();
 	/* the kernel's brand string under KVM is just "AMD EPYC": family 25 model 17 says
 	 * which EPYC (Zen 4), the hypervisor flag that it is a virtual machine */
 	model_of_file("cpuinfo-epyc-kvm.txt",
@@ -182,6 +207,10 @@ int main(void)
 		double bw = p->machine.stream_gib_per_s, fault = p->machine.fault_ms_per_mib;
 		CHECK(isnan(bw) || (bw >= 1e-3 && bw <= 1e5));
 		CHECK(isnan(fault) || (fault >= 1e-6 && fault <= 1e3));
+		/* the measured cache size is one of the sizes read, or unknown */
+		augur_machine_measure_llc(&p->machine);
+		uint64_t eff = p->machine.llc_effective_bytes;
+		CHECK(eff == 0 || (eff >= (1ull << 20) && eff <= (512ull << 20)));
 		char *text = NULL;
 		size_t len;
 		struct augur_diag diag = {0};

@@ -419,7 +419,9 @@ static void test_round_trip_format2(void)
 	CHECK_CONTAINS(text, "augur_profile: 1\n");
 	CHECK(text && !strstr(text, "framework:") && !strstr(text, "llc_bytes"));
 	free(text);
-	p->machine = (struct augur_machine_facts){32ull << 20, 1ull << 20, 32768, 4096, 12.5, NAN};
+	/* a VM's reported L3 and the size it reads at cache speed (measured) */
+	p->machine = (struct augur_machine_facts){480ull << 20, 1ull << 20, 32768, 4096,
+	                                          12.5,         NAN,        32ull << 20};
 	p->framework.name = strdup("pytorch");
 	p->framework.version = strdup("1.13.1");
 	p->framework.mkldnn = 0;
@@ -434,7 +436,14 @@ static void test_round_trip_format2(void)
 	if (diag.message[0])
 		fprintf(stderr, "%s:%u:%u: %s\n", diag.path, diag.line, diag.col, diag.message);
 	if (q) {
-		CHECK_EQ_U64(q->machine.llc_bytes, 32ull << 20);
+		CHECK_EQ_U64(q->machine.llc_bytes, 480ull << 20);
+		CHECK_EQ_U64(q->machine.llc_effective_bytes, 32ull << 20);
+		/* the thresholds follow the measured size: the reference board's 4-64 MiB ramp */
+		struct augur_thresholds th;
+		augur_profile_thresholds(q, &th);
+		CHECK_EQ_U64(th.pass_cached_bytes, 4ull << 20);
+		CHECK_EQ_U64(th.pass_evicted_bytes, 64ull << 20);
+		CHECK_EQ_U64(th.streamed_weight_bytes, 32ull << 20);
 		CHECK_EQ_U64(q->machine.l2_bytes, 1ull << 20);
 		CHECK_EQ_U64(q->machine.l1d_bytes, 32768);
 		CHECK_EQ_U64(q->machine.page_bytes, 4096);
@@ -461,13 +470,15 @@ static void test_round_trip_format2(void)
 	/* a machine fact alone (no framework) is format 2 too; unknown facts stay unknown */
 	free(p->framework.name);
 	p->framework.name = NULL;
-	p->machine = (struct augur_machine_facts){2ull << 20, 0, 0, 0, NAN, NAN};
+	p->machine = (struct augur_machine_facts){2ull << 20, 0, 0, 0, NAN, NAN, 0};
 	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
 	CHECK_CONTAINS(text, "framework: null\n");
 	q = NULL;
 	CHECK_EQ_INT(augur_profile_parse("mem.yaml", text, len, &q, &diag), 0);
 	if (q) {
 		CHECK_EQ_U64(q->machine.llc_bytes, 2ull << 20);
+		CHECK_EQ_U64(q->machine.llc_effective_bytes, 0);
+		CHECK_EQ_U64(augur_machine_llc(&q->machine), 2ull << 20);
 		CHECK_EQ_U64(q->machine.l2_bytes, 0);
 		CHECK(q->framework.name == NULL && q->framework.pool_index_bytes == -1 &&
 		      q->framework.mkldnn == -1);

@@ -378,6 +378,26 @@ static int measure(struct augur_cal_options *opt, struct augur_unit **u,
 	return st;
 }
 
+/* The machine facts the layer-cost thresholds come from, as measured. */
+static void machine_facts(const struct augur_machine_facts *m)
+{
+	char llc[32], eff[32];
+	cli_bytes(llc, sizeof(llc), m->llc_bytes);
+	cli_bytes(eff, sizeof(eff), m->llc_effective_bytes);
+	if (m->llc_effective_bytes)
+		cli_wrapf(stdout, 2,
+		          "machine: last-level cache %s as the system reports it; reads at cache "
+		          "speed up to %s (measured: the layer costs' thresholds use this)",
+		          m->llc_bytes ? llc : "unknown", eff);
+	else
+		cli_wrapf(stdout, 2,
+		          "machine: last-level cache %s as the system reports it (reading ever larger "
+		          "buffers showed no clear fall to memory speed)",
+		          m->llc_bytes ? llc : "unknown");
+	if (!isnan(m->stream_gib_per_s))
+		printf("  streaming reads %.3g GiB/s\n", m->stream_gib_per_s);
+}
+
 /* ---- the layer-cost campaign (--framework augur) ------------------------------------ */
 
 /* What a grid measures of the campaign: how many of the fit networks (every n-th), the
@@ -601,6 +621,7 @@ int cmd_calibrate(int argc, char **argv)
 	summary(o.device, now, &res,
 	        old ? augur_profile_unit(old, augur_unit_kind_name(kind)) : NULL, o.verbose);
 	verdict(o.grid, now, &res);
+	machine_facts(&p->machine);
 	if (!strcmp(o.framework, "augur") && (rc = campaign(&o, &opt, p, argc, argv))) {
 		cli_error("calibrate", "%s left untouched", path);
 		goto done;

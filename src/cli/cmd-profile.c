@@ -200,6 +200,9 @@ static void show_facts(const struct augur_profile *p)
 		          size_or_unknown(d, sizeof(d), m->page_bytes));
 	else
 		show_line("caches", "not recorded");
+	if (m->llc_effective_bytes)
+		show_line("measured", "reads at cache speed up to %s",
+		          size_or_unknown(a, sizeof(a), m->llc_effective_bytes));
 	if (!isnan(m->stream_gib_per_s) || !isnan(m->fault_ms_per_mib)) {
 		char rates[128] = "";
 		if (!isnan(m->stream_gib_per_s))
@@ -233,7 +236,7 @@ static void show_facts(const struct augur_profile *p)
 	}
 	struct augur_thresholds th;
 	augur_profile_thresholds(p, &th);
-	bool all = m->llc_bytes && fw->fresh_buffer_bytes && fw->pool_index_bytes >= 0;
+	bool all = augur_machine_llc(m) && fw->fresh_buffer_bytes && fw->pool_index_bytes >= 0;
 	printf("thresholds%s\n", all ? "" : " (facts not stated: the reference EPYC board's)");
 	show_line("weights", "streamed above %s; first fc cold after %s written",
 	          size_or_unknown(a, sizeof(a), th.streamed_weight_bytes),
@@ -272,6 +275,7 @@ static void json_machine(struct jsonw *w, const struct augur_profile *p)
 	json_size(w, "l1d_bytes", m->l1d_bytes);
 	json_size(w, "l2_bytes", m->l2_bytes);
 	json_size(w, "llc_bytes", m->llc_bytes);
+	json_size(w, "llc_effective_bytes", m->llc_effective_bytes);
 	json_size(w, "page_bytes", m->page_bytes);
 	jw_double(w, "stream_gib_per_s", m->stream_gib_per_s);
 	jw_double(w, "page_fault_ms_per_mib", m->fault_ms_per_mib);

@@ -27,6 +27,8 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_FIRST_FC] = "first_fc",
         [AUGUR_FEAT_COLD_PASS] = "cold_pass",
         [AUGUR_FEAT_PARAM_BYTES_COLD] = "param_bytes_cold",
+        [AUGUR_FEAT_IM2COL_BYTES_COLD] = "im2col_bytes_cold",
+        [AUGUR_FEAT_DATA_BYTES_COLD] = "data_bytes_cold",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -62,6 +64,8 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 	case AUGUR_FEAT_WINDOW_STRIDED:
 	case AUGUR_FEAT_NARROW_GEMM_BYTES:
 	case AUGUR_FEAT_PARAM_BYTES_COLD:
+	case AUGUR_FEAT_IM2COL_BYTES_COLD:
+	case AUGUR_FEAT_DATA_BYTES_COLD:
 		return AUGUR_COST_MEMORY;
 	default:
 		return AUGUR_COST_OTHER;
@@ -144,10 +148,22 @@ static uint32_t own_features(enum augur_layer_type type)
 	}
 }
 
-uint32_t augur_layer_cost_features(enum augur_layer_type type)
+bool augur_framework_holds_blobs(const char *name)
+{
+	return name && (!strcmp(name, "augur") || !strcmp(name, "caffe"));
+}
+
+uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs)
 {
 	/* every layer pays the dispatch, more of it when the pass has evicted the caches */
-	return own_features(type) | F(COLD_PASS) | F(ONE);
+	uint32_t own = own_features(type);
+	/* in a framework that keeps every buffer of the pass, a layer that moves data then
+	 * moves it from memory */
+	if (holds_blobs && (own & F(IM2COL_BYTES)))
+		own |= F(IM2COL_BYTES_COLD);
+	if (holds_blobs && own)
+		own |= F(DATA_BYTES_COLD);
+	return own | F(COLD_PASS) | F(ONE);
 }
 
 enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type)
@@ -309,6 +325,9 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	 * whole pass fits the caches: a 100 x 21632 fc (8.3 MiB) took 0.57 ms in a 1.3 ms
 	 * network and was predicted 1.01 with one rate for every pass */
 	f[AUGUR_FEAT_PARAM_BYTES_COLD] = f[AUGUR_FEAT_PARAM_BYTES] * f[AUGUR_FEAT_COLD_PASS];
+	f[AUGUR_FEAT_IM2COL_BYTES_COLD] = f[AUGUR_FEAT_IM2COL_BYTES] * f[AUGUR_FEAT_COLD_PASS];
+	f[AUGUR_FEAT_DATA_BYTES_COLD] =
+	        (f[AUGUR_FEAT_IN_BYTES] + f[AUGUR_FEAT_OUT_BYTES]) * f[AUGUR_FEAT_COLD_PASS];
 	f[AUGUR_FEAT_ONE] = 1;
 	if (gemm_outside)
 		*gemm_outside = outside;

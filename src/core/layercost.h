@@ -64,6 +64,12 @@ enum augur_feature {
 	                                       smaller param_bytes rate (rows of whole 4 KiB
 	                                       keep param_bytes_4k for both: sharing this rate
 	                                       put AlexNet's fc8 20% high) */
+	AUGUR_FEAT_IM2COL_BYTES_COLD,       /* im2col_bytes times cold_pass: a column buffer
+	                                       the pass has evicted is written to memory, not
+	                                       to cache (MobileNetV2's depthwise layers ran 3x
+	                                       their time alone in augur's runtime) */
+	AUGUR_FEAT_DATA_BYTES_COLD,         /* in_bytes + out_bytes times cold_pass: the same
+	                                       for the blobs a layer reads and writes */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
@@ -160,9 +166,17 @@ int augur_feature_from_name(const char *name);
 enum augur_cost_class augur_feature_class(enum augur_feature f);
 const char *augur_cost_class_name(enum augur_cost_class c);
 
-/* The features a layer type's model uses when there are enough single-layer rows, and the
- * one it keeps when only a few aggregate rows exist. */
-uint32_t augur_layer_cost_features(enum augur_layer_type type);
+/* Whether the framework named name keeps every blob and column buffer of a pass allocated
+ * from one pass to the next (the allocated memory view: augur's runtime, Caffe), so that a
+ * pass that outgrows the caches finds each layer's buffers in memory: the *_bytes_cold
+ * features apply. PyTorch's caching allocator hands a layer blocks just freed, still in
+ * cache; its shipped fits (epyc-1t) were validated without these features. */
+bool augur_framework_holds_blobs(const char *name);
+
+/* The features a layer type's model uses when there are enough single-layer rows (with the
+ * cold-data features for a framework that holds its blobs), and the one it keeps when
+ * only a few aggregate rows exist. */
+uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs);
 enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type);
 
 /* Whether a layer of this type writes a buffer of its own (dropout and flatten hand on

@@ -25,18 +25,37 @@ static int popcount(uint32_t v)
 /* Fits one type's rows (rows[idx[0..n-1]]). fault_ms_per_byte, when above 0, is the cost
  * of a fresh page fitted for conv layers: a type that does not fit fresh_bytes itself pays
  * it at that rate, taken out of its rows' times before the fit. */
+/* The one feature a type's few rows are fitted with: its main feature, unless no row has
+ * any of it (a handful of pools all global have no window): then what they read, write,
+ * or the per-layer constant. */
+static enum augur_feature fallback_feature(const struct augur_cost_row *rows, const size_t *idx,
+                                           size_t n, enum augur_layer_type type,
+                                           uint32_t mask)
+{
+	const enum augur_feature order[] = {augur_layer_cost_main_feature(type),
+	                                    AUGUR_FEAT_IN_BYTES, AUGUR_FEAT_OUT_BYTES};
+	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
+		if (o && !(mask & (1u << order[o])))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (rows[idx[i]].f[order[o]] > 0)
+				return order[o];
+	}
+	return AUGUR_FEAT_ONE;
+}
+
 static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t n,
-                    enum augur_layer_type type, double fault_ms_per_byte,
+                    enum augur_layer_type type, bool holds_blobs, double fault_ms_per_byte,
                     struct augur_layer_cost *out, struct augur_diag *diag)
 {
-	uint32_t mask = augur_layer_cost_features(type);
+	uint32_t mask = augur_layer_cost_features(type, holds_blobs);
 	bool aggregate = false;
 	for (size_t i = 0; i < n; i++)
 		aggregate |= rows[idx[i]].aggregate;
 	/* a handful of network-level sums cannot separate a constant from a size term:
 	 * keep the feature that carries the cost */
 	if (aggregate || n < (size_t)popcount(mask) * 2)
-		mask = 1u << augur_layer_cost_main_feature(type);
+		mask = 1u << fallback_feature(rows, idx, n, type, mask);
 	bool shared_faults = fault_ms_per_byte > 0 && !aggregate &&
 	                     augur_layer_allocates_output(type) &&
 	                     !(mask & (1u << AUGUR_FEAT_FRESH_BYTES));
@@ -142,7 +161,7 @@ out:
 	return rc;
 }
 
-int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n,
+int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, bool holds_blobs,
                           struct augur_layer_costs *out, struct augur_diag *diag)
 {
 	size_t *idx = calloc(n + 1, sizeof(*idx));
@@ -161,7 +180,7 @@ int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n,
 		if (!m)
 			continue;
 		struct augur_layer_cost *c = &out->type[type];
-		rc = fit_type(rows, idx, m, type, fault_ms_per_byte, c, diag);
+		rc = fit_type(rows, idx, m, type, holds_blobs, fault_ms_per_byte, c, diag);
 		if (!rc && type == AUGUR_LAYER_CONV &&
 		    (c->feature_mask & (1u << AUGUR_FEAT_FRESH_BYTES))) {
 			fault_ms_per_byte = c->coef[AUGUR_FEAT_FRESH_BYTES];

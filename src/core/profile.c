@@ -152,9 +152,14 @@ int augur_framework_copy(struct augur_framework *dst, const struct augur_framewo
 	return AUGUR_OK;
 }
 
+uint64_t augur_machine_llc(const struct augur_machine_facts *m)
+{
+	return m->llc_effective_bytes ? m->llc_effective_bytes : m->llc_bytes;
+}
+
 void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresholds *out)
 {
-	augur_thresholds_derive(p->machine.llc_bytes, p->framework.fresh_buffer_bytes,
+	augur_thresholds_derive(augur_machine_llc(&p->machine), p->framework.fresh_buffer_bytes,
 	                        p->framework.pool_index_bytes, out);
 }
 
@@ -722,10 +727,11 @@ static int parse_unit(const struct augur_schema *c, const struct augur_ynode *n,
 }
 
 static const char *const machine_keys[] = {
-        "cpu_model", "cpu_cores", "cpu_governor", "openblas_coretype", "llc_bytes",
-        "l2_bytes",  "l1d_bytes", "page_bytes",   "stream_gib_per_s",  "page_fault_ms_per_mib"};
+        "cpu_model",           "cpu_cores", "cpu_governor", "openblas_coretype",
+        "llc_bytes",           "l2_bytes",  "l1d_bytes",    "page_bytes",
+        "stream_gib_per_s",    "page_fault_ms_per_mib", "llc_effective_bytes"};
 static const char *const *const machine2_keys = machine_keys + 4;
-#define N_MACHINE2_KEYS 6
+#define N_MACHINE2_KEYS 7
 
 /* A format-1 profile has none of keys (the ones format 2 added). */
 static int format2_keys(const struct augur_schema *c, const struct augur_ynode *map, uint64_t fmt,
@@ -768,6 +774,10 @@ static int parse_machine_facts(const struct augur_schema *c, const struct augur_
 			                        "'%s' (%llu) is smaller than '%s' (%llu)", sizes[i],
 			                        (unsigned long long)*dst[i], sizes[i + 1],
 			                        (unsigned long long)*dst[i + 1]);
+	if ((x = augur_ynode_get(v, "llc_effective_bytes")) &&
+	    (rc = get_u64_or_null(c, x, "llc_effective_bytes", MIN_CACHE_BYTES, MAX_CACHE_BYTES,
+	                          &m->llc_effective_bytes)))
+		return rc;
 	if ((x = augur_ynode_get(v, "page_bytes"))) {
 		if ((rc = get_u64_or_null(c, x, "page_bytes", 512, 1ull << 30, &m->page_bytes)))
 			return rc;
@@ -1192,7 +1202,8 @@ static void put_unit(struct augur_strbuf *b, const struct augur_unit *u)
 static bool needs_format2(const struct augur_profile *p)
 {
 	const struct augur_machine_facts *m = &p->machine;
-	return p->framework.name || m->llc_bytes || m->l2_bytes || m->l1d_bytes || m->page_bytes ||
+	return p->framework.name || m->llc_bytes || m->llc_effective_bytes || m->l2_bytes ||
+	       m->l1d_bytes || m->page_bytes ||
 	       !isnan(m->stream_gib_per_s) || !isnan(m->fault_ms_per_mib);
 }
 
@@ -1216,6 +1227,8 @@ static void put_format2(struct augur_strbuf *b, const struct augur_profile *p)
 	put_double(b, m->stream_gib_per_s);
 	augur_strbuf_put(b, "\n  page_fault_ms_per_mib: ");
 	put_double(b, m->fault_ms_per_mib);
+	if (m->llc_effective_bytes)
+		put_u64_or_null(b, "llc_effective_bytes", m->llc_effective_bytes);
 	const struct augur_framework *fw = &p->framework;
 	if (!fw->name) {
 		augur_strbuf_put(b, "\nframework: null");

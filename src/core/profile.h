@@ -46,6 +46,10 @@ struct augur_machine_facts {
 	uint64_t page_bytes;     /* the kernel's page size */
 	double stream_gib_per_s; /* measured streaming bandwidth, GiB/s (NAN: not measured) */
 	double fault_ms_per_mib; /* measured cost of page faults per MiB touched (NAN) */
+	uint64_t llc_effective_bytes; /* measured: reads of up to this many bytes run at cache
+	                                 speed. A VM's sysfs may name the host's whole L3 (480
+	                                 MiB on one Xeon guest whose reads fell to memory speed
+	                                 past 32 MiB); 0: not measured */
 };
 
 /* The framework whose layer times a profile's costs describe (format 2, 'framework:'):
@@ -96,6 +100,10 @@ void augur_framework_clear(struct augur_framework *fw);
 
 /* Replaces dst by a deep copy of src (dst may be src). AUGUR_E_NOMEM leaves dst cleared. */
 int augur_framework_copy(struct augur_framework *dst, const struct augur_framework *src);
+
+/* The last-level cache size the model uses: the measured one where a calibration measured
+ * it, else the one the system reports; 0 when neither is known. */
+uint64_t augur_machine_llc(const struct augur_machine_facts *m);
 
 /* The layer-cost thresholds of p's machine and framework (augur_thresholds_derive): a
  * fact p does not state (every fact of a format-1 profile) takes the reference board's. */
