@@ -92,8 +92,14 @@ int augur_campaign_run(const struct augur_campaign_options *o, struct augur_prof
 	                                    .retries = o->retries};
 	struct augur_net_run *runs = calloc(o->n_networks ? o->n_networks : 1, sizeof(*runs));
 	struct augur_layer_times *lt = NULL;
+	struct augur_speed_probe probe = {0};
 	size_t n = 0;
 	int rc = 0;
+	/* a measurement taken again is one the probe can tell apart from a quiet one */
+	if (o->retries && !(rc = augur_speed_probe_new(&probe, diag)))
+		nb.probe = &probe;
+	if (rc)
+		goto out;
 	if (!runs) {
 		rc = augur_diag_set(diag, AUGUR_E_NOMEM, p->name, 0, 0, "out of memory");
 		goto out;
@@ -109,6 +115,10 @@ int augur_campaign_run(const struct augur_campaign_options *o, struct augur_prof
 			goto out;
 		}
 		res->measured++;
+		if (augur_net_run_disturbance(&runs[n]) > AUGUR_NETBENCH_NOISY) {
+			res->disturbed++;
+			res->worst_slowdown = fmax(res->worst_slowdown, runs[n].slowdown);
+		}
 	}
 	size_t start = times->len;
 	augur_netbench_layer_times(runs, n, &nb, p->name, o->command, times);
@@ -125,6 +135,7 @@ out:
 	for (size_t i = 0; i < n; i++)
 		augur_net_run_clear(&runs[i]);
 	free(runs);
+	augur_speed_probe_free(&probe);
 	augur_layer_times_free(lt);
 	res->seconds = now_s() - t0;
 	return rc;

@@ -44,6 +44,11 @@ struct augur_campaign_result {
 	size_t n_checks;
 	size_t within_10;    /* checks predicted within 10% */
 	double median_error; /* of |predicted / measured - 1| over the checks */
+	/* fit networks whose kept measurement is still disturbed (augur_net_run_disturbance
+	 * over AUGUR_NETBENCH_NOISY after the retries), and the largest slowdown of the
+	 * speed probe among them */
+	size_t disturbed;
+	double worst_slowdown;
 };
 
 /* Measures o's networks, appends their layer-times file to times (the record of what the

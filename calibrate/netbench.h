@@ -31,7 +31,30 @@ struct augur_net_run {
 	struct augur_runtime_memory mem;
 	uint64_t peak_rss; /* above the process's RSS before the runtime was built */
 	bool have_rss;
+	/* how much slower the machine ran the speed probe around this measurement than at
+	 * its fastest so far (0.25: 25% slower); 0 without a probe */
+	double slowdown;
 };
+
+/* A fixed reference workload timed before and after each measurement: a conv layer and a
+ * pass over a buffer larger than most caches, through augur's runtime. Spread and the
+ * layers' sum see a disturbance that comes and goes during the passes; only a reference
+ * sees a machine slowed evenly for the whole measurement (another tenant on the memory
+ * bus: the same networks ran up to 56% slower ten minutes later on the Zen 5 guest of
+ * issue 24). */
+struct augur_speed_probe {
+	struct augur_runtime *rt;
+	struct augur_net *net;
+	struct augur_analysis *a;
+	double best_ms; /* the fastest it ran */
+	uint64_t runs;  /* probe passes so far */
+};
+
+/* Builds the probe (*p cleared first; free with augur_speed_probe_free); AUGUR_E_NOMEM. */
+int augur_speed_probe_new(struct augur_speed_probe *p, struct augur_diag *diag);
+void augur_speed_probe_free(struct augur_speed_probe *p);
+/* Times the probe (best of three passes), updates best_ms, returns the time in ms. */
+double augur_speed_probe_run(struct augur_speed_probe *p);
 
 struct augur_netbench_options {
 	uint64_t batch;   /* 0: the descriptor's */
@@ -46,6 +69,9 @@ struct augur_netbench_options {
 	/* called before each measurement again (k counts from 0), with the disturbed one */
 	void (*retrying)(const struct augur_net_run *r, uint64_t k, void *ctx);
 	void *ctx;
+	/* NULL, or a speed probe timed around each measurement: one taken while the machine
+	 * ran it more than AUGUR_NETBENCH_NOISY slower than its best is disturbed too */
+	struct augur_speed_probe *probe;
 };
 
 /* A measurement over this disturbance (augur_net_run_disturbance) is taken again. */
@@ -66,7 +92,8 @@ double augur_net_run_type_ms(const struct augur_net_run *r, enum augur_layer_typ
 double augur_net_run_layers_ratio(const struct augur_net_run *r);
 
 /* How far a measurement is from a quiet one (bench/validate's rule): the passes' spread,
- * or how far the layers' medians add up from the pass's median. */
+ * or how far the layers' medians add up from the pass's median; or how much slower the
+ * speed probe ran around it than at its best. */
 double augur_net_run_disturbance(const struct augur_net_run *r);
 
 /* "OpenBLAS 0.3.21 (SkylakeX)" into buf; *config the library's whole configuration string

@@ -650,7 +650,8 @@ static void test_estimate_with_costs(const char *tmpdir)
 		CHECK_EQ_U64(e.types_uncosted, 1u << AUGUR_LAYER_CONCAT);
 		augur_unit_estimate_clear(&e);
 	}
-	c->type[AUGUR_LAYER_CONCAT].feature_mask = augur_layer_cost_features(AUGUR_LAYER_CONCAT, false);
+	c->type[AUGUR_LAYER_CONCAT].feature_mask =
+	        augur_layer_cost_features(AUGUR_LAYER_CONCAT, false);
 
 	/* save -> load keeps every coefficient exactly */
 	char out[4200];

@@ -128,8 +128,8 @@ static void test_caches(void)
 static void test_cache_knee(void)
 {
 	const uint64_t mib = 1ull << 20;
-	const uint64_t sizes[] = {1 * mib,  2 * mib,  4 * mib,   8 * mib,   16 * mib, 32 * mib,
-	                          64 * mib, 128 * mib, 256 * mib, 512 * mib};
+	const uint64_t sizes[] = {1 * mib,  2 * mib,  4 * mib,   8 * mib,   16 * mib,
+	                          32 * mib, 64 * mib, 128 * mib, 256 * mib, 512 * mib};
 	const double xeon[] = {28.7, 23.9, 20.5, 20.2, 20.5, 21.1, 8.2, 7.5, 7.1, 6.7};
 	CHECK_EQ_U64(augur_cache_knee(sizes, xeon, 10), 32 * mib);
 	/* a slow fall through the L2 is not the knee: the cut is the geometric mean of the

@@ -420,7 +420,7 @@ static void test_round_trip_format2(void)
 	CHECK(text && !strstr(text, "framework:") && !strstr(text, "llc_bytes"));
 	free(text);
 	/* a VM's reported L3 and the size it reads at cache speed (measured) */
-	p->machine = (struct augur_machine_facts){480ull << 20, 1ull << 20, 32768, 4096,
+	p->machine = (struct augur_machine_facts){480ull << 20, 1ull << 20, 32768,      4096,
 	                                          12.5,         NAN,        32ull << 20};
 	p->framework.name = strdup("pytorch");
 	p->framework.version = strdup("1.13.1");

@@ -390,10 +390,11 @@ static void machine_facts(const struct augur_machine_facts *m)
 		          "speed up to %s (measured: the layer costs' thresholds use this)",
 		          m->llc_bytes ? llc : "unknown", eff);
 	else
-		cli_wrapf(stdout, 2,
-		          "machine: last-level cache %s as the system reports it (reading ever larger "
-		          "buffers showed no clear fall to memory speed)",
-		          m->llc_bytes ? llc : "unknown");
+		cli_wrapf(
+		        stdout, 2,
+		        "machine: last-level cache %s as the system reports it (reading ever larger "
+		        "buffers showed no clear fall to memory speed)",
+		        m->llc_bytes ? llc : "unknown");
 	if (!isnan(m->stream_gib_per_s))
 		printf("  streaming reads %.3g GiB/s\n", m->stream_gib_per_s);
 }
@@ -512,6 +513,12 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 		printf("verdict: %zu of %zu networks it did not fit on predicted within 10%% (median "
 		       "error %.1f%%)\n",
 		       r->within_10, r->n_checks, 100 * r->median_error);
+	if (r->disturbed)
+		cli_wrapf(stdout, 2,
+		          "machine busy? %zu of %zu fit networks stayed disturbed after measuring "
+		          "again (the reference workload ran up to %.0f%% slower than its best): "
+		          "run again when the machine is quiet",
+		          r->disturbed, r->measured, 100 * r->worst_slowdown);
 }
 
 /* --framework augur: fits p's cpu unit to the fit networks run in augur's runtime and

@@ -219,10 +219,11 @@ static void retrying(const struct augur_net_run *r, uint64_t k, void *ctx)
 {
 	const struct settings *s = ctx;
 	cli_warning("run",
-	            "%s: disturbed (spread %.1f%%, layers sum %.2fx the pass), measuring "
-	            "again (%llu of %llu)",
+	            "%s: disturbed (spread %.1f%%, layers sum %.2fx the pass, reference "
+	            "workload %.0f%% slower than its best), measuring again (%llu of %llu)",
 	            r->net->name, 100 * r->forward.spread, augur_net_run_layers_ratio(r),
-	            (unsigned long long)k + 1, (unsigned long long)s->nb.retries);
+	            100 * r->slowdown, (unsigned long long)k + 1,
+	            (unsigned long long)s->nb.retries);
 }
 
 /* The measurements as a layer-times file, written atomically. */
@@ -274,6 +275,14 @@ int cmd_run(int argc, char **argv)
 	struct augur_diag diag = {0};
 	int rc = CLI_OK;
 	size_t done = 0;
+	struct augur_speed_probe probe = {0};
+	if (s.nb.retries) {
+		if (augur_speed_probe_new(&probe, &diag)) {
+			free(rs);
+			return cli_report(&diag);
+		}
+		s.nb.probe = &probe;
+	}
 	for (; done < n; done++) {
 		if (augur_netbench_measure(args[done], &s.nb, &rs[done], &diag)) {
 			rc = cli_report(&diag);
@@ -307,5 +316,6 @@ out:
 	for (size_t k = 0; k < done; k++)
 		augur_net_run_clear(&rs[k]);
 	free(rs);
+	augur_speed_probe_free(&probe);
 	return rc;
 }

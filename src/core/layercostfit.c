@@ -29,8 +29,7 @@ static int popcount(uint32_t v)
  * any of it (a handful of pools all global have no window): then what they read, write,
  * or the per-layer constant. */
 static enum augur_feature fallback_feature(const struct augur_cost_row *rows, const size_t *idx,
-                                           size_t n, enum augur_layer_type type,
-                                           uint32_t mask)
+                                           size_t n, enum augur_layer_type type, uint32_t mask)
 {
 	const enum augur_feature order[] = {augur_layer_cost_main_feature(type),
 	                                    AUGUR_FEAT_IN_BYTES, AUGUR_FEAT_OUT_BYTES};

@@ -726,10 +726,12 @@ static int parse_unit(const struct augur_schema *c, const struct augur_ynode *n,
 	return AUGUR_OK;
 }
 
-static const char *const machine_keys[] = {
-        "cpu_model",           "cpu_cores", "cpu_governor", "openblas_coretype",
-        "llc_bytes",           "l2_bytes",  "l1d_bytes",    "page_bytes",
-        "stream_gib_per_s",    "page_fault_ms_per_mib", "llc_effective_bytes"};
+static const char *const machine_keys[] = {"cpu_model",          "cpu_cores",
+                                           "cpu_governor",       "openblas_coretype",
+                                           "llc_bytes",          "l2_bytes",
+                                           "l1d_bytes",          "page_bytes",
+                                           "stream_gib_per_s",   "page_fault_ms_per_mib",
+                                           "llc_effective_bytes"};
 static const char *const *const machine2_keys = machine_keys + 4;
 #define N_MACHINE2_KEYS 7
 
@@ -1203,8 +1205,8 @@ static bool needs_format2(const struct augur_profile *p)
 {
 	const struct augur_machine_facts *m = &p->machine;
 	return p->framework.name || m->llc_bytes || m->llc_effective_bytes || m->l2_bytes ||
-	       m->l1d_bytes || m->page_bytes ||
-	       !isnan(m->stream_gib_per_s) || !isnan(m->fault_ms_per_mib);
+	       m->l1d_bytes || m->page_bytes || !isnan(m->stream_gib_per_s) ||
+	       !isnan(m->fault_ms_per_mib);
 }
 
 static void put_u64_or_null(struct augur_strbuf *b, const char *key, uint64_t v)

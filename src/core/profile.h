@@ -40,12 +40,12 @@ struct augur_unit {
 /* What a profile records of the machine beyond its CPU (format 2, 'machine:'): the facts
  * the layer-cost model derives its thresholds from (layercost.h). 0 or NAN: not known. */
 struct augur_machine_facts {
-	uint64_t llc_bytes;      /* last-level cache (L3; on a board without one, its L2) */
-	uint64_t l2_bytes;       /* L2 cache of one core (shared by several on some boards) */
-	uint64_t l1d_bytes;      /* L1 data cache of one core */
-	uint64_t page_bytes;     /* the kernel's page size */
-	double stream_gib_per_s; /* measured streaming bandwidth, GiB/s (NAN: not measured) */
-	double fault_ms_per_mib; /* measured cost of page faults per MiB touched (NAN) */
+	uint64_t llc_bytes;           /* last-level cache (L3; on a board without one, its L2) */
+	uint64_t l2_bytes;            /* L2 cache of one core (shared by several on some boards) */
+	uint64_t l1d_bytes;           /* L1 data cache of one core */
+	uint64_t page_bytes;          /* the kernel's page size */
+	double stream_gib_per_s;      /* measured streaming bandwidth, GiB/s (NAN: not measured) */
+	double fault_ms_per_mib;      /* measured cost of page faults per MiB touched (NAN) */
 	uint64_t llc_effective_bytes; /* measured: reads of up to this many bytes run at cache
 	                                 speed. A VM's sysfs may name the host's whole L3 (480
 	                                 MiB on one Xeon guest whose reads fell to memory speed
