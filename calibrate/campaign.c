@@ -160,9 +160,17 @@ static int script_path(const struct augur_adapter_settings *s, char *buf, size_t
 	return -1;
 }
 
+/* The interpreter found by the first find_python that found one: importing torch takes
+ * seconds, and calibrate asks before the sweep, then for the fit and the checks. */
+static char found_python[1024];
+
 /* The first interpreter that imports torch and numpy into py; -1 and why otherwise. */
 static int find_python(char *py, size_t size, char *why, size_t why_size)
 {
+	if (*found_python) {
+		snprintf(py, size, "%s", found_python);
+		return 0;
+	}
 	const char *list[2];
 	size_t n = pythons(list);
 	bool any = false;
@@ -170,6 +178,7 @@ static int find_python(char *py, size_t size, char *why, size_t why_size)
 		char *argv[] = {(char *)list[i], "-c", "import torch, numpy", NULL};
 		int st = run_program(argv, true, NULL);
 		if (st == 0) {
+			snprintf(found_python, sizeof(found_python), "%s", list[i]);
 			snprintf(py, size, "%s", list[i]);
 			return 0;
 		}
@@ -229,9 +238,15 @@ static int pytorch_measure(const char *const *nets, size_t n,
 {
 	*measured = 0;
 	*interrupted = false;
-	char py[1024], script[4200], why[512];
-	if (script_path(s, script, sizeof(script)) || find_python(py, sizeof(py), why, sizeof(why)))
+	char py[1024], script[4200], why[512] = "no measuring script";
+	if (script_path(s, script, sizeof(script)) ||
+	    find_python(py, sizeof(py), why, sizeof(why))) {
+		if (stopped(s)) { /* the check's python3 was stopped too */
+			*interrupted = true;
+			return 0;
+		}
 		return augur_diag_set(diag, AUGUR_E_USAGE, out, 0, 0, "%s", why);
+	}
 	char threads[32], reps[32], warmup[32], retries[32];
 	snprintf(threads, sizeof(threads), "%llu", (unsigned long long)s->threads);
 	snprintf(reps, sizeof(reps), "%llu", (unsigned long long)s->reps);
@@ -280,8 +295,6 @@ static const struct augur_adapter adapters[] = {
          "measured by bench/validate measure",
          AUGUR_VIEW_MINIMAL, true, pytorch_available, pytorch_measure},
 };
-
-const char *const augur_adapter_names[] = {"augur", "pytorch", NULL};
 
 const struct augur_adapter *augur_adapter_find(const char *name)
 {

@@ -57,9 +57,6 @@ struct augur_adapter {
 /* The adapter called name, or NULL. */
 const struct augur_adapter *augur_adapter_find(const char *name);
 
-/* The adapters' names, NULL-terminated (the CLI's choice list). */
-extern const char *const augur_adapter_names[];
-
 struct augur_campaign_options {
 	const struct augur_adapter *adapter;
 	const char *const *networks; /* descriptor paths to fit on */

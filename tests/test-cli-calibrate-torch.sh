@@ -23,6 +23,17 @@ eq "no torch: the profile is untouched" "$(cat "$tmp/old.yaml")" "keep me"
 AUGUR_PYTHON=$tmp/no-such-python3 expect 1 "$AUGUR" calibrate --device nt --framework pytorch --grid tiny --out "$tmp/nt.yaml"
 has "$err" "needs python3 with PyTorch, and $tmp/no-such-python3 cannot be run: install python3, python3-torch" "no python3"
 ok "no python3: nothing written" [ ! -e "$tmp/nt.yaml" ]
+# an installed augur finds the script as PREFIX/share/augur/adapters/validate
+mkdir -p "$tmp/prefix/bin" "$tmp/prefix/share/augur/nets"
+cp "$AUGUR_BIN" "$(dirname "$AUGUR_BIN")/augur-lab" "$tmp/prefix/bin/"
+cp -r profiles descriptors "$tmp/prefix/share/augur/"
+cp -r bench/nets/fit "$tmp/prefix/share/augur/nets/"
+AUGUR_PYTHON=$tmp/python3 expect 1 sh -c "cd /tmp && exec '$tmp/prefix/bin/augur' calibrate --device nt --framework pytorch --grid tiny --out '$tmp/nt.yaml'"
+has "$err" "cannot find the measuring script of --framework pytorch under $(cd "$tmp/prefix/share/augur" && pwd -P)" "installed: no script"
+mkdir "$tmp/prefix/share/augur/adapters"
+cp bench/validate "$tmp/prefix/share/augur/adapters/validate"
+AUGUR_PYTHON=$tmp/python3 expect 1 sh -c "cd /tmp && exec '$tmp/prefix/bin/augur' calibrate --device nt --framework pytorch --grid tiny --out '$tmp/nt.yaml'"
+has "$err" "$tmp/python3 cannot import torch" "installed: the script found, torch asked for"
 # usage
 expect 2 "$AUGUR" calibrate --device x --framework augur --mkldnn on
 has "$err" "--mkldnn is a setting of --framework pytorch" "mkldnn needs pytorch"
