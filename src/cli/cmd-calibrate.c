@@ -240,14 +240,15 @@ static const struct cli_opt calibrate_opts[] = {
                  "BLAS threads (default: OpenBLAS's own choice, which\n"
                  "follows $OPENBLAS_NUM_THREADS); the profile records it"),
         CLI_CHOICE("framework", struct calibrate_args, framework, frameworks, "F",
-                   "what the profile's times are for: augur (the default for\n"
-                   "the cpu), augur's own runtime: the GEMM model, then every\n"
-                   "layer type's cost fitted to the shipped fit networks run in\n"
-                   "it (augur run), checked on shipped networks it did not fit;\n"
-                   "pytorch: the same campaign measured in PyTorch (python3\n"
-                   "with torch; bench/validate measure); or blas (the gpu's only\n"
-                   "one): GEMM calls alone, the paper's method, a profile that\n"
-                   "costs conv and fc layers only (docs/adapters.md)"),
+                   "what the profile's times are for: augur (the default\n"
+                   "for the cpu), augur's own runtime: the GEMM model,\n"
+                   "then every layer type's cost fitted to the shipped\n"
+                   "fit networks run in it (augur run), checked on\n"
+                   "shipped networks it did not fit; pytorch: the same\n"
+                   "campaign measured in PyTorch (python3 with torch;\n"
+                   "bench/validate measure); or blas (the gpu's only\n"
+                   "one): GEMM calls alone, the paper's method, a profile\n"
+                   "that costs conv and fc layers only (docs/adapters.md)"),
         CLI_CHOICE("mkldnn", struct calibrate_args, mkldnn, on_off, "on|off",
                    "--framework pytorch: oneDNN convolutions (default off:\n"
                    "im2col + sgemm, as Caffe and augur's runtime)"),

@@ -228,6 +228,11 @@ static void show_facts(const struct augur_profile *p)
 				append(buffers, sizeof(buffers), "max pooling writes no indices");
 			show_line("buffers", "%s", buffers);
 		}
+		show_line("memory", "the %s view%s",
+		          augur_memory_view_name(augur_framework_memory_view(fw)),
+		          augur_framework_memory_view(fw) == AUGUR_VIEW_MINIMAL
+		                  ? ": each blob freed after its last reader"
+		                  : ": every blob held for the whole pass");
 	} else {
 		show_line("times for", "not recorded");
 	}
@@ -289,6 +294,7 @@ static void json_machine(struct jsonw *w, const struct augur_profile *p)
 		jw_uint(w, "threads", fw->threads);
 	else
 		jw_null(w, "threads");
+	jw_string(w, "memory_view", augur_memory_view_name(augur_framework_memory_view(fw)));
 	jw_end(w);
 }
 
