@@ -67,7 +67,7 @@ has "$fw" "  mkldnn: false" "mkldnn off"
 has "$fw" "  threads: 1" "threads"
 has "$fw" "  memory_view: minimal" "the minimal view"
 expect 0 "$AUGUR" profile show "$P"
-has "$out" "memory     the minimal view: each blob freed after its last reader" "show names the view"
+has "$out" "blobs      freed after their last reader (the minimal memory view)" "show names the view"
 # every fit network has a peak-memory row
 eq "memory rows" "$(sed -n '/^memory_mb:/,$p' "$T" | grep -c '^  - {network: ')" "$nfit"
 # the fitted overhead is the median of measured peak minus augur inspect's minimal view,

@@ -228,11 +228,10 @@ static void show_facts(const struct augur_profile *p)
 				append(buffers, sizeof(buffers), "max pooling writes no indices");
 			show_line("buffers", "%s", buffers);
 		}
-		show_line("memory", "the %s view%s",
-		          augur_memory_view_name(augur_framework_memory_view(fw)),
+		show_line("blobs", "%s",
 		          augur_framework_memory_view(fw) == AUGUR_VIEW_MINIMAL
-		                  ? ": each blob freed after its last reader"
-		                  : ": every blob held for the whole pass");
+		                  ? "freed after their last reader (the minimal memory view)"
+		                  : "held for the whole pass (the allocated memory view)");
 	} else {
 		show_line("times for", "not recorded");
 	}
