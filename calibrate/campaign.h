@@ -76,9 +76,9 @@ struct augur_campaign_check {
 };
 
 struct augur_campaign_result {
-	size_t measured;                     /* networks measured for the fit */
-	double seconds;                      /* the whole campaign */
-	bool interrupted;                    /* stopped by settings.stop: p is unchanged */
+	size_t measured;  /* networks measured for the fit */
+	double seconds;   /* the whole campaign */
+	bool interrupted; /* stopped by settings.stop: p may be half-made, never write it */
 	struct augur_campaign_check *checks; /* the checks measured */
 	size_t n_checks;
 	size_t within_10;    /* checks predicted within 10% */
