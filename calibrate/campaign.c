@@ -1,16 +1,23 @@
-/* The layer-cost campaign for augur's runtime (see campaign.h). */
+/* The layer-cost campaign and its measurement adapters (see campaign.h and
+ * docs/adapters.md). */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "campaign.h"
 #include "estimate.h"
+#include "fileio.h"
 #include "layertimes.h"
 #include "netbench.h"
 #include "profilefit.h"
 #include "stats.h"
+#include "strbuf.h"
 
 static double now_s(void)
 {
@@ -19,124 +26,405 @@ static double now_s(void)
 	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* Progress before network i of total, with an ETA from the pace so far. */
-static void tick(const struct augur_campaign_options *o, size_t i, size_t total, const char *path,
-                 double t0)
+/* Progress before network i of the call, with an ETA from the pace so far. */
+static void tick(const struct augur_adapter_settings *s, size_t i, const char *path)
 {
-	if (!o->progress)
+	if (!s->progress)
 		return;
-	double elapsed = now_s() - t0;
-	double eta = i ? elapsed / (double)i * (double)(total - i) : 0;
-	o->progress(i, total, path, elapsed, eta, o->ctx);
+	size_t at = s->first + i;
+	double elapsed = now_s() - s->t0;
+	double eta = at ? elapsed / (double)at * (double)(s->total - at) : 0;
+	s->progress(at, s->total, path, elapsed, eta, s->ctx);
 }
 
-static bool stopped(const struct augur_campaign_options *o)
+static bool stopped(const struct augur_adapter_settings *s)
 {
-	return o->stop && *o->stop;
+	return s->stop && *s->stop;
 }
 
-/* Measures each check network and predicts it with the fitted profile. */
-static int check(const struct augur_campaign_options *o, const struct augur_profile *p,
-                 const struct augur_netbench_options *nb, struct augur_campaign_result *res,
-                 double t0, struct augur_diag *diag)
+/* ---- adapter 'augur': augur's own runtime, in this process (netbench.h) ------------- */
+
+static int augur_available(const struct augur_adapter_settings *s, char *why, size_t size)
 {
-	if (!o->n_checks)
-		return 0;
-	res->checks = calloc(o->n_checks, sizeof(*res->checks));
-	double *errors = calloc(o->n_checks, sizeof(double));
+	(void)s;
+	if (size)
+		*why = '\0';
+	return 0;
+}
+
+static int augur_measure(const char *const *nets, size_t n, const struct augur_adapter_settings *s,
+                         const char *out, struct augur_adapter_outcome *got,
+                         struct augur_diag *diag)
+{
+	struct augur_netbench_options nb = {.reps = s->reps,
+	                                    .warmup = s->warmup,
+	                                    .threads = s->threads,
+	                                    .seed = 1,
+	                                    .retries = s->retries};
+	struct augur_net_run *runs = calloc(n ? n : 1, sizeof(*runs));
+	struct augur_strbuf text = {0};
+	struct augur_speed_probe probe = {0};
+	size_t k = 0;
 	int rc = 0;
-	if (!res->checks || !errors) {
-		rc = augur_diag_set(diag, AUGUR_E_NOMEM, o->checks[0], 0, 0, "out of memory");
+	*got = (struct augur_adapter_outcome){0};
+	if (!runs)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, out, 0, 0, "out of memory");
+	/* a measurement taken again is one the probe can tell apart from a quiet one */
+	if (s->retries && (rc = augur_speed_probe_new(&probe, diag)))
+		goto done;
+	nb.probe = s->retries ? &probe : NULL;
+	for (; k < n; k++) {
+		if (stopped(s)) {
+			got->interrupted = true;
+			goto done;
+		}
+		tick(s, k, nets[k]);
+		if ((rc = augur_netbench_measure(nets[k], &nb, &runs[k], diag))) {
+			k++; /* cleared below with the others */
+			goto done;
+		}
+		if (augur_net_run_disturbance(&runs[k]) > AUGUR_NETBENCH_NOISY) {
+			got->disturbed++;
+			got->worst_slowdown = fmax(got->worst_slowdown, runs[k].slowdown);
+		}
+	}
+	augur_netbench_layer_times(runs, n, &nb, s->board, s->command, &text);
+	if (text.failed)
+		rc = augur_diag_set(diag, AUGUR_E_NOMEM, out, 0, 0, "out of memory");
+	else
+		rc = augur_write_file_atomic(out, text.data, text.len, diag);
+	if (!rc)
+		got->measured = n;
+done:
+	for (size_t i = 0; i < k; i++)
+		augur_net_run_clear(&runs[i]);
+	free(runs);
+	augur_strbuf_clear(&text);
+	augur_speed_probe_free(&probe);
+	return rc;
+}
+
+/* ---- adapter 'pytorch': bench/validate measure, run by python3 ----------------------- */
+
+/* The interpreters to try: $AUGUR_PYTHON alone when set, else python3 on PATH, then
+ * Debian's /usr/bin/python3 (python3-torch's), which a python3 of its own (pyenv, a
+ * virtual environment) on PATH may shadow. */
+static size_t pythons(const char *list[2])
+{
+	const char *given = getenv("AUGUR_PYTHON");
+	if (given && *given) {
+		list[0] = given;
+		return 1;
+	}
+	list[0] = "python3";
+	list[1] = "/usr/bin/python3";
+	return 2;
+}
+
+/* Runs argv (argv[0] looked up on PATH) with stdout to /dev/null, and stderr too unless
+ * quiet is false; its exit status, 127 when it could not be started, -1 when it died. */
+static int run_program(char *const argv[], bool quiet, volatile sig_atomic_t *stop)
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0) {
+			dup2(null, STDOUT_FILENO);
+			if (quiet)
+				dup2(null, STDERR_FILENO);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	bool forwarded = false;
+	for (;;) {
+		int status;
+		pid_t r = waitpid(pid, &status, 0);
+		if (r == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		/* a SIGTERM to augur alone: the child stops as on Ctrl-C, keeping its rows */
+		if (stop && *stop && !forwarded) {
+			kill(pid, SIGINT);
+			forwarded = true;
+		}
+	}
+}
+
+/* The measuring script: DATA/bench/validate in a source tree, DATA/adapters/validate
+ * when installed. */
+static int script_path(const struct augur_adapter_settings *s, char *buf, size_t size)
+{
+	const char *rel[] = {"bench/validate", "adapters/validate"};
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(buf, size, "%s/%s", s->data ? s->data : ".", rel[i]);
+		if (access(buf, R_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* The interpreter found by the first find_python that found one: importing torch takes
+ * seconds, and calibrate asks before the sweep, then for the fit and the checks. */
+static char found_python[1024];
+
+/* The first interpreter that imports torch and numpy into py; -1 and why otherwise. */
+static int find_python(char *py, size_t size, char *why, size_t why_size)
+{
+	if (*found_python) {
+		snprintf(py, size, "%s", found_python);
+		return 0;
+	}
+	const char *list[2];
+	size_t n = pythons(list);
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		char *argv[] = {(char *)list[i], "-c", "import torch, numpy", NULL};
+		int st = run_program(argv, true, NULL);
+		if (st == 0) {
+			snprintf(found_python, sizeof(found_python), "%s", list[i]);
+			snprintf(py, size, "%s", list[i]);
+			return 0;
+		}
+		any = any || st != 127;
+	}
+	if (!any)
+		snprintf(why, why_size,
+		         "--framework pytorch needs python3 with PyTorch, and %s cannot be run: "
+		         "install python3, python3-torch and python3-numpy (Debian: apt-get "
+		         "install python3-torch python3-numpy)",
+		         list[0]);
+	else
+		snprintf(why, why_size,
+		         "--framework pytorch needs PyTorch, and %s%s%s cannot import torch and "
+		         "numpy: install python3-torch and python3-numpy (Debian: apt-get install "
+		         "python3-torch python3-numpy)",
+		         list[0], n > 1 ? " and " : "", n > 1 ? list[1] : "");
+	return -1;
+}
+
+static int pytorch_available(const struct augur_adapter_settings *s, char *why, size_t size)
+{
+	char py[1024], script[4200];
+	if (script_path(s, script, sizeof(script))) {
+		snprintf(why, size,
+		         "cannot find the measuring script of --framework pytorch under %s "
+		         "(bench/validate, or adapters/validate when installed)",
+		         s->data ? s->data : ".");
+		return -1;
+	}
+	return find_python(py, sizeof(py), why, size);
+}
+
+/* Counts the rows of a layer-times file ("  - {network: " lines under layer_times:). */
+static size_t count_rows(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	char *line = NULL;
+	size_t cap = 0, n = 0;
+	bool in = false;
+	while (getline(&line, &cap, f) > 0) {
+		if (line[0] != ' ' && line[0] != '#')
+			in = !strncmp(line, "layer_times:", 12);
+		else if (in && !strncmp(line, "  - {network: ", 14))
+			n++;
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
+static int pytorch_measure(const char *const *nets, size_t n,
+                           const struct augur_adapter_settings *s, const char *out,
+                           struct augur_adapter_outcome *got, struct augur_diag *diag)
+{
+	*got = (struct augur_adapter_outcome){0};
+	char py[1024], script[4200], why[512] = "no measuring script";
+	if (script_path(s, script, sizeof(script)) ||
+	    find_python(py, sizeof(py), why, sizeof(why))) {
+		if (stopped(s)) { /* the check's python3 was stopped too */
+			got->interrupted = true;
+			return 0;
+		}
+		return augur_diag_set(diag, AUGUR_E_USAGE, out, 0, 0, "%s", why);
+	}
+	char threads[32], reps[32], warmup[32], retries[32];
+	snprintf(threads, sizeof(threads), "%llu", (unsigned long long)s->threads);
+	snprintf(reps, sizeof(reps), "%llu", (unsigned long long)s->reps);
+	snprintf(warmup, sizeof(warmup), "%llu", (unsigned long long)s->warmup);
+	snprintf(retries, sizeof(retries), "%llu", (unsigned long long)s->retries);
+	const char *head[] = {py, script, "measure"};
+	const char *tail[] = {"--board",   s->board, "--out",    out,
+	                      "--threads", threads,  "--mkldnn", s->mkldnn > 0 ? "on" : "off",
+	                      "--reps",    reps,     "--warmup", warmup,
+	                      "--retries", retries,  "--augur",  s->exe ? s->exe : "augur"};
+	size_t nh = sizeof(head) / sizeof(*head), nt = sizeof(tail) / sizeof(*tail);
+	char **argv = calloc(nh + n + nt + 1, sizeof(*argv));
+	if (!argv)
+		return augur_diag_set(diag, AUGUR_E_NOMEM, out, 0, 0, "out of memory");
+	size_t a = 0;
+	for (size_t i = 0; i < nh; i++)
+		argv[a++] = (char *)head[i];
+	for (size_t i = 0; i < n; i++)
+		argv[a++] = (char *)nets[i];
+	for (size_t i = 0; i < nt; i++)
+		argv[a++] = (char *)tail[i];
+	if (n && s->progress)
+		tick(s, 0, nets[0]); /* the script prints a line per network after this */
+	int st = run_program(argv, false, s->stop);
+	free(argv);
+	got->measured = count_rows(out);
+	if (st == 0)
+		return 0;
+	if (st == 130 || stopped(s)) {
+		got->interrupted = true;
+		return 0;
+	}
+	return augur_diag_set(diag, AUGUR_E_IO, script, 0, 0,
+	                      "measuring %zu network%s in PyTorch failed (%s %d); its messages "
+	                      "are above",
+	                      n, n == 1 ? "" : "s", st < 0 ? "killed, status" : "exit", st);
+}
+
+/* ---- the table ----------------------------------------------------------------------- */
+
+static const struct augur_adapter adapters[] = {
+        {"augur", "nothing beyond augur itself (its own runtime, augur run)", AUGUR_VIEW_ALLOCATED,
+         false, augur_available, augur_measure},
+        {"pytorch",
+         "python3 with PyTorch and numpy (Debian: python3-torch python3-numpy), "
+         "measured by bench/validate measure",
+         AUGUR_VIEW_MINIMAL, true, pytorch_available, pytorch_measure},
+};
+
+const struct augur_adapter *augur_adapter_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(adapters) / sizeof(*adapters); i++)
+		if (!strcmp(adapters[i].name, name))
+			return &adapters[i];
+	return NULL;
+}
+
+/* ---- the campaign --------------------------------------------------------------------- */
+
+/* Measures nets through the adapter into path and loads the file. */
+static int measure(const struct augur_campaign_options *o, struct augur_adapter_settings *s,
+                   const char *const *nets, size_t n, const char *path,
+                   struct augur_adapter_outcome *got, struct augur_layer_times **lt,
+                   struct augur_diag *diag)
+{
+	*lt = NULL;
+	int rc = o->adapter->measure(nets, n, s, path, got, diag);
+	if (rc || got->interrupted)
+		return rc;
+	if ((rc = augur_layer_times_load(path, lt, diag)))
+		return rc;
+	/* the adapter's view when its file does not state one */
+	if ((*lt)->framework.name && (*lt)->framework.memory_view == AUGUR_VIEW_UNSTATED)
+		(*lt)->framework.memory_view = o->adapter->view;
+	return 0;
+}
+
+/* The measured peak of row's network in lt (MiB), NAN when none. */
+static double measured_peak(const struct augur_layer_times *lt, const char *network,
+                            const char *board)
+{
+	for (size_t i = 0; i < lt->n_memory; i++)
+		if (!strcmp(lt->memory[i].network, network) &&
+		    !strcmp(lt->memory[i].board, board) && lt->memory[i].mb[AUGUR_UNIT_CPU] > 0)
+			return lt->memory[i].mb[AUGUR_UNIT_CPU];
+	return NAN;
+}
+
+/* Predicts every row of the checks' file with the fitted profile. */
+static int predict_checks(const struct augur_layer_times *lt, const struct augur_profile *p,
+                          struct augur_campaign_result *res, struct augur_diag *diag)
+{
+	size_t n = lt->n_rows;
+	res->checks = calloc(n ? n : 1, sizeof(*res->checks));
+	double *errors = calloc(n ? n : 1, sizeof(double));
+	double *merr = calloc(n ? n : 1, sizeof(double));
+	int rc = 0;
+	if (!res->checks || !errors || !merr) {
+		rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < o->n_checks && !rc; i++) {
-		if (stopped(o)) {
-			res->interrupted = true;
-			break;
-		}
-		tick(o, o->n_networks + i, o->n_networks + o->n_checks, o->checks[i], t0);
-		struct augur_net_run run;
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct augur_layer_times_row *row = &lt->rows[i];
+		struct augur_net *net = NULL;
+		struct augur_analysis *a = NULL;
 		struct augur_unit_estimate e = {0};
-		rc = augur_netbench_measure(o->checks[i], nb, &run, diag);
+		rc = augur_layer_times_network(lt, row->network, row->line, row->col, &net, diag);
 		if (!rc)
-			rc = augur_estimate_unit(run.net, run.a, p, p->cpu, &e, diag);
-		if (!rc) {
-			struct augur_campaign_check *c = &res->checks[res->n_checks++];
-			c->path = o->checks[i];
-			snprintf(c->name, sizeof(c->name), "%s", run.net->name);
-			c->measured_ms = run.forward.median;
+			rc = augur_analyze(net, row->batch, &a, diag);
+		if (!rc)
+			rc = augur_estimate_unit(net, a, p, p->cpu, &e, diag);
+		if (!rc && row->forward_ms > 0) {
+			struct augur_campaign_check *c = &res->checks[res->n_checks];
+			snprintf(c->name, sizeof(c->name), "%s", net->name);
+			c->measured_ms = row->forward_ms;
 			c->predicted_ms = e.total_ms;
-			errors[i] = fabs(c->predicted_ms / c->measured_ms - 1);
-			res->within_10 += errors[i] <= 0.10;
+			errors[res->n_checks++] = fabs(c->predicted_ms / c->measured_ms - 1);
+			res->within_10 += fabs(c->predicted_ms / c->measured_ms - 1) <= 0.10;
+			c->measured_mib = measured_peak(lt, row->network, row->board);
+			c->predicted_mib = (double)e.memory_bytes / 1048576.0;
+			if (!isnan(c->measured_mib)) {
+				double err = fabs(c->predicted_mib / c->measured_mib - 1);
+				merr[res->n_memory++] = err;
+				res->memory_within_10 += err <= 0.10;
+			}
 		}
 		augur_unit_estimate_clear(&e);
-		augur_net_run_clear(&run);
+		augur_analysis_free(a);
+		augur_net_free(net);
 	}
 	if (!rc && res->n_checks)
 		res->median_error = augur_median_in_place(errors, res->n_checks);
+	if (!rc && res->n_memory)
+		res->memory_median_error = augur_median_in_place(merr, res->n_memory);
 out:
 	free(errors);
+	free(merr);
 	return rc;
 }
 
 int augur_campaign_run(const struct augur_campaign_options *o, struct augur_profile *p,
-                       struct augur_strbuf *times, struct augur_campaign_result *res,
-                       struct augur_diag *diag)
+                       struct augur_campaign_result *res, struct augur_diag *diag)
 {
 	*res = (struct augur_campaign_result){0};
-	double t0 = now_s();
-	struct augur_netbench_options nb = {.reps = o->reps,
-	                                    .warmup = o->warmup,
-	                                    .threads = o->threads,
-	                                    .seed = 1,
-	                                    .retries = o->retries};
-	struct augur_net_run *runs = calloc(o->n_networks ? o->n_networks : 1, sizeof(*runs));
-	struct augur_layer_times *lt = NULL;
-	struct augur_speed_probe probe = {0};
-	size_t n = 0;
-	int rc = 0;
-	/* a measurement taken again is one the probe can tell apart from a quiet one */
-	if (o->retries && !(rc = augur_speed_probe_new(&probe, diag)))
-		nb.probe = &probe;
-	if (rc)
+	struct augur_adapter_settings s = o->settings;
+	s.t0 = now_s();
+	s.first = 0;
+	s.total = o->n_networks + o->n_checks;
+	s.board = p->name;
+	struct augur_layer_times *fit = NULL, *chk = NULL;
+	struct augur_adapter_outcome got;
+	int rc = measure(o, &s, o->networks, o->n_networks, o->fit_times, &got, &fit, diag);
+	res->measured = got.measured;
+	res->interrupted = got.interrupted;
+	res->disturbed = got.disturbed;
+	res->worst_slowdown = got.worst_slowdown;
+	if (rc || res->interrupted)
 		goto out;
-	if (!runs) {
-		rc = augur_diag_set(diag, AUGUR_E_NOMEM, p->name, 0, 0, "out of memory");
+	if ((rc = augur_profile_fit_layer_times(p, fit, diag)))
 		goto out;
+	if (o->n_checks) {
+		s.first = o->n_networks;
+		rc = measure(o, &s, o->checks, o->n_checks, o->check_times, &got, &chk, diag);
+		res->interrupted = got.interrupted;
+		if (!rc && !res->interrupted)
+			rc = predict_checks(chk, p, res, diag);
 	}
-	for (; n < o->n_networks; n++) {
-		if (stopped(o)) {
-			res->interrupted = true;
-			goto out;
-		}
-		tick(o, n, o->n_networks + o->n_checks, o->networks[n], t0);
-		if ((rc = augur_netbench_measure(o->networks[n], &nb, &runs[n], diag))) {
-			n++; /* cleared below with the others */
-			goto out;
-		}
-		res->measured++;
-		if (augur_net_run_disturbance(&runs[n]) > AUGUR_NETBENCH_NOISY) {
-			res->disturbed++;
-			res->worst_slowdown = fmax(res->worst_slowdown, runs[n].slowdown);
-		}
-	}
-	size_t start = times->len;
-	augur_netbench_layer_times(runs, n, &nb, p->name, o->command, times);
-	if (times->failed) {
-		rc = augur_diag_set(diag, AUGUR_E_NOMEM, p->name, 0, 0, "out of memory");
-		goto out;
-	}
-	if ((rc = augur_layer_times_parse("the calibration's layer times", times->data + start,
-	                                  times->len - start, &lt, diag)) ||
-	    (rc = augur_profile_fit_layer_times(p, lt, diag)))
-		goto out;
-	rc = check(o, p, &nb, res, t0, diag);
 out:
-	for (size_t i = 0; i < n; i++)
-		augur_net_run_clear(&runs[i]);
-	free(runs);
-	augur_speed_probe_free(&probe);
-	augur_layer_times_free(lt);
-	res->seconds = now_s() - t0;
+	augur_layer_times_free(fit);
+	augur_layer_times_free(chk);
+	res->seconds = now_s() - s.t0;
 	return rc;
 }

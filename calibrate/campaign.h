@@ -1,8 +1,10 @@
-/* The layer-cost campaign of `augur calibrate` for augur's own runtime: networks measured
- * in the runtime (netbench.h), their times made a layer-times file and the profile's cpu
- * unit fitted to it (every layer type's cost and the runtime's memory overhead), then a
- * check of the fitted profile on networks it was not fitted on. Never prints: progress
- * goes through a callback. */
+/* The layer-cost campaign of `augur calibrate`: networks measured in a framework through
+ * its measurement adapter (docs/adapters.md), which writes their layer-times file; the
+ * profile's cpu unit fitted to it (every layer type's cost and the framework's memory
+ * overhead), then a check of the fitted profile on networks it was not fitted on, measured
+ * by the same adapter. A new framework is a new adapter in the table, not new model code.
+ * Never prints: progress goes through a callback (an adapter that runs another program
+ * lets that program's own progress lines through to stderr). */
 #ifndef AUGUR_CAMPAIGN_H
 #define AUGUR_CAMPAIGN_H
 
@@ -13,50 +15,99 @@
 
 #include "profile.h"
 #include "status.h"
-#include "strbuf.h"
 
-struct augur_campaign_options {
-	const char *const *networks; /* descriptor paths to fit on */
-	size_t n_networks;
-	const char *const *checks; /* descriptor paths to check the fit on (not fitted) */
-	size_t n_checks;
+/* What every adapter is given besides the descriptors (docs/adapters.md). */
+struct augur_adapter_settings {
 	uint64_t reps, warmup, retries, threads; /* as augur run's options */
+	int mkldnn;                              /* 1 on, 0 off, -1 the adapter's default */
+	const char *board;                       /* the rows' board: the profile's name */
 	const char *command;                     /* the command line, for the file's header */
-	volatile sig_atomic_t *stop;             /* set (e.g. by SIGINT) to stop between networks */
-	/* before each network: index among networks then checks, their total, its path */
+	const char *exe;  /* augur's own program, for an adapter that runs augur inspect */
+	const char *data; /* augur's shipped data (augur_shipped_data_dir): scripts live there */
+	volatile sig_atomic_t *stop; /* set (e.g. by SIGINT) to stop between networks */
+	/* before each network, when the adapter can tell: its index among total, its path */
 	void (*progress)(size_t index, size_t total, const char *path, double elapsed_s,
 	                 double eta_s, void *ctx);
 	void *ctx;
+	size_t first, total; /* the index of this call's first network in the progress count */
+	double t0;           /* when the campaign started (CLOCK_MONOTONIC seconds) */
 };
 
-/* One checked network: measured against predicted forward time. */
-struct augur_campaign_check {
-	const char *path;
-	char name[64];
-	double measured_ms, predicted_ms;
-};
-
-struct augur_campaign_result {
-	size_t measured;                     /* networks measured for the fit */
-	double seconds;                      /* the whole campaign */
-	bool interrupted;                    /* stopped by o->stop: p is unchanged */
-	struct augur_campaign_check *checks; /* n_checks of them, when not interrupted */
-	size_t n_checks;
-	size_t within_10;    /* checks predicted within 10% */
-	double median_error; /* of |predicted / measured - 1| over the checks */
-	/* fit networks whose kept measurement is still disturbed (augur_net_run_disturbance
-	 * over AUGUR_NETBENCH_NOISY after the retries), and the largest slowdown of the
-	 * speed probe among them */
+/* What a measurement gave besides its file. */
+struct augur_adapter_outcome {
+	size_t measured;  /* networks written */
+	bool interrupted; /* settings' stop cut it short */
+	/* networks whose kept measurement is still disturbed after the retries (the adapter's
+	 * own rule; augur's: augur_net_run_disturbance over AUGUR_NETBENCH_NOISY, the speed
+	 * probe included), and the probe's largest slowdown among them (0: no probe) */
 	size_t disturbed;
 	double worst_slowdown;
 };
 
-/* Measures o's networks, appends their layer-times file to times (the record of what the
- * costs were fitted from), fits p's cpu unit to it (the unit must have its GEMM model; p's
- * name is the rows' board), then measures the checks and predicts them with the fitted p.
- * Fails with the networks' located errors, the fit's, AUGUR_E_NOMEM. Free res->checks. */
+/* One measurement adapter. */
+struct augur_adapter {
+	const char *name;  /* what --framework takes */
+	const char *needs; /* what it needs installed, one line for users */
+	/* the memory view its runtime follows, written into the profile's framework facts
+	 * when the measurements do not state one */
+	enum augur_memory_view view;
+	bool mkldnn; /* takes --mkldnn */
+	/* 0 when it can measure on this machine; otherwise -1 and why into why (what is
+	 * missing and what to install). Runs nothing long: calibrate asks before the GEMM
+	 * sweep. */
+	int (*available)(const struct augur_adapter_settings *s, char *why, size_t size);
+	/* Measures the n descriptors and writes their layer-times file at out (atomically):
+	 * framework facts, per network and layer the times, forward time and spread, and its
+	 * peak memory, and what else it saw into *got.
+	 * Fails with a located diagnostic. */
+	int (*measure)(const char *const *nets, size_t n, const struct augur_adapter_settings *s,
+	               const char *out, struct augur_adapter_outcome *got, struct augur_diag *diag);
+};
+
+/* The adapter called name, or NULL. */
+const struct augur_adapter *augur_adapter_find(const char *name);
+
+struct augur_campaign_options {
+	const struct augur_adapter *adapter;
+	const char *const *networks; /* descriptor paths to fit on */
+	size_t n_networks;
+	const char *const *checks; /* descriptor paths to check the fit on (not fitted) */
+	size_t n_checks;
+	struct augur_adapter_settings settings; /* first, total and t0 are set by the run */
+	const char *fit_times;   /* where the fit networks' layer-times file is written */
+	const char *check_times; /* and the checks' */
+};
+
+/* One checked network: measured against predicted forward time and peak memory. */
+struct augur_campaign_check {
+	char name[64];
+	double measured_ms, predicted_ms;
+	double measured_mib, predicted_mib; /* NAN when the adapter gave no peak */
+};
+
+struct augur_campaign_result {
+	size_t measured;  /* networks measured for the fit */
+	double seconds;   /* the whole campaign */
+	bool interrupted; /* stopped by settings.stop: p may be half-made, never write it */
+	struct augur_campaign_check *checks; /* the checks measured */
+	size_t n_checks;
+	size_t within_10;    /* checks predicted within 10% */
+	double median_error; /* of |predicted / measured - 1| over the checks */
+	size_t n_memory;     /* checks with a measured peak */
+	size_t memory_within_10;
+	double memory_median_error;
+	/* fit networks whose kept measurement is still disturbed, and the speed probe's
+	 * largest slowdown among them (augur_adapter_outcome) */
+	size_t disturbed;
+	double worst_slowdown;
+};
+
+/* Measures o's networks through o->adapter into o->fit_times, fits p's cpu unit to it (the
+ * unit must have its GEMM model; p's name is the rows' board; p's framework becomes the
+ * file's), then measures the checks into o->check_times and predicts them with the fitted
+ * p. Fails with the adapter's or the fit's located errors, AUGUR_E_NOMEM. Free
+ * res->checks. */
 int augur_campaign_run(const struct augur_campaign_options *o, struct augur_profile *p,
-                       struct augur_strbuf *times, struct augur_campaign_result *res,
-                       struct augur_diag *diag);
+                       struct augur_campaign_result *res, struct augur_diag *diag);
 
 #endif

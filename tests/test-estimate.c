@@ -259,6 +259,40 @@ static void test_overflow_is_an_error(void)
 	augur_profile_free(p);
 }
 
+/* The framework's memory view decides the memory estimate: the allocated view unless the
+ * profile states minimal (PyTorch frees each blob after its last reader). Lu et al.'s
+ * AlexNet holds 61.0M parameters (233 MiB); the issue's minimal view of AlexNet at batch 1
+ * is 242 MiB, its allocated view 255 MiB. */
+static void test_memory_view(void)
+{
+	struct augur_profile *p = load_profile("tx1");
+	if (!p)
+		return;
+	struct augur_unit_estimate e;
+	struct augur_analysis *a = NULL;
+	CHECK_EQ_INT(estimate("alexnet", 1, p, p->cpu, &e, &a), 0);
+	if (a) {
+		CHECK_EQ_INT(e.memory_view, AUGUR_VIEW_ALLOCATED);
+		CHECK_EQ_U64(e.model_bytes, a->memory.alloc_total);
+		CHECK(fabs((double)e.model_bytes / 1048576.0 - 255) < 1.5);
+	}
+	augur_unit_estimate_clear(&e);
+	augur_analysis_free(a);
+	a = NULL;
+	p->framework.memory_view = AUGUR_VIEW_MINIMAL;
+	p->cpu->framework_overhead_bytes = 10u << 20;
+	CHECK_EQ_INT(estimate("alexnet", 1, p, p->cpu, &e, &a), 0);
+	if (a) {
+		CHECK_EQ_INT(e.memory_view, AUGUR_VIEW_MINIMAL);
+		CHECK_EQ_U64(e.model_bytes, a->memory.min_total);
+		CHECK(fabs((double)e.model_bytes / 1048576.0 - 242) < 1.5);
+		CHECK_EQ_U64(e.memory_bytes, a->memory.min_total + (10u << 20));
+	}
+	augur_unit_estimate_clear(&e);
+	augur_analysis_free(a);
+	augur_profile_free(p);
+}
+
 int main(void)
 {
 	char path[4096];
@@ -278,6 +312,7 @@ int main(void)
 	test_paper_forward(lt);
 	test_sums_and_batch();
 	test_overflow_is_an_error();
+	test_memory_view();
 	augur_layer_times_free(lt);
 	return check_finish();
 }

@@ -113,6 +113,8 @@ static const struct bad_case bad[] = {
         {"augur_profile: 1\n",
          "augur_profile: 2\nframework: {name: pytorch, pool_index_bytes: 64}\n", AUGUR_E_SCHEMA, 2,
          46, "'pool_index_bytes' must be between 0 and 16, got 64"},
+        {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, memory_view: all}\n",
+         AUGUR_E_SCHEMA, 2, 41, "expected allocated or minimal for 'memory_view', got all"},
         {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, mkldn: true}\n",
          AUGUR_E_SCHEMA, 2, 28, "unknown key 'mkldn' in framework (did you mean 'mkldnn'?)"},
         /* a format-1 profile has neither */
@@ -428,8 +430,12 @@ static void test_round_trip_format2(void)
 	p->framework.threads = 1;
 	p->framework.fresh_buffer_bytes = 32ull << 20;
 	p->framework.pool_index_bytes = 8;
+	/* not stated: the allocated view, as before the fact existed, whatever the name */
+	CHECK_EQ_INT(augur_framework_memory_view(&p->framework), AUGUR_VIEW_ALLOCATED);
+	p->framework.memory_view = AUGUR_VIEW_MINIMAL;
 	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
 	CHECK_CONTAINS(text, "augur_profile: 2\n");
+	CHECK_CONTAINS(text, "\n  memory_view: minimal");
 	struct augur_profile *q = NULL;
 	struct augur_diag diag = {0};
 	CHECK_EQ_INT(augur_profile_parse("mem.yaml", text, len, &q, &diag), 0);
@@ -456,6 +462,7 @@ static void test_round_trip_format2(void)
 		CHECK_EQ_U64(q->framework.threads, 1);
 		CHECK_EQ_U64(q->framework.fresh_buffer_bytes, 32ull << 20);
 		CHECK_EQ_INT((int)q->framework.pool_index_bytes, 8);
+		CHECK_EQ_INT(augur_framework_memory_view(&q->framework), AUGUR_VIEW_MINIMAL);
 		char line[256];
 		CHECK(augur_framework_describe(&q->framework, line, sizeof(line)));
 		CHECK_STR_EQ(line, "pytorch 1.13.1, mkldnn off, 1 thread");
@@ -482,6 +489,7 @@ static void test_round_trip_format2(void)
 		CHECK_EQ_U64(q->machine.l2_bytes, 0);
 		CHECK(q->framework.name == NULL && q->framework.pool_index_bytes == -1 &&
 		      q->framework.mkldnn == -1);
+		CHECK_EQ_INT(augur_framework_memory_view(&q->framework), AUGUR_VIEW_ALLOCATED);
 		char line[64];
 		CHECK(!augur_framework_describe(&q->framework, line, sizeof(line)));
 		/* the model reads the stated cache; the unstated allocator keeps glibc's */

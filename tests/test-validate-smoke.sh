@@ -21,8 +21,14 @@ for key in ("# command: ", "# machine: ", "# torch: PyTorch ", "# blas: OpenBLAS
             'framework:\n  name: "pytorch"\n', "  mkldnn: false\n  threads: 1\n",
             "  pool_index_bytes: 8\n"):
     assert key in text, key
+text, _, memory = text.partition("memory_mb:\n")
+assert '  memory_view: "minimal"\n' in text, "memory view"
 rows = re.findall(r"^  - \{(.*)\}$", text, re.M)
 assert len(rows) == 1, rows
+# the network's peak memory row: a positive figure, below a gigabyte for this tiny net
+peak = re.fullmatch(r"  - \{network: \S*tests/data/tiny\.yaml, board: smoke, cpu: ([0-9.]+)\}\n",
+                    memory)
+assert peak and 0 < float(peak.group(1)) < 1024, memory
 row = rows[0]
 assert re.match(r"network: \S*tests/data/tiny\.yaml, board: smoke, unit: cpu, batch: 1, "
                 r"forward: [0-9.]+, forward_spread: [0-9.]+, ", row), row

@@ -214,13 +214,16 @@ static int make_dirs(const char *path)
 }
 
 struct calibrate_args {
-	const char *device, *unit, *grid, *out, *description, *progress, *framework, *times_out;
+	const char *device, *unit, *grid, *out, *description, *progress, *framework, *times_out,
+	        *mkldnn;
 	uint64_t threads, budget_s, trial_ms;
 	bool quick, verbose;
 };
 
 static const char *const cal_units[] = {"cpu", "gpu", NULL};
-static const char *const frameworks[] = {"augur", "blas", NULL};
+/* the measurement adapters (campaign.h), then blas: GEMM calls alone */
+static const char *const frameworks[] = {"augur", "pytorch", "blas", NULL};
+static const char *const on_off[] = {"on", "off", NULL};
 static const char *const grids[] = {"full", "quick", "tiny", NULL};
 static const char *const progress_modes[] = {"auto", "bar", "lines", "none", NULL};
 
@@ -237,12 +240,18 @@ static const struct cli_opt calibrate_opts[] = {
                  "BLAS threads (default: OpenBLAS's own choice, which\n"
                  "follows $OPENBLAS_NUM_THREADS); the profile records it"),
         CLI_CHOICE("framework", struct calibrate_args, framework, frameworks, "F",
-                   "what the profile's times are for: augur (the default for\n"
-                   "the cpu), augur's own runtime: the GEMM model, then every\n"
-                   "layer type's cost fitted to the shipped fit networks run in\n"
-                   "it (augur run), checked on shipped networks it did not fit;\n"
-                   "or blas (the gpu's only one): GEMM calls alone, the paper's\n"
-                   "method, a profile that costs conv and fc layers only"),
+                   "what the profile's times are for: augur (the default\n"
+                   "for the cpu), augur's own runtime: the GEMM model,\n"
+                   "then every layer type's cost fitted to the shipped\n"
+                   "fit networks run in it (augur run), checked on\n"
+                   "shipped networks it did not fit; pytorch: the same\n"
+                   "campaign measured in PyTorch (python3 with torch;\n"
+                   "bench/validate measure); or blas (the gpu's only\n"
+                   "one): GEMM calls alone, the paper's method, a profile\n"
+                   "that costs conv and fc layers only (docs/adapters.md)"),
+        CLI_CHOICE("mkldnn", struct calibrate_args, mkldnn, on_off, "on|off",
+                   "--framework pytorch: oneDNN convolutions (default off:\n"
+                   "im2col + sgemm, as Caffe and augur's runtime)"),
         CLI_FLAG("quick", struct calibrate_args, quick,
                  "a subset of the grid and shorter trials (~15 s)"),
         CLI_CHOICE("grid", struct calibrate_args, grid, grids, "G",
@@ -255,7 +264,8 @@ static const struct cli_opt calibrate_opts[] = {
                  "measuring time budget (default 90, quick 14, tiny 10)"),
         CLI_STRING("layer-times-out", struct calibrate_args, times_out, "FILE",
                    "also write the fit networks' measurements (--framework\n"
-                   "augur) as a layer-times file, for 'augur fit --layer-times'"),
+                   "augur or pytorch) as a layer-times file, for 'augur fit\n"
+                   "--layer-times'"),
         CLI_STRING("description", struct calibrate_args, description, "TEXT",
                    "the profile's one-line description"),
         {.name = "progress",
@@ -294,13 +304,18 @@ static int options(struct calibrate_args *o, struct augur_cal_options *opt)
 	if (!o->grid)
 		o->grid = o->quick ? "quick" : "full";
 	bool gpu = o->unit && !strcmp(o->unit, "gpu");
-	if (o->times_out && o->framework && strcmp(o->framework, "augur"))
+	if (o->times_out && o->framework && !strcmp(o->framework, "blas"))
 		return cli_usage_error("calibrate", "--layer-times-out writes the measurements of "
-		                                    "--framework augur's campaign");
-	if (gpu && o->framework && !strcmp(o->framework, "augur"))
+		                                    "a layer-cost campaign (--framework augur or "
+		                                    "pytorch), and blas has none");
+	if (gpu && o->framework && strcmp(o->framework, "blas"))
 		return cli_usage_error("calibrate",
-		                       "augur's runtime runs on the cpu: --unit gpu "
-		                       "calibrates GEMM calls alone (--framework blas)");
+		                       "%s runs on the cpu: --unit gpu calibrates GEMM calls "
+		                       "alone (--framework blas)",
+		                       strcmp(o->framework, "augur") ? "PyTorch's campaign"
+		                                                     : "augur's runtime");
+	if (o->mkldnn && (!o->framework || strcmp(o->framework, "pytorch")))
+		return cli_usage_error("calibrate", "--mkldnn is a setting of --framework pytorch");
 	if (!o->framework)
 		o->framework = gpu ? "blas" : "augur";
 	augur_cal_options_init(opt, o->unit && !strcmp(o->unit, "gpu") ? AUGUR_UNIT_GPU
@@ -494,25 +509,45 @@ static void campaign_progress(size_t i, size_t total, const char *path, double e
 	fflush(stderr);
 }
 
-static void campaign_report(const struct augur_campaign_result *r, const struct augur_unit *u)
+static void campaign_report(const struct augur_campaign_result *r, const struct augur_profile *p)
 {
+	const struct augur_unit *u = p->cpu;
 	int types = 0;
 	for (int t = 0; u->costs && t < AUGUR_LAYER_TYPE_COUNT; t++)
 		types += u->costs->type[t].feature_mask != 0;
+	char fw[256];
+	if (p->framework.name && !strcmp(p->framework.name, "augur"))
+		snprintf(fw, sizeof(fw), "augur's runtime");
+	else if (!augur_framework_describe(&p->framework, fw, sizeof(fw)))
+		snprintf(fw, sizeof(fw), "the framework");
 	cli_wrapf(stdout, 2,
-	          "layer costs: %zu fit networks measured in augur's runtime in %.0f s; %d of %d "
-	          "layer types costed",
-	          r->measured, r->seconds, types, AUGUR_LAYER_TYPE_COUNT);
+	          "layer costs: %zu fit networks measured in %s in %.0f s; %d of %d layer types "
+	          "costed",
+	          r->measured, fw, r->seconds, types, AUGUR_LAYER_TYPE_COUNT);
+	cli_wrapf(stdout, 2, "memory: the %s view (%s) plus a fitted overhead of %.1f MiB",
+	          augur_memory_view_name(augur_framework_memory_view(&p->framework)),
+	          augur_framework_memory_view(&p->framework) == AUGUR_VIEW_MINIMAL
+	                  ? "each blob freed after its last reader"
+	                  : "every blob held for the whole pass",
+	          (double)u->framework_overhead_bytes / 1048576.0);
 	for (size_t i = 0; i < r->n_checks; i++) {
 		const struct augur_campaign_check *c = &r->checks[i];
-		printf("  check %-14s measured %9.3f ms, predicted %9.3f ms (%+.1f%%)\n", c->name,
+		printf("  check %-14s measured %9.3f ms, predicted %9.3f ms (%+.1f%%)", c->name,
 		       c->measured_ms, c->predicted_ms,
 		       100 * (c->predicted_ms / c->measured_ms - 1));
+		if (!isnan(c->measured_mib))
+			printf("; peak %.1f MiB, predicted %.1f (%+.1f%%)", c->measured_mib,
+			       c->predicted_mib, 100 * (c->predicted_mib / c->measured_mib - 1));
+		printf("\n");
 	}
 	if (r->n_checks)
 		printf("verdict: %zu of %zu networks it did not fit on predicted within 10%% (median "
 		       "error %.1f%%)\n",
 		       r->within_10, r->n_checks, 100 * r->median_error);
+	if (r->n_memory)
+		printf("memory verdict: %zu of %zu peaks predicted within 10%% (median error "
+		       "%.1f%%)\n",
+		       r->memory_within_10, r->n_memory, 100 * r->memory_median_error);
 	if (r->disturbed)
 		cli_wrapf(stdout, 2,
 		          "machine busy? %zu of %zu fit networks stayed disturbed after measuring "
@@ -521,15 +556,48 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 		          r->disturbed, r->measured, 100 * r->worst_slowdown);
 }
 
-/* --framework augur: fits p's cpu unit to the fit networks run in augur's runtime and
- * checks it on shipped networks. */
+/* A directory of our own for the campaign's measurement files (removed at the end). */
+static int scratch_dir(char *dir, size_t size)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, size, "%s/augur-calibrate-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		return cli_error("calibrate", "cannot create a scratch directory %s: %s", dir,
+		                 strerror(errno));
+	return CLI_OK;
+}
+
+/* The adapter's settings of o's grid, except the progress fields. */
+static struct augur_adapter_settings adapter_settings(const struct calibrate_args *o,
+                                                      const char *data, const char *exe,
+                                                      uint64_t threads)
+{
+	struct campaign_plan plan = campaign_plan(o->grid);
+	return (struct augur_adapter_settings){
+	        .reps = plan.reps,
+	        .warmup = 1,
+	        .retries = plan.retries,
+	        .threads = threads ? threads : 1,
+	        .mkldnn = o->mkldnn ? !strcmp(o->mkldnn, "on") : -1,
+	        .board = o->device,
+	        .exe = exe,
+	        .data = data,
+	        .stop = &interrupted,
+	};
+}
+
+/* --framework augur|pytorch: fits p's cpu unit to the fit networks measured through the
+ * framework's adapter and checks it on shipped networks it did not fit. */
 static int campaign(const struct calibrate_args *o, const struct augur_cal_options *opt,
                     struct augur_profile *p, int argc, char **argv)
 {
-	char data[4096];
+	const struct augur_adapter *ad = augur_adapter_find(o->framework);
+	char data[4096], exe[4096];
 	if (augur_shipped_data_dir(AUGUR_DATADIR, data, sizeof(data)))
 		return cli_error("calibrate",
 		                 "cannot find augur's shipped data (the fit networks)");
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[len > 0 ? len : 0] = '\0';
 	struct campaign_plan plan = campaign_plan(o->grid);
 	char **nets = NULL, *checks[16];
 	size_t n_nets = 0, n_checks = 0;
@@ -541,46 +609,78 @@ static int campaign(const struct calibrate_args *o, const struct augur_cal_optio
 			break;
 		n_checks++;
 	}
-	struct augur_strbuf command = {0}, times = {0};
+	char dir[2048] = "", fit_times[2300], check_times[2300];
+	if (!rc)
+		rc = scratch_dir(dir, sizeof(dir));
+	/* --layer-times-out: the fit networks' file is written there, and kept */
+	if (o->times_out)
+		snprintf(fit_times, sizeof(fit_times), "%s", o->times_out);
+	else
+		snprintf(fit_times, sizeof(fit_times), "%s/fit.yaml", dir);
+	snprintf(check_times, sizeof(check_times), "%s/checks.yaml", dir);
+	struct augur_strbuf command = {0};
 	augur_strbuf_puts(&command, "augur");
 	for (int i = 0; i < argc; i++)
 		augur_strbuf_put(&command, " %s", argv[i]);
 	bool bar = opt->progress == progress_bar;
-	struct augur_campaign_options co = {.networks = (const char *const *)nets,
-	                                    .n_networks = n_nets,
-	                                    .checks = (const char *const *)checks,
-	                                    .n_checks = n_checks,
-	                                    .reps = plan.reps,
-	                                    .warmup = 1,
-	                                    .retries = plan.retries,
-	                                    .threads = p->cpu->threads ? p->cpu->threads : 1,
-	                                    .command =
-	                                            command.data ? command.data : "augur calibrate",
-	                                    .stop = &interrupted,
-	                                    .progress = opt->progress ? campaign_progress : NULL,
-	                                    .ctx = &bar};
+	struct augur_campaign_options co = {
+	        .adapter = ad,
+	        .networks = (const char *const *)nets,
+	        .n_networks = n_nets,
+	        .checks = (const char *const *)checks,
+	        .n_checks = n_checks,
+	        .settings = adapter_settings(o, data, *exe ? exe : NULL,
+	                                     p->cpu->threads ? p->cpu->threads : 1),
+	        .fit_times = fit_times,
+	        .check_times = check_times};
+	co.settings.command = command.data ? command.data : "augur calibrate";
+	/* an adapter that runs another program lets its lines through: no bar over them */
+	bool own_progress = !strcmp(ad->name, "augur");
+	if (opt->progress && own_progress) {
+		co.settings.progress = campaign_progress;
+		co.settings.ctx = &bar;
+	}
 	struct augur_campaign_result res = {0};
 	struct augur_diag diag = {0};
-	if (!rc && augur_campaign_run(&co, p, &times, &res, &diag))
+	if (!rc && augur_campaign_run(&co, p, &res, &diag))
 		rc = cli_report(&diag);
-	if (bar)
+	if (bar && own_progress)
 		fprintf(stderr, "\r\033[K");
 	if (!rc && res.interrupted)
 		rc = cli_error("calibrate", "interrupted after %zu fit networks", res.measured);
-	if (!rc && o->times_out &&
-	    augur_write_file_atomic(o->times_out, times.data, times.len, &diag))
-		rc = cli_report(&diag);
 	if (!rc)
-		campaign_report(&res, p->cpu);
+		campaign_report(&res, p);
 	free(res.checks);
-	augur_strbuf_clear(&times);
 	augur_strbuf_clear(&command);
+	if (*dir) {
+		if (!o->times_out)
+			unlink(fit_times);
+		unlink(check_times);
+		rmdir(dir);
+	}
 	for (size_t i = 0; i < n_nets; i++)
 		free(nets[i]);
 	free(nets);
 	for (size_t i = 0; i < n_checks; i++)
 		free(checks[i]);
 	return rc;
+}
+
+/* Fails before anything is measured when the framework's adapter cannot measure here
+ * (python3 or torch missing): the message names what to install. */
+static int adapter_ready(const struct calibrate_args *o)
+{
+	const struct augur_adapter *ad = augur_adapter_find(o->framework);
+	if (!ad)
+		return CLI_OK; /* blas: GEMM calls alone */
+	char data[4096], why[1024];
+	if (augur_shipped_data_dir(AUGUR_DATADIR, data, sizeof(data)))
+		return cli_error("calibrate",
+		                 "cannot find augur's shipped data (the fit networks)");
+	struct augur_adapter_settings s = adapter_settings(o, data, NULL, 1);
+	if (ad->available(&s, why, sizeof(why)))
+		return cli_error("calibrate", "%s", why);
+	return CLI_OK;
 }
 
 int cmd_calibrate(int argc, char **argv)
@@ -594,7 +694,7 @@ int cmd_calibrate(int argc, char **argv)
 	if ((rc = options(&o, &opt)))
 		return rc;
 	char path[2300];
-	if ((rc = output_path(&o, path, sizeof(path))))
+	if ((rc = output_path(&o, path, sizeof(path))) || (rc = adapter_ready(&o)))
 		return rc;
 	struct augur_diag diag = {0};
 	struct augur_profile *old = existing(path), *p = NULL;
@@ -629,7 +729,7 @@ int cmd_calibrate(int argc, char **argv)
 	        old ? augur_profile_unit(old, augur_unit_kind_name(kind)) : NULL, o.verbose);
 	verdict(o.grid, now, &res);
 	machine_facts(&p->machine);
-	if (!strcmp(o.framework, "augur") && (rc = campaign(&o, &opt, p, argc, argv))) {
+	if (strcmp(o.framework, "blas") && (rc = campaign(&o, &opt, p, argc, argv))) {
 		cli_error("calibrate", "%s left untouched", path);
 		goto done;
 	}

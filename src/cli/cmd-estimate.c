@@ -169,7 +169,11 @@ static void print_table(const struct run *r, bool layers)
 	row(r, "  fc layers (ms)", NULL, v_fc);
 	row(r, "throughput (inferences/s)", "%.2f", v_rate);
 	row(r, "memory needed (MiB)", "%.1f", v_mem);
-	row(r, "  network, allocated view", "%.1f", v_model);
+	/* every unit of a profile follows its one framework's view */
+	row(r,
+	    r->n_units && r->est[0].memory_view == AUGUR_VIEW_MINIMAL ? "  network, minimal view"
+	                                                              : "  network, allocated view",
+	    "%.1f", v_model);
 	row(r, "  framework overhead", "%.1f", v_overhead);
 	row(r, "  second copy of weights", "%.1f", v_copy);
 	row(r, "memory available (MiB)", "%.0f", v_cap);
@@ -286,10 +290,11 @@ static void print_json(const struct run *r)
 		       e->gemms_outside_range, e->layers_outside_costs, e->layers_outside_calls,
 		       (unsigned long long)e->calls_max,
 		       (unsigned long long)e->unit->calls_fitted_max);
-		printf("     \"memory\": {\"model_bytes\": %llu, \"overhead_bytes\": %llu, "
+		printf("     \"memory\": {\"view\": \"%s\", \"model_bytes\": %llu, \"overhead_bytes\": %llu, "
 		       "\"weights_copy_bytes\": %llu, \"total_bytes\": %llu, \"capacity_bytes\": "
 		       "%llu, \"fits\": %s},\n     \"layers\": [\n",
-		       (unsigned long long)e->model_bytes, (unsigned long long)e->overhead_bytes,
+		       augur_memory_view_name(e->memory_view), (unsigned long long)e->model_bytes,
+		       (unsigned long long)e->overhead_bytes,
 		       (unsigned long long)e->weights_copy_bytes,
 		       (unsigned long long)e->memory_bytes, (unsigned long long)e->capacity_bytes,
 		       e->fits ? "true" : "false");

@@ -231,6 +231,10 @@ static void show_facts(const struct augur_profile *p)
 				append(buffers, sizeof(buffers), "max pooling writes no indices");
 			show_line("buffers", "%s", buffers);
 		}
+		show_line("blobs", "%s",
+		          augur_framework_memory_view(fw) == AUGUR_VIEW_MINIMAL
+		                  ? "freed after their last reader (the minimal memory view)"
+		                  : "held for the whole pass (the allocated memory view)");
 	} else {
 		show_line("times for", "not recorded");
 	}
@@ -293,6 +297,7 @@ static void json_machine(struct jsonw *w, const struct augur_profile *p)
 		jw_uint(w, "threads", fw->threads);
 	else
 		jw_null(w, "threads");
+	jw_string(w, "memory_view", augur_memory_view_name(augur_framework_memory_view(fw)));
 	jw_end(w);
 }
 

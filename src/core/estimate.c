@@ -18,7 +18,10 @@ static void estimate_memory(const struct augur_analysis *a, const struct augur_p
                             const struct augur_unit *u, struct augur_unit_estimate *e)
 {
 	const struct augur_memory *m = &a->memory;
-	e->model_bytes = m->alloc_total;
+	/* the view the framework's process follows: Caffe and augur's runtime hold every
+	 * blob, PyTorch frees each after its last reader */
+	e->memory_view = augur_framework_memory_view(&p->framework);
+	e->model_bytes = e->memory_view == AUGUR_VIEW_MINIMAL ? m->min_total : m->alloc_total;
 	e->overhead_bytes = u->framework_overhead_bytes;
 	/* Caffe on a unified-memory board copies the parameters "to the GPU", which is the
 	 * same RAM: GPU runs hold them twice (Table 4: TK1 AlexNet GPU 560 MB vs CPU 324). */

@@ -2,9 +2,10 @@
  * processing unit of a device profile. Time is the sum of per-layer predictions: a layer
  * type the profile has a cost model for (layercost.h) is costed whole; otherwise conv and
  * fc layers get the paper's method (their predicted GEMM time) and layers of any other
- * type are counted and named as not costed, never silently taken as free. Memory is the allocated
- * view plus the profile's framework overhead, plus a second copy of the weights for a GPU run on
- * memory shared with the CPU (the paper's section 4.2). */
+ * type are counted and named as not costed, never silently taken as free. Memory is the view
+ * the profile's framework follows (allocated, or minimal for PyTorch) plus its overhead, plus a
+ * second copy of the weights for a GPU run on memory shared with the CPU (the paper's section 4.2).
+ */
 #ifndef AUGUR_ESTIMATE_H
 #define AUGUR_ESTIMATE_H
 
@@ -35,20 +36,23 @@ struct augur_unit_estimate {
 	double type_ms[AUGUR_LAYER_TYPE_COUNT]; /* predicted time by layer type */
 	uint32_t layers_uncosted;               /* layers whose cost is not modelled */
 	uint32_t types_uncosted;                /* bit t set when a layer of type t is not costed */
-	uint32_t gemms_outside_range;  /* layers whose GEMM is outside the calibrated range */
-	uint32_t layers_outside_costs; /* layers outside their cost model's fitted data */
-	uint32_t layers_outside_calls; /* layers making more GEMM calls than the model's
-	                                  per-layer rows held (augur_unit.calls_fitted_max) */
-	uint64_t calls_max;            /* the most GEMM calls of such a layer */
-	uint32_t layers_gemm_only;     /* conv/fc layers costed by their GEMMs alone (no
-	                                  cost model for their type) */
-	bool whole_network;            /* the profile has layer costs and every layer was
-	                                  costed by one */
-	uint64_t model_bytes;          /* allocated view: params, stats, data, workspace */
-	uint64_t overhead_bytes;       /* the framework's own memory (from the profile) */
-	uint64_t weights_copy_bytes;   /* second copy of weights on a shared-memory GPU */
-	uint64_t memory_bytes;         /* what the process needs: the three above */
-	uint64_t capacity_bytes;       /* what the unit can use; 0 when the profile does not say */
+	uint32_t gemms_outside_range;       /* layers whose GEMM is outside the calibrated range */
+	uint32_t layers_outside_costs;      /* layers outside their cost model's fitted data */
+	uint32_t layers_outside_calls;      /* layers making more GEMM calls than the model's
+	                                       per-layer rows held (augur_unit.calls_fitted_max) */
+	uint64_t calls_max;                 /* the most GEMM calls of such a layer */
+	uint32_t layers_gemm_only;          /* conv/fc layers costed by their GEMMs alone (no
+	                                       cost model for their type) */
+	bool whole_network;                 /* the profile has layer costs and every layer was
+	                                       costed by one */
+	enum augur_memory_view memory_view; /* the view model_bytes is (the framework's) */
+	uint64_t model_bytes;               /* that view: the allocated one (params, stats, data,
+	                                       workspace) or the minimal one (weights, one
+	                                       workspace, the data live at the peak) */
+	uint64_t overhead_bytes;            /* the framework's own memory (from the profile) */
+	uint64_t weights_copy_bytes;        /* second copy of weights on a shared-memory GPU */
+	uint64_t memory_bytes;              /* what the process needs: the three above */
+	uint64_t capacity_bytes; /* what the unit can use; 0 when the profile does not say */
 	bool fits;
 	size_t n_layers;
 	struct augur_layer_estimate *layers; /* n_layers entries, owned */

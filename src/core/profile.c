@@ -163,6 +163,16 @@ void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresh
 	                        p->framework.pool_index_bytes, out);
 }
 
+enum augur_memory_view augur_framework_memory_view(const struct augur_framework *fw)
+{
+	return fw->memory_view == AUGUR_VIEW_MINIMAL ? AUGUR_VIEW_MINIMAL : AUGUR_VIEW_ALLOCATED;
+}
+
+const char *augur_memory_view_name(enum augur_memory_view v)
+{
+	return v == AUGUR_VIEW_MINIMAL ? "minimal" : "allocated";
+}
+
 bool augur_framework_describe(const struct augur_framework *fw, char *buf, size_t size)
 {
 	if (size)
@@ -808,7 +818,8 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 	                                   "mkldnn",
 	                                   "threads",
 	                                   "fresh_buffer_bytes",
-	                                   "pool_index_bytes"};
+	                                   "pool_index_bytes",
+	                                   "memory_view"};
 	const struct augur_ynode *x;
 	int rc;
 	if ((rc = augur_schema_map(c, v, "framework")) ||
@@ -845,6 +856,18 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 		if ((rc = augur_schema_u64(c, x, "pool_index_bytes", 0, 16, &b)))
 			return rc;
 		fw->pool_index_bytes = (int64_t)b;
+	}
+	if ((x = augur_ynode_get(v, "memory_view")) && !augur_ynode_is_null(x)) {
+		if (x->kind == AUGUR_YSCALAR && !strcmp(x->text, "allocated"))
+			fw->memory_view = AUGUR_VIEW_ALLOCATED;
+		else if (x->kind == AUGUR_YSCALAR && !strcmp(x->text, "minimal"))
+			fw->memory_view = AUGUR_VIEW_MINIMAL;
+		else
+			return augur_schema_err(c, x, AUGUR_E_SCHEMA,
+			                        "expected allocated or minimal for 'memory_view', "
+			                        "got %s",
+			                        x->kind == AUGUR_YSCALAR ? x->text
+			                                                 : "a collection");
 	}
 	return AUGUR_OK;
 }
@@ -1255,6 +1278,8 @@ static void put_format2(struct augur_strbuf *b, const struct augur_profile *p)
 		augur_strbuf_put(b, "\n  pool_index_bytes: %lld", (long long)fw->pool_index_bytes);
 	else
 		augur_strbuf_put(b, "\n  pool_index_bytes: null");
+	if (fw->memory_view != AUGUR_VIEW_UNSTATED)
+		augur_strbuf_put(b, "\n  memory_view: %s", augur_memory_view_name(fw->memory_view));
 }
 
 int augur_profile_format(const struct augur_profile *p, char **out, size_t *len)

@@ -52,18 +52,28 @@ struct augur_machine_facts {
 	                                 past 32 MiB); 0: not measured */
 };
 
+/* Which of the analysis's memory views (analysis.h) a framework's process follows:
+ * allocated (every blob held for the whole pass: Caffe, augur's runtime) or minimal (each
+ * blob freed after its last reader, one workspace at a time: PyTorch). */
+enum augur_memory_view {
+	AUGUR_VIEW_UNSTATED = 0, /* the framework does not say: allocated */
+	AUGUR_VIEW_ALLOCATED,
+	AUGUR_VIEW_MINIMAL,
+};
+
 /* The framework whose layer times a profile's costs describe (format 2, 'framework:'):
  * what estimate's times are for. name NULL: the profile does not say (format 1). */
 struct augur_framework {
-	char *name;                  /* "pytorch", "caffe"; "blas" for GEMM calls alone */
-	char *version;               /* "1.13.1"; NULL when not known */
-	char *library;               /* the GEMM library it calls ("OpenBLAS 0.3.21 ...") */
-	int mkldnn;                  /* 1 on, 0 off, -1 not stated */
-	uint32_t threads;            /* 0: not stated */
-	uint64_t fresh_buffer_bytes; /* its allocator maps buffers above this afresh on every
-	                                allocation (glibc malloc: 32 MiB); 0: not known */
-	int64_t pool_index_bytes;    /* bytes of index its max pooling writes per output
-	                                value (PyTorch: 8; 0: none); -1: not known */
+	char *name;                         /* "pytorch", "caffe"; "blas" for GEMM calls alone */
+	char *version;                      /* "1.13.1"; NULL when not known */
+	char *library;                      /* the GEMM library it calls ("OpenBLAS 0.3.21 ...") */
+	int mkldnn;                         /* 1 on, 0 off, -1 not stated */
+	uint32_t threads;                   /* 0: not stated */
+	uint64_t fresh_buffer_bytes;        /* its allocator maps buffers above this afresh on every
+	                                       allocation (glibc malloc: 32 MiB); 0: not known */
+	int64_t pool_index_bytes;           /* bytes of index its max pooling writes per output
+	                                       value (PyTorch: 8; 0: none); -1: not known */
+	enum augur_memory_view memory_view; /* 'memory_view:'; UNSTATED when absent */
 };
 
 struct augur_profile {
@@ -108,6 +118,15 @@ uint64_t augur_machine_llc(const struct augur_machine_facts *m);
 /* The layer-cost thresholds of p's machine and framework (augur_thresholds_derive): a
  * fact p does not state (every fact of a format-1 profile) takes the reference board's. */
 void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresholds *out);
+
+/* The memory view fw's process follows: the one it states, else allocated (Caffe's habit,
+ * and what every profile meant before 'memory_view:' existed: format-1 profiles and those
+ * written without it keep their figures). The measurement adapters state it (campaign.h:
+ * pytorch minimal, augur allocated). */
+enum augur_memory_view augur_framework_memory_view(const struct augur_framework *fw);
+
+/* "allocated" or "minimal" (UNSTATED: "allocated"). */
+const char *augur_memory_view_name(enum augur_memory_view v);
 
 /* One line naming p's framework, "pytorch 1.13.1, mkldnn off, 1 thread" or
  * "blas (OpenBLAS 0.3.21), 2 threads", into buf; false (buf empty) when p names none. */

@@ -256,6 +256,8 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
 		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
 	size_t used = 0;
 	int rc = AUGUR_OK;
+	/* measured against the view the measured framework follows (PyTorch: minimal) */
+	bool minimal = augur_framework_memory_view(&lt->framework) == AUGUR_VIEW_MINIMAL;
 	for (size_t r = 0; r < lt->n_memory && !rc; r++) {
 		const struct augur_memory_row *row = &lt->memory[r];
 		if (!row_matches(row->board, board) || row->mb[unit] <= 0)
@@ -264,7 +266,8 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
 		struct augur_analysis *a = NULL;
 		if (!(rc = load_analysed(lt, row->network, row->line, row->col, 1, &net, &a,
 		                         diag))) {
-			double model = (double)a->memory.alloc_total;
+			double model =
+			        (double)(minimal ? a->memory.min_total : a->memory.alloc_total);
 			if (unit == AUGUR_UNIT_GPU && shared_memory && weights_copied)
 				model += (double)(a->memory.alloc_params + a->memory.alloc_stats);
 			over[used++] = row->mb[unit] * 1048576.0 - model;

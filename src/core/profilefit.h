@@ -30,9 +30,10 @@ int augur_layer_times_samples(const struct augur_layer_times *lt, const char *bo
                               struct augur_diag *diag);
 
 /* Framework overhead for (board, unit): the median over memory rows of measured memory
- * minus what augur predicts without overhead (allocated view, plus the second copy of the
- * weights for a GPU on shared memory when weights_copied). Returns AUGUR_E_USAGE when no
- * row has that unit; *rows_used tells how many rows it used. */
+ * minus what augur predicts without overhead (the memory view lt's framework follows,
+ * augur_framework_memory_view: allocated unless it says otherwise or is PyTorch; plus the second
+ * copy of the weights for a GPU on shared memory when weights_copied). Returns AUGUR_E_USAGE when
+ * no row has that unit; *rows_used tells how many rows it used. */
 int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *board,
                                enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
                                uint64_t *overhead_bytes, size_t *rows_used,

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# augur calibrate --framework pytorch: the missing-torch message (always), then the tiny
+# grid end to end through the pytorch adapter (bench/validate measure): the profile's
+# framework, the minimal memory view and its fitted overhead, checked against values
+# computed here from the adapter's own file and augur inspect. The second part is skipped
+# (77) when Debian's python3 cannot import torch (.ci/install-deps --dev installs it).
+set -u
+. "$(dirname "$0")/cli-lib.sh"
+ok() {
+	local label=$1; shift
+	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $label"; fi
+}
+
+# ---- without python3 or torch: one message naming what to install, before the sweep ----
+printf '#!/bin/sh\nexit 1\n' >"$tmp/python3"
+chmod +x "$tmp/python3"
+echo "keep me" >"$tmp/old.yaml"
+AUGUR_PYTHON=$tmp/python3 expect 1 "$AUGUR" calibrate --device nt --framework pytorch --grid tiny --out "$tmp/old.yaml"
+has "$err" "augur calibrate: error: --framework pytorch needs PyTorch, and $tmp/python3 cannot import torch and numpy: install python3-torch and python3-numpy" "no torch: what to install"
+eq "no torch: one line" "$(lines "$err")" 1
+eq "no torch: the GEMM sweep did not start" "$out" ""
+eq "no torch: the profile is untouched" "$(cat "$tmp/old.yaml")" "keep me"
+AUGUR_PYTHON=$tmp/no-such-python3 expect 1 "$AUGUR" calibrate --device nt --framework pytorch --grid tiny --out "$tmp/nt.yaml"
+has "$err" "needs python3 with PyTorch, and $tmp/no-such-python3 cannot be run: install python3, python3-torch" "no python3"
+ok "no python3: nothing written" [ ! -e "$tmp/nt.yaml" ]
+# an installed augur finds the script as PREFIX/share/augur/adapters/validate
+mkdir -p "$tmp/prefix/bin" "$tmp/prefix/share/augur/nets"
+cp "$AUGUR_BIN" "$(dirname "$AUGUR_BIN")/augur-lab" "$tmp/prefix/bin/"
+cp -r profiles descriptors "$tmp/prefix/share/augur/"
+cp -r bench/nets/fit "$tmp/prefix/share/augur/nets/"
+AUGUR_PYTHON=$tmp/python3 expect 1 sh -c "cd /tmp && exec '$tmp/prefix/bin/augur' calibrate --device nt --framework pytorch --grid tiny --out '$tmp/nt.yaml'"
+has "$err" "cannot find the measuring script of --framework pytorch under $(cd "$tmp/prefix/share/augur" && pwd -P)" "installed: no script"
+mkdir "$tmp/prefix/share/augur/adapters"
+cp bench/validate "$tmp/prefix/share/augur/adapters/validate"
+AUGUR_PYTHON=$tmp/python3 expect 1 sh -c "cd /tmp && exec '$tmp/prefix/bin/augur' calibrate --device nt --framework pytorch --grid tiny --out '$tmp/nt.yaml'"
+has "$err" "$tmp/python3 cannot import torch" "installed: the script found, torch asked for"
+# usage
+expect 2 "$AUGUR" calibrate --device x --framework augur --mkldnn on
+has "$err" "--mkldnn is a setting of --framework pytorch" "mkldnn needs pytorch"
+expect 2 "$AUGUR" calibrate --device x --framework pytorch --mkldnn maybe
+expect 2 "$AUGUR" calibrate --device x --unit gpu --framework pytorch
+has "$err" "PyTorch's campaign runs on the cpu" "pytorch on the gpu"
+
+if ! /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
+	echo "skip: /usr/bin/python3 cannot import torch (apt-get install python3-torch)"
+	finish && exit 77
+	exit 1
+fi
+
+# ---- the tiny grid end to end ----
+P=$tmp/tt.yaml T=$tmp/tt-times.yaml
+expect 0 "$AUGUR_BIN" calibrate --device tt --framework pytorch --grid tiny --threads 1 --progress none --out "$P" --layer-times-out "$T"
+nfit=$(ls bench/nets/fit/*.yaml | awk 'NR % 16 == 1' | head -6 | wc -l)
+has "$out" "layer costs: $nfit fit networks measured in pytorch " "the tiny plan's networks, in PyTorch"
+has "$out" "mkldnn off, 1 thread in " "settings named"
+has "$out" "memory: the minimal view (each blob freed after its last reader) plus a fitted overhead of " "memory view"
+has "$out" "check kws " "checked on a network it did not fit"
+has "$out" "networks it did not fit on predicted within 10%" "time verdict"
+has "$out" "memory verdict: " "memory verdict"
+has "$out" "wrote $P" "profile written"
+has "$err" "[1/1] kws: forward" "the adapter's progress lines"
+# the profile's framework section names PyTorch, its version, mkldnn, threads and view
+fw=$(sed -n '/^framework:/,/^memory:/p' "$P")
+has "$fw" '  name: "pytorch"' "framework pytorch"
+has "$fw" '  version: "1.' "torch version"
+has "$fw" "  mkldnn: false" "mkldnn off"
+has "$fw" "  threads: 1" "threads"
+has "$fw" "  memory_view: minimal" "the minimal view"
+expect 0 "$AUGUR" profile show "$P"
+has "$out" "blobs      freed after their last reader (the minimal memory view)" "show names the view"
+# every fit network has a peak-memory row
+eq "memory rows" "$(sed -n '/^memory_mb:/,$p' "$T" | grep -c '^  - {network: ')" "$nfit"
+# the fitted overhead is the median of measured peak minus augur inspect's minimal view,
+# computed here from the file and inspect (MiB = 2^20 bytes)
+want=$(python3 - "$T" "$AUGUR" <<'PY'
+import json, os, re, statistics, subprocess, sys
+path, augur = sys.argv[1], sys.argv[2]
+text = open(path).read().split("memory_mb:\n", 1)[1]
+over = []
+for net, mib in re.findall(r"network: (\S+), board: tt, cpu: ([0-9.]+)\}", text):
+    net = os.path.join(os.path.dirname(path), net)
+    d = json.loads(subprocess.run([augur, "inspect", net, "--format", "json"],
+                                  capture_output=True, text=True, check=True).stdout)
+    over.append(float(mib) * 1048576 - d["memory"]["minimal"]["total_bytes"])
+print(max(0, int(statistics.median(over))))
+PY
+)
+got=$(sed -n 's/^ *framework_overhead_bytes: \([0-9]*\)$/\1/p' "$P" | head -1)
+ok "overhead fitted against the minimal view ($got vs $want)" python3 -c "import sys; sys.exit(abs($got - $want) > 4096)"
+# estimate uses the view the framework names and says which
+expect 0 "$AUGUR" estimate descriptors/squeezenet.yaml --device "$P"
+has "$out" "times for: pytorch " "estimate names PyTorch"
+has "$out" "network, minimal view" "estimate names the view"
+expect 0 "$AUGUR" estimate descriptors/squeezenet.yaml --device "$P" --format json
+eq "estimate: minimal view plus the overhead" "$(printf '%s' "$out" | python3 -c '
+import json, subprocess, sys
+e = json.load(sys.stdin)["units"][0]["memory"]
+d = json.loads(subprocess.run([sys.argv[1], "inspect", "descriptors/squeezenet.yaml", "--format",
+               "json"], capture_output=True, text=True, check=True).stdout)
+print(e["view"], e["model_bytes"] == d["memory"]["minimal"]["total_bytes"],
+      e["total_bytes"] == e["model_bytes"] + e["overhead_bytes"] + e["weights_copy_bytes"])' "$AUGUR")" "minimal True True"
+# the kept measurements refit to the same profile costs
+expect 0 "$AUGUR" fit "$P" --layer-times "$T" --out "$tmp/refit.yaml"
+eq "refit: same overhead" "$(sed -n 's/^ *framework_overhead_bytes: \([0-9]*\)$/\1/p' "$tmp/refit.yaml" | head -1)" "$got"
+finish
