@@ -307,6 +307,47 @@ def type_probes():
     return nets
 
 
+def tiny_probes():
+    """Networks of a few microseconds (keyword spotting, small MLPs and convs on 8-16 pixel
+    maps): where a layer's fixed cost is all of its time. Without them the per-layer
+    constants were fitted only from layers of 10 us and up, and KWS (4 us in augur's
+    runtime) was predicted at 4x its time."""
+    nets = []
+    for i, (n_in, widths) in enumerate([(400, (128, 128, 128)), (40, (64, 64)),
+                                        (1000, (256, 128)), (250, (32, 32, 32, 32))]):
+        net = Net(f"probe_tiny_mlp_{i:02d}", "a small fully connected network "
+                  "(keyword spotting)", (n_in,))
+        for wd in widths:
+            net.fc(wd)
+            net.act()
+        net.fc(12)
+        net.add("prob", "softmax", (12,))
+        nets.append(net)
+    for i, (c, side, wd) in enumerate([(1, 16, 8), (3, 8, 16), (3, 12, 8), (1, 10, 4)]):
+        net = Net(f"probe_tiny_conv_{i:02d}", "a conv network on a map of a few pixels",
+                  (c, side, side))
+        net.conv(wd, 3)
+        net.bn()
+        net.act()
+        x = net.cur
+        net.conv(wd, 1, prefix="branch")
+        net.act("sigmoid")
+        a = net.cur
+        net.conv(wd, 3, inputs=x, prefix="branch")
+        net.act("tanh")
+        b = net.cur
+        net.add("sum", "eltwise", net.chw(), inputs=[a, b], op="sum")
+        c2, h, w = net.chw()
+        net.add("cat", "concat", (2 * c2, h, w), inputs=[net.cur, x])
+        net.pool("max", 2, 2)
+        net.add("flat", "flatten", (net.chw()[0] * net.chw()[1] * net.chw()[2],))
+        net.fc(10)
+        net.add("drop", "dropout", (10,))
+        net.add("prob", "softmax", (10,))
+        nets.append(net)
+    return nets
+
+
 def verify(augur, path):
     r = subprocess.run([augur, "inspect", path], capture_output=True, text=True)
     if r.returncode:
@@ -329,7 +370,7 @@ def main():
         else:
             sys.exit("gen-probes: no augur binary found; give --augur or --no-verify")
     os.makedirs(args.out, exist_ok=True)
-    nets = fc_probes() + conv_probes() + type_probes()
+    nets = fc_probes() + conv_probes() + type_probes() + tiny_probes()
     for net in nets:
         path = os.path.join(args.out, net.name + ".yaml")
         tmp = path + ".tmp"
