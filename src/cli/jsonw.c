@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <math.h>
 
+#include "augur-config.h"
 #include "cli.h"
 #include "jsonw.h"
 
@@ -102,6 +103,20 @@ void jw_null(struct jsonw *w, const char *key)
 {
 	lead(w, key);
 	fputs("null", w->f);
+}
+
+void jw_raw(struct jsonw *w, const char *key, const char *json)
+{
+	lead(w, key);
+	fputs(json, w->f);
+}
+
+void jw_net(struct jsonw *w, const struct augur_net *net)
+{
+	jw_object(w, NULL, false);
+	jw_string(w, "augur_version", AUGUR_VERSION);
+	jw_string(w, "network", net->name);
+	jw_string(w, "source", net->path ? net->path : "");
 }
 
 void jw_device(struct jsonw *w, const struct augur_profile *p, const char *profile_path)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "net.h"
 #include "profile.h"
 
 #define JSONW_MAX_DEPTH 16
@@ -36,6 +37,11 @@ void jw_double(struct jsonw *w, const char *key, double v);      /* %.6g; null i
 void jw_uint(struct jsonw *w, const char *key, uint64_t v);
 void jw_bool(struct jsonw *w, const char *key, bool v);
 void jw_null(struct jsonw *w, const char *key);
+/* A value the caller wrote as JSON text (an array, an object, a number in another form). */
+void jw_raw(struct jsonw *w, const char *key, const char *json);
+
+/* Opens the root object of a result about net: augur_version, network and source. */
+void jw_net(struct jsonw *w, const struct augur_net *net);
 
 /* "device": {"name", "profile", "description"}: the same object in every command. */
 void jw_device(struct jsonw *w, const struct augur_profile *p, const char *profile_path);
