@@ -26,9 +26,9 @@ static char *rendered(const struct tbl *t, int width, int how, int *rc)
 	} else if (how == 1) {
 		*rc = tbl_print_csv(t, f);
 	} else {
-		struct jsonw w;
-		jw_init(&w, f);
-		*rc = tbl_write_json(t, &w, NULL);
+		struct jsonw *w = jw_new(f);
+		*rc = w ? tbl_write_json(t, w, NULL) : -1;
+		jw_free(w);
 	}
 	long n = ftell(f);
 	char *s = n >= 0 ? calloc((size_t)n + 1, 1) : NULL;

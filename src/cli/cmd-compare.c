@@ -61,20 +61,23 @@ static void json_network(struct jsonw *w, const struct augur_net *net, const cha
 	jw_end(w);
 }
 
-static void print_json(struct augur_net *const *net, char *const *sources,
-                       const struct evaluation *ev, size_t n_units, const struct augur_profile *p,
-                       const char *profile_path)
+static int print_json(struct augur_net *const *net, char *const *sources,
+                      const struct evaluation *ev, size_t n_units, const struct augur_profile *p,
+                      const char *profile_path)
 {
-	struct jsonw w;
-	jw_init(&w, stdout);
-	jw_object(&w, NULL, false);
-	jw_string(&w, "augur_version", AUGUR_VERSION);
-	jw_device(&w, p, profile_path);
-	jw_array(&w, "networks", false);
+	struct jsonw *w = jw_new(stdout);
+	if (!w)
+		return -1;
+	jw_object(w, NULL, false);
+	jw_string(w, "augur_version", AUGUR_VERSION);
+	jw_device(w, p, profile_path);
+	jw_array(w, "networks", false);
 	for (int i = 0; i < 2; i++)
-		json_network(&w, net[i], sources[i], &ev[i], n_units);
-	jw_end(&w);
-	jw_end(&w);
+		json_network(w, net[i], sources[i], &ev[i], n_units);
+	jw_end(w);
+	jw_end(w);
+	jw_free(w);
+	return 0;
 }
 
 /* network,type,layers,params,macs,<unit>_time_ms...: one row per layer type present and a
@@ -159,7 +162,8 @@ int cmd_compare(int argc, char **argv)
 			goto out;
 		}
 	if (format == CLI_JSON) {
-		print_json(net, args, ev, n_units, p, path);
+		if (print_json(net, args, ev, n_units, p, path))
+			rc = cli_error("compare", "out of memory");
 		goto out;
 	}
 	if (format == CLI_CSV) {

@@ -340,55 +340,59 @@ static int print_json(const struct augur_net *net, const struct augur_analysis *
 	struct tbl *t = layer_table(net, a);
 	if (!t)
 		return -1;
-	struct jsonw w;
-	jw_init(&w, stdout);
-	jw_net(&w, net);
-	jw_uint(&w, "batch", a->batch);
-	jw_uint(&w, "bytes_per_value", AUGUR_BYTES_PER_VALUE);
-	jw_object(&w, "input", true);
-	jw_array(&w, "shape", false);
-	jw_uint(&w, NULL, a->input.c);
-	if (a->input.rank != 1) {
-		jw_uint(&w, NULL, a->input.h);
-		jw_uint(&w, NULL, a->input.w);
+	struct jsonw *w = jw_new(stdout);
+	if (!w) {
+		tbl_free(t);
+		return -1;
 	}
-	jw_end(&w);
-	jw_uint(&w, "bytes", a->input_bytes);
-	jw_uint(&w, "readers", a->input_readers);
-	jw_end(&w);
+	jw_net(w, net);
+	jw_uint(w, "batch", a->batch);
+	jw_uint(w, "bytes_per_value", AUGUR_BYTES_PER_VALUE);
+	jw_object(w, "input", true);
+	jw_array(w, "shape", false);
+	jw_uint(w, NULL, a->input.c);
+	if (a->input.rank != 1) {
+		jw_uint(w, NULL, a->input.h);
+		jw_uint(w, NULL, a->input.w);
+	}
+	jw_end(w);
+	jw_uint(w, "bytes", a->input_bytes);
+	jw_uint(w, "readers", a->input_readers);
+	jw_end(w);
 	if (net->other_inputs)
-		jw_string(&w, "other_inputs", net->other_inputs);
-	int rc = tbl_write_json(t, &w, "layers");
+		jw_string(w, "other_inputs", net->other_inputs);
+	int rc = tbl_write_json(t, w, "layers");
 	tbl_free(t);
-	jw_object(&w, "by_type", false);
+	jw_object(w, "by_type", false);
 	for (int i = 0; i < AUGUR_LAYER_TYPE_COUNT; i++)
 		if (a->by_type[i].layers)
-			json_totals(&w, augur_layer_type_name(i), &a->by_type[i]);
-	jw_end(&w);
-	json_totals(&w, "totals", &a->total);
+			json_totals(w, augur_layer_type_name(i), &a->by_type[i]);
+	jw_end(w);
+	json_totals(w, "totals", &a->total);
 	const struct augur_memory *m = &a->memory;
-	jw_object(&w, "memory", false);
-	jw_object(&w, "paper", true);
-	jw_uint(&w, "weights_bytes", m->paper_weights);
-	jw_uint(&w, "data_bytes", m->paper_data);
-	jw_uint(&w, "workspace_bytes", m->paper_workspace);
-	jw_end(&w);
-	jw_object(&w, "allocated", true);
-	jw_uint(&w, "params_bytes", m->alloc_params);
-	jw_uint(&w, "stats_bytes", m->alloc_stats);
-	jw_uint(&w, "data_bytes", m->alloc_data);
-	jw_uint(&w, "workspace_bytes", m->alloc_workspace);
-	jw_uint(&w, "total_bytes", m->alloc_total);
-	jw_end(&w);
-	jw_object(&w, "minimal", true);
-	jw_uint(&w, "weights_bytes", m->min_weights);
-	jw_uint(&w, "workspace_bytes", m->min_workspace);
-	jw_uint(&w, "data_peak_bytes", m->min_data_peak);
-	jw_uint(&w, "total_bytes", m->min_total);
-	jw_string(&w, "peak_layer", a->n_layers ? net->layers[m->min_peak_layer].name : "");
-	jw_end(&w);
-	jw_end(&w);
-	jw_end(&w);
+	jw_object(w, "memory", false);
+	jw_object(w, "paper", true);
+	jw_uint(w, "weights_bytes", m->paper_weights);
+	jw_uint(w, "data_bytes", m->paper_data);
+	jw_uint(w, "workspace_bytes", m->paper_workspace);
+	jw_end(w);
+	jw_object(w, "allocated", true);
+	jw_uint(w, "params_bytes", m->alloc_params);
+	jw_uint(w, "stats_bytes", m->alloc_stats);
+	jw_uint(w, "data_bytes", m->alloc_data);
+	jw_uint(w, "workspace_bytes", m->alloc_workspace);
+	jw_uint(w, "total_bytes", m->alloc_total);
+	jw_end(w);
+	jw_object(w, "minimal", true);
+	jw_uint(w, "weights_bytes", m->min_weights);
+	jw_uint(w, "workspace_bytes", m->min_workspace);
+	jw_uint(w, "data_peak_bytes", m->min_data_peak);
+	jw_uint(w, "total_bytes", m->min_total);
+	jw_string(w, "peak_layer", a->n_layers ? net->layers[m->min_peak_layer].name : "");
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+	jw_free(w);
 	return rc;
 }
 

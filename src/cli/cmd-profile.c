@@ -359,23 +359,26 @@ static void json_unit(struct jsonw *w, const struct augur_unit *u)
 	jw_end(w);
 }
 
-static void show_json(const struct augur_profile *p, const char *path)
+static int show_json(const struct augur_profile *p, const char *path)
 {
-	struct jsonw w;
-	jw_init(&w, stdout);
-	jw_object(&w, NULL, false);
-	jw_string(&w, "augur_version", AUGUR_VERSION);
-	jw_device(&w, p, path);
-	jw_string(&w, "created", p->created);
-	jw_string(&w, "source", p->source);
-	json_machine(&w, p);
-	jw_array(&w, "units", false);
+	struct jsonw *w = jw_new(stdout);
+	if (!w)
+		return -1;
+	jw_object(w, NULL, false);
+	jw_string(w, "augur_version", AUGUR_VERSION);
+	jw_device(w, p, path);
+	jw_string(w, "created", p->created);
+	jw_string(w, "source", p->source);
+	json_machine(w, p);
+	jw_array(w, "units", false);
 	if (p->cpu)
-		json_unit(&w, p->cpu);
+		json_unit(w, p->cpu);
 	if (p->gpu)
-		json_unit(&w, p->gpu);
-	jw_end(&w);
-	jw_end(&w);
+		json_unit(w, p->gpu);
+	jw_end(w);
+	jw_end(w);
+	jw_free(w);
+	return 0;
 }
 
 static int show(const char *name, enum cli_format format)
@@ -387,9 +390,9 @@ static int show(const char *name, enum cli_format format)
 	    augur_profile_load(path, &p, &diag))
 		return cli_report(&diag);
 	if (format == CLI_JSON) {
-		show_json(p, path);
+		int rc = show_json(p, path) ? cli_error("profile", "out of memory") : CLI_OK;
 		augur_profile_free(p);
-		return CLI_OK;
+		return rc;
 	}
 	char ram[32];
 	cli_bytes(ram, sizeof(ram), p->ram_bytes);

@@ -139,38 +139,41 @@ static void json_side(struct jsonw *w, const char *key, const struct evaluation 
 	jw_end(w);
 }
 
-static void print_before_after_json(const struct augur_net *net, const struct augur_profile *p,
-                                    const char *profile_path, const struct evaluation *b,
-                                    const struct evaluation *a, const char *const *sets,
-                                    size_t n_sets)
+static int print_before_after_json(const struct augur_net *net, const struct augur_profile *p,
+                                   const char *profile_path, const struct evaluation *b,
+                                   const struct evaluation *a, const char *const *sets,
+                                   size_t n_sets)
 {
-	struct jsonw w;
-	jw_init(&w, stdout);
-	jw_object(&w, NULL, false);
-	jw_string(&w, "augur_version", AUGUR_VERSION);
-	jw_string(&w, "network", net->name);
-	jw_device(&w, p, profile_path);
-	jw_array(&w, "set", true);
+	struct jsonw *w = jw_new(stdout);
+	if (!w)
+		return -1;
+	jw_object(w, NULL, false);
+	jw_string(w, "augur_version", AUGUR_VERSION);
+	jw_string(w, "network", net->name);
+	jw_device(w, p, profile_path);
+	jw_array(w, "set", true);
 	for (size_t i = 0; i < n_sets; i++)
-		jw_string(&w, NULL, sets[i]);
-	jw_end(&w);
-	json_side(&w, "before", b);
-	json_side(&w, "after", a);
+		jw_string(w, NULL, sets[i]);
+	jw_end(w);
+	json_side(w, "before", b);
+	json_side(w, "after", a);
 	size_t order[5];
 	size_t n = moved_most(&b->est[0], &a->est[0], order);
-	jw_array(&w, "moved_most", false);
+	jw_array(w, "moved_most", false);
 	for (size_t k = 0; k < n; k++) {
 		size_t i = order[k];
-		jw_object(&w, NULL, true);
-		jw_string(&w, "layer", net->layers[i].name);
-		jw_string(&w, "type", augur_layer_type_name(net->layers[i].type));
-		jw_string(&w, "unit", augur_unit_kind_name(b->est[0].unit->kind));
-		jw_double(&w, "before_ms", b->est[0].layers[i].time_ms);
-		jw_double(&w, "after_ms", a->est[0].layers[i].time_ms);
-		jw_end(&w);
+		jw_object(w, NULL, true);
+		jw_string(w, "layer", net->layers[i].name);
+		jw_string(w, "type", augur_layer_type_name(net->layers[i].type));
+		jw_string(w, "unit", augur_unit_kind_name(b->est[0].unit->kind));
+		jw_double(w, "before_ms", b->est[0].layers[i].time_ms);
+		jw_double(w, "after_ms", a->est[0].layers[i].time_ms);
+		jw_end(w);
 	}
-	jw_end(&w);
-	jw_end(&w);
+	jw_end(w);
+	jw_end(w);
+	jw_free(w);
+	return 0;
 }
 
 /* quantity,before,after: the table's rows, in their base units. */
@@ -714,15 +717,16 @@ static int before_after(struct whatif *w, struct augur_diag *diag)
 		eval_clear(&after);
 		return cli_report(diag);
 	}
+	int printed = 0;
 	if (o->format == CLI_JSON)
-		print_before_after_json(w->base, w->p, w->path, &w->before, &after, o->sets,
-		                        o->n_sets);
+		printed = print_before_after_json(w->base, w->p, w->path, &w->before, &after,
+		                                  o->sets, o->n_sets);
 	else if (o->format == CLI_CSV)
 		print_before_after_csv(&w->before, &after);
 	else
 		print_before_after(w->base, w->p, &w->before, &after);
 	eval_clear(&after);
-	return CLI_OK;
+	return printed ? cli_error("whatif", "out of memory") : CLI_OK;
 }
 
 /* The plot's figures of variant row (NaN for an invalid one, ev NULL). */

@@ -12,19 +12,13 @@
 #include "net.h"
 #include "profile.h"
 
-#define JSONW_MAX_DEPTH 16
+/* Opaque: the writer's nesting state is its own. */
+struct jsonw;
 
-struct jsonw {
-	FILE *f;
-	int depth;
-	bool has_items[JSONW_MAX_DEPTH];   /* whether the open container has a member yet */
-	bool inline_from[JSONW_MAX_DEPTH]; /* containers opened inline: no new lines inside */
-	char closing[JSONW_MAX_DEPTH];     /* '}' or ']' of each open container */
-	int inline_depth;                  /* depth from which items stay on one line; 0 none */
-};
-
-/* Starts a document on f (the root object is opened by the caller with jw_object). */
-void jw_init(struct jsonw *w, FILE *f);
+/* A writer of one document on f (the root object is opened by the caller with
+ * jw_object). NULL when out of memory; free it with jw_free (NULL is fine). */
+struct jsonw *jw_new(FILE *f);
+void jw_free(struct jsonw *w);
 
 /* key is the member's name inside an object, NULL for an array item or the root. An
  * inline container keeps its members on one line (a row of a table). */
