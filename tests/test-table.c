@@ -22,7 +22,7 @@ static char *rendered(const struct tbl *t, int width, int how, int *rc)
 	if (!f)
 		return NULL;
 	if (how == 0) {
-		*rc = tbl_print_text(t, f, width);
+		*rc = tbl_print_text(t, f, width, 0);
 	} else if (how == 1) {
 		*rc = tbl_print_csv(t, f);
 	} else {
@@ -225,6 +225,62 @@ static void test_empty(void)
 	tbl_free(t);
 }
 
+static const struct tbl_col fixed_cols[] = {
+        {.head = "name",
+         .key = "name",
+         .kind = TBL_TEXT,
+         .left = true,
+         .min_width = 6,
+         .max_width = 6},
+        {.head = "t", .key = "t", .kind = TBL_TEXT, .left = true, .min_width = 4, .fixed = true},
+        {.head = "v", .key = "v", .kind = TBL_DOUBLE, .min_width = 5, .fixed = true, .fmt = "%.1f"},
+        {.head = "u", .key = "u", .kind = TBL_TEXT, .left = true, .gap = 2},
+};
+
+/* Fixed widths as printf's "%-6s" would give them (a longer cell overflows its line), a
+ * cut at the maximum width, a wider gap, an indent, an unpadded last column, a null. */
+static void test_fixed(void)
+{
+	struct tbl *t = tbl_new(fixed_cols, 4);
+	if (!t)
+		return;
+	tbl_row(t);
+	tbl_text(t, "abcdefghij");
+	tbl_text(t, "x");
+	tbl_double(t, 1.5);
+	tbl_text(t, "cpu");
+	tbl_row(t);
+	tbl_text(t, "ab");
+	tbl_text(t, "longer");
+	tbl_null(t);
+	tbl_show(t, "n/a");
+	tbl_text(t, "gpu");
+	int rc = -9;
+	FILE *f = tmpfile();
+	char buf[512] = "";
+	if (f) {
+		rc = tbl_print_text(t, f, 80, 2);
+		rewind(f);
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[n] = '\0';
+		fclose(f);
+	}
+	CHECK_EQ_INT(rc, 0);
+	CHECK_STR_EQ(buf, "  name   t        v  u\n"
+	                  "  abcde\xe2\x80\xa6 x      1.5  cpu\n"
+	                  "  ab     longer   n/a  gpu\n");
+	char *s = rendered(t, 80, 1, &rc);
+	CHECK_STR_EQ(s, "name,t,v,u\nabcdefghij,x,1.5,cpu\nab,longer,,gpu\n");
+	free(s);
+	s = rendered(t, 80, 2, &rc);
+	CHECK_STR_EQ(s, "[\n"
+	                "  {\"name\": \"abcdefghij\", \"t\": \"x\", \"v\": 1.5, \"u\": \"cpu\"},\n"
+	                "  {\"name\": \"ab\", \"t\": \"longer\", \"v\": null, \"u\": \"gpu\"}\n"
+	                "]\n");
+	free(s);
+	tbl_free(t);
+}
+
 int main(void)
 {
 	test_width();
@@ -232,5 +288,6 @@ int main(void)
 	test_csv();
 	test_json();
 	test_empty();
+	test_fixed();
 	return check_finish();
 }

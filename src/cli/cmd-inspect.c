@@ -264,7 +264,7 @@ static int print_types(const struct augur_analysis *a)
 		tbl_uint(t, tt->gemm_calls);
 		tbl_uint(t, tt->out_bytes);
 	}
-	int rc = t ? tbl_print_text(t, stdout, INT32_MAX) : -1;
+	int rc = t ? tbl_print_text(t, stdout, INT32_MAX, 0) : -1;
 	tbl_free(t);
 	return rc < 0 ? -1 : 0;
 }
@@ -280,7 +280,7 @@ static int print_table(const struct augur_net *net, const struct augur_analysis 
 	printf("\n");
 	struct tbl *t = layer_table(net, a);
 	int limit = cli_width();
-	int dropped = t ? tbl_print_text(t, stdout, limit) : -1;
+	int dropped = t ? tbl_print_text(t, stdout, limit, 0) : -1;
 	tbl_free(t);
 	if (dropped < 0)
 		return -1;

@@ -14,6 +14,7 @@ struct cell {
 	double d;
 	char *s;    /* TBL_TEXT, TBL_JSON: owned */
 	char *show; /* the table's text instead of the value: owned, or NULL */
+	bool null;  /* no value (tbl_null) */
 };
 
 struct tbl {
@@ -126,6 +127,13 @@ void tbl_end_stream(struct tbl *t)
 	t->mem_text = NULL;
 }
 
+void tbl_null(struct tbl *t)
+{
+	struct cell *c = next(t);
+	if (c)
+		c->null = true;
+}
+
 void tbl_show(struct tbl *t, const char *text)
 {
 	if (t->failed || !t->n_rows || !t->at)
@@ -134,6 +142,11 @@ void tbl_show(struct tbl *t, const char *text)
 	free(c->show);
 	if (!(c->show = strdup(text)))
 		t->failed = true;
+}
+
+static int gap(const struct tbl_col *col)
+{
+	return col->gap ? col->gap : 1;
 }
 
 static unsigned shown_in(const struct tbl_col *col)
@@ -146,6 +159,8 @@ static const char *shown(const struct tbl_col *col, const struct cell *c, char *
 {
 	if (c->show)
 		return c->show;
+	if (c->null)
+		return "";
 	switch (col->kind) {
 	case TBL_TEXT:
 	case TBL_JSON:
@@ -172,16 +187,19 @@ static const char *shown(const struct tbl_col *col, const struct cell *c, char *
 	return buf;
 }
 
-/* One cell padded to width characters (UTF-8 aware), left- or right-aligned, then sep. */
-static void pad_cell(FILE *f, const char *text, int width, bool left, const char *sep)
+/* One cell after lead spaces, padded to width characters (UTF-8 aware), left- or
+ * right-aligned; a left-aligned last cell is not padded. */
+static void pad_cell(FILE *f, int lead, const char *text, int width, bool left, bool last)
 {
 	int pad = width - cli_chars(text);
-	if (pad < 0)
+	if (pad < 0 || (left && last))
 		pad = 0;
 	if (left)
-		fprintf(f, "%s%*s%s", text, pad, "", sep);
+		fprintf(f, "%*s%s%*s", lead, "", text, pad, "");
 	else
-		fprintf(f, "%*s%s%s", pad, "", text, sep);
+		fprintf(f, "%*s%*s%s", lead, "", pad, "", text);
+	if (last)
+		fputc('\n', f);
 }
 
 /* Which columns the text table shows within limit characters, and their widths. Returns
@@ -197,13 +215,15 @@ static int fit(const struct tbl *t, int limit, int *width, bool *show)
 			continue;
 		width[c] = cli_chars(col->head) > col->min_width ? cli_chars(col->head)
 		                                                 : col->min_width;
-		for (size_t r = 0; r < t->n_rows; r++) {
+		for (size_t r = 0; r < t->n_rows && !col->fixed; r++) {
 			int w = cli_chars(
 			        shown(col, &t->cells[r * t->n_cols + c], buf, sizeof(buf)));
 			if (w > width[c])
 				width[c] = w;
 		}
-		total += width[c] + (n_shown++ ? 1 : 0);
+		if (col->max_width && width[c] > col->max_width)
+			width[c] = col->max_width;
+		total += width[c] + (n_shown++ ? gap(col) : 0);
 	}
 	int dropped = 0;
 	for (int rank = 1; total > limit; rank++) {
@@ -211,7 +231,7 @@ static int fit(const struct tbl *t, int limit, int *width, bool *show)
 		for (size_t c = 0; c < t->n_cols; c++) {
 			if (show[c] && t->cols[c].drop == rank) {
 				show[c] = false;
-				total -= width[c] + 1;
+				total -= width[c] + gap(&t->cols[c]);
 				dropped++;
 			}
 			any |= t->cols[c].drop > rank;
@@ -230,7 +250,27 @@ static int fit(const struct tbl *t, int limit, int *width, bool *show)
 	return dropped;
 }
 
-int tbl_print_text(const struct tbl *t, FILE *f, int width)
+/* One line of the table: the header (row NULL) or a row's cells. */
+static void print_line(const struct tbl *t, FILE *f, const int *w, const bool *show, size_t last,
+                       int indent, const struct cell *row)
+{
+	char buf[64], cut[256];
+	bool first = true;
+	for (size_t c = 0; c < t->n_cols; c++) {
+		if (!show[c])
+			continue;
+		const struct tbl_col *col = &t->cols[c];
+		const char *s = row ? shown(col, &row[c], buf, sizeof(buf)) : col->head;
+		if (row && (col->cut || col->max_width) && cli_chars(s) > w[c]) {
+			cli_cut(cut, sizeof(cut), s, w[c]);
+			s = cut;
+		}
+		pad_cell(f, first ? indent : gap(col), s, w[c], col->left, c == last);
+		first = false;
+	}
+}
+
+int tbl_print_text(const struct tbl *t, FILE *f, int width, int indent)
 {
 	if (t->failed)
 		return -1;
@@ -241,28 +281,14 @@ int tbl_print_text(const struct tbl *t, FILE *f, int width)
 		free(show);
 		return -1;
 	}
-	int dropped = fit(t, width, w, show);
+	int dropped = fit(t, width - indent, w, show);
 	size_t last = 0;
 	for (size_t c = 0; c < t->n_cols; c++)
 		if (show[c])
 			last = c;
-	for (size_t c = 0; c < t->n_cols; c++)
-		if (show[c])
-			pad_cell(f, t->cols[c].head, w[c], t->cols[c].left, c == last ? "\n" : " ");
-	char buf[64], cut[256];
-	for (size_t r = 0; r < t->n_rows; r++) {
-		for (size_t c = 0; c < t->n_cols; c++) {
-			if (!show[c])
-				continue;
-			const char *s =
-			        shown(&t->cols[c], &t->cells[r * t->n_cols + c], buf, sizeof(buf));
-			if (t->cols[c].cut && cli_chars(s) > w[c]) {
-				cli_cut(cut, sizeof(cut), s, w[c]);
-				s = cut;
-			}
-			pad_cell(f, s, w[c], t->cols[c].left, c == last ? "\n" : " ");
-		}
-	}
+	print_line(t, f, w, show, last, indent, NULL);
+	for (size_t r = 0; r < t->n_rows; r++)
+		print_line(t, f, w, show, last, indent, &t->cells[r * t->n_cols]);
 	free(w);
 	free(show);
 	return dropped;
@@ -290,6 +316,8 @@ int tbl_print_csv(const struct tbl *t, FILE *f)
 			if (!first)
 				fputc(',', f);
 			first = false;
+			if (v->null)
+				continue;
 			switch (col->kind) {
 			case TBL_TEXT:
 			case TBL_JSON:
@@ -326,6 +354,10 @@ int tbl_write_json(const struct tbl *t, struct jsonw *w, const char *key)
 			const struct cell *v = &t->cells[r * t->n_cols + c];
 			if (!(shown_in(col) & TBL_IN_JSON))
 				continue;
+			if (v->null) {
+				jw_null(w, col->key);
+				continue;
+			}
 			switch (col->kind) {
 			case TBL_TEXT:
 				jw_string(w, col->key, v->s ? v->s : "");

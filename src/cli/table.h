@@ -35,6 +35,10 @@ struct tbl_col {
 	unsigned in;     /* TBL_IN_* bits; 0 reads as TBL_IN_ALL */
 	bool left;       /* left-aligned in the text table (else right) */
 	int min_width;   /* the text column is at least this wide */
+	int max_width;   /* and at most this wide (cut with an ellipsis); 0: no limit */
+	int gap;         /* spaces before the column (0: one; the first column has none) */
+	bool fixed;      /* as wide as min_width (or the header) whatever the cells: a longer
+	                  * cell overflows its line, as printf's "%-9s" does */
 	int drop;        /* 1, 2, ...: left out of the text table in this order when it is too
 	                  * wide for the terminal; 0: always shown */
 	bool cut;        /* cut with an ellipsis (down to 12 characters) when still too wide */
@@ -55,6 +59,7 @@ void tbl_row(struct tbl *t);
 void tbl_text(struct tbl *t, const char *s); /* TBL_TEXT, or TBL_JSON's literal */
 void tbl_uint(struct tbl *t, uint64_t v);    /* TBL_UINT, TBL_COUNT, TBL_BYTES, TBL_BOOL */
 void tbl_double(struct tbl *t, double v);    /* TBL_MS, TBL_DOUBLE */
+void tbl_null(struct tbl *t); /* no value: null in JSON, an empty CSV field, "" in the table */
 /* A stream whose text becomes the next cell (TBL_TEXT, or a TBL_JSON value written with
  * fprintf) at tbl_end_stream; NULL when out of memory (the table has then failed, and
  * tbl_end_stream still moves to the next column). */
@@ -65,11 +70,13 @@ void tbl_show(struct tbl *t, const char *text);
 
 size_t tbl_rows(const struct tbl *t);
 
-/* The text table on f: a header line, then one line per row; columns as wide as their
- * widest cell, separated by one space. When the line is wider than width, the columns
- * with a drop rank are left out in that order until it fits, then the cut column is
- * shortened. Returns how many columns were left out (0: all shown), -1 when out of memory. */
-int tbl_print_text(const struct tbl *t, FILE *f, int width);
+/* The text table on f, each line after indent spaces: a header line, then one line per
+ * row; columns as wide as their widest cell (within min_width and max_width), separated
+ * by their gap; a left-aligned last column is not padded. When the line is wider than
+ * width, the columns with a drop rank are left out in that order until it fits, then the
+ * cut column is shortened. Returns how many columns were left out (0: all shown), -1 when
+ * out of memory. */
+int tbl_print_text(const struct tbl *t, FILE *f, int width, int indent);
 
 /* The CSV form on f: the keys, then one line per row. 0, or -1 when out of memory. */
 int tbl_print_csv(const struct tbl *t, FILE *f);
