@@ -31,18 +31,18 @@ enum { TBL_IN_TEXT = 1, TBL_IN_CSV = 2, TBL_IN_JSON = 4, TBL_IN_ALL = 7 };
 struct tbl_col {
 	const char *head; /* the text table's header */
 	const char *key;  /* the JSON member's name and the CSV header */
+	const char *fmt;  /* TBL_DOUBLE's table format ("%.2f"); NULL: "%.6g" */
 	enum tbl_kind kind;
-	unsigned in;     /* TBL_IN_* bits; 0 reads as TBL_IN_ALL */
-	bool left;       /* left-aligned in the text table (else right) */
-	int min_width;   /* the text column is at least this wide */
-	int max_width;   /* and at most this wide (cut with an ellipsis); 0: no limit */
-	int gap;         /* spaces before the column (0: one; the first column has none) */
-	bool fixed;      /* as wide as min_width (or the header) whatever the cells: a longer
-	                  * cell overflows its line, as printf's "%-9s" does */
-	int drop;        /* 1, 2, ...: left out of the text table in this order when it is too
-	                  * wide for the terminal; 0: always shown */
-	bool cut;        /* cut with an ellipsis (down to 12 characters) when still too wide */
-	const char *fmt; /* TBL_DOUBLE's table format ("%.2f"); NULL: "%.6g" */
+	unsigned in;   /* TBL_IN_* bits; 0 reads as TBL_IN_ALL */
+	int min_width; /* the text column is at least this wide */
+	int max_width; /* and at most this wide (cut with an ellipsis); 0: no limit */
+	int gap;       /* spaces before the column (0: one; the first column has none) */
+	int drop;      /* 1, 2, ...: left out of the text table in this order when it is too
+	                * wide for the terminal; 0: always shown */
+	bool left;     /* left-aligned in the text table (else right) */
+	bool cut;      /* cut with an ellipsis (down to 12 characters) when still too wide */
+	bool fixed;    /* as wide as min_width (or the header) whatever the cells: a longer
+	                * cell overflows its line, as printf's "%-9s" does */
 };
 
 struct tbl;

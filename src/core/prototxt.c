@@ -292,10 +292,10 @@ struct type_info;
 typedef int param_reader(const struct ctx *c, const field *lf, const struct type_info *t,
                          const field *p, struct augur_layer *l);
 
-static param_reader conv_params, pool_params, fc_params, reshape_params, prelu_params,
+static param_reader conv_params, pool_params, fc_params, reshape_params, shared_params,
         shuffle_params, interp_params, upsample_params, crop_params, permute_params,
-        normalize_params, priorbox_params, detection_params, relu_params, lrn_params, scale_params,
-        eltwise_params, concat_params, flatten_params;
+        priorbox_params, detection_params, relu_params, lrn_params, scale_params, eltwise_params,
+        concat_params, flatten_params;
 
 /* The fields each parameter message may hold (Caffe's caffe.proto and the forks'). */
 static const char *const conv_known[] = {
@@ -379,7 +379,7 @@ static const struct type_info types[] = {
         {"ReLU", "RELU", K_LAYER, AUGUR_LAYER_RELU, "relu_param", FORK_NONE, relu_known,
          relu_params},
         {"PReLU", NULL, K_LAYER, AUGUR_LAYER_PRELU, "prelu_param", FORK_NONE, prelu_known,
-         prelu_params},
+         shared_params},
         {"ELU", NULL, K_LAYER, AUGUR_LAYER_ELU, "elu_param", FORK_NONE, elu_known, NULL},
         {"Deconvolution", "DECONVOLUTION", K_LAYER, AUGUR_LAYER_DECONV, "convolution_param",
          FORK_NONE, conv_known, conv_params},
@@ -397,7 +397,7 @@ static const struct type_info types[] = {
         {"Reshape", NULL, K_LAYER, AUGUR_LAYER_RESHAPE, "reshape_param", FORK_NONE, reshape_known,
          reshape_params},
         {"Normalize", NULL, K_LAYER, AUGUR_LAYER_NORMALIZE, "norm_param", FORK_NONE, norm_known,
-         normalize_params},
+         shared_params},
         {"PriorBox", NULL, K_LAYER, AUGUR_LAYER_PRIORBOX, "prior_box_param", FORK_NONE, prior_known,
          priorbox_params},
         {"DetectionOutput", NULL, K_LAYER, AUGUR_LAYER_DETECTION, "detection_output_param",
@@ -898,9 +898,10 @@ static int reshape_params(const struct ctx *c, const field *lf, const struct typ
 	return AUGUR_OK;
 }
 
-/* The types beyond the paper's (and the forks'). */
-static int prelu_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                        const field *p, struct augur_layer *l)
+/* The types beyond the paper's (and the forks'). PReLU's slopes and SSD's Normalize
+ * scales: one per channel, or one shared. */
+static int shared_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                         const field *p, struct augur_layer *l)
 {
 	(void)lf, (void)t;
 	return opt_bool(c, p, "channel_shared", &l->shared, &l->key_loc[AUGUR_KEY_SHARED]);
@@ -926,13 +927,6 @@ static int crop_params(const struct ctx *c, const field *lf, const struct type_i
 /* SSD's heads: Normalize (a learned scale per channel, or one), PriorBox (boxes per
  * position from min_size, max_size, aspect_ratio and flip, as Caffe's PriorBoxLayer
  * counts them) and DetectionOutput (keep_top_k boxes). */
-static int normalize_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                            const field *p, struct augur_layer *l)
-{
-	(void)lf, (void)t;
-	return opt_bool(c, p, "channel_shared", &l->shared, &l->key_loc[AUGUR_KEY_SHARED]);
-}
-
 static int detection_params(const struct ctx *c, const field *lf, const struct type_info *t,
                             const field *p, struct augur_layer *l)
 {
