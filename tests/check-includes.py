@@ -22,7 +22,7 @@ ROOMS = {
     "fitting": ["fit", "layercostfit", "profilefit"],
     "harness": ["bench", "bench-cpu", "bench-gpu", "bench-gpu-loader", "calprofile", "campaign", "harness", "netbench",
                 "machine", "runtime"],
-    "cli": ["augur", "cli", "commands", "evaluate", "jsonw", "options", "page", "cmd-*"],
+    "cli": ["augur", "cli", "commands", "evaluate", "jsonw", "table", "options", "page", "cmd-*"],
 }
 
 # What each room may include (besides itself). Predictors and readers never reach the

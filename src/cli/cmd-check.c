@@ -116,47 +116,49 @@ static void json_uncosted(struct jsonw *w, const struct augur_unit_estimate *e)
 	jw_end(w);
 }
 
-static void print_json(const struct verdict *v, size_t n, const struct evaluated *evd,
-                       bool all_hold)
+static int print_json(const struct verdict *v, size_t n, const struct evaluated *evd, bool all_hold)
 {
-	struct jsonw w;
-	jw_init(&w, stdout);
-	jw_object(&w, NULL, false);
-	jw_string(&w, "augur_version", AUGUR_VERSION);
-	jw_string(&w, "network", evd->net->name);
-	jw_uint(&w, "batch", evd->ev.a->batch);
-	jw_device(&w, evd->p, evd->profile_path);
-	jw_bool(&w, "all_hold", all_hold);
-	jw_array(&w, "budgets", false);
+	struct jsonw *w = jw_new(stdout);
+	if (!w)
+		return -1;
+	jw_object(w, NULL, false);
+	jw_string(w, "augur_version", AUGUR_VERSION);
+	jw_string(w, "network", evd->net->name);
+	jw_uint(w, "batch", evd->ev.a->batch);
+	jw_device(w, evd->p, evd->profile_path);
+	jw_bool(w, "all_hold", all_hold);
+	jw_array(w, "budgets", false);
 	for (size_t i = 0; i < n; i++) {
-		jw_object(&w, NULL, true);
-		jw_string(&w, "budget", augur_budget_kind_name(v[i].budget->kind));
-		jw_string(&w, "limit", v[i].budget->text);
+		jw_object(w, NULL, true);
+		jw_string(w, "budget", augur_budget_kind_name(v[i].budget->kind));
+		jw_string(w, "limit", v[i].budget->text);
 		if (v[i].unit)
-			jw_string(&w, "unit", augur_unit_kind_name(v[i].unit->unit->kind));
+			jw_string(w, "unit", augur_unit_kind_name(v[i].unit->unit->kind));
 		else
-			jw_null(&w, "unit");
+			jw_null(w, "unit");
 		bool exact = !v[i].unit || v[i].budget->kind == AUGUR_BUDGET_MEMORY;
 		if (exact) { /* counts and bytes: whole numbers, exactly */
-			jw_uint(&w, "value", (uint64_t)v[i].value);
-			jw_uint(&w, "limit_value", (uint64_t)v[i].budget->limit);
+			jw_uint(w, "value", (uint64_t)v[i].value);
+			jw_uint(w, "limit_value", (uint64_t)v[i].budget->limit);
 		} else {
-			jw_double(&w, "value", v[i].value);
-			jw_double(&w, "limit_value", v[i].budget->limit);
+			jw_double(w, "value", v[i].value);
+			jw_double(w, "limit_value", v[i].budget->limit);
 		}
-		jw_bool(&w, "holds", v[i].holds);
+		jw_bool(w, "holds", v[i].holds);
 		if (exact)
-			jw_uint(&w, "margin", (uint64_t)v[i].margin);
+			jw_uint(w, "margin", (uint64_t)v[i].margin);
 		else
-			jw_double(&w, "margin", v[i].margin);
-		jw_end(&w);
+			jw_double(w, "margin", v[i].margin);
+		jw_end(w);
 	}
-	jw_end(&w);
-	jw_array(&w, "coverage", false);
+	jw_end(w);
+	jw_array(w, "coverage", false);
 	for (size_t u = 0; u < evd->ev.n_units; u++)
-		json_uncosted(&w, &evd->ev.est[u]);
-	jw_end(&w);
-	jw_end(&w);
+		json_uncosted(w, &evd->ev.est[u]);
+	jw_end(w);
+	jw_end(w);
+	jw_free(w);
+	return 0;
 }
 
 static void print_csv(const struct verdict *v, size_t n)
@@ -229,12 +231,17 @@ int cmd_check(int argc, char **argv)
 	bool all_ok = true;
 	for (size_t i = 0; i < n; i++)
 		all_ok &= verdicts[i].holds;
-	if (o.format == CLI_JSON)
-		print_json(verdicts, n, &evd, all_ok);
-	else if (o.format == CLI_CSV)
+	if (o.format == CLI_JSON) {
+		if (print_json(verdicts, n, &evd, all_ok)) {
+			cli_error("check", "out of memory");
+			rc = 2; /* trouble, not a verdict */
+			goto out;
+		}
+	} else if (o.format == CLI_CSV) {
 		print_csv(verdicts, n);
-	else
+	} else {
 		print_table(verdicts, n, &evd.ev);
+	}
 	rc = all_ok ? CLI_OK : CLI_FAIL;
 out:
 	eval_close(&evd);

@@ -9,6 +9,7 @@
 #include "evaluate.h"
 #include "jsonw.h"
 #include "netfile.h"
+#include "table.h"
 
 static void line(const char *label, double a, double b, const char *fmt)
 {
@@ -20,9 +21,69 @@ static void line(const char *label, double a, double b, const char *fmt)
 	printf("  %-30s %14s %14s %9s\n", label, x, y, ratio);
 }
 
+/* The per-type rows of both networks: network, type, layers, params, MACs, then each
+ * unit's time and (on the 'total' row of the CSV form) memory; the JSON form gives each
+ * network's types without the network, the total or the memory. */
+struct type_cols {
+	struct tbl_col col[5 + 2 * 2];
+	char keys[2 * 2][32];
+	size_t n;
+};
+
+static void type_columns(struct type_cols *tc, const struct evaluation *ev, size_t n_units)
+{
+	enum { CJ = TBL_IN_CSV | TBL_IN_JSON };
+	static const struct tbl_col head[] = {
+	        {.key = "network", .kind = TBL_TEXT, .in = TBL_IN_CSV},
+	        {.key = "type", .kind = TBL_TEXT, .in = CJ},
+	        {.key = "layers", .kind = TBL_UINT, .in = CJ},
+	        {.key = "params", .kind = TBL_UINT, .in = CJ},
+	        {.key = "macs", .kind = TBL_UINT, .in = CJ},
+	};
+	tc->n = 0;
+	for (size_t c = 0; c < 5; c++)
+		tc->col[tc->n++] = head[c];
+	for (size_t k = 0; k < 2; k++)
+		for (size_t u = 0; u < n_units; u++) {
+			snprintf(tc->keys[k * 2 + u], sizeof(tc->keys[0]), "%s_%s",
+			         augur_unit_kind_name(ev->est[u].unit->kind),
+			         k ? "memory_bytes" : "time_ms");
+			tc->col[tc->n++] = (struct tbl_col){
+			        .key = tc->keys[k * 2 + u],
+			        .kind = k ? TBL_UINT : TBL_DOUBLE,
+			        .in = k ? TBL_IN_CSV : CJ,
+			};
+		}
+}
+
+/* One network's rows of type_columns, and its total when total. */
+static void type_rows(struct tbl *t, const struct augur_net *net, const struct evaluation *ev,
+                      size_t n_units, bool total)
+{
+	for (int i = 0; i <= AUGUR_LAYER_TYPE_COUNT; i++) {
+		bool is_total = i == AUGUR_LAYER_TYPE_COUNT;
+		const struct augur_totals *x = is_total ? &ev->a->total : &ev->a->by_type[i];
+		if (is_total ? !total : !x->layers)
+			continue;
+		tbl_row(t);
+		tbl_text(t, net->name);
+		tbl_text(t, is_total ? "total" : augur_layer_type_name(i));
+		tbl_uint(t, x->layers);
+		tbl_uint(t, x->params);
+		tbl_uint(t, x->macs);
+		for (size_t u = 0; u < n_units; u++)
+			tbl_double(t, is_total ? ev->est[u].total_ms : ev->est[u].type_ms[i]);
+		for (size_t u = 0; u < n_units; u++)
+			if (is_total)
+				tbl_uint(t, ev->est[u].memory_bytes);
+			else
+				tbl_null(t);
+	}
+}
+
 /* One network's figures: totals, per unit, per layer type. */
-static void json_network(struct jsonw *w, const struct augur_net *net, const char *source,
-                         const struct evaluation *ev, size_t n_units)
+static int json_network(struct jsonw *w, const struct augur_net *net, const char *source,
+                        const struct evaluation *ev, size_t n_units)
 {
 	jw_object(w, NULL, false);
 	jw_string(w, "network", net->name);
@@ -39,77 +100,49 @@ static void json_network(struct jsonw *w, const struct augur_net *net, const cha
 		jw_end(w);
 	}
 	jw_end(w);
-	jw_array(w, "by_type", false);
-	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
-		const struct augur_totals *x = &ev->a->by_type[t];
-		if (!x->layers)
-			continue;
-		jw_object(w, NULL, true);
-		jw_string(w, "type", augur_layer_type_name(t));
-		jw_uint(w, "layers", x->layers);
-		jw_uint(w, "params", x->params);
-		jw_uint(w, "macs", x->macs);
-		for (size_t u = 0; u < n_units; u++) {
-			char key[32];
-			snprintf(key, sizeof(key), "%s_time_ms",
-			         augur_unit_kind_name(ev->est[u].unit->kind));
-			jw_double(w, key, ev->est[u].type_ms[t]);
-		}
-		jw_end(w);
-	}
+	struct type_cols tc;
+	type_columns(&tc, ev, n_units);
+	struct tbl *t = tbl_new(tc.col, tc.n);
+	if (t)
+		type_rows(t, net, ev, n_units, false);
+	int rc = t ? tbl_write_json(t, w, "by_type") : -1;
+	tbl_free(t);
 	jw_end(w);
-	jw_end(w);
+	return rc;
 }
 
-static void print_json(struct augur_net *const *net, char *const *sources,
-                       const struct evaluation *ev, size_t n_units, const struct augur_profile *p,
-                       const char *profile_path)
+static int print_json(struct augur_net *const *net, char *const *sources,
+                      const struct evaluation *ev, size_t n_units, const struct augur_profile *p,
+                      const char *profile_path)
 {
-	struct jsonw w;
-	jw_init(&w, stdout);
-	jw_object(&w, NULL, false);
-	jw_string(&w, "augur_version", AUGUR_VERSION);
-	jw_device(&w, p, profile_path);
-	jw_array(&w, "networks", false);
+	struct jsonw *w = jw_new(stdout);
+	if (!w)
+		return -1;
+	jw_object(w, NULL, false);
+	jw_string(w, "augur_version", AUGUR_VERSION);
+	jw_device(w, p, profile_path);
+	jw_array(w, "networks", false);
+	int rc = 0;
 	for (int i = 0; i < 2; i++)
-		json_network(&w, net[i], sources[i], &ev[i], n_units);
-	jw_end(&w);
-	jw_end(&w);
+		rc |= json_network(w, net[i], sources[i], &ev[i], n_units);
+	jw_end(w);
+	jw_end(w);
+	jw_free(w);
+	return rc;
 }
 
-/* network,type,layers,params,macs,<unit>_time_ms...: one row per layer type present and a
- * 'total' row (with each unit's memory) per network. */
-static void print_csv(struct augur_net *const *net, const struct evaluation *ev, size_t n_units)
+/* network,type,layers,params,macs,<unit>_time_ms...,<unit>_memory_bytes...: one row per
+ * layer type present and a 'total' row (with each unit's memory) per network. */
+static int print_csv(struct augur_net *const *net, const struct evaluation *ev, size_t n_units)
 {
-	printf("network,type,layers,params,macs");
-	for (size_t u = 0; u < n_units; u++)
-		printf(",%s_time_ms", augur_unit_kind_name(ev[0].est[u].unit->kind));
-	for (size_t u = 0; u < n_units; u++)
-		printf(",%s_memory_bytes", augur_unit_kind_name(ev[0].est[u].unit->kind));
-	printf("\n");
-	for (int i = 0; i < 2; i++) {
-		for (int t = 0; t <= AUGUR_LAYER_TYPE_COUNT; t++) {
-			bool total = t == AUGUR_LAYER_TYPE_COUNT;
-			const struct augur_totals *x =
-			        total ? &ev[i].a->total : &ev[i].a->by_type[t];
-			if (!total && !x->layers)
-				continue;
-			cli_csv_field(stdout, net[i]->name);
-			printf(",%s,%llu,%llu,%llu", total ? "total" : augur_layer_type_name(t),
-			       (unsigned long long)x->layers, (unsigned long long)x->params,
-			       (unsigned long long)x->macs);
-			for (size_t u = 0; u < n_units; u++)
-				printf(",%.6g",
-				       total ? ev[i].est[u].total_ms : ev[i].est[u].type_ms[t]);
-			for (size_t u = 0; u < n_units; u++)
-				if (total)
-					printf(",%llu",
-					       (unsigned long long)ev[i].est[u].memory_bytes);
-				else
-					printf(",");
-			printf("\n");
-		}
-	}
+	struct type_cols tc;
+	type_columns(&tc, &ev[0], n_units);
+	struct tbl *t = tbl_new(tc.col, tc.n);
+	for (int i = 0; t && i < 2; i++)
+		type_rows(t, net[i], &ev[i], n_units, true);
+	int rc = t ? tbl_print_csv(t, stdout) : -1;
+	tbl_free(t);
+	return rc;
 }
 
 struct compare_args {
@@ -159,11 +192,13 @@ int cmd_compare(int argc, char **argv)
 			goto out;
 		}
 	if (format == CLI_JSON) {
-		print_json(net, args, ev, n_units, p, path);
+		if (print_json(net, args, ev, n_units, p, path))
+			rc = cli_error("compare", "out of memory");
 		goto out;
 	}
 	if (format == CLI_CSV) {
-		print_csv(net, ev, n_units);
+		if (print_csv(net, ev, n_units))
+			rc = cli_error("compare", "out of memory");
 		goto out;
 	}
 	for (int i = 0; i < 2; i++)

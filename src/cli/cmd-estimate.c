@@ -12,6 +12,7 @@
 #include "evaluate.h"
 #include "netfile.h"
 #include "profile.h"
+#include "table.h"
 
 struct run {
 	const struct augur_net *net;
@@ -25,19 +26,6 @@ struct run {
 static double throughput(const struct run *r, const struct augur_unit_estimate *e)
 {
 	return e->total_ms > 0 ? 1000.0 * r->a->batch / e->total_ms : 0.0;
-}
-
-/* One row of the side-by-side unit table. */
-static void row(const struct run *r, const char *label, const char *fmt,
-                double (*value)(const struct run *, const struct augur_unit_estimate *))
-{
-	printf("  %-28s", label);
-	for (size_t u = 0; u < r->n_units; u++) {
-		char cell[32];
-		cli_cell(cell, sizeof(cell), fmt, value(r, &r->est[u]));
-		printf(" %14s", cell);
-	}
-	printf("\n");
 }
 
 static double v_total(const struct run *r, const struct augur_unit_estimate *e)
@@ -100,23 +88,101 @@ static double v_cap(const struct run *r, const struct augur_unit_estimate *e)
 	return cli_mib(e->capacity_bytes);
 }
 
-static void print_layers(const struct run *r)
+/* Columns made for the units present: a label or name and type, then per unit. */
+#define MAX_COLS (3 + 2 * 2)
+struct unit_cols {
+	struct tbl_col col[MAX_COLS];
+	size_t n;
+};
+
+/* The side-by-side unit table: a row per quantity, a column per unit, each value in its
+ * row's format (cli_cell). */
+static int print_summary(const struct run *r)
+{
+	static const struct {
+		const char *label, *fmt;
+		double (*value)(const struct run *, const struct augur_unit_estimate *);
+	} rows[] = {
+	        {"forward time (ms)", NULL, v_total},
+	        {"  GEMM (ms)", NULL, v_gemm},
+	        {"  memory-bound (ms)", NULL, v_memory},
+	        {"  other: per-call (ms)", NULL, v_other},
+	        {"  conv layers (ms)", NULL, v_conv},
+	        {"  fc layers (ms)", NULL, v_fc},
+	        {"throughput (inferences/s)", "%.2f", v_rate},
+	        {"memory needed (MiB)", "%.1f", v_mem},
+	        {"  network, allocated view", "%.1f", v_model},
+	        {"  framework overhead", "%.1f", v_overhead},
+	        {"  second copy of weights", "%.1f", v_copy},
+	        {"memory available (MiB)", "%.0f", v_cap},
+	};
+	struct unit_cols uc = {.n = 1};
+	uc.col[0] = (struct tbl_col){
+	        .head = "", .kind = TBL_TEXT, .left = true, .min_width = 28, .fixed = true};
+	for (size_t u = 0; u < r->n_units; u++)
+		uc.col[uc.n++] =
+		        (struct tbl_col){.head = augur_unit_kind_name(r->est[u].unit->kind),
+		                         .kind = TBL_TEXT,
+		                         .min_width = 14,
+		                         .fixed = true};
+	struct tbl *t = tbl_new(uc.col, uc.n);
+	for (size_t i = 0; t && i < sizeof(rows) / sizeof(rows[0]); i++) {
+		tbl_row(t);
+		/* every unit of a profile follows its one framework's memory view */
+		bool minimal = r->n_units && r->est[0].memory_view == AUGUR_VIEW_MINIMAL;
+		tbl_text(t, rows[i].value == v_model && minimal ? "  network, minimal view"
+		                                                 : rows[i].label);
+		for (size_t u = 0; u < r->n_units; u++) {
+			char cell[32];
+			cli_cell(cell, sizeof(cell), rows[i].fmt, rows[i].value(r, &r->est[u]));
+			tbl_text(t, cell);
+		}
+	}
+	int rc = t ? tbl_print_text(t, stdout, INT32_MAX, 2) : -1;
+	tbl_free(t);
+	return rc;
+}
+
+/* The per-layer table: the name column takes what the units leave of the terminal's
+ * width (12 to 28 characters); per unit the time ('*' GEMM outside the calibrated range,
+ * '+' outside the cost model's data, '-' not costed) and its share; the live memory. */
+static int print_layers(const struct run *r)
 {
 	cli_wrap(stdout, 0,
 	         "per layer (ms; '*' GEMM outside the calibrated range, '+' outside the cost "
 	         "model's data, '-' not costed)");
-	/* the name column takes what the units leave of the terminal's width */
 	int name = cli_width() - 2 - 10 - (int)r->n_units * 17 - 9;
 	name = name < 12 ? 12 : name > 28 ? 28 : name;
-	printf("  %-*s %-9s", name, "layer", "type");
-	for (size_t u = 0; u < r->n_units; u++)
-		printf(" %9s %6s", augur_unit_kind_name(r->est[u].unit->kind), "share");
-	printf(" %8s\n", "live MiB");
-	for (size_t i = 0; i < r->a->n_layers; i++) {
-		char cut[128];
-		cli_cut(cut, sizeof(cut), r->net->layers[i].name, name);
-		printf("  %s%*s %-9s", cut, name - cli_chars(cut), "",
-		       augur_layer_type_name(r->net->layers[i].type));
+	struct unit_cols uc = {.n = 0};
+	uc.col[uc.n++] = (struct tbl_col){.head = "layer",
+	                                  .kind = TBL_TEXT,
+	                                  .left = true,
+	                                  .min_width = name,
+	                                  .max_width = name};
+	uc.col[uc.n++] = (struct tbl_col){
+	        .head = "type", .kind = TBL_TEXT, .left = true, .min_width = 9, .fixed = true};
+	for (size_t u = 0; u < r->n_units; u++) {
+		uc.col[uc.n++] =
+		        (struct tbl_col){.head = augur_unit_kind_name(r->est[u].unit->kind),
+		                         .kind = TBL_TEXT,
+		                         .min_width = 9,
+		                         .fixed = true};
+		uc.col[uc.n++] = (struct tbl_col){.head = "share",
+		                                  .kind = TBL_DOUBLE,
+		                                  .min_width = 6,
+		                                  .fixed = true,
+		                                  .fmt = "%.1f%%"};
+	}
+	uc.col[uc.n++] = (struct tbl_col){.head = "live MiB",
+	                                  .kind = TBL_DOUBLE,
+	                                  .min_width = 8,
+	                                  .fixed = true,
+	                                  .fmt = "%.2f"};
+	struct tbl *t = tbl_new(uc.col, uc.n);
+	for (size_t i = 0; t && i < r->a->n_layers; i++) {
+		tbl_row(t);
+		tbl_text(t, r->net->layers[i].name);
+		tbl_text(t, augur_layer_type_name(r->net->layers[i].type));
 		for (size_t u = 0; u < r->n_units; u++) {
 			const struct augur_unit_estimate *e = &r->est[u];
 			const struct augur_layer_estimate *le = &e->layers[i];
@@ -127,14 +193,17 @@ static void print_layers(const struct run *r)
 				snprintf(cell, sizeof(cell), "%.3f%s%s", le->time_ms,
 				         le->outside_range ? "*" : "",
 				         le->outside_costs ? "+" : "");
-			double share = e->total_ms > 0 ? 100.0 * le->time_ms / e->total_ms : 0;
-			printf(" %9s %5.1f%%", cell, share);
+			tbl_text(t, cell);
+			tbl_double(t, e->total_ms > 0 ? 100.0 * le->time_ms / e->total_ms : 0);
 		}
-		printf(" %8.2f\n", cli_mib(r->a->layers[i].live_bytes));
+		tbl_double(t, cli_mib(r->a->layers[i].live_bytes));
 	}
+	int rc = t ? tbl_print_text(t, stdout, INT32_MAX, 2) : -1;
+	tbl_free(t);
+	return rc;
 }
 
-static void print_table(const struct run *r, bool layers)
+static int print_table(const struct run *r, bool layers)
 {
 	/* one line of the terminal's width: the profile's provenance is profile show's */
 	char head[1024], line[1100];
@@ -157,26 +226,8 @@ static void print_table(const struct run *r, bool layers)
 		cli_print_extrapolated(stdout, "", &r->est[u]);
 	}
 	printf("\n");
-	printf("  %-28s", "");
-	for (size_t u = 0; u < r->n_units; u++)
-		printf(" %14s", augur_unit_kind_name(r->est[u].unit->kind));
-	printf("\n");
-	row(r, "forward time (ms)", NULL, v_total);
-	row(r, "  GEMM (ms)", NULL, v_gemm);
-	row(r, "  memory-bound (ms)", NULL, v_memory);
-	row(r, "  other: per-call (ms)", NULL, v_other);
-	row(r, "  conv layers (ms)", NULL, v_conv);
-	row(r, "  fc layers (ms)", NULL, v_fc);
-	row(r, "throughput (inferences/s)", "%.2f", v_rate);
-	row(r, "memory needed (MiB)", "%.1f", v_mem);
-	/* every unit of a profile follows its one framework's view */
-	row(r,
-	    r->n_units && r->est[0].memory_view == AUGUR_VIEW_MINIMAL ? "  network, minimal view"
-	                                                              : "  network, allocated view",
-	    "%.1f", v_model);
-	row(r, "  framework overhead", "%.1f", v_overhead);
-	row(r, "  second copy of weights", "%.1f", v_copy);
-	row(r, "memory available (MiB)", "%.0f", v_cap);
+	if (print_summary(r) < 0)
+		return -1;
 	printf("\n");
 	for (size_t u = 0; u < r->n_units; u++) {
 		const struct augur_unit_estimate *e = &r->est[u];
@@ -206,8 +257,7 @@ static void print_table(const struct run *r, bool layers)
 			cli_wrap(stdout, 2, line);
 		}
 	}
-	if (layers)
-		print_layers(r);
+	return layers && print_layers(r) < 0 ? -1 : 0;
 }
 
 /* The framework the times are for, or null when the profile does not say. */
@@ -321,25 +371,43 @@ static void print_json(const struct run *r)
 	printf("  ]\n}\n");
 }
 
-static void print_csv(const struct run *r)
+/* One row per unit and layer (docs/output.md). */
+static const struct tbl_col csv_cols[] = {
+        {.key = "unit", .kind = TBL_TEXT},          {.key = "index", .kind = TBL_UINT},
+        {.key = "name", .kind = TBL_TEXT},          {.key = "type", .kind = TBL_TEXT},
+        {.key = "time_ms", .kind = TBL_DOUBLE},     {.key = "costed", .kind = TBL_BOOL},
+        {.key = "outside_range", .kind = TBL_BOOL}, {.key = "share", .kind = TBL_DOUBLE},
+        {.key = "live_bytes", .kind = TBL_UINT},    {.key = "gemm_ms", .kind = TBL_DOUBLE},
+        {.key = "memory_ms", .kind = TBL_DOUBLE},   {.key = "other_ms", .kind = TBL_DOUBLE},
+        {.key = "outside_costs", .kind = TBL_BOOL},
+};
+
+static int print_csv(const struct run *r)
 {
-	printf("unit,index,name,type,time_ms,costed,outside_range,share,live_bytes,gemm_ms,"
-	       "memory_ms,other_ms,outside_costs\n");
-	for (size_t u = 0; u < r->n_units; u++) {
+	struct tbl *t = tbl_new(csv_cols, sizeof(csv_cols) / sizeof(csv_cols[0]));
+	for (size_t u = 0; t && u < r->n_units; u++) {
 		const struct augur_unit_estimate *e = &r->est[u];
 		for (size_t i = 0; i < e->n_layers; i++) {
 			const struct augur_layer_estimate *le = &e->layers[i];
-			printf("%s,%zu,", augur_unit_kind_name(e->unit->kind), i);
-			cli_csv_field(stdout, r->net->layers[i].name);
-			printf(",%s,%.6g,%d,%d,%.6g,%llu,%.6g,%.6g,%.6g,%d\n",
-			       augur_layer_type_name(r->net->layers[i].type), le->time_ms,
-			       le->costed, le->outside_range,
-			       e->total_ms > 0 ? le->time_ms / e->total_ms : 0.0,
-			       (unsigned long long)r->a->layers[i].live_bytes,
-			       le->split_ms[AUGUR_COST_GEMM], le->split_ms[AUGUR_COST_MEMORY],
-			       le->split_ms[AUGUR_COST_OTHER], le->outside_costs);
+			tbl_row(t);
+			tbl_text(t, augur_unit_kind_name(e->unit->kind));
+			tbl_uint(t, i);
+			tbl_text(t, r->net->layers[i].name);
+			tbl_text(t, augur_layer_type_name(r->net->layers[i].type));
+			tbl_double(t, le->time_ms);
+			tbl_uint(t, le->costed);
+			tbl_uint(t, le->outside_range);
+			tbl_double(t, e->total_ms > 0 ? le->time_ms / e->total_ms : 0.0);
+			tbl_uint(t, r->a->layers[i].live_bytes);
+			tbl_double(t, le->split_ms[AUGUR_COST_GEMM]);
+			tbl_double(t, le->split_ms[AUGUR_COST_MEMORY]);
+			tbl_double(t, le->split_ms[AUGUR_COST_OTHER]);
+			tbl_uint(t, le->outside_costs);
 		}
 	}
+	int rc = t ? tbl_print_csv(t, stdout) : -1;
+	tbl_free(t);
+	return rc;
 }
 
 struct estimate_args {
@@ -382,12 +450,13 @@ int cmd_estimate(int argc, char **argv)
 		goto out;
 	}
 	struct run r = {ev.net, ev.ev.a, ev.p, ev.profile_path, ev.n_units, ev.ev.est};
+	int printed = 0;
 	if (a.format == CLI_JSON)
 		print_json(&r);
-	else if (a.format == CLI_CSV)
-		print_csv(&r);
 	else
-		print_table(&r, a.layers);
+		printed = a.format == CLI_CSV ? print_csv(&r) : print_table(&r, a.layers);
+	if (printed)
+		rc = cli_error("estimate", "out of memory");
 out:
 	eval_close(&ev);
 	return rc;

@@ -10,6 +10,104 @@
 #include "cli.h"
 #include "options.h"
 #include "netfile.h"
+#include "table.h"
+
+static void json_shape(FILE *f, const struct augur_shape *s)
+{
+	if (s->rank == 1)
+		fprintf(f, "[%llu]", (unsigned long long)s->c);
+	else
+		fprintf(f, "[%llu, %llu, %llu]", (unsigned long long)s->c, (unsigned long long)s->h,
+		        (unsigned long long)s->w);
+}
+
+static const char *input_name(const struct augur_net *net, int32_t idx)
+{
+	return idx == AUGUR_NET_INPUT ? "input" : net->layers[idx].name;
+}
+
+/* A double in the shortest form that reads back exactly (0.1, not 0.10000000000000001). */
+static void json_double(FILE *f, double v)
+{
+	char buf[32];
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	fputs(buf, f);
+}
+
+static void json_hw(FILE *f, const char *key, struct augur_hw hw, const char *after)
+{
+	fprintf(f, "\"%s\": [%u, %u]%s", key, hw.h, hw.w, after);
+}
+
+/* The parameters a layer's type uses, enough to rebuild it in another framework
+ * (bench/validate does). Defaults are filled in; a global pool reports the window it
+ * effectively uses: the whole input, stride 1, no padding. */
+static void json_attrs(FILE *f, const struct augur_layer *l, const struct augur_layer_stats *s)
+{
+	static const char *const pool_ops[] = {[AUGUR_POOL_MAX] = "max", [AUGUR_POOL_AVG] = "avg"};
+	static const char *const eltwise_ops[] = {[AUGUR_ELTWISE_SUM] = "sum",
+	                                          [AUGUR_ELTWISE_PROD] = "prod",
+	                                          [AUGUR_ELTWISE_MAX] = "max"};
+	fputc('{', f);
+	switch (l->type) {
+	case AUGUR_LAYER_CONV:
+		fprintf(f, "\"filters\": %u, ", l->filters);
+		json_hw(f, "kernel", l->kernel, ", ");
+		json_hw(f, "stride", l->stride, ", ");
+		json_hw(f, "pad", l->pad, ", ");
+		json_hw(f, "dilation", l->dilation, "");
+		fprintf(f, ", \"groups\": %u, \"bias\": %s", l->groups, l->bias ? "true" : "false");
+		break;
+	case AUGUR_LAYER_FC:
+		fprintf(f, "\"outputs\": %u, \"bias\": %s", l->outputs, l->bias ? "true" : "false");
+		break;
+	case AUGUR_LAYER_POOL: {
+		struct augur_hw kernel = l->kernel, stride = l->stride, pad = l->pad;
+		if (l->global) {
+			kernel = (struct augur_hw){(uint32_t)s->in.h, (uint32_t)s->in.w};
+			stride = (struct augur_hw){1, 1};
+			pad = (struct augur_hw){0, 0};
+		}
+		fprintf(f, "\"op\": \"%s\", ", pool_ops[l->op == AUGUR_POOL_AVG]);
+		json_hw(f, "kernel", kernel, ", ");
+		json_hw(f, "stride", stride, ", ");
+		json_hw(f, "pad", pad, "");
+		fprintf(f, ", \"global\": %s, \"ceil\": %s", l->global ? "true" : "false",
+		        l->ceil ? "true" : "false");
+		break;
+	}
+	case AUGUR_LAYER_RELU:
+		fprintf(f, "\"negative_slope\": ");
+		json_double(f, l->negative_slope);
+		fprintf(f, ", \"max\": ");
+		if (l->max > 0)
+			json_double(f, l->max);
+		else
+			fprintf(f, "null");
+		break;
+	case AUGUR_LAYER_LRN:
+		fprintf(f, "\"size\": %u", l->size);
+		break;
+	case AUGUR_LAYER_ELTWISE:
+		fprintf(f, "\"op\": \"%s\"",
+		        eltwise_ops[l->op >= 0 && l->op <= AUGUR_ELTWISE_MAX ? l->op
+		                                                             : AUGUR_ELTWISE_SUM]);
+		break;
+	case AUGUR_LAYER_CONCAT:
+		fprintf(f, "\"axis\": \"channels\"");
+		break;
+	case AUGUR_LAYER_SCALE:
+		fprintf(f, "\"bias\": %s", l->bias ? "true" : "false");
+		break;
+	default: /* sigmoid, tanh, softmax, dropout, flatten, batchnorm: no parameters */
+		break;
+	}
+	fputc('}', f);
+}
 
 static void gemm_text(char *buf, size_t size, const struct augur_gemm *g)
 {
@@ -24,116 +122,154 @@ static void gemm_text(char *buf, size_t size, const struct augur_gemm *g)
 		         (unsigned long long)g->count);
 }
 
-enum {
-	COL_NAME,
-	COL_TYPE,
-	COL_IN,
-	COL_OUT,
-	COL_PARAMS,
-	COL_MACS,
-	COL_GEMM,
-	COL_BYTES,
-	COL_WS,
-	COL_COUNT
+enum { T = TBL_IN_TEXT, C = TBL_IN_CSV, J = TBL_IN_JSON, CJ = TBL_IN_CSV | TBL_IN_JSON };
+
+/* One row per layer: the text table's columns, the csv fields and the json members (their
+ * names are a contract: docs/output.md), each in its own order. When the table is too
+ * wide, the input shape goes first (it is the previous layer's output), then the im2col
+ * column (both are in --format csv), then names are cut with an ellipsis. */
+static const struct tbl_col layer_cols[] = {
+        {.key = "index", .kind = TBL_UINT, .in = CJ},
+        {.head = "layer", .key = "name", .kind = TBL_TEXT, .left = true, .cut = true},
+        {.head = "type", .key = "type", .kind = TBL_TEXT, .left = true},
+        {.key = "inputs", .kind = TBL_TEXT, .in = C}, /* joined by ';' */
+        {.key = "inputs", .kind = TBL_JSON, .in = J},
+        {.head = "input", .kind = TBL_TEXT, .in = T, .drop = 1},
+        {.key = "in_c", .kind = TBL_UINT, .in = C},
+        {.key = "in_h", .kind = TBL_UINT, .in = C},
+        {.key = "in_w", .kind = TBL_UINT, .in = C},
+        {.head = "output", .kind = TBL_TEXT, .in = T},
+        {.key = "out_c", .kind = TBL_UINT, .in = C},
+        {.key = "out_h", .kind = TBL_UINT, .in = C},
+        {.key = "out_w", .kind = TBL_UINT, .in = C},
+        {.key = "input_shape", .kind = TBL_JSON, .in = J},
+        {.key = "output_shape", .kind = TBL_JSON, .in = J},
+        {.key = "attrs", .kind = TBL_JSON, .in = J},
+        {.head = "params", .key = "params", .kind = TBL_COUNT},
+        {.key = "stats", .kind = TBL_UINT, .in = CJ},
+        {.head = "MACs", .key = "macs", .kind = TBL_COUNT},
+        {.key = "flops", .kind = TBL_UINT, .in = CJ},
+        {.head = "GEMM", .kind = TBL_TEXT, .in = T, .left = true},
+        {.key = "gemm_n", .kind = TBL_UINT, .in = C},
+        {.key = "gemm_k", .kind = TBL_UINT, .in = C},
+        {.key = "gemm_m", .kind = TBL_UINT, .in = C},
+        {.key = "gemm_count", .kind = TBL_UINT, .in = C},
+        {.key = "gemm", .kind = TBL_JSON, .in = J},
+        {.head = "output", .key = "output_bytes", .kind = TBL_BYTES},
+        {.head = "im2col", .key = "workspace_bytes", .kind = TBL_BYTES, .drop = 2},
+        {.key = "workspace_paper_bytes", .kind = TBL_UINT, .in = CJ},
+        {.key = "readers", .kind = TBL_UINT, .in = CJ},
+        {.key = "in_place", .kind = TBL_BOOL, .in = CJ},
+        {.key = "live_bytes", .kind = TBL_UINT, .in = CJ},
 };
 
-static void layer_cells(const struct augur_net *net, const struct augur_analysis *a, size_t i,
-                        char cells[COL_COUNT][64])
+static struct tbl *layer_table(const struct augur_net *net, const struct augur_analysis *a)
 {
-	const struct augur_layer_stats *s = &a->layers[i];
-	snprintf(cells[COL_NAME], 64, "%s", net->layers[i].name);
-	snprintf(cells[COL_TYPE], 64, "%s", augur_layer_type_name(net->layers[i].type));
-	cli_shape(cells[COL_IN], 64, &s->in);
-	cli_shape(cells[COL_OUT], 64, &s->out);
-	cli_count(cells[COL_PARAMS], 64, s->params);
-	cli_count(cells[COL_MACS], 64, s->macs);
-	gemm_text(cells[COL_GEMM], 64, &s->gemm);
-	cli_bytes(cells[COL_BYTES], 64, s->in_place ? 0 : s->out_bytes);
-	if (s->in_place)
-		snprintf(cells[COL_BYTES], 64, "in-place");
-	cli_bytes(cells[COL_WS], 64, s->workspace_bytes);
-	if (!s->workspace_bytes)
-		snprintf(cells[COL_WS], 64, "-");
+	struct tbl *t = tbl_new(layer_cols, sizeof(layer_cols) / sizeof(layer_cols[0]));
+	char text[64];
+	for (size_t i = 0; t && i < a->n_layers; i++) {
+		const struct augur_layer *l = &net->layers[i];
+		const struct augur_layer_stats *s = &a->layers[i];
+		tbl_row(t);
+		tbl_uint(t, i);
+		tbl_text(t, l->name);
+		tbl_text(t, augur_layer_type_name(l->type));
+		FILE *f = tbl_stream(t);
+		for (uint32_t j = 0; f && j < l->n_inputs; j++)
+			fprintf(f, "%s%s", j ? ";" : "", input_name(net, l->inputs[j]));
+		tbl_end_stream(t);
+		if ((f = tbl_stream(t))) {
+			fputc('[', f);
+			for (uint32_t j = 0; j < l->n_inputs; j++) {
+				fputs(j ? ", " : "", f);
+				cli_json_string(f, input_name(net, l->inputs[j]));
+			}
+			fputc(']', f);
+		}
+		tbl_end_stream(t);
+		cli_shape(text, sizeof(text), &s->in);
+		tbl_text(t, text);
+		tbl_uint(t, s->in.c);
+		tbl_uint(t, s->in.h);
+		tbl_uint(t, s->in.w);
+		cli_shape(text, sizeof(text), &s->out);
+		tbl_text(t, text);
+		tbl_uint(t, s->out.c);
+		tbl_uint(t, s->out.h);
+		tbl_uint(t, s->out.w);
+		if ((f = tbl_stream(t)))
+			json_shape(f, &s->in);
+		tbl_end_stream(t);
+		if ((f = tbl_stream(t)))
+			json_shape(f, &s->out);
+		tbl_end_stream(t);
+		if ((f = tbl_stream(t)))
+			json_attrs(f, l, s);
+		tbl_end_stream(t);
+		tbl_uint(t, s->params);
+		tbl_uint(t, s->stats);
+		tbl_uint(t, s->macs);
+		tbl_uint(t, s->flops);
+		gemm_text(text, sizeof(text), &s->gemm);
+		tbl_text(t, text);
+		tbl_uint(t, s->gemm.n);
+		tbl_uint(t, s->gemm.k);
+		tbl_uint(t, s->gemm.m);
+		tbl_uint(t, s->gemm.count);
+		if ((f = tbl_stream(t)) && s->gemm.count)
+			fprintf(f, "{\"n\": %llu, \"k\": %llu, \"m\": %llu, \"count\": %llu}",
+			        (unsigned long long)s->gemm.n, (unsigned long long)s->gemm.k,
+			        (unsigned long long)s->gemm.m, (unsigned long long)s->gemm.count);
+		else if (f)
+			fputs("null", f);
+		tbl_end_stream(t);
+		tbl_uint(t, s->out_bytes);
+		if (s->in_place)
+			tbl_show(t, "in-place");
+		tbl_uint(t, s->workspace_bytes);
+		if (!s->workspace_bytes)
+			tbl_show(t, "-");
+		tbl_uint(t, s->workspace_paper_bytes);
+		tbl_uint(t, s->readers);
+		tbl_uint(t, s->in_place);
+		tbl_uint(t, s->live_bytes);
+	}
+	return t;
+}
+/* The per-type totals: the type column fits its longest name present ("hardsigmoid"). */
+static const struct tbl_col type_cols[] = {
+        {.head = "type", .kind = TBL_TEXT, .left = true, .min_width = 10},
+        {.head = "layers", .kind = TBL_UINT, .min_width = 6},
+        {.head = "params", .kind = TBL_COUNT, .min_width = 9},
+        {.head = "MACs", .kind = TBL_COUNT, .min_width = 9},
+        {.head = "FLOPs", .kind = TBL_COUNT, .min_width = 9},
+        {.head = "GEMMs", .kind = TBL_UINT, .min_width = 8},
+        {.head = "output", .kind = TBL_BYTES, .min_width = 9},
+};
+
+static int print_types(const struct augur_analysis *a)
+{
+	struct tbl *t = tbl_new(type_cols, sizeof(type_cols) / sizeof(type_cols[0]));
+	for (int i = 0; t && i <= AUGUR_LAYER_TYPE_COUNT; i++) {
+		const struct augur_totals *tt =
+		        i < AUGUR_LAYER_TYPE_COUNT ? &a->by_type[i] : &a->total;
+		if (!tt->layers)
+			continue;
+		tbl_row(t);
+		tbl_text(t, i < AUGUR_LAYER_TYPE_COUNT ? augur_layer_type_name(i) : "total");
+		tbl_uint(t, tt->layers);
+		tbl_uint(t, tt->params);
+		tbl_uint(t, tt->macs);
+		tbl_uint(t, tt->flops);
+		tbl_uint(t, tt->gemm_calls);
+		tbl_uint(t, tt->out_bytes);
+	}
+	int rc = t ? tbl_print_text(t, stdout, INT32_MAX, 0) : -1;
+	tbl_free(t);
+	return rc < 0 ? -1 : 0;
 }
 
-/* Prints one cell padded to width (UTF-8 aware), left- or right-aligned, then sep. */
-static void cell(const char *text, int width, bool left, const char *sep)
-{
-	int pad = width - cli_chars(text);
-	if (pad < 0)
-		pad = 0;
-	if (left)
-		printf("%s%*s%s", text, pad, "", sep);
-	else
-		printf("%*s%s%s", pad, "", text, sep);
-}
-
-static bool left_aligned(int c)
-{
-	return c == COL_NAME || c == COL_TYPE || c == COL_GEMM;
-}
-
-/* The per-layer table within the terminal's width (cli_width): columns sized to their
- * content; when that is too wide, the input shape goes first (it is the previous layer's
- * output), then the im2col column (both are in --format csv), then names are cut with
- * an ellipsis down to 12 characters. */
-static void print_layers(const struct augur_net *net, const struct augur_analysis *a)
-{
-	int width[COL_COUNT];
-	bool shown[COL_COUNT];
-	char cells[COL_COUNT][64];
-	static const char *const head[COL_COUNT] = {"layer", "type", "input",  "output", "params",
-	                                            "MACs",  "GEMM", "output", "im2col"};
-	for (int c = 0; c < COL_COUNT; c++) {
-		width[c] = (int)strlen(head[c]);
-		shown[c] = true;
-	}
-	for (size_t i = 0; i < a->n_layers; i++) {
-		layer_cells(net, a, i, cells);
-		for (int c = 0; c < COL_COUNT; c++)
-			if (cli_chars(cells[c]) > width[c])
-				width[c] = cli_chars(cells[c]);
-	}
-	static const int drop_order[] = {COL_IN, COL_WS};
-	int limit = cli_width(), total = 0;
-	for (int c = 0; c < COL_COUNT; c++)
-		total += width[c] + (c ? 1 : 0);
-	for (size_t d = 0; d < 2 && total > limit; d++) {
-		shown[drop_order[d]] = false;
-		total -= width[drop_order[d]] + 1;
-	}
-	if (total > limit) {
-		int name = width[COL_NAME] - (total - limit);
-		width[COL_NAME] = name > 12 ? name : 12;
-	}
-	int last = COL_COUNT - 1;
-	while (!shown[last])
-		last--;
-	for (int c = 0; c < COL_COUNT; c++)
-		if (shown[c])
-			cell(head[c], width[c], left_aligned(c), c == last ? "\n" : " ");
-	for (size_t i = 0; i < a->n_layers; i++) {
-		layer_cells(net, a, i, cells);
-		char cut[64];
-		cli_cut(cut, sizeof(cut), cells[COL_NAME], width[COL_NAME]);
-		memcpy(cells[COL_NAME], cut, sizeof(cut));
-		for (int c = 0; c < COL_COUNT; c++)
-			if (shown[c])
-				cell(cells[c], width[c], left_aligned(c), c == last ? "\n" : " ");
-	}
-	if (!shown[COL_IN] || !shown[COL_WS]) {
-		char note[256];
-		snprintf(note, sizeof(note),
-		         "(%s left out to fit %d columns: $COLUMNS widens the table; --format csv "
-		         "has every field)",
-		         !shown[COL_WS] ? "the input and im2col columns are"
-		                        : "the input column is",
-		         limit);
-		cli_wrap(stdout, 1, note);
-	}
-}
-
-static void print_table(const struct augur_net *net, const struct augur_analysis *a)
+static int print_table(const struct augur_net *net, const struct augur_analysis *a)
 {
 	char in[64];
 	cli_shape(in, sizeof(in), &a->input);
@@ -142,30 +278,23 @@ static void print_table(const struct augur_net *net, const struct augur_analysis
 	if (net->other_inputs)
 		cli_wrapf(stdout, 2, "other inputs (not modelled): %s", net->other_inputs);
 	printf("\n");
-	print_layers(net, a);
+	struct tbl *t = layer_table(net, a);
+	int limit = cli_width();
+	int dropped = t ? tbl_print_text(t, stdout, limit, 0) : -1;
+	tbl_free(t);
+	if (dropped < 0)
+		return -1;
+	if (dropped)
+		cli_wrapf(stdout, 1,
+		          "(%s left out to fit %d columns: $COLUMNS widens the table; --format csv "
+		          "has every field)",
+		          dropped > 1 ? "the input and im2col columns are" : "the input column is",
+		          limit);
 	printf("\nGEMM: n x k x m (the paper's notation), *calls when run per image or group.\n");
+	printf("\n");
+	if (print_types(a))
+		return -1;
 
-	/* the type column fits its longest name present ("hardsigmoid"), 10 at least */
-	int tw = 10;
-	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
-		if (a->by_type[t].layers && (int)strlen(augur_layer_type_name(t)) > tw)
-			tw = (int)strlen(augur_layer_type_name(t));
-	printf("\n%-*s %6s %9s %9s %9s %8s %9s\n", tw, "type", "layers", "params", "MACs", "FLOPs",
-	       "GEMMs", "output");
-	for (int t = 0; t <= AUGUR_LAYER_TYPE_COUNT; t++) {
-		const struct augur_totals *tt =
-		        t < AUGUR_LAYER_TYPE_COUNT ? &a->by_type[t] : &a->total;
-		if (!tt->layers)
-			continue;
-		char p[32], m[32], f[32], o[32];
-		cli_count(p, sizeof(p), tt->params);
-		cli_count(m, sizeof(m), tt->macs);
-		cli_count(f, sizeof(f), tt->flops);
-		cli_bytes(o, sizeof(o), tt->out_bytes);
-		printf("%-*s %6u %9s %9s %9s %8llu %9s\n", tw,
-		       t < AUGUR_LAYER_TYPE_COUNT ? augur_layer_type_name(t) : "total", tt->layers,
-		       p, m, f, (unsigned long long)tt->gemm_calls, o);
-	}
 	char params[32], stats[32], macs[32], flops[32];
 	cli_thousands(params, sizeof(params), a->total.params);
 	cli_thousands(stats, sizeof(stats), a->total.stats);
@@ -190,239 +319,89 @@ static void print_table(const struct augur_net *net, const struct augur_analysis
 	       cli_mib(m->min_total));
 	printf("  the minimal view peaks while '%s' runs\n",
 	       a->n_layers ? net->layers[m->min_peak_layer].name : "-");
+	return 0;
 }
 
-static void json_shape(const struct augur_shape *s)
+static void json_totals(struct jsonw *w, const char *key, const struct augur_totals *t)
 {
-	if (s->rank == 1)
-		printf("[%llu]", (unsigned long long)s->c);
-	else
-		printf("[%llu, %llu, %llu]", (unsigned long long)s->c, (unsigned long long)s->h,
-		       (unsigned long long)s->w);
+	jw_object(w, key, true);
+	jw_uint(w, "layers", t->layers);
+	jw_uint(w, "params", t->params);
+	jw_uint(w, "stats", t->stats);
+	jw_uint(w, "macs", t->macs);
+	jw_uint(w, "flops", t->flops);
+	jw_uint(w, "gemm_calls", t->gemm_calls);
+	jw_uint(w, "output_bytes", t->out_bytes);
+	jw_end(w);
 }
 
-static void json_totals(const struct augur_totals *t)
+static int print_json(const struct augur_net *net, const struct augur_analysis *a)
 {
-	printf("{\"layers\": %u, \"params\": %llu, \"stats\": %llu, \"macs\": %llu, "
-	       "\"flops\": %llu, \"gemm_calls\": %llu, \"output_bytes\": %llu}",
-	       t->layers, (unsigned long long)t->params, (unsigned long long)t->stats,
-	       (unsigned long long)t->macs, (unsigned long long)t->flops,
-	       (unsigned long long)t->gemm_calls, (unsigned long long)t->out_bytes);
-}
-
-static const char *input_name(const struct augur_net *net, int32_t idx)
-{
-	return idx == AUGUR_NET_INPUT ? "input" : net->layers[idx].name;
-}
-
-/* A double in the shortest form that reads back exactly (0.1, not 0.10000000000000001). */
-static void json_double(double v)
-{
-	char buf[32];
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
+	struct tbl *t = layer_table(net, a);
+	if (!t)
+		return -1;
+	struct jsonw *w = jw_new(stdout);
+	if (!w) {
+		tbl_free(t);
+		return -1;
 	}
-	printf("%s", buf);
-}
-
-static void json_hw(const char *key, struct augur_hw hw)
-{
-	printf("\"%s\": [%u, %u]", key, hw.h, hw.w);
-}
-
-/* The parameters a layer's type uses, enough to rebuild it in another framework
- * (bench/validate does). Defaults are filled in; a global pool reports the window it
- * effectively uses: the whole input, stride 1, no padding. */
-static void json_attrs(const struct augur_layer *l, const struct augur_layer_stats *s)
-{
-	static const char *const pool_ops[] = {[AUGUR_POOL_MAX] = "max", [AUGUR_POOL_AVG] = "avg"};
-	static const char *const eltwise_ops[] = {[AUGUR_ELTWISE_SUM] = "sum",
-	                                          [AUGUR_ELTWISE_PROD] = "prod",
-	                                          [AUGUR_ELTWISE_MAX] = "max"};
-	printf("\"attrs\": {");
-	switch (l->type) {
-	case AUGUR_LAYER_CONV:
-		printf("\"filters\": %u, ", l->filters);
-		json_hw("kernel", l->kernel);
-		printf(", ");
-		json_hw("stride", l->stride);
-		printf(", ");
-		json_hw("pad", l->pad);
-		printf(", ");
-		json_hw("dilation", l->dilation);
-		printf(", \"groups\": %u, \"bias\": %s", l->groups, l->bias ? "true" : "false");
-		break;
-	case AUGUR_LAYER_FC:
-		printf("\"outputs\": %u, \"bias\": %s", l->outputs, l->bias ? "true" : "false");
-		break;
-	case AUGUR_LAYER_POOL: {
-		struct augur_hw kernel = l->kernel, stride = l->stride, pad = l->pad;
-		if (l->global) {
-			kernel = (struct augur_hw){(uint32_t)s->in.h, (uint32_t)s->in.w};
-			stride = (struct augur_hw){1, 1};
-			pad = (struct augur_hw){0, 0};
-		}
-		printf("\"op\": \"%s\", ", pool_ops[l->op == AUGUR_POOL_AVG]);
-		json_hw("kernel", kernel);
-		printf(", ");
-		json_hw("stride", stride);
-		printf(", ");
-		json_hw("pad", pad);
-		printf(", \"global\": %s, \"ceil\": %s", l->global ? "true" : "false",
-		       l->ceil ? "true" : "false");
-		break;
+	jw_net(w, net);
+	jw_uint(w, "batch", a->batch);
+	jw_uint(w, "bytes_per_value", AUGUR_BYTES_PER_VALUE);
+	jw_object(w, "input", true);
+	jw_array(w, "shape", false);
+	jw_uint(w, NULL, a->input.c);
+	if (a->input.rank != 1) {
+		jw_uint(w, NULL, a->input.h);
+		jw_uint(w, NULL, a->input.w);
 	}
-	case AUGUR_LAYER_RELU:
-		printf("\"negative_slope\": ");
-		json_double(l->negative_slope);
-		printf(", \"max\": ");
-		if (l->max > 0)
-			json_double(l->max);
-		else
-			printf("null");
-		break;
-	case AUGUR_LAYER_LRN:
-		printf("\"size\": %u", l->size);
-		break;
-	case AUGUR_LAYER_ELTWISE:
-		printf("\"op\": \"%s\"",
-		       eltwise_ops[l->op >= 0 && l->op <= AUGUR_ELTWISE_MAX ? l->op
-		                                                            : AUGUR_ELTWISE_SUM]);
-		break;
-	case AUGUR_LAYER_CONCAT:
-		printf("\"axis\": \"channels\"");
-		break;
-	case AUGUR_LAYER_SCALE:
-		printf("\"bias\": %s", l->bias ? "true" : "false");
-		break;
-	default: /* sigmoid, tanh, softmax, dropout, flatten, batchnorm: no parameters */
-		break;
-	}
-	printf("}, ");
-}
-
-static void print_json(const struct augur_net *net, const struct augur_analysis *a)
-{
-	cli_json_open(net);
-	printf(",\n  \"batch\": %u,\n  \"bytes_per_value\": %u,\n  \"input\": {\"shape\": ",
-	       a->batch, AUGUR_BYTES_PER_VALUE);
-	json_shape(&a->input);
-	printf(", \"bytes\": %llu, \"readers\": %u},\n", (unsigned long long)a->input_bytes,
-	       a->input_readers);
-	if (net->other_inputs) {
-		printf("  \"other_inputs\": ");
-		cli_json_string(stdout, net->other_inputs);
-		printf(",\n");
-	}
-	printf("  \"layers\": [\n");
-	for (size_t i = 0; i < a->n_layers; i++) {
-		const struct augur_layer *l = &net->layers[i];
-		const struct augur_layer_stats *s = &a->layers[i];
-		printf("    {\"index\": %zu, \"name\": ", i);
-		cli_json_string(stdout, l->name);
-		printf(", \"type\": \"%s\", \"inputs\": [", augur_layer_type_name(l->type));
-		for (uint32_t j = 0; j < l->n_inputs; j++) {
-			cli_json_string(stdout, input_name(net, l->inputs[j]));
-			printf(j + 1 < l->n_inputs ? ", " : "");
-		}
-		printf("], \"input_shape\": ");
-		json_shape(&s->in);
-		printf(", \"output_shape\": ");
-		json_shape(&s->out);
-		printf(", ");
-		json_attrs(l, s);
-		printf("\"params\": %llu, \"stats\": %llu, \"macs\": %llu, \"flops\": %llu, ",
-		       (unsigned long long)s->params, (unsigned long long)s->stats,
-		       (unsigned long long)s->macs, (unsigned long long)s->flops);
-		if (s->gemm.count)
-			printf("\"gemm\": {\"n\": %llu, \"k\": %llu, \"m\": %llu, \"count\": "
-			       "%llu}, ",
-			       (unsigned long long)s->gemm.n, (unsigned long long)s->gemm.k,
-			       (unsigned long long)s->gemm.m, (unsigned long long)s->gemm.count);
-		else
-			printf("\"gemm\": null, ");
-		printf("\"output_bytes\": %llu, \"workspace_bytes\": %llu, "
-		       "\"workspace_paper_bytes\": %llu, \"readers\": %u, \"in_place\": %s, "
-		       "\"live_bytes\": %llu}%s\n",
-		       (unsigned long long)s->out_bytes, (unsigned long long)s->workspace_bytes,
-		       (unsigned long long)s->workspace_paper_bytes, s->readers,
-		       s->in_place ? "true" : "false", (unsigned long long)s->live_bytes,
-		       i + 1 < a->n_layers ? "," : "");
-	}
-	printf("  ],\n  \"by_type\": {");
-	bool first = true;
-	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
-		if (!a->by_type[t].layers)
-			continue;
-		printf("%s\n    \"%s\": ", first ? "" : ",", augur_layer_type_name(t));
-		json_totals(&a->by_type[t]);
-		first = false;
-	}
-	printf("\n  },\n  \"totals\": ");
-	json_totals(&a->total);
+	jw_end(w);
+	jw_uint(w, "bytes", a->input_bytes);
+	jw_uint(w, "readers", a->input_readers);
+	jw_end(w);
+	if (net->other_inputs)
+		jw_string(w, "other_inputs", net->other_inputs);
+	int rc = tbl_write_json(t, w, "layers");
+	tbl_free(t);
+	jw_object(w, "by_type", false);
+	for (int i = 0; i < AUGUR_LAYER_TYPE_COUNT; i++)
+		if (a->by_type[i].layers)
+			json_totals(w, augur_layer_type_name(i), &a->by_type[i]);
+	jw_end(w);
+	json_totals(w, "totals", &a->total);
 	const struct augur_memory *m = &a->memory;
-	printf(",\n  \"memory\": {\n"
-	       "    \"paper\": {\"weights_bytes\": %llu, \"data_bytes\": %llu, "
-	       "\"workspace_bytes\": %llu},\n"
-	       "    \"allocated\": {\"params_bytes\": %llu, \"stats_bytes\": %llu, "
-	       "\"data_bytes\": %llu, \"workspace_bytes\": %llu, \"total_bytes\": %llu},\n"
-	       "    \"minimal\": {\"weights_bytes\": %llu, \"workspace_bytes\": %llu, "
-	       "\"data_peak_bytes\": %llu, \"total_bytes\": %llu, \"peak_layer\": ",
-	       (unsigned long long)m->paper_weights, (unsigned long long)m->paper_data,
-	       (unsigned long long)m->paper_workspace, (unsigned long long)m->alloc_params,
-	       (unsigned long long)m->alloc_stats, (unsigned long long)m->alloc_data,
-	       (unsigned long long)m->alloc_workspace, (unsigned long long)m->alloc_total,
-	       (unsigned long long)m->min_weights, (unsigned long long)m->min_workspace,
-	       (unsigned long long)m->min_data_peak, (unsigned long long)m->min_total);
-	cli_json_string(stdout, a->n_layers ? net->layers[m->min_peak_layer].name : "");
-	printf("}\n  }\n}\n");
+	jw_object(w, "memory", false);
+	jw_object(w, "paper", true);
+	jw_uint(w, "weights_bytes", m->paper_weights);
+	jw_uint(w, "data_bytes", m->paper_data);
+	jw_uint(w, "workspace_bytes", m->paper_workspace);
+	jw_end(w);
+	jw_object(w, "allocated", true);
+	jw_uint(w, "params_bytes", m->alloc_params);
+	jw_uint(w, "stats_bytes", m->alloc_stats);
+	jw_uint(w, "data_bytes", m->alloc_data);
+	jw_uint(w, "workspace_bytes", m->alloc_workspace);
+	jw_uint(w, "total_bytes", m->alloc_total);
+	jw_end(w);
+	jw_object(w, "minimal", true);
+	jw_uint(w, "weights_bytes", m->min_weights);
+	jw_uint(w, "workspace_bytes", m->min_workspace);
+	jw_uint(w, "data_peak_bytes", m->min_data_peak);
+	jw_uint(w, "total_bytes", m->min_total);
+	jw_string(w, "peak_layer", a->n_layers ? net->layers[m->min_peak_layer].name : "");
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+	jw_free(w);
+	return rc;
 }
 
-static void print_csv(const struct augur_net *net, const struct augur_analysis *a)
+static int print_csv(const struct augur_net *net, const struct augur_analysis *a)
 {
-	printf("index,name,type,inputs,in_c,in_h,in_w,out_c,out_h,out_w,params,stats,macs,flops,"
-	       "gemm_n,gemm_k,gemm_m,gemm_count,output_bytes,workspace_bytes,"
-	       "workspace_paper_bytes,readers,in_place,live_bytes\n");
-	for (size_t i = 0; i < a->n_layers; i++) {
-		const struct augur_layer *l = &net->layers[i];
-		const struct augur_layer_stats *s = &a->layers[i];
-		printf("%zu,", i);
-		cli_csv_field(stdout, l->name);
-		printf(",%s,", augur_layer_type_name(l->type));
-		/* inputs joined by ';' in one field */
-		size_t len = 0;
-		for (uint32_t j = 0; j < l->n_inputs; j++)
-			len += strlen(input_name(net, l->inputs[j])) + 1;
-		char *joined = malloc(len + 1);
-		if (joined) {
-			size_t at = 0;
-			for (uint32_t j = 0; j < l->n_inputs; j++) {
-				const char *name = input_name(net, l->inputs[j]);
-				size_t n = strlen(name);
-				if (j)
-					joined[at++] = ';';
-				memcpy(joined + at, name, n);
-				at += n;
-			}
-			joined[at] = '\0';
-			cli_csv_field(stdout, joined);
-			free(joined);
-		}
-		printf(",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,"
-		       "%llu,%llu,%llu,%u,%d,%llu\n",
-		       (unsigned long long)s->in.c, (unsigned long long)s->in.h,
-		       (unsigned long long)s->in.w, (unsigned long long)s->out.c,
-		       (unsigned long long)s->out.h, (unsigned long long)s->out.w,
-		       (unsigned long long)s->params, (unsigned long long)s->stats,
-		       (unsigned long long)s->macs, (unsigned long long)s->flops,
-		       (unsigned long long)s->gemm.n, (unsigned long long)s->gemm.k,
-		       (unsigned long long)s->gemm.m, (unsigned long long)s->gemm.count,
-		       (unsigned long long)s->out_bytes, (unsigned long long)s->workspace_bytes,
-		       (unsigned long long)s->workspace_paper_bytes, s->readers, s->in_place,
-		       (unsigned long long)s->live_bytes);
-	}
+	struct tbl *t = layer_table(net, a);
+	int rc = t ? tbl_print_csv(t, stdout) : -1;
+	tbl_free(t);
+	return rc;
 }
 
 struct inspect_args {
@@ -457,12 +436,11 @@ int cmd_inspect(int argc, char **argv)
 		rc = cli_report(&diag);
 		goto out;
 	}
-	if (o.format == CLI_JSON)
-		print_json(net, a);
-	else if (o.format == CLI_CSV)
-		print_csv(net, a);
-	else
-		print_table(net, a);
+	int printed = o.format == CLI_JSON  ? print_json(net, a)
+	              : o.format == CLI_CSV ? print_csv(net, a)
+	                                    : print_table(net, a);
+	if (printed)
+		rc = cli_error("inspect", "out of memory");
 out:
 	augur_analysis_free(a);
 	augur_net_free(net);

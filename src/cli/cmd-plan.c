@@ -10,8 +10,10 @@
 #include "options.h"
 #include "descriptor.h"
 #include "evaluate.h"
+#include "jsonw.h"
 #include "netfile.h"
 #include "plan.h"
+#include "table.h"
 
 struct report {
 	const struct augur_net *net;
@@ -79,29 +81,69 @@ static void print_runs(const struct report *r)
 		printf("  ... %zu more runs (see --layers)\n", runs - 12);
 }
 
-static void print_layers(const struct report *r)
+/* One row per layer: its time on each unit (null without the unit; "-" in the table when
+ * the unit does not cost it) and the unit the plan runs it on. */
+static const struct tbl_col layer_cols[] = {
+        {.key = "index", .kind = TBL_UINT, .in = TBL_IN_CSV | TBL_IN_JSON},
+        {.head = "layer",
+         .key = "name",
+         .kind = TBL_TEXT,
+         .left = true,
+         .min_width = 24,
+         .max_width = 24},
+        {.head = "type",
+         .key = "type",
+         .kind = TBL_TEXT,
+         .left = true,
+         .min_width = 9,
+         .fixed = true},
+        {.head = "cpu",
+         .key = "cpu_ms",
+         .kind = TBL_DOUBLE,
+         .min_width = 10,
+         .fixed = true,
+         .fmt = "%.3f"},
+        {.head = "gpu",
+         .key = "gpu_ms",
+         .kind = TBL_DOUBLE,
+         .min_width = 10,
+         .fixed = true,
+         .fmt = "%.3f"},
+        {.head = "runs on", .key = "unit", .kind = TBL_TEXT, .left = true, .gap = 2},
+};
+
+static struct tbl *layer_table(const struct report *r)
 {
 	const struct augur_plan *pl = r->plan;
-	printf("\nper layer (ms; '-' not costed)\n  %-24s %-9s %10s %10s  %s\n", "layer", "type",
-	       "cpu", "gpu", "runs on");
-	for (size_t i = 0; i < pl->n_layers; i++) {
-		char cells[2][32];
+	struct tbl *t = tbl_new(layer_cols, sizeof(layer_cols) / sizeof(layer_cols[0]));
+	for (size_t i = 0; t && i < pl->n_layers; i++) {
+		tbl_row(t);
+		tbl_uint(t, i);
+		tbl_text(t, r->net->layers[i].name);
+		tbl_text(t, augur_layer_type_name(r->net->layers[i].type));
 		const struct augur_unit_estimate *e[2] = {pl->cpu, pl->gpu};
 		for (int u = 0; u < 2; u++) {
-			if (!e[u])
-				snprintf(cells[u], sizeof(cells[u]), "n/a");
-			else if (!e[u]->layers[i].costed)
-				snprintf(cells[u], sizeof(cells[u]), "-");
-			else
-				snprintf(cells[u], sizeof(cells[u]), "%.3f",
-				         e[u]->layers[i].time_ms);
+			if (!e[u]) {
+				tbl_null(t);
+				tbl_show(t, "n/a");
+				continue;
+			}
+			tbl_double(t, e[u]->layers[i].time_ms);
+			if (!e[u]->layers[i].costed)
+				tbl_show(t, "-");
 		}
-		char name[128];
-		cli_cut(name, sizeof(name), r->net->layers[i].name, 24);
-		printf("  %s%*s %-9s %10s %10s  %s\n", name, 24 - cli_chars(name), "",
-		       augur_layer_type_name(r->net->layers[i].type), cells[0], cells[1],
-		       unit_name(pl->placement[i]));
+		tbl_text(t, unit_name(pl->placement[i]));
 	}
+	return t;
+}
+
+static int print_layers(const struct report *r)
+{
+	struct tbl *t = layer_table(r);
+	printf("\nper layer (ms; '-' not costed)\n");
+	int rc = t ? tbl_print_text(t, stdout, INT32_MAX, 2) : -1;
+	tbl_free(t);
+	return rc;
 }
 
 /* The remedies of Rallapalli et al. when the network does not fit in the GPU's memory. */
@@ -163,7 +205,7 @@ static void print_remedies(const struct report *r)
 	         "10.2 s a frame for YOLO on a TK1 against 0.42 s pipelined)");
 }
 
-static void print_table(const struct report *r, bool layers)
+static int print_table(const struct report *r, bool layers)
 {
 	const struct augur_plan *pl = r->plan;
 	const struct augur_profile *p = r->p;
@@ -237,137 +279,134 @@ static void print_table(const struct report *r, bool layers)
 		cli_wrap(stdout, 0,
 		         "the per-layer split puts a layer only on a unit that costs it; a unit's "
 		         "single-unit time leaves its uncosted layers out");
-	if (layers)
-		print_layers(r);
+	return layers && print_layers(r) < 0 ? -1 : 0;
 }
 
-static void json_option(const struct augur_plan_option *o)
+/* An option's figures, inside its object. */
+static void json_option(struct jsonw *w, const struct augur_plan_option *o)
 {
-	cli_json_num("time_ms", o->time_ms, true);
-	cli_json_num("latency_ms", o->latency_ms, true);
-	printf("\"memory_bytes\": %llu, \"capacity_bytes\": %llu, \"fits\": %s",
-	       (unsigned long long)o->memory_bytes, (unsigned long long)o->capacity_bytes,
-	       o->fits ? "true" : "false");
+	jw_double(w, "time_ms", o->time_ms);
+	jw_double(w, "latency_ms", o->latency_ms);
+	jw_uint(w, "memory_bytes", o->memory_bytes);
+	jw_uint(w, "capacity_bytes", o->capacity_bytes);
+	jw_bool(w, "fits", o->fits);
 }
 
-static void json_kind(const char *key, enum augur_plan_kind k, bool comma)
+static void json_kind(struct jsonw *w, const char *key, enum augur_plan_kind k)
 {
-	printf("\"%s\": ", key);
 	if (k == AUGUR_PLAN_KIND_COUNT)
-		printf("null");
+		jw_null(w, key);
 	else
-		printf("\"%s\"", augur_plan_kind_name(k));
-	printf("%s", comma ? ",\n  " : "\n");
+		jw_string(w, key, augur_plan_kind_name(k));
 }
 
-static void print_json(const struct report *r)
+/* The remedies of Rallapalli et al. when the GPU does not hold the network, else null. */
+static void json_remedies(struct jsonw *w, const struct report *r)
 {
 	const struct augur_plan *pl = r->plan;
-	cli_json_open(r->net);
-	cli_json_device(r->a->batch, r->p, r->profile_path);
-	printf(", \"ram_bytes\": %llu, \"shared_memory\": %s},\n  \"units\": [",
-	       (unsigned long long)r->p->ram_bytes, r->p->shared_memory ? "true" : "false");
+	if (!pl->gpu || pl->gpu->fits) {
+		jw_null(w, "remedies");
+		return;
+	}
+	jw_object(w, "remedies", false);
+	if (pl->option[AUGUR_PLAN_FC_OFFLOAD].available) {
+		jw_object(w, "fc_offload", true);
+		jw_string(w, "first_cpu_layer", r->net->layers[pl->offload_from].name);
+		jw_double(w, "gpu_ms", pl->offload_gpu_ms);
+		jw_double(w, "cpu_ms", pl->offload_cpu_ms);
+		jw_uint(w, "gpu_bytes", pl->offload_gpu_bytes);
+		jw_uint(w, "cpu_bytes", pl->offload_cpu_bytes);
+		json_option(w, &pl->option[AUGUR_PLAN_FC_OFFLOAD]);
+		jw_end(w);
+	} else {
+		jw_null(w, "fc_offload");
+	}
+	if (pl->option[AUGUR_PLAN_SPLIT_FC].available) {
+		const struct augur_gemm *g = &r->a->layers[pl->split_fc_layer].gemm;
+		jw_object(w, "split_fc", true);
+		jw_string(w, "layer", r->net->layers[pl->split_fc_layer].name);
+		jw_uint(w, "parts", pl->split_fc_parts);
+		jw_object(w, "gemm", true);
+		jw_uint(w, "n", g->n);
+		jw_uint(w, "k", g->k);
+		jw_uint(w, "m", g->m);
+		jw_end(w);
+		jw_double(w, "layer_ms", pl->gpu->layers[pl->split_fc_layer].time_ms);
+		jw_double(w, "split_ms", pl->split_fc_ms);
+		jw_uint(w, "weights_bytes", pl->split_fc_weights_bytes);
+		jw_uint(w, "part_bytes", pl->split_fc_part_bytes);
+		json_option(w, &pl->option[AUGUR_PLAN_SPLIT_FC]);
+		jw_end(w);
+	} else {
+		jw_null(w, "split_fc");
+	}
+	jw_end(w);
+}
+
+static int print_json(const struct report *r)
+{
+	const struct augur_plan *pl = r->plan;
+	struct tbl *t = layer_table(r);
+	struct jsonw *w = t ? jw_new(stdout) : NULL;
+	if (!w) {
+		tbl_free(t);
+		return -1;
+	}
+	jw_net(w, r->net);
+	jw_uint(w, "batch", r->a->batch);
+	jw_object(w, "device", true);
+	jw_string(w, "name", r->p->name);
+	jw_string(w, "profile", r->profile_path);
+	jw_uint(w, "ram_bytes", r->p->ram_bytes);
+	jw_bool(w, "shared_memory", r->p->shared_memory);
+	jw_end(w);
+	jw_array(w, "units", true);
 	for (size_t u = 0; u < pl->n_units; u++) {
 		const struct augur_unit_estimate *e = &pl->est[u];
-		printf("%s{\"unit\": \"%s\", ", u ? ", " : "", unit_name(e->unit->kind));
-		cli_json_num("time_ms", e->total_ms, true);
-		printf("\"memory_bytes\": %llu, \"capacity_bytes\": %llu, \"fits\": %s}",
-		       (unsigned long long)e->memory_bytes, (unsigned long long)e->capacity_bytes,
-		       e->fits ? "true" : "false");
+		jw_object(w, NULL, true);
+		jw_string(w, "unit", unit_name(e->unit->kind));
+		jw_double(w, "time_ms", e->total_ms);
+		jw_uint(w, "memory_bytes", e->memory_bytes);
+		jw_uint(w, "capacity_bytes", e->capacity_bytes);
+		jw_bool(w, "fits", e->fits);
+		jw_end(w);
 	}
-	printf("],\n  \"plans\": [\n");
+	jw_end(w);
+	jw_array(w, "plans", false);
 	for (int k = 0; k < AUGUR_PLAN_KIND_COUNT; k++) {
 		const struct augur_plan_option *o = &pl->option[k];
-		printf("    {\"plan\": \"%s\", \"available\": %s, \"reason\": ",
-		       augur_plan_kind_name((enum augur_plan_kind)k),
-		       o->available ? "true" : "false");
-		cli_json_string(stdout, augur_plan_reason_text(pl->reason[k]));
-		if (o->available) {
-			printf(", ");
-			json_option(o);
-		}
-		printf("}%s\n", k + 1 < AUGUR_PLAN_KIND_COUNT ? "," : "");
+		jw_object(w, NULL, true);
+		jw_string(w, "plan", augur_plan_kind_name((enum augur_plan_kind)k));
+		jw_bool(w, "available", o->available);
+		jw_string(w, "reason", augur_plan_reason_text(pl->reason[k]));
+		if (o->available)
+			json_option(w, o);
+		jw_end(w);
 	}
-	printf("  ],\n  ");
-	json_kind("single", pl->single, true);
-	json_kind("recommended", pl->best, true);
-	printf("\"split\": {\"offered\": %s, \"switches\": %u, \"cpu_layers\": %u, "
-	       "\"gpu_layers\": %u, \"weights_copy_bytes\": %llu},\n",
-	       pl->option[AUGUR_PLAN_SPLIT].available ? "true" : "false", pl->split_switches,
-	       pl->split_layers[AUGUR_UNIT_CPU], pl->split_layers[AUGUR_UNIT_GPU],
-	       (unsigned long long)pl->split_copy_bytes);
-	if (!pl->gpu || pl->gpu->fits) {
-		printf("  \"remedies\": null,\n");
-	} else {
-		printf("  \"remedies\": {\n    \"fc_offload\": ");
-		if (pl->option[AUGUR_PLAN_FC_OFFLOAD].available) {
-			printf("{\"first_cpu_layer\": ");
-			cli_json_string(stdout, r->net->layers[pl->offload_from].name);
-			printf(", ");
-			cli_json_num("gpu_ms", pl->offload_gpu_ms, true);
-			cli_json_num("cpu_ms", pl->offload_cpu_ms, true);
-			printf("\"gpu_bytes\": %llu, \"cpu_bytes\": %llu, ",
-			       (unsigned long long)pl->offload_gpu_bytes,
-			       (unsigned long long)pl->offload_cpu_bytes);
-			json_option(&pl->option[AUGUR_PLAN_FC_OFFLOAD]);
-			printf("}");
-		} else {
-			printf("null");
-		}
-		printf(",\n    \"split_fc\": ");
-		if (pl->option[AUGUR_PLAN_SPLIT_FC].available) {
-			const struct augur_gemm *g = &r->a->layers[pl->split_fc_layer].gemm;
-			printf("{\"layer\": ");
-			cli_json_string(stdout, r->net->layers[pl->split_fc_layer].name);
-			printf(", \"parts\": %u, \"gemm\": {\"n\": %llu, \"k\": %llu, \"m\": %llu}, ",
-			       pl->split_fc_parts, (unsigned long long)g->n,
-			       (unsigned long long)g->k, (unsigned long long)g->m);
-			cli_json_num("layer_ms", pl->gpu->layers[pl->split_fc_layer].time_ms, true);
-			cli_json_num("split_ms", pl->split_fc_ms, true);
-			printf("\"weights_bytes\": %llu, \"part_bytes\": %llu, ",
-			       (unsigned long long)pl->split_fc_weights_bytes,
-			       (unsigned long long)pl->split_fc_part_bytes);
-			json_option(&pl->option[AUGUR_PLAN_SPLIT_FC]);
-			printf("}");
-		} else {
-			printf("null");
-		}
-		printf("\n  },\n");
-	}
-	printf("  \"layers\": [\n");
-	for (size_t i = 0; i < pl->n_layers; i++) {
-		printf("    {\"index\": %zu, \"name\": ", i);
-		cli_json_string(stdout, r->net->layers[i].name);
-		printf(", \"type\": \"%s\", ", augur_layer_type_name(r->net->layers[i].type));
-		if (pl->cpu)
-			cli_json_num("cpu_ms", pl->cpu->layers[i].time_ms, true);
-		else
-			printf("\"cpu_ms\": null, ");
-		if (pl->gpu)
-			cli_json_num("gpu_ms", pl->gpu->layers[i].time_ms, true);
-		else
-			printf("\"gpu_ms\": null, ");
-		printf("\"unit\": \"%s\"}%s\n", unit_name(pl->placement[i]),
-		       i + 1 < pl->n_layers ? "," : "");
-	}
-	printf("  ]\n}\n");
+	jw_end(w);
+	json_kind(w, "single", pl->single);
+	json_kind(w, "recommended", pl->best);
+	jw_object(w, "split", true);
+	jw_bool(w, "offered", pl->option[AUGUR_PLAN_SPLIT].available);
+	jw_uint(w, "switches", pl->split_switches);
+	jw_uint(w, "cpu_layers", pl->split_layers[AUGUR_UNIT_CPU]);
+	jw_uint(w, "gpu_layers", pl->split_layers[AUGUR_UNIT_GPU]);
+	jw_uint(w, "weights_copy_bytes", pl->split_copy_bytes);
+	jw_end(w);
+	json_remedies(w, r);
+	int rc = tbl_write_json(t, w, "layers");
+	jw_end(w);
+	jw_free(w);
+	tbl_free(t);
+	return rc;
 }
 
-static void print_csv(const struct report *r)
+static int print_csv(const struct report *r)
 {
-	const struct augur_plan *pl = r->plan;
-	printf("index,name,type,cpu_ms,gpu_ms,unit\n");
-	for (size_t i = 0; i < pl->n_layers; i++) {
-		printf("%zu,", i);
-		cli_csv_field(stdout, r->net->layers[i].name);
-		printf(",%s,", augur_layer_type_name(r->net->layers[i].type));
-		if (pl->cpu)
-			printf("%.6g", pl->cpu->layers[i].time_ms);
-		printf(",");
-		if (pl->gpu)
-			printf("%.6g", pl->gpu->layers[i].time_ms);
-		printf(",%s\n", unit_name(pl->placement[i]));
-	}
+	struct tbl *t = layer_table(r);
+	int rc = t ? tbl_print_csv(t, stdout) : -1;
+	tbl_free(t);
+	return rc;
 }
 
 struct plan_args {
@@ -418,12 +457,11 @@ int cmd_plan(int argc, char **argv)
 		goto out;
 	}
 	struct report r = {ev.net, ev.ev.a, ev.p, ev.profile_path, &plan};
-	if (o.format == CLI_JSON)
-		print_json(&r);
-	else if (o.format == CLI_CSV)
-		print_csv(&r);
-	else
-		print_table(&r, o.layers);
+	int printed = o.format == CLI_JSON  ? print_json(&r)
+	              : o.format == CLI_CSV ? print_csv(&r)
+	                                    : print_table(&r, o.layers);
+	if (printed)
+		rc = cli_error("plan", "out of memory");
 out:
 	augur_plan_clear(&plan);
 	eval_close(&ev);

@@ -15,6 +15,7 @@
 #include "page.h"
 #include "profile.h"
 #include "suggest.h"
+#include "table.h"
 
 static const char *or_unknown(const char *s)
 {
@@ -368,23 +369,26 @@ static void json_unit(struct jsonw *w, const struct augur_unit *u)
 	jw_end(w);
 }
 
-static void show_json(const struct augur_profile *p, const char *path)
+static int show_json(const struct augur_profile *p, const char *path)
 {
-	struct jsonw w;
-	jw_init(&w, stdout);
-	jw_object(&w, NULL, false);
-	jw_string(&w, "augur_version", AUGUR_VERSION);
-	jw_device(&w, p, path);
-	jw_string(&w, "created", p->created);
-	jw_string(&w, "source", p->source);
-	json_machine(&w, p);
-	jw_array(&w, "units", false);
+	struct jsonw *w = jw_new(stdout);
+	if (!w)
+		return -1;
+	jw_object(w, NULL, false);
+	jw_string(w, "augur_version", AUGUR_VERSION);
+	jw_device(w, p, path);
+	jw_string(w, "created", p->created);
+	jw_string(w, "source", p->source);
+	json_machine(w, p);
+	jw_array(w, "units", false);
 	if (p->cpu)
-		json_unit(&w, p->cpu);
+		json_unit(w, p->cpu);
 	if (p->gpu)
-		json_unit(&w, p->gpu);
-	jw_end(&w);
-	jw_end(&w);
+		json_unit(w, p->gpu);
+	jw_end(w);
+	jw_end(w);
+	jw_free(w);
+	return 0;
 }
 
 static int show(const char *name, enum cli_format format)
@@ -396,9 +400,9 @@ static int show(const char *name, enum cli_format format)
 	    augur_profile_load(path, &p, &diag))
 		return cli_report(&diag);
 	if (format == CLI_JSON) {
-		show_json(p, path);
+		int rc = show_json(p, path) ? cli_error("profile", "out of memory") : CLI_OK;
 		augur_profile_free(p);
-		return CLI_OK;
+		return rc;
 	}
 	char ram[32];
 	cli_bytes(ram, sizeof(ram), p->ram_bytes);
@@ -429,6 +433,92 @@ static const char *units_text(const struct augur_profile *p)
 
 /* augur profile list [--format F]: every profile on the search path, with its description
  * and units; a profile that does not load is reported on stderr and makes the exit 1. */
+/* profile list's records: the same fields in CSV (units and models as text, shadowed as
+ * true/false) and JSON (units an array, models an object per unit). */
+static const struct tbl_col list_cols[] = {
+        {.key = "name", .kind = TBL_TEXT, .in = TBL_IN_CSV | TBL_IN_JSON},
+        {.key = "units", .kind = TBL_TEXT, .in = TBL_IN_CSV},
+        {.key = "units", .kind = TBL_JSON, .in = TBL_IN_JSON},
+        {.key = "description", .kind = TBL_TEXT, .in = TBL_IN_CSV | TBL_IN_JSON},
+        {.key = "path", .kind = TBL_TEXT, .in = TBL_IN_CSV | TBL_IN_JSON},
+        {.key = "shadowed", .kind = TBL_TEXT, .in = TBL_IN_CSV},
+        {.key = "shadowed", .kind = TBL_BOOL, .in = TBL_IN_JSON},
+        {.key = "models", .kind = TBL_TEXT, .in = TBL_IN_CSV},
+        {.key = "models", .kind = TBL_JSON, .in = TBL_IN_JSON},
+};
+
+static int print_records(const struct augur_profile_file *files,
+                         struct augur_profile *const *loaded, size_t n, enum cli_format fmt)
+{
+	struct tbl *t = tbl_new(list_cols, sizeof(list_cols) / sizeof(list_cols[0]));
+	for (size_t i = 0; t && i < n; i++) {
+		const struct augur_profile *p = loaded[i];
+		if (!p)
+			continue;
+		const struct augur_profile_file *f = &files[i];
+		tbl_row(t);
+		tbl_text(t, f->name);
+		tbl_text(t, units_text(p));
+		tbl_text(t, p->cpu && p->gpu ? "[\"cpu\", \"gpu\"]"
+		            : p->cpu         ? "[\"cpu\"]"
+		                             : "[\"gpu\"]");
+		tbl_text(t, p->description);
+		tbl_text(t, f->path);
+		tbl_text(t, f->shadowed ? "true" : "false");
+		tbl_uint(t, f->shadowed);
+		char models[64];
+		snprintf(models, sizeof(models), "%s%s%s%s%s", p->cpu ? "cpu:" : "",
+		         p->cpu ? model_kind(p->cpu) : "", p->cpu && p->gpu ? " " : "",
+		         p->gpu ? "gpu:" : "", p->gpu ? model_kind(p->gpu) : "");
+		tbl_text(t, models);
+		snprintf(models, sizeof(models), "{%s%s%s%s%s%s%s}", p->cpu ? "\"cpu\": \"" : "",
+		         p->cpu ? model_kind(p->cpu) : "", p->cpu ? "\"" : "",
+		         p->cpu && p->gpu ? ", " : "", p->gpu ? "\"gpu\": \"" : "",
+		         p->gpu ? model_kind(p->gpu) : "", p->gpu ? "\"" : "");
+		tbl_text(t, models);
+	}
+	int rc = -1;
+	if (t && fmt == CLI_CSV) {
+		rc = tbl_print_csv(t, stdout);
+	} else if (t) {
+		struct jsonw *w = jw_new(stdout);
+		if (w) {
+			jw_object(w, NULL, false);
+			rc = tbl_write_json(t, w, "profiles");
+			jw_end(w);
+		}
+		jw_free(w);
+	}
+	tbl_free(t);
+	return rc;
+}
+
+/* The profiles for people: one heading per directory, so each line fits the terminal. */
+static void print_list(const struct augur_profile_file *files, struct augur_profile *const *loaded,
+                       size_t n, int wname)
+{
+	printf("  %-*s  %-7s  %s\n", wname, "NAME", "UNITS", "DESCRIPTION");
+	char dir[4096] = "";
+	for (size_t i = 0; i < n; i++) {
+		const struct augur_profile *p = loaded[i];
+		if (!p)
+			continue;
+		const struct augur_profile_file *f = &files[i];
+		const char *slash = strrchr(f->path, '/');
+		size_t dl = slash ? (size_t)(slash - f->path) : 0;
+		if (dl < sizeof(dir) && (strlen(dir) != dl || strncmp(dir, f->path, dl))) {
+			memcpy(dir, f->path, dl);
+			dir[dl] = '\0';
+			printf("%s/\n", dir);
+		}
+		const char *mark = f->shadowed ? " (shadowed)" : "";
+		int room = cli_width() - (2 + wname + 2 + 7 + 2) - (int)strlen(mark);
+		char desc[1024];
+		cli_cut(desc, sizeof(desc), p->description, room > 10 ? room : 10);
+		printf("  %-*s  %-7s  %s%s\n", wname, f->name, units_text(p), desc, mark);
+	}
+}
+
 static int list(enum cli_format fmt)
 {
 	struct augur_profile_file *files = NULL;
@@ -471,69 +561,10 @@ static int list(enum cli_format fmt)
 		int ln = (int)strlen(files[i].name);
 		wname = ln > wname ? ln : wname;
 	}
-	if (fmt == CLI_JSON)
-		printf("{\n  \"profiles\": [");
-	else if (fmt == CLI_CSV)
-		printf("name,units,description,path,shadowed,models\n");
-	else
-		printf("  %-*s  %-7s  %s\n", wname, "NAME", "UNITS", "DESCRIPTION");
-	size_t shown = 0;
-	char dir[4096] = "";
-	for (size_t i = 0; i < n; i++) {
-		const struct augur_profile *p = loaded[i];
-		if (!p)
-			continue;
-		const struct augur_profile_file *f = &files[i];
-		if (fmt == CLI_JSON) {
-			printf("%s\n    {\"name\": ", shown ? "," : "");
-			cli_json_string(stdout, f->name);
-			printf(", \"units\": [%s], \"description\": ", p->cpu && p->gpu
-			                                                       ? "\"cpu\", \"gpu\""
-			                                               : p->cpu ? "\"cpu\""
-			                                                        : "\"gpu\"");
-			cli_json_string(stdout, p->description);
-			printf(", \"path\": ");
-			cli_json_string(stdout, f->path);
-			printf(", \"shadowed\": %s, \"models\": {", f->shadowed ? "true" : "false");
-			if (p->cpu)
-				printf("\"cpu\": \"%s\"%s", model_kind(p->cpu), p->gpu ? ", " : "");
-			if (p->gpu)
-				printf("\"gpu\": \"%s\"", model_kind(p->gpu));
-			printf("}}");
-		} else if (fmt == CLI_CSV) {
-			cli_csv_field(stdout, f->name);
-			putchar(',');
-			cli_csv_field(stdout, units_text(p));
-			putchar(',');
-			cli_csv_field(stdout, p->description);
-			putchar(',');
-			cli_csv_field(stdout, f->path);
-			printf(",%s,", f->shadowed ? "true" : "false");
-			char models[64];
-			snprintf(models, sizeof(models), "%s%s%s%s%s", p->cpu ? "cpu:" : "",
-			         p->cpu ? model_kind(p->cpu) : "", p->cpu && p->gpu ? " " : "",
-			         p->gpu ? "gpu:" : "", p->gpu ? model_kind(p->gpu) : "");
-			cli_csv_field(stdout, models);
-			printf("\n");
-		} else {
-			/* one heading per directory, so each line fits the terminal */
-			const char *slash = strrchr(f->path, '/');
-			size_t dl = slash ? (size_t)(slash - f->path) : 0;
-			if (dl < sizeof(dir) && (strlen(dir) != dl || strncmp(dir, f->path, dl))) {
-				memcpy(dir, f->path, dl);
-				dir[dl] = '\0';
-				printf("%s/\n", dir);
-			}
-			const char *mark = f->shadowed ? " (shadowed)" : "";
-			int room = cli_width() - (2 + wname + 2 + 7 + 2) - (int)strlen(mark);
-			char desc[1024];
-			cli_cut(desc, sizeof(desc), p->description, room > 10 ? room : 10);
-			printf("  %-*s  %-7s  %s%s\n", wname, f->name, units_text(p), desc, mark);
-		}
-		shown++;
-	}
-	if (fmt == CLI_JSON)
-		printf("%s]\n}\n", shown ? "\n  " : "");
+	if (fmt == CLI_TABLE)
+		print_list(files, loaded, n, wname);
+	else if (print_records(files, loaded, n, fmt))
+		rc = cli_error("profile", "out of memory");
 	if (not_profiles == 1)
 		cli_warning("profile", "skipped %s: not a profile (no 'augur_profile:' line)",
 		            first_other);

@@ -19,6 +19,7 @@
 #include "netfile.h"
 #include "page.h"
 #include "sweep.h"
+#include "table.h"
 
 #define MAX_SETS    64
 #define MAX_BUDGETS 4
@@ -78,14 +79,6 @@ static double pct(double before, double after)
 	return before ? 100.0 * (after - before) / before : 0.0;
 }
 
-static void compare_row(const char *label, double before, double after, const char *fmt)
-{
-	char b[32], a[32];
-	cli_cell(b, sizeof(b), fmt, before);
-	cli_cell(a, sizeof(a), fmt, after);
-	printf("  %-30s %14s %14s %+9.1f%%\n", label, b, a, pct(before, after));
-}
-
 /* Up to five layers whose predicted time moved most between eb and ea, largest move
  * first, into order; returns how many moved at all. */
 static size_t moved_most(const struct augur_unit_estimate *eb, const struct augur_unit_estimate *ea,
@@ -139,95 +132,146 @@ static void json_side(struct jsonw *w, const char *key, const struct evaluation 
 	jw_end(w);
 }
 
-static void print_before_after_json(const struct augur_net *net, const struct augur_profile *p,
-                                    const char *profile_path, const struct evaluation *b,
-                                    const struct evaluation *a, const char *const *sets,
-                                    size_t n_sets)
+static int print_before_after_json(const struct augur_net *net, const struct augur_profile *p,
+                                   const char *profile_path, const struct evaluation *b,
+                                   const struct evaluation *a, const char *const *sets,
+                                   size_t n_sets)
 {
-	struct jsonw w;
-	jw_init(&w, stdout);
-	jw_object(&w, NULL, false);
-	jw_string(&w, "augur_version", AUGUR_VERSION);
-	jw_string(&w, "network", net->name);
-	jw_device(&w, p, profile_path);
-	jw_array(&w, "set", true);
+	struct jsonw *w = jw_new(stdout);
+	if (!w)
+		return -1;
+	jw_object(w, NULL, false);
+	jw_string(w, "augur_version", AUGUR_VERSION);
+	jw_string(w, "network", net->name);
+	jw_device(w, p, profile_path);
+	jw_array(w, "set", true);
 	for (size_t i = 0; i < n_sets; i++)
-		jw_string(&w, NULL, sets[i]);
-	jw_end(&w);
-	json_side(&w, "before", b);
-	json_side(&w, "after", a);
+		jw_string(w, NULL, sets[i]);
+	jw_end(w);
+	json_side(w, "before", b);
+	json_side(w, "after", a);
 	size_t order[5];
 	size_t n = moved_most(&b->est[0], &a->est[0], order);
-	jw_array(&w, "moved_most", false);
+	jw_array(w, "moved_most", false);
 	for (size_t k = 0; k < n; k++) {
 		size_t i = order[k];
-		jw_object(&w, NULL, true);
-		jw_string(&w, "layer", net->layers[i].name);
-		jw_string(&w, "type", augur_layer_type_name(net->layers[i].type));
-		jw_string(&w, "unit", augur_unit_kind_name(b->est[0].unit->kind));
-		jw_double(&w, "before_ms", b->est[0].layers[i].time_ms);
-		jw_double(&w, "after_ms", a->est[0].layers[i].time_ms);
-		jw_end(&w);
+		jw_object(w, NULL, true);
+		jw_string(w, "layer", net->layers[i].name);
+		jw_string(w, "type", augur_layer_type_name(net->layers[i].type));
+		jw_string(w, "unit", augur_unit_kind_name(b->est[0].unit->kind));
+		jw_double(w, "before_ms", b->est[0].layers[i].time_ms);
+		jw_double(w, "after_ms", a->est[0].layers[i].time_ms);
+		jw_end(w);
 	}
-	jw_end(&w);
-	jw_end(&w);
+	jw_end(w);
+	jw_end(w);
+	jw_free(w);
+	return 0;
 }
 
-/* quantity,before,after: the table's rows, in their base units. */
-static void print_before_after_csv(const struct evaluation *b, const struct evaluation *a)
+/* The quantities of a --set comparison: for people a label, the values in MiB or as
+ * counts or times, and the change; for CSV (quantity,before,after) a key and the values
+ * in their base units. */
+static const struct tbl_col quantity_cols[] = {
+        {.head = "",
+         .kind = TBL_TEXT,
+         .in = TBL_IN_TEXT,
+         .min_width = 30,
+         .left = true,
+         .fixed = true},
+        {.key = "quantity", .kind = TBL_TEXT, .in = TBL_IN_CSV},
+        {.head = "before", .kind = TBL_TEXT, .in = TBL_IN_TEXT, .min_width = 14, .fixed = true},
+        {.key = "before", .kind = TBL_TEXT, .in = TBL_IN_CSV},
+        {.head = "after", .kind = TBL_TEXT, .in = TBL_IN_TEXT, .min_width = 14, .fixed = true},
+        {.key = "after", .kind = TBL_TEXT, .in = TBL_IN_CSV},
+        {.head = "change",
+         .kind = TBL_DOUBLE,
+         .in = TBL_IN_TEXT,
+         .min_width = 10,
+         .fixed = true,
+         .fmt = "%+.1f%%"},
+};
+
+/* One quantity: shown as b and a with fmt (cli_cell), written as cb and ca. */
+static void quantity(struct tbl *t, const char *label, const char *key, const char *fmt, double b,
+                     double a, const char *cb, const char *ca)
 {
-	printf("quantity,before,after\n");
-	printf("params,%llu,%llu\n", (unsigned long long)b->a->total.params,
-	       (unsigned long long)a->a->total.params);
-	printf("macs,%llu,%llu\n", (unsigned long long)b->a->total.macs,
-	       (unsigned long long)a->a->total.macs);
-	for (size_t u = 0; u < b->n_units; u++) {
-		const char *un = augur_unit_kind_name(b->est[u].unit->kind);
-		printf("%s_time_ms,%.6g,%.6g\n", un, b->est[u].total_ms, a->est[u].total_ms);
-		printf("%s_memory_bytes,%llu,%llu\n", un,
-		       (unsigned long long)b->est[u].memory_bytes,
-		       (unsigned long long)a->est[u].memory_bytes);
-	}
-	const struct augur_memory *mb = &b->a->memory, *ma = &a->a->memory;
-	printf("paper_weights_bytes,%llu,%llu\n", (unsigned long long)mb->paper_weights,
-	       (unsigned long long)ma->paper_weights);
-	printf("paper_data_bytes,%llu,%llu\n", (unsigned long long)mb->paper_data,
-	       (unsigned long long)ma->paper_data);
-	printf("paper_workspace_bytes,%llu,%llu\n", (unsigned long long)mb->paper_workspace,
-	       (unsigned long long)ma->paper_workspace);
-	printf("allocated_bytes,%llu,%llu\n", (unsigned long long)mb->alloc_total,
-	       (unsigned long long)ma->alloc_total);
-	printf("minimal_bytes,%llu,%llu\n", (unsigned long long)mb->min_total,
-	       (unsigned long long)ma->min_total);
+	char cell[32];
+	tbl_row(t);
+	tbl_text(t, label);
+	tbl_text(t, key);
+	cli_cell(cell, sizeof(cell), fmt, b);
+	tbl_text(t, cell);
+	tbl_text(t, cb);
+	cli_cell(cell, sizeof(cell), fmt, a);
+	tbl_text(t, cell);
+	tbl_text(t, ca);
+	tbl_double(t, pct(b, a));
 }
 
-static void print_before_after(const struct augur_net *net, const struct augur_profile *p,
-                               const struct evaluation *b, const struct evaluation *a)
+/* A count or byte size (shown in MiB when mib): exact in CSV. */
+static void exact(struct tbl *t, const char *label, const char *key, const char *fmt, bool mib,
+                  uint64_t b, uint64_t a)
 {
-	printf("%s on %s\n\n  %-30s %14s %14s %10s\n", net->name, p->name, "", "before", "after",
-	       "change");
-	compare_row("parameters", (double)b->a->total.params, (double)a->a->total.params, "%.0f");
-	compare_row("MACs", (double)b->a->total.macs, (double)a->a->total.macs, "%.0f");
+	char cb[32], ca[32];
+	snprintf(cb, sizeof(cb), "%llu", (unsigned long long)b);
+	snprintf(ca, sizeof(ca), "%llu", (unsigned long long)a);
+	quantity(t, label, key, fmt, mib ? cli_mib(b) : (double)b, mib ? cli_mib(a) : (double)a, cb,
+	         ca);
+}
+
+static struct tbl *quantity_table(const struct evaluation *b, const struct evaluation *a)
+{
+	struct tbl *t = tbl_new(quantity_cols, sizeof(quantity_cols) / sizeof(quantity_cols[0]));
+	if (!t)
+		return NULL;
+	exact(t, "parameters", "params", "%.0f", false, b->a->total.params, a->a->total.params);
+	exact(t, "MACs", "macs", "%.0f", false, b->a->total.macs, a->a->total.macs);
 	for (size_t u = 0; u < b->n_units; u++) {
-		char label[64];
+		char label[64], key[64], cb[32], ca[32];
 		const char *un = augur_unit_kind_name(b->est[u].unit->kind);
 		snprintf(label, sizeof(label), "%s forward time (ms)", un);
-		compare_row(label, b->est[u].total_ms, a->est[u].total_ms, NULL);
+		snprintf(key, sizeof(key), "%s_time_ms", un);
+		snprintf(cb, sizeof(cb), "%.6g", b->est[u].total_ms);
+		snprintf(ca, sizeof(ca), "%.6g", a->est[u].total_ms);
+		quantity(t, label, key, NULL, b->est[u].total_ms, a->est[u].total_ms, cb, ca);
 		snprintf(label, sizeof(label), "%s memory needed (MiB)", un);
-		compare_row(label, cli_mib(b->est[u].memory_bytes), cli_mib(a->est[u].memory_bytes),
-		            "%.1f");
+		snprintf(key, sizeof(key), "%s_memory_bytes", un);
+		exact(t, label, key, "%.1f", true, b->est[u].memory_bytes, a->est[u].memory_bytes);
 	}
 	const struct augur_memory *mb = &b->a->memory, *ma = &a->a->memory;
-	compare_row("paper view: weights (MiB)", cli_mib(mb->paper_weights),
-	            cli_mib(ma->paper_weights), "%.2f");
-	compare_row("paper view: data (MiB)", cli_mib(mb->paper_data), cli_mib(ma->paper_data),
-	            "%.2f");
-	compare_row("paper view: workspace (MiB)", cli_mib(mb->paper_workspace),
-	            cli_mib(ma->paper_workspace), "%.2f");
-	compare_row("allocated view: total (MiB)", cli_mib(mb->alloc_total),
-	            cli_mib(ma->alloc_total), "%.2f");
-	compare_row("minimal view: total (MiB)", cli_mib(mb->min_total), cli_mib(ma->min_total),
-	            "%.2f");
+	exact(t, "paper view: weights (MiB)", "paper_weights_bytes", "%.2f", true,
+	      mb->paper_weights, ma->paper_weights);
+	exact(t, "paper view: data (MiB)", "paper_data_bytes", "%.2f", true, mb->paper_data,
+	      ma->paper_data);
+	exact(t, "paper view: workspace (MiB)", "paper_workspace_bytes", "%.2f", true,
+	      mb->paper_workspace, ma->paper_workspace);
+	exact(t, "allocated view: total (MiB)", "allocated_bytes", "%.2f", true, mb->alloc_total,
+	      ma->alloc_total);
+	exact(t, "minimal view: total (MiB)", "minimal_bytes", "%.2f", true, mb->min_total,
+	      ma->min_total);
+	return t;
+}
+
+static int print_before_after_csv(const struct evaluation *b, const struct evaluation *a)
+{
+	struct tbl *t = quantity_table(b, a);
+	int rc = t ? tbl_print_csv(t, stdout) : -1;
+	tbl_free(t);
+	return rc;
+}
+
+static int print_before_after(const struct augur_net *net, const struct augur_profile *p,
+                              const struct evaluation *b, const struct evaluation *a)
+{
+	struct tbl *t = quantity_table(b, a);
+	if (!t)
+		return -1;
+	printf("%s on %s\n\n", net->name, p->name);
+	int rc = tbl_print_text(t, stdout, INT32_MAX, 2);
+	tbl_free(t);
+	if (rc < 0)
+		return -1;
 	for (size_t u = 0; u < a->n_units; u++) {
 		cli_print_uncosted(stdout, "after: ", &a->est[u]);
 		cli_print_extrapolated(stdout, "after: ", &a->est[u]);
@@ -243,7 +287,7 @@ static void print_before_after(const struct augur_net *net, const struct augur_p
 	size_t order[5];
 	size_t n = moved_most(eb, ea, order);
 	if (!n)
-		return;
+		return 0;
 	printf("\nlayers whose %s time moved most:\n", augur_unit_kind_name(eb->unit->kind));
 	for (size_t k = 0; k < n; k++) {
 		size_t i = order[k];
@@ -251,6 +295,7 @@ static void print_before_after(const struct augur_net *net, const struct augur_p
 		       augur_layer_type_name(net->layers[i].type), eb->layers[i].time_ms,
 		       ea->layers[i].time_ms, ea->layers[i].time_ms - eb->layers[i].time_ms);
 	}
+	return 0;
 }
 
 struct row_ctx {
@@ -714,15 +759,16 @@ static int before_after(struct whatif *w, struct augur_diag *diag)
 		eval_clear(&after);
 		return cli_report(diag);
 	}
+	int printed = 0;
 	if (o->format == CLI_JSON)
-		print_before_after_json(w->base, w->p, w->path, &w->before, &after, o->sets,
-		                        o->n_sets);
+		printed = print_before_after_json(w->base, w->p, w->path, &w->before, &after,
+		                                  o->sets, o->n_sets);
 	else if (o->format == CLI_CSV)
-		print_before_after_csv(&w->before, &after);
+		printed = print_before_after_csv(&w->before, &after);
 	else
-		print_before_after(w->base, w->p, &w->before, &after);
+		printed = print_before_after(w->base, w->p, &w->before, &after);
 	eval_clear(&after);
-	return CLI_OK;
+	return printed ? cli_error("whatif", "out of memory") : CLI_OK;
 }
 
 /* The plot's figures of variant row (NaN for an invalid one, ev NULL). */

@@ -1,13 +1,34 @@
 /* The JSON writer (see jsonw.h). */
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 
+#include "augur-config.h"
 #include "cli.h"
 #include "jsonw.h"
 
-void jw_init(struct jsonw *w, FILE *f)
+#define JSONW_MAX_DEPTH 16
+
+struct jsonw {
+	FILE *f;
+	int depth;
+	bool has_items[JSONW_MAX_DEPTH];   /* whether the open container has a member yet */
+	bool inline_from[JSONW_MAX_DEPTH]; /* containers opened inline: no new lines inside */
+	char closing[JSONW_MAX_DEPTH];     /* '}' or ']' of each open container */
+	int inline_depth;                  /* depth from which items stay on one line; 0 none */
+};
+
+struct jsonw *jw_new(FILE *f)
 {
-	*w = (struct jsonw){.f = f};
+	struct jsonw *w = calloc(1, sizeof(*w));
+	if (w)
+		w->f = f;
+	return w;
+}
+
+void jw_free(struct jsonw *w)
+{
+	free(w);
 }
 
 /* The comma and line break before a member or item, then its key. */
@@ -102,6 +123,20 @@ void jw_null(struct jsonw *w, const char *key)
 {
 	lead(w, key);
 	fputs("null", w->f);
+}
+
+void jw_raw(struct jsonw *w, const char *key, const char *json)
+{
+	lead(w, key);
+	fputs(json, w->f);
+}
+
+void jw_net(struct jsonw *w, const struct augur_net *net)
+{
+	jw_object(w, NULL, false);
+	jw_string(w, "augur_version", AUGUR_VERSION);
+	jw_string(w, "network", net->name);
+	jw_string(w, "source", net->path ? net->path : "");
 }
 
 void jw_device(struct jsonw *w, const struct augur_profile *p, const char *profile_path)

@@ -9,21 +9,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "net.h"
 #include "profile.h"
 
-#define JSONW_MAX_DEPTH 16
+/* Opaque: the writer's nesting state is its own. */
+struct jsonw;
 
-struct jsonw {
-	FILE *f;
-	int depth;
-	bool has_items[JSONW_MAX_DEPTH];   /* whether the open container has a member yet */
-	bool inline_from[JSONW_MAX_DEPTH]; /* containers opened inline: no new lines inside */
-	char closing[JSONW_MAX_DEPTH];     /* '}' or ']' of each open container */
-	int inline_depth;                  /* depth from which items stay on one line; 0 none */
-};
-
-/* Starts a document on f (the root object is opened by the caller with jw_object). */
-void jw_init(struct jsonw *w, FILE *f);
+/* A writer of one document on f (the root object is opened by the caller with
+ * jw_object). NULL when out of memory; free it with jw_free (NULL is fine). */
+struct jsonw *jw_new(FILE *f);
+void jw_free(struct jsonw *w);
 
 /* key is the member's name inside an object, NULL for an array item or the root. An
  * inline container keeps its members on one line (a row of a table). */
@@ -36,6 +31,11 @@ void jw_double(struct jsonw *w, const char *key, double v);      /* %.6g; null i
 void jw_uint(struct jsonw *w, const char *key, uint64_t v);
 void jw_bool(struct jsonw *w, const char *key, bool v);
 void jw_null(struct jsonw *w, const char *key);
+/* A value the caller wrote as JSON text (an array, an object, a number in another form). */
+void jw_raw(struct jsonw *w, const char *key, const char *json);
+
+/* Opens the root object of a result about net: augur_version, network and source. */
+void jw_net(struct jsonw *w, const struct augur_net *net);
 
 /* "device": {"name", "profile", "description"}: the same object in every command. */
 void jw_device(struct jsonw *w, const struct augur_profile *p, const char *profile_path);

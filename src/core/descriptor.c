@@ -397,7 +397,7 @@ static bool one_or_two(enum augur_layer_type t)
 /* First pass over one layer entry: name and type, so names are known before any
  * "inputs:" is resolved. */
 static int parse_layer_head(const struct augur_schema *c, struct augur_net *net,
-                            const struct augur_ynode *ln, size_t index, struct augur_strmap *names)
+                            const struct augur_ynode *ln, size_t index, struct augur_strmap **names)
 {
 	if (ln->kind != AUGUR_YMAP)
 		return augur_schema_err(c, ln, AUGUR_E_SCHEMA, "expected a layer mapping, got %s",
@@ -423,7 +423,7 @@ static int parse_layer_head(const struct augur_schema *c, struct augur_net *net,
 		return augur_schema_err(c, nn, AUGUR_E_SCHEMA,
 		                        "layer name 'input' is reserved for the network input");
 	int64_t prev;
-	if (augur_strmap_get(names, name, &prev))
+	if (augur_strmap_get(*names, name, &prev))
 		return augur_schema_err(c, nn ? nn : ln, AUGUR_E_SCHEMA,
 		                        "duplicate layer name '%s' (first defined at line %u)",
 		                        name, net->layers[prev].loc.line);
@@ -557,12 +557,12 @@ static int parse_root(const struct augur_schema *c, const struct augur_ynode *ro
 		return augur_schema_err(c, layers, AUGUR_E_LIMIT,
 		                        "too many layers (%zu; the limit is %u)", layers->len,
 		                        AUGUR_MAX_LAYERS);
-	struct augur_strmap names = {0};
+	struct augur_strmap *names = NULL;
 	rc = AUGUR_OK;
 	for (size_t i = 0; i < layers->len && rc == AUGUR_OK; i++)
 		rc = parse_layer_head(c, net, layers->items[i], i, &names);
 	for (size_t i = 0; i < layers->len && rc == AUGUR_OK; i++)
-		rc = parse_layer_keys(c, net, layers->items[i], i, &names);
+		rc = parse_layer_keys(c, net, layers->items[i], i, names);
 	augur_strmap_clear(&names);
 	return rc;
 }

@@ -160,8 +160,8 @@ struct ctx {
 	struct augur_net *net;
 	struct value *values;
 	size_t n_values, cap_values;
-	struct augur_strmap by_name;  /* tensor name (the value's copy) -> index into values */
-	struct augur_strmap layers;   /* layer name (the layer's copy) -> index */
+	struct augur_strmap *by_name; /* tensor name (the value's copy) -> index into values */
+	struct augur_strmap *layers;  /* layer name (the layer's copy) -> index */
 	struct augur_layer_stats *st; /* traced shapes, one per layer */
 	size_t cap_st;
 	bool have_input;
@@ -238,7 +238,7 @@ static int define(struct ctx *c, const char *name, struct value *v)
 static const struct value *lookup(const struct ctx *c, const char *name)
 {
 	int64_t i;
-	return augur_strmap_get(&c->by_name, name, &i) ? &c->values[i] : NULL;
+	return augur_strmap_get(c->by_name, name, &i) ? &c->values[i] : NULL;
 }
 
 static uint64_t numel(const struct value *v)
@@ -677,7 +677,7 @@ static int add_layer(struct ctx *c, enum augur_layer_type type, const char *suff
 		         suffix);
 	snprintf(name, sizeof(name), "%s", base);
 	int64_t prev;
-	for (unsigned k = 2; augur_strmap_get(&c->layers, name, &prev); k++)
+	for (unsigned k = 2; augur_strmap_get(c->layers, name, &prev); k++)
 		snprintf(name, sizeof(name), "%s_%u", base, k);
 	struct augur_layer *l = augur_net_append(c->net, name, type);
 	if (!l)

@@ -27,10 +27,10 @@ struct ctx {
 	const char *path;
 	struct augur_diag *diag;
 	struct augur_net *net;
-	struct augur_strmap blobs;  /* blob name (borrowed from the tree) -> producer */
-	struct augur_strmap names;  /* layer name (the layer's own copy) -> index */
-	const field *input_at;      /* where the network input was declared */
-	struct augur_strmap padded; /* V0: a padding layer's top -> its pad */
+	struct augur_strmap *blobs;  /* blob name (borrowed from the tree) -> producer */
+	struct augur_strmap *names;  /* layer name (the layer's own copy) -> index */
+	const field *input_at;       /* where the network input was declared */
+	struct augur_strmap *padded; /* V0: a padding layer's top -> its pad */
 };
 
 static void err_fill(const struct ctx *c, uint32_t line, uint32_t col, int code, const char *fmt,
@@ -285,69 +285,161 @@ enum fork {
 	FORK_AXPY,      /* a x + y with a per-channel a: two eltwise layers */
 };
 
+struct type_info;
+
+/* A type's reader of its parameter message p (an empty message when the layer has none)
+ * into l, once the message holds only the type's known fields; lf is the layer. */
+typedef int param_reader(const struct ctx *c, const field *lf, const struct type_info *t,
+                         const field *p, struct augur_layer *l);
+
+static param_reader conv_params, pool_params, fc_params, reshape_params, shared_params,
+        shuffle_params, interp_params, upsample_params, crop_params, permute_params,
+        priorbox_params, detection_params, relu_params, lrn_params, scale_params, eltwise_params,
+        concat_params, flatten_params;
+
+/* The fields each parameter message may hold (Caffe's caffe.proto and the forks'). */
+static const char *const conv_known[] = {
+        "num_output", "bias_term",     "pad",         "kernel_size", "stride",   "dilation",
+        "pad_h",      "pad_w",         "kernel_h",    "kernel_w",    "stride_h", "stride_w",
+        "group",      "weight_filler", "bias_filler", "engine",      "axis",     "force_nd_im2col",
+        NULL};
+static const char *const pool_known[] = {"pool",        "pad",       "pad_h",    "pad_w",
+                                         "kernel_size", "kernel_h",  "kernel_w", "stride",
+                                         "stride_h",    "stride_w",  "engine",   "global_pooling",
+                                         "round_mode",  "ceil_mode", NULL};
+static const char *const fc_known[] = {
+        "num_output", "bias_term", "weight_filler", "bias_filler", "axis", "transpose", NULL};
+static const char *const reshape_known[] = {"shape", "axis", "num_axes", NULL};
+static const char *const prelu_known[] = {"filler", "channel_shared", NULL};
+static const char *const elu_known[] = {"alpha", "engine", NULL};
+static const char *const shuffle_known[] = {"group", NULL};
+static const char *const interp_known[] = {"height",  "width",   "zoom_factor", "shrink_factor",
+                                           "pad_beg", "pad_end", NULL};
+static const char *const upsample_known[] = {"scale",      "scale_h",   "scale_w",   "upsample_h",
+                                             "upsample_w", "pad_out_h", "pad_out_w", NULL};
+static const char *const crop_known[] = {"axis", "offset", NULL};
+static const char *const permute_known[] = {"order", NULL};
+static const char *const norm_known[] = {"across_spatial", "scale_filler", "channel_shared", "eps",
+                                         NULL};
+static const char *const prior_known[] = {"min_size", "max_size", "aspect_ratio", "flip",  "clip",
+                                          "variance", "img_size", "img_h",        "img_w", "step",
+                                          "step_h",   "step_w",   "offset",       NULL};
+static const char *const det_known[] = {"num_classes",
+                                        "share_location",
+                                        "background_label_id",
+                                        "nms_param",
+                                        "save_output_param",
+                                        "code_type",
+                                        "variance_encoded_in_target",
+                                        "keep_top_k",
+                                        "confidence_threshold",
+                                        "eta",
+                                        "visualize",
+                                        "visualize_threshold",
+                                        "save_file",
+                                        NULL};
+static const char *const relu_known[] = {"negative_slope", "engine", NULL};
+static const char *const engine_known[] = {"engine", NULL};
+static const char *const lrn_known[] = {"local_size", "alpha",  "beta", "norm_region",
+                                        "k",          "engine", NULL};
+static const char *const bn_known[] = {"use_global_stats", "moving_average_fraction", "eps", NULL};
+static const char *const bn_fork_known[] = {"slope_filler", "bias_filler", "momentum", "eps",
+                                            "frozen",       "engine",      NULL};
+static const char *const scale_known[] = {"axis",      "num_axes",    "filler",
+                                          "bias_term", "bias_filler", NULL};
+static const char *const eltwise_known[] = {"operation", "coeff", "stable_prod_grad", NULL};
+static const char *const concat_known[] = {"axis", "concat_dim", NULL};
+static const char *const softmax_known[] = {"engine", "axis", NULL};
+static const char *const dropout_known[] = {"dropout_ratio", "scale_train", NULL};
+static const char *const flatten_known[] = {"axis", "end_axis", NULL};
+
 struct type_info {
 	const char *name, *v1; /* modern name, legacy enum name (NULL: none) */
 	enum kind kind;
 	enum augur_layer_type type;
 	const char *param; /* its parameter message */
 	enum fork fork;
+	const char *const *known; /* K_LAYER: the fields of param */
+	param_reader *read;       /* K_LAYER: reads them (NULL: nothing to keep) */
 };
 
 static const struct type_info types[] = {
-        {"Convolution", "CONVOLUTION", K_LAYER, AUGUR_LAYER_CONV, "convolution_param", FORK_NONE},
+        {"Convolution", "CONVOLUTION", K_LAYER, AUGUR_LAYER_CONV, "convolution_param", FORK_NONE,
+         conv_known, conv_params},
         {"ConvolutionDepthwise", NULL, K_LAYER, AUGUR_LAYER_CONV, "convolution_param",
-         FORK_DEPTHWISE},
+         FORK_DEPTHWISE, conv_known, conv_params},
         {"DepthwiseConvolution", NULL, K_LAYER, AUGUR_LAYER_CONV, "convolution_param",
-         FORK_DEPTHWISE},
-        {"BN", NULL, K_LAYER, AUGUR_LAYER_BATCHNORM, "bn_param", FORK_BN_SCALE},
-        {"Pooling", "POOLING", K_LAYER, AUGUR_LAYER_POOL, "pooling_param", FORK_NONE},
-        {"InnerProduct", "INNER_PRODUCT", K_LAYER, AUGUR_LAYER_FC, "inner_product_param",
-         FORK_NONE},
-        {"ReLU", "RELU", K_LAYER, AUGUR_LAYER_RELU, "relu_param", FORK_NONE},
-        {"PReLU", NULL, K_LAYER, AUGUR_LAYER_PRELU, "prelu_param", FORK_NONE},
-        {"ELU", NULL, K_LAYER, AUGUR_LAYER_ELU, "elu_param", FORK_NONE},
+         FORK_DEPTHWISE, conv_known, conv_params},
+        {"BN", NULL, K_LAYER, AUGUR_LAYER_BATCHNORM, "bn_param", FORK_BN_SCALE, bn_fork_known,
+         NULL},
+        {"Pooling", "POOLING", K_LAYER, AUGUR_LAYER_POOL, "pooling_param", FORK_NONE, pool_known,
+         pool_params},
+        {"InnerProduct", "INNER_PRODUCT", K_LAYER, AUGUR_LAYER_FC, "inner_product_param", FORK_NONE,
+         fc_known, fc_params},
+        {"ReLU", "RELU", K_LAYER, AUGUR_LAYER_RELU, "relu_param", FORK_NONE, relu_known,
+         relu_params},
+        {"PReLU", NULL, K_LAYER, AUGUR_LAYER_PRELU, "prelu_param", FORK_NONE, prelu_known,
+         shared_params},
+        {"ELU", NULL, K_LAYER, AUGUR_LAYER_ELU, "elu_param", FORK_NONE, elu_known, NULL},
         {"Deconvolution", "DECONVOLUTION", K_LAYER, AUGUR_LAYER_DECONV, "convolution_param",
-         FORK_NONE},
-        {"ShuffleChannel", NULL, K_LAYER, AUGUR_LAYER_SHUFFLE, "shuffle_channel_param", FORK_NONE},
-        {"Interp", NULL, K_LAYER, AUGUR_LAYER_UPSAMPLE, "interp_param", FORK_NONE},
-        {"Upsample", NULL, K_LAYER, AUGUR_LAYER_UPSAMPLE, "upsample_param", FORK_NONE},
-        {"Axpy", NULL, K_LAYER, AUGUR_LAYER_ELTWISE, NULL, FORK_AXPY},
-        {"Crop", NULL, K_LAYER, AUGUR_LAYER_CROP, "crop_param", FORK_NONE},
-        {"Slice", "SLICE", K_LAYER, AUGUR_LAYER_SLICE, "slice_param", FORK_NONE},
-        {"Permute", NULL, K_LAYER, AUGUR_LAYER_PERMUTE, "permute_param", FORK_NONE},
-        {"Reshape", NULL, K_LAYER, AUGUR_LAYER_RESHAPE, "reshape_param", FORK_NONE},
-        {"Normalize", NULL, K_LAYER, AUGUR_LAYER_NORMALIZE, "norm_param", FORK_NONE},
-        {"PriorBox", NULL, K_LAYER, AUGUR_LAYER_PRIORBOX, "prior_box_param", FORK_NONE},
+         FORK_NONE, conv_known, conv_params},
+        {"ShuffleChannel", NULL, K_LAYER, AUGUR_LAYER_SHUFFLE, "shuffle_channel_param", FORK_NONE,
+         shuffle_known, shuffle_params},
+        {"Interp", NULL, K_LAYER, AUGUR_LAYER_UPSAMPLE, "interp_param", FORK_NONE, interp_known,
+         interp_params},
+        {"Upsample", NULL, K_LAYER, AUGUR_LAYER_UPSAMPLE, "upsample_param", FORK_NONE,
+         upsample_known, upsample_params},
+        {"Axpy", NULL, K_LAYER, AUGUR_LAYER_ELTWISE, NULL, FORK_AXPY, NULL, NULL},
+        {"Crop", NULL, K_LAYER, AUGUR_LAYER_CROP, "crop_param", FORK_NONE, crop_known, crop_params},
+        {"Slice", "SLICE", K_LAYER, AUGUR_LAYER_SLICE, "slice_param", FORK_NONE, NULL, NULL},
+        {"Permute", NULL, K_LAYER, AUGUR_LAYER_PERMUTE, "permute_param", FORK_NONE, permute_known,
+         permute_params},
+        {"Reshape", NULL, K_LAYER, AUGUR_LAYER_RESHAPE, "reshape_param", FORK_NONE, reshape_known,
+         reshape_params},
+        {"Normalize", NULL, K_LAYER, AUGUR_LAYER_NORMALIZE, "norm_param", FORK_NONE, norm_known,
+         shared_params},
+        {"PriorBox", NULL, K_LAYER, AUGUR_LAYER_PRIORBOX, "prior_box_param", FORK_NONE, prior_known,
+         priorbox_params},
         {"DetectionOutput", NULL, K_LAYER, AUGUR_LAYER_DETECTION, "detection_output_param",
-         FORK_NONE},
-        {"Sigmoid", "SIGMOID", K_LAYER, AUGUR_LAYER_SIGMOID, "sigmoid_param", FORK_NONE},
-        {"TanH", "TANH", K_LAYER, AUGUR_LAYER_TANH, "tanh_param", FORK_NONE},
-        {"LRN", "LRN", K_LAYER, AUGUR_LAYER_LRN, "lrn_param", FORK_NONE},
-        {"BatchNorm", NULL, K_LAYER, AUGUR_LAYER_BATCHNORM, "batch_norm_param", FORK_NONE},
-        {"Scale", NULL, K_LAYER, AUGUR_LAYER_SCALE, "scale_param", FORK_NONE},
-        {"Eltwise", "ELTWISE", K_LAYER, AUGUR_LAYER_ELTWISE, "eltwise_param", FORK_NONE},
-        {"Concat", "CONCAT", K_LAYER, AUGUR_LAYER_CONCAT, "concat_param", FORK_NONE},
-        {"Softmax", "SOFTMAX", K_LAYER, AUGUR_LAYER_SOFTMAX, "softmax_param", FORK_NONE},
-        {"Dropout", "DROPOUT", K_LAYER, AUGUR_LAYER_DROPOUT, "dropout_param", FORK_NONE},
-        {"Flatten", "FLATTEN", K_LAYER, AUGUR_LAYER_FLATTEN, "flatten_param", FORK_NONE},
-        {"Input", NULL, K_INPUT, 0, "input_param", FORK_NONE},
-        {"Split", "SPLIT", K_SPLIT, 0, NULL, FORK_NONE},
-        {"Silence", "SILENCE", K_SILENCE, 0, NULL, FORK_NONE},
-        {"Data", "DATA", K_TRAINING, 0, NULL, FORK_NONE},
-        {"ImageData", "IMAGE_DATA", K_TRAINING, 0, NULL, FORK_NONE},
-        {"HDF5Data", "HDF5_DATA", K_TRAINING, 0, NULL, FORK_NONE},
-        {"MemoryData", "MEMORY_DATA", K_TRAINING, 0, NULL, FORK_NONE},
-        {"WindowData", "WINDOW_DATA", K_TRAINING, 0, NULL, FORK_NONE},
-        {"DummyData", "DUMMY_DATA", K_TRAINING, 0, NULL, FORK_NONE},
-        {"SoftmaxWithLoss", "SOFTMAX_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
-        {"EuclideanLoss", "EUCLIDEAN_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
-        {"SigmoidCrossEntropyLoss", "SIGMOID_CROSS_ENTROPY_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
-        {"HingeLoss", "HINGE_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
-        {"InfogainLoss", "INFOGAIN_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
-        {"MultinomialLogisticLoss", "MULTINOMIAL_LOGISTIC_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
-        {"ContrastiveLoss", "CONTRASTIVE_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
-        {"Accuracy", "ACCURACY", K_TRAINING, 0, NULL, FORK_NONE},
-        {"HDF5Output", "HDF5_OUTPUT", K_TRAINING, 0, NULL, FORK_NONE},
+         FORK_NONE, det_known, detection_params},
+        {"Sigmoid", "SIGMOID", K_LAYER, AUGUR_LAYER_SIGMOID, "sigmoid_param", FORK_NONE,
+         engine_known, NULL},
+        {"TanH", "TANH", K_LAYER, AUGUR_LAYER_TANH, "tanh_param", FORK_NONE, engine_known, NULL},
+        {"LRN", "LRN", K_LAYER, AUGUR_LAYER_LRN, "lrn_param", FORK_NONE, lrn_known, lrn_params},
+        {"BatchNorm", NULL, K_LAYER, AUGUR_LAYER_BATCHNORM, "batch_norm_param", FORK_NONE, bn_known,
+         NULL},
+        {"Scale", NULL, K_LAYER, AUGUR_LAYER_SCALE, "scale_param", FORK_NONE, scale_known,
+         scale_params},
+        {"Eltwise", "ELTWISE", K_LAYER, AUGUR_LAYER_ELTWISE, "eltwise_param", FORK_NONE,
+         eltwise_known, eltwise_params},
+        {"Concat", "CONCAT", K_LAYER, AUGUR_LAYER_CONCAT, "concat_param", FORK_NONE, concat_known,
+         concat_params},
+        {"Softmax", "SOFTMAX", K_LAYER, AUGUR_LAYER_SOFTMAX, "softmax_param", FORK_NONE,
+         softmax_known, NULL},
+        {"Dropout", "DROPOUT", K_LAYER, AUGUR_LAYER_DROPOUT, "dropout_param", FORK_NONE,
+         dropout_known, NULL},
+        {"Flatten", "FLATTEN", K_LAYER, AUGUR_LAYER_FLATTEN, "flatten_param", FORK_NONE,
+         flatten_known, flatten_params},
+        {"Input", NULL, K_INPUT, 0, "input_param", FORK_NONE, NULL, NULL},
+        {"Split", "SPLIT", K_SPLIT, 0, NULL, FORK_NONE, NULL, NULL},
+        {"Silence", "SILENCE", K_SILENCE, 0, NULL, FORK_NONE, NULL, NULL},
+        {"Data", "DATA", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
+        {"ImageData", "IMAGE_DATA", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
+        {"HDF5Data", "HDF5_DATA", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
+        {"MemoryData", "MEMORY_DATA", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
+        {"WindowData", "WINDOW_DATA", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
+        {"DummyData", "DUMMY_DATA", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
+        {"SoftmaxWithLoss", "SOFTMAX_LOSS", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
+        {"EuclideanLoss", "EUCLIDEAN_LOSS", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
+        {"SigmoidCrossEntropyLoss", "SIGMOID_CROSS_ENTROPY_LOSS", K_TRAINING, 0, NULL, FORK_NONE,
+         NULL, NULL},
+        {"HingeLoss", "HINGE_LOSS", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
+        {"InfogainLoss", "INFOGAIN_LOSS", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
+        {"MultinomialLogisticLoss", "MULTINOMIAL_LOGISTIC_LOSS", K_TRAINING, 0, NULL, FORK_NONE,
+         NULL, NULL},
+        {"ContrastiveLoss", "CONTRASTIVE_LOSS", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
+        {"Accuracy", "ACCURACY", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
+        {"HDF5Output", "HDF5_OUTPUT", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
 };
 
 #define N_TYPES (sizeof(types) / sizeof(*types))
@@ -570,19 +662,13 @@ static int need(const struct ctx *c, const field *lf, const struct augur_layer *
 	return ERR_F(c, lf, "%s layer '%s' needs '%s' in %s", type, l->name, key, param);
 }
 
-static int conv_params(const struct ctx *c, const field *lf, const field *p, struct augur_layer *l)
+static int conv_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                       const field *p, struct augur_layer *l)
 {
-	static const char *const known[] = {
-	        "num_output", "bias_term",       "pad",         "kernel_size",
-	        "stride",     "dilation",        "pad_h",       "pad_w",
-	        "kernel_h",   "kernel_w",        "stride_h",    "stride_w",
-	        "group",      "weight_filler",   "bias_filler", "engine",
-	        "axis",       "force_nd_im2col", NULL};
 	struct augur_loc *k = l->key_loc;
 	bool given;
 	int rc;
-	if ((rc = check_known(c, p, "convolution_param", known, false)) ||
-	    (rc = opt_uint(c, p, "num_output", 1, AUGUR_MAX_DIM, &l->filters,
+	if ((rc = opt_uint(c, p, "num_output", 1, AUGUR_MAX_DIM, &l->filters,
 	                   &k[AUGUR_KEY_FILTERS])) ||
 	    (rc = opt_bool(c, p, "bias_term", &l->bias, &k[AUGUR_KEY_BIAS])) ||
 	    (rc = opt_uint(c, p, "group", 1, AUGUR_MAX_DIM, &l->groups, &k[AUGUR_KEY_GROUPS])) ||
@@ -597,18 +683,19 @@ static int conv_params(const struct ctx *c, const field *lf, const field *p, str
 	                      &k[AUGUR_KEY_DILATION], &given)))
 		return rc;
 	if ((rc = need(c, lf, l, "Convolution", "num_output", "convolution_param",
-	               k[AUGUR_KEY_FILTERS])))
+	               k[AUGUR_KEY_FILTERS])) ||
+	    (rc = need(c, lf, l, "Convolution", "kernel_size", "convolution_param",
+	               k[AUGUR_KEY_KERNEL])))
 		return rc;
-	return need(c, lf, l, "Convolution", "kernel_size", "convolution_param",
-	            k[AUGUR_KEY_KERNEL]);
+	if (t->fork == FORK_DEPTHWISE)
+		l->groups = 0; /* one per input channel: resolved once the net is read */
+	return AUGUR_OK;
 }
 
-static int pool_params(const struct ctx *c, const field *lf, const field *p, struct augur_layer *l)
+static int pool_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                       const field *p, struct augur_layer *l)
 {
-	static const char *const known[] = {
-	        "pool",       "pad",       "pad_h",    "pad_w",    "kernel_size", "kernel_h",
-	        "kernel_w",   "stride",    "stride_h", "stride_w", "engine",      "global_pooling",
-	        "round_mode", "ceil_mode", NULL};
+	(void)t;
 	static const char *const ops[] = {"MAX", "AVE", "STOCHASTIC", NULL};
 	static const char *const rounding[] = {"CEIL", "FLOOR", NULL};
 	struct augur_loc *k = l->key_loc;
@@ -616,8 +703,7 @@ static int pool_params(const struct ctx *c, const field *lf, const field *p, str
 	bool given;
 	int rc;
 	l->ceil = true; /* Caffe's pooled size rounds up */
-	if ((rc = check_known(c, p, "pooling_param", known, false)) ||
-	    (rc = single(c, p, "pool", &f)))
+	if ((rc = single(c, p, "pool", &f)))
 		return rc;
 	if (f) {
 		if ((rc = get_enum(c, f, ops, &l->op)))
@@ -661,15 +747,13 @@ static int pool_params(const struct ctx *c, const field *lf, const field *p, str
 	return need(c, lf, l, "Pooling", "kernel_size", "pooling_param", k[AUGUR_KEY_KERNEL]);
 }
 
-static int fc_params(const struct ctx *c, const field *lf, const field *p, struct augur_layer *l)
+static int fc_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                     const field *p, struct augur_layer *l)
 {
-	static const char *const known[] = {"num_output",  "bias_term", "weight_filler",
-	                                    "bias_filler", "axis",      "transpose",
-	                                    NULL};
+	(void)t;
 	struct augur_loc *k = l->key_loc;
 	int rc;
-	if ((rc = check_known(c, p, "inner_product_param", known, false)) ||
-	    (rc = opt_uint(c, p, "num_output", 1, AUGUR_MAX_DIM, &l->outputs,
+	if ((rc = opt_uint(c, p, "num_output", 1, AUGUR_MAX_DIM, &l->outputs,
 	                   &k[AUGUR_KEY_OUTPUTS])) ||
 	    (rc = opt_bool(c, p, "bias_term", &l->bias, &k[AUGUR_KEY_BIAS])) ||
 	    (rc = want_axis(c, p, "axis", 1, "augur's fc layers flatten C x H x W")))
@@ -680,33 +764,41 @@ static int fc_params(const struct ctx *c, const field *lf, const field *p, struc
 
 static int shape_dims(const struct ctx *c, const field *shape, const field **dims, size_t *n);
 
-/* Interp (height and width) and the forks' Upsample (scale, or upsample_h and _w). */
-static int upsample_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                           const field *p, struct augur_layer *l, bool interp)
+/* Interp: the output's height and width. */
+static int interp_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                         const field *p, struct augur_layer *l)
 {
 	struct augur_loc *k = l->key_loc;
 	struct augur_loc at = {0, 0};
 	const field *f;
 	int rc;
-	if (interp) {
-		l->op = AUGUR_UPSAMPLE_BILINEAR;
-		if ((rc = single(c, p, "zoom_factor", &f)) ||
-		    (!f && (rc = single(c, p, "shrink_factor", &f))))
-			return rc;
-		if (f)
-			return ERR_F(c, f,
-			             "Interp layer '%s': '%s' is not supported (augur needs the "
-			             "output's 'height' and 'width')",
-			             l->name, f->name);
-		if ((rc = opt_uint(c, p, "height", 1, AUGUR_MAX_DIM, &l->out_size.h,
-		                   &k[AUGUR_KEY_OUTPUT_SIZE])) ||
-		    (rc = opt_uint(c, p, "width", 1, AUGUR_MAX_DIM, &l->out_size.w, &at)))
-			return rc;
-		if (!l->out_size.h || !l->out_size.w)
-			return ERR_F(c, lf, "Interp layer '%s' needs 'height' and 'width' in %s",
-			             l->name, t->param);
-		return AUGUR_OK;
-	}
+	l->op = AUGUR_UPSAMPLE_BILINEAR;
+	if ((rc = single(c, p, "zoom_factor", &f)) ||
+	    (!f && (rc = single(c, p, "shrink_factor", &f))))
+		return rc;
+	if (f)
+		return ERR_F(c, f,
+		             "Interp layer '%s': '%s' is not supported (augur needs the "
+		             "output's 'height' and 'width')",
+		             l->name, f->name);
+	if ((rc = opt_uint(c, p, "height", 1, AUGUR_MAX_DIM, &l->out_size.h,
+	                   &k[AUGUR_KEY_OUTPUT_SIZE])) ||
+	    (rc = opt_uint(c, p, "width", 1, AUGUR_MAX_DIM, &l->out_size.w, &at)))
+		return rc;
+	if (!l->out_size.h || !l->out_size.w)
+		return ERR_F(c, lf, "Interp layer '%s' needs 'height' and 'width' in %s", l->name,
+		             t->param);
+	return AUGUR_OK;
+}
+
+/* The forks' Upsample: scale, or upsample_h and _w. */
+static int upsample_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                           const field *p, struct augur_layer *l)
+{
+	(void)t;
+	struct augur_loc *k = l->key_loc;
+	struct augur_loc at = {0, 0};
+	int rc;
 	uint32_t s = 0;
 	if ((rc = opt_uint(c, p, "scale", 1, AUGUR_MAX_WINDOW, &s, &k[AUGUR_KEY_SCALE])) ||
 	    (rc = opt_uint(c, p, "scale_h", 1, AUGUR_MAX_WINDOW, &l->scale.h, &at)) ||
@@ -726,9 +818,10 @@ static int upsample_params(const struct ctx *c, const field *lf, const struct ty
 }
 
 /* Permute (SSD): order over N, C, H, W with N first. */
-static int permute_params(const struct ctx *c, const field *lf, const field *p,
-                          struct augur_layer *l)
+static int permute_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                          const field *p, struct augur_layer *l)
 {
+	(void)t;
 	int64_t order[4];
 	size_t n = 0;
 	for (size_t i = 0; i < p->len; i++) {
@@ -765,14 +858,14 @@ static int permute_params(const struct ctx *c, const field *lf, const field *p,
 
 /* Reshape with explicit dims: [0 or N, C, H, W] (0 and -1 elsewhere need the input's
  * shape, which the reader does not trace). */
-static int reshape_params(const struct ctx *c, const field *lf, const field *p,
-                          struct augur_layer *l)
+static int reshape_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                          const field *p, struct augur_layer *l)
 {
-	static const char *const known[] = {"shape", "axis", "num_axes", NULL};
+	(void)t;
 	const field *shape, *dims[4];
 	size_t n = 0;
-	int rc = check_known(c, p, "reshape_param", known, false);
-	if (rc || (rc = want_axis(c, p, "axis", 0, "augur reshapes whole blobs")) ||
+	int rc;
+	if ((rc = want_axis(c, p, "axis", 0, "augur reshapes whole blobs")) ||
 	    (rc = want_axis(c, p, "num_axes", -1, "augur reshapes whole blobs")) ||
 	    (rc = single(c, p, "shape", &shape)))
 		return rc;
@@ -805,100 +898,59 @@ static int reshape_params(const struct ctx *c, const field *lf, const field *p,
 	return AUGUR_OK;
 }
 
-/* Parameters of the types beyond the paper's (and the forks'). */
-static int more_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                       const field *p, struct augur_layer *l)
+/* The types beyond the paper's (and the forks'). PReLU's slopes and SSD's Normalize
+ * scales: one per channel, or one shared. */
+static int shared_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                         const field *p, struct augur_layer *l)
 {
-	static const char *const prelu[] = {"filler", "channel_shared", NULL};
-	static const char *const elu[] = {"alpha", "engine", NULL};
-	static const char *const shuffle[] = {"group", NULL};
-	static const char *const interp[] = {"height",  "width",   "zoom_factor", "shrink_factor",
-	                                     "pad_beg", "pad_end", NULL};
-	static const char *const upsample[] = {"scale",      "scale_h",   "scale_w",   "upsample_h",
-	                                       "upsample_w", "pad_out_h", "pad_out_w", NULL};
-	static const char *const crop[] = {"axis", "offset", NULL};
-	static const char *const permute[] = {"order", NULL};
-	static const char *const none[] = {NULL};
+	(void)lf, (void)t;
+	return opt_bool(c, p, "channel_shared", &l->shared, &l->key_loc[AUGUR_KEY_SHARED]);
+}
+
+static int shuffle_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                          const field *p, struct augur_layer *l)
+{
 	struct augur_loc *k = l->key_loc;
-	bool is_interp = !strcmp(t->name, "Interp");
-	const char *const *known = l->type == AUGUR_LAYER_PRELU     ? prelu
-	                           : l->type == AUGUR_LAYER_ELU     ? elu
-	                           : l->type == AUGUR_LAYER_SHUFFLE ? shuffle
-	                           : l->type == AUGUR_LAYER_UPSAMPLE
-	                                   ? (is_interp ? interp : upsample)
-	                           : l->type == AUGUR_LAYER_CROP    ? crop
-	                           : l->type == AUGUR_LAYER_PERMUTE ? permute
-	                                                            : none;
-	int rc = check_known(c, p, t->param, known, false);
+	int rc = opt_uint(c, p, "group", 1, AUGUR_MAX_DIM, &l->groups, &k[AUGUR_KEY_GROUPS]);
 	if (rc)
 		return rc;
-	switch (l->type) {
-	case AUGUR_LAYER_PRELU:
-		return opt_bool(c, p, "channel_shared", &l->shared, &k[AUGUR_KEY_SHARED]);
-	case AUGUR_LAYER_SHUFFLE:
-		if ((rc = opt_uint(c, p, "group", 1, AUGUR_MAX_DIM, &l->groups,
-		                   &k[AUGUR_KEY_GROUPS])))
-			return rc;
-		return need(c, lf, l, t->name, "group", t->param, k[AUGUR_KEY_GROUPS]);
-	case AUGUR_LAYER_UPSAMPLE:
-		return upsample_params(c, lf, t, p, l, is_interp);
-	case AUGUR_LAYER_CROP:
-		return want_axis(c, p, "axis", 2, "augur crops H and W");
-	case AUGUR_LAYER_PERMUTE:
-		return permute_params(c, lf, p, l);
-	default:
-		return AUGUR_OK;
-	}
+	return need(c, lf, l, t->name, "group", t->param, k[AUGUR_KEY_GROUPS]);
+}
+
+static int crop_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                       const field *p, struct augur_layer *l)
+{
+	(void)lf, (void)t, (void)l;
+	return want_axis(c, p, "axis", 2, "augur crops H and W");
 }
 
 /* SSD's heads: Normalize (a learned scale per channel, or one), PriorBox (boxes per
  * position from min_size, max_size, aspect_ratio and flip, as Caffe's PriorBoxLayer
  * counts them) and DetectionOutput (keep_top_k boxes). */
-static int ssd_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                      const field *p, struct augur_layer *l)
+static int detection_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                            const field *p, struct augur_layer *l)
 {
-	static const char *const norm[] = {"across_spatial", "scale_filler", "channel_shared",
-	                                   "eps", NULL};
-	static const char *const prior[] = {"min_size", "max_size", "aspect_ratio", "flip",  "clip",
-	                                    "variance", "img_size", "img_h",        "img_w", "step",
-	                                    "step_h",   "step_w",   "offset",       NULL};
-	static const char *const det[] = {"num_classes",
-	                                  "share_location",
-	                                  "background_label_id",
-	                                  "nms_param",
-	                                  "save_output_param",
-	                                  "code_type",
-	                                  "variance_encoded_in_target",
-	                                  "keep_top_k",
-	                                  "confidence_threshold",
-	                                  "eta",
-	                                  "visualize",
-	                                  "visualize_threshold",
-	                                  "save_file",
-	                                  NULL};
-	const char *const *known = l->type == AUGUR_LAYER_NORMALIZE  ? norm
-	                           : l->type == AUGUR_LAYER_PRIORBOX ? prior
-	                                                             : det;
-	int rc = check_known(c, p, t->param, known, false);
-	if (rc)
+	(void)t;
+	const field *f;
+	int64_t keep = -1;
+	int rc;
+	if ((rc = single(c, p, "keep_top_k", &f)) || (f && (rc = get_int(c, f, &keep))))
 		return rc;
-	if (l->type == AUGUR_LAYER_NORMALIZE)
-		return opt_bool(c, p, "channel_shared", &l->shared, &l->key_loc[AUGUR_KEY_SHARED]);
-	if (l->type == AUGUR_LAYER_DETECTION) {
-		const field *f;
-		int64_t keep = -1;
-		if ((rc = single(c, p, "keep_top_k", &f)) || (f && (rc = get_int(c, f, &keep))))
-			return rc;
-		if (keep < 1 || keep > AUGUR_MAX_DIM)
-			return ERR_F(
-			        c, f ? f : lf,
-			        "DetectionOutput layer '%s' needs 'keep_top_k' from 1 to %u (the "
-			        "boxes it keeps)",
-			        l->name, AUGUR_MAX_DIM);
-		l->keep = (uint32_t)keep;
-		l->key_loc[AUGUR_KEY_KEEP] = vloc(f);
-		return AUGUR_OK;
-	}
+	if (keep < 1 || keep > AUGUR_MAX_DIM)
+		return ERR_F(c, f ? f : lf,
+		             "DetectionOutput layer '%s' needs 'keep_top_k' from 1 to %u (the "
+		             "boxes it keeps)",
+		             l->name, AUGUR_MAX_DIM);
+	l->keep = (uint32_t)keep;
+	l->key_loc[AUGUR_KEY_KEEP] = vloc(f);
+	return AUGUR_OK;
+}
+
+static int priorbox_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                           const field *p, struct augur_layer *l)
+{
+	(void)t;
+	int rc;
 	double ars[64] = {1.0};
 	size_t n_ar = 1;
 	bool flip = true;
@@ -930,123 +982,90 @@ static int ssd_params(const struct ctx *c, const field *lf, const struct type_in
 	return AUGUR_OK;
 }
 
-/* Parameters of the simple types: which fields are known, and the few augur keeps. */
-static int other_params(const struct ctx *c, const struct type_info *t, const field *p,
-                        struct augur_layer *l)
+/* The simple types: the few fields augur keeps. */
+static int relu_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                       const field *p, struct augur_layer *l)
 {
-	static const char *const relu[] = {"negative_slope", "engine", NULL};
-	static const char *const prelu[] = {"filler", "channel_shared", NULL};
-	static const char *const engine[] = {"engine", NULL};
-	static const char *const lrn[] = {"local_size", "alpha",  "beta", "norm_region",
-	                                  "k",          "engine", NULL};
-	static const char *const bn[] = {"use_global_stats", "moving_average_fraction", "eps",
-	                                 NULL};
-	static const char *const bn_fork[] = {"slope_filler", "bias_filler", "momentum", "eps",
-	                                      "frozen",       "engine",      NULL};
-	static const char *const scale[] = {"axis",      "num_axes",    "filler",
-	                                    "bias_term", "bias_filler", NULL};
-	static const char *const eltwise[] = {"operation", "coeff", "stable_prod_grad", NULL};
-	static const char *const concat[] = {"axis", "concat_dim", NULL};
-	static const char *const softmax[] = {"engine", "axis", NULL};
-	static const char *const dropout[] = {"dropout_ratio", "scale_train", NULL};
-	static const char *const flatten[] = {"axis", "end_axis", NULL};
-	static const char *const eltwise_ops[] = {"PROD", "SUM", "MAX", NULL};
-	static const char *const regions[] = {"ACROSS_CHANNELS", "WITHIN_CHANNEL", NULL};
-	struct augur_loc *k = l->key_loc;
+	(void)lf, (void)t;
 	const field *f;
-	int rc = AUGUR_OK;
-	const char *const *known = engine;
-	switch (l->type) {
-	case AUGUR_LAYER_RELU:
-		known = strcmp(t->name, "PReLU") ? relu : prelu;
-		break;
-	case AUGUR_LAYER_LRN:
-		known = lrn;
-		break;
-	case AUGUR_LAYER_BATCHNORM:
-		known = t->fork == FORK_BN_SCALE ? bn_fork : bn;
-		break;
-	case AUGUR_LAYER_SCALE:
-		known = scale;
-		break;
-	case AUGUR_LAYER_ELTWISE:
-		known = eltwise;
-		break;
-	case AUGUR_LAYER_CONCAT:
-		known = concat;
-		break;
-	case AUGUR_LAYER_SOFTMAX:
-		known = softmax;
-		break;
-	case AUGUR_LAYER_DROPOUT:
-		known = dropout;
-		break;
-	case AUGUR_LAYER_FLATTEN:
-		known = flatten;
-		break;
-	default:
-		break;
-	}
-	if ((rc = check_known(c, p, t->param, known, false)))
+	int rc;
+	if ((rc = single(c, p, "negative_slope", &f)) || !f)
 		return rc;
-	switch (l->type) {
-	case AUGUR_LAYER_RELU:
-		if ((rc = single(c, p, "negative_slope", &f)) || !f)
-			return rc;
-		if ((rc = get_double(c, f, -1e6, 1e6, &l->negative_slope)))
-			return rc;
-		k[AUGUR_KEY_NEGATIVE_SLOPE] = vloc(f);
-		return AUGUR_OK;
-	case AUGUR_LAYER_LRN:
-		if ((rc = single(c, p, "norm_region", &f)))
-			return rc;
-		int region;
-		if (f && (rc = get_enum(c, f, regions, &region)))
-			return rc;
-		return opt_uint(c, p, "local_size", 1, AUGUR_MAX_WINDOW, &l->size,
-		                &k[AUGUR_KEY_SIZE]);
-	case AUGUR_LAYER_SCALE:
-		l->bias = false; /* Caffe's ScaleParameter.bias_term defaults to false */
-		if ((rc = want_axis(c, p, "axis", 1, "augur scales per channel")) ||
-		    (rc = want_axis(c, p, "num_axes", 1, "augur scales per channel")))
-			return rc;
-		return opt_bool(c, p, "bias_term", &l->bias, &k[AUGUR_KEY_BIAS]);
-	case AUGUR_LAYER_ELTWISE: {
-		if ((rc = single(c, p, "operation", &f)) || !f)
-			return rc;
-		int op;
-		if ((rc = get_enum(c, f, eltwise_ops, &op)))
-			return rc;
-		l->op = op == 0   ? AUGUR_ELTWISE_PROD
-		        : op == 1 ? AUGUR_ELTWISE_SUM
-		                  : AUGUR_ELTWISE_MAX;
-		k[AUGUR_KEY_OP] = vloc(f);
-		return AUGUR_OK;
-	}
-	case AUGUR_LAYER_CONCAT: {
-		const char *why = "augur concatenates along channels only (axis 1)";
-		/* SSD's priors, 1 x 2 x n each, join along axis 2: as vectors, the same values */
-		bool priors = true;
-		for (uint32_t j = 0; j < l->n_inputs; j++)
-			priors &= l->inputs[j] >= 0 &&
-			          c->net->layers[l->inputs[j]].type == AUGUR_LAYER_PRIORBOX;
-		if (priors && (rc = want_axis(c, p, "axis", 2, why)))
-			return rc;
-		if (priors)
-			return AUGUR_OK;
-		if ((rc = want_axis(c, p, "axis", 1, why)) ||
-		    (rc = want_axis(c, p, "concat_dim", 1, why)))
-			return rc;
-		return AUGUR_OK;
-	}
-	case AUGUR_LAYER_FLATTEN:
-		if ((rc = want_axis(c, p, "axis", 1, "augur flattens C x H x W")) ||
-		    (rc = want_axis(c, p, "end_axis", -1, "augur flattens C x H x W")))
-			return rc;
-		return AUGUR_OK;
-	default:
-		return AUGUR_OK;
-	}
+	if ((rc = get_double(c, f, -1e6, 1e6, &l->negative_slope)))
+		return rc;
+	l->key_loc[AUGUR_KEY_NEGATIVE_SLOPE] = vloc(f);
+	return AUGUR_OK;
+}
+
+static int lrn_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                      const field *p, struct augur_layer *l)
+{
+	(void)lf, (void)t;
+	static const char *const regions[] = {"ACROSS_CHANNELS", "WITHIN_CHANNEL", NULL};
+	const field *f;
+	int region, rc;
+	if ((rc = single(c, p, "norm_region", &f)) ||
+	    (f && (rc = get_enum(c, f, regions, &region))))
+		return rc;
+	return opt_uint(c, p, "local_size", 1, AUGUR_MAX_WINDOW, &l->size,
+	                &l->key_loc[AUGUR_KEY_SIZE]);
+}
+
+static int scale_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                        const field *p, struct augur_layer *l)
+{
+	(void)lf, (void)t;
+	int rc;
+	l->bias = false; /* Caffe's ScaleParameter.bias_term defaults to false */
+	if ((rc = want_axis(c, p, "axis", 1, "augur scales per channel")) ||
+	    (rc = want_axis(c, p, "num_axes", 1, "augur scales per channel")))
+		return rc;
+	return opt_bool(c, p, "bias_term", &l->bias, &l->key_loc[AUGUR_KEY_BIAS]);
+}
+
+static int eltwise_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                          const field *p, struct augur_layer *l)
+{
+	(void)lf, (void)t;
+	static const char *const ops[] = {"PROD", "SUM", "MAX", NULL};
+	const field *f;
+	int op, rc;
+	if ((rc = single(c, p, "operation", &f)) || !f)
+		return rc;
+	if ((rc = get_enum(c, f, ops, &op)))
+		return rc;
+	l->op = op == 0 ? AUGUR_ELTWISE_PROD : op == 1 ? AUGUR_ELTWISE_SUM : AUGUR_ELTWISE_MAX;
+	l->key_loc[AUGUR_KEY_OP] = vloc(f);
+	return AUGUR_OK;
+}
+
+static int concat_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                         const field *p, struct augur_layer *l)
+{
+	(void)lf, (void)t;
+	const char *why = "augur concatenates along channels only (axis 1)";
+	int rc;
+	/* SSD's priors, 1 x 2 x n each, join along axis 2: as vectors, the same values */
+	bool priors = true;
+	for (uint32_t j = 0; j < l->n_inputs; j++)
+		priors &= l->inputs[j] >= 0 &&
+		          c->net->layers[l->inputs[j]].type == AUGUR_LAYER_PRIORBOX;
+	if (priors)
+		return want_axis(c, p, "axis", 2, why);
+	if ((rc = want_axis(c, p, "axis", 1, why)) || (rc = want_axis(c, p, "concat_dim", 1, why)))
+		return rc;
+	return AUGUR_OK;
+}
+
+static int flatten_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                          const field *p, struct augur_layer *l)
+{
+	(void)lf, (void)t, (void)l;
+	int rc;
+	if ((rc = want_axis(c, p, "axis", 1, "augur flattens C x H x W")) ||
+	    (rc = want_axis(c, p, "end_axis", -1, "augur flattens C x H x W")))
+		return rc;
+	return AUGUR_OK;
 }
 
 /* ---- the network input ---- */
@@ -1232,7 +1251,7 @@ static int find_bottom(struct ctx *c, const field *b, const char *lname, int32_t
 	int rc = get_string(c, b, &name);
 	if (rc)
 		return rc;
-	if (!augur_strmap_get(&c->blobs, name, &at))
+	if (!augur_strmap_get(c->blobs, name, &at))
 		return ERR_V(c, b,
 		             "unknown bottom '%s' of layer '%s' (no earlier layer has it as a "
 		             "top, and it is not the network input)",
@@ -1326,7 +1345,7 @@ static int check_own_name(struct ctx *c, const field *lf, const field *nf, const
 		return ERR_V(c, nf,
 		             "layer name 'input' is reserved for the network input in augur "
 		             "descriptors; rename the layer");
-	if (augur_strmap_get(&c->names, own, &prev))
+	if (augur_strmap_get(c->names, own, &prev))
 		return nf ? ERR_V(c, nf, "duplicate layer name '%s' (first defined at line %u)",
 		                  own, c->net->layers[prev].loc.line)
 		          : ERR_F(c, lf, "layer name '%s' (made up for an unnamed layer) is taken",
@@ -1533,36 +1552,13 @@ static int mapped_layer(struct ctx *c, const field *lf, const field *nf, const f
 		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
 	if (n_bottom == 2 && t->type == AUGUR_LAYER_UPSAMPLE)
 		l->n_inputs = 1;
-	switch (t->type) {
-	case AUGUR_LAYER_CONV:
-	case AUGUR_LAYER_DECONV:
-		rc = conv_params(c, lf, params, l);
-		if (t->fork == FORK_DEPTHWISE)
-			l->groups = 0; /* one per input channel: resolved once the net is read */
+	/* the type's table row: the fields its message may hold, and its reader */
+	if ((rc = check_known(c, params, t->param, t->known, false)) ||
+	    (t->read && (rc = t->read(c, lf, t, params, l))))
 		return rc;
-	case AUGUR_LAYER_POOL:
-		return pool_params(c, lf, params, l);
-	case AUGUR_LAYER_FC:
-		return fc_params(c, lf, params, l);
-	case AUGUR_LAYER_RESHAPE:
-		return reshape_params(c, lf, params, l);
-	case AUGUR_LAYER_PRELU:
-	case AUGUR_LAYER_ELU:
-	case AUGUR_LAYER_SHUFFLE:
-	case AUGUR_LAYER_UPSAMPLE:
-	case AUGUR_LAYER_CROP:
-	case AUGUR_LAYER_PERMUTE:
-		return more_params(c, lf, t, params, l);
-	case AUGUR_LAYER_NORMALIZE:
-	case AUGUR_LAYER_PRIORBOX:
-	case AUGUR_LAYER_DETECTION:
-		return ssd_params(c, lf, t, params, l);
-	default:
-		rc = other_params(c, t, params, l);
-		if (rc == AUGUR_OK && t->fork == FORK_BN_SCALE)
-			rc = bn_scale(c, lf, tf, l, top);
-		return rc;
-	}
+	if (t->fork == FORK_BN_SCALE)
+		return bn_scale(c, lf, tf, l, top);
+	return AUGUR_OK;
 }
 
 static int v0_layer(struct ctx *c, const field *conn);
@@ -1862,7 +1858,7 @@ static int v0_layer(struct ctx *c, const field *conn)
 	/* a conv or pool reading a padding layer's top takes its pad */
 	const field *b0 = nth_field(conn, "bottom", 0);
 	int64_t pad = 0;
-	if (rc == AUGUR_OK && b0 && b0->text && augur_strmap_get(&c->padded, b0->text, &pad)) {
+	if (rc == AUGUR_OK && b0 && b0->text && augur_strmap_get(c->padded, b0->text, &pad)) {
 		if (strcmp(tname, "conv") && strcmp(tname, "pool"))
 			rc = ERR_V(
 			        c, b0,

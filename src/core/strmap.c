@@ -4,6 +4,12 @@
 
 #include "strmap.h"
 
+struct augur_strmap {
+	size_t cap, len;
+	const char **keys;
+	int64_t *values;
+};
+
 static uint64_t hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ull; /* FNV-1a */
@@ -12,11 +18,25 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
-void augur_strmap_clear(struct augur_strmap *map)
+/* Frees the table's arrays and empties it; the struct itself stays. */
+static void drop(struct augur_strmap *map)
 {
 	free(map->keys);
 	free(map->values);
 	memset(map, 0, sizeof(*map));
+}
+
+void augur_strmap_clear(struct augur_strmap **map)
+{
+	if (*map)
+		drop(*map);
+	free(*map);
+	*map = NULL;
+}
+
+size_t augur_strmap_len(const struct augur_strmap *map)
+{
+	return map ? map->len : 0;
 }
 
 static size_t slot(const struct augur_strmap *map, const char *key)
@@ -45,13 +65,16 @@ static int rehash(struct augur_strmap *map, size_t ncap)
 		n.values[j] = map->values[i];
 		n.len++;
 	}
-	augur_strmap_clear(map);
+	drop(map);
 	*map = n;
 	return 0;
 }
 
-int augur_strmap_put(struct augur_strmap *map, const char *key, int64_t value)
+int augur_strmap_put(struct augur_strmap **mapp, const char *key, int64_t value)
 {
+	if (!*mapp && !(*mapp = calloc(1, sizeof(**mapp))))
+		return -1;
+	struct augur_strmap *map = *mapp;
 	/* keep the load factor under one half so probes stay short */
 	if ((map->len + 1) * 2 > map->cap && rehash(map, map->cap ? map->cap * 2 : 64))
 		return -1;
@@ -66,7 +89,7 @@ int augur_strmap_put(struct augur_strmap *map, const char *key, int64_t value)
 
 bool augur_strmap_get(const struct augur_strmap *map, const char *key, int64_t *value)
 {
-	if (!map->cap)
+	if (!map || !map->cap)
 		return false;
 	size_t i = slot(map, key);
 	if (!map->keys[i])

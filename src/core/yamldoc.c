@@ -66,11 +66,11 @@ struct builder {
 	size_t stack_anchor[AUGUR_YAML_MAX_DEPTH + 1]; /* anchor index + 1, or 0 */
 	size_t cap_items[AUGUR_YAML_MAX_DEPTH + 1];
 	bool key_pending[AUGUR_YAML_MAX_DEPTH + 1]; /* mapping has read a key, awaits its value */
-	struct augur_strmap keys[AUGUR_YAML_MAX_DEPTH + 1]; /* a large mapping's keys -> index */
+	struct augur_strmap *keys[AUGUR_YAML_MAX_DEPTH + 1]; /* a large mapping's keys -> index */
 	int depth;
 	struct anchor *anchors;
 	size_t n_anchors, cap_anchors;
-	struct augur_strmap anchor_index; /* name -> index in anchors, the latest definition */
+	struct augur_strmap *anchor_index; /* name -> index in anchors, the latest definition */
 	uint64_t total;
 	int documents;
 	struct augur_diag *diag;
@@ -179,12 +179,12 @@ static int attach(struct builder *b, struct augur_ynode *child, const yaml_mark_
 				if (strcmp(parent->items[2 * i]->text, child->text) == 0)
 					first = (int64_t)i;
 		} else {
-			struct augur_strmap *keys = &b->keys[b->depth - 1];
+			struct augur_strmap **keys = &b->keys[b->depth - 1];
 			/* the mapping outgrew the scan: index the keys it has, then each new one */
-			for (size_t i = keys->len; i < parent->len; i++)
+			for (size_t i = augur_strmap_len(*keys); i < parent->len; i++)
 				if (augur_strmap_put(keys, parent->items[2 * i]->text, (int64_t)i))
 					return fail(b, AUGUR_E_NOMEM, mark, "out of memory", NULL);
-			if (!augur_strmap_get(keys, child->text, &first))
+			if (!augur_strmap_get(*keys, child->text, &first))
 				first = -1;
 		}
 		if (first >= 0)
@@ -205,7 +205,7 @@ static int attach(struct builder *b, struct augur_ynode *child, const yaml_mark_
 static struct anchor *anchor_find(struct builder *b, const char *name)
 {
 	int64_t i;
-	return augur_strmap_get(&b->anchor_index, name, &i) ? &b->anchors[i] : NULL;
+	return augur_strmap_get(b->anchor_index, name, &i) ? &b->anchors[i] : NULL;
 }
 
 static int anchor_add(struct builder *b, const char *name, struct augur_ynode *node, bool closed)

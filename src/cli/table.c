@@ -1,0 +1,386 @@
+/* The record table (see table.h): cells are kept as values and rendered per format. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "table.h"
+
+/* A name column is never cut below this many characters. */
+#define TBL_MIN_CUT 12
+
+struct cell {
+	uint64_t u;
+	double d;
+	char *s;    /* TBL_TEXT, TBL_JSON: owned */
+	char *show; /* the table's text instead of the value: owned, or NULL */
+	bool null;  /* no value (tbl_null) */
+};
+
+struct tbl {
+	const struct tbl_col *cols;
+	size_t n_cols;
+	struct cell *cells; /* n_rows * n_cols, row after row */
+	size_t n_rows, cap_rows;
+	size_t at; /* the next cell's column in the last row */
+	FILE *mem; /* tbl_stream's, while open */
+	char *mem_text;
+	size_t mem_len;
+	bool failed;
+};
+
+struct tbl *tbl_new(const struct tbl_col *cols, size_t n)
+{
+	struct tbl *t = calloc(1, sizeof(*t));
+	if (t) {
+		t->cols = cols;
+		t->n_cols = n;
+	}
+	return t;
+}
+
+void tbl_free(struct tbl *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n_rows * t->n_cols; i++) {
+		free(t->cells[i].s);
+		free(t->cells[i].show);
+	}
+	free(t->cells);
+	free(t);
+}
+
+size_t tbl_rows(const struct tbl *t)
+{
+	return t->n_rows;
+}
+
+void tbl_row(struct tbl *t)
+{
+	if (t->failed)
+		return;
+	if (t->n_rows == t->cap_rows) {
+		size_t cap = t->cap_rows ? 2 * t->cap_rows : 16;
+		struct cell *c = realloc(t->cells, cap * t->n_cols * sizeof(*c));
+		if (!c) {
+			t->failed = true;
+			return;
+		}
+		t->cells = c;
+		t->cap_rows = cap;
+	}
+	memset(t->cells + t->n_rows * t->n_cols, 0, t->n_cols * sizeof(*t->cells));
+	t->n_rows++;
+	t->at = 0;
+}
+
+/* The next cell of the last row, or NULL (no row, the row is full, or out of memory). */
+static struct cell *next(struct tbl *t)
+{
+	if (t->failed || !t->n_rows || t->at >= t->n_cols)
+		return NULL;
+	return &t->cells[(t->n_rows - 1) * t->n_cols + t->at++];
+}
+
+void tbl_text(struct tbl *t, const char *s)
+{
+	struct cell *c = next(t);
+	if (c && !(c->s = strdup(s ? s : "")))
+		t->failed = true;
+}
+
+void tbl_uint(struct tbl *t, uint64_t v)
+{
+	struct cell *c = next(t);
+	if (c)
+		c->u = v;
+}
+
+void tbl_double(struct tbl *t, double v)
+{
+	struct cell *c = next(t);
+	if (c)
+		c->d = v;
+}
+
+FILE *tbl_stream(struct tbl *t)
+{
+	t->mem_text = NULL;
+	t->mem_len = 0;
+	t->mem = t->failed ? NULL : open_memstream(&t->mem_text, &t->mem_len);
+	if (!t->mem)
+		t->failed = true;
+	return t->mem;
+}
+
+void tbl_end_stream(struct tbl *t)
+{
+	if (t->mem && fclose(t->mem))
+		t->failed = true;
+	t->mem = NULL;
+	struct cell *c = next(t);
+	if (c && t->mem_text)
+		c->s = t->mem_text;
+	else
+		free(t->mem_text);
+	t->mem_text = NULL;
+}
+
+void tbl_null(struct tbl *t)
+{
+	struct cell *c = next(t);
+	if (c)
+		c->null = true;
+}
+
+void tbl_show(struct tbl *t, const char *text)
+{
+	if (t->failed || !t->n_rows || !t->at)
+		return;
+	struct cell *c = &t->cells[(t->n_rows - 1) * t->n_cols + t->at - 1];
+	free(c->show);
+	if (!(c->show = strdup(text)))
+		t->failed = true;
+}
+
+static int gap(const struct tbl_col *col)
+{
+	return col->gap ? col->gap : 1;
+}
+
+static unsigned shown_in(const struct tbl_col *col)
+{
+	return col->in ? col->in : TBL_IN_ALL;
+}
+
+/* The cell as the text table shows it, into buf. */
+static const char *shown(const struct tbl_col *col, const struct cell *c, char *buf, size_t size)
+{
+	if (c->show)
+		return c->show;
+	if (c->null)
+		return "";
+	switch (col->kind) {
+	case TBL_TEXT:
+	case TBL_JSON:
+		return c->s ? c->s : "";
+	case TBL_UINT:
+		snprintf(buf, size, "%" PRIu64, c->u);
+		break;
+	case TBL_COUNT:
+		cli_count(buf, size, c->u);
+		break;
+	case TBL_BYTES:
+		cli_bytes(buf, size, c->u);
+		break;
+	case TBL_MS:
+		cli_ms(buf, size, c->d);
+		break;
+	case TBL_DOUBLE:
+		snprintf(buf, size, col->fmt ? col->fmt : "%.6g", c->d);
+		break;
+	case TBL_BOOL:
+		snprintf(buf, size, "%s", c->u ? "yes" : "no");
+		break;
+	}
+	return buf;
+}
+
+/* One cell after lead spaces, padded to width characters (UTF-8 aware), left- or
+ * right-aligned; a left-aligned last cell is not padded. */
+static void pad_cell(FILE *f, int lead, const char *text, int width, bool left, bool last)
+{
+	int pad = width - cli_chars(text);
+	if (pad < 0 || (left && last))
+		pad = 0;
+	if (left)
+		fprintf(f, "%*s%s%*s", lead, "", text, pad, "");
+	else
+		fprintf(f, "%*s%*s%s", lead, "", pad, "", text);
+	if (last)
+		fputc('\n', f);
+}
+
+/* Which columns the text table shows within limit characters, and their widths. Returns
+ * how many columns with a drop rank were left out. */
+static int fit(const struct tbl *t, int limit, int *width, bool *show)
+{
+	char buf[64];
+	int total = 0, n_shown = 0;
+	for (size_t c = 0; c < t->n_cols; c++) {
+		const struct tbl_col *col = &t->cols[c];
+		show[c] = shown_in(col) & TBL_IN_TEXT;
+		if (!show[c])
+			continue;
+		width[c] = cli_chars(col->head) > col->min_width ? cli_chars(col->head)
+		                                                 : col->min_width;
+		for (size_t r = 0; r < t->n_rows && !col->fixed; r++) {
+			int w = cli_chars(
+			        shown(col, &t->cells[r * t->n_cols + c], buf, sizeof(buf)));
+			if (w > width[c])
+				width[c] = w;
+		}
+		if (col->max_width && width[c] > col->max_width)
+			width[c] = col->max_width;
+		total += width[c] + (n_shown++ ? gap(col) : 0);
+	}
+	int dropped = 0;
+	for (int rank = 1; total > limit; rank++) {
+		bool any = false;
+		for (size_t c = 0; c < t->n_cols; c++) {
+			if (show[c] && t->cols[c].drop == rank) {
+				show[c] = false;
+				total -= width[c] + gap(&t->cols[c]);
+				dropped++;
+			}
+			any |= t->cols[c].drop > rank;
+		}
+		if (!any)
+			break;
+	}
+	/* the cut column takes what is still too wide, down to TBL_MIN_CUT (a narrower
+	 * column is padded to it: names keep one width whatever the terminal) */
+	for (size_t c = 0; c < t->n_cols && total > limit; c++) {
+		if (show[c] && t->cols[c].cut) {
+			int w = width[c] - (total - limit);
+			width[c] = w > TBL_MIN_CUT ? w : TBL_MIN_CUT;
+		}
+	}
+	return dropped;
+}
+
+/* One line of the table: the header (row NULL) or a row's cells. */
+static void print_line(const struct tbl *t, FILE *f, const int *w, const bool *show, size_t last,
+                       int indent, const struct cell *row)
+{
+	char buf[64], cut[256];
+	bool first = true;
+	for (size_t c = 0; c < t->n_cols; c++) {
+		if (!show[c])
+			continue;
+		const struct tbl_col *col = &t->cols[c];
+		const char *s = row ? shown(col, &row[c], buf, sizeof(buf)) : col->head;
+		if (row && (col->cut || col->max_width) && cli_chars(s) > w[c]) {
+			cli_cut(cut, sizeof(cut), s, w[c]);
+			s = cut;
+		}
+		pad_cell(f, first ? indent : gap(col), s, w[c], col->left, c == last);
+		first = false;
+	}
+}
+
+int tbl_print_text(const struct tbl *t, FILE *f, int width, int indent)
+{
+	if (t->failed)
+		return -1;
+	int *w = calloc(t->n_cols ? t->n_cols : 1, sizeof(*w));
+	bool *show = calloc(t->n_cols ? t->n_cols : 1, sizeof(*show));
+	if (!w || !show) {
+		free(w);
+		free(show);
+		return -1;
+	}
+	int dropped = fit(t, width - indent, w, show);
+	size_t last = 0;
+	for (size_t c = 0; c < t->n_cols; c++)
+		if (show[c])
+			last = c;
+	print_line(t, f, w, show, last, indent, NULL);
+	for (size_t r = 0; r < t->n_rows; r++)
+		print_line(t, f, w, show, last, indent, &t->cells[r * t->n_cols]);
+	free(w);
+	free(show);
+	return dropped;
+}
+
+int tbl_print_csv(const struct tbl *t, FILE *f)
+{
+	if (t->failed)
+		return -1;
+	bool first = true;
+	for (size_t c = 0; c < t->n_cols; c++) {
+		if (!(shown_in(&t->cols[c]) & TBL_IN_CSV))
+			continue;
+		fprintf(f, "%s%s", first ? "" : ",", t->cols[c].key);
+		first = false;
+	}
+	fputc('\n', f);
+	for (size_t r = 0; r < t->n_rows; r++) {
+		first = true;
+		for (size_t c = 0; c < t->n_cols; c++) {
+			const struct tbl_col *col = &t->cols[c];
+			const struct cell *v = &t->cells[r * t->n_cols + c];
+			if (!(shown_in(col) & TBL_IN_CSV))
+				continue;
+			if (!first)
+				fputc(',', f);
+			first = false;
+			if (v->null)
+				continue;
+			switch (col->kind) {
+			case TBL_TEXT:
+			case TBL_JSON:
+				cli_csv_field(f, v->s ? v->s : "");
+				break;
+			case TBL_UINT:
+			case TBL_COUNT:
+			case TBL_BYTES:
+				fprintf(f, "%" PRIu64, v->u);
+				break;
+			case TBL_MS:
+			case TBL_DOUBLE:
+				fprintf(f, "%.6g", v->d);
+				break;
+			case TBL_BOOL:
+				fputc(v->u ? '1' : '0', f);
+				break;
+			}
+		}
+		fputc('\n', f);
+	}
+	return 0;
+}
+
+int tbl_write_json(const struct tbl *t, struct jsonw *w, const char *key)
+{
+	if (t->failed)
+		return -1;
+	jw_array(w, key, false);
+	for (size_t r = 0; r < t->n_rows; r++) {
+		jw_object(w, NULL, true);
+		for (size_t c = 0; c < t->n_cols; c++) {
+			const struct tbl_col *col = &t->cols[c];
+			const struct cell *v = &t->cells[r * t->n_cols + c];
+			if (!(shown_in(col) & TBL_IN_JSON))
+				continue;
+			if (v->null) {
+				jw_null(w, col->key);
+				continue;
+			}
+			switch (col->kind) {
+			case TBL_TEXT:
+				jw_string(w, col->key, v->s ? v->s : "");
+				break;
+			case TBL_JSON:
+				jw_raw(w, col->key, v->s ? v->s : "null");
+				break;
+			case TBL_UINT:
+			case TBL_COUNT:
+			case TBL_BYTES:
+				jw_uint(w, col->key, v->u);
+				break;
+			case TBL_MS:
+			case TBL_DOUBLE:
+				jw_double(w, col->key, v->d);
+				break;
+			case TBL_BOOL:
+				jw_bool(w, col->key, v->u != 0);
+				break;
+			}
+		}
+		jw_end(w);
+	}
+	jw_end(w);
+	return 0;
+}

@@ -1,0 +1,293 @@
+/* The record table of src/cli/table.c: the text table within a width (columns dropped in
+ * their stated order, then the name cut), RFC 4180 CSV quoting and JSON escaping, against
+ * strings written out by hand. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "commands.h"
+#include "table.h"
+
+/* cli.c finds commands for --help through augur.c's table, which this test does not link */
+const struct augur_command *augur_command_find(const char *name)
+{
+	(void)name;
+	return NULL;
+}
+
+/* What render wrote into a temporary file, NUL-terminated (free it). */
+static char *rendered(const struct tbl *t, int width, int how, int *rc)
+{
+	FILE *f = tmpfile();
+	if (!f)
+		return NULL;
+	if (how == 0) {
+		*rc = tbl_print_text(t, f, width, 0);
+	} else if (how == 1) {
+		*rc = tbl_print_csv(t, f);
+	} else {
+		struct jsonw *w = jw_new(f);
+		*rc = w ? tbl_write_json(t, w, NULL) : -1;
+		jw_free(w);
+	}
+	long n = ftell(f);
+	char *s = n >= 0 ? calloc((size_t)n + 1, 1) : NULL;
+	rewind(f);
+	if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+		free(s);
+		s = NULL;
+	}
+	fclose(f);
+	return s;
+}
+
+static const struct tbl_col width_cols[] = {
+        {.head = "name", .kind = TBL_TEXT, .left = true, .cut = true},
+        {.head = "aaaa", .kind = TBL_UINT, .drop = 1},
+        {.head = "bb", .kind = TBL_UINT, .drop = 2},
+        {.head = "c", .kind = TBL_TEXT},
+};
+
+static void test_width(void)
+{
+	struct tbl *t = tbl_new(width_cols, 4);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	tbl_row(t);
+	tbl_text(t, "alpha");
+	tbl_uint(t, 1);
+	tbl_uint(t, 22);
+	tbl_text(t, "x");
+	tbl_row(t);
+	tbl_text(t, "a-very-long-layer-name");
+	tbl_uint(t, 333);
+	tbl_uint(t, 4);
+	tbl_text(t, "yy");
+	CHECK_EQ_U64(tbl_rows(t), 2);
+	/* widths 22, 4, 2, 2 and three separators: 33 characters */
+	static const struct {
+		int width, dropped;
+		const char *text;
+	} cases[] = {
+	        {80, 0,
+	         "name                   aaaa bb  c\n"
+	         "alpha                     1 22  x\n"
+	         "a-very-long-layer-name  333  4 yy\n"},
+	        {33, 0,
+	         "name                   aaaa bb  c\n"
+	         "alpha                     1 22  x\n"
+	         "a-very-long-layer-name  333  4 yy\n"},
+	        {28, 1,
+	         "name                   bb  c\n"
+	         "alpha                  22  x\n"
+	         "a-very-long-layer-name  4 yy\n"},
+	        {20, 2,
+	         "name               c\n"
+	         "alpha              x\n"
+	         "a-very-long-laye\xe2\x80\xa6 yy\n"},
+	        {10, 2,
+	         "name          c\n"
+	         "alpha         x\n"
+	         "a-very-long\xe2\x80\xa6 yy\n"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = -9;
+		char *s = rendered(t, cases[i].width, 0, &rc);
+		CHECK_EQ_INT(rc, cases[i].dropped);
+		CHECK_STR_EQ(s, cases[i].text);
+		free(s);
+	}
+	tbl_free(t);
+}
+
+static const struct tbl_col utf8_cols[] = {
+        {.head = "x", .kind = TBL_TEXT, .left = true},
+        {.head = "size", .kind = TBL_BYTES},
+        {.head = "n", .kind = TBL_COUNT, .min_width = 6},
+};
+
+/* a multi-byte character takes one column; sizes and counts with three significant
+ * digits, as cli.h documents them */
+static void test_cells(void)
+{
+	struct tbl *t = tbl_new(utf8_cols, 3);
+	if (!t)
+		return;
+	tbl_row(t);
+	tbl_text(t, "\xc3\xa9");
+	tbl_uint(t, 0);
+	tbl_show(t, "in-place");
+	tbl_uint(t, 86700000);
+	tbl_row(t);
+	tbl_text(t, "ab");
+	tbl_uint(t, 2048);
+	tbl_uint(t, 7);
+	int rc = -9;
+	char *s = rendered(t, 80, 0, &rc);
+	CHECK_EQ_INT(rc, 0);
+	CHECK_STR_EQ(s, "x      size      n\n"
+	                "\xc3\xa9  in-place  86.7M\n"
+	                "ab 2.00 KiB      7\n");
+	free(s);
+	tbl_free(t);
+}
+
+static const struct tbl_col mixed_cols[] = {
+        {.head = "name", .key = "name", .kind = TBL_TEXT},
+        {.head = "n", .key = "n", .kind = TBL_UINT},
+        {.head = "ms", .key = "ms", .kind = TBL_MS},
+        {.key = "ok", .kind = TBL_BOOL, .in = TBL_IN_CSV | TBL_IN_JSON},
+        {.key = "j", .kind = TBL_JSON, .in = TBL_IN_JSON},
+        {.head = "shown", .kind = TBL_TEXT, .in = TBL_IN_TEXT},
+};
+
+static struct tbl *mixed(void)
+{
+	struct tbl *t = tbl_new(mixed_cols, 6);
+	if (!t)
+		return NULL;
+	tbl_row(t);
+	tbl_text(t, "a,b");
+	tbl_uint(t, 3);
+	tbl_double(t, 1.5);
+	tbl_uint(t, 1);
+	tbl_text(t, "[1, 2]");
+	tbl_text(t, "only in the table");
+	tbl_row(t);
+	tbl_text(t, "say \"hi\"");
+	tbl_uint(t, 0);
+	tbl_double(t, 0.25);
+	tbl_uint(t, 0);
+	FILE *f = tbl_stream(t);
+	if (f)
+		fprintf(f, "{\"k\": %d}", 5);
+	tbl_end_stream(t);
+	tbl_text(t, "-");
+	tbl_row(t);
+	tbl_text(t, "two\nlines\\\x01\t");
+	tbl_uint(t, UINT64_MAX);
+	tbl_double(t, 1e-7);
+	tbl_uint(t, 1);
+	tbl_text(t, "null");
+	tbl_text(t, "-");
+	return t;
+}
+
+static void test_csv(void)
+{
+	struct tbl *t = mixed();
+	CHECK(t != NULL);
+	int rc = -9;
+	char *s = t ? rendered(t, 80, 1, &rc) : NULL;
+	CHECK_EQ_INT(rc, 0);
+	/* RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled */
+	CHECK_STR_EQ(s, "name,n,ms,ok\n"
+	                "\"a,b\",3,1.5,1\n"
+	                "\"say \"\"hi\"\"\",0,0.25,0\n"
+	                "\"two\nlines\\\x01\t\",18446744073709551615,1e-07,1\n");
+	free(s);
+	tbl_free(t);
+}
+
+static void test_json(void)
+{
+	struct tbl *t = mixed();
+	int rc = -9;
+	char *s = t ? rendered(t, 80, 2, &rc) : NULL;
+	CHECK_EQ_INT(rc, 0);
+	CHECK_STR_EQ(s,
+	             "[\n"
+	             "  {\"name\": \"a,b\", \"n\": 3, \"ms\": 1.5, \"ok\": true, \"j\": [1, 2]},\n"
+	             "  {\"name\": \"say \\\"hi\\\"\", \"n\": 0, \"ms\": 0.25, \"ok\": false, "
+	             "\"j\": {\"k\": 5}},\n"
+	             "  {\"name\": \"two\\nlines\\\\\\u0001\\t\", \"n\": 18446744073709551615, "
+	             "\"ms\": 1e-07, \"ok\": true, \"j\": null}\n"
+	             "]\n");
+	free(s);
+	tbl_free(t);
+}
+
+/* An empty table: the header alone, no rows; an empty JSON array. */
+static void test_empty(void)
+{
+	struct tbl *t = tbl_new(mixed_cols, 6);
+	int rc = -9;
+	char *s = t ? rendered(t, 80, 1, &rc) : NULL;
+	CHECK_STR_EQ(s, "name,n,ms,ok\n");
+	free(s);
+	s = t ? rendered(t, 80, 2, &rc) : NULL;
+	CHECK_STR_EQ(s, "[]\n");
+	free(s);
+	s = t ? rendered(t, 80, 0, &rc) : NULL;
+	CHECK_STR_EQ(s, "name n ms shown\n");
+	free(s);
+	tbl_free(t);
+}
+
+static const struct tbl_col fixed_cols[] = {
+        {.head = "name",
+         .key = "name",
+         .kind = TBL_TEXT,
+         .left = true,
+         .min_width = 6,
+         .max_width = 6},
+        {.head = "t", .key = "t", .kind = TBL_TEXT, .left = true, .min_width = 4, .fixed = true},
+        {.head = "v", .key = "v", .kind = TBL_DOUBLE, .min_width = 5, .fixed = true, .fmt = "%.1f"},
+        {.head = "u", .key = "u", .kind = TBL_TEXT, .left = true, .gap = 2},
+};
+
+/* Fixed widths as printf's "%-6s" would give them (a longer cell overflows its line), a
+ * cut at the maximum width, a wider gap, an indent, an unpadded last column, a null. */
+static void test_fixed(void)
+{
+	struct tbl *t = tbl_new(fixed_cols, 4);
+	if (!t)
+		return;
+	tbl_row(t);
+	tbl_text(t, "abcdefghij");
+	tbl_text(t, "x");
+	tbl_double(t, 1.5);
+	tbl_text(t, "cpu");
+	tbl_row(t);
+	tbl_text(t, "ab");
+	tbl_text(t, "longer");
+	tbl_null(t);
+	tbl_show(t, "n/a");
+	tbl_text(t, "gpu");
+	int rc = -9;
+	FILE *f = tmpfile();
+	char buf[512] = "";
+	if (f) {
+		rc = tbl_print_text(t, f, 80, 2);
+		rewind(f);
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[n] = '\0';
+		fclose(f);
+	}
+	CHECK_EQ_INT(rc, 0);
+	CHECK_STR_EQ(buf, "  name   t        v  u\n"
+	                  "  abcde\xe2\x80\xa6 x      1.5  cpu\n"
+	                  "  ab     longer   n/a  gpu\n");
+	char *s = rendered(t, 80, 1, &rc);
+	CHECK_STR_EQ(s, "name,t,v,u\nabcdefghij,x,1.5,cpu\nab,longer,,gpu\n");
+	free(s);
+	s = rendered(t, 80, 2, &rc);
+	CHECK_STR_EQ(s, "[\n"
+	                "  {\"name\": \"abcdefghij\", \"t\": \"x\", \"v\": 1.5, \"u\": \"cpu\"},\n"
+	                "  {\"name\": \"ab\", \"t\": \"longer\", \"v\": null, \"u\": \"gpu\"}\n"
+	                "]\n");
+	free(s);
+	tbl_free(t);
+}
+
+int main(void)
+{
+	test_width();
+	test_cells();
+	test_csv();
+	test_json();
+	test_empty();
+	test_fixed();
+	return check_finish();
+}
