@@ -131,7 +131,7 @@ static int print_summary(const struct run *r)
 		/* every unit of a profile follows its one framework's memory view */
 		bool minimal = r->n_units && r->est[0].memory_view == AUGUR_VIEW_MINIMAL;
 		tbl_text(t, rows[i].value == v_model && minimal ? "  network, minimal view"
-		                                                 : rows[i].label);
+		                                                : rows[i].label);
 		for (size_t u = 0; u < r->n_units; u++) {
 			char cell[32];
 			cli_cell(cell, sizeof(cell), rows[i].fmt, rows[i].value(r, &r->est[u]));
