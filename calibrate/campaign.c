@@ -75,8 +75,8 @@ static int augur_measure(const char *const *nets, size_t n, const struct augur_a
 	nb.probe = s->retries ? &probe : NULL;
 	for (; k < n; k++) {
 		if (stopped(s)) {
-			got->interrupted = true;
-			goto done;
+			got->interrupted = true; /* what was measured is written below */
+			break;
 		}
 		tick(s, k, nets[k]);
 		if ((rc = augur_netbench_measure(nets[k], &nb, &runs[k], diag))) {
@@ -88,13 +88,15 @@ static int augur_measure(const char *const *nets, size_t n, const struct augur_a
 			got->worst_slowdown = fmax(got->worst_slowdown, runs[k].slowdown);
 		}
 	}
-	augur_netbench_layer_times(runs, n, &nb, s->board, s->command, &text);
+	if (!k)
+		goto done;
+	augur_netbench_layer_times(runs, k, &nb, s->board, s->command, &text);
 	if (text.failed)
 		rc = augur_diag_set(diag, AUGUR_E_NOMEM, out, 0, 0, "out of memory");
 	else
 		rc = augur_write_file_atomic(out, text.data, text.len, diag);
 	if (!rc)
-		got->measured = n;
+		got->measured = k;
 done:
 	for (size_t i = 0; i < k; i++)
 		augur_net_run_clear(&runs[i]);
@@ -395,6 +397,83 @@ out:
 	return rc;
 }
 
+/* Whether lt has a row for the network at path (as the adapter was given it). */
+static bool has_row(const struct augur_layer_times *lt, const char *path)
+{
+	for (size_t i = 0; lt && i < lt->n_rows; i++)
+		if (!strcmp(lt->rows[i].network, path))
+			return true;
+	return false;
+}
+
+/* The fit networks' file after a resumed measurement: done's rows, then the new ones
+ * (when the adapter wrote any), written over o->fit_times. */
+static int join_done(const struct augur_campaign_options *o, const char *done_text,
+                     bool measured_new, struct augur_diag *diag)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = 0;
+	if (measured_new &&
+	    (rc = augur_read_file(o->fit_times, AUGUR_MAX_FILE_BYTES, &text, &len, diag)))
+		return rc;
+	struct augur_strbuf joined = {0};
+	if (text)
+		augur_layer_times_join(done_text, text, &joined);
+	else
+		augur_strbuf_puts(&joined, done_text);
+	free(text);
+	if (joined.failed)
+		rc = augur_diag_set(diag, AUGUR_E_NOMEM, o->fit_times, 0, 0, "out of memory");
+	else
+		rc = augur_write_file_atomic(o->fit_times, joined.data, joined.len, diag);
+	augur_strbuf_clear(&joined);
+	return rc;
+}
+
+/* Measures the fit networks not in o->done_times into o->fit_times, joins the two, and
+ * loads the result into *fit (unless interrupted). */
+static int measure_fit(const struct augur_campaign_options *o, struct augur_adapter_settings *s,
+                       struct augur_campaign_result *res, struct augur_layer_times **fit,
+                       struct augur_diag *diag)
+{
+	char *done_text = NULL;
+	size_t len = 0;
+	struct augur_layer_times *done = NULL;
+	const char **todo = calloc(o->n_networks + 1, sizeof(*todo));
+	size_t n = 0;
+	int rc = todo ? 0 : augur_diag_set(diag, AUGUR_E_NOMEM, o->fit_times, 0, 0, "out of memory");
+	if (!rc && o->done_times &&
+	    !(rc = augur_read_file(o->done_times, AUGUR_MAX_FILE_BYTES, &done_text, &len, diag)))
+		rc = augur_layer_times_parse(o->done_times, done_text, len, &done, diag);
+	for (size_t i = 0; !rc && i < o->n_networks; i++)
+		if (has_row(done, o->networks[i]))
+			res->resumed++;
+		else
+			todo[n++] = o->networks[i];
+	struct augur_adapter_outcome got = {0};
+	s->first = res->resumed; /* progress counts the networks measured before */
+	if (!rc && n)
+		rc = o->adapter->measure(todo, n, s, o->fit_times, &got, diag);
+	res->measured = res->resumed + got.measured;
+	res->interrupted = got.interrupted;
+	res->disturbed = got.disturbed;
+	res->worst_slowdown = got.worst_slowdown;
+	/* what was measured is kept in fit_times, interrupted or not; done_times then holds
+	 * nothing fit_times does not */
+	if (!rc && done && !(rc = join_done(o, done_text, got.measured > 0, diag)))
+		remove(o->done_times);
+	if (!rc && !res->interrupted && (rc = augur_layer_times_load(o->fit_times, fit, diag)))
+		*fit = NULL;
+	if (!rc && *fit && (*fit)->framework.name &&
+	    (*fit)->framework.memory_view == AUGUR_VIEW_UNSTATED)
+		(*fit)->framework.memory_view = o->adapter->view;
+	augur_layer_times_free(done);
+	free(done_text);
+	free(todo);
+	return rc;
+}
+
 int augur_campaign_run(const struct augur_campaign_options *o, struct augur_profile *p,
                        struct augur_campaign_result *res, struct augur_diag *diag)
 {
@@ -406,11 +485,7 @@ int augur_campaign_run(const struct augur_campaign_options *o, struct augur_prof
 	s.board = p->name;
 	struct augur_layer_times *fit = NULL, *chk = NULL;
 	struct augur_adapter_outcome got;
-	int rc = measure(o, &s, o->networks, o->n_networks, o->fit_times, &got, &fit, diag);
-	res->measured = got.measured;
-	res->interrupted = got.interrupted;
-	res->disturbed = got.disturbed;
-	res->worst_slowdown = got.worst_slowdown;
+	int rc = measure_fit(o, &s, res, &fit, diag);
 	if (rc || res->interrupted)
 		goto out;
 	if ((rc = augur_profile_fit_layer_times(p, fit, diag)))

@@ -76,6 +76,10 @@ struct augur_campaign_options {
 	struct augur_adapter_settings settings; /* first, total and t0 are set by the run */
 	const char *fit_times;   /* where the fit networks' layer-times file is written */
 	const char *check_times; /* and the checks' */
+	/* NULL, or the layer-times file of a campaign interrupted before (augur calibrate
+	 * --resume): its networks are not measured again, and fit_times gets its rows and the
+	 * new ones together */
+	const char *done_times;
 };
 
 /* One checked network: measured against predicted forward time and peak memory. */
@@ -86,7 +90,8 @@ struct augur_campaign_check {
 };
 
 struct augur_campaign_result {
-	size_t measured;  /* networks measured for the fit */
+	size_t measured;  /* networks measured for the fit (done_times' included) */
+	size_t resumed;   /* of them, measured before, in done_times */
 	double seconds;   /* the whole campaign */
 	bool interrupted; /* stopped by settings.stop: p may be half-made, never write it */
 	struct augur_campaign_check *checks; /* the checks measured */

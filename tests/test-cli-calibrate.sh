@@ -266,6 +266,38 @@ sed -n '/^ *layer_costs:/,$p' "$tmp/mine-refit.yaml" | grep -v '^ *source:' >"$t
 sed -n '/^ *layer_costs:/,$p' "$XDG_DATA_HOME/augur/profiles/mine.yaml" | grep -v '^ *source:' >"$tmp/costs-made"
 ok "the profile has layer costs" [ "$(grep -c 'coef:' "$tmp/costs-made")" -gt 0 ]
 ok "refit from the kept layer times: the same costs" same_numbers "$tmp/costs-made" "$tmp/costs-refit"
+# ---- --resume: a campaign interrupted after two of its networks continues ----
+# the interruption made by hand, as calibrate leaves it: PROFILE.partial/ holds the GEMM
+# model (gemm.yaml) and the fit networks measured so far (fit.yaml: here the first two
+# rows of the measurements kept above)
+R=$tmp/res/r.yaml
+mkdir -p "$R.partial"
+sed 's/^name: .*/name: r/' "$XDG_DATA_HOME/augur/profiles/mine.yaml" >"$R.partial/gemm.yaml"
+awk '/^layer_times:/ || /^memory_mb:/ { sec = $1; print; next }
+     sec && /^  - / { if (++rows[sec] <= 2) print; next }
+     { print }' "$tmp/mine-times.yaml" | sed 's/board: "mine"/board: "r"/' >"$R.partial/fit.yaml"
+expect 0 "$AUGUR_BIN" calibrate --device r --grid tiny --threads 1 --out "$R" --resume \
+	--progress lines --layer-times-out "$tmp/r-times.yaml"
+has "$out" "resumed: the GEMM model and machine facts of $R.partial/gemm.yaml" "resume: the kept GEMM model"
+has "$out" "resumed: 2 of $nfit fit networks measured before" "resume: the networks measured before"
+has "$out" "layer costs: $nfit fit networks measured in augur's runtime" "resume: all of them fitted"
+has "$err" "[  3/" "resume: measuring starts at the third network"
+ok "resume: not measured again" sh -c "! printf '%s\n' \"\$1\" | grep -q '\\[  1/'" _ "$err"
+eq "resume: the kept file holds every network" \
+	"$(awk '/^layer_times:/ { on = 1; next } /^[a-z]/ { on = 0 } on && /^  - /' "$tmp/r-times.yaml" | wc -l | tr -d ' ')" "$nfit"
+ok "resume: the work in progress is gone once the profile is written" [ ! -e "$R.partial" ]
+ok "resume: the profile is written" [ -s "$R" ]
+# nothing kept: from the start, and said so
+expect 0 "$AUGUR_BIN" calibrate --device r --grid tiny --threads 1 --out "$R" --resume
+has "$out" "note: no GEMM model kept in $R.partial: calibrating from the start" "resume with nothing kept"
+# a kept model of another device is refused; a GEMM-only calibration has nothing to resume
+mkdir -p "$R.partial"
+cp "$XDG_DATA_HOME/augur/profiles/mine.yaml" "$R.partial/gemm.yaml"
+expect 1 "$AUGUR_BIN" calibrate --device r --grid tiny --threads 1 --out "$R" --resume
+has "$err" "$R.partial/gemm.yaml is a calibration of 'mine', not of 'r'" "resume: another device's model"
+rm -r "$R.partial"
+expect 2 "$AUGUR" calibrate --device r --framework blas --resume
+has "$err" "--resume continues a layer-cost campaign; --framework blas has none" "resume: blas"
 expect 2 "$AUGUR" calibrate --device x --framework blas --layer-times-out "$tmp/x.yaml"
 expect 2 "$AUGUR" calibrate --device x --unit gpu --framework augur
 has "$err" "augur's runtime runs on the cpu" "no augur framework on the gpu"

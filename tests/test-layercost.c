@@ -923,6 +923,53 @@ static void test_shipped_costs(const char *profile, const char *source, bool im2
  * a profile, checked the same way); fitting a profile to it makes that the profile's
  * framework, whose facts then set the thresholds. A file that names none leaves the
  * profile's. */
+/* Two layer-times texts measured apart (a campaign resumed): the first's header, every row
+ * of both in order, the memory rows of both; the second's header is left out. */
+static void test_layer_times_join(void)
+{
+	char first[2048], second[2048];
+	snprintf(first, sizeof(first),
+	         "# measured first\nsource: \"first\"\nframework:\n  name: augur\n"
+	         "layer_times:\n"
+	         "  - {network: %s/descriptors/alexnet.yaml, board: t, unit: cpu, forward: 9}\n"
+	         "memory_mb:\n"
+	         "  - {network: %s/descriptors/alexnet.yaml, board: t, cpu: 255}\n",
+	         root(), root());
+	snprintf(second, sizeof(second),
+	         "# measured later\nsource: \"second\"\nframework:\n  name: augur\n"
+	         "layer_times:\n"
+	         "  - {network: %s/descriptors/nin.yaml, board: t, unit: cpu, forward: 3}\n"
+	         "  - {network: %s/descriptors/kws.yaml, board: t, unit: cpu, forward: 0.01}\n"
+	         "memory_mb:\n"
+	         "  - {network: %s/descriptors/nin.yaml, board: t, cpu: 49}\n",
+	         root(), root(), root());
+	struct augur_strbuf joined = {0};
+	augur_layer_times_join(first, second, &joined);
+	CHECK(!joined.failed && joined.data);
+	if (!joined.data)
+		return;
+	CHECK_CONTAINS(joined.data, "# measured first\n");
+	CHECK(!strstr(joined.data, "measured later") && !strstr(joined.data, "\"second\""));
+	struct augur_layer_times *lt = NULL;
+	struct augur_diag d = {0};
+	CHECK_EQ_INT(augur_layer_times_parse("joined.yaml", joined.data, joined.len, &lt, &d),
+	             AUGUR_OK);
+	if (lt) {
+		CHECK_EQ_U64(lt->n_rows, 3);
+		CHECK_EQ_U64(lt->n_memory, 2);
+		CHECK(strstr(lt->rows[0].network, "alexnet") && strstr(lt->rows[2].network, "kws"));
+		CHECK_NEAR(lt->rows[1].forward_ms, 3, 1e-12);
+		CHECK_NEAR(lt->memory[1].mb[0], 49, 1e-12);
+		CHECK_STR_EQ(lt->source, "first");
+	}
+	augur_layer_times_free(lt);
+	augur_strbuf_clear(&joined);
+	/* a second text without memory rows adds none */
+	augur_layer_times_join(second, "layer_times:\n", &joined);
+	CHECK(joined.data && strstr(joined.data, "memory_mb:\n"));
+	augur_strbuf_clear(&joined);
+}
+
 static void test_layer_times_framework(const char *tmpdir)
 {
 	char path[4200], text[4096], profile_path[4096];
@@ -1076,6 +1123,7 @@ int main(void)
 	augur_thresholds_derive(0, 0, -1, &th1);
 	test_features(tmpdir);
 	test_thresholds(tmpdir);
+	test_layer_times_join();
 	test_layer_times_framework(tmpdir);
 	test_fit_recovers();
 	test_fit_aggregate();

@@ -22,6 +22,7 @@
 #include "campaign.h"
 #include "fileio.h"
 #include "harness.h"
+#include "layertimes.h"
 #include "profile.h"
 #include "strbuf.h"
 
@@ -217,7 +218,7 @@ struct calibrate_args {
 	const char *device, *unit, *grid, *out, *description, *progress, *framework, *times_out,
 	        *mkldnn;
 	uint64_t threads, budget_s, trial_ms;
-	bool quick, verbose;
+	bool quick, verbose, resume;
 };
 
 static const char *const cal_units[] = {"cpu", "gpu", NULL};
@@ -281,6 +282,11 @@ static const struct cli_opt calibrate_opts[] = {
                  "least MS ms (default 40, quick 15, tiny 2)"),
         CLI_FLAG("verbose", struct calibrate_args, verbose,
                  "list the shapes the time budget made it skip"),
+        CLI_FLAG("resume", struct calibrate_args, resume,
+                 "continue a calibration that was interrupted (Ctrl-C)\n"
+                 "or failed during its layer-cost campaign: its GEMM\n"
+                 "model and the networks measured so far are kept in\n"
+                 "PROFILE.partial/ beside the profile"),
         CLI_END,
 };
 
@@ -375,17 +381,23 @@ static struct augur_profile *existing(const char *path)
 	return NULL;
 }
 
-/* Runs the harness with Ctrl-C and SIGTERM stopping it between trials (the profile is then
- * not written). The handler stays until the caller restores prev: once measuring is over
- * the signal is ignored, so it cannot kill the process halfway through the final write. */
-static int measure(struct augur_cal_options *opt, struct augur_unit **u,
-                   struct augur_cal_result *res, struct sigaction prev[2], struct augur_diag *diag)
+/* Ctrl-C and SIGTERM set 'interrupted', which stops the GEMM sweep between trials and the
+ * campaign between networks (the profile is then not written). The handler stays until
+ * the caller restores prev: once measuring is over the signal is ignored, so it cannot
+ * kill the process halfway through the final write. */
+static void catch_signals(struct sigaction prev[2])
 {
 	struct sigaction sa = {0};
 	sa.sa_handler = on_sigint;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &prev[0]);
 	sigaction(SIGTERM, &sa, &prev[1]);
+}
+
+/* Runs the harness, stopped by 'interrupted'. */
+static int measure(struct augur_cal_options *opt, struct augur_unit **u,
+                   struct augur_cal_result *res, struct augur_diag *diag)
+{
 	opt->stop = &interrupted;
 	int st = augur_calibrate(opt, u, res, diag);
 	if (opt->progress == progress_bar)
@@ -556,15 +568,35 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 		          r->disturbed, r->measured, 100 * r->worst_slowdown);
 }
 
-/* A directory of our own for the campaign's measurement files (removed at the end). */
-static int scratch_dir(char *dir, size_t size)
+/* A calibration's work in progress, beside the profile it will write: PROFILE.partial/
+ * holds gemm.yaml (the profile with its GEMM model and machine facts, before the campaign)
+ * and fit.yaml (the fit networks measured so far). Kept when the campaign is interrupted
+ * or fails, for --resume; removed when the profile is written. */
+struct state {
+	char dir[2400], gemm[2500], fit[2500], done[2500], checks[2500];
+};
+
+static void state_paths(const char *profile_path, struct state *st)
 {
-	const char *tmp = getenv("TMPDIR");
-	snprintf(dir, size, "%s/augur-calibrate-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir))
-		return cli_error("calibrate", "cannot create a scratch directory %s: %s", dir,
-		                 strerror(errno));
-	return CLI_OK;
+	snprintf(st->dir, sizeof(st->dir), "%s.partial", profile_path);
+	snprintf(st->gemm, sizeof(st->gemm), "%s/gemm.yaml", st->dir);
+	snprintf(st->fit, sizeof(st->fit), "%s/fit.yaml", st->dir);
+	snprintf(st->done, sizeof(st->done), "%s/fit-done.yaml", st->dir);
+	snprintf(st->checks, sizeof(st->checks), "%s/checks.yaml", st->dir);
+}
+
+static void state_remove(const struct state *st)
+{
+	unlink(st->gemm);
+	unlink(st->fit);
+	unlink(st->done);
+	unlink(st->checks);
+	rmdir(st->dir);
+}
+
+static bool exists(const char *path)
+{
+	return access(path, F_OK) == 0;
 }
 
 /* The adapter's settings of o's grid, except the progress fields. */
@@ -586,10 +618,77 @@ static struct augur_adapter_settings adapter_settings(const struct calibrate_arg
 	};
 }
 
+/* Writes the file at from to to, atomically; reports a failure. */
+static int copy_file(const char *from, const char *to)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct augur_diag diag = {0};
+	int rc = augur_read_file(from, AUGUR_MAX_FILE_BYTES, &text, &len, &diag);
+	if (!rc)
+		rc = augur_write_file_atomic(to, text, len, &diag);
+	free(text);
+	return rc ? cli_report(&diag) : CLI_OK;
+}
+
+/* --resume with a kept GEMM model: the profile as it was before the campaign (its name must
+ * be the device's). */
+static int resume_gemm(const struct calibrate_args *o, const struct state *st,
+                       struct augur_profile **p)
+{
+	struct augur_diag diag = {0};
+	if (augur_profile_load(st->gemm, p, &diag))
+		return cli_report(&diag);
+	if (strcmp((*p)->name, o->device))
+		return cli_error("calibrate", "%s is a calibration of '%s', not of '%s'", st->gemm,
+		                 (*p)->name, o->device);
+	if (!(*p)->cpu)
+		return cli_error("calibrate", "%s has no cpu unit to resume", st->gemm);
+	printf("resumed: the GEMM model and machine facts of %s (calibrated %s)\n", st->gemm,
+	       (*p)->created ? (*p)->created : "at an unknown time");
+	return CLI_OK;
+}
+
+/* The networks measured before into st->done: fit.yaml renamed, or joined onto a
+ * fit-done.yaml a resume left behind when it failed before joining its own. */
+static int prepare_resume(const struct state *st, bool *resuming)
+{
+	bool done = exists(st->done), fit = exists(st->fit);
+	*resuming = done || fit;
+	if (fit && !done) {
+		if (rename(st->fit, st->done))
+			return cli_error("calibrate", "cannot rename %s: %s", st->fit,
+			                 strerror(errno));
+		return CLI_OK;
+	}
+	if (!fit)
+		return CLI_OK;
+	char *a = NULL, *b = NULL;
+	size_t la, lb;
+	struct augur_diag diag = {0};
+	struct augur_strbuf joined = {0};
+	int rc = augur_read_file(st->done, AUGUR_MAX_FILE_BYTES, &a, &la, &diag);
+	if (!rc)
+		rc = augur_read_file(st->fit, AUGUR_MAX_FILE_BYTES, &b, &lb, &diag);
+	if (!rc) {
+		augur_layer_times_join(a, b, &joined);
+		rc = joined.failed ? augur_diag_set(&diag, AUGUR_E_NOMEM, st->done, 0, 0,
+		                                    "out of memory")
+		                   : augur_write_file_atomic(st->done, joined.data, joined.len,
+		                                             &diag);
+	}
+	if (!rc)
+		unlink(st->fit);
+	free(a);
+	free(b);
+	augur_strbuf_clear(&joined);
+	return rc ? cli_report(&diag) : CLI_OK;
+}
+
 /* --framework augur|pytorch: fits p's cpu unit to the fit networks measured through the
  * framework's adapter and checks it on shipped networks it did not fit. */
 static int campaign(const struct calibrate_args *o, const struct augur_cal_options *opt,
-                    struct augur_profile *p, int argc, char **argv)
+                    const struct state *st, struct augur_profile *p, int argc, char **argv)
 {
 	const struct augur_adapter *ad = augur_adapter_find(o->framework);
 	char data[4096], exe[4096];
@@ -609,15 +708,10 @@ static int campaign(const struct calibrate_args *o, const struct augur_cal_optio
 			break;
 		n_checks++;
 	}
-	char dir[2048] = "", fit_times[2300], check_times[2300];
-	if (!rc)
-		rc = scratch_dir(dir, sizeof(dir));
-	/* --layer-times-out: the fit networks' file is written there, and kept */
-	if (o->times_out)
-		snprintf(fit_times, sizeof(fit_times), "%s", o->times_out);
-	else
-		snprintf(fit_times, sizeof(fit_times), "%s/fit.yaml", dir);
-	snprintf(check_times, sizeof(check_times), "%s/checks.yaml", dir);
+	/* --resume: the networks measured before are not measured again */
+	bool resuming = false;
+	if (!rc && o->resume)
+		rc = prepare_resume(st, &resuming);
 	struct augur_strbuf command = {0};
 	augur_strbuf_puts(&command, "augur");
 	for (int i = 0; i < argc; i++)
@@ -631,8 +725,9 @@ static int campaign(const struct calibrate_args *o, const struct augur_cal_optio
 	        .n_checks = n_checks,
 	        .settings = adapter_settings(o, data, *exe ? exe : NULL,
 	                                     p->cpu->threads ? p->cpu->threads : 1),
-	        .fit_times = fit_times,
-	        .check_times = check_times};
+	        .fit_times = st->fit,
+	        .check_times = st->checks,
+	        .done_times = resuming ? st->done : NULL};
 	co.settings.command = command.data ? command.data : "augur calibrate";
 	/* an adapter that runs another program lets its lines through: no bar over them */
 	bool own_progress = !strcmp(ad->name, "augur");
@@ -646,18 +741,21 @@ static int campaign(const struct calibrate_args *o, const struct augur_cal_optio
 		rc = cli_report(&diag);
 	if (bar && own_progress)
 		fprintf(stderr, "\r\033[K");
+	if (resuming && res.resumed)
+		printf("resumed: %zu of %zu fit networks measured before (%s)\n", res.resumed,
+		       n_nets, st->dir);
 	if (!rc && res.interrupted)
-		rc = cli_error("calibrate", "interrupted after %zu fit networks", res.measured);
+		rc = cli_error("calibrate",
+		               "interrupted after %zu of %zu fit networks; they are kept in %s: the "
+		               "same command with --resume continues",
+		               res.measured, n_nets, st->dir);
 	if (!rc)
 		campaign_report(&res, p);
+	/* --layer-times-out: the fit networks' measurements, all of them after a resume */
+	if (!rc && o->times_out && copy_file(st->fit, o->times_out))
+		rc = CLI_FAIL;
 	free(res.checks);
 	augur_strbuf_clear(&command);
-	if (*dir) {
-		if (!o->times_out)
-			unlink(fit_times);
-		unlink(check_times);
-		rmdir(dir);
-	}
 	for (size_t i = 0; i < n_nets; i++)
 		free(nets[i]);
 	free(nets);
@@ -683,6 +781,57 @@ static int adapter_ready(const struct calibrate_args *o)
 	return CLI_OK;
 }
 
+/* The GEMM sweep and the profile around it (the machine's facts, the other unit of an
+ * existing profile), with its summary and verdict printed: *p on success. */
+static int calibrate_gemm(const struct calibrate_args *o, struct augur_cal_options *opt,
+                          const char *path, struct augur_profile *old, struct augur_profile **p)
+{
+	struct augur_diag diag = {0};
+	struct augur_unit *u = NULL;
+	struct augur_cal_result res;
+	int rc = CLI_OK;
+	if (measure(opt, &u, &res, &diag)) {
+		rc = cli_report(&diag);
+		goto done;
+	}
+	if (opt->threads && u->threads != opt->threads)
+		fprintf(stderr,
+		        "augur calibrate: warning: OpenBLAS runs %u threads, not the %u asked "
+		        "for; the profile records %u\n",
+		        u->threads, opt->threads, u->threads);
+	if (res.interrupted) {
+		printf("interrupted after %zu of %zu shapes (%.1f s); measured so far:\n",
+		       res.measured, res.planned, res.measure_s);
+		print_samples(u);
+		cli_error("calibrate", "interrupted; %s left untouched", path);
+		rc = CLI_FAIL;
+		goto done;
+	}
+	const struct augur_cal_identity id = {o->device, o->description, o->grid, opt->threads};
+	enum augur_unit_kind kind = u->kind;
+	if (augur_cal_profile(&id, &u, old, p, &diag)) {
+		rc = cli_report(&diag);
+		goto done;
+	}
+	const struct augur_unit *now = augur_profile_unit(*p, augur_unit_kind_name(kind));
+	summary(o->device, now, &res,
+	        old ? augur_profile_unit(old, augur_unit_kind_name(kind)) : NULL, o->verbose);
+	verdict(o->grid, now, &res);
+	machine_facts(&(*p)->machine);
+done:
+	augur_unit_free(u);
+	return rc;
+}
+
+/* Keeps the GEMM model of p in st until the profile is written, for --resume. */
+static int keep_gemm(const struct state *st, const struct augur_profile *p)
+{
+	struct augur_diag diag = {0};
+	if (mkdir(st->dir, 0777) && errno != EEXIST)
+		return cli_error("calibrate", "cannot create %s: %s", st->dir, strerror(errno));
+	return augur_profile_save(p, st->gemm, &diag) ? cli_report(&diag) : CLI_OK;
+}
+
 int cmd_calibrate(int argc, char **argv)
 {
 	struct calibrate_args o = {.progress = "auto"};
@@ -696,57 +845,48 @@ int cmd_calibrate(int argc, char **argv)
 	char path[2300];
 	if ((rc = output_path(&o, path, sizeof(path))) || (rc = adapter_ready(&o)))
 		return rc;
-	struct augur_diag diag = {0};
+	bool campaign_too = strcmp(o.framework, "blas") != 0;
+	if (o.resume && !campaign_too)
+		return cli_usage_error("calibrate", "--resume continues a layer-cost campaign; "
+		                                    "--framework blas has none");
+	struct state st;
+	state_paths(path, &st);
 	struct augur_profile *old = existing(path), *p = NULL;
-	struct augur_unit *u = NULL;
-	struct augur_cal_result res;
 	struct sigaction prev[2];
-	if (measure(&opt, &u, &res, prev, &diag)) {
-		rc = cli_report(&diag);
-		goto done;
+	catch_signals(prev);
+	if (o.resume && exists(st.gemm)) {
+		rc = resume_gemm(&o, &st, &p);
+	} else {
+		if (o.resume)
+			printf("note: no GEMM model kept in %s: calibrating from the start\n",
+			       st.dir);
+		else if (exists(st.fit) || exists(st.done))
+			printf("note: starting afresh; the measurements of an interrupted "
+			       "calibration in %s are replaced (--resume continues it)\n",
+			       st.dir);
+		if (campaign_too)
+			state_remove(&st);
+		rc = calibrate_gemm(&o, &opt, path, old, &p);
+		if (!rc && campaign_too)
+			rc = keep_gemm(&st, p);
 	}
-	if (opt.threads && u->threads != opt.threads)
-		fprintf(stderr,
-		        "augur calibrate: warning: OpenBLAS runs %u threads, not the %u asked "
-		        "for; the profile records %u\n",
-		        u->threads, opt.threads, u->threads);
-	if (res.interrupted) {
-		printf("interrupted after %zu of %zu shapes (%.1f s); measured so far:\n",
-		       res.measured, res.planned, res.measure_s);
-		print_samples(u);
-		cli_error("calibrate", "interrupted; %s left untouched", path);
-		rc = CLI_FAIL;
-		goto done;
-	}
-	const struct augur_cal_identity id = {o.device, o.description, o.grid, opt.threads};
-	enum augur_unit_kind kind = u->kind;
-	if (augur_cal_profile(&id, &u, old, &p, &diag)) {
-		rc = cli_report(&diag);
-		goto done;
-	}
-	const struct augur_unit *now = augur_profile_unit(p, augur_unit_kind_name(kind));
-	summary(o.device, now, &res,
-	        old ? augur_profile_unit(old, augur_unit_kind_name(kind)) : NULL, o.verbose);
-	verdict(o.grid, now, &res);
-	machine_facts(&p->machine);
-	if (strcmp(o.framework, "blas") && (rc = campaign(&o, &opt, p, argc, argv))) {
+	if (!rc && campaign_too && (rc = campaign(&o, &opt, &st, p, argc, argv)))
 		cli_error("calibrate", "%s left untouched", path);
-		goto done;
-	}
-	if (!strcmp(o.framework, "blas"))
+	struct augur_diag diag = {0};
+	if (!rc && !campaign_too)
 		cli_wrap(stdout, 2,
 		         "note: a GEMM-only profile (--framework blas): estimate costs conv and fc "
 		         "layers with it and lists every other layer as not costed");
-	if (augur_profile_save(p, path, &diag)) {
+	if (!rc && augur_profile_save(p, path, &diag))
 		rc = cli_report(&diag);
-		goto done;
+	if (!rc) {
+		if (campaign_too)
+			state_remove(&st);
+		printf("next: augur estimate NET --device %s\n", o.out ? path : o.device);
+		printf("wrote %s\n", path);
 	}
-	printf("next: augur estimate NET --device %s\n", o.out ? path : o.device);
-	printf("wrote %s\n", path);
-done:
 	sigaction(SIGINT, &prev[0], NULL);
 	sigaction(SIGTERM, &prev[1], NULL);
-	augur_unit_free(u);
 	augur_profile_free(p);
 	augur_profile_free(old);
 	return rc;

@@ -369,3 +369,54 @@ out:
 	*out = lt;
 	return AUGUR_OK;
 }
+
+/* ---- joining texts ----------------------------------------------------------------- */
+
+enum lt_section { LT_OTHER, LT_ROWS, LT_MEMORY };
+
+/* The section a top-level line opens: a key at column 0. */
+static enum lt_section section_of(const char *line, size_t len)
+{
+	if (len >= 12 && !strncmp(line, "layer_times:", 12))
+		return LT_ROWS;
+	if (len >= 10 && !strncmp(line, "memory_mb:", 10))
+		return LT_MEMORY;
+	return LT_OTHER;
+}
+
+/* Appends to out the lines of text in section want (the indented lines under its key),
+ * or, for LT_OTHER, every line outside the two row sections. */
+static void section_lines(const char *text, enum lt_section want, struct augur_strbuf *out)
+{
+	enum lt_section in = LT_OTHER;
+	for (const char *p = text; *p;) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		bool top = len && p[0] != ' ' && p[0] != '\t' && p[0] != '#' && p[0] != '-';
+		if (top)
+			in = section_of(p, len);
+		bool keep = want == LT_OTHER ? in == LT_OTHER : in == want && !top;
+		if (keep) {
+			augur_strbuf_append(out, p, len);
+			augur_strbuf_puts(out, "\n");
+		}
+		p += len + (end != NULL);
+	}
+}
+
+void augur_layer_times_join(const char *first, const char *second, struct augur_strbuf *out)
+{
+	section_lines(first, LT_OTHER, out);
+	augur_strbuf_puts(out, "layer_times:\n");
+	section_lines(first, LT_ROWS, out);
+	section_lines(second, LT_ROWS, out);
+	struct augur_strbuf mem = {0};
+	section_lines(first, LT_MEMORY, &mem);
+	section_lines(second, LT_MEMORY, &mem);
+	if (mem.len) {
+		augur_strbuf_puts(out, "memory_mb:\n");
+		augur_strbuf_put(out, "%s", mem.data);
+	}
+	out->failed |= mem.failed;
+	augur_strbuf_clear(&mem);
+}

@@ -13,6 +13,7 @@
 #include "net.h"
 #include "profile.h"
 #include "status.h"
+#include "strbuf.h"
 
 struct augur_layer_times_row {
 	char *network; /* as written: a descriptor name or path */
@@ -69,5 +70,13 @@ int augur_layer_times_load(const char *path, struct augur_layer_times **out,
 int augur_layer_times_parse(const char *path, const char *buf, size_t len,
                             struct augur_layer_times **out, struct augur_diag *diag);
 void augur_layer_times_free(struct augur_layer_times *lt);
+
+/* Joins two layer-times texts measured apart (a campaign interrupted and resumed) into
+ * out: first's header (comments, source, framework), then the rows of 'layer_times:' and
+ * of 'memory_mb:' of first followed by those of second. A section is its key at the start
+ * of a line and the indented lines after it; second's other lines are left out. Both
+ * texts must be block sequences under those keys, as augur's writers and bench/validate
+ * write them; the result is what augur_layer_times_parse then checks. */
+void augur_layer_times_join(const char *first, const char *second, struct augur_strbuf *out);
 
 #endif
