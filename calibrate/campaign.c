@@ -83,7 +83,8 @@ static int augur_measure(const char *const *nets, size_t n, const struct augur_a
 			k++; /* cleared below with the others */
 			goto done;
 		}
-		if (augur_net_run_disturbance(&runs[k]) > AUGUR_NETBENCH_NOISY) {
+		/* without retries (the tiny grid's two passes) nothing is judged disturbed */
+		if (s->retries && augur_net_run_disturbance(&runs[k]) > AUGUR_NETBENCH_NOISY) {
 			got->disturbed++;
 			got->worst_slowdown = fmax(got->worst_slowdown, runs[k].slowdown);
 		}
@@ -346,15 +347,42 @@ static double measured_peak(const struct augur_layer_times *lt, const char *netw
 }
 
 /* Predicts every row of the checks' file with the fitted profile. */
+/* Per-layer errors of one check: each measured layer against its prediction, into err[]
+ * (all layers) and by type (type_err[t], room for every layer of the checks each). */
+static void layer_errors(const struct augur_layer_times_row *row, const struct augur_net *net,
+                         const struct augur_unit_estimate *e, double *err, size_t *n_err,
+                         double **type_err, size_t *type_n)
+{
+	for (size_t j = 0; j < row->n_layers; j++) {
+		long i = augur_net_find(net, row->layer_names[j]);
+		double meas = row->layer_ms[j];
+		if (i < 0 || (size_t)i >= e->n_layers || meas < AUGUR_CAMPAIGN_LAYER_MS ||
+		    !e->layers[i].costed)
+			continue;
+		double x = fabs(e->layers[i].time_ms / meas - 1);
+		enum augur_layer_type t = net->layers[i].type;
+		err[(*n_err)++] = x;
+		type_err[t][type_n[t]++] = x;
+	}
+}
+
 static int predict_checks(const struct augur_layer_times *lt, const struct augur_profile *p,
                           struct augur_campaign_result *res, struct augur_diag *diag)
 {
 	size_t n = lt->n_rows;
+	size_t all_layers = 1;
+	for (size_t i = 0; i < n; i++)
+		all_layers += lt->rows[i].n_layers;
+	double *lerr = calloc(all_layers, sizeof(double));
+	double *type_err[AUGUR_LAYER_TYPE_COUNT] = {0};
+	bool type_ok = lerr != NULL;
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
+		type_ok = type_ok && (type_err[t] = calloc(all_layers, sizeof(double)));
 	res->checks = calloc(n ? n : 1, sizeof(*res->checks));
 	double *errors = calloc(n ? n : 1, sizeof(double));
 	double *merr = calloc(n ? n : 1, sizeof(double));
 	int rc = 0;
-	if (!res->checks || !errors || !merr) {
+	if (!res->checks || !errors || !merr || !type_ok) {
 		rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
 		goto out;
 	}
@@ -382,6 +410,8 @@ static int predict_checks(const struct augur_layer_times *lt, const struct augur
 				merr[res->n_memory++] = err;
 				res->memory_within_10 += err <= 0.10;
 			}
+			layer_errors(row, net, &e, lerr, &res->n_layers, type_err,
+			             res->type_layers);
 		}
 		augur_unit_estimate_clear(&e);
 		augur_analysis_free(a);
@@ -391,9 +421,18 @@ static int predict_checks(const struct augur_layer_times *lt, const struct augur
 		res->median_error = augur_median_in_place(errors, res->n_checks);
 	if (!rc && res->n_memory)
 		res->memory_median_error = augur_median_in_place(merr, res->n_memory);
+	if (!rc && res->n_layers)
+		res->layer_median_error = augur_median_in_place(lerr, res->n_layers);
+	for (int t = 0; !rc && t < AUGUR_LAYER_TYPE_COUNT; t++)
+		if (res->type_layers[t])
+			res->type_median_error[t] =
+			        augur_median_in_place(type_err[t], res->type_layers[t]);
 out:
 	free(errors);
 	free(merr);
+	free(lerr);
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
+		free(type_err[t]);
 	return rc;
 }
 
@@ -442,7 +481,8 @@ static int measure_fit(const struct augur_campaign_options *o, struct augur_adap
 	struct augur_layer_times *done = NULL;
 	const char **todo = calloc(o->n_networks + 1, sizeof(*todo));
 	size_t n = 0;
-	int rc = todo ? 0 : augur_diag_set(diag, AUGUR_E_NOMEM, o->fit_times, 0, 0, "out of memory");
+	int rc =
+	        todo ? 0 : augur_diag_set(diag, AUGUR_E_NOMEM, o->fit_times, 0, 0, "out of memory");
 	if (!rc && o->done_times &&
 	    !(rc = augur_read_file(o->done_times, AUGUR_MAX_FILE_BYTES, &done_text, &len, diag)))
 		rc = augur_layer_times_parse(o->done_times, done_text, len, &done, diag);

@@ -82,6 +82,10 @@ struct augur_campaign_options {
 	const char *done_times;
 };
 
+/* Layers shorter than this are left out of the per-layer verdict: a few microseconds are
+ * within the timer's and the dispatch's noise. */
+#define AUGUR_CAMPAIGN_LAYER_MS 0.01
+
 /* One checked network: measured against predicted forward time and peak memory. */
 struct augur_campaign_check {
 	char name[64];
@@ -101,6 +105,13 @@ struct augur_campaign_result {
 	size_t n_memory;     /* checks with a measured peak */
 	size_t memory_within_10;
 	double memory_median_error;
+	/* per layer of the checks (their measured per-layer times against the layers'
+	 * predictions): the median of |predicted / measured - 1| over all layers of at least
+	 * AUGUR_CAMPAIGN_LAYER_MS, and per type */
+	size_t n_layers;
+	double layer_median_error;
+	size_t type_layers[AUGUR_LAYER_TYPE_COUNT];
+	double type_median_error[AUGUR_LAYER_TYPE_COUNT];
 	/* fit networks whose kept measurement is still disturbed, and the speed probe's
 	 * largest slowdown among them (augur_adapter_outcome) */
 	size_t disturbed;

@@ -54,7 +54,7 @@ nfit=$(ls bench/nets/fit/*.yaml | awk 'NR % 16 == 1' | head -6 | wc -l)
 has "$out" "layer costs: $nfit fit networks measured in pytorch " "the tiny plan's networks, in PyTorch"
 has "$out" "mkldnn off, 1 thread in " "settings named"
 has "$out" "memory: the minimal view (each blob freed after its last reader) plus a fitted overhead of " "memory view"
-has "$out" "check kws " "checked on a network it did not fit"
+has "$out" "  kws  " "checked on a network it did not fit"
 has "$out" "networks it did not fit on predicted within 10%" "time verdict"
 has "$out" "memory verdict: " "memory verdict"
 has "$out" "wrote $P" "profile written"

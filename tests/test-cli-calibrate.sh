@@ -253,7 +253,7 @@ expect 0 "$AUGUR_BIN" calibrate --device mine --grid tiny --threads 1 --layer-ti
 eq "default output" "$(printf '%s\n' "$out" | tail -1)" "wrote $XDG_DATA_HOME/augur/profiles/mine.yaml"
 nfit=$(ls bench/nets/fit/*.yaml | awk 'NR % 16 == 1' | head -6 | wc -l)
 has "$out" "layer costs: $nfit fit networks measured in augur's runtime" "campaign: the tiny plan's networks"
-has "$out" "check kws " "campaign: checked on a network it did not fit"
+has "$out" "  kws  " "campaign: checked on a network it did not fit"
 has "$out" "networks it did not fit on predicted within 10%" "campaign: its verdict"
 expect 0 "$AUGUR" profile show mine
 has "$out" "times for  augur 0.1.0 (OpenBLAS" "the profile's times are augur's runtime's"

@@ -542,30 +542,54 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 	                  ? "each blob freed after its last reader"
 	                  : "every blob held for the whole pass",
 	          (double)u->framework_overhead_bytes / 1048576.0);
+	if (r->n_checks)
+		printf("  %-14s %10s %10s %7s %10s %10s %7s\n", "check", "ms", "predicted", "error",
+		       "peak MiB", "predicted", "error");
 	for (size_t i = 0; i < r->n_checks; i++) {
 		const struct augur_campaign_check *c = &r->checks[i];
-		printf("  check %-14s measured %9.3f ms, predicted %9.3f ms (%+.1f%%)", c->name,
-		       c->measured_ms, c->predicted_ms,
+		char name[16];
+		cli_cut(name, sizeof(name), c->name, 14);
+		printf("  %-14s %10.3f %10.3f %+6.1f%%", name, c->measured_ms, c->predicted_ms,
 		       100 * (c->predicted_ms / c->measured_ms - 1));
 		if (!isnan(c->measured_mib))
-			printf("; peak %.1f MiB, predicted %.1f (%+.1f%%)", c->measured_mib,
-			       c->predicted_mib, 100 * (c->predicted_mib / c->measured_mib - 1));
+			printf(" %10.1f %10.1f %+6.1f%%", c->measured_mib, c->predicted_mib,
+			       100 * (c->predicted_mib / c->measured_mib - 1));
+		else
+			printf(" %10s %10s %7s", "-", "-", "-");
 		printf("\n");
 	}
 	if (r->n_checks)
 		printf("verdict: %zu of %zu networks it did not fit on predicted within 10%% (median "
 		       "error %.1f%%)\n",
 		       r->within_10, r->n_checks, 100 * r->median_error);
+	if (r->n_layers) {
+		struct augur_strbuf types = {0};
+		for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
+			if (r->type_layers[t] >= 3)
+				augur_strbuf_put(&types, "%s%s %.0f%% (%zu)", types.len ? ", " : "",
+				                 augur_layer_type_name(t),
+				                 100 * r->type_median_error[t], r->type_layers[t]);
+		cli_wrapf(stdout, 2,
+		          "per layer: median error %.1f%% over the checks' %zu layers of %.2f ms "
+		          "and more%s%s",
+		          100 * r->layer_median_error, r->n_layers, AUGUR_CAMPAIGN_LAYER_MS,
+		          types.len ? "; by type (layers): " : "", types.len ? types.data : "");
+		augur_strbuf_clear(&types);
+	}
 	if (r->n_memory)
 		printf("memory verdict: %zu of %zu peaks predicted within 10%% (median error "
 		       "%.1f%%)\n",
 		       r->memory_within_10, r->n_memory, 100 * r->memory_median_error);
+	char slower[96] = "";
+	if (r->worst_slowdown > 0.005)
+		snprintf(slower, sizeof(slower),
+		         " (a reference workload ran up to %.0f%% slower than its best)",
+		         100 * r->worst_slowdown);
 	if (r->disturbed)
 		cli_wrapf(stdout, 2,
 		          "machine busy? %zu of %zu fit networks stayed disturbed after measuring "
-		          "again (the reference workload ran up to %.0f%% slower than its best): "
-		          "run again when the machine is quiet",
-		          r->disturbed, r->measured, 100 * r->worst_slowdown);
+		          "again%s: run again when the machine is quiet",
+		          r->disturbed, r->measured, slower);
 }
 
 /* A calibration's work in progress, beside the profile it will write: PROFILE.partial/
@@ -672,10 +696,9 @@ static int prepare_resume(const struct state *st, bool *resuming)
 		rc = augur_read_file(st->fit, AUGUR_MAX_FILE_BYTES, &b, &lb, &diag);
 	if (!rc) {
 		augur_layer_times_join(a, b, &joined);
-		rc = joined.failed ? augur_diag_set(&diag, AUGUR_E_NOMEM, st->done, 0, 0,
-		                                    "out of memory")
-		                   : augur_write_file_atomic(st->done, joined.data, joined.len,
-		                                             &diag);
+		rc = joined.failed
+		             ? augur_diag_set(&diag, AUGUR_E_NOMEM, st->done, 0, 0, "out of memory")
+		             : augur_write_file_atomic(st->done, joined.data, joined.len, &diag);
 	}
 	if (!rc)
 		unlink(st->fit);
@@ -745,10 +768,11 @@ static int campaign(const struct calibrate_args *o, const struct augur_cal_optio
 		printf("resumed: %zu of %zu fit networks measured before (%s)\n", res.resumed,
 		       n_nets, st->dir);
 	if (!rc && res.interrupted)
-		rc = cli_error("calibrate",
-		               "interrupted after %zu of %zu fit networks; they are kept in %s: the "
-		               "same command with --resume continues",
-		               res.measured, n_nets, st->dir);
+		rc = cli_error(
+		        "calibrate",
+		        "interrupted after %zu of %zu fit networks; they are kept in %s: the "
+		        "same command with --resume continues",
+		        res.measured, n_nets, st->dir);
 	if (!rc)
 		campaign_report(&res, p);
 	/* --layer-times-out: the fit networks' measurements, all of them after a resume */
