@@ -31,8 +31,8 @@ struct augur_net_run {
 	struct augur_runtime_memory mem;
 	uint64_t peak_rss; /* above the process's RSS before the runtime was built */
 	bool have_rss;
-	/* how much slower the machine ran the speed probe around this measurement than at
-	 * its fastest so far (0.25: 25% slower); 0 without a probe */
+	/* how much slower the machine ran the speed probe around this measurement than it
+	 * usually does (0.25: 25% slower); 0 without a probe */
 	double slowdown;
 };
 
@@ -42,18 +42,23 @@ struct augur_net_run {
  * sees a machine slowed evenly for the whole measurement (another tenant on the memory
  * bus: the same networks ran up to 56% slower ten minutes later on the Zen 5 guest of
  * issue 24). */
+#define AUGUR_PROBE_RECENT 64
 struct augur_speed_probe {
 	struct augur_runtime *rt;
 	struct augur_net *net;
 	struct augur_analysis *a;
-	double best_ms; /* the fastest it ran */
-	uint64_t runs;  /* probe passes so far */
+	/* what it usually takes: the lower quartile of its last AUGUR_PROBE_RECENT runs. Not
+	 * its best: on a quiet Xeon guest the probe ran 15-35% over its best after most
+	 * networks (caches and clocks left by the network), and every one looked disturbed */
+	double usual_ms;
+	double recent[AUGUR_PROBE_RECENT];
+	uint64_t runs; /* probe runs so far */
 };
 
 /* Builds the probe (*p cleared first; free with augur_speed_probe_free); AUGUR_E_NOMEM. */
 int augur_speed_probe_new(struct augur_speed_probe *p, struct augur_diag *diag);
 void augur_speed_probe_free(struct augur_speed_probe *p);
-/* Times the probe (best of three passes), updates best_ms, returns the time in ms. */
+/* Times the probe (best of five passes), updates usual_ms, returns the time in ms. */
 double augur_speed_probe_run(struct augur_speed_probe *p);
 
 struct augur_netbench_options {
@@ -70,12 +75,15 @@ struct augur_netbench_options {
 	void (*retrying)(const struct augur_net_run *r, uint64_t k, void *ctx);
 	void *ctx;
 	/* NULL, or a speed probe timed around each measurement: one taken while the machine
-	 * ran it more than AUGUR_NETBENCH_NOISY slower than its best is disturbed too */
+	 * ran it more than AUGUR_NETBENCH_SLOWED slower than usual is disturbed too */
 	struct augur_speed_probe *probe;
 };
 
 /* A measurement over this disturbance (augur_net_run_disturbance) is taken again. */
 #define AUGUR_NETBENCH_NOISY 0.10
+/* A probe slowdown counts as disturbance only above this: the probe's own run-to-run
+ * variation on a quiet machine stays under it */
+#define AUGUR_NETBENCH_SLOWED 0.20
 
 /* Measures the network at path into *r (cleared first; free with augur_net_run_clear,
  * also after a failure). Fails with the reader's, tracer's or runtime's located errors,

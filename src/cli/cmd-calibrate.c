@@ -583,7 +583,7 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 	char slower[96] = "";
 	if (r->worst_slowdown > 0.005)
 		snprintf(slower, sizeof(slower),
-		         " (a reference workload ran up to %.0f%% slower than its best)",
+		         " (a reference workload ran up to %.0f%% slower than usual)",
 		         100 * r->worst_slowdown);
 	if (r->disturbed)
 		cli_wrapf(stdout, 2,

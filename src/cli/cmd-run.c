@@ -220,7 +220,7 @@ static void retrying(const struct augur_net_run *r, uint64_t k, void *ctx)
 	const struct settings *s = ctx;
 	cli_warning("run",
 	            "%s: disturbed (spread %.1f%%, layers sum %.2fx the pass, reference "
-	            "workload %.0f%% slower than its best), measuring again (%llu of %llu)",
+	            "workload %.0f%% slower than usual), measuring again (%llu of %llu)",
 	            r->net->name, 100 * r->forward.spread, augur_net_run_layers_ratio(r),
 	            100 * r->slowdown, (unsigned long long)k + 1,
 	            (unsigned long long)s->nb.retries);
