@@ -95,12 +95,13 @@ static void unit_gemm_model(struct augur_timemodel *tm)
 static void test_features(const char *tmpdir)
 {
 	/* the estimate's split: every byte or window count is memory-bound time; only the
-	 * GEMMs, their calls and the per-layer constant are not */
+	 * GEMMs, their calls, the per-layer and per-plane constants are not */
 	for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
 		enum augur_cost_class want = j == AUGUR_FEAT_GEMM_MS ? AUGUR_COST_GEMM
 		                             : j == AUGUR_FEAT_GEMM_CALLS || j == AUGUR_FEAT_ONE ||
 		                                             j == AUGUR_FEAT_FIRST_FC ||
-		                                             j == AUGUR_FEAT_COLD_PASS
+		                                             j == AUGUR_FEAT_COLD_PASS ||
+		                                             j == AUGUR_FEAT_PLANES
 		                                     ? AUGUR_COST_OTHER
 		                                     : AUGUR_COST_MEMORY;
 		CHECK_EQ_INT(augur_feature_class(j), want);
@@ -417,6 +418,30 @@ static void test_features(const char *tmpdir)
 		CHECK(0);
 	}
 	unload(&l);
+	/* AlexNet: fc8's weights of 4 KiB rows, all cold in its evicting pass; pool5 loops over
+	 * 256 planes */
+	l = load("alexnet", 1);
+	if (l.a) {
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc8"), &tm, &th1, f,
+		                     NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K_COLD], (4096ull * 1000 + 1000) * 4);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "pool5"), &tm, &th1, f,
+		                     NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PLANES], 256);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "relu1"), &tm, &th1, f,
+		                     NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES_LEAKY], 0); /* a plain relu */
+	}
+	unload(&l);
+	/* YOLO's leaky relus (slope 0.1): their bytes again as leaky ones */
+	l = load("yolo", 1);
+	if (l.a) {
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "leaky1"), &tm, &th1, f,
+		                     NULL);
+		CHECK(f[AUGUR_FEAT_OUT_BYTES] > 0);
+		CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES_LEAKY], f[AUGUR_FEAT_OUT_BYTES]);
+	}
+	unload(&l);
 	/* kws's pass stays in the caches: nothing of it is cold */
 	l = load("kws", 1);
 	if (l.a) {
@@ -430,12 +455,24 @@ static void test_features(const char *tmpdir)
 	CHECK(!augur_framework_holds_blobs("pytorch") && !augur_framework_holds_blobs(NULL));
 	uint32_t cold_data =
 	        (1u << AUGUR_FEAT_IM2COL_BYTES_COLD) | (1u << AUGUR_FEAT_DATA_BYTES_COLD);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, true) & cold_data, cold_data);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, false) & cold_data, 0);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true) & cold_data,
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, true, false) & cold_data,
+	             cold_data);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false) & cold_data, 0);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, false) & cold_data,
 	             1u << AUGUR_FEAT_DATA_BYTES_COLD);
+	/* augur's runtime alone: per plane for pools, normalisation and scale, leaky relus */
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true) & (1u << AUGUR_FEAT_PLANES));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, true, false) &
+	        (1u << AUGUR_FEAT_PLANES)));
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true) &
+	      (1u << AUGUR_FEAT_OUT_BYTES_LEAKY));
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_FC, true, false) &
+	      (1u << AUGUR_FEAT_PARAM_BYTES_4K_COLD));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_FC, false, false) &
+	        (1u << AUGUR_FEAT_PARAM_BYTES_4K_COLD)));
+	CHECK(augur_framework_is_augur("augur") && !augur_framework_is_augur("caffe"));
 	/* dropout moves nothing: no data to find cold */
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_DROPOUT, true) & cold_data, 0);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_DROPOUT, true, false) & cold_data, 0);
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -504,12 +541,14 @@ static void test_fit_recovers(void)
 		struct augur_layer_costs costs = {0};
 		struct augur_diag d = {0};
 		CHECK(n > 200);
-		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, false, &costs, &d), AUGUR_OK);
+		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, NULL, &costs, &d), AUGUR_OK);
 		const struct augur_layer_cost *cc = &costs.type[AUGUR_LAYER_CONV];
 		const struct augur_layer_cost *pc = &costs.type[AUGUR_LAYER_POOL];
-		CHECK_EQ_U64(cc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_CONV, false));
-		CHECK_EQ_U64(pc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_POOL, false) |
-		                                       1u << AUGUR_FEAT_FRESH_BYTES);
+		CHECK_EQ_U64(cc->feature_mask,
+		             augur_layer_cost_features(AUGUR_LAYER_CONV, false, false));
+		CHECK_EQ_U64(pc->feature_mask,
+		             augur_layer_cost_features(AUGUR_LAYER_POOL, false, false) |
+		                     1u << AUGUR_FEAT_FRESH_BYTES);
 		CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask, 0); /* no rows */
 		if (noisy != 1) {
 			CHECK_EQ_U64(disturbed, noisy == 2 ? 3 : 0);
@@ -543,7 +582,7 @@ static void test_fit_aggregate(void)
 	};
 	struct augur_layer_costs costs = {0};
 	struct augur_diag d = {0};
-	CHECK_EQ_INT(augur_layer_costs_fit(rows, 3, false, &costs, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 3, NULL, &costs, &d), AUGUR_OK);
 	CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask, 1u << AUGUR_FEAT_OUT_BYTES);
 	CHECK_NEAR(costs.type[AUGUR_LAYER_RELU].coef[AUGUR_FEAT_OUT_BYTES], 1e-6, 1e-15);
 	CHECK(costs.type[AUGUR_LAYER_RELU].aggregate);
@@ -554,7 +593,7 @@ static void test_fit_aggregate(void)
 	        {AUGUR_LAYER_LRN, false, {[AUGUR_FEAT_WINDOW] = 0}, 1.0},
 	        {AUGUR_LAYER_LRN, false, {[AUGUR_FEAT_WINDOW] = 0}, 2.0},
 	};
-	CHECK_EQ_INT(augur_layer_costs_fit(bad, 2, false, &costs, &d), AUGUR_E_NUMERIC);
+	CHECK_EQ_INT(augur_layer_costs_fit(bad, 2, NULL, &costs, &d), AUGUR_E_NUMERIC);
 	CHECK_CONTAINS(d.message, "lrn");
 	/* a few pools, all global, have no window reads: they are fitted by what they read */
 	struct augur_cost_row global[2] = {
@@ -562,7 +601,7 @@ static void test_fit_aggregate(void)
 	        {AUGUR_LAYER_POOL, false, {[AUGUR_FEAT_IN_BYTES] = 4e6, [AUGUR_FEAT_ONE] = 1}, 2.0},
 	};
 	memset(&costs, 0, sizeof(costs));
-	CHECK_EQ_INT(augur_layer_costs_fit(global, 2, true, &costs, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(global, 2, "augur", &costs, &d), AUGUR_OK);
 	CHECK_EQ_U64(costs.type[AUGUR_LAYER_POOL].feature_mask, 1u << AUGUR_FEAT_IN_BYTES);
 	CHECK_NEAR(costs.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_IN_BYTES], 5e-7, 1e-15);
 }
@@ -580,7 +619,7 @@ static void test_estimate_with_costs(const char *tmpdir)
 	struct augur_layer_costs *c = calloc(1, sizeof(*c));
 	c->source = strdup("test");
 	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
-		c->type[t].feature_mask = augur_layer_cost_features(t, false);
+		c->type[t].feature_mask = augur_layer_cost_features(t, false, false);
 		for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
 			if (!(c->type[t].feature_mask & (1u << j)))
 				continue;
@@ -651,7 +690,7 @@ static void test_estimate_with_costs(const char *tmpdir)
 		augur_unit_estimate_clear(&e);
 	}
 	c->type[AUGUR_LAYER_CONCAT].feature_mask =
-	        augur_layer_cost_features(AUGUR_LAYER_CONCAT, false);
+	        augur_layer_cost_features(AUGUR_LAYER_CONCAT, false, false);
 
 	/* save -> load keeps every coefficient exactly */
 	char out[4200];

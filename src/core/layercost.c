@@ -29,6 +29,9 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_PARAM_BYTES_COLD] = "param_bytes_cold",
         [AUGUR_FEAT_IM2COL_BYTES_COLD] = "im2col_bytes_cold",
         [AUGUR_FEAT_DATA_BYTES_COLD] = "data_bytes_cold",
+        [AUGUR_FEAT_PLANES] = "planes",
+        [AUGUR_FEAT_PARAM_BYTES_4K_COLD] = "param_bytes_4k_cold",
+        [AUGUR_FEAT_OUT_BYTES_LEAKY] = "out_bytes_leaky",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -66,6 +69,8 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 	case AUGUR_FEAT_PARAM_BYTES_COLD:
 	case AUGUR_FEAT_IM2COL_BYTES_COLD:
 	case AUGUR_FEAT_DATA_BYTES_COLD:
+	case AUGUR_FEAT_PARAM_BYTES_4K_COLD:
+	case AUGUR_FEAT_OUT_BYTES_LEAKY:
 		return AUGUR_COST_MEMORY;
 	default:
 		return AUGUR_COST_OTHER;
@@ -153,7 +158,12 @@ bool augur_framework_holds_blobs(const char *name)
 	return name && (!strcmp(name, "augur") || !strcmp(name, "caffe"));
 }
 
-uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs)
+bool augur_framework_is_augur(const char *name)
+{
+	return name && !strcmp(name, "augur");
+}
+
+uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs, bool augur_runtime)
 {
 	/* every layer pays the dispatch, more of it when the pass has evicted the caches */
 	uint32_t own = own_features(type);
@@ -163,6 +173,13 @@ uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs)
 		own |= F(IM2COL_BYTES_COLD);
 	if (holds_blobs && own)
 		own |= F(DATA_BYTES_COLD);
+	if (holds_blobs && (own & F(PARAM_BYTES_4K)))
+		own |= F(PARAM_BYTES_4K_COLD);
+	if (augur_runtime && (type == AUGUR_LAYER_POOL || type == AUGUR_LAYER_BATCHNORM ||
+	                      type == AUGUR_LAYER_SCALE || type == AUGUR_LAYER_LRN))
+		own |= F(PLANES);
+	if (augur_runtime && type == AUGUR_LAYER_RELU)
+		own |= F(OUT_BYTES_LEAKY);
 	return own | F(COLD_PASS) | F(ONE);
 }
 
@@ -326,6 +343,10 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	 * network and was predicted 1.01 with one rate for every pass */
 	f[AUGUR_FEAT_PARAM_BYTES_COLD] = f[AUGUR_FEAT_PARAM_BYTES] * f[AUGUR_FEAT_COLD_PASS];
 	f[AUGUR_FEAT_IM2COL_BYTES_COLD] = f[AUGUR_FEAT_IM2COL_BYTES] * f[AUGUR_FEAT_COLD_PASS];
+	f[AUGUR_FEAT_PARAM_BYTES_4K_COLD] = f[AUGUR_FEAT_PARAM_BYTES_4K] * f[AUGUR_FEAT_COLD_PASS];
+	f[AUGUR_FEAT_PLANES] = (double)s->out.c * a->batch;
+	if (l->type == AUGUR_LAYER_RELU && l->negative_slope != 0)
+		f[AUGUR_FEAT_OUT_BYTES_LEAKY] = f[AUGUR_FEAT_OUT_BYTES];
 	f[AUGUR_FEAT_DATA_BYTES_COLD] =
 	        (f[AUGUR_FEAT_IN_BYTES] + f[AUGUR_FEAT_OUT_BYTES]) * f[AUGUR_FEAT_COLD_PASS];
 	f[AUGUR_FEAT_ONE] = 1;

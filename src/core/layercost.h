@@ -70,6 +70,17 @@ enum augur_feature {
 	                                       their time alone in augur's runtime) */
 	AUGUR_FEAT_DATA_BYTES_COLD,         /* in_bytes + out_bytes times cold_pass: the same
 	                                       for the blobs a layer reads and writes */
+	AUGUR_FEAT_PLANES,                  /* channels x batch of a pooling, normalisation
+	                                       or scale layer: a runtime that loops plane by
+	                                       plane pays per plane (GoogLeNet's 3x3 pools on
+	                                       832 x 7 x 7 maps ran at 4x their window cost) */
+	AUGUR_FEAT_PARAM_BYTES_4K_COLD,     /* param_bytes_4k times cold_pass, for a runtime
+	                                       that holds every blob: its fc weights with 4 KiB
+	                                       rows come from memory in a cold pass too
+	                                       (AlexNet's fc8 ran 40% over the warm rate) */
+	AUGUR_FEAT_OUT_BYTES_LEAKY,         /* out_bytes of a leaky relu: a select per value,
+	                                       not a max (YOLO's leaky layers ran 3-4x a
+	                                       plain relu of the same size) */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
@@ -173,10 +184,16 @@ const char *augur_cost_class_name(enum augur_cost_class c);
  * cache; its shipped fits (epyc-1t) were validated without these features. */
 bool augur_framework_holds_blobs(const char *name);
 
+/* Whether the framework named name is augur's own runtime, whose plain C loops add
+ * costs per plane and per leaky select (planes, out_bytes_leaky) that no other
+ * framework's fit was validated with. */
+bool augur_framework_is_augur(const char *name);
+
 /* The features a layer type's model uses when there are enough single-layer rows (with the
  * cold-data features for a framework that holds its blobs), and the one it keeps when
  * only a few aggregate rows exist. */
-uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs);
+uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs,
+                                   bool augur_runtime);
 enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type);
 
 /* Whether a layer of this type writes a buffer of its own (dropout and flatten hand on

@@ -44,10 +44,11 @@ static enum augur_feature fallback_feature(const struct augur_cost_row *rows, co
 }
 
 static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t n,
-                    enum augur_layer_type type, bool holds_blobs, double fault_ms_per_byte,
+                    enum augur_layer_type type, const char *framework, double fault_ms_per_byte,
                     struct augur_layer_cost *out, struct augur_diag *diag)
 {
-	uint32_t mask = augur_layer_cost_features(type, holds_blobs);
+	uint32_t mask = augur_layer_cost_features(type, augur_framework_holds_blobs(framework),
+	                                          augur_framework_is_augur(framework));
 	bool aggregate = false;
 	for (size_t i = 0; i < n; i++)
 		aggregate |= rows[idx[i]].aggregate;
@@ -160,7 +161,7 @@ out:
 	return rc;
 }
 
-int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, bool holds_blobs,
+int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, const char *framework,
                           struct augur_layer_costs *out, struct augur_diag *diag)
 {
 	size_t *idx = calloc(n + 1, sizeof(*idx));
@@ -179,7 +180,7 @@ int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, bool hold
 		if (!m)
 			continue;
 		struct augur_layer_cost *c = &out->type[type];
-		rc = fit_type(rows, idx, m, type, holds_blobs, fault_ms_per_byte, c, diag);
+		rc = fit_type(rows, idx, m, type, framework, fault_ms_per_byte, c, diag);
 		if (!rc && type == AUGUR_LAYER_CONV &&
 		    (c->feature_mask & (1u << AUGUR_FEAT_FRESH_BYTES))) {
 			fault_ms_per_byte = c->coef[AUGUR_FEAT_FRESH_BYTES];

@@ -18,11 +18,12 @@ struct augur_cost_row {
 };
 
 /* Fits every type that has rows: weighted (1/t^2) non-negative least squares over the
- * type's features (augur_layer_cost_features with holds_blobs, a fact of the framework
- * the rows were measured in), reduced to one feature when the rows are too few to
- * identify more. Types without rows keep whatever out already holds. Fails with
- * AUGUR_E_NUMERIC when a fit is impossible (diag names the type). */
-int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, bool holds_blobs,
+ * type's features (augur_layer_cost_features for the framework the rows were measured
+ * in, named framework; NULL: none of the framework-specific features), reduced to one
+ * feature when the rows are too few to identify more. Types without rows keep whatever
+ * out already holds. Fails with AUGUR_E_NUMERIC when a fit is impossible (diag names the
+ * type). */
+int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, const char *framework,
                           struct augur_layer_costs *out, struct augur_diag *diag);
 
 #endif

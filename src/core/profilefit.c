@@ -389,7 +389,7 @@ static int fit_costs(const struct augur_profile *p, struct augur_unit *u,
 		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
 	}
 	const char *framework = lt->framework.name ? lt->framework.name : p->framework.name;
-	rc = augur_layer_costs_fit(rows, n, augur_framework_holds_blobs(framework), costs, diag);
+	rc = augur_layer_costs_fit(rows, n, framework, costs, diag);
 	free(rows);
 	if (rc) {
 		augur_layer_costs_free(costs);
