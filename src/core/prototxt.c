@@ -763,45 +763,109 @@ static int permute_params(const struct ctx *c, const field *lf, const field *p,
 	return AUGUR_OK;
 }
 
-/* Reshape with explicit dims: [0 or N, C, H, W] (0 and -1 elsewhere need the input's
- * shape, which the reader does not trace). */
+/* Reshape, with Caffe's semantics: 0 copies the input's axis at its place, one -1 takes
+ * what the count leaves (resolved when the network is traced). The first dim is the
+ * batch (0, -1, 1 or the batch itself); 2, 3 or 4 dims give a vector, a C x H x 1 map or
+ * a C x H x W map. axis: 1 leaves the batch out of the shape. */
 static int reshape_params(const struct ctx *c, const field *lf, const field *p,
                           struct augur_layer *l)
 {
 	static const char *const known[] = {"shape", "axis", "num_axes", NULL};
-	const field *shape, *dims[4];
+	static const char *const dims_known[] = {"dim", NULL};
+	const field *shape, *af;
+	int64_t axis = 0, v[4];
 	size_t n = 0;
 	int rc = check_known(c, p, "reshape_param", known, false);
-	if (rc || (rc = want_axis(c, p, "axis", 0, "augur reshapes whole blobs")) ||
-	    (rc = want_axis(c, p, "num_axes", -1, "augur reshapes whole blobs")) ||
+	if (rc || (rc = want_axis(c, p, "num_axes", -1, "augur reshapes whole blobs")) ||
+	    (rc = single(c, p, "axis", &af)) || (af && (rc = get_int(c, af, &axis))) ||
 	    (rc = single(c, p, "shape", &shape)))
 		return rc;
+	if (axis != 0 && axis != 1)
+		return ERR_V(c, af,
+		             "'axis: %lld' is not supported (augur reshapes from axis 0 or 1, the "
+		             "batch kept)",
+		             (long long)axis);
 	if (!shape)
 		return ERR_F(c, lf, "Reshape layer '%s' needs 'shape' in reshape_param", l->name);
-	if ((rc = shape_dims(c, shape, dims, &n)))
+	if ((rc = want_kind(c, shape, AUGUR_PB_MESSAGE, "a message")) ||
+	    (rc = check_known(c, shape, "shape", dims_known, false)))
 		return rc;
-	int64_t v[4];
-	bool keep_count = false;
-	for (size_t i = 0; i < n; i++) {
-		if ((rc = get_int(c, dims[i], &v[i])))
+	if (axis == 1)
+		v[n++] = 0; /* the batch, untouched */
+	int infers = 0;
+	for (size_t i = 0; i < shape->len; i++) {
+		const field *f = &shape->fields[i];
+		if (n == 4)
+			return ERR_V(c, f,
+			             "Reshape layer '%s' gives more than 4 dims (N, C, H, W): not "
+			             "expressible in augur",
+			             l->name);
+		if ((rc = get_int(c, f, &v[n])))
 			return rc;
-		keep_count |= (i > 0 && v[i] == 0) || v[i] == -1;
+		if (v[n] < -1 || v[n] > (int64_t)AUGUR_MAX_DIM)
+			return ERR_V(c, f, "'dim' must be -1, 0 or a size up to %u, got %s",
+			             AUGUR_MAX_DIM, f->text);
+		if (v[n] == -1 && infers++)
+			return ERR_V(c, f, "Reshape layer '%s' infers more than one dim (-1)",
+			             l->name);
+		n++;
 	}
-	/* 0 and -1 entries (SSD's 0, -1, 21) resolve against the input's shape, which the
-	 * reader does not trace: the same values in the batch's order, a view, as a flatten */
-	if (n >= 2 && keep_count && v[0] == 0) {
-		l->type = AUGUR_LAYER_FLATTEN;
-		return AUGUR_OK;
-	}
-	if (n != 4 || v[0] < 0 || v[0] > 1 || v[1] < 1 || v[2] < 1 || v[3] < 1)
+	if (n < 2)
 		return ERR_F(c, shape,
-		             "Reshape layer '%s': augur reads a shape of four dims, 0 or 1 then C, "
-		             "H, W given as numbers",
+		             "Reshape layer '%s' folds the batch into one axis: not expressible "
+		             "in augur (expected N then 1 to 3 dims)",
 		             l->name);
-	l->shape_rank = 3;
-	for (int i = 0; i < 3; i++)
-		l->shape[i] = (uint64_t)v[i + 1];
+	/* the batch: kept (0), inferred when nothing else is, or the batch itself */
+	bool batch_ok = v[0] == 0 || v[0] == 1 || v[0] == (int64_t)c->net->batch ||
+	                (v[0] == -1 && infers == 1);
+	if (!batch_ok)
+		return ERR_V(c, shape->fields,
+		             "Reshape layer '%s' changes the batch (its first dim is %lld): not "
+		             "expressible in augur (use 0 to keep it)",
+		             l->name, (long long)v[0]);
+	l->shape_rank = (uint8_t)(n - 1);
+	for (size_t i = 1; i < n; i++)
+		l->shape[i - 1] = v[i];
 	l->key_loc[AUGUR_KEY_SHAPE] = vloc(shape);
+	return AUGUR_OK;
+}
+
+/* Crop: 'axis' (2; negative counts from the end) and 'offset' (none: 0; one: every axis
+ * cut; else one per axis cut), as Caffe's CropLayer reads them. */
+static int crop_params(const struct ctx *c, const field *lf, const field *p, struct augur_layer *l)
+{
+	const field *af;
+	int64_t axis = 2;
+	int rc = single(c, p, "axis", &af);
+	if (rc || (af && (rc = get_int(c, af, &axis))))
+		return rc;
+	if (axis < 0)
+		axis += 4;
+	if (axis < 1 || axis > 3)
+		return ERR_V(c, af,
+		             "'axis: %s' is not supported (augur crops C, H or W: axis 1 to 3; 0, "
+		             "the batch, is not modelled)",
+		             af->text);
+	l->axis = (uint8_t)axis;
+	if (af)
+		l->key_loc[AUGUR_KEY_AXIS] = vloc(af);
+	size_t n = count_of(p, "offset"), cut = 4 - (size_t)axis;
+	if (n > 1 && n != cut)
+		return ERR_F(c, lf,
+		             "Crop layer '%s' has %zu offsets for the %zu axes it cuts (give one, "
+		             "or one per axis)",
+		             l->name, n, cut);
+	for (size_t k = 0; k < n; k++) {
+		const field *f = nth_field(p, "offset", k);
+		uint64_t v;
+		if ((rc = get_uint(c, f, 0, AUGUR_MAX_DIM, &v)))
+			return rc;
+		for (size_t i = (size_t)axis - 1; i < 3; i++)
+			if (n == 1 || i == (size_t)axis - 1 + k)
+				l->offset[i] = (uint32_t)v;
+		if (k == 0)
+			l->key_loc[AUGUR_KEY_OFFSET] = vloc(f);
+	}
 	return AUGUR_OK;
 }
 
@@ -843,7 +907,7 @@ static int more_params(const struct ctx *c, const field *lf, const struct type_i
 	case AUGUR_LAYER_UPSAMPLE:
 		return upsample_params(c, lf, t, p, l, is_interp);
 	case AUGUR_LAYER_CROP:
-		return want_axis(c, p, "axis", 2, "augur crops H and W");
+		return crop_params(c, lf, p, l);
 	case AUGUR_LAYER_PERMUTE:
 		return permute_params(c, lf, p, l);
 	default:
@@ -1669,8 +1733,8 @@ static int resolve_depthwise(struct ctx *c)
 		case AUGUR_LAYER_DETECTION:
 			ch[i] = 0;
 			break;
-		case AUGUR_LAYER_RESHAPE:
-			ch[i] = l->shape[0];
+		case AUGUR_LAYER_RESHAPE: /* 0 keeps the channels; -1 is known once traced */
+			ch[i] = l->shape[0] > 0 ? (uint64_t)l->shape[0] : l->shape[0] ? 0 : in;
 			break;
 		case AUGUR_LAYER_SLICE:
 			if (l->range[1] == 0 && (in == 0 || in > AUGUR_MAX_DIM))
