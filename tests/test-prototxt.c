@@ -313,10 +313,14 @@ static void test_forks(void)
 	        "  convolution_param { num_output: 32 kernel_size: 3 group: 1 } }\n"
 	        "layer { name: 'bn' type: 'BN' bottom: 'dw2' top: 'dw2'\n"
 	        "  bn_param { frozen: true } }\n"
-	        "layer { name: 'r' type: 'ReLU' bottom: 'dw2' top: 'dw2' }\n");
+	        "layer { name: 'r' type: 'ReLU' bottom: 'dw2' top: 'dw2' }\n"
+	        /* SegNet's BN (caffe-segnet): bn_mode and its fillers change no count */
+	        "layer { name: 'bn2' type: 'BN' bottom: 'dw2' top: 'dw2'\n"
+	        "  bn_param { bn_mode: INFERENCE scale_filler { type: 'constant' value: 1 }\n"
+	        "    shift_filler { type: 'constant' value: 0.001 } } }\n");
 	if (!net)
 		return;
-	CHECK_EQ_U64(net->n_layers, 7);
+	CHECK_EQ_U64(net->n_layers, 9);
 	CHECK_STR_EQ(net->other_inputs, "im_info");
 	const struct augur_layer *l = net->layers;
 	CHECK(!l[0].ceil);
@@ -336,6 +340,7 @@ static void test_forks(void)
 		CHECK_EQ_U64(a->layers[3].params, 32 * 9 + 32);
 		CHECK_EQ_U64(a->layers[4].stats, 64);
 		CHECK_EQ_U64(a->layers[5].params, 64);
+		CHECK_EQ_U64(a->layers[8].params, 64); /* bn2's scale and shift: 2 x 32 */
 	}
 	augur_analysis_free(a);
 	augur_net_free(net);
@@ -419,7 +424,8 @@ static void test_more_types(void)
 }
 
 /* Reshape with Caffe's 0 (copy that axis) and -1 (infer), Crop with its axis and offsets,
- * each against shapes computed by hand; and the YAML conversion keeps them. */
+ * caffe-segnet's Upsample with pad_out_h (SegNet's 23 -> 45 rows), each against shapes
+ * computed by hand; and the YAML conversion keeps them. */
 static void test_reshape_crop(void)
 {
 	/* 3 x 8 x 8 = 192 values; p is 3 x 4 x 4, c2 is 2 x 6 x 6 (3x3 conv, no pad) */
@@ -441,7 +447,11 @@ static void test_reshape_crop(void)
 	            "layer { name: 'cr2' type: 'Crop' bottom: 'data' bottom: 'c2' top: 'cr2'\n"
 	            "  crop_param { axis: 1 offset: 1 offset: 2 offset: 0 } }\n" /* 2 x 6 x 6 */
 	            "layer { name: 'cr3' type: 'Crop' bottom: 'data' bottom: 'p' top: 'cr3'\n"
-	            "  crop_param { axis: -1 offset: 3 } }\n"); /* W only: 3 x 8 x 4 */
+	            "  crop_param { axis: -1 offset: 3 } }\n" /* W only: 3 x 8 x 4 */
+	            "layer { name: 'pm' type: 'Pooling' bottom: 'data' top: 'pm' top: 'mask'\n"
+	            "  pooling_param { pool: MAX kernel_size: 2 stride: 2 } }\n"
+	            "layer { name: 'up' type: 'Upsample' bottom: 'pm' bottom: 'mask' top: 'up'\n"
+	            "  upsample_param { scale: 2 pad_out_h: true } }\n"); /* 2 x 4 - 1 = 7 */
 	if (!net)
 		return;
 	static const struct {
@@ -449,9 +459,9 @@ static void test_reshape_crop(void)
 		uint64_t c, h, w;
 		uint8_t rank;
 	} want[] = {
-	        {"r1", 3, 64, 1, 3}, {"r2", 6, 8, 4, 3},  {"r3", 192, 1, 1, 1},
-	        {"r4", 12, 4, 4, 3}, {"p", 3, 4, 4, 3},   {"c2", 2, 6, 6, 3},
-	        {"cr1", 3, 4, 4, 3}, {"cr2", 2, 6, 6, 3}, {"cr3", 3, 8, 4, 3},
+	        {"r1", 3, 64, 1, 3}, {"r2", 6, 8, 4, 3}, {"r3", 192, 1, 1, 1}, {"r4", 12, 4, 4, 3},
+	        {"p", 3, 4, 4, 3},   {"c2", 2, 6, 6, 3}, {"cr1", 3, 4, 4, 3},  {"cr2", 2, 6, 6, 3},
+	        {"cr3", 3, 8, 4, 3}, {"pm", 3, 4, 4, 3}, {"up", 3, 7, 8, 3},
 	};
 	struct augur_analysis *a = analyze(net, 1);
 	struct augur_net *back = a ? round_trip(net) : NULL;
@@ -477,6 +487,7 @@ static void test_reshape_crop(void)
 			CHECK_EQ_U64(back->layers[i].offset[k], l[i].offset[k]);
 		CHECK_EQ_U64(back->layers[i].shape[0], l[i].shape[0]);
 		CHECK_EQ_U64(back->layers[i].shape[2], l[i].shape[2]);
+		CHECK_EQ_U64(back->layers[i].trim.h, l[i].trim.h);
 	}
 	augur_analysis_free(b);
 	augur_net_free(back);
@@ -796,6 +807,9 @@ static const struct bad_case bad[] = {
          "belongs to a training net; augur reads deploy prototxts"},
         {IN8 L("name: 'loss' type: 'SoftmaxWithLoss' bottom: 'data' top: 'l'"), AUGUR_E_SCHEMA, 6,
          28, "training net"},
+        /* SegNet's inference files read their images through caffe-segnet's data layer */
+        {L("name: 'data' type: 'DenseImageData' top: 'data' top: 'label'"), AUGUR_E_SCHEMA, 1, 28,
+         "belongs to a training net"},
         /* blobs */
         {IN8 L("name: 'r' type: 'ReLU' bottom: 'nope' top: 'r'"), AUGUR_E_SCHEMA, 6, 40,
          "unknown bottom 'nope' of layer 'r'"},

@@ -270,6 +270,9 @@ static int apply_key(const struct augur_schema *c, struct augur_layer *l, enum a
 	case AUGUR_KEY_OFFSET:
 		rc = get_offset(c, v, l);
 		break;
+	case AUGUR_KEY_TRIM:
+		rc = get_pair(c, v, kn, 0, 1, &l->trim);
+		break;
 	case AUGUR_KEY_NEGATIVE_SLOPE:
 		rc = augur_schema_double(c, v, kn, -1e6, 1e6, &l->negative_slope);
 		break;

@@ -137,6 +137,8 @@ static void put_layer(struct augur_strbuf *b, const struct augur_net *net, size_
 		augur_strbuf_put(b, ", priors: %u", l->priors);
 	if (APPLIES(KEEP))
 		augur_strbuf_put(b, ", keep: %u", l->keep);
+	if (APPLIES(TRIM) && (l->trim.h || l->trim.w))
+		put_pair(b, "trim", l->trim);
 	if (APPLIES(AXIS) && l->axis != 2)
 		augur_strbuf_put(b, ", axis: %u", l->axis);
 	if (APPLIES(OFFSET) && (l->offset[0] || l->offset[1] || l->offset[2])) {

@@ -74,6 +74,7 @@ static const struct {
         [AUGUR_KEY_KEEP] = {"keep", T(DETECTION)},
         [AUGUR_KEY_AXIS] = {"axis", T(CROP)},
         [AUGUR_KEY_OFFSET] = {"offset", T(CROP)},
+        [AUGUR_KEY_TRIM] = {"trim", T(UPSAMPLE)},
 };
 
 const char *augur_layer_type_name(enum augur_layer_type type)

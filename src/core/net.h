@@ -78,6 +78,7 @@ enum augur_key {
 	AUGUR_KEY_KEEP,
 	AUGUR_KEY_AXIS,
 	AUGUR_KEY_OFFSET,
+	AUGUR_KEY_TRIM,
 	AUGUR_KEY_COUNT
 };
 
@@ -128,11 +129,12 @@ struct augur_layer {
 	 * copies the input's axis at its place, -1 (at most one) takes what the count leaves */
 	int64_t shape[3];
 	uint8_t shape_rank;
-	uint8_t order[3];   /* permute: output axis i is input axis order[i] (0 C, 1 H, 2 W) */
-	uint32_t priors;    /* priorbox: boxes per position */
-	uint32_t keep;      /* detection: boxes kept (keep_top_k) */
-	uint8_t axis;       /* crop: the first axis cut, Caffe's numbering (1 C, 2 H, 3 W) */
-	uint32_t offset[3]; /* crop: where the window starts along C, H, W */
+	uint8_t order[3];     /* permute: output axis i is input axis order[i] (0 C, 1 H, 2 W) */
+	uint32_t priors;      /* priorbox: boxes per position */
+	uint32_t keep;        /* detection: boxes kept (keep_top_k) */
+	uint8_t axis;         /* crop: the first axis cut, Caffe's numbering (1 C, 2 H, 3 W) */
+	uint32_t offset[3];   /* crop: where the window starts along C, H, W */
+	struct augur_hw trim; /* upsample: rows and columns dropped after scaling (0 or 1) */
 };
 
 /* A feature map: C x H x W, or a vector of C values (rank 1). Batch is kept apart. */

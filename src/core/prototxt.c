@@ -335,6 +335,7 @@ static const struct type_info types[] = {
         {"Silence", "SILENCE", K_SILENCE, 0, NULL, FORK_NONE},
         {"Data", "DATA", K_TRAINING, 0, NULL, FORK_NONE},
         {"ImageData", "IMAGE_DATA", K_TRAINING, 0, NULL, FORK_NONE},
+        {"DenseImageData", NULL, K_TRAINING, 0, NULL, FORK_NONE}, /* caffe-segnet */
         {"HDF5Data", "HDF5_DATA", K_TRAINING, 0, NULL, FORK_NONE},
         {"MemoryData", "MEMORY_DATA", K_TRAINING, 0, NULL, FORK_NONE},
         {"WindowData", "WINDOW_DATA", K_TRAINING, 0, NULL, FORK_NONE},
@@ -717,6 +718,12 @@ static int upsample_params(const struct ctx *c, const field *lf, const struct ty
 		return rc;
 	if (s)
 		l->scale = (struct augur_hw){s, s};
+	/* caffe-segnet: the output is in x scale - 1 along an axis with pad_out set */
+	bool pad_h = false, pad_w = false;
+	if ((rc = opt_bool(c, p, "pad_out_h", &pad_h, &k[AUGUR_KEY_TRIM])) ||
+	    (rc = opt_bool(c, p, "pad_out_w", &pad_w, &at)))
+		return rc;
+	l->trim = (struct augur_hw){pad_h, pad_w};
 	if (!l->scale.h != !l->scale.w || !l->out_size.h != !l->out_size.w)
 		return ERR_F(c, lf, "Upsample layer '%s' needs both of its height and width values",
 		             l->name);
@@ -1005,8 +1012,10 @@ static int other_params(const struct ctx *c, const struct type_info *t, const fi
 	                                  "k",          "engine", NULL};
 	static const char *const bn[] = {"use_global_stats", "moving_average_fraction", "eps",
 	                                 NULL};
-	static const char *const bn_fork[] = {"slope_filler", "bias_filler", "momentum", "eps",
-	                                      "frozen",       "engine",      NULL};
+	/* the forks' BN: bn_mode, scale_filler and shift_filler are SegNet's (caffe-segnet) */
+	static const char *const bn_fork[] = {
+	        "slope_filler", "bias_filler", "momentum",     "eps",          "frozen",
+	        "engine",       "bn_mode",     "scale_filler", "shift_filler", NULL};
 	static const char *const scale[] = {"axis",      "num_axes",    "filler",
 	                                    "bias_term", "bias_filler", NULL};
 	static const char *const eltwise[] = {"operation", "coeff", "stable_prod_grad", NULL};

@@ -246,6 +246,12 @@ static int trace_upsample(const struct augur_net *net, const struct augur_layer 
 	    augur_mul_overflow(in->w, l->scale.w, &out->w))
 		return err_key(net, l, AUGUR_KEY_SCALE, AUGUR_E_OVERFLOW, diag,
 		               "output of upsample layer '%s' is too large", l->name);
+	/* caffe-segnet's pad_out_h / pad_out_w: one row or column fewer than scaled */
+	if (out->h <= l->trim.h || out->w <= l->trim.w)
+		return err_key(net, l, AUGUR_KEY_TRIM, AUGUR_E_SHAPE, diag,
+		               "upsample layer '%s' trims its whole output", l->name);
+	out->h -= l->trim.h;
+	out->w -= l->trim.w;
 	return AUGUR_OK;
 }
 
