@@ -629,6 +629,7 @@ static void test_syntax_variants(void)
 	/* comments, '<>' messages, lists, separators, escapes and joined strings, legacy
 	 * enum types, rank-1 input, PReLU read as prelu, leaky ReLU slope */
 	struct augur_net *net = parse("# a comment\nname: \"n\\x41\" 'et'  # trailing\n"
+	                              "version: 1\n" /* 2014's NetParameter (BVLC's examples) */
 	                              "input: 'in'; input_shape < dim: [2, 16] >\n"
 	                              "layers { name: \"fc\\\"1\" type: INNER_PRODUCT, bottom: "
 	                              "'in' top: 'f' inner_product_param { num_output: 8 } }\n"
@@ -801,6 +802,7 @@ static const struct bad_case bad[] = {
          25, "unsupported layer type 'SpatialConvolution' of layer 'd' (augur reads"},
         {IN8 L("name: 'd' type: 'Convolutoin' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 25,
          "did you mean 'Convolution'?"},
+        {"version: -1\n" IN8, AUGUR_E_SCHEMA, 1, 10, "'version' must be between 0 and"},
         {IN8 L("name: 'd' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 1,
          "layer 'd' has no 'type'"},
         {L("name: 'data' type: 'Data' top: 'data' top: 'label'"), AUGUR_E_SCHEMA, 1, 28,

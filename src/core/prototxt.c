@@ -1971,15 +1971,20 @@ static int v0_layer(struct ctx *c, const field *conn)
 	return rc;
 }
 
-static const char *const top_known[] = {"name",   "input", "input_shape",    "input_dim",  "layer",
-                                        "layers", "state", "force_backward", "debug_info", NULL};
+/* version: a field of 2014's NetParameter (BVLC's own example deploy files carry it) */
+static const char *const top_known[] = {"name",       "input",   "input_shape", "input_dim",
+                                        "layer",      "layers",  "state",       "force_backward",
+                                        "debug_info", "version", NULL};
 
 static int parse_root(struct ctx *c, const field *root)
 {
 	const field *nf, *first_layer = NULL;
 	int rc;
+	const field *vf;
+	uint64_t version;
 	if ((rc = check_known(c, root, "the network", top_known, false)) ||
-	    (rc = single(c, root, "name", &nf)))
+	    (rc = single(c, root, "name", &nf)) || (rc = single(c, root, "version", &vf)) ||
+	    (vf && (rc = get_uint(c, vf, 0, INT32_MAX, &version))))
 		return rc;
 	if (nf) {
 		const char *name;
