@@ -529,6 +529,36 @@ static void test_depthwise_input(void)
 	augur_net_free(net);
 }
 
+/* A data layer (SegNet's inference files) is the network input: its first top the
+ * image, sized by --input, the others (labels) listed; analysing without a size fails. */
+static void test_data_layer(void)
+{
+	struct augur_net *net =
+	        parse("layer { name: 'data' type: 'DenseImageData' top: 'data' top: 'label'\n"
+	              "  dense_image_data_param { source: 'test.txt' batch_size: 1 } }\n"
+	              "layer { name: 'c' type: 'Convolution' bottom: 'data' top: 'c'\n"
+	              "  convolution_param { num_output: 4 kernel_size: 3 pad: 1 } }\n");
+	if (!net)
+		return;
+	CHECK_STR_EQ(net->other_inputs, "label");
+	struct augur_diag diag = {0};
+	struct augur_analysis *a = NULL;
+	CHECK_EQ_INT(augur_analyze(net, 1, &a, &diag), AUGUR_E_SHAPE);
+	CHECK_EQ_U64(diag.line, 1);
+	CHECK_CONTAINS(diag.message, "--input C,H,W");
+	struct augur_shape in = {3, 10, 12, 3};
+	CHECK_EQ_INT(augur_net_set_input(net, &in), AUGUR_OK);
+	a = analyze(net, 1);
+	if (a) {
+		CHECK_EQ_U64(a->layers[0].out.c, 4);
+		CHECK_EQ_U64(a->layers[0].out.h, 10);
+		CHECK_EQ_U64(a->layers[0].out.w, 12);
+		CHECK_EQ_U64(a->layers[0].params, 4 * 27 + 4);
+	}
+	augur_analysis_free(a);
+	augur_net_free(net);
+}
+
 /* The V0 syntax, read as Caffe's upgrade_net_proto_text upgrades it: AlexNet's first
  * layers, a padding layer folded into the conv that reads it. */
 static void test_v0(void)
@@ -805,13 +835,20 @@ static const struct bad_case bad[] = {
         {"version: -1\n" IN8, AUGUR_E_SCHEMA, 1, 10, "'version' must be between 0 and"},
         {IN8 L("name: 'd' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 1,
          "layer 'd' has no 'type'"},
-        {L("name: 'data' type: 'Data' top: 'data' top: 'label'"), AUGUR_E_SCHEMA, 1, 28,
-         "belongs to a training net; augur reads deploy prototxts"},
+        {L("name: 'data' type: 'Data' top: 'data' top: 'label'")
+                 L("name: 'loss' type: 'SoftmaxWithLoss' bottom: 'data' bottom: 'label' top: 'l'"),
+         AUGUR_E_SCHEMA, 2, 28, "belongs to a training net; augur reads deploy prototxts"},
         {IN8 L("name: 'loss' type: 'SoftmaxWithLoss' bottom: 'data' top: 'l'"), AUGUR_E_SCHEMA, 6,
          28, "training net"},
-        /* SegNet's inference files read their images through caffe-segnet's data layer */
-        {L("name: 'data' type: 'DenseImageData' top: 'data' top: 'label'"), AUGUR_E_SCHEMA, 1, 28,
-         "belongs to a training net"},
+        /* SegNet's inference files read their images through caffe-segnet's data layer:
+         * the input, sized by --input only */
+        {L("name: 'data' type: 'DenseImageData' top: 'data' top: 'label'")
+                 L("name: 'r' type: 'ReLU' bottom: 'data' top: 'r'"),
+         AUGUR_E_SHAPE, 1, 28, "the network input has no size in the file"},
+        {IN8 L("name: 'd' type: 'Data' top: 'd'"), AUGUR_E_SCHEMA, 6, 25,
+         "data layer 'd' after the network input declared at line 1"},
+        {L("name: 'd' type: 'Data' bottom: 'x' top: 'd'"), AUGUR_E_SCHEMA, 1, 32,
+         "data layer 'd' takes no bottom"},
         /* blobs */
         {IN8 L("name: 'r' type: 'ReLU' bottom: 'nope' top: 'r'"), AUGUR_E_SCHEMA, 6, 40,
          "unknown bottom 'nope' of layer 'r'"},
@@ -937,6 +974,7 @@ int main(void)
 	test_ssd();
 	test_reshape_crop();
 	test_depthwise_input();
+	test_data_layer();
 	test_syntax_variants();
 	test_bad_inputs();
 	test_limits();

@@ -103,6 +103,11 @@ int augur_analyze_input(const struct augur_net *net, uint32_t batch, struct augu
 	if (batch > AUGUR_MAX_BATCH)
 		return augur_diag_set(diag, AUGUR_E_USAGE, net->path, 0, 0,
 		                      "batch %u is out of range (1 to %u)", batch, AUGUR_MAX_BATCH);
+	if (!net->input.c || !net->input.h || !net->input.w)
+		return augur_diag_set(
+		        diag, AUGUR_E_SHAPE, net->path, net->input_loc.line, net->input_loc.col,
+		        "the network input has no size in the file (a data layer reads "
+		        "its images at run time): give it with --input C,H,W");
 	a->batch = batch;
 	a->input = net->input;
 	uint64_t elems;

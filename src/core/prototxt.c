@@ -274,7 +274,8 @@ enum kind {
 	K_INPUT,    /* declares the network input */
 	K_SPLIT,    /* an alias: its tops are its bottom */
 	K_SILENCE,  /* consumes blobs, produces nothing */
-	K_TRAINING, /* data and loss layers: a train_val file */
+	K_DATA,     /* a data source: the network input, its size unknown until --input */
+	K_TRAINING, /* loss and accuracy layers: a train_val file */
 };
 
 /* Fork types that become more than a plain layer of their augur type. */
@@ -333,13 +334,13 @@ static const struct type_info types[] = {
         {"Input", NULL, K_INPUT, 0, "input_param", FORK_NONE},
         {"Split", "SPLIT", K_SPLIT, 0, NULL, FORK_NONE},
         {"Silence", "SILENCE", K_SILENCE, 0, NULL, FORK_NONE},
-        {"Data", "DATA", K_TRAINING, 0, NULL, FORK_NONE},
-        {"ImageData", "IMAGE_DATA", K_TRAINING, 0, NULL, FORK_NONE},
-        {"DenseImageData", NULL, K_TRAINING, 0, NULL, FORK_NONE}, /* caffe-segnet */
-        {"HDF5Data", "HDF5_DATA", K_TRAINING, 0, NULL, FORK_NONE},
-        {"MemoryData", "MEMORY_DATA", K_TRAINING, 0, NULL, FORK_NONE},
-        {"WindowData", "WINDOW_DATA", K_TRAINING, 0, NULL, FORK_NONE},
-        {"DummyData", "DUMMY_DATA", K_TRAINING, 0, NULL, FORK_NONE},
+        {"Data", "DATA", K_DATA, 0, NULL, FORK_NONE},
+        {"ImageData", "IMAGE_DATA", K_DATA, 0, NULL, FORK_NONE},
+        {"DenseImageData", NULL, K_DATA, 0, NULL, FORK_NONE}, /* caffe-segnet */
+        {"HDF5Data", "HDF5_DATA", K_DATA, 0, NULL, FORK_NONE},
+        {"MemoryData", "MEMORY_DATA", K_DATA, 0, NULL, FORK_NONE},
+        {"WindowData", "WINDOW_DATA", K_DATA, 0, NULL, FORK_NONE},
+        {"DummyData", "DUMMY_DATA", K_DATA, 0, NULL, FORK_NONE},
         {"SoftmaxWithLoss", "SOFTMAX_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
         {"EuclideanLoss", "EUCLIDEAN_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
         {"SigmoidCrossEntropyLoss", "SIGMOID_CROSS_ENTROPY_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
@@ -376,8 +377,9 @@ static int lookup_type(const struct ctx *c, const field *tf, const char *layer,
 		}
 	const char *names[2 * N_TYPES];
 	for (size_t i = 0; i < N_TYPES; i++) {
-		names[2 * i] = types[i].kind == K_TRAINING ? NULL : types[i].name;
-		names[2 * i + 1] = types[i].kind == K_TRAINING ? NULL : types[i].v1;
+		bool listed = types[i].kind != K_TRAINING && types[i].kind != K_DATA;
+		names[2 * i] = listed ? types[i].name : NULL;
+		names[2 * i + 1] = listed ? types[i].v1 : NULL;
 	}
 	const char *near = augur_nearest(tf->text, names, 2 * N_TYPES);
 	if (near)
@@ -1296,6 +1298,34 @@ static int input_layer(struct ctx *c, const field *lf, const field *p, const cha
 	return AUGUR_OK;
 }
 
+/* A data layer (Data, ImageData, caffe-segnet's DenseImageData, ...) that the TEST phase
+ * keeps, as SegNet's inference files have: its first top is the network input, whose
+ * size the file does not hold (the layer reads images from its source at run time, so
+ * --input must give it; analysing without one is a located error); further tops (the
+ * labels) are other inputs. */
+static int data_layer(struct ctx *c, const field *lf, const field *tf, const char *lname)
+{
+	const field *b = nth_field(lf, "bottom", 0);
+	if (b)
+		return ERR_F(c, b, "data layer '%s' takes no bottom", lname);
+	if (!count_of(lf, "top"))
+		return ERR_F(c, lf, "data layer '%s' has no top", lname);
+	if (c->input_at)
+		return ERR_V(c, tf,
+		             "data layer '%s' after the network input declared at line %u (a "
+		             "deploy net has one image input)",
+		             lname, c->input_at->line);
+	for (size_t k = 0; k < count_of(lf, "top"); k++) {
+		bool first;
+		int rc = add_input_blob(c, nth_field(lf, "top", k), &first);
+		if (rc)
+			return rc;
+	}
+	c->net->input = (struct augur_shape){0, 0, 0, 3};
+	c->net->input_loc = vloc(tf);
+	return AUGUR_OK;
+}
+
 /* ---- layers ---- */
 
 static int find_bottom(struct ctx *c, const field *b, const char *lname, int32_t *out)
@@ -1690,12 +1720,13 @@ static int one_layer(struct ctx *c, const field *lf, bool legacy)
 		return ERR_V(
 		        c, tf,
 		        "layer '%s' of type '%s' belongs to a training net; augur reads deploy "
-		        "prototxts (give the input with 'input' and 'input_shape' or an Input "
-		        "layer, and drop data, loss and accuracy layers, or mark them "
+		        "prototxts (drop loss and accuracy layers, or mark them "
 		        "include { phase: TRAIN })",
 		        lname, tf->text);
 	case K_INPUT:
 		return input_layer(c, lf, p, lname);
+	case K_DATA:
+		return data_layer(c, lf, tf, lname);
 	case K_SILENCE:
 	case K_SPLIT:
 		return alias_layer(c, lf, t, lname, count_of(lf, "bottom"));
