@@ -33,6 +33,17 @@ for pair in alexnet:60,965,224 googlenet:6,998,552 resnet50:25,557,096; do
 	[ -s "$tmp/err" ] && fail "inspect $net wrote to stderr" || ok
 done
 
+# DenseNet in the public Caffe ports' style (BatchNorm + Scale, Concat per layer, the fork
+# field ceil_mode), written by our own generator: torchvision's published counts
+if command -v python3 >/dev/null; then
+	for pair in 121:7,978,856 169:14,149,480; do
+		depth=${pair%%:*} params=${pair#*:}
+		python3 "$data/gen-densenet.py" "$depth" >"$tmp/densenet$depth.prototxt"
+		run "densenet$depth" 0 "$AUGUR" inspect "$tmp/densenet$depth.prototxt"
+		has "densenet$depth" "$tmp/out" "parameters $params (learned)"
+	done
+fi
+
 # content decides, not the name: a prototxt called .yaml is still a prototxt
 cp "$data/alexnet.prototxt" "$tmp/alexnet-in-disguise.yaml"
 run "sniff" 0 "$AUGUR" inspect --format json "$tmp/alexnet-in-disguise.yaml"

@@ -13,6 +13,7 @@
 #include "netfile.h"
 #include "pbtext.h"
 #include "prototxt.h"
+#include "trace.h"
 
 /* ---- field-by-field comparison of two analyses ---- */
 
@@ -312,10 +313,14 @@ static void test_forks(void)
 	        "  convolution_param { num_output: 32 kernel_size: 3 group: 1 } }\n"
 	        "layer { name: 'bn' type: 'BN' bottom: 'dw2' top: 'dw2'\n"
 	        "  bn_param { frozen: true } }\n"
-	        "layer { name: 'r' type: 'ReLU' bottom: 'dw2' top: 'dw2' }\n");
+	        "layer { name: 'r' type: 'ReLU' bottom: 'dw2' top: 'dw2' }\n"
+	        /* SegNet's BN (caffe-segnet): bn_mode and its fillers change no count */
+	        "layer { name: 'bn2' type: 'BN' bottom: 'dw2' top: 'dw2'\n"
+	        "  bn_param { bn_mode: INFERENCE scale_filler { type: 'constant' value: 1 }\n"
+	        "    shift_filler { type: 'constant' value: 0.001 } } }\n");
 	if (!net)
 		return;
-	CHECK_EQ_U64(net->n_layers, 7);
+	CHECK_EQ_U64(net->n_layers, 9);
 	CHECK_STR_EQ(net->other_inputs, "im_info");
 	const struct augur_layer *l = net->layers;
 	CHECK(!l[0].ceil);
@@ -335,6 +340,7 @@ static void test_forks(void)
 		CHECK_EQ_U64(a->layers[3].params, 32 * 9 + 32);
 		CHECK_EQ_U64(a->layers[4].stats, 64);
 		CHECK_EQ_U64(a->layers[5].params, 64);
+		CHECK_EQ_U64(a->layers[8].params, 64); /* bn2's scale and shift: 2 x 32 */
 	}
 	augur_analysis_free(a);
 	augur_net_free(net);
@@ -417,6 +423,142 @@ static void test_more_types(void)
 	augur_net_free(net);
 }
 
+/* Reshape with Caffe's 0 (copy that axis) and -1 (infer), Crop with its axis and offsets,
+ * caffe-segnet's Upsample with pad_out_h (SegNet's 23 -> 45 rows), each against shapes
+ * computed by hand; and the YAML conversion keeps them. */
+static void test_reshape_crop(void)
+{
+	/* 3 x 8 x 8 = 192 values; p is 3 x 4 x 4, c2 is 2 x 6 x 6 (3x3 conv, no pad) */
+	struct augur_net *net = parse(
+	        IN8 "layer { name: 'r1' type: 'Reshape' bottom: 'data' top: 'r1'\n"
+	            "  reshape_param { shape { dim: 0 dim: 0 dim: -1 } } }\n" /* 3 x 64 (x 1) */
+	            "layer { name: 'r2' type: 'Reshape' bottom: 'data' top: 'r2'\n"
+	            "  reshape_param { shape { dim: 0 dim: 6 dim: 0 dim: -1 } } }\n" /* 6 x 8 x 4 */
+	            "layer { name: 'r3' type: 'Reshape' bottom: 'data' top: 'r3'\n"
+	            "  reshape_param { axis: 1 shape { dim: -1 } } }\n" /* 192 */
+	            "layer { name: 'r4' type: 'Reshape' bottom: 'data' top: 'r4'\n"
+	            "  reshape_param { shape { dim: -1 dim: 12 dim: 4 dim: 4 } } }\n" /* 12x4x4 */
+	            "layer { name: 'p' type: 'Pooling' bottom: 'data' top: 'p'\n"
+	            "  pooling_param { kernel_size: 2 stride: 2 } }\n"
+	            "layer { name: 'c2' type: 'Convolution' bottom: 'data' top: 'c2'\n"
+	            "  convolution_param { num_output: 2 kernel_size: 3 } }\n"
+	            "layer { name: 'cr1' type: 'Crop' bottom: 'data' bottom: 'p' top: 'cr1'\n"
+	            "  crop_param { offset: 4 } }\n" /* H, W from p: 3 x 4 x 4, 4 + 4 <= 8 */
+	            "layer { name: 'cr2' type: 'Crop' bottom: 'data' bottom: 'c2' top: 'cr2'\n"
+	            "  crop_param { axis: 1 offset: 1 offset: 2 offset: 0 } }\n" /* 2 x 6 x 6 */
+	            "layer { name: 'cr3' type: 'Crop' bottom: 'data' bottom: 'p' top: 'cr3'\n"
+	            "  crop_param { axis: -1 offset: 3 } }\n" /* W only: 3 x 8 x 4 */
+	            "layer { name: 'pm' type: 'Pooling' bottom: 'data' top: 'pm' top: 'mask'\n"
+	            "  pooling_param { pool: MAX kernel_size: 2 stride: 2 } }\n"
+	            "layer { name: 'up' type: 'Upsample' bottom: 'pm' bottom: 'mask' top: 'up'\n"
+	            "  upsample_param { scale: 2 pad_out_h: true } }\n"); /* 2 x 4 - 1 = 7 */
+	if (!net)
+		return;
+	static const struct {
+		const char *name;
+		uint64_t c, h, w;
+		uint8_t rank;
+	} want[] = {
+	        {"r1", 3, 64, 1, 3}, {"r2", 6, 8, 4, 3}, {"r3", 192, 1, 1, 1}, {"r4", 12, 4, 4, 3},
+	        {"p", 3, 4, 4, 3},   {"c2", 2, 6, 6, 3}, {"cr1", 3, 4, 4, 3},  {"cr2", 2, 6, 6, 3},
+	        {"cr3", 3, 8, 4, 3}, {"pm", 3, 4, 4, 3}, {"up", 3, 7, 8, 3},
+	};
+	struct augur_analysis *a = analyze(net, 1);
+	struct augur_net *back = a ? round_trip(net) : NULL;
+	struct augur_analysis *b = back ? analyze(back, 1) : NULL;
+	for (size_t i = 0; a && i < sizeof(want) / sizeof(*want); i++) {
+		CHECK_EQ_U64(a->layers[i].out.c, want[i].c);
+		CHECK_EQ_U64(a->layers[i].out.h, want[i].h);
+		CHECK_EQ_U64(a->layers[i].out.w, want[i].w);
+		CHECK_EQ_U64(a->layers[i].out.rank, want[i].rank);
+	}
+	const struct augur_layer *l = net->layers;
+	CHECK_EQ_U64(l[7].axis, 1);
+	CHECK_EQ_U64(l[7].offset[0], 1);
+	CHECK_EQ_U64(l[7].offset[1], 2);
+	CHECK_EQ_U64(l[8].axis, 3);
+	CHECK_EQ_U64(l[8].offset[1], 0);
+	CHECK_EQ_U64(l[8].offset[2], 3);
+	if (a && b)
+		compare_analyses("reshape and crop", net, a, back, b);
+	for (size_t i = 0; back && i < net->n_layers && i < back->n_layers; i++) {
+		CHECK_EQ_U64(back->layers[i].axis, l[i].axis);
+		for (unsigned k = l[i].axis ? l[i].axis - 1u : 0; k < 3; k++)
+			CHECK_EQ_U64(back->layers[i].offset[k], l[i].offset[k]);
+		CHECK_EQ_U64(back->layers[i].shape[0], l[i].shape[0]);
+		CHECK_EQ_U64(back->layers[i].shape[2], l[i].shape[2]);
+		CHECK_EQ_U64(back->layers[i].trim.h, l[i].trim.h);
+	}
+	augur_analysis_free(b);
+	augur_net_free(back);
+	augur_analysis_free(a);
+	augur_net_free(net);
+}
+
+/* --input: a depthwise conv (groups == its input channels) follows the new channel count,
+ * its filters too when it had one a group; an ordinary conv keeps what the file says. */
+static void test_depthwise_input(void)
+{
+	struct augur_net *net =
+	        parse("input: 'data' input_shape { dim: 1 dim: 16 dim: 8 dim: 8 }\n"
+	              "layer { name: 'dw' type: 'Convolution' bottom: 'data' top: 'dw'\n"
+	              "  convolution_param { num_output: 16 group: 16 kernel_size: 3 pad: 1 } }\n"
+	              "layer { name: 'dw2' type: 'ConvolutionDepthwise' bottom: 'dw' top: 'dw2'\n"
+	              "  convolution_param { num_output: 32 kernel_size: 3 pad: 1 } }\n"
+	              "layer { name: 'g' type: 'Convolution' bottom: 'dw2' top: 'g'\n"
+	              "  convolution_param { num_output: 8 group: 4 kernel_size: 1 } }\n");
+	if (!net)
+		return;
+	CHECK_EQ_U64(net->layers[1].groups, 16);
+	struct augur_shape in = {32, 10, 10, 3};
+	CHECK_EQ_INT(augur_net_set_input(net, &in), AUGUR_OK);
+	const struct augur_layer *l = net->layers;
+	CHECK_EQ_U64(l[0].groups, 32); /* one filter a channel: 32 x 1 x 3 x 3 */
+	CHECK_EQ_U64(l[0].filters, 32);
+	CHECK_EQ_U64(l[1].groups, 32); /* two filters a channel before: 32 filters kept */
+	CHECK_EQ_U64(l[1].filters, 32);
+	CHECK_EQ_U64(l[2].groups, 4);
+	struct augur_analysis *a = analyze(net, 1);
+	if (a) {
+		CHECK_EQ_U64(a->layers[0].params, 32 * 9 + 32);
+		CHECK_EQ_U64(a->layers[1].params, 32 * 9 + 32);
+		CHECK_EQ_U64(a->layers[2].params, 8 * 8 + 8);
+		CHECK_EQ_U64(a->layers[2].out.h, 10);
+	}
+	augur_analysis_free(a);
+	augur_net_free(net);
+}
+
+/* A data layer (SegNet's inference files) is the network input: its first top the
+ * image, sized by --input, the others (labels) listed; analysing without a size fails. */
+static void test_data_layer(void)
+{
+	struct augur_net *net =
+	        parse("layer { name: 'data' type: 'DenseImageData' top: 'data' top: 'label'\n"
+	              "  dense_image_data_param { source: 'test.txt' batch_size: 1 } }\n"
+	              "layer { name: 'c' type: 'Convolution' bottom: 'data' top: 'c'\n"
+	              "  convolution_param { num_output: 4 kernel_size: 3 pad: 1 } }\n");
+	if (!net)
+		return;
+	CHECK_STR_EQ(net->other_inputs, "label");
+	struct augur_diag diag = {0};
+	struct augur_analysis *a = NULL;
+	CHECK_EQ_INT(augur_analyze(net, 1, &a, &diag), AUGUR_E_SHAPE);
+	CHECK_EQ_U64(diag.line, 1);
+	CHECK_CONTAINS(diag.message, "--input C,H,W");
+	struct augur_shape in = {3, 10, 12, 3};
+	CHECK_EQ_INT(augur_net_set_input(net, &in), AUGUR_OK);
+	a = analyze(net, 1);
+	if (a) {
+		CHECK_EQ_U64(a->layers[0].out.c, 4);
+		CHECK_EQ_U64(a->layers[0].out.h, 10);
+		CHECK_EQ_U64(a->layers[0].out.w, 12);
+		CHECK_EQ_U64(a->layers[0].params, 4 * 27 + 4);
+	}
+	augur_analysis_free(a);
+	augur_net_free(net);
+}
+
 /* The V0 syntax, read as Caffe's upgrade_net_proto_text upgrades it: AlexNet's first
  * layers, a padding layer folded into the conv that reads it. */
 static void test_v0(void)
@@ -481,9 +623,9 @@ static void test_ssd(void)
 		const char *name;
 		uint64_t c, params;
 	} want[] = {
-	        {"conv1_norm", 16, 16},     {"prior1", 8192, 0},       {"prior2", 2560, 0},
-	        {"mbox_loc", 5376, 0},      {"mbox_conf", 28224, 0},   {"mbox_priorbox", 10752, 0},
-	        {"conf_reshape", 28224, 0}, {"detection_out", 700, 0},
+	        {"conv1_norm", 16, 16},    {"prior1", 8192, 0},       {"prior2", 2560, 0},
+	        {"mbox_loc", 5376, 0},     {"mbox_conf", 28224, 0},   {"mbox_priorbox", 10752, 0},
+	        {"conf_reshape", 1344, 0}, {"detection_out", 700, 0},
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
 		long at = augur_net_find(net, want[i].name);
@@ -493,8 +635,21 @@ static void test_ssd(void)
 		CHECK_EQ_U64(a->layers[at].out.c, want[i].c);
 		CHECK_EQ_U64(a->layers[at].params, want[i].params);
 	}
+	/* Reshape 0, -1, 21: the batch, 28224 / 21 = 1344 boxes, 21 classes: 1344 x 21 x 1 */
+	CHECK_EQ_U64(a->layers[augur_net_find(net, "conf_reshape")].out.h, 21);
 	CHECK_EQ_U64(net->layers[augur_net_find(net, "prior1")].priors, 4);
 	CHECK_EQ_U64(net->layers[augur_net_find(net, "prior2")].priors, 5);
+	augur_analysis_free(a);
+	/* Caffe's PriorBox writes one 1 x 2 x n blob for the whole batch (its top's first dim
+	 * is 1), and the Concat of priors too; locations are per image */
+	a = analyze(net, 4);
+	if (a) {
+		CHECK_EQ_U64(a->layers[augur_net_find(net, "prior1")].out_bytes, 8192 * 4);
+		CHECK_EQ_U64(a->layers[augur_net_find(net, "mbox_priorbox")].out_bytes, 10752 * 4);
+		CHECK_EQ_U64(a->layers[augur_net_find(net, "mbox_loc")].out_bytes, 5376 * 4 * 4);
+		CHECK_EQ_U64(a->layers[augur_net_find(net, "detection_out")].out_bytes,
+		             700 * 4 * 4);
+	}
 	augur_analysis_free(a);
 	augur_net_free(net);
 }
@@ -504,6 +659,7 @@ static void test_syntax_variants(void)
 	/* comments, '<>' messages, lists, separators, escapes and joined strings, legacy
 	 * enum types, rank-1 input, PReLU read as prelu, leaky ReLU slope */
 	struct augur_net *net = parse("# a comment\nname: \"n\\x41\" 'et'  # trailing\n"
+	                              "version: 1\n" /* 2014's NetParameter (BVLC's examples) */
 	                              "input: 'in'; input_shape < dim: [2, 16] >\n"
 	                              "layers { name: \"fc\\\"1\" type: INNER_PRODUCT, bottom: "
 	                              "'in' top: 'f' inner_product_param { num_output: 8 } }\n"
@@ -634,7 +790,40 @@ static const struct bad_case bad[] = {
          "Slice layer 's' needs 1 'slice_point' values for its 2 tops"},
         {IN8 L("name: 'r' type: 'Reshape' bottom: 'data' top: 'r' reshape_param { shape { dim: 2 "
                "dim: 24 dim: 4 dim: 4 } }"),
-         AUGUR_E_SCHEMA, 6, 75, "augur reads a shape of four dims"},
+         AUGUR_E_SCHEMA, 6, 88, "changes the batch (its first dim is 2)"},
+        {IN8 L("name: 'r' type: 'Reshape' bottom: 'data' top: 'r' reshape_param { shape { dim: 0 "
+               "dim: -1 dim: -1 } }"),
+         AUGUR_E_SCHEMA, 6, 103, "infers more than one dim"},
+        {IN8 L("name: 'r' type: 'Reshape' bottom: 'data' top: 'r' reshape_param { shape { dim: -1 "
+               "} }"),
+         AUGUR_E_SCHEMA, 6, 75, "folds the batch into one axis"},
+        {IN8 L("name: 'r' type: 'Reshape' bottom: 'data' top: 'r' reshape_param { shape { dim: 0 "
+               "dim: 1 dim: 1 dim: 1 dim: -1 } }"),
+         AUGUR_E_SCHEMA, 6, 116, "more than 4 dims"},
+        {IN8 L("name: 'r' type: 'Reshape' bottom: 'data' top: 'r' reshape_param { axis: 2 shape { "
+               "dim: -1 } }"),
+         AUGUR_E_SCHEMA, 6, 81, "'axis: 2' is not supported"},
+        /* 192 values do not fill whole rows of 7 */
+        {IN8 L("name: 'r' type: 'Reshape' bottom: 'data' top: 'r' reshape_param { shape { dim: 0 "
+               "dim: 7 dim: -1 } }"),
+         AUGUR_E_SHAPE, 6, 81, "cannot hold its input's 192 values"},
+        {IN8 L("name: 'f' type: 'Flatten' bottom: 'data' top: 'f'")
+                 L("name: 'r' type: 'Reshape' bottom: 'f' top: 'r' reshape_param { shape { dim: 0 "
+                   "dim: 0 dim: 0 } }"),
+         AUGUR_E_SHAPE, 7, 78, "copies axis H (0) of its input, a vector of 192 values"},
+        /* Crop: 8 + 2 > 10 along H; an offset count that fits neither rule; the batch */
+        {IN8 L("name: 'p' type: 'Pooling' bottom: 'data' top: 'p' pooling_param { kernel_size: 2 "
+               "stride: 2 }") L("name: 'cr' type: 'Crop' bottom: 'data' bottom: 'p' top: 'cr' "
+                                "crop_param { offset: 5 }"),
+         AUGUR_E_SHAPE, 7, 91, "cuts 4 values at offset 5 along H out of its input's 8"},
+        {IN8 L("name: 'p' type: 'Pooling' bottom: 'data' top: 'p' pooling_param { kernel_size: 2 "
+               "stride: 2 }") L("name: 'cr' type: 'Crop' bottom: 'data' bottom: 'p' top: 'cr' "
+                                "crop_param { axis: 1 offset: 1 offset: 2 }"),
+         AUGUR_E_SCHEMA, 7, 1, "has 2 offsets for the 3 axes it cuts"},
+        {IN8 L("name: 'p' type: 'Pooling' bottom: 'data' top: 'p' pooling_param { kernel_size: 2 "
+               "stride: 2 }") L("name: 'cr' type: 'Crop' bottom: 'data' bottom: 'p' top: 'cr' "
+                                "crop_param { axis: 0 }"),
+         AUGUR_E_SCHEMA, 7, 89, "'axis: 0' is not supported"},
         {IN8 L("name: 'p' type: 'Permute' bottom: 'data' top: 'p' permute_param { order: 1 }"),
          AUGUR_E_SCHEMA, 6, 1, "'order' must keep N first"},
         {IN8 L("name: 'x' type: 'Axpy' bottom: 'data' bottom: 'data' top: 'x'"), AUGUR_E_SCHEMA, 6,
@@ -643,12 +832,23 @@ static const struct bad_case bad[] = {
          25, "unsupported layer type 'SpatialConvolution' of layer 'd' (augur reads"},
         {IN8 L("name: 'd' type: 'Convolutoin' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 25,
          "did you mean 'Convolution'?"},
+        {"version: -1\n" IN8, AUGUR_E_SCHEMA, 1, 10, "'version' must be between 0 and"},
         {IN8 L("name: 'd' bottom: 'data' top: 'd'"), AUGUR_E_SCHEMA, 6, 1,
          "layer 'd' has no 'type'"},
-        {L("name: 'data' type: 'Data' top: 'data' top: 'label'"), AUGUR_E_SCHEMA, 1, 28,
-         "belongs to a training net; augur reads deploy prototxts"},
+        {L("name: 'data' type: 'Data' top: 'data' top: 'label'")
+                 L("name: 'loss' type: 'SoftmaxWithLoss' bottom: 'data' bottom: 'label' top: 'l'"),
+         AUGUR_E_SCHEMA, 2, 28, "belongs to a training net; augur reads deploy prototxts"},
         {IN8 L("name: 'loss' type: 'SoftmaxWithLoss' bottom: 'data' top: 'l'"), AUGUR_E_SCHEMA, 6,
          28, "training net"},
+        /* SegNet's inference files read their images through caffe-segnet's data layer:
+         * the input, sized by --input only */
+        {L("name: 'data' type: 'DenseImageData' top: 'data' top: 'label'")
+                 L("name: 'r' type: 'ReLU' bottom: 'data' top: 'r'"),
+         AUGUR_E_SHAPE, 1, 28, "the network input has no size in the file"},
+        {IN8 L("name: 'd' type: 'Data' top: 'd'"), AUGUR_E_SCHEMA, 6, 25,
+         "data layer 'd' after the network input declared at line 1"},
+        {L("name: 'd' type: 'Data' bottom: 'x' top: 'd'"), AUGUR_E_SCHEMA, 1, 32,
+         "data layer 'd' takes no bottom"},
         /* blobs */
         {IN8 L("name: 'r' type: 'ReLU' bottom: 'nope' top: 'r'"), AUGUR_E_SCHEMA, 6, 40,
          "unknown bottom 'nope' of layer 'r'"},
@@ -772,6 +972,9 @@ int main(void)
 	test_more_types();
 	test_v0();
 	test_ssd();
+	test_reshape_crop();
+	test_depthwise_input();
+	test_data_layer();
 	test_syntax_variants();
 	test_bad_inputs();
 	test_limits();

@@ -82,7 +82,15 @@ int augur_analyze_layer(const struct augur_net *net, size_t i, uint32_t batch,
 	int rc = augur_trace_layer(net, i, a->layers, &s->in, &s->out, diag);
 	if (rc)
 		return rc;
-	if (!augur_count_layer(l, batch, s) || !sizes_fit(s))
+	/* Caffe's PriorBox writes one 1 x 2 x n blob whatever the batch, and so do the layers
+	 * that only move such blobs (the Concat of SSD's priors) */
+	s->once = l->type == AUGUR_LAYER_PRIORBOX;
+	if (l->type != AUGUR_LAYER_DETECTION && l->type != AUGUR_LAYER_PRIORBOX) {
+		s->once = l->n_inputs > 0;
+		for (uint32_t j = 0; j < l->n_inputs; j++)
+			s->once &= l->inputs[j] >= 0 && a->layers[l->inputs[j]].once;
+	}
+	if (!augur_count_layer(l, s->once ? 1 : batch, s) || !sizes_fit(s))
 		return too_large(net, l, diag);
 	return AUGUR_OK;
 }
@@ -95,6 +103,11 @@ int augur_analyze_input(const struct augur_net *net, uint32_t batch, struct augu
 	if (batch > AUGUR_MAX_BATCH)
 		return augur_diag_set(diag, AUGUR_E_USAGE, net->path, 0, 0,
 		                      "batch %u is out of range (1 to %u)", batch, AUGUR_MAX_BATCH);
+	if (!net->input.c || !net->input.h || !net->input.w)
+		return augur_diag_set(
+		        diag, AUGUR_E_SHAPE, net->path, net->input_loc.line, net->input_loc.col,
+		        "the network input has no size in the file (a data layer reads "
+		        "its images at run time): give it with --input C,H,W");
 	a->batch = batch;
 	a->input = net->input;
 	uint64_t elems;

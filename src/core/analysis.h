@@ -34,7 +34,8 @@ struct augur_layer_stats {
 	uint32_t readers;               /* layers that read this layer's output */
 	uint32_t last_reader;           /* index of the last of them (self when none) */
 	bool in_place;                  /* allocated view: writes into its input, holds no blob */
-	uint64_t live_bytes;            /* minimal view: activation bytes live while it runs */
+	bool once;           /* one blob for the whole batch (SSD's priors), not one per image */
+	uint64_t live_bytes; /* minimal view: activation bytes live while it runs */
 };
 
 /* The three memory views of docs/descriptors.md ("Memory views"), in bytes. */

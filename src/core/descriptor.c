@@ -100,20 +100,50 @@ static int get_list(const struct augur_schema *c, const struct augur_ynode *n, c
 	return AUGUR_OK;
 }
 
-/* reshape's shape: [C, H, W] or [C]. */
+/* reshape's shape: [C, H, W], [C, H] or [C]; 0 copies the input's axis at its place and
+ * one -1 is inferred (Caffe's ReshapeLayer, without the batch). */
 static int get_shape(const struct augur_schema *c, const struct augur_ynode *n,
                      struct augur_layer *l)
 {
+	if (n->kind != AUGUR_YSEQ || n->len < 1 || n->len > 3)
+		return augur_schema_err(c, n, AUGUR_E_SCHEMA,
+		                        "expected [C, H, W], [C, H] or [C] for 'shape'");
+	bool infer = false;
+	for (size_t i = 0; i < n->len; i++) {
+		const struct augur_ynode *v = n->items[i];
+		uint64_t u = 0;
+		if (v->kind == AUGUR_YSCALAR && v->plain && !strcmp(v->text, "-1")) {
+			if (infer)
+				return augur_schema_err(c, v, AUGUR_E_SCHEMA,
+				                        "'shape' may infer one axis (-1) only");
+			infer = true;
+			l->shape[i] = -1;
+			continue;
+		}
+		int rc = augur_schema_u64(c, v, "shape", 0, 1ull << 40, &u);
+		if (rc)
+			return rc;
+		l->shape[i] = (int64_t)u;
+	}
+	l->shape_rank = (uint8_t)n->len;
+	return AUGUR_OK;
+}
+
+/* crop's offset: one number for every axis (only those cut are read), or a list for the
+ * last axes: [W], [H, W] or [C, H, W]. */
+static int get_offset(const struct augur_schema *c, const struct augur_ynode *n,
+                      struct augur_layer *l)
+{
 	uint64_t v[3];
 	size_t len = 0;
-	int rc = get_list(c, n, "shape", 3, 1, 1ull << 40, v, &len);
+	int rc = n->kind == AUGUR_YSEQ ? get_list(c, n, "offset", 3, 0, AUGUR_MAX_DIM, v, &len)
+	                               : augur_schema_u64(c, n, "offset", 0, AUGUR_MAX_DIM, v);
 	if (rc)
 		return rc;
-	if (len == 2)
-		return augur_schema_err(c, n, AUGUR_E_SCHEMA,
-		                        "expected [C, H, W] or [C] for 'shape', got 2 values");
-	memcpy(l->shape, v, sizeof(l->shape));
-	l->shape_rank = (uint8_t)len;
+	l->offset[0] = l->offset[1] = l->offset[2] = (uint32_t)v[0];
+	if (len > 1)
+		for (size_t i = 0; i < 3; i++)
+			l->offset[i] = i < 3 - len ? 0 : (uint32_t)v[i - (3 - len)];
 	return AUGUR_OK;
 }
 
@@ -232,6 +262,16 @@ static int apply_key(const struct augur_schema *c, struct augur_layer *l, enum a
 	case AUGUR_KEY_KEEP:
 		if ((rc = augur_schema_u64(c, v, kn, 1, AUGUR_MAX_DIM, &u)) == AUGUR_OK)
 			l->keep = (uint32_t)u;
+		break;
+	case AUGUR_KEY_AXIS:
+		if ((rc = augur_schema_u64(c, v, kn, 1, 3, &u)) == AUGUR_OK)
+			l->axis = (uint8_t)u;
+		break;
+	case AUGUR_KEY_OFFSET:
+		rc = get_offset(c, v, l);
+		break;
+	case AUGUR_KEY_TRIM:
+		rc = get_pair(c, v, kn, 0, 1, &l->trim);
 		break;
 	case AUGUR_KEY_NEGATIVE_SLOPE:
 		rc = augur_schema_double(c, v, kn, -1e6, 1e6, &l->negative_slope);

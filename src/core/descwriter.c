@@ -127,15 +127,26 @@ static void put_layer(struct augur_strbuf *b, const struct augur_net *net, size_
 		put_pair(b, "output_size", l->out_size);
 	if (APPLIES(RANGE))
 		augur_strbuf_put(b, ", range: [%u, %u]", l->range[0], l->range[1]);
-	if (APPLIES(SHAPE) && l->shape_rank == 1)
-		augur_strbuf_put(b, ", shape: [%llu]", (unsigned long long)l->shape[0]);
-	else if (APPLIES(SHAPE))
-		augur_strbuf_put(b, ", shape: [%llu, %llu, %llu]", (unsigned long long)l->shape[0],
-		                 (unsigned long long)l->shape[1], (unsigned long long)l->shape[2]);
+	if (APPLIES(SHAPE)) {
+		augur_strbuf_put(b, ", shape: [");
+		for (uint8_t i = 0; i < l->shape_rank && i < 3; i++)
+			augur_strbuf_put(b, "%s%lld", i ? ", " : "", (long long)l->shape[i]);
+		augur_strbuf_put(b, "]");
+	}
 	if (APPLIES(PRIORS))
 		augur_strbuf_put(b, ", priors: %u", l->priors);
 	if (APPLIES(KEEP))
 		augur_strbuf_put(b, ", keep: %u", l->keep);
+	if (APPLIES(TRIM) && (l->trim.h || l->trim.w))
+		put_pair(b, "trim", l->trim);
+	if (APPLIES(AXIS) && l->axis != 2)
+		augur_strbuf_put(b, ", axis: %u", l->axis);
+	if (APPLIES(OFFSET) && (l->offset[0] || l->offset[1] || l->offset[2])) {
+		augur_strbuf_put(b, ", offset: [");
+		for (unsigned i = l->axis ? l->axis - 1u : 0; i < 3; i++)
+			augur_strbuf_put(b, "%s%u", i + 1u == l->axis ? "" : ", ", l->offset[i]);
+		augur_strbuf_put(b, "]");
+	}
 	if (APPLIES(ORDER))
 		augur_strbuf_put(b, ", order: [%u, %u, %u]", l->order[0], l->order[1], l->order[2]);
 #undef APPLIES

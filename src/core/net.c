@@ -72,6 +72,9 @@ static const struct {
         [AUGUR_KEY_ORDER] = {"order", T(PERMUTE)},
         [AUGUR_KEY_PRIORS] = {"priors", T(PRIORBOX)},
         [AUGUR_KEY_KEEP] = {"keep", T(DETECTION)},
+        [AUGUR_KEY_AXIS] = {"axis", T(CROP)},
+        [AUGUR_KEY_OFFSET] = {"offset", T(CROP)},
+        [AUGUR_KEY_TRIM] = {"trim", T(UPSAMPLE)},
 };
 
 const char *augur_layer_type_name(enum augur_layer_type type)
@@ -158,6 +161,7 @@ static void layer_defaults(struct augur_layer *l, enum augur_layer_type type)
 	l->bias = true;
 	l->op = 0; /* max pooling; eltwise sum; nearest upsampling */
 	l->size = 5;
+	l->axis = 2; /* crop: H and W */
 	l->order[0] = 0;
 	l->order[1] = 1;
 	l->order[2] = 2;

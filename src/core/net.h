@@ -76,6 +76,9 @@ enum augur_key {
 	AUGUR_KEY_ORDER,
 	AUGUR_KEY_PRIORS,
 	AUGUR_KEY_KEEP,
+	AUGUR_KEY_AXIS,
+	AUGUR_KEY_OFFSET,
+	AUGUR_KEY_TRIM,
 	AUGUR_KEY_COUNT
 };
 
@@ -122,11 +125,16 @@ struct augur_layer {
 	struct augur_hw scale;    /* upsample: integer factors (0 = from output_size) */
 	struct augur_hw out_size; /* upsample, crop: output height and width (0 = none) */
 	uint32_t range[2];        /* slice: channels [begin, end) */
-	uint64_t shape[3];        /* reshape: C, H, W (shape_rank 3) or C (1) */
+	/* reshape: C, H, W (shape_rank 3), C, H (2: a C x H x 1 map) or C (1); an entry 0
+	 * copies the input's axis at its place, -1 (at most one) takes what the count leaves */
+	int64_t shape[3];
 	uint8_t shape_rank;
-	uint8_t order[3]; /* permute: output axis i is input axis order[i] (0 C, 1 H, 2 W) */
-	uint32_t priors;  /* priorbox: boxes per position */
-	uint32_t keep;    /* detection: boxes kept (keep_top_k) */
+	uint8_t order[3];     /* permute: output axis i is input axis order[i] (0 C, 1 H, 2 W) */
+	uint32_t priors;      /* priorbox: boxes per position */
+	uint32_t keep;        /* detection: boxes kept (keep_top_k) */
+	uint8_t axis;         /* crop: the first axis cut, Caffe's numbering (1 C, 2 H, 3 W) */
+	uint32_t offset[3];   /* crop: where the window starts along C, H, W */
+	struct augur_hw trim; /* upsample: rows and columns dropped after scaling (0 or 1) */
 };
 
 /* A feature map: C x H x W, or a vector of C values (rank 1). Batch is kept apart. */

@@ -14,6 +14,7 @@
 #include "netfile.h"
 #include "onnx.h"
 #include "prototxt.h"
+#include "trace.h"
 
 /* Bytes looked at to recognise an ONNX model. */
 #define ONNX_HEAD 512
@@ -174,7 +175,11 @@ int augur_net_load_input(const char *path, const struct augur_shape *input, stru
 	rc = augur_net_parse(path, buf, len, out, format, diag);
 	free(buf);
 	if (rc == AUGUR_OK && input) {
-		(*out)->input = *input;
+		if ((rc = augur_net_set_input(*out, input))) {
+			augur_net_free(*out);
+			*out = NULL;
+			return augur_diag_set(diag, rc, path, 0, 0, "out of memory");
+		}
 		(*out)->input_loc = (struct augur_loc){0, 0};
 	}
 	return rc;

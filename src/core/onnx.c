@@ -1276,7 +1276,7 @@ static int reshape_to(struct ctx *c, const struct value *x, const int64_t *in, u
 			return rc;
 		l->shape_rank = 3;
 		for (int i = 0; i < 3; i++)
-			l->shape[i] = (uint64_t)outd[i + 1];
+			l->shape[i] = outd[i + 1];
 		return finish_layer(c, -1);
 	}
 	char buf[128] = "";

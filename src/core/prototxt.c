@@ -27,10 +27,10 @@ struct ctx {
 	const char *path;
 	struct augur_diag *diag;
 	struct augur_net *net;
-	struct augur_strmap *blobs;  /* blob name (borrowed from the tree) -> producer */
-	struct augur_strmap *names;  /* layer name (the layer's own copy) -> index */
-	const field *input_at;       /* where the network input was declared */
-	struct augur_strmap *padded; /* V0: a padding layer's top -> its pad */
+	struct augur_strmap blobs;  /* blob name (borrowed from the tree) -> producer */
+	struct augur_strmap names;  /* layer name (the layer's own copy) -> index */
+	const field *input_at;      /* where the network input was declared */
+	struct augur_strmap padded; /* V0: a padding layer's top -> its pad */
 };
 
 static void err_fill(const struct ctx *c, uint32_t line, uint32_t col, int code, const char *fmt,
@@ -274,7 +274,8 @@ enum kind {
 	K_INPUT,    /* declares the network input */
 	K_SPLIT,    /* an alias: its tops are its bottom */
 	K_SILENCE,  /* consumes blobs, produces nothing */
-	K_TRAINING, /* data and loss layers: a train_val file */
+	K_DATA,     /* a data source: the network input, its size unknown until --input */
+	K_TRAINING, /* loss and accuracy layers: a train_val file */
 };
 
 /* Fork types that become more than a plain layer of their augur type. */
@@ -285,161 +286,70 @@ enum fork {
 	FORK_AXPY,      /* a x + y with a per-channel a: two eltwise layers */
 };
 
-struct type_info;
-
-/* A type's reader of its parameter message p (an empty message when the layer has none)
- * into l, once the message holds only the type's known fields; lf is the layer. */
-typedef int param_reader(const struct ctx *c, const field *lf, const struct type_info *t,
-                         const field *p, struct augur_layer *l);
-
-static param_reader conv_params, pool_params, fc_params, reshape_params, shared_params,
-        shuffle_params, interp_params, upsample_params, crop_params, permute_params,
-        priorbox_params, detection_params, relu_params, lrn_params, scale_params, eltwise_params,
-        concat_params, flatten_params;
-
-/* The fields each parameter message may hold (Caffe's caffe.proto and the forks'). */
-static const char *const conv_known[] = {
-        "num_output", "bias_term",     "pad",         "kernel_size", "stride",   "dilation",
-        "pad_h",      "pad_w",         "kernel_h",    "kernel_w",    "stride_h", "stride_w",
-        "group",      "weight_filler", "bias_filler", "engine",      "axis",     "force_nd_im2col",
-        NULL};
-static const char *const pool_known[] = {"pool",        "pad",       "pad_h",    "pad_w",
-                                         "kernel_size", "kernel_h",  "kernel_w", "stride",
-                                         "stride_h",    "stride_w",  "engine",   "global_pooling",
-                                         "round_mode",  "ceil_mode", NULL};
-static const char *const fc_known[] = {
-        "num_output", "bias_term", "weight_filler", "bias_filler", "axis", "transpose", NULL};
-static const char *const reshape_known[] = {"shape", "axis", "num_axes", NULL};
-static const char *const prelu_known[] = {"filler", "channel_shared", NULL};
-static const char *const elu_known[] = {"alpha", "engine", NULL};
-static const char *const shuffle_known[] = {"group", NULL};
-static const char *const interp_known[] = {"height",  "width",   "zoom_factor", "shrink_factor",
-                                           "pad_beg", "pad_end", NULL};
-static const char *const upsample_known[] = {"scale",      "scale_h",   "scale_w",   "upsample_h",
-                                             "upsample_w", "pad_out_h", "pad_out_w", NULL};
-static const char *const crop_known[] = {"axis", "offset", NULL};
-static const char *const permute_known[] = {"order", NULL};
-static const char *const norm_known[] = {"across_spatial", "scale_filler", "channel_shared", "eps",
-                                         NULL};
-static const char *const prior_known[] = {"min_size", "max_size", "aspect_ratio", "flip",  "clip",
-                                          "variance", "img_size", "img_h",        "img_w", "step",
-                                          "step_h",   "step_w",   "offset",       NULL};
-static const char *const det_known[] = {"num_classes",
-                                        "share_location",
-                                        "background_label_id",
-                                        "nms_param",
-                                        "save_output_param",
-                                        "code_type",
-                                        "variance_encoded_in_target",
-                                        "keep_top_k",
-                                        "confidence_threshold",
-                                        "eta",
-                                        "visualize",
-                                        "visualize_threshold",
-                                        "save_file",
-                                        NULL};
-static const char *const relu_known[] = {"negative_slope", "engine", NULL};
-static const char *const engine_known[] = {"engine", NULL};
-static const char *const lrn_known[] = {"local_size", "alpha",  "beta", "norm_region",
-                                        "k",          "engine", NULL};
-static const char *const bn_known[] = {"use_global_stats", "moving_average_fraction", "eps", NULL};
-static const char *const bn_fork_known[] = {"slope_filler", "bias_filler", "momentum", "eps",
-                                            "frozen",       "engine",      NULL};
-static const char *const scale_known[] = {"axis",      "num_axes",    "filler",
-                                          "bias_term", "bias_filler", NULL};
-static const char *const eltwise_known[] = {"operation", "coeff", "stable_prod_grad", NULL};
-static const char *const concat_known[] = {"axis", "concat_dim", NULL};
-static const char *const softmax_known[] = {"engine", "axis", NULL};
-static const char *const dropout_known[] = {"dropout_ratio", "scale_train", NULL};
-static const char *const flatten_known[] = {"axis", "end_axis", NULL};
-
 struct type_info {
 	const char *name, *v1; /* modern name, legacy enum name (NULL: none) */
 	enum kind kind;
 	enum augur_layer_type type;
 	const char *param; /* its parameter message */
 	enum fork fork;
-	const char *const *known; /* K_LAYER: the fields of param */
-	param_reader *read;       /* K_LAYER: reads them (NULL: nothing to keep) */
 };
 
 static const struct type_info types[] = {
-        {"Convolution", "CONVOLUTION", K_LAYER, AUGUR_LAYER_CONV, "convolution_param", FORK_NONE,
-         conv_known, conv_params},
+        {"Convolution", "CONVOLUTION", K_LAYER, AUGUR_LAYER_CONV, "convolution_param", FORK_NONE},
         {"ConvolutionDepthwise", NULL, K_LAYER, AUGUR_LAYER_CONV, "convolution_param",
-         FORK_DEPTHWISE, conv_known, conv_params},
+         FORK_DEPTHWISE},
         {"DepthwiseConvolution", NULL, K_LAYER, AUGUR_LAYER_CONV, "convolution_param",
-         FORK_DEPTHWISE, conv_known, conv_params},
-        {"BN", NULL, K_LAYER, AUGUR_LAYER_BATCHNORM, "bn_param", FORK_BN_SCALE, bn_fork_known,
-         NULL},
-        {"Pooling", "POOLING", K_LAYER, AUGUR_LAYER_POOL, "pooling_param", FORK_NONE, pool_known,
-         pool_params},
-        {"InnerProduct", "INNER_PRODUCT", K_LAYER, AUGUR_LAYER_FC, "inner_product_param", FORK_NONE,
-         fc_known, fc_params},
-        {"ReLU", "RELU", K_LAYER, AUGUR_LAYER_RELU, "relu_param", FORK_NONE, relu_known,
-         relu_params},
-        {"PReLU", NULL, K_LAYER, AUGUR_LAYER_PRELU, "prelu_param", FORK_NONE, prelu_known,
-         shared_params},
-        {"ELU", NULL, K_LAYER, AUGUR_LAYER_ELU, "elu_param", FORK_NONE, elu_known, NULL},
+         FORK_DEPTHWISE},
+        {"BN", NULL, K_LAYER, AUGUR_LAYER_BATCHNORM, "bn_param", FORK_BN_SCALE},
+        {"Pooling", "POOLING", K_LAYER, AUGUR_LAYER_POOL, "pooling_param", FORK_NONE},
+        {"InnerProduct", "INNER_PRODUCT", K_LAYER, AUGUR_LAYER_FC, "inner_product_param",
+         FORK_NONE},
+        {"ReLU", "RELU", K_LAYER, AUGUR_LAYER_RELU, "relu_param", FORK_NONE},
+        {"PReLU", NULL, K_LAYER, AUGUR_LAYER_PRELU, "prelu_param", FORK_NONE},
+        {"ELU", NULL, K_LAYER, AUGUR_LAYER_ELU, "elu_param", FORK_NONE},
         {"Deconvolution", "DECONVOLUTION", K_LAYER, AUGUR_LAYER_DECONV, "convolution_param",
-         FORK_NONE, conv_known, conv_params},
-        {"ShuffleChannel", NULL, K_LAYER, AUGUR_LAYER_SHUFFLE, "shuffle_channel_param", FORK_NONE,
-         shuffle_known, shuffle_params},
-        {"Interp", NULL, K_LAYER, AUGUR_LAYER_UPSAMPLE, "interp_param", FORK_NONE, interp_known,
-         interp_params},
-        {"Upsample", NULL, K_LAYER, AUGUR_LAYER_UPSAMPLE, "upsample_param", FORK_NONE,
-         upsample_known, upsample_params},
-        {"Axpy", NULL, K_LAYER, AUGUR_LAYER_ELTWISE, NULL, FORK_AXPY, NULL, NULL},
-        {"Crop", NULL, K_LAYER, AUGUR_LAYER_CROP, "crop_param", FORK_NONE, crop_known, crop_params},
-        {"Slice", "SLICE", K_LAYER, AUGUR_LAYER_SLICE, "slice_param", FORK_NONE, NULL, NULL},
-        {"Permute", NULL, K_LAYER, AUGUR_LAYER_PERMUTE, "permute_param", FORK_NONE, permute_known,
-         permute_params},
-        {"Reshape", NULL, K_LAYER, AUGUR_LAYER_RESHAPE, "reshape_param", FORK_NONE, reshape_known,
-         reshape_params},
-        {"Normalize", NULL, K_LAYER, AUGUR_LAYER_NORMALIZE, "norm_param", FORK_NONE, norm_known,
-         shared_params},
-        {"PriorBox", NULL, K_LAYER, AUGUR_LAYER_PRIORBOX, "prior_box_param", FORK_NONE, prior_known,
-         priorbox_params},
+         FORK_NONE},
+        {"ShuffleChannel", NULL, K_LAYER, AUGUR_LAYER_SHUFFLE, "shuffle_channel_param", FORK_NONE},
+        {"Interp", NULL, K_LAYER, AUGUR_LAYER_UPSAMPLE, "interp_param", FORK_NONE},
+        {"Upsample", NULL, K_LAYER, AUGUR_LAYER_UPSAMPLE, "upsample_param", FORK_NONE},
+        {"Axpy", NULL, K_LAYER, AUGUR_LAYER_ELTWISE, NULL, FORK_AXPY},
+        {"Crop", NULL, K_LAYER, AUGUR_LAYER_CROP, "crop_param", FORK_NONE},
+        {"Slice", "SLICE", K_LAYER, AUGUR_LAYER_SLICE, "slice_param", FORK_NONE},
+        {"Permute", NULL, K_LAYER, AUGUR_LAYER_PERMUTE, "permute_param", FORK_NONE},
+        {"Reshape", NULL, K_LAYER, AUGUR_LAYER_RESHAPE, "reshape_param", FORK_NONE},
+        {"Normalize", NULL, K_LAYER, AUGUR_LAYER_NORMALIZE, "norm_param", FORK_NONE},
+        {"PriorBox", NULL, K_LAYER, AUGUR_LAYER_PRIORBOX, "prior_box_param", FORK_NONE},
         {"DetectionOutput", NULL, K_LAYER, AUGUR_LAYER_DETECTION, "detection_output_param",
-         FORK_NONE, det_known, detection_params},
-        {"Sigmoid", "SIGMOID", K_LAYER, AUGUR_LAYER_SIGMOID, "sigmoid_param", FORK_NONE,
-         engine_known, NULL},
-        {"TanH", "TANH", K_LAYER, AUGUR_LAYER_TANH, "tanh_param", FORK_NONE, engine_known, NULL},
-        {"LRN", "LRN", K_LAYER, AUGUR_LAYER_LRN, "lrn_param", FORK_NONE, lrn_known, lrn_params},
-        {"BatchNorm", NULL, K_LAYER, AUGUR_LAYER_BATCHNORM, "batch_norm_param", FORK_NONE, bn_known,
-         NULL},
-        {"Scale", NULL, K_LAYER, AUGUR_LAYER_SCALE, "scale_param", FORK_NONE, scale_known,
-         scale_params},
-        {"Eltwise", "ELTWISE", K_LAYER, AUGUR_LAYER_ELTWISE, "eltwise_param", FORK_NONE,
-         eltwise_known, eltwise_params},
-        {"Concat", "CONCAT", K_LAYER, AUGUR_LAYER_CONCAT, "concat_param", FORK_NONE, concat_known,
-         concat_params},
-        {"Softmax", "SOFTMAX", K_LAYER, AUGUR_LAYER_SOFTMAX, "softmax_param", FORK_NONE,
-         softmax_known, NULL},
-        {"Dropout", "DROPOUT", K_LAYER, AUGUR_LAYER_DROPOUT, "dropout_param", FORK_NONE,
-         dropout_known, NULL},
-        {"Flatten", "FLATTEN", K_LAYER, AUGUR_LAYER_FLATTEN, "flatten_param", FORK_NONE,
-         flatten_known, flatten_params},
-        {"Input", NULL, K_INPUT, 0, "input_param", FORK_NONE, NULL, NULL},
-        {"Split", "SPLIT", K_SPLIT, 0, NULL, FORK_NONE, NULL, NULL},
-        {"Silence", "SILENCE", K_SILENCE, 0, NULL, FORK_NONE, NULL, NULL},
-        {"Data", "DATA", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
-        {"ImageData", "IMAGE_DATA", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
-        {"HDF5Data", "HDF5_DATA", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
-        {"MemoryData", "MEMORY_DATA", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
-        {"WindowData", "WINDOW_DATA", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
-        {"DummyData", "DUMMY_DATA", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
-        {"SoftmaxWithLoss", "SOFTMAX_LOSS", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
-        {"EuclideanLoss", "EUCLIDEAN_LOSS", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
-        {"SigmoidCrossEntropyLoss", "SIGMOID_CROSS_ENTROPY_LOSS", K_TRAINING, 0, NULL, FORK_NONE,
-         NULL, NULL},
-        {"HingeLoss", "HINGE_LOSS", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
-        {"InfogainLoss", "INFOGAIN_LOSS", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
-        {"MultinomialLogisticLoss", "MULTINOMIAL_LOGISTIC_LOSS", K_TRAINING, 0, NULL, FORK_NONE,
-         NULL, NULL},
-        {"ContrastiveLoss", "CONTRASTIVE_LOSS", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
-        {"Accuracy", "ACCURACY", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
-        {"HDF5Output", "HDF5_OUTPUT", K_TRAINING, 0, NULL, FORK_NONE, NULL, NULL},
+         FORK_NONE},
+        {"Sigmoid", "SIGMOID", K_LAYER, AUGUR_LAYER_SIGMOID, "sigmoid_param", FORK_NONE},
+        {"TanH", "TANH", K_LAYER, AUGUR_LAYER_TANH, "tanh_param", FORK_NONE},
+        {"LRN", "LRN", K_LAYER, AUGUR_LAYER_LRN, "lrn_param", FORK_NONE},
+        {"BatchNorm", NULL, K_LAYER, AUGUR_LAYER_BATCHNORM, "batch_norm_param", FORK_NONE},
+        {"Scale", NULL, K_LAYER, AUGUR_LAYER_SCALE, "scale_param", FORK_NONE},
+        {"Eltwise", "ELTWISE", K_LAYER, AUGUR_LAYER_ELTWISE, "eltwise_param", FORK_NONE},
+        {"Concat", "CONCAT", K_LAYER, AUGUR_LAYER_CONCAT, "concat_param", FORK_NONE},
+        {"Softmax", "SOFTMAX", K_LAYER, AUGUR_LAYER_SOFTMAX, "softmax_param", FORK_NONE},
+        {"Dropout", "DROPOUT", K_LAYER, AUGUR_LAYER_DROPOUT, "dropout_param", FORK_NONE},
+        {"Flatten", "FLATTEN", K_LAYER, AUGUR_LAYER_FLATTEN, "flatten_param", FORK_NONE},
+        {"Input", NULL, K_INPUT, 0, "input_param", FORK_NONE},
+        {"Split", "SPLIT", K_SPLIT, 0, NULL, FORK_NONE},
+        {"Silence", "SILENCE", K_SILENCE, 0, NULL, FORK_NONE},
+        {"Data", "DATA", K_DATA, 0, NULL, FORK_NONE},
+        {"ImageData", "IMAGE_DATA", K_DATA, 0, NULL, FORK_NONE},
+        {"DenseImageData", NULL, K_DATA, 0, NULL, FORK_NONE}, /* caffe-segnet */
+        {"HDF5Data", "HDF5_DATA", K_DATA, 0, NULL, FORK_NONE},
+        {"MemoryData", "MEMORY_DATA", K_DATA, 0, NULL, FORK_NONE},
+        {"WindowData", "WINDOW_DATA", K_DATA, 0, NULL, FORK_NONE},
+        {"DummyData", "DUMMY_DATA", K_DATA, 0, NULL, FORK_NONE},
+        {"SoftmaxWithLoss", "SOFTMAX_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
+        {"EuclideanLoss", "EUCLIDEAN_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
+        {"SigmoidCrossEntropyLoss", "SIGMOID_CROSS_ENTROPY_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
+        {"HingeLoss", "HINGE_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
+        {"InfogainLoss", "INFOGAIN_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
+        {"MultinomialLogisticLoss", "MULTINOMIAL_LOGISTIC_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
+        {"ContrastiveLoss", "CONTRASTIVE_LOSS", K_TRAINING, 0, NULL, FORK_NONE},
+        {"Accuracy", "ACCURACY", K_TRAINING, 0, NULL, FORK_NONE},
+        {"HDF5Output", "HDF5_OUTPUT", K_TRAINING, 0, NULL, FORK_NONE},
 };
 
 #define N_TYPES (sizeof(types) / sizeof(*types))
@@ -467,8 +377,9 @@ static int lookup_type(const struct ctx *c, const field *tf, const char *layer,
 		}
 	const char *names[2 * N_TYPES];
 	for (size_t i = 0; i < N_TYPES; i++) {
-		names[2 * i] = types[i].kind == K_TRAINING ? NULL : types[i].name;
-		names[2 * i + 1] = types[i].kind == K_TRAINING ? NULL : types[i].v1;
+		bool listed = types[i].kind != K_TRAINING && types[i].kind != K_DATA;
+		names[2 * i] = listed ? types[i].name : NULL;
+		names[2 * i + 1] = listed ? types[i].v1 : NULL;
 	}
 	const char *near = augur_nearest(tf->text, names, 2 * N_TYPES);
 	if (near)
@@ -662,13 +573,19 @@ static int need(const struct ctx *c, const field *lf, const struct augur_layer *
 	return ERR_F(c, lf, "%s layer '%s' needs '%s' in %s", type, l->name, key, param);
 }
 
-static int conv_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                       const field *p, struct augur_layer *l)
+static int conv_params(const struct ctx *c, const field *lf, const field *p, struct augur_layer *l)
 {
+	static const char *const known[] = {
+	        "num_output", "bias_term",       "pad",         "kernel_size",
+	        "stride",     "dilation",        "pad_h",       "pad_w",
+	        "kernel_h",   "kernel_w",        "stride_h",    "stride_w",
+	        "group",      "weight_filler",   "bias_filler", "engine",
+	        "axis",       "force_nd_im2col", NULL};
 	struct augur_loc *k = l->key_loc;
 	bool given;
 	int rc;
-	if ((rc = opt_uint(c, p, "num_output", 1, AUGUR_MAX_DIM, &l->filters,
+	if ((rc = check_known(c, p, "convolution_param", known, false)) ||
+	    (rc = opt_uint(c, p, "num_output", 1, AUGUR_MAX_DIM, &l->filters,
 	                   &k[AUGUR_KEY_FILTERS])) ||
 	    (rc = opt_bool(c, p, "bias_term", &l->bias, &k[AUGUR_KEY_BIAS])) ||
 	    (rc = opt_uint(c, p, "group", 1, AUGUR_MAX_DIM, &l->groups, &k[AUGUR_KEY_GROUPS])) ||
@@ -683,19 +600,18 @@ static int conv_params(const struct ctx *c, const field *lf, const struct type_i
 	                      &k[AUGUR_KEY_DILATION], &given)))
 		return rc;
 	if ((rc = need(c, lf, l, "Convolution", "num_output", "convolution_param",
-	               k[AUGUR_KEY_FILTERS])) ||
-	    (rc = need(c, lf, l, "Convolution", "kernel_size", "convolution_param",
-	               k[AUGUR_KEY_KERNEL])))
+	               k[AUGUR_KEY_FILTERS])))
 		return rc;
-	if (t->fork == FORK_DEPTHWISE)
-		l->groups = 0; /* one per input channel: resolved once the net is read */
-	return AUGUR_OK;
+	return need(c, lf, l, "Convolution", "kernel_size", "convolution_param",
+	            k[AUGUR_KEY_KERNEL]);
 }
 
-static int pool_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                       const field *p, struct augur_layer *l)
+static int pool_params(const struct ctx *c, const field *lf, const field *p, struct augur_layer *l)
 {
-	(void)t;
+	static const char *const known[] = {
+	        "pool",       "pad",       "pad_h",    "pad_w",    "kernel_size", "kernel_h",
+	        "kernel_w",   "stride",    "stride_h", "stride_w", "engine",      "global_pooling",
+	        "round_mode", "ceil_mode", NULL};
 	static const char *const ops[] = {"MAX", "AVE", "STOCHASTIC", NULL};
 	static const char *const rounding[] = {"CEIL", "FLOOR", NULL};
 	struct augur_loc *k = l->key_loc;
@@ -703,7 +619,8 @@ static int pool_params(const struct ctx *c, const field *lf, const struct type_i
 	bool given;
 	int rc;
 	l->ceil = true; /* Caffe's pooled size rounds up */
-	if ((rc = single(c, p, "pool", &f)))
+	if ((rc = check_known(c, p, "pooling_param", known, false)) ||
+	    (rc = single(c, p, "pool", &f)))
 		return rc;
 	if (f) {
 		if ((rc = get_enum(c, f, ops, &l->op)))
@@ -747,13 +664,15 @@ static int pool_params(const struct ctx *c, const field *lf, const struct type_i
 	return need(c, lf, l, "Pooling", "kernel_size", "pooling_param", k[AUGUR_KEY_KERNEL]);
 }
 
-static int fc_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                     const field *p, struct augur_layer *l)
+static int fc_params(const struct ctx *c, const field *lf, const field *p, struct augur_layer *l)
 {
-	(void)t;
+	static const char *const known[] = {"num_output",  "bias_term", "weight_filler",
+	                                    "bias_filler", "axis",      "transpose",
+	                                    NULL};
 	struct augur_loc *k = l->key_loc;
 	int rc;
-	if ((rc = opt_uint(c, p, "num_output", 1, AUGUR_MAX_DIM, &l->outputs,
+	if ((rc = check_known(c, p, "inner_product_param", known, false)) ||
+	    (rc = opt_uint(c, p, "num_output", 1, AUGUR_MAX_DIM, &l->outputs,
 	                   &k[AUGUR_KEY_OUTPUTS])) ||
 	    (rc = opt_bool(c, p, "bias_term", &l->bias, &k[AUGUR_KEY_BIAS])) ||
 	    (rc = want_axis(c, p, "axis", 1, "augur's fc layers flatten C x H x W")))
@@ -764,41 +683,33 @@ static int fc_params(const struct ctx *c, const field *lf, const struct type_inf
 
 static int shape_dims(const struct ctx *c, const field *shape, const field **dims, size_t *n);
 
-/* Interp: the output's height and width. */
-static int interp_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                         const field *p, struct augur_layer *l)
+/* Interp (height and width) and the forks' Upsample (scale, or upsample_h and _w). */
+static int upsample_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                           const field *p, struct augur_layer *l, bool interp)
 {
 	struct augur_loc *k = l->key_loc;
 	struct augur_loc at = {0, 0};
 	const field *f;
 	int rc;
-	l->op = AUGUR_UPSAMPLE_BILINEAR;
-	if ((rc = single(c, p, "zoom_factor", &f)) ||
-	    (!f && (rc = single(c, p, "shrink_factor", &f))))
-		return rc;
-	if (f)
-		return ERR_F(c, f,
-		             "Interp layer '%s': '%s' is not supported (augur needs the "
-		             "output's 'height' and 'width')",
-		             l->name, f->name);
-	if ((rc = opt_uint(c, p, "height", 1, AUGUR_MAX_DIM, &l->out_size.h,
-	                   &k[AUGUR_KEY_OUTPUT_SIZE])) ||
-	    (rc = opt_uint(c, p, "width", 1, AUGUR_MAX_DIM, &l->out_size.w, &at)))
-		return rc;
-	if (!l->out_size.h || !l->out_size.w)
-		return ERR_F(c, lf, "Interp layer '%s' needs 'height' and 'width' in %s", l->name,
-		             t->param);
-	return AUGUR_OK;
-}
-
-/* The forks' Upsample: scale, or upsample_h and _w. */
-static int upsample_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                           const field *p, struct augur_layer *l)
-{
-	(void)t;
-	struct augur_loc *k = l->key_loc;
-	struct augur_loc at = {0, 0};
-	int rc;
+	if (interp) {
+		l->op = AUGUR_UPSAMPLE_BILINEAR;
+		if ((rc = single(c, p, "zoom_factor", &f)) ||
+		    (!f && (rc = single(c, p, "shrink_factor", &f))))
+			return rc;
+		if (f)
+			return ERR_F(c, f,
+			             "Interp layer '%s': '%s' is not supported (augur needs the "
+			             "output's 'height' and 'width')",
+			             l->name, f->name);
+		if ((rc = opt_uint(c, p, "height", 1, AUGUR_MAX_DIM, &l->out_size.h,
+		                   &k[AUGUR_KEY_OUTPUT_SIZE])) ||
+		    (rc = opt_uint(c, p, "width", 1, AUGUR_MAX_DIM, &l->out_size.w, &at)))
+			return rc;
+		if (!l->out_size.h || !l->out_size.w)
+			return ERR_F(c, lf, "Interp layer '%s' needs 'height' and 'width' in %s",
+			             l->name, t->param);
+		return AUGUR_OK;
+	}
 	uint32_t s = 0;
 	if ((rc = opt_uint(c, p, "scale", 1, AUGUR_MAX_WINDOW, &s, &k[AUGUR_KEY_SCALE])) ||
 	    (rc = opt_uint(c, p, "scale_h", 1, AUGUR_MAX_WINDOW, &l->scale.h, &at)) ||
@@ -809,6 +720,12 @@ static int upsample_params(const struct ctx *c, const field *lf, const struct ty
 		return rc;
 	if (s)
 		l->scale = (struct augur_hw){s, s};
+	/* caffe-segnet: the output is in x scale - 1 along an axis with pad_out set */
+	bool pad_h = false, pad_w = false;
+	if ((rc = opt_bool(c, p, "pad_out_h", &pad_h, &k[AUGUR_KEY_TRIM])) ||
+	    (rc = opt_bool(c, p, "pad_out_w", &pad_w, &at)))
+		return rc;
+	l->trim = (struct augur_hw){pad_h, pad_w};
 	if (!l->scale.h != !l->scale.w || !l->out_size.h != !l->out_size.w)
 		return ERR_F(c, lf, "Upsample layer '%s' needs both of its height and width values",
 		             l->name);
@@ -818,10 +735,9 @@ static int upsample_params(const struct ctx *c, const field *lf, const struct ty
 }
 
 /* Permute (SSD): order over N, C, H, W with N first. */
-static int permute_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                          const field *p, struct augur_layer *l)
+static int permute_params(const struct ctx *c, const field *lf, const field *p,
+                          struct augur_layer *l)
 {
-	(void)t;
 	int64_t order[4];
 	size_t n = 0;
 	for (size_t i = 0; i < p->len; i++) {
@@ -856,101 +772,206 @@ static int permute_params(const struct ctx *c, const field *lf, const struct typ
 	return AUGUR_OK;
 }
 
-/* Reshape with explicit dims: [0 or N, C, H, W] (0 and -1 elsewhere need the input's
- * shape, which the reader does not trace). */
-static int reshape_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                          const field *p, struct augur_layer *l)
+/* Reshape, with Caffe's semantics: 0 copies the input's axis at its place, one -1 takes
+ * what the count leaves (resolved when the network is traced). The first dim is the
+ * batch (0, -1, 1 or the batch itself); 2, 3 or 4 dims give a vector, a C x H x 1 map or
+ * a C x H x W map. axis: 1 leaves the batch out of the shape. */
+static int reshape_params(const struct ctx *c, const field *lf, const field *p,
+                          struct augur_layer *l)
 {
-	(void)t;
-	const field *shape, *dims[4];
+	static const char *const known[] = {"shape", "axis", "num_axes", NULL};
+	static const char *const dims_known[] = {"dim", NULL};
+	const field *shape, *af;
+	int64_t axis = 0, v[4];
 	size_t n = 0;
-	int rc;
-	if ((rc = want_axis(c, p, "axis", 0, "augur reshapes whole blobs")) ||
-	    (rc = want_axis(c, p, "num_axes", -1, "augur reshapes whole blobs")) ||
+	int rc = check_known(c, p, "reshape_param", known, false);
+	if (rc || (rc = want_axis(c, p, "num_axes", -1, "augur reshapes whole blobs")) ||
+	    (rc = single(c, p, "axis", &af)) || (af && (rc = get_int(c, af, &axis))) ||
 	    (rc = single(c, p, "shape", &shape)))
 		return rc;
+	if (axis != 0 && axis != 1)
+		return ERR_V(c, af,
+		             "'axis: %lld' is not supported (augur reshapes from axis 0 or 1, the "
+		             "batch kept)",
+		             (long long)axis);
 	if (!shape)
 		return ERR_F(c, lf, "Reshape layer '%s' needs 'shape' in reshape_param", l->name);
-	if ((rc = shape_dims(c, shape, dims, &n)))
+	if ((rc = want_kind(c, shape, AUGUR_PB_MESSAGE, "a message")) ||
+	    (rc = check_known(c, shape, "shape", dims_known, false)))
 		return rc;
-	int64_t v[4];
-	bool keep_count = false;
-	for (size_t i = 0; i < n; i++) {
-		if ((rc = get_int(c, dims[i], &v[i])))
+	if (axis == 1)
+		v[n++] = 0; /* the batch, untouched */
+	int infers = 0;
+	for (size_t i = 0; i < shape->len; i++) {
+		const field *f = &shape->fields[i];
+		if (n == 4)
+			return ERR_V(c, f,
+			             "Reshape layer '%s' gives more than 4 dims (N, C, H, W): not "
+			             "expressible in augur",
+			             l->name);
+		if ((rc = get_int(c, f, &v[n])))
 			return rc;
-		keep_count |= (i > 0 && v[i] == 0) || v[i] == -1;
+		if (v[n] < -1 || v[n] > (int64_t)AUGUR_MAX_DIM)
+			return ERR_V(c, f, "'dim' must be -1, 0 or a size up to %u, got %s",
+			             AUGUR_MAX_DIM, f->text);
+		if (v[n] == -1 && infers++)
+			return ERR_V(c, f, "Reshape layer '%s' infers more than one dim (-1)",
+			             l->name);
+		n++;
 	}
-	/* 0 and -1 entries (SSD's 0, -1, 21) resolve against the input's shape, which the
-	 * reader does not trace: the same values in the batch's order, a view, as a flatten */
-	if (n >= 2 && keep_count && v[0] == 0) {
-		l->type = AUGUR_LAYER_FLATTEN;
-		return AUGUR_OK;
-	}
-	if (n != 4 || v[0] < 0 || v[0] > 1 || v[1] < 1 || v[2] < 1 || v[3] < 1)
+	if (n < 2)
 		return ERR_F(c, shape,
-		             "Reshape layer '%s': augur reads a shape of four dims, 0 or 1 then C, "
-		             "H, W given as numbers",
+		             "Reshape layer '%s' folds the batch into one axis: not expressible "
+		             "in augur (expected N then 1 to 3 dims)",
 		             l->name);
-	l->shape_rank = 3;
-	for (int i = 0; i < 3; i++)
-		l->shape[i] = (uint64_t)v[i + 1];
+	/* the batch: kept (0), inferred when nothing else is, or the batch itself */
+	bool batch_ok = v[0] == 0 || v[0] == 1 || v[0] == (int64_t)c->net->batch ||
+	                (v[0] == -1 && infers == 1);
+	if (!batch_ok)
+		return ERR_V(c, shape->fields,
+		             "Reshape layer '%s' changes the batch (its first dim is %lld): not "
+		             "expressible in augur (use 0 to keep it)",
+		             l->name, (long long)v[0]);
+	l->shape_rank = (uint8_t)(n - 1);
+	for (size_t i = 1; i < n; i++)
+		l->shape[i - 1] = v[i];
 	l->key_loc[AUGUR_KEY_SHAPE] = vloc(shape);
 	return AUGUR_OK;
 }
 
-/* The types beyond the paper's (and the forks'). PReLU's slopes and SSD's Normalize
- * scales: one per channel, or one shared. */
-static int shared_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                         const field *p, struct augur_layer *l)
+/* Crop: 'axis' (2; negative counts from the end) and 'offset' (none: 0; one: every axis
+ * cut; else one per axis cut), as Caffe's CropLayer reads them. */
+static int crop_params(const struct ctx *c, const field *lf, const field *p, struct augur_layer *l)
 {
-	(void)lf, (void)t;
-	return opt_bool(c, p, "channel_shared", &l->shared, &l->key_loc[AUGUR_KEY_SHARED]);
-}
-
-static int shuffle_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                          const field *p, struct augur_layer *l)
-{
-	struct augur_loc *k = l->key_loc;
-	int rc = opt_uint(c, p, "group", 1, AUGUR_MAX_DIM, &l->groups, &k[AUGUR_KEY_GROUPS]);
-	if (rc)
+	const field *af;
+	int64_t axis = 2;
+	int rc = single(c, p, "axis", &af);
+	if (rc || (af && (rc = get_int(c, af, &axis))))
 		return rc;
-	return need(c, lf, l, t->name, "group", t->param, k[AUGUR_KEY_GROUPS]);
+	if (axis < 0)
+		axis += 4;
+	if (axis < 1 || axis > 3)
+		return ERR_V(c, af,
+		             "'axis: %s' is not supported (augur crops C, H or W: axis 1 to 3; 0, "
+		             "the batch, is not modelled)",
+		             af->text);
+	l->axis = (uint8_t)axis;
+	if (af)
+		l->key_loc[AUGUR_KEY_AXIS] = vloc(af);
+	size_t n = count_of(p, "offset"), cut = 4 - (size_t)axis;
+	if (n > 1 && n != cut)
+		return ERR_F(c, lf,
+		             "Crop layer '%s' has %zu offsets for the %zu axes it cuts (give one, "
+		             "or one per axis)",
+		             l->name, n, cut);
+	for (size_t k = 0; k < n; k++) {
+		const field *f = nth_field(p, "offset", k);
+		uint64_t v;
+		if ((rc = get_uint(c, f, 0, AUGUR_MAX_DIM, &v)))
+			return rc;
+		for (size_t i = (size_t)axis - 1; i < 3; i++)
+			if (n == 1 || i == (size_t)axis - 1 + k)
+				l->offset[i] = (uint32_t)v;
+		if (k == 0)
+			l->key_loc[AUGUR_KEY_OFFSET] = vloc(f);
+	}
+	return AUGUR_OK;
 }
 
-static int crop_params(const struct ctx *c, const field *lf, const struct type_info *t,
+/* Parameters of the types beyond the paper's (and the forks'). */
+static int more_params(const struct ctx *c, const field *lf, const struct type_info *t,
                        const field *p, struct augur_layer *l)
 {
-	(void)lf, (void)t, (void)l;
-	return want_axis(c, p, "axis", 2, "augur crops H and W");
+	static const char *const prelu[] = {"filler", "channel_shared", NULL};
+	static const char *const elu[] = {"alpha", "engine", NULL};
+	static const char *const shuffle[] = {"group", NULL};
+	static const char *const interp[] = {"height",  "width",   "zoom_factor", "shrink_factor",
+	                                     "pad_beg", "pad_end", NULL};
+	static const char *const upsample[] = {"scale",      "scale_h",   "scale_w",   "upsample_h",
+	                                       "upsample_w", "pad_out_h", "pad_out_w", NULL};
+	static const char *const crop[] = {"axis", "offset", NULL};
+	static const char *const permute[] = {"order", NULL};
+	static const char *const none[] = {NULL};
+	struct augur_loc *k = l->key_loc;
+	bool is_interp = !strcmp(t->name, "Interp");
+	const char *const *known = l->type == AUGUR_LAYER_PRELU     ? prelu
+	                           : l->type == AUGUR_LAYER_ELU     ? elu
+	                           : l->type == AUGUR_LAYER_SHUFFLE ? shuffle
+	                           : l->type == AUGUR_LAYER_UPSAMPLE
+	                                   ? (is_interp ? interp : upsample)
+	                           : l->type == AUGUR_LAYER_CROP    ? crop
+	                           : l->type == AUGUR_LAYER_PERMUTE ? permute
+	                                                            : none;
+	int rc = check_known(c, p, t->param, known, false);
+	if (rc)
+		return rc;
+	switch (l->type) {
+	case AUGUR_LAYER_PRELU:
+		return opt_bool(c, p, "channel_shared", &l->shared, &k[AUGUR_KEY_SHARED]);
+	case AUGUR_LAYER_SHUFFLE:
+		if ((rc = opt_uint(c, p, "group", 1, AUGUR_MAX_DIM, &l->groups,
+		                   &k[AUGUR_KEY_GROUPS])))
+			return rc;
+		return need(c, lf, l, t->name, "group", t->param, k[AUGUR_KEY_GROUPS]);
+	case AUGUR_LAYER_UPSAMPLE:
+		return upsample_params(c, lf, t, p, l, is_interp);
+	case AUGUR_LAYER_CROP:
+		return crop_params(c, lf, p, l);
+	case AUGUR_LAYER_PERMUTE:
+		return permute_params(c, lf, p, l);
+	default:
+		return AUGUR_OK;
+	}
 }
 
 /* SSD's heads: Normalize (a learned scale per channel, or one), PriorBox (boxes per
  * position from min_size, max_size, aspect_ratio and flip, as Caffe's PriorBoxLayer
  * counts them) and DetectionOutput (keep_top_k boxes). */
-static int detection_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                            const field *p, struct augur_layer *l)
+static int ssd_params(const struct ctx *c, const field *lf, const struct type_info *t,
+                      const field *p, struct augur_layer *l)
 {
-	(void)t;
-	const field *f;
-	int64_t keep = -1;
-	int rc;
-	if ((rc = single(c, p, "keep_top_k", &f)) || (f && (rc = get_int(c, f, &keep))))
+	static const char *const norm[] = {"across_spatial", "scale_filler", "channel_shared",
+	                                   "eps", NULL};
+	static const char *const prior[] = {"min_size", "max_size", "aspect_ratio", "flip",  "clip",
+	                                    "variance", "img_size", "img_h",        "img_w", "step",
+	                                    "step_h",   "step_w",   "offset",       NULL};
+	static const char *const det[] = {"num_classes",
+	                                  "share_location",
+	                                  "background_label_id",
+	                                  "nms_param",
+	                                  "save_output_param",
+	                                  "code_type",
+	                                  "variance_encoded_in_target",
+	                                  "keep_top_k",
+	                                  "confidence_threshold",
+	                                  "eta",
+	                                  "visualize",
+	                                  "visualize_threshold",
+	                                  "save_file",
+	                                  NULL};
+	const char *const *known = l->type == AUGUR_LAYER_NORMALIZE  ? norm
+	                           : l->type == AUGUR_LAYER_PRIORBOX ? prior
+	                                                             : det;
+	int rc = check_known(c, p, t->param, known, false);
+	if (rc)
 		return rc;
-	if (keep < 1 || keep > AUGUR_MAX_DIM)
-		return ERR_F(c, f ? f : lf,
-		             "DetectionOutput layer '%s' needs 'keep_top_k' from 1 to %u (the "
-		             "boxes it keeps)",
-		             l->name, AUGUR_MAX_DIM);
-	l->keep = (uint32_t)keep;
-	l->key_loc[AUGUR_KEY_KEEP] = vloc(f);
-	return AUGUR_OK;
-}
-
-static int priorbox_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                           const field *p, struct augur_layer *l)
-{
-	(void)t;
-	int rc;
+	if (l->type == AUGUR_LAYER_NORMALIZE)
+		return opt_bool(c, p, "channel_shared", &l->shared, &l->key_loc[AUGUR_KEY_SHARED]);
+	if (l->type == AUGUR_LAYER_DETECTION) {
+		const field *f;
+		int64_t keep = -1;
+		if ((rc = single(c, p, "keep_top_k", &f)) || (f && (rc = get_int(c, f, &keep))))
+			return rc;
+		if (keep < 1 || keep > AUGUR_MAX_DIM)
+			return ERR_F(
+			        c, f ? f : lf,
+			        "DetectionOutput layer '%s' needs 'keep_top_k' from 1 to %u (the "
+			        "boxes it keeps)",
+			        l->name, AUGUR_MAX_DIM);
+		l->keep = (uint32_t)keep;
+		l->key_loc[AUGUR_KEY_KEEP] = vloc(f);
+		return AUGUR_OK;
+	}
 	double ars[64] = {1.0};
 	size_t n_ar = 1;
 	bool flip = true;
@@ -982,90 +1003,125 @@ static int priorbox_params(const struct ctx *c, const field *lf, const struct ty
 	return AUGUR_OK;
 }
 
-/* The simple types: the few fields augur keeps. */
-static int relu_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                       const field *p, struct augur_layer *l)
+/* Parameters of the simple types: which fields are known, and the few augur keeps. */
+static int other_params(const struct ctx *c, const struct type_info *t, const field *p,
+                        struct augur_layer *l)
 {
-	(void)lf, (void)t;
-	const field *f;
-	int rc;
-	if ((rc = single(c, p, "negative_slope", &f)) || !f)
-		return rc;
-	if ((rc = get_double(c, f, -1e6, 1e6, &l->negative_slope)))
-		return rc;
-	l->key_loc[AUGUR_KEY_NEGATIVE_SLOPE] = vloc(f);
-	return AUGUR_OK;
-}
-
-static int lrn_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                      const field *p, struct augur_layer *l)
-{
-	(void)lf, (void)t;
+	static const char *const relu[] = {"negative_slope", "engine", NULL};
+	static const char *const prelu[] = {"filler", "channel_shared", NULL};
+	static const char *const engine[] = {"engine", NULL};
+	static const char *const lrn[] = {"local_size", "alpha",  "beta", "norm_region",
+	                                  "k",          "engine", NULL};
+	static const char *const bn[] = {"use_global_stats", "moving_average_fraction", "eps",
+	                                 NULL};
+	/* the forks' BN: bn_mode, scale_filler and shift_filler are SegNet's (caffe-segnet) */
+	static const char *const bn_fork[] = {
+	        "slope_filler", "bias_filler", "momentum",     "eps",          "frozen",
+	        "engine",       "bn_mode",     "scale_filler", "shift_filler", NULL};
+	static const char *const scale[] = {"axis",      "num_axes",    "filler",
+	                                    "bias_term", "bias_filler", NULL};
+	static const char *const eltwise[] = {"operation", "coeff", "stable_prod_grad", NULL};
+	static const char *const concat[] = {"axis", "concat_dim", NULL};
+	static const char *const softmax[] = {"engine", "axis", NULL};
+	static const char *const dropout[] = {"dropout_ratio", "scale_train", NULL};
+	static const char *const flatten[] = {"axis", "end_axis", NULL};
+	static const char *const eltwise_ops[] = {"PROD", "SUM", "MAX", NULL};
 	static const char *const regions[] = {"ACROSS_CHANNELS", "WITHIN_CHANNEL", NULL};
+	struct augur_loc *k = l->key_loc;
 	const field *f;
-	int region, rc;
-	if ((rc = single(c, p, "norm_region", &f)) ||
-	    (f && (rc = get_enum(c, f, regions, &region))))
+	int rc = AUGUR_OK;
+	const char *const *known = engine;
+	switch (l->type) {
+	case AUGUR_LAYER_RELU:
+		known = strcmp(t->name, "PReLU") ? relu : prelu;
+		break;
+	case AUGUR_LAYER_LRN:
+		known = lrn;
+		break;
+	case AUGUR_LAYER_BATCHNORM:
+		known = t->fork == FORK_BN_SCALE ? bn_fork : bn;
+		break;
+	case AUGUR_LAYER_SCALE:
+		known = scale;
+		break;
+	case AUGUR_LAYER_ELTWISE:
+		known = eltwise;
+		break;
+	case AUGUR_LAYER_CONCAT:
+		known = concat;
+		break;
+	case AUGUR_LAYER_SOFTMAX:
+		known = softmax;
+		break;
+	case AUGUR_LAYER_DROPOUT:
+		known = dropout;
+		break;
+	case AUGUR_LAYER_FLATTEN:
+		known = flatten;
+		break;
+	default:
+		break;
+	}
+	if ((rc = check_known(c, p, t->param, known, false)))
 		return rc;
-	return opt_uint(c, p, "local_size", 1, AUGUR_MAX_WINDOW, &l->size,
-	                &l->key_loc[AUGUR_KEY_SIZE]);
-}
-
-static int scale_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                        const field *p, struct augur_layer *l)
-{
-	(void)lf, (void)t;
-	int rc;
-	l->bias = false; /* Caffe's ScaleParameter.bias_term defaults to false */
-	if ((rc = want_axis(c, p, "axis", 1, "augur scales per channel")) ||
-	    (rc = want_axis(c, p, "num_axes", 1, "augur scales per channel")))
-		return rc;
-	return opt_bool(c, p, "bias_term", &l->bias, &l->key_loc[AUGUR_KEY_BIAS]);
-}
-
-static int eltwise_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                          const field *p, struct augur_layer *l)
-{
-	(void)lf, (void)t;
-	static const char *const ops[] = {"PROD", "SUM", "MAX", NULL};
-	const field *f;
-	int op, rc;
-	if ((rc = single(c, p, "operation", &f)) || !f)
-		return rc;
-	if ((rc = get_enum(c, f, ops, &op)))
-		return rc;
-	l->op = op == 0 ? AUGUR_ELTWISE_PROD : op == 1 ? AUGUR_ELTWISE_SUM : AUGUR_ELTWISE_MAX;
-	l->key_loc[AUGUR_KEY_OP] = vloc(f);
-	return AUGUR_OK;
-}
-
-static int concat_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                         const field *p, struct augur_layer *l)
-{
-	(void)lf, (void)t;
-	const char *why = "augur concatenates along channels only (axis 1)";
-	int rc;
-	/* SSD's priors, 1 x 2 x n each, join along axis 2: as vectors, the same values */
-	bool priors = true;
-	for (uint32_t j = 0; j < l->n_inputs; j++)
-		priors &= l->inputs[j] >= 0 &&
-		          c->net->layers[l->inputs[j]].type == AUGUR_LAYER_PRIORBOX;
-	if (priors)
-		return want_axis(c, p, "axis", 2, why);
-	if ((rc = want_axis(c, p, "axis", 1, why)) || (rc = want_axis(c, p, "concat_dim", 1, why)))
-		return rc;
-	return AUGUR_OK;
-}
-
-static int flatten_params(const struct ctx *c, const field *lf, const struct type_info *t,
-                          const field *p, struct augur_layer *l)
-{
-	(void)lf, (void)t, (void)l;
-	int rc;
-	if ((rc = want_axis(c, p, "axis", 1, "augur flattens C x H x W")) ||
-	    (rc = want_axis(c, p, "end_axis", -1, "augur flattens C x H x W")))
-		return rc;
-	return AUGUR_OK;
+	switch (l->type) {
+	case AUGUR_LAYER_RELU:
+		if ((rc = single(c, p, "negative_slope", &f)) || !f)
+			return rc;
+		if ((rc = get_double(c, f, -1e6, 1e6, &l->negative_slope)))
+			return rc;
+		k[AUGUR_KEY_NEGATIVE_SLOPE] = vloc(f);
+		return AUGUR_OK;
+	case AUGUR_LAYER_LRN:
+		if ((rc = single(c, p, "norm_region", &f)))
+			return rc;
+		int region;
+		if (f && (rc = get_enum(c, f, regions, &region)))
+			return rc;
+		return opt_uint(c, p, "local_size", 1, AUGUR_MAX_WINDOW, &l->size,
+		                &k[AUGUR_KEY_SIZE]);
+	case AUGUR_LAYER_SCALE:
+		l->bias = false; /* Caffe's ScaleParameter.bias_term defaults to false */
+		if ((rc = want_axis(c, p, "axis", 1, "augur scales per channel")) ||
+		    (rc = want_axis(c, p, "num_axes", 1, "augur scales per channel")))
+			return rc;
+		return opt_bool(c, p, "bias_term", &l->bias, &k[AUGUR_KEY_BIAS]);
+	case AUGUR_LAYER_ELTWISE: {
+		if ((rc = single(c, p, "operation", &f)) || !f)
+			return rc;
+		int op;
+		if ((rc = get_enum(c, f, eltwise_ops, &op)))
+			return rc;
+		l->op = op == 0   ? AUGUR_ELTWISE_PROD
+		        : op == 1 ? AUGUR_ELTWISE_SUM
+		                  : AUGUR_ELTWISE_MAX;
+		k[AUGUR_KEY_OP] = vloc(f);
+		return AUGUR_OK;
+	}
+	case AUGUR_LAYER_CONCAT: {
+		const char *why = "augur concatenates along channels only (axis 1)";
+		/* SSD's priors, 1 x 2 x n each, join along axis 2: as vectors, the same values */
+		bool priors = true;
+		for (uint32_t j = 0; j < l->n_inputs; j++)
+			priors &= l->inputs[j] >= 0 &&
+			          c->net->layers[l->inputs[j]].type == AUGUR_LAYER_PRIORBOX;
+		if (priors && (rc = want_axis(c, p, "axis", 2, why)))
+			return rc;
+		if (priors)
+			return AUGUR_OK;
+		if ((rc = want_axis(c, p, "axis", 1, why)) ||
+		    (rc = want_axis(c, p, "concat_dim", 1, why)))
+			return rc;
+		return AUGUR_OK;
+	}
+	case AUGUR_LAYER_FLATTEN:
+		if ((rc = want_axis(c, p, "axis", 1, "augur flattens C x H x W")) ||
+		    (rc = want_axis(c, p, "end_axis", -1, "augur flattens C x H x W")))
+			return rc;
+		return AUGUR_OK;
+	default:
+		return AUGUR_OK;
+	}
 }
 
 /* ---- the network input ---- */
@@ -1242,6 +1298,34 @@ static int input_layer(struct ctx *c, const field *lf, const field *p, const cha
 	return AUGUR_OK;
 }
 
+/* A data layer (Data, ImageData, caffe-segnet's DenseImageData, ...) that the TEST phase
+ * keeps, as SegNet's inference files have: its first top is the network input, whose
+ * size the file does not hold (the layer reads images from its source at run time, so
+ * --input must give it; analysing without one is a located error); further tops (the
+ * labels) are other inputs. */
+static int data_layer(struct ctx *c, const field *lf, const field *tf, const char *lname)
+{
+	const field *b = nth_field(lf, "bottom", 0);
+	if (b)
+		return ERR_F(c, b, "data layer '%s' takes no bottom", lname);
+	if (!count_of(lf, "top"))
+		return ERR_F(c, lf, "data layer '%s' has no top", lname);
+	if (c->input_at)
+		return ERR_V(c, tf,
+		             "data layer '%s' after the network input declared at line %u (a "
+		             "deploy net has one image input)",
+		             lname, c->input_at->line);
+	for (size_t k = 0; k < count_of(lf, "top"); k++) {
+		bool first;
+		int rc = add_input_blob(c, nth_field(lf, "top", k), &first);
+		if (rc)
+			return rc;
+	}
+	c->net->input = (struct augur_shape){0, 0, 0, 3};
+	c->net->input_loc = vloc(tf);
+	return AUGUR_OK;
+}
+
 /* ---- layers ---- */
 
 static int find_bottom(struct ctx *c, const field *b, const char *lname, int32_t *out)
@@ -1251,7 +1335,7 @@ static int find_bottom(struct ctx *c, const field *b, const char *lname, int32_t
 	int rc = get_string(c, b, &name);
 	if (rc)
 		return rc;
-	if (!augur_strmap_get(c->blobs, name, &at))
+	if (!augur_strmap_get(&c->blobs, name, &at))
 		return ERR_V(c, b,
 		             "unknown bottom '%s' of layer '%s' (no earlier layer has it as a "
 		             "top, and it is not the network input)",
@@ -1345,7 +1429,7 @@ static int check_own_name(struct ctx *c, const field *lf, const field *nf, const
 		return ERR_V(c, nf,
 		             "layer name 'input' is reserved for the network input in augur "
 		             "descriptors; rename the layer");
-	if (augur_strmap_get(c->names, own, &prev))
+	if (augur_strmap_get(&c->names, own, &prev))
 		return nf ? ERR_V(c, nf, "duplicate layer name '%s' (first defined at line %u)",
 		                  own, c->net->layers[prev].loc.line)
 		          : ERR_F(c, lf, "layer name '%s' (made up for an unnamed layer) is taken",
@@ -1552,13 +1636,36 @@ static int mapped_layer(struct ctx *c, const field *lf, const field *nf, const f
 		return err_at(c, lf->line, lf->col, AUGUR_E_NOMEM, "out of memory");
 	if (n_bottom == 2 && t->type == AUGUR_LAYER_UPSAMPLE)
 		l->n_inputs = 1;
-	/* the type's table row: the fields its message may hold, and its reader */
-	if ((rc = check_known(c, params, t->param, t->known, false)) ||
-	    (t->read && (rc = t->read(c, lf, t, params, l))))
+	switch (t->type) {
+	case AUGUR_LAYER_CONV:
+	case AUGUR_LAYER_DECONV:
+		rc = conv_params(c, lf, params, l);
+		if (t->fork == FORK_DEPTHWISE)
+			l->groups = 0; /* one per input channel: resolved once the net is read */
 		return rc;
-	if (t->fork == FORK_BN_SCALE)
-		return bn_scale(c, lf, tf, l, top);
-	return AUGUR_OK;
+	case AUGUR_LAYER_POOL:
+		return pool_params(c, lf, params, l);
+	case AUGUR_LAYER_FC:
+		return fc_params(c, lf, params, l);
+	case AUGUR_LAYER_RESHAPE:
+		return reshape_params(c, lf, params, l);
+	case AUGUR_LAYER_PRELU:
+	case AUGUR_LAYER_ELU:
+	case AUGUR_LAYER_SHUFFLE:
+	case AUGUR_LAYER_UPSAMPLE:
+	case AUGUR_LAYER_CROP:
+	case AUGUR_LAYER_PERMUTE:
+		return more_params(c, lf, t, params, l);
+	case AUGUR_LAYER_NORMALIZE:
+	case AUGUR_LAYER_PRIORBOX:
+	case AUGUR_LAYER_DETECTION:
+		return ssd_params(c, lf, t, params, l);
+	default:
+		rc = other_params(c, t, params, l);
+		if (rc == AUGUR_OK && t->fork == FORK_BN_SCALE)
+			rc = bn_scale(c, lf, tf, l, top);
+		return rc;
+	}
 }
 
 static int v0_layer(struct ctx *c, const field *conn);
@@ -1613,12 +1720,13 @@ static int one_layer(struct ctx *c, const field *lf, bool legacy)
 		return ERR_V(
 		        c, tf,
 		        "layer '%s' of type '%s' belongs to a training net; augur reads deploy "
-		        "prototxts (give the input with 'input' and 'input_shape' or an Input "
-		        "layer, and drop data, loss and accuracy layers, or mark them "
+		        "prototxts (drop loss and accuracy layers, or mark them "
 		        "include { phase: TRAIN })",
 		        lname, tf->text);
 	case K_INPUT:
 		return input_layer(c, lf, p, lname);
+	case K_DATA:
+		return data_layer(c, lf, tf, lname);
 	case K_SILENCE:
 	case K_SPLIT:
 		return alias_layer(c, lf, t, lname, count_of(lf, "bottom"));
@@ -1665,8 +1773,8 @@ static int resolve_depthwise(struct ctx *c)
 		case AUGUR_LAYER_DETECTION:
 			ch[i] = 0;
 			break;
-		case AUGUR_LAYER_RESHAPE:
-			ch[i] = l->shape[0];
+		case AUGUR_LAYER_RESHAPE: /* 0 keeps the channels; -1 is known once traced */
+			ch[i] = l->shape[0] > 0 ? (uint64_t)l->shape[0] : l->shape[0] ? 0 : in;
 			break;
 		case AUGUR_LAYER_SLICE:
 			if (l->range[1] == 0 && (in == 0 || in > AUGUR_MAX_DIM))
@@ -1858,7 +1966,7 @@ static int v0_layer(struct ctx *c, const field *conn)
 	/* a conv or pool reading a padding layer's top takes its pad */
 	const field *b0 = nth_field(conn, "bottom", 0);
 	int64_t pad = 0;
-	if (rc == AUGUR_OK && b0 && b0->text && augur_strmap_get(c->padded, b0->text, &pad)) {
+	if (rc == AUGUR_OK && b0 && b0->text && augur_strmap_get(&c->padded, b0->text, &pad)) {
 		if (strcmp(tname, "conv") && strcmp(tname, "pool"))
 			rc = ERR_V(
 			        c, b0,
@@ -1894,15 +2002,20 @@ static int v0_layer(struct ctx *c, const field *conn)
 	return rc;
 }
 
-static const char *const top_known[] = {"name",   "input", "input_shape",    "input_dim",  "layer",
-                                        "layers", "state", "force_backward", "debug_info", NULL};
+/* version: a field of 2014's NetParameter (BVLC's own example deploy files carry it) */
+static const char *const top_known[] = {"name",       "input",   "input_shape", "input_dim",
+                                        "layer",      "layers",  "state",       "force_backward",
+                                        "debug_info", "version", NULL};
 
 static int parse_root(struct ctx *c, const field *root)
 {
 	const field *nf, *first_layer = NULL;
 	int rc;
+	const field *vf;
+	uint64_t version;
 	if ((rc = check_known(c, root, "the network", top_known, false)) ||
-	    (rc = single(c, root, "name", &nf)))
+	    (rc = single(c, root, "name", &nf)) || (rc = single(c, root, "version", &vf)) ||
+	    (vf && (rc = get_uint(c, vf, 0, INT32_MAX, &version))))
 		return rc;
 	if (nf) {
 		const char *name;

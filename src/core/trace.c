@@ -1,6 +1,7 @@
 /* Shape tracing (see trace.h). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "analysis.h"
 #include "checked.h"
@@ -181,24 +182,50 @@ static int trace_deconv(const struct augur_net *net, const struct augur_layer *l
 	return AUGUR_OK;
 }
 
-/* crop: to a second input's H x W, or to output_size. */
+/* crop (Caffe's CropLayer): the axes from 'axis' on (1 C, 2 H, 3 W) take the second
+ * input's size (or output_size, H and W), the others the first's; each window starts at
+ * its offset and must fit inside the first input (offsets along the axes not cut are
+ * not read). */
 static int trace_crop(const struct augur_net *net, const struct augur_layer *l,
                       const struct augur_layer_stats *shapes, const struct augur_shape *in,
                       struct augur_shape *out, struct augur_diag *diag)
 {
 	const struct augur_shape *ref =
 	        l->n_inputs > 1 ? input_shape(net, shapes, l->inputs[1]) : NULL;
-	uint64_t h = ref ? ref->h : l->out_size.h, w = ref ? ref->w : l->out_size.w;
-	if (!h)
+	static const char *const axis[3] = {"C", "H", "W"};
+	const uint64_t from[3] = {in->c, in->h, in->w};
+	uint64_t to[3] = {in->c, in->h, in->w};
+	unsigned first = l->axis >= 1 && l->axis <= 3 ? l->axis - 1u : 1u;
+	if (!ref && !l->out_size.h)
 		return err_key(net, l, AUGUR_KEY_TYPE, AUGUR_E_SHAPE, diag,
 		               "crop layer '%s' needs a second input or 'output_size'", l->name);
-	if (h > in->h || w > in->w)
-		return err_key(net, l, ref ? AUGUR_KEY_INPUTS : AUGUR_KEY_OUTPUT_SIZE,
-		               AUGUR_E_SHAPE, diag,
-		               "crop layer '%s' cuts %llux%llu out of a smaller %llux%llu map",
-		               l->name, (unsigned long long)h, (unsigned long long)w,
-		               (unsigned long long)in->h, (unsigned long long)in->w);
-	*out = (struct augur_shape){in->c, h, w, 3};
+	if (!ref && first != 1)
+		return err_key(
+		        net, l, AUGUR_KEY_AXIS, AUGUR_E_SHAPE, diag,
+		        "crop layer '%s' cuts to 'output_size' (H and W): its axis must be 2",
+		        l->name);
+	if (ref && ref->rank != 3 && first > 0)
+		return err_key(net, l, AUGUR_KEY_INPUTS, AUGUR_E_SHAPE, diag,
+		               "crop layer '%s' takes its size from a vector, which has no H or W",
+		               l->name);
+	for (unsigned i = first; i < 3; i++)
+		to[i] = !ref     ? (i == 1 ? l->out_size.h : l->out_size.w)
+		        : i == 0 ? ref->c
+		        : i == 1 ? ref->h
+		                 : ref->w;
+	for (unsigned i = 0; i < 3; i++) {
+		if (i >= first && to[i] + l->offset[i] > from[i])
+			return err_key(net, l,
+			               l->offset[i] ? AUGUR_KEY_OFFSET
+			               : ref        ? AUGUR_KEY_INPUTS
+			                            : AUGUR_KEY_OUTPUT_SIZE,
+			               AUGUR_E_SHAPE, diag,
+			               "crop layer '%s' cuts %llu values at offset %u along %s out "
+			               "of its input's %llu",
+			               l->name, (unsigned long long)to[i], l->offset[i], axis[i],
+			               (unsigned long long)from[i]);
+	}
+	*out = (struct augur_shape){to[0], to[1], to[2], 3};
 	return AUGUR_OK;
 }
 
@@ -219,6 +246,12 @@ static int trace_upsample(const struct augur_net *net, const struct augur_layer 
 	    augur_mul_overflow(in->w, l->scale.w, &out->w))
 		return err_key(net, l, AUGUR_KEY_SCALE, AUGUR_E_OVERFLOW, diag,
 		               "output of upsample layer '%s' is too large", l->name);
+	/* caffe-segnet's pad_out_h / pad_out_w: one row or column fewer than scaled */
+	if (out->h <= l->trim.h || out->w <= l->trim.w)
+		return err_key(net, l, AUGUR_KEY_TRIM, AUGUR_E_SHAPE, diag,
+		               "upsample layer '%s' trims its whole output", l->name);
+	out->h -= l->trim.h;
+	out->w -= l->trim.w;
 	return AUGUR_OK;
 }
 
@@ -233,17 +266,36 @@ static int trace_reshape(const struct augur_net *net, const struct augur_layer *
 		                            d[l->order[2] % 3], 3};
 		return AUGUR_OK;
 	}
+	/* Caffe's rules without the batch: 0 copies the input's axis at that place, one -1
+	 * takes what the count leaves */
+	const uint64_t ind[3] = {in->c, in->h, in->w};
+	const char *const axis[3] = {"C", "H", "W"};
+	uint64_t d[3] = {1, 1, 1}, known = 1;
+	int infer = -1;
+	for (int i = 0; i < l->shape_rank && i < 3; i++) {
+		if (l->shape[i] == 0 && i >= (in->rank == 3 ? 3 : 1))
+			return err_key(net, l, AUGUR_KEY_SHAPE, AUGUR_E_SHAPE, diag,
+			               "reshape layer '%s' copies axis %s (0) of its input, a "
+			               "vector of %llu values that has no such axis",
+			               l->name, axis[i], (unsigned long long)elems);
+		if (l->shape[i] < 0) {
+			infer = i;
+			continue;
+		}
+		d[i] = l->shape[i] ? (uint64_t)l->shape[i] : ind[i];
+		if (augur_mul_overflow(known, d[i], &known))
+			known = UINT64_MAX;
+	}
+	if (infer >= 0 && known && elems % known == 0)
+		d[infer] = elems / known;
 	uint64_t n = 0;
-	bool three = l->shape_rank == 3;
-	if (augur_mul3_overflow(l->shape[0], three ? l->shape[1] : 1, three ? l->shape[2] : 1,
-	                        &n) ||
-	    n != elems)
+	if (augur_mul3_overflow(d[0], d[1], d[2], &n) || n != elems || !n)
 		return err_key(
 		        net, l, AUGUR_KEY_SHAPE, AUGUR_E_SHAPE, diag,
 		        "reshape layer '%s' cannot hold its input's %llu values in its shape",
 		        l->name, (unsigned long long)elems);
-	*out = three ? (struct augur_shape){l->shape[0], l->shape[1], l->shape[2], 3}
-	             : (struct augur_shape){l->shape[0], 1, 1, 1};
+	*out = l->shape_rank == 1 ? (struct augur_shape){d[0], 1, 1, 1}
+	                          : (struct augur_shape){d[0], d[1], d[2], 3};
 	return AUGUR_OK;
 }
 
@@ -368,5 +420,42 @@ int augur_trace_layer(const struct augur_net *net, size_t i, const struct augur_
 		return err_key(net, l, AUGUR_KEY_TYPE, AUGUR_E_OVERFLOW, diag,
 		               "output of layer '%s' has more elements than 64 bits can count",
 		               l->name);
+	return AUGUR_OK;
+}
+
+int augur_net_set_input(struct augur_net *net, const struct augur_shape *input)
+{
+	size_t n = net->n_layers;
+	struct augur_layer_stats *st = calloc(n ? n : 1, sizeof(*st));
+	uint8_t *tie = calloc(n ? n : 1, 1);
+	struct augur_diag d;
+	if (!st || !tie) {
+		free(st);
+		free(tie);
+		return AUGUR_E_NOMEM;
+	}
+	/* under the file's input: which conv layers are depthwise (2: one filter a group) */
+	for (size_t i = 0; i < n; i++) {
+		const struct augur_layer *l = &net->layers[i];
+		if (augur_trace_layer(net, i, st, &st[i].in, &st[i].out, &d))
+			break;
+		if (l->type == AUGUR_LAYER_CONV && l->groups > 1 && l->groups == st[i].in.c)
+			tie[i] = l->filters == l->groups ? 2 : 1;
+	}
+	net->input = *input;
+	for (size_t i = 0; i < n; i++) {
+		struct augur_layer *l = &net->layers[i];
+		int rc = augur_trace_layer(net, i, st, &st[i].in, &st[i].out, &d);
+		if (tie[i] && st[i].in.c >= 1 && st[i].in.c <= AUGUR_MAX_DIM) {
+			l->groups = (uint32_t)st[i].in.c;
+			if (tie[i] == 2)
+				l->filters = l->groups;
+			rc = augur_trace_layer(net, i, st, &st[i].in, &st[i].out, &d);
+		}
+		if (rc)
+			break;
+	}
+	free(st);
+	free(tie);
 	return AUGUR_OK;
 }
