@@ -184,6 +184,18 @@ expect 2 "$AUGUR" check descriptors/vgg16.yaml --device tx1 --budget speed=1ms
 expect 2 "$AUGUR" check descriptors/vgg16.yaml --device tx1 --budget time=1GiB
 has "$err" "not a time unit" "wrong unit kind"
 
+# --set reaches the keys of the newer layer types too (an upsample's scale, a slice's
+# range, a reshape's shape): the edited network's MACs are those of the file edited by hand
+dec=bench/nets/fit/probe_decoder_01.yaml
+sed 's/{name: up1, type: upsample, op: nearest, scale: 2}/{name: up1, type: upsample, op: nearest, scale: 4}/' "$dec" >"$tmp/dec4.yaml"
+ok "the hand edit changed the file" sh -c "! cmp -s '$dec' '$tmp/dec4.yaml'"
+want=$("$AUGUR" inspect "$tmp/dec4.yaml" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["macs"])')
+expect 0 "$AUGUR" whatif "$dec" --device tx1 --set up1.scale=4
+eq "whatif --set up1.scale=4: the MACs of the edited file" \
+	"$(printf '%s\n' "$out" | awk '$1 == "MACs" { print $3 }')" "$want"
+expect 1 "$AUGUR" whatif bench/nets/fit/probe_shuffle_01.yaml --device tx1 --set split1.range=[0,12]
+has "$err" "range [24, 48] of slice layer 'split4' is not within its input's 36 channels" "a slice's range edited, checked downstream"
+
 # compare: side by side; VGG19M drops VGG's fc layers (the paper's reason for it)
 expect 0 "$AUGUR" compare descriptors/vgg16.yaml descriptors/vgg19m.yaml --device tx1
 has "$(printf '%s' "$out" | tr -s ' ')" "fc parameters 123642856 0 0.00x" "fc params compared"

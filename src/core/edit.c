@@ -49,8 +49,45 @@ static void copy_key(struct augur_layer *dst, const struct augur_layer *src, enu
 	case AUGUR_KEY_SIZE:
 		dst->size = src->size;
 		break;
-	default: /* name, type and inputs cannot be set */
-		return;
+	case AUGUR_KEY_SHARED:
+		dst->shared = src->shared;
+		break;
+	case AUGUR_KEY_SCALE:
+		dst->scale = src->scale;
+		break;
+	case AUGUR_KEY_OUTPUT_SIZE:
+		dst->out_size = src->out_size;
+		break;
+	case AUGUR_KEY_RANGE:
+		memcpy(dst->range, src->range, sizeof(dst->range));
+		break;
+	case AUGUR_KEY_SHAPE:
+		memcpy(dst->shape, src->shape, sizeof(dst->shape));
+		dst->shape_rank = src->shape_rank;
+		break;
+	case AUGUR_KEY_ORDER:
+		memcpy(dst->order, src->order, sizeof(dst->order));
+		break;
+	case AUGUR_KEY_PRIORS:
+		dst->priors = src->priors;
+		break;
+	case AUGUR_KEY_KEEP:
+		dst->keep = src->keep;
+		break;
+	case AUGUR_KEY_AXIS:
+		dst->axis = src->axis;
+		break;
+	case AUGUR_KEY_OFFSET:
+		memcpy(dst->offset, src->offset, sizeof(dst->offset));
+		break;
+	case AUGUR_KEY_TRIM:
+		dst->trim = src->trim;
+		break;
+	case AUGUR_KEY_NAME:
+	case AUGUR_KEY_TYPE:
+	case AUGUR_KEY_INPUTS:
+	case AUGUR_KEY_COUNT:
+		return; /* name, type and inputs cannot be set */
 	}
 	dst->key_loc[key] = src->key_loc[key];
 }

@@ -27,10 +27,10 @@ struct ctx {
 	const char *path;
 	struct augur_diag *diag;
 	struct augur_net *net;
-	struct augur_strmap blobs;  /* blob name (borrowed from the tree) -> producer */
-	struct augur_strmap names;  /* layer name (the layer's own copy) -> index */
-	const field *input_at;      /* where the network input was declared */
-	struct augur_strmap padded; /* V0: a padding layer's top -> its pad */
+	struct augur_strmap *blobs;  /* blob name (borrowed from the tree) -> producer */
+	struct augur_strmap *names;  /* layer name (the layer's own copy) -> index */
+	const field *input_at;       /* where the network input was declared */
+	struct augur_strmap *padded; /* V0: a padding layer's top -> its pad */
 };
 
 static void err_fill(const struct ctx *c, uint32_t line, uint32_t col, int code, const char *fmt,
@@ -1335,7 +1335,7 @@ static int find_bottom(struct ctx *c, const field *b, const char *lname, int32_t
 	int rc = get_string(c, b, &name);
 	if (rc)
 		return rc;
-	if (!augur_strmap_get(&c->blobs, name, &at))
+	if (!augur_strmap_get(c->blobs, name, &at))
 		return ERR_V(c, b,
 		             "unknown bottom '%s' of layer '%s' (no earlier layer has it as a "
 		             "top, and it is not the network input)",
@@ -1429,7 +1429,7 @@ static int check_own_name(struct ctx *c, const field *lf, const field *nf, const
 		return ERR_V(c, nf,
 		             "layer name 'input' is reserved for the network input in augur "
 		             "descriptors; rename the layer");
-	if (augur_strmap_get(&c->names, own, &prev))
+	if (augur_strmap_get(c->names, own, &prev))
 		return nf ? ERR_V(c, nf, "duplicate layer name '%s' (first defined at line %u)",
 		                  own, c->net->layers[prev].loc.line)
 		          : ERR_F(c, lf, "layer name '%s' (made up for an unnamed layer) is taken",
@@ -1966,7 +1966,7 @@ static int v0_layer(struct ctx *c, const field *conn)
 	/* a conv or pool reading a padding layer's top takes its pad */
 	const field *b0 = nth_field(conn, "bottom", 0);
 	int64_t pad = 0;
-	if (rc == AUGUR_OK && b0 && b0->text && augur_strmap_get(&c->padded, b0->text, &pad)) {
+	if (rc == AUGUR_OK && b0 && b0->text && augur_strmap_get(c->padded, b0->text, &pad)) {
 		if (strcmp(tname, "conv") && strcmp(tname, "pool"))
 			rc = ERR_V(
 			        c, b0,
