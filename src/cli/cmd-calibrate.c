@@ -859,7 +859,7 @@ static int keep_gemm(const struct state *st, const struct augur_profile *p)
 int cmd_calibrate(int argc, char **argv)
 {
 	struct calibrate_args o = {.progress = "auto"};
-	struct augur_cal_options opt;
+	struct augur_cal_options opt = {0};
 	char **args;
 	int n_args, rc;
 	if (cli_parse(&cmd_calibrate_spec, argc, argv, &o, &args, &n_args))
