@@ -268,14 +268,15 @@ ok "the profile has layer costs" [ "$(grep -c 'coef:' "$tmp/costs-made")" -gt 0 
 ok "refit from the kept layer times: the same costs" same_numbers "$tmp/costs-made" "$tmp/costs-refit"
 # ---- --resume: a campaign interrupted after two of its networks continues ----
 # the interruption made by hand, as calibrate leaves it: PROFILE.partial/ holds the GEMM
-# model (gemm.yaml) and the fit networks measured so far (fit.yaml: here the first two
-# rows of the measurements kept above)
+# model (gemm.yaml), and the fit networks measured so far wait in the --layer-times-out
+# file (here the first two rows of the measurements kept above; without the option, in
+# PROFILE.partial/fit.yaml)
 R=$tmp/res/r.yaml
 mkdir -p "$R.partial"
 sed 's/^name: .*/name: r/' "$XDG_DATA_HOME/augur/profiles/mine.yaml" >"$R.partial/gemm.yaml"
 awk '/^layer_times:/ || /^memory_mb:/ { sec = $1; print; next }
      sec && /^  - / { if (++rows[sec] <= 2) print; next }
-     { print }' "$tmp/mine-times.yaml" | sed 's/board: "mine"/board: "r"/' >"$R.partial/fit.yaml"
+     { print }' "$tmp/mine-times.yaml" | sed 's/board: "mine"/board: "r"/' >"$tmp/r-times.yaml"
 expect 0 "$AUGUR_BIN" calibrate --device r --grid tiny --threads 1 --out "$R" --resume \
 	--progress lines --layer-times-out "$tmp/r-times.yaml"
 has "$out" "resumed: the GEMM model and machine facts of $R.partial/gemm.yaml" "resume: the kept GEMM model"

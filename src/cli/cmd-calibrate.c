@@ -594,25 +594,36 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 
 /* A calibration's work in progress, beside the profile it will write: PROFILE.partial/
  * holds gemm.yaml (the profile with its GEMM model and machine facts, before the campaign)
- * and fit.yaml (the fit networks measured so far). Kept when the campaign is interrupted
- * or fails, for --resume; removed when the profile is written. */
+ * and fit.yaml (the fit networks measured so far; with --layer-times-out that file
+ * instead, which the user keeps). Kept when the campaign is interrupted or fails, for
+ * --resume; removed when the profile is written. The measurements before a resume wait
+ * in FIT.done beside FIT: a layer-times file names its networks relative to its own
+ * directory, so it never moves to another one. */
 struct state {
-	char dir[2400], gemm[2500], fit[2500], done[2500], checks[2500];
+	char dir[2400], gemm[2500], fit[2500], done[2600], checks[2500];
+	bool own_fit; /* fit is in dir, not the user's --layer-times-out */
+	bool resumed; /* --resume found the GEMM model kept: the campaign resumes too */
 };
 
-static void state_paths(const char *profile_path, struct state *st)
+static void state_paths(const char *profile_path, const char *times_out, struct state *st)
 {
 	snprintf(st->dir, sizeof(st->dir), "%s.partial", profile_path);
 	snprintf(st->gemm, sizeof(st->gemm), "%s/gemm.yaml", st->dir);
-	snprintf(st->fit, sizeof(st->fit), "%s/fit.yaml", st->dir);
-	snprintf(st->done, sizeof(st->done), "%s/fit-done.yaml", st->dir);
+	st->own_fit = !times_out;
+	st->resumed = false;
+	if (times_out)
+		snprintf(st->fit, sizeof(st->fit), "%s", times_out);
+	else
+		snprintf(st->fit, sizeof(st->fit), "%s/fit.yaml", st->dir);
+	snprintf(st->done, sizeof(st->done), "%s.done", st->fit);
 	snprintf(st->checks, sizeof(st->checks), "%s/checks.yaml", st->dir);
 }
 
 static void state_remove(const struct state *st)
 {
 	unlink(st->gemm);
-	unlink(st->fit);
+	if (st->own_fit)
+		unlink(st->fit);
 	unlink(st->done);
 	unlink(st->checks);
 	rmdir(st->dir);
@@ -640,19 +651,6 @@ static struct augur_adapter_settings adapter_settings(const struct calibrate_arg
 	        .data = data,
 	        .stop = &interrupted,
 	};
-}
-
-/* Writes the file at from to to, atomically; reports a failure. */
-static int copy_file(const char *from, const char *to)
-{
-	char *text = NULL;
-	size_t len = 0;
-	struct augur_diag diag = {0};
-	int rc = augur_read_file(from, AUGUR_MAX_FILE_BYTES, &text, &len, &diag);
-	if (!rc)
-		rc = augur_write_file_atomic(to, text, len, &diag);
-	free(text);
-	return rc ? cli_report(&diag) : CLI_OK;
 }
 
 /* --resume with a kept GEMM model: the profile as it was before the campaign (its name must
@@ -733,7 +731,7 @@ static int campaign(const struct calibrate_args *o, const struct augur_cal_optio
 	}
 	/* --resume: the networks measured before are not measured again */
 	bool resuming = false;
-	if (!rc && o->resume)
+	if (!rc && st->resumed)
 		rc = prepare_resume(st, &resuming);
 	struct augur_strbuf command = {0};
 	augur_strbuf_puts(&command, "augur");
@@ -775,9 +773,6 @@ static int campaign(const struct calibrate_args *o, const struct augur_cal_optio
 		        res.measured, n_nets, st->dir);
 	if (!rc)
 		campaign_report(&res, p);
-	/* --layer-times-out: the fit networks' measurements, all of them after a resume */
-	if (!rc && o->times_out && copy_file(st->fit, o->times_out))
-		rc = CLI_FAIL;
 	free(res.checks);
 	augur_strbuf_clear(&command);
 	for (size_t i = 0; i < n_nets; i++)
@@ -874,17 +869,18 @@ int cmd_calibrate(int argc, char **argv)
 		return cli_usage_error("calibrate", "--resume continues a layer-cost campaign; "
 		                                    "--framework blas has none");
 	struct state st;
-	state_paths(path, &st);
+	state_paths(path, o.times_out, &st);
 	struct augur_profile *old = existing(path), *p = NULL;
 	struct sigaction prev[2];
 	catch_signals(prev);
 	if (o.resume && exists(st.gemm)) {
 		rc = resume_gemm(&o, &st, &p);
+		st.resumed = true;
 	} else {
 		if (o.resume)
 			printf("note: no GEMM model kept in %s: calibrating from the start\n",
 			       st.dir);
-		else if (exists(st.fit) || exists(st.done))
+		else if ((st.own_fit && exists(st.fit)) || exists(st.done))
 			printf("note: starting afresh; the measurements of an interrupted "
 			       "calibration in %s are replaced (--resume continues it)\n",
 			       st.dir);
