@@ -446,27 +446,20 @@ static bool has_row(const struct augur_layer_times *lt, const char *path)
 }
 
 /* The fit networks' file after a resumed measurement: done's rows, then the new ones
- * (when the adapter wrote any), written over o->fit_times. */
-static int join_done(const struct augur_campaign_options *o, const char *done_text,
-                     bool measured_new, struct augur_diag *diag)
+ * (when the adapter wrote any), at o->fit_times; done_times is gone afterwards. */
+static int join_done(const struct augur_campaign_options *o, bool measured_new,
+                     struct augur_diag *diag)
 {
-	char *text = NULL;
-	size_t len = 0;
-	int rc = 0;
-	if (measured_new &&
-	    (rc = augur_read_file(o->fit_times, AUGUR_MAX_FILE_BYTES, &text, &len, diag)))
-		return rc;
-	struct augur_strbuf joined = {0};
-	if (text)
-		augur_layer_times_join(done_text, text, &joined);
-	else
-		augur_strbuf_puts(&joined, done_text);
-	free(text);
-	if (joined.failed)
-		rc = augur_diag_set(diag, AUGUR_E_NOMEM, o->fit_times, 0, 0, "out of memory");
-	else
-		rc = augur_write_file_atomic(o->fit_times, joined.data, joined.len, diag);
-	augur_strbuf_clear(&joined);
+	if (!measured_new) {
+		if (rename(o->done_times, o->fit_times))
+			return augur_diag_set(diag, AUGUR_E_IO, o->done_times, 0, 0,
+			                      "cannot rename to %s: %s", o->fit_times,
+			                      strerror(errno));
+		return 0;
+	}
+	int rc = augur_layer_times_join_files(o->done_times, o->fit_times, o->fit_times, diag);
+	if (!rc)
+		remove(o->done_times);
 	return rc;
 }
 
@@ -499,10 +492,9 @@ static int measure_fit(const struct augur_campaign_options *o, struct augur_adap
 	res->interrupted = got.interrupted;
 	res->disturbed = got.disturbed;
 	res->worst_slowdown = got.worst_slowdown;
-	/* what was measured is kept in fit_times, interrupted or not; done_times then holds
-	 * nothing fit_times does not */
-	if (!rc && done && !(rc = join_done(o, done_text, got.measured > 0, diag)))
-		remove(o->done_times);
+	/* what was measured is kept in fit_times, interrupted or not */
+	if (!rc && done)
+		rc = join_done(o, got.measured > 0, diag);
 	if (!rc && !res->interrupted && (rc = augur_layer_times_load(o->fit_times, fit, diag)))
 		*fit = NULL;
 	if (!rc && *fit && (*fit)->framework.name &&

@@ -685,25 +685,11 @@ static int prepare_resume(const struct state *st, bool *resuming)
 	}
 	if (!fit)
 		return CLI_OK;
-	char *a = NULL, *b = NULL;
-	size_t la, lb;
 	struct augur_diag diag = {0};
-	struct augur_strbuf joined = {0};
-	int rc = augur_read_file(st->done, AUGUR_MAX_FILE_BYTES, &a, &la, &diag);
-	if (!rc)
-		rc = augur_read_file(st->fit, AUGUR_MAX_FILE_BYTES, &b, &lb, &diag);
-	if (!rc) {
-		augur_layer_times_join(a, b, &joined);
-		rc = joined.failed
-		             ? augur_diag_set(&diag, AUGUR_E_NOMEM, st->done, 0, 0, "out of memory")
-		             : augur_write_file_atomic(st->done, joined.data, joined.len, &diag);
-	}
-	if (!rc)
-		unlink(st->fit);
-	free(a);
-	free(b);
-	augur_strbuf_clear(&joined);
-	return rc ? cli_report(&diag) : CLI_OK;
+	if (augur_layer_times_join_files(st->done, st->fit, st->done, &diag))
+		return cli_report(&diag);
+	unlink(st->fit);
+	return CLI_OK;
 }
 
 /* --framework augur|pytorch: fits p's cpu unit to the fit networks measured through the

@@ -420,3 +420,23 @@ void augur_layer_times_join(const char *first, const char *second, struct augur_
 	out->failed |= mem.failed;
 	augur_strbuf_clear(&mem);
 }
+
+int augur_layer_times_join_files(const char *first, const char *second, const char *out,
+                                 struct augur_diag *diag)
+{
+	char *a = NULL, *b = NULL;
+	size_t la, lb;
+	struct augur_strbuf joined = {0};
+	int rc = augur_read_file(first, AUGUR_MAX_FILE_BYTES, &a, &la, diag);
+	if (!rc)
+		rc = augur_read_file(second, AUGUR_MAX_FILE_BYTES, &b, &lb, diag);
+	if (!rc) {
+		augur_layer_times_join(a, b, &joined);
+		rc = joined.failed ? augur_diag_set(diag, AUGUR_E_NOMEM, out, 0, 0, "out of memory")
+		                   : augur_write_file_atomic(out, joined.data, joined.len, diag);
+	}
+	free(a);
+	free(b);
+	augur_strbuf_clear(&joined);
+	return rc;
+}

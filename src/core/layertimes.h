@@ -79,4 +79,10 @@ void augur_layer_times_free(struct augur_layer_times *lt);
  * write them; the result is what augur_layer_times_parse then checks. */
 void augur_layer_times_join(const char *first, const char *second, struct augur_strbuf *out);
 
+/* augur_layer_times_join of the files at first and second, written atomically at out
+ * (which may be either of them). Fails with the reader's or writer's AUGUR_E_IO, or
+ * AUGUR_E_NOMEM. */
+int augur_layer_times_join_files(const char *first, const char *second, const char *out,
+                                 struct augur_diag *diag);
+
 #endif
