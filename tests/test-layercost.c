@@ -442,6 +442,55 @@ static void test_features(const char *tmpdir)
 		CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES_LEAKY], f[AUGUR_FEAT_OUT_BYTES]);
 	}
 	unload(&l);
+	/* ResNet-50's res5c_branch2c: 512 -> 2048 filters, 1x1, no bias, on 7 x 7 maps; its
+	 * 4 MiB of weights are cold in a pass that evicts the caches */
+	l = load("resnet50", 1);
+	if (l.a) {
+		double c = augur_pass_cold(l.a, &th1);
+		CHECK_NEAR(c, 1, 1e-12);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "res5c_branch2c"), &tm,
+		                     &th1, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_COLD], 512ull * 2048 * 4);
+		/* bn_conv1 reads conv1's 64 x 112 x 112 output (a GEMM wrote it) and writes as
+		 * much: 6,422,528 bytes, of which all but the reference core cache (256 KiB)
+		 * spill, and all but an eighth of the reference 32 MiB LLC */
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "bn_conv1"), &tm,
+		                     &th1, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_IN_BYTES_AFTER_GEMM], 64ull * 112 * 112 * 4);
+		CHECK_EQ_U64(f[AUGUR_FEAT_DATA_BYTES_SPILLED], 2ull * 64 * 112 * 112 * 4 - 262144);
+		CHECK_EQ_U64(f[AUGUR_FEAT_DATA_BYTES_SPILLED_LLC],
+		             2ull * 64 * 112 * 112 * 4 - (4ull << 20));
+		/* conv1_relu reads the scale layer's output: no GEMM wrote it */
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1_relu"), &tm,
+		                     &th1, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_IN_BYTES_AFTER_GEMM], 0);
+	} else {
+		CHECK(0);
+	}
+	unload(&l);
+	/* MobileNetV2's global average pool reads 1280 x 7 x 7 values; a window pool none */
+	l = load("mobilenetv2", 1);
+	if (l.a) {
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "avgpool"), &tm, &th1,
+		                     f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_GLOBAL_READS], 1280ull * 49 * 4);
+		CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW_AVG], 0);
+	} else {
+		CHECK(0);
+	}
+	unload(&l);
+	l = load("alexnet", 1);
+	if (l.a) {
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "pool1"), &tm, &th1, f,
+		                     NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_GLOBAL_READS], 0);
+		/* 96 x 55 x 55 in, 96 x 27 x 27 out: 1.4 MiB, beyond the 256 KiB core cache */
+		CHECK_EQ_U64(f[AUGUR_FEAT_DATA_BYTES_SPILLED],
+		             (96ull * 55 * 55 + 96ull * 27 * 27) * 4 - 262144);
+		/* but within the 4 MiB an eighth of the LLC holds */
+		CHECK_EQ_U64(f[AUGUR_FEAT_DATA_BYTES_SPILLED_LLC], 0);
+	}
+	unload(&l);
 	/* kws's pass stays in the caches: nothing of it is cold */
 	l = load("kws", 1);
 	if (l.a) {
@@ -471,6 +520,22 @@ static void test_features(const char *tmpdir)
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_FC, false, false) &
 	        (1u << AUGUR_FEAT_PARAM_BYTES_4K_COLD)));
 	CHECK(augur_framework_is_augur("augur") && !augur_framework_is_augur("caffe"));
+	/* conv weights found cold: a framework that holds its blobs; spilled data, data a
+	 * GEMM wrote and a global pool's chain of adds: augur's runtime, for the loop layers */
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_CONV, true, false) &
+	      (1u << AUGUR_FEAT_PARAM_BYTES_COLD));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false) &
+	        (1u << AUGUR_FEAT_PARAM_BYTES_COLD)));
+	uint32_t loops = (1u << AUGUR_FEAT_DATA_BYTES_SPILLED) |
+	                 (1u << AUGUR_FEAT_DATA_BYTES_SPILLED_LLC) |
+	                 (1u << AUGUR_FEAT_IN_BYTES_AFTER_GEMM);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true) & loops, loops);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, false) & loops, 0);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, true, true) & loops, 0);
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true) &
+	      (1u << AUGUR_FEAT_GLOBAL_READS));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, false, false) &
+	        (1u << AUGUR_FEAT_GLOBAL_READS)));
 	/* dropout moves nothing: no data to find cold */
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_DROPOUT, true, false) & cold_data, 0);
 }

@@ -498,6 +498,12 @@ static void test_round_trip_format2(void)
 		CHECK_EQ_U64(th.streamed_weight_bytes, 2097152);
 		CHECK_EQ_U64(th.pass_cached_bytes, 262144);
 		CHECK_EQ_U64(th.fresh_buffer_bytes, 33554432);
+		/* no L2 stated: the core's cache is half the reference 512 KiB */
+		CHECK_EQ_U64(th.core_cache_bytes, 262144);
+		/* a stated 2 MiB L2 (this Xeon's): half of it */
+		q->machine.l2_bytes = 2ull << 20;
+		augur_profile_thresholds(q, &th);
+		CHECK_EQ_U64(th.core_cache_bytes, 1048576);
 	}
 	augur_profile_free(q);
 	free(text);

@@ -32,6 +32,10 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_PLANES] = "planes",
         [AUGUR_FEAT_PARAM_BYTES_4K_COLD] = "param_bytes_4k_cold",
         [AUGUR_FEAT_OUT_BYTES_LEAKY] = "out_bytes_leaky",
+        [AUGUR_FEAT_DATA_BYTES_SPILLED] = "data_bytes_spilled",
+        [AUGUR_FEAT_DATA_BYTES_SPILLED_LLC] = "data_bytes_spilled_llc",
+        [AUGUR_FEAT_IN_BYTES_AFTER_GEMM] = "in_bytes_after_gemm",
+        [AUGUR_FEAT_GLOBAL_READS] = "global_reads",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -71,6 +75,10 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 	case AUGUR_FEAT_DATA_BYTES_COLD:
 	case AUGUR_FEAT_PARAM_BYTES_4K_COLD:
 	case AUGUR_FEAT_OUT_BYTES_LEAKY:
+	case AUGUR_FEAT_DATA_BYTES_SPILLED:
+	case AUGUR_FEAT_DATA_BYTES_SPILLED_LLC:
+	case AUGUR_FEAT_IN_BYTES_AFTER_GEMM:
+	case AUGUR_FEAT_GLOBAL_READS:
 		return AUGUR_COST_MEMORY;
 	default:
 		return AUGUR_COST_OTHER;
@@ -100,6 +108,7 @@ void augur_thresholds_derive(uint64_t llc_bytes, uint64_t fresh_buffer_bytes,
 	        .narrow_cached_bytes = llc / 8,
 	        .narrow_streamed_bytes = llc / 2,
 	        .first_fc_cold_bytes = llc,
+	        .core_cache_bytes = AUGUR_REFERENCE_L2_BYTES / 2,
 	};
 }
 
@@ -175,11 +184,19 @@ uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs,
 		own |= F(DATA_BYTES_COLD);
 	if (holds_blobs && (own & F(PARAM_BYTES_4K)))
 		own |= F(PARAM_BYTES_4K_COLD);
+	if (holds_blobs && (type == AUGUR_LAYER_CONV || type == AUGUR_LAYER_DECONV))
+		own |= F(PARAM_BYTES_COLD);
 	if (augur_runtime && (type == AUGUR_LAYER_POOL || type == AUGUR_LAYER_BATCHNORM ||
 	                      type == AUGUR_LAYER_SCALE || type == AUGUR_LAYER_LRN))
 		own |= F(PLANES);
 	if (augur_runtime && type == AUGUR_LAYER_RELU)
 		own |= F(OUT_BYTES_LEAKY);
+	if (augur_runtime && type == AUGUR_LAYER_POOL)
+		own |= F(GLOBAL_READS);
+	/* plain loops over blobs (not the GEMM layers, whose columns and weights the im2col
+	 * and narrow-GEMM features cover) slow down once their data leaves the core's L2 */
+	if (augur_runtime && (own & (F(IN_BYTES) | F(OUT_BYTES))) && !(own & F(GEMM_MS)))
+		own |= F(DATA_BYTES_SPILLED) | F(DATA_BYTES_SPILLED_LLC) | F(IN_BYTES_AFTER_GEMM);
 	return own | F(COLD_PASS) | F(ONE);
 }
 
@@ -304,6 +321,8 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		f[AUGUR_FEAT_IN_BYTES] +=
 		        (double)(from == AUGUR_NET_INPUT ? a->input_bytes
 		                                         : a->layers[from].out_bytes);
+		if (from != AUGUR_NET_INPUT && a->layers[from].gemm.count)
+			f[AUGUR_FEAT_IN_BYTES_AFTER_GEMM] += (double)a->layers[from].out_bytes;
 	}
 	f[AUGUR_FEAT_OUT_BYTES] = (double)s->out_bytes;
 	if (l->type == AUGUR_LAYER_POOL && !l->global) {
@@ -312,7 +331,9 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		        (double)s->flops;
 		if (l->op == AUGUR_POOL_MAX && (l->stride.h != 1 || l->stride.w != 1))
 			f[AUGUR_FEAT_WINDOW_STRIDED] = (double)s->flops;
-	} else if (l->type == AUGUR_LAYER_LRN)
+	} else if (l->type == AUGUR_LAYER_POOL)
+		f[AUGUR_FEAT_GLOBAL_READS] = f[AUGUR_FEAT_IN_BYTES];
+	else if (l->type == AUGUR_LAYER_LRN)
 		f[AUGUR_FEAT_WINDOW] = (double)s->out_bytes / AUGUR_BYTES_PER_VALUE *
 		                       (double)(l->size ? l->size : 1);
 	double weight_bytes = (double)(s->params + s->stats) * AUGUR_BYTES_PER_VALUE;
@@ -349,6 +370,11 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		f[AUGUR_FEAT_OUT_BYTES_LEAKY] = f[AUGUR_FEAT_OUT_BYTES];
 	f[AUGUR_FEAT_DATA_BYTES_COLD] =
 	        (f[AUGUR_FEAT_IN_BYTES] + f[AUGUR_FEAT_OUT_BYTES]) * f[AUGUR_FEAT_COLD_PASS];
+	f[AUGUR_FEAT_DATA_BYTES_SPILLED] =
+	        fmax(f[AUGUR_FEAT_IN_BYTES] + f[AUGUR_FEAT_OUT_BYTES] - (double)th->core_cache_bytes,
+	             0);
+	f[AUGUR_FEAT_DATA_BYTES_SPILLED_LLC] = fmax(
+	        f[AUGUR_FEAT_IN_BYTES] + f[AUGUR_FEAT_OUT_BYTES] - (double)th->pass_cached_bytes, 0);
 	f[AUGUR_FEAT_ONE] = 1;
 	if (gemm_outside)
 		*gemm_outside = outside;

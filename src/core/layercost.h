@@ -81,6 +81,22 @@ enum augur_feature {
 	AUGUR_FEAT_OUT_BYTES_LEAKY,         /* out_bytes of a leaky relu: a select per value,
 	                                       not a max (YOLO's leaky layers ran 3-4x a
 	                                       plain relu of the same size) */
+	AUGUR_FEAT_DATA_BYTES_SPILLED,      /* of what a memory-bound layer reads and writes
+	                                       (in_bytes + out_bytes), the part beyond half the
+	                                       core's L2 (th->core_cache_bytes): fetched from
+	                                       the shared cache or memory, not from L2 (augur's
+	                                       relu ran at 27 ns/KiB up to 512 KiB blobs and
+	                                       54-95 at 2-8 MiB on a 2 MiB L2) */
+	AUGUR_FEAT_DATA_BYTES_SPILLED_LLC,  /* the same beyond an eighth of the last-level cache
+	                                       (th->pass_cached_bytes) */
+	AUGUR_FEAT_IN_BYTES_AFTER_GEMM,     /* in_bytes of inputs a conv, fc or deconv layer
+	                                       wrote: a GEMM leaves its output out of the core's
+	                                       caches (augur's relu after a conv ran at 70-140
+	                                       ns/KiB, after a scale of the same blob 33-57) */
+	AUGUR_FEAT_GLOBAL_READS,            /* in_bytes of a global pool in augur's runtime: one
+	                                       running sum per plane, a chain of dependent adds
+	                                       (120-200 ns/KiB against 85-105 for a window
+	                                       pool's reads) */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
@@ -124,6 +140,9 @@ struct augur_thresholds {
 	uint64_t narrow_streamed_bytes;
 	/* bytes written before a network's first fc layer from which its call path is cold */
 	uint64_t first_fc_cold_bytes;
+	/* what a layer touches beyond this no longer comes from the core's own cache: half
+	 * its L2 (the other half holds the previous layer's weights, columns and code) */
+	uint64_t core_cache_bytes;
 };
 
 /* What a profile that does not state a fact is taken to have: the facts of the machine and
@@ -132,13 +151,16 @@ struct augur_thresholds {
 #define AUGUR_REFERENCE_LLC_BYTES          (32ull << 20)
 #define AUGUR_REFERENCE_FRESH_BUFFER_BYTES (32ull << 20)
 #define AUGUR_REFERENCE_POOL_INDEX_BYTES   8
+#define AUGUR_REFERENCE_L2_BYTES           (512ull << 10)
 
 /* The thresholds of a machine whose last-level cache holds llc_bytes, under a framework
  * whose allocator maps buffers above fresh_buffer_bytes afresh and whose max pooling writes
  * pool_index_bytes per output value. An unknown fact (llc_bytes or fresh_buffer_bytes 0,
  * pool_index_bytes negative) takes the reference value above. The cache sizes scale with
  * the last-level cache: streamed weights and a cold first fc above it, the pass ramp from
- * an eighth of it to twice it, the narrow-GEMM ramp from an eighth to a half of it. */
+ * an eighth of it to twice it, the narrow-GEMM ramp from an eighth to a half of it. The
+ * core's cache (core_cache_bytes) is half the reference L2; augur_profile_thresholds sets
+ * it from the profile's l2_bytes when the machine states one. */
 void augur_thresholds_derive(uint64_t llc_bytes, uint64_t fresh_buffer_bytes,
                              int64_t pool_index_bytes, struct augur_thresholds *out);
 

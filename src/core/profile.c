@@ -161,6 +161,8 @@ void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresh
 {
 	augur_thresholds_derive(augur_machine_llc(&p->machine), p->framework.fresh_buffer_bytes,
 	                        p->framework.pool_index_bytes, out);
+	if (p->machine.l2_bytes)
+		out->core_cache_bytes = p->machine.l2_bytes / 2;
 }
 
 enum augur_memory_view augur_framework_memory_view(const struct augur_framework *fw)
