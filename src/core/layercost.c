@@ -373,6 +373,8 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	double moved = f[AUGUR_FEAT_IN_BYTES] + f[AUGUR_FEAT_OUT_BYTES];
 	f[AUGUR_FEAT_DATA_BYTES_SPILLED] = fmax(moved - (double)th->core_cache_bytes, 0);
 	f[AUGUR_FEAT_DATA_BYTES_SPILLED_LLC] = fmax(moved - (double)th->pass_cached_bytes, 0);
+	f[AUGUR_FEAT_IN_BYTES_AFTER_GEMM] =
+	        fmax(f[AUGUR_FEAT_IN_BYTES_AFTER_GEMM] - (double)th->core_cache_bytes, 0);
 	f[AUGUR_FEAT_ONE] = 1;
 	if (gemm_outside)
 		*gemm_outside = outside;

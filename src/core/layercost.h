@@ -90,9 +90,10 @@ enum augur_feature {
 	AUGUR_FEAT_DATA_BYTES_SPILLED_LLC,  /* the same beyond an eighth of the last-level cache
 	                                       (th->pass_cached_bytes) */
 	AUGUR_FEAT_IN_BYTES_AFTER_GEMM,     /* in_bytes of inputs a conv, fc or deconv layer
-	                                       wrote: a GEMM leaves its output out of the core's
-	                                       caches (augur's relu after a conv ran at 70-140
-	                                       ns/KiB, after a scale of the same blob 33-57) */
+	                                       wrote, beyond th->core_cache_bytes: a GEMM
+	                                       leaves a large output out of the core's caches
+	                                       (augur's relu after a conv ran at 70-140 ns/KiB,
+	                                       after a scale of the same blob 33-57) */
 	AUGUR_FEAT_GLOBAL_READS,            /* in_bytes of a global pool in augur's runtime: one
 	                                       running sum per plane, a chain of dependent adds
 	                                       (120-200 ns/KiB against 85-105 for a window
