@@ -101,6 +101,8 @@ enum augur_feature {
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
+/* a layer cost's features are bits of a uint32_t mask */
+_Static_assert(AUGUR_FEAT_COUNT <= 32, "layer-cost feature masks hold 32 features");
 
 /* The sizes at which the layer-cost features change regime. They are facts of the machine
  * (its last-level cache) and of the framework (its allocator, its max pooling), derived by
