@@ -506,6 +506,56 @@ static int measure_fit(const struct augur_campaign_options *o, struct augur_adap
 	return rc;
 }
 
+/* The forward time of fit's row for the network at path, 0 when none. */
+static double fit_forward(const struct augur_layer_times *fit, const char *path)
+{
+	for (size_t i = 0; fit && i < fit->n_rows; i++)
+		if (!strcmp(fit->rows[i].network, path))
+			return fit->rows[i].forward_ms;
+	return 0;
+}
+
+/* Up to AUGUR_CAMPAIGN_AGAIN fit networks with a forward time in fit, evenly spread over
+ * o->networks, measured again into o->again_times; res gets the drift of their forward
+ * times against fit's. */
+static int measure_again(const struct augur_campaign_options *o, struct augur_adapter_settings *s,
+                         const struct augur_layer_times *fit, struct augur_campaign_result *res,
+                         struct augur_diag *diag)
+{
+	const char *pick[AUGUR_CAMPAIGN_AGAIN];
+	size_t n = 0;
+	for (size_t k = 0; k < AUGUR_CAMPAIGN_AGAIN && o->n_networks; k++) {
+		const char *path = o->networks[k * o->n_networks / AUGUR_CAMPAIGN_AGAIN];
+		if (fit_forward(fit, path) > 0 && (!n || strcmp(pick[n - 1], path)))
+			pick[n++] = path;
+	}
+	if (!n)
+		return 0;
+	struct augur_adapter_outcome got = {0};
+	struct augur_layer_times *now = NULL;
+	s->first = o->n_networks + o->n_checks;
+	int rc = measure(o, s, pick, n, o->again_times, &got, &now, diag);
+	res->interrupted = got.interrupted;
+	double ratio[AUGUR_CAMPAIGN_AGAIN];
+	size_t m = 0;
+	for (size_t i = 0; !rc && now && i < now->n_rows && m < AUGUR_CAMPAIGN_AGAIN; i++) {
+		double then = fit_forward(fit, now->rows[i].network);
+		if (then > 0 && now->rows[i].forward_ms > 0)
+			ratio[m++] = now->rows[i].forward_ms / then - 1;
+	}
+	if (m) {
+		res->n_again = m;
+		res->drift_lo = res->drift_hi = ratio[0];
+		for (size_t i = 1; i < m; i++) {
+			res->drift_lo = fmin(res->drift_lo, ratio[i]);
+			res->drift_hi = fmax(res->drift_hi, ratio[i]);
+		}
+		res->drift = augur_median_in_place(ratio, m);
+	}
+	augur_layer_times_free(now);
+	return rc;
+}
+
 int augur_campaign_run(const struct augur_campaign_options *o, struct augur_profile *p,
                        struct augur_campaign_result *res, struct augur_diag *diag)
 {
@@ -513,7 +563,8 @@ int augur_campaign_run(const struct augur_campaign_options *o, struct augur_prof
 	struct augur_adapter_settings s = o->settings;
 	s.t0 = now_s();
 	s.first = 0;
-	s.total = o->n_networks + o->n_checks;
+	size_t again = o->n_networks < AUGUR_CAMPAIGN_AGAIN ? o->n_networks : AUGUR_CAMPAIGN_AGAIN;
+	s.total = o->n_networks + o->n_checks + (o->again_times ? again : 0);
 	s.board = p->name;
 	struct augur_layer_times *fit = NULL, *chk = NULL;
 	struct augur_adapter_outcome got;
@@ -529,6 +580,8 @@ int augur_campaign_run(const struct augur_campaign_options *o, struct augur_prof
 		if (!rc && !res->interrupted)
 			rc = predict_checks(chk, p, res, diag);
 	}
+	if (!rc && !res->interrupted && o->again_times)
+		rc = measure_again(o, &s, fit, res, diag);
 out:
 	augur_layer_times_free(fit);
 	augur_layer_times_free(chk);

@@ -42,6 +42,11 @@ struct augur_adapter_outcome {
 	 * probe included), and the probe's largest slowdown among them (0: no probe) */
 	size_t disturbed;
 	double worst_slowdown;
+	/* fit networks measured again after the checks (again_times), and the median and range
+	 * of their forward time then against the fit's measurement, minus 1 (0.08: 8% slower
+	 * at the end of the campaign than when fitted) */
+	size_t n_again;
+	double drift, drift_lo, drift_hi;
 };
 
 /* One measurement adapter. */
@@ -80,7 +85,17 @@ struct augur_campaign_options {
 	 * --resume): its networks are not measured again, and fit_times gets its rows and the
 	 * new ones together */
 	const char *done_times;
+	/* NULL, or where a few fit networks measured again after the checks are written: how
+	 * far the machine drifted during the campaign (augur_campaign_result's drift) */
+	const char *again_times;
 };
+
+/* Fit networks measured again after the checks, spread evenly over the fit set: a few
+ * seconds that tell the fit's conditions from the checks' */
+#define AUGUR_CAMPAIGN_AGAIN 6
+/* A drift beyond this (either way) is half the ±10% goal: calibrate says the machine's
+ * speed moved and the checks' errors are partly its own */
+#define AUGUR_CAMPAIGN_DRIFT 0.05
 
 /* Layers shorter than this are left out of the per-layer verdict: a few microseconds are
  * within the timer's and the dispatch's noise. */
@@ -116,13 +131,18 @@ struct augur_campaign_result {
 	 * largest slowdown among them (augur_adapter_outcome) */
 	size_t disturbed;
 	double worst_slowdown;
+	/* fit networks measured again after the checks (again_times), and the median and range
+	 * of their forward time then against the fit's measurement, minus 1 (0.08: 8% slower
+	 * at the end of the campaign than when fitted) */
+	size_t n_again;
+	double drift, drift_lo, drift_hi;
 };
 
 /* Measures o's networks through o->adapter into o->fit_times, fits p's cpu unit to it (the
  * unit must have its GEMM model; p's name is the rows' board; p's framework becomes the
  * file's), then measures the checks into o->check_times and predicts them with the fitted
- * p. Fails with the adapter's or the fit's located errors, AUGUR_E_NOMEM. Free
- * res->checks. */
+ * p, then (with o->again_times) measures a few fit networks again for the drift. Fails with the
+ * adapter's or the fit's located errors, AUGUR_E_NOMEM. Free res->checks. */
 int augur_campaign_run(const struct augur_campaign_options *o, struct augur_profile *p,
                        struct augur_campaign_result *res, struct augur_diag *diag);
 

@@ -255,6 +255,10 @@ nfit=$(ls bench/nets/fit/*.yaml | awk 'NR % 16 == 1' | head -6 | wc -l)
 has "$out" "layer costs: $nfit fit networks measured in augur's runtime" "campaign: the tiny plan's networks"
 has "$out" "  kws  " "campaign: checked on a network it did not fit"
 has "$out" "networks it did not fit on predicted within 10%" "campaign: its verdict"
+# after the checks, fit networks measured again (six at most, spread over the fit set):
+# how far the machine's speed moved since the fit
+nagain=$(( nfit < 6 ? nfit : 6 ))
+has "$out" "drift: $nagain fit networks measured again after the checks ran" "campaign: the drift"
 expect 0 "$AUGUR" profile show mine
 has "$out" "times for  augur 0.1.0 (OpenBLAS" "the profile's times are augur's runtime's"
 has "$out" "costs      GEMM model plus layer costs for" "layer costs fitted"

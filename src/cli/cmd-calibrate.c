@@ -590,6 +590,17 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 		          "machine busy? %zu of %zu fit networks stayed disturbed after measuring "
 		          "again%s: run again when the machine is quiet",
 		          r->disturbed, r->measured, slower);
+	/* the checks came after the fit: a machine that slowed in between shows here, and
+	 * the checks' errors are then partly the machine's */
+	if (r->n_again)
+		cli_wrapf(stdout, 2,
+		          "drift: %zu fit networks measured again after the checks ran %+.1f%% "
+		          "(%+.1f%% to %+.1f%%) against their first measurement%s",
+		          r->n_again, 100 * r->drift, 100 * r->drift_lo, 100 * r->drift_hi,
+		          fabs(r->drift) > AUGUR_CAMPAIGN_DRIFT
+		                  ? ": the machine's speed moved during the calibration, and the "
+		                    "checks' errors are partly its own; run again when it is quiet"
+		                  : "");
 }
 
 /* A calibration's work in progress, beside the profile it will write: PROFILE.partial/
@@ -600,7 +611,7 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
  * in FIT.done beside FIT: a layer-times file names its networks relative to its own
  * directory, so it never moves to another one. */
 struct state {
-	char dir[2400], gemm[2500], fit[2500], done[2600], checks[2500];
+	char dir[2400], gemm[2500], fit[2500], done[2600], checks[2500], again[2500];
 	bool own_fit; /* fit is in dir, not the user's --layer-times-out */
 	bool resumed; /* --resume found the GEMM model kept: the campaign resumes too */
 };
@@ -617,6 +628,7 @@ static void state_paths(const char *profile_path, const char *times_out, struct 
 		snprintf(st->fit, sizeof(st->fit), "%s/fit.yaml", st->dir);
 	snprintf(st->done, sizeof(st->done), "%s.done", st->fit);
 	snprintf(st->checks, sizeof(st->checks), "%s/checks.yaml", st->dir);
+	snprintf(st->again, sizeof(st->again), "%s/again.yaml", st->dir);
 }
 
 static void state_remove(const struct state *st)
@@ -626,6 +638,7 @@ static void state_remove(const struct state *st)
 		unlink(st->fit);
 	unlink(st->done);
 	unlink(st->checks);
+	unlink(st->again);
 	rmdir(st->dir);
 }
 
@@ -734,6 +747,7 @@ static int campaign(const struct calibrate_args *o, const struct augur_cal_optio
 	                                     p->cpu->threads ? p->cpu->threads : 1),
 	        .fit_times = st->fit,
 	        .check_times = st->checks,
+	        .again_times = st->again,
 	        .done_times = resuming ? st->done : NULL};
 	co.settings.command = command.data ? command.data : "augur calibrate";
 	/* an adapter that runs another program lets its lines through: no bar over them */
