@@ -15,6 +15,7 @@
 #include "fileio.h"
 #include "layertimes.h"
 #include "netbench.h"
+#include "numparse.h"
 #include "profilefit.h"
 #include "stats.h"
 #include "strbuf.h"
@@ -124,26 +125,11 @@ static size_t pythons(const char *list[2])
 	return 2;
 }
 
-/* Runs argv (argv[0] looked up on PATH) with stdout to /dev/null, and stderr too unless
- * quiet is false; its exit status, 127 when it could not be started, -1 when it died. */
-static int run_program(char *const argv[], bool quiet, volatile sig_atomic_t *stop)
+/* Waits for pid; a SIGTERM to augur alone (stop set, no SIGINT to the process group)
+ * reaches the child as SIGINT, so it stops as on Ctrl-C and keeps its rows. Its exit
+ * status, -1 when it died. */
+static int wait_child(pid_t pid, volatile sig_atomic_t *stop, bool *forwarded)
 {
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0) {
-			dup2(null, STDOUT_FILENO);
-			if (quiet)
-				dup2(null, STDERR_FILENO);
-		}
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	bool forwarded = false;
 	for (;;) {
 		int status;
 		pid_t r = waitpid(pid, &status, 0);
@@ -151,12 +137,138 @@ static int run_program(char *const argv[], bool quiet, volatile sig_atomic_t *st
 			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 		if (r < 0 && errno != EINTR)
 			return -1;
-		/* a SIGTERM to augur alone: the child stops as on Ctrl-C, keeping its rows */
-		if (stop && *stop && !forwarded) {
+		if (stop && *stop && !*forwarded) {
+			kill(pid, SIGINT);
+			*forwarded = true;
+		}
+	}
+}
+
+/* Starts argv (argv[0] looked up on PATH) with stdout to /dev/null, and stderr too unless
+ * quiet is false; keep_fd (-1: none) stays open in it. The child's pid, or -1. */
+static pid_t start_program(char *const argv[], bool quiet, int keep_fd, int close_fd)
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	if (close_fd >= 0)
+		close(close_fd);
+	int null = open("/dev/null", O_WRONLY);
+	if (null >= 0) {
+		dup2(null, STDOUT_FILENO);
+		if (quiet)
+			dup2(null, STDERR_FILENO);
+		if (null != keep_fd)
+			close(null);
+	}
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+/* Runs argv as start_program does; its exit status, 127 when it could not be started, -1
+ * when it died. */
+static int run_program(char *const argv[], bool quiet, volatile sig_atomic_t *stop)
+{
+	pid_t pid = start_program(argv, quiet, -1, -1);
+	bool forwarded = false;
+	return pid < 0 ? -1 : wait_child(pid, stop, &forwarded);
+}
+
+bool augur_progress_line(const char *line, size_t n, size_t *index)
+{
+	static const char word[] = "network ";
+	if (strncmp(line, word, sizeof(word) - 1))
+		return false;
+	/* two numbers, each ended by one space, then a path that is not empty */
+	const char *p = line + sizeof(word) - 1;
+	uint64_t v[2];
+	for (int j = 0; j < 2; j++) {
+		const char *sp = strchr(p, ' ');
+		char num[24];
+		if (!sp || sp == p || (size_t)(sp - p) >= sizeof(num))
+			return false;
+		memcpy(num, p, (size_t)(sp - p));
+		num[sp - p] = '\0';
+		if (augur_parse_u64(num, 1, SIZE_MAX, &v[j]) != AUGUR_NUM_OK)
+			return false;
+		p = sp + 1;
+	}
+	if (!*p || v[1] != n || v[0] > v[1])
+		return false;
+	*index = (size_t)(v[0] - 1);
+	return true;
+}
+
+/* The progress lines the adapter's program writes on fd (until it closes it): each a tick
+ * before that network, in order; lines out of order or malformed are ignored. */
+struct progress_reader {
+	const struct augur_adapter_settings *s;
+	const char *const *nets;
+	size_t n;
+	size_t next;     /* the first network not reported yet */
+	char line[4096]; /* the line being read */
+	size_t len;      /* its bytes so far */
+	bool overlong;   /* longer than line: ignored up to its line break */
+};
+
+static void progress_bytes(struct progress_reader *r, const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] != '\n') {
+			if (r->len + 1 < sizeof(r->line))
+				r->line[r->len++] = buf[i];
+			else
+				r->overlong = true;
+			continue;
+		}
+		r->line[r->len] = '\0';
+		size_t at;
+		if (!r->overlong && augur_progress_line(r->line, r->n, &at) && at >= r->next) {
+			tick(r->s, at, r->nets[at]);
+			r->next = at + 1;
+		}
+		r->len = 0;
+		r->overlong = false;
+	}
+}
+
+/* Runs the adapter's program argv, whose argument progress_arg (a "%d" buffer of 16 bytes)
+ * gets the descriptor it writes its progress lines on, and ticks s's callback for each;
+ * its exit status as run_program's. */
+static int run_reporting(char **argv, char *progress_arg, const struct augur_adapter_settings *s,
+                         const char *const *nets, size_t n)
+{
+	int fds[2];
+	if (pipe(fds))
+		return -1;
+	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+	snprintf(progress_arg, 16, "%d", fds[1]);
+	pid_t pid = start_program(argv, false, fds[1], fds[0]);
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return -1;
+	}
+	struct progress_reader r = {.s = s, .nets = nets, .n = n};
+	bool forwarded = false;
+	char buf[1024];
+	for (;;) {
+		ssize_t got = read(fds[0], buf, sizeof(buf));
+		if (got > 0) {
+			progress_bytes(&r, buf, (size_t)got);
+			continue;
+		}
+		if (got == 0 || errno != EINTR)
+			break; /* the program closed it (exited): its status below */
+		if (stopped(s) && !forwarded) {
 			kill(pid, SIGINT);
 			forwarded = true;
 		}
 	}
+	close(fds[0]);
+	return wait_child(pid, s->stop, &forwarded);
 }
 
 /* The measuring script: DATA/bench/validate in a source tree, DATA/adapters/validate
@@ -264,10 +376,12 @@ static int pytorch_measure(const char *const *nets, size_t n,
 	snprintf(warmup, sizeof(warmup), "%llu", (unsigned long long)s->warmup);
 	snprintf(retries, sizeof(retries), "%llu", (unsigned long long)s->retries);
 	const char *head[] = {py, script, "measure"};
-	const char *tail[] = {"--board",   s->board, "--out",    out,
-	                      "--threads", threads,  "--mkldnn", s->mkldnn > 0 ? "on" : "off",
-	                      "--reps",    reps,     "--warmup", warmup,
-	                      "--retries", retries,  "--augur",  s->exe ? s->exe : "augur"};
+	char fd[16] = "";
+	const char *tail[] = {"--board",       s->board, "--out",    out,
+	                      "--threads",     threads,  "--mkldnn", s->mkldnn > 0 ? "on" : "off",
+	                      "--reps",        reps,     "--warmup", warmup,
+	                      "--retries",     retries,  "--augur",  s->exe ? s->exe : "augur",
+	                      "--progress-fd", fd};
 	size_t nh = sizeof(head) / sizeof(*head), nt = sizeof(tail) / sizeof(*tail);
 	char **argv = calloc(nh + n + nt + 1, sizeof(*argv));
 	if (!argv)
@@ -279,9 +393,7 @@ static int pytorch_measure(const char *const *nets, size_t n,
 		argv[a++] = (char *)nets[i];
 	for (size_t i = 0; i < nt; i++)
 		argv[a++] = (char *)tail[i];
-	if (n && s->progress)
-		tick(s, 0, nets[0]); /* the script prints a line per network after this */
-	int st = run_program(argv, false, s->stop);
+	int st = run_reporting(argv, fd, s, nets, n);
 	free(argv);
 	got->measured = count_rows(out);
 	if (st == 0)
@@ -299,12 +411,13 @@ static int pytorch_measure(const char *const *nets, size_t n,
 /* ---- the table ----------------------------------------------------------------------- */
 
 static const struct augur_adapter adapters[] = {
+        /* augur's runtime gives every conv one im2col buffer of all its groups' columns */
         {"augur", "nothing beyond augur itself (its own runtime, augur run)", AUGUR_VIEW_ALLOCATED,
-         false, augur_available, augur_measure},
+         AUGUR_GROUPS_TOGETHER, false, augur_available, augur_measure},
         {"pytorch",
          "python3 with PyTorch and numpy (Debian: python3-torch python3-numpy), "
          "measured by bench/validate measure",
-         AUGUR_VIEW_MINIMAL, true, pytorch_available, pytorch_measure},
+         AUGUR_VIEW_MINIMAL, AUGUR_GROUPS_UNSTATED, true, pytorch_available, pytorch_measure},
 };
 
 const struct augur_adapter *augur_adapter_find(const char *name)
@@ -316,6 +429,17 @@ const struct augur_adapter *augur_adapter_find(const char *name)
 }
 
 /* ---- the campaign --------------------------------------------------------------------- */
+
+/* The adapter's facts where the file it wrote does not state them. */
+static void adapter_facts(const struct augur_adapter *ad, struct augur_layer_times *lt)
+{
+	if (!lt->framework.name)
+		return;
+	if (lt->framework.memory_view == AUGUR_VIEW_UNSTATED)
+		lt->framework.memory_view = ad->view;
+	if (lt->framework.conv_groups == AUGUR_GROUPS_UNSTATED)
+		lt->framework.conv_groups = ad->groups;
+}
 
 /* Measures nets through the adapter into path and loads the file. */
 static int measure(const struct augur_campaign_options *o, struct augur_adapter_settings *s,
@@ -329,9 +453,7 @@ static int measure(const struct augur_campaign_options *o, struct augur_adapter_
 		return rc;
 	if ((rc = augur_layer_times_load(path, lt, diag)))
 		return rc;
-	/* the adapter's view when its file does not state one */
-	if ((*lt)->framework.name && (*lt)->framework.memory_view == AUGUR_VIEW_UNSTATED)
-		(*lt)->framework.memory_view = o->adapter->view;
+	adapter_facts(o->adapter, *lt);
 	return 0;
 }
 
@@ -497,9 +619,8 @@ static int measure_fit(const struct augur_campaign_options *o, struct augur_adap
 		rc = join_done(o, got.measured > 0, diag);
 	if (!rc && !res->interrupted && (rc = augur_layer_times_load(o->fit_times, fit, diag)))
 		*fit = NULL;
-	if (!rc && *fit && (*fit)->framework.name &&
-	    (*fit)->framework.memory_view == AUGUR_VIEW_UNSTATED)
-		(*fit)->framework.memory_view = o->adapter->view;
+	if (!rc && *fit)
+		adapter_facts(o->adapter, *fit);
 	augur_layer_times_free(done);
 	free(done_text);
 	free(todo);

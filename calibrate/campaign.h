@@ -3,8 +3,8 @@
  * profile's cpu unit fitted to it (every layer type's cost and the framework's memory
  * overhead), then a check of the fitted profile on networks it was not fitted on, measured
  * by the same adapter. A new framework is a new adapter in the table, not new model code.
- * Never prints: progress goes through a callback (an adapter that runs another program
- * lets that program's own progress lines through to stderr). */
+ * Never prints: progress goes through a callback, which an adapter that runs another
+ * program drives from that program's progress lines (docs/adapters.md, "Progress"). */
 #ifndef AUGUR_CAMPAIGN_H
 #define AUGUR_CAMPAIGN_H
 
@@ -51,6 +51,9 @@ struct augur_adapter {
 	/* the memory view its runtime follows, written into the profile's framework facts
 	 * when the measurements do not state one */
 	enum augur_memory_view view;
+	/* how its runtime runs grouped convolutions, written likewise when the measurements
+	 * do not state it (UNSTATED: the adapter's file states it where it is known) */
+	enum augur_conv_groups groups;
 	bool mkldnn; /* takes --mkldnn */
 	/* 0 when it can measure on this machine; otherwise -1 and why into why (what is
 	 * missing and what to install). Runs nothing long: calibrate asks before the GEMM
@@ -63,6 +66,15 @@ struct augur_adapter {
 	int (*measure)(const char *const *nets, size_t n, const struct augur_adapter_settings *s,
 	               const char *out, struct augur_adapter_outcome *got, struct augur_diag *diag);
 };
+
+/* One line of an adapter's progress protocol (docs/adapters.md, "Progress"), without its
+ * line break: "network I N PATH", sent before the adapter measures the I-th (counted from
+ * 1) of the N networks it was given, PATH that network's descriptor. True, with *index the
+ * network's place counted from 0, when line is such a line for n networks (N == n, 1 <= I
+ * <= n, a path after one space); false for any other line: the campaign ignores those (a
+ * later version of the protocol may add words; a malformed line costs one step of the
+ * bar, never the measurement). */
+bool augur_progress_line(const char *line, size_t n, size_t *index);
 
 /* The adapter called name, or NULL. */
 const struct augur_adapter *augur_adapter_find(const char *name);

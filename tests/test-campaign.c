@@ -10,9 +10,9 @@ static void test_progress_lines(void)
 {
 	static const struct {
 		const char *line;
-		size_t n;       /* the networks the adapter was given */
-		bool ok;        /* a progress line for them */
-		size_t index;   /* its network, counted from 0 */
+		size_t n;     /* the networks the adapter was given */
+		bool ok;      /* a progress line for them */
+		size_t index; /* its network, counted from 0 */
 	} cases[] = {
 	        {"network 1 3 bench/nets/fit/a.yaml", 3, true, 0},
 	        {"network 3 3 b.yaml", 3, true, 2},
@@ -22,20 +22,20 @@ static void test_progress_lines(void)
 	        {"", 3, false, 0},
 	        {"network", 3, false, 0},
 	        {"network ", 3, false, 0},
-	        {"network 1 3", 3, false, 0},             /* no path */
-	        {"network 1 3 ", 3, false, 0},            /* an empty path */
-	        {"network 0 3 a.yaml", 3, false, 0},      /* counted from 1 */
-	        {"network 4 3 a.yaml", 3, false, 0},      /* past the last */
-	        {"network 1 2 a.yaml", 3, false, 0},      /* another count than given */
-	        {"network -1 3 a.yaml", 3, false, 0},     /* not a count */
+	        {"network 1 3", 3, false, 0},         /* no path */
+	        {"network 1 3 ", 3, false, 0},        /* an empty path */
+	        {"network 0 3 a.yaml", 3, false, 0},  /* counted from 1 */
+	        {"network 4 3 a.yaml", 3, false, 0},  /* past the last */
+	        {"network 1 2 a.yaml", 3, false, 0},  /* another count than given */
+	        {"network -1 3 a.yaml", 3, false, 0}, /* not a count */
 	        {"network +1 3 a.yaml", 3, false, 0},
 	        {"network 1.5 3 a.yaml", 3, false, 0},
 	        {"network 1x 3 a.yaml", 3, false, 0},
-	        {"network  1 3 a.yaml", 3, false, 0},     /* two spaces */
+	        {"network  1 3 a.yaml", 3, false, 0}, /* two spaces */
 	        {"network 1  3 a.yaml", 3, false, 0},
 	        {"network 99999999999999999999999 3 a", 3, false, 0}, /* past 64 bits */
 	        {"network 1 18446744073709551616 a", 3, false, 0},
-	        {"Network 1 3 a.yaml", 3, false, 0},      /* words are case-sensitive */
+	        {"Network 1 3 a.yaml", 3, false, 0}, /* words are case-sensitive */
 	        {"networks 1 3 a.yaml", 3, false, 0},
 	        {" network 1 3 a.yaml", 3, false, 0},
 	        /* other words: a later version of the protocol, ignored */

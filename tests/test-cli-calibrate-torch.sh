@@ -49,8 +49,17 @@ fi
 
 # ---- the tiny grid end to end ----
 P=$tmp/tt.yaml T=$tmp/tt-times.yaml
-expect 0 "$AUGUR_BIN" calibrate --device tt --framework pytorch --grid tiny --threads 1 --progress none --out "$P" --layer-times-out "$T"
+expect 0 "$AUGUR_BIN" calibrate --device tt --framework pytorch --grid tiny --threads 1 --progress lines --out "$P" --layer-times-out "$T"
 nfit=$(ls bench/nets/fit/*.yaml | awk 'NR % 16 == 1' | head -6 | wc -l)
+# one progress count over the campaign, driven by the script's progress lines: every fit
+# network of the tiny plan in order, then the check, numbered 1..total of the whole
+want=$(ls bench/nets/fit/*.yaml | awk 'NR % 16 == 1' | head -6 | xargs -n1 basename; echo kws.yaml)
+total=$((nfit + 1))
+want=$(printf '%s\n' "$want" | awk -v t="$total" '{printf "%d/%d %s\n", NR, t, $0}')
+got=$(printf '%s\n' "$err" | sed -n 's/^augur calibrate: \[ *\([0-9]*\/[0-9]*\)\] \([^ ]*\.yaml\)  elapsed [0-9]*s  ETA [0-9]*s$/\1 \2/p')
+eq "campaign progress: every network in order" "$got" "$want"
+# the script's own lines are gone when augur drives it
+ok "no script progress lines" [ -z "$(printf '%s\n' "$err" | grep -e '^bench/validate:' -e '^\[[0-9]*/[0-9]*\] ')" ]
 has "$out" "layer costs: $nfit fit networks measured in pytorch " "the tiny plan's networks, in PyTorch"
 has "$out" "mkldnn off, 1 thread in " "settings named"
 has "$out" "memory: the minimal view (each blob freed after its last reader) plus a fitted overhead of " "memory view"
@@ -58,7 +67,6 @@ has "$out" "  kws  " "checked on a network it did not fit"
 has "$out" "networks it did not fit on predicted within 10%" "time verdict"
 has "$out" "memory verdict: " "memory verdict"
 has "$out" "wrote $P" "profile written"
-has "$err" "[1/1] kws: forward" "the adapter's progress lines"
 # the profile's framework section names PyTorch, its version, mkldnn, threads and view
 fw=$(sed -n '/^framework:/,/^memory:/p' "$P")
 has "$fw" '  name: "pytorch"' "framework pytorch"
@@ -66,12 +74,15 @@ has "$fw" '  version: "1.' "torch version"
 has "$fw" "  mkldnn: false" "mkldnn off"
 has "$fw" "  threads: 1" "threads"
 has "$fw" "  memory_view: minimal" "the minimal view"
+has "$fw" "  conv_groups: one_at_a_time" "grouped convs one group at a time"
 expect 0 "$AUGUR" profile show "$P"
 has "$out" "blobs      freed after their last reader (the minimal memory view)" "show names the view"
+has "$out" "groups     a grouped conv runs one group at a time" "show names the grouped convs' way"
 # every fit network has a peak-memory row
 eq "memory rows" "$(sed -n '/^memory_mb:/,$p' "$T" | grep -c '^  - {network: ')" "$nfit"
-# the fitted overhead is the median of measured peak minus augur inspect's minimal view,
-# computed here from the file and inspect (MiB = 2^20 bytes)
+# the fitted overhead is the median of measured peak minus augur inspect's minimal view
+# with PyTorch's grouped-conv workspace, computed here from the file and inspect's layers
+# (MiB = 2^20 bytes)
 want=$(python3 - "$T" "$AUGUR" <<'PY'
 import json, os, re, statistics, subprocess, sys
 path, augur = sys.argv[1], sys.argv[2]
@@ -81,7 +92,15 @@ for net, mib in re.findall(r"network: (\S+), board: tt, cpu: ([0-9.]+)\}", text)
     net = os.path.join(os.path.dirname(path), net)
     d = json.loads(subprocess.run([augur, "inspect", net, "--format", "json"],
                                   capture_output=True, text=True, check=True).stdout)
-    over.append(float(mib) * 1048576 - d["memory"]["minimal"]["total_bytes"])
+    # conv_groups one_at_a_time (the script's, mkldnn off): a grouped conv holds one
+    # group's columns (none when direct) and its output again, not all groups' columns
+    def ws(l):
+        if l["type"] != "conv" or l["attrs"]["groups"] <= 1:
+            return l["workspace_bytes"]
+        return (l["workspace_paper_bytes"] if l["workspace_bytes"] else 0) + l["output_bytes"]
+    m = d["memory"]["minimal"]
+    model = m["total_bytes"] - m["workspace_bytes"] + max([0] + [ws(l) for l in d["layers"]])
+    over.append(float(mib) * 1048576 - model)
 print(max(0, int(statistics.median(over))))
 PY
 )
