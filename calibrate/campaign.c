@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,7 +35,9 @@ static void tick(const struct augur_adapter_settings *s, size_t i, const char *p
 		return;
 	size_t at = s->first + i;
 	double elapsed = now_s() - s->t0;
-	double eta = at ? elapsed / (double)at * (double)(s->total - at) : 0;
+	/* the pace of this run's networks: those an earlier run measured took no time here */
+	size_t here = at > s->resumed ? at - s->resumed : 0;
+	double eta = here ? elapsed / (double)here * (double)(s->total - at) : 0;
 	s->progress(at, s->total, path, elapsed, eta, s->ctx);
 }
 
@@ -558,12 +561,28 @@ out:
 	return rc;
 }
 
-/* Whether lt has a row for the network at path (as the adapter was given it). */
+/* Whether lt has a row for the network at path (as the adapter was given it). A row names
+ * its network as the adapter wrote it: augur's adapter an absolute path, the pytorch
+ * script one relative to the file's directory; the same file either way. */
 static bool has_row(const struct augur_layer_times *lt, const char *path)
 {
-	for (size_t i = 0; lt && i < lt->n_rows; i++)
-		if (!strcmp(lt->rows[i].network, path))
+	struct stat want, got;
+	bool known = stat(path, &want) == 0;
+	const char *slash = lt ? strrchr(lt->path, '/') : NULL;
+	int dir = (int)(slash ? slash - lt->path : 1);
+	for (size_t i = 0; lt && i < lt->n_rows; i++) {
+		const char *net = lt->rows[i].network;
+		if (!strcmp(net, path))
 			return true;
+		char full[8192];
+		if (net[0] == '/' || !slash)
+			snprintf(full, sizeof(full), "%s", net);
+		else
+			snprintf(full, sizeof(full), "%.*s/%s", dir, lt->path, net);
+		if (known && stat(full, &got) == 0 && got.st_dev == want.st_dev &&
+		    got.st_ino == want.st_ino)
+			return true;
+	}
 	return false;
 }
 
@@ -607,7 +626,7 @@ static int measure_fit(const struct augur_campaign_options *o, struct augur_adap
 		else
 			todo[n++] = o->networks[i];
 	struct augur_adapter_outcome got = {0};
-	s->first = res->resumed; /* progress counts the networks measured before */
+	s->first = s->resumed = res->resumed; /* counted as done, not in the pace */
 	if (!rc && n)
 		rc = o->adapter->measure(todo, n, s, o->fit_times, &got, diag);
 	res->measured = res->resumed + got.measured;
@@ -633,7 +652,7 @@ int augur_campaign_run(const struct augur_campaign_options *o, struct augur_prof
 	*res = (struct augur_campaign_result){0};
 	struct augur_adapter_settings s = o->settings;
 	s.t0 = now_s();
-	s.first = 0;
+	s.first = s.resumed = 0;
 	s.total = o->n_networks + o->n_checks;
 	s.board = p->name;
 	struct augur_layer_times *fit = NULL, *chk = NULL;

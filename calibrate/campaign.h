@@ -30,6 +30,7 @@ struct augur_adapter_settings {
 	                 double eta_s, void *ctx);
 	void *ctx;
 	size_t first, total; /* the index of this call's first network in the progress count */
+	size_t resumed;      /* of them, measured by an earlier run: left out of the pace */
 	double t0;           /* when the campaign started (CLOCK_MONOTONIC seconds) */
 };
 

@@ -2,7 +2,8 @@
 # augur calibrate --framework pytorch: the missing-torch message (always), then the tiny
 # grid end to end through the pytorch adapter (bench/validate measure): the profile's
 # framework, the minimal memory view and its fitted overhead, checked against values
-# computed here from the adapter's own file and augur inspect. The second part is skipped
+# computed here from the adapter's own file and augur inspect; one progress count driven by
+# the script's progress lines; a SIGTERM midway and --resume. The second part is skipped
 # (77) when Debian's python3 cannot import torch (.ci/install-deps --dev installs it).
 set -u
 . "$(dirname "$0")/cli-lib.sh"
@@ -121,4 +122,35 @@ print(e["view"], e["model_bytes"] == d["memory"]["minimal"]["total_bytes"],
 # the kept measurements refit to the same profile costs
 expect 0 "$AUGUR" fit "$P" --layer-times "$T" --out "$tmp/refit.yaml"
 eq "refit: same overhead" "$(sed -n 's/^ *framework_overhead_bytes: \([0-9]*\)$/\1/p' "$tmp/refit.yaml" | head -1)" "$got"
+
+# ---- stopped midway by a SIGTERM to augur alone, then --resume ----
+# augur passes it on to the script (SIGINT) while it reads the script's progress lines;
+# the script keeps the rows it finished, and --resume measures only the others, its
+# progress counting on from them
+S=$tmp/stop.yaml kout=$tmp/stop.out kerr=$tmp/stop.err
+: >"$kerr"
+"$AUGUR_BIN" calibrate --device st --framework pytorch --grid tiny --threads 1 --progress lines --out "$S" >"$kout" 2>"$kerr" &
+pid=$!
+started=0
+for _ in $(seq 1200); do # up to 120 s on a very busy machine
+	if grep -q '^augur calibrate: \[ *3/7\] ' "$kerr"; then started=1; break; fi
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
+ok "stop: the campaign reached its third network" [ "$started" -eq 1 ]
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+eq "stop: exit status" "$?" "1"
+err=$(cat "$kerr")
+n=$(printf '%s\n' "$err" | sed -n "s/^augur calibrate: error: interrupted after \([0-9]*\) of $nfit fit networks; they are kept in .*/\1/p")
+ok "stop: interrupted after some networks ('$n')" sh -c '[ -n "$1" ] && [ "$1" -ge 2 ] && [ "$1" -lt "$2" ]' _ "$n" "$nfit"
+ok "stop: no profile written" [ ! -e "$S" ]
+eq "stop: the rows kept" "$(grep -c '^  - {network: .*, forward: ' "$S.partial/fit.yaml")" "$n"
+ok "stop: no traceback" [ -z "$(printf '%s\n' "$err" | grep -e Traceback -e Error)" ]
+expect 0 "$AUGUR_BIN" calibrate --device st --framework pytorch --grid tiny --threads 1 --progress lines --out "$S" --resume
+has "$out" "resumed: $n of $nfit fit networks measured before" "resume: the kept rows"
+first=$(printf '%s\n' "$err" | sed -n 's/^augur calibrate: \[ *\([0-9]*\)\/7\] [^ ]*\.yaml  elapsed.*/\1/p' | head -1)
+eq "resume: progress counts on from them" "$first" "$((n + 1))"
+has "$out" "layer costs: $nfit fit networks measured in pytorch " "resume: all fit networks"
+ok "resume: profile written" [ -s "$S" ]
 finish
