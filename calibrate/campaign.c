@@ -204,19 +204,8 @@ bool augur_progress_line(const char *line, size_t n, size_t *index)
 	return true;
 }
 
-/* The progress lines the adapter's program writes on fd (until it closes it): each a tick
- * before that network, in order; lines out of order or malformed are ignored. */
-struct progress_reader {
-	const struct augur_adapter_settings *s;
-	const char *const *nets;
-	size_t n;
-	size_t next;     /* the first network not reported yet */
-	char line[4096]; /* the line being read */
-	size_t len;      /* its bytes so far */
-	bool overlong;   /* longer than line: ignored up to its line break */
-};
-
-static void progress_bytes(struct progress_reader *r, const char *buf, size_t len)
+void augur_progress_feed(struct augur_progress_reader *r, const char *buf, size_t len,
+                         void (*on)(size_t index, void *ctx), void *ctx)
 {
 	for (size_t i = 0; i < len; i++) {
 		if (buf[i] != '\n') {
@@ -228,13 +217,27 @@ static void progress_bytes(struct progress_reader *r, const char *buf, size_t le
 		}
 		r->line[r->len] = '\0';
 		size_t at;
-		if (!r->overlong && augur_progress_line(r->line, r->n, &at) && at >= r->next) {
-			tick(r->s, at, r->nets[at]);
+		/* a NUL inside the line ends it early: the rest would be lost, so it is refused */
+		if (!r->overlong && strlen(r->line) == r->len &&
+		    augur_progress_line(r->line, r->n, &at) && at >= r->next) {
 			r->next = at + 1;
+			on(at, ctx);
 		}
 		r->len = 0;
 		r->overlong = false;
 	}
+}
+
+/* The campaign's tick for network index of the call (augur_progress_feed's callback). */
+struct tick_ctx {
+	const struct augur_adapter_settings *s;
+	const char *const *nets;
+};
+
+static void tick_at(size_t index, void *ctx)
+{
+	const struct tick_ctx *t = ctx;
+	tick(t->s, index, t->nets[index]);
 }
 
 /* Runs the adapter's program argv, whose argument progress_arg (a "%d" buffer of 16 bytes)
@@ -254,13 +257,14 @@ static int run_reporting(char **argv, char *progress_arg, const struct augur_ada
 		close(fds[0]);
 		return -1;
 	}
-	struct progress_reader r = {.s = s, .nets = nets, .n = n};
+	struct augur_progress_reader r = {.n = n};
+	struct tick_ctx t = {s, nets};
 	bool forwarded = false;
 	char buf[1024];
 	for (;;) {
 		ssize_t got = read(fds[0], buf, sizeof(buf));
 		if (got > 0) {
-			progress_bytes(&r, buf, (size_t)got);
+			augur_progress_feed(&r, buf, (size_t)got, tick_at, &t);
 			continue;
 		}
 		if (got == 0 || errno != EINTR)

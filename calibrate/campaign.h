@@ -77,6 +77,22 @@ struct augur_adapter {
  * bar, never the measurement). */
 bool augur_progress_line(const char *line, size_t n, size_t *index);
 
+/* An adapter's progress stream as it arrives, in pieces of any size: lines up to their
+ * line break, a line over 4 KiB ignored whole. Zero it and set n (the networks given). */
+struct augur_progress_reader {
+	size_t n;        /* the networks the adapter was given */
+	size_t next;     /* the first network not reported yet */
+	char line[4096]; /* the line being read */
+	size_t len;      /* its bytes so far */
+	bool overlong;   /* longer than line: ignored up to its line break */
+};
+
+/* Feeds len bytes of the stream to r, calling on(index, ctx) for each line
+ * augur_progress_line takes whose network is not before one reported already (the count
+ * only moves forward), so index < r->n and strictly increasing. */
+void augur_progress_feed(struct augur_progress_reader *r, const char *buf, size_t len,
+                         void (*on)(size_t index, void *ctx), void *ctx);
+
 /* The adapter called name, or NULL. */
 const struct augur_adapter *augur_adapter_find(const char *name);
 

@@ -1,7 +1,9 @@
 /* The layer-cost campaign (calibrate/campaign.h): the progress protocol an adapter's
- * program writes (docs/adapters.md, "Progress"), a table of lines, well formed and not. A
- * malformed line is ignored (false), never an error: progress is advisory. */
+ * program writes (docs/adapters.md, "Progress"), a table of lines, well formed and not,
+ * and the stream read in pieces. A malformed line is ignored (false), never an error:
+ * progress is advisory. */
 #include <stddef.h>
+#include <string.h>
 
 #include "campaign.h"
 #include "check.h"
@@ -52,8 +54,66 @@ static void test_progress_lines(void)
 	}
 }
 
+struct seen {
+	size_t index[16];
+	size_t count;
+};
+
+static void on(size_t index, void *ctx)
+{
+	struct seen *s = ctx;
+	if (s->count < 16)
+		s->index[s->count] = index;
+	s->count++;
+}
+
+/* The stream as reads of a pipe split it: a line in pieces is one line; the count only
+ * moves forward; a line over 4 KiB or with a NUL in it is ignored whole, the next one
+ * read; a last line without its line break is not (yet) a line. */
+static void test_progress_stream(void)
+{
+	static const char text[] = "network 1 4 a.yaml\n"
+	                           "network 3 4 c.yaml\n"
+	                           "network 2 4 b.yaml\n" /* behind: ignored */
+	                           "network 3 4 c.yaml\n" /* again: ignored */
+	                           "disturbed 3 4 c.yaml\n"
+	                           "network 4 4 d.yaml"; /* no line break yet */
+	for (size_t piece = 1; piece <= sizeof(text); piece++) {
+		struct augur_progress_reader r = {.n = 4};
+		struct seen s = {0};
+		for (size_t at = 0; at < sizeof(text) - 1; at += piece) {
+			size_t len = sizeof(text) - 1 - at < piece ? sizeof(text) - 1 - at : piece;
+			augur_progress_feed(&r, text + at, len, on, &s);
+		}
+		CHECK_EQ_U64(s.count, 2);
+		CHECK_EQ_U64(s.index[0], 0);
+		CHECK_EQ_U64(s.index[1], 2);
+		augur_progress_feed(&r, "\n", 1, on, &s);
+		CHECK_EQ_U64(s.count, 3);
+		CHECK_EQ_U64(s.index[2], 3);
+	}
+	/* a 5000-byte line, then a good one */
+	static char long_line[5100];
+	memset(long_line, 'x', 5000);
+	memcpy(long_line, "network 1 2 ", 12);
+	memcpy(long_line + 5000, "\nnetwork 2 2 b\n", 15);
+	struct augur_progress_reader r = {.n = 2};
+	struct seen s = {0};
+	augur_progress_feed(&r, long_line, 5015, on, &s);
+	CHECK_EQ_U64(s.count, 1);
+	CHECK_EQ_U64(s.index[0], 1);
+	/* a NUL inside a line */
+	struct augur_progress_reader z = {.n = 2};
+	struct seen t = {0};
+	static const char nul[] = "network 1 2 a\0b\nnetwork 2 2 b\n";
+	augur_progress_feed(&z, nul, sizeof(nul) - 1, on, &t);
+	CHECK_EQ_U64(t.count, 1);
+	CHECK_EQ_U64(t.index[0], 1);
+}
+
 int main(void)
 {
 	test_progress_lines();
+	test_progress_stream();
 	return check_finish();
 }
