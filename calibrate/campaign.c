@@ -179,33 +179,44 @@ static int run_program(char *const argv[], bool quiet, volatile sig_atomic_t *st
 	return pid < 0 ? -1 : wait_child(pid, stop, &forwarded);
 }
 
-bool augur_progress_line(const char *line, size_t n, size_t *index)
+enum augur_progress_kind augur_progress_line(const char *line, size_t n, size_t *index)
 {
-	static const char word[] = "network ";
-	if (strncmp(line, word, sizeof(word) - 1))
-		return false;
+	static const struct {
+		const char *word;
+		enum augur_progress_kind kind;
+	} words[] = {{"network ", AUGUR_PROGRESS_NETWORK},
+	             {"disturbed ", AUGUR_PROGRESS_DISTURBED}};
+	enum augur_progress_kind kind = AUGUR_PROGRESS_IGNORED;
+	const char *p = line;
+	for (size_t w = 0; w < sizeof(words) / sizeof(*words); w++)
+		if (!strncmp(line, words[w].word, strlen(words[w].word))) {
+			kind = words[w].kind;
+			p = line + strlen(words[w].word);
+		}
+	if (kind == AUGUR_PROGRESS_IGNORED)
+		return kind;
 	/* two numbers, each ended by one space, then a path that is not empty */
-	const char *p = line + sizeof(word) - 1;
 	uint64_t v[2];
 	for (int j = 0; j < 2; j++) {
 		const char *sp = strchr(p, ' ');
 		char num[24];
 		if (!sp || sp == p || (size_t)(sp - p) >= sizeof(num))
-			return false;
+			return AUGUR_PROGRESS_IGNORED;
 		memcpy(num, p, (size_t)(sp - p));
 		num[sp - p] = '\0';
 		if (augur_parse_u64(num, 1, SIZE_MAX, &v[j]) != AUGUR_NUM_OK)
-			return false;
+			return AUGUR_PROGRESS_IGNORED;
 		p = sp + 1;
 	}
 	if (!*p || v[1] != n || v[0] > v[1])
-		return false;
+		return AUGUR_PROGRESS_IGNORED;
 	*index = (size_t)(v[0] - 1);
-	return true;
+	return kind;
 }
 
 void augur_progress_feed(struct augur_progress_reader *r, const char *buf, size_t len,
-                         void (*on)(size_t index, void *ctx), void *ctx)
+                         void (*on)(enum augur_progress_kind kind, size_t index, void *ctx),
+                         void *ctx)
 {
 	for (size_t i = 0; i < len; i++) {
 		if (buf[i] != '\n') {
@@ -216,35 +227,46 @@ void augur_progress_feed(struct augur_progress_reader *r, const char *buf, size_
 			continue;
 		}
 		r->line[r->len] = '\0';
-		size_t at;
+		size_t at = 0;
 		/* a NUL inside the line ends it early: the rest would be lost, so it is refused */
-		if (!r->overlong && strlen(r->line) == r->len &&
-		    augur_progress_line(r->line, r->n, &at) && at >= r->next) {
+		enum augur_progress_kind k = !r->overlong && strlen(r->line) == r->len
+		                                     ? augur_progress_line(r->line, r->n, &at)
+		                                     : AUGUR_PROGRESS_IGNORED;
+		if (k == AUGUR_PROGRESS_NETWORK && at >= r->next) {
 			r->next = at + 1;
-			on(at, ctx);
+			on(k, at, ctx);
+		} else if (k == AUGUR_PROGRESS_DISTURBED && at < r->next &&
+		           at >= r->next_disturbed) {
+			r->next_disturbed = at + 1;
+			on(k, at, ctx);
 		}
 		r->len = 0;
 		r->overlong = false;
 	}
 }
 
-/* The campaign's tick for network index of the call (augur_progress_feed's callback). */
+/* What the campaign does with a progress line (augur_progress_feed's callback): ticks for
+ * a network, counts a disturbed one. */
 struct tick_ctx {
 	const struct augur_adapter_settings *s;
 	const char *const *nets;
+	size_t disturbed;
 };
 
-static void tick_at(size_t index, void *ctx)
+static void tick_at(enum augur_progress_kind kind, size_t index, void *ctx)
 {
-	const struct tick_ctx *t = ctx;
-	tick(t->s, index, t->nets[index]);
+	struct tick_ctx *t = ctx;
+	if (kind == AUGUR_PROGRESS_NETWORK)
+		tick(t->s, index, t->nets[index]);
+	else
+		t->disturbed++;
 }
 
 /* Runs the adapter's program argv, whose argument progress_arg (a "%d" buffer of 16 bytes)
- * gets the descriptor it writes its progress lines on, and ticks s's callback for each;
- * its exit status as run_program's. */
+ * gets the descriptor it writes its progress lines on, ticks s's callback for each network
+ * and counts the disturbed ones into *disturbed; its exit status as run_program's. */
 static int run_reporting(char **argv, char *progress_arg, const struct augur_adapter_settings *s,
-                         const char *const *nets, size_t n)
+                         const char *const *nets, size_t n, size_t *disturbed)
 {
 	int fds[2];
 	if (pipe(fds))
@@ -258,7 +280,7 @@ static int run_reporting(char **argv, char *progress_arg, const struct augur_ada
 		return -1;
 	}
 	struct augur_progress_reader r = {.n = n};
-	struct tick_ctx t = {s, nets};
+	struct tick_ctx t = {s, nets, 0};
 	bool forwarded = false;
 	char buf[1024];
 	for (;;) {
@@ -275,6 +297,7 @@ static int run_reporting(char **argv, char *progress_arg, const struct augur_ada
 		}
 	}
 	close(fds[0]);
+	*disturbed = t.disturbed;
 	return wait_child(pid, s->stop, &forwarded);
 }
 
@@ -400,7 +423,7 @@ static int pytorch_measure(const char *const *nets, size_t n,
 		argv[a++] = (char *)nets[i];
 	for (size_t i = 0; i < nt; i++)
 		argv[a++] = (char *)tail[i];
-	int st = run_reporting(argv, fd, s, nets, n);
+	int st = run_reporting(argv, fd, s, nets, n, &got->disturbed);
 	free(argv);
 	got->measured = count_rows(out);
 	if (st == 0)
