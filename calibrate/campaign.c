@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "fileio.h"
 #include "layertimes.h"
 #include "netbench.h"
+#include "numparse.h"
 #include "profilefit.h"
 #include "stats.h"
 #include "strbuf.h"
@@ -33,7 +35,9 @@ static void tick(const struct augur_adapter_settings *s, size_t i, const char *p
 		return;
 	size_t at = s->first + i;
 	double elapsed = now_s() - s->t0;
-	double eta = at ? elapsed / (double)at * (double)(s->total - at) : 0;
+	/* the pace of this run's networks: those an earlier run measured took no time here */
+	size_t here = at > s->resumed ? at - s->resumed : 0;
+	double eta = here ? elapsed / (double)here * (double)(s->total - at) : 0;
 	s->progress(at, s->total, path, elapsed, eta, s->ctx);
 }
 
@@ -124,26 +128,11 @@ static size_t pythons(const char *list[2])
 	return 2;
 }
 
-/* Runs argv (argv[0] looked up on PATH) with stdout to /dev/null, and stderr too unless
- * quiet is false; its exit status, 127 when it could not be started, -1 when it died. */
-static int run_program(char *const argv[], bool quiet, volatile sig_atomic_t *stop)
+/* Waits for pid; a SIGTERM to augur alone (stop set, no SIGINT to the process group)
+ * reaches the child as SIGINT, so it stops as on Ctrl-C and keeps its rows. Its exit
+ * status, -1 when it died. */
+static int wait_child(pid_t pid, volatile sig_atomic_t *stop, bool *forwarded)
 {
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0) {
-			dup2(null, STDOUT_FILENO);
-			if (quiet)
-				dup2(null, STDERR_FILENO);
-		}
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	bool forwarded = false;
 	for (;;) {
 		int status;
 		pid_t r = waitpid(pid, &status, 0);
@@ -151,12 +140,167 @@ static int run_program(char *const argv[], bool quiet, volatile sig_atomic_t *st
 			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 		if (r < 0 && errno != EINTR)
 			return -1;
-		/* a SIGTERM to augur alone: the child stops as on Ctrl-C, keeping its rows */
-		if (stop && *stop && !forwarded) {
+		if (stop && *stop && !*forwarded) {
+			kill(pid, SIGINT);
+			*forwarded = true;
+		}
+	}
+}
+
+/* Starts argv (argv[0] looked up on PATH) with stdout to /dev/null, and stderr too unless
+ * quiet is false; keep_fd (-1: none) stays open in it. The child's pid, or -1. */
+static pid_t start_program(char *const argv[], bool quiet, int keep_fd, int close_fd)
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	if (close_fd >= 0)
+		close(close_fd);
+	int null = open("/dev/null", O_WRONLY);
+	if (null >= 0) {
+		dup2(null, STDOUT_FILENO);
+		if (quiet)
+			dup2(null, STDERR_FILENO);
+		if (null != keep_fd)
+			close(null);
+	}
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+/* Runs argv as start_program does; its exit status, 127 when it could not be started, -1
+ * when it died. */
+static int run_program(char *const argv[], bool quiet, volatile sig_atomic_t *stop)
+{
+	pid_t pid = start_program(argv, quiet, -1, -1);
+	bool forwarded = false;
+	return pid < 0 ? -1 : wait_child(pid, stop, &forwarded);
+}
+
+enum augur_progress_kind augur_progress_line(const char *line, size_t n, size_t *index)
+{
+	static const struct {
+		const char *word;
+		enum augur_progress_kind kind;
+	} words[] = {{"network ", AUGUR_PROGRESS_NETWORK},
+	             {"disturbed ", AUGUR_PROGRESS_DISTURBED}};
+	enum augur_progress_kind kind = AUGUR_PROGRESS_IGNORED;
+	const char *p = line;
+	for (size_t w = 0; w < sizeof(words) / sizeof(*words); w++)
+		if (!strncmp(line, words[w].word, strlen(words[w].word))) {
+			kind = words[w].kind;
+			p = line + strlen(words[w].word);
+		}
+	if (kind == AUGUR_PROGRESS_IGNORED)
+		return kind;
+	/* two numbers, each ended by one space, then a path that is not empty */
+	uint64_t v[2];
+	for (int j = 0; j < 2; j++) {
+		const char *sp = strchr(p, ' ');
+		char num[24];
+		if (!sp || sp == p || (size_t)(sp - p) >= sizeof(num))
+			return AUGUR_PROGRESS_IGNORED;
+		memcpy(num, p, (size_t)(sp - p));
+		num[sp - p] = '\0';
+		if (augur_parse_u64(num, 1, SIZE_MAX, &v[j]) != AUGUR_NUM_OK)
+			return AUGUR_PROGRESS_IGNORED;
+		p = sp + 1;
+	}
+	if (!*p || v[1] != n || v[0] > v[1])
+		return AUGUR_PROGRESS_IGNORED;
+	*index = (size_t)(v[0] - 1);
+	return kind;
+}
+
+void augur_progress_feed(struct augur_progress_reader *r, const char *buf, size_t len,
+                         void (*on)(enum augur_progress_kind kind, size_t index, void *ctx),
+                         void *ctx)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] != '\n') {
+			if (r->len + 1 < sizeof(r->line))
+				r->line[r->len++] = buf[i];
+			else
+				r->overlong = true;
+			continue;
+		}
+		r->line[r->len] = '\0';
+		size_t at = 0;
+		/* a NUL inside the line ends it early: the rest would be lost, so it is refused */
+		enum augur_progress_kind k = !r->overlong && strlen(r->line) == r->len
+		                                     ? augur_progress_line(r->line, r->n, &at)
+		                                     : AUGUR_PROGRESS_IGNORED;
+		if (k == AUGUR_PROGRESS_NETWORK && at >= r->next) {
+			r->next = at + 1;
+			on(k, at, ctx);
+		} else if (k == AUGUR_PROGRESS_DISTURBED && at < r->next &&
+		           at >= r->next_disturbed) {
+			r->next_disturbed = at + 1;
+			on(k, at, ctx);
+		}
+		r->len = 0;
+		r->overlong = false;
+	}
+}
+
+/* What the campaign does with a progress line (augur_progress_feed's callback): ticks for
+ * a network, counts a disturbed one. */
+struct tick_ctx {
+	const struct augur_adapter_settings *s;
+	const char *const *nets;
+	size_t disturbed;
+};
+
+static void tick_at(enum augur_progress_kind kind, size_t index, void *ctx)
+{
+	struct tick_ctx *t = ctx;
+	if (kind == AUGUR_PROGRESS_NETWORK)
+		tick(t->s, index, t->nets[index]);
+	else
+		t->disturbed++;
+}
+
+/* Runs the adapter's program argv, whose argument progress_arg (a "%d" buffer of 16 bytes)
+ * gets the descriptor it writes its progress lines on, ticks s's callback for each network
+ * and counts the disturbed ones into *disturbed; its exit status as run_program's. */
+static int run_reporting(char **argv, char *progress_arg, const struct augur_adapter_settings *s,
+                         const char *const *nets, size_t n, size_t *disturbed)
+{
+	int fds[2];
+	if (pipe(fds))
+		return -1;
+	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+	snprintf(progress_arg, 16, "%d", fds[1]);
+	pid_t pid = start_program(argv, false, fds[1], fds[0]);
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return -1;
+	}
+	struct augur_progress_reader r = {.n = n};
+	struct tick_ctx t = {s, nets, 0};
+	bool forwarded = false;
+	char buf[1024];
+	for (;;) {
+		/* before every read, not only when one is interrupted: a stop that lands between
+		 * two reads (or under SA_RESTART) would otherwise wait for the whole script */
+		if (stopped(s) && !forwarded) {
 			kill(pid, SIGINT);
 			forwarded = true;
 		}
+		ssize_t got = read(fds[0], buf, sizeof(buf));
+		if (got > 0) {
+			augur_progress_feed(&r, buf, (size_t)got, tick_at, &t);
+			continue;
+		}
+		if (got == 0 || errno != EINTR)
+			break; /* the program closed it (exited): its status below */
 	}
+	close(fds[0]);
+	*disturbed = t.disturbed;
+	return wait_child(pid, s->stop, &forwarded);
 }
 
 /* The measuring script: DATA/bench/validate in a source tree, DATA/adapters/validate
@@ -249,6 +393,10 @@ static int pytorch_measure(const char *const *nets, size_t n,
                            struct augur_adapter_outcome *got, struct augur_diag *diag)
 {
 	*got = (struct augur_adapter_outcome){0};
+	if (stopped(s)) { /* stopped before this call: start nothing */
+		got->interrupted = true;
+		return 0;
+	}
 	char py[1024], script[4200], why[512] = "no measuring script";
 	if (script_path(s, script, sizeof(script)) ||
 	    find_python(py, sizeof(py), why, sizeof(why))) {
@@ -264,10 +412,12 @@ static int pytorch_measure(const char *const *nets, size_t n,
 	snprintf(warmup, sizeof(warmup), "%llu", (unsigned long long)s->warmup);
 	snprintf(retries, sizeof(retries), "%llu", (unsigned long long)s->retries);
 	const char *head[] = {py, script, "measure"};
-	const char *tail[] = {"--board",   s->board, "--out",    out,
-	                      "--threads", threads,  "--mkldnn", s->mkldnn > 0 ? "on" : "off",
-	                      "--reps",    reps,     "--warmup", warmup,
-	                      "--retries", retries,  "--augur",  s->exe ? s->exe : "augur"};
+	char fd[16] = "";
+	const char *tail[] = {"--board",       s->board, "--out",    out,
+	                      "--threads",     threads,  "--mkldnn", s->mkldnn > 0 ? "on" : "off",
+	                      "--reps",        reps,     "--warmup", warmup,
+	                      "--retries",     retries,  "--augur",  s->exe ? s->exe : "augur",
+	                      "--progress-fd", fd};
 	size_t nh = sizeof(head) / sizeof(*head), nt = sizeof(tail) / sizeof(*tail);
 	char **argv = calloc(nh + n + nt + 1, sizeof(*argv));
 	if (!argv)
@@ -279,9 +429,7 @@ static int pytorch_measure(const char *const *nets, size_t n,
 		argv[a++] = (char *)nets[i];
 	for (size_t i = 0; i < nt; i++)
 		argv[a++] = (char *)tail[i];
-	if (n && s->progress)
-		tick(s, 0, nets[0]); /* the script prints a line per network after this */
-	int st = run_program(argv, false, s->stop);
+	int st = run_reporting(argv, fd, s, nets, n, &got->disturbed);
 	free(argv);
 	got->measured = count_rows(out);
 	if (st == 0)
@@ -299,12 +447,13 @@ static int pytorch_measure(const char *const *nets, size_t n,
 /* ---- the table ----------------------------------------------------------------------- */
 
 static const struct augur_adapter adapters[] = {
+        /* augur's runtime gives every conv one im2col buffer of all its groups' columns */
         {"augur", "nothing beyond augur itself (its own runtime, augur run)", AUGUR_VIEW_ALLOCATED,
-         false, augur_available, augur_measure},
+         AUGUR_GROUPS_TOGETHER, false, augur_available, augur_measure},
         {"pytorch",
          "python3 with PyTorch and numpy (Debian: python3-torch python3-numpy), "
          "measured by bench/validate measure",
-         AUGUR_VIEW_MINIMAL, true, pytorch_available, pytorch_measure},
+         AUGUR_VIEW_MINIMAL, AUGUR_GROUPS_UNSTATED, true, pytorch_available, pytorch_measure},
 };
 
 const struct augur_adapter *augur_adapter_find(const char *name)
@@ -316,6 +465,17 @@ const struct augur_adapter *augur_adapter_find(const char *name)
 }
 
 /* ---- the campaign --------------------------------------------------------------------- */
+
+/* The adapter's facts where the file it wrote does not state them. */
+static void adapter_facts(const struct augur_adapter *ad, struct augur_layer_times *lt)
+{
+	if (!lt->framework.name)
+		return;
+	if (lt->framework.memory_view == AUGUR_VIEW_UNSTATED)
+		lt->framework.memory_view = ad->view;
+	if (lt->framework.conv_groups == AUGUR_GROUPS_UNSTATED)
+		lt->framework.conv_groups = ad->groups;
+}
 
 /* Measures nets through the adapter into path and loads the file. */
 static int measure(const struct augur_campaign_options *o, struct augur_adapter_settings *s,
@@ -329,9 +489,7 @@ static int measure(const struct augur_campaign_options *o, struct augur_adapter_
 		return rc;
 	if ((rc = augur_layer_times_load(path, lt, diag)))
 		return rc;
-	/* the adapter's view when its file does not state one */
-	if ((*lt)->framework.name && (*lt)->framework.memory_view == AUGUR_VIEW_UNSTATED)
-		(*lt)->framework.memory_view = o->adapter->view;
+	adapter_facts(o->adapter, *lt);
 	return 0;
 }
 
@@ -436,13 +594,35 @@ out:
 	return rc;
 }
 
-/* Whether lt has a row for the network at path (as the adapter was given it). */
+/* The row of lt for the network at path (as the adapter was given it), or NULL. A row
+ * names its network as the adapter wrote it: augur's adapter an absolute path, the pytorch
+ * script one relative to the file's directory; the same file either way. */
+static const struct augur_layer_times_row *find_row(const struct augur_layer_times *lt,
+                                                    const char *path)
+{
+	struct stat want, got;
+	bool known = stat(path, &want) == 0;
+	const char *slash = lt ? strrchr(lt->path, '/') : NULL;
+	int dir = (int)(slash ? slash - lt->path : 1);
+	for (size_t i = 0; lt && i < lt->n_rows; i++) {
+		const char *net = lt->rows[i].network;
+		if (!strcmp(net, path))
+			return &lt->rows[i];
+		char full[8192];
+		if (net[0] == '/' || !slash)
+			snprintf(full, sizeof(full), "%s", net);
+		else
+			snprintf(full, sizeof(full), "%.*s/%s", dir, lt->path, net);
+		if (known && stat(full, &got) == 0 && got.st_dev == want.st_dev &&
+		    got.st_ino == want.st_ino)
+			return &lt->rows[i];
+	}
+	return NULL;
+}
+
 static bool has_row(const struct augur_layer_times *lt, const char *path)
 {
-	for (size_t i = 0; lt && i < lt->n_rows; i++)
-		if (!strcmp(lt->rows[i].network, path))
-			return true;
-	return false;
+	return find_row(lt, path) != NULL;
 }
 
 /* The fit networks' file after a resumed measurement: done's rows, then the new ones
@@ -485,7 +665,7 @@ static int measure_fit(const struct augur_campaign_options *o, struct augur_adap
 		else
 			todo[n++] = o->networks[i];
 	struct augur_adapter_outcome got = {0};
-	s->first = res->resumed; /* progress counts the networks measured before */
+	s->first = s->resumed = res->resumed; /* counted as done, not in the pace */
 	if (!rc && n)
 		rc = o->adapter->measure(todo, n, s, o->fit_times, &got, diag);
 	res->measured = res->resumed + got.measured;
@@ -497,22 +677,19 @@ static int measure_fit(const struct augur_campaign_options *o, struct augur_adap
 		rc = join_done(o, got.measured > 0, diag);
 	if (!rc && !res->interrupted && (rc = augur_layer_times_load(o->fit_times, fit, diag)))
 		*fit = NULL;
-	if (!rc && *fit && (*fit)->framework.name &&
-	    (*fit)->framework.memory_view == AUGUR_VIEW_UNSTATED)
-		(*fit)->framework.memory_view = o->adapter->view;
+	if (!rc && *fit)
+		adapter_facts(o->adapter, *fit);
 	augur_layer_times_free(done);
 	free(done_text);
 	free(todo);
 	return rc;
 }
 
-/* The forward time of fit's row for the network at path, 0 when none. */
-static double fit_forward(const struct augur_layer_times *fit, const char *path)
+/* The forward time of lt's row for the network at path, 0 when none. */
+static double forward_of(const struct augur_layer_times *lt, const char *path)
 {
-	for (size_t i = 0; fit && i < fit->n_rows; i++)
-		if (!strcmp(fit->rows[i].network, path))
-			return fit->rows[i].forward_ms;
-	return 0;
+	const struct augur_layer_times_row *row = find_row(lt, path);
+	return row ? row->forward_ms : 0;
 }
 
 /* Up to AUGUR_CAMPAIGN_AGAIN fit networks with a forward time in fit, evenly spread over
@@ -526,7 +703,7 @@ static int measure_again(const struct augur_campaign_options *o, struct augur_ad
 	size_t n = 0;
 	for (size_t k = 0; k < AUGUR_CAMPAIGN_AGAIN && o->n_networks; k++) {
 		const char *path = o->networks[k * o->n_networks / AUGUR_CAMPAIGN_AGAIN];
-		if (fit_forward(fit, path) > 0 && (!n || strcmp(pick[n - 1], path)))
+		if (forward_of(fit, path) > 0 && (!n || strcmp(pick[n - 1], path)))
 			pick[n++] = path;
 	}
 	if (!n)
@@ -538,10 +715,10 @@ static int measure_again(const struct augur_campaign_options *o, struct augur_ad
 	res->interrupted = got.interrupted;
 	double ratio[AUGUR_CAMPAIGN_AGAIN];
 	size_t m = 0;
-	for (size_t i = 0; !rc && now && i < now->n_rows && m < AUGUR_CAMPAIGN_AGAIN; i++) {
-		double then = fit_forward(fit, now->rows[i].network);
-		if (then > 0 && now->rows[i].forward_ms > 0)
-			ratio[m++] = now->rows[i].forward_ms / then - 1;
+	for (size_t i = 0; !rc && now && i < n; i++) {
+		double then = forward_of(fit, pick[i]), again = forward_of(now, pick[i]);
+		if (then > 0 && again > 0)
+			ratio[m++] = again / then - 1;
 	}
 	if (m) {
 		res->n_again = m;
@@ -562,7 +739,7 @@ int augur_campaign_run(const struct augur_campaign_options *o, struct augur_prof
 	*res = (struct augur_campaign_result){0};
 	struct augur_adapter_settings s = o->settings;
 	s.t0 = now_s();
-	s.first = 0;
+	s.first = s.resumed = 0;
 	size_t again = o->n_networks < AUGUR_CAMPAIGN_AGAIN ? o->n_networks : AUGUR_CAMPAIGN_AGAIN;
 	s.total = o->n_networks + o->n_checks + (o->again_times ? again : 0);
 	s.board = p->name;

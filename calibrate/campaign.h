@@ -3,8 +3,8 @@
  * profile's cpu unit fitted to it (every layer type's cost and the framework's memory
  * overhead), then a check of the fitted profile on networks it was not fitted on, measured
  * by the same adapter. A new framework is a new adapter in the table, not new model code.
- * Never prints: progress goes through a callback (an adapter that runs another program
- * lets that program's own progress lines through to stderr). */
+ * Never prints: progress goes through a callback, which an adapter that runs another
+ * program drives from that program's progress lines (docs/adapters.md, "Progress"). */
 #ifndef AUGUR_CAMPAIGN_H
 #define AUGUR_CAMPAIGN_H
 
@@ -30,6 +30,7 @@ struct augur_adapter_settings {
 	                 double eta_s, void *ctx);
 	void *ctx;
 	size_t first, total; /* the index of this call's first network in the progress count */
+	size_t resumed;      /* of them, measured by an earlier run: left out of the pace */
 	double t0;           /* when the campaign started (CLOCK_MONOTONIC seconds) */
 };
 
@@ -39,7 +40,8 @@ struct augur_adapter_outcome {
 	bool interrupted; /* settings' stop cut it short */
 	/* networks whose kept measurement is still disturbed after the retries (the adapter's
 	 * own rule; augur's: augur_net_run_disturbance over AUGUR_NETBENCH_NOISY, the speed
-	 * probe included), and the probe's largest slowdown among them (0: no probe) */
+	 * probe included; pytorch's: the script's "disturbed" progress lines), and the probe's
+	 * largest slowdown among them (0: no probe) */
 	size_t disturbed;
 	double worst_slowdown;
 	/* fit networks measured again after the checks (again_times), and the median and range
@@ -56,6 +58,9 @@ struct augur_adapter {
 	/* the memory view its runtime follows, written into the profile's framework facts
 	 * when the measurements do not state one */
 	enum augur_memory_view view;
+	/* how its runtime runs grouped convolutions, written likewise when the measurements
+	 * do not state it (UNSTATED: the adapter's file states it where it is known) */
+	enum augur_conv_groups groups;
 	bool mkldnn; /* takes --mkldnn */
 	/* 0 when it can measure on this machine; otherwise -1 and why into why (what is
 	 * missing and what to install). Runs nothing long: calibrate asks before the GEMM
@@ -68,6 +73,42 @@ struct augur_adapter {
 	int (*measure)(const char *const *nets, size_t n, const struct augur_adapter_settings *s,
 	               const char *out, struct augur_adapter_outcome *got, struct augur_diag *diag);
 };
+
+/* The lines of an adapter's progress protocol (docs/adapters.md, "Progress"). */
+enum augur_progress_kind {
+	AUGUR_PROGRESS_IGNORED = 0, /* not a line of the protocol, or a malformed one */
+	AUGUR_PROGRESS_NETWORK,     /* "network I N PATH": the I-th network is measured next */
+	AUGUR_PROGRESS_DISTURBED,   /* "disturbed I N PATH": its kept measurement is still
+	                               disturbed after the adapter's retries */
+};
+
+/* One line of the protocol, without its line break: a word, the network's place I among
+ * the N the adapter was given (counted from 1), PATH that network's descriptor. Its kind,
+ * with *index the place counted from 0, when line is such a line for n networks (N == n,
+ * 1 <= I <= n, one space between the fields, a path); IGNORED for any other line, which
+ * the campaign ignores (a later version of the protocol may add words; a malformed line
+ * costs one step of the bar, never the measurement). */
+enum augur_progress_kind augur_progress_line(const char *line, size_t n, size_t *index);
+
+/* An adapter's progress stream as it arrives, in pieces of any size: lines up to their
+ * line break, a line over 4 KiB ignored whole. Zero it and set n (the networks given). */
+struct augur_progress_reader {
+	size_t n;              /* the networks the adapter was given */
+	size_t next;           /* the first network not reported yet */
+	size_t next_disturbed; /* the first network that may still be reported disturbed */
+	char line[4096];       /* the line being read */
+	size_t len;            /* its bytes so far */
+	bool overlong;         /* longer than line: ignored up to its line break */
+};
+
+/* Feeds len bytes of the stream to r, calling on(kind, index, ctx) for each line
+ * augur_progress_line takes: a network line whose network is not before one reported
+ * already (the count only moves forward); a disturbed line for a network reported already
+ * and after the last one reported disturbed. So each kind's indexes are below r->n and
+ * strictly increasing, and a network is reported disturbed only after it started. */
+void augur_progress_feed(struct augur_progress_reader *r, const char *buf, size_t len,
+                         void (*on)(enum augur_progress_kind kind, size_t index, void *ctx),
+                         void *ctx);
 
 /* The adapter called name, or NULL. */
 const struct augur_adapter *augur_adapter_find(const char *name);

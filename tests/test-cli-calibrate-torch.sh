@@ -2,7 +2,8 @@
 # augur calibrate --framework pytorch: the missing-torch message (always), then the tiny
 # grid end to end through the pytorch adapter (bench/validate measure): the profile's
 # framework, the minimal memory view and its fitted overhead, checked against values
-# computed here from the adapter's own file and augur inspect. The second part is skipped
+# computed here from the adapter's own file and augur inspect; one progress count driven by
+# the script's progress lines; a SIGTERM midway and --resume. The second part is skipped
 # (77) when Debian's python3 cannot import torch (.ci/install-deps --dev installs it).
 set -u
 . "$(dirname "$0")/cli-lib.sh"
@@ -49,16 +50,29 @@ fi
 
 # ---- the tiny grid end to end ----
 P=$tmp/tt.yaml T=$tmp/tt-times.yaml
-expect 0 "$AUGUR_BIN" calibrate --device tt --framework pytorch --grid tiny --threads 1 --progress none --out "$P" --layer-times-out "$T"
+expect 0 "$AUGUR_BIN" calibrate --device tt --framework pytorch --grid tiny --threads 1 --progress lines --out "$P" --layer-times-out "$T"
 nfit=$(ls bench/nets/fit/*.yaml | awk 'NR % 16 == 1' | head -6 | wc -l)
+# one progress count over the campaign, driven by the script's progress lines: every fit
+# network of the tiny plan in order, then the check, then the fit networks measured again
+# for the drift (six at most: all of the tiny plan's), numbered 1..total of the whole
+fits=$(ls bench/nets/fit/*.yaml | awk 'NR % 16 == 1' | head -6 | xargs -n1 basename)
+want=$(printf '%s\nkws.yaml\n%s\n' "$fits" "$fits")
+total=$((nfit + 1 + (nfit < 6 ? nfit : 6)))
+want=$(printf '%s\n' "$want" | awk -v t="$total" '{printf "%d/%d %s\n", NR, t, $0}')
+got=$(printf '%s\n' "$err" | sed -n 's/^augur calibrate: \[ *\([0-9]*\/[0-9]*\)\] \([^ ]*\.yaml\)  elapsed [0-9]*s  ETA [0-9]*s$/\1 \2/p')
+eq "campaign progress: every network in order" "$got" "$want"
+# the script's own lines are gone when augur drives it
+ok "no script progress lines" [ -z "$(printf '%s\n' "$err" | grep -e '^bench/validate:' -e '^\[[0-9]*/[0-9]*\] ')" ]
 has "$out" "layer costs: $nfit fit networks measured in pytorch " "the tiny plan's networks, in PyTorch"
+# the script names its networks relative to its file: the drift still finds their first
+# measurement
+has "$out" "drift: $((nfit < 6 ? nfit : 6)) fit networks measured again after the checks ran" "the drift, in PyTorch"
 has "$out" "mkldnn off, 1 thread in " "settings named"
 has "$out" "memory: the minimal view (each blob freed after its last reader) plus a fitted overhead of " "memory view"
 has "$out" "  kws  " "checked on a network it did not fit"
 has "$out" "networks it did not fit on predicted within 10%" "time verdict"
 has "$out" "memory verdict: " "memory verdict"
 has "$out" "wrote $P" "profile written"
-has "$err" "[1/1] kws: forward" "the adapter's progress lines"
 # the profile's framework section names PyTorch, its version, mkldnn, threads and view
 fw=$(sed -n '/^framework:/,/^memory:/p' "$P")
 has "$fw" '  name: "pytorch"' "framework pytorch"
@@ -66,12 +80,15 @@ has "$fw" '  version: "1.' "torch version"
 has "$fw" "  mkldnn: false" "mkldnn off"
 has "$fw" "  threads: 1" "threads"
 has "$fw" "  memory_view: minimal" "the minimal view"
+has "$fw" "  conv_groups: one_at_a_time" "grouped convs one group at a time"
 expect 0 "$AUGUR" profile show "$P"
 has "$out" "blobs      freed after their last reader (the minimal memory view)" "show names the view"
+has "$out" "groups     a grouped conv runs one group at a time" "show names the grouped convs' way"
 # every fit network has a peak-memory row
 eq "memory rows" "$(sed -n '/^memory_mb:/,$p' "$T" | grep -c '^  - {network: ')" "$nfit"
-# the fitted overhead is the median of measured peak minus augur inspect's minimal view,
-# computed here from the file and inspect (MiB = 2^20 bytes)
+# the fitted overhead is the median of measured peak minus augur inspect's minimal view
+# with PyTorch's grouped-conv workspace, computed here from the file and inspect's layers
+# (MiB = 2^20 bytes)
 want=$(python3 - "$T" "$AUGUR" <<'PY'
 import json, os, re, statistics, subprocess, sys
 path, augur = sys.argv[1], sys.argv[2]
@@ -81,7 +98,15 @@ for net, mib in re.findall(r"network: (\S+), board: tt, cpu: ([0-9.]+)\}", text)
     net = os.path.join(os.path.dirname(path), net)
     d = json.loads(subprocess.run([augur, "inspect", net, "--format", "json"],
                                   capture_output=True, text=True, check=True).stdout)
-    over.append(float(mib) * 1048576 - d["memory"]["minimal"]["total_bytes"])
+    # conv_groups one_at_a_time (the script's, mkldnn off): a grouped conv holds one
+    # group's columns (none when direct) and its output again, not all groups' columns
+    def ws(l):
+        if l["type"] != "conv" or l["attrs"]["groups"] <= 1:
+            return l["workspace_bytes"]
+        return (l["workspace_paper_bytes"] if l["workspace_bytes"] else 0) + l["output_bytes"]
+    m = d["memory"]["minimal"]
+    model = m["total_bytes"] - m["workspace_bytes"] + max([0] + [ws(l) for l in d["layers"]])
+    over.append(float(mib) * 1048576 - model)
 print(max(0, int(statistics.median(over))))
 PY
 )
@@ -102,4 +127,35 @@ print(e["view"], e["model_bytes"] == d["memory"]["minimal"]["total_bytes"],
 # the kept measurements refit to the same profile costs
 expect 0 "$AUGUR" fit "$P" --layer-times "$T" --out "$tmp/refit.yaml"
 eq "refit: same overhead" "$(sed -n 's/^ *framework_overhead_bytes: \([0-9]*\)$/\1/p' "$tmp/refit.yaml" | head -1)" "$got"
+
+# ---- stopped midway by a SIGTERM to augur alone, then --resume ----
+# augur passes it on to the script (SIGINT) while it reads the script's progress lines;
+# the script keeps the rows it finished, and --resume measures only the others, its
+# progress counting on from them
+S=$tmp/stop.yaml kout=$tmp/stop.out kerr=$tmp/stop.err
+: >"$kerr"
+"$AUGUR_BIN" calibrate --device st --framework pytorch --grid tiny --threads 1 --progress lines --out "$S" >"$kout" 2>"$kerr" &
+pid=$!
+started=0
+for _ in $(seq 1200); do # up to 120 s on a very busy machine
+	if grep -q "^augur calibrate: \\[ *3/$total\\] " "$kerr"; then started=1; break; fi
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
+ok "stop: the campaign reached its third network" [ "$started" -eq 1 ]
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+eq "stop: exit status" "$?" "1"
+err=$(cat "$kerr")
+n=$(printf '%s\n' "$err" | sed -n "s/^augur calibrate: error: interrupted after \([0-9]*\) of $nfit fit networks; they are kept in .*/\1/p")
+ok "stop: interrupted after some networks ('$n')" sh -c '[ -n "$1" ] && [ "$1" -ge 2 ] && [ "$1" -lt "$2" ]' _ "$n" "$nfit"
+ok "stop: no profile written" [ ! -e "$S" ]
+eq "stop: the rows kept" "$(grep -c '^  - {network: .*, forward: ' "$S.partial/fit.yaml")" "$n"
+ok "stop: no traceback" [ -z "$(printf '%s\n' "$err" | grep -e Traceback -e Error)" ]
+expect 0 "$AUGUR_BIN" calibrate --device st --framework pytorch --grid tiny --threads 1 --progress lines --out "$S" --resume
+has "$out" "resumed: $n of $nfit fit networks measured before" "resume: the kept rows"
+first=$(printf '%s\n' "$err" | sed -n "s/^augur calibrate: \\[ *\\([0-9]*\\)\\/$total\\] [^ ]*\\.yaml  elapsed.*/\\1/p" | head -1)
+eq "resume: progress counts on from them" "$first" "$((n + 1))"
+has "$out" "layer costs: $nfit fit networks measured in pytorch " "resume: all fit networks"
+ok "resume: profile written" [ -s "$S" ]
 finish

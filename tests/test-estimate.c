@@ -11,6 +11,7 @@
 #include "check.h"
 #include "estimate.h"
 #include "fit.h"
+#include "memory.h"
 #include "profilefit.h"
 #include "netfile.h"
 #include "refit.h"
@@ -293,6 +294,65 @@ static void test_memory_view(void)
 	augur_profile_free(p);
 }
 
+/* A grouped convolution's workspace follows the framework's conv_groups fact. Hand
+ * computed for an 8-channel 16x16 input (float32): a depthwise 3x3 conv (8 groups, 16
+ * filters, pad 1) has k = 1*3*3 = 9 and m = 16*16 = 256, so one group's columns are
+ * 9*256*4 = 9216 bytes and all eight groups' 73728; its output is 16*256*4 = 16384 bytes.
+ * A 1x1 conv of 2 groups (4 filters) multiplies its input directly: no columns, output
+ * 4*256*4 = 4096 bytes. Together (Caffe, augur's runtime): 73728 + 0. One group at a time
+ * (PyTorch without mkldnn): the depthwise conv 9216 + 16384 = 25600, the grouped 1x1 4096
+ * (its groups' outputs before they are concatenated), the plain 1x1 conv 0. */
+static void test_conv_groups(void)
+{
+	static const char text[] = "name: dw\n"
+	                           "input: [8, 16, 16]\n"
+	                           "layers:\n"
+	                           "  - {name: dw, type: conv, filters: 16, kernel: 3, pad: 1, "
+	                           "groups: 8}\n"
+	                           "  - {name: pw, type: conv, filters: 8, kernel: 1}\n"
+	                           "  - {name: g2, type: conv, filters: 4, kernel: 1, groups: 2}\n";
+	struct augur_profile *p = load_profile("tx1");
+	struct augur_net *net = NULL;
+	struct augur_analysis *a = NULL;
+	struct augur_diag d = {0};
+	CHECK_EQ_INT(augur_net_parse("dw.yaml", text, sizeof(text) - 1, &net, NULL, &d), 0);
+	CHECK(net && augur_analyze(net, 1, &a, &d) == 0);
+	if (!p || !a)
+		goto out;
+	CHECK_EQ_U64(a->memory.alloc_workspace, 73728);
+	CHECK_EQ_U64(a->memory.min_workspace, 73728);
+	CHECK_EQ_U64(augur_layer_workspace_by_group(net, a, 0), 25600);
+	CHECK_EQ_U64(augur_layer_workspace_by_group(net, a, 1), 0);
+	CHECK_EQ_U64(augur_layer_workspace_by_group(net, a, 2), 4096);
+	p->cpu->framework_overhead_bytes = 0;
+	static const enum augur_memory_view views[] = {AUGUR_VIEW_ALLOCATED, AUGUR_VIEW_MINIMAL};
+	for (int v = 0; v < 2; v++) {
+		bool minimal = views[v] == AUGUR_VIEW_MINIMAL;
+		uint64_t total = minimal ? a->memory.min_total : a->memory.alloc_total;
+		struct augur_unit_estimate e = {0};
+		p->framework.memory_view = views[v];
+		/* unstated and together: the analysis's own view, byte for byte */
+		p->framework.conv_groups = AUGUR_GROUPS_UNSTATED;
+		CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
+		CHECK_EQ_U64(e.model_bytes, total);
+		augur_unit_estimate_clear(&e);
+		p->framework.conv_groups = AUGUR_GROUPS_TOGETHER;
+		CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
+		CHECK_EQ_U64(e.model_bytes, total);
+		augur_unit_estimate_clear(&e);
+		/* one at a time: the allocated view sums 25600 + 0 + 4096 instead of 73728, the
+		 * minimal view holds the largest, 25600 */
+		p->framework.conv_groups = AUGUR_GROUPS_ONE_AT_A_TIME;
+		CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
+		CHECK_EQ_U64(e.model_bytes, total - 73728 + (minimal ? 25600 : 29696));
+		augur_unit_estimate_clear(&e);
+	}
+out:
+	augur_analysis_free(a);
+	augur_net_free(net);
+	augur_profile_free(p);
+}
+
 int main(void)
 {
 	char path[4096];
@@ -313,6 +373,7 @@ int main(void)
 	test_sums_and_batch();
 	test_overflow_is_an_error();
 	test_memory_view();
+	test_conv_groups();
 	augur_layer_times_free(lt);
 	return check_finish();
 }

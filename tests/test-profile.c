@@ -115,6 +115,8 @@ static const struct bad_case bad[] = {
          46, "'pool_index_bytes' must be between 0 and 16, got 64"},
         {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, memory_view: all}\n",
          AUGUR_E_SCHEMA, 2, 41, "expected allocated or minimal for 'memory_view', got all"},
+        {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, conv_groups: each}\n",
+         AUGUR_E_SCHEMA, 2, 41, "expected together or one_at_a_time for 'conv_groups', got each"},
         {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, mkldn: true}\n",
          AUGUR_E_SCHEMA, 2, 28, "unknown key 'mkldn' in framework (did you mean 'mkldnn'?)"},
         /* a format-1 profile has neither */
@@ -433,9 +435,15 @@ static void test_round_trip_format2(void)
 	/* not stated: the allocated view, as before the fact existed, whatever the name */
 	CHECK_EQ_INT(augur_framework_memory_view(&p->framework), AUGUR_VIEW_ALLOCATED);
 	p->framework.memory_view = AUGUR_VIEW_MINIMAL;
+	/* likewise grouped convolutions: together (one im2col buffer) unless stated */
+	CHECK_EQ_INT(augur_framework_conv_groups(&p->framework), AUGUR_GROUPS_TOGETHER);
+	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
+	CHECK(text && !strstr(text, "conv_groups"));
+	free(text);
+	p->framework.conv_groups = AUGUR_GROUPS_ONE_AT_A_TIME;
 	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
 	CHECK_CONTAINS(text, "augur_profile: 2\n");
-	CHECK_CONTAINS(text, "\n  memory_view: minimal");
+	CHECK_CONTAINS(text, "\n  memory_view: minimal\n  conv_groups: one_at_a_time");
 	struct augur_profile *q = NULL;
 	struct augur_diag diag = {0};
 	CHECK_EQ_INT(augur_profile_parse("mem.yaml", text, len, &q, &diag), 0);
@@ -463,6 +471,7 @@ static void test_round_trip_format2(void)
 		CHECK_EQ_U64(q->framework.fresh_buffer_bytes, 32ull << 20);
 		CHECK_EQ_INT((int)q->framework.pool_index_bytes, 8);
 		CHECK_EQ_INT(augur_framework_memory_view(&q->framework), AUGUR_VIEW_MINIMAL);
+		CHECK_EQ_INT(q->framework.conv_groups, AUGUR_GROUPS_ONE_AT_A_TIME);
 		char line[256];
 		CHECK(augur_framework_describe(&q->framework, line, sizeof(line)));
 		CHECK_STR_EQ(line, "pytorch 1.13.1, mkldnn off, 1 thread");

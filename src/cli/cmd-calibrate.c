@@ -750,9 +750,8 @@ static int campaign(const struct calibrate_args *o, const struct augur_cal_optio
 	        .again_times = st->again,
 	        .done_times = resuming ? st->done : NULL};
 	co.settings.command = command.data ? command.data : "augur calibrate";
-	/* an adapter that runs another program lets its lines through: no bar over them */
-	bool own_progress = !strcmp(ad->name, "augur");
-	if (opt->progress && own_progress) {
+	/* every adapter drives the one bar (the pytorch script through its progress lines) */
+	if (opt->progress) {
 		co.settings.progress = campaign_progress;
 		co.settings.ctx = &bar;
 	}
@@ -760,7 +759,7 @@ static int campaign(const struct calibrate_args *o, const struct augur_cal_optio
 	struct augur_diag diag = {0};
 	if (!rc && augur_campaign_run(&co, p, &res, &diag))
 		rc = cli_report(&diag);
-	if (bar && own_progress)
+	if (bar)
 		fprintf(stderr, "\r\033[K");
 	if (resuming && res.resumed)
 		printf("resumed: %zu of %zu fit networks measured before (%s)\n", res.resumed,

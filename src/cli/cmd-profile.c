@@ -236,6 +236,11 @@ static void show_facts(const struct augur_profile *p)
 		          augur_framework_memory_view(fw) == AUGUR_VIEW_MINIMAL
 		                  ? "freed after their last reader (the minimal memory view)"
 		                  : "held for the whole pass (the allocated memory view)");
+		show_line("groups", "%s",
+		          augur_framework_conv_groups(fw) == AUGUR_GROUPS_ONE_AT_A_TIME
+		                  ? "a grouped conv runs one group at a time: one group's columns, "
+		                    "its output held twice"
+		                  : "a grouped conv's columns in one buffer for all groups");
 	} else {
 		show_line("times for", "not recorded");
 	}
@@ -299,6 +304,7 @@ static void json_machine(struct jsonw *w, const struct augur_profile *p)
 	else
 		jw_null(w, "threads");
 	jw_string(w, "memory_view", augur_memory_view_name(augur_framework_memory_view(fw)));
+	jw_string(w, "conv_groups", augur_conv_groups_name(augur_framework_conv_groups(fw)));
 	jw_end(w);
 }
 

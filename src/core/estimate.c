@@ -5,6 +5,7 @@
 
 #include "checked.h"
 #include "estimate.h"
+#include "memory.h"
 
 void augur_unit_estimate_clear(struct augur_unit_estimate *e)
 {
@@ -14,14 +15,18 @@ void augur_unit_estimate_clear(struct augur_unit_estimate *e)
 	memset(e, 0, sizeof(*e));
 }
 
-static void estimate_memory(const struct augur_analysis *a, const struct augur_profile *p,
-                            const struct augur_unit *u, struct augur_unit_estimate *e)
+static void estimate_memory(const struct augur_net *net, const struct augur_analysis *a,
+                            const struct augur_profile *p, const struct augur_unit *u,
+                            struct augur_unit_estimate *e)
 {
 	const struct augur_memory *m = &a->memory;
 	/* the view the framework's process follows: Caffe and augur's runtime hold every
-	 * blob, PyTorch frees each after its last reader */
+	 * blob, PyTorch frees each after its last reader; and its grouped convolutions'
+	 * workspace: Caffe's one im2col buffer, PyTorch's one group at a time */
 	e->memory_view = augur_framework_memory_view(&p->framework);
-	e->model_bytes = e->memory_view == AUGUR_VIEW_MINIMAL ? m->min_total : m->alloc_total;
+	e->model_bytes = augur_memory_model_bytes(net, a, e->memory_view == AUGUR_VIEW_MINIMAL,
+	                                          augur_framework_conv_groups(&p->framework) ==
+	                                                  AUGUR_GROUPS_ONE_AT_A_TIME);
 	e->overhead_bytes = u->framework_overhead_bytes;
 	/* Caffe on a unified-memory board copies the parameters "to the GPU", which is the
 	 * same RAM: GPU runs hold them twice (Table 4: TK1 AlexNet GPU 560 MB vs CPU 324). */
@@ -97,7 +102,7 @@ int augur_estimate_range(const struct augur_net *net, const struct augur_analysi
 		        "for a double for network '%s'",
 		        augur_unit_kind_name(u->kind), p->name, net->name);
 	out->whole_network = u->costs && !out->layers_gemm_only && !out->layers_uncosted;
-	estimate_memory(a, p, u, out);
+	estimate_memory(net, a, p, u, out);
 	return AUGUR_OK;
 }
 

@@ -279,3 +279,33 @@ void augur_memory_compute(const struct augur_net *net, struct augur_analysis *a)
 	structure(net, a);
 	augur_memory_update(net, a);
 }
+
+uint64_t augur_layer_workspace_by_group(const struct augur_net *net, const struct augur_analysis *a,
+                                        size_t i)
+{
+	const struct augur_layer_stats *s = &a->layers[i];
+	const struct augur_layer *l = &net->layers[i];
+	if (l->type != AUGUR_LAYER_CONV || l->groups <= 1)
+		return s->workspace_bytes;
+	/* workspace_paper_bytes is one group's columns; a direct conv has none */
+	return augur_add_sat(s->workspace_bytes ? s->workspace_paper_bytes : 0, s->out_bytes);
+}
+
+uint64_t augur_memory_model_bytes(const struct augur_net *net, const struct augur_analysis *a,
+                                  bool minimal, bool by_group)
+{
+	const struct augur_memory *m = &a->memory;
+	if (!by_group)
+		return minimal ? m->min_total : m->alloc_total;
+	uint64_t sum = 0, most = 0;
+	for (size_t i = 0; i < a->n_layers; i++) {
+		uint64_t w = augur_layer_workspace_by_group(net, a, i);
+		sum = augur_add_sat(sum, w);
+		if (w > most)
+			most = w;
+	}
+	if (minimal)
+		return augur_add_sat(augur_add_sat(m->min_weights, most), m->min_data_peak);
+	return augur_add_sat(augur_add_sat(m->alloc_params, m->alloc_stats),
+	                     augur_add_sat(m->alloc_data, sum));
+}

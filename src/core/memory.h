@@ -27,6 +27,22 @@ bool augur_memory_replace(const struct augur_net *net, struct augur_analysis *a,
 bool augur_memory_replace_input(struct augur_analysis *a, uint64_t old_input_bytes);
 void augur_memory_finish(struct augur_analysis *a);
 
+/* The workspace layer i of a holds in a framework that runs a grouped convolution one
+ * group at a time (PyTorch 1.13 without mkldnn): for a conv with groups > 1, one group's
+ * im2col columns (none when the conv multiplies its input directly) plus its output's
+ * bytes again (the groups' outputs, concatenated into the output at the end); any other
+ * layer's workspace_bytes. */
+uint64_t augur_layer_workspace_by_group(const struct augur_net *net, const struct augur_analysis *a,
+                                        size_t i);
+
+/* The model bytes of a's network in the minimal view (minimal true: a->memory.min_total)
+ * or the allocated one (alloc_total), with each layer's workspace as a framework that runs
+ * grouped convolutions one group at a time holds it (by_group true,
+ * augur_layer_workspace_by_group) or as the analysis counts it (false: exactly the view's
+ * total). Saturates rather than wraps. */
+uint64_t augur_memory_model_bytes(const struct augur_net *net, const struct augur_analysis *a,
+                                  bool minimal, bool by_group);
+
 /* Whether a layer of this type may write its output over its input. */
 bool augur_type_in_place(enum augur_layer_type type);
 

@@ -175,6 +175,17 @@ const char *augur_memory_view_name(enum augur_memory_view v)
 	return v == AUGUR_VIEW_MINIMAL ? "minimal" : "allocated";
 }
 
+enum augur_conv_groups augur_framework_conv_groups(const struct augur_framework *fw)
+{
+	return fw->conv_groups == AUGUR_GROUPS_ONE_AT_A_TIME ? AUGUR_GROUPS_ONE_AT_A_TIME
+	                                                     : AUGUR_GROUPS_TOGETHER;
+}
+
+const char *augur_conv_groups_name(enum augur_conv_groups g)
+{
+	return g == AUGUR_GROUPS_ONE_AT_A_TIME ? "one_at_a_time" : "together";
+}
+
 bool augur_framework_describe(const struct augur_framework *fw, char *buf, size_t size)
 {
 	if (size)
@@ -821,7 +832,8 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 	                                   "threads",
 	                                   "fresh_buffer_bytes",
 	                                   "pool_index_bytes",
-	                                   "memory_view"};
+	                                   "memory_view",
+	                                   "conv_groups"};
 	const struct augur_ynode *x;
 	int rc;
 	if ((rc = augur_schema_map(c, v, "framework")) ||
@@ -868,6 +880,18 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 			return augur_schema_err(c, x, AUGUR_E_SCHEMA,
 			                        "expected allocated or minimal for 'memory_view', "
 			                        "got %s",
+			                        x->kind == AUGUR_YSCALAR ? x->text
+			                                                 : "a collection");
+	}
+	if ((x = augur_ynode_get(v, "conv_groups")) && !augur_ynode_is_null(x)) {
+		if (x->kind == AUGUR_YSCALAR && !strcmp(x->text, "together"))
+			fw->conv_groups = AUGUR_GROUPS_TOGETHER;
+		else if (x->kind == AUGUR_YSCALAR && !strcmp(x->text, "one_at_a_time"))
+			fw->conv_groups = AUGUR_GROUPS_ONE_AT_A_TIME;
+		else
+			return augur_schema_err(c, x, AUGUR_E_SCHEMA,
+			                        "expected together or one_at_a_time for "
+			                        "'conv_groups', got %s",
 			                        x->kind == AUGUR_YSCALAR ? x->text
 			                                                 : "a collection");
 	}
@@ -1282,6 +1306,8 @@ static void put_format2(struct augur_strbuf *b, const struct augur_profile *p)
 		augur_strbuf_put(b, "\n  pool_index_bytes: null");
 	if (fw->memory_view != AUGUR_VIEW_UNSTATED)
 		augur_strbuf_put(b, "\n  memory_view: %s", augur_memory_view_name(fw->memory_view));
+	if (fw->conv_groups != AUGUR_GROUPS_UNSTATED)
+		augur_strbuf_put(b, "\n  conv_groups: %s", augur_conv_groups_name(fw->conv_groups));
 }
 
 int augur_profile_format(const struct augur_profile *p, char **out, size_t *len)

@@ -61,6 +61,18 @@ enum augur_memory_view {
 	AUGUR_VIEW_MINIMAL,
 };
 
+/* How a framework runs a grouped convolution (groups > 1), which decides its workspace
+ * (docs/profiles.md, 'conv_groups:'). */
+enum augur_conv_groups {
+	AUGUR_GROUPS_UNSTATED = 0,  /* the framework does not say: together */
+	AUGUR_GROUPS_TOGETHER,      /* one im2col buffer holds every group's columns (Caffe,
+	                               augur's runtime) */
+	AUGUR_GROUPS_ONE_AT_A_TIME, /* each group is a convolution of its own: one group's
+	                               columns at a time, and the groups' outputs in a buffer
+	                               of their own until they are concatenated (PyTorch 1.13
+	                               without mkldnn) */
+};
+
 /* The framework whose layer times a profile's costs describe (format 2, 'framework:'):
  * what estimate's times are for. name NULL: the profile does not say (format 1). */
 struct augur_framework {
@@ -74,6 +86,7 @@ struct augur_framework {
 	int64_t pool_index_bytes;           /* bytes of index its max pooling writes per output
 	                                       value (PyTorch: 8; 0: none); -1: not known */
 	enum augur_memory_view memory_view; /* 'memory_view:'; UNSTATED when absent */
+	enum augur_conv_groups conv_groups; /* 'conv_groups:'; UNSTATED when absent */
 };
 
 struct augur_profile {
@@ -127,6 +140,13 @@ enum augur_memory_view augur_framework_memory_view(const struct augur_framework 
 
 /* "allocated" or "minimal" (UNSTATED: "allocated"). */
 const char *augur_memory_view_name(enum augur_memory_view v);
+
+/* How fw runs grouped convolutions: the way it states, else together (what every
+ * profile meant before 'conv_groups:' existed). */
+enum augur_conv_groups augur_framework_conv_groups(const struct augur_framework *fw);
+
+/* "together" or "one_at_a_time" (UNSTATED: "together"). */
+const char *augur_conv_groups_name(enum augur_conv_groups g);
 
 /* One line naming p's framework, "pytorch 1.13.1, mkldnn off, 1 thread" or
  * "blas (OpenBLAS 0.3.21), 2 threads", into buf; false (buf empty) when p names none. */

@@ -13,6 +13,7 @@
 #include "datadir.h"
 #include "fit.h"
 #include "layercostfit.h"
+#include "memory.h"
 #include "netfile.h"
 #include "profilefit.h"
 #include "stats.h"
@@ -258,6 +259,7 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
 	int rc = AUGUR_OK;
 	/* measured against the view the measured framework follows (PyTorch: minimal) */
 	bool minimal = augur_framework_memory_view(&lt->framework) == AUGUR_VIEW_MINIMAL;
+	bool by_group = augur_framework_conv_groups(&lt->framework) == AUGUR_GROUPS_ONE_AT_A_TIME;
 	for (size_t r = 0; r < lt->n_memory && !rc; r++) {
 		const struct augur_memory_row *row = &lt->memory[r];
 		if (!row_matches(row->board, board) || row->mb[unit] <= 0)
@@ -266,8 +268,7 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
 		struct augur_analysis *a = NULL;
 		if (!(rc = load_analysed(lt, row->network, row->line, row->col, 1, &net, &a,
 		                         diag))) {
-			double model =
-			        (double)(minimal ? a->memory.min_total : a->memory.alloc_total);
+			double model = (double)augur_memory_model_bytes(net, a, minimal, by_group);
 			if (unit == AUGUR_UNIT_GPU && shared_memory && weights_copied)
 				model += (double)(a->memory.alloc_params + a->memory.alloc_stats);
 			over[used++] = row->mb[unit] * 1048576.0 - model;
