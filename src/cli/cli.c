@@ -293,7 +293,12 @@ void cli_wrapf(FILE *f, int indent, const char *fmt, ...)
 
 void cli_wrap(FILE *f, int indent, const char *text)
 {
-	int width = cli_width(), col = 0;
+	cli_wrap_at(f, cli_width(), indent, text);
+}
+
+void cli_wrap_at(FILE *f, int width, int indent, const char *text)
+{
+	int col = 0;
 	const char *p = text;
 	while (*p) {
 		/* a run of spaces, then a word: the spaces are kept unless the word wraps */

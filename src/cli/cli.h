@@ -109,6 +109,8 @@ int cli_chars(const char *text);
 /* Prints text on f wrapped at the table width (cli_width), continuation lines indented by
  * indent spaces, then a newline. */
 void cli_wrap(FILE *f, int indent, const char *text);
+/* As cli_wrap, at width characters. */
+void cli_wrap_at(FILE *f, int width, int indent, const char *text);
 /* As cli_wrap, for the text fmt makes (at most 4 KiB). */
 void cli_wrapf(FILE *f, int indent, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -23,15 +23,20 @@ enum tbl_kind {
 	TBL_DOUBLE, /* a number: the column's fmt in the table ("%.2f"), %.6g elsewhere */
 	TBL_BOOL,   /* yes/no in the table, 1/0 in CSV, true/false in JSON */
 	TBL_JSON,   /* a JSON value the command made (an array, an object, null): verbatim */
+	TBL_ROWS,   /* a table of its own (tbl_table), written as its array of objects in
+	             * JSON; nothing in the text table and CSV */
 };
 
 /* Which renderings show a column. */
 enum { TBL_IN_TEXT = 1, TBL_IN_CSV = 2, TBL_IN_JSON = 4, TBL_IN_ALL = 7 };
 
 struct tbl_col {
-	const char *head; /* the text table's header */
-	const char *key;  /* the JSON member's name and the CSV header */
-	const char *fmt;  /* TBL_DOUBLE's table format ("%.2f"); NULL: "%.6g" */
+	const char *head;    /* the text table's header */
+	const char *key;     /* the JSON member's name and the CSV header */
+	const char *fmt;     /* TBL_DOUBLE's table format ("%.2f"); NULL: "%.6g" */
+	const char *csv_fmt; /* TBL_MS's and TBL_DOUBLE's CSV format ("%.6f"); NULL: "%.6g" */
+	const char *group;   /* JSON: consecutive columns of one group are the members of
+	                      * an object of that name ("ms": {"median": ..., "p10": ...}) */
 	enum tbl_kind kind;
 	unsigned in;   /* TBL_IN_* bits; 0 reads as TBL_IN_ALL */
 	int min_width; /* the text column is at least this wide */
@@ -43,6 +48,9 @@ struct tbl_col {
 	bool cut;      /* cut with an ellipsis (down to 12 characters) when still too wide */
 	bool fixed;    /* as wide as min_width (or the header) whatever the cells: a longer
 	                * cell overflows its line, as printf's "%-9s" does */
+	bool clip;     /* cut at max_width without an ellipsis, as printf's "%.30s" */
+	bool bare;     /* cells written as they are, never padded, as printf's "%s" (the
+	                * header still counts for the width that has to fit) */
 };
 
 struct tbl;
@@ -57,8 +65,10 @@ void tbl_free(struct tbl *t);
  * return -1. */
 void tbl_row(struct tbl *t);
 void tbl_text(struct tbl *t, const char *s); /* TBL_TEXT, or TBL_JSON's literal */
-void tbl_uint(struct tbl *t, uint64_t v);    /* TBL_UINT, TBL_COUNT, TBL_BYTES, TBL_BOOL */
-void tbl_double(struct tbl *t, double v);    /* TBL_MS, TBL_DOUBLE */
+/* TBL_UINT, TBL_COUNT, TBL_BYTES, TBL_BOOL; in a TBL_MS or TBL_DOUBLE column a whole
+ * number written exactly in every format (a column whose rows are counts or measures) */
+void tbl_uint(struct tbl *t, uint64_t v);
+void tbl_double(struct tbl *t, double v); /* TBL_MS, TBL_DOUBLE */
 void tbl_null(struct tbl *t); /* no value: null in JSON, an empty CSV field, "" in the table */
 /* A stream whose text becomes the next cell (TBL_TEXT, or a TBL_JSON value written with
  * fprintf) at tbl_end_stream; NULL when out of memory (the table has then failed, and
@@ -67,6 +77,13 @@ FILE *tbl_stream(struct tbl *t);
 void tbl_end_stream(struct tbl *t);
 /* Shows the last cell as text in the text table instead of its value ("in-place", "-"). */
 void tbl_show(struct tbl *t, const char *text);
+/* TBL_ROWS: the cell is the table sub, which the table now owns (NULL: an empty array). */
+void tbl_table(struct tbl *t, struct tbl *sub);
+/* The text table shows the rest of this row, from the next cell on, as text instead of
+ * cells (a variant that failed: "invalid: REASON"): after the row's cells so far, the
+ * line is wrapped at the table's width, continuation lines indented two spaces more. The
+ * row's cells are still given, for CSV and JSON. */
+void tbl_note(struct tbl *t, const char *text);
 
 size_t tbl_rows(const struct tbl *t);
 
@@ -84,5 +101,7 @@ int tbl_print_csv(const struct tbl *t, FILE *f);
 /* An array named key (NULL inside an array) of one object per row, each on its own line,
  * its members on that line. 0, or -1 when out of memory. */
 int tbl_write_json(const struct tbl *t, struct jsonw *w, const char *key);
+/* The rows alone, one object each, into the array the caller opened (jw_array, jw_rows). */
+int tbl_write_json_rows(const struct tbl *t, struct jsonw *w);
 
 #endif
