@@ -463,6 +463,44 @@ static void test_jsonw_layouts(void)
 	free(s);
 }
 
+static const struct tbl_col html_cols[] = {
+        {.head = "#", .kind = TBL_UINT, .in = TBL_IN_HTML, .plain_head = true},
+        {.head = "layer", .kind = TBL_TEXT, .left = true},
+        {.head = "share", .kind = TBL_DOUBLE, .fmt = "%.1f%%"},
+        {.head = "csv", .key = "csv", .kind = TBL_UINT, .in = TBL_IN_CSV},
+};
+
+/* The HTML table: escaped text, class "num" on right-aligned columns (not on a plain
+ * header), row attributes as given, CSV-only columns left out. */
+static void test_html(void)
+{
+	struct tbl *t = tbl_new(html_cols, 4);
+	if (!t)
+		return;
+	tbl_row(t);
+	tbl_row_attr(t, "data-rank=\"1\"");
+	tbl_uint(t, 1);
+	tbl_text(t, "a<b>&\"c\"");
+	tbl_double(t, 12.34);
+	tbl_uint(t, 5);
+	tbl_row(t);
+	tbl_uint(t, 2);
+	tbl_text(t, "d");
+	tbl_double(t, 0);
+	tbl_uint(t, 6);
+	struct augur_strbuf b = {0};
+	CHECK_EQ_INT(tbl_write_html(t, &b, "top"), 0);
+	CHECK_STR_EQ(b.data,
+	             "<table class=\"top\"><tr><th>#</th><th>layer</th>"
+	             "<th class=\"num\">share</th></tr>\n"
+	             "<tr data-rank=\"1\"><td class=\"num\">1</td>"
+	             "<td>a&lt;b&gt;&amp;&quot;c&quot;</td><td class=\"num\">12.3%</td></tr>\n"
+	             "<tr><td class=\"num\">2</td><td>d</td><td class=\"num\">0.0%</td></tr>\n"
+	             "</table>\n");
+	augur_strbuf_clear(&b);
+	tbl_free(t);
+}
+
 int main(void)
 {
 	test_width();
@@ -474,5 +512,6 @@ int main(void)
 	test_sweep();
 	test_clip();
 	test_jsonw_layouts();
+	test_html();
 	return check_finish();
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "svg.h"
 #include "table.h"
 
 /* A name column is never cut below this many characters. */
@@ -15,6 +16,7 @@ struct cell {
 	char *s;         /* TBL_TEXT, TBL_JSON: owned */
 	char *show;      /* the table's text instead of the value: owned, or NULL */
 	char *note;      /* tbl_note's text, from this cell on: owned, or NULL */
+	char *attr;      /* the first cell's: tbl_row_attr's markup, owned, or NULL */
 	struct tbl *sub; /* TBL_ROWS: owned, or NULL */
 	bool null;       /* no value (tbl_null) */
 	bool exact;      /* given by tbl_uint: a whole number, u */
@@ -50,6 +52,7 @@ void tbl_free(struct tbl *t)
 		free(t->cells[i].s);
 		free(t->cells[i].show);
 		free(t->cells[i].note);
+		free(t->cells[i].attr);
 		tbl_free(t->cells[i].sub);
 	}
 	free(t->cells);
@@ -158,6 +161,16 @@ void tbl_table(struct tbl *t, struct tbl *sub)
 		c->sub = sub;
 	else
 		tbl_free(sub);
+}
+
+void tbl_row_attr(struct tbl *t, const char *attrs)
+{
+	if (t->failed || !t->n_rows || !t->n_cols)
+		return;
+	struct cell *c = &t->cells[(t->n_rows - 1) * t->n_cols];
+	free(c->attr);
+	if (!(c->attr = strdup(attrs)))
+		t->failed = true;
 }
 
 void tbl_note(struct tbl *t, const char *text)
@@ -422,6 +435,41 @@ int tbl_print_csv(const struct tbl *t, FILE *f)
 		fputc('\n', f);
 	}
 	return 0;
+}
+
+int tbl_write_html(const struct tbl *t, struct augur_strbuf *b, const char *cls)
+{
+	if (t->failed)
+		return -1;
+	char buf[64];
+	augur_strbuf_put(b, "<table class=\"%s\"><tr>", cls);
+	for (size_t c = 0; c < t->n_cols; c++) {
+		const struct tbl_col *col = &t->cols[c];
+		if (!(shown_in(col) & TBL_IN_HTML))
+			continue;
+		augur_strbuf_puts(b, col->left || col->plain_head ? "<th>" : "<th class=\"num\">");
+		augur_svg_xml(b, col->head ? col->head : "");
+		augur_strbuf_puts(b, "</th>");
+	}
+	augur_strbuf_puts(b, "</tr>\n");
+	for (size_t r = 0; r < t->n_rows; r++) {
+		const struct cell *row = &t->cells[r * t->n_cols];
+		augur_strbuf_puts(b, "<tr");
+		if (t->n_cols && row[0].attr)
+			augur_strbuf_put(b, " %s", row[0].attr);
+		augur_strbuf_puts(b, ">");
+		for (size_t c = 0; c < t->n_cols; c++) {
+			const struct tbl_col *col = &t->cols[c];
+			if (!(shown_in(col) & TBL_IN_HTML))
+				continue;
+			augur_strbuf_puts(b, col->left ? "<td>" : "<td class=\"num\">");
+			augur_svg_xml(b, shown(col, &row[c], buf, sizeof(buf)));
+			augur_strbuf_puts(b, "</td>");
+		}
+		augur_strbuf_puts(b, "</tr>\n");
+	}
+	augur_strbuf_puts(b, "</table>\n");
+	return b->failed ? -1 : 0;
 }
 
 /* Whether two group names are the same group (NULL: none). */

@@ -1,8 +1,9 @@
 /* The record table: one description of a command's rows (columns with a header, a JSON
- * and CSV key, a kind and an alignment), rows added once, and three renderings of them: a
- * text table within the terminal's width (cli_width), RFC 4180 CSV, and an array of
- * one-line JSON objects written through jsonw inside whatever document the command writes.
- * Commands describe their rows here instead of printing each format by hand. */
+ * and CSV key, a kind and an alignment), rows added once, and four renderings of them: a
+ * text table within the terminal's width (cli_width), RFC 4180 CSV, an array of one-line
+ * JSON objects written through jsonw inside whatever document the command writes, and an
+ * HTML table for report's pages. Commands describe their rows here instead of printing
+ * each format by hand. */
 #ifndef AUGUR_TABLE_H
 #define AUGUR_TABLE_H
 
@@ -12,6 +13,7 @@
 #include <stdio.h>
 
 #include "jsonw.h"
+#include "strbuf.h"
 
 /* What a cell holds and how each format shows it. */
 enum tbl_kind {
@@ -28,7 +30,7 @@ enum tbl_kind {
 };
 
 /* Which renderings show a column. */
-enum { TBL_IN_TEXT = 1, TBL_IN_CSV = 2, TBL_IN_JSON = 4, TBL_IN_ALL = 7 };
+enum { TBL_IN_TEXT = 1, TBL_IN_CSV = 2, TBL_IN_JSON = 4, TBL_IN_HTML = 8, TBL_IN_ALL = 15 };
 
 struct tbl_col {
 	const char *head;    /* the text table's header */
@@ -38,19 +40,20 @@ struct tbl_col {
 	const char *group;   /* JSON: consecutive columns of one group are the members of
 	                      * an object of that name ("ms": {"median": ..., "p10": ...}) */
 	enum tbl_kind kind;
-	unsigned in;   /* TBL_IN_* bits; 0 reads as TBL_IN_ALL */
-	int min_width; /* the text column is at least this wide */
-	int max_width; /* and at most this wide (cut with an ellipsis); 0: no limit */
-	int gap;       /* spaces before the column (0: one; the first column has none) */
-	int drop;      /* 1, 2, ...: left out of the text table in this order when it is too
-	                * wide for the terminal; 0: always shown */
-	bool left;     /* left-aligned in the text table (else right) */
-	bool cut;      /* cut with an ellipsis (down to 12 characters) when still too wide */
-	bool fixed;    /* as wide as min_width (or the header) whatever the cells: a longer
-	                * cell overflows its line, as printf's "%-9s" does */
-	bool clip;     /* cut at max_width without an ellipsis, as printf's "%.30s" */
-	bool bare;     /* cells written as they are, never padded, as printf's "%s" (the
-	                * header still counts for the width that has to fit) */
+	unsigned in;     /* TBL_IN_* bits; 0 reads as TBL_IN_ALL */
+	int min_width;   /* the text column is at least this wide */
+	int max_width;   /* and at most this wide (cut with an ellipsis); 0: no limit */
+	int gap;         /* spaces before the column (0: one; the first column has none) */
+	int drop;        /* 1, 2, ...: left out of the text table in this order when it is too
+	                  * wide for the terminal; 0: always shown */
+	bool left;       /* left-aligned in the text table (else right) */
+	bool cut;        /* cut with an ellipsis (down to 12 characters) when still too wide */
+	bool fixed;      /* as wide as min_width (or the header) whatever the cells: a longer
+	                  * cell overflows its line, as printf's "%-9s" does */
+	bool clip;       /* cut at max_width without an ellipsis, as printf's "%.30s" */
+	bool bare;       /* cells written as they are, never padded, as printf's "%s" (the
+	                  * header still counts for the width that has to fit) */
+	bool plain_head; /* HTML: a right-aligned column's header without class "num" */
 };
 
 struct tbl;
@@ -77,6 +80,8 @@ FILE *tbl_stream(struct tbl *t);
 void tbl_end_stream(struct tbl *t);
 /* Shows the last cell as text in the text table instead of its value ("in-place", "-"). */
 void tbl_show(struct tbl *t, const char *text);
+/* HTML: the attributes of the row's <tr> (data-layer="conv1"), as markup. */
+void tbl_row_attr(struct tbl *t, const char *attrs);
 /* TBL_ROWS: the cell is the table sub, which the table now owns (NULL: an empty array). */
 void tbl_table(struct tbl *t, struct tbl *sub);
 /* The text table shows the rest of this row, from the next cell on, as text instead of
@@ -101,6 +106,9 @@ int tbl_print_csv(const struct tbl *t, FILE *f);
 /* An array named key (NULL inside an array) of one object per row, each on its own line,
  * its members on that line. 0, or -1 when out of memory. */
 int tbl_write_json(const struct tbl *t, struct jsonw *w, const char *key);
+/* The HTML table of class cls on b: a header row of <th>, then a <tr> of <td> per row;
+ * right-aligned columns have class "num", text is escaped. 0, or -1 when out of memory. */
+int tbl_write_html(const struct tbl *t, struct augur_strbuf *b, const char *cls);
 /* The rows alone, one object each, into the array the caller opened (jw_array, jw_rows). */
 int tbl_write_json_rows(const struct tbl *t, struct jsonw *w);
 
