@@ -15,7 +15,21 @@ const struct augur_command *augur_command_find(const char *name)
 	return NULL;
 }
 
-/* What render wrote into a temporary file, NUL-terminated (free it). */
+/* What was written into the temporary file f, NUL-terminated (free it); closes f. */
+static char *slurp(FILE *f)
+{
+	long n = ftell(f);
+	char *s = n >= 0 ? calloc((size_t)n + 1, 1) : NULL;
+	rewind(f);
+	if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+		free(s);
+		s = NULL;
+	}
+	fclose(f);
+	return s;
+}
+
+/* What render wrote, NUL-terminated (free it). */
 static char *rendered(const struct tbl *t, int width, int how, int *rc)
 {
 	FILE *f = tmpfile();
@@ -30,15 +44,7 @@ static char *rendered(const struct tbl *t, int width, int how, int *rc)
 		*rc = w ? tbl_write_json(t, w, NULL) : -1;
 		jw_free(w);
 	}
-	long n = ftell(f);
-	char *s = n >= 0 ? calloc((size_t)n + 1, 1) : NULL;
-	rewind(f);
-	if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-		free(s);
-		s = NULL;
-	}
-	fclose(f);
-	return s;
+	return slurp(f);
 }
 
 static const struct tbl_col width_cols[] = {
@@ -279,20 +285,6 @@ static void test_fixed(void)
 	                "]\n");
 	free(s);
 	tbl_free(t);
-}
-
-/* What a jsonw document wrote into a temporary file (free it). */
-static char *slurp(FILE *f)
-{
-	long n = ftell(f);
-	char *s = n >= 0 ? calloc((size_t)n + 1, 1) : NULL;
-	rewind(f);
-	if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-		free(s);
-		s = NULL;
-	}
-	fclose(f);
-	return s;
 }
 
 static const struct tbl_col sweep_cols[] = {

@@ -132,18 +132,29 @@ static void json_side(struct jsonw *w, const char *key, const struct evaluation 
 	jw_end(w);
 }
 
+/* A whatif document on stdout, its root open: the version, the network and the device (a
+ * loaded profile always has a description). NULL when out of memory. */
+static struct jsonw *json_begin(const struct augur_net *net, const struct augur_profile *p,
+                                const char *profile_path)
+{
+	struct jsonw *w = jw_new(stdout);
+	if (!w)
+		return NULL;
+	jw_object(w, NULL, false);
+	jw_string(w, "augur_version", AUGUR_VERSION);
+	jw_string(w, "network", net->name);
+	jw_device(w, p, profile_path);
+	return w;
+}
+
 static int print_before_after_json(const struct augur_net *net, const struct augur_profile *p,
                                    const char *profile_path, const struct evaluation *b,
                                    const struct evaluation *a, const char *const *sets,
                                    size_t n_sets)
 {
-	struct jsonw *w = jw_new(stdout);
+	struct jsonw *w = json_begin(net, p, profile_path);
 	if (!w)
 		return -1;
-	jw_object(w, NULL, false);
-	jw_string(w, "augur_version", AUGUR_VERSION);
-	jw_string(w, "network", net->name);
-	jw_device(w, p, profile_path);
 	jw_array(w, "set", true);
 	for (size_t i = 0; i < n_sets; i++)
 		jw_string(w, NULL, sets[i]);
@@ -447,17 +458,9 @@ static int print_sweep(const struct row_ctx *ctx, enum cli_format format,
 		printf("%s on %s\n\n", net->name, p->name);
 		return tbl_print_text(ctx->t, stdout, cli_width(), 0) < 0 ? -1 : 0;
 	}
-	struct jsonw *w = jw_new(stdout);
+	struct jsonw *w = json_begin(net, p, profile_path);
 	if (!w)
 		return -1;
-	jw_object(w, NULL, false);
-	jw_string(w, "augur_version", AUGUR_VERSION);
-	jw_string(w, "network", net->name);
-	jw_object(w, "device", true);
-	jw_string(w, "name", p->name);
-	jw_string(w, "profile", profile_path);
-	jw_string(w, "description", p->description ? p->description : "");
-	jw_end(w);
 	int rc = tbl_write_json(ctx->t, w, "rows");
 	jw_end(w);
 	jw_free(w);
