@@ -15,7 +15,21 @@ const struct augur_command *augur_command_find(const char *name)
 	return NULL;
 }
 
-/* What render wrote into a temporary file, NUL-terminated (free it). */
+/* What was written into the temporary file f, NUL-terminated (free it); closes f. */
+static char *slurp(FILE *f)
+{
+	long n = ftell(f);
+	char *s = n >= 0 ? calloc((size_t)n + 1, 1) : NULL;
+	rewind(f);
+	if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+		free(s);
+		s = NULL;
+	}
+	fclose(f);
+	return s;
+}
+
+/* What render wrote, NUL-terminated (free it). */
 static char *rendered(const struct tbl *t, int width, int how, int *rc)
 {
 	FILE *f = tmpfile();
@@ -30,15 +44,7 @@ static char *rendered(const struct tbl *t, int width, int how, int *rc)
 		*rc = w ? tbl_write_json(t, w, NULL) : -1;
 		jw_free(w);
 	}
-	long n = ftell(f);
-	char *s = n >= 0 ? calloc((size_t)n + 1, 1) : NULL;
-	rewind(f);
-	if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-		free(s);
-		s = NULL;
-	}
-	fclose(f);
-	return s;
+	return slurp(f);
 }
 
 static const struct tbl_col width_cols[] = {
@@ -281,6 +287,212 @@ static void test_fixed(void)
 	tbl_free(t);
 }
 
+static const struct tbl_col sweep_cols[] = {
+        {.head = "v", .key = "v,1", .kind = TBL_TEXT, .left = true, .min_width = 3, .fixed = true},
+        {.head = "ms",
+         .key = "ms",
+         .kind = TBL_DOUBLE,
+         .fmt = "%.1f",
+         .csv_fmt = "%.3f",
+         .min_width = 5,
+         .fixed = true},
+        {.head = "fits", .kind = TBL_TEXT, .in = TBL_IN_TEXT, .left = true, .bare = true},
+        {.head = "n", .key = "n", .kind = TBL_DOUBLE},
+        {.key = "lo", .kind = TBL_DOUBLE, .in = TBL_IN_JSON, .group = "range"},
+        {.key = "hi", .kind = TBL_DOUBLE, .in = TBL_IN_JSON, .group = "range"},
+        {.key = "sub", .kind = TBL_ROWS, .in = TBL_IN_JSON},
+};
+
+static const struct tbl_col sub_cols[] = {
+        {.key = "k", .kind = TBL_TEXT},
+        {.key = "x", .kind = TBL_UINT},
+};
+
+/* A sweep's table: unpadded cells, a CSV number format, whole numbers in a column of
+ * measures, a note row, JSON groups and a table inside a cell; the CSV header quoted. */
+static void test_sweep(void)
+{
+	struct tbl *t = tbl_new(sweep_cols, 7);
+	struct tbl *sub = tbl_new(sub_cols, 2);
+	if (!t || !sub) {
+		tbl_free(t);
+		tbl_free(sub);
+		return;
+	}
+	tbl_row(sub);
+	tbl_text(sub, "cpu");
+	tbl_uint(sub, 7);
+	tbl_row(t);
+	tbl_text(t, "a");
+	tbl_double(t, 12.25);
+	tbl_text(t, "NO");
+	tbl_uint(t, 9007199254740993u); /* 2^53 + 1: no double holds it */
+	tbl_double(t, 0.5);
+	tbl_double(t, 2);
+	tbl_table(t, sub);
+	tbl_row(t);
+	tbl_text(t, "b");
+	tbl_note(t, "invalid: one two three four five");
+	for (int k = 0; k < 5; k++)
+		tbl_null(t);
+	tbl_table(t, NULL);
+	int rc = -9;
+	char *s = rendered(t, 24, 0, &rc);
+	CHECK_EQ_INT(rc, 0);
+	/* "fits" sets its column's width, "NO" is not padded to it; the note row wraps at
+	 * 24 characters, its continuation indented two spaces */
+	CHECK_STR_EQ(s, "v      ms fits                n\n"
+	                "a    12.2 NO 9007199254740993\n"
+	                "b   invalid: one two\n"
+	                "  three four five\n");
+	free(s);
+	s = rendered(t, 80, 1, &rc);
+	CHECK_STR_EQ(s, "\"v,1\",ms,n\n"
+	                "a,12.250,9007199254740993\n"
+	                "b,,\n");
+	free(s);
+	s = rendered(t, 80, 2, &rc);
+	CHECK_STR_EQ(s, "[\n"
+	                "  {\"v,1\": \"a\", \"ms\": 12.25, \"n\": 9007199254740993, \"range\": "
+	                "{\"lo\": 0.5, \"hi\": 2}, \"sub\": [{\"k\": \"cpu\", \"x\": 7}]},\n"
+	                "  {\"v,1\": \"b\", \"ms\": null, \"n\": null, \"range\": {\"lo\": null, "
+	                "\"hi\": null}, \"sub\": []}\n"
+	                "]\n");
+	free(s);
+	tbl_free(t);
+}
+
+static const struct tbl_col clip_cols[] = {
+        {.head = "layer", .kind = TBL_TEXT, .left = true, .max_width = 5, .clip = true},
+        {.head = "x", .kind = TBL_UINT},
+};
+
+/* A clipped column is cut at its maximum width without an ellipsis, by characters. */
+static void test_clip(void)
+{
+	struct tbl *t = tbl_new(clip_cols, 2);
+	if (!t)
+		return;
+	tbl_row(t);
+	tbl_text(t, "\xc3\xa9t\xc3\xa9s-long");
+	tbl_uint(t, 1);
+	tbl_row(t);
+	tbl_text(t, "ab");
+	tbl_uint(t, 22);
+	int rc = -9;
+	char *s = rendered(t, 80, 0, &rc);
+	CHECK_STR_EQ(s, "layer  x\n"
+	                "\xc3\xa9t\xc3\xa9s-  1\n"
+	                "ab    22\n");
+	free(s);
+	tbl_free(t);
+}
+
+/* jsonw's layouts: rows arrays one item a line even inside an inline object (closing
+ * after the last item, or on a line of their own), and hanging members. */
+static void test_jsonw_layouts(void)
+{
+	FILE *f = tmpfile();
+	struct jsonw *w = f ? jw_new(f) : NULL;
+	if (!w) {
+		if (f)
+			fclose(f);
+		return;
+	}
+	jw_object(w, NULL, true);
+	jw_string(w, "a", "x");
+	jw_rows(w, "runs", 1, false);
+	jw_object(w, NULL, true);
+	jw_uint(w, "n", 1);
+	jw_rows(w, "layers", 1, false);
+	jw_object(w, NULL, true);
+	jw_bool(w, "b", true);
+	jw_end(w);
+	jw_object(w, NULL, true);
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+	jw_object(w, NULL, false);
+	jw_array(w, "units", false);
+	jw_object(w, NULL, true);
+	jw_string(w, "unit", "cpu");
+	jw_break(w);
+	jw_double(w, "ms", 1.5);
+	jw_break(w);
+	jw_rows(w, "layers", 2, true);
+	jw_object(w, NULL, true);
+	jw_null(w, "v");
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+	jw_object(w, NULL, true);
+	jw_break(w);
+	jw_rows(w, "layers", 2, true);
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+	jw_free(w);
+	char *s = slurp(f);
+	CHECK_STR_EQ(s, "{\"a\": \"x\", \"runs\": [\n"
+	                " {\"n\": 1, \"layers\": [\n"
+	                "  {\"b\": true},\n"
+	                "  {}]}]}\n"
+	                "{\n"
+	                "  \"units\": [\n"
+	                "    {\"unit\": \"cpu\",\n"
+	                "     \"ms\": 1.5,\n"
+	                "     \"layers\": [\n"
+	                "       {\"v\": null}\n"
+	                "     ]},\n"
+	                "    {\n"
+	                "     \"layers\": [\n"
+	                "     ]}\n"
+	                "  ]\n"
+	                "}\n");
+	free(s);
+}
+
+static const struct tbl_col html_cols[] = {
+        {.head = "#", .kind = TBL_UINT, .in = TBL_IN_HTML, .plain_head = true},
+        {.head = "layer", .kind = TBL_TEXT, .left = true},
+        {.head = "share", .kind = TBL_DOUBLE, .fmt = "%.1f%%"},
+        {.head = "csv", .key = "csv", .kind = TBL_UINT, .in = TBL_IN_CSV},
+};
+
+/* The HTML table: escaped text, class "num" on right-aligned columns (not on a plain
+ * header), row attributes as given, CSV-only columns left out. */
+static void test_html(void)
+{
+	struct tbl *t = tbl_new(html_cols, 4);
+	if (!t)
+		return;
+	tbl_row(t);
+	tbl_row_attr(t, "data-rank=\"1\"");
+	tbl_uint(t, 1);
+	tbl_text(t, "a<b>&\"c\"");
+	tbl_double(t, 12.34);
+	tbl_uint(t, 5);
+	tbl_row(t);
+	tbl_uint(t, 2);
+	tbl_text(t, "d");
+	tbl_double(t, 0);
+	tbl_uint(t, 6);
+	struct augur_strbuf b = {0};
+	CHECK_EQ_INT(tbl_write_html(t, &b, "top"), 0);
+	CHECK_STR_EQ(b.data,
+	             "<table class=\"top\"><tr><th>#</th><th>layer</th>"
+	             "<th class=\"num\">share</th></tr>\n"
+	             "<tr data-rank=\"1\"><td class=\"num\">1</td>"
+	             "<td>a&lt;b&gt;&amp;&quot;c&quot;</td><td class=\"num\">12.3%</td></tr>\n"
+	             "<tr><td class=\"num\">2</td><td>d</td><td class=\"num\">0.0%</td></tr>\n"
+	             "</table>\n");
+	augur_strbuf_clear(&b);
+	tbl_free(t);
+}
+
 int main(void)
 {
 	test_width();
@@ -289,5 +501,9 @@ int main(void)
 	test_json();
 	test_empty();
 	test_fixed();
+	test_sweep();
+	test_clip();
+	test_jsonw_layouts();
+	test_html();
 	return check_finish();
 }

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "augur-config.h"
 #include "cli.h"
 #include "numparse.h"
 #include "options.h"
@@ -293,7 +292,12 @@ void cli_wrapf(FILE *f, int indent, const char *fmt, ...)
 
 void cli_wrap(FILE *f, int indent, const char *text)
 {
-	int width = cli_width(), col = 0;
+	cli_wrap_at(f, cli_width(), indent, text);
+}
+
+void cli_wrap_at(FILE *f, int width, int indent, const char *text)
+{
+	int col = 0;
 	const char *p = text;
 	while (*p) {
 		/* a run of spaces, then a word: the spaces are kept unless the word wraps */
@@ -330,14 +334,6 @@ double cli_mib(uint64_t bytes)
 	return (double)bytes / (1024.0 * 1024.0);
 }
 
-void cli_json_num(const char *key, double v, bool comma)
-{
-	if (isfinite(v))
-		printf("\"%s\": %.6g%s", key, v, comma ? ", " : "");
-	else
-		printf("\"%s\": null%s", key, comma ? ", " : "");
-}
-
 void cli_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -366,22 +362,6 @@ void cli_json_string(FILE *f, const char *s)
 		}
 	}
 	fputc('"', f);
-}
-
-void cli_json_open(const struct augur_net *net)
-{
-	printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
-	cli_json_string(stdout, net->name);
-	printf(",\n  \"source\": ");
-	cli_json_string(stdout, net->path ? net->path : "");
-}
-
-void cli_json_device(uint32_t batch, const struct augur_profile *p, const char *profile_path)
-{
-	printf(",\n  \"batch\": %u,\n  \"device\": {\"name\": ", batch);
-	cli_json_string(stdout, p->name);
-	printf(", \"profile\": ");
-	cli_json_string(stdout, profile_path);
 }
 
 void cli_csv_field(FILE *f, const char *s)

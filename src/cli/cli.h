@@ -109,6 +109,8 @@ int cli_chars(const char *text);
 /* Prints text on f wrapped at the table width (cli_width), continuation lines indented by
  * indent spaces, then a newline. */
 void cli_wrap(FILE *f, int indent, const char *text);
+/* As cli_wrap, at width characters. */
+void cli_wrap_at(FILE *f, int width, int indent, const char *text);
 /* As cli_wrap, for the text fmt makes (at most 4 KiB). */
 void cli_wrapf(FILE *f, int indent, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -123,17 +125,8 @@ void cli_shape(char *buf, size_t size, const struct augur_shape *s);
 /* A byte size in MiB (2^20), the unit the paper's Table 4 uses. */
 double cli_mib(uint64_t bytes);
 
-/* Prints "key": v on stdout, followed by ", " when comma; null for NaN or infinity (not
- * JSON; the estimator never produces them, but never print them either). */
-void cli_json_num(const char *key, double v, bool comma);
 /* Writes s as a JSON string literal (quotes and escapes included). */
 void cli_json_string(FILE *f, const char *s);
-/* Opens a JSON result about net on stdout: "{", augur_version, network and source; the
- * caller goes on with ",\n  ..." and closes it. */
-void cli_json_open(const struct augur_net *net);
-/* Goes on with batch and a "device" object holding the profile's name and path, left
- * open for the caller's fields. */
-void cli_json_device(uint32_t batch, const struct augur_profile *p, const char *profile_path);
 /* Writes s as a CSV field, quoted when it holds a comma, quote or newline. */
 void cli_csv_field(FILE *f, const char *s);
 

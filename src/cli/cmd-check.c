@@ -2,6 +2,7 @@
  * holds on every unit checked, 1 when one does not, 2 on trouble (as grep and diff): for
  * scripts and architecture-search loops. Every budget is evaluated first, then printed as
  * a table, JSON or CSV. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "evaluate.h"
 #include "jsonw.h"
 #include "netfile.h"
+#include "table.h"
 
 #define MAX_BUDGETS CLI_MAX_BUDGETS
 
@@ -116,65 +118,92 @@ static void json_uncosted(struct jsonw *w, const struct augur_unit_estimate *e)
 	jw_end(w);
 }
 
+/* One row per verdict. JSON keeps counts and bytes whole and exact, times and
+ * throughputs as numbers; CSV writes the network's counts rounded and every unit's figure
+ * as a number, and holds as true/false. */
+static const struct tbl_col verdict_cols[] = {
+        {.key = "budget", .kind = TBL_TEXT},
+        {.key = "limit", .kind = TBL_TEXT},
+        {.key = "unit", .kind = TBL_TEXT},
+        {.key = "value", .kind = TBL_DOUBLE, .in = TBL_IN_JSON},
+        {.key = "value", .kind = TBL_DOUBLE, .in = TBL_IN_CSV},
+        {.key = "limit_value", .kind = TBL_DOUBLE, .in = TBL_IN_JSON},
+        {.key = "limit_value", .kind = TBL_DOUBLE, .in = TBL_IN_CSV},
+        {.key = "holds", .kind = TBL_BOOL, .in = TBL_IN_JSON},
+        {.key = "holds", .kind = TBL_TEXT, .in = TBL_IN_CSV},
+        {.key = "margin", .kind = TBL_DOUBLE, .in = TBL_IN_JSON},
+        {.key = "margin", .kind = TBL_DOUBLE, .in = TBL_IN_CSV},
+};
+
+/* A figure of a verdict: in JSON whole (truncated) when json_whole, in CSV whole
+ * (rounded) when csv_whole, else a number. */
+static void figure(struct tbl *t, double v, bool json_whole, bool csv_whole)
+{
+	if (json_whole)
+		tbl_uint(t, (uint64_t)v);
+	else
+		tbl_double(t, v);
+	if (csv_whole)
+		tbl_uint(t, (uint64_t)nearbyint(v));
+	else
+		tbl_double(t, v);
+}
+
+static struct tbl *verdict_table(const struct verdict *v, size_t n)
+{
+	struct tbl *t = tbl_new(verdict_cols, sizeof(verdict_cols) / sizeof(verdict_cols[0]));
+	for (size_t i = 0; t && i < n; i++) {
+		tbl_row(t);
+		tbl_text(t, augur_budget_kind_name(v[i].budget->kind));
+		tbl_text(t, v[i].budget->text);
+		if (v[i].unit)
+			tbl_text(t, augur_unit_kind_name(v[i].unit->unit->kind));
+		else
+			tbl_null(t);
+		/* counts and bytes: whole numbers, exactly */
+		bool exact = !v[i].unit || v[i].budget->kind == AUGUR_BUDGET_MEMORY;
+		figure(t, v[i].value, exact, !v[i].unit);
+		figure(t, v[i].budget->limit, exact, !v[i].unit);
+		tbl_uint(t, v[i].holds);
+		tbl_text(t, v[i].holds ? "true" : "false");
+		figure(t, v[i].margin, exact, !v[i].unit);
+	}
+	return t;
+}
+
 static int print_json(const struct verdict *v, size_t n, const struct evaluated *evd, bool all_hold)
 {
 	struct jsonw *w = jw_new(stdout);
-	if (!w)
-		return -1;
+	struct tbl *t = verdict_table(v, n);
+	int rc = -1;
+	if (!w || !t)
+		goto out;
 	jw_object(w, NULL, false);
 	jw_string(w, "augur_version", AUGUR_VERSION);
 	jw_string(w, "network", evd->net->name);
 	jw_uint(w, "batch", evd->ev.a->batch);
 	jw_device(w, evd->p, evd->profile_path);
 	jw_bool(w, "all_hold", all_hold);
-	jw_array(w, "budgets", false);
-	for (size_t i = 0; i < n; i++) {
-		jw_object(w, NULL, true);
-		jw_string(w, "budget", augur_budget_kind_name(v[i].budget->kind));
-		jw_string(w, "limit", v[i].budget->text);
-		if (v[i].unit)
-			jw_string(w, "unit", augur_unit_kind_name(v[i].unit->unit->kind));
-		else
-			jw_null(w, "unit");
-		bool exact = !v[i].unit || v[i].budget->kind == AUGUR_BUDGET_MEMORY;
-		if (exact) { /* counts and bytes: whole numbers, exactly */
-			jw_uint(w, "value", (uint64_t)v[i].value);
-			jw_uint(w, "limit_value", (uint64_t)v[i].budget->limit);
-		} else {
-			jw_double(w, "value", v[i].value);
-			jw_double(w, "limit_value", v[i].budget->limit);
-		}
-		jw_bool(w, "holds", v[i].holds);
-		if (exact)
-			jw_uint(w, "margin", (uint64_t)v[i].margin);
-		else
-			jw_double(w, "margin", v[i].margin);
-		jw_end(w);
-	}
-	jw_end(w);
+	if (tbl_write_json(t, w, "budgets"))
+		goto out;
 	jw_array(w, "coverage", false);
 	for (size_t u = 0; u < evd->ev.n_units; u++)
 		json_uncosted(w, &evd->ev.est[u]);
 	jw_end(w);
 	jw_end(w);
+	rc = 0;
+out:
+	tbl_free(t);
 	jw_free(w);
-	return 0;
+	return rc;
 }
 
-static void print_csv(const struct verdict *v, size_t n)
+static int print_csv(const struct verdict *v, size_t n)
 {
-	printf("budget,limit,unit,value,limit_value,holds,margin\n");
-	for (size_t i = 0; i < n; i++) {
-		printf("%s,", augur_budget_kind_name(v[i].budget->kind));
-		cli_csv_field(stdout, v[i].budget->text);
-		if (v[i].unit)
-			printf(",%s,%.6g,%.6g,%s,%.6g\n",
-			       augur_unit_kind_name(v[i].unit->unit->kind), v[i].value,
-			       v[i].budget->limit, v[i].holds ? "true" : "false", v[i].margin);
-		else /* counts: exact */
-			printf(",,%.0f,%.0f,%s,%.0f\n", v[i].value, v[i].budget->limit,
-			       v[i].holds ? "true" : "false", v[i].margin);
-	}
+	struct tbl *t = verdict_table(v, n);
+	int rc = t ? tbl_print_csv(t, stdout) : -1;
+	tbl_free(t);
+	return rc;
 }
 
 struct check_args {
@@ -231,16 +260,17 @@ int cmd_check(int argc, char **argv)
 	bool all_ok = true;
 	for (size_t i = 0; i < n; i++)
 		all_ok &= verdicts[i].holds;
-	if (o.format == CLI_JSON) {
-		if (print_json(verdicts, n, &evd, all_ok)) {
-			cli_error("check", "out of memory");
-			rc = 2; /* trouble, not a verdict */
-			goto out;
-		}
-	} else if (o.format == CLI_CSV) {
-		print_csv(verdicts, n);
-	} else {
+	int printed = 0;
+	if (o.format == CLI_JSON)
+		printed = print_json(verdicts, n, &evd, all_ok);
+	else if (o.format == CLI_CSV)
+		printed = print_csv(verdicts, n);
+	else
 		print_table(verdicts, n, &evd.ev);
+	if (printed) {
+		cli_error("check", "out of memory");
+		rc = 2; /* trouble, not a verdict */
+		goto out;
 	}
 	rc = all_ok ? CLI_OK : CLI_FAIL;
 out:

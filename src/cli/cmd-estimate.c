@@ -10,6 +10,7 @@
 #include "options.h"
 #include "estimate.h"
 #include "evaluate.h"
+#include "jsonw.h"
 #include "netfile.h"
 #include "profile.h"
 #include "table.h"
@@ -261,114 +262,155 @@ static int print_table(const struct run *r, bool layers)
 }
 
 /* The framework the times are for, or null when the profile does not say. */
-static void print_framework_json(const struct augur_framework *fw)
+static void json_framework(struct jsonw *w, const struct augur_framework *fw)
 {
 	char text[512];
 	if (!augur_framework_describe(fw, text, sizeof(text))) {
-		printf("null");
+		jw_null(w, "framework");
 		return;
 	}
-	printf("{\"name\": ");
-	cli_json_string(stdout, fw->name);
-	printf(", \"version\": ");
-	if (fw->version)
-		cli_json_string(stdout, fw->version);
+	jw_object(w, "framework", true);
+	jw_string(w, "name", fw->name);
+	jw_string(w, "version", fw->version);
+	jw_string(w, "library", fw->library);
+	if (fw->mkldnn < 0)
+		jw_null(w, "mkldnn");
 	else
-		printf("null");
-	printf(", \"library\": ");
-	if (fw->library)
-		cli_json_string(stdout, fw->library);
-	else
-		printf("null");
-	printf(", \"mkldnn\": %s, \"threads\": ", fw->mkldnn < 0 ? "null"
-	                                          : fw->mkldnn   ? "true"
-	                                                         : "false");
+		jw_bool(w, "mkldnn", fw->mkldnn);
 	if (fw->threads)
-		printf("%u", fw->threads);
+		jw_uint(w, "threads", fw->threads);
 	else
-		printf("null");
-	printf(", \"text\": ");
-	cli_json_string(stdout, text);
-	printf("}");
+		jw_null(w, "threads");
+	jw_string(w, "text", text);
+	jw_end(w);
 }
 
-static void print_json(const struct run *r)
+/* The device: the profile's name, file and what it says of the board. */
+static void json_device(struct jsonw *w, const struct run *r)
+{
+	const struct augur_profile *p = r->p;
+	jw_object(w, "device", true);
+	jw_string(w, "name", p->name);
+	jw_string(w, "profile", r->profile_path);
+	jw_string(w, "description", p->description ? p->description : "");
+	jw_string(w, "source", p->source ? p->source : "");
+	jw_string(w, "created", p->created ? p->created : "");
+	jw_uint(w, "ram_bytes", p->ram_bytes);
+	jw_bool(w, "shared_memory", p->shared_memory);
+	json_framework(w, &p->framework);
+	jw_end(w);
+}
+
+/* A unit's time: the totals, per type, and how much of it its profile backs. */
+static void json_time(struct jsonw *w, const struct run *r, const struct augur_unit_estimate *e)
+{
+	jw_object(w, "time", true);
+	jw_double(w, "total_ms", e->total_ms);
+	jw_double(w, "gemm_ms", e->gemm_ms);
+	jw_double(w, "memory_ms", e->memory_ms);
+	jw_double(w, "other_ms", e->other_ms);
+	jw_double(w, "throughput_per_s", throughput(r, e));
+	jw_string(w, "method", e->unit->costs ? "layer-costs" : "gemm-sum");
+	jw_bool(w, "whole_network", e->whole_network);
+	jw_object(w, "by_type_ms", true);
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
+		if (r->a->by_type[t].layers)
+			jw_double(w, augur_layer_type_name(t), e->type_ms[t]);
+	jw_end(w);
+	char types[256];
+	cli_uncosted_types(e, types, sizeof(types));
+	jw_uint(w, "layers_uncosted", e->layers_uncosted);
+	jw_string(w, "uncosted_types", types);
+	jw_uint(w, "gemms_outside_range", e->gemms_outside_range);
+	jw_uint(w, "layers_outside_costs", e->layers_outside_costs);
+	jw_uint(w, "layers_outside_calls", e->layers_outside_calls);
+	jw_uint(w, "calls_max", e->calls_max);
+	jw_uint(w, "calls_fitted_max", e->unit->calls_fitted_max);
+	jw_end(w);
+}
+
+static void json_memory(struct jsonw *w, const struct augur_unit_estimate *e)
+{
+	jw_object(w, "memory", true);
+	jw_string(w, "view", augur_memory_view_name(e->memory_view));
+	jw_uint(w, "model_bytes", e->model_bytes);
+	jw_uint(w, "overhead_bytes", e->overhead_bytes);
+	jw_uint(w, "weights_copy_bytes", e->weights_copy_bytes);
+	jw_uint(w, "total_bytes", e->memory_bytes);
+	jw_uint(w, "capacity_bytes", e->capacity_bytes);
+	jw_bool(w, "fits", e->fits);
+	jw_end(w);
+}
+
+/* A unit's layers in JSON: its estimate of each, and the analysis' memory of it. */
+static const struct tbl_col json_layer_cols[] = {
+        {.key = "name", .kind = TBL_TEXT},          {.key = "type", .kind = TBL_TEXT},
+        {.key = "time_ms", .kind = TBL_DOUBLE},     {.key = "gemm_ms", .kind = TBL_DOUBLE},
+        {.key = "memory_ms", .kind = TBL_DOUBLE},   {.key = "other_ms", .kind = TBL_DOUBLE},
+        {.key = "costed", .kind = TBL_BOOL},        {.key = "outside_range", .kind = TBL_BOOL},
+        {.key = "outside_costs", .kind = TBL_BOOL}, {.key = "live_bytes", .kind = TBL_UINT},
+        {.key = "fresh_bytes", .kind = TBL_UINT},
+};
+
+static int json_layers(struct jsonw *w, const struct run *r, const struct augur_unit_estimate *e,
+                       const struct augur_thresholds *th)
+{
+	struct tbl *t =
+	        tbl_new(json_layer_cols, sizeof(json_layer_cols) / sizeof(json_layer_cols[0]));
+	for (size_t i = 0; t && i < e->n_layers; i++) {
+		const struct augur_layer_estimate *le = &e->layers[i];
+		tbl_row(t);
+		tbl_text(t, r->net->layers[i].name);
+		tbl_text(t, augur_layer_type_name(r->net->layers[i].type));
+		tbl_double(t, le->time_ms);
+		tbl_double(t, le->split_ms[AUGUR_COST_GEMM]);
+		tbl_double(t, le->split_ms[AUGUR_COST_MEMORY]);
+		tbl_double(t, le->split_ms[AUGUR_COST_OTHER]);
+		tbl_uint(t, le->costed);
+		tbl_uint(t, le->outside_range);
+		tbl_uint(t, le->outside_costs);
+		tbl_uint(t, r->a->layers[i].live_bytes);
+		tbl_uint(t, augur_layer_fresh_bytes(r->net, r->a, i, th));
+	}
+	jw_rows(w, "layers", 2, true);
+	int rc = t ? tbl_write_json_rows(t, w) : -1;
+	jw_end(w);
+	tbl_free(t);
+	return rc;
+}
+
+/* The estimate as JSON (docs/output.md): each unit's object keeps its members in
+ * groups, one line each under its first (a hanging indent), its layers a row each. */
+static int print_json(const struct run *r)
 {
 	struct augur_thresholds th;
 	augur_profile_thresholds(r->p, &th);
-	cli_json_open(r->net);
-	cli_json_device(r->a->batch, r->p, r->profile_path);
-	printf(", \"description\": ");
-	cli_json_string(stdout, r->p->description ? r->p->description : "");
-	printf(", \"source\": ");
-	cli_json_string(stdout, r->p->source ? r->p->source : "");
-	printf(", \"created\": ");
-	cli_json_string(stdout, r->p->created ? r->p->created : "");
-	printf(", \"ram_bytes\": %llu, \"shared_memory\": %s, \"framework\": ",
-	       (unsigned long long)r->p->ram_bytes, r->p->shared_memory ? "true" : "false");
-	print_framework_json(&r->p->framework);
-	printf("},\n  \"units\": [\n");
+	struct jsonw *w = jw_new(stdout);
+	if (!w)
+		return -1;
+	int rc = 0;
+	jw_net(w, r->net);
+	jw_uint(w, "batch", r->a->batch);
+	json_device(w, r);
+	jw_array(w, "units", false);
 	for (size_t u = 0; u < r->n_units; u++) {
 		const struct augur_unit_estimate *e = &r->est[u];
-		printf("    {\"unit\": \"%s\", \"library\": ", augur_unit_kind_name(e->unit->kind));
-		cli_json_string(stdout, e->unit->library ? e->unit->library : "");
-		printf(", \"processor\": ");
-		cli_json_string(stdout, e->unit->processor ? e->unit->processor : "");
-		printf(",\n     \"time\": {");
-		cli_json_num("total_ms", e->total_ms, true);
-		cli_json_num("gemm_ms", e->gemm_ms, true);
-		cli_json_num("memory_ms", e->memory_ms, true);
-		cli_json_num("other_ms", e->other_ms, true);
-		cli_json_num("throughput_per_s", throughput(r, e), true);
-		printf("\"method\": \"%s\", \"whole_network\": %s, \"by_type_ms\": {",
-		       e->unit->costs ? "layer-costs" : "gemm-sum",
-		       e->whole_network ? "true" : "false");
-		bool first = true;
-		for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
-			if (!r->a->by_type[t].layers)
-				continue;
-			printf("%s", first ? "" : ", ");
-			cli_json_num(augur_layer_type_name(t), e->type_ms[t], false);
-			first = false;
-		}
-		char types[256];
-		cli_uncosted_types(e, types, sizeof(types));
-		printf("}, \"layers_uncosted\": %u, \"uncosted_types\": ", e->layers_uncosted);
-		cli_json_string(stdout, types);
-		printf(", \"gemms_outside_range\": %u, \"layers_outside_costs\": %u, "
-		       "\"layers_outside_calls\": %u, \"calls_max\": %llu, \"calls_fitted_max\": %llu},\n",
-		       e->gemms_outside_range, e->layers_outside_costs, e->layers_outside_calls,
-		       (unsigned long long)e->calls_max,
-		       (unsigned long long)e->unit->calls_fitted_max);
-		printf("     \"memory\": {\"view\": \"%s\", \"model_bytes\": %llu, \"overhead_bytes\": %llu, "
-		       "\"weights_copy_bytes\": %llu, \"total_bytes\": %llu, \"capacity_bytes\": "
-		       "%llu, \"fits\": %s},\n     \"layers\": [\n",
-		       augur_memory_view_name(e->memory_view), (unsigned long long)e->model_bytes,
-		       (unsigned long long)e->overhead_bytes,
-		       (unsigned long long)e->weights_copy_bytes,
-		       (unsigned long long)e->memory_bytes, (unsigned long long)e->capacity_bytes,
-		       e->fits ? "true" : "false");
-		for (size_t i = 0; i < e->n_layers; i++) {
-			const struct augur_layer_estimate *le = &e->layers[i];
-			printf("       {\"name\": ");
-			cli_json_string(stdout, r->net->layers[i].name);
-			printf(", \"type\": \"%s\", ",
-			       augur_layer_type_name(r->net->layers[i].type));
-			cli_json_num("time_ms", le->time_ms, true);
-			cli_json_num("gemm_ms", le->split_ms[AUGUR_COST_GEMM], true);
-			cli_json_num("memory_ms", le->split_ms[AUGUR_COST_MEMORY], true);
-			cli_json_num("other_ms", le->split_ms[AUGUR_COST_OTHER], true);
-			printf("\"costed\": %s, \"outside_range\": %s, \"outside_costs\": %s, "
-			       "\"live_bytes\": %llu, \"fresh_bytes\": %llu}%s\n",
-			       le->costed ? "true" : "false", le->outside_range ? "true" : "false",
-			       le->outside_costs ? "true" : "false",
-			       (unsigned long long)r->a->layers[i].live_bytes,
-			       (unsigned long long)augur_layer_fresh_bytes(r->net, r->a, i, &th),
-			       i + 1 < e->n_layers ? "," : "");
-		}
-		printf("     ]}%s\n", u + 1 < r->n_units ? "," : "");
+		jw_object(w, NULL, true);
+		jw_string(w, "unit", augur_unit_kind_name(e->unit->kind));
+		jw_string(w, "library", e->unit->library ? e->unit->library : "");
+		jw_string(w, "processor", e->unit->processor ? e->unit->processor : "");
+		jw_break(w);
+		json_time(w, r, e);
+		jw_break(w);
+		json_memory(w, e);
+		jw_break(w);
+		rc |= json_layers(w, r, e, &th);
+		jw_end(w);
 	}
-	printf("  ]\n}\n");
+	jw_end(w);
+	jw_end(w);
+	jw_free(w);
+	return rc;
 }
 
 /* One row per unit and layer (docs/output.md). */
@@ -450,11 +492,9 @@ int cmd_estimate(int argc, char **argv)
 		goto out;
 	}
 	struct run r = {ev.net, ev.ev.a, ev.p, ev.profile_path, ev.n_units, ev.ev.est};
-	int printed = 0;
-	if (a.format == CLI_JSON)
-		print_json(&r);
-	else
-		printed = a.format == CLI_CSV ? print_csv(&r) : print_table(&r, a.layers);
+	int printed = a.format == CLI_JSON  ? print_json(&r)
+	              : a.format == CLI_CSV ? print_csv(&r)
+	                                    : print_table(&r, a.layers);
 	if (printed)
 		rc = cli_error("estimate", "out of memory");
 out:

@@ -14,6 +14,7 @@
 #include "netfile.h"
 #include "page.h"
 #include "profile.h"
+#include "table.h"
 
 #define TOP_LAYERS 15
 
@@ -780,46 +781,64 @@ static int top_layers(struct augur_strbuf *t, const struct report *r)
 		if (at < TOP_LAYERS)
 			top[at] = i;
 	}
-	augur_strbuf_put(t,
-	                 "<h2>Top layers by %s time</h2>\n<table class=\"top\"><tr><th>#</th>"
-	                 "<th>layer</th><th>type</th><th>input</th><th>output</th>"
-	                 "<th>GEMM n x k x m (calls)</th>",
-	                 unit_name(e0));
-	for (size_t u = 0; u < ev->n_units; u++)
-		augur_strbuf_put(t, "<th class=\"num\">%s ms</th><th class=\"num\">share</th>",
-		                 unit_name(&ev->est[u]));
-	augur_strbuf_puts(t, "</tr>\n");
-	for (size_t k = 0; k < nt; k++) {
+	char heads[2][32];
+	struct tbl_col cols[6 + 2 * 2] = {
+	        {.head = "#", .kind = TBL_UINT, .in = TBL_IN_HTML, .plain_head = true},
+	        {.head = "layer", .kind = TBL_TEXT, .in = TBL_IN_HTML, .left = true},
+	        {.head = "type", .kind = TBL_TEXT, .in = TBL_IN_HTML, .left = true},
+	        {.head = "input", .kind = TBL_TEXT, .in = TBL_IN_HTML, .left = true},
+	        {.head = "output", .kind = TBL_TEXT, .in = TBL_IN_HTML, .left = true},
+	        {.head = "GEMM n x k x m (calls)",
+	         .kind = TBL_TEXT,
+	         .in = TBL_IN_HTML,
+	         .left = true},
+	};
+	size_t n_cols = 6;
+	for (size_t u = 0; u < ev->n_units && u < 2; u++) {
+		snprintf(heads[u], sizeof(heads[u]), "%s ms", unit_name(&ev->est[u]));
+		/* the time, marked when extrapolated or not costed */
+		cols[n_cols++] =
+		        (struct tbl_col){.head = heads[u], .kind = TBL_TEXT, .in = TBL_IN_HTML};
+		cols[n_cols++] = (struct tbl_col){
+		        .head = "share", .kind = TBL_DOUBLE, .fmt = "%.1f%%", .in = TBL_IN_HTML};
+	}
+	struct tbl *tb = tbl_new(cols, n_cols);
+	for (size_t k = 0; tb && k < nt; k++) {
 		size_t i = top[k];
 		const struct augur_layer_stats *s = &ev->a->layers[i];
-		char in[96], out[96];
+		char in[96], out[96], gemm[128] = "", cell[64];
 		cli_shape(in, sizeof(in), &s->in);
 		cli_shape(out, sizeof(out), &s->out);
-		augur_strbuf_put(t, "<tr data-rank=\"%zu\" data-layer=\"", k + 1);
-		augur_svg_xml(t, r->net->layers[i].name);
-		augur_strbuf_put(t, "\"><td class=\"num\">%zu</td><td>", k + 1);
-		augur_svg_xml(t, r->net->layers[i].name);
-		augur_strbuf_put(t, "</td><td>%s</td><td>%s</td><td>%s</td><td>",
-		                 augur_layer_type_name(r->net->layers[i].type), in, out);
 		if (s->gemm.count)
-			augur_strbuf_put(
-			        t, "%llu x %llu x %llu (%llu)", (unsigned long long)s->gemm.n,
-			        (unsigned long long)s->gemm.k, (unsigned long long)s->gemm.m,
-			        (unsigned long long)s->gemm.count);
-		augur_strbuf_puts(t, "</td>");
-		for (size_t u = 0; u < ev->n_units; u++) {
+			snprintf(gemm, sizeof(gemm), "%llu x %llu x %llu (%llu)",
+			         (unsigned long long)s->gemm.n, (unsigned long long)s->gemm.k,
+			         (unsigned long long)s->gemm.m, (unsigned long long)s->gemm.count);
+		struct augur_strbuf attr = {0};
+		augur_strbuf_put(&attr, "data-rank=\"%zu\" data-layer=\"", k + 1);
+		augur_svg_xml(&attr, r->net->layers[i].name);
+		augur_strbuf_puts(&attr, "\"");
+		tbl_row(tb);
+		tbl_row_attr(tb, attr.data ? attr.data : "");
+		augur_strbuf_clear(&attr);
+		tbl_uint(tb, k + 1);
+		tbl_text(tb, r->net->layers[i].name);
+		tbl_text(tb, augur_layer_type_name(r->net->layers[i].type));
+		tbl_text(tb, in);
+		tbl_text(tb, out);
+		tbl_text(tb, gemm);
+		for (size_t u = 0; u < ev->n_units && u < 2; u++) {
 			const struct augur_unit_estimate *e = &ev->est[u];
 			const struct augur_layer_estimate *le = &e->layers[i];
-			augur_strbuf_put(t, "<td class=\"num\">%.3f%s%s</td>", le->time_ms,
-			                 le->outside_range ? "*" : "",
-			                 !le->costed ? " (not costed)" : "");
-			cell_num(t, "%.1f%%",
-			         e->total_ms > 0 ? 100 * le->time_ms / e->total_ms : 0);
+			snprintf(cell, sizeof(cell), "%.3f%s%s", le->time_ms,
+			         le->outside_range ? "*" : "", !le->costed ? " (not costed)" : "");
+			tbl_text(tb, cell);
+			tbl_double(tb, e->total_ms > 0 ? 100 * le->time_ms / e->total_ms : 0);
 		}
-		augur_strbuf_puts(t, "</tr>\n");
 	}
-	augur_strbuf_puts(t, "</table>\n");
-	return CLI_OK;
+	augur_strbuf_put(t, "<h2>Top layers by %s time</h2>\n", unit_name(e0));
+	int rc = tb ? tbl_write_html(tb, t, "top") : -1;
+	tbl_free(tb);
+	return rc ? CLI_FAIL : CLI_OK;
 }
 
 struct report_args {

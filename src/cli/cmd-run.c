@@ -19,12 +19,14 @@
 #include "cli.h"
 #include "options.h"
 #include "fileio.h"
+#include "jsonw.h"
 #include "machine.h"
 #include "netfile.h"
 #include "netbench.h"
 #include "runtime.h"
 #include "stats.h"
 #include "strbuf.h"
+#include "table.h"
 
 struct settings {
 	struct augur_netbench_options nb;
@@ -33,8 +35,117 @@ struct settings {
 	const char *times_out, *board;
 };
 
-static void print_table(const struct augur_net_run *r, const struct settings *s, const char *blas,
-                        uint32_t threads)
+/* Each layer's times: the text table (with its share of the pass), CSV with --layers (one
+ * table over every network) and JSON's layers of a run. */
+static const struct tbl_col layer_cols[] = {
+        {.key = "network", .kind = TBL_TEXT, .in = TBL_IN_CSV},
+        {.head = "layer",
+         .key = "layer",
+         .kind = TBL_TEXT,
+         .in = TBL_IN_TEXT | TBL_IN_CSV,
+         .max_width = 30,
+         .left = true,
+         .clip = true},
+        {.key = "name", .kind = TBL_TEXT, .in = TBL_IN_JSON},
+        {.head = "type",
+         .key = "type",
+         .kind = TBL_TEXT,
+         .min_width = 9,
+         .left = true,
+         .fixed = true},
+#define RUN_MS(h, k)                                                                               \
+	{                                                                                          \
+		.head = (h), .key = (k), .kind = TBL_DOUBLE, .fmt = "%.4f", .csv_fmt = "%.6f",     \
+		.in = TBL_IN_TEXT | TBL_IN_CSV, .min_width = 10, .fixed = true                     \
+	}
+        RUN_MS("median ms", "median_ms"),
+        RUN_MS("p10", "p10_ms"),
+        RUN_MS("p90", "p90_ms"),
+#undef RUN_MS
+        {.head = "share",
+         .kind = TBL_DOUBLE,
+         .fmt = "%.1f%%",
+         .in = TBL_IN_TEXT,
+         .min_width = 6,
+         .fixed = true},
+        {.key = "median", .kind = TBL_DOUBLE, .in = TBL_IN_JSON, .group = "ms"},
+        {.key = "p10", .kind = TBL_DOUBLE, .in = TBL_IN_JSON, .group = "ms"},
+        {.key = "p90", .kind = TBL_DOUBLE, .in = TBL_IN_JSON, .group = "ms"},
+        {.key = "spread", .kind = TBL_DOUBLE, .in = TBL_IN_JSON, .group = "ms"},
+};
+
+/* A run's share of the pass, in percent. */
+static double share(const struct augur_net_run *r, double ms)
+{
+	return r->forward.median > 0 ? 100 * ms / r->forward.median : 0;
+}
+
+static void add_layers(struct tbl *t, const struct augur_net_run *r)
+{
+	for (size_t i = 0; i < r->a->n_layers; i++) {
+		const struct augur_times *l = &r->layer[i];
+		const char *type = augur_layer_type_name(r->net->layers[i].type);
+		tbl_row(t);
+		tbl_text(t, r->net->name);
+		tbl_text(t, r->net->layers[i].name);
+		tbl_text(t, r->net->layers[i].name);
+		tbl_text(t, type);
+		tbl_double(t, l->median);
+		tbl_double(t, l->p10);
+		tbl_double(t, l->p90);
+		tbl_double(t, share(r, l->median));
+		tbl_double(t, l->median);
+		tbl_double(t, l->p10);
+		tbl_double(t, l->p90);
+		tbl_double(t, l->spread);
+	}
+}
+
+static struct tbl *layer_table(const struct augur_net_run *rs, size_t n)
+{
+	struct tbl *t = tbl_new(layer_cols, sizeof(layer_cols) / sizeof(layer_cols[0]));
+	for (size_t k = 0; t && k < n; k++)
+		add_layers(t, &rs[k]);
+	return t;
+}
+
+static const struct tbl_col type_cols[] = {
+        {.head = "type", .kind = TBL_TEXT, .min_width = 10, .left = true, .fixed = true},
+        {.head = "layers", .kind = TBL_UINT, .min_width = 6, .fixed = true},
+        {.head = "median ms", .kind = TBL_DOUBLE, .fmt = "%.4f", .min_width = 12, .fixed = true},
+        {.head = "share", .kind = TBL_DOUBLE, .fmt = "%.1f%%", .min_width = 6, .fixed = true},
+};
+
+/* The layers' and the types' tables of one run; -1 when out of memory. */
+static int print_layers(const struct augur_net_run *r)
+{
+	struct tbl *l = layer_table(r, 1);
+	struct tbl *t = tbl_new(type_cols, sizeof(type_cols) / sizeof(type_cols[0]));
+	for (int k = 0; t && k < AUGUR_LAYER_TYPE_COUNT; k++) {
+		if (!r->a->by_type[k].layers)
+			continue;
+		double v = augur_net_run_type_ms(r, (enum augur_layer_type)k);
+		tbl_row(t);
+		tbl_text(t, augur_layer_type_name(k));
+		tbl_uint(t, r->a->by_type[k].layers);
+		tbl_double(t, v);
+		tbl_double(t, share(r, v));
+	}
+	int rc = -1;
+	if (l && t) {
+		printf("\n");
+		rc = tbl_print_text(l, stdout, INT32_MAX, 0);
+		printf("\n");
+		if (rc >= 0)
+			rc = tbl_print_text(t, stdout, INT32_MAX, 0);
+	}
+	tbl_free(l);
+	tbl_free(t);
+	return rc < 0 ? -1 : 0;
+}
+
+static int print_table(const struct augur_net_run *r, const struct settings *s, const char *blas,
+                       uint32_t threads)
 {
 	const struct augur_runtime_memory *m = &r->mem;
 	printf("network %s (%s): batch %u, %llu passes after %llu warm-up\n", r->net->name, r->path,
@@ -44,7 +155,7 @@ static void print_table(const struct augur_net_run *r, const struct settings *s,
 	printf("forward   %10.3f ms median (p10 %.3f, p90 %.3f; spread %.1f%%)\n",
 	       r->forward.median, r->forward.p10, r->forward.p90, 100 * r->forward.spread);
 	printf("in BLAS   %10.3f ms (%.1f%% of the pass: sgemm and sgemv calls)\n", r->gemm_ms,
-	       r->forward.median > 0 ? 100 * r->gemm_ms / r->forward.median : 0);
+	       share(r, r->gemm_ms));
 	printf("memory    %10.2f MiB held: params %.1f, stats %.1f, data %.1f, im2col %.1f\n",
 	       cli_mib(m->held), cli_mib(m->params), cli_mib(m->stats), cli_mib(m->data),
 	       cli_mib(m->workspace));
@@ -54,131 +165,118 @@ static void print_table(const struct augur_net_run *r, const struct settings *s,
 	if (r->have_rss)
 		printf("peak RSS  %10.2f MiB above the process before the network was built\n",
 		       cli_mib(r->peak_rss));
-	if (s->layers) {
-		int w = 5;
-		for (size_t i = 0; i < r->a->n_layers; i++) {
-			int len = (int)strlen(r->net->layers[i].name);
-			w = len > w ? len : w;
-		}
-		w = w > 30 ? 30 : w;
-		printf("\n%-*s %-9s %10s %10s %10s %6s\n", w, "layer", "type", "median ms", "p10",
-		       "p90", "share");
-		for (size_t i = 0; i < r->a->n_layers; i++) {
-			const struct augur_times *l = &r->layer[i];
-			printf("%-*.*s %-9s %10.4f %10.4f %10.4f %5.1f%%\n", w, w,
-			       r->net->layers[i].name,
-			       augur_layer_type_name(r->net->layers[i].type), l->median, l->p10,
-			       l->p90,
-			       r->forward.median > 0 ? 100 * l->median / r->forward.median : 0);
-		}
-		printf("\n%-10s %6s %12s %6s\n", "type", "layers", "median ms", "share");
-		for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
-			if (!r->a->by_type[t].layers)
-				continue;
-			double v = augur_net_run_type_ms(r, (enum augur_layer_type)t);
-			printf("%-10s %6u %12.4f %5.1f%%\n", augur_layer_type_name(t),
-			       r->a->by_type[t].layers, v,
-			       r->forward.median > 0 ? 100 * v / r->forward.median : 0);
-		}
-	}
+	return s->layers ? print_layers(r) : 0;
 }
 
-static void json_stat(const char *key, const struct augur_times *st, bool comma)
+static void json_stat(struct jsonw *w, const char *key, const struct augur_times *st)
 {
-	printf("\"%s\": {", key);
-	cli_json_num("median", st->median, true);
-	cli_json_num("p10", st->p10, true);
-	cli_json_num("p90", st->p90, true);
-	cli_json_num("spread", st->spread, false);
-	printf("}%s", comma ? ", " : "");
+	jw_object(w, key, true);
+	jw_double(w, "median", st->median);
+	jw_double(w, "p10", st->p10);
+	jw_double(w, "p90", st->p90);
+	jw_double(w, "spread", st->spread);
+	jw_end(w);
 }
 
-static void print_json(const struct augur_net_run *rs, size_t n, const struct settings *s,
-                       const char *blas, const char *config, uint32_t threads)
+/* One run: its figures, memory, time per type, and its layers' table. */
+static int json_run(struct jsonw *w, const struct augur_net_run *r)
 {
-	printf("{\"runtime\": \"augur\", \"blas\": ");
-	cli_json_string(stdout, blas);
-	printf(", \"blas_config\": ");
-	cli_json_string(stdout, config);
-	printf(", \"threads\": %u, \"reps\": %llu, \"warmup\": %llu, \"seed\": %llu, \"runs\": [",
-	       threads, (unsigned long long)s->nb.reps, (unsigned long long)s->nb.warmup,
-	       (unsigned long long)s->nb.seed);
-	for (size_t k = 0; k < n; k++) {
-		const struct augur_net_run *r = &rs[k];
-		const struct augur_runtime_memory *m = &r->mem;
-		printf("%s\n {\"network\": ", k ? "," : "");
-		cli_json_string(stdout, r->net->name);
-		printf(", \"path\": ");
-		cli_json_string(stdout, r->path);
-		printf(", \"batch\": %u, ", r->a->batch);
-		json_stat("forward_ms", &r->forward, true);
-		cli_json_num("gemm_ms", r->gemm_ms, true);
-		cli_json_num("gemm_share",
-		             r->forward.median > 0 ? r->gemm_ms / r->forward.median : 0, true);
-		printf("\"memory\": {\"params_bytes\": %llu, \"stats_bytes\": %llu, \"data_bytes\": "
-		       "%llu, \"workspace_bytes\": %llu, \"extra_bytes\": %llu, \"held_bytes\": %llu, "
-		       "\"allocated_view_bytes\": %llu, \"peak_rss_bytes\": ",
-		       (unsigned long long)m->params, (unsigned long long)m->stats,
-		       (unsigned long long)m->data, (unsigned long long)m->workspace,
-		       (unsigned long long)m->extra, (unsigned long long)m->held,
-		       (unsigned long long)r->a->memory.alloc_total);
-		if (r->have_rss)
-			printf("%llu}, ", (unsigned long long)r->peak_rss);
-		else
-			printf("null}, ");
-		printf("\"by_type\": {");
-		bool first = true;
-		for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
-			if (!r->a->by_type[t].layers)
-				continue;
-			if (!first)
-				printf(", ");
-			first = false;
-			cli_json_num(augur_layer_type_name(t),
-			             augur_net_run_type_ms(r, (enum augur_layer_type)t), false);
-		}
-		printf("}, \"layers\": [");
-		for (size_t i = 0; i < r->a->n_layers; i++) {
-			printf("%s\n  {\"name\": ", i ? "," : "");
-			cli_json_string(stdout, r->net->layers[i].name);
-			printf(", \"type\": \"%s\", ",
-			       augur_layer_type_name(r->net->layers[i].type));
-			json_stat("ms", &r->layer[i], false);
-			printf("}");
-		}
-		printf("]}");
-	}
-	printf("]}\n");
-}
-
-static void print_csv(const struct augur_net_run *rs, size_t n, const struct settings *s)
-{
-	if (s->layers)
-		printf("network,layer,type,median_ms,p10_ms,p90_ms\n");
+	const struct augur_runtime_memory *m = &r->mem;
+	jw_object(w, NULL, true);
+	jw_string(w, "network", r->net->name);
+	jw_string(w, "path", r->path);
+	jw_uint(w, "batch", r->a->batch);
+	json_stat(w, "forward_ms", &r->forward);
+	jw_double(w, "gemm_ms", r->gemm_ms);
+	jw_double(w, "gemm_share", r->forward.median > 0 ? r->gemm_ms / r->forward.median : 0);
+	jw_object(w, "memory", true);
+	jw_uint(w, "params_bytes", m->params);
+	jw_uint(w, "stats_bytes", m->stats);
+	jw_uint(w, "data_bytes", m->data);
+	jw_uint(w, "workspace_bytes", m->workspace);
+	jw_uint(w, "extra_bytes", m->extra);
+	jw_uint(w, "held_bytes", m->held);
+	jw_uint(w, "allocated_view_bytes", r->a->memory.alloc_total);
+	if (r->have_rss)
+		jw_uint(w, "peak_rss_bytes", r->peak_rss);
 	else
-		printf("network,batch,forward_ms,p10_ms,p90_ms,spread,gemm_ms,held_bytes,"
-		       "peak_rss_bytes\n");
-	for (size_t k = 0; k < n; k++) {
+		jw_null(w, "peak_rss_bytes");
+	jw_end(w);
+	jw_object(w, "by_type", true);
+	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
+		if (r->a->by_type[t].layers)
+			jw_double(w, augur_layer_type_name(t),
+			          augur_net_run_type_ms(r, (enum augur_layer_type)t));
+	jw_end(w);
+	struct tbl *t = layer_table(r, 1);
+	jw_rows(w, "layers", 1, false);
+	int rc = t ? tbl_write_json_rows(t, w) : -1;
+	jw_end(w);
+	jw_end(w);
+	tbl_free(t);
+	return rc;
+}
+
+static int print_json(const struct augur_net_run *rs, size_t n, const struct settings *s,
+                      const char *blas, const char *config, uint32_t threads)
+{
+	struct jsonw *w = jw_new(stdout);
+	if (!w)
+		return -1;
+	int rc = 0;
+	jw_object(w, NULL, true);
+	jw_string(w, "runtime", "augur");
+	jw_string(w, "blas", blas);
+	jw_string(w, "blas_config", config);
+	jw_uint(w, "threads", threads);
+	jw_uint(w, "reps", s->nb.reps);
+	jw_uint(w, "warmup", s->nb.warmup);
+	jw_uint(w, "seed", s->nb.seed);
+	jw_rows(w, "runs", 1, false);
+	for (size_t k = 0; k < n; k++)
+		rc |= json_run(w, &rs[k]);
+	jw_end(w);
+	jw_end(w);
+	jw_free(w);
+	return rc;
+}
+
+/* One row per network (without --layers). */
+static const struct tbl_col net_cols[] = {
+        {.key = "network", .kind = TBL_TEXT},
+        {.key = "batch", .kind = TBL_UINT},
+        {.key = "forward_ms", .kind = TBL_DOUBLE, .csv_fmt = "%.6f"},
+        {.key = "p10_ms", .kind = TBL_DOUBLE, .csv_fmt = "%.6f"},
+        {.key = "p90_ms", .kind = TBL_DOUBLE, .csv_fmt = "%.6f"},
+        {.key = "spread", .kind = TBL_DOUBLE, .csv_fmt = "%.4f"},
+        {.key = "gemm_ms", .kind = TBL_DOUBLE, .csv_fmt = "%.6f"},
+        {.key = "held_bytes", .kind = TBL_UINT},
+        {.key = "peak_rss_bytes", .kind = TBL_UINT},
+};
+
+static int print_csv(const struct augur_net_run *rs, size_t n, const struct settings *s)
+{
+	struct tbl *t = s->layers ? layer_table(rs, n)
+	                          : tbl_new(net_cols, sizeof(net_cols) / sizeof(net_cols[0]));
+	for (size_t k = 0; t && !s->layers && k < n; k++) {
 		const struct augur_net_run *r = &rs[k];
-		if (!s->layers) {
-			cli_csv_field(stdout, r->net->name);
-			printf(",%u,%.6f,%.6f,%.6f,%.4f,%.6f,%llu,", r->a->batch, r->forward.median,
-			       r->forward.p10, r->forward.p90, r->forward.spread, r->gemm_ms,
-			       (unsigned long long)r->mem.held);
-			if (r->have_rss)
-				printf("%llu", (unsigned long long)r->peak_rss);
-			printf("\n");
-			continue;
-		}
-		for (size_t i = 0; i < r->a->n_layers; i++) {
-			cli_csv_field(stdout, r->net->name);
-			putchar(',');
-			cli_csv_field(stdout, r->net->layers[i].name);
-			printf(",%s,%.6f,%.6f,%.6f\n",
-			       augur_layer_type_name(r->net->layers[i].type), r->layer[i].median,
-			       r->layer[i].p10, r->layer[i].p90);
-		}
+		tbl_row(t);
+		tbl_text(t, r->net->name);
+		tbl_uint(t, r->a->batch);
+		tbl_double(t, r->forward.median);
+		tbl_double(t, r->forward.p10);
+		tbl_double(t, r->forward.p90);
+		tbl_double(t, r->forward.spread);
+		tbl_double(t, r->gemm_ms);
+		tbl_uint(t, r->mem.held);
+		if (r->have_rss)
+			tbl_uint(t, r->peak_rss);
+		else
+			tbl_null(t);
 	}
+	int rc = t ? tbl_print_csv(t, stdout) : -1;
+	tbl_free(t);
+	return rc;
 }
 
 /* ---- layer-times file ------------------------------------------------------------------ */
@@ -302,16 +400,19 @@ int cmd_run(int argc, char **argv)
 		rc = cli_report(&diag);
 		goto out;
 	}
+	int printed = 0;
 	if (s.format == CLI_JSON)
-		print_json(rs, n, &s, blas, config, threads);
+		printed = print_json(rs, n, &s, blas, config, threads);
 	else if (s.format == CLI_CSV)
-		print_csv(rs, n, &s);
+		printed = print_csv(rs, n, &s);
 	else
-		for (size_t k = 0; k < n; k++) {
+		for (size_t k = 0; k < n && !printed; k++) {
 			if (k)
 				printf("\n");
-			print_table(&rs[k], &s, blas, threads);
+			printed = print_table(&rs[k], &s, blas, threads);
 		}
+	if (printed)
+		rc = cli_error("run", "out of memory");
 out:
 	for (size_t k = 0; k < done; k++)
 		augur_net_run_clear(&rs[k]);

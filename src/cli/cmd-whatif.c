@@ -132,18 +132,29 @@ static void json_side(struct jsonw *w, const char *key, const struct evaluation 
 	jw_end(w);
 }
 
+/* A whatif document on stdout, its root open: the version, the network and the device (a
+ * loaded profile always has a description). NULL when out of memory. */
+static struct jsonw *json_begin(const struct augur_net *net, const struct augur_profile *p,
+                                const char *profile_path)
+{
+	struct jsonw *w = jw_new(stdout);
+	if (!w)
+		return NULL;
+	jw_object(w, NULL, false);
+	jw_string(w, "augur_version", AUGUR_VERSION);
+	jw_string(w, "network", net->name);
+	jw_device(w, p, profile_path);
+	return w;
+}
+
 static int print_before_after_json(const struct augur_net *net, const struct augur_profile *p,
                                    const char *profile_path, const struct evaluation *b,
                                    const struct evaluation *a, const char *const *sets,
                                    size_t n_sets)
 {
-	struct jsonw *w = jw_new(stdout);
+	struct jsonw *w = json_begin(net, p, profile_path);
 	if (!w)
 		return -1;
-	jw_object(w, NULL, false);
-	jw_string(w, "augur_version", AUGUR_VERSION);
-	jw_string(w, "network", net->name);
-	jw_device(w, p, profile_path);
 	jw_array(w, "set", true);
 	for (size_t i = 0; i < n_sets; i++)
 		jw_string(w, NULL, sets[i]);
@@ -298,177 +309,162 @@ static int print_before_after(const struct augur_net *net, const struct augur_pr
 	return 0;
 }
 
+/* The sweep's rows: one column per sweep (its values), params and MACs, then per unit
+ * the time, memory and whether it fits; JSON nests the units as an array per row. */
+#define SWEEP_MAX_COLS (2 + 2 + 2 * 5 + 2)
+
 struct row_ctx {
-	enum cli_format format;
 	const struct sweep *sweeps;
-	size_t n_sweeps;
-	bool first;
+	size_t n_sweeps, n_units;
 	bool quiet; /* --plot -: stdout is the page's */
-	const char *profile_path;
-	/* the table's layout (print_header): each sweep's value column, and whether params
-	 * and MACs fit in the terminal's width beside the units' columns */
-	int value_width[2];
-	bool show_params, show_macs;
+	struct tbl *t;
+	struct tbl_col cols[SWEEP_MAX_COLS];
+	char heads[2][64];        /* each sweep's target, cut to its column */
+	char unit_text[2][5][32]; /* per unit: heads and keys */
 };
 
-/* The row of a variant that does not trace: its values and the reason, every figure
- * left empty (null in JSON), so a sweep keeps one row per variant. */
-static void print_invalid_row(struct row_ctx *rc, const size_t *idx, size_t n_units,
-                              const char *error)
-{
-	if (rc->quiet)
-		return;
-	if (rc->format == CLI_JSON) {
-		printf("%s    {", rc->first ? "" : ",\n");
-		for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */ {
-			printf("\"%s\": ", rc->sweeps[s].parsed.target);
-			cli_json_string(stdout, rc->sweeps[s].parsed.values[idx[s]]);
-			printf(", ");
-		}
-		printf("\"params\": null, \"macs\": null, \"units\": [], \"error\": ");
-		cli_json_string(stdout, error);
-		printf("}");
-	} else if (rc->format == CLI_CSV) {
-		for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */ {
-			cli_csv_field(stdout, rc->sweeps[s].parsed.values[idx[s]]);
-			printf(",");
-		}
-		printf(",,"); /* params, macs */
-		for (size_t u = 0; u < n_units; u++)
-			printf(",,,");
-		cli_csv_field(stdout, error);
-		printf("\n");
-	} else {
-		char values[80] = "";
-		for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */ {
-			size_t len = strlen(values);
-			snprintf(values + len, sizeof(values) - len, "%-*s ", rc->value_width[s],
-			         rc->sweeps[s].parsed.values[idx[s]]);
-		}
-		cli_wrapf(stdout, 2, "%sinvalid: %s", values, error);
-	}
-	rc->first = false;
-}
+static const struct tbl_col unit_cols[] = {
+        {.key = "unit", .kind = TBL_TEXT},
+        {.key = "time_ms", .kind = TBL_DOUBLE},
+        {.key = "memory_bytes", .kind = TBL_UINT},
+        {.key = "fits", .kind = TBL_BOOL},
+};
 
-static void print_row(struct row_ctx *rc, const size_t *idx, const struct evaluation *ev)
+/* The columns: each sweep's values as wide as the widest (at most 16, the header cut
+ * to it), then params and MACs while they fit beside the units' columns (MACs go first). */
+static struct tbl *sweep_table(struct row_ctx *rc, const struct evaluation *ev)
 {
-	if (rc->quiet)
-		return;
-	if (rc->format == CLI_JSON) {
-		printf("%s    {", rc->first ? "" : ",\n");
-		for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */ {
-			printf("\"%s\": ", rc->sweeps[s].parsed.target);
-			cli_json_string(stdout, rc->sweeps[s].parsed.values[idx[s]]);
-			printf(", ");
-		}
-		printf("\"params\": %llu, \"macs\": %llu, \"units\": [",
-		       (unsigned long long)ev->a->total.params,
-		       (unsigned long long)ev->a->total.macs);
-		for (size_t u = 0; u < ev->n_units; u++)
-			printf("%s{\"unit\": \"%s\", \"time_ms\": %.6g, \"memory_bytes\": %llu, "
-			       "\"fits\": %s}",
-			       u ? ", " : "", augur_unit_kind_name(ev->est[u].unit->kind),
-			       ev->est[u].total_ms, (unsigned long long)ev->est[u].memory_bytes,
-			       ev->est[u].fits ? "true" : "false");
-		printf("], \"error\": null}");
-	} else if (rc->format == CLI_CSV) {
-		for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */ {
-			cli_csv_field(stdout, rc->sweeps[s].parsed.values[idx[s]]);
-			printf(",");
-		}
-		printf("%llu,%llu", (unsigned long long)ev->a->total.params,
-		       (unsigned long long)ev->a->total.macs);
-		for (size_t u = 0; u < ev->n_units; u++)
-			printf(",%.6g,%llu,%d", ev->est[u].total_ms,
-			       (unsigned long long)ev->est[u].memory_bytes, ev->est[u].fits);
-		printf(",\n"); /* no error */
-	} else {
-		for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */
-			printf("%s%-*s", s ? " " : "", rc->value_width[s],
-			       rc->sweeps[s].parsed.values[idx[s]]);
-		char params[32], macs[32];
-		cli_count(params, sizeof(params), ev->a->total.params);
-		cli_count(macs, sizeof(macs), ev->a->total.macs);
-		if (rc->show_params)
-			printf(" %7s", params);
-		if (rc->show_macs)
-			printf(" %7s", macs);
-		for (size_t u = 0; u < ev->n_units; u++)
-			printf(" %9.1f %8.1f %s", ev->est[u].total_ms,
-			       cli_mib(ev->est[u].memory_bytes), ev->est[u].fits ? "yes" : "NO");
-		printf("\n");
-	}
-	rc->first = false;
-}
-
-/* The table's columns within the terminal's width: each sweep's values as wide as the
- * widest (at most 16), then params and MACs while they fit beside the units' columns. */
-static void table_layout(struct row_ctx *rc, size_t n_units)
-{
-	int total = 0;
+	struct tbl_col *c = rc->cols;
 	for (size_t s = 0; s < rc->n_sweeps; s++) {
 		const struct augur_sweep *sw = &rc->sweeps[s].parsed;
 		int w = cli_chars(sw->target);
 		for (size_t i = 0; i < sw->n; i++)
 			if (cli_chars(sw->values[i]) > w)
 				w = cli_chars(sw->values[i]);
-		rc->value_width[s] = w > 16 ? 16 : w;
-		total += rc->value_width[s] + (s ? 1 : 0);
+		w = w > 16 ? 16 : w;
+		cli_cut(rc->heads[s], sizeof(rc->heads[s]), sw->target, w);
+		*c++ = (struct tbl_col){.head = rc->heads[s],
+		                        .key = sw->target,
+		                        .kind = TBL_TEXT,
+		                        .min_width = w,
+		                        .left = true,
+		                        .fixed = true};
 	}
-	total += (int)n_units * 24; /* " time mem fits" */
-	rc->show_params = total + 8 <= cli_width();
-	rc->show_macs = total + 16 <= cli_width();
+	*c++ = (struct tbl_col){.head = "params",
+	                        .key = "params",
+	                        .kind = TBL_COUNT,
+	                        .min_width = 7,
+	                        .fixed = true,
+	                        .drop = 2};
+	*c++ = (struct tbl_col){.head = "MACs",
+	                        .key = "macs",
+	                        .kind = TBL_COUNT,
+	                        .min_width = 7,
+	                        .fixed = true,
+	                        .drop = 1};
+	for (size_t u = 0; u < rc->n_units; u++) {
+		const char *un = augur_unit_kind_name(ev->est[u].unit->kind);
+		char(*x)[32] = rc->unit_text[u];
+		snprintf(x[0], sizeof(x[0]), "%s ms", un);
+		snprintf(x[1], sizeof(x[1]), "%s_time_ms", un);
+		snprintf(x[2], sizeof(x[2]), "%s MiB", un);
+		snprintf(x[3], sizeof(x[3]), "%s_memory_bytes", un);
+		snprintf(x[4], sizeof(x[4]), "%s_fits", un);
+		*c++ = (struct tbl_col){.head = x[0],
+		                        .key = x[1],
+		                        .kind = TBL_DOUBLE,
+		                        .fmt = "%.1f",
+		                        .in = TBL_IN_TEXT | TBL_IN_CSV,
+		                        .min_width = 9,
+		                        .fixed = true};
+		*c++ = (struct tbl_col){.head = x[2],
+		                        .kind = TBL_DOUBLE,
+		                        .fmt = "%.1f",
+		                        .in = TBL_IN_TEXT,
+		                        .min_width = 8,
+		                        .fixed = true};
+		*c++ = (struct tbl_col){.key = x[3], .kind = TBL_UINT, .in = TBL_IN_CSV};
+		*c++ = (struct tbl_col){.head = "fits",
+		                        .kind = TBL_TEXT,
+		                        .in = TBL_IN_TEXT,
+		                        .left = true,
+		                        .bare = true};
+		*c++ = (struct tbl_col){.key = x[4], .kind = TBL_BOOL, .in = TBL_IN_CSV};
+	}
+	*c++ = (struct tbl_col){.key = "units", .kind = TBL_ROWS, .in = TBL_IN_JSON};
+	*c++ = (struct tbl_col){.key = "error", .kind = TBL_TEXT, .in = TBL_IN_JSON | TBL_IN_CSV};
+	return tbl_new(rc->cols, (size_t)(c - rc->cols));
 }
 
-static void print_header(struct row_ctx *rc, const struct augur_net *net,
-                         const struct augur_profile *p, const struct evaluation *ev)
+/* A row's values, one per sweep. */
+static void row_values(struct row_ctx *rc, const size_t *idx)
 {
-	if (rc->quiet)
-		return;
-	if (rc->format == CLI_JSON) {
-		printf("{\n  \"augur_version\": \"%s\",\n  \"network\": ", AUGUR_VERSION);
-		cli_json_string(stdout, net->name);
-		printf(",\n  \"device\": {\"name\": ");
-		cli_json_string(stdout, p->name);
-		printf(", \"profile\": ");
-		cli_json_string(stdout, rc->profile_path);
-		printf(", \"description\": ");
-		cli_json_string(stdout, p->description ? p->description : "");
-		printf("},\n  \"rows\": [\n");
-		return;
-	}
-	if (rc->format == CLI_CSV) {
-		for (size_t s = 0; s < rc->n_sweeps; s++) {
-			cli_csv_field(stdout, rc->sweeps[s].parsed.target);
-			printf(",");
-		}
-		printf("params,macs");
-		for (size_t u = 0; u < ev->n_units; u++) {
-			const char *un = augur_unit_kind_name(ev->est[u].unit->kind);
-			printf(",%s_time_ms,%s_memory_bytes,%s_fits", un, un, un);
-		}
-		printf(",error\n");
-		return;
-	}
-	printf("%s on %s\n\n", net->name, p->name);
-	table_layout(rc, ev->n_units);
-	for (size_t s = 0; s < rc->n_sweeps; s++) {
-		char cut[64];
-		cli_cut(cut, sizeof(cut), rc->sweeps[s].parsed.target, rc->value_width[s]);
-		printf("%s%s%*s", s ? " " : "", cut, rc->value_width[s] - cli_chars(cut), "");
-	}
-	if (rc->show_params)
-		printf(" %7s", "params");
-	if (rc->show_macs)
-		printf(" %7s", "MACs");
+	tbl_row(rc->t);
+	for (size_t s = 0; s < rc->n_sweeps && s < 2; s++) /* idx has two */
+		tbl_text(rc->t, rc->sweeps[s].parsed.values[idx[s]]);
+}
+
+/* The row of a variant that does not trace: its values and the reason, every figure
+ * left empty (null in JSON), so a sweep keeps one row per variant. */
+static void add_invalid_row(struct row_ctx *rc, const size_t *idx, const char *error)
+{
+	char note[AUGUR_DIAG_MSG_MAX + 16];
+	snprintf(note, sizeof(note), "invalid: %s", error);
+	row_values(rc, idx);
+	tbl_note(rc->t, note);
+	tbl_null(rc->t); /* params */
+	tbl_null(rc->t); /* MACs */
+	for (size_t k = 0; k < 5 * rc->n_units; k++)
+		tbl_null(rc->t);
+	tbl_table(rc->t, NULL);
+	tbl_text(rc->t, error);
+}
+
+/* The row of a variant; -1 when out of memory. */
+static int add_row(struct row_ctx *rc, const size_t *idx, const struct evaluation *ev)
+{
+	struct tbl *units = tbl_new(unit_cols, sizeof(unit_cols) / sizeof(unit_cols[0]));
+	if (!units)
+		return -1;
+	row_values(rc, idx);
+	tbl_uint(rc->t, ev->a->total.params);
+	tbl_uint(rc->t, ev->a->total.macs);
 	for (size_t u = 0; u < ev->n_units; u++) {
-		const char *un = augur_unit_kind_name(ev->est[u].unit->kind);
-		char t[32], m[32];
-		snprintf(t, sizeof(t), "%s ms", un);
-		snprintf(m, sizeof(m), "%s MiB", un);
-		printf(" %9s %8s %s", t, m, "fits");
+		const struct augur_unit_estimate *e = &ev->est[u];
+		tbl_double(rc->t, e->total_ms);
+		tbl_double(rc->t, cli_mib(e->memory_bytes));
+		tbl_uint(rc->t, e->memory_bytes);
+		tbl_text(rc->t, e->fits ? "yes" : "NO");
+		tbl_uint(rc->t, e->fits);
+		tbl_row(units);
+		tbl_text(units, augur_unit_kind_name(e->unit->kind));
+		tbl_double(units, e->total_ms);
+		tbl_uint(units, e->memory_bytes);
+		tbl_uint(units, e->fits);
 	}
-	printf("\n");
+	tbl_table(rc->t, units);
+	tbl_null(rc->t); /* no error */
+	return 0;
+}
+
+/* The sweep's rows as a table, JSON or CSV; -1 when out of memory. */
+static int print_sweep(const struct row_ctx *ctx, enum cli_format format,
+                       const struct augur_net *net, const struct augur_profile *p,
+                       const char *profile_path)
+{
+	if (format == CLI_CSV)
+		return tbl_print_csv(ctx->t, stdout);
+	if (format == CLI_TABLE) {
+		printf("%s on %s\n\n", net->name, p->name);
+		return tbl_print_text(ctx->t, stdout, cli_width(), 0) < 0 ? -1 : 0;
+	}
+	struct jsonw *w = json_begin(net, p, profile_path);
+	if (!w)
+		return -1;
+	int rc = tbl_write_json(ctx->t, w, "rows");
+	jw_end(w);
+	jw_free(w);
+	return rc;
 }
 
 /* A sweep's figures kept for --plot: per row (value, or pair of values, in output order)
@@ -800,9 +796,9 @@ static int plot_alloc(struct sweep_plot *plot, size_t rows, const struct evaluat
 	return CLI_FAIL;
 }
 
-/* Variant (i, j) of the sweeps: applied to the incremental engine, re-analysed, printed
- * (an invalid one gets its row with the reason) and recorded for the plot, then reverted.
- * Returns CLI_FAIL for an invalid variant, which does not stop the sweep. */
+/* Variant (i, j) of the sweeps: applied to the incremental engine, re-analysed, given its
+ * row (an invalid one with the reason) and recorded for the plot, then reverted. Returns
+ * CLI_FAIL for an invalid variant, which does not stop the sweep, -1 on trouble. */
 static int one_variant(struct augur_incr *inc, struct row_ctx *ctx, const struct sweep *sw,
                        size_t n_sweeps, size_t i, size_t j, struct sweep_plot *plot)
 {
@@ -824,18 +820,21 @@ static int one_variant(struct augur_incr *inc, struct row_ctx *ctx, const struct
 		name_variant(&diag, what);
 		/* the variant gets its row, with the reason; the rest still run, and the exit
 		 * status is 1 */
-		print_invalid_row(ctx, idx, n_units, diag.message);
+		add_invalid_row(ctx, idx, diag.message);
 		cli_report(&diag);
 		plot_record(plot, i * n2 + j, NULL);
 		rc = CLI_FAIL;
 	} else {
-		/* a read-only view of the context's figures, for print_row */
+		/* a read-only view of the context's figures, for add_row */
 		struct evaluation ev = {0};
 		ev.a = (struct augur_analysis *)augur_incr_analysis(inc);
 		ev.n_units = n_units;
 		for (size_t u = 0; u < n_units; u++)
 			ev.est[u] = *augur_incr_estimate(inc, u);
-		print_row(ctx, idx, &ev);
+		if (add_row(ctx, idx, &ev)) {
+			cli_error("whatif", "out of memory");
+			rc = -1;
+		}
 		plot_record(plot, i * n2 + j, &ev);
 	}
 	augur_incr_revert(inc);
@@ -853,6 +852,10 @@ static int sweep_variants(struct whatif *w, struct sweep *sw, size_t n_sweeps,
 	                          .budgets = o->budgets.b,
 	                          .n_budgets = o->budgets.n,
 	                          .n_units = w->n_units};
+	struct row_ctx ctx = {.sweeps = sw,
+	                      .n_sweeps = n_sweeps,
+	                      .n_units = w->n_units,
+	                      .quiet = o->plot && !strcmp(o->plot, "-")};
 	int rc = CLI_OK;
 	for (size_t s = 0; s < n_sweeps; s++) {
 		/* a sweep has at least one value (augur_sweep_parse) */
@@ -872,13 +875,10 @@ static int sweep_variants(struct whatif *w, struct sweep *sw, size_t n_sweeps,
 		rc = cli_report(diag);
 		goto out;
 	}
-	struct row_ctx ctx = {.format = o->format,
-	                      .sweeps = sw,
-	                      .n_sweeps = n_sweeps,
-	                      .first = true,
-	                      .quiet = o->plot && !strcmp(o->plot, "-"),
-	                      .profile_path = w->path};
-	print_header(&ctx, w->base, w->p, &w->before);
+	if (!(ctx.t = sweep_table(&ctx, &w->before))) {
+		rc = cli_error("whatif", "out of memory");
+		goto out;
+	}
 	size_t n1 = sw[0].parsed.n, n2 = n_sweeps > 1 ? sw[1].parsed.n : 1;
 	if (o->plot && (rc = plot_alloc(&plot, n1 * n2, &w->before)))
 		goto out;
@@ -890,8 +890,8 @@ static int sweep_variants(struct whatif *w, struct sweep *sw, size_t n_sweeps,
 				rc = CLI_FAIL;
 			invalid += vrc == CLI_FAIL;
 		}
-	if (o->format == CLI_JSON && !ctx.quiet)
-		printf("\n  ]\n}\n");
+	if (!ctx.quiet && print_sweep(&ctx, o->format, w->base, w->p, w->path))
+		rc = cli_error("whatif", "out of memory");
 	if (rc == CLI_OK && invalid)
 		rc = CLI_FAIL;
 	if (rc == CLI_OK && o->plot)
@@ -900,6 +900,7 @@ out:
 	free(plot.time_ms);
 	free(plot.memory_mib);
 	free(plot.fits);
+	tbl_free(ctx.t);
 	augur_incr_free(inc);
 	return rc;
 }

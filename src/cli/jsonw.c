@@ -9,13 +9,23 @@
 
 #define JSONW_MAX_DEPTH 16
 
+/* One open object or array. */
+struct level {
+	bool has_items;    /* it has a member yet */
+	bool inline_items; /* members on the line it opened on (or its parent's are) */
+	bool rows;         /* jw_rows: items on lines of their own, whatever its parent */
+	bool close_line;   /* jw_rows: the closing bracket on a line of its own */
+	bool brk;          /* jw_break: the next member starts a new, hanging line */
+	char closing;      /* '}' or ']' */
+	int line_indent;   /* the indent of the line it opened on */
+	int step;          /* jw_rows: its items' indent past line_indent */
+};
+
 struct jsonw {
 	FILE *f;
 	int depth;
-	bool has_items[JSONW_MAX_DEPTH];   /* whether the open container has a member yet */
-	bool inline_from[JSONW_MAX_DEPTH]; /* containers opened inline: no new lines inside */
-	char closing[JSONW_MAX_DEPTH];     /* '}' or ']' of each open container */
-	int inline_depth;                  /* depth from which items stay on one line; 0 none */
+	int indent; /* the indent of the line being written */
+	struct level lv[JSONW_MAX_DEPTH];
 };
 
 struct jsonw *jw_new(FILE *f)
@@ -31,16 +41,34 @@ void jw_free(struct jsonw *w)
 	free(w);
 }
 
+/* A new line indented by indent spaces. */
+static void newline(struct jsonw *w, int indent)
+{
+	fprintf(w->f, "\n%*s", indent, "");
+	w->indent = indent;
+}
+
 /* The comma and line break before a member or item, then its key. */
 static void lead(struct jsonw *w, const char *key)
 {
 	if (w->depth > 0) {
-		bool in_line = w->inline_depth && w->depth >= w->inline_depth;
-		if (w->has_items[w->depth])
-			fputs(in_line ? ", " : ",", w->f);
-		if (!in_line)
-			fprintf(w->f, "\n%*s", 2 * w->depth, "");
-		w->has_items[w->depth] = true;
+		struct level *l = &w->lv[w->depth];
+		if (l->rows) {
+			if (l->has_items)
+				fputc(',', w->f);
+			newline(w, l->line_indent + l->step);
+		} else if (l->inline_items) {
+			if (l->has_items)
+				fputs(l->brk ? "," : ", ", w->f);
+			if (l->brk)
+				newline(w, l->line_indent + 1);
+			l->brk = false;
+		} else {
+			if (l->has_items)
+				fputc(',', w->f);
+			newline(w, 2 * w->depth);
+		}
+		l->has_items = true;
 	}
 	if (key) {
 		cli_json_string(w->f, key);
@@ -48,43 +76,54 @@ static void lead(struct jsonw *w, const char *key)
 	}
 }
 
-static void jw_open(struct jsonw *w, const char *key, bool inline_items, char bracket)
+static void jw_open(struct jsonw *w, const char *key, bool inline_items, char bracket,
+                    const struct level *rows)
 {
 	lead(w, key);
 	fputc(bracket, w->f);
+	bool parent_inline = w->depth > 0 && w->lv[w->depth].inline_items;
 	if (w->depth + 1 < JSONW_MAX_DEPTH)
 		w->depth++;
-	w->has_items[w->depth] = false;
-	w->closing[w->depth] = bracket == '{' ? '}' : ']';
-	w->inline_from[w->depth] = inline_items && !w->inline_depth;
-	if (inline_items && !w->inline_depth)
-		w->inline_depth = w->depth;
+	struct level *l = &w->lv[w->depth];
+	*l = rows ? *rows : (struct level){0};
+	l->closing = bracket == '{' ? '}' : ']';
+	l->inline_items = !l->rows && (inline_items || parent_inline);
+	l->line_indent = w->indent;
 }
 
 void jw_object(struct jsonw *w, const char *key, bool inline_members)
 {
-	jw_open(w, key, inline_members, '{');
+	jw_open(w, key, inline_members, '{', NULL);
 }
 
 void jw_array(struct jsonw *w, const char *key, bool inline_items)
 {
-	jw_open(w, key, inline_items, '[');
+	jw_open(w, key, inline_items, '[', NULL);
+}
+
+void jw_rows(struct jsonw *w, const char *key, int step, bool close_line)
+{
+	struct level rows = {.rows = true, .step = step, .close_line = close_line};
+	jw_open(w, key, false, '[', &rows);
+}
+
+void jw_break(struct jsonw *w)
+{
+	if (w->depth > 0)
+		w->lv[w->depth].brk = true;
 }
 
 void jw_end(struct jsonw *w)
 {
 	if (w->depth == 0)
 		return;
-	bool in_line = w->inline_depth && w->depth >= w->inline_depth;
-	bool had = w->has_items[w->depth];
-	char closing = w->closing[w->depth];
-	if (w->inline_from[w->depth])
-		w->inline_depth = 0;
-	w->inline_from[w->depth] = false;
+	const struct level *l = &w->lv[w->depth];
 	int d = --w->depth;
-	if (had && !in_line)
-		fprintf(w->f, "\n%*s", 2 * d, "");
-	fputc(closing, w->f);
+	if (l->rows && l->close_line)
+		newline(w, l->line_indent);
+	else if (!l->rows && !l->inline_items && l->has_items)
+		newline(w, 2 * d);
+	fputc(l->closing, w->f);
 	if (d == 0)
 		fputc('\n', w->f);
 }

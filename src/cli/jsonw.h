@@ -25,6 +25,14 @@ void jw_free(struct jsonw *w);
 void jw_object(struct jsonw *w, const char *key, bool inline_members);
 void jw_array(struct jsonw *w, const char *key, bool inline_items);
 void jw_end(struct jsonw *w); /* closes the innermost object or array; the root adds \n */
+/* An array whose items each start a line of their own, indented step spaces past the line
+ * it opened on, even inside an inline container (augur run's runs and layers, estimate's
+ * layers); it closes on a line of its own at that line's indent when close_line, else
+ * right after its last item. */
+void jw_rows(struct jsonw *w, const char *key, int step, bool close_line);
+/* The next member of the open inline object starts a new line, one column past the line
+ * the object opened on: a hanging indent under its first member (estimate's units). */
+void jw_break(struct jsonw *w);
 
 void jw_string(struct jsonw *w, const char *key, const char *s); /* NULL: null */
 void jw_double(struct jsonw *w, const char *key, double v);      /* %.6g; null if not finite */

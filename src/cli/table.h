@@ -1,8 +1,9 @@
 /* The record table: one description of a command's rows (columns with a header, a JSON
- * and CSV key, a kind and an alignment), rows added once, and three renderings of them: a
- * text table within the terminal's width (cli_width), RFC 4180 CSV, and an array of
- * one-line JSON objects written through jsonw inside whatever document the command writes.
- * Commands describe their rows here instead of printing each format by hand. */
+ * and CSV key, a kind and an alignment), rows added once, and four renderings of them: a
+ * text table within the terminal's width (cli_width), RFC 4180 CSV, an array of one-line
+ * JSON objects written through jsonw inside whatever document the command writes, and an
+ * HTML table for report's pages. Commands describe their rows here instead of printing
+ * each format by hand. */
 #ifndef AUGUR_TABLE_H
 #define AUGUR_TABLE_H
 
@@ -12,6 +13,7 @@
 #include <stdio.h>
 
 #include "jsonw.h"
+#include "strbuf.h"
 
 /* What a cell holds and how each format shows it. */
 enum tbl_kind {
@@ -23,26 +25,35 @@ enum tbl_kind {
 	TBL_DOUBLE, /* a number: the column's fmt in the table ("%.2f"), %.6g elsewhere */
 	TBL_BOOL,   /* yes/no in the table, 1/0 in CSV, true/false in JSON */
 	TBL_JSON,   /* a JSON value the command made (an array, an object, null): verbatim */
+	TBL_ROWS,   /* a table of its own (tbl_table), written as its array of objects in
+	             * JSON; nothing in the text table and CSV */
 };
 
 /* Which renderings show a column. */
-enum { TBL_IN_TEXT = 1, TBL_IN_CSV = 2, TBL_IN_JSON = 4, TBL_IN_ALL = 7 };
+enum { TBL_IN_TEXT = 1, TBL_IN_CSV = 2, TBL_IN_JSON = 4, TBL_IN_HTML = 8, TBL_IN_ALL = 15 };
 
 struct tbl_col {
-	const char *head; /* the text table's header */
-	const char *key;  /* the JSON member's name and the CSV header */
-	const char *fmt;  /* TBL_DOUBLE's table format ("%.2f"); NULL: "%.6g" */
+	const char *head;    /* the text table's header */
+	const char *key;     /* the JSON member's name and the CSV header */
+	const char *fmt;     /* TBL_DOUBLE's table format ("%.2f"); NULL: "%.6g" */
+	const char *csv_fmt; /* TBL_MS's and TBL_DOUBLE's CSV format ("%.6f"); NULL: "%.6g" */
+	const char *group;   /* JSON: consecutive columns of one group are the members of
+	                      * an object of that name ("ms": {"median": ..., "p10": ...}) */
 	enum tbl_kind kind;
-	unsigned in;   /* TBL_IN_* bits; 0 reads as TBL_IN_ALL */
-	int min_width; /* the text column is at least this wide */
-	int max_width; /* and at most this wide (cut with an ellipsis); 0: no limit */
-	int gap;       /* spaces before the column (0: one; the first column has none) */
-	int drop;      /* 1, 2, ...: left out of the text table in this order when it is too
-	                * wide for the terminal; 0: always shown */
-	bool left;     /* left-aligned in the text table (else right) */
-	bool cut;      /* cut with an ellipsis (down to 12 characters) when still too wide */
-	bool fixed;    /* as wide as min_width (or the header) whatever the cells: a longer
-	                * cell overflows its line, as printf's "%-9s" does */
+	unsigned in;     /* TBL_IN_* bits; 0 reads as TBL_IN_ALL */
+	int min_width;   /* the text column is at least this wide */
+	int max_width;   /* and at most this wide (cut with an ellipsis); 0: no limit */
+	int gap;         /* spaces before the column (0: one; the first column has none) */
+	int drop;        /* 1, 2, ...: left out of the text table in this order when it is too
+	                  * wide for the terminal; 0: always shown */
+	bool left;       /* left-aligned in the text table (else right) */
+	bool cut;        /* cut with an ellipsis (down to 12 characters) when still too wide */
+	bool fixed;      /* as wide as min_width (or the header) whatever the cells: a longer
+	                  * cell overflows its line, as printf's "%-9s" does */
+	bool clip;       /* cut at max_width without an ellipsis, as printf's "%.30s" */
+	bool bare;       /* cells written as they are, never padded, as printf's "%s" (the
+	                  * header still counts for the width that has to fit) */
+	bool plain_head; /* HTML: a right-aligned column's header without class "num" */
 };
 
 struct tbl;
@@ -57,8 +68,10 @@ void tbl_free(struct tbl *t);
  * return -1. */
 void tbl_row(struct tbl *t);
 void tbl_text(struct tbl *t, const char *s); /* TBL_TEXT, or TBL_JSON's literal */
-void tbl_uint(struct tbl *t, uint64_t v);    /* TBL_UINT, TBL_COUNT, TBL_BYTES, TBL_BOOL */
-void tbl_double(struct tbl *t, double v);    /* TBL_MS, TBL_DOUBLE */
+/* TBL_UINT, TBL_COUNT, TBL_BYTES, TBL_BOOL; in a TBL_MS or TBL_DOUBLE column a whole
+ * number written exactly in every format (a column whose rows are counts or measures) */
+void tbl_uint(struct tbl *t, uint64_t v);
+void tbl_double(struct tbl *t, double v); /* TBL_MS, TBL_DOUBLE */
 void tbl_null(struct tbl *t); /* no value: null in JSON, an empty CSV field, "" in the table */
 /* A stream whose text becomes the next cell (TBL_TEXT, or a TBL_JSON value written with
  * fprintf) at tbl_end_stream; NULL when out of memory (the table has then failed, and
@@ -67,6 +80,15 @@ FILE *tbl_stream(struct tbl *t);
 void tbl_end_stream(struct tbl *t);
 /* Shows the last cell as text in the text table instead of its value ("in-place", "-"). */
 void tbl_show(struct tbl *t, const char *text);
+/* HTML: the attributes of the row's <tr> (data-layer="conv1"), as markup. */
+void tbl_row_attr(struct tbl *t, const char *attrs);
+/* TBL_ROWS: the cell is the table sub, which the table now owns (NULL: an empty array). */
+void tbl_table(struct tbl *t, struct tbl *sub);
+/* The text table shows the rest of this row, from the next cell on, as text instead of
+ * cells (a variant that failed: "invalid: REASON"): after the row's cells so far, the
+ * line is wrapped at the table's width, continuation lines indented two spaces more. The
+ * row's cells are still given, for CSV and JSON. */
+void tbl_note(struct tbl *t, const char *text);
 
 size_t tbl_rows(const struct tbl *t);
 
@@ -84,5 +106,10 @@ int tbl_print_csv(const struct tbl *t, FILE *f);
 /* An array named key (NULL inside an array) of one object per row, each on its own line,
  * its members on that line. 0, or -1 when out of memory. */
 int tbl_write_json(const struct tbl *t, struct jsonw *w, const char *key);
+/* The HTML table of class cls on b: a header row of <th>, then a <tr> of <td> per row;
+ * right-aligned columns have class "num", text is escaped. 0, or -1 when out of memory. */
+int tbl_write_html(const struct tbl *t, struct augur_strbuf *b, const char *cls);
+/* The rows alone, one object each, into the array the caller opened (jw_array, jw_rows). */
+int tbl_write_json_rows(const struct tbl *t, struct jsonw *w);
 
 #endif

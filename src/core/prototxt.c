@@ -1004,124 +1004,128 @@ static int ssd_params(const struct ctx *c, const field *lf, const struct type_in
 }
 
 /* Parameters of the simple types: which fields are known, and the few augur keeps. */
+/* The other layer types' parameters: one reader per Caffe type that keeps a value, and a
+ * table from the type's name to the fields its message may hold and that reader. */
+
+static int relu_params(const struct ctx *c, const field *p, struct augur_layer *l)
+{
+	const field *f;
+	int rc;
+	if ((rc = single(c, p, "negative_slope", &f)) || !f)
+		return rc;
+	if ((rc = get_double(c, f, -1e6, 1e6, &l->negative_slope)))
+		return rc;
+	l->key_loc[AUGUR_KEY_NEGATIVE_SLOPE] = vloc(f);
+	return AUGUR_OK;
+}
+
+static int lrn_params(const struct ctx *c, const field *p, struct augur_layer *l)
+{
+	static const char *const regions[] = {"ACROSS_CHANNELS", "WITHIN_CHANNEL", NULL};
+	const field *f;
+	int rc, region;
+	if ((rc = single(c, p, "norm_region", &f)))
+		return rc;
+	if (f && (rc = get_enum(c, f, regions, &region)))
+		return rc;
+	return opt_uint(c, p, "local_size", 1, AUGUR_MAX_WINDOW, &l->size,
+	                &l->key_loc[AUGUR_KEY_SIZE]);
+}
+
+static int scale_params(const struct ctx *c, const field *p, struct augur_layer *l)
+{
+	int rc;
+	l->bias = false; /* Caffe's ScaleParameter.bias_term defaults to false */
+	if ((rc = want_axis(c, p, "axis", 1, "augur scales per channel")) ||
+	    (rc = want_axis(c, p, "num_axes", 1, "augur scales per channel")))
+		return rc;
+	return opt_bool(c, p, "bias_term", &l->bias, &l->key_loc[AUGUR_KEY_BIAS]);
+}
+
+static int eltwise_params(const struct ctx *c, const field *p, struct augur_layer *l)
+{
+	static const char *const ops[] = {"PROD", "SUM", "MAX", NULL};
+	const field *f;
+	int rc, op;
+	if ((rc = single(c, p, "operation", &f)) || !f)
+		return rc;
+	if ((rc = get_enum(c, f, ops, &op)))
+		return rc;
+	l->op = op == 0 ? AUGUR_ELTWISE_PROD : op == 1 ? AUGUR_ELTWISE_SUM : AUGUR_ELTWISE_MAX;
+	l->key_loc[AUGUR_KEY_OP] = vloc(f);
+	return AUGUR_OK;
+}
+
+static int concat_params(const struct ctx *c, const field *p, struct augur_layer *l)
+{
+	const char *why = "augur concatenates along channels only (axis 1)";
+	/* SSD's priors, 1 x 2 x n each, join along axis 2: as vectors, the same values */
+	bool priors = true;
+	for (uint32_t j = 0; j < l->n_inputs; j++)
+		priors &= l->inputs[j] >= 0 &&
+		          c->net->layers[l->inputs[j]].type == AUGUR_LAYER_PRIORBOX;
+	if (priors)
+		return want_axis(c, p, "axis", 2, why);
+	int rc;
+	if ((rc = want_axis(c, p, "axis", 1, why)) || (rc = want_axis(c, p, "concat_dim", 1, why)))
+		return rc;
+	return AUGUR_OK;
+}
+
+static int flatten_params(const struct ctx *c, const field *p, struct augur_layer *l)
+{
+	(void)l;
+	int rc;
+	if ((rc = want_axis(c, p, "axis", 1, "augur flattens C x H x W")) ||
+	    (rc = want_axis(c, p, "end_axis", -1, "augur flattens C x H x W")))
+		return rc;
+	return AUGUR_OK;
+}
+
+static const char *const relu_fields[] = {"negative_slope", "engine", NULL};
+static const char *const lrn_fields[] = {"local_size", "alpha",  "beta", "norm_region",
+                                         "k",          "engine", NULL};
+static const char *const bn_fields[] = {"use_global_stats", "moving_average_fraction", "eps", NULL};
+/* the forks' BN: bn_mode, scale_filler and shift_filler are SegNet's (caffe-segnet) */
+static const char *const bn_fork_fields[] = {
+        "slope_filler", "bias_filler", "momentum",     "eps",          "frozen",
+        "engine",       "bn_mode",     "scale_filler", "shift_filler", NULL};
+static const char *const scale_fields[] = {"axis",      "num_axes",    "filler",
+                                           "bias_term", "bias_filler", NULL};
+static const char *const eltwise_fields[] = {"operation", "coeff", "stable_prod_grad", NULL};
+static const char *const concat_fields[] = {"axis", "concat_dim", NULL};
+static const char *const softmax_fields[] = {"engine", "axis", NULL};
+static const char *const dropout_fields[] = {"dropout_ratio", "scale_train", NULL};
+static const char *const flatten_fields[] = {"axis", "end_axis", NULL};
+/* any other type (Sigmoid, TanH, ...): its engine at most */
+static const char *const engine_fields[] = {"engine", NULL};
+
+static const struct {
+	const char *type;          /* Caffe's name (the modern one; legacy names map to it) */
+	const char *const *fields; /* what its parameter message may hold */
+	int (*read)(const struct ctx *c, const field *p, struct augur_layer *l); /* or NULL */
+} param_readers[] = {
+        {"ReLU", relu_fields, relu_params},       {"LRN", lrn_fields, lrn_params},
+        {"BatchNorm", bn_fields, NULL},           {"BN", bn_fork_fields, NULL},
+        {"Scale", scale_fields, scale_params},    {"Eltwise", eltwise_fields, eltwise_params},
+        {"Concat", concat_fields, concat_params}, {"Softmax", softmax_fields, NULL},
+        {"Dropout", dropout_fields, NULL},        {"Flatten", flatten_fields, flatten_params},
+};
+
 static int other_params(const struct ctx *c, const struct type_info *t, const field *p,
                         struct augur_layer *l)
 {
-	static const char *const relu[] = {"negative_slope", "engine", NULL};
-	static const char *const prelu[] = {"filler", "channel_shared", NULL};
-	static const char *const engine[] = {"engine", NULL};
-	static const char *const lrn[] = {"local_size", "alpha",  "beta", "norm_region",
-	                                  "k",          "engine", NULL};
-	static const char *const bn[] = {"use_global_stats", "moving_average_fraction", "eps",
-	                                 NULL};
-	/* the forks' BN: bn_mode, scale_filler and shift_filler are SegNet's (caffe-segnet) */
-	static const char *const bn_fork[] = {
-	        "slope_filler", "bias_filler", "momentum",     "eps",          "frozen",
-	        "engine",       "bn_mode",     "scale_filler", "shift_filler", NULL};
-	static const char *const scale[] = {"axis",      "num_axes",    "filler",
-	                                    "bias_term", "bias_filler", NULL};
-	static const char *const eltwise[] = {"operation", "coeff", "stable_prod_grad", NULL};
-	static const char *const concat[] = {"axis", "concat_dim", NULL};
-	static const char *const softmax[] = {"engine", "axis", NULL};
-	static const char *const dropout[] = {"dropout_ratio", "scale_train", NULL};
-	static const char *const flatten[] = {"axis", "end_axis", NULL};
-	static const char *const eltwise_ops[] = {"PROD", "SUM", "MAX", NULL};
-	static const char *const regions[] = {"ACROSS_CHANNELS", "WITHIN_CHANNEL", NULL};
-	struct augur_loc *k = l->key_loc;
-	const field *f;
-	int rc = AUGUR_OK;
-	const char *const *known = engine;
-	switch (l->type) {
-	case AUGUR_LAYER_RELU:
-		known = strcmp(t->name, "PReLU") ? relu : prelu;
-		break;
-	case AUGUR_LAYER_LRN:
-		known = lrn;
-		break;
-	case AUGUR_LAYER_BATCHNORM:
-		known = t->fork == FORK_BN_SCALE ? bn_fork : bn;
-		break;
-	case AUGUR_LAYER_SCALE:
-		known = scale;
-		break;
-	case AUGUR_LAYER_ELTWISE:
-		known = eltwise;
-		break;
-	case AUGUR_LAYER_CONCAT:
-		known = concat;
-		break;
-	case AUGUR_LAYER_SOFTMAX:
-		known = softmax;
-		break;
-	case AUGUR_LAYER_DROPOUT:
-		known = dropout;
-		break;
-	case AUGUR_LAYER_FLATTEN:
-		known = flatten;
-		break;
-	default:
-		break;
-	}
-	if ((rc = check_known(c, p, t->param, known, false)))
+	const char *const *fields = engine_fields;
+	int (*read)(const struct ctx *, const field *, struct augur_layer *) = NULL;
+	for (size_t i = 0; i < sizeof(param_readers) / sizeof(*param_readers); i++)
+		if (!strcmp(t->name, param_readers[i].type)) {
+			fields = param_readers[i].fields;
+			read = param_readers[i].read;
+		}
+	int rc = check_known(c, p, t->param, fields, false);
+	if (rc || !read)
 		return rc;
-	switch (l->type) {
-	case AUGUR_LAYER_RELU:
-		if ((rc = single(c, p, "negative_slope", &f)) || !f)
-			return rc;
-		if ((rc = get_double(c, f, -1e6, 1e6, &l->negative_slope)))
-			return rc;
-		k[AUGUR_KEY_NEGATIVE_SLOPE] = vloc(f);
-		return AUGUR_OK;
-	case AUGUR_LAYER_LRN:
-		if ((rc = single(c, p, "norm_region", &f)))
-			return rc;
-		int region;
-		if (f && (rc = get_enum(c, f, regions, &region)))
-			return rc;
-		return opt_uint(c, p, "local_size", 1, AUGUR_MAX_WINDOW, &l->size,
-		                &k[AUGUR_KEY_SIZE]);
-	case AUGUR_LAYER_SCALE:
-		l->bias = false; /* Caffe's ScaleParameter.bias_term defaults to false */
-		if ((rc = want_axis(c, p, "axis", 1, "augur scales per channel")) ||
-		    (rc = want_axis(c, p, "num_axes", 1, "augur scales per channel")))
-			return rc;
-		return opt_bool(c, p, "bias_term", &l->bias, &k[AUGUR_KEY_BIAS]);
-	case AUGUR_LAYER_ELTWISE: {
-		if ((rc = single(c, p, "operation", &f)) || !f)
-			return rc;
-		int op;
-		if ((rc = get_enum(c, f, eltwise_ops, &op)))
-			return rc;
-		l->op = op == 0   ? AUGUR_ELTWISE_PROD
-		        : op == 1 ? AUGUR_ELTWISE_SUM
-		                  : AUGUR_ELTWISE_MAX;
-		k[AUGUR_KEY_OP] = vloc(f);
-		return AUGUR_OK;
-	}
-	case AUGUR_LAYER_CONCAT: {
-		const char *why = "augur concatenates along channels only (axis 1)";
-		/* SSD's priors, 1 x 2 x n each, join along axis 2: as vectors, the same values */
-		bool priors = true;
-		for (uint32_t j = 0; j < l->n_inputs; j++)
-			priors &= l->inputs[j] >= 0 &&
-			          c->net->layers[l->inputs[j]].type == AUGUR_LAYER_PRIORBOX;
-		if (priors && (rc = want_axis(c, p, "axis", 2, why)))
-			return rc;
-		if (priors)
-			return AUGUR_OK;
-		if ((rc = want_axis(c, p, "axis", 1, why)) ||
-		    (rc = want_axis(c, p, "concat_dim", 1, why)))
-			return rc;
-		return AUGUR_OK;
-	}
-	case AUGUR_LAYER_FLATTEN:
-		if ((rc = want_axis(c, p, "axis", 1, "augur flattens C x H x W")) ||
-		    (rc = want_axis(c, p, "end_axis", -1, "augur flattens C x H x W")))
-			return rc;
-		return AUGUR_OK;
-	default:
-		return AUGUR_OK;
-	}
+	return read(c, p, l);
 }
 
 /* ---- the network input ---- */
