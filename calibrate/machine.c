@@ -409,19 +409,23 @@ void augur_machine_measure_llc(struct augur_machine_facts *m)
 	m->llc_effective_bytes = augur_cache_knee(sizes, bw, n);
 }
 
+char *augur_machine_cpu_model(void)
+{
+	char *text = NULL, *model = NULL;
+	size_t len;
+	struct augur_diag diag = {0};
+	if (augur_read_file("/proc/cpuinfo", AUGUR_MAX_FILE_BYTES, &text, &len, &diag) == 0)
+		model = augur_cpuinfo_model(text);
+	free(text);
+	return model;
+}
+
 int augur_machine_probe(struct augur_profile *p)
 {
 	free(p->cpu_model);
 	free(p->cpu_governor);
 	free(p->openblas_coretype);
-	p->cpu_model = NULL;
-	char *text = NULL;
-	size_t len;
-	struct augur_diag diag = {0};
-	if (augur_read_file("/proc/cpuinfo", AUGUR_MAX_FILE_BYTES, &text, &len, &diag) == 0) {
-		p->cpu_model = augur_cpuinfo_model(text);
-		free(text);
-	}
+	p->cpu_model = augur_machine_cpu_model();
 	p->cpu_governor = first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
 	const char *ct = getenv("OPENBLAS_CORETYPE");
 	p->openblas_coretype = ct ? strdup(ct) : NULL;

@@ -18,6 +18,10 @@
  * NULL when the text names none (or out of memory); the caller frees the result. */
 char *augur_cpuinfo_model(const char *text);
 
+/* This machine's CPU model (augur_cpuinfo_model of /proc/cpuinfo); NULL when unknown. The
+ * caller frees it. */
+char *augur_machine_cpu_model(void);
+
 /* The bytes of a sysfs cache size ("48K", "2048K", "32M", "512"); 0 when text is not one. */
 uint64_t augur_sysfs_cache_bytes(const char *text);
 

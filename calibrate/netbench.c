@@ -323,12 +323,7 @@ void augur_netbench_layer_times(const struct augur_net_run *rs, size_t n,
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	char *cpuinfo = NULL, *cpu = NULL;
-	size_t len;
-	struct augur_diag ignored;
-	if (!augur_read_file("/proc/cpuinfo", AUGUR_MAX_FILE_BYTES, &cpuinfo, &len, &ignored))
-		cpu = augur_cpuinfo_model(cpuinfo);
-	free(cpuinfo);
+	char *cpu = augur_machine_cpu_model();
 	const char *coretype = getenv("OPENBLAS_CORETYPE");
 	struct augur_strbuf *b = out;
 	augur_strbuf_put(

@@ -116,6 +116,52 @@ expect 1 "$AUGUR" run "$tmp/bad.yaml"
 has "$err" "bad.yaml:3:" "shape error located"
 expect 1 "$AUGUR" run descriptors/kws.yaml "${quick[@]}" --layer-times-out "$tmp/no/such/dir/lt.yaml"
 has "$err" "lt.yaml" "unwritable layer-times file named"
+# ---- --device: the prediction beside the measurement ----
+# the JSON's prediction is estimate's for the same network, profile and unit, and its
+# error is computed from the run's own median
+expect 0 "$AUGUR" run descriptors/kws.yaml "${quick[@]}" --device epyc-1t --format json
+printf '%s' "$out" >"$tmp/run-dev.json"
+"$AUGUR" estimate descriptors/kws.yaml --device epyc-1t --unit cpu --layers --format json >"$tmp/est-dev.json"
+python3 - "$tmp" <<'PY' && pass=$((pass + 1)) || fail=$((fail + 1))
+import json, sys
+d = sys.argv[1]
+run = json.load(open(f"{d}/run-dev.json"))["runs"][0]
+est = json.load(open(f"{d}/est-dev.json"))["units"][0]
+pred = run["predicted"]
+assert pred["device"] == "epyc-1t" and pred["profile"].endswith("profiles/epyc-1t.yaml"), pred
+assert abs(pred["forward_ms"] / est["time"]["total_ms"] - 1) < 1e-5, (pred, est["time"])
+median = run["forward_ms"]["median"]
+err = pred["forward_ms"] / median - 1  # both printed to 6 digits
+assert abs(pred["error"] - err) < 1e-4 * max(1, abs(err)), pred
+assert pred["memory_bytes"] == est["memory"]["total_bytes"], (pred, est["memory"])
+# per layer: estimate's time of the same layer, and its error against the layer's median
+by_name = {l["name"]: l for l in est["layers"]}
+for l in run["layers"]:
+    want = by_name[l["name"]]["time_ms"]
+    assert abs(l["predicted_ms"] / want - 1) < 1e-5, (l, want)
+    err = l["predicted_ms"] / l["ms"]["median"] - 1  # both printed to 6 digits
+    assert abs(l["error"] - err) < 1e-4 * max(1, abs(err)), l
+PY
+# CSV, one row per network: the three prediction columns, only with --device
+expect 0 "$AUGUR" run descriptors/kws.yaml "${quick[@]}" --device epyc-1t --format csv
+eq "csv --device: header" "$(printf '%s\n' "$out" | head -1)" \
+	"network,batch,forward_ms,p10_ms,p90_ms,spread,gemm_ms,held_bytes,peak_rss_bytes,predicted_ms,error,predicted_memory_bytes"
+expect 0 "$AUGUR" run descriptors/kws.yaml "${quick[@]}" --format csv
+eq "csv without --device: no prediction" "$(printf '%s\n' "$out" | head -1)" \
+	"network,batch,forward_ms,p10_ms,p90_ms,spread,gemm_ms,held_bytes,peak_rss_bytes"
+# the table: the prediction, and whose times they are (epyc-1t's are PyTorch's)
+expect 0 "$AUGUR" run descriptors/kws.yaml "${quick[@]}" --device epyc-1t --layers
+has "$out" "predicted " "table: the predicted line"
+has "$out" "by epyc-1t (" "table: the profile named"
+has "$out" "note: epyc-1t's times are for pytorch" "table: another framework's times"
+has "$out" " predicted   error" "table: per-layer prediction columns"
+# a profile that cannot be used: said before anything is measured
+expect 1 "$AUGUR" run descriptors/kws.yaml "${quick[@]}" --device nosuch
+has "$err" "unknown profile 'nosuch'" "--device: unknown profile"
+eq "--device: nothing measured" "$out" ""
+expect 1 "$AUGUR" run descriptors/kws.yaml "${quick[@]}" --device h200
+has "$err" "profile 'h200' has no cpu unit" "--device: a profile without a cpu"
+
 expect 0 "$AUGUR" help run
 has "$out" "--layer-times-out" "help lists options"
 finish

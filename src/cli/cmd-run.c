@@ -17,6 +17,8 @@
 #include "analysis.h"
 #include "augur-config.h"
 #include "cli.h"
+#include "estimate.h"
+#include "evaluate.h"
 #include "options.h"
 #include "fileio.h"
 #include "jsonw.h"
@@ -33,6 +35,12 @@ struct settings {
 	bool layers;
 	enum cli_format format;
 	const char *times_out, *board;
+	const char *device; /* --device: predict each network with this profile too */
+	/* with --device: the profile, its path, and each run's estimate on its cpu unit */
+	struct augur_profile *p;
+	char profile_path[4096];
+	struct augur_unit_estimate *est;
+	char *here; /* this machine's CPU model, to tell a profile of another machine */
 };
 
 /* Each layer's times: the text table (with its share of the pass), CSV with --layers (one
@@ -72,7 +80,24 @@ static const struct tbl_col layer_cols[] = {
         {.key = "p10", .kind = TBL_DOUBLE, .in = TBL_IN_JSON, .group = "ms"},
         {.key = "p90", .kind = TBL_DOUBLE, .in = TBL_IN_JSON, .group = "ms"},
         {.key = "spread", .kind = TBL_DOUBLE, .in = TBL_IN_JSON, .group = "ms"},
+        /* with --device only (the table is made with all columns, else without these) */
+        {.head = "predicted",
+         .key = "predicted_ms",
+         .kind = TBL_DOUBLE,
+         .fmt = "%.4f",
+         .csv_fmt = "%.6f",
+         .min_width = 10,
+         .fixed = true},
+        {.head = "error",
+         .key = "error",
+         .kind = TBL_DOUBLE,
+         .fmt = "%+.1f%%",
+         .csv_fmt = "%.4f",
+         .min_width = 7,
+         .fixed = true},
 };
+#define N_LAYER_COLS     (sizeof(layer_cols) / sizeof(layer_cols[0]))
+#define N_PREDICTED_COLS 2
 
 /* A run's share of the pass, in percent. */
 static double share(const struct augur_net_run *r, double ms)
@@ -80,7 +105,16 @@ static double share(const struct augur_net_run *r, double ms)
 	return r->forward.median > 0 ? 100 * ms / r->forward.median : 0;
 }
 
-static void add_layers(struct tbl *t, const struct augur_net_run *r)
+/* The relative error of predicted against measured, as a fraction. */
+static double error_of(double predicted, double measured)
+{
+	return measured > 0 ? predicted / measured - 1 : 0;
+}
+
+/* A run's layers; with e (--device), each layer's prediction and its error (null for a
+ * layer the profile does not cost). */
+static void add_layers(struct tbl *t, const struct augur_net_run *r,
+                       const struct augur_unit_estimate *e)
 {
 	for (size_t i = 0; i < r->a->n_layers; i++) {
 		const struct augur_times *l = &r->layer[i];
@@ -98,14 +132,32 @@ static void add_layers(struct tbl *t, const struct augur_net_run *r)
 		tbl_double(t, l->p10);
 		tbl_double(t, l->p90);
 		tbl_double(t, l->spread);
+		if (!e)
+			continue;
+		if (e->layers[i].costed) {
+			tbl_double(t, e->layers[i].time_ms);
+			tbl_double(t, error_of(e->layers[i].time_ms, l->median));
+			/* the text table shows the error in percent */
+			char pct[32];
+			snprintf(pct, sizeof(pct), "%+.1f%%",
+			         100 * error_of(e->layers[i].time_ms, l->median));
+			tbl_show(t, pct);
+		} else {
+			tbl_null(t);
+			tbl_show(t, "-");
+			tbl_null(t);
+			tbl_show(t, "-");
+		}
 	}
 }
 
-static struct tbl *layer_table(const struct augur_net_run *rs, size_t n)
+/* The layers of n runs; with est (--device, one estimate per run), their predictions. */
+static struct tbl *layer_table(const struct augur_net_run *rs, size_t n,
+                               const struct augur_unit_estimate *est)
 {
-	struct tbl *t = tbl_new(layer_cols, sizeof(layer_cols) / sizeof(layer_cols[0]));
+	struct tbl *t = tbl_new(layer_cols, est ? N_LAYER_COLS : N_LAYER_COLS - N_PREDICTED_COLS);
 	for (size_t k = 0; t && k < n; k++)
-		add_layers(t, &rs[k]);
+		add_layers(t, &rs[k], est ? &est[k] : NULL);
 	return t;
 }
 
@@ -117,9 +169,9 @@ static const struct tbl_col type_cols[] = {
 };
 
 /* The layers' and the types' tables of one run; -1 when out of memory. */
-static int print_layers(const struct augur_net_run *r)
+static int print_layers(const struct augur_net_run *r, const struct augur_unit_estimate *e)
 {
-	struct tbl *l = layer_table(r, 1);
+	struct tbl *l = layer_table(r, 1, e);
 	struct tbl *t = tbl_new(type_cols, sizeof(type_cols) / sizeof(type_cols[0]));
 	for (int k = 0; t && k < AUGUR_LAYER_TYPE_COUNT; k++) {
 		if (!r->a->by_type[k].layers)
@@ -144,8 +196,33 @@ static int print_layers(const struct augur_net_run *r)
 	return rc < 0 ? -1 : 0;
 }
 
+/* With --device: the prediction against the measurement, what it leaves out or
+ * extrapolates, and whose times the profile's are. */
+static void print_predicted(const struct augur_net_run *r, const struct settings *s,
+                            const struct augur_unit_estimate *e)
+{
+	printf("predicted %10.3f ms by %s (%+.1f%% against the median)\n", e->total_ms, s->p->name,
+	       100 * error_of(e->total_ms, r->forward.median));
+	double peak = r->have_rss ? (double)r->peak_rss : (double)r->mem.held;
+	printf("          %10.2f MiB of memory (%+.1f%% against the %s)\n",
+	       cli_mib(e->memory_bytes), 100 * error_of((double)e->memory_bytes, peak),
+	       r->have_rss ? "peak RSS" : "memory held");
+	cli_print_uncosted(stdout, "note: ", e);
+	cli_print_extrapolated(stdout, "note: ", e);
+	/* a profile of another framework or another machine predicts something else */
+	char fw[160];
+	if (!augur_framework_is_augur(s->p->framework.name))
+		cli_wrapf(stdout, 8, "note: %s's times are for %s, not augur's runtime", s->p->name,
+		          augur_framework_describe(&s->p->framework, fw, sizeof(fw))
+		                  ? fw
+		                  : "a framework it does not name");
+	if (s->here && s->p->cpu_model && strcmp(s->here, s->p->cpu_model))
+		cli_wrapf(stdout, 8, "note: %s was calibrated on %s; this machine is %s",
+		          s->p->name, s->p->cpu_model, s->here);
+}
+
 static int print_table(const struct augur_net_run *r, const struct settings *s, const char *blas,
-                       uint32_t threads)
+                       uint32_t threads, const struct augur_unit_estimate *e)
 {
 	const struct augur_runtime_memory *m = &r->mem;
 	printf("network %s (%s): batch %u, %llu passes after %llu warm-up\n", r->net->name, r->path,
@@ -165,7 +242,9 @@ static int print_table(const struct augur_net_run *r, const struct settings *s, 
 	if (r->have_rss)
 		printf("peak RSS  %10.2f MiB above the process before the network was built\n",
 		       cli_mib(r->peak_rss));
-	return s->layers ? print_layers(r) : 0;
+	if (e)
+		print_predicted(r, s, e);
+	return s->layers ? print_layers(r, e) : 0;
 }
 
 static void json_stat(struct jsonw *w, const char *key, const struct augur_times *st)
@@ -179,7 +258,8 @@ static void json_stat(struct jsonw *w, const char *key, const struct augur_times
 }
 
 /* One run: its figures, memory, time per type, and its layers' table. */
-static int json_run(struct jsonw *w, const struct augur_net_run *r)
+static int json_run(struct jsonw *w, const struct augur_net_run *r, const struct settings *s,
+                    const struct augur_unit_estimate *e)
 {
 	const struct augur_runtime_memory *m = &r->mem;
 	jw_object(w, NULL, true);
@@ -208,7 +288,18 @@ static int json_run(struct jsonw *w, const struct augur_net_run *r)
 			jw_double(w, augur_layer_type_name(t),
 			          augur_net_run_type_ms(r, (enum augur_layer_type)t));
 	jw_end(w);
-	struct tbl *t = layer_table(r, 1);
+	if (e) {
+		jw_object(w, "predicted", true);
+		jw_string(w, "device", s->p->name);
+		jw_string(w, "profile", s->profile_path);
+		jw_double(w, "forward_ms", e->total_ms);
+		jw_double(w, "error", error_of(e->total_ms, r->forward.median));
+		jw_uint(w, "memory_bytes", e->memory_bytes);
+		jw_uint(w, "layers_uncosted", e->layers_uncosted);
+		jw_bool(w, "whole_network", e->whole_network);
+		jw_end(w);
+	}
+	struct tbl *t = layer_table(r, 1, e);
 	jw_rows(w, "layers", 1, false);
 	int rc = t ? tbl_write_json_rows(t, w) : -1;
 	jw_end(w);
@@ -234,7 +325,7 @@ static int print_json(const struct augur_net_run *rs, size_t n, const struct set
 	jw_uint(w, "seed", s->nb.seed);
 	jw_rows(w, "runs", 1, false);
 	for (size_t k = 0; k < n; k++)
-		rc |= json_run(w, &rs[k]);
+		rc |= json_run(w, &rs[k], s, s->est ? &s->est[k] : NULL);
 	jw_end(w);
 	jw_end(w);
 	jw_free(w);
@@ -252,12 +343,19 @@ static const struct tbl_col net_cols[] = {
         {.key = "gemm_ms", .kind = TBL_DOUBLE, .csv_fmt = "%.6f"},
         {.key = "held_bytes", .kind = TBL_UINT},
         {.key = "peak_rss_bytes", .kind = TBL_UINT},
+        /* with --device only */
+        {.key = "predicted_ms", .kind = TBL_DOUBLE, .csv_fmt = "%.6f"},
+        {.key = "error", .kind = TBL_DOUBLE, .csv_fmt = "%.4f"},
+        {.key = "predicted_memory_bytes", .kind = TBL_UINT},
 };
+#define N_NET_COLS           (sizeof(net_cols) / sizeof(net_cols[0]))
+#define N_NET_PREDICTED_COLS 3
 
 static int print_csv(const struct augur_net_run *rs, size_t n, const struct settings *s)
 {
-	struct tbl *t = s->layers ? layer_table(rs, n)
-	                          : tbl_new(net_cols, sizeof(net_cols) / sizeof(net_cols[0]));
+	struct tbl *t = s->layers ? layer_table(rs, n, s->est)
+	                          : tbl_new(net_cols, s->est ? N_NET_COLS
+	                                                     : N_NET_COLS - N_NET_PREDICTED_COLS);
 	for (size_t k = 0; t && !s->layers && k < n; k++) {
 		const struct augur_net_run *r = &rs[k];
 		tbl_row(t);
@@ -273,6 +371,11 @@ static int print_csv(const struct augur_net_run *rs, size_t n, const struct sett
 			tbl_uint(t, r->peak_rss);
 		else
 			tbl_null(t);
+		if (s->est) {
+			tbl_double(t, s->est[k].total_ms);
+			tbl_double(t, error_of(s->est[k].total_ms, r->forward.median));
+			tbl_uint(t, s->est[k].memory_bytes);
+		}
 	}
 	int rc = t ? tbl_print_csv(t, stdout) : -1;
 	tbl_free(t);
@@ -305,6 +408,10 @@ static const struct cli_opt run_opts[] = {
                  "measure a network again, up to N times, when its passes spread\n"
                  "over 10% or its layers do not add up to its pass within 10%\n"
                  "(another program ran); the calmest is kept (default 0)"),
+        CLI_STRING("device", struct settings, device, "D",
+                   "also predict each network with profile D (a name or a path) on\n"
+                   "its cpu, beside the measurement: time, memory, per layer with\n"
+                   "--layers, and the error"),
         CLI_STRING("dump", struct settings, nb.dump, "DIR",
                    "before timing, run one pass writing the input, every layer's\n"
                    "parameters and output as raw float32 files to DIR (one NET)"),
@@ -344,6 +451,42 @@ static int write_layer_times(const struct augur_net_run *rs, size_t n, const str
 	return rc;
 }
 
+/* --device: the profile, before anything is measured (a wrong name costs nothing), and
+ * room for n estimates. */
+static int open_device(struct settings *s, size_t n, struct augur_diag *diag)
+{
+	int rc =
+	        eval_load_profile(s->device, s->profile_path, sizeof(s->profile_path), &s->p, diag);
+	if (!rc && !s->p->cpu)
+		rc = augur_diag_set(diag, AUGUR_E_USAGE, s->profile_path, 0, 0,
+		                    "profile '%s' has no cpu unit: augur run measures this "
+		                    "machine's CPU",
+		                    s->p->name);
+	if (!rc && !(s->est = calloc(n, sizeof(*s->est))))
+		rc = augur_diag_set(diag, AUGUR_E_NOMEM, s->profile_path, 0, 0, "out of memory");
+	s->here = augur_machine_cpu_model();
+	return rc;
+}
+
+/* Each measured network estimated on the profile's cpu, at the batch it ran with. */
+static int predict(const struct augur_net_run *rs, size_t n, struct settings *s,
+                   struct augur_diag *diag)
+{
+	for (size_t k = 0; k < n; k++)
+		if (augur_estimate_unit(rs[k].net, rs[k].a, s->p, s->p->cpu, &s->est[k], diag))
+			return -1;
+	return 0;
+}
+
+static void close_device(struct settings *s, size_t n)
+{
+	for (size_t k = 0; s->est && k < n; k++)
+		augur_unit_estimate_clear(&s->est[k]);
+	free(s->est);
+	free(s->here);
+	augur_profile_free(s->p);
+}
+
 /* A network with the --input size, when one was given. */
 static int load(const char *path, struct augur_net **out, struct augur_diag *diag)
 {
@@ -374,13 +517,12 @@ int cmd_run(int argc, char **argv)
 	int rc = CLI_OK;
 	size_t done = 0;
 	struct augur_speed_probe probe = {0};
-	if (s.nb.retries) {
-		if (augur_speed_probe_new(&probe, &diag)) {
-			free(rs);
-			return cli_report(&diag);
-		}
-		s.nb.probe = &probe;
+	if ((s.device && open_device(&s, n, &diag)) ||
+	    (s.nb.retries && augur_speed_probe_new(&probe, &diag))) {
+		rc = cli_report(&diag);
+		goto out;
 	}
+	s.nb.probe = s.nb.retries ? &probe : NULL;
 	for (; done < n; done++) {
 		if (augur_netbench_measure(args[done], &s.nb, &rs[done], &diag)) {
 			rc = cli_report(&diag);
@@ -396,7 +538,8 @@ int cmd_run(int argc, char **argv)
 	const char *config;
 	char blas[128];
 	augur_netbench_blas(blas, sizeof(blas), &config, &threads);
-	if (s.times_out && write_layer_times(rs, n, &s, argc, argv, &diag)) {
+	if ((s.times_out && write_layer_times(rs, n, &s, argc, argv, &diag)) ||
+	    (s.device && predict(rs, n, &s, &diag))) {
 		rc = cli_report(&diag);
 		goto out;
 	}
@@ -409,7 +552,7 @@ int cmd_run(int argc, char **argv)
 		for (size_t k = 0; k < n && !printed; k++) {
 			if (k)
 				printf("\n");
-			printed = print_table(&rs[k], &s, blas, threads);
+			printed = print_table(&rs[k], &s, blas, threads, s.est ? &s.est[k] : NULL);
 		}
 	if (printed)
 		rc = cli_error("run", "out of memory");
@@ -418,5 +561,6 @@ out:
 		augur_net_run_clear(&rs[k]);
 	free(rs);
 	augur_speed_probe_free(&probe);
+	close_device(&s, n);
 	return rc;
 }
