@@ -242,6 +242,19 @@ double augur_speed_probe_run(struct augur_speed_probe *p)
 	return best;
 }
 
+double augur_speed_probe_usual(void)
+{
+	struct augur_speed_probe p;
+	struct augur_diag ignored;
+	if (augur_speed_probe_new(&p, &ignored))
+		return 0;
+	for (int i = 0; i < AUGUR_PROBE_SETTLE; i++)
+		augur_speed_probe_run(&p);
+	double usual = p.usual_ms;
+	augur_speed_probe_free(&p);
+	return usual;
+}
+
 /* measure_once between two runs of the probe, when there is one */
 static int measure_probed(struct augur_net_run *r, const struct augur_netbench_options *o,
                           struct augur_diag *diag)

@@ -61,6 +61,13 @@ void augur_speed_probe_free(struct augur_speed_probe *p);
 /* Times the probe (best of five passes), updates usual_ms, returns the time in ms. */
 double augur_speed_probe_run(struct augur_speed_probe *p);
 
+/* How fast this machine runs the probe now: its usual time (lower quartile) over
+ * AUGUR_PROBE_SETTLE runs of a probe of its own, in ms; 0 when it cannot be built (no
+ * memory). The machine fact probe_ms of a profile, and what augur run --device compares
+ * with it. About 0.1 s. */
+#define AUGUR_PROBE_SETTLE 16
+double augur_speed_probe_usual(void);
+
 struct augur_netbench_options {
 	uint64_t batch;   /* 0: the descriptor's */
 	uint64_t reps;    /* timed passes */

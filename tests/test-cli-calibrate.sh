@@ -264,6 +264,14 @@ has "$out" "times for  augur 0.1.0 (OpenBLAS" "the profile's times are augur's r
 has "$out" "costs      GEMM model plus layer costs for" "layer costs fitted"
 expect 0 "$AUGUR" estimate descriptors/kws.yaml --device mine
 has "$out" "times for: augur 0.1.0" "estimate names augur's runtime"
+# the reference workload's time is a machine fact of the profile; augur run --device on
+# the machine it was made on compares the machine's speed now with it
+ok "the profile holds the reference workload's time" \
+	grep -Eq '^  probe_ms: [0-9.]+(e-?[0-9]+)?$' "$XDG_DATA_HOME/augur/profiles/mine.yaml"
+expect 0 "$AUGUR" run descriptors/kws.yaml --reps 2 --warmup 0 --device mine
+has "$out" "machine   the reference workload ran " "run --device: the machine's speed against the calibration's"
+has "$out" "predicted " "run --device: the prediction"
+ok "run --device: the profile's times are augur's runtime's" not grep -q "note: mine's times are for" <<<"$out"
 # the campaign's measurements, kept: augur fit refits the costs from them, the same fit
 expect 0 "$AUGUR" fit "$XDG_DATA_HOME/augur/profiles/mine.yaml" --layer-times "$tmp/mine-times.yaml" --out "$tmp/mine-refit.yaml"
 sed -n '/^ *layer_costs:/,$p' "$tmp/mine-refit.yaml" | grep -v '^ *source:' >"$tmp/costs-refit"

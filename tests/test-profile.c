@@ -93,6 +93,10 @@ static const struct bad_case bad[] = {
          23, "'page_bytes' must be a power of two, got 5000"},
         {"augur_profile: 1\n", "augur_profile: 2\nmachine: {stream_gib_per_s: -3}\n",
          AUGUR_E_SCHEMA, 2, 29, "'stream_gib_per_s' must be between"},
+        {"augur_profile: 1\n", "augur_profile: 2\nmachine: {probe_ms: 0}\n", AUGUR_E_SCHEMA, 2, 21,
+         "'probe_ms' must be between"},
+        {"augur_profile: 1\n", "augur_profile: 1\nmachine: {probe_ms: 0.5}\n", AUGUR_E_SCHEMA, 2,
+         11, "'probe_ms' needs profile format 2"},
         {"augur_profile: 1\n", "augur_profile: 2\nmachine: {page_fault_ms_per_mib: fast}\n",
          AUGUR_E_SCHEMA, 2, 34, "expected a number for 'page_fault_ms_per_mib', got 'fast'"},
         {"augur_profile: 1\n", "augur_profile: 2\nmachine: {llc: 1048576}\n", AUGUR_E_SCHEMA, 2, 11,
@@ -424,8 +428,8 @@ static void test_round_trip_format2(void)
 	CHECK(text && !strstr(text, "framework:") && !strstr(text, "llc_bytes"));
 	free(text);
 	/* a VM's reported L3 and the size it reads at cache speed (measured) */
-	p->machine = (struct augur_machine_facts){480ull << 20, 1ull << 20, 32768,      4096,
-	                                          12.5,         NAN,        32ull << 20};
+	p->machine = (struct augur_machine_facts){480ull << 20, 1ull << 20, 32768,       4096,
+	                                          12.5,         NAN,        32ull << 20, 0.476};
 	p->framework.name = strdup("pytorch");
 	p->framework.version = strdup("1.13.1");
 	p->framework.mkldnn = 0;
@@ -452,6 +456,8 @@ static void test_round_trip_format2(void)
 	if (q) {
 		CHECK_EQ_U64(q->machine.llc_bytes, 480ull << 20);
 		CHECK_EQ_U64(q->machine.llc_effective_bytes, 32ull << 20);
+		/* the reference workload's time when calibrated, read back exactly */
+		CHECK(q->machine.probe_ms == 0.476);
 		/* the thresholds follow the measured size: the reference board's 4-64 MiB ramp */
 		struct augur_thresholds th;
 		augur_profile_thresholds(q, &th);
@@ -486,7 +492,7 @@ static void test_round_trip_format2(void)
 	/* a machine fact alone (no framework) is format 2 too; unknown facts stay unknown */
 	free(p->framework.name);
 	p->framework.name = NULL;
-	p->machine = (struct augur_machine_facts){2ull << 20, 0, 0, 0, NAN, NAN, 0};
+	p->machine = (struct augur_machine_facts){2ull << 20, 0, 0, 0, NAN, NAN, 0, 0};
 	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
 	CHECK_CONTAINS(text, "framework: null\n");
 	q = NULL;
@@ -494,6 +500,7 @@ static void test_round_trip_format2(void)
 	if (q) {
 		CHECK_EQ_U64(q->machine.llc_bytes, 2ull << 20);
 		CHECK_EQ_U64(q->machine.llc_effective_bytes, 0);
+		CHECK(q->machine.probe_ms == 0); /* not measured: not written, read as 0 */
 		CHECK_EQ_U64(augur_machine_llc(&q->machine), 2ull << 20);
 		CHECK_EQ_U64(q->machine.l2_bytes, 0);
 		CHECK(q->framework.name == NULL && q->framework.pool_index_bytes == -1 &&

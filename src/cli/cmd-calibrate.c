@@ -23,6 +23,7 @@
 #include "fileio.h"
 #include "harness.h"
 #include "layertimes.h"
+#include "netbench.h"
 #include "profile.h"
 #include "strbuf.h"
 
@@ -424,6 +425,9 @@ static void machine_facts(const struct augur_machine_facts *m)
 		        m->llc_bytes ? llc : "unknown");
 	if (!isnan(m->stream_gib_per_s))
 		printf("  streaming reads %.3g GiB/s\n", m->stream_gib_per_s);
+	if (m->probe_ms > 0)
+		printf("  reference workload %.3f ms (augur run --device compares with it)\n",
+		       m->probe_ms);
 }
 
 /* ---- the layer-cost campaign (--framework augur) ------------------------------------ */
@@ -835,6 +839,9 @@ static int calibrate_gemm(const struct calibrate_args *o, struct augur_cal_optio
 	summary(o->device, now, &res,
 	        old ? augur_profile_unit(old, augur_unit_kind_name(kind)) : NULL, o->verbose);
 	verdict(o->grid, now, &res);
+	/* how fast this machine runs augur's reference workload now: augur run --device
+	 * compares the machine's speed then with the day it checks a prediction */
+	(*p)->machine.probe_ms = augur_speed_probe_usual();
 	machine_facts(&(*p)->machine);
 done:
 	augur_unit_free(u);

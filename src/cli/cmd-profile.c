@@ -213,6 +213,8 @@ static void show_facts(const struct augur_profile *p)
 			       isnan(m->stream_gib_per_s) ? "" : ", ", m->fault_ms_per_mib);
 		show_line("rates", "%s", rates);
 	}
+	if (m->probe_ms > 0)
+		show_line("reference", "augur's reference workload ran in %.3f ms", m->probe_ms);
 	const struct augur_framework *fw = &p->framework;
 	char text[512];
 	printf("framework\n");
@@ -289,6 +291,10 @@ static void json_machine(struct jsonw *w, const struct augur_profile *p)
 	json_size(w, "page_bytes", m->page_bytes);
 	jw_double(w, "stream_gib_per_s", m->stream_gib_per_s);
 	jw_double(w, "page_fault_ms_per_mib", m->fault_ms_per_mib);
+	if (m->probe_ms > 0)
+		jw_double(w, "probe_ms", m->probe_ms);
+	else
+		jw_null(w, "probe_ms");
 	jw_end(w);
 	const struct augur_framework *fw = &p->framework;
 	if (!fw->name) {

@@ -5,6 +5,7 @@
  * and the weights, input and outputs of one pass as raw float32 files. docs/run.md. */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,9 @@ struct settings {
 	char profile_path[4096];
 	struct augur_unit_estimate *est;
 	char *here; /* this machine's CPU model, to tell a profile of another machine */
+	/* the reference workload's usual time now, when the profile has its time from the
+	 * calibration (machine.probe_ms) and was made on this CPU model; else 0 */
+	double probe_now;
 };
 
 /* Each layer's times: the text table (with its share of the pass), CSV with --layers (one
@@ -196,6 +200,11 @@ static int print_layers(const struct augur_net_run *r, const struct augur_unit_e
 	return rc < 0 ? -1 : 0;
 }
 
+/* A reference workload this much slower or faster than at the calibration is worth a
+ * sentence: the speed of this machine has moved (the VM of docs/accuracy.md drifted 4-10%
+ * within an hour) */
+#define MACHINE_MOVED 0.05
+
 /* With --device: the prediction against the measurement, what it leaves out or
  * extrapolates, and whose times the profile's are. */
 static void print_predicted(const struct augur_net_run *r, const struct settings *s,
@@ -219,6 +228,18 @@ static void print_predicted(const struct augur_net_run *r, const struct settings
 	if (s->here && s->p->cpu_model && strcmp(s->here, s->p->cpu_model))
 		cli_wrapf(stdout, 8, "note: %s was calibrated on %s; this machine is %s",
 		          s->p->name, s->p->cpu_model, s->here);
+	if (s->probe_now > 0) {
+		double speed = s->probe_now / s->p->machine.probe_ms - 1;
+		cli_wrapf(
+		        stdout, 10,
+		        "machine   the reference workload ran %+.1f%% against its time when %s was "
+		        "calibrated (%.3f ms against %.3f)%s",
+		        100 * speed, s->p->name, s->probe_now, s->p->machine.probe_ms,
+		        fabs(speed) > MACHINE_MOVED
+		                ? ": the machine runs at another speed than then, and a prediction "
+		                  "is off by about as much"
+		                : "");
+	}
 }
 
 static int print_table(const struct augur_net_run *r, const struct settings *s, const char *blas,
@@ -297,6 +318,10 @@ static int json_run(struct jsonw *w, const struct augur_net_run *r, const struct
 		jw_uint(w, "memory_bytes", e->memory_bytes);
 		jw_uint(w, "layers_uncosted", e->layers_uncosted);
 		jw_bool(w, "whole_network", e->whole_network);
+		if (s->probe_now > 0)
+			jw_double(w, "machine_speed", s->probe_now / s->p->machine.probe_ms - 1);
+		else
+			jw_null(w, "machine_speed");
 		jw_end(w);
 	}
 	struct tbl *t = layer_table(r, 1, e);
@@ -472,6 +497,10 @@ static int open_device(struct settings *s, size_t n, struct augur_diag *diag)
 static int predict(const struct augur_net_run *rs, size_t n, struct settings *s,
                    struct augur_diag *diag)
 {
+	/* the machine's speed against the calibration's, on the CPU it was made on */
+	if (s->p->machine.probe_ms > 0 && s->here && s->p->cpu_model &&
+	    !strcmp(s->here, s->p->cpu_model))
+		s->probe_now = augur_speed_probe_usual();
 	for (size_t k = 0; k < n; k++)
 		if (augur_estimate_unit(rs[k].net, rs[k].a, s->p, s->p->cpu, &s->est[k], diag))
 			return -1;

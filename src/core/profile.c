@@ -749,14 +749,14 @@ static int parse_unit(const struct augur_schema *c, const struct augur_ynode *n,
 	return AUGUR_OK;
 }
 
-static const char *const machine_keys[] = {"cpu_model",          "cpu_cores",
-                                           "cpu_governor",       "openblas_coretype",
-                                           "llc_bytes",          "l2_bytes",
-                                           "l1d_bytes",          "page_bytes",
-                                           "stream_gib_per_s",   "page_fault_ms_per_mib",
-                                           "llc_effective_bytes"};
+static const char *const machine_keys[] = {"cpu_model",           "cpu_cores",
+                                           "cpu_governor",        "openblas_coretype",
+                                           "llc_bytes",           "l2_bytes",
+                                           "l1d_bytes",           "page_bytes",
+                                           "stream_gib_per_s",    "page_fault_ms_per_mib",
+                                           "llc_effective_bytes", "probe_ms"};
 static const char *const *const machine2_keys = machine_keys + 4;
-#define N_MACHINE2_KEYS 7
+#define N_MACHINE2_KEYS 8
 
 /* A format-1 profile has none of keys (the ones format 2 added). */
 static int format2_keys(const struct augur_schema *c, const struct augur_ynode *map, uint64_t fmt,
@@ -818,6 +818,10 @@ static int parse_machine_facts(const struct augur_schema *c, const struct augur_
 	if ((x = augur_ynode_get(v, "page_fault_ms_per_mib")) && !augur_ynode_is_null(x) &&
 	    (rc = augur_schema_double(c, x, "page_fault_ms_per_mib", 1e-6, 1e3,
 	                              &m->fault_ms_per_mib)))
+		return rc;
+	m->probe_ms = 0;
+	if ((x = augur_ynode_get(v, "probe_ms")) && !augur_ynode_is_null(x) &&
+	    (rc = augur_schema_double(c, x, "probe_ms", 1e-4, 1e5, &m->probe_ms)))
 		return rc;
 	return AUGUR_OK;
 }
@@ -1255,7 +1259,7 @@ static bool needs_format2(const struct augur_profile *p)
 	const struct augur_machine_facts *m = &p->machine;
 	return p->framework.name || m->llc_bytes || m->llc_effective_bytes || m->l2_bytes ||
 	       m->l1d_bytes || m->page_bytes || !isnan(m->stream_gib_per_s) ||
-	       !isnan(m->fault_ms_per_mib);
+	       !isnan(m->fault_ms_per_mib) || m->probe_ms > 0;
 }
 
 static void put_u64_or_null(struct augur_strbuf *b, const char *key, uint64_t v)
@@ -1280,6 +1284,10 @@ static void put_format2(struct augur_strbuf *b, const struct augur_profile *p)
 	put_double(b, m->fault_ms_per_mib);
 	if (m->llc_effective_bytes)
 		put_u64_or_null(b, "llc_effective_bytes", m->llc_effective_bytes);
+	if (m->probe_ms > 0) {
+		augur_strbuf_put(b, "\n  probe_ms: ");
+		put_double(b, m->probe_ms);
+	}
 	const struct augur_framework *fw = &p->framework;
 	if (!fw->name) {
 		augur_strbuf_put(b, "\nframework: null");

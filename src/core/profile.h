@@ -50,6 +50,10 @@ struct augur_machine_facts {
 	                                 speed. A VM's sysfs may name the host's whole L3 (480
 	                                 MiB on one Xeon guest whose reads fell to memory speed
 	                                 past 32 MiB); 0: not measured */
+	double probe_ms; /* measured: augur's reference workload (netbench's speed probe, a
+	                    4 MiB network in augur's runtime), its usual time in ms when the
+	                    profile was calibrated; 0: not measured. augur run --device tells
+	                    from it how fast the machine runs now against then. */
 };
 
 /* Which of the analysis's memory views (analysis.h) a framework's process follows:
