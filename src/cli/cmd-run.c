@@ -445,15 +445,17 @@ static const struct cli_opt run_opts[] = {
 
 const struct cli_spec cmd_run_spec = {"run", run_opts, 1, -1, "a descriptor", true};
 
+/* r is the calmest measurement so far: after the first retry it may be an earlier one,
+ * so the figures say which it is rather than repeat themselves as if measured anew */
 static void retrying(const struct augur_net_run *r, uint64_t k, void *ctx)
 {
 	const struct settings *s = ctx;
 	cli_warning("run",
-	            "%s: disturbed (spread %.1f%%, layers sum %.2fx the pass, reference "
+	            "%s: %s (spread %.1f%%, layers sum %.2fx the pass, reference "
 	            "workload %.0f%% slower than usual), measuring again (%llu of %llu)",
-	            r->net->name, 100 * r->forward.spread, augur_net_run_layers_ratio(r),
-	            100 * r->slowdown, (unsigned long long)k + 1,
-	            (unsigned long long)s->nb.retries);
+	            r->net->name, k ? "still disturbed, the calmest so far" : "disturbed",
+	            100 * r->forward.spread, augur_net_run_layers_ratio(r), 100 * r->slowdown,
+	            (unsigned long long)k + 1, (unsigned long long)s->nb.retries);
 }
 
 /* The measurements as a layer-times file, written atomically. */
