@@ -137,14 +137,15 @@ const struct augur_command augur_commands[] = {
          &cmd_compare_spec, NULL},
         {"run", LAB_RUN(cmd_run),
          "measure networks in augur's own Caffe-style runtime on this machine",
-         "augur run NET... [--batch N] [--layers] [--reps N] [--warmup N] [--threads N] "
-         "[--format table|json|csv] [--layer-times-out FILE [--board NAME]] [--retries N] "
-         "[--dump DIR]",
+         "augur run NET... [--device D] [--batch N] [--layers] [--reps N] [--warmup N] "
+         "[--threads N] [--format table|json|csv] [--layer-times-out FILE [--board NAME]] "
+         "[--retries N] [--dump DIR]",
          "Runs each descriptor with random weights and input in augur's reference executor\n"
          "(docs/run.md): Caffe's semantics, conv as im2col + one OpenBLAS sgemm per group,\n"
          "fc as sgemm/sgemv, plain C loops for the other layers, buffers as the allocated\n"
          "memory view counts them. Prints the forward time (median and spread over the\n"
-         "passes), the time inside BLAS, the memory held and the peak RSS.\n",
+         "passes), the time inside BLAS, the memory held and the peak RSS; with --device D,\n"
+         "D's prediction beside each, to check a profile on the board it describes.\n",
          LAB_SPEC(cmd_run_spec), NULL},
         {"help", cmd_help, "show the commands, or one command's options", "augur help [COMMAND]",
          NULL, NULL, NULL},
