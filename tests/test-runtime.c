@@ -316,6 +316,61 @@ static void test_new_activations(void)
 	clear(&c);
 }
 
+/* Reductions over planes longer than the runtime's lanes (a 5 x 7 plane: two full rounds
+ * of 16 and a tail of 3), and eltwise broadcasts of a row, a column and a single value
+ * over a 2 x 3 x 4 map, with the expected values written out from their definitions. */
+static void test_reductions_and_broadcasts(void)
+{
+	struct case_net c;
+	if (!build(&c, "input: [1, 5, 7]\nlayers:\n"
+	               "  - {name: gm, type: pool, op: max, global: true}\n"
+	               "  - {name: ga, type: pool, op: avg, global: true, inputs: input}\n"
+	               "  - {name: mean, type: reduce, inputs: input}\n"))
+		return;
+	/* x[j] = (13 j mod 35) - 10: a permutation of -10..24, so max 24, mean (595 - 350) / 35 */
+	float x[35];
+	for (int j = 0; j < 35; j++)
+		x[j] = (float)((13 * j) % 35 - 10);
+	input(&c, x, 35);
+	run(&c);
+	static const float want_max[1] = {24}, want_mean[1] = {7};
+	expect(&c, "gm", want_max, 1);
+	expect(&c, "ga", want_mean, 1);
+	expect(&c, "mean", want_mean, 1);
+	clear(&c);
+
+	if (!build(&c, "input: [2, 3, 4]\nlayers:\n"
+	               "  - {name: row, type: pool, op: max, kernel: [3, 1], inputs: input}\n"
+	               "  - {name: col, type: pool, op: max, kernel: [1, 4], inputs: input}\n"
+	               "  - {name: one, type: reduce, inputs: input}\n"
+	               "  - {name: addrow, type: eltwise, op: sum, inputs: [input, row]}\n"
+	               "  - {name: mulcol, type: eltwise, op: prod, inputs: [col, input]}\n"
+	               "  - {name: maxone, type: eltwise, op: max, inputs: [input, one, row]}\n"))
+		return;
+	/* x[c][h][w] = 12 c + 4 h + w + 1; row[c][w] = x[c][2][w]; col[c][h] = x[c][h][3];
+	 * one[c] = 12 c + 6.5 */
+	float m[24], addrow[24], mulcol[24], maxone[24];
+	for (int ch = 0; ch < 2; ch++)
+		for (int h = 0; h < 3; h++)
+			for (int w = 0; w < 4; w++) {
+				int j = (ch * 3 + h) * 4 + w;
+				float v = (float)(12 * ch + 4 * h + w + 1);
+				float row = (float)(12 * ch + 8 + w + 1),
+				      col = (float)(12 * ch + 4 * h + 4);
+				float one = 12.0f * (float)ch + 6.5f;
+				m[j] = v;
+				addrow[j] = v + row;
+				mulcol[j] = col * v;
+				maxone[j] = fmaxf(fmaxf(v, one), row);
+			}
+	input(&c, m, 24);
+	run(&c);
+	expect(&c, "addrow", addrow, 24);
+	expect(&c, "mulcol", mulcol, 24);
+	expect(&c, "maxone", maxone, 24);
+	clear(&c);
+}
+
 /* Data movement and the squeeze-and-excitation scale on a 4x1x2 map: channel c holds
  * [2c + 1, 2c + 2]. */
 static void test_data_movement(void)
@@ -548,6 +603,7 @@ int main(void)
 {
 	test_new_activations();
 	test_data_movement();
+	test_reductions_and_broadcasts();
 	test_deconv();
 	test_ssd_layers();
 	test_conv_padded();
