@@ -672,6 +672,35 @@ static void test_fit_aggregate(void)
 	CHECK_NEAR(costs.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_IN_BYTES], 5e-7, 1e-15);
 }
 
+/* Times scattered around a size term by factors m of 0.8-2: least squares on relative
+ * error puts the coefficient at sum(1/m) / sum(1/m^2) of the true one, low; for augur's
+ * runtime the fit then scales it so that half the rows are predicted above their time
+ * (the median of m, 1.25). */
+static void test_fit_median_unbiased(void)
+{
+	static const double m[5] = {0.8, 1.0, 1.25, 1.6, 2.0};
+	struct augur_cost_row rows[40];
+	for (size_t i = 0; i < 40; i++) {
+		rows[i] = (struct augur_cost_row){.type = AUGUR_LAYER_RELU};
+		rows[i].f[AUGUR_FEAT_OUT_BYTES] = 1e5 * (double)(i + 1);
+		rows[i].time_ms = 1e-8 * rows[i].f[AUGUR_FEAT_OUT_BYTES] * m[i % 5];
+	}
+	double inv = 0, inv2 = 0;
+	for (int k = 0; k < 5; k++) {
+		inv += 1 / m[k];
+		inv2 += 1 / (m[k] * m[k]);
+	}
+	struct augur_diag d = {0};
+	struct augur_layer_costs plain = {0}, augur = {0};
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "pytorch", &plain, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "augur", &augur, &d), AUGUR_OK);
+	CHECK_EQ_U64(plain.type[AUGUR_LAYER_RELU].n_dropped, 0);
+	CHECK_EQ_U64(augur.type[AUGUR_LAYER_RELU].n_dropped, 0);
+	CHECK_NEAR(plain.type[AUGUR_LAYER_RELU].coef[AUGUR_FEAT_OUT_BYTES], 1e-8 * inv / inv2,
+	           1e-12);
+	CHECK_NEAR(augur.type[AUGUR_LAYER_RELU].coef[AUGUR_FEAT_OUT_BYTES], 1.25e-8, 1e-12);
+}
+
 /* An estimate on a profile with layer costs: every layer costed, the total is the sum of
  * the layers and of the split, and the split follows the features' classes. */
 static void test_estimate_with_costs(const char *tmpdir)
@@ -1232,6 +1261,7 @@ int main(void)
 	test_layer_times_framework(tmpdir);
 	test_fit_recovers();
 	test_fit_aggregate();
+	test_fit_median_unbiased();
 	test_estimate_with_costs(tmpdir);
 	test_bad_costs(tmpdir);
 	test_layer_rows(tmpdir);
