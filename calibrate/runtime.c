@@ -623,7 +623,15 @@ ELEMENTWISE(relu_plain, POS(v))
 ELEMENTWISE(relu_leaky, LEAKY(v))
 ELEMENTWISE(relu_clipped, LEAKY(v) < top ? LEAKY(v) : top)
 ELEMENTWISE(sigmoid_fn, 1.0f / (1.0f + expf(-v)))
-ELEMENTWISE(tanh_fn, tanhf(v))
+/* tanh through expf: libm's tanhf takes another path for each range of |v| (its time
+ * depends on the values, so held-out tanh layers ran 12-17% over the fit networks' rate);
+ * expf costs the same for every value an activation takes */
+static inline float tanh_by_exp(float v)
+{
+	float e = expf(-2.0f * fabsf(v));
+	return copysignf((1.0f - e) / (1.0f + e), v);
+}
+ELEMENTWISE(tanh_fn, tanh_by_exp(v))
 
 static void relu(struct augur_runtime *rt, size_t i)
 {
