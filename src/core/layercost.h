@@ -94,10 +94,11 @@ enum augur_feature {
 	                                       leaves a large output out of the core's caches
 	                                       (augur's relu after a conv ran at 70-140 ns/KiB,
 	                                       after a scale of the same blob 33-57) */
-	AUGUR_FEAT_GLOBAL_READS,            /* in_bytes of a global pool in augur's runtime: one
-	                                       running sum per plane, a chain of dependent adds
-	                                       (120-200 ns/KiB against 85-105 for a window
-	                                       pool's reads) */
+	AUGUR_FEAT_GLOBAL_READS,            /* in_bytes of a global pool in augur's runtime, a
+	                                       reduction apart from a window pool's reads
+	                                       (with one running sum per plane it ran at
+	                                       120-200 ns/KiB against 85-105; the runtime now
+	                                       sums in 16 lanes, and the fit finds its rate) */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
