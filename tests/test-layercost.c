@@ -685,6 +685,51 @@ static void test_fit_recovers(void)
 	}
 }
 
+/* A framework whose facts say cache_terms is fitted with them: relu rows of the same
+ * networks, timed with a known cost of a call path its writer evicted, give back the
+ * feature set augur_layer_cost_features names and that coefficient; without the fact the
+ * same rows get PyTorch's plain relu model. */
+static void test_fit_cache_terms(void)
+{
+	static const char *const nets[] = {"alexnet",     "vgg16",      "googlenet", "resnet50",
+	                                   "mobilenetv2", "squeezenet", "kws"};
+	const double relu_coef[AUGUR_FEAT_COUNT] = {
+	        [AUGUR_FEAT_OUT_BYTES] = 3e-8,
+	        [AUGUR_FEAT_DATA_BYTES_SPILLED] = 1e-8,
+	        [AUGUR_FEAT_WRITER_EVICTED] = 0.05,
+	        [AUGUR_FEAT_ONE] = 0.001,
+	};
+	struct augur_timemodel tm;
+	unit_gemm_model(&tm);
+	struct augur_cost_row *rows = calloc(1000, sizeof(*rows));
+	size_t n = 0;
+	for (size_t k = 0; k < sizeof(nets) / sizeof(*nets) && rows; k++) {
+		struct loaded l = load(nets[k], 1);
+		for (size_t i = 0; l.a && i < l.a->n_layers && n < 1000; i++) {
+			if (l.net->layers[i].type != AUGUR_LAYER_RELU)
+				continue;
+			struct augur_cost_row *r = &rows[n++];
+			r->type = AUGUR_LAYER_RELU;
+			augur_layer_features(l.net, l.a, i, &tm, &th1, r->f, NULL);
+			for (int j = 0; j < AUGUR_FEAT_COUNT; j++)
+				r->time_ms += relu_coef[j] * r->f[j];
+		}
+		unload(&l);
+	}
+	CHECK(n > 100);
+	for (int with = 0; with < 2; with++) {
+		struct augur_layer_costs costs = {0};
+		struct augur_diag d = {0};
+		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, "pytorch", with, &costs, &d), AUGUR_OK);
+		const struct augur_layer_cost *rc = &costs.type[AUGUR_LAYER_RELU];
+		CHECK_EQ_U64(rc->feature_mask,
+		             augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, with));
+		if (with)
+			CHECK_NEAR(rc->coef[AUGUR_FEAT_WRITER_EVICTED], 0.05, 1e-6);
+	}
+	free(rows);
+}
+
 /* Too few rows (or per-type sums) identify only the type's main feature. */
 static void test_fit_aggregate(void)
 {
@@ -1129,7 +1174,8 @@ static void test_layer_times_framework(const char *tmpdir)
 	snprintf(profile_path, sizeof(profile_path), "%s/profiles/epyc-2core.yaml", root());
 	static const char *const frameworks[] = {
 	        "framework:\n  name: pytorch\n  version: \"1.13.1\"\n  mkldnn: false\n"
-	        "  threads: 1\n  fresh_buffer_bytes: 67108864\n  pool_index_bytes: 0\n",
+	        "  threads: 1\n  fresh_buffer_bytes: 67108864\n  pool_index_bytes: 0\n"
+	        "  cache_terms: true\n",
 	        ""};
 	for (int v = 0; v < 2; v++) {
 		snprintf(text, sizeof(text),
@@ -1157,6 +1203,9 @@ static void test_layer_times_framework(const char *tmpdir)
 				CHECK_EQ_INT(p->framework.mkldnn, 0);
 				CHECK(p->framework.library == NULL); /* blas's, replaced whole */
 			}
+			/* the fit's features follow the file's facts, and the profile states them
+			 */
+			CHECK_EQ_INT(augur_framework_cache_terms(&p->framework), v == 0);
 		}
 		augur_profile_free(p);
 		augur_layer_times_free(lt);
@@ -1278,6 +1327,7 @@ int main(void)
 	test_layer_times_join();
 	test_layer_times_framework(tmpdir);
 	test_fit_recovers();
+	test_fit_cache_terms();
 	test_fit_aggregate();
 	test_estimate_with_costs(tmpdir);
 	test_bad_costs(tmpdir);
