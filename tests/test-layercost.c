@@ -95,15 +95,16 @@ static void unit_gemm_model(struct augur_timemodel *tm)
 static void test_features(const char *tmpdir)
 {
 	/* the estimate's split: every byte or window count is memory-bound time; only the
-	 * GEMMs, their calls, the per-layer and per-plane constants are not */
+	 * GEMMs, their calls, the per-layer and per-plane constants (and a call path found
+	 * cold) are not */
 	for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
-		enum augur_cost_class want = j == AUGUR_FEAT_GEMM_MS ? AUGUR_COST_GEMM
-		                             : j == AUGUR_FEAT_GEMM_CALLS || j == AUGUR_FEAT_ONE ||
-		                                             j == AUGUR_FEAT_FIRST_FC ||
-		                                             j == AUGUR_FEAT_COLD_PASS ||
-		                                             j == AUGUR_FEAT_PLANES
-		                                     ? AUGUR_COST_OTHER
-		                                     : AUGUR_COST_MEMORY;
+		enum augur_cost_class want =
+		        j == AUGUR_FEAT_GEMM_MS ? AUGUR_COST_GEMM
+		        : j == AUGUR_FEAT_GEMM_CALLS || j == AUGUR_FEAT_ONE ||
+		                        j == AUGUR_FEAT_FIRST_FC || j == AUGUR_FEAT_COLD_PASS ||
+		                        j == AUGUR_FEAT_PLANES || j == AUGUR_FEAT_WRITER_EVICTED
+		                ? AUGUR_COST_OTHER
+		                : AUGUR_COST_MEMORY;
 		CHECK_EQ_INT(augur_feature_class(j), want);
 	}
 
@@ -155,6 +156,18 @@ static void test_features(const char *tmpdir)
 	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], (4096ull * 1000 + 1000) * 4);
 	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED], 0);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 0);
+	/* writer_evicted: relu1's writer, conv1, filled 363 x 3025 columns, read 96 x 363
+	 * weights and 96 biases and the 3 x 227 x 227 image: 5150424 bytes of the reference
+	 * board's 32 MiB; relu6's writer, fc6, streamed 144 MiB of weights: 1; conv1 reads
+	 * the network's input, which no layer wrote: 0 */
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "relu1"), &tm, &th1, f, NULL);
+	CHECK_NEAR(f[AUGUR_FEAT_WRITER_EVICTED],
+	           (363.0 * 3025 * 4 + (96.0 * 363 + 96) * 4 + 3.0 * 227 * 227 * 4) / (32 << 20),
+	           1e-12);
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "relu6"), &tm, &th1, f, NULL);
+	CHECK_NEAR(f[AUGUR_FEAT_WRITER_EVICTED], 1, 1e-12);
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1"), &tm, &th1, f, NULL);
+	CHECK_NEAR(f[AUGUR_FEAT_WRITER_EVICTED], 0, 1e-12);
 	unload(&l);
 
 	/* VGG-16's fc6 reads 25088 = 7 x 7 x 512 inputs: rows of 98 KiB, not whole 4 KiB */
@@ -505,40 +518,74 @@ static void test_features(const char *tmpdir)
 	CHECK(!augur_framework_holds_blobs("pytorch") && !augur_framework_holds_blobs(NULL));
 	uint32_t cold_data =
 	        (1u << AUGUR_FEAT_IM2COL_BYTES_COLD) | (1u << AUGUR_FEAT_DATA_BYTES_COLD);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, true, false) & cold_data,
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, true, false, false) & cold_data,
 	             cold_data);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false) & cold_data, 0);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, false) & cold_data,
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false) & cold_data,
+	             0);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, false, false) & cold_data,
 	             1u << AUGUR_FEAT_DATA_BYTES_COLD);
 	/* augur's runtime alone: per plane for pools, normalisation and scale, leaky relus */
-	CHECK(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true) & (1u << AUGUR_FEAT_PLANES));
-	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, true, false) &
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true, false) &
+	      (1u << AUGUR_FEAT_PLANES));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, true, false, false) &
 	        (1u << AUGUR_FEAT_PLANES)));
-	CHECK(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true) &
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) &
 	      (1u << AUGUR_FEAT_OUT_BYTES_LEAKY));
-	CHECK(augur_layer_cost_features(AUGUR_LAYER_FC, true, false) &
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_FC, true, false, false) &
 	      (1u << AUGUR_FEAT_PARAM_BYTES_4K_COLD));
-	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_FC, false, false) &
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_FC, false, false, false) &
 	        (1u << AUGUR_FEAT_PARAM_BYTES_4K_COLD)));
 	CHECK(augur_framework_is_augur("augur") && !augur_framework_is_augur("caffe"));
 	/* conv weights found cold: a framework that holds its blobs; spilled data, data a
 	 * GEMM wrote and a global pool's chain of adds: augur's runtime, for the loop layers */
-	CHECK(augur_layer_cost_features(AUGUR_LAYER_CONV, true, false) &
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_CONV, true, false, false) &
 	      (1u << AUGUR_FEAT_PARAM_BYTES_COLD));
-	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false) &
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false) &
 	        (1u << AUGUR_FEAT_PARAM_BYTES_COLD)));
 	uint32_t loops = (1u << AUGUR_FEAT_DATA_BYTES_SPILLED) |
 	                 (1u << AUGUR_FEAT_DATA_BYTES_SPILLED_LLC) |
 	                 (1u << AUGUR_FEAT_IN_BYTES_AFTER_GEMM);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true) & loops, loops);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, false) & loops, 0);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, true, true) & loops, 0);
-	CHECK(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true) &
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) & loops, loops);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, false, false) & loops, 0);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, true, true, false) & loops, 0);
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true, false) &
 	      (1u << AUGUR_FEAT_GLOBAL_READS));
-	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, false, false) &
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, false, false, false) &
 	        (1u << AUGUR_FEAT_GLOBAL_READS)));
 	/* dropout moves nothing: no data to find cold */
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_DROPOUT, true, false) & cold_data, 0);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_DROPOUT, true, false, false) & cold_data,
+	             0);
+	/* a framework whose facts say cache_terms (PyTorch): relu and concat get the loop
+	 * features, scale only the last-level and after-GEMM ones, relu the leaky select, fc
+	 * cold 4 KiB rows; nothing else of augur's runtime's or of the blob holders' */
+	uint32_t pt = augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, true);
+	CHECK_EQ_U64(pt & loops, loops);
+	CHECK(pt & (1u << AUGUR_FEAT_OUT_BYTES_LEAKY));
+	CHECK_EQ_U64(pt & cold_data, 0);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONCAT, false, false, true) & loops,
+	             loops);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_SCALE, false, false, true) & loops,
+	             (1u << AUGUR_FEAT_DATA_BYTES_SPILLED_LLC) |
+	                     (1u << AUGUR_FEAT_IN_BYTES_AFTER_GEMM));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_SCALE, false, false, true) &
+	        (1u << AUGUR_FEAT_PLANES)));
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_FC, false, false, true),
+	             augur_layer_cost_features(AUGUR_LAYER_FC, false, false, false) |
+	                     (1u << AUGUR_FEAT_PARAM_BYTES_4K_COLD));
+	/* a call path evicted by the input's writer: relu and batchnorm, for PyTorch alone */
+	CHECK(pt & (1u << AUGUR_FEAT_WRITER_EVICTED));
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_BATCHNORM, false, false, true),
+	             augur_layer_cost_features(AUGUR_LAYER_BATCHNORM, false, false, false) |
+	                     (1u << AUGUR_FEAT_WRITER_EVICTED));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) &
+	        (1u << AUGUR_FEAT_WRITER_EVICTED)));
+	/* eltwise, pool, softmax, sigmoid and conv keep PyTorch's features */
+	const enum augur_layer_type same[] = {AUGUR_LAYER_ELTWISE, AUGUR_LAYER_POOL,
+	                                      AUGUR_LAYER_SOFTMAX, AUGUR_LAYER_SIGMOID,
+	                                      AUGUR_LAYER_CONV};
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+		CHECK_EQ_U64(augur_layer_cost_features(same[i], false, false, true),
+		             augur_layer_cost_features(same[i], false, false, false));
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -607,13 +654,13 @@ static void test_fit_recovers(void)
 		struct augur_layer_costs costs = {0};
 		struct augur_diag d = {0};
 		CHECK(n > 200);
-		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, NULL, &costs, &d), AUGUR_OK);
+		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, NULL, false, &costs, &d), AUGUR_OK);
 		const struct augur_layer_cost *cc = &costs.type[AUGUR_LAYER_CONV];
 		const struct augur_layer_cost *pc = &costs.type[AUGUR_LAYER_POOL];
 		CHECK_EQ_U64(cc->feature_mask,
-		             augur_layer_cost_features(AUGUR_LAYER_CONV, false, false));
+		             augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false));
 		CHECK_EQ_U64(pc->feature_mask,
-		             augur_layer_cost_features(AUGUR_LAYER_POOL, false, false) |
+		             augur_layer_cost_features(AUGUR_LAYER_POOL, false, false, false) |
 		                     1u << AUGUR_FEAT_FRESH_BYTES);
 		CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask, 0); /* no rows */
 		if (noisy != 1) {
@@ -638,6 +685,51 @@ static void test_fit_recovers(void)
 	}
 }
 
+/* A framework whose facts say cache_terms is fitted with them: relu rows of the same
+ * networks, timed with a known cost of a call path its writer evicted, give back the
+ * feature set augur_layer_cost_features names and that coefficient; without the fact the
+ * same rows get PyTorch's plain relu model. */
+static void test_fit_cache_terms(void)
+{
+	static const char *const nets[] = {"alexnet",     "vgg16",      "googlenet", "resnet50",
+	                                   "mobilenetv2", "squeezenet", "kws"};
+	const double relu_coef[AUGUR_FEAT_COUNT] = {
+	        [AUGUR_FEAT_OUT_BYTES] = 3e-8,
+	        [AUGUR_FEAT_DATA_BYTES_SPILLED] = 1e-8,
+	        [AUGUR_FEAT_WRITER_EVICTED] = 0.05,
+	        [AUGUR_FEAT_ONE] = 0.001,
+	};
+	struct augur_timemodel tm;
+	unit_gemm_model(&tm);
+	struct augur_cost_row *rows = calloc(1000, sizeof(*rows));
+	size_t n = 0;
+	for (size_t k = 0; k < sizeof(nets) / sizeof(*nets) && rows; k++) {
+		struct loaded l = load(nets[k], 1);
+		for (size_t i = 0; l.a && i < l.a->n_layers && n < 1000; i++) {
+			if (l.net->layers[i].type != AUGUR_LAYER_RELU)
+				continue;
+			struct augur_cost_row *r = &rows[n++];
+			r->type = AUGUR_LAYER_RELU;
+			augur_layer_features(l.net, l.a, i, &tm, &th1, r->f, NULL);
+			for (int j = 0; j < AUGUR_FEAT_COUNT; j++)
+				r->time_ms += relu_coef[j] * r->f[j];
+		}
+		unload(&l);
+	}
+	CHECK(n > 100);
+	for (int with = 0; with < 2; with++) {
+		struct augur_layer_costs costs = {0};
+		struct augur_diag d = {0};
+		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, "pytorch", with, &costs, &d), AUGUR_OK);
+		const struct augur_layer_cost *rc = &costs.type[AUGUR_LAYER_RELU];
+		CHECK_EQ_U64(rc->feature_mask,
+		             augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, with));
+		if (with)
+			CHECK_NEAR(rc->coef[AUGUR_FEAT_WRITER_EVICTED], 0.05, 1e-6);
+	}
+	free(rows);
+}
+
 /* Too few rows (or per-type sums) identify only the type's main feature. */
 static void test_fit_aggregate(void)
 {
@@ -648,7 +740,7 @@ static void test_fit_aggregate(void)
 	};
 	struct augur_layer_costs costs = {0};
 	struct augur_diag d = {0};
-	CHECK_EQ_INT(augur_layer_costs_fit(rows, 3, NULL, &costs, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 3, NULL, false, &costs, &d), AUGUR_OK);
 	CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask, 1u << AUGUR_FEAT_OUT_BYTES);
 	CHECK_NEAR(costs.type[AUGUR_LAYER_RELU].coef[AUGUR_FEAT_OUT_BYTES], 1e-6, 1e-15);
 	CHECK(costs.type[AUGUR_LAYER_RELU].aggregate);
@@ -659,7 +751,7 @@ static void test_fit_aggregate(void)
 	        {AUGUR_LAYER_LRN, false, {[AUGUR_FEAT_WINDOW] = 0}, 1.0},
 	        {AUGUR_LAYER_LRN, false, {[AUGUR_FEAT_WINDOW] = 0}, 2.0},
 	};
-	CHECK_EQ_INT(augur_layer_costs_fit(bad, 2, NULL, &costs, &d), AUGUR_E_NUMERIC);
+	CHECK_EQ_INT(augur_layer_costs_fit(bad, 2, NULL, false, &costs, &d), AUGUR_E_NUMERIC);
 	CHECK_CONTAINS(d.message, "lrn");
 	/* a few pools, all global, have no window reads: they are fitted by what they read */
 	struct augur_cost_row global[2] = {
@@ -667,7 +759,7 @@ static void test_fit_aggregate(void)
 	        {AUGUR_LAYER_POOL, false, {[AUGUR_FEAT_IN_BYTES] = 4e6, [AUGUR_FEAT_ONE] = 1}, 2.0},
 	};
 	memset(&costs, 0, sizeof(costs));
-	CHECK_EQ_INT(augur_layer_costs_fit(global, 2, "augur", &costs, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(global, 2, "augur", false, &costs, &d), AUGUR_OK);
 	CHECK_EQ_U64(costs.type[AUGUR_LAYER_POOL].feature_mask, 1u << AUGUR_FEAT_IN_BYTES);
 	CHECK_NEAR(costs.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_IN_BYTES], 5e-7, 1e-15);
 }
@@ -692,8 +784,8 @@ static void test_fit_median_unbiased(void)
 	}
 	struct augur_diag d = {0};
 	struct augur_layer_costs plain = {0}, augur = {0};
-	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "pytorch", &plain, &d), AUGUR_OK);
-	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "augur", &augur, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "pytorch", false, &plain, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "augur", false, &augur, &d), AUGUR_OK);
 	CHECK_EQ_U64(plain.type[AUGUR_LAYER_RELU].n_dropped, 0);
 	CHECK_EQ_U64(augur.type[AUGUR_LAYER_RELU].n_dropped, 0);
 	CHECK_NEAR(plain.type[AUGUR_LAYER_RELU].coef[AUGUR_FEAT_OUT_BYTES], 1e-8 * inv / inv2,
@@ -714,7 +806,7 @@ static void test_estimate_with_costs(const char *tmpdir)
 	struct augur_layer_costs *c = calloc(1, sizeof(*c));
 	c->source = strdup("test");
 	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
-		c->type[t].feature_mask = augur_layer_cost_features(t, false, false);
+		c->type[t].feature_mask = augur_layer_cost_features(t, false, false, false);
 		for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
 			if (!(c->type[t].feature_mask & (1u << j)))
 				continue;
@@ -785,7 +877,7 @@ static void test_estimate_with_costs(const char *tmpdir)
 		augur_unit_estimate_clear(&e);
 	}
 	c->type[AUGUR_LAYER_CONCAT].feature_mask =
-	        augur_layer_cost_features(AUGUR_LAYER_CONCAT, false, false);
+	        augur_layer_cost_features(AUGUR_LAYER_CONCAT, false, false, false);
 
 	/* save -> load keeps every coefficient exactly */
 	char out[4200];
@@ -1111,7 +1203,8 @@ static void test_layer_times_framework(const char *tmpdir)
 	snprintf(profile_path, sizeof(profile_path), "%s/profiles/epyc-2core.yaml", root());
 	static const char *const frameworks[] = {
 	        "framework:\n  name: pytorch\n  version: \"1.13.1\"\n  mkldnn: false\n"
-	        "  threads: 1\n  fresh_buffer_bytes: 67108864\n  pool_index_bytes: 0\n",
+	        "  threads: 1\n  fresh_buffer_bytes: 67108864\n  pool_index_bytes: 0\n"
+	        "  cache_terms: true\n",
 	        ""};
 	for (int v = 0; v < 2; v++) {
 		snprintf(text, sizeof(text),
@@ -1139,6 +1232,9 @@ static void test_layer_times_framework(const char *tmpdir)
 				CHECK_EQ_INT(p->framework.mkldnn, 0);
 				CHECK(p->framework.library == NULL); /* blas's, replaced whole */
 			}
+			/* the fit's features follow the file's facts, and the profile states them
+			 */
+			CHECK_EQ_INT(augur_framework_cache_terms(&p->framework), v == 0);
 		}
 		augur_profile_free(p);
 		augur_layer_times_free(lt);
@@ -1260,6 +1356,7 @@ int main(void)
 	test_layer_times_join();
 	test_layer_times_framework(tmpdir);
 	test_fit_recovers();
+	test_fit_cache_terms();
 	test_fit_aggregate();
 	test_fit_median_unbiased();
 	test_estimate_with_costs(tmpdir);

@@ -121,6 +121,8 @@ static const struct bad_case bad[] = {
          AUGUR_E_SCHEMA, 2, 41, "expected allocated or minimal for 'memory_view', got all"},
         {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, conv_groups: each}\n",
          AUGUR_E_SCHEMA, 2, 41, "expected together or one_at_a_time for 'conv_groups', got each"},
+        {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, cache_terms: yes}\n",
+         AUGUR_E_SCHEMA, 2, 41, "expected true or false for 'cache_terms', got yes"},
         {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, mkldn: true}\n",
          AUGUR_E_SCHEMA, 2, 28, "unknown key 'mkldn' in framework (did you mean 'mkldnn'?)"},
         /* a format-1 profile has neither */
@@ -443,11 +445,16 @@ static void test_round_trip_format2(void)
 	CHECK_EQ_INT(augur_framework_conv_groups(&p->framework), AUGUR_GROUPS_TOGETHER);
 	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
 	CHECK(text && !strstr(text, "conv_groups"));
+	/* and the cache features: not stated is not offered, and not written */
+	CHECK(text && !strstr(text, "cache_terms"));
+	CHECK(!augur_framework_cache_terms(&p->framework));
 	free(text);
 	p->framework.conv_groups = AUGUR_GROUPS_ONE_AT_A_TIME;
+	p->framework.cache_terms = 1;
 	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
 	CHECK_CONTAINS(text, "augur_profile: 2\n");
-	CHECK_CONTAINS(text, "\n  memory_view: minimal\n  conv_groups: one_at_a_time");
+	CHECK_CONTAINS(text, "\n  memory_view: minimal\n  conv_groups: one_at_a_time\n  "
+	                     "cache_terms: true");
 	struct augur_profile *q = NULL;
 	struct augur_diag diag = {0};
 	CHECK_EQ_INT(augur_profile_parse("mem.yaml", text, len, &q, &diag), 0);
@@ -478,6 +485,7 @@ static void test_round_trip_format2(void)
 		CHECK_EQ_INT((int)q->framework.pool_index_bytes, 8);
 		CHECK_EQ_INT(augur_framework_memory_view(&q->framework), AUGUR_VIEW_MINIMAL);
 		CHECK_EQ_INT(q->framework.conv_groups, AUGUR_GROUPS_ONE_AT_A_TIME);
+		CHECK(augur_framework_cache_terms(&q->framework));
 		char line[256];
 		CHECK(augur_framework_describe(&q->framework, line, sizeof(line)));
 		CHECK_STR_EQ(line, "pytorch 1.13.1, mkldnn off, 1 thread");

@@ -23,6 +23,7 @@ for key in ("# command: ", "# machine: ", "# torch: PyTorch ", "# blas: OpenBLAS
     assert key in text, key
 text, _, memory = text.partition("memory_mb:\n")
 assert '  memory_view: "minimal"\n' in text, "memory view"
+assert "  cache_terms: true\n" in text, "cache terms (mkldnn off)"
 rows = re.findall(r"^  - \{(.*)\}$", text, re.M)
 assert len(rows) == 1, rows
 # the network's peak memory row: a positive figure, below a gigabyte for this tiny net

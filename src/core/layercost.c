@@ -36,6 +36,7 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_DATA_BYTES_SPILLED_LLC] = "data_bytes_spilled_llc",
         [AUGUR_FEAT_IN_BYTES_AFTER_GEMM] = "in_bytes_after_gemm",
         [AUGUR_FEAT_GLOBAL_READS] = "global_reads",
+        [AUGUR_FEAT_WRITER_EVICTED] = "writer_evicted",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -172,7 +173,8 @@ bool augur_framework_is_augur(const char *name)
 	return name && !strcmp(name, "augur");
 }
 
-uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs, bool augur_runtime)
+uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs, bool augur_runtime,
+                                   bool cache_terms)
 {
 	/* every layer pays the dispatch, more of it when the pass has evicted the caches */
 	uint32_t own = own_features(type);
@@ -197,6 +199,25 @@ uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs,
 	 * and narrow-GEMM features cover) slow down once their data leaves the core's L2 */
 	if (augur_runtime && (own & (F(IN_BYTES) | F(OUT_BYTES))) && !(own & F(GEMM_MS)))
 		own |= F(DATA_BYTES_SPILLED) | F(DATA_BYTES_SPILLED_LLC) | F(IN_BYTES_AFTER_GEMM);
+	/* a framework whose facts say cache_terms (PyTorch 1.13 without mkldnn, measured on
+	 * an Intel Xeon; docs/model.md, "Cache terms for PyTorch"): the same for its relu and
+	 * concat; for scale (addcmul) only beyond the last-level share and after a GEMM (with
+	 * data_bytes_spilled too, the scale after a network's first conv and batchnorm was
+	 * put 40-50% high: 1.78 ms for 1.24 measured); a leaky relu's select; fc weights with
+	 * 4 KiB rows from memory in a cold pass. Each helped the held-out networks of both
+	 * runs; the rest of augur's own features did not. */
+	if (cache_terms && (type == AUGUR_LAYER_RELU || type == AUGUR_LAYER_CONCAT))
+		own |= F(DATA_BYTES_SPILLED) | F(DATA_BYTES_SPILLED_LLC) | F(IN_BYTES_AFTER_GEMM);
+	if (cache_terms && type == AUGUR_LAYER_SCALE)
+		own |= F(DATA_BYTES_SPILLED_LLC) | F(IN_BYTES_AFTER_GEMM);
+	if (cache_terms && type == AUGUR_LAYER_RELU)
+		own |= F(OUT_BYTES_LEAKY);
+	if (cache_terms && (own & F(PARAM_BYTES_4K)))
+		own |= F(PARAM_BYTES_4K_COLD);
+	/* relu and batchnorm after a layer that streamed the caches' worth of weights or
+	 * columns: their call path comes from memory */
+	if (cache_terms && (type == AUGUR_LAYER_RELU || type == AUGUR_LAYER_BATCHNORM))
+		own |= F(WRITER_EVICTED);
 	return own | F(COLD_PASS) | F(ONE);
 }
 
@@ -272,6 +293,25 @@ double augur_first_fc(const struct augur_net *net, const struct augur_analysis *
 	return written >= (double)th->first_fc_cold_bytes
 	               ? 1
 	               : written / (double)th->first_fc_cold_bytes;
+}
+
+double augur_writer_evicted(const struct augur_net *net, const struct augur_analysis *a, size_t i,
+                            const struct augur_thresholds *th)
+{
+	const struct augur_layer *l = &net->layers[i];
+	if (!l->n_inputs || l->inputs[0] == AUGUR_NET_INPUT)
+		return 0;
+	size_t w = (size_t)l->inputs[0];
+	const struct augur_layer_stats *ws = &a->layers[w];
+	double other =
+	        (double)ws->workspace_bytes * a->batch + (double)ws->params * AUGUR_BYTES_PER_VALUE;
+	for (uint32_t q = 0; !ws->in_place && q < net->layers[w].n_inputs; q++) {
+		int32_t from = net->layers[w].inputs[q];
+		other += (double)(from == AUGUR_NET_INPUT ? a->input_bytes
+		                                          : a->layers[from].out_bytes);
+	}
+	double lim = (double)th->first_fc_cold_bytes;
+	return other >= lim ? 1 : other / lim;
 }
 
 double augur_pass_cold(const struct augur_analysis *a, const struct augur_thresholds *th)
@@ -359,6 +399,7 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	 * weights were predicted at half their time with one constant for every fc layer. */
 	f[AUGUR_FEAT_FIRST_FC] = augur_first_fc(net, a, i, th);
 	f[AUGUR_FEAT_COLD_PASS] = augur_pass_cold(a, th);
+	f[AUGUR_FEAT_WRITER_EVICTED] = augur_writer_evicted(net, a, i, th);
 	/* weights the caches hold (not streamed) are still there from the last pass when the
 	 * whole pass fits the caches: a 100 x 21632 fc (8.3 MiB) took 0.57 ms in a 1.3 ms
 	 * network and was predicted 1.01 with one rate for every pass */

@@ -99,6 +99,12 @@ enum augur_feature {
 	                                       (with one running sum per plane it ran at
 	                                       120-200 ns/KiB against 85-105; the runtime now
 	                                       sums in 16 lanes, and the fit finds its rate) */
+	AUGUR_FEAT_WRITER_EVICTED,          /* 0 to 1: how far the layer that wrote this one's
+	                                       input evicted the caches with what else it
+	                                       touched (augur_writer_evicted); this layer's
+	                                       call path is then fetched from memory (PyTorch:
+	                                       a relu of 16 KiB after a 64 MiB fc took 52-64 us,
+	                                       after a small one 1 us) */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
@@ -196,6 +202,13 @@ double augur_narrow_gemm_bytes(const struct augur_gemm *g, const struct augur_th
 double augur_first_fc(const struct augur_net *net, const struct augur_analysis *a, size_t i,
                       const struct augur_thresholds *th);
 
+/* The writer_evicted feature of layer i: what the layer that wrote its (first) input
+ * touched besides that output (its im2col columns, weights, and the inputs it read unless
+ * it ran in place) over th->first_fc_cold_bytes (the last-level cache), at most 1; 0 for a
+ * layer that reads the network's input. */
+double augur_writer_evicted(const struct augur_net *net, const struct augur_analysis *a, size_t i,
+                            const struct augur_thresholds *th);
+
 /* "gemm_ms", "gemm_calls", ...: the names profiles use. */
 const char *augur_feature_name(enum augur_feature f);
 /* The feature for a name, or -1. */
@@ -216,10 +229,12 @@ bool augur_framework_holds_blobs(const char *name);
 bool augur_framework_is_augur(const char *name);
 
 /* The features a layer type's model uses when there are enough single-layer rows (with the
- * cold-data features for a framework that holds its blobs), and the one it keeps when
- * only a few aggregate rows exist. */
-uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs,
-                                   bool augur_runtime);
+ * cold-data features for a framework that holds its blobs, augur's runtime's own, and for
+ * a framework whose facts say cache_terms (augur_framework_cache_terms) the cache features
+ * its held-out networks were validated with), and the one it keeps when only a few
+ * aggregate rows exist. The one place that decides which features a fit uses. */
+uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs, bool augur_runtime,
+                                   bool cache_terms);
 enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type);
 
 /* Whether a layer of this type writes a buffer of its own (dropout and flatten hand on

@@ -69,11 +69,11 @@ static void median_unbias(const double *x, const double *t, size_t n, size_t col
 }
 
 static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t n,
-                    enum augur_layer_type type, const char *framework, double fault_ms_per_byte,
-                    struct augur_layer_cost *out, struct augur_diag *diag)
+                    enum augur_layer_type type, const char *framework, bool cache_terms,
+                    double fault_ms_per_byte, struct augur_layer_cost *out, struct augur_diag *diag)
 {
 	uint32_t mask = augur_layer_cost_features(type, augur_framework_holds_blobs(framework),
-	                                          augur_framework_is_augur(framework));
+	                                          augur_framework_is_augur(framework), cache_terms);
 	bool aggregate = false;
 	for (size_t i = 0; i < n; i++)
 		aggregate |= rows[idx[i]].aggregate;
@@ -189,7 +189,7 @@ out:
 }
 
 int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, const char *framework,
-                          struct augur_layer_costs *out, struct augur_diag *diag)
+                          bool cache_terms, struct augur_layer_costs *out, struct augur_diag *diag)
 {
 	size_t *idx = calloc(n + 1, sizeof(*idx));
 	if (!idx)
@@ -207,7 +207,8 @@ int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, const cha
 		if (!m)
 			continue;
 		struct augur_layer_cost *c = &out->type[type];
-		rc = fit_type(rows, idx, m, type, framework, fault_ms_per_byte, c, diag);
+		rc = fit_type(rows, idx, m, type, framework, cache_terms, fault_ms_per_byte, c,
+		              diag);
 		if (!rc && type == AUGUR_LAYER_CONV &&
 		    (c->feature_mask & (1u << AUGUR_FEAT_FRESH_BYTES))) {
 			fault_ms_per_byte = c->coef[AUGUR_FEAT_FRESH_BYTES];

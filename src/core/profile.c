@@ -181,6 +181,11 @@ enum augur_conv_groups augur_framework_conv_groups(const struct augur_framework 
 	                                                     : AUGUR_GROUPS_TOGETHER;
 }
 
+bool augur_framework_cache_terms(const struct augur_framework *fw)
+{
+	return fw->cache_terms > 0;
+}
+
 const char *augur_conv_groups_name(enum augur_conv_groups g)
 {
 	return g == AUGUR_GROUPS_ONE_AT_A_TIME ? "one_at_a_time" : "together";
@@ -837,7 +842,8 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 	                                   "fresh_buffer_bytes",
 	                                   "pool_index_bytes",
 	                                   "memory_view",
-	                                   "conv_groups"};
+	                                   "conv_groups",
+	                                   "cache_terms"};
 	const struct augur_ynode *x;
 	int rc;
 	if ((rc = augur_schema_map(c, v, "framework")) ||
@@ -898,6 +904,12 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 			                        "'conv_groups', got %s",
 			                        x->kind == AUGUR_YSCALAR ? x->text
 			                                                 : "a collection");
+	}
+	if ((x = augur_ynode_get(v, "cache_terms")) && !augur_ynode_is_null(x)) {
+		bool on;
+		if ((rc = augur_schema_bool(c, x, "cache_terms", &on)))
+			return rc;
+		fw->cache_terms = on ? 1 : -1;
 	}
 	return AUGUR_OK;
 }
@@ -1316,6 +1328,8 @@ static void put_format2(struct augur_strbuf *b, const struct augur_profile *p)
 		augur_strbuf_put(b, "\n  memory_view: %s", augur_memory_view_name(fw->memory_view));
 	if (fw->conv_groups != AUGUR_GROUPS_UNSTATED)
 		augur_strbuf_put(b, "\n  conv_groups: %s", augur_conv_groups_name(fw->conv_groups));
+	if (fw->cache_terms)
+		augur_strbuf_put(b, "\n  cache_terms: %s", fw->cache_terms > 0 ? "true" : "false");
 }
 
 int augur_profile_format(const struct augur_profile *p, char **out, size_t *len)

@@ -91,6 +91,7 @@ struct augur_framework {
 	                                       value (PyTorch: 8; 0: none); -1: not known */
 	enum augur_memory_view memory_view; /* 'memory_view:'; UNSTATED when absent */
 	enum augur_conv_groups conv_groups; /* 'conv_groups:'; UNSTATED when absent */
+	int cache_terms;                    /* 'cache_terms:' 1 true, -1 false, 0 not stated */
 };
 
 struct augur_profile {
@@ -148,6 +149,13 @@ const char *augur_memory_view_name(enum augur_memory_view v);
 /* How fw runs grouped convolutions: the way it states, else together (what every
  * profile meant before 'conv_groups:' existed). */
 enum augur_conv_groups augur_framework_conv_groups(const struct augur_framework *fw);
+
+/* Whether fw says cache_terms: its layers' times were shown to follow where their data
+ * sits in the caches (augur_layer_cost_features gives its fits the cache features). Not
+ * stated: false, so a profile or layer-times file written before the fact existed is
+ * fitted with the features it was validated with. bench/validate states it true for
+ * PyTorch without mkldnn. */
+bool augur_framework_cache_terms(const struct augur_framework *fw);
 
 /* "together" or "one_at_a_time" (UNSTATED: "together"). */
 const char *augur_conv_groups_name(enum augur_conv_groups g);

@@ -389,8 +389,10 @@ static int fit_costs(const struct augur_profile *p, struct augur_unit *u,
 		free(rows);
 		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
 	}
-	const char *framework = lt->framework.name ? lt->framework.name : p->framework.name;
-	rc = augur_layer_costs_fit(rows, n, framework, costs, diag);
+	/* the facts of the framework the rows were measured in: the file's, else the
+	 * profile's */
+	const struct augur_framework *fw = lt->framework.name ? &lt->framework : &p->framework;
+	rc = augur_layer_costs_fit(rows, n, fw->name, augur_framework_cache_terms(fw), costs, diag);
 	free(rows);
 	if (rc) {
 		augur_layer_costs_free(costs);
