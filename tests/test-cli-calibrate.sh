@@ -485,24 +485,10 @@ for sig in INT TERM KILL; do
 	dir=$tmp/kill-$sig
 	mkdir "$dir"
 	cp profiles/epyc-2core.yaml "$dir/P.yaml"
-	# fresh files per signal: the poll must never see the previous run's progress
-	kout=$tmp/kill-$sig.out kerr=$tmp/kill-$sig.err
-	: >"$kout"
-	: >"$kerr"
-	"$AUGUR_BIN" calibrate --device epyc-2core --grid tiny --trial-ms 50 --threads 1 \
-		--progress lines --out "$dir/P.yaml" >"$kout" 2>"$kerr" &
-	pid=$!
-	started=0
-	for _ in $(seq 600); do # up to 60 s on a very busy machine
-		if grep -q '^augur calibrate: \[ *3/' "$kerr"; then started=1; break; fi
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	ok "$sig: calibration reached its third shape" [ "$started" -eq 1 ]
-	kill -"$sig" "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	rc=$?
-	out=$(cat "$kout") err=$(cat "$kerr")
+	# up to 60 s on a very busy machine
+	stop_when "$sig: calibration reached its third shape" 60 '^augur calibrate: \[ *3/' "$sig" \
+		"$AUGUR_BIN" calibrate --device epyc-2core --grid tiny --trial-ms 50 --threads 1 \
+		--progress lines --out "$dir/P.yaml"
 	ok "$sig: profile byte-identical" cmp -s profiles/epyc-2core.yaml "$dir/P.yaml"
 	eq "$sig: nothing else in its directory" "$(ls -A "$dir")" "P.yaml"
 	if [ "$sig" = KILL ]; then
