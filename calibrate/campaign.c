@@ -694,10 +694,12 @@ static double forward_of(const struct augur_layer_times *lt, const char *path)
 
 /* Up to AUGUR_CAMPAIGN_AGAIN fit networks with a forward time in fit, evenly spread over
  * o->networks, measured again into o->again_times; res gets the drift of their forward
- * times against fit's. */
-static int measure_again(const struct augur_campaign_options *o, struct augur_adapter_settings *s,
-                         const struct augur_layer_times *fit, struct augur_campaign_result *res,
-                         struct augur_diag *diag)
+ * times against fit's. The drift only qualifies the checks' errors, and the profile is
+ * complete before it: a failure here goes into res->again_failed and a stop into
+ * res->again_interrupted, never into the campaign's status (a stop there would discard a
+ * finished profile, and --resume would measure the checks again for a diagnostic). */
+static void measure_again(const struct augur_campaign_options *o, struct augur_adapter_settings *s,
+                          const struct augur_layer_times *fit, struct augur_campaign_result *res)
 {
 	const char *pick[AUGUR_CAMPAIGN_AGAIN];
 	size_t n = 0;
@@ -707,12 +709,14 @@ static int measure_again(const struct augur_campaign_options *o, struct augur_ad
 			pick[n++] = path;
 	}
 	if (!n)
-		return 0;
+		return;
 	struct augur_adapter_outcome got = {0};
 	struct augur_layer_times *now = NULL;
 	s->first = o->n_networks + o->n_checks;
-	int rc = measure(o, s, pick, n, o->again_times, &got, &now, diag);
-	res->interrupted = got.interrupted;
+	int rc = measure(o, s, pick, n, o->again_times, &got, &now, &res->again_failed);
+	if (rc && !res->again_failed.code)
+		res->again_failed.code = rc; /* so the caller can tell, whatever failed */
+	res->again_interrupted = !rc && got.interrupted;
 	double ratio[AUGUR_CAMPAIGN_AGAIN];
 	size_t m = 0;
 	for (size_t i = 0; !rc && now && i < n; i++) {
@@ -730,7 +734,6 @@ static int measure_again(const struct augur_campaign_options *o, struct augur_ad
 		res->drift = augur_median_in_place(ratio, m);
 	}
 	augur_layer_times_free(now);
-	return rc;
 }
 
 int augur_campaign_run(const struct augur_campaign_options *o, struct augur_profile *p,
@@ -758,7 +761,7 @@ int augur_campaign_run(const struct augur_campaign_options *o, struct augur_prof
 			rc = predict_checks(chk, p, res, diag);
 	}
 	if (!rc && !res->interrupted && o->again_times)
-		rc = measure_again(o, &s, fit, res, diag);
+		measure_again(o, &s, fit, res);
 out:
 	augur_layer_times_free(fit);
 	augur_layer_times_free(chk);

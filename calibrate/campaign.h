@@ -177,13 +177,21 @@ struct augur_campaign_result {
 	 * at the end of the campaign than when fitted) */
 	size_t n_again;
 	double drift, drift_lo, drift_hi;
+	/* the drift is a diagnostic: when its measurement fails, again_failed holds the error
+	 * (again_failed.code != 0: the adapter's, or the file it wrote not loading), and when
+	 * settings.stop cuts it short, again_interrupted is set; the campaign succeeds either
+	 * way, without the drift (n_again 0), since the fit and the checks are complete */
+	struct augur_diag again_failed;
+	bool again_interrupted;
 };
 
 /* Measures o's networks through o->adapter into o->fit_times, fits p's cpu unit to it (the
  * unit must have its GEMM model; p's name is the rows' board; p's framework becomes the
  * file's), then measures the checks into o->check_times and predicts them with the fitted
  * p, then (with o->again_times) measures a few fit networks again for the drift. Fails with the
- * adapter's or the fit's located errors, AUGUR_E_NOMEM. Free res->checks. */
+ * adapter's or the fit's located errors, AUGUR_E_NOMEM; never because of the drift, whose
+ * failure or interruption is told in res (again_failed, again_interrupted) and leaves res
+ * and p as complete as without o->again_times. Free res->checks. */
 int augur_campaign_run(const struct augur_campaign_options *o, struct augur_profile *p,
                        struct augur_campaign_result *res, struct augur_diag *diag);
 

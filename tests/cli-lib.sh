@@ -58,6 +58,31 @@ finish() {
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
 }
+# stop_when LABEL SECONDS PATTERN SIGNAL CMD...: runs CMD in the background, waits until a
+# line of its stderr matches the grep pattern PATTERN (polling every 0.1 s, for up to
+# SECONDS, or until CMD ends), sends it SIGNAL and waits for it: its exit status in $rc,
+# its stdout and stderr in $out and $err. One check, LABEL: PATTERN showed while CMD ran.
+# For runs stopped midway: PATTERN is a sign of progress that does not depend on the
+# machine's load (the third shape or network started); its output goes to fresh files, so
+# the wait never sees an earlier run's lines.
+stop_when() {
+	local label=$1 seconds=$2 pattern=$3 sig=$4 pid started=0 _
+	shift 4
+	: >"$tmp/stopped.out"
+	: >"$tmp/stopped.err"
+	"$@" >"$tmp/stopped.out" 2>"$tmp/stopped.err" &
+	pid=$!
+	for _ in $(seq $((seconds * 10))); do
+		if grep -q -- "$pattern" "$tmp/stopped.err"; then started=1; break; fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ "$started" -eq 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $label"; fi
+	kill -"$sig" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null # 2>/dev/null: no "Killed" line from the shell
+	rc=$?
+	out=$(cat "$tmp/stopped.out") err=$(cat "$tmp/stopped.err")
+}
 # same_numbers FILE1 FILE2 [REL]: the two files are the same text with every number equal
 # within REL relative (default 1e-9). A refit on another machine or OpenBLAS kernel set
 # rounds differently in the last bits (GSL, OpenBLAS), so refitted profiles are compared

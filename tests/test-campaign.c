@@ -1,9 +1,13 @@
 /* The layer-cost campaign (calibrate/campaign.h): the progress protocol an adapter's
  * program writes (docs/adapters.md, "Progress"), a table of lines, well formed and not,
  * and the stream read in pieces. A malformed line is ignored (IGNORED), never an error:
- * progress is advisory. */
-#include <stddef.h>
+ * progress is advisory. Then whole tiny campaigns through an adapter that breaks one of
+ * its calls: the drift's (the third) never fails the campaign, the checks' (the second)
+ * does. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "campaign.h"
 #include "check.h"
@@ -127,9 +131,154 @@ static void test_progress_stream(void)
 	CHECK_EQ_U64(t.index[0], 1);
 }
 
+/* ---- an adapter that breaks one of its calls ---- */
+
+enum breakage { FAILS, STOPS };
+
+static struct {
+	int calls, break_at; /* break_at 0: none */
+	enum breakage how;
+} fake;
+
+static int fake_available(const struct augur_adapter_settings *s, char *why, size_t size)
+{
+	(void)s;
+	if (size)
+		*why = '\0';
+	return 0;
+}
+
+/* augur's own adapter, except call break_at: an error, or a stop before any network (what
+ * an adapter reports when settings' stop is set as it starts) */
+static int fake_measure(const char *const *nets, size_t n, const struct augur_adapter_settings *s,
+                        const char *out, struct augur_adapter_outcome *got, struct augur_diag *diag)
+{
+	if (++fake.calls != fake.break_at)
+		return augur_adapter_find("augur")->measure(nets, n, s, out, got, diag);
+	*got = (struct augur_adapter_outcome){.interrupted = fake.how == STOPS};
+	return fake.how == STOPS ? 0
+	                         : augur_diag_set(diag, AUGUR_E_IO, out, 0, 0, "broken on purpose");
+}
+
+static const struct augur_adapter fake_adapter = {
+        "fake", "nothing",      AUGUR_VIEW_ALLOCATED, AUGUR_GROUPS_TOGETHER,
+        false,  fake_available, fake_measure};
+
+/* The tiny grid's six fit networks (every 16th of bench/nets/fit) and its check, KWS. */
+static const char *const fit_names[] = {"probe_act_00", "probe_fc_08", "probe_tiny_conv_00",
+                                        "rand100_002",  "rand100_134", "rand1_002"};
+enum { N_FIT = sizeof(fit_names) / sizeof(*fit_names) };
+
+struct outcome {
+	int rc;
+	struct augur_campaign_result res;
+	bool costed; /* the profile's cpu unit got layer costs */
+};
+
+/* A campaign on a copy of the shipped epyc-2core profile (its GEMM model), its call
+ * break_at broken as how. */
+static struct outcome campaign(int break_at, enum breakage how)
+{
+	const char *root = getenv("AUGUR_SOURCE_ROOT");
+	root = root ? root : ".";
+	char fit[N_FIT][4096], check[4096], profile[4096], dir[] = "/tmp/test-campaign-XXXXXX";
+	const char *nets[N_FIT], *checks[1] = {check};
+	for (size_t i = 0; i < N_FIT; i++) {
+		snprintf(fit[i], sizeof(fit[i]), "%s/bench/nets/fit/%s.yaml", root, fit_names[i]);
+		nets[i] = fit[i];
+	}
+	snprintf(check, sizeof(check), "%s/descriptors/kws.yaml", root);
+	snprintf(profile, sizeof(profile), "%s/profiles/epyc-2core.yaml", root);
+	struct outcome o = {0};
+	struct augur_profile *p = NULL;
+	struct augur_diag diag = {0};
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK_EQ_INT(augur_profile_load(profile, &p, &diag), 0);
+	if (!p)
+		return o;
+	char fit_times[64], check_times[64], again_times[64];
+	snprintf(fit_times, sizeof(fit_times), "%s/fit.yaml", dir);
+	snprintf(check_times, sizeof(check_times), "%s/checks.yaml", dir);
+	snprintf(again_times, sizeof(again_times), "%s/again.yaml", dir);
+	volatile sig_atomic_t stop = 0;
+	struct augur_campaign_options co = {.adapter = &fake_adapter,
+	                                    .networks = nets,
+	                                    .n_networks = N_FIT,
+	                                    .checks = checks,
+	                                    .n_checks = 1,
+	                                    .settings = {.reps = 2,
+	                                                 .threads = 1,
+	                                                 .mkldnn = -1,
+	                                                 .command = "test",
+	                                                 .stop = &stop},
+	                                    .fit_times = fit_times,
+	                                    .check_times = check_times,
+	                                    .again_times = again_times};
+	fake.calls = 0;
+	fake.break_at = break_at;
+	fake.how = how;
+	o.rc = augur_campaign_run(&co, p, &o.res, &diag);
+	if (o.rc)
+		fprintf(stderr, "campaign: %s: %s (expected when breaking call %d)\n", diag.path,
+		        diag.message, break_at);
+	o.costed = p->cpu && p->cpu->costs;
+	free(o.res.checks);
+	o.res.checks = NULL;
+	augur_profile_free(p);
+	unlink(fit_times);
+	unlink(check_times);
+	unlink(again_times);
+	rmdir(dir);
+	return o;
+}
+
+static void test_drift_is_diagnostic(void)
+{
+	/* nothing broken: the fit, the check, and all six fit networks measured again */
+	struct outcome o = campaign(0, FAILS);
+	CHECK_EQ_INT(o.rc, 0);
+	CHECK_EQ_INT(fake.calls, 3);
+	CHECK(o.costed);
+	CHECK_EQ_U64(o.res.n_checks, 1);
+	CHECK_EQ_U64(o.res.n_again, N_FIT);
+	CHECK_EQ_INT(o.res.again_failed.code, 0);
+	CHECK(!o.res.again_interrupted);
+	/* the drift's measurement fails: the campaign succeeds without it, the error kept */
+	o = campaign(3, FAILS);
+	CHECK_EQ_INT(o.rc, 0);
+	CHECK_EQ_INT(fake.calls, 3);
+	CHECK(o.costed);
+	CHECK(!o.res.interrupted);
+	CHECK_EQ_U64(o.res.n_checks, 1);
+	CHECK_EQ_U64(o.res.n_again, 0);
+	CHECK_EQ_INT(o.res.again_failed.code, AUGUR_E_IO);
+	CHECK_CONTAINS(o.res.again_failed.message, "broken on purpose");
+	CHECK_CONTAINS(o.res.again_failed.path, "again.yaml");
+	CHECK(!o.res.again_interrupted);
+	/* stopped there: likewise, said as a stop */
+	o = campaign(3, STOPS);
+	CHECK_EQ_INT(o.rc, 0);
+	CHECK(!o.res.interrupted);
+	CHECK_EQ_U64(o.res.n_checks, 1);
+	CHECK_EQ_U64(o.res.n_again, 0);
+	CHECK_EQ_INT(o.res.again_failed.code, 0);
+	CHECK(o.res.again_interrupted);
+	/* the checks' measurement fails or stops: the campaign does, and the drift is not
+	 * measured */
+	o = campaign(2, FAILS);
+	CHECK_EQ_INT(o.rc, AUGUR_E_IO);
+	CHECK_EQ_INT(fake.calls, 2);
+	o = campaign(2, STOPS);
+	CHECK_EQ_INT(o.rc, 0);
+	CHECK(o.res.interrupted);
+	CHECK_EQ_INT(fake.calls, 2);
+	CHECK_EQ_U64(o.res.n_again, 0);
+}
+
 int main(void)
 {
 	test_progress_lines();
 	test_progress_stream();
+	test_drift_is_diagnostic();
 	return check_finish();
 }

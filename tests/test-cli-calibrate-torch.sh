@@ -133,21 +133,11 @@ eq "refit: same overhead" "$(sed -n 's/^ *framework_overhead_bytes: \([0-9]*\)$/
 # augur passes it on to the script (SIGINT) while it reads the script's progress lines;
 # the script keeps the rows it finished, and --resume measures only the others, its
 # progress counting on from them
-S=$tmp/stop.yaml kout=$tmp/stop.out kerr=$tmp/stop.err
-: >"$kerr"
-"$AUGUR_BIN" calibrate --device st --framework pytorch --grid tiny --threads 1 --progress lines --out "$S" >"$kout" 2>"$kerr" &
-pid=$!
-started=0
-for _ in $(seq 1200); do # up to 120 s on a very busy machine
-	if grep -q "^augur calibrate: \\[ *3/$total\\] " "$kerr"; then started=1; break; fi
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
-done
-ok "stop: the campaign reached its third network" [ "$started" -eq 1 ]
-kill -TERM "$pid" 2>/dev/null
-wait "$pid"
-eq "stop: exit status" "$?" "1"
-err=$(cat "$kerr")
+S=$tmp/stop.yaml
+# up to 120 s on a very busy machine
+stop_when "stop: the campaign reached its third network" 120 "^augur calibrate: \\[ *3/$total\\] " TERM \
+	"$AUGUR_BIN" calibrate --device st --framework pytorch --grid tiny --threads 1 --progress lines --out "$S"
+eq "stop: exit status" "$rc" "1"
 n=$(printf '%s\n' "$err" | sed -n "s/^augur calibrate: error: interrupted after \([0-9]*\) of $nfit fit networks; they are kept in .*/\1/p")
 ok "stop: interrupted after some networks ('$n')" sh -c '[ -n "$1" ] && [ "$1" -ge 2 ] && [ "$1" -lt "$2" ]' _ "$n" "$nfit"
 ok "stop: no profile written" [ ! -e "$S" ]

@@ -2,8 +2,9 @@
 # CLI tests of calibrate, fit and profile through the binary: a tiny calibration (--grid
 # tiny, about a second) writes a profile that profile show prints and estimate uses, with
 # the figures checked against the file; fit refits it without measuring; profile list;
-# error cases; and calibrations stopped midway by SIGINT, SIGTERM and SIGKILL leave an
-# existing profile byte-identical. $AUGUR is the binary, $AUGUR_SOURCE_ROOT the source tree.
+# error cases; calibrations stopped midway by SIGINT, SIGTERM and SIGKILL leave an
+# existing profile byte-identical; a drift measurement that fails or is stopped, after the
+# checks, keeps the finished profile. $AUGUR is the binary, $AUGUR_SOURCE_ROOT the source tree.
 set -u
 . "$(dirname "$0")/cli-lib.sh"
 
@@ -335,6 +336,77 @@ expect 1 sh -c "cd /tmp && exec '$tmp/prefix/bin/augur' estimate '$tmp/prefix/sh
 has "$err" "unknown profile 'tk1'" "installed: the source tree is not searched"
 expect 0 sh -c "cd /tmp && exec '$tmp/prefix/bin/augur' estimate '$tmp/prefix/share/augur/descriptors/alexnet.yaml' --device tx1"
 
+# ---- the drift is a diagnostic: a failure or a stop there keeps the finished profile ----
+# A python3 for --framework pytorch that needs no torch: it measures with augur run
+# (bench/validate measure's options, its file a layer-times file) and counts its calls:
+# the fit networks, the checks, then the drift's six fit networks again. Call FAKE_AT fails
+# with a message of its own (FAKE_DO=fail), or (FAKE_DO=stop) sends augur a SIGTERM and
+# exits 130 once augur passes it on as SIGINT, as the real script does on Ctrl-C.
+cat >"$tmp/fake-python3" <<'SH'
+#!/bin/bash
+[ "$1" = -c ] && exit 0 # the check that torch and numpy import
+shift 2                 # bench/validate measure
+nets=() args=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--out) out=$2; shift 2 ;;
+	--augur) augur=$2; shift 2 ;;
+	--board | --threads | --reps | --warmup | --retries) args+=("$1" "$2"); shift 2 ;;
+	--*) shift 2 ;;
+	*) nets+=("$1"); shift ;;
+	esac
+done
+calls=$(($(cat "$FAKE_CALLS" 2>/dev/null || echo 0) + 1))
+echo "$calls" >"$FAKE_CALLS"
+if [ "$calls" -eq "$FAKE_AT" ] && [ "$FAKE_DO" = stop ]; then
+	sleep 60 &
+	trap 'kill $!; exit 130' INT
+	kill -TERM "$PPID"
+	wait $!
+	exit 1 # never passed on
+elif [ "$calls" -eq "$FAKE_AT" ]; then
+	echo "fake-python3: no measurement this time" >&2
+	exit 3
+fi
+exec "$augur" run "${nets[@]}" "${args[@]}" --layer-times-out "$out" >/dev/null
+SH
+chmod +x "$tmp/fake-python3"
+# fake_calibrate AT DO PROFILE: the tiny grid through the fake adapter, call AT broken by DO
+fake_calibrate() {
+	rm -f "$tmp/fake-calls"
+	expect "$1" env AUGUR_PYTHON="$tmp/fake-python3" FAKE_CALLS="$tmp/fake-calls" FAKE_AT="$2" \
+		FAKE_DO="$3" "$AUGUR_BIN" calibrate --device "$(basename "$4" .yaml)" --framework pytorch \
+		--grid tiny --threads 1 --out "$4"
+	eq "$3 at call $2: the adapter's calls" "$(cat "$tmp/fake-calls")" "$2"
+}
+D=$tmp/drift/dr.yaml
+mkdir -p "$tmp/drift"
+# the drift's measurement fails: the adapter's error in place of the drift, the profile written
+fake_calibrate 0 3 fail "$D"
+has "$err" "fake-python3: no measurement this time" "drift failed: the adapter's own message"
+has "$out" "drift: not measured ($(cd "$AUGUR_SOURCE_ROOT" && pwd -P)/bench/validate: error: measuring $nagain networks in PyTorch failed (exit 3); its messages are above); the profile is complete without it" "drift failed: said in its place"
+ok "drift failed: no drift figure" not grep -q "fit networks measured again" <<<"$out"
+has "$out" "networks it did not fit on predicted within 10%" "drift failed: the checks' verdict"
+eq "drift failed: the profile written" "$(printf '%s\n' "$out" | tail -1)" "wrote $D"
+ok "drift failed: no work in progress left" [ ! -e "$D.partial" ]
+expect 0 "$AUGUR" profile show "$D"
+has "$out" "costs      GEMM model plus layer costs for" "drift failed: the profile loads, with its layer costs"
+# stopped (SIGTERM) while measuring the drift: the fit and the checks are done, the profile
+# is complete: it is written, and the drift said not measured
+fake_calibrate 0 3 stop "$D"
+has "$out" "drift: not measured (interrupted after the checks); the profile is complete without it" "drift stopped: said in its place"
+eq "drift stopped: the profile written" "$(printf '%s\n' "$out" | tail -1)" "wrote $D"
+ok "drift stopped: no work in progress left" [ ! -e "$D.partial" ]
+expect 0 "$AUGUR" profile show "$D"
+# stopped while measuring the checks: as in the fit, the profile stays as it was and the
+# fit networks are kept for --resume
+cp "$D" "$tmp/drift/before.yaml"
+fake_calibrate 1 2 stop "$D"
+has "$err" "augur calibrate: error: interrupted after $nfit of $nfit fit networks; they are kept in $D.partial" "checks stopped: interrupted"
+ok "checks stopped: the profile untouched" cmp -s "$D" "$tmp/drift/before.yaml"
+ok "checks stopped: no drift line" not grep -q "^drift" <<<"$out"
+rm -r "$D.partial"
+
 # ---- errors ----
 expect 2 "$AUGUR" calibrate --devcie x --grid tiny
 has "$err" "unknown option '--devcie' (did you mean '--device'?)" "calibrate unknown option"
@@ -413,24 +485,10 @@ for sig in INT TERM KILL; do
 	dir=$tmp/kill-$sig
 	mkdir "$dir"
 	cp profiles/epyc-2core.yaml "$dir/P.yaml"
-	# fresh files per signal: the poll must never see the previous run's progress
-	kout=$tmp/kill-$sig.out kerr=$tmp/kill-$sig.err
-	: >"$kout"
-	: >"$kerr"
-	"$AUGUR_BIN" calibrate --device epyc-2core --grid tiny --trial-ms 50 --threads 1 \
-		--progress lines --out "$dir/P.yaml" >"$kout" 2>"$kerr" &
-	pid=$!
-	started=0
-	for _ in $(seq 600); do # up to 60 s on a very busy machine
-		if grep -q '^augur calibrate: \[ *3/' "$kerr"; then started=1; break; fi
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	ok "$sig: calibration reached its third shape" [ "$started" -eq 1 ]
-	kill -"$sig" "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	rc=$?
-	out=$(cat "$kout") err=$(cat "$kerr")
+	# up to 60 s on a very busy machine
+	stop_when "$sig: calibration reached its third shape" 60 '^augur calibrate: \[ *3/' "$sig" \
+		"$AUGUR_BIN" calibrate --device epyc-2core --grid tiny --trial-ms 50 --threads 1 \
+		--progress lines --out "$dir/P.yaml"
 	ok "$sig: profile byte-identical" cmp -s profiles/epyc-2core.yaml "$dir/P.yaml"
 	eq "$sig: nothing else in its directory" "$(ls -A "$dir")" "P.yaml"
 	if [ "$sig" = KILL ]; then

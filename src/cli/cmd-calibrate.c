@@ -1,7 +1,8 @@
 /* augur calibrate: runs the GEMM harness on this machine, fits the unit's time model and
  * writes the device profile atomically at the end, so an interrupted run (Ctrl-C, SIGTERM)
- * leaves the existing profile untouched and prints what it had measured. Progress is a
- * bar on a terminal and nothing otherwise (--progress lines: one line per shape). */
+ * leaves the existing profile untouched and prints what it had measured, until the new
+ * profile is complete (only the drift left to measure). Progress is a bar on a terminal
+ * and nothing otherwise (--progress lines: one line per shape). */
 #include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
@@ -383,9 +384,14 @@ static struct augur_profile *existing(const char *path)
 }
 
 /* Ctrl-C and SIGTERM set 'interrupted', which stops the GEMM sweep between trials and the
- * campaign between networks (the profile is then not written). The handler stays until
- * the caller restores prev: once measuring is over the signal is ignored, so it cannot
- * kill the process halfway through the final write. */
+ * campaign between networks (the profile is then not written, and --resume continues).
+ * Once the fit and the checks are done, only the drift is left: a diagnostic that the
+ * profile does not need. A stop then skips it and the profile is written (exit 0, "drift:
+ * not measured (interrupted ...)"): the user wants to stop waiting, and refusing would
+ * throw away a finished profile, or make --resume measure the checks again for a figure
+ * that only qualifies them. The handler stays until the caller restores prev: once
+ * measuring is over the signal is ignored, so it cannot kill the process halfway through
+ * the final write. */
 static void catch_signals(struct sigaction prev[2])
 {
 	struct sigaction sa = {0};
@@ -605,6 +611,17 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 		                  ? ": the machine's speed moved during the calibration, and the "
 		                    "checks' errors are partly its own; run again when it is quiet"
 		                  : "");
+	/* the drift only qualifies the checks: the profile is complete without it */
+	if (!r->n_again && r->again_failed.code) {
+		char why[AUGUR_DIAG_PATH_MAX + AUGUR_DIAG_MSG_MAX + 64];
+		augur_diag_format(&r->again_failed, why, sizeof(why));
+		cli_wrapf(stdout, 2, "drift: not measured (%s); the profile is complete without it",
+		          why);
+	} else if (!r->n_again && r->again_interrupted) {
+		cli_wrapf(stdout, 2,
+		          "drift: not measured (interrupted after the checks); the profile is "
+		          "complete without it");
+	}
 }
 
 /* A calibration's work in progress, beside the profile it will write: PROFILE.partial/
