@@ -721,8 +721,10 @@ static void measure_again(const struct augur_campaign_options *o, struct augur_a
 	size_t m = 0;
 	for (size_t i = 0; !rc && now && i < n; i++) {
 		double then = forward_of(fit, pick[i]), again = forward_of(now, pick[i]);
-		if (then > 0 && again > 0)
+		if (then > 0 && again > 0) {
 			ratio[m++] = again / then - 1;
+			res->n_again_agree += fabs(ratio[m - 1]) <= AUGUR_CAMPAIGN_AGREE;
+		}
 	}
 	if (m) {
 		res->n_again = m;

@@ -136,6 +136,9 @@ struct augur_campaign_options {
 #define AUGUR_CAMPAIGN_AGAIN 6
 /* A drift beyond this (either way) is half the ±10% goal: calibrate says the machine's
  * speed moved and the checks' errors are partly its own */
+/* a network measured again agrees with its first measurement within this fraction (the
+ * goals' ±10%) */
+#define AUGUR_CAMPAIGN_AGREE 0.10
 #define AUGUR_CAMPAIGN_DRIFT 0.05
 
 /* Layers shorter than this are left out of the per-layer verdict: a few microseconds are
@@ -177,6 +180,9 @@ struct augur_campaign_result {
 	 * at the end of the campaign than when fitted) */
 	size_t n_again;
 	double drift, drift_lo, drift_hi;
+	/* of them, those within AUGUR_CAMPAIGN_AGREE of their first measurement: the machine's
+	 * repeatability, the most a model fitted to the first could score on the second */
+	size_t n_again_agree;
 	/* the drift is a diagnostic: when its measurement fails, again_failed holds the error
 	 * (again_failed.code != 0: the adapter's, or the file it wrote not loading), and when
 	 * settings.stop cuts it short, again_interrupted is set; the campaign succeeds either

@@ -241,6 +241,7 @@ static void test_drift_is_diagnostic(void)
 	CHECK(o.costed);
 	CHECK_EQ_U64(o.res.n_checks, 1);
 	CHECK_EQ_U64(o.res.n_again, N_FIT);
+	CHECK(o.res.n_again_agree <= o.res.n_again);
 	CHECK_EQ_INT(o.res.again_failed.code, 0);
 	CHECK(!o.res.again_interrupted);
 	/* the drift's measurement fails: the campaign succeeds without it, the error kept */

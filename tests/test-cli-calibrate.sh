@@ -260,6 +260,10 @@ has "$out" "networks it did not fit on predicted within 10%" "campaign: its verd
 # how far the machine's speed moved since the fit
 nagain=$(( nfit < 6 ? nfit : 6 ))
 has "$out" "drift: $nagain fit networks measured again after the checks ran" "campaign: the drift"
+agree=$(printf '%s' "$out" | tr '\n' ' ' | tr -s ' ' | grep -oE "first measurement, [0-9]+ of them within 10% of it" | grep -oE '[0-9]+ of' | cut -d' ' -f1)
+if [ -n "$agree" ] && [ "$agree" -le "$nagain" ]; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL: campaign: the drift's repeatability (0 to $nagain networks agreeing) in: $out"
+fi
 expect 0 "$AUGUR" profile show mine
 has "$out" "times for  augur 0.1.0 (OpenBLAS" "the profile's times are augur's runtime's"
 has "$out" "costs      GEMM model plus layer costs for" "layer costs fitted"

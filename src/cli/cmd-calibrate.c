@@ -605,8 +605,10 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 	if (r->n_again)
 		cli_wrapf(stdout, 2,
 		          "drift: %zu fit networks measured again after the checks ran %+.1f%% "
-		          "(%+.1f%% to %+.1f%%) against their first measurement%s",
+		          "(%+.1f%% to %+.1f%%) against their first measurement, %zu of them "
+		          "within %.0f%% of it%s",
 		          r->n_again, 100 * r->drift, 100 * r->drift_lo, 100 * r->drift_hi,
+		          r->n_again_agree, 100 * AUGUR_CAMPAIGN_AGREE,
 		          fabs(r->drift) > AUGUR_CAMPAIGN_DRIFT
 		                  ? ": the machine's speed moved during the calibration, and the "
 		                    "checks' errors are partly its own; run again when it is quiet"

@@ -243,6 +243,9 @@ static void show_facts(const struct augur_profile *p)
 		                  ? "a grouped conv runs one group at a time: one group's columns, "
 		                    "its output held twice"
 		                  : "a grouped conv's columns in one buffer for all groups");
+		if (augur_framework_cache_terms(fw))
+			show_line("cache", "its loop layers' times follow where their data is "
+			                   "(cache_terms: the spill features of docs/model.md)");
 	} else {
 		show_line("times for", "not recorded");
 	}
@@ -311,6 +314,7 @@ static void json_machine(struct jsonw *w, const struct augur_profile *p)
 		jw_null(w, "threads");
 	jw_string(w, "memory_view", augur_memory_view_name(augur_framework_memory_view(fw)));
 	jw_string(w, "conv_groups", augur_conv_groups_name(augur_framework_conv_groups(fw)));
+	jw_bool(w, "cache_terms", augur_framework_cache_terms(fw));
 	jw_end(w);
 }
 
