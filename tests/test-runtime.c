@@ -193,6 +193,40 @@ static void test_pool_edges(void)
 	expect(&c, "av", want_avg, 9);
 	clear(&c);
 
+	/* the same windows on a 5 x 9 map (5 outputs per row: the runtime's row-by-row loops
+	 * rather than its window-by-window ones), against Caffe's rule written out here */
+	if (!build(&c,
+	           "input: [1, 5, 9]\nlayers:\n"
+	           "  - {name: mx, type: pool, op: max, kernel: 3, stride: 2, pad: 1, ceil: true}\n"
+	           "  - {name: av, type: pool, op: avg, kernel: 3, stride: 2, pad: 1, ceil: true,"
+	           " inputs: input}\n"))
+		return;
+	float z[45], zmax[15], zavg[15];
+	for (int i = 0; i < 45; i++)
+		z[i] = (float)((i * 7) % 45) - 20.0f;
+	for (int oy = 0; oy < 3; oy++)
+		for (int ox = 0; ox < 5; ox++) {
+			int y0 = 2 * oy - 1, x0 = 2 * ox - 1;
+			float top = -1e30f, sum = 0;
+			for (int yy = y0; yy < y0 + 3; yy++)
+				for (int xx = x0; xx < x0 + 3; xx++)
+					if (yy >= 0 && yy < 5 && xx >= 0 && xx < 9) {
+						top = fmaxf(top, z[yy * 9 + xx]);
+						sum += z[yy * 9 + xx];
+					}
+			/* the divisor: the window clipped to the padded map (rows -1..5, cols
+			 * -1..9) */
+			int rows = (y0 + 3 < 6 ? y0 + 3 : 6) - y0,
+			    cols = (x0 + 3 < 10 ? x0 + 3 : 10) - x0;
+			zmax[oy * 5 + ox] = top;
+			zavg[oy * 5 + ox] = sum / (float)(rows * cols);
+		}
+	input(&c, z, 45);
+	run(&c);
+	expect(&c, "mx", zmax, 15);
+	expect(&c, "av", zavg, 15);
+	clear(&c);
+
 	if (!build(&c, "input: [2, 2, 2]\nlayers:\n"
 	               "  - {name: gm, type: pool, op: max, global: true}\n"
 	               "  - {name: ga, type: pool, op: avg, global: true, inputs: input}\n"))
