@@ -478,6 +478,13 @@ static void test_features(const char *tmpdir)
 		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1_relu"), &tm,
 		                     &th1, f, NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_IN_BYTES_AFTER_GEMM], 0);
+		CHECK_EQ_U64(f[AUGUR_FEAT_IN_BYTES_FRESH], 0); /* in place: not a fresh buffer */
+		/* res2a_relu reads the sum res2a wrote into a buffer of its own: 256 x 56 x 56
+		 * values, all but the reference core cache */
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "res2a_relu"), &tm,
+		                     &th1, f, NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_IN_BYTES_FRESH], 256ull * 56 * 56 * 4 - 262144);
+		CHECK_EQ_U64(f[AUGUR_FEAT_IN_BYTES_AFTER_GEMM], 0);
 	} else {
 		CHECK(0);
 	}
@@ -531,6 +538,12 @@ static void test_features(const char *tmpdir)
 	        (1u << AUGUR_FEAT_PLANES)));
 	CHECK(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) &
 	      (1u << AUGUR_FEAT_OUT_BYTES_LEAKY));
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) &
+	      (1u << AUGUR_FEAT_IN_BYTES_FRESH));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true, false) &
+	        (1u << AUGUR_FEAT_IN_BYTES_FRESH)));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, true) &
+	        (1u << AUGUR_FEAT_IN_BYTES_FRESH)));
 	CHECK(augur_layer_cost_features(AUGUR_LAYER_FC, true, false, false) &
 	      (1u << AUGUR_FEAT_PARAM_BYTES_4K_COLD));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_FC, false, false, false) &

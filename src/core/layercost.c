@@ -36,6 +36,7 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_DATA_BYTES_SPILLED_LLC] = "data_bytes_spilled_llc",
         [AUGUR_FEAT_IN_BYTES_AFTER_GEMM] = "in_bytes_after_gemm",
         [AUGUR_FEAT_GLOBAL_READS] = "global_reads",
+        [AUGUR_FEAT_IN_BYTES_FRESH] = "in_bytes_fresh",
         [AUGUR_FEAT_WRITER_EVICTED] = "writer_evicted",
 };
 
@@ -79,6 +80,7 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 	case AUGUR_FEAT_DATA_BYTES_SPILLED:
 	case AUGUR_FEAT_DATA_BYTES_SPILLED_LLC:
 	case AUGUR_FEAT_IN_BYTES_AFTER_GEMM:
+	case AUGUR_FEAT_IN_BYTES_FRESH:
 	case AUGUR_FEAT_GLOBAL_READS:
 		return AUGUR_COST_MEMORY;
 	default:
@@ -192,7 +194,7 @@ uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs,
 	                      type == AUGUR_LAYER_SCALE || type == AUGUR_LAYER_LRN))
 		own |= F(PLANES);
 	if (augur_runtime && type == AUGUR_LAYER_RELU)
-		own |= F(OUT_BYTES_LEAKY);
+		own |= F(OUT_BYTES_LEAKY) | F(IN_BYTES_FRESH);
 	if (augur_runtime && type == AUGUR_LAYER_POOL)
 		own |= F(GLOBAL_READS);
 	/* plain loops over blobs (not the GEMM layers, whose columns and weights the im2col
@@ -363,6 +365,9 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		                                         : a->layers[from].out_bytes);
 		if (from != AUGUR_NET_INPUT && a->layers[from].gemm.count)
 			f[AUGUR_FEAT_IN_BYTES_AFTER_GEMM] += (double)a->layers[from].out_bytes;
+		else if (from != AUGUR_NET_INPUT && !a->layers[from].in_place &&
+		         augur_layer_allocates_output(net->layers[from].type))
+			f[AUGUR_FEAT_IN_BYTES_FRESH] += (double)a->layers[from].out_bytes;
 	}
 	f[AUGUR_FEAT_OUT_BYTES] = (double)s->out_bytes;
 	if (l->type == AUGUR_LAYER_POOL && !l->global) {
@@ -416,6 +421,8 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	f[AUGUR_FEAT_DATA_BYTES_SPILLED_LLC] = fmax(moved - (double)th->pass_cached_bytes, 0);
 	f[AUGUR_FEAT_IN_BYTES_AFTER_GEMM] =
 	        fmax(f[AUGUR_FEAT_IN_BYTES_AFTER_GEMM] - (double)th->core_cache_bytes, 0);
+	f[AUGUR_FEAT_IN_BYTES_FRESH] =
+	        fmax(f[AUGUR_FEAT_IN_BYTES_FRESH] - (double)th->core_cache_bytes, 0);
 	f[AUGUR_FEAT_ONE] = 1;
 	if (gemm_outside)
 		*gemm_outside = outside;
