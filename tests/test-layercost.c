@@ -523,75 +523,75 @@ static void test_features(const char *tmpdir)
 	 * (augur's runtime, Caffe), not to PyTorch's caching allocator */
 	CHECK(augur_framework_holds_blobs("augur") && augur_framework_holds_blobs("caffe"));
 	CHECK(!augur_framework_holds_blobs("pytorch") && !augur_framework_holds_blobs(NULL));
-	uint32_t cold_data =
-	        (1u << AUGUR_FEAT_IM2COL_BYTES_COLD) | (1u << AUGUR_FEAT_DATA_BYTES_COLD);
+	uint64_t cold_data = AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_BYTES_COLD) |
+	                     AUGUR_FEAT_BIT(AUGUR_FEAT_DATA_BYTES_COLD);
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, true, false, false) & cold_data,
 	             cold_data);
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false) & cold_data,
 	             0);
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, false, false) & cold_data,
-	             1u << AUGUR_FEAT_DATA_BYTES_COLD);
+	             AUGUR_FEAT_BIT(AUGUR_FEAT_DATA_BYTES_COLD));
 	/* augur's runtime alone: per plane for pools, normalisation and scale, leaky relus */
 	CHECK(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true, false) &
-	      (1u << AUGUR_FEAT_PLANES));
+	      AUGUR_FEAT_BIT(AUGUR_FEAT_PLANES));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, true, false, false) &
-	        (1u << AUGUR_FEAT_PLANES)));
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_PLANES)));
 	CHECK(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) &
-	      (1u << AUGUR_FEAT_OUT_BYTES_LEAKY));
+	      AUGUR_FEAT_BIT(AUGUR_FEAT_OUT_BYTES_LEAKY));
 	CHECK(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) &
-	      (1u << AUGUR_FEAT_IN_BYTES_FRESH));
+	      AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES_FRESH));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true, false) &
-	        (1u << AUGUR_FEAT_IN_BYTES_FRESH)));
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES_FRESH)));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, true) &
-	        (1u << AUGUR_FEAT_IN_BYTES_FRESH)));
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES_FRESH)));
 	CHECK(augur_layer_cost_features(AUGUR_LAYER_FC, true, false, false) &
-	      (1u << AUGUR_FEAT_PARAM_BYTES_4K_COLD));
+	      AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_COLD));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_FC, false, false, false) &
-	        (1u << AUGUR_FEAT_PARAM_BYTES_4K_COLD)));
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_COLD)));
 	CHECK(augur_framework_is_augur("augur") && !augur_framework_is_augur("caffe"));
 	/* conv weights found cold: a framework that holds its blobs; spilled data, data a
 	 * GEMM wrote and a global pool's chain of adds: augur's runtime, for the loop layers */
 	CHECK(augur_layer_cost_features(AUGUR_LAYER_CONV, true, false, false) &
-	      (1u << AUGUR_FEAT_PARAM_BYTES_COLD));
+	      AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_COLD));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false) &
-	        (1u << AUGUR_FEAT_PARAM_BYTES_COLD)));
-	uint32_t loops = (1u << AUGUR_FEAT_DATA_BYTES_SPILLED) |
-	                 (1u << AUGUR_FEAT_DATA_BYTES_SPILLED_LLC) |
-	                 (1u << AUGUR_FEAT_IN_BYTES_AFTER_GEMM);
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_COLD)));
+	uint64_t loops = AUGUR_FEAT_BIT(AUGUR_FEAT_DATA_BYTES_SPILLED) |
+	                 AUGUR_FEAT_BIT(AUGUR_FEAT_DATA_BYTES_SPILLED_LLC) |
+	                 AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES_AFTER_GEMM);
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) & loops, loops);
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, false, false) & loops, 0);
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, true, true, false) & loops, 0);
 	CHECK(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true, false) &
-	      (1u << AUGUR_FEAT_GLOBAL_READS));
+	      AUGUR_FEAT_BIT(AUGUR_FEAT_GLOBAL_READS));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, false, false, false) &
-	        (1u << AUGUR_FEAT_GLOBAL_READS)));
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_GLOBAL_READS)));
 	/* dropout moves nothing: no data to find cold */
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_DROPOUT, true, false, false) & cold_data,
 	             0);
 	/* a framework whose facts say cache_terms (PyTorch): relu and concat get the loop
 	 * features, scale only the last-level and after-GEMM ones, relu the leaky select, fc
 	 * cold 4 KiB rows; nothing else of augur's runtime's or of the blob holders' */
-	uint32_t pt = augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, true);
+	uint64_t pt = augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, true);
 	CHECK_EQ_U64(pt & loops, loops);
-	CHECK(pt & (1u << AUGUR_FEAT_OUT_BYTES_LEAKY));
+	CHECK(pt & AUGUR_FEAT_BIT(AUGUR_FEAT_OUT_BYTES_LEAKY));
 	CHECK_EQ_U64(pt & cold_data, 0);
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONCAT, false, false, true) & loops,
 	             loops);
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_SCALE, false, false, true) & loops,
-	             (1u << AUGUR_FEAT_DATA_BYTES_SPILLED_LLC) |
-	                     (1u << AUGUR_FEAT_IN_BYTES_AFTER_GEMM));
+	             AUGUR_FEAT_BIT(AUGUR_FEAT_DATA_BYTES_SPILLED_LLC) |
+	                     AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES_AFTER_GEMM));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_SCALE, false, false, true) &
-	        (1u << AUGUR_FEAT_PLANES)));
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_PLANES)));
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_FC, false, false, true),
 	             augur_layer_cost_features(AUGUR_LAYER_FC, false, false, false) |
-	                     (1u << AUGUR_FEAT_PARAM_BYTES_4K_COLD));
+	                     AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_COLD));
 	/* a call path evicted by the input's writer: relu and batchnorm, for PyTorch alone */
-	CHECK(pt & (1u << AUGUR_FEAT_WRITER_EVICTED));
+	CHECK(pt & AUGUR_FEAT_BIT(AUGUR_FEAT_WRITER_EVICTED));
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_BATCHNORM, false, false, true),
 	             augur_layer_cost_features(AUGUR_LAYER_BATCHNORM, false, false, false) |
-	                     (1u << AUGUR_FEAT_WRITER_EVICTED));
+	                     AUGUR_FEAT_BIT(AUGUR_FEAT_WRITER_EVICTED));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) &
-	        (1u << AUGUR_FEAT_WRITER_EVICTED)));
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_WRITER_EVICTED)));
 	/* eltwise, pool, softmax, sigmoid and conv keep PyTorch's features */
 	const enum augur_layer_type same[] = {AUGUR_LAYER_ELTWISE, AUGUR_LAYER_POOL,
 	                                      AUGUR_LAYER_SOFTMAX, AUGUR_LAYER_SIGMOID,
@@ -674,7 +674,7 @@ static void test_fit_recovers(void)
 		             augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false));
 		CHECK_EQ_U64(pc->feature_mask,
 		             augur_layer_cost_features(AUGUR_LAYER_POOL, false, false, false) |
-		                     1u << AUGUR_FEAT_FRESH_BYTES);
+		                     AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES));
 		CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask, 0); /* no rows */
 		if (noisy != 1) {
 			CHECK_EQ_U64(disturbed, noisy == 2 ? 3 : 0);
@@ -754,10 +754,11 @@ static void test_fit_aggregate(void)
 	struct augur_layer_costs costs = {0};
 	struct augur_diag d = {0};
 	CHECK_EQ_INT(augur_layer_costs_fit(rows, 3, NULL, false, &costs, &d), AUGUR_OK);
-	CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask, 1u << AUGUR_FEAT_OUT_BYTES);
+	CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask,
+	             AUGUR_FEAT_BIT(AUGUR_FEAT_OUT_BYTES));
 	CHECK_NEAR(costs.type[AUGUR_LAYER_RELU].coef[AUGUR_FEAT_OUT_BYTES], 1e-6, 1e-15);
 	CHECK(costs.type[AUGUR_LAYER_RELU].aggregate);
-	CHECK_EQ_U64(costs.type[AUGUR_LAYER_POOL].feature_mask, 1u << AUGUR_FEAT_WINDOW);
+	CHECK_EQ_U64(costs.type[AUGUR_LAYER_POOL].feature_mask, AUGUR_FEAT_BIT(AUGUR_FEAT_WINDOW));
 	CHECK_NEAR(costs.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_WINDOW], 2e-6, 1e-15);
 	/* a row with a zero time is left out; a type whose only rows are unusable fails */
 	struct augur_cost_row bad[2] = {
@@ -773,7 +774,8 @@ static void test_fit_aggregate(void)
 	};
 	memset(&costs, 0, sizeof(costs));
 	CHECK_EQ_INT(augur_layer_costs_fit(global, 2, "augur", false, &costs, &d), AUGUR_OK);
-	CHECK_EQ_U64(costs.type[AUGUR_LAYER_POOL].feature_mask, 1u << AUGUR_FEAT_IN_BYTES);
+	CHECK_EQ_U64(costs.type[AUGUR_LAYER_POOL].feature_mask,
+	             AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES));
 	CHECK_NEAR(costs.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_IN_BYTES], 5e-7, 1e-15);
 }
 
@@ -821,7 +823,7 @@ static void test_estimate_with_costs(const char *tmpdir)
 	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
 		c->type[t].feature_mask = augur_layer_cost_features(t, false, false, false);
 		for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
-			if (!(c->type[t].feature_mask & (1u << j)))
+			if (!(c->type[t].feature_mask & AUGUR_FEAT_BIT(j)))
 				continue;
 			c->type[t].coef[j] = j == AUGUR_FEAT_GEMM_MS ? 1.0 : 1e-6;
 			c->type[t].lo[j] = 0;
@@ -1144,13 +1146,14 @@ static void test_shipped_costs(const char *profile, const char *source, bool im2
 		        AUGUR_LAYER_CONCAT,  AUGUR_LAYER_BATCHNORM, AUGUR_LAYER_SCALE,
 		        AUGUR_LAYER_ELTWISE, AUGUR_LAYER_LRN,       AUGUR_LAYER_SOFTMAX};
 		for (size_t k = 0; im2col && k < sizeof(sharing) / sizeof(sharing[0]); k++) {
-			CHECK(c->type[sharing[k]].feature_mask & (1u << AUGUR_FEAT_FRESH_BYTES));
+			CHECK(c->type[sharing[k]].feature_mask &
+			      AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES));
 			CHECK_NEAR(c->type[sharing[k]].coef[AUGUR_FEAT_FRESH_BYTES], fault, 0);
 		}
 		if (im2col) {
 			CHECK(fault > 0);
 			CHECK(!(c->type[AUGUR_LAYER_DROPOUT].feature_mask &
-			        (1u << AUGUR_FEAT_FRESH_BYTES)));
+			        AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES)));
 		}
 	}
 	augur_layer_times_free(lt);

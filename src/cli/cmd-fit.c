@@ -101,7 +101,7 @@ static void report_units(const struct augur_profile *p)
 			if (len > 0 && (size_t)len < sizeof(line))
 				len += snprintf(line + len, sizeof(line) - (size_t)len, ":");
 			for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
-				if (c->feature_mask & (1u << f) && len > 0 &&
+				if (c->feature_mask & AUGUR_FEAT_BIT(f) && len > 0 &&
 				    (size_t)len < sizeof(line))
 					len += snprintf(line + len, sizeof(line) - (size_t)len,
 					                " %s %.3g", augur_feature_name(f),

@@ -376,7 +376,7 @@ static void json_unit(struct jsonw *w, const struct augur_unit *u)
 		jw_double(w, "median_rel_err", c->median_rel_err);
 		jw_object(w, "coef", true);
 		for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
-			if (c->feature_mask & (1u << f))
+			if (c->feature_mask & AUGUR_FEAT_BIT(f))
 				jw_double(w, augur_feature_name(f), c->coef[f]);
 		jw_end(w);
 		jw_end(w);

@@ -115,10 +115,10 @@ void augur_thresholds_derive(uint64_t llc_bytes, uint64_t fresh_buffer_bytes,
 	};
 }
 
-#define F(x) (1u << AUGUR_FEAT_##x)
+#define F(x) AUGUR_FEAT_BIT(AUGUR_FEAT_##x)
 
 /* What a layer of this type costs beyond the framework's per-layer dispatch. */
-static uint32_t own_features(enum augur_layer_type type)
+static uint64_t own_features(enum augur_layer_type type)
 {
 	switch (type) {
 	case AUGUR_LAYER_CONV:
@@ -175,11 +175,11 @@ bool augur_framework_is_augur(const char *name)
 	return name && !strcmp(name, "augur");
 }
 
-uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs, bool augur_runtime,
+uint64_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs, bool augur_runtime,
                                    bool cache_terms)
 {
 	/* every layer pays the dispatch, more of it when the pass has evicted the caches */
-	uint32_t own = own_features(type);
+	uint64_t own = own_features(type);
 	/* in a framework that keeps every buffer of the pass, a layer that moves data then
 	 * moves it from memory */
 	if (holds_blobs && (own & F(IM2COL_BYTES)))
@@ -434,7 +434,7 @@ double augur_layer_cost_predict(const struct augur_layer_cost *c, const double f
 	double total = 0, parts[AUGUR_COST_CLASSES] = {0};
 	bool out = false;
 	for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
-		if (!(c->feature_mask & (1u << j)))
+		if (!(c->feature_mask & AUGUR_FEAT_BIT(j)))
 			continue;
 		double t = c->coef[j] * f[j];
 		parts[augur_feature_class(j)] += t;

@@ -115,8 +115,9 @@ enum augur_feature {
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
-/* a layer cost's features are bits of a uint32_t mask */
-_Static_assert(AUGUR_FEAT_COUNT <= 32, "layer-cost feature masks hold 32 features");
+/* a layer cost's features are bits of a uint64_t mask */
+_Static_assert(AUGUR_FEAT_COUNT <= 64, "layer-cost feature masks hold 64 features");
+#define AUGUR_FEAT_BIT(f) (UINT64_C(1) << (f))
 
 /* The sizes at which the layer-cost features change regime. They are facts of the machine
  * (its last-level cache) and of the framework (its allocator, its max pooling), derived by
@@ -185,7 +186,7 @@ void augur_thresholds_derive(uint64_t llc_bytes, uint64_t fresh_buffer_bytes,
 enum augur_cost_class { AUGUR_COST_GEMM, AUGUR_COST_MEMORY, AUGUR_COST_OTHER, AUGUR_COST_CLASSES };
 
 struct augur_layer_cost {
-	uint32_t feature_mask;         /* 0: no model for this type */
+	uint64_t feature_mask;         /* 0: no model for this type */
 	double coef[AUGUR_FEAT_COUNT]; /* ms per unit of each feature, >= 0 */
 	double lo[AUGUR_FEAT_COUNT];   /* range of each feature over the fitted rows */
 	double hi[AUGUR_FEAT_COUNT];
@@ -240,7 +241,7 @@ bool augur_framework_is_augur(const char *name);
  * a framework whose facts say cache_terms (augur_framework_cache_terms) the cache features
  * its held-out networks were validated with), and the one it keeps when only a few
  * aggregate rows exist. The one place that decides which features a fit uses. */
-uint32_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs, bool augur_runtime,
+uint64_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs, bool augur_runtime,
                                    bool cache_terms);
 enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type);
 

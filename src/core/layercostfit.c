@@ -9,7 +9,7 @@
 #include "layercostfit.h"
 #include "stats.h"
 
-static int popcount(uint32_t v)
+static int popcount(uint64_t v)
 {
 	int n = 0;
 	for (; v; v &= v - 1)
@@ -29,12 +29,12 @@ static int popcount(uint32_t v)
  * any of it (a handful of pools all global have no window): then what they read, write,
  * or the per-layer constant. */
 static enum augur_feature fallback_feature(const struct augur_cost_row *rows, const size_t *idx,
-                                           size_t n, enum augur_layer_type type, uint32_t mask)
+                                           size_t n, enum augur_layer_type type, uint64_t mask)
 {
 	const enum augur_feature order[] = {augur_layer_cost_main_feature(type),
 	                                    AUGUR_FEAT_IN_BYTES, AUGUR_FEAT_OUT_BYTES};
 	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
-		if (o && !(mask & (1u << order[o])))
+		if (o && !(mask & AUGUR_FEAT_BIT(order[o])))
 			continue;
 		for (size_t i = 0; i < n; i++)
 			if (rows[idx[i]].f[order[o]] > 0)
@@ -72,7 +72,7 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
                     enum augur_layer_type type, const char *framework, bool cache_terms,
                     double fault_ms_per_byte, struct augur_layer_cost *out, struct augur_diag *diag)
 {
-	uint32_t mask = augur_layer_cost_features(type, augur_framework_holds_blobs(framework),
+	uint64_t mask = augur_layer_cost_features(type, augur_framework_holds_blobs(framework),
 	                                          augur_framework_is_augur(framework), cache_terms);
 	bool aggregate = false;
 	for (size_t i = 0; i < n; i++)
@@ -80,10 +80,10 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 	/* a handful of network-level sums cannot separate a constant from a size term:
 	 * keep the feature that carries the cost */
 	if (aggregate || n < (size_t)popcount(mask) * 2)
-		mask = 1u << fallback_feature(rows, idx, n, type, mask);
+		mask = AUGUR_FEAT_BIT(fallback_feature(rows, idx, n, type, mask));
 	bool shared_faults = fault_ms_per_byte > 0 && !aggregate &&
 	                     augur_layer_allocates_output(type) &&
-	                     !(mask & (1u << AUGUR_FEAT_FRESH_BYTES));
+	                     !(mask & AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES));
 	size_t cols = AUGUR_FEAT_COUNT;
 	double *x = calloc(n * cols + 1, sizeof(double));
 	double *t = calloc(n + 1, sizeof(double));
@@ -97,7 +97,7 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 	for (size_t i = 0; i < n; i++) {
 		const struct augur_cost_row *r = &rows[idx[i]];
 		for (size_t j = 0; j < cols; j++)
-			x[i * cols + j] = mask & (1u << j) ? r->f[j] : 0;
+			x[i * cols + j] = mask & AUGUR_FEAT_BIT(j) ? r->f[j] : 0;
 		t[i] = r->time_ms;
 		/* the page faults are paid at conv's rate; what is left is this type's own
 		 * work (a row left with nothing is a disturbed one: the outlier rule sees it) */
@@ -171,7 +171,7 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 	}
 	if (shared_faults) {
 		/* valid as far as conv's fit saw page faults (the caller's range) */
-		out->feature_mask |= 1u << AUGUR_FEAT_FRESH_BYTES;
+		out->feature_mask |= AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES);
 		out->coef[AUGUR_FEAT_FRESH_BYTES] = fault_ms_per_byte;
 		out->lo[AUGUR_FEAT_FRESH_BYTES] = 0;
 	}
@@ -210,7 +210,7 @@ int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, const cha
 		rc = fit_type(rows, idx, m, type, framework, cache_terms, fault_ms_per_byte, c,
 		              diag);
 		if (!rc && type == AUGUR_LAYER_CONV &&
-		    (c->feature_mask & (1u << AUGUR_FEAT_FRESH_BYTES))) {
+		    (c->feature_mask & AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES))) {
 			fault_ms_per_byte = c->coef[AUGUR_FEAT_FRESH_BYTES];
 			fault_hi = c->hi[AUGUR_FEAT_FRESH_BYTES];
 		} else if (!rc && type != AUGUR_LAYER_CONV && fault_ms_per_byte > 0 &&

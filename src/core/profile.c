@@ -614,10 +614,10 @@ static int parse_layer_cost(const struct augur_schema *c, const struct augur_yno
 			        t->kind == AUGUR_YSCALAR ? t->text : augur_ynode_kind_name(t->kind),
 			        known);
 		}
-		if (lc->feature_mask & (1u << f))
+		if (lc->feature_mask & AUGUR_FEAT_BIT(f))
 			return augur_schema_err(c, t, AUGUR_E_SCHEMA, "duplicate term '%s'",
 			                        t->text);
-		lc->feature_mask |= 1u << f;
+		lc->feature_mask |= AUGUR_FEAT_BIT(f);
 		order[nf++] = f;
 	}
 	/* coefficients are times per unit: a negative one would predict negative times */
@@ -1102,13 +1102,13 @@ static void put_breaks(struct augur_strbuf *b, const char *key, const uint64_t *
 	augur_strbuf_put(b, "]\n");
 }
 
-static void put_feature_values(struct augur_strbuf *b, const char *key, uint32_t mask,
+static void put_feature_values(struct augur_strbuf *b, const char *key, uint64_t mask,
                                const double *v)
 {
 	augur_strbuf_put(b, "          %s: [", key);
 	bool first = true;
 	for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
-		if (mask & (1u << f)) {
+		if (mask & AUGUR_FEAT_BIT(f)) {
 			augur_strbuf_put(b, "%s", first ? "" : ", ");
 			put_double(b, v[f]);
 			first = false;
@@ -1132,7 +1132,7 @@ static void put_layer_costs(struct augur_strbuf *b, const struct augur_layer_cos
 		augur_strbuf_put(b, "        %s:\n          terms: [", augur_layer_type_name(t));
 		bool first = true;
 		for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
-			if (c->feature_mask & (1u << f)) {
+			if (c->feature_mask & AUGUR_FEAT_BIT(f)) {
 				augur_strbuf_put(b, "%s%s", first ? "" : ", ",
 				                 augur_feature_name(f));
 				first = false;
