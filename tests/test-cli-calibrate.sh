@@ -100,6 +100,12 @@ expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device epyc-1t
 has "$out" "times for: pytorch 1.13.1 (OpenBLAS 0.3.21), mkldnn off, 1 thread" "epyc-1t framework"
 expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device epyc-1t --format json
 has "$out" '"framework": {"name": "pytorch", "version": "1.13.1", "library": "OpenBLAS 0.3.21", "mkldnn": false, "threads": 1, ' "epyc-1t framework json"
+# profile show writes the same framework object as estimate
+est_fw=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["device"]["framework"], sort_keys=True))')
+expect 0 "$AUGUR" profile show epyc-1t --format json
+show_fw=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["framework"], sort_keys=True))')
+eq "estimate's and profile show's framework objects" "$show_fw" "$est_fw"
+has "$show_fw" '"cache_terms": false, "conv_groups": "together", "library": "OpenBLAS 0.3.21", "memory_view": "allocated", "mkldnn": false' "the framework object's facts"
 expect 0 "$AUGUR" profile show epyc-1t
 has "$out" "caches     L1d 32.0 KiB, L2 1.00 MiB, last level 32.0 MiB; pages 4.00 KiB" "epyc-1t caches"
 has "$out" "buffers    mapped afresh above 32.0 MiB; max pooling writes 8-byte indices" "epyc-1t buffers"

@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jsonw.h"
 #include "numparse.h"
 #include "options.h"
+#include "profile.h"
 #include "suggest.h"
 
 static void say(const char *cmd, const char *kind, const char *fmt, va_list ap)
@@ -496,4 +498,30 @@ void cli_cell(char *buf, size_t size, const char *fmt, double v)
 		snprintf(buf, size, fmt, v);
 	else
 		cli_ms(buf, size, v);
+}
+
+void cli_json_framework(struct jsonw *w, const struct augur_framework *fw)
+{
+	char text[512];
+	if (!augur_framework_describe(fw, text, sizeof(text))) {
+		jw_null(w, "framework");
+		return;
+	}
+	jw_object(w, "framework", true);
+	jw_string(w, "name", fw->name);
+	jw_string(w, "version", fw->version);
+	jw_string(w, "library", fw->library);
+	if (fw->mkldnn < 0)
+		jw_null(w, "mkldnn");
+	else
+		jw_bool(w, "mkldnn", fw->mkldnn);
+	if (fw->threads)
+		jw_uint(w, "threads", fw->threads);
+	else
+		jw_null(w, "threads");
+	jw_string(w, "memory_view", augur_memory_view_name(augur_framework_memory_view(fw)));
+	jw_string(w, "conv_groups", augur_conv_groups_name(augur_framework_conv_groups(fw)));
+	jw_bool(w, "cache_terms", augur_framework_cache_terms(fw));
+	jw_string(w, "text", text);
+	jw_end(w);
 }

@@ -99,6 +99,13 @@ void cli_cut(char *buf, size_t size, const char *text, int width);
 void cli_count(char *buf, size_t size, uint64_t v);
 /* "12.3 MiB", "588 KiB": a byte size for tables (binary units). */
 void cli_bytes(char *buf, size_t size, uint64_t v);
+
+struct jsonw;
+struct augur_framework;
+/* "framework": the framework a profile's times are for (name, version, library, mkldnn,
+ * threads, memory_view, conv_groups, cache_terms and the text estimate prints), or null
+ * when the profile does not say: one writer for estimate's and profile show's JSON. */
+void cli_json_framework(struct jsonw *w, const struct augur_framework *fw);
 /* "60,965,224": an exact count with thousands separators. */
 void cli_thousands(char *buf, size_t size, uint64_t v);
 

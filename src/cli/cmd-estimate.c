@@ -261,30 +261,6 @@ static int print_table(const struct run *r, bool layers)
 	return layers && print_layers(r) < 0 ? -1 : 0;
 }
 
-/* The framework the times are for, or null when the profile does not say. */
-static void json_framework(struct jsonw *w, const struct augur_framework *fw)
-{
-	char text[512];
-	if (!augur_framework_describe(fw, text, sizeof(text))) {
-		jw_null(w, "framework");
-		return;
-	}
-	jw_object(w, "framework", true);
-	jw_string(w, "name", fw->name);
-	jw_string(w, "version", fw->version);
-	jw_string(w, "library", fw->library);
-	if (fw->mkldnn < 0)
-		jw_null(w, "mkldnn");
-	else
-		jw_bool(w, "mkldnn", fw->mkldnn);
-	if (fw->threads)
-		jw_uint(w, "threads", fw->threads);
-	else
-		jw_null(w, "threads");
-	jw_string(w, "text", text);
-	jw_end(w);
-}
-
 /* The device: the profile's name, file and what it says of the board. */
 static void json_device(struct jsonw *w, const struct run *r)
 {
@@ -297,7 +273,7 @@ static void json_device(struct jsonw *w, const struct run *r)
 	jw_string(w, "created", p->created ? p->created : "");
 	jw_uint(w, "ram_bytes", p->ram_bytes);
 	jw_bool(w, "shared_memory", p->shared_memory);
-	json_framework(w, &p->framework);
+	cli_json_framework(w, &p->framework);
 	jw_end(w);
 }
 

@@ -299,23 +299,7 @@ static void json_machine(struct jsonw *w, const struct augur_profile *p)
 	else
 		jw_null(w, "probe_ms");
 	jw_end(w);
-	const struct augur_framework *fw = &p->framework;
-	if (!fw->name) {
-		jw_null(w, "framework");
-		return;
-	}
-	jw_object(w, "framework", true);
-	jw_string(w, "name", fw->name);
-	jw_string(w, "version", fw->version);
-	jw_string(w, "library", fw->library);
-	if (fw->threads)
-		jw_uint(w, "threads", fw->threads);
-	else
-		jw_null(w, "threads");
-	jw_string(w, "memory_view", augur_memory_view_name(augur_framework_memory_view(fw)));
-	jw_string(w, "conv_groups", augur_conv_groups_name(augur_framework_conv_groups(fw)));
-	jw_bool(w, "cache_terms", augur_framework_cache_terms(fw));
-	jw_end(w);
+	cli_json_framework(w, &p->framework);
 }
 
 static void json_gemm(struct jsonw *w, const struct augur_timemodel *tm)
