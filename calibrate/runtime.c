@@ -545,16 +545,13 @@ static void pool(struct augur_runtime *rt, size_t i)
 	bool max = l->op == AUGUR_POOL_MAX;
 	for (uint64_t p = 0; p < planes; p++) {
 		const float *x = L->in[0] + p * hw;
-		if (!l->global && OW <= (int64_t)l->kernel.w) {
-			pool_windows(x, L->out + p * (uint64_t)(OH * OW), H, W, OH, OW, l, max);
-			continue;
-		}
-		if (!l->global) {
-			pool_rows(x, L->out + p * (uint64_t)(OH * OW), H, W, OH, OW, l, L->cols,
-			          max);
-			continue;
-		}
-		L->out[p] = max ? plane_max(x, hw) : plane_sum(x, hw) / (float)hw;
+		float *y = L->out + p * (uint64_t)(OH * OW);
+		if (l->global)
+			*y = max ? plane_max(x, hw) : plane_sum(x, hw) / (float)hw;
+		else if (OW <= (int64_t)l->kernel.w)
+			pool_windows(x, y, H, W, OH, OW, l, max);
+		else
+			pool_rows(x, y, H, W, OH, OW, l, L->cols, max);
 	}
 }
 
