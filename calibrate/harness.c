@@ -95,7 +95,18 @@ const struct augur_cal_shape *augur_cal_plan(bool quick, size_t *n)
 		 * low */
 		static const uint64_t hn[] = {256, 512}, hk[] = {4096, 25088, 50176};
 		static const uint64_t hm[] = {1, 16};
+		/* the paper's 56^2 and 112^2 have rows of whole 256 bytes, which alias in the
+		 * cache (the km_256 term: 1.2-1.9x the time per column element on an Intel Xeon
+		 * when k >= 64); most real maps do not, so the grid has twins off that stride
+		 * (57^2, 111^2), and narrow layers over them, where the model was weakest (conv
+		 * layers of 8-31 filters: 17% median error, docs/model.md) */
+		static const uint64_t an[] = {32, 64, 128, 256}, ak[] = {64, 576, 1600};
+		static const uint64_t am[] = {57 * 57, 111 * 111};
+		static const uint64_t wn[] = {8, 16, 24}, wk[] = {27, 144, 288};
+		static const uint64_t wm[] = {57 * 57, 111 * 111, 112 * 112};
 		n_full = build(plan_full, ns, LEN(ns), ks, LEN(ks), ms, LEN(ms), false);
+		n_full += build(plan_full + n_full, an, LEN(an), ak, LEN(ak), am, LEN(am), false);
+		n_full += build(plan_full + n_full, wn, LEN(wn), wk, LEN(wk), wm, LEN(wm), false);
 		n_full += build(plan_full + n_full, sn, LEN(sn), sk, LEN(sk), sm, LEN(sm), false);
 		n_full += build(plan_full + n_full, fn, LEN(fn), fk, LEN(fk), fm, LEN(fm), true);
 		n_full += build(plan_full + n_full, ln, LEN(ln), lk, LEN(lk), lm, LEN(lm), false);

@@ -154,6 +154,17 @@ c=$(sed -n '/regions:/{n;s/^ *- \[\([^,]*\),.*/\1/p}' "$tmp/epyc.yaml")
 awk -v c="$c" '!done && index($0, c) { sub(c, sprintf("%.17g", c * (1 + 3e-9))); done = 1 } 1' \
 	"$tmp/epyc.yaml" >"$tmp/epyc-moved.yaml"
 ok "a moved coefficient is a different model" not same_numbers "$tmp/epyc.yaml" "$tmp/epyc-moved.yaml"
+# a profile keeps its terms unless --terms says; with km_256 the EPYC's own samples (56x56
+# and 112x112 maps, rows of whole 256 bytes) price its held-out GEMMs better
+heldout_median() { printf '%s\n' "$1" | sed -n 's/.*held-out median \([0-9.]*\)%.*/\1/p'; }
+without=$(heldout_median "$out")
+expect 0 "$AUGUR" fit "$tmp/epyc.yaml" --terms nkm,nk,km,nm,one,nk_4k,km_4k,km_256 \
+	--out "$tmp/epyc256.yaml"
+has "$(grep 'terms:' "$tmp/epyc256.yaml")" "terms: [nkm, nk, km, nm, one, nk_4k, km_4k, km_256]" \
+	"fit --terms adds km_256"
+with=$(heldout_median "$out")
+ok "km_256 lowers the EPYC's held-out GEMM error ($without% -> $with%)" \
+	awk -v a="$with" -v b="$without" 'BEGIN { exit !(a + 0 < b - 1) }'
 # other options give another model, and a loadable profile
 expect 0 "$AUGUR" fit "$P" --terms nkm,one --breaks-n none --breaks-m none --out "$tmp/two.yaml"
 has "$out" "cpu: 1 regions, " "fit with fixed terms"
@@ -435,7 +446,7 @@ expect 2 "$AUGUR" fit "$P" --termz nkm
 has "$err" "unknown option '--termz' (did you mean '--terms'?)" "fit unknown option"
 # a budget too small to fit anything: a message that says what to change, nothing written
 expect 1 "$AUGUR_BIN" calibrate --device x --grid tiny --trial-ms 2000 --budget 1 --out "$tmp/small.yaml"
-has "$err" "too few for the model's 7 terms: raise --budget" "budget too small"
+has "$err" "too few for the model's 8 terms: raise --budget" "budget too small"
 ok "budget too small: no profile" [ ! -e "$tmp/small.yaml" ]
 # unwritable output: refused before anything is measured (nothing on stdout: no shape ran)
 expect 1 "$AUGUR" calibrate --device x --grid tiny --out "$tmp/no-such-dir/p.yaml"

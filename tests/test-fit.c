@@ -1,9 +1,9 @@
 /* Fitting: synthetic samples from a known piecewise model with 1% noise must give back its
  * breakpoints and coefficients; one gross outlier is dropped; a library's direct path for
- * small GEMMs and the 4 KiB-row terms of fc weights and of im2col rows are recovered from
- * conv and fc samples (and missed without them); aggregate rows (sums of several GEMMs, as
- * in published per-network times) recover their coefficients with fixed breakpoints and few
- * terms; bad samples and options are refused. */
+ * small GEMMs and the 4 KiB- and 256-byte-row terms of fc weights and im2col rows are
+ * recovered from conv and fc samples (and missed without them); aggregate rows (sums of
+ * several GEMMs, as in published per-network times) recover their coefficients with fixed
+ * breakpoints and few terms; bad samples and options are refused. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -237,7 +237,9 @@ static void test_im2col_rows_4k(void)
 		                   augur_timemodel_predict(&tm, p[0], p[1], p[2], false),
 		           1.0, 0.03);
 	}
-	opt.term_mask &= ~(1u << AUGUR_TERM_KM_4K);
+	/* without the row terms (km_256 would take part of km_4k's place: 160x160, 200x200
+	 * and 224x224 are multiples of 64 too) */
+	opt.term_mask &= ~(1u << AUGUR_TERM_KM_4K | 1u << AUGUR_TERM_KM_256);
 	CHECK_EQ_INT(augur_fit_model(samples, n, &opt, &fit, &q, &diag), 0);
 	/* one rate for both kinds of row: 224x224 43% low, 170x170 11% high */
 	CHECK(augur_timemodel_predict(&fit, 8, 27, 224 * 224, false) /
@@ -246,6 +248,56 @@ static void test_im2col_rows_4k(void)
 	CHECK(augur_timemodel_predict(&fit, 8, 27, 170 * 170, false) /
 	              augur_timemodel_predict(&tm, 8, 27, 170 * 170, false) >
 	      1.05);
+}
+
+/* The paper's grid maps 56x56 and 112x112 (m a multiple of 64: im2col rows of whole 256
+ * bytes) and the calibration's twins off that stride (57x57, 111x111), from a truth whose
+ * aliased rows pack at 1.75x the cost per element: the km_256 term recovers both kinds of
+ * map, and without it one rate is wrong for both (a random network's 77x77 map priced as
+ * the grid's 56x56). */
+static void test_im2col_rows_256(void)
+{
+	struct augur_timemodel tm = truth(), fit;
+	for (int r = 0; r < 4; r++)
+		tm.regions[r].coef[AUGUR_TERM_KM_256] = 1.5e-7;
+	size_t n = grid_samples(&tm, 0.01);
+	/* the twins of calibrate/harness.c's full plan */
+	static const uint64_t an[] = {32, 64, 128, 256}, ak[] = {64, 576, 1600};
+	static const uint64_t am[] = {57 * 57, 111 * 111};
+	for (int a = 0; a < 4; a++)
+		for (int b = 0; b < 3; b++)
+			for (int d = 0; d < 2; d++) {
+				gemms[n] = (struct augur_sample_gemm){an[a], ak[b], am[d], 1};
+				double t = augur_timemodel_predict(&tm, an[a], ak[b], am[d], false);
+				samples[n] =
+				        (struct augur_sample){.time_ms = t * (1 + 0.01 * noise()),
+				                              .n_gemms = 1,
+				                              .gemms = &gemms[n]};
+				n++;
+			}
+	struct augur_fit_options opt;
+	truth_breaks_options(&opt);
+	struct augur_fit_quality q;
+	struct augur_diag diag = {0};
+	static const uint64_t probe[][3] = {{24, 147, 5952}, {24, 147, 5953}, {64, 576, 3136},
+	                                    {64, 576, 77 * 77}, {200, 1000, 96 * 96}};
+	CHECK_EQ_INT(augur_fit_model(samples, n, &opt, &fit, &q, &diag), 0);
+	CHECK_NEAR(fit.regions[1].coef[AUGUR_TERM_KM_256] / 1.5e-7, 1.0, 0.2);
+	for (size_t i = 0; i < sizeof(probe) / sizeof(*probe); i++) {
+		const uint64_t *p = probe[i];
+		CHECK_NEAR(augur_timemodel_predict(&fit, p[0], p[1], p[2], false) /
+		                   augur_timemodel_predict(&tm, p[0], p[1], p[2], false),
+		           1.0, 0.03);
+	}
+	opt.term_mask &= ~(1u << AUGUR_TERM_KM_256);
+	CHECK_EQ_INT(augur_fit_model(samples, n, &opt, &fit, &q, &diag), 0);
+	/* one rate: 24 filters over a 77x77 map too slow, over 56x56 too fast */
+	CHECK(augur_timemodel_predict(&fit, 24, 147, 77 * 77, false) /
+	              augur_timemodel_predict(&tm, 24, 147, 77 * 77, false) >
+	      1.1);
+	CHECK(augur_timemodel_predict(&fit, 24, 147, 56 * 56, false) /
+	              augur_timemodel_predict(&tm, 24, 147, 56 * 56, false) <
+	      0.9);
 }
 
 /* Aggregate rows: each row sums 3 to 8 conv GEMMs of a made-up network. */
@@ -354,6 +406,7 @@ int main(void)
 	test_outlier();
 	test_direct_path();
 	test_im2col_rows_4k();
+	test_im2col_rows_256();
 	test_aggregate();
 	test_errors();
 	return check_finish();

@@ -124,7 +124,8 @@ static const struct cli_opt fit_opts[] = {
                    "write FILE (atomically) instead of rewriting the profile"),
         CLI_CHOICE("unit", struct fit_args, unit, fit_units, "cpu|gpu", "refit only this unit"),
         CLI_CALL("terms", struct fit_args, terms, parse_terms, "LIST",
-                 "terms to fit, e.g. nkm,one (default nkm,nk,km,nm,one,nk_4k,km_4k)"),
+                 "terms to fit, e.g. nkm,one (default: the terms the profile's\n"
+                 "model has; a calibration fits nkm,nk,km,nm,one,nk_4k,km_4k,km_256)"),
         CLI_CALL("breaks-n", struct fit_args, breaks_n, parse_breaks, "LIST",
                  "fixed breakpoints along n, e.g. 128, or none"),
         CLI_CALL("breaks-m", struct fit_args, breaks_m, parse_breaks, "LIST",
@@ -209,7 +210,7 @@ int cmd_fit(int argc, char **argv)
 	struct fit_args o = {0};
 	struct augur_fit_options fo;
 	augur_fit_options_init(&fo);
-	o.terms = fo.term_mask;
+	const uint32_t all_terms = fo.term_mask;
 	char **args;
 	int n_args;
 	if (cli_parse(&cmd_fit_spec, argc, argv, &o, &args, &n_args))
@@ -220,7 +221,6 @@ int cmd_fit(int argc, char **argv)
 		return cli_usage_error("fit", "expects one profile (usage: %s)",
 		                       augur_command_find("fit")->usage);
 	const char *out = o.out, *unit = o.unit;
-	fo.term_mask = o.terms;
 	memcpy(fo.breaks_n, o.breaks_n.at, sizeof(o.breaks_n.at));
 	fo.n_breaks_n = o.breaks_n.n;
 	memcpy(fo.breaks_m, o.breaks_m.at, sizeof(o.breaks_m.at));
@@ -246,6 +246,9 @@ int cmd_fit(int argc, char **argv)
 		fo.direct = u->gemm.direct;
 		if (!fo.direct.max_nkm)
 			augur_direct_path_for_library(u->library, &fo.direct);
+		/* the terms of the model it replaces, unless --terms says: a profile from before
+		 * a term existed refits to itself (its grid may not tell the new term apart) */
+		fo.term_mask = o.terms ? o.terms : u->gemm.term_mask ? u->gemm.term_mask : all_terms;
 		if (augur_fit_model(u->samples, u->n_samples, &fo, &tm, &q, &diag)) {
 			snprintf(diag.path, sizeof(diag.path), "%s", path);
 			rc = cli_report(&diag);

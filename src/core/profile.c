@@ -473,7 +473,7 @@ static int parse_model(const struct augur_schema *c, const struct augur_ynode *n
 		if (found < 0)
 			return augur_schema_err(
 			        c, t, AUGUR_E_SCHEMA,
-			        "unknown term '%s' (expected nkm, nk, km, nm, one, nk_4k or km_4k)",
+			        "unknown term '%s' (expected nkm, nk, km, nm, one, nk_4k, km_4k or km_256)",
 			        t->kind == AUGUR_YSCALAR ? t->text
 			                                 : augur_ynode_kind_name(t->kind));
 		if (tm->term_mask & (1u << found))

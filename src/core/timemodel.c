@@ -9,14 +9,19 @@
 
 const char *augur_term_name(enum augur_term t)
 {
-	static const char *const names[AUGUR_TERM_COUNT] = {"nkm", "nk",    "km",   "nm",
-	                                                    "one", "nk_4k", "km_4k"};
+	static const char *const names[AUGUR_TERM_COUNT] = {
+	        "nkm", "nk", "km", "nm", "one", "nk_4k", "km_4k", "km_256"};
 	return (unsigned)t < AUGUR_TERM_COUNT ? names[t] : "?";
 }
 
 bool augur_rows_4k(uint64_t len)
 {
 	return len % 1024 == 0;
+}
+
+bool augur_rows_256(uint64_t len)
+{
+	return len % 64 == 0;
 }
 
 void augur_term_values(uint64_t n, uint64_t k, uint64_t m, double v[AUGUR_TERM_COUNT])
@@ -30,6 +35,7 @@ void augur_term_values(uint64_t n, uint64_t k, uint64_t m, double v[AUGUR_TERM_C
 	v[AUGUR_TERM_ONE] = 1.0;
 	v[AUGUR_TERM_NK_4K] = augur_rows_4k(k) ? dn * dk : 0.0;
 	v[AUGUR_TERM_KM_4K] = augur_rows_4k(m) ? dk * dm : 0.0;
+	v[AUGUR_TERM_KM_256] = augur_rows_256(m) ? dk * dm : 0.0;
 }
 
 static uint32_t axis_index(const uint64_t *breaks, uint32_t n_breaks, uint64_t v)

@@ -26,6 +26,11 @@ enum augur_term {
 	                     conflicts in the copy that packs the column matrix; 8 or 16 filters
 	                     over 3 channels take 1.5-1.9x as long per element as at 150x150 or
 	                     170x170 (docs/model.md) */
+	AUGUR_TERM_KM_256, /* k*m again when an im2col row is a whole number of 256 bytes (m a
+	                      multiple of 64, e.g. outputs of 56x56, 112x112 or 200x200): a
+	                      milder form of the same conflicts, as slow as 4 KiB rows on an
+	                      Intel Xeon (24 filters x 147 rows: 0.74 ns per column element at
+	                      m = 5952 and 5888, 0.49 at 5904 or 5936; docs/model.md) */
 	AUGUR_TERM_COUNT
 };
 
@@ -115,7 +120,12 @@ void augur_term_values(uint64_t n, uint64_t k, uint64_t m, double v[AUGUR_TERM_C
  * values: the km_4k term). */
 bool augur_rows_4k(uint64_t len);
 
-/* "nkm", "nk", "km", "nm", "one", "nk_4k", "km_4k": the names profiles use for terms. */
+/* Whether a row of len float values is a whole number of 256 bytes (len a multiple of
+ * 64): the km_256 term. */
+bool augur_rows_256(uint64_t len);
+
+/* "nkm", "nk", "km", "nm", "one", "nk_4k", "km_4k", "km_256": the names profiles use for
+ * terms. */
 const char *augur_term_name(enum augur_term t);
 
 #endif
