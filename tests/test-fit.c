@@ -279,8 +279,11 @@ static void test_im2col_rows_256(void)
 	truth_breaks_options(&opt);
 	struct augur_fit_quality q;
 	struct augur_diag diag = {0};
-	static const uint64_t probe[][3] = {{24, 147, 5952}, {24, 147, 5953}, {64, 576, 3136},
-	                                    {64, 576, 77 * 77}, {200, 1000, 96 * 96}};
+	static const uint64_t probe[][3] = {{24, 147, 5952},
+	                                    {24, 147, 5953},
+	                                    {64, 576, 3136},
+	                                    {64, 576, 77 * 77},
+	                                    {200, 1000, 96 * 96}};
 	CHECK_EQ_INT(augur_fit_model(samples, n, &opt, &fit, &q, &diag), 0);
 	CHECK_NEAR(fit.regions[1].coef[AUGUR_TERM_KM_256] / 1.5e-7, 1.0, 0.2);
 	for (size_t i = 0; i < sizeof(probe) / sizeof(*probe); i++) {

@@ -248,7 +248,9 @@ int cmd_fit(int argc, char **argv)
 			augur_direct_path_for_library(u->library, &fo.direct);
 		/* the terms of the model it replaces, unless --terms says: a profile from before
 		 * a term existed refits to itself (its grid may not tell the new term apart) */
-		fo.term_mask = o.terms ? o.terms : u->gemm.term_mask ? u->gemm.term_mask : all_terms;
+		fo.term_mask = o.terms             ? o.terms
+		               : u->gemm.term_mask ? u->gemm.term_mask
+		                                   : all_terms;
 		if (augur_fit_model(u->samples, u->n_samples, &fo, &tm, &q, &diag)) {
 			snprintf(diag.path, sizeof(diag.path), "%s", path);
 			rc = cli_report(&diag);

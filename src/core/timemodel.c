@@ -9,8 +9,8 @@
 
 const char *augur_term_name(enum augur_term t)
 {
-	static const char *const names[AUGUR_TERM_COUNT] = {
-	        "nkm", "nk", "km", "nm", "one", "nk_4k", "km_4k", "km_256"};
+	static const char *const names[AUGUR_TERM_COUNT] = {"nkm", "nk",    "km",    "nm",
+	                                                    "one", "nk_4k", "km_4k", "km_256"};
 	return (unsigned)t < AUGUR_TERM_COUNT ? names[t] : "?";
 }
 

@@ -12,20 +12,20 @@
 
 /* The terms a model may use, each a function of (n, k, m). */
 enum augur_term {
-	AUGUR_TERM_NKM,   /* n*k*m: the multiply-adds */
-	AUGUR_TERM_NK,    /* n*k: reading the weights */
-	AUGUR_TERM_KM,    /* k*m: reading the im2col matrix */
-	AUGUR_TERM_NM,    /* n*m: writing the output */
-	AUGUR_TERM_ONE,   /* per-call overhead */
-	AUGUR_TERM_NK_4K, /* n*k again when a weight row is a whole number of 4 KiB (k a multiple
-	                     of 1024): the rows the packing copy reads side by side then share
-	                     cache sets and evict each other (fc layers of 4096 or 9216 inputs
-	                     stream their weights at half the speed of 3744 or 25088) */
-	AUGUR_TERM_KM_4K, /* k*m again when an im2col row is a whole number of 4 KiB (m a multiple
-	                     of 1024, e.g. outputs of 160x160 or 224x224): the same cache-set
-	                     conflicts in the copy that packs the column matrix; 8 or 16 filters
-	                     over 3 channels take 1.5-1.9x as long per element as at 150x150 or
-	                     170x170 (docs/model.md) */
+	AUGUR_TERM_NKM,    /* n*k*m: the multiply-adds */
+	AUGUR_TERM_NK,     /* n*k: reading the weights */
+	AUGUR_TERM_KM,     /* k*m: reading the im2col matrix */
+	AUGUR_TERM_NM,     /* n*m: writing the output */
+	AUGUR_TERM_ONE,    /* per-call overhead */
+	AUGUR_TERM_NK_4K,  /* n*k again when a weight row is a whole number of 4 KiB (k a multiple
+	                      of 1024): the rows the packing copy reads side by side then share
+	                      cache sets and evict each other (fc layers of 4096 or 9216 inputs
+	                      stream their weights at half the speed of 3744 or 25088) */
+	AUGUR_TERM_KM_4K,  /* k*m again when an im2col row is a whole number of 4 KiB (m a multiple
+	                      of 1024, e.g. outputs of 160x160 or 224x224): the same cache-set
+	                      conflicts in the copy that packs the column matrix; 8 or 16 filters
+	                      over 3 channels take 1.5-1.9x as long per element as at 150x150 or
+	                      170x170 (docs/model.md) */
 	AUGUR_TERM_KM_256, /* k*m again when an im2col row is a whole number of 256 bytes (m a
 	                      multiple of 64, e.g. outputs of 56x56, 112x112 or 200x200): a
 	                      milder form of the same conflicts, as slow as 4 KiB rows on an
