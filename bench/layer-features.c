@@ -91,21 +91,22 @@ int main(int argc, char **argv)
 				}
 			}
 			size_t len =
-			        strlen(base) + strlen(row->layer_names[j]) + strlen(after) + 40;
+			        strlen(base) + strlen(row->layer_names[j]) + strlen(after) + 64;
 			if ((names[k] = malloc(len)))
-				snprintf(names[k], len, "%s,%s,%s,%.0f", base, row->layer_names[j],
-				         after, other);
+				snprintf(names[k], len, "%s,%s,%s,%.0f,%.0f", base,
+				         row->layer_names[j], after, other,
+				         (double)a->memory.alloc_total);
 			k++;
 		}
 		augur_analysis_free(a);
 		augur_net_free(net);
 	}
-	printf("network,layer,after,after_other_bytes,type,aggregate,time_ms");
+	printf("network,layer,after,after_other_bytes,pass_bytes,type,aggregate,time_ms");
 	for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
 		printf(",%s", augur_feature_name(f));
 	printf("\n");
 	for (size_t i = 0; i < n; i++) {
-		printf("%s,%s,%d,%.9g", names && i < k && names[i] ? names[i] : ",,,",
+		printf("%s,%s,%d,%.9g", names && i < k && names[i] ? names[i] : ",,,,",
 		       augur_layer_type_name(rows[i].type), rows[i].aggregate, rows[i].time_ms);
 		for (int f = 0; f < AUGUR_FEAT_COUNT; f++)
 			printf(",%.9g", rows[i].f[f]);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench-layer-features (the layer-cost rows as CSV, for model work): one row per timed
-# layer, named, with the writer of its input, and features computed by hand for KWS
-# (fc 400 -> 128 -> 128 -> 128 -> 12, relus, softmax).
+# layer, named, with the writer of its input and the bytes its pass touches, and features
+# computed by hand for KWS (fc 400 -> 128 -> 128 -> 128 -> 12, relus, softmax).
 set -u
 . "$(dirname "$0")/cli-lib.sh"
 tool=$1
@@ -31,6 +31,11 @@ assert float(by["relu1"]["after_other_bytes"]) == 400 * 4 + (400 * 128 + 128) * 
 # the softmax over 12 classes reads 48 bytes; every row pays the per-layer constant once
 assert float(by["prob"]["in_bytes"]) == 12 * 4
 assert all(float(r["one"]) == 1 for r in rows)
+# what a pass touches (the allocated view): the weights and biases, the input (400), the
+# fc outputs (128 x 3, 12; the relus write in place) and the softmax's 12
+weights = (400 * 128 + 128 + 2 * (128 * 128 + 128) + 128 * 12 + 12) * 4
+blobs = (400 + 3 * 128 + 12 + 12) * 4
+assert all(float(r["pass_bytes"]) == weights + blobs for r in rows), rows[0]["pass_bytes"]
 PY
 # a board the file has no rows for: nothing to write, and the header alone
 expect 0 "$tool" profiles/epyc-1t.yaml "$tmp/kws-times.yaml" other
