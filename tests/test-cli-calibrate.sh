@@ -284,6 +284,9 @@ fi
 expect 0 "$AUGUR" profile show mine
 has "$out" "times for  augur 0.1.0 (OpenBLAS" "the profile's times are augur's runtime's"
 has "$out" "costs      GEMM model plus layer costs for" "layer costs fitted"
+# augur's runtime holds every buffer: its pass is the core's, the LLC's, or evicted (a cliff)
+has "$out" "pass       in the core's cache under " "augur's runtime: the pass's three homes"
+has "$out" "(a cliff)" "augur's runtime: the cliff"
 expect 0 "$AUGUR" estimate descriptors/kws.yaml --device mine
 has "$out" "times for: augur 0.1.0" "estimate names augur's runtime"
 # the reference workload's time is a machine fact of the profile; augur run --device on

@@ -102,7 +102,8 @@ static void test_features(const char *tmpdir)
 		        j == AUGUR_FEAT_GEMM_MS ? AUGUR_COST_GEMM
 		        : j == AUGUR_FEAT_GEMM_CALLS || j == AUGUR_FEAT_ONE ||
 		                        j == AUGUR_FEAT_FIRST_FC || j == AUGUR_FEAT_COLD_PASS ||
-		                        j == AUGUR_FEAT_PLANES || j == AUGUR_FEAT_WRITER_EVICTED
+		                        j == AUGUR_FEAT_PLANES || j == AUGUR_FEAT_WRITER_EVICTED ||
+		                        j == AUGUR_FEAT_WARM_PASS
 		                ? AUGUR_COST_OTHER
 		                : AUGUR_COST_MEMORY;
 		CHECK_EQ_INT(augur_feature_class(j), want);
@@ -1359,6 +1360,75 @@ static void test_thresholds(const char *tmpdir)
 	unload(&l);
 }
 
+/* augur's runtime: a pass the LLC holds is warm whole, one past it cold whole (a linear
+ * cliff from half the LLC to the LLC), and warm_pass tells a pass the core's cache holds
+ * from one only the LLC holds. Here an Intel Xeon's figures: 48 MiB measured LLC, 2 MiB
+ * L2 (core cache 1 MiB, the LLC-only level from 8 MiB). An in-place relu allocates
+ * nothing, so the pass touches its input alone: c MiB for c x 512 x 512. */
+static void test_pass_cliff(const char *tmpdir)
+{
+	struct augur_thresholds th;
+	augur_thresholds_derive(48ull << 20, 0, 0, &th);
+	CHECK(!th.pass_cliff); /* a framework's fact, set by augur_profile_thresholds */
+	CHECK_EQ_U64(th.pass_cliff_lo_bytes, 24ull << 20);
+	CHECK_EQ_U64(th.pass_cliff_hi_bytes, 48ull << 20);
+	th.pass_cliff = true;
+	th.pass_core_bytes = 1ull << 20;
+	th.pass_core_hi_bytes = 8ull << 20;
+	struct augur_timemodel tm;
+	unit_gemm_model(&tm);
+	/* 1/2 MiB: the core's; 2 MiB: log 2 / log 8 = 1/3 of the way to the LLC alone;
+	 * 16 MiB: the LLC's; 36 MiB: half way down the cliff, the other half warm; 64 MiB and
+	 * 512 MiB: cold */
+	static const char *const shapes[] = {"1, 256, 512",  "2, 512, 512",  "16, 512, 512",
+	                                     "36, 512, 512", "64, 512, 512", "512, 512, 512"};
+	const double cold[] = {0, 0, 0, 0.5, 1, 1}, warm[] = {0, 1.0 / 3, 1, 0.5, 0, 0};
+	double f[AUGUR_FEAT_COUNT];
+	for (int v = 0; v < 6; v++) {
+		char text[256];
+		snprintf(text, sizeof(text),
+		         "name: pass\ninput: [%s]\nlayers:\n  - {name: r, type: relu}\n",
+		         shapes[v]);
+		struct loaded l = load_text(tmpdir, "cliff.yaml", text);
+		CHECK(l.a != NULL);
+		if (l.a) {
+			CHECK_NEAR(augur_pass_cold(l.a, &th), cold[v], 1e-12);
+			CHECK_NEAR(augur_pass_warm(l.a, &th), warm[v], 1e-12);
+			augur_layer_features(l.net, l.a, 0, &tm, &th, f, NULL);
+			CHECK_NEAR(f[AUGUR_FEAT_WARM_PASS], warm[v], 1e-12);
+			double moved = f[AUGUR_FEAT_IN_BYTES] + f[AUGUR_FEAT_OUT_BYTES];
+			CHECK_NEAR(f[AUGUR_FEAT_DATA_BYTES_WARM], moved * warm[v], 1e-3);
+			CHECK_NEAR(f[AUGUR_FEAT_DATA_BYTES_COLD], moved * cold[v], 1e-3);
+			/* the same pass under the log ramp of other frameworks: no warm level */
+			th.pass_cliff = false;
+			CHECK_NEAR(augur_pass_warm(l.a, &th), 0, 0);
+			th.pass_cliff = true;
+		}
+		unload(&l);
+	}
+	/* KWS's fc weights (343,600 bytes with biases) in a pass of 346,832: the core's */
+	struct loaded l = load("kws", 1);
+	if (l.a) {
+		augur_layer_features(l.net, l.a, 0, &tm, &th, f, NULL);
+		CHECK_NEAR(f[AUGUR_FEAT_PARAM_BYTES_WARM], 0, 0);
+		CHECK_NEAR(f[AUGUR_FEAT_PARAM_BYTES_COLD], 0, 0);
+	} else {
+		CHECK(0);
+	}
+	unload(&l);
+	/* only augur's runtime fits the warm twins, and only of the cold features it has */
+	uint64_t own = augur_layer_cost_features(AUGUR_LAYER_CONV, true, true, false);
+	CHECK(own & AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_BYTES_WARM));
+	CHECK(own & AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_WARM));
+	CHECK(own & AUGUR_FEAT_BIT(AUGUR_FEAT_WARM_PASS));
+	CHECK(!(own & AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_WARM)));
+	own = augur_layer_cost_features(AUGUR_LAYER_CONV, true, false, false);
+	CHECK(!(own & (AUGUR_FEAT_BIT(AUGUR_FEAT_WARM_PASS) |
+	               AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_BYTES_WARM))));
+	own = augur_layer_cost_features(AUGUR_LAYER_FC, false, false, true);
+	CHECK(!(own & AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_WARM)));
+}
+
 int main(void)
 {
 	char tmpdir[] = "/tmp/augur-test-layercost-XXXXXX";
@@ -1369,6 +1439,7 @@ int main(void)
 	augur_thresholds_derive(0, 0, -1, &th1);
 	test_features(tmpdir);
 	test_thresholds(tmpdir);
+	test_pass_cliff(tmpdir);
 	test_layer_times_join();
 	test_layer_times_framework(tmpdir);
 	test_fit_recovers();

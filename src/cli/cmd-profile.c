@@ -256,9 +256,20 @@ static void show_facts(const struct augur_profile *p)
 	show_line("weights", "streamed above %s; first fc cold after %s written",
 	          size_or_unknown(a, sizeof(a), th.streamed_weight_bytes),
 	          size_or_unknown(b, sizeof(b), th.first_fc_cold_bytes));
-	show_line("pass", "cached under %s, evicted over %s",
-	          size_or_unknown(a, sizeof(a), th.pass_cached_bytes),
-	          size_or_unknown(b, sizeof(b), th.pass_evicted_bytes));
+	if (th.pass_cliff) {
+		char c[32], d[32];
+		show_line("pass",
+		          "in the core's cache under %s, the LLC's from %s, evicted from "
+		          "%s to %s (a cliff)",
+		          size_or_unknown(a, sizeof(a), th.pass_core_bytes),
+		          size_or_unknown(b, sizeof(b), th.pass_core_hi_bytes),
+		          size_or_unknown(c, sizeof(c), th.pass_cliff_lo_bytes),
+		          size_or_unknown(d, sizeof(d), th.pass_cliff_hi_bytes));
+	} else {
+		show_line("pass", "cached under %s, evicted over %s",
+		          size_or_unknown(a, sizeof(a), th.pass_cached_bytes),
+		          size_or_unknown(b, sizeof(b), th.pass_evicted_bytes));
+	}
 	show_line("narrow", "n < %llu: GEMM columns cached under %s, streamed over %s",
 	          (unsigned long long)th.narrow_gemm_n,
 	          size_or_unknown(a, sizeof(a), th.narrow_cached_bytes),

@@ -28,7 +28,7 @@ struct augur_incr {
 	/* estimate totals of layers [0, snap_at): where an update resumes summing */
 	size_t snap_at;
 	struct augur_unit_estimate snap_est[2]; /* totals only; layers is not used */
-	double pass_cold;                       /* augur_pass_cold of the estimates */
+	double pass_cold, pass_warm;            /* augur_pass_cold, _warm of the estimates */
 	uint8_t *touched;                       /* per layer: edited since the last update */
 	uint8_t *changed;                /* per layer, during an update: its output shape changed */
 	size_t dirty_from;               /* first touched layer, n_layers when none */
@@ -122,12 +122,14 @@ void augur_incr_revert(struct augur_incr *inc)
 	}
 }
 
-/* augur_pass_cold of analysis a on the context's profile. */
-static double pass_cold(const struct augur_incr *inc, const struct augur_analysis *a)
+/* augur_pass_cold and augur_pass_warm of analysis a on the context's profile. */
+static void pass_residency(const struct augur_incr *inc, const struct augur_analysis *a,
+                           double *cold, double *warm)
 {
 	struct augur_thresholds th;
 	augur_profile_thresholds(inc->p, &th);
-	return augur_pass_cold(a, &th);
+	*cold = augur_pass_cold(a, &th);
+	*warm = augur_pass_warm(a, &th);
 }
 
 /* An estimate's totals as augur_estimate_unit starts them. */
@@ -164,7 +166,7 @@ static int update_full(struct augur_incr *inc, struct augur_diag *diag)
 	if (rc)
 		return rc;
 	inc->snap_at = 0;
-	inc->pass_cold = pass_cold(inc, inc->a);
+	pass_residency(inc, inc->a, &inc->pass_cold, &inc->pass_warm);
 	inc->last_retraced = net->n_layers;
 	inc->last_from = 0;
 	memset(inc->touched, 0, net->n_layers);
@@ -273,9 +275,11 @@ static int update_incremental(struct augur_incr *inc, struct augur_diag *diag)
 	/* every layer's cost depends on how far the whole pass outgrows the caches: when an
 	 * edit moves that, the layers before the walk are costed again too */
 	size_t from = f;
-	double cold = pass_cold(inc, a);
-	if (cold != inc->pass_cold) {
+	double cold, warm;
+	pass_residency(inc, a, &cold, &warm);
+	if (cold != inc->pass_cold || warm != inc->pass_warm) {
 		inc->pass_cold = cold;
+		inc->pass_warm = warm;
 		from = 0;
 	}
 	if ((rc = snapshot_at(inc, from, diag)))

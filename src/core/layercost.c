@@ -38,6 +38,11 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_GLOBAL_READS] = "global_reads",
         [AUGUR_FEAT_IN_BYTES_FRESH] = "in_bytes_fresh",
         [AUGUR_FEAT_WRITER_EVICTED] = "writer_evicted",
+        [AUGUR_FEAT_WARM_PASS] = "warm_pass",
+        [AUGUR_FEAT_PARAM_BYTES_WARM] = "param_bytes_warm",
+        [AUGUR_FEAT_IM2COL_BYTES_WARM] = "im2col_bytes_warm",
+        [AUGUR_FEAT_DATA_BYTES_WARM] = "data_bytes_warm",
+        [AUGUR_FEAT_PARAM_BYTES_4K_WARM] = "param_bytes_4k_warm",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -76,6 +81,10 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 	case AUGUR_FEAT_IM2COL_BYTES_COLD:
 	case AUGUR_FEAT_DATA_BYTES_COLD:
 	case AUGUR_FEAT_PARAM_BYTES_4K_COLD:
+	case AUGUR_FEAT_PARAM_BYTES_WARM:
+	case AUGUR_FEAT_IM2COL_BYTES_WARM:
+	case AUGUR_FEAT_DATA_BYTES_WARM:
+	case AUGUR_FEAT_PARAM_BYTES_4K_WARM:
 	case AUGUR_FEAT_OUT_BYTES_LEAKY:
 	case AUGUR_FEAT_DATA_BYTES_SPILLED:
 	case AUGUR_FEAT_DATA_BYTES_SPILLED_LLC:
@@ -106,6 +115,10 @@ void augur_thresholds_derive(uint64_t llc_bytes, uint64_t fresh_buffer_bytes,
 	        .streamed_weight_bytes = llc,
 	        .pass_cached_bytes = llc / 8,
 	        .pass_evicted_bytes = llc * 2,
+	        .pass_cliff_lo_bytes = llc / 2,
+	        .pass_cliff_hi_bytes = llc,
+	        .pass_core_bytes = AUGUR_REFERENCE_L2_BYTES / 2,
+	        .pass_core_hi_bytes = AUGUR_REFERENCE_L2_BYTES * 4,
 	        /* a property of the GEMM kernels' arithmetic per byte, not of the caches */
 	        .narrow_gemm_n = 64,
 	        .narrow_cached_bytes = llc / 8,
@@ -220,7 +233,20 @@ uint64_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs,
 	 * columns: their call path comes from memory */
 	if (cache_terms && (type == AUGUR_LAYER_RELU || type == AUGUR_LAYER_BATCHNORM))
 		own |= F(WRITER_EVICTED);
-	return own | F(COLD_PASS) | F(ONE);
+	own |= F(COLD_PASS) | F(ONE);
+	/* augur's runtime: each cold feature's twin for a pass held by the LLC alone */
+	if (augur_runtime) {
+		static const enum augur_feature twins[][2] = {
+		        {AUGUR_FEAT_COLD_PASS, AUGUR_FEAT_WARM_PASS},
+		        {AUGUR_FEAT_PARAM_BYTES_COLD, AUGUR_FEAT_PARAM_BYTES_WARM},
+		        {AUGUR_FEAT_IM2COL_BYTES_COLD, AUGUR_FEAT_IM2COL_BYTES_WARM},
+		        {AUGUR_FEAT_DATA_BYTES_COLD, AUGUR_FEAT_DATA_BYTES_WARM},
+		        {AUGUR_FEAT_PARAM_BYTES_4K_COLD, AUGUR_FEAT_PARAM_BYTES_4K_WARM}};
+		for (size_t i = 0; i < sizeof(twins) / sizeof(*twins); i++)
+			if (own & AUGUR_FEAT_BIT(twins[i][0]))
+				own |= AUGUR_FEAT_BIT(twins[i][1]);
+	}
+	return own;
 }
 
 enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type)
@@ -319,12 +345,28 @@ double augur_writer_evicted(const struct augur_net *net, const struct augur_anal
 double augur_pass_cold(const struct augur_analysis *a, const struct augur_thresholds *th)
 {
 	double touched = (double)a->memory.alloc_total;
+	if (th->pass_cliff) {
+		double lo = (double)th->pass_cliff_lo_bytes, hi = (double)th->pass_cliff_hi_bytes;
+		return touched <= lo ? 0 : touched >= hi ? 1 : (touched - lo) / (hi - lo);
+	}
 	double lo = (double)th->pass_cached_bytes, hi = (double)th->pass_evicted_bytes;
 	if (touched <= lo)
 		return 0;
 	if (touched >= hi)
 		return 1;
 	return log(touched / lo) / log(hi / lo);
+}
+
+double augur_pass_warm(const struct augur_analysis *a, const struct augur_thresholds *th)
+{
+	if (!th->pass_cliff)
+		return 0;
+	double touched = (double)a->memory.alloc_total;
+	double lo = (double)th->pass_core_bytes, hi = (double)th->pass_core_hi_bytes;
+	double beyond_core = touched <= lo   ? 0
+	                     : touched >= hi ? 1
+	                                     : log(touched / lo) / log(hi / lo);
+	return beyond_core * (1 - augur_pass_cold(a, th));
 }
 
 double augur_narrow_gemm_bytes(const struct augur_gemm *g, const struct augur_thresholds *th)
@@ -411,11 +453,17 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	f[AUGUR_FEAT_PARAM_BYTES_COLD] = f[AUGUR_FEAT_PARAM_BYTES] * f[AUGUR_FEAT_COLD_PASS];
 	f[AUGUR_FEAT_IM2COL_BYTES_COLD] = f[AUGUR_FEAT_IM2COL_BYTES] * f[AUGUR_FEAT_COLD_PASS];
 	f[AUGUR_FEAT_PARAM_BYTES_4K_COLD] = f[AUGUR_FEAT_PARAM_BYTES_4K] * f[AUGUR_FEAT_COLD_PASS];
+	f[AUGUR_FEAT_WARM_PASS] = augur_pass_warm(a, th);
+	f[AUGUR_FEAT_PARAM_BYTES_WARM] = f[AUGUR_FEAT_PARAM_BYTES] * f[AUGUR_FEAT_WARM_PASS];
+	f[AUGUR_FEAT_IM2COL_BYTES_WARM] = f[AUGUR_FEAT_IM2COL_BYTES] * f[AUGUR_FEAT_WARM_PASS];
+	f[AUGUR_FEAT_PARAM_BYTES_4K_WARM] = f[AUGUR_FEAT_PARAM_BYTES_4K] * f[AUGUR_FEAT_WARM_PASS];
 	f[AUGUR_FEAT_PLANES] = (double)s->out.c * a->batch;
 	if (l->type == AUGUR_LAYER_RELU && l->negative_slope != 0)
 		f[AUGUR_FEAT_OUT_BYTES_LEAKY] = f[AUGUR_FEAT_OUT_BYTES];
 	f[AUGUR_FEAT_DATA_BYTES_COLD] =
 	        (f[AUGUR_FEAT_IN_BYTES] + f[AUGUR_FEAT_OUT_BYTES]) * f[AUGUR_FEAT_COLD_PASS];
+	f[AUGUR_FEAT_DATA_BYTES_WARM] =
+	        (f[AUGUR_FEAT_IN_BYTES] + f[AUGUR_FEAT_OUT_BYTES]) * f[AUGUR_FEAT_WARM_PASS];
 	double moved = f[AUGUR_FEAT_IN_BYTES] + f[AUGUR_FEAT_OUT_BYTES];
 	f[AUGUR_FEAT_DATA_BYTES_SPILLED] = fmax(moved - (double)th->core_cache_bytes, 0);
 	f[AUGUR_FEAT_DATA_BYTES_SPILLED_LLC] = fmax(moved - (double)th->pass_cached_bytes, 0);

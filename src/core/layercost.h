@@ -112,6 +112,15 @@ enum augur_feature {
 	                                       call path is then fetched from memory (PyTorch:
 	                                       a relu of 16 KiB after a 64 MiB fc took 52-64 us,
 	                                       after a small one 1 us) */
+	AUGUR_FEAT_WARM_PASS,               /* per layer, 0 to 1, in augur's runtime: how far
+	                                       the pass outgrows the core's own cache while
+	                                       the last-level cache still holds it
+	                                       (augur_pass_warm): its layers then find their
+	                                       data in the LLC, not in L2 */
+	AUGUR_FEAT_PARAM_BYTES_WARM,        /* param_bytes times warm_pass */
+	AUGUR_FEAT_IM2COL_BYTES_WARM,       /* im2col_bytes times warm_pass */
+	AUGUR_FEAT_DATA_BYTES_WARM,         /* in_bytes + out_bytes times warm_pass */
+	AUGUR_FEAT_PARAM_BYTES_4K_WARM,     /* param_bytes_4k times warm_pass */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
@@ -147,6 +156,20 @@ struct augur_thresholds {
 	 * predicted the held-out networks best. */
 	uint64_t pass_cached_bytes;
 	uint64_t pass_evicted_bytes;
+	/* augur's runtime holds every buffer and touches them in the same order every pass,
+	 * so the last-level cache keeps a pass whole or not at all (a cyclic access larger
+	 * than an LRU-like cache misses throughout): cold_pass rises linearly from
+	 * pass_cliff_lo_bytes (half the LLC) to pass_cliff_hi_bytes (the LLC), and warm_pass
+	 * tells a pass the core's cache holds (under pass_core_bytes) from one only the LLC
+	 * holds (8 times that and more), in log(bytes) between. The log ramp above put fc
+	 * layers whose weights stayed in the LLC (a 28 MiB fc in a 31 MiB pass: 1.12 ms at
+	 * 26 GB/s) 60% high and tiny passes' weights, read from L2 at 90 GB/s, 50% low
+	 * (docs/model.md, "A pass's three homes"). */
+	bool pass_cliff;
+	uint64_t pass_cliff_lo_bytes;
+	uint64_t pass_cliff_hi_bytes;
+	uint64_t pass_core_bytes;
+	uint64_t pass_core_hi_bytes;
 	/* a GEMM with fewer filters than narrow_gemm_n does too little arithmetic per byte of
 	 * its column matrix to hide reading it from memory; one with a column matrix (per
 	 * call) below narrow_cached_bytes finds it in cache, one above narrow_streamed_bytes
@@ -256,6 +279,11 @@ bool augur_layer_allocates_output(enum augur_layer_type type);
  * allocator's history (docs/model.md, "Known gaps"). */
 double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_analysis *a,
                                size_t i, const struct augur_thresholds *th);
+
+/* The warm_pass feature of every layer of a network analysed as a (th->pass_cliff only, else
+ * 0): how far the pass outgrows the core's cache, 0 at th->pass_core_bytes, 1 at
+ * pass_core_hi_bytes (log(bytes) between), times 1 - cold_pass. */
+double augur_pass_warm(const struct augur_analysis *a, const struct augur_thresholds *th);
 
 /* The cold_pass feature of every layer of a network analysed as a: 0 when a forward pass
  * fits the caches, 1 when it evicts them (th->pass_cached_bytes, pass_evicted_bytes). */

@@ -161,8 +161,12 @@ void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresh
 {
 	augur_thresholds_derive(augur_machine_llc(&p->machine), p->framework.fresh_buffer_bytes,
 	                        p->framework.pool_index_bytes, out);
-	if (p->machine.l2_bytes)
+	if (p->machine.l2_bytes) {
 		out->core_cache_bytes = p->machine.l2_bytes / 2;
+		out->pass_core_bytes = p->machine.l2_bytes / 2;
+		out->pass_core_hi_bytes = p->machine.l2_bytes * 4;
+	}
+	out->pass_cliff = augur_framework_is_augur(p->framework.name);
 }
 
 enum augur_memory_view augur_framework_memory_view(const struct augur_framework *fw)
