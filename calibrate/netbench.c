@@ -367,12 +367,14 @@ void augur_netbench_layer_times(const struct augur_net_run *rs, size_t n,
 	         AUGUR_VERSION, blas, threads, threads == 1 ? "" : "s", date);
 	put_quoted(b, source);
 	/* what the times are for (docs/profiles.md): augur's runtime allocates every buffer
-	 * once, before the passes, and its max pooling writes no indices */
+	 * once, before the passes, and touches them in the same order every pass (the pass
+	 * cliff of docs/model.md), and its max pooling writes no indices */
 	augur_strbuf_put(b, "\nframework:\n  name: \"augur\"\n  version: ");
 	put_quoted(b, AUGUR_VERSION);
 	augur_strbuf_put(b, "\n  library: ");
 	put_quoted(b, blas);
-	augur_strbuf_put(b, "\n  threads: %u\n  pool_index_bytes: 0\n", threads);
+	augur_strbuf_put(b, "\n  threads: %u\n  pool_index_bytes: 0\n  pass_cliff: true\n",
+	                 threads);
 	augur_strbuf_put(b, "layer_times:\n");
 	for (size_t k = 0; k < n; k++) {
 		const struct augur_net_run *r = &rs[k];

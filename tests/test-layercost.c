@@ -1221,7 +1221,7 @@ static void test_layer_times_framework(const char *tmpdir)
 	static const char *const frameworks[] = {
 	        "framework:\n  name: pytorch\n  version: \"1.13.1\"\n  mkldnn: false\n"
 	        "  threads: 1\n  fresh_buffer_bytes: 67108864\n  pool_index_bytes: 0\n"
-	        "  cache_terms: true\n",
+	        "  cache_terms: true\n  pass_cliff: true\n",
 	        ""};
 	for (int v = 0; v < 2; v++) {
 		snprintf(text, sizeof(text),
@@ -1252,6 +1252,7 @@ static void test_layer_times_framework(const char *tmpdir)
 			/* the fit's features follow the file's facts, and the profile states them
 			 */
 			CHECK_EQ_INT(augur_framework_cache_terms(&p->framework), v == 0);
+			CHECK_EQ_INT(th.pass_cliff, v == 0);
 		}
 		augur_profile_free(p);
 		augur_layer_times_free(lt);

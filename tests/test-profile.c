@@ -123,6 +123,8 @@ static const struct bad_case bad[] = {
          AUGUR_E_SCHEMA, 2, 41, "expected together or one_at_a_time for 'conv_groups', got each"},
         {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, cache_terms: yes}\n",
          AUGUR_E_SCHEMA, 2, 41, "expected true or false for 'cache_terms', got yes"},
+        {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: augur, pass_cliff: 1}\n",
+         AUGUR_E_SCHEMA, 2, 38, "expected true or false for 'pass_cliff', got 1"},
         {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, mkldn: true}\n",
          AUGUR_E_SCHEMA, 2, 28, "unknown key 'mkldn' in framework (did you mean 'mkldnn'?)"},
         /* a format-1 profile has neither */
@@ -448,13 +450,17 @@ static void test_round_trip_format2(void)
 	/* and the cache features: not stated is not offered, and not written */
 	CHECK(text && !strstr(text, "cache_terms"));
 	CHECK(!augur_framework_cache_terms(&p->framework));
+	/* nor the pass cliff: a profile from before it keeps the log ramp it was fitted with */
+	CHECK(text && !strstr(text, "pass_cliff"));
+	CHECK(!augur_framework_pass_cliff(&p->framework));
 	free(text);
 	p->framework.conv_groups = AUGUR_GROUPS_ONE_AT_A_TIME;
 	p->framework.cache_terms = 1;
+	p->framework.pass_cliff = 1;
 	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
 	CHECK_CONTAINS(text, "augur_profile: 2\n");
 	CHECK_CONTAINS(text, "\n  memory_view: minimal\n  conv_groups: one_at_a_time\n  "
-	                     "cache_terms: true");
+	                     "cache_terms: true\n  pass_cliff: true");
 	struct augur_profile *q = NULL;
 	struct augur_diag diag = {0};
 	CHECK_EQ_INT(augur_profile_parse("mem.yaml", text, len, &q, &diag), 0);
@@ -470,6 +476,13 @@ static void test_round_trip_format2(void)
 		augur_profile_thresholds(q, &th);
 		CHECK_EQ_U64(th.pass_cached_bytes, 4ull << 20);
 		CHECK_EQ_U64(th.pass_evicted_bytes, 64ull << 20);
+		/* and the cliff the fact asks for: half the measured LLC to all of it; the
+		 * core's level from half the L2 to four times it */
+		CHECK(th.pass_cliff);
+		CHECK_EQ_U64(th.pass_cliff_lo_bytes, 16ull << 20);
+		CHECK_EQ_U64(th.pass_cliff_hi_bytes, 32ull << 20);
+		CHECK_EQ_U64(th.pass_core_bytes, 512ull << 10);
+		CHECK_EQ_U64(th.pass_core_hi_bytes, 4ull << 20);
 		CHECK_EQ_U64(th.streamed_weight_bytes, 32ull << 20);
 		CHECK_EQ_U64(q->machine.l2_bytes, 1ull << 20);
 		CHECK_EQ_U64(q->machine.l1d_bytes, 32768);

@@ -522,6 +522,7 @@ void cli_json_framework(struct jsonw *w, const struct augur_framework *fw)
 	jw_string(w, "memory_view", augur_memory_view_name(augur_framework_memory_view(fw)));
 	jw_string(w, "conv_groups", augur_conv_groups_name(augur_framework_conv_groups(fw)));
 	jw_bool(w, "cache_terms", augur_framework_cache_terms(fw));
+	jw_bool(w, "pass_cliff", augur_framework_pass_cliff(fw));
 	jw_string(w, "text", text);
 	jw_end(w);
 }

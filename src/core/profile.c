@@ -166,7 +166,7 @@ void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresh
 		out->pass_core_bytes = p->machine.l2_bytes / 2;
 		out->pass_core_hi_bytes = p->machine.l2_bytes * 4;
 	}
-	out->pass_cliff = augur_framework_is_augur(p->framework.name);
+	out->pass_cliff = augur_framework_pass_cliff(&p->framework);
 }
 
 enum augur_memory_view augur_framework_memory_view(const struct augur_framework *fw)
@@ -188,6 +188,11 @@ enum augur_conv_groups augur_framework_conv_groups(const struct augur_framework 
 bool augur_framework_cache_terms(const struct augur_framework *fw)
 {
 	return fw->cache_terms > 0;
+}
+
+bool augur_framework_pass_cliff(const struct augur_framework *fw)
+{
+	return fw->pass_cliff > 0;
 }
 
 const char *augur_conv_groups_name(enum augur_conv_groups g)
@@ -847,7 +852,8 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 	                                   "pool_index_bytes",
 	                                   "memory_view",
 	                                   "conv_groups",
-	                                   "cache_terms"};
+	                                   "cache_terms",
+	                                   "pass_cliff"};
 	const struct augur_ynode *x;
 	int rc;
 	if ((rc = augur_schema_map(c, v, "framework")) ||
@@ -914,6 +920,12 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 		if ((rc = augur_schema_bool(c, x, "cache_terms", &on)))
 			return rc;
 		fw->cache_terms = on ? 1 : -1;
+	}
+	if ((x = augur_ynode_get(v, "pass_cliff")) && !augur_ynode_is_null(x)) {
+		bool on;
+		if ((rc = augur_schema_bool(c, x, "pass_cliff", &on)))
+			return rc;
+		fw->pass_cliff = on ? 1 : -1;
 	}
 	return AUGUR_OK;
 }
@@ -1334,6 +1346,8 @@ static void put_format2(struct augur_strbuf *b, const struct augur_profile *p)
 		augur_strbuf_put(b, "\n  conv_groups: %s", augur_conv_groups_name(fw->conv_groups));
 	if (fw->cache_terms)
 		augur_strbuf_put(b, "\n  cache_terms: %s", fw->cache_terms > 0 ? "true" : "false");
+	if (fw->pass_cliff)
+		augur_strbuf_put(b, "\n  pass_cliff: %s", fw->pass_cliff > 0 ? "true" : "false");
 }
 
 int augur_profile_format(const struct augur_profile *p, char **out, size_t *len)

@@ -92,6 +92,7 @@ struct augur_framework {
 	enum augur_memory_view memory_view; /* 'memory_view:'; UNSTATED when absent */
 	enum augur_conv_groups conv_groups; /* 'conv_groups:'; UNSTATED when absent */
 	int cache_terms;                    /* 'cache_terms:' 1 true, -1 false, 0 not stated */
+	int pass_cliff;                     /* 'pass_cliff:' 1 true, -1 false, 0 not stated */
 };
 
 struct augur_profile {
@@ -156,6 +157,11 @@ enum augur_conv_groups augur_framework_conv_groups(const struct augur_framework 
  * fitted with the features it was validated with. bench/validate states it true for
  * PyTorch without mkldnn. */
 bool augur_framework_cache_terms(const struct augur_framework *fw);
+
+/* Whether fw says pass_cliff: it holds every buffer of a pass and touches them in the same
+ * order every pass (augur's runtime), so its layer costs were fitted with the pass cliff and
+ * warm level of struct augur_thresholds; unstated = false (the log ramp). */
+bool augur_framework_pass_cliff(const struct augur_framework *fw);
 
 /* "together" or "one_at_a_time" (UNSTATED: "together"). */
 const char *augur_conv_groups_name(enum augur_conv_groups g);

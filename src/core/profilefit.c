@@ -373,8 +373,12 @@ static int fit_costs(const struct augur_profile *p, struct augur_unit *u,
 {
 	struct augur_cost_row *rows = NULL;
 	size_t n = 0;
+	/* the facts of the framework the rows were measured in: the file's, else the
+	 * profile's */
+	const struct augur_framework *fw = lt->framework.name ? &lt->framework : &p->framework;
 	struct augur_thresholds th;
 	augur_profile_thresholds(p, &th);
+	th.pass_cliff = augur_framework_pass_cliff(fw);
 	int rc = augur_layer_times_cost_rows(lt, p->name, u->kind, &u->gemm, &th, &rows, &n, diag);
 	if (rc)
 		return rc;
@@ -389,9 +393,6 @@ static int fit_costs(const struct augur_profile *p, struct augur_unit *u,
 		free(rows);
 		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
 	}
-	/* the facts of the framework the rows were measured in: the file's, else the
-	 * profile's */
-	const struct augur_framework *fw = lt->framework.name ? &lt->framework : &p->framework;
 	rc = augur_layer_costs_fit(rows, n, fw->name, augur_framework_cache_terms(fw), costs, diag);
 	free(rows);
 	if (rc) {
