@@ -198,6 +198,25 @@ static void test_direct_path(void)
 	CHECK(first_fc < n);
 }
 
+/* Appends training samples of tm with 1% noise at every (n, k, m) of the three lists (the
+ * conv layout) after the first `at`; returns the new count. */
+static size_t conv_samples(const struct augur_timemodel *tm, size_t at, const uint64_t *ns,
+                           size_t nn, const uint64_t *ks, size_t nk, const uint64_t *ms, size_t nm)
+{
+	for (size_t a = 0; a < nn; a++)
+		for (size_t b = 0; b < nk; b++)
+			for (size_t d = 0; d < nm; d++) {
+				gemms[at] = (struct augur_sample_gemm){ns[a], ks[b], ms[d], 1};
+				double t = augur_timemodel_predict(tm, ns[a], ks[b], ms[d], false);
+				samples[at] =
+				        (struct augur_sample){.time_ms = t * (1 + 0.01 * noise()),
+				                              .n_gemms = 1,
+				                              .gemms = &gemms[at]};
+				at++;
+			}
+	return at;
+}
+
 /* The calibration's first-layer grid (a few filters over 3 to 64 channels, outputs of
  * 160x160 to 230x230) from a truth whose 4 KiB-multiple im2col rows (160x160, 224x224) pack
  * at 2.5x the cost per element: the km_4k term recovers both kinds of image, and without
@@ -210,17 +229,7 @@ static void test_im2col_rows_4k(void)
 	size_t n = grid_samples(&tm, 0.01);
 	static const uint64_t ln[] = {8, 16, 32, 64, 96}, lk[] = {27, 75, 147, 576};
 	static const uint64_t lm[] = {160 * 160, 170 * 170, 200 * 200, 224 * 224, 230 * 230};
-	for (int a = 0; a < 5; a++)
-		for (int b = 0; b < 4; b++)
-			for (int d = 0; d < 5; d++) {
-				gemms[n] = (struct augur_sample_gemm){ln[a], lk[b], lm[d], 1};
-				double t = augur_timemodel_predict(&tm, ln[a], lk[b], lm[d], false);
-				samples[n] =
-				        (struct augur_sample){.time_ms = t * (1 + 0.01 * noise()),
-				                              .n_gemms = 1,
-				                              .gemms = &gemms[n]};
-				n++;
-			}
+	n = conv_samples(&tm, n, ln, 5, lk, 4, lm, 5);
 	struct augur_fit_options opt;
 	truth_breaks_options(&opt);
 	struct augur_fit_quality q;
@@ -264,17 +273,7 @@ static void test_im2col_rows_256(void)
 	/* the twins of calibrate/harness.c's full plan */
 	static const uint64_t an[] = {32, 64, 128, 256}, ak[] = {64, 576, 1600};
 	static const uint64_t am[] = {57 * 57, 111 * 111};
-	for (int a = 0; a < 4; a++)
-		for (int b = 0; b < 3; b++)
-			for (int d = 0; d < 2; d++) {
-				gemms[n] = (struct augur_sample_gemm){an[a], ak[b], am[d], 1};
-				double t = augur_timemodel_predict(&tm, an[a], ak[b], am[d], false);
-				samples[n] =
-				        (struct augur_sample){.time_ms = t * (1 + 0.01 * noise()),
-				                              .n_gemms = 1,
-				                              .gemms = &gemms[n]};
-				n++;
-			}
+	n = conv_samples(&tm, n, an, 4, ak, 3, am, 2);
 	struct augur_fit_options opt;
 	truth_breaks_options(&opt);
 	struct augur_fit_quality q;
