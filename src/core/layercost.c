@@ -469,8 +469,12 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	f[AUGUR_FEAT_DATA_BYTES_SPILLED_LLC] = fmax(moved - (double)th->pass_cached_bytes, 0);
 	f[AUGUR_FEAT_IN_BYTES_AFTER_GEMM] =
 	        fmax(f[AUGUR_FEAT_IN_BYTES_AFTER_GEMM] - (double)th->core_cache_bytes, 0);
+	/* the writer moved several times its output through the core's cache (an eltwise
+	 * reads two inputs for each value it writes), so its output has left that cache
+	 * from a quarter of it on: with the whole share as the threshold, relu after an
+	 * eltwise of 0.25-2 MiB was still 22-31% low in four runs (docs/model.md) */
 	f[AUGUR_FEAT_IN_BYTES_FRESH] =
-	        fmax(f[AUGUR_FEAT_IN_BYTES_FRESH] - (double)th->core_cache_bytes, 0);
+	        fmax(f[AUGUR_FEAT_IN_BYTES_FRESH] - (double)th->core_cache_bytes / 4, 0);
 	f[AUGUR_FEAT_ONE] = 1;
 	if (gemm_outside)
 		*gemm_outside = outside;

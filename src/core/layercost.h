@@ -101,7 +101,8 @@ enum augur_feature {
 	                                       sums in 16 lanes, and the fit finds its rate) */
 	AUGUR_FEAT_IN_BYTES_FRESH,          /* in_bytes of inputs a loop layer wrote into a buffer
 	                                       of its own (an eltwise, concat or pool: not in
-	                                       place, no GEMM), beyond th->core_cache_bytes; for
+	                                       place, no GEMM), beyond a quarter of
+	                                       th->core_cache_bytes; for
 	                                       augur's relu, whose input after an element-wise
 	                                       sum arrives at memory speed (relu after eltwise
 	                                       was predicted 36-55% low in seven held-out runs,
