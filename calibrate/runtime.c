@@ -673,6 +673,18 @@ static uint64_t out_count(const struct augur_runtime *rt, size_t i)
 ELEMENTWISE(relu_plain, POS(v))
 ELEMENTWISE(relu_leaky, LEAKY(v))
 ELEMENTWISE(relu_clipped, LEAKY(v) < top ? LEAKY(v) : top)
+/* ReLU6 and other clips without a slope: a max and a min per value. Through the leaky
+ * expression (a product by a zero slope, which the compiler must keep) MobileNet's relu6
+ * ran at twice a plain relu's time (56 against 28 us on 1 MiB); inlined into the layer
+ * loop GCC 12 selects the min and max as masks and blends, as slow. Kept out of line it
+ * compiles to a max and a min: 30 us. */
+__attribute__((noinline)) static void relu_clamp(float *y, const float *x, uint64_t n, float top)
+{
+	for (uint64_t j = 0; j < n; j++) {
+		float v = x[j] > 0.0f ? x[j] : 0.0f;
+		y[j] = v < top ? v : top;
+	}
+}
 ELEMENTWISE(sigmoid_fn, 1.0f / (1.0f + expf(-v)))
 /* tanh through expf: libm's tanhf takes another path for each range of |v| (its time
  * depends on the values, so held-out tanh layers ran 12-17% over the fit networks' rate);
@@ -690,7 +702,9 @@ static void relu(struct augur_runtime *rt, size_t i)
 	struct layer_rt *L = &rt->layers[i];
 	uint64_t count = out_count(rt, i);
 	float slope = (float)l->negative_slope, top = (float)l->max;
-	if (top > 0.0f)
+	if (top > 0.0f && slope == 0.0f)
+		relu_clamp(L->out, L->in[0], count, top);
+	else if (top > 0.0f)
 		relu_clipped(L->out, L->in[0], count, slope, top);
 	else if (slope != 0.0f)
 		relu_leaky(L->out, L->in[0], count, slope, top);

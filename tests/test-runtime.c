@@ -288,7 +288,10 @@ static void test_elementwise(void)
 	               "  - {name: mx, type: eltwise, op: max, inputs: [leaky, six]}\n"
 	               "  - {name: cat, type: concat, inputs: [six, leaky]}\n"
 	               "  - {name: t, type: tanh, inputs: input}\n"
-	               "  - {name: sg, type: sigmoid, inputs: input}\n"))
+	               "  - {name: sg, type: sigmoid, inputs: input}\n"
+	               "  - {name: lsix, type: relu, negative_slope: 0.1, max: 6, inputs: input}\n"
+	               "  - {name: twice, type: eltwise, op: sum, inputs: [input, input]}\n"
+	               "  - {name: six2, type: relu, max: 6}\n"))
 		return;
 	static const float x[4] = {-10, 5, 7, 0};
 	input(&c, x, 4);
@@ -306,6 +309,10 @@ static void test_elementwise(void)
 	expect(&c, "cat", cat, 8);
 	expect(&c, "t", t, 4);
 	expect(&c, "sg", sg, 4);
+	/* a clip with a slope (the general path), and one in place over a sum's buffer */
+	static const float lsix[4] = {-1, 5, 6, 0}, six2[4] = {0, 6, 6, 0};
+	expect(&c, "lsix", lsix, 4);
+	expect(&c, "six2", six2, 4);
 	clear(&c);
 
 	/* concat of maps: per image, the first input's channels then the second's */
