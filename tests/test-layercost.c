@@ -569,9 +569,10 @@ static void test_features(const char *tmpdir)
 	/* dropout moves nothing: no data to find cold */
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_DROPOUT, true, false, false) & cold_data,
 	             0);
-	/* a framework whose facts say cache_terms (PyTorch): relu and concat get the loop
-	 * features, scale only the last-level and after-GEMM ones, relu the leaky select, fc
-	 * cold 4 KiB rows; nothing else of augur's runtime's or of the blob holders' */
+	/* a framework whose facts say cache_terms (PyTorch): relu, concat and batchnorm get
+	 * the loop features, scale only the last-level and after-GEMM ones, relu the leaky
+	 * select, fc cold 4 KiB rows; nothing else of augur's runtime's or of the blob
+	 * holders' */
 	uint64_t pt = augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, true);
 	CHECK_EQ_U64(pt & loops, loops);
 	CHECK(pt & AUGUR_FEAT_BIT(AUGUR_FEAT_OUT_BYTES_LEAKY));
@@ -586,11 +587,13 @@ static void test_features(const char *tmpdir)
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_FC, false, false, true),
 	             augur_layer_cost_features(AUGUR_LAYER_FC, false, false, false) |
 	                     AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_COLD));
-	/* a call path evicted by the input's writer: relu and batchnorm, for PyTorch alone */
+	/* a call path evicted by the input's writer: relu and batchnorm, for PyTorch alone;
+	 * batchnorm also the loop features and a cost per plane */
 	CHECK(pt & AUGUR_FEAT_BIT(AUGUR_FEAT_WRITER_EVICTED));
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_BATCHNORM, false, false, true),
 	             augur_layer_cost_features(AUGUR_LAYER_BATCHNORM, false, false, false) |
-	                     AUGUR_FEAT_BIT(AUGUR_FEAT_WRITER_EVICTED));
+	                     AUGUR_FEAT_BIT(AUGUR_FEAT_WRITER_EVICTED) | loops |
+	                     AUGUR_FEAT_BIT(AUGUR_FEAT_PLANES));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_WRITER_EVICTED)));
 	/* eltwise, pool, softmax, sigmoid and conv keep PyTorch's features */
