@@ -130,10 +130,14 @@ static void test_features(const char *tmpdir)
 	/* stride 4: the columns are gathered value by value */
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 363ull * 3025 * 4);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_DILATED_BYTES], 0);
+	/* one row per input channel, kernel tap and output row: 3 x 11 x 11 x 55 */
+	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_ROWS], 3ull * 11 * 11 * 55);
 
 	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv2"), &tm, &th1, f, NULL);
 	CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_CALLS], 2);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 2ull * 1200 * 729 * 4);
+	/* both groups' 48 channels x 5 x 5 taps x 27 output rows */
+	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_ROWS], 96ull * 5 * 5 * 27);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 0); /* stride 1: copied row by row */
 	CHECK_NEAR(f[AUGUR_FEAT_GEMM_MS], 2 * 128.0 * 1200 * 729 * 1e-9, 1e-12);
 
@@ -596,6 +600,11 @@ static void test_features(const char *tmpdir)
 	                     AUGUR_FEAT_BIT(AUGUR_FEAT_PLANES));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_WRITER_EVICTED)));
+	/* the im2col copy's rows: augur's runtime's conv alone */
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_CONV, true, true, false) &
+	      AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_ROWS));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, true) &
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_ROWS)));
 	/* eltwise, pool, softmax, sigmoid and conv keep PyTorch's features */
 	const enum augur_layer_type same[] = {AUGUR_LAYER_ELTWISE, AUGUR_LAYER_POOL,
 	                                      AUGUR_LAYER_SOFTMAX, AUGUR_LAYER_SIGMOID,

@@ -43,6 +43,7 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_IM2COL_BYTES_WARM] = "im2col_bytes_warm",
         [AUGUR_FEAT_DATA_BYTES_WARM] = "data_bytes_warm",
         [AUGUR_FEAT_PARAM_BYTES_4K_WARM] = "param_bytes_4k_warm",
+        [AUGUR_FEAT_IM2COL_ROWS] = "im2col_rows",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -85,6 +86,7 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 	case AUGUR_FEAT_IM2COL_BYTES_WARM:
 	case AUGUR_FEAT_DATA_BYTES_WARM:
 	case AUGUR_FEAT_PARAM_BYTES_4K_WARM:
+	case AUGUR_FEAT_IM2COL_ROWS:
 	case AUGUR_FEAT_OUT_BYTES_LEAKY:
 	case AUGUR_FEAT_DATA_BYTES_SPILLED:
 	case AUGUR_FEAT_DATA_BYTES_SPILLED_LLC:
@@ -210,6 +212,8 @@ uint64_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs,
 		own |= F(OUT_BYTES_LEAKY) | F(IN_BYTES_FRESH);
 	if (augur_runtime && type == AUGUR_LAYER_POOL)
 		own |= F(GLOBAL_READS);
+	if (augur_runtime && (own & F(IM2COL_BYTES)))
+		own |= F(IM2COL_ROWS);
 	/* plain loops over blobs (not the GEMM layers, whose columns and weights the im2col
 	 * and narrow-GEMM features cover) slow down once their data leaves the core's L2 */
 	if (augur_runtime && (own & (F(IN_BYTES) | F(OUT_BYTES))) && !(own & F(GEMM_MS)))
@@ -402,6 +406,9 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	}
 	/* the im2col buffer holds one image; it is refilled for every image of the batch */
 	f[AUGUR_FEAT_IM2COL_BYTES] = (double)s->workspace_bytes * a->batch;
+	if (s->out.w)
+		f[AUGUR_FEAT_IM2COL_ROWS] =
+		        f[AUGUR_FEAT_IM2COL_BYTES] / (AUGUR_BYTES_PER_VALUE * (double)s->out.w);
 	if (l->type == AUGUR_LAYER_CONV && (l->dilation.h != 1 || l->dilation.w != 1))
 		f[AUGUR_FEAT_IM2COL_DILATED_BYTES] = f[AUGUR_FEAT_IM2COL_BYTES];
 	else if (l->type == AUGUR_LAYER_CONV && l->stride.w != 1)

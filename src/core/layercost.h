@@ -122,6 +122,10 @@ enum augur_feature {
 	AUGUR_FEAT_IM2COL_BYTES_WARM,       /* im2col_bytes times warm_pass */
 	AUGUR_FEAT_DATA_BYTES_WARM,         /* in_bytes + out_bytes times warm_pass */
 	AUGUR_FEAT_PARAM_BYTES_4K_WARM,     /* param_bytes_4k times warm_pass */
+	AUGUR_FEAT_IM2COL_ROWS,             /* the rows the im2col copy writes (one per input
+	                                       channel, kernel tap and output row, per image):
+	                                       augur's runtime copies row by row, about 4 ns
+	                                       each beyond the bytes */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
