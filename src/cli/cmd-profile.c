@@ -251,8 +251,22 @@ static void show_facts(const struct augur_profile *p)
 	}
 	struct augur_thresholds th;
 	augur_profile_thresholds(p, &th);
-	bool all = augur_machine_llc(m) && fw->fresh_buffer_bytes && fw->pool_index_bytes >= 0;
-	printf("thresholds%s\n", all ? "" : " (facts not stated: the reference EPYC board's)");
+	/* name the facts the reference board stands in for, so a reader knows which
+	 * thresholds below are this board's own */
+	const char *missing[3];
+	size_t n_missing = 0;
+	if (!augur_machine_llc(m))
+		missing[n_missing++] = "last-level cache";
+	if (!fw->fresh_buffer_bytes)
+		missing[n_missing++] = "fresh-buffer threshold";
+	if (fw->pool_index_bytes < 0)
+		missing[n_missing++] = "pool index bytes";
+	if (!n_missing)
+		printf("thresholds\n");
+	else
+		printf("thresholds (facts not stated: the reference EPYC board's %s%s%s%s%s)\n",
+		       missing[0], n_missing > 1 ? ", " : "", n_missing > 1 ? missing[1] : "",
+		       n_missing > 2 ? ", " : "", n_missing > 2 ? missing[2] : "");
 	show_line("weights", "streamed above %s; first fc cold after %s written",
 	          size_or_unknown(a, sizeof(a), th.streamed_weight_bytes),
 	          size_or_unknown(b, sizeof(b), th.first_fc_cold_bytes));
