@@ -112,7 +112,8 @@ has "$out" "buffers    mapped afresh above 32.0 MiB; max pooling writes 8-byte i
 has "$out" "pass       cached under 4.00 MiB, evicted over 64.0 MiB" "epyc-1t pass ramp"
 expect 0 "$AUGUR" profile show tx1
 has "$out" "times for  caffe" "tx1 framework"
-has "$out" "thresholds (facts not stated: the reference EPYC board's last-level cache, fresh-buffer threshold, pool index bytes)" "tx1 thresholds"
+has "$out" "unstated   last-level cache, fresh-buffer threshold, pool index bytes:" "tx1 thresholds"
+has "$out" "the reference EPYC board's" "tx1 thresholds: whose"
 
 # profile show --format json: the file's values, as a script reads them
 expect 0 "$AUGUR" profile show "$P" --format json
@@ -289,7 +290,7 @@ has "$out" "pass       in the core's cache under " "augur's runtime: the pass's 
 has "$out" "(a cliff)" "augur's runtime: the cliff"
 # its runtime allocates every buffer once: no allocator threshold to state, and show says
 # which fact the reference board stands in for
-has "$out" "the reference EPYC board's fresh-buffer threshold" "augur's runtime: the unstated fact named"
+has "$out" "unstated   fresh-buffer threshold: the reference EPYC board's" "augur's runtime: the unstated fact named"
 expect 0 "$AUGUR" estimate descriptors/kws.yaml --device mine
 has "$out" "times for: augur 0.1.0" "estimate names augur's runtime"
 # the reference workload's time is a machine fact of the profile; augur run --device on

@@ -261,12 +261,11 @@ static void show_facts(const struct augur_profile *p)
 		missing[n_missing++] = "fresh-buffer threshold";
 	if (fw->pool_index_bytes < 0)
 		missing[n_missing++] = "pool index bytes";
-	if (!n_missing)
-		printf("thresholds\n");
-	else
-		printf("thresholds (facts not stated: the reference EPYC board's %s%s%s%s%s)\n",
-		       missing[0], n_missing > 1 ? ", " : "", n_missing > 1 ? missing[1] : "",
-		       n_missing > 2 ? ", " : "", n_missing > 2 ? missing[2] : "");
+	printf("thresholds\n");
+	if (n_missing)
+		show_line("unstated", "%s%s%s%s%s: the reference EPYC board's", missing[0],
+		          n_missing > 1 ? ", " : "", n_missing > 1 ? missing[1] : "",
+		          n_missing > 2 ? ", " : "", n_missing > 2 ? missing[2] : "");
 	show_line("weights", "streamed above %s; first fc cold after %s written",
 	          size_or_unknown(a, sizeof(a), th.streamed_weight_bytes),
 	          size_or_unknown(b, sizeof(b), th.first_fc_cold_bytes));
