@@ -253,19 +253,16 @@ static void show_facts(const struct augur_profile *p)
 	augur_profile_thresholds(p, &th);
 	/* name the facts the reference board stands in for, so a reader knows which
 	 * thresholds below are this board's own */
-	const char *missing[3];
-	size_t n_missing = 0;
+	char missing[96] = "";
 	if (!augur_machine_llc(m))
-		missing[n_missing++] = "last-level cache";
+		append(missing, sizeof(missing), "%slast-level cache", *missing ? ", " : "");
 	if (!fw->fresh_buffer_bytes)
-		missing[n_missing++] = "fresh-buffer threshold";
+		append(missing, sizeof(missing), "%sfresh-buffer threshold", *missing ? ", " : "");
 	if (fw->pool_index_bytes < 0)
-		missing[n_missing++] = "pool index bytes";
+		append(missing, sizeof(missing), "%spool index bytes", *missing ? ", " : "");
 	printf("thresholds\n");
-	if (n_missing)
-		show_line("unstated", "%s%s%s%s%s: the reference EPYC board's", missing[0],
-		          n_missing > 1 ? ", " : "", n_missing > 1 ? missing[1] : "",
-		          n_missing > 2 ? ", " : "", n_missing > 2 ? missing[2] : "");
+	if (*missing)
+		show_line("unstated", "%s: the reference EPYC board's", missing);
 	show_line("weights", "streamed above %s; first fc cold after %s written",
 	          size_or_unknown(a, sizeof(a), th.streamed_weight_bytes),
 	          size_or_unknown(b, sizeof(b), th.first_fc_cold_bytes));
