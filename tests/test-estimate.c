@@ -294,6 +294,16 @@ static void test_memory_view(void)
 	augur_profile_free(p);
 }
 
+/* Parses and analyses a descriptor given as text, checking both succeed: *net and *a are
+ * NULL where they did not. */
+static void parse_text(const char *path, const char *text, size_t len, struct augur_net **net,
+                       struct augur_analysis **a)
+{
+	struct augur_diag d = {0};
+	CHECK_EQ_INT(augur_net_parse(path, text, len, net, NULL, &d), 0);
+	CHECK(*net && augur_analyze(*net, 1, a, &d) == 0);
+}
+
 /* A grouped convolution's workspace follows the framework's conv_groups fact. Hand
  * computed for an 8-channel 16x16 input (float32): a depthwise 3x3 conv (8 groups, 16
  * filters, pad 1) has k = 1*3*3 = 9 and m = 16*16 = 256, so one group's columns are
@@ -315,8 +325,7 @@ static void test_conv_groups(void)
 	struct augur_net *net = NULL;
 	struct augur_analysis *a = NULL;
 	struct augur_diag d = {0};
-	CHECK_EQ_INT(augur_net_parse("dw.yaml", text, sizeof(text) - 1, &net, NULL, &d), 0);
-	CHECK(net && augur_analyze(net, 1, &a, &d) == 0);
+	parse_text("dw.yaml", text, sizeof(text) - 1, &net, &a);
 	if (!p || !a)
 		goto out;
 	CHECK_EQ_U64(a->memory.alloc_workspace, 73728);
@@ -347,6 +356,78 @@ static void test_conv_groups(void)
 		CHECK_EQ_U64(e.model_bytes, total - 73728 + (minimal ? 25600 : 29696));
 		augur_unit_estimate_clear(&e);
 	}
+	/* the heap view, one group at a time, nothing mapped: the input (8*256*4 = 8192
+	 * bytes) and dw's output (16384) while dw holds one group's columns (9216) and its
+	 * groups' outputs (16384): 50176 at step 0 (then 16384 + 8192 at pw, 8192 + 4096 +
+	 * 4096 at g2), plus the weights, (16*9 + 16) + (8*16 + 8) + (4*4 + 4) = 316 values */
+	struct augur_unit_estimate e = {0};
+	p->framework.memory_view = AUGUR_VIEW_HEAP;
+	p->framework.fresh_buffer_bytes = 1u << 20;
+	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
+	CHECK_EQ_INT(e.memory_view, AUGUR_VIEW_HEAP);
+	CHECK_EQ_U64(e.model_bytes, 50176 + 316 * 4);
+	augur_unit_estimate_clear(&e);
+out:
+	augur_analysis_free(a);
+	augur_net_free(net);
+	augur_profile_free(p);
+}
+
+/* The heap view (PyTorch on glibc): buffers above the allocator's threshold are mapped per
+ * allocation, smaller ones come from a heap that keeps its high-water mark, so the two
+ * peak apart and add. Hand computed for a 4x64x64 input (65536 bytes), threshold 1.2 MB:
+ * c1 (5x5, pad 2, 8 filters) has k = 4*25 = 100 and m = 4096, columns 100*4096*4 =
+ * 1638400 bytes (mapped) and an output of 8*4096*4 = 131072; c2 (3x3, pad 1) columns
+ * 8*9*4096*4 = 1179648 (heap); n1 an LRN of the same 131072 bytes. Heap at step 0:
+ * input + c1 = 196608; step 2: c1 (read by c2 through the in-place relu) + c2 + c2's
+ * columns = 1441792; step 3: c2 + n1 = 262144 (+ 131072 per LRN temporary). Mapped:
+ * 1638400 at step 0. Weights: (8*100 + 8) + (8*72 + 8) = 1392 values, 5568 bytes. The
+ * minimal view instead holds the largest workspace beside the data peak: 5568 + 1638400
+ * + 262144. */
+static void test_heap_view(void)
+{
+	static const char text[] = "name: heap\n"
+	                           "input: [4, 64, 64]\n"
+	                           "layers:\n"
+	                           "  - {name: c1, type: conv, filters: 8, kernel: 5, pad: 2}\n"
+	                           "  - {name: r1, type: relu}\n"
+	                           "  - {name: c2, type: conv, filters: 8, kernel: 3, pad: 1}\n"
+	                           "  - {name: n1, type: lrn, size: 5}\n";
+	struct augur_profile *p = load_profile("tx1");
+	struct augur_net *net = NULL;
+	struct augur_analysis *a = NULL;
+	struct augur_diag d = {0};
+	struct augur_unit_estimate e = {0};
+	parse_text("heap.yaml", text, sizeof(text) - 1, &net, &a);
+	if (!p || !a)
+		goto out;
+	CHECK_EQ_U64(a->memory.min_total, 5568 + 1638400 + 262144);
+	struct augur_heap_view hv;
+	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1200000, false, 0, &hv), 0);
+	CHECK_EQ_U64(hv.weights_bytes, 5568);
+	CHECK_EQ_U64(hv.heap_bytes, 1441792);
+	CHECK_EQ_U64(hv.mapped_bytes, 1638400);
+	/* sixteen LRN temporaries outgrow c2's columns: 262144 + 16 * 131072 */
+	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1200000, false, 16, &hv), 0);
+	CHECK_EQ_U64(hv.heap_bytes, 2359296);
+	/* a threshold above every buffer maps nothing: the heap holds c1's columns too */
+	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1u << 30, false, 0, &hv), 0);
+	CHECK_EQ_U64(hv.heap_bytes, 196608 + 1638400);
+	CHECK_EQ_U64(hv.mapped_bytes, 0);
+	/* through estimate: the profile's facts and its fitted growth of the heap */
+	p->framework.memory_view = AUGUR_VIEW_HEAP;
+	p->framework.fresh_buffer_bytes = 1200000;
+	p->framework.lrn_temporaries = 0;
+	p->cpu->framework_overhead_bytes = 1000;
+	p->cpu->heap_growth = 0; /* unstated: 1 */
+	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
+	CHECK_EQ_U64(e.model_bytes, 5568 + 1441792 + 1638400);
+	CHECK_EQ_U64(e.memory_bytes, 5568 + 1441792 + 1638400 + 1000);
+	augur_unit_estimate_clear(&e);
+	p->cpu->heap_growth = 1.25;
+	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
+	CHECK_EQ_U64(e.model_bytes, 5568 + 1802240 + 1638400);
+	augur_unit_estimate_clear(&e);
 out:
 	augur_analysis_free(a);
 	augur_net_free(net);
@@ -374,6 +455,7 @@ int main(void)
 	test_overflow_is_an_error();
 	test_memory_view();
 	test_conv_groups();
+	test_heap_view();
 	augur_layer_times_free(lt);
 	return check_finish();
 }

@@ -118,7 +118,9 @@ static const struct bad_case bad[] = {
          "augur_profile: 2\nframework: {name: pytorch, pool_index_bytes: 64}\n", AUGUR_E_SCHEMA, 2,
          46, "'pool_index_bytes' must be between 0 and 16, got 64"},
         {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, memory_view: all}\n",
-         AUGUR_E_SCHEMA, 2, 41, "expected allocated or minimal for 'memory_view', got all"},
+         AUGUR_E_SCHEMA, 2, 41, "expected allocated, minimal or heap for 'memory_view', got all"},
+        {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, lrn_temporaries: 17}\n",
+         AUGUR_E_SCHEMA, 2, 45, "'lrn_temporaries' must be between 0 and 16, got 17"},
         {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, conv_groups: each}\n",
          AUGUR_E_SCHEMA, 2, 41, "expected together or one_at_a_time for 'conv_groups', got each"},
         {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, cache_terms: yes}\n",
@@ -453,14 +455,20 @@ static void test_round_trip_format2(void)
 	/* nor the pass cliff: a profile from before it keeps the log ramp it was fitted with */
 	CHECK(text && !strstr(text, "pass_cliff"));
 	CHECK(!augur_framework_pass_cliff(&p->framework));
+	/* nor LRN's temporaries (none) or the heap's growth (1) */
+	CHECK(text && !strstr(text, "lrn_temporaries") && !strstr(text, "heap_growth"));
 	free(text);
 	p->framework.conv_groups = AUGUR_GROUPS_ONE_AT_A_TIME;
 	p->framework.cache_terms = 1;
 	p->framework.pass_cliff = 1;
+	p->framework.memory_view = AUGUR_VIEW_HEAP;
+	p->framework.lrn_temporaries = 4;
+	p->cpu->heap_growth = 1.15;
 	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
 	CHECK_CONTAINS(text, "augur_profile: 2\n");
-	CHECK_CONTAINS(text, "\n  memory_view: minimal\n  conv_groups: one_at_a_time\n  "
-	                     "cache_terms: true\n  pass_cliff: true");
+	CHECK_CONTAINS(text, "\n  memory_view: heap\n  conv_groups: one_at_a_time\n  "
+	                     "cache_terms: true\n  pass_cliff: true\n  lrn_temporaries: 4");
+	CHECK_CONTAINS(text, "\n    heap_growth: 1.15\n");
 	struct augur_profile *q = NULL;
 	struct augur_diag diag = {0};
 	CHECK_EQ_INT(augur_profile_parse("mem.yaml", text, len, &q, &diag), 0);
@@ -496,8 +504,10 @@ static void test_round_trip_format2(void)
 		CHECK_EQ_U64(q->framework.threads, 1);
 		CHECK_EQ_U64(q->framework.fresh_buffer_bytes, 32ull << 20);
 		CHECK_EQ_INT((int)q->framework.pool_index_bytes, 8);
-		CHECK_EQ_INT(augur_framework_memory_view(&q->framework), AUGUR_VIEW_MINIMAL);
+		CHECK_EQ_INT(augur_framework_memory_view(&q->framework), AUGUR_VIEW_HEAP);
 		CHECK_EQ_INT(q->framework.conv_groups, AUGUR_GROUPS_ONE_AT_A_TIME);
+		CHECK_EQ_U64(q->framework.lrn_temporaries, 4);
+		CHECK(q->cpu && q->cpu->heap_growth == 1.15);
 		CHECK(augur_framework_cache_terms(&q->framework));
 		char line[256];
 		CHECK(augur_framework_describe(&q->framework, line, sizeof(line)));

@@ -546,12 +546,20 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 	          "layer costs: %zu fit networks measured in %s in %.0f s; %d of %d layer types "
 	          "costed",
 	          r->measured, fw, r->seconds, types, AUGUR_LAYER_TYPE_COUNT);
-	cli_wrapf(stdout, 2, "memory: the %s view (%s) plus a fitted overhead of %.1f MiB",
-	          augur_memory_view_name(augur_framework_memory_view(&p->framework)),
-	          augur_framework_memory_view(&p->framework) == AUGUR_VIEW_MINIMAL
-	                  ? "each blob freed after its last reader"
-	                  : "every blob held for the whole pass",
-	          (double)u->framework_overhead_bytes / 1048576.0);
+	enum augur_memory_view view = augur_framework_memory_view(&p->framework);
+	if (view == AUGUR_VIEW_HEAP)
+		cli_wrapf(stdout, 2,
+		          "memory: the heap view (each blob freed after its last reader into a heap "
+		          "that keeps its high-water mark), the heap grown x%.2f, plus a fitted "
+		          "overhead of %.1f MiB",
+		          u->heap_growth > 0 ? u->heap_growth : 1.0,
+		          (double)u->framework_overhead_bytes / 1048576.0);
+	else
+		cli_wrapf(stdout, 2, "memory: the %s view (%s) plus a fitted overhead of %.1f MiB",
+		          augur_memory_view_name(view),
+		          view == AUGUR_VIEW_MINIMAL ? "each blob freed after its last reader"
+		                                     : "every blob held for the whole pass",
+		          (double)u->framework_overhead_bytes / 1048576.0);
 	if (r->n_checks)
 		printf("  %-14s %10s %10s %7s %10s %10s %7s\n", "check", "ms", "predicted", "error",
 		       "peak MiB", "predicted", "error");

@@ -130,9 +130,12 @@ static int print_summary(const struct run *r)
 	for (size_t i = 0; t && i < sizeof(rows) / sizeof(rows[0]); i++) {
 		tbl_row(t);
 		/* every unit of a profile follows its one framework's memory view */
-		bool minimal = r->n_units && r->est[0].memory_view == AUGUR_VIEW_MINIMAL;
-		tbl_text(t, rows[i].value == v_model && minimal ? "  network, minimal view"
-		                                                : rows[i].label);
+		enum augur_memory_view view =
+		        r->n_units ? r->est[0].memory_view : AUGUR_VIEW_ALLOCATED;
+		tbl_text(t, rows[i].value != v_model       ? rows[i].label
+		            : view == AUGUR_VIEW_MINIMAL ? "  network, minimal view"
+		            : view == AUGUR_VIEW_HEAP    ? "  network, heap view"
+		                                         : rows[i].label);
 		for (size_t u = 0; u < r->n_units; u++) {
 			char cell[32];
 			cli_cell(cell, sizeof(cell), rows[i].fmt, rows[i].value(r, &r->est[u]));

@@ -156,7 +156,10 @@ static void show_unit(const struct augur_unit *u)
 	if (u->costs && u->costs->source)
 		show_line("", "fitted from %s", u->costs->source);
 	cli_bytes(fw, sizeof(fw), u->framework_overhead_bytes);
-	show_line("memory", "%s, framework overhead %s, weights copied: %s", mem, fw,
+	char growth[48] = "";
+	if (u->heap_growth > 0)
+		snprintf(growth, sizeof(growth), ", heap grown x%.2f", u->heap_growth);
+	show_line("memory", "%s, framework overhead %s%s, weights copied: %s", mem, fw, growth,
 	          u->weights_copied ? "yes" : "no");
 	show_model(&u->gemm);
 	const struct augur_fit_quality *q = &u->quality;
@@ -234,10 +237,17 @@ static void show_facts(const struct augur_profile *p)
 				append(buffers, sizeof(buffers), "max pooling writes no indices");
 			show_line("buffers", "%s", buffers);
 		}
+		enum augur_memory_view view = augur_framework_memory_view(fw);
 		show_line("blobs", "%s",
-		          augur_framework_memory_view(fw) == AUGUR_VIEW_MINIMAL
+		          view == AUGUR_VIEW_MINIMAL
 		                  ? "freed after their last reader (the minimal memory view)"
+		          : view == AUGUR_VIEW_HEAP
+		                  ? "freed after their last reader into a heap that keeps its "
+		                    "high-water mark (the heap memory view)"
 		                  : "held for the whole pass (the allocated memory view)");
+		if (fw->lrn_temporaries)
+			show_line("lrn", "holds %u temporaries the size of its input",
+			          fw->lrn_temporaries);
 		show_line("groups", "%s",
 		          augur_framework_conv_groups(fw) == AUGUR_GROUPS_ONE_AT_A_TIME
 		                  ? "a grouped conv runs one group at a time: one group's columns, "
@@ -359,6 +369,7 @@ static void json_unit(struct jsonw *w, const struct augur_unit *u)
 	jw_uint(w, "threads", u->threads);
 	jw_uint(w, "memory_bytes", u->memory_bytes);
 	jw_uint(w, "framework_overhead_bytes", u->framework_overhead_bytes);
+	jw_double(w, "heap_growth", u->heap_growth > 0 ? u->heap_growth : 1.0);
 	jw_string(w, "model", model_kind(u));
 	jw_uint(w, "samples", u->n_samples);
 	const struct augur_fit_quality *q = &u->quality;

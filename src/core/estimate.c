@@ -15,18 +15,52 @@ void augur_unit_estimate_clear(struct augur_unit_estimate *e)
 	memset(e, 0, sizeof(*e));
 }
 
-static void estimate_memory(const struct augur_net *net, const struct augur_analysis *a,
-                            const struct augur_profile *p, const struct augur_unit *u,
-                            struct augur_unit_estimate *e)
+int augur_framework_model_bytes(const struct augur_net *net, const struct augur_analysis *a,
+                                const struct augur_framework *fw, uint64_t *fixed,
+                                uint64_t *heap)
+{
+	/* the view the framework's process follows: Caffe and augur's runtime hold every
+	 * blob, PyTorch frees each after its last reader (through glibc's heap); and its
+	 * grouped convolutions' workspace: Caffe's one im2col buffer, PyTorch's one group at
+	 * a time */
+	enum augur_memory_view view = augur_framework_memory_view(fw);
+	bool by_group = augur_framework_conv_groups(fw) == AUGUR_GROUPS_ONE_AT_A_TIME;
+	*heap = 0;
+	if (view != AUGUR_VIEW_HEAP) {
+		*fixed = augur_memory_model_bytes(net, a, view == AUGUR_VIEW_MINIMAL, by_group);
+		return AUGUR_OK;
+	}
+	struct augur_heap_view hv;
+	int rc = augur_memory_heap_view(
+	        net, a,
+	        fw->fresh_buffer_bytes ? fw->fresh_buffer_bytes : AUGUR_REFERENCE_FRESH_BUFFER_BYTES,
+	        by_group, fw->lrn_temporaries, &hv);
+	if (rc)
+		return rc;
+	*fixed = augur_add_sat(hv.weights_bytes, hv.mapped_bytes);
+	*heap = hv.heap_bytes;
+	return AUGUR_OK;
+}
+
+uint64_t augur_heap_grown(uint64_t fixed, uint64_t heap, double growth)
+{
+	double grown = (growth > 0 ? growth : 1.0) * (double)heap;
+	/* 2^64 as a double: anything at or above it saturates */
+	if (!(grown < 18446744073709551616.0))
+		return UINT64_MAX;
+	return augur_add_sat(fixed, (uint64_t)grown);
+}
+
+static int estimate_memory(const struct augur_net *net, const struct augur_analysis *a,
+                           const struct augur_profile *p, const struct augur_unit *u,
+                           struct augur_unit_estimate *e, struct augur_diag *diag)
 {
 	const struct augur_memory *m = &a->memory;
-	/* the view the framework's process follows: Caffe and augur's runtime hold every
-	 * blob, PyTorch frees each after its last reader; and its grouped convolutions'
-	 * workspace: Caffe's one im2col buffer, PyTorch's one group at a time */
 	e->memory_view = augur_framework_memory_view(&p->framework);
-	e->model_bytes = augur_memory_model_bytes(net, a, e->memory_view == AUGUR_VIEW_MINIMAL,
-	                                          augur_framework_conv_groups(&p->framework) ==
-	                                                  AUGUR_GROUPS_ONE_AT_A_TIME);
+	uint64_t fixed, heap;
+	if (augur_framework_model_bytes(net, a, &p->framework, &fixed, &heap))
+		return augur_diag_set(diag, AUGUR_E_NOMEM, net->path, 0, 0, "out of memory");
+	e->model_bytes = augur_heap_grown(fixed, heap, u->heap_growth);
 	e->overhead_bytes = u->framework_overhead_bytes;
 	/* Caffe on a unified-memory board copies the parameters "to the GPU", which is the
 	 * same RAM: GPU runs hold them twice (Table 4: TK1 AlexNet GPU 560 MB vs CPU 324). */
@@ -37,6 +71,7 @@ static void estimate_memory(const struct augur_net *net, const struct augur_anal
 	                                e->weights_copy_bytes);
 	e->capacity_bytes = u->memory_bytes ? u->memory_bytes : p->ram_bytes;
 	e->fits = !e->capacity_bytes || e->memory_bytes <= e->capacity_bytes;
+	return AUGUR_OK;
 }
 
 int augur_estimate_range(const struct augur_net *net, const struct augur_analysis *a,
@@ -102,8 +137,7 @@ int augur_estimate_range(const struct augur_net *net, const struct augur_analysi
 		        "for a double for network '%s'",
 		        augur_unit_kind_name(u->kind), p->name, net->name);
 	out->whole_network = u->costs && !out->layers_gemm_only && !out->layers_uncosted;
-	estimate_memory(net, a, p, u, out);
-	return AUGUR_OK;
+	return estimate_memory(net, a, p, u, out, diag);
 }
 
 int augur_estimate_unit(const struct augur_net *net, const struct augur_analysis *a,

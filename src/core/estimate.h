@@ -3,7 +3,7 @@
  * type the profile has a cost model for (layercost.h) is costed whole; otherwise conv and
  * fc layers get the paper's method (their predicted GEMM time) and layers of any other
  * type are counted and named as not costed, never silently taken as free. Memory is the view
- * the profile's framework follows (allocated, or minimal for PyTorch) plus its overhead, plus a
+ * the profile's framework follows (allocated; minimal or heap for PyTorch) plus its overhead, plus a
  * second copy of the weights for a GPU run on memory shared with the CPU (the paper's section 4.2).
  */
 #ifndef AUGUR_ESTIMATE_H
@@ -47,8 +47,10 @@ struct augur_unit_estimate {
 	                                       costed by one */
 	enum augur_memory_view memory_view; /* the view model_bytes is (the framework's) */
 	uint64_t model_bytes;               /* that view: the allocated one (params, stats, data,
-	                                       workspace) or the minimal one (weights, one
-	                                       workspace, the data live at the peak) */
+	                                       workspace), the minimal one (weights, one
+	                                       workspace, the data live at the peak) or the
+	                                       heap one (weights, the heap's high-water mark,
+	                                       the most mapped bytes live at once) */
 	uint64_t overhead_bytes;            /* the framework's own memory (from the profile) */
 	uint64_t weights_copy_bytes;        /* second copy of weights on a shared-memory GPU */
 	uint64_t memory_bytes;              /* what the process needs: the three above */
@@ -76,5 +78,19 @@ int augur_estimate_range(const struct augur_net *net, const struct augur_analysi
                          size_t to, struct augur_unit_estimate *out, struct augur_diag *diag);
 
 void augur_unit_estimate_clear(struct augur_unit_estimate *e);
+
+/* The bytes net (analysed as a) holds in the memory view framework fw follows, with its
+ * grouped convolutions' workspace as fw says (memory.h), split into what does not scale
+ * with the heap's growth (*fixed: weights, mapped buffers; the whole of an allocated or
+ * minimal view) and the heap's high-water mark (*heap: the heap view's, else 0). What
+ * estimate reports as the network's memory is fixed + heap_growth x heap; a measured
+ * peak's overhead and heap growth are fitted against the two. Fails only with
+ * AUGUR_E_NOMEM. */
+int augur_framework_model_bytes(const struct augur_net *net, const struct augur_analysis *a,
+                                const struct augur_framework *fw, uint64_t *fixed,
+                                uint64_t *heap);
+
+/* fixed + growth x heap in bytes (growth 0: not stated, 1), saturating. */
+uint64_t augur_heap_grown(uint64_t fixed, uint64_t heap, double growth);
 
 #endif

@@ -1,4 +1,6 @@
 /* Memory views (see memory.h). */
+#include <stdlib.h>
+
 #include "checked.h"
 #include "memory.h"
 
@@ -308,4 +310,85 @@ uint64_t augur_memory_model_bytes(const struct augur_net *net, const struct augu
 		return augur_add_sat(augur_add_sat(m->min_weights, most), m->min_data_peak);
 	return augur_add_sat(augur_add_sat(m->alloc_params, m->alloc_stats),
 	                     augur_add_sat(m->alloc_data, sum));
+}
+
+/* Bytes in the heap and in mapped buffers: what each step adds or frees, or what is live. */
+struct heap_split {
+	int64_t heap, mapped;
+};
+
+static void add_buffer(struct heap_split *s, uint64_t bytes, uint64_t map_above, int64_t sign)
+{
+	if (bytes > map_above)
+		s->mapped += sign * (int64_t)bytes;
+	else
+		s->heap += sign * (int64_t)bytes;
+}
+
+/* The transient bytes layer i holds while it runs, beyond the blobs: its workspace, or for
+ * a grouped conv run one group at a time (by_group) one group's columns and the groups'
+ * outputs, each a buffer of its own until they are concatenated; an LRN's temporaries. */
+static struct heap_split transient(const struct augur_net *net, const struct augur_analysis *a,
+                                   size_t i, uint64_t map_above, bool by_group,
+                                   uint32_t lrn_temporaries)
+{
+	const struct augur_layer_stats *s = &a->layers[i];
+	const struct augur_layer *l = &net->layers[i];
+	struct heap_split t = {0, 0};
+	if (by_group && l->type == AUGUR_LAYER_CONV && l->groups > 1) {
+		add_buffer(&t, s->workspace_bytes ? s->workspace_paper_bytes : 0, map_above, 1);
+		uint64_t group_out = s->out_bytes / l->groups;
+		if (group_out > map_above)
+			t.mapped += (int64_t)s->out_bytes;
+		else
+			t.heap += (int64_t)s->out_bytes;
+	} else {
+		add_buffer(&t, s->workspace_bytes, map_above, 1);
+	}
+	if (l->type == AUGUR_LAYER_LRN)
+		for (uint32_t k = 0; k < lrn_temporaries; k++)
+			add_buffer(&t, s->out_bytes, map_above, 1);
+	return t;
+}
+
+int augur_memory_heap_view(const struct augur_net *net, const struct augur_analysis *a,
+                           uint64_t map_above, bool by_group, uint32_t lrn_temporaries,
+                           struct augur_heap_view *out)
+{
+	size_t n = a->n_layers;
+	const int64_t *owner = a->scratch + n + 1, *end = owner + n + 1;
+	struct heap_split *diff = calloc(n + 2, sizeof(*diff));
+	if (!diff)
+		return AUGUR_E_NOMEM;
+	/* every blob lives from the step that writes it to its last reader, as in the minimal
+	 * view (bytes fit in int64: see minimal_view) */
+	if (n) {
+		add_buffer(&diff[0], a->input_bytes, map_above, 1);
+		add_buffer(&diff[end[n] + 1], a->input_bytes, map_above, -1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (owner[i] != (int64_t)i)
+			continue;
+		add_buffer(&diff[i], a->layers[i].out_bytes, map_above, 1);
+		add_buffer(&diff[end[i] + 1], a->layers[i].out_bytes, map_above, -1);
+	}
+	/* the heap never shrinks (glibc gives its top back only when more than twice the mmap
+	 * threshold lies free there, which no measured network reached), so from the second
+	 * pass on its high-water mark is held throughout, beside whatever is mapped */
+	struct heap_split live = {0, 0};
+	int64_t heap_peak = 0, mapped_peak = 0;
+	for (size_t i = 0; i < n; i++) {
+		live.heap += diff[i].heap;
+		live.mapped += diff[i].mapped;
+		struct heap_split t = transient(net, a, i, map_above, by_group, lrn_temporaries);
+		if (live.heap + t.heap > heap_peak)
+			heap_peak = live.heap + t.heap;
+		if (live.mapped + t.mapped > mapped_peak)
+			mapped_peak = live.mapped + t.mapped;
+	}
+	free(diff);
+	out->weights_bytes = a->memory.min_weights;
+	out->heap_bytes = (uint64_t)heap_peak;
+	out->mapped_bytes = (uint64_t)mapped_peak;
+	return AUGUR_OK;
 }

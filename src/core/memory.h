@@ -43,6 +43,26 @@ uint64_t augur_layer_workspace_by_group(const struct augur_net *net, const struc
 uint64_t augur_memory_model_bytes(const struct augur_net *net, const struct augur_analysis *a,
                                   bool minimal, bool by_group);
 
+/* The heap view (docs/descriptors.md, "Memory views"): each blob freed after its last
+ * reader, as in the minimal view, but through an allocator that maps a buffer above
+ * map_above bytes afresh on every allocation and serves smaller ones from a heap that keeps
+ * what it ever held (glibc's malloc). A pass after the first then holds the weights, the
+ * heap's high-water mark of data and transients, and the most mapped bytes live at once,
+ * wherever in the pass each peaks. */
+struct augur_heap_view {
+	uint64_t weights_bytes;
+	uint64_t heap_bytes;   /* the most bytes the heap held at once */
+	uint64_t mapped_bytes; /* the most bytes of mapped buffers live at once */
+};
+
+/* Fills *out for a's network. A layer's transients are its workspace (a grouped conv's as
+ * augur_layer_workspace_by_group when by_group, each group's buffers on their own) and, for
+ * an LRN, lrn_temporaries buffers the size of its output. Saturates rather than wraps;
+ * fails only with AUGUR_E_NOMEM. */
+int augur_memory_heap_view(const struct augur_net *net, const struct augur_analysis *a,
+                           uint64_t map_above, bool by_group, uint32_t lrn_temporaries,
+                           struct augur_heap_view *out);
+
 /* Whether a layer of this type may write its output over its input. */
 bool augur_type_in_place(enum augur_layer_type type);
 

@@ -171,12 +171,12 @@ void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresh
 
 enum augur_memory_view augur_framework_memory_view(const struct augur_framework *fw)
 {
-	return fw->memory_view == AUGUR_VIEW_MINIMAL ? AUGUR_VIEW_MINIMAL : AUGUR_VIEW_ALLOCATED;
+	return fw->memory_view == AUGUR_VIEW_UNSTATED ? AUGUR_VIEW_ALLOCATED : fw->memory_view;
 }
 
 const char *augur_memory_view_name(enum augur_memory_view v)
 {
-	return v == AUGUR_VIEW_MINIMAL ? "minimal" : "allocated";
+	return v == AUGUR_VIEW_MINIMAL ? "minimal" : v == AUGUR_VIEW_HEAP ? "heap" : "allocated";
 }
 
 enum augur_conv_groups augur_framework_conv_groups(const struct augur_framework *fw)
@@ -700,6 +700,7 @@ static int parse_unit(const struct augur_schema *c, const struct augur_ynode *n,
 	                                   "threads",
 	                                   "memory_bytes",
 	                                   "framework_overhead_bytes",
+	                                   "heap_growth",
 	                                   "weights_copied",
 	                                   "model",
 	                                   "quality",
@@ -725,6 +726,10 @@ static int parse_unit(const struct augur_schema *c, const struct augur_ynode *n,
 	if ((v = augur_ynode_get(n, "framework_overhead_bytes")) &&
 	    (rc = augur_schema_u64(c, v, "framework_overhead_bytes", 0, UINT64_MAX,
 	                           &u->framework_overhead_bytes)))
+		return rc;
+	/* 0 is how an unstated growth is kept (1); the fit tries 1 to 1.5 */
+	if ((v = augur_ynode_get(n, "heap_growth")) &&
+	    (rc = augur_schema_double(c, v, "heap_growth", 1, 4, &u->heap_growth)))
 		return rc;
 	if ((v = augur_ynode_get(n, "weights_copied")) &&
 	    (rc = augur_schema_bool(c, v, "weights_copied", &u->weights_copied)))
@@ -853,7 +858,8 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 	                                   "memory_view",
 	                                   "conv_groups",
 	                                   "cache_terms",
-	                                   "pass_cliff"};
+	                                   "pass_cliff",
+	                                   "lrn_temporaries"};
 	const struct augur_ynode *x;
 	int rc;
 	if ((rc = augur_schema_map(c, v, "framework")) ||
@@ -896,10 +902,12 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 			fw->memory_view = AUGUR_VIEW_ALLOCATED;
 		else if (x->kind == AUGUR_YSCALAR && !strcmp(x->text, "minimal"))
 			fw->memory_view = AUGUR_VIEW_MINIMAL;
+		else if (x->kind == AUGUR_YSCALAR && !strcmp(x->text, "heap"))
+			fw->memory_view = AUGUR_VIEW_HEAP;
 		else
 			return augur_schema_err(c, x, AUGUR_E_SCHEMA,
-			                        "expected allocated or minimal for 'memory_view', "
-			                        "got %s",
+			                        "expected allocated, minimal or heap for "
+			                        "'memory_view', got %s",
 			                        x->kind == AUGUR_YSCALAR ? x->text
 			                                                 : "a collection");
 	}
@@ -921,6 +929,9 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 			return rc;
 		fw->cache_terms = on ? 1 : -1;
 	}
+	if ((x = augur_ynode_get(v, "lrn_temporaries")) && !augur_ynode_is_null(x) &&
+	    (rc = get_u32(c, x, "lrn_temporaries", 0, 16, &fw->lrn_temporaries)))
+		return rc;
 	if ((x = augur_ynode_get(v, "pass_cliff")) && !augur_ynode_is_null(x)) {
 		bool on;
 		if ((rc = augur_schema_bool(c, x, "pass_cliff", &on)))
@@ -1190,11 +1201,13 @@ static void put_unit(struct augur_strbuf *b, const struct augur_unit *u)
 	put_str(b, u->processor ? u->processor : "");
 	augur_strbuf_put(
 	        b,
-	        "\n    threads: %u\n    memory_bytes: %llu\n    framework_overhead_bytes: %llu\n"
-	        "    weights_copied: %s\n    model:\n      terms: [",
+	        "\n    threads: %u\n    memory_bytes: %llu\n    framework_overhead_bytes: %llu\n",
 	        u->threads, (unsigned long long)u->memory_bytes,
-	        (unsigned long long)u->framework_overhead_bytes,
-	        u->weights_copied ? "true" : "false");
+	        (unsigned long long)u->framework_overhead_bytes);
+	if (u->heap_growth > 0)
+		augur_strbuf_put(b, "    heap_growth: %.2f\n", u->heap_growth);
+	augur_strbuf_put(b, "    weights_copied: %s\n    model:\n      terms: [",
+	                 u->weights_copied ? "true" : "false");
 	bool first = true;
 	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
 		if (tm->term_mask & (1u << t)) {
@@ -1348,6 +1361,8 @@ static void put_format2(struct augur_strbuf *b, const struct augur_profile *p)
 		augur_strbuf_put(b, "\n  cache_terms: %s", fw->cache_terms > 0 ? "true" : "false");
 	if (fw->pass_cliff)
 		augur_strbuf_put(b, "\n  pass_cliff: %s", fw->pass_cliff > 0 ? "true" : "false");
+	if (fw->lrn_temporaries)
+		augur_strbuf_put(b, "\n  lrn_temporaries: %u", fw->lrn_temporaries);
 }
 
 int augur_profile_format(const struct augur_profile *p, char **out, size_t *len)

@@ -27,6 +27,9 @@ struct augur_unit {
 	                                      minus the model's own memory) */
 	bool weights_copied;               /* a GPU run on shared memory holds the weights
 	                                      twice (the paper's section 4.2) */
+	double heap_growth;                /* the heap memory view's heap over its live
+	                                      high-water mark (the allocator's fragmentation),
+	                                      fitted with the overhead; 0: not stated (1) */
 	struct augur_timemodel gemm;
 	struct augur_fit_quality quality;
 	struct augur_layer_costs *costs; /* every layer's cost (NULL: GEMM time only) */
@@ -56,13 +59,16 @@ struct augur_machine_facts {
 	                    from it how fast the machine runs now against then. */
 };
 
-/* Which of the analysis's memory views (analysis.h) a framework's process follows:
- * allocated (every blob held for the whole pass: Caffe, augur's runtime) or minimal (each
- * blob freed after its last reader, one workspace at a time: PyTorch). */
+/* Which memory view a framework's process follows: allocated (every blob held for the
+ * whole pass: Caffe, augur's runtime), minimal (each blob freed after its last reader, one
+ * workspace at a time: analysis.h) or heap (freed as in minimal, through an allocator
+ * whose heap keeps its high-water mark while buffers above fresh_buffer_bytes are mapped
+ * per allocation: PyTorch on glibc; augur_memory_heap_bytes). */
 enum augur_memory_view {
 	AUGUR_VIEW_UNSTATED = 0, /* the framework does not say: allocated */
 	AUGUR_VIEW_ALLOCATED,
 	AUGUR_VIEW_MINIMAL,
+	AUGUR_VIEW_HEAP,
 };
 
 /* How a framework runs a grouped convolution (groups > 1), which decides its workspace
@@ -93,6 +99,9 @@ struct augur_framework {
 	enum augur_conv_groups conv_groups; /* 'conv_groups:'; UNSTATED when absent */
 	int cache_terms;                    /* 'cache_terms:' 1 true, -1 false, 0 not stated */
 	int pass_cliff;                     /* 'pass_cliff:' 1 true, -1 false, 0 not stated */
+	uint32_t lrn_temporaries;           /* buffers the size of its input its LRN holds at
+	                                       once besides its output (PyTorch's
+	                                       local_response_norm: 4); 0 when not stated */
 };
 
 struct augur_profile {
@@ -144,7 +153,7 @@ void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresh
  * pytorch minimal, augur allocated). */
 enum augur_memory_view augur_framework_memory_view(const struct augur_framework *fw);
 
-/* "allocated" or "minimal" (UNSTATED: "allocated"). */
+/* "allocated", "minimal" or "heap" (UNSTATED: "allocated"). */
 const char *augur_memory_view_name(enum augur_memory_view v);
 
 /* How fw runs grouped convolutions: the way it states, else together (what every
