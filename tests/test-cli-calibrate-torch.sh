@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # augur calibrate --framework pytorch: the missing-torch message (always), then the tiny
 # grid end to end through the pytorch adapter (bench/validate measure): the profile's
-# framework, the heap memory view and its fitted overhead and growth, checked against values
+# framework, the heap memory view and its fitted overhead, checked against values
 # computed here from the adapter's own file and augur inspect; one progress count driven by
 # the script's progress lines; a SIGTERM midway and --resume. The second part is skipped
 # (77) when Debian's python3 cannot import torch (.ci/install-deps --dev installs it).
@@ -68,7 +68,7 @@ has "$out" "layer costs: $nfit fit networks measured in pytorch " "the tiny plan
 # measurement
 has "$out" "drift: $((nfit < 6 ? nfit : 6)) fit networks measured again after the checks ran" "the drift, in PyTorch"
 has "$out" "mkldnn off, 1 thread in " "settings named"
-has "$out" "memory: the heap view (each blob freed after its last reader into a heap that keeps its high-water mark), the heap grown x" "memory view"
+has "$out" "memory: the heap view (each blob freed after its last reader into a heap that keeps its high-water mark) plus a fitted overhead of " "memory view"
 has "$out" "  kws  " "checked on a network it did not fit"
 has "$out" "networks it did not fit on predicted within 10%" "time verdict"
 has "$out" "memory verdict: " "memory verdict"
@@ -89,12 +89,11 @@ has "$out" "mark (the heap memory view)" "show names the view (its end)"
 has "$out" "groups     a grouped conv runs one group at a time" "show names the grouped convs' way"
 # every fit network has a peak-memory row
 eq "memory rows" "$(sed -n '/^memory_mb:/,$p' "$T" | grep -c '^  - {network: ')" "$nfit"
-# the fitted overhead and heap growth, computed here from the file and inspect's layers
-# (MiB = 2^20 bytes): the heap view of each network (blobs freed after their last reader;
-# buffers above the script's 32 MiB threshold mapped, the rest from a heap that keeps its
-# high-water mark; a grouped conv one group at a time, LRN with four temporaries), then
-# the growth of 1.00-1.50 whose median |error| is least, with the overhead the median
-# of measured - (fixed + growth x heap)
+# the fitted overhead, computed here from the file and inspect's layers (MiB = 2^20
+# bytes): the median of measured minus the heap view of each network (blobs freed after
+# their last reader; buffers above the script's 32 MiB threshold mapped, the rest from a
+# heap that keeps its high-water mark; a grouped conv one group at a time, LRN with four
+# temporaries)
 want=$(python3 - "$T" "$AUGUR" <<'PY'
 import json, os, re, statistics, subprocess, sys
 path, augur = sys.argv[1], sys.argv[2]
@@ -137,27 +136,18 @@ def heap_view(d):
         for b in pieces:
             live["m" if b > THRESHOLD else "h"] += b
         heap, mapped = max(heap, live["h"]), max(mapped, live["m"])
-    return d["memory"]["minimal"]["weights_bytes"] + mapped, heap
-rows = []
+    return d["memory"]["minimal"]["weights_bytes"] + mapped + heap
+over = []
 for net, mib in re.findall(r"network: (\S+), board: tt, cpu: ([0-9.]+)\}", text):
     net = os.path.join(os.path.dirname(path), net)
     d = json.loads(subprocess.run([augur, "inspect", net, "--format", "json"],
                                   capture_output=True, text=True, check=True).stdout)
-    rows.append((float(mib) * 1048576,) + heap_view(d))
-best = None
-for step in range(11):
-    growth = 1 + 0.05 * step
-    over = max(0, statistics.median(m - f - growth * h for m, f, h in rows))
-    err = statistics.median(abs(f + growth * h + over - m) / m for m, f, h in rows)
-    if best is None or err < best[0]:
-        best = (err, growth, over)
-print(int(best[2]), f"{best[1]:.2f}")
+    over.append(float(mib) * 1048576 - heap_view(d))
+print(max(0, int(statistics.median(over))))
 PY
 )
 got=$(sed -n 's/^ *framework_overhead_bytes: \([0-9]*\)$/\1/p' "$P" | head -1)
-growth=$(sed -n 's/^ *heap_growth: \([0-9.]*\)$/\1/p' "$P" | head -1)
-ok "overhead fitted against the heap view ($got vs ${want% *})" python3 -c "import sys; sys.exit(abs($got - ${want% *}) > 4096)"
-eq "heap growth fitted" "$growth" "${want#* }"
+ok "overhead fitted against the heap view ($got vs $want)" python3 -c "import sys; sys.exit(abs($got - $want) > 4096)"
 # estimate uses the view the framework names and says which
 expect 0 "$AUGUR" estimate descriptors/squeezenet.yaml --device "$P"
 has "$out" "times for: pytorch " "estimate names PyTorch"
@@ -170,7 +160,6 @@ print(e["view"], e["total_bytes"] == e["model_bytes"] + e["overhead_bytes"] + e[
 # the kept measurements refit to the same profile costs
 expect 0 "$AUGUR" fit "$P" --layer-times "$T" --out "$tmp/refit.yaml"
 eq "refit: same overhead" "$(sed -n 's/^ *framework_overhead_bytes: \([0-9]*\)$/\1/p' "$tmp/refit.yaml" | head -1)" "$got"
-eq "refit: same heap growth" "$(sed -n 's/^ *heap_growth: \([0-9.]*\)$/\1/p' "$tmp/refit.yaml" | head -1)" "$growth"
 
 # ---- stopped midway by a SIGTERM to augur alone, then --resume ----
 # augur passes it on to the script (SIGINT) while it reads the script's progress lines;

@@ -414,19 +414,18 @@ static void test_heap_view(void)
 	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1u << 30, false, 0, &hv), 0);
 	CHECK_EQ_U64(hv.heap_bytes, 196608 + 1638400);
 	CHECK_EQ_U64(hv.mapped_bytes, 0);
-	/* through estimate: the profile's facts and its fitted growth of the heap */
+	/* through estimate: the profile's facts, and its overhead on top */
 	p->framework.memory_view = AUGUR_VIEW_HEAP;
 	p->framework.fresh_buffer_bytes = 1200000;
 	p->framework.lrn_temporaries = 0;
 	p->cpu->framework_overhead_bytes = 1000;
-	p->cpu->heap_growth = 0; /* unstated: 1 */
 	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
 	CHECK_EQ_U64(e.model_bytes, 5568 + 1441792 + 1638400);
 	CHECK_EQ_U64(e.memory_bytes, 5568 + 1441792 + 1638400 + 1000);
 	augur_unit_estimate_clear(&e);
-	p->cpu->heap_growth = 1.25;
+	p->framework.lrn_temporaries = 16;
 	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
-	CHECK_EQ_U64(e.model_bytes, 5568 + 1802240 + 1638400);
+	CHECK_EQ_U64(e.model_bytes, 5568 + 2359296 + 1638400);
 	augur_unit_estimate_clear(&e);
 out:
 	augur_analysis_free(a);

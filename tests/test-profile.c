@@ -455,20 +455,18 @@ static void test_round_trip_format2(void)
 	/* nor the pass cliff: a profile from before it keeps the log ramp it was fitted with */
 	CHECK(text && !strstr(text, "pass_cliff"));
 	CHECK(!augur_framework_pass_cliff(&p->framework));
-	/* nor LRN's temporaries (none) or the heap's growth (1) */
-	CHECK(text && !strstr(text, "lrn_temporaries") && !strstr(text, "heap_growth"));
+	/* nor LRN's temporaries (none) */
+	CHECK(text && !strstr(text, "lrn_temporaries"));
 	free(text);
 	p->framework.conv_groups = AUGUR_GROUPS_ONE_AT_A_TIME;
 	p->framework.cache_terms = 1;
 	p->framework.pass_cliff = 1;
 	p->framework.memory_view = AUGUR_VIEW_HEAP;
 	p->framework.lrn_temporaries = 4;
-	p->cpu->heap_growth = 1.15;
 	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
 	CHECK_CONTAINS(text, "augur_profile: 2\n");
 	CHECK_CONTAINS(text, "\n  memory_view: heap\n  conv_groups: one_at_a_time\n  "
 	                     "cache_terms: true\n  pass_cliff: true\n  lrn_temporaries: 4");
-	CHECK_CONTAINS(text, "\n    heap_growth: 1.15\n");
 	struct augur_profile *q = NULL;
 	struct augur_diag diag = {0};
 	CHECK_EQ_INT(augur_profile_parse("mem.yaml", text, len, &q, &diag), 0);
@@ -507,7 +505,6 @@ static void test_round_trip_format2(void)
 		CHECK_EQ_INT(augur_framework_memory_view(&q->framework), AUGUR_VIEW_HEAP);
 		CHECK_EQ_INT(q->framework.conv_groups, AUGUR_GROUPS_ONE_AT_A_TIME);
 		CHECK_EQ_U64(q->framework.lrn_temporaries, 4);
-		CHECK(q->cpu && q->cpu->heap_growth == 1.15);
 		CHECK(augur_framework_cache_terms(&q->framework));
 		char line[256];
 		CHECK(augur_framework_describe(&q->framework, line, sizeof(line)));

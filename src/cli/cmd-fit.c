@@ -80,15 +80,12 @@ static void report_units(const struct augur_profile *p)
 		const struct augur_unit *u = units[i];
 		if (!u)
 			continue;
-		char growth[48] = "";
-		if (u->heap_growth > 0)
-			snprintf(growth, sizeof(growth), ", heap grown x%.2f", u->heap_growth);
 		cli_wrapf(stdout, 2,
 		          "%s: GEMM model from %zu samples, train median error %.2f%%, framework "
-		          "overhead %.1f MiB%s",
+		          "overhead %.1f MiB",
 		          augur_unit_kind_name(u->kind), u->n_samples,
 		          100 * u->quality.train_median_rel_err,
-		          (double)u->framework_overhead_bytes / 1048576.0, growth);
+		          (double)u->framework_overhead_bytes / 1048576.0);
 		for (int t = 0; u->costs && t < AUGUR_LAYER_TYPE_COUNT; t++) {
 			const struct augur_layer_cost *c = &u->costs->type[t];
 			if (!c->feature_mask)

@@ -156,10 +156,7 @@ static void show_unit(const struct augur_unit *u)
 	if (u->costs && u->costs->source)
 		show_line("", "fitted from %s", u->costs->source);
 	cli_bytes(fw, sizeof(fw), u->framework_overhead_bytes);
-	char growth[48] = "";
-	if (u->heap_growth > 0)
-		snprintf(growth, sizeof(growth), ", heap grown x%.2f", u->heap_growth);
-	show_line("memory", "%s, framework overhead %s%s, weights copied: %s", mem, fw, growth,
+	show_line("memory", "%s, framework overhead %s, weights copied: %s", mem, fw,
 	          u->weights_copied ? "yes" : "no");
 	show_model(&u->gemm);
 	const struct augur_fit_quality *q = &u->quality;
@@ -369,7 +366,6 @@ static void json_unit(struct jsonw *w, const struct augur_unit *u)
 	jw_uint(w, "threads", u->threads);
 	jw_uint(w, "memory_bytes", u->memory_bytes);
 	jw_uint(w, "framework_overhead_bytes", u->framework_overhead_bytes);
-	jw_double(w, "heap_growth", u->heap_growth > 0 ? u->heap_growth : 1.0);
 	jw_string(w, "model", model_kind(u));
 	jw_uint(w, "samples", u->n_samples);
 	const struct augur_fit_quality *q = &u->quality;

@@ -16,8 +16,7 @@ void augur_unit_estimate_clear(struct augur_unit_estimate *e)
 }
 
 int augur_framework_model_bytes(const struct augur_net *net, const struct augur_analysis *a,
-                                const struct augur_framework *fw, uint64_t *fixed,
-                                uint64_t *heap)
+                                const struct augur_framework *fw, uint64_t *bytes)
 {
 	/* the view the framework's process follows: Caffe and augur's runtime hold every
 	 * blob, PyTorch frees each after its last reader (through glibc's heap); and its
@@ -25,9 +24,8 @@ int augur_framework_model_bytes(const struct augur_net *net, const struct augur_
 	 * a time */
 	enum augur_memory_view view = augur_framework_memory_view(fw);
 	bool by_group = augur_framework_conv_groups(fw) == AUGUR_GROUPS_ONE_AT_A_TIME;
-	*heap = 0;
 	if (view != AUGUR_VIEW_HEAP) {
-		*fixed = augur_memory_model_bytes(net, a, view == AUGUR_VIEW_MINIMAL, by_group);
+		*bytes = augur_memory_model_bytes(net, a, view == AUGUR_VIEW_MINIMAL, by_group);
 		return AUGUR_OK;
 	}
 	struct augur_heap_view hv;
@@ -37,18 +35,8 @@ int augur_framework_model_bytes(const struct augur_net *net, const struct augur_
 	        by_group, fw->lrn_temporaries, &hv);
 	if (rc)
 		return rc;
-	*fixed = augur_add_sat(hv.weights_bytes, hv.mapped_bytes);
-	*heap = hv.heap_bytes;
+	*bytes = augur_add_sat(hv.weights_bytes, augur_add_sat(hv.heap_bytes, hv.mapped_bytes));
 	return AUGUR_OK;
-}
-
-uint64_t augur_heap_grown(uint64_t fixed, uint64_t heap, double growth)
-{
-	double grown = (growth > 0 ? growth : 1.0) * (double)heap;
-	/* 2^64 as a double: anything at or above it saturates */
-	if (!(grown < 18446744073709551616.0))
-		return UINT64_MAX;
-	return augur_add_sat(fixed, (uint64_t)grown);
 }
 
 static int estimate_memory(const struct augur_net *net, const struct augur_analysis *a,
@@ -57,10 +45,8 @@ static int estimate_memory(const struct augur_net *net, const struct augur_analy
 {
 	const struct augur_memory *m = &a->memory;
 	e->memory_view = augur_framework_memory_view(&p->framework);
-	uint64_t fixed, heap;
-	if (augur_framework_model_bytes(net, a, &p->framework, &fixed, &heap))
+	if (augur_framework_model_bytes(net, a, &p->framework, &e->model_bytes))
 		return augur_diag_set(diag, AUGUR_E_NOMEM, net->path, 0, 0, "out of memory");
-	e->model_bytes = augur_heap_grown(fixed, heap, u->heap_growth);
 	e->overhead_bytes = u->framework_overhead_bytes;
 	/* Caffe on a unified-memory board copies the parameters "to the GPU", which is the
 	 * same RAM: GPU runs hold them twice (Table 4: TK1 AlexNet GPU 560 MB vs CPU 324). */

@@ -80,17 +80,10 @@ int augur_estimate_range(const struct augur_net *net, const struct augur_analysi
 void augur_unit_estimate_clear(struct augur_unit_estimate *e);
 
 /* The bytes net (analysed as a) holds in the memory view framework fw follows, with its
- * grouped convolutions' workspace as fw says (memory.h), split into what does not scale
- * with the heap's growth (*fixed: weights, mapped buffers; the whole of an allocated or
- * minimal view) and the heap's high-water mark (*heap: the heap view's, else 0). What
- * estimate reports as the network's memory is fixed + heap_growth x heap; a measured
- * peak's overhead and heap growth are fitted against the two. Fails only with
- * AUGUR_E_NOMEM. */
+ * grouped convolutions' workspace and its LRN's temporaries as fw says (memory.h): what
+ * estimate reports as the network's memory and what a measured peak's framework overhead
+ * is fitted against. Fails only with AUGUR_E_NOMEM. */
 int augur_framework_model_bytes(const struct augur_net *net, const struct augur_analysis *a,
-                                const struct augur_framework *fw, uint64_t *fixed,
-                                uint64_t *heap);
-
-/* fixed + growth x heap in bytes (growth 0: not stated, 1), saturating. */
-uint64_t augur_heap_grown(uint64_t fixed, uint64_t heap, double growth);
+                                const struct augur_framework *fw, uint64_t *bytes);
 
 #endif

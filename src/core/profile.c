@@ -700,7 +700,6 @@ static int parse_unit(const struct augur_schema *c, const struct augur_ynode *n,
 	                                   "threads",
 	                                   "memory_bytes",
 	                                   "framework_overhead_bytes",
-	                                   "heap_growth",
 	                                   "weights_copied",
 	                                   "model",
 	                                   "quality",
@@ -726,10 +725,6 @@ static int parse_unit(const struct augur_schema *c, const struct augur_ynode *n,
 	if ((v = augur_ynode_get(n, "framework_overhead_bytes")) &&
 	    (rc = augur_schema_u64(c, v, "framework_overhead_bytes", 0, UINT64_MAX,
 	                           &u->framework_overhead_bytes)))
-		return rc;
-	/* 0 is how an unstated growth is kept (1); the fit tries 1 to 1.5 */
-	if ((v = augur_ynode_get(n, "heap_growth")) &&
-	    (rc = augur_schema_double(c, v, "heap_growth", 1, 4, &u->heap_growth)))
 		return rc;
 	if ((v = augur_ynode_get(n, "weights_copied")) &&
 	    (rc = augur_schema_bool(c, v, "weights_copied", &u->weights_copied)))
@@ -1201,13 +1196,11 @@ static void put_unit(struct augur_strbuf *b, const struct augur_unit *u)
 	put_str(b, u->processor ? u->processor : "");
 	augur_strbuf_put(
 	        b,
-	        "\n    threads: %u\n    memory_bytes: %llu\n    framework_overhead_bytes: %llu\n",
+	        "\n    threads: %u\n    memory_bytes: %llu\n    framework_overhead_bytes: %llu\n"
+	        "    weights_copied: %s\n    model:\n      terms: [",
 	        u->threads, (unsigned long long)u->memory_bytes,
-	        (unsigned long long)u->framework_overhead_bytes);
-	if (u->heap_growth > 0)
-		augur_strbuf_put(b, "    heap_growth: %.2f\n", u->heap_growth);
-	augur_strbuf_put(b, "    weights_copied: %s\n    model:\n      terms: [",
-	                 u->weights_copied ? "true" : "false");
+	        (unsigned long long)u->framework_overhead_bytes,
+	        u->weights_copied ? "true" : "false");
 	bool first = true;
 	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
 		if (tm->term_mask & (1u << t)) {

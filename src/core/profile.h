@@ -27,9 +27,6 @@ struct augur_unit {
 	                                      minus the model's own memory) */
 	bool weights_copied;               /* a GPU run on shared memory holds the weights
 	                                      twice (the paper's section 4.2) */
-	double heap_growth;                /* the heap memory view's heap over its live
-	                                      high-water mark (the allocator's fragmentation),
-	                                      fitted with the overhead; 0: not stated (1) */
 	struct augur_timemodel gemm;
 	struct augur_fit_quality quality;
 	struct augur_layer_costs *costs; /* every layer's cost (NULL: GEMM time only) */

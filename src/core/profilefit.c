@@ -249,40 +249,15 @@ int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *
 	return AUGUR_OK;
 }
 
-/* The heap growths augur_layer_times_memory tries: glibc's heap over its live high-water
- * mark measured 1.10-1.25 on PyTorch's fit networks (four campaigns); a growth past 1.5
- * would say the heap view is wrong, not that the heap is fragmented. */
-#define HEAP_GROWTH_MIN  1.0
-#define HEAP_GROWTH_STEP 0.05
-#define HEAP_GROWTH_MAX  1.5
-
-/* The overhead and median |relative error| of the memory rows for one heap growth:
- * the overhead is the median of measured - (fixed + growth x heap), never below 0. */
-static double memory_fit_error(const double *meas, const double *fixed, const double *heap,
-                               size_t n, double growth, double *scratch, double *overhead)
+int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *board,
+                               enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
+                               uint64_t *overhead_bytes, size_t *rows_used, struct augur_diag *diag)
 {
-	for (size_t i = 0; i < n; i++)
-		scratch[i] = meas[i] - fixed[i] - growth * heap[i];
-	double med = augur_median_in_place(scratch, n);
-	*overhead = med > 0 ? med : 0;
-	for (size_t i = 0; i < n; i++)
-		scratch[i] = fabs(fixed[i] + growth * heap[i] + *overhead - meas[i]) / meas[i];
-	return augur_median_in_place(scratch, n);
-}
-
-int augur_layer_times_memory(const struct augur_layer_times *lt, const char *board,
-                             enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
-                             uint64_t *overhead_bytes, double *heap_growth, size_t *rows_used,
-                             struct augur_diag *diag)
-{
-	size_t cap = lt->n_memory + 1;
-	double *meas = calloc(4 * cap, sizeof(*meas));
-	if (!meas)
+	double *over = calloc(lt->n_memory + 1, sizeof(*over));
+	if (!over)
 		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
-	double *fixed = meas + cap, *heap = fixed + cap, *scratch = heap + cap;
 	size_t used = 0;
 	int rc = AUGUR_OK;
-	bool any_heap = false;
 	/* measured against the view the measured framework follows (PyTorch: heap) */
 	for (size_t r = 0; r < lt->n_memory && !rc; r++) {
 		const struct augur_memory_row *row = &lt->memory[r];
@@ -290,18 +265,16 @@ int augur_layer_times_memory(const struct augur_layer_times *lt, const char *boa
 			continue;
 		struct augur_net *net = NULL;
 		struct augur_analysis *a = NULL;
-		uint64_t f = 0, h = 0;
 		if (!(rc = load_analysed(lt, row->network, row->line, row->col, 1, &net, &a,
-		                         diag)) &&
-		    augur_framework_model_bytes(net, a, &lt->framework, &f, &h))
-			rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
-		if (!rc) {
-			fixed[used] = (double)f;
+		                         diag))) {
+			uint64_t bytes = 0;
+			if (augur_framework_model_bytes(net, a, &lt->framework, &bytes))
+				rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0,
+				                    "out of memory");
+			double model = (double)bytes;
 			if (unit == AUGUR_UNIT_GPU && shared_memory && weights_copied)
-				fixed[used] += (double)(a->memory.alloc_params + a->memory.alloc_stats);
-			heap[used] = (double)h;
-			any_heap |= h > 0;
-			meas[used++] = row->mb[unit] * 1048576.0;
+				model += (double)(a->memory.alloc_params + a->memory.alloc_stats);
+			over[used++] = row->mb[unit] * 1048576.0 - model;
 		}
 		augur_analysis_free(a);
 		augur_net_free(net);
@@ -311,28 +284,11 @@ int augur_layer_times_memory(const struct augur_layer_times *lt, const char *boa
 		                    "no memory row for board '%s' and unit %s", board,
 		                    augur_unit_kind_name(unit));
 	if (!rc) {
-		/* one robust parameter besides the overhead: the growth whose rows' median error
-		 * is least (the smaller on a tie); only a heap view has a heap to grow */
-		double best_growth = HEAP_GROWTH_MIN, best_overhead = 0;
-		double best = memory_fit_error(meas, fixed, heap, used, best_growth, scratch,
-		                               &best_overhead);
-		for (int step = 1; any_heap && HEAP_GROWTH_MIN + step * HEAP_GROWTH_STEP <=
-		                                       HEAP_GROWTH_MAX + 1e-9;
-		     step++) {
-			double growth = HEAP_GROWTH_MIN + step * HEAP_GROWTH_STEP, overhead;
-			double err = memory_fit_error(meas, fixed, heap, used, growth, scratch,
-			                              &overhead);
-			if (err < best) {
-				best = err;
-				best_growth = growth;
-				best_overhead = overhead;
-			}
-		}
-		*overhead_bytes = (uint64_t)best_overhead;
-		*heap_growth = any_heap ? best_growth : 0;
+		double med = augur_median_in_place(over, used);
+		*overhead_bytes = med > 0 ? (uint64_t)med : 0;
 		*rows_used = used;
 	}
-	free(meas);
+	free(over);
 	return rc;
 }
 
@@ -471,14 +427,11 @@ static int fit_unit(struct augur_profile *p, struct augur_unit *u,
 	if ((rc = fit_costs(p, u, lt, diag)))
 		return rc;
 	uint64_t overhead;
-	double growth;
 	size_t used;
 	struct augur_diag ignored;
-	if (augur_layer_times_memory(lt, p->name, u->kind, p->shared_memory, u->weights_copied,
-	                             &overhead, &growth, &used, &ignored) == AUGUR_OK) {
+	if (augur_layer_times_overhead(lt, p->name, u->kind, p->shared_memory, u->weights_copied,
+	                               &overhead, &used, &ignored) == AUGUR_OK)
 		u->framework_overhead_bytes = overhead;
-		u->heap_growth = growth;
-	}
 	return AUGUR_OK;
 }
 

@@ -29,18 +29,15 @@ int augur_layer_times_samples(const struct augur_layer_times *lt, const char *bo
                               enum augur_unit_kind unit, struct augur_sample **out, size_t *n,
                               struct augur_diag *diag);
 
-/* The memory model's two fitted figures for (board, unit), from lt's memory rows (measured
- * peaks): the framework overhead, the median over the rows of measured memory minus what
- * augur predicts without it (the memory view lt's framework follows,
- * augur_framework_model_bytes, plus the second copy of the weights for a GPU on shared
- * memory when weights_copied), and for a heap view the heap's growth over its live
- * high-water mark (1.00-1.50 in steps of 0.05, the one whose rows' median |error| is
- * least; *heap_growth 0 for any other view). Returns AUGUR_E_USAGE when no row has that
- * unit; *rows_used tells how many rows it used. */
-int augur_layer_times_memory(const struct augur_layer_times *lt, const char *board,
-                             enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
-                             uint64_t *overhead_bytes, double *heap_growth, size_t *rows_used,
-                             struct augur_diag *diag);
+/* Framework overhead for (board, unit): the median over memory rows of measured memory
+ * minus what augur predicts without overhead (the memory view lt's framework follows,
+ * augur_framework_model_bytes: allocated unless it says otherwise; plus the second
+ * copy of the weights for a GPU on shared memory when weights_copied). Returns AUGUR_E_USAGE when
+ * no row has that unit; *rows_used tells how many rows it used. */
+int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *board,
+                               enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
+                               uint64_t *overhead_bytes, size_t *rows_used,
+                               struct augur_diag *diag);
 
 /* Builds the layer-cost rows for (board, unit) (layercost.h), features computed with the
  * board's thresholds th (augur_profile_thresholds): one per layer of every row
