@@ -548,10 +548,11 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 	          r->measured, fw, r->seconds, types, AUGUR_LAYER_TYPE_COUNT);
 	enum augur_memory_view view = augur_framework_memory_view(&p->framework);
 	if (view == AUGUR_VIEW_HEAP)
-		cli_wrapf(stdout, 2,
-		          "memory: the heap view (each blob freed after its last reader into a heap "
-		          "that keeps its high-water mark) plus a fitted overhead of %.1f MiB",
-		          (double)u->framework_overhead_bytes / 1048576.0);
+		cli_wrapf(
+		        stdout, 2,
+		        "memory: the heap view (each blob freed after its last reader into a heap "
+		        "that keeps its high-water mark) plus a fitted overhead of %.1f MiB",
+		        (double)u->framework_overhead_bytes / 1048576.0);
 	else
 		cli_wrapf(stdout, 2, "memory: the %s view (%s) plus a fitted overhead of %.1f MiB",
 		          augur_memory_view_name(view),

@@ -132,7 +132,7 @@ static int print_summary(const struct run *r)
 		/* every unit of a profile follows its one framework's memory view */
 		enum augur_memory_view view =
 		        r->n_units ? r->est[0].memory_view : AUGUR_VIEW_ALLOCATED;
-		tbl_text(t, rows[i].value != v_model       ? rows[i].label
+		tbl_text(t, rows[i].value != v_model     ? rows[i].label
 		            : view == AUGUR_VIEW_MINIMAL ? "  network, minimal view"
 		            : view == AUGUR_VIEW_HEAP    ? "  network, heap view"
 		                                         : rows[i].label);

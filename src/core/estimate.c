@@ -29,10 +29,10 @@ int augur_framework_model_bytes(const struct augur_net *net, const struct augur_
 		return AUGUR_OK;
 	}
 	struct augur_heap_view hv;
-	int rc = augur_memory_heap_view(
-	        net, a,
-	        fw->fresh_buffer_bytes ? fw->fresh_buffer_bytes : AUGUR_REFERENCE_FRESH_BUFFER_BYTES,
-	        by_group, fw->lrn_temporaries, &hv);
+	int rc = augur_memory_heap_view(net, a,
+	                                fw->fresh_buffer_bytes ? fw->fresh_buffer_bytes
+	                                                       : AUGUR_REFERENCE_FRESH_BUFFER_BYTES,
+	                                by_group, fw->lrn_temporaries, &hv);
 	if (rc)
 		return rc;
 	*bytes = augur_add_sat(hv.weights_bytes, augur_add_sat(hv.heap_bytes, hv.mapped_bytes));
