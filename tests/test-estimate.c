@@ -330,9 +330,9 @@ static void test_conv_groups(void)
 		goto out;
 	CHECK_EQ_U64(a->memory.alloc_workspace, 73728);
 	CHECK_EQ_U64(a->memory.min_workspace, 73728);
-	CHECK_EQ_U64(augur_layer_workspace_by_group(net, a, 0), 25600);
-	CHECK_EQ_U64(augur_layer_workspace_by_group(net, a, 1), 0);
-	CHECK_EQ_U64(augur_layer_workspace_by_group(net, a, 2), 4096);
+	CHECK_EQ_U64(augur_layer_workspace(net, a, 0, AUGUR_CONV_COLUMNS_BY_GROUP), 25600);
+	CHECK_EQ_U64(augur_layer_workspace(net, a, 1, AUGUR_CONV_COLUMNS_BY_GROUP), 0);
+	CHECK_EQ_U64(augur_layer_workspace(net, a, 2, AUGUR_CONV_COLUMNS_BY_GROUP), 4096);
 	p->cpu->framework_overhead_bytes = 0;
 	static const enum augur_memory_view views[] = {AUGUR_VIEW_ALLOCATED, AUGUR_VIEW_MINIMAL};
 	for (int v = 0; v < 2; v++) {
@@ -356,6 +356,12 @@ static void test_conv_groups(void)
 		CHECK_EQ_U64(e.model_bytes, total - 73728 + (minimal ? 25600 : 29696));
 		augur_unit_estimate_clear(&e);
 	}
+	/* direct convolutions (oneDNN): no columns; a copy of the output, and of an ungrouped
+	 * conv's input: dw (8 groups) 16384, pw 8192 + its 16384-byte input, g2 (2 groups)
+	 * 4096 */
+	CHECK_EQ_U64(augur_layer_workspace(net, a, 0, AUGUR_CONV_BLOCKED), 16384);
+	CHECK_EQ_U64(augur_layer_workspace(net, a, 1, AUGUR_CONV_BLOCKED), 8192 + 16384);
+	CHECK_EQ_U64(augur_layer_workspace(net, a, 2, AUGUR_CONV_BLOCKED), 4096);
 	/* the heap view, one group at a time, nothing mapped: the input (8*256*4 = 8192
 	 * bytes) and dw's output (16384) while dw holds one group's columns (9216) and its
 	 * groups' outputs (16384): 50176 at step 0 (then 16384 + 8192 at pw, 8192 + 4096 +
@@ -403,17 +409,27 @@ static void test_heap_view(void)
 		goto out;
 	CHECK_EQ_U64(a->memory.min_total, 5568 + 1638400 + 262144);
 	struct augur_heap_view hv;
-	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1200000, false, 0, &hv), 0);
+	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1200000, AUGUR_CONV_COLUMNS, 0, &hv), 0);
 	CHECK_EQ_U64(hv.weights_bytes, 5568);
 	CHECK_EQ_U64(hv.heap_bytes, 1441792);
 	CHECK_EQ_U64(hv.mapped_bytes, 1638400);
 	/* sixteen LRN temporaries outgrow c2's columns: 262144 + 16 * 131072 */
-	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1200000, false, 16, &hv), 0);
+	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1200000, AUGUR_CONV_COLUMNS, 16, &hv), 0);
 	CHECK_EQ_U64(hv.heap_bytes, 2359296);
 	/* a threshold above every buffer maps nothing: the heap holds c1's columns too */
-	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1u << 30, false, 0, &hv), 0);
+	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1u << 30, AUGUR_CONV_COLUMNS, 0, &hv), 0);
 	CHECK_EQ_U64(hv.heap_bytes, 196608 + 1638400);
 	CHECK_EQ_U64(hv.mapped_bytes, 0);
+	/* direct convolutions instead (oneDNN's blocked copies, all on the heap): step 0 the
+	 * input, c1's output and its copies of both (65536 + 131072 + 131072 + 65536), step 2
+	 * c1 + c2 and c2's copies (4 * 131072) = 524288 */
+	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1200000, AUGUR_CONV_BLOCKED, 0, &hv), 0);
+	CHECK_EQ_U64(hv.heap_bytes, 524288);
+	CHECK_EQ_U64(hv.mapped_bytes, 0);
+	/* and the minimal view with them: the largest workspace (c2's 262144) beside the data
+	 * peak (262144) */
+	CHECK_EQ_U64(augur_memory_model_bytes(net, a, true, AUGUR_CONV_BLOCKED),
+	             5568 + 262144 + 262144);
 	/* through estimate: the profile's facts, and its overhead on top */
 	p->framework.memory_view = AUGUR_VIEW_HEAP;
 	p->framework.fresh_buffer_bytes = 1200000;
@@ -426,6 +442,11 @@ static void test_heap_view(void)
 	p->framework.lrn_temporaries = 16;
 	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
 	CHECK_EQ_U64(e.model_bytes, 5568 + 2359296 + 1638400);
+	augur_unit_estimate_clear(&e);
+	p->framework.lrn_temporaries = 0;
+	p->framework.conv_im2col = -1; /* conv_im2col: false */
+	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
+	CHECK_EQ_U64(e.model_bytes, 5568 + 524288);
 	augur_unit_estimate_clear(&e);
 out:
 	augur_analysis_free(a);

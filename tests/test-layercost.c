@@ -133,6 +133,18 @@ static void test_features(const char *tmpdir)
 	/* one row per input channel, kernel tap and output row: 3 x 11 x 11 x 55 */
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_ROWS], 3ull * 11 * 11 * 55);
 
+	/* a framework of direct convolutions (oneDNN) fills no columns: the same conv has the
+	 * same GEMM time and bytes but no column features at all */
+	struct augur_thresholds direct = th1;
+	direct.conv_direct = true;
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1"), &tm, &direct, f,
+	                     NULL);
+	CHECK_NEAR(f[AUGUR_FEAT_GEMM_MS], 96.0 * 363 * 3025 * 1e-9, 1e-12);
+	CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES], 96ull * 55 * 55 * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 0);
+	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 0);
+	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_ROWS], 0);
+
 	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv2"), &tm, &th1, f, NULL);
 	CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_CALLS], 2);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 2ull * 1200 * 729 * 4);

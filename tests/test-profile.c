@@ -122,6 +122,8 @@ static const struct bad_case bad[] = {
         {"augur_profile: 1\n",
          "augur_profile: 2\nframework: {name: pytorch, lrn_temporaries: 17}\n", AUGUR_E_SCHEMA, 2,
          45, "'lrn_temporaries' must be between 0 and 16, got 17"},
+        {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, conv_im2col: no}\n",
+         AUGUR_E_SCHEMA, 2, 41, "expected true or false for 'conv_im2col', got no"},
         {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, conv_groups: each}\n",
          AUGUR_E_SCHEMA, 2, 41, "expected together or one_at_a_time for 'conv_groups', got each"},
         {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, cache_terms: yes}\n",
@@ -456,18 +458,21 @@ static void test_round_trip_format2(void)
 	/* nor the pass cliff: a profile from before it keeps the log ramp it was fitted with */
 	CHECK(text && !strstr(text, "pass_cliff"));
 	CHECK(!augur_framework_pass_cliff(&p->framework));
-	/* nor LRN's temporaries (none) */
-	CHECK(text && !strstr(text, "lrn_temporaries"));
+	/* nor LRN's temporaries (none), nor how its convolutions run (im2col) */
+	CHECK(text && !strstr(text, "lrn_temporaries") && !strstr(text, "conv_im2col"));
+	CHECK(!augur_framework_conv_direct(&p->framework));
 	free(text);
 	p->framework.conv_groups = AUGUR_GROUPS_ONE_AT_A_TIME;
 	p->framework.cache_terms = 1;
 	p->framework.pass_cliff = 1;
 	p->framework.memory_view = AUGUR_VIEW_HEAP;
 	p->framework.lrn_temporaries = 4;
+	p->framework.conv_im2col = -1;
 	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
 	CHECK_CONTAINS(text, "augur_profile: 2\n");
 	CHECK_CONTAINS(text, "\n  memory_view: heap\n  conv_groups: one_at_a_time\n  "
-	                     "cache_terms: true\n  pass_cliff: true\n  lrn_temporaries: 4");
+	                     "cache_terms: true\n  pass_cliff: true\n  conv_im2col: false\n  "
+	                     "lrn_temporaries: 4");
 	struct augur_profile *q = NULL;
 	struct augur_diag diag = {0};
 	CHECK_EQ_INT(augur_profile_parse("mem.yaml", text, len, &q, &diag), 0);
@@ -506,6 +511,7 @@ static void test_round_trip_format2(void)
 		CHECK_EQ_INT(augur_framework_memory_view(&q->framework), AUGUR_VIEW_HEAP);
 		CHECK_EQ_INT(q->framework.conv_groups, AUGUR_GROUPS_ONE_AT_A_TIME);
 		CHECK_EQ_U64(q->framework.lrn_temporaries, 4);
+		CHECK(augur_framework_conv_direct(&q->framework));
 		CHECK(augur_framework_cache_terms(&q->framework));
 		char line[256];
 		CHECK(augur_framework_describe(&q->framework, line, sizeof(line)));

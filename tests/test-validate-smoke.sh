@@ -25,6 +25,7 @@ text, _, memory = text.partition("memory_mb:\n")
 # 64-bit glibc: the heap view; LRN's temporaries
 assert '  memory_view: "heap"\n  lrn_temporaries: 4\n' in text, "memory view"
 assert "  cache_terms: true\n" in text, "cache terms (mkldnn off)"
+assert "  conv_im2col: true\n" in text, "im2col convolutions (mkldnn off)"
 rows = re.findall(r"^  - \{(.*)\}$", text, re.M)
 assert len(rows) == 1, rows
 # the network's peak memory row: a positive figure, below a gigabyte for this tiny net

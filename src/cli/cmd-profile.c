@@ -245,11 +245,18 @@ static void show_facts(const struct augur_profile *p)
 		if (fw->lrn_temporaries)
 			show_line("lrn", "holds %u temporaries the size of its input",
 			          fw->lrn_temporaries);
-		show_line("groups", "%s",
-		          augur_framework_conv_groups(fw) == AUGUR_GROUPS_ONE_AT_A_TIME
-		                  ? "a grouped conv runs one group at a time: one group's columns, "
-		                    "its output held twice"
-		                  : "a grouped conv's columns in one buffer for all groups");
+		if (augur_framework_conv_direct(fw))
+			show_line(
+			        "convs", "%s",
+			        "direct (oneDNN): no im2col columns; blocked copies of the output "
+			        "and of an ungrouped conv's input");
+		else
+			show_line(
+			        "groups", "%s",
+			        augur_framework_conv_groups(fw) == AUGUR_GROUPS_ONE_AT_A_TIME
+			                ? "a grouped conv runs one group at a time: one group's columns, "
+			                  "its output held twice"
+			                : "a grouped conv's columns in one buffer for all groups");
 		if (augur_framework_cache_terms(fw))
 			show_line("cache", "its loop layers' times follow where their data is "
 			                   "(cache_terms: the spill features of docs/model.md)");

@@ -20,19 +20,23 @@ int augur_framework_model_bytes(const struct augur_net *net, const struct augur_
 {
 	/* the view the framework's process follows: Caffe and augur's runtime hold every
 	 * blob, PyTorch frees each after its last reader (through glibc's heap); and its
-	 * grouped convolutions' workspace: Caffe's one im2col buffer, PyTorch's one group at
-	 * a time */
+	 * convolutions' workspace: Caffe's one im2col buffer, PyTorch's one group at a time,
+	 * oneDNN's blocked copies */
 	enum augur_memory_view view = augur_framework_memory_view(fw);
-	bool by_group = augur_framework_conv_groups(fw) == AUGUR_GROUPS_ONE_AT_A_TIME;
+	enum augur_conv_workspace rule =
+	        augur_framework_conv_direct(fw) ? AUGUR_CONV_BLOCKED
+	        : augur_framework_conv_groups(fw) == AUGUR_GROUPS_ONE_AT_A_TIME
+	                ? AUGUR_CONV_COLUMNS_BY_GROUP
+	                : AUGUR_CONV_COLUMNS;
 	if (view != AUGUR_VIEW_HEAP) {
-		*bytes = augur_memory_model_bytes(net, a, view == AUGUR_VIEW_MINIMAL, by_group);
+		*bytes = augur_memory_model_bytes(net, a, view == AUGUR_VIEW_MINIMAL, rule);
 		return AUGUR_OK;
 	}
 	struct augur_heap_view hv;
 	int rc = augur_memory_heap_view(net, a,
 	                                fw->fresh_buffer_bytes ? fw->fresh_buffer_bytes
 	                                                       : AUGUR_REFERENCE_FRESH_BUFFER_BYTES,
-	                                by_group, fw->lrn_temporaries, &hv);
+	                                rule, fw->lrn_temporaries, &hv);
 	if (rc)
 		return rc;
 	*bytes = augur_add_sat(hv.weights_bytes, augur_add_sat(hv.heap_bytes, hv.mapped_bytes));

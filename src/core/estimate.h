@@ -3,8 +3,9 @@
  * type the profile has a cost model for (layercost.h) is costed whole; otherwise conv and
  * fc layers get the paper's method (their predicted GEMM time) and layers of any other
  * type are counted and named as not costed, never silently taken as free. Memory is the view
- * the profile's framework follows (allocated; minimal or heap for PyTorch) plus its overhead, plus a
- * second copy of the weights for a GPU run on memory shared with the CPU (the paper's section 4.2).
+ * the profile's framework follows (allocated; minimal or heap for PyTorch) plus its overhead, plus
+ * a second copy of the weights for a GPU run on memory shared with the CPU (the paper's
+ * section 4.2).
  */
 #ifndef AUGUR_ESTIMATE_H
 #define AUGUR_ESTIMATE_H

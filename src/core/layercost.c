@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "layercost.h"
+#include "memory.h"
 
 static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_GEMM_MS] = "gemm_ms",
@@ -300,8 +301,14 @@ double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_a
 	 * grouped conv fills one group's columns per call, so the size that decides is one
 	 * group's (workspace_paper_bytes), not the layer's total. An in-place layer writes
 	 * into its input and allocates nothing. */
-	if (s->workspace_bytes && s->workspace_paper_bytes > th->fresh_buffer_bytes)
+	if (th->conv_direct && l->type == AUGUR_LAYER_CONV) {
+		/* direct: its blocked copies instead of columns (augur_layer_workspace) */
+		double copies = (double)augur_layer_workspace(net, a, i, AUGUR_CONV_BLOCKED);
+		if (copies > (double)th->fresh_buffer_bytes)
+			fresh += copies;
+	} else if (s->workspace_bytes && s->workspace_paper_bytes > th->fresh_buffer_bytes) {
 		fresh += (double)s->workspace_bytes * a->batch;
+	}
 	if (!s->in_place && augur_layer_allocates_output(l->type) &&
 	    s->out_bytes > th->fresh_buffer_bytes)
 		fresh += (double)s->out_bytes;
@@ -404,8 +411,10 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		f[AUGUR_FEAT_GEMM_MS] = augur_gemm_time_ms(gemm, &s->gemm, &outside);
 		f[AUGUR_FEAT_GEMM_CALLS] = (double)s->gemm.count;
 	}
-	/* the im2col buffer holds one image; it is refilled for every image of the batch */
-	f[AUGUR_FEAT_IM2COL_BYTES] = (double)s->workspace_bytes * a->batch;
+	/* the im2col buffer holds one image; it is refilled for every image of the batch; a
+	 * direct convolution fills none */
+	bool columns = !(th->conv_direct && l->type == AUGUR_LAYER_CONV);
+	f[AUGUR_FEAT_IM2COL_BYTES] = columns ? (double)s->workspace_bytes * a->batch : 0;
 	if (s->out.w)
 		f[AUGUR_FEAT_IM2COL_ROWS] =
 		        f[AUGUR_FEAT_IM2COL_BYTES] / (AUGUR_BYTES_PER_VALUE * (double)s->out.w);

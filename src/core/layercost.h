@@ -190,6 +190,10 @@ struct augur_thresholds {
 	/* what a layer touches beyond this no longer comes from the core's own cache: half
 	 * its L2 (the other half holds the previous layer's weights, columns and code) */
 	uint64_t core_cache_bytes;
+	/* the framework's convolutions are direct (oneDNN; the framework fact conv_im2col:
+	 * false): they fill no im2col columns, so the column features are 0, and the
+	 * buffers they may get afresh are their blocked copies of output and input */
+	bool conv_direct;
 };
 
 /* What a profile that does not state a fact is taken to have: the facts of the machine and

@@ -27,21 +27,30 @@ bool augur_memory_replace(const struct augur_net *net, struct augur_analysis *a,
 bool augur_memory_replace_input(struct augur_analysis *a, uint64_t old_input_bytes);
 void augur_memory_finish(struct augur_analysis *a);
 
-/* The workspace layer i of a holds in a framework that runs a grouped convolution one
- * group at a time (PyTorch 1.13 without mkldnn): for a conv with groups > 1, one group's
- * im2col columns (none when the conv multiplies its input directly) plus its output's
- * bytes again (the groups' outputs, concatenated into the output at the end); any other
- * layer's workspace_bytes. */
-uint64_t augur_layer_workspace_by_group(const struct augur_net *net, const struct augur_analysis *a,
-                                        size_t i);
+/* How a framework holds a convolution's workspace. */
+enum augur_conv_workspace {
+	AUGUR_CONV_COLUMNS,          /* one im2col buffer of every group's columns (Caffe,
+	                                augur's runtime; the analysis's workspace_bytes) */
+	AUGUR_CONV_COLUMNS_BY_GROUP, /* a grouped conv one group at a time (PyTorch 1.13
+	                                without mkldnn): one group's columns (none when the
+	                                conv multiplies its input directly) plus its output's
+	                                bytes again (the groups' outputs, concatenated into the
+	                                output at the end) */
+	AUGUR_CONV_BLOCKED,          /* direct convolutions (oneDNN): no columns, but a copy
+	                                of the output and, ungrouped, of the input in the
+	                                library's blocked layout */
+};
 
-/* The model bytes of a's network in the minimal view (minimal true: a->memory.min_total)
- * or the allocated one (alloc_total), with each layer's workspace as a framework that runs
- * grouped convolutions one group at a time holds it (by_group true,
- * augur_layer_workspace_by_group) or as the analysis counts it (false: exactly the view's
- * total). Saturates rather than wraps. */
+/* The workspace layer i of a holds under rule: a conv's as the rule says, any other
+ * layer's workspace_bytes. Saturates rather than wraps. */
+uint64_t augur_layer_workspace(const struct augur_net *net, const struct augur_analysis *a,
+                               size_t i, enum augur_conv_workspace rule);
+
+/* The model bytes of a's network in the minimal view (minimal true: a->memory.min_total
+ * with each layer's workspace under rule) or the allocated one (alloc_total likewise);
+ * with AUGUR_CONV_COLUMNS exactly the view's total. Saturates rather than wraps. */
 uint64_t augur_memory_model_bytes(const struct augur_net *net, const struct augur_analysis *a,
-                                  bool minimal, bool by_group);
+                                  bool minimal, enum augur_conv_workspace rule);
 
 /* The heap view (docs/descriptors.md, "Memory views"): each blob freed after its last
  * reader, as in the minimal view, but through an allocator that maps a buffer above
@@ -55,13 +64,13 @@ struct augur_heap_view {
 	uint64_t mapped_bytes; /* the most bytes of mapped buffers live at once */
 };
 
-/* Fills *out for a's network. A layer's transients are its workspace (a grouped conv's as
- * augur_layer_workspace_by_group when by_group, each group's buffers on their own) and, for
- * an LRN, lrn_temporaries buffers the size of its output. Saturates rather than wraps;
- * fails only with AUGUR_E_NOMEM. */
+/* Fills *out for a's network. A layer's transients are its workspace under rule (each
+ * group's buffers, each blocked copy, a buffer of its own) and, for an LRN,
+ * lrn_temporaries buffers the size of its output. Saturates rather than wraps; fails only
+ * with AUGUR_E_NOMEM. */
 int augur_memory_heap_view(const struct augur_net *net, const struct augur_analysis *a,
-                           uint64_t map_above, bool by_group, uint32_t lrn_temporaries,
-                           struct augur_heap_view *out);
+                           uint64_t map_above, enum augur_conv_workspace rule,
+                           uint32_t lrn_temporaries, struct augur_heap_view *out);
 
 /* Whether a layer of this type may write its output over its input. */
 bool augur_type_in_place(enum augur_layer_type type);

@@ -167,6 +167,7 @@ void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresh
 		out->pass_core_hi_bytes = p->machine.l2_bytes * 4;
 	}
 	out->pass_cliff = augur_framework_pass_cliff(&p->framework);
+	out->conv_direct = augur_framework_conv_direct(&p->framework);
 }
 
 enum augur_memory_view augur_framework_memory_view(const struct augur_framework *fw)
@@ -193,6 +194,11 @@ bool augur_framework_cache_terms(const struct augur_framework *fw)
 bool augur_framework_pass_cliff(const struct augur_framework *fw)
 {
 	return fw->pass_cliff > 0;
+}
+
+bool augur_framework_conv_direct(const struct augur_framework *fw)
+{
+	return fw->conv_im2col < 0;
 }
 
 const char *augur_conv_groups_name(enum augur_conv_groups g)
@@ -854,6 +860,7 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 	                                   "conv_groups",
 	                                   "cache_terms",
 	                                   "pass_cliff",
+	                                   "conv_im2col",
 	                                   "lrn_temporaries"};
 	const struct augur_ynode *x;
 	int rc;
@@ -923,6 +930,12 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 		if ((rc = augur_schema_bool(c, x, "cache_terms", &on)))
 			return rc;
 		fw->cache_terms = on ? 1 : -1;
+	}
+	if ((x = augur_ynode_get(v, "conv_im2col")) && !augur_ynode_is_null(x)) {
+		bool on;
+		if ((rc = augur_schema_bool(c, x, "conv_im2col", &on)))
+			return rc;
+		fw->conv_im2col = on ? 1 : -1;
 	}
 	if ((x = augur_ynode_get(v, "lrn_temporaries")) && !augur_ynode_is_null(x) &&
 	    (rc = get_u32(c, x, "lrn_temporaries", 0, 16, &fw->lrn_temporaries)))
@@ -1354,6 +1367,8 @@ static void put_format2(struct augur_strbuf *b, const struct augur_profile *p)
 		augur_strbuf_put(b, "\n  cache_terms: %s", fw->cache_terms > 0 ? "true" : "false");
 	if (fw->pass_cliff)
 		augur_strbuf_put(b, "\n  pass_cliff: %s", fw->pass_cliff > 0 ? "true" : "false");
+	if (fw->conv_im2col)
+		augur_strbuf_put(b, "\n  conv_im2col: %s", fw->conv_im2col > 0 ? "true" : "false");
 	if (fw->lrn_temporaries)
 		augur_strbuf_put(b, "\n  lrn_temporaries: %u", fw->lrn_temporaries);
 }

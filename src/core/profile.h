@@ -96,6 +96,8 @@ struct augur_framework {
 	enum augur_conv_groups conv_groups; /* 'conv_groups:'; UNSTATED when absent */
 	int cache_terms;                    /* 'cache_terms:' 1 true, -1 false, 0 not stated */
 	int pass_cliff;                     /* 'pass_cliff:' 1 true, -1 false, 0 not stated */
+	int conv_im2col;                    /* 'conv_im2col:' 1 true, -1 false (direct
+	                                       convolutions: oneDNN), 0 not stated (true) */
 	uint32_t lrn_temporaries;           /* buffers the size of its input its LRN holds at
 	                                       once besides its output (PyTorch's
 	                                       local_response_norm: 4); 0 when not stated */
@@ -168,6 +170,11 @@ bool augur_framework_cache_terms(const struct augur_framework *fw);
  * order every pass (augur's runtime), so its layer costs were fitted with the pass cliff and
  * warm level of struct augur_thresholds; unstated = false (the log ramp). */
 bool augur_framework_pass_cliff(const struct augur_framework *fw);
+
+/* Whether fw's convolutions are direct (conv_im2col: false, PyTorch's oneDNN ones): no
+ * im2col columns, but copies of the output, and of an ungrouped conv's input, in the
+ * library's blocked layout. Not stated: im2col, what every profile meant before. */
+bool augur_framework_conv_direct(const struct augur_framework *fw);
 
 /* "together" or "one_at_a_time" (UNSTATED: "together"). */
 const char *augur_conv_groups_name(enum augur_conv_groups g);

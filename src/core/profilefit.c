@@ -382,6 +382,7 @@ static int fit_costs(const struct augur_profile *p, struct augur_unit *u,
 	struct augur_thresholds th;
 	augur_profile_thresholds(p, &th);
 	th.pass_cliff = augur_framework_pass_cliff(fw);
+	th.conv_direct = augur_framework_conv_direct(fw);
 	int rc = augur_layer_times_cost_rows(lt, p->name, u->kind, &u->gemm, &th, &rows, &n, diag);
 	if (rc)
 		return rc;
