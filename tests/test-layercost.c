@@ -99,7 +99,10 @@ static void test_features(const char *tmpdir)
 	 * cold) are not */
 	for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
 		enum augur_cost_class want =
-		        j == AUGUR_FEAT_GEMM_MS ? AUGUR_COST_GEMM
+		        j == AUGUR_FEAT_GEMM_MS || j == AUGUR_FEAT_DIRECT_MACS ||
+		                        j == AUGUR_FEAT_DIRECT_DW_MACS ||
+		                        j == AUGUR_FEAT_DIRECT_THIN_MACS
+		                ? AUGUR_COST_GEMM
 		        : j == AUGUR_FEAT_GEMM_CALLS || j == AUGUR_FEAT_ONE ||
 		                        j == AUGUR_FEAT_FIRST_FC || j == AUGUR_FEAT_COLD_PASS ||
 		                        j == AUGUR_FEAT_PLANES || j == AUGUR_FEAT_WRITER_EVICTED ||
@@ -144,6 +147,21 @@ static void test_features(const char *tmpdir)
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 0);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 0);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_ROWS], 0);
+	/* its multiply-adds by kernel: 3 input channels are fewer than a block (16), a thin
+	 * conv's 96 x 363 x 3025; conv2's two groups of 48 -> 128 channels fill whole blocks:
+	 * 48 x 128 x 25 x 729 x 2 */
+	direct.conv_block = 16;
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1"), &tm, &direct, f,
+	                     NULL);
+	CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_THIN_MACS], 96ull * 363 * 3025);
+	CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_MACS], 0);
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv2"), &tm, &direct, f,
+	                     NULL);
+	CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_MACS], 48ull * 128 * 25 * 729 * 2);
+	CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_THIN_MACS] + f[AUGUR_FEAT_DIRECT_DW_MACS], 0);
+	/* with im2col none of them */
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv2"), &tm, &th1, f, NULL);
+	CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_MACS], 0);
 
 	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv2"), &tm, &th1, f, NULL);
 	CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_CALLS], 2);
@@ -285,6 +303,37 @@ static void test_features(const char *tmpdir)
 		                     &th1, f, NULL);
 		CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW], 192ull * 28 * 28 * 9);
 		CHECK_EQ_U64(f[AUGUR_FEAT_WINDOW_STRIDED], 192ull * 28 * 28 * 9);
+	}
+	unload(&l);
+
+	/* MobileNetV2, direct: a depthwise conv's multiply-adds apart (96 channels, 3x3, on
+	 * 56x56 outputs); 96 -> 24 channels round the 24 up to 32 (16-channel blocks), 96 x
+	 * 32 x 3136 where its real multiply-adds are 96 x 24 x 3136 */
+	l = load("mobilenetv2", 1);
+	if (l.a) {
+		struct augur_thresholds direct = th1;
+		direct.conv_direct = true;
+		direct.conv_block = 16;
+		int i = layer_index(l.net, "features.2.dw");
+		CHECK(i >= 0);
+		if (i >= 0) {
+			augur_layer_features(l.net, l.a, (size_t)i, &tm, &direct, f, NULL);
+			CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_DW_MACS], 96ull * 9 * 3136);
+			CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_MACS], 0);
+		}
+		i = layer_index(l.net, "features.2.project");
+		CHECK(i >= 0);
+		if (i >= 0) {
+			augur_layer_features(l.net, l.a, (size_t)i, &tm, &direct, f, NULL);
+			CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_MACS], 96ull * 32 * 3136);
+		}
+		/* a direct conv's model: multiply-adds and bytes, no GEMM or columns */
+		uint64_t m = augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, true, true);
+		CHECK(m & AUGUR_FEAT_BIT(AUGUR_FEAT_DIRECT_MACS));
+		CHECK(!(m & (AUGUR_FEAT_BIT(AUGUR_FEAT_GEMM_MS) |
+		             AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_BYTES))));
+		CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, true, false) &
+		        AUGUR_FEAT_BIT(AUGUR_FEAT_DIRECT_MACS)));
 	}
 	unload(&l);
 
@@ -542,88 +591,97 @@ static void test_features(const char *tmpdir)
 	CHECK(!augur_framework_holds_blobs("pytorch") && !augur_framework_holds_blobs(NULL));
 	uint64_t cold_data = AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_BYTES_COLD) |
 	                     AUGUR_FEAT_BIT(AUGUR_FEAT_DATA_BYTES_COLD);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, true, false, false) & cold_data,
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, true, false, false, false) &
+	                     cold_data,
 	             cold_data);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false) & cold_data,
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false, false) &
+	                     cold_data,
 	             0);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, false, false) & cold_data,
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, false, false, false) &
+	                     cold_data,
 	             AUGUR_FEAT_BIT(AUGUR_FEAT_DATA_BYTES_COLD));
 	/* augur's runtime alone: per plane for pools, normalisation and scale, leaky relus */
-	CHECK(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true, false) &
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true, false, false) &
 	      AUGUR_FEAT_BIT(AUGUR_FEAT_PLANES));
-	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, true, false, false) &
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, true, false, false, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_PLANES)));
-	CHECK(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) &
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false, false) &
 	      AUGUR_FEAT_BIT(AUGUR_FEAT_OUT_BYTES_LEAKY));
-	CHECK(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) &
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false, false) &
 	      AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES_FRESH));
-	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true, false) &
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true, false, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES_FRESH)));
-	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, true) &
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, true, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES_FRESH)));
-	CHECK(augur_layer_cost_features(AUGUR_LAYER_FC, true, false, false) &
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_FC, true, false, false, false) &
 	      AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_COLD));
-	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_FC, false, false, false) &
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_FC, false, false, false, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_COLD)));
 	CHECK(augur_framework_is_augur("augur") && !augur_framework_is_augur("caffe"));
 	/* conv weights found cold: a framework that holds its blobs; spilled data, data a
 	 * GEMM wrote and a global pool's chain of adds: augur's runtime, for the loop layers */
-	CHECK(augur_layer_cost_features(AUGUR_LAYER_CONV, true, false, false) &
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_CONV, true, false, false, false) &
 	      AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_COLD));
-	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false) &
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_COLD)));
 	uint64_t loops = AUGUR_FEAT_BIT(AUGUR_FEAT_DATA_BYTES_SPILLED) |
 	                 AUGUR_FEAT_BIT(AUGUR_FEAT_DATA_BYTES_SPILLED_LLC) |
 	                 AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES_AFTER_GEMM);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) & loops, loops);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, false, false) & loops, 0);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, true, true, false) & loops, 0);
-	CHECK(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true, false) &
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false, false) & loops,
+	             loops);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_RELU, true, false, false, false) & loops,
+	             0);
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, true, true, false, false) & loops,
+	             0);
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_POOL, true, true, false, false) &
 	      AUGUR_FEAT_BIT(AUGUR_FEAT_GLOBAL_READS));
-	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, false, false, false) &
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_POOL, false, false, false, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_GLOBAL_READS)));
 	/* dropout moves nothing: no data to find cold */
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_DROPOUT, true, false, false) & cold_data,
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_DROPOUT, true, false, false, false) &
+	                     cold_data,
 	             0);
 	/* a framework whose facts say cache_terms (PyTorch): relu, concat and batchnorm get
 	 * the loop features, scale only the last-level and after-GEMM ones, relu the leaky
 	 * select, fc cold 4 KiB rows; nothing else of augur's runtime's or of the blob
 	 * holders' */
-	uint64_t pt = augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, true);
+	uint64_t pt = augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, true, false);
 	CHECK_EQ_U64(pt & loops, loops);
 	CHECK(pt & AUGUR_FEAT_BIT(AUGUR_FEAT_OUT_BYTES_LEAKY));
 	CHECK_EQ_U64(pt & cold_data, 0);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONCAT, false, false, true) & loops,
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONCAT, false, false, true, false) &
+	                     loops,
 	             loops);
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_SCALE, false, false, true) & loops,
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_SCALE, false, false, true, false) &
+	                     loops,
 	             AUGUR_FEAT_BIT(AUGUR_FEAT_DATA_BYTES_SPILLED_LLC) |
 	                     AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES_AFTER_GEMM));
-	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_SCALE, false, false, true) &
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_SCALE, false, false, true, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_PLANES)));
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_FC, false, false, true),
-	             augur_layer_cost_features(AUGUR_LAYER_FC, false, false, false) |
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_FC, false, false, true, false),
+	             augur_layer_cost_features(AUGUR_LAYER_FC, false, false, false, false) |
 	                     AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_COLD));
 	/* a call path evicted by the input's writer: relu and batchnorm, for PyTorch alone;
 	 * batchnorm also the loop features and a cost per plane */
 	CHECK(pt & AUGUR_FEAT_BIT(AUGUR_FEAT_WRITER_EVICTED));
-	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_BATCHNORM, false, false, true),
-	             augur_layer_cost_features(AUGUR_LAYER_BATCHNORM, false, false, false) |
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_BATCHNORM, false, false, true, false),
+	             augur_layer_cost_features(AUGUR_LAYER_BATCHNORM, false, false, false, false) |
 	                     AUGUR_FEAT_BIT(AUGUR_FEAT_WRITER_EVICTED) | loops |
 	                     AUGUR_FEAT_BIT(AUGUR_FEAT_PLANES));
-	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false) &
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_RELU, true, true, false, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_WRITER_EVICTED)));
 	/* the im2col copy's rows: augur's runtime's conv alone */
-	CHECK(augur_layer_cost_features(AUGUR_LAYER_CONV, true, true, false) &
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_CONV, true, true, false, false) &
 	      AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_ROWS));
-	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, true) &
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, true, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_ROWS)));
 	/* eltwise, pool, softmax, sigmoid and conv keep PyTorch's features */
 	const enum augur_layer_type same[] = {AUGUR_LAYER_ELTWISE, AUGUR_LAYER_POOL,
 	                                      AUGUR_LAYER_SOFTMAX, AUGUR_LAYER_SIGMOID,
 	                                      AUGUR_LAYER_CONV};
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
-		CHECK_EQ_U64(augur_layer_cost_features(same[i], false, false, true),
-		             augur_layer_cost_features(same[i], false, false, false));
+		CHECK_EQ_U64(augur_layer_cost_features(same[i], false, false, true, false),
+		             augur_layer_cost_features(same[i], false, false, false, false));
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -692,14 +750,15 @@ static void test_fit_recovers(void)
 		struct augur_layer_costs costs = {0};
 		struct augur_diag d = {0};
 		CHECK(n > 200);
-		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, NULL, false, &costs, &d), AUGUR_OK);
+		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, NULL, false, false, &costs, &d),
+		             AUGUR_OK);
 		const struct augur_layer_cost *cc = &costs.type[AUGUR_LAYER_CONV];
 		const struct augur_layer_cost *pc = &costs.type[AUGUR_LAYER_POOL];
-		CHECK_EQ_U64(cc->feature_mask,
-		             augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false));
-		CHECK_EQ_U64(pc->feature_mask,
-		             augur_layer_cost_features(AUGUR_LAYER_POOL, false, false, false) |
-		                     AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES));
+		CHECK_EQ_U64(cc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_CONV, false,
+		                                                         false, false, false));
+		CHECK_EQ_U64(pc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_POOL, false,
+		                                                         false, false, false) |
+		                                       AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES));
 		CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask, 0); /* no rows */
 		if (noisy != 1) {
 			CHECK_EQ_U64(disturbed, noisy == 2 ? 3 : 0);
@@ -758,10 +817,11 @@ static void test_fit_cache_terms(void)
 	for (int with = 0; with < 2; with++) {
 		struct augur_layer_costs costs = {0};
 		struct augur_diag d = {0};
-		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, "pytorch", with, &costs, &d), AUGUR_OK);
+		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, "pytorch", with, false, &costs, &d),
+		             AUGUR_OK);
 		const struct augur_layer_cost *rc = &costs.type[AUGUR_LAYER_RELU];
-		CHECK_EQ_U64(rc->feature_mask,
-		             augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, with));
+		CHECK_EQ_U64(rc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_RELU, false,
+		                                                         false, with, false));
 		if (with)
 			CHECK_NEAR(rc->coef[AUGUR_FEAT_WRITER_EVICTED], 0.05, 1e-6);
 	}
@@ -778,7 +838,7 @@ static void test_fit_aggregate(void)
 	};
 	struct augur_layer_costs costs = {0};
 	struct augur_diag d = {0};
-	CHECK_EQ_INT(augur_layer_costs_fit(rows, 3, NULL, false, &costs, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 3, NULL, false, false, &costs, &d), AUGUR_OK);
 	CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask,
 	             AUGUR_FEAT_BIT(AUGUR_FEAT_OUT_BYTES));
 	CHECK_NEAR(costs.type[AUGUR_LAYER_RELU].coef[AUGUR_FEAT_OUT_BYTES], 1e-6, 1e-15);
@@ -790,7 +850,8 @@ static void test_fit_aggregate(void)
 	        {AUGUR_LAYER_LRN, false, {[AUGUR_FEAT_WINDOW] = 0}, 1.0},
 	        {AUGUR_LAYER_LRN, false, {[AUGUR_FEAT_WINDOW] = 0}, 2.0},
 	};
-	CHECK_EQ_INT(augur_layer_costs_fit(bad, 2, NULL, false, &costs, &d), AUGUR_E_NUMERIC);
+	CHECK_EQ_INT(augur_layer_costs_fit(bad, 2, NULL, false, false, &costs, &d),
+	             AUGUR_E_NUMERIC);
 	CHECK_CONTAINS(d.message, "lrn");
 	/* a few pools, all global, have no window reads: they are fitted by what they read */
 	struct augur_cost_row global[2] = {
@@ -798,7 +859,7 @@ static void test_fit_aggregate(void)
 	        {AUGUR_LAYER_POOL, false, {[AUGUR_FEAT_IN_BYTES] = 4e6, [AUGUR_FEAT_ONE] = 1}, 2.0},
 	};
 	memset(&costs, 0, sizeof(costs));
-	CHECK_EQ_INT(augur_layer_costs_fit(global, 2, "augur", false, &costs, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(global, 2, "augur", false, false, &costs, &d), AUGUR_OK);
 	CHECK_EQ_U64(costs.type[AUGUR_LAYER_POOL].feature_mask,
 	             AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES));
 	CHECK_NEAR(costs.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_IN_BYTES], 5e-7, 1e-15);
@@ -824,8 +885,9 @@ static void test_fit_median_unbiased(void)
 	}
 	struct augur_diag d = {0};
 	struct augur_layer_costs plain = {0}, augur = {0};
-	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "pytorch", false, &plain, &d), AUGUR_OK);
-	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "augur", false, &augur, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "pytorch", false, false, &plain, &d),
+	             AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "augur", false, false, &augur, &d), AUGUR_OK);
 	CHECK_EQ_U64(plain.type[AUGUR_LAYER_RELU].n_dropped, 0);
 	CHECK_EQ_U64(augur.type[AUGUR_LAYER_RELU].n_dropped, 0);
 	CHECK_NEAR(plain.type[AUGUR_LAYER_RELU].coef[AUGUR_FEAT_OUT_BYTES], 1e-8 * inv / inv2,
@@ -846,7 +908,7 @@ static void test_estimate_with_costs(const char *tmpdir)
 	struct augur_layer_costs *c = calloc(1, sizeof(*c));
 	c->source = strdup("test");
 	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++) {
-		c->type[t].feature_mask = augur_layer_cost_features(t, false, false, false);
+		c->type[t].feature_mask = augur_layer_cost_features(t, false, false, false, false);
 		for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
 			if (!(c->type[t].feature_mask & AUGUR_FEAT_BIT(j)))
 				continue;
@@ -917,7 +979,7 @@ static void test_estimate_with_costs(const char *tmpdir)
 		augur_unit_estimate_clear(&e);
 	}
 	c->type[AUGUR_LAYER_CONCAT].feature_mask =
-	        augur_layer_cost_features(AUGUR_LAYER_CONCAT, false, false, false);
+	        augur_layer_cost_features(AUGUR_LAYER_CONCAT, false, false, false, false);
 
 	/* save -> load keeps every coefficient exactly */
 	char out[4200];
@@ -1442,15 +1504,15 @@ static void test_pass_cliff(const char *tmpdir)
 	}
 	unload(&l);
 	/* only augur's runtime fits the warm twins, and only of the cold features it has */
-	uint64_t own = augur_layer_cost_features(AUGUR_LAYER_CONV, true, true, false);
+	uint64_t own = augur_layer_cost_features(AUGUR_LAYER_CONV, true, true, false, false);
 	CHECK(own & AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_BYTES_WARM));
 	CHECK(own & AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_WARM));
 	CHECK(own & AUGUR_FEAT_BIT(AUGUR_FEAT_WARM_PASS));
 	CHECK(!(own & AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_WARM)));
-	own = augur_layer_cost_features(AUGUR_LAYER_CONV, true, false, false);
+	own = augur_layer_cost_features(AUGUR_LAYER_CONV, true, false, false, false);
 	CHECK(!(own & (AUGUR_FEAT_BIT(AUGUR_FEAT_WARM_PASS) |
 	               AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_BYTES_WARM))));
-	own = augur_layer_cost_features(AUGUR_LAYER_FC, false, false, true);
+	own = augur_layer_cost_features(AUGUR_LAYER_FC, false, false, true, false);
 	CHECK(!(own & AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_WARM)));
 }
 

@@ -461,6 +461,7 @@ static void test_round_trip_format2(void)
 	/* nor LRN's temporaries (none), nor how its convolutions run (im2col) */
 	CHECK(text && !strstr(text, "lrn_temporaries") && !strstr(text, "conv_im2col"));
 	CHECK(!augur_framework_conv_direct(&p->framework));
+	CHECK_EQ_U64(augur_framework_conv_block(&p->framework), 8); /* not stated: AVX2's */
 	free(text);
 	p->framework.conv_groups = AUGUR_GROUPS_ONE_AT_A_TIME;
 	p->framework.cache_terms = 1;
@@ -468,11 +469,12 @@ static void test_round_trip_format2(void)
 	p->framework.memory_view = AUGUR_VIEW_HEAP;
 	p->framework.lrn_temporaries = 4;
 	p->framework.conv_im2col = -1;
+	p->framework.conv_block = 16;
 	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
 	CHECK_CONTAINS(text, "augur_profile: 2\n");
 	CHECK_CONTAINS(text, "\n  memory_view: heap\n  conv_groups: one_at_a_time\n  "
 	                     "cache_terms: true\n  pass_cliff: true\n  conv_im2col: false\n  "
-	                     "lrn_temporaries: 4");
+	                     "conv_block: 16\n  lrn_temporaries: 4");
 	struct augur_profile *q = NULL;
 	struct augur_diag diag = {0};
 	CHECK_EQ_INT(augur_profile_parse("mem.yaml", text, len, &q, &diag), 0);
@@ -512,6 +514,7 @@ static void test_round_trip_format2(void)
 		CHECK_EQ_INT(q->framework.conv_groups, AUGUR_GROUPS_ONE_AT_A_TIME);
 		CHECK_EQ_U64(q->framework.lrn_temporaries, 4);
 		CHECK(augur_framework_conv_direct(&q->framework));
+		CHECK_EQ_U64(augur_framework_conv_block(&q->framework), 16);
 		CHECK(augur_framework_cache_terms(&q->framework));
 		char line[256];
 		CHECK(augur_framework_describe(&q->framework, line, sizeof(line)));

@@ -247,9 +247,10 @@ static void show_facts(const struct augur_profile *p)
 			          fw->lrn_temporaries);
 		if (augur_framework_conv_direct(fw))
 			show_line(
-			        "convs", "%s",
-			        "direct (oneDNN): no im2col columns; blocked copies of the output "
-			        "and of an ungrouped conv's input");
+			        "convs",
+			        "direct (oneDNN) in %u-channel blocks: no im2col columns; blocked "
+			        "copies of the output and of an ungrouped conv's input",
+			        augur_framework_conv_block(fw));
 		else
 			show_line(
 			        "groups", "%s",

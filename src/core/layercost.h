@@ -126,6 +126,15 @@ enum augur_feature {
 	                                       channel, kernel tap and output row, per image):
 	                                       augur's runtime copies row by row, about 4 ns
 	                                       each beyond the bytes */
+	AUGUR_FEAT_DIRECT_MACS,             /* a direct (oneDNN) conv's multiply-adds with its
+	                                       input and output channels per group rounded up
+	                                       to the SIMD block it computes in (conv_block):
+	                                       what its kernels really run */
+	AUGUR_FEAT_DIRECT_DW_MACS,          /* a direct depthwise conv's multiply-adds (one
+	                                       input channel per group: bound by its data) */
+	AUGUR_FEAT_DIRECT_THIN_MACS,        /* a direct conv's multiply-adds with fewer input
+	                                       channels per group than a block (a first conv:
+	                                       another kernel, from the plain layout) */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
@@ -194,6 +203,9 @@ struct augur_thresholds {
 	 * false): they fill no im2col columns, so the column features are 0, and the
 	 * buffers they may get afresh are their blocked copies of output and input */
 	bool conv_direct;
+	/* channels per SIMD block of those direct convolutions (oneDNN: 16 with AVX-512,
+	 * 8 with AVX2) */
+	uint32_t conv_block;
 };
 
 /* What a profile that does not state a fact is taken to have: the facts of the machine and
@@ -270,12 +282,14 @@ bool augur_framework_holds_blobs(const char *name);
 bool augur_framework_is_augur(const char *name);
 
 /* The features a layer type's model uses when there are enough single-layer rows (with the
- * cold-data features for a framework that holds its blobs, augur's runtime's own, and for
+ * cold-data features for a framework that holds its blobs, augur's runtime's own, for
  * a framework whose facts say cache_terms (augur_framework_cache_terms) the cache features
- * its held-out networks were validated with), and the one it keeps when only a few
- * aggregate rows exist. The one place that decides which features a fit uses. */
+ * its held-out networks were validated with, and for one whose convolutions are direct
+ * (augur_framework_conv_direct) their multiply-adds in place of GEMMs and columns), and the
+ * one it keeps when only a few aggregate rows exist. The one place that decides which
+ * features a fit uses. */
 uint64_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs, bool augur_runtime,
-                                   bool cache_terms);
+                                   bool cache_terms, bool conv_direct);
 enum augur_feature augur_layer_cost_main_feature(enum augur_layer_type type);
 
 /* Whether a layer of this type writes a buffer of its own (dropout and flatten hand on

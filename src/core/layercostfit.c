@@ -70,10 +70,12 @@ static void median_unbias(const double *x, const double *t, size_t n, size_t col
 
 static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t n,
                     enum augur_layer_type type, const char *framework, bool cache_terms,
-                    double fault_ms_per_byte, struct augur_layer_cost *out, struct augur_diag *diag)
+                    bool conv_direct, double fault_ms_per_byte, struct augur_layer_cost *out,
+                    struct augur_diag *diag)
 {
 	uint64_t mask = augur_layer_cost_features(type, augur_framework_holds_blobs(framework),
-	                                          augur_framework_is_augur(framework), cache_terms);
+	                                          augur_framework_is_augur(framework), cache_terms,
+	                                          conv_direct);
 	bool aggregate = false;
 	for (size_t i = 0; i < n; i++)
 		aggregate |= rows[idx[i]].aggregate;
@@ -189,7 +191,8 @@ out:
 }
 
 int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, const char *framework,
-                          bool cache_terms, struct augur_layer_costs *out, struct augur_diag *diag)
+                          bool cache_terms, bool conv_direct, struct augur_layer_costs *out,
+                          struct augur_diag *diag)
 {
 	size_t *idx = calloc(n + 1, sizeof(*idx));
 	if (!idx)
@@ -207,8 +210,8 @@ int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, const cha
 		if (!m)
 			continue;
 		struct augur_layer_cost *c = &out->type[type];
-		rc = fit_type(rows, idx, m, type, framework, cache_terms, fault_ms_per_byte, c,
-		              diag);
+		rc = fit_type(rows, idx, m, type, framework, cache_terms, conv_direct,
+		              fault_ms_per_byte, c, diag);
 		if (!rc && type == AUGUR_LAYER_CONV &&
 		    (c->feature_mask & AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES))) {
 			fault_ms_per_byte = c->coef[AUGUR_FEAT_FRESH_BYTES];

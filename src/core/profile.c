@@ -168,6 +168,7 @@ void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresh
 	}
 	out->pass_cliff = augur_framework_pass_cliff(&p->framework);
 	out->conv_direct = augur_framework_conv_direct(&p->framework);
+	out->conv_block = augur_framework_conv_block(&p->framework);
 }
 
 enum augur_memory_view augur_framework_memory_view(const struct augur_framework *fw)
@@ -199,6 +200,11 @@ bool augur_framework_pass_cliff(const struct augur_framework *fw)
 bool augur_framework_conv_direct(const struct augur_framework *fw)
 {
 	return fw->conv_im2col < 0;
+}
+
+uint32_t augur_framework_conv_block(const struct augur_framework *fw)
+{
+	return fw->conv_block ? fw->conv_block : 8;
 }
 
 const char *augur_conv_groups_name(enum augur_conv_groups g)
@@ -861,6 +867,7 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 	                                   "cache_terms",
 	                                   "pass_cliff",
 	                                   "conv_im2col",
+	                                   "conv_block",
 	                                   "lrn_temporaries"};
 	const struct augur_ynode *x;
 	int rc;
@@ -937,6 +944,9 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 			return rc;
 		fw->conv_im2col = on ? 1 : -1;
 	}
+	if ((x = augur_ynode_get(v, "conv_block")) && !augur_ynode_is_null(x) &&
+	    (rc = get_u32(c, x, "conv_block", 1, 64, &fw->conv_block)))
+		return rc;
 	if ((x = augur_ynode_get(v, "lrn_temporaries")) && !augur_ynode_is_null(x) &&
 	    (rc = get_u32(c, x, "lrn_temporaries", 0, 16, &fw->lrn_temporaries)))
 		return rc;
@@ -1369,6 +1379,8 @@ static void put_format2(struct augur_strbuf *b, const struct augur_profile *p)
 		augur_strbuf_put(b, "\n  pass_cliff: %s", fw->pass_cliff > 0 ? "true" : "false");
 	if (fw->conv_im2col)
 		augur_strbuf_put(b, "\n  conv_im2col: %s", fw->conv_im2col > 0 ? "true" : "false");
+	if (fw->conv_block)
+		augur_strbuf_put(b, "\n  conv_block: %u", fw->conv_block);
 	if (fw->lrn_temporaries)
 		augur_strbuf_put(b, "\n  lrn_temporaries: %u", fw->lrn_temporaries);
 }

@@ -98,6 +98,9 @@ struct augur_framework {
 	int pass_cliff;                     /* 'pass_cliff:' 1 true, -1 false, 0 not stated */
 	int conv_im2col;                    /* 'conv_im2col:' 1 true, -1 false (direct
 	                                       convolutions: oneDNN), 0 not stated (true) */
+	uint32_t conv_block;                /* 'conv_block:' channels per SIMD block of its
+	                                       direct convolutions (oneDNN: 16 with AVX-512);
+	                                       0 when not stated (8) */
 	uint32_t lrn_temporaries;           /* buffers the size of its input its LRN holds at
 	                                       once besides its output (PyTorch's
 	                                       local_response_norm: 4); 0 when not stated */
@@ -175,6 +178,10 @@ bool augur_framework_pass_cliff(const struct augur_framework *fw);
  * im2col columns, but copies of the output, and of an ungrouped conv's input, in the
  * library's blocked layout. Not stated: im2col, what every profile meant before. */
 bool augur_framework_conv_direct(const struct augur_framework *fw);
+
+/* The channels per SIMD block of fw's direct convolutions: the one stated, else 8 (AVX2's
+ * eight floats, what oneDNN blocks by on a machine without AVX-512). */
+uint32_t augur_framework_conv_block(const struct augur_framework *fw);
 
 /* "together" or "one_at_a_time" (UNSTATED: "together"). */
 const char *augur_conv_groups_name(enum augur_conv_groups g);

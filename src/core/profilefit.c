@@ -383,6 +383,7 @@ static int fit_costs(const struct augur_profile *p, struct augur_unit *u,
 	augur_profile_thresholds(p, &th);
 	th.pass_cliff = augur_framework_pass_cliff(fw);
 	th.conv_direct = augur_framework_conv_direct(fw);
+	th.conv_block = augur_framework_conv_block(fw);
 	int rc = augur_layer_times_cost_rows(lt, p->name, u->kind, &u->gemm, &th, &rows, &n, diag);
 	if (rc)
 		return rc;
@@ -397,7 +398,8 @@ static int fit_costs(const struct augur_profile *p, struct augur_unit *u,
 		free(rows);
 		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
 	}
-	rc = augur_layer_costs_fit(rows, n, fw->name, augur_framework_cache_terms(fw), costs, diag);
+	rc = augur_layer_costs_fit(rows, n, fw->name, augur_framework_cache_terms(fw),
+	                           augur_framework_conv_direct(fw), costs, diag);
 	free(rows);
 	if (rc) {
 		augur_layer_costs_free(costs);
