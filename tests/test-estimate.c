@@ -454,6 +454,51 @@ out:
 	augur_profile_free(p);
 }
 
+/* oneDNN's primitive cache keeps buffers for each distinct convolution: c1 and c2 are the
+ * same convolution (16 -> 16 channels, 3x3, pad 1, on 8x8: an output of 16 x 64 x 4 =
+ * 4096 bytes), c3 another (32 filters: 8192 bytes). Counted once each: 12288 bytes, and
+ * a share of 0.5 of them (6144) is what the profile adds to a direct-conv network. */
+static void test_conv_cache(void)
+{
+	static const char text[] = "name: cache\n"
+	                           "input: [16, 8, 8]\n"
+	                           "layers:\n"
+	                           "  - {name: c1, type: conv, filters: 16, kernel: 3, pad: 1}\n"
+	                           "  - {name: c2, type: conv, filters: 16, kernel: 3, pad: 1}\n"
+	                           "  - {name: c3, type: conv, filters: 32, kernel: 3, pad: 1}\n";
+	struct augur_profile *p = load_profile("tx1");
+	struct augur_net *net = NULL;
+	struct augur_analysis *a = NULL;
+	struct augur_diag d = {0};
+	struct augur_unit_estimate e = {0};
+	parse_text("cache.yaml", text, sizeof(text) - 1, &net, &a);
+	if (!p || !a)
+		goto out;
+	CHECK_EQ_U64(augur_memory_distinct_conv_output_bytes(net, a), 4096 + 8192);
+	p->framework.memory_view = AUGUR_VIEW_HEAP;
+	p->framework.conv_im2col = -1;
+	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
+	uint64_t without = e.model_bytes;
+	augur_unit_estimate_clear(&e);
+	p->framework.conv_cache_share = 0.5;
+	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
+	CHECK_EQ_U64(e.model_bytes, without + 6144);
+	augur_unit_estimate_clear(&e);
+	/* an im2col framework caches no primitives, whatever the share */
+	p->framework.conv_im2col = 0;
+	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
+	uint64_t im2col = e.model_bytes;
+	augur_unit_estimate_clear(&e);
+	p->framework.conv_cache_share = 0;
+	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
+	CHECK_EQ_U64(e.model_bytes, im2col);
+	augur_unit_estimate_clear(&e);
+out:
+	augur_analysis_free(a);
+	augur_net_free(net);
+	augur_profile_free(p);
+}
+
 int main(void)
 {
 	char path[4096];
@@ -476,6 +521,7 @@ int main(void)
 	test_memory_view();
 	test_conv_groups();
 	test_heap_view();
+	test_conv_cache();
 	augur_layer_times_free(lt);
 	return check_finish();
 }

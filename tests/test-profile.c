@@ -470,11 +470,12 @@ static void test_round_trip_format2(void)
 	p->framework.lrn_temporaries = 4;
 	p->framework.conv_im2col = -1;
 	p->framework.conv_block = 16;
+	p->framework.conv_cache_share = 0.7;
 	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
 	CHECK_CONTAINS(text, "augur_profile: 2\n");
 	CHECK_CONTAINS(text, "\n  memory_view: heap\n  conv_groups: one_at_a_time\n  "
 	                     "cache_terms: true\n  pass_cliff: true\n  conv_im2col: false\n  "
-	                     "conv_block: 16\n  lrn_temporaries: 4");
+	                     "conv_block: 16\n  conv_cache_share: 0.70\n  lrn_temporaries: 4");
 	struct augur_profile *q = NULL;
 	struct augur_diag diag = {0};
 	CHECK_EQ_INT(augur_profile_parse("mem.yaml", text, len, &q, &diag), 0);
@@ -515,6 +516,7 @@ static void test_round_trip_format2(void)
 		CHECK_EQ_U64(q->framework.lrn_temporaries, 4);
 		CHECK(augur_framework_conv_direct(&q->framework));
 		CHECK_EQ_U64(augur_framework_conv_block(&q->framework), 16);
+		CHECK(q->framework.conv_cache_share == 0.7);
 		CHECK(augur_framework_cache_terms(&q->framework));
 		char line[256];
 		CHECK(augur_framework_describe(&q->framework, line, sizeof(line)));

@@ -525,6 +525,7 @@ void cli_json_framework(struct jsonw *w, const struct augur_framework *fw)
 	jw_bool(w, "pass_cliff", augur_framework_pass_cliff(fw));
 	jw_bool(w, "conv_im2col", !augur_framework_conv_direct(fw));
 	jw_uint(w, "conv_block", augur_framework_conv_block(fw));
+	jw_double(w, "conv_cache_share", fw->conv_cache_share);
 	jw_uint(w, "lrn_temporaries", fw->lrn_temporaries);
 	jw_string(w, "text", text);
 	jw_end(w);

@@ -28,8 +28,15 @@ int augur_framework_model_bytes(const struct augur_net *net, const struct augur_
 	        : augur_framework_conv_groups(fw) == AUGUR_GROUPS_ONE_AT_A_TIME
 	                ? AUGUR_CONV_COLUMNS_BY_GROUP
 	                : AUGUR_CONV_COLUMNS;
+	/* what the library's primitive cache keeps of each distinct direct convolution */
+	double cached = rule == AUGUR_CONV_BLOCKED && fw->conv_cache_share > 0
+	                        ? fw->conv_cache_share *
+	                                  (double)augur_memory_distinct_conv_output_bytes(net, a)
+	                        : 0;
+	uint64_t kept = cached < 18446744073709551616.0 ? (uint64_t)cached : UINT64_MAX;
 	if (view != AUGUR_VIEW_HEAP) {
-		*bytes = augur_memory_model_bytes(net, a, view == AUGUR_VIEW_MINIMAL, rule);
+		*bytes = augur_add_sat(
+		        augur_memory_model_bytes(net, a, view == AUGUR_VIEW_MINIMAL, rule), kept);
 		return AUGUR_OK;
 	}
 	struct augur_heap_view hv;
@@ -39,7 +46,8 @@ int augur_framework_model_bytes(const struct augur_net *net, const struct augur_
 	                                rule, fw->lrn_temporaries, &hv);
 	if (rc)
 		return rc;
-	*bytes = augur_add_sat(hv.weights_bytes, augur_add_sat(hv.heap_bytes, hv.mapped_bytes));
+	*bytes = augur_add_sat(augur_add_sat(hv.weights_bytes, kept),
+	                       augur_add_sat(hv.heap_bytes, hv.mapped_bytes));
 	return AUGUR_OK;
 }
 

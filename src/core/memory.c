@@ -422,3 +422,41 @@ int augur_memory_heap_view(const struct augur_net *net, const struct augur_analy
 	out->mapped_bytes = (uint64_t)mapped_peak;
 	return AUGUR_OK;
 }
+
+static bool same_hw(struct augur_hw x, struct augur_hw y)
+{
+	return x.h == y.h && x.w == y.w;
+}
+
+static bool same_shape(const struct augur_shape *x, const struct augur_shape *y)
+{
+	return x->c == y->c && x->h == y->h && x->w == y->w;
+}
+
+/* Whether convolutions i and j would compile to the same primitive. */
+static bool same_conv(const struct augur_net *net, const struct augur_analysis *a, size_t i,
+                      size_t j)
+{
+	const struct augur_layer *x = &net->layers[i], *y = &net->layers[j];
+	return x->filters == y->filters && x->groups == y->groups &&
+	       same_hw(x->kernel, y->kernel) && same_hw(x->stride, y->stride) &&
+	       same_hw(x->pad, y->pad) && same_hw(x->dilation, y->dilation) &&
+	       same_shape(&a->layers[i].in, &a->layers[j].in) &&
+	       same_shape(&a->layers[i].out, &a->layers[j].out);
+}
+
+uint64_t augur_memory_distinct_conv_output_bytes(const struct augur_net *net,
+                                                 const struct augur_analysis *a)
+{
+	uint64_t sum = 0;
+	for (size_t i = 0; i < a->n_layers; i++) {
+		if (net->layers[i].type != AUGUR_LAYER_CONV)
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = net->layers[j].type == AUGUR_LAYER_CONV && same_conv(net, a, i, j);
+		if (!seen)
+			sum = augur_add_sat(sum, a->layers[i].out_bytes);
+	}
+	return sum;
+}

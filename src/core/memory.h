@@ -72,6 +72,13 @@ int augur_memory_heap_view(const struct augur_net *net, const struct augur_analy
                            uint64_t map_above, enum augur_conv_workspace rule,
                            uint32_t lrn_temporaries, struct augur_heap_view *out);
 
+/* The output bytes of a's network's convolutions, each distinct convolution (same input
+ * and output shape, kernel, stride, padding, dilation and groups) counted once: what a
+ * library that caches one compiled primitive, and its buffers, per distinct convolution
+ * (oneDNN under PyTorch) keeps alive. Saturates rather than wraps. */
+uint64_t augur_memory_distinct_conv_output_bytes(const struct augur_net *net,
+                                                 const struct augur_analysis *a);
+
 /* Whether a layer of this type may write its output over its input. */
 bool augur_type_in_place(enum augur_layer_type type);
 

@@ -868,6 +868,7 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 	                                   "pass_cliff",
 	                                   "conv_im2col",
 	                                   "conv_block",
+	                                   "conv_cache_share",
 	                                   "lrn_temporaries"};
 	const struct augur_ynode *x;
 	int rc;
@@ -946,6 +947,9 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 	}
 	if ((x = augur_ynode_get(v, "conv_block")) && !augur_ynode_is_null(x) &&
 	    (rc = get_u32(c, x, "conv_block", 1, 64, &fw->conv_block)))
+		return rc;
+	if ((x = augur_ynode_get(v, "conv_cache_share")) && !augur_ynode_is_null(x) &&
+	    (rc = augur_schema_double(c, x, "conv_cache_share", 0, 4, &fw->conv_cache_share)))
 		return rc;
 	if ((x = augur_ynode_get(v, "lrn_temporaries")) && !augur_ynode_is_null(x) &&
 	    (rc = get_u32(c, x, "lrn_temporaries", 0, 16, &fw->lrn_temporaries)))
@@ -1381,6 +1385,8 @@ static void put_format2(struct augur_strbuf *b, const struct augur_profile *p)
 		augur_strbuf_put(b, "\n  conv_im2col: %s", fw->conv_im2col > 0 ? "true" : "false");
 	if (fw->conv_block)
 		augur_strbuf_put(b, "\n  conv_block: %u", fw->conv_block);
+	if (fw->conv_cache_share > 0)
+		augur_strbuf_put(b, "\n  conv_cache_share: %.2f", fw->conv_cache_share);
 	if (fw->lrn_temporaries)
 		augur_strbuf_put(b, "\n  lrn_temporaries: %u", fw->lrn_temporaries);
 }

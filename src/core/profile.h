@@ -101,6 +101,10 @@ struct augur_framework {
 	uint32_t conv_block;                /* 'conv_block:' channels per SIMD block of its
 	                                       direct convolutions (oneDNN: 16 with AVX-512);
 	                                       0 when not stated (8) */
+	double conv_cache_share;            /* 'conv_cache_share:' the share of each distinct
+	                                       direct conv's output bytes its primitive cache
+	                                       keeps alive (oneDNN under PyTorch: 0.7,
+	                                       fitted); 0 when not stated */
 	uint32_t lrn_temporaries;           /* buffers the size of its input its LRN holds at
 	                                       once besides its output (PyTorch's
 	                                       local_response_norm: 4); 0 when not stated */
