@@ -282,6 +282,7 @@ static struct augur_unit *make_unit(enum augur_unit_kind kind)
 	u->threads = 2;
 	u->memory_bytes = 8ull << 30;
 	u->framework_overhead_bytes = 123456789;
+	u->overhead_without_conv_bytes = kind == AUGUR_UNIT_CPU ? 10291752 : 0;
 	u->weights_copied = kind == AUGUR_UNIT_GPU;
 	struct augur_timemodel *tm = &u->gemm;
 	tm->term_mask = (1u << AUGUR_TERM_COUNT) - 1;
@@ -325,6 +326,7 @@ static void check_same_unit(const struct augur_unit *a, const struct augur_unit 
 	CHECK_EQ_U64(a->threads, b->threads);
 	CHECK_EQ_U64(a->memory_bytes, b->memory_bytes);
 	CHECK_EQ_U64(a->framework_overhead_bytes, b->framework_overhead_bytes);
+	CHECK_EQ_U64(a->overhead_without_conv_bytes, b->overhead_without_conv_bytes);
 	CHECK_EQ_INT(a->weights_copied, b->weights_copied);
 	CHECK(!memcmp(&a->gemm, &b->gemm, sizeof(a->gemm)));
 	CHECK(a->quality.train_median_rel_err == b->quality.train_median_rel_err);

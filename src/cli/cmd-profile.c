@@ -156,7 +156,13 @@ static void show_unit(const struct augur_unit *u)
 	if (u->costs && u->costs->source)
 		show_line("", "fitted from %s", u->costs->source);
 	cli_bytes(fw, sizeof(fw), u->framework_overhead_bytes);
-	show_line("memory", "%s, framework overhead %s, weights copied: %s", mem, fw,
+	char without[64] = "";
+	if (u->overhead_without_conv_bytes) {
+		char b[32];
+		cli_bytes(b, sizeof(b), u->overhead_without_conv_bytes);
+		snprintf(without, sizeof(without), " (%s without convolutions)", b);
+	}
+	show_line("memory", "%s, framework overhead %s%s, weights copied: %s", mem, fw, without,
 	          u->weights_copied ? "yes" : "no");
 	show_model(&u->gemm);
 	const struct augur_fit_quality *q = &u->quality;
@@ -374,6 +380,7 @@ static void json_unit(struct jsonw *w, const struct augur_unit *u)
 	jw_uint(w, "threads", u->threads);
 	jw_uint(w, "memory_bytes", u->memory_bytes);
 	jw_uint(w, "framework_overhead_bytes", u->framework_overhead_bytes);
+	jw_uint(w, "overhead_without_conv_bytes", u->overhead_without_conv_bytes);
 	jw_string(w, "model", model_kind(u));
 	jw_uint(w, "samples", u->n_samples);
 	const struct augur_fit_quality *q = &u->quality;

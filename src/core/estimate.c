@@ -59,7 +59,10 @@ static int estimate_memory(const struct augur_net *net, const struct augur_analy
 	e->memory_view = augur_framework_memory_view(&p->framework);
 	if (augur_framework_model_bytes(net, a, &p->framework, &e->model_bytes))
 		return augur_diag_set(diag, AUGUR_E_NOMEM, net->path, 0, 0, "out of memory");
-	e->overhead_bytes = u->framework_overhead_bytes;
+	/* a network without convolutions never loads the framework's convolution machinery */
+	e->overhead_bytes = !augur_net_has_conv(net) && u->overhead_without_conv_bytes
+	                            ? u->overhead_without_conv_bytes
+	                            : u->framework_overhead_bytes;
 	/* Caffe on a unified-memory board copies the parameters "to the GPU", which is the
 	 * same RAM: GPU runs hold them twice (Table 4: TK1 AlexNet GPU 560 MB vs CPU 324). */
 	e->weights_copy_bytes = u->kind == AUGUR_UNIT_GPU && p->shared_memory && u->weights_copied

@@ -460,3 +460,12 @@ uint64_t augur_memory_distinct_conv_output_bytes(const struct augur_net *net,
 	}
 	return sum;
 }
+
+bool augur_net_has_conv(const struct augur_net *net)
+{
+	for (size_t i = 0; i < net->n_layers; i++)
+		if (net->layers[i].type == AUGUR_LAYER_CONV ||
+		    net->layers[i].type == AUGUR_LAYER_DECONV)
+			return true;
+	return false;
+}

@@ -79,6 +79,11 @@ int augur_memory_heap_view(const struct augur_net *net, const struct augur_analy
 uint64_t augur_memory_distinct_conv_output_bytes(const struct augur_net *net,
                                                  const struct augur_analysis *a);
 
+/* Whether net has a convolution (conv or deconv): a network without one never loads its
+ * framework's convolution machinery (the library's buffers and caches), which the
+ * framework's overhead then leaves out. */
+bool augur_net_has_conv(const struct augur_net *net);
+
 /* Whether a layer of this type may write its output over its input. */
 bool augur_type_in_place(enum augur_layer_type type);
 

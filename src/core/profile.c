@@ -712,6 +712,7 @@ static int parse_unit(const struct augur_schema *c, const struct augur_ynode *n,
 	                                   "threads",
 	                                   "memory_bytes",
 	                                   "framework_overhead_bytes",
+	                                   "overhead_without_conv_bytes",
 	                                   "weights_copied",
 	                                   "model",
 	                                   "quality",
@@ -737,6 +738,10 @@ static int parse_unit(const struct augur_schema *c, const struct augur_ynode *n,
 	if ((v = augur_ynode_get(n, "framework_overhead_bytes")) &&
 	    (rc = augur_schema_u64(c, v, "framework_overhead_bytes", 0, UINT64_MAX,
 	                           &u->framework_overhead_bytes)))
+		return rc;
+	if ((v = augur_ynode_get(n, "overhead_without_conv_bytes")) &&
+	    (rc = augur_schema_u64(c, v, "overhead_without_conv_bytes", 0, UINT64_MAX,
+	                           &u->overhead_without_conv_bytes)))
 		return rc;
 	if ((v = augur_ynode_get(n, "weights_copied")) &&
 	    (rc = augur_schema_bool(c, v, "weights_copied", &u->weights_copied)))
@@ -1223,11 +1228,14 @@ static void put_unit(struct augur_strbuf *b, const struct augur_unit *u)
 	put_str(b, u->processor ? u->processor : "");
 	augur_strbuf_put(
 	        b,
-	        "\n    threads: %u\n    memory_bytes: %llu\n    framework_overhead_bytes: %llu\n"
-	        "    weights_copied: %s\n    model:\n      terms: [",
+	        "\n    threads: %u\n    memory_bytes: %llu\n    framework_overhead_bytes: %llu\n",
 	        u->threads, (unsigned long long)u->memory_bytes,
-	        (unsigned long long)u->framework_overhead_bytes,
-	        u->weights_copied ? "true" : "false");
+	        (unsigned long long)u->framework_overhead_bytes);
+	if (u->overhead_without_conv_bytes)
+		augur_strbuf_put(b, "    overhead_without_conv_bytes: %llu\n",
+		                 (unsigned long long)u->overhead_without_conv_bytes);
+	augur_strbuf_put(b, "    weights_copied: %s\n    model:\n      terms: [",
+	                 u->weights_copied ? "true" : "false");
 	bool first = true;
 	for (int t = 0; t < AUGUR_TERM_COUNT; t++)
 		if (tm->term_mask & (1u << t)) {

@@ -18,15 +18,18 @@ enum augur_unit_kind { AUGUR_UNIT_CPU, AUGUR_UNIT_GPU };
 
 struct augur_unit {
 	enum augur_unit_kind kind;
-	char *library;                     /* "OpenBLAS 0.3.21 (pthread)", "cuBLAS 13.0" */
-	char *processor;                   /* "Intel Xeon ...", "NVIDIA H100" */
-	uint32_t threads;                  /* BLAS threads used (cpu) */
-	uint64_t memory_bytes;             /* memory this unit can use (the board's RAM when
-	                                      shared; a discrete GPU's own memory) */
-	uint64_t framework_overhead_bytes; /* what the framework itself holds (Table 4 rows
-	                                      minus the model's own memory) */
-	bool weights_copied;               /* a GPU run on shared memory holds the weights
-	                                      twice (the paper's section 4.2) */
+	char *library;                        /* "OpenBLAS 0.3.21 (pthread)", "cuBLAS 13.0" */
+	char *processor;                      /* "Intel Xeon ...", "NVIDIA H100" */
+	uint32_t threads;                     /* BLAS threads used (cpu) */
+	uint64_t memory_bytes;                /* memory this unit can use (the board's RAM when
+	                                         shared; a discrete GPU's own memory) */
+	uint64_t framework_overhead_bytes;    /* what the framework itself holds (Table 4 rows
+	                                         minus the model's own memory) */
+	uint64_t overhead_without_conv_bytes; /* the same for a network without convolutions,
+	                                         which never loads the framework's convolution
+	                                         machinery; 0: not fitted (the one above) */
+	bool weights_copied;                  /* a GPU run on shared memory holds the weights
+	                                         twice (the paper's section 4.2) */
 	struct augur_timemodel gemm;
 	struct augur_fit_quality quality;
 	struct augur_layer_costs *costs; /* every layer's cost (NULL: GEMM time only) */
