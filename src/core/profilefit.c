@@ -306,9 +306,11 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
 			memmove(over + with, over + cap - without, without * sizeof(*over));
 		double med = augur_median_in_place(over, split ? with : with + without);
 		*overhead_bytes = med > 0 ? (uint64_t)med : 0;
-		/* 0 is how "not fitted" is kept: a measured framework holds something */
+		/* 0 is how "not fitted" is kept (the one overhead then serves): a fitted
+		 * overhead of nothing is kept as one byte, unless the other is nothing too */
+		uint64_t without_b = med_without > 1 ? (uint64_t)med_without : 1;
 		*overhead_without_conv_bytes =
-		        split ? (med_without > 1 ? (uint64_t)med_without : 1) : 0;
+		        split && (without_b > 1 || *overhead_bytes) ? without_b : 0;
 		*rows_used = with + without;
 	}
 	free(over);
