@@ -642,7 +642,8 @@ static void test_features(const char *tmpdir)
 	                     cold_data,
 	             0);
 	/* a framework whose facts say cache_terms (PyTorch): relu, concat and batchnorm get
-	 * the loop features, scale only the last-level and after-GEMM ones, relu the leaky
+	 * the loop features, eltwise, sigmoid and LRN the spill ones, scale only the
+	 * last-level and after-GEMM ones, relu the leaky
 	 * select, fc cold 4 KiB rows; nothing else of augur's runtime's or of the blob
 	 * holders' */
 	uint64_t pt = augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, true, false);
@@ -675,10 +676,18 @@ static void test_features(const char *tmpdir)
 	      AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_ROWS));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, true, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_ROWS)));
-	/* eltwise, pool, softmax, sigmoid and conv keep PyTorch's features */
-	const enum augur_layer_type same[] = {AUGUR_LAYER_ELTWISE, AUGUR_LAYER_POOL,
-	                                      AUGUR_LAYER_SOFTMAX, AUGUR_LAYER_SIGMOID,
-	                                      AUGUR_LAYER_CONV};
+	/* eltwise, sigmoid and LRN: the spill features alone (not after-GEMM) */
+	const uint64_t spilled = AUGUR_FEAT_BIT(AUGUR_FEAT_DATA_BYTES_SPILLED) |
+	                         AUGUR_FEAT_BIT(AUGUR_FEAT_DATA_BYTES_SPILLED_LLC);
+	const enum augur_layer_type spill[] = {AUGUR_LAYER_ELTWISE, AUGUR_LAYER_SIGMOID,
+	                                       AUGUR_LAYER_LRN};
+	for (size_t i = 0; i < sizeof(spill) / sizeof(spill[0]); i++)
+		CHECK_EQ_U64(augur_layer_cost_features(spill[i], false, false, true, false),
+		             augur_layer_cost_features(spill[i], false, false, false, false) |
+		                     spilled);
+	/* pool, softmax, tanh and conv keep PyTorch's features */
+	const enum augur_layer_type same[] = {AUGUR_LAYER_POOL, AUGUR_LAYER_SOFTMAX,
+	                                      AUGUR_LAYER_TANH, AUGUR_LAYER_CONV};
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
 		CHECK_EQ_U64(augur_layer_cost_features(same[i], false, false, true, false),
 		             augur_layer_cost_features(same[i], false, false, false, false));
