@@ -1212,7 +1212,7 @@ static void test_layer_rows(const char *tmpdir)
  * (tests/refit.h: coefficients and every shipped descriptor's estimate within 1e-9
  * relative), e.g. augur fit profiles/epyc-1t.yaml --layer-times
  * profiles/sources/pytorch-epyc-1t.yaml */
-static void test_shipped_costs(const char *profile, const char *source, bool im2col)
+static void test_shipped_costs(const char *profile, const char *source)
 {
 	char path[4096], src[4096];
 	snprintf(path, sizeof(path), "%s/profiles/%s", root(), profile);
@@ -1233,24 +1233,27 @@ static void test_shipped_costs(const char *profile, const char *source, bool im2
 		/* every type the random networks hold: all but flatten */
 		CHECK(types >= 12);
 		/* a fresh page costs what conv's fit says in every type whose layers allocate
-		 * their output; dropout and flatten allocate nothing. (With oneDNN's
-		 * convolutions, no column buffers, conv's fit finds no fault cost to share.) */
+		 * their output; dropout and flatten allocate nothing. (oneDNN's direct
+		 * convolutions fault their blocked copies, not columns: a cost to share too.) */
 		const struct augur_layer_costs *c = shipped->cpu->costs;
 		double fault = c->type[AUGUR_LAYER_CONV].coef[AUGUR_FEAT_FRESH_BYTES];
 		static const enum augur_layer_type sharing[] = {
 		        AUGUR_LAYER_POOL,    AUGUR_LAYER_FC,        AUGUR_LAYER_RELU,
 		        AUGUR_LAYER_CONCAT,  AUGUR_LAYER_BATCHNORM, AUGUR_LAYER_SCALE,
 		        AUGUR_LAYER_ELTWISE, AUGUR_LAYER_LRN,       AUGUR_LAYER_SOFTMAX};
-		for (size_t k = 0; im2col && k < sizeof(sharing) / sizeof(sharing[0]); k++) {
+		for (size_t k = 0; k < sizeof(sharing) / sizeof(sharing[0]); k++) {
 			CHECK(c->type[sharing[k]].feature_mask &
 			      AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES));
 			CHECK_NEAR(c->type[sharing[k]].coef[AUGUR_FEAT_FRESH_BYTES], fault, 0);
 		}
-		if (im2col) {
-			CHECK(fault > 0);
-			CHECK(!(c->type[AUGUR_LAYER_DROPOUT].feature_mask &
-			        AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES)));
-		}
+		CHECK(fault > 0);
+		CHECK(!(c->type[AUGUR_LAYER_DROPOUT].feature_mask &
+		        AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES)));
+		/* direct convolutions are costed by their blocked multiply-adds, not GEMM time */
+		uint64_t conv = c->type[AUGUR_LAYER_CONV].feature_mask;
+		bool direct = augur_framework_conv_direct(&shipped->framework);
+		CHECK_EQ_INT(!!(conv & AUGUR_FEAT_BIT(AUGUR_FEAT_DIRECT_MACS)), direct);
+		CHECK_EQ_INT(!!(conv & AUGUR_FEAT_BIT(AUGUR_FEAT_GEMM_MS)), !direct);
 	}
 	augur_layer_times_free(lt);
 	augur_profile_free(shipped);
@@ -1546,9 +1549,9 @@ int main(void)
 	test_bad_costs(tmpdir);
 	test_layer_rows(tmpdir);
 	test_fault_column(tmpdir);
-	test_shipped_costs("epyc-1t.yaml", "pytorch-epyc-1t.yaml", true);
-	/* mkldnn on: the same features and fit over oneDNN's convolutions */
-	test_shipped_costs("epyc-1t-mkldnn.yaml", "pytorch-mkldnn-epyc-1t.yaml", false);
+	test_shipped_costs("epyc-1t.yaml", "pytorch-epyc-1t.yaml");
+	/* mkldnn on: oneDNN's direct convolutions (the source states conv_im2col: false) */
+	test_shipped_costs("epyc-1t-mkldnn.yaml", "pytorch-mkldnn-epyc-1t.yaml");
 	char cmd[4200];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
