@@ -902,6 +902,16 @@ static void test_fit_median_unbiased(void)
 	CHECK_NEAR(plain.type[AUGUR_LAYER_RELU].coef[AUGUR_FEAT_OUT_BYTES], 1e-8 * inv / inv2,
 	           1e-12);
 	CHECK_NEAR(augur.type[AUGUR_LAYER_RELU].coef[AUGUR_FEAT_OUT_BYTES], 1.25e-8, 1e-12);
+	/* PyTorch's pools are unbiased too (its loop types are not: relu above) */
+	for (size_t i = 0; i < 40; i++) {
+		rows[i].type = AUGUR_LAYER_POOL;
+		rows[i].f[AUGUR_FEAT_WINDOW] = rows[i].f[AUGUR_FEAT_OUT_BYTES];
+		rows[i].f[AUGUR_FEAT_OUT_BYTES] = 0;
+	}
+	struct augur_layer_costs pool = {0};
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "pytorch", false, false, &pool, &d), AUGUR_OK);
+	CHECK_EQ_U64(pool.type[AUGUR_LAYER_POOL].n_dropped, 0);
+	CHECK_NEAR(pool.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_WINDOW], 1.25e-8, 1e-12);
 }
 
 /* An estimate on a profile with layer costs: every layer costed, the total is the sum of
