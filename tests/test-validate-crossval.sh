@@ -24,7 +24,7 @@ total = re.search(r"^(\d+) of 100 networks within ±10%", text, re.M)
 assert total and int(total.group(1)) == sum(int(w) for w, _, _ in folds), text
 PY
 # the im2col model the profile had before (GEMM time as a conv's cost) predicts the EPYC's
-# unseen networks worse than oneDNN's direct convolutions (69 and 85 of 100 here)
+# unseen networks worse than oneDNN's direct convolutions (69 and 87 of 100 here)
 expect 0 "${cv[@]}" "$src" --fact conv_im2col=true
 has "$out" "(conv_im2col=true)" "fact named"
 python3 - "$direct" "$out" <<'PY' && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "$out"; }
