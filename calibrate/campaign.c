@@ -755,6 +755,8 @@ int augur_campaign_run(const struct augur_campaign_options *o, struct augur_prof
 		goto out;
 	if ((rc = augur_profile_fit_layer_times(p, fit, diag)))
 		goto out;
+	/* a diagnostic, like the drift: a fold that does not fit leaves the profile whole */
+	augur_profile_crossval(p, fit, AUGUR_CAMPAIGN_FOLDS, &res->crossval, &res->crossval_failed);
 	if (o->n_checks) {
 		s.first = o->n_networks;
 		rc = measure(o, &s, o->checks, o->n_checks, o->check_times, &got, &chk, diag);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "profile.h"
+#include "profilefit.h"
 #include "status.h"
 
 /* What every adapter is given besides the descriptors (docs/adapters.md). */
@@ -141,6 +142,9 @@ struct augur_campaign_options {
 #define AUGUR_CAMPAIGN_AGREE 0.10
 #define AUGUR_CAMPAIGN_DRIFT 0.05
 
+/* Folds of the fit networks' cross-validation: each predicted by a fit on four fifths */
+#define AUGUR_CAMPAIGN_FOLDS 5
+
 /* Layers shorter than this are left out of the per-layer verdict: a few microseconds are
  * within the timer's and the dispatch's noise. */
 #define AUGUR_CAMPAIGN_LAYER_MS 0.01
@@ -189,6 +193,11 @@ struct augur_campaign_result {
 	 * way, without the drift (n_again 0), since the fit and the checks are complete */
 	struct augur_diag again_failed;
 	bool again_interrupted;
+	/* the fit networks cross-validated (AUGUR_CAMPAIGN_FOLDS folds: each predicted by a fit
+	 * on the others); folds 0 when there were too few or a fold's fit failed
+	 * (crossval_failed.code != 0: a diagnostic, the profile is complete without it) */
+	struct augur_crossval crossval;
+	struct augur_diag crossval_failed;
 };
 
 /* Measures o's networks through o->adapter into o->fit_times, fits p's cpu unit to it (the

@@ -597,6 +597,20 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 		printf("memory verdict: %zu of %zu peaks predicted within 10%% (median error "
 		       "%.1f%%)\n",
 		       r->memory_within_10, r->n_memory, 100 * r->memory_median_error);
+	/* every fit network held out once: a steadier figure than the few checks, for
+	 * networks drawn like the fit set */
+	if (r->crossval.folds)
+		cli_wrapf(stdout, 2,
+		          "cross-validated: %zu of %zu fit networks within 10%% (median error "
+		          "%.1f%%), each predicted by a fit on the other %zu folds of %zu",
+		          r->crossval.within_10, r->crossval.networks,
+		          100 * r->crossval.median_error, r->crossval.folds - 1, r->crossval.folds);
+	else if (r->crossval_failed.code) {
+		char why[AUGUR_DIAG_PATH_MAX + AUGUR_DIAG_MSG_MAX + 64];
+		augur_diag_format(&r->crossval_failed, why, sizeof(why));
+		cli_wrapf(stdout, 2, "cross-validated: not measured (%s); the profile is complete",
+		          why);
+	}
 	char slower[96] = "";
 	if (r->worst_slowdown > 0.005)
 		snprintf(slower, sizeof(slower),

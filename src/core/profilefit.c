@@ -2,6 +2,7 @@
  * and layer-cost rows of the networks they name, then the GEMM, layer-cost and memory
  * overhead fits. The file itself is read by layertimes.c, which fits nothing. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -477,6 +478,105 @@ int augur_profile_fit_layer_times(struct augur_profile *p, const struct augur_la
 	for (int i = 0; i < 2 && !rc; i++)
 		if (units[i] && has_rows(lt, p->name, units[i]->kind))
 			rc = fit_unit(p, units[i], lt, diag);
+	return rc;
+}
+
+/* The rows cross-validation predicts: per-layer cpu rows of board with a forward time. */
+static bool crossval_row(const struct augur_layer_times_row *r, const char *board)
+{
+	return r->unit == AUGUR_UNIT_CPU && r->n_layers && r->forward_ms > 0 &&
+	       !strcmp(r->board, board);
+}
+
+/* Predicts row with p: |predicted / measured - 1| into *err. */
+static int crossval_predict(const struct augur_layer_times *lt,
+                            const struct augur_layer_times_row *row, const struct augur_profile *p,
+                            double *err, struct augur_diag *diag)
+{
+	struct augur_net *net = NULL;
+	struct augur_analysis *a = NULL;
+	struct augur_unit_estimate e = {0};
+	int rc = augur_layer_times_network(lt, row->network, row->line, row->col, &net, diag);
+	if (!rc)
+		rc = augur_analyze(net, row->batch, &a, diag);
+	if (!rc)
+		rc = augur_estimate_unit(net, a, p, p->cpu, &e, diag);
+	if (!rc)
+		*err = fabs(e.total_ms / row->forward_ms - 1);
+	augur_unit_estimate_clear(&e);
+	augur_analysis_free(a);
+	augur_net_free(net);
+	return rc;
+}
+
+int augur_profile_crossval(struct augur_profile *p, const struct augur_layer_times *lt,
+                           size_t folds, struct augur_crossval *out, struct augur_diag *diag)
+{
+	*out = (struct augur_crossval){0};
+	size_t n = lt->n_rows;
+	if (!p->cpu || folds < 2)
+		return AUGUR_OK;
+	/* fold[i]: the fold of row i's network (SIZE_MAX: not predicted) */
+	size_t *fold = calloc(n + 1, sizeof(*fold));
+	double *errors = calloc(n + 1, sizeof(*errors));
+	struct augur_layer_times_row *kept = calloc(n + 1, sizeof(*kept));
+	if (!fold || !errors || !kept) {
+		free(fold);
+		free(errors);
+		free(kept);
+		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+	}
+	size_t networks = 0;
+	for (size_t i = 0; i < n; i++) {
+		fold[i] = SIZE_MAX;
+		if (!crossval_row(&lt->rows[i], p->name))
+			continue;
+		for (size_t j = 0; j < i && fold[i] == SIZE_MAX; j++)
+			if (fold[j] != SIZE_MAX &&
+			    !strcmp(lt->rows[j].network, lt->rows[i].network))
+				fold[i] = fold[j];
+		if (fold[i] == SIZE_MAX)
+			fold[i] = networks++ % folds;
+	}
+	struct augur_unit *u = p->cpu;
+	struct augur_layer_costs *costs = u->costs;
+	uint64_t overhead = u->framework_overhead_bytes;
+	uint64_t without_conv = u->overhead_without_conv_bytes;
+	int rc = AUGUR_OK;
+	if (networks < 2 * folds)
+		goto out;
+	for (size_t k = 0; k < folds && !rc; k++) {
+		/* the other folds' rows, and every row that is not predicted (other boards,
+		 * per-type sums): a shallow copy that owns nothing */
+		struct augur_layer_times sub = *lt;
+		sub.rows = kept;
+		sub.n_rows = 0;
+		for (size_t i = 0; i < n; i++)
+			if (fold[i] != k)
+				kept[sub.n_rows++] = lt->rows[i];
+		u->costs = NULL;
+		rc = fit_unit(p, u, &sub, diag);
+		for (size_t i = 0; i < n && !rc; i++)
+			if (fold[i] == k)
+				rc = crossval_predict(lt, &lt->rows[i], p, &errors[out->networks++],
+				                      diag);
+		augur_layer_costs_free(u->costs);
+	}
+	if (!rc) {
+		out->folds = folds;
+		for (size_t i = 0; i < out->networks; i++)
+			out->within_10 += errors[i] <= 0.10;
+		out->median_error = augur_median_in_place(errors, out->networks);
+	} else {
+		*out = (struct augur_crossval){0};
+	}
+out:
+	u->costs = costs;
+	u->framework_overhead_bytes = overhead;
+	u->overhead_without_conv_bytes = without_conv;
+	free(fold);
+	free(errors);
+	free(kept);
 	return rc;
 }
 

@@ -70,4 +70,21 @@ int augur_profile_from_layer_times(const struct augur_layer_times *lt, const cha
 int augur_profile_fit_layer_times(struct augur_profile *p, const struct augur_layer_times *lt,
                                   struct augur_diag *diag);
 
+/* How p's cpu layer costs predict networks they were not fitted on: lt's networks with
+ * per-layer rows for p->name are dealt into folds (a network's rows together, in the order
+ * they first appear), and each fold's rows are predicted by costs fitted to the other
+ * folds' rows as augur_profile_fit_layer_times fits them (p's GEMM model and framework).
+ * Cheaper and steadier than a few held-out networks: every fit network is held out once. */
+struct augur_crossval {
+	size_t folds;        /* 0: too few networks (under 2 per fold) or no cpu unit */
+	size_t networks;     /* rows predicted */
+	size_t within_10;    /* of them, within 10% of their forward time */
+	double median_error; /* of |predicted / measured - 1| */
+};
+
+/* Cross-validates with folds folds (at least 2) into out. p is left as it was (its costs,
+ * overheads); fails with a fold's fit or estimate error, or AUGUR_E_NOMEM. */
+int augur_profile_crossval(struct augur_profile *p, const struct augur_layer_times *lt,
+                           size_t folds, struct augur_crossval *out, struct augur_diag *diag);
+
 #endif
