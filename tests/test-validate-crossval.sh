@@ -31,6 +31,9 @@ if [ -n "${AUGUR_VALGRIND:-}" ]; then
 	expect 0 "${cv[@]}" "$tmp/ten.yaml" --folds 2
 	has "$out" "fold 2 of 2: " "two folds"
 	has "$out" " of 10 networks within ±10%" "ten networks"
+	expect 0 "$AUGUR" fit profiles/epyc-1t-mkldnn.yaml --layer-times "$tmp/ten.yaml" \
+		--board epyc-1t --crossval 2 --out "$tmp/ten-fit.yaml"
+	has "$out" "of 10 networks within 10%" "fit --crossval, ten networks"
 	finish
 	exit
 fi
@@ -79,6 +82,25 @@ assert len(folds) == 4 and all(int(n) % 2 == 0 for n, _ in folds), folds
 assert all(int(f) == 200 - int(n) for n, f in folds), folds
 assert re.search(r"^\d+ of 200 networks within", sys.argv[1], re.M)
 PY
+
+# augur fit --crossval: the same in augur itself (folds dealt in file order), the profile
+# written still the fit on every network, equal to the shipped one
+expect 0 "$AUGUR" fit profiles/epyc-1t-mkldnn.yaml --layer-times "$src" --board epyc-1t \
+	--crossval 5 --out "$tmp/refit.yaml"
+has "$out" "of 100 networks within 10%" "fit --crossval"
+has "$out" "each predicted by a fit on the other 4 folds of 5" "fit --crossval folds"
+python3 - "$out" <<'PY' && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "$out"; }
+import re, sys
+n = int(re.search(r"cross-validated: (\d+) of 100 networks", sys.argv[1]).group(1))
+assert 75 <= n <= 100, n  # 86 here; bench/validate crossval's shuffled folds: 87
+PY
+diff <(grep -v '^source:\|^date:\|^  date:' "$tmp/refit.yaml") \
+	<(grep -v '^source:\|^date:\|^  date:' profiles/epyc-1t-mkldnn.yaml) >/dev/null &&
+	pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: fit --crossval changed the profile it wrote"; }
+expect 2 "$AUGUR" fit profiles/epyc-1t-mkldnn.yaml --crossval 5
+has "$err" "--crossval cross-validates a fit to --layer-times" "crossval without layer times"
+expect 2 "$AUGUR" fit profiles/epyc-1t-mkldnn.yaml --layer-times "$src" --crossval 1
+has "$err" "--crossval expects an integer from 2 to 100" "one fold"
 
 # errors: one line, exit 1 (bad input) or 2 (usage)
 expect 1 "${cv[@]}" "$src" --fact conv_block

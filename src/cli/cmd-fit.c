@@ -113,6 +113,7 @@ static void report_units(const struct augur_profile *p)
 
 struct fit_args {
 	const char *out, *unit, *layer_times, *board;
+	uint64_t crossval;
 	uint32_t terms;
 	struct breaks breaks_n, breaks_m;
 };
@@ -138,6 +139,10 @@ static const struct cli_opt fit_opts[] = {
         CLI_STRING("board", struct fit_args, board, "NAME",
                    "the board F's rows are for (default: the profile's name);\n"
                    "without PROFILE, a new profile for NAME (needs --out)"),
+        CLI_UINT("crossval", struct fit_args, crossval, 2, 100, "K",
+                 "with --layer-times: also predict each of K folds of F's\n"
+                 "networks by a fit on the others and print how many came within\n"
+                 "10% (the profile written is still the fit on all of them)"),
         CLI_END,
 };
 
@@ -198,6 +203,22 @@ static int fit_layer_times(const struct fit_args *o, const char *profile)
 		}
 	}
 	report_units(p);
+	if (o->crossval) {
+		struct augur_crossval cv;
+		if (augur_profile_crossval(p, lt, (size_t)o->crossval, &cv, &diag)) {
+			rc = cli_report(&diag);
+			goto out;
+		}
+		if (cv.folds)
+			printf("cross-validated: %zu of %zu networks within 10%% (median error "
+			       "%.1f%%), each predicted by a fit on the other %zu folds of %zu\n",
+			       cv.within_10, cv.networks, 100 * cv.median_error, cv.folds - 1,
+			       cv.folds);
+		else
+			printf("cross-validated: not measured (%s has under two networks with "
+			       "per-layer times for '%s' per fold)\n",
+			       file, p->name);
+	}
 	rc = save_profile(p, out ? out : path);
 out:
 	augur_profile_free(p);
@@ -217,6 +238,8 @@ int cmd_fit(int argc, char **argv)
 		return CLI_USAGE;
 	if (o.layer_times)
 		return fit_layer_times(&o, n_args ? args[0] : NULL);
+	if (o.crossval)
+		return cli_usage_error("fit", "--crossval cross-validates a fit to --layer-times");
 	if (n_args != 1)
 		return cli_usage_error("fit", "expects one profile (usage: %s)",
 		                       augur_command_find("fit")->usage);
