@@ -454,10 +454,6 @@ out:
 	augur_profile_free(p);
 }
 
-/* oneDNN's primitive cache keeps buffers for each distinct convolution: c1 and c2 are the
- * same convolution (16 -> 16 channels, 3x3, pad 1, on 8x8: an output of 16 x 64 x 4 =
- * 4096 bytes), c3 another (32 filters: 8192 bytes). Counted once each: 12288 bytes, and
- * a share of 0.5 of them (6144) is what the profile adds to a direct-conv network. */
 /* A network of fc layers alone never loads the convolution machinery: the profile's
  * overhead for networks without convolutions (fitted apart: 10.3 MiB against 15.7 on the
  * Xeon guest), or the one overhead when it has none. */
@@ -493,6 +489,10 @@ out:
 	augur_profile_free(p);
 }
 
+/* oneDNN's primitive cache keeps buffers for each distinct convolution: c1 and c2 are the
+ * same convolution (16 -> 16 channels, 3x3, pad 1, on 8x8: an output of 16 x 64 x 4 =
+ * 4096 bytes), c3 another (32 filters: 8192 bytes). Counted once each: 12288 bytes, and
+ * a share of 0.5 of them (6144) is what the profile adds to a direct-conv network. */
 static void test_conv_cache(void)
 {
 	static const char text[] = "name: cache\n"
