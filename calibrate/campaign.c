@@ -755,8 +755,13 @@ int augur_campaign_run(const struct augur_campaign_options *o, struct augur_prof
 		goto out;
 	if ((rc = augur_profile_fit_layer_times(p, fit, diag)))
 		goto out;
-	/* a diagnostic, like the drift: a fold that does not fit leaves the profile whole */
-	augur_profile_crossval(p, fit, AUGUR_CAMPAIGN_FOLDS, &res->crossval, &res->crossval_failed);
+	/* the cache size the fit networks' times describe best, by cross-validating them at
+	 * several (the knee measured before the campaign moves with other tenants' load);
+	 * a diagnostic, like the drift: when no size's folds fit, the profile keeps its fit at
+	 * the measured size, whole */
+	if (augur_profile_choose_llc(p, fit, AUGUR_CAMPAIGN_FOLDS, &res->llc,
+	                             &res->crossval_failed) == AUGUR_OK)
+		res->crossval = res->llc.at_chosen;
 	if (o->n_checks) {
 		s.first = o->n_networks;
 		rc = measure(o, &s, o->checks, o->n_checks, o->check_times, &got, &chk, diag);

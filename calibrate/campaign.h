@@ -198,6 +198,9 @@ struct augur_campaign_result {
 	 * (crossval_failed.code != 0: a diagnostic, the profile is complete without it) */
 	struct augur_crossval crossval;
 	struct augur_diag crossval_failed;
+	/* the last-level cache size the layer costs were fitted with, chosen by that
+	 * cross-validation (augur_profile_choose_llc; crossval is the chosen size's) */
+	struct augur_llc_choice llc;
 };
 
 /* Measures o's networks through o->adapter into o->fit_times, fits p's cpu unit to it (the

@@ -388,12 +388,7 @@ void augur_machine_measure_llc(struct augur_machine_facts *m)
 	/* steps of 1, 1.5, 2, 3, 4, 6 ... MiB: the knee to within a third */
 	uint64_t sizes[64];
 	double bw[64];
-	size_t n = 0;
-	for (uint64_t s = 1ull << 20; s <= top && n < 64; s *= 2) {
-		sizes[n++] = s;
-		if (s + s / 2 <= top && n < 64)
-			sizes[n++] = s + s / 2;
-	}
+	size_t n = augur_cache_ladder(0, top, sizes, 64);
 	for (size_t i = 0; i < n; i++) {
 		/* a small size often enough to see its best, a large one three times */
 		uint64_t reps = (256ull << 20) / sizes[i];

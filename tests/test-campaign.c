@@ -247,6 +247,8 @@ static void test_drift_is_diagnostic(void)
 	/* six fit networks are too few to cross-validate in five folds: no figure, no error */
 	CHECK_EQ_U64(o.res.crossval.folds, 0);
 	CHECK_EQ_INT(o.res.crossval_failed.code, 0);
+	/* nor to choose a cache size by: the measured one stays */
+	CHECK_EQ_U64(o.res.llc.chosen, 0);
 	/* the drift's measurement fails: the campaign succeeds without it, the error kept */
 	o = campaign(3, FAILS);
 	CHECK_EQ_INT(o.rc, 0);

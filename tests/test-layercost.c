@@ -1318,6 +1318,104 @@ out:
 	augur_profile_free(ref);
 }
 
+/* Replaces the per-layer times of lt's rows for board with p's predictions: times a
+ * model with p's costs would measure. */
+static void plant_times(struct augur_layer_times *lt, const struct augur_profile *p)
+{
+	for (size_t i = 0; i < lt->n_rows; i++) {
+		struct augur_layer_times_row *r = &lt->rows[i];
+		if (!r->n_layers || strcmp(r->board, p->name))
+			continue;
+		struct augur_net *net = NULL;
+		struct augur_analysis *a = NULL;
+		struct augur_unit_estimate e = {0};
+		struct augur_diag d = {0};
+		CHECK_EQ_INT(augur_layer_times_network(lt, r->network, r->line, r->col, &net, &d),
+		             AUGUR_OK);
+		if (net && !augur_analyze(net, r->batch, &a, &d) &&
+		    !augur_estimate_unit(net, a, p, p->cpu, &e, &d)) {
+			double sum = 0;
+			for (size_t j = 0; j < r->n_layers; j++)
+				for (size_t k = 0; k < net->n_layers && k < e.n_layers; k++)
+					if (!strcmp(net->layers[k].name, r->layer_names[j])) {
+						r->layer_ms[j] = e.layers[k].time_ms;
+						sum += e.layers[k].time_ms;
+					}
+			r->forward_ms = sum;
+		} else {
+			CHECK(0);
+		}
+		augur_unit_estimate_clear(&e);
+		augur_analysis_free(a);
+		augur_net_free(net);
+	}
+}
+
+/* The cache size chosen by cross-validation: on times planted by a model whose thresholds
+ * used a 12 MiB cache (the EPYC mkldnn profile's costs on its 100 fit networks), the choice
+ * among the ladder's sizes is 12 MiB, where a fit reproduces every network, and not the 32
+ * MiB the profile reports; the profile is refitted with it and keeps it. Too few networks:
+ * nothing chosen, nothing changed. */
+static void test_choose_llc(void)
+{
+	char path[4096], src[4096];
+	snprintf(path, sizeof(path), "%s/profiles/epyc-1t-mkldnn.yaml", root());
+	snprintf(src, sizeof(src), "%s/profiles/sources/pytorch-mkldnn-epyc-1t.yaml", root());
+	struct augur_profile *p = load_profile(path);
+	struct augur_layer_times *lt = NULL;
+	struct augur_diag d = {0};
+	CHECK_EQ_INT(augur_layer_times_load(src, &lt, &d), AUGUR_OK);
+	if (!p || !lt || !p->cpu || !p->cpu->costs) {
+		CHECK(0);
+		goto out;
+	}
+	free(p->name);
+	p->name = strdup("epyc-1t");
+	CHECK_EQ_U64(augur_machine_llc(&p->machine), 32ull << 20);
+	p->machine.llc_fitted_bytes = 12ull << 20;
+	plant_times(lt, p);
+	p->machine.llc_fitted_bytes = 0;
+	struct augur_llc_choice c;
+	CHECK_EQ_INT(augur_profile_choose_llc(p, lt, 5, &c, &d), AUGUR_OK);
+	CHECK_EQ_U64(c.measured, 32ull << 20);
+	/* a quarter of 32 MiB to four times it: 8, 12, 16, 24, 32, 48, 64, 96, 128 MiB */
+	CHECK_EQ_U64(c.tried, 9);
+	CHECK_EQ_U64(c.chosen, 12ull << 20);
+	CHECK_EQ_U64(p->machine.llc_fitted_bytes, 12ull << 20);
+	CHECK_EQ_U64(c.at_chosen.networks, 100);
+	CHECK_EQ_U64(c.at_chosen.within_10, 100);
+	CHECK(c.at_chosen.median_error < 1e-3);
+	CHECK(c.at_measured.folds == 5 && c.at_measured.median_error > c.at_chosen.median_error);
+	/* the refit at 12 MiB predicts the planted times */
+	double fwd = 0, pred = 0;
+	for (size_t i = 0; i < lt->n_rows; i++) {
+		struct augur_layer_times_row *r = &lt->rows[i];
+		if (!r->n_layers || strcmp(r->board, "epyc-1t") || fwd > 0)
+			continue;
+		struct augur_net *net = NULL;
+		struct augur_analysis *a = NULL;
+		struct augur_unit_estimate e = {0};
+		if (!augur_layer_times_network(lt, r->network, r->line, r->col, &net, &d) &&
+		    !augur_analyze(net, r->batch, &a, &d) &&
+		    !augur_estimate_unit(net, a, p, p->cpu, &e, &d)) {
+			fwd = r->forward_ms;
+			pred = e.total_ms;
+		}
+		augur_unit_estimate_clear(&e);
+		augur_analysis_free(a);
+		augur_net_free(net);
+	}
+	CHECK(fwd > 0);
+	CHECK_NEAR(pred / fwd, 1, 1e-3);
+	/* under two networks per fold: nothing chosen, the profile as it was */
+	CHECK_EQ_INT(augur_profile_choose_llc(p, lt, 51, &c, &d), AUGUR_OK);
+	CHECK_EQ_U64(c.chosen, 0);
+	CHECK_EQ_U64(p->machine.llc_fitted_bytes, 12ull << 20);
+out:
+	augur_layer_times_free(lt);
+	augur_profile_free(p);
+}
+
 /* A layer-times file names the framework its times were measured in ('framework:', as in
  * a profile, checked the same way); fitting a profile to it makes that the profile's
  * framework, whose facts then set the thresholds. A file that names none leaves the
@@ -1611,6 +1709,7 @@ int main(void)
 	/* mkldnn on: oneDNN's direct convolutions (the source states conv_im2col: false) */
 	test_shipped_costs("epyc-1t-mkldnn.yaml", "pytorch-mkldnn-epyc-1t.yaml");
 	test_crossval();
+	test_choose_llc();
 	char cmd[4200];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)

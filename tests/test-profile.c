@@ -97,6 +97,10 @@ static const struct bad_case bad[] = {
          "'probe_ms' must be between"},
         {"augur_profile: 1\n", "augur_profile: 1\nmachine: {probe_ms: 0.5}\n", AUGUR_E_SCHEMA, 2,
          11, "'probe_ms' needs profile format 2"},
+        {"augur_profile: 1\n", "augur_profile: 2\nmachine: {llc_fitted_bytes: 48}\n",
+         AUGUR_E_SCHEMA, 2, 29, "'llc_fitted_bytes' must be between 1024"},
+        {"augur_profile: 1\n", "augur_profile: 1\nmachine: {llc_fitted_bytes: 50331648}\n",
+         AUGUR_E_SCHEMA, 2, 11, "'llc_fitted_bytes' needs profile format 2"},
         {"augur_profile: 1\n", "augur_profile: 2\nmachine: {page_fault_ms_per_mib: fast}\n",
          AUGUR_E_SCHEMA, 2, 34, "expected a number for 'page_fault_ms_per_mib', got 'fast'"},
         {"augur_profile: 1\n", "augur_profile: 2\nmachine: {llc: 1048576}\n", AUGUR_E_SCHEMA, 2, 11,
@@ -444,8 +448,8 @@ static void test_round_trip_format2(void)
 	CHECK(text && !strstr(text, "framework:") && !strstr(text, "llc_bytes"));
 	free(text);
 	/* a VM's reported L3 and the size it reads at cache speed (measured) */
-	p->machine = (struct augur_machine_facts){480ull << 20, 1ull << 20, 32768,       4096,
-	                                          12.5,         NAN,        32ull << 20, 0.476};
+	p->machine = (struct augur_machine_facts){480ull << 20, 1ull << 20,  32768, 4096, 12.5,
+	                                          NAN,          32ull << 20, 0.476, 0};
 	p->framework.name = strdup("pytorch");
 	p->framework.version = strdup("1.13.1");
 	p->framework.mkldnn = 0;
@@ -536,10 +540,29 @@ static void test_round_trip_format2(void)
 	}
 	augur_profile_free(q);
 	free(text);
+	/* a size chosen by cross-validation is written, read back, and is the size the
+	 * thresholds use, over the measured knee */
+	p->machine.llc_fitted_bytes = 48ull << 20;
+	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
+	CHECK_CONTAINS(text, "\n  llc_effective_bytes: 33554432\n  llc_fitted_bytes: 50331648\n");
+	q = NULL;
+	CHECK_EQ_INT(augur_profile_parse("mem.yaml", text, len, &q, &diag), 0);
+	if (q) {
+		CHECK_EQ_U64(q->machine.llc_effective_bytes, 32ull << 20);
+		CHECK_EQ_U64(q->machine.llc_fitted_bytes, 48ull << 20);
+		CHECK_EQ_U64(augur_machine_llc(&q->machine), 48ull << 20);
+		struct augur_thresholds th;
+		augur_profile_thresholds(q, &th);
+		CHECK_EQ_U64(th.streamed_weight_bytes, 48ull << 20);
+		CHECK_EQ_U64(th.pass_cliff_lo_bytes, 24ull << 20);
+	}
+	augur_profile_free(q);
+	free(text);
+	p->machine.llc_fitted_bytes = 0;
 	/* a machine fact alone (no framework) is format 2 too; unknown facts stay unknown */
 	free(p->framework.name);
 	p->framework.name = NULL;
-	p->machine = (struct augur_machine_facts){2ull << 20, 0, 0, 0, NAN, NAN, 0, 0};
+	p->machine = (struct augur_machine_facts){2ull << 20, 0, 0, 0, NAN, NAN, 0, 0, 0};
 	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
 	CHECK_CONTAINS(text, "framework: null\n");
 	q = NULL;

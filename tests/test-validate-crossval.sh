@@ -98,7 +98,25 @@ diff <(grep -v '^source:\|^date:\|^  date:' "$tmp/refit.yaml") \
 	<(grep -v '^source:\|^date:\|^  date:' profiles/epyc-1t-mkldnn.yaml) >/dev/null &&
 	pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: fit --crossval changed the profile it wrote"; }
 expect 2 "$AUGUR" fit profiles/epyc-1t-mkldnn.yaml --crossval 5
-has "$err" "--crossval cross-validates a fit to --layer-times" "crossval without layer times"
+has "$err" "--crossval works on a fit to --layer-times" "crossval without layer times"
+
+# augur fit --choose-cache: the cache size the networks' cross-validation prefers among
+# the ladder's sizes from a quarter to four times the reported 32 MiB, written into the
+# profile; no worse than at the reported size, since that size is among them
+expect 0 "$AUGUR" fit profiles/epyc-1t-mkldnn.yaml --layer-times "$src" --board epyc-1t \
+	--choose-cache --out "$tmp/cache.yaml"
+has "$out" "of 9 sizes (at 32.0 MiB: " "fit --choose-cache"
+python3 - "$out" "$tmp/cache.yaml" <<'PY' && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "$out"; }
+import re, sys
+at = int(re.search(r"at 32.0 MiB: (\d+) of 100 within", sys.argv[1]).group(1))
+best = int(re.search(r"cross-validated: (\d+) of 100 networks", sys.argv[1]).group(1))
+size = float(re.search(r"cache for the model: ([\d.]+) MiB", sys.argv[1]).group(1))
+assert best >= at, (best, at)
+fitted = int(re.search(r"\n  llc_fitted_bytes: (\d+)\n", open(sys.argv[2]).read()).group(1))
+assert fitted == size * 2**20 and 8 <= size <= 128, (fitted, size)
+PY
+expect 2 "$AUGUR" fit profiles/epyc-1t-mkldnn.yaml --choose-cache
+has "$err" "--choose-cache works on a fit to --layer-times" "choose-cache without layer times"
 expect 2 "$AUGUR" fit profiles/epyc-1t-mkldnn.yaml --layer-times "$src" --crossval 1
 has "$err" "--crossval expects an integer from 2 to 100" "one fold"
 

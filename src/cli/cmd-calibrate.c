@@ -597,6 +597,30 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 		printf("memory verdict: %zu of %zu peaks predicted within 10%% (median error "
 		       "%.1f%%)\n",
 		       r->memory_within_10, r->n_memory, 100 * r->memory_median_error);
+	/* the cache size the thresholds use, and why: the knee measured before the campaign
+	 * or the size the fit networks' times chose */
+	if (r->llc.chosen) {
+		char chosen[32], measured[32];
+		cli_bytes(chosen, sizeof(chosen), r->llc.chosen);
+		cli_bytes(measured, sizeof(measured), r->llc.measured);
+		if (r->llc.chosen == r->llc.measured)
+			cli_wrapf(stdout, 2,
+			          "cache for the model: %s as measured (cross-validating the fit "
+			          "networks at %zu sizes found none better)",
+			          chosen, r->llc.tried);
+		else if (r->llc.at_measured.folds)
+			cli_wrapf(
+			        stdout, 2,
+			        "cache for the model: %s, chosen by cross-validating the fit "
+			        "networks at %zu sizes (at the measured %s: %zu of %zu within 10%%)",
+			        chosen, r->llc.tried, measured, r->llc.at_measured.within_10,
+			        r->llc.at_measured.networks);
+		else
+			cli_wrapf(stdout, 2,
+			          "cache for the model: %s, chosen by cross-validating the fit "
+			          "networks at %zu sizes (the measured %s did not fit)",
+			          chosen, r->llc.tried, measured);
+	}
 	/* every fit network held out once: a steadier figure than the few checks, for
 	 * networks drawn like the fit set */
 	if (r->crossval.folds)

@@ -114,6 +114,7 @@ static void report_units(const struct augur_profile *p)
 struct fit_args {
 	const char *out, *unit, *layer_times, *board;
 	uint64_t crossval;
+	bool choose_cache;
 	uint32_t terms;
 	struct breaks breaks_n, breaks_m;
 };
@@ -143,6 +144,10 @@ static const struct cli_opt fit_opts[] = {
                  "with --layer-times: also predict each of K folds of F's\n"
                  "networks by a fit on the others and print how many came within\n"
                  "10% (the profile written is still the fit on all of them)"),
+        CLI_FLAG("choose-cache", struct fit_args, choose_cache,
+                 "with --layer-times: choose the last-level cache size the layer\n"
+                 "costs use by cross-validating F's networks (K folds, default 5)\n"
+                 "at a dozen sizes, as augur calibrate does, and write it"),
         CLI_END,
 };
 
@@ -202,10 +207,30 @@ static int fit_layer_times(const struct fit_args *o, const char *profile)
 			goto out;
 		}
 	}
+	struct augur_crossval cv = {0};
+	if (o->choose_cache) {
+		struct augur_llc_choice llc;
+		size_t folds = o->crossval ? (size_t)o->crossval : 5;
+		if (augur_profile_choose_llc(p, lt, folds, &llc, &diag)) {
+			rc = cli_report(&diag);
+			goto out;
+		}
+		cv = llc.at_chosen;
+		char chosen[32], measured[32];
+		cli_bytes(chosen, sizeof(chosen), llc.chosen);
+		cli_bytes(measured, sizeof(measured), llc.measured);
+		if (llc.chosen && llc.at_measured.folds)
+			printf("cache for the model: %s of %zu sizes (at %s: %zu of %zu within "
+			       "10%%)\n",
+			       chosen, llc.tried, measured, llc.at_measured.within_10,
+			       llc.at_measured.networks);
+		else if (llc.chosen)
+			printf("cache for the model: %s of %zu sizes\n", chosen, llc.tried);
+	}
 	report_units(p);
-	if (o->crossval) {
-		struct augur_crossval cv;
-		if (augur_profile_crossval(p, lt, (size_t)o->crossval, &cv, &diag)) {
+	if (o->crossval || o->choose_cache) {
+		if (!o->choose_cache &&
+		    augur_profile_crossval(p, lt, (size_t)o->crossval, &cv, &diag)) {
 			rc = cli_report(&diag);
 			goto out;
 		}
@@ -238,8 +263,9 @@ int cmd_fit(int argc, char **argv)
 		return CLI_USAGE;
 	if (o.layer_times)
 		return fit_layer_times(&o, n_args ? args[0] : NULL);
-	if (o.crossval)
-		return cli_usage_error("fit", "--crossval cross-validates a fit to --layer-times");
+	if (o.crossval || o.choose_cache)
+		return cli_usage_error("fit", "--%s works on a fit to --layer-times",
+		                       o.crossval ? "crossval" : "choose-cache");
 	if (n_args != 1)
 		return cli_usage_error("fit", "expects one profile (usage: %s)",
 		                       augur_command_find("fit")->usage);

@@ -210,6 +210,11 @@ static void show_facts(const struct augur_profile *p)
 	if (m->llc_effective_bytes)
 		show_line("measured", "reads at cache speed up to %s",
 		          size_or_unknown(a, sizeof(a), m->llc_effective_bytes));
+	if (m->llc_fitted_bytes)
+		show_line("model",
+		          "its layer costs fitted with a %s cache, the size their fit "
+		          "networks chose in cross-validation",
+		          size_or_unknown(a, sizeof(a), m->llc_fitted_bytes));
 	if (!isnan(m->stream_gib_per_s) || !isnan(m->fault_ms_per_mib)) {
 		char rates[128] = "";
 		if (!isnan(m->stream_gib_per_s))
@@ -333,6 +338,7 @@ static void json_machine(struct jsonw *w, const struct augur_profile *p)
 	json_size(w, "l2_bytes", m->l2_bytes);
 	json_size(w, "llc_bytes", m->llc_bytes);
 	json_size(w, "llc_effective_bytes", m->llc_effective_bytes);
+	json_size(w, "llc_fitted_bytes", m->llc_fitted_bytes);
 	json_size(w, "page_bytes", m->page_bytes);
 	jw_double(w, "stream_gib_per_s", m->stream_gib_per_s);
 	jw_double(w, "page_fault_ms_per_mib", m->fault_ms_per_mib);

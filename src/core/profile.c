@@ -154,7 +154,21 @@ int augur_framework_copy(struct augur_framework *dst, const struct augur_framewo
 
 uint64_t augur_machine_llc(const struct augur_machine_facts *m)
 {
-	return m->llc_effective_bytes ? m->llc_effective_bytes : m->llc_bytes;
+	return m->llc_fitted_bytes      ? m->llc_fitted_bytes
+	       : m->llc_effective_bytes ? m->llc_effective_bytes
+	                                : m->llc_bytes;
+}
+
+size_t augur_cache_ladder(uint64_t lo, uint64_t hi, uint64_t *out, size_t max)
+{
+	size_t n = 0;
+	for (uint64_t s = 1ull << 20; s <= hi && n < max && s <= UINT64_MAX / 4; s *= 2) {
+		if (s >= lo)
+			out[n++] = s;
+		if (s + s / 2 >= lo && s + s / 2 <= hi && n < max)
+			out[n++] = s + s / 2;
+	}
+	return n;
 }
 
 void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresholds *out)
@@ -785,9 +799,10 @@ static const char *const machine_keys[] = {"cpu_model",           "cpu_cores",
                                            "llc_bytes",           "l2_bytes",
                                            "l1d_bytes",           "page_bytes",
                                            "stream_gib_per_s",    "page_fault_ms_per_mib",
-                                           "llc_effective_bytes", "probe_ms"};
+                                           "llc_effective_bytes", "probe_ms",
+                                           "llc_fitted_bytes"};
 static const char *const *const machine2_keys = machine_keys + 4;
-#define N_MACHINE2_KEYS 8
+#define N_MACHINE2_KEYS 9
 
 /* A format-1 profile has none of keys (the ones format 2 added). */
 static int format2_keys(const struct augur_schema *c, const struct augur_ynode *map, uint64_t fmt,
@@ -833,6 +848,10 @@ static int parse_machine_facts(const struct augur_schema *c, const struct augur_
 	if ((x = augur_ynode_get(v, "llc_effective_bytes")) &&
 	    (rc = get_u64_or_null(c, x, "llc_effective_bytes", MIN_CACHE_BYTES, MAX_CACHE_BYTES,
 	                          &m->llc_effective_bytes)))
+		return rc;
+	if ((x = augur_ynode_get(v, "llc_fitted_bytes")) &&
+	    (rc = get_u64_or_null(c, x, "llc_fitted_bytes", MIN_CACHE_BYTES, MAX_CACHE_BYTES,
+	                          &m->llc_fitted_bytes)))
 		return rc;
 	if ((x = augur_ynode_get(v, "page_bytes"))) {
 		if ((rc = get_u64_or_null(c, x, "page_bytes", 512, 1ull << 30, &m->page_bytes)))
@@ -1326,8 +1345,8 @@ static void put_unit(struct augur_strbuf *b, const struct augur_unit *u)
 static bool needs_format2(const struct augur_profile *p)
 {
 	const struct augur_machine_facts *m = &p->machine;
-	return p->framework.name || m->llc_bytes || m->llc_effective_bytes || m->l2_bytes ||
-	       m->l1d_bytes || m->page_bytes || !isnan(m->stream_gib_per_s) ||
+	return p->framework.name || m->llc_bytes || m->llc_effective_bytes || m->llc_fitted_bytes ||
+	       m->l2_bytes || m->l1d_bytes || m->page_bytes || !isnan(m->stream_gib_per_s) ||
 	       !isnan(m->fault_ms_per_mib) || m->probe_ms > 0;
 }
 
@@ -1353,6 +1372,8 @@ static void put_format2(struct augur_strbuf *b, const struct augur_profile *p)
 	put_double(b, m->fault_ms_per_mib);
 	if (m->llc_effective_bytes)
 		put_u64_or_null(b, "llc_effective_bytes", m->llc_effective_bytes);
+	if (m->llc_fitted_bytes)
+		put_u64_or_null(b, "llc_fitted_bytes", m->llc_fitted_bytes);
 	if (m->probe_ms > 0) {
 		augur_strbuf_put(b, "\n  probe_ms: ");
 		put_double(b, m->probe_ms);

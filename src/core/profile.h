@@ -57,6 +57,12 @@ struct augur_machine_facts {
 	                    4 MiB network in augur's runtime), its usual time in ms when the
 	                    profile was calibrated; 0: not measured. augur run --device tells
 	                    from it how fast the machine runs now against then. */
+	uint64_t llc_fitted_bytes; /* the last-level cache the layer-cost model uses, chosen
+	                              by cross-validating the fit networks at several sizes
+	                              (augur_profile_choose_llc): a measured knee moves with
+	                              other tenants' load (6 to 64 MiB on that guest), the
+	                              networks' own times say which size describes them;
+	                              0: not chosen, the knee (else llc_bytes) is used */
 };
 
 /* Which memory view a framework's process follows: allocated (every blob held for the
@@ -148,9 +154,15 @@ void augur_framework_clear(struct augur_framework *fw);
 /* Replaces dst by a deep copy of src (dst may be src). AUGUR_E_NOMEM leaves dst cleared. */
 int augur_framework_copy(struct augur_framework *dst, const struct augur_framework *src);
 
-/* The last-level cache size the model uses: the measured one where a calibration measured
- * it, else the one the system reports; 0 when neither is known. */
+/* The last-level cache size the model uses: the one chosen by cross-validation where a
+ * calibration chose one, else the measured knee where it measured one, else the one the
+ * system reports; 0 when none is known. */
 uint64_t augur_machine_llc(const struct augur_machine_facts *m);
+
+/* The cache sizes a calibration reads and chooses among: 1, 1.5, 2, 3, 4, 6 ... MiB (each
+ * step a half or a third more), those from lo to hi into out (at most max of them), in
+ * increasing order; returns how many. */
+size_t augur_cache_ladder(uint64_t lo, uint64_t hi, uint64_t *out, size_t max);
 
 /* The layer-cost thresholds of p's machine and framework (augur_thresholds_derive): a
  * fact p does not state (every fact of a format-1 profile) takes the reference board's. */

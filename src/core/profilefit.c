@@ -580,6 +580,85 @@ out:
 	return rc;
 }
 
+/* Whether cross-validation a beats b: more networks within 10%, then a lower median. */
+static bool crossval_better(const struct augur_crossval *a, const struct augur_crossval *b)
+{
+	return a->within_10 != b->within_10 ? a->within_10 > b->within_10
+	                                    : a->median_error < b->median_error;
+}
+
+int augur_profile_choose_llc(struct augur_profile *p, const struct augur_layer_times *lt,
+                             size_t folds, struct augur_llc_choice *out, struct augur_diag *diag)
+{
+	struct augur_machine_facts *m = &p->machine;
+	const uint64_t before = m->llc_fitted_bytes;
+	m->llc_fitted_bytes = 0;
+	*out = (struct augur_llc_choice){.measured = augur_machine_llc(m)};
+	const uint64_t measured = out->measured ? out->measured : AUGUR_REFERENCE_LLC_BYTES;
+	/* a busy machine measures a knee far below what the networks see (6 MiB where they
+	 * behaved as with 48-64), and a VM's system may report a host's whole L3: span both */
+	uint64_t small = measured, large = measured;
+	if (m->llc_bytes) {
+		small = m->llc_bytes < small ? m->llc_bytes : small;
+		large = m->llc_bytes > large ? m->llc_bytes : large;
+	}
+	uint64_t sizes[AUGUR_LLC_CANDIDATES + 1];
+	/* a profile holds caches of at most 4 GiB (profile.c) */
+	uint64_t top = large > (1ull << 30) ? 4ull << 30 : large * 4;
+	size_t n = augur_cache_ladder(small / 4, top, sizes, AUGUR_LLC_CANDIDATES);
+	bool has_measured = false;
+	for (size_t i = 0; i < n; i++)
+		has_measured |= sizes[i] == measured;
+	if (!has_measured)
+		sizes[n++] = measured;
+	struct augur_diag first = {0};
+	int first_rc = AUGUR_OK;
+	for (size_t i = 0; i < n; i++) {
+		struct augur_crossval cv;
+		struct augur_diag d = {0};
+		m->llc_fitted_bytes = sizes[i];
+		int rc = augur_profile_crossval(p, lt, folds, &cv, &d);
+		if (rc) {
+			if (!first_rc) {
+				first_rc = rc;
+				first = d;
+			}
+			continue;
+		}
+		if (!cv.folds)
+			break; /* too few networks: the same at every size */
+		out->tried++;
+		if (sizes[i] == measured)
+			out->at_measured = cv;
+		uint64_t c = out->chosen;
+		bool nearer = c && cv.within_10 == out->at_chosen.within_10 &&
+		              cv.median_error == out->at_chosen.median_error &&
+		              fabs(log((double)sizes[i] / (double)measured)) <
+		                      fabs(log((double)c / (double)measured));
+		if (!c || crossval_better(&cv, &out->at_chosen) || nearer) {
+			out->chosen = sizes[i];
+			out->at_chosen = cv;
+		}
+	}
+	if (!out->chosen) {
+		m->llc_fitted_bytes = before;
+		if (first_rc) {
+			*diag = first;
+			return first_rc;
+		}
+		return AUGUR_OK;
+	}
+	m->llc_fitted_bytes = out->chosen;
+	int rc = augur_profile_fit_layer_times(p, lt, diag);
+	if (rc) {
+		/* the fit on every network failed where the folds' did not: keep the costs p
+		 * had, with the size they were fitted at */
+		m->llc_fitted_bytes = before;
+		out->chosen = 0;
+	}
+	return rc;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;

@@ -87,4 +87,29 @@ struct augur_crossval {
 int augur_profile_crossval(struct augur_profile *p, const struct augur_layer_times *lt,
                            size_t folds, struct augur_crossval *out, struct augur_diag *diag);
 
+/* The most cache sizes augur_profile_choose_llc cross-validates (sixteen span 1 MiB to
+ * 256 MiB, a quarter of a small cache to four times a VM's reported L3). */
+#define AUGUR_LLC_CANDIDATES 24
+
+/* The last-level cache size chosen for p's layer-cost model by cross-validation. */
+struct augur_llc_choice {
+	uint64_t measured;                 /* the size the model used before (the knee) */
+	uint64_t chosen;                   /* 0: nothing chosen (too few networks), p unchanged */
+	size_t tried;                      /* sizes cross-validated */
+	struct augur_crossval at_measured; /* folds 0 when measured was not among them */
+	struct augur_crossval at_chosen;
+};
+
+/* Chooses the last-level cache size p's layer costs describe best: each size of
+ * augur_cache_ladder from a quarter of the smaller of the measured knee and the reported
+ * cache to four times the larger (and the measured size itself) is cross-validated on lt
+ * (augur_profile_crossval, folds folds), the one putting the most networks within 10%
+ * (then the lowest median error, then the nearest the measured size) becomes
+ * p->machine.llc_fitted_bytes, and p is refitted to lt with it. A size whose fit fails is
+ * passed over; when every size fails, p is as it was and the first failure is returned.
+ * Too few networks: out->chosen 0 and p unchanged. The threshold is one number chosen
+ * from about a dozen, so at_chosen reads a little high as a measure of accuracy. */
+int augur_profile_choose_llc(struct augur_profile *p, const struct augur_layer_times *lt,
+                             size_t folds, struct augur_llc_choice *out, struct augur_diag *diag);
+
 #endif
