@@ -595,17 +595,19 @@ int augur_profile_choose_llc(struct augur_profile *p, const struct augur_layer_t
 	m->llc_fitted_bytes = 0;
 	*out = (struct augur_llc_choice){.measured = augur_machine_llc(m)};
 	const uint64_t measured = out->measured ? out->measured : AUGUR_REFERENCE_LLC_BYTES;
-	/* a busy machine measures a knee far below what the networks see (6 MiB where they
-	 * behaved as with 48-64), and a VM's system may report a host's whole L3: span both */
-	uint64_t small = measured, large = measured;
-	if (m->llc_bytes) {
-		small = m->llc_bytes < small ? m->llc_bytes : small;
-		large = m->llc_bytes > large ? m->llc_bytes : large;
-	}
+	/* a measured knee is a lower bound: another program's load on a shared cache makes a
+	 * streaming read fall to memory speed sooner (6 MiB measured on a busy machine where
+	 * the networks behaved as with 48-64), never later. Without one, a quarter of the
+	 * reported cache. A VM's system may report a host's whole L3: up to four times it */
+	uint64_t small = m->llc_effective_bytes ? measured : measured / 4, large = measured;
+	if (m->llc_bytes && !m->llc_effective_bytes && m->llc_bytes / 4 < small)
+		small = m->llc_bytes / 4;
+	if (m->llc_bytes && m->llc_bytes > large)
+		large = m->llc_bytes;
 	uint64_t sizes[AUGUR_LLC_CANDIDATES + 1];
 	/* a profile holds caches of at most 4 GiB (profile.c) */
 	uint64_t top = large > (1ull << 30) ? 4ull << 30 : large * 4;
-	size_t n = augur_cache_ladder(small / 4, top, sizes, AUGUR_LLC_CANDIDATES);
+	size_t n = augur_cache_ladder(small, top, sizes, AUGUR_LLC_CANDIDATES);
 	bool has_measured = false;
 	for (size_t i = 0; i < n; i++)
 		has_measured |= sizes[i] == measured;

@@ -87,8 +87,8 @@ struct augur_crossval {
 int augur_profile_crossval(struct augur_profile *p, const struct augur_layer_times *lt,
                            size_t folds, struct augur_crossval *out, struct augur_diag *diag);
 
-/* The most cache sizes augur_profile_choose_llc cross-validates (sixteen span 1 MiB to
- * 256 MiB, a quarter of a small cache to four times a VM's reported L3). */
+/* The most cache sizes augur_profile_choose_llc cross-validates (a 1 MiB knee to four
+ * times a VM's reported 480 MiB L3 is 22). */
 #define AUGUR_LLC_CANDIDATES 24
 
 /* The last-level cache size chosen for p's layer-cost model by cross-validation. */
@@ -101,8 +101,9 @@ struct augur_llc_choice {
 };
 
 /* Chooses the last-level cache size p's layer costs describe best: each size of
- * augur_cache_ladder from a quarter of the smaller of the measured knee and the reported
- * cache to four times the larger (and the measured size itself) is cross-validated on lt
+ * augur_cache_ladder from the measured knee (a lower bound: a neighbour's load only makes
+ * it look smaller; without one, a quarter of the reported cache) to four times the larger
+ * of it and the reported cache (and the measured size itself) is cross-validated on lt
  * (augur_profile_crossval, folds folds), the one putting the most networks within 10%
  * (then the lowest median error, then the nearest the measured size) becomes
  * p->machine.llc_fitted_bytes, and p is refitted to lt with it. A size whose fit fails is
