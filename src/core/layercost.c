@@ -328,6 +328,12 @@ double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_a
 		double copies = (double)augur_layer_workspace(net, a, i, AUGUR_CONV_BLOCKED);
 		if (copies > (double)th->fresh_buffer_bytes)
 			fresh += copies;
+		/* and its weights, reordered into the blocked layout on every call into a
+		 * buffer of their own (PyTorch 1.13: YOLO's conv21-24, 36 MiB of weights each,
+		 * faulted exactly 36.0 MiB per call in each of five runs on the Xeon guest) */
+		double weights = (double)s->params * AUGUR_BYTES_PER_VALUE;
+		if (weights > (double)th->fresh_buffer_bytes)
+			fresh += weights;
 	} else if (s->workspace_bytes && s->workspace_paper_bytes > th->fresh_buffer_bytes) {
 		fresh += (double)s->workspace_bytes * a->batch;
 	}
