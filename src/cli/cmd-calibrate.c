@@ -606,15 +606,16 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 		if (r->llc.chosen == r->llc.measured)
 			cli_wrapf(stdout, 2,
 			          "cache for the model: %s as measured (cross-validating the fit "
-			          "networks at %zu sizes found none better)",
-			          chosen, r->llc.tried);
+			          "networks at %zu sizes found none that predicts their total time "
+			          "better: off by %.1f%%)",
+			          chosen, r->llc.tried, 100 * r->llc.at_chosen.time_error);
 		else if (r->llc.at_measured.folds)
-			cli_wrapf(
-			        stdout, 2,
-			        "cache for the model: %s, chosen by cross-validating the fit "
-			        "networks at %zu sizes (at the measured %s: %zu of %zu within 10%%)",
-			        chosen, r->llc.tried, measured, r->llc.at_measured.within_10,
-			        r->llc.at_measured.networks);
+			cli_wrapf(stdout, 2,
+			          "cache for the model: %s, chosen by cross-validating the fit "
+			          "networks at %zu sizes (their total time off by %.1f%%, against "
+			          "%.1f%% at the measured %s)",
+			          chosen, r->llc.tried, 100 * r->llc.at_chosen.time_error,
+			          100 * r->llc.at_measured.time_error, measured);
 		else
 			cli_wrapf(stdout, 2,
 			          "cache for the model: %s, chosen by cross-validating the fit "

@@ -220,12 +220,15 @@ static int fit_layer_times(const struct fit_args *o, const char *profile)
 		cli_bytes(chosen, sizeof(chosen), llc.chosen);
 		cli_bytes(measured, sizeof(measured), llc.measured);
 		if (llc.chosen && llc.at_measured.folds)
-			printf("cache for the model: %s of %zu sizes (at %s: %zu of %zu within "
-			       "10%%)\n",
-			       chosen, llc.tried, measured, llc.at_measured.within_10,
+			printf("cache for the model: %s of %zu sizes (total time off by %.1f%% in "
+			       "cross-validation; at %s: %.1f%%, %zu of %zu within 10%%)\n",
+			       chosen, llc.tried, 100 * llc.at_chosen.time_error, measured,
+			       100 * llc.at_measured.time_error, llc.at_measured.within_10,
 			       llc.at_measured.networks);
 		else if (llc.chosen)
-			printf("cache for the model: %s of %zu sizes\n", chosen, llc.tried);
+			printf("cache for the model: %s of %zu sizes (total time off by %.1f%% in "
+			       "cross-validation)\n",
+			       chosen, llc.tried, 100 * llc.at_chosen.time_error);
 	}
 	report_units(p);
 	if (o->crossval || o->choose_cache) {

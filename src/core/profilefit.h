@@ -80,6 +80,8 @@ struct augur_crossval {
 	size_t networks;     /* rows predicted */
 	size_t within_10;    /* of them, within 10% of their forward time */
 	double median_error; /* of |predicted / measured - 1| */
+	double time_error;   /* sum of |predicted - measured| over sum of measured: the error
+	                        of the networks' total time, which the large ones carry */
 };
 
 /* Cross-validates with folds folds (at least 2) into out. p is left as it was (its costs,
@@ -87,8 +89,8 @@ struct augur_crossval {
 int augur_profile_crossval(struct augur_profile *p, const struct augur_layer_times *lt,
                            size_t folds, struct augur_crossval *out, struct augur_diag *diag);
 
-/* The most cache sizes augur_profile_choose_llc cross-validates (a 1 MiB knee to four
- * times a VM's reported 480 MiB L3 is 22). */
+/* The most cache sizes augur_profile_choose_llc cross-validates (a 1 MiB knee to a VM's
+ * reported 480 MiB L3 is 18). */
 #define AUGUR_LLC_CANDIDATES 24
 
 /* The last-level cache size chosen for p's layer-cost model by cross-validation. */
@@ -102,14 +104,15 @@ struct augur_llc_choice {
 
 /* Chooses the last-level cache size p's layer costs describe best: each size of
  * augur_cache_ladder from the measured knee (a lower bound: a neighbour's load only makes
- * it look smaller; without one, a quarter of the reported cache) to four times the larger
- * of it and the reported cache (and the measured size itself) is cross-validated on lt
- * (augur_profile_crossval, folds folds), the one putting the most networks within 10%
- * (then the lowest median error, then the nearest the measured size) becomes
- * p->machine.llc_fitted_bytes, and p is refitted to lt with it. A size whose fit fails is
- * passed over; when every size fails, p is as it was and the first failure is returned.
- * Too few networks: out->chosen 0 and p unchanged. The threshold is one number chosen
- * from about a dozen, so at_chosen reads a little high as a measure of accuracy. */
+ * it look smaller; without one, a quarter of the reported cache) to the reported cache
+ * (an upper bound; without one, four times the knee), and the measured size itself, is
+ * cross-validated on lt (augur_profile_crossval, folds folds); the one whose predictions
+ * miss the networks' total time least (then puts the most within 10%, then lies nearest
+ * the measured size) becomes p->machine.llc_fitted_bytes, and p is refitted to lt with it.
+ * A size whose fit fails is passed over; when every size fails, p is as it was and the
+ * first failure is returned. Too few networks: out->chosen 0 and p unchanged. The
+ * threshold is one number chosen from about a dozen, so at_chosen reads a little high as
+ * a measure of accuracy. */
 int augur_profile_choose_llc(struct augur_profile *p, const struct augur_layer_times *lt,
                              size_t folds, struct augur_llc_choice *out, struct augur_diag *diag);
 
