@@ -83,7 +83,7 @@ const struct augur_command augur_commands[] = {
         {"fit", LAB_RUN(cmd_fit), "refit a profile's time models from its stored samples",
          "augur fit PROFILE [--out FILE] [--unit cpu|gpu] [--terms LIST] [--breaks-n LIST] "
          "[--breaks-m LIST]\n       augur fit [PROFILE] --layer-times FILE [--board NAME] "
-         "[--out FILE] [--crossval K]",
+         "[--out FILE] [--crossval K] [--choose-cache]",
          "PROFILE is a name (see 'augur profile show') or a path. Without --out the\n"
          "profile is rewritten in place (atomically).\n",
          LAB_SPEC(cmd_fit_spec), NULL},
