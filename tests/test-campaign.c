@@ -281,10 +281,65 @@ static void test_drift_is_diagnostic(void)
 	CHECK_EQ_U64(o.res.n_again, 0);
 }
 
+/* Ten fit networks (small ones: a few seconds in augur's runtime), enough to
+ * cross-validate in five folds: the campaign chooses the cache size the layer costs use,
+ * between the quarter of the reported 32 MiB it starts from (no knee measured) and all of
+ * it, refits with it, and its cross-validation is the chosen size's. */
+static void test_cache_chosen(void)
+{
+	static const char *const names[] = {
+	        "rand100_002", "rand100_005", "rand100_008", "rand100_019", "rand100_024",
+	        "rand100_025", "rand100_033", "rand100_037", "rand100_042", "rand100_066"};
+	enum { N = sizeof(names) / sizeof(*names) };
+	const char *root = getenv("AUGUR_SOURCE_ROOT");
+	root = root ? root : ".";
+	char paths[N][4096], profile[4096], dir[] = "/tmp/test-campaign-XXXXXX", fit_times[64];
+	const char *nets[N];
+	for (size_t i = 0; i < N; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/bench/nets/fit/%s.yaml", root, names[i]);
+		nets[i] = paths[i];
+	}
+	snprintf(profile, sizeof(profile), "%s/profiles/epyc-2core.yaml", root);
+	struct augur_profile *p = NULL;
+	struct augur_diag diag = {0};
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK_EQ_INT(augur_profile_load(profile, &p, &diag), 0);
+	if (!p)
+		return;
+	snprintf(fit_times, sizeof(fit_times), "%s/fit.yaml", dir);
+	volatile sig_atomic_t stop = 0;
+	struct augur_campaign_options co = {.adapter = augur_adapter_find("augur"),
+	                                    .networks = nets,
+	                                    .n_networks = N,
+	                                    .settings = {.reps = 2,
+	                                                 .threads = 1,
+	                                                 .mkldnn = -1,
+	                                                 .command = "test",
+	                                                 .stop = &stop},
+	                                    .fit_times = fit_times};
+	struct augur_campaign_result res;
+	CHECK_EQ_INT(augur_campaign_run(&co, p, &res, &diag), 0);
+	CHECK_EQ_U64(res.llc.measured, 32ull << 20);
+	/* 8, 12, 16, 24 and 32 MiB */
+	CHECK_EQ_U64(res.llc.tried, 5);
+	CHECK(res.llc.chosen >= 8ull << 20 && res.llc.chosen <= 32ull << 20);
+	CHECK_EQ_U64(p->machine.llc_fitted_bytes, res.llc.chosen);
+	CHECK_EQ_U64(res.crossval.folds, 5);
+	CHECK_EQ_U64(res.crossval.networks, N);
+	CHECK(res.crossval.time_error == res.llc.at_chosen.time_error);
+	CHECK(res.llc.at_chosen.time_error <= res.llc.at_measured.time_error);
+	CHECK(p->cpu && p->cpu->costs);
+	free(res.checks);
+	augur_profile_free(p);
+	unlink(fit_times);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_progress_lines();
 	test_progress_stream();
 	test_drift_is_diagnostic();
+	test_cache_chosen();
 	return check_finish();
 }
