@@ -136,6 +136,15 @@ static void test_cache_knee(void)
 	 * fastest and the last rate, sqrt(40 * 8) = 17.9 GB/s */
 	const double ramp[] = {40, 30, 25, 22, 20, 19, 12, 9, 8, 8};
 	CHECK_EQ_U64(augur_cache_knee(sizes, ramp, 10), 32 * mib);
+	/* a Zen 5 guest (family 26 model 2; glibc reports its host's 508 MiB L3): 82 GB/s
+	 * in its 32 MiB L3 falling to 30 from memory, with a slow slope beyond the knee;
+	 * the cut is sqrt(85 * 30.3) = 50.7 GB/s */
+	const double zen5[] = {85.0, 81.7, 81.4, 77.2, 67.4, 45.2, 41.8, 37.5, 30.4, 30.3};
+	CHECK_EQ_U64(augur_cache_knee(sizes, zen5, 10), 16 * mib);
+	/* the same guest read through one chain of dependent adds: 27 GB/s in the cache
+	 * and from memory alike, nothing to find */
+	const double chained[] = {27.6, 27.4, 27.3, 26.9, 26.7, 26.2, 26.3, 26.1, 25.3, 25.3};
+	CHECK_EQ_U64(augur_cache_knee(sizes, chained, 10), 0);
 	/* flat: everything fits (or nothing does): no knee; noise under a third: none */
 	const double flat[] = {9, 8.8, 9.1, 8.9, 9, 9.2, 8.7, 9, 8.9, 9};
 	CHECK_EQ_U64(augur_cache_knee(sizes, flat, 10), 0);
