@@ -780,7 +780,7 @@ static void test_fit_recovers(void)
 		struct augur_layer_costs costs = {0};
 		struct augur_diag d = {0};
 		CHECK(n > 200);
-		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, NULL, false, false, &costs, &d),
+		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, NULL, false, false, NAN, &costs, &d),
 		             AUGUR_OK);
 		const struct augur_layer_cost *cc = &costs.type[AUGUR_LAYER_CONV];
 		const struct augur_layer_cost *pc = &costs.type[AUGUR_LAYER_POOL];
@@ -847,8 +847,9 @@ static void test_fit_cache_terms(void)
 	for (int with = 0; with < 2; with++) {
 		struct augur_layer_costs costs = {0};
 		struct augur_diag d = {0};
-		CHECK_EQ_INT(augur_layer_costs_fit(rows, n, "pytorch", with, false, &costs, &d),
-		             AUGUR_OK);
+		CHECK_EQ_INT(
+		        augur_layer_costs_fit(rows, n, "pytorch", with, false, NAN, &costs, &d),
+		        AUGUR_OK);
 		const struct augur_layer_cost *rc = &costs.type[AUGUR_LAYER_RELU];
 		CHECK_EQ_U64(rc->feature_mask, augur_layer_cost_features(AUGUR_LAYER_RELU, false,
 		                                                         false, with, false));
@@ -868,7 +869,7 @@ static void test_fit_aggregate(void)
 	};
 	struct augur_layer_costs costs = {0};
 	struct augur_diag d = {0};
-	CHECK_EQ_INT(augur_layer_costs_fit(rows, 3, NULL, false, false, &costs, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 3, NULL, false, false, NAN, &costs, &d), AUGUR_OK);
 	CHECK_EQ_U64(costs.type[AUGUR_LAYER_RELU].feature_mask,
 	             AUGUR_FEAT_BIT(AUGUR_FEAT_OUT_BYTES));
 	CHECK_NEAR(costs.type[AUGUR_LAYER_RELU].coef[AUGUR_FEAT_OUT_BYTES], 1e-6, 1e-15);
@@ -880,7 +881,7 @@ static void test_fit_aggregate(void)
 	        {AUGUR_LAYER_LRN, false, {[AUGUR_FEAT_WINDOW] = 0}, 1.0},
 	        {AUGUR_LAYER_LRN, false, {[AUGUR_FEAT_WINDOW] = 0}, 2.0},
 	};
-	CHECK_EQ_INT(augur_layer_costs_fit(bad, 2, NULL, false, false, &costs, &d),
+	CHECK_EQ_INT(augur_layer_costs_fit(bad, 2, NULL, false, false, NAN, &costs, &d),
 	             AUGUR_E_NUMERIC);
 	CHECK_CONTAINS(d.message, "lrn");
 	/* a few pools, all global, have no window reads: they are fitted by what they read */
@@ -889,7 +890,8 @@ static void test_fit_aggregate(void)
 	        {AUGUR_LAYER_POOL, false, {[AUGUR_FEAT_IN_BYTES] = 4e6, [AUGUR_FEAT_ONE] = 1}, 2.0},
 	};
 	memset(&costs, 0, sizeof(costs));
-	CHECK_EQ_INT(augur_layer_costs_fit(global, 2, "augur", false, false, &costs, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(global, 2, "augur", false, false, NAN, &costs, &d),
+	             AUGUR_OK);
 	CHECK_EQ_U64(costs.type[AUGUR_LAYER_POOL].feature_mask,
 	             AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES));
 	CHECK_NEAR(costs.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_IN_BYTES], 5e-7, 1e-15);
@@ -915,9 +917,10 @@ static void test_fit_median_unbiased(void)
 	}
 	struct augur_diag d = {0};
 	struct augur_layer_costs plain = {0}, augur = {0};
-	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "pytorch", false, false, &plain, &d),
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "pytorch", false, false, NAN, &plain, &d),
 	             AUGUR_OK);
-	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "augur", false, false, &augur, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "augur", false, false, NAN, &augur, &d),
+	             AUGUR_OK);
 	CHECK_EQ_U64(plain.type[AUGUR_LAYER_RELU].n_dropped, 0);
 	CHECK_EQ_U64(augur.type[AUGUR_LAYER_RELU].n_dropped, 0);
 	CHECK_NEAR(plain.type[AUGUR_LAYER_RELU].coef[AUGUR_FEAT_OUT_BYTES], 1e-8 * inv / inv2,
@@ -930,9 +933,61 @@ static void test_fit_median_unbiased(void)
 		rows[i].f[AUGUR_FEAT_OUT_BYTES] = 0;
 	}
 	struct augur_layer_costs pool = {0};
-	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "pytorch", false, false, &pool, &d), AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "pytorch", false, false, NAN, &pool, &d),
+	             AUGUR_OK);
 	CHECK_EQ_U64(pool.type[AUGUR_LAYER_POOL].n_dropped, 0);
 	CHECK_NEAR(pool.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_WINDOW], 1.25e-8, 1e-12);
+}
+
+/* A page-fault rate the machine measured is the least a fresh page costs: where conv's
+ * fit finds less, conv is fitted again at the measured rate and every type pays it; where
+ * the fit finds more, the fitted rate stands. Conv rows of GEMM time plus faults at 2.5 ms
+ * per MiB, pool rows of window reads plus faults at the same rate. */
+static void test_fit_measured_fault_rate(void)
+{
+	const double mib = 1024.0 * 1024.0, rate = 2.5;
+	struct augur_cost_row rows[80];
+	for (size_t i = 0; i < 40; i++) {
+		struct augur_cost_row *c = &rows[i], *q = &rows[40 + i];
+		*c = (struct augur_cost_row){.type = AUGUR_LAYER_CONV};
+		c->f[AUGUR_FEAT_GEMM_MS] = 10 * (double)(i + 1);
+		c->f[AUGUR_FEAT_FRESH_BYTES] = i % 3 == 0 ? 2 * mib * (double)(i + 1) : 0;
+		c->f[AUGUR_FEAT_ONE] = 1;
+		c->time_ms = c->f[AUGUR_FEAT_GEMM_MS] + rate / mib * c->f[AUGUR_FEAT_FRESH_BYTES];
+		*q = (struct augur_cost_row){.type = AUGUR_LAYER_POOL};
+		q->f[AUGUR_FEAT_WINDOW] = 1e5 * (double)(i + 1);
+		q->f[AUGUR_FEAT_FRESH_BYTES] = i % 4 == 0 ? 4 * mib : 0;
+		q->f[AUGUR_FEAT_ONE] = 1;
+		q->time_ms =
+		        1e-8 * q->f[AUGUR_FEAT_WINDOW] + rate / mib * q->f[AUGUR_FEAT_FRESH_BYTES];
+	}
+	struct augur_diag d = {0};
+	struct augur_layer_costs fitted = {0}, measured = {0}, other = {0};
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 80, "pytorch", false, false, NAN, &fitted, &d),
+	             AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 80, "pytorch", false, false, rate, &measured, &d),
+	             AUGUR_OK);
+	const struct augur_layer_cost *conv = &measured.type[AUGUR_LAYER_CONV];
+	const struct augur_layer_cost *pool = &measured.type[AUGUR_LAYER_POOL];
+	CHECK(conv->feature_mask & AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES));
+	CHECK_NEAR(conv->coef[AUGUR_FEAT_FRESH_BYTES] * mib, rate, 1e-12);
+	CHECK_NEAR(pool->coef[AUGUR_FEAT_FRESH_BYTES] * mib, rate, 1e-12);
+	CHECK_NEAR(conv->coef[AUGUR_FEAT_GEMM_MS], 1.0, 1e-6);
+	CHECK_NEAR(pool->coef[AUGUR_FEAT_WINDOW], 1e-8, 1e-14);
+	/* the data agree with the rate, so a fit finds it too */
+	CHECK_NEAR(fitted.type[AUGUR_LAYER_CONV].coef[AUGUR_FEAT_FRESH_BYTES] * mib, rate, 1e-6);
+	/* a measured rate under what the rows show: the fitted one stands */
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 80, "pytorch", false, false, 1.0, &other, &d),
+	             AUGUR_OK);
+	CHECK_NEAR(other.type[AUGUR_LAYER_CONV].coef[AUGUR_FEAT_FRESH_BYTES] * mib, rate, 1e-6);
+	CHECK_NEAR(other.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_FRESH_BYTES] * mib, rate, 1e-6);
+	/* one above it: every type pays the measured rate, and conv's own work is what the
+	 * faults at that rate leave */
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 80, "pytorch", false, false, 4.0, &other, &d),
+	             AUGUR_OK);
+	CHECK_NEAR(other.type[AUGUR_LAYER_CONV].coef[AUGUR_FEAT_FRESH_BYTES] * mib, 4.0, 1e-12);
+	CHECK_NEAR(other.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_FRESH_BYTES] * mib, 4.0, 1e-12);
+	CHECK(other.type[AUGUR_LAYER_CONV].coef[AUGUR_FEAT_GEMM_MS] < 1.0);
 }
 
 /* An estimate on a profile with layer costs: every layer costed, the total is the sum of
@@ -1724,6 +1779,7 @@ int main(void)
 	test_fit_cache_terms();
 	test_fit_aggregate();
 	test_fit_median_unbiased();
+	test_fit_measured_fault_rate();
 	test_estimate_with_costs(tmpdir);
 	test_bad_costs(tmpdir);
 	test_layer_rows(tmpdir);

@@ -21,12 +21,14 @@ struct augur_cost_row {
  * type's features (augur_layer_cost_features for the framework the rows were measured
  * in, named framework, NULL: none of the framework-specific features; cache_terms: its
  * facts say cache_terms, augur_framework_cache_terms; conv_direct: its convolutions are
- * direct, augur_framework_conv_direct), reduced to one
+ * direct, augur_framework_conv_direct; fault_ms_per_mib: the machine's measured cost of a
+ * page fault per MiB, which every type's fresh_bytes then pays instead of a fitted one,
+ * or NAN to fit it from conv's rows), reduced to one
  * feature when the rows are too few to identify more. Types without rows keep whatever
  * out already holds. Fails with AUGUR_E_NUMERIC when a fit is impossible (diag names the
  * type). */
 int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, const char *framework,
-                          bool cache_terms, bool conv_direct, struct augur_layer_costs *out,
-                          struct augur_diag *diag);
+                          bool cache_terms, bool conv_direct, double fault_ms_per_mib,
+                          struct augur_layer_costs *out, struct augur_diag *diag);
 
 #endif

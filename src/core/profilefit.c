@@ -424,8 +424,11 @@ static int fit_costs(const struct augur_profile *p, struct augur_unit *u,
 		free(rows);
 		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
 	}
+	/* a runtime that holds its blobs across passes faults only in its first: its fresh
+	 * pages cost what its rows say, not the machine's rate */
+	double fault = augur_framework_holds_blobs(fw->name) ? NAN : p->machine.fault_ms_per_mib;
 	rc = augur_layer_costs_fit(rows, n, fw->name, augur_framework_cache_terms(fw),
-	                           augur_framework_conv_direct(fw), costs, diag);
+	                           augur_framework_conv_direct(fw), fault, costs, diag);
 	free(rows);
 	if (rc) {
 		augur_layer_costs_free(costs);
