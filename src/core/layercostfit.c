@@ -86,6 +86,17 @@ static bool unbiased(const char *framework, enum augur_layer_type type)
 	return augur_framework_is_augur(framework) || type == AUGUR_LAYER_POOL;
 }
 
+/* What row r's own work took: with shared_faults its page faults are paid at conv's (or
+ * the machine's) rate, fault_ms_per_byte; a row left with nothing is a disturbed one,
+ * which the outlier rule sees. */
+static double own_ms(const struct augur_cost_row *r, bool shared_faults, double fault_ms_per_byte)
+{
+	if (!shared_faults)
+		return r->time_ms;
+	return fmax(r->time_ms - fault_ms_per_byte * r->f[AUGUR_FEAT_FRESH_BYTES],
+	            0.01 * r->time_ms);
+}
+
 static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t n,
                     enum augur_layer_type type, const char *framework, bool cache_terms,
                     bool conv_direct, double fault_ms_per_byte, bool fault_measured,
@@ -117,21 +128,15 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 		rc = augur_diag_set(diag, AUGUR_E_NOMEM, "fit", 0, 0, "out of memory");
 		goto out;
 	}
-	/* what a row's own work took: the page faults are paid at conv's (or the
-	 * machine's) rate; a row left with nothing is a disturbed one, which the outlier
-	 * rule sees */
-#define OWN_MS(r)                                                                                  \
-	(shared_faults ? fmax((r)->time_ms - fault_ms_per_byte * (r)->f[AUGUR_FEAT_FRESH_BYTES],   \
-	                      0.01 * (r)->time_ms)                                                 \
-	               : (r)->time_ms)
 	size_t unfaulted = 0;
 	for (size_t i = 0; i < n && fault_measured; i++)
-		unfaulted += OWN_MS(&rows[idx[i]]) < FAULT_LEFT_MIN * rows[idx[i]].time_ms;
+		unfaulted += own_ms(&rows[idx[i]], shared_faults, fault_ms_per_byte) <
+		             FAULT_LEFT_MIN * rows[idx[i]].time_ms;
 	bool skip_unfaulted = unfaulted && n - unfaulted >= (size_t)popcount(mask) * 2;
 	size_t nf = 0; /* the rows fitted: x and t's first nf */
 	for (size_t i = 0; i < n; i++) {
 		const struct augur_cost_row *r = &rows[idx[i]];
-		double own = OWN_MS(r);
+		double own = own_ms(r, shared_faults, fault_ms_per_byte);
 		/* At a measured rate, a row its faults would leave with under a tenth of its
 		 * time is one whose buffers did not fault as predicted (a 37 MiB output that
 		 * glibc reused: 13 ms measured, 90 ms of faults at 2.4 ms per MiB), not a
@@ -143,7 +148,6 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 			x[nf * cols + j] = mask & AUGUR_FEAT_BIT(j) ? r->f[j] : 0;
 		t[nf++] = own;
 	}
-#undef OWN_MS
 	/* Weights 1/t^2 (relative error): tried against 1/t^1.5 and 1/t, which favour the
 	 * layers that hold most of a network's time, on the held-out networks of
 	 * bench/validate (docs/model.md); relative error predicted them best. */
