@@ -25,11 +25,6 @@ static int popcount(uint64_t v)
  * out at the machine's measured rate, for the row to be fitted. */
 #define FAULT_LEFT_MIN 0.1
 
-/* Fits one type's model from its rows (idx[0..n)); 0 or AUGUR_E_NUMERIC. */
-/* Fits one type's rows (rows[idx[0..n-1]]). fault_ms_per_byte, when above 0, is the cost
- * of a fresh page fitted for conv layers (or, with fault_measured, the machine's measured
- * one): a type that does not fit fresh_bytes itself pays it at that rate, taken out of its
- * rows' times before the fit. */
 /* The one feature a type's few rows are fitted with: its main feature, unless no row has
  * any of it (a handful of pools all global have no window): then what they read, write,
  * or the per-layer constant. */
@@ -97,6 +92,10 @@ static double own_ms(const struct augur_cost_row *r, bool shared_faults, double 
 	            0.01 * r->time_ms);
 }
 
+/* Fits one type's model from its rows (rows[idx[0..n)]); 0 or AUGUR_E_NUMERIC.
+ * fault_ms_per_byte, when above 0, is the cost of a fresh page fitted for conv layers (or,
+ * with fault_measured, the machine's measured one): a type that does not fit fresh_bytes
+ * itself pays it at that rate, taken out of its rows' times before the fit. */
 static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t n,
                     enum augur_layer_type type, const char *framework, bool cache_terms,
                     bool conv_direct, double fault_ms_per_byte, bool fault_measured,
