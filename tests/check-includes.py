@@ -14,7 +14,7 @@ import sys
 
 ROOMS = {
     "base": ["status", "datadir", "checked", "numparse", "strmap", "fileio", "stats", "strbuf", "suggest", "svg"],
-    "model": ["net", "edit", "analysis", "trace", "counts", "memory"],
+    "model": ["net", "edit", "analysis", "trace", "counts", "memory", "heapsim"],
     "readers": ["yamldoc", "schema", "descriptor", "pbtext", "prototxt", "onnx", "netfile",
                 "descwriter", "budget", "sweep"],
     "predictors": ["timemodel", "sample", "layercost", "estimate", "plan", "incremental"],

@@ -68,7 +68,7 @@ has "$out" "layer costs: $nfit fit networks measured in pytorch " "the tiny plan
 # measurement
 has "$out" "drift: $((nfit < 6 ? nfit : 6)) fit networks measured again after the checks ran" "the drift, in PyTorch"
 has "$out" "mkldnn off, 1 thread in " "settings named"
-has "$out" "memory: the heap view (each blob freed after its last reader into a heap that keeps its high-water mark) plus a fitted overhead of " "memory view"
+has "$out" "memory: the heap view (each blob freed after its last reader into a best-fit heap that keeps the pages it touched) plus a fitted overhead of " "memory view"
 has "$out" "  kws  " "checked on a network it did not fit"
 has "$out" "networks it did not fit on predicted within 10%" "time verdict"
 has "$out" "memory verdict: " "memory verdict"
@@ -81,62 +81,150 @@ has "$fw" "  mkldnn: false" "mkldnn off"
 has "$fw" "  threads: 1" "threads"
 has "$fw" "  memory_view: heap" "the heap view"
 has "$fw" "  lrn_temporaries: 4" "LRN's temporaries"
+has "$fw" "  alloc_slack_bytes: 96" "the allocator's slack"
+has "$fw" "  weights_staged: true" "weights staged"
+has "$fw" "  affine_in_place: false" "batchnorm and scale out of place"
 has "$fw" "  conv_groups: one_at_a_time" "grouped convs one group at a time"
 has "$fw" "  cache_terms: true" "fitted with the cache features"
 expect 0 "$AUGUR" profile show "$P"
-has "$out" "blobs      freed after their last reader into a heap that keeps its high-water" "show names the view"
-has "$out" "mark (the heap memory view)" "show names the view (its end)"
+has "$out" "blobs      freed after their last reader into a best-fit heap that keeps the" "show names the view"
+has "$out" "pages it touched (the heap memory view)" "show names the view (its end)"
 has "$out" "groups     a grouped conv runs one group at a time" "show names the grouped convs' way"
 # every fit network has a peak-memory row
 eq "memory rows" "$(sed -n '/^memory_mb:/,$p' "$T" | grep -c '^  - {network: ')" "$nfit"
 # the fitted overhead, computed here from the file and inspect's layers (MiB = 2^20
-# bytes): the median of measured minus the heap view of each network with convolutions (blobs freed after
-# their last reader; buffers above the script's 32 MiB threshold mapped, the rest from a
-# heap that keeps its high-water mark; a grouped conv one group at a time, LRN with four
-# temporaries)
+# bytes): the median of measured minus the heap view of each network with convolutions,
+# simulated here on its own (docs/descriptors.md, "Memory views"): glibc's malloc with
+# the script's facts (buffers above 32 MiB mapped; the rest by best fit, a hole serving a
+# buffer 96 bytes smaller; pages resident once touched), the weights staged and trimmed,
+# batchnorm and scale out of place, a grouped conv one group at a time, LRN with four
+# temporaries, max pooling's 8-byte indices; three passes, the most resident at once
 want=$(python3 - "$T" "$AUGUR" <<'PY'
 import json, os, re, statistics, subprocess, sys
 path, augur = sys.argv[1], sys.argv[2]
 text = open(path).read().split("memory_mb:\n", 1)[1]
-IN_PLACE = {"relu", "sigmoid", "tanh", "dropout", "batchnorm", "scale", "hardswish",
-            "hardsigmoid", "swish", "prelu", "elu"}
-THRESHOLD, LRN_TEMPS = 32 << 20, 4
+IN_PLACE = {"relu", "sigmoid", "tanh", "dropout", "hardswish", "hardsigmoid", "swish",
+            "prelu", "elu"}
+THRESHOLD, LRN_TEMPS, SLACK, PAGE = 32 << 20, 4, 96, 4096
+class Heap:
+    def __init__(self):
+        self.chunks, self.top, self.brk, self.mapped = [], 0, 0, 0
+        self.pages = bytearray(1 << 16)
+        self.peak = 0
+    def resident(self):
+        return self.pages.count(1) * PAGE + self.mapped
+    def set_pages(self, a, b, v):
+        if b > len(self.pages):
+            self.pages.extend(bytes(b - len(self.pages)))
+        if b > a:
+            self.pages[a:b] = bytes([v]) * (b - a)
+    def alloc(self, n):
+        if n > THRESHOLD:
+            m = -(-n // PAGE) * PAGE
+            self.mapped += m
+            self.peak = max(self.peak, self.resident())
+            return ("m", m)
+        nb = max(32, (n + 23) // 16 * 16)
+        fits = [c for c in self.chunks if c[2] and c[1] >= nb + SLACK]
+        if fits:
+            c = min(fits, key=lambda c: (c[1], c[0]))
+            at, a = self.chunks.index(c), c[0]
+            if c[1] - nb >= 32:
+                self.chunks.insert(at + 1, [a + nb, c[1] - nb, True])
+                c[1] = nb
+            c[2] = False
+            nb = c[1]
+        else:
+            a = self.top
+            self.chunks.append([a, nb, False])
+            self.top = a + nb
+            self.brk = max(self.brk, self.top)
+        self.set_pages(a // PAGE, -(-(a + nb) // PAGE), 1)
+        self.peak = max(self.peak, self.resident())
+        return ("h", a)
+    def free(self, blk):
+        if blk[0] == "m":
+            self.mapped -= blk[1]
+            return
+        i = next(k for k, c in enumerate(self.chunks) if c[0] == blk[1])
+        self.chunks[i][2] = True
+        if i + 1 < len(self.chunks) and self.chunks[i + 1][2]:
+            self.chunks[i][1] += self.chunks.pop(i + 1)[1]
+        if i > 0 and self.chunks[i - 1][2]:
+            self.chunks[i - 1][1] += self.chunks.pop(i)[1]
+            i -= 1
+        if i == len(self.chunks) - 1:
+            self.top = self.chunks.pop()[0]
+            if self.brk - self.top > 2 * THRESHOLD:
+                self.lower()
+    def lower(self):
+        self.brk = -(-self.top // PAGE) * PAGE
+        self.set_pages(self.brk // PAGE, len(self.pages), 0)
+    def trim(self):
+        for a, n, free in self.chunks:
+            if free:
+                self.set_pages(-(-(a + 32) // PAGE), (a + n) // PAGE, 0)
+        self.lower()
 def heap_view(d):
     layers = d["layers"]
     last = {}
     for i, l in enumerate(layers):
         for x in l["inputs"]:
             last[x] = i
-    owner, end, size = {"input": "input"}, {"input": last.get("input", 0)}, {"input": d["input"]["bytes"]}
-    born = {"input": 0}
+    h = Heap()
+    for l in layers:
+        for t in (l["params"] * 4, l["stats"] * 4):
+            if t:
+                stage = h.alloc(t)
+                h.alloc(t)
+                h.free(stage)
+    h.alloc(d["input"]["bytes"])  # held by the caller throughout
+    h.trim()
+    h.peak = h.resident()
+    owner, end = {"input": None}, {}
     for i, l in enumerate(layers):
         src = l["inputs"][0] if l["inputs"] else None
         alias = l["type"] in ("flatten", "reshape") or (
             l["type"] in IN_PLACE and last.get(src) == i)
         o = owner[src] if alias else l["name"]
         owner[l["name"]] = o
-        if not alias:
-            size[o], born[o], end[o] = l["output_bytes"], i, i
-        end[o] = max(end[o], last.get(l["name"], i))
-    heap = mapped = 0
-    for i, l in enumerate(layers):
-        live = {"h": 0, "m": 0}
-        for o in size:
-            if born[o] <= i <= end[o]:
-                live["m" if size[o] > THRESHOLD else "h"] += size[o]
-        pieces = []
-        if l["type"] == "conv" and l["attrs"]["groups"] > 1:
-            g = l["attrs"]["groups"]
-            pieces.append(l["workspace_paper_bytes"] if l["workspace_bytes"] else 0)
-            pieces += [l["output_bytes"] // g] * g
-        else:
-            pieces.append(l["workspace_bytes"])
-        if l["type"] == "lrn":
-            pieces += [l["output_bytes"]] * LRN_TEMPS
-        for b in pieces:
-            live["m" if b > THRESHOLD else "h"] += b
-        heap, mapped = max(heap, live["h"]), max(mapped, live["m"])
-    return d["memory"]["minimal"]["weights_bytes"] + mapped + heap
+        if o is not None:
+            end[o] = max(end.get(o, i), last.get(l["name"], i))
+    readers = {l["name"]: l["readers"] for l in layers}
+    for _ in range(3):
+        blocks = {}
+        for i, l in enumerate(layers):
+            ob, ws, a = l["output_bytes"], l["workspace_bytes"], l["attrs"]
+            if l["type"] == "conv" and a["groups"] > 1:
+                g, cols = a["groups"], (l["workspace_paper_bytes"] if ws else 0)
+                parts = []
+                for _ in range(g):
+                    c = h.alloc(cols) if cols else None
+                    parts.append(h.alloc(ob // g))
+                    if c:
+                        h.free(c)
+                blocks[l["name"]] = h.alloc(ob)
+                for p in parts:
+                    h.free(p)
+            elif l["type"] == "lrn":
+                temps = [h.alloc(ob) for _ in range(LRN_TEMPS)]
+                blocks[l["name"]] = h.alloc(ob)
+                for t in reversed(temps):
+                    h.free(t)
+            else:
+                temps = [h.alloc(ws)] if ws else []
+                if owner[l["name"]] == l["name"]:
+                    blocks[l["name"]] = h.alloc(ob)
+                if l["type"] == "pool" and a["op"] == "max":
+                    temps.append(h.alloc(ob // 4 * 8))
+                for t in reversed(temps):
+                    h.free(t)
+            for o in sorted((o for o in blocks if readers[o] and end[o] == i),
+                            key=lambda o: [x["name"] for x in layers].index(o)):
+                h.free(blocks.pop(o))
+        for o in list(blocks):
+            h.free(blocks.pop(o))
+    return h.peak
 over, over_without = [], []
 for net, mib in re.findall(r"network: (\S+), board: tt, cpu: ([0-9.]+)\}", text):
     net = os.path.join(os.path.dirname(path), net)

@@ -362,16 +362,17 @@ static void test_conv_groups(void)
 	CHECK_EQ_U64(augur_layer_workspace(net, a, 0, AUGUR_CONV_BLOCKED), 16384);
 	CHECK_EQ_U64(augur_layer_workspace(net, a, 1, AUGUR_CONV_BLOCKED), 8192 + 16384);
 	CHECK_EQ_U64(augur_layer_workspace(net, a, 2, AUGUR_CONV_BLOCKED), 4096);
-	/* the heap view, one group at a time, nothing mapped: the input (8*256*4 = 8192
-	 * bytes) and dw's output (16384) while dw holds one group's columns (9216) and its
-	 * groups' outputs (16384): 50176 at step 0 (then 16384 + 8192 at pw, 8192 + 4096 +
-	 * 4096 at g2), plus the weights, (16*9 + 16) + (8*16 + 8) + (4*4 + 4) = 316 values */
+	/* the heap view, one group at a time, nothing mapped: the weights as chunks of 656,
+	 * 560 and 96 bytes ((16*9 + 16), (8*16 + 8), (4*4 + 4) values), the input (8208)
+	 * to 9520; each of dw's groups takes one group's columns (9232) where the group
+	 * before freed them and leaves its output (2064) above, the eighth ending at 35264;
+	 * dw's output (16400) above that to 51664, the heap's most (page: 53248) */
 	struct augur_unit_estimate e = {0};
 	p->framework.memory_view = AUGUR_VIEW_HEAP;
 	p->framework.fresh_buffer_bytes = 1u << 20;
 	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
 	CHECK_EQ_INT(e.memory_view, AUGUR_VIEW_HEAP);
-	CHECK_EQ_U64(e.model_bytes, 50176 + 316 * 4);
+	CHECK_EQ_U64(e.model_bytes, 53248);
 	augur_unit_estimate_clear(&e);
 out:
 	augur_analysis_free(a);
@@ -379,17 +380,14 @@ out:
 	augur_profile_free(p);
 }
 
-/* The heap view (PyTorch on glibc): buffers above the allocator's threshold are mapped per
- * allocation, smaller ones come from a heap that keeps its high-water mark, so the two
- * peak apart and add. Hand computed for a 4x64x64 input (65536 bytes), threshold 1.2 MB:
- * c1 (5x5, pad 2, 8 filters) has k = 4*25 = 100 and m = 4096, columns 100*4096*4 =
- * 1638400 bytes (mapped) and an output of 8*4096*4 = 131072; c2 (3x3, pad 1) columns
- * 8*9*4096*4 = 1179648 (heap); n1 an LRN of the same 131072 bytes. Heap at step 0:
- * input + c1 = 196608; step 2: c1 (read by c2 through the in-place relu) + c2 + c2's
- * columns = 1441792; step 3: c2 + n1 = 262144 (+ 131072 per LRN temporary). Mapped:
- * 1638400 at step 0. Weights: (8*100 + 8) + (8*72 + 8) = 1392 values, 5568 bytes. The
- * minimal view instead holds the largest workspace beside the data peak: 5568 + 1638400
- * + 262144. */
+/* The heap view (PyTorch on glibc, heapsim.c): buffers above the allocator's threshold are
+ * mapped per allocation, smaller ones placed by best fit in a heap that keeps the pages it
+ * touched. Hand computed for a 4x64x64 input (65536 bytes), threshold 1.2 MB: c1 (5x5,
+ * pad 2, 8 filters) has k = 4*25 = 100 and m = 4096, columns 100*4096*4 = 1638400 bytes
+ * (mapped) and an output of 8*4096*4 = 131072; c2 (3x3, pad 1) columns 8*9*4096*4 =
+ * 1179648 (heap); n1 an LRN of the same 131072 bytes. Weights: (8*100 + 8) + (8*72 + 8)
+ * = 1392 values, 5568 bytes. The minimal view instead holds the largest workspace beside
+ * the data peak: 5568 + 1638400 + 262144. */
 static void test_heap_view(void)
 {
 	static const char text[] = "name: heap\n"
@@ -408,23 +406,33 @@ static void test_heap_view(void)
 	if (!p || !a)
 		goto out;
 	CHECK_EQ_U64(a->memory.min_total, 5568 + 1638400 + 262144);
+	/* the heap simulated (heapsim.c): c1's and c2's weights (3248 and 2352 bytes as
+	 * chunks) and the input (65552) from 0 to 71152; c1's columns (1638400) mapped, its
+	 * output at 71152; c2's columns (1179664) above it, c2's output above them to
+	 * 1512992; the columns and c1 freed make one hole that n1's output takes. From the
+	 * second pass on the heap's 1515520 touched bytes are resident while c1's columns
+	 * are mapped again. */
 	struct augur_heap_view hv;
-	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1200000, AUGUR_CONV_COLUMNS, 0, &hv), 0);
+	struct augur_heap_facts f = {
+	        .map_above = 1200000, .slack_bytes = 96, .rule = AUGUR_CONV_COLUMNS};
+	CHECK_EQ_INT(augur_memory_heap_view(net, a, &f, &hv), 0);
 	CHECK_EQ_U64(hv.weights_bytes, 5568);
-	CHECK_EQ_U64(hv.heap_bytes, 1441792);
 	CHECK_EQ_U64(hv.mapped_bytes, 1638400);
-	/* sixteen LRN temporaries outgrow c2's columns: 262144 + 16 * 131072 */
-	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1200000, AUGUR_CONV_COLUMNS, 16, &hv), 0);
-	CHECK_EQ_U64(hv.heap_bytes, 2359296);
-	/* a threshold above every buffer maps nothing: the heap holds c1's columns too */
-	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1u << 30, AUGUR_CONV_COLUMNS, 0, &hv), 0);
-	CHECK_EQ_U64(hv.heap_bytes, 196608 + 1638400);
+	CHECK_EQ_U64(hv.heap_bytes, 1515520 - 5568);
+	/* a threshold above every buffer maps nothing: c1's columns (1638416) take the heap
+	 * from 71152, c1's output above them to 1840656; c2's columns and output then fit
+	 * in the hole c1's columns left (with the slack) */
+	f.map_above = 1u << 30;
+	CHECK_EQ_INT(augur_memory_heap_view(net, a, &f, &hv), 0);
 	CHECK_EQ_U64(hv.mapped_bytes, 0);
-	/* direct convolutions instead (oneDNN's blocked copies, all on the heap): step 0 the
-	 * input, c1's output and its copies of both (65536 + 131072 + 131072 + 65536), step 2
-	 * c1 + c2 and c2's copies (4 * 131072) = 524288 */
-	CHECK_EQ_INT(augur_memory_heap_view(net, a, 1200000, AUGUR_CONV_BLOCKED, 0, &hv), 0);
-	CHECK_EQ_U64(hv.heap_bytes, 524288);
+	CHECK_EQ_U64(hv.heap_bytes, 1843200 - 5568);
+	/* direct convolutions instead (oneDNN's blocked copies, all on the heap): c2's output
+	 * at 202240, its copies of output and input above it to 595504; n1's output cannot
+	 * take c1's hole of the same size with the slack and goes above c2's */
+	f.map_above = 1200000;
+	f.rule = AUGUR_CONV_BLOCKED;
+	CHECK_EQ_INT(augur_memory_heap_view(net, a, &f, &hv), 0);
+	CHECK_EQ_U64(hv.heap_bytes, 598016 - 5568);
 	CHECK_EQ_U64(hv.mapped_bytes, 0);
 	/* and the minimal view with them: the largest workspace (c2's 262144) beside the data
 	 * peak (262144) */
@@ -433,20 +441,15 @@ static void test_heap_view(void)
 	/* through estimate: the profile's facts, and its overhead on top */
 	p->framework.memory_view = AUGUR_VIEW_HEAP;
 	p->framework.fresh_buffer_bytes = 1200000;
-	p->framework.lrn_temporaries = 0;
+	p->framework.alloc_slack_bytes = 96;
 	p->cpu->framework_overhead_bytes = 1000;
 	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
-	CHECK_EQ_U64(e.model_bytes, 5568 + 1441792 + 1638400);
-	CHECK_EQ_U64(e.memory_bytes, 5568 + 1441792 + 1638400 + 1000);
+	CHECK_EQ_U64(e.model_bytes, 1515520 + 1638400);
+	CHECK_EQ_U64(e.memory_bytes, 1515520 + 1638400 + 1000);
 	augur_unit_estimate_clear(&e);
-	p->framework.lrn_temporaries = 16;
-	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
-	CHECK_EQ_U64(e.model_bytes, 5568 + 2359296 + 1638400);
-	augur_unit_estimate_clear(&e);
-	p->framework.lrn_temporaries = 0;
 	p->framework.conv_im2col = -1; /* conv_im2col: false */
 	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
-	CHECK_EQ_U64(e.model_bytes, 5568 + 524288);
+	CHECK_EQ_U64(e.model_bytes, 598016);
 	augur_unit_estimate_clear(&e);
 out:
 	augur_analysis_free(a);

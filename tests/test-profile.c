@@ -126,6 +126,9 @@ static const struct bad_case bad[] = {
         {"augur_profile: 1\n",
          "augur_profile: 2\nframework: {name: pytorch, lrn_temporaries: 17}\n", AUGUR_E_SCHEMA, 2,
          45, "'lrn_temporaries' must be between 0 and 16, got 17"},
+        {"augur_profile: 1\n",
+         "augur_profile: 2\nframework: {name: pytorch, alloc_slack_bytes: 70000}\n", AUGUR_E_SCHEMA,
+         2, 47, "'alloc_slack_bytes' must be between 0 and 65536, got 70000"},
         {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, conv_im2col: no}\n",
          AUGUR_E_SCHEMA, 2, 41, "expected true or false for 'conv_im2col', got no"},
         {"augur_profile: 1\n", "augur_profile: 2\nframework: {name: pytorch, conv_block: 0}\n",
@@ -482,11 +485,16 @@ static void test_round_trip_format2(void)
 	p->framework.conv_im2col = -1;
 	p->framework.conv_block = 16;
 	p->framework.conv_cache_share = 0.7;
+	p->framework.alloc_slack_bytes = 96;
+	p->framework.weights_staged = 1;
+	p->framework.affine_in_place = -1;
 	CHECK_EQ_INT(augur_profile_format(p, &text, &len), 0);
 	CHECK_CONTAINS(text, "augur_profile: 2\n");
 	CHECK_CONTAINS(text, "\n  memory_view: heap\n  conv_groups: one_at_a_time\n  "
 	                     "cache_terms: true\n  pass_cliff: true\n  conv_im2col: false\n  "
-	                     "conv_block: 16\n  conv_cache_share: 0.70\n  lrn_temporaries: 4");
+	                     "conv_block: 16\n  conv_cache_share: 0.70\n  lrn_temporaries: 4\n  "
+	                     "alloc_slack_bytes: 96\n  weights_staged: true\n  "
+	                     "affine_in_place: false");
 	struct augur_profile *q = NULL;
 	struct augur_diag diag = {0};
 	CHECK_EQ_INT(augur_profile_parse("mem.yaml", text, len, &q, &diag), 0);
@@ -525,6 +533,9 @@ static void test_round_trip_format2(void)
 		CHECK_EQ_INT(augur_framework_memory_view(&q->framework), AUGUR_VIEW_HEAP);
 		CHECK_EQ_INT(q->framework.conv_groups, AUGUR_GROUPS_ONE_AT_A_TIME);
 		CHECK_EQ_U64(q->framework.lrn_temporaries, 4);
+		CHECK_EQ_U64(q->framework.alloc_slack_bytes, 96);
+		CHECK_EQ_INT(q->framework.weights_staged, 1);
+		CHECK_EQ_INT(q->framework.affine_in_place, -1);
 		CHECK(augur_framework_conv_direct(&q->framework));
 		CHECK_EQ_U64(augur_framework_conv_block(&q->framework), 16);
 		CHECK(q->framework.conv_cache_share == 0.7);

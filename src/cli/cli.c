@@ -527,6 +527,9 @@ void cli_json_framework(struct jsonw *w, const struct augur_framework *fw)
 	jw_uint(w, "conv_block", augur_framework_conv_block(fw));
 	jw_double(w, "conv_cache_share", fw->conv_cache_share);
 	jw_uint(w, "lrn_temporaries", fw->lrn_temporaries);
+	jw_uint(w, "alloc_slack_bytes", fw->alloc_slack_bytes);
+	jw_bool(w, "weights_staged", fw->weights_staged > 0);
+	jw_bool(w, "affine_in_place", fw->affine_in_place >= 0);
 	jw_string(w, "text", text);
 	jw_end(w);
 }

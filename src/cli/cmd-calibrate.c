@@ -550,8 +550,9 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 	if (view == AUGUR_VIEW_HEAP)
 		cli_wrapf(
 		        stdout, 2,
-		        "memory: the heap view (each blob freed after its last reader into a heap "
-		        "that keeps its high-water mark) plus a fitted overhead of %.1f MiB",
+		        "memory: the heap view (each blob freed after its last reader into a "
+		        "best-fit heap that keeps the pages it touched) plus a fitted overhead of "
+		        "%.1f MiB",
 		        (double)u->framework_overhead_bytes / 1048576.0);
 	else
 		cli_wrapf(stdout, 2, "memory: the %s view (%s) plus a fitted overhead of %.1f MiB",

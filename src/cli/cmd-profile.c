@@ -250,9 +250,20 @@ static void show_facts(const struct augur_profile *p)
 		          view == AUGUR_VIEW_MINIMAL
 		                  ? "freed after their last reader (the minimal memory view)"
 		          : view == AUGUR_VIEW_HEAP
-		                  ? "freed after their last reader into a heap that keeps its "
-		                    "high-water mark (the heap memory view)"
+		                  ? "freed after their last reader into a best-fit heap that "
+		                    "keeps the pages it touched (the heap memory view)"
 		                  : "held for the whole pass (the allocated memory view)");
+		if (fw->alloc_slack_bytes || fw->weights_staged > 0) {
+			char heap[256] = "";
+			if (fw->alloc_slack_bytes)
+				append(heap, sizeof(heap),
+				       "a free chunk serves a buffer %u bytes smaller%s",
+				       fw->alloc_slack_bytes, fw->weights_staged > 0 ? "; " : "");
+			if (fw->weights_staged > 0)
+				append(heap, sizeof(heap),
+				       "each weight staged through a buffer of its size");
+			show_line("heap", "%s", heap);
+		}
 		if (fw->lrn_temporaries)
 			show_line("lrn", "holds %u temporaries the size of its input",
 			          fw->lrn_temporaries);

@@ -39,11 +39,18 @@ int augur_framework_model_bytes(const struct augur_net *net, const struct augur_
 		        augur_memory_model_bytes(net, a, view == AUGUR_VIEW_MINIMAL, rule), kept);
 		return AUGUR_OK;
 	}
+	struct augur_heap_facts facts = {
+	        .map_above = fw->fresh_buffer_bytes ? fw->fresh_buffer_bytes
+	                                            : AUGUR_REFERENCE_FRESH_BUFFER_BYTES,
+	        .slack_bytes = fw->alloc_slack_bytes,
+	        .rule = rule,
+	        .lrn_temporaries = fw->lrn_temporaries,
+	        .pool_index_bytes = fw->pool_index_bytes > 0 ? (uint64_t)fw->pool_index_bytes : 0,
+	        .staged_weights = fw->weights_staged > 0,
+	        .affine_out_of_place = fw->affine_in_place < 0,
+	};
 	struct augur_heap_view hv;
-	int rc = augur_memory_heap_view(net, a,
-	                                fw->fresh_buffer_bytes ? fw->fresh_buffer_bytes
-	                                                       : AUGUR_REFERENCE_FRESH_BUFFER_BYTES,
-	                                rule, fw->lrn_temporaries, &hv);
+	int rc = augur_memory_heap_view(net, a, &facts, &hv);
 	if (rc)
 		return rc;
 	*bytes = augur_add_sat(augur_add_sat(hv.weights_bytes, kept),

@@ -50,8 +50,8 @@ struct augur_unit_estimate {
 	uint64_t model_bytes;               /* that view: the allocated one (params, stats, data,
 	                                       workspace), the minimal one (weights, one
 	                                       workspace, the data live at the peak) or the
-	                                       heap one (weights, the heap's high-water mark,
-	                                       the most mapped bytes live at once) */
+	                                       heap one (the most resident at once in a
+	                                       simulated glibc heap: memory.h) */
 	uint64_t overhead_bytes;            /* the framework's own memory (from the profile) */
 	uint64_t weights_copy_bytes;        /* second copy of weights on a shared-memory GPU */
 	uint64_t memory_bytes;              /* what the process needs: the three above */

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "checked.h"
+#include "heapsim.h"
 #include "memory.h"
 
 bool augur_type_in_place(enum augur_layer_type type)
@@ -337,90 +338,211 @@ uint64_t augur_memory_model_bytes(const struct augur_net *net, const struct augu
 	                     augur_add_sat(m->alloc_data, sum));
 }
 
-/* Bytes in the heap and in mapped buffers: what each step adds or frees, or what is live. */
-struct heap_split {
-	int64_t heap, mapped;
-};
-
-static void add_buffer(struct heap_split *s, uint64_t bytes, uint64_t map_above, int64_t sign)
-{
-	if (bytes > map_above)
-		s->mapped += sign * (int64_t)bytes;
-	else
-		s->heap += sign * (int64_t)bytes;
-}
-
-/* The transient bytes layer i holds while it runs, beyond the blobs: its workspace; for a
- * grouped conv run one group at a time one group's columns and the groups' outputs, each
- * a buffer of its own until they are concatenated; for a direct conv its blocked copies;
- * an LRN's temporaries. */
-static struct heap_split transient(const struct augur_net *net, const struct augur_analysis *a,
-                                   size_t i, uint64_t map_above, enum augur_conv_workspace rule,
-                                   uint32_t lrn_temporaries)
+/* Layer i's buffers in one pass, through the simulated heap: a convolution's columns (a
+ * grouped one's group by group, each group's output a buffer of its own until they are
+ * concatenated) or blocked copies, an LRN's temporaries, a max pool's indices; then its
+ * output (unless it writes over its input); the transients freed once it is done. */
+static int run_layer(const struct augur_net *net, const struct augur_analysis *a, size_t i,
+                     const struct augur_heap_facts *f, struct augur_heapsim *h, const int64_t *own,
+                     struct augur_heapsim_block *out, struct augur_heapsim_block *parts)
 {
 	const struct augur_layer_stats *s = &a->layers[i];
 	const struct augur_layer *l = &net->layers[i];
-	struct heap_split t = {0, 0};
-	if (rule == AUGUR_CONV_BLOCKED && l->type == AUGUR_LAYER_CONV) {
-		add_buffer(&t, blocked_copy_bytes(net, a, i, false), map_above, 1);
-		add_buffer(&t, blocked_copy_bytes(net, a, i, true), map_above, 1);
-	} else if (rule == AUGUR_CONV_COLUMNS_BY_GROUP && l->type == AUGUR_LAYER_CONV &&
-	           l->groups > 1) {
-		add_buffer(&t, s->workspace_bytes ? s->workspace_paper_bytes : 0, map_above, 1);
-		uint64_t group_out = s->out_bytes / l->groups;
-		if (group_out > map_above)
-			t.mapped += (int64_t)s->out_bytes;
-		else
-			t.heap += (int64_t)s->out_bytes;
-	} else {
-		add_buffer(&t, s->workspace_bytes, map_above, 1);
+	struct augur_heapsim_block t[2];
+	size_t n_t = 0;
+	int rc = AUGUR_OK;
+	bool conv = l->type == AUGUR_LAYER_CONV;
+	if (conv && f->rule == AUGUR_CONV_COLUMNS_BY_GROUP && l->groups > 1) {
+		uint64_t columns = s->workspace_bytes ? s->workspace_paper_bytes : 0;
+		for (uint32_t g = 0; g < l->groups && !rc; g++) {
+			struct augur_heapsim_block c;
+			if (columns && (rc = augur_heapsim_alloc(h, columns, &c)))
+				break;
+			rc = augur_heapsim_alloc(h, s->out_bytes / l->groups, &parts[g]);
+			if (columns)
+				augur_heapsim_free(h, &c);
+		}
+		if (!rc)
+			rc = augur_heapsim_alloc(h, s->out_bytes, out);
+		for (uint32_t g = 0; g < l->groups; g++)
+			augur_heapsim_free(h, &parts[g]);
+		return rc;
 	}
-	if (l->type == AUGUR_LAYER_LRN)
-		for (uint32_t k = 0; k < lrn_temporaries; k++)
-			add_buffer(&t, s->out_bytes, map_above, 1);
-	return t;
+	if (l->type == AUGUR_LAYER_LRN) {
+		struct augur_heapsim_block *held = parts;
+		uint32_t k = 0;
+		for (; k < f->lrn_temporaries && !rc; k++)
+			rc = augur_heapsim_alloc(h, s->out_bytes, &held[k]);
+		if (!rc)
+			rc = augur_heapsim_alloc(h, s->out_bytes, out);
+		while (k--)
+			augur_heapsim_free(h, &held[k]);
+		return rc;
+	}
+	if (conv && f->rule == AUGUR_CONV_BLOCKED) {
+		/* the output first, then the library's copies in its layout */
+		if ((rc = augur_heapsim_alloc(h, s->out_bytes, out)))
+			return rc;
+		uint64_t copies[2] = {blocked_copy_bytes(net, a, i, false),
+		                      blocked_copy_bytes(net, a, i, true)};
+		for (int k = 0; k < 2 && !rc; k++)
+			if (copies[k] && !(rc = augur_heapsim_alloc(h, copies[k], &t[n_t])))
+				n_t++;
+	} else {
+		if (s->workspace_bytes &&
+		    !(rc = augur_heapsim_alloc(h, s->workspace_bytes, &t[n_t])))
+			n_t++;
+		if (!rc && own[i] == (int64_t)i)
+			rc = augur_heapsim_alloc(h, s->out_bytes, out);
+		/* max pooling's indices, written beside its output and dropped */
+		uint64_t index_bytes;
+		if (!rc && l->type == AUGUR_LAYER_POOL && l->op == AUGUR_POOL_MAX &&
+		    f->pool_index_bytes &&
+		    !augur_mul_overflow(s->out_bytes / AUGUR_BYTES_PER_VALUE, f->pool_index_bytes,
+		                        &index_bytes) &&
+		    !(rc = augur_heapsim_alloc(h, index_bytes, &t[n_t])))
+			n_t++;
+	}
+	while (n_t--)
+		augur_heapsim_free(h, &t[n_t]);
+	return rc;
 }
 
-int augur_memory_heap_view(const struct augur_net *net, const struct augur_analysis *a,
-                           uint64_t map_above, enum augur_conv_workspace rule,
-                           uint32_t lrn_temporaries, struct augur_heap_view *out)
+/* The weights: each tensor on its own, through a staging buffer of its size when the
+ * framework stages them; then the input, held by the caller throughout. */
+static int load_weights(const struct augur_analysis *a, const struct augur_heap_facts *f,
+                        struct augur_heapsim *h, uint64_t *mapped_weights)
+{
+	int rc = AUGUR_OK;
+	*mapped_weights = 0;
+	for (size_t i = 0; i < a->n_layers && !rc; i++) {
+		uint64_t tensors[2] = {weight_bytes(a->layers[i].params),
+		                       weight_bytes(a->layers[i].stats)};
+		for (int k = 0; k < 2 && !rc; k++) {
+			struct augur_heapsim_block stage, w;
+			if (!tensors[k])
+				continue;
+			if (f->staged_weights && (rc = augur_heapsim_alloc(h, tensors[k], &stage)))
+				break;
+			if (!(rc = augur_heapsim_alloc(h, tensors[k], &w)) && w.mapped)
+				*mapped_weights = augur_add_sat(*mapped_weights, w.bytes);
+			if (f->staged_weights)
+				augur_heapsim_free(h, &stage);
+		}
+	}
+	struct augur_heapsim_block input;
+	if (!rc)
+		rc = augur_heapsim_alloc(h, a->input_bytes, &input);
+	if (!rc && f->staged_weights)
+		rc = augur_heapsim_trim(h);
+	return rc;
+}
+
+/* Which buffer each layer's output lives in (own[i], -1 the input) and the last step
+ * reading each buffer (last[i], last[n] the input's), as the analysis's structure has
+ * them but with the framework's batchnorm and scale writing buffers of their own when
+ * f says so. */
+static void heap_lifetimes(const struct augur_net *net, const struct augur_analysis *a,
+                           const struct augur_heap_facts *f, int64_t *own, int64_t *last)
 {
 	size_t n = a->n_layers;
-	const int64_t *owner = a->scratch + n + 1, *end = owner + n + 1;
-	struct heap_split *diff = calloc(n + 2, sizeof(*diff));
-	if (!diff)
-		return AUGUR_E_NOMEM;
-	/* every blob lives from the step that writes it to its last reader, as in the minimal
-	 * view (bytes fit in int64: see minimal_view) */
-	if (n) {
-		add_buffer(&diff[0], a->input_bytes, map_above, 1);
-		add_buffer(&diff[end[n] + 1], a->input_bytes, map_above, -1);
-	}
+	const int64_t *owner = a->scratch + n + 1;
+	for (size_t i = 0; i <= n; i++)
+		last[i] = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (owner[i] != (int64_t)i)
+		enum augur_layer_type t = net->layers[i].type;
+		bool forced = f->affine_out_of_place &&
+		              (t == AUGUR_LAYER_BATCHNORM || t == AUGUR_LAYER_SCALE);
+		int32_t src = net->layers[i].inputs[0];
+		if (owner[i] != (int64_t)i && !forced)
+			own[i] = src == AUGUR_NET_INPUT ? -1 : own[src];
+		else
+			own[i] = (int64_t)i;
+		size_t slot = own[i] < 0 ? n : (size_t)own[i];
+		int64_t until = a->layers[i].last_reader > i ? (int64_t)a->layers[i].last_reader
+		                                             : (int64_t)i;
+		if (until > last[slot])
+			last[slot] = until;
+		for (uint32_t j = 0; j < net->layers[i].n_inputs; j++) {
+			int32_t in = net->layers[i].inputs[j];
+			size_t from = in == AUGUR_NET_INPUT
+			                      ? n
+			                      : (size_t)(own[in] < 0 ? (int64_t)n : own[in]);
+			if ((int64_t)i > last[from])
+				last[from] = (int64_t)i;
+		}
+	}
+}
+
+/* Passes simulated: the heap settles by the second (what the first leaves free is where
+ * the next one's buffers land); the third confirms. */
+enum { HEAP_PASSES = 3 };
+
+int augur_memory_heap_view(const struct augur_net *net, const struct augur_analysis *a,
+                           const struct augur_heap_facts *f, struct augur_heap_view *out)
+{
+	size_t n = a->n_layers;
+	uint32_t most_parts = f->lrn_temporaries;
+	for (size_t i = 0; i < n; i++)
+		if (net->layers[i].groups > most_parts)
+			most_parts = net->layers[i].groups;
+	/* blocks[i]: layer i's output; frees[s]: the outputs whose last reader runs at step s,
+	 * chained through next (outputs nobody reads are held to the pass's end, step n) */
+	struct augur_heapsim_block *blocks = calloc(n + 1, sizeof(*blocks));
+	struct augur_heapsim_block *parts = calloc(most_parts + 1, sizeof(*parts));
+	size_t *frees = malloc((n + 1) * sizeof(*frees)), *next = malloc((n + 1) * sizeof(*next));
+	int64_t *own = malloc((n + 1) * sizeof(*own)), *last = malloc((n + 1) * sizeof(*last));
+	struct augur_heapsim h;
+	augur_heapsim_init(
+	        &h,
+	        (struct augur_heapsim_params){
+	                .map_above = f->map_above,
+	                .slack = f->slack_bytes,
+	                .trim_above = f->map_above > UINT64_MAX / 2 ? UINT64_MAX : 2 * f->map_above,
+	                .page_bytes = f->page_bytes,
+	        });
+	int rc = AUGUR_E_NOMEM;
+	uint64_t mapped_weights = 0;
+	if (!blocks || !parts || !frees || !next || !own || !last)
+		goto out;
+	heap_lifetimes(net, a, f, own, last);
+	for (size_t s = 0; s <= n; s++)
+		frees[s] = SIZE_MAX;
+	for (size_t i = n; i-- > 0;) {
+		if (own[i] != (int64_t)i)
 			continue;
-		add_buffer(&diff[i], a->layers[i].out_bytes, map_above, 1);
-		add_buffer(&diff[end[i] + 1], a->layers[i].out_bytes, map_above, -1);
+		size_t s = a->layers[i].readers ? (size_t)last[i] : n;
+		next[i] = frees[s];
+		frees[s] = i;
 	}
-	/* the heap never shrinks (glibc gives its top back only when more than twice the mmap
-	 * threshold lies free there, which no measured network reached), so from the second
-	 * pass on its high-water mark is held throughout, beside whatever is mapped */
-	struct heap_split live = {0, 0};
-	int64_t heap_peak = 0, mapped_peak = 0;
-	for (size_t i = 0; i < n; i++) {
-		live.heap += diff[i].heap;
-		live.mapped += diff[i].mapped;
-		struct heap_split t = transient(net, a, i, map_above, rule, lrn_temporaries);
-		if (live.heap + t.heap > heap_peak)
-			heap_peak = live.heap + t.heap;
-		if (live.mapped + t.mapped > mapped_peak)
-			mapped_peak = live.mapped + t.mapped;
+	if ((rc = load_weights(a, f, &h, &mapped_weights)))
+		goto out;
+	augur_heapsim_reset_peak(&h);
+	for (int pass = 0; pass < HEAP_PASSES && !rc; pass++) {
+		for (size_t i = 0; i < n && !rc; i++) {
+			if ((rc = run_layer(net, a, i, f, &h, own, &blocks[i], parts)))
+				break;
+			for (size_t j = frees[i]; j != SIZE_MAX; j = next[j])
+				augur_heapsim_free(&h, &blocks[j]);
+		}
+		for (size_t j = frees[n]; !rc && j != SIZE_MAX; j = next[j])
+			augur_heapsim_free(&h, &blocks[j]);
 	}
-	free(diff);
+	if (rc)
+		goto out;
 	out->weights_bytes = a->memory.min_weights;
-	out->heap_bytes = (uint64_t)heap_peak;
-	out->mapped_bytes = (uint64_t)mapped_peak;
-	return AUGUR_OK;
+	out->mapped_bytes = h.peak_mapped > mapped_weights ? h.peak_mapped - mapped_weights : 0;
+	uint64_t rest = augur_add_sat(out->weights_bytes, out->mapped_bytes);
+	out->heap_bytes = h.peak > rest ? h.peak - rest : 0;
+out:
+	augur_heapsim_clear(&h);
+	free(blocks);
+	free(parts);
+	free(frees);
+	free(next);
+	free(own);
+	free(last);
+	return rc;
 }
 
 static bool same_hw(struct augur_hw x, struct augur_hw y)

@@ -53,24 +53,34 @@ uint64_t augur_memory_model_bytes(const struct augur_net *net, const struct augu
                                   bool minimal, enum augur_conv_workspace rule);
 
 /* The heap view (docs/descriptors.md, "Memory views"): each blob freed after its last
- * reader, as in the minimal view, but through an allocator that maps a buffer above
- * map_above bytes afresh on every allocation and serves smaller ones from a heap that keeps
- * what it ever held (glibc's malloc). A pass after the first then holds the weights, the
- * heap's high-water mark of data and transients, and the most mapped bytes live at once,
- * wherever in the pass each peaks. */
-struct augur_heap_view {
-	uint64_t weights_bytes;
-	uint64_t heap_bytes;   /* the most bytes the heap held at once */
-	uint64_t mapped_bytes; /* the most bytes of mapped buffers live at once */
+ * reader, as in the minimal view, but through glibc's malloc as the framework meets it
+ * (heapsim.h): buffers above map_above mapped afresh on every allocation, smaller ones
+ * placed by best fit in a heap that keeps every page it touched, so holes a buffer cannot
+ * reuse make it grow past the bytes live at once. Simulated over passes from the weights'
+ * loading on; the peak is the most resident at once. */
+struct augur_heap_facts {
+	uint64_t map_above;             /* the allocator maps buffers above this */
+	uint64_t slack_bytes;           /* a free chunk serves a buffer this much smaller */
+	uint64_t page_bytes;            /* the kernel's page (0: 4096) */
+	enum augur_conv_workspace rule; /* how convolutions hold their workspace */
+	uint32_t lrn_temporaries;       /* output-sized buffers an LRN holds besides its output */
+	uint64_t pool_index_bytes;      /* bytes of index max pooling writes per output value */
+	bool staged_weights;            /* each weight through a staging buffer of its size,
+	                                   its pages given back before the passes */
+	bool affine_out_of_place;       /* batchnorm and scale write a buffer of their own even
+	                                   where the descriptor has them in place */
 };
 
-/* Fills *out for a's network. A layer's transients are its workspace under rule (each
- * group's buffers, each blocked copy, a buffer of its own) and, for an LRN,
- * lrn_temporaries buffers the size of its output. Saturates rather than wraps; fails only
- * with AUGUR_E_NOMEM. */
+struct augur_heap_view {
+	uint64_t weights_bytes;
+	uint64_t heap_bytes;   /* the heap's resident bytes at the peak, weights apart */
+	uint64_t mapped_bytes; /* the mapped buffers' bytes at the peak, weights apart */
+};
+
+/* Fills *out for a's network under f. Saturates rather than wraps; fails only with
+ * AUGUR_E_NOMEM. */
 int augur_memory_heap_view(const struct augur_net *net, const struct augur_analysis *a,
-                           uint64_t map_above, enum augur_conv_workspace rule,
-                           uint32_t lrn_temporaries, struct augur_heap_view *out);
+                           const struct augur_heap_facts *f, struct augur_heap_view *out);
 
 /* The output bytes of a's network's convolutions, each distinct convolution (same input
  * and output shape, kernel, stride, padding, dilation and groups) counted once: what a

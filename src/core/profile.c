@@ -893,7 +893,10 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 	                                   "conv_im2col",
 	                                   "conv_block",
 	                                   "conv_cache_share",
-	                                   "lrn_temporaries"};
+	                                   "lrn_temporaries",
+	                                   "alloc_slack_bytes",
+	                                   "weights_staged",
+	                                   "affine_in_place"};
 	const struct augur_ynode *x;
 	int rc;
 	if ((rc = augur_schema_map(c, v, "framework")) ||
@@ -978,6 +981,21 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 	if ((x = augur_ynode_get(v, "lrn_temporaries")) && !augur_ynode_is_null(x) &&
 	    (rc = get_u32(c, x, "lrn_temporaries", 0, 16, &fw->lrn_temporaries)))
 		return rc;
+	if ((x = augur_ynode_get(v, "alloc_slack_bytes")) && !augur_ynode_is_null(x) &&
+	    (rc = get_u32(c, x, "alloc_slack_bytes", 0, 65536, &fw->alloc_slack_bytes)))
+		return rc;
+	if ((x = augur_ynode_get(v, "weights_staged")) && !augur_ynode_is_null(x)) {
+		bool on;
+		if ((rc = augur_schema_bool(c, x, "weights_staged", &on)))
+			return rc;
+		fw->weights_staged = on ? 1 : -1;
+	}
+	if ((x = augur_ynode_get(v, "affine_in_place")) && !augur_ynode_is_null(x)) {
+		bool on;
+		if ((rc = augur_schema_bool(c, x, "affine_in_place", &on)))
+			return rc;
+		fw->affine_in_place = on ? 1 : -1;
+	}
 	if ((x = augur_ynode_get(v, "pass_cliff")) && !augur_ynode_is_null(x)) {
 		bool on;
 		if ((rc = augur_schema_bool(c, x, "pass_cliff", &on)))
@@ -1418,6 +1436,14 @@ static void put_format2(struct augur_strbuf *b, const struct augur_profile *p)
 		augur_strbuf_put(b, "\n  conv_cache_share: %.2f", fw->conv_cache_share);
 	if (fw->lrn_temporaries)
 		augur_strbuf_put(b, "\n  lrn_temporaries: %u", fw->lrn_temporaries);
+	if (fw->alloc_slack_bytes)
+		augur_strbuf_put(b, "\n  alloc_slack_bytes: %u", fw->alloc_slack_bytes);
+	if (fw->weights_staged)
+		augur_strbuf_put(b, "\n  weights_staged: %s",
+		                 fw->weights_staged > 0 ? "true" : "false");
+	if (fw->affine_in_place)
+		augur_strbuf_put(b, "\n  affine_in_place: %s",
+		                 fw->affine_in_place > 0 ? "true" : "false");
 }
 
 int augur_profile_format(const struct augur_profile *p, char **out, size_t *len)

@@ -67,9 +67,9 @@ struct augur_machine_facts {
 
 /* Which memory view a framework's process follows: allocated (every blob held for the
  * whole pass: Caffe, augur's runtime), minimal (each blob freed after its last reader, one
- * workspace at a time: analysis.h) or heap (freed as in minimal, through an allocator
- * whose heap keeps its high-water mark while buffers above fresh_buffer_bytes are mapped
- * per allocation: PyTorch on glibc; augur_memory_heap_bytes). */
+ * workspace at a time: analysis.h) or heap (freed as in minimal, through glibc's malloc,
+ * simulated: a best-fit heap that keeps the pages it touched while buffers above
+ * fresh_buffer_bytes are mapped per allocation: PyTorch on glibc; augur_memory_heap_view). */
 enum augur_memory_view {
 	AUGUR_VIEW_UNSTATED = 0, /* the framework does not say: allocated */
 	AUGUR_VIEW_ALLOCATED,
@@ -117,6 +117,18 @@ struct augur_framework {
 	uint32_t lrn_temporaries;           /* buffers the size of its input its LRN holds at
 	                                       once besides its output (PyTorch's
 	                                       local_response_norm: 4); 0 when not stated */
+	uint32_t alloc_slack_bytes;         /* 'alloc_slack_bytes:' how much larger than a
+	                                       buffer a free heap chunk must be to serve it
+	                                       (PyTorch's 64-byte posix_memalign on glibc: 96);
+	                                       0 when not stated */
+	int weights_staged;                 /* 'weights_staged:' 1 when each weight passed
+	                                       through a buffer of its size, freed and its pages
+	                                       given back before the passes; -1 false, 0 not
+	                                       stated (false) */
+	int affine_in_place;                /* 'affine_in_place:' -1 when its batchnorm and
+	                                       scale write a new buffer whatever the descriptor
+	                                       says (PyTorch's F.batch_norm, addcmul); 1 true,
+	                                       0 not stated (true: Caffe's in-place layers) */
 };
 
 struct augur_profile {
