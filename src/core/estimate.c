@@ -16,7 +16,8 @@ void augur_unit_estimate_clear(struct augur_unit_estimate *e)
 }
 
 int augur_framework_model_bytes(const struct augur_net *net, const struct augur_analysis *a,
-                                const struct augur_framework *fw, uint64_t *bytes)
+                                const struct augur_framework *fw, uint64_t page_bytes,
+                                uint64_t *bytes)
 {
 	/* the view the framework's process follows: Caffe and augur's runtime hold every
 	 * blob, PyTorch frees each after its last reader (through glibc's heap); and its
@@ -43,6 +44,7 @@ int augur_framework_model_bytes(const struct augur_net *net, const struct augur_
 	        .map_above = fw->fresh_buffer_bytes ? fw->fresh_buffer_bytes
 	                                            : AUGUR_REFERENCE_FRESH_BUFFER_BYTES,
 	        .slack_bytes = fw->alloc_slack_bytes,
+	        .page_bytes = page_bytes,
 	        .rule = rule,
 	        .lrn_temporaries = fw->lrn_temporaries,
 	        .pool_index_bytes = fw->pool_index_bytes > 0 ? (uint64_t)fw->pool_index_bytes : 0,
@@ -64,7 +66,8 @@ static int estimate_memory(const struct augur_net *net, const struct augur_analy
 {
 	const struct augur_memory *m = &a->memory;
 	e->memory_view = augur_framework_memory_view(&p->framework);
-	if (augur_framework_model_bytes(net, a, &p->framework, &e->model_bytes))
+	if (augur_framework_model_bytes(net, a, &p->framework, p->machine.page_bytes,
+	                                &e->model_bytes))
 		return augur_diag_set(diag, AUGUR_E_NOMEM, net->path, 0, 0, "out of memory");
 	/* a network without convolutions never loads the framework's convolution machinery */
 	e->overhead_bytes = !augur_net_has_conv(net) && u->overhead_without_conv_bytes

@@ -83,8 +83,10 @@ void augur_unit_estimate_clear(struct augur_unit_estimate *e);
 /* The bytes net (analysed as a) holds in the memory view framework fw follows, with its
  * grouped convolutions' workspace and its LRN's temporaries as fw says (memory.h): what
  * estimate reports as the network's memory and what a measured peak's framework overhead
- * is fitted against. Fails only with AUGUR_E_NOMEM. */
+ * is fitted against. page_bytes: the machine's page (the heap view counts resident pages;
+ * 0: 4 KiB). Fails only with AUGUR_E_NOMEM. */
 int augur_framework_model_bytes(const struct augur_net *net, const struct augur_analysis *a,
-                                const struct augur_framework *fw, uint64_t *bytes);
+                                const struct augur_framework *fw, uint64_t page_bytes,
+                                uint64_t *bytes);
 
 #endif

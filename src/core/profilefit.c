@@ -256,8 +256,9 @@ int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *
 
 int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *board,
                                enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
-                               uint64_t *overhead_bytes, uint64_t *overhead_without_conv_bytes,
-                               size_t *rows_used, struct augur_diag *diag)
+                               uint64_t page_bytes, uint64_t *overhead_bytes,
+                               uint64_t *overhead_without_conv_bytes, size_t *rows_used,
+                               struct augur_diag *diag)
 {
 	/* rows with convolutions from the front, rows without from the back */
 	size_t cap = lt->n_memory + 1;
@@ -276,7 +277,7 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
 		if (!(rc = load_analysed(lt, row->network, row->line, row->col, 1, &net, &a,
 		                         diag))) {
 			uint64_t bytes = 0;
-			if (augur_framework_model_bytes(net, a, &lt->framework, &bytes))
+			if (augur_framework_model_bytes(net, a, &lt->framework, page_bytes, &bytes))
 				rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0,
 				                    "out of memory");
 			double model = (double)bytes;
@@ -462,7 +463,8 @@ static int fit_unit(struct augur_profile *p, struct augur_unit *u,
 	size_t used;
 	struct augur_diag ignored;
 	if (augur_layer_times_overhead(lt, p->name, u->kind, p->shared_memory, u->weights_copied,
-	                               &overhead, &without_conv, &used, &ignored) == AUGUR_OK) {
+	                               p->machine.page_bytes, &overhead, &without_conv, &used,
+	                               &ignored) == AUGUR_OK) {
 		u->framework_overhead_bytes = overhead;
 		u->overhead_without_conv_bytes = without_conv;
 	}

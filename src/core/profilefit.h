@@ -35,11 +35,13 @@ int augur_layer_times_samples(const struct augur_layer_times *lt, const char *bo
  * memory when weights_copied). With at least three rows of networks with convolutions and
  * three without, two medians: *overhead_bytes over the first, *overhead_without_conv_bytes
  * over the second; else one over all and *overhead_without_conv_bytes 0. Returns
- * AUGUR_E_USAGE when no row has that unit; *rows_used tells how many rows it used. */
+ * AUGUR_E_USAGE when no row has that unit; *rows_used tells how many rows it used.
+ * page_bytes: the machine's page, for the heap view (0: 4 KiB). */
 int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *board,
                                enum augur_unit_kind unit, bool shared_memory, bool weights_copied,
-                               uint64_t *overhead_bytes, uint64_t *overhead_without_conv_bytes,
-                               size_t *rows_used, struct augur_diag *diag);
+                               uint64_t page_bytes, uint64_t *overhead_bytes,
+                               uint64_t *overhead_without_conv_bytes, size_t *rows_used,
+                               struct augur_diag *diag);
 
 /* Builds the layer-cost rows for (board, unit) (layercost.h), features computed with the
  * board's thresholds th (augur_profile_thresholds): one per layer of every row
