@@ -426,13 +426,17 @@ static void test_heap_view(void)
 	CHECK_EQ_INT(augur_memory_heap_view(net, a, &f, &hv), 0);
 	CHECK_EQ_U64(hv.mapped_bytes, 0);
 	CHECK_EQ_U64(hv.heap_bytes, 1843200 - 5568);
-	/* direct convolutions instead (oneDNN's blocked copies, all on the heap): c2's output
-	 * at 202240, its copies of output and input above it to 595504; n1's output cannot
-	 * take c1's hole of the same size with the slack and goes above c2's */
+	/* direct convolutions instead (oneDNN, traced: the input's blocked copy when it has a
+	 * block of channels, the weights' reorder, the blocked output, then the output; all on
+	 * the heap): c1 (4 input channels, under the block of 8) copies its weights (3248)
+	 * and leaves its blocked output (131088) below its output, which the freed pair
+	 * cannot hold with the slack, to 336576; c2 copies its input into that hole, its
+	 * blocked output above c1's output to 467664, the heap's most (page: 471040) */
 	f.map_above = 1200000;
 	f.rule = AUGUR_CONV_BLOCKED;
+	f.dispatch = (struct augur_conv_dispatch){.direct = true, .block = 8};
 	CHECK_EQ_INT(augur_memory_heap_view(net, a, &f, &hv), 0);
-	CHECK_EQ_U64(hv.heap_bytes, 598016 - 5568);
+	CHECK_EQ_U64(hv.heap_bytes, 471040 - 5568);
 	CHECK_EQ_U64(hv.mapped_bytes, 0);
 	/* and the minimal view with them: the largest workspace (c2's 262144) beside the data
 	 * peak (262144) */
@@ -448,8 +452,9 @@ static void test_heap_view(void)
 	CHECK_EQ_U64(e.memory_bytes, 1515520 + 1638400 + 1000);
 	augur_unit_estimate_clear(&e);
 	p->framework.conv_im2col = -1; /* conv_im2col: false */
+	p->framework.conv_block = 8;
 	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
-	CHECK_EQ_U64(e.model_bytes, 598016);
+	CHECK_EQ_U64(e.model_bytes, 471040);
 	augur_unit_estimate_clear(&e);
 out:
 	augur_analysis_free(a);

@@ -136,13 +136,13 @@ static void test_features(const char *tmpdir)
 	/* one row per input channel, kernel tap and output row: 3 x 11 x 11 x 55 */
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_ROWS], 3ull * 11 * 11 * 55);
 
-	/* a framework of direct convolutions (oneDNN) fills no columns: the same conv has the
-	 * same GEMM time and bytes but no column features at all */
+	/* a framework of direct convolutions (oneDNN) fills no columns and calls no GEMM: the
+	 * same conv has the same bytes but no GEMM or column features at all */
 	struct augur_thresholds direct = th1;
 	direct.conv_direct = true;
 	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1"), &tm, &direct, f,
 	                     NULL);
-	CHECK_NEAR(f[AUGUR_FEAT_GEMM_MS], 96.0 * 363 * 3025 * 1e-9, 1e-12);
+	CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_MS], 0);
 	CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES], 96ull * 55 * 55 * 4);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 0);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 0);
@@ -159,6 +159,27 @@ static void test_features(const char *tmpdir)
 	                     NULL);
 	CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_MACS], 48ull * 128 * 25 * 729 * 2);
 	CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_THIN_MACS] + f[AUGUR_FEAT_DIRECT_DW_MACS], 0);
+	/* PyTorch's dispatch (direct only with a kernel over 3x3, groups, a batch over 1 or
+	 * more input values than the rule's): conv3's 3x3 kernel on 256 x 13 x 13 = 43264
+	 * values runs through im2col and its GEMM under a rule of 50000, direct under one of
+	 * 40000; conv1's 11x11 kernel and conv2's two groups run direct either way */
+	direct.direct_min_input_values = 50000;
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv3"), &tm, &direct, f,
+	                     NULL);
+	CHECK_NEAR(f[AUGUR_FEAT_GEMM_MS], 384.0 * 2304 * 169 * 1e-9, 1e-12);
+	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 2304ull * 169 * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_MACS] + f[AUGUR_FEAT_DIRECT_THIN_MACS], 0);
+	direct.direct_min_input_values = 40000;
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv3"), &tm, &direct, f,
+	                     NULL);
+	CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_MS], 0);
+	CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_MACS], 256ull * 384 * 9 * 169);
+	direct.direct_min_input_values = 1ull << 40;
+	CHECK(augur_layer_is_direct_conv(l.net, l.a, (size_t)layer_index(l.net, "conv1"), &direct));
+	CHECK(augur_layer_is_direct_conv(l.net, l.a, (size_t)layer_index(l.net, "conv2"), &direct));
+	CHECK(!augur_layer_is_direct_conv(l.net, l.a, (size_t)layer_index(l.net, "conv3"),
+	                                  &direct));
+	direct.direct_min_input_values = 0;
 	/* with im2col none of them */
 	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv2"), &tm, &th1, f, NULL);
 	CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_MACS], 0);
@@ -327,11 +348,20 @@ static void test_features(const char *tmpdir)
 			augur_layer_features(l.net, l.a, (size_t)i, &tm, &direct, f, NULL);
 			CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_MACS], 96ull * 32 * 3136);
 		}
-		/* a direct conv's model: multiply-adds and bytes, no GEMM or columns */
+		/* a direct conv's model: multiply-adds and bytes, and the GEMM and columns of the
+		 * convs its framework runs through im2col all the same (the fit leaves them out
+		 * when no row has them) */
 		uint64_t m = augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, true, true);
 		CHECK(m & AUGUR_FEAT_BIT(AUGUR_FEAT_DIRECT_MACS));
-		CHECK(!(m & (AUGUR_FEAT_BIT(AUGUR_FEAT_GEMM_MS) |
-		             AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_BYTES))));
+		CHECK(m & AUGUR_FEAT_BIT(AUGUR_FEAT_GEMM_MS));
+		CHECK(m & AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_BYTES));
+		/* MobileNetV2's 1x1 project conv on one thread, batch 1, runs as a GEMM under
+		 * PyTorch's rule (a batch of 16 or more threads: direct) */
+		direct.direct_1x1_min_batch = 16;
+		direct.threads = 1;
+		CHECK(i >= 0 && !augur_layer_is_direct_conv(l.net, l.a, (size_t)i, &direct));
+		direct.threads = 2;
+		CHECK(i >= 0 && augur_layer_is_direct_conv(l.net, l.a, (size_t)i, &direct));
 		CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, true, false) &
 		        AUGUR_FEAT_BIT(AUGUR_FEAT_DIRECT_MACS)));
 	}

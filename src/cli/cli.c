@@ -530,6 +530,8 @@ void cli_json_framework(struct jsonw *w, const struct augur_framework *fw)
 	jw_uint(w, "alloc_slack_bytes", fw->alloc_slack_bytes);
 	jw_bool(w, "weights_staged", fw->weights_staged > 0);
 	jw_bool(w, "affine_in_place", fw->affine_in_place >= 0);
+	jw_uint(w, "direct_conv_min_input_values", fw->direct_conv_min_input_values);
+	jw_uint(w, "direct_conv_1x1_min_batch", fw->direct_conv_1x1_min_batch);
 	jw_string(w, "text", text);
 	jw_end(w);
 }

@@ -267,7 +267,21 @@ static void show_facts(const struct augur_profile *p)
 		if (fw->lrn_temporaries)
 			show_line("lrn", "holds %u temporaries the size of its input",
 			          fw->lrn_temporaries);
-		if (augur_framework_conv_direct(fw))
+		if (augur_framework_conv_direct(fw) &&
+		    (fw->direct_conv_min_input_values || fw->direct_conv_1x1_min_batch)) {
+			char rule[256] = "";
+			if (fw->direct_conv_min_input_values)
+				append(rule, sizeof(rule),
+				       "; im2col and a GEMM when ungrouped, at most 3x3, batch 1 and "
+				       "reading at most %llu values",
+				       (unsigned long long)fw->direct_conv_min_input_values);
+			if (fw->direct_conv_1x1_min_batch)
+				append(rule, sizeof(rule),
+				       "; a 1x1 one on one thread below a batch of %u too",
+				       fw->direct_conv_1x1_min_batch);
+			show_line("convs", "direct (oneDNN) in %u-channel blocks%s",
+			          augur_framework_conv_block(fw), rule);
+		} else if (augur_framework_conv_direct(fw))
 			show_line(
 			        "convs",
 			        "direct (oneDNN) in %u-channel blocks: no im2col columns; blocked "

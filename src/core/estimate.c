@@ -46,6 +46,7 @@ int augur_framework_model_bytes(const struct augur_net *net, const struct augur_
 	        .slack_bytes = fw->alloc_slack_bytes,
 	        .page_bytes = page_bytes,
 	        .rule = rule,
+	        .dispatch = augur_framework_conv_dispatch(fw),
 	        .lrn_temporaries = fw->lrn_temporaries,
 	        .pool_index_bytes = fw->pool_index_bytes > 0 ? (uint64_t)fw->pool_index_bytes : 0,
 	        .staged_weights = fw->weights_staged > 0,

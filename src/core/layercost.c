@@ -197,6 +197,17 @@ bool augur_framework_is_augur(const char *name)
 	return name && !strcmp(name, "augur");
 }
 
+bool augur_layer_is_direct_conv(const struct augur_net *net, const struct augur_analysis *a,
+                                size_t i, const struct augur_thresholds *th)
+{
+	struct augur_conv_dispatch d = {.direct = th->conv_direct,
+	                                .min_input_values = th->direct_min_input_values,
+	                                .min_batch_1x1 = th->direct_1x1_min_batch,
+	                                .threads = th->threads,
+	                                .block = th->conv_block};
+	return augur_conv_runs_direct(net, a, i, &d);
+}
+
 uint64_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs, bool augur_runtime,
                                    bool cache_terms, bool conv_direct)
 {
@@ -206,10 +217,13 @@ uint64_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs,
 	 * channels, depthwise and thin ones apart, what it reads, writes and copies into its
 	 * blocked layout, its weights. Fitted on PyTorch with mkldnn on (Intel Xeon guest,
 	 * 148 fit networks, one held-out run): conv layers' median |error| 14.8% with the GEMM
-	 * model's time as the feature, 11.5% with these (docs/model.md). */
+	 * model's time as the feature, 11.5% with these (docs/model.md). The convolutions its
+	 * framework runs through im2col and a GEMM all the same (augur_conv_runs_direct:
+	 * PyTorch's small and 1x1 ones) get the GEMM's time and the columns instead, 0 for
+	 * the direct ones. */
 	if (conv_direct && type == AUGUR_LAYER_CONV)
 		own = F(DIRECT_MACS) | F(DIRECT_DW_MACS) | F(DIRECT_THIN_MACS) | F(IN_BYTES) |
-		      F(OUT_BYTES) | F(PARAM_BYTES) | F(FRESH_BYTES);
+		      F(OUT_BYTES) | F(PARAM_BYTES) | F(FRESH_BYTES) | F(GEMM_MS) | F(IM2COL_BYTES);
 	/* in a framework that keeps every buffer of the pass, a layer that moves data then
 	 * moves it from memory */
 	if (holds_blobs && (own & F(IM2COL_BYTES)))
@@ -323,7 +337,7 @@ double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_a
 	 * grouped conv fills one group's columns per call, so the size that decides is one
 	 * group's (workspace_paper_bytes), not the layer's total. An in-place layer writes
 	 * into its input and allocates nothing. */
-	if (th->conv_direct && l->type == AUGUR_LAYER_CONV) {
+	if (augur_layer_is_direct_conv(net, a, i, th)) {
 		/* direct: its blocked copies instead of columns (augur_layer_workspace) */
 		double copies = (double)augur_layer_workspace(net, a, i, AUGUR_CONV_BLOCKED);
 		if (copies > (double)th->fresh_buffer_bytes)
@@ -459,11 +473,13 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		f[AUGUR_FEAT_GEMM_CALLS] = (double)s->gemm.count;
 	}
 	/* the im2col buffer holds one image; it is refilled for every image of the batch; a
-	 * direct convolution fills none */
-	bool columns = !(th->conv_direct && l->type == AUGUR_LAYER_CONV);
+	 * direct convolution fills none and calls no GEMM */
+	bool columns = !augur_layer_is_direct_conv(net, a, i, th);
 	f[AUGUR_FEAT_IM2COL_BYTES] = columns ? (double)s->workspace_bytes * a->batch : 0;
-	if (!columns)
+	if (!columns) {
 		direct_conv_macs(l, s, a->batch, th->conv_block, f);
+		f[AUGUR_FEAT_GEMM_MS] = f[AUGUR_FEAT_GEMM_CALLS] = 0;
+	}
 	if (s->out.w)
 		f[AUGUR_FEAT_IM2COL_ROWS] =
 		        f[AUGUR_FEAT_IM2COL_BYTES] / (AUGUR_BYTES_PER_VALUE * (double)s->out.w);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "analysis.h"
+#include "memory.h"
 #include "net.h"
 #include "status.h"
 #include "timemodel.h"
@@ -206,7 +207,16 @@ struct augur_thresholds {
 	/* channels per SIMD block of those direct convolutions (oneDNN: 16 with AVX-512,
 	 * 8 with AVX2) */
 	uint32_t conv_block;
+	/* which convolutions run direct when conv_direct: the rest are costed as im2col and
+	 * a GEMM (augur_conv_runs_direct) */
+	uint64_t direct_min_input_values;
+	uint32_t direct_1x1_min_batch;
+	uint32_t threads;
 };
+
+/* Whether layer i runs as a direct convolution under th (augur_conv_runs_direct). */
+bool augur_layer_is_direct_conv(const struct augur_net *net, const struct augur_analysis *a,
+                                size_t i, const struct augur_thresholds *th);
 
 /* What a profile that does not state a fact is taken to have: the facts of the machine and
  * framework the model was built on (an AMD EPYC family 25 model 17 VM with a 32 MiB L3;

@@ -104,6 +104,18 @@ static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t
 	uint64_t mask = augur_layer_cost_features(type, augur_framework_holds_blobs(framework),
 	                                          augur_framework_is_augur(framework), cache_terms,
 	                                          conv_direct);
+	/* a direct-conv framework's GEMM features cover the convs it runs through im2col
+	 * after all; with no dispatch rule (every conv direct) no row has them, and they stay
+	 * out of the model, as in the profiles fitted before the rule */
+	if (conv_direct && type == AUGUR_LAYER_CONV) {
+		uint64_t dispatched = AUGUR_FEAT_BIT(AUGUR_FEAT_GEMM_MS) |
+		                      AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_BYTES);
+		bool any = false;
+		for (size_t i = 0; i < n && !any; i++)
+			any = rows[idx[i]].f[AUGUR_FEAT_GEMM_MS] > 0;
+		if (!any)
+			mask &= ~dispatched;
+	}
 	bool aggregate = false;
 	for (size_t i = 0; i < n; i++)
 		aggregate |= rows[idx[i]].aggregate;

@@ -338,6 +338,24 @@ uint64_t augur_memory_model_bytes(const struct augur_net *net, const struct augu
 	                     augur_add_sat(m->alloc_data, sum));
 }
 
+bool augur_conv_runs_direct(const struct augur_net *net, const struct augur_analysis *a, size_t i,
+                            const struct augur_conv_dispatch *d)
+{
+	const struct augur_layer *l = &net->layers[i];
+	if (!d->direct || l->type != AUGUR_LAYER_CONV)
+		return false;
+	bool one_by_one = l->kernel.h == 1 && l->kernel.w == 1 && l->stride.h == 1 &&
+	                  l->stride.w == 1 && l->dilation.h == 1 && l->dilation.w == 1;
+	if (d->min_batch_1x1 && one_by_one && a->batch < d->min_batch_1x1 && d->threads <= 1)
+		return false;
+	if (!d->min_input_values || l->groups > 1 || (l->kernel.h > 3 && l->kernel.w > 3) ||
+	    a->batch > 1)
+		return true;
+	const struct augur_shape *in = &a->layers[i].in;
+	uint64_t values;
+	return augur_mul3_overflow(in->c, in->h, in->w, &values) || values > d->min_input_values;
+}
+
 /* Layer i's buffers in one pass, through the simulated heap: a convolution's columns (a
  * grouped one's group by group, each group's output a buffer of its own until they are
  * concatenated) or blocked copies, an LRN's temporaries, a max pool's indices; then its
@@ -379,15 +397,34 @@ static int run_layer(const struct augur_net *net, const struct augur_analysis *a
 			augur_heapsim_free(h, &held[k]);
 		return rc;
 	}
-	if (conv && f->rule == AUGUR_CONV_BLOCKED) {
-		/* the output first, then the library's copies in its layout */
-		if ((rc = augur_heapsim_alloc(h, s->out_bytes, out)))
+	if (conv && f->rule == AUGUR_CONV_BLOCKED &&
+	    augur_conv_runs_direct(net, a, i, &f->dispatch)) {
+		/* oneDNN through PyTorch 1.13 (traced): the input in its blocked layout (an
+		 * ungrouped conv reading at least a block of channels), the weights reordered,
+		 * the output in blocked layout (channels rounded up to the block); the weights'
+		 * and input's copies freed, then PyTorch's output, then the blocked one freed */
+		uint64_t block = f->dispatch.block ? f->dispatch.block : 8;
+		uint64_t cin = s->in.c / (l->groups ? l->groups : 1);
+		uint64_t rounded = (l->filters + block - 1) / block * block, blocked_out;
+		if (augur_mul_overflow(s->out_bytes / (l->filters ? l->filters : 1), rounded,
+		                       &blocked_out))
+			blocked_out = UINT64_MAX;
+		struct augur_heapsim_block bout;
+		if (l->groups <= 1 && cin >= block &&
+		    !(rc = augur_heapsim_alloc(h, blocked_copy_bytes(net, a, i, true), &t[n_t])))
+			n_t++;
+		if (!rc && s->params &&
+		    !(rc = augur_heapsim_alloc(h, weight_bytes(s->params), &t[n_t])))
+			n_t++;
+		if (!rc)
+			rc = augur_heapsim_alloc(h, blocked_out, &bout);
+		while (n_t--)
+			augur_heapsim_free(h, &t[n_t]);
+		if (rc)
 			return rc;
-		uint64_t copies[2] = {blocked_copy_bytes(net, a, i, false),
-		                      blocked_copy_bytes(net, a, i, true)};
-		for (int k = 0; k < 2 && !rc; k++)
-			if (copies[k] && !(rc = augur_heapsim_alloc(h, copies[k], &t[n_t])))
-				n_t++;
+		rc = augur_heapsim_alloc(h, s->out_bytes, out);
+		augur_heapsim_free(h, &bout);
+		return rc;
 	} else {
 		if (s->workspace_bytes &&
 		    !(rc = augur_heapsim_alloc(h, s->workspace_bytes, &t[n_t])))

@@ -52,6 +52,24 @@ uint64_t augur_layer_workspace(const struct augur_net *net, const struct augur_a
 uint64_t augur_memory_model_bytes(const struct augur_net *net, const struct augur_analysis *a,
                                   bool minimal, enum augur_conv_workspace rule);
 
+/* Which convolutions a framework with direct kernels (oneDNN) runs with them; the others
+ * go through im2col and a GEMM. PyTorch 1.13 with mkldnn on chooses per call
+ * (ConvParams::use_mkldnn): a grouped conv, a kernel over 3x3 both ways, a batch over 1 or
+ * an input of more than 20480 values runs direct, except an unstrided undilated 1x1 conv
+ * on one thread with a batch under 16 (traced: such convs allocate columns or nothing,
+ * the direct ones blocked copies). */
+struct augur_conv_dispatch {
+	bool direct;               /* the framework has direct convolutions at all */
+	uint64_t min_input_values; /* 0: every conv is direct (no size rule) */
+	uint32_t min_batch_1x1;    /* 0: 1x1 convs are direct too */
+	uint32_t threads;          /* the framework's threads (0: one) */
+	uint32_t block;            /* channels per SIMD block of the direct kernels (0: 8) */
+};
+
+/* Whether layer i of a's network is a convolution d runs direct. */
+bool augur_conv_runs_direct(const struct augur_net *net, const struct augur_analysis *a, size_t i,
+                            const struct augur_conv_dispatch *d);
+
 /* The heap view (docs/descriptors.md, "Memory views"): each blob freed after its last
  * reader, as in the minimal view, but through glibc's malloc as the framework meets it
  * (heapsim.h): buffers above map_above mapped afresh on every allocation, smaller ones
@@ -59,16 +77,18 @@ uint64_t augur_memory_model_bytes(const struct augur_net *net, const struct augu
  * reuse make it grow past the bytes live at once. Simulated over passes from the weights'
  * loading on; the peak is the most resident at once. */
 struct augur_heap_facts {
-	uint64_t map_above;             /* the allocator maps buffers above this */
-	uint64_t slack_bytes;           /* a free chunk serves a buffer this much smaller */
-	uint64_t page_bytes;            /* the kernel's page (0: 4096) */
-	enum augur_conv_workspace rule; /* how convolutions hold their workspace */
-	uint32_t lrn_temporaries;       /* output-sized buffers an LRN holds besides its output */
-	uint64_t pool_index_bytes;      /* bytes of index max pooling writes per output value */
-	bool staged_weights;            /* each weight through a staging buffer of its size,
-	                                   its pages given back before the passes */
-	bool affine_out_of_place;       /* batchnorm and scale write a buffer of their own even
-	                                   where the descriptor has them in place */
+	uint64_t map_above;                  /* the allocator maps buffers above this */
+	uint64_t slack_bytes;                /* a free chunk serves a buffer this much smaller */
+	uint64_t page_bytes;                 /* the kernel's page (0: 4096) */
+	enum augur_conv_workspace rule;      /* how convolutions hold their workspace */
+	struct augur_conv_dispatch dispatch; /* with AUGUR_CONV_BLOCKED: which convs are
+	                                        direct (the rest fill columns) */
+	uint32_t lrn_temporaries;  /* output-sized buffers an LRN holds besides its output */
+	uint64_t pool_index_bytes; /* bytes of index max pooling writes per output value */
+	bool staged_weights;       /* each weight through a staging buffer of its size,
+	                              its pages given back before the passes */
+	bool affine_out_of_place;  /* batchnorm and scale write a buffer of their own even
+	                              where the descriptor has them in place */
 };
 
 struct augur_heap_view {

@@ -183,6 +183,9 @@ void augur_profile_thresholds(const struct augur_profile *p, struct augur_thresh
 	out->pass_cliff = augur_framework_pass_cliff(&p->framework);
 	out->conv_direct = augur_framework_conv_direct(&p->framework);
 	out->conv_block = augur_framework_conv_block(&p->framework);
+	out->direct_min_input_values = p->framework.direct_conv_min_input_values;
+	out->direct_1x1_min_batch = p->framework.direct_conv_1x1_min_batch;
+	out->threads = p->framework.threads;
 }
 
 enum augur_memory_view augur_framework_memory_view(const struct augur_framework *fw)
@@ -209,6 +212,17 @@ bool augur_framework_cache_terms(const struct augur_framework *fw)
 bool augur_framework_pass_cliff(const struct augur_framework *fw)
 {
 	return fw->pass_cliff > 0;
+}
+
+struct augur_conv_dispatch augur_framework_conv_dispatch(const struct augur_framework *fw)
+{
+	return (struct augur_conv_dispatch){
+	        .direct = augur_framework_conv_direct(fw),
+	        .min_input_values = fw->direct_conv_min_input_values,
+	        .min_batch_1x1 = fw->direct_conv_1x1_min_batch,
+	        .threads = fw->threads,
+	        .block = augur_framework_conv_block(fw),
+	};
 }
 
 bool augur_framework_conv_direct(const struct augur_framework *fw)
@@ -896,7 +910,9 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 	                                   "lrn_temporaries",
 	                                   "alloc_slack_bytes",
 	                                   "weights_staged",
-	                                   "affine_in_place"};
+	                                   "affine_in_place",
+	                                   "direct_conv_min_input_values",
+	                                   "direct_conv_1x1_min_batch"};
 	const struct augur_ynode *x;
 	int rc;
 	if ((rc = augur_schema_map(c, v, "framework")) ||
@@ -996,6 +1012,14 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 			return rc;
 		fw->affine_in_place = on ? 1 : -1;
 	}
+	if ((x = augur_ynode_get(v, "direct_conv_min_input_values")) && !augur_ynode_is_null(x) &&
+	    (rc = augur_schema_u64(c, x, "direct_conv_min_input_values", 0, UINT64_C(1) << 40,
+	                           &fw->direct_conv_min_input_values)))
+		return rc;
+	if ((x = augur_ynode_get(v, "direct_conv_1x1_min_batch")) && !augur_ynode_is_null(x) &&
+	    (rc = get_u32(c, x, "direct_conv_1x1_min_batch", 0, 65536,
+	                  &fw->direct_conv_1x1_min_batch)))
+		return rc;
 	if ((x = augur_ynode_get(v, "pass_cliff")) && !augur_ynode_is_null(x)) {
 		bool on;
 		if ((rc = augur_schema_bool(c, x, "pass_cliff", &on)))
@@ -1441,6 +1465,12 @@ static void put_format2(struct augur_strbuf *b, const struct augur_profile *p)
 	if (fw->weights_staged)
 		augur_strbuf_put(b, "\n  weights_staged: %s",
 		                 fw->weights_staged > 0 ? "true" : "false");
+	if (fw->direct_conv_min_input_values)
+		augur_strbuf_put(b, "\n  direct_conv_min_input_values: %llu",
+		                 (unsigned long long)fw->direct_conv_min_input_values);
+	if (fw->direct_conv_1x1_min_batch)
+		augur_strbuf_put(b, "\n  direct_conv_1x1_min_batch: %u",
+		                 fw->direct_conv_1x1_min_batch);
 	if (fw->affine_in_place)
 		augur_strbuf_put(b, "\n  affine_in_place: %s",
 		                 fw->affine_in_place > 0 ? "true" : "false");

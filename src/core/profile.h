@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "layercost.h"
+#include "memory.h"
 #include "sample.h"
 #include "status.h"
 #include "timemodel.h"
@@ -125,10 +126,18 @@ struct augur_framework {
 	                                       through a buffer of its size, freed and its pages
 	                                       given back before the passes; -1 false, 0 not
 	                                       stated (false) */
-	int affine_in_place;                /* 'affine_in_place:' -1 when its batchnorm and
-	                                       scale write a new buffer whatever the descriptor
-	                                       says (PyTorch's F.batch_norm, addcmul); 1 true,
-	                                       0 not stated (true: Caffe's in-place layers) */
+	uint64_t direct_conv_min_input_values; /* 'direct_conv_min_input_values:' a conv runs
+	                                       direct only when grouped, with a kernel over 3x3
+	                                       both ways, a batch over 1 or more input values
+	                                       than this (PyTorch 1.13: 20480; others go through
+	                                       im2col and a GEMM); 0: every conv direct */
+	uint32_t direct_conv_1x1_min_batch;    /* 'direct_conv_1x1_min_batch:' an unstrided,
+	                                          undilated 1x1 conv on one thread runs as a GEMM
+	                                          below this batch (PyTorch 1.13: 16); 0: direct */
+	int affine_in_place;                   /* 'affine_in_place:' -1 when its batchnorm and
+	                                          scale write a new buffer whatever the descriptor
+	                                          says (PyTorch's F.batch_norm, addcmul); 1 true,
+	                                          0 not stated (true: Caffe's in-place layers) */
 };
 
 struct augur_profile {
@@ -209,6 +218,11 @@ bool augur_framework_pass_cliff(const struct augur_framework *fw);
  * im2col columns, but copies of the output, and of an ungrouped conv's input, in the
  * library's blocked layout. Not stated: im2col, what every profile meant before. */
 bool augur_framework_conv_direct(const struct augur_framework *fw);
+
+/* Which of fw's convolutions run direct (memory.h): all of them when fw states no
+ * dispatch rule (direct_conv_min_input_values, direct_conv_1x1_min_batch), none when its
+ * convolutions are not direct. */
+struct augur_conv_dispatch augur_framework_conv_dispatch(const struct augur_framework *fw);
 
 /* The channels per SIMD block of fw's direct convolutions: the one stated, else 8 (AVX2's
  * eight floats, what oneDNN blocks by on a machine without AVX-512). */

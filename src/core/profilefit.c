@@ -411,6 +411,9 @@ static int fit_costs(const struct augur_profile *p, struct augur_unit *u,
 	th.pass_cliff = augur_framework_pass_cliff(fw);
 	th.conv_direct = augur_framework_conv_direct(fw);
 	th.conv_block = augur_framework_conv_block(fw);
+	th.direct_min_input_values = fw->direct_conv_min_input_values;
+	th.direct_1x1_min_batch = fw->direct_conv_1x1_min_batch;
+	th.threads = fw->threads;
 	int rc = augur_layer_times_cost_rows(lt, p->name, u->kind, &u->gemm, &th, &rows, &n, diag);
 	if (rc)
 		return rc;
