@@ -257,7 +257,7 @@ static void show_facts(const struct augur_profile *p)
 			char heap[256] = "";
 			if (fw->alloc_slack_bytes)
 				append(heap, sizeof(heap),
-				       "a free chunk serves a buffer %u bytes smaller%s",
+				       "a free chunk serves only a buffer at least %u bytes smaller%s",
 				       fw->alloc_slack_bytes, fw->weights_staged > 0 ? "; " : "");
 			if (fw->weights_staged > 0)
 				append(heap, sizeof(heap),
