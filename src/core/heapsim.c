@@ -17,6 +17,10 @@ struct heapsim_range {
 	uint64_t from, to;
 };
 
+struct heapsim_free {
+	uint64_t bytes, addr;
+};
+
 /* glibc's chunk: the request plus its 8-byte size field, in 16-byte steps, 32 at least */
 enum { CHUNK_HEADER = 8, CHUNK_ALIGN = 16, CHUNK_MIN = 32 };
 
@@ -31,6 +35,7 @@ void augur_heapsim_init(struct augur_heapsim *h, struct augur_heapsim_params p)
 void augur_heapsim_clear(struct augur_heapsim *h)
 {
 	free(h->chunks);
+	free(h->by_size);
 	free(h->untouched);
 	memset(h, 0, sizeof(*h));
 }
@@ -172,11 +177,66 @@ static void lower_brk(struct augur_heapsim *h, uint64_t new_brk)
 		h->untouched[h->n_untouched - 1].to = h->touched_end;
 }
 
+/* The first free chunk, in the size index, that is not smaller than bytes (or, equal,
+ * lies below addr). */
+static size_t free_lower_bound(const struct augur_heapsim *h, uint64_t bytes, uint64_t addr)
+{
+	size_t lo = 0, hi = h->n_free;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct heapsim_free *f = &h->by_size[mid];
+		if (f->bytes < bytes || (f->bytes == bytes && f->addr < addr))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The index has room: it never holds more entries than there are chunks. */
+static void free_add(struct augur_heapsim *h, uint64_t bytes, uint64_t addr)
+{
+	size_t at = free_lower_bound(h, bytes, addr);
+	memmove(h->by_size + at + 1, h->by_size + at, (h->n_free - at) * sizeof(*h->by_size));
+	h->by_size[at] = (struct heapsim_free){bytes, addr};
+	h->n_free++;
+}
+
+static void free_remove(struct augur_heapsim *h, uint64_t bytes, uint64_t addr)
+{
+	size_t at = free_lower_bound(h, bytes, addr);
+	if (at == h->n_free || h->by_size[at].addr != addr)
+		return;
+	memmove(h->by_size + at, h->by_size + at + 1, (h->n_free - at - 1) * sizeof(*h->by_size));
+	h->n_free--;
+}
+
+/* The chunk at addr, or n_chunks. */
+static size_t chunk_at(const struct augur_heapsim *h, uint64_t addr)
+{
+	size_t lo = 0, hi = h->n_chunks;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (h->chunks[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < h->n_chunks && h->chunks[lo].addr == addr ? lo : h->n_chunks;
+}
+
 static int insert_chunk(struct augur_heapsim *h, size_t at, struct heapsim_chunk c)
 {
+	size_t cap = h->cap_chunks;
 	int rc = grow((void **)&h->chunks, &h->cap_chunks, h->n_chunks + 1, sizeof(*h->chunks));
 	if (rc)
 		return rc;
+	if (h->cap_chunks != cap || !h->by_size) {
+		struct heapsim_free *f = realloc(h->by_size, h->cap_chunks * sizeof(*f));
+		if (!f)
+			return AUGUR_E_NOMEM;
+		h->by_size = f;
+	}
 	memmove(h->chunks + at + 1, h->chunks + at, (h->n_chunks - at) * sizeof(*h->chunks));
 	h->chunks[at] = c;
 	h->n_chunks++;
@@ -208,25 +268,23 @@ int augur_heapsim_alloc(struct augur_heapsim *h, uint64_t bytes, struct augur_he
 	if (nb < CHUNK_MIN)
 		nb = CHUNK_MIN;
 	need = augur_add_sat(nb, h->p.slack);
-	size_t best = h->n_chunks;
-	for (size_t i = 0; i < h->n_chunks; i++) {
-		const struct heapsim_chunk *c = &h->chunks[i];
-		if (c->free && c->bytes >= need &&
-		    (best == h->n_chunks || c->bytes < h->chunks[best].bytes))
-			best = i;
-	}
+	/* best fit: the smallest free chunk that holds it, the lowest of equal ones */
+	size_t k = free_lower_bound(h, need, 0);
+	size_t best = k < h->n_free ? chunk_at(h, h->by_size[k].addr) : h->n_chunks;
 	int rc;
 	uint64_t addr;
 	if (best < h->n_chunks) {
 		struct heapsim_chunk *c = &h->chunks[best];
 		addr = c->addr;
 		uint64_t rest = c->bytes - nb;
+		free_remove(h, c->bytes, addr);
 		c->free = 0;
 		if (rest >= CHUNK_MIN) {
 			c->bytes = nb;
 			if ((rc = insert_chunk(h, best + 1,
 			                       (struct heapsim_chunk){addr + nb, rest, 1})))
 				return rc;
+			free_add(h, rest, addr + nb);
 		} else {
 			nb = c->bytes;
 		}
@@ -255,23 +313,17 @@ void augur_heapsim_free(struct augur_heapsim *h, const struct augur_heapsim_bloc
 		h->mapped = h->mapped >= b->bytes ? h->mapped - b->bytes : 0;
 		return;
 	}
-	size_t lo = 0, hi = h->n_chunks;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (h->chunks[mid].addr < b->addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == h->n_chunks || h->chunks[lo].addr != b->addr || h->chunks[lo].free)
+	size_t i = chunk_at(h, b->addr);
+	if (i == h->n_chunks || h->chunks[i].free)
 		return; /* not a live block: nothing to free */
-	size_t i = lo;
 	h->chunks[i].free = 1;
 	if (i + 1 < h->n_chunks && h->chunks[i + 1].free) {
+		free_remove(h, h->chunks[i + 1].bytes, h->chunks[i + 1].addr);
 		h->chunks[i].bytes += h->chunks[i + 1].bytes;
 		remove_chunk(h, i + 1);
 	}
 	if (i > 0 && h->chunks[i - 1].free) {
+		free_remove(h, h->chunks[i - 1].bytes, h->chunks[i - 1].addr);
 		h->chunks[i - 1].bytes += h->chunks[i].bytes;
 		remove_chunk(h, i);
 		i--;
@@ -281,6 +333,8 @@ void augur_heapsim_free(struct augur_heapsim *h, const struct augur_heapsim_bloc
 		remove_chunk(h, i);
 		if (h->brk - h->top > h->p.trim_above)
 			lower_brk(h, round_up(h->top, h->p.page_bytes));
+	} else {
+		free_add(h, h->chunks[i].bytes, h->chunks[i].addr);
 	}
 }
 

@@ -31,6 +31,11 @@ struct augur_heapsim {
 	struct heapsim_chunk *chunks; /* by address; the last one is never free (it joins the
 	                                 top) */
 	size_t n_chunks, cap_chunks;
+	struct heapsim_free *by_size; /* the free chunks by size, then address: best fit is a
+	                                 binary search (a depthwise conv's hundreds of groups
+	                                 otherwise scan every chunk per buffer); capacity
+	                                 cap_chunks */
+	size_t n_free;
 	struct heapsim_range *untouched; /* pages inside the heap given back, by address */
 	size_t n_untouched, cap_untouched;
 	uint64_t top;         /* where the top chunk starts: the end of the last chunk */
