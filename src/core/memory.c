@@ -498,16 +498,10 @@ static void heap_lifetimes(const struct augur_net *net, const struct augur_analy
 		size_t slot = own[i] < 0 ? n : (size_t)own[i];
 		int64_t until = a->layers[i].last_reader > i ? (int64_t)a->layers[i].last_reader
 		                                             : (int64_t)i;
+		/* a buffer's readers are its layers' readers: each was counted as its writer's
+		 * last_reader, so nothing is read past its slot's last */
 		if (until > last[slot])
 			last[slot] = until;
-		for (uint32_t j = 0; j < net->layers[i].n_inputs; j++) {
-			int32_t in = net->layers[i].inputs[j];
-			size_t from = in == AUGUR_NET_INPUT
-			                      ? n
-			                      : (size_t)(own[in] < 0 ? (int64_t)n : own[in]);
-			if ((int64_t)i > last[from])
-				last[from] = (int64_t)i;
-		}
 	}
 }
 
