@@ -890,6 +890,21 @@ static int parse_machine_facts(const struct augur_schema *c, const struct augur_
 	return AUGUR_OK;
 }
 
+/* An optional boolean fact kept as 1 true, -1 false; absent or null leaves *out as it
+ * was (0: not stated, so the model's default stays in place). */
+static int get_tristate(const struct augur_schema *c, const struct augur_ynode *map,
+                        const char *key, int *out)
+{
+	const struct augur_ynode *x = augur_ynode_get(map, key);
+	if (!x || augur_ynode_is_null(x))
+		return AUGUR_OK;
+	bool on;
+	int rc = augur_schema_bool(c, x, key, &on);
+	if (!rc)
+		*out = on ? 1 : -1;
+	return rc;
+}
+
 int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode *v,
                           struct augur_framework *fw)
 {
@@ -976,18 +991,10 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 			                        x->kind == AUGUR_YSCALAR ? x->text
 			                                                 : "a collection");
 	}
-	if ((x = augur_ynode_get(v, "cache_terms")) && !augur_ynode_is_null(x)) {
-		bool on;
-		if ((rc = augur_schema_bool(c, x, "cache_terms", &on)))
-			return rc;
-		fw->cache_terms = on ? 1 : -1;
-	}
-	if ((x = augur_ynode_get(v, "conv_im2col")) && !augur_ynode_is_null(x)) {
-		bool on;
-		if ((rc = augur_schema_bool(c, x, "conv_im2col", &on)))
-			return rc;
-		fw->conv_im2col = on ? 1 : -1;
-	}
+	if ((rc = get_tristate(c, v, "cache_terms", &fw->cache_terms)))
+		return rc;
+	if ((rc = get_tristate(c, v, "conv_im2col", &fw->conv_im2col)))
+		return rc;
 	if ((x = augur_ynode_get(v, "conv_block")) && !augur_ynode_is_null(x) &&
 	    (rc = get_u32(c, x, "conv_block", 1, 64, &fw->conv_block)))
 		return rc;
@@ -1000,18 +1007,10 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 	if ((x = augur_ynode_get(v, "alloc_slack_bytes")) && !augur_ynode_is_null(x) &&
 	    (rc = get_u32(c, x, "alloc_slack_bytes", 0, 65536, &fw->alloc_slack_bytes)))
 		return rc;
-	if ((x = augur_ynode_get(v, "weights_staged")) && !augur_ynode_is_null(x)) {
-		bool on;
-		if ((rc = augur_schema_bool(c, x, "weights_staged", &on)))
-			return rc;
-		fw->weights_staged = on ? 1 : -1;
-	}
-	if ((x = augur_ynode_get(v, "affine_in_place")) && !augur_ynode_is_null(x)) {
-		bool on;
-		if ((rc = augur_schema_bool(c, x, "affine_in_place", &on)))
-			return rc;
-		fw->affine_in_place = on ? 1 : -1;
-	}
+	if ((rc = get_tristate(c, v, "weights_staged", &fw->weights_staged)))
+		return rc;
+	if ((rc = get_tristate(c, v, "affine_in_place", &fw->affine_in_place)))
+		return rc;
 	if ((x = augur_ynode_get(v, "direct_conv_min_input_values")) && !augur_ynode_is_null(x) &&
 	    (rc = augur_schema_u64(c, x, "direct_conv_min_input_values", 0, UINT64_C(1) << 40,
 	                           &fw->direct_conv_min_input_values)))
@@ -1020,12 +1019,8 @@ int augur_framework_parse(const struct augur_schema *c, const struct augur_ynode
 	    (rc = get_u32(c, x, "direct_conv_1x1_min_batch", 0, 65536,
 	                  &fw->direct_conv_1x1_min_batch)))
 		return rc;
-	if ((x = augur_ynode_get(v, "pass_cliff")) && !augur_ynode_is_null(x)) {
-		bool on;
-		if ((rc = augur_schema_bool(c, x, "pass_cliff", &on)))
-			return rc;
-		fw->pass_cliff = on ? 1 : -1;
-	}
+	if ((rc = get_tristate(c, v, "pass_cliff", &fw->pass_cliff)))
+		return rc;
 	return AUGUR_OK;
 }
 
