@@ -49,6 +49,27 @@ assert [kv.split(":")[0] for kv in faults.split(", ")] == names, faults
 assert all(re.fullmatch(r"\d+", kv.split(": ")[1]) for kv in faults.split(", ")), faults
 PY
 
+# --peak-samples 3: the peak is the median of the timed process's and two new interpreters'
+expect 0 bench/validate measure tests/data/tiny.yaml --board smoke --out "$tmp/m3.yaml" \
+	--peak-samples 3 "${quick[@]}"
+python3 - "$tmp/m3.yaml" <<'PY' && pass=$((pass + 1)) || { fail=$((fail + 1)); cat "$tmp/m3.yaml"; }
+import re, statistics, sys
+memory = open(sys.argv[1]).read().partition("memory_mb:\n")[2]
+row = re.fullmatch(r"  - \{network: \S*tests/data/tiny\.yaml, board: smoke, cpu: ([0-9.]+), "
+                   r"samples: \[([0-9., ]+)\]\}\n", memory)
+assert row, memory
+samples = [float(v) for v in row.group(2).split(", ")]
+assert len(samples) == 3 and all(0 < v < 1024 for v in samples), samples
+assert abs(float(row.group(1)) - statistics.median(samples)) < 1e-3, row.group(0)
+PY
+expect 0 bench/validate peak tests/data/tiny.yaml --passes 2 --augur "$AUGUR"
+python3 -c 'import json, sys; v = json.loads(sys.argv[1])["peak_mib"]; assert 0 < v < 1024, v' \
+	"$out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "peak: $out"; }
+expect 2 bench/validate measure tests/data/tiny.yaml --board smoke --out "$tmp/m0.yaml" \
+	--peak-samples 0 "${quick[@]}"
+has "$err" "--peak-samples must be at least 1" "peak samples range"
+[ ! -e "$tmp/m0.yaml" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "m0.yaml written"; }
+
 # the file is read back by report: one held-out network, and the summary line
 expect 0 bench/validate report --profile epyc-2core "$tmp/m.yaml" --augur "$AUGUR"
 has "$out" "held-out networks within ±10%" "report summary"
