@@ -362,6 +362,34 @@ static void test_conv_groups(void)
 	CHECK_EQ_U64(augur_layer_workspace(net, a, 0, AUGUR_CONV_BLOCKED), 16384);
 	CHECK_EQ_U64(augur_layer_workspace(net, a, 1, AUGUR_CONV_BLOCKED), 8192 + 16384);
 	CHECK_EQ_U64(augur_layer_workspace(net, a, 2, AUGUR_CONV_BLOCKED), 4096);
+	/* a grouped direct conv copies its input into the blocked layout when each group
+	 * reads a block of channels (traced: 4 groups of 16 channels under a block of 16).
+	 * g1: 2 groups of 4 channels, 2 filters, a block of 4, every buffer above 1 KiB
+	 * mapped: the input (8192) held, its copy (8192) and the blocked output (2 filters
+	 * rounded up to the block: 4096) live at once, 20480 mapped; then the output (2048:
+	 * a page) replaces the copy. Without the copy the most would be 16384. */
+	{
+		static const char g1_text[] = "name: g1\n"
+		                              "input: [8, 16, 16]\n"
+		                              "layers:\n"
+		                              "  - {name: g1, type: conv, filters: 2, kernel: 1, "
+		                              "groups: 2}\n";
+		struct augur_net *g1 = NULL;
+		struct augur_analysis *ga = NULL;
+		parse_text("g1.yaml", g1_text, sizeof(g1_text) - 1, &g1, &ga);
+		struct augur_heap_view hv;
+		struct augur_heap_facts f = {
+		        .map_above = 1024,
+		        .slack_bytes = 96,
+		        .rule = AUGUR_CONV_BLOCKED,
+		        .dispatch = (struct augur_conv_dispatch){.direct = true, .block = 4}};
+		if (ga) {
+			CHECK_EQ_INT(augur_memory_heap_view(g1, ga, &f, &hv), 0);
+			CHECK_EQ_U64(hv.mapped_bytes, 8192 + 8192 + 4096);
+		}
+		augur_analysis_free(ga);
+		augur_net_free(g1);
+	}
 	/* the heap view, one group at a time, nothing mapped: the weights as chunks of 656,
 	 * 560 and 96 bytes ((16*9 + 16), (8*16 + 8), (4*4 + 4) values), the input (8208)
 	 * to 9520; each of dw's groups takes one group's columns (9232) where the group

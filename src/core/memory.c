@@ -399,8 +399,9 @@ static int run_layer(const struct augur_net *net, const struct augur_analysis *a
 	}
 	if (conv && f->rule == AUGUR_CONV_BLOCKED &&
 	    augur_conv_runs_direct(net, a, i, &f->dispatch)) {
-		/* oneDNN through PyTorch 1.13 (traced): the input in its blocked layout (an
-		 * ungrouped conv reading at least a block of channels), the weights reordered,
+		/* oneDNN through PyTorch 1.13 (traced): the input in its blocked layout (a conv
+		 * reading at least a block of channels per group: a 4-group conv of 16 channels
+		 * per group copies its input, a depthwise one does not), the weights reordered,
 		 * the output in blocked layout (channels rounded up to the block); the weights'
 		 * and input's copies freed, then PyTorch's output, then the blocked one freed */
 		uint64_t block = f->dispatch.block ? f->dispatch.block : 8;
@@ -410,8 +411,8 @@ static int run_layer(const struct augur_net *net, const struct augur_analysis *a
 		                       &blocked_out))
 			blocked_out = UINT64_MAX;
 		struct augur_heapsim_block bout;
-		if (l->groups <= 1 && cin >= block &&
-		    !(rc = augur_heapsim_alloc(h, blocked_copy_bytes(net, a, i, true), &t[n_t])))
+		if (cin >= block &&
+		    !(rc = augur_heapsim_alloc(h, input_blob_bytes(net, a, i), &t[n_t])))
 			n_t++;
 		if (!rc && s->params &&
 		    !(rc = augur_heapsim_alloc(h, weight_bytes(s->params), &t[n_t])))
