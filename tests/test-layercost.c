@@ -1540,14 +1540,16 @@ static void test_layer_times_join(void)
 	         "memory_mb:\n"
 	         "  - {network: %s/descriptors/alexnet.yaml, board: t, cpu: 255}\n",
 	         root(), root());
+	/* the nin row as bench/validate --peak-samples writes it: cpu is the median of the
+	 * samples, which the reader passes over */
 	snprintf(second, sizeof(second),
 	         "# measured later\nsource: \"second\"\nframework:\n  name: augur\n"
 	         "layer_times:\n"
 	         "  - {network: %s/descriptors/nin.yaml, board: t, unit: cpu, forward: 3}\n"
 	         "  - {network: %s/descriptors/kws.yaml, board: t, unit: cpu, forward: 0.01}\n"
 	         "memory_mb:\n"
-	         /* bench/validate --peak-samples: cpu is the median of the samples */
-	         "  - {network: %s/descriptors/nin.yaml, board: t, cpu: 49, samples: [55, 49, 43]}\n",
+	         "  - {network: %s/descriptors/nin.yaml, board: t, cpu: 49, "
+	         "samples: [55, 49, 43]}\n",
 	         root(), root(), root());
 	struct augur_strbuf joined = {0};
 	augur_layer_times_join(first, second, &joined);
