@@ -48,6 +48,17 @@ static bool stopped(const struct augur_adapter_settings *s)
 
 /* ---- adapter 'augur': augur's own runtime, in this process (netbench.h) ------------- */
 
+/* netbench's hooks, ctx the settings */
+static bool stop_asked(void *ctx)
+{
+	return stopped(ctx);
+}
+
+static void next_network(size_t k, const char *path, void *ctx)
+{
+	tick(ctx, k, path);
+}
+
 static int augur_available(const struct augur_adapter_settings *s, char *why, size_t size)
 {
 	(void)s;
@@ -64,7 +75,10 @@ static int augur_measure(const char *const *nets, size_t n, const struct augur_a
 	                                    .warmup = s->warmup,
 	                                    .threads = s->threads,
 	                                    .seed = 1,
-	                                    .retries = s->retries};
+	                                    .retries = s->retries,
+	                                    .stop = stop_asked,
+	                                    .next = next_network,
+	                                    .ctx = (void *)s};
 	struct augur_net_run *runs = calloc(n ? n : 1, sizeof(*runs));
 	struct augur_strbuf text = {0};
 	struct augur_speed_probe probe = {0};
@@ -77,22 +91,17 @@ static int augur_measure(const char *const *nets, size_t n, const struct augur_a
 	if (s->retries && (rc = augur_speed_probe_new(&probe, diag)))
 		goto done;
 	nb.probe = s->retries ? &probe : NULL;
-	for (; k < n; k++) {
-		if (stopped(s)) {
-			got->interrupted = true; /* what was measured is written below */
-			break;
-		}
-		tick(s, k, nets[k]);
-		if ((rc = augur_netbench_measure(nets[k], &nb, &runs[k], diag))) {
-			k++; /* cleared below with the others */
-			goto done;
-		}
-		/* without retries (the tiny grid's two passes) nothing is judged disturbed */
-		if (s->retries && augur_net_run_disturbance(&runs[k]) > AUGUR_NETBENCH_NOISY) {
+	if ((rc = augur_netbench_measure_list(nets, n, &nb, runs, &k, diag)))
+		goto done;
+	/* what was measured is written below; a stop while the disturbed ones were measured
+	 * again leaves each network with a measurement, written too */
+	got->interrupted = stopped(s);
+	/* without retries (the tiny grid's two passes) nothing is judged disturbed */
+	for (size_t i = 0; i < k && s->retries; i++)
+		if (augur_net_run_disturbance(&runs[i]) > AUGUR_NETBENCH_NOISY) {
 			got->disturbed++;
-			got->worst_slowdown = fmax(got->worst_slowdown, runs[k].slowdown);
+			got->worst_slowdown = fmax(got->worst_slowdown, runs[i].slowdown);
 		}
-	}
 	if (!k)
 		goto done;
 	augur_netbench_layer_times(runs, k, &nb, s->board, s->command, &text);

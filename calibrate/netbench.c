@@ -154,7 +154,7 @@ out:
 
 void augur_net_run_clear(struct augur_net_run *r)
 {
-	/* clang 14's analyzer does not see augur_netbench_measure replace *r by a new
+	/* clang 14's analyzer does not see augur_netbench_measure_list replace *r by a new
 	 * measurement after clearing it, and reports a second free of the old pointer */
 	free(r->layer); // NOLINT(clang-analyzer-unix.Malloc)
 	augur_analysis_free(r->a);
@@ -271,30 +271,56 @@ static int measure_probed(struct augur_net_run *r, const struct augur_netbench_o
 	return rc;
 }
 
-int augur_netbench_measure(const char *path, const struct augur_netbench_options *o,
-                           struct augur_net_run *r, struct augur_diag *diag)
+static double judged(const struct augur_netbench_options *o, const struct augur_net_run *r)
 {
-	*r = (struct augur_net_run){.path = path};
-	int rc = measure_probed(r, o, diag);
-	/* another program ran during the passes: measure again, keep the calmest */
-	for (uint64_t k = 0;
-	     !rc && k < o->retries && augur_net_run_disturbance(r) > AUGUR_NETBENCH_NOISY; k++) {
-		if (o->retrying)
-			o->retrying(r, k, o->ctx);
-		struct augur_net_run again = {.path = path};
-		struct augur_netbench_options quiet = *o;
-		quiet.dump = NULL; /* written once is enough */
-		rc = measure_probed(&again, &quiet, diag);
-		bool calmer =
-		        !rc && augur_net_run_disturbance(&again) < augur_net_run_disturbance(r);
-		if (calmer) {
-			augur_net_run_clear(r);
-			*r = again;
-		} else {
-			augur_net_run_clear(&again);
-		}
+	return o->disturbance ? o->disturbance(r, o->ctx) : augur_net_run_disturbance(r);
+}
+
+static bool stop_asked(const struct augur_netbench_options *o)
+{
+	return o->stop && o->stop(o->ctx);
+}
+
+int augur_netbench_measure_list(const char *const *paths, size_t n,
+                                const struct augur_netbench_options *o, struct augur_net_run *runs,
+                                size_t *filled, struct augur_diag *diag)
+{
+	int rc = AUGUR_OK;
+	*filled = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (stop_asked(o))
+			return AUGUR_OK;
+		if (o->next)
+			o->next(k, paths[k], o->ctx);
+		runs[k] = (struct augur_net_run){.path = paths[k]};
+		*filled = k + 1;
+		if ((rc = measure_probed(&runs[k], o, diag)))
+			return rc;
+		if (o->measured)
+			o->measured(&runs[k], k, o->ctx);
 	}
-	return rc;
+	struct augur_netbench_options again_opt = *o;
+	again_opt.dump = NULL; /* written once is enough */
+	for (uint64_t round = 0; round < o->retries; round++)
+		for (size_t k = 0; k < n; k++) {
+			if (judged(o, &runs[k]) <= AUGUR_NETBENCH_NOISY)
+				continue;
+			if (stop_asked(o))
+				return AUGUR_OK;
+			if (o->retrying)
+				o->retrying(&runs[k], round, o->ctx);
+			struct augur_net_run again = {.path = paths[k]};
+			rc = measure_probed(&again, &again_opt, diag);
+			if (!rc && judged(o, &again) < judged(o, &runs[k])) {
+				augur_net_run_clear(&runs[k]);
+				runs[k] = again;
+			} else {
+				augur_net_run_clear(&again);
+			}
+			if (rc)
+				return rc;
+		}
+	return AUGUR_OK;
 }
 
 void augur_netbench_blas(char *buf, size_t size, const char **config, uint32_t *threads)
@@ -356,7 +382,8 @@ void augur_netbench_layer_times(const struct augur_net_run *rs, size_t n,
 	        b,
 	        "# reps: %llu forward passes after %llu warm-up; random weights (seed %llu); a "
 	        "network whose spread, or whose layers' sum against its pass, is over %.0f%% is "
-	        "measured again, up to %llu times, the calmest kept\n",
+	        "measured again, up to %llu times, each after every other network, the calmest "
+	        "kept\n",
 	        (unsigned long long)s->reps, (unsigned long long)s->warmup,
 	        (unsigned long long)s->seed, 100 * AUGUR_NETBENCH_NOISY,
 	        (unsigned long long)s->retries);

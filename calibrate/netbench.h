@@ -80,6 +80,14 @@ struct augur_netbench_options {
 	int (*load)(const char *path, struct augur_net **out, struct augur_diag *diag);
 	/* called before each measurement again (k counts from 0), with the disturbed one */
 	void (*retrying)(const struct augur_net_run *r, uint64_t k, void *ctx);
+	/* augur_netbench_measure_list's, each NULL when not wanted: asked before each
+	 * measurement (true stops there); told which network is measured next for the first
+	 * time, and each first measurement; how a measurement is judged (NULL:
+	 * augur_net_run_disturbance; a test judges by a script of its own) */
+	bool (*stop)(void *ctx);
+	void (*next)(size_t k, const char *path, void *ctx);
+	void (*measured)(const struct augur_net_run *r, size_t k, void *ctx);
+	double (*disturbance)(const struct augur_net_run *r, void *ctx);
 	void *ctx;
 	/* NULL, or a speed probe timed around each measurement: one taken while the machine
 	 * ran it more than AUGUR_NETBENCH_SLOWED slower than usual is disturbed too */
@@ -92,11 +100,19 @@ struct augur_netbench_options {
  * variation on a quiet machine stays under it */
 #define AUGUR_NETBENCH_SLOWED 0.20
 
-/* Measures the network at path into *r (cleared first; free with augur_net_run_clear,
- * also after a failure). Fails with the reader's, tracer's or runtime's located errors,
- * AUGUR_E_IO when the dump cannot be written, AUGUR_E_NOMEM. */
-int augur_netbench_measure(const char *path, const struct augur_netbench_options *o,
-                           struct augur_net_run *r, struct augur_diag *diag);
+/* Measures the networks at paths[0..n) into runs[0..n): each once, in order, then the
+ * disturbed ones again (over AUGUR_NETBENCH_NOISY), up to o->retries rounds, each round
+ * after every network has had its turn, keeping the calmest. Taken again straight away, a
+ * network meets the same disturbance: on the shared Zen 5 guest another tenant slowed a
+ * dozen networks in a row by 23-29% for two minutes, and each one's two immediate retries
+ * were as slow (bench/heldout, seed 4360). *filled counts the runs to free with
+ * augur_net_run_clear, also after a failure or a stop: all n once the first round is
+ * done, fewer when o->stop cut it short. Fails with the reader's, tracer's or runtime's
+ * located errors, AUGUR_E_IO when the dump (the first network's) cannot be written,
+ * AUGUR_E_NOMEM. */
+int augur_netbench_measure_list(const char *const *paths, size_t n,
+                                const struct augur_netbench_options *o, struct augur_net_run *runs,
+                                size_t *filled, struct augur_diag *diag);
 
 void augur_net_run_clear(struct augur_net_run *r);
 

@@ -45,6 +45,7 @@ struct settings {
 	/* the reference workload's usual time now, when the profile has its time from the
 	 * calibration (machine.probe_ms) and was made on this CPU model; else 0 */
 	double probe_now;
+	size_t n_nets; /* the networks measured, for the progress lines */
 };
 
 /* Each layer's times: the text table (with its share of the pass), CSV with --layers (one
@@ -432,7 +433,8 @@ static const struct cli_opt run_opts[] = {
         CLI_UINT("retries", struct settings, nb.retries, 0, 100, "N",
                  "measure a network again, up to N times, when its passes spread\n"
                  "over 10% or its layers do not add up to its pass within 10%\n"
-                 "(another program ran); the calmest is kept (default 0)"),
+                 "(another program ran), each time after the other networks;\n"
+                 "the calmest is kept (default 0)"),
         CLI_STRING("device", struct settings, device, "D",
                    "also predict each network with profile D (a name or a path) on\n"
                    "its cpu, beside the measurement: time, memory, per layer with\n"
@@ -456,6 +458,15 @@ static void retrying(const struct augur_net_run *r, uint64_t k, void *ctx)
 	            r->net->name, k ? "still disturbed, the calmest so far" : "disturbed",
 	            100 * r->forward.spread, augur_net_run_layers_ratio(r), 100 * r->slowdown,
 	            (unsigned long long)k + 1, (unsigned long long)s->nb.retries);
+}
+
+/* Progress, when measuring several networks into a layer-times file (a campaign's pace) */
+static void measured(const struct augur_net_run *r, size_t k, void *ctx)
+{
+	const struct settings *s = ctx;
+	if (s->n_nets > 1 && s->times_out)
+		fprintf(stderr, "[%zu/%zu] %s: forward %.3f ms (spread %.1f%%)\n", k + 1, s->n_nets,
+		        r->net->name, r->forward.median, 100 * r->forward.spread);
 }
 
 /* The measurements as a layer-times file, written atomically. */
@@ -534,6 +545,7 @@ int cmd_run(int argc, char **argv)
 	if (cli_parse(&cmd_run_spec, argc, argv, &s, &args, &n_args))
 		return CLI_USAGE;
 	s.nb.retrying = retrying;
+	s.nb.measured = measured;
 	s.nb.load = load;
 	s.nb.ctx = &s;
 	size_t n = (size_t)n_args;
@@ -554,16 +566,10 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	s.nb.probe = s.nb.retries ? &probe : NULL;
-	for (; done < n; done++) {
-		if (augur_netbench_measure(args[done], &s.nb, &rs[done], &diag)) {
-			rc = cli_report(&diag);
-			done++;
-			goto out;
-		}
-		if (n > 1 && s.times_out)
-			fprintf(stderr, "[%zu/%zu] %s: forward %.3f ms (spread %.1f%%)\n", done + 1,
-			        n, rs[done].net->name, rs[done].forward.median,
-			        100 * rs[done].forward.spread);
+	s.n_nets = n;
+	if (augur_netbench_measure_list((const char *const *)args, n, &s.nb, rs, &done, &diag)) {
+		rc = cli_report(&diag);
+		goto out;
 	}
 	uint32_t threads;
 	const char *config;
