@@ -212,6 +212,7 @@ static void test_features(const char *tmpdir)
 	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], (4096ull * 1000 + 1000) * 4);
 	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED], 0);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 0);
+	CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_SHORT], 0); /* 16 KiB rows */
 	/* writer_evicted: relu1's writer, conv1, filled 363 x 3025 columns, read 96 x 363
 	 * weights and 96 biases and the 3 x 227 x 227 image: 5150424 bytes of the reference
 	 * board's 32 MiB; relu6's writer, fc6, streamed 144 MiB of weights: 1; conv1 reads
@@ -235,6 +236,19 @@ static void test_features(const char *tmpdir)
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], 0);
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K], 0);
 		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED], 0);
+	}
+	unload(&l);
+
+	/* ResNet-18's fc reads 512 pooled values: rows of 2 KiB, under 4 KiB, so its
+	 * 512 x 1000 weights and 1000 biases count again as param_bytes_short */
+	l = load("resnet18", 1);
+	if (l.a) {
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc"), &tm, &th1, f,
+		                     NULL);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES], (512ull * 1000 + 1000) * 4);
+		CHECK_EQ_U64(f[AUGUR_FEAT_PARAM_BYTES_SHORT], (512ull * 1000 + 1000) * 4);
+	} else {
+		CHECK(0);
 	}
 	unload(&l);
 
@@ -1793,6 +1807,10 @@ static void test_pass_cliff(const char *tmpdir)
 	               AUGUR_FEAT_BIT(AUGUR_FEAT_IM2COL_BYTES_WARM))));
 	own = augur_layer_cost_features(AUGUR_LAYER_FC, false, false, true, false);
 	CHECK(!(own & AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_WARM)));
+	/* short fc rows: measured in augur's runtime (cblas_sgemv) only */
+	CHECK(!(own & AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_SHORT)));
+	own = augur_layer_cost_features(AUGUR_LAYER_FC, true, true, false, false);
+	CHECK(own & AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_SHORT));
 }
 
 int main(void)

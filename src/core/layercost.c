@@ -48,6 +48,7 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_DIRECT_MACS] = "direct_macs",
         [AUGUR_FEAT_DIRECT_DW_MACS] = "direct_dw_macs",
         [AUGUR_FEAT_DIRECT_THIN_MACS] = "direct_thin_macs",
+        [AUGUR_FEAT_PARAM_BYTES_SHORT] = "param_bytes_short",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -93,6 +94,7 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 	case AUGUR_FEAT_IM2COL_BYTES_WARM:
 	case AUGUR_FEAT_DATA_BYTES_WARM:
 	case AUGUR_FEAT_PARAM_BYTES_4K_WARM:
+	case AUGUR_FEAT_PARAM_BYTES_SHORT:
 	case AUGUR_FEAT_IM2COL_ROWS:
 	case AUGUR_FEAT_OUT_BYTES_LEAKY:
 	case AUGUR_FEAT_DATA_BYTES_SPILLED:
@@ -241,6 +243,8 @@ uint64_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs,
 		own |= F(OUT_BYTES_LEAKY) | F(IN_BYTES_FRESH);
 	if (augur_runtime && type == AUGUR_LAYER_POOL)
 		own |= F(GLOBAL_READS);
+	if (augur_runtime && type == AUGUR_LAYER_FC)
+		own |= F(PARAM_BYTES_SHORT);
 	if (augur_runtime && (own & F(IM2COL_BYTES)))
 		own |= F(IM2COL_ROWS);
 	/* plain loops over blobs (not the GEMM layers, whose columns and weights the im2col
@@ -524,6 +528,11 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED] = f[AUGUR_FEAT_PARAM_BYTES_4K];
 		f[AUGUR_FEAT_PARAM_BYTES] = f[AUGUR_FEAT_PARAM_BYTES_4K] = 0;
 	}
+	/* rows under 4 KiB, on top of param_bytes (docs/model.md, "Short fc rows"): held-out
+	 * networks of augur's runtime on an Intel Xeon guest 43 -> 49 of 52 within 10%
+	 * refitted with it; a boundary at 512, 2048 or 4096 values gave 45, 47 and 46 */
+	if (l->type == AUGUR_LAYER_FC && s->gemm.count && s->gemm.k < AUGUR_SHORT_ROW_VALUES)
+		f[AUGUR_FEAT_PARAM_BYTES_SHORT] = f[AUGUR_FEAT_PARAM_BYTES];
 	f[AUGUR_FEAT_FRESH_BYTES] = augur_layer_fresh_bytes(net, a, i, th);
 	f[AUGUR_FEAT_NARROW_GEMM_BYTES] = augur_narrow_gemm_bytes(&s->gemm, th);
 	/* a pass's conv and pooling layers stream megabytes through the caches, and with

@@ -19,6 +19,10 @@
 #include "status.h"
 #include "timemodel.h"
 
+/* An fc row shorter than this many values (4 KiB of floats) streams from memory at about
+ * half the rate of longer ones in a matrix-vector product (param_bytes_short) */
+#define AUGUR_SHORT_ROW_VALUES 1024
+
 enum augur_feature {
 	AUGUR_FEAT_GEMM_MS,      /* the GEMM model's predicted time of the layer's GEMMs */
 	AUGUR_FEAT_GEMM_CALLS,   /* GEMM calls (groups x batch): per-call overhead */
@@ -136,6 +140,12 @@ enum augur_feature {
 	AUGUR_FEAT_DIRECT_THIN_MACS,        /* a direct conv's multiply-adds with fewer input
 	                                       channels per group than a block (a first conv:
 	                                       another kernel, from the plain layout) */
+	AUGUR_FEAT_PARAM_BYTES_SHORT,       /* an fc layer's weights again when its rows are
+	                                       under 4 KiB (k < 1024), for augur's runtime
+	                                       (cblas_sgemv): from memory such rows streamed at
+	                                       5-6 GB/s and rows of 4 KiB and more at 10-12 on
+	                                       an Intel Xeon guest (Prescott kernels), alike
+	                                       from cache (docs/model.md) */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
