@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -416,6 +417,35 @@ void augur_machine_measure_llc(struct augur_machine_facts *m)
 	}
 	free(buf);
 	m->llc_effective_bytes = augur_cache_knee(sizes, bw, n);
+}
+
+const char *augur_blas_kernels_behind(const char *core, const char *cpuinfo)
+{
+	/* OpenBLAS's x86 targets without AVX2 (DYNAMIC_ARCH builds pick among these when
+	 * they do not recognise the CPU) */
+	static const char *const old_sets[] = {
+	        "Katmai",      "Coppermine", "Northwood",    "Prescott",  "Banias",
+	        "Core2",       "Penryn",     "Dunnington",   "Nehalem",   "Atom",
+	        "Athlon",      "Opteron",    "Opteron_SSE3", "Barcelona", "Bobcat",
+	        "Sandybridge", "Bulldozer",  "Piledriver"};
+	if (!core || !cpuinfo || !has_word(cpuinfo, "flags", "avx2"))
+		return NULL;
+	for (size_t i = 0; i < sizeof(old_sets) / sizeof(*old_sets); i++)
+		if (!strcasecmp(core, old_sets[i]))
+			return has_word(cpuinfo, "flags", "avx512f") ? "AVX-512" : "AVX2";
+	return NULL;
+}
+
+const char *augur_machine_blas_kernels_behind(const char *core)
+{
+	char *text = NULL;
+	size_t len;
+	struct augur_diag diag = {0};
+	const char *behind = NULL;
+	if (augur_read_file("/proc/cpuinfo", AUGUR_MAX_FILE_BYTES, &text, &len, &diag) == 0)
+		behind = augur_blas_kernels_behind(core, text);
+	free(text);
+	return behind;
 }
 
 char *augur_machine_cpu_model(void)

@@ -18,6 +18,14 @@
  * NULL when the text names none (or out of memory); the caller frees the result. */
 char *augur_cpuinfo_model(const char *text);
 
+/* The vector extension a /proc/cpuinfo text lists ("AVX-512" for avx512f, else "AVX2")
+ * that OpenBLAS's kernel set core (openblas_get_corename: "Prescott", "Haswell", ...) does
+ * not use, when core is one of its x86 sets from before AVX2; NULL otherwise. OpenBLAS
+ * falls back to such a set on a CPU it does not know (0.3.21 runs Prescott's SSE3 kernels
+ * on an Intel Xeon family 6 model 207 with AVX-512), and GEMMs then run at a fraction of
+ * what the CPU allows: calibrate says so (docs/profiles.md). */
+const char *augur_blas_kernels_behind(const char *core, const char *cpuinfo);
+
 /* This machine's CPU model (augur_cpuinfo_model of /proc/cpuinfo); NULL when unknown. The
  * caller frees it. */
 char *augur_machine_cpu_model(void);
@@ -48,6 +56,9 @@ uint64_t augur_cache_knee(const uint64_t *sizes, const double *bw, size_t n);
  * sizes from 1 MiB up to 512 MiB, or up to twice m->llc_bytes when smaller) into
  * m->llc_effective_bytes; 0 when the curve shows no clear fall. About a second. */
 void augur_machine_measure_llc(struct augur_machine_facts *m);
+
+/* augur_blas_kernels_behind of core and this machine's /proc/cpuinfo. */
+const char *augur_machine_blas_kernels_behind(const char *core);
 
 /* Fills p's machine and memory facts (cpu_model, cpu_cores, cpu_governor,
  * openblas_coretype, the caches and page size, ram_bytes, pointer_bits; shared_memory

@@ -156,8 +156,35 @@ static void test_cache_knee(void)
 	CHECK_EQ_U64(augur_cache_knee(sizes, dead, 3), 0);
 }
 
+/* OpenBLAS kernels older than the CPU: Prescott's (what 0.3.21 picked on a Xeon family 6
+ * model 207) on CPUs with AVX-512 or AVX2; none said for kernels that use them, for a CPU
+ * without AVX2 (the TX1's Cortex-A57), or without a core name */
+static void test_blas_kernels_behind(void)
+{
+	char *xeon = read_data("cpuinfo-xeon.txt"), *tx1 = read_data("cpuinfo-tx1.txt");
+	if (!xeon || !tx1) {
+		free(xeon);
+		free(tx1);
+		return;
+	}
+	CHECK_STR_EQ(augur_blas_kernels_behind("Prescott", xeon), "AVX-512");
+	CHECK_STR_EQ(augur_blas_kernels_behind("PRESCOTT", xeon), "AVX-512");
+	CHECK_STR_EQ(augur_blas_kernels_behind("Sandybridge", xeon), "AVX-512");
+	CHECK(augur_blas_kernels_behind("SkylakeX", xeon) == NULL);
+	CHECK(augur_blas_kernels_behind("Haswell", xeon) == NULL);
+	CHECK(augur_blas_kernels_behind(NULL, xeon) == NULL);
+	CHECK(augur_blas_kernels_behind("ARMV8", tx1) == NULL);
+	CHECK(augur_blas_kernels_behind("Prescott", tx1) == NULL);
+	CHECK_STR_EQ(augur_blas_kernels_behind("Nehalem", "vendor_id : X\nflags : sse avx avx2\n"),
+	             "AVX2");
+	CHECK(augur_blas_kernels_behind("Nehalem", "vendor_id : X\nflags : sse avx2x\n") == NULL);
+	free(xeon);
+	free(tx1);
+}
+
 int main(void)
 {
+	test_blas_kernels_behind();
 	test_caches();
 	test_cache_knee();
 	/* the kernel's brand string under KVM is just "AMD EPYC": family 25 model 17 says

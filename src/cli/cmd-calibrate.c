@@ -24,8 +24,10 @@
 #include "fileio.h"
 #include "harness.h"
 #include "layertimes.h"
+#include "machine.h"
 #include "netbench.h"
 #include "profile.h"
+#include "runtime.h"
 #include "strbuf.h"
 
 static volatile sig_atomic_t interrupted;
@@ -410,6 +412,23 @@ static int measure(struct augur_cal_options *opt, struct augur_unit **u,
 	if (opt->progress == progress_bar)
 		fprintf(stderr, "\r\033[K");
 	return st;
+}
+
+/* A BLAS that runs kernels older than the CPU: the profile is right for it, and a user
+ * who deploys with other kernels must calibrate with them (Debian's OpenBLAS 0.3.21 ran
+ * its Prescott kernels on an Intel Xeon family 6 model 207, docs/profiles.md). */
+static void blas_kernels_note(void)
+{
+	const char *core = augur_runtime_blas_core();
+	const char *behind = augur_machine_blas_kernels_behind(core);
+	if (behind)
+		cli_wrapf(
+		        stdout, 2,
+		        "note: OpenBLAS runs its %s kernels, which predate this CPU's %s (it does "
+		        "not know this CPU): GEMMs run slower here than the CPU allows. The "
+		        "profile holds for this OpenBLAS as it runs; where the deployment sets "
+		        "OPENBLAS_CORETYPE or links a newer OpenBLAS, calibrate with the same",
+		        core, behind);
 }
 
 /* The machine facts the layer-cost thresholds come from, as measured. */
@@ -905,6 +924,8 @@ static int calibrate_gemm(const struct calibrate_args *o, struct augur_cal_optio
 	summary(o->device, now, &res,
 	        old ? augur_profile_unit(old, augur_unit_kind_name(kind)) : NULL, o->verbose);
 	verdict(o->grid, now, &res);
+	if (kind == AUGUR_UNIT_CPU)
+		blas_kernels_note();
 	/* how fast this machine runs augur's reference workload now: augur run --device
 	 * compares the machine's speed then with the day it checks a prediction */
 	(*p)->machine.probe_ms = augur_speed_probe_usual();
