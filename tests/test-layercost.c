@@ -1492,6 +1492,48 @@ out:
  * among the ladder's sizes is 12 MiB, where a fit reproduces every network, and not the 32
  * MiB the profile reports; the profile is refitted with it and keeps it. Too few networks:
  * nothing chosen, nothing changed. */
+/* Weights in a regime no fitted row had: a 784 MiB fc with 4 KiB rows (YOLO's fc25) when
+ * the fit saw streamed weights without such rows only is costed at the streamed rate,
+ * and still flagged as outside the fitted data; with 4 KiB-row streamed rows seen, at
+ * their own rate; a per-type-sum fit (aggregate) is left as it is. */
+static void test_unseen_weights(void)
+{
+	struct augur_layer_cost c = {0};
+	c.feature_mask = AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_STREAMED) |
+	                 AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_STREAMED) |
+	                 AUGUR_FEAT_BIT(AUGUR_FEAT_ONE);
+	c.coef[AUGUR_FEAT_PARAM_BYTES_STREAMED] = 1.6e-7; /* ms per byte */
+	c.coef[AUGUR_FEAT_ONE] = 0.01;
+	c.hi[AUGUR_FEAT_PARAM_BYTES_STREAMED] = 4.1e8;
+	c.hi[AUGUR_FEAT_ONE] = c.lo[AUGUR_FEAT_ONE] = 1;
+	double f[AUGUR_FEAT_COUNT] = {0};
+	f[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED] = 50176.0 * 4096 * 4;
+	f[AUGUR_FEAT_ONE] = 1;
+	bool outside = false;
+	double split[AUGUR_COST_CLASSES];
+	double t = augur_layer_cost_predict(&c, f, split, &outside);
+	CHECK_NEAR(t, 0.01 + 1.6e-7 * 50176.0 * 4096 * 4, 1e-9);
+	CHECK_NEAR(split[AUGUR_COST_MEMORY], 1.6e-7 * 50176.0 * 4096 * 4, 1e-9);
+	CHECK(outside);
+	/* the regime seen: its own coefficient */
+	c.coef[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED] = 1.0e-7;
+	c.hi[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED] = 9e8;
+	t = augur_layer_cost_predict(&c, f, NULL, &outside);
+	CHECK_NEAR(t, 0.01 + 1.0e-7 * 50176.0 * 4096 * 4, 1e-9);
+	CHECK(!outside);
+	/* neither seen: nothing to borrow, the flag says so */
+	c.hi[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED] = c.hi[AUGUR_FEAT_PARAM_BYTES_STREAMED] = 0;
+	c.coef[AUGUR_FEAT_PARAM_BYTES_4K_STREAMED] = 0;
+	t = augur_layer_cost_predict(&c, f, NULL, &outside);
+	CHECK_NEAR(t, 0.01, 1e-12);
+	CHECK(outside);
+	/* an aggregate fit: as it is */
+	c.hi[AUGUR_FEAT_PARAM_BYTES_STREAMED] = 4.1e8;
+	c.aggregate = true;
+	t = augur_layer_cost_predict(&c, f, NULL, NULL);
+	CHECK_NEAR(t, 0.01, 1e-12);
+}
+
 static void test_choose_llc(void)
 {
 	struct augur_profile *p;
@@ -1840,6 +1882,7 @@ int main(void)
 	test_shipped_costs("epyc-1t-mkldnn.yaml", "pytorch-mkldnn-epyc-1t.yaml");
 	test_crossval();
 	test_choose_llc();
+	test_unseen_weights();
 	char cmd[4200];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
