@@ -425,10 +425,11 @@ static void blas_kernels_note(void)
 		cli_wrapf(
 		        stdout, 2,
 		        "note: OpenBLAS runs its %s kernels, which predate this CPU's %s (it does "
-		        "not know this CPU): GEMMs run slower here than the CPU allows. The "
-		        "profile holds for this OpenBLAS as it runs; where the deployment sets "
+		        "not know this CPU): GEMMs run slower here than the CPU allows "
+		        "(OPENBLAS_CORETYPE=%s selects kernels that use it). The profile holds "
+		        "for this OpenBLAS as it runs; where the deployment sets "
 		        "OPENBLAS_CORETYPE or links a newer OpenBLAS, calibrate with the same",
-		        core, behind);
+		        core, behind, strcmp(behind, "AVX-512") ? "Haswell" : "SkylakeX");
 }
 
 /* The machine facts the layer-cost thresholds come from, as measured. */
