@@ -436,25 +436,29 @@ const char *augur_blas_kernels_behind(const char *core, const char *cpuinfo)
 	return NULL;
 }
 
-const char *augur_machine_blas_kernels_behind(const char *core)
+/* This machine's /proc/cpuinfo, or NULL where it cannot be read; the caller frees it. */
+static char *cpuinfo_text(void)
 {
 	char *text = NULL;
 	size_t len;
 	struct augur_diag diag = {0};
-	const char *behind = NULL;
-	if (augur_read_file("/proc/cpuinfo", AUGUR_MAX_FILE_BYTES, &text, &len, &diag) == 0)
-		behind = augur_blas_kernels_behind(core, text);
+	if (augur_read_file("/proc/cpuinfo", AUGUR_MAX_FILE_BYTES, &text, &len, &diag))
+		return NULL;
+	return text;
+}
+
+const char *augur_machine_blas_kernels_behind(const char *core)
+{
+	char *text = cpuinfo_text();
+	const char *behind = text ? augur_blas_kernels_behind(core, text) : NULL;
 	free(text);
 	return behind;
 }
 
 char *augur_machine_cpu_model(void)
 {
-	char *text = NULL, *model = NULL;
-	size_t len;
-	struct augur_diag diag = {0};
-	if (augur_read_file("/proc/cpuinfo", AUGUR_MAX_FILE_BYTES, &text, &len, &diag) == 0)
-		model = augur_cpuinfo_model(text);
+	char *text = cpuinfo_text();
+	char *model = text ? augur_cpuinfo_model(text) : NULL;
 	free(text);
 	return model;
 }
