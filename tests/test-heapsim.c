@@ -111,8 +111,45 @@ static void test_trim_and_mapped(void)
 	augur_heapsim_clear(&h);
 }
 
+/* A buffer above the mmap threshold is mapped only when the heap cannot hold it: glibc
+ * looks through its free chunks and its free top before sysmalloc maps (PyTorch 1.13: two
+ * 32.5 MiB outputs over the 32 MiB threshold faulted no page in a pass). */
+static void test_large_from_heap(void)
+{
+	struct augur_heapsim h;
+	augur_heapsim_init(&h, params(96));
+	struct augur_heapsim_block a, b, sep, big, c, d, top;
+	CHECK_EQ_INT(augur_heapsim_alloc(&h, 1000000, &a), 0); /* [0, 1000016) */
+	CHECK_EQ_INT(augur_heapsim_alloc(&h, 1000000, &b), 0); /* [1000016, 2000032) */
+	CHECK_EQ_INT(augur_heapsim_alloc(&h, 8, &sep), 0);     /* keeps the hole off the top */
+	CHECK(!a.mapped && !b.mapped);
+	augur_heapsim_free(&h, &a);
+	augur_heapsim_free(&h, &b);
+	uint64_t resident = augur_heapsim_resident(&h);
+	CHECK_EQ_U64(resident, 2002944); /* 2000064 bytes, paged */
+	/* 1.9 MB is above the 1 MiB threshold, and the 2000032-byte hole holds it */
+	CHECK_EQ_INT(augur_heapsim_alloc(&h, 1900000, &big), 0);
+	CHECK(!big.mapped);
+	CHECK_EQ_U64(big.addr, 0);
+	CHECK_EQ_U64(augur_heapsim_resident(&h), resident); /* no page touched anew */
+	/* the free top: 1.9 MB freed at the top stays (under the 2 MiB trim threshold) and
+	 * takes a 1.5 MB buffer; a second one finds no room and is mapped */
+	CHECK_EQ_INT(augur_heapsim_alloc(&h, 950000, &c), 0);
+	CHECK_EQ_INT(augur_heapsim_alloc(&h, 950000, &d), 0);
+	CHECK_EQ_U64(c.addr, 2000064);
+	augur_heapsim_free(&h, &d);
+	augur_heapsim_free(&h, &c);
+	CHECK_EQ_INT(augur_heapsim_alloc(&h, 1500000, &top), 0);
+	CHECK(!top.mapped);
+	CHECK_EQ_U64(top.addr, 2000064);
+	CHECK_EQ_INT(augur_heapsim_alloc(&h, 1500000, &c), 0);
+	CHECK(c.mapped);
+	augur_heapsim_clear(&h);
+}
+
 int main(void)
 {
+	test_large_from_heap();
 	test_slack();
 	test_coalesce_best_fit();
 	test_trim_and_mapped();

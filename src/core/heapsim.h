@@ -1,7 +1,8 @@
-/* A model of glibc's malloc as a framework's tensors meet it: buffers above the mmap
- * threshold are mapped per allocation, smaller ones come from one heap by best fit, and
- * the pages the heap ever touched stay resident until its top is trimmed. memory.c drives
- * it with a network's buffers (the heap view); it knows nothing of networks. */
+/* A model of glibc's malloc as a framework's tensors meet it: buffers come from one heap by
+ * best fit (those above the mmap threshold are mapped per allocation where the heap's free
+ * chunks and free top cannot hold them), and the pages the heap ever touched stay resident
+ * until its top is trimmed. memory.c drives it with a network's buffers (the heap view); it
+ * knows nothing of networks. */
 #ifndef AUGUR_HEAPSIM_H
 #define AUGUR_HEAPSIM_H
 
