@@ -750,12 +750,18 @@ static void test_features(const char *tmpdir)
 		CHECK_EQ_U64(augur_layer_cost_features(spill[i], false, false, true, false),
 		             augur_layer_cost_features(spill[i], false, false, false, false) |
 		                     spilled);
-	/* pool, softmax, tanh and conv keep PyTorch's features */
+	/* pool, softmax and tanh keep PyTorch's features */
 	const enum augur_layer_type same[] = {AUGUR_LAYER_POOL, AUGUR_LAYER_SOFTMAX,
-	                                      AUGUR_LAYER_TANH, AUGUR_LAYER_CONV};
+	                                      AUGUR_LAYER_TANH};
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
 		CHECK_EQ_U64(augur_layer_cost_features(same[i], false, false, true, false),
 		             augur_layer_cost_features(same[i], false, false, false, false));
+	/* conv adds what its weights cost to read, for PyTorch alone */
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, true, false),
+	             augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false, false) |
+	                     AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false, false) &
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES)));
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;

@@ -280,6 +280,15 @@ uint64_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs,
 		own |= F(OUT_BYTES_LEAKY);
 	if (cache_terms && (own & F(PARAM_BYTES_4K)))
 		own |= F(PARAM_BYTES_4K_COLD);
+	/* a conv layer's weights, read on every call: the GEMM calibration reuses one weight
+	 * matrix call after call and times it hot, while inside a pass they come from
+	 * further out (ResNet-50's res5 1x1 convs, 4 MiB of weights on 7 x 7 maps: 1.1 ms
+	 * timed alone, 1.55 in the network, Xeon model 167). Refitted on the five stored
+	 * mkldnn-off runs of two Xeons (bench/refit-runs): 220 -> 222 of 260 held-out
+	 * networks within 10%, the per-layer median 0.1-0.4 points lower in each. Their cold
+	 * share instead (param_bytes_cold) lost two networks of a run with mkldnn on. */
+	if (cache_terms && type == AUGUR_LAYER_CONV)
+		own |= F(PARAM_BYTES);
 	/* relu and batchnorm after a layer that streamed the caches' worth of weights or
 	 * columns: their call path comes from memory */
 	if (cache_terms && (type == AUGUR_LAYER_RELU || type == AUGUR_LAYER_BATCHNORM))
