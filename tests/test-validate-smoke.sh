@@ -119,6 +119,32 @@ expect 1 bench/validate merge "$tmp/m.yaml" --out "$tmp/pooled/x.yaml"
 has "$err" "merge needs at least two layer-times files" "merge: one file"
 expect 2 bench/validate measure tests/data/tiny.yaml --board smoke --out "$tmp/x.yaml" --retries -1
 has "$err" "--retries must be at least 0" "negative retries"
+# a short network is timed in more passes than --reps (at least MIN_TIMED_MS of them), and
+# its spread is taken over --reps groups of them: a slow pass in five does not count
+/usr/bin/python3 - <<'PY' && pass=$((pass + 1)) || fail=$((fail + 1))
+import importlib.machinery, importlib.util, time
+loader = importlib.machinery.SourceFileLoader("validate", "bench/validate")
+spec = importlib.util.spec_from_loader("validate", loader)
+v = importlib.util.module_from_spec(spec)
+loader.exec_module(v)
+# 20 passes, 20 groups: every pass its own group, the spread of the passes themselves
+times = [1.0] * 10 + [2.0] * 10
+q = sorted(times)
+assert abs(v.spread_of(times, 20) - (v.quantile(q, 0.9) - v.quantile(q, 0.1)) / 1.5) < 1e-12
+# 2,000 passes with every 5th one slow: their 20 groups' medians agree
+times = [5.0 if i % 5 == 0 else 1.0 for i in range(2000)]
+assert v.spread_of(times, 20) == 0.0, v.spread_of(times, 20)
+assert v.spread_of(times, 2000) == 4.0
+class Layer:  # one layer of about 50 us
+    name, inputs, frees = "l", ["input"], []
+    fn = staticmethod(lambda x: time.sleep(50e-6))
+reps = v.reps_for([Layer()], None, 20, 1)
+assert 20 < reps <= v.MAX_REPS and reps <= v.MIN_TIMED_MS / 0.05 + 1, reps
+class Slow(Layer):  # 10 ms: 20 passes are already 200 ms
+    fn = staticmethod(lambda x: time.sleep(10e-3))
+assert v.reps_for([Slow()], None, 20, 1) == 20
+PY
+
 # errors: one line, exit 1 (missing descriptor) or 2 (usage)
 expect 1 bench/validate measure "$tmp/none.yaml" --board smoke --out "$tmp/x.yaml" "${quick[@]}"
 has "$err" "none.yaml: no such descriptor" "missing descriptor"
