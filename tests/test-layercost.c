@@ -1,6 +1,7 @@
 /* Layer cost models (src/core/layercost.c): the features of real layers against values
  * computed by hand, the fit recovering known coefficients, estimates built on them, the
  * profile round trip, corrupt cost sections and per-layer rows of layer-time files. */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -724,9 +725,13 @@ static void test_features(const char *tmpdir)
 	                     AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES_AFTER_GEMM));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_SCALE, false, false, true, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_PLANES)));
+	/* fc: its 4 KiB rows' cold share, and the warm level of a pass (kws's hot calls) */
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_FC, false, false, true, false),
 	             augur_layer_cost_features(AUGUR_LAYER_FC, false, false, false, false) |
-	                     AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_COLD));
+	                     AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_COLD) |
+	                     AUGUR_FEAT_BIT(AUGUR_FEAT_WARM_PASS));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, true, false) &
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_WARM_PASS)));
 	/* a call path evicted by the input's writer: relu and batchnorm, for PyTorch alone;
 	 * batchnorm also the loop features and a cost per plane */
 	CHECK(pt & AUGUR_FEAT_BIT(AUGUR_FEAT_WRITER_EVICTED));
@@ -1811,6 +1816,15 @@ static void test_pass_cliff(const char *tmpdir)
 	static const char *const shapes[] = {"1, 256, 512",  "2, 512, 512",  "16, 512, 512",
 	                                     "36, 512, 512", "64, 512, 512", "512, 512, 512"};
 	const double cold[] = {0, 0, 0, 0.5, 1, 1}, warm[] = {0, 1.0 / 3, 1, 0.5, 0, 0};
+	/* under the log ramp of other frameworks (6 to 96 MiB for this 48 MiB cache) the
+	 * warm level falls as cold_pass rises: 1 - log(bytes / 6 MiB) / log 16 */
+	const double ramp = log(16);
+	const double warm_log[] = {0,
+	                           1.0 / 3,
+	                           1 - log(16.0 / 6) / ramp,
+	                           1 - log(36.0 / 6) / ramp,
+	                           1 - log(64.0 / 6) / ramp,
+	                           0};
 	double f[AUGUR_FEAT_COUNT];
 	for (int v = 0; v < 6; v++) {
 		char text[256];
@@ -1827,9 +1841,8 @@ static void test_pass_cliff(const char *tmpdir)
 			double moved = f[AUGUR_FEAT_IN_BYTES] + f[AUGUR_FEAT_OUT_BYTES];
 			CHECK_NEAR(f[AUGUR_FEAT_DATA_BYTES_WARM], moved * warm[v], 1e-3);
 			CHECK_NEAR(f[AUGUR_FEAT_DATA_BYTES_COLD], moved * cold[v], 1e-3);
-			/* the same pass under the log ramp of other frameworks: no warm level */
 			th.pass_cliff = false;
-			CHECK_NEAR(augur_pass_warm(l.a, &th), 0, 0);
+			CHECK_NEAR(augur_pass_warm(l.a, &th), warm_log[v], 1e-12);
 			th.pass_cliff = true;
 		}
 		unload(&l);

@@ -118,11 +118,12 @@ enum augur_feature {
 	                                       call path is then fetched from memory (PyTorch:
 	                                       a relu of 16 KiB after a 64 MiB fc took 52-64 us,
 	                                       after a small one 1 us) */
-	AUGUR_FEAT_WARM_PASS,               /* per layer, 0 to 1, in augur's runtime: how far
-	                                       the pass outgrows the core's own cache while
-	                                       the last-level cache still holds it
-	                                       (augur_pass_warm): its layers then find their
-	                                       data in the LLC, not in L2 */
+	AUGUR_FEAT_WARM_PASS,               /* per layer, 0 to 1: how far the pass outgrows
+	                                       the core's own cache while the last-level
+	                                       cache still holds it (augur_pass_warm): in
+	                                       augur's runtime its layers then find their
+	                                       data in the LLC, not in L2; in PyTorch an fc
+	                                       call no longer finds its code path there */
 	AUGUR_FEAT_PARAM_BYTES_WARM,        /* param_bytes times warm_pass */
 	AUGUR_FEAT_IM2COL_BYTES_WARM,       /* im2col_bytes times warm_pass */
 	AUGUR_FEAT_DATA_BYTES_WARM,         /* in_bytes + out_bytes times warm_pass */
@@ -324,9 +325,9 @@ bool augur_layer_allocates_output(enum augur_layer_type type);
 double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_analysis *a,
                                size_t i, const struct augur_thresholds *th);
 
-/* The warm_pass feature of every layer of a network analysed as a (th->pass_cliff only, else
- * 0): how far the pass outgrows the core's cache, 0 at th->pass_core_bytes, 1 at
- * pass_core_hi_bytes (log(bytes) between), times 1 - cold_pass. */
+/* The warm_pass feature of every layer of a network analysed as a: how far the pass
+ * outgrows the core's cache, 0 at th->pass_core_bytes, 1 at pass_core_hi_bytes
+ * (log(bytes) between), times 1 - cold_pass. */
 double augur_pass_warm(const struct augur_analysis *a, const struct augur_thresholds *th);
 
 /* The cold_pass feature of every layer of a network analysed as a: 0 when a forward pass
