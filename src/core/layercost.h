@@ -190,8 +190,9 @@ struct augur_thresholds {
 	 * holds (8 times that and more), in log(bytes) between. The log ramp above put fc
 	 * layers whose weights stayed in the LLC (a 28 MiB fc in a 31 MiB pass: 1.12 ms at
 	 * 26 GB/s) 60% high and tiny passes' weights, read from L2 at 90 GB/s, 50% low
-	 * (docs/model.md, "A pass's three homes"). The framework fact pass_cliff turns it on
-	 * (augur_profile_thresholds). */
+	 * (docs/model.md, "A pass's three homes"). The framework fact pass_cliff turns the
+	 * cliff on (augur_profile_thresholds); without it warm_pass follows the log ramp's
+	 * cold_pass (PyTorch's fc uses it). */
 	bool pass_cliff;
 	uint64_t pass_cliff_lo_bytes;
 	uint64_t pass_cliff_hi_bytes;
