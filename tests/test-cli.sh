@@ -85,6 +85,41 @@ expect 0 "$AUGUR" inspect --format csv descriptors/alexnet.yaml
 has "$out" "index,name,type,inputs" "csv header"
 [ "$(lines "$out")" -eq 24 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: csv rows"; }
 
+# page faults that may not happen: conv1's columns (9 x 1024 x 1024 floats, 36 MiB) lie
+# between glibc's 32 MiB mmap threshold and twice it, where its heap's free top may hold
+# them; conv2's (72 x 1024 x 1024, 288 MiB) are mapped afresh on every pass. The flagged
+# time is conv's fitted fault rate (epyc-1t's fresh_bytes, ms per byte) times 36 MiB.
+printf 'name: faulty\ninput: [1, 1024, 1024]\nlayers:\n  - {name: conv1, type: conv, filters: 8, kernel: 3, pad: 1}\n  - {name: conv2, type: conv, filters: 8, kernel: 3, pad: 1}\n' >"$tmp/faulty.yaml"
+expect 0 "$AUGUR" estimate "$tmp/faulty.yaml" --device epyc-1t --layers
+has "$out" "cpu: " "faults note"
+has "$out" "ms of the time is page faults that may not happen: 1 layer's buffers" "faults note"
+printf '%s\n' "$out" | grep -q '^  conv1 .*~' && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: conv1 not marked '~'"; }
+printf '%s\n' "$out" | grep '^  conv2 ' | grep -qv '~' && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: conv2 marked '~'"; }
+expect 0 "$AUGUR" estimate "$tmp/faulty.yaml" --device epyc-1t --format json
+if command -v python3 >/dev/null; then
+	printf '%s' "$out" >"$tmp/faulty.json"
+	python3 - "$tmp/faulty.json" profiles/epyc-1t.yaml <<'PY' && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: faults_unsure_ms"; }
+import json, re, sys
+t = json.load(open(sys.argv[1]))["units"][0]
+text = open(sys.argv[2]).read()
+# conv's cost model: its terms and coefficients, as the profile stores them
+conv = text[text.index("conv:", text.index("layer_costs")):]
+terms = re.search(r"terms: \[([^\]]*)\]", conv).group(1).split(", ")
+coef = [float(x) for x in re.search(r"coef: \[([^\]]*)\]", conv).group(1).split(", ")]
+rate = coef[terms.index("fresh_bytes")]
+want = rate * 9 * 1024 * 1024 * 4
+layers = {l["name"]: l for l in t["layers"]}
+# the JSON's six significant digits
+assert abs(layers["conv1"]["faults_unsure_ms"] - want) <= 1e-5 * want, (layers["conv1"], want)
+assert layers["conv2"]["faults_unsure_ms"] == 0, layers["conv2"]
+assert layers["conv2"]["fresh_bytes"] == 72 * 1024 * 1024 * 4, layers["conv2"]
+assert t["time"]["layers_faults_unsure"] == 1, t["time"]
+assert abs(t["time"]["faults_unsure_ms"] - want) <= 1e-5 * want, t["time"]
+PY
+fi
+expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device epyc-1t
+printf '%s' "$out" | grep -q "may not happen" && { fail=$((fail + 1)); echo "FAIL: alexnet flagged"; } || pass=$((pass + 1))
+
 # bad input: one located line on stderr, exit 1, nothing on stdout
 printf 'input: [3, 32, 32]\nlayers:\n  - {name: c1, type: conv3, filters: 8}\n' >"$tmp/bad.yaml"
 expect 1 "$AUGUR" inspect "$tmp/bad.yaml"

@@ -116,6 +116,8 @@ static void same_estimate(const struct augur_unit_estimate *x, const struct augu
 	SAME(x, y, types_uncosted);
 	SAME(x, y, gemms_outside_range);
 	SAME(x, y, layers_outside_costs);
+	SAME(x, y, layers_faults_unsure);
+	SAME(x, y, faults_unsure_ms);
 	SAME(x, y, layers_gemm_only);
 	SAME(x, y, whole_network);
 	SAME(x, y, model_bytes);
@@ -132,6 +134,7 @@ static void same_estimate(const struct augur_unit_estimate *x, const struct augu
 		SAME(&x->layers[i], &y->layers[i], split_ms);
 		SAME(&x->layers[i], &y->layers[i], whole);
 		SAME(&x->layers[i], &y->layers[i], outside_costs);
+		SAME(&x->layers[i], &y->layers[i], faults_unsure_ms);
 	}
 }
 

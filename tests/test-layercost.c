@@ -399,6 +399,10 @@ static void test_features(const char *tmpdir)
 			             (1024ull * 1024 * 9 + 1024) * 4);
 			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, (size_t)j, &direct), 0);
 			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, (size_t)i, &th1), 0);
+			/* 36 MiB: within glibc's trim threshold (64 MiB), where the heap's free
+			 * top may hold the buffer instead */
+			CHECK_EQ_U64(augur_layer_fresh_bytes_unsure(l.net, l.a, (size_t)i, &direct),
+			             (1024ull * 1024 * 9 + 1024) * 4);
 		}
 	}
 	unload(&l);
@@ -448,6 +452,13 @@ static void test_features(const char *tmpdir)
 			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 3, &th1), 0);
 			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 4, &th1), 2 * blob);
 			CHECK_EQ_U64(augur_layer_fresh_bytes(l.net, l.a, 5, &th1), 0);
+			/* of them, the max pool's 48 MiB of indices lie within twice the 32 MiB
+			 * threshold (the heap's free top may hold them); the 96 and 192 MiB
+			 * outputs do not */
+			CHECK_EQ_U64(augur_layer_fresh_bytes_unsure(l.net, l.a, 0, &th1),
+			             blob / 4 * 2);
+			CHECK_EQ_U64(augur_layer_fresh_bytes_unsure(l.net, l.a, 2, &th1), 0);
+			CHECK_EQ_U64(augur_layer_fresh_bytes_unsure(l.net, l.a, 4, &th1), 0);
 		}
 		unload(&l);
 	}

@@ -490,6 +490,18 @@ void cli_print_extrapolated(FILE *f, const char *prefix, const struct augur_unit
 		                 : "its per-call constant to each");
 		cli_wrap(f, indent, line);
 	}
+	if (e->layers_faults_unsure) {
+		char ms[32];
+		cli_ms(ms, sizeof(ms), e->faults_unsure_ms);
+		snprintf(line, sizeof(line),
+		         "%s%s: %s ms of the time is page faults that may not happen: %u layer%s "
+		         "buffers just above the allocator's mmap threshold, which glibc maps "
+		         "afresh on every pass unless its heap's free top holds them (marked '~' "
+		         "in --layers)",
+		         prefix, unit, ms, e->layers_faults_unsure,
+		         e->layers_faults_unsure == 1 ? "'s" : "s'");
+		cli_wrap(f, indent, line);
+	}
 }
 
 void cli_cell(char *buf, size_t size, const char *fmt, double v)

@@ -154,7 +154,7 @@ static int print_layers(const struct run *r)
 {
 	cli_wrap(stdout, 0,
 	         "per layer (ms; '*' GEMM outside the calibrated range, '+' outside the cost "
-	         "model's data, '-' not costed)");
+	         "model's data, '~' page faults that may not happen, '-' not costed)");
 	int name = cli_width() - 2 - 10 - (int)r->n_units * 17 - 9;
 	name = name < 12 ? 12 : name > 28 ? 28 : name;
 	struct unit_cols uc = {.n = 0};
@@ -194,9 +194,9 @@ static int print_layers(const struct run *r)
 			if (!le->costed)
 				snprintf(cell, sizeof(cell), "-");
 			else
-				snprintf(cell, sizeof(cell), "%.3f%s%s", le->time_ms,
-				         le->outside_range ? "*" : "",
-				         le->outside_costs ? "+" : "");
+				snprintf(cell, sizeof(cell), "%.3f%s%s%s", le->time_ms,
+				         le->outside_range ? "*" : "", le->outside_costs ? "+" : "",
+				         le->faults_unsure_ms > 0 ? "~" : "");
 			tbl_text(t, cell);
 			tbl_double(t, e->total_ms > 0 ? 100.0 * le->time_ms / e->total_ms : 0);
 		}
@@ -305,6 +305,8 @@ static void json_time(struct jsonw *w, const struct run *r, const struct augur_u
 	jw_uint(w, "layers_outside_calls", e->layers_outside_calls);
 	jw_uint(w, "calls_max", e->calls_max);
 	jw_uint(w, "calls_fitted_max", e->unit->calls_fitted_max);
+	jw_uint(w, "layers_faults_unsure", e->layers_faults_unsure);
+	jw_double(w, "faults_unsure_ms", e->faults_unsure_ms);
 	jw_end(w);
 }
 
@@ -328,7 +330,7 @@ static const struct tbl_col json_layer_cols[] = {
         {.key = "memory_ms", .kind = TBL_DOUBLE},   {.key = "other_ms", .kind = TBL_DOUBLE},
         {.key = "costed", .kind = TBL_BOOL},        {.key = "outside_range", .kind = TBL_BOOL},
         {.key = "outside_costs", .kind = TBL_BOOL}, {.key = "live_bytes", .kind = TBL_UINT},
-        {.key = "fresh_bytes", .kind = TBL_UINT},
+        {.key = "fresh_bytes", .kind = TBL_UINT},   {.key = "faults_unsure_ms", .kind = TBL_DOUBLE},
 };
 
 static int json_layers(struct jsonw *w, const struct run *r, const struct augur_unit_estimate *e,
@@ -350,6 +352,7 @@ static int json_layers(struct jsonw *w, const struct run *r, const struct augur_
 		tbl_uint(t, le->outside_costs);
 		tbl_uint(t, r->a->layers[i].live_bytes);
 		tbl_uint(t, augur_layer_fresh_bytes(r->net, r->a, i, th));
+		tbl_double(t, le->faults_unsure_ms);
 	}
 	jw_rows(w, "layers", 2, true);
 	int rc = t ? tbl_write_json_rows(t, w) : -1;
@@ -400,7 +403,7 @@ static const struct tbl_col csv_cols[] = {
         {.key = "outside_range", .kind = TBL_BOOL}, {.key = "share", .kind = TBL_DOUBLE},
         {.key = "live_bytes", .kind = TBL_UINT},    {.key = "gemm_ms", .kind = TBL_DOUBLE},
         {.key = "memory_ms", .kind = TBL_DOUBLE},   {.key = "other_ms", .kind = TBL_DOUBLE},
-        {.key = "outside_costs", .kind = TBL_BOOL},
+        {.key = "outside_costs", .kind = TBL_BOOL}, {.key = "faults_unsure_ms", .kind = TBL_DOUBLE},
 };
 
 static int print_csv(const struct run *r)
@@ -424,6 +427,7 @@ static int print_csv(const struct run *r)
 			tbl_double(t, le->split_ms[AUGUR_COST_MEMORY]);
 			tbl_double(t, le->split_ms[AUGUR_COST_OTHER]);
 			tbl_uint(t, le->outside_costs);
+			tbl_double(t, le->faults_unsure_ms);
 		}
 	}
 	int rc = t ? tbl_print_csv(t, stdout) : -1;

@@ -105,6 +105,10 @@ int augur_estimate_range(const struct augur_net *net, const struct augur_analysi
 			le->time_ms =
 			        augur_layer_cost_predict(lc, f, le->split_ms, &le->outside_costs);
 			le->whole = true;
+			if (lc->feature_mask & AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES))
+				le->faults_unsure_ms =
+				        lc->coef[AUGUR_FEAT_FRESH_BYTES] *
+				        augur_layer_fresh_bytes_unsure(net, a, i, &th);
 		} else if (s->gemm.count) {
 			le->time_ms = augur_gemm_time_ms(&u->gemm, &s->gemm, &le->outside_range);
 			le->split_ms[AUGUR_COST_GEMM] = le->time_ms;
@@ -135,6 +139,8 @@ int augur_estimate_range(const struct augur_net *net, const struct augur_analysi
 		}
 		le->costed = true;
 		out->gemms_outside_range += le->outside_range;
+		out->layers_faults_unsure += le->faults_unsure_ms > 0;
+		out->faults_unsure_ms += le->faults_unsure_ms;
 		out->layers_outside_costs += le->outside_costs;
 		out->gemm_ms += le->split_ms[AUGUR_COST_GEMM];
 		out->memory_ms += le->split_ms[AUGUR_COST_MEMORY];

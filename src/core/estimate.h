@@ -24,8 +24,11 @@ struct augur_layer_estimate {
 	bool costed;                         /* the profile models this layer's cost */
 	bool whole;                          /* costed by a layer cost model, not GEMM only */
 	bool outside_range;                  /* its GEMM lies outside the calibrated shapes */
-	bool outside_costs; /* a feature lies outside the data its cost model was fitted on */
-	bool outside_calls; /* more GEMM calls than any layer the GEMM model was fitted on */
+	bool outside_costs;      /* a feature lies outside the data its cost model was fitted on */
+	bool outside_calls;      /* more GEMM calls than any layer the GEMM model was fitted on */
+	double faults_unsure_ms; /* of time_ms, the page faults of buffers the allocator may
+	                            serve from its heap instead (augur_layer_fresh_bytes_unsure
+	                            at the fitted fault rate) */
 };
 
 struct augur_unit_estimate {
@@ -42,6 +45,8 @@ struct augur_unit_estimate {
 	uint32_t layers_outside_calls;      /* layers making more GEMM calls than the model's
 	                                       per-layer rows held (augur_unit.calls_fitted_max) */
 	uint64_t calls_max;                 /* the most GEMM calls of such a layer */
+	uint32_t layers_faults_unsure;      /* layers with faults_unsure_ms */
+	double faults_unsure_ms;            /* their sum: total_ms may be that much high */
 	uint32_t layers_gemm_only;          /* conv/fc layers costed by their GEMMs alone (no
 	                                       cost model for their type) */
 	bool whole_network;                 /* the profile has layer costs and every layer was

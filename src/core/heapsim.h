@@ -20,6 +20,14 @@ struct augur_heapsim_params {
 	uint64_t page_bytes; /* the kernel's page: what is resident, and what a trim gives back */
 };
 
+/* glibc's trim threshold for a mmap threshold of map_above bytes: once a freed buffer has
+ * raised the mmap threshold, glibc sets its trim threshold to twice it, and keeps up to
+ * that many free bytes at its heap's top (saturating). */
+static inline uint64_t augur_heap_trim_bytes(uint64_t map_above)
+{
+	return map_above > UINT64_MAX / 2 ? UINT64_MAX : 2 * map_above;
+}
+
 /* One allocation, as augur_heapsim_alloc returns it and augur_heapsim_free takes it. */
 struct augur_heapsim_block {
 	uint64_t addr;  /* offset in the heap; unused when mapped */

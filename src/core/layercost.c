@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "heapsim.h"
 #include "layercost.h"
 #include "memory.h"
 
@@ -348,11 +349,17 @@ bool augur_layer_allocates_output(enum augur_layer_type type)
 	       type != AUGUR_LAYER_RESHAPE;
 }
 
-double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_analysis *a,
-                               size_t i, const struct augur_thresholds *th)
+/* The buffers of layer i the allocator maps afresh on every call: all of them, or (unsure)
+ * only those glibc may serve from its heap's free top instead (augur_layer_fresh_bytes,
+ * augur_layer_fresh_bytes_unsure). */
+static double fresh_bytes(const struct augur_net *net, const struct augur_analysis *a, size_t i,
+                          const struct augur_thresholds *th, bool unsure)
 {
 	const struct augur_layer *l = &net->layers[i];
 	const struct augur_layer_stats *s = &a->layers[i];
+	const double above = (double)th->fresh_buffer_bytes;
+	const double top = (double)augur_heap_trim_bytes(th->fresh_buffer_bytes);
+#define FRESH(bytes, decides) ((decides) > above && (!unsure || (decides) <= top) ? (bytes) : 0)
 	double fresh = 0;
 	/* the column buffers and the output blob, when the allocator maps them afresh: a
 	 * grouped conv fills one group's columns per call, so the size that decides is one
@@ -361,29 +368,39 @@ double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_a
 	if (augur_layer_is_direct_conv(net, a, i, th)) {
 		/* direct: its blocked copies instead of columns (augur_layer_workspace) */
 		double copies = (double)augur_layer_workspace(net, a, i, AUGUR_CONV_BLOCKED);
-		if (copies > (double)th->fresh_buffer_bytes)
-			fresh += copies;
+		fresh += FRESH(copies, copies);
 		/* and its weights, reordered into the blocked layout on every call into a
 		 * buffer of their own (PyTorch 1.13: YOLO's conv21-24, 36 MiB of weights each,
 		 * faulted exactly 36.0 MiB per call in each of five runs on the Xeon guest) */
 		double weights = (double)s->params * AUGUR_BYTES_PER_VALUE;
-		if (weights > (double)th->fresh_buffer_bytes)
-			fresh += weights;
-	} else if (s->workspace_bytes && s->workspace_paper_bytes > th->fresh_buffer_bytes) {
-		fresh += (double)s->workspace_bytes * a->batch;
+		fresh += FRESH(weights, weights);
+	} else if (s->workspace_bytes) {
+		fresh += FRESH((double)s->workspace_bytes * a->batch,
+		               (double)s->workspace_paper_bytes);
 	}
-	if (!s->in_place && augur_layer_allocates_output(l->type) &&
-	    s->out_bytes > th->fresh_buffer_bytes)
-		fresh += (double)s->out_bytes;
+	if (!s->in_place && augur_layer_allocates_output(l->type))
+		fresh += FRESH((double)s->out_bytes, (double)s->out_bytes);
 	/* a framework's max pooling may also return every output's position: PyTorch's an
 	 * int64, a buffer twice the output's bytes (measured: a pool with 20.5 MiB of output
 	 * faulted 41 MiB of pages per call) */
 	double indices =
 	        (double)th->pool_index_bytes / AUGUR_BYTES_PER_VALUE * (double)s->out_bytes;
-	if (l->type == AUGUR_LAYER_POOL && l->op == AUGUR_POOL_MAX &&
-	    indices > (double)th->fresh_buffer_bytes)
-		fresh += indices;
+	if (l->type == AUGUR_LAYER_POOL && l->op == AUGUR_POOL_MAX)
+		fresh += FRESH(indices, indices);
+#undef FRESH
 	return fresh;
+}
+
+double augur_layer_fresh_bytes(const struct augur_net *net, const struct augur_analysis *a,
+                               size_t i, const struct augur_thresholds *th)
+{
+	return fresh_bytes(net, a, i, th, false);
+}
+
+double augur_layer_fresh_bytes_unsure(const struct augur_net *net, const struct augur_analysis *a,
+                                      size_t i, const struct augur_thresholds *th)
+{
+	return fresh_bytes(net, a, i, th, true);
 }
 
 double augur_first_fc(const struct augur_net *net, const struct augur_analysis *a, size_t i,

@@ -525,14 +525,12 @@ int augur_memory_heap_view(const struct augur_net *net, const struct augur_analy
 	size_t *frees = malloc((n + 1) * sizeof(*frees)), *next = malloc((n + 1) * sizeof(*next));
 	int64_t *own = malloc((n + 1) * sizeof(*own)), *last = malloc((n + 1) * sizeof(*last));
 	struct augur_heapsim h;
-	augur_heapsim_init(
-	        &h,
-	        (struct augur_heapsim_params){
-	                .map_above = f->map_above,
-	                .slack = f->slack_bytes,
-	                .trim_above = f->map_above > UINT64_MAX / 2 ? UINT64_MAX : 2 * f->map_above,
-	                .page_bytes = f->page_bytes,
-	        });
+	augur_heapsim_init(&h, (struct augur_heapsim_params){
+	                               .map_above = f->map_above,
+	                               .slack = f->slack_bytes,
+	                               .trim_above = augur_heap_trim_bytes(f->map_above),
+	                               .page_bytes = f->page_bytes,
+	                       });
 	int rc = AUGUR_E_NOMEM;
 	uint64_t mapped_weights = 0;
 	if (!blocks || !parts || !frees || !next || !own || !last)
