@@ -103,7 +103,8 @@ def check_report(html, est_path, insp_path):
                                                                    le["name"]))
             for key, ref in (("data-time-ms", le["time_ms"]), ("data-gemm-ms", le["gemm_ms"]),
                              ("data-memory-ms", le["memory_ms"]),
-                             ("data-other-ms", le["other_ms"])):
+                             ("data-other-ms", le["other_ms"]),
+                             ("data-faults-unsure-ms", le["faults_unsure_ms"])):
                 if not near(float(d.get(key, "0")), ref):
                     fail("%s %s: %s %s, estimate says %s" % (name, le["name"], key,
                                                              d.get(key), ref))

@@ -248,6 +248,7 @@ static int layer_bars(struct augur_strbuf *t, const struct report *r)
 			page_num_attr(&a, "data-gemm-ms", le->split_ms[AUGUR_COST_GEMM]);
 			page_num_attr(&a, "data-memory-ms", le->split_ms[AUGUR_COST_MEMORY]);
 			page_num_attr(&a, "data-other-ms", le->split_ms[AUGUR_COST_OTHER]);
+			page_num_attr(&a, "data-faults-unsure-ms", le->faults_unsure_ms);
 			augur_strbuf_put(&a, " data-costed=\"%s\" data-outside-range=\"%s\"",
 			                 le->costed ? "true" : "false",
 			                 le->outside_range ? "true" : "false");
@@ -258,8 +259,9 @@ static int layer_bars(struct augur_strbuf *t, const struct report *r)
 			if (!le->costed)
 				snprintf(note, sizeof(note), "not costed");
 			else
-				snprintf(note, sizeof(note), "%s%s", le->outside_range ? "*" : "",
-				         le->outside_costs ? "+" : "");
+				snprintf(note, sizeof(note), "%s%s%s", le->outside_range ? "*" : "",
+				         le->outside_costs ? "+" : "",
+				         le->faults_unsure_ms > 0 ? "~" : "");
 			if (le->costed && share >= 1)
 				snprintf(note + strlen(note), sizeof(note) - strlen(note),
 				         " %.0f%%", share);
@@ -293,7 +295,9 @@ static int layer_bars(struct augur_strbuf *t, const struct report *r)
 	                  "--layers</code> reports it. <b>*</b> and a dashed outline: the "
 	                  "layer's GEMM lies outside the calibrated shapes (its time is "
 	                  "extrapolated); <b>+</b>: a feature lies outside the data its cost "
-	                  "model was fitted on; <i>not costed</i>: the profile has no model for "
+	                  "model was fitted on; <b>~</b>: part of its time is page faults of "
+	                  "buffers just above the allocator's mmap threshold, which glibc's "
+	                  "heap may serve instead; <i>not costed</i>: the profile has no model for "
 	                  "the layer's type. Percentages: share of the unit's total (1% and "
 	                  "up).");
 	rc = CLI_OK;
