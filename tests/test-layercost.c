@@ -1556,6 +1556,31 @@ static void test_unseen_weights(void)
 	CHECK_NEAR(t, 0.01, 1e-12);
 }
 
+/* The cache size among cross-validated ones: the largest whose total-time error ties the
+ * lowest (within AUGUR_LLC_TIE of it); sizes not measured (folds 0) never count. */
+static void test_llc_pick(void)
+{
+	const uint64_t mib = 1ull << 20;
+	uint64_t sizes[] = {8 * mib, 16 * mib, 32 * mib, 64 * mib, 4 * mib};
+	struct augur_crossval cv[5] = {
+	        {.folds = 5, .time_error = 0.0600}, {.folds = 5, .time_error = 0.0508},
+	        {.folds = 5, .time_error = 0.0518}, /* 1.97% above the lowest: a tie */
+	        {.folds = 5, .time_error = 0.0520}, /* 2.4% above: not */
+	        {.folds = 0, .time_error = 0.0100}, /* not measured */
+	};
+	CHECK_EQ_U64(augur_llc_pick(sizes, cv, 5), 2);
+	cv[2].time_error = 0.0519; /* 2.17% above */
+	CHECK_EQ_U64(augur_llc_pick(sizes, cv, 5), 1);
+	/* the last size is the measured one, appended out of order: the largest still wins */
+	cv[4] = (struct augur_crossval){.folds = 5, .time_error = 0.0508};
+	sizes[4] = 48 * mib;
+	CHECK_EQ_U64(augur_llc_pick(sizes, cv, 5), 4);
+	for (size_t i = 0; i < 5; i++)
+		cv[i].folds = 0;
+	CHECK_EQ_U64(augur_llc_pick(sizes, cv, 5), SIZE_MAX);
+	CHECK_EQ_U64(augur_llc_pick(sizes, cv, 0), SIZE_MAX);
+}
+
 static void test_choose_llc(void)
 {
 	struct augur_profile *p;
@@ -1911,6 +1936,7 @@ int main(void)
 	/* mkldnn on: oneDNN's direct convolutions (the source states conv_im2col: false) */
 	test_shipped_costs("epyc-1t-mkldnn.yaml", "pytorch-mkldnn-epyc-1t.yaml");
 	test_crossval();
+	test_llc_pick();
 	test_choose_llc();
 	test_unseen_weights();
 	char cmd[4200];

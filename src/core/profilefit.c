@@ -595,16 +595,18 @@ out:
 	return rc;
 }
 
-/* Whether cross-validation a beats b at choosing a cache size: a lower error of the
- * networks' total time, then more networks within 10%. The size moves the large passes'
- * times, and the time error is theirs; a count of networks is mostly the fit set's many
- * small ones (58 of the 148 pass under 16 MiB), whose errors are noise to this choice.
- * Over 17 campaigns of one guest (docs/model.md) the time error chose sizes that put 712
- * of 884 held-out networks within 10%, the count 702, the measured knee 673. */
-static bool crossval_better(const struct augur_crossval *a, const struct augur_crossval *b)
+size_t augur_llc_pick(const uint64_t *sizes, const struct augur_crossval *cv, size_t n)
 {
-	return a->time_error != b->time_error ? a->time_error < b->time_error
-	                                      : a->within_10 > b->within_10;
+	double best = INFINITY;
+	for (size_t i = 0; i < n; i++)
+		if (cv[i].folds && cv[i].time_error < best)
+			best = cv[i].time_error;
+	size_t pick = SIZE_MAX;
+	for (size_t i = 0; i < n; i++)
+		if (cv[i].folds && cv[i].time_error <= best * (1 + AUGUR_LLC_TIE) &&
+		    (pick == SIZE_MAX || sizes[i] > sizes[pick]))
+			pick = i;
+	return pick;
 }
 
 int augur_profile_choose_llc(struct augur_profile *p, const struct augur_layer_times *lt,
@@ -635,32 +637,29 @@ int augur_profile_choose_llc(struct augur_profile *p, const struct augur_layer_t
 		sizes[n++] = measured;
 	struct augur_diag first = {0};
 	int first_rc = AUGUR_OK;
+	struct augur_crossval cvs[AUGUR_LLC_CANDIDATES + 1] = {0};
 	for (size_t i = 0; i < n; i++) {
-		struct augur_crossval cv;
 		struct augur_diag d = {0};
 		m->llc_fitted_bytes = sizes[i];
-		int rc = augur_profile_crossval(p, lt, folds, &cv, &d);
+		int rc = augur_profile_crossval(p, lt, folds, &cvs[i], &d);
 		if (rc) {
+			cvs[i] = (struct augur_crossval){0}; /* passed over */
 			if (!first_rc) {
 				first_rc = rc;
 				first = d;
 			}
 			continue;
 		}
-		if (!cv.folds)
+		if (!cvs[i].folds)
 			break; /* too few networks: the same at every size */
 		out->tried++;
 		if (sizes[i] == measured)
-			out->at_measured = cv;
-		uint64_t c = out->chosen;
-		bool nearer = c && cv.time_error == out->at_chosen.time_error &&
-		              cv.within_10 == out->at_chosen.within_10 &&
-		              fabs(log((double)sizes[i] / (double)measured)) <
-		                      fabs(log((double)c / (double)measured));
-		if (!c || crossval_better(&cv, &out->at_chosen) || nearer) {
-			out->chosen = sizes[i];
-			out->at_chosen = cv;
-		}
+			out->at_measured = cvs[i];
+	}
+	size_t pick = augur_llc_pick(sizes, cvs, n);
+	if (pick != SIZE_MAX) {
+		out->chosen = sizes[pick];
+		out->at_chosen = cvs[pick];
 	}
 	if (!out->chosen) {
 		m->llc_fitted_bytes = before;

@@ -104,13 +104,29 @@ struct augur_llc_choice {
 	struct augur_crossval at_chosen;
 };
 
+/* Cross-validated errors of the networks' total time within this fraction of the best
+ * are ties (AUGUR_LLC_TIE: 0.02 is 0.0508 against 0.0518). */
+#define AUGUR_LLC_TIE 0.02
+
+/* Which of n cache sizes (cross-validated as cv[i]; folds 0: not measured) the layer
+ * costs use: the largest whose error of the networks' total time (time_error) ties the
+ * lowest. The size moves the large passes' times, and the time error is theirs; a count of
+ * networks is mostly the fit set's many small ones, whose errors are noise to this choice
+ * (over 17 campaigns of one guest the time error chose sizes that put 712 of 884 held-out
+ * networks within 10%, the count 702, the measured knee 673). Among ties the largest: a
+ * neighbour's load during the campaign only makes the cache look smaller, and over the 18
+ * stored runs of two Xeon guests (bench/runs) the largest tie put 4384 and 4379's
+ * held-out networks within 10% five and one more times than the lowest error did, and no
+ * run's fewer (docs/model.md). SIZE_MAX when no size was measured. */
+size_t augur_llc_pick(const uint64_t *sizes, const struct augur_crossval *cv, size_t n);
+
 /* Chooses the last-level cache size p's layer costs describe best: each size of
  * augur_cache_ladder from the measured knee (a lower bound: a neighbour's load only makes
  * it look smaller; without one, a quarter of the reported cache) to the reported cache
  * (an upper bound; without one, four times the knee), and the measured size itself, is
- * cross-validated on lt (augur_profile_crossval, folds folds); the one whose predictions
- * miss the networks' total time least (then puts the most within 10%, then lies nearest
- * the measured size) becomes p->machine.llc_fitted_bytes, and p is refitted to lt with it.
+ * cross-validated on lt (augur_profile_crossval, folds folds); the one augur_llc_pick
+ * picks (the largest whose total-time error ties the lowest) becomes
+ * p->machine.llc_fitted_bytes, and p is refitted to lt with it.
  * A size whose fit fails is passed over; when every size fails, p is as it was and the
  * first failure is returned. Too few networks: out->chosen 0 and p unchanged. The
  * threshold is one number chosen from about a dozen, so at_chosen reads a little high as
