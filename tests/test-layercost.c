@@ -736,12 +736,27 @@ static void test_features(const char *tmpdir)
 	                     AUGUR_FEAT_BIT(AUGUR_FEAT_IN_BYTES_AFTER_GEMM));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_SCALE, false, false, true, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_PLANES)));
-	/* fc: its 4 KiB rows' cold share, and the warm level of a pass (kws's hot calls) */
+	/* fc: its 4 KiB rows' cold share, the warm level of a pass (kws's hot calls), and its
+	 * weights paid beyond the GEMM's hot rate only in a pass that outgrows the core's
+	 * cache (their warm and cold shares in place of param_bytes); relu and softmax the
+	 * warm level too, batchnorm not */
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_FC, false, false, true, false),
-	             augur_layer_cost_features(AUGUR_LAYER_FC, false, false, false, false) |
+	             (augur_layer_cost_features(AUGUR_LAYER_FC, false, false, false, false) &
+	              ~AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES)) |
 	                     AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_4K_COLD) |
+	                     AUGUR_FEAT_BIT(AUGUR_FEAT_WARM_PASS) |
+	                     AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_WARM) |
+	                     AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES_COLD));
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_FC, false, false, false, false) &
+	      AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES));
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, true, false) &
+	      AUGUR_FEAT_BIT(AUGUR_FEAT_WARM_PASS));
+	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_SOFTMAX, false, false, true, false),
+	             augur_layer_cost_features(AUGUR_LAYER_SOFTMAX, false, false, false, false) |
 	                     AUGUR_FEAT_BIT(AUGUR_FEAT_WARM_PASS));
-	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, true, false) &
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_BATCHNORM, false, false, true, false) &
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_WARM_PASS)));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_RELU, false, false, false, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_WARM_PASS)));
 	/* a call path evicted by the input's writer: relu and batchnorm, for PyTorch alone;
 	 * batchnorm also the loop features and a cost per plane */
@@ -766,9 +781,8 @@ static void test_features(const char *tmpdir)
 		CHECK_EQ_U64(augur_layer_cost_features(spill[i], false, false, true, false),
 		             augur_layer_cost_features(spill[i], false, false, false, false) |
 		                     spilled);
-	/* pool, softmax and tanh keep PyTorch's features */
-	const enum augur_layer_type same[] = {AUGUR_LAYER_POOL, AUGUR_LAYER_SOFTMAX,
-	                                      AUGUR_LAYER_TANH};
+	/* pool and tanh keep PyTorch's features (softmax adds warm_pass, above) */
+	const enum augur_layer_type same[] = {AUGUR_LAYER_POOL, AUGUR_LAYER_TANH};
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
 		CHECK_EQ_U64(augur_layer_cost_features(same[i], false, false, true, false),
 		             augur_layer_cost_features(same[i], false, false, false, false));

@@ -298,6 +298,19 @@ uint64_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs,
 	 * for every type instead, 339 -> 338 of 416 over eight runs (docs/model.md) */
 	if (cache_terms && type == AUGUR_LAYER_FC)
 		own |= F(WARM_PASS);
+	/* and in such a pass its weights are still in that cache from the pass before, read
+	 * at the rate the GEMM calibration timed them (hot): what reading them costs beyond it
+	 * is paid only in a pass that outgrows the core's cache (their warm and cold shares,
+	 * not param_bytes); relu and softmax, the other layers of a pass the core's cache
+	 * holds (kws, a multilayer perceptron), pay a smaller constant there too (warm_pass).
+	 * Refitted on the fifteen stored PyTorch runs (bench/refit-runs, two Xeons, mkldnn
+	 * off and on): +5 networks within 10% in four runs, -1 in two (kws, then under
+	 * predicted by 16-18%), the per-layer median within 0.1 points; kws from +13 to
+	 * +58% high in the model 167's nine runs to -16 to +23%. Either alone gained less. */
+	if (cache_terms && type == AUGUR_LAYER_FC)
+		own = (own & ~F(PARAM_BYTES)) | F(PARAM_BYTES_WARM) | F(PARAM_BYTES_COLD);
+	if (cache_terms && (type == AUGUR_LAYER_RELU || type == AUGUR_LAYER_SOFTMAX))
+		own |= F(WARM_PASS);
 	/* relu and batchnorm after a layer that streamed the caches' worth of weights or
 	 * columns: their call path comes from memory */
 	if (cache_terms && (type == AUGUR_LAYER_RELU || type == AUGUR_LAYER_BATCHNORM))
