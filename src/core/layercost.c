@@ -362,6 +362,15 @@ bool augur_layer_allocates_output(enum augur_layer_type type)
 	       type != AUGUR_LAYER_RESHAPE;
 }
 
+/* bytes, when a buffer of `decides` bytes is mapped afresh (above th's threshold) and, if
+ * unsure, small enough that glibc's heap top may hold it instead; 0 otherwise */
+static double mapped(double bytes, double decides, const struct augur_thresholds *th, bool unsure)
+{
+	bool fresh = decides > (double)th->fresh_buffer_bytes;
+	bool maybe = decides <= (double)augur_heap_trim_bytes(th->fresh_buffer_bytes);
+	return fresh && (!unsure || maybe) ? bytes : 0;
+}
+
 /* The buffers of layer i the allocator maps afresh on every call: all of them, or (unsure)
  * only those glibc may serve from its heap's free top instead (augur_layer_fresh_bytes,
  * augur_layer_fresh_bytes_unsure). */
@@ -370,9 +379,6 @@ static double fresh_bytes(const struct augur_net *net, const struct augur_analys
 {
 	const struct augur_layer *l = &net->layers[i];
 	const struct augur_layer_stats *s = &a->layers[i];
-	const double above = (double)th->fresh_buffer_bytes;
-	const double top = (double)augur_heap_trim_bytes(th->fresh_buffer_bytes);
-#define FRESH(bytes, decides) ((decides) > above && (!unsure || (decides) <= top) ? (bytes) : 0)
 	double fresh = 0;
 	/* the column buffers and the output blob, when the allocator maps them afresh: a
 	 * grouped conv fills one group's columns per call, so the size that decides is one
@@ -381,26 +387,25 @@ static double fresh_bytes(const struct augur_net *net, const struct augur_analys
 	if (augur_layer_is_direct_conv(net, a, i, th)) {
 		/* direct: its blocked copies instead of columns (augur_layer_workspace) */
 		double copies = (double)augur_layer_workspace(net, a, i, AUGUR_CONV_BLOCKED);
-		fresh += FRESH(copies, copies);
+		fresh += mapped(copies, copies, th, unsure);
 		/* and its weights, reordered into the blocked layout on every call into a
 		 * buffer of their own (PyTorch 1.13: YOLO's conv21-24, 36 MiB of weights each,
 		 * faulted exactly 36.0 MiB per call in each of five runs on the Xeon guest) */
 		double weights = (double)s->params * AUGUR_BYTES_PER_VALUE;
-		fresh += FRESH(weights, weights);
+		fresh += mapped(weights, weights, th, unsure);
 	} else if (s->workspace_bytes) {
-		fresh += FRESH((double)s->workspace_bytes * a->batch,
-		               (double)s->workspace_paper_bytes);
+		fresh += mapped((double)s->workspace_bytes * a->batch,
+		                (double)s->workspace_paper_bytes, th, unsure);
 	}
 	if (!s->in_place && augur_layer_allocates_output(l->type))
-		fresh += FRESH((double)s->out_bytes, (double)s->out_bytes);
+		fresh += mapped((double)s->out_bytes, (double)s->out_bytes, th, unsure);
 	/* a framework's max pooling may also return every output's position: PyTorch's an
 	 * int64, a buffer twice the output's bytes (measured: a pool with 20.5 MiB of output
 	 * faulted 41 MiB of pages per call) */
 	double indices =
 	        (double)th->pool_index_bytes / AUGUR_BYTES_PER_VALUE * (double)s->out_bytes;
 	if (l->type == AUGUR_LAYER_POOL && l->op == AUGUR_POOL_MAX)
-		fresh += FRESH(indices, indices);
-#undef FRESH
+		fresh += mapped(indices, indices, th, unsure);
 	return fresh;
 }
 
