@@ -119,6 +119,12 @@ PY
 fi
 expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device epyc-1t
 printf '%s' "$out" | grep -q "may not happen" && { fail=$((fail + 1)); echo "FAIL: alexnet flagged"; } || pass=$((pass + 1))
+# a runtime that holds its buffers from pass to pass faults them once: the same profile
+# said to be augur's runtime flags nothing
+sed '/^framework:/,/^[a-z]/s/^  name: "pytorch"/  name: "augur"/' profiles/epyc-1t.yaml >"$tmp/held.yaml"
+grep -q '^  name: "augur"' "$tmp/held.yaml" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: framework not renamed"; }
+expect 0 "$AUGUR" estimate "$tmp/faulty.yaml" --device "$tmp/held.yaml"
+printf '%s' "$out" | grep -q "may not happen" && { fail=$((fail + 1)); echo "FAIL: augur's runtime flagged"; } || pass=$((pass + 1))
 
 # bad input: one located line on stderr, exit 1, nothing on stdout
 printf 'input: [3, 32, 32]\nlayers:\n  - {name: c1, type: conv3, filters: 8}\n' >"$tmp/bad.yaml"

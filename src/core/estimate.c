@@ -92,6 +92,7 @@ int augur_estimate_range(const struct augur_net *net, const struct augur_analysi
 {
 	struct augur_thresholds th;
 	augur_profile_thresholds(p, &th);
+	const bool unsure_faults = !augur_framework_holds_blobs(p->framework.name);
 	for (size_t i = from; i < to; i++) {
 		const struct augur_layer_stats *s = &a->layers[i];
 		struct augur_layer_estimate *le = &out->layers[i];
@@ -105,7 +106,10 @@ int augur_estimate_range(const struct augur_net *net, const struct augur_analysi
 			le->time_ms =
 			        augur_layer_cost_predict(lc, f, le->split_ms, &le->outside_costs);
 			le->whole = true;
-			if (lc->feature_mask & AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES))
+			/* a runtime that holds its buffers from pass to pass (augur's, Caffe's)
+			 * faults them in its first pass only: nothing to be unsure of */
+			if (unsure_faults &&
+			    lc->feature_mask & AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES))
 				le->faults_unsure_ms =
 				        lc->coef[AUGUR_FEAT_FRESH_BYTES] *
 				        augur_layer_fresh_bytes_unsure(net, a, i, &th);
