@@ -504,6 +504,13 @@ void cli_print_extrapolated(FILE *f, const char *prefix, const struct augur_unit
 	}
 }
 
+char *cli_layer_marks(char *buf, const struct augur_layer_estimate *le)
+{
+	snprintf(buf, 4, "%s%s%s", le->outside_range ? "*" : "", le->outside_costs ? "+" : "",
+	         le->faults_unsure_ms > 0 ? "~" : "");
+	return buf;
+}
+
 void cli_cell(char *buf, size_t size, const char *fmt, double v)
 {
 	if (fmt)

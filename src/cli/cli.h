@@ -76,6 +76,10 @@ void cli_print_uncosted(FILE *f, const char *prefix, const struct augur_unit_est
  * their cost model's data, layers making more GEMM calls than any fitted layer did. prefix
  * starts each line. Nothing when the estimate stays within its data. */
 void cli_print_extrapolated(FILE *f, const char *prefix, const struct augur_unit_estimate *e);
+/* A costed layer's marks, as --layers and the report print them after its time: '*' its
+ * GEMM outside the calibrated range, '+' outside its cost model's data, '~' page faults
+ * that may not happen. buf holds at least 4 bytes; returns it. */
+char *cli_layer_marks(char *buf, const struct augur_layer_estimate *le);
 
 /* The names of the layer types e leaves uncosted, comma-separated, into buf. */
 void cli_uncosted_types(const struct augur_unit_estimate *e, char *buf, size_t size);

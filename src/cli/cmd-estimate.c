@@ -191,12 +191,12 @@ static int print_layers(const struct run *r)
 			const struct augur_unit_estimate *e = &r->est[u];
 			const struct augur_layer_estimate *le = &e->layers[i];
 			char cell[32];
+			char marks[4];
 			if (!le->costed)
 				snprintf(cell, sizeof(cell), "-");
 			else
-				snprintf(cell, sizeof(cell), "%.3f%s%s%s", le->time_ms,
-				         le->outside_range ? "*" : "", le->outside_costs ? "+" : "",
-				         le->faults_unsure_ms > 0 ? "~" : "");
+				snprintf(cell, sizeof(cell), "%.3f%s", le->time_ms,
+				         cli_layer_marks(marks, le));
 			tbl_text(t, cell);
 			tbl_double(t, e->total_ms > 0 ? 100.0 * le->time_ms / e->total_ms : 0);
 		}

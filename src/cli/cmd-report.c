@@ -259,9 +259,7 @@ static int layer_bars(struct augur_strbuf *t, const struct report *r)
 			if (!le->costed)
 				snprintf(note, sizeof(note), "not costed");
 			else
-				snprintf(note, sizeof(note), "%s%s%s", le->outside_range ? "*" : "",
-				         le->outside_costs ? "+" : "",
-				         le->faults_unsure_ms > 0 ? "~" : "");
+				cli_layer_marks(note, le);
 			if (le->costed && share >= 1)
 				snprintf(note + strlen(note), sizeof(note) - strlen(note),
 				         " %.0f%%", share);
