@@ -1,5 +1,6 @@
 /* The layer-cost model's rows as a CSV, for work on the model: every timed layer of a
- * layer-times file with its measured time and the value of every feature
+ * layer-times file with its measured time (less what timing it in its pass added,
+ * augur_layer_times_timer_ms: the time the fit sees) and the value of every feature
  * (augur_layer_features, the profile's GEMM model and thresholds), the rows
  * `augur fit --layer-times` fits, each named by its network, its layer, the type of the
  * layer that wrote its first input and the bytes that writer touched besides its output

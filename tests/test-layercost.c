@@ -1374,6 +1374,73 @@ static void test_layer_rows(const char *tmpdir)
 	unload(&l);
 }
 
+/* What timing a layer in context costs (augur_layer_times_timer_ms): the median excess per
+ * layer of the networks of fast layers, taken out of every layer's time before the fit. */
+static void test_timer_cost(const char *tmpdir)
+{
+	char path[4200], text[4096];
+	snprintf(path, sizeof(path), "%s/timer.yaml", tmpdir);
+	/* kws: 8 layers; excesses of 0.1, 0.2 and 0.3 us per layer over its pass; a fourth
+	 * row of 25 us layers (0.2 ms over 8) with 12.5 us of excess each says nothing */
+	const double excess_us[] = {0.1, 0.3, 0.2};
+	int len = snprintf(text, sizeof(text), "layer_times:\n");
+	for (int r = 0; r < 4; r++) {
+		double relu3 = r == 0 ? 0.0003 : 0.001;
+		double sum = 0.003 + 0.001 + 0.0025 + 0.001 + 0.0025 + relu3 + 0.002 + 0.0015;
+		double scale = r == 3 ? 0.3 / sum : 1;
+		double forward = r == 3 ? 0.2 : sum - 8 * excess_us[r] * 1e-3;
+		len += snprintf(text + len, sizeof(text) - (size_t)len,
+		                "  - {network: %s/descriptors/kws.yaml, board: t, unit: cpu, "
+		                "forward: %.17g, total: %.17g, layers: {fc1: %.17g, relu1: %.17g, "
+		                "fc2: %.17g, relu2: %.17g, fc3: %.17g, relu3: %.17g, fc4: %.17g, "
+		                "prob: %.17g}}\n",
+		                root(), forward, sum * scale, 0.003 * scale, 0.001 * scale,
+		                0.0025 * scale, 0.001 * scale, 0.0025 * scale, relu3 * scale,
+		                0.002 * scale, 0.0015 * scale);
+	}
+	write_file(path, text);
+	struct augur_layer_times *lt = NULL;
+	struct augur_diag d = {0};
+	CHECK_EQ_INT(augur_layer_times_load(path, &lt, &d), AUGUR_OK);
+	if (!lt)
+		return;
+	double timer = -1;
+	CHECK_EQ_INT(augur_layer_times_timer_ms(lt, "t", AUGUR_UNIT_CPU, &timer), AUGUR_OK);
+	CHECK_NEAR(timer, 0.0002, 1e-12);
+	/* another board's rows, or the GPU's: none */
+	CHECK_EQ_INT(augur_layer_times_timer_ms(lt, "u", AUGUR_UNIT_CPU, &timer), AUGUR_OK);
+	CHECK_NEAR(timer, 0, 0);
+	struct augur_timemodel tm;
+	unit_gemm_model(&tm);
+	struct augur_cost_row *rows = NULL;
+	size_t n = 0;
+	CHECK_EQ_INT(augur_layer_times_cost_rows(lt, "t", AUGUR_UNIT_CPU, &tm, &th1, &rows, &n, &d),
+	             AUGUR_OK);
+	CHECK_EQ_U64(n, 32);
+	if (n == 32) {
+		CHECK_NEAR(rows[0].time_ms, 0.003 - 0.0002, 1e-12); /* fc1 */
+		CHECK_NEAR(rows[1].time_ms, 0.001 - 0.0002, 1e-12); /* relu1 */
+		CHECK_NEAR(rows[5].time_ms, 0.5 * 0.0003, 1e-12);   /* relu3: half kept */
+		CHECK_NEAR(rows[24].time_ms, 0.003 * 0.3 / 0.0145 - 0.0002, 1e-9); /* 4th fc1 */
+	}
+	free(rows);
+	augur_layer_times_free(lt);
+	/* two networks of fast layers are too few to tell the timer from their spread */
+	char *cut = strstr(text, "  - {network");
+	cut = cut ? strstr(cut + 1, "  - {network") : NULL;
+	if (cut) {
+		memmove(text + strlen("layer_times:\n"), cut, strlen(cut) + 1);
+		write_file(path, text);
+		CHECK_EQ_INT(augur_layer_times_load(path, &lt, &d), AUGUR_OK);
+		if (lt) {
+			CHECK_EQ_INT(augur_layer_times_timer_ms(lt, "t", AUGUR_UNIT_CPU, &timer),
+			             AUGUR_OK);
+			CHECK_NEAR(timer, 0, 0);
+			augur_layer_times_free(lt);
+		}
+	}
+}
+
 /* A shipped profile's layer costs are what refitting its source gives, to rounding
  * (tests/refit.h: coefficients and every shipped descriptor's estimate within 1e-9
  * relative), e.g. augur fit profiles/epyc-1t.yaml --layer-times
@@ -1945,6 +2012,7 @@ int main(void)
 	test_estimate_with_costs(tmpdir);
 	test_bad_costs(tmpdir);
 	test_layer_rows(tmpdir);
+	test_timer_cost(tmpdir);
 	test_fault_column(tmpdir);
 	test_shipped_costs("epyc-1t.yaml", "pytorch-epyc-1t.yaml");
 	/* mkldnn on: oneDNN's direct convolutions (the source states conv_im2col: false) */

@@ -73,7 +73,7 @@ static int parse_terms(const char *cmd, const char *option, const char *text, vo
 	return 0;
 }
 
-static void report_units(const struct augur_profile *p)
+static void report_units(const struct augur_profile *p, const struct augur_layer_times *lt)
 {
 	const struct augur_unit *units[2] = {p->cpu, p->gpu};
 	for (int i = 0; i < 2; i++) {
@@ -86,6 +86,13 @@ static void report_units(const struct augur_profile *p)
 		          augur_unit_kind_name(u->kind), u->n_samples,
 		          100 * u->quality.train_median_rel_err,
 		          (double)u->framework_overhead_bytes / 1048576.0);
+		double timer_ms = 0;
+		if (u->costs && !augur_layer_times_timer_ms(lt, p->name, u->kind, &timer_ms) &&
+		    timer_ms > 0)
+			cli_wrapf(stdout, 4,
+			          "  each layer's time less %.2f us, what timing it in its pass "
+			          "added (the fast networks' layers against their untimed passes)",
+			          1000 * timer_ms);
 		for (int t = 0; u->costs && t < AUGUR_LAYER_TYPE_COUNT; t++) {
 			const struct augur_layer_cost *c = &u->costs->type[t];
 			if (!c->feature_mask)
@@ -230,7 +237,7 @@ static int fit_layer_times(const struct fit_args *o, const char *profile)
 			       "cross-validation)\n",
 			       chosen, llc.tried, 100 * llc.at_chosen.time_error);
 	}
-	report_units(p);
+	report_units(p, lt);
 	if (o->crossval || o->choose_cache) {
 		if (!o->choose_cache &&
 		    augur_profile_crossval(p, lt, (size_t)o->crossval, &cv, &diag)) {

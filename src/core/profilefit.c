@@ -182,9 +182,38 @@ struct cost_ctx {
 	const char *path;
 	const struct augur_timemodel *gemm;
 	const struct augur_thresholds *th;
+	double timer_ms; /* what timing one layer adds to it (augur_layer_times_timer_ms) */
 	struct augur_cost_row *rows;
 	size_t count;
 };
+
+/* The networks whose layers average under this (10 us) tell the timer's cost apart from
+ * their run-to-run spread: 2% of such a layer is 0.2 us, the cost itself. */
+#define TIMER_PROBE_MS_PER_LAYER 0.01
+/* ... and at least this many of them, so that one disturbed pass does not set it */
+#define TIMER_PROBE_MIN_ROWS 3
+
+int augur_layer_times_timer_ms(const struct augur_layer_times *lt, const char *board,
+                               enum augur_unit_kind unit, double *timer_ms)
+{
+	*timer_ms = 0;
+	double *excess = calloc(lt->n_rows + 1, sizeof(*excess));
+	if (!excess)
+		return AUGUR_E_NOMEM;
+	size_t m = 0;
+	for (size_t r = 0; r < lt->n_rows; r++) {
+		const struct augur_layer_times_row *row = &lt->rows[r];
+		if (!row_matches(row->board, board) || row->unit != unit || !row->n_layers ||
+		    !(row->forward_ms > 0) || !(row->total_ms > 0) ||
+		    row->forward_ms / (double)row->n_layers >= TIMER_PROBE_MS_PER_LAYER)
+			continue;
+		excess[m++] = (row->total_ms - row->forward_ms) / (double)row->n_layers;
+	}
+	double med = m >= TIMER_PROBE_MIN_ROWS ? augur_median_in_place(excess, m) : 0;
+	*timer_ms = med > 0 && isfinite(med) ? med : 0;
+	free(excess);
+	return AUGUR_OK;
+}
 
 /* A row's cost rows: one per timed layer, or one per type sum (the GEMM types feed the
  * GEMM model instead). */
@@ -201,7 +230,9 @@ static int row_costs(const struct augur_layer_times_row *row, const struct augur
 			                      row->layer_names[j]);
 		struct augur_cost_row *cr = &c->rows[c->count++];
 		cr->type = net->layers[i].type;
-		cr->time_ms = row->layer_ms[j];
+		/* what the layer takes in an untimed pass: the timer's cost out, never more
+		 * than half of it (a layer that fast is one the cost does not describe) */
+		cr->time_ms = fmax(row->layer_ms[j] - c->timer_ms, 0.5 * row->layer_ms[j]);
 		augur_layer_features(net, a, (size_t)i, c->gemm, c->th, cr->f, NULL);
 	}
 	if (row->n_layers)
@@ -236,7 +267,9 @@ int augur_layer_times_cost_rows(const struct augur_layer_times *lt, const char *
 	size_t cap = 0;
 	for (size_t r = 0; r < lt->n_rows; r++)
 		cap += lt->rows[r].n_layers + AUGUR_LAYER_TYPE_COUNT;
-	struct cost_ctx c = {lt->path, gemm, th, NULL, 0};
+	struct cost_ctx c = {lt->path, gemm, th, 0, NULL, 0};
+	if (augur_layer_times_timer_ms(lt, board, unit, &c.timer_ms))
+		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
 	c.rows = calloc(cap + 1, sizeof(*c.rows));
 	if (!c.rows)
 		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
