@@ -4,6 +4,7 @@
  * progress is advisory. Then whole tiny campaigns through an adapter that breaks one of
  * its calls: the drift's (the third) never fails the campaign, the checks' (the second)
  * does. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,7 +173,8 @@ enum { N_FIT = sizeof(fit_names) / sizeof(*fit_names) };
 struct outcome {
 	int rc;
 	struct augur_campaign_result res;
-	bool costed; /* the profile's cpu unit got layer costs */
+	bool costed;                     /* the profile's cpu unit got layer costs */
+	struct augur_cost_check checked; /* and the verdict they keep */
 };
 
 /* A campaign on a copy of the shipped epyc-2core profile (its GEMM model), its call
@@ -222,6 +224,8 @@ static struct outcome campaign(int break_at, enum breakage how)
 		fprintf(stderr, "campaign: %s: %s (expected when breaking call %d)\n", diag.path,
 		        diag.message, break_at);
 	o.costed = p->cpu && p->cpu->costs;
+	if (o.costed)
+		o.checked = p->cpu->costs->checked;
 	free(o.res.checks);
 	o.res.checks = NULL;
 	augur_profile_free(p);
@@ -249,6 +253,11 @@ static void test_drift_is_diagnostic(void)
 	CHECK_EQ_INT(o.res.crossval_failed.code, 0);
 	/* nor to choose a cache size by: the measured one stays */
 	CHECK_EQ_U64(o.res.llc.chosen, 0);
+	/* the profile keeps the check's verdict for every estimate to print */
+	CHECK_EQ_U64(o.checked.networks, 1);
+	CHECK_EQ_U64(o.checked.within_10, o.res.within_10);
+	CHECK(o.checked.median_error == o.res.median_error);
+	CHECK_EQ_U64(o.checked.crossval_networks, 0);
 	/* the drift's measurement fails: the campaign succeeds without it, the error kept */
 	o = campaign(3, FAILS);
 	CHECK_EQ_INT(o.rc, 0);
@@ -279,6 +288,7 @@ static void test_drift_is_diagnostic(void)
 	CHECK(o.res.interrupted);
 	CHECK_EQ_INT(fake.calls, 2);
 	CHECK_EQ_U64(o.res.n_again, 0);
+	CHECK_EQ_U64(o.checked.networks, 0); /* no verdict on a half-made profile */
 }
 
 /* Ten fit networks (small ones: a few seconds in augur's runtime), enough to
@@ -329,6 +339,16 @@ static void test_cache_chosen(void)
 	CHECK(res.crossval.time_error == res.llc.at_chosen.time_error);
 	CHECK(res.llc.at_chosen.time_error <= res.llc.at_measured.time_error);
 	CHECK(p->cpu && p->cpu->costs);
+	/* the profile keeps the verdict for every estimate to print: no checks measured here,
+	 * the cross-validation of the ten */
+	if (p->cpu && p->cpu->costs) {
+		const struct augur_cost_check *k = &p->cpu->costs->checked;
+		CHECK_EQ_U64(k->networks, 0);
+		CHECK(isnan(k->median_error));
+		CHECK_EQ_U64(k->crossval_networks, N);
+		CHECK_EQ_U64(k->crossval_within_10, res.crossval.within_10);
+		CHECK(k->crossval_median_error == res.crossval.median_error);
+	}
 	free(res.checks);
 	augur_profile_free(p);
 	unlink(fit_times);

@@ -292,6 +292,7 @@ has "$out" "(a cliff)" "augur's runtime: the cliff"
 has "$out" "unstated   fresh-buffer threshold: the reference EPYC board's" "augur's runtime: the unstated fact named"
 expect 0 "$AUGUR" estimate descriptors/kws.yaml --device mine
 has "$out" "times for: augur 0.1.0" "estimate names augur's runtime"
+has "$out" "cpu: accuracy of these costs: " "estimate prints the calibration's verdict"
 # the reference workload's time is a machine fact of the profile; augur run --device on
 # the machine it was made on compares the machine's speed now with it
 ok "the profile holds the reference workload's time" \
@@ -303,8 +304,12 @@ ok "run --device: the profile's times are augur's runtime's" not grep -q "note: 
 # the campaign's measurements, kept: augur fit refits the costs from them, the same fit
 expect 0 "$AUGUR" fit "$XDG_DATA_HOME/augur/profiles/mine.yaml" --layer-times "$tmp/mine-times.yaml" --out "$tmp/mine-refit.yaml"
 sed -n '/^ *layer_costs:/,$p' "$tmp/mine-refit.yaml" | grep -v '^ *source:' >"$tmp/costs-refit"
-sed -n '/^ *layer_costs:/,$p' "$XDG_DATA_HOME/augur/profiles/mine.yaml" | grep -v '^ *source:' >"$tmp/costs-made"
+# (less the calibration's verdict on them, which a refit drops: it no longer describes them)
+sed -n '/^ *layer_costs:/,$p' "$XDG_DATA_HOME/augur/profiles/mine.yaml" | grep -v '^ *source:' |
+	sed '/# how well they predicted/,/crossval_median_error:/d' >"$tmp/costs-made"
 ok "the profile has layer costs" [ "$(grep -c 'coef:' "$tmp/costs-made")" -gt 0 ]
+ok "the profile keeps the calibration's verdict" grep -q '^      checked:$' "$XDG_DATA_HOME/augur/profiles/mine.yaml"
+ok "a refit drops the verdict" not grep -q 'checked:' "$tmp/mine-refit.yaml"
 ok "refit from the kept layer times: the same costs" same_numbers "$tmp/costs-made" "$tmp/costs-refit"
 # ---- --resume: a campaign interrupted after two of its networks continues ----
 # the interruption made by hand, as calibrate leaves it: PROFILE.partial/ holds the GEMM

@@ -126,6 +126,23 @@ grep -q '^  name: "augur"' "$tmp/held.yaml" && pass=$((pass + 1)) || { fail=$((f
 expect 0 "$AUGUR" estimate "$tmp/faulty.yaml" --device "$tmp/held.yaml"
 printf '%s' "$out" | grep -q "may not happen" && { fail=$((fail + 1)); echo "FAIL: augur's runtime flagged"; } || pass=$((pass + 1))
 
+# a profile augur calibrate made keeps the calibration's verdict on its costs, and every
+# estimate with it says it (a refit, which that verdict no longer describes, drops it)
+sed '/^    layer_costs:/{n;a\      checked: {networks: 8, within_10: 6, median_error: 0.016, layer_median_error: 0.104, crossval_networks: 148, crossval_within_10: 119, crossval_median_error: 0.044}
+}' profiles/epyc-1t.yaml >"$tmp/checked.yaml"
+expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device "$tmp/checked.yaml"
+has "$(printf '%s' "$out" | tr -s ' \n' '  ')" "cpu: accuracy of these costs: 6 of 8 networks it was not fitted on within 10% when calibrated (median error 1.6%, per layer 10.4%); its 148 fit networks cross-validated: 119 within 10%" "accuracy line"
+expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device "$tmp/checked.yaml" --format json
+has "$out" '"checked": {"networks": 8, "within_10": 6, "median_error": 0.016, "layer_median_error": 0.104, "crossval_networks": 148, "crossval_within_10": 119, "crossval_median_error": 0.044}' "accuracy JSON"
+expect 0 "$AUGUR" profile show "$tmp/checked.yaml"
+has "$(printf '%s' "$out" | tr -s ' \n' '  ')" "checked 6 of 8 networks it was not fitted on" "profile show accuracy"
+expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device epyc-1t
+printf '%s' "$out" | grep -q "accuracy of these costs" && { fail=$((fail + 1)); echo "FAIL: accuracy without a verdict"; } || pass=$((pass + 1))
+expect 0 "$AUGUR" estimate descriptors/alexnet.yaml --device epyc-1t --format json
+has "$out" '"checked": null' "no verdict in JSON"
+expect 0 "$AUGUR" fit "$tmp/checked.yaml" --layer-times profiles/sources/pytorch-epyc-1t.yaml --out "$tmp/refit.yaml"
+grep -q "checked:" "$tmp/refit.yaml" && { fail=$((fail + 1)); echo "FAIL: refit kept the verdict"; } || pass=$((pass + 1))
+
 # bad input: one located line on stderr, exit 1, nothing on stdout
 printf 'input: [3, 32, 32]\nlayers:\n  - {name: c1, type: conv3, filters: 8}\n' >"$tmp/bad.yaml"
 expect 1 "$AUGUR" inspect "$tmp/bad.yaml"

@@ -1209,6 +1209,22 @@ static void test_bad_costs(const char *tmpdir)
 	        {"        conv: {terms: [gemm_ms], coef: [1], lo: [0], hi: [1], rows: 4, "
 	         "dropped: 5}\n",
 	         23, "dropped"},
+	        /* the calibration's verdict: more within 10% than checked is corrupt */
+	        {"        conv: {terms: [gemm_ms], coef: [1], lo: [0], hi: [1]}\n"
+	         "      checked: {networks: 8, within_10: 9}\n",
+	         24, "'within_10' must be between 0 and 8"},
+	        {"        conv: {terms: [gemm_ms], coef: [1], lo: [0], hi: [1]}\n"
+	         "      checked: {crossval_networks: 10, crossval_within_10: 11}\n",
+	         24, "'crossval_within_10' must be between 0 and 10"},
+	        {"        conv: {terms: [gemm_ms], coef: [1], lo: [0], hi: [1]}\n"
+	         "      checked: {networks: 8, within_10: 6, median_error: -0.1}\n",
+	         24, "'median_error' must be between 0"},
+	        {"        conv: {terms: [gemm_ms], coef: [1], lo: [0], hi: [1]}\n"
+	         "      checked: {networks: 8, passed: 6}\n",
+	         24, "passed"},
+	        {"        conv: {terms: [gemm_ms], coef: [1], lo: [0], hi: [1]}\n"
+	         "      checked: [8, 6]\n",
+	         24, "checked"},
 	};
 	const char *head = "augur_profile: 1\n"
 	                   "name: t\n"
@@ -1250,8 +1266,44 @@ static void test_bad_costs(const char *tmpdir)
 	write_file(path, text);
 	struct augur_profile *p = load_profile(path);
 	CHECK(p && p->cpu && p->cpu->costs);
-	if (p && p->cpu && p->cpu->costs)
+	if (p && p->cpu && p->cpu->costs) {
 		CHECK_NEAR(p->cpu->costs->type[AUGUR_LAYER_CONV].coef[AUGUR_FEAT_ONE], 0.25, 0);
+		/* no verdict recorded: none written back */
+		CHECK_EQ_U64(p->cpu->costs->checked.networks, 0);
+		char *out = NULL;
+		size_t len = 0;
+		CHECK_EQ_INT(augur_profile_format(p, &out, &len), AUGUR_OK);
+		CHECK(out && !strstr(out, "checked:"));
+		free(out);
+	}
+	augur_profile_free(p);
+	/* the verdict read, written and read back exactly; an error not measured is null */
+	snprintf(text, sizeof(text), "%s%s", head,
+	         "        conv: {terms: [gemm_ms], coef: [1], lo: [0], hi: [1]}\n"
+	         "      checked: {networks: 8, within_10: 6, median_error: 0.016, "
+	         "layer_median_error: null, crossval_networks: 148, crossval_within_10: 119, "
+	         "crossval_median_error: 0.044}\n");
+	write_file(path, text);
+	p = load_profile(path);
+	CHECK(p && p->cpu && p->cpu->costs);
+	for (int pass = 0; pass < 2 && p && p->cpu && p->cpu->costs; pass++) {
+		const struct augur_cost_check *k = &p->cpu->costs->checked;
+		CHECK_EQ_U64(k->networks, 8);
+		CHECK_EQ_U64(k->within_10, 6);
+		CHECK_NEAR(k->median_error, 0.016, 0);
+		CHECK(isnan(k->layer_median_error));
+		CHECK_EQ_U64(k->crossval_networks, 148);
+		CHECK_EQ_U64(k->crossval_within_10, 119);
+		CHECK_NEAR(k->crossval_median_error, 0.044, 0);
+		char *out = NULL;
+		size_t len = 0;
+		CHECK_EQ_INT(augur_profile_format(p, &out, &len), AUGUR_OK);
+		augur_profile_free(p);
+		p = NULL;
+		struct augur_diag d = {0};
+		CHECK_EQ_INT(augur_profile_parse("again.yaml", out, len, &p, &d), AUGUR_OK);
+		free(out);
+	}
 	augur_profile_free(p);
 }
 

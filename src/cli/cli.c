@@ -396,6 +396,53 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+bool cli_cost_check(const struct augur_cost_check *k, char *buf, size_t size)
+{
+	if (size)
+		*buf = '\0';
+	if (!size || (!k->networks && !k->crossval_networks))
+		return false;
+	size_t used = 0;
+#define PUT(...)                                                                                   \
+	do {                                                                                       \
+		if (used < size)                                                                   \
+			used += (size_t)snprintf(buf + used, size - used, __VA_ARGS__);            \
+	} while (0)
+	if (k->networks) {
+		PUT("%u of %u networks it was not fitted on within 10%% when calibrated",
+		    k->within_10, k->networks);
+		if (!isnan(k->median_error))
+			PUT(" (median error %.1f%%", 100 * k->median_error);
+		if (!isnan(k->median_error) && !isnan(k->layer_median_error))
+			PUT(", per layer %.1f%%", 100 * k->layer_median_error);
+		if (!isnan(k->median_error))
+			PUT(")");
+	}
+	if (k->crossval_networks)
+		PUT("%sits %u fit networks cross-validated: %u within 10%%",
+		    k->networks ? "; " : "", k->crossval_networks, k->crossval_within_10);
+#undef PUT
+	return true;
+}
+
+void cli_json_cost_check(struct jsonw *w, const struct augur_layer_costs *costs)
+{
+	const struct augur_cost_check *k = costs ? &costs->checked : NULL;
+	if (!k || (!k->networks && !k->crossval_networks)) {
+		jw_null(w, "checked");
+		return;
+	}
+	jw_object(w, "checked", true);
+	jw_uint(w, "networks", k->networks);
+	jw_uint(w, "within_10", k->within_10);
+	jw_double(w, "median_error", k->median_error);
+	jw_double(w, "layer_median_error", k->layer_median_error);
+	jw_uint(w, "crossval_networks", k->crossval_networks);
+	jw_uint(w, "crossval_within_10", k->crossval_within_10);
+	jw_double(w, "crossval_median_error", k->crossval_median_error);
+	jw_end(w);
+}
+
 void cli_uncosted_types(const struct augur_unit_estimate *e, char *buf, size_t size)
 {
 	const char *names[AUGUR_LAYER_TYPE_COUNT] = {0};

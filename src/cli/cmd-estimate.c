@@ -260,6 +260,14 @@ static int print_table(const struct run *r, bool layers)
 			         unit, r->p->name);
 			cli_wrap(stdout, 2, line);
 		}
+		char checked[512];
+		if (e->unit->costs &&
+		    cli_cost_check(&e->unit->costs->checked, checked, sizeof(checked))) {
+			char line[600];
+			snprintf(line, sizeof(line), "%s: accuracy of these costs: %s", unit,
+			         checked);
+			cli_wrap(stdout, 2, line);
+		}
 	}
 	return layers && print_layers(r) < 0 ? -1 : 0;
 }
@@ -307,6 +315,7 @@ static void json_time(struct jsonw *w, const struct run *r, const struct augur_u
 	jw_uint(w, "calls_fitted_max", e->unit->calls_fitted_max);
 	jw_uint(w, "layers_faults_unsure", e->layers_faults_unsure);
 	jw_double(w, "faults_unsure_ms", e->faults_unsure_ms);
+	cli_json_cost_check(w, e->unit->costs);
 	jw_end(w);
 }
 

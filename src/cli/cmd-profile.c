@@ -155,6 +155,9 @@ static void show_unit(const struct augur_unit *u)
 	show_line("costs", "%s", kind);
 	if (u->costs && u->costs->source)
 		show_line("", "fitted from %s", u->costs->source);
+	char checked[512];
+	if (u->costs && cli_cost_check(&u->costs->checked, checked, sizeof(checked)))
+		show_line("checked", "%s", checked);
 	cli_bytes(fw, sizeof(fw), u->framework_overhead_bytes);
 	char without[64] = "";
 	if (u->overhead_without_conv_bytes) {
@@ -440,6 +443,7 @@ static void json_unit(struct jsonw *w, const struct augur_unit *u)
 		jw_end(w);
 	}
 	jw_end(w);
+	cli_json_cost_check(w, u->costs);
 	jw_end(w);
 }
 

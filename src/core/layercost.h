@@ -263,9 +263,24 @@ struct augur_layer_cost {
 	double median_rel_err; /* over those rows */
 };
 
+/* How well the costs predicted networks when they were made (augur calibrate's verdict),
+ * kept so that every estimate made with them can say it: networks == 0 and
+ * crossval_networks == 0 when unknown (a refit, a hand-made profile). */
+struct augur_cost_check {
+	uint32_t networks;            /* networks the fit never saw, measured after it */
+	uint32_t within_10;           /* of them, predicted within 10% of their forward time */
+	double median_error;          /* of |predicted / measured - 1| over them */
+	double layer_median_error;    /* the same over their layers of 0.01 ms and more; NAN:
+	                                 not measured */
+	uint32_t crossval_networks;   /* fit networks cross-validated (0: not done) */
+	uint32_t crossval_within_10;  /* of them, within 10% */
+	double crossval_median_error; /* of |predicted / measured - 1| over them */
+};
+
 struct augur_layer_costs {
 	char *source; /* what the models were fitted from (a layer-times file) */
 	struct augur_layer_cost type[AUGUR_LAYER_TYPE_COUNT];
+	struct augur_cost_check checked;
 };
 
 /* The narrow_gemm_bytes feature of a layer's GEMMs (0 for fc layers and wide GEMMs). */

@@ -698,13 +698,52 @@ static int parse_layer_cost(const struct augur_schema *c, const struct augur_yno
 	return AUGUR_OK;
 }
 
+/* The calibration's verdict on the costs (struct augur_cost_check): counts, and errors as
+ * fractions (null: not measured); more networks within 10% than were checked is a corrupt
+ * file. */
+static int parse_cost_check(const struct augur_schema *c, const struct augur_ynode *n,
+                            struct augur_cost_check *out)
+{
+	static const char *const keys[] = {"networks",
+	                                   "within_10",
+	                                   "median_error",
+	                                   "layer_median_error",
+	                                   "crossval_networks",
+	                                   "crossval_within_10",
+	                                   "crossval_median_error"};
+	int rc;
+	if ((rc = augur_schema_map(c, n, "checked")) ||
+	    (rc = augur_schema_known_keys(c, n, "checked", keys, sizeof(keys) / sizeof(*keys))))
+		return rc;
+	*out = (struct augur_cost_check){
+	        .median_error = NAN, .layer_median_error = NAN, .crossval_median_error = NAN};
+	const struct augur_ynode *v;
+	if (((v = augur_ynode_get(n, "networks")) &&
+	     (rc = get_u32(c, v, "networks", 0, UINT32_MAX, &out->networks))) ||
+	    ((v = augur_ynode_get(n, "within_10")) &&
+	     (rc = get_u32(c, v, "within_10", 0, out->networks, &out->within_10))) ||
+	    ((v = augur_ynode_get(n, "median_error")) &&
+	     (rc = get_double_or_null(c, v, "median_error", &out->median_error))) ||
+	    ((v = augur_ynode_get(n, "layer_median_error")) &&
+	     (rc = get_double_or_null(c, v, "layer_median_error", &out->layer_median_error))) ||
+	    ((v = augur_ynode_get(n, "crossval_networks")) &&
+	     (rc = get_u32(c, v, "crossval_networks", 0, UINT32_MAX, &out->crossval_networks))) ||
+	    ((v = augur_ynode_get(n, "crossval_within_10")) &&
+	     (rc = get_u32(c, v, "crossval_within_10", 0, out->crossval_networks,
+	                   &out->crossval_within_10))) ||
+	    ((v = augur_ynode_get(n, "crossval_median_error")) &&
+	     (rc = get_double_or_null(c, v, "crossval_median_error", &out->crossval_median_error))))
+		return rc;
+	return AUGUR_OK;
+}
+
 static int parse_layer_costs(const struct augur_schema *c, const struct augur_ynode *n,
                              struct augur_layer_costs **out)
 {
-	static const char *const keys[] = {"source", "types"};
+	static const char *const keys[] = {"source", "types", "checked"};
 	int rc;
 	if ((rc = augur_schema_map(c, n, "layer_costs")) ||
-	    (rc = augur_schema_known_keys(c, n, "layer_costs", keys, 2)))
+	    (rc = augur_schema_known_keys(c, n, "layer_costs", keys, 3)))
 		return rc;
 	struct augur_layer_costs *lc = calloc(1, sizeof(*lc));
 	if (!lc)
@@ -729,6 +768,9 @@ static int parse_layer_costs(const struct augur_schema *c, const struct augur_yn
 		if ((rc = parse_layer_cost(c, types->items[2 * i + 1], k->text, &lc->type[t])))
 			return rc;
 	}
+	if ((v = augur_ynode_get(n, "checked")) && !augur_ynode_is_null(v) &&
+	    (rc = parse_cost_check(c, v, &lc->checked)))
+		return rc;
 	return AUGUR_OK;
 }
 
@@ -1259,6 +1301,24 @@ static void put_layer_costs(struct augur_strbuf *b, const struct augur_layer_cos
 		put_double(b, c->median_rel_err);
 		augur_strbuf_put(b, "\n");
 	}
+	const struct augur_cost_check *k = &lc->checked;
+	if (!k->networks && !k->crossval_networks)
+		return;
+	augur_strbuf_put(b,
+	                 "      # how well they predicted networks they were not fitted on, when\n"
+	                 "      # calibrated (errors as fractions; null: not measured)\n"
+	                 "      checked:\n        networks: %u\n        within_10: %u\n"
+	                 "        median_error: ",
+	                 k->networks, k->within_10);
+	put_double(b, k->median_error);
+	augur_strbuf_put(b, "\n        layer_median_error: ");
+	put_double(b, k->layer_median_error);
+	augur_strbuf_put(b,
+	                 "\n        crossval_networks: %u\n        crossval_within_10: %u\n"
+	                 "        crossval_median_error: ",
+	                 k->crossval_networks, k->crossval_within_10);
+	put_double(b, k->crossval_median_error);
+	augur_strbuf_put(b, "\n");
 }
 
 static void put_region(struct augur_strbuf *b, const struct augur_timemodel *tm,

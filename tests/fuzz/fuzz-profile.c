@@ -7,6 +7,15 @@ static int same_model(const struct augur_unit *a, const struct augur_unit *b)
 {
 	if (!a || !b)
 		return a == b;
+	if (!a->costs != !b->costs)
+		return 0;
+	/* the calibration's verdict on the costs, counts and all */
+	const struct augur_cost_check *ka = a->costs ? &a->costs->checked : NULL,
+	                              *kb = b->costs ? &b->costs->checked : NULL;
+	if (ka && (ka->networks != kb->networks || ka->within_10 != kb->within_10 ||
+	           ka->crossval_networks != kb->crossval_networks ||
+	           ka->crossval_within_10 != kb->crossval_within_10))
+		return 0;
 	return !memcmp(&a->gemm, &b->gemm, sizeof(a->gemm)) && a->n_samples == b->n_samples &&
 	       a->memory_bytes == b->memory_bytes &&
 	       a->framework_overhead_bytes == b->framework_overhead_bytes;
