@@ -10,6 +10,7 @@
 #include "numparse.h"
 #include "options.h"
 #include "profile.h"
+#include "strbuf.h"
 #include "suggest.h"
 
 static void say(const char *cmd, const char *kind, const char *fmt, va_list ap)
@@ -402,26 +403,23 @@ bool cli_cost_check(const struct augur_cost_check *k, char *buf, size_t size)
 		*buf = '\0';
 	if (!size || (!k->networks && !k->crossval_networks))
 		return false;
-	size_t used = 0;
-#define PUT(...)                                                                                   \
-	do {                                                                                       \
-		if (used < size)                                                                   \
-			used += (size_t)snprintf(buf + used, size - used, __VA_ARGS__);            \
-	} while (0)
+	struct augur_strbuf b = {0};
 	if (k->networks) {
-		PUT("%u of %u networks it was not fitted on within 10%% when calibrated",
-		    k->within_10, k->networks);
-		if (!isnan(k->median_error))
-			PUT(" (median error %.1f%%", 100 * k->median_error);
+		augur_strbuf_put(
+		        &b, "%u of %u networks it was not fitted on within 10%% when calibrated",
+		        k->within_10, k->networks);
 		if (!isnan(k->median_error) && !isnan(k->layer_median_error))
-			PUT(", per layer %.1f%%", 100 * k->layer_median_error);
-		if (!isnan(k->median_error))
-			PUT(")");
+			augur_strbuf_put(&b, " (median error %.1f%%, per layer %.1f%%)",
+			                 100 * k->median_error, 100 * k->layer_median_error);
+		else if (!isnan(k->median_error))
+			augur_strbuf_put(&b, " (median error %.1f%%)", 100 * k->median_error);
 	}
 	if (k->crossval_networks)
-		PUT("%sits %u fit networks cross-validated: %u within 10%%",
-		    k->networks ? "; " : "", k->crossval_networks, k->crossval_within_10);
-#undef PUT
+		augur_strbuf_put(&b, "%sits %u fit networks cross-validated: %u within 10%%",
+		                 k->networks ? "; " : "", k->crossval_networks,
+		                 k->crossval_within_10);
+	snprintf(buf, size, "%s", b.failed || !b.data ? "" : b.data);
+	augur_strbuf_clear(&b);
 	return true;
 }
 
