@@ -780,18 +780,20 @@ int augur_campaign_run(const struct augur_campaign_options *o, struct augur_prof
 	}
 	if (!rc && !res->interrupted && o->again_times)
 		measure_again(o, &s, fit, res);
-	if (!rc && !res->interrupted && p->cpu && p->cpu->costs)
-		p->cpu->costs->checked = (struct augur_cost_check){
+	if (!rc && !res->interrupted && p->cpu && p->cpu->costs) {
+		struct augur_cost_check *k = &p->cpu->costs->checked;
+		*k = (struct augur_cost_check){
 		        .networks = (uint32_t)res->n_checks,
 		        .within_10 = (uint32_t)res->within_10,
 		        .median_error = res->n_checks ? res->median_error : NAN,
 		        .layer_median_error = res->n_layers ? res->layer_median_error : NAN,
-		        .crossval_networks =
-		                res->crossval.folds ? (uint32_t)res->crossval.networks : 0,
-		        .crossval_within_10 =
-		                res->crossval.folds ? (uint32_t)res->crossval.within_10 : 0,
-		        .crossval_median_error =
-		                res->crossval.folds ? res->crossval.median_error : NAN};
+		        .crossval_median_error = NAN};
+		if (res->crossval.folds) {
+			k->crossval_networks = (uint32_t)res->crossval.networks;
+			k->crossval_within_10 = (uint32_t)res->crossval.within_10;
+			k->crossval_median_error = res->crossval.median_error;
+		}
+	}
 out:
 	augur_layer_times_free(fit);
 	augur_layer_times_free(chk);
