@@ -226,6 +226,22 @@ static void test_features(const char *tmpdir)
 	CHECK_NEAR(f[AUGUR_FEAT_WRITER_EVICTED], 1, 1e-12);
 	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1"), &tm, &th1, f, NULL);
 	CHECK_NEAR(f[AUGUR_FEAT_WRITER_EVICTED], 0, 1e-12);
+	/* stem_out_bytes_cold: conv1 reads the image and writes 96 x 55 x 55 values into a
+	 * buffer last touched a pass ago, as far as the pass outgrows the cache; conv2 reads
+	 * a layer's output */
+	CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES], 96ull * 55 * 55 * 4);
+	CHECK(f[AUGUR_FEAT_COLD_PASS] > 0);
+	CHECK_NEAR(f[AUGUR_FEAT_STEM_OUT_BYTES_COLD],
+	           96.0 * 55 * 55 * 4 * augur_pass_cold(l.a, &th1), 1e-6);
+	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv2"), &tm, &th1, f, NULL);
+	CHECK_EQ_U64(f[AUGUR_FEAT_STEM_OUT_BYTES_COLD], 0);
+	/* a framework with cache terms fits it for its im2col convs, not for direct ones */
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, true, false) &
+	      AUGUR_FEAT_BIT(AUGUR_FEAT_STEM_OUT_BYTES_COLD));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, true, true) &
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_STEM_OUT_BYTES_COLD)));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false, false) &
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_STEM_OUT_BYTES_COLD)));
 	unload(&l);
 
 	/* VGG-16's fc6 reads 25088 = 7 x 7 x 512 inputs: rows of 98 KiB, not whole 4 KiB */
@@ -786,10 +802,12 @@ static void test_features(const char *tmpdir)
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
 		CHECK_EQ_U64(augur_layer_cost_features(same[i], false, false, true, false),
 		             augur_layer_cost_features(same[i], false, false, false, false));
-	/* conv adds what its weights cost to read, for PyTorch alone */
+	/* conv adds what its weights cost to read and a stem's cold output, for PyTorch
+	 * alone */
 	CHECK_EQ_U64(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, true, false),
 	             augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false, false) |
-	                     AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES));
+	                     AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES) |
+	                     AUGUR_FEAT_BIT(AUGUR_FEAT_STEM_OUT_BYTES_COLD));
 	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, false, false) &
 	        AUGUR_FEAT_BIT(AUGUR_FEAT_PARAM_BYTES)));
 }

@@ -50,6 +50,7 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_DIRECT_DW_MACS] = "direct_dw_macs",
         [AUGUR_FEAT_DIRECT_THIN_MACS] = "direct_thin_macs",
         [AUGUR_FEAT_PARAM_BYTES_SHORT] = "param_bytes_short",
+        [AUGUR_FEAT_STEM_OUT_BYTES_COLD] = "stem_out_bytes_cold",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -103,6 +104,7 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 	case AUGUR_FEAT_IN_BYTES_AFTER_GEMM:
 	case AUGUR_FEAT_IN_BYTES_FRESH:
 	case AUGUR_FEAT_GLOBAL_READS:
+	case AUGUR_FEAT_STEM_OUT_BYTES_COLD:
 		return AUGUR_COST_MEMORY;
 	default:
 		return AUGUR_COST_OTHER;
@@ -290,6 +292,18 @@ uint64_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs,
 	 * share instead (param_bytes_cold) lost two networks of a run with mkldnn on. */
 	if (cache_terms && type == AUGUR_LAYER_CONV)
 		own |= F(PARAM_BYTES);
+	/* the first conv of a pass writes its output into a buffer last touched a whole pass
+	 * ago, from memory: the stems of PyTorch's im2col convs (3 input channels, 4-22 MiB
+	 * of output) ran 20-39% over their prediction in and out of the fit set, the more
+	 * the larger their output (VGG-16's conv1_1: 4.6 ms for 2.9 predicted), at 0.13-0.28
+	 * ms per MiB written, while no page faulted. Refitted on the stored runs at each
+	 * run's cache (bench/refit-runs): mkldnn off 744 -> 751 of 884 held-out networks
+	 * within 10%, no run fewer, the per-layer median 0.07 points lower (with the cache
+	 * chosen again, 753 -> 754: one run's choice moved from 256 to 48 MiB and lost five,
+	 * six others gained nine); oneDNN's direct convs lost three networks with it and go
+	 * without. */
+	if (cache_terms && !conv_direct && type == AUGUR_LAYER_CONV)
+		own |= F(STEM_OUT_BYTES_COLD);
 	/* an fc call is cheapest in a pass that stays in the core's own cache (its code and
 	 * small weights still there from the pass before): kws, 8 layers in 17 us, was
 	 * predicted 15-82% high in ten of twelve stored PyTorch runs, its fc layers at 3 us
@@ -604,6 +618,9 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	f[AUGUR_FEAT_IM2COL_BYTES_WARM] = f[AUGUR_FEAT_IM2COL_BYTES] * f[AUGUR_FEAT_WARM_PASS];
 	f[AUGUR_FEAT_PARAM_BYTES_4K_WARM] = f[AUGUR_FEAT_PARAM_BYTES_4K] * f[AUGUR_FEAT_WARM_PASS];
 	f[AUGUR_FEAT_PLANES] = (double)s->out.c * a->batch;
+	if (l->n_inputs && l->inputs[0] == AUGUR_NET_INPUT)
+		f[AUGUR_FEAT_STEM_OUT_BYTES_COLD] =
+		        f[AUGUR_FEAT_OUT_BYTES] * f[AUGUR_FEAT_COLD_PASS];
 	if (l->type == AUGUR_LAYER_RELU && l->negative_slope != 0)
 		f[AUGUR_FEAT_OUT_BYTES_LEAKY] = f[AUGUR_FEAT_OUT_BYTES];
 	f[AUGUR_FEAT_DATA_BYTES_COLD] =

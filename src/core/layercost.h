@@ -147,6 +147,9 @@ enum augur_feature {
 	                                       5-6 GB/s and rows of 4 KiB and more at 10-12 on
 	                                       an Intel Xeon guest (Prescott kernels), alike
 	                                       from cache (docs/model.md) */
+	AUGUR_FEAT_STEM_OUT_BYTES_COLD,     /* out_bytes times cold_pass of a layer that reads
+	                                       the network's input: its output buffer was last
+	                                       touched a whole pass ago */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
