@@ -1037,6 +1037,49 @@ static void test_fit_median_unbiased(void)
 	CHECK_NEAR(pool.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_WINDOW], 1.25e-8, 1e-12);
 }
 
+/* The same scatter on conv rows: a framework's im2col convolutions keep their rows'
+ * total time (the coefficient sum(t) / sum(x), not least squares' low one), its direct
+ * convolutions stay least squares', augur's runtime's are median-unbiased. */
+static void test_fit_total_kept(void)
+{
+	static const double m[5] = {0.8, 1.0, 1.25, 1.6, 2.0};
+	struct augur_cost_row rows[40];
+	double x = 0, t = 0, inv = 0, inv2 = 0;
+	for (size_t i = 0; i < 40; i++) {
+		rows[i] = (struct augur_cost_row){.type = AUGUR_LAYER_CONV};
+		rows[i].f[AUGUR_FEAT_GEMM_MS] = 0.1 * (double)(i + 1);
+		rows[i].time_ms = 1.2 * rows[i].f[AUGUR_FEAT_GEMM_MS] * m[i % 5];
+		x += rows[i].f[AUGUR_FEAT_GEMM_MS];
+		t += rows[i].time_ms;
+	}
+	for (int k = 0; k < 5; k++) {
+		inv += 1 / m[k];
+		inv2 += 1 / (m[k] * m[k]);
+	}
+	struct augur_diag d = {0};
+	struct augur_layer_costs im2col = {0}, direct = {0}, augur = {0};
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "pytorch", false, false, NAN, &im2col, &d),
+	             AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "pytorch", false, true, NAN, &direct, &d),
+	             AUGUR_OK);
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 40, "augur", false, false, NAN, &augur, &d),
+	             AUGUR_OK);
+	const struct augur_layer_cost *ci = &im2col.type[AUGUR_LAYER_CONV],
+	                              *cd = &direct.type[AUGUR_LAYER_CONV],
+	                              *ca = &augur.type[AUGUR_LAYER_CONV];
+	CHECK_EQ_U64(ci->n_dropped, 0);
+	CHECK_EQ_U64(cd->n_dropped, 0);
+	CHECK_NEAR(ci->coef[AUGUR_FEAT_GEMM_MS], t / x, 1e-9);
+	CHECK_NEAR(cd->coef[AUGUR_FEAT_GEMM_MS], 1.2 * inv / inv2, 1e-9);
+	CHECK_NEAR(ca->coef[AUGUR_FEAT_GEMM_MS], 1.2 * 1.25, 1e-9);
+	/* kept, the total is above least squares' (1.2 x 1.36 against 1.2 x 1.09 per ms) */
+	CHECK(t / x > 1.2 * inv / inv2 * 1.1);
+	double predicted = 0;
+	for (size_t i = 0; i < 40; i++)
+		predicted += augur_layer_cost_predict(ci, rows[i].f, NULL, NULL);
+	CHECK_NEAR(predicted, t, 1e-9 * t);
+}
+
 /* A page-fault rate the machine measured is the least a fresh page costs: where conv's
  * fit finds less, conv is fitted again at the measured rate and every type pays it; where
  * the fit finds more, the fitted rate stands. Conv rows of GEMM time plus faults at 2.5 ms
@@ -2078,6 +2121,7 @@ int main(void)
 	test_fit_cache_terms();
 	test_fit_aggregate();
 	test_fit_median_unbiased();
+	test_fit_total_kept();
 	test_fit_measured_fault_rate();
 	test_estimate_with_costs(tmpdir);
 	test_bad_costs(tmpdir);
