@@ -33,8 +33,9 @@ int augur_layer_times_samples(const struct augur_layer_times *lt, const char *bo
  * minus what augur predicts without overhead (the memory view lt's framework follows,
  * augur_framework_model_bytes; plus the second copy of the weights for a GPU on shared
  * memory when weights_copied). With at least three rows of networks with convolutions and
- * three without, two medians: *overhead_bytes over the first, *overhead_without_conv_bytes
- * over the second; else one over all and *overhead_without_conv_bytes 0. Returns
+ * three without, two: *overhead_bytes the median over the first, *overhead_without_conv_bytes
+ * the median over the second weighted by 1/peak (the value minimising the rows' relative
+ * error); else one median over all and *overhead_without_conv_bytes 0. Returns
  * AUGUR_E_USAGE when no row has that unit; *rows_used tells how many rows it used.
  * page_bytes: the machine's page, for the heap view (0: 4 KiB). */
 int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *board,
