@@ -545,7 +545,13 @@ static void test_conv_cache(void)
 	parse_text("cache.yaml", text, sizeof(text) - 1, &net, &a);
 	if (!p || !a)
 		goto out;
-	CHECK_EQ_U64(augur_memory_distinct_conv_output_bytes(net, a), 4096 + 8192);
+	const struct augur_conv_dispatch all = {.direct = true}, none = {.direct = false},
+	                                  sized = {.direct = true, .min_input_values = 2000};
+	CHECK_EQ_U64(augur_memory_distinct_conv_output_bytes(net, a, &all), 4096 + 8192);
+	/* convs the framework sends through im2col compile no primitive: none direct, or
+	 * inputs of 16 x 8 x 8 = 1024 values under a 2000-value rule (3x3, one group) */
+	CHECK_EQ_U64(augur_memory_distinct_conv_output_bytes(net, a, &none), 0);
+	CHECK_EQ_U64(augur_memory_distinct_conv_output_bytes(net, a, &sized), 0);
 	p->framework.memory_view = AUGUR_VIEW_HEAP;
 	p->framework.conv_im2col = -1;
 	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
@@ -555,6 +561,17 @@ static void test_conv_cache(void)
 	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
 	CHECK_EQ_U64(e.model_bytes, without + 6144);
 	augur_unit_estimate_clear(&e);
+	/* the same profile with the size rule: no conv runs direct, nothing is cached */
+	p->framework.direct_conv_min_input_values = 2000;
+	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
+	uint64_t sized_without = e.model_bytes;
+	augur_unit_estimate_clear(&e);
+	p->framework.conv_cache_share = 0;
+	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
+	CHECK_EQ_U64(sized_without, e.model_bytes);
+	augur_unit_estimate_clear(&e);
+	p->framework.conv_cache_share = 0.5;
+	p->framework.direct_conv_min_input_values = 0;
 	/* the overhead of a network with convolutions; one without gets its own when the
 	 * profile has it (c1-c3 are convolutions: the first) */
 	p->cpu->framework_overhead_bytes = 15000000;

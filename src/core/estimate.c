@@ -30,10 +30,12 @@ int augur_framework_model_bytes(const struct augur_net *net, const struct augur_
 	                ? AUGUR_CONV_COLUMNS_BY_GROUP
 	                : AUGUR_CONV_COLUMNS;
 	/* what the library's primitive cache keeps of each distinct direct convolution */
-	double cached = rule == AUGUR_CONV_BLOCKED && fw->conv_cache_share > 0
-	                        ? fw->conv_cache_share *
-	                                  (double)augur_memory_distinct_conv_output_bytes(net, a)
-	                        : 0;
+	struct augur_conv_dispatch dispatch = augur_framework_conv_dispatch(fw);
+	double cached =
+	        rule == AUGUR_CONV_BLOCKED && fw->conv_cache_share > 0
+	                ? fw->conv_cache_share *
+	                          (double)augur_memory_distinct_conv_output_bytes(net, a, &dispatch)
+	                : 0;
 	uint64_t kept = cached < 18446744073709551616.0 ? (uint64_t)cached : UINT64_MAX;
 	if (view != AUGUR_VIEW_HEAP) {
 		*bytes = augur_add_sat(
@@ -46,7 +48,7 @@ int augur_framework_model_bytes(const struct augur_net *net, const struct augur_
 	        .slack_bytes = fw->alloc_slack_bytes,
 	        .page_bytes = page_bytes,
 	        .rule = rule,
-	        .dispatch = augur_framework_conv_dispatch(fw),
+	        .dispatch = dispatch,
 	        .lrn_temporaries = fw->lrn_temporaries,
 	        .pool_index_bytes = fw->pool_index_bytes > 0 ? (uint64_t)fw->pool_index_bytes : 0,
 	        .staged_weights = fw->weights_staged > 0,

@@ -598,12 +598,14 @@ static bool same_conv(const struct augur_net *net, const struct augur_analysis *
 }
 
 uint64_t augur_memory_distinct_conv_output_bytes(const struct augur_net *net,
-                                                 const struct augur_analysis *a)
+                                                 const struct augur_analysis *a,
+                                                 const struct augur_conv_dispatch *d)
 {
 	uint64_t sum = 0;
 	for (size_t i = 0; i < a->n_layers; i++) {
-		if (net->layers[i].type != AUGUR_LAYER_CONV)
+		if (!augur_conv_runs_direct(net, a, i, d))
 			continue;
+		/* same_conv compares shapes, so a conv equal to an earlier one runs as it did */
 		bool seen = false;
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = net->layers[j].type == AUGUR_LAYER_CONV && same_conv(net, a, i, j);

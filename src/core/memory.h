@@ -102,12 +102,14 @@ struct augur_heap_view {
 int augur_memory_heap_view(const struct augur_net *net, const struct augur_analysis *a,
                            const struct augur_heap_facts *f, struct augur_heap_view *out);
 
-/* The output bytes of a's network's convolutions, each distinct convolution (same input
- * and output shape, kernel, stride, padding, dilation and groups) counted once: what a
- * library that caches one compiled primitive, and its buffers, per distinct convolution
- * (oneDNN under PyTorch) keeps alive. Saturates rather than wraps. */
+/* The output bytes of a's network's convolutions that d runs direct, each distinct
+ * convolution (same input and output shape, kernel, stride, padding, dilation and groups)
+ * counted once: what a library that caches one compiled primitive, and its buffers, per
+ * distinct convolution (oneDNN under PyTorch) keeps alive. The convs d sends through
+ * im2col and a GEMM compile no primitive. Saturates rather than wraps. */
 uint64_t augur_memory_distinct_conv_output_bytes(const struct augur_net *net,
-                                                 const struct augur_analysis *a);
+                                                 const struct augur_analysis *a,
+                                                 const struct augur_conv_dispatch *d);
 
 /* Whether net has a convolution (conv or deconv): a network without one never loads its
  * framework's convolution machinery (the library's buffers and caches), which the
