@@ -525,6 +525,19 @@ out:
 	augur_profile_free(p);
 }
 
+/* The model bytes p estimates for net with the framework's primitive cache at share. */
+static uint64_t model_bytes_at_share(const struct augur_net *net, const struct augur_analysis *a,
+                                     struct augur_profile *p, double share)
+{
+	struct augur_diag d = {0};
+	struct augur_unit_estimate e = {0};
+	p->framework.conv_cache_share = share;
+	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
+	uint64_t bytes = e.model_bytes;
+	augur_unit_estimate_clear(&e);
+	return bytes;
+}
+
 /* oneDNN's primitive cache keeps buffers for each distinct convolution: c1 and c2 are the
  * same convolution (16 -> 16 channels, 3x3, pad 1, on 8x8: an output of 16 x 64 x 4 =
  * 4096 bytes), c3 another (32 filters: 8192 bytes). Counted once each: 12288 bytes, and
@@ -546,7 +559,7 @@ static void test_conv_cache(void)
 	if (!p || !a)
 		goto out;
 	const struct augur_conv_dispatch all = {.direct = true}, none = {.direct = false},
-	                                  sized = {.direct = true, .min_input_values = 2000};
+	                                 sized = {.direct = true, .min_input_values = 2000};
 	CHECK_EQ_U64(augur_memory_distinct_conv_output_bytes(net, a, &all), 4096 + 8192);
 	/* convs the framework sends through im2col compile no primitive: none direct, or
 	 * inputs of 16 x 8 x 8 = 1024 values under a 2000-value rule (3x3, one group) */
@@ -554,24 +567,13 @@ static void test_conv_cache(void)
 	CHECK_EQ_U64(augur_memory_distinct_conv_output_bytes(net, a, &sized), 0);
 	p->framework.memory_view = AUGUR_VIEW_HEAP;
 	p->framework.conv_im2col = -1;
-	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
-	uint64_t without = e.model_bytes;
-	augur_unit_estimate_clear(&e);
-	p->framework.conv_cache_share = 0.5;
-	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
-	CHECK_EQ_U64(e.model_bytes, without + 6144);
-	augur_unit_estimate_clear(&e);
+	CHECK_EQ_U64(model_bytes_at_share(net, a, p, 0.5),
+	             model_bytes_at_share(net, a, p, 0) + 6144);
 	/* the same profile with the size rule: no conv runs direct, nothing is cached */
 	p->framework.direct_conv_min_input_values = 2000;
-	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
-	uint64_t sized_without = e.model_bytes;
-	augur_unit_estimate_clear(&e);
-	p->framework.conv_cache_share = 0;
-	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
-	CHECK_EQ_U64(sized_without, e.model_bytes);
-	augur_unit_estimate_clear(&e);
-	p->framework.conv_cache_share = 0.5;
+	CHECK_EQ_U64(model_bytes_at_share(net, a, p, 0.5), model_bytes_at_share(net, a, p, 0));
 	p->framework.direct_conv_min_input_values = 0;
+	p->framework.conv_cache_share = 0.5;
 	/* the overhead of a network with convolutions; one without gets its own when the
 	 * profile has it (c1-c3 are convolutions: the first) */
 	p->cpu->framework_overhead_bytes = 15000000;
@@ -581,13 +583,7 @@ static void test_conv_cache(void)
 	augur_unit_estimate_clear(&e);
 	/* an im2col framework caches no primitives, whatever the share */
 	p->framework.conv_im2col = 0;
-	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
-	uint64_t im2col = e.model_bytes;
-	augur_unit_estimate_clear(&e);
-	p->framework.conv_cache_share = 0;
-	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
-	CHECK_EQ_U64(e.model_bytes, im2col);
-	augur_unit_estimate_clear(&e);
+	CHECK_EQ_U64(model_bytes_at_share(net, a, p, 0.5), model_bytes_at_share(net, a, p, 0));
 out:
 	augur_analysis_free(a);
 	augur_net_free(net);
