@@ -81,6 +81,15 @@ static inline void refit_check_costs(const struct augur_layer_costs *got,
 		CHECK_EQ_U64(a->n_dropped, b->n_dropped);
 		refit_check_values(a->coef, b->coef, AUGUR_FEAT_COUNT, augur_layer_type_name(t));
 	}
+	if (got && want) {
+		const struct augur_pass_scale *a = &got->pass, *b = &want->pass;
+		CHECK_EQ_U64(a->networks, b->networks);
+		const double gb[] = {a->knee_bytes, a->top_bytes},
+		             wb[] = {b->knee_bytes, b->top_bytes};
+		const double gc[] = {a->intercept, a->slope}, wc[] = {b->intercept, b->slope};
+		refit_check_values(gb, wb, 2, "pass_scale bytes");
+		refit_check_values(gc, wc, 2, "pass_scale coefficients");
+	}
 }
 
 /* CHECKs that every shipped descriptor (root/descriptors/NAME.yaml) gets the same estimate,

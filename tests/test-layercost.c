@@ -1286,6 +1286,23 @@ static void test_bad_costs(const char *tmpdir)
 	        {"        conv: {terms: [gemm_ms], coef: [1], lo: [0], hi: [1]}\n"
 	         "      checked: [8, 6]\n",
 	         24, "checked"},
+	        /* a pass scale: a factor past 2x either way, its top below its knee, a key
+	         * missing */
+	        {"        conv: {terms: [gemm_ms], coef: [1], lo: [0], hi: [1]}\n"
+	         "      pass_scale: {networks: 9, knee_bytes: 1e6, top_bytes: 1e9, intercept: 0.1,"
+	         " slope: 0.2}\n",
+	         24, "'pass_scale' scales a pass's time by 4.4x (at most 2x either way)"},
+	        {"        conv: {terms: [gemm_ms], coef: [1], lo: [0], hi: [1]}\n"
+	         "      pass_scale: {networks: 9, knee_bytes: 1e6, top_bytes: 1e5, intercept: 0,"
+	         " slope: 0}\n",
+	         24, "'top_bytes' must be between"},
+	        {"        conv: {terms: [gemm_ms], coef: [1], lo: [0], hi: [1]}\n"
+	         "      pass_scale: {networks: 9, knee_bytes: 1e6, top_bytes: 1e8, slope: 0}\n",
+	         24, "missing key 'intercept'"},
+	        {"        conv: {terms: [gemm_ms], coef: [1], lo: [0], hi: [1]}\n"
+	         "      pass_scale: {networks: 0, knee_bytes: 1e6, top_bytes: 1e8, intercept: 0,"
+	         " slope: 0}\n",
+	         24, "'networks' must be between 1"},
 	};
 	const char *head = "augur_profile: 1\n"
 	                   "name: t\n"
@@ -1701,6 +1718,97 @@ out:
 	augur_layer_times_free(lt);
 	augur_profile_free(p);
 	augur_profile_free(ref);
+}
+
+/* The pass scale (struct augur_pass_scale): its factor by hand (1 up to the knee, clamped at
+ * the top, 1 without networks); fitted, a slope planted on the EPYC mkldnn source's forward
+ * times beyond its fit networks' median bytes comes back on top of the fit's own, the
+ * intercept, knee and top unchanged (the layer fits never read a forward time of these
+ * networks); an estimate carries the factor on every layer and on the total. */
+static void test_pass_scale(void)
+{
+	struct augur_pass_scale s = {.networks = 10,
+	                             .knee_bytes = 1e6,
+	                             .top_bytes = 1e8,
+	                             .intercept = 0.01,
+	                             .slope = 0.02};
+	CHECK_NEAR(augur_pass_scale_factor(&s, 500000), exp(0.01), 1e-15);
+	CHECK_NEAR(augur_pass_scale_factor(&s, 1000000), exp(0.01), 1e-15);
+	CHECK_NEAR(augur_pass_scale_factor(&s, 10000000), exp(0.01 + 0.02 * log(10.0)), 1e-15);
+	CHECK_NEAR(augur_pass_scale_factor(&s, 1000000000), exp(0.01 + 0.02 * log(100.0)), 1e-15);
+	CHECK_NEAR(augur_pass_scale_reach(&s), 0.01 + 0.02 * log(100.0), 1e-15);
+	s.intercept = -0.2;
+	CHECK_NEAR(augur_pass_scale_reach(&s), 0.2, 1e-15);
+	s.networks = 0;
+	CHECK_NEAR(augur_pass_scale_factor(&s, 10000000), 1, 0);
+
+	struct augur_profile *p;
+	struct augur_layer_times *lt;
+	if (!load_epyc_mkldnn(&p, &lt)) {
+		CHECK(0);
+		return;
+	}
+	struct augur_diag d = {0};
+	CHECK_EQ_INT(augur_profile_fit_layer_times(p, lt, &d), AUGUR_OK);
+	const struct augur_pass_scale s0 = p->cpu->costs->pass;
+	CHECK_EQ_U64(s0.networks, 100);
+	CHECK(s0.knee_bytes > 1e6 && s0.top_bytes > 4 * s0.knee_bytes);
+	const double planted = 0.03;
+	size_t above = 0;
+	for (size_t i = 0; i < lt->n_rows; i++) {
+		struct augur_layer_times_row *r = &lt->rows[i];
+		if (!r->n_layers || !(r->forward_ms > 0))
+			continue;
+		struct augur_net *net = NULL;
+		struct augur_analysis *a = NULL;
+		CHECK_EQ_INT(augur_layer_times_network(lt, r->network, r->line, r->col, &net, &d),
+		             AUGUR_OK);
+		if (net && !augur_analyze(net, r->batch, &a, &d)) {
+			double x = (double)a->memory.alloc_total;
+			double h = x <= s0.knee_bytes  ? 0
+			           : x >= s0.top_bytes ? log(s0.top_bytes / s0.knee_bytes)
+			                               : log(x / s0.knee_bytes);
+			above += h > 0;
+			r->forward_ms *= exp(planted * h);
+		}
+		augur_analysis_free(a);
+		augur_net_free(net);
+	}
+	CHECK(above >= 40 && above <= 60);
+	CHECK_EQ_INT(augur_profile_fit_layer_times(p, lt, &d), AUGUR_OK);
+	const struct augur_pass_scale s1 = p->cpu->costs->pass;
+	CHECK_EQ_U64(s1.networks, 100);
+	CHECK_NEAR(s1.slope, s0.slope + planted, 1e-9);
+	CHECK_NEAR(s1.intercept, s0.intercept, 1e-9);
+	CHECK_NEAR(s1.knee_bytes, s0.knee_bytes, 1e-6);
+	CHECK_NEAR(s1.top_bytes, s0.top_bytes, 1e-6);
+
+	/* VGG-16 with the scale and without it */
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/descriptors/vgg16.yaml", root());
+	struct augur_net *net = NULL;
+	struct augur_analysis *a = NULL;
+	struct augur_unit_estimate with = {0}, without = {0};
+	CHECK_EQ_INT(augur_net_load(path, &net, &d), AUGUR_OK);
+	if (net && !augur_analyze(net, 1, &a, &d)) {
+		double factor = augur_pass_scale_factor(&s1, a->memory.alloc_total);
+		CHECK(factor > exp(s1.intercept));
+		CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &with, &d), AUGUR_OK);
+		p->cpu->costs->pass.networks = 0;
+		CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &without, &d), AUGUR_OK);
+		CHECK_NEAR(with.pass_scale, factor, 0);
+		CHECK_NEAR(without.pass_scale, 1, 0);
+		CHECK_NEAR(with.total_ms, factor * without.total_ms, 1e-12 * with.total_ms);
+		for (size_t i = 0; i < with.n_layers && i < without.n_layers; i++)
+			CHECK_NEAR(with.layers[i].time_ms, factor * without.layers[i].time_ms,
+			           1e-12 * with.total_ms);
+	}
+	augur_unit_estimate_clear(&with);
+	augur_unit_estimate_clear(&without);
+	augur_analysis_free(a);
+	augur_net_free(net);
+	augur_layer_times_free(lt);
+	augur_profile_free(p);
 }
 
 /* The cache size chosen by cross-validation: on times planted by a model whose thresholds
@@ -2132,6 +2240,7 @@ int main(void)
 	/* mkldnn on: oneDNN's direct convolutions (the source states conv_im2col: false) */
 	test_shipped_costs("epyc-1t-mkldnn.yaml", "pytorch-mkldnn-epyc-1t.yaml");
 	test_crossval();
+	test_pass_scale();
 	test_llc_pick();
 	test_choose_llc();
 	test_unseen_weights();

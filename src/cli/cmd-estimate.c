@@ -260,6 +260,15 @@ static int print_table(const struct run *r, bool layers)
 			         unit, r->p->name);
 			cli_wrap(stdout, 2, line);
 		}
+		if (e->pass_scale != 1) {
+			char line[256];
+			snprintf(line, sizeof(line),
+			         "%s: layer times x %.3f for a pass of %.0f MiB (the pass scale "
+			         "fitted on %u networks' forward times)",
+			         unit, e->pass_scale, cli_mib(r->a->memory.alloc_total),
+			         e->unit->costs->pass.networks);
+			cli_wrap(stdout, 2, line);
+		}
 		char checked[512];
 		if (e->unit->costs &&
 		    cli_cost_check(&e->unit->costs->checked, checked, sizeof(checked))) {
@@ -299,6 +308,7 @@ static void json_time(struct jsonw *w, const struct run *r, const struct augur_u
 	jw_double(w, "throughput_per_s", throughput(r, e));
 	jw_string(w, "method", e->unit->costs ? "layer-costs" : "gemm-sum");
 	jw_bool(w, "whole_network", e->whole_network);
+	jw_double(w, "pass_scale", e->pass_scale);
 	jw_object(w, "by_type_ms", true);
 	for (int t = 0; t < AUGUR_LAYER_TYPE_COUNT; t++)
 		if (r->a->by_type[t].layers)

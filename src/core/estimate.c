@@ -95,6 +95,10 @@ int augur_estimate_range(const struct augur_net *net, const struct augur_analysi
 	struct augur_thresholds th;
 	augur_profile_thresholds(p, &th);
 	const bool unsure_faults = !augur_framework_holds_blobs(p->framework.name);
+	/* the whole pass's scale, on every layer its layer costs predict */
+	const double scale =
+	        u->costs ? augur_pass_scale_factor(&u->costs->pass, a->memory.alloc_total) : 1;
+	out->pass_scale = scale;
 	for (size_t i = from; i < to; i++) {
 		const struct augur_layer_stats *s = &a->layers[i];
 		struct augur_layer_estimate *le = &out->layers[i];
@@ -107,6 +111,11 @@ int augur_estimate_range(const struct augur_net *net, const struct augur_analysi
 			augur_layer_features(net, a, i, &u->gemm, &th, f, &le->outside_range);
 			le->time_ms =
 			        augur_layer_cost_predict(lc, f, le->split_ms, &le->outside_costs);
+			if (scale != 1) {
+				le->time_ms *= scale;
+				for (int c = 0; c < AUGUR_COST_CLASSES; c++)
+					le->split_ms[c] *= scale;
+			}
 			le->whole = true;
 			/* a runtime that holds its buffers from pass to pass (augur's, Caffe's)
 			 * faults them in its first pass only: nothing to be unsure of */

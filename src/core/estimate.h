@@ -51,6 +51,8 @@ struct augur_unit_estimate {
 	                                       cost model for their type) */
 	bool whole_network;                 /* the profile has layer costs and every layer was
 	                                       costed by one */
+	double pass_scale;                  /* the factor the layer costs' times carry for the
+	                                       pass's size (augur_pass_scale_factor; 1: none) */
 	enum augur_memory_view memory_view; /* the view model_bytes is (the framework's) */
 	uint64_t model_bytes;               /* that view: the allocated one (params, stats, data,
 	                                       workspace), the minimal one (weights, one

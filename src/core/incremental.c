@@ -282,6 +282,12 @@ static int update_incremental(struct augur_incr *inc, struct augur_diag *diag)
 		inc->pass_warm = warm;
 		from = 0;
 	}
+	/* and so does the scale of a pass of its size */
+	for (size_t u = 0; u < inc->n_units; u++)
+		if (inc->units[u]->costs &&
+		    augur_pass_scale_factor(&inc->units[u]->costs->pass, m->alloc_total) !=
+		            inc->est[u].pass_scale)
+			from = 0;
 	if ((rc = snapshot_at(inc, from, diag)))
 		return rc;
 	for (size_t u = 0; u < inc->n_units; u++)

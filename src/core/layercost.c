@@ -486,6 +486,23 @@ double augur_pass_cold(const struct augur_analysis *a, const struct augur_thresh
 	return log(touched / lo) / log(hi / lo);
 }
 
+double augur_pass_scale_factor(const struct augur_pass_scale *s, uint64_t touched_bytes)
+{
+	if (!s->networks || !(s->knee_bytes > 0) || !(s->top_bytes >= s->knee_bytes))
+		return 1;
+	double touched = (double)touched_bytes;
+	double x = touched <= s->knee_bytes  ? 0
+	           : touched >= s->top_bytes ? log(s->top_bytes / s->knee_bytes)
+	                                     : log(touched / s->knee_bytes);
+	return exp(s->intercept + s->slope * x);
+}
+
+double augur_pass_scale_reach(const struct augur_pass_scale *s)
+{
+	double at_top = s->intercept + s->slope * log(s->top_bytes / s->knee_bytes);
+	return fmax(fabs(s->intercept), fabs(at_top));
+}
+
 double augur_pass_warm(const struct augur_analysis *a, const struct augur_thresholds *th)
 {
 	double touched = (double)a->memory.alloc_total;

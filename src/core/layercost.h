@@ -280,11 +280,36 @@ struct augur_cost_check {
 	double crossval_median_error; /* of |predicted / measured - 1| over them */
 };
 
+/* A whole pass's scale: the layer fits leave a bias that grows with the bytes a pass
+ * touches (the same conv shape ran a median 1.14x slower in a PyTorch pass over 30 ms than
+ * in one under 10 ms on an Intel Xeon guest: a large pass evicts what a small one finds
+ * still cached from the pass before; docs/model.md, "A pass's scale"). Fitted on the fit
+ * networks' forward times after their layers' fits, one row per network:
+ *   ln(measured / predicted) = intercept + slope * ln(clamp(touched, knee, top) / knee)
+ * with touched the pass's allocated bytes (augur_memory.alloc_total), knee the fit
+ * networks' median and top their largest: a pass beyond them is never extrapolated. */
+struct augur_pass_scale {
+	uint32_t networks; /* fit networks it was fitted on; 0: none (a factor of 1) */
+	double knee_bytes, top_bytes;
+	double intercept, slope;
+};
+
 struct augur_layer_costs {
 	char *source; /* what the models were fitted from (a layer-times file) */
 	struct augur_layer_cost type[AUGUR_LAYER_TYPE_COUNT];
 	struct augur_cost_check checked;
+	struct augur_pass_scale pass;
 };
+
+/* The factor every layer time of a pass touching touched_bytes is scaled by (1 when s has
+ * no networks). */
+double augur_pass_scale_factor(const struct augur_pass_scale *s, uint64_t touched_bytes);
+/* The largest |ln factor| of s over all passes (at the knee or at the top). */
+double augur_pass_scale_reach(const struct augur_pass_scale *s);
+/* A pass scale is a correction of the layer fits' bias, a few percent: one that moves a
+ * pass by more than this factor either way is not one (a profile holding it is corrupt, a
+ * fit finding it is left without) */
+#define AUGUR_PASS_SCALE_MAX 2.0
 
 /* The narrow_gemm_bytes feature of a layer's GEMMs (0 for fc layers and wide GEMMs). */
 double augur_narrow_gemm_bytes(const struct augur_gemm *g, const struct augur_thresholds *th);

@@ -737,13 +737,46 @@ static int parse_cost_check(const struct augur_schema *c, const struct augur_yno
 	return AUGUR_OK;
 }
 
+/* The pass scale (struct augur_pass_scale). A scale that moves some pass's times by more
+ * than AUGUR_PASS_SCALE_MAX either way is not a fit of this model: a corrupt file. */
+static int parse_pass_scale(const struct augur_schema *c, const struct augur_ynode *n,
+                            struct augur_pass_scale *out)
+{
+	static const char *const keys[] = {"networks", "knee_bytes", "top_bytes", "intercept",
+	                                   "slope"};
+	const struct augur_ynode *v;
+	int rc;
+	if ((rc = augur_schema_map(c, n, "pass_scale")) ||
+	    (rc = augur_schema_known_keys(c, n, "pass_scale", keys,
+	                                  sizeof(keys) / sizeof(*keys))) ||
+	    (rc = augur_schema_need(c, n, "networks", "pass_scale", &v)) ||
+	    (rc = get_u32(c, v, "networks", 1, UINT32_MAX, &out->networks)) ||
+	    (rc = augur_schema_need(c, n, "knee_bytes", "pass_scale", &v)) ||
+	    (rc = augur_schema_double(c, v, "knee_bytes", 1, 1e18, &out->knee_bytes)) ||
+	    (rc = augur_schema_need(c, n, "top_bytes", "pass_scale", &v)) ||
+	    (rc = augur_schema_double(c, v, "top_bytes", out->knee_bytes, 1e18, &out->top_bytes)) ||
+	    (rc = augur_schema_need(c, n, "intercept", "pass_scale", &v)) ||
+	    (rc = augur_schema_double(c, v, "intercept", -1, 1, &out->intercept)) ||
+	    (rc = augur_schema_need(c, n, "slope", "pass_scale", &v)) ||
+	    (rc = augur_schema_double(c, v, "slope", -1, 1, &out->slope)))
+		return rc;
+	/* the log factor is linear in the clamped log bytes: its extremes are at the ends */
+	double reach = augur_pass_scale_reach(out);
+	if (reach > log(AUGUR_PASS_SCALE_MAX))
+		return augur_schema_err(c, n, AUGUR_E_SCHEMA,
+		                        "'pass_scale' scales a pass's time by %.3gx (at most %gx "
+		                        "either way)",
+		                        exp(reach), AUGUR_PASS_SCALE_MAX);
+	return AUGUR_OK;
+}
+
 static int parse_layer_costs(const struct augur_schema *c, const struct augur_ynode *n,
                              struct augur_layer_costs **out)
 {
-	static const char *const keys[] = {"source", "types", "checked"};
+	static const char *const keys[] = {"source", "types", "checked", "pass_scale"};
 	int rc;
 	if ((rc = augur_schema_map(c, n, "layer_costs")) ||
-	    (rc = augur_schema_known_keys(c, n, "layer_costs", keys, 3)))
+	    (rc = augur_schema_known_keys(c, n, "layer_costs", keys, 4)))
 		return rc;
 	struct augur_layer_costs *lc = calloc(1, sizeof(*lc));
 	if (!lc)
@@ -770,6 +803,9 @@ static int parse_layer_costs(const struct augur_schema *c, const struct augur_yn
 	}
 	if ((v = augur_ynode_get(n, "checked")) && !augur_ynode_is_null(v) &&
 	    (rc = parse_cost_check(c, v, &lc->checked)))
+		return rc;
+	if ((v = augur_ynode_get(n, "pass_scale")) && !augur_ynode_is_null(v) &&
+	    (rc = parse_pass_scale(c, v, &lc->pass)))
 		return rc;
 	return AUGUR_OK;
 }
@@ -1299,6 +1335,24 @@ static void put_layer_costs(struct augur_strbuf *b, const struct augur_layer_cos
 		        "          median_rel_err: ",
 		        c->aggregate ? "true" : "false", c->n_rows, c->n_dropped);
 		put_double(b, c->median_rel_err);
+		augur_strbuf_put(b, "\n");
+	}
+	const struct augur_pass_scale *ps = &lc->pass;
+	if (ps->networks) {
+		augur_strbuf_put(
+		        b,
+		        "      # a pass's times x exp(intercept + slope x ln(clamp(bytes it "
+		        "touches,\n      # knee, top) / knee)), fitted on the fit networks' "
+		        "forward times\n      pass_scale:\n        networks: %u\n"
+		        "        knee_bytes: ",
+		        ps->networks);
+		put_double(b, ps->knee_bytes);
+		augur_strbuf_put(b, "\n        top_bytes: ");
+		put_double(b, ps->top_bytes);
+		augur_strbuf_put(b, "\n        intercept: ");
+		put_double(b, ps->intercept);
+		augur_strbuf_put(b, "\n        slope: ");
+		put_double(b, ps->slope);
 		augur_strbuf_put(b, "\n");
 	}
 	const struct augur_cost_check *k = &lc->checked;

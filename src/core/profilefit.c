@@ -487,6 +487,104 @@ static int fit_costs(const struct augur_profile *p, struct augur_unit *u,
 	return AUGUR_OK;
 }
 
+/* The rows cross-validation predicts: per-layer cpu rows of board with a forward time. */
+static bool crossval_row(const struct augur_layer_times_row *r, const char *board)
+{
+	return r->unit == AUGUR_UNIT_CPU && r->n_layers && r->forward_ms > 0 &&
+	       !strcmp(r->board, board);
+}
+
+/* Predicts row with p: its predicted forward time into *pred and, with touched, the bytes
+ * its pass touches (augur_memory.alloc_total) into *touched. */
+static int crossval_predict(const struct augur_layer_times *lt,
+                            const struct augur_layer_times_row *row, const struct augur_profile *p,
+                            double *pred, uint64_t *touched, struct augur_diag *diag)
+{
+	struct augur_net *net = NULL;
+	struct augur_analysis *a = NULL;
+	struct augur_unit_estimate e = {0};
+	int rc = augur_layer_times_network(lt, row->network, row->line, row->col, &net, diag);
+	if (!rc)
+		rc = augur_analyze(net, row->batch, &a, diag);
+	if (!rc)
+		rc = augur_estimate_unit(net, a, p, p->cpu, &e, diag);
+	if (!rc) {
+		*pred = e.total_ms;
+		if (touched)
+			*touched = a->memory.alloc_total;
+	}
+	augur_unit_estimate_clear(&e);
+	augur_analysis_free(a);
+	augur_net_free(net);
+	return rc;
+}
+
+/* The pass scale of u's fresh layer costs (struct augur_pass_scale): each fit network's
+ * forward time against its prediction, by least squares on the log ratio. Fewer networks
+ * than AUGUR_PASS_SCALE_MIN_NETWORKS leave it off. */
+static int fit_pass_scale(const struct augur_profile *p, struct augur_unit *u,
+                          const struct augur_layer_times *lt, struct augur_diag *diag)
+{
+	struct augur_pass_scale *s = &u->costs->pass;
+	*s = (struct augur_pass_scale){0};
+	if (u != p->cpu)
+		return AUGUR_OK;
+	size_t n = 0;
+	for (size_t i = 0; i < lt->n_rows; i++)
+		n += crossval_row(&lt->rows[i], p->name);
+	if (n < AUGUR_PASS_SCALE_MIN_NETWORKS)
+		return AUGUR_OK;
+	double *x = calloc(2 * n, sizeof(*x));
+	double *sorted = calloc(n, sizeof(*sorted));
+	if (!x || !sorted) {
+		free(x);
+		free(sorted);
+		return augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0, "out of memory");
+	}
+	double *y = x + n;
+	size_t m = 0;
+	int rc = AUGUR_OK;
+	for (size_t i = 0; i < lt->n_rows && !rc; i++) {
+		const struct augur_layer_times_row *r = &lt->rows[i];
+		if (!crossval_row(r, p->name))
+			continue;
+		double pred = 0;
+		uint64_t touched = 0;
+		rc = crossval_predict(lt, r, p, &pred, &touched, diag);
+		if (rc || !(pred > 0) || !touched)
+			continue;
+		x[m] = log((double)touched);
+		y[m] = log(r->forward_ms / pred);
+		sorted[m] = x[m];
+		m++;
+	}
+	if (!rc && m >= AUGUR_PASS_SCALE_MIN_NETWORKS) {
+		double knee = augur_median_in_place(sorted, m), top = knee;
+		/* the hinge: 0 up to the median pass, then log bytes beyond it */
+		double sh = 0, sy = 0, shh = 0, shy = 0;
+		for (size_t i = 0; i < m; i++) {
+			top = x[i] > top ? x[i] : top;
+			double h = x[i] > knee ? x[i] - knee : 0;
+			sh += h;
+			sy += y[i];
+			shh += h * h;
+			shy += h * y[i];
+		}
+		double var = shh - sh * sh / (double)m;
+		double slope = var > 1e-12 ? (shy - sh * sy / (double)m) / var : 0;
+		*s = (struct augur_pass_scale){.networks = (uint32_t)m,
+		                               .knee_bytes = exp(knee),
+		                               .top_bytes = exp(top),
+		                               .intercept = (sy - slope * sh) / (double)m,
+		                               .slope = slope};
+		if (!(augur_pass_scale_reach(s) <= log(AUGUR_PASS_SCALE_MAX)))
+			*s = (struct augur_pass_scale){0};
+	}
+	free(x);
+	free(sorted);
+	return rc;
+}
+
 static int fit_unit(struct augur_profile *p, struct augur_unit *u,
                     const struct augur_layer_times *lt, struct augur_diag *diag)
 {
@@ -505,6 +603,8 @@ static int fit_unit(struct augur_profile *p, struct augur_unit *u,
 		return rc;
 	}
 	if ((rc = fit_costs(p, u, lt, diag)))
+		return rc;
+	if (u->costs && (rc = fit_pass_scale(p, u, lt, diag)))
 		return rc;
 	uint64_t overhead, without_conv;
 	size_t used;
@@ -530,34 +630,6 @@ int augur_profile_fit_layer_times(struct augur_profile *p, const struct augur_la
 	for (int i = 0; i < 2 && !rc; i++)
 		if (units[i] && has_rows(lt, p->name, units[i]->kind))
 			rc = fit_unit(p, units[i], lt, diag);
-	return rc;
-}
-
-/* The rows cross-validation predicts: per-layer cpu rows of board with a forward time. */
-static bool crossval_row(const struct augur_layer_times_row *r, const char *board)
-{
-	return r->unit == AUGUR_UNIT_CPU && r->n_layers && r->forward_ms > 0 &&
-	       !strcmp(r->board, board);
-}
-
-/* Predicts row with p: its predicted forward time into *pred. */
-static int crossval_predict(const struct augur_layer_times *lt,
-                            const struct augur_layer_times_row *row, const struct augur_profile *p,
-                            double *pred, struct augur_diag *diag)
-{
-	struct augur_net *net = NULL;
-	struct augur_analysis *a = NULL;
-	struct augur_unit_estimate e = {0};
-	int rc = augur_layer_times_network(lt, row->network, row->line, row->col, &net, diag);
-	if (!rc)
-		rc = augur_analyze(net, row->batch, &a, diag);
-	if (!rc)
-		rc = augur_estimate_unit(net, a, p, p->cpu, &e, diag);
-	if (!rc)
-		*pred = e.total_ms;
-	augur_unit_estimate_clear(&e);
-	augur_analysis_free(a);
-	augur_net_free(net);
 	return rc;
 }
 
@@ -613,7 +685,7 @@ int augur_profile_crossval(struct augur_profile *p, const struct augur_layer_tim
 			if (fold[i] != k)
 				continue;
 			double pred = 0, meas = lt->rows[i].forward_ms;
-			rc = crossval_predict(lt, &lt->rows[i], p, &pred, diag);
+			rc = crossval_predict(lt, &lt->rows[i], p, &pred, NULL, diag);
 			errors[out->networks++] = fabs(pred / meas - 1);
 			off_ms += fabs(pred - meas);
 			total_ms += meas;

@@ -102,6 +102,10 @@ struct augur_crossval {
 int augur_profile_crossval(struct augur_profile *p, const struct augur_layer_times *lt,
                            size_t folds, struct augur_crossval *out, struct augur_diag *diag);
 
+/* The fewest fit networks (rows with a forward time) a pass scale is fitted on: two
+ * coefficients from fewer would follow one disturbed measurement. */
+#define AUGUR_PASS_SCALE_MIN_NETWORKS 12
+
 /* The most cache sizes augur_profile_choose_llc cross-validates (a 1 MiB knee to a VM's
  * reported 480 MiB L3 is 18). */
 #define AUGUR_LLC_CANDIDATES 24
