@@ -143,6 +143,37 @@ has "$out" '"checked": null' "no verdict in JSON"
 expect 0 "$AUGUR" fit "$tmp/checked.yaml" --layer-times profiles/sources/pytorch-epyc-1t.yaml --out "$tmp/refit.yaml"
 grep -q "checked:" "$tmp/refit.yaml" && { fail=$((fail + 1)); echo "FAIL: refit kept the verdict"; } || pass=$((pass + 1))
 
+# the pass scale (docs/model.md, "A pass's scale"): VGG-16's pass (941 MB allocated) is past
+# the top of epyc-1t's fit networks, so its factor is the one at the top, from the
+# profile's own coefficients; estimate, its JSON, profile show and fit say it
+expect 0 "$AUGUR" estimate descriptors/vgg16.yaml --device epyc-1t --format json
+if command -v python3 >/dev/null; then
+	printf '%s' "$out" >"$tmp/vgg16.json"
+	python3 - "$tmp/vgg16.json" profiles/epyc-1t.yaml <<'PY' && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: pass_scale"; }
+import json, math, re, sys
+t = json.load(open(sys.argv[1]))["units"][0]["time"]
+text = open(sys.argv[2]).read()
+ps = text[text.index("pass_scale:"):]
+v = {k: float(re.search(k + r": ([-0-9.e+]+)", ps).group(1))
+     for k in ("knee_bytes", "top_bytes", "intercept", "slope")}
+assert 941331424 > v["top_bytes"] > v["knee_bytes"], v
+want = math.exp(v["intercept"] + v["slope"] * math.log(v["top_bytes"] / v["knee_bytes"]))
+assert 1.0 < want < 1.1, want
+assert abs(t["pass_scale"] - want) <= 1e-5 * want, (t["pass_scale"], want)
+PY
+fi
+expect 0 "$AUGUR" estimate descriptors/vgg16.yaml --device epyc-1t
+has "$(printf '%s' "$out" | tr -s ' \n' '  ')" "cpu: layer times x 1.026 for a pass of 898 MiB (the pass scale fitted on 200 networks' forward times)" "pass scale line"
+expect 0 "$AUGUR" profile show epyc-1t
+has "$(printf '%s' "$out" | tr -s ' \n' '  ')" "pass scale x 0.997 for a pass of up to 30 MiB, x 1.026 from 792 MiB (fitted on 200 networks' forward times)" "profile show pass scale"
+has "$(cat "$tmp/refit.yaml")" "pass_scale:" "refit writes the pass scale"
+# a profile without one (fitted before it): a factor of 1, nothing said
+sed '/^      pass_scale:/,/^        slope:/d' profiles/epyc-1t.yaml >"$tmp/noscale.yaml"
+expect 0 "$AUGUR" estimate descriptors/vgg16.yaml --device "$tmp/noscale.yaml" --format json
+has "$out" '"pass_scale": 1,' "no pass scale in JSON"
+expect 0 "$AUGUR" estimate descriptors/vgg16.yaml --device "$tmp/noscale.yaml"
+printf '%s' "$out" | grep -q "layer times x" && { fail=$((fail + 1)); echo "FAIL: pass scale without one"; } || pass=$((pass + 1))
+
 # bad input: one located line on stderr, exit 1, nothing on stdout
 printf 'input: [3, 32, 32]\nlayers:\n  - {name: c1, type: conv3, filters: 8}\n' >"$tmp/bad.yaml"
 expect 1 "$AUGUR" inspect "$tmp/bad.yaml"

@@ -397,6 +397,20 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+bool cli_pass_scale(const struct augur_pass_scale *s, char *buf, size_t size)
+{
+	buf[0] = 0;
+	if (!s->networks)
+		return false;
+	snprintf(buf, size,
+	         "x %.3f for a pass of up to %.0f MiB, x %.3f from %.0f MiB (fitted on %u "
+	         "networks' forward times)",
+	         exp(s->intercept), s->knee_bytes / 1048576.0,
+	         exp(s->intercept + s->slope * log(s->top_bytes / s->knee_bytes)),
+	         s->top_bytes / 1048576.0, s->networks);
+	return true;
+}
+
 bool cli_cost_check(const struct augur_cost_check *k, char *buf, size_t size)
 {
 	if (size)

@@ -90,6 +90,11 @@ void cli_uncosted_types(const struct augur_unit_estimate *e, char *buf, size_t s
  * false (buf empty) when the costs carry no such record. */
 bool cli_cost_check(const struct augur_cost_check *k, char *buf, size_t size);
 
+/* A unit's pass scale (struct augur_pass_scale) as one clause: "x 0.998 for a pass of up to
+ * 33 MiB, x 1.021 from 792 MiB (fitted on 148 networks' forward times)". false (buf empty)
+ * when the costs have none. */
+bool cli_pass_scale(const struct augur_pass_scale *s, char *buf, size_t size);
+
 /* Takes every "--input C,H,W" (or "--input=C,H,W") out of argv (up to a "--"), for the
  * commands that read a network; cli_net_load then gives the network that input size.
  * Returns 0, or CLI_USAGE after printing the error. */

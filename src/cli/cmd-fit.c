@@ -115,6 +115,9 @@ static void report_units(const struct augur_profile *p, const struct augur_layer
 					                c->coef[f]);
 			cli_wrap(stdout, 4, line);
 		}
+		char scale[256];
+		if (u->costs && cli_pass_scale(&u->costs->pass, scale, sizeof(scale)))
+			cli_wrapf(stdout, 4, "  pass scale: %s", scale);
 	}
 }
 

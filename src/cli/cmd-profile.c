@@ -158,14 +158,9 @@ static void show_unit(const struct augur_unit *u)
 	char checked[512];
 	if (u->costs && cli_cost_check(&u->costs->checked, checked, sizeof(checked)))
 		show_line("checked", "%s", checked);
-	const struct augur_pass_scale *ps = u->costs ? &u->costs->pass : NULL;
-	if (ps && ps->networks)
-		show_line("pass scale",
-		          "x %.3f for a pass of up to %.0f MiB, x %.3f from %.0f MiB (fitted on "
-		          "%u networks)",
-		          exp(ps->intercept), ps->knee_bytes / 1048576.0,
-		          exp(ps->intercept + ps->slope * log(ps->top_bytes / ps->knee_bytes)),
-		          ps->top_bytes / 1048576.0, ps->networks);
+	char scale[256];
+	if (u->costs && cli_pass_scale(&u->costs->pass, scale, sizeof(scale)))
+		show_line("pass scale", "%s", scale);
 	cli_bytes(fw, sizeof(fw), u->framework_overhead_bytes);
 	char without[64] = "";
 	if (u->overhead_without_conv_bytes) {
