@@ -1343,17 +1343,20 @@ static void put_layer_costs(struct augur_strbuf *b, const struct augur_layer_cos
 		        b,
 		        "      # a pass's times x exp(intercept + slope x ln(clamp(bytes it "
 		        "touches,\n      # knee, top) / knee)), fitted on the fit networks' "
-		        "forward times\n      pass_scale:\n        networks: %u\n"
-		        "        knee_bytes: ",
+		        "forward times\n      pass_scale:\n        networks: %u\n",
 		        ps->networks);
-		put_double(b, ps->knee_bytes);
-		augur_strbuf_put(b, "\n        top_bytes: ");
-		put_double(b, ps->top_bytes);
-		augur_strbuf_put(b, "\n        intercept: ");
-		put_double(b, ps->intercept);
-		augur_strbuf_put(b, "\n        slope: ");
-		put_double(b, ps->slope);
-		augur_strbuf_put(b, "\n");
+		const struct {
+			const char *key;
+			double value;
+		} fields[] = {{"knee_bytes", ps->knee_bytes},
+		              {"top_bytes", ps->top_bytes},
+		              {"intercept", ps->intercept},
+		              {"slope", ps->slope}};
+		for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
+			augur_strbuf_put(b, "        %s: ", fields[i].key);
+			put_double(b, fields[i].value);
+			augur_strbuf_put(b, "\n");
+		}
 	}
 	const struct augur_cost_check *k = &lc->checked;
 	if (!k->networks && !k->crossval_networks)
