@@ -1037,6 +1037,55 @@ static void test_fit_median_unbiased(void)
 	CHECK_NEAR(pool.type[AUGUR_LAYER_POOL].coef[AUGUR_FEAT_WINDOW], 1.25e-8, 1e-12);
 }
 
+/* A type's constant far above the framework's typical one is extrapolated from large
+ * layers, not measured: relu and pooling cost 2 and 3 us a layer beyond their sizes,
+ * LRN rows (all large, as PyTorch's in the fit set) 1 ms. Their median is 3 us; LRN's
+ * constant is over ten times it and is fitted again without one, so a small LRN is no
+ * longer put at 1 ms or more. One at 20 us (under 30) stands. */
+static void test_fit_constant_out_of_line(void)
+{
+	struct augur_cost_row rows[72];
+	for (size_t i = 0; i < 24; i++) {
+		double size = 1e5 * (double)(i + 1);
+		rows[i] = (struct augur_cost_row){.type = AUGUR_LAYER_RELU};
+		rows[i].f[AUGUR_FEAT_OUT_BYTES] = size;
+		rows[i].time_ms = 0.002 + 1e-8 * size;
+		rows[24 + i] = (struct augur_cost_row){.type = AUGUR_LAYER_POOL};
+		rows[24 + i].f[AUGUR_FEAT_WINDOW] = size;
+		rows[24 + i].time_ms = 0.003 + 2e-8 * size;
+		rows[48 + i] = (struct augur_cost_row){.type = AUGUR_LAYER_LRN};
+		rows[48 + i].f[AUGUR_FEAT_WINDOW] = 10 * size;
+		rows[48 + i].time_ms = 1.0 + 1e-7 * 10 * size;
+	}
+	for (size_t i = 0; i < 72; i++)
+		rows[i].f[AUGUR_FEAT_ONE] = 1;
+	struct augur_diag d = {0};
+	struct augur_layer_costs costs = {0};
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 72, "pytorch", false, false, NAN, &costs, &d),
+	             AUGUR_OK);
+	const uint64_t one = AUGUR_FEAT_BIT(AUGUR_FEAT_ONE);
+	const struct augur_layer_cost *relu = &costs.type[AUGUR_LAYER_RELU],
+	                              *pool = &costs.type[AUGUR_LAYER_POOL],
+	                              *lrn = &costs.type[AUGUR_LAYER_LRN];
+	CHECK(relu->feature_mask & one);
+	CHECK_NEAR(relu->coef[AUGUR_FEAT_ONE], 0.002, 1e-9);
+	CHECK(pool->feature_mask & one);
+	CHECK_NEAR(pool->coef[AUGUR_FEAT_ONE], 0.003, 1e-9);
+	CHECK(lrn->feature_mask != 0);
+	CHECK(!(lrn->feature_mask & one));
+	CHECK(lrn->coef[AUGUR_FEAT_ONE] == 0);
+	double small[AUGUR_FEAT_COUNT] = {[AUGUR_FEAT_WINDOW] = 1e5, [AUGUR_FEAT_ONE] = 1};
+	CHECK(augur_layer_cost_predict(lrn, small, NULL, NULL) < 0.5);
+	/* within ten times the typical constant, the fit's own */
+	for (size_t i = 48; i < 72; i++)
+		rows[i].time_ms = 0.02 + 1e-7 * rows[i].f[AUGUR_FEAT_WINDOW];
+	CHECK_EQ_INT(augur_layer_costs_fit(rows, 72, "pytorch", false, false, NAN, &costs, &d),
+	             AUGUR_OK);
+	CHECK(lrn->feature_mask & one);
+	CHECK_NEAR(lrn->coef[AUGUR_FEAT_ONE], 0.02, 1e-9);
+	CHECK_NEAR(lrn->coef[AUGUR_FEAT_WINDOW], 1e-7, 1e-13);
+}
+
 /* The same scatter on conv rows: a framework's im2col convolutions keep their rows'
  * total time (the coefficient sum(t) / sum(x), not least squares' low one), its direct
  * convolutions stay least squares', augur's runtime's are median-unbiased. */
@@ -2229,6 +2278,7 @@ int main(void)
 	test_fit_cache_terms();
 	test_fit_aggregate();
 	test_fit_median_unbiased();
+	test_fit_constant_out_of_line();
 	test_fit_total_kept();
 	test_fit_measured_fault_rate();
 	test_estimate_with_costs(tmpdir);

@@ -113,6 +113,34 @@ static bool total_kept(const char *framework, enum augur_layer_type type, bool c
 	return type == AUGUR_LAYER_CONV && !conv_direct && !unbiased(framework, type);
 }
 
+/* How many times the framework's typical per-layer constant a type's own may be. A
+ * layer is one call into the framework, or a few (PyTorch's LRN is seven element-wise
+ * operations), so its constant is a few dispatches. PyTorch's LRN layers of the fit set
+ * all took 1.7 ms or more: with nothing smaller to pin it, their fit put 0.75-1.5 ms into
+ * the constant (in 28 of the 40 stored PyTorch runs of two Xeons, where the types'
+ * median was 1.8-3.3 us) and predicted LRNs of 0.26-1 ms 100-480% high, nine held-out
+ * networks 17-45% high. Fitted without it, the LRN's own terms carry its time: refitted
+ * on the stored runs (bench/refit-runs, each run's measured cache) 1,393 -> 1,402 of
+ * 1,612 held-out networks within 10% with mkldnn off (Xeon model 167; a pool's 23 us
+ * constant in one run went too), 99 -> 100 of 104 (model 207), 244 -> 243 of 312 with
+ * mkldnn on; augur's runtime unchanged (no constant out of line). Twenty times, which
+ * left that pool's: 1,400. */
+#define CONSTANT_MAX_TYPICAL 10.0
+
+/* The median of the fitted types' per-layer constants (infinite with none: no type's
+ * constant is then out of line). */
+static double typical_constant(const struct augur_layer_costs *costs)
+{
+	double ones[AUGUR_LAYER_TYPE_COUNT];
+	size_t n = 0;
+	for (int type = 0; type < AUGUR_LAYER_TYPE_COUNT; type++) {
+		const struct augur_layer_cost *c = &costs->type[type];
+		if (c->feature_mask & AUGUR_FEAT_BIT(AUGUR_FEAT_ONE) && !c->aggregate)
+			ones[n++] = c->coef[AUGUR_FEAT_ONE];
+	}
+	return n ? augur_median_in_place(ones, n) : INFINITY;
+}
+
 /* What row r's own work took: with shared_faults its page faults are paid at conv's (or
  * the machine's) rate, fault_ms_per_byte; a row left with nothing is a disturbed one,
  * which the outlier rule sees. */
@@ -124,18 +152,20 @@ static double own_ms(const struct augur_cost_row *r, bool shared_faults, double 
 	            0.01 * r->time_ms);
 }
 
-/* Fits one type's model from its rows (rows[idx[0..n)]); 0 or AUGUR_E_NUMERIC.
+/* Fits one type's model from its rows (rows[idx[0..n)]), without the features in left_out;
+ * 0 or AUGUR_E_NUMERIC.
  * fault_ms_per_byte, when above 0, is the cost of a fresh page fitted for conv layers (or,
  * with fault_measured, the machine's measured one): a type that does not fit fresh_bytes
  * itself pays it at that rate, taken out of its rows' times before the fit. */
 static int fit_type(const struct augur_cost_row *rows, const size_t *idx, size_t n,
                     enum augur_layer_type type, const char *framework, bool cache_terms,
                     bool conv_direct, double fault_ms_per_byte, bool fault_measured,
-                    struct augur_layer_cost *out, struct augur_diag *diag)
+                    uint64_t left_out, struct augur_layer_cost *out, struct augur_diag *diag)
 {
 	uint64_t mask = augur_layer_cost_features(type, augur_framework_holds_blobs(framework),
 	                                          augur_framework_is_augur(framework), cache_terms,
-	                                          conv_direct);
+	                                          conv_direct) &
+	                ~left_out;
 	/* a direct-conv framework's GEMM features cover the convs it runs through im2col
 	 * after all; with no dispatch rule (every conv direct) no row has them, and they stay
 	 * out of the model, as in the profiles fitted before the rule */
@@ -311,14 +341,14 @@ int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, const cha
 			continue;
 		struct augur_layer_cost *c = &out->type[type];
 		rc = fit_type(rows, idx, m, type, framework, cache_terms, conv_direct,
-		              fault_ms_per_byte, at_measured, c, diag);
+		              fault_ms_per_byte, at_measured, 0, c, diag);
 		if (!rc && type == AUGUR_LAYER_CONV && measured > 0 &&
 		    !(c->feature_mask & AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES) &&
 		      c->coef[AUGUR_FEAT_FRESH_BYTES] >= measured)) {
 			at_measured = true;
 			fault_ms_per_byte = measured;
 			rc = fit_type(rows, idx, m, type, framework, cache_terms, conv_direct,
-			              fault_ms_per_byte, at_measured, c, diag);
+			              fault_ms_per_byte, at_measured, 0, c, diag);
 		}
 		if (!rc && !at_measured && type == AUGUR_LAYER_CONV &&
 		    (c->feature_mask & AUGUR_FEAT_BIT(AUGUR_FEAT_FRESH_BYTES))) {
@@ -328,6 +358,24 @@ int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, const cha
 		           c->coef[AUGUR_FEAT_FRESH_BYTES] == fault_ms_per_byte)
 			c->hi[AUGUR_FEAT_FRESH_BYTES] =
 			        fmax(c->hi[AUGUR_FEAT_FRESH_BYTES], fault_hi);
+	}
+	/* a type's constant far above the framework's typical one was not measured but
+	 * extrapolated from larger layers: fitted again without it (not conv, whose page
+	 * fault rate the other types were fitted with; not a type with nothing else) */
+	double cap = typical_constant(out) * CONSTANT_MAX_TYPICAL;
+	for (int type = 0; type < AUGUR_LAYER_TYPE_COUNT && !rc; type++) {
+		struct augur_layer_cost *c = &out->type[type];
+		if (type == AUGUR_LAYER_CONV || c->aggregate || popcount(c->feature_mask) < 2 ||
+		    !(c->feature_mask & AUGUR_FEAT_BIT(AUGUR_FEAT_ONE)) ||
+		    !(c->coef[AUGUR_FEAT_ONE] > cap))
+			continue;
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (rows[i].type == (enum augur_layer_type)type && rows[i].time_ms > 0)
+				idx[m++] = i;
+		rc = fit_type(rows, idx, m, type, framework, cache_terms, conv_direct,
+		              fault_ms_per_byte, at_measured, AUGUR_FEAT_BIT(AUGUR_FEAT_ONE), c,
+		              diag);
 	}
 	free(idx);
 	return rc;
