@@ -1074,6 +1074,8 @@ static void test_fit_constant_out_of_line(void)
 	CHECK(lrn->feature_mask != 0);
 	CHECK(!(lrn->feature_mask & one));
 	CHECK(lrn->coef[AUGUR_FEAT_ONE] == 0);
+	CHECK_NEAR(lrn->constant_left_out, 1.0, 1e-9); /* what fit says it left out */
+	CHECK(relu->constant_left_out == 0 && pool->constant_left_out == 0);
 	double small[AUGUR_FEAT_COUNT] = {[AUGUR_FEAT_WINDOW] = 1e5, [AUGUR_FEAT_ONE] = 1};
 	CHECK(augur_layer_cost_predict(lrn, small, NULL, NULL) < 0.5);
 	/* within ten times the typical constant, the fit's own */
@@ -1082,6 +1084,7 @@ static void test_fit_constant_out_of_line(void)
 	CHECK_EQ_INT(augur_layer_costs_fit(rows, 72, "pytorch", false, false, NAN, &costs, &d),
 	             AUGUR_OK);
 	CHECK(lrn->feature_mask & one);
+	CHECK(lrn->constant_left_out == 0);
 	CHECK_NEAR(lrn->coef[AUGUR_FEAT_ONE], 0.02, 1e-9);
 	CHECK_NEAR(lrn->coef[AUGUR_FEAT_WINDOW], 1e-7, 1e-13);
 }

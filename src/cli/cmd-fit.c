@@ -105,6 +105,13 @@ static void report_units(const struct augur_profile *p, const struct augur_layer
 			if (c->n_dropped && len > 0 && (size_t)len < sizeof(line))
 				len += snprintf(line + len, sizeof(line) - (size_t)len,
 				                " (%u left out as disturbed)", c->n_dropped);
+			if (c->constant_left_out > 0 && len > 0 && (size_t)len < sizeof(line))
+				len += snprintf(
+				        line + len, sizeof(line) - (size_t)len,
+				        " (fitted without its per-layer constant, %.3g ms: "
+				        "over ten times the other types', extrapolated from "
+				        "larger layers)",
+				        c->constant_left_out);
 			if (len > 0 && (size_t)len < sizeof(line))
 				len += snprintf(line + len, sizeof(line) - (size_t)len, ":");
 			for (int f = 0; f < AUGUR_FEAT_COUNT; f++)

@@ -260,10 +260,13 @@ struct augur_layer_cost {
 	double coef[AUGUR_FEAT_COUNT]; /* ms per unit of each feature, >= 0 */
 	double lo[AUGUR_FEAT_COUNT];   /* range of each feature over the fitted rows */
 	double hi[AUGUR_FEAT_COUNT];
-	uint32_t n_rows;       /* rows the fit was given */
-	uint32_t n_dropped;    /* of those, left out as disturbed measurements */
-	bool aggregate;        /* fitted from per-type sums, not single layers */
-	double median_rel_err; /* over those rows */
+	uint32_t n_rows;          /* rows the fit was given */
+	uint32_t n_dropped;       /* of those, left out as disturbed measurements */
+	bool aggregate;           /* fitted from per-type sums, not single layers */
+	double median_rel_err;    /* over those rows */
+	double constant_left_out; /* ms: the per-layer constant the fit found and left out
+	                             as extrapolated (0: none; augur_layer_costs_fit says
+	                             it, a profile does not keep it) */
 };
 
 /* How well the costs predicted networks when they were made (augur calibrate's verdict),

@@ -373,9 +373,11 @@ int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, const cha
 		for (size_t i = 0; i < n; i++)
 			if (rows[i].type == (enum augur_layer_type)type && rows[i].time_ms > 0)
 				idx[m++] = i;
+		double constant = c->coef[AUGUR_FEAT_ONE];
 		rc = fit_type(rows, idx, m, type, framework, cache_terms, conv_direct,
 		              fault_ms_per_byte, at_measured, AUGUR_FEAT_BIT(AUGUR_FEAT_ONE), c,
 		              diag);
+		c->constant_left_out = constant;
 	}
 	free(idx);
 	return rc;
