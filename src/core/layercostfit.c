@@ -306,6 +306,17 @@ out:
 	return rc;
 }
 
+/* The indices of the rows of one type with a time (into idx); how many. */
+static size_t rows_of_type(const struct augur_cost_row *rows, size_t n, enum augur_layer_type type,
+                           size_t *idx)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].type == type && rows[i].time_ms > 0)
+			idx[m++] = i;
+	return m;
+}
+
 int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, const char *framework,
                           bool cache_terms, bool conv_direct, double fault_ms_per_mib,
                           struct augur_layer_costs *out, struct augur_diag *diag)
@@ -333,10 +344,7 @@ int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, const cha
 	                                : 0;
 	bool at_measured = false;
 	for (int type = 0; type < AUGUR_LAYER_TYPE_COUNT && !rc; type++) {
-		size_t m = 0;
-		for (size_t i = 0; i < n; i++)
-			if (rows[i].type == (enum augur_layer_type)type && rows[i].time_ms > 0)
-				idx[m++] = i;
+		size_t m = rows_of_type(rows, n, (enum augur_layer_type)type, idx);
 		if (!m)
 			continue;
 		struct augur_layer_cost *c = &out->type[type];
@@ -369,10 +377,7 @@ int augur_layer_costs_fit(const struct augur_cost_row *rows, size_t n, const cha
 		    !(c->feature_mask & AUGUR_FEAT_BIT(AUGUR_FEAT_ONE)) ||
 		    !(c->coef[AUGUR_FEAT_ONE] > cap))
 			continue;
-		size_t m = 0;
-		for (size_t i = 0; i < n; i++)
-			if (rows[i].type == (enum augur_layer_type)type && rows[i].time_ms > 0)
-				idx[m++] = i;
+		size_t m = rows_of_type(rows, n, (enum augur_layer_type)type, idx);
 		double constant = c->coef[AUGUR_FEAT_ONE];
 		rc = fit_type(rows, idx, m, type, framework, cache_terms, conv_direct,
 		              fault_ms_per_byte, at_measured, AUGUR_FEAT_BIT(AUGUR_FEAT_ONE), c,
