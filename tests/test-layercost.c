@@ -100,7 +100,8 @@ static void test_features(const char *tmpdir)
 	 * cold) are not */
 	for (int j = 0; j < AUGUR_FEAT_COUNT; j++) {
 		enum augur_cost_class want =
-		        j == AUGUR_FEAT_GEMM_MS || j == AUGUR_FEAT_DIRECT_MACS ||
+		        j == AUGUR_FEAT_GEMM_MS || j == AUGUR_FEAT_GEMM_COLUMNS_MS ||
+		                        j == AUGUR_FEAT_DIRECT_MACS ||
 		                        j == AUGUR_FEAT_DIRECT_DW_MACS ||
 		                        j == AUGUR_FEAT_DIRECT_THIN_MACS
 		                ? AUGUR_COST_GEMM
@@ -339,6 +340,36 @@ static void test_features(const char *tmpdir)
 	CHECK_EQ_U64(augur_narrow_gemm_bytes(&wide, &th1), 0);
 	struct augur_gemm fc = {.n = 10, .k = 31104, .m = 1, .count = 1, .fc_layout = true};
 	CHECK_EQ_U64(augur_narrow_gemm_bytes(&fc, &th1), 0);
+
+	/* gemm_columns_ms: the share of a GEMM's time that packs its columns, 16 / n of it
+	 * (all of it at 16 filters and fewer); none for an fc layer */
+	CHECK_NEAR(augur_gemm_columns_ms(&wide, 2.0), 2.0 * 16 / 64, 1e-15);
+	CHECK_NEAR(augur_gemm_columns_ms(&narrow, 2.0), 2.0, 1e-15);
+	narrow.n = 8;
+	CHECK_NEAR(augur_gemm_columns_ms(&narrow, 2.0), 2.0, 1e-15);
+	CHECK_EQ_U64(augur_gemm_columns_ms(&fc, 2.0), 0);
+	/* in a network: AlexNet's conv2 (two groups of 128 filters) and fc6; an im2col conv
+	 * fits it, an fc layer and oneDNN's direct conv do not */
+	l = load("alexnet", 1);
+	if (l.a) {
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv2"), &tm, &th1, f,
+		                     NULL);
+		CHECK(f[AUGUR_FEAT_GEMM_MS] > 0);
+		CHECK_NEAR(f[AUGUR_FEAT_GEMM_COLUMNS_MS], f[AUGUR_FEAT_GEMM_MS] * 16 / 128,
+		           1e-12 * f[AUGUR_FEAT_GEMM_MS]);
+		augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "fc6"), &tm, &th1, f,
+		                     NULL);
+		CHECK(f[AUGUR_FEAT_GEMM_MS] > 0);
+		CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_COLUMNS_MS], 0);
+	} else
+		CHECK(0);
+	unload(&l);
+	CHECK(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, true, false) &
+	      AUGUR_FEAT_BIT(AUGUR_FEAT_GEMM_COLUMNS_MS));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_CONV, false, false, true, true) &
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_GEMM_COLUMNS_MS)));
+	CHECK(!(augur_layer_cost_features(AUGUR_LAYER_FC, false, false, true, false) &
+	        AUGUR_FEAT_BIT(AUGUR_FEAT_GEMM_COLUMNS_MS)));
 
 	/* GoogLeNet's inception pools move by one value (192 x 28 x 28 outputs, 3x3
 	 * windows); pool2 moves by two over the same input: its reads count twice */
@@ -1222,12 +1253,17 @@ static void test_estimate_with_costs(const char *tmpdir)
 			gemm += le->split_ms[AUGUR_COST_GEMM];
 			mem += le->split_ms[AUGUR_COST_MEMORY];
 			other += le->split_ms[AUGUR_COST_OTHER];
-			if (l.a->layers[i].gemm.count)
-				gemm_only +=
-				        augur_gemm_time_ms(&u->gemm, &l.a->layers[i].gemm, NULL);
+			if (l.a->layers[i].gemm.count) {
+				/* gemm_ms at 1, a conv's gemm_columns_ms at 1e-6 */
+				const struct augur_gemm *g = &l.a->layers[i].gemm;
+				double t = augur_gemm_time_ms(&u->gemm, g, NULL);
+				gemm_only += t;
+				if (l.net->layers[i].type == AUGUR_LAYER_CONV)
+					gemm_only += 1e-6 * augur_gemm_columns_ms(g, t);
+			}
 		}
 		CHECK_NEAR(e.total_ms, sum, 1e-9 * sum);
-		CHECK_NEAR(e.gemm_ms, gemm_only, 1e-9 * gemm_only); /* coefficient 1 */
+		CHECK_NEAR(e.gemm_ms, gemm_only, 1e-9 * gemm_only);
 		CHECK_NEAR(e.memory_ms, mem, 1e-9 * mem);
 		CHECK_NEAR(e.other_ms, other, 1e-12 + 1e-9 * other);
 		CHECK_NEAR(e.gemm_ms + e.memory_ms + e.other_ms, e.total_ms, 1e-9 * e.total_ms);

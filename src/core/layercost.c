@@ -51,6 +51,7 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_DIRECT_THIN_MACS] = "direct_thin_macs",
         [AUGUR_FEAT_PARAM_BYTES_SHORT] = "param_bytes_short",
         [AUGUR_FEAT_STEM_OUT_BYTES_COLD] = "stem_out_bytes_cold",
+        [AUGUR_FEAT_GEMM_COLUMNS_MS] = "gemm_columns_ms",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -70,6 +71,7 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 {
 	switch (f) {
 	case AUGUR_FEAT_GEMM_MS:
+	case AUGUR_FEAT_GEMM_COLUMNS_MS:
 	case AUGUR_FEAT_DIRECT_MACS:
 	case AUGUR_FEAT_DIRECT_DW_MACS:
 	case AUGUR_FEAT_DIRECT_THIN_MACS:
@@ -153,9 +155,9 @@ static uint64_t own_features(enum augur_layer_type type)
 		 * copy (and the page faults of a large column buffer mapped afresh), the bias
 		 * broadcast into the output and, for grouped convolutions, one framework call
 		 * per group */
-		return F(GEMM_MS) | F(GEMM_CALLS) | F(IM2COL_BYTES) | F(IM2COL_STRIDED_BYTES) |
-		       F(IM2COL_DILATED_BYTES) | F(FRESH_BYTES) | F(NARROW_GEMM_BYTES) |
-		       F(OUT_BYTES);
+		return F(GEMM_MS) | F(GEMM_COLUMNS_MS) | F(GEMM_CALLS) | F(IM2COL_BYTES) |
+		       F(IM2COL_STRIDED_BYTES) | F(IM2COL_DILATED_BYTES) | F(FRESH_BYTES) |
+		       F(NARROW_GEMM_BYTES) | F(OUT_BYTES);
 	case AUGUR_LAYER_FC:
 		/* at small batch a matrix-vector product: bound by streaming the weights,
 		 * slower when their rows are whole 4 KiB, at another rate beyond the cache;
@@ -513,6 +515,30 @@ double augur_pass_warm(const struct augur_analysis *a, const struct augur_thresh
 	return beyond_core * (1 - augur_pass_cold(a, th));
 }
 
+/* A conv GEMM (n filters x k x m columns) packs its column matrix, k x m values, once
+ * and multiplies it by every filter: the packing is a share of the GEMM's time that
+ * shrinks as 1 / n. The GEMM benchmark repeats each call on the same operands, so it
+ * packs columns it finds in cache; in a network they were just written by im2col or by
+ * the layer before, and come from further out. Measured (bench/layer-features, 2026-12-07):
+ * PyTorch's GEMM-bound conv layers ran at 1.16-1.21x their GEMM model with fewer than 64
+ * filters, 1.02x with 256 and more on a Zen 5 guest; 1.09 and 1.00 on an Intel Xeon
+ * family 6 model 207; 1.5 and 1.2 on a model 167, and one factor for all (gemm_ms's
+ * coefficient) sat between them. At or below 16 filters (a micro-kernel's rows) the
+ * share no longer grows: there gemm_ms and this feature are one. Refitted on the 49
+ * stored runs (bench/refit-runs --choose-cache): mkldnn off 1,618 -> 1,640 of 1,872
+ * held-out networks within 10%, the per-layer median 12.2 -> 12.0% on the model 167 and
+ * 12.2 -> 11.6% on the Zen 5 (at each run's measured cache: 1,623 -> 1,632); 32
+ * filters instead of 16: 1,630; 64, at the measured cache: 1,601; the column bytes
+ * (k x m) as the feature there: 1,620. oneDNN's direct convs have no GEMM. */
+#define GEMM_COLUMNS_FILTERS 16.0
+
+double augur_gemm_columns_ms(const struct augur_gemm *g, double gemm_ms)
+{
+	if (!g->count || g->fc_layout || !g->n)
+		return 0;
+	return gemm_ms * fmin(1, GEMM_COLUMNS_FILTERS / (double)g->n);
+}
+
 double augur_narrow_gemm_bytes(const struct augur_gemm *g, const struct augur_thresholds *th)
 {
 	if (!g->count || g->fc_layout || g->n >= th->narrow_gemm_n)
@@ -616,6 +642,7 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 		f[AUGUR_FEAT_PARAM_BYTES_SHORT] = f[AUGUR_FEAT_PARAM_BYTES];
 	f[AUGUR_FEAT_FRESH_BYTES] = augur_layer_fresh_bytes(net, a, i, th);
 	f[AUGUR_FEAT_NARROW_GEMM_BYTES] = augur_narrow_gemm_bytes(&s->gemm, th);
+	f[AUGUR_FEAT_GEMM_COLUMNS_MS] = augur_gemm_columns_ms(&s->gemm, f[AUGUR_FEAT_GEMM_MS]);
 	/* a pass's conv and pooling layers stream megabytes through the caches, and with
 	 * them the code and data of the fc call path (Python, ATen's addmm, OpenBLAS's
 	 * driver): measured here, a network's first fc call took 45 us after a 7 ms conv and

@@ -150,6 +150,11 @@ enum augur_feature {
 	AUGUR_FEAT_STEM_OUT_BYTES_COLD,     /* out_bytes times cold_pass of a layer that reads
 	                                       the network's input: its output buffer was last
 	                                       touched a whole pass ago */
+	AUGUR_FEAT_GEMM_COLUMNS_MS,         /* an im2col conv's gemm_ms times 16 / filters (at
+	                                       most 1): the share of its GEMM's time that goes
+	                                       with packing the column matrix, which the
+	                                       benchmark found in cache and a network did not
+	                                       (augur_gemm_columns_ms) */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
@@ -313,6 +318,10 @@ double augur_pass_scale_reach(const struct augur_pass_scale *s);
  * pass by more than this factor either way is not one (a profile holding it is corrupt, a
  * fit finding it is left without) */
 #define AUGUR_PASS_SCALE_MAX 2.0
+
+/* The gemm_columns_ms feature of a layer's GEMMs, whose model time is gemm_ms: gemm_ms
+ * times GEMM_COLUMNS_FILTERS / n, at most gemm_ms (0 for fc layers). */
+double augur_gemm_columns_ms(const struct augur_gemm *g, double gemm_ms);
 
 /* The narrow_gemm_bytes feature of a layer's GEMMs (0 for fc layers and wide GEMMs). */
 double augur_narrow_gemm_bytes(const struct augur_gemm *g, const struct augur_thresholds *th);
