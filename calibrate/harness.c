@@ -597,7 +597,11 @@ int augur_calibrate(const struct augur_cal_options *opt, struct augur_unit **uni
 	if (!n)
 		return augur_diag_set(diag, AUGUR_E_USAGE, "calibrate", 0, 0,
 		                      "no shapes to measure");
-	double budget_ms = 1e3 * (opt->budget_s > 0 ? opt->budget_s : opt->quick ? 14 : 90);
+	/* the full grid's default times every shape on a 2-core x86 guest (465 in 143 s on a
+	 * Zen 5, 2026-12-07): with 90 s the plan dropped the 140 costliest, every GEMM over
+	 * 0.92 GFLOP, and the model extrapolated them 12% low in the median (narrow ones with
+	 * large maps 15-16%, a 4096 x 25088 fc at batch 16 26%), VGG's 3x3 convs among them */
+	double budget_ms = 1e3 * (opt->budget_s > 0 ? opt->budget_s : opt->quick ? 14 : 240);
 	struct cost_model cm = {
 	        .min_time_ms = opt->min_time_ms > 0 ? opt->min_time_ms
 	                       : opt->quick         ? 15

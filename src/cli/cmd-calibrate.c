@@ -266,7 +266,7 @@ static const struct cli_opt calibrate_opts[] = {
         CLI_STRING("out", struct calibrate_args, out, "FILE",
                    "write FILE instead (estimate takes a path as --device)"),
         CLI_UINT("budget", struct calibrate_args, budget_s, 1, 86400, "SECONDS",
-                 "measuring time budget (default 90, quick 14, tiny 10)"),
+                 "measuring time budget (default 240, quick 14, tiny 10)"),
         CLI_STRING("layer-times-out", struct calibrate_args, times_out, "FILE",
                    "also write the fit networks' measurements (--framework\n"
                    "augur or pytorch) as a layer-times file, for 'augur fit\n"
