@@ -212,7 +212,7 @@ bool augur_layer_is_direct_conv(const struct augur_net *net, const struct augur_
 	                                .min_batch_1x1 = th->direct_1x1_min_batch,
 	                                .threads = th->threads,
 	                                .block = th->conv_block};
-	return augur_conv_runs_direct(net, a, i, &d);
+	return augur_conv_runs_direct(net, a, i, &d) && augur_conv_direct_in_blocks(net, a, i, &d);
 }
 
 uint64_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs, bool augur_runtime,

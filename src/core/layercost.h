@@ -234,7 +234,9 @@ struct augur_thresholds {
 	uint32_t threads;
 };
 
-/* Whether layer i runs as a direct convolution under th (augur_conv_runs_direct). */
+/* Whether layer i runs as a direct convolution with blocked kernels under th
+ * (augur_conv_runs_direct, augur_conv_direct_in_blocks); the other convolutions are
+ * costed as columns and a GEMM. */
 bool augur_layer_is_direct_conv(const struct augur_net *net, const struct augur_analysis *a,
                                 size_t i, const struct augur_thresholds *th);
 

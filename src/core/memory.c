@@ -356,6 +356,15 @@ bool augur_conv_runs_direct(const struct augur_net *net, const struct augur_anal
 	return augur_mul3_overflow(in->c, in->h, in->w, &values) || values > d->min_input_values;
 }
 
+bool augur_conv_direct_in_blocks(const struct augur_net *net, const struct augur_analysis *a,
+                                 size_t i, const struct augur_conv_dispatch *d)
+{
+	const struct augur_layer *l = &net->layers[i];
+	uint32_t groups = l->groups ? l->groups : 1, block = d->block ? d->block : 8;
+	uint32_t cin = a->layers[i].in.c / groups, cout = l->filters / groups;
+	return groups == 1 || cin <= 1 || (cin % block == 0 && cout % block == 0);
+}
+
 /* Layer i's buffers in one pass, through the simulated heap: a convolution's columns (a
  * grouped one's group by group, each group's output a buffer of its own until they are
  * concatenated) or blocked copies, an LRN's temporaries, a max pool's indices; then its

@@ -70,6 +70,18 @@ struct augur_conv_dispatch {
 bool augur_conv_runs_direct(const struct augur_net *net, const struct augur_analysis *a, size_t i,
                             const struct augur_conv_dispatch *d);
 
+/* Whether a conv that runs direct (augur_conv_runs_direct) computes with the blocked
+ * kernels. oneDNN pads channels up to whole SIMD blocks only for a conv of one group: a
+ * grouped conv whose channels per group are not whole blocks (a depthwise one aside, which
+ * has kernels of its own) runs elsewhere: oneDNN's GEMM-based convolution (columns and a
+ * GEMM per group) where the AVX2 kernels refuse it. Measured (PyTorch 1.13, Zen 5 guest):
+ * such convs ran at 0.12-0.45 of the blocked kernels' predicted time, so layercost.c
+ * costs them as a GEMM; what they allocate stays the blocked path's:
+ * counted as columns instead, the held-out peaks of ten stored mkldnn runs fell from 411
+ * to 399 of 520 within 10% (bench/runs, 2026-12-07). */
+bool augur_conv_direct_in_blocks(const struct augur_net *net, const struct augur_analysis *a,
+                                 size_t i, const struct augur_conv_dispatch *d);
+
 /* The heap view (docs/descriptors.md, "Memory views"): each blob freed after its last
  * reader, as in the minimal view, but through glibc's malloc as the framework meets it
  * (heapsim.h): buffers above map_above mapped afresh on every allocation, smaller ones
