@@ -759,9 +759,21 @@ int augur_campaign_run(const struct augur_campaign_options *o, struct augur_prof
 	s.board = p->name;
 	struct augur_layer_times *fit = NULL, *chk = NULL;
 	struct augur_adapter_outcome got;
+	res->fault_before = p->machine.fault_ms_per_mib;
+	res->fault_after = NAN;
 	int rc = measure_fit(o, &s, res, &fit, diag);
 	if (rc || res->interrupted)
 		goto out;
+	if (o->fault_probe) {
+		/* the layer-cost fit takes the machine's fault cost as the least a fresh page
+		 * costs (augur_layer_costs_fit); on a host whose cost moved under the campaign
+		 * (a Zen 5 guest: 0.32 ms per MiB one day, 2.43 the next) the lower reading is
+		 * the one its fit networks' faults paid at least */
+		res->fault_after = o->fault_probe();
+		if (isfinite(res->fault_after) &&
+		    !(res->fault_after >= p->machine.fault_ms_per_mib))
+			p->machine.fault_ms_per_mib = res->fault_after;
+	}
 	if ((rc = augur_profile_fit_layer_times(p, fit, diag)))
 		goto out;
 	/* the cache size the fit networks' times describe best, by cross-validating them at

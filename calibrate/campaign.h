@@ -130,6 +130,10 @@ struct augur_campaign_options {
 	/* NULL, or where a few fit networks measured again after the checks are written: how
 	 * far the machine drifted during the campaign (augur_campaign_result's drift) */
 	const char *again_times;
+	/* NULL, or the machine's page-fault probe (ms per MiB, NAN when it cannot measure),
+	 * run again once the fit networks are measured: the host's fault cost moves from hour
+	 * to hour, and the fit's floor for it is the lower of this and p's probe */
+	double (*fault_probe)(void);
 };
 
 /* Fit networks measured again after the checks, spread evenly over the fit set: a few
@@ -201,6 +205,9 @@ struct augur_campaign_result {
 	/* the last-level cache size the layer costs were fitted with, chosen by that
 	 * cross-validation (augur_profile_choose_llc; crossval is the chosen size's) */
 	struct augur_llc_choice llc;
+	/* the page-fault cost (ms per MiB) p's probe measured before the campaign and
+	 * fault_probe after its fit networks; NAN where not measured */
+	double fault_before, fault_after;
 };
 
 /* Measures o's networks through o->adapter into o->fit_times, fits p's cpu unit to it (the

@@ -343,8 +343,13 @@ void augur_machine_measure_rates(struct augur_machine_facts *m)
 			m->stream_gib_per_s = gib_s;
 		free(buf);
 	}
-	/* page faults: write 64 MiB of fresh anonymous pages (what an allocator's fresh
-	 * buffer gets), then the same pages again; the difference is the faults' cost */
+	m->fault_ms_per_mib = augur_machine_fault_ms_per_mib();
+}
+
+double augur_machine_fault_ms_per_mib(void)
+{
+	/* write 64 MiB of fresh anonymous pages (what an allocator's fresh buffer gets), then
+	 * the same pages again; the difference is the faults' cost */
 	const size_t fsize = 64u << 20;
 	double fresh = INFINITY, warm = INFINITY;
 	for (int rep = 0; rep < 3; rep++) {
@@ -352,7 +357,7 @@ void augur_machine_measure_rates(struct augur_machine_facts *m)
 		void *p = mmap(NULL, fsize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
 		               0);
 		if (p == MAP_FAILED)
-			return;
+			return NAN;
 		memset(p, 1, fsize);
 		touched(p);
 		double t1 = now_s();
@@ -364,8 +369,7 @@ void augur_machine_measure_rates(struct augur_machine_facts *m)
 		warm = t2 - t1 < warm ? t2 - t1 : warm;
 	}
 	double ms_per_mib = (fresh - warm) * 1e3 / (double)(fsize >> 20);
-	if (ms_per_mib >= 1e-6 && ms_per_mib <= 1e3)
-		m->fault_ms_per_mib = ms_per_mib;
+	return ms_per_mib >= 1e-6 && ms_per_mib <= 1e3 ? ms_per_mib : NAN;
 }
 
 uint64_t augur_cache_knee(const uint64_t *sizes, const double *bw, size_t n)

@@ -45,6 +45,11 @@ void augur_cache_probe(const char *dir, struct augur_machine_facts *m);
  * a result outside what a profile accepts) stays NAN. About half a second. */
 void augur_machine_measure_rates(struct augur_machine_facts *m);
 
+/* The page-fault cost augur_machine_measure_rates measures, alone: ms per MiB, NAN when it
+ * cannot be measured. A quarter of a second; calibrate measures it again after the
+ * layer-cost campaign's fit networks (the host's cost moves from hour to hour). */
+double augur_machine_fault_ms_per_mib(void);
+
 /* The cache size a read-bandwidth curve shows: bw[i] GB/s reading sizes[i] bytes again and
  * again, sizes ascending. The largest size still read at cache speed (at least the
  * geometric mean of the fastest rate and the rate at the largest size) when the curve

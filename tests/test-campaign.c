@@ -175,7 +175,16 @@ struct outcome {
 	struct augur_campaign_result res;
 	bool costed;                     /* the profile's cpu unit got layer costs */
 	struct augur_cost_check checked; /* and the verdict they keep */
+	double fault_ms_per_mib;         /* the profile's page-fault cost after the campaign */
 };
+
+/* The page-fault probe the next campaign() runs after its fit networks (none when
+ * probe_reading is 0), and the cost its profile starts with */
+static double probe_reading, start_fault = NAN;
+static double fake_probe(void)
+{
+	return probe_reading;
+}
 
 /* A campaign on a copy of the shipped epyc-2core profile (its GEMM model), its call
  * break_at broken as how. */
@@ -198,6 +207,7 @@ static struct outcome campaign(int break_at, enum breakage how)
 	CHECK_EQ_INT(augur_profile_load(profile, &p, &diag), 0);
 	if (!p)
 		return o;
+	p->machine.fault_ms_per_mib = start_fault;
 	char fit_times[64], check_times[64], again_times[64];
 	snprintf(fit_times, sizeof(fit_times), "%s/fit.yaml", dir);
 	snprintf(check_times, sizeof(check_times), "%s/checks.yaml", dir);
@@ -215,7 +225,8 @@ static struct outcome campaign(int break_at, enum breakage how)
 	                                                 .stop = &stop},
 	                                    .fit_times = fit_times,
 	                                    .check_times = check_times,
-	                                    .again_times = again_times};
+	                                    .again_times = again_times,
+	                                    .fault_probe = probe_reading ? fake_probe : NULL};
 	fake.calls = 0;
 	fake.break_at = break_at;
 	fake.how = how;
@@ -226,6 +237,7 @@ static struct outcome campaign(int break_at, enum breakage how)
 	o.costed = p->cpu && p->cpu->costs;
 	if (o.costed)
 		o.checked = p->cpu->costs->checked;
+	o.fault_ms_per_mib = p->machine.fault_ms_per_mib;
 	free(o.res.checks);
 	o.res.checks = NULL;
 	augur_profile_free(p);
@@ -295,6 +307,40 @@ static void test_drift_is_diagnostic(void)
  * cross-validate in five folds: the campaign chooses the cache size the layer costs use,
  * between the quarter of the reported 32 MiB it starts from (no knee measured) and all of
  * it, refits with it, and its cross-validation is the chosen size's. */
+/* The page-fault cost measured again after the fit networks: the fit's floor is the lower
+ * of the two readings, and both are in the result for calibrate to print. */
+static void test_fault_measured_again(void)
+{
+	static const struct {
+		double start, probe, want;
+	} cases[] = {
+	        {NAN, 0.5, 0.5}, /* no reading before (a GEMM profile of format 1): the probe's */
+	        {2.0, 0.5, 0.5}, /* the host calmed down: the lower */
+	        {0.3, 2.4, 0.3}, /* it got worse: the fit networks paid at least the first */
+	        {0.3, NAN, 0.3}, /* the probe could not measure: the first stands */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		start_fault = cases[i].start;
+		probe_reading = cases[i].probe;
+		struct outcome o = campaign(0, FAILS);
+		CHECK_EQ_INT(o.rc, 0);
+		CHECK(o.costed);
+		CHECK(o.fault_ms_per_mib == cases[i].want);
+		CHECK(isnan(cases[i].start) ? isnan(o.res.fault_before)
+		                            : o.res.fault_before == cases[i].start);
+		CHECK(isnan(cases[i].probe) ? isnan(o.res.fault_after)
+		                            : o.res.fault_after == cases[i].probe);
+	}
+	/* no probe: nothing measured after, the profile's reading kept */
+	start_fault = 0.3;
+	probe_reading = 0;
+	struct outcome o = campaign(0, FAILS);
+	CHECK_EQ_INT(o.rc, 0);
+	CHECK(o.fault_ms_per_mib == 0.3);
+	CHECK(isnan(o.res.fault_after));
+	start_fault = NAN;
+}
+
 static void test_cache_chosen(void)
 {
 	static const char *const names[] = {
@@ -361,5 +407,6 @@ int main(void)
 	test_progress_stream();
 	test_drift_is_diagnostic();
 	test_cache_chosen();
+	test_fault_measured_again();
 	return check_finish();
 }

@@ -281,6 +281,20 @@ agree=$(printf '%s' "$out" | tr '\n' ' ' | tr -s ' ' | grep -oE "first measureme
 if [ -n "$agree" ] && [ "$agree" -le "$nagain" ]; then pass=$((pass + 1)); else
 	fail=$((fail + 1)); echo "FAIL: campaign: the drift's repeatability (0 to $nagain networks agreeing) in: $out"
 fi
+# the page-fault cost measured again once the fit networks ran: both readings printed,
+# and the profile keeps the lower (the fit's floor for a fresh page's cost)
+faults=$(printf '%s' "$out" | tr '\n' ' ' | tr -s ' ' | grep -oE "page faults: [0-9.e+-]+ ms per MiB before the campaign, [0-9.e+-]+ after")
+if [ -n "$faults" ]; then
+	ok "the profile keeps the lower fault reading" python3 - "$faults" \
+		"$XDG_DATA_HOME/augur/profiles/mine.yaml" <<'PY'
+import re, sys
+before, after = (float(x) for x in re.findall(r"([0-9.e+-]+) (?:ms per MiB before|after)", sys.argv[1]))
+kept = float(re.search(r"^  page_fault_ms_per_mib: (\S+)$", open(sys.argv[2]).read(), re.M).group(1))
+sys.exit(0 if abs(kept / min(before, after) - 1) < 0.01 else 1)
+PY
+else
+	fail=$((fail + 1)); echo "FAIL: campaign: the page-fault readings before and after in: $out"
+fi
 expect 0 "$AUGUR" profile show mine
 has "$out" "times for  augur 0.1.0 (OpenBLAS" "the profile's times are augur's runtime's"
 has "$out" "costs      GEMM model plus layer costs for" "layer costs fitted"

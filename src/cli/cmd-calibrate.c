@@ -451,6 +451,8 @@ static void machine_facts(const struct augur_machine_facts *m)
 		        m->llc_bytes ? llc : "unknown");
 	if (!isnan(m->stream_gib_per_s))
 		printf("  streaming reads %.3g GiB/s\n", m->stream_gib_per_s);
+	if (!isnan(m->fault_ms_per_mib))
+		printf("  page faults %.3g ms per MiB of fresh pages\n", m->fault_ms_per_mib);
 	if (m->probe_ms > 0)
 		printf("  reference workload %.3f ms (augur run --device compares with it)\n",
 		       m->probe_ms);
@@ -551,6 +553,36 @@ static void campaign_progress(size_t i, size_t total, const char *path, double e
 	fflush(stderr);
 }
 
+/* The page-fault cost before the campaign and after its fit networks; a warning when it
+ * moved by more than AUGUR_FAULT_MOVED either way (the Zen 5 guest of sessions 36-37: 0.32
+ * ms per MiB one day, 2.43 the next, and its fault-bound layers' times swung minute to
+ * minute by as much as the fit's other errors together). */
+#define AUGUR_FAULT_MOVED 1.5
+static void fault_report(const struct augur_campaign_result *r, const struct augur_profile *p)
+{
+	if (isnan(r->fault_before) || isnan(r->fault_after))
+		return;
+	double lo = fmin(r->fault_before, r->fault_after),
+	       hi = fmax(r->fault_before, r->fault_after);
+	char floor[96] = "";
+	/* a framework that holds every blob gets no fresh pages in a pass: no floor to take,
+	 * nothing to swing */
+	bool fresh = !augur_framework_holds_blobs(p->framework.name);
+	if (fresh)
+		snprintf(floor, sizeof(floor),
+		         " (the fit takes %.3g as the least a fresh page costs)", lo);
+	cli_wrapf(stdout, 2,
+	          "page faults: %.3g ms per MiB before the campaign, %.3g after its fit networks%s",
+	          r->fault_before, r->fault_after, floor);
+	if (fresh && hi > AUGUR_FAULT_MOVED * lo)
+		cli_wrapf(stdout, 2,
+		          "warning: the host's page-fault cost moved %.1fx during the campaign: "
+		          "layers that get fresh buffers on every pass (im2col columns and outputs "
+		          "above the allocator's mmap threshold) will swing with it; calibrating "
+		          "again when the host is calmer gives a steadier fit",
+		          hi / lo);
+}
+
 static void campaign_report(const struct augur_campaign_result *r, const struct augur_profile *p)
 {
 	const struct augur_unit *u = p->cpu;
@@ -566,6 +598,7 @@ static void campaign_report(const struct augur_campaign_result *r, const struct 
 	          "layer costs: %zu fit networks measured in %s in %.0f s; %d of %d layer types "
 	          "costed",
 	          r->measured, fw, r->seconds, types, AUGUR_LAYER_TYPE_COUNT);
+	fault_report(r, p);
 	enum augur_memory_view view = augur_framework_memory_view(&p->framework);
 	if (view == AUGUR_VIEW_HEAP)
 		cli_wrapf(
@@ -838,7 +871,8 @@ static int campaign(const struct calibrate_args *o, const struct augur_cal_optio
 	        .fit_times = st->fit,
 	        .check_times = st->checks,
 	        .again_times = st->again,
-	        .done_times = resuming ? st->done : NULL};
+	        .done_times = resuming ? st->done : NULL,
+	        .fault_probe = augur_machine_fault_ms_per_mib};
 	co.settings.command = command.data ? command.data : "augur calibrate";
 	/* every adapter drives the one bar (the pytorch script through its progress lines) */
 	if (opt->progress) {
