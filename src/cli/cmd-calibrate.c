@@ -570,7 +570,8 @@ static void fault_report(const struct augur_campaign_result *r, const struct aug
 	bool fresh = !augur_framework_holds_blobs(p->framework.name);
 	if (fresh)
 		snprintf(floor, sizeof(floor),
-		         " (the fit takes %.3g as the least a fresh page costs)", lo);
+		         " (the fit takes %.3g as the least a fresh page costs)",
+		         p->machine.fault_ms_per_mib);
 	cli_wrapf(stdout, 2,
 	          "page faults: %.3g ms per MiB before the campaign, %.3g after its fit networks%s",
 	          r->fault_before, r->fault_after, floor);
