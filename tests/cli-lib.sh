@@ -44,6 +44,18 @@ has() {
 		fail=$((fail + 1)); echo "FAIL: $3: no '$2' in:"; printf '%s\n' "$1" | head -8
 	fi
 }
+# a helper misspelt or missing is a failed check, not a line on stderr that passes unseen
+# (bash runs this handler in a subshell: it leaves a line that finish counts)
+command_not_found_handle() {
+	echo "FAIL: no command '$1' (a helper this script does not define?)"
+	echo "$1" >>"$tmp/commands-not-found"
+	return 127
+}
+# ok LABEL CMD...: CMD succeeds
+ok() {
+	local label=$1; shift
+	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $label"; fi
+}
 # eq LABEL GOT WANT: GOT is exactly WANT
 eq() {
 	if [ "$2" = "$3" ]; then pass=$((pass + 1)); else
@@ -55,6 +67,7 @@ eq() {
 not() { ! "$@"; }
 lines() { printf '%s' "$1" | grep -c ''; }
 finish() {
+	[ -f "$tmp/commands-not-found" ] && fail=$((fail + $(grep -c '' "$tmp/commands-not-found")))
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
 }

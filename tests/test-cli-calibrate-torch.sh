@@ -7,10 +7,6 @@
 # (77) when Debian's python3 cannot import torch (.ci/install-deps --dev installs it).
 set -u
 . "$(dirname "$0")/cli-lib.sh"
-ok() {
-	local label=$1; shift
-	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $label"; fi
-}
 
 # ---- without python3 or torch: one message naming what to install, before the sweep ----
 printf '#!/bin/sh\nexit 1\n' >"$tmp/python3"

@@ -8,12 +8,6 @@
 set -u
 . "$(dirname "$0")/cli-lib.sh"
 
-# ok LABEL CMD...: CMD succeeds
-ok() {
-	local label=$1; shift
-	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $label"; fi
-}
-# eq LABEL GOT WANT
 # yval KEY FILE: the value of the first "KEY: value" line of a profile, quotes removed
 yval() { sed -n "s/^ *$1: *\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" "$2" | head -1; }
 

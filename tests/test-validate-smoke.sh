@@ -80,6 +80,11 @@ has "$out" "0 of 0 held-out networks" "fit set excludes tiny"
 expect 0 bench/validate report --profile epyc-2core "$tmp/m.yaml" --augur "$AUGUR" --format csv
 has "$out" "kind,name,fit,measured_ms" "csv header"
 has "$out" "network,tiny,0," "csv network row"
+csv_alone=$out
+# --csv writes the same CSV beside the table, from one set of estimates
+expect 0 bench/validate report --profile epyc-2core "$tmp/m.yaml" --augur "$AUGUR" --csv "$tmp/r.csv"
+has "$out" "per layer type" "--csv: the table still printed"
+ok "--csv: the file is --format csv's output" [ "$(cat "$tmp/r.csv")" = "$csv_alone" ]
 
 # --resume keeps the row and measures nothing
 expect 0 bench/validate measure tests/data/tiny.yaml --board smoke --out "$tmp/m.yaml" --resume "${quick[@]}"
