@@ -447,6 +447,15 @@ static void test_heap_view(void)
 	CHECK_EQ_U64(hv.weights_bytes, 5568);
 	CHECK_EQ_U64(hv.mapped_bytes, 1638400);
 	CHECK_EQ_U64(hv.heap_bytes, 1515520 - 5568);
+	/* the hole a process may leave unreused: the largest heap-served column buffer, c2's
+	 * 8 channels x 3x3 x 64x64 floats (c1's 4 x 5x5 x 64x64 floats, 1638400 bytes, are
+	 * mapped) */
+	CHECK_EQ_U64(hv.hole_bytes, 8 * 9 * 64 * 64 * 4);
+	/* without the allocator's slack a hole fits a buffer of its size again */
+	f.slack_bytes = 0;
+	CHECK_EQ_INT(augur_memory_heap_view(net, a, &f, &hv), 0);
+	CHECK_EQ_U64(hv.hole_bytes, 0);
+	f.slack_bytes = 96;
 	/* a threshold above every buffer maps nothing: c1's columns (1638416) take the heap
 	 * from 71152, c1's output above them to 1840656; c2's columns and output then fit
 	 * in the hole c1's columns left (with the slack) */
@@ -454,6 +463,7 @@ static void test_heap_view(void)
 	CHECK_EQ_INT(augur_memory_heap_view(net, a, &f, &hv), 0);
 	CHECK_EQ_U64(hv.mapped_bytes, 0);
 	CHECK_EQ_U64(hv.heap_bytes, 1843200 - 5568);
+	CHECK_EQ_U64(hv.hole_bytes, 4 * 25 * 64 * 64 * 4); /* c1's columns, now heap */
 	/* direct convolutions instead (oneDNN, traced: the input's blocked copy when it has a
 	 * block of channels, the weights' reorder, the blocked output, then the output; all on
 	 * the heap): c1 (4 input channels, under the block of 8) copies its weights (3248)
@@ -466,6 +476,7 @@ static void test_heap_view(void)
 	CHECK_EQ_INT(augur_memory_heap_view(net, a, &f, &hv), 0);
 	CHECK_EQ_U64(hv.heap_bytes, 471040 - 5568);
 	CHECK_EQ_U64(hv.mapped_bytes, 0);
+	CHECK_EQ_U64(hv.hole_bytes, 0); /* direct convolutions fill no columns */
 	/* and the minimal view with them: the largest workspace (c2's 262144) beside the data
 	 * peak (262144) */
 	CHECK_EQ_U64(augur_memory_model_bytes(net, a, true, AUGUR_CONV_BLOCKED),
@@ -478,6 +489,8 @@ static void test_heap_view(void)
 	CHECK_EQ_INT(augur_estimate_unit(net, a, p, p->cpu, &e, &d), 0);
 	CHECK_EQ_U64(e.model_bytes, 1515520 + 1638400);
 	CHECK_EQ_U64(e.memory_bytes, 1515520 + 1638400 + 1000);
+	CHECK_EQ_U64(e.memory_hole_bytes, 8 * 9 * 64 * 64 * 4);
+	CHECK_EQ_U64(e.memory_high_bytes, e.memory_bytes + 8 * 9 * 64 * 64 * 4);
 	augur_unit_estimate_clear(&e);
 	p->framework.conv_im2col = -1; /* conv_im2col: false */
 	p->framework.conv_block = 8;

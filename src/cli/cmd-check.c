@@ -83,6 +83,15 @@ static void print_table(const struct verdict *v, size_t n, const struct evaluati
 			printf("%s %s memory %.1f MiB, budget %s: %s by %.1f MiB\n", mark, un,
 			       cli_mib((uint64_t)v[i].value), bg->text, side,
 			       v[i].margin / 1048576.0);
+			/* the estimate is one process's heap history (augur_heap_view) */
+			if (v[i].holds && v[i].unit->memory_hole_bytes &&
+			    !augur_budget_holds(bg, (double)v[i].unit->memory_high_bytes))
+				cli_wrapf(
+				        stdout, 8,
+				        "note: %s memory may settle at %.1f MiB in another process "
+				        "(a column buffer's hole the heap does not reuse), over the "
+				        "budget",
+				        un, cli_mib(v[i].unit->memory_high_bytes));
 			break;
 		case AUGUR_BUDGET_THROUGHPUT:
 			printf("%s %s throughput %.4g/s, budget %s: %s by %.4g/s\n", mark, un,

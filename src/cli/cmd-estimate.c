@@ -247,6 +247,19 @@ static int print_table(const struct run *r, bool layers)
 			printf("%s: does NOT fit in %.0f MiB: %.1f MiB short\n", unit,
 			       cli_mib(e->capacity_bytes),
 			       cli_mib(e->memory_bytes - e->capacity_bytes));
+		/* the number is one process's history; another may settle higher */
+		if (e->memory_hole_bytes) {
+			bool high_fits =
+			        !e->capacity_bytes || e->memory_high_bytes <= e->capacity_bytes;
+			cli_wrapf(
+			        stdout, 2,
+			        "%s: a process's peak may settle up to %.1f MiB higher, at %.1f "
+			        "MiB%s: glibc's heap may leave a freed column buffer's hole unused "
+			        "and take fresh pages for the next pass's (docs/model.md, \"Peak "
+			        "memory\")",
+			        unit, cli_mib(e->memory_hole_bytes), cli_mib(e->memory_high_bytes),
+			        e->fits && !high_fits ? ", which does NOT fit" : "");
+		}
 	}
 	printf("\n");
 	for (size_t u = 0; u < r->n_units; u++) {
@@ -337,6 +350,8 @@ static void json_memory(struct jsonw *w, const struct augur_unit_estimate *e)
 	jw_uint(w, "overhead_bytes", e->overhead_bytes);
 	jw_uint(w, "weights_copy_bytes", e->weights_copy_bytes);
 	jw_uint(w, "total_bytes", e->memory_bytes);
+	jw_uint(w, "hole_bytes", e->memory_hole_bytes);
+	jw_uint(w, "high_bytes", e->memory_high_bytes);
 	jw_uint(w, "capacity_bytes", e->capacity_bytes);
 	jw_bool(w, "fits", e->fits);
 	jw_end(w);

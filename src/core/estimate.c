@@ -17,8 +17,10 @@ void augur_unit_estimate_clear(struct augur_unit_estimate *e)
 
 int augur_framework_model_bytes(const struct augur_net *net, const struct augur_analysis *a,
                                 const struct augur_framework *fw, uint64_t page_bytes,
-                                uint64_t *bytes)
+                                uint64_t *bytes, uint64_t *hole_bytes)
 {
+	if (hole_bytes)
+		*hole_bytes = 0;
 	/* the view the framework's process follows: Caffe and augur's runtime hold every
 	 * blob, PyTorch frees each after its last reader (through glibc's heap); and its
 	 * convolutions' workspace: Caffe's one im2col buffer, PyTorch's one group at a time,
@@ -60,6 +62,8 @@ int augur_framework_model_bytes(const struct augur_net *net, const struct augur_
 		return rc;
 	*bytes = augur_add_sat(augur_add_sat(hv.weights_bytes, kept),
 	                       augur_add_sat(hv.heap_bytes, hv.mapped_bytes));
+	if (hole_bytes)
+		*hole_bytes = hv.hole_bytes;
 	return AUGUR_OK;
 }
 
@@ -70,7 +74,7 @@ static int estimate_memory(const struct augur_net *net, const struct augur_analy
 	const struct augur_memory *m = &a->memory;
 	e->memory_view = augur_framework_memory_view(&p->framework);
 	if (augur_framework_model_bytes(net, a, &p->framework, p->machine.page_bytes,
-	                                &e->model_bytes))
+	                                &e->model_bytes, &e->memory_hole_bytes))
 		return augur_diag_set(diag, AUGUR_E_NOMEM, net->path, 0, 0, "out of memory");
 	/* a network without convolutions never loads the framework's convolution machinery */
 	e->overhead_bytes = !augur_net_has_conv(net) && u->overhead_without_conv_bytes
@@ -83,6 +87,7 @@ static int estimate_memory(const struct augur_net *net, const struct augur_analy
 	                                : 0;
 	e->memory_bytes = augur_add_sat(augur_add_sat(e->model_bytes, e->overhead_bytes),
 	                                e->weights_copy_bytes);
+	e->memory_high_bytes = augur_add_sat(e->memory_bytes, e->memory_hole_bytes);
 	e->capacity_bytes = u->memory_bytes ? u->memory_bytes : p->ram_bytes;
 	e->fits = !e->capacity_bytes || e->memory_bytes <= e->capacity_bytes;
 	return AUGUR_OK;

@@ -62,6 +62,10 @@ struct augur_unit_estimate {
 	uint64_t overhead_bytes;            /* the framework's own memory (from the profile) */
 	uint64_t weights_copy_bytes;        /* second copy of weights on a shared-memory GPU */
 	uint64_t memory_bytes;              /* what the process needs: the three above */
+	uint64_t memory_hole_bytes;         /* a process's peak may settle this much higher:
+	                                       one more column buffer whose freed hole the
+	                                       heap does not reuse (augur_heap_view) */
+	uint64_t memory_high_bytes;         /* memory_bytes + memory_hole_bytes */
 	uint64_t capacity_bytes; /* what the unit can use; 0 when the profile does not say */
 	bool fits;
 	size_t n_layers;
@@ -91,9 +95,11 @@ void augur_unit_estimate_clear(struct augur_unit_estimate *e);
  * grouped convolutions' workspace and its LRN's temporaries as fw says (memory.h): what
  * estimate reports as the network's memory and what a measured peak's framework overhead
  * is fitted against. page_bytes: the machine's page (the heap view counts resident pages;
- * 0: 4 KiB). Fails only with AUGUR_E_NOMEM. */
+ * 0: 4 KiB). *hole_bytes (when not NULL): how much higher a process's peak may settle
+ * in the heap view (augur_heap_view.hole_bytes; 0 in the others). Fails only with
+ * AUGUR_E_NOMEM. */
 int augur_framework_model_bytes(const struct augur_net *net, const struct augur_analysis *a,
                                 const struct augur_framework *fw, uint64_t page_bytes,
-                                uint64_t *bytes);
+                                uint64_t *bytes, uint64_t *hole_bytes);
 
 #endif

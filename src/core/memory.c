@@ -515,6 +515,29 @@ static void heap_lifetimes(const struct augur_net *net, const struct augur_analy
 	}
 }
 
+/* The largest column buffer a convolution of a's network takes from the heap under f
+ * (one group's, when groups fill theirs one at a time; none for convolutions the
+ * library runs direct; buffers above map_above are mapped, not heap). */
+static uint64_t largest_heap_columns(const struct augur_net *net, const struct augur_analysis *a,
+                                     const struct augur_heap_facts *f)
+{
+	uint64_t most = 0;
+	for (size_t i = 0; i < a->n_layers; i++) {
+		const struct augur_layer *l = &net->layers[i];
+		const struct augur_layer_stats *s = &a->layers[i];
+		if (l->type != AUGUR_LAYER_CONV || !s->workspace_bytes ||
+		    (f->rule == AUGUR_CONV_BLOCKED &&
+		     augur_conv_runs_direct(net, a, i, &f->dispatch)))
+			continue;
+		uint64_t columns = f->rule == AUGUR_CONV_COLUMNS_BY_GROUP && l->groups > 1
+		                           ? s->workspace_paper_bytes
+		                           : s->workspace_bytes;
+		if (columns <= f->map_above && columns > most)
+			most = columns;
+	}
+	return most;
+}
+
 /* Passes simulated: the heap settles by the second (what the first leaves free is where
  * the next one's buffers land); the third confirms. */
 enum { HEAP_PASSES = 3 };
@@ -569,6 +592,7 @@ int augur_memory_heap_view(const struct augur_net *net, const struct augur_analy
 	}
 	if (rc)
 		goto out;
+	out->hole_bytes = f->slack_bytes ? largest_heap_columns(net, a, f) : 0;
 	out->weights_bytes = a->memory.min_weights;
 	out->mapped_bytes = h.peak_mapped > mapped_weights ? h.peak_mapped - mapped_weights : 0;
 	uint64_t rest = augur_add_sat(out->weights_bytes, out->mapped_bytes);

@@ -314,7 +314,8 @@ int augur_layer_times_overhead(const struct augur_layer_times *lt, const char *b
 		if (!(rc = load_analysed(lt, row->network, row->line, row->col, 1, &net, &a,
 		                         diag))) {
 			uint64_t bytes = 0;
-			if (augur_framework_model_bytes(net, a, &lt->framework, page_bytes, &bytes))
+			if (augur_framework_model_bytes(net, a, &lt->framework, page_bytes, &bytes,
+			                                NULL))
 				rc = augur_diag_set(diag, AUGUR_E_NOMEM, lt->path, 0, 0,
 				                    "out of memory");
 			double model = (double)bytes;
