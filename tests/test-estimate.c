@@ -476,7 +476,14 @@ static void test_heap_view(void)
 	CHECK_EQ_INT(augur_memory_heap_view(net, a, &f, &hv), 0);
 	CHECK_EQ_U64(hv.heap_bytes, 471040 - 5568);
 	CHECK_EQ_U64(hv.mapped_bytes, 0);
-	CHECK_EQ_U64(hv.hole_bytes, 0); /* direct convolutions fill no columns */
+	/* direct convolutions fill no columns: the hole is a blocked output, 8 channels (a
+	 * whole block) x 64x64 floats */
+	CHECK_EQ_U64(hv.hole_bytes, 8 * 64 * 64 * 4);
+	/* with blocks of 16 the 8 filters round up to one block */
+	f.dispatch.block = 16;
+	CHECK_EQ_INT(augur_memory_heap_view(net, a, &f, &hv), 0);
+	CHECK_EQ_U64(hv.hole_bytes, 16 * 64 * 64 * 4);
+	f.dispatch.block = 8;
 	/* and the minimal view with them: the largest workspace (c2's 262144) beside the data
 	 * peak (262144) */
 	CHECK_EQ_U64(augur_memory_model_bytes(net, a, true, AUGUR_CONV_BLOCKED),

@@ -89,7 +89,7 @@ static void print_table(const struct verdict *v, size_t n, const struct evaluati
 				cli_wrapf(
 				        stdout, 8,
 				        "note: %s memory may settle at %.1f MiB in another process "
-				        "(a column buffer's hole the heap does not reuse), over the "
+				        "(a freed buffer's hole the heap does not reuse), over the "
 				        "budget",
 				        un, cli_mib(v[i].unit->memory_high_bytes));
 			break;

@@ -254,8 +254,8 @@ static int print_table(const struct run *r, bool layers)
 			cli_wrapf(
 			        stdout, 2,
 			        "%s: a process's peak may settle up to %.1f MiB higher, at %.1f "
-			        "MiB%s: glibc's heap may leave a freed column buffer's hole unused "
-			        "and take fresh pages for the next pass's (docs/model.md, \"Peak "
+			        "MiB%s: glibc's heap may leave a convolution's freed buffer's hole "
+			        "unused and take fresh pages for the next pass's (docs/model.md, \"Peak "
 			        "memory\")",
 			        unit, cli_mib(e->memory_hole_bytes), cli_mib(e->memory_high_bytes),
 			        e->fits && !high_fits ? ", which does NOT fit" : "");

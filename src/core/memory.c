@@ -365,6 +365,20 @@ bool augur_conv_direct_in_blocks(const struct augur_net *net, const struct augur
 	return groups == 1 || cin <= 1 || (cin % block == 0 && cout % block == 0);
 }
 
+/* The output of direct convolution i in the library's blocked layout: its channels
+ * rounded up to whole blocks. */
+static uint64_t blocked_output_bytes(const struct augur_net *net, const struct augur_analysis *a,
+                                     size_t i, const struct augur_conv_dispatch *d)
+{
+	const struct augur_layer *l = &net->layers[i];
+	uint64_t block = d->block ? d->block : 8, bytes;
+	uint64_t rounded = (l->filters + block - 1) / block * block;
+	if (augur_mul_overflow(a->layers[i].out_bytes / (l->filters ? l->filters : 1), rounded,
+	                       &bytes))
+		return UINT64_MAX;
+	return bytes;
+}
+
 /* Layer i's buffers in one pass, through the simulated heap: a convolution's columns (a
  * grouped one's group by group, each group's output a buffer of its own until they are
  * concatenated) or blocked copies, an LRN's temporaries, a max pool's indices; then its
@@ -415,10 +429,7 @@ static int run_layer(const struct augur_net *net, const struct augur_analysis *a
 		 * and input's copies freed, then PyTorch's output, then the blocked one freed */
 		uint64_t block = f->dispatch.block ? f->dispatch.block : 8;
 		uint64_t cin = s->in.c / (l->groups ? l->groups : 1);
-		uint64_t rounded = (l->filters + block - 1) / block * block, blocked_out;
-		if (augur_mul_overflow(s->out_bytes / (l->filters ? l->filters : 1), rounded,
-		                       &blocked_out))
-			blocked_out = UINT64_MAX;
+		uint64_t blocked_out = blocked_output_bytes(net, a, i, &f->dispatch);
 		struct augur_heapsim_block bout;
 		if (cin >= block &&
 		    !(rc = augur_heapsim_alloc(h, input_blob_bytes(net, a, i), &t[n_t])))
@@ -515,25 +526,29 @@ static void heap_lifetimes(const struct augur_net *net, const struct augur_analy
 	}
 }
 
-/* The largest column buffer a convolution of a's network takes from the heap under f
- * (one group's, when groups fill theirs one at a time; none for convolutions the
- * library runs direct; buffers above map_above are mapped, not heap). */
-static uint64_t largest_heap_columns(const struct augur_net *net, const struct augur_analysis *a,
-                                     const struct augur_heap_facts *f)
+/* The largest buffer a convolution of a's network takes from the heap and frees again
+ * in every pass, under f: its columns (one group's, when groups fill theirs one at a
+ * time), or a direct convolution's blocked output. Buffers above map_above are mapped,
+ * not heap. */
+static uint64_t largest_heap_transient(const struct augur_net *net, const struct augur_analysis *a,
+                                       const struct augur_heap_facts *f)
 {
 	uint64_t most = 0;
 	for (size_t i = 0; i < a->n_layers; i++) {
 		const struct augur_layer *l = &net->layers[i];
 		const struct augur_layer_stats *s = &a->layers[i];
-		if (l->type != AUGUR_LAYER_CONV || !s->workspace_bytes ||
-		    (f->rule == AUGUR_CONV_BLOCKED &&
-		     augur_conv_runs_direct(net, a, i, &f->dispatch)))
+		if (l->type != AUGUR_LAYER_CONV)
 			continue;
-		uint64_t columns = f->rule == AUGUR_CONV_COLUMNS_BY_GROUP && l->groups > 1
-		                           ? s->workspace_paper_bytes
-		                           : s->workspace_bytes;
-		if (columns <= f->map_above && columns > most)
-			most = columns;
+		uint64_t bytes;
+		if (f->rule == AUGUR_CONV_BLOCKED &&
+		    augur_conv_runs_direct(net, a, i, &f->dispatch))
+			bytes = blocked_output_bytes(net, a, i, &f->dispatch);
+		else
+			bytes = f->rule == AUGUR_CONV_COLUMNS_BY_GROUP && l->groups > 1
+			                ? s->workspace_paper_bytes
+			                : s->workspace_bytes;
+		if (bytes <= f->map_above && bytes > most)
+			most = bytes;
 	}
 	return most;
 }
@@ -592,7 +607,7 @@ int augur_memory_heap_view(const struct augur_net *net, const struct augur_analy
 	}
 	if (rc)
 		goto out;
-	out->hole_bytes = f->slack_bytes ? largest_heap_columns(net, a, f) : 0;
+	out->hole_bytes = f->slack_bytes ? largest_heap_transient(net, a, f) : 0;
 	out->weights_bytes = a->memory.min_weights;
 	out->mapped_bytes = h.peak_mapped > mapped_weights ? h.peak_mapped - mapped_weights : 0;
 	uint64_t rest = augur_add_sat(out->weights_bytes, out->mapped_bytes);

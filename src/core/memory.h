@@ -107,19 +107,22 @@ struct augur_heap_view {
 	uint64_t weights_bytes;
 	uint64_t heap_bytes;   /* the heap's resident bytes at the peak, weights apart */
 	uint64_t mapped_bytes; /* the mapped buffers' bytes at the peak, weights apart */
-	uint64_t hole_bytes;   /* the largest column buffer the heap serves, when the
-	                          allocator's slack keeps a hole from fitting its size again:
-	                          how much higher a process's peak may settle (below) */
+	uint64_t hole_bytes;   /* the largest buffer a convolution takes from the heap and
+	                          frees in every pass, when the allocator's slack keeps a
+	                          hole from fitting its size again: how much higher a
+	                          process's peak may settle (below) */
 };
 
-/* Which process a peak is: a freed column buffer's hole is reused by the next pass's
- * buffer of the same size only once it has merged with its neighbours, and whether it has
- * depends on where the small allocations between passes landed, which differs from one
- * process to the next (PyTorch 1.13 with glibc, traced: the same network's columns settle
- * one, two or three buffers deep). The simulation follows one history; hole_bytes is what
- * one more unreused column buffer adds. Measured on the stored runs' held-out networks
- * (mkldnn off, 2,132 networks): 87.6% of measured peaks within 10% of the heap view,
- * 96.0% within [0.9 x it, 1.1 x (it + hole_bytes)] (bench/runs, 2026-12-07).
+/* Which process a peak is: a buffer freed in every pass (a convolution's columns, a
+ * direct one's blocked output) leaves a hole the next pass's buffer of the same size
+ * reuses only once it has merged with its neighbours, and whether it has depends on
+ * where the small allocations between passes landed, which differs from one process to
+ * the next (PyTorch 1.13 with glibc, traced: the same network's columns settle one, two
+ * or three buffers deep). The simulation follows one history; hole_bytes is what one
+ * more unreused buffer adds. Measured on the stored runs' held-out networks, each run
+ * refitted: mkldnn off, 87.6% of 2,132 measured peaks within 10% of the heap view and
+ * 96.0% within [0.9 x it, 1.1 x (it + hole_bytes)]; mkldnn on, 78.7% and 86.9% of 624
+ * (bench/runs, 2026-12-07).
  * Fills *out for a's network under f. Saturates rather than wraps; fails only with
  * AUGUR_E_NOMEM. */
 int augur_memory_heap_view(const struct augur_net *net, const struct augur_analysis *a,
