@@ -95,6 +95,11 @@ expect 0 "$AUGUR" check "$tmp/stem.yaml" --device "$tmp/heap.yaml" --budget memo
 has "$out" "over the budget" "check: the high end breaks a kept budget"
 expect 0 "$AUGUR" check "$tmp/stem.yaml" --device "$tmp/heap.yaml" --budget memory=$((total + 30 * 1048576))B
 ok "check: no note when both ends hold" not grep -q "over the budget" <<<"$out"
+# whatif and compare show the high end beside memory needed (20.5 MiB above it here)
+expect 0 "$AUGUR" whatif "$tmp/stem.yaml" --device "$tmp/heap.yaml" --set c1.filters=16
+has "$out" "cpu memory, high end (MiB)" "whatif: the high end's row"
+expect 0 "$AUGUR" compare "$tmp/stem.yaml" "$tmp/stem.yaml" --device "$tmp/heap.yaml" --format json
+eq "compare: memory_high_bytes" "$(printf '%s' "$out" | python3 -c 'import json,sys; u=json.load(sys.stdin)["networks"][0]["units"][0]; print(u["memory_high_bytes"] - u["memory_bytes"])')" $((3 * 7 * 7 * 191 * 191 * 4))
 # the allocated view (the shipped profile) has no such hole
 expect 0 "$AUGUR" estimate "$tmp/stem.yaml" --device epyc-1t --format json
 eq "allocated view: no hole" "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["units"][0]["memory"]["hole_bytes"])')" 0

@@ -96,6 +96,7 @@ static int json_network(struct jsonw *w, const struct augur_net *net, const char
 		jw_string(w, "unit", augur_unit_kind_name(ev->est[u].unit->kind));
 		jw_double(w, "time_ms", ev->est[u].total_ms);
 		jw_uint(w, "memory_bytes", ev->est[u].memory_bytes);
+		jw_uint(w, "memory_high_bytes", ev->est[u].memory_high_bytes);
 		jw_uint(w, "layers_uncosted", ev->est[u].layers_uncosted);
 		jw_end(w);
 	}
@@ -244,6 +245,11 @@ int cmd_compare(int argc, char **argv)
 		snprintf(label, sizeof(label), "%s memory needed (MiB)", un);
 		line(label, cli_mib(ev[0].est[u].memory_bytes), cli_mib(ev[1].est[u].memory_bytes),
 		     "%.1f");
+		if (ev[0].est[u].memory_hole_bytes || ev[1].est[u].memory_hole_bytes) {
+			snprintf(label, sizeof(label), "%s memory, high end (MiB)", un);
+			line(label, cli_mib(ev[0].est[u].memory_high_bytes),
+			     cli_mib(ev[1].est[u].memory_high_bytes), "%.1f");
+		}
 	}
 out:
 	for (int i = 0; i < 2; i++) {

@@ -116,6 +116,7 @@ static void json_side(struct jsonw *w, const char *key, const struct evaluation 
 		jw_string(w, "unit", augur_unit_kind_name(e->est[u].unit->kind));
 		jw_double(w, "time_ms", e->est[u].total_ms);
 		jw_uint(w, "memory_bytes", e->est[u].memory_bytes);
+		jw_uint(w, "memory_high_bytes", e->est[u].memory_high_bytes);
 		jw_bool(w, "fits", e->est[u].fits);
 		jw_uint(w, "layers_uncosted", e->est[u].layers_uncosted);
 		jw_end(w);
@@ -249,6 +250,13 @@ static struct tbl *quantity_table(const struct evaluation *b, const struct evalu
 		snprintf(label, sizeof(label), "%s memory needed (MiB)", un);
 		snprintf(key, sizeof(key), "%s_memory_bytes", un);
 		exact(t, label, key, "%.1f", true, b->est[u].memory_bytes, a->est[u].memory_bytes);
+		/* where another process's peak may settle (the heap view: estimate says it) */
+		if (b->est[u].memory_hole_bytes || a->est[u].memory_hole_bytes) {
+			snprintf(label, sizeof(label), "%s memory, high end (MiB)", un);
+			snprintf(key, sizeof(key), "%s_memory_high_bytes", un);
+			exact(t, label, key, "%.1f", true, b->est[u].memory_high_bytes,
+			      a->est[u].memory_high_bytes);
+		}
 	}
 	const struct augur_memory *mb = &b->a->memory, *ma = &a->a->memory;
 	exact(t, "paper view: weights (MiB)", "paper_weights_bytes", "%.2f", true,
