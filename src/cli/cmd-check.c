@@ -84,7 +84,7 @@ static void print_table(const struct verdict *v, size_t n, const struct evaluati
 			       cli_mib((uint64_t)v[i].value), bg->text, side,
 			       v[i].margin / 1048576.0);
 			/* the estimate is one process's heap history (augur_heap_view) */
-			if (v[i].holds && v[i].unit->memory_hole_bytes &&
+			if (v[i].holds && v[i].unit && v[i].unit->memory_hole_bytes &&
 			    !augur_budget_holds(bg, (double)v[i].unit->memory_high_bytes))
 				cli_wrapf(
 				        stdout, 8,
