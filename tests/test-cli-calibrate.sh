@@ -99,7 +99,7 @@ est_fw=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.dumps(json
 expect 0 "$AUGUR" profile show epyc-1t --format json
 show_fw=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["framework"], sort_keys=True))')
 eq "estimate's and profile show's framework objects" "$show_fw" "$est_fw"
-has "$show_fw" '"affine_in_place": true, "alloc_slack_bytes": 0, "cache_terms": false, "conv_block": 8, "conv_cache_share": 0, "conv_groups": "together", "conv_im2col": true, "direct_conv_1x1_min_batch": 0, "direct_conv_min_input_values": 0, "library": "OpenBLAS 0.3.21", "lrn_temporaries": 0, "memory_view": "allocated", "mkldnn": false' "the framework object's facts"
+has "$show_fw" '"affine_in_place": false, "alloc_slack_bytes": 96, "cache_terms": false, "conv_block": 8, "conv_cache_share": 0, "conv_groups": "one_at_a_time", "conv_im2col": true, "direct_conv_1x1_min_batch": 0, "direct_conv_min_input_values": 0, "library": "OpenBLAS 0.3.21", "lrn_temporaries": 4, "memory_view": "heap", "mkldnn": false' "the framework object's facts"
 expect 0 "$AUGUR" profile show epyc-1t
 has "$out" "caches     L1d 32.0 KiB, L2 1.00 MiB, last level 32.0 MiB; pages 4.00 KiB" "epyc-1t caches"
 has "$out" "buffers    mapped afresh above 32.0 MiB; max pooling writes 8-byte indices" "epyc-1t buffers"
