@@ -70,7 +70,8 @@ def check_report(html, est_path, insp_path):
                              ("data-gemm-ms", u["time"]["gemm_ms"]),
                              ("data-memory-ms", u["time"]["memory_ms"]),
                              ("data-other-ms", u["time"]["other_ms"]),
-                             ("data-memory-bytes", u["memory"]["total_bytes"])):
+                             ("data-memory-bytes", u["memory"]["total_bytes"]),
+                             ("data-memory-high-bytes", u["memory"]["high_bytes"])):
                 if not near(float(d[key]), ref):
                     fail("%s: %s %s, estimate says %s" % (d["data-unit"], key, d[key], ref))
             if (d["data-fits"] == "true") != u["memory"]["fits"]:

@@ -46,7 +46,25 @@ expect 0 "$AUGUR_BIN" report "$tmp/faulty.yaml" --device epyc-1t -o "$tmp/faulty
 "$AUGUR_BIN" estimate "$tmp/faulty.yaml" --device epyc-1t --format json >"$tmp/faulty.e.json"
 triples+=("$tmp/faulty.html" "$tmp/faulty.e.json" "$tmp/faulty.i.json")
 has "$(cat "$tmp/faulty.html")" '~ 100%</text>' "faults that may not happen marked"
-check report "${triples[@]}" # one python process for the 61 pages
+# a heap-view profile (epyc-1t, PyTorch on glibc) whose CPU has 1 MiB more than the
+# estimate of a 7x7 stem: its 20.5 MiB column buffer's hole (tests/test-cli-whatif.sh)
+# puts the high end over; the totals show it, the verdict says so, the caption names the
+# view the estimate is built on
+printf 'name: stem\ninput: [3, 191, 191]\nlayers:\n  - {name: c1, type: conv, filters: 8, kernel: 7, pad: 3}\n  - {name: bn1, type: batchnorm}\n' >"$tmp/stem.yaml"
+"$AUGUR_BIN" inspect "$tmp/stem.yaml" --format json >"$tmp/stem.i.json"
+total=$("$AUGUR_BIN" estimate "$tmp/stem.yaml" --device epyc-1t --format json |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["units"][0]["memory"]["total_bytes"])')
+sed "s/^\( *\)memory_bytes: .*/\1memory_bytes: $((total + 1048576))/" profiles/epyc-1t.yaml >"$tmp/tight.yaml"
+expect 0 "$AUGUR_BIN" report "$tmp/stem.yaml" --device "$tmp/tight.yaml" -o "$tmp/stem.html"
+"$AUGUR_BIN" estimate "$tmp/stem.yaml" --device "$tmp/tight.yaml" --format json >"$tmp/stem.e.json"
+triples+=("$tmp/stem.html" "$tmp/stem.e.json" "$tmp/stem.i.json")
+has "$(cat "$tmp/stem.html")" "high end (MiB)</th><td class=\"num\">$(python3 -c "print('%.1f' % (($total + 3 * 7 * 7 * 191 * 191 * 4) / 1048576))")<" "report: the high end's row"
+has "$(cat "$tmp/stem.html")" "1.0 MiB to spare; <span class=\"bad\">its high end does not" "report: the high end breaks the verdict"
+has "$(cat "$tmp/stem.html")" "most resident at once in a simulated heap" "report: the heap view named"
+ok "report: no high end row where Caffe's view holds every blob" \
+	not grep -q "high end" "$tmp/alexnet-tk1.html"
+has "$(cat "$tmp/alexnet-tk1.html")" "memory needed is the allocated view" "report: the allocated view named"
+check report "${triples[@]}" # one python process for the 62 pages
 wellformed "$tmp/resnet50-epyc-1t.html"
 wellformed "$tmp/alexnet-tk1.html"
 # no script, nothing fetched: the page is one file

@@ -166,8 +166,18 @@ static void totals(struct augur_strbuf *t, const struct report *r)
 	                                   "&#160;&#160;other (ms)",
 	                                   "throughput (inferences/s)",
 	                                   "memory needed (MiB)",
-	                                   "memory available (MiB)"};
-	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+	                                   "memory available (MiB)",
+	                                   "&#160;&#160;high end (MiB)"};
+	enum { ROW_AVAILABLE = 6, ROW_HIGH = 7 };
+	/* the high end only where a heap view gave one (the same test as estimate's line) */
+	bool any_hole = false;
+	for (size_t u = 0; u < ev->n_units; u++)
+		any_hole = any_hole || ev->est[u].memory_hole_bytes > 0;
+	static const size_t order[] = {0, 1, 2, 3, 4, 5, ROW_HIGH, ROW_AVAILABLE};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		size_t k = order[i];
+		if (k == ROW_HIGH && !any_hole)
+			continue;
 		augur_strbuf_put(t, "<tr><th>%s</th>", rows[k]);
 		for (size_t u = 0; u < ev->n_units; u++) {
 			const struct augur_unit_estimate *e = &ev->est[u];
@@ -178,8 +188,9 @@ static void totals(struct augur_strbuf *t, const struct report *r)
 			           : k == 4 ? (e->total_ms > 0 ? 1000.0 * ev->a->batch / e->total_ms
 			                                       : 0)
 			           : k == 5 ? cli_mib(e->memory_bytes)
-			                    : cli_mib(e->capacity_bytes);
-			cell_num(t, k == 4 ? "%.2f" : k == 6 ? "%.0f" : "%.1f", v);
+			           : k == ROW_HIGH ? cli_mib(e->memory_high_bytes)
+			                           : cli_mib(e->capacity_bytes);
+			cell_num(t, k == 4 ? "%.2f" : k == ROW_AVAILABLE ? "%.0f" : "%.1f", v);
 		}
 		augur_strbuf_puts(t, "</tr>\n");
 	}
@@ -192,9 +203,15 @@ static void totals(struct augur_strbuf *t, const struct report *r)
 		page_num_attr(t, "data-memory-ms", e->memory_ms);
 		page_num_attr(t, "data-other-ms", e->other_ms);
 		page_num_attr(t, "data-memory-bytes", (double)e->memory_bytes);
+		page_num_attr(t, "data-memory-high-bytes", (double)e->memory_high_bytes);
 		augur_strbuf_put(t, " data-fits=\"%s\">", e->fits ? "true" : "false");
 		if (!e->capacity_bytes)
 			augur_strbuf_puts(t, "unknown (no capacity)");
+		else if (e->fits && e->memory_high_bytes > e->capacity_bytes)
+			augur_strbuf_put(t,
+			                 "<span class=\"ok\">fits</span>, %.1f MiB to spare; "
+			                 "<span class=\"bad\">its high end does not</span>",
+			                 cli_mib(e->capacity_bytes - e->memory_bytes));
 		else if (e->fits)
 			augur_strbuf_put(t, "<span class=\"ok\">fits</span>, %.1f MiB to spare",
 			                 cli_mib(e->capacity_bytes - e->memory_bytes));
@@ -542,8 +559,9 @@ static void activation_chart(struct augur_strbuf *t, const struct report *r,
 }
 
 /* The three memory views side by side. */
-static void memory_views(struct augur_strbuf *t, const struct augur_memory *m)
+static void memory_views(struct augur_strbuf *t, const struct report *r)
 {
+	const struct augur_memory *m = &r->ev->a->memory;
 	static const char *const views[] = {"paper (Lu et al., Table 4)",
 	                                    "allocated (im2col framework)",
 	                                    "minimal (execution order)"};
@@ -582,12 +600,23 @@ static void memory_views(struct augur_strbuf *t, const struct augur_memory *m)
 	        .label_width = 190,
 	        .panel_width = 330,
 	};
-	page_hbars_figure(t, &views_chart,
-	                  "Lu et al.'s Table 4 accounting, what an im2col framework "
-	                  "(Caffe) allocates, and the minimal peak (docs/descriptors.md, "
-	                  "\"Memory views\"). The estimate's memory needed is the allocated view "
-	                  "plus the profile's framework overhead (and a second copy of the "
-	                  "weights on a GPU sharing the RAM).");
+	/* which of them the estimate builds on is the profile's framework's fact */
+	char caption[640];
+	enum augur_memory_view view = augur_framework_memory_view(&r->p->framework);
+	snprintf(caption, sizeof(caption),
+	         "Lu et al.'s Table 4 accounting, what an im2col framework (Caffe) allocates, "
+	         "and the minimal peak (docs/descriptors.md, \"Memory views\"). %s plus the "
+	         "profile's framework overhead (and a second copy of the weights on a GPU "
+	         "sharing the RAM).",
+	         view == AUGUR_VIEW_HEAP
+	                 ? "This profile's framework frees each blob after its last reader and "
+	                   "takes buffers from glibc's heap, so the estimate's memory needed is "
+	                   "none of these: it is the most resident at once in a simulated heap "
+	                   "(docs/model.md, \"Peak memory\")"
+	         : view == AUGUR_VIEW_MINIMAL ? "The estimate's memory needed is the minimal view"
+	                                      : "The estimate's memory needed is the allocated "
+	                                        "view");
+	page_hbars_figure(t, &views_chart, caption);
 }
 
 /* The memory section: the minimal view's timeline and activations, and the three views. */
@@ -600,7 +629,7 @@ static int memory_section(struct augur_strbuf *t, const struct report *r)
 	augur_strbuf_puts(t, "<h2>Memory</h2>\n<div class=\"figs\">\n");
 	memory_timeline(t, r, &s);
 	activation_chart(t, r, &s);
-	memory_views(t, &r->ev->a->memory);
+	memory_views(t, r);
 	augur_strbuf_puts(t, "</div>\n");
 	rc = CLI_OK;
 out:
