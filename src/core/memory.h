@@ -70,15 +70,25 @@ struct augur_conv_dispatch {
 bool augur_conv_runs_direct(const struct augur_net *net, const struct augur_analysis *a, size_t i,
                             const struct augur_conv_dispatch *d);
 
-/* Whether a conv that runs direct (augur_conv_runs_direct) computes with the blocked
- * kernels. oneDNN pads channels up to whole SIMD blocks only for a conv of one group: a
- * grouped conv whose channels per group are not whole blocks (a depthwise one aside, which
- * has kernels of its own) runs elsewhere: oneDNN's GEMM-based convolution (columns and a
- * GEMM per group) where the AVX2 kernels refuse it. Measured (PyTorch 1.13, Zen 5 guest):
- * such convs ran at 0.12-0.45 of the blocked kernels' predicted time, so layercost.c
- * costs them as a GEMM; what they allocate stays the blocked path's:
+/* The SIMD width, in channels, of the direct kernel that runs conv i (one that runs
+ * direct: augur_conv_runs_direct), or 0 when none of the blocked kernels takes it.
+ * oneDNN pads channels up to whole blocks only for a conv of one group; a grouped conv
+ * (a depthwise one aside, which has kernels of its own) whose channels per group are not
+ * whole blocks is tried by the AVX-512 kernels (blocks of 16) in 8- and then 4-wide
+ * vectors when both counts divide, and otherwise runs in oneDNN's GEMM-based convolution
+ * (columns and a GEMM per group); the AVX2 kernels (blocks of 8) have no narrower try.
+ * Measured (PyTorch 1.13, bench/runs' mkldnn-on campaigns): grouped convs that were not
+ * whole blocks ran up to 8x over the blocked kernels' predicted time (session 37), so
+ * layercost.c costs those of no width as a GEMM; those of width 8, costed as a GEMM too
+ * until session 40, ran at a median 0.40-0.76 of that cost per machine (layercost.c now
+ * costs a narrow width as its multiply-adds times block / width). What they allocate
+ * stays the blocked path's:
  * counted as columns instead, the held-out peaks of ten stored mkldnn runs fell from 411
  * to 399 of 520 within 10% (bench/runs, 2026-12-07). */
+uint32_t augur_conv_direct_width(const struct augur_net *net, const struct augur_analysis *a,
+                                 size_t i, const struct augur_conv_dispatch *d);
+
+/* Whether a conv that runs direct computes with the blocked kernels: a width above. */
 bool augur_conv_direct_in_blocks(const struct augur_net *net, const struct augur_analysis *a,
                                  size_t i, const struct augur_conv_dispatch *d);
 
