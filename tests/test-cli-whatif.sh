@@ -100,6 +100,13 @@ expect 0 "$AUGUR" whatif "$tmp/stem.yaml" --device "$tmp/heap.yaml" --set c1.fil
 has "$out" "cpu memory, high end (MiB)" "whatif: the high end's row"
 expect 0 "$AUGUR" compare "$tmp/stem.yaml" "$tmp/stem.yaml" --device "$tmp/heap.yaml" --format json
 eq "compare: memory_high_bytes" "$(printf '%s' "$out" | python3 -c 'import json,sys; u=json.load(sys.stdin)["networks"][0]["units"][0]; print(u["memory_high_bytes"] - u["memory_bytes"])')" $((3 * 7 * 7 * 191 * 191 * 4))
+# plan says it under its recommendation and in its units' JSON
+expect 0 "$AUGUR" plan "$tmp/stem.yaml" --device "$tmp/heap.yaml"
+has "$out" "cpu: a process's peak may settle up to 20.5 MiB higher" "plan: the high end said"
+expect 0 "$AUGUR" plan "$tmp/stem.yaml" --device "$tmp/heap.yaml" --format json
+eq "plan: memory_high_bytes" "$(printf '%s' "$out" | python3 -c 'import json,sys; u=json.load(sys.stdin)["units"][0]; print(u["memory_high_bytes"] - u["memory_bytes"])')" $((3 * 7 * 7 * 191 * 191 * 4))
+expect 0 "$AUGUR" plan "$tmp/stem.yaml" --device tx1
+ok "plan: no high end where every blob is held" not grep -q "may settle" <<<"$out"
 # Caffe's allocated view (tx1: every blob held) has no such hole
 expect 0 "$AUGUR" estimate "$tmp/stem.yaml" --device tx1 --format json
 eq "allocated view: no hole" "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["units"][0]["memory"]["hole_bytes"])')" 0

@@ -471,6 +471,21 @@ void cli_uncosted_types(const struct augur_unit_estimate *e, char *buf, size_t s
 	}
 }
 
+void cli_print_memory_high(FILE *f, const struct augur_unit_estimate *e)
+{
+	/* the number is one process's history; another may settle higher */
+	if (!e->memory_hole_bytes)
+		return;
+	bool high_fits = !e->capacity_bytes || e->memory_high_bytes <= e->capacity_bytes;
+	cli_wrapf(f, 2,
+	          "%s: a process's peak may settle up to %.1f MiB higher, at %.1f MiB%s: glibc's "
+	          "heap may leave a convolution's freed buffer's hole unused and take fresh pages "
+	          "for the next pass's (docs/model.md, \"Peak memory\")",
+	          augur_unit_kind_name(e->unit->kind), cli_mib(e->memory_hole_bytes),
+	          cli_mib(e->memory_high_bytes),
+	          e->fits && !high_fits ? ", which does NOT fit" : "");
+}
+
 void cli_print_uncosted(FILE *f, const char *prefix, const struct augur_unit_estimate *e)
 {
 	if (!e->layers_uncosted)

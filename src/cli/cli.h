@@ -71,6 +71,11 @@ int cli_parse_uint(const char *cmd, const char *option, const char *value, uint6
  * ...". prefix starts the line ("" or "note: "). Nothing when every layer is costed. */
 void cli_print_uncosted(FILE *f, const char *prefix, const struct augur_unit_estimate *e);
 
+/* The line under a memory verdict when the unit's memory view has a high end
+ * (memory_hole_bytes): how much higher another process's peak may settle, and whether
+ * that still fits. Nothing without one. */
+void cli_print_memory_high(FILE *f, const struct augur_unit_estimate *e);
+
 /* One line on f per way a unit's time is extrapolated beyond the data its profile was
  * fitted on, each saying how far: GEMMs outside the calibrated shapes, layers outside
  * their cost model's data, layers making more GEMM calls than any fitted layer did. prefix

@@ -247,19 +247,7 @@ static int print_table(const struct run *r, bool layers)
 			printf("%s: does NOT fit in %.0f MiB: %.1f MiB short\n", unit,
 			       cli_mib(e->capacity_bytes),
 			       cli_mib(e->memory_bytes - e->capacity_bytes));
-		/* the number is one process's history; another may settle higher */
-		if (e->memory_hole_bytes) {
-			bool high_fits =
-			        !e->capacity_bytes || e->memory_high_bytes <= e->capacity_bytes;
-			cli_wrapf(
-			        stdout, 2,
-			        "%s: a process's peak may settle up to %.1f MiB higher, at %.1f "
-			        "MiB%s: glibc's heap may leave a convolution's freed buffer's hole "
-			        "unused and take fresh pages for the next pass's (docs/model.md, \"Peak "
-			        "memory\")",
-			        unit, cli_mib(e->memory_hole_bytes), cli_mib(e->memory_high_bytes),
-			        e->fits && !high_fits ? ", which does NOT fit" : "");
-		}
+		cli_print_memory_high(stdout, e);
 	}
 	printf("\n");
 	for (size_t u = 0; u < r->n_units; u++) {

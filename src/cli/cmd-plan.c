@@ -252,6 +252,9 @@ static int print_table(const struct report *r, bool layers)
 		cli_wrapf(stdout, 2, "recommended: %s: %.1f ms a frame%s%s",
 		          option_label(r, pl->best, buf, sizeof(buf)), o->time_ms, latency, memory);
 	}
+	/* a unit's peak that may settle higher in another process (its estimate's high end) */
+	for (size_t u = 0; u < pl->n_units; u++)
+		cli_print_memory_high(stdout, &pl->est[u]);
 
 	/* the split, or why there is none */
 	if (pl->option[AUGUR_PLAN_SPLIT].available) {
@@ -367,6 +370,7 @@ static int print_json(const struct report *r)
 		jw_string(w, "unit", unit_name(e->unit->kind));
 		jw_double(w, "time_ms", e->total_ms);
 		jw_uint(w, "memory_bytes", e->memory_bytes);
+		jw_uint(w, "memory_high_bytes", e->memory_high_bytes);
 		jw_uint(w, "capacity_bytes", e->capacity_bytes);
 		jw_bool(w, "fits", e->fits);
 		jw_end(w);
