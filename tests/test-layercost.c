@@ -107,9 +107,9 @@ static void test_features(const char *tmpdir)
 		                        j == AUGUR_FEAT_DIRECT_THIN_MACS
 		                ? AUGUR_COST_GEMM
 		        : j == AUGUR_FEAT_GEMM_CALLS || j == AUGUR_FEAT_ONE ||
-		                        j == AUGUR_FEAT_FIRST_FC || j == AUGUR_FEAT_COLD_PASS ||
-		                        j == AUGUR_FEAT_PLANES || j == AUGUR_FEAT_WRITER_EVICTED ||
-		                        j == AUGUR_FEAT_WARM_PASS
+		                        j == AUGUR_FEAT_DIRECT_CALLS || j == AUGUR_FEAT_FIRST_FC ||
+		                        j == AUGUR_FEAT_COLD_PASS || j == AUGUR_FEAT_PLANES ||
+		                        j == AUGUR_FEAT_WRITER_EVICTED || j == AUGUR_FEAT_WARM_PASS
 		                ? AUGUR_COST_OTHER
 		                : AUGUR_COST_MEMORY;
 		CHECK_EQ_INT(augur_feature_class(j), want);
@@ -140,13 +140,21 @@ static void test_features(const char *tmpdir)
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_ROWS], 3ull * 11 * 11 * 55);
 
 	/* a framework of direct convolutions (oneDNN) fills no columns and calls no GEMM: the
-	 * same conv has the same bytes but no GEMM or column features at all */
+	 * same conv has the same bytes but no GEMM or column features at all; its bytes and
+	 * its call are its own features (the im2col convs keep in_bytes, out_bytes,
+	 * param_bytes and one) */
 	struct augur_thresholds direct = th1;
 	direct.conv_direct = true;
 	augur_layer_features(l.net, l.a, (size_t)layer_index(l.net, "conv1"), &tm, &direct, f,
 	                     NULL);
 	CHECK_EQ_U64(f[AUGUR_FEAT_GEMM_MS], 0);
-	CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES], 96ull * 55 * 55 * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_OUT_BYTES], 96ull * 55 * 55 * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_IN_BYTES], 3ull * 227 * 227 * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_PARAM_BYTES], (96ull * 363 + 96) * 4);
+	CHECK_EQ_U64(f[AUGUR_FEAT_DIRECT_CALLS], 1);
+	CHECK_EQ_U64(f[AUGUR_FEAT_OUT_BYTES] + f[AUGUR_FEAT_IN_BYTES] + f[AUGUR_FEAT_PARAM_BYTES],
+	             0);
+	CHECK_EQ_U64(f[AUGUR_FEAT_ONE], 1);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_BYTES], 0);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_STRIDED_BYTES], 0);
 	CHECK_EQ_U64(f[AUGUR_FEAT_IM2COL_ROWS], 0);

@@ -52,6 +52,10 @@ static const char *const feature_names[AUGUR_FEAT_COUNT] = {
         [AUGUR_FEAT_PARAM_BYTES_SHORT] = "param_bytes_short",
         [AUGUR_FEAT_STEM_OUT_BYTES_COLD] = "stem_out_bytes_cold",
         [AUGUR_FEAT_GEMM_COLUMNS_MS] = "gemm_columns_ms",
+        [AUGUR_FEAT_DIRECT_IN_BYTES] = "direct_in_bytes",
+        [AUGUR_FEAT_DIRECT_OUT_BYTES] = "direct_out_bytes",
+        [AUGUR_FEAT_DIRECT_PARAM_BYTES] = "direct_param_bytes",
+        [AUGUR_FEAT_DIRECT_CALLS] = "direct_calls",
 };
 
 const char *augur_feature_name(enum augur_feature f)
@@ -107,6 +111,9 @@ enum augur_cost_class augur_feature_class(enum augur_feature f)
 	case AUGUR_FEAT_IN_BYTES_FRESH:
 	case AUGUR_FEAT_GLOBAL_READS:
 	case AUGUR_FEAT_STEM_OUT_BYTES_COLD:
+	case AUGUR_FEAT_DIRECT_IN_BYTES:
+	case AUGUR_FEAT_DIRECT_OUT_BYTES:
+	case AUGUR_FEAT_DIRECT_PARAM_BYTES:
 		return AUGUR_COST_MEMORY;
 	default:
 		return AUGUR_COST_OTHER;
@@ -232,10 +239,16 @@ uint64_t augur_layer_cost_features(enum augur_layer_type type, bool holds_blobs,
 	 * model's time as the feature, 11.5% with these (docs/model.md). The convolutions its
 	 * framework runs through im2col and a GEMM all the same (augur_conv_runs_direct:
 	 * PyTorch's small and 1x1 ones) get the GEMM's time and the columns instead, 0 for
-	 * the direct ones. */
+	 * the direct ones. The two kinds' bytes and dispatch are fitted apart (direct_in_bytes,
+	 * direct_out_bytes, direct_param_bytes, direct_calls): shared, the fit put gemm_ms at
+	 * 0.70-0.76 and the im2col convs of 0.3 ms and more 10-23% low. Refitted on the 15
+	 * stored mkldnn-on runs (session 40): 580 -> 589 of 780 held-out networks within 10%,
+	 * the per-layer median 0.7-2.1 points lower in 12 runs (docs/model.md). */
 	if (conv_direct && type == AUGUR_LAYER_CONV)
-		own = F(DIRECT_MACS) | F(DIRECT_DW_MACS) | F(DIRECT_THIN_MACS) | F(IN_BYTES) |
-		      F(OUT_BYTES) | F(PARAM_BYTES) | F(FRESH_BYTES) | F(GEMM_MS) | F(IM2COL_BYTES);
+		own = F(DIRECT_MACS) | F(DIRECT_DW_MACS) | F(DIRECT_THIN_MACS) |
+		      F(DIRECT_IN_BYTES) | F(DIRECT_OUT_BYTES) | F(DIRECT_PARAM_BYTES) |
+		      F(DIRECT_CALLS) | F(IN_BYTES) | F(OUT_BYTES) | F(PARAM_BYTES) |
+		      F(FRESH_BYTES) | F(GEMM_MS) | F(IM2COL_BYTES);
 	/* in a framework that keeps every buffer of the pass, a layer that moves data then
 	 * moves it from memory */
 	if (holds_blobs && (own & F(IM2COL_BYTES)))
@@ -697,6 +710,14 @@ void augur_layer_features(const struct augur_net *net, const struct augur_analys
 	f[AUGUR_FEAT_IN_BYTES_FRESH] =
 	        fmax(f[AUGUR_FEAT_IN_BYTES_FRESH] - (double)th->core_cache_bytes / 4, 0);
 	f[AUGUR_FEAT_ONE] = 1;
+	/* a direct conv's own reorders and dispatch, apart from the im2col convs' */
+	if (!columns) {
+		f[AUGUR_FEAT_DIRECT_IN_BYTES] = f[AUGUR_FEAT_IN_BYTES];
+		f[AUGUR_FEAT_DIRECT_OUT_BYTES] = f[AUGUR_FEAT_OUT_BYTES];
+		f[AUGUR_FEAT_DIRECT_PARAM_BYTES] = f[AUGUR_FEAT_PARAM_BYTES];
+		f[AUGUR_FEAT_DIRECT_CALLS] = 1;
+		f[AUGUR_FEAT_IN_BYTES] = f[AUGUR_FEAT_OUT_BYTES] = f[AUGUR_FEAT_PARAM_BYTES] = 0;
+	}
 	if (gemm_outside)
 		*gemm_outside = outside;
 }

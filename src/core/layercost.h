@@ -155,6 +155,13 @@ enum augur_feature {
 	                                       with packing the column matrix, which the
 	                                       benchmark found in cache and a network did not
 	                                       (augur_gemm_columns_ms) */
+	AUGUR_FEAT_DIRECT_IN_BYTES,         /* a direct conv's in_bytes (0 in in_bytes) */
+	AUGUR_FEAT_DIRECT_OUT_BYTES,        /* its out_bytes (0 in out_bytes) */
+	AUGUR_FEAT_DIRECT_PARAM_BYTES,      /* its param_bytes (0 in param_bytes) */
+	AUGUR_FEAT_DIRECT_CALLS,            /* 1 per direct conv: its reorders and oneDNN's
+	                                       dispatch, apart from the convs its framework
+	                                       runs through im2col, which keep in_bytes,
+	                                       out_bytes, param_bytes and one */
 	AUGUR_FEAT_ONE,                     /* per layer: the framework's dispatch cost */
 	AUGUR_FEAT_COUNT
 };
