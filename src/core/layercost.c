@@ -587,8 +587,9 @@ static void direct_conv_macs(const struct augur_layer *l, const struct augur_lay
 	else if (width && width < b)
 		/* a grouped conv in narrower vectors (augur_conv_direct_width): the same kernel
 		 * issues block / width times the instructions per multiply-add. Refitted on the
-		 * 13 stored mkldnn-on runs: 504 -> 512 of 676 held-out networks within 10%
-		 * (width 8 alone: 509; the multiply-adds unscaled: 506); docs/model.md */
+		 * 13 stored mkldnn-on runs: 504 -> 512 of 676 held-out networks within 10%; with
+		 * run 4431 besides, 536 -> 546 of 728 (width 8 alone 541, the multiply-adds
+		 * unscaled 542); docs/model.md */
 		f[AUGUR_FEAT_DIRECT_MACS] = macs * b / width;
 	else if (cin < b)
 		f[AUGUR_FEAT_DIRECT_THIN_MACS] = macs;
